@@ -1,0 +1,61 @@
+# SafeHub — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run setup install assets migrate demo serve test test-sqlite test-postgres check bench totp clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed ## Create the virtual environment and install Python packages
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed ## Build CSS and JS from GOV.UK Frontend and MoJ Frontend
+	npm run --silent build
+
+setup: install assets ## Install everything and build the assets
+
+migrate: setup ## Migrate the embedded SQLite database (var/)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+demo: migrate ## Load the demo council (Demoshire) if the database is empty
+	$(BIN)/python manage.py seed_demo --scale small --if-empty
+
+run: demo ## Set everything up and serve the demo council on http://127.0.0.1:8000
+	$(BIN)/python manage.py demo_signins
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+totp: ## Print a demo user's current sign-in code: make totp USER=social.worker
+	@$(BIN)/python manage.py demo_totp $(USER)
+
+test: setup ## Run the whole suite on SQLite, then on PostgreSQL where one answers
+	@bash scripts/test.sh
+
+check: setup ## Lint, and Django's deployment checks under production settings
+	$(BIN)/ruff check .
+	SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	DATABASE_URL=sqlite:///var/check.sqlite3 ALLOWED_HOSTS=safehub.example \
+	DJANGO_SETTINGS_MODULE=safehub.config.settings.production \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: setup ## Benchmarks on PostgreSQL at large scale (SCALE=county for a quicker run)
+	$(BIN)/python bench/run.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
+
+clean: ## Remove the virtual environment, built assets and local databases
+	rm -rf $(VENV) node_modules build var

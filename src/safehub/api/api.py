@@ -1,0 +1,204 @@
+"""/api/v1/: one class of endpoint per operation, each calling one service or selector."""
+
+from datetime import date
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+
+from safehub.access.fetchers import access_person
+from safehub.access.policy import Action, can_create_person, can_search_people
+from safehub.api.auth import TokenAuth
+from safehub.core.exceptions import (
+    BreakGlassRequired,
+    ConcurrentEditError,
+    NotFound,
+    PermissionDeniedError,
+)
+from safehub.core.identifiers import clean_nhs_number, clean_postcode, clean_upn
+from safehub.people import services
+from safehub.people.selectors import SearchCriteria, person_search
+
+api = NinjaAPI(
+    title="SafeHub API", version="1", urls_namespace="api-v1", auth=TokenAuth(),
+    docs_url=None, openapi_url="/openapi.json",
+    description="Person search and records for partner systems. Every call is audited.",
+)
+
+
+class Problem(Schema):
+    """Every error has this shape: a plain-English message, and per-field messages for
+    input that was refused."""
+
+    message: str
+    errors: dict[str, list[str]] = {}
+
+
+def _problem(request: HttpRequest, status: int, message: str,
+             errors: dict[str, list[str]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"message": message, "errors": errors or {}},
+                               status=status)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _problem(request, 404, exc.message)
+
+
+@api.exception_handler(BreakGlassRequired)
+def _restricted(request: HttpRequest, exc: BreakGlassRequired) -> HttpResponse:
+    # Break-glass needs a person and a reason at the screen; the API does not offer it.
+    return _problem(request, 404, NotFound().message)
+
+
+@api.exception_handler(PermissionDeniedError)
+def _denied(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
+    return _problem(request, 403, exc.message)
+
+
+@api.exception_handler(ConcurrentEditError)
+def _conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
+    return _problem(request, 409, exc.message, {"version": [
+        f"The record is now at version {exc.current.version}"]})
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _problem(request, 422, "Some of the information is not valid", errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def _bad_shape(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        field = ".".join(str(p) for p in error.get("loc", [])[1:]) or "__all__"
+        errors.setdefault(field, []).append(error.get("msg", "Invalid value"))
+    return _problem(request, 422, "Some of the information is not in the expected format",
+                    errors)
+
+
+Name = Field(..., min_length=1, max_length=100)
+
+
+class SearchIn(Schema):
+    name: str = Field("", max_length=200)
+    date_of_birth: date | None = None
+    nhs_number: str = Field("", max_length=20)
+    upn: str = Field("", max_length=20)
+    postcode: str = Field("", max_length=10)
+
+
+class SearchResultOut(Schema):
+    id: int
+    name: str
+    date_of_birth: date | None
+    postcode: str | None
+    score: float
+    reasons: list[str]
+
+
+class PersonIn(Schema):
+    kind: Literal["child", "unborn", "adult"]
+    given_name: str = Name
+    middle_names: str = Field("", max_length=100)
+    family_name: str = Name
+    date_of_birth: date | None = None
+    date_of_birth_estimated: bool = False
+    expected_date_of_birth: date | None = None
+    date_of_death: date | None = None
+    sex: Literal["M", "F", "U"] = "U"
+    gender_current: Literal["0", "1", "2", "9"] = "0"
+    ethnicity: str = Field("NOBT", max_length=4)
+    first_language: str = Field("", max_length=60)
+    interpreter_needed: bool = False
+    disabilities: list[str] = Field([], max_length=13)
+    nhs_number: str = Field("", max_length=20)
+    upn: str = Field("", max_length=20)
+
+
+class PersonUpdateIn(PersonIn):
+    version: int = Field(..., ge=1, le=2**31)
+
+
+class PersonOut(Schema):
+    id: int
+    version: int
+    kind: str
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    date_of_birth_estimated: bool
+    expected_date_of_birth: date | None
+    date_of_death: date | None
+    sex: str
+    gender_current: str
+    ethnicity: str
+    first_language: str
+    interpreter_needed: bool
+    disabilities: list[str]
+    nhs_number: str
+    upn: str
+
+
+def _clean_search(payload: SearchIn) -> SearchCriteria:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"name": payload.name, "date_of_birth": payload.date_of_birth}
+    for field, cleaner in (("nhs_number", clean_nhs_number), ("upn", clean_upn),
+                           ("postcode", clean_postcode)):
+        raw = getattr(payload, field)
+        try:
+            values[field] = cleaner(raw) if raw else ""
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return SearchCriteria(**values)
+
+
+@api.post("/persons/search", response={200: list[SearchResultOut], 403: Problem,
+                                       422: Problem}, summary="Search for people")
+def person_search_api(request: HttpRequest, payload: SearchIn) -> Any:
+    if not can_search_people(request.user):
+        raise PermissionDeniedError()
+    results = person_search(actor=request.user, criteria=_clean_search(payload))
+    return [{"id": r.person.pk, "name": r.person.full_name,
+             "date_of_birth": r.person.date_of_birth,
+             "postcode": r.address.postcode if r.address else None,
+             "score": r.score, "reasons": r.reasons} for r in results]
+
+
+@api.get("/persons/{person_id}", response={200: PersonOut, 404: Problem},
+         summary="Read a person")
+def person_read_api(request: HttpRequest, person_id: int, response: HttpResponse) -> Any:
+    person = access_person(actor=request.user, person_id=person_id)
+    response["ETag"] = f'"{person.version}"'
+    return _out(person)
+
+
+@api.post("/persons", response={201: PersonOut, 403: Problem, 422: Problem},
+          summary="Create a person")
+def person_create_api(request: HttpRequest, payload: PersonIn) -> Any:
+    if not can_create_person(request.user):
+        raise PermissionDeniedError()
+    person = services.person_create(actor=request.user, data=payload.dict())
+    return Status(201, _out(person))
+
+
+@api.put("/persons/{person_id}", response={200: PersonOut, 404: Problem, 409: Problem,
+                                           422: Problem},
+         summary="Update a person (send the version you read; 409 if it has moved on)")
+def person_update_api(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
+    person = access_person(actor=request.user, person_id=person_id, action=Action.EDIT)
+    data = payload.dict()
+    version = data.pop("version")
+    person, _ = services.person_update(actor=request.user, person=person,
+                                       expected_version=version, data=data)
+    return _out(person)
+
+
+def _out(person: Any) -> dict[str, Any]:
+    return {"id": person.pk, "version": person.version,
+            **{f: getattr(person, f) for f in services.PERSON_FIELDS}}

@@ -1,0 +1,70 @@
+from django.db import models
+from django.utils import timezone
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    SEARCH = "search", "Searched"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    EXPORT = "export", "Exported"
+    BREAK_GLASS = "break_glass", "Opened a restricted record"
+    AUDIT_VIEW = "audit_view", "Viewed the audit trail"
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which person's record, when, from where, and why if they said.
+
+    `person` is a plain id (no foreign-key constraint) so the trail outlives any record.
+    A search names the people it returned in `subject_ids` (",12,57,") so the data protection
+    officer can see who found a person, not only who opened them.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+",
+        db_constraint=False,
+    )
+    actor_username = models.CharField(max_length=150)
+    actor_role = models.CharField(max_length=32, blank=True, default="")
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    person_id = models.BigIntegerField(null=True, blank=True)
+    subject_ids = models.TextField(blank=True, default="")
+    object_type = models.CharField(max_length=60, blank=True, default="")
+    object_id = models.CharField(max_length=60, blank=True, default="")
+    # What was asked or changed (search terms, names of changed fields); never field values.
+    detail = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True, default="")
+    channel = models.CharField(max_length=10, default="web")  # web | api | system
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=36, blank=True, default="")
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person_id", "at"], name="audit_person_at_idx"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
+        ]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("Audit events cannot be deleted.")

@@ -1,0 +1,78 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.access.policy import can_review_audit
+from safehub.access.services import break_glass_review
+from safehub.audit.forms import AuditFilterForm, ReviewForm
+from safehub.audit.selectors import (
+    audit_events_for_person,
+    audit_events_for_user,
+    break_glass_queue,
+)
+from safehub.core.exceptions import NotFound
+from safehub.organisations.selectors import user_by_username
+from safehub.ui.navigation import nav_for
+
+
+def _require_dpo(request: HttpRequest) -> None:
+    if not can_review_audit(request.user):
+        raise Http404
+
+
+@require_http_methods(["GET"])
+def audit_home_view(request: HttpRequest) -> HttpResponse:
+    """Filter by person or by member of staff and a date range. GET keeps the filter
+    bookmarkable; it carries ids and usernames, never a person's details."""
+    _require_dpo(request)
+    form = AuditFilterForm(request.GET or None)
+    result, subject = None, None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        page = _int(request.GET.get("page"))
+        if data["person_id"]:
+            subject = f"SafeHub ID {data['person_id']}"
+            result = audit_events_for_person(actor=request.user, person_id=data["person_id"],
+                                             date_from=data["date_from"],
+                                             date_to=data["date_to"], page=page)
+        else:
+            user = user_by_username(data["username"])
+            if user is None:
+                form.add_error("username", "No member of staff has that username")
+            else:
+                subject = f"{user} ({user.username})"
+                result = audit_events_for_user(actor=request.user, user_id=user.pk,
+                                               date_from=data["date_from"],
+                                               date_to=data["date_to"], page=page)
+    return render(request, "audit/home.html", {
+        "form": form, "result": result, "subject": subject, "nav_items": nav_for(request),
+        "has_errors": bool(form.errors), "query": request.GET.urlencode(),
+    })
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, int(value or "1"))
+    except ValueError:
+        return 1
+
+
+def break_glass_queue_view(request: HttpRequest) -> HttpResponse:
+    _require_dpo(request)
+    return render(request, "audit/break_glass_queue.html", {
+        "grants": break_glass_queue(actor=request.user), "form": ReviewForm(),
+        "nav_items": nav_for(request),
+    })
+
+
+@require_POST
+def break_glass_review_view(request: HttpRequest, grant_id: int) -> HttpResponse:
+    _require_dpo(request)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        break_glass_review(actor=request.user, grant_id=grant_id,
+                           note=form.cleaned_data.get("note", ""))
+    except NotFound:
+        raise Http404 from None
+    return redirect("audit:break-glass-queue")

@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils import timezone
+
+
+class Category(models.TextChoices):
+    RECORD = "record", "Record"
+    FAMILY = "family", "Family and household"
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+    HOUSING = "housing", "Housing"
+    SOCIAL_CARE = "social_care", "Social care"
+    OTHER = "other", "Other"
+
+
+class Significance(models.IntegerChoices):
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+    CRITICAL = 4, "Critical"
+
+
+class ChronologyEntry(models.Model):
+    """Something that happened to one or more people, with where the information came from
+    and a link back to the record it came from."""
+
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    source_agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    event_type = models.CharField(max_length=60)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    significance = models.PositiveSmallIntegerField(
+        choices=Significance.choices, default=Significance.LOW
+    )
+    summary = models.TextField()
+    # The record this entry came from, e.g. ("people.Person", "123") or a partner's ref.
+    source_type = models.CharField(max_length=60, blank=True, default="")
+    source_id = models.CharField(max_length=60, blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "chronology entries"
+
+
+class ChronologyLink(models.Model):
+    """One row per person an entry concerns. `occurred_at` is copied so a person's timeline
+    is a single index range scan however long it grows."""
+
+    entry = models.ForeignKey(ChronologyEntry, on_delete=models.CASCADE, related_name="links")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "entry"], name="chronology_link_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["person", "-occurred_at", "-entry"], name="chronology_person_time_idx"
+            ),
+        ]

@@ -1,0 +1,170 @@
+"""Settings shared by every environment. Values come from the environment; the defaults are
+the safe ones (DEBUG off, no demo accounts, embedded SQLite under var/)."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+PROJECT_ROOT = Path(__file__).resolve().parents[4]
+SRC_DIR = PROJECT_ROOT / "src" / "safehub"
+VAR_DIR = PROJECT_ROOT / "var"
+
+env = environ.Env()
+environ.Env.read_env(PROJECT_ROOT / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# The demo council ("Demoshire") and its sign-ins exist only when this is on. Production
+# settings force it off, and the sign-in backend refuses demo accounts whenever it is off.
+DEMO_MODE = env.bool("DEMO_MODE", default=False)
+
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'safehub.sqlite3'}"
+    )
+}
+# Every request runs in one transaction, so an access and its audit row commit together
+# and a failed audit write fails the request.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "organisations.User"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "safehub.core",
+    "safehub.organisations",
+    "safehub.access",
+    "safehub.audit",
+    "safehub.people",
+    "safehub.chronology",
+    "safehub.ui",
+    "safehub.api",
+    "safehub.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safehub.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safehub.access.middleware.SessionLimitsMiddleware",
+    "safehub.access.middleware.SecondFactorRequiredMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "safehub.core.middleware.RestrictedRecordMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "safehub.access.backends.StaffBackend",
+]
+
+ROOT_URLCONF = "safehub.config.urls"
+WSGI_APPLICATION = "safehub.config.wsgi.application"
+LOGIN_URL = "ui:sign-in"
+LOGIN_REDIRECT_URL = "people:person-search"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "safehub.ui.jinja2.environment"},
+    },
+]
+# Django's form widgets render through the same single engine.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+
+# Sessions: idle expiry (renewed on each request) and an absolute lifetime.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout by username (council staff share NAT addresses, so never by IP alone).
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "safehub.access.views_auth.locked_out"
+AXES_VERBOSE = False
+# Lockout is by username on purpose (see above); attempts against one account are capped
+# whatever address or browser they come from.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_ENABLE_ADMIN = False
+
+OTP_TOTP_ISSUER = "SafeHub"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# How long a break-glass grant on a restricted record lasts.
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [PROJECT_ROOT / "build" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "safehub.ui.views.csrf_failure"
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

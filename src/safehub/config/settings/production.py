@@ -1,0 +1,26 @@
+"""Production settings: everything secure, nothing demo. SECRET_KEY and DATABASE_URL must be
+set; start-up fails without them."""
+
+import os
+
+os.environ["DEMO_MODE"] = "false"
+
+from safehub.config.settings.base import *  # noqa: F403
+from safehub.config.settings.base import env
+
+DEBUG = False
+DEMO_MODE = False
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 63072000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,17 @@
+"""Settings for the test suite. DATABASE_URL picks SQLite (default) or PostgreSQL."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("DEMO_MODE", "true")
+
+from safehub.config.settings.base import *  # noqa: F403
+from safehub.config.settings.base import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+AXES_FAILURE_LIMIT = 5
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise expects it

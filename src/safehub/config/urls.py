@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from safehub.api.api import api
+from safehub.ui import pages
+
+# The API authenticates each call with its own bearer token, so the session sign-in
+# redirect must not apply to it.
+api_urls, api_app, api_namespace = api.urls
+for pattern in api_urls:
+    pattern.callback = login_not_required(pattern.callback)
+
+urlpatterns = [
+    path("", include("safehub.ui.urls")),
+    path("healthz", pages.healthz_view, name="healthz"),
+    path("people/", include("safehub.people.urls")),
+    path("audit/", include("safehub.audit.urls")),
+    path("users/", include("safehub.organisations.urls")),
+    path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
+]
+
+handler404 = "safehub.ui.views.page_not_found"
+handler403 = "safehub.ui.views.permission_denied"
+handler500 = "safehub.ui.views.server_error"

@@ -1,0 +1,67 @@
+"""Working days in England and Wales: weekends and bank holidays are not working days.
+
+Statutory timescales (decision within 1 working day, assessment within 45, ICPC within 15)
+are counted here. The bank-holiday list is the GOV.UK feed bundled with
+`govuk-bank-holidays`; nothing is fetched at run time.
+"""
+
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@cache
+def bank_holidays() -> frozenset[date]:
+    calendar = BankHolidays(use_cached_holidays=True)
+    return frozenset(
+        h["date"] for h in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
+    )
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays()
+
+
+def next_working_day(day: date) -> date:
+    """The first working day strictly after `day`."""
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself is day 0)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = start
+    for _ in range(days):
+        current = next_working_day(current)
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 if end <= start)."""
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
+
+
+def due_by_end_of_working_day(received: datetime, working_days: int) -> datetime:
+    """A deadline at the close (23:59:59 London time) of the Nth working day after receipt.
+
+    Something received on a non-working day counts from the next working day, so a contact
+    received at 17:30 on the Friday before a bank-holiday Monday is due by the end of Tuesday
+    when the timescale is one working day.
+    """
+    local = received.astimezone(LONDON).date()
+    start = local if is_working_day(local) else next_working_day(local)
+    due = add_working_days(start, working_days)
+    return datetime.combine(due, time(23, 59, 59), tzinfo=LONDON)

@@ -1,0 +1,79 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from safehub.access.roles import Role
+from safehub.core.models import TimeStampedModel
+
+
+class AgencyKind(models.TextChoices):
+    COUNCIL = "council", "Council"
+    SCHOOL = "school", "School"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    HEALTH_TRUST = "health_trust", "Health trust"
+    POLICE = "police", "Police"
+    HOUSING = "housing", "Housing"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(TimeStampedModel):
+    """An organisation whose staff use SafeHub or whose information reaches it."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    # Ofsted/DfE unique reference number, for schools.
+    urn = models.CharField(max_length=8, blank=True, default="")
+    # NHS Organisation Data Service code, for GP practices and health trusts.
+    ods_code = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="agency_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(TimeStampedModel):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="team_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmploymentType(models.TextChoices):
+    PERMANENT = "permanent", "Permanent"
+    AGENCY = "agency", "Agency (locum)"
+
+
+class User(AbstractUser):
+    """A member of staff, in the council or a partner agency. One role each."""
+
+    role = models.CharField(max_length=32, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="staff")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True
+    )
+    job_title = models.CharField(max_length=200, blank=True, default="")
+    employment_type = models.CharField(
+        max_length=16, choices=EmploymentType.choices, default=EmploymentType.PERMANENT
+    )
+    # Accounts made by the demo council; refused at sign-in unless DEMO_MODE is on.
+    is_demo = models.BooleanField(default=False)
+
+    REQUIRED_FIELDS = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""

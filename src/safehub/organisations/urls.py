@@ -1,0 +1,13 @@
+from django.urls import path
+
+from safehub.organisations import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("", views.user_list_view, name="user-list"),
+    path("new/", views.user_create_view, name="user-create"),
+    path("<int:user_id>/", views.user_edit_view, name="user-edit"),
+    path("<int:user_id>/unlock/", views.user_unlock_view, name="user-unlock"),
+    path("<int:user_id>/reset-second-factor/", views.user_reset_second_factor_view,
+         name="user-reset-second-factor"),
+]

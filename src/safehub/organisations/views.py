@@ -1,0 +1,83 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.access.policy import can_manage_users
+from safehub.organisations import services
+from safehub.organisations.forms import NewUserForm, UserForm
+from safehub.organisations.models import User
+from safehub.organisations.selectors import user_list
+from safehub.ui.forms_util import add_service_errors
+from safehub.ui.navigation import nav_for
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not can_manage_users(request.user):
+        raise Http404
+
+
+def _user(user_id: int) -> User:
+    user = User.objects.select_related("team", "agency").filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    form = context.get("form")
+    context.update(nav_items=nav_for(request), has_errors=bool(form and form.errors))
+    return render(request, template, context)
+
+
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    return _page(request, "organisations/user_list.html",
+                 {"users": user_list(actor=request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    form = NewUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.user_create(actor=request.user, username=data.pop("username"),
+                                 password=data.pop("password"), data=data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("organisations:user-list")
+    return _page(request, "organisations/user_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    _admin_only(request)
+    user = _user(user_id)
+    initial = {f: getattr(user, f) for f in services.USER_FIELDS}
+    form = UserForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("organisations:user-list")
+    return _page(request, "organisations/user_form.html",
+                 {"form": form, "creating": False, "subject": user})
+
+
+@require_POST
+def user_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    _admin_only(request)
+    services.user_unlock(actor=request.user, user=_user(user_id))
+    return redirect("organisations:user-edit", user_id=user_id)
+
+
+@require_POST
+def user_reset_second_factor_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    _admin_only(request)
+    services.user_reset_second_factor(actor=request.user, user=_user(user_id))
+    return redirect("organisations:user-edit", user_id=user_id)

@@ -1,0 +1,64 @@
+"""Turns what selectors return into what the person page shows: labels, the timeline items
+and the pagination links. Display only; no queries."""
+
+from typing import Any
+
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+
+from safehub.core.identifiers import format_nhs_number
+from safehub.people.codes import INVERSE, Disability, RelationshipType
+
+
+def person_page_context(person: Any, chronology: Any) -> dict[str, Any]:
+    return {
+        "nhs_display": format_nhs_number(person.nhs_number),
+        "disability_labels": ", ".join(Disability(c).label for c in person.disabilities or []),
+        "inverse_labels": {t: RelationshipType(INVERSE[t]).label for t in INVERSE},
+        "timeline_items": [_timeline_item(e) for e in chronology.entries],
+        "pagination": _pagination(person, chronology),
+    }
+
+
+def _timeline_item(entry: Any) -> dict[str, Any]:
+    when = localtime(entry.occurred_at)
+    source = entry.source_agency.name if entry.source_agency else "SafeHub"
+    by = f" by {entry.recorded_by}" if entry.recorded_by else ""
+    significance = entry.get_significance_display()
+    return {
+        "title": entry.type_label,
+        "byline": f"{source}{by}",
+        "datetime": when.isoformat(),
+        "date_text": when.strftime("%-d %B %Y"),
+        "description_html": format_html(
+            '<p class="govuk-body">{}</p><p class="govuk-body-s">Significance: {}</p>',
+            linebreaksbr(entry.summary), significance,
+        ),
+    }
+
+
+def _pagination(person: Any, chronology: Any) -> dict[str, Any]:
+    base = reverse("people:person-detail", args=[person.pk])
+
+    def href(page: int) -> str:
+        return f"{base}?page={page}#chronology"
+
+    pages = chronology.pages
+    shown = sorted({1, pages, chronology.page - 1, chronology.page, chronology.page + 1})
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for number in (n for n in shown if 1 <= n <= pages):
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number),
+                      "current": number == chronology.page})
+        previous = number
+    context: dict[str, Any] = {"items": items,
+                               "landmarkLabel": "Chronology pages"}
+    if chronology.page > 1:
+        context["previous"] = {"href": href(chronology.page - 1)}
+    if chronology.page < pages:
+        context["next"] = {"href": href(chronology.page + 1)}
+    return context

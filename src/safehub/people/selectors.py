@@ -1,0 +1,266 @@
+"""Reads of people that pages and the API share. Every selector takes the actor and applies
+the access policy's scope; single records come through `access.fetchers.access_person`."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from safehub.access.models import Involvement
+from safehub.access.policy import visible_persons
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
+from safehub.core.exceptions import PermissionDeniedError
+from safehub.people.codes import NameKind
+from safehub.people.models import Person, PersonAddress, PersonName, Relationship
+from safehub.people.names import name_key, name_sound
+
+MAX_RESULTS = 50
+MAX_CANDIDATES = 400
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    name: str = ""
+    date_of_birth: date | None = None
+    nhs_number: str = ""
+    upn: str = ""
+    postcode: str = ""
+
+    def is_empty(self) -> bool:
+        return not (name_key(self.name) or self.date_of_birth or self.nhs_number or self.upn
+                    or self.postcode)
+
+    def for_audit(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class SearchResult:
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    address: Any = None
+
+
+def _name_tokens(name: str) -> list[str]:
+    return [t for t in (name_key(part) for part in name.replace(",", " ").split()) if t]
+
+
+def _token_match(column: str, token: str) -> Q:
+    """A name column that starts with the token or sounds like it; on PostgreSQL also one
+    within trigram distance, which catches transposed letters ("Smtih")."""
+    condition = Q(**{f"{column}_key__startswith": token}) | Q(
+        **{f"{column}_sound": name_sound(token)}
+    )
+    if connection.vendor == "postgresql" and len(token) >= 3:
+        condition |= Q(**{f"{column}_key__trigram_similar": token})
+    return condition
+
+
+def _name_condition(tokens: list[str]) -> Q:
+    """Any token may be the last name; with two or more, another must match a first name."""
+    if len(tokens) == 1:
+        return _token_match("family", tokens[0]) | Q(given_key=tokens[0])
+    condition = Q()
+    for i, family in enumerate(tokens):
+        for j, given in enumerate(tokens):
+            if i != j:
+                condition |= _token_match("family", family) & _token_match("given", given)
+    return condition
+
+
+def person_search(*, actor: Any, criteria: SearchCriteria) -> list[SearchResult]:
+    """Ranked people matching any of the criteria, each with the reasons it matched. Only
+    people the actor may see are considered; restricted records appear only to their
+    allow-list. One audit row records the search and whom it returned."""
+    from safehub.access.policy import can_search_people
+
+    if not can_search_people(actor):
+        raise PermissionDeniedError()
+    if criteria.is_empty():
+        return []
+    tokens = _name_tokens(criteria.name)
+    scope = visible_persons(actor, Person.objects.all(), for_search=True)
+    candidate_ids: set[int] = set()
+    if tokens:
+        candidate_ids |= set(
+            PersonName.objects.filter(_name_condition(tokens), person__in=scope)
+            .values_list("person_id", flat=True)[:MAX_CANDIDATES]
+        )
+    exact = Q()
+    if criteria.nhs_number:
+        exact |= Q(nhs_number=criteria.nhs_number)
+    if criteria.upn:
+        exact |= Q(upn=criteria.upn)
+    if criteria.date_of_birth and not tokens:
+        exact |= Q(date_of_birth=criteria.date_of_birth)
+    if criteria.postcode and not tokens:
+        exact |= Q(addresses__address__postcode=criteria.postcode)
+    if exact:
+        candidate_ids |= set(scope.filter(exact).values_list("pk", flat=True)[:MAX_CANDIDATES])
+    results = _rank(_load_candidates(candidate_ids), criteria, tokens)
+    audit_record(
+        actor=actor, action=AuditAction.SEARCH, subject_ids=[r.person.pk for r in results],
+        object_type="people.Person", detail={"criteria": criteria.for_audit(),
+                                             "results": len(results)},
+    )
+    return results
+
+
+def _load_candidates(ids: set[int]) -> list[Person]:
+    if not ids:
+        return []
+    return list(
+        Person.objects.filter(pk__in=ids).prefetch_related(
+            Prefetch("names", queryset=PersonName.objects.order_by("kind")),
+            Prefetch(
+                "addresses",
+                queryset=PersonAddress.objects.select_related("address").order_by(
+                    "-start_date"),
+            ),
+        )
+    )
+
+
+def _rank(people: list[Person], criteria: SearchCriteria, tokens: list[str]
+          ) -> list[SearchResult]:
+    results = []
+    for person in people:
+        result = SearchResult(person=person, score=0.0)
+        _score_identifiers(result, criteria)
+        if tokens:
+            _score_names(result, tokens)
+        _score_address(result, criteria)
+        if result.score > 0:
+            results.append(result)
+    results.sort(key=lambda r: (-r.score, r.person.family_name, r.person.given_name))
+    return results[:MAX_RESULTS]
+
+
+def _score_identifiers(result: SearchResult, criteria: SearchCriteria) -> None:
+    person = result.person
+    if criteria.nhs_number and person.nhs_number == criteria.nhs_number:
+        result.score += 100
+        result.reasons.append("NHS number matches")
+    if criteria.upn and person.upn == criteria.upn:
+        result.score += 100
+        result.reasons.append("UPN matches")
+    if criteria.date_of_birth and person.date_of_birth:
+        if person.date_of_birth == criteria.date_of_birth:
+            result.score += 40
+            result.reasons.append("Date of birth matches")
+        elif person.date_of_birth.year == criteria.date_of_birth.year:
+            result.score += 8
+            result.reasons.append("Born the same year")
+
+
+def _score_names(result: SearchResult, tokens: list[str]) -> None:
+    """The best-matching of the person's names, compared token by token."""
+    best, best_reasons = 0.0, []
+    for name in result.person.names.all():
+        score, reasons = _compare_name(name, tokens)
+        if score > best:
+            best, best_reasons = score, reasons
+    result.score += best
+    result.reasons.extend(best_reasons)
+
+
+def _compare_name(name: PersonName, tokens: list[str]) -> tuple[float, list[str]]:
+    parts = {"last name": name.family_key, "first name": name.given_key}
+    score, reasons, used = 0.0, [], set()
+    for token in tokens:
+        best = (0.0, "", "")
+        for label, value in parts.items():
+            if label in used or not value:
+                continue
+            candidate = _similarity(token, value)
+            if candidate[0] > best[0]:
+                best = (candidate[0], label, candidate[1])
+        if best[0] > 0:
+            used.add(best[1])
+            score += best[0]
+            reasons.append(f"{best[1].capitalize()} {best[2]}")
+    if score and name.kind != NameKind.CURRENT:
+        score *= 0.9
+        label = "also known as" if name.kind == NameKind.ALIAS else "former name"
+        reasons.append(f"Matched {label} {name.given_name} {name.family_name}")
+    return score, reasons
+
+
+def _similarity(token: str, value: str) -> tuple[float, str]:
+    if token == value:
+        return 30.0, "matches exactly"
+    if value.startswith(token):
+        return 22.0, f"starts with “{token}”"
+    if name_sound(token) == name_sound(value):
+        return 20.0, "sounds the same"
+    ratio = fuzz.ratio(token, value)
+    if ratio >= 70:
+        return ratio / 5, "is spelt similarly"
+    return 0.0, ""
+
+
+def _score_address(result: SearchResult, criteria: SearchCriteria) -> None:
+    addresses = list(result.person.addresses.all())
+    result.address = next((a.address for a in addresses if a.end_date is None), None)
+    if not criteria.postcode:
+        return
+    for row in addresses:
+        if row.address.postcode == criteria.postcode:
+            current = row.end_date is None
+            result.score += 25 if current else 12
+            result.reasons.append("Lives at this postcode" if current
+                                  else "Used to live at this postcode")
+            return
+
+
+@dataclass
+class PersonProfile:
+    person: Person
+    current_name: PersonName | None
+    other_names: list[PersonName]
+    addresses: list[PersonAddress]
+    relationships: list[Relationship]
+    involvements: list[Involvement]
+
+
+def person_profile(*, person: Person) -> PersonProfile:
+    """Everything the person page shows about `person` beyond the chronology, in a fixed
+    number of queries. The caller has already passed `access_person`."""
+    names = list(person.names.all().order_by("kind", "-created_at"))
+    addresses = list(
+        PersonAddress.objects.filter(person=person).select_related("address", "household")
+        .order_by("end_date", "-start_date")
+    )
+    relationships = list(
+        Relationship.objects.filter(subject=person).select_related("other")
+        .order_by("end_date", "type", "other__date_of_birth")
+    )
+    involvements = list(
+        Involvement.objects.filter(person=person, end_date__isnull=True)
+        .select_related("user", "team", "agency", "user__team")
+        .order_by("kind")
+    )
+    current = next((n for n in names if n.kind == NameKind.CURRENT), None)
+    return PersonProfile(
+        person=person,
+        current_name=current,
+        other_names=[n for n in names if n.kind != NameKind.CURRENT],
+        addresses=addresses,
+        relationships=relationships,
+        involvements=involvements,
+    )
+
+
+def person_age(person: Person, today: date | None = None) -> int | None:
+    if not person.date_of_birth:
+        return None
+    today = today or timezone.localdate()
+    born = person.date_of_birth
+    end = person.date_of_death or today
+    return end.year - born.year - ((end.month, end.day) < (born.month, born.day))

@@ -1,0 +1,52 @@
+"""A date field that reads the GOV.UK date input's three boxes (name-day, name-month,
+name-year) and answers in plain English."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+
+class GovukDateWidget(forms.MultiWidget):
+    def __init__(self) -> None:
+        super().__init__(
+            widgets={"-day": forms.TextInput(), "-month": forms.TextInput(),
+                     "-year": forms.TextInput()}
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = GovukDateWidget
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
+        self.subject = label
+        fields = (forms.CharField(max_length=2), forms.CharField(max_length=2),
+                  forms.CharField(max_length=4))
+        super().__init__(fields=fields, label=label, required=required,
+                         require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter {label.lower()}"
+        self.error_messages["incomplete"] = f"{label} must include a day, month and year"
+
+    def clean(self, value: Any) -> date | None:
+        parts = [str(v or "").strip() for v in (value or ["", "", ""])]
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"])
+            return None
+        if not all(parts):
+            raise forms.ValidationError(self.error_messages["incomplete"])
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1000:
+                raise ValueError
+            return date(year, month, day)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(f"{self.subject} must be a real date") from None
+
+    def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() overrides
+        return data_list

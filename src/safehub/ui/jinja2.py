@@ -1,0 +1,104 @@
+"""The single template engine: Jinja2 with the GOV.UK Frontend macros, SafeHub's own
+templates (each app's ``jinja2/`` folder) and a few helpers for dates and links."""
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+LONDON = ZoneInfo("Europe/London")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def environment(**options: Any) -> Environment:
+    # Django passes a loader for the app template folders; the GOV.UK macros are imported as
+    # "govuk_frontend_jinja/components/…", which is how the package expects to be mounted.
+    options["loader"] = ChoiceLoader([
+        options["loader"],
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ])
+    env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
+    # Case records hold text typed by the public and by partners: never render it unescaped.
+    assert env.autoescape is True, "Jinja2 autoescape must be on"
+    env.globals.update(static=static, url=url, settings_demo_mode=DemoMode())
+    env.filters.update(govuk_date=govuk_date, govuk_datetime=govuk_datetime, age=age)
+    env.tests["govuk_date_field"] = is_govuk_date_field
+    return env
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    """``url('people:person', person.id)`` or ``url('people:person', pk=person.id)``."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+class DemoMode:
+    """True while settings.DEMO_MODE is on. Read at render time, not when the engine starts,
+    so the setting (and tests that change it) always decide what the page shows."""
+
+    def __bool__(self) -> bool:
+        return bool(getattr(settings, "DEMO_MODE", False))
+
+    def __repr__(self) -> str:
+        return repr(bool(self))
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    """3 March 2024 (GOV.UK style: no leading zero, month in full). Empty for no date."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = _london(value).date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def govuk_datetime(value: datetime | date | None) -> str:
+    """3 March 2024 at 2:05pm, in UK time; 10am, midday and midnight as GOV.UK writes them.
+    A date without a time reads as the date alone."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime):
+        return govuk_date(value)
+    local = _london(value)
+    return f"{govuk_date(local.date())} at {_govuk_time(local)}"
+
+
+def _london(value: datetime) -> datetime:
+    # Naive datetimes are taken to be UK time already (USE_TZ makes them rare).
+    return timezone.localtime(value, LONDON) if timezone.is_aware(value) else value
+
+
+def _govuk_time(value: datetime) -> str:
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def age(date_of_birth: date | None, on: date | None = None) -> int | None:
+    """Age in whole years today (UK time), or on a given date. None when the date of birth is
+    unknown or still to come (an unborn child has an expected date, not an age)."""
+    if date_of_birth is None or date_of_birth == "":
+        return None
+    if isinstance(date_of_birth, datetime):
+        date_of_birth = _london(date_of_birth).date()
+    on = on or timezone.localdate(timezone=LONDON)
+    if date_of_birth > on:
+        return None
+    # Someone born on 29 February has their birthday on 1 March in other years.
+    had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def is_govuk_date_field(bound_field: Any) -> bool:
+    """``{% if field is govuk_date_field %}``: the field is three boxes (day, month, year)
+    whose first box the error summary must link to."""
+    widget = getattr(getattr(bound_field, "field", None), "widget", None)
+    names = getattr(widget, "widgets_names", None) or []
+    return [n.lstrip("_-") for n in names] == ["day", "month", "year"]

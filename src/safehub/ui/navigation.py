@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from safehub.access.policy import can_manage_users, can_review_audit, can_search_people
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
+    """Service navigation: only the places this user's role can use."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    if can_search_people(user):
+        items.append(("Find a person", reverse("people:person-search")))
+    if can_review_audit(user):
+        items.append(("Access audit", reverse("audit:audit-home")))
+        items.append(("Break-glass reviews", reverse("audit:break-glass-queue")))
+    if can_manage_users(user):
+        items.append(("Users", reverse("organisations:user-list")))
+    items.append(("Your account", reverse("ui:account")))
+    return [{"text": text, "href": href, "active": request.path.startswith(href)}
+            for text, href in items]

@@ -1,0 +1,52 @@
+"""Service-wide pages: the home redirect, the account page and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from safehub.access.policy import (
+    RULES,
+    can_manage_users,
+    can_review_audit,
+    can_search_people,
+    rules_for,
+)
+from safehub.ui.navigation import nav_for
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work starts."""
+    user = request.user
+    if can_search_people(user):
+        return redirect("people:person-search")
+    if can_review_audit(user):
+        return redirect("audit:audit-home")
+    if can_manage_users(user):
+        return redirect("organisations:user-list")
+    return redirect("ui:account")
+
+
+def account_view(request: HttpRequest) -> HttpResponse:
+    """Who you are signed in as and what your role lets you do."""
+    rules = rules_for(request.user)
+    return render(request, "ui/account.html", {
+        "nav_items": nav_for(request), "rules": rules, "known_role": request.user.role in RULES,
+    })
+
+
+@require_GET
+@login_not_required
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:
+        database = "unavailable"
+    healthy = database == "ok"
+    return JsonResponse({"status": "ok" if healthy else "error", "database": database,
+                         "database_vendor": connection.vendor},
+                        status=200 if healthy else 503)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from safehub.access import views_auth
+from safehub.ui import pages
+
+app_name = "ui"
+urlpatterns = [
+    path("", pages.home_view, name="home"),
+    path("account/", pages.account_view, name="account"),
+    path("sign-in/", views_auth.sign_in, name="sign-in"),
+    path("sign-in/code/", views_auth.sign_in_verify, name="sign-in-verify"),
+    path("sign-in/set-up-authenticator/", views_auth.sign_in_setup, name="sign-in-setup"),
+    path("sign-out/", views_auth.sign_out, name="sign-out"),
+]
