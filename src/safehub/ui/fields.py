@@ -14,6 +14,13 @@ class GovukDateWidget(forms.MultiWidget):
                      "-year": forms.TextInput()}
         )
 
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[Any]:
+        # GOV.UK's date input names its boxes name-day, name-month, name-year.
+        return [data.get(f"{name}-{part}") for part in ("day", "month", "year")]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return all(f"{name}-{part}" not in data for part in ("day", "month", "year"))
+
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):
             return [value.day, value.month, value.year]

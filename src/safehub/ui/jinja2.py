@@ -12,17 +12,31 @@ from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 LONDON = ZoneInfo("Europe/London")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def environment(**options: Any) -> Environment:
     # Django passes a loader for the app template folders; the GOV.UK macros are imported as
     # "govuk_frontend_jinja/components/…", which is how the package expects to be mounted.
-    options["loader"] = ChoiceLoader([
-        options["loader"],
-        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
-    ])
+    options["loader"] = ChoiceLoader(
+        [
+            options["loader"],
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
     # Case records hold text typed by the public and by partners: never render it unescaped.
     assert env.autoescape is True, "Jinja2 autoescape must be on"

@@ -17,6 +17,8 @@ from markupsafe import Markup
 from safehub.organisations.models import User
 from safehub.ui import views
 
+DASH = "\N{EN DASH}"  # GOV.UK titles: "Page – Service"
+
 # Only the UI app's own routes, so these tests need nothing from apps still being built.
 urlpatterns = [path("", include("safehub.ui.urls"))]
 
@@ -27,7 +29,8 @@ def render(source: str, **context: object) -> str:
 
 def squash(html: str) -> str:
     """Markup with the whitespace between and inside tags collapsed, for exact comparisons."""
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).replace("> ", ">").replace(" <", "<").strip()
+    html = re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html))
+    return html.replace("> ", ">").replace(" <", "<").strip()
 
 
 @pytest.fixture
@@ -151,7 +154,7 @@ def test_layout_is_safehub_not_govuk(anonymous_request):
     assert "crown" not in html.lower()
     assert "Open Government Licence" not in html
     assert "Accessibility statement" in html
-    assert "SafeHub – open-source safeguarding case management" in html
+    assert f"SafeHub {DASH} open-source safeguarding case management" in html
     assert '<link rel="stylesheet" href="/static/safehub.css">' in html
 
 
@@ -164,9 +167,9 @@ def test_layout_has_no_inline_script(anonymous_request):
 
 def test_page_title_pattern_and_error_prefix(anonymous_request):
     html = render_to_string("errors/404.html", request=anonymous_request)
-    assert "<title>Page not found – SafeHub</title>" in html
+    assert f"<title>Page not found {DASH} SafeHub</title>" in html
     html = render_to_string("errors/404.html", {"has_errors": True}, request=anonymous_request)
-    assert "<title>Error: Page not found – SafeHub</title>" in html
+    assert f"<title>Error: Page not found {DASH} SafeHub</title>" in html
 
 
 def test_demo_banner_only_in_demo_mode(settings, anonymous_request):
@@ -203,8 +206,9 @@ def test_signed_in_user_sees_name_and_sign_out_form():
     request.user = User(username="jbloggs", first_name="Jo", last_name="Bloggs")
     html = render_to_string("errors/404.html", request=request)
     assert "Jo Bloggs" in html
-    form = re.search(r'<form class="sh-user-nav__form" method="post" action="([^"]+)">(.*?)</form>',
-                     html, re.S)
+    form = re.search(
+        r'<form class="sh-user-nav__form" method="post" action="([^"]+)">(.*?)</form>', html, re.S
+    )
     assert form is not None
     assert form.group(1) == reverse("ui:sign-out")
     assert 'name="csrfmiddlewaretoken"' in form.group(2)
@@ -226,15 +230,23 @@ FORMS = (
 
 class PersonForm(forms.Form):
     first_name = forms.CharField(
-        label="First name", help_text="As they use it", error_messages={"required": "Enter a first name"}
+        label="First name",
+        help_text="As they use it",
+        error_messages={"required": "Enter a first name"},
     )
     sex = forms.ChoiceField(
-        label="Sex", widget=forms.RadioSelect, choices=[("F", "Female"), ("M", "Male")],
+        label="Sex",
+        widget=forms.RadioSelect,
+        choices=[("F", "Female"), ("M", "Male")],
         error_messages={"required": "Select the child's sex"},
     )
-    agency = forms.ChoiceField(label="Agency", choices=[("", "Choose"), (1, "Police"), (2, "Health")])
+    agency = forms.ChoiceField(
+        label="Agency", choices=[("", "Choose"), (1, "Police"), (2, "Health")]
+    )
     concerns = forms.MultipleChoiceField(
-        label="Concerns", widget=forms.CheckboxSelectMultiple, required=False,
+        label="Concerns",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         choices=[("neglect", "Neglect"), ("physical", "Physical abuse"), ("online", "Online harm")],
     )
     consent = forms.BooleanField(label="The family agreed to this referral", required=False)
@@ -270,11 +282,14 @@ def invalid_form() -> PersonForm:
 def test_text_field_shows_its_error_on_an_invalid_form():
     html = render(FORMS + "{{ text_field(form.first_name) }}", form=invalid_form())
     assert "govuk-form-group--error" in html
-    assert re.search(r'id="id_first_name-error" class="govuk-error-message">\s*'
-                     r'<span class="govuk-visually-hidden">Error:</span> Enter a first name', html)
+    assert re.search(
+        r'id="id_first_name-error" class="govuk-error-message">\s*'
+        r'<span class="govuk-visually-hidden">Error:</span> Enter a first name',
+        html,
+    )
     assert 'class="govuk-input govuk-input--error" id="id_first_name" name="first_name"' in html
     assert 'aria-describedby="id_first_name-hint id_first_name-error"' in html
-    assert re.search(r'<label class="govuk-label" for="id_first_name">\s*First name\s*</label>', html)
+    assert re.search(r'<label class="govuk-label" for="id_first_name">\s*First name\s*<', html)
 
 
 def test_text_field_without_errors_and_with_options():
@@ -291,7 +306,8 @@ def test_text_field_without_errors_and_with_options():
     assert 'autocomplete="given-name"' in html
     assert 'spellcheck="false"' in html
     assert "govuk-input--width-20" in html
-    assert re.search(r'<h1 class="govuk-label-wrapper">\s*<label class="govuk-label govuk-label--l"', html)
+    heading = r'<h1 class="govuk-label-wrapper">\s*<label class="govuk-label govuk-label--l"'
+    assert re.search(heading, html)
 
 
 def test_password_is_never_sent_back():
@@ -301,16 +317,21 @@ def test_password_is_never_sent_back():
 
 
 def test_error_summary_links_each_error_to_its_field():
-    html = render(FORMS + "{{ error_summary(form, date_fields=['date_of_birth']) }}",
-                  form=invalid_form())
+    html = render(
+        FORMS + "{{ error_summary(form, date_fields=['date_of_birth']) }}", form=invalid_form()
+    )
     assert re.search(r'class="govuk-error-summary__title">\s*There is a problem\s*<', html)
     assert re.search(r"<li>\s*The referral could not be saved\s*</li>", html)
     assert '<a href="#id_first_name">Enter a first name</a>' in html
-    assert "<a href=\"#id_sex\">Select the child&#39;s sex</a>" in html
+    assert '<a href="#id_sex">Select the child&#39;s sex</a>' in html
     assert '<a href="#id_date_of_birth-day">Date of birth must be a real date</a>' in html
     # Non-field errors first, then the fields in the form's order.
-    assert (html.index("could not be saved") < html.index("#id_first_name")
-            < html.index("#id_sex") < html.index("#id_date_of_birth-day"))
+    assert (
+        html.index("could not be saved")
+        < html.index("#id_first_name")
+        < html.index("#id_sex")
+        < html.index("#id_date_of_birth-day")
+    )
 
 
 def test_error_summary_is_absent_when_there_are_no_errors():
@@ -319,8 +340,9 @@ def test_error_summary_is_absent_when_there_are_no_errors():
 
 def test_error_summary_link_targets_exist_in_the_rendered_fields():
     html = render(
-        FORMS + "{{ error_summary(form, date_fields=['date_of_birth']) }}{{ text_field(form.first_name) }}"
-        "{{ radios_field(form.sex) }}{{ date_field(form.date_of_birth) }}",
+        FORMS + "{{ error_summary(form, date_fields=['date_of_birth']) }}"
+        "{{ text_field(form.first_name) }}{{ radios_field(form.sex) }}"
+        "{{ date_field(form.date_of_birth) }}",
         form=invalid_form(),
     )
     for target in re.findall(r'<a href="#([^"]+)"', html):
@@ -364,8 +386,12 @@ def test_checkbox_single_is_one_checkbox_labelled_with_the_question():
     html = render(FORMS + "{{ checkbox_single(form.consent) }}", form=PersonForm())
     assert " checked" not in html
     # What the checkbox sends is what Django reads as ticked.
-    assert PersonForm(data={"consent": "true"}).fields["consent"].widget.value_from_datadict(
-        {"consent": "true"}, {}, "consent") is True
+    assert (
+        PersonForm(data={"consent": "true"})
+        .fields["consent"]
+        .widget.value_from_datadict({"consent": "true"}, {}, "consent")
+        is True
+    )
 
 
 def test_textarea_field_redisplays_text_escaped():
@@ -399,8 +425,13 @@ def test_date_field_shows_the_initial_date_when_unbound():
 
 class ThreeBoxWidget(forms.MultiWidget):
     def __init__(self) -> None:
-        super().__init__(widgets={"-day": forms.TextInput(), "-month": forms.TextInput(),
-                                  "-year": forms.TextInput()})
+        super().__init__(
+            widgets={
+                "-day": forms.TextInput(),
+                "-month": forms.TextInput(),
+                "-year": forms.TextInput(),
+            }
+        )
 
     def decompress(self, value):
         return [None, None, None]
@@ -408,7 +439,9 @@ class ThreeBoxWidget(forms.MultiWidget):
 
 class ThreeBoxForm(forms.Form):
     seen_on = forms.MultiValueField(
-        label="Date seen", widget=ThreeBoxWidget(), require_all_fields=False,
+        label="Date seen",
+        widget=ThreeBoxWidget(),
+        require_all_fields=False,
         fields=(forms.CharField(), forms.CharField(), forms.CharField()),
     )
 
@@ -428,12 +461,20 @@ TIMELINE = '{% from "moj/timeline.html" import moj_timeline %}{{ moj_timeline(it
 
 def test_timeline_keeps_the_given_order_and_escapes_text():
     items = [
-        {"title": "Strategy discussion held", "byline": "Sam Patel",
-         "datetime": "2024-03-05T10:00:00+00:00", "date_text": "5 March 2024 at 10am",
-         "description_html": Markup("<p class=\"govuk-body\">Agreed a section 47 enquiry.</p>")},
-        {"title": "Referral from <school>", "byline": "Jo & Co",
-         "datetime": "2024-03-03T14:05:00+00:00", "date_text": "3 March 2024 at 2:05pm",
-         "description_html": "<img src=x onerror=alert(1)>"},
+        {
+            "title": "Strategy discussion held",
+            "byline": "Sam Patel",
+            "datetime": "2024-03-05T10:00:00+00:00",
+            "date_text": "5 March 2024 at 10am",
+            "description_html": Markup('<p class="govuk-body">Agreed a section 47 enquiry.</p>'),
+        },
+        {
+            "title": "Referral from <school>",
+            "byline": "Jo & Co",
+            "datetime": "2024-03-03T14:05:00+00:00",
+            "date_text": "3 March 2024 at 2:05pm",
+            "description_html": "<img src=x onerror=alert(1)>",
+        },
     ]
     html = render(TIMELINE, items=items)
     assert html.count('<div class="moj-timeline__item">') == 2
@@ -447,11 +488,17 @@ def test_timeline_keeps_the_given_order_and_escapes_text():
 
 
 def test_timeline_item_snapshot():
-    html = render(TIMELINE, items=[{
-        "title": "Home visit", "byline": "Ali Khan",
-        "datetime": datetime(2024, 7, 1, 13, 5, tzinfo=UTC),
-        "description_html": Markup("<p>Seen alone.</p>"),
-    }])
+    html = render(
+        TIMELINE,
+        items=[
+            {
+                "title": "Home visit",
+                "byline": "Ali Khan",
+                "datetime": datetime(2024, 7, 1, 13, 5, tzinfo=UTC),
+                "description_html": Markup("<p>Seen alone.</p>"),
+            }
+        ],
+    )
     assert squash(html) == (
         '<div class="moj-timeline"><div class="moj-timeline__item">'
         '<div class="moj-timeline__header"><h2 class="moj-timeline__title">Home visit</h2>'
@@ -466,9 +513,11 @@ def test_timeline_item_snapshot():
 def test_sub_navigation_snapshot():
     html = render(
         '{% from "moj/sub_navigation.html" import moj_sub_navigation %}'
-        "{{ moj_sub_navigation(\"Child's record\", items) }}",
-        items=[{"text": "Summary", "href": "/people/1/", "active": True},
-               {"text": "Chronology & notes", "href": "/people/1/chronology/", "active": False}],
+        '{{ moj_sub_navigation("Child\'s record", items) }}',
+        items=[
+            {"text": "Summary", "href": "/people/1/", "active": True},
+            {"text": "Chronology & notes", "href": "/people/1/chronology/", "active": False},
+        ],
     )
     assert squash(html) == (
         '<nav class="moj-sub-navigation" aria-label="Child&#39;s record">'
@@ -484,7 +533,7 @@ def test_sub_navigation_snapshot():
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        ("moj_badge('Restricted', 'red')", '<span class="moj-badge moj-badge--red">Restricted</span>'),
+        ("moj_badge('Urgent', 'red')", '<span class="moj-badge moj-badge--red">Urgent</span>'),
         ("moj_badge('New')", '<span class="moj-badge">New</span>'),
         ("moj_badge('<b>')", '<span class="moj-badge">&lt;b&gt;</span>'),
     ],
@@ -504,13 +553,15 @@ def test_error_handlers_answer_with_the_right_status_and_words(anonymous_request
 
     response = views.permission_denied(anonymous_request, Exception("policy said no"))
     assert response.status_code == 403
-    assert b"<h1 class=\"govuk-heading-l\">You cannot see this page</h1>" in response.content
+    assert b'<h1 class="govuk-heading-l">You cannot see this page</h1>' in response.content
     assert b"policy said no" not in response.content
 
     response = views.csrf_failure(anonymous_request, reason="CSRF token missing.")
     assert response.status_code == 403
-    assert (b"Your session has expired or the form was sent twice. Go back, reload the page "
-            b"and try again.") in response.content
+    assert (
+        b"Your session has expired or the form was sent twice. Go back, reload the page "
+        b"and try again."
+    ) in response.content
     assert b"CSRF token missing" not in response.content
 
 

@@ -1,0 +1,129 @@
+"""Sign-in with password and TOTP; lockout by username; idle and absolute session expiry;
+demo accounts refused outside demo mode."""
+
+import time
+
+from conftest import PASSWORD, current_code, make_user
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safehub.access.middleware import SIGNED_IN_AT
+from safehub.access.roles import Role
+from safehub.access.views_auth import SIGN_IN_ERROR
+from safehub.audit.models import AuditAction, AuditEvent
+
+
+def _password(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post(reverse("ui:sign-in"), {"username": username, "password": password})
+
+
+def test_sign_in_with_password_then_code_reaches_search(users):  # type: ignore[no-untyped-def]
+    client = Client()
+    response = _password(client, "mash")
+    assert response["Location"] == reverse("ui:sign-in-verify")
+    assert client.get(reverse("people:person-search"))["Location"] == reverse(
+        "ui:sign-in-verify")
+    response = client.post(reverse("ui:sign-in-verify"),
+                           {"code": current_code(users["mash_worker"])})
+    assert response["Location"] == reverse("people:person-search")
+    assert client.get(reverse("people:person-search")).status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN,
+                                     actor=users["mash_worker"]).count() == 1
+
+
+def test_a_code_works_only_once(users):  # type: ignore[no-untyped-def]
+    code = current_code(users["mash_worker"])
+    first = Client()
+    _password(first, "mash")
+    assert first.post(reverse("ui:sign-in-verify"), {"code": code}).status_code == 302
+    second = Client()
+    _password(second, "mash")
+    reused = second.post(reverse("ui:sign-in-verify"), {"code": code})
+    assert reused.status_code == 200
+    assert "not correct" in reused.content.decode()
+
+
+def test_first_sign_in_sets_up_the_authenticator(council):  # type: ignore[no-untyped-def]
+    user = make_user("newstarter", Role.SOCIAL_WORKER, council["teams"]["North"])
+    TOTPDevice.objects.filter(user=user).delete()
+    client = Client()
+    assert _password(client, "newstarter")["Location"] == reverse("ui:sign-in-setup")
+    page = client.get(reverse("ui:sign-in-setup"))
+    assert "Set up your authenticator app" in page.content.decode()
+    assert 'src="data:image/svg+xml' in page.content.decode()
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    from django_otp.oath import totp
+
+    code = f"{totp(device.bin_key):06d}"
+    assert client.post(reverse("ui:sign-in-setup"), {"code": code}).status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(users):  # type: ignore[no-untyped-def]
+    wrong = _password(Client(), "mash", "not-the-password").content.decode()
+    unknown = _password(Client(), "nobody-by-this-name", "whatever").content.decode()
+    assert SIGN_IN_ERROR in wrong
+    assert SIGN_IN_ERROR in unknown
+
+
+def test_repeated_failures_lock_the_account_by_username_from_any_address(users):  # type: ignore[no-untyped-def]
+    for attempt in range(5):
+        Client(REMOTE_ADDR=f"10.0.0.{attempt}").post(
+            reverse("ui:sign-in"), {"username": "mash", "password": "wrong-password"})
+    locked = Client(REMOTE_ADDR="10.9.9.9").post(
+        reverse("ui:sign-in"), {"username": "mash", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "too many attempts" in locked.content.decode()
+    # Another account is unaffected.
+    assert _password(Client(), "sw").status_code == 302
+
+
+def test_administrator_unlocks_a_locked_account(users, client_for):  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        _password(Client(), "mash", "wrong-password")
+    assert _password(Client(), "mash").status_code == 429
+    client_for("system_administrator").post(
+        reverse("organisations:user-unlock", args=[users["mash_worker"].pk]))
+    assert _password(Client(), "mash").status_code == 302
+
+
+def test_session_ends_after_its_absolute_lifetime(users, client_for, settings):  # type: ignore[no-untyped-def]
+    client = client_for("mash_worker")
+    assert client.get(reverse("people:person-search")).status_code == 200
+    session = client.session
+    session[SIGNED_IN_AT] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    response = client.get(reverse("people:person-search"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("ui:sign-in"))
+
+
+def test_idle_expiry_is_thirty_minutes_or_less(settings):  # type: ignore[no-untyped-def]
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_disabled_user_is_refused_on_the_next_request(users, client_for):  # type: ignore[no-untyped-def]
+    client = client_for("mash_worker")
+    assert client.get(reverse("people:person-search")).status_code == 200
+    users["mash_worker"].is_active = False
+    users["mash_worker"].save()
+    assert client.get(reverse("people:person-search")).status_code == 302
+
+
+def test_demo_accounts_are_refused_outside_demo_mode(council, settings):  # type: ignore[no-untyped-def]
+    user = make_user("demo.person", Role.MASH_WORKER, council["teams"]["MASH"])
+    user.is_demo = True
+    user.save()
+    settings.DEMO_MODE = False
+    assert SIGN_IN_ERROR in _password(Client(), "demo.person").content.decode()
+    settings.DEMO_MODE = True
+    assert _password(Client(), "demo.person").status_code == 302
+
+
+def test_signed_in_pages_are_not_cached_and_carry_a_csp(client_for):  # type: ignore[no-untyped-def]
+    response = client_for("mash_worker").get(reverse("people:person-search"))
+    assert response["Cache-Control"] == "no-store"
+    assert "script-src 'self'" in response["Content-Security-Policy"]

@@ -1,0 +1,121 @@
+"""Plain records the planners produce and the loader writes. Person references inside a
+family are indexes into `PlannedFamily.persons`; staff and agencies are referred to by
+username and name, so a plan never depends on database ids."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class PlannedName:
+    kind: str
+    given: str
+    middle: str
+    family: str
+
+
+@dataclass
+class PlannedPerson:
+    kind: str
+    sex: str
+    gender_current: str
+    date_of_birth: date | None
+    expected_date_of_birth: date | None
+    ethnicity: str
+    names: list[PlannedName]  # names[0] is the current name
+    first_language: str = ""
+    interpreter_needed: bool = False
+    date_of_birth_estimated: bool = False
+    disabilities: list[str] = field(default_factory=list)
+    nhs_number: str = ""
+    upn: str = ""
+    is_restricted: bool = False
+    restriction_reason: str = ""
+    created_at: datetime | None = None
+    # Planning only: which school they attend (agency names) and whether they live here.
+    primary: str = ""
+    secondary: str = ""
+    resident: bool = True
+    role: str = ""  # mother, father, partner, child, grandparent, ...
+
+    @property
+    def current(self) -> PlannedName:
+        return self.names[0]
+
+    @property
+    def born(self) -> date:
+        return self.date_of_birth or self.expected_date_of_birth  # type: ignore[return-value]
+
+
+@dataclass
+class PlannedRelationship:
+    subject: int
+    other: int
+    type: str
+    pair_key: uuid.UUID
+    has_parental_responsibility: bool = False
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass
+class PlannedResidence:
+    """One address and the household living there for a period."""
+
+    line_1: str
+    line_2: str
+    town: str
+    postcode: str
+    start_date: date
+    end_date: date | None
+    members: list[int]
+
+
+@dataclass
+class PlannedInvolvement:
+    person: int
+    kind: str
+    start_date: date
+    user: str = ""
+    team: tuple[str, str] | None = None  # (agency name, team name)
+    agency: str = ""
+
+
+@dataclass
+class PlannedEvent:
+    event_type: str
+    occurred_at: datetime
+    persons: list[int]
+    summary: str
+    significance: int = 1
+    agency: str = ""
+    recorded_by: str = ""
+    source_type: str = ""
+    source_id: str = ""  # "" with source_type "people.Person": the loader puts the pk in
+
+
+@dataclass
+class PlannedFamily:
+    index: int
+    town: str
+    primary: str = ""  # the school, secondary school and GP practice the family uses
+    secondary: str = ""
+    gp: str = ""
+    persons: list[PlannedPerson] = field(default_factory=list)
+    relationships: list[PlannedRelationship] = field(default_factory=list)
+    residences: list[PlannedResidence] = field(default_factory=list)
+    involvements: list[PlannedInvolvement] = field(default_factory=list)
+    # (person, username on the allow-list, username who granted it)
+    restricted_access: list[tuple[int, str, str]] = field(default_factory=list)
+    events: list[PlannedEvent] = field(default_factory=list)
+    created_by: str = ""
+    allocated_to: str = ""
+    long_history: int | None = None  # the person with the long chronology, if any
+
+    @property
+    def known(self) -> bool:
+        return bool(self.allocated_to)
+
+    def children(self) -> list[int]:
+        return [i for i, p in enumerate(self.persons) if p.role == "child"]
