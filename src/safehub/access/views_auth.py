@@ -28,7 +28,7 @@ LOCKED_MESSAGE = (
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any
                ) -> HttpResponse:
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     form.is_valid()
     form.add_error(None, LOCKED_MESSAGE)
     return render(request, "access/sign_in.html", {"form": form, "has_errors": True},
@@ -37,7 +37,7 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kw: 
 
 @login_not_required
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = auth.authenticate(request, username=form.cleaned_data["username"],
                                  password=form.cleaned_data["password"])
@@ -67,7 +67,7 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     if not devices.exists():
         return redirect("ui:sign-in-setup")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         for device in devices:
             if device.verify_token(form.cleaned_data["code"]):
@@ -86,7 +86,7 @@ def sign_in_setup(request: HttpRequest) -> HttpResponse:
     device, _ = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
     )
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True

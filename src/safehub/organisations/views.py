@@ -39,7 +39,7 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_create_view(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    form = NewUserForm(request.POST or None)
+    form = NewUserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -57,7 +57,7 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
     _admin_only(request)
     user = _user(user_id)
     initial = {f: getattr(user, f) for f in services.USER_FIELDS}
-    form = UserForm(request.POST or None, initial=initial)
+    form = UserForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=request.user, user=user, data=form.cleaned_data)

@@ -63,14 +63,19 @@ def _token_match(column: str, token: str) -> Q:
 
 
 def _name_condition(tokens: list[str]) -> Q:
-    """Any token may be the last name; with two or more, another must match a first name."""
+    """Any token may be the last name; with two or more, another must match a first name.
+    With a first name to narrow it, a last name sharing its first three letters is also a
+    candidate, so a misspelling ("Smiht") is found on SQLite too."""
     if len(tokens) == 1:
         return _token_match("family", tokens[0]) | Q(given_key=tokens[0])
     condition = Q()
     for i, family in enumerate(tokens):
+        family_match = _token_match("family", family)
+        if len(family) >= 4:
+            family_match |= Q(family_key__startswith=family[:3])
         for j, given in enumerate(tokens):
             if i != j:
-                condition |= _token_match("family", family) & _token_match("given", given)
+                condition |= family_match & _token_match("given", given)
     return condition
 
 

@@ -54,7 +54,7 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
     """Search uses POST so names and dates of birth never appear in URLs or server logs."""
     if not can_search_people(request.user):
         raise Http404
-    form = forms.PersonSearchForm(request.POST or None)
+    form = forms.PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
     if request.method == "POST" and form.is_valid():
         results = person_search(actor=request.user, criteria=SearchCriteria(**{
@@ -84,7 +84,7 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """A restricted record: record a reason and re-enter a security code to open it."""
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not _step_up_ok(request, form.cleaned_data["code"]):
             form.add_error("code", "The security code is not correct or has expired")
@@ -125,8 +125,8 @@ def _person_data(cleaned: dict[str, Any]) -> dict[str, Any]:
 def person_create_view(request: HttpRequest) -> HttpResponse:
     if not can_create_person(request.user):
         raise Http404
-    form = forms.PersonForm(request.POST or None, prefix=None)
-    address = forms.AddressForm(request.POST or None)
+    form = forms.PersonForm(request.POST if request.method == "POST" else None, prefix=None)
+    address = forms.AddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and address.is_valid():
         try:
             person = services.person_create(actor=request.user,
@@ -158,7 +158,7 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial.update(middle_names=current_name.middle_names if current_name else "",
                    version=person.version)
-    form = forms.PersonEditForm(request.POST or None, initial=initial)
+    form = forms.PersonEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.user, person=person,
@@ -201,7 +201,7 @@ def _satellite_form(request: HttpRequest, person_id: int, form_class: type, temp
     """A small form that changes part of a person's record (a name, an address, a
     relationship): same shape every time."""
     person = _person_or_404(request, person_id, Action.EDIT)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             save(person, form.cleaned_data)
