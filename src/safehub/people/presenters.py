@@ -25,11 +25,12 @@ def person_page_context(person: Any, chronology: Any) -> dict[str, Any]:
 def _timeline_item(entry: Any) -> dict[str, Any]:
     when = localtime(entry.occurred_at)
     source = entry.source_agency.name if entry.source_agency else "SafeHub"
-    by = f" by {entry.recorded_by}" if entry.recorded_by else ""
+    # The timeline macro writes "by " before the byline.
+    byline = f"{entry.recorded_by}, {source}" if entry.recorded_by else source
     significance = entry.get_significance_display()
     return {
         "title": entry.type_label,
-        "byline": f"{source}{by}",
+        "byline": byline,
         "datetime": when.isoformat(),
         "date_text": when.strftime("%-d %B %Y"),
         "description_html": format_html(

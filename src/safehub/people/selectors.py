@@ -52,30 +52,29 @@ def _name_tokens(name: str) -> list[str]:
 
 
 def _token_match(column: str, token: str) -> Q:
-    """A name column that starts with the token or sounds like it; on PostgreSQL also one
-    within trigram distance, which catches transposed letters ("Smtih")."""
+    """A name column that starts with the token or sounds like it. PostgreSQL also takes
+    names within trigram distance, which catches transposed letters ("Smtih"); SQLite, which
+    has no trigrams, takes names sharing the first three letters instead."""
     condition = Q(**{f"{column}_key__startswith": token}) | Q(
         **{f"{column}_sound": name_sound(token)}
     )
-    if connection.vendor == "postgresql" and len(token) >= 3:
-        condition |= Q(**{f"{column}_key__trigram_similar": token})
+    if connection.vendor == "postgresql":
+        if len(token) >= 3:
+            condition |= Q(**{f"{column}_key__trigram_similar": token})
+    elif len(token) >= 4:
+        condition |= Q(**{f"{column}_key__startswith": token[:3]})
     return condition
 
 
 def _name_condition(tokens: list[str]) -> Q:
-    """Any token may be the last name; with two or more, another must match a first name.
-    With a first name to narrow it, a last name sharing its first three letters is also a
-    candidate, so a misspelling ("Smiht") is found on SQLite too."""
+    """Any token may be the last name; with two or more, another must match a first name."""
     if len(tokens) == 1:
         return _token_match("family", tokens[0]) | Q(given_key=tokens[0])
     condition = Q()
     for i, family in enumerate(tokens):
-        family_match = _token_match("family", family)
-        if len(family) >= 4:
-            family_match |= Q(family_key__startswith=family[:3])
         for j, given in enumerate(tokens):
             if i != j:
-                condition |= family_match & _token_match("given", given)
+                condition |= _token_match("family", family) & _token_match("given", given)
     return condition
 
 
