@@ -57,6 +57,14 @@ def break_glass_review(*, actor: Any, grant_id: int, note: str) -> BreakGlass:
     return grant
 
 
+def second_factor_check(*, user: Any, code: str) -> bool:
+    """Step-up: does `code` match the user's authenticator now? (Each code works once.)"""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return any(device.verify_token(code)
+               for device in TOTPDevice.objects.filter(user=user, confirmed=True))
+
+
 def api_token_create(*, actor: Any, user: Any, name: str, days: int = 90) -> str:
     """Issue a token for a machine client acting as `user`; returns the secret once."""
     if actor.pk != user.pk and not getattr(actor, "role", "") == "system_administrator":

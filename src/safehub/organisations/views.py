@@ -7,7 +7,7 @@ from safehub.access.policy import can_manage_users
 from safehub.organisations import services
 from safehub.organisations.forms import NewUserForm, UserForm
 from safehub.organisations.models import User
-from safehub.organisations.selectors import user_list
+from safehub.organisations.selectors import user_get, user_list
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.navigation import nav_for
 
@@ -18,7 +18,7 @@ def _admin_only(request: HttpRequest) -> None:
 
 
 def _user(user_id: int) -> User:
-    user = User.objects.select_related("team", "agency").filter(pk=user_id).first()
+    user = user_get(user_id)
     if user is None:
         raise Http404
     return user

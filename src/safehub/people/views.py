@@ -19,7 +19,7 @@ from safehub.access.policy import (
     can_search_people,
     decide,
 )
-from safehub.access.services import break_glass_open
+from safehub.access.services import break_glass_open, second_factor_check
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.chronology.selectors import chronology_page_for_person
@@ -86,7 +86,7 @@ def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpRespons
     """A restricted record: record a reason and re-enter a security code to open it."""
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if not _step_up_ok(request, form.cleaned_data["code"]):
+        if not second_factor_check(user=request.user, code=form.cleaned_data["code"]):
             form.add_error("code", "The security code is not correct or has expired")
         else:
             try:
@@ -108,13 +108,6 @@ def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpRespons
         raise Http404 from None
     # Already open to this user (allow-list or an earlier break-glass).
     return redirect("people:person-detail", person_id=person_id)
-
-
-def _step_up_ok(request: HttpRequest, code: str) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return any(d.verify_token(code) for d in
-               TOTPDevice.objects.filter(user=request.user, confirmed=True))
 
 
 def _person_data(cleaned: dict[str, Any]) -> dict[str, Any]:
