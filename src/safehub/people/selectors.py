@@ -231,6 +231,7 @@ class PersonProfile:
     addresses: list[PersonAddress]
     relationships: list[Relationship]
     involvements: list[Involvement]
+    household: list[Person]
 
 
 def person_profile(*, person: Person) -> PersonProfile:
@@ -251,6 +252,12 @@ def person_profile(*, person: Person) -> PersonProfile:
         .order_by("kind")
     )
     current = next((n for n in names if n.kind == NameKind.CURRENT), None)
+    home = next((a for a in addresses if a.end_date is None and a.household_id), None)
+    household = [
+        row.person for row in PersonAddress.objects.filter(
+            household_id=home.household_id, end_date__isnull=True)
+        .exclude(person=person).select_related("person").order_by("person__date_of_birth")
+    ] if home else []
     return PersonProfile(
         person=person,
         current_name=current,
@@ -258,6 +265,7 @@ def person_profile(*, person: Person) -> PersonProfile:
         addresses=addresses,
         relationships=relationships,
         involvements=involvements,
+        household=household,
     )
 
 

@@ -105,3 +105,31 @@ def test_healthz_reports_the_database(client):  # type: ignore[no-untyped-def]
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["database_vendor"] == connection.vendor
+
+
+def test_person_page_lists_the_household(people, client_for):  # type: ignore[no-untyped-def]
+    from safehub.people.models import Address, Household, PersonAddress, Relationship
+
+    person = people["involved"]
+    sibling = Relationship.objects.get(subject=person).other
+    home = Address.objects.create(line_1="9 Kiln Row", town="Ashby", postcode="LE65 2BB")
+    household = Household.objects.create(address=home)
+    for member in (person, sibling):
+        PersonAddress.objects.create(person=member, address=home, household=household,
+                                     start_date=date(2020, 1, 1))
+    html = client_for("social_worker").get(
+        reverse("people:person-detail", args=[person.pk])).content.decode()
+    assert "Lives with:" in html
+    assert f'href="/people/{sibling.pk}/">{sibling.full_name}</a>' in html
+
+
+def test_api_token_command_issues_a_working_token(users, capsys):  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("create_api_token", "mash", "School MIS feed")
+    secret = capsys.readouterr().out.strip().splitlines()[-1]
+    response = Client().post("/api/v1/persons/search", '{"name": "Hart"}',
+                             content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200

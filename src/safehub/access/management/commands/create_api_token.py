@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from safehub.access.services import api_token_create
+from safehub.organisations.models import User
+
+
+class Command(BaseCommand):
+    help = ("Issue an API token for a machine client acting as USERNAME (under that user's "
+            "access). The secret is shown once; only its hash is stored.")
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("username")
+        parser.add_argument("name", help="what the client is, e.g. 'School MIS feed'")
+        parser.add_argument("--days", type=int, default=90)
+
+    def handle(self, *args: object, **options: object) -> None:
+        user = User.objects.filter(username=options["username"], is_active=True).first()
+        if user is None:
+            raise CommandError("No active user has that username.")
+        secret = api_token_create(actor=user, user=user, name=str(options["name"]),
+                                  days=int(options["days"]))  # type: ignore[call-overload]
+        self.stdout.write(f"Token for {user.username} ({options['name']}), valid "
+                          f"{options['days']} days:\n{secret}")
