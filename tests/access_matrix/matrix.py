@@ -70,6 +70,7 @@ EVERY_SIGNED_IN_ROLE = set(VIEW)
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
     "ui:account": "the signed-in user's own account details",
+    "ui:accessibility": "public: accessibility statement",
     "ui:sign-in": "public: sign-in",
     "ui:sign-in-verify": "second-factor step of sign-in",
     "ui:sign-in-setup": "second-factor set-up at first sign-in",

@@ -8,7 +8,8 @@ from conftest import PASSWORD
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"ui:sign-in", "healthz", "api-v1:openapi-json", "api-v1:api-root", "ui:sign-out"}
+PUBLIC = {"ui:sign-in", "ui:accessibility", "healthz", "api-v1:openapi-json",
+          "api-v1:api-root", "ui:sign-out"}
 HALF_SIGNED_IN_ALLOWED = {"ui:sign-in-verify", "ui:sign-in-setup"}
 
 

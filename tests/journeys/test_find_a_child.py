@@ -65,6 +65,7 @@ def test_sign_in_search_with_a_typo_and_open_a_child(transactional_db, live_serv
     ("system_administrator", "/users/"),
     ("system_administrator", "/users/new/"),
     ("performance_analyst", "/account/"),
+    ("performance_analyst", "/accessibility/"),
 ])
 def test_other_pages_have_no_serious_accessibility_violations(role, path, transactional_db,  # type: ignore[no-untyped-def]
                                                               live_server, page, users,

@@ -50,3 +50,9 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "error", "database": database,
                          "database_vendor": connection.vendor},
                         status=200 if healthy else 503)
+
+
+@require_GET
+@login_not_required
+def accessibility_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "ui/accessibility.html", {"nav_items": nav_for(request)})

@@ -7,6 +7,7 @@ app_name = "ui"
 urlpatterns = [
     path("", pages.home_view, name="home"),
     path("account/", pages.account_view, name="account"),
+    path("accessibility/", pages.accessibility_view, name="accessibility"),
     path("sign-in/", views_auth.sign_in, name="sign-in"),
     path("sign-in/code/", views_auth.sign_in_verify, name="sign-in-verify"),
     path("sign-in/set-up-authenticator/", views_auth.sign_in_setup, name="sign-in-setup"),
