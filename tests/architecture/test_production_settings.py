@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _production_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DEMO_MODE", "DEBUG")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DEMO_MODE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(SECRET_KEY="deploy-check-" + "k7Qz9" * 10, ALLOWED_HOSTS="safehub.example",
                DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'deploy-check.sqlite3'}",
                DJANGO_SETTINGS_MODULE="safehub.config.settings.production",

@@ -1,16 +1,21 @@
 """/api/v1/: one class of endpoint per operation, each calling one service or selector."""
 
+import logging
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema, Status
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import AfterValidator
 
 from safehub.access.fetchers import access_person
 from safehub.access.policy import Action, can_create_person, can_search_people
 from safehub.api.auth import TokenAuth
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
 from safehub.core.exceptions import (
     BreakGlassRequired,
     ConcurrentEditError,
@@ -72,23 +77,64 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def _bad_shape(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Malformed input, keyed by field name as the services' own errors are."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        field = ".".join(str(p) for p in error.get("loc", [])[1:]) or "__all__"
+        parts = [str(p) for p in error.get("loc", [])[1:]]
+        if parts and parts[0] == "payload":
+            parts = parts[1:]
+        field = ".".join(parts) or "__all__"
         errors.setdefault(field, []).append(error.get("msg", "Invalid value"))
     return _problem(request, 422, "Some of the information is not in the expected format",
                     errors)
 
 
-Name = Field(..., min_length=1, max_length=100)
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (401 without a good token, 400 for a body that is not JSON) in
+    the same shape as ours."""
+    messages = {401: "Send a valid API token: Authorization: Bearer <token>",
+                400: "The request body could not be read as JSON"}
+    return _problem(request, exc.status_code, messages.get(exc.status_code, str(exc)))
+
+
+@api.exception_handler(Http404)
+def _no_route(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _problem(request, 404, NotFound().message)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logging.getLogger("safehub.api").exception("API request failed")
+    return _problem(request, 500, "Something went wrong. Nothing was saved; try again later.")
+
+
+def _plain_text(value: str) -> str:
+    """Text fields refuse control characters (a NUL cannot be stored on PostgreSQL)."""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_plain_text)]
+# Statuses every operation can answer, declared in the OpenAPI document.
+COMMON = {400: Problem, 401: Problem, 422: Problem}
+
+
+def _responses(**extra: Any) -> dict[int, Any]:
+    return {**COMMON, **{int(k.removeprefix("s")): v for k, v in extra.items()}}
+
+
+def Name() -> Any:  # noqa: N802 - reads as a type in the schemas below
+    return Field(..., min_length=1, max_length=100)
 
 
 class SearchIn(Schema):
-    name: str = Field("", max_length=200)
+    name: Text = Field("", max_length=200)
     date_of_birth: date | None = None
-    nhs_number: str = Field("", max_length=20)
-    upn: str = Field("", max_length=20)
-    postcode: str = Field("", max_length=10)
+    nhs_number: Text = Field("", max_length=20)
+    upn: Text = Field("", max_length=20)
+    postcode: Text = Field("", max_length=10)
 
 
 class SearchResultOut(Schema):
@@ -102,21 +148,21 @@ class SearchResultOut(Schema):
 
 class PersonIn(Schema):
     kind: Literal["child", "unborn", "adult"]
-    given_name: str = Name
-    middle_names: str = Field("", max_length=100)
-    family_name: str = Name
+    given_name: Text = Name()
+    middle_names: Text = Field("", max_length=100)
+    family_name: Text = Name()
     date_of_birth: date | None = None
     date_of_birth_estimated: bool = False
     expected_date_of_birth: date | None = None
     date_of_death: date | None = None
     sex: Literal["M", "F", "U"] = "U"
     gender_current: Literal["0", "1", "2", "9"] = "0"
-    ethnicity: str = Field("NOBT", max_length=4)
-    first_language: str = Field("", max_length=60)
+    ethnicity: Text = Field("NOBT", max_length=4)
+    first_language: Text = Field("", max_length=60)
     interpreter_needed: bool = False
-    disabilities: list[str] = Field([], max_length=13)
-    nhs_number: str = Field("", max_length=20)
-    upn: str = Field("", max_length=20)
+    disabilities: list[Text] = Field([], max_length=13)
+    nhs_number: Text = Field("", max_length=20)
+    upn: Text = Field("", max_length=20)
 
 
 class PersonUpdateIn(PersonIn):
@@ -158,8 +204,8 @@ def _clean_search(payload: SearchIn) -> SearchCriteria:
     return SearchCriteria(**values)
 
 
-@api.post("/persons/search", response={200: list[SearchResultOut], 403: Problem,
-                                       422: Problem}, summary="Search for people")
+@api.post("/persons/search", response=_responses(s200=list[SearchResultOut], s403=Problem),
+          summary="Search for people")
 def person_search_api(request: HttpRequest, payload: SearchIn) -> Any:
     if not can_search_people(request.user):
         raise PermissionDeniedError()
@@ -170,7 +216,7 @@ def person_search_api(request: HttpRequest, payload: SearchIn) -> Any:
              "score": r.score, "reasons": r.reasons} for r in results]
 
 
-@api.get("/persons/{person_id}", response={200: PersonOut, 404: Problem},
+@api.get("/persons/{person_id}", response=_responses(s200=PersonOut, s404=Problem),
          summary="Read a person")
 def person_read_api(request: HttpRequest, person_id: int, response: HttpResponse) -> Any:
     person = access_person(actor=request.user, person_id=person_id)
@@ -178,7 +224,7 @@ def person_read_api(request: HttpRequest, person_id: int, response: HttpResponse
     return _out(person)
 
 
-@api.post("/persons", response={201: PersonOut, 403: Problem, 422: Problem},
+@api.post("/persons", response=_responses(s201=PersonOut, s403=Problem),
           summary="Create a person")
 def person_create_api(request: HttpRequest, payload: PersonIn) -> Any:
     if not can_create_person(request.user):
@@ -187,15 +233,19 @@ def person_create_api(request: HttpRequest, payload: PersonIn) -> Any:
     return Status(201, _out(person))
 
 
-@api.put("/persons/{person_id}", response={200: PersonOut, 404: Problem, 409: Problem,
-                                           422: Problem},
+@api.put("/persons/{person_id}", response=_responses(s200=PersonOut, s404=Problem,
+                                                    s409=Problem),
          summary="Update a person (send the version you read; 409 if it has moved on)")
 def person_update_api(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
     person = access_person(actor=request.user, person_id=person_id, action=Action.EDIT)
     data = payload.dict()
     version = data.pop("version")
-    person, _ = services.person_update(actor=request.user, person=person,
-                                       expected_version=version, data=data)
+    person, changed = services.person_update(actor=request.user, person=person,
+                                             expected_version=version, data=data)
+    if not changed:
+        # Nothing to change, but the record was returned: that is a read, and audited.
+        audit_record(actor=request.user, action=AuditAction.VIEW, person_id=person.pk,
+                     object_type="people.Person", object_id=person.pk)
     return _out(person)
 
 

@@ -1,7 +1,7 @@
 """The rules a person's details must meet, in plain English. Services call these before
 saving anything, so pages and the API refuse the same input with the same words."""
 
-import re
+import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,23 +11,32 @@ from django.utils import timezone
 from safehub.core.identifiers import clean_nhs_number, clean_upn
 from safehub.people.codes import Disability, Ethnicity, GenderCurrent, PersonKind, Sex
 
-# Letters in any alphabet, spaces, hyphens, apostrophes and full stops.
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.\u2019][^\W\d_]*)*\.?$")
+# Between letters, a name may have spaces, hyphens, apostrophes and full stops.
+_NAME_JOINERS = " '-.\u2019"
 MAX_NAME = 100
 UNBORN_MAX_AHEAD = timedelta(days=300)
 UNBORN_MAX_OVERDUE = timedelta(days=42)
 OLDEST_PLAUSIBLE = date(1900, 1, 1)
 
 
+def _is_name(text: str) -> bool:
+    """Letters (and their accents) of any alphabet, joined by _NAME_JOINERS; it must start
+    with a letter. Digits and other numerals (², ½, Ⅷ) are not letters."""
+    if not text or not unicodedata.category(text[0]).startswith("L"):
+        return False
+    return all(unicodedata.category(c)[0] in "LM" or c in _NAME_JOINERS for c in text)
+
+
 def clean_name(value: Any, *, label: str, required: bool = True) -> str:
-    text = " ".join(str(value or "").split())
+    # Composed form, so "Zoë" typed on one machine equals "Zoë" pasted from another.
+    text = unicodedata.normalize("NFC", " ".join(str(value or "").split()))
     if not text:
         if required:
             raise ValidationError(f"Enter {label}")
         return ""
     if len(text) > MAX_NAME:
         raise ValidationError(f"{label.capitalize()} must be {MAX_NAME} characters or fewer")
-    if not _NAME.match(text):
+    if not _is_name(text):
         raise ValidationError(
             f"{label.capitalize()} must only include letters, spaces, hyphens and apostrophes"
         )

@@ -1,0 +1,100 @@
+"""Fuzz the partner API from its own OpenAPI document, in-process against the WSGI app.
+
+Schemathesis reads /api/v1/openapi.json from the running app, then generates requests for
+every operation in it (valid ones, malformed ones, wrong methods, missing credentials) and
+sends them with a MASH worker's bearer token through the whole Django stack. Whatever it
+sends, the API must never answer with a server error, and what it documents it must return.
+
+The WSGI app reads the database through its own request handling, so the data is committed
+(transactional database access) rather than hidden in a test transaction.
+"""
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from safehub.access.models import ApiToken, hash_token
+from safehub.config.wsgi import application
+from safehub.people.models import Person
+
+FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+                suppress_health_check=list(HealthCheck))
+SEARCH = "POST /api/v1/persons/search"
+READ = "GET /api/v1/persons/{person_id}"
+UPDATE = "PUT /api/v1/persons/{person_id}"
+CREATE = "POST /api/v1/persons"
+
+
+@pytest.fixture
+def api_schema(transactional_db: Any) -> Any:
+    """The API's own document, fetched from the running app as a partner would fetch it."""
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+def _labels(loaded: Any) -> set[str]:
+    return {result.ok().label for result in loaded.get_all_operations()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_openapi_document_lists_every_operation_the_partner_api_offers(api_schema):
+    assert _labels(api_schema) == {SEARCH, READ, UPDATE, CREATE}
+
+
+@pytest.fixture
+def bearer(users: dict[str, Any], people: dict[str, Any]) -> dict[str, str]:
+    secret = ApiToken.new_secret()
+    ApiToken.objects.create(user=users["mash_worker"], name="fuzz",
+                            token_hash=hash_token(secret))
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def person_ids(people: dict[str, Any]) -> list[int]:
+    """Every record in the council, restricted ones included."""
+    return sorted(Person.objects.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def sent(api_schema: Any) -> Any:
+    """The statuses the fuzzer got back, per operation. A fuzz run that sent nothing to an
+    operation, or whose every request bounced off authentication, proved nothing: fail it."""
+    statuses: dict[str, list[int]] = {label: [] for label in _labels(api_schema)}
+    yield statuses
+    for label, got in statuses.items():
+        assert len(got) >= 10, f"the fuzzer sent only {len(got)} requests to {label}"
+        assert any(status != 401 for status in got), f"every request to {label} got 401"
+    for label in (SEARCH, READ):
+        assert any(200 <= status < 300 for status in statuses[label]), \
+            f"no fuzzed request to {label} got past validation to real data"
+
+
+def _aim_at_real_records(case: Any, person_ids: list[int]) -> None:
+    """Random ids almost never exist, so point every even one at a real record (restricted
+    ones included); odd ones stay as generated, to exercise "not found"."""
+    person_id = (case.path_parameters or {}).get("person_id")
+    if type(person_id) is int and person_id % 2 == 0:
+        case.path_parameters["person_id"] = person_ids[person_id // 2 % len(person_ids)]
+
+
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@FUZZ
+def test_no_generated_request_gets_a_server_error_or_an_undocumented_body(
+        case, bearer, person_ids, sent):
+    _aim_at_real_records(case, person_ids)
+    response = case.call(headers=bearer)
+    sent[case.operation.label].append(response.status_code)
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance,
+                                             content_type_conformance,
+                                             status_code_conformance])
