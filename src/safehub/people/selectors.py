@@ -3,9 +3,8 @@ the access policy's scope; single records come through `access.fetchers.access_p
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -20,7 +19,8 @@ from safehub.people.models import Person, PersonAddress, PersonName, Relationshi
 from safehub.people.names import name_key, name_sound
 
 MAX_RESULTS = 50
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 300  # rows read per search branch
+PRE_RANKED = 100  # people loaded in full for the final ranking
 
 
 @dataclass(frozen=True)
@@ -51,31 +51,69 @@ def _name_tokens(name: str) -> list[str]:
     return [t for t in (name_key(part) for part in name.replace(",", " ").split()) if t]
 
 
-def _token_match(column: str, token: str) -> Q:
-    """A name column that starts with the token or sounds like it. PostgreSQL also takes
-    names within trigram distance, which catches transposed letters ("Smtih"); SQLite, which
-    has no trigrams, takes names sharing the first three letters instead."""
-    condition = Q(**{f"{column}_key__startswith": token}) | Q(
-        **{f"{column}_sound": name_sound(token)}
-    )
-    if connection.vendor == "postgresql":
-        if len(token) >= 3:
-            condition |= Q(**{f"{column}_key__trigram_similar": token})
-    elif len(token) >= 4:
-        condition |= Q(**{f"{column}_key__startswith": token[:3]})
+def _given_match(token: str) -> Q:
+    """A first name that starts with the token, sounds like it, or (typed in full) shares
+    its first two letters."""
+    condition = Q(given_key__startswith=token) | Q(given_sound=name_sound(token))
+    if len(token) >= 4:
+        condition |= Q(given_key__startswith=token[:2])
     return condition
 
 
-def _name_condition(tokens: list[str]) -> Q:
-    """Any token may be the last name; with two or more, another must match a first name."""
+def _name_branches(tokens: list[str]) -> list[Q]:
+    """Simple conditions, each served by one index, whose union is the candidate set.
+
+    One token: a last name starting with it or sounding like it, or an exact first name.
+    Two or more: any token may be the last name and another a first name. The last name
+    is found by its first two letters (so a misspelling after them, "Smiht", is still
+    found) or by its sound ("Jonson"); the first name narrows it.
+    """
     if len(tokens) == 1:
-        return _token_match("family", tokens[0]) | Q(given_key=tokens[0])
-    condition = Q()
+        token = tokens[0]
+        return [Q(family_key__startswith=token), Q(family_sound=name_sound(token)),
+                Q(given_key=token)]
+    branches = []
     for i, family in enumerate(tokens):
         for j, given in enumerate(tokens):
-            if i != j:
-                condition |= _token_match("family", family) & _token_match("given", given)
-    return condition
+            if i == j:
+                continue
+            narrow = family[:2] if len(family) >= 4 else family
+            # Exact last names first, so a common one is never crowded out by near misses.
+            branches.append(Q(family_key=family) & _given_match(given))
+            branches.append(Q(family_key__startswith=narrow) & _given_match(given))
+            branches.append(Q(family_sound=name_sound(family)) & _given_match(given))
+    return branches
+
+
+class _NameRow(NamedTuple):
+    person_id: int
+    kind: str
+    given_name: str
+    family_name: str
+    given_key: str
+    family_key: str
+    given_sound: str
+    family_sound: str
+    date_of_birth: date | None
+
+
+def _name_candidates(tokens: list[str], scope: Any, criteria: SearchCriteria) -> set[int]:
+    """The people worth loading: the union of the branches (each a small indexed query,
+    capped on its own so no broad branch crowds out the others), pre-ranked on the matched
+    name and date of birth alone so only the best few are loaded in full."""
+    typed = [(t, name_sound(t)) for t in tokens]
+    best: dict[int, float] = {}
+    for branch in _name_branches(tokens):
+        rows = (PersonName.objects.filter(branch, person__in=scope)
+                .values_list(*_NameRow._fields[:-1], "person__date_of_birth")
+                [:MAX_CANDIDATES])
+        for row in map(_NameRow._make, rows):
+            score = _compare_name(row, typed)[0]  # type: ignore[arg-type]
+            if criteria.date_of_birth and row.date_of_birth == criteria.date_of_birth:
+                score += 40
+            best[row.person_id] = max(score, best.get(row.person_id, 0.0))
+    ranked = sorted(best, key=lambda pid: -best[pid])
+    return set(ranked[:PRE_RANKED])
 
 
 def person_search(*, actor: Any, criteria: SearchCriteria) -> list[SearchResult]:
@@ -92,10 +130,7 @@ def person_search(*, actor: Any, criteria: SearchCriteria) -> list[SearchResult]
     scope = visible_persons(actor, Person.objects.all(), for_search=True)
     candidate_ids: set[int] = set()
     if tokens:
-        candidate_ids |= set(
-            PersonName.objects.filter(_name_condition(tokens), person__in=scope)
-            .values_list("person_id", flat=True)[:MAX_CANDIDATES]
-        )
+        candidate_ids |= _name_candidates(tokens, scope, criteria)
     exact = Q()
     if criteria.nhs_number:
         exact |= Q(nhs_number=criteria.nhs_number)
@@ -107,7 +142,8 @@ def person_search(*, actor: Any, criteria: SearchCriteria) -> list[SearchResult]
         exact |= Q(addresses__address__postcode=criteria.postcode)
     if exact:
         candidate_ids |= set(scope.filter(exact).values_list("pk", flat=True)[:MAX_CANDIDATES])
-    results = _rank(_load_candidates(candidate_ids), criteria, tokens)
+    results = _rank(_load_candidates(candidate_ids), criteria,
+                    [(t, name_sound(t)) for t in tokens])
     audit_record(
         actor=actor, action=AuditAction.SEARCH, subject_ids=[r.person.pk for r in results],
         object_type="people.Person", detail={"criteria": criteria.for_audit(),
@@ -131,7 +167,7 @@ def _load_candidates(ids: set[int]) -> list[Person]:
     )
 
 
-def _rank(people: list[Person], criteria: SearchCriteria, tokens: list[str]
+def _rank(people: list[Person], criteria: SearchCriteria, tokens: list[tuple[str, str]]
           ) -> list[SearchResult]:
     results = []
     for person in people:
@@ -163,7 +199,7 @@ def _score_identifiers(result: SearchResult, criteria: SearchCriteria) -> None:
             result.reasons.append("Born the same year")
 
 
-def _score_names(result: SearchResult, tokens: list[str]) -> None:
+def _score_names(result: SearchResult, tokens: list[tuple[str, str]]) -> None:
     """The best-matching of the person's names, compared token by token."""
     best, best_reasons = 0.0, []
     for name in result.person.names.all():
@@ -174,13 +210,15 @@ def _score_names(result: SearchResult, tokens: list[str]) -> None:
     result.reasons.extend(best_reasons)
 
 
-def _compare_name(name: PersonName, tokens: list[str]) -> tuple[float, list[str]]:
-    parts = {"last name": name.family_key, "first name": name.given_key}
+def _compare_name(name: PersonName, tokens: list[tuple[str, str]]
+                  ) -> tuple[float, list[str]]:
+    parts = {"last name": (name.family_key, name.family_sound),
+             "first name": (name.given_key, name.given_sound)}
     score, reasons, used = 0.0, [], set()
     for token in tokens:
         best = (0.0, "", "")
         for label, value in parts.items():
-            if label in used or not value:
+            if label in used or not value[0]:
                 continue
             candidate = _similarity(token, value)
             if candidate[0] > best[0]:
@@ -196,14 +234,16 @@ def _compare_name(name: PersonName, tokens: list[str]) -> tuple[float, list[str]
     return score, reasons
 
 
-def _similarity(token: str, value: str) -> tuple[float, str]:
-    if token == value:
+def _similarity(token: tuple[str, str], value: tuple[str, str]) -> tuple[float, str]:
+    """(key, sound) of what was typed against (key, sound) of a stored name."""
+    (typed, typed_sound), (stored, stored_sound) = token, value
+    if typed == stored:
         return 30.0, "matches exactly"
-    if value.startswith(token):
-        return 22.0, f"starts with “{token}”"
-    if name_sound(token) == name_sound(value):
+    if stored.startswith(typed):
+        return 22.0, f"starts with “{typed}”"
+    if typed_sound and typed_sound == stored_sound:
         return 20.0, "sounds the same"
-    ratio = fuzz.ratio(token, value)
+    ratio = fuzz.ratio(typed, stored)
     if ratio >= 70:
         return ratio / 5, "is spelt similarly"
     return 0.0, ""
