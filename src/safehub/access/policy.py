@@ -83,6 +83,13 @@ def can_create_person(actor: Any) -> bool:
     return rules_for(actor).can_create
 
 
+def can_edit_viewable_person(actor: Any) -> bool:
+    """For a person `actor` has just been allowed to view: may they also change them?
+    `decide` differs between VIEW and EDIT only in the role's edit capability, so this
+    answers without asking the database again."""
+    return rules_for(actor).can_edit
+
+
 def can_search_people(actor: Any) -> bool:
     return rules_for(actor).scope is not Scope.NONE
 

@@ -14,10 +14,9 @@ from safehub.access.fetchers import access_person
 from safehub.access.forms import BreakGlassForm
 from safehub.access.policy import (
     Action,
-    Decision,
     can_create_person,
+    can_edit_viewable_person,
     can_search_people,
-    decide,
 )
 from safehub.access.services import break_glass_open, second_factor_check
 from safehub.audit.models import AuditAction
@@ -77,7 +76,7 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
         **person_page_context(person, chronology),
         "person": person, "profile": profile, "age": person_age(person),
         "chronology": chronology, "network": network, "box_w": BOX_W, "box_h": BOX_H,
-        "can_edit": decide(request.user, person, Action.EDIT) is Decision.ALLOW,
+        "can_edit": can_edit_viewable_person(request.user),
     })
 
 
