@@ -48,6 +48,16 @@ SCHOOL_STEMS = [
     "Linden", "Marshfield", "Moorland", "Newlands", "Orchard", "Pinewood", "Redbrook",
     "Ridgeway", "Rowan", "Sandfield", "Shaftesbury", "Summerhill", "Sunnyside", "Tanglewood",
     "Valley", "Wavell", "Wheatcroft", "Windmill Hill", "Yew Tree", "Beechwood", "Foxhill",
+    "Ambleside", "Applegarth", "Barnfield", "Bellevue", "Birchwood", "Blackthorn", "Bramley",
+    "Broadmead", "Brookfield", "Buttercup", "Charlton", "Cherry Tree", "Churchfields",
+    "Claremont", "Cloverfield", "Copperfield", "Cranbrook", "Dale", "Deanery", "Edgewood",
+    "Elmhurst", "Fairway", "Fieldway", "Forest", "Gorse Hill", "Greenacres", "Hartfield",
+    "Hazelwood", "Highgate", "Holmewood", "Kingsway", "Lark Hill", "Lavender", "Long Meadow",
+    "Maple Grove", "Mayfield", "Meadowside", "Mill Lane", "Moss Lane", "Nightingale",
+    "Northfield", "Oakwood", "Old Park", "Parklands", "Pear Tree", "Poplars", "Priory",
+    "Ravensworth", "Ridgeway Park", "Riverbank", "Rushmore", "Sandringham", "Silverdale",
+    "Southlands", "Stanley", "Sycamore", "The Meadows", "Townfield", "Westbrook", "Whitehall",
+    "Wildwood", "Woodside",
 ]
 SAINTS = [
     "St Mary's", "St John's", "St Peter's", "St Andrew's", "St Joseph's", "St Michael's",
@@ -57,7 +67,9 @@ SAINTS = [
 PRIMARY_FORMS = [
     ("{stem} Primary School", 10), ("{stem} Primary Academy", 3),
     ("{stem} Church of England Primary School", 2), ("{stem} Junior School", 1),
+    ("{stem} Community Primary School", 2), ("{stem} Infant and Nursery School", 1),
     ("{saint} Catholic Primary School", 1), ("{saint} Church of England Primary School", 1),
+    ("{saint} Catholic Primary School, {town}", 1),
 ]
 SECONDARY_FORMS = [
     ("{town} High School", 2), ("{stem} Academy", 4), ("{stem} School", 3),
@@ -72,8 +84,24 @@ GP_FORMS = [
 # Given names: the ONS lists Faker ships, for adults; recent top-100 names, for children.
 ADULT_MALE = list(GBPeople.first_names_male)
 ADULT_FEMALE = list(GBPeople.first_names_female)
-BRITISH_SURNAMES = list(GBPeople.last_names.keys())
-BRITISH_SURNAME_WEIGHTS = [float(w) for w in GBPeople.last_names.values()]
+# Faker's ONS surname list, less the two that are given only to women (Kaur, Begum).
+_SURNAMES = {k: float(w) for k, w in GBPeople.last_names.items() if k not in ("Kaur", "Begum")}
+BRITISH_SURNAMES = list(_SURNAMES)
+BRITISH_SURNAME_WEIGHTS = list(_SURNAMES.values())
+
+# British adults under about 45 mostly have the names of the 1980s and 1990s.
+YOUNGER_ADULT_MALE = [
+    "Daniel", "James", "Ryan", "Lee", "Craig", "Adam", "Ashley", "Jamie", "Liam", "Luke",
+    "Matthew", "Thomas", "Christopher", "Michael", "Jordan", "Scott", "Dean", "Carl", "Kyle",
+    "Nathan", "Jonathan", "Mark", "Sam", "Darren", "Wayne", "Gareth", "Kieran", "Ben",
+    "Jack", "Josh", "Connor", "Callum", "Aaron", "Stuart", "Shaun", "Ricky", "Danny",
+]
+YOUNGER_ADULT_FEMALE = [
+    "Jessica", "Laura", "Sarah", "Gemma", "Emma", "Kirsty", "Amy", "Stacey", "Danielle",
+    "Chloe", "Rebecca", "Hayley", "Lauren", "Charlotte", "Hannah", "Natalie", "Kelly",
+    "Jade", "Leanne", "Samantha", "Victoria", "Zoe", "Rachel", "Lisa", "Nicola", "Holly",
+    "Sophie", "Katie", "Naomi", "Jodie", "Kayleigh", "Shannon", "Megan", "Abbie", "Stephanie",
+]
 
 CHILD_MALE = [
     "Oliver", "Noah", "George", "Arthur", "Leo", "Harry", "Oscar", "Archie", "Henry",

@@ -120,9 +120,6 @@ class OrgPlan:
     chairs: list[StaffPlan] = field(default_factory=list)
     mash_workers: list[StaffPlan] = field(default_factory=list)
 
-    def staff_named(self, username: str) -> StaffPlan:
-        return next(s for s in self.staff if s.username == username)
-
     @property
     def primaries(self) -> list[AgencyPlan]:
         return [a for schools in self.primaries_by_town.values() for a in schools]

@@ -37,15 +37,12 @@ class PlannedPerson:
     primary: str = ""
     secondary: str = ""
     resident: bool = True
-    role: str = ""  # mother, father, partner, child, grandparent, ...
+    role: str = ""  # mother, father, partner, ex_partner, child, grandparent
+    age: int = 0  # days old on the reference date; negative for the unborn
 
     @property
     def current(self) -> PlannedName:
         return self.names[0]
-
-    @property
-    def born(self) -> date:
-        return self.date_of_birth or self.expected_date_of_birth  # type: ignore[return-value]
 
 
 @dataclass
@@ -102,6 +99,7 @@ class PlannedFamily:
     primary: str = ""  # the school, secondary school and GP practice the family uses
     secondary: str = ""
     gp: str = ""
+    together_since: date | None = None  # the couple at the heart of it set up home after this
     persons: list[PlannedPerson] = field(default_factory=list)
     relationships: list[PlannedRelationship] = field(default_factory=list)
     residences: list[PlannedResidence] = field(default_factory=list)

@@ -1,0 +1,358 @@
+"""The Demoshire generator: deterministic, valid by SafeHub's own rules, and giving the
+printed demo sign-ins real work. One reduced-size council is seeded per module through the
+real `seed_demo` command and rolled back afterwards."""
+
+import base64
+import io
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safehub.access.models import Involvement, InvolvementKind, RestrictedAccess
+from safehub.access.policy import Action, Decision, decide
+from safehub.chronology import registry
+from safehub.chronology.models import ChronologyEntry, ChronologyLink
+from safehub.core.identifiers import clean_nhs_number, clean_postcode, clean_upn
+from safehub.demo.generator import DEMO_PASSWORD, PRINTED_SIGNINS, generate, plan, totp_key_for
+from safehub.organisations.models import Agency, AgencyKind, User
+from safehub.people.codes import INVERSE, OLDER_GENERATION, NameKind, PersonKind
+from safehub.people.models import Address, Person, PersonAddress, PersonName, Relationship
+from safehub.people.names import name_key, name_sound
+from safehub.people.validation import clean_person_data
+
+PERSONS = 300
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Run `seed_demo` once for the module inside a transaction that is rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_demo", "--persons", str(PERSONS), stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def _snapshot(families: Any) -> list[tuple]:
+    return [
+        (f.index, p.current.given, p.current.family, p.nhs_number, p.upn, p.kind,
+         tuple((n.kind, n.given, n.family) for n in p.names),
+         tuple(sorted((r.subject, r.other, r.type, str(r.pair_key))
+                      for r in f.relationships if r.subject == i)))
+        for f in families for i, p in enumerate(f.persons)
+    ]
+
+
+# --- planning: pure, deterministic -----------------------------------------------------------
+
+
+def test_plan_is_deterministic_and_independent_of_the_day() -> None:
+    _, first = plan("small", persons=PERSONS, reference_date=date(2026, 3, 1))
+    _, again = plan("small", persons=PERSONS, reference_date=date(2026, 3, 1))
+    _, later = plan("small", persons=PERSONS, reference_date=date(2031, 9, 30))
+    first_list, again_list = list(first), list(again)
+    assert _snapshot(first_list) == _snapshot(again_list)
+    assert [e.summary for f in first_list for e in f.events] == [
+        e.summary for f in again_list for e in f.events]
+    # Another day shifts the dates, never the people or how they are related.
+    assert _snapshot(first_list) == _snapshot(list(later))
+    _, other_seed = plan("small", persons=PERSONS, seed=7, reference_date=date(2026, 3, 1))
+    assert _snapshot(first_list) != _snapshot(list(other_seed))
+
+
+@pytest.mark.parametrize(("scale", "children"), [("small", 1), ("county", 3), ("large", 10)])
+def test_every_scale_has_its_long_history_children(scale: str, children: int) -> None:
+    _, families = plan(scale, persons=1_000)
+    links = [sum(1 for e in f.events if f.long_history in e.persons)
+             for f in families if f.long_history is not None]
+    assert len(links) == children
+    assert min(links) >= 500
+
+
+def test_plan_size_follows_the_person_target() -> None:
+    _, families = plan("small", persons=1_000)
+    total = sum(len(f.persons) for f in families)
+    assert 1_000 <= total < 1_020
+
+
+# --- refusals ----------------------------------------------------------------------------------
+
+
+def test_commands_refuse_without_demo_mode(settings: Any) -> None:
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE"):
+        call_command("seed_demo", "--scale", "small", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="demo mode"):
+        call_command("demo_totp", "social.worker", stdout=io.StringIO())
+    with pytest.raises(ImproperlyConfigured):
+        generate("small", persons=10)
+
+
+# --- the seeded council ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_command_prints_signins_and_long_history_child(seeded: str) -> None:
+    for staff in PRINTED_SIGNINS:
+        row = next(line for line in seeded.splitlines() if line.startswith(staff.username + " "))
+        assert DEMO_PASSWORD in row
+        device = TOTPDevice.objects.get(user__username=staff.username)
+        assert base64.b32encode(device.bin_key).decode() in row
+    assert "Current code: make totp USER=<username>" in seeded
+    assert re.search(r"Long-history child: SafeHub ID \d+", seeded)
+
+
+@pytest.mark.django_db
+def test_seeding_again_is_refused_or_skipped(seeded: str) -> None:
+    with pytest.raises(CommandError, match="already has organisations"):
+        call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    before = Person.objects.count()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "not seeding" in out.getvalue()
+    assert Person.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_database_holds_exactly_the_plan(seeded: str) -> None:
+    _, families = plan("small", persons=PERSONS)
+    planned = [(p.current.given, p.current.family, p.nhs_number, p.upn)
+               for f in families for p in f.persons]
+    stored = list(Person.objects.order_by("pk").values_list(
+        "given_name", "family_name", "nhs_number", "upn"))
+    assert stored == planned
+
+
+@pytest.mark.django_db
+def test_organisations(seeded: str) -> None:
+    council = Agency.objects.get(name="Demoshire County Council", kind=AgencyKind.COUNCIL)
+    assert {"MASH", "Assessment Team North", "Assessment Team South", "Child Protection Team",
+            "Children in Care Team", "Early Help Team", "Safeguarding Unit",
+            "Performance and Insight", "Information Governance", "IT Service Desk",
+            } <= set(council.teams.values_list("name", flat=True))
+    for agency in Agency.objects.exclude(pk=council.pk):
+        assert agency.teams.exists(), agency
+        if agency.kind == AgencyKind.SCHOOL:
+            assert re.fullmatch(r"\d{6}", agency.urn), agency
+        if agency.kind == AgencyKind.GP_PRACTICE:
+            assert re.fullmatch(r"[A-Z]\d{5}", agency.ods_code), agency
+    assert Agency.objects.get(kind=AgencyKind.HEALTH_TRUST).ods_code == "RXX"
+    assert Agency.objects.filter(kind=AgencyKind.POLICE).exists()
+    assert Agency.objects.filter(kind=AgencyKind.HOUSING).exists()
+    assert Agency.objects.filter(kind=AgencyKind.VOLUNTARY).exists()
+    assert User.objects.filter(team__isnull=True).count() == 0
+    assert not User.objects.filter(is_demo=False).exists()
+
+
+@pytest.mark.django_db
+def test_printed_signins_exist_with_a_confirmed_authenticator(seeded: str) -> None:
+    for staff in PRINTED_SIGNINS:
+        user = User.objects.get(username=staff.username)
+        assert user.role == staff.role
+        assert user.is_demo
+        assert user.is_active
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.email == f"{staff.username}@demoshire.example"
+        assert user.team.name == staff.team
+        assert user.agency.name == staff.agency
+        device = TOTPDevice.objects.get(user=user)
+        assert device.confirmed
+        assert device.key == totp_key_for(staff.username)
+        assert len(device.key) == 40
+    assert User.objects.get(username="teacher.dsl").job_title == "Designated safeguarding lead"
+
+
+@pytest.mark.django_db
+def test_demo_totp_prints_a_code_the_device_accepts(seeded: str) -> None:
+    out = io.StringIO()
+    call_command("demo_totp", "social.worker", stdout=out)
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert TOTPDevice.objects.get(user__username="social.worker").verify_token(code)
+    with pytest.raises(CommandError, match="No demo account"):
+        call_command("demo_totp", "nobody.here", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_identifiers_are_valid_and_unique(seeded: str) -> None:
+    nhs = [n for n in Person.objects.values_list("nhs_number", flat=True) if n]
+    upns = [u for u in Person.objects.values_list("upn", flat=True) if u]
+    assert len(nhs) > PERSONS * 0.8
+    assert upns
+    assert all(clean_nhs_number(n) == n for n in nhs)
+    assert all(clean_upn(u) == u for u in upns)
+    assert len(set(nhs)) == len(nhs)
+    assert len(set(upns)) == len(upns)
+    postcodes = Address.objects.values_list("postcode", flat=True)
+    assert all(clean_postcode(p) == p for p in postcodes)
+    # School-age children have UPNs; the unborn have no identifiers at all.
+    assert not Person.objects.filter(kind=PersonKind.UNBORN).exclude(nhs_number="", upn="")
+
+
+@pytest.mark.django_db
+def test_every_person_passes_the_validation_rules(seeded: str) -> None:
+    today = timezone.localdate()
+    current = {n.person_id: n for n in PersonName.objects.filter(kind=NameKind.CURRENT)}
+    for person in Person.objects.all():
+        name = current[person.pk]
+        assert (name.given_name, name.family_name) == (person.given_name, person.family_name)
+        data = {f: getattr(person, f) for f in (
+            "kind", "given_name", "family_name", "date_of_birth", "expected_date_of_birth",
+            "date_of_death", "sex", "gender_current", "ethnicity", "first_language",
+            "interpreter_needed", "date_of_birth_estimated", "disabilities", "nhs_number",
+            "upn")}
+        data["middle_names"] = name.middle_names
+        clean_person_data(data, today=today)
+        if person.kind == PersonKind.UNBORN:
+            assert person.sex == "U"
+            assert person.date_of_birth is None
+            assert 0 < (person.expected_date_of_birth - today).days <= 183
+    kinds = Counter(PersonName.objects.values_list("kind", flat=True))
+    assert kinds[NameKind.CURRENT] == Person.objects.count()
+    assert kinds[NameKind.FORMER]
+    assert kinds[NameKind.ALIAS]
+    assert Person.objects.filter(kind=PersonKind.UNBORN).exists()
+    assert Counter(Person.objects.values_list("ethnicity", flat=True)).most_common(1)[0][0] \
+        == "WBRI"
+
+
+@pytest.mark.django_db
+def test_names_carry_search_keys(seeded: str) -> None:
+    for name in PersonName.objects.all():
+        assert name.given_key == name_key(name.given_name)
+        assert name.family_key == name_key(name.family_name)
+        assert name.given_sound == name_sound(name.given_name)
+        assert name.family_sound == name_sound(name.family_name)
+
+
+@pytest.mark.django_db
+def test_relationships_are_stored_both_ways(seeded: str) -> None:
+    rows = list(Relationship.objects.select_related("subject", "other"))
+    by_pair: dict[Any, list[Relationship]] = {}
+    for row in rows:
+        by_pair.setdefault(row.pair_key, []).append(row)
+    for pair in by_pair.values():
+        assert len(pair) == 2
+        a, b = pair
+        assert (a.subject_id, a.other_id) == (b.other_id, b.subject_id)
+        assert INVERSE[a.type] == b.type
+        assert (a.start_date, a.end_date) == (b.start_date, b.end_date)
+    types = Counter(r.type for r in rows)
+    for kind in ("parent", "sibling", "half_sibling", "step_sibling", "step_parent",
+                 "partner", "grandparent"):
+        assert types[kind], kind
+    for row in rows:
+        if row.type in OLDER_GENERATION:
+            older = row.subject.date_of_birth
+            younger = row.other.date_of_birth or row.other.expected_date_of_birth
+            assert older < younger, row
+        else:
+            assert not row.has_parental_responsibility
+        if row.start_date:
+            assert row.start_date <= timezone.localdate()
+    assert Relationship.objects.filter(type="parent", has_parental_responsibility=True).count()
+
+
+@pytest.mark.django_db
+def test_addresses_and_households(seeded: str) -> None:
+    assert not PersonAddress.objects.filter(end_date__lt=F("start_date")).exists()
+    open_homes = Counter(PersonAddress.objects.filter(end_date__isnull=True)
+                         .values_list("person_id", flat=True))
+    for person in Person.objects.exclude(kind=PersonKind.UNBORN):
+        assert open_homes[person.pk] == 1, person
+    assert PersonAddress.objects.filter(end_date__isnull=False).exists()  # some moved
+    assert not PersonAddress.objects.filter(household__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_printed_users_have_real_work(seeded: str) -> None:
+    worker = User.objects.get(username="social.worker")
+    allocated = Involvement.objects.filter(kind=InvolvementKind.ALLOCATED_WORKER, user=worker)
+    assert not allocated.exclude(team=worker.team).exists()
+    children = allocated.filter(person__kind__in=[PersonKind.CHILD, PersonKind.UNBORN])
+    assert 20 <= children.count() <= 25
+    manager = User.objects.get(username="team.manager")
+    assert Involvement.objects.filter(team=manager.team).exclude(user=worker).exists()
+    school = User.objects.get(username="teacher.dsl").agency
+    assert Involvement.objects.filter(agency=school).count() >= 3
+    trust = User.objects.get(username="health.visitor").agency
+    assert Involvement.objects.filter(agency=trust).count() >= 3
+    chair = User.objects.get(username="cp.chair")
+    assert Involvement.objects.filter(kind=InvolvementKind.CONFERENCE_CHAIR,
+                                      user=chair).count() >= 3
+    # Allocated families: everyone in them is involved, with the worker's own team.
+    wrong_team = Involvement.objects.filter(kind=InvolvementKind.ALLOCATED_WORKER).exclude(
+        team=F("user__team"))
+    assert not wrong_team.exists()
+
+
+@pytest.mark.django_db
+def test_restricted_records_and_allow_lists(seeded: str) -> None:
+    worker = User.objects.get(username="social.worker")
+    worker2 = User.objects.get(username="social.worker2")
+    restricted = Person.objects.filter(is_restricted=True)
+    assert restricted.count() >= 3
+    assert not restricted.filter(restriction_reason="").exists()
+    allowed = restricted.get(restricted_access__user=worker)
+    assert decide(worker, allowed, Action.VIEW) is Decision.ALLOW
+    south = restricted.filter(involvements__team=worker2.team).exclude(
+        restricted_access__user=worker)
+    assert south.exists()
+    assert decide(worker, south.first(), Action.VIEW) is Decision.DENY
+    # A restricted child of the worker's own team they are not allow-listed for: break glass.
+    north = restricted.filter(involvements__team=worker.team).exclude(
+        restricted_access__user=worker).first()
+    assert decide(worker, north, Action.VIEW) is Decision.BREAK_GLASS
+    assert RestrictedAccess.objects.count() >= 2
+
+
+@pytest.mark.django_db
+def test_long_history_child(seeded: str) -> None:
+    person_id = int(re.search(r"Long-history child: SafeHub ID (\d+)", seeded).group(1))
+    person = Person.objects.get(pk=person_id)
+    assert person.kind == PersonKind.CHILD
+    assert ChronologyLink.objects.filter(person=person).count() >= 500
+    assert Involvement.objects.filter(person=person, user__username="social.worker").exists()
+
+
+@pytest.mark.django_db
+def test_chronology_is_consistent(seeded: str) -> None:
+    assert not ChronologyLink.objects.exclude(occurred_at=F("entry__occurred_at")).exists()
+    for code, category in ChronologyEntry.objects.values_list(
+            "event_type", "category").distinct():
+        assert registry.get(code).category == category
+    created = Counter(ChronologyLink.objects.filter(entry__event_type="PERSON_CREATED")
+                      .values_list("person_id", flat=True))
+    assert set(created.values()) == {1}
+    assert len(created) == Person.objects.count()
+    partner_codes = {c for c in ChronologyEntry.objects.values_list("event_type", flat=True)
+                     if c not in ("PERSON_CREATED", "ADDRESS_CHANGED")}
+    assert {"SCHOOL_ATTENDANCE_CONCERN", "POLICE_DOMESTIC_ABUSE_NOTIFICATION",
+            "EMERGENCY_DEPARTMENT_ATTENDANCE", "MISSED_HEALTH_APPOINTMENT",
+            "HEALTH_VISITOR_CONTACT", "HOUSING_NOTIFICATION", "SOCIAL_CARE_NOTE"} <= partner_codes
+    assert not ChronologyEntry.objects.filter(source_agency__isnull=True).exists()
+    assert not ChronologyEntry.objects.filter(occurred_at__gt=timezone.now()).exists()
+    assert not ChronologyEntry.objects.exclude(significance__in=[1, 2, 3, 4]).exists()
+    significance = Counter(ChronologyEntry.objects.values_list("significance", flat=True))
+    assert significance[1] > significance[2] > significance[4]
+    # Domestic abuse notifications link the whole household.
+    multi = ChronologyEntry.objects.filter(event_type="POLICE_DOMESTIC_ABUSE_NOTIFICATION") \
+        .annotate(n=Count("links")).filter(n__gt=2)
+    assert multi.exists()
+    # Nothing is linked to someone before they were born (or, unborn, conceived).
+    early = ChronologyLink.objects.filter(
+        Q(person__date_of_birth__isnull=False)
+        & Q(occurred_at__date__lt=F("person__date_of_birth")))
+    assert not early.exclude(entry__event_type="PERSON_CREATED").exists()
+    school_entries = ChronologyEntry.objects.filter(event_type="SCHOOL_ATTENDANCE_CONCERN")
+    assert not school_entries.exclude(source_agency__kind=AgencyKind.SCHOOL).exists()
