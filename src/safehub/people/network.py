@@ -3,6 +3,7 @@ person page. Pure arithmetic: no queries, no markup."""
 
 from dataclasses import dataclass
 
+from safehub.people.codes import INVERSE
 from safehub.people.codes import RelationshipType as T
 
 GENERATION = {
@@ -45,11 +46,13 @@ def build_network(person, relationships) -> Network:  # type: ignore[no-untyped-
     for rel in relationships:
         if rel.end_date is not None:
             continue
-        generation = GENERATION.get(rel.type, 0)
-        dashed = rel.type not in (T.PARENT, T.CHILD, T.SIBLING, T.PARTNER)
+        # A row reads "this person is <type> of other", so the other person is this
+        # person's INVERSE[type]: this person is a child of a parent.
+        role = T(INVERSE[rel.type])
+        generation = GENERATION.get(role, 0)
+        dashed = role not in (T.PARENT, T.CHILD, T.SIBLING, T.PARTNER)
         rows.setdefault(generation, []).append(
-            Node(rel.other_id, rel.other.full_name, rel.get_type_display(), 0, 0,
-                 dashed=dashed)
+            Node(rel.other_id, rel.other.full_name, role.label, 0, 0, dashed=dashed)
         )
     # Put the centre in the middle of its row.
     row0 = rows[0]
