@@ -35,9 +35,23 @@ class Scope(enum.Enum):
     ALL = "all"  # every unrestricted person (the front door must check anyone)
 
 
+class ContactScope(enum.Enum):
+    """Which front-door contacts a role may open."""
+
+    NONE = "none"
+    AGENCY = "agency"  # contacts the actor's agency made, and requests addressed to it
+    PERSON = "person"  # contacts about people the actor may already see
+    ALL = "all"  # the MASH: every contact
+
+
 @dataclass(frozen=True)
 class RoleRules:
     scope: Scope
+    contacts: ContactScope = ContactScope.NONE
+    can_refer: bool = False  # submit a professional referral
+    can_triage: bool = False  # rate, link, request information, decide
+    can_sign_off: bool = False  # approve a MASH decision
+    can_see_front_door_figures: bool = False  # aggregate queue health, no names
     can_edit: bool = False
     can_create: bool = False
     can_break_glass: bool = False
@@ -46,19 +60,28 @@ class RoleRules:
 
 
 RULES: dict[str, RoleRules] = {
-    Role.PARTNER_PRACTITIONER: RoleRules(scope=Scope.AGENCY),
+    Role.PARTNER_PRACTITIONER: RoleRules(
+        scope=Scope.AGENCY, contacts=ContactScope.AGENCY, can_refer=True
+    ),
     Role.MASH_WORKER: RoleRules(
-        scope=Scope.ALL, can_edit=True, can_create=True, can_break_glass=True
+        scope=Scope.ALL, contacts=ContactScope.ALL, can_refer=True, can_triage=True,
+        can_edit=True, can_create=True, can_break_glass=True
     ),
     Role.SOCIAL_WORKER: RoleRules(
-        scope=Scope.TEAM, can_edit=True, can_create=True, can_break_glass=True
+        scope=Scope.TEAM, contacts=ContactScope.PERSON, can_edit=True, can_create=True,
+        can_break_glass=True
     ),
+    # Team managers sign off MASH decisions, so they see every contact; their person scope
+    # stays their team's.
     Role.TEAM_MANAGER: RoleRules(
-        scope=Scope.TEAM, can_edit=True, can_create=True, can_break_glass=True
+        scope=Scope.TEAM, contacts=ContactScope.ALL, can_triage=True, can_sign_off=True,
+        can_see_front_door_figures=True, can_edit=True, can_create=True,
+        can_break_glass=True
     ),
-    Role.CP_CHAIR_IRO: RoleRules(scope=Scope.OWN, can_break_glass=True),
-    # Analysts work with aggregates (a later issue), never individual records.
-    Role.PERFORMANCE_ANALYST: RoleRules(scope=Scope.NONE),
+    Role.CP_CHAIR_IRO: RoleRules(scope=Scope.OWN, contacts=ContactScope.PERSON,
+                                 can_break_glass=True),
+    # Analysts work with aggregates, never individual records.
+    Role.PERFORMANCE_ANALYST: RoleRules(scope=Scope.NONE, can_see_front_door_figures=True),
     # The DPO reviews the audit trail; reading case data is not their job.
     Role.DATA_PROTECTION_OFFICER: RoleRules(scope=Scope.NONE, can_review_audit=True),
     # Administrators manage users; they do not read case data by being administrators.
@@ -180,3 +203,87 @@ def visible_persons(actor: Any, queryset: QuerySet, *, for_search: bool = False)
         Involvement.objects.filter(involvement, person=OuterRef("pk"), end_date__isnull=True)
     )
     return queryset.filter((Q(is_restricted=False) & involved) | allowed)
+
+
+# --- Front-door contacts -------------------------------------------------------------------
+
+def can_refer(actor: Any) -> bool:
+    return rules_for(actor).can_refer
+
+
+def can_triage(actor: Any) -> bool:
+    return rules_for(actor).can_triage
+
+
+def can_sign_off(actor: Any) -> bool:
+    return rules_for(actor).can_sign_off
+
+
+def can_see_front_door_figures(actor: Any) -> bool:
+    return rules_for(actor).can_see_front_door_figures
+
+
+def can_work_mash_queue(actor: Any) -> bool:
+    return rules_for(actor).contacts is ContactScope.ALL
+
+
+def decide_contact(actor: Any, contact: Any, action: Action) -> Decision:
+    """May `actor` open (VIEW) or work on (EDIT) this contact?
+
+    The MASH sees every contact. A partner agency sees the contacts it made and never
+    changes them after submission; nothing a member of the public submits is shown outside
+    the council. Case-holding roles see a contact once it is linked to someone they may see.
+    """
+    rules = rules_for(actor)
+    if rules.contacts is ContactScope.ALL:
+        if action is Action.EDIT and not rules.can_triage:
+            return Decision.DENY
+        return Decision.ALLOW
+    if action is Action.EDIT:
+        return Decision.DENY
+    if rules.contacts is ContactScope.AGENCY:
+        mine = contact.referrer_agency_id is not None and (
+            contact.referrer_agency_id == actor.agency_id)
+        return Decision.ALLOW if mine else Decision.DENY
+    if rules.contacts is ContactScope.PERSON:
+        linked = [s.person for s in contact.subjects.all() if s.person_id]
+        if any(decide(actor, person, Action.VIEW) is Decision.ALLOW for person in linked):
+            return Decision.ALLOW
+    return Decision.DENY
+
+
+def visible_contacts(actor: Any, queryset: QuerySet) -> QuerySet:
+    """`decide_contact(VIEW)` as a filter, for lists."""
+    rules = rules_for(actor)
+    if rules.contacts is ContactScope.ALL:
+        return queryset
+    if rules.contacts is ContactScope.AGENCY:
+        return queryset.filter(referrer_agency_id=actor.agency_id)
+    if rules.contacts is ContactScope.PERSON:
+        from safehub.people.models import Person
+
+        people = visible_persons(actor, Person.objects.all()).values("pk")
+        return queryset.filter(subjects__person__in=people).distinct()
+    return queryset.none()
+
+
+def decide_information_request(actor: Any, request: Any, action: Action) -> Decision:
+    """The MASH sees and manages every request; a partner sees and answers only those
+    addressed to its own agency."""
+    rules = rules_for(actor)
+    if rules.contacts is ContactScope.ALL:
+        if action is Action.EDIT and not rules.can_triage:
+            return Decision.DENY
+        return Decision.ALLOW
+    if rules.contacts is ContactScope.AGENCY and request.agency_id == actor.agency_id:
+        return Decision.ALLOW
+    return Decision.DENY
+
+
+def visible_information_requests(actor: Any, queryset: QuerySet) -> QuerySet:
+    rules = rules_for(actor)
+    if rules.contacts is ContactScope.ALL:
+        return queryset
+    if rules.contacts is ContactScope.AGENCY:
+        return queryset.filter(agency_id=actor.agency_id)
+    return queryset.none()

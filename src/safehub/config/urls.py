@@ -16,9 +16,13 @@ urlpatterns = [
     path("people/", include("safehub.people.urls")),
     path("audit/", include("safehub.audit.urls")),
     path("users/", include("safehub.organisations.urls")),
+    path("report/", include("safehub.frontdoor.urls_public")),
+    path("inbox/", include("safehub.notifications.urls")),
+    path("", include("safehub.frontdoor.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 
 handler404 = "safehub.ui.views.page_not_found"
+handler400 = "safehub.ui.views.bad_request"
 handler403 = "safehub.ui.views.permission_denied"
 handler500 = "safehub.ui.views.server_error"

@@ -21,3 +21,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request: the failure may be the database itself, or a broken
     # transaction, and the layout would otherwise load the signed-in user to show their name.
     return render(None, "errors/500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # Oversized or malformed requests (too much data, too many fields) end here.
+    return render(request, "errors/400.html", status=400)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """django-ratelimit's refusal: plain English, and the 429 status clients expect."""
+    return render(request, "errors/429.html", status=429)

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "safehub.audit",
     "safehub.people",
     "safehub.chronology",
+    "safehub.notifications",
+    "safehub.frontdoor",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
@@ -137,6 +139,26 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # How long a break-glass grant on a restricted record lasts.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+
+# The front door (MASH). Decisions on contacts are due within this many working days of
+# receipt; where the council requires it, a manager signs decisions off before the referrer
+# is told.
+MASH_DECISION_WORKING_DAYS = env.int("MASH_DECISION_WORKING_DAYS", default=1)
+MASH_MANAGER_SIGNOFF = env.bool("MASH_MANAGER_SIGNOFF", default=True)
+# Public "report a worry" form: submissions allowed per address per hour.
+PUBLIC_REPORT_RATE = env.str("PUBLIC_REPORT_RATE", default="10/h")
+PUBLIC_REPORT_PAGE_RATE = env.str("PUBLIC_REPORT_PAGE_RATE", default="300/h")
+# Where notification e-mails come from (the outbox relay sends them).
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safehub@demoshire.example")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND",
+                        default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Rate limits count in the cache, so production needs a cache every app server shares
+# (CACHE_URL, e.g. redis://...). The embedded default is per process.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://safehub")}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "safehub.ui.views.rate_limited"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,0 +1,469 @@
+"""Everything that changes a contact. Each function is one transaction that also writes its
+audit row, chronology entries and outbox messages, so nothing is half-saved."""
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.access.policy import Action, Decision, decide
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
+from safehub.chronology.models import Significance
+from safehub.chronology.services import chronology_append
+from safehub.core.exceptions import ApplicationError, NotFound, PermissionDeniedError
+from safehub.core.models import versioned_update
+from safehub.core.text import clean_text
+from safehub.core.workdays import LONDON, due_by_end_of_working_day, next_working_day
+from safehub.frontdoor import events
+from safehub.frontdoor.codes import (
+    OPEN_STATUSES,
+    REFERRAL_DECISIONS,
+    URGENCY_RANK,
+    Channel,
+    ConsentDecision,
+    LevelOfNeed,
+    Rag,
+    RequestStatus,
+    Status,
+    SubjectRole,
+)
+from safehub.frontdoor.codes import Decision as MashDecision
+from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, InformationRequest
+from safehub.frontdoor.validation import clean_submission
+from safehub.notifications.models import Channel as NoticeChannel
+from safehub.notifications.services import outbox_enqueue
+
+# No 0/O or 1/I/L: references are read out over the phone.
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class IdempotencyConflict(ApplicationError):
+    """The idempotency key was used before for a different submission."""
+
+    def __init__(self) -> None:
+        super().__init__("This idempotency key was already used for a different referral.")
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def decision_due(received_at: datetime) -> datetime:
+    return due_by_end_of_working_day(received_at, settings.MASH_DECISION_WORKING_DAYS)
+
+
+def _payload_hash(cleaned: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(cleaned, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay(key: str, payload_hash: str) -> Contact:
+    existing = Contact.objects.get(idempotency_key=key)
+    if existing.payload_hash != payload_hash:
+        raise IdempotencyConflict()
+    return existing
+
+
+def contact_submit(*, actor: Any, channel: str, data: dict[str, Any],
+                   idempotency_key: str | None = None,
+                   received_at: datetime | None = None) -> tuple[Contact, bool]:
+    """Receive a worry about a child. Returns (contact, created).
+
+    The contact commits in its own durable transaction before anything else happens, so a
+    later failure (matching, notifications, rendering the page) cannot lose it. A retry
+    with the same idempotency key returns the first contact and creates nothing.
+    """
+    cleaned = clean_submission(data, channel=channel)
+    professional = channel != Channel.PUBLIC
+    if professional:
+        _fill_professional_referrer(actor, cleaned)
+    payload_hash = _payload_hash(cleaned)
+    if idempotency_key and Contact.objects.filter(idempotency_key=idempotency_key).exists():
+        return _replay(idempotency_key, payload_hash), False
+    try:
+        with transaction.atomic(durable=True):
+            contact = _create_contact(actor, channel, cleaned, idempotency_key, payload_hash,
+                                      received_at or timezone.now())
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # A simultaneous retry won the race; it holds the one contact for this key.
+        return _replay(idempotency_key, payload_hash), False
+    return contact, True
+
+
+def _fill_professional_referrer(actor: Any, cleaned: dict[str, Any]) -> None:
+    referrer = cleaned["referrer"]
+    referrer["name"] = referrer["name"] or actor.get_full_name() or actor.username
+    referrer["email"] = referrer["email"] or actor.email
+    referrer["relationship"] = referrer["relationship"] or actor.job_title or actor.agency.name
+
+
+def _create_contact(actor: Any, channel: str, cleaned: dict[str, Any], key: str | None,
+                    payload_hash: str, received_at: datetime) -> Contact:
+    referrer = cleaned["referrer"]
+    staff = actor if getattr(actor, "is_authenticated", False) else None
+    contact = Contact.objects.create(
+        reference=new_reference(), channel=channel, referral_source=cleaned["referral_source"],
+        received_at=received_at, decision_due_at=decision_due(received_at),
+        idempotency_key=key or None, payload_hash=payload_hash,
+        submission=json.loads(json.dumps(cleaned, default=str)),
+        referrer_user=staff if channel != Channel.PUBLIC else None,
+        referrer_agency=staff.agency if staff and channel != Channel.PUBLIC else None,
+        referrer_name=referrer["name"], referrer_relationship=referrer["relationship"],
+        referrer_email=referrer["email"], referrer_phone=referrer["phone"],
+        wants_contact=referrer["wants_contact"] or channel != Channel.PUBLIC,
+        concern_summary=cleaned["concern_summary"], in_danger_now=cleaned["in_danger_now"],
+        concern_factors=cleaned["concern_factors"], what_tried=cleaned["what_tried"],
+        family_aware=cleaned["family_aware"], consent=cleaned["consent"],
+        consent_not_sought_reason=cleaned["consent_not_sought_reason"],
+        urgency=cleaned["urgency"], urgency_rank=URGENCY_RANK[cleaned["urgency"]],
+    )
+    subjects = [ContactSubject(contact=contact, role=SubjectRole.CHILD, position=i, **child)
+                for i, child in enumerate(cleaned["children"])]
+    subjects += [ContactSubject(contact=contact, role=SubjectRole.ADULT, position=i, **adult)
+                 for i, adult in enumerate(cleaned["adults"])]
+    ContactSubject.objects.bulk_create(subjects)
+    audit_record(actor=staff, action=AuditAction.CREATE, object_type="frontdoor.Contact",
+                 object_id=contact.reference, detail={"channel": channel})
+    _acknowledge(contact)
+    return contact
+
+
+def _acknowledge(contact: Contact) -> None:
+    subject = f"We have received your referral {contact.reference}"
+    body = (f"Thank you. Your referral {contact.reference} reached the Multi-Agency "
+            "Safeguarding Hub. We will decide what help is needed within one working day. "
+            "If a child is in immediate danger, call 999.")
+    _tell_referrer(contact, "ack", subject, body)
+
+
+def _tell_referrer(contact: Contact, event: str, subject: str, body: str) -> None:
+    """Tell whoever made the contact: staff in their SafeHub inbox and by e-mail; a member
+    of the public by e-mail, only if they asked to be contacted and gave an address."""
+    key = f"contact:{contact.pk}:{event}"
+    if contact.referrer_user_id:
+        link = reverse("frontdoor:referral-detail", args=[contact.reference])
+        outbox_enqueue(channel=NoticeChannel.INBOX, dedupe_key=key + ":inbox",
+                       subject=subject, body=body, link=link, user=contact.referrer_user)
+        if contact.referrer_user.email:
+            outbox_enqueue(channel=NoticeChannel.EMAIL, dedupe_key=key + ":email",
+                           subject=subject, body=body, user=contact.referrer_user)
+    elif contact.wants_contact and contact.referrer_email:
+        outbox_enqueue(channel=NoticeChannel.EMAIL, dedupe_key=key + ":email",
+                       subject=subject, body=body, email=contact.referrer_email)
+
+
+# --- Triage ----------------------------------------------------------------------------
+
+def _require_open(contact: Contact) -> None:
+    if contact.status not in OPEN_STATUSES:
+        raise ValidationError("This contact has been decided and can no longer be changed")
+
+
+def _audit_change(actor: Any, contact: Contact, step: str, **detail: Any) -> None:
+    linked = [s.person_id for s in contact.subjects.all() if s.person_id]
+    audit_record(actor=actor, action=AuditAction.CHANGE, person_id=linked[0] if linked else None,
+                 subject_ids=linked, object_type="frontdoor.Contact",
+                 object_id=contact.reference, detail={"step": step, **detail})
+
+
+@transaction.atomic
+def contact_take(*, actor: Any, contact: Contact, expected_version: int) -> Contact:
+    """A MASH worker picks the contact up: it is theirs and in triage."""
+    _require_open(contact)
+    data: dict[str, Any] = {"assigned_to": actor}
+    if contact.status == Status.NEW:
+        data["status"] = Status.IN_TRIAGE
+    versioned_update(instance=contact, expected_version=expected_version, data=data)
+    _audit_change(actor, contact, "take")
+    return contact
+
+
+@transaction.atomic
+def contact_rate(*, actor: Any, contact: Contact, expected_version: int, rag: str,
+                 level_of_need: str) -> Contact:
+    """Record the RAG rating and the level of need."""
+    _require_open(contact)
+    errors = {}
+    if rag not in Rag.values:
+        errors["rag"] = "Select a RAG rating"
+    if level_of_need not in LevelOfNeed.values:
+        errors["level_of_need"] = "Select the level of need"
+    if errors:
+        raise ValidationError(errors)
+    data: dict[str, Any] = {"rag": rag, "level_of_need": level_of_need}
+    if contact.status == Status.NEW:
+        data.update(status=Status.IN_TRIAGE, assigned_to=contact.assigned_to or actor)
+    versioned_update(instance=contact, expected_version=expected_version, data=data)
+    _audit_change(actor, contact, "rate", rag=rag, level_of_need=level_of_need)
+    return contact
+
+
+@transaction.atomic
+def contact_link_subject(*, actor: Any, contact: Contact, subject: ContactSubject,
+                         person: Any) -> ContactSubject:
+    """Confirm that a child or adult named in the contact is this existing person. A
+    worker decides this; matching only suggests."""
+    _require_open(contact)
+    if subject.contact_id != contact.pk:
+        raise NotFound()
+    if decide(actor, person, Action.EDIT) is not Decision.ALLOW:
+        raise NotFound()
+    if subject.person_id == person.pk:
+        return subject
+    subject.person, subject.linked_by, subject.linked_at = person, actor, timezone.now()
+    subject.save(update_fields=["person", "linked_by", "linked_at", "updated_at"])
+    _audit_change(actor, contact, "link", person=person.pk, subject=subject.pk)
+    if subject.role == SubjectRole.CHILD:
+        chronology_append(
+            actor=actor, persons=[person], event_type=events.CONTACT_RECEIVED,
+            occurred_at=contact.received_at, significance=Significance.MEDIUM,
+            source_agency=contact.referrer_agency, source=contact,
+            summary=f"Contact {contact.reference} from {contact.get_referral_source_display()}"
+                    f": {_first_line(contact.concern_summary)}")
+    return subject
+
+
+@transaction.atomic
+def contact_unlink_subject(*, actor: Any, contact: Contact,
+                           subject: ContactSubject) -> ContactSubject:
+    _require_open(contact)
+    if subject.contact_id != contact.pk:
+        raise NotFound()
+    if subject.person_id:
+        _audit_change(actor, contact, "unlink", person=subject.person_id, subject=subject.pk)
+        subject.person, subject.linked_by, subject.linked_at = None, None, None
+        subject.save(update_fields=["person", "linked_by", "linked_at", "updated_at"])
+    return subject
+
+
+@transaction.atomic
+def contact_subject_new_person(*, actor: Any, contact: Contact,
+                               subject: ContactSubject) -> Any:
+    """Nobody on record matches: create the person from what the referrer told us, then
+    link them."""
+    from safehub.people.services import person_create
+
+    _require_open(contact)
+    if subject.contact_id != contact.pk or subject.person_id:
+        raise NotFound()
+    if not (subject.given_name and subject.family_name):
+        raise ValidationError("We need the person's first and last name to create a record. "
+                              "Find out their name first")
+    kind = "child" if subject.role == SubjectRole.CHILD else "adult"
+    address = ({"line_1": subject.address_line_1, "town": subject.town,
+                "postcode": subject.postcode}
+               if subject.address_line_1 and subject.town and subject.postcode else None)
+    person = person_create(actor=actor, data={
+        "kind": kind, "given_name": subject.given_name, "family_name": subject.family_name,
+        "date_of_birth": subject.date_of_birth,
+    }, address=address)
+    contact_link_subject(actor=actor, contact=contact, subject=subject, person=person)
+    return person
+
+
+# --- Partner information and consent -----------------------------------------------------
+
+DUE_OPTIONS = {
+    "4h": "Within 4 hours",
+    "today": "By the end of today",
+    "next": "By the end of the next working day",
+}
+
+
+def information_due_at(option: str, now: datetime | None = None) -> datetime:
+    now = now or timezone.now()
+    local = now.astimezone(LONDON)
+    if option == "4h":
+        return now + timedelta(hours=4)
+    if option == "today":
+        return local.replace(hour=23, minute=59, second=59, microsecond=0)
+    if option == "next":
+        day = next_working_day(local.date())
+        return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=LONDON)
+    raise ValidationError({"due": "Select when the answer is needed"})
+
+
+@transaction.atomic
+def information_request_send(*, actor: Any, contact: Contact, agency: Any, question: Any,
+                             due: str) -> InformationRequest:
+    _require_open(contact)
+    errors = {}
+    if agency is None:
+        errors["agency"] = "Select the agency to ask"
+    try:
+        question = clean_text(question, label="what you need to know", max_length=2000,
+                              multiline=True)
+    except ValidationError as error:
+        errors["question"] = error.messages[0]
+    try:
+        due_at = information_due_at(due)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    request = InformationRequest.objects.create(contact=contact, agency=agency,
+                                                question=question, due_at=due_at,
+                                                requested_by=actor)
+    _audit_change(actor, contact, "request_information", agency=agency.pk, request=request.pk)
+    outbox_enqueue(
+        channel=NoticeChannel.INBOX, dedupe_key=f"inforequest:{request.pk}:sent",
+        subject=f"The MASH asks for information (contact {contact.reference})",
+        body=f"{question}\n\nPlease answer by {timezone.localtime(due_at):%-d %B %Y %H:%M}.",
+        link=reverse("frontdoor:request-answer", args=[request.pk]), agency=agency)
+    return request
+
+
+@transaction.atomic
+def information_request_answer(*, actor: Any, request: InformationRequest,
+                               expected_version: int, answer: Any) -> InformationRequest:
+    if request.status != RequestStatus.OPEN:
+        raise ValidationError("This request has already been answered or was cancelled")
+    try:
+        answer = clean_text(answer, label="your answer", max_length=5000, multiline=True)
+    except ValidationError as error:
+        raise ValidationError({"answer": error.messages[0]}) from None
+    versioned_update(instance=request, expected_version=expected_version, data={
+        "status": RequestStatus.ANSWERED, "answer": answer, "answered_by": actor,
+        "answered_at": timezone.now()})
+    contact = request.contact
+    linked = [s.person for s in contact.subjects.select_related("person") if s.person_id]
+    audit_record(actor=actor, action=AuditAction.CHANGE,
+                 person_id=linked[0].pk if linked else None,
+                 object_type="frontdoor.InformationRequest", object_id=request.pk,
+                 detail={"step": "answer"})
+    if linked:
+        chronology_append(actor=actor, persons=linked, event_type=events.PARTNER_INFORMATION,
+                          source_agency=request.agency, source=request,
+                          significance=Significance.MEDIUM,
+                          summary=f"{request.agency.name} answered the MASH: "
+                                  f"{_first_line(answer)}")
+    outbox_enqueue(
+        channel=NoticeChannel.INBOX, dedupe_key=f"inforequest:{request.pk}:answered",
+        subject=f"{request.agency.name} answered (contact {contact.reference})",
+        body=answer, link=reverse("frontdoor:contact-detail", args=[contact.reference]),
+        user=request.requested_by)
+    return request
+
+
+@transaction.atomic
+def consent_record(*, actor: Any, contact: Contact, decision: str,
+                   reason: Any) -> ConsentRecord:
+    _require_open(contact)
+    errors = {}
+    if decision not in ConsentDecision.values:
+        errors["decision"] = "Select the consent decision"
+    try:
+        reason = clean_text(reason, label="the reason", max_length=2000, multiline=True)
+    except ValidationError as error:
+        errors["reason"] = error.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    record = ConsentRecord.objects.create(contact=contact, decision=decision, reason=reason,
+                                          recorded_by=actor)
+    _audit_change(actor, contact, "consent", decision=decision)
+    return record
+
+
+# --- Decision and sign-off ---------------------------------------------------------------
+
+@transaction.atomic
+def contact_decide(*, actor: Any, contact: Contact, expected_version: int, decision: str,
+                   reasons: Any) -> Contact:
+    """Record the MASH decision. Where the council requires sign-off it waits for a
+    manager; otherwise it is final at once and the referrer is told."""
+    _require_open(contact)
+    errors: dict[str, str] = {}
+    if decision not in MashDecision.values:
+        errors["decision"] = "Select a decision"
+    try:
+        reasons = clean_text(reasons, label="the reasons for the decision", max_length=5000,
+                             multiline=True)
+    except ValidationError as error:
+        errors["reasons"] = error.messages[0]
+    if not contact.rag or not contact.level_of_need:
+        errors["decision"] = "Record the RAG rating and level of need before deciding"
+    elif decision in REFERRAL_DECISIONS and any(
+            s.person_id is None for s in contact.subjects.all() if s.role == SubjectRole.CHILD):
+        errors["decision"] = ("Link every child to a record (or create one) before "
+                              "referring to children's social care")
+    if errors:
+        raise ValidationError(errors)
+    needs_sign_off = settings.MASH_MANAGER_SIGNOFF
+    versioned_update(instance=contact, expected_version=expected_version, data={
+        "decision": decision, "decision_reasons": reasons, "decided_by": actor,
+        "decided_at": timezone.now(),
+        "status": Status.AWAITING_SIGN_OFF if needs_sign_off else Status.IN_TRIAGE,
+        "assigned_to": contact.assigned_to or actor})
+    _audit_change(actor, contact, "decide", decision=decision)
+    if not needs_sign_off:
+        _finalise(actor, contact)
+    return contact
+
+
+@transaction.atomic
+def contact_sign_off(*, actor: Any, contact: Contact, expected_version: int, approve: bool,
+                     note: Any = "") -> Contact:
+    from safehub.access.policy import can_sign_off
+
+    if not can_sign_off(actor):
+        raise PermissionDeniedError()
+    if contact.status != Status.AWAITING_SIGN_OFF:
+        raise ValidationError("This contact is not waiting for sign-off")
+    if contact.decided_by_id == actor.pk:
+        raise ValidationError({"approve": "A decision must be signed off by someone other "
+                                          "than the person who made it"})
+    if approve:
+        versioned_update(instance=contact, expected_version=expected_version,
+                         data={"signed_off_by": actor, "signed_off_at": timezone.now()})
+        _audit_change(actor, contact, "sign_off", approved=True)
+        _finalise(actor, contact)
+        return contact
+    try:
+        note = clean_text(note, label="why the decision should change", max_length=2000,
+                          multiline=True)
+    except ValidationError as error:
+        raise ValidationError({"note": error.messages[0]}) from None
+    versioned_update(instance=contact, expected_version=expected_version, data={
+        "status": Status.IN_TRIAGE, "decision": "",
+        "decision_reasons": f"{contact.decision_reasons}\n\nReturned by "
+                            f"{actor.get_full_name()}: {note}"})
+    _audit_change(actor, contact, "sign_off", approved=False)
+    return contact
+
+
+def _finalise(actor: Any, contact: Contact) -> None:
+    now = timezone.now()
+    Contact.objects.filter(pk=contact.pk).update(status=Status.DECIDED, closed_at=now)
+    contact.status, contact.closed_at = Status.DECIDED, now
+    children = [s.person for s in contact.subjects.select_related("person")
+                if s.person_id and s.role == SubjectRole.CHILD]
+    label = contact.get_decision_display()
+    if children:
+        chronology_append(
+            actor=actor, persons=children, event_type=events.CONTACT_DECISION,
+            significance=(Significance.HIGH if contact.decision in REFERRAL_DECISIONS
+                          else Significance.LOW),
+            source=contact, summary=f"MASH decision on contact {contact.reference}: {label}")
+    _tell_referrer(contact, "outcome", f"Outcome of your referral {contact.reference}",
+                   _outcome_message(contact, label))
+
+
+def _outcome_message(contact: Contact, label: str) -> str:
+    # Referrers hear the outcome, not the MASH's reasoning or what partners shared.
+    return (f"The Multi-Agency Safeguarding Hub has considered referral {contact.reference} "
+            f"and decided: {label}. Thank you for telling us. If you are worried again, "
+            "please tell us again; if a child is in immediate danger, call 999.")
+
+
+def _first_line(text: str, limit: int = 140) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"

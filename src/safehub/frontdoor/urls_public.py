@@ -1,0 +1,5 @@
+"""The public "report a worry about a child" form (no account needed)."""
+
+app_name = "report"
+
+urlpatterns: list = []

@@ -1,0 +1,241 @@
+"""What a contact must contain, in plain English. The public form, the professional form and
+the API all submit one dictionary shape and are refused with the same words.
+
+Errors are keyed by flat field names (`child_0_given_name`, `referrer_email`, `urgency`) so
+each page can put them beside its own inputs.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+
+from safehub.core.identifiers import clean_postcode
+from safehub.core.text import clean_text
+from safehub.frontdoor.codes import (
+    ASSESSMENT_FACTORS,
+    Channel,
+    Consent,
+    FamilyAware,
+    ReferralSource,
+    Urgency,
+)
+from safehub.people.validation import clean_name
+
+MAX_CHILDREN = 6
+MAX_ADULTS = 6
+MAX_STORY = 5000
+CHILD_MAX_AGE_YEARS = 18
+
+
+class Errors(dict[str, str]):
+    def attempt(self, key: str, fn: Any, default: Any = "") -> Any:
+        try:
+            return fn()
+        except ValidationError as error:
+            self[key] = error.messages[0]
+            return default
+
+
+def _birthday(born: date, years: int) -> date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # born on 29 February
+        return date(born.year + years, 3, 1)
+
+
+def _date(value: Any, *, label: str, today: date) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date") from None
+    if not isinstance(value, date):
+        raise ValidationError(f"{label} must be a real date")
+    if value > today:
+        raise ValidationError(f"{label} must be today or in the past")
+    if _birthday(value, CHILD_MAX_AGE_YEARS) <= today:
+        raise ValidationError(
+            f"{label} shows an adult. This form is for children under 18. "
+            "For a worry about an adult, contact adult social care")
+    return value
+
+
+def _child(raw: dict[str, Any], i: int, errors: Errors, today: date) -> dict[str, Any]:
+    key = f"child_{i}_"
+    out = {
+        "given_name": errors.attempt(key + "given_name", lambda: clean_name(
+            raw.get("given_name"), label="the child's first name", required=False)),
+        "family_name": errors.attempt(key + "family_name", lambda: clean_name(
+            raw.get("family_name"), label="the child's last name", required=False)),
+        "date_of_birth": errors.attempt(key + "date_of_birth", lambda: _date(
+            raw.get("date_of_birth"), label="The child's date of birth", today=today), None),
+        "age_description": errors.attempt(key + "age_description", lambda: clean_text(
+            raw.get("age_description"), label="the child's age", max_length=60,
+            required=False)),
+        "address_line_1": errors.attempt(key + "address_line_1", lambda: clean_text(
+            raw.get("address_line_1"), label="the building and street", max_length=120,
+            required=False)),
+        "town": errors.attempt(key + "town", lambda: clean_text(
+            raw.get("town"), label="the town or city", max_length=80, required=False)),
+        "postcode": errors.attempt(key + "postcode", lambda: clean_postcode(
+            str(raw.get("postcode") or "")) if raw.get("postcode") else ""),
+        "school": errors.attempt(key + "school", lambda: clean_text(
+            raw.get("school"), label="the school or nursery", max_length=120,
+            required=False)),
+    }
+    if not (out["given_name"] or out["family_name"] or out["age_description"]
+            or key + "given_name" in errors):
+        errors[key + "given_name"] = ("Enter the child's name, or if you do not know it, "
+                                      "describe them in the age box")
+    return out
+
+
+def _adult(raw: dict[str, Any], i: int, errors: Errors) -> dict[str, Any]:
+    key = f"adult_{i}_"
+    return {
+        "given_name": errors.attempt(key + "given_name", lambda: clean_name(
+            raw.get("given_name"), label="the adult's first name", required=False)),
+        "family_name": errors.attempt(key + "family_name", lambda: clean_name(
+            raw.get("family_name"), label="the adult's last name", required=False)),
+        "relationship": errors.attempt(key + "relationship", lambda: clean_text(
+            raw.get("relationship"), label="how they are related to the child", max_length=80,
+            required=False)),
+    }
+
+
+def _referrer(raw: dict[str, Any], errors: Errors, *, professional: bool) -> dict[str, Any]:
+    anonymous = bool(raw.get("anonymous")) and not professional
+    out: dict[str, Any] = {"anonymous": anonymous}
+    out["name"] = "" if anonymous else errors.attempt("referrer_name", lambda: clean_text(
+        raw.get("name"), label="your name", max_length=120, required=not professional))
+    out["relationship"] = errors.attempt("referrer_relationship", lambda: clean_text(
+        raw.get("relationship"), label="how you know the child", max_length=120,
+        required=False))
+    out["wants_contact"] = bool(raw.get("wants_contact")) and not anonymous
+    out["email"] = errors.attempt("referrer_email", lambda: _email(raw.get("email")))
+    out["phone"] = errors.attempt("referrer_phone", lambda: _phone(raw.get("phone")))
+    if out["wants_contact"] and not (out["email"] or out["phone"]) and not any(
+            k in errors for k in ("referrer_email", "referrer_phone")):
+        errors["referrer_email"] = "Enter an email address or a phone number so we can reply"
+    return out
+
+
+def _email(value: Any) -> str:
+    text = clean_text(value, label="your email address", max_length=254, required=False)
+    if text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValidationError("Enter an email address in the correct format, like "
+                                  "name@example.com") from None
+    return text
+
+
+def _phone(value: Any) -> str:
+    text = clean_text(value, label="your phone number", max_length=30, required=False)
+    digits = "".join(c for c in text if c.isdigit())
+    if text and (not all(c.isdigit() or c in " +()-" for c in text)
+                 or not 10 <= len(digits) <= 13):
+        raise ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+    return text
+
+
+def _choice(value: Any, choices: type, message: str, *, required: bool = True) -> str:
+    if value in (None, "") and not required:
+        return ""
+    if value not in choices.values:
+        raise ValidationError(message)
+    return str(value)
+
+
+def _factors(value: Any) -> list[str]:
+    codes = list(value or [])
+    unknown = [c for c in codes if c not in ASSESSMENT_FACTORS]
+    if unknown or len(codes) != len(set(codes)):
+        raise ValidationError("Select the concerns from the list")
+    return codes
+
+
+def clean_submission(data: dict[str, Any], *, channel: str,
+                     today: date | None = None) -> dict[str, Any]:
+    """Validate a whole submission; return it cleaned, or raise ValidationError with every
+    problem found. Nothing is saved by this function."""
+    today = today or timezone.localdate()
+    professional = channel in (Channel.PROFESSIONAL, Channel.API, Channel.PHONE)
+    errors = Errors()
+    raw_children = list(data.get("children") or [])
+    raw_adults = list(data.get("adults") or [])
+    if not raw_children:
+        errors["child_0_given_name"] = "Enter the child's name"
+    if len(raw_children) > MAX_CHILDREN or len(raw_adults) > MAX_ADULTS:
+        raise ValidationError({"children": f"Tell us about up to {MAX_CHILDREN} children and "
+                                           f"{MAX_ADULTS} adults in one referral"})
+    out: dict[str, Any] = {
+        "children": [_child(dict(c), i, errors, today) for i, c in enumerate(raw_children)],
+        "adults": [_adult(dict(a), i, errors) for i, a in enumerate(raw_adults)],
+        "in_danger_now": bool(data.get("in_danger_now")),
+    }
+    out["concern_summary"] = errors.attempt("concern_summary", lambda: clean_text(
+        data.get("concern_summary"), label="what happened and why you are worried",
+        max_length=MAX_STORY, multiline=True))
+    out["concern_factors"] = errors.attempt("concern_factors",
+                                            lambda: _factors(data.get("concern_factors")), [])
+    out["what_tried"] = errors.attempt("what_tried", lambda: clean_text(
+        data.get("what_tried"), label="what has been tried so far", max_length=MAX_STORY,
+        multiline=True, required=False))
+    out["referrer"] = _referrer(dict(data.get("referrer") or {}), errors,
+                                professional=professional)
+    if professional:
+        _professional_parts(data, out, errors)
+    else:
+        out["family_aware"] = errors.attempt("family_aware", lambda: _choice(
+            data.get("family_aware"), FamilyAware, "Select whether the family knows",
+            required=False))
+        out["urgency"] = Urgency.IMMEDIATE if out["in_danger_now"] else Urgency.ROUTINE
+        out["consent"] = ""
+        out["consent_not_sought_reason"] = ""
+        out["referral_source"] = public_referral_source(out["referrer"])
+    if errors:
+        raise ValidationError(dict(errors))
+    return out
+
+
+def _professional_parts(data: dict[str, Any], out: dict[str, Any], errors: Errors) -> None:
+    out["referral_source"] = errors.attempt("referral_source", lambda: _choice(
+        data.get("referral_source"), ReferralSource, "Select who is making this referral"))
+    out["urgency"] = errors.attempt("urgency", lambda: _choice(
+        data.get("urgency"), Urgency, "Select how urgent this is"))
+    out["family_aware"] = errors.attempt("family_aware", lambda: _choice(
+        data.get("family_aware"), FamilyAware, "Select whether the family knows about "
+        "this referral"))
+    out["consent"] = errors.attempt("consent", lambda: _choice(
+        data.get("consent"), Consent, "Select whether the family consented"))
+    out["consent_not_sought_reason"] = errors.attempt(
+        "consent_not_sought_reason", lambda: clean_text(
+            data.get("consent_not_sought_reason"), label="why consent was not sought",
+            max_length=2000, multiline=True, required=out.get("consent") == Consent.NOT_SOUGHT))
+    if not out["concern_factors"] and "concern_factors" not in errors:
+        errors["concern_factors"] = "Select at least one concern"
+
+
+# How a member of the public knows the child decides the CIN referral source.
+PUBLIC_RELATIONSHIPS = {
+    "family": ("I am a parent, relative or carer", ReferralSource.FAMILY),
+    "acquaintance": ("I am a neighbour, friend or childminder", ReferralSource.ACQUAINTANCE),
+    "self": ("I am the child or young person", ReferralSource.SELF),
+    "other": ("Something else", ReferralSource.OTHER_INDIVIDUAL),
+}
+
+
+def public_referral_source(referrer: dict[str, Any]) -> str:
+    if referrer.get("anonymous"):
+        return ReferralSource.ANONYMOUS
+    for label, source in PUBLIC_RELATIONSHIPS.values():
+        if referrer.get("relationship") == label:
+            return source
+    return ReferralSource.OTHER_INDIVIDUAL

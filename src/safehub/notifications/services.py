@@ -1,0 +1,109 @@
+"""Enqueue in the business transaction; deliver afterwards, at least once, idempotently."""
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from safehub.notifications.models import Channel, Notification, OutboxMessage
+
+log = logging.getLogger("safehub.outbox")
+
+MAX_ATTEMPTS = 8
+
+
+def outbox_enqueue(
+    *,
+    channel: str,
+    dedupe_key: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    user: Any = None,
+    agency: Any = None,
+    email: str = "",
+) -> OutboxMessage:
+    """Write a message to the outbox. Call inside the transaction of the change it reports.
+
+    After commit the message is offered to the relay at once (best effort, in this
+    process); if that fails or the process dies, the relay picks it up on its next pass.
+    """
+    message, _ = OutboxMessage.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={"channel": channel, "subject": subject[:200], "body": body, "link": link,
+                  "recipient_user": user, "recipient_agency": agency,
+                  "recipient_email": email},
+    )
+    transaction.on_commit(lambda: _deliver_soon(message.pk))
+    return message
+
+
+def _deliver_soon(message_id: int) -> None:
+    try:
+        outbox_relay(only_ids=[message_id])
+    except Exception:  # the relay will retry; never fail the request that committed
+        log.exception("outbox: immediate delivery of %s failed; left for the relay",
+                      message_id)
+
+
+def outbox_relay(*, batch: int = 100, only_ids: list[int] | None = None) -> int:
+    """Deliver pending messages, each in its own short transaction; returns how many sent.
+
+    Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL), so several relays
+    can run side by side without sending one message twice at the same time.
+    """
+    sent = 0
+    pending = OutboxMessage.objects.filter(
+        sent_at__isnull=True, dead_at__isnull=True, available_at__lte=timezone.now())
+    if only_ids is not None:
+        pending = pending.filter(pk__in=only_ids)
+    ids = list(pending.order_by("available_at", "pk").values_list("pk", flat=True)[:batch])
+    for message_id in ids:
+        with transaction.atomic():
+            message = (OutboxMessage.objects.select_for_update(skip_locked=True)
+                       .filter(pk=message_id, sent_at__isnull=True, dead_at__isnull=True)
+                       .first())
+            if message is None:
+                continue  # another relay has it, or it went out meanwhile
+            try:
+                deliver(message)
+            except Exception as error:
+                _record_failure(message, error)
+                continue
+            message.sent_at = timezone.now()
+            message.attempts += 1
+            message.save(update_fields=["sent_at", "attempts"])
+            sent += 1
+    return sent
+
+
+def deliver(message: OutboxMessage) -> None:
+    """Hand one message to its channel. Safe to repeat: the inbox keeps one row per message
+    and an e-mail keeps one Message-ID however often it is sent."""
+    if message.channel == Channel.INBOX:
+        Notification.objects.get_or_create(message=message, defaults={
+            "user": message.recipient_user, "agency": message.recipient_agency,
+            "subject": message.subject, "body": message.body, "link": message.link,
+        })
+        return
+    to = message.recipient_email or getattr(message.recipient_user, "email", "")
+    if not to:
+        raise ValueError("No e-mail address for this recipient")
+    EmailMessage(subject=message.subject, body=message.body,
+                 from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+                 headers={"Message-ID": message.message_id}).send()
+
+
+def _record_failure(message: OutboxMessage, error: Exception) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.dead_at = timezone.now()  # dead letter: shown to administrators, not retried
+        log.error("outbox: message %s gave up after %s attempts", message.pk, message.attempts)
+    else:
+        message.available_at = timezone.now() + timedelta(minutes=2 ** message.attempts)
+    message.save(update_fields=["attempts", "last_error", "dead_at", "available_at"])
