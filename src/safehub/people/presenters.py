@@ -63,3 +63,8 @@ def _pagination(person: Any, chronology: Any) -> dict[str, Any]:
     if chronology.page < pages:
         context["next"] = {"href": href(chronology.page + 1)}
     return context
+
+
+def timeline_items(chronology: Any) -> list[dict[str, Any]]:
+    """One chronology page as MoJ timeline items (for pages other than the person's)."""
+    return [_timeline_item(e) for e in chronology.entries]

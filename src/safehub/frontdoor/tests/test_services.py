@@ -93,7 +93,9 @@ def test_same_idempotency_key_returns_the_first_contact() -> None:
     again, created_again = services.contact_submit(actor=None, channel="public",
                                                    data=public_submission(),
                                                    idempotency_key="k1")
-    assert created and not created_again and again.pk == first.pk
+    assert created
+    assert not created_again
+    assert again.pk == first.pk
     assert Contact.objects.count() == 1
     assert OutboxMessage.objects.count() == 1
 
@@ -179,7 +181,8 @@ def test_decision_waits_for_sign_off_by_someone_else_then_tells_referrer(
     services.contact_sign_off(actor=users["team_manager"], contact=contact,
                               expected_version=contact.version, approve=True)
     contact.refresh_from_db()
-    assert contact.status == Status.DECIDED and contact.closed_at
+    assert contact.status == Status.DECIDED
+    assert contact.closed_at
     assert OutboxMessage.objects.filter(dedupe_key=f"contact:{contact.pk}:outcome:inbox",
                                         recipient_user=users["partner_practitioner"]).exists()
     assert ChronologyLink.objects.filter(person=people["involved"],
@@ -208,7 +211,8 @@ def test_returned_decision_goes_back_to_triage(users: Any, people: Any) -> None:
     services.contact_sign_off(actor=users["team_manager"], contact=contact,
                               expected_version=contact.version, approve=False,
                               note="Bruising needs a strategy discussion")
-    assert contact.status == Status.IN_TRIAGE and contact.decision == ""
+    assert contact.status == Status.IN_TRIAGE
+    assert contact.decision == ""
     assert "strategy discussion" in contact.decision_reasons
 
 

@@ -1,0 +1,188 @@
+"""Input shapes for the MASH and partner pages. Forms parse; the services decide what is
+valid, so pages and the API refuse the same things in the same words."""
+
+from typing import Any
+
+from django import forms
+
+from safehub.frontdoor.codes import (
+    ASSESSMENT_FACTORS,
+    Channel,
+    Consent,
+    ConsentDecision,
+    Decision,
+    FamilyAware,
+    LevelOfNeed,
+    Rag,
+    ReferralSource,
+    Status,
+    Urgency,
+)
+from safehub.frontdoor.services import DUE_OPTIONS
+from safehub.ui.fields import GovukDateField
+
+_ANY = [("", "Any")]
+
+
+class QueueFilterForm(forms.Form):
+    rag = forms.ChoiceField(label="RAG rating", required=False,
+                            choices=[*_ANY, ("none", "Not rated"), *list(Rag.choices)])
+    status = forms.ChoiceField(label="Status", required=False,
+                               choices=_ANY + [c for c in Status.choices
+                                               if c[0] != Status.DECIDED])
+    urgency = forms.ChoiceField(label="Urgency", required=False,
+                                choices=_ANY + [(v, v.capitalize()) for v in Urgency.values])
+    channel = forms.ChoiceField(label="Came in by", required=False,
+                                choices=_ANY + list(Channel.choices))
+    mine = forms.BooleanField(label="Only contacts assigned to me", required=False)
+    overdue = forms.BooleanField(label="Only contacts past the decision timescale",
+                                 required=False)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RateForm(VersionedForm):
+    rag = forms.ChoiceField(label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect,
+                            error_messages={"required": "Select a RAG rating"})
+    level_of_need = forms.ChoiceField(
+        label="Level of need", choices=LevelOfNeed.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the level of need"})
+
+
+class InformationRequestForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label="Agency to ask", queryset=None, empty_label="Select an agency",  # type: ignore[arg-type]
+        error_messages={"required": "Select the agency to ask",
+                        "invalid_choice": "Select the agency to ask"})
+    question = forms.CharField(label="What do you need to know?", widget=forms.Textarea,
+                               required=False, max_length=2000)
+    due = forms.ChoiceField(label="When do you need the answer?",
+                            choices=list(DUE_OPTIONS.items()), widget=forms.RadioSelect,
+                            error_messages={"required": "Select when the answer is needed"})
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class ConsentForm(forms.Form):
+    decision = forms.ChoiceField(label="Consent decision", choices=ConsentDecision.choices,
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": "Select the consent decision"})
+    reason = forms.CharField(label="Reason", widget=forms.Textarea, required=False,
+                             max_length=2000)
+
+
+class DecideForm(VersionedForm):
+    decision = forms.ChoiceField(label="Decision", choices=Decision.choices,
+                                 widget=forms.RadioSelect,
+                                 error_messages={"required": "Select a decision"})
+    reasons = forms.CharField(label="Reasons for the decision", widget=forms.Textarea,
+                              required=False, max_length=5000)
+
+
+class SignOffForm(VersionedForm):
+    approve = forms.ChoiceField(
+        label="Do you agree with this decision?", widget=forms.RadioSelect,
+        choices=[("yes", "Yes, sign it off"), ("no", "No, return it to the worker")],
+        error_messages={"required": "Select whether you agree with the decision"})
+    note = forms.CharField(label="What should change? (if returning it)",
+                           widget=forms.Textarea, required=False, max_length=2000)
+
+
+class AnswerForm(VersionedForm):
+    answer = forms.CharField(label="Your answer", widget=forms.Textarea, required=False,
+                             max_length=5000,
+                             help_text="Share only what is relevant and proportionate to the "
+                                       "question")
+
+
+CHILD_SLOTS = 3
+ADULT_SLOTS = 2
+FACTOR_CHOICES = sorted(ASSESSMENT_FACTORS.items(), key=lambda item: item[1])
+
+
+class ProfessionalReferralForm(forms.Form):
+    """A multi-agency referral. Up to three children and two adults per form; the service
+    takes more through the API."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    referral_source = forms.ChoiceField(
+        label="Which service are you referring from?", choices=[("", "Select")]
+        + [c for c in ReferralSource.choices if c[0] not in ("1A", "1B", "1C", "1D", "9",
+                                                            "10")],
+        required=False)
+    urgency = forms.ChoiceField(label="How urgent is this?", choices=Urgency.choices,
+                                widget=forms.RadioSelect, required=False)
+    concern_factors = forms.MultipleChoiceField(
+        label="What are you worried about?", choices=FACTOR_CHOICES,
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="Select all that apply")
+    concern_summary = forms.CharField(
+        label="What has happened, and why are you worried?", widget=forms.Textarea,
+        required=False, max_length=6000,
+        help_text="Include what the child has said, what you have seen, and dates")
+    what_tried = forms.CharField(label="What has been tried so far?", widget=forms.Textarea,
+                                 required=False, max_length=6000)
+    family_aware = forms.ChoiceField(label="Does the family know you are making this "
+                                     "referral?", choices=FamilyAware.choices,
+                                     widget=forms.RadioSelect, required=False)
+    consent = forms.ChoiceField(label="Has the family consented to this referral?",
+                                choices=Consent.choices, widget=forms.RadioSelect,
+                                required=False)
+    consent_not_sought_reason = forms.CharField(
+        label="If you did not seek consent, why not?", widget=forms.Textarea, required=False,
+        max_length=2500,
+        help_text="For example, asking would put the child at greater risk")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(CHILD_SLOTS):
+            which = "" if i == 0 else f" {i + 1}"
+            self.fields[f"child_{i}_given_name"] = forms.CharField(
+                label=f"Child{which}: first name", required=False, max_length=200)
+            self.fields[f"child_{i}_family_name"] = forms.CharField(
+                label=f"Child{which}: last name", required=False, max_length=200)
+            self.fields[f"child_{i}_date_of_birth"] = GovukDateField(
+                label=f"Child{which}: date of birth", required=False,
+                help_text="For example, 27 3 2015")
+            self.fields[f"child_{i}_postcode"] = forms.CharField(
+                label=f"Child{which}: home postcode", required=False, max_length=20)
+            self.fields[f"child_{i}_school"] = forms.CharField(
+                label=f"Child{which}: school or nursery", required=False, max_length=200)
+        for i in range(ADULT_SLOTS):
+            self.fields[f"adult_{i}_given_name"] = forms.CharField(
+                label=f"Adult {i + 1}: first name", required=False, max_length=200)
+            self.fields[f"adult_{i}_family_name"] = forms.CharField(
+                label=f"Adult {i + 1}: last name", required=False, max_length=200)
+            self.fields[f"adult_{i}_relationship"] = forms.CharField(
+                label=f"Adult {i + 1}: relationship to the child", required=False,
+                max_length=200, help_text="For example, mother or mother's partner")
+
+    def child_fields(self, i: int) -> list[Any]:
+        return [self[f"child_{i}_{name}"] for name in
+                ("given_name", "family_name", "date_of_birth", "postcode", "school")]
+
+    def adult_fields(self, i: int) -> list[Any]:
+        return [self[f"adult_{i}_{name}"] for name in
+                ("given_name", "family_name", "relationship")]
+
+    def submission(self) -> dict[str, Any]:
+        """The cleaned form as the one submission shape every channel uses."""
+        data = self.cleaned_data
+        children = []
+        for i in range(CHILD_SLOTS):
+            child = {f: data.get(f"child_{i}_{f}") for f in
+                     ("given_name", "family_name", "date_of_birth", "postcode", "school")}
+            if i == 0 or any(child.values()):
+                children.append(child)
+        adults = [{f: data.get(f"adult_{i}_{f}") for f in
+                   ("given_name", "family_name", "relationship")}
+                  for i in range(ADULT_SLOTS)
+                  if any(data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name"))]
+        keys = ("referral_source", "urgency", "concern_factors", "concern_summary",
+                "what_tried", "family_aware", "consent", "consent_not_sought_reason")
+        return {"children": children, "adults": adults, "referrer": {},
+                **{k: data.get(k) for k in keys}}

@@ -1,0 +1,353 @@
+"""MASH and partner pages. Each view: fetch through access/, bind a form, call one service,
+redirect or re-render with the GOV.UK error summary."""
+
+import contextlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.access.fetchers import access_contact, access_information_request, access_person
+from safehub.access.policy import (
+    Action,
+    can_refer,
+    can_see_front_door_figures,
+    can_sign_off,
+    can_triage,
+    can_work_mash_queue,
+)
+from safehub.chronology.selectors import chronology_page_for_person
+from safehub.core.exceptions import ConcurrentEditError, NotFound
+from safehub.frontdoor import forms, selectors, services
+from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
+from safehub.organisations.selectors import partner_agencies
+from safehub.people.presenters import timeline_items
+from safehub.ui.forms_util import add_service_errors
+from safehub.ui.navigation import nav_for
+
+CONFLICT = ("Someone else changed this contact after you opened it, so your change was not "
+            "saved. The page now shows the contact as it is; make your change again if it "
+            "is still needed.")
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any],
+            status: int = 200) -> HttpResponse:
+    forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
+    context.setdefault("has_errors", any(f.errors for f in forms_in))
+    context.setdefault("nav_items", nav_for(request))
+    context.setdefault("now", timezone.now())
+    return render(request, template, context, status=status)
+
+
+def _contact_or_404(request: HttpRequest, reference: str, action: Action = Action.VIEW
+                    ) -> Any:
+    try:
+        return access_contact(actor=request.user, reference=reference, action=action)
+    except NotFound:
+        raise Http404 from None
+
+
+# --- The MASH queue and queue health -----------------------------------------------------
+
+def queue_view(request: HttpRequest) -> HttpResponse:
+    if not can_work_mash_queue(request.user):
+        raise Http404
+    form = forms.QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilters(**(form.cleaned_data if form.is_valid() else {}))
+    try:
+        page_number = int(request.GET.get("page", "1"))
+    except ValueError:
+        page_number = 1
+    page = selectors.mash_queue(actor=request.user, filters=filters, page=page_number)
+    now = timezone.now()
+    rows = [{"contact": c, "time_left": selectors.time_left(c.decision_due_at, now)}
+            for c in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _render(request, "frontdoor/queue.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "filtered": any(form.cleaned_data.values()) if form.is_valid() else False,
+    })
+
+
+def queue_health_view(request: HttpRequest) -> HttpResponse:
+    if not can_see_front_door_figures(request.user):
+        raise Http404
+    return _render(request, "frontdoor/health.html",
+                   {"health": selectors.queue_health()})
+
+
+# --- One contact -------------------------------------------------------------------------
+
+def contact_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
+    contact = _contact_or_404(request, reference)
+    return _contact_page(request, contact)
+
+
+def _contact_page(request: HttpRequest, contact: Any, status: int = 200,
+                  **bound: Any) -> HttpResponse:
+    """The contact with every action form; `bound` replaces a form that failed."""
+    actor = request.user
+    editable = contact.is_open and can_triage(actor)
+    histories = selectors.contact_history(actor=actor, contact=contact)
+    chronology = None
+    first_visible = next((h.person for h in histories if h.visible), None)
+    if first_visible is not None:
+        chronology = chronology_page_for_person(person=first_visible, page=1)
+    version = {"version": contact.version}
+    context = {
+        "contact": contact,
+        "children": [s for s in contact.subjects.all() if s.role == SubjectRole.CHILD],
+        "adults": [s for s in contact.subjects.all() if s.role == SubjectRole.ADULT],
+        "factor_labels": [f"{ASSESSMENT_FACTORS.get(code, code)} ({code})"
+                          for code in contact.concern_factors],
+        "candidates": (selectors.contact_candidates(actor=actor, contact=contact)
+                       if editable else {}),
+        "histories": histories, "chronology": chronology, "chronology_person": first_visible,
+        "timeline_items": timeline_items(chronology) if chronology else [],
+        "requests": selectors.contact_requests(contact=contact),
+        "consents": list(contact.consents.select_related("recorded_by")
+                         .order_by("-created_at")),
+        "time_left": selectors.time_left(contact.decision_due_at),
+        "editable": editable,
+        "can_sign_off": (can_sign_off(actor) and contact.status == Status.AWAITING_SIGN_OFF
+                         and contact.decided_by_id != actor.pk),
+        "rate_form": bound.get("rate_form") or forms.RateForm(initial={
+            **version, "rag": contact.rag, "level_of_need": contact.level_of_need}),
+        "request_form": bound.get("request_form") or forms.InformationRequestForm(
+            agencies=partner_agencies(), initial={"due": "next"}),
+        "consent_form": bound.get("consent_form") or forms.ConsentForm(),
+        "decide_form": bound.get("decide_form") or forms.DecideForm(initial=version),
+        "sign_off_form": bound.get("sign_off_form") or forms.SignOffForm(initial=version),
+        "conflict": bound.get("conflict", False),
+    }
+    context["has_errors"] = any(f.errors for k, f in bound.items() if k.endswith("_form"))
+    return _render(request, "frontdoor/contact.html", context, status=status)
+
+
+def _contact_action(request: HttpRequest, reference: str, form_name: str, form: Any,
+                    save: Callable[[Any, dict[str, Any]], Any], anchor: str) -> HttpResponse:
+    """Every action on a contact has the same shape: fetch for EDIT, validate, call the
+    service, go back to the contact (or show the errors on it)."""
+    contact = _contact_or_404(request, reference, Action.EDIT)
+    if form.is_valid():
+        try:
+            save(contact, form.cleaned_data)
+        except ConcurrentEditError:
+            contact = _contact_or_404(request, reference)
+            return _contact_page(request, contact, status=409, conflict=True)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(reverse("frontdoor:contact-detail", args=[contact.reference])
+                            + anchor)
+    # A failed form shows the contact again, so it is a view too.
+    contact = _contact_or_404(request, reference)
+    return _contact_page(request, contact, status=200, **{form_name: form})
+
+
+@require_POST
+def contact_take_view(request: HttpRequest, reference: str) -> HttpResponse:
+    form = forms.VersionedForm(request.POST)
+    return _contact_action(request, reference, "take_form", form, lambda c, d: (
+        services.contact_take(actor=request.user, contact=c, expected_version=d["version"])),
+        "")
+
+
+@require_POST
+def contact_rate_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _contact_action(request, reference, "rate_form", forms.RateForm(request.POST),
+                           lambda c, d: services.contact_rate(
+                               actor=request.user, contact=c, expected_version=d["version"],
+                               rag=d["rag"], level_of_need=d["level_of_need"]), "#triage")
+
+
+def _subject(contact: Any, subject_id: int) -> Any:
+    subject = next((s for s in contact.subjects.all() if s.pk == subject_id), None)
+    if subject is None:
+        raise Http404
+    return subject
+
+
+@require_POST
+def contact_link_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
+    contact = _contact_or_404(request, reference, Action.EDIT)
+    subject = _subject(contact, subject_id)
+    try:
+        person = access_person(actor=request.user, person_id=request.POST.get("person"),
+                               action=Action.EDIT)
+        services.contact_link_subject(actor=request.user, contact=contact, subject=subject,
+                                      person=person)
+    except NotFound:
+        raise Http404 from None
+    except ValidationError:
+        pass  # decided meanwhile; the page shows why nothing changed
+    return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+
+
+@require_POST
+def contact_unlink_view(request: HttpRequest, reference: str, subject_id: int
+                        ) -> HttpResponse:
+    contact = _contact_or_404(request, reference, Action.EDIT)
+    with contextlib.suppress(ValidationError):
+        services.contact_unlink_subject(actor=request.user, contact=contact,
+                                        subject=_subject(contact, subject_id))
+    return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+
+
+@require_POST
+def contact_new_person_view(request: HttpRequest, reference: str, subject_id: int
+                            ) -> HttpResponse:
+    contact = _contact_or_404(request, reference, Action.EDIT)
+    try:
+        services.contact_subject_new_person(actor=request.user, contact=contact,
+                                            subject=_subject(contact, subject_id))
+    except NotFound:
+        raise Http404 from None
+    except ValidationError as error:
+        contact = _contact_or_404(request, reference)
+        return _contact_page(request, contact, person_error=error.messages[0])
+    return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+
+
+@require_POST
+def contact_request_view(request: HttpRequest, reference: str) -> HttpResponse:
+    form = forms.InformationRequestForm(request.POST, agencies=partner_agencies())
+    return _contact_action(request, reference, "request_form", form, lambda c, d: (
+        services.information_request_send(actor=request.user, contact=c, agency=d["agency"],
+                                          question=d["question"], due=d["due"])),
+        "#requests")
+
+
+@require_POST
+def contact_consent_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _contact_action(request, reference, "consent_form", forms.ConsentForm(request.POST),
+                           lambda c, d: services.consent_record(
+                               actor=request.user, contact=c, decision=d["decision"],
+                               reason=d["reason"]), "#consent")
+
+
+@require_POST
+def contact_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
+    return _contact_action(request, reference, "decide_form", forms.DecideForm(request.POST),
+                           lambda c, d: services.contact_decide(
+                               actor=request.user, contact=c, expected_version=d["version"],
+                               decision=d["decision"], reasons=d["reasons"]), "#decision")
+
+
+@require_POST
+def contact_sign_off_view(request: HttpRequest, reference: str) -> HttpResponse:
+    if not can_sign_off(request.user):
+        raise Http404
+    return _contact_action(request, reference, "sign_off_form",
+                           forms.SignOffForm(request.POST), lambda c, d: (
+                               services.contact_sign_off(
+                                   actor=request.user, contact=c,
+                                   expected_version=d["version"],
+                                   approve=d["approve"] == "yes", note=d["note"])),
+                           "#decision")
+
+
+# --- Partner professionals ---------------------------------------------------------------
+
+def referral_list_view(request: HttpRequest) -> HttpResponse:
+    if not can_refer(request.user):
+        raise Http404
+    return _render(request, "frontdoor/referral_list.html", {
+        "referrals": selectors.referrals_made(actor=request.user),
+        "open_requests": selectors.requests_for(actor=request.user, open_only=True),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@transaction.non_atomic_requests
+def referral_create_view(request: HttpRequest) -> HttpResponse:
+    """Not one request-wide transaction: the service commits the referral durably first,
+    so nothing that fails afterwards (the redirect, the page) can lose it."""
+    if not can_refer(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = forms.ProfessionalReferralForm(request.POST)
+        if form.is_valid():
+            try:
+                contact, _ = services.contact_submit(
+                    actor=request.user, channel="professional", data=form.submission(),
+                    idempotency_key=f"web:{request.user.pk}:{form.cleaned_data['idempotency_key']}")
+            except services.IdempotencyConflict:
+                form.add_error(None, "This form was already sent with different answers. "
+                                     "Check your referrals list before sending it again")
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("frontdoor:referral-detail", reference=contact.reference)
+    else:
+        form = forms.ProfessionalReferralForm(initial={
+            "idempotency_key": uuid.uuid4().hex,
+            "referral_source": _default_source(request.user)})
+    return _render(request, "frontdoor/referral_form.html", {
+        "form": form, "child_slots": range(forms.CHILD_SLOTS),
+        "adult_slots": range(forms.ADULT_SLOTS)})
+
+
+def _default_source(user: Any) -> str:
+    kind = user.agency.kind
+    return {"school": "2A", "gp_practice": "3A", "health_trust": "3F", "police": "6",
+            "housing": "4", "voluntary": "8", "council": "5B"}.get(kind, "8")
+
+
+def referral_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """What a referrer may know about their referral: what they sent, its status and the
+    outcome; never the MASH's notes or what other agencies shared."""
+    if not can_refer(request.user) or can_work_mash_queue(request.user):
+        if can_work_mash_queue(request.user):
+            return redirect("frontdoor:contact-detail", reference=reference)
+        raise Http404
+    contact = _contact_or_404(request, reference)
+    return _render(request, "frontdoor/referral_detail.html", {
+        "contact": contact,
+        "children": [s for s in contact.subjects.all() if s.role == SubjectRole.CHILD],
+        "factor_labels": [ASSESSMENT_FACTORS.get(c, c) for c in contact.concern_factors],
+    })
+
+
+def request_list_view(request: HttpRequest) -> HttpResponse:
+    if not can_refer(request.user) or can_work_mash_queue(request.user):
+        raise Http404
+    return _render(request, "frontdoor/request_list.html", {
+        "requests": selectors.requests_for(actor=request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def request_answer_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    try:
+        info_request = access_information_request(actor=request.user, request_id=request_id)
+    except NotFound:
+        raise Http404 from None
+    form = forms.AnswerForm(request.POST if request.method == "POST" else None,
+                            initial={"version": info_request.version})
+    can_answer = info_request.status == "open" and not can_work_mash_queue(request.user)
+    if request.method == "POST" and can_answer and form.is_valid():
+        try:
+            services.information_request_answer(
+                actor=request.user, request=info_request,
+                expected_version=form.cleaned_data["version"],
+                answer=form.cleaned_data["answer"])
+        except ConcurrentEditError:
+            form.add_error(None, "Someone at your agency answered this request while you "
+                                 "were writing. Your answer was not saved")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("frontdoor:request-list")
+    return _render(request, "frontdoor/request_answer.html", {
+        "info_request": info_request, "form": form, "can_answer": can_answer,
+        "children": [s for s in info_request.contact.subjects.all()
+                     if s.role == SubjectRole.CHILD],
+    })
