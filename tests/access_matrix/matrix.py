@@ -63,8 +63,65 @@ ROLE_ENDPOINTS = {
     "organisations:user-list": {"system_administrator"},
     "organisations:user-create": {"system_administrator"},
     "organisations:user-edit": {"system_administrator"},
+    "frontdoor:contact-queue": {"mash_worker", "team_manager"},
+    "frontdoor:queue-health": {"team_manager", "performance_analyst"},
+    "frontdoor:referral-list": {"partner_practitioner"},
+    "frontdoor:referral-create": {"partner_practitioner"},
+    "frontdoor:request-list": {"partner_practitioner"},
+    "api-v1:contact_submit_api": {"partner_practitioner"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
+
+# Front-door contacts, by their relation to the test users (see test_contact_matrix.py):
+# own_agency (referred by the school, the partner's agency), other_agency (referred by the
+# health trust), public (from the public form, not linked), linked_involved (public, child
+# linked to the social worker's allocated child), linked_unrelated (linked to South's child).
+CONTACT_RELATIONS = ["own_agency", "other_agency", "public", "linked_involved",
+                     "linked_unrelated"]
+# Reading a contact. On the MASH page a partner's own referral redirects (R) to the
+# partner's view of it, and the MASH is sent (M) from the partner view to the MASH page.
+CONTACT_VIEW = {
+    "partner_practitioner":    "A D D D D",
+    "mash_worker":             "A A A A A",
+    "social_worker":           "D D D A D",
+    "team_manager":            "A A A A A",
+    "cp_chair_iro":            "D D D A D",
+    "performance_analyst":     "D D D D D",
+    "data_protection_officer": "D D D D D",
+    "system_administrator":    "D D D D D",
+}
+CONTACT_VIEW_ENDPOINTS = {
+    # url name: outcome letter used where CONTACT_VIEW says "A"
+    "frontdoor:contact-detail": {"partner_practitioner": "R"},
+    "frontdoor:referral-detail": {"mash_worker": "M", "team_manager": "M",
+                                  "social_worker": "D", "cp_chair_iro": "D"},
+    "api-v1:contact_read_api": {},
+}
+# Working on a contact (every POST action): the MASH and team managers only, whatever the
+# contact; sign-off is for managers alone.
+CONTACT_EDIT_ROLES = {"mash_worker", "team_manager"}
+CONTACT_EDIT_ENDPOINTS = {
+    "frontdoor:contact-take": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-rate": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-link": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-unlink": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-new-person": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-request": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-consent": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-decide": CONTACT_EDIT_ROLES,
+    "frontdoor:contact-sign-off": {"team_manager"},
+}
+# Information requests, addressed to the school (the partner's agency) or the trust.
+REQUEST_VIEW = {
+    "partner_practitioner":    "A D",
+    "mash_worker":             "A A",
+    "social_worker":           "D D",
+    "team_manager":            "A A",
+    "cp_chair_iro":            "D D",
+    "performance_analyst":     "D D",
+    "data_protection_officer": "D D",
+    "system_administrator":    "D D",
+}
 
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
@@ -82,4 +139,6 @@ NOT_IN_MATRIX = {
     "organisations:user-reset-second-factor": "POST-only; tested with the users pages",
     "api-v1:openapi-json": "the API's public description",
     "api-v1:api-root": "the API's bare root; answers not found",
+    "notifications:inbox": "the signed-in user's own messages (tested in notifications)",
+    "frontdoor:request-answer": "tested by REQUEST_VIEW in test_contact_matrix.py",
 }

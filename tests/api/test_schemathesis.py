@@ -2,7 +2,8 @@
 
 Schemathesis reads /api/v1/openapi.json from the running app, then generates requests for
 every operation in it (valid ones, malformed ones, wrong methods, missing credentials) and
-sends them with a MASH worker's bearer token through the whole Django stack. Whatever it
+sends them with a MASH worker's (or, for referrals, a partner's) bearer token through the
+whole Django stack. Whatever it
 sends, the API must never answer with a server error, and what it documents it must return.
 
 The WSGI app reads the database through its own request handling, so the data is committed
@@ -31,6 +32,10 @@ SEARCH = "POST /api/v1/persons/search"
 READ = "GET /api/v1/persons/{person_id}"
 UPDATE = "PUT /api/v1/persons/{person_id}"
 CREATE = "POST /api/v1/persons"
+REFER = "POST /api/v1/contacts"
+REFERRAL_STATUS = "GET /api/v1/contacts/{reference}"
+# Referrals come from partner agencies, so those operations are fuzzed with a partner's token.
+AS_PARTNER = {REFER, REFERRAL_STATUS}
 
 
 @pytest.fixture
@@ -48,15 +53,18 @@ def _labels(loaded: Any) -> set[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_openapi_document_lists_every_operation_the_partner_api_offers(api_schema):
-    assert _labels(api_schema) == {SEARCH, READ, UPDATE, CREATE}
+    assert _labels(api_schema) == {SEARCH, READ, UPDATE, CREATE, REFER, REFERRAL_STATUS}
 
 
 @pytest.fixture
-def bearer(users: dict[str, Any], people: dict[str, Any]) -> dict[str, str]:
-    secret = ApiToken.new_secret()
-    ApiToken.objects.create(user=users["mash_worker"], name="fuzz",
-                            token_hash=hash_token(secret))
-    return {"Authorization": f"Bearer {secret}"}
+def bearer(users: dict[str, Any], people: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """A bearer header for the MASH worker and one for a partner practitioner."""
+    headers = {}
+    for role in ("mash_worker", "partner_practitioner"):
+        secret = ApiToken.new_secret()
+        ApiToken.objects.create(user=users[role], name="fuzz", token_hash=hash_token(secret))
+        headers[role] = {"Authorization": f"Bearer {secret}"}
+    return headers
 
 
 @pytest.fixture
@@ -93,7 +101,8 @@ def _aim_at_real_records(case: Any, person_ids: list[int]) -> None:
 def test_no_generated_request_gets_a_server_error_or_an_undocumented_body(
         case, bearer, person_ids, sent):
     _aim_at_real_records(case, person_ids)
-    response = case.call(headers=bearer)
+    role = "partner_practitioner" if case.operation.label in AS_PARTNER else "mash_worker"
+    response = case.call(headers=bearer[role])
     sent[case.operation.label].append(response.status_code)
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance,
                                              content_type_conformance,

@@ -80,7 +80,7 @@ def test_other_pages_have_no_serious_accessibility_violations(role, path, transa
 def test_form_errors_and_break_glass_pages_are_accessible(transactional_db, live_server,  # type: ignore[no-untyped-def]
                                                           page, users, people):
     _sign_in(page, live_server.url, users["mash_worker"])
-    page.wait_for_url("**/people/")
+    page.wait_for_url("**/mash/")
     page.goto(f"{live_server.url}/people/new/")
     page.get_by_label("NHS number").fill("123")
     page.get_by_role("button", name="Save").click()

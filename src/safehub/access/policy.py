@@ -64,7 +64,7 @@ RULES: dict[str, RoleRules] = {
         scope=Scope.AGENCY, contacts=ContactScope.AGENCY, can_refer=True
     ),
     Role.MASH_WORKER: RoleRules(
-        scope=Scope.ALL, contacts=ContactScope.ALL, can_refer=True, can_triage=True,
+        scope=Scope.ALL, contacts=ContactScope.ALL, can_triage=True,
         can_edit=True, can_create=True, can_break_glass=True
     ),
     Role.SOCIAL_WORKER: RoleRules(

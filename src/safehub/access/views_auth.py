@@ -60,7 +60,7 @@ def _finish(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
     audit_record(actor=request.user, action=AuditAction.SIGN_IN)
     next_url = request.session.pop("next_after_sign_in", None)
-    return redirect(next_url or "people:person-search")
+    return redirect(next_url or "ui:home")  # each role starts where its work is
 
 
 def sign_in_verify(request: HttpRequest) -> HttpResponse:

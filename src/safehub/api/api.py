@@ -252,3 +252,86 @@ def person_update_api(request: HttpRequest, person_id: int, payload: PersonUpdat
 def _out(person: Any) -> dict[str, Any]:
     return {"id": person.pk, "version": person.version,
             **{f: getattr(person, f) for f in services.PERSON_FIELDS}}
+
+
+# --- Front door: referrals from partner systems --------------------------------------------
+
+class ChildIn(Schema):
+    given_name: Text = Field("", max_length=100)
+    family_name: Text = Field("", max_length=100)
+    date_of_birth: date | None = None
+    age_description: Text = Field("", max_length=60)
+    address_line_1: Text = Field("", max_length=120)
+    town: Text = Field("", max_length=80)
+    postcode: Text = Field("", max_length=10)
+    school: Text = Field("", max_length=120)
+
+
+class AdultIn(Schema):
+    given_name: Text = Field("", max_length=100)
+    family_name: Text = Field("", max_length=100)
+    relationship: Text = Field("", max_length=80)
+
+
+class ContactIn(Schema):
+    children: list[ChildIn] = Field(..., min_length=1, max_length=6)
+    adults: list[AdultIn] = Field([], max_length=6)
+    concern_summary: Text = Field(..., max_length=5000)
+    concern_factors: list[Text] = Field(..., min_length=1, max_length=45)
+    what_tried: Text = Field("", max_length=5000)
+    in_danger_now: bool = False
+    family_aware: Literal["yes", "no", "not_sure"]
+    consent: Literal["given", "refused", "not_sought"]
+    consent_not_sought_reason: Text = Field("", max_length=2000)
+    urgency: Literal["immediate", "urgent", "routine"]
+    referral_source: Text = Field(..., max_length=2)
+
+
+class ContactOut(Schema):
+    reference: str
+    status: str
+    received_at: Any
+    decision_due_at: Any
+    outcome: str | None = Field(None, description="The decision, once final")
+    decided_at: Any = None
+
+
+def _contact_out(contact: Any) -> dict[str, Any]:
+    final = contact.status == "decided"
+    return {"reference": contact.reference, "status": contact.status,
+            "received_at": contact.received_at, "decision_due_at": contact.decision_due_at,
+            "outcome": contact.decision if final else None,
+            "decided_at": contact.closed_at if final else None}
+
+
+@api.post("/contacts", response=_responses(s200=ContactOut, s201=ContactOut, s403=Problem),
+          summary="Refer a child to the MASH",
+          description="Send an Idempotency-Key header (up to 60 characters) so a retry "
+                      "returns the first referral (200) instead of making another; the same "
+                      "key with different content is refused (422).")
+def contact_submit_api(request: HttpRequest, payload: ContactIn) -> Any:
+    from safehub.access.policy import can_refer
+    from safehub.frontdoor.services import IdempotencyConflict, contact_submit
+
+    if not can_refer(request.user):
+        raise PermissionDeniedError()
+    key = request.headers.get("Idempotency-Key", "")
+    if len(key) > 60 or any(ord(c) < 33 or ord(c) > 126 for c in key):
+        raise ValidationError({"Idempotency-Key": ["Send up to 60 printable characters"]})
+    data = payload.dict()
+    data["referrer"] = {}
+    try:
+        contact, created = contact_submit(
+            actor=request.user, channel="api", data=data,
+            idempotency_key=f"api:{request.user.pk}:{key}" if key else None)
+    except IdempotencyConflict as conflict:
+        raise ValidationError({"Idempotency-Key": [conflict.message]}) from None
+    return Status(201 if created else 200, _contact_out(contact))
+
+
+@api.get("/contacts/{reference}", response=_responses(s200=ContactOut, s404=Problem),
+         summary="Status and outcome of a referral")
+def contact_read_api(request: HttpRequest, reference: str) -> Any:
+    from safehub.access.fetchers import access_contact
+
+    return _contact_out(access_contact(actor=request.user, reference=reference))

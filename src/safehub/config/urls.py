@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.urls import include, path
 
 from safehub.api.api import api
@@ -9,6 +10,9 @@ from safehub.ui import pages
 api_urls, api_app, api_namespace = api.urls
 for pattern in api_urls:
     pattern.callback = login_not_required(pattern.callback)
+    # A referral commits durably inside its service, so nothing after it can roll it back.
+    if pattern.name == "contact_submit_api":
+        pattern.callback = transaction.non_atomic_requests(pattern.callback)
 
 urlpatterns = [
     path("", include("safehub.ui.urls")),

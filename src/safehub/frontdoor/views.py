@@ -88,6 +88,9 @@ def queue_health_view(request: HttpRequest) -> HttpResponse:
 
 def contact_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     contact = _contact_or_404(request, reference)
+    if can_refer(request.user):
+        # A referrer sees their own referral, not the MASH's working page.
+        return redirect("frontdoor:referral-detail", reference=contact.reference)
     return _contact_page(request, contact)
 
 

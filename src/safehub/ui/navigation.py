@@ -3,7 +3,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from safehub.access.policy import can_manage_users, can_review_audit, can_search_people
+from safehub.access.policy import (
+    can_manage_users,
+    can_refer,
+    can_review_audit,
+    can_search_people,
+    can_see_front_door_figures,
+    can_work_mash_queue,
+)
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
@@ -12,6 +19,13 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     if not user.is_authenticated:
         return []
     items = []
+    if can_work_mash_queue(user):
+        items.append(("MASH contacts", reverse("frontdoor:contact-queue")))
+    elif can_refer(user):
+        items.append(("Referrals", reverse("frontdoor:referral-list")))
+        items.append(("Information requests", reverse("frontdoor:request-list")))
+    if can_see_front_door_figures(user):
+        items.append(("Front door health", reverse("frontdoor:queue-health")))
     if can_search_people(user):
         items.append(("Find a person", reverse("people:person-search")))
     if can_review_audit(user):
@@ -19,6 +33,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Break-glass reviews", reverse("audit:break-glass-queue")))
     if can_manage_users(user):
         items.append(("Users", reverse("organisations:user-list")))
+    items.append(("Messages", reverse("notifications:inbox")))
     items.append(("Your account", reverse("ui:account")))
     return [{"text": text, "href": href, "active": request.path.startswith(href)}
             for text, href in items]

@@ -9,8 +9,11 @@ from django.views.decorators.http import require_GET
 from safehub.access.policy import (
     RULES,
     can_manage_users,
+    can_refer,
     can_review_audit,
     can_search_people,
+    can_see_front_door_figures,
+    can_work_mash_queue,
     rules_for,
 )
 from safehub.ui.navigation import nav_for
@@ -19,12 +22,18 @@ from safehub.ui.navigation import nav_for
 def home_view(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work starts."""
     user = request.user
+    if can_work_mash_queue(user):
+        return redirect("frontdoor:contact-queue")
+    if can_refer(user):
+        return redirect("frontdoor:referral-list")
     if can_search_people(user):
         return redirect("people:person-search")
     if can_review_audit(user):
         return redirect("audit:audit-home")
     if can_manage_users(user):
         return redirect("organisations:user-list")
+    if can_see_front_door_figures(user):
+        return redirect("frontdoor:queue-health")
     return redirect("ui:account")
 
 

@@ -26,7 +26,7 @@ def test_sign_in_with_password_then_code_reaches_search(users):  # type: ignore[
         "ui:sign-in-verify")
     response = client.post(reverse("ui:sign-in-verify"),
                            {"code": current_code(users["mash_worker"])})
-    assert response["Location"] == reverse("people:person-search")
+    assert response["Location"] == reverse("ui:home")
     assert client.get(reverse("people:person-search")).status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN,
                                      actor=users["mash_worker"]).count() == 1

@@ -89,7 +89,7 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "safehub.config.urls"
 WSGI_APPLICATION = "safehub.config.wsgi.application"
 LOGIN_URL = "ui:sign-in"
-LOGIN_REDIRECT_URL = "people:person-search"
+LOGIN_REDIRECT_URL = "ui:home"
 
 TEMPLATES = [
     {
