@@ -57,3 +57,23 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def new_page(browser):  # type: ignore[no-untyped-def]
+    """Another browser context (another person at another desk) in the same test."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    return context.new_page()
+
+
+def sign_in_as(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
+    """The real sign-in: password, then the current TOTP code."""
+    from conftest import PASSWORD, current_code
+
+    page.goto(f"{base}/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/sign-in/code/")
+    page.get_by_label("Security code").fill(current_code(user))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

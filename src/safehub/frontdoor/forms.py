@@ -39,11 +39,23 @@ class QueueFilterForm(forms.Form):
                                  required=False)
 
 
-class VersionedForm(forms.Form):
+class IdPrefixed(forms.Form):
+    """Several forms share the contact page, so each gets its own element ids."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(IdPrefixed):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class RateForm(VersionedForm):
+    id_prefix = "rate"
     rag = forms.ChoiceField(label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect,
                             error_messages={"required": "Select a RAG rating"})
     level_of_need = forms.ChoiceField(
@@ -51,7 +63,8 @@ class RateForm(VersionedForm):
         error_messages={"required": "Select the level of need"})
 
 
-class InformationRequestForm(forms.Form):
+class InformationRequestForm(IdPrefixed):
+    id_prefix = "request"
     agency = forms.ModelChoiceField(
         label="Agency to ask", queryset=None, empty_label="Select an agency",  # type: ignore[arg-type]
         error_messages={"required": "Select the agency to ask",
@@ -67,15 +80,17 @@ class InformationRequestForm(forms.Form):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(IdPrefixed):
+    id_prefix = "consent"
     decision = forms.ChoiceField(label="Consent decision", choices=ConsentDecision.choices,
                                  widget=forms.RadioSelect,
                                  error_messages={"required": "Select the consent decision"})
-    reason = forms.CharField(label="Reason", widget=forms.Textarea, required=False,
-                             max_length=2000)
+    reason = forms.CharField(label="Reason for the consent decision", widget=forms.Textarea,
+                             required=False, max_length=2000)
 
 
 class DecideForm(VersionedForm):
+    id_prefix = "decide"
     decision = forms.ChoiceField(label="Decision", choices=Decision.choices,
                                  widget=forms.RadioSelect,
                                  error_messages={"required": "Select a decision"})
@@ -84,6 +99,7 @@ class DecideForm(VersionedForm):
 
 
 class SignOffForm(VersionedForm):
+    id_prefix = "sign-off"
     approve = forms.ChoiceField(
         label="Do you agree with this decision?", widget=forms.RadioSelect,
         choices=[("yes", "Yes, sign it off"), ("no", "No, return it to the worker")],

@@ -164,8 +164,13 @@ def _tell_referrer(contact: Contact, event: str, subject: str, body: str) -> Non
 # --- Triage ----------------------------------------------------------------------------
 
 def _require_open(contact: Contact) -> None:
+    """Triage is possible until a decision is recorded; while a decision waits for sign-off
+    the contact stays as the manager is reviewing it."""
     if contact.status not in OPEN_STATUSES:
         raise ValidationError("This contact has been decided and can no longer be changed")
+    if contact.status == Status.AWAITING_SIGN_OFF:
+        raise ValidationError("This decision is waiting for a manager. It can be changed "
+                              "only if the manager returns it")
 
 
 def _audit_change(actor: Any, contact: Contact, step: str, **detail: Any) -> None:

@@ -98,7 +98,7 @@ def _contact_page(request: HttpRequest, contact: Any, status: int = 200,
                   **bound: Any) -> HttpResponse:
     """The contact with every action form; `bound` replaces a form that failed."""
     actor = request.user
-    editable = contact.is_open and can_triage(actor)
+    editable = contact.status in (Status.NEW, Status.IN_TRIAGE) and can_triage(actor)
     histories = selectors.contact_history(actor=actor, contact=contact)
     chronology = None
     first_visible = next((h.person for h in histories if h.visible), None)
