@@ -22,7 +22,7 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(  # type: ig
     from conftest import make_user
 
     base = live_server.url
-    child = people["involved"]  # Amelia Hart, born 3 April 2015
+    # people["involved"] is Amelia Hart, born 3 April 2015.
     health_visitor = make_user("hv", "partner_practitioner", council["teams"]["trust"])
 
     # A designated safeguarding lead at the school refers, misspelling the surname.
@@ -93,7 +93,8 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(  # type: ig
 
     # Consent and the decision.
     mash.get_by_label("Proceed without consent: risk of significant harm").check()
-    mash.get_by_label("Reason for the consent decision").fill("Unexplained bruising: we share without waiting.")
+    mash.get_by_label("Reason for the consent decision").fill(
+        "Unexplained bruising: we share without waiting.")
     mash.get_by_role("button", name="Record the consent decision").click()
     mash.get_by_label("Referral to children's social care for assessment").check()
     mash.get_by_label("Reasons for the decision").fill(

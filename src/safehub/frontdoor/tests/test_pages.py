@@ -166,5 +166,5 @@ def test_a_closed_contact_refuses_changes_in_plain_english(users: Any, client_fo
         reverse("frontdoor:contact-consent", args=[contact.reference]),
         {"decision": "given", "reason": "Agreed"})
     assert "waiting for a manager" in response.content.decode()
-    assert not Client().get(reverse("frontdoor:contact-detail", args=[contact.reference])
-                            ).status_code == 200
+    signed_out = Client().get(reverse("frontdoor:contact-detail", args=[contact.reference]))
+    assert signed_out.status_code == 302  # to sign-in
