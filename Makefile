@@ -39,7 +39,11 @@ demo: migrate ## Load the demo council (Demoshire) if the database is empty
 
 run: demo ## Set everything up and serve the demo council on http://127.0.0.1:8000
 	$(BIN)/python manage.py demo_signins
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	@echo "Public form (no sign-in): http://$(HOST):$(PORT)/report/"
+	@# The outbox relay delivers e-mails (to var/mail/) and inbox messages beside the server.
+	$(BIN)/python manage.py outbox_relay --loop & relay=$$!; \
+	  trap 'kill $$relay 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 totp: ## Print a demo user's current sign-in code: make totp USER=social.worker
 	@$(BIN)/python manage.py demo_totp $(USER)
