@@ -267,16 +267,16 @@ def test_consent_decision_needs_a_reason(users: Any) -> None:
 
 @pytest.mark.parametrize(("received", "due"), [
     # A Saturday counts from Monday: due by the end of Tuesday.
-    (datetime(2026, 11, 21, 10, 0), datetime(2026, 11, 24, 23, 59, 59)),
+    (datetime(2026, 11, 21, 10, 0, tzinfo=LONDON), datetime(2026, 11, 24, 23, 59, 59, tzinfo=LONDON)),
     # Christmas Eve 2026 (Thursday): Christmas Day and Boxing Day (substitute Monday 28th)
     # are bank holidays, so the next working day is Tuesday 29 December.
-    (datetime(2026, 12, 24, 16, 0), datetime(2026, 12, 29, 23, 59, 59)),
+    (datetime(2026, 12, 24, 16, 0, tzinfo=LONDON), datetime(2026, 12, 29, 23, 59, 59, tzinfo=LONDON)),
     # Received on Easter Monday 2026 (a bank holiday): counts from Tuesday, due Wednesday.
-    (datetime(2026, 4, 6, 9, 0), datetime(2026, 4, 8, 23, 59, 59)),
+    (datetime(2026, 4, 6, 9, 0, tzinfo=LONDON), datetime(2026, 4, 8, 23, 59, 59, tzinfo=LONDON)),
     # New Year's Eve 2026 (Thursday) across the year end: 1 January is a holiday.
-    (datetime(2026, 12, 31, 23, 30), datetime(2027, 1, 4, 23, 59, 59)),
+    (datetime(2026, 12, 31, 23, 30, tzinfo=LONDON), datetime(2027, 1, 4, 23, 59, 59, tzinfo=LONDON)),
     # An ordinary Tuesday morning: due by the end of Wednesday.
-    (datetime(2026, 11, 17, 9, 0), datetime(2026, 11, 18, 23, 59, 59)),
+    (datetime(2026, 11, 17, 9, 0, tzinfo=LONDON), datetime(2026, 11, 18, 23, 59, 59, tzinfo=LONDON)),
 ])
 def test_decision_timescale_counts_working_days(received: datetime, due: datetime) -> None:
-    assert services.decision_due(received.replace(tzinfo=LONDON)) == due.replace(tzinfo=LONDON)
+    assert services.decision_due(received) == due
