@@ -52,10 +52,10 @@ def test_in_danger_now_makes_the_contact_immediate() -> None:
 
 def test_a_bank_holiday_weekend_contact_is_due_by_the_end_of_tuesday() -> None:
     # Friday 23 May 2025, 17:30; Monday 26 May is the spring bank holiday.
-    received = datetime(2025, 5, 23, 17, 30, tzinfo=LONDON)
+    received = datetime(2025, 5, 23, 17, 30, tzinfo=UK)
     contact, _ = services.contact_submit(actor=None, channel="public",
                                          data=public_submission(), received_at=received)
-    assert contact.decision_due_at == datetime(2025, 5, 27, 23, 59, 59, tzinfo=LONDON)
+    assert contact.decision_due_at == datetime(2025, 5, 27, 23, 59, 59, tzinfo=UK)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -265,18 +265,21 @@ def test_consent_decision_needs_a_reason(users: Any) -> None:
     assert contact.consents.count() == 1
 
 
+UK = LONDON
+
+
 @pytest.mark.parametrize(("received", "due"), [
     # A Saturday counts from Monday: due by the end of Tuesday.
-    (datetime(2026, 11, 21, 10, 0, tzinfo=LONDON), datetime(2026, 11, 24, 23, 59, 59, tzinfo=LONDON)),
+    (datetime(2026, 11, 21, 10, 0, tzinfo=UK), datetime(2026, 11, 24, 23, 59, 59, tzinfo=UK)),
     # Christmas Eve 2026 (Thursday): Christmas Day and Boxing Day (substitute Monday 28th)
     # are bank holidays, so the next working day is Tuesday 29 December.
-    (datetime(2026, 12, 24, 16, 0, tzinfo=LONDON), datetime(2026, 12, 29, 23, 59, 59, tzinfo=LONDON)),
+    (datetime(2026, 12, 24, 16, 0, tzinfo=UK), datetime(2026, 12, 29, 23, 59, 59, tzinfo=UK)),
     # Received on Easter Monday 2026 (a bank holiday): counts from Tuesday, due Wednesday.
-    (datetime(2026, 4, 6, 9, 0, tzinfo=LONDON), datetime(2026, 4, 8, 23, 59, 59, tzinfo=LONDON)),
+    (datetime(2026, 4, 6, 9, 0, tzinfo=UK), datetime(2026, 4, 8, 23, 59, 59, tzinfo=UK)),
     # New Year's Eve 2026 (Thursday) across the year end: 1 January is a holiday.
-    (datetime(2026, 12, 31, 23, 30, tzinfo=LONDON), datetime(2027, 1, 4, 23, 59, 59, tzinfo=LONDON)),
+    (datetime(2026, 12, 31, 23, 30, tzinfo=UK), datetime(2027, 1, 4, 23, 59, 59, tzinfo=UK)),
     # An ordinary Tuesday morning: due by the end of Wednesday.
-    (datetime(2026, 11, 17, 9, 0, tzinfo=LONDON), datetime(2026, 11, 18, 23, 59, 59, tzinfo=LONDON)),
+    (datetime(2026, 11, 17, 9, 0, tzinfo=UK), datetime(2026, 11, 18, 23, 59, 59, tzinfo=UK)),
 ])
 def test_decision_timescale_counts_working_days(received: datetime, due: datetime) -> None:
     assert services.decision_due(received) == due
