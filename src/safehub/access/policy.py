@@ -52,6 +52,8 @@ class RoleRules:
     can_triage: bool = False  # rate, link, request information, decide
     can_sign_off: bool = False  # approve a MASH decision
     can_see_front_door_figures: bool = False  # aggregate queue health, no names
+    can_manage_cases: bool = False  # allocate, authorise assessments, sign off oversight
+    can_chair: bool = False  # record child protection conferences for their children
     can_edit: bool = False
     can_create: bool = False
     can_break_glass: bool = False
@@ -75,11 +77,11 @@ RULES: dict[str, RoleRules] = {
     # stays their team's.
     Role.TEAM_MANAGER: RoleRules(
         scope=Scope.TEAM, contacts=ContactScope.ALL, can_triage=True, can_sign_off=True,
-        can_see_front_door_figures=True, can_edit=True, can_create=True,
-        can_break_glass=True
+        can_see_front_door_figures=True, can_manage_cases=True, can_edit=True,
+        can_create=True, can_break_glass=True
     ),
     Role.CP_CHAIR_IRO: RoleRules(scope=Scope.OWN, contacts=ContactScope.PERSON,
-                                 can_break_glass=True),
+                                 can_chair=True, can_break_glass=True),
     # Analysts work with aggregates, never individual records.
     Role.PERFORMANCE_ANALYST: RoleRules(scope=Scope.NONE, can_see_front_door_figures=True),
     # The DPO reviews the audit trail; reading case data is not their job.
@@ -287,3 +289,20 @@ def visible_information_requests(actor: Any, queryset: QuerySet) -> QuerySet:
     if rules.contacts is ContactScope.AGENCY:
         return queryset.filter(agency_id=actor.agency_id)
     return queryset.none()
+
+
+# --- Casework ----------------------------------------------------------------------------
+
+def can_manage_cases(actor: Any) -> bool:
+    return rules_for(actor).can_manage_cases
+
+
+def decide_casework(actor: Any, child: Any, *, conference: bool = False) -> Decision:
+    """May `actor` record casework for this child? Those who may change the child's record
+    may; a conference chair may record the conferences of children they chair."""
+    edit = decide(actor, child, Action.EDIT)
+    if edit is not Decision.DENY or not conference:
+        return edit
+    if rules_for(actor).can_chair:
+        return decide(actor, child, Action.VIEW)
+    return Decision.DENY

@@ -452,6 +452,11 @@ def _finalise(actor: Any, contact: Contact) -> None:
     children = [s.person for s in contact.subjects.select_related("person")
                 if s.person_id and s.role == SubjectRole.CHILD]
     label = contact.get_decision_display()
+    if contact.decision in REFERRAL_DECISIONS:
+        from safehub.casework.services import episode_open_from_referral
+
+        for child in children:
+            episode_open_from_referral(actor=actor, contact=contact, child=child)
     if children:
         chronology_append(
             actor=actor, persons=children, event_type=events.CONTACT_DECISION,

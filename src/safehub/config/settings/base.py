@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "safehub.chronology",
     "safehub.notifications",
     "safehub.frontdoor",
+    "safehub.casework",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
@@ -145,6 +146,10 @@ BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
 # is told.
 MASH_DECISION_WORKING_DAYS = env.int("MASH_DECISION_WORKING_DAYS", default=1)
 MASH_MANAGER_SIGNOFF = env.bool("MASH_MANAGER_SIGNOFF", default=True)
+# Statutory visits: the council's local standards, in working days.
+CP_VISIT_WORKING_DAYS = env.int("CP_VISIT_WORKING_DAYS", default=10)
+CIN_VISIT_WORKING_DAYS = env.int("CIN_VISIT_WORKING_DAYS", default=20)
+
 # Public "report a worry" form: submissions allowed per address per hour.
 PUBLIC_REPORT_RATE = env.str("PUBLIC_REPORT_RATE", default="10/h")
 PUBLIC_REPORT_PAGE_RATE = env.str("PUBLIC_REPORT_PAGE_RATE", default="300/h")
