@@ -96,6 +96,10 @@ class DecideForm(VersionedForm):
                                  error_messages={"required": "Select a decision"})
     reasons = forms.CharField(label="Reasons for the decision", widget=forms.Textarea,
                               required=False, max_length=5000)
+    feedback = forms.CharField(
+        label="Message to the referrer (optional)", widget=forms.Textarea, required=False,
+        max_length=2500, help_text="Sent with the outcome. The reasons above stay within the "
+                                   "council")
 
 
 class SignOffForm(VersionedForm):

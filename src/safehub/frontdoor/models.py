@@ -70,6 +70,8 @@ class Contact(VersionedModel):
     decision = models.CharField(max_length=12, choices=Decision.choices, blank=True,
                                 default="")
     decision_reasons = models.TextField(blank=True, default="")
+    # What the MASH wants the referrer to hear, sent with the outcome (reasons stay inside).
+    referrer_feedback = models.TextField(blank=True, default="")
     decided_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT, null=True,
                                    blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -382,7 +382,7 @@ def consent_record(*, actor: Any, contact: Contact, decision: str,
 
 @transaction.atomic
 def contact_decide(*, actor: Any, contact: Contact, expected_version: int, decision: str,
-                   reasons: Any) -> Contact:
+                   reasons: Any, feedback: Any = "") -> Contact:
     """Record the MASH decision. Where the council requires sign-off it waits for a
     manager; otherwise it is final at once and the referrer is told."""
     _require_open(contact)
@@ -394,6 +394,11 @@ def contact_decide(*, actor: Any, contact: Contact, expected_version: int, decis
                              multiline=True)
     except ValidationError as error:
         errors["reasons"] = error.messages[0]
+    try:
+        feedback = clean_text(feedback, label="the message to the referrer", max_length=2000,
+                              multiline=True, required=False)
+    except ValidationError as error:
+        errors["feedback"] = error.messages[0]
     if not contact.rag or not contact.level_of_need:
         errors["decision"] = "Record the RAG rating and level of need before deciding"
     elif decision in REFERRAL_DECISIONS and any(
@@ -404,7 +409,8 @@ def contact_decide(*, actor: Any, contact: Contact, expected_version: int, decis
         raise ValidationError(errors)
     needs_sign_off = settings.MASH_MANAGER_SIGNOFF
     versioned_update(instance=contact, expected_version=expected_version, data={
-        "decision": decision, "decision_reasons": reasons, "decided_by": actor,
+        "decision": decision, "decision_reasons": reasons, "referrer_feedback": feedback,
+        "decided_by": actor,
         "decided_at": timezone.now(),
         "status": Status.AWAITING_SIGN_OFF if needs_sign_off else Status.IN_TRIAGE,
         "assigned_to": contact.assigned_to or actor})
@@ -469,9 +475,12 @@ def _finalise(actor: Any, contact: Contact) -> None:
 
 def _outcome_message(contact: Contact, label: str) -> str:
     # Referrers hear the outcome, not the MASH's reasoning or what partners shared.
-    return (f"The Multi-Agency Safeguarding Hub has considered referral {contact.reference} "
-            f"and decided: {label}. Thank you for telling us. If you are worried again, "
-            "please tell us again; if a child is in immediate danger, call 999.")
+    message = (f"The Multi-Agency Safeguarding Hub has considered referral "
+               f"{contact.reference} and decided: {label}.")
+    if contact.referrer_feedback:
+        message += f"\n\n{contact.referrer_feedback}"
+    return message + ("\n\nThank you for telling us. If you are worried again, please tell "
+                      "us again; if a child is in immediate danger, call 999.")
 
 
 def _first_line(text: str, limit: int = 140) -> str:

@@ -242,7 +242,8 @@ def contact_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _contact_action(request, reference, "decide_form", forms.DecideForm(request.POST),
                            lambda c, d: services.contact_decide(
                                actor=request.user, contact=c, expected_version=d["version"],
-                               decision=d["decision"], reasons=d["reasons"]), "#decision")
+                               decision=d["decision"], reasons=d["reasons"],
+                               feedback=d["feedback"]), "#decision")
 
 
 @require_POST

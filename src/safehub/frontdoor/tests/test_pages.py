@@ -136,12 +136,19 @@ def test_partner_sees_outcome_but_not_the_mash_reasoning(users: Any, client_for:
     services.contact_rate(actor=mash, contact=contact, expected_version=1, rag="green",
                           level_of_need="2")
     services.contact_decide(actor=mash, contact=contact, expected_version=2,
-                            decision="early_help", reasons="SECRET MASH REASONING")
+                            decision="early_help", reasons="SECRET MASH REASONING",
+                            feedback="The family support team will call the family.")
     services.contact_sign_off(actor=users["team_manager"], contact=contact,
                               expected_version=3, approve=True)
     page = client.get(reverse("frontdoor:referral-detail", args=[contact.reference]))
     assert "Outcome: Early help" in page.content.decode()
+    assert "The family support team will call the family." in page.content.decode()
     assert b"SECRET MASH REASONING" not in page.content
+    from safehub.notifications.models import OutboxMessage
+
+    outcome = OutboxMessage.objects.get(dedupe_key=f"contact:{contact.pk}:outcome:inbox")
+    assert "The family support team will call the family." in outcome.body
+    assert "SECRET" not in outcome.body
 
 
 def test_home_sends_each_role_to_its_start(client_for: Any) -> None:
