@@ -18,9 +18,9 @@ from safehub.people.codes import NameKind
 from safehub.people.models import Person, PersonAddress, PersonName, Relationship
 from safehub.people.names import name_key, name_sound
 
-MAX_RESULTS = 50
+MAX_RESULTS = 25  # the best few; more means the search needs narrowing
 MAX_CANDIDATES = 300  # rows read per search branch
-PRE_RANKED = 100  # people loaded in full for the final ranking
+PRE_RANKED = 50  # people loaded in full for the final ranking
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,13 @@ from safehub.people import forms, services
 from safehub.people.export import person_export_document
 from safehub.people.network import BOX_H, BOX_W, build_network
 from safehub.people.presenters import person_page_context
-from safehub.people.selectors import SearchCriteria, person_age, person_profile, person_search
+from safehub.people.selectors import (
+    MAX_RESULTS,
+    SearchCriteria,
+    person_age,
+    person_profile,
+    person_search,
+)
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.navigation import nav_for
 
@@ -60,6 +66,7 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
             k: form.cleaned_data[k] or v for k, v in SearchCriteria().__dict__.items()}))
     return _render(request, "people/search.html", {
         "form": form, "results": results, "can_create": can_create_person(request.user),
+        "max_results": MAX_RESULTS,
     })
 
 
