@@ -145,3 +145,11 @@ def test_no_staff_page_is_reachable_from_the_public_form(users: Any) -> None:
             assert response.status_code == 302, (path, response.status_code)
             assert response["Location"].startswith(reverse("ui:sign-in")), path
     assert reverse("ui:sign-in") in seen  # the start page points professionals there
+
+
+@pytest.mark.django_db
+def test_the_public_pages_header_leads_back_to_the_form_not_to_staff_sign_in(client):  # type: ignore[no-untyped-def]
+    page = client.get(reverse("report:start")).content.decode()
+    assert f'<a href="{reverse("report:start")}" class="govuk-generic-header__homepage-link">' \
+        in page
+    assert reverse("report:start") in client.get(reverse("ui:sign-in")).content.decode()
