@@ -70,6 +70,7 @@ for (const file of ["moj-frontend.min.js", "moj-frontend.min.js.map"]) {
   copyFileSync(join(moj, file), join(out, file));
 }
 copyFileSync(join(root, "frontend", "js", "init.js"), join(out, "init.js"));
+copyFileSync(join(root, "frontend", "js", "drafts.js"), join(out, "drafts.js"));
 
 const note = dependencyWarnings ? ` (${dependencyWarnings} warnings from dependencies hidden)` : "";
 console.log(

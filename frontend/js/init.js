@@ -5,7 +5,9 @@
 // security policy forbids, so they are set here, before the components look for them.
 import { initAll as initGovuk } from "./govuk-frontend.min.js";
 import { initAll as initMoj } from "./moj-frontend.min.js";
+import { initDrafts } from "./drafts.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initGovuk();
 initMoj();
+initDrafts();

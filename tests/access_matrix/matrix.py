@@ -47,6 +47,11 @@ PERSON_ENDPOINTS = [
     ("people:relationship-end", "edit", "get"),
     ("api-v1:person_read_api", "view", "get"),
     ("api-v1:person_update_api", "edit", "put"),
+    # Casework forms that need only the child (test_casework_matrix.py covers the rest).
+    ("casework:episode-open", "edit", "get"),
+    ("casework:missing-record", "edit", "get"),
+    ("casework:visit-record", "edit", "get"),
+    ("casework:note-record", "edit", "get"),
 ]
 
 # Pages and endpoints that are about no one person: role -> allowed?
@@ -69,6 +74,8 @@ ROLE_ENDPOINTS = {
     "frontdoor:referral-create": {"partner_practitioner"},
     "frontdoor:request-list": {"partner_practitioner"},
     "api-v1:contact_submit_api": {"partner_practitioner"},
+    "casework:my-work": {"social_worker", "team_manager"},
+    "casework:team-work": {"team_manager"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 
@@ -123,6 +130,20 @@ REQUEST_VIEW = {
     "system_administrator":    "D D",
 }
 
+# A child's casework page. Unlike the person page, partner agencies never see it (case-note
+# bodies stay with the council); conference chairs see their own children's.
+CASEWORK_VIEW = {
+    "partner_practitioner":    "D D D D D",
+    "mash_worker":             "A A A B B",
+    "social_worker":           "A A D B A",
+    "team_manager":            "A A D B B",
+    "cp_chair_iro":            "A D D D D",
+    "performance_analyst":     "D D D D D",
+    "data_protection_officer": "D D D D D",
+    "system_administrator":    "D D D D D",
+}
+_CASEWORK = "tested in tests/access_matrix/test_casework_matrix.py"
+
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
@@ -154,4 +175,15 @@ NOT_IN_MATRIX = {
     "report:check": "public: tested in tests/access_matrix/test_public_report.py",
     "report:submit": "public: tested in tests/access_matrix/test_public_report.py",
     "report:sent": "public: tested in tests/access_matrix/test_public_report.py",
+    "casework:child-casework": f"CASEWORK_VIEW; {_CASEWORK}",
+    **{f"casework:{name}": f"one record of the child; {_CASEWORK}" for name in (
+        "episode-close", "assessment-start", "assessment-seen", "assessment-complete",
+        "strategy-record", "section47-conclude", "core-group-record", "cin-plan-start",
+        "cin-plan-review", "cin-plan-end", "care-start", "care-change", "care-end",
+        "care-plan")},
+    **{f"casework:{name}": f"conference chairs too; {_CASEWORK}" for name in (
+        "conference-initial", "conference-review", "care-review")},
+    **{f"casework:{name}": f"team managers only; {_CASEWORK}" for name in (
+        "assessment-authorise", "allocate", "oversight-record")},
+    "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
 }

@@ -31,7 +31,8 @@ def test_sign_in_search_with_a_typo_and_open_a_child(transactional_db, live_serv
         chronology_append(actor=worker, persons=[child], event_type="SCHOOL_ATTENDANCE_CONCERN",
                           summary=f"Attendance 78% this half-term (note {n})")
     _sign_in(page, live_server.url, worker)
-    page.wait_for_url("**/people/")
+    page.wait_for_url("**/my-work/")  # a social worker starts on their own work
+    page.get_by_role("link", name="Find a person").click()
     expect(page.get_by_role("heading", name="Find a person")).to_be_visible()
 
     page.get_by_label("Name").fill("Amelya Hart")

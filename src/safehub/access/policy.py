@@ -297,6 +297,14 @@ def can_manage_cases(actor: Any) -> bool:
     return rules_for(actor).can_manage_cases
 
 
+def can_read_casework(actor: Any) -> bool:
+    """Casework (case notes above all) is for the council's case-holding roles and the
+    conference chairs; a partner agency sees the shared chronology, never case-note
+    bodies. The person decision still applies child by child."""
+    rules = rules_for(actor)
+    return rules.can_edit or rules.can_chair
+
+
 def decide_casework(actor: Any, child: Any, *, conference: bool = False) -> Decision:
     """May `actor` record casework for this child? Those who may change the child's record
     may; a conference chair may record the conferences of children they chair."""

@@ -18,6 +18,7 @@ CIN_PLAN_ENDED = "CIN_PLAN_ENDED"
 CARE_STARTED = "CARE_STARTED"
 PLACEMENT_CHANGED = "PLACEMENT_CHANGED"
 CARE_REVIEW = "CARE_REVIEW"
+CARE_PLAN = "CARE_PLAN"
 CARE_ENDED = "CARE_ENDED"
 MISSING_EPISODE = "MISSING_EPISODE"
 VISIT = "VISIT"
@@ -44,6 +45,7 @@ EVENT_TYPES = [
     EventType(CARE_STARTED, "Became looked after", "social_care"),
     EventType(PLACEMENT_CHANGED, "Placement changed", "social_care"),
     EventType(CARE_REVIEW, "Looked-after review", "social_care"),
+    EventType(CARE_PLAN, "Care plan written", "social_care"),
     EventType(CARE_ENDED, "Ceased to be looked after", "social_care"),
     EventType(MISSING_EPISODE, "Missing from care or home", "social_care"),
     EventType(VISIT, "Statutory visit", "social_care"),

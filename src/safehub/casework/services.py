@@ -670,6 +670,23 @@ def care_change(*, actor: Any, period: PeriodOfCare, change_date: Any,
 
 
 @transaction.atomic
+def care_plan_record(*, actor: Any, period: PeriodOfCare, plan_date: Any) -> PeriodOfCare:
+    """The care plan is written (CPPCR reg 4: before the first placement or within 10
+    working days of it)."""
+    child = period.child
+    _may_record(actor, child)
+    period = _locked(period)
+    if period.end_date:
+        raise ValidationError("This period of care has ended")
+    plan_date = _date(plan_date, "plan_date", "the date of the care plan")
+    period.care_plan_date = plan_date
+    period.save(update_fields=["care_plan_date", "updated_at"])
+    _complete(period, "care_plan", plan_date)
+    _record(actor, child, events.CARE_PLAN, "Care plan written", period, when=plan_date)
+    return period
+
+
+@transaction.atomic
 def care_review_record(*, actor: Any, period: PeriodOfCare, held_on: Any) -> CareReview:
     child = period.child
     _may_record(actor, child, conference=True)
@@ -823,7 +840,8 @@ def draft_save(*, actor: Any, child: Any, kind: str, text: str) -> NoteDraft:
     if kind not in ("note", "visit"):
         raise ValidationError("Unknown draft")
     draft, _ = NoteDraft.objects.update_or_create(
-        author=actor, child=child, kind=kind, defaults={"text": str(text)[:20000]})
+        author=actor, child=child, kind=kind,
+        defaults={"text": str(text)[:20000], "updated_at": timezone.now()})
     return draft
 
 

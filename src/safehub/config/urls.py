@@ -23,6 +23,7 @@ urlpatterns = [
     path("report/", include("safehub.frontdoor.urls_public")),
     path("inbox/", include("safehub.notifications.urls")),
     path("", include("safehub.frontdoor.urls")),
+    path("", include("safehub.casework.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

@@ -16,6 +16,7 @@ from safehub.access.policy import (
     Action,
     can_create_person,
     can_edit_viewable_person,
+    can_read_casework,
     can_search_people,
 )
 from safehub.access.services import break_glass_open, second_factor_check
@@ -84,6 +85,7 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
         "person": person, "profile": profile, "age": person_age(person),
         "chronology": chronology, "network": network, "box_w": BOX_W, "box_h": BOX_H,
         "can_edit": can_edit_viewable_person(request.user),
+        "can_read_casework": can_read_casework(request.user),
     })
 
 

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from safehub.access.policy import (
+    can_manage_cases,
     can_manage_users,
     can_refer,
     can_review_audit,
@@ -11,6 +12,7 @@ from safehub.access.policy import (
     can_see_front_door_figures,
     can_work_mash_queue,
 )
+from safehub.casework.selectors import holds_cases
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
@@ -19,6 +21,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     if not user.is_authenticated:
         return []
     items = []
+    if holds_cases(user):
+        items.append(("My work", reverse("casework:my-work")))
+    if can_manage_cases(user):
+        items.append(("Team", reverse("casework:team-work")))
     if can_work_mash_queue(user):
         items.append(("MASH contacts", reverse("frontdoor:contact-queue")))
     elif can_refer(user):

@@ -16,6 +16,7 @@ from safehub.access.policy import (
     can_work_mash_queue,
     rules_for,
 )
+from safehub.casework.selectors import holds_cases
 from safehub.ui.navigation import nav_for
 
 
@@ -26,6 +27,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
         return redirect("frontdoor:contact-queue")
     if can_refer(user):
         return redirect("frontdoor:referral-list")
+    if holds_cases(user):
+        return redirect("casework:my-work")
     if can_search_people(user):
         return redirect("people:person-search")
     if can_review_audit(user):

@@ -269,6 +269,8 @@ def test_care_start_change_review_and_end(users: Any, episode: Any) -> None:
     assert legal.reason_new_episode == "L"
     assert [e.reason_ceased for e in period.episodes.order_by("start_date")] == ["X1", "X1",
                                                                                  ""]
+    services.care_plan_record(actor=sw, period=period, plan_date=date(2025, 6, 10))
+    assert not DueItem.objects.filter(kind="care_plan", done_on__isnull=True).exists()
     services.care_review_record(actor=sw, period=period, held_on=date(2025, 6, 27))
     assert _due(episode.child, "care_review") == date(2025, 9, 27)  # second: 3 months
     with pytest.raises(ValidationError, match="open period of care"):

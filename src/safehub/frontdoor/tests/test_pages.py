@@ -154,7 +154,7 @@ def test_partner_sees_outcome_but_not_the_mash_reasoning(users: Any, client_for:
 def test_home_sends_each_role_to_its_start(client_for: Any) -> None:
     expected = {"mash_worker": "frontdoor:contact-queue",
                 "partner_practitioner": "frontdoor:referral-list",
-                "social_worker": "people:person-search",
+                "social_worker": "casework:my-work",
                 "performance_analyst": "frontdoor:queue-health"}
     for role, name in expected.items():
         assert client_for(role).get("/")["Location"] == reverse(name), role

@@ -1,0 +1,367 @@
+"""Input shapes for the casework pages. Forms parse; the services decide what is valid, so
+every rule (dates in order, census codes, nothing on a closed episode) is said once.
+
+Each form lists its fields in the order the page shows them; `CaseworkForm.rows()` tells
+the shared template which GOV.UK component draws each one."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from safehub.casework.codes import (
+    AllocationReason,
+    CategoryOfAbuse,
+    ClosureReason,
+    EarlyHelpClosure,
+    EpisodeKind,
+    LegalStatus,
+    MissingKind,
+    PlacementChangeReason,
+    PlacementProvider,
+    PlacementType,
+    PrimaryNeed,
+    ReasonCeased,
+    Section47Outcome,
+    StrategyOutcome,
+)
+from safehub.casework.services import NO_FACTORS
+from safehub.frontdoor.codes import ASSESSMENT_FACTORS, ReferralSource
+from safehub.ui.fields import GovukDateField
+
+_CHOOSE = [("", "Select one")]
+
+
+def _date(label: str, *, required: bool = True, hint: str = "For example, 27 3 2025"
+          ) -> GovukDateField:
+    return GovukDateField(label=label, required=required, help_text=hint)
+
+
+def _radios(label: str, choices: Any, required_message: str, **kwargs: Any
+            ) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
+                             error_messages={"required": required_message,
+                                             "invalid_choice": required_message}, **kwargs)
+
+
+def _select(label: str, choices: Any, required_message: str = "", **kwargs: Any
+            ) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=_CHOOSE + list(choices),
+                             required=bool(required_message),
+                             error_messages={"required": required_message,
+                                             "invalid_choice": required_message
+                                             or "Select from the list"}, **kwargs)
+
+
+def _text(label: str, *, required_message: str = "", hint: str = "", rows: int = 5,
+          max_length: int = 5000) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}),
+                           required=bool(required_message), max_length=max_length,
+                           help_text=hint, strip=False,
+                           error_messages={"required": required_message})
+
+
+class CaseworkForm(forms.Form):
+    """Dates default to today, where "today" is the usual answer."""
+
+    today_fields: tuple[str, ...] = ()
+    # Per-field CSS classes for text inputs (for example a postcode's width).
+    input_classes: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = kwargs.setdefault("initial", {})
+        for name in self.today_fields:
+            initial.setdefault(name, timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def rows(self) -> list[tuple[str, Any, str]]:
+        """(component, bound field, classes) for each field, for casework/form.html."""
+        out = []
+        for bound in self:
+            field, widget = bound.field, bound.field.widget
+            if isinstance(field, GovukDateField):
+                kind = "date"
+            elif isinstance(widget, forms.CheckboxSelectMultiple):
+                kind = "checkboxes"
+            elif isinstance(widget, forms.RadioSelect):
+                kind = "radios"
+            elif isinstance(field, forms.BooleanField):
+                kind = "checkbox"
+            elif isinstance(widget, forms.Textarea):
+                kind = "textarea"
+            elif isinstance(widget, forms.Select):
+                kind = "select"
+            elif isinstance(widget, forms.HiddenInput):
+                kind = "hidden"
+            else:
+                kind = "text"
+            out.append((kind, bound, self.input_classes.get(bound.name, "")))
+        return out
+
+
+# --- Episodes ----------------------------------------------------------------------------
+
+class EpisodeOpenForm(CaseworkForm):
+    today_fields = ("referral_date",)
+    kind = _radios("What kind of episode?", EpisodeKind.choices,
+                   "Select early help or child in need")
+    referral_date = _date("Referral date")
+    referral_source = _select("Who referred the child? (optional)", ReferralSource.choices)
+    primary_need = _select("Primary need (optional)", PrimaryNeed.choices,
+                           help_text="You can add this when the assessment is complete")
+
+
+class EpisodeCloseForm(CaseworkForm):
+    today_fields = ("closure_date",)
+    closure_date = _date("Date the episode closed")
+    reason = _radios("Why is it closing?", [], "Select the reason for closing")
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reasons = ClosureReason if kind == EpisodeKind.CIN else EarlyHelpClosure
+        self.fields["reason"].choices = [(c.value, f"{c.label}" + (
+            f" ({c.value})" if reasons is ClosureReason else "")) for c in reasons]
+
+
+# --- Assessment --------------------------------------------------------------------------
+
+class AssessmentStartForm(CaseworkForm):
+    today_fields = ("start_date",)
+    start_date = _date("Date the assessment started")
+
+
+class AssessmentSeenForm(CaseworkForm):
+    today_fields = ("seen_date",)
+    seen_date = _date("Date the child was seen")
+    seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
+
+
+FACTOR_CHOICES = [*((code, f"{label} ({code})") for code, label in ASSESSMENT_FACTORS.items()),
+                  (NO_FACTORS, f"No factors identified ({NO_FACTORS})")]
+
+
+class AssessmentCompleteForm(CaseworkForm):
+    today_fields = ("completed_date",)
+    completed_date = _date("Date the assessment was completed")
+    factors = forms.MultipleChoiceField(
+        label="Factors identified at the end of the assessment", choices=FACTOR_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply, or 'No factors identified'",
+        error_messages={"required": "Select the factors identified, or 'No factors "
+                                    "identified'",
+                        "invalid_choice": "Select the factors from the list"})
+    summary = _text("Summary of the assessment", rows=8,
+                    required_message="Enter the assessment summary",
+                    hint="What you found, and what should happen next")
+
+
+class AssessmentAuthoriseForm(CaseworkForm):
+    today_fields = ("authorised_date",)
+    authorised_date = _date("Date you authorised the assessment")
+
+
+# --- Child protection --------------------------------------------------------------------
+
+class StrategyForm(CaseworkForm):
+    today_fields = ("held_on",)
+    held_on = _date("Date of the strategy discussion")
+    participants = _text("Who took part?", rows=3,
+                         required_message="Enter who took part in the discussion",
+                         hint="Names and agencies, for example police, health and school",
+                         max_length=2000)
+    outcome = _radios("What was decided?", StrategyOutcome.choices,
+                      "Select the outcome of the discussion")
+    notes = _text("Notes (optional)", rows=5)
+
+
+class Section47ConcludeForm(CaseworkForm):
+    today_fields = ("end_date",)
+    end_date = _date("Date the enquiry concluded")
+    outcome = _radios("Outcome of the enquiry", Section47Outcome.choices,
+                      "Select the outcome of the enquiry")
+
+
+CATEGORY_CHOICES = [(c.value, c.label) for c in CategoryOfAbuse]
+
+
+class ConferenceInitialForm(CaseworkForm):
+    today_fields = ("held_on",)
+    held_on = _date("Date of the conference")
+    outcome = _radios("Does the child need a child protection plan?",
+                      [("plan", "Yes: child protection plan"),
+                       ("no_plan", "No child protection plan")],
+                      "Select whether the child needs a plan")
+    category = _radios("Category of abuse", CATEGORY_CHOICES, "", required=False,
+                       help_text="Only when the child needs a plan")
+
+
+class CoreGroupForm(CaseworkForm):
+    today_fields = ("held_on",)
+    held_on = _date("Date of the core group meeting")
+    notes = _text("Notes (optional)", rows=5)
+
+
+class ConferenceReviewForm(CaseworkForm):
+    today_fields = ("held_on",)
+    held_on = _date("Date of the review conference")
+    outcome = _radios("Does the plan continue?",
+                      [("continue", "Yes: continue the plan"), ("end", "No: end the plan")],
+                      "Select whether the plan continues")
+    latest_category = _select("Category of abuse now (optional)", CATEGORY_CHOICES,
+                              help_text="Only if it has changed")
+
+
+# --- Child in need plans -----------------------------------------------------------------
+
+class CINPlanStartForm(CaseworkForm):
+    today_fields = ("start_date",)
+    start_date = _date("Date the plan started")
+
+
+class CINPlanReviewForm(CaseworkForm):
+    today_fields = ("held_on",)
+    held_on = _date("Date of the review")
+
+
+class CINPlanEndForm(CaseworkForm):
+    today_fields = ("end_date",)
+    end_date = _date("Date the plan ended")
+
+
+# --- Children in care --------------------------------------------------------------------
+
+def _coded(choices: Any) -> list[tuple[str, str]]:
+    return [(value, f"{label} ({value})") for value, label in choices]
+
+
+class PlacementForm(CaseworkForm):
+    input_classes = {"home_postcode": "govuk-input--width-10",
+                     "placement_postcode": "govuk-input--width-10"}
+    legal_status = _select("Legal status", _coded(LegalStatus.choices),
+                           "Select the legal status")
+    placement_type = _select("Placement type", _coded(PlacementType.choices),
+                             "Select the placement type")
+    provider = _select("Who provides the placement?", _coded(PlacementProvider.choices),
+                       "Select who provides the placement")
+    carer_name = forms.CharField(label="Carer or home (optional)", max_length=120,
+                                 required=False)
+    home_postcode = forms.CharField(label="Postcode the child lived at (optional)",
+                                    max_length=10, required=False)
+    placement_postcode = forms.CharField(label="Placement postcode (optional)",
+                                         max_length=10, required=False)
+
+    PLACEMENT = ("legal_status", "placement_type", "provider", "carer_name",
+                 "home_postcode", "placement_postcode")
+
+    def placement(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in self.PLACEMENT}
+
+
+class CareStartForm(PlacementForm):
+    today_fields = ("start_date",)
+    start_date = _date("Date the child became looked after")
+    field_order = ["start_date", *PlacementForm.PLACEMENT]
+
+
+class CareChangeForm(PlacementForm):
+    today_fields = ("change_date",)
+    change_date = _date("Date of the change")
+    reason_place_change = _select(
+        "Why did the placement change?", PlacementChangeReason.choices,
+        help_text="Not needed when only the legal status changed")
+    field_order = ["change_date", *PlacementForm.PLACEMENT, "reason_place_change"]
+
+
+class CarePlanForm(CaseworkForm):
+    today_fields = ("plan_date",)
+    plan_date = _date("Date the care plan was written")
+
+
+class CareReviewForm(CaseworkForm):
+    today_fields = ("held_on",)
+    held_on = _date("Date of the looked-after review")
+
+
+class CareEndForm(CaseworkForm):
+    today_fields = ("end_date",)
+    end_date = _date("Date the child left care")
+    reason = _select("Why did the child leave care?",
+                     [c for c in _coded(ReasonCeased.choices) if c[0] != ReasonCeased.X1],
+                     "Select why the child left care")
+
+
+# --- Missing, visits, notes --------------------------------------------------------------
+
+_YES_NO = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
+
+
+def yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class MissingForm(CaseworkForm):
+    kind = _radios("Was the child missing, or away without authorisation?",
+                   MissingKind.choices, "Select missing or away without authorisation")
+    start_date = _date("Date they went missing")
+    end_date = _date("Date they came back (optional)", required=False,
+                     hint="Leave empty if they have not come back yet")
+    interview_offered = _radios("Was a return interview offered?", _YES_NO, "",
+                                required=False)
+    interview_accepted = _radios("Was the return interview accepted?", _YES_NO, "",
+                                 required=False)
+
+
+SEEN_CHOICES = [("alone", "Yes, and seen alone"), ("with_others", "Yes, with someone else"),
+                ("not_seen", "No, the child was not seen")]
+
+
+class VisitForm(CaseworkForm):
+    today_fields = ("visited_on",)
+    visited_on = _date("Date of the visit")
+    seen = _radios("Did you see the child?", SEEN_CHOICES, "Select whether you saw the child")
+    bedroom_seen = forms.BooleanField(label="I saw the child's bedroom", required=False)
+    note = _text("What happened? (optional)", rows=8, max_length=20000)
+
+
+class NoteForm(CaseworkForm):
+    text = _text("Case note", rows=10, required_message="Enter the note", max_length=20000)
+    significant = forms.BooleanField(
+        label="Significant: add it to the child's chronology", required=False,
+        help_text="Partner agencies who can see the child's chronology will see it")
+
+
+class DraftForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("note", "note"), ("visit", "visit")])
+    text = forms.CharField(required=False, strip=False, max_length=20000)
+
+
+# --- Allocation and oversight ------------------------------------------------------------
+
+class AllocateForm(CaseworkForm):
+    worker = forms.TypedChoiceField(label="Social worker", coerce=int, choices=[],
+                                    error_messages={"required": "Select a social worker",
+                                                    "invalid_choice": "Select a social "
+                                                                      "worker"})
+    reason = _select("Why is the case moving?", [
+        c for c in AllocationReason.choices if c[0] != AllocationReason.NEW],
+        "Select why the case is being reallocated")
+
+    def __init__(self, *args: Any, workers: list[Any], reallocating: bool,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].choices = _CHOOSE + [
+            (w.pk, f"{w.get_full_name() or w.username}, {w.role_label.lower()}")
+            for w in workers]
+        if not reallocating:
+            del self.fields["reason"]
+
+
+class OversightForm(CaseworkForm):
+    today_fields = ("held_on",)
+    kind = _radios("What kind of record is this?",
+                   [("supervision", "Supervision"), ("oversight", "Management oversight")],
+                   "Select supervision or management oversight")
+    held_on = _date("Date")
+    discussion = _text("What was discussed?", rows=6,
+                       required_message="Enter what was discussed")
+    actions = _text("Actions agreed (optional)", rows=4)

@@ -1,0 +1,572 @@
+"""Casework pages: the child's casework page, one form page per casework service, the
+worker's "my work" and the manager's team page. Each form view: fetch the child through
+access/, bind the form, call one service, and go back to the casework page (or show the
+GOV.UK error summary)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.access.fetchers import access_person
+from safehub.access.policy import (
+    Action,
+    Decision,
+    can_edit_viewable_person,
+    can_manage_cases,
+    can_read_casework,
+    decide_casework,
+    rules_for,
+)
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
+from safehub.casework import forms, selectors, services
+from safehub.casework.codes import ClosureReason, EarlyHelpClosure, VisitKind
+from safehub.core.exceptions import NotFound, PermissionDeniedError
+from safehub.frontdoor.codes import ASSESSMENT_FACTORS, ReferralSource
+from safehub.ui.forms_util import add_service_errors
+from safehub.ui.jinja2 import govuk_date
+from safehub.ui.navigation import nav_for
+
+FORM_TEMPLATE = "casework/form.html"
+# Codes stored without a choices list of their own, as the casework page names them.
+LABELS = {
+    "closure": {**dict(ClosureReason.choices), **dict(EarlyHelpClosure.choices)},
+    "source": dict(ReferralSource.choices),
+    "factor": {**ASSESSMENT_FACTORS, services.NO_FACTORS: "No factors identified"},
+}
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any],
+            status: int = 200) -> HttpResponse:
+    forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
+    context.setdefault("has_errors", any(f.errors for f in forms_in))
+    context.setdefault("nav_items", nav_for(request))
+    return render(request, template, context, status=status)
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _child(request: HttpRequest, person_id: int, *, conference: bool = False) -> Any:
+    """The child, if the user may record casework for them. A conference chair who does not
+    edit records opens the child to record its conferences and reviews (the fetch audits
+    that view)."""
+    actor = request.user
+    try:
+        if conference and not can_edit_viewable_person(actor):
+            if not rules_for(actor).can_chair:
+                raise Http404
+            child = access_person(actor=actor, person_id=person_id, action=Action.VIEW)
+            if decide_casework(actor, child, conference=True) is not Decision.ALLOW:
+                raise Http404
+            return child
+        return access_person(actor=actor, person_id=person_id, action=Action.EDIT)
+    except NotFound:
+        raise Http404 from None
+
+
+def _found(record: Any) -> Any:
+    if record is None:
+        raise Http404
+    return record
+
+
+def _must_manage(request: HttpRequest) -> None:
+    """Manager-only pages say so (403) before anything about the child is looked up."""
+    if not can_manage_cases(request.user):
+        raise PermissionDenied
+
+
+def _casework_url(child: Any) -> str:
+    return reverse("casework:child-casework", args=[child.pk])
+
+
+def _form(request: HttpRequest, child: Any, form: Any, save: Callable[[dict[str, Any]], Any],
+          *, title: str, button: str, done: str, template: str = FORM_TEMPLATE,
+          facts: list[tuple[str, str]] | None = None, **extra: Any) -> HttpResponse:
+    """The shape of every casework form page: on a valid POST call the service and go back
+    to the casework page; otherwise show the form, with the service's errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done, extra_tags=extra.get("draft_kind", ""))
+            # Back to the top of the casework page, where the success banner says what was
+            # saved and the due list shows what changed.
+            return redirect(_casework_url(child))
+    if can_edit_viewable_person(request.user):
+        # The form shows the child, so showing it is a view (a chair's fetch audited it).
+        audit_record(actor=request.user, action=AuditAction.VIEW, person_id=child.pk,
+                     object_type="people.Person", object_id=child.pk)
+    return _render(request, template, {
+        "child": child, "form": form, "title": title, "button": button,
+        "facts": facts or [], **extra,
+    })
+
+
+def _when(value: Any) -> str:
+    return govuk_date(value) if value else "Not recorded"
+
+
+# --- The child's casework page -----------------------------------------------------------
+
+def child_casework_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = request.user
+    if not can_read_casework(actor):
+        raise Http404
+    try:
+        child = access_person(actor=actor, person_id=person_id, action=Action.VIEW)
+    except NotFound:
+        raise Http404 from None
+    today = timezone.localdate()
+    notices = list(messages.get_messages(request))
+    can_record = can_edit_viewable_person(actor)
+    work = selectors.child_casework(child=child, today=today)
+    return _render(request, "casework/child.html", {
+        "child": child, "work": work, "today": today, "can_record": can_record,
+        "can_chair": can_record or rules_for(actor).can_chair,
+        "can_manage": can_record and can_manage_cases(actor),
+        "notices": notices,
+        "drafts_saved": [_draft_key(request, child, n.extra_tags) for n in notices
+                         if n.extra_tags in ("note", "visit")],
+        "visit_kind_label": VisitKind(work.visit_kind).label, "labels": LABELS,
+    })
+
+
+# --- Episodes ----------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def episode_open_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    return _form(
+        request, child, forms.EpisodeOpenForm(_data(request)),
+        lambda d: services.episode_open(
+            actor=request.user, child=child, kind=d["kind"], referral_date=d["referral_date"],
+            referral_source=d["referral_source"], primary_need=d["primary_need"]),
+        title="Open an episode", button="Open the episode", done="Episode opened")
+
+
+@require_http_methods(["GET", "POST"])
+def episode_close_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    episode = _found(selectors.episode_for(child, episode_id))
+    return _form(
+        request, child, forms.EpisodeCloseForm(_data(request), kind=episode.kind),
+        lambda d: services.episode_close(actor=request.user, episode=episode,
+                                         closure_date=d["closure_date"], reason=d["reason"]),
+        title=f"Close the {episode.get_kind_display().lower()} episode",
+        button="Close the episode", done="Episode closed",
+        facts=[("Referral date", _when(episode.referral_date))])
+
+
+# --- Assessment --------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def assessment_start_view(request: HttpRequest, person_id: int, episode_id: int
+                          ) -> HttpResponse:
+    child = _child(request, person_id)
+    episode = _found(selectors.episode_for(child, episode_id))
+    return _form(
+        request, child, forms.AssessmentStartForm(_data(request)),
+        lambda d: services.assessment_start(actor=request.user, episode=episode,
+                                            start_date=d["start_date"]),
+        title="Start the child and family assessment", button="Start the assessment",
+        done="Assessment started",
+        facts=[("Referral date", _when(episode.referral_date))])
+
+
+def _assessment_facts(assessment: Any) -> list[tuple[str, str]]:
+    return [("Started", _when(assessment.start_date)), ("Due", _when(assessment.due_date)),
+            ("Child seen", _when(assessment.child_seen_date)
+             + (" (alone)" if assessment.child_seen_alone else ""))]
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_seen_view(request: HttpRequest, person_id: int, assessment_id: int
+                         ) -> HttpResponse:
+    child = _child(request, person_id)
+    assessment = _found(selectors.assessment_for(child, assessment_id))
+    return _form(
+        request, child, forms.AssessmentSeenForm(_data(request)),
+        lambda d: services.assessment_record_seen(
+            actor=request.user, assessment=assessment, seen_date=d["seen_date"],
+            seen_alone=d["seen_alone"]),
+        title="Record when the child was seen", button="Save", done="Child seen recorded",
+        facts=_assessment_facts(assessment))
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_complete_view(request: HttpRequest, person_id: int, assessment_id: int
+                             ) -> HttpResponse:
+    child = _child(request, person_id)
+    assessment = _found(selectors.assessment_for(child, assessment_id))
+    return _form(
+        request, child, forms.AssessmentCompleteForm(_data(request)),
+        lambda d: services.assessment_complete(
+            actor=request.user, assessment=assessment, completed_date=d["completed_date"],
+            factors=d["factors"], summary=d["summary"]),
+        title="Complete the assessment", button="Complete the assessment",
+        done="Assessment completed: it now needs a manager to authorise it",
+        template="casework/assessment_complete.html", no_factors=services.NO_FACTORS,
+        facts=_assessment_facts(assessment))
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_authorise_view(request: HttpRequest, person_id: int, assessment_id: int
+                              ) -> HttpResponse:
+    _must_manage(request)
+    child = _child(request, person_id)
+    assessment = _found(selectors.assessment_for(child, assessment_id))
+    return _form(
+        request, child, forms.AssessmentAuthoriseForm(_data(request)),
+        lambda d: services.assessment_authorise(actor=request.user, assessment=assessment,
+                                                authorised_date=d["authorised_date"]),
+        title="Authorise the assessment", button="Authorise the assessment",
+        done="Assessment authorised",
+        facts=[*_assessment_facts(assessment),
+               ("Completed", _when(assessment.completed_date)),
+               ("Summary", assessment.summary or "None")])
+
+
+# --- Child protection --------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def strategy_record_view(request: HttpRequest, person_id: int, episode_id: int
+                         ) -> HttpResponse:
+    child = _child(request, person_id)
+    episode = _found(selectors.episode_for(child, episode_id))
+    return _form(
+        request, child, forms.StrategyForm(_data(request)),
+        lambda d: services.strategy_record(
+            actor=request.user, episode=episode, held_on=d["held_on"],
+            participants=d["participants"], outcome=d["outcome"], notes=d["notes"]),
+        title="Record a strategy discussion", button="Save the strategy discussion",
+        done="Strategy discussion recorded")
+
+
+@require_http_methods(["GET", "POST"])
+def section47_conclude_view(request: HttpRequest, person_id: int, enquiry_id: int
+                            ) -> HttpResponse:
+    child = _child(request, person_id)
+    enquiry = _found(selectors.enquiry_for(child, enquiry_id))
+    return _form(
+        request, child, forms.Section47ConcludeForm(_data(request)),
+        lambda d: services.section47_conclude(actor=request.user, enquiry=enquiry,
+                                              end_date=d["end_date"], outcome=d["outcome"]),
+        title="Conclude the section 47 enquiry", button="Save the outcome",
+        done="Section 47 enquiry concluded",
+        facts=[("Started", _when(enquiry.start_date)),
+               ("Initial conference due by", _when(enquiry.icpc_target))])
+
+
+@require_http_methods(["GET", "POST"])
+def conference_initial_view(request: HttpRequest, person_id: int, enquiry_id: int
+                            ) -> HttpResponse:
+    child = _child(request, person_id, conference=True)
+    enquiry = _found(selectors.enquiry_for(child, enquiry_id))
+    return _form(
+        request, child, forms.ConferenceInitialForm(_data(request)),
+        lambda d: services.conference_initial(
+            actor=request.user, enquiry=enquiry, held_on=d["held_on"], outcome=d["outcome"],
+            category=d["category"] if d["outcome"] == "plan" else ""),
+        title="Record the initial child protection conference",
+        button="Save the conference", done="Initial conference recorded",
+        facts=[("Section 47 enquiry started", _when(enquiry.start_date)),
+               ("Conference due by", _when(enquiry.icpc_target))])
+
+
+def _plan_facts(plan: Any) -> list[tuple[str, str]]:
+    return [("Plan started", _when(plan.start_date)),
+            ("Category of abuse", plan.get_latest_category_display())]
+
+
+@require_http_methods(["GET", "POST"])
+def core_group_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    plan = _found(selectors.cp_plan_for(child, plan_id))
+    return _form(
+        request, child, forms.CoreGroupForm(_data(request)),
+        lambda d: services.core_group_record(actor=request.user, plan=plan,
+                                             held_on=d["held_on"], notes=d["notes"]),
+        title="Record a core group meeting", button="Save the meeting",
+        done="Core group meeting recorded", facts=_plan_facts(plan))
+
+
+@require_http_methods(["GET", "POST"])
+def conference_review_view(request: HttpRequest, person_id: int, plan_id: int
+                           ) -> HttpResponse:
+    child = _child(request, person_id, conference=True)
+    plan = _found(selectors.cp_plan_for(child, plan_id))
+    return _form(
+        request, child, forms.ConferenceReviewForm(_data(request)),
+        lambda d: services.conference_review(
+            actor=request.user, plan=plan, held_on=d["held_on"], outcome=d["outcome"],
+            latest_category=d["latest_category"]),
+        title="Record a review child protection conference", button="Save the review",
+        done="Review conference recorded", facts=_plan_facts(plan))
+
+
+# --- Child in need plans -----------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def cin_plan_start_view(request: HttpRequest, person_id: int, episode_id: int
+                        ) -> HttpResponse:
+    child = _child(request, person_id)
+    episode = _found(selectors.episode_for(child, episode_id))
+    return _form(
+        request, child, forms.CINPlanStartForm(_data(request)),
+        lambda d: services.cin_plan_start(actor=request.user, episode=episode,
+                                          start_date=d["start_date"]),
+        title="Start a child in need plan", button="Start the plan",
+        done="Child in need plan started")
+
+
+@require_http_methods(["GET", "POST"])
+def cin_plan_review_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    plan = _found(selectors.cin_plan_for(child, plan_id))
+    return _form(
+        request, child, forms.CINPlanReviewForm(_data(request)),
+        lambda d: services.cin_plan_review(actor=request.user, plan=plan,
+                                           held_on=d["held_on"]),
+        title="Review the child in need plan", button="Save the review",
+        done="Child in need plan reviewed",
+        facts=[("Plan started", _when(plan.start_date))])
+
+
+@require_http_methods(["GET", "POST"])
+def cin_plan_end_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    plan = _found(selectors.cin_plan_for(child, plan_id))
+    return _form(
+        request, child, forms.CINPlanEndForm(_data(request)),
+        lambda d: services.cin_plan_end(actor=request.user, plan=plan,
+                                        end_date=d["end_date"]),
+        title="End the child in need plan", button="End the plan",
+        done="Child in need plan ended",
+        facts=[("Plan started", _when(plan.start_date))])
+
+
+# --- Children in care --------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def care_start_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    episode = _found(selectors.episode_for(child, episode_id))
+    form = forms.CareStartForm(_data(request))
+    return _form(
+        request, child, form,
+        lambda d: services.care_start(actor=request.user, episode=episode,
+                                      start_date=d["start_date"], placement=form.placement()),
+        title="The child becomes looked after", button="Save", done="Period of care started")
+
+
+@require_http_methods(["GET", "POST"])
+def care_change_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    period = _found(selectors.care_period_for(child, period_id))
+    current = selectors.current_placement(period)
+    initial = {f: getattr(current, f) for f in forms.PlacementForm.PLACEMENT} if current else {}
+    form = forms.CareChangeForm(_data(request), initial=initial)
+    return _form(
+        request, child, form,
+        lambda d: services.care_change(
+            actor=request.user, period=period, change_date=d["change_date"],
+            placement=form.placement(), reason_place_change=d["reason_place_change"]),
+        title="Change the placement or legal status", button="Save the change",
+        done="Placement or legal status changed",
+        facts=[("Looked after since", _when(period.start_date)),
+               ("Current placement since", _when(current.start_date if current else None))])
+
+
+@require_http_methods(["GET", "POST"])
+def care_plan_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    period = _found(selectors.care_period_for(child, period_id))
+    return _form(
+        request, child, forms.CarePlanForm(_data(request)),
+        lambda d: services.care_plan_record(actor=request.user, period=period,
+                                            plan_date=d["plan_date"]),
+        title="Record that the care plan is written", button="Save",
+        done="Care plan recorded",
+        facts=[("Looked after since", _when(period.start_date))])
+
+
+@require_http_methods(["GET", "POST"])
+def care_review_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+    child = _child(request, person_id, conference=True)
+    period = _found(selectors.care_period_for(child, period_id))
+    return _form(
+        request, child, forms.CareReviewForm(_data(request)),
+        lambda d: services.care_review_record(actor=request.user, period=period,
+                                              held_on=d["held_on"]),
+        title="Record a looked-after review", button="Save the review",
+        done="Looked-after review recorded",
+        facts=[("Looked after since", _when(period.start_date))])
+
+
+@require_http_methods(["GET", "POST"])
+def care_end_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    period = _found(selectors.care_period_for(child, period_id))
+    return _form(
+        request, child, forms.CareEndForm(_data(request)),
+        lambda d: services.care_end(actor=request.user, period=period,
+                                    end_date=d["end_date"], reason=d["reason"]),
+        title="The child leaves care", button="Save", done="Period of care ended",
+        facts=[("Looked after since", _when(period.start_date))])
+
+
+@require_http_methods(["GET", "POST"])
+def missing_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    return _form(
+        request, child, forms.MissingForm(_data(request)),
+        lambda d: services.missing_record(
+            actor=request.user, child=child, kind=d["kind"], start_date=d["start_date"],
+            end_date=d["end_date"], interview_offered=forms.yes_no(d["interview_offered"]),
+            interview_accepted=forms.yes_no(d["interview_accepted"])),
+        title="Record a missing episode", button="Save", done="Missing episode recorded")
+
+
+# --- Visits, notes and drafts ------------------------------------------------------------
+
+VISIT_REASON = {VisitKind.CP: "the child has a child protection plan",
+                VisitKind.CLA: "the child is looked after",
+                VisitKind.CIN: "the child is a child in need"}
+
+
+def _draft_key(request: HttpRequest, child: Any, kind: str) -> str:
+    return f"u{request.user.pk}:c{child.pk}:{kind}"
+
+
+def _draft_context(request: HttpRequest, child: Any, kind: str) -> dict[str, Any]:
+    """The worker's saved draft (put back in the box on a fresh page) and what the draft
+    script needs: where to save, and a key unique to this worker, child and kind."""
+    draft = (selectors.draft_for(actor=request.user, child=child, kind=kind)
+             if request.method == "GET" else None)
+    return {"draft": draft, "draft_kind": kind,
+            "draft_key": _draft_key(request, child, kind),
+            "draft_url": reverse("casework:draft-save", args=[child.pk])}
+
+
+@require_http_methods(["GET", "POST"])
+def visit_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    kind, _, episode = services.visit_kind_for(child)
+    drafts = _draft_context(request, child, "visit")
+    initial = {"note": drafts["draft"].text} if drafts["draft"] else {}
+    return _form(
+        request, child, forms.VisitForm(_data(request), initial=initial),
+        lambda d: services.visit_record(
+            actor=request.user, child=child, visited_on=d["visited_on"],
+            child_seen=d["seen"] != "not_seen", seen_alone=d["seen"] == "alone",
+            bedroom_seen=d["bedroom_seen"], note=d["note"]),
+        title="Record a visit", button="Save visit", done="Visit recorded",
+        template="casework/visit.html", episode=episode,
+        visit_kind=VisitKind(kind).label, visit_reason=VISIT_REASON[kind], **drafts)
+
+
+@require_http_methods(["GET", "POST"])
+def note_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    drafts = _draft_context(request, child, "note")
+    initial = {"text": drafts["draft"].text} if drafts["draft"] else {}
+    return _form(
+        request, child, forms.NoteForm(_data(request), initial=initial),
+        lambda d: services.note_record(actor=request.user, child=child, text=d["text"],
+                                       significant=d["significant"]),
+        title="Add a case note", button="Save the note", done="Case note saved",
+        template="casework/note.html", **drafts)
+
+
+@require_POST
+def draft_save_view(request: HttpRequest, person_id: int) -> JsonResponse:
+    """The draft script's autosave: JSON in, JSON out; never a page."""
+    try:
+        child = access_person(actor=request.user, person_id=person_id, action=Action.EDIT)
+    except NotFound:
+        return JsonResponse({"saved": False}, status=404)
+    form = forms.DraftForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"saved": False}, status=400)
+    try:
+        draft = services.draft_save(actor=request.user, child=child,
+                                    kind=form.cleaned_data["kind"],
+                                    text=form.cleaned_data["text"])
+    except NotFound:
+        return JsonResponse({"saved": False}, status=404)
+    except ValidationError:
+        return JsonResponse({"saved": False}, status=400)
+    return JsonResponse({"saved": True, "saved_at": draft.updated_at.isoformat()})
+
+
+# --- Allocation and oversight ------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def allocate_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Allocate a child already in the team, or take a waiting child into the team."""
+    _must_manage(request)
+    try:
+        child = access_person(actor=request.user, person_id=person_id, action=Action.EDIT)
+    except NotFound:
+        child = _found(selectors.unallocated_child(actor=request.user, person_id=person_id))
+    current = selectors.current_allocation(child)
+    workers = selectors.team_workers(request.user)
+    form = forms.AllocateForm(_data(request), workers=workers, reallocating=bool(current))
+    by_id = {w.pk: w for w in workers}
+    return _form(
+        request, child, form,
+        lambda d: services.allocate(actor=request.user, child=child,
+                                    worker=by_id.get(d["worker"]),
+                                    reason=d.get("reason", "")),
+        title="Reallocate the case" if current else "Allocate a social worker",
+        button="Allocate", done="Case allocated",
+        facts=[("Allocated to", f"{current.worker}, {current.team} (since "
+                                f"{_when(current.start_date)})")] if current else [])
+
+
+@require_http_methods(["GET", "POST"])
+def oversight_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    _must_manage(request)
+    child = _child(request, person_id)
+    return _form(
+        request, child, forms.OversightForm(_data(request)),
+        lambda d: services.oversight_record(
+            actor=request.user, child=child, kind=d["kind"], held_on=d["held_on"],
+            discussion=d["discussion"], actions=d["actions"]),
+        title="Record supervision or management oversight", button="Save",
+        done="Oversight recorded")
+
+
+# --- My work and the team ----------------------------------------------------------------
+
+def my_work_view(request: HttpRequest) -> HttpResponse:
+    if not selectors.holds_cases(request.user):
+        raise Http404
+    today = timezone.localdate()
+    return _render(request, "casework/my_work.html", {
+        "work": selectors.my_work(actor=request.user, today=today), "today": today})
+
+
+def team_work_view(request: HttpRequest) -> HttpResponse:
+    if not can_manage_cases(request.user):
+        raise Http404
+    today = timezone.localdate()
+    return _render(request, "casework/team.html", {
+        "team": request.user.team, "today": today,
+        "work": selectors.team_work(actor=request.user, today=today)})
