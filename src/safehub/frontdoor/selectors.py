@@ -137,6 +137,25 @@ def contact_candidates(*, actor: Any, contact: Contact
     return suggestions
 
 
+def request_agencies(*, contact: Contact) -> Any:
+    """The agencies worth asking about this contact: the county-wide services (police,
+    health trusts, housing, voluntary sector, others), the agency that referred, and every
+    agency already involved with the linked people (their school, their GP). A council has
+    hundreds of schools and practices; listing them all buries the few that matter."""
+    from safehub.access.models import Involvement
+    from safehub.organisations.models import Agency, AgencyKind
+
+    linked = [s.person_id for s in contact.subjects.all() if s.person_id]
+    involved = Involvement.objects.filter(person_id__in=linked, end_date__isnull=True,
+                                          agency__isnull=False).values("agency_id")
+    local = Q(kind__in=[AgencyKind.SCHOOL, AgencyKind.GP_PRACTICE])
+    wanted = ~local | Q(pk__in=involved)
+    if contact.referrer_agency_id:
+        wanted |= Q(pk=contact.referrer_agency_id)
+    return (Agency.objects.exclude(kind=AgencyKind.COUNCIL).filter(wanted)
+            .order_by("kind", "name"))
+
+
 def contact_requests(*, contact: Contact) -> list[InformationRequest]:
     return list(contact.information_requests.select_related("agency", "requested_by",
                                                             "answered_by")

@@ -27,7 +27,6 @@ from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError, NotFound
 from safehub.frontdoor import forms, selectors, services
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
-from safehub.organisations.selectors import partner_agencies
 from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.navigation import nav_for
@@ -125,7 +124,7 @@ def _contact_page(request: HttpRequest, contact: Any, status: int = 200,
         "rate_form": bound.get("rate_form") or forms.RateForm(initial={
             **version, "rag": contact.rag, "level_of_need": contact.level_of_need}),
         "request_form": bound.get("request_form") or forms.InformationRequestForm(
-            agencies=partner_agencies(), initial={"due": "next"}),
+            agencies=selectors.request_agencies(contact=contact), initial={"due": "next"}),
         "consent_form": bound.get("consent_form") or forms.ConsentForm(),
         "decide_form": bound.get("decide_form") or forms.DecideForm(initial=version),
         "sign_off_form": bound.get("sign_off_form") or forms.SignOffForm(initial=version),
@@ -222,7 +221,9 @@ def contact_new_person_view(request: HttpRequest, reference: str, subject_id: in
 
 @require_POST
 def contact_request_view(request: HttpRequest, reference: str) -> HttpResponse:
-    form = forms.InformationRequestForm(request.POST, agencies=partner_agencies())
+    contact = _contact_or_404(request, reference, Action.EDIT)
+    form = forms.InformationRequestForm(request.POST,
+                                        agencies=selectors.request_agencies(contact=contact))
     return _contact_action(request, reference, "request_form", form, lambda c, d: (
         services.information_request_send(actor=request.user, contact=c, agency=d["agency"],
                                           question=d["question"], due=d["due"])),

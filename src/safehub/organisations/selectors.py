@@ -25,9 +25,3 @@ def team_choices() -> list[tuple[int, str]]:
 def user_get(user_id: int) -> User | None:
     return User.objects.select_related("team", "agency").filter(pk=user_id).first()
 
-
-def partner_agencies() -> QuerySet[Any]:
-    """Agencies the MASH can ask for information: everyone but the council itself."""
-    from safehub.organisations.models import Agency, AgencyKind
-
-    return Agency.objects.exclude(kind=AgencyKind.COUNCIL).order_by("kind", "name")

@@ -134,3 +134,18 @@ def test_queue_health_counts(users: Any, people: Any) -> None:
     assert health.rereferral_percent == 50.0
     assert sum(n for _, n in health.decisions_per_day) == 3
     assert Contact.objects.filter(status=Status.DECIDED).count() == 3
+
+
+def test_request_agencies_are_the_county_services_and_those_involved(users: Any, people: Any,
+                                                                    council: Any) -> None:
+    from safehub.organisations.models import Agency
+
+    far_school = Agency.objects.create(name="Distant Academy", kind="school", urn="999999")
+    contact = _contact()
+    services.contact_link_subject(actor=users["mash_worker"], contact=contact,
+                                  subject=contact.subjects.get(), person=people["involved"])
+    names = {a.name for a in selectors.request_agencies(contact=contact)}
+    assert council["trust"].name in names  # a county-wide service
+    assert council["school"].name in names  # contributes to the linked child
+    assert far_school.name not in names
+    assert council["la"].name not in names  # the council does not ask itself
