@@ -7,6 +7,16 @@ dataset size, database, machine) to bench/results/.
 Each page is requested in-process through Django's test client as a signed-in user. Its
 "bare SQL" time is the same SQL statements the page ran, replayed straight on a cursor
 (inside a transaction that is rolled back), so page ÷ SQL shows what the application adds.
+
+Pages: person search and the long-chronology person page; the MASH queue (first page and
+filtered) and the contact page of an open contact about a long-history child; casework:
+"my work" of a worker with about 25 children, the team page of a manager of twelve, and the
+casework page of children with about a decade of casework. Then the public front door's
+throughput: reports per second through `contact_submit`, and through the real public form
+(every question page, check answers, send). Matching quality has its own benchmark,
+bench/matching.py.
+
+    python bench/run.py --scale county --database-url ... --only my_work,team_work
 """
 
 import argparse
@@ -191,8 +201,9 @@ def _query_count_independence() -> dict:
     client = _client_for("social.worker")
     mine = Involvement.objects.filter(user__username="social.worker",
                                       end_date__isnull=True).values("person")
-    counts = (ChronologyLink.objects.filter(person__in=mine).values("person")
-              .annotate(n=Count("id")).order_by("n"))
+    # The unborn have no address to load, one query fewer whatever their chronology.
+    counts = (ChronologyLink.objects.filter(person__in=mine).exclude(person__kind="unborn")
+              .values("person").annotate(n=Count("id")).order_by("n"))
     short, long = counts.first(), counts.last()
     out = {}
     for label, row in (("short", short), ("long", long)):
@@ -204,23 +215,333 @@ def _query_count_independence() -> dict:
     return out
 
 
+def _queue_requests(filtered: bool) -> tuple[list, dict]:  # type: ignore[type-arg]
+    """The MASH queue as the demo MASH worker opens it: the first page, or pages filtered
+    the ways workers filter it (RAG, status and urgency, overdue, channel, their own)."""
+    from django.urls import reverse
+
+    client = _client_for("mash.worker")
+    url = reverse("frontdoor:contact-queue")
+    queries = (["?rag=red", "?status=in_triage&urgency=urgent", "?overdue=on",
+                "?channel=public", "?mine=on", "?rag=none&status=new", "?page=3"]
+               if filtered else [""])
+    return [lambda q=q: client.get(url + q) for q in queries], {"queries": queries}
+
+
+def _contact_page_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
+    """Open contacts about a child with 500+ chronology entries, as the MASH worker opens
+    them (with suggested records for anyone not yet linked)."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from safehub.chronology.models import ChronologyLink
+    from safehub.frontdoor.codes import OPEN_STATUSES
+    from safehub.frontdoor.models import Contact
+
+    busy = (ChronologyLink.objects.filter(person__is_restricted=False).values("person")
+            .annotate(n=Count("id")).filter(n__gte=500).values("person"))
+    contacts = list(Contact.objects.filter(status__in=OPEN_STATUSES,
+                                           subjects__person__in=busy)
+                    .distinct().order_by("pk")[:10])
+    if not contacts:
+        raise SystemExit("no open contact about a long-history child: is the demo loaded?")
+    client = _client_for("mash.worker")
+    urls = [reverse("frontdoor:contact-detail", args=[c.reference]) for c in contacts]
+    return [lambda u=u: client.get(u) for u in urls], {
+        "contacts": len(contacts),
+        "unlinked_subjects": sum(c.subjects.filter(person=None).count() for c in contacts)}
+
+
+_CLIENTS: dict = {}
+
+
+def _client(username: str):  # type: ignore[no-untyped-def]
+    if username not in _CLIENTS:
+        _CLIENTS[username] = _client_for(username)
+    return _CLIENTS[username]
+
+
+def _my_work_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
+    """ "My work" as `social.worker`, who has about 25 children with work due and overdue."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from safehub.casework.models import Allocation, DueItem
+
+    mine = Allocation.objects.filter(worker__username="social.worker", end_date__isnull=True)
+    items = DueItem.objects.filter(done_on__isnull=True, child__in=mine.values("child"))
+    client = _client("social.worker")
+    url = reverse("casework:my-work")
+    return [lambda: client.get(url)], {
+        "worker": "social.worker", "children": mine.count(), "open_due_items": items.count(),
+        "overdue": items.filter(due_date__lt=timezone.localdate()).count()}
+
+
+def _team_work_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
+    """The team page as `team.manager`: twelve social workers, their caseloads and overdue
+    work, and the children across the council waiting for a worker."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from safehub.casework.models import Allocation, DueItem
+    from safehub.casework.selectors import _unallocated_episodes
+    from safehub.organisations.models import User
+
+    manager = User.objects.get(username="team.manager")
+    team = Allocation.objects.filter(team=manager.team, end_date__isnull=True)
+    client = _client("team.manager")
+    url = reverse("casework:team-work")
+    return [lambda: client.get(url)], {
+        "manager": "team.manager", "team": manager.team.name,
+        "social_workers": User.objects.filter(team=manager.team, role="social_worker",
+                                              is_active=True).count(),
+        "children": team.count(),
+        "overdue_items": DueItem.objects.filter(done_on__isnull=True,
+                                                due_date__lt=timezone.localdate(),
+                                                child__in=team.values("child")).count(),
+        "waiting_for_a_worker": _unallocated_episodes().count()}
+
+
+def _casework_size(child: int) -> dict:
+    from safehub.casework.models import (
+        CaseNote,
+        CINPlan,
+        CPPlan,
+        Episode,
+        PeriodOfCare,
+        Visit,
+    )
+
+    episodes = Episode.objects.filter(child=child)
+    first = episodes.order_by("referral_date").values_list("referral_date", flat=True).first()
+    return {"child": child, "first_referral": str(first), "episodes": episodes.count(),
+            "cp_plans": CPPlan.objects.filter(child=child).count(),
+            "cin_plans": CINPlan.objects.filter(child=child).count(),
+            "care_periods": PeriodOfCare.objects.filter(child=child).count(),
+            "visits": Visit.objects.filter(child=child).count(),
+            "notes": CaseNote.objects.filter(child=child).count()}
+
+
+def _long_casework_children() -> list[tuple[int, str]]:
+    """(child, current worker) for the children with about a decade of casework: a first
+    referral eight or more years ago and a worker now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safehub.casework.models import Allocation, Episode
+
+    since = timezone.localdate() - timedelta(days=8 * 365)
+    old = Episode.objects.filter(referral_date__lte=since).values("child")
+    return list(Allocation.objects.filter(end_date__isnull=True, child__in=old,
+                                          child__is_restricted=False)
+                .order_by("child").values_list("child", "worker__username")[:10])
+
+
+def _child_casework_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
+    """The casework page of children with about a decade of casework (several episodes,
+    plans, hundreds of visits and notes), each opened by the child's own worker."""
+    from django.urls import reverse
+
+    children = _long_casework_children()
+    if not children:
+        raise SystemExit("no child with a decade of casework: is the demo loaded?")
+    sizes = [_casework_size(child) for child, _ in children]
+    pages = [(reverse("casework:child-casework", args=[child]), _client(worker))
+             for child, worker in children]
+    requests = [lambda u=url, c=client: c.get(u) for url, client in pages]
+    return requests, {"children": len(children), **{
+        f"{key}_min_max": [min(s[key] for s in sizes), max(s[key] for s in sizes)]
+        for key in ("episodes", "cp_plans", "cin_plans", "care_periods", "visits", "notes")}}
+
+
+def _child_casework_query_count() -> dict:
+    """The casework page's query count for a child with a short history and one with about
+    a decade of it, with the same kinds of records (a kind of record that is missing skips
+    the queries for what hangs off it, so both have plans of each kind and care)."""
+    from django.db import connection
+    from django.db.models import Exists, OuterRef
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from safehub.casework.models import Allocation, CINPlan, CPPlan, PeriodOfCare
+
+    children = _long_casework_children()
+    if not children:
+        return {"skipped": "no child with a decade of casework"}
+    sizes = {child: _casework_size(child) for child, _ in children}
+    has_all = [child for child, s in sizes.items()
+               if s["cp_plans"] and s["cin_plans"] and s["care_periods"]]
+    if not has_all:
+        return {"skipped": "no long-history child with every kind of plan and care"}
+    long_child = max(has_all, key=lambda c: sizes[c]["visits"] + sizes[c]["notes"])
+    candidates = list(
+        Allocation.objects.filter(end_date__isnull=True, child__is_restricted=False)
+        .filter(Exists(CPPlan.objects.filter(child=OuterRef("child"))),
+                Exists(CINPlan.objects.filter(child=OuterRef("child"))),
+                Exists(PeriodOfCare.objects.filter(child=OuterRef("child"))))
+        .order_by("child").values_list("child", "worker__username")[:100])
+    if not candidates:
+        return {"skipped": "no child with a short history of every kind of plan and care"}
+
+    def records(row: tuple[int, str]) -> int:
+        size = _casework_size(row[0])
+        return size["episodes"] + size["visits"] + size["notes"]
+
+    short_child, short_worker = min(candidates, key=records)
+    out: dict = {}
+    for label, child, worker in (("short", short_child, short_worker),
+                                 ("long", long_child, dict(children)[long_child])):
+        client = _client(worker)
+        url = reverse("casework:child-casework", args=[child])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"child casework page: HTTP {response.status_code}")
+        out[label] = {**_casework_size(child), "queries": len(captured.captured_queries)}
+    out["independent"] = out["short"]["queries"] == out["long"]["queries"]
+    return out
+
+
+def _public_answers(rng: random.Random, i: int) -> dict:
+    """A member of the public's report, as the form keeps it (one child, varied names)."""
+    from safehub.demo.generator import data
+    from safehub.frontdoor.tests.factories import public_submission
+
+    born = f"{rng.randint(2010, 2023)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    child = {"given_name": rng.choice(data.CHILD_FEMALE + data.CHILD_MALE),
+             "family_name": rng.choice(data.BRITISH_SURNAMES[:300]), "date_of_birth": born,
+             "address_line_1": f"{rng.randint(1, 90)} Mill Lane", "town": "Demsford",
+             "postcode": "DS1 2AB"}
+    referrer = {"name": "Pat Neighbour", "relationship": "I am a neighbour, friend or "
+                "childminder", "wants_contact": i % 2 == 0,
+                "email": f"bench{i}@example.com" if i % 2 == 0 else ""}
+    return public_submission(children=[child], referrer=referrer)
+
+
+def _throughput(count: int, rng: random.Random) -> dict:
+    """Reports per second into the front door: straight through the service, then through
+    the real public form if it is there. Each report commits on its own (as in production);
+    the contacts made here are removed afterwards so the dataset stays as loaded."""
+    from safehub.frontdoor import services
+    from safehub.frontdoor.models import Contact
+
+    before = Contact.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    answers = [_public_answers(rng, i) for i in range(count)]
+    started = time.perf_counter()
+    for data in answers:
+        services.contact_submit(actor=None, channel="public", data=data)
+    seconds = time.perf_counter() - started
+    result = {"name": "public_submission_throughput", "submissions": count,
+              "service": {"seconds": round(seconds, 2),
+                          "per_second": round(count / seconds, 1)}}
+    try:
+        result["public_form"] = _public_form_throughput(answers[: max(1, count // 2)])
+    except Exception as error:  # the public form is optional; the service figure stands
+        result["public_form"] = {"skipped": f"{type(error).__name__}: {error}"}
+    _remove_contacts_after(before)
+    return result
+
+
+def _public_form_throughput(answers: list[dict]) -> dict:
+    """Each report as a browser sends it: a fresh session, every question page posted,
+    the check page, then send. Rate limits are off for this (they would stop one address
+    at 10 reports an hour, which is the point of them)."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from safehub.frontdoor import views_public
+
+    settings.RATELIMIT_ENABLE = False
+    requests = 0
+    started = time.perf_counter()
+    for data in answers:
+        client = Client()
+        client.get(reverse("report:start"))
+        for page in views_public._pages_for({"answers": data}):
+            response = client.post(reverse(f"report:{page}"),
+                                   views_public.PAGES[page].data_from(data))
+            if response.status_code != 302:
+                raise RuntimeError(f"page {page} answered {response.status_code}")
+        client.get(reverse("report:check"))
+        token = client.session[views_public.SESSION_KEY]["token"]
+        response = client.post(reverse("report:submit"), {"token": token})
+        if response.status_code != 302 or not response["Location"].endswith(
+                reverse("report:sent")):
+            raise RuntimeError(f"send answered {response.status_code}")
+        requests += len(views_public._pages_for({"answers": data})) + 3
+    seconds = time.perf_counter() - started
+    return {"reports": len(answers), "requests": requests, "seconds": round(seconds, 2),
+            "reports_per_second": round(len(answers) / seconds, 1),
+            "requests_per_second": round(requests / seconds, 1)}
+
+
+def _remove_contacts_after(pk: int) -> None:
+    from safehub.frontdoor.models import Contact
+    from safehub.notifications.models import OutboxMessage
+
+    made = list(Contact.objects.filter(pk__gt=pk).values_list("pk", flat=True))
+    for contact in made:
+        OutboxMessage.objects.filter(dedupe_key__startswith=f"contact:{contact}:").delete()
+    Contact.objects.filter(pk__in=made).delete()
+
+
 def _dataset() -> dict:
     from django.db import connection
 
     from safehub.audit.models import AuditEvent
     from safehub.chronology.models import ChronologyEntry, ChronologyLink
+    from safehub.frontdoor.codes import OPEN_STATUSES
+    from safehub.frontdoor.models import Contact, ContactSubject, InformationRequest
     from safehub.people.models import Person, PersonName
 
-    return {
+    return {**_casework_dataset(),
         "persons": Person.objects.count(), "names": PersonName.objects.count(),
         "chronology_entries": ChronologyEntry.objects.count(),
         "chronology_links": ChronologyLink.objects.count(),
         "audit_events": AuditEvent.objects.count(),
+        "contacts": Contact.objects.count(),
+        "open_contacts": Contact.objects.filter(status__in=OPEN_STATUSES).count(),
+        "contact_subjects": ContactSubject.objects.count(),
+        "information_requests": InformationRequest.objects.count(),
         "database": connection.vendor,
-        "database_version": ".".join(str(v) for v in connection.Database.__version__.split()
-                                     [:1]) if connection.vendor != "postgresql"
-        else connection.cursor().connection.info.server_version,
+        "database_version": connection.Database.sqlite_version
+        if connection.vendor == "sqlite" else connection.cursor().connection.info.server_version,
     }
+
+
+def _casework_dataset() -> dict:
+    from django.utils import timezone
+
+    from safehub.casework.models import (
+        Allocation,
+        CINPlan,
+        CPPlan,
+        DueItem,
+        Episode,
+        PeriodOfCare,
+        Visit,
+    )
+
+    due = DueItem.objects.filter(done_on__isnull=True)
+    return {"casework": {
+        "episodes": Episode.objects.count(),
+        "open_cin_episodes": Episode.objects.filter(kind="cin", closure_date__isnull=True)
+        .count(),
+        "open_cp_plans": CPPlan.objects.filter(end_date__isnull=True).count(),
+        "open_cin_plans": CINPlan.objects.filter(end_date__isnull=True).count(),
+        "looked_after": PeriodOfCare.objects.filter(end_date__isnull=True).count(),
+        "visits": Visit.objects.count(),
+        "open_due_items": due.count(),
+        "overdue_items": due.filter(due_date__lt=timezone.localdate()).count(),
+        "open_allocations": Allocation.objects.filter(end_date__isnull=True).count()}}
+
+
+BENCHMARKS = ["person_search", "person_page_long_chronology", "mash_queue",
+              "mash_queue_filtered", "contact_page", "my_work", "team_work",
+              "child_casework_long_history", "front_door_throughput"]
 
 
 def main() -> None:
@@ -228,14 +549,36 @@ def main() -> None:
     parser.add_argument("--scale", choices=["small", "county", "large"], default="large")
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--submissions", type=int, default=200,
+                        help="reports sent for the throughput measure")
+    parser.add_argument("--only", default="",
+                        help="comma-separated benchmarks to run (default all): "
+                             + ", ".join(BENCHMARKS))
     args = parser.parse_args()
+    only = [name for name in args.only.split(",") if name] or BENCHMARKS
+    unknown = set(only) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
     _prepare(args.database_url)
     load_seconds = _load(args.scale)
     rng = random.Random(SEED)
-    search = _measure("person_search", _search_requests(rng), args.iterations)
-    page_requests, page_data = _person_page_requests()
-    person_page = _measure("person_page_long_chronology", page_requests, args.iterations)
-    person_page["data"] = page_data
+    pages = {
+        "person_search": lambda: (_search_requests(rng), None),
+        "person_page_long_chronology": _person_page_requests,
+        "mash_queue": lambda: _queue_requests(filtered=False),
+        "mash_queue_filtered": lambda: _queue_requests(filtered=True),
+        "contact_page": _contact_page_requests,
+        "my_work": _my_work_requests,
+        "team_work": _team_work_requests,
+        "child_casework_long_history": _child_casework_requests,
+    }
+    benchmarks = []
+    for name, make in pages.items():
+        if name not in only:
+            continue
+        requests, data = make()
+        measured = _measure(name, requests, args.iterations)
+        benchmarks.append({**measured, "data": data} if data is not None else measured)
     result = {
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scale": args.scale,
@@ -244,9 +587,16 @@ def main() -> None:
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
                     "cpus": os.cpu_count()},
         "targets": {"p95_ms": 150, "page_to_sql_ratio": 2.0},
-        "benchmarks": [search, person_page],
-        "person_page_query_count": _query_count_independence(),
+        "benchmarks": benchmarks,
     }
+    if "front_door_throughput" in only:
+        result["front_door_throughput"] = _throughput(args.submissions, rng)
+    if "person_page_long_chronology" in only:
+        result["person_page_query_count"] = _query_count_independence()
+    if "child_casework_long_history" in only:
+        result["child_casework_query_count"] = _child_casework_query_count()
+    if set(only) != set(BENCHMARKS):
+        result["only"] = only
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

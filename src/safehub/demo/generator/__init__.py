@@ -1,14 +1,16 @@
 """The synthetic council "Demoshire": organisations, staff with demo sign-ins, families with
-relationships, addresses and identifiers, casework involvements, restricted records and
-partner chronologies.
+relationships, addresses and identifiers, casework involvements, restricted records,
+partner chronologies, front-door contacts (`frontdoor.py`) and casework records: episodes,
+plans, children in care, visits and the statutory work due (`casework_records.py`).
 
 Deterministic: the same scale and seed give the same people, names, identifiers and
 relationships on any day. Dates are offsets from `reference_date` (today by default), so ages
 stay sensible; nothing else reads the clock.
 
-    generate("small")                 # about 2,000 people, a few seconds on SQLite
-    generate("county")                # about 50,000
-    generate("large")                 # about 1,000,000 people, PostgreSQL only
+    generate("small")                 # about 2,000 people and 60 open contacts, seconds
+    generate("county")                # about 50,000 people, 3,000 open contacts
+    generate("large")                 # about 1,000,000 people, 52,000 open contacts;
+                                      # PostgreSQL only
     generate("small", persons=300)    # any size, for tests
 
 Planning (`plan`) is pure Python and streams families; loading writes them in batches of
@@ -26,6 +28,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from safehub.demo.generator.casework import FamilyPlanner
+from safehub.demo.generator.casework_records import CaseworkPlanner
+from safehub.demo.generator.frontdoor import ContactPlanner
 from safehub.demo.generator.loader import Loader
 from safehub.demo.generator.organisations import (
     DEMO_PASSWORD,
@@ -50,15 +54,16 @@ class Scale:
     secondaries: int
     gp_practices: int
     long_history_children: int
+    open_contacts: int  # undecided front-door contacts (the large scale is for benchmarks)
 
 
 SCALES = {
     "small": Scale(persons=2_000, primaries=12, secondaries=4, gp_practices=6,
-                   long_history_children=1),
+                   long_history_children=1, open_contacts=60),
     "county": Scale(persons=50_000, primaries=90, secondaries=18, gp_practices=30,
-                    long_history_children=3),
+                    long_history_children=3, open_contacts=3_000),
     "large": Scale(persons=1_000_000, primaries=320, secondaries=60, gp_practices=120,
-                   long_history_children=10),
+                   long_history_children=10, open_contacts=52_000),
 }
 
 
@@ -79,9 +84,14 @@ def plan(scale: str = "small", *, persons: int | None = None, seed: int = DEFAUL
     org = plan_organisation(persons=target, primaries=config.primaries,
                             secondaries=config.secondaries, gp_practices=config.gp_practices,
                             seed=seed)
-    planner = FamilyPlanner(org, seed=seed, today=reference_date or timezone.localdate(),
-                            persons=target, long_history_children=config.long_history_children)
-    return org, planner.families()
+    today = reference_date or timezone.localdate()
+    planner = FamilyPlanner(org, seed=seed, today=today, persons=target,
+                            long_history_children=config.long_history_children)
+    contacts = ContactPlanner(org, seed=seed, today=today, persons=target,
+                              open_contacts=round(config.open_contacts * target
+                                                  / config.persons))
+    records = CaseworkPlanner(org, seed=seed, today=today)
+    return org, records.attach(contacts.attach(planner.families()))
 
 
 def generate(scale: str = "small", *, persons: int | None = None, seed: int = DEFAULT_SEED,

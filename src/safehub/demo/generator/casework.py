@@ -43,6 +43,9 @@ from safehub.people.codes import PersonKind, Sex
 
 LONDON = ZoneInfo("Europe/London")
 LONG_HISTORY_LINKS = (520, 560)
+# Children allocated to the printed `social.worker` at every scale (the last showcase family
+# may take it a few past this).
+SHOWCASE_CASELOAD = 24
 PARTNER_SOURCE_TYPES = {"school": "education.record", "trust": "health.record",
                         "health": "health.record", "gp": "health.record",
                         "police": "police.occurrence", "housing": "housing.case"}
@@ -104,7 +107,7 @@ class FamilyPlanner:
         yield CaseSpec("social.worker", Shape("couple", 2, **demsford),
                        restricted="Relative of a member of staff", allow=("social.worker",),
                        granted_by="team.manager", school_always=True)
-        while self.caseload["social.worker"] < 20:
+        while self.caseload["social.worker"] < SHOWCASE_CASELOAD:
             structure = rng.choice(["couple", "single", "single", "grandparent",
                                     "three_generation"])
             yield CaseSpec("social.worker", Shape(structure, 2, **demsford),

@@ -17,6 +17,12 @@ from psycopg.types.json import Jsonb
 from safehub.access.models import Involvement, RestrictedAccess
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
+from safehub.demo.generator.casework_records import (
+    CASEWORK_TABLES,
+    COUNT_KEYS,
+    write_casework,
+)
+from safehub.demo.generator.frontdoor import FRONT_DOOR_TABLES, write_contacts
 from safehub.demo.generator.organisations import DEMO_PASSWORD, OrgPlan, totp_key_for
 from safehub.demo.generator.plan import PlannedFamily
 from safehub.organisations.models import Agency, Team, User
@@ -32,7 +38,8 @@ from safehub.people.names import name_key, name_sound
 
 TOTP_DEVICE_NAME = "Demo authenticator"
 BIG_TABLES = [Person, PersonName, Address, Household, PersonAddress, Relationship, Involvement,
-              RestrictedAccess, ChronologyEntry, ChronologyLink]
+              RestrictedAccess, ChronologyEntry, ChronologyLink, *FRONT_DOOR_TABLES,
+              *CASEWORK_TABLES]
 
 
 @lru_cache(maxsize=50_000)
@@ -114,7 +121,8 @@ HOUSEHOLD_COLUMNS = ("address_id", "start_date", "end_date")
 RESIDENT_COLUMNS = ("person_id", "address_id", "household_id", "start_date", "end_date")
 RELATIONSHIP_COLUMNS = ("subject_id", "other_id", "type", "has_parental_responsibility",
                         "start_date", "end_date", "pair_key")
-INVOLVEMENT_COLUMNS = ("person_id", "kind", "user_id", "team_id", "agency_id", "start_date")
+INVOLVEMENT_COLUMNS = ("person_id", "kind", "user_id", "team_id", "agency_id", "start_date",
+                       "end_date")
 ACCESS_COLUMNS = ("person_id", "user_id", "granted_by_id")
 ENTRY_COLUMNS = ("occurred_at", "recorded_at", "recorded_by_id", "source_agency_id",
                  "event_type", "category", "significance", "summary", "source_type",
@@ -133,7 +141,8 @@ class Loader:
         self.users: dict[str, int] = {}
         self.counts = dict.fromkeys(
             ["persons", "names", "addresses", "relationships", "involvements",
-             "restricted", "entries", "links", "families", "known_families"], 0)
+             "restricted", "entries", "links", "families", "known_families", "contacts",
+             "open_contacts", "contact_subjects", "information_requests", *COUNT_KEYS], 0)
         self.long_history: list[int] = []
 
     @transaction.atomic
@@ -210,7 +219,7 @@ class Loader:
         involvements = insert(Involvement, INVOLVEMENT_COLUMNS, [
             (pks[v.person], str(v.kind), users.get(v.user),
              self.teams.get(v.team) if v.team else None, agencies.get(v.agency),
-             v.start_date)
+             v.start_date, v.end_date)
             for fam, pks in planned for v in fam.involvements])
         insert(RestrictedAccess, ACCESS_COLUMNS, [
             (pks[i], users[user], users.get(granted_by))
@@ -227,6 +236,8 @@ class Loader:
             (entry, pks[i], e.occurred_at)
             for entry, (e, pks) in zip(entries, events, strict=True) for i in e.persons])
 
+        write_contacts(self, planned)
+        write_casework(self, planned, involvements)
         for fam, pks in planned:
             if fam.long_history is not None:
                 self.long_history.append(pks[fam.long_history])
@@ -243,9 +254,17 @@ class Loader:
         c["links"] += len(links)
 
     def analyze(self) -> None:
-        """Fresh planner statistics after a bulk load (PostgreSQL only)."""
+        """Fresh planner statistics after a bulk load (PostgreSQL only). Outside a
+        transaction the front-door tables are vacuumed as well: until the visibility map is
+        set, which autovacuum does only later, the MASH queue cannot count its open contacts
+        from the index alone and reads the whole table instead."""
         if connection.vendor != "postgresql":
             return
+        vacuum = not connection.in_atomic_block
         with connection.cursor() as cursor:
             for model in BIG_TABLES:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                table = connection.ops.quote_name(model._meta.db_table)
+                if vacuum and model in FRONT_DOOR_TABLES:
+                    cursor.execute(f"VACUUM (ANALYZE) {table}")
+                else:
+                    cursor.execute(f"ANALYZE {table}")

@@ -2,12 +2,16 @@
 
 The printed sign-ins are fixed; everyone else is drawn from a seeded Random and Faker, and
 the number of workers follows the number of people so caseloads stay about 20 children.
+Case-holding teams have at most twelve social workers: each area (North, South, ...) is as
+many teams as it needs ("Assessment Team North", "Assessment Team North 2", ...), each with
+its team manager, and `team.manager`'s team (Assessment Team North, with `social.worker`)
+has exactly twelve at every scale.
 """
 
 import hashlib
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from faker import Faker
 
@@ -47,6 +51,7 @@ POLICE_TEAM = "Public Protection Unit"
 # Share of families known to the council, and the caseload the staffing is sized for.
 KNOWN_SHARE = 0.15
 CHILDREN_PER_WORKER = 20
+TEAM_SIZE = 12  # case-holding social workers in one team
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ class OrgPlan:
     primaries_by_town: dict[str, list[AgencyPlan]] = field(default_factory=dict)
     secondaries_by_town: dict[str, list[AgencyPlan]] = field(default_factory=dict)
     gps_by_town: dict[str, list[AgencyPlan]] = field(default_factory=dict)
-    # Case-holding workers by team, printed workers excluded (their caseloads are curated).
+    # Case-holding workers by area (a CASE_TEAMS key, whichever of the area's teams they are
+    # in), printed workers excluded (their caseloads are curated).
     workers: dict[str, list[StaffPlan]] = field(default_factory=dict)
     chairs: list[StaffPlan] = field(default_factory=list)
     mash_workers: list[StaffPlan] = field(default_factory=list)
@@ -268,4 +274,47 @@ def _plan_staff(plan: OrgPlan, rng: random.Random, fake: Faker, persons: int) ->
     for _ in range(max(1, persons // 50_000)):
         add(Role.PARTNER_PRACTITIONER, HOUSING, PARTNER_TEAM, "Tenancy sustainment officer")
     add(Role.PARTNER_PRACTITIONER, VOLUNTARY, PARTNER_TEAM, "Family support worker")
+    # Added last, so everyone above is the same person whatever the team sizes.
+    printed = {team: sum(1 for s in PRINTED_SIGNINS
+                         if s.team == team and s.role == Role.SOCIAL_WORKER)
+               for team in CASE_TEAMS}
+    while len(plan.workers[NORTH]) + printed[NORTH] < TEAM_SIZE:
+        plan.workers[NORTH].append(add(Role.SOCIAL_WORKER, COUNCIL, NORTH, "Social worker",
+                                       agency_share=0.15))
+    managers = {team: [s for s in staff if s.team == team and s.role == Role.TEAM_MANAGER]
+                for team in CASE_TEAMS}
+    for team, workers in plan.workers.items():
+        while len(managers[team]) < math.ceil((len(workers) + printed[team]) / TEAM_SIZE):
+            managers[team].append(add(Role.TEAM_MANAGER, COUNCIL, team, "Team manager"))
     plan.staff = staff
+    _teams_of_twelve(plan, managers)
+
+
+def _teams_of_twelve(plan: OrgPlan, managers: dict[str, list[StaffPlan]]) -> None:
+    """Split each case-holding area into teams of at most TEAM_SIZE social workers, the
+    printed worker in the first; one manager leads each team and any others assist."""
+    moved: dict[str, StaffPlan] = {}
+    added: list[str] = []
+    for area in CASE_TEAMS:
+        printed = [s for s in PRINTED_SIGNINS if s.team == area and s.role == Role.SOCIAL_WORKER]
+        holders = printed + plan.workers[area]
+        units = [holders[i:i + TEAM_SIZE] for i in range(0, len(holders), TEAM_SIZE)]
+        names = [area] + [f"{area} {n}" for n in range(2, len(units) + 1)]
+        added += names[1:]
+        for unit, name in zip(units, names, strict=True):
+            for member in unit:
+                if not member.printed and name != area:
+                    moved[member.username] = replace(member, team=name)
+        leads = sorted(managers[area], key=lambda s: not s.printed)  # team.manager leads North
+        for i, manager in enumerate(leads):
+            if manager.printed:
+                continue
+            lead = i < len(units)
+            moved[manager.username] = replace(
+                manager, team=names[i % len(units)],
+                job_title="Team manager" if lead else "Assistant team manager")
+    plan.staff = [moved.get(s.username, s) for s in plan.staff]
+    plan.workers = {area: [moved.get(s.username, s) for s in workers]
+                    for area, workers in plan.workers.items()}
+    council = plan.agencies[0]
+    plan.agencies[0] = replace(council, teams=council.teams + tuple(added))

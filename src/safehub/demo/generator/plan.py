@@ -5,6 +5,7 @@ username and name, so a plan never depends on database ids."""
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass
@@ -77,6 +78,7 @@ class PlannedInvolvement:
     user: str = ""
     team: tuple[str, str] | None = None  # (agency name, team name)
     agency: str = ""
+    end_date: date | None = None
 
 
 @dataclass
@@ -90,6 +92,79 @@ class PlannedEvent:
     recorded_by: str = ""
     source_type: str = ""
     source_id: str = ""  # "" with source_type "people.Person": the loader puts the pk in
+
+
+@dataclass
+class PlannedSubject:
+    """A child or adult named in a contact. `described` is what the referrer told us, in
+    the shape `frontdoor.validation.clean_submission` returns; `person` is the family
+    member a MASH worker linked them to, if anyone has yet."""
+
+    role: str
+    position: int
+    described: dict[str, Any]
+    person: int | None = None
+    linked_by: str = ""
+    linked_at: datetime | None = None
+
+
+@dataclass
+class PlannedRequest:
+    agency: str
+    question: str
+    requested_by: str
+    requested_at: datetime
+    due_at: datetime
+    status: str
+    answer: str = ""
+    answered_by: str = ""
+    answered_at: datetime | None = None
+
+
+@dataclass
+class PlannedConsent:
+    decision: str
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass
+class PlannedContact:
+    """A worry that reached the front door, with what the MASH has done about it so far.
+    `submission` is the cleaned submission (children and adults come from `subjects`)."""
+
+    reference: str
+    channel: str
+    received_at: datetime
+    decision_due_at: datetime
+    submission: dict[str, Any]
+    subjects: list[PlannedSubject]
+    referrer_user: str = ""
+    referrer_agency: str = ""
+    status: str = "new"
+    assigned_to: str = ""
+    rag: str = ""
+    level_of_need: str = ""
+    decision: str = ""
+    decision_reasons: str = ""
+    referrer_feedback: str = ""
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    signed_off_by: str = ""
+    signed_off_at: datetime | None = None
+    requests: list[PlannedRequest] = field(default_factory=list)
+    consents: list[PlannedConsent] = field(default_factory=list)
+
+    @property
+    def closed_at(self) -> datetime | None:
+        return self.signed_off_at if self.status == "decided" else None
+
+    @property
+    def updated_at(self) -> datetime:
+        times = [self.received_at, self.decided_at, self.signed_off_at,
+                 *(s.linked_at for s in self.subjects)]
+        return max(t for t in times if t is not None)
 
 
 @dataclass
@@ -110,6 +185,8 @@ class PlannedFamily:
     created_by: str = ""
     allocated_to: str = ""
     long_history: int | None = None  # the person with the long chronology, if any
+    contacts: list[PlannedContact] = field(default_factory=list)  # front-door contacts
+    casework: Any = None  # casework records (casework_records.FamilyCasework)
 
     @property
     def known(self) -> bool:

@@ -60,7 +60,9 @@ class Command(BaseCommand):
             f"Done in {result.seconds:,.1f}s: {c['persons']:,} people in {c['families']:,} "
             f"families ({c['known_families']:,} known to the council), "
             f"{c['relationships']:,} relationship rows, {c['involvements']:,} involvements, "
-            f"{c['entries']:,} chronology entries, {c['links']:,} links.")
+            f"{c['entries']:,} chronology entries, {c['links']:,} links; "
+            f"{c['contacts']:,} front-door contacts ({c['open_contacts']:,} open), "
+            f"{c['information_requests']:,} partner information requests.")
         for person_id in result.long_history_person_ids:
             self.stdout.write(f"Long-history child: SafeHub ID {person_id}")
         self._signins(result.signins, DEMO_PASSWORD)
