@@ -284,6 +284,25 @@ def _unallocated_episodes() -> Any:
         Exists(allocated))
 
 
+def _waiting(actor: Any) -> list[Episode]:
+    """The open child-in-need episodes nobody is allocated to, longest waiting first, each
+    with its child and whether `actor` is on the child's allow-list (`allowed`).
+
+    Two small queries rather than one join: the planner cannot know how few children are
+    waiting (at a million people it expects tens of thousands, not tens), and joining the
+    children in the same query had it read every person (bench/README.md). The episodes
+    come from the open-episode index alone (casework migration 0002)."""
+    episodes = list(_unallocated_episodes().only("referral_date", "child_id")
+                    .order_by("referral_date", "pk"))
+    children = {p.pk: p for p in Person.objects.filter(pk__in={e.child_id for e in episodes})
+                .annotate(allowed=Exists(RestrictedAccess.objects.filter(
+                    person=OuterRef("pk"), user=actor)))} if episodes else {}
+    for e in episodes:
+        e.child = children[e.child_id]
+        e.allowed = e.child.allowed
+    return episodes
+
+
 def unallocated_child(*, actor: Any, person_id: Any) -> Person | None:
     """A child waiting for a worker (an open child-in-need episode and nobody allocated), for
     a manager taking the case into their team before anyone in it is involved. A restricted
@@ -377,14 +396,17 @@ class TeamWork:
 
 def team_work(*, actor: Any, today: date) -> TeamWork:
     """Caseloads and overdue work across the manager's team, worst first, and the children
-    waiting for a worker, longest first: five queries."""
+    waiting for a worker, longest first: five queries (four when nobody is waiting)."""
     team_allocations = Allocation.objects.filter(team_id=actor.team_id, end_date__isnull=True)
-    allocations = list(team_allocations.select_related("child", "worker"))
+    # Whether the manager may see each child comes with the allocation (`visible_persons`
+    # as a subquery), which leaves the waiting children their two queries.
+    allocations = list(team_allocations.select_related("child", "worker").annotate(
+        visible=Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))))
     by_child = {a.child_id: a for a in allocations}
     overdue_items = list(DueItem.objects.filter(
         done_on__isnull=True, due_date__lt=today,
         child__in=team_allocations.values("child")))
-    visible = _visible_ids(actor, set(by_child))
+    visible = {a.child_id for a in allocations if a.visible}
     overdue = [(d, by_child[d.item.child_id], d.item.child_id in visible)
                for d in _due(overdue_items, today) if d.item.child_id in by_child]
     caseload: dict[int, int] = {}
@@ -395,10 +417,7 @@ def team_work(*, actor: Any, today: date) -> TeamWork:
         late[allocation.worker_id] = late.get(allocation.worker_id, 0) + 1
     workers = [WorkerRow(worker=w, caseload=caseload.get(w.pk, 0), overdue=late.get(w.pk, 0))
                for w in team_workers(actor)]
-    waiting = list(_unallocated_episodes().select_related("child")
-                   .annotate(allowed=Exists(RestrictedAccess.objects.filter(
-                       person=OuterRef("child"), user=actor)))
-                   .order_by("referral_date", "pk"))
+    waiting = _waiting(actor)
     shown = [e for e in waiting if not e.child.is_restricted or e.allowed]
     return TeamWork(workers=workers, overdue=overdue, unallocated=shown,
                     restricted_unallocated=len(waiting) - len(shown))

@@ -252,6 +252,8 @@ TABLES = [EPISODE, ASSESSMENT, STRATEGY, SECTION47, CP_PLAN, CONFERENCE, CORE_GR
           CIN_REVIEW, PERIOD, CARE_EPISODE, CARE_REVIEW, MISSING, VISIT, CASE_NOTE, ALLOCATION,
           OVERSIGHT, DUE_ITEM, ENTRY, LINK]
 CASEWORK_TABLES = [t.model for t in TABLES[:-2]]
+# Read from indexes alone by the team page (casework migration 0002): vacuumed after loading.
+INDEX_ONLY_TABLES = [Episode, Allocation]
 COUNTED = {EPISODE: "episodes", ASSESSMENT: "assessments", CP_PLAN: "cp_plans",
            CIN_PLAN: "cin_plans", PERIOD: "care_periods", CARE_EPISODE: "care_episodes",
            VISIT: "visits", CASE_NOTE: "case_notes", ALLOCATION: "allocations",
@@ -1236,8 +1238,9 @@ class CaseworkPlanner:
             return None
         case.icpc(episode, enquiry, icpc, plan=False, category="", chair=chair,
                   open_cin=None)
-        if open_cin is None and self._after(icpc, 0, 10) <= yesterday:
-            open_cin = case.cin_start(episode, self._after(icpc, 0, 10))
+        plan_day = self._after(icpc, 0, 10)
+        if open_cin is None and plan_day <= yesterday:
+            open_cin = case.cin_start(episode, plan_day)
         return open_cin
 
     def _cla_state(self, case: Case, episode: Row, dates: FamilyDates, area: str,
@@ -1248,10 +1251,11 @@ class CaseworkPlanner:
         rng, yesterday = self.rng, self.yesterday
         begin = max(dates.care_start, start + timedelta(days=12))
         if area != CIC_TEAM:
-            begin = max(begin, self.today - timedelta(days=rng.randint(12, 240)))
+            begin = max(begin, self.today - timedelta(days=rng.randint(12, 400)))
         if begin > yesterday - 2 * DAY or case.age(begin) >= 17 * YEAR:
-            if authorised is not None and self._after(authorised, 1, 10) <= yesterday:
-                return case.cin_start(episode, self._after(authorised, 1, 10))
+            plan_day = self._after(authorised, 1, 10) if authorised is not None else None
+            if plan_day is not None and plan_day <= yesterday:
+                return case.cin_start(episode, plan_day)
             return None
         if authorised is not None and (begin - authorised).days > 60:
             cin = case.cin_start(episode, self._after(authorised, 1, 10))
@@ -1456,16 +1460,18 @@ class CaseworkPlanner:
         iro = iro or rng.choice(self.chairs)
         stop = end or self.today
         age = case.age(start)
-        if rng.random() < 0.35:
+        # Mostly care proceedings: an interim order, the full order about 26 weeks later;
+        # some accommodated under section 20, a few after an emergency order.
+        if rng.random() < 0.22:
             legal = [(start, LegalStatus.V2)]
-            if rng.random() < 0.2:
+            if rng.random() < 0.25:
                 legal.append((self._after(start, 60, 300), LegalStatus.C1))
         elif rng.random() < 0.1:
             legal = [(start, LegalStatus.L2), (self._after(start, 1, 8), LegalStatus.C1)]
         else:
             legal = [(start, LegalStatus.C1)]
         if legal[-1][1] == LegalStatus.C1:
-            legal.append((self._after(legal[-1][0], 150, 400), LegalStatus.C2))
+            legal.append((self._after(legal[-1][0], 100, 280), LegalStatus.C2))
         home = self._home_postcode(case)
         placement = self._placement(case, start, legal[0][1], home)
         period = case.care_start(episode, start, placement)
@@ -1485,7 +1491,9 @@ class CaseworkPlanner:
         legal_now, placed = legal[0][1], start
         for day in [*sorted(d for d in changes if start < d < stop), None]:
             item = case.due[(id(period), "cla_visit")]
-            self._visit_run(case, episode, VisitKind.CLA, period, item[4], day or end,
+            # Visits in this stretch come after the last change (its placement sets the clock).
+            self._visit_run(case, episode, VisitKind.CLA, period, max(item[4], placed),
+                            day or end,
                             item[3], lambda d, s=placed: due.care_visit_due(d, s),
                             stall=day is None)
             if day is None:

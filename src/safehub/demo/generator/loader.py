@@ -20,6 +20,7 @@ from safehub.chronology.models import ChronologyEntry, ChronologyLink
 from safehub.demo.generator.casework_records import (
     CASEWORK_TABLES,
     COUNT_KEYS,
+    INDEX_ONLY_TABLES,
     write_casework,
 )
 from safehub.demo.generator.frontdoor import FRONT_DOOR_TABLES, write_contacts
@@ -257,14 +258,15 @@ class Loader:
         """Fresh planner statistics after a bulk load (PostgreSQL only). Outside a
         transaction the front-door tables are vacuumed as well: until the visibility map is
         set, which autovacuum does only later, the MASH queue cannot count its open contacts
-        from the index alone and reads the whole table instead."""
+        from the index alone and reads the whole table instead. So are the casework tables
+        the team page reads from indexes alone (its children waiting for a worker)."""
         if connection.vendor != "postgresql":
             return
         vacuum = not connection.in_atomic_block
         with connection.cursor() as cursor:
             for model in BIG_TABLES:
                 table = connection.ops.quote_name(model._meta.db_table)
-                if vacuum and model in FRONT_DOOR_TABLES:
+                if vacuum and (model in FRONT_DOOR_TABLES or model in INDEX_ONLY_TABLES):
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
                 else:
                     cursor.execute(f"ANALYZE {table}")
