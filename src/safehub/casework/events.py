@@ -3,6 +3,7 @@ from safehub.chronology.registry import EventType
 EPISODE_OPENED = "EPISODE_OPENED"
 EPISODE_CLOSED = "EPISODE_CLOSED"
 ASSESSMENT_STARTED = "ASSESSMENT_STARTED"
+ASSESSMENT_CHILD_SEEN = "ASSESSMENT_CHILD_SEEN"
 ASSESSMENT_COMPLETED = "ASSESSMENT_COMPLETED"
 ASSESSMENT_AUTHORISED = "ASSESSMENT_AUTHORISED"
 STRATEGY_DISCUSSION = "STRATEGY_DISCUSSION"
@@ -30,6 +31,7 @@ EVENT_TYPES = [
     EventType(EPISODE_OPENED, "Episode opened", "social_care"),
     EventType(EPISODE_CLOSED, "Episode closed", "social_care"),
     EventType(ASSESSMENT_STARTED, "Assessment started", "social_care"),
+    EventType(ASSESSMENT_CHILD_SEEN, "Child seen for the assessment", "social_care"),
     EventType(ASSESSMENT_COMPLETED, "Assessment completed", "social_care"),
     EventType(ASSESSMENT_AUTHORISED, "Assessment authorised", "social_care"),
     EventType(STRATEGY_DISCUSSION, "Strategy discussion", "social_care"),

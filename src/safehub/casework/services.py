@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safehub.access.models import Involvement, InvolvementKind
@@ -63,6 +64,7 @@ from safehub.core.exceptions import NotFound, PermissionDeniedError
 from safehub.core.text import clean_text
 from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS
+from safehub.people.models import Person
 
 NO_FACTORS = "21"
 
@@ -96,7 +98,9 @@ def _not_before(value: date, earliest: date, field: str, what: str) -> None:
 
 def _open_episode(episode: Episode) -> None:
     """Nothing more is recorded on a closed episode, and never on one closed as no further
-    action (census 2990, 8831/8832)."""
+    action (census 2990, 8831/8832). The episode is locked and re-read, so work cannot be
+    added to it while someone else is closing it."""
+    episode = _locked(episode)
     if episode.closure_reason in NFA_CLOSURES:
         raise ValidationError("This episode was closed with no further action, so nothing "
                               "more can be recorded on it. Open a new episode if needed")
@@ -121,6 +125,13 @@ def _locked(instance: Any) -> Any:
     list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
     instance.refresh_from_db()
     return instance
+
+
+def _lock_child(child: Any) -> None:
+    """Serialise the writes that may open only one of something per child (an episode of a
+    kind, a plan, a period of care, an allocation): a second worker doing the same at the
+    same moment waits, then is refused in plain English instead of by the database."""
+    list(Person.objects.select_for_update().filter(pk=child.pk).values("pk"))
 
 
 def _register(child: Any, kind: str, label: str, due_date: date, source: Any) -> None:
@@ -166,6 +177,7 @@ def episode_open_from_referral(*, actor: Any, contact: Any, child: Any) -> Episo
     episode of need, dated when the contact was received. Called inside the decision's
     transaction; the decision was authorised by the front-door policy, so no person check
     here. A child whose episode is already open keeps it (the contact joins that work)."""
+    _lock_child(child)
     if Episode.objects.filter(child=child, kind=EpisodeKind.CIN,
                               closure_date__isnull=True).exists():
         return None
@@ -176,6 +188,7 @@ def episode_open_from_referral(*, actor: Any, contact: Any, child: Any) -> Episo
 
 def _create_episode(actor: Any, child: Any, kind: str, referral_date: date,
                     referral_source: str, primary_need: str, contact: Any) -> Episode:
+    _lock_child(child)
     if Episode.objects.filter(child=child, kind=kind, closure_date__isnull=True).exists():
         raise ValidationError("This child already has an open episode of this kind")
     episode = Episode.objects.create(kind=kind, child=child, contact=contact,
@@ -266,10 +279,17 @@ def assessment_record_seen(*, actor: Any, assessment: Assessment, seen_date: Any
     episode = assessment.episode
     _may_record(actor, episode.child)
     _open_episode(episode)
+    assessment = _locked(assessment)
+    if assessment.completed_date:
+        raise ValidationError("This assessment is already completed, so when the child was "
+                              "seen cannot change")
     seen_date = _date(seen_date, "seen_date", "the date the child was seen")
     _not_before(seen_date, assessment.start_date, "seen_date", "the assessment started")
     assessment.child_seen_date, assessment.child_seen_alone = seen_date, bool(seen_alone)
     assessment.save(update_fields=["child_seen_date", "child_seen_alone", "updated_at"])
+    _record(actor, episode.child, events.ASSESSMENT_CHILD_SEEN,
+            "Child seen for the assessment" + (" (seen alone)" if seen_alone else ""),
+            assessment, when=seen_date)
     return assessment
 
 
@@ -397,6 +417,7 @@ def conference_initial(*, actor: Any, enquiry: Section47, held_on: Any, outcome:
     episode, child = enquiry.episode, enquiry.episode.child
     _may_record(actor, child, conference=True)
     _open_episode(episode)
+    enquiry = _locked(enquiry)  # two chairs recording the same conference: one waits
     if enquiry.outcome != Section47Outcome.ICPC:
         raise ValidationError("An initial conference follows a section 47 enquiry that "
                               "concluded a conference was needed")
@@ -426,8 +447,16 @@ def conference_initial(*, actor: Any, enquiry: Section47, held_on: Any, outcome:
 
 def _start_cp_plan(actor: Any, episode: Episode, start: date, category: str) -> CPPlan:
     child = episode.child
+    _lock_child(child)
     if CPPlan.objects.filter(child=child, end_date__isnull=True).exists():  # 8935
         raise ValidationError("This child already has an open child protection plan")
+    if CPPlan.objects.filter(child=child, end_date__gt=start).exists():  # plans never overlap
+        raise ValidationError("A child protection plan cannot start before the child's "
+                              "previous plan ended")
+    if CINPlan.objects.filter(child=child).filter(  # 4001: no overlap with a CIN plan
+            Q(end_date__gt=start) | Q(end_date__isnull=True, start_date__gt=start)).exists():
+        raise ValidationError("A child protection plan cannot overlap a child in need plan "
+                              "that ran after the conference date")
     for cin_plan in CINPlan.objects.filter(child=child, end_date__isnull=True):
         cin_plan.end_date = start
         cin_plan.save(update_fields=["end_date", "updated_at"])
@@ -516,9 +545,13 @@ def cin_plan_start(*, actor: Any, episode: Episode, start_date: Any) -> CINPlan:
     _open_episode(episode)
     start_date = _date(start_date, "start_date", "the start date")
     _not_before(start_date, episode.referral_date, "start_date", "the referral")  # 4015
+    _lock_child(child)
     if CPPlan.objects.filter(child=child, end_date__isnull=True).exists():  # 4001
         raise ValidationError("A child in need plan cannot start while the child has a "
                               "child protection plan")
+    if CPPlan.objects.filter(child=child, end_date__gt=start_date).exists():  # 4001
+        raise ValidationError({"start_date": "A child in need plan cannot start before the "
+                                             "child protection plan ended"})
     if CINPlan.objects.filter(child=child, end_date__isnull=True).exists():  # 4004
         raise ValidationError("This child already has an open child in need plan")
     plan = CINPlan.objects.create(episode=episode, child=child, start_date=start_date)
@@ -601,6 +634,7 @@ def care_start(*, actor: Any, episode: Episode, start_date: Any,
     _open_episode(episode)
     start_date = _date(start_date, "start_date", "the date the child became looked after")
     _not_before(start_date, episode.referral_date, "start_date", "the referral")
+    _lock_child(child)
     if PeriodOfCare.objects.filter(child=child, end_date__isnull=True).exists():
         raise ValidationError("This child is already looked after")
     fields = _placement_fields(placement)
@@ -679,6 +713,7 @@ def care_plan_record(*, actor: Any, period: PeriodOfCare, plan_date: Any) -> Per
     if period.end_date:
         raise ValidationError("This period of care has ended")
     plan_date = _date(plan_date, "plan_date", "the date of the care plan")
+    _not_before(plan_date, period.episode.referral_date, "plan_date", "the referral")
     period.care_plan_date = plan_date
     period.save(update_fields=["care_plan_date", "updated_at"])
     _complete(period, "care_plan", plan_date)
@@ -855,6 +890,7 @@ def allocate(*, actor: Any, child: Any, worker: Any, reason: str = "") -> Alloca
     if worker is None or worker.role not in ("social_worker", "team_manager") or (
             not worker.team_id):
         raise ValidationError({"worker": "Select a social worker"})
+    _lock_child(child)
     current = Allocation.objects.select_for_update().filter(
         child=child, end_date__isnull=True).first()
     # A manager reallocates within their team's cases, or takes an unallocated referral in.
