@@ -79,6 +79,13 @@ def _client_for(username: str):  # type: ignore[no-untyped-def]
     return sign_in(Client(), User.objects.get(username=username))
 
 
+# The page's own transactions, replayed as savepoints: the same round trips, but nothing the
+# replay writes (an audit row, the session) is committed.
+_TRANSACTION_CONTROL = {"BEGIN": "SAVEPOINT bench_replay",
+                        "COMMIT": "RELEASE SAVEPOINT bench_replay",
+                        "ROLLBACK": "ROLLBACK TO SAVEPOINT bench_replay"}
+
+
 def _replay(statements: list[dict]) -> float:
     """Run the captured SQL again, bare, and return the seconds it took."""
     from django.db import connection, transaction
@@ -87,7 +94,8 @@ def _replay(statements: list[dict]) -> float:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             for statement in statements:
-                cursor.execute(statement["sql"])
+                sql = statement["sql"]
+                cursor.execute(_TRANSACTION_CONTROL.get(sql, sql))
                 if cursor.description:
                     cursor.fetchall()
         elapsed = time.perf_counter() - started

@@ -103,12 +103,17 @@ def _name_candidates(tokens: list[str], scope: Any, criteria: SearchCriteria) ->
     name and date of birth alone so only the best few are loaded in full."""
     typed = [(t, name_sound(t)) for t in tokens]
     best: dict[int, float] = {}
+    # Common names come back hundreds of times; each distinct spelling is compared once.
+    scores: dict[tuple[str, ...], float] = {}
     for branch in _name_branches(tokens):
         rows = (PersonName.objects.filter(branch, person__in=scope)
                 .values_list(*_NameRow._fields[:-1], "person__date_of_birth")
                 [:MAX_CANDIDATES])
         for row in map(_NameRow._make, rows):
-            score = _compare_name(row, typed)[0]  # type: ignore[arg-type]
+            spelling = (row.kind, *row[4:8])  # what the score depends on: keys and sounds
+            score = scores.get(spelling)
+            if score is None:
+                score = scores[spelling] = _compare_name(row, typed)[0]  # type: ignore[arg-type]
             if criteria.date_of_birth and row.date_of_birth == criteria.date_of_birth:
                 score += 40
             best[row.person_id] = max(score, best.get(row.person_id, 0.0))
