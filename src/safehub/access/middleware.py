@@ -10,21 +10,29 @@ from django.urls import Resolver404, resolve
 # Routes a signed-in user may reach before completing the second factor.
 HALF_SIGNED_IN_ROUTES = {"ui:sign-in-verify", "ui:sign-in-setup", "ui:sign-out"}
 SIGNED_IN_AT = "signed_in_at"
+LAST_SEEN = "last_seen"
 
 
 class SessionLimitsMiddleware:
-    """Ends a session past its absolute lifetime (idle expiry is the session cookie age,
-    renewed on each request)."""
+    """Ends a session idle for longer than SESSION_COOKIE_AGE or older than its absolute
+    lifetime, both checked here on every request. The last-seen time is written back at
+    most once every SESSION_RENEW_SECONDS (a save also moves the stored session's expiry
+    on), so reading a page does not write the session row each time."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            started = request.session.get(SIGNED_IN_AT)
-            if started is None or time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            session, now = request.session, time.time()
+            started = session.get(SIGNED_IN_AT)
+            seen = session.get(LAST_SEEN, started)
+            if (started is None or now - started > settings.SESSION_ABSOLUTE_SECONDS
+                    or now - seen > settings.SESSION_COOKIE_AGE):
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+            if now - seen >= settings.SESSION_RENEW_SECONDS:
+                session[LAST_SEEN] = now
         return self.get_response(request)
 
 

@@ -4,11 +4,13 @@ demo accounts refused outside demo mode."""
 import time
 
 from conftest import PASSWORD, current_code, make_user
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safehub.access.middleware import SIGNED_IN_AT
+from safehub.access.middleware import LAST_SEEN, SIGNED_IN_AT
 from safehub.access.roles import Role
 from safehub.access.views_auth import SIGN_IN_ERROR
 from safehub.audit.models import AuditAction, AuditEvent
@@ -102,7 +104,40 @@ def test_session_ends_after_its_absolute_lifetime(users, client_for, settings): 
 
 def test_idle_expiry_is_thirty_minutes_or_less(settings):  # type: ignore[no-untyped-def]
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_RENEW_SECONDS < settings.SESSION_COOKIE_AGE
+
+
+def _seen_ago(client, seconds):  # type: ignore[no-untyped-def]
+    session = client.session
+    session[LAST_SEEN] = time.time() - seconds
+    session.save()
+
+
+def test_session_ends_when_idle_and_each_page_keeps_it_alive(users, client_for, settings):  # type: ignore[no-untyped-def]
+    client = client_for("mash_worker")
+    page = reverse("people:person-search")
+    _seen_ago(client, settings.SESSION_COOKIE_AGE - 60)
+    assert client.get(page).status_code == 200
+    # That page renewed the last-seen time, so the session lives on.
+    assert time.time() - client.session[LAST_SEEN] < 5
+    _seen_ago(client, settings.SESSION_COOKIE_AGE + 1)
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("ui:sign-in"))
+    assert client.get(page).status_code == 302  # signed out on the server, not just redirected
+
+
+def test_reading_pages_writes_the_session_at_most_once_a_minute(client_for):  # type: ignore[no-untyped-def]
+    client = client_for("mash_worker")
+    page = reverse("people:person-search")
+    client.get(page)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page)
+    assert not [q for q in queries if "UPDATE \"django_session\"" in q["sql"]]
+    _seen_ago(client, 61)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page)
+    assert [q for q in queries if "UPDATE \"django_session\"" in q["sql"]]
 
 
 def test_disabled_user_is_refused_on_the_next_request(users, client_for):  # type: ignore[no-untyped-def]
