@@ -70,6 +70,7 @@ ROLE_ENDPOINTS = {
     "organisations:user-edit": {"system_administrator"},
     "frontdoor:contact-queue": {"mash_worker", "team_manager"},
     "frontdoor:queue-health": {"team_manager", "performance_analyst"},
+    "frontdoor:phone-contact": {"mash_worker", "team_manager"},
     "frontdoor:referral-list": {"partner_practitioner"},
     "frontdoor:referral-create": {"partner_practitioner"},
     "frontdoor:request-list": {"partner_practitioner"},

@@ -140,3 +140,34 @@ def test_mash_form_errors_are_accessible(transactional_db, live_server, page, us
     _accessible(page, "mash-13-decision-errors")
     page.goto(f"{live_server.url}/mash/?rag=none&overdue=on")
     _accessible(page, "mash-14-queue-filtered")
+
+
+def test_the_mash_records_a_telephone_contact(  # type: ignore[no-untyped-def]
+        transactional_db, live_server, page, users, people):
+    """A housing officer rings the MASH; the worker types the call in from the queue and
+    lands on the new contact, ready to triage."""
+    sign_in_as(page, live_server.url, users["mash_worker"])
+    page.wait_for_url("**/mash/")
+    page.get_by_role("button", name="Record a telephone contact").click()
+    page.get_by_label("Who is the caller?").select_option(label="Housing")
+    page.get_by_label("Caller's name").fill("Jo Patel")
+    page.get_by_label("Caller's role or how they know the child").fill(
+        "Housing officer, Testshire Council")
+    page.get_by_label("Caller's phone number").fill("01632 960555")
+    page.get_by_label("The caller would like to hear what happens next").check()
+    page.get_by_label("Child: first name").fill("Ruby")
+    page.get_by_label("Child: last name").fill("Marsh")
+    page.get_by_label("Neglect", exact=True).check()
+    page.get_by_label("What has happened, and why is the caller worried?").fill(
+        "On a visit today the flat had no heating and no food for the two children.")
+    page.get_by_label("Urgent: today").check()
+    page.get_by_role("group", name="Does the family know").get_by_label("No", exact=True).check()
+    page.get_by_label("Consent was not sought").check()
+    page.get_by_label("If the caller did not seek consent, why not?").fill(
+        "The caller fears the children would be moved before anyone could visit.")
+    _accessible(page, "mash-phone-01-form")
+    page.get_by_role("button", name="Record the contact").click()
+    page.wait_for_url("**/mash/contacts/*/")
+    expect(page.get_by_text("Telephone (recorded by the MASH)")).to_be_visible()
+    expect(page.get_by_text("Call taken by")).to_be_visible()
+    _accessible(page, "mash-phone-02-contact")

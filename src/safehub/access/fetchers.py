@@ -69,7 +69,7 @@ def access_contact(*, actor: Any, reference: Any, action: Action = Action.VIEW) 
     if not isinstance(reference, str) or not reference.isalnum() or len(reference) > 12:
         raise NotFound()
     contact = (Contact.objects.filter(reference=reference.upper())
-               .select_related("referrer_agency", "referrer_user", "assigned_to",
+               .select_related("referrer_agency", "referrer_user", "assigned_to", "recorded_by",
                                "decided_by", "signed_off_by")
                .prefetch_related(Prefetch("subjects", queryset=ContactSubject.objects
                                           .select_related("person")))

@@ -1,10 +1,12 @@
 """Input shapes for the MASH and partner pages. Forms parse; the services decide what is
 valid, so pages and the API refuse the same things in the same words."""
 
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
 
+from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import (
     ASSESSMENT_FACTORS,
     Channel,
@@ -206,3 +208,72 @@ class ProfessionalReferralForm(forms.Form):
                 "what_tried", "family_aware", "consent", "consent_not_sought_reason")
         return {"children": children, "adults": adults, "referrer": {},
                 **{k: data.get(k) for k in keys}}
+
+
+class PhoneContactForm(ProfessionalReferralForm):
+    """A worry told to the MASH by telephone, typed in while or after the call: the same
+    questions as an online referral, plus who called and when."""
+
+    referral_source = forms.ChoiceField(
+        label="Who is the caller?", choices=[("", "Select"), *ReferralSource.choices],
+        required=False, help_text="The source recorded for the children in need census")
+    caller_anonymous = forms.BooleanField(label="The caller would not give their name",
+                                          required=False)
+    caller_name = forms.CharField(label="Caller's name", required=False, max_length=120)
+    caller_relationship = forms.CharField(
+        label="Caller's role or how they know the child", required=False, max_length=120,
+        help_text="For example, class teacher at Elm Primary School, or grandmother")
+    caller_phone = forms.CharField(label="Caller's phone number", required=False,
+                                   max_length=30)
+    caller_email = forms.CharField(label="Caller's email address", required=False,
+                                   max_length=254)
+    caller_wants_contact = forms.BooleanField(
+        label="The caller would like to hear what happens next", required=False)
+    call_date = GovukDateField(label="Date of the call", required=False)
+    call_time = forms.CharField(label="Time of the call", required=False, max_length=5,
+                                help_text="24-hour clock, for example 14:30")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The same questions, asked about the caller rather than the person filling it in.
+        for name, label in (
+                ("concern_factors", "What is the caller worried about?"),
+                ("concern_summary", "What has happened, and why is the caller worried?"),
+                ("family_aware", "Does the family know about this call?"),
+                ("consent_not_sought_reason", "If the caller did not seek consent, why not?")):
+            self.fields[name].label = label
+        self.fields["concern_summary"].help_text = (
+            "In the caller's words where you can: what the child said, what the caller saw, "
+            "and when")
+
+    def clean_call_time(self) -> time | None:
+        text = self.cleaned_data.get("call_time", "").strip()
+        if not text:
+            return None
+        hours, _, minutes = text.replace(".", ":").partition(":")
+        try:
+            return time(int(hours), int(minutes))
+        except ValueError:
+            raise forms.ValidationError("Enter the time of the call like 14:30") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if bool(data.get("call_date")) != bool(data.get("call_time")) and not self.errors:
+            self.add_error("call_date" if data.get("call_time") else "call_time",
+                           "Enter both the date and the time of the call, or neither")
+        return data
+
+    def received_at(self) -> datetime | None:
+        """When the call came in, in UK time; None means just now."""
+        day, at = self.cleaned_data.get("call_date"), self.cleaned_data.get("call_time")
+        if not (day and at):
+            return None
+        return datetime.combine(day, at, tzinfo=LONDON)
+
+    def submission(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {**super().submission(), "referrer": {
+            "anonymous": data.get("caller_anonymous"), "name": data.get("caller_name"),
+            "relationship": data.get("caller_relationship"), "phone": data.get("caller_phone"),
+            "email": data.get("caller_email"), "wants_contact": data.get("caller_wants_contact"),
+        }}

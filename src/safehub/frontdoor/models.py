@@ -47,6 +47,9 @@ class Contact(VersionedModel):
     referrer_email = models.EmailField(blank=True, default="")
     referrer_phone = models.CharField(max_length=30, blank=True, default="")
     wants_contact = models.BooleanField(default=False)
+    # The MASH worker who took a telephone contact (the caller is the referrer above).
+    recorded_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
 
     # What they told us.
     concern_summary = models.TextField()

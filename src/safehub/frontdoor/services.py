@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.access.policy import Action, Decision, decide
+from safehub.access.policy import Action, Decision, can_triage, decide
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.chronology.models import Significance
@@ -80,9 +80,16 @@ def contact_submit(*, actor: Any, channel: str, data: dict[str, Any],
     later failure (matching, notifications, rendering the page) cannot lose it. A retry
     with the same idempotency key returns the first contact and creates nothing.
     """
-    cleaned = clean_submission(data, channel=channel)
-    professional = channel != Channel.PUBLIC
-    if professional:
+    problems: dict[str, str] = {}
+    if channel == Channel.PHONE:
+        received_at = _call_received_at(actor, received_at, problems)
+    try:
+        cleaned = clean_submission(data, channel=channel)
+    except ValidationError as error:  # every problem at once, the call time's too
+        raise ValidationError({**error.message_dict, **problems}) from None
+    if problems:
+        raise ValidationError(problems)
+    if channel in (Channel.PROFESSIONAL, Channel.API):
         _fill_professional_referrer(actor, cleaned)
     payload_hash = _payload_hash(cleaned)
     if idempotency_key and Contact.objects.filter(idempotency_key=idempotency_key).exists():
@@ -99,6 +106,26 @@ def contact_submit(*, actor: Any, channel: str, data: dict[str, Any],
     return contact, True
 
 
+PHONE_BACKDATE_DAYS = 7  # a call typed up after a busy shift, not one from weeks ago
+
+
+def _call_received_at(actor: Any, received_at: datetime | None,
+                      problems: dict[str, str]) -> datetime:
+    """A telephone contact is recorded by the MASH, dated when the call came in: never in
+    the future, and within the last week (its decision clock starts then)."""
+    if not can_triage(actor):
+        raise PermissionDeniedError()
+    now = timezone.now()
+    if received_at is None:
+        return now
+    if received_at > now + timedelta(minutes=1):
+        problems["received_at"] = "The time of the call cannot be in the future"
+    elif received_at < now - timedelta(days=PHONE_BACKDATE_DAYS):
+        problems["received_at"] = (f"The call must have been in the last "
+                                   f"{PHONE_BACKDATE_DAYS} days")
+    return received_at
+
+
 def _fill_professional_referrer(actor: Any, cleaned: dict[str, Any]) -> None:
     referrer = cleaned["referrer"]
     referrer["name"] = referrer["name"] or actor.get_full_name() or actor.username
@@ -110,16 +137,20 @@ def _create_contact(actor: Any, channel: str, cleaned: dict[str, Any], key: str 
                     payload_hash: str, received_at: datetime) -> Contact:
     referrer = cleaned["referrer"]
     staff = actor if getattr(actor, "is_authenticated", False) else None
+    # Online and API referrals come from the signed-in professional; a telephone contact
+    # from the caller, typed in by the MASH worker who took the call.
+    referrer_user = staff if channel in (Channel.PROFESSIONAL, Channel.API) else None
     contact = Contact.objects.create(
         reference=new_reference(), channel=channel, referral_source=cleaned["referral_source"],
         received_at=received_at, decision_due_at=decision_due(received_at),
         idempotency_key=key or None, payload_hash=payload_hash,
         submission=json.loads(json.dumps(cleaned, default=str)),
-        referrer_user=staff if channel != Channel.PUBLIC else None,
-        referrer_agency=staff.agency if staff and channel != Channel.PUBLIC else None,
+        referrer_user=referrer_user,
+        referrer_agency=referrer_user.agency if referrer_user else None,
+        recorded_by=staff if channel == Channel.PHONE else None,
         referrer_name=referrer["name"], referrer_relationship=referrer["relationship"],
         referrer_email=referrer["email"], referrer_phone=referrer["phone"],
-        wants_contact=referrer["wants_contact"] or channel != Channel.PUBLIC,
+        wants_contact=referrer["wants_contact"] or referrer_user is not None,
         concern_summary=cleaned["concern_summary"], in_danger_now=cleaned["in_danger_now"],
         concern_factors=cleaned["concern_factors"], what_tried=cleaned["what_tried"],
         family_aware=cleaned["family_aware"], consent=cleaned["consent"],

@@ -8,6 +8,7 @@ urlpatterns = [
     # The MASH
     path("mash/", views.queue_view, name="contact-queue"),
     path("mash/health/", views.queue_health_view, name="queue-health"),
+    path("mash/phone-contact/", views.phone_contact_view, name="phone-contact"),
     path("mash/contacts/<str:reference>/", views.contact_detail_view, name="contact-detail"),
     path("mash/contacts/<str:reference>/take/", views.contact_take_view, name="contact-take"),
     path("mash/contacts/<str:reference>/rate/", views.contact_rate_view, name="contact-rate"),

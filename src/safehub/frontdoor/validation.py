@@ -108,11 +108,15 @@ def _adult(raw: dict[str, Any], i: int, errors: Errors) -> dict[str, Any]:
     }
 
 
-def _referrer(raw: dict[str, Any], errors: Errors, *, professional: bool) -> dict[str, Any]:
-    anonymous = bool(raw.get("anonymous")) and not professional
+def _referrer(raw: dict[str, Any], errors: Errors, *, channel: str) -> dict[str, Any]:
+    """The person who told us: the public may stay anonymous and so may a caller on the
+    telephone (whose name the MASH worker then types); a professional online is the
+    signed-in user, filled in by the service."""
+    anonymous = bool(raw.get("anonymous")) and channel in (Channel.PUBLIC, Channel.PHONE)
     out: dict[str, Any] = {"anonymous": anonymous}
     out["name"] = "" if anonymous else errors.attempt("referrer_name", lambda: clean_text(
-        raw.get("name"), label="your name", max_length=120, required=not professional))
+        raw.get("name"), label="the caller's name" if channel == Channel.PHONE else "your name",
+        max_length=120, required=channel in (Channel.PUBLIC, Channel.PHONE)))
     out["relationship"] = errors.attempt("referrer_relationship", lambda: clean_text(
         raw.get("relationship"), label="how you know the child", max_length=120,
         required=False))
@@ -188,10 +192,11 @@ def clean_submission(data: dict[str, Any], *, channel: str,
     out["what_tried"] = errors.attempt("what_tried", lambda: clean_text(
         data.get("what_tried"), label="what has been tried so far", max_length=MAX_STORY,
         multiline=True, required=False))
-    out["referrer"] = _referrer(dict(data.get("referrer") or {}), errors,
-                                professional=professional)
+    out["referrer"] = _referrer(dict(data.get("referrer") or {}), errors, channel=channel)
     if professional:
         _professional_parts(data, out, errors)
+        if out["referrer"]["anonymous"]:
+            out["referral_source"] = ReferralSource.ANONYMOUS
     else:
         out["family_aware"] = errors.attempt("family_aware", lambda: _choice(
             data.get("family_aware"), FamilyAware, "Select whether the family knows",

@@ -260,6 +260,44 @@ def contact_sign_off_view(request: HttpRequest, reference: str) -> HttpResponse:
                            "#decision")
 
 
+# The service names the caller as the referrer; the phone form calls them the caller.
+_CALLER_FIELDS = {"referrer_name": "caller_name", "referrer_relationship": "caller_relationship",
+                  "referrer_email": "caller_email", "referrer_phone": "caller_phone",
+                  "received_at": "call_date"}
+
+
+@require_http_methods(["GET", "POST"])
+@transaction.non_atomic_requests
+def phone_contact_view(request: HttpRequest) -> HttpResponse:
+    """A MASH worker records a worry told by telephone. Like every contact, it commits
+    durably before anything else happens (see referral_create_view)."""
+    if not can_triage(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = forms.PhoneContactForm(request.POST)
+        if form.is_valid():
+            try:
+                contact, _ = services.contact_submit(
+                    actor=request.user, channel="phone", data=form.submission(),
+                    received_at=form.received_at(),
+                    idempotency_key=f"phone:{request.user.pk}:"
+                                    f"{form.cleaned_data['idempotency_key']}")
+            except services.IdempotencyConflict:
+                form.add_error(None, "This form was already sent with different answers. "
+                                     "Check the queue before sending it again")
+            except ValidationError as error:
+                add_service_errors(form, ValidationError(
+                    {_CALLER_FIELDS.get(k, k): v for k, v in error.message_dict.items()})
+                    if hasattr(error, "error_dict") else error)
+            else:
+                return redirect("frontdoor:contact-detail", reference=contact.reference)
+    else:
+        form = forms.PhoneContactForm(initial={"idempotency_key": uuid.uuid4().hex})
+    return _render(request, "frontdoor/phone_form.html", {
+        "form": form, "child_slots": range(forms.CHILD_SLOTS),
+        "adult_slots": range(forms.ADULT_SLOTS), "concerns_heading": "The concerns"})
+
+
 # --- Partner professionals ---------------------------------------------------------------
 
 def referral_list_view(request: HttpRequest) -> HttpResponse:
