@@ -1,29 +1,45 @@
 """Working days in England and Wales: weekends and bank holidays are not working days.
 
 Statutory timescales (decision within 1 working day, assessment within 45, ICPC within 15)
-are counted here. The bank-holiday list is the GOV.UK feed bundled with
-`govuk-bank-holidays`; nothing is fetched at run time.
+are counted here. Bank holidays come from the GOV.UK feed bundled with
+`govuk-bank-holidays` for the years it covers (including one-off days such as a state
+funeral). Years outside the feed, which is published only a couple of years ahead, follow
+the standing rules as the `holidays` package computes them, so a plan reviewed six months
+after the feed ends is still counted correctly. Nothing is fetched at run time.
 """
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import holidays
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
 LONDON = ZoneInfo("Europe/London")
 
 
 @cache
-def bank_holidays() -> frozenset[date]:
+def _govuk_feed() -> dict[int, frozenset[date]]:
     calendar = BankHolidays(use_cached_holidays=True)
-    return frozenset(
-        h["date"] for h in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
-    )
+    by_year: dict[int, set[date]] = defaultdict(set)
+    for holiday in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES):
+        by_year[holiday["date"].year].add(holiday["date"])
+    return {year: frozenset(days) for year, days in by_year.items()}
+
+
+@cache
+def bank_holidays_in(year: int) -> frozenset[date]:
+    """England-and-Wales bank holidays in `year`: the GOV.UK list where it covers the year,
+    otherwise the standing rules (England's holidays are Wales's too)."""
+    feed = _govuk_feed()
+    if min(feed) <= year <= max(feed):
+        return feed.get(year, frozenset())
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays()
+    return day.weekday() < 5 and day not in bank_holidays_in(day.year)
 
 
 def next_working_day(day: date) -> date:

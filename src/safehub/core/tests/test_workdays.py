@@ -156,3 +156,42 @@ def test_half_past_eleven_utc_in_winter_is_still_the_same_day_in_london():
 def test_the_deadline_is_one_second_before_midnight_london_time_in_bst():
     due = due_by_end_of_working_day(datetime(2026, 7, 1, 9, 0, tzinfo=LONDON), 1)
     assert due.astimezone(UTC) == datetime(2026, 7, 2, 22, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("day", "holiday"), [
+    (date(2029, 1, 1), "New Year's Day"),
+    (date(2029, 3, 30), "Good Friday"),
+    (date(2029, 4, 2), "Easter Monday"),
+    (date(2029, 5, 7), "Early May bank holiday"),
+    (date(2029, 5, 28), "Spring bank holiday"),
+    (date(2029, 8, 27), "Summer bank holiday"),
+    (date(2029, 12, 25), "Christmas Day"),
+    (date(2029, 12, 26), "Boxing Day"),
+    (date(2032, 12, 27), "Christmas Day substitute (the 25th is a Saturday)"),
+    (date(2032, 12, 28), "Boxing Day substitute (the 26th is a Sunday)"),
+])
+def test_bank_holidays_after_the_govuk_list_ends_follow_the_standing_rules(day, holiday):
+    """GOV.UK publishes bank holidays only a couple of years ahead (to 2028 in the bundled
+    list); statutory clocks running past that still skip them."""
+    assert day.year > 2028
+    assert day.weekday() < 5, holiday
+    assert not is_working_day(day)
+
+
+def test_the_standing_rules_agree_with_the_govuk_list_where_both_exist():
+    """The rules used beyond the list give the same days as the list in an ordinary year."""
+    import holidays
+
+    from safehub.core.workdays import bank_holidays_in
+
+    for year in (2019, 2025, 2027, 2028):
+        assert bank_holidays_in(year) == {
+            d for d in holidays.country_holidays("GB", subdiv="ENG", years=year)
+            if d.weekday() < 5 or d in bank_holidays_in(year)}, year
+
+
+def test_an_assessment_clock_across_the_end_of_the_govuk_list():
+    # 45 working days from Friday 1 December 2028 skip Christmas and Boxing Day 2028 (from
+    # the list) and New Year's Day 2029 (from the rules): 7 February, not the 6th.
+    assert date(2028, 12, 1).weekday() == 4
+    assert add_working_days(date(2028, 12, 1), 45) == date(2029, 2, 7)
