@@ -285,12 +285,32 @@ def _check_generations(*, older: Person, younger: Person, type: str) -> None:
     if older_born and younger_born and older_born >= younger_born:
         raise ValidationError({"type": f"A {label} must be born before the person they are "
                                        f"{label} of"})
-    # No loops: the younger person cannot already be an older generation of the older one.
-    if Relationship.objects.filter(
-        subject=younger, other=older, type__in=OLDER_GENERATION, end_date__isnull=True
-    ).exists():
+    # No loops: the younger person cannot already be an older generation of the older one,
+    # directly or through others (A parent of B, B parent of C: C cannot be A's parent),
+    # which dates of birth alone miss when they are not known.
+    if _is_older_generation(younger, of=older):
         raise ValidationError({"type": f"{younger.full_name} is already recorded as an older "
                                        f"generation of {older.full_name}"})
+
+
+MAX_GENERATIONS = 8  # further than any family record goes; bounds the walk
+
+
+def _is_older_generation(person: Person, *, of: Person) -> bool:
+    """Whether `of` descends from `person` through current older-generation relationships:
+    one query per generation."""
+    frontier, seen = {person.pk}, {person.pk}
+    for _ in range(MAX_GENERATIONS):
+        below = set(Relationship.objects.filter(
+            subject__in=frontier, type__in=OLDER_GENERATION, end_date__isnull=True,
+        ).values_list("other_id", flat=True))
+        if of.pk in below:
+            return True
+        frontier = below - seen
+        if not frontier:
+            return False
+        seen |= frontier
+    return False
 
 
 @transaction.atomic

@@ -234,6 +234,21 @@ def test_a_child_recorded_as_parent_of_their_own_parent_is_refused_from_either_s
     assert _refused(users, b, a, RelationshipType.CHILD) == message
 
 
+def test_a_loop_through_three_generations_is_refused_without_dates_of_birth(users):
+    a, b, c = (make_person(given, "Rowe", born=None, kind="adult")
+               for given in ("Ash", "Bo", "Cal"))
+    sw = users["social_worker"]
+    services.relationship_create(actor=sw, subject=a, other=b, type=RelationshipType.PARENT)
+    services.relationship_create(actor=sw, subject=b, other=c,
+                                 type=RelationshipType.STEP_PARENT)
+    message = {"type": ["Ash Rowe is already recorded as an older generation of Cal Rowe"]}
+    assert _refused(users, c, a, RelationshipType.PARENT) == message
+    assert _refused(users, a, c, RelationshipType.CHILD) == message
+    # Siblings and other same-generation ties are not a loop.
+    services.relationship_create(actor=sw, subject=c, other=a,
+                                 type=RelationshipType.OTHER_RELATIVE)
+
+
 def test_an_unborn_child_cannot_be_a_parent(users, family):
     assert _refused(users, family["unborn"], family["leo"], RelationshipType.PARENT) == {
         "type": ["An unborn child cannot be a parent"]}
