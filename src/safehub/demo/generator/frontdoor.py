@@ -314,6 +314,8 @@ class ContactPlanner:
             decision_due_at=decision_due(received), submission={}, subjects=[],
             referrer_user=user.username if user else "", referrer_agency=agency,
             status=status, decision=decision)
+        if channel == Channel.PHONE:  # the caller is the referrer; a MASH worker typed it
+            contact.recorded_by = self.mash[sum(map(ord, contact.reference)) % len(self.mash)]
         contact.subjects = self._subjects(fam, contact, source, children, not_on_record,
                                           link_focus=anchor)
         contact.submission = self._submission(fam, contact, source, children, user,
@@ -753,8 +755,9 @@ def _recorded_by(fam: PlannedFamily, i: int, linked_at: datetime) -> None:
 
 CONTACT_COLUMNS = (
     "reference", "channel", "referral_source", "received_at", "decision_due_at",
-    "payload_hash", "submission", "referrer_user_id", "referrer_agency_id", "referrer_name",
-    "referrer_relationship", "referrer_email", "referrer_phone", "wants_contact",
+    "payload_hash", "submission", "referrer_user_id", "referrer_agency_id", "recorded_by_id",
+    "referrer_name", "referrer_relationship", "referrer_email", "referrer_phone",
+    "wants_contact",
     "concern_summary", "in_danger_now", "concern_factors", "what_tried", "family_aware",
     "consent", "consent_not_sought_reason", "urgency", "urgency_rank", "status",
     "assigned_to_id", "rag", "level_of_need", "decision", "decision_reasons",
@@ -820,11 +823,15 @@ def _contact_row(c: PlannedContact, users: dict[str, int], agencies: dict[str, i
     sub = json.loads(json.dumps(c.submission, default=str))
     referrer = sub["referrer"]
     payload_hash = hashlib.sha256(json.dumps(sub, sort_keys=True).encode()).hexdigest()
+    # As contact_submit stores them: a telephone caller is named, never linked to an
+    # account or agency (the MASH worker who took the call is).
+    online = c.channel in (Channel.PROFESSIONAL, Channel.API)
     return (
         c.reference, str(c.channel), sub["referral_source"], c.received_at, c.decision_due_at,
-        payload_hash, sub, users.get(c.referrer_user), agencies.get(c.referrer_agency),
+        payload_hash, sub, users.get(c.referrer_user) if online else None,
+        agencies.get(c.referrer_agency) if online else None, users.get(c.recorded_by),
         referrer["name"], referrer["relationship"], referrer["email"], referrer["phone"],
-        referrer["wants_contact"] or c.channel != Channel.PUBLIC, sub["concern_summary"],
+        referrer["wants_contact"] or online, sub["concern_summary"],
         sub["in_danger_now"], sub["concern_factors"], sub["what_tried"], sub["family_aware"],
         sub["consent"], sub["consent_not_sought_reason"], sub["urgency"],
         URGENCY_RANK[sub["urgency"]], str(c.status), users.get(c.assigned_to), str(c.rag),
@@ -845,7 +852,8 @@ def _chronology(rows: list[tuple[PlannedContact, list[int]]], contact_ids: list[
         for s in c.subjects:
             if s.person is not None and s.role == SubjectRole.CHILD:
                 out.append(((c.received_at, s.linked_at, users.get(s.linked_by),
-                             agencies.get(c.referrer_agency, council), events.CONTACT_RECEIVED,
+                             agencies.get(c.referrer_agency, council)
+                             if c.channel != Channel.PHONE else council, events.CONTACT_RECEIVED,
                              _category(events.CONTACT_RECEIVED), int(Significance.MEDIUM),
                              f"Contact {c.reference} from {source}: {first_line}",
                              "frontdoor.Contact", str(pk)), [pks[s.person]]))

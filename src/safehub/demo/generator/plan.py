@@ -142,6 +142,7 @@ class PlannedContact:
     subjects: list[PlannedSubject]
     referrer_user: str = ""
     referrer_agency: str = ""
+    recorded_by: str = ""  # the MASH worker who took a telephone contact
     status: str = "new"
     assigned_to: str = ""
     rag: str = ""

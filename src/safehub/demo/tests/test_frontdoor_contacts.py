@@ -248,6 +248,20 @@ def test_database_holds_exactly_the_planned_contacts(seeded: None) -> None:
 
 
 @pytest.mark.django_db
+def test_telephone_contacts_are_stored_as_the_service_stores_them(seeded: None) -> None:
+    """The caller is named but linked to no account or agency; a MASH worker took the call."""
+    phoned = Contact.objects.filter(channel=Channel.PHONE).select_related("recorded_by")
+    assert phoned.exists()
+    for contact in phoned:
+        assert contact.referrer_user_id is None
+        assert contact.referrer_agency_id is None
+        assert contact.recorded_by.role in ("mash_worker", "team_manager")
+        assert contact.referrer_name or contact.referral_source == "9"
+    assert not Contact.objects.exclude(channel=Channel.PHONE).exclude(
+        recorded_by=None).exists()
+
+
+@pytest.mark.django_db
 def test_linked_children_carry_the_contact_on_their_chronology(seeded: None) -> None:
     subject = ContactSubject.objects.filter(role="child").exclude(person=None).first()
     entry = ChronologyEntry.objects.get(event_type="CONTACT_RECEIVED",
