@@ -159,6 +159,8 @@ NOT_IN_MATRIX = {
     "audit:break-glass-review": "POST-only; tested in test_break_glass.py",
     "organisations:user-unlock": "POST-only; tested with the users pages",
     "organisations:user-reset-second-factor": "POST-only; tested with the users pages",
+    "organisations:user-end-sessions": "POST-only; tested with the users pages",
+    "organisations:sessions-end-all": "POST-only; tested with the users pages",
     "api-v1:openapi-json": "the API's public description",
     "api-v1:api-root": "the API's bare root; answers not found",
     "notifications:inbox": "the signed-in user's own messages (tested in notifications)",

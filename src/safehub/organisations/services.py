@@ -1,3 +1,4 @@
+import logging
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -11,6 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safehub.access.policy import can_manage_users
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.organisations.models import Team, User
+
+security_log = logging.getLogger("safehub.security")
 
 USER_FIELDS = ("first_name", "last_name", "email", "role", "team", "job_title",
                "employment_type", "is_active")
@@ -55,12 +58,26 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
 
 
 def user_end_sessions(*, actor: Any, user: User) -> int:
+    """Sign `user` out everywhere at once (a lost laptop, a leaver): their sessions are
+    deleted on the server, so the next request from any of their devices asks them to sign
+    in. Returns how many were ended."""
     _check(actor)
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
             ended += 1
+    if ended:
+        security_log.warning("sessions ended: user=%s by=%s count=%s", user.pk, actor.pk, ended)
+    return ended
+
+
+def sessions_end_all(*, actor: Any, keep: str | None = None) -> int:
+    """Sign everyone out (a suspected compromise): every session is deleted on the server
+    but `keep`, the administrator's own, so they can go on responding."""
+    _check(actor)
+    ended, _ = Session.objects.exclude(session_key=keep or "").delete()
+    security_log.warning("all sessions ended: by=%s count=%s", actor.pk, ended)
     return ended
 
 

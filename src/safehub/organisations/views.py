@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,8 @@ def _user(user_id: int) -> User:
 
 def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     form = context.get("form")
-    context.update(nav_items=nav_for(request), has_errors=bool(form and form.errors))
+    context.update(nav_items=nav_for(request), has_errors=bool(form and form.errors),
+                   notices=list(messages.get_messages(request)))
     return render(request, template, context)
 
 
@@ -81,3 +83,22 @@ def user_reset_second_factor_view(request: HttpRequest, user_id: int) -> HttpRes
     _admin_only(request)
     services.user_reset_second_factor(actor=request.user, user=_user(user_id))
     return redirect("organisations:user-edit", user_id=user_id)
+
+
+@require_POST
+def user_end_sessions_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    _admin_only(request)
+    user = _user(user_id)
+    ended = services.user_end_sessions(actor=request.user, user=user)
+    messages.success(request, f"{user} was signed out of {ended} "
+                              f"session{'' if ended == 1 else 's'}.")
+    return redirect("organisations:user-edit", user_id=user_id)
+
+
+@require_POST
+def sessions_end_all_view(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    ended = services.sessions_end_all(actor=request.user, keep=request.session.session_key)
+    messages.success(request, f"Everyone else was signed out ({ended} "
+                              f"session{'' if ended == 1 else 's'}).")
+    return redirect("organisations:user-list")

@@ -1,6 +1,7 @@
 """System administrators manage users; nobody else can, and administrators read no case
 data by being administrators."""
 
+import pytest
 from conftest import sign_in
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -67,3 +68,46 @@ def test_administrator_cannot_open_case_records(people, client_for):  # type: ig
     assert client.get(reverse("people:person-detail",
                               args=[people["unrelated"].pk])).status_code == 404
     assert client.get(reverse("people:person-search")).status_code == 404
+
+
+def _sessions_of(user):  # type: ignore[no-untyped-def]
+    return [s for s in Session.objects.all()
+            if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+
+
+def test_administrator_signs_a_user_out_of_every_device(users, client_for):  # type: ignore[no-untyped-def]
+    worker = users["social_worker"]
+    laptop, phone = sign_in(Client(), worker), sign_in(Client(), worker)
+    other = sign_in(Client(), users["mash_worker"])
+    admin = client_for("system_administrator")
+    response = admin.post(reverse("organisations:user-end-sessions", args=[worker.pk]),
+                          follow=True)
+    assert "signed out of 2 sessions" in response.content.decode()
+    assert not _sessions_of(worker)
+    for client in (laptop, phone):
+        assert client.get(reverse("people:person-search")).status_code == 302
+    assert other.get(reverse("people:person-search")).status_code == 200
+
+
+def test_administrator_signs_everyone_else_out(users, client_for):  # type: ignore[no-untyped-def]
+    others = [sign_in(Client(), users[role]) for role in ("social_worker", "mash_worker")]
+    admin = client_for("system_administrator")
+    response = admin.post(reverse("organisations:sessions-end-all"), follow=True)
+    assert "Everyone else was signed out" in response.content.decode()
+    for client in others:
+        assert client.get(reverse("people:person-search")).status_code == 302
+    # The administrator stays signed in to go on responding.
+    assert admin.get(reverse("organisations:user-list")).status_code == 200
+    assert Session.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["social_worker", "team_manager", "data_protection_officer",
+                                  "mash_worker", "partner_practitioner"])
+def test_only_administrators_end_sessions(users, client_for, role):  # type: ignore[no-untyped-def]
+    worker = users["social_worker"]
+    theirs = sign_in(Client(), worker)
+    client = client_for(role)
+    assert client.post(reverse("organisations:user-end-sessions",
+                               args=[worker.pk])).status_code == 404
+    assert client.post(reverse("organisations:sessions-end-all")).status_code == 404
+    assert theirs.get(reverse("people:person-search")).status_code == 200
