@@ -58,6 +58,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 def _finish(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
+    # Fully signed in now: a new session id, so one seen between the two steps is useless.
+    request.session.cycle_key()
     audit_record(actor=request.user, action=AuditAction.SIGN_IN)
     next_url = request.session.pop("next_after_sign_in", None)
     return redirect(next_url or "ui:home")  # each role starts where its work is

@@ -34,6 +34,23 @@ def test_sign_in_with_password_then_code_reaches_search(users):  # type: ignore[
                                      actor=users["mash_worker"]).count() == 1
 
 
+def test_each_step_of_signing_in_starts_a_new_session(users):  # type: ignore[no-untyped-def]
+    """A session id known before sign-in (fixation) is useless afterwards, and the one used
+    between the password and the code is replaced once the code is accepted."""
+    client = Client()
+    client.get(reverse("ui:sign-in"))
+    session = client.session
+    session["planted"] = True
+    session.save()
+    planted = session.session_key
+    _password(client, "mash")
+    half = client.session.session_key
+    assert half != planted
+    client.post(reverse("ui:sign-in-verify"), {"code": current_code(users["mash_worker"])})
+    assert client.session.session_key not in (planted, half)
+    assert client.get(reverse("people:person-search")).status_code == 200
+
+
 def test_a_code_works_only_once(users):  # type: ignore[no-untyped-def]
     code = current_code(users["mash_worker"])
     first = Client()
