@@ -93,3 +93,16 @@ def test_form_errors_and_break_glass_pages_are_accessible(transactional_db, live
     page.wait_for_url("**/restricted/")
     expect(page.get_by_role("heading", name="This record is restricted")).to_be_visible()
     assert not axe_violations(page)
+
+
+def test_an_administrator_signs_a_user_out_of_every_device(transactional_db, live_server,  # type: ignore[no-untyped-def]
+                                                           page, users):
+    worker = users["social_worker"]
+    _sign_in(page, live_server.url, users["system_administrator"])
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/users/{worker.pk}/")
+    assert not axe_violations(page)
+    page.get_by_role("button", name="Sign out of every device").click()
+    expect(page.get_by_text("signed out of 0 sessions")).to_be_visible()
+    screenshot(page, "admin-user-signed-out")
+    assert not axe_violations(page)
