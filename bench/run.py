@@ -104,24 +104,35 @@ def _replay(statements: list[dict]) -> float:
 
 
 def _measure(name: str, requests: list, iterations: int) -> dict:  # type: ignore[type-arg]
-    """`requests` is a list of zero-argument callables returning a response."""
+    """`requests` is a list of zero-argument callables returning a response.
+
+    Each request is timed as it comes (`first_ms`: a search for a name nobody has looked
+    up lately reads the database's pages from disk), then made again straight away and
+    timed with the database's cache in the state its replay will find (`page_ms`), and
+    that SQL replayed bare. So `page_ms` ÷ `bare_sql_ms` is what the application adds, not
+    how warm the cache was; the p95 targets are checked against `first_ms` as well."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for call in requests[:WARMUP]:
         call()
-    page_ms, sql_ms, counts = [], [], []
+    first_ms, page_ms, sql_ms, counts = [], [], [], []
     for i in range(iterations):
         call = requests[i % len(requests)]
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = call()
-            page_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        response = call()
+        first_ms.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{name}: HTTP {response.status_code}")
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            call()
+            page_ms.append((time.perf_counter() - started) * 1000)
         counts.append(len(captured.captured_queries))
         sql_ms.append(_replay(captured.captured_queries) * 1000)
-    return _summary(name, page_ms, sql_ms, counts)
+    return {**_summary(name, page_ms, sql_ms, counts),
+            "first_ms": {"median": round(statistics.median(first_ms), 2),
+                         "p95": round(_percentile(first_ms, .95), 2)}}
 
 
 def _percentile(values: list[float], fraction: float) -> float:
