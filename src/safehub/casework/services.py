@@ -64,7 +64,6 @@ from safehub.core.exceptions import NotFound, PermissionDeniedError
 from safehub.core.text import clean_text
 from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS
-from safehub.people.models import Person
 
 NO_FACTORS = "21"
 
@@ -119,11 +118,12 @@ def _record(actor: Any, child: Any, event: str, summary: str, source: Any,
                       source=source, significance=significance, occurred_at=occurred)
 
 
-def _locked(instance: Any) -> Any:
+def _locked(instance: Any, *, reread: bool = True) -> Any:
     """Lock the row until the transaction ends and re-read it, so two workers changing the
     same record are served one after the other and the second sees what the first did."""
     list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
-    instance.refresh_from_db()
+    if reread:
+        instance.refresh_from_db()
     return instance
 
 
@@ -131,7 +131,7 @@ def _lock_child(child: Any) -> None:
     """Serialise the writes that may open only one of something per child (an episode of a
     kind, a plan, a period of care, an allocation): a second worker doing the same at the
     same moment waits, then is refused in plain English instead of by the database."""
-    list(Person.objects.select_for_update().filter(pk=child.pk).values("pk"))
+    _locked(child, reread=False)
 
 
 def _register(child: Any, kind: str, label: str, due_date: date, source: Any) -> None:

@@ -118,7 +118,8 @@ def _referrer(raw: dict[str, Any], errors: Errors, *, channel: str) -> dict[str,
         raw.get("name"), label="the caller's name" if channel == Channel.PHONE else "your name",
         max_length=120, required=channel in (Channel.PUBLIC, Channel.PHONE)))
     out["relationship"] = errors.attempt("referrer_relationship", lambda: clean_text(
-        raw.get("relationship"), label="how you know the child", max_length=120,
+        raw.get("relationship"), label="how the caller knows the child"
+        if channel == Channel.PHONE else "how you know the child", max_length=120,
         required=False))
     out["wants_contact"] = bool(raw.get("wants_contact")) and not anonymous
     out["email"] = errors.attempt("referrer_email", lambda: _email(raw.get("email")))

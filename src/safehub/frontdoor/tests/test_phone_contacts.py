@@ -72,6 +72,15 @@ def test_the_decision_clock_starts_when_the_call_came_in(users: Any) -> None:
     assert contact.decision_due_at == services.decision_due(called)
 
 
+def test_errors_about_the_caller_speak_of_the_caller(users: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.contact_submit(actor=users["mash_worker"], channel=Channel.PHONE,
+                                data=professional_submission(referrer={
+                                    "name": "Jo", "relationship": "x" * 200}))
+    assert "How the caller knows the child must be 120 characters" in error.value.message_dict[
+        "referrer_relationship"][0]
+
+
 @pytest.mark.parametrize(("when", "message"), [
     (timedelta(hours=2), "cannot be in the future"),
     (-timedelta(days=8), "in the last 7 days"),
