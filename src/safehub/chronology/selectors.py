@@ -1,18 +1,49 @@
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from safehub.chronology import registry
-from safehub.chronology.models import ChronologyEntry, ChronologyLink
+from safehub.chronology.models import ChronologyLink, Significance
 
 PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One chronology entry as a timeline shows it: the entry's own fields and the names of
+    its source agency and recorder, read in the same query."""
+    id: int
+    occurred_at: datetime
+    event_type: str
+    significance: int
+    summary: str
+    source_agency_name: str | None
+    recorder_name: str | None
+
+    @property
+    def type_label(self) -> str:
+        return registry.get(self.event_type).label
+
+    @property
+    def significance_label(self) -> str:
+        return Significance(self.significance).label
+
+
+@dataclass(frozen=True)
 class ChronologyPage:
-    entries: list[ChronologyEntry]
+    entries: list[TimelineEntry]
     page: int
     pages: int
     total: int
+
+
+# What a timeline row shows, read straight from the person's links: the page is a range
+# scan of the (person, occurred_at) index joined to 25 entries, and no model objects are
+# built for rows that are only displayed.
+_TIMELINE_COLUMNS = ("entry_id", "entry__occurred_at", "entry__event_type",
+                     "entry__significance", "entry__summary", "entry__source_agency__name",
+                     "entry__recorded_by__first_name", "entry__recorded_by__last_name",
+                     "entry__recorded_by__username")
 
 
 def chronology_page_for_person(*, person: Any, page: int = 1) -> ChronologyPage:
@@ -22,11 +53,19 @@ def chronology_page_for_person(*, person: Any, page: int = 1) -> ChronologyPage:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     start = (page - 1) * PAGE_SIZE
-    entries = list(
-        ChronologyEntry.objects.filter(links__person=person)
-        .select_related("source_agency", "recorded_by")
-        .order_by("-links__occurred_at", "-links__entry")[start : start + PAGE_SIZE]
-    )
-    for entry in entries:
-        entry.type_label = registry.get(entry.event_type).label  # type: ignore[attr-defined]
-    return ChronologyPage(entries=entries, page=page, pages=pages, total=total)
+    rows = (ChronologyLink.objects.filter(person=person)
+            .order_by("-occurred_at", "-entry")
+            .values_list(*_TIMELINE_COLUMNS)[start : start + PAGE_SIZE])
+    return ChronologyPage(entries=[_timeline_entry(row) for row in rows], page=page,
+                          pages=pages, total=total)
+
+
+def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry:
+    (pk, occurred_at, event_type, significance, summary, agency, first, last,
+     username) = row
+    recorder = None  # recorded by SafeHub itself
+    if username is not None:  # as User.__str__: the full name, else the username
+        recorder = f"{first} {last}".strip() or username
+    return TimelineEntry(id=pk, occurred_at=occurred_at, event_type=event_type,
+                         significance=significance, summary=summary,
+                         source_agency_name=agency, recorder_name=recorder)

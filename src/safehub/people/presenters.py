@@ -24,10 +24,9 @@ def person_page_context(person: Any, chronology: Any) -> dict[str, Any]:
 
 def _timeline_item(entry: Any) -> dict[str, Any]:
     when = localtime(entry.occurred_at)
-    source = entry.source_agency.name if entry.source_agency else "SafeHub"
+    source = entry.source_agency_name or "SafeHub"
     # The timeline macro writes "by " before the byline.
-    byline = f"{entry.recorded_by}, {source}" if entry.recorded_by else source
-    significance = entry.get_significance_display()
+    byline = f"{entry.recorder_name}, {source}" if entry.recorder_name else source
     return {
         "title": entry.type_label,
         "byline": byline,
@@ -35,7 +34,7 @@ def _timeline_item(entry: Any) -> dict[str, Any]:
         "date_text": when.strftime("%-d %B %Y"),
         "description_html": format_html(
             '<p class="govuk-body">{}</p><p class="govuk-body-s">Significance: {}</p>',
-            linebreaksbr(entry.summary), significance,
+            linebreaksbr(entry.summary), entry.significance_label,
         ),
     }
 

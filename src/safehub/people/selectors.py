@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
-from safehub.access.models import Involvement
+from safehub.access.models import Involvement, InvolvementKind
 from safehub.access.policy import visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
@@ -296,6 +296,21 @@ def _score_address(result: SearchResult, criteria: SearchCriteria) -> None:
             return
 
 
+@dataclass(frozen=True)
+class InvolvementRow:
+    """Who is involved with the person, as the page lists them."""
+    kind: str
+    start_date: date
+    worker: str | None
+    job_title: str
+    team: str | None
+    agency: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return InvolvementKind(self.kind).label
+
+
 @dataclass
 class PersonProfile:
     person: Person
@@ -303,8 +318,17 @@ class PersonProfile:
     other_names: list[PersonName]
     addresses: list[PersonAddress]
     relationships: list[Relationship]
-    involvements: list[Involvement]
+    involvements: list[InvolvementRow]
     household: list[Person]
+
+
+# Each list reads only the columns the person page and the export show, so a relative or a
+# worker is not loaded whole (a user row carries its password hash and permissions flags).
+_OTHER_PERSON = ("other__given_name", "other__family_name", "other__date_of_birth",
+                 "other__expected_date_of_birth")
+_HOUSEHOLD_MEMBER = ("person__given_name", "person__family_name", "person__date_of_birth")
+_INVOLVEMENT_COLUMNS = ("kind", "start_date", "user__username", "user__first_name",
+                        "user__last_name", "user__job_title", "team__name", "agency__name")
 
 
 def person_profile(*, person: Person) -> PersonProfile:
@@ -312,24 +336,22 @@ def person_profile(*, person: Person) -> PersonProfile:
     number of queries. The caller has already passed `access_person`."""
     names = list(person.names.all().order_by("kind", "-created_at"))
     addresses = list(
-        PersonAddress.objects.filter(person=person).select_related("address", "household")
+        PersonAddress.objects.filter(person=person).select_related("address")
         .order_by("end_date", "-start_date")
     )
     relationships = list(
         Relationship.objects.filter(subject=person).select_related("other")
+        .only("subject_id", "other_id", "type", "has_parental_responsibility", "start_date",
+              "end_date", *_OTHER_PERSON)
         .order_by("end_date", "type", "other__date_of_birth")
-    )
-    involvements = list(
-        Involvement.objects.filter(person=person, end_date__isnull=True)
-        .select_related("user", "team", "agency", "user__team")
-        .order_by("kind")
     )
     current = next((n for n in names if n.kind == NameKind.CURRENT), None)
     home = next((a for a in addresses if a.end_date is None and a.household_id), None)
     household = [
         row.person for row in PersonAddress.objects.filter(
             household_id=home.household_id, end_date__isnull=True)
-        .exclude(person=person).select_related("person").order_by("person__date_of_birth")
+        .exclude(person=person).select_related("person")
+        .only("person_id", *_HOUSEHOLD_MEMBER).order_by("person__date_of_birth")
     ] if home else []
     return PersonProfile(
         person=person,
@@ -337,9 +359,21 @@ def person_profile(*, person: Person) -> PersonProfile:
         other_names=[n for n in names if n.kind != NameKind.CURRENT],
         addresses=addresses,
         relationships=relationships,
-        involvements=involvements,
+        involvements=_involvements(person),
         household=household,
     )
+
+
+def _involvements(person: Person) -> list[InvolvementRow]:
+    rows = (Involvement.objects.filter(person=person, end_date__isnull=True)
+            .order_by("kind").values_list(*_INVOLVEMENT_COLUMNS))
+    return [
+        InvolvementRow(kind=kind, start_date=start,
+                       # As User.__str__: the full name, else the username.
+                       worker=(f"{first} {last}".strip() or username) if username else None,
+                       job_title=job_title or "", team=team, agency=agency)
+        for kind, start, username, first, last, job_title, team, agency in rows
+    ]
 
 
 def person_age(person: Person, today: date | None = None) -> int | None:

@@ -49,7 +49,14 @@ def test_person_page_shows_the_whole_picture(people, users, client_for):  # type
     assert "4 Mill Lane, Ashby, LE65 1AA" in html
     assert "sh-family-network" in html and "Sibling" in html  # noqa: PT018
     assert "Elm Primary School" in html  # contributing agency
+    # The allocated worker by name with their team, the chair by name.
+    assert "Allocated worker</td>" in html
+    assert "Sw Tester – North" in html
+    assert "Chair Tester" in html
     assert "moj-timeline__item" in html
+    # Each timeline row names who recorded it, where, and how significant it was.
+    assert "Sw Tester, Testshire County Council" in html
+    assert "Significance: Low" in html
     assert "31 entries" in html  # 30 plus the move
     assert "Chronology pages" in html  # paged: 25 a page
 
