@@ -122,16 +122,17 @@ def _referrer(raw: dict[str, Any], errors: Errors, *, channel: str) -> dict[str,
         if channel == Channel.PHONE else "how you know the child", max_length=120,
         required=False))
     out["wants_contact"] = bool(raw.get("wants_contact")) and not anonymous
-    out["email"] = errors.attempt("referrer_email", lambda: _email(raw.get("email")))
-    out["phone"] = errors.attempt("referrer_phone", lambda: _phone(raw.get("phone")))
+    whose = "the caller's" if channel == Channel.PHONE else "your"
+    out["email"] = errors.attempt("referrer_email", lambda: _email(raw.get("email"), whose))
+    out["phone"] = errors.attempt("referrer_phone", lambda: _phone(raw.get("phone"), whose))
     if out["wants_contact"] and not (out["email"] or out["phone"]) and not any(
             k in errors for k in ("referrer_email", "referrer_phone")):
         errors["referrer_email"] = "Enter an email address or a phone number so we can reply"
     return out
 
 
-def _email(value: Any) -> str:
-    text = clean_text(value, label="your email address", max_length=254, required=False)
+def _email(value: Any, whose: str = "your") -> str:
+    text = clean_text(value, label=f"{whose} email address", max_length=254, required=False)
     if text:
         try:
             validate_email(text)
@@ -141,8 +142,8 @@ def _email(value: Any) -> str:
     return text
 
 
-def _phone(value: Any) -> str:
-    text = clean_text(value, label="your phone number", max_length=30, required=False)
+def _phone(value: Any, whose: str = "your") -> str:
+    text = clean_text(value, label=f"{whose} phone number", max_length=30, required=False)
     digits = "".join(c for c in text if c.isdigit())
     if text and (not all(c.isdigit() or c in " +()-" for c in text)
                  or not 10 <= len(digits) <= 13):

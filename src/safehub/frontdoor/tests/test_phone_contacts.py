@@ -81,6 +81,16 @@ def test_errors_about_the_caller_speak_of_the_caller(users: Any) -> None:
         "referrer_relationship"][0]
 
 
+def test_the_callers_email_and_phone_errors_speak_of_the_caller(users: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.contact_submit(actor=users["mash_worker"], channel=Channel.PHONE,
+                                data=professional_submission(referrer={
+                                    "name": "Jo", "email": "x" * 300, "phone": "1" * 40}))
+    errors = error.value.message_dict
+    assert errors["referrer_email"][0].startswith("Caller's email address must be")
+    assert errors["referrer_phone"][0].startswith("Caller's phone number must be")
+
+
 @pytest.mark.parametrize(("when", "message"), [
     (timedelta(hours=2), "cannot be in the future"),
     (-timedelta(days=8), "in the last 7 days"),
