@@ -55,6 +55,7 @@ check: setup ## Lint, and Django's deployment checks under production settings
 	$(BIN)/ruff check .
 	SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	DATABASE_URL=sqlite:///var/check.sqlite3 ALLOWED_HOSTS=safehub.example \
+	CACHE_URL=redis://127.0.0.1:6379/0 \
 	DJANGO_SETTINGS_MODULE=safehub.config.settings.production \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -13,6 +13,7 @@ def _production_env() -> dict[str, str]:
            if k not in ("DEMO_MODE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(SECRET_KEY="deploy-check-" + "k7Qz9" * 10, ALLOWED_HOSTS="safehub.example",
                DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'deploy-check.sqlite3'}",
+               CACHE_URL="redis://127.0.0.1:6379/0",  # named, not connected to
                DJANGO_SETTINGS_MODULE="safehub.config.settings.production",
                DEMO_MODE="true", DEBUG="true")  # asked for, and overruled
     return env
@@ -25,6 +26,18 @@ def test_check_deploy_is_clean_under_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_a_cache_each_process_keeps_to_itself():
+    env = _production_env()
+    del env["CACHE_URL"]  # the embedded default: a cache per process
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode != 0
+    assert "safehub.E001" in result.stderr
+    assert "not shared between app servers" in result.stderr
 
 
 def test_production_forces_demo_mode_and_debug_off():

@@ -163,7 +163,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND",
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # Rate limits count in the cache, so production needs a cache every app server shares
-# (CACHE_URL, e.g. redis://...). The embedded default is per process.
+# (CACHE_URL, e.g. redis://...). The embedded default is per process, which
+# `check --deploy` refuses (safehub.core.checks).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://safehub")}
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "safehub.ui.views.rate_limited"
