@@ -207,6 +207,17 @@ def _person_page_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
         "chronology_entries_max": max(b["n"] for b in busiest)}
 
 
+def _static_page_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
+    """The accessibility statement, signed in: no query of its own, so what it costs is what
+    every signed-in page costs before it does anything (the session, the user and their
+    second factor, the middleware, the layout). The floor under every other ratio."""
+    from django.urls import reverse
+
+    client = _client_for("social.worker")
+    url = reverse("ui:accessibility")
+    return [lambda: client.get(url)], {"page": url}
+
+
 def _query_count_independence() -> dict:
     """The person page's query count for a short and a long chronology."""
     from django.db import connection
@@ -558,8 +569,8 @@ def _casework_dataset() -> dict:
         "open_allocations": Allocation.objects.filter(end_date__isnull=True).count()}}
 
 
-BENCHMARKS = ["person_search", "person_page_long_chronology", "mash_queue",
-              "mash_queue_filtered", "contact_page", "my_work", "team_work",
+BENCHMARKS = ["signed_in_static_page", "person_search", "person_page_long_chronology",
+              "mash_queue", "mash_queue_filtered", "contact_page", "my_work", "team_work",
               "child_casework_long_history", "front_door_throughput"]
 
 
@@ -582,6 +593,7 @@ def main() -> None:
     load_seconds = _load(args.scale)
     rng = random.Random(SEED)
     pages = {
+        "signed_in_static_page": _static_page_requests,
         "person_search": lambda: (_search_requests(rng), None),
         "person_page_long_chronology": _person_page_requests,
         "mash_queue": lambda: _queue_requests(filtered=False),
