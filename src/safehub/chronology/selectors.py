@@ -4,6 +4,7 @@ from typing import Any
 
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyLink, Significance
+from safehub.organisations.models import staff_name
 
 PAGE_SIZE = 25
 
@@ -63,9 +64,8 @@ def chronology_page_for_person(*, person: Any, page: int = 1) -> ChronologyPage:
 def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry:
     (pk, occurred_at, event_type, significance, summary, agency, first, last,
      username) = row
-    recorder = None  # recorded by SafeHub itself
-    if username is not None:  # as User.__str__: the full name, else the username
-        recorder = f"{first} {last}".strip() or username
+    # No recorder: SafeHub itself recorded it.
+    recorder = staff_name(first, last, username) if username is not None else None
     return TimelineEntry(id=pk, occurred_at=occurred_at, event_type=event_type,
                          significance=significance, summary=summary,
                          source_agency_name=agency, recorder_name=recorder)

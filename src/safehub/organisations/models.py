@@ -54,6 +54,12 @@ class EmploymentType(models.TextChoices):
     AGENCY = "agency", "Agency (locum)"
 
 
+def staff_name(first_name: str, last_name: str, username: str) -> str:
+    """How a member of staff is named on a page: their full name, else their username.
+    For lists that read these three columns rather than whole user rows."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A member of staff, in the council or a partner agency. One role each."""
 
@@ -72,7 +78,7 @@ class User(AbstractUser):
     REQUIRED_FIELDS = ["email"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return staff_name(self.first_name, self.last_name, self.username)
 
     @property
     def role_label(self) -> str:

@@ -14,6 +14,7 @@ from safehub.access.policy import visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.organisations.models import staff_name
 from safehub.people.codes import NameKind
 from safehub.people.models import Person, PersonAddress, PersonName, Relationship
 from safehub.people.names import name_key, name_sound
@@ -369,8 +370,7 @@ def _involvements(person: Person) -> list[InvolvementRow]:
             .order_by("kind").values_list(*_INVOLVEMENT_COLUMNS))
     return [
         InvolvementRow(kind=kind, start_date=start,
-                       # As User.__str__: the full name, else the username.
-                       worker=(f"{first} {last}".strip() or username) if username else None,
+                       worker=staff_name(first, last, username) if username else None,
                        job_title=job_title or "", team=team, agency=agency)
         for kind, start, username, first, last, job_title, team, agency in rows
     ]
