@@ -80,9 +80,16 @@ def match_candidates(*, actor: Any, described: Described, purpose: str = "",
     """The best few people `actor` may see who could be the person described, best first.
     One audit row records the search and whom it suggested."""
     scope = visible_persons(actor, Person.objects.all(), for_search=True)
-    rows = _rows(_candidate_ids(scope, described), with_postcodes=bool(described.postcode))
     typed = _Typed.of(described)
-    scored = [s for s in (_score(row, typed) for row in rows) if s and s.score >= MIN_SCORE]
+    # Names and birth first; addresses are read only for those a postcode could still
+    # lift to MIN_SCORE (a common name brings hundreds of candidates, few of them close).
+    on_names = [(row, _score(row, typed)) for row in _rows(_candidate_ids(scope, described))]
+    hopeful = [(row, s) for row, s in on_names if s and s.score + POSTCODE_CURRENT >= MIN_SCORE]
+    if typed.postcode:
+        _add_postcodes([row for row, _ in hopeful])
+        for row, s in hopeful:
+            _score_postcode(s, row.postcodes, typed.postcode)
+    scored = [s for _, s in hopeful if s.score >= MIN_SCORE]
     best = sorted(scored, key=lambda s: (-s.score, s.pk))[:limit]
     best = [s for s in best if s.score >= best[0].score - SHOWN_WITHIN]
     people = Person.objects.in_bulk([s.pk for s in best])
@@ -151,7 +158,7 @@ class _Row:
     postcodes: list[tuple[str, bool]] = field(default_factory=list)  # (postcode, current)
 
 
-def _rows(ids: set[int], *, with_postcodes: bool) -> list[_Row]:
+def _rows(ids: set[int]) -> list[_Row]:
     if not ids:
         return []
     rows: dict[int, _Row] = {}
@@ -159,12 +166,17 @@ def _rows(ids: set[int], *, with_postcodes: bool) -> list[_Row]:
             "person_id", "person__date_of_birth", "kind", "given_name", "family_name",
             "given_key", "family_key", "given_sound", "family_sound"):
         rows.setdefault(pk, _Row(pk, born)).names.append(tuple(name))
-    if with_postcodes:
-        for pk, postcode, ended in PersonAddress.objects.filter(person_id__in=ids).values_list(
-                "person_id", "address__postcode", "end_date"):
-            if pk in rows:
-                rows[pk].postcodes.append((postcode, ended is None))
     return list(rows.values())
+
+
+def _add_postcodes(rows: list[_Row]) -> None:
+    """Every postcode each person lives or lived at, with whether it is current."""
+    by_pk = {row.pk: row for row in rows}
+    if not by_pk:
+        return
+    for pk, postcode, ended in PersonAddress.objects.filter(person_id__in=by_pk).values_list(
+            "person_id", "address__postcode", "end_date"):
+        by_pk[pk].postcodes.append((postcode, ended is None))
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -205,13 +217,13 @@ class _Scored:
 
 
 def _score(row: _Row, typed: _Typed) -> _Scored | None:
-    """None if no part of any of the person's names agrees: a shared birthday or street
-    alone is not a reason to suggest someone."""
+    """On names and date of birth (the postcode is scored after, for the few it could
+    matter to). None if no part of any of the person's names agrees: a shared birthday or
+    street alone is not a reason to suggest someone."""
     scored = _score_name(row, typed)
     if scored.score <= 0:
         return None
     _score_birth(scored, row.born, typed.born)
-    _score_postcode(scored, row.postcodes, typed.postcode)
     return scored
 
 
