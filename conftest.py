@@ -41,21 +41,30 @@ def sign_in(client: Client, user: User) -> Client:
 @pytest.fixture
 def council(db: Any) -> dict[str, Any]:
     la = Agency.objects.create(name="Testshire County Council", kind=AgencyKind.COUNCIL)
-    school = Agency.objects.create(name="Elm Primary School", kind=AgencyKind.SCHOOL,
-                                   urn="123456")
-    trust = Agency.objects.create(name="Testshire NHS Trust", kind=AgencyKind.HEALTH_TRUST,
-                                  ods_code="RXX")
-    teams = {name: Team.objects.create(agency=la, name=name) for name in
-             ["MASH", "North", "South", "Safeguarding Unit", "Insight", "Governance", "IT"]}
+    school = Agency.objects.create(name="Elm Primary School", kind=AgencyKind.SCHOOL, urn="123456")
+    trust = Agency.objects.create(
+        name="Testshire NHS Trust", kind=AgencyKind.HEALTH_TRUST, ods_code="RXX"
+    )
+    teams = {
+        name: Team.objects.create(agency=la, name=name)
+        for name in ["MASH", "North", "South", "Safeguarding Unit", "Insight", "Governance", "IT"]
+    }
     teams["school"] = Team.objects.create(agency=school, name="Safeguarding")
     teams["trust"] = Team.objects.create(agency=trust, name="Health visiting")
     return {"la": la, "school": school, "trust": trust, "teams": teams}
 
 
 def make_user(username: str, role: str, team: Team) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role,
-                                    team=team, agency=team.agency, first_name=username.title(),
-                                    last_name="Tester", email=f"{username}@example.org")
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        team=team,
+        agency=team.agency,
+        first_name=username.title(),
+        last_name="Tester",
+        email=f"{username}@example.org",
+    )
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user
 
@@ -72,24 +81,26 @@ def users(council: dict[str, Any]) -> dict[str, User]:
         "team_manager": make_user("tm", Role.TEAM_MANAGER, t["North"]),
         "cp_chair_iro": make_user("chair", Role.CP_CHAIR_IRO, t["Safeguarding Unit"]),
         "performance_analyst": make_user("analyst", Role.PERFORMANCE_ANALYST, t["Insight"]),
-        "data_protection_officer": make_user("dpo", Role.DATA_PROTECTION_OFFICER,
-                                             t["Governance"]),
+        "data_protection_officer": make_user("dpo", Role.DATA_PROTECTION_OFFICER, t["Governance"]),
         "system_administrator": make_user("admin", Role.SYSTEM_ADMINISTRATOR, t["IT"]),
     }
 
 
-def make_person(given: str, family: str, born: date | None = date(2015, 4, 3),
-                **fields: Any) -> Person:
+def make_person(
+    given: str, family: str, born: date | None = date(2015, 4, 3), **fields: Any
+) -> Person:
     fields.setdefault("kind", "child")
-    person = Person.objects.create(given_name=given, family_name=family, date_of_birth=born,
-                                   **fields)
+    person = Person.objects.create(
+        given_name=given, family_name=family, date_of_birth=born, **fields
+    )
     _name_row(person, NameKind.CURRENT, given, "", family).save()
     return person
 
 
 def allocate(person: Person, user: User) -> None:
-    Involvement.objects.create(person=person, kind=InvolvementKind.ALLOCATED_WORKER,
-                               user=user, team=user.team)
+    Involvement.objects.create(
+        person=person, kind=InvolvementKind.ALLOCATED_WORKER, user=user, team=user.team
+    )
 
 
 @pytest.fixture
@@ -100,31 +111,46 @@ def people(users: dict[str, User], council: dict[str, Any]) -> dict[str, Person]
     nobody allow-listed) and restricted_allowed (restricted, sw on its allow-list)."""
     involved = make_person("Amelia", "Hart", nhs_number="9434765919")
     allocate(involved, users["social_worker"])
-    Involvement.objects.create(person=involved, kind=InvolvementKind.CONTRIBUTING_AGENCY,
-                               agency=council["school"])
-    Involvement.objects.create(person=involved, kind=InvolvementKind.CONFERENCE_CHAIR,
-                               user=users["cp_chair_iro"])
+    Involvement.objects.create(
+        person=involved, kind=InvolvementKind.CONTRIBUTING_AGENCY, agency=council["school"]
+    )
+    Involvement.objects.create(
+        person=involved, kind=InvolvementKind.CONFERENCE_CHAIR, user=users["cp_chair_iro"]
+    )
     same_team = make_person("Oliver", "Hart", date(2012, 9, 1))
     allocate(same_team, users["colleague"])
     unrelated = make_person("Isla", "Brown", date(2016, 1, 20))
     allocate(unrelated, users["south_worker"])
-    restricted = make_person("Noah", "Quinn", date(2014, 6, 6), is_restricted=True,
-                             restriction_reason="Adoption")
+    restricted = make_person(
+        "Noah", "Quinn", date(2014, 6, 6), is_restricted=True, restriction_reason="Adoption"
+    )
     allocate(restricted, users["colleague"])
-    restricted_allowed = make_person("Ava", "Stone", date(2013, 2, 2), is_restricted=True,
-                                     restriction_reason="Relative of a member of staff")
+    restricted_allowed = make_person(
+        "Ava",
+        "Stone",
+        date(2013, 2, 2),
+        is_restricted=True,
+        restriction_reason="Relative of a member of staff",
+    )
     allocate(restricted_allowed, users["colleague"])
     RestrictedAccess.objects.create(person=restricted_allowed, user=users["social_worker"])
-    found = {"involved": involved, "same_team": same_team, "unrelated": unrelated,
-             "restricted": restricted, "restricted_allowed": restricted_allowed}
+    found = {
+        "involved": involved,
+        "same_team": same_team,
+        "unrelated": unrelated,
+        "restricted": restricted,
+        "restricted_allowed": restricted_allowed,
+    }
     # Everyone has a sibling, so each has a relationship to show and to end.
     for person in found.values():
         sibling = make_person("Sam", person.family_name, date(2019, 5, 5))
         pair = uuid.uuid4()
-        Relationship.objects.create(subject=person, other=sibling,
-                                    type=RelationshipType.SIBLING, pair_key=pair)
-        Relationship.objects.create(subject=sibling, other=person,
-                                    type=RelationshipType.SIBLING, pair_key=pair)
+        Relationship.objects.create(
+            subject=person, other=sibling, type=RelationshipType.SIBLING, pair_key=pair
+        )
+        Relationship.objects.create(
+            subject=sibling, other=person, type=RelationshipType.SIBLING, pair_key=pair
+        )
     return found
 
 
@@ -132,4 +158,5 @@ def people(users: dict[str, User], council: dict[str, Any]) -> dict[str, Person]
 def client_for(client: Client, users: dict[str, User]):  # type: ignore[no-untyped-def]
     def make(role: str) -> Client:
         return sign_in(Client(), users[role])
+
     return make

@@ -71,10 +71,32 @@ class Case:
 # --- perturbations -----------------------------------------------------------------------------
 
 KEYBOARD_NEIGHBOURS = {
-    "a": "qswz", "b": "vghn", "c": "xdfv", "d": "serfcx", "e": "wsdr", "f": "drtgvc",
-    "g": "ftyhbv", "h": "gyujnb", "i": "ujko", "j": "huikmn", "k": "jiolm", "l": "kop",
-    "m": "njk", "n": "bhjm", "o": "iklp", "p": "ol", "q": "wa", "r": "edft", "s": "awedxz",
-    "t": "rfgy", "u": "yhji", "v": "cfgb", "w": "qase", "x": "zsdc", "y": "tghu", "z": "asx",
+    "a": "qswz",
+    "b": "vghn",
+    "c": "xdfv",
+    "d": "serfcx",
+    "e": "wsdr",
+    "f": "drtgvc",
+    "g": "ftyhbv",
+    "h": "gyujnb",
+    "i": "ujko",
+    "j": "huikmn",
+    "k": "jiolm",
+    "l": "kop",
+    "m": "njk",
+    "n": "bhjm",
+    "o": "iklp",
+    "p": "ol",
+    "q": "wa",
+    "r": "edft",
+    "s": "awedxz",
+    "t": "rfgy",
+    "u": "yhji",
+    "v": "cfgb",
+    "w": "qase",
+    "x": "zsdc",
+    "y": "tghu",
+    "z": "asx",
 }
 
 
@@ -90,9 +112,9 @@ def one_edit(name: str, rng: random.Random) -> str:
         kind = rng.choice(["neighbour", "drop", "double", "swap"])
         if kind == "neighbour":
             swap = rng.choice(KEYBOARD_NEIGHBOURS.get(ch.lower(), "e"))
-            out = name[:i] + (swap.upper() if ch.isupper() else swap) + name[i + 1:]
+            out = name[:i] + (swap.upper() if ch.isupper() else swap) + name[i + 1 :]
         elif kind == "drop":
-            out = name[:i] + name[i + 1:]
+            out = name[:i] + name[i + 1 :]
         elif kind == "double":
             out = name[:i] + ch.lower() + name[i:] if i else name[0] + name[0].lower() + name[1:]
         else:
@@ -101,7 +123,7 @@ def one_edit(name: str, rng: random.Random) -> str:
             first, second = name[i + 1], name[i]
             if i == 0:
                 first, second = first.upper(), second.lower()
-            out = name[:i] + first + second + name[i + 2:]
+            out = name[:i] + first + second + name[i + 2 :]
         if out.lower() != name.lower():
             return out
     return name + name[-1].lower()
@@ -119,8 +141,9 @@ def _nicknames(given: str) -> list[str]:
     from safehub.people.names import name_key
 
     key = name_key(given)
-    return sorted(n.capitalize() for n in _nicknamer().nicknames_of(key)
-                  if n.isalpha() and n != key)
+    return sorted(
+        n.capitalize() for n in _nicknamer().nicknames_of(key) if n.isalpha() and n != key
+    )
 
 
 def _other_surname(record: Record, rng: random.Random) -> str:
@@ -158,8 +181,7 @@ def _changed_surname_dob(r: Record, rng: random.Random) -> Case:
 def _changed_surname_postcode(r: Record, rng: random.Random) -> Case | None:
     if not r.postcode:
         return None
-    return Case("changed_surname_postcode", r.given, _other_surname(r, rng), None,
-                r.postcode, r.pk)
+    return Case("changed_surname_postcode", r.given, _other_surname(r, rng), None, r.postcode, r.pk)
 
 
 def _missing_dob(r: Record, rng: random.Random) -> Case | None:
@@ -175,16 +197,16 @@ def _typo_missing_dob(r: Record, rng: random.Random) -> Case | None:
 
 
 def _swapped_typo(r: Record, rng: random.Random) -> Case:
-    return Case("swapped_typo", one_edit(r.family, rng), r.given, r.born, _maybe(r, rng),
-                r.pk)
+    return Case("swapped_typo", one_edit(r.family, rng), r.given, r.born, _maybe(r, rng), r.pk)
 
 
 def _nickname_changed_surname(r: Record, rng: random.Random) -> Case | None:
     names = _nicknames(r.given)
     if not names:
         return None
-    return Case("nickname_changed_surname", rng.choice(names), _other_surname(r, rng),
-                r.born, "", r.pk)
+    return Case(
+        "nickname_changed_surname", rng.choice(names), _other_surname(r, rng), r.born, "", r.pk
+    )
 
 
 def _exact(r: Record, rng: random.Random) -> Case:
@@ -197,10 +219,15 @@ def _maybe(r: Record, rng: random.Random) -> str:
 
 
 PERTURBATIONS: dict[str, Callable[[Record, random.Random], Case | None]] = {
-    "typo_given": _typo_given, "typo_family": _typo_family, "swapped": _swapped,
-    "nickname": _nickname, "changed_surname_dob": _changed_surname_dob,
-    "changed_surname_postcode": _changed_surname_postcode, "missing_dob": _missing_dob,
-    "typo_missing_dob": _typo_missing_dob, "swapped_typo": _swapped_typo,
+    "typo_given": _typo_given,
+    "typo_family": _typo_family,
+    "swapped": _swapped,
+    "nickname": _nickname,
+    "changed_surname_dob": _changed_surname_dob,
+    "changed_surname_postcode": _changed_surname_postcode,
+    "missing_dob": _missing_dob,
+    "typo_missing_dob": _typo_missing_dob,
+    "swapped_typo": _swapped_typo,
     "nickname_changed_surname": _nickname_changed_surname,
 }
 
@@ -216,21 +243,38 @@ def _records(rng: random.Random, wanted: int) -> list[Record]:
 
     top = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     ids = rng.sample(range(1, top + 1), min(top, wanted * 3))
-    people = list(Person.objects.filter(pk__in=ids, is_restricted=False,
-                                        date_of_birth__isnull=False,
-                                        kind__in=[PersonKind.CHILD, PersonKind.ADULT])
-                  .order_by("pk").values_list("pk", "given_name", "family_name",
-                                              "date_of_birth")[:wanted])
+    people = list(
+        Person.objects.filter(
+            pk__in=ids,
+            is_restricted=False,
+            date_of_birth__isnull=False,
+            kind__in=[PersonKind.CHILD, PersonKind.ADULT],
+        )
+        .order_by("pk")
+        .values_list("pk", "given_name", "family_name", "date_of_birth")[:wanted]
+    )
     pks = [p[0] for p in people]
-    postcodes = dict(PersonAddress.objects.filter(person__in=pks, end_date__isnull=True)
-                     .values_list("person_id", "address__postcode"))
+    postcodes = dict(
+        PersonAddress.objects.filter(person__in=pks, end_date__isnull=True).values_list(
+            "person_id", "address__postcode"
+        )
+    )
     families: dict[int, set[str]] = {}
     for pk, family in PersonName.objects.filter(person__in=pks).values_list(
-            "person_id", "family_name"):
+        "person_id", "family_name"
+    ):
         families.setdefault(pk, set()).add(family)
-    return [Record(pk, given, family, born, postcodes.get(pk, ""),
-                   tuple(sorted(families.get(pk, {family}))))
-            for pk, given, family, born in people]
+    return [
+        Record(
+            pk,
+            given,
+            family,
+            born,
+            postcodes.get(pk, ""),
+            tuple(sorted(families.get(pk, {family}))),
+        )
+        for pk, given, family, born in people
+    ]
 
 
 def _new_people(rng: random.Random, count: int) -> list[Case]:
@@ -248,12 +292,14 @@ def _new_people(rng: random.Random, count: int) -> list[Case]:
         given = rng.choice(data.CHILD_FEMALE + data.CHILD_MALE)
         family = rng.choices(data.BRITISH_SURNAMES, data.BRITISH_SURNAME_WEIGHTS)[0]
         born = today - timedelta(days=rng.randint(100, 17 * 365))
-        if Person.objects.filter(given_name__iexact=given, family_name__iexact=family,
-                                 date_of_birth=born).exists():
+        if Person.objects.filter(
+            given_name__iexact=given, family_name__iexact=family, date_of_birth=born
+        ).exists():
             continue
         postcode = rng.choice(postcodes) if rng.random() < 0.5 else ""
-        cases.append(Case(NEW_PERSON, given, family, born if rng.random() < 0.8 else None,
-                          postcode, None))
+        cases.append(
+            Case(NEW_PERSON, given, family, born if rng.random() < 0.8 else None, postcode, None)
+        )
     return cases
 
 
@@ -313,8 +359,12 @@ def run_cases(cases: list[Case]) -> list[Outcome]:
 def _described(case: Case):  # type: ignore[no-untyped-def]
     from safehub.people.matching import Described
 
-    return Described(given_name=case.given, family_name=case.family,
-                     date_of_birth=case.born, postcode=case.postcode)
+    return Described(
+        given_name=case.given,
+        family_name=case.family,
+        date_of_birth=case.born,
+        postcode=case.postcode,
+    )
 
 
 def _recall(outcomes: list[Outcome]) -> dict:
@@ -334,8 +384,12 @@ def _recall(outcomes: list[Outcome]) -> dict:
 
 def _latency(outcomes: list[Outcome]) -> dict:
     ms = [o.ms for o in outcomes]
-    return {"latency_ms": {"median": round(statistics.median(ms), 2),
-                           "p95": round(_percentile(ms, .95), 2)}}
+    return {
+        "latency_ms": {
+            "median": round(statistics.median(ms), 2),
+            "p95": round(_percentile(ms, 0.95), 2),
+        }
+    }
 
 
 def summarise(outcomes: list[Outcome]) -> dict:
@@ -343,22 +397,28 @@ def summarise(outcomes: list[Outcome]) -> dict:
     perturbed = [o for o in existing if o.case.kind != "exact"]
     new = [o for o in outcomes if o.case.expected is None]
     kinds = sorted({o.case.kind for o in existing})
-    misses = [{"kind": o.case.kind, "typed": f"{o.case.given} {o.case.family}",
-               "date_of_birth": str(o.case.born or ""), "postcode": o.case.postcode,
-               "expected": o.case.expected, "rank": o.rank}
-              for o in perturbed if not o.rank or o.rank > 3][:25]
+    misses = [
+        {
+            "kind": o.case.kind,
+            "typed": f"{o.case.given} {o.case.family}",
+            "date_of_birth": str(o.case.born or ""),
+            "postcode": o.case.postcode,
+            "expected": o.case.expected,
+            "rank": o.rank,
+        }
+        for o in perturbed
+        if not o.rank or o.rank > 3
+    ][:25]
     shown_to_new = [o.shown for o in new]
     return {
         "overall_perturbed": _recall(perturbed),
         "overall_including_exact": _recall(existing),
-        "by_kind": {kind: _recall([o for o in existing if o.case.kind == kind])
-                    for kind in kinds},
+        "by_kind": {kind: _recall([o for o in existing if o.case.kind == kind]) for kind in kinds},
         "new_people": {
             "cases": len(new),
             "share_with_no_candidate": round(shown_to_new.count(0) / len(new), 4),
             "mean_candidates_shown": round(sum(shown_to_new) / len(new), 2),
-            "share_with_3_or_more": round(sum(1 for s in shown_to_new if s >= 3) / len(new),
-                                          4),
+            "share_with_3_or_more": round(sum(1 for s in shown_to_new if s >= 3) / len(new), 4),
             **_latency(new),
         },
         "latency_all": _latency(outcomes),
@@ -372,8 +432,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["small", "county", "large"], default="large")
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--per-kind", type=int, default=200,
-                        help="cases per perturbation kind (and new people)")
+    parser.add_argument(
+        "--per-kind", type=int, default=200, help="cases per perturbation kind (and new people)"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
     _prepare(args.database_url)
@@ -388,8 +449,11 @@ def main() -> None:
         "load_seconds": round(load_seconds, 1),
         "seed": args.seed,
         "dataset": dataset,
-        "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
         **summarise(outcomes),
     }
     out_dir = ROOT / "bench" / "results"
@@ -397,8 +461,12 @@ def main() -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = out_dir / f"{stamp}-matching-{args.scale}-{result['dataset']['database']}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps({k: result[k] for k in ("overall_perturbed", "by_kind", "new_people",
-                                             "target_met")}, indent=2))
+    print(
+        json.dumps(
+            {k: result[k] for k in ("overall_perturbed", "by_kind", "new_people", "target_met")},
+            indent=2,
+        )
+    )
     print(f"written to {path.relative_to(ROOT)}")
 
 

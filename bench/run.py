@@ -48,8 +48,9 @@ def _prepare(database_url: str) -> None:
 
         base, name = database_url.rsplit("/", 1)
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                  (name,)).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')
     import django
@@ -81,9 +82,11 @@ def _client_for(username: str):  # type: ignore[no-untyped-def]
 
 # The page's own transactions, replayed as savepoints: the same round trips, but nothing the
 # replay writes (an audit row, the session) is committed.
-_TRANSACTION_CONTROL = {"BEGIN": "SAVEPOINT bench_replay",
-                        "COMMIT": "RELEASE SAVEPOINT bench_replay",
-                        "ROLLBACK": "ROLLBACK TO SAVEPOINT bench_replay"}
+_TRANSACTION_CONTROL = {
+    "BEGIN": "SAVEPOINT bench_replay",
+    "COMMIT": "RELEASE SAVEPOINT bench_replay",
+    "ROLLBACK": "ROLLBACK TO SAVEPOINT bench_replay",
+}
 
 
 def _replay(statements: list[dict]) -> float:
@@ -130,9 +133,13 @@ def _measure(name: str, requests: list, iterations: int) -> dict:  # type: ignor
             page_ms.append((time.perf_counter() - started) * 1000)
         counts.append(len(captured.captured_queries))
         sql_ms.append(_replay(captured.captured_queries) * 1000)
-    return {**_summary(name, page_ms, sql_ms, counts),
-            "first_ms": {"median": round(statistics.median(first_ms), 2),
-                         "p95": round(_percentile(first_ms, .95), 2)}}
+    return {
+        **_summary(name, page_ms, sql_ms, counts),
+        "first_ms": {
+            "median": round(statistics.median(first_ms), 2),
+            "p95": round(_percentile(first_ms, 0.95), 2),
+        },
+    }
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -145,10 +152,8 @@ def _summary(name: str, page_ms: list[float], sql_ms: list[float], counts: list[
     return {
         "name": name,
         "iterations": len(page_ms),
-        "page_ms": {"median": round(page_median, 2), "p95": round(_percentile(page_ms, .95),
-                                                                  2)},
-        "bare_sql_ms": {"median": round(sql_median, 2),
-                        "p95": round(_percentile(sql_ms, .95), 2)},
+        "page_ms": {"median": round(page_median, 2), "p95": round(_percentile(page_ms, 0.95), 2)},
+        "bare_sql_ms": {"median": round(sql_median, 2), "p95": round(_percentile(sql_ms, 0.95), 2)},
         "page_to_sql_ratio_median": round(page_median / sql_median, 2) if sql_median else None,
         "queries_per_request": {"min": min(counts), "max": max(counts)},
     }
@@ -166,18 +171,29 @@ def _search_requests(rng: random.Random) -> list:  # type: ignore[type-arg]
     top = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
     ids = rng.sample(range(1, top + 1), 60)
     sample = list(Person.objects.filter(pk__in=ids, is_restricted=False)[:40])
-    postcodes = list(PersonAddress.objects.filter(person__in=sample[:10], end_date__isnull=True)
-                     .values_list("address__postcode", flat=True))
+    postcodes = list(
+        PersonAddress.objects.filter(person__in=sample[:10], end_date__isnull=True).values_list(
+            "address__postcode", flat=True
+        )
+    )
     forms = []
     for person in sample:
         given, family = person.given_name, person.family_name
         typo = family[:-2] + family[-1] + family[-2] if len(family) > 3 else family
-        forms += [{"name": f"{given} {family}"}, {"name": f"{given} {typo}"},
-                  {"name": f"{given[:3]} {family[:4]}"}]
+        forms += [
+            {"name": f"{given} {family}"},
+            {"name": f"{given} {typo}"},
+            {"name": f"{given[:3]} {family[:4]}"},
+        ]
         if person.date_of_birth:
-            forms.append({"name": family, "date_of_birth-day": person.date_of_birth.day,
-                          "date_of_birth-month": person.date_of_birth.month,
-                          "date_of_birth-year": person.date_of_birth.year})
+            forms.append(
+                {
+                    "name": family,
+                    "date_of_birth-day": person.date_of_birth.day,
+                    "date_of_birth-month": person.date_of_birth.month,
+                    "date_of_birth-year": person.date_of_birth.year,
+                }
+            )
         if person.nhs_number:
             forms.append({"nhs_number": person.nhs_number})
     forms += [{"postcode": p} for p in postcodes]
@@ -193,18 +209,25 @@ def _person_page_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
     from safehub.chronology.models import ChronologyLink
 
     # The long-history children the social worker is allocated, as they would open them.
-    mine = Involvement.objects.filter(user__username="social.worker",
-                                      end_date__isnull=True).values("person")
-    busiest = list(ChronologyLink.objects.filter(person__in=mine, person__is_restricted=False)
-                   .values("person").annotate(n=Count("id"))
-                   .filter(n__gte=500).order_by("-n")[:10])
+    mine = Involvement.objects.filter(user__username="social.worker", end_date__isnull=True).values(
+        "person"
+    )
+    busiest = list(
+        ChronologyLink.objects.filter(person__in=mine, person__is_restricted=False)
+        .values("person")
+        .annotate(n=Count("id"))
+        .filter(n__gte=500)
+        .order_by("-n")[:10]
+    )
     if not busiest:
         raise SystemExit("no person with 500+ chronology entries: is the demo loaded?")
     client = _client_for("social.worker")
     urls = [reverse("people:person-detail", args=[b["person"]]) for b in busiest]
     return [lambda u=u: client.get(u) for u in urls], {
-        "people": len(busiest), "chronology_entries_min": min(b["n"] for b in busiest),
-        "chronology_entries_max": max(b["n"] for b in busiest)}
+        "people": len(busiest),
+        "chronology_entries_min": min(b["n"] for b in busiest),
+        "chronology_entries_max": max(b["n"] for b in busiest),
+    }
 
 
 def _static_page_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
@@ -229,18 +252,23 @@ def _query_count_independence() -> dict:
     from safehub.chronology.models import ChronologyLink
 
     client = _client_for("social.worker")
-    mine = Involvement.objects.filter(user__username="social.worker",
-                                      end_date__isnull=True).values("person")
+    mine = Involvement.objects.filter(user__username="social.worker", end_date__isnull=True).values(
+        "person"
+    )
     # The unborn have no address to load, one query fewer whatever their chronology.
-    counts = (ChronologyLink.objects.filter(person__in=mine).exclude(person__kind="unborn")
-              .values("person").annotate(n=Count("id")).order_by("n"))
+    counts = (
+        ChronologyLink.objects.filter(person__in=mine)
+        .exclude(person__kind="unborn")
+        .values("person")
+        .annotate(n=Count("id"))
+        .order_by("n")
+    )
     short, long = counts.first(), counts.last()
     out = {}
     for label, row in (("short", short), ("long", long)):
         with CaptureQueriesContext(connection) as captured:
             client.get(reverse("people:person-detail", args=[row["person"]]))
-        out[label] = {"chronology_entries": row["n"],
-                      "queries": len(captured.captured_queries)}
+        out[label] = {"chronology_entries": row["n"], "queries": len(captured.captured_queries)}
     out["independent"] = out["short"]["queries"] == out["long"]["queries"]
     return out
 
@@ -252,9 +280,19 @@ def _queue_requests(filtered: bool) -> tuple[list, dict]:  # type: ignore[type-a
 
     client = _client_for("mash.worker")
     url = reverse("frontdoor:contact-queue")
-    queries = (["?rag=red", "?status=in_triage&urgency=urgent", "?overdue=on",
-                "?channel=public", "?mine=on", "?rag=none&status=new", "?page=3"]
-               if filtered else [""])
+    queries = (
+        [
+            "?rag=red",
+            "?status=in_triage&urgency=urgent",
+            "?overdue=on",
+            "?channel=public",
+            "?mine=on",
+            "?rag=none&status=new",
+            "?page=3",
+        ]
+        if filtered
+        else [""]
+    )
     return [lambda q=q: client.get(url + q) for q in queries], {"queries": queries}
 
 
@@ -268,18 +306,26 @@ def _contact_page_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
     from safehub.frontdoor.codes import OPEN_STATUSES
     from safehub.frontdoor.models import Contact
 
-    busy = (ChronologyLink.objects.filter(person__is_restricted=False).values("person")
-            .annotate(n=Count("id")).filter(n__gte=500).values("person"))
-    contacts = list(Contact.objects.filter(status__in=OPEN_STATUSES,
-                                           subjects__person__in=busy)
-                    .distinct().order_by("pk")[:10])
+    busy = (
+        ChronologyLink.objects.filter(person__is_restricted=False)
+        .values("person")
+        .annotate(n=Count("id"))
+        .filter(n__gte=500)
+        .values("person")
+    )
+    contacts = list(
+        Contact.objects.filter(status__in=OPEN_STATUSES, subjects__person__in=busy)
+        .distinct()
+        .order_by("pk")[:10]
+    )
     if not contacts:
         raise SystemExit("no open contact about a long-history child: is the demo loaded?")
     client = _client_for("mash.worker")
     urls = [reverse("frontdoor:contact-detail", args=[c.reference]) for c in contacts]
     return [lambda u=u: client.get(u) for u in urls], {
         "contacts": len(contacts),
-        "unlinked_subjects": sum(c.subjects.filter(person=None).count() for c in contacts)}
+        "unlinked_subjects": sum(c.subjects.filter(person=None).count() for c in contacts),
+    }
 
 
 _CLIENTS: dict = {}
@@ -303,8 +349,11 @@ def _my_work_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
     client = _client("social.worker")
     url = reverse("casework:my-work")
     return [lambda: client.get(url)], {
-        "worker": "social.worker", "children": mine.count(), "open_due_items": items.count(),
-        "overdue": items.filter(due_date__lt=timezone.localdate()).count()}
+        "worker": "social.worker",
+        "children": mine.count(),
+        "open_due_items": items.count(),
+        "overdue": items.filter(due_date__lt=timezone.localdate()).count(),
+    }
 
 
 def _team_work_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
@@ -322,14 +371,17 @@ def _team_work_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
     client = _client("team.manager")
     url = reverse("casework:team-work")
     return [lambda: client.get(url)], {
-        "manager": "team.manager", "team": manager.team.name,
-        "social_workers": User.objects.filter(team=manager.team, role="social_worker",
-                                              is_active=True).count(),
+        "manager": "team.manager",
+        "team": manager.team.name,
+        "social_workers": User.objects.filter(
+            team=manager.team, role="social_worker", is_active=True
+        ).count(),
         "children": team.count(),
-        "overdue_items": DueItem.objects.filter(done_on__isnull=True,
-                                                due_date__lt=timezone.localdate(),
-                                                child__in=team.values("child")).count(),
-        "waiting_for_a_worker": _unallocated_episodes().count()}
+        "overdue_items": DueItem.objects.filter(
+            done_on__isnull=True, due_date__lt=timezone.localdate(), child__in=team.values("child")
+        ).count(),
+        "waiting_for_a_worker": _unallocated_episodes().count(),
+    }
 
 
 def _casework_size(child: int) -> dict:
@@ -344,12 +396,16 @@ def _casework_size(child: int) -> dict:
 
     episodes = Episode.objects.filter(child=child)
     first = episodes.order_by("referral_date").values_list("referral_date", flat=True).first()
-    return {"child": child, "first_referral": str(first), "episodes": episodes.count(),
-            "cp_plans": CPPlan.objects.filter(child=child).count(),
-            "cin_plans": CINPlan.objects.filter(child=child).count(),
-            "care_periods": PeriodOfCare.objects.filter(child=child).count(),
-            "visits": Visit.objects.filter(child=child).count(),
-            "notes": CaseNote.objects.filter(child=child).count()}
+    return {
+        "child": child,
+        "first_referral": str(first),
+        "episodes": episodes.count(),
+        "cp_plans": CPPlan.objects.filter(child=child).count(),
+        "cin_plans": CINPlan.objects.filter(child=child).count(),
+        "care_periods": PeriodOfCare.objects.filter(child=child).count(),
+        "visits": Visit.objects.filter(child=child).count(),
+        "notes": CaseNote.objects.filter(child=child).count(),
+    }
 
 
 def _long_casework_children() -> list[tuple[int, str]]:
@@ -363,9 +419,11 @@ def _long_casework_children() -> list[tuple[int, str]]:
 
     since = timezone.localdate() - timedelta(days=8 * 365)
     old = Episode.objects.filter(referral_date__lte=since).values("child")
-    return list(Allocation.objects.filter(end_date__isnull=True, child__in=old,
-                                          child__is_restricted=False)
-                .order_by("child").values_list("child", "worker__username")[:10])
+    return list(
+        Allocation.objects.filter(end_date__isnull=True, child__in=old, child__is_restricted=False)
+        .order_by("child")
+        .values_list("child", "worker__username")[:10]
+    )
 
 
 def _child_casework_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
@@ -377,12 +435,18 @@ def _child_casework_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
     if not children:
         raise SystemExit("no child with a decade of casework: is the demo loaded?")
     sizes = [_casework_size(child) for child, _ in children]
-    pages = [(reverse("casework:child-casework", args=[child]), _client(worker))
-             for child, worker in children]
+    pages = [
+        (reverse("casework:child-casework", args=[child]), _client(worker))
+        for child, worker in children
+    ]
     requests = [lambda u=url, c=client: c.get(u) for url, client in pages]
-    return requests, {"children": len(children), **{
-        f"{key}_min_max": [min(s[key] for s in sizes), max(s[key] for s in sizes)]
-        for key in ("episodes", "cp_plans", "cin_plans", "care_periods", "visits", "notes")}}
+    return requests, {
+        "children": len(children),
+        **{
+            f"{key}_min_max": [min(s[key] for s in sizes), max(s[key] for s in sizes)]
+            for key in ("episodes", "cp_plans", "cin_plans", "care_periods", "visits", "notes")
+        },
+    }
 
 
 def _child_casework_query_count() -> dict:
@@ -400,17 +464,24 @@ def _child_casework_query_count() -> dict:
     if not children:
         return {"skipped": "no child with a decade of casework"}
     sizes = {child: _casework_size(child) for child, _ in children}
-    has_all = [child for child, s in sizes.items()
-               if s["cp_plans"] and s["cin_plans"] and s["care_periods"]]
+    has_all = [
+        child
+        for child, s in sizes.items()
+        if s["cp_plans"] and s["cin_plans"] and s["care_periods"]
+    ]
     if not has_all:
         return {"skipped": "no long-history child with every kind of plan and care"}
     long_child = max(has_all, key=lambda c: sizes[c]["visits"] + sizes[c]["notes"])
     candidates = list(
         Allocation.objects.filter(end_date__isnull=True, child__is_restricted=False)
-        .filter(Exists(CPPlan.objects.filter(child=OuterRef("child"))),
-                Exists(CINPlan.objects.filter(child=OuterRef("child"))),
-                Exists(PeriodOfCare.objects.filter(child=OuterRef("child"))))
-        .order_by("child").values_list("child", "worker__username")[:100])
+        .filter(
+            Exists(CPPlan.objects.filter(child=OuterRef("child"))),
+            Exists(CINPlan.objects.filter(child=OuterRef("child"))),
+            Exists(PeriodOfCare.objects.filter(child=OuterRef("child"))),
+        )
+        .order_by("child")
+        .values_list("child", "worker__username")[:100]
+    )
     if not candidates:
         return {"skipped": "no child with a short history of every kind of plan and care"}
 
@@ -420,8 +491,10 @@ def _child_casework_query_count() -> dict:
 
     short_child, short_worker = min(candidates, key=records)
     out: dict = {}
-    for label, child, worker in (("short", short_child, short_worker),
-                                 ("long", long_child, dict(children)[long_child])):
+    for label, child, worker in (
+        ("short", short_child, short_worker),
+        ("long", long_child, dict(children)[long_child]),
+    ):
         client = _client(worker)
         url = reverse("casework:child-casework", args=[child])
         client.get(url)
@@ -440,13 +513,20 @@ def _public_answers(rng: random.Random, i: int) -> dict:
     from safehub.frontdoor.tests.factories import public_submission
 
     born = f"{rng.randint(2010, 2023)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-    child = {"given_name": rng.choice(data.CHILD_FEMALE + data.CHILD_MALE),
-             "family_name": rng.choice(data.BRITISH_SURNAMES[:300]), "date_of_birth": born,
-             "address_line_1": f"{rng.randint(1, 90)} Mill Lane", "town": "Demsford",
-             "postcode": "DS1 2AB"}
-    referrer = {"name": "Pat Neighbour", "relationship": "I am a neighbour, friend or "
-                "childminder", "wants_contact": i % 2 == 0,
-                "email": f"bench{i}@example.com" if i % 2 == 0 else ""}
+    child = {
+        "given_name": rng.choice(data.CHILD_FEMALE + data.CHILD_MALE),
+        "family_name": rng.choice(data.BRITISH_SURNAMES[:300]),
+        "date_of_birth": born,
+        "address_line_1": f"{rng.randint(1, 90)} Mill Lane",
+        "town": "Demsford",
+        "postcode": "DS1 2AB",
+    }
+    referrer = {
+        "name": "Pat Neighbour",
+        "relationship": "I am a neighbour, friend or childminder",
+        "wants_contact": i % 2 == 0,
+        "email": f"bench{i}@example.com" if i % 2 == 0 else "",
+    }
     return public_submission(children=[child], referrer=referrer)
 
 
@@ -463,9 +543,11 @@ def _throughput(count: int, rng: random.Random) -> dict:
     for data in answers:
         services.contact_submit(actor=None, channel="public", data=data)
     seconds = time.perf_counter() - started
-    result = {"name": "public_submission_throughput", "submissions": count,
-              "service": {"seconds": round(seconds, 2),
-                          "per_second": round(count / seconds, 1)}}
+    result = {
+        "name": "public_submission_throughput",
+        "submissions": count,
+        "service": {"seconds": round(seconds, 2), "per_second": round(count / seconds, 1)},
+    }
     try:
         result["public_form"] = _public_form_throughput(answers[: max(1, count // 2)])
     except Exception as error:  # the public form is optional; the service figure stands
@@ -491,21 +573,25 @@ def _public_form_throughput(answers: list[dict]) -> dict:
         client = Client()
         client.get(reverse("report:start"))
         for page in views_public._pages_for({"answers": data}):
-            response = client.post(reverse(f"report:{page}"),
-                                   views_public.PAGES[page].data_from(data))
+            response = client.post(
+                reverse(f"report:{page}"), views_public.PAGES[page].data_from(data)
+            )
             if response.status_code != 302:
                 raise RuntimeError(f"page {page} answered {response.status_code}")
         client.get(reverse("report:check"))
         token = client.session[views_public.SESSION_KEY]["token"]
         response = client.post(reverse("report:submit"), {"token": token})
-        if response.status_code != 302 or not response["Location"].endswith(
-                reverse("report:sent")):
+        if response.status_code != 302 or not response["Location"].endswith(reverse("report:sent")):
             raise RuntimeError(f"send answered {response.status_code}")
         requests += len(views_public._pages_for({"answers": data})) + 3
     seconds = time.perf_counter() - started
-    return {"reports": len(answers), "requests": requests, "seconds": round(seconds, 2),
-            "reports_per_second": round(len(answers) / seconds, 1),
-            "requests_per_second": round(requests / seconds, 1)}
+    return {
+        "reports": len(answers),
+        "requests": requests,
+        "seconds": round(seconds, 2),
+        "reports_per_second": round(len(answers) / seconds, 1),
+        "requests_per_second": round(requests / seconds, 1),
+    }
 
 
 def _remove_contacts_after(pk: int) -> None:
@@ -527,8 +613,10 @@ def _dataset() -> dict:
     from safehub.frontdoor.models import Contact, ContactSubject, InformationRequest
     from safehub.people.models import Person, PersonName
 
-    return {**_casework_dataset(),
-        "persons": Person.objects.count(), "names": PersonName.objects.count(),
+    return {
+        **_casework_dataset(),
+        "persons": Person.objects.count(),
+        "names": PersonName.objects.count(),
         "chronology_entries": ChronologyEntry.objects.count(),
         "chronology_links": ChronologyLink.objects.count(),
         "audit_events": AuditEvent.objects.count(),
@@ -538,7 +626,8 @@ def _dataset() -> dict:
         "information_requests": InformationRequest.objects.count(),
         "database": connection.vendor,
         "database_version": connection.Database.sqlite_version
-        if connection.vendor == "sqlite" else connection.cursor().connection.info.server_version,
+        if connection.vendor == "sqlite"
+        else connection.cursor().connection.info.server_version,
     }
 
 
@@ -556,22 +645,35 @@ def _casework_dataset() -> dict:
     )
 
     due = DueItem.objects.filter(done_on__isnull=True)
-    return {"casework": {
-        "episodes": Episode.objects.count(),
-        "open_cin_episodes": Episode.objects.filter(kind="cin", closure_date__isnull=True)
-        .count(),
-        "open_cp_plans": CPPlan.objects.filter(end_date__isnull=True).count(),
-        "open_cin_plans": CINPlan.objects.filter(end_date__isnull=True).count(),
-        "looked_after": PeriodOfCare.objects.filter(end_date__isnull=True).count(),
-        "visits": Visit.objects.count(),
-        "open_due_items": due.count(),
-        "overdue_items": due.filter(due_date__lt=timezone.localdate()).count(),
-        "open_allocations": Allocation.objects.filter(end_date__isnull=True).count()}}
+    return {
+        "casework": {
+            "episodes": Episode.objects.count(),
+            "open_cin_episodes": Episode.objects.filter(
+                kind="cin", closure_date__isnull=True
+            ).count(),
+            "open_cp_plans": CPPlan.objects.filter(end_date__isnull=True).count(),
+            "open_cin_plans": CINPlan.objects.filter(end_date__isnull=True).count(),
+            "looked_after": PeriodOfCare.objects.filter(end_date__isnull=True).count(),
+            "visits": Visit.objects.count(),
+            "open_due_items": due.count(),
+            "overdue_items": due.filter(due_date__lt=timezone.localdate()).count(),
+            "open_allocations": Allocation.objects.filter(end_date__isnull=True).count(),
+        }
+    }
 
 
-BENCHMARKS = ["signed_in_static_page", "person_search", "person_page_long_chronology",
-              "mash_queue", "mash_queue_filtered", "contact_page", "my_work", "team_work",
-              "child_casework_long_history", "front_door_throughput"]
+BENCHMARKS = [
+    "signed_in_static_page",
+    "person_search",
+    "person_page_long_chronology",
+    "mash_queue",
+    "mash_queue_filtered",
+    "contact_page",
+    "my_work",
+    "team_work",
+    "child_casework_long_history",
+    "front_door_throughput",
+]
 
 
 def main() -> None:
@@ -579,11 +681,14 @@ def main() -> None:
     parser.add_argument("--scale", choices=["small", "county", "large"], default="large")
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--iterations", type=int, default=200)
-    parser.add_argument("--submissions", type=int, default=200,
-                        help="reports sent for the throughput measure")
-    parser.add_argument("--only", default="",
-                        help="comma-separated benchmarks to run (default all): "
-                             + ", ".join(BENCHMARKS))
+    parser.add_argument(
+        "--submissions", type=int, default=200, help="reports sent for the throughput measure"
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated benchmarks to run (default all): " + ", ".join(BENCHMARKS),
+    )
     args = parser.parse_args()
     only = [name for name in args.only.split(",") if name] or BENCHMARKS
     unknown = set(only) - set(BENCHMARKS)
@@ -615,8 +720,11 @@ def main() -> None:
         "scale": args.scale,
         "load_seconds": round(load_seconds, 1),
         "dataset": _dataset(),
-        "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
         "targets": {"p95_ms": 150, "page_to_sql_ratio": 2.0},
         "benchmarks": benchmarks,
     }

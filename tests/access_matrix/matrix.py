@@ -9,6 +9,8 @@ the school contributes, the CP chair chairs), `same_team` (a North colleague's c
 Outcomes: A = allowed, D = refused as "not found" (404), B = must break the glass first.
 """
 
+# The tables are aligned by hand so each reads as a grid.
+# fmt: off
 RELATIONS = ["involved", "same_team", "unrelated", "restricted", "restricted_allowed"]
 
 # role -> outcome for each relation, for reading (view, export) ...
@@ -190,3 +192,4 @@ NOT_IN_MATRIX = {
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
 }
+# fmt: on

@@ -26,9 +26,9 @@ SECRET_STORY = "Only-for-the-MASH story text"
 
 
 def _public(**kw: Any) -> Contact:
-    contact, _ = services.contact_submit(actor=None, channel="public",
-                                         data=public_submission(concern_summary=SECRET_STORY,
-                                                                **kw))
+    contact, _ = services.contact_submit(
+        actor=None, channel="public", data=public_submission(concern_summary=SECRET_STORY, **kw)
+    )
     return contact
 
 
@@ -37,18 +37,28 @@ def contacts(users: dict[str, User], people: Any, council: Any) -> dict[str, Con
     from conftest import make_user
 
     health_visitor = make_user("hv", "partner_practitioner", council["teams"]["trust"])
-    own, _ = services.contact_submit(actor=users["partner_practitioner"],
-                                     channel="professional",
-                                     data=professional_submission(concern_summary=SECRET_STORY))
-    other, _ = services.contact_submit(actor=health_visitor, channel="professional",
-                                       data=professional_submission(
-                                           referral_source="3B", concern_summary=SECRET_STORY))
+    own, _ = services.contact_submit(
+        actor=users["partner_practitioner"],
+        channel="professional",
+        data=professional_submission(concern_summary=SECRET_STORY),
+    )
+    other, _ = services.contact_submit(
+        actor=health_visitor,
+        channel="professional",
+        data=professional_submission(referral_source="3B", concern_summary=SECRET_STORY),
+    )
     found = {"own_agency": own, "other_agency": other, "public": _public()}
-    for relation, person in (("linked_involved", people["involved"]),
-                             ("linked_unrelated", people["unrelated"])):
+    for relation, person in (
+        ("linked_involved", people["involved"]),
+        ("linked_unrelated", people["unrelated"]),
+    ):
         contact = _public()
-        services.contact_link_subject(actor=users["mash_worker"], contact=contact,
-                                      subject=contact.subjects.get(), person=person)
+        services.contact_link_subject(
+            actor=users["mash_worker"],
+            contact=contact,
+            subject=contact.subjects.get(),
+            person=person,
+        )
         found[relation] = contact
     return found
 
@@ -59,13 +69,18 @@ def _token(user: User) -> str:
     return secret
 
 
-VIEW_CASES = [(role, relation, name) for role in CONTACT_VIEW for relation in CONTACT_RELATIONS
-              for name in CONTACT_VIEW_ENDPOINTS]
+VIEW_CASES = [
+    (role, relation, name)
+    for role in CONTACT_VIEW
+    for relation in CONTACT_RELATIONS
+    for name in CONTACT_VIEW_ENDPOINTS
+]
 
 
 @pytest.mark.parametrize(("role", "relation", "name"), VIEW_CASES)
-def test_contact_view_matrix(role: str, relation: str, name: str, users: Any, contacts: Any,
-                             client_for: Any) -> None:
+def test_contact_view_matrix(
+    role: str, relation: str, name: str, users: Any, contacts: Any, client_for: Any
+) -> None:
     contact = contacts[relation]
     expected = CONTACT_VIEW[role].split()[CONTACT_RELATIONS.index(relation)]
     if expected == "A":
@@ -82,41 +97,62 @@ def test_contact_view_matrix(role: str, relation: str, name: str, users: Any, co
         assert response.status_code == 200, (role, relation, name)
         assert contact.reference.encode() in response.content
     elif expected == "R":
-        assert response["Location"] == reverse("frontdoor:referral-detail",
-                                                args=[contact.reference])
+        assert response["Location"] == reverse(
+            "frontdoor:referral-detail", args=[contact.reference]
+        )
     elif expected == "M":
-        assert response["Location"] == reverse("frontdoor:contact-detail",
-                                                args=[contact.reference])
+        assert response["Location"] == reverse("frontdoor:contact-detail", args=[contact.reference])
     else:
         assert response.status_code == 404, (role, relation, name, response.status_code)
         assert SECRET_STORY.encode() not in response.content
 
 
-EDIT_CASES = [(role, name) for role in sorted(EVERY_SIGNED_IN_ROLE)
-              for name in CONTACT_EDIT_ENDPOINTS]
+EDIT_CASES = [
+    (role, name) for role in sorted(EVERY_SIGNED_IN_ROLE) for name in CONTACT_EDIT_ENDPOINTS
+]
 
 
 def _edit_url(name: str, contact: Contact) -> str:
-    if name in ("frontdoor:contact-link", "frontdoor:contact-unlink",
-                "frontdoor:contact-new-person"):
+    if name in (
+        "frontdoor:contact-link",
+        "frontdoor:contact-unlink",
+        "frontdoor:contact-new-person",
+    ):
         return reverse(name, args=[contact.reference, contact.subjects.first().pk])
     return reverse(name, args=[contact.reference])
 
 
 @pytest.mark.parametrize(("role", "name"), EDIT_CASES)
-def test_contact_edit_matrix(role: str, name: str, users: Any, people: Any, contacts: Any,
-                             client_for: Any) -> None:
+def test_contact_edit_matrix(
+    role: str, name: str, users: Any, people: Any, contacts: Any, client_for: Any
+) -> None:
     contact = contacts["public"]
     if name == "frontdoor:contact-sign-off":
-        contact = services.contact_rate(actor=users["mash_worker"], contact=contact,
-                                        expected_version=contact.version, rag="green",
-                                        level_of_need="1")
-        services.contact_decide(actor=users["mash_worker"], contact=contact,
-                                expected_version=contact.version, decision="advice",
-                                reasons="Signposted to parenting support")
-    data = {"version": contact.version, "rag": "amber", "level_of_need": "2",
-            "person": people["same_team"].pk, "decision": "given", "reason": "Agreed",
-            "approve": "yes", "due": "next", "question": "Known?"}
+        contact = services.contact_rate(
+            actor=users["mash_worker"],
+            contact=contact,
+            expected_version=contact.version,
+            rag="green",
+            level_of_need="1",
+        )
+        services.contact_decide(
+            actor=users["mash_worker"],
+            contact=contact,
+            expected_version=contact.version,
+            decision="advice",
+            reasons="Signposted to parenting support",
+        )
+    data = {
+        "version": contact.version,
+        "rag": "amber",
+        "level_of_need": "2",
+        "person": people["same_team"].pk,
+        "decision": "given",
+        "reason": "Agreed",
+        "approve": "yes",
+        "due": "next",
+        "question": "Known?",
+    }
     response = client_for(role).post(_edit_url(name, contact), data)
     if role in CONTACT_EDIT_ENDPOINTS[name]:
         assert response.status_code in (200, 302), (role, name, response.status_code)
@@ -126,25 +162,31 @@ def test_contact_edit_matrix(role: str, name: str, users: Any, people: Any, cont
 
 
 @pytest.mark.parametrize("role", sorted(REQUEST_VIEW))
-def test_information_request_matrix(role: str, users: Any, contacts: Any, council: Any,
-                                    client_for: Any) -> None:
+def test_information_request_matrix(
+    role: str, users: Any, contacts: Any, council: Any, client_for: Any
+) -> None:
     mash = users["mash_worker"]
-    requests = [services.information_request_send(actor=mash, contact=contacts["public"],
-                                                  agency=council[agency], question="Known?",
-                                                  due="next")
-                for agency in ("school", "trust")]
+    requests = [
+        services.information_request_send(
+            actor=mash,
+            contact=contacts["public"],
+            agency=council[agency],
+            question="Known?",
+            due="next",
+        )
+        for agency in ("school", "trust")
+    ]
     for outcome, request in zip(REQUEST_VIEW[role].split(), requests, strict=True):
-        response = client_for(role).get(reverse("frontdoor:request-answer",
-                                                args=[request.pk]))
+        response = client_for(role).get(reverse("frontdoor:request-answer", args=[request.pk]))
         assert response.status_code == (200 if outcome == "A" else 404), (role, outcome)
 
 
-def test_every_contact_view_leaves_one_audit_row(users: Any, contacts: Any,
-                                                 client_for: Any) -> None:
+def test_every_contact_view_leaves_one_audit_row(
+    users: Any, contacts: Any, client_for: Any
+) -> None:
     contact = contacts["linked_involved"]
     before = AuditEvent.objects.filter(action="view", object_id=contact.reference).count()
-    client_for("social_worker").get(reverse("frontdoor:contact-detail",
-                                            args=[contact.reference]))
+    client_for("social_worker").get(reverse("frontdoor:contact-detail", args=[contact.reference]))
     rows = AuditEvent.objects.filter(action="view", object_id=contact.reference)
     assert rows.count() == before + 1
     assert rows.last().person_id == contact.subjects.get().person_id
@@ -152,7 +194,9 @@ def test_every_contact_view_leaves_one_audit_row(users: Any, contacts: Any,
 
 def test_a_partner_cannot_refer_without_the_api_shape(users: Any, client_for: Any) -> None:
     response = client_for("partner_practitioner").post(
-        reverse("api-v1:contact_submit_api"), json.dumps({"children": []}),
+        reverse("api-v1:contact_submit_api"),
+        json.dumps({"children": []}),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {_token(users['partner_practitioner'])}")
+        HTTP_AUTHORIZATION=f"Bearer {_token(users['partner_practitioner'])}",
+    )
     assert response.status_code == 422

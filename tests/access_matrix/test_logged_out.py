@@ -8,13 +8,30 @@ from conftest import PASSWORD
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"ui:sign-in", "ui:accessibility", "healthz", "api-v1:openapi-json",
-          "api-v1:api-root", "ui:sign-out"}
+PUBLIC = {
+    "ui:sign-in",
+    "ui:accessibility",
+    "healthz",
+    "api-v1:openapi-json",
+    "api-v1:api-root",
+    "ui:sign-out",
+}
 # The public "report a worry" form (tests/access_matrix/test_public_report.py).
-PUBLIC |= {"report:start", "report:child", "report:address", "report:what-happened",
-           "report:danger", "report:call-999", "report:about-you", "report:your-name",
-           "report:contact", "report:contact-details", "report:check", "report:submit",
-           "report:sent"}
+PUBLIC |= {
+    "report:start",
+    "report:child",
+    "report:address",
+    "report:what-happened",
+    "report:danger",
+    "report:call-999",
+    "report:about-you",
+    "report:your-name",
+    "report:contact",
+    "report:contact-details",
+    "report:check",
+    "report:submit",
+    "report:sent",
+}
 HALF_SIGNED_IN_ALLOWED = {"ui:sign-in-verify", "ui:sign-in-setup"}
 
 

@@ -49,8 +49,16 @@ def _url(name: str, person) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("role", "relation", "name", "kind", "method"), CASES)
-def test_person_endpoint_matrix(role, relation, name, kind, method, users, people,  # type: ignore[no-untyped-def]
-                                client_for):
+def test_person_endpoint_matrix(
+    role,
+    relation,
+    name,
+    kind,
+    method,
+    users,
+    people,  # type: ignore[no-untyped-def]
+    client_for,
+):
     person = people[relation]
     expected = _expected(role, relation, kind)
     url = _url(name, person)
@@ -58,12 +66,15 @@ def test_person_endpoint_matrix(role, relation, name, kind, method, users, peopl
         client = client_for(role)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {_token_for(users[role])}"}
         if method == "put":
-            body = {"kind": "child", "given_name": person.given_name,
-                    "family_name": person.family_name, "date_of_birth": str(
-                        person.date_of_birth), "version": person.version,
-                    "first_language": "English"}
-            response = client.put(url, json.dumps(body), content_type="application/json",
-                                  **headers)
+            body = {
+                "kind": "child",
+                "given_name": person.given_name,
+                "family_name": person.family_name,
+                "date_of_birth": str(person.date_of_birth),
+                "version": person.version,
+                "first_language": "English",
+            }
+            response = client.put(url, json.dumps(body), content_type="application/json", **headers)
         else:
             response = client.get(url, **headers)
         wanted = {"A": 200, "D": 404, "B": 404}[expected]
@@ -90,14 +101,22 @@ def _role_endpoint_request(client, name, user):  # type: ignore[no-untyped-def]
 
             body = professional_submission()
             body.pop("referrer")
-            return client.post(reverse(name), json.dumps(body),
-                               content_type="application/json", **headers)
+            return client.post(
+                reverse(name), json.dumps(body), content_type="application/json", **headers
+            )
         if name == "api-v1:person_search_api":
-            return client.post(reverse(name), json.dumps({"name": "Hart"}),
-                               content_type="application/json", **headers)
-        return client.post(reverse(name), json.dumps({"kind": "adult", "given_name": "Kim",
-                                                      "family_name": "Lee"}),
-                           content_type="application/json", **headers)
+            return client.post(
+                reverse(name),
+                json.dumps({"name": "Hart"}),
+                content_type="application/json",
+                **headers,
+            )
+        return client.post(
+            reverse(name),
+            json.dumps({"kind": "adult", "given_name": "Kim", "family_name": "Lee"}),
+            content_type="application/json",
+            **headers,
+        )
     if name == "organisations:user-edit":
         return client.get(reverse(name, args=[user.pk]))
     return client.get(reverse(name))
@@ -124,8 +143,13 @@ def _route_names(resolver=None, namespace=""):  # type: ignore[no-untyped-def]
 
 
 def test_every_route_is_in_the_matrix_or_explained():
-    covered = ({n for n, _, _ in PERSON_ENDPOINTS} | set(ROLE_ENDPOINTS) | set(NOT_IN_MATRIX)
-               | set(CONTACT_VIEW_ENDPOINTS) | set(CONTACT_EDIT_ENDPOINTS))
+    covered = (
+        {n for n, _, _ in PERSON_ENDPOINTS}
+        | set(ROLE_ENDPOINTS)
+        | set(NOT_IN_MATRIX)
+        | set(CONTACT_VIEW_ENDPOINTS)
+        | set(CONTACT_EDIT_ENDPOINTS)
+    )
     routes = set(_route_names())
     missing = routes - covered
     assert not missing, f"Routes missing from tests/access_matrix/matrix.py: {missing}"
@@ -134,6 +158,5 @@ def test_every_route_is_in_the_matrix_or_explained():
 
 
 def test_refusals_leave_no_view_audit_rows(users, people, client_for):  # type: ignore[no-untyped-def]
-    client_for("south_worker").get(reverse("people:person-detail",
-                                           args=[people["involved"].pk]))
+    client_for("south_worker").get(reverse("people:person-detail", args=[people["involved"].pk]))
     assert not AuditEvent.objects.filter(action="view", person_id=people["involved"].pk)

@@ -22,8 +22,7 @@ def _report_routes() -> list[str]:
     names = []
     for pattern in get_resolver().url_patterns:
         if isinstance(pattern, URLResolver) and pattern.namespace == "report":
-            names += [f"report:{p.name}" for p in pattern.url_patterns
-                      if isinstance(p, URLPattern)]
+            names += [f"report:{p.name}" for p in pattern.url_patterns if isinstance(p, URLPattern)]
     return sorted(names)
 
 
@@ -53,8 +52,11 @@ def someone_elses_report(db: Any) -> Any:
     """A report sent by somebody else: through the service, and through the form in another
     browser, which leaves that browser's session holding its reference."""
     contact, _ = services.contact_submit(
-        actor=None, channel="public", idempotency_key="public:someone-else",
-        data=public_submission(concern_summary=SECRET_STORY))
+        actor=None,
+        channel="public",
+        idempotency_key="public:someone-else",
+        data=public_submission(concern_summary=SECRET_STORY),
+    )
     other = Client()
     for page, data in [
         ("child", {"given_name": "Keziah", "family_name": "Oduya", "age_description": "7"}),
@@ -64,19 +66,35 @@ def someone_elses_report(db: Any) -> Any:
         ("about-you", {"relationship": "family", "give_name": "no"}),
     ]:
         assert other.post(reverse(f"report:{page}"), data).status_code == 302
-    token = re.search(r'name="token" value="([^"]+)"',
-                      other.get(reverse("report:check")).content.decode()).group(1)
+    token = re.search(
+        r'name="token" value="([^"]+)"', other.get(reverse("report:check")).content.decode()
+    ).group(1)
     assert other.post(reverse("report:submit"), {"token": token}).status_code == 302
     via_form = Contact.objects.exclude(pk=contact.pk).get()
     return [contact, via_form]
 
 
 def test_the_matrix_knows_every_public_route() -> None:
-    assert sorted([
-        "report:start", "report:child", "report:address", "report:what-happened",
-        "report:danger", "report:call-999", "report:about-you", "report:your-name",
-        "report:contact", "report:contact-details", "report:check", "report:submit",
-        "report:sent"]) == REPORT_ROUTES
+    assert (
+        sorted(
+            [
+                "report:start",
+                "report:child",
+                "report:address",
+                "report:what-happened",
+                "report:danger",
+                "report:call-999",
+                "report:about-you",
+                "report:your-name",
+                "report:contact",
+                "report:contact-details",
+                "report:check",
+                "report:submit",
+                "report:sent",
+            ]
+        )
+        == REPORT_ROUTES
+    )
 
 
 @pytest.mark.django_db
@@ -107,16 +125,20 @@ def test_no_report_route_reveals_another_report(name: str, someone_elses_report:
             assert "Keziah" not in content
             assert "TE2 9ZZ" not in content
     # Nor by guessing at the send address with the other browser's tokens.
-    response = stranger.post(reverse("report:submit"), {"token": "public:someone-else"},
-                             follow=True)
+    response = stranger.post(
+        reverse("report:submit"), {"token": "public:someone-else"}, follow=True
+    )
     assert someone_elses_report[0].reference not in response.content.decode()
 
 
 def _internal_targets(content: str) -> set[str]:
     parser = _Links()
     parser.feed(content)
-    return {t.split("#")[0] for t in parser.targets
-            if t.startswith("/") and not t.startswith("//") and t.split("#")[0]}
+    return {
+        t.split("#")[0]
+        for t in parser.targets
+        if t.startswith("/") and not t.startswith("//") and t.split("#")[0]
+    }
 
 
 @pytest.mark.django_db
@@ -150,6 +172,7 @@ def test_no_staff_page_is_reachable_from_the_public_form(users: Any) -> None:
 @pytest.mark.django_db
 def test_the_public_pages_header_leads_back_to_the_form_not_to_staff_sign_in(client):  # type: ignore[no-untyped-def]
     page = client.get(reverse("report:start")).content.decode()
-    assert f'<a href="{reverse("report:start")}" class="govuk-generic-header__homepage-link">' \
-        in page
+    assert (
+        f'<a href="{reverse("report:start")}" class="govuk-generic-header__homepage-link">' in page
+    )
     assert reverse("report:start") in client.get(reverse("ui:sign-in")).content.decode()

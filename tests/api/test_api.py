@@ -24,8 +24,9 @@ API = "/api/v1"
 
 def make_token(user: Any, **fields: Any) -> str:
     secret = ApiToken.new_secret()
-    ApiToken.objects.create(user=user, name="partner system", token_hash=hash_token(secret),
-                            **fields)
+    ApiToken.objects.create(
+        user=user, name="partner system", token_hash=hash_token(secret), **fields
+    )
     return secret
 
 
@@ -40,8 +41,9 @@ class Api:
         send = getattr(self.client, method)
         if body is None:
             return send(API + path, headers=self.headers)
-        return send(API + path, data=json.dumps(body), content_type="application/json",
-                    headers=self.headers)
+        return send(
+            API + path, data=json.dumps(body), content_type="application/json", headers=self.headers
+        )
 
 
 @pytest.fixture
@@ -62,12 +64,14 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert set(body) == {"message", "errors"}
     assert isinstance(body["message"], str)
     assert body["message"]
-    assert all(isinstance(v, list) and all(isinstance(m, str) for m in v)
-               for v in body["errors"].values())
+    assert all(
+        isinstance(v, list) and all(isinstance(m, str) for m in v) for v in body["errors"].values()
+    )
     return body
 
 
 # --- Search and read ---------------------------------------------------------------------
+
 
 def test_search_returns_each_match_with_the_reasons_it_matched(mash_api, people):
     response = mash_api.call("post", "/persons/search", {"name": "Hart"})
@@ -100,8 +104,9 @@ def test_search_with_a_bad_postcode_is_refused_with_the_problem_shape(mash_api, 
 
 def test_reading_a_person_returns_an_etag_equal_to_the_version(mash_api, users, people):
     person = people["unrelated"]
-    services.person_update(actor=users["mash_worker"], person=person, expected_version=1,
-                           data={"given_name": "Isabel"})
+    services.person_update(
+        actor=users["mash_worker"], person=person, expected_version=1, data={"given_name": "Isabel"}
+    )
     response = mash_api.call("get", f"/persons/{person.pk}")
     assert response.status_code == 200
     assert response.json()["version"] == 2
@@ -117,10 +122,15 @@ def test_reading_a_restricted_or_missing_person_gives_the_same_not_found(mash_ap
 
 # --- Update and create -------------------------------------------------------------------
 
+
 def test_an_update_with_a_stale_version_gets_409_and_changes_nothing(mash_api, users, people):
     person = people["unrelated"]
-    services.person_update(actor=users["social_worker"], person=person, expected_version=1,
-                           data={"given_name": "Isabel"})  # someone else saved first
+    services.person_update(
+        actor=users["social_worker"],
+        person=person,
+        expected_version=1,
+        data={"given_name": "Isabel"},
+    )  # someone else saved first
     names_before = list(PersonName.objects.filter(person=person).values())
     audit_before, entries_before = AuditEvent.objects.count(), ChronologyEntry.objects.count()
 
@@ -138,27 +148,51 @@ def test_an_update_with_a_stale_version_gets_409_and_changes_nothing(mash_api, u
 
 def test_an_update_with_the_current_version_saves_and_moves_the_version_on(mash_api, people):
     person = people["unrelated"]
-    response = mash_api.call("put", f"/persons/{person.pk}",
-                             person_body(person, family_name="Green", version=1))
+    response = mash_api.call(
+        "put", f"/persons/{person.pk}", person_body(person, family_name="Green", version=1)
+    )
     assert response.status_code == 200
     assert (response.json()["family_name"], response.json()["version"]) == ("Green", 2)
     assert Person.objects.get(pk=person.pk).family_name == "Green"
 
 
 def test_creating_a_person_with_a_bad_nhs_number_gets_422_and_saves_nothing(mash_api, people):
-    counts = (Person.objects.count(), PersonName.objects.count(), AuditEvent.objects.count(),
-              ChronologyEntry.objects.count())
-    body = assert_problem(mash_api.call("post", "/persons", {
-        "kind": "child", "given_name": "Leo", "family_name": "Marsh",
-        "date_of_birth": "2018-07-14", "nhs_number": "943 476 5918"}), 422)
+    counts = (
+        Person.objects.count(),
+        PersonName.objects.count(),
+        AuditEvent.objects.count(),
+        ChronologyEntry.objects.count(),
+    )
+    body = assert_problem(
+        mash_api.call(
+            "post",
+            "/persons",
+            {
+                "kind": "child",
+                "given_name": "Leo",
+                "family_name": "Marsh",
+                "date_of_birth": "2018-07-14",
+                "nhs_number": "943 476 5918",
+            },
+        ),
+        422,
+    )
     assert body["errors"]["nhs_number"] == [NHS_NUMBER_ERROR]
-    assert (Person.objects.count(), PersonName.objects.count(), AuditEvent.objects.count(),
-            ChronologyEntry.objects.count()) == counts
+    assert (
+        Person.objects.count(),
+        PersonName.objects.count(),
+        AuditEvent.objects.count(),
+        ChronologyEntry.objects.count(),
+    ) == counts
     assert not Person.objects.filter(family_name="Marsh").exists()
 
 
-WRONG_SHAPE = {"kind": "alien", "given_name": "", "family_name": "Marsh",
-               "date_of_birth": "14/07/2018"}
+WRONG_SHAPE = {
+    "kind": "alien",
+    "given_name": "",
+    "family_name": "Marsh",
+    "date_of_birth": "14/07/2018",
+}
 
 
 def test_a_body_of_the_wrong_shape_gets_422_naming_each_field(mash_api, people):
@@ -169,31 +203,52 @@ def test_a_body_of_the_wrong_shape_gets_422_naming_each_field(mash_api, people):
     assert Person.objects.count() == before
 
 
-def test_a_body_of_the_wrong_shape_keys_errors_by_field_name_like_other_422s(mash_api,
-                                                                            people):
+def test_a_body_of_the_wrong_shape_keys_errors_by_field_name_like_other_422s(mash_api, people):
     body = assert_problem(mash_api.call("post", "/persons", WRONG_SHAPE), 422)
     assert set(body["errors"]) == {"kind", "given_name", "date_of_birth"}
 
 
 def test_creating_a_person_returns_201_and_the_saved_record(mash_api, users):
-    response = mash_api.call("post", "/persons", {
-        "kind": "child", "given_name": "Leo", "family_name": "Marsh",
-        "date_of_birth": "2018-07-14", "nhs_number": "943 476 5919"})
+    response = mash_api.call(
+        "post",
+        "/persons",
+        {
+            "kind": "child",
+            "given_name": "Leo",
+            "family_name": "Marsh",
+            "date_of_birth": "2018-07-14",
+            "nhs_number": "943 476 5919",
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     stored = Person.objects.get(pk=body["id"])
     assert (stored.nhs_number, stored.created_by_id, body["nhs_number"], body["version"]) == (
-        "9434765919", users["mash_worker"].pk, "9434765919", 1)
+        "9434765919",
+        users["mash_worker"].pk,
+        "9434765919",
+        1,
+    )
 
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
-@pytest.mark.parametrize(("path", "body"), [
-    ("/persons", {"kind": "adult", "given_name": "Jo", "family_name": "Marsh",
-                  "first_language": "Eng\x00lish"}),
-    ("/persons/search", {"name": "Ha\x00rt"}),
-])
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            "/persons",
+            {
+                "kind": "adult",
+                "given_name": "Jo",
+                "family_name": "Marsh",
+                "first_language": "Eng\x00lish",
+            },
+        ),
+        ("/persons/search", {"name": "Ha\x00rt"}),
+    ],
+)
 def test_text_with_a_nul_character_never_gets_a_server_error(mash_api, people, path, body):
     mash_api.client.raise_request_exception = False
     response = mash_api.call("post", path, body)
@@ -201,6 +256,7 @@ def test_text_with_a_nul_character_never_gets_a_server_error(mash_api, people, p
 
 
 # --- Tokens ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("token_state", ["revoked", "expired", "unknown", "inactive user"])
 def test_a_token_that_is_no_longer_good_gets_401_and_no_data(users, people, token_state):
@@ -241,9 +297,12 @@ def test_every_error_the_api_gives_has_the_problem_shape(mash_api, people, case)
     if case == "no token":
         response = Api(None).call("get", f"/persons/{people['involved'].pk}")
     else:
-        response = mash_api.client.post(f"{API}/persons", data="{not json",
-                                         content_type="application/json",
-                                         headers=mash_api.headers)
+        response = mash_api.client.post(
+            f"{API}/persons",
+            data="{not json",
+            content_type="application/json",
+            headers=mash_api.headers,
+        )
     assert response.status_code in (400, 401)
     assert set(response.json()) == {"message", "errors"}
 
@@ -267,15 +326,24 @@ def test_a_signed_in_browser_session_is_not_a_token(client_for, people):
 
 # --- Audit -------------------------------------------------------------------------------
 
+
 def _calls(people: dict[str, Person]) -> dict[str, tuple[str, str, Any, str]]:
     unrelated = people["unrelated"]
     return {
         "search": ("post", "/persons/search", {"name": "Hart"}, "search"),
         "read": ("get", f"/persons/{unrelated.pk}", None, "view"),
-        "create": ("post", "/persons", {"kind": "adult", "given_name": "Jo",
-                                        "family_name": "Marsh"}, "create"),
-        "update": ("put", f"/persons/{unrelated.pk}",
-                   person_body(unrelated, family_name="Green", version=1), "change"),
+        "create": (
+            "post",
+            "/persons",
+            {"kind": "adult", "given_name": "Jo", "family_name": "Marsh"},
+            "create",
+        ),
+        "update": (
+            "put",
+            f"/persons/{unrelated.pk}",
+            person_body(unrelated, family_name="Green", version=1),
+            "change",
+        ),
     }
 
 
@@ -289,7 +357,11 @@ def test_every_api_call_writes_exactly_one_audit_row_marked_api(mash_api, users,
     assert len(rows) == 1
     row = rows[0]
     assert (row.channel, row.action, row.actor_id, row.actor_username) == (
-        "api", action, users["mash_worker"].pk, "mash")
+        "api",
+        action,
+        users["mash_worker"].pk,
+        "mash",
+    )
     assert row.ip_address == "127.0.0.1"
     assert row.request_id == response["X-Request-ID"]
 
@@ -300,8 +372,9 @@ def test_an_update_that_changes_nothing_is_still_audited_as_an_api_call(mash_api
     response = mash_api.call("put", f"/persons/{person.pk}", person_body(person, version=1))
     assert response.status_code == 200
     assert response.json()["family_name"] == "Brown"
-    assert list(AuditEvent.objects.order_by("pk")[before:].values_list("channel", flat=True)) \
-        == ["api"]
+    assert list(AuditEvent.objects.order_by("pk")[before:].values_list("channel", flat=True)) == [
+        "api"
+    ]
 
 
 def test_a_web_page_view_is_audited_as_web_not_api(mash_api, client_for, people):
@@ -310,5 +383,6 @@ def test_a_web_page_view_is_audited_as_web_not_api(mash_api, client_for, people)
     before = AuditEvent.objects.count()
     response = client_for("mash_worker").get(f"/people/{people['unrelated'].pk}/")
     assert response.status_code == 200
-    assert set(AuditEvent.objects.order_by("pk")[before:].values_list(
-        "channel", flat=True)) == {"web"}
+    assert set(AuditEvent.objects.order_by("pk")[before:].values_list("channel", flat=True)) == {
+        "web"
+    }

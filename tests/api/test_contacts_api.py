@@ -33,26 +33,39 @@ def _body(**overrides: Any) -> str:
 
 
 def test_one_hundred_retries_with_one_key_make_one_contact_and_one_acknowledgement(
-        users: Any) -> None:
+    users: Any,
+) -> None:
     client, headers = Client(), _headers(users["partner_practitioner"], key="mis-42")
-    statuses = [client.post(reverse("api-v1:contact_submit_api"), _body(),
-                            content_type="application/json", **headers).status_code
-                for _ in range(100)]
+    statuses = [
+        client.post(
+            reverse("api-v1:contact_submit_api"),
+            _body(),
+            content_type="application/json",
+            **headers,
+        ).status_code
+        for _ in range(100)
+    ]
     assert statuses[0] == 201
     assert set(statuses[1:]) == {200}
     assert Contact.objects.count() == 1
     contact = Contact.objects.get()
-    assert OutboxMessage.objects.filter(dedupe_key__startswith=f"contact:{contact.pk}:ack"
-                                        ).count() == 2  # one inbox message, one e-mail
+    assert (
+        OutboxMessage.objects.filter(dedupe_key__startswith=f"contact:{contact.pk}:ack").count()
+        == 2
+    )  # one inbox message, one e-mail
 
 
 def test_the_same_key_with_different_content_is_refused(users: Any) -> None:
     client, headers = Client(), _headers(users["partner_practitioner"], key="mis-43")
-    client.post(reverse("api-v1:contact_submit_api"), _body(), content_type="application/json",
-                **headers)
-    response = client.post(reverse("api-v1:contact_submit_api"),
-                           _body(concern_summary="A different worry entirely"),
-                           content_type="application/json", **headers)
+    client.post(
+        reverse("api-v1:contact_submit_api"), _body(), content_type="application/json", **headers
+    )
+    response = client.post(
+        reverse("api-v1:contact_submit_api"),
+        _body(concern_summary="A different worry entirely"),
+        content_type="application/json",
+        **headers,
+    )
     assert response.status_code == 422
     assert "Idempotency-Key" in response.json()["errors"]
     assert Contact.objects.count() == 1
@@ -63,16 +76,22 @@ def test_keys_are_per_client_so_two_agencies_cannot_collide(users: Any, council:
 
     other = make_user("hv", "partner_practitioner", council["teams"]["trust"])
     for user in (users["partner_practitioner"], other):
-        Client().post(reverse("api-v1:contact_submit_api"), _body(),
-                      content_type="application/json", **_headers(user, key="same"))
+        Client().post(
+            reverse("api-v1:contact_submit_api"),
+            _body(),
+            content_type="application/json",
+            **_headers(user, key="same"),
+        )
     assert Contact.objects.count() == 2
 
 
 def test_hostile_text_gets_the_problem_shape_and_saves_nothing(users: Any) -> None:
-    response = Client().post(reverse("api-v1:contact_submit_api"),
-                             _body(concern_summary="<img src=x onerror=alert(1)>"),
-                             content_type="application/json",
-                             **_headers(users["partner_practitioner"]))
+    response = Client().post(
+        reverse("api-v1:contact_submit_api"),
+        _body(concern_summary="<img src=x onerror=alert(1)>"),
+        content_type="application/json",
+        **_headers(users["partner_practitioner"]),
+    )
     assert response.status_code == 422
     assert "web code" in response.json()["errors"]["concern_summary"][0]
     assert not Contact.objects.exists()
@@ -80,18 +99,33 @@ def test_hostile_text_gets_the_problem_shape_and_saves_nothing(users: Any) -> No
 
 def test_the_referrer_reads_status_then_outcome(users: Any, people: Any) -> None:
     headers = _headers(users["partner_practitioner"])
-    created = Client().post(reverse("api-v1:contact_submit_api"), _body(),
-                            content_type="application/json", **headers).json()
+    created = (
+        Client()
+        .post(
+            reverse("api-v1:contact_submit_api"),
+            _body(),
+            content_type="application/json",
+            **headers,
+        )
+        .json()
+    )
     url = reverse("api-v1:contact_read_api", args=[created["reference"]])
     assert Client().get(url, **headers).json()["outcome"] is None
     contact = Contact.objects.get(reference=created["reference"])
     mash = users["mash_worker"]
-    services.contact_rate(actor=mash, contact=contact, expected_version=1, rag="amber",
-                          level_of_need="2")
-    services.contact_decide(actor=mash, contact=contact, expected_version=contact.version,
-                            decision="early_help", reasons="Family accepts early help")
-    services.contact_sign_off(actor=users["team_manager"], contact=contact,
-                              expected_version=contact.version, approve=True)
+    services.contact_rate(
+        actor=mash, contact=contact, expected_version=1, rag="amber", level_of_need="2"
+    )
+    services.contact_decide(
+        actor=mash,
+        contact=contact,
+        expected_version=contact.version,
+        decision="early_help",
+        reasons="Family accepts early help",
+    )
+    services.contact_sign_off(
+        actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True
+    )
     read = Client().get(url, **headers).json()
     assert read["status"] == "decided"
     assert read["outcome"] == "early_help"

@@ -26,8 +26,13 @@ from safehub.access.models import ApiToken, hash_token
 from safehub.config.wsgi import application
 from safehub.people.models import Person
 
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 SEARCH = "POST /api/v1/persons/search"
 READ = "GET /api/v1/persons/{person_id}"
 UPDATE = "PUT /api/v1/persons/{person_id}"
@@ -83,8 +88,9 @@ def sent(api_schema: Any) -> Any:
         assert len(got) >= 10, f"the fuzzer sent only {len(got)} requests to {label}"
         assert any(status != 401 for status in got), f"every request to {label} got 401"
     for label in (SEARCH, READ):
-        assert any(200 <= status < 300 for status in statuses[label]), \
+        assert any(200 <= status < 300 for status in statuses[label]), (
             f"no fuzzed request to {label} got past validation to real data"
+        )
 
 
 def _aim_at_real_records(case: Any, person_ids: list[int]) -> None:
@@ -99,11 +105,18 @@ def _aim_at_real_records(case: Any, person_ids: list[int]) -> None:
 @schema.parametrize()
 @FUZZ
 def test_no_generated_request_gets_a_server_error_or_an_undocumented_body(
-        case, bearer, person_ids, sent):
+    case, bearer, person_ids, sent
+):
     _aim_at_real_records(case, person_ids)
     role = "partner_practitioner" if case.operation.label in AS_PARTNER else "mash_worker"
     response = case.call(headers=bearer[role])
     sent[case.operation.label].append(response.status_code)
-    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance,
-                                             content_type_conformance,
-                                             status_code_conformance])
+    case.validate_response(
+        response,
+        checks=[
+            not_a_server_error,
+            response_schema_conformance,
+            content_type_conformance,
+            status_code_conformance,
+        ],
+    )

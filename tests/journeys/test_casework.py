@@ -55,21 +55,29 @@ def _refer(users, child) -> None:  # type: ignore[no-untyped-def]
     from safehub.frontdoor import services as frontdoor
     from safehub.frontdoor.tests.factories import public_submission
 
-    contact, _ = frontdoor.contact_submit(actor=None, channel="public",
-                                          data=public_submission())
+    contact, _ = frontdoor.contact_submit(actor=None, channel="public", data=public_submission())
     mash = users["mash_worker"]
-    frontdoor.contact_link_subject(actor=mash, contact=contact,
-                                   subject=contact.subjects.get(), person=child)
-    frontdoor.contact_rate(actor=mash, contact=contact, expected_version=contact.version,
-                           rag="red", level_of_need="4")
-    frontdoor.contact_decide(actor=mash, contact=contact, expected_version=contact.version,
-                             decision="assessment", reasons="Needs assessment")
-    frontdoor.contact_sign_off(actor=users["team_manager"], contact=contact,
-                               expected_version=contact.version, approve=True)
+    frontdoor.contact_link_subject(
+        actor=mash, contact=contact, subject=contact.subjects.get(), person=child
+    )
+    frontdoor.contact_rate(
+        actor=mash, contact=contact, expected_version=contact.version, rag="red", level_of_need="4"
+    )
+    frontdoor.contact_decide(
+        actor=mash,
+        contact=contact,
+        expected_version=contact.version,
+        decision="assessment",
+        reasons="Needs assessment",
+    )
+    frontdoor.contact_sign_off(
+        actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True
+    )
 
 
 def test_referral_to_assessment_authorised_and_a_cin_plan(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, browser, page, users, people):
+    transactional_db, live_server, browser, page, users, people
+):
     base, child = live_server.url, people["involved"]
     _refer(users, child)
     sign_in_as(page, base, users["social_worker"])
@@ -81,8 +89,9 @@ def test_referral_to_assessment_authorised_and_a_cin_plan(  # type: ignore[no-un
     _accessible(page, "casework-02-start-assessment")
     page.get_by_role("button", name="Start the assessment").click()  # today, already filled
     _done(page, "Assessment started")
-    expect(page.get_by_role("cell", name="Complete the child and family assessment")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Complete the child and family assessment")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Record when the child was seen").click()
     _accessible(page, "casework-02b-child-seen")
@@ -97,7 +106,8 @@ def test_referral_to_assessment_authorised_and_a_cin_plan(  # type: ignore[no-un
     page.get_by_label("Neglect (16A)").check()
     page.get_by_label("Domestic abuse: parent or carer (3B)").check()
     page.get_by_label("Summary of the assessment").fill(
-        "Persistent neglect; mother's partner is violent. Needs a child in need plan.")
+        "Persistent neglect; mother's partner is violent. Needs a child in need plan."
+    )
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.get_by_text("waiting for a manager to authorise it")).to_be_visible()
     expect(page.get_by_role("link", name="Authorise the assessment")).to_have_count(0)
@@ -127,11 +137,16 @@ def test_referral_to_assessment_authorised_and_a_cin_plan(  # type: ignore[no-un
 
 
 def test_strategy_to_section_47_to_conference_plan_and_first_review(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, browser, page, users, people):
+    transactional_db, live_server, browser, page, users, people
+):
     base, child = live_server.url, people["involved"]
     today = timezone.localdate()
-    services.episode_open(actor=users["social_worker"], child=child, kind="cin",
-                          referral_date=today - timedelta(days=30))
+    services.episode_open(
+        actor=users["social_worker"],
+        child=child,
+        kind="cin",
+        referral_date=today - timedelta(days=30),
+    )
     sign_in_as(page, base, users["social_worker"])
     _casework(page, base, child)
 
@@ -142,14 +157,14 @@ def test_strategy_to_section_47_to_conference_plan_and_first_review(  # type: ig
     _accessible(page, "casework-06-strategy")
     page.get_by_role("button", name="Save the strategy discussion").click()
     expect(page.get_by_text("Section 47 enquiry open since")).to_be_visible()
-    expect(page.get_by_role("cell", name="Hold the initial child protection conference")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Hold the initial child protection conference")
+    ).to_be_visible()
 
     page.get_by_role("link", name="Conclude the section 47 enquiry").click()
     _accessible(page, "casework-06b-conclude-s47")
     _date(page, "Date the enquiry concluded", today - timedelta(days=12))
-    page.get_by_label("Concerns substantiated: hold an initial child protection conference"
-                      ).check()
+    page.get_by_label("Concerns substantiated: hold an initial child protection conference").check()
     page.get_by_role("button", name="Save the outcome").click()
     _done(page, "Section 47 enquiry concluded")
 
@@ -184,11 +199,16 @@ def test_strategy_to_section_47_to_conference_plan_and_first_review(  # type: ig
 
 
 def test_a_child_comes_into_care_moves_placement_and_has_a_review(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, page, users, people):
+    transactional_db, live_server, page, users, people
+):
     base, child = live_server.url, people["involved"]
     today = timezone.localdate()
-    services.episode_open(actor=users["social_worker"], child=child, kind="cin",
-                          referral_date=today - timedelta(days=40))
+    services.episode_open(
+        actor=users["social_worker"],
+        child=child,
+        kind="cin",
+        referral_date=today - timedelta(days=40),
+    )
     sign_in_as(page, base, users["social_worker"])
     _casework(page, base, child)
 
@@ -197,7 +217,8 @@ def test_a_child_comes_into_care_moves_placement_and_has_a_review(  # type: igno
     page.get_by_label("Legal status").select_option(label="Interim care order (C1)")
     page.get_by_label("Placement type").select_option(label="Foster carer: other (U6)")
     page.get_by_label("Who provides the placement?").select_option(
-        label="Own local authority (PR1)")
+        label="Own local authority (PR1)"
+    )
     page.get_by_label("Carer or home (optional)").fill("Mr and Mrs Oak")
     page.get_by_label("Placement postcode (optional)").fill("te2 9zz")
     _accessible(page, "casework-10-care-start")
@@ -212,11 +233,11 @@ def test_a_child_comes_into_care_moves_placement_and_has_a_review(  # type: igno
     expect(page.get_by_text("Select why the placement changed").first).to_be_visible()
     _accessible(page, "casework-11-care-change-errors")
     page.get_by_label("Why did the placement change?").select_option(
-        label="Carer asked: other reasons")
+        label="Carer asked: other reasons"
+    )
     page.get_by_role("button", name="Save the change").click()
     _done(page, "Placement or legal status changed")
-    expect(page.get_by_role("cell", name="Visit the child in their new placement")
-           ).to_be_visible()
+    expect(page.get_by_role("cell", name="Visit the child in their new placement")).to_be_visible()
 
     page.get_by_role("link", name="Record a looked-after review").click()
     _accessible(page, "casework-11b-care-review")
@@ -230,17 +251,20 @@ def test_a_child_comes_into_care_moves_placement_and_has_a_review(  # type: igno
 
 
 def test_a_visit_is_recorded_from_my_work_in_four_interactions(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, page, users, people):
+    transactional_db, live_server, page, users, people
+):
     base, child, worker = live_server.url, people["involved"], users["social_worker"]
     today = timezone.localdate()
-    episode = services.episode_open(actor=worker, child=child, kind="cin",
-                                    referral_date=today - timedelta(days=60))
+    episode = services.episode_open(
+        actor=worker, child=child, kind="cin", referral_date=today - timedelta(days=60)
+    )
     services.allocate(actor=users["team_manager"], child=child, worker=worker)
     services.cin_plan_start(actor=worker, episode=episode, start_date=today - timedelta(days=40))
     sign_in_as(page, base, worker)
     page.wait_for_url("**/my-work/")  # the social worker's start page
-    expect(page.get_by_role("cell", name="Visit the child (child in need plan)", exact=True)
-           ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Visit the child (child in need plan)", exact=True)
+    ).to_be_visible()
     _accessible(page, "casework-13-my-work")
     page.get_by_role("link", name=child.full_name).first.click()  # opening the child
     page.wait_for_url(f"**/children/{child.pk}/casework/")
@@ -265,14 +289,18 @@ def test_a_visit_is_recorded_from_my_work_in_four_interactions(  # type: ignore[
 
     visit = Visit.objects.get(child=child)
     assert (visit.visited_on, visit.kind, visit.child_seen_alone, visit.bedroom_seen) == (
-        today, "cin", True, True)
-    assert DueItem.objects.get(child=child, kind="cin_visit", done_on__isnull=True
-                               ).due_date > today
+        today,
+        "cin",
+        True,
+        True,
+    )
+    assert DueItem.objects.get(child=child, kind="cin_visit", done_on__isnull=True).due_date > today
     _accessible(page, "casework-15-visit-recorded")
 
 
 def test_a_draft_survives_a_reload_and_a_lost_connection(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, page, users, people):
+    transactional_db, live_server, page, users, people
+):
     base, child = live_server.url, people["involved"]
     sign_in_as(page, base, users["social_worker"])
     _casework(page, base, child)

@@ -23,13 +23,22 @@ def _sign_in(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_sign_in_search_with_a_typo_and_open_a_child(transactional_db, live_server, page,  # type: ignore[no-untyped-def]
-                                                     users, people):
+def test_sign_in_search_with_a_typo_and_open_a_child(
+    transactional_db,
+    live_server,
+    page,  # type: ignore[no-untyped-def]
+    users,
+    people,
+):
     child = people["involved"]
     worker = users["social_worker"]
     for n in range(30):
-        chronology_append(actor=worker, persons=[child], event_type="SCHOOL_ATTENDANCE_CONCERN",
-                          summary=f"Attendance 78% this half-term (note {n})")
+        chronology_append(
+            actor=worker,
+            persons=[child],
+            event_type="SCHOOL_ATTENDANCE_CONCERN",
+            summary=f"Attendance 78% this half-term (note {n})",
+        )
     _sign_in(page, live_server.url, worker)
     page.wait_for_url("**/my-work/")  # a social worker starts on their own work
     page.get_by_role("link", name="Find a person").click()
@@ -59,18 +68,27 @@ def test_sign_in_search_with_a_typo_and_open_a_child(transactional_db, live_serv
     expect(page.locator(".moj-timeline__item")).to_have_count(5)  # 30 entries in all
 
 
-@pytest.mark.parametrize(("role", "path"), [
-    ("social_worker", "/people/new/"),
-    ("data_protection_officer", "/audit/?person_id=1"),
-    ("data_protection_officer", "/audit/break-glass/"),
-    ("system_administrator", "/users/"),
-    ("system_administrator", "/users/new/"),
-    ("performance_analyst", "/account/"),
-    ("performance_analyst", "/accessibility/"),
-])
-def test_other_pages_have_no_serious_accessibility_violations(role, path, transactional_db,  # type: ignore[no-untyped-def]
-                                                              live_server, page, users,
-                                                              people):
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("social_worker", "/people/new/"),
+        ("data_protection_officer", "/audit/?person_id=1"),
+        ("data_protection_officer", "/audit/break-glass/"),
+        ("system_administrator", "/users/"),
+        ("system_administrator", "/users/new/"),
+        ("performance_analyst", "/account/"),
+        ("performance_analyst", "/accessibility/"),
+    ],
+)
+def test_other_pages_have_no_serious_accessibility_violations(
+    role,
+    path,
+    transactional_db,  # type: ignore[no-untyped-def]
+    live_server,
+    page,
+    users,
+    people,
+):
     _sign_in(page, live_server.url, users[role])
     page.wait_for_load_state()
     page.goto(f"{live_server.url}{path}")
@@ -78,8 +96,13 @@ def test_other_pages_have_no_serious_accessibility_violations(role, path, transa
     assert not violations, (path, violations)
 
 
-def test_form_errors_and_break_glass_pages_are_accessible(transactional_db, live_server,  # type: ignore[no-untyped-def]
-                                                          page, users, people):
+def test_form_errors_and_break_glass_pages_are_accessible(
+    transactional_db,
+    live_server,  # type: ignore[no-untyped-def]
+    page,
+    users,
+    people,
+):
     _sign_in(page, live_server.url, users["mash_worker"])
     page.wait_for_url("**/mash/")
     page.goto(f"{live_server.url}/people/new/")
@@ -95,8 +118,12 @@ def test_form_errors_and_break_glass_pages_are_accessible(transactional_db, live
     assert not axe_violations(page)
 
 
-def test_an_administrator_signs_a_user_out_of_every_device(transactional_db, live_server,  # type: ignore[no-untyped-def]
-                                                           page, users):
+def test_an_administrator_signs_a_user_out_of_every_device(
+    transactional_db,
+    live_server,  # type: ignore[no-untyped-def]
+    page,
+    users,
+):
     worker = users["social_worker"]
     _sign_in(page, live_server.url, users["system_administrator"])
     page.wait_for_load_state()

@@ -18,7 +18,8 @@ def _accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_refer_triage_match_request_decide_sign_off_and_see_outcome(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, browser, page, users, people, council):
+    transactional_db, live_server, browser, page, users, people, council
+):
     from conftest import make_user
 
     base = live_server.url
@@ -38,7 +39,8 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(  # type: ig
     dob.get_by_label("Year").fill("2015")
     page.get_by_label("Neglect", exact=True).check()
     page.get_by_label("What has happened, and why are you worried?").fill(
-        "Amelia has come to school hungry every day this week and has a bruise on her arm.")
+        "Amelia has come to school hungry every day this week and has a bruise on her arm."
+    )
     page.get_by_label("Urgent: today").check()
     page.get_by_role("group", name="Does the family know").get_by_label("Yes").check()
     page.get_by_label("The family consented to this referral").check()
@@ -88,17 +90,20 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(  # type: ig
     health.get_by_role("button", name="Send the answer").click()
     health.wait_for_url("**/requests/")
     mash.reload()
-    expect(mash.get_by_text("Known. Two missed developmental checks in 2024.", exact=True)
-           ).to_be_visible()
+    expect(
+        mash.get_by_text("Known. Two missed developmental checks in 2024.", exact=True)
+    ).to_be_visible()
 
     # Consent and the decision.
     mash.get_by_label("Proceed without consent: risk of significant harm").check()
     mash.get_by_label("Reason for the consent decision").fill(
-        "Unexplained bruising: we share without waiting.")
+        "Unexplained bruising: we share without waiting."
+    )
     mash.get_by_role("button", name="Record the consent decision").click()
     mash.get_by_label("Referral to children's social care for assessment").check()
     mash.get_by_label("Reasons for the decision").fill(
-        "Persistent hunger and an unexplained bruise; health confirms missed checks.")
+        "Persistent hunger and an unexplained bruise; health confirms missed checks."
+    )
     mash.get_by_role("button", name="Record the decision").click()
     expect(mash.get_by_text("Waiting for a manager")).to_be_visible()
     _accessible(mash, "mash-09-awaiting-sign-off")
@@ -117,22 +122,28 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(  # type: ig
     # The school sees the outcome on its referral, and a message in its inbox.
     outbox_relay()
     page.goto(f"{base}/referrals/{reference}/")
-    expect(page.get_by_text("Outcome: Referral to children's social care for assessment")
-           ).to_be_visible()
+    expect(
+        page.get_by_text("Outcome: Referral to children's social care for assessment")
+    ).to_be_visible()
     _accessible(page, "mash-11-partner-outcome")
     page.goto(f"{base}/inbox/")
-    expect(page.get_by_role("heading", name=f"Outcome of your referral {reference}")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Outcome of your referral {reference}")
+    ).to_be_visible()
     _accessible(page, "mash-12-partner-inbox")
 
 
-def test_mash_form_errors_are_accessible(transactional_db, live_server, page, users,  # type: ignore[no-untyped-def]
-                                         people):
+def test_mash_form_errors_are_accessible(
+    transactional_db,
+    live_server,
+    page,
+    users,  # type: ignore[no-untyped-def]
+    people,
+):
     from safehub.frontdoor import services
     from safehub.frontdoor.tests.factories import public_submission
 
-    contact, _ = services.contact_submit(actor=None, channel="public",
-                                         data=public_submission())
+    contact, _ = services.contact_submit(actor=None, channel="public", data=public_submission())
     sign_in_as(page, live_server.url, users["mash_worker"])
     page.goto(f"{live_server.url}/mash/contacts/{contact.reference}/")
     page.get_by_role("button", name="Record the decision").click()
@@ -143,7 +154,8 @@ def test_mash_form_errors_are_accessible(transactional_db, live_server, page, us
 
 
 def test_the_mash_records_a_telephone_contact(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, page, users, people):
+    transactional_db, live_server, page, users, people
+):
     """A housing officer rings the MASH; the worker types the call in from the queue and
     lands on the new contact, ready to triage."""
     sign_in_as(page, live_server.url, users["mash_worker"])
@@ -152,19 +164,22 @@ def test_the_mash_records_a_telephone_contact(  # type: ignore[no-untyped-def]
     page.get_by_label("Who is the caller?").select_option(label="Housing")
     page.get_by_label("Caller's name").fill("Jo Patel")
     page.get_by_label("Caller's role or how they know the child").fill(
-        "Housing officer, Testshire Council")
+        "Housing officer, Testshire Council"
+    )
     page.get_by_label("Caller's phone number").fill("01632 960555")
     page.get_by_label("The caller would like to hear what happens next").check()
     page.get_by_label("Child: first name").fill("Ruby")
     page.get_by_label("Child: last name").fill("Marsh")
     page.get_by_label("Neglect", exact=True).check()
     page.get_by_label("What has happened, and why is the caller worried?").fill(
-        "On a visit today the flat had no heating and no food for the two children.")
+        "On a visit today the flat had no heating and no food for the two children."
+    )
     page.get_by_label("Urgent: today").check()
     page.get_by_role("group", name="Does the family know").get_by_label("No", exact=True).check()
     page.get_by_label("Consent was not sought").check()
     page.get_by_label("If the caller did not seek consent, why not?").fill(
-        "The caller fears the children would be moved before anyone could visit.")
+        "The caller fears the children would be moved before anyone could visit."
+    )
     _accessible(page, "mash-phone-01-form")
     page.get_by_role("button", name="Record the contact").click()
     page.wait_for_url("**/mash/contacts/*/")

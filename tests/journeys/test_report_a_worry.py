@@ -25,7 +25,8 @@ def _group(page, name: str):  # type: ignore[no-untyped-def]
 
 
 def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(  # type: ignore[no-untyped-def]
-        transactional_db, live_server, page):
+    transactional_db, live_server, page
+):
     cache.clear()  # rate-limit counts from other tests
     page.goto(f"{live_server.url}/report/")
     expect(page.get_by_role("heading", name="Report a worry about a child")).to_be_visible()
@@ -37,11 +38,11 @@ def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(  # type: i
     expect(page.get_by_role("heading", name="Who is the child?")).to_be_visible()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    expect(page).to_have_title("Error: Who is the child? – Report a worry about a child – "
-                               "SafeHub")
+    expect(page).to_have_title("Error: Who is the child? – Report a worry about a child – SafeHub")
     _accessible(page, "report-02-child-errors")
-    page.get_by_role("link", name="Enter the child's name, or if you do not know it",
-                     exact=False).click()
+    page.get_by_role(
+        "link", name="Enter the child's name, or if you do not know it", exact=False
+    ).click()
     expect(page.get_by_label("First name")).to_be_focused()
     page.get_by_label("First name").fill("Amelia")
     page.get_by_label("Last name").fill("Hart")
@@ -61,8 +62,10 @@ def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(  # type: i
 
     story = page.get_by_label("What has happened to make you worried about the child?")
     expect(story).to_be_visible()
-    story.fill("I heard shouting and a child crying late every night this week.\n"
-               "On Tuesday she told me she was scared to go home.")
+    story.fill(
+        "I heard shouting and a child crying late every night this week.\n"
+        "On Tuesday she told me she was scared to go home."
+    )
     _accessible(page, "report-05-what-happened")
     page.get_by_role("button", name="Continue").click()
 
@@ -125,8 +128,7 @@ def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(  # type: i
 
 def test_the_form_works_without_javascript(transactional_db, live_server, browser):  # type: ignore[no-untyped-def]
     cache.clear()
-    context = browser.new_context(java_script_enabled=False,
-                                  viewport={"width": 390, "height": 844})
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(f"{live_server.url}/report/child/")
     page.get_by_label("First name").fill("Noor")

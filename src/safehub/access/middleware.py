@@ -27,8 +27,11 @@ class SessionLimitsMiddleware:
             session, now = request.session, time.time()
             started = session.get(SIGNED_IN_AT)
             seen = session.get(LAST_SEEN, started)
-            if (started is None or now - started > settings.SESSION_ABSOLUTE_SECONDS
-                    or now - seen > settings.SESSION_COOKIE_AGE):
+            if (
+                started is None
+                or now - started > settings.SESSION_ABSOLUTE_SECONDS
+                or now - seen > settings.SESSION_COOKIE_AGE
+            ):
                 logout(request)
                 return redirect(settings.LOGIN_URL)
             if now - seen >= settings.SESSION_RENEW_SECONDS:

@@ -30,7 +30,10 @@ class Involvement(TimeStampedModel):
         "organisations.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     agency = models.ForeignKey(
-        "organisations.Agency", on_delete=models.PROTECT, null=True, blank=True,
+        "organisations.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     start_date = models.DateField(default=timezone.localdate)
@@ -38,18 +41,26 @@ class Involvement(TimeStampedModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["user", "person"], name="involvement_user_idx",
-                         condition=Q(end_date__isnull=True)),
-            models.Index(fields=["team", "person"], name="involvement_team_idx",
-                         condition=Q(end_date__isnull=True)),
-            models.Index(fields=["agency", "person"], name="involvement_agency_idx",
-                         condition=Q(end_date__isnull=True)),
+            models.Index(
+                fields=["user", "person"],
+                name="involvement_user_idx",
+                condition=Q(end_date__isnull=True),
+            ),
+            models.Index(
+                fields=["team", "person"],
+                name="involvement_team_idx",
+                condition=Q(end_date__isnull=True),
+            ),
+            models.Index(
+                fields=["agency", "person"],
+                name="involvement_agency_idx",
+                condition=Q(end_date__isnull=True),
+            ),
             models.Index(fields=["person", "end_date"], name="involvement_person_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(team__isnull=False)
-                | Q(agency__isnull=False),
+                condition=Q(user__isnull=False) | Q(team__isnull=False) | Q(agency__isnull=False),
                 name="involvement_has_party",
             ),
         ]

@@ -66,22 +66,36 @@ RULES: dict[str, RoleRules] = {
         scope=Scope.AGENCY, contacts=ContactScope.AGENCY, can_refer=True
     ),
     Role.MASH_WORKER: RoleRules(
-        scope=Scope.ALL, contacts=ContactScope.ALL, can_triage=True,
-        can_edit=True, can_create=True, can_break_glass=True
+        scope=Scope.ALL,
+        contacts=ContactScope.ALL,
+        can_triage=True,
+        can_edit=True,
+        can_create=True,
+        can_break_glass=True,
     ),
     Role.SOCIAL_WORKER: RoleRules(
-        scope=Scope.TEAM, contacts=ContactScope.PERSON, can_edit=True, can_create=True,
-        can_break_glass=True
+        scope=Scope.TEAM,
+        contacts=ContactScope.PERSON,
+        can_edit=True,
+        can_create=True,
+        can_break_glass=True,
     ),
     # Team managers sign off MASH decisions, so they see every contact; their person scope
     # stays their team's.
     Role.TEAM_MANAGER: RoleRules(
-        scope=Scope.TEAM, contacts=ContactScope.ALL, can_triage=True, can_sign_off=True,
-        can_see_front_door_figures=True, can_manage_cases=True, can_edit=True,
-        can_create=True, can_break_glass=True
+        scope=Scope.TEAM,
+        contacts=ContactScope.ALL,
+        can_triage=True,
+        can_sign_off=True,
+        can_see_front_door_figures=True,
+        can_manage_cases=True,
+        can_edit=True,
+        can_create=True,
+        can_break_glass=True,
     ),
-    Role.CP_CHAIR_IRO: RoleRules(scope=Scope.OWN, contacts=ContactScope.PERSON,
-                                 can_chair=True, can_break_glass=True),
+    Role.CP_CHAIR_IRO: RoleRules(
+        scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
+    ),
     # Analysts work with aggregates, never individual records.
     Role.PERFORMANCE_ANALYST: RoleRules(scope=Scope.NONE, can_see_front_door_figures=True),
     # The DPO reviews the audit trail; reading case data is not their job.
@@ -209,6 +223,7 @@ def visible_persons(actor: Any, queryset: QuerySet, *, for_search: bool = False)
 
 # --- Front-door contacts -------------------------------------------------------------------
 
+
 def can_refer(actor: Any) -> bool:
     return rules_for(actor).can_refer
 
@@ -245,7 +260,8 @@ def decide_contact(actor: Any, contact: Any, action: Action) -> Decision:
         return Decision.DENY
     if rules.contacts is ContactScope.AGENCY:
         mine = contact.referrer_agency_id is not None and (
-            contact.referrer_agency_id == actor.agency_id)
+            contact.referrer_agency_id == actor.agency_id
+        )
         return Decision.ALLOW if mine else Decision.DENY
     if rules.contacts is ContactScope.PERSON:
         linked = [s.person for s in contact.subjects.all() if s.person_id]
@@ -292,6 +308,7 @@ def visible_information_requests(actor: Any, queryset: QuerySet) -> QuerySet:
 
 
 # --- Casework ----------------------------------------------------------------------------
+
 
 def can_manage_cases(actor: Any) -> bool:
     return rules_for(actor).can_manage_cases

@@ -36,8 +36,12 @@ def break_glass_open(*, actor: Any, person_id: int, reason: str) -> BreakGlass:
             expires_at=timezone.now() + timedelta(hours=settings.BREAK_GLASS_HOURS),
         )
         audit_record(
-            actor=actor, action=AuditAction.BREAK_GLASS, person_id=person.pk,
-            object_type="access.BreakGlass", object_id=grant.pk, reason=reason,
+            actor=actor,
+            action=AuditAction.BREAK_GLASS,
+            person_id=person.pk,
+            object_type="access.BreakGlass",
+            object_id=grant.pk,
+            reason=reason,
         )
     return grant
 
@@ -61,8 +65,9 @@ def second_factor_check(*, user: Any, code: str) -> bool:
     """Step-up: does `code` match the user's authenticator now? (Each code works once.)"""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return any(device.verify_token(code)
-               for device in TOTPDevice.objects.filter(user=user, confirmed=True))
+    return any(
+        device.verify_token(code) for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
 
 
 def api_token_create(*, actor: Any, user: Any, name: str, days: int = 90) -> str:
@@ -71,7 +76,9 @@ def api_token_create(*, actor: Any, user: Any, name: str, days: int = 90) -> str
         raise PermissionDeniedError()
     secret = ApiToken.new_secret()
     ApiToken.objects.create(
-        user=user, name=name, token_hash=hash_token(secret),
+        user=user,
+        name=name,
+        token_hash=hash_token(secret),
         expires_at=timezone.now() + timedelta(days=days),
     )
     return secret

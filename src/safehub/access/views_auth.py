@@ -26,34 +26,37 @@ LOCKED_MESSAGE = (
 )
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any
-               ) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any
+) -> HttpResponse:
     form = SignInForm(request.POST if request.method == "POST" else None)
     form.is_valid()
     form.add_error(None, LOCKED_MESSAGE)
-    return render(request, "access/sign_in.html", {"form": form, "has_errors": True},
-                  status=429)
+    return render(request, "access/sign_in.html", {"form": form, "has_errors": True}, status=429)
 
 
 @login_not_required
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = auth.authenticate(request, username=form.cleaned_data["username"],
-                                 password=form.cleaned_data["password"])
+        user = auth.authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
-            audit_record(actor=None, action=AuditAction.SIGN_IN_FAILED,
-                         detail={"username": form.cleaned_data["username"][:150]})
+            audit_record(
+                actor=None,
+                action=AuditAction.SIGN_IN_FAILED,
+                detail={"username": form.cleaned_data["username"][:150]},
+            )
             form.add_error(None, SIGN_IN_ERROR)
         else:
             auth.login(request, user)
             request.session[SIGNED_IN_AT] = time.time()
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             return redirect("ui:sign-in-verify" if has_device else "ui:sign-in-setup")
-    return render(request, "access/sign_in.html", {"form": form, "has_errors": bool(
-        form.errors)})
+    return render(request, "access/sign_in.html", {"form": form, "has_errors": bool(form.errors)})
 
 
 def _finish(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
@@ -74,11 +77,11 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_token(form.cleaned_data["code"]):
                 return _finish(request, device)
-        audit_record(actor=request.user, action=AuditAction.SIGN_IN_FAILED,
-                     detail={"step": "second factor"})
+        audit_record(
+            actor=request.user, action=AuditAction.SIGN_IN_FAILED, detail={"step": "second factor"}
+        )
         form.add_error("code", "The security code is not correct or has expired")
-    return render(request, "access/verify.html", {"form": form, "has_errors": bool(
-        form.errors)})
+    return render(request, "access/verify.html", {"form": form, "has_errors": bool(form.errors)})
 
 
 def sign_in_setup(request: HttpRequest) -> HttpResponse:
@@ -94,13 +97,23 @@ def sign_in_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             return _finish(request, device)
-        form.add_error("code", "The security code is not correct. Check the time on your "
-                               "phone is right and try the newest code")
+        form.add_error(
+            "code",
+            "The security code is not correct. Check the time on your "
+            "phone is right and try the newest code",
+        )
     secret = base64.b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
-    return render(request, "access/setup.html", {
-        "form": form, "has_errors": bool(form.errors), "secret": secret, "qr_svg": qr_svg,
-    })
+    return render(
+        request,
+        "access/setup.html",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "secret": secret,
+            "qr_svg": qr_svg,
+        },
+    )
 
 
 @require_POST

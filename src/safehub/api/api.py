@@ -27,8 +27,12 @@ from safehub.people import services
 from safehub.people.selectors import SearchCriteria, person_search
 
 api = NinjaAPI(
-    title="SafeHub API", version="1", urls_namespace="api-v1", auth=TokenAuth(),
-    docs_url=None, openapi_url="/openapi.json",
+    title="SafeHub API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=TokenAuth(),
+    docs_url=None,
+    openapi_url="/openapi.json",
     description="Person search and records for partner systems. Every call is audited.",
 )
 
@@ -41,10 +45,10 @@ class Problem(Schema):
     errors: dict[str, list[str]] = {}
 
 
-def _problem(request: HttpRequest, status: int, message: str,
-             errors: dict[str, list[str]] | None = None) -> HttpResponse:
-    return api.create_response(request, {"message": message, "errors": errors or {}},
-                               status=status)
+def _problem(
+    request: HttpRequest, status: int, message: str, errors: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"message": message, "errors": errors or {}}, status=status)
 
 
 @api.exception_handler(NotFound)
@@ -65,8 +69,12 @@ def _denied(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
 
 @api.exception_handler(ConcurrentEditError)
 def _conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
-    return _problem(request, 409, exc.message, {"version": [
-        f"The record is now at version {exc.current.version}"]})
+    return _problem(
+        request,
+        409,
+        exc.message,
+        {"version": [f"The record is now at version {exc.current.version}"]},
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -85,16 +93,17 @@ def _bad_shape(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
             parts = parts[1:]
         field = ".".join(parts) or "__all__"
         errors.setdefault(field, []).append(error.get("msg", "Invalid value"))
-    return _problem(request, 422, "Some of the information is not in the expected format",
-                    errors)
+    return _problem(request, 422, "Some of the information is not in the expected format", errors)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Ninja's own refusals (401 without a good token, 400 for a body that is not JSON) in
     the same shape as ours."""
-    messages = {401: "Send a valid API token: Authorization: Bearer <token>",
-                400: "The request body could not be read as JSON"}
+    messages = {
+        401: "Send a valid API token: Authorization: Bearer <token>",
+        400: "The request body could not be read as JSON",
+    }
     return _problem(request, exc.status_code, messages.get(exc.status_code, str(exc)))
 
 
@@ -192,8 +201,11 @@ class PersonOut(Schema):
 def _clean_search(payload: SearchIn) -> SearchCriteria:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"name": payload.name, "date_of_birth": payload.date_of_birth}
-    for field, cleaner in (("nhs_number", clean_nhs_number), ("upn", clean_upn),
-                           ("postcode", clean_postcode)):
+    for field, cleaner in (
+        ("nhs_number", clean_nhs_number),
+        ("upn", clean_upn),
+        ("postcode", clean_postcode),
+    ):
         raw = getattr(payload, field)
         try:
             values[field] = cleaner(raw) if raw else ""
@@ -204,28 +216,40 @@ def _clean_search(payload: SearchIn) -> SearchCriteria:
     return SearchCriteria(**values)
 
 
-@api.post("/persons/search", response=_responses(s200=list[SearchResultOut], s403=Problem),
-          summary="Search for people")
+@api.post(
+    "/persons/search",
+    response=_responses(s200=list[SearchResultOut], s403=Problem),
+    summary="Search for people",
+)
 def person_search_api(request: HttpRequest, payload: SearchIn) -> Any:
     if not can_search_people(request.user):
         raise PermissionDeniedError()
     results = person_search(actor=request.user, criteria=_clean_search(payload))
-    return [{"id": r.person.pk, "name": r.person.full_name,
-             "date_of_birth": r.person.date_of_birth,
-             "postcode": r.address.postcode if r.address else None,
-             "score": r.score, "reasons": r.reasons} for r in results]
+    return [
+        {
+            "id": r.person.pk,
+            "name": r.person.full_name,
+            "date_of_birth": r.person.date_of_birth,
+            "postcode": r.address.postcode if r.address else None,
+            "score": r.score,
+            "reasons": r.reasons,
+        }
+        for r in results
+    ]
 
 
-@api.get("/persons/{person_id}", response=_responses(s200=PersonOut, s404=Problem),
-         summary="Read a person")
+@api.get(
+    "/persons/{person_id}",
+    response=_responses(s200=PersonOut, s404=Problem),
+    summary="Read a person",
+)
 def person_read_api(request: HttpRequest, person_id: int, response: HttpResponse) -> Any:
     person = access_person(actor=request.user, person_id=person_id)
     response["ETag"] = f'"{person.version}"'
     return _out(person)
 
 
-@api.post("/persons", response=_responses(s201=PersonOut, s403=Problem),
-          summary="Create a person")
+@api.post("/persons", response=_responses(s201=PersonOut, s403=Problem), summary="Create a person")
 def person_create_api(request: HttpRequest, payload: PersonIn) -> Any:
     if not can_create_person(request.user):
         raise PermissionDeniedError()
@@ -233,28 +257,40 @@ def person_create_api(request: HttpRequest, payload: PersonIn) -> Any:
     return Status(201, _out(person))
 
 
-@api.put("/persons/{person_id}", response=_responses(s200=PersonOut, s404=Problem,
-                                                    s409=Problem),
-         summary="Update a person (send the version you read; 409 if it has moved on)")
+@api.put(
+    "/persons/{person_id}",
+    response=_responses(s200=PersonOut, s404=Problem, s409=Problem),
+    summary="Update a person (send the version you read; 409 if it has moved on)",
+)
 def person_update_api(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
     person = access_person(actor=request.user, person_id=person_id, action=Action.EDIT)
     data = payload.dict()
     version = data.pop("version")
-    person, changed = services.person_update(actor=request.user, person=person,
-                                             expected_version=version, data=data)
+    person, changed = services.person_update(
+        actor=request.user, person=person, expected_version=version, data=data
+    )
     if not changed:
         # Nothing to change, but the record was returned: that is a read, and audited.
-        audit_record(actor=request.user, action=AuditAction.VIEW, person_id=person.pk,
-                     object_type="people.Person", object_id=person.pk)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            person_id=person.pk,
+            object_type="people.Person",
+            object_id=person.pk,
+        )
     return _out(person)
 
 
 def _out(person: Any) -> dict[str, Any]:
-    return {"id": person.pk, "version": person.version,
-            **{f: getattr(person, f) for f in services.PERSON_FIELDS}}
+    return {
+        "id": person.pk,
+        "version": person.version,
+        **{f: getattr(person, f) for f in services.PERSON_FIELDS},
+    }
 
 
 # --- Front door: referrals from partner systems --------------------------------------------
+
 
 class ChildIn(Schema):
     given_name: Text = Field("", max_length=100)
@@ -298,17 +334,24 @@ class ContactOut(Schema):
 
 def _contact_out(contact: Any) -> dict[str, Any]:
     final = contact.status == "decided"
-    return {"reference": contact.reference, "status": contact.status,
-            "received_at": contact.received_at, "decision_due_at": contact.decision_due_at,
-            "outcome": contact.decision if final else None,
-            "decided_at": contact.closed_at if final else None}
+    return {
+        "reference": contact.reference,
+        "status": contact.status,
+        "received_at": contact.received_at,
+        "decision_due_at": contact.decision_due_at,
+        "outcome": contact.decision if final else None,
+        "decided_at": contact.closed_at if final else None,
+    }
 
 
-@api.post("/contacts", response=_responses(s200=ContactOut, s201=ContactOut, s403=Problem),
-          summary="Refer a child to the MASH",
-          description="Send an Idempotency-Key header (up to 60 characters) so a retry "
-                      "returns the first referral (200) instead of making another; the same "
-                      "key with different content is refused (422).")
+@api.post(
+    "/contacts",
+    response=_responses(s200=ContactOut, s201=ContactOut, s403=Problem),
+    summary="Refer a child to the MASH",
+    description="Send an Idempotency-Key header (up to 60 characters) so a retry "
+    "returns the first referral (200) instead of making another; the same "
+    "key with different content is refused (422).",
+)
 def contact_submit_api(request: HttpRequest, payload: ContactIn) -> Any:
     from safehub.access.policy import can_refer
     from safehub.frontdoor.services import IdempotencyConflict, contact_submit
@@ -322,15 +365,21 @@ def contact_submit_api(request: HttpRequest, payload: ContactIn) -> Any:
     data["referrer"] = {}
     try:
         contact, created = contact_submit(
-            actor=request.user, channel="api", data=data,
-            idempotency_key=f"api:{request.user.pk}:{key}" if key else None)
+            actor=request.user,
+            channel="api",
+            data=data,
+            idempotency_key=f"api:{request.user.pk}:{key}" if key else None,
+        )
     except IdempotencyConflict as conflict:
         raise ValidationError({"Idempotency-Key": [conflict.message]}) from None
     return Status(201 if created else 200, _contact_out(contact))
 
 
-@api.get("/contacts/{reference}", response=_responses(s200=ContactOut, s404=Problem),
-         summary="Status and outcome of a referral")
+@api.get(
+    "/contacts/{reference}",
+    response=_responses(s200=ContactOut, s404=Problem),
+    summary="Status and outcome of a referral",
+)
 def contact_read_api(request: HttpRequest, reference: str) -> Any:
     from safehub.access.fetchers import access_contact
 

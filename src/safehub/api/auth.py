@@ -17,6 +17,7 @@ class TokenAuth(HttpBearer):
             return None
         request.user = user
         origin = current_origin.get()
-        current_origin.set(RequestOrigin(ip_address=origin.ip_address,
-                                         request_id=origin.request_id, channel="api"))
+        current_origin.set(
+            RequestOrigin(ip_address=origin.ip_address, request_id=origin.request_id, channel="api")
+        )
         return user

@@ -36,7 +36,10 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+",
+        "organisations.User",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         db_constraint=False,
     )
     actor_username = models.CharField(max_length=150)

@@ -26,20 +26,28 @@ def _between(qs: QuerySet, date_from: date | None, date_to: date | None) -> Quer
     if date_from:
         qs = qs.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
     if date_to:
-        qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min,
-                                               tzinfo=tz))
+        qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz))
     return qs
 
 
 def _page(qs: QuerySet, page: int) -> AuditPage:
     page = max(1, page)
-    rows = list(qs.select_related("actor").order_by("-at", "-pk")
-                [(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    rows = list(
+        qs.select_related("actor").order_by("-at", "-pk")[
+            (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
+        ]
+    )
     return AuditPage(events=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
 
 
-def audit_events_for_person(*, actor: Any, person_id: int, date_from: date | None = None,
-                            date_to: date | None = None, page: int = 1) -> AuditPage:
+def audit_events_for_person(
+    *,
+    actor: Any,
+    person_id: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+) -> AuditPage:
     """Who viewed, searched for (and found), changed or exported a person's record."""
     if not can_review_audit(actor):
         raise PermissionDeniedError()
@@ -47,20 +55,32 @@ def audit_events_for_person(*, actor: Any, person_id: int, date_from: date | Non
         Q(person_id=person_id) | Q(subject_ids__contains=f",{person_id},")
     )
     result = _page(_between(qs, date_from, date_to), page)
-    audit_record(actor=actor, action=AuditAction.AUDIT_VIEW, person_id=person_id,
-                 object_type="audit.person", object_id=person_id)
+    audit_record(
+        actor=actor,
+        action=AuditAction.AUDIT_VIEW,
+        person_id=person_id,
+        object_type="audit.person",
+        object_id=person_id,
+    )
     return result
 
 
-def audit_events_for_user(*, actor: Any, user_id: int, date_from: date | None = None,
-                          date_to: date | None = None, page: int = 1) -> AuditPage:
+def audit_events_for_user(
+    *,
+    actor: Any,
+    user_id: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+) -> AuditPage:
     """Everything one member of staff looked at, searched for and changed."""
     if not can_review_audit(actor):
         raise PermissionDeniedError()
     qs = AuditEvent.objects.filter(actor_id=user_id)
     result = _page(_between(qs, date_from, date_to), page)
-    audit_record(actor=actor, action=AuditAction.AUDIT_VIEW, object_type="audit.user",
-                 object_id=user_id)
+    audit_record(
+        actor=actor, action=AuditAction.AUDIT_VIEW, object_type="audit.user", object_id=user_id
+    )
     return result
 
 

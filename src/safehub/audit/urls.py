@@ -6,6 +6,9 @@ app_name = "audit"
 urlpatterns = [
     path("", views.audit_home_view, name="audit-home"),
     path("break-glass/", views.break_glass_queue_view, name="break-glass-queue"),
-    path("break-glass/<int:grant_id>/review/", views.break_glass_review_view,
-         name="break-glass-review"),
+    path(
+        "break-glass/<int:grant_id>/review/",
+        views.break_glass_review_view,
+        name="break-glass-review",
+    ),
 ]

@@ -32,22 +32,38 @@ def audit_home_view(request: HttpRequest) -> HttpResponse:
         page = _int(request.GET.get("page"))
         if data["person_id"]:
             subject = f"SafeHub ID {data['person_id']}"
-            result = audit_events_for_person(actor=request.user, person_id=data["person_id"],
-                                             date_from=data["date_from"],
-                                             date_to=data["date_to"], page=page)
+            result = audit_events_for_person(
+                actor=request.user,
+                person_id=data["person_id"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                page=page,
+            )
         else:
             user = user_by_username(data["username"])
             if user is None:
                 form.add_error("username", "No member of staff has that username")
             else:
                 subject = f"{user} ({user.username})"
-                result = audit_events_for_user(actor=request.user, user_id=user.pk,
-                                               date_from=data["date_from"],
-                                               date_to=data["date_to"], page=page)
-    return render(request, "audit/home.html", {
-        "form": form, "result": result, "subject": subject, "nav_items": nav_for(request),
-        "has_errors": bool(form.errors), "query": request.GET.urlencode(),
-    })
+                result = audit_events_for_user(
+                    actor=request.user,
+                    user_id=user.pk,
+                    date_from=data["date_from"],
+                    date_to=data["date_to"],
+                    page=page,
+                )
+    return render(
+        request,
+        "audit/home.html",
+        {
+            "form": form,
+            "result": result,
+            "subject": subject,
+            "nav_items": nav_for(request),
+            "has_errors": bool(form.errors),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 def _int(value: str | None) -> int:
@@ -59,10 +75,15 @@ def _int(value: str | None) -> int:
 
 def break_glass_queue_view(request: HttpRequest) -> HttpResponse:
     _require_dpo(request)
-    return render(request, "audit/break_glass_queue.html", {
-        "grants": break_glass_queue(actor=request.user), "form": ReviewForm(),
-        "nav_items": nav_for(request),
-    })
+    return render(
+        request,
+        "audit/break_glass_queue.html",
+        {
+            "grants": break_glass_queue(actor=request.user),
+            "form": ReviewForm(),
+            "nav_items": nav_for(request),
+        },
+    )
 
 
 @require_POST
@@ -71,8 +92,9 @@ def break_glass_review_view(request: HttpRequest, grant_id: int) -> HttpResponse
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
-        break_glass_review(actor=request.user, grant_id=grant_id,
-                           note=form.cleaned_data.get("note", ""))
+        break_glass_review(
+            actor=request.user, grant_id=grant_id, note=form.cleaned_data.get("note", "")
+        )
     except NotFound:
         raise Http404 from None
     return redirect("audit:break-glass-queue")

@@ -194,6 +194,7 @@ class MissingKind(models.TextChoices):
 
 class AllocationReason(models.TextChoices):
     """Why a case moved between social workers (903 SWEpisodes SW_REASON codes)."""
+
     NEW = "NEW", "First allocation"
     MANAGE = "MANAGE", "Management decision"
     FCONTA = "FCONTA", "Family asked for a change"

@@ -32,33 +32,49 @@ from safehub.ui.fields import GovukDateField
 _CHOOSE = [("", "Select one")]
 
 
-def _date(label: str, *, required: bool = True, hint: str = "For example, 27 3 2025"
-          ) -> GovukDateField:
+def _date(
+    label: str, *, required: bool = True, hint: str = "For example, 27 3 2025"
+) -> GovukDateField:
     return GovukDateField(label=label, required=required, help_text=hint)
 
 
-def _radios(label: str, choices: Any, required_message: str, **kwargs: Any
-            ) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
-                             error_messages={"required": required_message,
-                                             "invalid_choice": required_message}, **kwargs)
+def _radios(label: str, choices: Any, required_message: str, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+        **kwargs,
+    )
 
 
-def _select(label: str, choices: Any, required_message: str = "", **kwargs: Any
-            ) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=_CHOOSE + list(choices),
-                             required=bool(required_message),
-                             error_messages={"required": required_message,
-                                             "invalid_choice": required_message
-                                             or "Select from the list"}, **kwargs)
+def _select(
+    label: str, choices: Any, required_message: str = "", **kwargs: Any
+) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=_CHOOSE + list(choices),
+        required=bool(required_message),
+        error_messages={
+            "required": required_message,
+            "invalid_choice": required_message or "Select from the list",
+        },
+        **kwargs,
+    )
 
 
-def _text(label: str, *, required_message: str = "", hint: str = "", rows: int = 5,
-          max_length: int = 5000) -> forms.CharField:
-    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}),
-                           required=bool(required_message), max_length=max_length,
-                           help_text=hint, strip=False,
-                           error_messages={"required": required_message})
+def _text(
+    label: str, *, required_message: str = "", hint: str = "", rows: int = 5, max_length: int = 5000
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        required=bool(required_message),
+        max_length=max_length,
+        help_text=hint,
+        strip=False,
+        error_messages={"required": required_message},
+    )
 
 
 class CaseworkForm(forms.Form):
@@ -101,14 +117,19 @@ class CaseworkForm(forms.Form):
 
 # --- Episodes ----------------------------------------------------------------------------
 
+
 class EpisodeOpenForm(CaseworkForm):
     today_fields = ("referral_date",)
-    kind = _radios("What kind of episode?", EpisodeKind.choices,
-                   "Select early help or child in need")
+    kind = _radios(
+        "What kind of episode?", EpisodeKind.choices, "Select early help or child in need"
+    )
     referral_date = _date("Referral date")
     referral_source = _select("Who referred the child? (optional)", ReferralSource.choices)
-    primary_need = _select("Primary need (optional)", PrimaryNeed.choices,
-                           help_text="You can add this when the assessment is complete")
+    primary_need = _select(
+        "Primary need (optional)",
+        PrimaryNeed.choices,
+        help_text="You can add this when the assessment is complete",
+    )
 
 
 class EpisodeCloseForm(CaseworkForm):
@@ -119,11 +140,14 @@ class EpisodeCloseForm(CaseworkForm):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reasons = ClosureReason if kind == EpisodeKind.CIN else EarlyHelpClosure
-        self.fields["reason"].choices = [(c.value, f"{c.label}" + (
-            f" ({c.value})" if reasons is ClosureReason else "")) for c in reasons]
+        self.fields["reason"].choices = [
+            (c.value, f"{c.label}" + (f" ({c.value})" if reasons is ClosureReason else ""))
+            for c in reasons
+        ]
 
 
 # --- Assessment --------------------------------------------------------------------------
+
 
 class AssessmentStartForm(CaseworkForm):
     today_fields = ("start_date",)
@@ -136,23 +160,31 @@ class AssessmentSeenForm(CaseworkForm):
     seen_alone = forms.BooleanField(label="The child was seen alone", required=False)
 
 
-FACTOR_CHOICES = [*((code, f"{label} ({code})") for code, label in ASSESSMENT_FACTORS.items()),
-                  (NO_FACTORS, f"No factors identified ({NO_FACTORS})")]
+FACTOR_CHOICES = [
+    *((code, f"{label} ({code})") for code, label in ASSESSMENT_FACTORS.items()),
+    (NO_FACTORS, f"No factors identified ({NO_FACTORS})"),
+]
 
 
 class AssessmentCompleteForm(CaseworkForm):
     today_fields = ("completed_date",)
     completed_date = _date("Date the assessment was completed")
     factors = forms.MultipleChoiceField(
-        label="Factors identified at the end of the assessment", choices=FACTOR_CHOICES,
+        label="Factors identified at the end of the assessment",
+        choices=FACTOR_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply, or 'No factors identified'",
-        error_messages={"required": "Select the factors identified, or 'No factors "
-                                    "identified'",
-                        "invalid_choice": "Select the factors from the list"})
-    summary = _text("Summary of the assessment", rows=8,
-                    required_message="Enter the assessment summary",
-                    hint="What you found, and what should happen next")
+        error_messages={
+            "required": "Select the factors identified, or 'No factors identified'",
+            "invalid_choice": "Select the factors from the list",
+        },
+    )
+    summary = _text(
+        "Summary of the assessment",
+        rows=8,
+        required_message="Enter the assessment summary",
+        hint="What you found, and what should happen next",
+    )
 
 
 class AssessmentAuthoriseForm(CaseworkForm):
@@ -162,23 +194,29 @@ class AssessmentAuthoriseForm(CaseworkForm):
 
 # --- Child protection --------------------------------------------------------------------
 
+
 class StrategyForm(CaseworkForm):
     today_fields = ("held_on",)
     held_on = _date("Date of the strategy discussion")
-    participants = _text("Who took part?", rows=3,
-                         required_message="Enter who took part in the discussion",
-                         hint="Names and agencies, for example police, health and school",
-                         max_length=2000)
-    outcome = _radios("What was decided?", StrategyOutcome.choices,
-                      "Select the outcome of the discussion")
+    participants = _text(
+        "Who took part?",
+        rows=3,
+        required_message="Enter who took part in the discussion",
+        hint="Names and agencies, for example police, health and school",
+        max_length=2000,
+    )
+    outcome = _radios(
+        "What was decided?", StrategyOutcome.choices, "Select the outcome of the discussion"
+    )
     notes = _text("Notes (optional)", rows=5)
 
 
 class Section47ConcludeForm(CaseworkForm):
     today_fields = ("end_date",)
     end_date = _date("Date the enquiry concluded")
-    outcome = _radios("Outcome of the enquiry", Section47Outcome.choices,
-                      "Select the outcome of the enquiry")
+    outcome = _radios(
+        "Outcome of the enquiry", Section47Outcome.choices, "Select the outcome of the enquiry"
+    )
 
 
 CATEGORY_CHOICES = [(c.value, c.label) for c in CategoryOfAbuse]
@@ -187,12 +225,18 @@ CATEGORY_CHOICES = [(c.value, c.label) for c in CategoryOfAbuse]
 class ConferenceInitialForm(CaseworkForm):
     today_fields = ("held_on",)
     held_on = _date("Date of the conference")
-    outcome = _radios("Does the child need a child protection plan?",
-                      [("plan", "Yes: child protection plan"),
-                       ("no_plan", "No child protection plan")],
-                      "Select whether the child needs a plan")
-    category = _radios("Category of abuse", CATEGORY_CHOICES, "", required=False,
-                       help_text="Only when the child needs a plan")
+    outcome = _radios(
+        "Does the child need a child protection plan?",
+        [("plan", "Yes: child protection plan"), ("no_plan", "No child protection plan")],
+        "Select whether the child needs a plan",
+    )
+    category = _radios(
+        "Category of abuse",
+        CATEGORY_CHOICES,
+        "",
+        required=False,
+        help_text="Only when the child needs a plan",
+    )
 
 
 class CoreGroupForm(CaseworkForm):
@@ -204,14 +248,18 @@ class CoreGroupForm(CaseworkForm):
 class ConferenceReviewForm(CaseworkForm):
     today_fields = ("held_on",)
     held_on = _date("Date of the review conference")
-    outcome = _radios("Does the plan continue?",
-                      [("continue", "Yes: continue the plan"), ("end", "No: end the plan")],
-                      "Select whether the plan continues")
-    latest_category = _select("Category of abuse now (optional)", CATEGORY_CHOICES,
-                              help_text="Only if it has changed")
+    outcome = _radios(
+        "Does the plan continue?",
+        [("continue", "Yes: continue the plan"), ("end", "No: end the plan")],
+        "Select whether the plan continues",
+    )
+    latest_category = _select(
+        "Category of abuse now (optional)", CATEGORY_CHOICES, help_text="Only if it has changed"
+    )
 
 
 # --- Child in need plans -----------------------------------------------------------------
+
 
 class CINPlanStartForm(CaseworkForm):
     today_fields = ("start_date",)
@@ -230,28 +278,41 @@ class CINPlanEndForm(CaseworkForm):
 
 # --- Children in care --------------------------------------------------------------------
 
+
 def _coded(choices: Any) -> list[tuple[str, str]]:
     return [(value, f"{label} ({value})") for value, label in choices]
 
 
 class PlacementForm(CaseworkForm):
-    input_classes = {"home_postcode": "govuk-input--width-10",
-                     "placement_postcode": "govuk-input--width-10"}
-    legal_status = _select("Legal status", _coded(LegalStatus.choices),
-                           "Select the legal status")
-    placement_type = _select("Placement type", _coded(PlacementType.choices),
-                             "Select the placement type")
-    provider = _select("Who provides the placement?", _coded(PlacementProvider.choices),
-                       "Select who provides the placement")
-    carer_name = forms.CharField(label="Carer or home (optional)", max_length=120,
-                                 required=False)
-    home_postcode = forms.CharField(label="Postcode the child lived at (optional)",
-                                    max_length=10, required=False)
-    placement_postcode = forms.CharField(label="Placement postcode (optional)",
-                                         max_length=10, required=False)
+    input_classes = {
+        "home_postcode": "govuk-input--width-10",
+        "placement_postcode": "govuk-input--width-10",
+    }
+    legal_status = _select("Legal status", _coded(LegalStatus.choices), "Select the legal status")
+    placement_type = _select(
+        "Placement type", _coded(PlacementType.choices), "Select the placement type"
+    )
+    provider = _select(
+        "Who provides the placement?",
+        _coded(PlacementProvider.choices),
+        "Select who provides the placement",
+    )
+    carer_name = forms.CharField(label="Carer or home (optional)", max_length=120, required=False)
+    home_postcode = forms.CharField(
+        label="Postcode the child lived at (optional)", max_length=10, required=False
+    )
+    placement_postcode = forms.CharField(
+        label="Placement postcode (optional)", max_length=10, required=False
+    )
 
-    PLACEMENT = ("legal_status", "placement_type", "provider", "carer_name",
-                 "home_postcode", "placement_postcode")
+    PLACEMENT = (
+        "legal_status",
+        "placement_type",
+        "provider",
+        "carer_name",
+        "home_postcode",
+        "placement_postcode",
+    )
 
     def placement(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.PLACEMENT}
@@ -267,8 +328,10 @@ class CareChangeForm(PlacementForm):
     today_fields = ("change_date",)
     change_date = _date("Date of the change")
     reason_place_change = _select(
-        "Why did the placement change?", PlacementChangeReason.choices,
-        help_text="Not needed when only the legal status changed")
+        "Why did the placement change?",
+        PlacementChangeReason.choices,
+        help_text="Not needed when only the legal status changed",
+    )
     field_order = ["change_date", *PlacementForm.PLACEMENT, "reason_place_change"]
 
 
@@ -285,9 +348,11 @@ class CareReviewForm(CaseworkForm):
 class CareEndForm(CaseworkForm):
     today_fields = ("end_date",)
     end_date = _date("Date the child left care")
-    reason = _select("Why did the child leave care?",
-                     [c for c in _coded(ReasonCeased.choices) if c[0] != ReasonCeased.X1],
-                     "Select why the child left care")
+    reason = _select(
+        "Why did the child leave care?",
+        [c for c in _coded(ReasonCeased.choices) if c[0] != ReasonCeased.X1],
+        "Select why the child left care",
+    )
 
 
 # --- Missing, visits, notes --------------------------------------------------------------
@@ -300,19 +365,26 @@ def yes_no(value: str) -> bool | None:
 
 
 class MissingForm(CaseworkForm):
-    kind = _radios("Was the child missing, or away without authorisation?",
-                   MissingKind.choices, "Select missing or away without authorisation")
+    kind = _radios(
+        "Was the child missing, or away without authorisation?",
+        MissingKind.choices,
+        "Select missing or away without authorisation",
+    )
     start_date = _date("Date they went missing")
-    end_date = _date("Date they came back (optional)", required=False,
-                     hint="Leave empty if they have not come back yet")
-    interview_offered = _radios("Was a return interview offered?", _YES_NO, "",
-                                required=False)
-    interview_accepted = _radios("Was the return interview accepted?", _YES_NO, "",
-                                 required=False)
+    end_date = _date(
+        "Date they came back (optional)",
+        required=False,
+        hint="Leave empty if they have not come back yet",
+    )
+    interview_offered = _radios("Was a return interview offered?", _YES_NO, "", required=False)
+    interview_accepted = _radios("Was the return interview accepted?", _YES_NO, "", required=False)
 
 
-SEEN_CHOICES = [("alone", "Yes, and seen alone"), ("with_others", "Yes, with someone else"),
-                ("not_seen", "No, the child was not seen")]
+SEEN_CHOICES = [
+    ("alone", "Yes, and seen alone"),
+    ("with_others", "Yes, with someone else"),
+    ("not_seen", "No, the child was not seen"),
+]
 
 
 class VisitForm(CaseworkForm):
@@ -326,8 +398,10 @@ class VisitForm(CaseworkForm):
 class NoteForm(CaseworkForm):
     text = _text("Case note", rows=10, required_message="Enter the note", max_length=20000)
     significant = forms.BooleanField(
-        label="Significant: add it to the child's chronology", required=False,
-        help_text="Partner agencies who can see the child's chronology will see it")
+        label="Significant: add it to the child's chronology",
+        required=False,
+        help_text="Partner agencies who can see the child's chronology will see it",
+    )
 
 
 class DraftForm(forms.Form):
@@ -337,31 +411,39 @@ class DraftForm(forms.Form):
 
 # --- Allocation and oversight ------------------------------------------------------------
 
-class AllocateForm(CaseworkForm):
-    worker = forms.TypedChoiceField(label="Social worker", coerce=int, choices=[],
-                                    error_messages={"required": "Select a social worker",
-                                                    "invalid_choice": "Select a social "
-                                                                      "worker"})
-    reason = _select("Why is the case moving?", [
-        c for c in AllocationReason.choices if c[0] != AllocationReason.NEW],
-        "Select why the case is being reallocated")
 
-    def __init__(self, *args: Any, workers: list[Any], reallocating: bool,
-                 **kwargs: Any) -> None:
+class AllocateForm(CaseworkForm):
+    worker = forms.TypedChoiceField(
+        label="Social worker",
+        coerce=int,
+        choices=[],
+        error_messages={
+            "required": "Select a social worker",
+            "invalid_choice": "Select a social worker",
+        },
+    )
+    reason = _select(
+        "Why is the case moving?",
+        [c for c in AllocationReason.choices if c[0] != AllocationReason.NEW],
+        "Select why the case is being reallocated",
+    )
+
+    def __init__(self, *args: Any, workers: list[Any], reallocating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["worker"].choices = _CHOOSE + [
-            (w.pk, f"{w.get_full_name() or w.username}, {w.role_label.lower()}")
-            for w in workers]
+            (w.pk, f"{w.get_full_name() or w.username}, {w.role_label.lower()}") for w in workers
+        ]
         if not reallocating:
             del self.fields["reason"]
 
 
 class OversightForm(CaseworkForm):
     today_fields = ("held_on",)
-    kind = _radios("What kind of record is this?",
-                   [("supervision", "Supervision"), ("oversight", "Management oversight")],
-                   "Select supervision or management oversight")
+    kind = _radios(
+        "What kind of record is this?",
+        [("supervision", "Supervision"), ("oversight", "Management oversight")],
+        "Select supervision or management oversight",
+    )
     held_on = _date("Date")
-    discussion = _text("What was discussed?", rows=6,
-                       required_message="Enter what was discussed")
+    discussion = _text("What was discussed?", rows=6, required_message="Enter what was discussed")
     actions = _text("Actions agreed (optional)", rows=4)

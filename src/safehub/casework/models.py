@@ -35,12 +35,14 @@ class Episode(VersionedModel):
 
     kind = models.CharField(max_length=10, choices=EpisodeKind.choices)
     child = models.ForeignKey(**_CHILD)
-    contact = models.ForeignKey("frontdoor.Contact", on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+")
+    contact = models.ForeignKey(
+        "frontdoor.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     referral_date = models.DateField()
     referral_source = models.CharField(max_length=2, blank=True, default="")
-    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True,
-                                    default="")
+    primary_need = models.CharField(
+        max_length=2, choices=PrimaryNeed.choices, blank=True, default=""
+    )
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=8, blank=True, default="")
     opened_by = models.ForeignKey(**_USER)
@@ -53,7 +55,8 @@ class Episode(VersionedModel):
                 name="episode_closure_date_and_reason",
             ),
             models.UniqueConstraint(  # census 8815: one open episode of each kind
-                fields=["child", "kind"], condition=Q(closure_date__isnull=True),
+                fields=["child", "kind"],
+                condition=Q(closure_date__isnull=True),
                 name="episode_one_open_per_kind",
             ),
         ]
@@ -77,8 +80,13 @@ class Assessment(VersionedModel):
     summary = models.TextField(blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["due_date"], name="assessment_due_idx",
-                                condition=Q(authorised_date__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["due_date"],
+                name="assessment_due_idx",
+                condition=Q(authorised_date__isnull=True),
+            )
+        ]
 
 
 class StrategyDiscussion(TimeStampedModel):
@@ -92,13 +100,13 @@ class StrategyDiscussion(TimeStampedModel):
 
 class Section47(VersionedModel):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="enquiries")
-    strategy = models.ForeignKey(StrategyDiscussion, on_delete=models.PROTECT,
-                                 related_name="+")
+    strategy = models.ForeignKey(StrategyDiscussion, on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
     icpc_target = models.DateField()  # 15 working days from the strategy discussion
     end_date = models.DateField(null=True, blank=True)
-    outcome = models.CharField(max_length=8, choices=Section47Outcome.choices, blank=True,
-                               default="")
+    outcome = models.CharField(
+        max_length=8, choices=Section47Outcome.choices, blank=True, default=""
+    )
 
 
 class CPPlan(VersionedModel):
@@ -112,25 +120,32 @@ class CPPlan(VersionedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["child"], condition=Q(end_date__isnull=True),
-                                    name="cp_plan_one_open_per_child"),  # census 8935
-            models.CheckConstraint(condition=Q(end_date__isnull=True)
-                                   | Q(end_date__gt=models.F("start_date")),
-                                   name="cp_plan_ends_after_start"),  # census 8840
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="cp_plan_one_open_per_child",
+            ),  # census 8935
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="cp_plan_ends_after_start",
+            ),  # census 8840
         ]
 
 
 class Conference(TimeStampedModel):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="conferences")
     kind = models.CharField(max_length=8, choices=ConferenceKind.choices)
-    section47 = models.ForeignKey(Section47, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
-    plan = models.ForeignKey(CPPlan, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="conferences")
+    section47 = models.ForeignKey(
+        Section47, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    plan = models.ForeignKey(
+        CPPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="conferences"
+    )
     held_on = models.DateField()
     outcome = models.CharField(max_length=8, choices=ConferenceOutcome.choices)
-    category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices, blank=True,
-                                default="")
+    category = models.CharField(
+        max_length=3, choices=CategoryOfAbuse.choices, blank=True, default=""
+    )
     chair = models.ForeignKey(**_USER, null=True, blank=True)
     recorded_by = models.ForeignKey(**_USER)
 
@@ -151,8 +166,11 @@ class CINPlan(VersionedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["child"], condition=Q(end_date__isnull=True),
-                                    name="cin_plan_one_open_per_child"),  # census 4004
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="cin_plan_one_open_per_child",
+            ),  # census 4004
         ]
 
 
@@ -170,22 +188,25 @@ class PeriodOfCare(VersionedModel):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="care_periods")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    reason_ceased = models.CharField(max_length=3, choices=ReasonCeased.choices, blank=True,
-                                     default="")
+    reason_ceased = models.CharField(
+        max_length=3, choices=ReasonCeased.choices, blank=True, default=""
+    )
     care_plan_date = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["child"], condition=Q(end_date__isnull=True),
-                                    name="care_one_open_period_per_child"),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="care_one_open_period_per_child",
+            ),
         ]
 
 
 class CareEpisode(TimeStampedModel):
     """One SSDA903 episode: a stretch with one legal status and one placement."""
 
-    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT,
-                               related_name="episodes")
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="episodes")
     start_date = models.DateField()
     reason_new_episode = models.CharField(max_length=1, choices=ReasonNewEpisode.choices)
     legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
@@ -196,11 +217,12 @@ class CareEpisode(TimeStampedModel):
     placement_postcode = models.CharField(max_length=8, blank=True, default="")
     urn = models.CharField(max_length=8, blank=True, default="")
     end_date = models.DateField(null=True, blank=True)
-    reason_ceased = models.CharField(max_length=3, choices=ReasonCeased.choices, blank=True,
-                                     default="")
-    reason_place_change = models.CharField(max_length=6,
-                                           choices=PlacementChangeReason.choices, blank=True,
-                                           default="")
+    reason_ceased = models.CharField(
+        max_length=3, choices=ReasonCeased.choices, blank=True, default=""
+    )
+    reason_place_change = models.CharField(
+        max_length=6, choices=PlacementChangeReason.choices, blank=True, default=""
+    )
 
 
 class CareReview(TimeStampedModel):
@@ -251,8 +273,9 @@ class NoteDraft(TimeStampedModel):
     text = models.TextField(blank=True, default="")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["author", "child", "kind"],
-                                               name="note_draft_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "child", "kind"], name="note_draft_unique")
+        ]
 
 
 class Allocation(TimeStampedModel):
@@ -265,27 +288,39 @@ class Allocation(TimeStampedModel):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=6, choices=AllocationReason.choices)
-    involvement = models.ForeignKey("access.Involvement", on_delete=models.PROTECT,
-                                    related_name="+")
+    involvement = models.ForeignKey(
+        "access.Involvement", on_delete=models.PROTECT, related_name="+"
+    )
     allocated_by = models.ForeignKey(**_USER)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["child"], condition=Q(end_date__isnull=True),
-                                    name="allocation_one_open_per_child"),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end_date__isnull=True),
+                name="allocation_one_open_per_child",
+            ),
         ]
-        indexes = [models.Index(fields=["worker"], name="allocation_worker_open_idx",
-                                condition=Q(end_date__isnull=True)),
-                   models.Index(fields=["team"], name="allocation_team_open_idx",
-                                condition=Q(end_date__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["worker"],
+                name="allocation_worker_open_idx",
+                condition=Q(end_date__isnull=True),
+            ),
+            models.Index(
+                fields=["team"], name="allocation_team_open_idx", condition=Q(end_date__isnull=True)
+            ),
+        ]
 
 
 class Oversight(TimeStampedModel):
     """Supervision or management oversight of a child's case."""
 
     child = models.ForeignKey(**_CHILD)
-    kind = models.CharField(max_length=12, choices=[("supervision", "Supervision"),
-                                                    ("oversight", "Management oversight")])
+    kind = models.CharField(
+        max_length=12,
+        choices=[("supervision", "Supervision"), ("oversight", "Management oversight")],
+    )
     held_on = models.DateField()
     discussion = models.TextField()
     actions = models.TextField(blank=True, default="")
@@ -306,10 +341,17 @@ class DueItem(TimeStampedModel):
     done_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["child", "due_date"], name="due_open_child_idx",
-                                condition=Q(done_on__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["child", "due_date"],
+                name="due_open_child_idx",
+                condition=Q(done_on__isnull=True),
+            )
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["source_type", "source_id", "kind"],
-                                    condition=Q(done_on__isnull=True),
-                                    name="due_one_open_per_source_kind"),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "kind"],
+                condition=Q(done_on__isnull=True),
+                name="due_one_open_per_source_kind",
+            ),
         ]

@@ -46,11 +46,15 @@ CASE_HOLDING_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
 
 def holds_cases(actor: Any) -> bool:
     """Roles a case can be allocated to, and so who has a caseload ("my work")."""
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active
-                and actor.role in CASE_HOLDING_ROLES)
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.role in CASE_HOLDING_ROLES
+    )
 
 
 # --- Due dates ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Due:
@@ -73,11 +77,14 @@ class Due:
 
 
 def _due(items: list[DueItem], today: date) -> list[Due]:
-    return [Due(item, (item.due_date - today).days)
-            for item in sorted(items, key=lambda i: (i.due_date, i.pk))]
+    return [
+        Due(item, (item.due_date - today).days)
+        for item in sorted(items, key=lambda i: (i.due_date, i.pk))
+    ]
 
 
 # --- One child's casework ----------------------------------------------------------------
+
 
 @dataclass
 class ChildCasework:
@@ -121,46 +128,79 @@ def _episodes(child: Any) -> list[Episode]:
     """Every episode, newest first, with everything recorded on it: twelve queries."""
     by = ("recorded_by",)
     return list(
-        Episode.objects.filter(child=child).select_related("opened_by")
+        Episode.objects.filter(child=child)
+        .select_related("opened_by")
         .order_by("-referral_date", "-pk")
         .prefetch_related(
-            Prefetch("assessments", to_attr="assessment_list",
-                     queryset=Assessment.objects.select_related("authorised_by")
-                     .order_by("-start_date", "-pk")),
-            Prefetch("strategies", to_attr="strategy_list",
-                     queryset=StrategyDiscussion.objects.select_related(*by)
-                     .order_by("-held_on", "-pk")),
-            Prefetch("enquiries", to_attr="enquiry_list",
-                     queryset=Section47.objects.order_by("-start_date", "-pk")),
-            Prefetch("conferences", to_attr="conference_list",
-                     queryset=Conference.objects.select_related("chair")
-                     .order_by("-held_on", "-pk")),
-            Prefetch("cp_plans", to_attr="cp_plan_list",
-                     queryset=CPPlan.objects.order_by("-start_date", "-pk").prefetch_related(
-                         Prefetch("core_groups", to_attr="core_group_list",
-                                  queryset=CoreGroup.objects.select_related(*by)
-                                  .order_by("-held_on", "-pk")))),
-            Prefetch("cin_plans", to_attr="cin_plan_list",
-                     queryset=CINPlan.objects.order_by("-start_date", "-pk").prefetch_related(
-                         Prefetch("reviews", to_attr="review_list",
-                                  queryset=CINPlanReview.objects.select_related(*by)
-                                  .order_by("-held_on", "-pk")))),
-            Prefetch("care_periods", to_attr="care_list",
-                     queryset=PeriodOfCare.objects.order_by("-start_date", "-pk")
-                     .prefetch_related(
-                         Prefetch("episodes", to_attr="placement_list",
-                                  queryset=CareEpisode.objects.order_by("-start_date", "-pk")),
-                         Prefetch("reviews", to_attr="review_list",
-                                  queryset=CareReview.objects.select_related(*by)
-                                  .order_by("-held_on", "-pk")))),
+            Prefetch(
+                "assessments",
+                to_attr="assessment_list",
+                queryset=Assessment.objects.select_related("authorised_by").order_by(
+                    "-start_date", "-pk"
+                ),
+            ),
+            Prefetch(
+                "strategies",
+                to_attr="strategy_list",
+                queryset=StrategyDiscussion.objects.select_related(*by).order_by("-held_on", "-pk"),
+            ),
+            Prefetch(
+                "enquiries",
+                to_attr="enquiry_list",
+                queryset=Section47.objects.order_by("-start_date", "-pk"),
+            ),
+            Prefetch(
+                "conferences",
+                to_attr="conference_list",
+                queryset=Conference.objects.select_related("chair").order_by("-held_on", "-pk"),
+            ),
+            Prefetch(
+                "cp_plans",
+                to_attr="cp_plan_list",
+                queryset=CPPlan.objects.order_by("-start_date", "-pk").prefetch_related(
+                    Prefetch(
+                        "core_groups",
+                        to_attr="core_group_list",
+                        queryset=CoreGroup.objects.select_related(*by).order_by("-held_on", "-pk"),
+                    )
+                ),
+            ),
+            Prefetch(
+                "cin_plans",
+                to_attr="cin_plan_list",
+                queryset=CINPlan.objects.order_by("-start_date", "-pk").prefetch_related(
+                    Prefetch(
+                        "reviews",
+                        to_attr="review_list",
+                        queryset=CINPlanReview.objects.select_related(*by).order_by(
+                            "-held_on", "-pk"
+                        ),
+                    )
+                ),
+            ),
+            Prefetch(
+                "care_periods",
+                to_attr="care_list",
+                queryset=PeriodOfCare.objects.order_by("-start_date", "-pk").prefetch_related(
+                    Prefetch(
+                        "episodes",
+                        to_attr="placement_list",
+                        queryset=CareEpisode.objects.order_by("-start_date", "-pk"),
+                    ),
+                    Prefetch(
+                        "reviews",
+                        to_attr="review_list",
+                        queryset=CareReview.objects.select_related(*by).order_by("-held_on", "-pk"),
+                    ),
+                ),
+            ),
         )
     )
 
 
 def _across(episodes: list[Episode], attr: str, *date_fields: str) -> list[Any]:
     rows = [row for episode in episodes for row in getattr(episode, attr)]
-    return sorted(rows, key=lambda r: (*(getattr(r, f) for f in date_fields), r.pk),
-                  reverse=True)
+    return sorted(rows, key=lambda r: (*(getattr(r, f) for f in date_fields), r.pk), reverse=True)
 
 
 def _first(rows: Any, test: Any) -> Any:
@@ -180,36 +220,48 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
     if open_cin:
         assessment = _first(open_cin.assessment_list, lambda a: a.authorised_date is None)
         enquiry = _first(open_cin.enquiry_list, lambda s: s.end_date is None)
-        held = {c.section47_id for c in open_cin.conference_list
-                if c.kind == ConferenceKind.INITIAL}
-        awaiting = _first(open_cin.enquiry_list,
-                          lambda s: s.outcome == Section47Outcome.ICPC and s.pk not in held)
+        held = {
+            c.section47_id for c in open_cin.conference_list if c.kind == ConferenceKind.INITIAL
+        }
+        awaiting = _first(
+            open_cin.enquiry_list, lambda s: s.outcome == Section47Outcome.ICPC and s.pk not in held
+        )
     cp_plan = _first(plans, lambda p: p.end_date is None)
     cin_plan = _first(cin_plans, lambda p: p.end_date is None)
     care = _first(periods, lambda p: p.end_date is None)
     placement = _first(care.placement_list, lambda e: e.end_date is None) if care else None
     # The same order as services.visit_kind_for, without asking the database again.
-    visit_kind = (VisitKind.CP if cp_plan else VisitKind.CLA if care else VisitKind.CIN)
+    visit_kind = VisitKind.CP if cp_plan else VisitKind.CLA if care else VisitKind.CIN
 
     visits = Visit.objects.filter(child=child)
     notes = CaseNote.objects.filter(child=child)
     missing = MissingEpisode.objects.filter(child=child)
     oversight = Oversight.objects.filter(child=child)
-    allocations = list(Allocation.objects.filter(child=child)
-                       .select_related("worker", "team", "allocated_by")
-                       .order_by("-start_date", "-pk"))
+    allocations = list(
+        Allocation.objects.filter(child=child)
+        .select_related("worker", "team", "allocated_by")
+        .order_by("-start_date", "-pk")
+    )
     return ChildCasework(
         episodes=episodes,
         assessments=_across(episodes, "assessment_list", "start_date"),
         strategies=_across(episodes, "strategy_list", "held_on"),
         enquiries=_across(episodes, "enquiry_list", "start_date"),
         conferences=_across(episodes, "conference_list", "held_on"),
-        cp_plans=plans, cin_plans=cin_plans, care_periods=periods,
-        open_cin=open_cin, open_early_help=open_eh,
-        assessment=assessment, enquiry=enquiry, awaiting_icpc=awaiting, cp_plan=cp_plan,
-        cin_plan=cin_plan, care=care, placement=placement, visit_kind=visit_kind,
-        visits=list(visits.select_related("recorded_by")
-                    .order_by("-visited_on", "-pk")[:LATEST]),
+        cp_plans=plans,
+        cin_plans=cin_plans,
+        care_periods=periods,
+        open_cin=open_cin,
+        open_early_help=open_eh,
+        assessment=assessment,
+        enquiry=enquiry,
+        awaiting_icpc=awaiting,
+        cp_plan=cp_plan,
+        cin_plan=cin_plan,
+        care=care,
+        placement=placement,
+        visit_kind=visit_kind,
+        visits=list(visits.select_related("recorded_by").order_by("-visited_on", "-pk")[:LATEST]),
         visit_count=visits.count(),
         notes=list(notes.select_related("author").order_by("-occurred_at", "-pk")[:LATEST]),
         note_count=notes.count(),
@@ -217,8 +269,7 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         missing_count=missing.count(),
         allocation=_first(allocations, lambda a: a.end_date is None),
         allocations=allocations,
-        oversight=list(oversight.select_related("manager")
-                       .order_by("-held_on", "-pk")[:LATEST]),
+        oversight=list(oversight.select_related("manager").order_by("-held_on", "-pk")[:LATEST]),
         oversight_count=oversight.count(),
         due=_due(list(DueItem.objects.filter(child=child, done_on__isnull=True)), today),
     )
@@ -228,18 +279,25 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
 # Each returns the record only when it belongs to `child`, so an id from another child's
 # page is "not found" rather than a way round the access check.
 
+
 def episode_for(child: Any, episode_id: int) -> Episode | None:
     return Episode.objects.filter(child=child, pk=episode_id).first()
 
 
 def assessment_for(child: Any, assessment_id: int) -> Assessment | None:
-    return (Assessment.objects.select_related("episode")
-            .filter(episode__child=child, pk=assessment_id).first())
+    return (
+        Assessment.objects.select_related("episode")
+        .filter(episode__child=child, pk=assessment_id)
+        .first()
+    )
 
 
 def enquiry_for(child: Any, enquiry_id: int) -> Section47 | None:
-    return (Section47.objects.select_related("episode")
-            .filter(episode__child=child, pk=enquiry_id).first())
+    return (
+        Section47.objects.select_related("episode")
+        .filter(episode__child=child, pk=enquiry_id)
+        .first()
+    )
 
 
 def cp_plan_for(child: Any, plan_id: int) -> CPPlan | None:
@@ -251,8 +309,7 @@ def cin_plan_for(child: Any, plan_id: int) -> CINPlan | None:
 
 
 def care_period_for(child: Any, period_id: int) -> PeriodOfCare | None:
-    return (PeriodOfCare.objects.select_related("episode")
-            .filter(child=child, pk=period_id).first())
+    return PeriodOfCare.objects.select_related("episode").filter(child=child, pk=period_id).first()
 
 
 def current_placement(period: PeriodOfCare) -> CareEpisode | None:
@@ -260,28 +317,34 @@ def current_placement(period: PeriodOfCare) -> CareEpisode | None:
 
 
 def current_allocation(child: Any) -> Allocation | None:
-    return (Allocation.objects.select_related("worker", "team")
-            .filter(child=child, end_date__isnull=True).first())
+    return (
+        Allocation.objects.select_related("worker", "team")
+        .filter(child=child, end_date__isnull=True)
+        .first()
+    )
 
 
 def draft_for(*, actor: Any, child: Any, kind: str) -> NoteDraft | None:
     """What `actor` was last typing for this child, if anything."""
-    return (NoteDraft.objects.filter(author=actor, child=child, kind=kind)
-            .exclude(text="").first())
+    return NoteDraft.objects.filter(author=actor, child=child, kind=kind).exclude(text="").first()
 
 
 def team_workers(actor: Any) -> list[User]:
     """Who a team manager can allocate to: the case-holding staff of their own team."""
     if not actor.team_id:
         return []
-    return list(User.objects.filter(team_id=actor.team_id, role__in=CASE_HOLDING_ROLES,
-                                    is_active=True).order_by("last_name", "first_name"))
+    return list(
+        User.objects.filter(
+            team_id=actor.team_id, role__in=CASE_HOLDING_ROLES, is_active=True
+        ).order_by("last_name", "first_name")
+    )
 
 
 def _unallocated_episodes() -> Any:
     allocated = Allocation.objects.filter(child=OuterRef("child"), end_date__isnull=True)
     return Episode.objects.filter(kind=EpisodeKind.CIN, closure_date__isnull=True).exclude(
-        Exists(allocated))
+        Exists(allocated)
+    )
 
 
 def _waiting(actor: Any) -> list[Episode]:
@@ -292,11 +355,19 @@ def _waiting(actor: Any) -> list[Episode]:
     waiting (at a million people it expects tens of thousands, not tens), and joining the
     children in the same query had it read every person (bench/README.md). The episodes
     come from the open-episode index alone (casework migration 0002)."""
-    episodes = list(_unallocated_episodes().only("referral_date", "child_id")
-                    .order_by("referral_date", "pk"))
-    children = {p.pk: p for p in Person.objects.filter(pk__in={e.child_id for e in episodes})
-                .annotate(allowed=Exists(RestrictedAccess.objects.filter(
-                    person=OuterRef("pk"), user=actor)))} if episodes else {}
+    episodes = list(
+        _unallocated_episodes().only("referral_date", "child_id").order_by("referral_date", "pk")
+    )
+    children = (
+        {
+            p.pk: p
+            for p in Person.objects.filter(pk__in={e.child_id for e in episodes}).annotate(
+                allowed=Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=actor))
+            )
+        }
+        if episodes
+        else {}
+    )
     for e in episodes:
         e.child = children[e.child_id]
         e.allowed = e.child.allowed
@@ -311,15 +382,21 @@ def unallocated_child(*, actor: Any, person_id: Any) -> Person | None:
         pk = int(person_id)
     except (TypeError, ValueError):
         return None
-    episode = (_unallocated_episodes().select_related("child")
-               .filter(child_id=pk)
-               .filter(Q(child__is_restricted=False)
-                       | Exists(RestrictedAccess.objects.filter(person_id=pk, user=actor)))
-               .first())
+    episode = (
+        _unallocated_episodes()
+        .select_related("child")
+        .filter(child_id=pk)
+        .filter(
+            Q(child__is_restricted=False)
+            | Exists(RestrictedAccess.objects.filter(person_id=pk, user=actor))
+        )
+        .first()
+    )
     return episode.child if episode else None
 
 
 # --- A worker's caseload -----------------------------------------------------------------
+
 
 @dataclass
 class CaseloadRow:
@@ -343,41 +420,54 @@ class MyWork:
 def _visible_ids(actor: Any, ids: set[int]) -> set[int]:
     if not ids:
         return set()
-    return set(visible_persons(actor, Person.objects.filter(pk__in=ids))
-               .values_list("pk", flat=True))
+    return set(
+        visible_persons(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
 
 
 def my_work(*, actor: Any, today: date) -> MyWork:
     """The worker's allocated children and their statutory work, in three queries."""
-    allocations = list(Allocation.objects.filter(worker=actor, end_date__isnull=True)
-                       .select_related("child"))
+    allocations = list(
+        Allocation.objects.filter(worker=actor, end_date__isnull=True).select_related("child")
+    )
     by_child: dict[int, list[DueItem]] = {a.child_id: [] for a in allocations}
     for item in DueItem.objects.filter(
-            done_on__isnull=True,
-            child__in=Allocation.objects.filter(worker=actor, end_date__isnull=True)
-            .values("child")):
+        done_on__isnull=True,
+        child__in=Allocation.objects.filter(worker=actor, end_date__isnull=True).values("child"),
+    ):
         by_child.setdefault(item.child_id, []).append(item)
     visible = _visible_ids(actor, set(by_child))
     horizon = today + timedelta(days=SOON_DAYS)
     rows = []
     for allocation in allocations:
         items = _due(by_child[allocation.child_id], today)
-        rows.append(CaseloadRow(
-            child=allocation.child, allocation=allocation,
-            visible=allocation.child_id in visible,
-            due=[d for d in items if d.item.due_date <= horizon],
-            next_due=items[0] if items else None))
+        rows.append(
+            CaseloadRow(
+                child=allocation.child,
+                allocation=allocation,
+                visible=allocation.child_id in visible,
+                due=[d for d in items if d.item.due_date <= horizon],
+                next_due=items[0] if items else None,
+            )
+        )
     # Worst first: most overdue, then soonest due; then the rest by their next due date,
     # and those with nothing open by name.
-    rows.sort(key=lambda r: (
-        (0, r.next_due.item.due_date, "", "") if r.next_due
-        else (1, date.max, r.child.family_name.lower(), r.child.given_name.lower())))
-    due = sorted(((d, row) for row in rows for d in row.due),
-                 key=lambda pair: (pair[0].item.due_date, pair[0].item.pk))
+    rows.sort(
+        key=lambda r: (
+            (0, r.next_due.item.due_date, "", "")
+            if r.next_due
+            else (1, date.max, r.child.family_name.lower(), r.child.given_name.lower())
+        )
+    )
+    due = sorted(
+        ((d, row) for row in rows for d in row.due),
+        key=lambda pair: (pair[0].item.due_date, pair[0].item.pk),
+    )
     return MyWork(rows=rows, due=due)
 
 
 # --- A team manager's view of the team ---------------------------------------------------
+
 
 @dataclass
 class WorkerRow:
@@ -400,24 +490,38 @@ def team_work(*, actor: Any, today: date) -> TeamWork:
     team_allocations = Allocation.objects.filter(team_id=actor.team_id, end_date__isnull=True)
     # Whether the manager may see each child comes with the allocation (`visible_persons`
     # as a subquery), which leaves the waiting children their two queries.
-    allocations = list(team_allocations.select_related("child", "worker").annotate(
-        visible=Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))))
+    allocations = list(
+        team_allocations.select_related("child", "worker").annotate(
+            visible=Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))
+        )
+    )
     by_child = {a.child_id: a for a in allocations}
-    overdue_items = list(DueItem.objects.filter(
-        done_on__isnull=True, due_date__lt=today,
-        child__in=team_allocations.values("child")))
+    overdue_items = list(
+        DueItem.objects.filter(
+            done_on__isnull=True, due_date__lt=today, child__in=team_allocations.values("child")
+        )
+    )
     visible = {a.child_id for a in allocations if a.visible}
-    overdue = [(d, by_child[d.item.child_id], d.item.child_id in visible)
-               for d in _due(overdue_items, today) if d.item.child_id in by_child]
+    overdue = [
+        (d, by_child[d.item.child_id], d.item.child_id in visible)
+        for d in _due(overdue_items, today)
+        if d.item.child_id in by_child
+    ]
     caseload: dict[int, int] = {}
     late: dict[int, int] = {}
     for allocation in allocations:
         caseload[allocation.worker_id] = caseload.get(allocation.worker_id, 0) + 1
     for _, allocation, _ in overdue:
         late[allocation.worker_id] = late.get(allocation.worker_id, 0) + 1
-    workers = [WorkerRow(worker=w, caseload=caseload.get(w.pk, 0), overdue=late.get(w.pk, 0))
-               for w in team_workers(actor)]
+    workers = [
+        WorkerRow(worker=w, caseload=caseload.get(w.pk, 0), overdue=late.get(w.pk, 0))
+        for w in team_workers(actor)
+    ]
     waiting = _waiting(actor)
     shown = [e for e in waiting if not e.child.is_restricted or e.allowed]
-    return TeamWork(workers=workers, overdue=overdue, unallocated=shown,
-                    restricted_unallocated=len(waiting) - len(shown))
+    return TeamWork(
+        workers=workers,
+        overdue=overdue,
+        unallocated=shown,
+        restricted_unallocated=len(waiting) - len(shown),
+    )

@@ -56,8 +56,11 @@ def care_visit_due(last_visit: date, placement_start: date) -> date:
     if last_visit < placement_start:
         return placement_start + timedelta(days=FIRST_CARE_VISIT_DAYS)
     in_first_year = last_visit < add_months(placement_start, 12)
-    return (last_visit + timedelta(weeks=CARE_VISIT_WEEKS_FIRST_YEAR) if in_first_year
-            else add_months(last_visit, 3))
+    return (
+        last_visit + timedelta(weeks=CARE_VISIT_WEEKS_FIRST_YEAR)
+        if in_first_year
+        else add_months(last_visit, 3)
+    )
 
 
 def care_plan_due(start: date) -> date:

@@ -43,8 +43,9 @@ LABELS = {
 }
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
     context.setdefault("has_errors", any(f.errors for f in forms_in))
     context.setdefault("nav_items", nav_for(request))
@@ -89,9 +90,19 @@ def _casework_url(child: Any) -> str:
     return reverse("casework:child-casework", args=[child.pk])
 
 
-def _form(request: HttpRequest, child: Any, form: Any, save: Callable[[dict[str, Any]], Any],
-          *, title: str, button: str, done: str, template: str = FORM_TEMPLATE,
-          facts: list[tuple[str, str]] | None = None, **extra: Any) -> HttpResponse:
+def _form(
+    request: HttpRequest,
+    child: Any,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    button: str,
+    done: str,
+    template: str = FORM_TEMPLATE,
+    facts: list[tuple[str, str]] | None = None,
+    **extra: Any,
+) -> HttpResponse:
     """The shape of every casework form page: on a valid POST call the service and go back
     to the casework page; otherwise show the form, with the service's errors."""
     if request.method == "POST" and form.is_valid():
@@ -110,12 +121,25 @@ def _form(request: HttpRequest, child: Any, form: Any, save: Callable[[dict[str,
             return redirect(_casework_url(child))
     if can_edit_viewable_person(request.user):
         # The form shows the child, so showing it is a view (a chair's fetch audited it).
-        audit_record(actor=request.user, action=AuditAction.VIEW, person_id=child.pk,
-                     object_type="people.Person", object_id=child.pk)
-    return _render(request, template, {
-        "child": child, "form": form, "title": title, "button": button,
-        "facts": facts or [], **extra,
-    })
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            person_id=child.pk,
+            object_type="people.Person",
+            object_id=child.pk,
+        )
+    return _render(
+        request,
+        template,
+        {
+            "child": child,
+            "form": form,
+            "title": title,
+            "button": button,
+            "facts": facts or [],
+            **extra,
+        },
+    )
 
 
 def _when(value: Any) -> str:
@@ -123,6 +147,7 @@ def _when(value: Any) -> str:
 
 
 # --- The child's casework page -----------------------------------------------------------
+
 
 def child_casework_view(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = request.user
@@ -136,28 +161,50 @@ def child_casework_view(request: HttpRequest, person_id: int) -> HttpResponse:
     notices = list(messages.get_messages(request))
     can_record = can_edit_viewable_person(actor)
     work = selectors.child_casework(child=child, today=today)
-    return _render(request, "casework/child.html", {
-        "child": child, "work": work, "today": today, "can_record": can_record,
-        "can_chair": can_record or rules_for(actor).can_chair,
-        "can_manage": can_record and can_manage_cases(actor),
-        "notices": notices,
-        "drafts_saved": [_draft_key(request, child, n.extra_tags) for n in notices
-                         if n.extra_tags in ("note", "visit")],
-        "visit_kind_label": VisitKind(work.visit_kind).label, "labels": LABELS,
-    })
+    return _render(
+        request,
+        "casework/child.html",
+        {
+            "child": child,
+            "work": work,
+            "today": today,
+            "can_record": can_record,
+            "can_chair": can_record or rules_for(actor).can_chair,
+            "can_manage": can_record and can_manage_cases(actor),
+            "notices": notices,
+            "drafts_saved": [
+                _draft_key(request, child, n.extra_tags)
+                for n in notices
+                if n.extra_tags in ("note", "visit")
+            ],
+            "visit_kind_label": VisitKind(work.visit_kind).label,
+            "labels": LABELS,
+        },
+    )
 
 
 # --- Episodes ----------------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 def episode_open_view(request: HttpRequest, person_id: int) -> HttpResponse:
     child = _child(request, person_id)
     return _form(
-        request, child, forms.EpisodeOpenForm(_data(request)),
+        request,
+        child,
+        forms.EpisodeOpenForm(_data(request)),
         lambda d: services.episode_open(
-            actor=request.user, child=child, kind=d["kind"], referral_date=d["referral_date"],
-            referral_source=d["referral_source"], primary_need=d["primary_need"]),
-        title="Open an episode", button="Open the episode", done="Episode opened")
+            actor=request.user,
+            child=child,
+            kind=d["kind"],
+            referral_date=d["referral_date"],
+            referral_source=d["referral_source"],
+            primary_need=d["primary_need"],
+        ),
+        title="Open an episode",
+        button="Open the episode",
+        done="Episode opened",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,133 +212,199 @@ def episode_close_view(request: HttpRequest, person_id: int, episode_id: int) ->
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
-        request, child, forms.EpisodeCloseForm(_data(request), kind=episode.kind),
-        lambda d: services.episode_close(actor=request.user, episode=episode,
-                                         closure_date=d["closure_date"], reason=d["reason"]),
+        request,
+        child,
+        forms.EpisodeCloseForm(_data(request), kind=episode.kind),
+        lambda d: services.episode_close(
+            actor=request.user, episode=episode, closure_date=d["closure_date"], reason=d["reason"]
+        ),
         title=f"Close the {episode.get_kind_display().lower()} episode",
-        button="Close the episode", done="Episode closed",
-        facts=[("Referral date", _when(episode.referral_date))])
+        button="Close the episode",
+        done="Episode closed",
+        facts=[("Referral date", _when(episode.referral_date))],
+    )
 
 
 # --- Assessment --------------------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
-def assessment_start_view(request: HttpRequest, person_id: int, episode_id: int
-                          ) -> HttpResponse:
+def assessment_start_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
-        request, child, forms.AssessmentStartForm(_data(request)),
-        lambda d: services.assessment_start(actor=request.user, episode=episode,
-                                            start_date=d["start_date"]),
-        title="Start the child and family assessment", button="Start the assessment",
+        request,
+        child,
+        forms.AssessmentStartForm(_data(request)),
+        lambda d: services.assessment_start(
+            actor=request.user, episode=episode, start_date=d["start_date"]
+        ),
+        title="Start the child and family assessment",
+        button="Start the assessment",
         done="Assessment started",
-        facts=[("Referral date", _when(episode.referral_date))])
+        facts=[("Referral date", _when(episode.referral_date))],
+    )
 
 
 def _assessment_facts(assessment: Any) -> list[tuple[str, str]]:
-    return [("Started", _when(assessment.start_date)), ("Due", _when(assessment.due_date)),
-            ("Child seen", _when(assessment.child_seen_date)
-             + (" (alone)" if assessment.child_seen_alone else ""))]
+    return [
+        ("Started", _when(assessment.start_date)),
+        ("Due", _when(assessment.due_date)),
+        (
+            "Child seen",
+            _when(assessment.child_seen_date) + (" (alone)" if assessment.child_seen_alone else ""),
+        ),
+    ]
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_seen_view(request: HttpRequest, person_id: int, assessment_id: int
-                         ) -> HttpResponse:
+def assessment_seen_view(request: HttpRequest, person_id: int, assessment_id: int) -> HttpResponse:
     child = _child(request, person_id)
     assessment = _found(selectors.assessment_for(child, assessment_id))
     return _form(
-        request, child, forms.AssessmentSeenForm(_data(request)),
+        request,
+        child,
+        forms.AssessmentSeenForm(_data(request)),
         lambda d: services.assessment_record_seen(
-            actor=request.user, assessment=assessment, seen_date=d["seen_date"],
-            seen_alone=d["seen_alone"]),
-        title="Record when the child was seen", button="Save", done="Child seen recorded",
-        facts=_assessment_facts(assessment))
+            actor=request.user,
+            assessment=assessment,
+            seen_date=d["seen_date"],
+            seen_alone=d["seen_alone"],
+        ),
+        title="Record when the child was seen",
+        button="Save",
+        done="Child seen recorded",
+        facts=_assessment_facts(assessment),
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_complete_view(request: HttpRequest, person_id: int, assessment_id: int
-                             ) -> HttpResponse:
+def assessment_complete_view(
+    request: HttpRequest, person_id: int, assessment_id: int
+) -> HttpResponse:
     child = _child(request, person_id)
     assessment = _found(selectors.assessment_for(child, assessment_id))
     return _form(
-        request, child, forms.AssessmentCompleteForm(_data(request)),
+        request,
+        child,
+        forms.AssessmentCompleteForm(_data(request)),
         lambda d: services.assessment_complete(
-            actor=request.user, assessment=assessment, completed_date=d["completed_date"],
-            factors=d["factors"], summary=d["summary"]),
-        title="Complete the assessment", button="Complete the assessment",
+            actor=request.user,
+            assessment=assessment,
+            completed_date=d["completed_date"],
+            factors=d["factors"],
+            summary=d["summary"],
+        ),
+        title="Complete the assessment",
+        button="Complete the assessment",
         done="Assessment completed: it now needs a manager to authorise it",
-        template="casework/assessment_complete.html", no_factors=services.NO_FACTORS,
-        facts=_assessment_facts(assessment))
+        template="casework/assessment_complete.html",
+        no_factors=services.NO_FACTORS,
+        facts=_assessment_facts(assessment),
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_authorise_view(request: HttpRequest, person_id: int, assessment_id: int
-                              ) -> HttpResponse:
+def assessment_authorise_view(
+    request: HttpRequest, person_id: int, assessment_id: int
+) -> HttpResponse:
     _must_manage(request)
     child = _child(request, person_id)
     assessment = _found(selectors.assessment_for(child, assessment_id))
     return _form(
-        request, child, forms.AssessmentAuthoriseForm(_data(request)),
-        lambda d: services.assessment_authorise(actor=request.user, assessment=assessment,
-                                                authorised_date=d["authorised_date"]),
-        title="Authorise the assessment", button="Authorise the assessment",
+        request,
+        child,
+        forms.AssessmentAuthoriseForm(_data(request)),
+        lambda d: services.assessment_authorise(
+            actor=request.user, assessment=assessment, authorised_date=d["authorised_date"]
+        ),
+        title="Authorise the assessment",
+        button="Authorise the assessment",
         done="Assessment authorised",
-        facts=[*_assessment_facts(assessment),
-               ("Completed", _when(assessment.completed_date)),
-               ("Summary", assessment.summary or "None")])
+        facts=[
+            *_assessment_facts(assessment),
+            ("Completed", _when(assessment.completed_date)),
+            ("Summary", assessment.summary or "None"),
+        ],
+    )
 
 
 # --- Child protection --------------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
-def strategy_record_view(request: HttpRequest, person_id: int, episode_id: int
-                         ) -> HttpResponse:
+def strategy_record_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
-        request, child, forms.StrategyForm(_data(request)),
+        request,
+        child,
+        forms.StrategyForm(_data(request)),
         lambda d: services.strategy_record(
-            actor=request.user, episode=episode, held_on=d["held_on"],
-            participants=d["participants"], outcome=d["outcome"], notes=d["notes"]),
-        title="Record a strategy discussion", button="Save the strategy discussion",
-        done="Strategy discussion recorded")
+            actor=request.user,
+            episode=episode,
+            held_on=d["held_on"],
+            participants=d["participants"],
+            outcome=d["outcome"],
+            notes=d["notes"],
+        ),
+        title="Record a strategy discussion",
+        button="Save the strategy discussion",
+        done="Strategy discussion recorded",
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def section47_conclude_view(request: HttpRequest, person_id: int, enquiry_id: int
-                            ) -> HttpResponse:
+def section47_conclude_view(request: HttpRequest, person_id: int, enquiry_id: int) -> HttpResponse:
     child = _child(request, person_id)
     enquiry = _found(selectors.enquiry_for(child, enquiry_id))
     return _form(
-        request, child, forms.Section47ConcludeForm(_data(request)),
-        lambda d: services.section47_conclude(actor=request.user, enquiry=enquiry,
-                                              end_date=d["end_date"], outcome=d["outcome"]),
-        title="Conclude the section 47 enquiry", button="Save the outcome",
+        request,
+        child,
+        forms.Section47ConcludeForm(_data(request)),
+        lambda d: services.section47_conclude(
+            actor=request.user, enquiry=enquiry, end_date=d["end_date"], outcome=d["outcome"]
+        ),
+        title="Conclude the section 47 enquiry",
+        button="Save the outcome",
         done="Section 47 enquiry concluded",
-        facts=[("Started", _when(enquiry.start_date)),
-               ("Initial conference due by", _when(enquiry.icpc_target))])
+        facts=[
+            ("Started", _when(enquiry.start_date)),
+            ("Initial conference due by", _when(enquiry.icpc_target)),
+        ],
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def conference_initial_view(request: HttpRequest, person_id: int, enquiry_id: int
-                            ) -> HttpResponse:
+def conference_initial_view(request: HttpRequest, person_id: int, enquiry_id: int) -> HttpResponse:
     child = _child(request, person_id, conference=True)
     enquiry = _found(selectors.enquiry_for(child, enquiry_id))
     return _form(
-        request, child, forms.ConferenceInitialForm(_data(request)),
+        request,
+        child,
+        forms.ConferenceInitialForm(_data(request)),
         lambda d: services.conference_initial(
-            actor=request.user, enquiry=enquiry, held_on=d["held_on"], outcome=d["outcome"],
-            category=d["category"] if d["outcome"] == "plan" else ""),
+            actor=request.user,
+            enquiry=enquiry,
+            held_on=d["held_on"],
+            outcome=d["outcome"],
+            category=d["category"] if d["outcome"] == "plan" else "",
+        ),
         title="Record the initial child protection conference",
-        button="Save the conference", done="Initial conference recorded",
-        facts=[("Section 47 enquiry started", _when(enquiry.start_date)),
-               ("Conference due by", _when(enquiry.icpc_target))])
+        button="Save the conference",
+        done="Initial conference recorded",
+        facts=[
+            ("Section 47 enquiry started", _when(enquiry.start_date)),
+            ("Conference due by", _when(enquiry.icpc_target)),
+        ],
+    )
 
 
 def _plan_facts(plan: Any) -> list[tuple[str, str]]:
-    return [("Plan started", _when(plan.start_date)),
-            ("Category of abuse", plan.get_latest_category_display())]
+    return [
+        ("Plan started", _when(plan.start_date)),
+        ("Category of abuse", plan.get_latest_category_display()),
+    ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -299,40 +412,59 @@ def core_group_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpR
     child = _child(request, person_id)
     plan = _found(selectors.cp_plan_for(child, plan_id))
     return _form(
-        request, child, forms.CoreGroupForm(_data(request)),
-        lambda d: services.core_group_record(actor=request.user, plan=plan,
-                                             held_on=d["held_on"], notes=d["notes"]),
-        title="Record a core group meeting", button="Save the meeting",
-        done="Core group meeting recorded", facts=_plan_facts(plan))
+        request,
+        child,
+        forms.CoreGroupForm(_data(request)),
+        lambda d: services.core_group_record(
+            actor=request.user, plan=plan, held_on=d["held_on"], notes=d["notes"]
+        ),
+        title="Record a core group meeting",
+        button="Save the meeting",
+        done="Core group meeting recorded",
+        facts=_plan_facts(plan),
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def conference_review_view(request: HttpRequest, person_id: int, plan_id: int
-                           ) -> HttpResponse:
+def conference_review_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
     child = _child(request, person_id, conference=True)
     plan = _found(selectors.cp_plan_for(child, plan_id))
     return _form(
-        request, child, forms.ConferenceReviewForm(_data(request)),
+        request,
+        child,
+        forms.ConferenceReviewForm(_data(request)),
         lambda d: services.conference_review(
-            actor=request.user, plan=plan, held_on=d["held_on"], outcome=d["outcome"],
-            latest_category=d["latest_category"]),
-        title="Record a review child protection conference", button="Save the review",
-        done="Review conference recorded", facts=_plan_facts(plan))
+            actor=request.user,
+            plan=plan,
+            held_on=d["held_on"],
+            outcome=d["outcome"],
+            latest_category=d["latest_category"],
+        ),
+        title="Record a review child protection conference",
+        button="Save the review",
+        done="Review conference recorded",
+        facts=_plan_facts(plan),
+    )
 
 
 # --- Child in need plans -----------------------------------------------------------------
 
+
 @require_http_methods(["GET", "POST"])
-def cin_plan_start_view(request: HttpRequest, person_id: int, episode_id: int
-                        ) -> HttpResponse:
+def cin_plan_start_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
-        request, child, forms.CINPlanStartForm(_data(request)),
-        lambda d: services.cin_plan_start(actor=request.user, episode=episode,
-                                          start_date=d["start_date"]),
-        title="Start a child in need plan", button="Start the plan",
-        done="Child in need plan started")
+        request,
+        child,
+        forms.CINPlanStartForm(_data(request)),
+        lambda d: services.cin_plan_start(
+            actor=request.user, episode=episode, start_date=d["start_date"]
+        ),
+        title="Start a child in need plan",
+        button="Start the plan",
+        done="Child in need plan started",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -340,12 +472,15 @@ def cin_plan_review_view(request: HttpRequest, person_id: int, plan_id: int) -> 
     child = _child(request, person_id)
     plan = _found(selectors.cin_plan_for(child, plan_id))
     return _form(
-        request, child, forms.CINPlanReviewForm(_data(request)),
-        lambda d: services.cin_plan_review(actor=request.user, plan=plan,
-                                           held_on=d["held_on"]),
-        title="Review the child in need plan", button="Save the review",
+        request,
+        child,
+        forms.CINPlanReviewForm(_data(request)),
+        lambda d: services.cin_plan_review(actor=request.user, plan=plan, held_on=d["held_on"]),
+        title="Review the child in need plan",
+        button="Save the review",
         done="Child in need plan reviewed",
-        facts=[("Plan started", _when(plan.start_date))])
+        facts=[("Plan started", _when(plan.start_date))],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -353,15 +488,19 @@ def cin_plan_end_view(request: HttpRequest, person_id: int, plan_id: int) -> Htt
     child = _child(request, person_id)
     plan = _found(selectors.cin_plan_for(child, plan_id))
     return _form(
-        request, child, forms.CINPlanEndForm(_data(request)),
-        lambda d: services.cin_plan_end(actor=request.user, plan=plan,
-                                        end_date=d["end_date"]),
-        title="End the child in need plan", button="End the plan",
+        request,
+        child,
+        forms.CINPlanEndForm(_data(request)),
+        lambda d: services.cin_plan_end(actor=request.user, plan=plan, end_date=d["end_date"]),
+        title="End the child in need plan",
+        button="End the plan",
         done="Child in need plan ended",
-        facts=[("Plan started", _when(plan.start_date))])
+        facts=[("Plan started", _when(plan.start_date))],
+    )
 
 
 # --- Children in care --------------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 def care_start_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
@@ -369,10 +508,19 @@ def care_start_view(request: HttpRequest, person_id: int, episode_id: int) -> Ht
     episode = _found(selectors.episode_for(child, episode_id))
     form = forms.CareStartForm(_data(request))
     return _form(
-        request, child, form,
-        lambda d: services.care_start(actor=request.user, episode=episode,
-                                      start_date=d["start_date"], placement=form.placement()),
-        title="The child becomes looked after", button="Save", done="Period of care started")
+        request,
+        child,
+        form,
+        lambda d: services.care_start(
+            actor=request.user,
+            episode=episode,
+            start_date=d["start_date"],
+            placement=form.placement(),
+        ),
+        title="The child becomes looked after",
+        button="Save",
+        done="Period of care started",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -383,14 +531,24 @@ def care_change_view(request: HttpRequest, person_id: int, period_id: int) -> Ht
     initial = {f: getattr(current, f) for f in forms.PlacementForm.PLACEMENT} if current else {}
     form = forms.CareChangeForm(_data(request), initial=initial)
     return _form(
-        request, child, form,
+        request,
+        child,
+        form,
         lambda d: services.care_change(
-            actor=request.user, period=period, change_date=d["change_date"],
-            placement=form.placement(), reason_place_change=d["reason_place_change"]),
-        title="Change the placement or legal status", button="Save the change",
+            actor=request.user,
+            period=period,
+            change_date=d["change_date"],
+            placement=form.placement(),
+            reason_place_change=d["reason_place_change"],
+        ),
+        title="Change the placement or legal status",
+        button="Save the change",
         done="Placement or legal status changed",
-        facts=[("Looked after since", _when(period.start_date)),
-               ("Current placement since", _when(current.start_date if current else None))])
+        facts=[
+            ("Looked after since", _when(period.start_date)),
+            ("Current placement since", _when(current.start_date if current else None)),
+        ],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -398,12 +556,17 @@ def care_plan_view(request: HttpRequest, person_id: int, period_id: int) -> Http
     child = _child(request, person_id)
     period = _found(selectors.care_period_for(child, period_id))
     return _form(
-        request, child, forms.CarePlanForm(_data(request)),
-        lambda d: services.care_plan_record(actor=request.user, period=period,
-                                            plan_date=d["plan_date"]),
-        title="Record that the care plan is written", button="Save",
+        request,
+        child,
+        forms.CarePlanForm(_data(request)),
+        lambda d: services.care_plan_record(
+            actor=request.user, period=period, plan_date=d["plan_date"]
+        ),
+        title="Record that the care plan is written",
+        button="Save",
         done="Care plan recorded",
-        facts=[("Looked after since", _when(period.start_date))])
+        facts=[("Looked after since", _when(period.start_date))],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -411,12 +574,17 @@ def care_review_view(request: HttpRequest, person_id: int, period_id: int) -> Ht
     child = _child(request, person_id, conference=True)
     period = _found(selectors.care_period_for(child, period_id))
     return _form(
-        request, child, forms.CareReviewForm(_data(request)),
-        lambda d: services.care_review_record(actor=request.user, period=period,
-                                              held_on=d["held_on"]),
-        title="Record a looked-after review", button="Save the review",
+        request,
+        child,
+        forms.CareReviewForm(_data(request)),
+        lambda d: services.care_review_record(
+            actor=request.user, period=period, held_on=d["held_on"]
+        ),
+        title="Record a looked-after review",
+        button="Save the review",
         done="Looked-after review recorded",
-        facts=[("Looked after since", _when(period.start_date))])
+        facts=[("Looked after since", _when(period.start_date))],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -424,30 +592,48 @@ def care_end_view(request: HttpRequest, person_id: int, period_id: int) -> HttpR
     child = _child(request, person_id)
     period = _found(selectors.care_period_for(child, period_id))
     return _form(
-        request, child, forms.CareEndForm(_data(request)),
-        lambda d: services.care_end(actor=request.user, period=period,
-                                    end_date=d["end_date"], reason=d["reason"]),
-        title="The child leaves care", button="Save", done="Period of care ended",
-        facts=[("Looked after since", _when(period.start_date))])
+        request,
+        child,
+        forms.CareEndForm(_data(request)),
+        lambda d: services.care_end(
+            actor=request.user, period=period, end_date=d["end_date"], reason=d["reason"]
+        ),
+        title="The child leaves care",
+        button="Save",
+        done="Period of care ended",
+        facts=[("Looked after since", _when(period.start_date))],
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def missing_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
     child = _child(request, person_id)
     return _form(
-        request, child, forms.MissingForm(_data(request)),
+        request,
+        child,
+        forms.MissingForm(_data(request)),
         lambda d: services.missing_record(
-            actor=request.user, child=child, kind=d["kind"], start_date=d["start_date"],
-            end_date=d["end_date"], interview_offered=forms.yes_no(d["interview_offered"]),
-            interview_accepted=forms.yes_no(d["interview_accepted"])),
-        title="Record a missing episode", button="Save", done="Missing episode recorded")
+            actor=request.user,
+            child=child,
+            kind=d["kind"],
+            start_date=d["start_date"],
+            end_date=d["end_date"],
+            interview_offered=forms.yes_no(d["interview_offered"]),
+            interview_accepted=forms.yes_no(d["interview_accepted"]),
+        ),
+        title="Record a missing episode",
+        button="Save",
+        done="Missing episode recorded",
+    )
 
 
 # --- Visits, notes and drafts ------------------------------------------------------------
 
-VISIT_REASON = {VisitKind.CP: "the child has a child protection plan",
-                VisitKind.CLA: "the child is looked after",
-                VisitKind.CIN: "the child is a child in need"}
+VISIT_REASON = {
+    VisitKind.CP: "the child has a child protection plan",
+    VisitKind.CLA: "the child is looked after",
+    VisitKind.CIN: "the child is a child in need",
+}
 
 
 def _draft_key(request: HttpRequest, child: Any, kind: str) -> str:
@@ -457,11 +643,17 @@ def _draft_key(request: HttpRequest, child: Any, kind: str) -> str:
 def _draft_context(request: HttpRequest, child: Any, kind: str) -> dict[str, Any]:
     """The worker's saved draft (put back in the box on a fresh page) and what the draft
     script needs: where to save, and a key unique to this worker, child and kind."""
-    draft = (selectors.draft_for(actor=request.user, child=child, kind=kind)
-             if request.method == "GET" else None)
-    return {"draft": draft, "draft_kind": kind,
-            "draft_key": _draft_key(request, child, kind),
-            "draft_url": reverse("casework:draft-save", args=[child.pk])}
+    draft = (
+        selectors.draft_for(actor=request.user, child=child, kind=kind)
+        if request.method == "GET"
+        else None
+    )
+    return {
+        "draft": draft,
+        "draft_kind": kind,
+        "draft_key": _draft_key(request, child, kind),
+        "draft_url": reverse("casework:draft-save", args=[child.pk]),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -471,14 +663,27 @@ def visit_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
     drafts = _draft_context(request, child, "visit")
     initial = {"note": drafts["draft"].text} if drafts["draft"] else {}
     return _form(
-        request, child, forms.VisitForm(_data(request), initial=initial),
+        request,
+        child,
+        forms.VisitForm(_data(request), initial=initial),
         lambda d: services.visit_record(
-            actor=request.user, child=child, visited_on=d["visited_on"],
-            child_seen=d["seen"] != "not_seen", seen_alone=d["seen"] == "alone",
-            bedroom_seen=d["bedroom_seen"], note=d["note"]),
-        title="Record a visit", button="Save visit", done="Visit recorded",
-        template="casework/visit.html", episode=episode,
-        visit_kind=VisitKind(kind).label, visit_reason=VISIT_REASON[kind], **drafts)
+            actor=request.user,
+            child=child,
+            visited_on=d["visited_on"],
+            child_seen=d["seen"] != "not_seen",
+            seen_alone=d["seen"] == "alone",
+            bedroom_seen=d["bedroom_seen"],
+            note=d["note"],
+        ),
+        title="Record a visit",
+        button="Save visit",
+        done="Visit recorded",
+        template="casework/visit.html",
+        episode=episode,
+        visit_kind=VisitKind(kind).label,
+        visit_reason=VISIT_REASON[kind],
+        **drafts,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -487,11 +692,18 @@ def note_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
     drafts = _draft_context(request, child, "note")
     initial = {"text": drafts["draft"].text} if drafts["draft"] else {}
     return _form(
-        request, child, forms.NoteForm(_data(request), initial=initial),
-        lambda d: services.note_record(actor=request.user, child=child, text=d["text"],
-                                       significant=d["significant"]),
-        title="Add a case note", button="Save the note", done="Case note saved",
-        template="casework/note.html", **drafts)
+        request,
+        child,
+        forms.NoteForm(_data(request), initial=initial),
+        lambda d: services.note_record(
+            actor=request.user, child=child, text=d["text"], significant=d["significant"]
+        ),
+        title="Add a case note",
+        button="Save the note",
+        done="Case note saved",
+        template="casework/note.html",
+        **drafts,
+    )
 
 
 @require_POST
@@ -505,9 +717,12 @@ def draft_save_view(request: HttpRequest, person_id: int) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"saved": False}, status=400)
     try:
-        draft = services.draft_save(actor=request.user, child=child,
-                                    kind=form.cleaned_data["kind"],
-                                    text=form.cleaned_data["text"])
+        draft = services.draft_save(
+            actor=request.user,
+            child=child,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data["text"],
+        )
     except NotFound:
         return JsonResponse({"saved": False}, status=404)
     except ValidationError:
@@ -516,6 +731,7 @@ def draft_save_view(request: HttpRequest, person_id: int) -> JsonResponse:
 
 
 # --- Allocation and oversight ------------------------------------------------------------
+
 
 @require_http_methods(["GET", "POST"])
 def allocate_view(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -530,14 +746,27 @@ def allocate_view(request: HttpRequest, person_id: int) -> HttpResponse:
     form = forms.AllocateForm(_data(request), workers=workers, reallocating=bool(current))
     by_id = {w.pk: w for w in workers}
     return _form(
-        request, child, form,
-        lambda d: services.allocate(actor=request.user, child=child,
-                                    worker=by_id.get(d["worker"]),
-                                    reason=d.get("reason", "")),
+        request,
+        child,
+        form,
+        lambda d: services.allocate(
+            actor=request.user,
+            child=child,
+            worker=by_id.get(d["worker"]),
+            reason=d.get("reason", ""),
+        ),
         title="Reallocate the case" if current else "Allocate a social worker",
-        button="Allocate", done="Case allocated",
-        facts=[("Allocated to", f"{current.worker}, {current.team} (since "
-                                f"{_when(current.start_date)})")] if current else [])
+        button="Allocate",
+        done="Case allocated",
+        facts=[
+            (
+                "Allocated to",
+                f"{current.worker}, {current.team} (since {_when(current.start_date)})",
+            )
+        ]
+        if current
+        else [],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -545,28 +774,47 @@ def oversight_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
     _must_manage(request)
     child = _child(request, person_id)
     return _form(
-        request, child, forms.OversightForm(_data(request)),
+        request,
+        child,
+        forms.OversightForm(_data(request)),
         lambda d: services.oversight_record(
-            actor=request.user, child=child, kind=d["kind"], held_on=d["held_on"],
-            discussion=d["discussion"], actions=d["actions"]),
-        title="Record supervision or management oversight", button="Save",
-        done="Oversight recorded")
+            actor=request.user,
+            child=child,
+            kind=d["kind"],
+            held_on=d["held_on"],
+            discussion=d["discussion"],
+            actions=d["actions"],
+        ),
+        title="Record supervision or management oversight",
+        button="Save",
+        done="Oversight recorded",
+    )
 
 
 # --- My work and the team ----------------------------------------------------------------
+
 
 def my_work_view(request: HttpRequest) -> HttpResponse:
     if not selectors.holds_cases(request.user):
         raise Http404
     today = timezone.localdate()
-    return _render(request, "casework/my_work.html", {
-        "work": selectors.my_work(actor=request.user, today=today), "today": today})
+    return _render(
+        request,
+        "casework/my_work.html",
+        {"work": selectors.my_work(actor=request.user, today=today), "today": today},
+    )
 
 
 def team_work_view(request: HttpRequest) -> HttpResponse:
     if not can_manage_cases(request.user):
         raise Http404
     today = timezone.localdate()
-    return _render(request, "casework/team.html", {
-        "team": request.user.team, "today": today,
-        "work": selectors.team_work(actor=request.user, today=today)})
+    return _render(
+        request,
+        "casework/team.html",
+        {
+            "team": request.user.team,
+            "today": today,
+            "work": selectors.team_work(actor=request.user, today=today),
+        },
+    )

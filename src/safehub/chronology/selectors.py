@@ -13,6 +13,7 @@ PAGE_SIZE = 25
 class TimelineEntry:
     """One chronology entry as a timeline shows it: the entry's own fields and the names of
     its source agency and recorder, read in the same query."""
+
     id: int
     occurred_at: datetime
     event_type: str
@@ -41,10 +42,17 @@ class ChronologyPage:
 # What a timeline row shows, read straight from the person's links: the page is a range
 # scan of the (person, occurred_at) index joined to 25 entries, and no model objects are
 # built for rows that are only displayed.
-_TIMELINE_COLUMNS = ("entry_id", "entry__occurred_at", "entry__event_type",
-                     "entry__significance", "entry__summary", "entry__source_agency__name",
-                     "entry__recorded_by__first_name", "entry__recorded_by__last_name",
-                     "entry__recorded_by__username")
+_TIMELINE_COLUMNS = (
+    "entry_id",
+    "entry__occurred_at",
+    "entry__event_type",
+    "entry__significance",
+    "entry__summary",
+    "entry__source_agency__name",
+    "entry__recorded_by__first_name",
+    "entry__recorded_by__last_name",
+    "entry__recorded_by__username",
+)
 
 
 def chronology_page_for_person(*, person: Any, page: int = 1) -> ChronologyPage:
@@ -54,18 +62,26 @@ def chronology_page_for_person(*, person: Any, page: int = 1) -> ChronologyPage:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     start = (page - 1) * PAGE_SIZE
-    rows = (ChronologyLink.objects.filter(person=person)
-            .order_by("-occurred_at", "-entry")
-            .values_list(*_TIMELINE_COLUMNS)[start : start + PAGE_SIZE])
-    return ChronologyPage(entries=[_timeline_entry(row) for row in rows], page=page,
-                          pages=pages, total=total)
+    rows = (
+        ChronologyLink.objects.filter(person=person)
+        .order_by("-occurred_at", "-entry")
+        .values_list(*_TIMELINE_COLUMNS)[start : start + PAGE_SIZE]
+    )
+    return ChronologyPage(
+        entries=[_timeline_entry(row) for row in rows], page=page, pages=pages, total=total
+    )
 
 
 def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry:
-    (pk, occurred_at, event_type, significance, summary, agency, first, last,
-     username) = row
+    (pk, occurred_at, event_type, significance, summary, agency, first, last, username) = row
     # No recorder: SafeHub itself recorded it.
     recorder = staff_name(first, last, username) if username is not None else None
-    return TimelineEntry(id=pk, occurred_at=occurred_at, event_type=event_type,
-                         significance=significance, summary=summary,
-                         source_agency_name=agency, recorder_name=recorder)
+    return TimelineEntry(
+        id=pk,
+        occurred_at=occurred_at,
+        event_type=event_type,
+        significance=significance,
+        summary=summary,
+        source_agency_name=agency,
+        recorder_name=recorder,
+    )

@@ -22,9 +22,11 @@ def shared_cache_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
     backend = settings.CACHES[settings.RATELIMIT_USE_CACHE]["BACKEND"]
     if backend not in _NOT_SHARED:
         return []
-    return [Error(
-        f"The cache ({backend}) is not shared between app servers, so rate limits on the "
-        "public form would count per process.",
-        hint="Set CACHE_URL to a shared cache, for example redis://cache.internal:6379/0.",
-        id="safehub.E001",
-    )]
+    return [
+        Error(
+            f"The cache ({backend}) is not shared between app servers, so rate limits on the "
+            "public form would count per process.",
+            hint="Set CACHE_URL to a shared cache, for example redis://cache.internal:6379/0.",
+            id="safehub.E001",
+        )
+    ]

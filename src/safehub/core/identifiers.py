@@ -57,9 +57,13 @@ def clean_upn(value: str) -> str:
     """DfE unique pupil number: a check letter, 11 digits, then a digit or (for a temporary
     UPN) a letter from the UPN alphabet."""
     compact = _compact(value)
-    if (len(compact) != 13 or not compact.isascii() or not compact[0].isalpha()
-            or not compact[1:12].isdigit()
-            or not (compact[12].isdigit() or compact[12] in UPN_LETTERS)):
+    if (
+        len(compact) != 13
+        or not compact.isascii()
+        or not compact[0].isalpha()
+        or not compact[1:12].isdigit()
+        or not (compact[12].isdigit() or compact[12] in UPN_LETTERS)
+    ):
         raise ValidationError(UPN_ERROR, code="upn")
     if upn_check_letter(compact[1:]) != compact[0]:
         raise ValidationError(UPN_CHECK_LETTER_ERROR, code="upn_check_letter")

@@ -5,18 +5,20 @@ from django.http import HttpRequest, HttpResponse
 
 from safehub.core.context import RequestOrigin, current_origin
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "object-src 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
 
 
 class SecurityHeadersMiddleware:
@@ -28,17 +30,22 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
-        token = current_origin.set(RequestOrigin(
-            ip_address=request.META.get("REMOTE_ADDR"), request_id=request_id, channel="web",
-        ))
+        token = current_origin.set(
+            RequestOrigin(
+                ip_address=request.META.get("REMOTE_ADDR"),
+                request_id=request_id,
+                channel="web",
+            )
+        )
         try:
             response = self.get_response(request)
         finally:
             current_origin.reset(token)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["X-Request-ID"] = request_id
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), "
-                                    "geolocation=(), interest-cohort=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response
@@ -54,8 +61,7 @@ class RestrictedRecordMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception
-                          ) -> HttpResponse | None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.shortcuts import redirect
 
         from safehub.core.exceptions import BreakGlassRequired

@@ -16,8 +16,9 @@ _FORMULA_START = ("=", "+", "-", "@")
 _MULTILINE_FORMULA_START = ("=", "+", "@")
 
 
-def clean_text(value: Any, *, label: str, max_length: int, multiline: bool = False,
-               required: bool = True) -> str:
+def clean_text(
+    value: Any, *, label: str, max_length: int, multiline: bool = False, required: bool = True
+) -> str:
     """`label` reads in a sentence: "the name of the school". Returns the tidied text."""
     text = unicodedata.normalize("NFC", str(value or ""))
     if multiline:
@@ -30,16 +31,15 @@ def clean_text(value: Any, *, label: str, max_length: int, multiline: bool = Fal
             raise ValidationError(f"Enter {label}")
         return ""
     if "\ufffd" in text:
-        raise ValidationError(
-            f"{_cap(label)} contains characters we could not read. Type it again")
+        raise ValidationError(f"{_cap(label)} contains characters we could not read. Type it again")
     allowed = "\n\t" if multiline else ""
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and c not in allowed
-           for c in text):
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") and c not in allowed for c in text):
         raise ValidationError(f"{_cap(label)} contains characters that are not allowed")
     if _MARKUP.search(text):
         raise ValidationError(
             f"{_cap(label)} must not include web code such as <script>. "
-            "Describe it in your own words")
+            "Describe it in your own words"
+        )
     if text.startswith(_MULTILINE_FORMULA_START if multiline else _FORMULA_START):
         starts = "=, + or @" if multiline else "=, +, - or @"
         raise ValidationError(f"{_cap(label)} must not start with {starts}")

@@ -30,15 +30,20 @@ class ReferralSource(models.TextChoices):
 
 
 ASSESSMENT_FACTORS: dict[str, str] = {
-    "1A": "Alcohol misuse: child", "1B": "Alcohol misuse: parent or carer",
+    "1A": "Alcohol misuse: child",
+    "1B": "Alcohol misuse: parent or carer",
     "1C": "Alcohol misuse: another household member",
-    "2A": "Drug misuse: child", "2B": "Drug misuse: parent or carer",
+    "2A": "Drug misuse: child",
+    "2B": "Drug misuse: parent or carer",
     "2C": "Drug misuse: another household member",
-    "3A": "Domestic abuse: child", "3B": "Domestic abuse: parent or carer",
+    "3A": "Domestic abuse: child",
+    "3B": "Domestic abuse: parent or carer",
     "3C": "Domestic abuse: another household member",
-    "4A": "Mental health: child", "4B": "Mental health: parent or carer",
+    "4A": "Mental health: child",
+    "4B": "Mental health: parent or carer",
     "4C": "Mental health: another household member",
-    "5A": "Learning disability: child", "5B": "Learning disability: parent or carer",
+    "5A": "Learning disability: child",
+    "5B": "Learning disability: parent or carer",
     "5C": "Learning disability: another household member",
     "6A": "Physical disability or illness: child",
     "6B": "Physical disability or illness: parent or carer",
@@ -49,13 +54,23 @@ ASSESSMENT_FACTORS: dict[str, str] = {
     "8D": "Privately fostered: UK, educational placement",
     "8E": "Privately fostered: UK, alternative family arrangement",
     "8F": "Privately fostered: other",
-    "9A": "Unaccompanied asylum-seeking child", "10A": "Going or being missing",
-    "11A": "Child sexual exploitation", "12A": "Trafficking", "13A": "Gangs",
-    "14A": "Socially unacceptable behaviour", "15A": "Self-harm", "16A": "Neglect",
-    "17A": "Emotional abuse", "18B": "Physical abuse: child on child",
-    "18C": "Physical abuse: adult on child", "19B": "Sexual abuse: child on child",
-    "19C": "Sexual abuse: adult on child", "20": "Other", "22A": "Female genital mutilation",
-    "23A": "Abuse linked to faith or belief", "24A": "Child criminal exploitation",
+    "9A": "Unaccompanied asylum-seeking child",
+    "10A": "Going or being missing",
+    "11A": "Child sexual exploitation",
+    "12A": "Trafficking",
+    "13A": "Gangs",
+    "14A": "Socially unacceptable behaviour",
+    "15A": "Self-harm",
+    "16A": "Neglect",
+    "17A": "Emotional abuse",
+    "18B": "Physical abuse: child on child",
+    "18C": "Physical abuse: adult on child",
+    "19B": "Sexual abuse: child on child",
+    "19C": "Sexual abuse: adult on child",
+    "20": "Other",
+    "22A": "Female genital mutilation",
+    "23A": "Abuse linked to faith or belief",
+    "24A": "Child criminal exploitation",
 }
 # Factor 21 ("no factors identified") is an assessment outcome, not a reason to refer.
 
@@ -90,6 +105,7 @@ class Consent(models.TextChoices):
 
 class ConsentDecision(models.TextChoices):
     """What the MASH decided about sharing and seeking information."""
+
     CONSENT_GIVEN = "given", "Consent given by the family"
     CONSENT_REFUSED = "refused", "Consent refused by the family"
     OVERRIDE = "override", "Proceed without consent: risk of significant harm"

@@ -27,18 +27,26 @@ _ANY = [("", "Any")]
 
 
 class QueueFilterForm(forms.Form):
-    rag = forms.ChoiceField(label="RAG rating", required=False,
-                            choices=[*_ANY, ("none", "Not rated"), *list(Rag.choices)])
-    status = forms.ChoiceField(label="Status", required=False,
-                               choices=_ANY + [c for c in Status.choices
-                                               if c[0] != Status.DECIDED])
-    urgency = forms.ChoiceField(label="Urgency", required=False,
-                                choices=_ANY + [(v, v.capitalize()) for v in Urgency.values])
-    channel = forms.ChoiceField(label="Came in by", required=False,
-                                choices=_ANY + list(Channel.choices))
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        required=False,
+        choices=[*_ANY, ("none", "Not rated"), *list(Rag.choices)],
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=_ANY + [c for c in Status.choices if c[0] != Status.DECIDED],
+    )
+    urgency = forms.ChoiceField(
+        label="Urgency",
+        required=False,
+        choices=_ANY + [(v, v.capitalize()) for v in Urgency.values],
+    )
+    channel = forms.ChoiceField(
+        label="Came in by", required=False, choices=_ANY + list(Channel.choices)
+    )
     mine = forms.BooleanField(label="Only contacts assigned to me", required=False)
-    overdue = forms.BooleanField(label="Only contacts past the decision timescale",
-                                 required=False)
+    overdue = forms.BooleanField(label="Only contacts past the decision timescale", required=False)
 
 
 class IdPrefixed(forms.Form):
@@ -58,24 +66,40 @@ class VersionedForm(IdPrefixed):
 
 class RateForm(VersionedForm):
     id_prefix = "rate"
-    rag = forms.ChoiceField(label="RAG rating", choices=Rag.choices, widget=forms.RadioSelect,
-                            error_messages={"required": "Select a RAG rating"})
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a RAG rating"},
+    )
     level_of_need = forms.ChoiceField(
-        label="Level of need", choices=LevelOfNeed.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Select the level of need"})
+        label="Level of need",
+        choices=LevelOfNeed.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the level of need"},
+    )
 
 
 class InformationRequestForm(IdPrefixed):
     id_prefix = "request"
     agency = forms.ModelChoiceField(
-        label="Agency to ask", queryset=None, empty_label="Select an agency",  # type: ignore[arg-type]
-        error_messages={"required": "Select the agency to ask",
-                        "invalid_choice": "Select the agency to ask"})
-    question = forms.CharField(label="What do you need to know?", widget=forms.Textarea,
-                               required=False, max_length=2000)
-    due = forms.ChoiceField(label="When do you need the answer?",
-                            choices=list(DUE_OPTIONS.items()), widget=forms.RadioSelect,
-                            error_messages={"required": "Select when the answer is needed"})
+        label="Agency to ask",
+        queryset=None,
+        empty_label="Select an agency",  # type: ignore[arg-type]
+        error_messages={
+            "required": "Select the agency to ask",
+            "invalid_choice": "Select the agency to ask",
+        },
+    )
+    question = forms.CharField(
+        label="What do you need to know?", widget=forms.Textarea, required=False, max_length=2000
+    )
+    due = forms.ChoiceField(
+        label="When do you need the answer?",
+        choices=list(DUE_OPTIONS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select when the answer is needed"},
+    )
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,41 +108,64 @@ class InformationRequestForm(IdPrefixed):
 
 class ConsentForm(IdPrefixed):
     id_prefix = "consent"
-    decision = forms.ChoiceField(label="Consent decision", choices=ConsentDecision.choices,
-                                 widget=forms.RadioSelect,
-                                 error_messages={"required": "Select the consent decision"})
-    reason = forms.CharField(label="Reason for the consent decision", widget=forms.Textarea,
-                             required=False, max_length=2000)
+    decision = forms.ChoiceField(
+        label="Consent decision",
+        choices=ConsentDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the consent decision"},
+    )
+    reason = forms.CharField(
+        label="Reason for the consent decision",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+    )
 
 
 class DecideForm(VersionedForm):
     id_prefix = "decide"
-    decision = forms.ChoiceField(label="Decision", choices=Decision.choices,
-                                 widget=forms.RadioSelect,
-                                 error_messages={"required": "Select a decision"})
-    reasons = forms.CharField(label="Reasons for the decision", widget=forms.Textarea,
-                              required=False, max_length=5000)
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision"},
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision", widget=forms.Textarea, required=False, max_length=5000
+    )
     feedback = forms.CharField(
-        label="Message to the referrer (optional)", widget=forms.Textarea, required=False,
-        max_length=2500, help_text="Sent with the outcome. The reasons above stay within the "
-                                   "council")
+        label="Message to the referrer (optional)",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2500,
+        help_text="Sent with the outcome. The reasons above stay within the council",
+    )
 
 
 class SignOffForm(VersionedForm):
     id_prefix = "sign-off"
     approve = forms.ChoiceField(
-        label="Do you agree with this decision?", widget=forms.RadioSelect,
+        label="Do you agree with this decision?",
+        widget=forms.RadioSelect,
         choices=[("yes", "Yes, sign it off"), ("no", "No, return it to the worker")],
-        error_messages={"required": "Select whether you agree with the decision"})
-    note = forms.CharField(label="What should change? (if returning it)",
-                           widget=forms.Textarea, required=False, max_length=2000)
+        error_messages={"required": "Select whether you agree with the decision"},
+    )
+    note = forms.CharField(
+        label="What should change? (if returning it)",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+    )
 
 
 class AnswerForm(VersionedForm):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea, required=False,
-                             max_length=5000,
-                             help_text="Share only what is relevant and proportionate to the "
-                                       "question")
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
+        help_text="Share only what is relevant and proportionate to the question",
+    )
 
 
 CHILD_SLOTS = 3
@@ -132,82 +179,130 @@ class ProfessionalReferralForm(forms.Form):
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
     referral_source = forms.ChoiceField(
-        label="Which service are you referring from?", choices=[("", "Select")]
-        + [c for c in ReferralSource.choices if c[0] not in ("1A", "1B", "1C", "1D", "9",
-                                                            "10")],
-        required=False)
-    urgency = forms.ChoiceField(label="How urgent is this?", choices=Urgency.choices,
-                                widget=forms.RadioSelect, required=False)
+        label="Which service are you referring from?",
+        choices=[("", "Select")]
+        + [c for c in ReferralSource.choices if c[0] not in ("1A", "1B", "1C", "1D", "9", "10")],
+        required=False,
+    )
+    urgency = forms.ChoiceField(
+        label="How urgent is this?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     concern_factors = forms.MultipleChoiceField(
-        label="What are you worried about?", choices=FACTOR_CHOICES,
-        widget=forms.CheckboxSelectMultiple, required=False,
-        help_text="Select all that apply")
+        label="What are you worried about?",
+        choices=FACTOR_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply",
+    )
     concern_summary = forms.CharField(
-        label="What has happened, and why are you worried?", widget=forms.Textarea,
-        required=False, max_length=6000,
-        help_text="Include what the child has said, what you have seen, and dates")
-    what_tried = forms.CharField(label="What has been tried so far?", widget=forms.Textarea,
-                                 required=False, max_length=6000)
-    family_aware = forms.ChoiceField(label="Does the family know you are making this "
-                                     "referral?", choices=FamilyAware.choices,
-                                     widget=forms.RadioSelect, required=False)
-    consent = forms.ChoiceField(label="Has the family consented to this referral?",
-                                choices=Consent.choices, widget=forms.RadioSelect,
-                                required=False)
+        label="What has happened, and why are you worried?",
+        widget=forms.Textarea,
+        required=False,
+        max_length=6000,
+        help_text="Include what the child has said, what you have seen, and dates",
+    )
+    what_tried = forms.CharField(
+        label="What has been tried so far?", widget=forms.Textarea, required=False, max_length=6000
+    )
+    family_aware = forms.ChoiceField(
+        label="Does the family know you are making this referral?",
+        choices=FamilyAware.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent = forms.ChoiceField(
+        label="Has the family consented to this referral?",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     consent_not_sought_reason = forms.CharField(
-        label="If you did not seek consent, why not?", widget=forms.Textarea, required=False,
+        label="If you did not seek consent, why not?",
+        widget=forms.Textarea,
+        required=False,
         max_length=2500,
-        help_text="For example, asking would put the child at greater risk")
+        help_text="For example, asking would put the child at greater risk",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(CHILD_SLOTS):
             which = "" if i == 0 else f" {i + 1}"
             self.fields[f"child_{i}_given_name"] = forms.CharField(
-                label=f"Child{which}: first name", required=False, max_length=200)
+                label=f"Child{which}: first name", required=False, max_length=200
+            )
             self.fields[f"child_{i}_family_name"] = forms.CharField(
-                label=f"Child{which}: last name", required=False, max_length=200)
+                label=f"Child{which}: last name", required=False, max_length=200
+            )
             self.fields[f"child_{i}_date_of_birth"] = GovukDateField(
-                label=f"Child{which}: date of birth", required=False,
-                help_text="For example, 27 3 2015")
+                label=f"Child{which}: date of birth",
+                required=False,
+                help_text="For example, 27 3 2015",
+            )
             self.fields[f"child_{i}_postcode"] = forms.CharField(
-                label=f"Child{which}: home postcode", required=False, max_length=20)
+                label=f"Child{which}: home postcode", required=False, max_length=20
+            )
             self.fields[f"child_{i}_school"] = forms.CharField(
-                label=f"Child{which}: school or nursery", required=False, max_length=200)
+                label=f"Child{which}: school or nursery", required=False, max_length=200
+            )
         for i in range(ADULT_SLOTS):
             self.fields[f"adult_{i}_given_name"] = forms.CharField(
-                label=f"Adult {i + 1}: first name", required=False, max_length=200)
+                label=f"Adult {i + 1}: first name", required=False, max_length=200
+            )
             self.fields[f"adult_{i}_family_name"] = forms.CharField(
-                label=f"Adult {i + 1}: last name", required=False, max_length=200)
+                label=f"Adult {i + 1}: last name", required=False, max_length=200
+            )
             self.fields[f"adult_{i}_relationship"] = forms.CharField(
-                label=f"Adult {i + 1}: relationship to the child", required=False,
-                max_length=200, help_text="For example, mother or mother's partner")
+                label=f"Adult {i + 1}: relationship to the child",
+                required=False,
+                max_length=200,
+                help_text="For example, mother or mother's partner",
+            )
 
     def child_fields(self, i: int) -> list[Any]:
-        return [self[f"child_{i}_{name}"] for name in
-                ("given_name", "family_name", "date_of_birth", "postcode", "school")]
+        return [
+            self[f"child_{i}_{name}"]
+            for name in ("given_name", "family_name", "date_of_birth", "postcode", "school")
+        ]
 
     def adult_fields(self, i: int) -> list[Any]:
-        return [self[f"adult_{i}_{name}"] for name in
-                ("given_name", "family_name", "relationship")]
+        return [self[f"adult_{i}_{name}"] for name in ("given_name", "family_name", "relationship")]
 
     def submission(self) -> dict[str, Any]:
         """The cleaned form as the one submission shape every channel uses."""
         data = self.cleaned_data
         children = []
         for i in range(CHILD_SLOTS):
-            child = {f: data.get(f"child_{i}_{f}") for f in
-                     ("given_name", "family_name", "date_of_birth", "postcode", "school")}
+            child = {
+                f: data.get(f"child_{i}_{f}")
+                for f in ("given_name", "family_name", "date_of_birth", "postcode", "school")
+            }
             if i == 0 or any(child.values()):
                 children.append(child)
-        adults = [{f: data.get(f"adult_{i}_{f}") for f in
-                   ("given_name", "family_name", "relationship")}
-                  for i in range(ADULT_SLOTS)
-                  if any(data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name"))]
-        keys = ("referral_source", "urgency", "concern_factors", "concern_summary",
-                "what_tried", "family_aware", "consent", "consent_not_sought_reason")
-        return {"children": children, "adults": adults, "referrer": {},
-                **{k: data.get(k) for k in keys}}
+        adults = [
+            {f: data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name", "relationship")}
+            for i in range(ADULT_SLOTS)
+            if any(data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name"))
+        ]
+        keys = (
+            "referral_source",
+            "urgency",
+            "concern_factors",
+            "concern_summary",
+            "what_tried",
+            "family_aware",
+            "consent",
+            "consent_not_sought_reason",
+        )
+        return {
+            "children": children,
+            "adults": adults,
+            "referrer": {},
+            **{k: data.get(k) for k in keys},
+        }
 
 
 class PhoneContactForm(ProfessionalReferralForm):
@@ -215,36 +310,48 @@ class PhoneContactForm(ProfessionalReferralForm):
     questions as an online referral, plus who called and when."""
 
     referral_source = forms.ChoiceField(
-        label="Who is the caller?", choices=[("", "Select"), *ReferralSource.choices],
-        required=False, help_text="The source recorded for the children in need census")
-    caller_anonymous = forms.BooleanField(label="The caller would not give their name",
-                                          required=False)
+        label="Who is the caller?",
+        choices=[("", "Select"), *ReferralSource.choices],
+        required=False,
+        help_text="The source recorded for the children in need census",
+    )
+    caller_anonymous = forms.BooleanField(
+        label="The caller would not give their name", required=False
+    )
     caller_name = forms.CharField(label="Caller's name", required=False, max_length=120)
     caller_relationship = forms.CharField(
-        label="Caller's role or how they know the child", required=False, max_length=120,
-        help_text="For example, class teacher at Elm Primary School, or grandmother")
-    caller_phone = forms.CharField(label="Caller's phone number", required=False,
-                                   max_length=30)
-    caller_email = forms.CharField(label="Caller's email address", required=False,
-                                   max_length=254)
+        label="Caller's role or how they know the child",
+        required=False,
+        max_length=120,
+        help_text="For example, class teacher at Elm Primary School, or grandmother",
+    )
+    caller_phone = forms.CharField(label="Caller's phone number", required=False, max_length=30)
+    caller_email = forms.CharField(label="Caller's email address", required=False, max_length=254)
     caller_wants_contact = forms.BooleanField(
-        label="The caller would like to hear what happens next", required=False)
+        label="The caller would like to hear what happens next", required=False
+    )
     call_date = GovukDateField(label="Date of the call", required=False)
-    call_time = forms.CharField(label="Time of the call", required=False, max_length=5,
-                                help_text="24-hour clock, for example 14:30")
+    call_time = forms.CharField(
+        label="Time of the call",
+        required=False,
+        max_length=5,
+        help_text="24-hour clock, for example 14:30",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The same questions, asked about the caller rather than the person filling it in.
         for name, label in (
-                ("concern_factors", "What is the caller worried about?"),
-                ("concern_summary", "What has happened, and why is the caller worried?"),
-                ("family_aware", "Does the family know about this call?"),
-                ("consent_not_sought_reason", "If the caller did not seek consent, why not?")):
+            ("concern_factors", "What is the caller worried about?"),
+            ("concern_summary", "What has happened, and why is the caller worried?"),
+            ("family_aware", "Does the family know about this call?"),
+            ("consent_not_sought_reason", "If the caller did not seek consent, why not?"),
+        ):
             self.fields[name].label = label
         self.fields["concern_summary"].help_text = (
             "In the caller's words where you can: what the child said, what the caller saw, "
-            "and when")
+            "and when"
+        )
 
     def clean_call_time(self) -> time | None:
         text = self.cleaned_data.get("call_time", "").strip()
@@ -259,8 +366,10 @@ class PhoneContactForm(ProfessionalReferralForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if bool(data.get("call_date")) != bool(data.get("call_time")) and not self.errors:
-            self.add_error("call_date" if data.get("call_time") else "call_time",
-                           "Enter both the date and the time of the call, or neither")
+            self.add_error(
+                "call_date" if data.get("call_time") else "call_time",
+                "Enter both the date and the time of the call, or neither",
+            )
         return data
 
     def received_at(self) -> datetime | None:
@@ -272,8 +381,14 @@ class PhoneContactForm(ProfessionalReferralForm):
 
     def submission(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {**super().submission(), "referrer": {
-            "anonymous": data.get("caller_anonymous"), "name": data.get("caller_name"),
-            "relationship": data.get("caller_relationship"), "phone": data.get("caller_phone"),
-            "email": data.get("caller_email"), "wants_contact": data.get("caller_wants_contact"),
-        }}
+        return {
+            **super().submission(),
+            "referrer": {
+                "anonymous": data.get("caller_anonymous"),
+                "name": data.get("caller_name"),
+                "relationship": data.get("caller_relationship"),
+                "phone": data.get("caller_phone"),
+                "email": data.get("caller_email"),
+                "wants_contact": data.get("caller_wants_contact"),
+            },
+        }

@@ -30,8 +30,14 @@ RELATIONSHIP_CHOICES = [(key, label) for key, (label, _source) in PUBLIC_RELATIO
 
 
 def empty_answers() -> dict[str, Any]:
-    return {"children": [{}], "adults": [], "concern_summary": "", "in_danger_now": False,
-            "family_aware": "", "referrer": {}}
+    return {
+        "children": [{}],
+        "adults": [],
+        "concern_summary": "",
+        "in_danger_now": False,
+        "family_aware": "",
+        "referrer": {},
+    }
 
 
 def submission_errors(answers: dict[str, Any]) -> dict[str, str]:
@@ -74,8 +80,12 @@ class FreeText(forms.CharField):
 
 
 def _choice(label: str, choices: list[tuple[str, str]], message: str) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
-                             error_messages={"required": message, "invalid_choice": message})
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
 
 
 class ReportPage(forms.Form):
@@ -84,8 +94,7 @@ class ReportPage(forms.Form):
 
     errors_to_fields: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, *args: Any, answers: dict[str, Any] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, answers: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers if answers is not None else empty_answers()
         self.updated: dict[str, Any] | None = None
@@ -119,23 +128,28 @@ def _child(answers: dict[str, Any]) -> dict[str, Any]:
 class ChildForm(ReportPage):
     given_name = FreeText(label="First name")
     family_name = FreeText(label="Last name")
-    date_of_birth = GovukDateField(label="Date of birth", required=False,
-                                   help_text="For example, 27 3 2015")
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2015"
+    )
     age_description = FreeText(
         label="If you do not know their date of birth, roughly how old are they?",
-        help_text="For example, about 10, or a teenager")
+        help_text="For example, about 10, or a teenager",
+    )
 
     errors_to_fields: ClassVar[dict[str, str]] = {
-        "child_0_given_name": "given_name", "child_0_family_name": "family_name",
-        "child_0_date_of_birth": "date_of_birth", "child_0_age_description": "age_description",
+        "child_0_given_name": "given_name",
+        "child_0_family_name": "family_name",
+        "child_0_date_of_birth": "date_of_birth",
+        "child_0_age_description": "age_description",
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         born = self.fields["date_of_birth"]
         born.subject = "The child's date of birth"  # type: ignore[attr-defined]
-        born.error_messages["incomplete"] = ("The child's date of birth must include a day, "
-                                             "month and year")
+        born.error_messages["incomplete"] = (
+            "The child's date of birth must include a day, month and year"
+        )
 
     def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
         born = cleaned.get("date_of_birth")
@@ -143,14 +157,16 @@ class ChildForm(ReportPage):
             given_name=cleaned.get("given_name", ""),
             family_name=cleaned.get("family_name", ""),
             date_of_birth=born.isoformat() if isinstance(born, date) else "",
-            age_description=cleaned.get("age_description", ""))
+            age_description=cleaned.get("age_description", ""),
+        )
         return answers
 
     @classmethod
     def data_from(cls, answers: dict[str, Any]) -> dict[str, str]:
         child = _child(deepcopy(answers))
-        data = {name: child.get(name) or ""
-                for name in ("given_name", "family_name", "age_description")}
+        data = {
+            name: child.get(name) or "" for name in ("given_name", "family_name", "age_description")
+        }
         born = date.fromisoformat(child["date_of_birth"]) if child.get("date_of_birth") else None
         for part in ("day", "month", "year"):
             data[f"date_of_birth-{part}"] = str(getattr(born, part)) if born else ""
@@ -163,13 +179,15 @@ class AddressForm(ReportPage):
     postcode = FreeText(label="Postcode")
 
     errors_to_fields: ClassVar[dict[str, str]] = {
-        "child_0_address_line_1": "address_line_1", "child_0_town": "town",
+        "child_0_address_line_1": "address_line_1",
+        "child_0_town": "town",
         "child_0_postcode": "postcode",
     }
 
     def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
-        _child(answers).update({name: cleaned.get(name, "")
-                                for name in ("address_line_1", "town", "postcode")})
+        _child(answers).update(
+            {name: cleaned.get(name, "") for name in ("address_line_1", "town", "postcode")}
+        )
         return answers
 
     @classmethod
@@ -180,9 +198,11 @@ class AddressForm(ReportPage):
 
 class WhatHappenedForm(ReportPage):
     concern_summary = FreeText(
-        label="What has happened to make you worried about the child?", widget=forms.Textarea,
+        label="What has happened to make you worried about the child?",
+        widget=forms.Textarea,
         help_text="Tell us what you have seen or heard, when it happened, who was there and "
-                  "anything the child has said")
+        "anything the child has said",
+    )
 
     errors_to_fields: ClassVar[dict[str, str]] = {"concern_summary": "concern_summary"}
 
@@ -196,8 +216,11 @@ class WhatHappenedForm(ReportPage):
 
 
 class DangerForm(ReportPage):
-    in_danger_now = _choice("Is the child in danger right now?", YES_NO,
-                            "Select yes if the child is in danger right now")
+    in_danger_now = _choice(
+        "Is the child in danger right now?",
+        YES_NO,
+        "Select yes if the child is in danger right now",
+    )
 
     def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
         answers["in_danger_now"] = cleaned.get("in_danger_now") == "yes"
@@ -209,11 +232,14 @@ class DangerForm(ReportPage):
 
 
 class AboutYouForm(ReportPage):
-    relationship = _choice("How do you know the child?", RELATIONSHIP_CHOICES,
-                           "Select how you know the child")
-    give_name = _choice("Do you want to tell us your name?",
-                        [("yes", "Yes"), ("no", "No, I want to stay anonymous")],
-                        "Select yes if you want to tell us your name")
+    relationship = _choice(
+        "How do you know the child?", RELATIONSHIP_CHOICES, "Select how you know the child"
+    )
+    give_name = _choice(
+        "Do you want to tell us your name?",
+        [("yes", "Yes"), ("no", "No, I want to stay anonymous")],
+        "Select yes if you want to tell us your name",
+    )
 
     # "Enter your name" belongs to the next page, which asks for it.
     errors_to_fields: ClassVar[dict[str, str]] = {"referrer_relationship": "relationship"}
@@ -229,8 +255,14 @@ class AboutYouForm(ReportPage):
     @classmethod
     def data_from(cls, answers: dict[str, Any]) -> dict[str, str]:
         referrer = answers.get("referrer") or {}
-        key = next((k for k, (label, _s) in PUBLIC_RELATIONSHIPS.items()
-                    if label == referrer.get("relationship")), "")
+        key = next(
+            (
+                k
+                for k, (label, _s) in PUBLIC_RELATIONSHIPS.items()
+                if label == referrer.get("relationship")
+            ),
+            "",
+        )
         return {"relationship": key, "give_name": "no" if referrer.get("anonymous") else "yes"}
 
 
@@ -249,8 +281,11 @@ class YourNameForm(ReportPage):
 
 
 class ContactForm(ReportPage):
-    wants_contact = _choice("Do you want us to contact you about this report?", YES_NO,
-                            "Select yes if you want us to contact you")
+    wants_contact = _choice(
+        "Do you want us to contact you about this report?",
+        YES_NO,
+        "Select yes if you want us to contact you",
+    )
 
     def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
         answers.setdefault("referrer", {})["wants_contact"] = cleaned.get("wants_contact") == "yes"
@@ -263,16 +298,20 @@ class ContactForm(ReportPage):
 
 
 class ContactDetailsForm(ReportPage):
-    email = FreeText(label="Email address",
-                     help_text="We will send your reference number to this address")
+    email = FreeText(
+        label="Email address", help_text="We will send your reference number to this address"
+    )
     phone = FreeText(label="Phone number", help_text="For example, 07700 900 982")
 
-    errors_to_fields: ClassVar[dict[str, str]] = {"referrer_email": "email",
-                                                  "referrer_phone": "phone"}
+    errors_to_fields: ClassVar[dict[str, str]] = {
+        "referrer_email": "email",
+        "referrer_phone": "phone",
+    }
 
     def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
-        answers.setdefault("referrer", {}).update(email=cleaned.get("email", ""),
-                                                  phone=cleaned.get("phone", ""))
+        answers.setdefault("referrer", {}).update(
+            email=cleaned.get("email", ""), phone=cleaned.get("phone", "")
+        )
         return answers
 
     @classmethod

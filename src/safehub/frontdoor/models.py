@@ -38,26 +38,30 @@ class Contact(VersionedModel):
     submission = models.JSONField(default=dict)
 
     # Who told us.
-    referrer_user = models.ForeignKey("organisations.User", on_delete=models.PROTECT,
-                                      null=True, blank=True, related_name="+")
-    referrer_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT,
-                                        null=True, blank=True, related_name="+")
+    referrer_user = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    referrer_agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     referrer_name = models.CharField(max_length=120, blank=True, default="")
     referrer_relationship = models.CharField(max_length=120, blank=True, default="")
     referrer_email = models.EmailField(blank=True, default="")
     referrer_phone = models.CharField(max_length=30, blank=True, default="")
     wants_contact = models.BooleanField(default=False)
     # The MASH worker who took a telephone contact (the caller is the referrer above).
-    recorded_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     # What they told us.
     concern_summary = models.TextField()
     in_danger_now = models.BooleanField(default=False)
     concern_factors = models.JSONField(default=list, blank=True)
     what_tried = models.TextField(blank=True, default="")
-    family_aware = models.CharField(max_length=8, choices=FamilyAware.choices, blank=True,
-                                    default="")
+    family_aware = models.CharField(
+        max_length=8, choices=FamilyAware.choices, blank=True, default=""
+    )
     consent = models.CharField(max_length=10, choices=Consent.choices, blank=True, default="")
     consent_not_sought_reason = models.TextField(blank=True, default="")
     urgency = models.CharField(max_length=10, choices=Urgency.choices)
@@ -65,31 +69,36 @@ class Contact(VersionedModel):
 
     # What the MASH did.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
-    assigned_to = models.ForeignKey("organisations.User", on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")
+    assigned_to = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     rag = models.CharField(max_length=5, choices=Rag.choices, blank=True, default="")
-    level_of_need = models.CharField(max_length=1, choices=LevelOfNeed.choices, blank=True,
-                                     default="")
-    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True,
-                                default="")
+    level_of_need = models.CharField(
+        max_length=1, choices=LevelOfNeed.choices, blank=True, default=""
+    )
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True, default="")
     decision_reasons = models.TextField(blank=True, default="")
     # What the MASH wants the referrer to hear, sent with the outcome (reasons stay inside).
     referrer_feedback = models.TextField(blank=True, default="")
-    decided_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    signed_off_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT,
-                                      null=True, blank=True, related_name="+")
+    signed_off_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     # When the decision became final (signed off, or decided where no sign-off is needed).
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["urgency_rank", "decision_due_at"], name="contact_queue_idx",
-                         condition=Q(status__in=OPEN_STATUSES)),
-            models.Index(fields=["referrer_agency", "received_at"],
-                         name="contact_referrer_idx"),
+            models.Index(
+                fields=["urgency_rank", "decision_due_at"],
+                name="contact_queue_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(fields=["referrer_agency", "received_at"], name="contact_referrer_idx"),
             models.Index(fields=["closed_at"], name="contact_closed_idx"),
             models.Index(fields=["received_at"], name="contact_received_idx"),
         ]
@@ -131,10 +140,16 @@ class ContactSubject(TimeStampedModel):
     town = models.CharField(max_length=80, blank=True, default="")
     postcode = models.CharField(max_length=8, blank=True, default="")
     school = models.CharField(max_length=120, blank=True, default="")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True,
-                               blank=True, related_name="contact_subjects")
-    linked_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_subjects",
+    )
+    linked_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     linked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -149,19 +164,22 @@ class ContactSubject(TimeStampedModel):
 class InformationRequest(VersionedModel):
     """The MASH asking a partner agency what it knows about the people in a contact."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE,
-                                related_name="information_requests")
-    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT,
-                               related_name="+")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
     question = models.TextField()
     due_at = models.DateTimeField()
-    requested_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT,
-                                     related_name="+")
-    status = models.CharField(max_length=10, choices=RequestStatus.choices,
-                              default=RequestStatus.OPEN)
+    requested_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
     answer = models.TextField(blank=True, default="")
-    answered_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -174,5 +192,6 @@ class ConsentRecord(TimeStampedModel):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="consents")
     decision = models.CharField(max_length=10, choices=ConsentDecision.choices)
     reason = models.TextField()
-    recorded_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )

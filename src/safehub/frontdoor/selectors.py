@@ -39,8 +39,9 @@ class QueueFilters:
     overdue: bool = False
 
 
-def mash_queue(*, actor: Any, filters: QueueFilters, page: int = 1,
-               now: datetime | None = None) -> Page:
+def mash_queue(
+    *, actor: Any, filters: QueueFilters, page: int = 1, now: datetime | None = None
+) -> Page:
     """Open contacts, most urgent first, then by least time left against the decision
     timescale. One page at a time; the subjects come in one more query."""
     now = now or timezone.now()
@@ -57,18 +58,41 @@ def mash_queue(*, actor: Any, filters: QueueFilters, page: int = 1,
         contacts = contacts.filter(assigned_to=actor)
     if filters.overdue:
         contacts = contacts.filter(decision_due_at__lt=now)
-    contacts = (contacts.select_related("assigned_to")
-                .only("reference", "channel", "referral_source", "received_at",
-                      "decision_due_at", "urgency", "urgency_rank", "status", "rag",
-                      "level_of_need", "in_danger_now", "assigned_to__first_name",
-                      "assigned_to__last_name", "assigned_to__username")
-                .prefetch_related(Prefetch("subjects", queryset=ContactSubject.objects
-                                           .filter(role=SubjectRole.CHILD)
-                                           .only("contact_id", "given_name", "family_name",
-                                                 "date_of_birth", "age_description",
-                                                 "person_id", "position"),
-                                           to_attr="children"))
-                .order_by("urgency_rank", "decision_due_at", "pk"))
+    contacts = (
+        contacts.select_related("assigned_to")
+        .only(
+            "reference",
+            "channel",
+            "referral_source",
+            "received_at",
+            "decision_due_at",
+            "urgency",
+            "urgency_rank",
+            "status",
+            "rag",
+            "level_of_need",
+            "in_danger_now",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__username",
+        )
+        .prefetch_related(
+            Prefetch(
+                "subjects",
+                queryset=ContactSubject.objects.filter(role=SubjectRole.CHILD).only(
+                    "contact_id",
+                    "given_name",
+                    "family_name",
+                    "date_of_birth",
+                    "age_description",
+                    "person_id",
+                    "position",
+                ),
+                to_attr="children",
+            )
+        )
+        .order_by("urgency_rank", "decision_due_at", "pk")
+    )
     paginator = Paginator(contacts, QUEUE_PAGE_SIZE)
     return paginator.get_page(page)
 
@@ -109,31 +133,41 @@ def contact_history(*, actor: Any, contact: Contact) -> list[ChildHistory]:
         history = ChildHistory(person=person, visible=visible)
         if visible:
             history.previous_contacts = list(
-                Contact.objects.filter(subjects__person=person, received_at__lt=contact
-                                       .received_at)
-                .exclude(pk=contact.pk).distinct().order_by("-received_at")[:20])
+                Contact.objects.filter(subjects__person=person, received_at__lt=contact.received_at)
+                .exclude(pk=contact.pk)
+                .distinct()
+                .order_by("-received_at")[:20]
+            )
             window_start = contact.received_at - REREFERRAL_WINDOW
             history.rereferral = any(
-                c.status == Status.DECIDED and c.decision in REFERRAL_DECISIONS
-                and c.received_at >= window_start for c in history.previous_contacts)
+                c.status == Status.DECIDED
+                and c.decision in REFERRAL_DECISIONS
+                and c.received_at >= window_start
+                for c in history.previous_contacts
+            )
         histories.append(history)
     return histories
 
 
-def contact_candidates(*, actor: Any, contact: Contact
-                       ) -> dict[int, list[MatchCandidate]]:
+def contact_candidates(*, actor: Any, contact: Contact) -> dict[int, list[MatchCandidate]]:
     """Suggested records for each child or adult not yet linked (never linked for them)."""
     suggestions = {}
     for subject in contact.subjects.all():
         if subject.person_id or not (subject.given_name or subject.family_name):
             continue
         postcode = subject.postcode or next(
-            (s.postcode for s in contact.subjects.all() if s.postcode), "")
+            (s.postcode for s in contact.subjects.all() if s.postcode), ""
+        )
         suggestions[subject.pk] = match_candidates(
-            actor=actor, purpose=f"contact {contact.reference}",
-            described=Described(given_name=subject.given_name,
-                                family_name=subject.family_name,
-                                date_of_birth=subject.date_of_birth, postcode=postcode))
+            actor=actor,
+            purpose=f"contact {contact.reference}",
+            described=Described(
+                given_name=subject.given_name,
+                family_name=subject.family_name,
+                date_of_birth=subject.date_of_birth,
+                postcode=postcode,
+            ),
+        )
     return suggestions
 
 
@@ -146,42 +180,57 @@ def request_agencies(*, contact: Contact) -> Any:
     from safehub.organisations.models import Agency, AgencyKind
 
     linked = [s.person_id for s in contact.subjects.all() if s.person_id]
-    involved = Involvement.objects.filter(person_id__in=linked, end_date__isnull=True,
-                                          agency__isnull=False).values("agency_id")
+    involved = Involvement.objects.filter(
+        person_id__in=linked, end_date__isnull=True, agency__isnull=False
+    ).values("agency_id")
     local = Q(kind__in=[AgencyKind.SCHOOL, AgencyKind.GP_PRACTICE])
     wanted = ~local | Q(pk__in=involved)
     if contact.referrer_agency_id:
         wanted |= Q(pk=contact.referrer_agency_id)
-    return (Agency.objects.exclude(kind=AgencyKind.COUNCIL).filter(wanted)
-            .order_by("kind", "name"))
+    return Agency.objects.exclude(kind=AgencyKind.COUNCIL).filter(wanted).order_by("kind", "name")
 
 
 def contact_requests(*, contact: Contact) -> list[InformationRequest]:
-    return list(contact.information_requests.select_related("agency", "requested_by",
-                                                            "answered_by")
-                .order_by("-created_at"))
+    return list(
+        contact.information_requests.select_related(
+            "agency", "requested_by", "answered_by"
+        ).order_by("-created_at")
+    )
 
 
 def referrals_made(*, actor: Any, limit: int = 100) -> list[Contact]:
     """A partner's own referrals (their agency's), newest first."""
     contacts = visible_contacts(actor, Contact.objects.exclude(referrer_agency=None))
-    return list(contacts.select_related("referrer_user")
-                .prefetch_related(Prefetch("subjects", queryset=ContactSubject.objects
-                                           .filter(role=SubjectRole.CHILD),
-                                           to_attr="children"))
-                .order_by("-received_at")[:limit])
+    return list(
+        contacts.select_related("referrer_user")
+        .prefetch_related(
+            Prefetch(
+                "subjects",
+                queryset=ContactSubject.objects.filter(role=SubjectRole.CHILD),
+                to_attr="children",
+            )
+        )
+        .order_by("-received_at")[:limit]
+    )
 
 
-def requests_for(*, actor: Any, open_only: bool = False,
-                 limit: int = 100) -> list[InformationRequest]:
+def requests_for(
+    *, actor: Any, open_only: bool = False, limit: int = 100
+) -> list[InformationRequest]:
     requests = visible_information_requests(actor, InformationRequest.objects.all())
     if open_only:
         requests = requests.filter(status=RequestStatus.OPEN)
-    return list(requests.select_related("contact", "agency")
-                .prefetch_related(Prefetch("contact__subjects", queryset=ContactSubject
-                                           .objects.filter(role=SubjectRole.CHILD),
-                                           to_attr="children"))
-                .order_by("status", "due_at")[:limit])
+    return list(
+        requests.select_related("contact", "agency")
+        .prefetch_related(
+            Prefetch(
+                "contact__subjects",
+                queryset=ContactSubject.objects.filter(role=SubjectRole.CHILD),
+                to_attr="children",
+            )
+        )
+        .order_by("status", "due_at")[:limit]
+    )
 
 
 @dataclass
@@ -205,12 +254,16 @@ def queue_health(*, now: datetime | None = None, days: int = 28) -> QueueHealth:
     since = now - timedelta(days=days)
     open_contacts = Contact.objects.filter(status__in=OPEN_STATUSES)
     counts = open_contacts.aggregate(
-        awaiting=Count("pk"), late=Count("pk", filter=Q(decision_due_at__lt=now)),
-        sign_off=Count("pk", filter=Q(status=Status.AWAITING_SIGN_OFF)))
+        awaiting=Count("pk"),
+        late=Count("pk", filter=Q(decision_due_at__lt=now)),
+        sign_off=Count("pk", filter=Q(status=Status.AWAITING_SIGN_OFF)),
+    )
     decided = Contact.objects.filter(status=Status.DECIDED, closed_at__gte=since)
     totals = decided.aggregate(
-        all=Count("pk"), referrals=Count("pk", filter=Q(decision__in=REFERRAL_DECISIONS)),
-        in_time=Count("pk", filter=Q(decided_at__lte=F("decision_due_at"))))
+        all=Count("pk"),
+        referrals=Count("pk", filter=Q(decision__in=REFERRAL_DECISIONS)),
+        in_time=Count("pk", filter=Q(decided_at__lte=F("decision_due_at"))),
+    )
     per_day: dict[Any, int] = {}
     for closed in decided.values_list("closed_at", flat=True):
         day = timezone.localtime(closed).date()
@@ -218,13 +271,18 @@ def queue_health(*, now: datetime | None = None, days: int = 28) -> QueueHealth:
     rereferrals = _rereferral_count(decided.filter(decision__in=REFERRAL_DECISIONS))
     referrals = totals["referrals"]
     return QueueHealth(
-        awaiting_decision=counts["awaiting"], past_timescale=counts["late"],
+        awaiting_decision=counts["awaiting"],
+        past_timescale=counts["late"],
         awaiting_sign_off=counts["sign_off"],
         decisions_per_day=sorted(per_day.items(), reverse=True),
-        contacts_decided=totals["all"], referrals=referrals,
-        conversion_percent=_percent(referrals, totals["all"]), rereferrals=rereferrals,
+        contacts_decided=totals["all"],
+        referrals=referrals,
+        conversion_percent=_percent(referrals, totals["all"]),
+        rereferrals=rereferrals,
         rereferral_percent=_percent(rereferrals, referrals),
-        decided_in_time_percent=_percent(totals["in_time"], totals["all"]), period_days=days)
+        decided_in_time_percent=_percent(totals["in_time"], totals["all"]),
+        period_days=days,
+    )
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -234,22 +292,24 @@ def _percent(part: int, whole: int) -> float | None:
 def _rereferral_count(referrals: Any) -> int:
     """Referrals whose child had another referral in the 12 months before."""
     count = 0
-    rows = list(referrals.filter(subjects__role=SubjectRole.CHILD,
-                                 subjects__person__isnull=False)
-                .values_list("pk", "received_at", "subjects__person"))
+    rows = list(
+        referrals.filter(
+            subjects__role=SubjectRole.CHILD, subjects__person__isnull=False
+        ).values_list("pk", "received_at", "subjects__person")
+    )
     person_ids = {person for _, _, person in rows}
     previous: dict[int, list[datetime]] = {}
-    for person, received in (Contact.objects.filter(
-            status=Status.DECIDED, decision__in=REFERRAL_DECISIONS,
-            subjects__person__in=person_ids)
-            .values_list("subjects__person", "received_at")):
+    for person, received in Contact.objects.filter(
+        status=Status.DECIDED, decision__in=REFERRAL_DECISIONS, subjects__person__in=person_ids
+    ).values_list("subjects__person", "received_at"):
         previous.setdefault(person, []).append(received)
     counted = set()
     for pk, received, person in rows:
         if pk in counted:
             continue
-        if any(received - REREFERRAL_WINDOW <= other < received
-               for other in previous.get(person, [])):
+        if any(
+            received - REREFERRAL_WINDOW <= other < received for other in previous.get(person, [])
+        ):
             counted.add(pk)
             count += 1
     return count

@@ -71,9 +71,14 @@ def _replay(key: str, payload_hash: str) -> Contact:
     return existing
 
 
-def contact_submit(*, actor: Any, channel: str, data: dict[str, Any],
-                   idempotency_key: str | None = None,
-                   received_at: datetime | None = None) -> tuple[Contact, bool]:
+def contact_submit(
+    *,
+    actor: Any,
+    channel: str,
+    data: dict[str, Any],
+    idempotency_key: str | None = None,
+    received_at: datetime | None = None,
+) -> tuple[Contact, bool]:
     """Receive a worry about a child. Returns (contact, created).
 
     The contact commits in its own durable transaction before anything else happens, so a
@@ -96,8 +101,14 @@ def contact_submit(*, actor: Any, channel: str, data: dict[str, Any],
         return _replay(idempotency_key, payload_hash), False
     try:
         with transaction.atomic(durable=True):
-            contact = _create_contact(actor, channel, cleaned, idempotency_key, payload_hash,
-                                      received_at or timezone.now())
+            contact = _create_contact(
+                actor,
+                channel,
+                cleaned,
+                idempotency_key,
+                payload_hash,
+                received_at or timezone.now(),
+            )
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -109,8 +120,9 @@ def contact_submit(*, actor: Any, channel: str, data: dict[str, Any],
 PHONE_BACKDATE_DAYS = 7  # a call typed up after a busy shift, not one from weeks ago
 
 
-def _call_received_at(actor: Any, received_at: datetime | None,
-                      problems: dict[str, str]) -> datetime:
+def _call_received_at(
+    actor: Any, received_at: datetime | None, problems: dict[str, str]
+) -> datetime:
     """A telephone contact is recorded by the MASH, dated when the call came in: never in
     the future, and within the last week (its decision clock starts then)."""
     if not can_triage(actor):
@@ -121,8 +133,7 @@ def _call_received_at(actor: Any, received_at: datetime | None,
     if received_at > now + timedelta(minutes=1):
         problems["received_at"] = "The time of the call cannot be in the future"
     elif received_at < now - timedelta(days=PHONE_BACKDATE_DAYS):
-        problems["received_at"] = (f"The call must have been in the last "
-                                   f"{PHONE_BACKDATE_DAYS} days")
+        problems["received_at"] = f"The call must have been in the last {PHONE_BACKDATE_DAYS} days"
     return received_at
 
 
@@ -133,46 +144,73 @@ def _fill_professional_referrer(actor: Any, cleaned: dict[str, Any]) -> None:
     referrer["relationship"] = referrer["relationship"] or actor.job_title or actor.agency.name
 
 
-def _create_contact(actor: Any, channel: str, cleaned: dict[str, Any], key: str | None,
-                    payload_hash: str, received_at: datetime) -> Contact:
+def _create_contact(
+    actor: Any,
+    channel: str,
+    cleaned: dict[str, Any],
+    key: str | None,
+    payload_hash: str,
+    received_at: datetime,
+) -> Contact:
     referrer = cleaned["referrer"]
     staff = actor if getattr(actor, "is_authenticated", False) else None
     # Online and API referrals come from the signed-in professional; a telephone contact
     # from the caller, typed in by the MASH worker who took the call.
     referrer_user = staff if channel in (Channel.PROFESSIONAL, Channel.API) else None
     contact = Contact.objects.create(
-        reference=new_reference(), channel=channel, referral_source=cleaned["referral_source"],
-        received_at=received_at, decision_due_at=decision_due(received_at),
-        idempotency_key=key or None, payload_hash=payload_hash,
+        reference=new_reference(),
+        channel=channel,
+        referral_source=cleaned["referral_source"],
+        received_at=received_at,
+        decision_due_at=decision_due(received_at),
+        idempotency_key=key or None,
+        payload_hash=payload_hash,
         submission=json.loads(json.dumps(cleaned, default=str)),
         referrer_user=referrer_user,
         referrer_agency=referrer_user.agency if referrer_user else None,
         recorded_by=staff if channel == Channel.PHONE else None,
-        referrer_name=referrer["name"], referrer_relationship=referrer["relationship"],
-        referrer_email=referrer["email"], referrer_phone=referrer["phone"],
+        referrer_name=referrer["name"],
+        referrer_relationship=referrer["relationship"],
+        referrer_email=referrer["email"],
+        referrer_phone=referrer["phone"],
         wants_contact=referrer["wants_contact"] or referrer_user is not None,
-        concern_summary=cleaned["concern_summary"], in_danger_now=cleaned["in_danger_now"],
-        concern_factors=cleaned["concern_factors"], what_tried=cleaned["what_tried"],
-        family_aware=cleaned["family_aware"], consent=cleaned["consent"],
+        concern_summary=cleaned["concern_summary"],
+        in_danger_now=cleaned["in_danger_now"],
+        concern_factors=cleaned["concern_factors"],
+        what_tried=cleaned["what_tried"],
+        family_aware=cleaned["family_aware"],
+        consent=cleaned["consent"],
         consent_not_sought_reason=cleaned["consent_not_sought_reason"],
-        urgency=cleaned["urgency"], urgency_rank=URGENCY_RANK[cleaned["urgency"]],
+        urgency=cleaned["urgency"],
+        urgency_rank=URGENCY_RANK[cleaned["urgency"]],
     )
-    subjects = [ContactSubject(contact=contact, role=SubjectRole.CHILD, position=i, **child)
-                for i, child in enumerate(cleaned["children"])]
-    subjects += [ContactSubject(contact=contact, role=SubjectRole.ADULT, position=i, **adult)
-                 for i, adult in enumerate(cleaned["adults"])]
+    subjects = [
+        ContactSubject(contact=contact, role=SubjectRole.CHILD, position=i, **child)
+        for i, child in enumerate(cleaned["children"])
+    ]
+    subjects += [
+        ContactSubject(contact=contact, role=SubjectRole.ADULT, position=i, **adult)
+        for i, adult in enumerate(cleaned["adults"])
+    ]
     ContactSubject.objects.bulk_create(subjects)
-    audit_record(actor=staff, action=AuditAction.CREATE, object_type="frontdoor.Contact",
-                 object_id=contact.reference, detail={"channel": channel})
+    audit_record(
+        actor=staff,
+        action=AuditAction.CREATE,
+        object_type="frontdoor.Contact",
+        object_id=contact.reference,
+        detail={"channel": channel},
+    )
     _acknowledge(contact)
     return contact
 
 
 def _acknowledge(contact: Contact) -> None:
     subject = f"We have received your referral {contact.reference}"
-    body = (f"Thank you. Your referral {contact.reference} reached the Multi-Agency "
-            "Safeguarding Hub. We will decide what help is needed within one working day. "
-            "If a child is in immediate danger, call 999.")
+    body = (
+        f"Thank you. Your referral {contact.reference} reached the Multi-Agency "
+        "Safeguarding Hub. We will decide what help is needed within one working day. "
+        "If a child is in immediate danger, call 999."
+    )
     _tell_referrer(contact, "ack", subject, body)
 
 
@@ -182,17 +220,34 @@ def _tell_referrer(contact: Contact, event: str, subject: str, body: str) -> Non
     key = f"contact:{contact.pk}:{event}"
     if contact.referrer_user_id:
         link = reverse("frontdoor:referral-detail", args=[contact.reference])
-        outbox_enqueue(channel=NoticeChannel.INBOX, dedupe_key=key + ":inbox",
-                       subject=subject, body=body, link=link, user=contact.referrer_user)
+        outbox_enqueue(
+            channel=NoticeChannel.INBOX,
+            dedupe_key=key + ":inbox",
+            subject=subject,
+            body=body,
+            link=link,
+            user=contact.referrer_user,
+        )
         if contact.referrer_user.email:
-            outbox_enqueue(channel=NoticeChannel.EMAIL, dedupe_key=key + ":email",
-                           subject=subject, body=body, user=contact.referrer_user)
+            outbox_enqueue(
+                channel=NoticeChannel.EMAIL,
+                dedupe_key=key + ":email",
+                subject=subject,
+                body=body,
+                user=contact.referrer_user,
+            )
     elif contact.wants_contact and contact.referrer_email:
-        outbox_enqueue(channel=NoticeChannel.EMAIL, dedupe_key=key + ":email",
-                       subject=subject, body=body, email=contact.referrer_email)
+        outbox_enqueue(
+            channel=NoticeChannel.EMAIL,
+            dedupe_key=key + ":email",
+            subject=subject,
+            body=body,
+            email=contact.referrer_email,
+        )
 
 
 # --- Triage ----------------------------------------------------------------------------
+
 
 def _require_open(contact: Contact) -> None:
     """Triage is possible until a decision is recorded; while a decision waits for sign-off
@@ -200,15 +255,23 @@ def _require_open(contact: Contact) -> None:
     if contact.status not in OPEN_STATUSES:
         raise ValidationError("This contact has been decided and can no longer be changed")
     if contact.status == Status.AWAITING_SIGN_OFF:
-        raise ValidationError("This decision is waiting for a manager. It can be changed "
-                              "only if the manager returns it")
+        raise ValidationError(
+            "This decision is waiting for a manager. It can be changed "
+            "only if the manager returns it"
+        )
 
 
 def _audit_change(actor: Any, contact: Contact, step: str, **detail: Any) -> None:
     linked = [s.person_id for s in contact.subjects.all() if s.person_id]
-    audit_record(actor=actor, action=AuditAction.CHANGE, person_id=linked[0] if linked else None,
-                 subject_ids=linked, object_type="frontdoor.Contact",
-                 object_id=contact.reference, detail={"step": step, **detail})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        person_id=linked[0] if linked else None,
+        subject_ids=linked,
+        object_type="frontdoor.Contact",
+        object_id=contact.reference,
+        detail={"step": step, **detail},
+    )
 
 
 @transaction.atomic
@@ -224,8 +287,9 @@ def contact_take(*, actor: Any, contact: Contact, expected_version: int) -> Cont
 
 
 @transaction.atomic
-def contact_rate(*, actor: Any, contact: Contact, expected_version: int, rag: str,
-                 level_of_need: str) -> Contact:
+def contact_rate(
+    *, actor: Any, contact: Contact, expected_version: int, rag: str, level_of_need: str
+) -> Contact:
     """Record the RAG rating and the level of need."""
     _require_open(contact)
     errors = {}
@@ -244,8 +308,9 @@ def contact_rate(*, actor: Any, contact: Contact, expected_version: int, rag: st
 
 
 @transaction.atomic
-def contact_link_subject(*, actor: Any, contact: Contact, subject: ContactSubject,
-                         person: Any) -> ContactSubject:
+def contact_link_subject(
+    *, actor: Any, contact: Contact, subject: ContactSubject, person: Any
+) -> ContactSubject:
     """Confirm that a child or adult named in the contact is this existing person. A
     worker decides this; matching only suggests."""
     _require_open(contact)
@@ -260,17 +325,23 @@ def contact_link_subject(*, actor: Any, contact: Contact, subject: ContactSubjec
     _audit_change(actor, contact, "link", person=person.pk, subject=subject.pk)
     if subject.role == SubjectRole.CHILD:
         chronology_append(
-            actor=actor, persons=[person], event_type=events.CONTACT_RECEIVED,
-            occurred_at=contact.received_at, significance=Significance.MEDIUM,
-            source_agency=contact.referrer_agency, source=contact,
+            actor=actor,
+            persons=[person],
+            event_type=events.CONTACT_RECEIVED,
+            occurred_at=contact.received_at,
+            significance=Significance.MEDIUM,
+            source_agency=contact.referrer_agency,
+            source=contact,
             summary=f"Contact {contact.reference} from {contact.get_referral_source_display()}"
-                    f": {_first_line(contact.concern_summary)}")
+            f": {_first_line(contact.concern_summary)}",
+        )
     return subject
 
 
 @transaction.atomic
-def contact_unlink_subject(*, actor: Any, contact: Contact,
-                           subject: ContactSubject) -> ContactSubject:
+def contact_unlink_subject(
+    *, actor: Any, contact: Contact, subject: ContactSubject
+) -> ContactSubject:
     _require_open(contact)
     if subject.contact_id != contact.pk:
         raise NotFound()
@@ -282,8 +353,7 @@ def contact_unlink_subject(*, actor: Any, contact: Contact,
 
 
 @transaction.atomic
-def contact_subject_new_person(*, actor: Any, contact: Contact,
-                               subject: ContactSubject) -> Any:
+def contact_subject_new_person(*, actor: Any, contact: Contact, subject: ContactSubject) -> Any:
     """Nobody on record matches: create the person from what the referrer told us, then
     link them."""
     from safehub.people.services import person_create
@@ -292,16 +362,25 @@ def contact_subject_new_person(*, actor: Any, contact: Contact,
     if subject.contact_id != contact.pk or subject.person_id:
         raise NotFound()
     if not (subject.given_name and subject.family_name):
-        raise ValidationError("We need the person's first and last name to create a record. "
-                              "Find out their name first")
+        raise ValidationError(
+            "We need the person's first and last name to create a record. Find out their name first"
+        )
     kind = "child" if subject.role == SubjectRole.CHILD else "adult"
-    address = ({"line_1": subject.address_line_1, "town": subject.town,
-                "postcode": subject.postcode}
-               if subject.address_line_1 and subject.town and subject.postcode else None)
-    person = person_create(actor=actor, data={
-        "kind": kind, "given_name": subject.given_name, "family_name": subject.family_name,
-        "date_of_birth": subject.date_of_birth,
-    }, address=address)
+    address = (
+        {"line_1": subject.address_line_1, "town": subject.town, "postcode": subject.postcode}
+        if subject.address_line_1 and subject.town and subject.postcode
+        else None
+    )
+    person = person_create(
+        actor=actor,
+        data={
+            "kind": kind,
+            "given_name": subject.given_name,
+            "family_name": subject.family_name,
+            "date_of_birth": subject.date_of_birth,
+        },
+        address=address,
+    )
     contact_link_subject(actor=actor, contact=contact, subject=subject, person=person)
     return person
 
@@ -329,15 +408,17 @@ def information_due_at(option: str, now: datetime | None = None) -> datetime:
 
 
 @transaction.atomic
-def information_request_send(*, actor: Any, contact: Contact, agency: Any, question: Any,
-                             due: str) -> InformationRequest:
+def information_request_send(
+    *, actor: Any, contact: Contact, agency: Any, question: Any, due: str
+) -> InformationRequest:
     _require_open(contact)
     errors = {}
     if agency is None:
         errors["agency"] = "Select the agency to ask"
     try:
-        question = clean_text(question, label="what you need to know", max_length=2000,
-                              multiline=True)
+        question = clean_text(
+            question, label="what you need to know", max_length=2000, multiline=True
+        )
     except ValidationError as error:
         errors["question"] = error.messages[0]
     try:
@@ -346,53 +427,74 @@ def information_request_send(*, actor: Any, contact: Contact, agency: Any, quest
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    request = InformationRequest.objects.create(contact=contact, agency=agency,
-                                                question=question, due_at=due_at,
-                                                requested_by=actor)
+    request = InformationRequest.objects.create(
+        contact=contact, agency=agency, question=question, due_at=due_at, requested_by=actor
+    )
     _audit_change(actor, contact, "request_information", agency=agency.pk, request=request.pk)
     outbox_enqueue(
-        channel=NoticeChannel.INBOX, dedupe_key=f"inforequest:{request.pk}:sent",
+        channel=NoticeChannel.INBOX,
+        dedupe_key=f"inforequest:{request.pk}:sent",
         subject=f"The MASH asks for information (contact {contact.reference})",
         body=f"{question}\n\nPlease answer by {timezone.localtime(due_at):%-d %B %Y %H:%M}.",
-        link=reverse("frontdoor:request-answer", args=[request.pk]), agency=agency)
+        link=reverse("frontdoor:request-answer", args=[request.pk]),
+        agency=agency,
+    )
     return request
 
 
 @transaction.atomic
-def information_request_answer(*, actor: Any, request: InformationRequest,
-                               expected_version: int, answer: Any) -> InformationRequest:
+def information_request_answer(
+    *, actor: Any, request: InformationRequest, expected_version: int, answer: Any
+) -> InformationRequest:
     if request.status != RequestStatus.OPEN:
         raise ValidationError("This request has already been answered or was cancelled")
     try:
         answer = clean_text(answer, label="your answer", max_length=5000, multiline=True)
     except ValidationError as error:
         raise ValidationError({"answer": error.messages[0]}) from None
-    versioned_update(instance=request, expected_version=expected_version, data={
-        "status": RequestStatus.ANSWERED, "answer": answer, "answered_by": actor,
-        "answered_at": timezone.now()})
+    versioned_update(
+        instance=request,
+        expected_version=expected_version,
+        data={
+            "status": RequestStatus.ANSWERED,
+            "answer": answer,
+            "answered_by": actor,
+            "answered_at": timezone.now(),
+        },
+    )
     contact = request.contact
     linked = [s.person for s in contact.subjects.select_related("person") if s.person_id]
-    audit_record(actor=actor, action=AuditAction.CHANGE,
-                 person_id=linked[0].pk if linked else None,
-                 object_type="frontdoor.InformationRequest", object_id=request.pk,
-                 detail={"step": "answer"})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        person_id=linked[0].pk if linked else None,
+        object_type="frontdoor.InformationRequest",
+        object_id=request.pk,
+        detail={"step": "answer"},
+    )
     if linked:
-        chronology_append(actor=actor, persons=linked, event_type=events.PARTNER_INFORMATION,
-                          source_agency=request.agency, source=request,
-                          significance=Significance.MEDIUM,
-                          summary=f"{request.agency.name} answered the MASH: "
-                                  f"{_first_line(answer)}")
+        chronology_append(
+            actor=actor,
+            persons=linked,
+            event_type=events.PARTNER_INFORMATION,
+            source_agency=request.agency,
+            source=request,
+            significance=Significance.MEDIUM,
+            summary=f"{request.agency.name} answered the MASH: {_first_line(answer)}",
+        )
     outbox_enqueue(
-        channel=NoticeChannel.INBOX, dedupe_key=f"inforequest:{request.pk}:answered",
+        channel=NoticeChannel.INBOX,
+        dedupe_key=f"inforequest:{request.pk}:answered",
         subject=f"{request.agency.name} answered (contact {contact.reference})",
-        body=answer, link=reverse("frontdoor:contact-detail", args=[contact.reference]),
-        user=request.requested_by)
+        body=answer,
+        link=reverse("frontdoor:contact-detail", args=[contact.reference]),
+        user=request.requested_by,
+    )
     return request
 
 
 @transaction.atomic
-def consent_record(*, actor: Any, contact: Contact, decision: str,
-                   reason: Any) -> ConsentRecord:
+def consent_record(*, actor: Any, contact: Contact, decision: str, reason: Any) -> ConsentRecord:
     _require_open(contact)
     errors = {}
     if decision not in ConsentDecision.values:
@@ -403,17 +505,26 @@ def consent_record(*, actor: Any, contact: Contact, decision: str,
         errors["reason"] = error.messages[0]
     if errors:
         raise ValidationError(errors)
-    record = ConsentRecord.objects.create(contact=contact, decision=decision, reason=reason,
-                                          recorded_by=actor)
+    record = ConsentRecord.objects.create(
+        contact=contact, decision=decision, reason=reason, recorded_by=actor
+    )
     _audit_change(actor, contact, "consent", decision=decision)
     return record
 
 
 # --- Decision and sign-off ---------------------------------------------------------------
 
+
 @transaction.atomic
-def contact_decide(*, actor: Any, contact: Contact, expected_version: int, decision: str,
-                   reasons: Any, feedback: Any = "") -> Contact:
+def contact_decide(
+    *,
+    actor: Any,
+    contact: Contact,
+    expected_version: int,
+    decision: str,
+    reasons: Any,
+    feedback: Any = "",
+) -> Contact:
     """Record the MASH decision. Where the council requires sign-off it waits for a
     manager; otherwise it is final at once and the referrer is told."""
     _require_open(contact)
@@ -421,30 +532,46 @@ def contact_decide(*, actor: Any, contact: Contact, expected_version: int, decis
     if decision not in MashDecision.values:
         errors["decision"] = "Select a decision"
     try:
-        reasons = clean_text(reasons, label="the reasons for the decision", max_length=5000,
-                             multiline=True)
+        reasons = clean_text(
+            reasons, label="the reasons for the decision", max_length=5000, multiline=True
+        )
     except ValidationError as error:
         errors["reasons"] = error.messages[0]
     try:
-        feedback = clean_text(feedback, label="the message to the referrer", max_length=2000,
-                              multiline=True, required=False)
+        feedback = clean_text(
+            feedback,
+            label="the message to the referrer",
+            max_length=2000,
+            multiline=True,
+            required=False,
+        )
     except ValidationError as error:
         errors["feedback"] = error.messages[0]
     if not contact.rag or not contact.level_of_need:
         errors["decision"] = "Record the RAG rating and level of need before deciding"
     elif decision in REFERRAL_DECISIONS and any(
-            s.person_id is None for s in contact.subjects.all() if s.role == SubjectRole.CHILD):
-        errors["decision"] = ("Link every child to a record (or create one) before "
-                              "referring to children's social care")
+        s.person_id is None for s in contact.subjects.all() if s.role == SubjectRole.CHILD
+    ):
+        errors["decision"] = (
+            "Link every child to a record (or create one) before "
+            "referring to children's social care"
+        )
     if errors:
         raise ValidationError(errors)
     needs_sign_off = settings.MASH_MANAGER_SIGNOFF
-    versioned_update(instance=contact, expected_version=expected_version, data={
-        "decision": decision, "decision_reasons": reasons, "referrer_feedback": feedback,
-        "decided_by": actor,
-        "decided_at": timezone.now(),
-        "status": Status.AWAITING_SIGN_OFF if needs_sign_off else Status.IN_TRIAGE,
-        "assigned_to": contact.assigned_to or actor})
+    versioned_update(
+        instance=contact,
+        expected_version=expected_version,
+        data={
+            "decision": decision,
+            "decision_reasons": reasons,
+            "referrer_feedback": feedback,
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+            "status": Status.AWAITING_SIGN_OFF if needs_sign_off else Status.IN_TRIAGE,
+            "assigned_to": contact.assigned_to or actor,
+        },
+    )
     _audit_change(actor, contact, "decide", decision=decision)
     if not needs_sign_off:
         _finalise(actor, contact)
@@ -452,8 +579,9 @@ def contact_decide(*, actor: Any, contact: Contact, expected_version: int, decis
 
 
 @transaction.atomic
-def contact_sign_off(*, actor: Any, contact: Contact, expected_version: int, approve: bool,
-                     note: Any = "") -> Contact:
+def contact_sign_off(
+    *, actor: Any, contact: Contact, expected_version: int, approve: bool, note: Any = ""
+) -> Contact:
     from safehub.access.policy import can_sign_off
 
     if not can_sign_off(actor):
@@ -461,23 +589,37 @@ def contact_sign_off(*, actor: Any, contact: Contact, expected_version: int, app
     if contact.status != Status.AWAITING_SIGN_OFF:
         raise ValidationError("This contact is not waiting for sign-off")
     if contact.decided_by_id == actor.pk:
-        raise ValidationError({"approve": "A decision must be signed off by someone other "
-                                          "than the person who made it"})
+        raise ValidationError(
+            {
+                "approve": "A decision must be signed off by someone other "
+                "than the person who made it"
+            }
+        )
     if approve:
-        versioned_update(instance=contact, expected_version=expected_version,
-                         data={"signed_off_by": actor, "signed_off_at": timezone.now()})
+        versioned_update(
+            instance=contact,
+            expected_version=expected_version,
+            data={"signed_off_by": actor, "signed_off_at": timezone.now()},
+        )
         _audit_change(actor, contact, "sign_off", approved=True)
         _finalise(actor, contact)
         return contact
     try:
-        note = clean_text(note, label="why the decision should change", max_length=2000,
-                          multiline=True)
+        note = clean_text(
+            note, label="why the decision should change", max_length=2000, multiline=True
+        )
     except ValidationError as error:
         raise ValidationError({"note": error.messages[0]}) from None
-    versioned_update(instance=contact, expected_version=expected_version, data={
-        "status": Status.IN_TRIAGE, "decision": "",
-        "decision_reasons": f"{contact.decision_reasons}\n\nReturned by "
-                            f"{actor.get_full_name()}: {note}"})
+    versioned_update(
+        instance=contact,
+        expected_version=expected_version,
+        data={
+            "status": Status.IN_TRIAGE,
+            "decision": "",
+            "decision_reasons": f"{contact.decision_reasons}\n\nReturned by "
+            f"{actor.get_full_name()}: {note}",
+        },
+    )
     _audit_change(actor, contact, "sign_off", approved=False)
     return contact
 
@@ -486,8 +628,11 @@ def _finalise(actor: Any, contact: Contact) -> None:
     now = timezone.now()
     Contact.objects.filter(pk=contact.pk).update(status=Status.DECIDED, closed_at=now)
     contact.status, contact.closed_at = Status.DECIDED, now
-    children = [s.person for s in contact.subjects.select_related("person")
-                if s.person_id and s.role == SubjectRole.CHILD]
+    children = [
+        s.person
+        for s in contact.subjects.select_related("person")
+        if s.person_id and s.role == SubjectRole.CHILD
+    ]
     label = contact.get_decision_display()
     if contact.decision in REFERRAL_DECISIONS:
         from safehub.casework.services import episode_open_from_referral
@@ -496,22 +641,35 @@ def _finalise(actor: Any, contact: Contact) -> None:
             episode_open_from_referral(actor=actor, contact=contact, child=child)
     if children:
         chronology_append(
-            actor=actor, persons=children, event_type=events.CONTACT_DECISION,
-            significance=(Significance.HIGH if contact.decision in REFERRAL_DECISIONS
-                          else Significance.LOW),
-            source=contact, summary=f"MASH decision on contact {contact.reference}: {label}")
-    _tell_referrer(contact, "outcome", f"Outcome of your referral {contact.reference}",
-                   _outcome_message(contact, label))
+            actor=actor,
+            persons=children,
+            event_type=events.CONTACT_DECISION,
+            significance=(
+                Significance.HIGH if contact.decision in REFERRAL_DECISIONS else Significance.LOW
+            ),
+            source=contact,
+            summary=f"MASH decision on contact {contact.reference}: {label}",
+        )
+    _tell_referrer(
+        contact,
+        "outcome",
+        f"Outcome of your referral {contact.reference}",
+        _outcome_message(contact, label),
+    )
 
 
 def _outcome_message(contact: Contact, label: str) -> str:
     # Referrers hear the outcome, not the MASH's reasoning or what partners shared.
-    message = (f"The Multi-Agency Safeguarding Hub has considered referral "
-               f"{contact.reference} and decided: {label}.")
+    message = (
+        f"The Multi-Agency Safeguarding Hub has considered referral "
+        f"{contact.reference} and decided: {label}."
+    )
     if contact.referrer_feedback:
         message += f"\n\n{contact.referrer_feedback}"
-    return message + ("\n\nThank you for telling us. If you are worried again, please tell "
-                      "us again; if a child is in immediate danger, call 999.")
+    return message + (
+        "\n\nThank you for telling us. If you are worried again, please tell "
+        "us again; if a child is in immediate danger, call 999."
+    )
 
 
 def _first_line(text: str, limit: int = 140) -> str:

@@ -12,20 +12,33 @@ urlpatterns = [
     path("mash/contacts/<str:reference>/", views.contact_detail_view, name="contact-detail"),
     path("mash/contacts/<str:reference>/take/", views.contact_take_view, name="contact-take"),
     path("mash/contacts/<str:reference>/rate/", views.contact_rate_view, name="contact-rate"),
-    path("mash/contacts/<str:reference>/link/<int:subject_id>/", views.contact_link_view,
-         name="contact-link"),
-    path("mash/contacts/<str:reference>/unlink/<int:subject_id>/", views.contact_unlink_view,
-         name="contact-unlink"),
-    path("mash/contacts/<str:reference>/new-person/<int:subject_id>/",
-         views.contact_new_person_view, name="contact-new-person"),
-    path("mash/contacts/<str:reference>/request/", views.contact_request_view,
-         name="contact-request"),
-    path("mash/contacts/<str:reference>/consent/", views.contact_consent_view,
-         name="contact-consent"),
-    path("mash/contacts/<str:reference>/decide/", views.contact_decide_view,
-         name="contact-decide"),
-    path("mash/contacts/<str:reference>/sign-off/", views.contact_sign_off_view,
-         name="contact-sign-off"),
+    path(
+        "mash/contacts/<str:reference>/link/<int:subject_id>/",
+        views.contact_link_view,
+        name="contact-link",
+    ),
+    path(
+        "mash/contacts/<str:reference>/unlink/<int:subject_id>/",
+        views.contact_unlink_view,
+        name="contact-unlink",
+    ),
+    path(
+        "mash/contacts/<str:reference>/new-person/<int:subject_id>/",
+        views.contact_new_person_view,
+        name="contact-new-person",
+    ),
+    path(
+        "mash/contacts/<str:reference>/request/", views.contact_request_view, name="contact-request"
+    ),
+    path(
+        "mash/contacts/<str:reference>/consent/", views.contact_consent_view, name="contact-consent"
+    ),
+    path("mash/contacts/<str:reference>/decide/", views.contact_decide_view, name="contact-decide"),
+    path(
+        "mash/contacts/<str:reference>/sign-off/",
+        views.contact_sign_off_view,
+        name="contact-sign-off",
+    ),
     # Partner professionals
     path("referrals/", views.referral_list_view, name="referral-list"),
     path("referrals/new/", views.referral_create_view, name="referral-create"),

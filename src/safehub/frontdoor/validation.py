@@ -61,50 +61,99 @@ def _date(value: Any, *, label: str, today: date) -> date | None:
     if _birthday(value, CHILD_MAX_AGE_YEARS) <= today:
         raise ValidationError(
             f"{label} shows an adult. This form is for children under 18. "
-            "For a worry about an adult, contact adult social care")
+            "For a worry about an adult, contact adult social care"
+        )
     return value
 
 
 def _child(raw: dict[str, Any], i: int, errors: Errors, today: date) -> dict[str, Any]:
     key = f"child_{i}_"
     out = {
-        "given_name": errors.attempt(key + "given_name", lambda: clean_name(
-            raw.get("given_name"), label="the child's first name", required=False)),
-        "family_name": errors.attempt(key + "family_name", lambda: clean_name(
-            raw.get("family_name"), label="the child's last name", required=False)),
-        "date_of_birth": errors.attempt(key + "date_of_birth", lambda: _date(
-            raw.get("date_of_birth"), label="The child's date of birth", today=today), None),
-        "age_description": errors.attempt(key + "age_description", lambda: clean_text(
-            raw.get("age_description"), label="the child's age", max_length=60,
-            required=False)),
-        "address_line_1": errors.attempt(key + "address_line_1", lambda: clean_text(
-            raw.get("address_line_1"), label="the building and street", max_length=120,
-            required=False)),
-        "town": errors.attempt(key + "town", lambda: clean_text(
-            raw.get("town"), label="the town or city", max_length=80, required=False)),
-        "postcode": errors.attempt(key + "postcode", lambda: clean_postcode(
-            str(raw.get("postcode") or "")) if raw.get("postcode") else ""),
-        "school": errors.attempt(key + "school", lambda: clean_text(
-            raw.get("school"), label="the school or nursery", max_length=120,
-            required=False)),
+        "given_name": errors.attempt(
+            key + "given_name",
+            lambda: clean_name(
+                raw.get("given_name"), label="the child's first name", required=False
+            ),
+        ),
+        "family_name": errors.attempt(
+            key + "family_name",
+            lambda: clean_name(
+                raw.get("family_name"), label="the child's last name", required=False
+            ),
+        ),
+        "date_of_birth": errors.attempt(
+            key + "date_of_birth",
+            lambda: _date(raw.get("date_of_birth"), label="The child's date of birth", today=today),
+            None,
+        ),
+        "age_description": errors.attempt(
+            key + "age_description",
+            lambda: clean_text(
+                raw.get("age_description"), label="the child's age", max_length=60, required=False
+            ),
+        ),
+        "address_line_1": errors.attempt(
+            key + "address_line_1",
+            lambda: clean_text(
+                raw.get("address_line_1"),
+                label="the building and street",
+                max_length=120,
+                required=False,
+            ),
+        ),
+        "town": errors.attempt(
+            key + "town",
+            lambda: clean_text(
+                raw.get("town"), label="the town or city", max_length=80, required=False
+            ),
+        ),
+        "postcode": errors.attempt(
+            key + "postcode",
+            lambda: clean_postcode(str(raw.get("postcode") or "")) if raw.get("postcode") else "",
+        ),
+        "school": errors.attempt(
+            key + "school",
+            lambda: clean_text(
+                raw.get("school"), label="the school or nursery", max_length=120, required=False
+            ),
+        ),
     }
-    if not (out["given_name"] or out["family_name"] or out["age_description"]
-            or key + "given_name" in errors):
-        errors[key + "given_name"] = ("Enter the child's name, or if you do not know it, "
-                                      "describe them in the age box")
+    if not (
+        out["given_name"]
+        or out["family_name"]
+        or out["age_description"]
+        or key + "given_name" in errors
+    ):
+        errors[key + "given_name"] = (
+            "Enter the child's name, or if you do not know it, describe them in the age box"
+        )
     return out
 
 
 def _adult(raw: dict[str, Any], i: int, errors: Errors) -> dict[str, Any]:
     key = f"adult_{i}_"
     return {
-        "given_name": errors.attempt(key + "given_name", lambda: clean_name(
-            raw.get("given_name"), label="the adult's first name", required=False)),
-        "family_name": errors.attempt(key + "family_name", lambda: clean_name(
-            raw.get("family_name"), label="the adult's last name", required=False)),
-        "relationship": errors.attempt(key + "relationship", lambda: clean_text(
-            raw.get("relationship"), label="how they are related to the child", max_length=80,
-            required=False)),
+        "given_name": errors.attempt(
+            key + "given_name",
+            lambda: clean_name(
+                raw.get("given_name"), label="the adult's first name", required=False
+            ),
+        ),
+        "family_name": errors.attempt(
+            key + "family_name",
+            lambda: clean_name(
+                raw.get("family_name"), label="the adult's last name", required=False
+            ),
+        ),
+        "relationship": errors.attempt(
+            key + "relationship",
+            lambda: clean_text(
+                raw.get("relationship"),
+                label="how they are related to the child",
+                max_length=80,
+                required=False,
+            ),
+        ),
     }
 
 
@@ -114,19 +163,39 @@ def _referrer(raw: dict[str, Any], errors: Errors, *, channel: str) -> dict[str,
     signed-in user, filled in by the service."""
     anonymous = bool(raw.get("anonymous")) and channel in (Channel.PUBLIC, Channel.PHONE)
     out: dict[str, Any] = {"anonymous": anonymous}
-    out["name"] = "" if anonymous else errors.attempt("referrer_name", lambda: clean_text(
-        raw.get("name"), label="the caller's name" if channel == Channel.PHONE else "your name",
-        max_length=120, required=channel in (Channel.PUBLIC, Channel.PHONE)))
-    out["relationship"] = errors.attempt("referrer_relationship", lambda: clean_text(
-        raw.get("relationship"), label="how the caller knows the child"
-        if channel == Channel.PHONE else "how you know the child", max_length=120,
-        required=False))
+    out["name"] = (
+        ""
+        if anonymous
+        else errors.attempt(
+            "referrer_name",
+            lambda: clean_text(
+                raw.get("name"),
+                label="the caller's name" if channel == Channel.PHONE else "your name",
+                max_length=120,
+                required=channel in (Channel.PUBLIC, Channel.PHONE),
+            ),
+        )
+    )
+    out["relationship"] = errors.attempt(
+        "referrer_relationship",
+        lambda: clean_text(
+            raw.get("relationship"),
+            label="how the caller knows the child"
+            if channel == Channel.PHONE
+            else "how you know the child",
+            max_length=120,
+            required=False,
+        ),
+    )
     out["wants_contact"] = bool(raw.get("wants_contact")) and not anonymous
     whose = "the caller's" if channel == Channel.PHONE else "your"
     out["email"] = errors.attempt("referrer_email", lambda: _email(raw.get("email"), whose))
     out["phone"] = errors.attempt("referrer_phone", lambda: _phone(raw.get("phone"), whose))
-    if out["wants_contact"] and not (out["email"] or out["phone"]) and not any(
-            k in errors for k in ("referrer_email", "referrer_phone")):
+    if (
+        out["wants_contact"]
+        and not (out["email"] or out["phone"])
+        and not any(k in errors for k in ("referrer_email", "referrer_phone"))
+    ):
         errors["referrer_email"] = "Enter an email address or a phone number so we can reply"
     return out
 
@@ -137,16 +206,16 @@ def _email(value: Any, whose: str = "your") -> str:
         try:
             validate_email(text)
         except ValidationError:
-            raise ValidationError("Enter an email address in the correct format, like "
-                                  "name@example.com") from None
+            raise ValidationError(
+                "Enter an email address in the correct format, like name@example.com"
+            ) from None
     return text
 
 
 def _phone(value: Any, whose: str = "your") -> str:
     text = clean_text(value, label=f"{whose} phone number", max_length=30, required=False)
     digits = "".join(c for c in text if c.isdigit())
-    if text and (not all(c.isdigit() or c in " +()-" for c in text)
-                 or not 10 <= len(digits) <= 13):
+    if text and (not all(c.isdigit() or c in " +()-" for c in text) or not 10 <= len(digits) <= 13):
         raise ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
     return text
 
@@ -167,8 +236,9 @@ def _factors(value: Any) -> list[str]:
     return codes
 
 
-def clean_submission(data: dict[str, Any], *, channel: str,
-                     today: date | None = None) -> dict[str, Any]:
+def clean_submission(
+    data: dict[str, Any], *, channel: str, today: date | None = None
+) -> dict[str, Any]:
     """Validate a whole submission; return it cleaned, or raise ValidationError with every
     problem found. Nothing is saved by this function."""
     today = today or timezone.localdate()
@@ -179,30 +249,54 @@ def clean_submission(data: dict[str, Any], *, channel: str,
     if not raw_children:
         errors["child_0_given_name"] = "Enter the child's name"
     if len(raw_children) > MAX_CHILDREN or len(raw_adults) > MAX_ADULTS:
-        raise ValidationError({"children": f"Tell us about up to {MAX_CHILDREN} children and "
-                                           f"{MAX_ADULTS} adults in one referral"})
+        raise ValidationError(
+            {
+                "children": f"Tell us about up to {MAX_CHILDREN} children and "
+                f"{MAX_ADULTS} adults in one referral"
+            }
+        )
     out: dict[str, Any] = {
         "children": [_child(dict(c), i, errors, today) for i, c in enumerate(raw_children)],
         "adults": [_adult(dict(a), i, errors) for i, a in enumerate(raw_adults)],
         "in_danger_now": bool(data.get("in_danger_now")),
     }
-    out["concern_summary"] = errors.attempt("concern_summary", lambda: clean_text(
-        data.get("concern_summary"), label="what happened and why you are worried",
-        max_length=MAX_STORY, multiline=True))
-    out["concern_factors"] = errors.attempt("concern_factors",
-                                            lambda: _factors(data.get("concern_factors")), [])
-    out["what_tried"] = errors.attempt("what_tried", lambda: clean_text(
-        data.get("what_tried"), label="what has been tried so far", max_length=MAX_STORY,
-        multiline=True, required=False))
+    out["concern_summary"] = errors.attempt(
+        "concern_summary",
+        lambda: clean_text(
+            data.get("concern_summary"),
+            label="what happened and why you are worried",
+            max_length=MAX_STORY,
+            multiline=True,
+        ),
+    )
+    out["concern_factors"] = errors.attempt(
+        "concern_factors", lambda: _factors(data.get("concern_factors")), []
+    )
+    out["what_tried"] = errors.attempt(
+        "what_tried",
+        lambda: clean_text(
+            data.get("what_tried"),
+            label="what has been tried so far",
+            max_length=MAX_STORY,
+            multiline=True,
+            required=False,
+        ),
+    )
     out["referrer"] = _referrer(dict(data.get("referrer") or {}), errors, channel=channel)
     if professional:
         _professional_parts(data, out, errors)
         if out["referrer"]["anonymous"]:
             out["referral_source"] = ReferralSource.ANONYMOUS
     else:
-        out["family_aware"] = errors.attempt("family_aware", lambda: _choice(
-            data.get("family_aware"), FamilyAware, "Select whether the family knows",
-            required=False))
+        out["family_aware"] = errors.attempt(
+            "family_aware",
+            lambda: _choice(
+                data.get("family_aware"),
+                FamilyAware,
+                "Select whether the family knows",
+                required=False,
+            ),
+        )
         out["urgency"] = Urgency.IMMEDIATE if out["in_danger_now"] else Urgency.ROUTINE
         out["consent"] = ""
         out["consent_not_sought_reason"] = ""
@@ -213,19 +307,37 @@ def clean_submission(data: dict[str, Any], *, channel: str,
 
 
 def _professional_parts(data: dict[str, Any], out: dict[str, Any], errors: Errors) -> None:
-    out["referral_source"] = errors.attempt("referral_source", lambda: _choice(
-        data.get("referral_source"), ReferralSource, "Select who is making this referral"))
-    out["urgency"] = errors.attempt("urgency", lambda: _choice(
-        data.get("urgency"), Urgency, "Select how urgent this is"))
-    out["family_aware"] = errors.attempt("family_aware", lambda: _choice(
-        data.get("family_aware"), FamilyAware, "Select whether the family knows about "
-        "this referral"))
-    out["consent"] = errors.attempt("consent", lambda: _choice(
-        data.get("consent"), Consent, "Select whether the family consented"))
+    out["referral_source"] = errors.attempt(
+        "referral_source",
+        lambda: _choice(
+            data.get("referral_source"), ReferralSource, "Select who is making this referral"
+        ),
+    )
+    out["urgency"] = errors.attempt(
+        "urgency", lambda: _choice(data.get("urgency"), Urgency, "Select how urgent this is")
+    )
+    out["family_aware"] = errors.attempt(
+        "family_aware",
+        lambda: _choice(
+            data.get("family_aware"),
+            FamilyAware,
+            "Select whether the family knows about this referral",
+        ),
+    )
+    out["consent"] = errors.attempt(
+        "consent",
+        lambda: _choice(data.get("consent"), Consent, "Select whether the family consented"),
+    )
     out["consent_not_sought_reason"] = errors.attempt(
-        "consent_not_sought_reason", lambda: clean_text(
-            data.get("consent_not_sought_reason"), label="why consent was not sought",
-            max_length=2000, multiline=True, required=out.get("consent") == Consent.NOT_SOUGHT))
+        "consent_not_sought_reason",
+        lambda: clean_text(
+            data.get("consent_not_sought_reason"),
+            label="why consent was not sought",
+            max_length=2000,
+            multiline=True,
+            required=out.get("consent") == Consent.NOT_SOUGHT,
+        ),
+    )
     if not out["concern_factors"] and "concern_factors" not in errors:
         errors["concern_factors"] = "Select at least one concern"
 

@@ -31,13 +31,16 @@ from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.navigation import nav_for
 
-CONFLICT = ("Someone else changed this contact after you opened it, so your change was not "
-            "saved. The page now shows the contact as it is; make your change again if it "
-            "is still needed.")
+CONFLICT = (
+    "Someone else changed this contact after you opened it, so your change was not "
+    "saved. The page now shows the contact as it is; make your change again if it "
+    "is still needed."
+)
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
     context.setdefault("has_errors", any(f.errors for f in forms_in))
     context.setdefault("nav_items", nav_for(request))
@@ -45,8 +48,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any],
     return render(request, template, context, status=status)
 
 
-def _contact_or_404(request: HttpRequest, reference: str, action: Action = Action.VIEW
-                    ) -> Any:
+def _contact_or_404(request: HttpRequest, reference: str, action: Action = Action.VIEW) -> Any:
     try:
         return access_contact(actor=request.user, reference=reference, action=action)
     except NotFound:
@@ -54,6 +56,7 @@ def _contact_or_404(request: HttpRequest, reference: str, action: Action = Actio
 
 
 # --- The MASH queue and queue health -----------------------------------------------------
+
 
 def queue_view(request: HttpRequest) -> HttpResponse:
     if not can_work_mash_queue(request.user):
@@ -66,24 +69,33 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         page_number = 1
     page = selectors.mash_queue(actor=request.user, filters=filters, page=page_number)
     now = timezone.now()
-    rows = [{"contact": c, "time_left": selectors.time_left(c.decision_due_at, now)}
-            for c in page.object_list]
+    rows = [
+        {"contact": c, "time_left": selectors.time_left(c.decision_due_at, now)}
+        for c in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    return _render(request, "frontdoor/queue.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        "filtered": any(form.cleaned_data.values()) if form.is_valid() else False,
-    })
+    return _render(
+        request,
+        "frontdoor/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "filtered": any(form.cleaned_data.values()) if form.is_valid() else False,
+        },
+    )
 
 
 def queue_health_view(request: HttpRequest) -> HttpResponse:
     if not can_see_front_door_figures(request.user):
         raise Http404
-    return _render(request, "frontdoor/health.html",
-                   {"health": selectors.queue_health()})
+    return _render(request, "frontdoor/health.html", {"health": selectors.queue_health()})
 
 
 # --- One contact -------------------------------------------------------------------------
+
 
 def contact_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     contact = _contact_or_404(request, reference)
@@ -93,8 +105,9 @@ def contact_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     return _contact_page(request, contact)
 
 
-def _contact_page(request: HttpRequest, contact: Any, status: int = 200,
-                  **bound: Any) -> HttpResponse:
+def _contact_page(
+    request: HttpRequest, contact: Any, status: int = 200, **bound: Any
+) -> HttpResponse:
     """The contact with every action form; `bound` replaces a form that failed."""
     actor = request.user
     editable = contact.status in (Status.NEW, Status.IN_TRIAGE) and can_triage(actor)
@@ -108,23 +121,33 @@ def _contact_page(request: HttpRequest, contact: Any, status: int = 200,
         "contact": contact,
         "children": [s for s in contact.subjects.all() if s.role == SubjectRole.CHILD],
         "adults": [s for s in contact.subjects.all() if s.role == SubjectRole.ADULT],
-        "factor_labels": [f"{ASSESSMENT_FACTORS.get(code, code)} ({code})"
-                          for code in contact.concern_factors],
-        "candidates": (selectors.contact_candidates(actor=actor, contact=contact)
-                       if editable else {}),
-        "histories": histories, "chronology": chronology, "chronology_person": first_visible,
+        "factor_labels": [
+            f"{ASSESSMENT_FACTORS.get(code, code)} ({code})" for code in contact.concern_factors
+        ],
+        "candidates": (
+            selectors.contact_candidates(actor=actor, contact=contact) if editable else {}
+        ),
+        "histories": histories,
+        "chronology": chronology,
+        "chronology_person": first_visible,
         "timeline_items": timeline_items(chronology) if chronology else [],
         "requests": selectors.contact_requests(contact=contact),
-        "consents": list(contact.consents.select_related("recorded_by")
-                         .order_by("-created_at")),
+        "consents": list(contact.consents.select_related("recorded_by").order_by("-created_at")),
         "time_left": selectors.time_left(contact.decision_due_at),
         "editable": editable,
-        "can_sign_off": (can_sign_off(actor) and contact.status == Status.AWAITING_SIGN_OFF
-                         and contact.decided_by_id != actor.pk),
-        "rate_form": bound.get("rate_form") or forms.RateForm(initial={
-            **version, "rag": contact.rag, "level_of_need": contact.level_of_need}),
-        "request_form": bound.get("request_form") or forms.InformationRequestForm(
-            agencies=selectors.request_agencies(contact=contact), initial={"due": "next"}),
+        "can_sign_off": (
+            can_sign_off(actor)
+            and contact.status == Status.AWAITING_SIGN_OFF
+            and contact.decided_by_id != actor.pk
+        ),
+        "rate_form": bound.get("rate_form")
+        or forms.RateForm(
+            initial={**version, "rag": contact.rag, "level_of_need": contact.level_of_need}
+        ),
+        "request_form": bound.get("request_form")
+        or forms.InformationRequestForm(
+            agencies=selectors.request_agencies(contact=contact), initial={"due": "next"}
+        ),
         "consent_form": bound.get("consent_form") or forms.ConsentForm(),
         "decide_form": bound.get("decide_form") or forms.DecideForm(initial=version),
         "sign_off_form": bound.get("sign_off_form") or forms.SignOffForm(initial=version),
@@ -134,8 +157,14 @@ def _contact_page(request: HttpRequest, contact: Any, status: int = 200,
     return _render(request, "frontdoor/contact.html", context, status=status)
 
 
-def _contact_action(request: HttpRequest, reference: str, form_name: str, form: Any,
-                    save: Callable[[Any, dict[str, Any]], Any], anchor: str) -> HttpResponse:
+def _contact_action(
+    request: HttpRequest,
+    reference: str,
+    form_name: str,
+    form: Any,
+    save: Callable[[Any, dict[str, Any]], Any],
+    anchor: str,
+) -> HttpResponse:
     """Every action on a contact has the same shape: fetch for EDIT, validate, call the
     service, go back to the contact (or show the errors on it)."""
     contact = _contact_or_404(request, reference, Action.EDIT)
@@ -148,8 +177,7 @@ def _contact_action(request: HttpRequest, reference: str, form_name: str, form: 
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect(reverse("frontdoor:contact-detail", args=[contact.reference])
-                            + anchor)
+            return redirect(reverse("frontdoor:contact-detail", args=[contact.reference]) + anchor)
     # A failed form shows the contact again, so it is a view too.
     contact = _contact_or_404(request, reference)
     return _contact_page(request, contact, status=200, **{form_name: form})
@@ -158,17 +186,34 @@ def _contact_action(request: HttpRequest, reference: str, form_name: str, form: 
 @require_POST
 def contact_take_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.VersionedForm(request.POST)
-    return _contact_action(request, reference, "take_form", form, lambda c, d: (
-        services.contact_take(actor=request.user, contact=c, expected_version=d["version"])),
-        "")
+    return _contact_action(
+        request,
+        reference,
+        "take_form",
+        form,
+        lambda c, d: (
+            services.contact_take(actor=request.user, contact=c, expected_version=d["version"])
+        ),
+        "",
+    )
 
 
 @require_POST
 def contact_rate_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _contact_action(request, reference, "rate_form", forms.RateForm(request.POST),
-                           lambda c, d: services.contact_rate(
-                               actor=request.user, contact=c, expected_version=d["version"],
-                               rag=d["rag"], level_of_need=d["level_of_need"]), "#triage")
+    return _contact_action(
+        request,
+        reference,
+        "rate_form",
+        forms.RateForm(request.POST),
+        lambda c, d: services.contact_rate(
+            actor=request.user,
+            contact=c,
+            expected_version=d["version"],
+            rag=d["rag"],
+            level_of_need=d["level_of_need"],
+        ),
+        "#triage",
+    )
 
 
 def _subject(contact: Any, subject_id: int) -> Any:
@@ -183,10 +228,12 @@ def contact_link_view(request: HttpRequest, reference: str, subject_id: int) -> 
     contact = _contact_or_404(request, reference, Action.EDIT)
     subject = _subject(contact, subject_id)
     try:
-        person = access_person(actor=request.user, person_id=request.POST.get("person"),
-                               action=Action.EDIT)
-        services.contact_link_subject(actor=request.user, contact=contact, subject=subject,
-                                      person=person)
+        person = access_person(
+            actor=request.user, person_id=request.POST.get("person"), action=Action.EDIT
+        )
+        services.contact_link_subject(
+            actor=request.user, contact=contact, subject=subject, person=person
+        )
     except NotFound:
         raise Http404 from None
     except ValidationError:
@@ -195,22 +242,22 @@ def contact_link_view(request: HttpRequest, reference: str, subject_id: int) -> 
 
 
 @require_POST
-def contact_unlink_view(request: HttpRequest, reference: str, subject_id: int
-                        ) -> HttpResponse:
+def contact_unlink_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
     contact = _contact_or_404(request, reference, Action.EDIT)
     with contextlib.suppress(ValidationError):
-        services.contact_unlink_subject(actor=request.user, contact=contact,
-                                        subject=_subject(contact, subject_id))
+        services.contact_unlink_subject(
+            actor=request.user, contact=contact, subject=_subject(contact, subject_id)
+        )
     return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
 
 
 @require_POST
-def contact_new_person_view(request: HttpRequest, reference: str, subject_id: int
-                            ) -> HttpResponse:
+def contact_new_person_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
     contact = _contact_or_404(request, reference, Action.EDIT)
     try:
-        services.contact_subject_new_person(actor=request.user, contact=contact,
-                                            subject=_subject(contact, subject_id))
+        services.contact_subject_new_person(
+            actor=request.user, contact=contact, subject=_subject(contact, subject_id)
+        )
     except NotFound:
         raise Http404 from None
     except ValidationError as error:
@@ -222,48 +269,90 @@ def contact_new_person_view(request: HttpRequest, reference: str, subject_id: in
 @require_POST
 def contact_request_view(request: HttpRequest, reference: str) -> HttpResponse:
     contact = _contact_or_404(request, reference, Action.EDIT)
-    form = forms.InformationRequestForm(request.POST,
-                                        agencies=selectors.request_agencies(contact=contact))
-    return _contact_action(request, reference, "request_form", form, lambda c, d: (
-        services.information_request_send(actor=request.user, contact=c, agency=d["agency"],
-                                          question=d["question"], due=d["due"])),
-        "#requests")
+    form = forms.InformationRequestForm(
+        request.POST, agencies=selectors.request_agencies(contact=contact)
+    )
+    return _contact_action(
+        request,
+        reference,
+        "request_form",
+        form,
+        lambda c, d: (
+            services.information_request_send(
+                actor=request.user,
+                contact=c,
+                agency=d["agency"],
+                question=d["question"],
+                due=d["due"],
+            )
+        ),
+        "#requests",
+    )
 
 
 @require_POST
 def contact_consent_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _contact_action(request, reference, "consent_form", forms.ConsentForm(request.POST),
-                           lambda c, d: services.consent_record(
-                               actor=request.user, contact=c, decision=d["decision"],
-                               reason=d["reason"]), "#consent")
+    return _contact_action(
+        request,
+        reference,
+        "consent_form",
+        forms.ConsentForm(request.POST),
+        lambda c, d: services.consent_record(
+            actor=request.user, contact=c, decision=d["decision"], reason=d["reason"]
+        ),
+        "#consent",
+    )
 
 
 @require_POST
 def contact_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
-    return _contact_action(request, reference, "decide_form", forms.DecideForm(request.POST),
-                           lambda c, d: services.contact_decide(
-                               actor=request.user, contact=c, expected_version=d["version"],
-                               decision=d["decision"], reasons=d["reasons"],
-                               feedback=d["feedback"]), "#decision")
+    return _contact_action(
+        request,
+        reference,
+        "decide_form",
+        forms.DecideForm(request.POST),
+        lambda c, d: services.contact_decide(
+            actor=request.user,
+            contact=c,
+            expected_version=d["version"],
+            decision=d["decision"],
+            reasons=d["reasons"],
+            feedback=d["feedback"],
+        ),
+        "#decision",
+    )
 
 
 @require_POST
 def contact_sign_off_view(request: HttpRequest, reference: str) -> HttpResponse:
     if not can_sign_off(request.user):
         raise Http404
-    return _contact_action(request, reference, "sign_off_form",
-                           forms.SignOffForm(request.POST), lambda c, d: (
-                               services.contact_sign_off(
-                                   actor=request.user, contact=c,
-                                   expected_version=d["version"],
-                                   approve=d["approve"] == "yes", note=d["note"])),
-                           "#decision")
+    return _contact_action(
+        request,
+        reference,
+        "sign_off_form",
+        forms.SignOffForm(request.POST),
+        lambda c, d: (
+            services.contact_sign_off(
+                actor=request.user,
+                contact=c,
+                expected_version=d["version"],
+                approve=d["approve"] == "yes",
+                note=d["note"],
+            )
+        ),
+        "#decision",
+    )
 
 
 # The service names the caller as the referrer; the phone form calls them the caller.
-_CALLER_FIELDS = {"referrer_name": "caller_name", "referrer_relationship": "caller_relationship",
-                  "referrer_email": "caller_email", "referrer_phone": "caller_phone",
-                  "received_at": "call_date"}
+_CALLER_FIELDS = {
+    "referrer_name": "caller_name",
+    "referrer_relationship": "caller_relationship",
+    "referrer_email": "caller_email",
+    "referrer_phone": "caller_phone",
+    "received_at": "call_date",
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,35 +367,58 @@ def phone_contact_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 contact, _ = services.contact_submit(
-                    actor=request.user, channel="phone", data=form.submission(),
+                    actor=request.user,
+                    channel="phone",
+                    data=form.submission(),
                     received_at=form.received_at(),
                     idempotency_key=f"phone:{request.user.pk}:"
-                                    f"{form.cleaned_data['idempotency_key']}")
+                    f"{form.cleaned_data['idempotency_key']}",
+                )
             except services.IdempotencyConflict:
-                form.add_error(None, "This form was already sent with different answers. "
-                                     "Check the queue before sending it again")
+                form.add_error(
+                    None,
+                    "This form was already sent with different answers. "
+                    "Check the queue before sending it again",
+                )
             except ValidationError as error:
-                add_service_errors(form, ValidationError(
-                    {_CALLER_FIELDS.get(k, k): v for k, v in error.message_dict.items()})
-                    if hasattr(error, "error_dict") else error)
+                add_service_errors(
+                    form,
+                    ValidationError(
+                        {_CALLER_FIELDS.get(k, k): v for k, v in error.message_dict.items()}
+                    )
+                    if hasattr(error, "error_dict")
+                    else error,
+                )
             else:
                 return redirect("frontdoor:contact-detail", reference=contact.reference)
     else:
         form = forms.PhoneContactForm(initial={"idempotency_key": uuid.uuid4().hex})
-    return _render(request, "frontdoor/phone_form.html", {
-        "form": form, "child_slots": range(forms.CHILD_SLOTS),
-        "adult_slots": range(forms.ADULT_SLOTS), "concerns_heading": "The concerns"})
+    return _render(
+        request,
+        "frontdoor/phone_form.html",
+        {
+            "form": form,
+            "child_slots": range(forms.CHILD_SLOTS),
+            "adult_slots": range(forms.ADULT_SLOTS),
+            "concerns_heading": "The concerns",
+        },
+    )
 
 
 # --- Partner professionals ---------------------------------------------------------------
 
+
 def referral_list_view(request: HttpRequest) -> HttpResponse:
     if not can_refer(request.user):
         raise Http404
-    return _render(request, "frontdoor/referral_list.html", {
-        "referrals": selectors.referrals_made(actor=request.user),
-        "open_requests": selectors.requests_for(actor=request.user, open_only=True),
-    })
+    return _render(
+        request,
+        "frontdoor/referral_list.html",
+        {
+            "referrals": selectors.referrals_made(actor=request.user),
+            "open_requests": selectors.requests_for(actor=request.user, open_only=True),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -321,28 +433,50 @@ def referral_create_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 contact, _ = services.contact_submit(
-                    actor=request.user, channel="professional", data=form.submission(),
-                    idempotency_key=f"web:{request.user.pk}:{form.cleaned_data['idempotency_key']}")
+                    actor=request.user,
+                    channel="professional",
+                    data=form.submission(),
+                    idempotency_key=f"web:{request.user.pk}:{form.cleaned_data['idempotency_key']}",
+                )
             except services.IdempotencyConflict:
-                form.add_error(None, "This form was already sent with different answers. "
-                                     "Check your referrals list before sending it again")
+                form.add_error(
+                    None,
+                    "This form was already sent with different answers. "
+                    "Check your referrals list before sending it again",
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 return redirect("frontdoor:referral-detail", reference=contact.reference)
     else:
-        form = forms.ProfessionalReferralForm(initial={
-            "idempotency_key": uuid.uuid4().hex,
-            "referral_source": _default_source(request.user)})
-    return _render(request, "frontdoor/referral_form.html", {
-        "form": form, "child_slots": range(forms.CHILD_SLOTS),
-        "adult_slots": range(forms.ADULT_SLOTS)})
+        form = forms.ProfessionalReferralForm(
+            initial={
+                "idempotency_key": uuid.uuid4().hex,
+                "referral_source": _default_source(request.user),
+            }
+        )
+    return _render(
+        request,
+        "frontdoor/referral_form.html",
+        {
+            "form": form,
+            "child_slots": range(forms.CHILD_SLOTS),
+            "adult_slots": range(forms.ADULT_SLOTS),
+        },
+    )
 
 
 def _default_source(user: Any) -> str:
     kind = user.agency.kind
-    return {"school": "2A", "gp_practice": "3A", "health_trust": "3F", "police": "6",
-            "housing": "4", "voluntary": "8", "council": "5B"}.get(kind, "8")
+    return {
+        "school": "2A",
+        "gp_practice": "3A",
+        "health_trust": "3F",
+        "police": "6",
+        "housing": "4",
+        "voluntary": "8",
+        "council": "5B",
+    }.get(kind, "8")
 
 
 def referral_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
@@ -353,18 +487,25 @@ def referral_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect("frontdoor:contact-detail", reference=reference)
         raise Http404
     contact = _contact_or_404(request, reference)
-    return _render(request, "frontdoor/referral_detail.html", {
-        "contact": contact,
-        "children": [s for s in contact.subjects.all() if s.role == SubjectRole.CHILD],
-        "factor_labels": [ASSESSMENT_FACTORS.get(c, c) for c in contact.concern_factors],
-    })
+    return _render(
+        request,
+        "frontdoor/referral_detail.html",
+        {
+            "contact": contact,
+            "children": [s for s in contact.subjects.all() if s.role == SubjectRole.CHILD],
+            "factor_labels": [ASSESSMENT_FACTORS.get(c, c) for c in contact.concern_factors],
+        },
+    )
 
 
 def request_list_view(request: HttpRequest) -> HttpResponse:
     if not can_refer(request.user) or can_work_mash_queue(request.user):
         raise Http404
-    return _render(request, "frontdoor/request_list.html", {
-        "requests": selectors.requests_for(actor=request.user)})
+    return _render(
+        request,
+        "frontdoor/request_list.html",
+        {"requests": selectors.requests_for(actor=request.user)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -373,24 +514,38 @@ def request_answer_view(request: HttpRequest, request_id: int) -> HttpResponse:
         info_request = access_information_request(actor=request.user, request_id=request_id)
     except NotFound:
         raise Http404 from None
-    form = forms.AnswerForm(request.POST if request.method == "POST" else None,
-                            initial={"version": info_request.version})
+    form = forms.AnswerForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": info_request.version},
+    )
     can_answer = info_request.status == "open" and not can_work_mash_queue(request.user)
     if request.method == "POST" and can_answer and form.is_valid():
         try:
             services.information_request_answer(
-                actor=request.user, request=info_request,
+                actor=request.user,
+                request=info_request,
                 expected_version=form.cleaned_data["version"],
-                answer=form.cleaned_data["answer"])
+                answer=form.cleaned_data["answer"],
+            )
         except ConcurrentEditError:
-            form.add_error(None, "Someone at your agency answered this request while you "
-                                 "were writing. Your answer was not saved")
+            form.add_error(
+                None,
+                "Someone at your agency answered this request while you "
+                "were writing. Your answer was not saved",
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return redirect("frontdoor:request-list")
-    return _render(request, "frontdoor/request_answer.html", {
-        "info_request": info_request, "form": form, "can_answer": can_answer,
-        "children": [s for s in info_request.contact.subjects.all()
-                     if s.role == SubjectRole.CHILD],
-    })
+    return _render(
+        request,
+        "frontdoor/request_answer.html",
+        {
+            "info_request": info_request,
+            "form": form,
+            "can_answer": can_answer,
+            "children": [
+                s for s in info_request.contact.subjects.all() if s.role == SubjectRole.CHILD
+            ],
+        },
+    )

@@ -48,12 +48,15 @@ PAGES: dict[str, type[forms_public.ReportPage]] = {
 # The MASH's numbers, with non-breaking spaces so that each stays on one line.
 MASH_PHONE = "01632\u00a0960\u00a0000"
 OUT_OF_HOURS_PHONE = "01632\u00a0960\u00a0999"
-CONFLICT = ("Your report reached us before, but something went wrong as we showed you its "
-            "reference number, and your answers have changed since. Check them and send the "
-            "report again so that we have your changes")
+CONFLICT = (
+    "Your report reached us before, but something went wrong as we showed you its "
+    "reference number, and your answers have changed since. Check them and send the "
+    "report again so that we have your changes"
+)
 
 
 # --- Public, rate-limited views ----------------------------------------------------------
+
 
 def _page_rate(group: str, request: HttpRequest) -> str:
     return settings.PUBLIC_REPORT_PAGE_RATE
@@ -63,14 +66,15 @@ def _submission_rate(group: str, request: HttpRequest) -> str:
     return settings.PUBLIC_REPORT_RATE
 
 
-def _public(*methods: str) -> Callable[[Callable[..., HttpResponse]],
-                                       Callable[..., HttpResponse]]:
+def _public(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """No sign-in; only these methods; never kept in a cache (the answers are about a child,
     and the computer may be shared); every POST counted against the page rate for the
     sender's address, and past it the plain-English "too many attempts" page (429)."""
+
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        limited = ratelimit(group="public-report-pages", key="ip", rate=_page_rate,
-                            method="POST", block=True)(view)
+        limited = ratelimit(
+            group="public-report-pages", key="ip", rate=_page_rate, method="POST", block=True
+        )(view)
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -80,18 +84,21 @@ def _public(*methods: str) -> Callable[[Callable[..., HttpResponse]],
                 return import_string(settings.RATELIMIT_VIEW)(request, refusal)
 
         return login_not_required(never_cache(require_http_methods(list(methods))(wrapper)))
+
     return decorator
 
 
 def _count_submission(request: HttpRequest) -> None:
     """A report about to be sent counts against the address's submission rate; a retry of
     one already sent is answered from the session and does not."""
-    if is_ratelimited(request, group="public-report-submit", key="ip", rate=_submission_rate,
-                      increment=True):
+    if is_ratelimited(
+        request, group="public-report-submit", key="ip", rate=_submission_rate, increment=True
+    ):
         raise Ratelimited()
 
 
 # --- The answers in the session ----------------------------------------------------------
+
 
 def _state(request: HttpRequest) -> dict[str, Any]:
     state = dict(request.session.get(SESSION_KEY) or {})
@@ -125,8 +132,9 @@ def _first_to_answer(state: dict[str, Any]) -> str | None:
     may make them 18 between pages); None when the report is ready to check."""
     errors = forms_public.submission_errors(state["answers"])
     for page in _pages_for(state):
-        if page not in state["answered"] or any(key in errors for key in
-                                                PAGES[page].errors_to_fields):
+        if page not in state["answered"] or any(
+            key in errors for key in PAGES[page].errors_to_fields
+        ):
             return page
     return "child" if errors else None
 
@@ -141,7 +149,7 @@ def _next_url(page: str, state: dict[str, Any], returning: bool) -> str:
     if returning:
         return _url("check")
     pages = _pages_for(state)
-    following = pages[pages.index(page) + 1:] if page in pages else []
+    following = pages[pages.index(page) + 1 :] if page in pages else []
     return _url(following[0]) if following else _url("check")
 
 
@@ -149,7 +157,7 @@ def _back_url(page: str, state: dict[str, Any], returning: bool) -> str:
     if returning:
         return _url("check")
     pages = _pages_for(state)
-    earlier = pages[:pages.index(page)] if page in pages else []
+    earlier = pages[: pages.index(page)] if page in pages else []
     return _url(earlier[-1]) if earlier else _url("start")
 
 
@@ -161,10 +169,10 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 
 # --- Pages -------------------------------------------------------------------------------
 
+
 @_public("GET")
 def start_view(request: HttpRequest) -> HttpResponse:
-    return _render(request, "start.html", {
-        "idle_minutes": settings.SESSION_COOKIE_AGE // 60})
+    return _render(request, "start.html", {"idle_minutes": settings.SESSION_COOKIE_AGE // 60})
 
 
 @_public("GET", "POST")
@@ -190,19 +198,29 @@ def question_view(request: HttpRequest, page: str) -> HttpResponse:
         form.is_valid()  # shows any problem the final check would find
     else:
         form = form_class(answers=state["answers"])
-    return _render(request, f"{page}.html", {
-        "form": form, "back": _back_url(page, state, returning),
-        "action": _url(page, returning), "trap_field": TRAP_FIELD,
-    })
+    return _render(
+        request,
+        f"{page}.html",
+        {
+            "form": form,
+            "back": _back_url(page, state, returning),
+            "action": _url(page, returning),
+            "trap_field": TRAP_FIELD,
+        },
+    )
 
 
 @_public("GET")
 def emergency_view(request: HttpRequest) -> HttpResponse:
     returning = request.GET.get("return") == "check"
-    return _render(request, "call_999.html", {
-        "back": _url("danger", returning),
-        "continue_url": _url("check") if returning else _url("about-you"),
-    })
+    return _render(
+        request,
+        "call_999.html",
+        {
+            "back": _url("danger", returning),
+            "continue_url": _url("check") if returning else _url("about-you"),
+        },
+    )
 
 
 @_public("GET")
@@ -216,12 +234,18 @@ def check_view(request: HttpRequest) -> HttpResponse:
     state.setdefault("token", secrets.token_urlsafe(32))
     conflict = state.pop("conflict", False)
     _save(request, state)
-    return _render(request, "check.html", {
-        "answers": forms_public.cleaned_answers(state["answers"]),
-        "anonymous": _anonymous(state),
-        "token": state["token"], "trap_field": TRAP_FIELD,
-        "conflict": CONFLICT if conflict else "", "has_errors": conflict,
-    })
+    return _render(
+        request,
+        "check.html",
+        {
+            "answers": forms_public.cleaned_answers(state["answers"]),
+            "anonymous": _anonymous(state),
+            "token": state["token"],
+            "trap_field": TRAP_FIELD,
+            "conflict": CONFLICT if conflict else "",
+            "has_errors": conflict,
+        },
+    )
 
 
 @_public("GET", "POST")
@@ -245,8 +269,11 @@ def submit_view(request: HttpRequest) -> HttpResponse:
         return _discard(request, state)
     try:
         contact, _created = services.contact_submit(
-            actor=None, channel=Channel.PUBLIC, data=state["answers"],
-            idempotency_key=f"public:{state['token']}")
+            actor=None,
+            channel=Channel.PUBLIC,
+            data=state["answers"],
+            idempotency_key=f"public:{state['token']}",
+        )
     except services.IdempotencyConflict:
         state.update(token=secrets.token_urlsafe(32), conflict=True)
         _save(request, state)
@@ -267,8 +294,10 @@ def _remember_submission(request: HttpRequest, contact: Any) -> None:
 def _discard(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
     """The hidden trap field was filled in: software, not a person. Answer as if the report
     was accepted, keep nothing."""
-    logger.warning("Public report discarded: the hidden trap field was filled in "
-                   "(address %s)", request.META.get("REMOTE_ADDR"))
+    logger.warning(
+        "Public report discarded: the hidden trap field was filled in (address %s)",
+        request.META.get("REMOTE_ADDR"),
+    )
     _save(request, {"sent": {"token": state.get("token"), "reference": None}})
     return redirect("report:sent")
 
@@ -279,7 +308,11 @@ def sent_view(request: HttpRequest) -> HttpResponse:
     if not sent:
         return redirect("report:start")
     days = settings.MASH_DECISION_WORKING_DAYS
-    return _render(request, "sent.html", {
-        "reference": sent.get("reference"),
-        "decision_time": f"{days} working day{'' if days == 1 else 's'}",
-    })
+    return _render(
+        request,
+        "sent.html",
+        {
+            "reference": sent.get("reference"),
+            "decision_time": f"{days} working day{'' if days == 1 else 's'}",
+        },
+    )

@@ -26,7 +26,10 @@ class OutboxMessage(models.Model):
         "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recipient_agency = models.ForeignKey(
-        "organisations.Agency", on_delete=models.PROTECT, null=True, blank=True,
+        "organisations.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     recipient_email = models.EmailField(blank=True, default="")
@@ -42,12 +45,16 @@ class OutboxMessage(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["available_at"], name="outbox_pending_idx",
-                         condition=Q(sent_at__isnull=True, dead_at__isnull=True)),
+            models.Index(
+                fields=["available_at"],
+                name="outbox_pending_idx",
+                condition=Q(sent_at__isnull=True, dead_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(recipient_user__isnull=False) | Q(recipient_agency__isnull=False)
+                condition=Q(recipient_user__isnull=False)
+                | Q(recipient_agency__isnull=False)
                 | ~Q(recipient_email=""),
                 name="outbox_has_recipient",
             ),
@@ -62,13 +69,17 @@ class OutboxMessage(models.Model):
 class Notification(models.Model):
     """A message in a user's (or their agency's) SafeHub inbox."""
 
-    message = models.OneToOneField(OutboxMessage, on_delete=models.PROTECT,
-                                   related_name="notification")
+    message = models.OneToOneField(
+        OutboxMessage, on_delete=models.PROTECT, related_name="notification"
+    )
     user = models.ForeignKey(
         "organisations.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     agency = models.ForeignKey(
-        "organisations.Agency", on_delete=models.CASCADE, null=True, blank=True,
+        "organisations.Agency",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     subject = models.CharField(max_length=200)

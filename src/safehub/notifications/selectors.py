@@ -7,5 +7,6 @@ from safehub.notifications.models import Notification
 
 def notifications_for(*, actor: Any, limit: int = 50) -> QuerySet[Notification]:
     """The actor's inbox: messages to them, and to their agency."""
-    return (Notification.objects.filter(Q(user=actor) | Q(agency_id=actor.agency_id))
-            .order_by("-created_at")[:limit])
+    return Notification.objects.filter(Q(user=actor) | Q(agency_id=actor.agency_id)).order_by(
+        "-created_at"
+    )[:limit]

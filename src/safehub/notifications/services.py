@@ -34,9 +34,15 @@ def outbox_enqueue(
     """
     message, _ = OutboxMessage.objects.get_or_create(
         dedupe_key=dedupe_key,
-        defaults={"channel": channel, "subject": subject[:200], "body": body, "link": link,
-                  "recipient_user": user, "recipient_agency": agency,
-                  "recipient_email": email},
+        defaults={
+            "channel": channel,
+            "subject": subject[:200],
+            "body": body,
+            "link": link,
+            "recipient_user": user,
+            "recipient_agency": agency,
+            "recipient_email": email,
+        },
     )
     transaction.on_commit(lambda: _deliver_soon(message.pk))
     return message
@@ -46,8 +52,7 @@ def _deliver_soon(message_id: int) -> None:
     try:
         outbox_relay(only_ids=[message_id])
     except Exception:  # the relay will retry; never fail the request that committed
-        log.exception("outbox: immediate delivery of %s failed; left for the relay",
-                      message_id)
+        log.exception("outbox: immediate delivery of %s failed; left for the relay", message_id)
 
 
 def outbox_relay(*, batch: int = 100, only_ids: list[int] | None = None) -> int:
@@ -58,15 +63,18 @@ def outbox_relay(*, batch: int = 100, only_ids: list[int] | None = None) -> int:
     """
     sent = 0
     pending = OutboxMessage.objects.filter(
-        sent_at__isnull=True, dead_at__isnull=True, available_at__lte=timezone.now())
+        sent_at__isnull=True, dead_at__isnull=True, available_at__lte=timezone.now()
+    )
     if only_ids is not None:
         pending = pending.filter(pk__in=only_ids)
     ids = list(pending.order_by("available_at", "pk").values_list("pk", flat=True)[:batch])
     for message_id in ids:
         with transaction.atomic():
-            message = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                       .filter(pk=message_id, sent_at__isnull=True, dead_at__isnull=True)
-                       .first())
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=message_id, sent_at__isnull=True, dead_at__isnull=True)
+                .first()
+            )
             if message is None:
                 continue  # another relay has it, or it went out meanwhile
             try:
@@ -85,17 +93,27 @@ def deliver(message: OutboxMessage) -> None:
     """Hand one message to its channel. Safe to repeat: the inbox keeps one row per message
     and an e-mail keeps one Message-ID however often it is sent."""
     if message.channel == Channel.INBOX:
-        Notification.objects.get_or_create(message=message, defaults={
-            "user": message.recipient_user, "agency": message.recipient_agency,
-            "subject": message.subject, "body": message.body, "link": message.link,
-        })
+        Notification.objects.get_or_create(
+            message=message,
+            defaults={
+                "user": message.recipient_user,
+                "agency": message.recipient_agency,
+                "subject": message.subject,
+                "body": message.body,
+                "link": message.link,
+            },
+        )
         return
     to = message.recipient_email or getattr(message.recipient_user, "email", "")
     if not to:
         raise ValueError("No e-mail address for this recipient")
-    EmailMessage(subject=message.subject, body=message.body,
-                 from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                 headers={"Message-ID": message.message_id}).send()
+    EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Message-ID": message.message_id},
+    ).send()
 
 
 def _record_failure(message: OutboxMessage, error: Exception) -> None:
@@ -105,5 +123,5 @@ def _record_failure(message: OutboxMessage, error: Exception) -> None:
         message.dead_at = timezone.now()  # dead letter: shown to administrators, not retried
         log.error("outbox: message %s gave up after %s attempts", message.pk, message.attempts)
     else:
-        message.available_at = timezone.now() + timedelta(minutes=2 ** message.attempts)
+        message.available_at = timezone.now() + timedelta(minutes=2**message.attempts)
     message.save(update_fields=["attempts", "last_error", "dead_at", "available_at"])

@@ -8,7 +8,11 @@ from safehub.ui.navigation import nav_for
 def inbox_view(request: HttpRequest) -> HttpResponse:
     """The signed-in user's messages (and their agency's): acknowledgements, outcomes,
     information requests and answers. Holds no record data beyond what was sent them."""
-    return render(request, "notifications/inbox.html", {
-        "notifications": notifications_for(actor=request.user),
-        "nav_items": nav_for(request),
-    })
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "notifications": notifications_for(actor=request.user),
+            "nav_items": nav_for(request),
+        },
+    )

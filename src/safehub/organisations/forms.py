@@ -5,34 +5,54 @@ from safehub.organisations.models import EmploymentType, Team
 
 
 class UserForm(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150,
-                                 error_messages={"required": "Enter a first name"})
-    last_name = forms.CharField(label="Last name", max_length=150,
-                                error_messages={"required": "Enter a last name"})
-    email = forms.EmailField(label="Email address",
-                             error_messages={"required": "Enter an email address",
-                                             "invalid": "Enter an email address in the "
-                                                        "correct format, like name@example.org"})
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter a first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter a last name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
-    role = forms.ChoiceField(label="Role", choices=Role.choices,
-                             error_messages={"required": "Select a role"})
-    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.select_related(
-        "agency").order_by("agency__name", "name"),
-        error_messages={"required": "Select a team",
-                        "invalid_choice": "Select a team from the list"})
-    employment_type = forms.ChoiceField(label="Employment", choices=EmploymentType.choices,
-                                        widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label="Role", choices=Role.choices, error_messages={"required": "Select a role"}
+    )
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.select_related("agency").order_by("agency__name", "name"),
+        error_messages={
+            "required": "Select a team",
+            "invalid_choice": "Select a team from the list",
+        },
+    )
+    employment_type = forms.ChoiceField(
+        label="Employment", choices=EmploymentType.choices, widget=forms.RadioSelect
+    )
     is_active = forms.BooleanField(label="Account is active", required=False, initial=True)
 
 
 class NewUserForm(UserForm):
-    username = forms.RegexField(label="Username", regex=r"^[a-z0-9._-]{3,150}$",
-                                error_messages={"required": "Enter a username",
-                                                "invalid": "Username must be 3 or more "
-                                                           "lower-case letters, numbers, "
-                                                           "dots, hyphens or underscores"})
-    password = forms.CharField(label="Temporary password", widget=forms.PasswordInput,
-                               strip=False, max_length=128,
-                               help_text="At least 12 characters. The user sets up their "
-                                         "authenticator app at first sign-in.",
-                               error_messages={"required": "Enter a temporary password"})
+    username = forms.RegexField(
+        label="Username",
+        regex=r"^[a-z0-9._-]{3,150}$",
+        error_messages={
+            "required": "Enter a username",
+            "invalid": "Username must be 3 or more "
+            "lower-case letters, numbers, "
+            "dots, hyphens or underscores",
+        },
+    )
+    password = forms.CharField(
+        label="Temporary password",
+        widget=forms.PasswordInput,
+        strip=False,
+        max_length=128,
+        help_text="At least 12 characters. The user sets up their "
+        "authenticator app at first sign-in.",
+        error_messages={"required": "Enter a temporary password"},
+    )

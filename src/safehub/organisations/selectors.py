@@ -18,10 +18,11 @@ def user_list(*, actor: Any) -> QuerySet[User]:
 
 
 def team_choices() -> list[tuple[int, str]]:
-    return [(t.pk, f"{t.name} ({t.agency.name})")
-            for t in Team.objects.select_related("agency").order_by("agency__name", "name")]
+    return [
+        (t.pk, f"{t.name} ({t.agency.name})")
+        for t in Team.objects.select_related("agency").order_by("agency__name", "name")
+    ]
 
 
 def user_get(user_id: int) -> User | None:
     return User.objects.select_related("team", "agency").filter(pk=user_id).first()
-

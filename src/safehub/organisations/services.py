@@ -15,8 +15,16 @@ from safehub.organisations.models import Team, User
 
 security_log = logging.getLogger("safehub.security")
 
-USER_FIELDS = ("first_name", "last_name", "email", "role", "team", "job_title",
-               "employment_type", "is_active")
+USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "team",
+    "job_title",
+    "employment_type",
+    "is_active",
+)
 
 
 def _check(actor: Any) -> None:
@@ -30,8 +38,9 @@ def user_create(*, actor: Any, username: str, password: str, data: dict[str, Any
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": "That username is already taken"})
     team: Team = data["team"]
-    user = User(username=username, agency=team.agency,
-                **{f: data[f] for f in USER_FIELDS if f in data})
+    user = User(
+        username=username, agency=team.agency, **{f: data[f] for f in USER_FIELDS if f in data}
+    )
     try:
         validate_password(password, user)
     except ValidationError as error:

@@ -9,7 +9,10 @@ urlpatterns = [
     path("end-all-sessions/", views.sessions_end_all_view, name="sessions-end-all"),
     path("<int:user_id>/", views.user_edit_view, name="user-edit"),
     path("<int:user_id>/unlock/", views.user_unlock_view, name="user-unlock"),
-    path("<int:user_id>/reset-second-factor/", views.user_reset_second_factor_view,
-         name="user-reset-second-factor"),
+    path(
+        "<int:user_id>/reset-second-factor/",
+        views.user_reset_second_factor_view,
+        name="user-reset-second-factor",
+    ),
     path("<int:user_id>/end-sessions/", views.user_end_sessions_view, name="user-end-sessions"),
 ]

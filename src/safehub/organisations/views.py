@@ -27,15 +27,17 @@ def _user(user_id: int) -> User:
 
 def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     form = context.get("form")
-    context.update(nav_items=nav_for(request), has_errors=bool(form and form.errors),
-                   notices=list(messages.get_messages(request)))
+    context.update(
+        nav_items=nav_for(request),
+        has_errors=bool(form and form.errors),
+        notices=list(messages.get_messages(request)),
+    )
     return render(request, template, context)
 
 
 def user_list_view(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    return _page(request, "organisations/user_list.html",
-                 {"users": user_list(actor=request.user)})
+    return _page(request, "organisations/user_list.html", {"users": user_list(actor=request.user)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,8 +47,12 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.user_create(actor=request.user, username=data.pop("username"),
-                                 password=data.pop("password"), data=data)
+            services.user_create(
+                actor=request.user,
+                username=data.pop("username"),
+                password=data.pop("password"),
+                data=data,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -67,8 +73,9 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("organisations:user-list")
-    return _page(request, "organisations/user_form.html",
-                 {"form": form, "creating": False, "subject": user})
+    return _page(
+        request, "organisations/user_form.html", {"form": form, "creating": False, "subject": user}
+    )
 
 
 @require_POST
@@ -90,8 +97,9 @@ def user_end_sessions_view(request: HttpRequest, user_id: int) -> HttpResponse:
     _admin_only(request)
     user = _user(user_id)
     ended = services.user_end_sessions(actor=request.user, user=user)
-    messages.success(request, f"{user} was signed out of {ended} "
-                              f"session{'' if ended == 1 else 's'}.")
+    messages.success(
+        request, f"{user} was signed out of {ended} session{'' if ended == 1 else 's'}."
+    )
     return redirect("organisations:user-edit", user_id=user_id)
 
 
@@ -99,6 +107,7 @@ def user_end_sessions_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def sessions_end_all_view(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
     ended = services.sessions_end_all(actor=request.user, keep=request.session.session_key)
-    messages.success(request, f"Everyone else was signed out ({ended} "
-                              f"session{'' if ended == 1 else 's'}).")
+    messages.success(
+        request, f"Everyone else was signed out ({ended} session{'' if ended == 1 else 's'})."
+    )
     return redirect("organisations:user-list")

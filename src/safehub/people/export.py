@@ -9,20 +9,44 @@ def person_export_document(*, person: Any) -> dict[str, Any]:
     """The whole record as plain data. The caller has passed `access_person` for EXPORT,
     which wrote the audit row."""
     profile = person_profile(person=person)
-    entries = (ChronologyEntry.objects.filter(links__person=person)
-               .select_related("source_agency").order_by("occurred_at"))
+    entries = (
+        ChronologyEntry.objects.filter(links__person=person)
+        .select_related("source_agency")
+        .order_by("occurred_at")
+    )
     return {
         "safehub_id": person.pk,
         "details": {f: getattr(person, f) for f in PERSON_FIELDS},
-        "names": [{"kind": n.kind, "given_name": n.given_name, "middle_names": n.middle_names,
-                   "family_name": n.family_name} for n in person.names.all()],
-        "addresses": [{"address": str(a.address), "from": a.start_date, "to": a.end_date}
-                      for a in profile.addresses],
-        "relationships": [{"type": r.type, "safehub_id": r.other_id,
-                           "name": r.other.full_name, "from": r.start_date, "to": r.end_date}
-                          for r in profile.relationships],
-        "chronology": [{"occurred_at": e.occurred_at, "type": e.event_type,
-                        "summary": e.summary,
-                        "source": e.source_agency.name if e.source_agency else ""}
-                       for e in entries],
+        "names": [
+            {
+                "kind": n.kind,
+                "given_name": n.given_name,
+                "middle_names": n.middle_names,
+                "family_name": n.family_name,
+            }
+            for n in person.names.all()
+        ],
+        "addresses": [
+            {"address": str(a.address), "from": a.start_date, "to": a.end_date}
+            for a in profile.addresses
+        ],
+        "relationships": [
+            {
+                "type": r.type,
+                "safehub_id": r.other_id,
+                "name": r.other.full_name,
+                "from": r.start_date,
+                "to": r.end_date,
+            }
+            for r in profile.relationships
+        ],
+        "chronology": [
+            {
+                "occurred_at": e.occurred_at,
+                "type": e.event_type,
+                "summary": e.summary,
+                "source": e.source_agency.name if e.source_agency else "",
+            }
+            for e in entries
+        ],
     }

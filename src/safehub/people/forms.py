@@ -19,14 +19,20 @@ from safehub.ui.fields import GovukDateField
 def _optional(cleaner):  # type: ignore[no-untyped-def]
     def clean(value: str) -> str:
         return cleaner(value) if value else ""
+
     return clean
 
 
 class PersonSearchForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200, required=False,
-                           help_text="Full or part name; spelling can be approximate")
-    date_of_birth = GovukDateField(label="Date of birth", required=False,
-                                   help_text="For example, 27 3 2015")
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        required=False,
+        help_text="Full or part name; spelling can be approximate",
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2015"
+    )
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
@@ -48,32 +54,50 @@ class PersonSearchForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    kind = forms.ChoiceField(label="Who are you recording?", choices=PersonKind.choices,
-                             widget=forms.RadioSelect,
-                             error_messages={"required": "Select whether this is a child, an "
-                                                         "unborn child or an adult"})
+    kind = forms.ChoiceField(
+        label="Who are you recording?",
+        choices=PersonKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is a child, an unborn child or an adult"},
+    )
     given_name = forms.CharField(label="First name", max_length=200, required=False)
     middle_names = forms.CharField(label="Middle names", max_length=200, required=False)
     family_name = forms.CharField(label="Last name", max_length=200, required=False)
-    date_of_birth = GovukDateField(label="Date of birth", required=False,
-                                   help_text="For example, 27 3 2015")
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2015"
+    )
     date_of_birth_estimated = forms.BooleanField(
-        label="The date of birth is estimated", required=False)
-    expected_date_of_birth = GovukDateField(label="Expected date of birth", required=False,
-                                            help_text="For an unborn child only")
+        label="The date of birth is estimated", required=False
+    )
+    expected_date_of_birth = GovukDateField(
+        label="Expected date of birth", required=False, help_text="For an unborn child only"
+    )
     date_of_death = GovukDateField(label="Date of death", required=False)
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect,
-                            initial=Sex.UNKNOWN, required=False)
-    gender_current = forms.ChoiceField(label="Gender", choices=GenderCurrent.choices,
-                                       initial=GenderCurrent.NOT_RECORDED, required=False)
-    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices,
-                                  initial=Ethnicity.NOBT, required=False)
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        initial=Sex.UNKNOWN,
+        required=False,
+    )
+    gender_current = forms.ChoiceField(
+        label="Gender",
+        choices=GenderCurrent.choices,
+        initial=GenderCurrent.NOT_RECORDED,
+        required=False,
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT, required=False
+    )
     first_language = forms.CharField(label="First language", max_length=60, required=False)
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     disabilities = forms.MultipleChoiceField(
-        label="Disabilities", choices=Disability.choices, required=False,
+        label="Disabilities",
+        choices=Disability.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select disabilities from the list"})
+        error_messages={"invalid_choice": "Select disabilities from the list"},
+    )
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
 
@@ -84,8 +108,7 @@ class PersonEditForm(PersonForm):
 
 class AddressForm(forms.Form):
     line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
-    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200,
-                             required=False)
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=200, required=False)
     postcode = forms.CharField(label="Postcode", max_length=20, required=False)
 
@@ -96,9 +119,11 @@ class MoveForm(AddressForm):
 
 class NameForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Type of name", widget=forms.RadioSelect,
+        label="Type of name",
+        widget=forms.RadioSelect,
         choices=[(k, label) for k, label in NameKind.choices if k != NameKind.CURRENT],
-        error_messages={"required": "Select the type of name"})
+        error_messages={"required": "Select the type of name"},
+    )
     given_name = forms.CharField(label="First name", max_length=200, required=False)
     middle_names = forms.CharField(label="Middle names", max_length=200, required=False)
     family_name = forms.CharField(label="Last name", max_length=200, required=False)
@@ -106,14 +131,19 @@ class NameForm(forms.Form):
 
 class RelationshipForm(forms.Form):
     other = forms.CharField(
-        label="SafeHub ID of the other person", max_length=20,
+        label="SafeHub ID of the other person",
+        max_length=20,
         help_text="Shown on their record, for example 1042",
-        error_messages={"required": "Enter the SafeHub ID of the other person"})
-    type = forms.ChoiceField(label="This person is the other person's…",
-                             choices=RelationshipType.choices,
-                             error_messages={"required": "Select how they are related"})
+        error_messages={"required": "Enter the SafeHub ID of the other person"},
+    )
+    type = forms.ChoiceField(
+        label="This person is the other person's…",
+        choices=RelationshipType.choices,
+        error_messages={"required": "Select how they are related"},
+    )
     has_parental_responsibility = forms.BooleanField(
-        label="Has parental responsibility", required=False)
+        label="Has parental responsibility", required=False
+    )
     start_date = GovukDateField(label="Since (optional)", required=False)
 
     def clean_other(self) -> int:

@@ -75,8 +75,9 @@ def given_variants(given: str) -> frozenset[str]:
     return frozenset(name_key(v) for v in variants if name_key(v))
 
 
-def match_candidates(*, actor: Any, described: Described, purpose: str = "",
-                     limit: int = SHOWN) -> list[MatchCandidate]:
+def match_candidates(
+    *, actor: Any, described: Described, purpose: str = "", limit: int = SHOWN
+) -> list[MatchCandidate]:
     """The best few people `actor` may see who could be the person described, best first.
     One audit row records the search and whom it suggested."""
     scope = visible_persons(actor, Person.objects.all(), for_search=True)
@@ -93,11 +94,18 @@ def match_candidates(*, actor: Any, described: Described, purpose: str = "",
     best = sorted(scored, key=lambda s: (-s.score, s.pk))[:limit]
     best = [s for s in best if s.score >= best[0].score - SHOWN_WITHIN]
     people = Person.objects.in_bulk([s.pk for s in best])
-    ranked = [MatchCandidate(person=people[s.pk], score=s.score, reasons=s.reasons)
-              for s in best if s.pk in people]
-    audit_record(actor=actor, action=AuditAction.SEARCH,
-                 subject_ids=[c.person.pk for c in ranked], object_type="people.Person",
-                 detail={"purpose": purpose or "match", "results": len(ranked)})
+    ranked = [
+        MatchCandidate(person=people[s.pk], score=s.score, reasons=s.reasons)
+        for s in best
+        if s.pk in people
+    ]
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        subject_ids=[c.person.pk for c in ranked],
+        object_type="people.Person",
+        detail={"purpose": purpose or "match", "results": len(ranked)},
+    )
     return ranked
 
 
@@ -121,18 +129,27 @@ def _candidate_ids(scope: Any, d: Described) -> set[int]:
         if len(last) >= 4:
             near |= _starts("family_key", last[:3])
         if first:
-            near &= (Q(given_key__in=firsts) | Q(given_sound=name_sound(first))
-                     | _starts("given_key", first[:2]))
+            near &= (
+                Q(given_key__in=firsts)
+                | Q(given_sound=name_sound(first))
+                | _starts("given_key", first[:2])
+            )
         ids |= _names(near, MAX_ROWS)
     # A changed or misheard surname (or a misspelt first letter): everyone born that day,
     # and everyone who lives or lived at the postcode (a handful of households); scoring
     # then keeps only those whose names agree in part.
     if d.date_of_birth and (given or family):
-        ids |= set(Person.objects.filter(date_of_birth=d.date_of_birth)
-                   .values_list("pk", flat=True)[:MAX_ROWS])
+        ids |= set(
+            Person.objects.filter(date_of_birth=d.date_of_birth).values_list("pk", flat=True)[
+                :MAX_ROWS
+            ]
+        )
     if d.postcode and (given or family):
-        ids |= set(PersonAddress.objects.filter(address__postcode=d.postcode)
-                   .values_list("person_id", flat=True)[:MAX_ROWS])
+        ids |= set(
+            PersonAddress.objects.filter(address__postcode=d.postcode).values_list(
+                "person_id", flat=True
+            )[:MAX_ROWS]
+        )
     return set(scope.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
@@ -163,8 +180,16 @@ def _rows(ids: set[int]) -> list[_Row]:
         return []
     rows: dict[int, _Row] = {}
     for pk, born, *name in PersonName.objects.filter(person_id__in=ids).values_list(
-            "person_id", "person__date_of_birth", "kind", "given_name", "family_name",
-            "given_key", "family_key", "given_sound", "family_sound"):
+        "person_id",
+        "person__date_of_birth",
+        "kind",
+        "given_name",
+        "family_name",
+        "given_key",
+        "family_key",
+        "given_sound",
+        "family_sound",
+    ):
         rows.setdefault(pk, _Row(pk, born)).names.append(tuple(name))
     return list(rows.values())
 
@@ -175,7 +200,8 @@ def _add_postcodes(rows: list[_Row]) -> None:
     if not by_pk:
         return
     for pk, postcode, ended in PersonAddress.objects.filter(person_id__in=by_pk).values_list(
-            "person_id", "address__postcode", "end_date"):
+        "person_id", "address__postcode", "end_date"
+    ):
         by_pk[pk].postcodes.append((postcode, ended is None))
 
 
@@ -205,8 +231,7 @@ class _Typed:
 
     @classmethod
     def of(cls, d: Described) -> "_Typed":
-        return cls(_Name.of(d.given_name), _Name.of(d.family_name), d.date_of_birth,
-                   d.postcode)
+        return cls(_Name.of(d.given_name), _Name.of(d.family_name), d.date_of_birth, d.postcode)
 
 
 @dataclass
@@ -227,8 +252,7 @@ def _score(row: _Row, typed: _Typed) -> _Scored | None:
     return scored
 
 
-def _part(typed: _Name, stored_key: str, stored_sound: str, *,
-          given: bool) -> tuple[float, str]:
+def _part(typed: _Name, stored_key: str, stored_sound: str, *, given: bool) -> tuple[float, str]:
     if not typed.key or not stored_key:
         return 0.0, ""
     if typed.key == stored_key:
@@ -249,8 +273,7 @@ def _score_name(row: _Row, typed: _Typed) -> _Scored:
     best = _Scored(row.pk, 0.0, [])
     for kind, given, family, given_key, family_key, given_sound, family_sound in row.names:
         for swapped in (False, True):
-            first, last = (typed.family, typed.given) if swapped else (typed.given,
-                                                                        typed.family)
+            first, last = (typed.family, typed.given) if swapped else (typed.given, typed.family)
             g_score, g_why = _part(first, given_key, given_sound, given=True)
             f_score, f_why = _part(last, family_key, family_sound, given=False)
             score = g_score + f_score - (4 if swapped else 0)
@@ -299,7 +322,8 @@ def _score_postcode(scored: _Scored, postcodes: list[tuple[str, bool]], told: st
     if found:
         current = any(found)
         scored.score += POSTCODE_CURRENT if current else POSTCODE_FORMER
-        scored.reasons.append("Lives at this postcode" if current
-                              else "Used to live at this postcode")
+        scored.reasons.append(
+            "Lives at this postcode" if current else "Used to live at this postcode"
+        )
     elif postcodes:
         scored.score += POSTCODE_ELSEWHERE

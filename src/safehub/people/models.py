@@ -128,7 +128,7 @@ class PersonAddress(TimeStampedModel):
 
 
 class Relationship(TimeStampedModel):
-    """"subject is <type> of other". Stored in both directions (the pair shares `pair_key`) so
+    """ "subject is <type> of other". Stored in both directions (the pair shares `pair_key`) so
     each person's relationships are one indexed read; services keep the pair consistent."""
 
     subject = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")

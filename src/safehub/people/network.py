@@ -7,10 +7,20 @@ from safehub.people.codes import INVERSE
 from safehub.people.codes import RelationshipType as T
 
 GENERATION = {
-    T.GRANDPARENT: -2, T.PARENT: -1, T.STEP_PARENT: -1, T.CARER: -1,
-    T.SIBLING: 0, T.HALF_SIBLING: 0, T.STEP_SIBLING: 0, T.PARTNER: 0,
-    T.HOUSEHOLD_MEMBER: 0, T.OTHER_RELATIVE: 0,
-    T.CHILD: 1, T.STEP_CHILD: 1, T.CARED_FOR: 1, T.GRANDCHILD: 2,
+    T.GRANDPARENT: -2,
+    T.PARENT: -1,
+    T.STEP_PARENT: -1,
+    T.CARER: -1,
+    T.SIBLING: 0,
+    T.HALF_SIBLING: 0,
+    T.STEP_SIBLING: 0,
+    T.PARTNER: 0,
+    T.HOUSEHOLD_MEMBER: 0,
+    T.OTHER_RELATIVE: 0,
+    T.CHILD: 1,
+    T.STEP_CHILD: 1,
+    T.CARED_FOR: 1,
+    T.GRANDCHILD: 2,
 }
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 170, 56, 20, 50, 10
 
@@ -35,8 +45,11 @@ class Network:
 
     def edges(self) -> list[tuple[int, int, int, int, bool]]:
         cx, cy = self.centre.x + BOX_W // 2, self.centre.y + BOX_H // 2
-        return [(cx, cy, n.x + BOX_W // 2, n.y + BOX_H // 2, n.dashed)
-                for n in self.nodes if not n.is_centre]
+        return [
+            (cx, cy, n.x + BOX_W // 2, n.y + BOX_H // 2, n.dashed)
+            for n in self.nodes
+            if not n.is_centre
+        ]
 
 
 def build_network(person, relationships) -> Network:  # type: ignore[no-untyped-def]

@@ -34,7 +34,8 @@ def _timeline_item(entry: Any) -> dict[str, Any]:
         "date_text": when.strftime("%-d %B %Y"),
         "description_html": format_html(
             '<p class="govuk-body">{}</p><p class="govuk-body-s">Significance: {}</p>',
-            linebreaksbr(entry.summary), entry.significance_label,
+            linebreaksbr(entry.summary),
+            entry.significance_label,
         ),
     }
 
@@ -52,11 +53,9 @@ def _pagination(person: Any, chronology: Any) -> dict[str, Any]:
     for number in (n for n in shown if 1 <= n <= pages):
         if number - previous > 1:
             items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number),
-                      "current": number == chronology.page})
+        items.append({"number": number, "href": href(number), "current": number == chronology.page})
         previous = number
-    context: dict[str, Any] = {"items": items,
-                               "landmarkLabel": "Chronology pages"}
+    context: dict[str, Any] = {"items": items, "landmarkLabel": "Chronology pages"}
     if chronology.page > 1:
         context["previous"] = {"href": href(chronology.page - 1)}
     if chronology.page < pages:

@@ -33,8 +33,13 @@ class SearchCriteria:
     postcode: str = ""
 
     def is_empty(self) -> bool:
-        return not (name_key(self.name) or self.date_of_birth or self.nhs_number or self.upn
-                    or self.postcode)
+        return not (
+            name_key(self.name)
+            or self.date_of_birth
+            or self.nhs_number
+            or self.upn
+            or self.postcode
+        )
 
     def for_audit(self) -> dict[str, str]:
         return {k: str(v) for k, v in self.__dict__.items() if v}
@@ -71,8 +76,11 @@ def _name_branches(tokens: list[str]) -> list[Q]:
     """
     if len(tokens) == 1:
         token = tokens[0]
-        return [Q(family_key__startswith=token), Q(family_sound=name_sound(token)),
-                Q(given_key=token)]
+        return [
+            Q(family_key__startswith=token),
+            Q(family_sound=name_sound(token)),
+            Q(given_key=token),
+        ]
     branches = []
     for i, family in enumerate(tokens):
         for j, given in enumerate(tokens):
@@ -103,8 +111,9 @@ _SPELLING = ("kind", "given_key", "family_key", "given_sound", "family_sound")
 
 def _spelling_score(spelling: tuple[str, ...], typed: list[tuple[str, str]]) -> float:
     kind, given_key, family_key, given_sound, family_sound = spelling
-    return _compare_name(_NameRow(0, kind, "", "", given_key, family_key, given_sound,
-                                  family_sound, None), typed)[0]
+    return _compare_name(
+        _NameRow(0, kind, "", "", given_key, family_key, given_sound, family_sound, None), typed
+    )[0]
 
 
 def _name_candidates(tokens: list[str], scope: Any, criteria: SearchCriteria) -> set[int]:
@@ -118,9 +127,9 @@ def _name_candidates(tokens: list[str], scope: Any, criteria: SearchCriteria) ->
     # Only what the score depends on is read: the kind of name, its keys and sounds.
     scores: dict[tuple[str, ...], float] = {}
     for branch in _name_branches(tokens):
-        rows = (PersonName.objects.filter(branch, person__in=scope)
-                .values_list("person_id", *_SPELLING, "person__date_of_birth")
-                [:MAX_CANDIDATES])
+        rows = PersonName.objects.filter(branch, person__in=scope).values_list(
+            "person_id", *_SPELLING, "person__date_of_birth"
+        )[:MAX_CANDIDATES]
         for person_id, *spelling_list, date_of_birth in rows:
             spelling = tuple(spelling_list)
             score = scores.get(spelling)
@@ -160,12 +169,13 @@ def person_search(*, actor: Any, criteria: SearchCriteria) -> list[SearchResult]
         exact |= Q(addresses__address__postcode=criteria.postcode)
     if exact:
         candidate_ids |= set(scope.filter(exact).values_list("pk", flat=True)[:MAX_CANDIDATES])
-    results = _rank(_load_candidates(candidate_ids), criteria,
-                    [(t, name_sound(t)) for t in tokens])
+    results = _rank(_load_candidates(candidate_ids), criteria, [(t, name_sound(t)) for t in tokens])
     audit_record(
-        actor=actor, action=AuditAction.SEARCH, subject_ids=[r.person.pk for r in results],
-        object_type="people.Person", detail={"criteria": criteria.for_audit(),
-                                             "results": len(results)},
+        actor=actor,
+        action=AuditAction.SEARCH,
+        subject_ids=[r.person.pk for r in results],
+        object_type="people.Person",
+        detail={"criteria": criteria.for_audit(), "results": len(results)},
     )
     return results
 
@@ -188,21 +198,27 @@ def _load_candidates(ids: set[int]) -> list[Person]:
         return []
     people = list(Person.objects.filter(pk__in=ids))
     names: dict[int, list[_NameRow]] = {p.pk: [] for p in people}
-    for row in (PersonName.objects.filter(person_id__in=ids).order_by("kind")
-                .values_list(*_NameRow._fields[:-1], "person__date_of_birth")):
+    for row in (
+        PersonName.objects.filter(person_id__in=ids)
+        .order_by("kind")
+        .values_list(*_NameRow._fields[:-1], "person__date_of_birth")
+    ):
         names[row[0]].append(_NameRow._make(row))
     lived: dict[int, list[_Lived]] = {p.pk: [] for p in people}
     for person_id, end, town, postcode in (
-            PersonAddress.objects.filter(person_id__in=ids).order_by("-start_date")
-            .values_list("person_id", "end_date", "address__town", "address__postcode")):
+        PersonAddress.objects.filter(person_id__in=ids)
+        .order_by("-start_date")
+        .values_list("person_id", "end_date", "address__town", "address__postcode")
+    ):
         lived[person_id].append(_Lived(_Place(town, postcode), end))
     for person in people:
         person.name_rows, person.lived = names[person.pk], lived[person.pk]
     return people
 
 
-def _rank(people: list[Person], criteria: SearchCriteria, tokens: list[tuple[str, str]]
-          ) -> list[SearchResult]:
+def _rank(
+    people: list[Person], criteria: SearchCriteria, tokens: list[tuple[str, str]]
+) -> list[SearchResult]:
     results = []
     for person in people:
         result = SearchResult(person=person, score=0.0)
@@ -244,10 +260,11 @@ def _score_names(result: SearchResult, tokens: list[tuple[str, str]]) -> None:
     result.reasons.extend(best_reasons)
 
 
-def _compare_name(name: _NameRow, tokens: list[tuple[str, str]]
-                  ) -> tuple[float, list[str]]:
-    parts = {"last name": (name.family_key, name.family_sound),
-             "first name": (name.given_key, name.given_sound)}
+def _compare_name(name: _NameRow, tokens: list[tuple[str, str]]) -> tuple[float, list[str]]:
+    parts = {
+        "last name": (name.family_key, name.family_sound),
+        "first name": (name.given_key, name.given_sound),
+    }
     score, reasons, used = 0.0, [], set()
     for token in tokens:
         best = (0.0, "", "")
@@ -292,14 +309,16 @@ def _score_address(result: SearchResult, criteria: SearchCriteria) -> None:
         if row.place.postcode == criteria.postcode:
             current = row.end_date is None
             result.score += 25 if current else 12
-            result.reasons.append("Lives at this postcode" if current
-                                  else "Used to live at this postcode")
+            result.reasons.append(
+                "Lives at this postcode" if current else "Used to live at this postcode"
+            )
             return
 
 
 @dataclass(frozen=True)
 class InvolvementRow:
     """Who is involved with the person, as the page lists them."""
+
     kind: str
     start_date: date
     worker: str | None
@@ -325,11 +344,23 @@ class PersonProfile:
 
 # Each list reads only the columns the person page and the export show, so a relative or a
 # worker is not loaded whole (a user row carries its password hash and permissions flags).
-_OTHER_PERSON = ("other__given_name", "other__family_name", "other__date_of_birth",
-                 "other__expected_date_of_birth")
+_OTHER_PERSON = (
+    "other__given_name",
+    "other__family_name",
+    "other__date_of_birth",
+    "other__expected_date_of_birth",
+)
 _HOUSEHOLD_MEMBER = ("person__given_name", "person__family_name", "person__date_of_birth")
-_INVOLVEMENT_COLUMNS = ("kind", "start_date", "user__username", "user__first_name",
-                        "user__last_name", "user__job_title", "team__name", "agency__name")
+_INVOLVEMENT_COLUMNS = (
+    "kind",
+    "start_date",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__job_title",
+    "team__name",
+    "agency__name",
+)
 
 
 def person_profile(*, person: Person) -> PersonProfile:
@@ -337,23 +368,40 @@ def person_profile(*, person: Person) -> PersonProfile:
     number of queries. The caller has already passed `access_person`."""
     names = list(person.names.all().order_by("kind", "-created_at"))
     addresses = list(
-        PersonAddress.objects.filter(person=person).select_related("address")
+        PersonAddress.objects.filter(person=person)
+        .select_related("address")
         .order_by("end_date", "-start_date")
     )
     relationships = list(
-        Relationship.objects.filter(subject=person).select_related("other")
-        .only("subject_id", "other_id", "type", "has_parental_responsibility", "start_date",
-              "end_date", *_OTHER_PERSON)
+        Relationship.objects.filter(subject=person)
+        .select_related("other")
+        .only(
+            "subject_id",
+            "other_id",
+            "type",
+            "has_parental_responsibility",
+            "start_date",
+            "end_date",
+            *_OTHER_PERSON,
+        )
         .order_by("end_date", "type", "other__date_of_birth")
     )
     current = next((n for n in names if n.kind == NameKind.CURRENT), None)
     home = next((a for a in addresses if a.end_date is None and a.household_id), None)
-    household = [
-        row.person for row in PersonAddress.objects.filter(
-            household_id=home.household_id, end_date__isnull=True)
-        .exclude(person=person).select_related("person")
-        .only("person_id", *_HOUSEHOLD_MEMBER).order_by("person__date_of_birth")
-    ] if home else []
+    household = (
+        [
+            row.person
+            for row in PersonAddress.objects.filter(
+                household_id=home.household_id, end_date__isnull=True
+            )
+            .exclude(person=person)
+            .select_related("person")
+            .only("person_id", *_HOUSEHOLD_MEMBER)
+            .order_by("person__date_of_birth")
+        ]
+        if home
+        else []
+    )
     return PersonProfile(
         person=person,
         current_name=current,
@@ -366,12 +414,20 @@ def person_profile(*, person: Person) -> PersonProfile:
 
 
 def _involvements(person: Person) -> list[InvolvementRow]:
-    rows = (Involvement.objects.filter(person=person, end_date__isnull=True)
-            .order_by("kind").values_list(*_INVOLVEMENT_COLUMNS))
+    rows = (
+        Involvement.objects.filter(person=person, end_date__isnull=True)
+        .order_by("kind")
+        .values_list(*_INVOLVEMENT_COLUMNS)
+    )
     return [
-        InvolvementRow(kind=kind, start_date=start,
-                       worker=staff_name(first, last, username) if username else None,
-                       job_title=job_title or "", team=team, agency=agency)
+        InvolvementRow(
+            kind=kind,
+            start_date=start,
+            worker=staff_name(first, last, username) if username else None,
+            job_title=job_title or "",
+            team=team,
+            agency=agency,
+        )
         for kind, start, username, first, last, job_title, team, agency in rows
     ]
 

@@ -37,26 +37,53 @@ from safehub.people.validation import clean_name, clean_person_data
 
 # Fields a person create/update may set; anything else in the input is ignored.
 PERSON_FIELDS = (
-    "kind", "given_name", "family_name", "date_of_birth", "date_of_birth_estimated",
-    "expected_date_of_birth", "date_of_death", "sex", "gender_current", "ethnicity",
-    "first_language", "interpreter_needed", "disabilities", "nhs_number", "upn",
+    "kind",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "expected_date_of_birth",
+    "date_of_death",
+    "sex",
+    "gender_current",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "disabilities",
+    "nhs_number",
+    "upn",
 )
 FIELD_LABELS = {
-    "kind": "Type of person", "given_name": "First name", "middle_names": "Middle names",
-    "family_name": "Last name", "date_of_birth": "Date of birth",
+    "kind": "Type of person",
+    "given_name": "First name",
+    "middle_names": "Middle names",
+    "family_name": "Last name",
+    "date_of_birth": "Date of birth",
     "date_of_birth_estimated": "Date of birth estimated",
-    "expected_date_of_birth": "Expected date of birth", "date_of_death": "Date of death",
-    "sex": "Sex", "gender_current": "Gender", "ethnicity": "Ethnicity",
-    "first_language": "First language", "interpreter_needed": "Interpreter needed",
-    "disabilities": "Disabilities", "nhs_number": "NHS number", "upn": "UPN",
+    "expected_date_of_birth": "Expected date of birth",
+    "date_of_death": "Date of death",
+    "sex": "Sex",
+    "gender_current": "Gender",
+    "ethnicity": "Ethnicity",
+    "first_language": "First language",
+    "interpreter_needed": "Interpreter needed",
+    "disabilities": "Disabilities",
+    "nhs_number": "NHS number",
+    "upn": "UPN",
 }
 
 
 def _name_row(person: Person, kind: str, given: str, middle: str, family: str) -> PersonName:
     return PersonName(
-        person=person, kind=kind, given_name=given, middle_names=middle, family_name=family,
-        given_key=name_key(given), family_key=name_key(family),
-        given_sound=name_sound(given), family_sound=name_sound(family),
+        person=person,
+        kind=kind,
+        given_name=given,
+        middle_names=middle,
+        family_name=family,
+        given_key=name_key(given),
+        family_key=name_key(family),
+        given_sound=name_sound(given),
+        family_sound=name_sound(family),
     )
 
 
@@ -73,8 +100,10 @@ def _check_unique_identifiers(cleaned: dict[str, Any], *, exclude_pk: int | None
 
 def clean_address(data: dict[str, Any]) -> dict[str, str]:
     errors, out = {}, {}
-    for field, label, limit in (("line_1", "the first line of the address", 120),
-                                ("town", "the town or city", 80)):
+    for field, label, limit in (
+        ("line_1", "the first line of the address", 120),
+        ("town", "the town or city", 80),
+    ):
         value = " ".join(str(data.get(field) or "").split())
         if not value:
             errors[field] = f"Enter {label}"
@@ -101,20 +130,36 @@ def person_create(
     person = Person.objects.create(
         **{f: cleaned[f] for f in PERSON_FIELDS}, created_by=actor, updated_by=actor
     )
-    _name_row(person, NameKind.CURRENT, cleaned["given_name"], cleaned["middle_names"],
-              cleaned["family_name"]).save()
+    _name_row(
+        person,
+        NameKind.CURRENT,
+        cleaned["given_name"],
+        cleaned["middle_names"],
+        cleaned["family_name"],
+    ).save()
     if address_data:
         _move(person, address_data, start_date=timezone.localdate())
     # The recording team keeps sight of the person it recorded.
     Involvement.objects.create(
         person=person,
         kind=InvolvementKind.TEAM if actor.team_id else InvolvementKind.ALLOCATED_WORKER,
-        team_id=actor.team_id, user=None if actor.team_id else actor,
+        team_id=actor.team_id,
+        user=None if actor.team_id else actor,
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, person_id=person.pk,
-                 object_type="people.Person", object_id=person.pk)
-    chronology_append(actor=actor, persons=[person], event_type=events.PERSON_CREATED,
-                      summary=f"Record created for {person.full_name}", source=person)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        person_id=person.pk,
+        object_type="people.Person",
+        object_id=person.pk,
+    )
+    chronology_append(
+        actor=actor,
+        persons=[person],
+        event_type=events.PERSON_CREATED,
+        summary=f"Record created for {person.full_name}",
+        source=person,
+    )
     return person
 
 
@@ -128,8 +173,7 @@ def person_update(
     current_name = person.names.filter(kind=NameKind.CURRENT).first()
     before = {f: getattr(person, f) for f in PERSON_FIELDS}
     before["middle_names"] = current_name.middle_names if current_name else ""
-    merged = {**before, **{k: v for k, v in data.items() if k in (*PERSON_FIELDS,
-                                                                  "middle_names")}}
+    merged = {**before, **{k: v for k, v in data.items() if k in (*PERSON_FIELDS, "middle_names")}}
     cleaned = clean_person_data(merged)
     _check_unique_identifiers(cleaned, exclude_pk=person.pk)
     changed = [f for f in (*PERSON_FIELDS, "middle_names") if cleaned[f] != before[f]]
@@ -139,19 +183,29 @@ def person_update(
     if not changed:
         return person, []
     versioned_update(
-        instance=person, expected_version=expected_version,
+        instance=person,
+        expected_version=expected_version,
         data={**{f: cleaned[f] for f in PERSON_FIELDS if f in changed}, "updated_by": actor},
     )
     if {"given_name", "family_name", "middle_names"} & set(changed):
         _replace_current_name(person, cleaned, keep_old=("family_name" in changed))
-    audit_record(actor=actor, action=AuditAction.CHANGE, person_id=person.pk,
-                 object_type="people.Person", object_id=person.pk,
-                 detail={"fields": changed})
-    event = events.DEATH_RECORDED if "date_of_death" in changed and cleaned[
-        "date_of_death"] else events.PERSON_DETAILS_CHANGED
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        person_id=person.pk,
+        object_type="people.Person",
+        object_id=person.pk,
+        detail={"fields": changed},
+    )
+    event = (
+        events.DEATH_RECORDED
+        if "date_of_death" in changed and cleaned["date_of_death"]
+        else events.PERSON_DETAILS_CHANGED
+    )
     labels = ", ".join(FIELD_LABELS[f].lower() for f in changed)
-    chronology_append(actor=actor, persons=[person], event_type=event,
-                      summary=f"Changed: {labels}", source=person)
+    chronology_append(
+        actor=actor, persons=[person], event_type=event, summary=f"Changed: {labels}", source=person
+    )
     return person, changed
 
 
@@ -161,13 +215,25 @@ def _replace_current_name(person: Person, cleaned: dict[str, Any], *, keep_old: 
         PersonName.objects.filter(pk=old.pk).update(kind=NameKind.FORMER)
     elif old:
         old.delete()
-    _name_row(person, NameKind.CURRENT, cleaned["given_name"], cleaned["middle_names"],
-              cleaned["family_name"]).save()
+    _name_row(
+        person,
+        NameKind.CURRENT,
+        cleaned["given_name"],
+        cleaned["middle_names"],
+        cleaned["family_name"],
+    ).save()
 
 
 @transaction.atomic
-def person_name_add(*, actor: Any, person: Person, kind: str, given_name: str,
-                    middle_names: str = "", family_name: str) -> PersonName:
+def person_name_add(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    given_name: str,
+    middle_names: str = "",
+    family_name: str,
+) -> PersonName:
     errors = {}
     if kind not in (NameKind.FORMER, NameKind.ALIAS, NameKind.BIRTH):
         errors["kind"] = "Select the type of name"
@@ -183,8 +249,9 @@ def person_name_add(*, actor: Any, person: Person, kind: str, given_name: str,
             errors[field] = error.messages[0]
     if errors:
         raise ValidationError(errors)
-    row = _name_row(person, kind, cleaned["given_name"], cleaned["middle_names"],
-                    cleaned["family_name"])
+    row = _name_row(
+        person, kind, cleaned["given_name"], cleaned["middle_names"], cleaned["family_name"]
+    )
     row.save()
     _touch(actor, person, ["names"])
     return row
@@ -195,23 +262,36 @@ def _touch(actor: Any, person: Person, what: list[str]) -> None:
     change to the person, audited once. The version is left alone: it guards the details
     form, which these changes do not touch."""
     Person.objects.filter(pk=person.pk).update(updated_at=timezone.now(), updated_by=actor)
-    audit_record(actor=actor, action=AuditAction.CHANGE, person_id=person.pk,
-                 object_type="people.Person", object_id=person.pk, detail={"fields": what})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        person_id=person.pk,
+        object_type="people.Person",
+        object_id=person.pk,
+        detail={"fields": what},
+    )
 
 
-def _move(person: Person, address_data: dict[str, str], *, start_date: date,
-          household: Household | None = None) -> PersonAddress:
+def _move(
+    person: Person,
+    address_data: dict[str, str],
+    *,
+    start_date: date,
+    household: Household | None = None,
+) -> PersonAddress:
     address = Address.objects.create(**address_data)
     PersonAddress.objects.filter(person=person, end_date__isnull=True).update(
         end_date=start_date - timedelta(days=1)
     )
-    return PersonAddress.objects.create(person=person, address=address, household=household,
-                                        start_date=start_date)
+    return PersonAddress.objects.create(
+        person=person, address=address, household=household, start_date=start_date
+    )
 
 
 @transaction.atomic
-def person_move(*, actor: Any, person: Person, address: dict[str, Any],
-                start_date: date | None) -> PersonAddress:
+def person_move(
+    *, actor: Any, person: Person, address: dict[str, Any], start_date: date | None
+) -> PersonAddress:
     """Record that a person now lives at `address` from `start_date`; the previous address
     ends the day before."""
     cleaned = clean_address(address)
@@ -222,14 +302,19 @@ def person_move(*, actor: Any, person: Person, address: dict[str, Any],
         raise ValidationError({"start_date": "Date they moved in must be today or in the past"})
     current = PersonAddress.objects.filter(person=person, end_date__isnull=True).first()
     if current and current.start_date and start_date <= current.start_date:
-        raise ValidationError({"start_date": "Date they moved in must be after they moved to "
-                                             "their current address"})
+        raise ValidationError(
+            {"start_date": "Date they moved in must be after they moved to their current address"}
+        )
     row = _move(person, cleaned, start_date=start_date)
     _touch(actor, person, ["addresses"])
-    chronology_append(actor=actor, persons=[person], event_type=events.ADDRESS_CHANGED,
-                      summary=f"Moved to {cleaned['town']} {cleaned['postcode']}",
-                      occurred_at=timezone.make_aware(datetime.combine(start_date, time(9))),
-                      source=row)
+    chronology_append(
+        actor=actor,
+        persons=[person],
+        event_type=events.ADDRESS_CHANGED,
+        summary=f"Moved to {cleaned['town']} {cleaned['postcode']}",
+        occurred_at=timezone.make_aware(datetime.combine(start_date, time(9))),
+        source=row,
+    )
     return row
 
 
@@ -239,8 +324,13 @@ def _born(person: Person) -> date | None:
 
 @transaction.atomic
 def relationship_create(
-    *, actor: Any, subject: Person, other: Person, type: str,
-    start_date: date | None = None, has_parental_responsibility: bool = False,
+    *,
+    actor: Any,
+    subject: Person,
+    other: Person,
+    type: str,
+    start_date: date | None = None,
+    has_parental_responsibility: bool = False,
 ) -> Relationship:
     """Record "subject is <type> of other" and its inverse together."""
     if type not in INVERSE:
@@ -251,27 +341,38 @@ def relationship_create(
         _check_generations(older=subject, younger=other, type=type)
     if INVERSE[type] in OLDER_GENERATION:
         _check_generations(older=other, younger=subject, type=INVERSE[type])
-    if Relationship.objects.filter(subject=subject, other=other, type=type,
-                                   end_date__isnull=True).exists():
+    if Relationship.objects.filter(
+        subject=subject, other=other, type=type, end_date__isnull=True
+    ).exists():
         raise ValidationError({"type": "This relationship is already recorded"})
     if start_date and start_date > timezone.localdate():
         raise ValidationError({"start_date": "Start date must be today or in the past"})
     pair = uuid.uuid4()
     forward = Relationship.objects.create(
-        subject=subject, other=other, type=type, start_date=start_date, pair_key=pair,
+        subject=subject,
+        other=other,
+        type=type,
+        start_date=start_date,
+        pair_key=pair,
         has_parental_responsibility=has_parental_responsibility and type in OLDER_GENERATION,
     )
     Relationship.objects.create(
-        subject=other, other=subject, type=INVERSE[type], start_date=start_date, pair_key=pair,
+        subject=other,
+        other=subject,
+        type=INVERSE[type],
+        start_date=start_date,
+        pair_key=pair,
         has_parental_responsibility=has_parental_responsibility
         and INVERSE[type] in OLDER_GENERATION,
     )
     for person in (subject, other):
         _touch(actor, person, ["relationships"])
     chronology_append(
-        actor=actor, persons=[subject, other], event_type=events.RELATIONSHIP_RECORDED,
+        actor=actor,
+        persons=[subject, other],
+        event_type=events.RELATIONSHIP_RECORDED,
         summary=f"{subject.full_name} recorded as {forward.get_type_display().lower()} "
-                f"of {other.full_name}",
+        f"of {other.full_name}",
         source=forward,
     )
     return forward
@@ -283,14 +384,19 @@ def _check_generations(*, older: Person, younger: Person, type: str) -> None:
         raise ValidationError({"type": f"An unborn child cannot be a {label}"})
     older_born, younger_born = _born(older), _born(younger)
     if older_born and younger_born and older_born >= younger_born:
-        raise ValidationError({"type": f"A {label} must be born before the person they are "
-                                       f"{label} of"})
+        raise ValidationError(
+            {"type": f"A {label} must be born before the person they are {label} of"}
+        )
     # No loops: the younger person cannot already be an older generation of the older one,
     # directly or through others (A parent of B, B parent of C: C cannot be A's parent),
     # which dates of birth alone miss when they are not known.
     if _is_older_generation(younger, of=older):
-        raise ValidationError({"type": f"{younger.full_name} is already recorded as an older "
-                                       f"generation of {older.full_name}"})
+        raise ValidationError(
+            {
+                "type": f"{younger.full_name} is already recorded as an older "
+                f"generation of {older.full_name}"
+            }
+        )
 
 
 MAX_GENERATIONS = 8  # further than any family record goes; bounds the walk
@@ -301,9 +407,13 @@ def _is_older_generation(person: Person, *, of: Person) -> bool:
     one query per generation."""
     frontier, seen = {person.pk}, {person.pk}
     for _ in range(MAX_GENERATIONS):
-        below = set(Relationship.objects.filter(
-            subject__in=frontier, type__in=OLDER_GENERATION, end_date__isnull=True,
-        ).values_list("other_id", flat=True))
+        below = set(
+            Relationship.objects.filter(
+                subject__in=frontier,
+                type__in=OLDER_GENERATION,
+                end_date__isnull=True,
+            ).values_list("other_id", flat=True)
+        )
         if of.pk in below:
             return True
         frontier = below - seen
@@ -314,10 +424,12 @@ def _is_older_generation(person: Person, *, of: Person) -> bool:
 
 
 @transaction.atomic
-def relationship_end(*, actor: Any, person: Person, relationship_id: int,
-                     end_date: date | None) -> None:
-    row = Relationship.objects.filter(pk=relationship_id, subject=person,
-                                      end_date__isnull=True).first()
+def relationship_end(
+    *, actor: Any, person: Person, relationship_id: int, end_date: date | None
+) -> None:
+    row = Relationship.objects.filter(
+        pk=relationship_id, subject=person, end_date__isnull=True
+    ).first()
     if row is None:
         raise ValidationError({"relationship": "That relationship is not open"})
     end = end_date or timezone.localdate()
@@ -326,7 +438,10 @@ def relationship_end(*, actor: Any, person: Person, relationship_id: int,
     Relationship.objects.filter(Q(pair_key=row.pair_key)).update(end_date=end)
     for p in (row.subject, row.other):
         _touch(actor, p, ["relationships"])
-    chronology_append(actor=actor, persons=[row.subject, row.other],
-                      event_type=events.RELATIONSHIP_ENDED,
-                      summary=f"Relationship ended: {row.get_type_display().lower()}",
-                      source=row)
+    chronology_append(
+        actor=actor,
+        persons=[row.subject, row.other],
+        event_type=events.RELATIONSHIP_ENDED,
+        summary=f"Relationship ended: {row.get_type_display().lower()}",
+        source=row,
+    )

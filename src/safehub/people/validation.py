@@ -64,42 +64,61 @@ def clean_person_data(data: dict[str, Any], *, today: date | None = None) -> dic
         except ValidationError as error:
             errors[field] = error.messages[0]
 
-    attempt("kind", lambda: _choice(data.get("kind"), PersonKind, "whether this is a child, "
-                                    "an unborn child or an adult"))
+    attempt(
+        "kind",
+        lambda: _choice(
+            data.get("kind"), PersonKind, "whether this is a child, an unborn child or an adult"
+        ),
+    )
     attempt("given_name", lambda: clean_name(data.get("given_name"), label="a first name"))
-    attempt("middle_names", lambda: clean_name(data.get("middle_names"), label="middle names",
-                                               required=False))
+    attempt(
+        "middle_names",
+        lambda: clean_name(data.get("middle_names"), label="middle names", required=False),
+    )
     attempt("family_name", lambda: clean_name(data.get("family_name"), label="a last name"))
     attempt("sex", lambda: _choice(data.get("sex"), Sex, "sex", default=Sex.UNKNOWN))
-    attempt("gender_current", lambda: _choice(data.get("gender_current"), GenderCurrent,
-                                              "gender", default=GenderCurrent.NOT_RECORDED))
-    attempt("ethnicity", lambda: _choice(data.get("ethnicity"), Ethnicity, "ethnicity",
-                                         default=Ethnicity.NOBT))
+    attempt(
+        "gender_current",
+        lambda: _choice(
+            data.get("gender_current"), GenderCurrent, "gender", default=GenderCurrent.NOT_RECORDED
+        ),
+    )
+    attempt(
+        "ethnicity",
+        lambda: _choice(data.get("ethnicity"), Ethnicity, "ethnicity", default=Ethnicity.NOBT),
+    )
     out["first_language"] = " ".join(str(data.get("first_language") or "").split())[:60]
     out["interpreter_needed"] = bool(data.get("interpreter_needed"))
     out["date_of_birth_estimated"] = bool(data.get("date_of_birth_estimated"))
     attempt("disabilities", lambda: _clean_disabilities(data.get("disabilities")))
-    attempt("nhs_number", lambda: clean_nhs_number(data["nhs_number"])
-            if data.get("nhs_number") else "")
+    attempt(
+        "nhs_number", lambda: clean_nhs_number(data["nhs_number"]) if data.get("nhs_number") else ""
+    )
     attempt("upn", lambda: clean_upn(data["upn"]) if data.get("upn") else "")
 
     kind = out.get("kind")
     dob = data.get("date_of_birth")
     expected = data.get("expected_date_of_birth")
     death = data.get("date_of_death")
-    for field, value in (("date_of_birth", dob), ("expected_date_of_birth", expected),
-                         ("date_of_death", death)):
+    for field, value in (
+        ("date_of_birth", dob),
+        ("expected_date_of_birth", expected),
+        ("date_of_death", death),
+    ):
         if value is not None and not isinstance(value, date):
             errors[field] = "Enter a real date"
     if kind == PersonKind.UNBORN:
         if expected is None:
             errors.setdefault("expected_date_of_birth", "Enter the expected date of birth")
         elif isinstance(expected, date) and expected > today + UNBORN_MAX_AHEAD:
-            errors.setdefault("expected_date_of_birth",
-                              "Expected date of birth must be within the next 10 months")
+            errors.setdefault(
+                "expected_date_of_birth", "Expected date of birth must be within the next 10 months"
+            )
         elif isinstance(expected, date) and expected < today - UNBORN_MAX_OVERDUE:
-            errors.setdefault("expected_date_of_birth",
-                              "Expected date of birth has passed: record the child as born")
+            errors.setdefault(
+                "expected_date_of_birth",
+                "Expected date of birth has passed: record the child as born",
+            )
         if dob is not None:
             errors.setdefault("date_of_birth", "An unborn child cannot have a date of birth")
         if out.get("sex") not in (None, Sex.UNKNOWN):
@@ -108,15 +127,18 @@ def clean_person_data(data: dict[str, Any], *, today: date | None = None) -> dic
             errors.setdefault("date_of_death", "An unborn child cannot have a date of death")
     elif kind in (PersonKind.CHILD, PersonKind.ADULT):
         if dob is None and kind == PersonKind.CHILD:
-            errors.setdefault("date_of_birth", "Enter the child's date of birth "
-                              "(tick 'estimated' if it is not known exactly)")
+            errors.setdefault(
+                "date_of_birth",
+                "Enter the child's date of birth (tick 'estimated' if it is not known exactly)",
+            )
         if isinstance(dob, date) and dob > today:
             errors.setdefault("date_of_birth", "Date of birth must be in the past")
         if isinstance(dob, date) and dob < OLDEST_PLAUSIBLE:
             errors.setdefault("date_of_birth", "Date of birth must be after 1 January 1900")
         if expected is not None:
-            errors.setdefault("expected_date_of_birth",
-                              "Only an unborn child has an expected date of birth")
+            errors.setdefault(
+                "expected_date_of_birth", "Only an unborn child has an expected date of birth"
+            )
     if isinstance(death, date):
         if death > today:
             errors.setdefault("date_of_death", "Date of death must be today or in the past")
@@ -136,6 +158,7 @@ def _clean_disabilities(value: Any) -> list[str]:
     if unknown:
         raise ValidationError("Select disabilities from the list")
     if Disability.NONE in codes and len(codes) > 1:
-        raise ValidationError("Select 'No disability' on its own, or the disabilities the "
-                              "person has")
+        raise ValidationError(
+            "Select 'No disability' on its own, or the disabilities the person has"
+        )
     return sorted(set(codes), key=codes.index)

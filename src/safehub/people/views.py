@@ -39,16 +39,16 @@ from safehub.ui.forms_util import add_service_errors
 from safehub.ui.navigation import nav_for
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
     context.setdefault("has_errors", any(f.errors for f in forms_in))
     context.setdefault("nav_items", nav_for(request))
     return render(request, template, context, status=status)
 
 
-def _person_or_404(request: HttpRequest, person_id: int, action: Action = Action.VIEW
-                   ) -> Any:
+def _person_or_404(request: HttpRequest, person_id: int, action: Action = Action.VIEW) -> Any:
     try:
         return access_person(actor=request.user, person_id=person_id, action=action)
     except NotFound:
@@ -63,12 +63,22 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
     form = forms.PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
     if request.method == "POST" and form.is_valid():
-        results = person_search(actor=request.user, criteria=SearchCriteria(**{
-            k: form.cleaned_data[k] or v for k, v in SearchCriteria().__dict__.items()}))
-    return _render(request, "people/search.html", {
-        "form": form, "results": results, "can_create": can_create_person(request.user),
-        "max_results": MAX_RESULTS,
-    })
+        results = person_search(
+            actor=request.user,
+            criteria=SearchCriteria(
+                **{k: form.cleaned_data[k] or v for k, v in SearchCriteria().__dict__.items()}
+            ),
+        )
+    return _render(
+        request,
+        "people/search.html",
+        {
+            "form": form,
+            "results": results,
+            "can_create": can_create_person(request.user),
+            "max_results": MAX_RESULTS,
+        },
+    )
 
 
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -80,13 +90,22 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
         page = 1
     chronology = chronology_page_for_person(person=person, page=page)
     network = build_network(person, profile.relationships)
-    return _render(request, "people/detail.html", {
-        **person_page_context(person, chronology),
-        "person": person, "profile": profile, "age": person_age(person),
-        "chronology": chronology, "network": network, "box_w": BOX_W, "box_h": BOX_H,
-        "can_edit": can_edit_viewable_person(request.user),
-        "can_read_casework": can_read_casework(request.user),
-    })
+    return _render(
+        request,
+        "people/detail.html",
+        {
+            **person_page_context(person, chronology),
+            "person": person,
+            "profile": profile,
+            "age": person_age(person),
+            "chronology": chronology,
+            "network": network,
+            "box_w": BOX_W,
+            "box_h": BOX_H,
+            "can_edit": can_edit_viewable_person(request.user),
+            "can_read_casework": can_read_casework(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,8 +117,9 @@ def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpRespons
             form.add_error("code", "The security code is not correct or has expired")
         else:
             try:
-                break_glass_open(actor=request.user, person_id=person_id,
-                                 reason=form.cleaned_data["reason"])
+                break_glass_open(
+                    actor=request.user, person_id=person_id, reason=form.cleaned_data["reason"]
+                )
             except NotFound:
                 raise Http404 from None
             except ValidationError as error:
@@ -109,9 +129,12 @@ def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpRespons
     try:
         access_person(actor=request.user, person_id=person_id)
     except BreakGlassRequired:
-        return _render(request, "people/break_glass.html", {"form": form,
-                                                            "person_id": person_id},
-                       status=403 if request.method == "GET" else 200)
+        return _render(
+            request,
+            "people/break_glass.html",
+            {"form": form, "person_id": person_id},
+            status=403 if request.method == "GET" else 200,
+        )
     except NotFound:
         raise Http404 from None
     # Already open to this user (allow-list or an earlier break-glass).
@@ -130,17 +153,25 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     address = forms.AddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and address.is_valid():
         try:
-            person = services.person_create(actor=request.user,
-                                            data=_person_data(form.cleaned_data),
-                                            address=address.cleaned_data)
+            person = services.person_create(
+                actor=request.user,
+                data=_person_data(form.cleaned_data),
+                address=address.cleaned_data,
+            )
         except ValidationError as error:
             _split_errors(error, form, address)
         else:
             return redirect("people:person-detail", person_id=person.pk)
-    return _render(request, "people/person_form.html", {
-        "form": form, "address": address, "creating": True,
-        "has_errors": bool(form.errors or address.errors),
-    })
+    return _render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "address": address,
+            "creating": True,
+            "has_errors": bool(form.errors or address.errors),
+        },
+    )
 
 
 def _split_errors(error: ValidationError, form: Any, address: Any) -> None:
@@ -157,14 +188,18 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id, Action.EDIT)
     current_name = person.names.filter(kind="current").first()
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
-    initial.update(middle_names=current_name.middle_names if current_name else "",
-                   version=person.version)
+    initial.update(
+        middle_names=current_name.middle_names if current_name else "", version=person.version
+    )
     form = forms.PersonEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(actor=request.user, person=person,
-                                   expected_version=form.cleaned_data["version"],
-                                   data=_person_data(form.cleaned_data))
+            services.person_update(
+                actor=request.user,
+                person=person,
+                expected_version=form.cleaned_data["version"],
+                data=_person_data(form.cleaned_data),
+            )
         except ConcurrentEditError as conflict:
             return _conflict(request, person, form, conflict.current)
         except ValidationError as error:
@@ -172,11 +207,22 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             return redirect("people:person-detail", person_id=person.pk)
     # The form shows the record, so showing it is a view.
-    audit_record(actor=request.user, action=AuditAction.VIEW, person_id=person.pk,
-                 object_type="people.Person", object_id=person.pk)
-    return _render(request, "people/person_form.html", {
-        "form": form, "person": person, "creating": False,
-    })
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        person_id=person.pk,
+        object_type="people.Person",
+        object_id=person.pk,
+    )
+    return _render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "creating": False,
+        },
+    )
 
 
 def _conflict(request: HttpRequest, person: Any, form: Any, current: Any) -> HttpResponse:
@@ -188,17 +234,29 @@ def _conflict(request: HttpRequest, person: Any, form: Any, current: Any) -> Htt
         if field == "disabilities":
             theirs, yours = ", ".join(theirs or []), ", ".join(yours or [])
         if (theirs or "") != (yours or ""):
-            rows.append({"label": services.FIELD_LABELS[field], "saved": theirs,
-                         "yours": yours})
-    audit_record(actor=request.user, action=AuditAction.VIEW, person_id=person.pk,
-                 object_type="people.Person", object_id=person.pk)
-    return _render(request, "people/conflict.html", {
-        "person": current, "rows": rows, "updated_by": current.updated_by,
-    }, status=409)
+            rows.append({"label": services.FIELD_LABELS[field], "saved": theirs, "yours": yours})
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        person_id=person.pk,
+        object_type="people.Person",
+        object_id=person.pk,
+    )
+    return _render(
+        request,
+        "people/conflict.html",
+        {
+            "person": current,
+            "rows": rows,
+            "updated_by": current.updated_by,
+        },
+        status=409,
+    )
 
 
-def _satellite_form(request: HttpRequest, person_id: int, form_class: type, template: str,
-                    save: Any) -> HttpResponse:
+def _satellite_form(
+    request: HttpRequest, person_id: int, form_class: type, template: str, save: Any
+) -> HttpResponse:
     """A small form that changes part of a person's record (a name, an address, a
     relationship): same shape every time."""
     person = _person_or_404(request, person_id, Action.EDIT)
@@ -216,9 +274,11 @@ def _satellite_form(request: HttpRequest, person_id: int, form_class: type, temp
 @require_http_methods(["GET", "POST"])
 def person_name_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
     return _satellite_form(
-        request, person_id, forms.NameForm, "people/name_form.html",
-        lambda person, data: services.person_name_add(actor=request.user, person=person,
-                                                      **data),
+        request,
+        person_id,
+        forms.NameForm,
+        "people/name_form.html",
+        lambda person, data: services.person_name_add(actor=request.user, person=person, **data),
     )
 
 
@@ -226,8 +286,8 @@ def person_name_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
     def save(person: Any, data: dict[str, Any]) -> None:
         start = data.pop("start_date")
-        services.person_move(actor=request.user, person=person, address=data,
-                             start_date=start)
+        services.person_move(actor=request.user, person=person, address=data, start_date=start)
+
     return _satellite_form(request, person_id, forms.MoveForm, "people/move_form.html", save)
 
 
@@ -237,24 +297,36 @@ def relationship_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             other = access_person(actor=request.user, person_id=data["other"])
         except (NotFound, BreakGlassRequired):
-            raise ValidationError({"other": "No person you can see has that SafeHub ID"}
-                                  ) from None
+            raise ValidationError({"other": "No person you can see has that SafeHub ID"}) from None
         services.relationship_create(
-            actor=request.user, subject=person, other=other, type=data["type"],
+            actor=request.user,
+            subject=person,
+            other=other,
+            type=data["type"],
             start_date=data["start_date"],
-            has_parental_responsibility=data["has_parental_responsibility"])
-    return _satellite_form(request, person_id, forms.RelationshipForm,
-                           "people/relationship_form.html", save)
+            has_parental_responsibility=data["has_parental_responsibility"],
+        )
+
+    return _satellite_form(
+        request, person_id, forms.RelationshipForm, "people/relationship_form.html", save
+    )
 
 
 @require_http_methods(["GET", "POST"])
-def relationship_end_view(request: HttpRequest, person_id: int, relationship_id: int
-                          ) -> HttpResponse:
+def relationship_end_view(
+    request: HttpRequest, person_id: int, relationship_id: int
+) -> HttpResponse:
     return _satellite_form(
-        request, person_id, forms.EndRelationshipForm, "people/relationship_end_form.html",
+        request,
+        person_id,
+        forms.EndRelationshipForm,
+        "people/relationship_end_form.html",
         lambda person, data: services.relationship_end(
-            actor=request.user, person=person, relationship_id=relationship_id,
-            end_date=data["end_date"]),
+            actor=request.user,
+            person=person,
+            relationship_id=relationship_id,
+            end_date=data["end_date"],
+        ),
     )
 
 
@@ -263,7 +335,8 @@ def person_export_view(request: HttpRequest, person_id: int) -> HttpResponse:
     an export, not a view."""
     person = _person_or_404(request, person_id, Action.EXPORT)
     document = person_export_document(person=person)
-    response = HttpResponse(json.dumps(document, indent=2, default=str),
-                            content_type="application/json")
+    response = HttpResponse(
+        json.dumps(document, indent=2, default=str), content_type="application/json"
+    )
     response["Content-Disposition"] = f'attachment; filename="safehub-person-{person.pk}.json"'
     return response

@@ -10,8 +10,11 @@ from django import forms
 class GovukDateWidget(forms.MultiWidget):
     def __init__(self) -> None:
         super().__init__(
-            widgets={"-day": forms.TextInput(), "-month": forms.TextInput(),
-                     "-year": forms.TextInput()}
+            widgets={
+                "-day": forms.TextInput(),
+                "-month": forms.TextInput(),
+                "-year": forms.TextInput(),
+            }
         )
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[Any]:
@@ -32,10 +35,14 @@ class GovukDateField(forms.MultiValueField):
 
     def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
         self.subject = label
-        fields = (forms.CharField(max_length=2), forms.CharField(max_length=2),
-                  forms.CharField(max_length=4))
-        super().__init__(fields=fields, label=label, required=required,
-                         require_all_fields=False, **kwargs)
+        fields = (
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=4),
+        )
+        super().__init__(
+            fields=fields, label=label, required=required, require_all_fields=False, **kwargs
+        )
         self.error_messages["required"] = f"Enter {label.lower()}"
         self.error_messages["incomplete"] = f"{label} must include a day, month and year"
 

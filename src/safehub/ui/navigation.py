@@ -41,5 +41,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Users", reverse("organisations:user-list")))
     items.append(("Messages", reverse("notifications:inbox")))
     items.append(("Your account", reverse("ui:account")))
-    return [{"text": text, "href": href, "active": request.path.startswith(href)}
-            for text, href in items]
+    return [
+        {"text": text, "href": href, "active": request.path.startswith(href)}
+        for text, href in items
+    ]

@@ -43,9 +43,15 @@ def home_view(request: HttpRequest) -> HttpResponse:
 def account_view(request: HttpRequest) -> HttpResponse:
     """Who you are signed in as and what your role lets you do."""
     rules = rules_for(request.user)
-    return render(request, "ui/account.html", {
-        "nav_items": nav_for(request), "rules": rules, "known_role": request.user.role in RULES,
-    })
+    return render(
+        request,
+        "ui/account.html",
+        {
+            "nav_items": nav_for(request),
+            "rules": rules,
+            "known_role": request.user.role in RULES,
+        },
+    )
 
 
 @require_GET
@@ -59,9 +65,14 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
     except Exception:
         database = "unavailable"
     healthy = database == "ok"
-    return JsonResponse({"status": "ok" if healthy else "error", "database": database,
-                         "database_vendor": connection.vendor},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "database": database,
+            "database_vendor": connection.vendor,
+        },
+        status=200 if healthy else 503,
+    )
 
 
 @require_GET

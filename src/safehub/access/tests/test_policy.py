@@ -10,7 +10,8 @@ def test_edit_shortcut_agrees_with_decide_wherever_viewing_is_allowed(users, peo
             if decide(user, person, Action.VIEW) is Decision.ALLOW:
                 checked += 1
                 assert can_edit_viewable_person(user) == (
-                    decide(user, person, Action.EDIT) is Decision.ALLOW), (user, person)
+                    decide(user, person, Action.EDIT) is Decision.ALLOW
+                ), (user, person)
     assert checked > 10
 
 

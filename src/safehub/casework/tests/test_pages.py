@@ -37,14 +37,23 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 REFERRAL = TODAY - timedelta(days=120)
-PLACEMENT = {"legal_status": "C1", "placement_type": "U6", "provider": "PR1",
-             "carer_name": "Mr and Mrs Oak", "home_postcode": "", "placement_postcode": ""}
+PLACEMENT = {
+    "legal_status": "C1",
+    "placement_type": "U6",
+    "provider": "PR1",
+    "carer_name": "Mr and Mrs Oak",
+    "home_postcode": "",
+    "placement_postcode": "",
+}
 
 
 def _d(name: str, value: date) -> dict[str, str]:
     """A GOV.UK date input as the browser sends it."""
-    return {f"{name}-day": str(value.day), f"{name}-month": str(value.month),
-            f"{name}-year": str(value.year)}
+    return {
+        f"{name}-day": str(value.day),
+        f"{name}-month": str(value.month),
+        f"{name}-year": str(value.year),
+    }
 
 
 @pytest.fixture
@@ -64,46 +73,71 @@ def tm(client_for: Any) -> Any:
 
 @pytest.fixture
 def episode(users: Any, child: Any) -> Episode:
-    return services.episode_open(actor=users["social_worker"], child=child, kind="cin",
-                                 referral_date=REFERRAL, referral_source="2A")
+    return services.episode_open(
+        actor=users["social_worker"],
+        child=child,
+        kind="cin",
+        referral_date=REFERRAL,
+        referral_source="2A",
+    )
 
 
 @pytest.fixture
 def assessment(users: Any, episode: Episode) -> Assessment:
-    return services.assessment_start(actor=users["social_worker"], episode=episode,
-                                     start_date=REFERRAL)
+    return services.assessment_start(
+        actor=users["social_worker"], episode=episode, start_date=REFERRAL
+    )
 
 
 def _seen_and_completed(users: Any, assessment: Assessment) -> Assessment:
     sw = users["social_worker"]
-    services.assessment_record_seen(actor=sw, assessment=assessment, seen_date=REFERRAL,
-                                    seen_alone=True)
-    return services.assessment_complete(actor=sw, assessment=assessment,
-                                        completed_date=REFERRAL + timedelta(days=10),
-                                        factors=["16A"], summary="Neglect")
+    services.assessment_record_seen(
+        actor=sw, assessment=assessment, seen_date=REFERRAL, seen_alone=True
+    )
+    return services.assessment_complete(
+        actor=sw,
+        assessment=assessment,
+        completed_date=REFERRAL + timedelta(days=10),
+        factors=["16A"],
+        summary="Neglect",
+    )
 
 
 def _enquiry(users: Any, episode: Episode, concluded: bool = True) -> Section47:
     sw = users["social_worker"]
-    services.strategy_record(actor=sw, episode=episode, held_on=REFERRAL + timedelta(days=1),
-                             participants="Police, health", outcome="s47")
+    services.strategy_record(
+        actor=sw,
+        episode=episode,
+        held_on=REFERRAL + timedelta(days=1),
+        participants="Police, health",
+        outcome="s47",
+    )
     enquiry = episode.enquiries.get(end_date__isnull=True)
     if concluded:
-        services.section47_conclude(actor=sw, enquiry=enquiry,
-                                    end_date=REFERRAL + timedelta(days=5), outcome="icpc")
+        services.section47_conclude(
+            actor=sw, enquiry=enquiry, end_date=REFERRAL + timedelta(days=5), outcome="icpc"
+        )
     return enquiry
 
 
 def _plan(users: Any, episode: Episode) -> CPPlan:
     enquiry = _enquiry(users, episode)
-    return services.conference_initial(actor=users["cp_chair_iro"], enquiry=enquiry,
-                                       held_on=REFERRAL + timedelta(days=14), outcome="plan",
-                                       category="NEG").plan
+    return services.conference_initial(
+        actor=users["cp_chair_iro"],
+        enquiry=enquiry,
+        held_on=REFERRAL + timedelta(days=14),
+        outcome="plan",
+        category="NEG",
+    ).plan
 
 
 def _care(users: Any, episode: Episode) -> PeriodOfCare:
-    return services.care_start(actor=users["social_worker"], episode=episode,
-                               start_date=REFERRAL + timedelta(days=20), placement=PLACEMENT)
+    return services.care_start(
+        actor=users["social_worker"],
+        episode=episode,
+        start_date=REFERRAL + timedelta(days=20),
+        placement=PLACEMENT,
+    )
 
 
 def _url(name: str, child: Any, *ids: int) -> str:
@@ -120,17 +154,23 @@ def _errors(response: Any) -> str:
 
 def _saved(response: Any, child: Any) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert response["Location"].startswith(reverse("casework:child-casework",
-                                                   args=[child.pk]))
+    assert response["Location"].startswith(reverse("casework:child-casework", args=[child.pk]))
 
 
 # --- The casework page -------------------------------------------------------------------
 
+
 def test_casework_page_shows_where_things_stand_what_is_due_and_the_actions(
-        sw: Any, child: Any, assessment: Assessment) -> None:
-    DueItem.objects.create(child=child, kind="x", label="Something long overdue",
-                           due_date=TODAY - timedelta(days=100), source_type="t",
-                           source_id="1")
+    sw: Any, child: Any, assessment: Assessment
+) -> None:
+    DueItem.objects.create(
+        child=child,
+        kind="x",
+        label="Something long overdue",
+        due_date=TODAY - timedelta(days=100),
+        source_type="t",
+        source_id="1",
+    )
     response = sw.get(reverse("casework:child-casework", args=[child.pk]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -139,37 +179,51 @@ def test_casework_page_shows_where_things_stand_what_is_due_and_the_actions(
     assert "Overdue by 100 days" in page
     assert "Complete the child and family assessment" in page
     assert page.index("Something long overdue") < page.index(
-        "Complete the child and family assessment")  # worst first
-    for action in ("Record a visit", "Add a case note", "Complete the assessment",
-                   "Record a strategy discussion", "Record a missing episode"):
+        "Complete the child and family assessment"
+    )  # worst first
+    for action in (
+        "Record a visit",
+        "Add a case note",
+        "Complete the assessment",
+        "Record a strategy discussion",
+        "Record a missing episode",
+    ):
         assert action in page
     assert "Authorise the assessment" not in page  # not a manager
     assert "Allocate a social worker" not in page
     assert AuditEvent.objects.filter(action="view", person_id=child.pk).exists()
 
 
-def _more_history(users: Any, child: Any, period: PeriodOfCare, cp: CPPlan, n: int,
-                  offset: int) -> None:
+def _more_history(
+    users: Any, child: Any, period: PeriodOfCare, cp: CPPlan, n: int, offset: int
+) -> None:
     """n more of every record that repeats."""
     worker, manager = users["social_worker"], users["team_manager"]
     for i in range(n):
         day = REFERRAL + timedelta(days=offset + i)
-        services.visit_record(actor=worker, child=child, visited_on=day, child_seen=True,
-                              note=f"Visit {offset + i}")
+        services.visit_record(
+            actor=worker, child=child, visited_on=day, child_seen=True, note=f"Visit {offset + i}"
+        )
         services.note_record(actor=worker, child=child, text=f"Note {offset + i}")
         services.core_group_record(actor=worker, plan=cp, held_on=day)
         services.care_review_record(actor=worker, period=period, held_on=day)
-        services.oversight_record(actor=manager, child=child, kind="oversight", held_on=day,
-                                  discussion=f"Discussed {offset + i}")
-        services.missing_record(actor=worker, child=child, kind="M", start_date=day,
-                                end_date=day)
-        early = services.episode_open(actor=worker, child=child, kind="early_help",
-                                      referral_date=day)
+        services.oversight_record(
+            actor=manager,
+            child=child,
+            kind="oversight",
+            held_on=day,
+            discussion=f"Discussed {offset + i}",
+        )
+        services.missing_record(actor=worker, child=child, kind="M", start_date=day, end_date=day)
+        early = services.episode_open(
+            actor=worker, child=child, kind="early_help", referral_date=day
+        )
         services.episode_close(actor=worker, episode=early, closure_date=day, reason="met")
 
 
 def test_casework_page_query_count_does_not_grow_with_history(
-        users: Any, sw: Any, child: Any, episode: Episode, assessment: Assessment) -> None:
+    users: Any, sw: Any, child: Any, episode: Episode, assessment: Assessment
+) -> None:
     url = reverse("casework:child-casework", args=[child.pk])
 
     def count() -> int:
@@ -180,25 +234,38 @@ def test_casework_page_query_count_does_not_grow_with_history(
     worker = users["social_worker"]
     # One of everything (an empty list skips its related queries, so start from one).
     _seen_and_completed(users, assessment)
-    services.assessment_authorise(actor=users["team_manager"], assessment=assessment,
-                                  authorised_date=REFERRAL + timedelta(days=11))
-    cin = services.cin_plan_start(actor=worker, episode=episode,
-                                  start_date=REFERRAL + timedelta(days=12))
+    services.assessment_authorise(
+        actor=users["team_manager"],
+        assessment=assessment,
+        authorised_date=REFERRAL + timedelta(days=11),
+    )
+    cin = services.cin_plan_start(
+        actor=worker, episode=episode, start_date=REFERRAL + timedelta(days=12)
+    )
     services.cin_plan_review(actor=worker, plan=cin, held_on=REFERRAL + timedelta(days=13))
     cp = _plan(users, episode)  # ends the CIN plan
     period = _care(users, episode)
-    services.care_change(actor=worker, period=period, change_date=REFERRAL + timedelta(days=21),
-                         placement={**PLACEMENT, "carer_name": "Ms Birch"},
-                         reason_place_change="CREQB")
+    services.care_change(
+        actor=worker,
+        period=period,
+        change_date=REFERRAL + timedelta(days=21),
+        placement={**PLACEMENT, "carer_name": "Ms Birch"},
+        reason_place_change="CREQB",
+    )
     services.allocate(actor=users["team_manager"], child=child, worker=worker)
     _more_history(users, child, period, cp, 1, offset=30)
     few = count()
     _more_history(users, child, period, cp, 40, offset=31)
-    services.care_change(actor=worker, period=period, change_date=REFERRAL + timedelta(days=80),
-                         placement={**PLACEMENT, "carer_name": "Mr Ash"},
-                         reason_place_change="CHILD")
-    services.allocate(actor=users["team_manager"], child=child, worker=users["colleague"],
-                      reason="MANAGE")
+    services.care_change(
+        actor=worker,
+        period=period,
+        change_date=REFERRAL + timedelta(days=80),
+        placement={**PLACEMENT, "carer_name": "Mr Ash"},
+        reason_place_change="CHILD",
+    )
+    services.allocate(
+        actor=users["team_manager"], child=child, worker=users["colleague"], reason="MANAGE"
+    )
     many = count()
     assert many == few
     page = sw.get(url).content.decode()
@@ -208,40 +275,50 @@ def test_casework_page_query_count_does_not_grow_with_history(
 
 # --- Episodes ----------------------------------------------------------------------------
 
+
 def test_open_an_episode(sw: Any, child: Any) -> None:
     url = _url("episode-open", child)
     form = sw.get(url).content.decode()
     assert f'name="referral_date-day" type="text" value="{TODAY.day}"' in form  # today
     page = _errors(sw.post(url, _d("referral_date", REFERRAL)))
     assert "Select early help or child in need" in page
-    _saved(sw.post(url, {"kind": "cin", **_d("referral_date", REFERRAL),
-                         "primary_need": "N1"}), child)
+    _saved(
+        sw.post(url, {"kind": "cin", **_d("referral_date", REFERRAL), "primary_need": "N1"}), child
+    )
     assert Episode.objects.get(child=child).primary_need == "N1"
 
 
-def test_close_an_episode(sw: Any, users: Any, child: Any, episode: Episode,
-                          assessment: Assessment) -> None:
+def test_close_an_episode(
+    sw: Any, users: Any, child: Any, episode: Episode, assessment: Assessment
+) -> None:
     url = _url("episode-close", child, episode.pk)
     page = _errors(sw.post(url, {"reason": "RC7", **_d("closure_date", TODAY)}))
     assert "You cannot close the case while it has an assessment that is not authorised" in page
-    early = services.episode_open(actor=users["social_worker"], child=child,
-                                  kind="early_help", referral_date=REFERRAL)
+    early = services.episode_open(
+        actor=users["social_worker"], child=child, kind="early_help", referral_date=REFERRAL
+    )
     form = sw.get(_url("episode-close", child, early.pk)).content.decode()
     assert "Outcomes achieved" in form
     assert 'value="RC8"' not in form  # early help closes for its own reasons
-    _saved(sw.post(_url("episode-close", child, early.pk),
-                   {"reason": "met", **_d("closure_date", TODAY)}), child)
+    _saved(
+        sw.post(
+            _url("episode-close", child, early.pk), {"reason": "met", **_d("closure_date", TODAY)}
+        ),
+        child,
+    )
     early.refresh_from_db()
     assert early.closure_reason == "met"
 
 
-def test_another_childs_record_is_not_found(sw: Any, users: Any, people: Any,
-                                            episode: Episode) -> None:
+def test_another_childs_record_is_not_found(
+    sw: Any, users: Any, people: Any, episode: Episode
+) -> None:
     other = people["same_team"]
     assert sw.get(_url("episode-close", other, episode.pk)).status_code == 404
 
 
 # --- Assessment --------------------------------------------------------------------------
+
 
 def test_start_an_assessment(sw: Any, child: Any, episode: Episode) -> None:
     url = _url("assessment-start", child, episode.pk)
@@ -253,33 +330,45 @@ def test_start_an_assessment(sw: Any, child: Any, episode: Episode) -> None:
 
 def test_record_the_child_seen(sw: Any, child: Any, assessment: Assessment) -> None:
     url = _url("assessment-seen", child, assessment.pk)
-    page = _errors(sw.post(url, {"seen_date-day": "", "seen_date-month": "",
-                                 "seen_date-year": ""}))
+    page = _errors(sw.post(url, {"seen_date-day": "", "seen_date-month": "", "seen_date-year": ""}))
     assert "Enter date the child was seen" in page
     _saved(sw.post(url, {**_d("seen_date", REFERRAL), "seen_alone": "true"}), child)
     assessment.refresh_from_db()
     assert assessment.child_seen_alone
 
 
-def test_complete_an_assessment(sw: Any, users: Any, child: Any,
-                                assessment: Assessment) -> None:
-    services.assessment_record_seen(actor=users["social_worker"], assessment=assessment,
-                                    seen_date=REFERRAL, seen_alone=False)
+def test_complete_an_assessment(sw: Any, users: Any, child: Any, assessment: Assessment) -> None:
+    services.assessment_record_seen(
+        actor=users["social_worker"], assessment=assessment, seen_date=REFERRAL, seen_alone=False
+    )
     url = _url("assessment-complete", child, assessment.pk)
     form = sw.get(url).content.decode()
     assert "No factors identified (21)" in form
     assert "Neglect (16A)" in form
-    page = _errors(sw.post(url, {**_d("completed_date", TODAY), "factors": ["21", "16A"],
-                                 "summary": "Summary"}))
+    page = _errors(
+        sw.post(
+            url, {**_d("completed_date", TODAY), "factors": ["21", "16A"], "summary": "Summary"}
+        )
+    )
     assert "&#39;No factors identified&#39; cannot be chosen with other factors" in page
-    _saved(sw.post(url, {**_d("completed_date", TODAY), "factors": ["16A", "3B"],
-                         "summary": "Neglect and domestic abuse"}), child)
+    _saved(
+        sw.post(
+            url,
+            {
+                **_d("completed_date", TODAY),
+                "factors": ["16A", "3B"],
+                "summary": "Neglect and domestic abuse",
+            },
+        ),
+        child,
+    )
     assessment.refresh_from_db()
     assert assessment.factors == ["16A", "3B"]
 
 
-def test_only_a_manager_authorises(sw: Any, tm: Any, users: Any, child: Any,
-                                   assessment: Assessment) -> None:
+def test_only_a_manager_authorises(
+    sw: Any, tm: Any, users: Any, child: Any, assessment: Assessment
+) -> None:
     _seen_and_completed(users, assessment)
     url = _url("assessment-authorise", child, assessment.pk)
     assert sw.get(url).status_code == 403
@@ -293,12 +382,15 @@ def test_only_a_manager_authorises(sw: Any, tm: Any, users: Any, child: Any,
 
 # --- Child protection --------------------------------------------------------------------
 
+
 def test_strategy_discussion_starts_a_section_47(sw: Any, child: Any, episode: Episode) -> None:
     url = _url("strategy-record", child, episode.pk)
     page = _errors(sw.post(url, {**_d("held_on", TODAY), "participants": "Police"}))
     assert "Select the outcome of the discussion" in page
-    _saved(sw.post(url, {**_d("held_on", TODAY), "participants": "Police, school",
-                         "outcome": "s47"}), child)
+    _saved(
+        sw.post(url, {**_d("held_on", TODAY), "participants": "Police, school", "outcome": "s47"}),
+        child,
+    )
     assert Section47.objects.filter(episode=episode, end_date__isnull=True).exists()
 
 
@@ -312,15 +404,15 @@ def test_conclude_a_section_47(sw: Any, users: Any, child: Any, episode: Episode
     assert enquiry.outcome == "icpc"
 
 
-def test_the_chair_records_the_initial_conference(client_for: Any, users: Any, child: Any,
-                                                  episode: Episode) -> None:
+def test_the_chair_records_the_initial_conference(
+    client_for: Any, users: Any, child: Any, episode: Episode
+) -> None:
     enquiry = _enquiry(users, episode)
     chair = client_for("cp_chair_iro")
     url = _url("conference-initial", child, enquiry.pk)
     page = _errors(chair.post(url, {**_d("held_on", TODAY), "outcome": "plan"}))
     assert "Select the category of abuse" in page
-    _saved(chair.post(url, {**_d("held_on", TODAY), "outcome": "plan", "category": "NEG"}),
-           child)
+    _saved(chair.post(url, {**_d("held_on", TODAY), "outcome": "plan", "category": "NEG"}), child)
     assert CPPlan.objects.get(child=child).initial_category == "NEG"
     # The chair reads the casework page but records nothing else.
     casework = chair.get(reverse("casework:child-casework", args=[child.pk])).content.decode()
@@ -344,8 +436,10 @@ def test_review_conference(client_for: Any, users: Any, child: Any, episode: Epi
     url = _url("conference-review", child, plan.pk)
     page = _errors(chair.post(url, {**_d("held_on", plan.start_date), "outcome": "continue"}))
     assert "A review must be after the plan started" in page
-    _saved(chair.post(url, {**_d("held_on", TODAY), "outcome": "continue",
-                            "latest_category": "EMO"}), child)
+    _saved(
+        chair.post(url, {**_d("held_on", TODAY), "outcome": "continue", "latest_category": "EMO"}),
+        child,
+    )
     plan.refresh_from_db()
     assert plan.latest_category == "EMO"
     assert Conference.objects.filter(plan=plan, kind="review").count() == 1
@@ -353,16 +447,17 @@ def test_review_conference(client_for: Any, users: Any, child: Any, episode: Epi
 
 # --- Child in need plans -----------------------------------------------------------------
 
-def test_start_review_and_end_a_cin_plan(sw: Any, users: Any, child: Any,
-                                         episode: Episode) -> None:
+
+def test_start_review_and_end_a_cin_plan(sw: Any, users: Any, child: Any, episode: Episode) -> None:
     url = _url("cin-plan-start", child, episode.pk)
     page = _errors(sw.post(url, _d("start_date", REFERRAL - timedelta(days=3))))
     assert "cannot be before the referral" in page
     _saved(sw.post(url, _d("start_date", REFERRAL)), child)
     plan = CINPlan.objects.get(child=child)
     review = _url("cin-plan-review", child, plan.pk)
-    page = _errors(sw.post(review, {"held_on-day": "31", "held_on-month": "2",
-                                    "held_on-year": "2025"}))
+    page = _errors(
+        sw.post(review, {"held_on-day": "31", "held_on-month": "2", "held_on-year": "2025"})
+    )
     assert "Date of the review must be a real date" in page
     _saved(sw.post(review, _d("held_on", TODAY)), child)
     assert plan.reviews.count() == 1
@@ -374,8 +469,7 @@ def test_start_review_and_end_a_cin_plan(sw: Any, users: Any, child: Any,
     assert plan.end_date == TODAY
 
 
-def test_no_cin_plan_beside_a_cp_plan(sw: Any, users: Any, child: Any,
-                                      episode: Episode) -> None:
+def test_no_cin_plan_beside_a_cp_plan(sw: Any, users: Any, child: Any, episode: Episode) -> None:
     _plan(users, episode)
     page = _errors(sw.post(_url("cin-plan-start", child, episode.pk), _d("start_date", TODAY)))
     assert "cannot start while the child has a child protection plan" in page
@@ -383,14 +477,16 @@ def test_no_cin_plan_beside_a_cp_plan(sw: Any, users: Any, child: Any,
 
 # --- Care --------------------------------------------------------------------------------
 
-def test_care_start_change_review_and_end(sw: Any, users: Any, child: Any,
-                                          episode: Episode) -> None:
+
+def test_care_start_change_review_and_end(
+    sw: Any, users: Any, child: Any, episode: Episode
+) -> None:
     url = _url("care-start", child, episode.pk)
-    page = _errors(sw.post(url, {**_d("start_date", TODAY), "placement_type": "U6",
-                                 "provider": "PR1"}))
+    page = _errors(
+        sw.post(url, {**_d("start_date", TODAY), "placement_type": "U6", "provider": "PR1"})
+    )
     assert "Select the legal status" in page
-    _saved(sw.post(url, {**_d("start_date", REFERRAL + timedelta(days=1)), **PLACEMENT}),
-           child)
+    _saved(sw.post(url, {**_d("start_date", REFERRAL + timedelta(days=1)), **PLACEMENT}), child)
     period = PeriodOfCare.objects.get(child=child)
 
     change = _url("care-change", child, period.pk)
@@ -418,21 +514,34 @@ def test_care_start_change_review_and_end(sw: Any, users: Any, child: Any,
 
 # --- Missing, visits, notes, drafts ------------------------------------------------------
 
+
 def test_missing_episode(sw: Any, child: Any) -> None:
     url = _url("missing-record", child)
-    page = _errors(sw.post(url, {"kind": "M", **_d("start_date", TODAY),
-                                 **_d("end_date", TODAY - timedelta(days=1))}))
+    page = _errors(
+        sw.post(
+            url,
+            {"kind": "M", **_d("start_date", TODAY), **_d("end_date", TODAY - timedelta(days=1))},
+        )
+    )
     assert "cannot be before they went missing" in page
-    _saved(sw.post(url, {"kind": "M", **_d("start_date", TODAY - timedelta(days=2)),
-                         **_d("end_date", TODAY), "interview_offered": "yes",
-                         "interview_accepted": "no"}), child)
+    _saved(
+        sw.post(
+            url,
+            {
+                "kind": "M",
+                **_d("start_date", TODAY - timedelta(days=2)),
+                **_d("end_date", TODAY),
+                "interview_offered": "yes",
+                "interview_accepted": "no",
+            },
+        ),
+        child,
+    )
     missing = MissingEpisode.objects.get(child=child)
-    assert (missing.return_interview_offered, missing.return_interview_accepted) == (True,
-                                                                                     False)
+    assert (missing.return_interview_offered, missing.return_interview_accepted) == (True, False)
 
 
-def test_visit_form_is_ready_to_save(sw: Any, users: Any, child: Any,
-                                     episode: Episode) -> None:
+def test_visit_form_is_ready_to_save(sw: Any, users: Any, child: Any, episode: Episode) -> None:
     _plan(users, episode)
     page = sw.get(_url("visit-record", child)).content.decode()
     assert "recorded as a <strong>child protection visit</strong>" in page
@@ -441,14 +550,17 @@ def test_visit_form_is_ready_to_save(sw: Any, users: Any, child: Any,
 
 
 def test_record_a_visit(sw: Any, users: Any, child: Any, episode: Episode) -> None:
-    services.draft_save(actor=users["social_worker"], child=child, kind="visit",
-                        text="Half written")
+    services.draft_save(
+        actor=users["social_worker"], child=child, kind="visit", text="Half written"
+    )
     url = _url("visit-record", child)
     page = _errors(sw.post(url, {**_d("visited_on", TODAY), "note": "Half written"}))
     assert "Select whether you saw the child" in page
     assert "Half written" in page  # nothing typed is lost
-    response = sw.post(url, {**_d("visited_on", TODAY), "seen": "alone",
-                             "bedroom_seen": "true", "note": "All well"})
+    response = sw.post(
+        url,
+        {**_d("visited_on", TODAY), "seen": "alone", "bedroom_seen": "true", "note": "All well"},
+    )
     _saved(response, child)
     visit = Visit.objects.get(child=child)
     assert (visit.child_seen, visit.child_seen_alone, visit.bedroom_seen) == (True, True, True)
@@ -469,8 +581,9 @@ def test_case_note(sw: Any, child: Any) -> None:
     url = _url("note-record", child)
     page = _errors(sw.post(url, {"text": ""}))
     assert "Enter the note" in page
-    _saved(sw.post(url, {"text": "Mother rang: new partner moved in", "significant": "true"}),
-           child)
+    _saved(
+        sw.post(url, {"text": "Mother rang: new partner moved in", "significant": "true"}), child
+    )
     assert CaseNote.objects.get(child=child).significant
     assert ChronologyLink.objects.filter(person=child, entry__event_type="CASE_NOTE").exists()
 
@@ -497,8 +610,10 @@ def test_drafts_are_refused_without_access(client_for: Any, child: Any) -> None:
 
 # --- Allocation and oversight ------------------------------------------------------------
 
-def test_allocate_and_reallocate(sw: Any, tm: Any, users: Any, child: Any,
-                                 episode: Episode) -> None:
+
+def test_allocate_and_reallocate(
+    sw: Any, tm: Any, users: Any, child: Any, episode: Episode
+) -> None:
     url = _url("allocate", child)
     assert sw.get(url).status_code == 403
     page = _errors(tm.post(url, {"worker": ""}))
@@ -509,15 +624,16 @@ def test_allocate_and_reallocate(sw: Any, tm: Any, users: Any, child: Any,
     page = _errors(tm.post(url, {"worker": users["colleague"].pk}))
     assert "Select why the case is being reallocated" in page
     _saved(tm.post(url, {"worker": users["colleague"].pk, "reason": "MANAGE"}), child)
-    assert Allocation.objects.get(child=child, end_date__isnull=True).worker == users[
-        "colleague"]
+    assert Allocation.objects.get(child=child, end_date__isnull=True).worker == users["colleague"]
 
 
-def test_a_manager_takes_a_waiting_child_into_the_team(users: Any, people: Any, tm: Any,
-                                                       client_for: Any) -> None:
+def test_a_manager_takes_a_waiting_child_into_the_team(
+    users: Any, people: Any, tm: Any, client_for: Any
+) -> None:
     waiting = people["unrelated"]  # South's child: North's manager cannot see it ...
-    services.episode_open(actor=users["south_worker"], child=waiting, kind="cin",
-                          referral_date=REFERRAL)
+    services.episode_open(
+        actor=users["south_worker"], child=waiting, kind="cin", referral_date=REFERRAL
+    )
     from safehub.access.models import Involvement
 
     Involvement.objects.filter(person=waiting).update(end_date=TODAY)  # ... until it waits
@@ -525,8 +641,12 @@ def test_a_manager_takes_a_waiting_child_into_the_team(users: Any, people: Any, 
     assert "Allocate a social worker" in tm.get(url).content.decode()
     _saved(tm.post(url, {"worker": users["social_worker"].pk}), waiting)
     assert tm.get(url).status_code == 200  # now in the team
-    assert client_for("south_worker").get(reverse("casework:child-casework",
-                                                  args=[waiting.pk])).status_code == 404
+    assert (
+        client_for("south_worker")
+        .get(reverse("casework:child-casework", args=[waiting.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_oversight(sw: Any, tm: Any, child: Any) -> None:
@@ -534,15 +654,27 @@ def test_oversight(sw: Any, tm: Any, child: Any) -> None:
     assert sw.get(url).status_code == 403
     page = _errors(tm.post(url, {"kind": "supervision", **_d("held_on", TODAY)}))
     assert "Enter what was discussed" in page
-    _saved(tm.post(url, {"kind": "supervision", **_d("held_on", TODAY),
-                         "discussion": "Reviewed the plan", "actions": "Visit weekly"}), child)
+    _saved(
+        tm.post(
+            url,
+            {
+                "kind": "supervision",
+                **_d("held_on", TODAY),
+                "discussion": "Reviewed the plan",
+                "actions": "Visit weekly",
+            },
+        ),
+        child,
+    )
     assert Oversight.objects.get(child=child).actions == "Visit weekly"
 
 
 # --- My work and the team ----------------------------------------------------------------
 
-def test_my_work_is_the_social_workers_start_page(sw: Any, tm: Any, users: Any, child: Any,
-                                                  episode: Episode) -> None:
+
+def test_my_work_is_the_social_workers_start_page(
+    sw: Any, tm: Any, users: Any, child: Any, episode: Episode
+) -> None:
     services.allocate(actor=users["team_manager"], child=child, worker=users["social_worker"])
     assert sw.get("/")["Location"] == reverse("casework:my-work")
     page = sw.get(reverse("casework:my-work")).content.decode()

@@ -29,8 +29,9 @@ def _child(name: str) -> Person:
 
 def _waiting(child: Person, actor: Any, days_ago: int = 10) -> Episode:
     """An open child-in-need episode made directly: the test child has no worker yet."""
-    return Episode.objects.create(kind="cin", child=child, opened_by=actor,
-                                  referral_date=TODAY - timedelta(days=days_ago))
+    return Episode.objects.create(
+        kind="cin", child=child, opened_by=actor, referral_date=TODAY - timedelta(days=days_ago)
+    )
 
 
 def _allocated(name: str, users: Any, worker: Any) -> Person:
@@ -41,9 +42,14 @@ def _allocated(name: str, users: Any, worker: Any) -> Person:
 
 
 def _due(child: Person, days: int, label: str) -> DueItem:
-    return DueItem.objects.create(child=child, kind="test", label=label,
-                                  due_date=TODAY + timedelta(days=days), source_type="test",
-                                  source_id=f"{child.pk}-{label}")
+    return DueItem.objects.create(
+        child=child,
+        kind="test",
+        label=label,
+        due_date=TODAY + timedelta(days=days),
+        source_type="test",
+        source_id=f"{child.pk}-{label}",
+    )
 
 
 def test_my_work_puts_the_worst_first(users: Any) -> None:
@@ -63,8 +69,11 @@ def test_my_work_puts_the_worst_first(users: Any) -> None:
     # Worst first; then work further off; then children with nothing open.
     assert [r.child for r in work.rows] == [late, soon, later, calm, nothing]
     assert [d.item.label for d, _ in work.due] == [
-        "Assessment nine days late", "Visit a day late", "Core group today",
-        "Visit in two days"]
+        "Assessment nine days late",
+        "Visit a day late",
+        "Core group today",
+        "Visit in two days",
+    ]
     assert [d.state for d, _ in work.due] == ["overdue", "overdue", "today", "soon"]
     assert work.overdue_count == 2
     # A month away is not "due this week", but it is the child's next piece of work.
@@ -115,8 +124,7 @@ def test_my_work_query_count_does_not_grow_with_the_caseload(users: Any) -> None
     assert len(selectors.my_work(actor=sw, today=TODAY).rows) == 25
 
 
-def test_team_work_counts_caseloads_and_lists_overdue_worst_first(users: Any,
-                                                                   council: Any) -> None:
+def test_team_work_counts_caseloads_and_lists_overdue_worst_first(users: Any, council: Any) -> None:
     from conftest import make_user
 
     sw, colleague = users["social_worker"], users["colleague"]

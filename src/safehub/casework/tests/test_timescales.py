@@ -8,13 +8,16 @@ from django.test import override_settings
 from safehub.casework import timescales as due
 
 
-@pytest.mark.parametrize(("start", "months", "expected"), [
-    (date(2026, 1, 31), 1, date(2026, 2, 28)),  # a short month keeps its last day
-    (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
-    (date(2026, 11, 30), 3, date(2027, 2, 28)),  # across the year end
-    (date(2026, 8, 31), 6, date(2027, 2, 28)),
-    (date(2026, 5, 15), 6, date(2026, 11, 15)),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),  # a short month keeps its last day
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # leap year
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),  # across the year end
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),
+        (date(2026, 5, 15), 6, date(2026, 11, 15)),
+    ],
+)
 def test_add_months(start: date, months: int, expected: date) -> None:
     assert due.add_months(start, months) == expected
 

@@ -21,11 +21,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 # settings force it off, and the sign-in backend refuses demo accounts whenever it is off.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'safehub.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'safehub.sqlite3'}")}
 # Every request runs in one transaction, so an access and its audit row commit together
 # and a failed audit write fails the request.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -158,8 +154,7 @@ PUBLIC_REPORT_RATE = env.str("PUBLIC_REPORT_RATE", default="10/h")
 PUBLIC_REPORT_PAGE_RATE = env.str("PUBLIC_REPORT_PAGE_RATE", default="300/h")
 # Where notification e-mails come from (the outbox relay sends them).
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safehub@demoshire.example")
-EMAIL_BACKEND = env.str("EMAIL_BACKEND",
-                        default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # Rate limits count in the cache, so production needs a cache every app server shares

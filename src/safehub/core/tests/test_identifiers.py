@@ -44,8 +44,7 @@ def nhs_check_digit(nine: str) -> int | None:
     """The NHS Data Dictionary modulus-11 algorithm, written out independently of the app:
     weights 10..2 over the first nine digits, check = 11 - (sum mod 11); 11 means 0 and 10
     means the nine digits can never form a valid number."""
-    total = sum(int(digit) * weight for digit, weight in zip(nine, range(10, 1, -1),
-                                                             strict=True))
+    total = sum(int(digit) * weight for digit, weight in zip(nine, range(10, 1, -1), strict=True))
     check = 11 - total % 11
     if check == 11:
         return 0
@@ -66,15 +65,16 @@ def test_the_example_nhs_number_in_the_error_message_is_itself_valid():
 
 
 @FAST
-@given(number=valid_nhs_numbers,
-       layout=st.sampled_from(["{a}{b}{c}", "{a} {b} {c}", "{a}-{b}-{c}", " {a} {b} {c} ",
-                               "{a}  {b}\t{c}"]))
-def test_any_nine_digits_with_their_check_digit_are_accepted_in_any_usual_grouping(
-        number, layout):
+@given(
+    number=valid_nhs_numbers,
+    layout=st.sampled_from(
+        ["{a}{b}{c}", "{a} {b} {c}", "{a}-{b}-{c}", " {a} {b} {c} ", "{a}  {b}\t{c}"]
+    ),
+)
+def test_any_nine_digits_with_their_check_digit_are_accepted_in_any_usual_grouping(number, layout):
     typed = layout.format(a=number[:3], b=number[3:6], c=number[6:])
     assert clean_nhs_number(typed) == number
-    assert format_nhs_number(clean_nhs_number(typed)) == f"{number[:3]} {number[3:6]} " \
-                                                        f"{number[6:]}"
+    assert format_nhs_number(clean_nhs_number(typed)) == f"{number[:3]} {number[3:6]} {number[6:]}"
 
 
 def _ninth_digit_making_check_ten(eight: str) -> str | None:
@@ -85,8 +85,11 @@ def _ninth_digit_making_check_ten(eight: str) -> str | None:
     return str(ninth) if ninth < 10 else None
 
 
-nines_without_a_check_digit = st.text(alphabet=DIGITS, min_size=8, max_size=8).map(
-    lambda e: e + (_ninth_digit_making_check_ten(e) or "")).filter(lambda n: len(n) == 9)
+nines_without_a_check_digit = (
+    st.text(alphabet=DIGITS, min_size=8, max_size=8)
+    .map(lambda e: e + (_ninth_digit_making_check_ten(e) or ""))
+    .filter(lambda n: len(n) == 9)
+)
 
 
 @FAST
@@ -99,15 +102,24 @@ def test_nine_digits_whose_check_digit_would_be_ten_never_make_a_valid_number(ni
 
 @FAST
 @given(number=valid_nhs_numbers, position=st.integers(0, 9), shift=st.integers(1, 9))
-def test_changing_any_single_digit_of_a_valid_nhs_number_makes_it_refused(
-        number, position, shift):
+def test_changing_any_single_digit_of_a_valid_nhs_number_makes_it_refused(number, position, shift):
     wrong = str((int(number[position]) + shift) % 10)
-    mistyped = number[:position] + wrong + number[position + 1:]
+    mistyped = number[:position] + wrong + number[position + 1 :]
     assert _refused_with(clean_nhs_number, mistyped) == [NHS_NUMBER_ERROR]
 
 
-@pytest.mark.parametrize("typed", ["", "943476591", "94347659190", "943476591X",
-                                   "943 476 591 9 9", "٩٤٣٤٧٦٥٩١٩", "9434765919\n1"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "943476591",
+        "94347659190",
+        "943476591X",
+        "943 476 591 9 9",
+        "٩٤٣٤٧٦٥٩١٩",
+        "9434765919\n1",
+    ],
+)
 def test_malformed_nhs_numbers_are_refused_in_plain_english(typed):
     assert _refused_with(clean_nhs_number, typed) == [NHS_NUMBER_ERROR]
 
@@ -129,8 +141,19 @@ def test_no_text_makes_the_nhs_number_check_raise_anything_but_a_validation_erro
 UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
 # Local authority numbers that have issued UPNs for years (Camden, Barnet, Birmingham,
 # Liverpool, Bristol, North Yorkshire, Hampshire, Kent, Hertfordshire, Surrey, ...).
-ESTABLISHED_LA_NUMBERS = ["201", "202", "302", "330", "341", "801", "815", "850", "886",
-                          "919", "936"]
+ESTABLISHED_LA_NUMBERS = [
+    "201",
+    "202",
+    "302",
+    "330",
+    "341",
+    "801",
+    "815",
+    "850",
+    "886",
+    "919",
+    "936",
+]
 # Authorities created since 2019, with the DfE numbers their schools now issue UPNs under:
 # Dorset 838, Bournemouth, Christchurch and Poole 839 (April 2019), North Northamptonshire
 # 940 and West Northamptonshire 941 (April 2021).
@@ -142,8 +165,10 @@ def upn_check_letter(body: str) -> str:
     letter (the 13th character of a temporary UPN) as its position in the check alphabet;
     the check letter is the alphabet's (sum mod 23)th letter."""
     assert len(body) == 12
-    total = sum(weight * (int(c) if c.isdigit() else UPN_ALPHABET.index(c))
-                for weight, c in zip(range(2, 14), body, strict=True))
+    total = sum(
+        weight * (int(c) if c.isdigit() else UPN_ALPHABET.index(c))
+        for weight, c in zip(range(2, 14), body, strict=True)
+    )
     return UPN_ALPHABET[total % 23]
 
 
@@ -186,8 +211,18 @@ def test_a_upn_issued_by_an_authority_created_since_2019_is_accepted(la):
     assert clean_upn(upn) == upn
 
 
-@pytest.mark.parametrize("typed", ["", "1234567890123", "A12345678901", "A1234567890123",
-                                   "A12345678901$", "AB23456789012", "A1234567890ﬀ"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "1234567890123",
+        "A12345678901",
+        "A1234567890123",
+        "A12345678901$",
+        "AB23456789012",
+        "A1234567890ﬀ",
+    ],
+)
 def test_a_upn_of_the_wrong_shape_is_refused_in_plain_english(typed):
     assert _refused_with(clean_upn, typed) == [UPN_ERROR]
 
@@ -230,27 +265,53 @@ def postcodes(draw):  # type: ignore[no-untyped-def]
     return f"{outward} {inward}"
 
 
-@pytest.mark.parametrize("postcode", ["SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT",
-                                      "EC1A 1BB", "W1A 0AX", "GIR 0AA"])
-@pytest.mark.parametrize("how", [str, str.lower, lambda p: p.replace(" ", ""),
-                                 lambda p: f"  {p.lower()}  ", lambda p: p.replace(" ", "  ")])
+@pytest.mark.parametrize(
+    "postcode",
+    ["SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "EC1A 1BB", "W1A 0AX", "GIR 0AA"],
+)
+@pytest.mark.parametrize(
+    "how",
+    [
+        str,
+        str.lower,
+        lambda p: p.replace(" ", ""),
+        lambda p: f"  {p.lower()}  ",
+        lambda p: p.replace(" ", "  "),
+    ],
+)
 def test_real_postcodes_are_accepted_however_typed_and_given_back_in_capitals_with_one_space(
-        postcode, how):
+    postcode, how
+):
     assert clean_postcode(how(postcode)) == postcode
 
 
 @FAST
 @given(postcode=postcodes(), squash=st.booleans(), lower=st.booleans())
 def test_any_postcode_of_a_royal_mail_shape_is_normalised_to_capitals_and_one_space(
-        postcode, squash, lower):
+    postcode, squash, lower
+):
     typed = postcode.replace(" ", "") if squash else postcode
     typed = typed.lower() if lower else typed
     assert clean_postcode(typed) == postcode
 
 
-@pytest.mark.parametrize("typed", ["Q1 1AA", "V1 1AA", "AB1 1CI", "SW1A 1AC", "SW1A1A",
-                                   "12345", "SW1A 1AA1", "", "SW1A", "1AA", "SW1A 1AA X",
-                                   "ＳＷ１Ａ １ＡＡ"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Q1 1AA",
+        "V1 1AA",
+        "AB1 1CI",
+        "SW1A 1AC",
+        "SW1A1A",
+        "12345",
+        "SW1A 1AA1",
+        "",
+        "SW1A",
+        "1AA",
+        "SW1A 1AA X",
+        "ＳＷ１Ａ １ＡＡ",
+    ],
+)
 def test_postcodes_that_cannot_exist_are_refused_in_plain_english(typed):
     assert _refused_with(clean_postcode, typed) == [POSTCODE_ERROR]
 

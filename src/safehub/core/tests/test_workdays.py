@@ -21,33 +21,48 @@ def end_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=LONDON)
 
 
-@pytest.mark.parametrize(("day", "holiday"), [
-    (date(2026, 1, 1), "New Year's Day"),
-    (date(2026, 4, 3), "Good Friday"),
-    (date(2026, 4, 6), "Easter Monday"),
-    (date(2026, 5, 4), "Early May bank holiday"),
-    (date(2026, 5, 25), "Spring bank holiday"),
-    (date(2026, 8, 31), "Summer bank holiday"),
-    (date(2026, 12, 25), "Christmas Day"),
-    (date(2026, 12, 28), "Boxing Day (substitute day: the 26th is a Saturday)"),
-    (date(2027, 1, 1), "New Year's Day"),
-    (date(2020, 5, 8), "Early May bank holiday moved to VE Day"),
-])
+@pytest.mark.parametrize(
+    ("day", "holiday"),
+    [
+        (date(2026, 1, 1), "New Year's Day"),
+        (date(2026, 4, 3), "Good Friday"),
+        (date(2026, 4, 6), "Easter Monday"),
+        (date(2026, 5, 4), "Early May bank holiday"),
+        (date(2026, 5, 25), "Spring bank holiday"),
+        (date(2026, 8, 31), "Summer bank holiday"),
+        (date(2026, 12, 25), "Christmas Day"),
+        (date(2026, 12, 28), "Boxing Day (substitute day: the 26th is a Saturday)"),
+        (date(2027, 1, 1), "New Year's Day"),
+        (date(2020, 5, 8), "Early May bank holiday moved to VE Day"),
+    ],
+)
 def test_bank_holidays_in_england_and_wales_are_not_working_days(day, holiday):
-    assert day.weekday() < 5, f"{holiday} falls on a weekday, so only the holiday list " \
-                              "can make it a non-working day"
+    assert day.weekday() < 5, (
+        f"{holiday} falls on a weekday, so only the holiday list can make it a non-working day"
+    )
     assert not is_working_day(day)
 
 
-@pytest.mark.parametrize("day", [date(2026, 5, 23), date(2026, 5, 24), date(2026, 12, 26),
-                                 date(2027, 1, 2), date(2027, 1, 3)])
+@pytest.mark.parametrize(
+    "day",
+    [date(2026, 5, 23), date(2026, 5, 24), date(2026, 12, 26), date(2027, 1, 2), date(2027, 1, 3)],
+)
 def test_saturdays_and_sundays_are_not_working_days(day):
     assert day.weekday() >= 5
     assert not is_working_day(day)
 
 
-@pytest.mark.parametrize("day", [date(2026, 5, 22), date(2026, 5, 26), date(2026, 12, 24),
-                                 date(2026, 12, 29), date(2027, 1, 4), date(2026, 4, 7)])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 5, 22),
+        date(2026, 5, 26),
+        date(2026, 12, 24),
+        date(2026, 12, 29),
+        date(2027, 1, 4),
+        date(2026, 4, 7),
+    ],
+)
 def test_ordinary_weekdays_around_the_holidays_are_working_days(day):
     assert is_working_day(day)
 
@@ -87,8 +102,7 @@ def test_working_days_between_a_date_and_an_earlier_one_is_zero():
     assert working_days_between(date(2026, 6, 10), date(2026, 6, 10)) == 0
 
 
-working_days_2020_to_2027 = st.dates(date(2020, 1, 1), date(2027, 12, 31)).filter(
-    is_working_day)
+working_days_2020_to_2027 = st.dates(date(2020, 1, 1), date(2027, 12, 31)).filter(is_working_day)
 
 
 @settings(max_examples=200, deadline=None)
@@ -158,18 +172,21 @@ def test_the_deadline_is_one_second_before_midnight_london_time_in_bst():
     assert due.astimezone(UTC) == datetime(2026, 7, 2, 22, 59, 59, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("day", "holiday"), [
-    (date(2029, 1, 1), "New Year's Day"),
-    (date(2029, 3, 30), "Good Friday"),
-    (date(2029, 4, 2), "Easter Monday"),
-    (date(2029, 5, 7), "Early May bank holiday"),
-    (date(2029, 5, 28), "Spring bank holiday"),
-    (date(2029, 8, 27), "Summer bank holiday"),
-    (date(2029, 12, 25), "Christmas Day"),
-    (date(2029, 12, 26), "Boxing Day"),
-    (date(2032, 12, 27), "Christmas Day substitute (the 25th is a Saturday)"),
-    (date(2032, 12, 28), "Boxing Day substitute (the 26th is a Sunday)"),
-])
+@pytest.mark.parametrize(
+    ("day", "holiday"),
+    [
+        (date(2029, 1, 1), "New Year's Day"),
+        (date(2029, 3, 30), "Good Friday"),
+        (date(2029, 4, 2), "Easter Monday"),
+        (date(2029, 5, 7), "Early May bank holiday"),
+        (date(2029, 5, 28), "Spring bank holiday"),
+        (date(2029, 8, 27), "Summer bank holiday"),
+        (date(2029, 12, 25), "Christmas Day"),
+        (date(2029, 12, 26), "Boxing Day"),
+        (date(2032, 12, 27), "Christmas Day substitute (the 25th is a Saturday)"),
+        (date(2032, 12, 28), "Boxing Day substitute (the 26th is a Sunday)"),
+    ],
+)
 def test_bank_holidays_after_the_govuk_list_ends_follow_the_standing_rules(day, holiday):
     """GOV.UK publishes bank holidays only a couple of years ahead (to 2028 in the bundled
     list); statutory clocks running past that still skip them."""
@@ -186,8 +203,10 @@ def test_the_standing_rules_agree_with_the_govuk_list_where_both_exist():
 
     for year in (2019, 2025, 2027, 2028):
         assert bank_holidays_in(year) == {
-            d for d in holidays.country_holidays("GB", subdiv="ENG", years=year)
-            if d.weekday() < 5 or d in bank_holidays_in(year)}, year
+            d
+            for d in holidays.country_holidays("GB", subdiv="ENG", years=year)
+            if d.weekday() < 5 or d in bank_holidays_in(year)
+        }, year
 
 
 def test_an_assessment_clock_across_the_end_of_the_govuk_list():

@@ -41,8 +41,17 @@ from safehub.demo.generator.organisations import (
 )
 from safehub.demo.generator.plan import PlannedFamily
 
-__all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "PRINTED_SIGNINS", "SCALES", "GenerationResult",
-           "Scale", "generate", "plan", "totp_key_for"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_PASSWORD",
+    "PRINTED_SIGNINS",
+    "SCALES",
+    "GenerationResult",
+    "Scale",
+    "generate",
+    "plan",
+    "totp_key_for",
+]
 
 DEFAULT_SEED = 20_260_101
 
@@ -58,12 +67,30 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale(persons=2_000, primaries=12, secondaries=4, gp_practices=6,
-                   long_history_children=1, open_contacts=60),
-    "county": Scale(persons=50_000, primaries=90, secondaries=18, gp_practices=30,
-                    long_history_children=3, open_contacts=3_000),
-    "large": Scale(persons=1_000_000, primaries=320, secondaries=60, gp_practices=120,
-                   long_history_children=10, open_contacts=52_000),
+    "small": Scale(
+        persons=2_000,
+        primaries=12,
+        secondaries=4,
+        gp_practices=6,
+        long_history_children=1,
+        open_contacts=60,
+    ),
+    "county": Scale(
+        persons=50_000,
+        primaries=90,
+        secondaries=18,
+        gp_practices=30,
+        long_history_children=3,
+        open_contacts=3_000,
+    ),
+    "large": Scale(
+        persons=1_000_000,
+        primaries=320,
+        secondaries=60,
+        gp_practices=120,
+        long_history_children=10,
+        open_contacts=52_000,
+    ),
 }
 
 
@@ -76,28 +103,52 @@ class GenerationResult:
     seconds: float = 0.0
 
 
-def plan(scale: str = "small", *, persons: int | None = None, seed: int = DEFAULT_SEED,
-         reference_date: date | None = None) -> tuple[OrgPlan, Iterator[PlannedFamily]]:
+def plan(
+    scale: str = "small",
+    *,
+    persons: int | None = None,
+    seed: int = DEFAULT_SEED,
+    reference_date: date | None = None,
+) -> tuple[OrgPlan, Iterator[PlannedFamily]]:
     """The organisation plan and a lazy stream of planned families; touches no database."""
     config = SCALES[scale]
     target = persons or config.persons
-    org = plan_organisation(persons=target, primaries=config.primaries,
-                            secondaries=config.secondaries, gp_practices=config.gp_practices,
-                            seed=seed)
+    org = plan_organisation(
+        persons=target,
+        primaries=config.primaries,
+        secondaries=config.secondaries,
+        gp_practices=config.gp_practices,
+        seed=seed,
+    )
     today = reference_date or timezone.localdate()
-    planner = FamilyPlanner(org, seed=seed, today=today, persons=target,
-                            long_history_children=config.long_history_children)
-    contacts = ContactPlanner(org, seed=seed, today=today, persons=target,
-                              open_contacts=round(config.open_contacts * target
-                                                  / config.persons))
+    planner = FamilyPlanner(
+        org,
+        seed=seed,
+        today=today,
+        persons=target,
+        long_history_children=config.long_history_children,
+    )
+    contacts = ContactPlanner(
+        org,
+        seed=seed,
+        today=today,
+        persons=target,
+        open_contacts=round(config.open_contacts * target / config.persons),
+    )
     records = CaseworkPlanner(org, seed=seed, today=today)
     return org, records.attach(contacts.attach(planner.families()))
 
 
-def generate(scale: str = "small", *, persons: int | None = None, seed: int = DEFAULT_SEED,
-             reference_date: date | None = None, batch_size: int = 5_000,
-             method: str = "auto", progress: Callable[[str], None] | None = None,
-             ) -> GenerationResult:
+def generate(
+    scale: str = "small",
+    *,
+    persons: int | None = None,
+    seed: int = DEFAULT_SEED,
+    reference_date: date | None = None,
+    batch_size: int = 5_000,
+    method: str = "auto",
+    progress: Callable[[str], None] | None = None,
+) -> GenerationResult:
     """Create Demoshire in the database. Refuses unless settings.DEMO_MODE is on.
 
     `method`: "auto" (COPY on PostgreSQL, bulk_create elsewhere), "copy" or "bulk_create".
@@ -110,8 +161,10 @@ def generate(scale: str = "small", *, persons: int | None = None, seed: int = DE
     target = persons or SCALES[scale].persons
     loader = Loader(org, batch_size=batch_size, method=method)
     loader.load_organisation()
-    say(f"Organisations: {len(org.agencies)} agencies, {len(org.staff)} staff; "
-        f"writing with {loader.writer.method} in batches of {batch_size:,} people")
+    say(
+        f"Organisations: {len(org.agencies)} agencies, {len(org.staff)} staff; "
+        f"writing with {loader.writer.method} in batches of {batch_size:,} people"
+    )
     report_every, reported = max(1, target // 10), 0
     for number, chunk in enumerate(_batches(families, batch_size)):
         loader.write(chunk)
@@ -127,9 +180,12 @@ def generate(scale: str = "small", *, persons: int | None = None, seed: int = DE
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()
-    return GenerationResult(scale=scale, counts=dict(loader.counts),
-                            long_history_person_ids=list(loader.long_history),
-                            seconds=clock.monotonic() - started)
+    return GenerationResult(
+        scale=scale,
+        counts=dict(loader.counts),
+        long_history_person_ids=list(loader.long_history),
+        seconds=clock.monotonic() - started,
+    )
 
 
 def _batches(families: Iterator[PlannedFamily], size: int) -> Iterator[list[PlannedFamily]]:
@@ -149,5 +205,7 @@ def _batches(families: Iterator[PlannedFamily], size: int) -> Iterator[list[Plan
 def _progress_line(loader: Loader, target: int, started: float) -> str:
     c = loader.counts
     elapsed = clock.monotonic() - started
-    return (f"  {c['persons']:>9,} / {target:,} people, {c['links']:>10,} chronology links "
-            f"({elapsed:,.0f}s)")
+    return (
+        f"  {c['persons']:>9,} / {target:,} people, {c['links']:>10,} chronology links "
+        f"({elapsed:,.0f}s)"
+    )

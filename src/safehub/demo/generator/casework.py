@@ -46,12 +46,22 @@ LONG_HISTORY_LINKS = (520, 560)
 # Children allocated to the printed `social.worker` at every scale (the last showcase family
 # may take it a few past this).
 SHOWCASE_CASELOAD = 24
-PARTNER_SOURCE_TYPES = {"school": "education.record", "trust": "health.record",
-                        "health": "health.record", "gp": "health.record",
-                        "police": "police.occurrence", "housing": "housing.case"}
-UNKNOWN_FAMILY_EVENTS = ["SCHOOL_ATTENDANCE_CONCERN", "HEALTH_VISITOR_CONTACT",
-                         "EMERGENCY_DEPARTMENT_ATTENDANCE", "MISSED_HEALTH_APPOINTMENT",
-                         "POLICE_CHILD_CONCERN", "GP_CONCERN"]
+PARTNER_SOURCE_TYPES = {
+    "school": "education.record",
+    "trust": "health.record",
+    "health": "health.record",
+    "gp": "health.record",
+    "police": "police.occurrence",
+    "housing": "housing.case",
+}
+UNKNOWN_FAMILY_EVENTS = [
+    "SCHOOL_ATTENDANCE_CONCERN",
+    "HEALTH_VISITOR_CONTACT",
+    "EMERGENCY_DEPARTMENT_ATTENDANCE",
+    "MISSED_HEALTH_APPOINTMENT",
+    "POLICE_CHILD_CONCERN",
+    "GP_CONCERN",
+]
 
 
 @dataclass
@@ -70,8 +80,9 @@ class CaseSpec:
 class FamilyPlanner:
     """Yields planned families until the person target is met. Pure: no database."""
 
-    def __init__(self, org: OrgPlan, *, seed: int, today: date, persons: int,
-                 long_history_children: int) -> None:
+    def __init__(
+        self, org: OrgPlan, *, seed: int, today: date, persons: int, long_history_children: int
+    ) -> None:
         self.org = org
         self.rng = random.Random(f"demoshire-families-{seed}")
         self.today = today
@@ -100,35 +111,59 @@ class FamilyPlanner:
     def _showcase(self) -> Iterator[CaseSpec]:
         rng, org = self.rng, self.org
         demsford = {"town": data.COUNTY_TOWN, "primary": TEACHER_SCHOOL}
-        yield CaseSpec("social.worker", Shape("blended", 3, eldest_days=14 * YEAR + 100,
-                                              **demsford),
-                       long_history=True, chair="cp.chair", school_always=True,
-                       since_days=(3 * YEAR, 4 * YEAR))
-        yield CaseSpec("social.worker", Shape("couple", 2, **demsford),
-                       restricted="Relative of a member of staff", allow=("social.worker",),
-                       granted_by="team.manager", school_always=True)
+        yield CaseSpec(
+            "social.worker",
+            Shape("blended", 3, eldest_days=14 * YEAR + 100, **demsford),
+            long_history=True,
+            chair="cp.chair",
+            school_always=True,
+            since_days=(3 * YEAR, 4 * YEAR),
+        )
+        yield CaseSpec(
+            "social.worker",
+            Shape("couple", 2, **demsford),
+            restricted="Relative of a member of staff",
+            allow=("social.worker",),
+            granted_by="team.manager",
+            school_always=True,
+        )
         while self.caseload["social.worker"] < SHOWCASE_CASELOAD:
-            structure = rng.choice(["couple", "single", "single", "grandparent",
-                                    "three_generation"])
-            yield CaseSpec("social.worker", Shape(structure, 2, **demsford),
-                           school_always=True)
-        south_manager = next(s.username for s in org.staff
-                             if s.team == SOUTH and s.role == Role.TEAM_MANAGER)
-        yield CaseSpec("social.worker2", Shape("single", 2), restricted="High profile",
-                       allow=("social.worker2",), granted_by=south_manager)
+            structure = rng.choice(
+                ["couple", "single", "single", "grandparent", "three_generation"]
+            )
+            yield CaseSpec("social.worker", Shape(structure, 2, **demsford), school_always=True)
+        south_manager = next(
+            s.username for s in org.staff if s.team == SOUTH and s.role == Role.TEAM_MANAGER
+        )
+        yield CaseSpec(
+            "social.worker2",
+            Shape("single", 2),
+            restricted="High profile",
+            allow=("social.worker2",),
+            granted_by=south_manager,
+        )
         while self.caseload["social.worker2"] < 10:
             yield CaseSpec("social.worker2", Shape(min_children=2))
         colleague = org.workers[NORTH][0].username
-        yield CaseSpec(colleague, Shape("couple", 2), restricted="Adoption",
-                       allow=(colleague,), granted_by="team.manager")
+        yield CaseSpec(
+            colleague,
+            Shape("couple", 2),
+            restricted="Adoption",
+            allow=(colleague,),
+            granted_by="team.manager",
+        )
         for _ in range(2):
-            yield CaseSpec(rng.choice(org.workers[CP_TEAM]).username, Shape(min_children=2),
-                           chair="cp.chair")
+            yield CaseSpec(
+                rng.choice(org.workers[CP_TEAM]).username, Shape(min_children=2), chair="cp.chair"
+            )
         for _ in range(self.long_history_children - 1):
             spec = self._random_spec()
             spec.long_history = True
-            spec.shape = Shape(rng.choice(["couple", "single", "blended", "three_generation"]),
-                               min_children=2, eldest_days=rng.randint(13 * YEAR, 16 * YEAR))
+            spec.shape = Shape(
+                rng.choice(["couple", "single", "blended", "three_generation"]),
+                min_children=2,
+                eldest_days=rng.randint(13 * YEAR, 16 * YEAR),
+            )
             spec.since_days = (2 * YEAR, 4 * YEAR)
             yield spec
 
@@ -148,8 +183,9 @@ class FamilyPlanner:
             if rng.random() < 0.12:
                 weights = [summaries.BASE_WEIGHTS[c] for c in UNKNOWN_FAMILY_EVENTS]
                 for _ in range(rng.randint(1, 2)):
-                    self._event(fam, UNKNOWN_FAMILY_EVENTS, weights, since=self.today,
-                                span=3 * YEAR)
+                    self._event(
+                        fam, UNKNOWN_FAMILY_EVENTS, weights, since=self.today, span=3 * YEAR
+                    )
             if rng.random() < self.extra_restricted:
                 person = rng.choice(fam.persons)
                 person.is_restricted = True
@@ -162,8 +198,11 @@ class FamilyPlanner:
         self._events_for(fam, spec, since)
         self._involve(fam, spec, since)
         if spec.restricted:
-            candidates = [i for i in fam.children()
-                          if fam.persons[i].kind == PersonKind.CHILD and i != fam.long_history]
+            candidates = [
+                i
+                for i in fam.children()
+                if fam.persons[i].kind == PersonKind.CHILD and i != fam.long_history
+            ]
             chosen = candidates[-1] if candidates else fam.children()[-1]
             fam.persons[chosen].is_restricted = True
             fam.persons[chosen].restriction_reason = spec.restricted
@@ -180,12 +219,20 @@ class FamilyPlanner:
                 day = max(opened, person.date_of_birth + timedelta(days=rng.randint(1, 20)))
             day = min(day, latest)
             person.created_at = datetime.combine(
-                day, time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=LONDON)
+                day, time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=LONDON
+            )
             name = person.current
-            fam.events.append(PlannedEvent(
-                people_events.PERSON_CREATED, person.created_at, [i],
-                f"Record created for {name.given} {name.family}", agency=COUNCIL,
-                recorded_by=fam.created_by, source_type="people.Person"))
+            fam.events.append(
+                PlannedEvent(
+                    people_events.PERSON_CREATED,
+                    person.created_at,
+                    [i],
+                    f"Record created for {name.given} {name.family}",
+                    agency=COUNCIL,
+                    recorded_by=fam.created_by,
+                    source_type="people.Person",
+                )
+            )
 
     def _involve(self, fam: PlannedFamily, spec: CaseSpec, since: date) -> None:
         rng = self.rng
@@ -193,28 +240,37 @@ class FamilyPlanner:
         team = (COUNCIL, worker.team)
         police = any(e.event_type == "POLICE_DOMESTIC_ABUSE_NOTIFICATION" for e in fam.events)
         police_involved = police and rng.random() < 0.5
-        chaired = min(since + timedelta(days=rng.randint(15, 60)),
-                      self.today - timedelta(days=1))
+        chaired = min(since + timedelta(days=rng.randint(15, 60)), self.today - timedelta(days=1))
         for i, person in enumerate(fam.persons):
             start = max(since, person.created_at.date())
-            fam.involvements.append(PlannedInvolvement(
-                i, InvolvementKind.ALLOCATED_WORKER, start, user=worker.username, team=team))
+            fam.involvements.append(
+                PlannedInvolvement(
+                    i, InvolvementKind.ALLOCATED_WORKER, start, user=worker.username, team=team
+                )
+            )
             if person.role != "child":
                 continue
             school = self._school_at(person, person.age) if person.kind == "child" else ""
-            if school and (rng.random() < 0.5 or (spec.school_always and school ==
-                                                  TEACHER_SCHOOL)):
-                fam.involvements.append(PlannedInvolvement(
-                    i, InvolvementKind.CONTRIBUTING_AGENCY, start, agency=school))
+            if school and (rng.random() < 0.5 or (spec.school_always and school == TEACHER_SCHOOL)):
+                fam.involvements.append(
+                    PlannedInvolvement(i, InvolvementKind.CONTRIBUTING_AGENCY, start, agency=school)
+                )
             if person.age < 5 * YEAR and (spec.school_always or rng.random() < 0.7):
-                fam.involvements.append(PlannedInvolvement(
-                    i, InvolvementKind.CONTRIBUTING_AGENCY, start, agency=HEALTH_TRUST))
+                fam.involvements.append(
+                    PlannedInvolvement(
+                        i, InvolvementKind.CONTRIBUTING_AGENCY, start, agency=HEALTH_TRUST
+                    )
+                )
             if police_involved:
-                fam.involvements.append(PlannedInvolvement(
-                    i, InvolvementKind.CONTRIBUTING_AGENCY, start, agency=POLICE))
+                fam.involvements.append(
+                    PlannedInvolvement(i, InvolvementKind.CONTRIBUTING_AGENCY, start, agency=POLICE)
+                )
             if spec.chair:
-                fam.involvements.append(PlannedInvolvement(
-                    i, InvolvementKind.CONFERENCE_CHAIR, max(start, chaired), user=spec.chair))
+                fam.involvements.append(
+                    PlannedInvolvement(
+                        i, InvolvementKind.CONFERENCE_CHAIR, max(start, chaired), user=spec.chair
+                    )
+                )
 
     # --- chronology ------------------------------------------------------------------------
 
@@ -222,17 +278,24 @@ class FamilyPlanner:
         rng = self.rng
         profiles = rng.sample(list(summaries.PROFILES), k=rng.choice([1, 2]))
         codes = list(summaries.BASE_WEIGHTS)
-        weights = [summaries.BASE_WEIGHTS[c] * max(summaries.PROFILES[p].get(c, 1.0)
-                                                   for p in profiles) for c in codes]
+        weights = [
+            summaries.BASE_WEIGHTS[c] * max(summaries.PROFILES[p].get(c, 1.0) for p in profiles)
+            for c in codes
+        ]
         for _ in range(rng.randint(18, 72)):
             self._event(fam, codes, weights, since=since, span=5 * YEAR)
         children = [i for i in fam.children() if fam.persons[i].kind == PersonKind.CHILD]
         if spec.long_history and children:
             focus = max(children, key=lambda i: fam.persons[i].age)
             fam.long_history = focus
-            teen = [summaries.BASE_WEIGHTS[c] * max(summaries.PROFILES["adolescent"].get(c, 1),
-                                                    summaries.PROFILES["neglect"].get(c, 1))
-                    for c in codes]
+            teen = [
+                summaries.BASE_WEIGHTS[c]
+                * max(
+                    summaries.PROFILES["adolescent"].get(c, 1),
+                    summaries.PROFILES["neglect"].get(c, 1),
+                )
+                for c in codes
+            ]
             span = min(int(6.5 * YEAR), fam.persons[focus].age - 5 * YEAR)
             wanted = rng.randint(*LONG_HISTORY_LINKS)
             linked = sum(1 for e in fam.events if focus in e.persons)
@@ -245,13 +308,26 @@ class FamilyPlanner:
                 current = fam.residences[0]
                 moved = [i for i in home.members if i in current.members]
                 if moved and current.start_date < self.today:
-                    fam.events.append(PlannedEvent(
-                        people_events.ADDRESS_CHANGED,
-                        datetime.combine(current.start_date, time(9), tzinfo=LONDON), moved,
-                        f"Moved to {current.town} {current.postcode}", agency=COUNCIL))
+                    fam.events.append(
+                        PlannedEvent(
+                            people_events.ADDRESS_CHANGED,
+                            datetime.combine(current.start_date, time(9), tzinfo=LONDON),
+                            moved,
+                            f"Moved to {current.town} {current.postcode}",
+                            agency=COUNCIL,
+                        )
+                    )
 
-    def _event(self, fam: PlannedFamily, codes: list[str], weights: list[float], *,
-               since: date, span: int, focus: int | None = None) -> bool:
+    def _event(
+        self,
+        fam: PlannedFamily,
+        codes: list[str],
+        weights: list[float],
+        *,
+        since: date,
+        span: int,
+        focus: int | None = None,
+    ) -> bool:
         rng = self.rng
         latest = self.today - timedelta(days=1)
         for _ in range(6):
@@ -268,8 +344,7 @@ class FamilyPlanner:
                 continue
             subjects, child, parent, partner = picked
             names = _placeholders(text)
-            if ("partner" in names and partner is None) or (
-                    "parent" in names and parent is None):
+            if ("partner" in names and partner is None) or ("parent" in names and parent is None):
                 continue
             if parent is not None and parent.sex != Sex.FEMALE and _about_her(text):
                 continue
@@ -280,19 +355,30 @@ class FamilyPlanner:
             if rng.random() < 0.2:
                 significance = min(4, max(1, significance + rng.choice([-1, 1])))
             hours = summaries.EVENT_HOURS.get(code) or summaries.HOURS[source]
-            occurred = datetime.combine(when, time(rng.randint(*hours), rng.randint(0, 59)),
-                                        tzinfo=LONDON)
-            summary = text.format(**self._context(fam, text, subjects, child, parent,
-                                                  partner, occurred))
+            occurred = datetime.combine(
+                when, time(rng.randint(*hours), rng.randint(0, 59)), tzinfo=LONDON
+            )
+            summary = text.format(
+                **self._context(fam, text, subjects, child, parent, partner, occurred)
+            )
             source_type, source_id = "", ""
             if source in PARTNER_SOURCE_TYPES:
                 self.reference += 1
                 source_type = PARTNER_SOURCE_TYPES[source]
                 source_id = f"{summaries.REFERENCE_PREFIX[source]}-{self.reference:08d}"
-            fam.events.append(PlannedEvent(
-                code, occurred, subjects, summary, significance, agency=agency,
-                recorded_by=fam.allocated_to if code == "SOCIAL_CARE_NOTE" else "",
-                source_type=source_type, source_id=source_id))
+            fam.events.append(
+                PlannedEvent(
+                    code,
+                    occurred,
+                    subjects,
+                    summary,
+                    significance,
+                    agency=agency,
+                    recorded_by=fam.allocated_to if code == "SOCIAL_CARE_NOTE" else "",
+                    source_type=source_type,
+                    source_id=source_id,
+                )
+            )
             return focus is None or focus in subjects
         return False
 
@@ -306,25 +392,35 @@ class FamilyPlanner:
             return person.secondary if age < 18 * YEAR else ""
         return person.primary
 
-    def _subjects(self, fam: PlannedFamily, who: str, when: date, focus: int | None,
-                  ) -> tuple[list[int], PlannedPerson | None, PlannedPerson | None,
-                             PlannedPerson | None] | None:
+    def _subjects(
+        self,
+        fam: PlannedFamily,
+        who: str,
+        when: date,
+        focus: int | None,
+    ) -> tuple[list[int], PlannedPerson | None, PlannedPerson | None, PlannedPerson | None] | None:
         """(people linked, the child it is about, the parent named, the partner named)."""
         rng = self.rng
         persons = fam.persons
         ages = [self._age_at(p, when) for p in persons]
         kids = [i for i, p in enumerate(persons) if p.role == "child" and ages[i] >= 0]
-        unborn = [i for i, p in enumerate(persons) if p.kind == PersonKind.UNBORN
-                  and -250 <= ages[i] < 0]
-        adults = [i for i, p in enumerate(persons) if p.role != "child" and p.resident
-                  and ages[i] >= 16 * YEAR]
+        unborn = [
+            i for i, p in enumerate(persons) if p.kind == PersonKind.UNBORN and -250 <= ages[i] < 0
+        ]
+        adults = [
+            i
+            for i, p in enumerate(persons)
+            if p.role != "child" and p.resident and ages[i] >= 16 * YEAR
+        ]
         women = [i for i in adults if persons[i].sex == Sex.FEMALE]
         main = women[0] if women else (adults[0] if adults else None)
         others = [i for i in adults if i != main and persons[i].role in ("father", "partner")]
         if not others:
-            others = [i for i, p in enumerate(persons)
-                      if not p.resident and p.role in ("father", "ex_partner")
-                      and ages[i] >= 16 * YEAR]
+            others = [
+                i
+                for i, p in enumerate(persons)
+                if not p.resident and p.role in ("father", "ex_partner") and ages[i] >= 16 * YEAR
+            ]
         partner_index = others[0] if others else None
         partner = persons[partner_index] if partner_index is not None else None
         parent = persons[main] if main is not None else None
@@ -374,18 +470,31 @@ class FamilyPlanner:
     def _parents(fam: PlannedFamily) -> set[tuple[int, int]]:
         return {(r.subject, r.other) for r in fam.relationships if r.type == "parent"}
 
-    def _agency(self, fam: PlannedFamily, source: str, child: PlannedPerson | None,
-                when: date) -> str:
+    def _agency(
+        self, fam: PlannedFamily, source: str, child: PlannedPerson | None, when: date
+    ) -> str:
         if source == "school":
             return self._school_at(child, self._age_at(child, when)) if child else ""
         if source == "health":
             source = "trust" if self.rng.random() < 0.6 else "gp"
-        return {"council": COUNCIL, "trust": HEALTH_TRUST, "gp": fam.gp, "police": POLICE,
-                "housing": HOUSING}[source]
+        return {
+            "council": COUNCIL,
+            "trust": HEALTH_TRUST,
+            "gp": fam.gp,
+            "police": POLICE,
+            "housing": HOUSING,
+        }[source]
 
-    def _context(self, fam: PlannedFamily, text: str, subjects: list[int],
-                 child: PlannedPerson | None, parent: PlannedPerson | None,
-                 partner: PlannedPerson | None, occurred: datetime) -> dict[str, object]:
+    def _context(
+        self,
+        fam: PlannedFamily,
+        text: str,
+        subjects: list[int],
+        child: PlannedPerson | None,
+        parent: PlannedPerson | None,
+        partner: PlannedPerson | None,
+        occurred: datetime,
+    ) -> dict[str, object]:
         """Values for the placeholders `text` uses (and only those, to keep it quick)."""
         rng = self.rng
         values: dict[str, object] = {}
@@ -400,8 +509,11 @@ class FamilyPlanner:
                 he, his = PRONOUNS.get(child.sex if child else "U", ("they", "their"))
                 values[name] = he if name == "pronoun" else his
             elif name == "n":
-                values[name] = (sum(1 for i in subjects if fam.persons[i].role == "child")
-                                if len(subjects) > 1 else rng.randint(2, 9))
+                values[name] = (
+                    sum(1 for i in subjects if fam.persons[i].role == "child")
+                    if len(subjects) > 1
+                    else rng.randint(2, 9)
+                )
             elif name == "days":
                 values[name] = rng.randint(2, 10)
             elif name == "pct":

@@ -118,8 +118,20 @@ STATES = {
 }
 SIBLING_SAME = 0.85  # brothers and sisters usually share the family's state
 # `social.worker`'s families after the first two, in order: a mix of work at every scale.
-SHOWCASE_STATES = ["assessment", "cin_plan", "s47", "cla", "cin_plan", "assessment", "cp",
-                   "cin_plan", "stepdown", "cin_plan", "cla", "cin_plan"]
+SHOWCASE_STATES = [
+    "assessment",
+    "cin_plan",
+    "s47",
+    "cla",
+    "cin_plan",
+    "assessment",
+    "cp",
+    "cin_plan",
+    "stepdown",
+    "cin_plan",
+    "cla",
+    "cin_plan",
+]
 # Children on a plan who had one before: England about 23% (a little more is asked, as a very
 # young child sometimes leaves no room for one).
 PREVIOUS_CP_SHARE = 0.27
@@ -129,21 +141,43 @@ STALL = {"visit": 0.12, "review": 0.06}  # open statutory work left overdue
 SHOWCASE_STALL = {"visit": 0.3, "review": 0.15}
 LATE_ICPC = 0.2  # national: about 75-80% of ICPCs within 15 working days
 SLOW_ASSESSMENT = 0.17  # national: about 80-85% of assessments within 45 working days
-CATEGORIES = {CategoryOfAbuse.NEG: 50, CategoryOfAbuse.EMO: 36, CategoryOfAbuse.PHY: 8,
-              CategoryOfAbuse.SAB: 4, CategoryOfAbuse.MUL: 2}
+CATEGORIES = {
+    CategoryOfAbuse.NEG: 50,
+    CategoryOfAbuse.EMO: 36,
+    CategoryOfAbuse.PHY: 8,
+    CategoryOfAbuse.SAB: 4,
+    CategoryOfAbuse.MUL: 2,
+}
 NEEDS = {"N1": 57, "N2": 9, "N3": 3, "N4": 8, "N5": 16, "N6": 2, "N8": 4, "N0": 1}
-PLACE_CHANGE = {PlacementChangeReason.CARPL: 30, PlacementChangeReason.CREQB: 15,
-                PlacementChangeReason.CREQO: 10, PlacementChangeReason.CHILD: 8,
-                PlacementChangeReason.STAND: 4, PlacementChangeReason.ALLEG: 3,
-                PlacementChangeReason.LAREQ: 10, PlacementChangeReason.CLOSE: 5,
-                PlacementChangeReason.APPRR: 2, PlacementChangeReason.OTHER: 13}
-REALLOCATION = {AllocationReason.LEFTRL: 30, AllocationReason.MANAGE: 20,
-                AllocationReason.ABSENC: 12, AllocationReason.ORGRST: 8,
-                AllocationReason.FCONTA: 6, AllocationReason.CHCHAN: 3,
-                AllocationReason.PCCHAN: 6, AllocationReason.OTHERS: 15}
-EH_CLOSURES = {EarlyHelpClosure.OUTCOMES_MET: 55, EarlyHelpClosure.STEPPED_UP: 10,
-               EarlyHelpClosure.DECLINED: 15, EarlyHelpClosure.MOVED: 5,
-               EarlyHelpClosure.OTHER: 15}
+PLACE_CHANGE = {
+    PlacementChangeReason.CARPL: 30,
+    PlacementChangeReason.CREQB: 15,
+    PlacementChangeReason.CREQO: 10,
+    PlacementChangeReason.CHILD: 8,
+    PlacementChangeReason.STAND: 4,
+    PlacementChangeReason.ALLEG: 3,
+    PlacementChangeReason.LAREQ: 10,
+    PlacementChangeReason.CLOSE: 5,
+    PlacementChangeReason.APPRR: 2,
+    PlacementChangeReason.OTHER: 13,
+}
+REALLOCATION = {
+    AllocationReason.LEFTRL: 30,
+    AllocationReason.MANAGE: 20,
+    AllocationReason.ABSENC: 12,
+    AllocationReason.ORGRST: 8,
+    AllocationReason.FCONTA: 6,
+    AllocationReason.CHCHAN: 3,
+    AllocationReason.PCCHAN: 6,
+    AllocationReason.OTHERS: 15,
+}
+EH_CLOSURES = {
+    EarlyHelpClosure.OUTCOMES_MET: 55,
+    EarlyHelpClosure.STEPPED_UP: 10,
+    EarlyHelpClosure.DECLINED: 15,
+    EarlyHelpClosure.MOVED: 5,
+    EarlyHelpClosure.OTHER: 15,
+}
 EH_SOURCES = {"2A": 40, "3B": 15, "3A": 10, "1C": 10, "8": 15, "4": 10}
 SOURCE_WEIGHTS = {s.code: s.weight for s in SOURCES}
 DUE_LABELS = {
@@ -209,55 +243,118 @@ class Row:
 
 
 _T = "created_at:v updated_at:v"
-EPISODE = Table(Episode, "kind:v child_id:p contact_id:c referral_date:v referral_source:v "
-                         f"primary_need:v closure_date:v closure_reason:v opened_by_id:u {_T}")
-ASSESSMENT = Table(Assessment, "episode_id:r start_date:v due_date:v child_seen_date:v "
-                               "child_seen_alone:v factors:v completed_date:v "
-                               f"authorised_date:v authorised_by_id:u summary:v {_T}")
-STRATEGY = Table(StrategyDiscussion, "episode_id:r held_on:v participants:v outcome:v "
-                                     f"notes:v recorded_by_id:u {_T}")
-SECTION47 = Table(Section47, "episode_id:r strategy_id:r start_date:v icpc_target:v "
-                             f"end_date:v outcome:v {_T}")
-CP_PLAN = Table(CPPlan, "episode_id:r child_id:p start_date:v initial_category:v "
-                        f"latest_category:v previous_plans:v end_date:v {_T}")
-CONFERENCE = Table(Conference, "episode_id:r kind:v section47_id:r plan_id:r held_on:v "
-                               f"outcome:v category:v chair_id:u recorded_by_id:u {_T}")
+EPISODE = Table(
+    Episode,
+    "kind:v child_id:p contact_id:c referral_date:v referral_source:v "
+    f"primary_need:v closure_date:v closure_reason:v opened_by_id:u {_T}",
+)
+ASSESSMENT = Table(
+    Assessment,
+    "episode_id:r start_date:v due_date:v child_seen_date:v "
+    "child_seen_alone:v factors:v completed_date:v "
+    f"authorised_date:v authorised_by_id:u summary:v {_T}",
+)
+STRATEGY = Table(
+    StrategyDiscussion,
+    f"episode_id:r held_on:v participants:v outcome:v notes:v recorded_by_id:u {_T}",
+)
+SECTION47 = Table(
+    Section47, f"episode_id:r strategy_id:r start_date:v icpc_target:v end_date:v outcome:v {_T}"
+)
+CP_PLAN = Table(
+    CPPlan,
+    "episode_id:r child_id:p start_date:v initial_category:v "
+    f"latest_category:v previous_plans:v end_date:v {_T}",
+)
+CONFERENCE = Table(
+    Conference,
+    "episode_id:r kind:v section47_id:r plan_id:r held_on:v "
+    f"outcome:v category:v chair_id:u recorded_by_id:u {_T}",
+)
 CORE_GROUP = Table(CoreGroup, f"plan_id:r held_on:v notes:v recorded_by_id:u {_T}")
 CIN_PLAN = Table(CINPlan, f"episode_id:r child_id:p start_date:v end_date:v review_notes:v {_T}")
 CIN_REVIEW = Table(CINPlanReview, f"plan_id:r held_on:v recorded_by_id:u {_T}")
-PERIOD = Table(PeriodOfCare, "child_id:p episode_id:r start_date:v end_date:v "
-                             f"reason_ceased:v care_plan_date:v {_T}")
-CARE_EPISODE = Table(CareEpisode, "period_id:r start_date:v reason_new_episode:v "
-                                  "legal_status:v placement_type:v provider:v carer_name:v "
-                                  "home_postcode:v placement_postcode:v urn:v end_date:v "
-                                  f"reason_ceased:v reason_place_change:v {_T}")
+PERIOD = Table(
+    PeriodOfCare,
+    f"child_id:p episode_id:r start_date:v end_date:v reason_ceased:v care_plan_date:v {_T}",
+)
+CARE_EPISODE = Table(
+    CareEpisode,
+    "period_id:r start_date:v reason_new_episode:v "
+    "legal_status:v placement_type:v provider:v carer_name:v "
+    "home_postcode:v placement_postcode:v urn:v end_date:v "
+    f"reason_ceased:v reason_place_change:v {_T}",
+)
 CARE_REVIEW = Table(CareReview, f"period_id:r held_on:v recorded_by_id:u {_T}")
-MISSING = Table(MissingEpisode, "child_id:p kind:v start_date:v end_date:v "
-                                "return_interview_offered:v return_interview_accepted:v "
-                                f"recorded_by_id:u {_T}")
-VISIT = Table(Visit, "child_id:p episode_id:r kind:v visited_on:v child_seen:v "
-                     f"child_seen_alone:v bedroom_seen:v note:v recorded_by_id:u {_T}")
+MISSING = Table(
+    MissingEpisode,
+    "child_id:p kind:v start_date:v end_date:v "
+    "return_interview_offered:v return_interview_accepted:v "
+    f"recorded_by_id:u {_T}",
+)
+VISIT = Table(
+    Visit,
+    "child_id:p episode_id:r kind:v visited_on:v child_seen:v "
+    f"child_seen_alone:v bedroom_seen:v note:v recorded_by_id:u {_T}",
+)
 CASE_NOTE = Table(CaseNote, f"child_id:p author_id:u occurred_at:v text:v significant:v {_T}")
-ALLOCATION = Table(Allocation, "child_id:p worker_id:u team_id:t start_date:v end_date:v "
-                               f"reason:v involvement_id:i allocated_by_id:u {_T}")
-OVERSIGHT = Table(Oversight, "child_id:p kind:v held_on:v discussion:v actions:v "
-                             f"manager_id:u {_T}")
-DUE_ITEM = Table(DueItem, "child_id:p kind:v label:v due_date:v source_type:v source_id:s "
-                          f"done_on:v {_T}")
-ENTRY = Table(ChronologyEntry, "occurred_at:v recorded_at:v recorded_by_id:u "
-                               "source_agency_id:a event_type:v category:v significance:v "
-                               "summary:v source_type:v source_id:s")
+ALLOCATION = Table(
+    Allocation,
+    "child_id:p worker_id:u team_id:t start_date:v end_date:v "
+    f"reason:v involvement_id:i allocated_by_id:u {_T}",
+)
+OVERSIGHT = Table(
+    Oversight, f"child_id:p kind:v held_on:v discussion:v actions:v manager_id:u {_T}"
+)
+DUE_ITEM = Table(
+    DueItem, f"child_id:p kind:v label:v due_date:v source_type:v source_id:s done_on:v {_T}"
+)
+ENTRY = Table(
+    ChronologyEntry,
+    "occurred_at:v recorded_at:v recorded_by_id:u "
+    "source_agency_id:a event_type:v category:v significance:v "
+    "summary:v source_type:v source_id:s",
+)
 LINK = Table(ChronologyLink, "entry_id:r person_id:p occurred_at:v")
-TABLES = [EPISODE, ASSESSMENT, STRATEGY, SECTION47, CP_PLAN, CONFERENCE, CORE_GROUP, CIN_PLAN,
-          CIN_REVIEW, PERIOD, CARE_EPISODE, CARE_REVIEW, MISSING, VISIT, CASE_NOTE, ALLOCATION,
-          OVERSIGHT, DUE_ITEM, ENTRY, LINK]
+TABLES = [
+    EPISODE,
+    ASSESSMENT,
+    STRATEGY,
+    SECTION47,
+    CP_PLAN,
+    CONFERENCE,
+    CORE_GROUP,
+    CIN_PLAN,
+    CIN_REVIEW,
+    PERIOD,
+    CARE_EPISODE,
+    CARE_REVIEW,
+    MISSING,
+    VISIT,
+    CASE_NOTE,
+    ALLOCATION,
+    OVERSIGHT,
+    DUE_ITEM,
+    ENTRY,
+    LINK,
+]
 CASEWORK_TABLES = [t.model for t in TABLES[:-2]]
 # Read from indexes alone by the team page (casework migration 0002): vacuumed after loading.
 INDEX_ONLY_TABLES = [Episode, Allocation]
-COUNTED = {EPISODE: "episodes", ASSESSMENT: "assessments", CP_PLAN: "cp_plans",
-           CIN_PLAN: "cin_plans", PERIOD: "care_periods", CARE_EPISODE: "care_episodes",
-           VISIT: "visits", CASE_NOTE: "case_notes", ALLOCATION: "allocations",
-           OVERSIGHT: "oversight", DUE_ITEM: "due_items", MISSING: "missing_episodes"}
+COUNTED = {
+    EPISODE: "episodes",
+    ASSESSMENT: "assessments",
+    CP_PLAN: "cp_plans",
+    CIN_PLAN: "cin_plans",
+    PERIOD: "care_periods",
+    CARE_EPISODE: "care_episodes",
+    VISIT: "visits",
+    CASE_NOTE: "case_notes",
+    ALLOCATION: "allocations",
+    OVERSIGHT: "oversight",
+    DUE_ITEM: "due_items",
+    MISSING: "missing_episodes",
+}
 COUNT_KEYS = list(COUNTED.values())
 
 
@@ -298,8 +395,7 @@ class Case:
         self.rows.append(row)
         return row
 
-    def register(self, source: Row, kind: str, label: str, due_date: date,
-                 on: date) -> None:
+    def register(self, source: Row, kind: str, label: str, due_date: date, on: date) -> None:
         # As update_or_create on the open item: one per (source, kind). `on` is when it was
         # last (re)registered, which is where the work it tracks carries on from.
         self.due[(id(source), kind)] = [source, kind, label, due_date, on]
@@ -311,13 +407,29 @@ class Case:
         for key in [k for k in self.due if k[0] == id(source)]:
             del self.due[key]
 
-    def event(self, code: str, day: date, summary: str, source: Row, by: str,
-              significance: int = Significance.MEDIUM) -> None:
+    def event(
+        self,
+        code: str,
+        day: date,
+        summary: str,
+        source: Row,
+        by: str,
+        significance: int = Significance.MEDIUM,
+    ) -> None:
         when = _stamp(day)
-        entry = self.add(ENTRY, occurred_at=when, recorded_at=when, recorded_by_id=by,
-                         source_agency_id=None, event_type=code, category=_category(code),
-                         significance=int(significance), summary=summary,
-                         source_type=source.table.model._meta.label, source_id=source)
+        entry = self.add(
+            ENTRY,
+            occurred_at=when,
+            recorded_at=when,
+            recorded_by_id=by,
+            source_agency_id=None,
+            event_type=code,
+            category=_category(code),
+            significance=int(significance),
+            summary=summary,
+            source_type=source.table.model._meta.label,
+            source_id=source,
+        )
         self.add(LINK, entry_id=entry, person_id=self.child, occurred_at=when)
 
     def worker(self, day: date) -> str:
@@ -335,44 +447,88 @@ class Case:
         """The due items still open become rows; the child's record is created before their
         first episode (moving its creation entry with it)."""
         first, person = self.first_referral, self.person
-        if first is not None and person.created_at is not None and (
-                person.created_at.date() > first):
-            day = max(first - timedelta(days=self.rng.randint(0, 3)),
-                      person.date_of_birth or first)
-            created = datetime.combine(day, time(self.rng.randint(9, 16),
-                                                 self.rng.randint(0, 59)), tzinfo=LONDON)
+        if (
+            first is not None
+            and person.created_at is not None
+            and (person.created_at.date() > first)
+        ):
+            day = max(first - timedelta(days=self.rng.randint(0, 3)), person.date_of_birth or first)
+            created = datetime.combine(
+                day, time(self.rng.randint(9, 16), self.rng.randint(0, 59)), tzinfo=LONDON
+            )
             for event in self.fam.events:
                 if event.event_type == people_events.PERSON_CREATED and (
-                        event.persons == [self.child]):
+                    event.persons == [self.child]
+                ):
                     event.occurred_at = created
             person.created_at = created
         for source, kind, label, due_date, on in self.due.values():
-            self.add(DUE_ITEM, child_id=self.child, kind=kind, label=label, due_date=due_date,
-                     source_type=source.table.model._meta.label, source_id=source,
-                     done_on=None, created_at=_stamp(on, 9), updated_at=_stamp(on, 9))
+            self.add(
+                DUE_ITEM,
+                child_id=self.child,
+                kind=kind,
+                label=label,
+                due_date=due_date,
+                source_type=source.table.model._meta.label,
+                source_id=source,
+                done_on=None,
+                created_at=_stamp(on, 9),
+                updated_at=_stamp(on, 9),
+            )
 
     def fill(self, template: str) -> str:
         person = self.person
         he, him, his = {Sex.MALE: ("he", "him", "his"), Sex.FEMALE: ("she", "her", "her")}.get(
-            person.sex, ("they", "them", "their"))
+            person.sex, ("they", "them", "their")
+        )
         parent = self.p.parent_name(self.fam)
-        return template.format(child=person.current.given, parent=parent, he=he, him=him,
-                               his=his, pct=self.rng.randint(70, 96),
-                               town=self.rng.choice(data.TOWNS)[0])
+        return template.format(
+            child=person.current.given,
+            parent=parent,
+            he=he,
+            him=him,
+            his=his,
+            pct=self.rng.randint(70, 96),
+            town=self.rng.choice(data.TOWNS)[0],
+        )
 
     # --- episodes -----------------------------------------------------------------------------
 
-    def episode_open(self, kind: str, referral: date, opened: date, *, source: str,
-                     need: str, contact: PlannedContact | None, by: str) -> Row:
+    def episode_open(
+        self,
+        kind: str,
+        referral: date,
+        opened: date,
+        *,
+        source: str,
+        need: str,
+        contact: PlannedContact | None,
+        by: str,
+    ) -> Row:
         self.first_referral = min(self.first_referral or referral, referral)
-        episode = self.add(EPISODE, kind=kind, child_id=self.child, contact_id=contact,
-                           referral_date=referral, referral_source=source, primary_need=need,
-                           closure_date=None, closure_reason="", opened_by_id=by,
-                           created_at=_stamp(opened, 10), updated_at=_stamp(opened, 10))
+        episode = self.add(
+            EPISODE,
+            kind=kind,
+            child_id=self.child,
+            contact_id=contact,
+            referral_date=referral,
+            referral_source=source,
+            primary_need=need,
+            closure_date=None,
+            closure_reason="",
+            opened_by_id=by,
+            created_at=_stamp(opened, 10),
+            updated_at=_stamp(opened, 10),
+        )
         label = EpisodeKind(kind).label
-        self.event(events.EPISODE_OPENED, referral,
-                   f"{label} episode opened (referral {referral:%-d %B %Y})", episode, by,
-                   Significance.HIGH)
+        self.event(
+            events.EPISODE_OPENED,
+            referral,
+            f"{label} episode opened (referral {referral:%-d %B %Y})",
+            episode,
+            by,
+            Significance.HIGH,
+        )
         return episode
 
     def episode_close(self, episode: Row, day: date, reason: str, by: str) -> None:
@@ -383,14 +539,24 @@ class Case:
             label = ClosureReason(reason).label
         else:
             label = EarlyHelpClosure(reason).label
-        self.event(events.EPISODE_CLOSED, day, f"Episode closed: {label}", episode, by,
-                   Significance.HIGH)
+        self.event(
+            events.EPISODE_CLOSED, day, f"Episode closed: {label}", episode, by, Significance.HIGH
+        )
 
     # --- assessment ---------------------------------------------------------------------------
 
-    def assessment(self, episode: Row, start: date, seen: date | None, completed: date | None,
-                   authorised: date | None, *, factors: list[str], summary: str,
-                   cutoff: date) -> Row:
+    def assessment(
+        self,
+        episode: Row,
+        start: date,
+        seen: date | None,
+        completed: date | None,
+        authorised: date | None,
+        *,
+        factors: list[str],
+        summary: str,
+        cutoff: date,
+    ) -> Row:
         """An assessment as far as it had got by `cutoff`."""
         rng = self.rng
         seen = seen if seen and seen <= cutoff else None
@@ -399,28 +565,49 @@ class Case:
         due_date = _assessment_due(episode["referral_date"])
         worker = self.worker(start)
         alone = bool(seen) and self.age(seen) >= 4 * YEAR and rng.random() < 0.7
-        row = self.add(ASSESSMENT, episode_id=episode, start_date=start, due_date=due_date,
-                       child_seen_date=seen, child_seen_alone=alone,
-                       factors=factors if completed else [], completed_date=completed,
-                       authorised_date=authorised,
-                       authorised_by_id=self.manager(authorised) if authorised else None,
-                       summary=self.fill(summary) if completed else "",
-                       created_at=_stamp(start, 11),
-                       updated_at=_stamp(authorised or completed or seen or start, 15))
+        row = self.add(
+            ASSESSMENT,
+            episode_id=episode,
+            start_date=start,
+            due_date=due_date,
+            child_seen_date=seen,
+            child_seen_alone=alone,
+            factors=factors if completed else [],
+            completed_date=completed,
+            authorised_date=authorised,
+            authorised_by_id=self.manager(authorised) if authorised else None,
+            summary=self.fill(summary) if completed else "",
+            created_at=_stamp(start, 11),
+            updated_at=_stamp(authorised or completed or seen or start, 15),
+        )
         self.register(row, "assessment", DUE_LABELS["assessment"], due_date, start)
-        self.event(events.ASSESSMENT_STARTED, start,
-                   f"Child and family assessment started; due {due_date:%-d %B %Y}", row, worker)
+        self.event(
+            events.ASSESSMENT_STARTED,
+            start,
+            f"Child and family assessment started; due {due_date:%-d %B %Y}",
+            row,
+            worker,
+        )
         if completed:
             self.complete(row, "assessment")
             self.register(row, "authorise", DUE_LABELS["authorise"], completed, completed)
-            self.event(events.ASSESSMENT_COMPLETED, completed,
-                       "Assessment completed; factors: " + ", ".join(factors), row, worker)
+            self.event(
+                events.ASSESSMENT_COMPLETED,
+                completed,
+                "Assessment completed; factors: " + ", ".join(factors),
+                row,
+                worker,
+            )
         if authorised:
             self.complete(row, "authorise")
             late = authorised > due_date
-            self.event(events.ASSESSMENT_AUTHORISED, authorised, "Assessment authorised" + (
-                " after the 45-working-day timescale" if late else ""), row,
-                self.manager(authorised))
+            self.event(
+                events.ASSESSMENT_AUTHORISED,
+                authorised,
+                "Assessment authorised" + (" after the 45-working-day timescale" if late else ""),
+                row,
+                self.manager(authorised),
+            )
         return row
 
     # --- child protection ---------------------------------------------------------------------
@@ -428,23 +615,48 @@ class Case:
     def strategy(self, episode: Row, held: date, outcome: str) -> tuple[Row, Row | None]:
         rng = self.rng
         by = self.worker(held)
-        row = self.add(STRATEGY, episode_id=episode, held_on=held,
-                       participants=rng.choice(words.STRATEGY_PARTICIPANTS), outcome=outcome,
-                       notes=rng.choice(words.STRATEGY_NOTES), recorded_by_id=by,
-                       created_at=_stamp(held, 14), updated_at=_stamp(held, 14))
-        self.event(events.STRATEGY_DISCUSSION, held,
-                   f"Strategy discussion: {StrategyOutcome(outcome).label}", row, by,
-                   Significance.HIGH)
+        row = self.add(
+            STRATEGY,
+            episode_id=episode,
+            held_on=held,
+            participants=rng.choice(words.STRATEGY_PARTICIPANTS),
+            outcome=outcome,
+            notes=rng.choice(words.STRATEGY_NOTES),
+            recorded_by_id=by,
+            created_at=_stamp(held, 14),
+            updated_at=_stamp(held, 14),
+        )
+        self.event(
+            events.STRATEGY_DISCUSSION,
+            held,
+            f"Strategy discussion: {StrategyOutcome(outcome).label}",
+            row,
+            by,
+            Significance.HIGH,
+        )
         if outcome != StrategyOutcome.SECTION_47:
             return row, None
         target = _icpc_due(held)
-        enquiry = self.add(SECTION47, episode_id=episode, strategy_id=row, start_date=held,
-                           icpc_target=target, end_date=None, outcome="",
-                           created_at=_stamp(held, 14), updated_at=_stamp(held, 14))
+        enquiry = self.add(
+            SECTION47,
+            episode_id=episode,
+            strategy_id=row,
+            start_date=held,
+            icpc_target=target,
+            end_date=None,
+            outcome="",
+            created_at=_stamp(held, 14),
+            updated_at=_stamp(held, 14),
+        )
         self.register(enquiry, "icpc", DUE_LABELS["icpc"], target, held)
-        self.event(events.SECTION_47_STARTED, held,
-                   f"Section 47 enquiry started; initial conference due by "
-                   f"{target:%-d %B %Y}", enquiry, by, Significance.HIGH)
+        self.event(
+            events.SECTION_47_STARTED,
+            held,
+            f"Section 47 enquiry started; initial conference due by {target:%-d %B %Y}",
+            enquiry,
+            by,
+            Significance.HIGH,
+        )
         return row, enquiry
 
     def conclude(self, enquiry: Row, day: date, outcome: str) -> None:
@@ -452,51 +664,105 @@ class Case:
         enquiry["updated_at"] = _stamp(day, 15)
         if outcome == Section47Outcome.NO_ICPC:
             self.complete(enquiry, "icpc")
-        self.event(events.SECTION_47_CONCLUDED, day,
-                   f"Section 47 enquiry concluded: {Section47Outcome(outcome).label}", enquiry,
-                   self.worker(day), Significance.HIGH)
+        self.event(
+            events.SECTION_47_CONCLUDED,
+            day,
+            f"Section 47 enquiry concluded: {Section47Outcome(outcome).label}",
+            enquiry,
+            self.worker(day),
+            Significance.HIGH,
+        )
 
-    def icpc(self, episode: Row, enquiry: Row, held: date, *, plan: bool, category: str,
-             chair: str, open_cin: Row | None) -> Row | None:
+    def icpc(
+        self,
+        episode: Row,
+        enquiry: Row,
+        held: date,
+        *,
+        plan: bool,
+        category: str,
+        chair: str,
+        open_cin: Row | None,
+    ) -> Row | None:
         """The initial conference; a plan starts the same day and ends any child in need
         plan (census 2885, 4001)."""
         cp = None
         if plan:
             if open_cin is not None:
                 self.cin_end(open_cin, held, by_cp=True)
-            cp = self.add(CP_PLAN, episode_id=episode, child_id=self.child, start_date=held,
-                          initial_category=category, latest_category=category,
-                          previous_plans=self.cp_plans_ended, end_date=None,
-                          created_at=_stamp(held, 13), updated_at=_stamp(held, 13))
-            self.register(cp, "core_group", "Hold the first core group", _core_group_due(held),
-                          held)
-            self.register(cp, "cp_review", "Hold the first review conference",
-                          due.cp_review_due(held, first=True), held)
-            self.register(cp, "cp_visit", "Visit the child (child protection plan)",
-                          _cp_visit_due(held), held)
+            cp = self.add(
+                CP_PLAN,
+                episode_id=episode,
+                child_id=self.child,
+                start_date=held,
+                initial_category=category,
+                latest_category=category,
+                previous_plans=self.cp_plans_ended,
+                end_date=None,
+                created_at=_stamp(held, 13),
+                updated_at=_stamp(held, 13),
+            )
+            self.register(
+                cp, "core_group", "Hold the first core group", _core_group_due(held), held
+            )
+            self.register(
+                cp,
+                "cp_review",
+                "Hold the first review conference",
+                due.cp_review_due(held, first=True),
+                held,
+            )
+            self.register(
+                cp, "cp_visit", "Visit the child (child protection plan)", _cp_visit_due(held), held
+            )
             previous = self.cp_plans_ended
-            self.event(events.CP_PLAN_STARTED, held,
-                       f"Child protection plan started: {CategoryOfAbuse(category).label}"
-                       + (f" (previous plans: {previous})" if previous else ""), cp, chair,
-                       Significance.CRITICAL)
+            self.event(
+                events.CP_PLAN_STARTED,
+                held,
+                f"Child protection plan started: {CategoryOfAbuse(category).label}"
+                + (f" (previous plans: {previous})" if previous else ""),
+                cp,
+                chair,
+                Significance.CRITICAL,
+            )
         outcome = ConferenceOutcome.PLAN if plan else ConferenceOutcome.NO_PLAN
-        conference = self.add(CONFERENCE, episode_id=episode, kind=ConferenceKind.INITIAL,
-                              section47_id=enquiry, plan_id=cp, held_on=held, outcome=outcome,
-                              category=category if plan else "", chair_id=chair,
-                              recorded_by_id=chair, created_at=_stamp(held, 13),
-                              updated_at=_stamp(held, 13))
+        conference = self.add(
+            CONFERENCE,
+            episode_id=episode,
+            kind=ConferenceKind.INITIAL,
+            section47_id=enquiry,
+            plan_id=cp,
+            held_on=held,
+            outcome=outcome,
+            category=category if plan else "",
+            chair_id=chair,
+            recorded_by_id=chair,
+            created_at=_stamp(held, 13),
+            updated_at=_stamp(held, 13),
+        )
         self.complete(enquiry, "icpc")
         late = held > enquiry["icpc_target"]
-        self.event(events.CONFERENCE_HELD, held,
-                   f"Initial child protection conference: {ConferenceOutcome(outcome).label}"
-                   + (" (after the 15-working-day timescale)" if late else ""), conference,
-                   chair, Significance.CRITICAL)
+        self.event(
+            events.CONFERENCE_HELD,
+            held,
+            f"Initial child protection conference: {ConferenceOutcome(outcome).label}"
+            + (" (after the 15-working-day timescale)" if late else ""),
+            conference,
+            chair,
+            Significance.CRITICAL,
+        )
         return cp
 
     def core_group(self, plan: Row, held: date) -> None:
-        self.add(CORE_GROUP, plan_id=plan, held_on=held,
-                 notes=self.rng.choice(words.CORE_GROUP_NOTES), recorded_by_id=self.worker(held),
-                 created_at=_stamp(held, 11), updated_at=_stamp(held, 11))
+        self.add(
+            CORE_GROUP,
+            plan_id=plan,
+            held_on=held,
+            notes=self.rng.choice(words.CORE_GROUP_NOTES),
+            recorded_by_id=self.worker(held),
+            created_at=_stamp(held, 11),
+            updated_at=_stamp(held, 11),
+        )
         self.complete(plan, "core_group")
 
     def cp_review(self, plan: Row, held: date, *, end: bool, chair: str) -> None:
@@ -505,97 +771,201 @@ class Case:
             category = _pick(self.rng, CATEGORIES)
             plan["latest_category"] = category
         outcome = ConferenceOutcome.END if end else ConferenceOutcome.CONTINUE
-        conference = self.add(CONFERENCE, episode_id=plan["episode_id"],
-                              kind=ConferenceKind.REVIEW, section47_id=None, plan_id=plan,
-                              held_on=held, outcome=outcome, category=category, chair_id=chair,
-                              recorded_by_id=chair, created_at=_stamp(held, 13),
-                              updated_at=_stamp(held, 13))
+        conference = self.add(
+            CONFERENCE,
+            episode_id=plan["episode_id"],
+            kind=ConferenceKind.REVIEW,
+            section47_id=None,
+            plan_id=plan,
+            held_on=held,
+            outcome=outcome,
+            category=category,
+            chair_id=chair,
+            recorded_by_id=chair,
+            created_at=_stamp(held, 13),
+            updated_at=_stamp(held, 13),
+        )
         self.complete(plan, "cp_review")
         plan["updated_at"] = _stamp(held, 13)
         if end:
             plan["end_date"] = held
             self.complete_source(plan)
             self.cp_plans_ended += 1
-            self.event(events.CP_PLAN_ENDED, held, "Child protection plan ended", plan, chair,
-                       Significance.CRITICAL)
+            self.event(
+                events.CP_PLAN_ENDED,
+                held,
+                "Child protection plan ended",
+                plan,
+                chair,
+                Significance.CRITICAL,
+            )
         else:
-            self.register(plan, "cp_review", "Hold the next review conference",
-                          due.cp_review_due(held, first=False), held)
-        self.event(events.CONFERENCE_HELD, held,
-                   f"Review child protection conference: {ConferenceOutcome(outcome).label}",
-                   conference, chair, Significance.HIGH)
+            self.register(
+                plan,
+                "cp_review",
+                "Hold the next review conference",
+                due.cp_review_due(held, first=False),
+                held,
+            )
+        self.event(
+            events.CONFERENCE_HELD,
+            held,
+            f"Review child protection conference: {ConferenceOutcome(outcome).label}",
+            conference,
+            chair,
+            Significance.HIGH,
+        )
 
     # --- child in need plans ------------------------------------------------------------------
 
     def cin_start(self, episode: Row, start: date) -> Row:
-        plan = self.add(CIN_PLAN, episode_id=episode, child_id=self.child, start_date=start,
-                        end_date=None, review_notes="", created_at=_stamp(start, 11),
-                        updated_at=_stamp(start, 11))
-        self.register(plan, "cin_review", "Review the child in need plan",
-                      due.cin_plan_review_due(start, first=True), start)
-        self.register(plan, "cin_visit", "Visit the child (child in need plan)",
-                      _cin_visit_due(start), start)
-        self.event(events.CIN_PLAN_STARTED, start, "Child in need plan started", plan,
-                   self.worker(start))
+        plan = self.add(
+            CIN_PLAN,
+            episode_id=episode,
+            child_id=self.child,
+            start_date=start,
+            end_date=None,
+            review_notes="",
+            created_at=_stamp(start, 11),
+            updated_at=_stamp(start, 11),
+        )
+        self.register(
+            plan,
+            "cin_review",
+            "Review the child in need plan",
+            due.cin_plan_review_due(start, first=True),
+            start,
+        )
+        self.register(
+            plan, "cin_visit", "Visit the child (child in need plan)", _cin_visit_due(start), start
+        )
+        self.event(
+            events.CIN_PLAN_STARTED, start, "Child in need plan started", plan, self.worker(start)
+        )
         return plan
 
     def cin_review(self, plan: Row, held: date) -> None:
         by = self.worker(held)
-        review = self.add(CIN_REVIEW, plan_id=plan, held_on=held, recorded_by_id=by,
-                          created_at=_stamp(held, 14), updated_at=_stamp(held, 14))
+        review = self.add(
+            CIN_REVIEW,
+            plan_id=plan,
+            held_on=held,
+            recorded_by_id=by,
+            created_at=_stamp(held, 14),
+            updated_at=_stamp(held, 14),
+        )
         self.complete(plan, "cin_review")
-        self.register(plan, "cin_review", "Review the child in need plan",
-                      due.cin_plan_review_due(held, first=False), held)
+        self.register(
+            plan,
+            "cin_review",
+            "Review the child in need plan",
+            due.cin_plan_review_due(held, first=False),
+            held,
+        )
         self.event(events.CIN_PLAN_REVIEWED, held, "Child in need plan reviewed", review, by)
 
     def cin_end(self, plan: Row, day: date, *, by_cp: bool = False) -> None:
         plan["end_date"] = day
         plan["updated_at"] = _stamp(day, 12)
         self.complete_source(plan)
-        self.event(events.CIN_PLAN_ENDED, day, "Child in need plan ended: a child protection "
-                   "plan started" if by_cp else "Child in need plan ended", plan,
-                   self.worker(day))
+        self.event(
+            events.CIN_PLAN_ENDED,
+            day,
+            "Child in need plan ended: a child protection plan started"
+            if by_cp
+            else "Child in need plan ended",
+            plan,
+            self.worker(day),
+        )
 
     # --- children in care ---------------------------------------------------------------------
 
     def care_start(self, episode: Row, start: date, placement: dict[str, str]) -> Row:
-        period = self.add(PERIOD, child_id=self.child, episode_id=episode, start_date=start,
-                          end_date=None, reason_ceased="", care_plan_date=None,
-                          created_at=_stamp(start, 15), updated_at=_stamp(start, 15))
-        current = self.add(CARE_EPISODE, period_id=period, start_date=start,
-                           reason_new_episode=ReasonNewEpisode.S, **placement, end_date=None,
-                           reason_ceased="", reason_place_change="",
-                           created_at=_stamp(start, 15), updated_at=_stamp(start, 15))
+        period = self.add(
+            PERIOD,
+            child_id=self.child,
+            episode_id=episode,
+            start_date=start,
+            end_date=None,
+            reason_ceased="",
+            care_plan_date=None,
+            created_at=_stamp(start, 15),
+            updated_at=_stamp(start, 15),
+        )
+        current = self.add(
+            CARE_EPISODE,
+            period_id=period,
+            start_date=start,
+            reason_new_episode=ReasonNewEpisode.S,
+            **placement,
+            end_date=None,
+            reason_ceased="",
+            reason_place_change="",
+            created_at=_stamp(start, 15),
+            updated_at=_stamp(start, 15),
+        )
         self.placement = current
         self.register(period, "care_plan", "Write the care plan", _care_plan_due(start), start)
-        self.register(period, "care_review", "Hold the first looked-after review",
-                      due.care_review_due(start, number=1), start)
-        self.register(period, "cla_visit", "Visit the child in their placement",
-                      due.care_visit_due(date.min, start), start)
-        self.event(events.CARE_STARTED, start,
-                   f"Became looked after: {LegalStatus(placement['legal_status']).label}; "
-                   f"placed {PlacementType(placement['placement_type']).label.lower()}",
-                   period, self.worker(start), Significance.CRITICAL)
+        self.register(
+            period,
+            "care_review",
+            "Hold the first looked-after review",
+            due.care_review_due(start, number=1),
+            start,
+        )
+        self.register(
+            period,
+            "cla_visit",
+            "Visit the child in their placement",
+            due.care_visit_due(date.min, start),
+            start,
+        )
+        self.event(
+            events.CARE_STARTED,
+            start,
+            f"Became looked after: {LegalStatus(placement['legal_status']).label}; "
+            f"placed {PlacementType(placement['placement_type']).label.lower()}",
+            period,
+            self.worker(start),
+            Significance.CRITICAL,
+        )
         return period
 
-    def care_change(self, period: Row, day: date, placement: dict[str, str],
-                    reason: str) -> str:
+    def care_change(self, period: Row, day: date, placement: dict[str, str], reason: str) -> str:
         old = self.placement
         rne = _reason_new_episode(old, placement)
         old["end_date"], old["reason_ceased"] = day, ReasonCeased.X1
         old["reason_place_change"] = reason if rne != ReasonNewEpisode.L else ""
         old["updated_at"] = _stamp(day, 12)
-        self.placement = self.add(CARE_EPISODE, period_id=period, start_date=day,
-                                  reason_new_episode=rne, **placement, end_date=None,
-                                  reason_ceased="", reason_place_change="",
-                                  created_at=_stamp(day, 12), updated_at=_stamp(day, 12))
+        self.placement = self.add(
+            CARE_EPISODE,
+            period_id=period,
+            start_date=day,
+            reason_new_episode=rne,
+            **placement,
+            end_date=None,
+            reason_ceased="",
+            reason_place_change="",
+            created_at=_stamp(day, 12),
+            updated_at=_stamp(day, 12),
+        )
         if rne != ReasonNewEpisode.L:
-            self.register(period, "cla_visit", "Visit the child in their new placement",
-                          due.care_visit_due(date.min, day), day)
-        self.event(events.PLACEMENT_CHANGED, day,
-                   f"{ReasonNewEpisode(rne).label}: now "
-                   f"{PlacementType(placement['placement_type']).label.lower()}",
-                   self.placement, self.worker(day), Significance.HIGH)
+            self.register(
+                period,
+                "cla_visit",
+                "Visit the child in their new placement",
+                due.care_visit_due(date.min, day),
+                day,
+            )
+        self.event(
+            events.PLACEMENT_CHANGED,
+            day,
+            f"{ReasonNewEpisode(rne).label}: now "
+            f"{PlacementType(placement['placement_type']).label.lower()}",
+            self.placement,
+            self.worker(day),
+            Significance.HIGH,
+        )
         return rne
 
     def care_plan(self, period: Row, day: date) -> None:
@@ -604,11 +974,22 @@ class Case:
         self.event(events.CARE_PLAN, day, "Care plan written", period, self.worker(day))
 
     def care_review(self, period: Row, held: date, number: int, iro: str) -> None:
-        review = self.add(CARE_REVIEW, period_id=period, held_on=held, recorded_by_id=iro,
-                          created_at=_stamp(held, 14), updated_at=_stamp(held, 14))
+        review = self.add(
+            CARE_REVIEW,
+            period_id=period,
+            held_on=held,
+            recorded_by_id=iro,
+            created_at=_stamp(held, 14),
+            updated_at=_stamp(held, 14),
+        )
         self.complete(period, "care_review")
-        self.register(period, "care_review", "Hold the next looked-after review",
-                      due.care_review_due(held, number=number + 1), held)
+        self.register(
+            period,
+            "care_review",
+            "Hold the next looked-after review",
+            due.care_review_due(held, number=number + 1),
+            held,
+        )
         self.event(events.CARE_REVIEW, held, f"Looked-after review {number}", review, iro)
 
     def care_end(self, period: Row, day: date, reason: str) -> None:
@@ -618,29 +999,54 @@ class Case:
         period["end_date"], period["reason_ceased"] = day, reason
         period["updated_at"] = _stamp(day, 12)
         self.complete_source(period)
-        self.event(events.CARE_ENDED, day,
-                   f"Ceased to be looked after: {ReasonCeased(reason).label}", period,
-                   self.worker(day), Significance.CRITICAL)
+        self.event(
+            events.CARE_ENDED,
+            day,
+            f"Ceased to be looked after: {ReasonCeased(reason).label}",
+            period,
+            self.worker(day),
+            Significance.CRITICAL,
+        )
 
     def missing(self, start: date, end: date) -> None:
         rng = self.rng
         kind = MissingKind.MISSING if rng.random() < 0.8 else MissingKind.AWAY
         offered = rng.random() < 0.85
         by = self.worker(start)
-        row = self.add(MISSING, child_id=self.child, kind=kind, start_date=start, end_date=end,
-                       return_interview_offered=offered,
-                       return_interview_accepted=(rng.random() < 0.55) if offered else None,
-                       recorded_by_id=by, created_at=_stamp(end, 10),
-                       updated_at=_stamp(end, 10))
+        row = self.add(
+            MISSING,
+            child_id=self.child,
+            kind=kind,
+            start_date=start,
+            end_date=end,
+            return_interview_offered=offered,
+            return_interview_accepted=(rng.random() < 0.55) if offered else None,
+            recorded_by_id=by,
+            created_at=_stamp(end, 10),
+            updated_at=_stamp(end, 10),
+        )
         self.missing_until = end
-        self.event(events.MISSING_EPISODE, start,
-                   f"{MissingKind(kind).label} from {start:%-d %B %Y}", row, by,
-                   Significance.HIGH)
+        self.event(
+            events.MISSING_EPISODE,
+            start,
+            f"{MissingKind(kind).label} from {start:%-d %B %Y}",
+            row,
+            by,
+            Significance.HIGH,
+        )
 
     # --- visits, notes, oversight -------------------------------------------------------------
 
-    def visit(self, episode: Row, kind: str, source: Row | None, day: date, *, seen: bool,
-              next_due: date | None = None) -> None:
+    def visit(
+        self,
+        episode: Row,
+        kind: str,
+        source: Row | None,
+        day: date,
+        *,
+        seen: bool,
+        next_due: date | None = None,
+    ) -> None:
         rng = self.rng
         age = self.age(day)
         alone = seen and age >= 4 * YEAR and rng.random() < 0.6
@@ -650,40 +1056,80 @@ class Case:
             pool = words.CARE_VISIT_NOTES if kind == VisitKind.CLA else words.VISIT_NOTES
             note = self.fill(rng.choice(pool)) if seen else "Child not seen: nobody at home."
         by = self.worker(day)
-        self.add(VISIT, child_id=self.child, episode_id=episode, kind=kind, visited_on=day,
-                 child_seen=seen, child_seen_alone=alone, bedroom_seen=bedroom, note=note,
-                 recorded_by_id=by, created_at=_stamp(day, 16), updated_at=_stamp(day, 16))
+        self.add(
+            VISIT,
+            child_id=self.child,
+            episode_id=episode,
+            kind=kind,
+            visited_on=day,
+            child_seen=seen,
+            child_seen_alone=alone,
+            bedroom_seen=bedroom,
+            note=note,
+            recorded_by_id=by,
+            created_at=_stamp(day, 16),
+            updated_at=_stamp(day, 16),
+        )
         if source is not None and seen and next_due is not None:
-            due_kind = {VisitKind.CP: "cp_visit", VisitKind.CIN: "cin_visit",
-                        VisitKind.CLA: "cla_visit"}[kind]
+            due_kind = {
+                VisitKind.CP: "cp_visit",
+                VisitKind.CIN: "cin_visit",
+                VisitKind.CLA: "cla_visit",
+            }[kind]
             self.complete(source, due_kind)
-            self.register(source, due_kind, f"Visit the child ({VisitKind(kind).label.lower()})",
-                          next_due, day)
+            self.register(
+                source,
+                due_kind,
+                f"Visit the child ({VisitKind(kind).label.lower()})",
+                next_due,
+                day,
+            )
 
     def note(self, day: date, *, significant: bool = False) -> None:
         rng = self.rng
-        text = self.fill(rng.choice(words.SIGNIFICANT_NOTES if significant
-                                    else words.CASE_NOTES))
-        when = datetime.combine(day, time(rng.randint(8, 18), rng.randint(0, 59)),
-                                tzinfo=LONDON)
+        text = self.fill(rng.choice(words.SIGNIFICANT_NOTES if significant else words.CASE_NOTES))
+        when = datetime.combine(day, time(rng.randint(8, 18), rng.randint(0, 59)), tzinfo=LONDON)
         by = self.worker(day)
-        row = self.add(CASE_NOTE, child_id=self.child, author_id=by, occurred_at=when,
-                       text=text, significant=significant, created_at=when, updated_at=when)
+        row = self.add(
+            CASE_NOTE,
+            child_id=self.child,
+            author_id=by,
+            occurred_at=when,
+            text=text,
+            significant=significant,
+            created_at=when,
+            updated_at=when,
+        )
         if significant:
-            entry = self.add(ENTRY, occurred_at=when, recorded_at=when, recorded_by_id=by,
-                             source_agency_id=None, event_type=events.CASE_NOTE,
-                             category=_category(events.CASE_NOTE),
-                             significance=int(Significance.HIGH), summary=text[:500],
-                             source_type="casework.CaseNote", source_id=row)
+            entry = self.add(
+                ENTRY,
+                occurred_at=when,
+                recorded_at=when,
+                recorded_by_id=by,
+                source_agency_id=None,
+                event_type=events.CASE_NOTE,
+                category=_category(events.CASE_NOTE),
+                significance=int(Significance.HIGH),
+                summary=text[:500],
+                source_type="casework.CaseNote",
+                source_id=row,
+            )
             self.add(LINK, entry_id=entry, person_id=self.child, occurred_at=when)
 
     def oversight(self, day: date, manager: str) -> None:
         rng = self.rng
         kind = "supervision" if rng.random() < 0.8 else "oversight"
-        self.add(OVERSIGHT, child_id=self.child, kind=kind, held_on=day,
-                 discussion=self.fill(rng.choice(words.SUPERVISION)),
-                 actions=self.fill(rng.choice(words.SUPERVISION_ACTIONS)), manager_id=manager,
-                 created_at=_stamp(day, 15), updated_at=_stamp(day, 15))
+        self.add(
+            OVERSIGHT,
+            child_id=self.child,
+            kind=kind,
+            held_on=day,
+            discussion=self.fill(rng.choice(words.SUPERVISION)),
+            actions=self.fill(rng.choice(words.SUPERVISION_ACTIONS)),
+            manager_id=manager,
+            created_at=_stamp(day, 15),
+            updated_at=_stamp(day, 15),
+        )
 
     def age(self, day: date) -> int:
         born = self.person.date_of_birth or self.person.expected_date_of_birth
@@ -694,7 +1140,8 @@ def _reason_new_episode(old: Row, new: dict[str, str]) -> str:
     """As `services._reason_new_episode`: what changed decides the RNE code."""
     legal = old["legal_status"] != new["legal_status"]
     placement = old["placement_type"] != new["placement_type"] or (
-        old["placement_postcode"] != new["placement_postcode"])
+        old["placement_postcode"] != new["placement_postcode"]
+    )
     carer = old["carer_name"] != new["carer_name"]
     if legal and placement and carer:
         return ReasonNewEpisode.B
@@ -798,8 +1245,11 @@ class CaseworkPlanner:
     def plan(self, fam: PlannedFamily) -> None:
         fam.casework = FamilyCasework()
         rng = self.rng
-        children = [i for i, p in enumerate(fam.persons) if p.role == "child"
-                    and p.kind in (PersonKind.CHILD, PersonKind.UNBORN)]
+        children = [
+            i
+            for i, p in enumerate(fam.persons)
+            if p.role == "child" and p.kind in (PersonKind.CHILD, PersonKind.UNBORN)
+        ]
         if not children:
             return
         referrals = self._referrals(fam)
@@ -808,15 +1258,19 @@ class CaseworkPlanner:
         if fam.allocated_to and area != EARLY_HELP:
             if showcase:
                 self.showcase_families += 1
-                state = {1: "cp", 2: "cin_plan"}.get(self.showcase_families) or next(
-                    self.showcase, "") or _pick(rng, STATES[NORTH])
+                state = (
+                    {1: "cp", 2: "cin_plan"}.get(self.showcase_families)
+                    or next(self.showcase, "")
+                    or _pick(rng, STATES[NORTH])
+                )
             else:
                 state = _pick(rng, STATES[area])
         self.stall = SHOWCASE_STALL if showcase else STALL
         self.slow = showcase and state == "assessment"  # one overdue assessment at least
         dates = self._family_dates(overdue=self.slow)
-        chairs = {v.person: v for v in fam.involvements
-                  if v.kind == InvolvementKind.CONFERENCE_CHAIR}
+        chairs = {
+            v.person: v for v in fam.involvements if v.kind == InvolvementKind.CONFERENCE_CHAIR
+        }
         for i in children:
             own = state
             if state and state != "cla" and not showcase and rng.random() > SIBLING_SAME:
@@ -832,12 +1286,14 @@ class CaseworkPlanner:
         rng, today = self.rng, self.today
         cp_days = _pick(rng, {(5, 180): 45, (181, 365): 30, (366, 730): 21, (731, 1100): 4})
         care_days = _pick(rng, {(12, 365): 35, (366, 900): 35, (901, 2200): 30})
-        recent = today - timedelta(days=rng.randint(66, 80) if overdue
-                                   else rng.randint(3, 75))
-        return FamilyDates(recent=recent, s47=today - timedelta(days=rng.randint(2, 40)),
-                           cp_start=today - timedelta(days=rng.randint(*cp_days)),
-                           care_start=today - timedelta(days=rng.randint(*care_days)),
-                           stepdown=today - timedelta(days=rng.randint(20, 300)))
+        recent = today - timedelta(days=rng.randint(66, 80) if overdue else rng.randint(3, 75))
+        return FamilyDates(
+            recent=recent,
+            s47=today - timedelta(days=rng.randint(2, 40)),
+            cp_start=today - timedelta(days=rng.randint(*cp_days)),
+            care_start=today - timedelta(days=rng.randint(*care_days)),
+            stepdown=today - timedelta(days=rng.randint(20, 300)),
+        )
 
     def _referrals(self, fam: PlannedFamily) -> dict[int, list[PlannedContact]]:
         """The MASH referrals about each child: decided and signed off, so each opened an
@@ -855,12 +1311,20 @@ class CaseworkPlanner:
 
     # --- a child ------------------------------------------------------------------------------
 
-    def _child(self, case: Case, state: str, area: str, dates: FamilyDates,
-               referrals: list[PlannedContact]) -> None:
+    def _child(
+        self, case: Case, state: str, area: str, dates: FamilyDates, referrals: list[PlannedContact]
+    ) -> None:
         rng, fam, person = self.rng, case.fam, case.person
-        own = next((v for v in fam.involvements if v.person == case.child
-                    and v.kind == InvolvementKind.ALLOCATED_WORKER
-                    and v.user == fam.allocated_to), None)
+        own = next(
+            (
+                v
+                for v in fam.involvements
+                if v.person == case.child
+                and v.kind == InvolvementKind.ALLOCATED_WORKER
+                and v.user == fam.allocated_to
+            ),
+            None,
+        )
         if person.kind == PersonKind.UNBORN:
             if state:
                 self._unborn(case, own)
@@ -876,24 +1340,33 @@ class CaseworkPlanner:
         current: EpisodeSpec | None = None
         if state and anchor is not None:
             start = dates.recent if state == "assessment" else anchor
-            current = EpisodeSpec(min(max(start, earliest), self.yesterday - 2 * DAY), state,
-                                  open=True, slow=self.slow or rng.random() < SLOW_ASSESSMENT)
+            current = EpisodeSpec(
+                min(max(start, earliest), self.yesterday - 2 * DAY),
+                state,
+                open=True,
+                slow=self.slow or rng.random() < SLOW_ASSESSMENT,
+            )
         elif area == EARLY_HELP and anchor is not None:
             self._early_help(case, max(anchor, earliest), closed=False)
         # Earlier episodes may predate the record as planned: it is then created before them.
         history_from = max(born, self.today - timedelta(days=6 * YEAR))
         previous_cp = state == "cp" and rng.random() < PREVIOUS_CP_SHARE
         if fam.long_history == case.child:
-            history_from = max(born + timedelta(days=2 * YEAR),
-                               self.today - timedelta(days=int(10.5 * YEAR)))
-            specs += self._history(history_from, current.start if current else self.today,
-                                   chain=True)
+            history_from = max(
+                born + timedelta(days=2 * YEAR), self.today - timedelta(days=int(10.5 * YEAR))
+            )
+            specs += self._history(
+                history_from, current.start if current else self.today, chain=True
+            )
         elif current is not None and (previous_cp or rng.random() < PREVIOUS_EPISODE_SHARE):
-            specs += self._history(born if previous_cp else history_from, current.start,
-                                   chain=False, want_cp=previous_cp)
+            specs += self._history(
+                born if previous_cp else history_from,
+                current.start,
+                chain=False,
+                want_cp=previous_cp,
+            )
         elif current is None and rng.random() < UNKNOWN_HISTORY_SHARE:
-            specs += self._history(history_from, self.today - timedelta(days=2 * YEAR),
-                                   chain=False)
+            specs += self._history(history_from, self.today - timedelta(days=2 * YEAR), chain=False)
         # No room for an earlier episode with a plan: the earlier plan is in this one.
         case.previous_cp = previous_cp and not any(s.kind == "cp" for s in specs)
         if current is not None:
@@ -905,8 +1378,9 @@ class CaseworkPlanner:
             else:
                 self._closed_episode(case, spec)
 
-    def _history(self, start: date, before: date, *, chain: bool,
-                 want_cp: bool = False) -> list[EpisodeSpec]:
+    def _history(
+        self, start: date, before: date, *, chain: bool, want_cp: bool = False
+    ) -> list[EpisodeSpec]:
         """Closed episodes between `start` and some weeks before `before`: one, or (`chain`)
         as many as fit: about a decade for the long-history children."""
         rng = self.rng
@@ -924,26 +1398,34 @@ class CaseworkPlanner:
                 length = rng.randint(minimum[kind], 640) if kind != "nfa" else rng.randint(40, 80)
                 begin = cursor + timedelta(days=rng.randint(20, 160))
             else:
-                kind = "cp" if want_cp else _pick(rng, {"nfa": 45, "cin": 40, "cp": 10,
-                                                        "cla": 5})
-                length = {"nfa": rng.randint(40, 80), "cin": rng.randint(150, 420),
-                          "cp": rng.randint(240, 700), "cla": rng.randint(200, 600)}[kind]
+                kind = "cp" if want_cp else _pick(rng, {"nfa": 45, "cin": 40, "cp": 10, "cla": 5})
+                length = {
+                    "nfa": rng.randint(40, 80),
+                    "cin": rng.randint(150, 420),
+                    "cp": rng.randint(240, 700),
+                    "cla": rng.randint(200, 600),
+                }[kind]
                 begin = cursor + timedelta(days=rng.randint(0, max(0, room - length)))
             end = min(begin + timedelta(days=length), limit)
             if (end - begin).days < minimum[kind]:
                 if (limit - begin).days >= minimum["nfa"]:
-                    out.append(EpisodeSpec(begin, "nfa", end=min(limit, begin + timedelta(
-                        days=rng.randint(40, 80)))))
+                    out.append(
+                        EpisodeSpec(
+                            begin,
+                            "nfa",
+                            end=min(limit, begin + timedelta(days=rng.randint(40, 80))),
+                        )
+                    )
                 break
-            out.append(EpisodeSpec(begin, kind, end=end,
-                                   slow=rng.random() < SLOW_ASSESSMENT))
+            out.append(EpisodeSpec(begin, kind, end=end, slow=rng.random() < SLOW_ASSESSMENT))
             if not chain:
                 break
             cursor = end + DAY
         return out
 
-    def _with_referrals(self, specs: list[EpisodeSpec],
-                        referrals: list[PlannedContact]) -> list[EpisodeSpec]:
+    def _with_referrals(
+        self, specs: list[EpisodeSpec], referrals: list[PlannedContact]
+    ) -> list[EpisodeSpec]:
         """Make the episodes agree with the MASH referrals: each referral either opened an
         episode (on the day it was received, with its source) or joined the one open."""
         for contact in referrals:
@@ -953,21 +1435,31 @@ class CaseworkPlanner:
                 continue  # the episode already open: the referral joins its work
             later = [s for s in specs if s.start > day]
             nearest = min(later, key=lambda s: s.start) if later else None
-            if nearest is not None and nearest.contact is None and (
-                    nearest.start - day).days <= (150 if nearest.open else 60):
+            if (
+                nearest is not None
+                and nearest.contact is None
+                and (nearest.start - day).days <= (150 if nearest.open else 60)
+            ):
                 nearest.start, nearest.contact, nearest.opened = day, contact, opened
                 continue
             limit = nearest.start - timedelta(days=20) if nearest else self.yesterday
             recent = nearest is None and (self.today - day).days < 70
             slow = self.rng.random() < SLOW_ASSESSMENT
             if recent:
-                specs.append(EpisodeSpec(day, "recent", open=True, contact=contact,
-                                         opened=opened, slow=slow))
+                specs.append(
+                    EpisodeSpec(day, "recent", open=True, contact=contact, opened=opened, slow=slow)
+                )
             elif (limit - opened).days >= 40:
-                close = min(limit, opened + timedelta(days=self.rng.randint(80, 125) if slow
-                                                      else self.rng.randint(35, 75)))
-                specs.append(EpisodeSpec(day, "nfa", end=close, contact=contact, opened=opened,
-                                         slow=slow))
+                close = min(
+                    limit,
+                    opened
+                    + timedelta(
+                        days=self.rng.randint(80, 125) if slow else self.rng.randint(35, 75)
+                    ),
+                )
+                specs.append(
+                    EpisodeSpec(day, "nfa", end=close, contact=contact, opened=opened, slow=slow)
+                )
             elif nearest is not None and nearest.contact is None:
                 nearest.start, nearest.contact, nearest.opened = day, contact, opened
             specs.sort(key=lambda s: s.start)
@@ -981,9 +1473,15 @@ class CaseworkPlanner:
             source, by = spec.contact.submission["referral_source"], spec.contact.signed_off_by
         else:
             source, by = _pick(rng, SOURCE_WEIGHTS), case.worker(spec.start)
-        return case.episode_open(EpisodeKind.CIN, spec.start, spec.day_opened, source=source,
-                                 need=_pick(rng, NEEDS) if need else "", contact=spec.contact,
-                                 by=by)
+        return case.episode_open(
+            EpisodeKind.CIN,
+            spec.start,
+            spec.day_opened,
+            source=source,
+            need=_pick(rng, NEEDS) if need else "",
+            contact=spec.contact,
+            by=by,
+        )
 
     def _factors(self, case: Case, spec: EpisodeSpec, kind: str) -> list[str]:
         rng = self.rng
@@ -991,20 +1489,33 @@ class CaseworkPlanner:
             return [NO_FACTORS]
         found: list[str] = []
         if spec.contact is not None:
-            found = [f for f in spec.contact.submission.get("concern_factors", [])
-                     if f in ASSESSMENT_FACTORS]
-        extra = {"cp": ["16A", "17A", "3B", "4B", "2B", "18C"],
-                 "cla": ["16A", "3B", "2B", "1B", "4B"],
-                 "cin": ["4B", "3B", "6B", "5B", "7A", "14A", "20"],
-                 "nfa": ["3B", "4B", "20", "14A"]}[kind]
+            found = [
+                f
+                for f in spec.contact.submission.get("concern_factors", [])
+                if f in ASSESSMENT_FACTORS
+            ]
+        extra = {
+            "cp": ["16A", "17A", "3B", "4B", "2B", "18C"],
+            "cla": ["16A", "3B", "2B", "1B", "4B"],
+            "cin": ["4B", "3B", "6B", "5B", "7A", "14A", "20"],
+            "nfa": ["3B", "4B", "20", "14A"],
+        }[kind]
         if case.age(spec.start) >= 11 * YEAR:
             extra = [*extra, "10A", "11A", "24A", "15A", "13A"]
         for _ in range(rng.randint(1, 3)):
             found.append(rng.choice(extra))
         return sorted(set(found))
 
-    def _assess(self, case: Case, episode: Row, spec: EpisodeSpec, kind: str, *,
-                cutoff: date, done_by: date | None = None) -> tuple[date, date | None]:
+    def _assess(
+        self,
+        case: Case,
+        episode: Row,
+        spec: EpisodeSpec,
+        kind: str,
+        *,
+        cutoff: date,
+        done_by: date | None = None,
+    ) -> tuple[date, date | None]:
         """The episode's first assessment, as far as it got by `cutoff` (`done_by`: it must
         be authorised by then). Returns (start, date authorised or None)."""
         rng = self.rng
@@ -1014,8 +1525,11 @@ class CaseworkPlanner:
             days = rng.randint(46, 80) if spec.slow else rng.randint(10, 44)
         else:
             room = working_days_between(referral, done_by) - 1
-            days = (rng.randint(46, min(80, room)) if spec.slow and room >= 46
-                    else rng.randint(8, max(8, min(44, room))))
+            days = (
+                rng.randint(46, min(80, room))
+                if spec.slow and room >= 46
+                else rng.randint(8, max(8, min(44, room)))
+            )
         completed = max(_wd(referral, days), start + DAY)
         authorised = completed + timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 5]))
         if done_by is not None and authorised > done_by:
@@ -1023,28 +1537,44 @@ class CaseworkPlanner:
             completed = max(start + DAY, min(completed, done_by - timedelta(days=2)))
             authorised = max(authorised, completed)
         seen = start + timedelta(days=rng.randint(0, max(0, min(10, (completed - start).days))))
-        summary = rng.choice(words.ASSESSMENT_SUMMARIES[
-            "cp" if kind in ("cp", "cla") else "nfa" if kind == "nfa" else "cin"])
-        case.assessment(episode, start, seen, completed, authorised,
-                        factors=self._factors(case, spec, kind), summary=summary, cutoff=cutoff)
+        summary = rng.choice(
+            words.ASSESSMENT_SUMMARIES[
+                "cp" if kind in ("cp", "cla") else "nfa" if kind == "nfa" else "cin"
+            ]
+        )
+        case.assessment(
+            episode,
+            start,
+            seen,
+            completed,
+            authorised,
+            factors=self._factors(case, spec, kind),
+            summary=summary,
+            cutoff=cutoff,
+        )
         if seen <= cutoff:
             case.visit(episode, VisitKind.CIN, None, seen, seen=True)
         return start, authorised if authorised <= cutoff else None
 
-    def _strategy_referral(self, case: Case, episode: Row, spec: EpisodeSpec,
-                           cutoff: date) -> date | None:
+    def _strategy_referral(
+        self, case: Case, episode: Row, spec: EpisodeSpec, cutoff: date
+    ) -> date | None:
         """A referral for a strategy discussion: held within a day; a section 47 in most,
         concluded without a conference. Returns the date the last of it ended (None: the
         enquiry is still open)."""
         rng = self.rng
         held = min(spec.day_opened + timedelta(days=rng.randint(0, 1)), cutoff)
         with_s47 = rng.random() < 0.6
-        _, enquiry = case.strategy(episode, held, StrategyOutcome.SECTION_47 if with_s47
-                                   else StrategyOutcome.NO_SECTION_47)
+        _, enquiry = case.strategy(
+            episode, held, StrategyOutcome.SECTION_47 if with_s47 else StrategyOutcome.NO_SECTION_47
+        )
         if enquiry is None:
             return held
-        ends = min(_wd(held, rng.randint(3, 10)), cutoff) if spec.end else _wd(
-            held, rng.randint(3, 10))
+        ends = (
+            min(_wd(held, rng.randint(3, 10)), cutoff)
+            if spec.end
+            else _wd(held, rng.randint(3, 10))
+        )
         if ends > cutoff:
             return None
         case.conclude(enquiry, ends, Section47Outcome.NO_ICPC)
@@ -1061,12 +1591,18 @@ class CaseworkPlanner:
         episode = self._open(case, spec, need=spec.kind != "nfa")
         kind = spec.kind
         last = spec.start
-        if spec.contact is not None and spec.contact.decision == Decision.STRATEGY and (
-                kind == "nfa"):
+        if (
+            spec.contact is not None
+            and spec.contact.decision == Decision.STRATEGY
+            and (kind == "nfa")
+        ):
             last = self._strategy_referral(case, episode, spec, limit) or limit
         share = {"nfa": 1.0, "cin": 0.3, "cp": 0.2, "cla": 0.25}[kind]
-        done_by = min(limit, spec.start + timedelta(
-            days=110 if spec.slow else max(20, int((limit - spec.start).days * share))))
+        done_by = min(
+            limit,
+            spec.start
+            + timedelta(days=110 if spec.slow else max(20, int((limit - spec.start).days * share))),
+        )
         _, authorised = self._assess(case, episode, spec, kind, cutoff=limit, done_by=done_by)
         assert authorised is not None
         last = max(last, authorised)
@@ -1106,8 +1642,14 @@ class CaseworkPlanner:
         if reason == ClosureReason.RC9:
             self._early_help(case, self._after(close, 1, 14), closed=True)
 
-    def _open_episode(self, case: Case, spec: EpisodeSpec, dates: FamilyDates, area: str,
-                      involvement: PlannedInvolvement | None) -> None:
+    def _open_episode(
+        self,
+        case: Case,
+        spec: EpisodeSpec,
+        dates: FamilyDates,
+        area: str,
+        involvement: PlannedInvolvement | None,
+    ) -> None:
         """The episode still open, ending in its state on the reference date."""
         rng = self.rng
         state = spec.kind
@@ -1126,8 +1668,11 @@ class CaseworkPlanner:
         episode = self._open(case, spec, need=state not in ("recent", "assessment", "s47"))
         if not allocated:
             return  # waiting for a team to take it
-        if state == "recent" and spec.contact is not None and (
-                spec.contact.decision == Decision.STRATEGY):
+        if (
+            state == "recent"
+            and spec.contact is not None
+            and (spec.contact.decision == Decision.STRATEGY)
+        ):
             concluded = self._strategy_referral(case, episode, spec, yesterday)
         else:
             concluded = spec.start
@@ -1172,19 +1717,29 @@ class CaseworkPlanner:
         if open_cin is not None:
             self._cin_run(case, episode, open_cin, None, stall=True)
         long = case.long
-        self._notes(case, spec.start if long else max(spec.start,
-                                                      self.today - timedelta(days=540)),
-                    yesterday, every=(10, 30) if long else (20, 50))
+        self._notes(
+            case,
+            spec.start if long else max(spec.start, self.today - timedelta(days=540)),
+            yesterday,
+            every=(10, 30) if long else (20, 50),
+        )
         current_from = spec.day_opened
         if moved is not None:
             self._allocation(case, moved[0], spec.day_opened, moved[1], AllocationReason.NEW)
             current_from = moved[1]
-        self._allocation(case, worker, current_from, None,
-                         moved[2] if moved else AllocationReason.NEW, involvement=involvement)
+        self._allocation(
+            case,
+            worker,
+            current_from,
+            None,
+            moved[2] if moved else AllocationReason.NEW,
+            involvement=involvement,
+        )
         self._oversight(case, max(current_from, self.today - timedelta(days=365)))
 
-    def _cp_state(self, case: Case, episode: Row, base: date, start: date, icpc: date,
-                  assessed: bool) -> None:
+    def _cp_state(
+        self, case: Case, episode: Row, base: date, start: date, icpc: date, assessed: bool
+    ) -> None:
         """On a child protection plan since `icpc`: before it perhaps an earlier plan and a
         child in need plan (which the conference ends)."""
         rng = self.rng
@@ -1194,8 +1749,7 @@ class CaseworkPlanner:
         if assessed and (icpc - earlier).days > 170 and case.previous_cp:
             first, enquiry = self._cp_prelude(case, episode, earlier)
             plan = self._icpc(case, episode, enquiry, first, chair, None)
-            first_end = first + timedelta(days=rng.randint(90, max(91, (icpc - first).days
-                                                                     - 75)))
+            first_end = first + timedelta(days=rng.randint(90, max(91, (icpc - first).days - 75)))
             self._cp_run(case, episode, plan, first, first_end, chair)
             earlier = self._after(first_end, 0, 7)
         strategy = self._strategy_day(icpc, start)
@@ -1206,8 +1760,9 @@ class CaseworkPlanner:
         plan = self._icpc(case, episode, enquiry, icpc, chair, open_cin)
         self._cp_run(case, episode, plan, icpc, None, chair)
 
-    def _s47_state(self, case: Case, episode: Row, dates: FamilyDates, start: date,
-                   authorised: date | None) -> Row | None:
+    def _s47_state(
+        self, case: Case, episode: Row, dates: FamilyDates, start: date, authorised: date | None
+    ) -> Row | None:
         """A section 47 enquiry in the last weeks: still open, or concluded and waiting for
         (or just had) its initial conference. Returns an open child in need plan, if any."""
         rng, yesterday = self.rng, self.yesterday
@@ -1222,13 +1777,17 @@ class CaseworkPlanner:
         if ends > yesterday:
             return open_cin
         conference = rng.random() < 0.6
-        case.conclude(enquiry, ends, Section47Outcome.ICPC if conference
-                      else Section47Outcome.NO_ICPC)
+        case.conclude(
+            enquiry, ends, Section47Outcome.ICPC if conference else Section47Outcome.NO_ICPC
+        )
         if not conference:
             return open_cin
         target = enquiry["icpc_target"]
-        icpc = (_wd(target, rng.randint(1, 8)) if rng.random() < LATE_ICPC
-                else max(ends, target - timedelta(days=rng.randint(0, 5))))
+        icpc = (
+            _wd(target, rng.randint(1, 8))
+            if rng.random() < LATE_ICPC
+            else max(ends, target - timedelta(days=rng.randint(0, 5)))
+        )
         if icpc > yesterday:
             return open_cin  # waiting for the conference
         chair = self._chair(case, icpc)
@@ -1236,15 +1795,21 @@ class CaseworkPlanner:
             plan = self._icpc(case, episode, enquiry, icpc, chair, open_cin)
             self._cp_run(case, episode, plan, icpc, None, chair)
             return None
-        case.icpc(episode, enquiry, icpc, plan=False, category="", chair=chair,
-                  open_cin=None)
+        case.icpc(episode, enquiry, icpc, plan=False, category="", chair=chair, open_cin=None)
         plan_day = self._after(icpc, 0, 10)
         if open_cin is None and plan_day <= yesterday:
             open_cin = case.cin_start(episode, plan_day)
         return open_cin
 
-    def _cla_state(self, case: Case, episode: Row, dates: FamilyDates, area: str,
-                   start: date, authorised: date | None) -> Row | None:
+    def _cla_state(
+        self,
+        case: Case,
+        episode: Row,
+        dates: FamilyDates,
+        area: str,
+        start: date,
+        authorised: date | None,
+    ) -> Row | None:
         """Looked after since about the family's date (recently, if a team other than
         children in care holds the case: care proceedings); before it perhaps a child in
         need plan, then a child protection plan, each ended when care began."""
@@ -1274,8 +1839,9 @@ class CaseworkPlanner:
         self._care(case, episode, begin, None, iro=iro)
         return None
 
-    def _handover(self, case: Case, spec: EpisodeSpec, state: str, dates: FamilyDates,
-                  area: str) -> tuple[str, date, str] | None:
+    def _handover(
+        self, case: Case, spec: EpisodeSpec, state: str, dates: FamilyDates, area: str
+    ) -> tuple[str, date, str] | None:
         """(earlier worker, date the case moved to the current one, reason), if it moved:
         from an assessment team as the work progressed, or for the usual reasons."""
         rng = self.rng
@@ -1292,8 +1858,11 @@ class CaseworkPlanner:
             earlier = rng.choice(self.workers.get(area) or self.assessors).username
             if earlier == case.fam.allocated_to:
                 return None
-            return (earlier, spec.day_opened + timedelta(days=rng.randint(30, room)),
-                    _pick(rng, REALLOCATION))
+            return (
+                earlier,
+                spec.day_opened + timedelta(days=rng.randint(30, room)),
+                _pick(rng, REALLOCATION),
+            )
         return None
 
     # --- child protection ---------------------------------------------------------------------
@@ -1311,8 +1880,11 @@ class CaseworkPlanner:
         needed by `icpc`."""
         _, enquiry = case.strategy(episode, strategy, StrategyOutcome.SECTION_47)
         assert enquiry is not None
-        case.conclude(enquiry, strategy + timedelta(
-            days=self.rng.randint(0, max(0, (icpc - strategy).days))), Section47Outcome.ICPC)
+        case.conclude(
+            enquiry,
+            strategy + timedelta(days=self.rng.randint(0, max(0, (icpc - strategy).days))),
+            Section47Outcome.ICPC,
+        )
         return enquiry
 
     def _cp_prelude(self, case: Case, episode: Row, strategy: date) -> tuple[date, Row]:
@@ -1320,37 +1892,58 @@ class CaseworkPlanner:
         within 15 working days. Returns (conference date, enquiry)."""
         rng = self.rng
         target = _icpc_due(strategy)
-        icpc = (_wd(target, rng.randint(1, 8)) if rng.random() < LATE_ICPC
-                else target - timedelta(days=rng.randint(0, 5)))
+        icpc = (
+            _wd(target, rng.randint(1, 8))
+            if rng.random() < LATE_ICPC
+            else target - timedelta(days=rng.randint(0, 5))
+        )
         icpc = max(icpc, strategy + DAY)
         return icpc, self._enquiry(case, episode, strategy, icpc)
 
-    def _icpc(self, case: Case, episode: Row, enquiry: Row, held: date, chair: str,
-              open_cin: Row | None) -> Row:
-        plan = case.icpc(episode, enquiry, held, plan=True, category=_pick(self.rng, CATEGORIES),
-                         chair=chair, open_cin=open_cin)
+    def _icpc(
+        self, case: Case, episode: Row, enquiry: Row, held: date, chair: str, open_cin: Row | None
+    ) -> Row:
+        plan = case.icpc(
+            episode,
+            enquiry,
+            held,
+            plan=True,
+            category=_pick(self.rng, CATEGORIES),
+            chair=chair,
+            open_cin=open_cin,
+        )
         assert plan is not None
         return plan
 
-    def _cp_run(self, case: Case, episode: Row, plan: Row, start: date, end: date | None,
-                chair: str) -> None:
+    def _cp_run(
+        self, case: Case, episode: Row, plan: Row, start: date, end: date | None, chair: str
+    ) -> None:
         """Core groups, review conferences and visits while the plan lasts; a review ends it
         on `end`, or it is still open."""
         rng = self.rng
         stop = end or self.today
         # Core groups: the first within 10 working days (mostly), then every 4 to 6 weeks.
         first = _core_group_due(start)
-        held = (_wd(first, rng.randint(1, 8)) if rng.random() < 0.12
-                else max(start + DAY, first - timedelta(days=rng.randint(0, 6))))
+        held = (
+            _wd(first, rng.randint(1, 8))
+            if rng.random() < 0.12
+            else max(start + DAY, first - timedelta(days=rng.randint(0, 6)))
+        )
         if end is not None or rng.random() >= self.stall["review"] / 2:
             while held < stop:
                 case.core_group(plan, held)
                 held += timedelta(days=rng.randint(28, 42))
-        self._reviews(start, stop, end is None, due.cp_review_due(start, first=True),
-                      lambda d: due.cp_review_due(d, first=False),
-                      lambda d: case.cp_review(plan, d, end=False, chair=chair))
-        self._visit_run(case, episode, VisitKind.CP, plan, start, end, _cp_visit_due(start),
-                        _cp_visit_due)
+        self._reviews(
+            start,
+            stop,
+            end is None,
+            due.cp_review_due(start, first=True),
+            lambda d: due.cp_review_due(d, first=False),
+            lambda d: case.cp_review(plan, d, end=False, chair=chair),
+        )
+        self._visit_run(
+            case, episode, VisitKind.CP, plan, start, end, _cp_visit_due(start), _cp_visit_due
+        )
         if end is not None:
             case.cp_review(plan, end, end=True, chair=chair)
 
@@ -1359,8 +1952,12 @@ class CaseworkPlanner:
         first of them."""
         involvement = case.chair_involvement
         if involvement is None:
-            involvement = PlannedInvolvement(case.child, InvolvementKind.CONFERENCE_CHAIR,
-                                             held, user=self.rng.choice(self.chairs))
+            involvement = PlannedInvolvement(
+                case.child,
+                InvolvementKind.CONFERENCE_CHAIR,
+                held,
+                user=self.rng.choice(self.chairs),
+            )
             case.fam.involvements.append(involvement)
             case.chair_involvement = involvement
         involvement.start_date = min(involvement.start_date, held)
@@ -1368,23 +1965,37 @@ class CaseworkPlanner:
 
     # --- child in need plans ------------------------------------------------------------------
 
-    def _cin_run(self, case: Case, episode: Row, plan: Row, end: date | None, *,
-                 stall: bool) -> None:
+    def _cin_run(
+        self, case: Case, episode: Row, plan: Row, end: date | None, *, stall: bool
+    ) -> None:
         """Reviews and visits from where the plan's due dates stand until `end` (exclusive;
         None: the plan is open and they go on to the reference date)."""
         review = case.due[(id(plan), "cin_review")]
         visit = case.due[(id(plan), "cin_visit")]
         stop = end or self.today
-        self._reviews(review[4], stop, end is None and stall, review[3],
-                      lambda d: due.cin_plan_review_due(d, first=False),
-                      lambda d: case.cin_review(plan, d))
-        self._visit_run(case, episode, VisitKind.CIN, plan, visit[4], end, visit[3],
-                        _cin_visit_due, stall=stall)
+        self._reviews(
+            review[4],
+            stop,
+            end is None and stall,
+            review[3],
+            lambda d: due.cin_plan_review_due(d, first=False),
+            lambda d: case.cin_review(plan, d),
+        )
+        self._visit_run(
+            case, episode, VisitKind.CIN, plan, visit[4], end, visit[3], _cin_visit_due, stall=stall
+        )
 
     # --- recurring work -----------------------------------------------------------------------
 
-    def _reviews(self, start: date, stop: date, open_ended: bool, first_due: date,
-                 next_due: Callable[[date], date], record: Callable[[date], None]) -> None:
+    def _reviews(
+        self,
+        start: date,
+        stop: date,
+        open_ended: bool,
+        first_due: date,
+        next_due: Callable[[date], date],
+        record: Callable[[date], None],
+    ) -> None:
         """Reviews on their schedule before `stop`, mostly on time; an open run is sometimes
         left with the next one overdue."""
         rng = self.rng
@@ -1400,15 +2011,29 @@ class CaseworkPlanner:
                 break
             held_on.append((held, due_date))
             last, due_date = held, next_due(held)
-        if open_ended and held_on and rng.random() < self.stall["review"] and (
-                held_on[-1][1] < self.today):
+        if (
+            open_ended
+            and held_on
+            and rng.random() < self.stall["review"]
+            and (held_on[-1][1] < self.today)
+        ):
             held_on.pop()  # the last one was not held: it is overdue
         for held, _ in held_on:
             record(held)
 
-    def _visit_run(self, case: Case, episode: Row, kind: str, source: Row, start: date,
-                   end: date | None, first_due: date, next_due: Callable[[date], date], *,
-                   stall: bool = True) -> None:
+    def _visit_run(
+        self,
+        case: Case,
+        episode: Row,
+        kind: str,
+        source: Row,
+        start: date,
+        end: date | None,
+        first_due: date,
+        next_due: Callable[[date], date],
+        *,
+        stall: bool = True,
+    ) -> None:
         """Statutory visits after `start` until `end` (or open), mostly before the one due;
         an open run is sometimes left overdue."""
         rng = self.rng
@@ -1430,8 +2055,9 @@ class CaseworkPlanner:
             if when >= stop:
                 break
             if rng.random() < 0.06 and (when - last).days > 4:
-                case.visit(episode, kind, source, when - timedelta(days=rng.randint(1, 3)),
-                           seen=False)
+                case.visit(
+                    episode, kind, source, when - timedelta(days=rng.randint(1, 3)), seen=False
+                )
             due_date = next_due(when)
             case.visit(episode, kind, source, when, seen=True, next_due=due_date)
             last = when
@@ -1452,8 +2078,9 @@ class CaseworkPlanner:
 
     # --- children in care ---------------------------------------------------------------------
 
-    def _care(self, case: Case, episode: Row, start: date, end: date | None, *,
-              iro: str = "") -> Row:
+    def _care(
+        self, case: Case, episode: Row, start: date, end: date | None, *, iro: str = ""
+    ) -> Row:
         """A period of care from `start`: placements, legal status, care plan, reviews, visits
         and missing episodes; it ends on `end` (home, or an order) or is still open."""
         rng = self.rng
@@ -1483,8 +2110,11 @@ class CaseworkPlanner:
             if move >= stop:
                 break
             changes.setdefault(move, "")
-        care_plan_day = (_wd(start, rng.randint(0, 10)) if rng.random() < 0.9
-                         else self._after(_care_plan_due(start), 1, 15))
+        care_plan_day = (
+            _wd(start, rng.randint(0, 10))
+            if rng.random() < 0.9
+            else self._after(_care_plan_due(start), 1, 15)
+        )
         if care_plan_day < stop:
             case.care_plan(period, care_plan_day)
         self._care_reviews(case, period, start, stop, end is None, iro)
@@ -1492,10 +2122,17 @@ class CaseworkPlanner:
         for day in [*sorted(d for d in changes if start < d < stop), None]:
             item = case.due[(id(period), "cla_visit")]
             # Visits in this stretch come after the last change (its placement sets the clock).
-            self._visit_run(case, episode, VisitKind.CLA, period, max(item[4], placed),
-                            day or end,
-                            item[3], lambda d, s=placed: due.care_visit_due(d, s),
-                            stall=day is None)
+            self._visit_run(
+                case,
+                episode,
+                VisitKind.CLA,
+                period,
+                max(item[4], placed),
+                day or end,
+                item[3],
+                lambda d, s=placed: due.care_visit_due(d, s),
+                stall=day is None,
+            )
             if day is None:
                 break
             status = changes[day]
@@ -1506,17 +2143,23 @@ class CaseworkPlanner:
                 else:
                     placement = {**placement, "legal_status": legal_now}
             elif rng.random() < 0.1 and placement["placement_type"] in ("U6", "U3"):
-                placement = {**placement, "placement_type": {
-                    "U6": "U4", "U3": "U1"}[placement["placement_type"]]}
+                placement = {
+                    **placement,
+                    "placement_type": {"U6": "U4", "U3": "U1"}[placement["placement_type"]],
+                }
             else:
                 placement = self._placement(case, day, legal_now, home)
             current = case.placement
             if all(current[k] == v for k, v in placement.items()):
                 continue  # nothing changed after all
-            reason = PlacementChangeReason.PLACE if (
-                placement["carer_name"] == current["carer_name"]
-                and placement["placement_type"] != current["placement_type"]) else (
-                _pick(rng, PLACE_CHANGE))
+            reason = (
+                PlacementChangeReason.PLACE
+                if (
+                    placement["carer_name"] == current["carer_name"]
+                    and placement["placement_type"] != current["placement_type"]
+                )
+                else (_pick(rng, PLACE_CHANGE))
+            )
             case.care_change(period, day, placement, reason)
             # The services count the next visit from the start of the current 903 episode.
             placed = day
@@ -1525,8 +2168,9 @@ class CaseworkPlanner:
             case.care_end(period, end, self._care_leaving(case, end, legal_now))
         return period
 
-    def _care_reviews(self, case: Case, period: Row, start: date, stop: date,
-                      open_ended: bool, iro: str) -> None:
+    def _care_reviews(
+        self, case: Case, period: Row, start: date, stop: date, open_ended: bool, iro: str
+    ) -> None:
         held = [0]
 
         def record(day: date) -> None:
@@ -1540,8 +2184,9 @@ class CaseworkPlanner:
             planned[0] += 1
             return due.care_review_due(day, number=planned[0] + 1)
 
-        self._reviews(start, stop, open_ended, due.care_review_due(start, number=1), next_due,
-                      record)
+        self._reviews(
+            start, stop, open_ended, due.care_review_due(start, number=1), next_due, record
+        )
 
     def _care_leaving(self, case: Case, end: date, legal: str) -> str:
         rng = self.rng
@@ -1549,8 +2194,10 @@ class CaseworkPlanner:
             return ReasonCeased.E45
         if legal == LegalStatus.C2 and rng.random() < 0.2:
             return rng.choice([ReasonCeased.E41, ReasonCeased.E47])
-        return _pick(rng, {ReasonCeased.E4A: 60, ReasonCeased.E4B: 15, ReasonCeased.E13: 15,
-                           ReasonCeased.E8: 10})
+        return _pick(
+            rng,
+            {ReasonCeased.E4A: 60, ReasonCeased.E4B: 15, ReasonCeased.E13: 15, ReasonCeased.E8: 10},
+        )
 
     def _placement(self, case: Case, day: date, legal: str, home: str) -> dict[str, str]:
         """Where a child of this age is placed: mostly foster care, some kinship care,
@@ -1562,17 +2209,24 @@ class CaseworkPlanner:
         elif age < 12 * YEAR:
             options = {"U6": 40, "U4": 30, "U3": 10, "U1": 6, "P1": 6, "K2": 3, "U5": 5}
         elif age < 16 * YEAR:
-            options = {"U4": 35, "U6": 25, "K2": 20, "U1": 6, "U3": 6, "P1": 5, "K1": 1,
-                       "S1": 2}
+            options = {"U4": 35, "U6": 25, "K2": 20, "U1": 6, "U3": 6, "P1": 5, "K1": 1, "S1": 2}
         else:
             options = {"U4": 25, "U6": 15, "K2": 20, "H5": 30, "U1": 5, "P1": 5}
         kind = _pick(rng, options)
         if kind == "P1" and legal not in (LegalStatus.C1, LegalStatus.C2):
             kind = "U6"  # 903 rule 378: not placed with parents under section 20
-        provider = {"P1": "PR0", "U1": "PR1", "U3": "PR1", "R3": "PR4", "K1": "PR2",
-                    "S1": "PR4"}.get(kind) or (
-            _pick(rng, {"PR4": 70, "PR5": 15, "PR1": 15}) if kind in ("K2", "H5")
-            else _pick(rng, {"PR1": 60, "PR4": 32, "PR5": 8}))
+        provider = {
+            "P1": "PR0",
+            "U1": "PR1",
+            "U3": "PR1",
+            "R3": "PR4",
+            "K1": "PR2",
+            "S1": "PR4",
+        }.get(kind) or (
+            _pick(rng, {"PR4": 70, "PR5": 15, "PR1": 15})
+            if kind in ("K2", "H5")
+            else _pick(rng, {"PR1": 60, "PR4": 32, "PR5": 8})
+        )
         urn = ""
         if kind in ("K2", "K1", "R3", "S1"):
             carer = rng.choice(words.HOMES)
@@ -1582,15 +2236,24 @@ class CaseworkPlanner:
         elif kind == "P1":
             carer = ""
         elif kind in ("U1", "U3"):
-            carer = (f"{rng.choice(['Grandparents', 'Aunt', 'Uncle', 'Family friend'])} "
-                     f"({case.person.current.family})")
+            carer = (
+                f"{rng.choice(['Grandparents', 'Aunt', 'Uncle', 'Family friend'])} "
+                f"({case.person.current.family})"
+            )
         else:
-            carer = (f"{rng.choice(['Mr and Mrs', 'Ms', 'Mr', 'Mrs'])} "
-                     f"{rng.choice(words.CARER_FAMILIES)}")
-        return {"legal_status": legal, "placement_type": kind, "provider": provider,
-                "carer_name": carer, "home_postcode": home,
-                "placement_postcode": home if kind == "P1" else self._any_postcode(),
-                "urn": urn}
+            carer = (
+                f"{rng.choice(['Mr and Mrs', 'Ms', 'Mr', 'Mrs'])} "
+                f"{rng.choice(words.CARER_FAMILIES)}"
+            )
+        return {
+            "legal_status": legal,
+            "placement_type": kind,
+            "provider": provider,
+            "carer_name": carer,
+            "home_postcode": home,
+            "placement_postcode": home if kind == "P1" else self._any_postcode(),
+            "urn": urn,
+        }
 
     def _home_postcode(self, case: Case) -> str:
         for home in case.fam.residences:
@@ -1601,8 +2264,12 @@ class CaseworkPlanner:
     def _any_postcode(self) -> str:
         rng = self.rng
         _, _, districts = rng.choice(data.TOWNS)
-        return postcode(rng.choice(districts), rng.randint(1, 9), rng.randint(0, 399),
-                        data.POSTCODE_UNIT_LETTERS)
+        return postcode(
+            rng.choice(districts),
+            rng.randint(1, 9),
+            rng.randint(0, 399),
+            data.POSTCODE_UNIT_LETTERS,
+        )
 
     def _missing(self, case: Case, start: date, stop: date) -> None:
         """Missing or away: a share of the teenagers, one to five times, never overlapping
@@ -1632,14 +2299,22 @@ class CaseworkPlanner:
         end = self._after(start, 60, 270) if closed else None
         if end is not None and end > self.yesterday:
             return
-        if any(start <= (other_end or self.today) and other_start <= (end or self.today)
-               for other_start, other_end in case.early_help):
+        if any(
+            start <= (other_end or self.today) and other_start <= (end or self.today)
+            for other_start, other_end in case.early_help
+        ):
             return
         case.early_help.append((start, end))
         worker = case.fam.allocated_to or rng.choice(self.workers[EARLY_HELP]).username
-        episode = case.episode_open(EpisodeKind.EARLY_HELP, start, start,
-                                    source=_pick(rng, EH_SOURCES), need="", contact=None,
-                                    by=worker)
+        episode = case.episode_open(
+            EpisodeKind.EARLY_HELP,
+            start,
+            start,
+            source=_pick(rng, EH_SOURCES),
+            need="",
+            contact=None,
+            by=worker,
+        )
         if end is not None:
             case.episode_close(episode, end, _pick(rng, EH_CLOSURES), worker)
 
@@ -1657,10 +2332,12 @@ class CaseworkPlanner:
         spec = EpisodeSpec(referral, "assessment", open=True)
         episode = self._open(case, spec, need=False)
         start = min(self._after(referral, 0, 2), self.yesterday)
-        case.assessment(episode, start, None, None, None, factors=[], summary="",
-                        cutoff=self.yesterday)
-        self._allocation(case, worker, referral, None, AllocationReason.NEW,
-                         involvement=involvement)
+        case.assessment(
+            episode, start, None, None, None, factors=[], summary="", cutoff=self.yesterday
+        )
+        self._allocation(
+            case, worker, referral, None, AllocationReason.NEW, involvement=involvement
+        )
 
     # --- allocation --------------------------------------------------------------------------
 
@@ -1668,35 +2345,62 @@ class CaseworkPlanner:
         area = {"cp": CP_TEAM, "cla": CIC_TEAM}.get(kind)
         return self.rng.choice(self.workers[area] if area else self.assessors).username
 
-    def _allocation(self, case: Case, worker: str, start: date, end: date | None,
-                    reason: str, involvement: PlannedInvolvement | None = None) -> None:
+    def _allocation(
+        self,
+        case: Case,
+        worker: str,
+        start: date,
+        end: date | None,
+        reason: str,
+        involvement: PlannedInvolvement | None = None,
+    ) -> None:
         """The allocation and the involvement that gives the worker access: the family's own
         for the current worker of a known family, its own (ended, for earlier workers)
         otherwise."""
         team = (COUNCIL, self.staff[worker].team)
         if involvement is None:
-            involvement = PlannedInvolvement(case.child, InvolvementKind.ALLOCATED_WORKER,
-                                             start, user=worker, team=team, end_date=end)
+            involvement = PlannedInvolvement(
+                case.child,
+                InvolvementKind.ALLOCATED_WORKER,
+                start,
+                user=worker,
+                team=team,
+                end_date=end,
+            )
             case.fam.involvements.append(involvement)
         else:
             involvement.start_date = start
         manager = self.manager_of(worker)
-        allocation = case.add(ALLOCATION, child_id=case.child, worker_id=worker, team_id=team,
-                              start_date=start, end_date=end, reason=reason,
-                              involvement_id=involvement, allocated_by_id=manager,
-                              created_at=_stamp(start, 10), updated_at=_stamp(end or start, 10))
+        allocation = case.add(
+            ALLOCATION,
+            child_id=case.child,
+            worker_id=worker,
+            team_id=team,
+            start_date=start,
+            end_date=end,
+            reason=reason,
+            involvement_id=involvement,
+            allocated_by_id=manager,
+            created_at=_stamp(start, 10),
+            updated_at=_stamp(end or start, 10),
+        )
         staff = self.staff[worker]
-        case.event(events.ALLOCATED, start,
-                   f"Allocated to {staff.first_name} {staff.last_name} ({team[1]})"
-                   + (f": {AllocationReason(reason).label}"
-                      if reason != AllocationReason.NEW else ""), allocation, manager)
+        case.event(
+            events.ALLOCATED,
+            start,
+            f"Allocated to {staff.first_name} {staff.last_name} ({team[1]})"
+            + (f": {AllocationReason(reason).label}" if reason != AllocationReason.NEW else ""),
+            allocation,
+            manager,
+        )
 
 
 # --- loading -------------------------------------------------------------------------------------
 
 
-def write_casework(loader: Any, planned: list[tuple[PlannedFamily, list[int]]],
-                   involvement_ids: list[int]) -> None:
+def write_casework(
+    loader: Any, planned: list[tuple[PlannedFamily, list[int]]], involvement_ids: list[int]
+) -> None:
     """Insert the batch's casework rows, table by table in dependency order, with the
     loader's writer (COPY on PostgreSQL)."""
     users, teams = loader.users, loader.teams
@@ -1708,8 +2412,11 @@ def write_casework(loader: Any, planned: list[tuple[PlannedFamily, list[int]]],
             involvements[id(v)] = involvement_ids[position]
             position += 1
     references = [c.reference for fam, _ in planned for c in fam.contacts]
-    contacts = dict(Contact.objects.filter(reference__in=references)
-                    .values_list("reference", "pk")) if references else {}
+    contacts = (
+        dict(Contact.objects.filter(reference__in=references).values_list("reference", "pk"))
+        if references
+        else {}
+    )
     by_table: dict[Table, list[tuple[Row, list[int]]]] = {t: [] for t in TABLES}
     for fam, pks in planned:
         work = getattr(fam, "casework", None)
@@ -1743,8 +2450,13 @@ def write_casework(loader: Any, planned: list[tuple[PlannedFamily, list[int]]],
         if not items:
             continue
         kinds = table.kinds
-        rows = [tuple(v if k == "v" else resolve(k, v, pks)
-                      for k, v in zip(kinds, row.values, strict=True)) for row, pks in items]
+        rows = [
+            tuple(
+                v if k == "v" else resolve(k, v, pks)
+                for k, v in zip(kinds, row.values, strict=True)
+            )
+            for row, pks in items
+        ]
         ids = loader.writer.insert(table.model, table.names, rows)
         for (row, _), pk in zip(items, ids, strict=True):
             row.pk = pk

@@ -111,11 +111,42 @@ CORE_GROUP_NOTES = [
     "",
 ]
 
-CARER_FAMILIES = ["Adams", "Bennett", "Carter", "Dixon", "Ellis", "Foster", "Gray",
-                  "Holmes", "Irving", "Jarvis", "Khan", "Lowe", "Marsh", "Nolan", "Osborne",
-                  "Patel", "Quinn", "Reid", "Shaw", "Turner", "Underwood", "Vaughan",
-                  "Walsh", "Young"]
-HOMES = ["Oakwood House", "The Willows", "Beech Lodge", "Meadow View", "Hillside",
-         "Riverside House", "Elm Court", "Rowan Lodge", "Cedar House", "Larch Close"]
-SUPPORTED = ["Foyer Project", "Step Up Supported Lodgings", "Harbour Flats",
-             "Next Steps House"]
+CARER_FAMILIES = [
+    "Adams",
+    "Bennett",
+    "Carter",
+    "Dixon",
+    "Ellis",
+    "Foster",
+    "Gray",
+    "Holmes",
+    "Irving",
+    "Jarvis",
+    "Khan",
+    "Lowe",
+    "Marsh",
+    "Nolan",
+    "Osborne",
+    "Patel",
+    "Quinn",
+    "Reid",
+    "Shaw",
+    "Turner",
+    "Underwood",
+    "Vaughan",
+    "Walsh",
+    "Young",
+]
+HOMES = [
+    "Oakwood House",
+    "The Willows",
+    "Beech Lodge",
+    "Meadow View",
+    "Hillside",
+    "Riverside House",
+    "Elm Court",
+    "Rowan Lodge",
+    "Cedar House",
+    "Larch Close",
+]
+SUPPORTED = ["Foyer Project", "Step Up Supported Lodgings", "Harbour Flats", "Next Steps House"]

@@ -83,21 +83,24 @@ EXPECTED_MEAN_WEIGHT, PRIOR_PEOPLE = 0.16 * KNOWN_WEIGHT + 0.84, 2_000
 OPEN_STATUSES = {Status.NEW: 40, Status.IN_TRIAGE: 45, Status.AWAITING_SIGN_OFF: 15}
 # With the earlier referrals planted below, about 40% of decided contacts become referrals
 # (assessment or strategy).
-DECISIONS = {Decision.NFA: 22, Decision.ADVICE: 17, Decision.EARLY_HELP: 29,
-             Decision.ASSESSMENT: 25, Decision.STRATEGY: 7}
+DECISIONS = {
+    Decision.NFA: 22,
+    Decision.ADVICE: 17,
+    Decision.EARLY_HELP: 29,
+    Decision.ASSESSMENT: 25,
+    Decision.STRATEGY: 7,
+}
 # A referral in the year before is planted for these shares of referrals and of open
 # contacts; with the repeats that happen anyway, about 22% of referrals are re-referrals.
 EARLIER_REFERRAL_SHARE = {"referral": 0.3, "open": 0.08}
 NOT_ON_RECORD_SHARE = 0.06  # contacts about a child the council has no record of
-PARTNER_SHOWCASE = {"teacher.dsl": (TEACHER_SCHOOL, "2A"),
-                    "health.visitor": (HEALTH_TRUST, "3B")}
+PARTNER_SHOWCASE = {"teacher.dsl": (TEACHER_SCHOOL, "2A"), "health.visitor": (HEALTH_TRUST, "3B")}
 SHOWCASE_STATUSES = [Status.NEW, Status.IN_TRIAGE, Status.DECIDED]
 # How referrers describe someone they have not been linked to yet.
-DESCRIPTIONS = {"exact": 50, "typo": 15, "nickname": 8, "swapped": 5, "no_dob": 15,
-                "surname": 7}
+DESCRIPTIONS = {"exact": 50, "typo": 15, "nickname": 8, "swapped": 5, "no_dob": 15, "surname": 7}
 RATINGS = {  # decision -> (RAG choices, level of need choices)
-    Decision.NFA: ([Rag.GREEN], ["1", "2"]), Decision.ADVICE: ([Rag.GREEN, Rag.AMBER],
-                                                              ["1", "2"]),
+    Decision.NFA: ([Rag.GREEN], ["1", "2"]),
+    Decision.ADVICE: ([Rag.GREEN, Rag.AMBER], ["1", "2"]),
     Decision.EARLY_HELP: ([Rag.AMBER, Rag.GREEN], ["2", "3"]),
     Decision.ASSESSMENT: ([Rag.AMBER, Rag.RED], ["3", "4", "4"]),
     Decision.STRATEGY: ([Rag.RED], ["4"]),
@@ -118,8 +121,9 @@ SOURCES = [
     Source("2A", 19, text.SCHOOL, "school", {Channel.PROFESSIONAL: 85, Channel.PHONE: 15}),
     Source("2B", 2, text.COUNCIL, "council", {Channel.PHONE: 1}),
     Source("3A", 3, text.GP, "gp", {Channel.PROFESSIONAL: 7, Channel.PHONE: 3}),
-    Source("3B", 3, text.HEALTH_VISITING, "health_visiting",
-           {Channel.PROFESSIONAL: 7, Channel.API: 3}),
+    Source(
+        "3B", 3, text.HEALTH_VISITING, "health_visiting", {Channel.PROFESSIONAL: 7, Channel.API: 3}
+    ),
     Source("3C", 1, text.SCHOOL, "trust", {Channel.PROFESSIONAL: 1}),
     Source("3D", 2, text.HEALTH_VISITING, "trust", {Channel.PROFESSIONAL: 1, Channel.PHONE: 1}),
     Source("3E", 3, text.HOSPITAL, "trust", {Channel.API: 6, Channel.PHONE: 4}),
@@ -139,12 +143,19 @@ SOURCES = [
     Source("9", 2, text.PUBLIC, "", {Channel.PUBLIC: 1}),
 ]
 BY_CODE = {s.code: s for s in SOURCES}
-PUBLIC_LABELS = {ReferralSource.FAMILY: PUBLIC_RELATIONSHIPS["family"][0],
-                 ReferralSource.ACQUAINTANCE: PUBLIC_RELATIONSHIPS["acquaintance"][0],
-                 ReferralSource.SELF: PUBLIC_RELATIONSHIPS["self"][0],
-                 ReferralSource.OTHER_INDIVIDUAL: PUBLIC_RELATIONSHIPS["other"][0]}
-ADULT_LABELS = {"mother": "Mother", "father": "Father", "partner": "Mother's partner",
-                "grandparent": "Grandparent", "ex_partner": "Mother's former partner"}
+PUBLIC_LABELS = {
+    ReferralSource.FAMILY: PUBLIC_RELATIONSHIPS["family"][0],
+    ReferralSource.ACQUAINTANCE: PUBLIC_RELATIONSHIPS["acquaintance"][0],
+    ReferralSource.SELF: PUBLIC_RELATIONSHIPS["self"][0],
+    ReferralSource.OTHER_INDIVIDUAL: PUBLIC_RELATIONSHIPS["other"][0],
+}
+ADULT_LABELS = {
+    "mother": "Mother",
+    "father": "Father",
+    "partner": "Mother's partner",
+    "grandparent": "Grandparent",
+    "ex_partner": "Mother's former partner",
+}
 
 
 class Quota:
@@ -185,13 +196,13 @@ def typo(name: str, rng: random.Random) -> str:
         i = rng.choice(letters)
         kind = rng.choice(["swap", "drop", "double", "vowel"])
         if kind == "swap" and i + 1 < len(name) and name[i + 1].isalpha():
-            out = name[:i] + name[i + 1] + name[i] + name[i + 2:]
+            out = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
         elif kind == "drop":
-            out = name[:i] + name[i + 1:]
+            out = name[:i] + name[i + 1 :]
         elif kind == "double":
             out = name[:i] + name[i] + name[i:]
         elif kind == "vowel" and name[i] in "aeiou":
-            out = name[:i] + rng.choice([v for v in "aeiouy" if v != name[i]]) + name[i + 1:]
+            out = name[:i] + rng.choice([v for v in "aeiouy" if v != name[i]]) + name[i + 1 :]
         else:
             continue
         if out.lower() != name.lower():
@@ -202,8 +213,9 @@ def typo(name: str, rng: random.Random) -> str:
 class ContactPlanner:
     """Adds contacts to each planned family as it streams past. Pure: no database."""
 
-    def __init__(self, org: OrgPlan, *, seed: int, today: date, persons: int,
-                 open_contacts: int) -> None:
+    def __init__(
+        self, org: OrgPlan, *, seed: int, today: date, persons: int, open_contacts: int
+    ) -> None:
         self.rng = random.Random(f"demoshire-contacts-{seed}")
         self.today = today
         self.latest = datetime.combine(today - timedelta(days=1), time(23, 30), tzinfo=LONDON)
@@ -225,8 +237,9 @@ class ContactPlanner:
         self.agency_kind = {a.name: a.kind for a in org.agencies}
         self.mash = [s.username for s in org.mash_workers]
         self.mash_weights = [3 if u == "mash.worker" else 1 for u in self.mash]
-        self.managers = [s.username for s in org.staff
-                         if s.team == MASH and s.role == "team_manager"] + ["team.manager"]
+        self.managers = [
+            s.username for s in org.staff if s.team == MASH and s.role == "team_manager"
+        ] + ["team.manager"]
 
     def attach(self, families: Iterator[PlannedFamily]) -> Iterator[PlannedFamily]:
         for family in families:
@@ -260,8 +273,9 @@ class ContactPlanner:
         """The long-history child's open contact (with partner requests for the printed
         partner users to answer), and a few referrals made by the printed partner users."""
         if fam.long_history is not None:
-            contact = self._contact(fam, Status.IN_TRIAGE, source=BY_CODE["6"],
-                                    focus=fam.long_history, anchor=True)
+            contact = self._contact(
+                fam, Status.IN_TRIAGE, source=BY_CODE["6"], focus=fam.long_history, anchor=True
+            )
             self.open_quota.owed -= 1
             contact.assigned_to = "mash.worker"
             for subject in contact.subjects:
@@ -269,25 +283,48 @@ class ContactPlanner:
             contact.requests = [
                 self._request(contact, fam.primary or TEACHER_SCHOOL, RequestStatus.OPEN),
                 self._request(contact, HEALTH_TRUST, RequestStatus.OPEN),
-                self._request(contact, POLICE, RequestStatus.ANSWERED)]
+                self._request(contact, POLICE, RequestStatus.ANSWERED),
+            ]
         for username, (agency, code) in PARTNER_SHOWCASE.items():
             done = self.showcase[username]
             if done >= len(SHOWCASE_STATUSES):
                 continue
-            fits = [i for i in children if (fam.persons[i].primary == agency if code == "2A"
-                                            else fam.persons[i].age < 5 * YEAR)]
+            fits = [
+                i
+                for i in children
+                if (
+                    fam.persons[i].primary == agency
+                    if code == "2A"
+                    else fam.persons[i].age < 5 * YEAR
+                )
+            ]
             if fits:
                 self.showcase[username] += 1
                 if SHOWCASE_STATUSES[done] != Status.DECIDED:
                     self.open_quota.owed -= 1  # part of the open contacts, not extra
-                self._contact(fam, SHOWCASE_STATUSES[done], source=BY_CODE[code],
-                              focus=fits[0], referrer=self.staff[username],
-                              channel=Channel.PROFESSIONAL)
+                self._contact(
+                    fam,
+                    SHOWCASE_STATUSES[done],
+                    source=BY_CODE[code],
+                    focus=fits[0],
+                    referrer=self.staff[username],
+                    channel=Channel.PROFESSIONAL,
+                )
 
-    def _contact(self, fam: PlannedFamily, status: str, *, source: Source | None = None,
-                 focus: int | None = None, referrer: StaffPlan | None = None,
-                 channel: str = "", decision: str = "", received: datetime | None = None,
-                 anchor: bool = False, earlier: bool = True) -> PlannedContact:
+    def _contact(
+        self,
+        fam: PlannedFamily,
+        status: str,
+        *,
+        source: Source | None = None,
+        focus: int | None = None,
+        referrer: StaffPlan | None = None,
+        channel: str = "",
+        decision: str = "",
+        received: datetime | None = None,
+        anchor: bool = False,
+        earlier: bool = True,
+    ) -> PlannedContact:
         """One contact. `anchor`: about `focus`, linked, never a stranger or a repeat."""
         rng = self.rng
         source = source or rng.choices(SOURCES, [s.weight for s in SOURCES])[0]
@@ -295,37 +332,56 @@ class ContactPlanner:
         if children is None:
             source, children = BY_CODE["6"], self._children(fam, BY_CODE["6"], focus)
         assert children is not None
-        channel = channel or rng.choices(list(source.channels),
-                                         list(source.channels.values()))[0]
+        channel = channel or rng.choices(list(source.channels), list(source.channels.values()))[0]
         if status in (Status.DECIDED, Status.AWAITING_SIGN_OFF):
             decision = decision or rng.choices(list(DECISIONS), list(DECISIONS.values()))[0]
-        not_on_record = (focus is None and referrer is None and decision not in
-                         REFERRAL_DECISIONS and self.not_on_record_quota.take(
-                             NOT_ON_RECORD_SHARE) > 0)
+        not_on_record = (
+            focus is None
+            and referrer is None
+            and decision not in REFERRAL_DECISIONS
+            and self.not_on_record_quota.take(NOT_ON_RECORD_SHARE) > 0
+        )
         received = received or self._received(status, channel, fam, children)
         # Only children already born when the worry reached the front door.
-        children = [children[0], *(i for i in children[1:]
-                                   if fam.persons[i].date_of_birth < received.date())]
+        children = [
+            children[0],
+            *(i for i in children[1:] if fam.persons[i].date_of_birth < received.date()),
+        ]
         agency, user = self._referrer_agency(fam, source, children, channel, referrer)
         if user is None and channel in (Channel.PROFESSIONAL, Channel.API):
             channel = Channel.PHONE  # nobody there to use the form: they rang instead
         contact = PlannedContact(
-            reference=self._reference(), channel=channel, received_at=received,
-            decision_due_at=decision_due(received), submission={}, subjects=[],
-            referrer_user=user.username if user else "", referrer_agency=agency,
-            status=status, decision=decision)
+            reference=self._reference(),
+            channel=channel,
+            received_at=received,
+            decision_due_at=decision_due(received),
+            submission={},
+            subjects=[],
+            referrer_user=user.username if user else "",
+            referrer_agency=agency,
+            status=status,
+            decision=decision,
+        )
         if channel == Channel.PHONE:  # the caller is the referrer; a MASH worker typed it
             contact.recorded_by = self.mash[sum(map(ord, contact.reference)) % len(self.mash)]
-        contact.subjects = self._subjects(fam, contact, source, children, not_on_record,
-                                          link_focus=anchor)
-        contact.submission = self._submission(fam, contact, source, children, user,
-                                              not_on_record)
+        contact.subjects = self._subjects(
+            fam, contact, source, children, not_on_record, link_focus=anchor
+        )
+        contact.submission = self._submission(fam, contact, source, children, user, not_on_record)
         self._triage(fam, contact, children)
         fam.contacts.append(contact)
-        share = EARLIER_REFERRAL_SHARE["open"] if status != Status.DECIDED else (
-            EARLIER_REFERRAL_SHARE["referral"] if decision in REFERRAL_DECISIONS else 0)
-        if earlier and share and not anchor and not not_on_record and \
-                self.earlier_quota.take(share):
+        share = (
+            EARLIER_REFERRAL_SHARE["open"]
+            if status != Status.DECIDED
+            else (EARLIER_REFERRAL_SHARE["referral"] if decision in REFERRAL_DECISIONS else 0)
+        )
+        if (
+            earlier
+            and share
+            and not anchor
+            and not not_on_record
+            and self.earlier_quota.take(share)
+        ):
             self._earlier_referral(fam, contact, children[0])
         return contact
 
@@ -336,15 +392,20 @@ class ContactPlanner:
         latest_gap = min(330, (later.received_at.date() - born).days - 1)
         if latest_gap < 20:
             return
-        when = later.received_at - timedelta(days=self.rng.randint(20, latest_gap),
-                                             hours=self.rng.randint(0, 6))
-        self._contact(fam, Status.DECIDED, focus=child, earlier=False, received=when,
-                      decision=self.rng.choice([Decision.ASSESSMENT, Decision.ASSESSMENT,
-                                                Decision.STRATEGY]))
+        when = later.received_at - timedelta(
+            days=self.rng.randint(20, latest_gap), hours=self.rng.randint(0, 6)
+        )
+        self._contact(
+            fam,
+            Status.DECIDED,
+            focus=child,
+            earlier=False,
+            received=when,
+            decision=self.rng.choice([Decision.ASSESSMENT, Decision.ASSESSMENT, Decision.STRATEGY]),
+        )
         self.decided_quota.owed -= 1  # it counts toward the decided contacts
 
-    def _children(self, fam: PlannedFamily, source: Source,
-                  focus: int | None) -> list[int] | None:
+    def _children(self, fam: PlannedFamily, source: Source, focus: int | None) -> list[int] | None:
         """The children the contact is about (the first is the one it centres on), or
         None if this source has nobody in the family to speak about."""
         persons = fam.persons
@@ -363,8 +424,9 @@ class ContactPlanner:
         more = self.rng.choices([0, 1, len(others)], [55, 30, 15])[0]
         return [focus, *others[:more]]
 
-    def _received(self, status: str, channel: str, fam: PlannedFamily,
-                  children: list[int]) -> datetime:
+    def _received(
+        self, status: str, channel: str, fam: PlannedFamily, children: list[int]
+    ) -> datetime:
         rng = self.rng
         if status == Status.NEW:
             days = rng.choices([1, 2, 3, 4, 5, 6], [60, 25, 6, 4, 3, 2])[0]
@@ -376,8 +438,11 @@ class ContactPlanner:
             youngest_focus = fam.persons[children[0]].age
             days = rng.randint(3, max(3, min(HISTORY_DAYS, youngest_focus - 1)))
         hours = {Channel.API: (0, 23), Channel.PUBLIC: (6, 23)}.get(channel, (8, 17))
-        return datetime.combine(self.today - timedelta(days=days),
-                                time(rng.randint(*hours), rng.randint(0, 59)), tzinfo=LONDON)
+        return datetime.combine(
+            self.today - timedelta(days=days),
+            time(rng.randint(*hours), rng.randint(0, 59)),
+            tzinfo=LONDON,
+        )
 
     def _reference(self) -> str:
         """Same alphabet and length as `frontdoor.services.new_reference`, but from the
@@ -395,13 +460,24 @@ class ContactPlanner:
 
     # --- who told us, and about whom -----------------------------------------------------
 
-    def _referrer_agency(self, fam: PlannedFamily, source: Source, children: list[int],
-                         channel: str, referrer: StaffPlan | None,
-                         ) -> tuple[str, StaffPlan | None]:
+    def _referrer_agency(
+        self,
+        fam: PlannedFamily,
+        source: Source,
+        children: list[int],
+        channel: str,
+        referrer: StaffPlan | None,
+    ) -> tuple[str, StaffPlan | None]:
         if referrer is not None:
             return referrer.agency, referrer
-        agency = {"police": POLICE, "health_visiting": HEALTH_TRUST, "trust": HEALTH_TRUST,
-                  "gp": fam.gp, "housing": HOUSING, "council": COUNCIL}.get(source.agency, "")
+        agency = {
+            "police": POLICE,
+            "health_visiting": HEALTH_TRUST,
+            "trust": HEALTH_TRUST,
+            "gp": fam.gp,
+            "housing": HOUSING,
+            "council": COUNCIL,
+        }.get(source.agency, "")
         if source.agency == "school":
             child = fam.persons[children[0]]
             agency = child.secondary or child.primary
@@ -416,40 +492,73 @@ class ContactPlanner:
             staff = [s for s in staff if s.team == team] or staff
         return self.rng.choice(staff) if staff else None
 
-    def _subjects(self, fam: PlannedFamily, contact: PlannedContact, source: Source,
-                  children: list[int], not_on_record: bool,
-                  link_focus: bool = False) -> list[PlannedSubject]:
+    def _subjects(
+        self,
+        fam: PlannedFamily,
+        contact: PlannedContact,
+        source: Source,
+        children: list[int],
+        not_on_record: bool,
+        link_focus: bool = False,
+    ) -> list[PlannedSubject]:
         rng = self.rng
         public = contact.channel == Channel.PUBLIC
         subjects = []
         for position, i in enumerate(children):
             if not_on_record and position == 0:
-                subjects.append(PlannedSubject(SubjectRole.CHILD, 0, self._stranger(
-                    fam, contact.received_at.date())))
+                subjects.append(
+                    PlannedSubject(
+                        SubjectRole.CHILD, 0, self._stranger(fam, contact.received_at.date())
+                    )
+                )
                 continue
             linked = self._linked(contact.status, public) or (link_focus and position == 0)
-            style = "exact" if linked else rng.choices(list(DESCRIPTIONS),
-                                                       list(DESCRIPTIONS.values()))[0]
+            style = (
+                "exact"
+                if linked
+                else rng.choices(list(DESCRIPTIONS), list(DESCRIPTIONS.values()))[0]
+            )
             described = self._describe(fam, i, contact, style, source)
-            subjects.append(self._link(fam, PlannedSubject(
-                SubjectRole.CHILD, position, described, person=i if linked else None), contact))
-        adults = [i for i, p in enumerate(fam.persons) if p.resident and p.role in (
-            "mother", "father", "partner", "grandparent")]
+            subjects.append(
+                self._link(
+                    fam,
+                    PlannedSubject(
+                        SubjectRole.CHILD, position, described, person=i if linked else None
+                    ),
+                    contact,
+                )
+            )
+        adults = [
+            i
+            for i, p in enumerate(fam.persons)
+            if p.resident and p.role in ("mother", "father", "partner", "grandparent")
+        ]
         if adults and rng.random() < (0.35 if public else 0.65):
-            chosen = adults[:rng.choice([1, 1, 2])]
+            chosen = adults[: rng.choice([1, 1, 2])]
             for position, i in enumerate(chosen):
-                linked = not not_on_record and self._linked(contact.status, public) \
+                linked = (
+                    not not_on_record
+                    and self._linked(contact.status, public)
                     and rng.random() < 0.8
+                )
                 person = fam.persons[i]
                 given, family = person.current.given, person.current.family
                 if not linked and rng.random() < 0.25:
                     family = typo(family, rng)
-                described = {"given_name": given if not public or rng.random() < 0.8 else "",
-                             "family_name": family,
-                             "relationship": ADULT_LABELS.get(person.role, "")}
-                subjects.append(self._link(fam, PlannedSubject(
-                    SubjectRole.ADULT, position, described, person=i if linked else None),
-                    contact))
+                described = {
+                    "given_name": given if not public or rng.random() < 0.8 else "",
+                    "family_name": family,
+                    "relationship": ADULT_LABELS.get(person.role, ""),
+                }
+                subjects.append(
+                    self._link(
+                        fam,
+                        PlannedSubject(
+                            SubjectRole.ADULT, position, described, person=i if linked else None
+                        ),
+                        contact,
+                    )
+                )
         return subjects
 
     def _linked(self, status: str, public: bool) -> bool:
@@ -459,16 +568,18 @@ class ContactPlanner:
             return self.rng.random() < 0.8
         return not public and self.rng.random() < 0.2
 
-    def _link(self, fam: PlannedFamily, subject: PlannedSubject,
-              contact: PlannedContact) -> PlannedSubject:
+    def _link(
+        self, fam: PlannedFamily, subject: PlannedSubject, contact: PlannedContact
+    ) -> PlannedSubject:
         if subject.person is not None:
             subject.linked_by = self.rng.choices(self.mash, self.mash_weights)[0]
             subject.linked_at = self._after(contact.received_at, 10, 240)
             _recorded_by(fam, subject.person, subject.linked_at)
         return subject
 
-    def _describe(self, fam: PlannedFamily, i: int, contact: PlannedContact, style: str,
-                  source: Source) -> dict[str, Any]:
+    def _describe(
+        self, fam: PlannedFamily, i: int, contact: PlannedContact, style: str, source: Source
+    ) -> dict[str, Any]:
         """A child as the referrer described them, in one of the DESCRIPTIONS styles."""
         rng, person = self.rng, fam.persons[i]
         given, family = person.current.given, person.current.family
@@ -493,13 +604,16 @@ class ContactPlanner:
         school = ""
         if source.agency == "school" or (not public and rng.random() < 0.4):
             school = person.secondary or person.primary
-        return {"given_name": given, "family_name": family, "date_of_birth": born,
-                "age_description": "" if born else self._age_words(
-                    person, contact.received_at.date()),
-                "address_line_1": home[0] if home and knows_address else "",
-                "town": home[1] if home and knows_address else "",
-                "postcode": home[2] if home and (knows_address or rng.random() < 0.3) else "",
-                "school": school}
+        return {
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": born,
+            "age_description": "" if born else self._age_words(person, contact.received_at.date()),
+            "address_line_1": home[0] if home and knows_address else "",
+            "town": home[1] if home and knows_address else "",
+            "postcode": home[2] if home and (knows_address or rng.random() < 0.3) else "",
+            "school": school,
+        }
 
     def _stranger(self, fam: PlannedFamily, when: date) -> dict[str, Any]:
         """A child the council has no record of (visiting, newly arrived, misnamed)."""
@@ -507,15 +621,18 @@ class ContactPlanner:
         female = rng.random() < 0.5
         years = rng.randint(1, 16)
         home = fam.residences[0] if fam.residences else None
-        return {"given_name": rng.choice(data.CHILD_FEMALE if female else data.CHILD_MALE),
-                "family_name": rng.choices(data.BRITISH_SURNAMES,
-                                           data.BRITISH_SURNAME_WEIGHTS)[0],
-                "date_of_birth": when - timedelta(days=years * YEAR + rng.randint(0, 300))
-                if rng.random() < 0.5 else None,
-                "age_description": f"About {years}", "address_line_1": "",
-                "town": home.town if home else "",
-                "postcode": home.postcode if home and rng.random() < 0.5 else "",
-                "school": ""}
+        return {
+            "given_name": rng.choice(data.CHILD_FEMALE if female else data.CHILD_MALE),
+            "family_name": rng.choices(data.BRITISH_SURNAMES, data.BRITISH_SURNAME_WEIGHTS)[0],
+            "date_of_birth": when - timedelta(days=years * YEAR + rng.randint(0, 300))
+            if rng.random() < 0.5
+            else None,
+            "age_description": f"About {years}",
+            "address_line_1": "",
+            "town": home.town if home else "",
+            "postcode": home.postcode if home and rng.random() < 0.5 else "",
+            "school": "",
+        }
 
     @staticmethod
     def _home(fam: PlannedFamily, i: int) -> tuple[str, str, str] | None:
@@ -534,16 +651,27 @@ class ContactPlanner:
 
     # --- what they told us ---------------------------------------------------------------
 
-    def _submission(self, fam: PlannedFamily, contact: PlannedContact, source: Source,
-                    children: list[int], user: StaffPlan | None,
-                    not_on_record: bool) -> dict[str, Any]:
+    def _submission(
+        self,
+        fam: PlannedFamily,
+        contact: PlannedContact,
+        source: Source,
+        children: list[int],
+        user: StaffPlan | None,
+        not_on_record: bool,
+    ) -> dict[str, Any]:
         """The submission as `clean_submission` would have returned it."""
         rng = self.rng
         public = contact.channel == Channel.PUBLIC
         words = source.words
         concern, factors, urgency = self._concern(fam, words, children, not_on_record)
-        tried = "" if public else self._fill(fam, rng.choice(text.WHAT_TRIED.get(
-            words, [""])), children, not_on_record)
+        tried = (
+            ""
+            if public
+            else self._fill(
+                fam, rng.choice(text.WHAT_TRIED.get(words, [""])), children, not_on_record
+            )
+        )
         in_danger = public and rng.random() < 0.05
         if public:
             urgency = "immediate" if in_danger else "routine"
@@ -555,22 +683,32 @@ class ContactPlanner:
         if not public:
             consent = rng.choices(["given", "refused", "not_sought"], [60, 10, 30])[0]
             if consent == "not_sought":
-                reason = rng.choice(["Telling the family could put the child at greater "
-                                     "risk.", "Could not reach the family before referring."])
+                reason = rng.choice(
+                    [
+                        "Telling the family could put the child at greater risk.",
+                        "Could not reach the family before referring.",
+                    ]
+                )
         return {
             "children": [s.described for s in contact.subjects if s.role == SubjectRole.CHILD],
             "adults": [s.described for s in contact.subjects if s.role == SubjectRole.ADULT],
-            "in_danger_now": in_danger, "concern_summary": concern,
-            "concern_factors": [] if public else factors, "what_tried": tried,
+            "in_danger_now": in_danger,
+            "concern_summary": concern,
+            "concern_factors": [] if public else factors,
+            "what_tried": tried,
             "referrer": self._referrer(fam, contact, source, children, user),
-            "family_aware": rng.choice(["yes", "no", "not_sure"] if not public
-                                       else ["yes", "no", "not_sure", ""]),
-            "urgency": urgency, "consent": consent, "consent_not_sought_reason": reason,
+            "family_aware": rng.choice(
+                ["yes", "no", "not_sure"] if not public else ["yes", "no", "not_sure", ""]
+            ),
+            "urgency": urgency,
+            "consent": consent,
+            "consent_not_sought_reason": reason,
             "referral_source": source.code,
         }
 
-    def _concern(self, fam: PlannedFamily, words: str, children: list[int],
-                 not_on_record: bool) -> tuple[str, list[str], str]:
+    def _concern(
+        self, fam: PlannedFamily, words: str, children: list[int], not_on_record: bool
+    ) -> tuple[str, list[str], str]:
         parent = self._parent(fam)
         for _ in range(5):
             template, factors, urgency = self.rng.choice(text.CONCERNS[words])
@@ -579,23 +717,35 @@ class ContactPlanner:
                 break
         return self._fill(fam, template, children, not_on_record), list(factors), urgency
 
-    def _fill(self, fam: PlannedFamily, template: str, children: list[int],
-              not_on_record: bool) -> str:
+    def _fill(
+        self, fam: PlannedFamily, template: str, children: list[int], not_on_record: bool
+    ) -> str:
         rng = self.rng
         child = fam.persons[children[0]]
         parent = self._parent(fam)
-        partner = next((p for p in fam.persons if p.role in ("partner", "ex_partner")
-                        or (p.role == "father" and parent and parent.role == "mother")), None)
+        partner = next(
+            (
+                p
+                for p in fam.persons
+                if p.role in ("partner", "ex_partner")
+                or (p.role == "father" and parent and parent.role == "mother")
+            ),
+            None,
+        )
         he, his = {Sex.MALE: ("he", "his"), Sex.FEMALE: ("she", "her")}.get(
-            child.sex, ("they", "their"))
+            child.sex, ("they", "their")
+        )
         values = {
             "child": "the child" if not_on_record else child.current.given,
             "parent": parent.current.given if parent and not not_on_record else "mum",
-            "partner": partner.current.given if partner and not not_on_record
-            else "her partner",
-            "he": he, "his": his, "days": rng.randint(4, 15), "pct": rng.randint(62, 88),
+            "partner": partner.current.given if partner and not not_on_record else "her partner",
+            "he": he,
+            "his": his,
+            "days": rng.randint(4, 15),
+            "pct": rng.randint(62, 88),
             "time": f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
-            "town": rng.choice(data.TOWNS)[0], "months": rng.choice([6, 9, 12, 24]),
+            "town": rng.choice(data.TOWNS)[0],
+            "months": rng.choice([6, 9, 12, 24]),
             "amount": f"{rng.randint(6, 60) * 50:,}",
         }
         filled = template.format(**values)
@@ -609,15 +759,31 @@ class ContactPlanner:
                     return person
         return None
 
-    def _referrer(self, fam: PlannedFamily, contact: PlannedContact, source: Source,
-                  children: list[int], user: StaffPlan | None) -> dict[str, Any]:
+    def _referrer(
+        self,
+        fam: PlannedFamily,
+        contact: PlannedContact,
+        source: Source,
+        children: list[int],
+        user: StaffPlan | None,
+    ) -> dict[str, Any]:
         rng = self.rng
-        blank = {"anonymous": False, "name": "", "relationship": "", "wants_contact": False,
-                 "email": "", "phone": ""}
+        blank = {
+            "anonymous": False,
+            "name": "",
+            "relationship": "",
+            "wants_contact": False,
+            "email": "",
+            "phone": "",
+        }
         if user is not None:
-            return {**blank, "name": f"{user.first_name} {user.last_name}",
-                    "relationship": user.job_title, "email": user.email,
-                    "wants_contact": True}
+            return {
+                **blank,
+                "name": f"{user.first_name} {user.last_name}",
+                "relationship": user.job_title,
+                "email": user.email,
+                "wants_contact": True,
+            }
         if source.code == ReferralSource.ANONYMOUS:
             return {**blank, "anonymous": True}
         if source.code == ReferralSource.SELF:
@@ -633,17 +799,24 @@ class ContactPlanner:
             if contact.referrer_agency:
                 relationship = f"{relationship or 'Staff member'}, {contact.referrer_agency}"
         wants = contact.channel != Channel.PUBLIC or rng.random() < 0.7
-        phone = f"07700 900{rng.randint(0, 999):03d}" if rng.random() < 0.5 else \
-            f"01632 960{rng.randint(0, 999):03d}"
+        phone = (
+            f"07700 900{rng.randint(0, 999):03d}"
+            if rng.random() < 0.5
+            else f"01632 960{rng.randint(0, 999):03d}"
+        )
         email = f"{name_key(given)}.{name_key(family)}{rng.randint(1, 99)}@example.com"
-        return {**blank, "name": f"{given} {family}", "relationship": relationship,
-                "wants_contact": wants, "email": email if rng.random() < 0.7 else "",
-                "phone": phone}
+        return {
+            **blank,
+            "name": f"{given} {family}",
+            "relationship": relationship,
+            "wants_contact": wants,
+            "email": email if rng.random() < 0.7 else "",
+            "phone": phone,
+        }
 
     # --- what the MASH did -------------------------------------------------------------
 
-    def _triage(self, fam: PlannedFamily, contact: PlannedContact,
-                children: list[int]) -> None:
+    def _triage(self, fam: PlannedFamily, contact: PlannedContact, children: list[int]) -> None:
         rng = self.rng
         if contact.status == Status.NEW:
             return
@@ -655,17 +828,20 @@ class ContactPlanner:
         if contact.status == Status.IN_TRIAGE:
             if rng.random() < 0.65:
                 contact.rag = rng.choices([Rag.RED, Rag.AMBER, Rag.GREEN], [15, 45, 40])[0]
-                contact.level_of_need = {Rag.RED: "4", Rag.AMBER: rng.choice("34"),
-                                         Rag.GREEN: rng.choice("12")}[contact.rag]
+                contact.level_of_need = {
+                    Rag.RED: "4",
+                    Rag.AMBER: rng.choice("34"),
+                    Rag.GREEN: rng.choice("12"),
+                }[contact.rag]
         else:
             rags, levels = RATINGS[contact.decision]
             contact.rag, contact.level_of_need = rng.choice(rags), rng.choice(levels)
             late = rng.random() < 0.15
             contact.decided_by = worker
-            contact.decided_at = self._after(contact.received_at, 60,
-                                             40 * 60 if late else 20 * 60)
-            contact.decision_reasons = self._fill(fam, rng.choice(
-                text.DECISION_REASONS[contact.decision]), children, False)
+            contact.decided_at = self._after(contact.received_at, 60, 40 * 60 if late else 20 * 60)
+            contact.decision_reasons = self._fill(
+                fam, rng.choice(text.DECISION_REASONS[contact.decision]), children, False
+            )
             contact.referrer_feedback = text.FEEDBACK[contact.decision]
             if contact.status == Status.DECIDED:
                 contact.signed_off_by = rng.choice(self.managers)
@@ -675,15 +851,20 @@ class ContactPlanner:
 
     def _requests(self, fam: PlannedFamily, contact: PlannedContact) -> None:
         rng = self.rng
-        chance = {Status.IN_TRIAGE: 0.55, Status.AWAITING_SIGN_OFF: 0.6}.get(contact.status,
-                                                                            0.45)
+        chance = {Status.IN_TRIAGE: 0.55, Status.AWAITING_SIGN_OFF: 0.6}.get(contact.status, 0.45)
         if rng.random() >= chance:
             return
-        child = next((fam.persons[s.person] for s in contact.subjects
-                      if s.person is not None and s.role == SubjectRole.CHILD), None)
+        child = next(
+            (
+                fam.persons[s.person]
+                for s in contact.subjects
+                if s.person is not None and s.role == SubjectRole.CHILD
+            ),
+            None,
+        )
         school = (child.secondary or child.primary) if child else ""
         options = [a for a in (POLICE, HEALTH_TRUST, school, fam.gp, HOUSING) if a]
-        weights = [5, 5, 4, 2, 1][:len(options)] if school else [5, 5, 2, 1]
+        weights = [5, 5, 4, 2, 1][: len(options)] if school else [5, 5, 2, 1]
         asked: list[str] = []
         for _ in range(rng.choice([1, 1, 2, 3])):
             agency = rng.choices(options, weights)[0]
@@ -693,8 +874,7 @@ class ContactPlanner:
             if contact.status == Status.IN_TRIAGE and rng.random() < 0.65:
                 status = RequestStatus.OPEN
             else:
-                status = RequestStatus.CANCELLED if rng.random() < 0.1 else \
-                    RequestStatus.ANSWERED
+                status = RequestStatus.CANCELLED if rng.random() < 0.1 else RequestStatus.ANSWERED
             contact.requests.append(self._request(contact, agency, status))
 
     def _request(self, contact: PlannedContact, agency: str, status: str) -> PlannedRequest:
@@ -704,11 +884,14 @@ class ContactPlanner:
         asked_by = contact.assigned_to or self.mash[0]
         asked_at = self._after(contact.received_at, 20, 180)
         urgent = contact.submission.get("urgency") in ("immediate", "urgent")
-        request = PlannedRequest(agency=agency, question=question, requested_by=asked_by,
-                                 requested_at=asked_at,
-                                 due_at=information_due_at("4h" if urgent else "next",
-                                                           now=asked_at),
-                                 status=status)
+        request = PlannedRequest(
+            agency=agency,
+            question=question,
+            requested_by=asked_by,
+            requested_at=asked_at,
+            due_at=information_due_at("4h" if urgent else "next", now=asked_at),
+            status=status,
+        )
         if status != RequestStatus.ANSWERED:
             return request
         answerer = self._partner(agency)
@@ -718,8 +901,7 @@ class ContactPlanner:
         request.answered_at = min(self._after(asked_at, 30, 18 * 60), max(asked_at, limit))
         return request
 
-    def _consents(self, fam: PlannedFamily, contact: PlannedContact,
-                  children: list[int]) -> None:
+    def _consents(self, fam: PlannedFamily, contact: PlannedContact, children: list[int]) -> None:
         rng = self.rng
         if contact.status == Status.IN_TRIAGE and rng.random() < 0.5:
             return
@@ -731,9 +913,14 @@ class ContactPlanner:
         else:
             decision = rng.choice(["given", "not_needed", "override"])
         reason = self._fill(fam, rng.choice(text.CONSENT_REASONS[decision]), children, False)
-        contact.consents.append(PlannedConsent(
-            decision=decision, reason=reason, recorded_by=contact.assigned_to,
-            recorded_at=self._after(contact.received_at, 15, 300)))
+        contact.consents.append(
+            PlannedConsent(
+                decision=decision,
+                reason=reason,
+                recorded_by=contact.assigned_to,
+                recorded_at=self._after(contact.received_at, 15, 300),
+            )
+        )
 
 
 def _recorded_by(fam: PlannedFamily, i: int, linked_at: datetime) -> None:
@@ -742,8 +929,7 @@ def _recorded_by(fam: PlannedFamily, i: int, linked_at: datetime) -> None:
     person = fam.persons[i]
     if person.created_at is None or person.created_at <= linked_at:
         return
-    earliest = datetime.combine(person.date_of_birth or linked_at.date(), time(9),
-                                tzinfo=LONDON)
+    earliest = datetime.combine(person.date_of_birth or linked_at.date(), time(9), tzinfo=LONDON)
     created = max(earliest, linked_at - timedelta(minutes=5))
     for event in fam.events:
         if event.event_type == people_events.PERSON_CREATED and event.persons == [i]:
@@ -754,27 +940,90 @@ def _recorded_by(fam: PlannedFamily, i: int, linked_at: datetime) -> None:
 # --- loading -------------------------------------------------------------------------------
 
 CONTACT_COLUMNS = (
-    "reference", "channel", "referral_source", "received_at", "decision_due_at",
-    "payload_hash", "submission", "referrer_user_id", "referrer_agency_id", "recorded_by_id",
-    "referrer_name", "referrer_relationship", "referrer_email", "referrer_phone",
+    "reference",
+    "channel",
+    "referral_source",
+    "received_at",
+    "decision_due_at",
+    "payload_hash",
+    "submission",
+    "referrer_user_id",
+    "referrer_agency_id",
+    "recorded_by_id",
+    "referrer_name",
+    "referrer_relationship",
+    "referrer_email",
+    "referrer_phone",
     "wants_contact",
-    "concern_summary", "in_danger_now", "concern_factors", "what_tried", "family_aware",
-    "consent", "consent_not_sought_reason", "urgency", "urgency_rank", "status",
-    "assigned_to_id", "rag", "level_of_need", "decision", "decision_reasons",
-    "referrer_feedback", "decided_by_id", "decided_at", "signed_off_by_id", "signed_off_at",
-    "closed_at", "created_at", "updated_at")
-SUBJECT_COLUMNS = ("contact_id", "role", "position", "given_name", "family_name",
-                   "date_of_birth", "age_description", "relationship", "address_line_1",
-                   "town", "postcode", "school", "person_id", "linked_by_id", "linked_at",
-                   "created_at", "updated_at")
-REQUEST_COLUMNS = ("contact_id", "agency_id", "question", "due_at", "requested_by_id",
-                   "status", "answer", "answered_by_id", "answered_at", "created_at",
-                   "updated_at")
-CONSENT_COLUMNS = ("contact_id", "decision", "reason", "recorded_by_id", "created_at",
-                   "updated_at")
-ENTRY_COLUMNS = ("occurred_at", "recorded_at", "recorded_by_id", "source_agency_id",
-                 "event_type", "category", "significance", "summary", "source_type",
-                 "source_id")
+    "concern_summary",
+    "in_danger_now",
+    "concern_factors",
+    "what_tried",
+    "family_aware",
+    "consent",
+    "consent_not_sought_reason",
+    "urgency",
+    "urgency_rank",
+    "status",
+    "assigned_to_id",
+    "rag",
+    "level_of_need",
+    "decision",
+    "decision_reasons",
+    "referrer_feedback",
+    "decided_by_id",
+    "decided_at",
+    "signed_off_by_id",
+    "signed_off_at",
+    "closed_at",
+    "created_at",
+    "updated_at",
+)
+SUBJECT_COLUMNS = (
+    "contact_id",
+    "role",
+    "position",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "age_description",
+    "relationship",
+    "address_line_1",
+    "town",
+    "postcode",
+    "school",
+    "person_id",
+    "linked_by_id",
+    "linked_at",
+    "created_at",
+    "updated_at",
+)
+REQUEST_COLUMNS = (
+    "contact_id",
+    "agency_id",
+    "question",
+    "due_at",
+    "requested_by_id",
+    "status",
+    "answer",
+    "answered_by_id",
+    "answered_at",
+    "created_at",
+    "updated_at",
+)
+CONSENT_COLUMNS = ("contact_id", "decision", "reason", "recorded_by_id", "created_at", "updated_at")
+ENTRY_COLUMNS = (
+    "occurred_at",
+    "recorded_at",
+    "recorded_by_id",
+    "source_agency_id",
+    "event_type",
+    "category",
+    "significance",
+    "summary",
+    "source_type",
+    "source_id",
+)
 LINK_COLUMNS = ("entry_id", "person_id", "occurred_at")
 FRONT_DOOR_TABLES = [Contact, ContactSubject, InformationRequest, ConsentRecord]
 
@@ -784,32 +1033,81 @@ def write_contacts(loader: Any, planned: list[tuple[PlannedFamily, list[int]]]) 
     entries the real services would have written, with the loader's writer."""
     insert, users, agencies = loader.writer.insert, loader.users, loader.agencies
     rows = [(c, pks) for fam, pks in planned for c in fam.contacts]
-    contact_ids = insert(Contact, CONTACT_COLUMNS, [_contact_row(c, users, agencies)
-                                                    for c, _ in rows])
-    subjects = [(pk, c, s, pks) for pk, (c, pks) in zip(contact_ids, rows, strict=True)
-                for s in c.subjects]
-    insert(ContactSubject, SUBJECT_COLUMNS, [
-        (pk, str(s.role), s.position, s.described["given_name"], s.described["family_name"],
-         s.described.get("date_of_birth"), s.described.get("age_description", ""),
-         s.described.get("relationship", ""), s.described.get("address_line_1", ""),
-         s.described.get("town", ""), s.described.get("postcode", ""),
-         s.described.get("school", ""), pks[s.person] if s.person is not None else None,
-         users.get(s.linked_by), s.linked_at, c.received_at, s.linked_at or c.received_at)
-        for pk, c, s, pks in subjects])
-    requests = [(pk, c, r, pks) for pk, (c, pks) in zip(contact_ids, rows, strict=True)
-                for r in c.requests]
-    request_ids = insert(InformationRequest, REQUEST_COLUMNS, [
-        (pk, agencies[r.agency], r.question, r.due_at, users[r.requested_by], str(r.status),
-         r.answer, users.get(r.answered_by), r.answered_at, r.requested_at,
-         r.answered_at or r.requested_at) for pk, c, r, _ in requests])
-    insert(ConsentRecord, CONSENT_COLUMNS, [
-        (pk, k.decision, k.reason, users[k.recorded_by], k.recorded_at, k.recorded_at)
-        for pk, (c, _) in zip(contact_ids, rows, strict=True) for k in c.consents])
+    contact_ids = insert(
+        Contact, CONTACT_COLUMNS, [_contact_row(c, users, agencies) for c, _ in rows]
+    )
+    subjects = [
+        (pk, c, s, pks) for pk, (c, pks) in zip(contact_ids, rows, strict=True) for s in c.subjects
+    ]
+    insert(
+        ContactSubject,
+        SUBJECT_COLUMNS,
+        [
+            (
+                pk,
+                str(s.role),
+                s.position,
+                s.described["given_name"],
+                s.described["family_name"],
+                s.described.get("date_of_birth"),
+                s.described.get("age_description", ""),
+                s.described.get("relationship", ""),
+                s.described.get("address_line_1", ""),
+                s.described.get("town", ""),
+                s.described.get("postcode", ""),
+                s.described.get("school", ""),
+                pks[s.person] if s.person is not None else None,
+                users.get(s.linked_by),
+                s.linked_at,
+                c.received_at,
+                s.linked_at or c.received_at,
+            )
+            for pk, c, s, pks in subjects
+        ],
+    )
+    requests = [
+        (pk, c, r, pks) for pk, (c, pks) in zip(contact_ids, rows, strict=True) for r in c.requests
+    ]
+    request_ids = insert(
+        InformationRequest,
+        REQUEST_COLUMNS,
+        [
+            (
+                pk,
+                agencies[r.agency],
+                r.question,
+                r.due_at,
+                users[r.requested_by],
+                str(r.status),
+                r.answer,
+                users.get(r.answered_by),
+                r.answered_at,
+                r.requested_at,
+                r.answered_at or r.requested_at,
+            )
+            for pk, c, r, _ in requests
+        ],
+    )
+    insert(
+        ConsentRecord,
+        CONSENT_COLUMNS,
+        [
+            (pk, k.decision, k.reason, users[k.recorded_by], k.recorded_at, k.recorded_at)
+            for pk, (c, _) in zip(contact_ids, rows, strict=True)
+            for k in c.consents
+        ],
+    )
     entries = _chronology(rows, contact_ids, requests, request_ids, users, agencies)
     entry_ids = insert(ChronologyEntry, ENTRY_COLUMNS, [e for e, _ in entries])
-    links = insert(ChronologyLink, LINK_COLUMNS, [
-        (entry_id, person, entry[0]) for entry_id, (entry, people) in
-        zip(entry_ids, entries, strict=True) for person in people])
+    links = insert(
+        ChronologyLink,
+        LINK_COLUMNS,
+        [
+            (entry_id, person, entry[0])
+            for entry_id, (entry, people) in zip(entry_ids, entries, strict=True)
+            for person in people
+        ],
+    )
     counts = loader.counts
     counts["contacts"] += len(contact_ids)
     counts["open_contacts"] += sum(1 for c, _ in rows if c.status != Status.DECIDED)
@@ -827,22 +1125,55 @@ def _contact_row(c: PlannedContact, users: dict[str, int], agencies: dict[str, i
     # account or agency (the MASH worker who took the call is).
     online = c.channel in (Channel.PROFESSIONAL, Channel.API)
     return (
-        c.reference, str(c.channel), sub["referral_source"], c.received_at, c.decision_due_at,
-        payload_hash, sub, users.get(c.referrer_user) if online else None,
-        agencies.get(c.referrer_agency) if online else None, users.get(c.recorded_by),
-        referrer["name"], referrer["relationship"], referrer["email"], referrer["phone"],
-        referrer["wants_contact"] or online, sub["concern_summary"],
-        sub["in_danger_now"], sub["concern_factors"], sub["what_tried"], sub["family_aware"],
-        sub["consent"], sub["consent_not_sought_reason"], sub["urgency"],
-        URGENCY_RANK[sub["urgency"]], str(c.status), users.get(c.assigned_to), str(c.rag),
-        c.level_of_need, str(c.decision), c.decision_reasons, c.referrer_feedback,
-        users.get(c.decided_by), c.decided_at, users.get(c.signed_off_by), c.signed_off_at,
-        c.closed_at, c.received_at, c.updated_at)
+        c.reference,
+        str(c.channel),
+        sub["referral_source"],
+        c.received_at,
+        c.decision_due_at,
+        payload_hash,
+        sub,
+        users.get(c.referrer_user) if online else None,
+        agencies.get(c.referrer_agency) if online else None,
+        users.get(c.recorded_by),
+        referrer["name"],
+        referrer["relationship"],
+        referrer["email"],
+        referrer["phone"],
+        referrer["wants_contact"] or online,
+        sub["concern_summary"],
+        sub["in_danger_now"],
+        sub["concern_factors"],
+        sub["what_tried"],
+        sub["family_aware"],
+        sub["consent"],
+        sub["consent_not_sought_reason"],
+        sub["urgency"],
+        URGENCY_RANK[sub["urgency"]],
+        str(c.status),
+        users.get(c.assigned_to),
+        str(c.rag),
+        c.level_of_need,
+        str(c.decision),
+        c.decision_reasons,
+        c.referrer_feedback,
+        users.get(c.decided_by),
+        c.decided_at,
+        users.get(c.signed_off_by),
+        c.signed_off_at,
+        c.closed_at,
+        c.received_at,
+        c.updated_at,
+    )
 
 
-def _chronology(rows: list[tuple[PlannedContact, list[int]]], contact_ids: list[int],
-                requests: list[tuple], request_ids: list[int], users: dict[str, int],
-                agencies: dict[str, int]) -> list[tuple[tuple, list[int]]]:
+def _chronology(
+    rows: list[tuple[PlannedContact, list[int]]],
+    contact_ids: list[int],
+    requests: list[tuple],
+    request_ids: list[int],
+    users: dict[str, int],
+    agencies: dict[str, int],
+) -> list[tuple[tuple, list[int]]]:
     """What linking, deciding and partner answers put on the people's chronologies."""
     council = agencies[COUNCIL]
     out: list[tuple[tuple, list[int]]] = []
@@ -851,30 +1182,73 @@ def _chronology(rows: list[tuple[PlannedContact, list[int]]], contact_ids: list[
         first_line = _first_line(c.submission["concern_summary"])
         for s in c.subjects:
             if s.person is not None and s.role == SubjectRole.CHILD:
-                out.append(((c.received_at, s.linked_at, users.get(s.linked_by),
-                             agencies.get(c.referrer_agency, council)
-                             if c.channel != Channel.PHONE else council, events.CONTACT_RECEIVED,
-                             _category(events.CONTACT_RECEIVED), int(Significance.MEDIUM),
-                             f"Contact {c.reference} from {source}: {first_line}",
-                             "frontdoor.Contact", str(pk)), [pks[s.person]]))
-        children = [pks[s.person] for s in c.subjects
-                    if s.person is not None and s.role == SubjectRole.CHILD]
+                out.append(
+                    (
+                        (
+                            c.received_at,
+                            s.linked_at,
+                            users.get(s.linked_by),
+                            agencies.get(c.referrer_agency, council)
+                            if c.channel != Channel.PHONE
+                            else council,
+                            events.CONTACT_RECEIVED,
+                            _category(events.CONTACT_RECEIVED),
+                            int(Significance.MEDIUM),
+                            f"Contact {c.reference} from {source}: {first_line}",
+                            "frontdoor.Contact",
+                            str(pk),
+                        ),
+                        [pks[s.person]],
+                    )
+                )
+        children = [
+            pks[s.person]
+            for s in c.subjects
+            if s.person is not None and s.role == SubjectRole.CHILD
+        ]
         if c.status == Status.DECIDED and children:
             label = Decision(c.decision).label
-            out.append(((c.closed_at, c.closed_at, users.get(c.signed_off_by), council,
-                         events.CONTACT_DECISION, _category(events.CONTACT_DECISION),
-                         int(Significance.HIGH if c.decision in REFERRAL_DECISIONS
-                             else Significance.LOW),
-                         f"MASH decision on contact {c.reference}: {label}",
-                         "frontdoor.Contact", str(pk)), children))
+            out.append(
+                (
+                    (
+                        c.closed_at,
+                        c.closed_at,
+                        users.get(c.signed_off_by),
+                        council,
+                        events.CONTACT_DECISION,
+                        _category(events.CONTACT_DECISION),
+                        int(
+                            Significance.HIGH
+                            if c.decision in REFERRAL_DECISIONS
+                            else Significance.LOW
+                        ),
+                        f"MASH decision on contact {c.reference}: {label}",
+                        "frontdoor.Contact",
+                        str(pk),
+                    ),
+                    children,
+                )
+            )
     for request_id, (_, c, r, pks) in zip(request_ids, requests, strict=True):
         linked = sorted({pks[s.person] for s in c.subjects if s.person is not None})
         if r.status == RequestStatus.ANSWERED and linked:
-            out.append(((r.answered_at, r.answered_at, users.get(r.answered_by),
-                         agencies[r.agency], events.PARTNER_INFORMATION,
-                         _category(events.PARTNER_INFORMATION), int(Significance.MEDIUM),
-                         f"{r.agency} answered the MASH: {_first_line(r.answer)}",
-                         "frontdoor.InformationRequest", str(request_id)), linked))
+            out.append(
+                (
+                    (
+                        r.answered_at,
+                        r.answered_at,
+                        users.get(r.answered_by),
+                        agencies[r.agency],
+                        events.PARTNER_INFORMATION,
+                        _category(events.PARTNER_INFORMATION),
+                        int(Significance.MEDIUM),
+                        f"{r.agency} answered the MASH: {_first_line(r.answer)}",
+                        "frontdoor.InformationRequest",
+                        str(request_id),
+                    ),
+                    linked,
+                )
+            )
     return out
 
 

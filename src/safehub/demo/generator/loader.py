@@ -38,9 +38,20 @@ from safehub.people.models import (
 from safehub.people.names import name_key, name_sound
 
 TOTP_DEVICE_NAME = "Demo authenticator"
-BIG_TABLES = [Person, PersonName, Address, Household, PersonAddress, Relationship, Involvement,
-              RestrictedAccess, ChronologyEntry, ChronologyLink, *FRONT_DOOR_TABLES,
-              *CASEWORK_TABLES]
+BIG_TABLES = [
+    Person,
+    PersonName,
+    Address,
+    Household,
+    PersonAddress,
+    Relationship,
+    Involvement,
+    RestrictedAccess,
+    ChronologyEntry,
+    ChronologyLink,
+    *FRONT_DOOR_TABLES,
+    *CASEWORK_TABLES,
+]
 
 
 @lru_cache(maxsize=50_000)
@@ -75,8 +86,9 @@ class Writer:
         self.method = method
         self.batch_size = batch_size
 
-    def insert(self, model: type[models.Model], columns: Sequence[str],
-               rows: list[tuple]) -> list[int]:
+    def insert(
+        self, model: type[models.Model], columns: Sequence[str], rows: list[tuple]
+    ) -> list[int]:
         if not rows:
             return []
         if self.method == "copy":
@@ -85,8 +97,9 @@ class Writer:
         model._default_manager.bulk_create(objs, batch_size=self.batch_size)
         return [obj.pk for obj in objs]
 
-    def _copy(self, model: type[models.Model], columns: Sequence[str],
-              rows: list[tuple]) -> list[int]:
+    def _copy(
+        self, model: type[models.Model], columns: Sequence[str], rows: list[tuple]
+    ) -> list[int]:
         meta = model._meta
         pk = meta.pk
         by_name = {f.attname: f for f in meta.concrete_fields}
@@ -96,44 +109,104 @@ class Writer:
         quote = connection.ops.quote_name
         names = [pk.column, *(by_name[c].column for c in columns), *(f.column for f in rest)]
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                           "FROM generate_series(1, %s)", [meta.db_table, pk.column, len(rows)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, pk.column, len(rows)],
+            )
             ids = sorted(r[0] for r in cursor.fetchall())
-            sql = (f"COPY {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) "
-                   "FROM STDIN")
+            sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 write = copy.write_row
                 for id_, row in zip(ids, rows, strict=True):
-                    values = row if not json else tuple(
-                        Jsonb(v) if i in json else v for i, v in enumerate(row))
+                    values = (
+                        row
+                        if not json
+                        else tuple(Jsonb(v) if i in json else v for i, v in enumerate(row))
+                    )
                     write((id_, *values, *defaults))
         return ids
 
 
 PERSON_COLUMNS = (
-    "kind", "given_name", "family_name", "date_of_birth", "date_of_birth_estimated",
-    "expected_date_of_birth", "sex", "gender_current", "ethnicity", "first_language",
-    "interpreter_needed", "disabilities", "nhs_number", "upn", "is_restricted",
-    "restriction_reason", "created_by_id", "updated_by_id", "created_at", "updated_at")
-NAME_COLUMNS = ("person_id", "kind", "given_name", "middle_names", "family_name", "given_key",
-                "family_key", "given_sound", "family_sound", "created_at", "updated_at")
+    "kind",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "expected_date_of_birth",
+    "sex",
+    "gender_current",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "disabilities",
+    "nhs_number",
+    "upn",
+    "is_restricted",
+    "restriction_reason",
+    "created_by_id",
+    "updated_by_id",
+    "created_at",
+    "updated_at",
+)
+NAME_COLUMNS = (
+    "person_id",
+    "kind",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "given_key",
+    "family_key",
+    "given_sound",
+    "family_sound",
+    "created_at",
+    "updated_at",
+)
 ADDRESS_COLUMNS = ("line_1", "line_2", "town", "postcode")
 HOUSEHOLD_COLUMNS = ("address_id", "start_date", "end_date")
 RESIDENT_COLUMNS = ("person_id", "address_id", "household_id", "start_date", "end_date")
-RELATIONSHIP_COLUMNS = ("subject_id", "other_id", "type", "has_parental_responsibility",
-                        "start_date", "end_date", "pair_key")
-INVOLVEMENT_COLUMNS = ("person_id", "kind", "user_id", "team_id", "agency_id", "start_date",
-                       "end_date")
+RELATIONSHIP_COLUMNS = (
+    "subject_id",
+    "other_id",
+    "type",
+    "has_parental_responsibility",
+    "start_date",
+    "end_date",
+    "pair_key",
+)
+INVOLVEMENT_COLUMNS = (
+    "person_id",
+    "kind",
+    "user_id",
+    "team_id",
+    "agency_id",
+    "start_date",
+    "end_date",
+)
 ACCESS_COLUMNS = ("person_id", "user_id", "granted_by_id")
-ENTRY_COLUMNS = ("occurred_at", "recorded_at", "recorded_by_id", "source_agency_id",
-                 "event_type", "category", "significance", "summary", "source_type",
-                 "source_id")
+ENTRY_COLUMNS = (
+    "occurred_at",
+    "recorded_at",
+    "recorded_by_id",
+    "source_agency_id",
+    "event_type",
+    "category",
+    "significance",
+    "summary",
+    "source_type",
+    "source_id",
+)
 LINK_COLUMNS = ("entry_id", "person_id", "occurred_at")
 
 
 class Loader:
-    def __init__(self, org: OrgPlan, *, batch_size: int = 5_000, method: str = "auto",
-                 ) -> None:
+    def __init__(
+        self,
+        org: OrgPlan,
+        *,
+        batch_size: int = 5_000,
+        method: str = "auto",
+    ) -> None:
         self.org = org
         self.batch_size = batch_size
         self.writer = Writer(method, batch_size)
@@ -141,34 +214,80 @@ class Loader:
         self.teams: dict[tuple[str, str], int] = {}
         self.users: dict[str, int] = {}
         self.counts = dict.fromkeys(
-            ["persons", "names", "addresses", "relationships", "involvements",
-             "restricted", "entries", "links", "families", "known_families", "contacts",
-             "open_contacts", "contact_subjects", "information_requests", *COUNT_KEYS], 0)
+            [
+                "persons",
+                "names",
+                "addresses",
+                "relationships",
+                "involvements",
+                "restricted",
+                "entries",
+                "links",
+                "families",
+                "known_families",
+                "contacts",
+                "open_contacts",
+                "contact_subjects",
+                "information_requests",
+                *COUNT_KEYS,
+            ],
+            0,
+        )
         self.long_history: list[int] = []
 
     @transaction.atomic
     def load_organisation(self) -> None:
         agencies = Agency.objects.bulk_create(
-            [Agency(name=a.name, kind=a.kind, urn=a.urn, ods_code=a.ods_code)
-             for a in self.org.agencies], batch_size=self.batch_size)
+            [
+                Agency(name=a.name, kind=a.kind, urn=a.urn, ods_code=a.ods_code)
+                for a in self.org.agencies
+            ],
+            batch_size=self.batch_size,
+        )
         self.agencies = {a.name: a.pk for a in agencies}
         teams = Team.objects.bulk_create(
-            [Team(agency_id=self.agencies[a.name], name=name)
-             for a in self.org.agencies for name in a.teams], batch_size=self.batch_size)
+            [
+                Team(agency_id=self.agencies[a.name], name=name)
+                for a in self.org.agencies
+                for name in a.teams
+            ],
+            batch_size=self.batch_size,
+        )
         names = {pk: name for name, pk in self.agencies.items()}
         self.teams = {(names[t.agency_id], t.name): t.pk for t in teams}
         password = make_password(DEMO_PASSWORD)  # one hash for all: hashing is slow on purpose
-        users = User.objects.bulk_create([
-            User(username=s.username, first_name=s.first_name, last_name=s.last_name,
-                 email=s.email, role=s.role, agency_id=self.agencies[s.agency],
-                 team_id=self.teams[(s.agency, s.team)], job_title=s.job_title,
-                 employment_type=s.employment_type, is_demo=True, password=password)
-            for s in self.org.staff], batch_size=self.batch_size)
+        users = User.objects.bulk_create(
+            [
+                User(
+                    username=s.username,
+                    first_name=s.first_name,
+                    last_name=s.last_name,
+                    email=s.email,
+                    role=s.role,
+                    agency_id=self.agencies[s.agency],
+                    team_id=self.teams[(s.agency, s.team)],
+                    job_title=s.job_title,
+                    employment_type=s.employment_type,
+                    is_demo=True,
+                    password=password,
+                )
+                for s in self.org.staff
+            ],
+            batch_size=self.batch_size,
+        )
         self.users = {u.username: u.pk for u in users}
-        TOTPDevice.objects.bulk_create([
-            TOTPDevice(user_id=u.pk, name=TOTP_DEVICE_NAME, confirmed=True,
-                       key=totp_key_for(u.username)) for u in users],
-            batch_size=self.batch_size)
+        TOTPDevice.objects.bulk_create(
+            [
+                TOTPDevice(
+                    user_id=u.pk,
+                    name=TOTP_DEVICE_NAME,
+                    confirmed=True,
+                    key=totp_key_for(u.username),
+                )
+                for u in users
+            ],
+            batch_size=self.batch_size,
+        )
 
     def write(self, families: list[PlannedFamily]) -> None:
         first, last = families[0].index, families[-1].index
@@ -181,61 +300,162 @@ class Loader:
 
     def _write(self, families: list[PlannedFamily]) -> None:
         insert, users, agencies = self.writer.insert, self.users, self.agencies
-        person_ids = insert(Person, PERSON_COLUMNS, [
-            (str(p.kind), p.current.given, p.current.family, p.date_of_birth,
-             p.date_of_birth_estimated, p.expected_date_of_birth, str(p.sex),
-             str(p.gender_current), p.ethnicity, p.first_language, p.interpreter_needed,
-             p.disabilities, p.nhs_number, p.upn, p.is_restricted, p.restriction_reason,
-             users.get(fam.created_by), users.get(fam.created_by), p.created_at, p.created_at)
-            for fam in families for p in fam.persons])
+        person_ids = insert(
+            Person,
+            PERSON_COLUMNS,
+            [
+                (
+                    str(p.kind),
+                    p.current.given,
+                    p.current.family,
+                    p.date_of_birth,
+                    p.date_of_birth_estimated,
+                    p.expected_date_of_birth,
+                    str(p.sex),
+                    str(p.gender_current),
+                    p.ethnicity,
+                    p.first_language,
+                    p.interpreter_needed,
+                    p.disabilities,
+                    p.nhs_number,
+                    p.upn,
+                    p.is_restricted,
+                    p.restriction_reason,
+                    users.get(fam.created_by),
+                    users.get(fam.created_by),
+                    p.created_at,
+                    p.created_at,
+                )
+                for fam in families
+                for p in fam.persons
+            ],
+        )
         ids: list[list[int]] = []
         position = 0
         for fam in families:
-            ids.append(person_ids[position:position + len(fam.persons)])
+            ids.append(person_ids[position : position + len(fam.persons)])
             position += len(fam.persons)
         planned = list(zip(families, ids, strict=True))
 
-        names = insert(PersonName, NAME_COLUMNS, [
-            (pk, str(n.kind), n.given, n.middle, n.family, _key(n.given), _key(n.family),
-             _sound(n.given), _sound(n.family), p.created_at, p.created_at)
-            for fam, pks in planned for p, pk in zip(fam.persons, pks, strict=True)
-            for n in p.names])
+        names = insert(
+            PersonName,
+            NAME_COLUMNS,
+            [
+                (
+                    pk,
+                    str(n.kind),
+                    n.given,
+                    n.middle,
+                    n.family,
+                    _key(n.given),
+                    _key(n.family),
+                    _sound(n.given),
+                    _sound(n.family),
+                    p.created_at,
+                    p.created_at,
+                )
+                for fam, pks in planned
+                for p, pk in zip(fam.persons, pks, strict=True)
+                for n in p.names
+            ],
+        )
 
         homes = [(fam, pks, r) for fam, pks in planned for r in fam.residences if r.members]
-        addresses = insert(Address, ADDRESS_COLUMNS, [
-            (r.line_1, r.line_2, r.town, r.postcode) for _, _, r in homes])
-        households = insert(Household, HOUSEHOLD_COLUMNS, [
-            (a, r.start_date, r.end_date) for a, (_, _, r) in zip(addresses, homes,
-                                                                   strict=True)])
-        insert(PersonAddress, RESIDENT_COLUMNS, [
-            (pks[i], a, h, max(r.start_date, fam.persons[i].date_of_birth), r.end_date)
-            for a, h, (fam, pks, r) in zip(addresses, households, homes, strict=True)
-            for i in r.members])
+        addresses = insert(
+            Address,
+            ADDRESS_COLUMNS,
+            [(r.line_1, r.line_2, r.town, r.postcode) for _, _, r in homes],
+        )
+        households = insert(
+            Household,
+            HOUSEHOLD_COLUMNS,
+            [(a, r.start_date, r.end_date) for a, (_, _, r) in zip(addresses, homes, strict=True)],
+        )
+        insert(
+            PersonAddress,
+            RESIDENT_COLUMNS,
+            [
+                (pks[i], a, h, max(r.start_date, fam.persons[i].date_of_birth), r.end_date)
+                for a, h, (fam, pks, r) in zip(addresses, households, homes, strict=True)
+                for i in r.members
+            ],
+        )
 
-        relationships = insert(Relationship, RELATIONSHIP_COLUMNS, [
-            (pks[r.subject], pks[r.other], r.type, r.has_parental_responsibility,
-             r.start_date, r.end_date, r.pair_key)
-            for fam, pks in planned for r in fam.relationships])
+        relationships = insert(
+            Relationship,
+            RELATIONSHIP_COLUMNS,
+            [
+                (
+                    pks[r.subject],
+                    pks[r.other],
+                    r.type,
+                    r.has_parental_responsibility,
+                    r.start_date,
+                    r.end_date,
+                    r.pair_key,
+                )
+                for fam, pks in planned
+                for r in fam.relationships
+            ],
+        )
 
-        involvements = insert(Involvement, INVOLVEMENT_COLUMNS, [
-            (pks[v.person], str(v.kind), users.get(v.user),
-             self.teams.get(v.team) if v.team else None, agencies.get(v.agency),
-             v.start_date, v.end_date)
-            for fam, pks in planned for v in fam.involvements])
-        insert(RestrictedAccess, ACCESS_COLUMNS, [
-            (pks[i], users[user], users.get(granted_by))
-            for fam, pks in planned for i, user, granted_by in fam.restricted_access])
+        involvements = insert(
+            Involvement,
+            INVOLVEMENT_COLUMNS,
+            [
+                (
+                    pks[v.person],
+                    str(v.kind),
+                    users.get(v.user),
+                    self.teams.get(v.team) if v.team else None,
+                    agencies.get(v.agency),
+                    v.start_date,
+                    v.end_date,
+                )
+                for fam, pks in planned
+                for v in fam.involvements
+            ],
+        )
+        insert(
+            RestrictedAccess,
+            ACCESS_COLUMNS,
+            [
+                (pks[i], users[user], users.get(granted_by))
+                for fam, pks in planned
+                for i, user, granted_by in fam.restricted_access
+            ],
+        )
 
         events = [(e, pks) for fam, pks in planned for e in fam.events]
-        entries = insert(ChronologyEntry, ENTRY_COLUMNS, [
-            (e.occurred_at, e.occurred_at, users.get(e.recorded_by), agencies.get(e.agency),
-             e.event_type, _category(e.event_type), e.significance, e.summary, e.source_type,
-             e.source_id or (str(pks[e.persons[0]]) if e.source_type == "people.Person"
-                             else ""))
-            for e, pks in events])
-        links = insert(ChronologyLink, LINK_COLUMNS, [
-            (entry, pks[i], e.occurred_at)
-            for entry, (e, pks) in zip(entries, events, strict=True) for i in e.persons])
+        entries = insert(
+            ChronologyEntry,
+            ENTRY_COLUMNS,
+            [
+                (
+                    e.occurred_at,
+                    e.occurred_at,
+                    users.get(e.recorded_by),
+                    agencies.get(e.agency),
+                    e.event_type,
+                    _category(e.event_type),
+                    e.significance,
+                    e.summary,
+                    e.source_type,
+                    e.source_id
+                    or (str(pks[e.persons[0]]) if e.source_type == "people.Person" else ""),
+                )
+                for e, pks in events
+            ],
+        )
+        links = insert(
+            ChronologyLink,
+            LINK_COLUMNS,
+            [
+                (entry, pks[i], e.occurred_at)
+                for entry, (e, pks) in zip(entries, events, strict=True)
+                for i in e.persons
+            ],
+        )
 
         write_contacts(self, planned)
         write_casework(self, planned, involvements)

@@ -40,8 +40,18 @@ SAFEGUARDING_UNIT = "Safeguarding Unit"
 PERFORMANCE = "Performance and Insight"
 INFORMATION_GOVERNANCE = "Information Governance"
 IT_DESK = "IT Service Desk"
-COUNCIL_TEAMS = [MASH, NORTH, SOUTH, CP_TEAM, CIC_TEAM, EARLY_HELP, SAFEGUARDING_UNIT,
-                 PERFORMANCE, INFORMATION_GOVERNANCE, IT_DESK]
+COUNCIL_TEAMS = [
+    MASH,
+    NORTH,
+    SOUTH,
+    CP_TEAM,
+    CIC_TEAM,
+    EARLY_HELP,
+    SAFEGUARDING_UNIT,
+    PERFORMANCE,
+    INFORMATION_GOVERNANCE,
+    IT_DESK,
+]
 # Teams that hold cases, with their share of the known families.
 CASE_TEAMS = {NORTH: 0.22, SOUTH: 0.22, CP_TEAM: 0.20, CIC_TEAM: 0.12, EARLY_HELP: 0.24}
 PARTNER_TEAM = "Safeguarding"
@@ -73,26 +83,107 @@ class StaffPlan:
 
 # The sign-ins printed after seeding, in the order a newcomer would try them.
 PRINTED_SIGNINS = [
-    StaffPlan("mash.worker", "Priya", "Shah", Role.MASH_WORKER, COUNCIL, MASH,
-              "Senior practitioner, MASH", printed=True),
-    StaffPlan("social.worker", "Hannah", "Price", Role.SOCIAL_WORKER, COUNCIL, NORTH,
-              "Social worker", printed=True),
-    StaffPlan("social.worker2", "Tom", "Okafor", Role.SOCIAL_WORKER, COUNCIL, SOUTH,
-              "Social worker (locum)", EmploymentType.AGENCY, printed=True),
-    StaffPlan("team.manager", "Claire", "Doughty", Role.TEAM_MANAGER, COUNCIL, NORTH,
-              "Team manager", printed=True),
-    StaffPlan("cp.chair", "Richard", "Hale", Role.CP_CHAIR_IRO, COUNCIL, SAFEGUARDING_UNIT,
-              "Child protection chair", printed=True),
-    StaffPlan("teacher.dsl", "Joanne", "Fletcher", Role.PARTNER_PRACTITIONER, TEACHER_SCHOOL,
-              PARTNER_TEAM, "Designated safeguarding lead", printed=True),
-    StaffPlan("health.visitor", "Aisha", "Begum", Role.PARTNER_PRACTITIONER, HEALTH_TRUST,
-              HEALTH_VISITING, "Health visitor", printed=True),
-    StaffPlan("analyst", "Megan", "Lloyd", Role.PERFORMANCE_ANALYST, COUNCIL, PERFORMANCE,
-              "Performance analyst", printed=True),
-    StaffPlan("dpo", "Graham", "Ashworth", Role.DATA_PROTECTION_OFFICER, COUNCIL,
-              INFORMATION_GOVERNANCE, "Data protection officer", printed=True),
-    StaffPlan("sysadmin", "Imran", "Qureshi", Role.SYSTEM_ADMINISTRATOR, COUNCIL, IT_DESK,
-              "Systems administrator", printed=True),
+    StaffPlan(
+        "mash.worker",
+        "Priya",
+        "Shah",
+        Role.MASH_WORKER,
+        COUNCIL,
+        MASH,
+        "Senior practitioner, MASH",
+        printed=True,
+    ),
+    StaffPlan(
+        "social.worker",
+        "Hannah",
+        "Price",
+        Role.SOCIAL_WORKER,
+        COUNCIL,
+        NORTH,
+        "Social worker",
+        printed=True,
+    ),
+    StaffPlan(
+        "social.worker2",
+        "Tom",
+        "Okafor",
+        Role.SOCIAL_WORKER,
+        COUNCIL,
+        SOUTH,
+        "Social worker (locum)",
+        EmploymentType.AGENCY,
+        printed=True,
+    ),
+    StaffPlan(
+        "team.manager",
+        "Claire",
+        "Doughty",
+        Role.TEAM_MANAGER,
+        COUNCIL,
+        NORTH,
+        "Team manager",
+        printed=True,
+    ),
+    StaffPlan(
+        "cp.chair",
+        "Richard",
+        "Hale",
+        Role.CP_CHAIR_IRO,
+        COUNCIL,
+        SAFEGUARDING_UNIT,
+        "Child protection chair",
+        printed=True,
+    ),
+    StaffPlan(
+        "teacher.dsl",
+        "Joanne",
+        "Fletcher",
+        Role.PARTNER_PRACTITIONER,
+        TEACHER_SCHOOL,
+        PARTNER_TEAM,
+        "Designated safeguarding lead",
+        printed=True,
+    ),
+    StaffPlan(
+        "health.visitor",
+        "Aisha",
+        "Begum",
+        Role.PARTNER_PRACTITIONER,
+        HEALTH_TRUST,
+        HEALTH_VISITING,
+        "Health visitor",
+        printed=True,
+    ),
+    StaffPlan(
+        "analyst",
+        "Megan",
+        "Lloyd",
+        Role.PERFORMANCE_ANALYST,
+        COUNCIL,
+        PERFORMANCE,
+        "Performance analyst",
+        printed=True,
+    ),
+    StaffPlan(
+        "dpo",
+        "Graham",
+        "Ashworth",
+        Role.DATA_PROTECTION_OFFICER,
+        COUNCIL,
+        INFORMATION_GOVERNANCE,
+        "Data protection officer",
+        printed=True,
+    ),
+    StaffPlan(
+        "sysadmin",
+        "Imran",
+        "Qureshi",
+        Role.SYSTEM_ADMINISTRATOR,
+        COUNCIL,
+        IT_DESK,
+        "Systems administrator",
+        printed=True,
+    ),
 ]
 
 
@@ -135,11 +226,11 @@ class OrgPlan:
 
     def secondary_for(self, town: str) -> list[AgencyPlan]:
         return self.secondaries_by_town.get(town) or [
-            a for schools in self.secondaries_by_town.values() for a in schools]
+            a for schools in self.secondaries_by_town.values() for a in schools
+        ]
 
     def gp_for(self, town: str) -> list[AgencyPlan]:
-        return self.gps_by_town.get(town) or [
-            a for gps in self.gps_by_town.values() for a in gps]
+        return self.gps_by_town.get(town) or [a for gps in self.gps_by_town.values() for a in gps]
 
 
 def _towns_for(rng: random.Random, count: int) -> list[str]:
@@ -156,8 +247,9 @@ def _unique_name(rng: random.Random, forms: list, town: str, taken: set[str]) ->
     weights = [w for _, w in forms] if isinstance(forms[0], tuple) else None
     for _ in range(200):
         template = rng.choices(templates, weights=weights)[0]
-        name = template.format(stem=rng.choice(data.SCHOOL_STEMS), saint=rng.choice(data.SAINTS),
-                               town=town)
+        name = template.format(
+            stem=rng.choice(data.SCHOOL_STEMS), saint=rng.choice(data.SAINTS), town=town
+        )
         if name not in taken:
             taken.add(name)
             return name
@@ -166,16 +258,18 @@ def _unique_name(rng: random.Random, forms: list, town: str, taken: set[str]) ->
     return name
 
 
-def plan_organisation(*, persons: int, primaries: int, secondaries: int, gp_practices: int,
-                      seed: int) -> OrgPlan:
+def plan_organisation(
+    *, persons: int, primaries: int, secondaries: int, gp_practices: int, seed: int
+) -> OrgPlan:
     rng = random.Random(f"demoshire-organisations-{seed}")
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     taken = {COUNCIL, HEALTH_TRUST, POLICE, HOUSING, VOLUNTARY, TEACHER_SCHOOL}
     agencies = [
         AgencyPlan(COUNCIL, AgencyKind.COUNCIL, tuple(COUNCIL_TEAMS)),
-        AgencyPlan(HEALTH_TRUST, AgencyKind.HEALTH_TRUST, (PARTNER_TEAM, HEALTH_VISITING),
-                   ods_code="RXX"),
+        AgencyPlan(
+            HEALTH_TRUST, AgencyKind.HEALTH_TRUST, (PARTNER_TEAM, HEALTH_VISITING), ods_code="RXX"
+        ),
         AgencyPlan(POLICE, AgencyKind.POLICE, (POLICE_TEAM, PARTNER_TEAM)),
         AgencyPlan(HOUSING, AgencyKind.HOUSING, (PARTNER_TEAM,)),
         AgencyPlan(VOLUNTARY, AgencyKind.VOLUNTARY, (PARTNER_TEAM,)),
@@ -184,22 +278,34 @@ def plan_organisation(*, persons: int, primaries: int, secondaries: int, gp_prac
     urns = rng.sample(range(110_000, 150_000), primaries + secondaries)
     for i, town in enumerate(_towns_for(rng, primaries)):
         name = TEACHER_SCHOOL if i == 0 else _unique_name(rng, data.PRIMARY_FORMS, town, taken)
-        school = AgencyPlan(name, AgencyKind.SCHOOL, (PARTNER_TEAM,), urn=str(urns[i]),
-                            town=town, establishment=f"{2001 + i:04d}")
+        school = AgencyPlan(
+            name,
+            AgencyKind.SCHOOL,
+            (PARTNER_TEAM,),
+            urn=str(urns[i]),
+            town=town,
+            establishment=f"{2001 + i:04d}",
+        )
         agencies.append(school)
         plan.primaries_by_town.setdefault(town, []).append(school)
     for i, town in enumerate(_towns_for(rng, secondaries)):
         name = _unique_name(rng, data.SECONDARY_FORMS, town, taken)
-        school = AgencyPlan(name, AgencyKind.SCHOOL, (PARTNER_TEAM,),
-                            urn=str(urns[primaries + i]), town=town,
-                            establishment=f"{4001 + i:04d}")
+        school = AgencyPlan(
+            name,
+            AgencyKind.SCHOOL,
+            (PARTNER_TEAM,),
+            urn=str(urns[primaries + i]),
+            town=town,
+            establishment=f"{4001 + i:04d}",
+        )
         agencies.append(school)
         plan.secondaries_by_town.setdefault(town, []).append(school)
     ods = rng.sample(range(1000, 10_000), gp_practices)
     for i, town in enumerate(_towns_for(rng, gp_practices)):
         name = _unique_name(rng, data.GP_FORMS, town, taken)
-        practice = AgencyPlan(name, AgencyKind.GP_PRACTICE, (PARTNER_TEAM,),
-                              ods_code=f"D8{ods[i]:04d}", town=town)
+        practice = AgencyPlan(
+            name, AgencyKind.GP_PRACTICE, (PARTNER_TEAM,), ods_code=f"D8{ods[i]:04d}", town=town
+        )
         agencies.append(practice)
         plan.gps_by_town.setdefault(town, []).append(practice)
     _plan_staff(plan, rng, fake, persons)
@@ -210,8 +316,13 @@ def _plan_staff(plan: OrgPlan, rng: random.Random, fake: Faker, persons: int) ->
     usernames = {s.username for s in PRINTED_SIGNINS}
     staff = list(PRINTED_SIGNINS)
 
-    def add(role: str, agency: str, team: str, title: str, agency_share: float = 0.03,
-            ) -> StaffPlan:
+    def add(
+        role: str,
+        agency: str,
+        team: str,
+        title: str,
+        agency_share: float = 0.03,
+    ) -> StaffPlan:
         female = rng.random() < 0.7
         first = fake.first_name_female() if female else fake.first_name_male()
         last = fake.last_name()
@@ -231,21 +342,33 @@ def _plan_staff(plan: OrgPlan, rng: random.Random, fake: Faker, persons: int) ->
     for team, share in CASE_TEAMS.items():
         count = max(3, round(workers_total * share))
         # The printed worker of North/South is one of the team's workers.
-        count -= sum(1 for s in PRINTED_SIGNINS if s.team == team and
-                     s.role == Role.SOCIAL_WORKER)
+        count -= sum(1 for s in PRINTED_SIGNINS if s.team == team and s.role == Role.SOCIAL_WORKER)
         for _ in range(count):
-            title = ("Family support worker" if team == EARLY_HELP else
-                     rng.choices(["Social worker", "Senior social worker",
-                                  "Advanced practitioner"], weights=[6, 3, 1])[0])
+            title = (
+                "Family support worker"
+                if team == EARLY_HELP
+                else rng.choices(
+                    ["Social worker", "Senior social worker", "Advanced practitioner"],
+                    weights=[6, 3, 1],
+                )[0]
+            )
             member = add(Role.SOCIAL_WORKER, COUNCIL, team, title, agency_share=0.15)
             plan.workers.setdefault(team, []).append(member)
         managers = 1 + count // 10
         for i in range(managers - (1 if team == NORTH else 0)):
-            add(Role.TEAM_MANAGER, COUNCIL, team,
-                "Team manager" if i == 0 else "Assistant team manager")
+            add(
+                Role.TEAM_MANAGER,
+                COUNCIL,
+                team,
+                "Team manager" if i == 0 else "Assistant team manager",
+            )
     for i in range(max(3, persons // 8_000)):
-        member = add(Role.MASH_WORKER, COUNCIL, MASH,
-                     "MASH social worker" if i % 3 else "MASH information officer")
+        member = add(
+            Role.MASH_WORKER,
+            COUNCIL,
+            MASH,
+            "MASH social worker" if i % 3 else "MASH information officer",
+        )
         plan.mash_workers.append(member)
     plan.mash_workers.insert(0, next(s for s in PRINTED_SIGNINS if s.username == "mash.worker"))
     add(Role.TEAM_MANAGER, COUNCIL, MASH, "MASH team manager")
@@ -256,33 +379,46 @@ def _plan_staff(plan: OrgPlan, rng: random.Random, fake: Faker, persons: int) ->
     add(Role.TEAM_MANAGER, COUNCIL, SAFEGUARDING_UNIT, "Safeguarding unit manager")
     for _ in range(1 + persons // 250_000):
         add(Role.PERFORMANCE_ANALYST, COUNCIL, PERFORMANCE, "Performance analyst")
-    add(Role.DATA_PROTECTION_OFFICER, COUNCIL, INFORMATION_GOVERNANCE,
-        "Information governance officer")
+    add(
+        Role.DATA_PROTECTION_OFFICER,
+        COUNCIL,
+        INFORMATION_GOVERNANCE,
+        "Information governance officer",
+    )
     add(Role.SYSTEM_ADMINISTRATOR, COUNCIL, IT_DESK, "IT support analyst")
     for agency in plan.agencies:
         if agency.kind == AgencyKind.SCHOOL and agency.name != TEACHER_SCHOOL:
-            add(Role.PARTNER_PRACTITIONER, agency.name, PARTNER_TEAM,
-                "Designated safeguarding lead")
+            add(
+                Role.PARTNER_PRACTITIONER, agency.name, PARTNER_TEAM, "Designated safeguarding lead"
+            )
         elif agency.kind == AgencyKind.GP_PRACTICE:
             add(Role.PARTNER_PRACTITIONER, agency.name, PARTNER_TEAM, "GP safeguarding lead")
     for _ in range(max(2, persons // 15_000)):
         add(Role.PARTNER_PRACTITIONER, HEALTH_TRUST, HEALTH_VISITING, "Health visitor")
     add(Role.PARTNER_PRACTITIONER, HEALTH_TRUST, PARTNER_TEAM, "Named nurse for safeguarding")
     for _ in range(max(2, persons // 30_000)):
-        add(Role.PARTNER_PRACTITIONER, POLICE, POLICE_TEAM,
-            "Detective constable, Public Protection Unit")
+        add(
+            Role.PARTNER_PRACTITIONER,
+            POLICE,
+            POLICE_TEAM,
+            "Detective constable, Public Protection Unit",
+        )
     for _ in range(max(1, persons // 50_000)):
         add(Role.PARTNER_PRACTITIONER, HOUSING, PARTNER_TEAM, "Tenancy sustainment officer")
     add(Role.PARTNER_PRACTITIONER, VOLUNTARY, PARTNER_TEAM, "Family support worker")
     # Added last, so everyone above is the same person whatever the team sizes.
-    printed = {team: sum(1 for s in PRINTED_SIGNINS
-                         if s.team == team and s.role == Role.SOCIAL_WORKER)
-               for team in CASE_TEAMS}
+    printed = {
+        team: sum(1 for s in PRINTED_SIGNINS if s.team == team and s.role == Role.SOCIAL_WORKER)
+        for team in CASE_TEAMS
+    }
     while len(plan.workers[NORTH]) + printed[NORTH] < TEAM_SIZE:
-        plan.workers[NORTH].append(add(Role.SOCIAL_WORKER, COUNCIL, NORTH, "Social worker",
-                                       agency_share=0.15))
-    managers = {team: [s for s in staff if s.team == team and s.role == Role.TEAM_MANAGER]
-                for team in CASE_TEAMS}
+        plan.workers[NORTH].append(
+            add(Role.SOCIAL_WORKER, COUNCIL, NORTH, "Social worker", agency_share=0.15)
+        )
+    managers = {
+        team: [s for s in staff if s.team == team and s.role == Role.TEAM_MANAGER]
+        for team in CASE_TEAMS
+    }
     for team, workers in plan.workers.items():
         while len(managers[team]) < math.ceil((len(workers) + printed[team]) / TEAM_SIZE):
             managers[team].append(add(Role.TEAM_MANAGER, COUNCIL, team, "Team manager"))
@@ -298,7 +434,7 @@ def _teams_of_twelve(plan: OrgPlan, managers: dict[str, list[StaffPlan]]) -> Non
     for area in CASE_TEAMS:
         printed = [s for s in PRINTED_SIGNINS if s.team == area and s.role == Role.SOCIAL_WORKER]
         holders = printed + plan.workers[area]
-        units = [holders[i:i + TEAM_SIZE] for i in range(0, len(holders), TEAM_SIZE)]
+        units = [holders[i : i + TEAM_SIZE] for i in range(0, len(holders), TEAM_SIZE)]
         names = [area] + [f"{area} {n}" for n in range(2, len(units) + 1)]
         added += names[1:]
         for unit, name in zip(units, names, strict=True):
@@ -311,10 +447,13 @@ def _teams_of_twelve(plan: OrgPlan, managers: dict[str, list[StaffPlan]]) -> Non
                 continue
             lead = i < len(units)
             moved[manager.username] = replace(
-                manager, team=names[i % len(units)],
-                job_title="Team manager" if lead else "Assistant team manager")
+                manager,
+                team=names[i % len(units)],
+                job_title="Team manager" if lead else "Assistant team manager",
+            )
     plan.staff = [moved.get(s.username, s) for s in plan.staff]
-    plan.workers = {area: [moved.get(s.username, s) for s in workers]
-                    for area, workers in plan.workers.items()}
+    plan.workers = {
+        area: [moved.get(s.username, s) for s in workers] for area, workers in plan.workers.items()
+    }
     council = plan.agencies[0]
     plan.agencies[0] = replace(council, teams=council.teams + tuple(added))

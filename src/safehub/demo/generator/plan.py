@@ -163,8 +163,12 @@ class PlannedContact:
 
     @property
     def updated_at(self) -> datetime:
-        times = [self.received_at, self.decided_at, self.signed_off_at,
-                 *(s.linked_at for s in self.subjects)]
+        times = [
+            self.received_at,
+            self.decided_at,
+            self.signed_off_at,
+            *(s.linked_at for s in self.subjects),
+        ]
         return max(t for t in times if t is not None)
 
 

@@ -58,33 +58,83 @@ from safehub.frontdoor.models import ContactSubject
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
-MODELS = [Episode, Assessment, StrategyDiscussion, Section47, CPPlan, Conference, CoreGroup,
-          CINPlan, CINPlanReview, PeriodOfCare, CareEpisode, CareReview, MissingEpisode, Visit,
-          CaseNote, Allocation, Oversight, DueItem]
+MODELS = [
+    Episode,
+    Assessment,
+    StrategyDiscussion,
+    Section47,
+    CPPlan,
+    Conference,
+    CoreGroup,
+    CINPlan,
+    CINPlanReview,
+    PeriodOfCare,
+    CareEpisode,
+    CareReview,
+    MissingEpisode,
+    Visit,
+    CaseNote,
+    Allocation,
+    Oversight,
+    DueItem,
+]
 
 
 def summary() -> dict[str, Any]:
     """Counts and a digest of the casework by natural keys (never database ids)."""
-    who = {p.pk: (p.given_name, p.family_name, str(p.date_of_birth or
-                                                   p.expected_date_of_birth))
-           for p in Person.objects.all()}
+    who = {
+        p.pk: (p.given_name, p.family_name, str(p.date_of_birth or p.expected_date_of_birth))
+        for p in Person.objects.all()
+    }
     users = dict(User.objects.values_list("pk", "username"))
     rows = sorted(
-        [("episode", who[e.child_id], e.kind, e.referral_date, e.referral_source,
-          e.closure_date, e.closure_reason) for e in Episode.objects.all()]
-        + [("cp", who[p.child_id], p.start_date, p.end_date, p.initial_category,
-            p.previous_plans) for p in CPPlan.objects.all()]
-        + [("care", who[c.period.child_id], c.start_date, c.end_date, c.reason_new_episode,
-            c.legal_status, c.placement_type, c.carer_name)
-           for c in CareEpisode.objects.select_related("period")]
-        + [("visit", who[v.child_id], v.visited_on, v.kind, v.child_seen, v.note)
-           for v in Visit.objects.all()]
-        + [("due", who[d.child_id], d.kind, d.label, d.due_date) for d in
-           DueItem.objects.filter(done_on__isnull=True)]
-        + [("allocation", who[a.child_id], users[a.worker_id], a.start_date, a.end_date,
-            a.reason) for a in Allocation.objects.all()], key=repr)
-    return {"counts": {m.__name__: m.objects.count() for m in MODELS},
-            "digest": hashlib.sha256(repr(rows).encode()).hexdigest()}
+        [
+            (
+                "episode",
+                who[e.child_id],
+                e.kind,
+                e.referral_date,
+                e.referral_source,
+                e.closure_date,
+                e.closure_reason,
+            )
+            for e in Episode.objects.all()
+        ]
+        + [
+            ("cp", who[p.child_id], p.start_date, p.end_date, p.initial_category, p.previous_plans)
+            for p in CPPlan.objects.all()
+        ]
+        + [
+            (
+                "care",
+                who[c.period.child_id],
+                c.start_date,
+                c.end_date,
+                c.reason_new_episode,
+                c.legal_status,
+                c.placement_type,
+                c.carer_name,
+            )
+            for c in CareEpisode.objects.select_related("period")
+        ]
+        + [
+            ("visit", who[v.child_id], v.visited_on, v.kind, v.child_seen, v.note)
+            for v in Visit.objects.all()
+        ]
+        + [
+            ("due", who[d.child_id], d.kind, d.label, d.due_date)
+            for d in DueItem.objects.filter(done_on__isnull=True)
+        ]
+        + [
+            ("allocation", who[a.child_id], users[a.worker_id], a.start_date, a.end_date, a.reason)
+            for a in Allocation.objects.all()
+        ],
+        key=repr,
+    )
+    return {
+        "counts": {m.__name__: m.objects.count() for m in MODELS},
+        "digest": hashlib.sha256(repr(rows).encode()).hexdigest(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +154,9 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
 # --- the checks, usable on any loaded council ----------------------------------------------
 
 
-def _overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None,
-             today: date) -> bool:
+def _overlap(
+    a_start: date, a_end: date | None, b_start: date, b_end: date | None, today: date
+) -> bool:
     """Whether two stretches share a day, a boundary day shared by an end and a start
     excepted (a plan ends the day the next begins)."""
     return a_start < (b_end or today) and b_start < (a_end or today)
@@ -124,26 +175,26 @@ def proportions(today: date) -> dict[str, Any]:
         "children_in_need": in_need,
         "cin_episodes": Episode.objects.filter(kind=EpisodeKind.CIN).count(),
         "early_help_episodes": Episode.objects.filter(kind=EpisodeKind.EARLY_HELP).count(),
-        "open_early_help": Episode.objects.filter(kind=EpisodeKind.EARLY_HELP,
-                                                  closure_date__isnull=True).count(),
+        "open_early_help": Episode.objects.filter(
+            kind=EpisodeKind.EARLY_HELP, closure_date__isnull=True
+        ).count(),
         "cp_plans_open": cp_open.count(),
         "cp_share": cp_open.count() / in_need,
-        "cp_previous_share": cp_open.filter(previous_plans__gt=0).count()
-        / max(1, cp_open.count()),
+        "cp_previous_share": cp_open.filter(previous_plans__gt=0).count() / max(1, cp_open.count()),
         "cin_plans_open": CINPlan.objects.filter(end_date__isnull=True).count(),
         "looked_after": care_open.count(),
         "looked_after_share": care_open.count() / in_need,
         "assessments": assessments.count(),
-        "assessments_authorised_share": assessments.filter(authorised_date__isnull=False)
-        .count() / assessments.count(),
+        "assessments_authorised_share": assessments.filter(authorised_date__isnull=False).count()
+        / assessments.count(),
         "assessments_late_share": sum(1 for a in completed if a.completed_date > a.due_date)
         / max(1, completed.count()),
-        "assessments_open_overdue": assessments.filter(completed_date__isnull=True,
-                                                       due_date__lt=today).count(),
+        "assessments_open_overdue": assessments.filter(
+            completed_date__isnull=True, due_date__lt=today
+        ).count(),
         "visits": visits.count(),
         "visits_seen_share": visits.filter(child_seen=True).count() / visits.count(),
-        "visits_seen_alone_share": visits.filter(child_seen_alone=True).count()
-        / visits.count(),
+        "visits_seen_alone_share": visits.filter(child_seen_alone=True).count() / visits.count(),
         "due_items_open": open_due.count(),
         "due_items_overdue": open_due.filter(due_date__lt=today).count(),
         "missing_episodes": MissingEpisode.objects.count(),
@@ -186,8 +237,9 @@ def rule_violations(today: date) -> list[str]:
     assessments = list(Assessment.objects.all())
     for a in assessments:
         e = episodes[a.episode_id]
-        when("assessment", e.pk, a.start_date, a.child_seen_date, a.completed_date,
-             a.authorised_date)
+        when(
+            "assessment", e.pk, a.start_date, a.child_seen_date, a.completed_date, a.authorised_date
+        )
         if a.due_date != due.assessment_due(e.referral_date):
             bad.append(f"assessment {a.pk}: due date")
         if a.child_seen_date and a.child_seen_date < a.start_date:
@@ -195,15 +247,20 @@ def rule_violations(today: date) -> list[str]:
         if a.completed_date:
             if not a.child_seen_date or a.completed_date < a.start_date:
                 bad.append(f"assessment {a.pk}: completed without the child seen")
-            if not a.factors or ("21" in a.factors and len(a.factors) > 1) or any(
-                    f not in ASSESSMENT_FACTORS and f != "21" for f in a.factors):
+            if (
+                not a.factors
+                or ("21" in a.factors and len(a.factors) > 1)
+                or any(f not in ASSESSMENT_FACTORS and f != "21" for f in a.factors)
+            ):
                 bad.append(f"assessment {a.pk}: factors {a.factors}")
-        if a.authorised_date and (not a.completed_date or a.authorised_date < a.completed_date
-                                  or a.authorised_by.role != Role.TEAM_MANAGER):
+        if a.authorised_date and (
+            not a.completed_date
+            or a.authorised_date < a.completed_date
+            or a.authorised_by.role != Role.TEAM_MANAGER
+        ):
             bad.append(f"assessment {a.pk}: authorised wrongly")
     incomplete = Counter(a.episode_id for a in assessments if a.completed_date is None)
-    bad += [f"episode {pk}: two assessments in progress" for pk, n in incomplete.items()
-            if n > 1]
+    bad += [f"episode {pk}: two assessments in progress" for pk, n in incomplete.items() if n > 1]
 
     strategies = {s.pk: s for s in StrategyDiscussion.objects.all()}
     for s in strategies.values():
@@ -241,8 +298,9 @@ def rule_violations(today: date) -> list[str]:
             if (c.outcome == ConferenceOutcome.END) != (plan.end_date == c.held_on):
                 bad.append(f"review {c.pk}: end of plan and outcome disagree")
     bad += [f"section 47 {pk}: {n} initial conferences" for pk, n in initial.items() if n > 1]
-    opening = Counter(c.plan_id for c in conferences if c.kind == ConferenceKind.INITIAL
-                      and c.plan_id)
+    opening = Counter(
+        c.plan_id for c in conferences if c.kind == ConferenceKind.INITIAL and c.plan_id
+    )
     cp_by_child: dict[int, list[CPPlan]] = defaultdict(list)
     for p in plans.values():
         when("CP plan", p.episode_id, p.start_date, p.end_date)
@@ -256,7 +314,7 @@ def rule_violations(today: date) -> list[str]:
         for i, p in enumerate(own):
             if p.previous_plans != i:
                 bad.append(f"CP plan {p.pk}: previous plans {p.previous_plans}, not {i}")
-            for q in own[i + 1:]:
+            for q in own[i + 1 :]:
                 if _overlap(p.start_date, p.end_date, q.start_date, q.end_date, today):
                     bad.append(f"child {child}: CP plans {p.pk} and {q.pk} overlap")
     for g in CoreGroup.objects.all():
@@ -275,7 +333,7 @@ def rule_violations(today: date) -> list[str]:
                 bad.append(f"CIN plan {p.pk} overlaps CP plan {q.pk} (4001)")
     for child, own in cin_by_child.items():
         for i, p in enumerate(own):
-            for q in own[i + 1:]:
+            for q in own[i + 1 :]:
                 if _overlap(p.start_date, p.end_date, q.start_date, q.end_date, today):
                     bad.append(f"child {child}: CIN plans {p.pk} and {q.pk} overlap")
     for r in CINPlanReview.objects.all():
@@ -293,23 +351,37 @@ def rule_violations(today: date) -> list[str]:
         when("care", p.episode_id, p.start_date, p.end_date, p.care_plan_date)
         care_by_child[p.child_id].append(p)
         rows = placements[p.pk]
-        if not rows or rows[0].start_date != p.start_date or (
-                rows[0].reason_new_episode != ReasonNewEpisode.S):
+        if (
+            not rows
+            or rows[0].start_date != p.start_date
+            or (rows[0].reason_new_episode != ReasonNewEpisode.S)
+        ):
             bad.append(f"period {p.pk}: first 903 episode")
             continue
         for old, new in pairwise(rows):
             when("placement", p.episode_id, new.start_date)
             legal = old.legal_status != new.legal_status
             moved = old.placement_type != new.placement_type or (
-                old.placement_postcode != new.placement_postcode)
+                old.placement_postcode != new.placement_postcode
+            )
             carer = old.carer_name != new.carer_name
-            expected = (ReasonNewEpisode.B if legal and moved and carer else
-                        ReasonNewEpisode.U if legal and moved else
-                        ReasonNewEpisode.L if legal else
-                        ReasonNewEpisode.P if carer else ReasonNewEpisode.T)
-            if old.end_date != new.start_date or old.reason_ceased != ReasonCeased.X1 or (
-                    new.reason_new_episode != expected) or (
-                    bool(old.reason_place_change) != (expected != ReasonNewEpisode.L)):
+            expected = (
+                ReasonNewEpisode.B
+                if legal and moved and carer
+                else ReasonNewEpisode.U
+                if legal and moved
+                else ReasonNewEpisode.L
+                if legal
+                else ReasonNewEpisode.P
+                if carer
+                else ReasonNewEpisode.T
+            )
+            if (
+                old.end_date != new.start_date
+                or old.reason_ceased != ReasonCeased.X1
+                or (new.reason_new_episode != expected)
+                or (bool(old.reason_place_change) != (expected != ReasonNewEpisode.L))
+            ):
                 bad.append(f"period {p.pk}: 903 episodes {old.pk} -> {new.pk}")
         last = rows[-1]
         if (last.end_date, last.reason_ceased or "") != (p.end_date, p.reason_ceased):
@@ -318,7 +390,7 @@ def rule_violations(today: date) -> list[str]:
             bad.append(f"period {p.pk}: placed with parents under section 20 (378)")
     for child, own in care_by_child.items():
         for i, p in enumerate(own):
-            for q in own[i + 1:]:
+            for q in own[i + 1 :]:
                 if _overlap(p.start_date, p.end_date, q.start_date, q.end_date, today):
                     bad.append(f"child {child}: periods of care overlap")
     for r in CareReview.objects.all():
@@ -328,8 +400,10 @@ def rule_violations(today: date) -> list[str]:
             bad.append(f"care review {r.pk}: before the period")
 
     def holds(rows: list[Any], day: date) -> Any:
-        return next((r for r in rows if r.start_date <= day
-                     and (r.end_date is None or day < r.end_date)), None)
+        return next(
+            (r for r in rows if r.start_date <= day and (r.end_date is None or day < r.end_date)),
+            None,
+        )
 
     visits = list(Visit.objects.order_by("visited_on", "pk"))
     for v in visits:
@@ -339,9 +413,13 @@ def rule_violations(today: date) -> list[str]:
             bad.append(f"visit {v.pk}: not on the child's episode of need")
         if v.child_seen_alone and not v.child_seen:
             bad.append(f"visit {v.pk}: seen alone but not seen")
-        expected = (VisitKind.CP if holds(cp_by_child.get(v.child_id, []), v.visited_on)
-                    else VisitKind.CLA if holds(care_by_child.get(v.child_id, []),
-                                                v.visited_on) else VisitKind.CIN)
+        expected = (
+            VisitKind.CP
+            if holds(cp_by_child.get(v.child_id, []), v.visited_on)
+            else VisitKind.CLA
+            if holds(care_by_child.get(v.child_id, []), v.visited_on)
+            else VisitKind.CIN
+        )
         if v.kind != expected:
             bad.append(f"visit {v.pk}: {v.kind}, the services would say {expected}")
     missing: dict[int, list[MissingEpisode]] = defaultdict(list)
@@ -356,35 +434,49 @@ def rule_violations(today: date) -> list[str]:
         e = episodes[pk]
         person = people[e.child_id]
         for what, day in items:
-            if day < e.referral_date or day > yesterday or (
-                    e.closure_date and day > e.closure_date):
-                bad.append(f"episode {pk}: {what} on {day} outside "
-                           f"{e.referral_date}..{e.closure_date or yesterday}")
+            if (
+                day < e.referral_date
+                or day > yesterday
+                or (e.closure_date and day > e.closure_date)
+            ):
+                bad.append(
+                    f"episode {pk}: {what} on {day} outside "
+                    f"{e.referral_date}..{e.closure_date or yesterday}"
+                )
             if person.date_of_birth and day < person.date_of_birth and what != "referral":
                 bad.append(f"episode {pk}: {what} before the child was born")
     for e in episodes.values():
         if e.closure_date is None or e.kind != EpisodeKind.CIN:
             continue
-        open_work = (any(a.episode_id == e.pk and a.authorised_date is None
-                         for a in assessments)
-                     or any(s.episode_id == e.pk and s.end_date is None
-                            for s in enquiries.values())
-                     or any(p.episode_id == e.pk and p.end_date is None
-                            for p in [*plans.values(), *cin_plans.values(),
-                                      *periods.values()]))
+        open_work = (
+            any(a.episode_id == e.pk and a.authorised_date is None for a in assessments)
+            or any(s.episode_id == e.pk and s.end_date is None for s in enquiries.values())
+            or any(
+                p.episode_id == e.pk and p.end_date is None
+                for p in [*plans.values(), *cin_plans.values(), *periods.values()]
+            )
+        )
         if open_work:
             bad.append(f"episode {e.pk}: closed with statutory work open")
         if e.closure_reason in NFA_CLOSURES and not any(
-                a.episode_id == e.pk and a.authorised_date for a in assessments):
+            a.episode_id == e.pk and a.authorised_date for a in assessments
+        ):
             bad.append(f"episode {e.pk}: closed after assessment without one authorised")
 
-    open_cin_children = {e.child_id for e in episodes.values()
-                         if e.kind == EpisodeKind.CIN and e.closure_date is None}
+    open_cin_children = {
+        e.child_id
+        for e in episodes.values()
+        if e.kind == EpisodeKind.CIN and e.closure_date is None
+    }
     for a in Allocation.objects.select_related("involvement", "worker"):
         v = a.involvement
         if (v.person_id, v.user_id, v.team_id, v.kind, v.end_date) != (
-                a.child_id, a.worker_id, a.team_id, InvolvementKind.ALLOCATED_WORKER,
-                a.end_date) or a.team_id != a.worker.team_id:
+            a.child_id,
+            a.worker_id,
+            a.team_id,
+            InvolvementKind.ALLOCATED_WORKER,
+            a.end_date,
+        ) or a.team_id != a.worker.team_id:
             bad.append(f"allocation {a.pk}: involvement does not match")
         if a.worker.role not in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
             bad.append(f"allocation {a.pk}: not a case-holding worker")
@@ -393,14 +485,23 @@ def rule_violations(today: date) -> list[str]:
         if a.end_date and a.end_date < a.start_date:
             bad.append(f"allocation {a.pk}: ends before it starts")
 
-    bad += _due_violations(today, plans, cin_plans, periods, enquiries, conferences,
-                           assessments, visits, placements)
+    bad += _due_violations(
+        today, plans, cin_plans, periods, enquiries, conferences, assessments, visits, placements
+    )
     return bad
 
 
-def _due_violations(today: date, plans: dict, cin_plans: dict, periods: dict,
-                    enquiries: dict, conferences: list, assessments: list, visits: list,
-                    placements: dict) -> list[str]:
+def _due_violations(
+    today: date,
+    plans: dict,
+    cin_plans: dict,
+    periods: dict,
+    enquiries: dict,
+    conferences: list,
+    assessments: list,
+    visits: list,
+    placements: dict,
+) -> list[str]:
     """The open due items are exactly those the services would have left open, with the
     due dates the services would have computed."""
     bad: list[str] = []
@@ -411,8 +512,11 @@ def _due_violations(today: date, plans: dict, cin_plans: dict, periods: dict,
             seen[(v.kind, v.child_id)].append(v)
 
     def last_seen(kind: str, child: int, start: date, end: date | None) -> date | None:
-        days = [v.visited_on for v in seen[(kind, child)]
-                if start <= v.visited_on and (end is None or v.visited_on < end)]
+        days = [
+            v.visited_on
+            for v in seen[(kind, child)]
+            if start <= v.visited_on and (end is None or v.visited_on < end)
+        ]
         return max(days) if days else None
 
     for a in assessments:
@@ -438,8 +542,7 @@ def _due_violations(today: date, plans: dict, cin_plans: dict, periods: dict,
         if not grouped[p.pk]:
             expected[(*key, "core_group")] = due.first_core_group_due(p.start_date)
         last = max(reviews[p.pk], default=None)
-        expected[(*key, "cp_review")] = due.cp_review_due(last or p.start_date,
-                                                          first=last is None)
+        expected[(*key, "cp_review")] = due.cp_review_due(last or p.start_date, first=last is None)
         visit = last_seen(VisitKind.CP, p.child_id, p.start_date, None)
         expected[(*key, "cp_visit")] = due.cp_visit_due(visit or p.start_date)
     cin_reviews: dict[int, list[date]] = defaultdict(list)
@@ -450,8 +553,9 @@ def _due_violations(today: date, plans: dict, cin_plans: dict, periods: dict,
             continue
         key = ("casework.CINPlan", str(p.pk))
         last = max(cin_reviews[p.pk], default=None)
-        expected[(*key, "cin_review")] = due.cin_plan_review_due(last or p.start_date,
-                                                                 first=last is None)
+        expected[(*key, "cin_review")] = due.cin_plan_review_due(
+            last or p.start_date, first=last is None
+        )
         visit = last_seen(VisitKind.CIN, p.child_id, p.start_date, None)
         expected[(*key, "cin_visit")] = due.cin_visit_due(visit or p.start_date)
     care_reviews: dict[int, list[date]] = defaultdict(list)
@@ -465,7 +569,8 @@ def _due_violations(today: date, plans: dict, cin_plans: dict, periods: dict,
             expected[(*key, "care_plan")] = due.care_plan_due(p.start_date)
         held_on = sorted(care_reviews[p.pk])
         expected[(*key, "care_review")] = due.care_review_due(
-            held_on[-1] if held_on else p.start_date, number=len(held_on) + 1)
+            held_on[-1] if held_on else p.start_date, number=len(held_on) + 1
+        )
         rows = placements[p.pk]
         moved = max(r.start_date for r in rows if r.reason_new_episode != ReasonNewEpisode.L)
         visit = last_seen(VisitKind.CLA, p.child_id, moved + timedelta(days=1), None)
@@ -474,8 +579,10 @@ def _due_violations(today: date, plans: dict, cin_plans: dict, periods: dict,
         else:
             current = max(r.start_date for r in rows if r.start_date <= visit)
             expected[(*key, "cla_visit")] = due.care_visit_due(visit, current)
-    actual = {(d.source_type, d.source_id, d.kind): d.due_date
-              for d in DueItem.objects.filter(done_on__isnull=True)}
+    actual = {
+        (d.source_type, d.source_id, d.kind): d.due_date
+        for d in DueItem.objects.filter(done_on__isnull=True)
+    }
     for key in expected.keys() - actual.keys():
         bad.append(f"due item missing: {key} due {expected[key]}")
     for key in actual.keys() - expected.keys():
@@ -517,8 +624,9 @@ def test_national_proportions_roughly(seeded: Any) -> None:
     assert CaseNote.objects.filter(significant=True).exists()
     assert CareEpisode.objects.exclude(reason_place_change="").exists()
     assert Oversight.objects.exists()
-    types = Counter(CareEpisode.objects.filter(end_date__isnull=True)
-                    .values_list("placement_type", flat=True))
+    types = Counter(
+        CareEpisode.objects.filter(end_date__isnull=True).values_list("placement_type", flat=True)
+    )
     foster = sum(n for t, n in types.items() if t in ("U4", "U5", "U6"))
     assert foster >= max(types.values())
     assert foster > 0.4 * sum(types.values())
@@ -533,10 +641,12 @@ def test_every_record_obeys_the_casework_rules(seeded: Any) -> None:
 def test_referrals_opened_the_episodes(seeded: Any) -> None:
     """Each signed-off MASH referral opened an episode dated and sourced like it, or
     joined the one open on that day."""
-    subjects = (ContactSubject.objects.filter(role="child", person__isnull=False,
-                                             contact__status=Status.DECIDED,
-                                             contact__decision__in=REFERRAL_DECISIONS)
-                .select_related("contact"))
+    subjects = ContactSubject.objects.filter(
+        role="child",
+        person__isnull=False,
+        contact__status=Status.DECIDED,
+        contact__decision__in=REFERRAL_DECISIONS,
+    ).select_related("contact")
     opened = 0
     for subject in subjects:
         contact = subject.contact
@@ -548,22 +658,27 @@ def test_referrals_opened_the_episodes(seeded: Any) -> None:
             assert own.referral_date == received
             assert own.referral_source == contact.referral_source
             continue
-        assert mine.filter(referral_date__lte=received).exclude(
-            closure_date__lt=received).exists(), contact.reference
+        assert (
+            mine.filter(referral_date__lte=received).exclude(closure_date__lt=received).exists()
+        ), contact.reference
     assert opened > 0.5 * len(subjects)
 
 
 @pytest.mark.django_db
 def test_open_plans_have_their_statutory_work(seeded: Any) -> None:
     for plan in CPPlan.objects.filter(end_date__isnull=True):
-        kinds = set(DueItem.objects.filter(source_type="casework.CPPlan",
-                                           source_id=str(plan.pk), done_on__isnull=True)
-                    .values_list("kind", flat=True))
+        kinds = set(
+            DueItem.objects.filter(
+                source_type="casework.CPPlan", source_id=str(plan.pk), done_on__isnull=True
+            ).values_list("kind", flat=True)
+        )
         assert {"cp_review", "cp_visit"} <= kinds
     for period in PeriodOfCare.objects.filter(end_date__isnull=True):
-        kinds = set(DueItem.objects.filter(source_type="casework.PeriodOfCare",
-                                           source_id=str(period.pk), done_on__isnull=True)
-                    .values_list("kind", flat=True))
+        kinds = set(
+            DueItem.objects.filter(
+                source_type="casework.PeriodOfCare", source_id=str(period.pk), done_on__isnull=True
+            ).values_list("kind", flat=True)
+        )
         assert {"care_review", "cla_visit"} <= kinds
 
 
@@ -578,9 +693,12 @@ def test_social_worker_has_about_25_children_and_overdue_work(seeded: Any) -> No
     children = [r.child for r in work.rows]
     for model in (CPPlan, PeriodOfCare, CINPlan):  # some on each kind of plan
         assert model.objects.filter(child__in=children, end_date__isnull=True).exists()
-    allocated = Involvement.objects.filter(user=worker, end_date__isnull=True,
-                                           kind=InvolvementKind.ALLOCATED_WORKER,
-                                           person__in=[r.child for r in work.rows])
+    allocated = Involvement.objects.filter(
+        user=worker,
+        end_date__isnull=True,
+        kind=InvolvementKind.ALLOCATED_WORKER,
+        person__in=[r.child for r in work.rows],
+    )
     assert allocated.count() == len(work.rows)
 
 

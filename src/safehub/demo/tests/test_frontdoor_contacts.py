@@ -43,14 +43,16 @@ def _contacts(small: list) -> list[PlannedContact]:
 
 def _rereferral(small: list, contact: PlannedContact, fam: PlannedFamily) -> bool:
     """Another referral about one of its linked children in the 12 months before."""
-    children = {s.person for s in contact.subjects if s.person is not None
-                and s.role == "child"}
-    return any(other is not contact and other.status == Status.DECIDED
-               and other.decision in REFERRAL_DECISIONS
-               and contact.received_at - timedelta(days=365) <= other.received_at
-               < contact.received_at
-               and children & {s.person for s in other.subjects if s.role == "child"}
-               for f, other in small if f is fam)
+    children = {s.person for s in contact.subjects if s.person is not None and s.role == "child"}
+    return any(
+        other is not contact
+        and other.status == Status.DECIDED
+        and other.decision in REFERRAL_DECISIONS
+        and contact.received_at - timedelta(days=365) <= other.received_at < contact.received_at
+        and children & {s.person for s in other.subjects if s.role == "child"}
+        for f, other in small
+        if f is fam
+    )
 
 
 # --- proportions ---------------------------------------------------------------------------
@@ -94,7 +96,10 @@ def test_channels_sources_urgencies_and_ratings(small: list) -> None:
     assert len(sources) >= 12
     assert sources.most_common(1)[0][0] == ReferralSource.POLICE
     assert set(Counter(c.submission["urgency"] for c in contacts)) == {
-        "immediate", "urgent", "routine"}
+        "immediate",
+        "urgent",
+        "routine",
+    }
     for c in contacts:
         if c.status in (Status.AWAITING_SIGN_OFF, Status.DECIDED):
             assert all((c.rag, c.level_of_need, c.decision, c.decided_by))
@@ -115,8 +120,9 @@ def test_subjects_are_mostly_linked_and_sometimes_misspelt(small: list) -> None:
             assert s.described["family_name"] == person.current.family
     unlinked = [(fam, s) for fam, s in children if s.person is None]
     known = {(n.given, n.family) for fam, _ in unlinked for p in fam.persons for n in p.names}
-    assert any((s.described["given_name"], s.described["family_name"]) not in known
-               for _, s in unlinked)  # typos, nicknames, swaps, strangers
+    assert any(
+        (s.described["given_name"], s.described["family_name"]) not in known for _, s in unlinked
+    )  # typos, nicknames, swaps, strangers
     assert any(s.described["date_of_birth"] is None for _, s in unlinked)
     # Nobody may be referred to children's social care before every child is linked.
     for _, c in small:
@@ -148,8 +154,7 @@ def test_references_and_timescales(small: list) -> None:
 
 def test_every_submission_passes_the_front_door_rules(small: list) -> None:
     for _, c in small:
-        cleaned = clean_submission(c.submission, channel=c.channel,
-                                   today=c.received_at.date())
+        cleaned = clean_submission(c.submission, channel=c.channel, today=c.received_at.date())
         for key in ("concern_summary", "urgency", "referral_source", "consent"):
             assert cleaned[key] == c.submission[key], (c.reference, key)
         assert len(cleaned["children"]) == len(c.submission["children"])
@@ -162,18 +167,19 @@ def test_partner_users_have_referrals_and_requests(small: list) -> None:
         assert len(own) >= 2
         assert all(c.referrer_agency == agency for c in own)
         assert {Status.NEW, Status.DECIDED} <= {c.status for c in own}
-        assert any(r.agency == agency and r.status == "open" for c in contacts
-                   for r in c.requests)
+        assert any(r.agency == agency and r.status == "open" for c in contacts for r in c.requests)
     agencies = {r.agency for c in contacts for r in c.requests}
     assert {"Demoshire Police", HEALTH_TRUST} <= agencies
-    assert Counter(r.status for c in contacts for r in c.requests).keys() >= {"open",
-                                                                             "answered"}
+    assert Counter(r.status for c in contacts for r in c.requests).keys() >= {"open", "answered"}
 
 
 def test_long_history_children_have_an_open_linked_contact(small: list) -> None:
     for fam, c in small:
-        if fam.long_history is not None and c.assigned_to == "mash.worker" and any(
-                s.person == fam.long_history for s in c.subjects):
+        if (
+            fam.long_history is not None
+            and c.assigned_to == "mash.worker"
+            and any(s.person == fam.long_history for s in c.subjects)
+        ):
             assert c.status == Status.IN_TRIAGE
             return
     pytest.fail("no open contact about the long-history child")
@@ -193,11 +199,21 @@ def test_typos_are_one_slip_away() -> None:
 
 def _snapshot(scale_persons: int, seed: int) -> list[tuple]:
     _, families = plan("small", persons=scale_persons, seed=seed, reference_date=TODAY)
-    return [(f.index, c.reference, c.status, c.channel, c.received_at, c.decision,
-             c.submission["concern_summary"],
-             tuple((s.role, s.person, s.described["given_name"]) for s in c.subjects),
-             tuple((r.agency, r.status) for r in c.requests))
-            for f in families for c in f.contacts]
+    return [
+        (
+            f.index,
+            c.reference,
+            c.status,
+            c.channel,
+            c.received_at,
+            c.decision,
+            c.submission["concern_summary"],
+            tuple((s.role, s.person, s.described["given_name"]) for s in c.subjects),
+            tuple((r.agency, r.status) for r in c.requests),
+        )
+        for f in families
+        for c in f.contacts
+    ]
 
 
 def test_contacts_are_deterministic_for_a_seed() -> None:
@@ -210,10 +226,12 @@ def test_contacts_are_deterministic_for_a_seed() -> None:
 def test_contacts_leave_the_families_as_they_were() -> None:
     _, families = plan("small", persons=400, reference_date=TODAY)
     with_contacts = [(p.current.given, p.nhs_number) for f in families for p in f.persons]
-    org = plan_organisation(persons=400, primaries=12, secondaries=4, gp_practices=6,
-                            seed=20_260_101)
-    bare = FamilyPlanner(org, seed=20_260_101, today=TODAY, persons=400,
-                         long_history_children=1).families()
+    org = plan_organisation(
+        persons=400, primaries=12, secondaries=4, gp_practices=6, seed=20_260_101
+    )
+    bare = FamilyPlanner(
+        org, seed=20_260_101, today=TODAY, persons=400, long_history_children=1
+    ).families()
     assert with_contacts == [(p.current.given, p.nhs_number) for f in bare for p in f.persons]
 
 
@@ -257,21 +275,23 @@ def test_telephone_contacts_are_stored_as_the_service_stores_them(seeded: None) 
         assert contact.referrer_agency_id is None
         assert contact.recorded_by.role in ("mash_worker", "team_manager")
         assert contact.referrer_name or contact.referral_source == "9"
-    assert not Contact.objects.exclude(channel=Channel.PHONE).exclude(
-        recorded_by=None).exists()
+    assert not Contact.objects.exclude(channel=Channel.PHONE).exclude(recorded_by=None).exists()
 
 
 @pytest.mark.django_db
 def test_linked_children_carry_the_contact_on_their_chronology(seeded: None) -> None:
     subject = ContactSubject.objects.filter(role="child").exclude(person=None).first()
-    entry = ChronologyEntry.objects.get(event_type="CONTACT_RECEIVED",
-                                        source_type="frontdoor.Contact",
-                                        source_id=str(subject.contact_id),
-                                        links__person=subject.person)
+    entry = ChronologyEntry.objects.get(
+        event_type="CONTACT_RECEIVED",
+        source_type="frontdoor.Contact",
+        source_id=str(subject.contact_id),
+        links__person=subject.person,
+    )
     assert subject.contact.reference in entry.summary
     decided = Contact.objects.filter(status=Status.DECIDED, subjects__person__isnull=False)
     assert ChronologyEntry.objects.filter(
-        event_type="CONTACT_DECISION", source_id__in=[str(c.pk) for c in decided]).exists()
+        event_type="CONTACT_DECISION", source_id__in=[str(c.pk) for c in decided]
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -279,8 +299,10 @@ def test_demo_users_see_their_front_door_work(seeded: None) -> None:
     mash = User.objects.get(username="mash.worker")
     queue = selectors.mash_queue(actor=mash, filters=selectors.QueueFilters())
     assert queue.paginator.count == Contact.objects.exclude(status=Status.DECIDED).count()
-    assert selectors.mash_queue(actor=mash, filters=selectors.QueueFilters(mine=True)
-                                ).paginator.count >= 1
+    assert (
+        selectors.mash_queue(actor=mash, filters=selectors.QueueFilters(mine=True)).paginator.count
+        >= 1
+    )
     for username in ("teacher.dsl", "health.visitor"):
         partner = User.objects.get(username=username)
         assert len(selectors.referrals_made(actor=partner)) >= 2

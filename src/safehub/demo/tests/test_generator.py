@@ -45,11 +45,24 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
 
 def _snapshot(families: Any) -> list[tuple]:
     return [
-        (f.index, p.current.given, p.current.family, p.nhs_number, p.upn, p.kind,
-         tuple((n.kind, n.given, n.family) for n in p.names),
-         tuple(sorted((r.subject, r.other, r.type, str(r.pair_key))
-                      for r in f.relationships if r.subject == i)))
-        for f in families for i, p in enumerate(f.persons)
+        (
+            f.index,
+            p.current.given,
+            p.current.family,
+            p.nhs_number,
+            p.upn,
+            p.kind,
+            tuple((n.kind, n.given, n.family) for n in p.names),
+            tuple(
+                sorted(
+                    (r.subject, r.other, r.type, str(r.pair_key))
+                    for r in f.relationships
+                    if r.subject == i
+                )
+            ),
+        )
+        for f in families
+        for i, p in enumerate(f.persons)
     ]
 
 
@@ -63,7 +76,8 @@ def test_plan_is_deterministic_and_independent_of_the_day() -> None:
     first_list, again_list = list(first), list(again)
     assert _snapshot(first_list) == _snapshot(again_list)
     assert [e.summary for f in first_list for e in f.events] == [
-        e.summary for f in again_list for e in f.events]
+        e.summary for f in again_list for e in f.events
+    ]
     # Another day shifts the dates, never the people or how they are related.
     assert _snapshot(first_list) == _snapshot(list(later))
     _, other_seed = plan("small", persons=PERSONS, seed=7, reference_date=date(2026, 3, 1))
@@ -73,8 +87,11 @@ def test_plan_is_deterministic_and_independent_of_the_day() -> None:
 @pytest.mark.parametrize(("scale", "children"), [("small", 1), ("county", 3), ("large", 10)])
 def test_every_scale_has_its_long_history_children(scale: str, children: int) -> None:
     _, families = plan(scale, persons=1_000)
-    links = [sum(1 for e in f.events if f.long_history in e.persons)
-             for f in families if f.long_history is not None]
+    links = [
+        sum(1 for e in f.events if f.long_history in e.persons)
+        for f in families
+        if f.long_history is not None
+    ]
     assert len(links) == children
     assert min(links) >= 500
 
@@ -126,20 +143,32 @@ def test_seeding_again_is_refused_or_skipped(seeded: str) -> None:
 @pytest.mark.django_db
 def test_database_holds_exactly_the_plan(seeded: str) -> None:
     _, families = plan("small", persons=PERSONS)
-    planned = [(p.current.given, p.current.family, p.nhs_number, p.upn)
-               for f in families for p in f.persons]
-    stored = list(Person.objects.order_by("pk").values_list(
-        "given_name", "family_name", "nhs_number", "upn"))
+    planned = [
+        (p.current.given, p.current.family, p.nhs_number, p.upn)
+        for f in families
+        for p in f.persons
+    ]
+    stored = list(
+        Person.objects.order_by("pk").values_list("given_name", "family_name", "nhs_number", "upn")
+    )
     assert stored == planned
 
 
 @pytest.mark.django_db
 def test_organisations(seeded: str) -> None:
     council = Agency.objects.get(name="Demoshire County Council", kind=AgencyKind.COUNCIL)
-    assert {"MASH", "Assessment Team North", "Assessment Team South", "Child Protection Team",
-            "Children in Care Team", "Early Help Team", "Safeguarding Unit",
-            "Performance and Insight", "Information Governance", "IT Service Desk",
-            } <= set(council.teams.values_list("name", flat=True))
+    assert {
+        "MASH",
+        "Assessment Team North",
+        "Assessment Team South",
+        "Child Protection Team",
+        "Children in Care Team",
+        "Early Help Team",
+        "Safeguarding Unit",
+        "Performance and Insight",
+        "Information Governance",
+        "IT Service Desk",
+    } <= set(council.teams.values_list("name", flat=True))
     for agency in Agency.objects.exclude(pk=council.pk):
         assert agency.teams.exists(), agency
         if agency.kind == AgencyKind.SCHOOL:
@@ -206,11 +235,26 @@ def test_every_person_passes_the_validation_rules(seeded: str) -> None:
     for person in Person.objects.all():
         name = current[person.pk]
         assert (name.given_name, name.family_name) == (person.given_name, person.family_name)
-        data = {f: getattr(person, f) for f in (
-            "kind", "given_name", "family_name", "date_of_birth", "expected_date_of_birth",
-            "date_of_death", "sex", "gender_current", "ethnicity", "first_language",
-            "interpreter_needed", "date_of_birth_estimated", "disabilities", "nhs_number",
-            "upn")}
+        data = {
+            f: getattr(person, f)
+            for f in (
+                "kind",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "expected_date_of_birth",
+                "date_of_death",
+                "sex",
+                "gender_current",
+                "ethnicity",
+                "first_language",
+                "interpreter_needed",
+                "date_of_birth_estimated",
+                "disabilities",
+                "nhs_number",
+                "upn",
+            )
+        }
         data["middle_names"] = name.middle_names
         clean_person_data(data, today=today)
         if person.kind == PersonKind.UNBORN:
@@ -222,8 +266,9 @@ def test_every_person_passes_the_validation_rules(seeded: str) -> None:
     assert kinds[NameKind.FORMER]
     assert kinds[NameKind.ALIAS]
     assert Person.objects.filter(kind=PersonKind.UNBORN).exists()
-    assert Counter(Person.objects.values_list("ethnicity", flat=True)).most_common(1)[0][0] \
-        == "WBRI"
+    assert (
+        Counter(Person.objects.values_list("ethnicity", flat=True)).most_common(1)[0][0] == "WBRI"
+    )
 
 
 @pytest.mark.django_db
@@ -248,8 +293,15 @@ def test_relationships_are_stored_both_ways(seeded: str) -> None:
         assert INVERSE[a.type] == b.type
         assert (a.start_date, a.end_date) == (b.start_date, b.end_date)
     types = Counter(r.type for r in rows)
-    for kind in ("parent", "sibling", "half_sibling", "step_sibling", "step_parent",
-                 "partner", "grandparent"):
+    for kind in (
+        "parent",
+        "sibling",
+        "half_sibling",
+        "step_sibling",
+        "step_parent",
+        "partner",
+        "grandparent",
+    ):
         assert types[kind], kind
     for row in rows:
         if row.type in OLDER_GENERATION:
@@ -266,8 +318,9 @@ def test_relationships_are_stored_both_ways(seeded: str) -> None:
 @pytest.mark.django_db
 def test_addresses_and_households(seeded: str) -> None:
     assert not PersonAddress.objects.filter(end_date__lt=F("start_date")).exists()
-    open_homes = Counter(PersonAddress.objects.filter(end_date__isnull=True)
-                         .values_list("person_id", flat=True))
+    open_homes = Counter(
+        PersonAddress.objects.filter(end_date__isnull=True).values_list("person_id", flat=True)
+    )
     for person in Person.objects.exclude(kind=PersonKind.UNBORN):
         assert open_homes[person.pk] == 1, person
     assert PersonAddress.objects.filter(end_date__isnull=False).exists()  # some moved
@@ -288,11 +341,13 @@ def test_printed_users_have_real_work(seeded: str) -> None:
     trust = User.objects.get(username="health.visitor").agency
     assert Involvement.objects.filter(agency=trust).count() >= 3
     chair = User.objects.get(username="cp.chair")
-    assert Involvement.objects.filter(kind=InvolvementKind.CONFERENCE_CHAIR,
-                                      user=chair).count() >= 3
+    assert (
+        Involvement.objects.filter(kind=InvolvementKind.CONFERENCE_CHAIR, user=chair).count() >= 3
+    )
     # Allocated families: everyone in them is involved, with the worker's own team.
     wrong_team = Involvement.objects.filter(kind=InvolvementKind.ALLOCATED_WORKER).exclude(
-        team=F("user__team"))
+        team=F("user__team")
+    )
     assert not wrong_team.exists()
 
 
@@ -306,12 +361,16 @@ def test_restricted_records_and_allow_lists(seeded: str) -> None:
     allowed = restricted.get(restricted_access__user=worker)
     assert decide(worker, allowed, Action.VIEW) is Decision.ALLOW
     south = restricted.filter(involvements__team=worker2.team).exclude(
-        restricted_access__user=worker)
+        restricted_access__user=worker
+    )
     assert south.exists()
     assert decide(worker, south.first(), Action.VIEW) is Decision.DENY
     # A restricted child of the worker's own team they are not allow-listed for: break glass.
-    north = restricted.filter(involvements__team=worker.team).exclude(
-        restricted_access__user=worker).first()
+    north = (
+        restricted.filter(involvements__team=worker.team)
+        .exclude(restricted_access__user=worker)
+        .first()
+    )
     assert decide(worker, north, Action.VIEW) is Decision.BREAK_GLASS
     assert RestrictedAccess.objects.count() >= 2
 
@@ -328,18 +387,29 @@ def test_long_history_child(seeded: str) -> None:
 @pytest.mark.django_db
 def test_chronology_is_consistent(seeded: str) -> None:
     assert not ChronologyLink.objects.exclude(occurred_at=F("entry__occurred_at")).exists()
-    for code, category in ChronologyEntry.objects.values_list(
-            "event_type", "category").distinct():
+    for code, category in ChronologyEntry.objects.values_list("event_type", "category").distinct():
         assert registry.get(code).category == category
-    created = Counter(ChronologyLink.objects.filter(entry__event_type="PERSON_CREATED")
-                      .values_list("person_id", flat=True))
+    created = Counter(
+        ChronologyLink.objects.filter(entry__event_type="PERSON_CREATED").values_list(
+            "person_id", flat=True
+        )
+    )
     assert set(created.values()) == {1}
     assert len(created) == Person.objects.count()
-    partner_codes = {c for c in ChronologyEntry.objects.values_list("event_type", flat=True)
-                     if c not in ("PERSON_CREATED", "ADDRESS_CHANGED")}
-    assert {"SCHOOL_ATTENDANCE_CONCERN", "POLICE_DOMESTIC_ABUSE_NOTIFICATION",
-            "EMERGENCY_DEPARTMENT_ATTENDANCE", "MISSED_HEALTH_APPOINTMENT",
-            "HEALTH_VISITOR_CONTACT", "HOUSING_NOTIFICATION", "SOCIAL_CARE_NOTE"} <= partner_codes
+    partner_codes = {
+        c
+        for c in ChronologyEntry.objects.values_list("event_type", flat=True)
+        if c not in ("PERSON_CREATED", "ADDRESS_CHANGED")
+    }
+    assert {
+        "SCHOOL_ATTENDANCE_CONCERN",
+        "POLICE_DOMESTIC_ABUSE_NOTIFICATION",
+        "EMERGENCY_DEPARTMENT_ATTENDANCE",
+        "MISSED_HEALTH_APPOINTMENT",
+        "HEALTH_VISITOR_CONTACT",
+        "HOUSING_NOTIFICATION",
+        "SOCIAL_CARE_NOTE",
+    } <= partner_codes
     assert not ChronologyEntry.objects.filter(source_agency__isnull=True).exists()
     assert not ChronologyEntry.objects.filter(occurred_at__gt=timezone.now()).exists()
     assert not ChronologyEntry.objects.exclude(significance__in=[1, 2, 3, 4]).exists()
@@ -349,13 +419,16 @@ def test_chronology_is_consistent(seeded: str) -> None:
     significance = Counter(noted.values_list("significance", flat=True))
     assert significance[1] > significance[2] > significance[4]
     # Domestic abuse notifications link the whole household.
-    multi = ChronologyEntry.objects.filter(event_type="POLICE_DOMESTIC_ABUSE_NOTIFICATION") \
-        .annotate(n=Count("links")).filter(n__gt=2)
+    multi = (
+        ChronologyEntry.objects.filter(event_type="POLICE_DOMESTIC_ABUSE_NOTIFICATION")
+        .annotate(n=Count("links"))
+        .filter(n__gt=2)
+    )
     assert multi.exists()
     # Nothing is linked to someone before they were born (or, unborn, conceived).
     early = ChronologyLink.objects.filter(
-        Q(person__date_of_birth__isnull=False)
-        & Q(occurred_at__date__lt=F("person__date_of_birth")))
+        Q(person__date_of_birth__isnull=False) & Q(occurred_at__date__lt=F("person__date_of_birth"))
+    )
     assert not early.exclude(entry__event_type="PERSON_CREATED").exists()
     school_entries = ChronologyEntry.objects.filter(event_type="SCHOOL_ATTENDANCE_CONCERN")
     assert not school_entries.exclude(source_agency__kind=AgencyKind.SCHOOL).exists()

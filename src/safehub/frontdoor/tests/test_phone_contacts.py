@@ -20,14 +20,23 @@ from safehub.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
-CALLER = {"name": "Sam Okafor", "relationship": "Class teacher, Elm Primary School",
-          "phone": "01632 960123", "email": "s.okafor@elm.example", "wants_contact": True}
+CALLER = {
+    "name": "Sam Okafor",
+    "relationship": "Class teacher, Elm Primary School",
+    "phone": "01632 960123",
+    "email": "s.okafor@elm.example",
+    "wants_contact": True,
+}
 
 
 def _call(actor: Any, **overrides: Any) -> Contact:
     data = professional_submission(referrer=dict(CALLER), **overrides)
-    return services.contact_submit(actor=actor, channel=Channel.PHONE, data=data,
-                                   received_at=overrides.pop("received_at", None))[0]
+    return services.contact_submit(
+        actor=actor,
+        channel=Channel.PHONE,
+        data=data,
+        received_at=overrides.pop("received_at", None),
+    )[0]
 
 
 def test_the_caller_is_the_referrer_and_the_worker_took_the_call(users: Any) -> None:
@@ -48,10 +57,12 @@ def test_the_caller_is_the_referrer_and_the_worker_took_the_call(users: Any) -> 
 
 
 def test_an_anonymous_caller_is_recorded_as_anonymous(users: Any) -> None:
-    data = professional_submission(referrer={"anonymous": True, "name": "Ignored"},
-                                   referral_source="8")
-    contact, _ = services.contact_submit(actor=users["mash_worker"], channel=Channel.PHONE,
-                                         data=data)
+    data = professional_submission(
+        referrer={"anonymous": True, "name": "Ignored"}, referral_source="8"
+    )
+    contact, _ = services.contact_submit(
+        actor=users["mash_worker"], channel=Channel.PHONE, data=data
+    )
     assert contact.referrer_name == ""
     assert contact.referral_source == ReferralSource.ANONYMOUS
     assert not contact.wants_contact
@@ -59,8 +70,11 @@ def test_an_anonymous_caller_is_recorded_as_anonymous(users: Any) -> None:
 
 def test_a_named_caller_needs_a_name(users: Any) -> None:
     with pytest.raises(ValidationError) as error:
-        services.contact_submit(actor=users["mash_worker"], channel=Channel.PHONE,
-                                data=professional_submission(referrer={}))
+        services.contact_submit(
+            actor=users["mash_worker"],
+            channel=Channel.PHONE,
+            data=professional_submission(referrer={}),
+        )
     assert "caller's name" in error.value.message_dict["referrer_name"][0]
     assert not Contact.objects.exists()
 
@@ -74,27 +88,38 @@ def test_the_decision_clock_starts_when_the_call_came_in(users: Any) -> None:
 
 def test_errors_about_the_caller_speak_of_the_caller(users: Any) -> None:
     with pytest.raises(ValidationError) as error:
-        services.contact_submit(actor=users["mash_worker"], channel=Channel.PHONE,
-                                data=professional_submission(referrer={
-                                    "name": "Jo", "relationship": "x" * 200}))
-    assert "How the caller knows the child must be 120 characters" in error.value.message_dict[
-        "referrer_relationship"][0]
+        services.contact_submit(
+            actor=users["mash_worker"],
+            channel=Channel.PHONE,
+            data=professional_submission(referrer={"name": "Jo", "relationship": "x" * 200}),
+        )
+    assert (
+        "How the caller knows the child must be 120 characters"
+        in error.value.message_dict["referrer_relationship"][0]
+    )
 
 
 def test_the_callers_email_and_phone_errors_speak_of_the_caller(users: Any) -> None:
     with pytest.raises(ValidationError) as error:
-        services.contact_submit(actor=users["mash_worker"], channel=Channel.PHONE,
-                                data=professional_submission(referrer={
-                                    "name": "Jo", "email": "x" * 300, "phone": "1" * 40}))
+        services.contact_submit(
+            actor=users["mash_worker"],
+            channel=Channel.PHONE,
+            data=professional_submission(
+                referrer={"name": "Jo", "email": "x" * 300, "phone": "1" * 40}
+            ),
+        )
     errors = error.value.message_dict
     assert errors["referrer_email"][0].startswith("Caller's email address must be")
     assert errors["referrer_phone"][0].startswith("Caller's phone number must be")
 
 
-@pytest.mark.parametrize(("when", "message"), [
-    (timedelta(hours=2), "cannot be in the future"),
-    (-timedelta(days=8), "in the last 7 days"),
-])
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        (timedelta(hours=2), "cannot be in the future"),
+        (-timedelta(days=8), "in the last 7 days"),
+    ],
+)
 def test_the_call_time_is_checked(users: Any, when: timedelta, message: str) -> None:
     with pytest.raises(ValidationError) as error:
         _call(users["mash_worker"], received_at=timezone.now() + when)
@@ -102,8 +127,9 @@ def test_the_call_time_is_checked(users: Any, when: timedelta, message: str) -> 
     assert not Contact.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["partner_practitioner", "social_worker",
-                                  "performance_analyst", "system_administrator"])
+@pytest.mark.parametrize(
+    "role", ["partner_practitioner", "social_worker", "performance_analyst", "system_administrator"]
+)
 def test_only_the_mash_records_telephone_contacts(users: Any, role: str) -> None:
     with pytest.raises(PermissionDeniedError):
         _call(users[role])
@@ -112,14 +138,24 @@ def test_only_the_mash_records_telephone_contacts(users: Any, role: str) -> None
 
 def _form(**overrides: Any) -> dict[str, Any]:
     data = {
-        "idempotency_key": "call-1", "referral_source": "4", "urgency": "urgent",
-        "caller_name": "Jo Patel", "caller_relationship": "Housing officer",
-        "caller_phone": "01632 960555", "caller_wants_contact": "true",
-        "concern_factors": ["16A"], "concern_summary": "The flat has no heating or food.",
-        "family_aware": "no", "consent": "not_sought",
+        "idempotency_key": "call-1",
+        "referral_source": "4",
+        "urgency": "urgent",
+        "caller_name": "Jo Patel",
+        "caller_relationship": "Housing officer",
+        "caller_phone": "01632 960555",
+        "caller_wants_contact": "true",
+        "concern_factors": ["16A"],
+        "concern_summary": "The flat has no heating or food.",
+        "family_aware": "no",
+        "consent": "not_sought",
         "consent_not_sought_reason": "Asking could put the children at risk.",
-        "child_0_given_name": "Ruby", "child_0_family_name": "Marsh",
-        "call_date-day": "", "call_date-month": "", "call_date-year": "", "call_time": "",
+        "child_0_given_name": "Ruby",
+        "child_0_family_name": "Marsh",
+        "call_date-day": "",
+        "call_date-month": "",
+        "call_date-year": "",
+        "call_time": "",
     }
     data.update(overrides)
     return data
@@ -130,14 +166,22 @@ def test_the_page_records_a_call_and_opens_the_contact(users: Any, client_for: A
     queue = client.get(reverse("frontdoor:contact-queue")).content.decode()
     assert reverse("frontdoor:phone-contact") in queue
     earlier = timezone.localtime(timezone.now() - timedelta(hours=1), LONDON)
-    response = client.post(reverse("frontdoor:phone-contact"), _form(**{
-        "call_date-day": str(earlier.day), "call_date-month": str(earlier.month),
-        "call_date-year": str(earlier.year), "call_time": f"{earlier:%H:%M}"}))
+    response = client.post(
+        reverse("frontdoor:phone-contact"),
+        _form(
+            **{
+                "call_date-day": str(earlier.day),
+                "call_date-month": str(earlier.month),
+                "call_date-year": str(earlier.year),
+                "call_time": f"{earlier:%H:%M}",
+            }
+        ),
+    )
     contact = Contact.objects.get()
-    assert response["Location"] == reverse("frontdoor:contact-detail",
-                                           args=[contact.reference])
-    assert contact.received_at == datetime(earlier.year, earlier.month, earlier.day,
-                                           earlier.hour, earlier.minute, tzinfo=LONDON)
+    assert response["Location"] == reverse("frontdoor:contact-detail", args=[contact.reference])
+    assert contact.received_at == datetime(
+        earlier.year, earlier.month, earlier.day, earlier.hour, earlier.minute, tzinfo=LONDON
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Jo Patel" in page and "Call taken by" in page  # noqa: PT018
     assert "Telephone (recorded by the MASH)" in page
@@ -147,18 +191,28 @@ def test_the_page_records_a_call_and_opens_the_contact(users: Any, client_for: A
 
 
 def test_the_page_explains_what_is_wrong_and_saves_nothing(client_for: Any) -> None:
-    response = client_for("mash_worker").post(reverse("frontdoor:phone-contact"), _form(
-        caller_name="", call_time="25:99", referral_source=""))
+    response = client_for("mash_worker").post(
+        reverse("frontdoor:phone-contact"),
+        _form(caller_name="", call_time="25:99", referral_source=""),
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
     assert "Enter the time of the call like 14:30" in page
     assert not Contact.objects.exists()
     tomorrow = timezone.localdate() + timedelta(days=1)
-    response = client_for("mash_worker").post(reverse("frontdoor:phone-contact"), _form(**{
-        "caller_name": "", "call_date-day": str(tomorrow.day),
-        "call_date-month": str(tomorrow.month), "call_date-year": str(tomorrow.year),
-        "call_time": "09:00"}))
+    response = client_for("mash_worker").post(
+        reverse("frontdoor:phone-contact"),
+        _form(
+            **{
+                "caller_name": "",
+                "call_date-day": str(tomorrow.day),
+                "call_date-month": str(tomorrow.month),
+                "call_date-year": str(tomorrow.year),
+                "call_time": "09:00",
+            }
+        ),
+    )
     page = response.content.decode()
     assert "cannot be in the future" in page
     assert "Enter the caller&#39;s name" in page

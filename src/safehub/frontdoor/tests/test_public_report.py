@@ -18,8 +18,14 @@ from safehub.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
-CHILD = {"given_name": "Amelia", "family_name": "Hart", "date_of_birth-day": "3",
-         "date_of_birth-month": "4", "date_of_birth-year": "2015", "age_description": ""}
+CHILD = {
+    "given_name": "Amelia",
+    "family_name": "Hart",
+    "date_of_birth-day": "3",
+    "date_of_birth-month": "4",
+    "date_of_birth-year": "2015",
+    "age_description": "",
+}
 ADDRESS = {"address_line_1": "4 Mill Lane", "town": "Testford", "postcode": "te14ab"}
 WHAT = {"concern_summary": "I heard shouting and a child crying late every night this week."}
 NOT_IN_DANGER = {"in_danger_now": "no"}
@@ -28,9 +34,16 @@ ANONYMOUS = {"relationship": "acquaintance", "give_name": "no"}
 NAME = {"name": "Pat Neighbour"}
 CONTACT = {"wants_contact": "yes"}
 DETAILS = {"email": "pat@example.com", "phone": ""}
-ANSWERS = {"child": CHILD, "address": ADDRESS, "what-happened": WHAT,
-           "danger": NOT_IN_DANGER, "about-you": ABOUT, "your-name": NAME,
-           "contact": CONTACT, "contact-details": DETAILS}
+ANSWERS = {
+    "child": CHILD,
+    "address": ADDRESS,
+    "what-happened": WHAT,
+    "danger": NOT_IN_DANGER,
+    "about-you": ABOUT,
+    "your-name": NAME,
+    "contact": CONTACT,
+    "contact-details": DETAILS,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +67,10 @@ def answer_all(client: Client, **changes: dict[str, str]) -> Client:
     answers = {**ANSWERS, **changes}
     for page, data in answers.items():
         if answers["about-you"]["give_name"] == "no" and page in (
-                "your-name", "contact", "contact-details"):
+            "your-name",
+            "contact",
+            "contact-details",
+        ):
             continue  # someone anonymous is not asked
         if answers["contact"]["wants_contact"] == "no" and page == "contact-details":
             continue
@@ -83,6 +99,7 @@ def report(client: Client | None = None, **changes: dict[str, str]) -> tuple[Cli
 
 # --- The start page ----------------------------------------------------------------------
 
+
 def test_start_page_is_public_and_gives_the_emergency_and_mash_numbers() -> None:
     response = Client().get("/report/")
     assert response.status_code == 200
@@ -97,65 +114,158 @@ def test_start_page_is_public_and_gives_the_emergency_and_mash_numbers() -> None
 # --- Each page refuses what it must, in plain English, and keeps nothing -------------------
 
 HOSTILE = [
-    ("child", {"given_name": "", "family_name": "", "age_description": ""}, "given_name",
-     "Enter the child's name, or if you do not know it, describe them in the age box"),
-    ("child", {**CHILD, "date_of_birth-year": "2999"}, "date_of_birth-day",
-     "The child's date of birth must be today or in the past"),
-    ("child", {**CHILD, "date_of_birth-year": "1990"}, "date_of_birth-day",
-     "This form is for children under 18"),
-    ("child", {**CHILD, "date_of_birth-day": "31", "date_of_birth-month": "2"},
-     "date_of_birth-day", "The child's date of birth must be a real date"),
-    ("child", {**CHILD, "date_of_birth-month": ""}, "date_of_birth-day",
-     "The child's date of birth must include a day, month and year"),
-    ("child", {**CHILD, "given_name": '=HYPERLINK("http://evil.example","Amelia")'},
-     "given_name", "The child's first name must only include letters, spaces, hyphens"),
-    ("child", {**CHILD, "family_name": "Hart\ufffd"}, "family_name",
-     "The child's last name must only include letters"),
+    (
+        "child",
+        {"given_name": "", "family_name": "", "age_description": ""},
+        "given_name",
+        "Enter the child's name, or if you do not know it, describe them in the age box",
+    ),
+    (
+        "child",
+        {**CHILD, "date_of_birth-year": "2999"},
+        "date_of_birth-day",
+        "The child's date of birth must be today or in the past",
+    ),
+    (
+        "child",
+        {**CHILD, "date_of_birth-year": "1990"},
+        "date_of_birth-day",
+        "This form is for children under 18",
+    ),
+    (
+        "child",
+        {**CHILD, "date_of_birth-day": "31", "date_of_birth-month": "2"},
+        "date_of_birth-day",
+        "The child's date of birth must be a real date",
+    ),
+    (
+        "child",
+        {**CHILD, "date_of_birth-month": ""},
+        "date_of_birth-day",
+        "The child's date of birth must include a day, month and year",
+    ),
+    (
+        "child",
+        {**CHILD, "given_name": '=HYPERLINK("http://evil.example","Amelia")'},
+        "given_name",
+        "The child's first name must only include letters, spaces, hyphens",
+    ),
+    (
+        "child",
+        {**CHILD, "family_name": "Hart\ufffd"},
+        "family_name",
+        "The child's last name must only include letters",
+    ),
     ("child", {**CHILD, "given_name": "A" * 101}, "given_name", "100 characters or fewer"),
-    ("child", {**CHILD, "age_description": "about " + "9" * 60}, "age_description",
-     "Child's age must be 60 characters or fewer"),
-    ("address", {**ADDRESS, "postcode": "NOT A POSTCODE"}, "postcode",
-     "Enter a full UK postcode, like SW1A 1AA"),
-    ("address", {**ADDRESS, "address_line_1": "4 Mill\x00Lane"}, "address_line_1",
-     "Building and street contains characters that are not allowed"),
+    (
+        "child",
+        {**CHILD, "age_description": "about " + "9" * 60},
+        "age_description",
+        "Child's age must be 60 characters or fewer",
+    ),
+    (
+        "address",
+        {**ADDRESS, "postcode": "NOT A POSTCODE"},
+        "postcode",
+        "Enter a full UK postcode, like SW1A 1AA",
+    ),
+    (
+        "address",
+        {**ADDRESS, "address_line_1": "4 Mill\x00Lane"},
+        "address_line_1",
+        "Building and street contains characters that are not allowed",
+    ),
     ("address", {**ADDRESS, "town": "=1+1"}, "town", "Town or city must not start with"),
-    ("what-happened", {"concern_summary": "<script>alert(1)</script>"}, "concern_summary",
-     "must not include web code such as <script>. Describe it in your own words"),
-    ("what-happened", {"concern_summary": "<img src=x onerror=alert(1)>"},
-     "concern_summary", "must not include web code"),
-    ("what-happened", {"concern_summary": '=HYPERLINK("http://evil.example")'},
-     "concern_summary", "must not start with =, + or @"),
-    ("what-happened", {"concern_summary": "I saw \ufffd\ufffd at the house"},
-     "concern_summary", "contains characters we could not read. Type it again"),
-    ("what-happened", {"concern_summary": "x" * 5001}, "concern_summary",
-     "must be 5,000 characters or fewer"),
-    ("what-happened", {"concern_summary": "   "}, "concern_summary",
-     "Enter what happened and why you are worried"),
+    (
+        "what-happened",
+        {"concern_summary": "<script>alert(1)</script>"},
+        "concern_summary",
+        "must not include web code such as <script>. Describe it in your own words",
+    ),
+    (
+        "what-happened",
+        {"concern_summary": "<img src=x onerror=alert(1)>"},
+        "concern_summary",
+        "must not include web code",
+    ),
+    (
+        "what-happened",
+        {"concern_summary": '=HYPERLINK("http://evil.example")'},
+        "concern_summary",
+        "must not start with =, + or @",
+    ),
+    (
+        "what-happened",
+        {"concern_summary": "I saw \ufffd\ufffd at the house"},
+        "concern_summary",
+        "contains characters we could not read. Type it again",
+    ),
+    (
+        "what-happened",
+        {"concern_summary": "x" * 5001},
+        "concern_summary",
+        "must be 5,000 characters or fewer",
+    ),
+    (
+        "what-happened",
+        {"concern_summary": "   "},
+        "concern_summary",
+        "Enter what happened and why you are worried",
+    ),
     ("danger", {}, "in_danger_now", "Select yes if the child is in danger right now"),
-    ("danger", {"in_danger_now": "maybe"}, "in_danger_now",
-     "Select yes if the child is in danger right now"),
-    ("about-you", {"give_name": "yes", "name": "Pat"}, "relationship",
-     "Select how you know the child"),
-    ("about-you", {"relationship": "family"}, "give_name",
-     "Select yes if you want to tell us your name"),
+    (
+        "danger",
+        {"in_danger_now": "maybe"},
+        "in_danger_now",
+        "Select yes if the child is in danger right now",
+    ),
+    (
+        "about-you",
+        {"give_name": "yes", "name": "Pat"},
+        "relationship",
+        "Select how you know the child",
+    ),
+    (
+        "about-you",
+        {"relationship": "family"},
+        "give_name",
+        "Select yes if you want to tell us your name",
+    ),
     ("your-name", {"name": ""}, "name", "Enter your name"),
     ("your-name", {"name": "@SUM(A1)"}, "name", "Your name must not start with"),
     ("your-name", {"name": "<b>Pat</b>"}, "name", "Your name must not include web code"),
     ("contact", {}, "wants_contact", "Select yes if you want us to contact you"),
-    ("contact-details", {"email": "", "phone": ""}, "email",
-     "Enter an email address or a phone number so we can reply"),
-    ("contact-details", {"email": "pat@@example", "phone": ""}, "email",
-     "Enter an email address in the correct format, like name@example.com"),
-    ("contact-details", {"email": "", "phone": "ring me"}, "phone",
-     "Enter a phone number, like 01632 960 001 or 07700 900 982"),
-    ("contact-details", {"email": "pat@example.com", "phone": "0" * 31}, "phone",
-     "Your phone number must be 30 characters or fewer"),
+    (
+        "contact-details",
+        {"email": "", "phone": ""},
+        "email",
+        "Enter an email address or a phone number so we can reply",
+    ),
+    (
+        "contact-details",
+        {"email": "pat@@example", "phone": ""},
+        "email",
+        "Enter an email address in the correct format, like name@example.com",
+    ),
+    (
+        "contact-details",
+        {"email": "", "phone": "ring me"},
+        "phone",
+        "Enter a phone number, like 01632 960 001 or 07700 900 982",
+    ),
+    (
+        "contact-details",
+        {"email": "pat@example.com", "phone": "0" * 31},
+        "phone",
+        "Your phone number must be 30 characters or fewer",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("page", "data", "field", "message"), HOSTILE)
 def test_each_page_refuses_bad_or_hostile_answers_in_plain_english(
-        page: str, data: dict[str, str], field: str, message: str) -> None:
+    page: str, data: dict[str, str], field: str, message: str
+) -> None:
     client = Client()
     if page == "contact-details":  # asked only of someone who wants to be contacted
         client.post(page_url("contact"), CONTACT)
@@ -173,16 +283,18 @@ def test_each_page_refuses_bad_or_hostile_answers_in_plain_english(
 
 def test_text_that_arrives_in_a_broken_encoding_is_refused() -> None:
     # Bytes that are not UTF-8 reach Django as U+FFFD.
-    response = Client().post(page_url("what-happened"), b"concern_summary=He%FF%FEsaid",
-                             content_type="application/x-www-form-urlencoded")
+    response = Client().post(
+        page_url("what-happened"),
+        b"concern_summary=He%FF%FEsaid",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     assert "contains characters we could not read" in text_of(response)
 
 
 def test_an_oversized_request_gets_the_plain_english_400_page() -> None:
     client = Client()
-    response = client.post(page_url("what-happened"),
-                           {"concern_summary": "x" * (1024 * 1024 + 1)})
+    response = client.post(page_url("what-happened"), {"concern_summary": "x" * (1024 * 1024 + 1)})
     assert response.status_code == 400
     assert "We could not read what you sent" in text_of(response)
     assert "public_report" not in client.session
@@ -200,6 +312,7 @@ def test_answers_given_are_shown_again_when_going_back() -> None:
 
 
 # --- In danger now ----------------------------------------------------------------------
+
 
 def test_the_danger_question_shows_the_numbers_and_yes_leads_to_call_999() -> None:
     client = answer_all(Client(), danger=NOT_IN_DANGER)
@@ -219,26 +332,39 @@ def test_the_danger_question_shows_the_numbers_and_yes_leads_to_call_999() -> No
 
 # --- Check answers ----------------------------------------------------------------------
 
+
 def test_check_answers_shows_every_answer_tidied() -> None:
     client = answer_all(Client())
     text = text_of(client.get(page_url("check")))
-    for shown in ("Amelia Hart", "3 April 2015", "4 Mill Lane", "TE1 4AB", WHAT[
-            "concern_summary"], "I am a neighbour, friend or childminder", "Pat Neighbour",
-                  "pat@example.com"):
+    for shown in (
+        "Amelia Hart",
+        "3 April 2015",
+        "4 Mill Lane",
+        "TE1 4AB",
+        WHAT["concern_summary"],
+        "I am a neighbour, friend or childminder",
+        "Pat Neighbour",
+        "pat@example.com",
+    ):
         assert shown in text, shown
 
 
-@pytest.mark.parametrize(("page", "data", "shown"), [
-    ("child", {**CHILD, "given_name": "Amelie"}, "Amelie Hart"),
-    ("address", {**ADDRESS, "town": "Newtown"}, "Newtown"),
-    ("what-happened", {"concern_summary": "She told me she is scared to go home."},
-     "She told me she is scared to go home."),
-    ("about-you", {**ABOUT, "relationship": "family"}, "I am a parent, relative or carer"),
-    ("your-name", {"name": "Pat Smith"}, "Pat Smith"),
-    ("contact-details", {**DETAILS, "phone": "07700 900 982"}, "07700 900 982"),
-])
-def test_change_links_return_to_check_answers(page: str, data: dict[str, str],
-                                              shown: str) -> None:
+@pytest.mark.parametrize(
+    ("page", "data", "shown"),
+    [
+        ("child", {**CHILD, "given_name": "Amelie"}, "Amelie Hart"),
+        ("address", {**ADDRESS, "town": "Newtown"}, "Newtown"),
+        (
+            "what-happened",
+            {"concern_summary": "She told me she is scared to go home."},
+            "She told me she is scared to go home.",
+        ),
+        ("about-you", {**ABOUT, "relationship": "family"}, "I am a parent, relative or carer"),
+        ("your-name", {"name": "Pat Smith"}, "Pat Smith"),
+        ("contact-details", {**DETAILS, "phone": "07700 900 982"}, "07700 900 982"),
+    ],
+)
+def test_change_links_return_to_check_answers(page: str, data: dict[str, str], shown: str) -> None:
     client = answer_all(Client())
     change = f"{page_url(page)}?return=check"
     assert f'href="{change}"' in text_of(client.get(page_url("check")))
@@ -287,9 +413,14 @@ def test_not_wanting_to_be_contacted_forgets_the_contact_details() -> None:
     response = client.post(f"{page_url('contact')}?return=check", {"wants_contact": "no"})
     assert response["Location"] == page_url("check")
     answers = client.session["public_report"]["answers"]
-    assert answers["referrer"] == {"relationship": "I am a neighbour, friend or childminder",
-                                   "anonymous": False, "name": "Pat Neighbour",
-                                   "wants_contact": False, "email": "", "phone": ""}
+    assert answers["referrer"] == {
+        "relationship": "I am a neighbour, friend or childminder",
+        "anonymous": False,
+        "name": "Pat Neighbour",
+        "wants_contact": False,
+        "email": "",
+        "phone": "",
+    }
     assert "pat@example.com" not in text_of(client.get(page_url("check")))
     # Contact details sent to the page out of turn are not kept either.
     client.post(page_url("contact-details"), DETAILS)
@@ -306,15 +437,20 @@ def test_the_answers_are_kept_in_the_shape_every_channel_submits() -> None:
 
 # --- Sending ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("about", "source", "acknowledgements"), [
-    ({**ABOUT, "relationship": "family"}, "1A", 1),
-    ({**ABOUT, "relationship": "acquaintance"}, "1B", 1),
-    ({**ABOUT, "relationship": "self"}, "1C", 1),
-    ({**ABOUT, "relationship": "other"}, "1D", 1),
-    (ANONYMOUS, "9", 0),
-])
+
+@pytest.mark.parametrize(
+    ("about", "source", "acknowledgements"),
+    [
+        ({**ABOUT, "relationship": "family"}, "1A", 1),
+        ({**ABOUT, "relationship": "acquaintance"}, "1B", 1),
+        ({**ABOUT, "relationship": "self"}, "1C", 1),
+        ({**ABOUT, "relationship": "other"}, "1D", 1),
+        (ANONYMOUS, "9", 0),
+    ],
+)
 def test_sending_makes_one_contact_with_its_referral_source(
-        about: dict[str, str], source: str, acknowledgements: int) -> None:
+    about: dict[str, str], source: str, acknowledgements: int
+) -> None:
     client, response = report(**{"about-you": about})
     contact = Contact.objects.get()
     assert contact.channel == "public"
@@ -378,8 +514,9 @@ def test_a_report_already_sent_with_other_answers_is_not_replaced() -> None:
     # hold a report; if the answers changed since, the person is asked to send them again.
     client = answer_all(Client())
     token = check_token(client)
-    first, _ = services.contact_submit(actor=None, channel="public", data=public_submission(),
-                                       idempotency_key=f"public:{token}")
+    first, _ = services.contact_submit(
+        actor=None, channel="public", data=public_submission(), idempotency_key=f"public:{token}"
+    )
     assert send(client, token)["Location"] == page_url("check")
     page = text_of(client.get(page_url("check")))
     assert "Your report reached us before" in page
@@ -429,7 +566,8 @@ def test_the_confirmation_shows_only_this_sessions_reference() -> None:
 
 @pytest.mark.parametrize("where", ["question page", "check answers"])
 def test_a_filled_in_trap_field_looks_accepted_but_saves_nothing(
-        where: str, caplog: pytest.LogCaptureFixture) -> None:
+    where: str, caplog: pytest.LogCaptureFixture
+) -> None:
     client = Client()
     if where == "question page":
         client.post(page_url("child"), {**CHILD, "website": "http://spam.example"})
@@ -450,12 +588,12 @@ def test_a_filled_in_trap_field_looks_accepted_but_saves_nothing(
 def test_the_trap_field_is_hidden_from_everyone() -> None:
     page = Client().get(page_url("child")).content.decode()
     trap = page.split('<div class="sh-trap">')[1].split("</div>")[0]
-    for attribute in ('name="website"', 'tabindex="-1"', 'autocomplete="off"',
-                      "Leave this blank"):
+    for attribute in ('name="website"', 'tabindex="-1"', 'autocomplete="off"', "Leave this blank"):
         assert attribute in trap
 
 
 # --- Rate limits ------------------------------------------------------------------------
+
 
 def test_too_many_page_posts_from_one_address_get_the_429_page(settings: Any) -> None:
     settings.PUBLIC_REPORT_PAGE_RATE = "3/h"
@@ -484,9 +622,9 @@ def test_too_many_reports_from_one_address_get_the_429_page(settings: Any) -> No
 
 # --- Durability -------------------------------------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True)
-def test_a_failure_after_saving_cannot_lose_the_report(monkeypatch: pytest.MonkeyPatch
-                                                       ) -> None:
+def test_a_failure_after_saving_cannot_lose_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(request: Any, contact: Any) -> None:
         raise RuntimeError("the session store went away")
 

@@ -17,23 +17,35 @@ pytestmark = pytest.mark.django_db
 
 
 def _contact(received: datetime | None = None, **kw: Any) -> Contact:
-    contact, _ = services.contact_submit(actor=None, channel="public",
-                                         data=public_submission(**kw),
-                                         received_at=received)
+    contact, _ = services.contact_submit(
+        actor=None, channel="public", data=public_submission(**kw), received_at=received
+    )
     return contact
 
 
 def _decide(contact: Contact, users: Any, decision: str, person: Any = None) -> Contact:
     mash = users["mash_worker"]
     if person is not None:
-        services.contact_link_subject(actor=mash, contact=contact,
-                                      subject=contact.subjects.get(), person=person)
-    services.contact_rate(actor=mash, contact=contact, expected_version=contact.version,
-                          rag="amber", level_of_need="3")
-    services.contact_decide(actor=mash, contact=contact, expected_version=contact.version,
-                            decision=decision, reasons="Reasons")
-    services.contact_sign_off(actor=users["team_manager"], contact=contact,
-                              expected_version=contact.version, approve=True)
+        services.contact_link_subject(
+            actor=mash, contact=contact, subject=contact.subjects.get(), person=person
+        )
+    services.contact_rate(
+        actor=mash,
+        contact=contact,
+        expected_version=contact.version,
+        rag="amber",
+        level_of_need="3",
+    )
+    services.contact_decide(
+        actor=mash,
+        contact=contact,
+        expected_version=contact.version,
+        decision=decision,
+        reasons="Reasons",
+    )
+    services.contact_sign_off(
+        actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True
+    )
     return contact
 
 
@@ -52,8 +64,9 @@ def test_queue_filters(users: Any) -> None:
     late = _contact(now - timedelta(days=10))
     fresh = _contact(now)
     mash = users["mash_worker"]
-    services.contact_rate(actor=mash, contact=fresh, expected_version=1, rag="red",
-                          level_of_need="4")
+    services.contact_rate(
+        actor=mash, contact=fresh, expected_version=1, rag="red", level_of_need="4"
+    )
 
     def refs(**filters: Any) -> list[int]:
         page = selectors.mash_queue(actor=mash, filters=selectors.QueueFilters(**filters))
@@ -70,15 +83,21 @@ def test_queue_filters(users: Any) -> None:
 
 def test_queue_is_only_for_roles_that_see_every_contact(users: Any) -> None:
     _contact()
-    page = selectors.mash_queue(actor=users["partner_practitioner"],
-                                filters=selectors.QueueFilters())
+    page = selectors.mash_queue(
+        actor=users["partner_practitioner"], filters=selectors.QueueFilters()
+    )
     assert page.paginator.count == 0
 
 
-@pytest.mark.parametrize(("hours", "words", "late"), [
-    (3.5, "3 hours left", False), (0.5, "30 minutes left", False),
-    (-50, "Overdue by 2 days", True), (-1.5, "Overdue by 1 hour", True),
-])
+@pytest.mark.parametrize(
+    ("hours", "words", "late"),
+    [
+        (3.5, "3 hours left", False),
+        (0.5, "30 minutes left", False),
+        (-50, "Overdue by 2 days", True),
+        (-1.5, "Overdue by 1 hour", True),
+    ],
+)
 def test_time_left_in_plain_words(hours: float, words: str, late: bool) -> None:
     now = datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
     assert selectors.time_left(now + timedelta(hours=hours), now) == (words, late)
@@ -86,24 +105,26 @@ def test_time_left_in_plain_words(hours: float, words: str, late: bool) -> None:
 
 def test_history_flags_a_re_referral_within_twelve_months(users: Any, people: Any) -> None:
     child, mash = people["involved"], users["mash_worker"]
-    earlier = _decide(_contact(timezone.now() - timedelta(days=200)), users, "assessment",
-                      child)
+    earlier = _decide(_contact(timezone.now() - timedelta(days=200)), users, "assessment", child)
     current = _contact()
-    services.contact_link_subject(actor=mash, contact=current,
-                                  subject=current.subjects.get(), person=child)
+    services.contact_link_subject(
+        actor=mash, contact=current, subject=current.subjects.get(), person=child
+    )
     [history] = selectors.contact_history(actor=mash, contact=current)
     assert history.visible
     assert [c.pk for c in history.previous_contacts] == [earlier.pk]
     assert history.rereferral
 
 
-def test_a_referral_more_than_twelve_months_ago_is_not_a_re_referral(users: Any,
-                                                                     people: Any) -> None:
+def test_a_referral_more_than_twelve_months_ago_is_not_a_re_referral(
+    users: Any, people: Any
+) -> None:
     child, mash = people["involved"], users["mash_worker"]
     _decide(_contact(timezone.now() - timedelta(days=400)), users, "assessment", child)
     current = _contact()
-    services.contact_link_subject(actor=mash, contact=current,
-                                  subject=current.subjects.get(), person=child)
+    services.contact_link_subject(
+        actor=mash, contact=current, subject=current.subjects.get(), person=child
+    )
     [history] = selectors.contact_history(actor=mash, contact=current)
     assert not history.rereferral
 
@@ -136,14 +157,19 @@ def test_queue_health_counts(users: Any, people: Any) -> None:
     assert Contact.objects.filter(status=Status.DECIDED).count() == 3
 
 
-def test_request_agencies_are_the_county_services_and_those_involved(users: Any, people: Any,
-                                                                    council: Any) -> None:
+def test_request_agencies_are_the_county_services_and_those_involved(
+    users: Any, people: Any, council: Any
+) -> None:
     from safehub.organisations.models import Agency
 
     far_school = Agency.objects.create(name="Distant Academy", kind="school", urn="999999")
     contact = _contact()
-    services.contact_link_subject(actor=users["mash_worker"], contact=contact,
-                                  subject=contact.subjects.get(), person=people["involved"])
+    services.contact_link_subject(
+        actor=users["mash_worker"],
+        contact=contact,
+        subject=contact.subjects.get(),
+        person=people["involved"],
+    )
     names = {a.name for a in selectors.request_agencies(contact=contact)}
     assert council["trust"].name in names  # a county-wide service
     assert council["school"].name in names  # contributes to the linked child

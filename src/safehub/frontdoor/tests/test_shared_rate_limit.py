@@ -48,14 +48,24 @@ def _shared_cache() -> Any:
 
 def test_posts_counted_by_another_app_server_count_here(settings: Any) -> None:
     redis_client = _shared_cache()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": REDIS_URL}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     settings.PUBLIC_REPORT_PAGE_RATE = RATE
     other = subprocess.run(
-        [sys.executable, "-c", OTHER_SERVER], cwd=ROOT, capture_output=True, text=True,
-        timeout=60, check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "CACHE_URL": REDIS_URL,
-             "DJANGO_SETTINGS_MODULE": "safehub.config.settings.test"})
+        [sys.executable, "-c", OTHER_SERVER],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT / "src"),
+            "CACHE_URL": REDIS_URL,
+            "DJANGO_SETTINGS_MODULE": "safehub.config.settings.test",
+        },
+    )
     assert other.returncode == 0, other.stderr
     assert redis_client.dbsize() > 0  # the other server's count is in Redis
 

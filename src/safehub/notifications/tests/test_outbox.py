@@ -41,9 +41,9 @@ def test_the_relay_delivers_inbox_and_email(users: Any) -> None:
     assert services.outbox_relay() == 0  # nothing sent twice
 
 
-def test_a_crash_after_delivery_before_marking_sent_does_not_duplicate(users: Any,
-                                                                       monkeypatch: Any
-                                                                       ) -> None:
+def test_a_crash_after_delivery_before_marking_sent_does_not_duplicate(
+    users: Any, monkeypatch: Any
+) -> None:
     inbox = _enqueue(dedupe_key="a", user=users["partner_practitioner"])
     email = _enqueue(dedupe_key="b", channel="email", email="pat@example.com")
     # First pass: delivered, then the relay "dies" before recording it.
@@ -69,8 +69,9 @@ def test_failures_back_off_then_dead_letter(monkeypatch: Any) -> None:
     assert message.attempts == 1
     assert "SMTP down" in message.last_error
     assert message.available_at > message.created_at  # waits before the next try
-    OutboxMessage.objects.filter(pk=message.pk).update(attempts=services.MAX_ATTEMPTS - 1,
-                                                       available_at=message.created_at)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        attempts=services.MAX_ATTEMPTS - 1, available_at=message.created_at
+    )
     services.outbox_relay()
     message.refresh_from_db()
     assert message.dead_at is not None
@@ -83,16 +84,17 @@ def test_the_same_event_enqueued_twice_is_one_message(users: Any) -> None:
     assert OutboxMessage.objects.count() == 1
 
 
-def test_after_commit_the_message_is_offered_at_once(users: Any,
-                                                     django_capture_on_commit_callbacks: Any
-                                                     ) -> None:
+def test_after_commit_the_message_is_offered_at_once(
+    users: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _enqueue(user=users["partner_practitioner"])
     assert Notification.objects.count() == 1
 
 
-def test_the_inbox_page_shows_own_and_agency_messages_only(users: Any, council: Any,
-                                                           client_for: Any) -> None:
+def test_the_inbox_page_shows_own_and_agency_messages_only(
+    users: Any, council: Any, client_for: Any
+) -> None:
     _enqueue(dedupe_key="mine", user=users["partner_practitioner"], subject="For the DSL")
     _enqueue(dedupe_key="agency", agency=council["school"], subject="For the school")
     _enqueue(dedupe_key="other", agency=council["trust"], subject="For the trust")
@@ -114,6 +116,7 @@ def test_two_relays_at_once_send_each_message_once(users: Any, monkeypatch: Any)
 
     for i in range(30):
         _enqueue(dedupe_key=f"m{i}", channel="email", email=f"p{i}@example.com")
+
     def run() -> None:
         try:
             services.outbox_relay()

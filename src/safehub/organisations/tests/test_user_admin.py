@@ -12,10 +12,18 @@ from safehub.organisations.models import User
 
 
 def _new_user(client, **overrides):  # type: ignore[no-untyped-def]
-    data = {"username": "new.worker", "first_name": "Nia", "last_name": "Owen",
-            "email": "nia@example.org", "job_title": "Social worker", "role": "social_worker",
-            "team": "", "employment_type": "agency", "is_active": "true",
-            "password": "a-long-temporary-passphrase"}
+    data = {
+        "username": "new.worker",
+        "first_name": "Nia",
+        "last_name": "Owen",
+        "email": "nia@example.org",
+        "job_title": "Social worker",
+        "role": "social_worker",
+        "team": "",
+        "employment_type": "agency",
+        "is_active": "true",
+        "password": "a-long-temporary-passphrase",
+    }
     data.update(overrides)
     return client.post(reverse("organisations:user-create"), data)
 
@@ -31,8 +39,9 @@ def test_administrator_adds_a_user(users, council, client_for):  # type: ignore[
 
 
 def test_bad_user_input_gets_plain_english_errors(users, council, client_for):  # type: ignore[no-untyped-def]
-    response = _new_user(client_for("system_administrator"), username="A B", email="nope",
-                         password="short")
+    response = _new_user(
+        client_for("system_administrator"), username="A B", email="nope", password="short"
+    )
     html = response.content.decode()
     assert "There is a problem" in html
     assert "Select a team" in html
@@ -46,33 +55,47 @@ def test_disabling_a_user_ends_their_sessions(users, client_for):  # type: ignor
     their_client = sign_in(Client(), worker)
     assert their_client.get(reverse("people:person-search")).status_code == 200
     admin = client_for("system_administrator")
-    admin.post(reverse("organisations:user-edit", args=[worker.pk]), {
-        "first_name": "Sw", "last_name": "Tester", "email": worker.email, "job_title": "",
-        "role": "social_worker", "team": str(worker.team_id), "employment_type": "permanent"})
+    admin.post(
+        reverse("organisations:user-edit", args=[worker.pk]),
+        {
+            "first_name": "Sw",
+            "last_name": "Tester",
+            "email": worker.email,
+            "job_title": "",
+            "role": "social_worker",
+            "team": str(worker.team_id),
+            "employment_type": "permanent",
+        },
+    )
     worker.refresh_from_db()
     assert not worker.is_active
     assert their_client.get(reverse("people:person-search")).status_code == 302
-    assert not [s for s in Session.objects.all()
-                if s.get_decoded().get("_auth_user_id") == str(worker.pk)]
+    assert not [
+        s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(worker.pk)
+    ]
 
 
 def test_resetting_the_authenticator_removes_the_device(users, client_for):  # type: ignore[no-untyped-def]
     worker = users["social_worker"]
     client_for("system_administrator").post(
-        reverse("organisations:user-reset-second-factor", args=[worker.pk]))
+        reverse("organisations:user-reset-second-factor", args=[worker.pk])
+    )
     assert not TOTPDevice.objects.filter(user=worker).exists()
 
 
 def test_administrator_cannot_open_case_records(people, client_for):  # type: ignore[no-untyped-def]
     client = client_for("system_administrator")
-    assert client.get(reverse("people:person-detail",
-                              args=[people["unrelated"].pk])).status_code == 404
+    assert (
+        client.get(reverse("people:person-detail", args=[people["unrelated"].pk])).status_code
+        == 404
+    )
     assert client.get(reverse("people:person-search")).status_code == 404
 
 
 def _sessions_of(user):  # type: ignore[no-untyped-def]
-    return [s for s in Session.objects.all()
-            if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+    return [
+        s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)
+    ]
 
 
 def test_administrator_signs_a_user_out_of_every_device(users, client_for):  # type: ignore[no-untyped-def]
@@ -80,8 +103,7 @@ def test_administrator_signs_a_user_out_of_every_device(users, client_for):  # t
     laptop, phone = sign_in(Client(), worker), sign_in(Client(), worker)
     other = sign_in(Client(), users["mash_worker"])
     admin = client_for("system_administrator")
-    response = admin.post(reverse("organisations:user-end-sessions", args=[worker.pk]),
-                          follow=True)
+    response = admin.post(reverse("organisations:user-end-sessions", args=[worker.pk]), follow=True)
     assert "signed out of 2 sessions" in response.content.decode()
     assert not _sessions_of(worker)
     for client in (laptop, phone):
@@ -101,13 +123,22 @@ def test_administrator_signs_everyone_else_out(users, client_for):  # type: igno
     assert Session.objects.count() == 1
 
 
-@pytest.mark.parametrize("role", ["social_worker", "team_manager", "data_protection_officer",
-                                  "mash_worker", "partner_practitioner"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "social_worker",
+        "team_manager",
+        "data_protection_officer",
+        "mash_worker",
+        "partner_practitioner",
+    ],
+)
 def test_only_administrators_end_sessions(users, client_for, role):  # type: ignore[no-untyped-def]
     worker = users["social_worker"]
     theirs = sign_in(Client(), worker)
     client = client_for(role)
-    assert client.post(reverse("organisations:user-end-sessions",
-                               args=[worker.pk])).status_code == 404
+    assert (
+        client.post(reverse("organisations:user-end-sessions", args=[worker.pk])).status_code == 404
+    )
     assert client.post(reverse("organisations:sessions-end-all")).status_code == 404
     assert theirs.get(reverse("people:person-search")).status_code == 200

@@ -26,8 +26,12 @@ def test_of_n_simultaneous_saves_from_one_version_exactly_one_wins(writers, peop
         try:
             target = Person.objects.get(pk=person.pk)
             start.wait()
-            person_update(actor=users["social_worker"], person=target, expected_version=1,
-                          data={"first_language": f"Language {n}"})
+            person_update(
+                actor=users["social_worker"],
+                person=target,
+                expected_version=1,
+                data={"first_language": f"Language {n}"},
+            )
             result = "saved"
         except ConcurrentEditError:
             result = "conflict"
@@ -48,18 +52,29 @@ def test_of_n_simultaneous_saves_from_one_version_exactly_one_wins(writers, peop
 
 
 def _edit(client, person, version, language):  # type: ignore[no-untyped-def]
-    return client.post(reverse("people:person-edit", args=[person.pk]), {
-        "kind": "child", "given_name": person.given_name, "family_name": person.family_name,
-        "date_of_birth-day": person.date_of_birth.day,
-        "date_of_birth-month": person.date_of_birth.month,
-        "date_of_birth-year": person.date_of_birth.year, "sex": "U", "gender_current": "0",
-        "ethnicity": "NOBT", "first_language": language, "nhs_number": person.nhs_number,
-        "version": version,
-    })
+    return client.post(
+        reverse("people:person-edit", args=[person.pk]),
+        {
+            "kind": "child",
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "date_of_birth-day": person.date_of_birth.day,
+            "date_of_birth-month": person.date_of_birth.month,
+            "date_of_birth-year": person.date_of_birth.year,
+            "sex": "U",
+            "gender_current": "0",
+            "ethnicity": "NOBT",
+            "first_language": language,
+            "nhs_number": person.nhs_number,
+            "version": version,
+        },
+    )
 
 
-def test_second_save_from_a_stale_form_is_refused_and_shows_what_changed(people,  # type: ignore[no-untyped-def]
-                                                                           client_for):
+def test_second_save_from_a_stale_form_is_refused_and_shows_what_changed(
+    people,  # type: ignore[no-untyped-def]
+    client_for,
+):
     person = people["involved"]
     first, second = client_for("social_worker"), client_for("colleague")
     assert _edit(first, person, 1, "Polish").status_code == 302

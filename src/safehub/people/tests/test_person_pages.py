@@ -15,8 +15,12 @@ from safehub.people.services import person_move
 
 def _add_entries(person, n, actor):  # type: ignore[no-untyped-def]
     for i in range(n):
-        chronology_append(actor=actor, persons=[person], event_type="SCHOOL_ATTENDANCE_CONCERN",
-                          summary=f"Attendance below 80% (week {i})")
+        chronology_append(
+            actor=actor,
+            persons=[person],
+            event_type="SCHOOL_ATTENDANCE_CONCERN",
+            summary=f"Attendance below 80% (week {i})",
+        )
 
 
 def _queries_for_page(client, person):  # type: ignore[no-untyped-def]
@@ -38,12 +42,18 @@ def test_person_page_query_count_does_not_grow_with_chronology(people, users, cl
 
 def test_person_page_shows_the_whole_picture(people, users, client_for):  # type: ignore[no-untyped-def]
     person = people["involved"]
-    person_move(actor=users["social_worker"], person=person,
-                address={"line_1": "4 Mill Lane", "town": "Ashby", "postcode": "le65 1aa"},
-                start_date=date(2024, 5, 1))
+    person_move(
+        actor=users["social_worker"],
+        person=person,
+        address={"line_1": "4 Mill Lane", "town": "Ashby", "postcode": "le65 1aa"},
+        start_date=date(2024, 5, 1),
+    )
     _add_entries(person, 30, users["social_worker"])
-    html = client_for("social_worker").get(
-        reverse("people:person-detail", args=[person.pk])).content.decode()
+    html = (
+        client_for("social_worker")
+        .get(reverse("people:person-detail", args=[person.pk]))
+        .content.decode()
+    )
     assert "Amelia Hart" in html
     assert "943 476 5919" in html
     assert "4 Mill Lane, Ashby, LE65 1AA" in html
@@ -62,10 +72,20 @@ def test_person_page_shows_the_whole_picture(people, users, client_for):  # type
 
 
 def _create(client, **overrides):  # type: ignore[no-untyped-def]
-    data = {"kind": "child", "given_name": "Ruby", "family_name": "Marsh",
-            "date_of_birth-day": "2", "date_of_birth-month": "3",
-            "date_of_birth-year": "2018", "sex": "F", "gender_current": "2",
-            "ethnicity": "WBRI", "line_1": "1 High St", "town": "Ashby", "postcode": "LE65 1AA"}
+    data = {
+        "kind": "child",
+        "given_name": "Ruby",
+        "family_name": "Marsh",
+        "date_of_birth-day": "2",
+        "date_of_birth-month": "3",
+        "date_of_birth-year": "2018",
+        "sex": "F",
+        "gender_current": "2",
+        "ethnicity": "WBRI",
+        "line_1": "1 High St",
+        "town": "Ashby",
+        "postcode": "LE65 1AA",
+    }
     data.update(overrides)
     return client.post(reverse("people:person-create"), data)
 
@@ -79,16 +99,22 @@ def test_create_person_then_open_them(client_for):  # type: ignore[no-untyped-de
     assert PersonName.objects.filter(person=person, kind="current").count() == 1
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"nhs_number": "9434765918"}, "Enter a valid 10-digit NHS number"),
-    ({"upn": "B801200005002"}, "The first letter of the UPN does not match"),
-    ({"postcode": "ZZ99 ZZZ"}, "Enter a full UK postcode"),
-    ({"date_of_birth-year": "2099"}, "Date of birth must be in the past"),
-    ({"given_name": "<script>alert(1)</script>"}, "must only include letters"),
-    ({"kind": "unborn"}, "An unborn child cannot have a date of birth"),
-])
-def test_bad_input_gets_a_plain_english_error_and_saves_nothing(overrides, message,  # type: ignore[no-untyped-def]
-                                                                  client_for):
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"nhs_number": "9434765918"}, "Enter a valid 10-digit NHS number"),
+        ({"upn": "B801200005002"}, "The first letter of the UPN does not match"),
+        ({"postcode": "ZZ99 ZZZ"}, "Enter a full UK postcode"),
+        ({"date_of_birth-year": "2099"}, "Date of birth must be in the past"),
+        ({"given_name": "<script>alert(1)</script>"}, "must only include letters"),
+        ({"kind": "unborn"}, "An unborn child cannot have a date of birth"),
+    ],
+)
+def test_bad_input_gets_a_plain_english_error_and_saves_nothing(
+    overrides,
+    message,  # type: ignore[no-untyped-def]
+    client_for,
+):
     response = _create(client_for("social_worker"), **overrides)
     html = response.content.decode()
     assert response.status_code == 200
@@ -102,7 +128,8 @@ def test_impossible_relationship_is_refused_on_the_page(people, client_for):  # 
     person = people["involved"]
     response = client_for("social_worker").post(
         reverse("people:relationship-add", args=[person.pk]),
-        {"other": str(person.pk), "type": "parent"})
+        {"other": str(person.pk), "type": "parent"},
+    )
     assert "A person cannot be related to themselves" in response.content.decode()
 
 
@@ -122,10 +149,14 @@ def test_person_page_lists_the_household(people, client_for):  # type: ignore[no
     home = Address.objects.create(line_1="9 Kiln Row", town="Ashby", postcode="LE65 2BB")
     household = Household.objects.create(address=home)
     for member in (person, sibling):
-        PersonAddress.objects.create(person=member, address=home, household=household,
-                                     start_date=date(2020, 1, 1))
-    html = client_for("social_worker").get(
-        reverse("people:person-detail", args=[person.pk])).content.decode()
+        PersonAddress.objects.create(
+            person=member, address=home, household=household, start_date=date(2020, 1, 1)
+        )
+    html = (
+        client_for("social_worker")
+        .get(reverse("people:person-detail", args=[person.pk]))
+        .content.decode()
+    )
     assert "Lives with:" in html
     assert f'href="/people/{sibling.pk}/">{sibling.full_name}</a>' in html
 
@@ -136,7 +167,10 @@ def test_api_token_command_issues_a_working_token(users, capsys):  # type: ignor
 
     call_command("create_api_token", "mash", "School MIS feed")
     secret = capsys.readouterr().out.strip().splitlines()[-1]
-    response = Client().post("/api/v1/persons/search", '{"name": "Hart"}',
-                             content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = Client().post(
+        "/api/v1/persons/search",
+        '{"name": "Hart"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
     assert response.status_code == 200

@@ -23,8 +23,9 @@ def family(people):  # type: ignore[no-untyped-def]
 
 
 def _names(actor, **criteria):  # type: ignore[no-untyped-def]
-    return [r.person.full_name for r in person_search(actor=actor,
-                                                      criteria=SearchCriteria(**criteria))]
+    return [
+        r.person.full_name for r in person_search(actor=actor, criteria=SearchCriteria(**criteria))
+    ]
 
 
 def test_a_typo_in_the_surname_still_finds_the_person(family, users):  # type: ignore[no-untyped-def]
@@ -40,22 +41,26 @@ def test_names_in_either_order(family, users):  # type: ignore[no-untyped-def]
 
 
 def test_an_alias_finds_the_person_and_says_so(family, users):  # type: ignore[no-untyped-def]
-    results = person_search(actor=users["mash_worker"],
-                            criteria=SearchCriteria(name="Kayla Hughes"))
+    results = person_search(
+        actor=users["mash_worker"], criteria=SearchCriteria(name="Kayla Hughes")
+    )
     assert results[0].person == family["alias"]
     assert any("also known as Kayla Hughes" in r for r in results[0].reasons)
 
 
 def test_date_of_birth_raises_the_right_person_to_the_top(family, users):  # type: ignore[no-untyped-def]
-    results = person_search(actor=users["mash_worker"], criteria=SearchCriteria(
-        name="Jo Smith", date_of_birth=date(2011, 7, 9)))
+    results = person_search(
+        actor=users["mash_worker"],
+        criteria=SearchCriteria(name="Jo Smith", date_of_birth=date(2011, 7, 9)),
+    )
     assert results[0].person.full_name == "Joanna Smyth"
     assert "Date of birth matches" in results[0].reasons
 
 
 def test_nhs_number_alone_finds_exactly_one(family, users):  # type: ignore[no-untyped-def]
-    results = person_search(actor=users["mash_worker"],
-                            criteria=SearchCriteria(nhs_number="4010232137"))
+    results = person_search(
+        actor=users["mash_worker"], criteria=SearchCriteria(nhs_number="4010232137")
+    )
     assert [r.person for r in results] == [family["jo"]]
     assert results[0].reasons == ["NHS number matches"]
 
@@ -68,9 +73,16 @@ def test_search_only_returns_people_the_worker_may_see(people, users):  # type: 
 
 
 def test_search_page_bad_input_gets_plain_english_errors(client_for):  # type: ignore[no-untyped-def]
-    page = client_for("mash_worker").post(reverse("people:person-search"), {
-        "nhs_number": "123", "postcode": "NOTAPOST", "date_of_birth-day": "40",
-        "date_of_birth-month": "1", "date_of_birth-year": "2015"})
+    page = client_for("mash_worker").post(
+        reverse("people:person-search"),
+        {
+            "nhs_number": "123",
+            "postcode": "NOTAPOST",
+            "date_of_birth-day": "40",
+            "date_of_birth-month": "1",
+            "date_of_birth-year": "2015",
+        },
+    )
     html = page.content.decode()
     assert "There is a problem" in html
     assert "Enter a valid 10-digit NHS number" in html
@@ -85,9 +97,8 @@ def test_search_never_puts_names_in_the_url(client_for):  # type: ignore[no-unty
     assert 'method="post"' in page.content.decode()
 
 
-
 def test_the_sound_and_prefix_branches_have_their_indexes_on_postgresql(db):  # type: ignore[no-untyped-def]
-    """"Olivia Jnoes": a last name that sounds like "Jones" and a first name starting "ol".
+    """ "Olivia Jnoes": a last name that sounds like "Jones" and a first name starting "ol".
     Without one index on both, PostgreSQL read every name starting "ol" (5,473 blocks from
     disk at a million people, bench/README.md). The migration must leave that index."""
     from django.db import connection
@@ -95,12 +106,17 @@ def test_the_sound_and_prefix_branches_have_their_indexes_on_postgresql(db):  # 
     if connection.vendor != "postgresql":
         pytest.skip("the pattern-matching indexes are PostgreSQL's")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
-                       [["personname_sound_given_prefix",
-                         "personname_given_sound_family_prefix"]])
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+            [["personname_sound_given_prefix", "personname_given_sound_family_prefix"]],
+        )
         definitions = dict(cursor.fetchall())
-    assert "(family_sound, given_key varchar_pattern_ops)" in definitions[
-        "personname_sound_given_prefix"]
+    assert (
+        "(family_sound, given_key varchar_pattern_ops)"
+        in definitions["personname_sound_given_prefix"]
+    )
     # And "Sofia Johnston": last names starting "jo" whose first name sounds like "SF".
-    assert "(given_sound, family_key varchar_pattern_ops)" in definitions[
-        "personname_given_sound_family_prefix"]
+    assert (
+        "(given_sound, family_key varchar_pattern_ops)"
+        in definitions["personname_given_sound_family_prefix"]
+    )

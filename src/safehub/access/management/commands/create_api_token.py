@@ -5,8 +5,10 @@ from safehub.organisations.models import User
 
 
 class Command(BaseCommand):
-    help = ("Issue an API token for a machine client acting as USERNAME (under that user's "
-            "access). The secret is shown once; only its hash is stored.")
+    help = (
+        "Issue an API token for a machine client acting as USERNAME (under that user's "
+        "access). The secret is shown once; only its hash is stored."
+    )
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
         parser.add_argument("username")
@@ -17,7 +19,10 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"], is_active=True).first()
         if user is None:
             raise CommandError("No active user has that username.")
-        secret = api_token_create(actor=user, user=user, name=str(options["name"]),
-                                  days=int(options["days"]))  # type: ignore[call-overload]
-        self.stdout.write(f"Token for {user.username} ({options['name']}), valid "
-                          f"{options['days']} days:\n{secret}")
+        secret = api_token_create(
+            actor=user, user=user, name=str(options["name"]), days=int(options["days"])
+        )  # type: ignore[call-overload]
+        self.stdout.write(
+            f"Token for {user.username} ({options['name']}), valid "
+            f"{options['days']} days:\n{secret}"
+        )

@@ -7,8 +7,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safehub.access.roles import Role
 
 # The sign-ins `make run` prints: one per role, in the order a newcomer would try them.
-PRINTED = ["mash.worker", "social.worker", "social.worker2", "team.manager", "cp.chair",
-           "teacher.dsl", "health.visitor", "analyst", "dpo", "sysadmin"]
+PRINTED = [
+    "mash.worker",
+    "social.worker",
+    "social.worker2",
+    "team.manager",
+    "cp.chair",
+    "teacher.dsl",
+    "health.visitor",
+    "analyst",
+    "dpo",
+    "sysadmin",
+]
 
 
 class Command(BaseCommand):
@@ -19,8 +29,12 @@ class Command(BaseCommand):
             raise CommandError("Demo sign-ins exist only in demo mode (DEMO_MODE=true).")
         from safehub.demo.generator import DEMO_PASSWORD
 
-        devices = {d.user.username: d for d in TOTPDevice.objects.select_related("user")
-                   .filter(user__username__in=PRINTED, user__is_demo=True, confirmed=True)}
+        devices = {
+            d.user.username: d
+            for d in TOTPDevice.objects.select_related("user").filter(
+                user__username__in=PRINTED, user__is_demo=True, confirmed=True
+            )
+        }
         if not devices:
             raise CommandError("No demo sign-ins found: run `manage.py seed_demo` first.")
         out = self.stdout

@@ -10,47 +10,67 @@ from safehub.organisations.models import Agency
 
 
 class Command(BaseCommand):
-    help = ("Create the synthetic council Demoshire with its demo sign-ins, families and "
-            "chronologies (demo mode only).")
+    help = (
+        "Create the synthetic council Demoshire with its demo sign-ins, families and "
+        "chronologies (demo mode only)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         from safehub.demo.generator import SCALES
 
-        parser.add_argument("--scale", choices=list(SCALES), default="small",
-                            help="small: about 2,000 people; county: 50,000; large: 1,000,000 "
-                                 "(PostgreSQL only)")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing if the database already has organisations")
-        parser.add_argument("--persons", type=int, default=None,
-                            help="Override the number of people for the scale")
-        parser.add_argument("--seed", type=int, default=None,
-                            help="Another seed gives another (still deterministic) council")
-        parser.add_argument("--method", choices=["auto", "copy", "bulk_create"],
-                            default="auto",
-                            help="How rows are inserted: auto = COPY on PostgreSQL, "
-                                 "bulk_create elsewhere")
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="small",
+            help="small: about 2,000 people; county: 50,000; large: 1,000,000 (PostgreSQL only)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already has organisations",
+        )
+        parser.add_argument(
+            "--persons", type=int, default=None, help="Override the number of people for the scale"
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=None,
+            help="Another seed gives another (still deterministic) council",
+        )
+        parser.add_argument(
+            "--method",
+            choices=["auto", "copy", "bulk_create"],
+            default="auto",
+            help="How rows are inserted: auto = COPY on PostgreSQL, bulk_create elsewhere",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEMO_MODE:
             raise CommandError(
                 "Refusing to create the demo council: DEMO_MODE is off. Demo accounts must "
                 "never exist under production settings; use the local settings or set "
-                "DEMO_MODE=true on a throwaway database.")
+                "DEMO_MODE=true on a throwaway database."
+            )
         from safehub.demo.generator import DEFAULT_SEED, DEMO_PASSWORD, generate
 
         if Agency.objects.exists():
             if options["if_empty"]:
-                self.stdout.write("The database already has organisations: not seeding the "
-                                  "demo council.")
+                self.stdout.write(
+                    "The database already has organisations: not seeding the demo council."
+                )
                 return
-            raise CommandError("The database already has organisations. Seed an empty "
-                               "database, or pass --if-empty to skip quietly.")
+            raise CommandError(
+                "The database already has organisations. Seed an empty "
+                "database, or pass --if-empty to skip quietly."
+            )
         scale = str(options["scale"])
         if scale == "large" and connection.vendor != "postgresql":
             raise CommandError("The large scale needs PostgreSQL (set DATABASE_URL).")
         self.stdout.write(f"Creating the demo council Demoshire ({scale})...")
         result = generate(
-            scale, persons=options["persons"],  # type: ignore[arg-type]
+            scale,
+            persons=options["persons"],  # type: ignore[arg-type]
             seed=options["seed"] or DEFAULT_SEED,  # type: ignore[arg-type]
             method=str(options["method"]),
             progress=self.stdout.write,
@@ -62,14 +82,19 @@ class Command(BaseCommand):
             f"{c['relationships']:,} relationship rows, {c['involvements']:,} involvements, "
             f"{c['entries']:,} chronology entries, {c['links']:,} links; "
             f"{c['contacts']:,} front-door contacts ({c['open_contacts']:,} open), "
-            f"{c['information_requests']:,} partner information requests.")
+            f"{c['information_requests']:,} partner information requests."
+        )
         for person_id in result.long_history_person_ids:
             self.stdout.write(f"Long-history child: SafeHub ID {person_id}")
         self._signins(result.signins, DEMO_PASSWORD)
 
     def _signins(self, signins: list, password: str) -> None:
-        devices = {d.user.username: d for d in TOTPDevice.objects.select_related("user").filter(
-            user__username__in=[s.username for s in signins], confirmed=True)}
+        devices = {
+            d.user.username: d
+            for d in TOTPDevice.objects.select_related("user").filter(
+                user__username__in=[s.username for s in signins], confirmed=True
+            )
+        }
         out = self.stdout
         out.write("")
         out.write("Demo sign-ins (demo mode only):")
@@ -77,6 +102,5 @@ class Command(BaseCommand):
         for staff in signins:
             device = devices[staff.username]
             secret = base64.b32encode(device.bin_key).decode()
-            out.write(f"{staff.username:<16} {Role(staff.role).label:<30} {password:<21} "
-                      f"{secret}")
+            out.write(f"{staff.username:<16} {Role(staff.role).label:<30} {password:<21} {secret}")
         out.write("Current code: make totp USER=<username>")
