@@ -1,12 +1,20 @@
-"""Fixtures shared by every test: a small council, a user in every role (each with a
-confirmed authenticator), people in each relation to those users, and signed-in clients."""
+"""Fixtures shared by every test: a pinned clock, a small council, a user in every role
+(each with a confirmed authenticator), people in each relation to those users, and signed-in
+clients.
+
+The clock: every test runs with the process's clock moved to TEST_NOW (it ticks on from
+there), so the product and the tests agree on "today" and nothing depends on the day the
+suite runs. A test that needs another day travels there itself (`time_machine.travel`).
+"""
 
 import time
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +28,15 @@ from safehub.people.models import Person, Relationship
 from safehub.people.services import _name_row
 
 PASSWORD = "correct-horse-battery-staple"
+# A Monday morning in term time, not near a bank holiday.
+TEST_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+TEST_TODAY = TEST_NOW.date()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pinned_clock() -> Any:
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 def current_code(user: User) -> str:

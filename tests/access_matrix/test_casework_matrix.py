@@ -12,15 +12,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from conftest import TEST_TODAY
 from django.urls import URLPattern, get_resolver, reverse
-from django.utils import timezone
 
 from safehub.audit.models import AuditEvent
 from safehub.casework import services
 from safehub.casework.models import CaseNote, Conference, NoteDraft, Visit
 from tests.access_matrix.matrix import CASEWORK_VIEW, RELATIONS
 
-TODAY = timezone.localdate()
+TODAY = TEST_TODAY
 REFERRAL = TODAY - timedelta(days=90)
 
 # Every casework route that is about one child, by who may use it.

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from conftest import TEST_TODAY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from safehub.audit.models import AuditEvent
 from safehub.casework import services
@@ -35,7 +35,7 @@ from safehub.chronology.models import ChronologyLink
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = TEST_TODAY
 REFERRAL = TODAY - timedelta(days=120)
 PLACEMENT = {
     "legal_status": "C1",

@@ -6,9 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from conftest import TEST_TODAY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from safehub.access.models import RestrictedAccess
 from safehub.casework import selectors, services
@@ -17,7 +17,7 @@ from safehub.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+TODAY = TEST_TODAY
 
 
 def _child(name: str) -> Person:

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+from conftest import TEST_TODAY
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -137,16 +138,24 @@ def summary() -> dict[str, Any]:
     }
 
 
+def _seed() -> None:
+    call_command("seed_demo", "--scale", "small", "--as-of", str(TEST_TODAY), stdout=io.StringIO())
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The small scale, seeded twice: yields the two summaries, the second load in place."""
     with django_db_blocker.unblock():
         with transaction.atomic():
-            call_command("seed_demo", "--scale", "small", stdout=io.StringIO())
+            call_command(
+                "seed_demo", "--scale", "small", "--as-of", str(TEST_TODAY), stdout=io.StringIO()
+            )
             first = summary()
             transaction.set_rollback(True)
         with transaction.atomic():
-            call_command("seed_demo", "--scale", "small", stdout=io.StringIO())
+            call_command(
+                "seed_demo", "--scale", "small", "--as-of", str(TEST_TODAY), stdout=io.StringIO()
+            )
             yield first, summary()
             transaction.set_rollback(True)
 
@@ -605,7 +614,7 @@ def test_two_loads_are_identical(seeded: Any) -> None:
 
 @pytest.mark.django_db
 def test_national_proportions_roughly(seeded: Any) -> None:
-    today = timezone.localdate()
+    today = TEST_TODAY
     p = proportions(today)
     assert p["children_in_need"] >= 100
     assert 0.07 <= p["cp_share"] <= 0.2  # England: about 50,000 of 400,000
@@ -634,7 +643,7 @@ def test_national_proportions_roughly(seeded: Any) -> None:
 
 @pytest.mark.django_db
 def test_every_record_obeys_the_casework_rules(seeded: Any) -> None:
-    assert rule_violations(timezone.localdate()) == []
+    assert rule_violations(TEST_TODAY) == []
 
 
 @pytest.mark.django_db
@@ -684,7 +693,7 @@ def test_open_plans_have_their_statutory_work(seeded: Any) -> None:
 
 @pytest.mark.django_db
 def test_social_worker_has_about_25_children_and_overdue_work(seeded: Any) -> None:
-    today = timezone.localdate()
+    today = TEST_TODAY
     worker = User.objects.get(username="social.worker")
     work = selectors.my_work(actor=worker, today=today)
     assert 22 <= len(work.rows) <= 28
@@ -705,7 +714,7 @@ def test_social_worker_has_about_25_children_and_overdue_work(seeded: Any) -> No
 @pytest.mark.django_db
 def test_team_manager_has_a_team_of_twelve(seeded: Any) -> None:
     manager = User.objects.get(username="team.manager")
-    team = selectors.team_work(actor=manager, today=timezone.localdate())
+    team = selectors.team_work(actor=manager, today=TEST_TODAY)
     workers = [w for w in team.workers if w.worker.role == Role.SOCIAL_WORKER]
     assert len(workers) == 12
     assert sum(1 for w in workers if w.caseload) >= 6

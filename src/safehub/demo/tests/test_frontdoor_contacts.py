@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import TEST_TODAY
 from django.core.management import call_command
 from django.db import transaction
 
@@ -241,14 +242,16 @@ def test_contacts_leave_the_families_as_they_were() -> None:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", "--persons", str(PERSONS), stdout=io.StringIO())
+        call_command(
+            "seed_demo", "--persons", str(PERSONS), "--as-of", str(TEST_TODAY), stdout=io.StringIO()
+        )
         yield
         transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
 def test_database_holds_exactly_the_planned_contacts(seeded: None) -> None:
-    _, families = plan("small", persons=PERSONS)
+    _, families = plan("small", persons=PERSONS, reference_date=TEST_TODAY)
     planned = {c.reference: c for f in families for c in f.contacts}
     stored = {c.reference: c for c in Contact.objects.all()}
     assert stored.keys() == planned.keys()

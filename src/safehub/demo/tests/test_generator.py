@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from conftest import TEST_TODAY
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -38,7 +39,7 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """Run `seed_demo` once for the module inside a transaction that is rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
-        call_command("seed_demo", "--persons", str(PERSONS), stdout=out)
+        call_command("seed_demo", "--persons", str(PERSONS), "--as-of", str(TEST_TODAY), stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -142,7 +143,7 @@ def test_seeding_again_is_refused_or_skipped(seeded: str) -> None:
 
 @pytest.mark.django_db
 def test_database_holds_exactly_the_plan(seeded: str) -> None:
-    _, families = plan("small", persons=PERSONS)
+    _, families = plan("small", persons=PERSONS, reference_date=TEST_TODAY)
     planned = [
         (p.current.given, p.current.family, p.nhs_number, p.upn)
         for f in families
@@ -230,7 +231,7 @@ def test_identifiers_are_valid_and_unique(seeded: str) -> None:
 
 @pytest.mark.django_db
 def test_every_person_passes_the_validation_rules(seeded: str) -> None:
-    today = timezone.localdate()
+    today = TEST_TODAY
     current = {n.person_id: n for n in PersonName.objects.filter(kind=NameKind.CURRENT)}
     for person in Person.objects.all():
         name = current[person.pk]
@@ -311,7 +312,7 @@ def test_relationships_are_stored_both_ways(seeded: str) -> None:
         else:
             assert not row.has_parental_responsibility
         if row.start_date:
-            assert row.start_date <= timezone.localdate()
+            assert row.start_date <= TEST_TODAY
     assert Relationship.objects.filter(type="parent", has_parental_responsibility=True).count()
 
 
@@ -360,14 +361,14 @@ def test_restricted_records_and_allow_lists(seeded: str) -> None:
     assert not restricted.filter(restriction_reason="").exists()
     allowed = restricted.get(restricted_access__user=worker)
     assert decide(worker, allowed, Action.VIEW) is Decision.ALLOW
-    south = restricted.filter(involvements__team=worker2.team).exclude(
-        restricted_access__user=worker
-    )
+    south = restricted.filter(
+        involvements__team=worker2.team, involvements__end_date__isnull=True
+    ).exclude(restricted_access__user=worker)
     assert south.exists()
     assert decide(worker, south.first(), Action.VIEW) is Decision.DENY
     # A restricted child of the worker's own team they are not allow-listed for: break glass.
     north = (
-        restricted.filter(involvements__team=worker.team)
+        restricted.filter(involvements__team=worker.team, involvements__end_date__isnull=True)
         .exclude(restricted_access__user=worker)
         .first()
     )

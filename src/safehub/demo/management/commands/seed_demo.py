@@ -1,4 +1,6 @@
+import argparse
 import base64
+from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -7,6 +9,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.access.roles import Role
 from safehub.organisations.models import Agency
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: use YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -37,6 +46,14 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="Another seed gives another (still deterministic) council",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_iso_date,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="The day the council's history runs up to (default: today); ages, open "
+            "work and what is overdue are all reckoned from it",
         )
         parser.add_argument(
             "--method",
@@ -73,6 +90,7 @@ class Command(BaseCommand):
             persons=options["persons"],  # type: ignore[arg-type]
             seed=options["seed"] or DEFAULT_SEED,  # type: ignore[arg-type]
             method=str(options["method"]),
+            reference_date=options["as_of"],  # type: ignore[arg-type]
             progress=self.stdout.write,
         )
         c = result.counts
