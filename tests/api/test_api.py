@@ -126,11 +126,11 @@ def test_reading_a_restricted_or_missing_person_gives_the_same_not_found(mash_ap
 def test_an_update_with_a_stale_version_gets_409_and_changes_nothing(mash_api, users, people):
     person = people["unrelated"]
     services.person_update(
-        actor=users["social_worker"],
+        actor=users["south_worker"],
         person=person,
         expected_version=1,
         data={"given_name": "Isabel"},
-    )  # someone else saved first
+    )  # someone else (the child's own worker) saved first
     names_before = list(PersonName.objects.filter(person=person).values())
     audit_before, entries_before = AuditEvent.objects.count(), ChronologyEntry.objects.count()
 

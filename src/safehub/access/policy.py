@@ -9,6 +9,7 @@ lists and search. Each condition sits on its own line so tests can prove every b
 """
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,7 @@ class RoleRules:
     can_sign_off: bool = False  # approve a MASH decision
     can_see_front_door_figures: bool = False  # aggregate queue health, no names
     can_manage_cases: bool = False  # allocate, authorise assessments, sign off oversight
+    holds_cases: bool = False  # a case can be allocated to them: they have "my work"
     can_chair: bool = False  # record child protection conferences for their children
     can_edit: bool = False
     can_create: bool = False
@@ -79,6 +81,7 @@ RULES: dict[str, RoleRules] = {
         can_edit=True,
         can_create=True,
         can_break_glass=True,
+        holds_cases=True,
     ),
     # Team managers sign off MASH decisions, so they see every contact; their person scope
     # stays their team's.
@@ -92,6 +95,7 @@ RULES: dict[str, RoleRules] = {
         can_edit=True,
         can_create=True,
         can_break_glass=True,
+        holds_cases=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
@@ -152,48 +156,111 @@ def _involvement_filter(actor: Any, scope: Scope) -> Q | None:
     return None
 
 
-def _involved(actor: Any, person: Any, scope: Scope) -> bool:
+def _involved_ids(actor: Any, ids: set[int], scope: Scope) -> set[int]:
+    """Which of the people `ids` the actor's scope reaches through an open involvement."""
     if scope is Scope.ALL:
-        return True
+        return set(ids)
     condition = _involvement_filter(actor, scope)
-    if condition is None:
-        return False
-    return Involvement.objects.filter(condition, person=person, end_date__isnull=True).exists()
+    if condition is None or not ids:
+        return set()
+    return set(
+        Involvement.objects.filter(condition, person_id__in=ids, end_date__isnull=True)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
 
 
-def _on_allow_list(actor: Any, person: Any) -> bool:
-    return RestrictedAccess.objects.filter(person=person, user=actor).exists()
+def _opened_ids(actor: Any, ids: set[int]) -> set[int]:
+    """Which restricted people `ids` are open to the actor: their allow-list, or a
+    break-glass the actor opened earlier that still runs."""
+    if not ids:
+        return set()
+    listed = RestrictedAccess.objects.filter(person_id__in=ids, user=actor)
+    broken = BreakGlass.objects.filter(person_id__in=ids, user=actor, expires_at__gt=timezone.now())
+    return set(listed.values_list("person_id", flat=True)) | set(
+        broken.values_list("person_id", flat=True)
+    )
 
 
-def _has_open_break_glass(actor: Any, person: Any) -> bool:
-    return BreakGlass.objects.filter(
-        person=person, user=actor, expires_at__gt=timezone.now()
-    ).exists()
+def decide_many(actor: Any, persons: Iterable[Any], action: Action) -> dict[int, Decision]:
+    """`decide` for several people at once (each needs `pk` and `is_restricted`), in at most
+    three queries whatever their number. Every person decision is made here."""
+    people = {p.pk: p for p in persons}
+    rules = rules_for(actor)
+    # A role with no person scope never reaches person data, whatever else is true.
+    # Writing needs a role that edits records.
+    if rules.scope is Scope.NONE or (action is Action.EDIT and not rules.can_edit):
+        return dict.fromkeys(people, Decision.DENY)
+    restricted = {pk for pk, p in people.items() if p.is_restricted}
+    # The allow-list opens a restricted record as if it were not restricted, and so does a
+    # break-glass the actor opened earlier that still runs.
+    opened = _opened_ids(actor, restricted)
+    involved = _involved_ids(actor, set(people) - opened, rules.scope)
+    decisions = {}
+    for pk in people:
+        if pk in opened:
+            decisions[pk] = Decision.ALLOW
+        elif pk not in involved:
+            decisions[pk] = Decision.DENY
+        elif pk not in restricted:
+            decisions[pk] = Decision.ALLOW
+        # Others whose role and involvement would reach a restricted record may break the
+        # glass; the rest (partners included, always) are told nothing.
+        elif rules.can_break_glass:
+            decisions[pk] = Decision.BREAK_GLASS
+        else:
+            decisions[pk] = Decision.DENY
+    return decisions
 
 
 def decide(actor: Any, person: Any, action: Action) -> Decision:
-    rules = rules_for(actor)
-    # A role with no person scope never reaches person data, whatever else is true.
-    if rules.scope is Scope.NONE:
-        return Decision.DENY
-    # Writing needs a role that edits records.
-    if action is Action.EDIT and not rules.can_edit:
-        return Decision.DENY
-    if person.is_restricted:
-        # The allow-list opens a restricted record as if it were not restricted.
-        if _on_allow_list(actor, person):
-            return Decision.ALLOW
-        # A break-glass the actor opened earlier still runs.
-        if _has_open_break_glass(actor, person):
-            return Decision.ALLOW
-        # Others whose role and involvement would reach it may break the glass; the rest
-        # (partners included, always) are told nothing.
-        if rules.can_break_glass and _involved(actor, person, rules.scope):
-            return Decision.BREAK_GLASS
-        return Decision.DENY
-    if _involved(actor, person, rules.scope):
-        return Decision.ALLOW
-    return Decision.DENY
+    return decide_many(actor, [person], action)[person.pk]
+
+
+class Disclosure(enum.Enum):
+    """How a page, list, export or API response shows a person other than the one it was
+    opened for (a relative, a member of the household, a child named in a contact)."""
+
+    SHOWN = "shown"  # name, date of birth and a link: the reader may open the record
+    WITHHELD = "withheld"  # "a person you cannot see": the tie is shown, nothing about them
+    RESTRICTED = "restricted"  # a restricted record the reader may open with a reason
+    OMITTED = "omitted"  # not shown at all: even its existence would disclose
+
+
+def disclosures(
+    actor: Any, persons: Iterable[Any], *, linked_to_readers_work: bool = False
+) -> dict[int, Disclosure]:
+    """How each of `persons` may be shown to `actor`.
+
+    A restricted record the reader may not open is left out altogether (a sibling placed
+    for adoption must not show up in their birth family's diagram), except where the
+    reader's own work is linked to it (a contact they are triaging) and they could break the
+    glass: then they are told a restricted record is there, never whose it is.
+    """
+    people = list(persons)
+    decided = decide_many(actor, people, Action.VIEW)
+    shown = {}
+    for person in people:
+        decision = decided[person.pk]
+        if decision is Decision.ALLOW:
+            shown[person.pk] = Disclosure.SHOWN
+        elif not person.is_restricted:
+            shown[person.pk] = Disclosure.WITHHELD
+        elif decision is Decision.BREAK_GLASS and linked_to_readers_work:
+            shown[person.pk] = Disclosure.RESTRICTED
+        else:
+            shown[person.pk] = Disclosure.OMITTED
+    return shown
+
+
+def _involved_exists(actor: Any, scope: Scope) -> Exists | None:
+    """The open involvements that reach a person row of the outer query, for `scope`."""
+    condition = _involvement_filter(actor, scope)
+    if condition is None:
+        return None
+    return Exists(
+        Involvement.objects.filter(condition, person=OuterRef("pk"), end_date__isnull=True)
+    )
 
 
 def visible_persons(actor: Any, queryset: QuerySet, *, for_search: bool = False) -> QuerySet:
@@ -214,11 +281,20 @@ def visible_persons(actor: Any, queryset: QuerySet, *, for_search: bool = False)
         )
     if rules.scope is Scope.ALL:
         return queryset.filter(Q(is_restricted=False) | allowed)
-    involvement = _involvement_filter(actor, rules.scope)
-    involved = Exists(
-        Involvement.objects.filter(involvement, person=OuterRef("pk"), end_date__isnull=True)
-    )
+    involved = _involved_exists(actor, rules.scope)
     return queryset.filter((Q(is_restricted=False) & involved) | allowed)
+
+
+def omitted_persons(actor: Any, queryset: QuerySet) -> QuerySet:
+    """`disclosures(..., linked_to_readers_work=True)`'s OMITTED as a filter: restricted
+    people the actor may neither open nor break the glass on."""
+    rules = rules_for(actor)
+    closed = queryset.filter(is_restricted=True).exclude(pk__in=visible_persons(actor, queryset))
+    if rules.scope is Scope.NONE or not rules.can_break_glass:
+        return closed
+    if rules.scope is Scope.ALL:
+        return closed.none()
+    return closed.exclude(_involved_exists(actor, rules.scope))
 
 
 # --- Front-door contacts -------------------------------------------------------------------
@@ -264,24 +340,28 @@ def decide_contact(actor: Any, contact: Any, action: Action) -> Decision:
         )
         return Decision.ALLOW if mine else Decision.DENY
     if rules.contacts is ContactScope.PERSON:
+        # Case-holding roles see a contact linked to someone they may see, unless it is also
+        # linked to a restricted record they may not even know of.
         linked = [s.person for s in contact.subjects.all() if s.person_id]
-        if any(decide(actor, person, Action.VIEW) is Decision.ALLOW for person in linked):
+        shown = disclosures(actor, linked, linked_to_readers_work=True).values()
+        if Disclosure.SHOWN in shown and Disclosure.OMITTED not in shown:
             return Decision.ALLOW
     return Decision.DENY
 
 
-def visible_contacts(actor: Any, queryset: QuerySet) -> QuerySet:
-    """`decide_contact(VIEW)` as a filter, for lists."""
+def visible_contacts(actor: Any, queryset: QuerySet, *, persons: QuerySet) -> QuerySet:
+    """`decide_contact(VIEW)` as a filter, for lists; `persons` is every person."""
     rules = rules_for(actor)
     if rules.contacts is ContactScope.ALL:
         return queryset
     if rules.contacts is ContactScope.AGENCY:
         return queryset.filter(referrer_agency_id=actor.agency_id)
     if rules.contacts is ContactScope.PERSON:
-        from safehub.people.models import Person
-
-        people = visible_persons(actor, Person.objects.all()).values("pk")
-        return queryset.filter(subjects__person__in=people).distinct()
+        return (
+            queryset.filter(subjects__person__in=visible_persons(actor, persons).values("pk"))
+            .exclude(subjects__person__in=omitted_persons(actor, persons).values("pk"))
+            .distinct()
+        )
     return queryset.none()
 
 
@@ -322,12 +402,38 @@ def can_read_casework(actor: Any) -> bool:
     return rules.can_edit or rules.can_chair
 
 
+def casework_action(actor: Any, *, conference: bool = False) -> Action:
+    """Which person decision recording casework for a child needs. Those who may change the
+    child's record may record casework; a conference chair, who changes no records, records
+    the conferences and reviews of the children they chair on the strength of seeing them."""
+    rules = rules_for(actor)
+    if conference and not rules.can_edit and rules.can_chair:
+        return Action.VIEW
+    return Action.EDIT
+
+
 def decide_casework(actor: Any, child: Any, *, conference: bool = False) -> Decision:
-    """May `actor` record casework for this child? Those who may change the child's record
-    may; a conference chair may record the conferences of children they chair."""
-    edit = decide(actor, child, Action.EDIT)
-    if edit is not Decision.DENY or not conference:
-        return edit
-    if rules_for(actor).can_chair:
-        return decide(actor, child, Action.VIEW)
-    return Decision.DENY
+    """May `actor` record casework for this child?"""
+    return decide(actor, child, casework_action(actor, conference=conference))
+
+
+def decide_allocation(actor: Any, child: Any, *, waiting: bool) -> Decision:
+    """May `actor` allocate this child to a worker? A manager allocates the children their
+    team may change. A child waiting for a worker (an open child-in-need episode and nobody
+    allocated) a manager may also take into their team before anyone in it is involved,
+    unless the child is restricted: then only its allow-list may."""
+    if not rules_for(actor).can_manage_cases:
+        return Decision.DENY
+    decision = decide(actor, child, Action.EDIT)
+    if decision is Decision.DENY and waiting and not child.is_restricted:
+        return Decision.ALLOW
+    return decision
+
+
+def holds_cases(actor: Any) -> bool:
+    """Roles a case can be allocated to, and so who has a caseload ("my work")."""
+    return rules_for(actor).holds_cases
+
+
+def case_holding_roles() -> list[str]:
+    return [role for role, rules in RULES.items() if rules.holds_cases]

@@ -15,22 +15,19 @@ from safehub.core.exceptions import NotFound, PermissionDeniedError
 BREAK_GLASS_REASON_MIN = 10
 
 
-def break_glass_open(*, actor: Any, person_id: int, reason: str) -> BreakGlass:
+def break_glass_open(*, actor: Any, person: Any, reason: str) -> BreakGlass:
     """Open a restricted record for a limited time on a recorded reason. The grant lands in
     the data protection officer's review queue in the same transaction."""
-    from safehub.people.models import Person
-
     reason = (reason or "").strip()
     if len(reason) < BREAK_GLASS_REASON_MIN:
         raise ValidationError(
             {"reason": "Explain why you need to open this record (at least 10 characters)"}
         )
     with transaction.atomic():
-        person = Person.objects.filter(pk=person_id).first()
-        if person is None or decide(actor, person, Action.VIEW) is not Decision.BREAK_GLASS:
+        if decide(actor, person, Action.VIEW) is not Decision.BREAK_GLASS:
             raise NotFound()
         grant = BreakGlass.objects.create(
-            person=person,
+            person_id=person.pk,
             user=actor,
             reason=reason,
             expires_at=timezone.now() + timedelta(hours=settings.BREAK_GLASS_HOURS),

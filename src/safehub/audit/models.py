@@ -12,6 +12,11 @@ class AuditAction(models.TextChoices):
     AUDIT_VIEW = "audit_view", "Viewed the audit trail"
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    SIGN_IN_LOCKED_OUT = "sign_in_locked_out", "Sign-in refused: account locked"
+    LIST = "list", "Listed"
+    REFUSED = "refused", "Refused"
+    BREAK_GLASS_PROMPT = "break_glass_prompt", "Asked for a reason to open a restricted record"
+    USER_ADMIN = "user_admin", "User administration"
 
 
 class AppendOnlyError(Exception):

@@ -1,11 +1,22 @@
-from collections.abc import Iterable
+"""Writing the audit trail: one row per access, in the transaction of the access it
+records; refusals are written after the request's own transaction has ended, because a
+refused request rolls back."""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from safehub.audit.models import AuditEvent
+from django.db import transaction
+
+from safehub.audit.models import AuditAction, AuditEvent
 from safehub.core.context import current_origin
 
+# Refusals waiting to be written when the request ends (None outside a request).
+_deferred: ContextVar[list[AuditEvent] | None] = ContextVar("audit_deferred", default=None)
 
-def audit_record(
+
+def _event(
     *,
     actor: Any,
     action: str,
@@ -16,12 +27,9 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one audit row: a single INSERT. Callers are inside the transaction of the
-    access they record (ATOMIC_REQUESTS, or the service's own atomic block), so both commit
-    or neither does."""
     origin = current_origin.get()
     ids = list(subject_ids)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_username=getattr(actor, "username", "") or "anonymous",
         actor_role=getattr(actor, "role", "") or "",
@@ -36,3 +44,41 @@ def audit_record(
         ip_address=origin.ip_address,
         request_id=origin.request_id,
     )
+
+
+def audit_record(**fields: Any) -> AuditEvent:
+    """Append one audit row: a single INSERT. Callers are inside the transaction of the
+    access they record (ATOMIC_REQUESTS, or the service's own atomic block), so both commit
+    or neither does. Takes `actor`, `action` and optionally `person_id`, `subject_ids` (the
+    people a search or list showed), `object_type`, `object_id`, `detail`, `reason`."""
+    event = _event(**fields)
+    event.save()
+    return event
+
+
+def audit_refusal(*, action: str = AuditAction.REFUSED, **fields: Any) -> None:
+    """Record that an access was refused (a hidden record answered "not found", a
+    restricted record asked for a reason). Inside a request the row is written when the
+    request ends, outside its transaction, so the refusal survives the rollback that a
+    refused request causes; elsewhere it is written at once."""
+    event = _event(action=action, **fields)
+    pending = _deferred.get()
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+
+
+@contextmanager
+def refusals_written_after() -> Iterator[None]:
+    """Hold `audit_refusal` rows until the block ends, then write them in their own
+    transaction. A failure to write them fails the request."""
+    token = _deferred.set([])
+    try:
+        yield
+    finally:
+        pending = _deferred.get() or []
+        _deferred.reset(token)
+        if pending:
+            with transaction.atomic():
+                AuditEvent.objects.bulk_create(pending)

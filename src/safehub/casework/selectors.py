@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 
 from safehub.access.models import RestrictedAccess
-from safehub.access.policy import visible_persons
-from safehub.access.roles import Role
+from safehub.access.policy import case_holding_roles, visible_persons
 from safehub.casework.codes import ConferenceKind, EpisodeKind, Section47Outcome, VisitKind
 from safehub.casework.models import (
     Allocation,
@@ -41,16 +40,6 @@ from safehub.people.models import Person
 
 LATEST = 10  # visits, notes, missing episodes and oversight records shown on the page
 SOON_DAYS = 7  # "my work" shows what is overdue or due within a week
-CASE_HOLDING_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
-
-
-def holds_cases(actor: Any) -> bool:
-    """Roles a case can be allocated to, and so who has a caseload ("my work")."""
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and actor.is_active
-        and actor.role in CASE_HOLDING_ROLES
-    )
 
 
 # --- Due dates ---------------------------------------------------------------------------
@@ -335,7 +324,7 @@ def team_workers(actor: Any) -> list[User]:
         return []
     return list(
         User.objects.filter(
-            team_id=actor.team_id, role__in=CASE_HOLDING_ROLES, is_active=True
+            team_id=actor.team_id, role__in=case_holding_roles(), is_active=True
         ).order_by("last_name", "first_name")
     )
 
@@ -374,25 +363,10 @@ def _waiting(actor: Any) -> list[Episode]:
     return episodes
 
 
-def unallocated_child(*, actor: Any, person_id: Any) -> Person | None:
-    """A child waiting for a worker (an open child-in-need episode and nobody allocated), for
-    a manager taking the case into their team before anyone in it is involved. A restricted
-    child is offered only to its allow-list."""
-    try:
-        pk = int(person_id)
-    except (TypeError, ValueError):
-        return None
-    episode = (
-        _unallocated_episodes()
-        .select_related("child")
-        .filter(child_id=pk)
-        .filter(
-            Q(child__is_restricted=False)
-            | Exists(RestrictedAccess.objects.filter(person_id=pk, user=actor))
-        )
-        .first()
-    )
-    return episode.child if episode else None
+def is_waiting(child: Any) -> bool:
+    """Whether the child waits for a worker: an open child-in-need episode, nobody
+    allocated."""
+    return _unallocated_episodes().filter(child_id=child.pk).exists()
 
 
 # --- A worker's caseload -----------------------------------------------------------------

@@ -14,21 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.access.fetchers import access_person
 from safehub.access.policy import (
-    Action,
-    Decision,
     can_edit_viewable_person,
     can_manage_cases,
     can_read_casework,
-    decide_casework,
+    holds_cases,
     rules_for,
 )
-from safehub.audit.models import AuditAction
-from safehub.audit.services import audit_record
 from safehub.casework import forms, selectors, services
 from safehub.casework.codes import ClosureReason, EarlyHelpClosure, VisitKind
-from safehub.core.exceptions import NotFound, PermissionDeniedError
+from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
+from safehub.core.exceptions import NotFound
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, ReferralSource
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.jinja2 import govuk_date
@@ -57,21 +53,14 @@ def _data(request: HttpRequest) -> Any:
 
 
 def _child(request: HttpRequest, person_id: int, *, conference: bool = False) -> Any:
-    """The child, if the user may record casework for them. A conference chair who does not
-    edit records opens the child to record its conferences and reviews (the fetch audits
-    that view)."""
-    actor = request.user
-    try:
-        if conference and not can_edit_viewable_person(actor):
-            if not rules_for(actor).can_chair:
-                raise Http404
-            child = access_person(actor=actor, person_id=person_id, action=Action.VIEW)
-            if decide_casework(actor, child, conference=True) is not Decision.ALLOW:
-                raise Http404
-            return child
-        return access_person(actor=actor, person_id=person_id, action=Action.EDIT)
-    except NotFound:
-        raise Http404 from None
+    """The child, if the user may record casework for them. Opening the form shows the
+    child (the fetch audits that view); the post that saves is audited as the change."""
+    return access_child(
+        actor=request.user,
+        person_id=person_id,
+        conference=conference,
+        shown=request.method == "GET",
+    )
 
 
 def _found(record: Any) -> Any:
@@ -108,10 +97,6 @@ def _form(
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDeniedError:
-            raise PermissionDenied from None
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -119,15 +104,6 @@ def _form(
             # Back to the top of the casework page, where the success banner says what was
             # saved and the due list shows what changed.
             return redirect(_casework_url(child))
-    if can_edit_viewable_person(request.user):
-        # The form shows the child, so showing it is a view (a chair's fetch audited it).
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            person_id=child.pk,
-            object_type="people.Person",
-            object_id=child.pk,
-        )
     return _render(
         request,
         template,
@@ -153,10 +129,7 @@ def child_casework_view(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = request.user
     if not can_read_casework(actor):
         raise Http404
-    try:
-        child = access_person(actor=actor, person_id=person_id, action=Action.VIEW)
-    except NotFound:
-        raise Http404 from None
+    child = read_child(actor=actor, person_id=person_id)
     today = timezone.localdate()
     notices = list(messages.get_messages(request))
     can_record = can_edit_viewable_person(actor)
@@ -710,7 +683,7 @@ def note_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
 def draft_save_view(request: HttpRequest, person_id: int) -> JsonResponse:
     """The draft script's autosave: JSON in, JSON out; never a page."""
     try:
-        child = access_person(actor=request.user, person_id=person_id, action=Action.EDIT)
+        child = access_child(actor=request.user, person_id=person_id, shown=False)
     except NotFound:
         return JsonResponse({"saved": False}, status=404)
     form = forms.DraftForm(request.POST)
@@ -737,10 +710,7 @@ def draft_save_view(request: HttpRequest, person_id: int) -> JsonResponse:
 def allocate_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Allocate a child already in the team, or take a waiting child into the team."""
     _must_manage(request)
-    try:
-        child = access_person(actor=request.user, person_id=person_id, action=Action.EDIT)
-    except NotFound:
-        child = _found(selectors.unallocated_child(actor=request.user, person_id=person_id))
+    child = access_child_to_allocate(actor=request.user, person_id=person_id)
     current = selectors.current_allocation(child)
     workers = selectors.team_workers(request.user)
     form = forms.AllocateForm(_data(request), workers=workers, reallocating=bool(current))
@@ -795,7 +765,7 @@ def oversight_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def my_work_view(request: HttpRequest) -> HttpResponse:
-    if not selectors.holds_cases(request.user):
+    if not holds_cases(request.user):
         raise Http404
     today = timezone.localdate()
     return _render(

@@ -1,9 +1,13 @@
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import get_resolver
 
 from safehub.core.context import RequestOrigin, current_origin
+from safehub.core.exceptions import BreakGlassRequired, NotFound, PermissionDeniedError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,9 +55,11 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class RestrictedRecordMiddleware:
-    """Any page that reaches a restricted record the user may open only by breaking the
-    glass is sent to the break-glass page, whichever view it was."""
+class DomainErrorMiddleware:
+    """The one place the errors services and fetchers raise become pages: "not found"
+    (missing or not allowed, one answer for both) is the 404 page, "not permitted" the 403
+    page, and a restricted record the user may open only by breaking the glass sends them
+    to the break-glass page, whichever view it was. Views let these errors through."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -62,10 +68,12 @@ class RestrictedRecordMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.shortcuts import redirect
-
-        from safehub.core.exceptions import BreakGlassRequired
-
         if isinstance(exception, BreakGlassRequired):
             return redirect("people:person-break-glass", person_id=exception.person_id)
+        if isinstance(exception, NotFound):
+            return get_resolver().resolve_error_handler(404)(request, Http404(exception.message))
+        if isinstance(exception, PermissionDeniedError):
+            return get_resolver().resolve_error_handler(403)(
+                request, PermissionDenied(exception.message)
+            )
         return None

@@ -9,9 +9,8 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from safehub.access.policy import (
-    Action,
-    Decision,
-    decide,
+    Disclosure,
+    disclosures,
     visible_contacts,
     visible_information_requests,
 )
@@ -24,6 +23,7 @@ from safehub.frontdoor.codes import (
 )
 from safehub.frontdoor.models import Contact, ContactSubject, InformationRequest
 from safehub.people.matching import Described, MatchCandidate, match_candidates
+from safehub.people.models import Person
 
 QUEUE_PAGE_SIZE = 25
 REREFERRAL_WINDOW = timedelta(days=365)
@@ -45,7 +45,9 @@ def mash_queue(
     """Open contacts, most urgent first, then by least time left against the decision
     timescale. One page at a time; the subjects come in one more query."""
     now = now or timezone.now()
-    contacts = visible_contacts(actor, Contact.objects.filter(status__in=OPEN_STATUSES))
+    contacts = visible_contacts(
+        actor, Contact.objects.filter(status__in=OPEN_STATUSES), persons=Person.objects.all()
+    )
     if filters.rag:
         contacts = contacts.filter(rag="" if filters.rag == "none" else filters.rag)
     if filters.status:
@@ -115,36 +117,56 @@ def time_left(due: datetime, now: datetime | None = None) -> tuple[str, bool]:
 
 @dataclass
 class ChildHistory:
-    person: Any
-    visible: bool  # False: restricted and not yet opened by this worker
+    """A linked child's earlier contacts. `person` is None unless the reader may see the
+    child's record; `disclosure` says what the page may say instead."""
+
+    disclosure: Disclosure
+    person: Any = None
     previous_contacts: list[Contact] = field(default_factory=list)
     rereferral: bool = False  # a referral within the 12 months before this contact
 
 
-def contact_history(*, actor: Any, contact: Contact) -> list[ChildHistory]:
+def linked_disclosures(*, actor: Any, contact: Contact) -> dict[int, Disclosure]:
+    """How each person the contact's subjects are linked to may be shown to `actor` (by
+    person id): the reader's own work is linked to them, so a restricted record they could
+    open with a reason is named as one, never by name."""
+    linked = {s.person_id: s.person for s in contact.subjects.all() if s.person_id}
+    return disclosures(actor, linked.values(), linked_to_readers_work=True)
+
+
+def contact_history(
+    *, actor: Any, contact: Contact, shown: dict[int, Disclosure] | None = None
+) -> list[ChildHistory]:
     """For each linked child: earlier contacts and whether this would be a re-referral
-    (a referral to children's social care in the 12 months before this contact)."""
+    (a referral to children's social care in the 12 months before this contact). Only for
+    children `shown` lets the reader see; the rest say only what their disclosure allows."""
+    if shown is None:
+        shown = linked_disclosures(actor=actor, contact=contact)
     histories = []
     for subject in contact.subjects.all():
         if not subject.person_id or subject.role != SubjectRole.CHILD:
             continue
+        disclosure = shown[subject.person_id]
+        if disclosure is Disclosure.OMITTED:
+            continue
+        if disclosure is not Disclosure.SHOWN:
+            histories.append(ChildHistory(disclosure=disclosure))
+            continue
         person = subject.person
-        visible = decide(actor, person, Action.VIEW) is Decision.ALLOW
-        history = ChildHistory(person=person, visible=visible)
-        if visible:
-            history.previous_contacts = list(
-                Contact.objects.filter(subjects__person=person, received_at__lt=contact.received_at)
-                .exclude(pk=contact.pk)
-                .distinct()
-                .order_by("-received_at")[:20]
-            )
-            window_start = contact.received_at - REREFERRAL_WINDOW
-            history.rereferral = any(
-                c.status == Status.DECIDED
-                and c.decision in REFERRAL_DECISIONS
-                and c.received_at >= window_start
-                for c in history.previous_contacts
-            )
+        history = ChildHistory(disclosure=disclosure, person=person)
+        history.previous_contacts = list(
+            Contact.objects.filter(subjects__person=person, received_at__lt=contact.received_at)
+            .exclude(pk=contact.pk)
+            .distinct()
+            .order_by("-received_at")[:20]
+        )
+        window_start = contact.received_at - REREFERRAL_WINDOW
+        history.rereferral = any(
+            c.status == Status.DECIDED
+            and c.decision in REFERRAL_DECISIONS
+            and c.received_at >= window_start
+            for c in history.previous_contacts
+        )
         histories.append(history)
     return histories
 
@@ -200,7 +222,9 @@ def contact_requests(*, contact: Contact) -> list[InformationRequest]:
 
 def referrals_made(*, actor: Any, limit: int = 100) -> list[Contact]:
     """A partner's own referrals (their agency's), newest first."""
-    contacts = visible_contacts(actor, Contact.objects.exclude(referrer_agency=None))
+    contacts = visible_contacts(
+        actor, Contact.objects.exclude(referrer_agency=None), persons=Person.objects.all()
+    )
     return list(
         contacts.select_related("referrer_user")
         .prefetch_related(

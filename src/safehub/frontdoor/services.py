@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.access.policy import Action, Decision, can_triage, decide
+from safehub.access.guards import check_person_writes
+from safehub.access.policy import can_triage
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.chronology.models import Significance
@@ -316,8 +317,7 @@ def contact_link_subject(
     _require_open(contact)
     if subject.contact_id != contact.pk:
         raise NotFound()
-    if decide(actor, person, Action.EDIT) is not Decision.ALLOW:
-        raise NotFound()
+    check_person_writes(actor, [person])
     if subject.person_id == person.pk:
         return subject
     subject.person, subject.linked_by, subject.linked_at = person, actor, timezone.now()
@@ -633,6 +633,9 @@ def _finalise(actor: Any, contact: Contact) -> None:
         for s in contact.subjects.select_related("person")
         if s.person_id and s.role == SubjectRole.CHILD
     ]
+    # The decision goes on each child's record (and a referral opens their casework), so
+    # whoever makes it final must be allowed to change every one of those records.
+    check_person_writes(actor, children)
     label = contact.get_decision_display()
     if contact.decision in REFERRAL_DECISIONS:
         from safehub.casework.services import episode_open_from_referral

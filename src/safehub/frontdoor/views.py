@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safehub.access.fetchers import access_contact, access_information_request, access_person
 from safehub.access.policy import (
     Action,
     can_refer,
@@ -24,9 +23,11 @@ from safehub.access.policy import (
     can_work_mash_queue,
 )
 from safehub.chronology.selectors import chronology_page_for_person
-from safehub.core.exceptions import ConcurrentEditError, NotFound
+from safehub.core.exceptions import ConcurrentEditError
 from safehub.frontdoor import forms, selectors, services
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
+from safehub.frontdoor.fetchers import access_contact, access_information_request
+from safehub.people.fetchers import access_person
 from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.navigation import nav_for
@@ -48,11 +49,8 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _contact_or_404(request: HttpRequest, reference: str, action: Action = Action.VIEW) -> Any:
-    try:
-        return access_contact(actor=request.user, reference=reference, action=action)
-    except NotFound:
-        raise Http404 from None
+def _contact(request: HttpRequest, reference: str, action: Action = Action.VIEW) -> Any:
+    return access_contact(actor=request.user, reference=reference, action=action)
 
 
 # --- The MASH queue and queue health -----------------------------------------------------
@@ -98,7 +96,7 @@ def queue_health_view(request: HttpRequest) -> HttpResponse:
 
 
 def contact_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
-    contact = _contact_or_404(request, reference)
+    contact = _contact(request, reference)
     if can_refer(request.user):
         # A referrer sees their own referral, not the MASH's working page.
         return redirect("frontdoor:referral-detail", reference=contact.reference)
@@ -111,9 +109,10 @@ def _contact_page(
     """The contact with every action form; `bound` replaces a form that failed."""
     actor = request.user
     editable = contact.status in (Status.NEW, Status.IN_TRIAGE) and can_triage(actor)
-    histories = selectors.contact_history(actor=actor, contact=contact)
+    shown = selectors.linked_disclosures(actor=actor, contact=contact)
+    histories = selectors.contact_history(actor=actor, contact=contact, shown=shown)
     chronology = None
-    first_visible = next((h.person for h in histories if h.visible), None)
+    first_visible = next((h.person for h in histories if h.person), None)
     if first_visible is not None:
         chronology = chronology_page_for_person(person=first_visible, page=1)
     version = {"version": contact.version}
@@ -128,6 +127,7 @@ def _contact_page(
             selectors.contact_candidates(actor=actor, contact=contact) if editable else {}
         ),
         "histories": histories,
+        "shown": {pk: d.value for pk, d in shown.items()},
         "chronology": chronology,
         "chronology_person": first_visible,
         "timeline_items": timeline_items(chronology) if chronology else [],
@@ -167,19 +167,19 @@ def _contact_action(
 ) -> HttpResponse:
     """Every action on a contact has the same shape: fetch for EDIT, validate, call the
     service, go back to the contact (or show the errors on it)."""
-    contact = _contact_or_404(request, reference, Action.EDIT)
+    contact = _contact(request, reference, Action.EDIT)
     if form.is_valid():
         try:
             save(contact, form.cleaned_data)
         except ConcurrentEditError:
-            contact = _contact_or_404(request, reference)
+            contact = _contact(request, reference)
             return _contact_page(request, contact, status=409, conflict=True)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return redirect(reverse("frontdoor:contact-detail", args=[contact.reference]) + anchor)
     # A failed form shows the contact again, so it is a view too.
-    contact = _contact_or_404(request, reference)
+    contact = _contact(request, reference)
     return _contact_page(request, contact, status=200, **{form_name: form})
 
 
@@ -225,25 +225,24 @@ def _subject(contact: Any, subject_id: int) -> Any:
 
 @require_POST
 def contact_link_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
-    contact = _contact_or_404(request, reference, Action.EDIT)
+    contact = _contact(request, reference, Action.EDIT)
     subject = _subject(contact, subject_id)
-    try:
-        person = access_person(
-            actor=request.user, person_id=request.POST.get("person"), action=Action.EDIT
-        )
+    # Linking changes the person's record (the contact joins their chronology); the
+    # service audits it, so the fetch does not count as viewing them.
+    person = access_person(
+        actor=request.user, person_id=request.POST.get("person"), action=Action.EDIT, shown=False
+    )
+    # A contact decided meanwhile refuses; the page shows why nothing changed.
+    with contextlib.suppress(ValidationError):
         services.contact_link_subject(
             actor=request.user, contact=contact, subject=subject, person=person
         )
-    except NotFound:
-        raise Http404 from None
-    except ValidationError:
-        pass  # decided meanwhile; the page shows why nothing changed
     return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
 
 
 @require_POST
 def contact_unlink_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
-    contact = _contact_or_404(request, reference, Action.EDIT)
+    contact = _contact(request, reference, Action.EDIT)
     with contextlib.suppress(ValidationError):
         services.contact_unlink_subject(
             actor=request.user, contact=contact, subject=_subject(contact, subject_id)
@@ -253,22 +252,20 @@ def contact_unlink_view(request: HttpRequest, reference: str, subject_id: int) -
 
 @require_POST
 def contact_new_person_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
-    contact = _contact_or_404(request, reference, Action.EDIT)
+    contact = _contact(request, reference, Action.EDIT)
     try:
         services.contact_subject_new_person(
             actor=request.user, contact=contact, subject=_subject(contact, subject_id)
         )
-    except NotFound:
-        raise Http404 from None
     except ValidationError as error:
-        contact = _contact_or_404(request, reference)
+        contact = _contact(request, reference)
         return _contact_page(request, contact, person_error=error.messages[0])
     return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
 
 
 @require_POST
 def contact_request_view(request: HttpRequest, reference: str) -> HttpResponse:
-    contact = _contact_or_404(request, reference, Action.EDIT)
+    contact = _contact(request, reference, Action.EDIT)
     form = forms.InformationRequestForm(
         request.POST, agencies=selectors.request_agencies(contact=contact)
     )
@@ -486,7 +483,7 @@ def referral_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
         if can_work_mash_queue(request.user):
             return redirect("frontdoor:contact-detail", reference=reference)
         raise Http404
-    contact = _contact_or_404(request, reference)
+    contact = _contact(request, reference)
     return _render(
         request,
         "frontdoor/referral_detail.html",
@@ -510,10 +507,7 @@ def request_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def request_answer_view(request: HttpRequest, request_id: int) -> HttpResponse:
-    try:
-        info_request = access_information_request(actor=request.user, request_id=request_id)
-    except NotFound:
-        raise Http404 from None
+    info_request = access_information_request(actor=request.user, request_id=request_id)
     form = forms.AnswerForm(
         request.POST if request.method == "POST" else None,
         initial={"version": info_request.version},

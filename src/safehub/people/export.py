@@ -5,10 +5,12 @@ from safehub.people.selectors import person_profile
 from safehub.people.services import PERSON_FIELDS
 
 
-def person_export_document(*, person: Any) -> dict[str, Any]:
+def person_export_document(*, actor: Any, person: Any) -> dict[str, Any]:
     """The whole record as plain data. The caller has passed `access_person` for EXPORT,
-    which wrote the audit row."""
-    profile = person_profile(person=person)
+    which wrote the audit row. Relatives are exported as the policy lets `actor` see them:
+    a relative they may not see is "a person you cannot see", with no id, name or date of
+    birth, and a restricted one they may not open is left out."""
+    profile = person_profile(actor=actor, person=person)
     entries = (
         ChronologyEntry.objects.filter(links__person=person)
         .select_related("source_agency")
@@ -33,12 +35,17 @@ def person_export_document(*, person: Any) -> dict[str, Any]:
         "relationships": [
             {
                 "type": r.type,
-                "safehub_id": r.other_id,
-                "name": r.other.full_name,
+                "safehub_id": r.person_id,
+                "name": r.name,
+                "date_of_birth": r.born,
                 "from": r.start_date,
                 "to": r.end_date,
             }
             for r in profile.relationships
+        ],
+        "household": [
+            {"safehub_id": m.person_id, "name": m.name, "date_of_birth": m.born}
+            for m in profile.household
         ],
         "chronology": [
             {

@@ -27,7 +27,7 @@ BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 170, 56, 20, 50, 10
 
 @dataclass
 class Node:
-    person_id: int
+    person_id: int | None  # None: a relative the reader may not see (no link, no name)
     name: str
     label: str
     x: int
@@ -65,7 +65,7 @@ def build_network(person, relationships) -> Network:  # type: ignore[no-untyped-
         generation = GENERATION.get(role, 0)
         dashed = role not in (T.PARENT, T.CHILD, T.SIBLING, T.PARTNER)
         rows.setdefault(generation, []).append(
-            Node(rel.other_id, rel.other.full_name, role.label, 0, 0, dashed=dashed)
+            Node(rel.person_id, rel.name, role.label, 0, 0, dashed=dashed)
         )
     # Put the centre in the middle of its row.
     row0 = rows[0]

@@ -1,5 +1,5 @@
 """Reads of people that pages and the API share. Every selector takes the actor and applies
-the access policy's scope; single records come through `access.fetchers.access_person`."""
+the access policy's scope; single records come through `people.fetchers.access_person`."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,7 +10,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from safehub.access.models import Involvement, InvolvementKind
-from safehub.access.policy import visible_persons
+from safehub.access.policy import Disclosure, disclosures, visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
@@ -331,15 +331,50 @@ class InvolvementRow:
         return InvolvementKind(self.kind).label
 
 
+WITHHELD_NAME = "A person you cannot see"
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A relationship as the person page and the export show it. `person_id`, `name` and
+    `born` describe the relative only if the reader may see them (the policy's
+    `Disclosure.SHOWN`); otherwise they are None, WITHHELD_NAME and None, so a name the
+    reader may not see never reaches a template."""
+
+    relationship_id: int
+    type: str  # this person is <type> of the relative
+    has_parental_responsibility: bool
+    start_date: date | None
+    end_date: date | None
+    person_id: int | None
+    name: str
+    born: date | None
+
+    @property
+    def shown(self) -> bool:
+        return self.person_id is not None
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    person_id: int | None
+    name: str
+    born: date | None
+
+    @property
+    def shown(self) -> bool:
+        return self.person_id is not None
+
+
 @dataclass
 class PersonProfile:
     person: Person
     current_name: PersonName | None
     other_names: list[PersonName]
     addresses: list[PersonAddress]
-    relationships: list[Relationship]
+    relationships: list[Relative]
     involvements: list[InvolvementRow]
-    household: list[Person]
+    household: list[HouseholdMember]
 
 
 # Each list reads only the columns the person page and the export show, so a relative or a
@@ -349,8 +384,14 @@ _OTHER_PERSON = (
     "other__family_name",
     "other__date_of_birth",
     "other__expected_date_of_birth",
+    "other__is_restricted",
 )
-_HOUSEHOLD_MEMBER = ("person__given_name", "person__family_name", "person__date_of_birth")
+_HOUSEHOLD_MEMBER = (
+    "person__given_name",
+    "person__family_name",
+    "person__date_of_birth",
+    "person__is_restricted",
+)
 _INVOLVEMENT_COLUMNS = (
     "kind",
     "start_date",
@@ -363,9 +404,11 @@ _INVOLVEMENT_COLUMNS = (
 )
 
 
-def person_profile(*, person: Person) -> PersonProfile:
+def person_profile(*, actor: Any, person: Person) -> PersonProfile:
     """Everything the person page shows about `person` beyond the chronology, in a fixed
-    number of queries. The caller has already passed `access_person`."""
+    number of queries. The caller has already passed `access_person` for `person`; every
+    other person the profile names (relatives, the household) is shown as the policy's
+    `disclosures` says for `actor`."""
     names = list(person.names.all().order_by("kind", "-created_at"))
     addresses = list(
         PersonAddress.objects.filter(person=person)
@@ -388,7 +431,7 @@ def person_profile(*, person: Person) -> PersonProfile:
     )
     current = next((n for n in names if n.kind == NameKind.CURRENT), None)
     home = next((a for a in addresses if a.end_date is None and a.household_id), None)
-    household = (
+    housemates = (
         [
             row.person
             for row in PersonAddress.objects.filter(
@@ -402,14 +445,44 @@ def person_profile(*, person: Person) -> PersonProfile:
         if home
         else []
     )
+    shown = disclosures(actor, [r.other for r in relationships] + housemates)
     return PersonProfile(
         person=person,
         current_name=current,
         other_names=[n for n in names if n.kind != NameKind.CURRENT],
         addresses=addresses,
-        relationships=relationships,
+        relationships=[
+            _relative(r, shown[r.other_id])
+            for r in relationships
+            if shown[r.other_id] is not Disclosure.OMITTED
+        ],
         involvements=_involvements(person),
-        household=household,
+        household=[
+            _housemate(p, shown[p.pk]) for p in housemates if shown[p.pk] is not Disclosure.OMITTED
+        ],
+    )
+
+
+def _relative(row: Relationship, shown: Disclosure) -> Relative:
+    other, visible = row.other, shown is Disclosure.SHOWN
+    return Relative(
+        relationship_id=row.pk,
+        type=row.type,
+        has_parental_responsibility=row.has_parental_responsibility,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        person_id=other.pk if visible else None,
+        name=other.full_name if visible else WITHHELD_NAME,
+        born=(other.date_of_birth or other.expected_date_of_birth) if visible else None,
+    )
+
+
+def _housemate(person: Person, shown: Disclosure) -> HouseholdMember:
+    visible = shown is Disclosure.SHOWN
+    return HouseholdMember(
+        person_id=person.pk if visible else None,
+        name=person.full_name if visible else WITHHELD_NAME,
+        born=person.date_of_birth if visible else None,
     )
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from safehub.access.guards import check_person_writes
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
@@ -170,6 +171,7 @@ def person_update(
     """Save new details if nobody else saved since `expected_version`; returns the person and
     the names of the fields that changed. A changed last name keeps the old one as a former
     name, so search still finds the person under it."""
+    check_person_writes(actor, [person])
     current_name = person.names.filter(kind=NameKind.CURRENT).first()
     before = {f: getattr(person, f) for f in PERSON_FIELDS}
     before["middle_names"] = current_name.middle_names if current_name else ""
@@ -234,6 +236,7 @@ def person_name_add(
     middle_names: str = "",
     family_name: str,
 ) -> PersonName:
+    check_person_writes(actor, [person])
     errors = {}
     if kind not in (NameKind.FORMER, NameKind.ALIAS, NameKind.BIRTH):
         errors["kind"] = "Select the type of name"
@@ -294,6 +297,7 @@ def person_move(
 ) -> PersonAddress:
     """Record that a person now lives at `address` from `start_date`; the previous address
     ends the day before."""
+    check_person_writes(actor, [person])
     cleaned = clean_address(address)
     today = timezone.localdate()
     if start_date is None:
@@ -332,7 +336,9 @@ def relationship_create(
     start_date: date | None = None,
     has_parental_responsibility: bool = False,
 ) -> Relationship:
-    """Record "subject is <type> of other" and its inverse together."""
+    """Record "subject is <type> of other" and its inverse together. Both records change,
+    so the actor must be allowed to change both people."""
+    check_person_writes(actor, [subject, other])
     if type not in INVERSE:
         raise ValidationError({"type": "Select how they are related"})
     if subject.pk == other.pk:
@@ -367,15 +373,22 @@ def relationship_create(
     )
     for person in (subject, other):
         _touch(actor, person, ["relationships"])
-    chronology_append(
-        actor=actor,
-        persons=[subject, other],
-        event_type=events.RELATIONSHIP_RECORDED,
-        summary=f"{subject.full_name} recorded as {forward.get_type_display().lower()} "
-        f"of {other.full_name}",
-        source=forward,
-    )
+    _family_entries(actor, forward, events.RELATIONSHIP_RECORDED, "{} added to the family network")
     return forward
+
+
+def _family_entries(actor: Any, row: Relationship, event_type: str, wording: str) -> None:
+    """One chronology entry for each of the pair, each from that person's side ("Parent
+    added to the family network" on the child's). Neither names the other: each timeline
+    is read by people who may not be allowed to see the other person."""
+    for person, other_is in ((row.subject, INVERSE[row.type]), (row.other, row.type)):
+        chronology_append(
+            actor=actor,
+            persons=[person],
+            event_type=event_type,
+            summary=wording.format(RelationshipType(other_is).label),
+            source=row,
+        )
 
 
 def _check_generations(*, older: Person, younger: Person, type: str) -> None:
@@ -432,16 +445,12 @@ def relationship_end(
     ).first()
     if row is None:
         raise ValidationError({"relationship": "That relationship is not open"})
+    # Ending it changes the other person's record too, so they must be open to the actor.
+    check_person_writes(actor, [row.subject, row.other])
     end = end_date or timezone.localdate()
     if row.start_date and end < row.start_date:
         raise ValidationError({"end_date": "End date must be after the start date"})
     Relationship.objects.filter(Q(pair_key=row.pair_key)).update(end_date=end)
     for p in (row.subject, row.other):
         _touch(actor, p, ["relationships"])
-    chronology_append(
-        actor=actor,
-        persons=[row.subject, row.other],
-        event_type=events.RELATIONSHIP_ENDED,
-        summary=f"Relationship ended: {row.get_type_display().lower()}",
-        source=row,
-    )
+    _family_entries(actor, row, events.RELATIONSHIP_ENDED, "{} relationship ended")

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from safehub.access.fetchers import access_person
 from safehub.access.forms import BreakGlassForm
 from safehub.access.policy import (
     Action,
@@ -20,12 +19,11 @@ from safehub.access.policy import (
     can_search_people,
 )
 from safehub.access.services import break_glass_open, second_factor_check
-from safehub.audit.models import AuditAction
-from safehub.audit.services import audit_record
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import BreakGlassRequired, ConcurrentEditError, NotFound
 from safehub.people import forms, services
 from safehub.people.export import person_export_document
+from safehub.people.fetchers import access_person, person_for_break_glass
 from safehub.people.network import BOX_H, BOX_W, build_network
 from safehub.people.presenters import person_page_context
 from safehub.people.selectors import (
@@ -48,11 +46,15 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _person_or_404(request: HttpRequest, person_id: int, action: Action = Action.VIEW) -> Any:
-    try:
-        return access_person(actor=request.user, person_id=person_id, action=action)
-    except NotFound:
-        raise Http404 from None
+def _person(request: HttpRequest, person_id: int, action: Action = Action.VIEW) -> Any:
+    """The person, fetched through the policy. A change form shows the record when it is
+    first opened (audited as a view then); the post that saves is audited as the change."""
+    return access_person(
+        actor=request.user,
+        person_id=person_id,
+        action=action,
+        shown=request.method == "GET",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,8 +84,8 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person_or_404(request, person_id)
-    profile = person_profile(person=person)
+    person = _person(request, person_id)
+    profile = person_profile(actor=request.user, person=person)
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
@@ -111,6 +113,9 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """A restricted record: record a reason and re-enter a security code to open it."""
+    person = person_for_break_glass(actor=request.user, person_id=person_id)
+    if person is None:  # already open to this user (allow-list or an earlier break-glass)
+        return redirect("people:person-detail", person_id=person_id)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not second_factor_check(user=request.user, code=form.cleaned_data["code"]):
@@ -118,27 +123,18 @@ def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpRespons
         else:
             try:
                 break_glass_open(
-                    actor=request.user, person_id=person_id, reason=form.cleaned_data["reason"]
+                    actor=request.user, person=person, reason=form.cleaned_data["reason"]
                 )
-            except NotFound:
-                raise Http404 from None
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return redirect("people:person-detail", person_id=person_id)
-    try:
-        access_person(actor=request.user, person_id=person_id)
-    except BreakGlassRequired:
-        return _render(
-            request,
-            "people/break_glass.html",
-            {"form": form, "person_id": person_id},
-            status=403 if request.method == "GET" else 200,
-        )
-    except NotFound:
-        raise Http404 from None
-    # Already open to this user (allow-list or an earlier break-glass).
-    return redirect("people:person-detail", person_id=person_id)
+                return redirect("people:person-detail", person_id=person.pk)
+    return _render(
+        request,
+        "people/break_glass.html",
+        {"form": form, "person_id": person.pk},
+        status=403 if request.method == "GET" else 200,
+    )
 
 
 def _person_data(cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +181,7 @@ def _split_errors(error: ValidationError, form: Any, address: Any) -> None:
 
 @require_http_methods(["GET", "POST"])
 def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = _person_or_404(request, person_id, Action.EDIT)
+    person = _person(request, person_id, Action.EDIT)
     current_name = person.names.filter(kind="current").first()
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial.update(
@@ -206,14 +202,6 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("people:person-detail", person_id=person.pk)
-    # The form shows the record, so showing it is a view.
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        person_id=person.pk,
-        object_type="people.Person",
-        object_id=person.pk,
-    )
     return _render(
         request,
         "people/person_form.html",
@@ -235,13 +223,6 @@ def _conflict(request: HttpRequest, person: Any, form: Any, current: Any) -> Htt
             theirs, yours = ", ".join(theirs or []), ", ".join(yours or [])
         if (theirs or "") != (yours or ""):
             rows.append({"label": services.FIELD_LABELS[field], "saved": theirs, "yours": yours})
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        person_id=person.pk,
-        object_type="people.Person",
-        object_id=person.pk,
-    )
     return _render(
         request,
         "people/conflict.html",
@@ -259,7 +240,7 @@ def _satellite_form(
 ) -> HttpResponse:
     """A small form that changes part of a person's record (a name, an address, a
     relationship): same shape every time."""
-    person = _person_or_404(request, person_id, Action.EDIT)
+    person = _person(request, person_id, Action.EDIT)
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -333,8 +314,8 @@ def relationship_end_view(
 def person_export_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Download the record as JSON (for a subject access request or a transfer); audited as
     an export, not a view."""
-    person = _person_or_404(request, person_id, Action.EXPORT)
-    document = person_export_document(person=person)
+    person = _person(request, person_id, Action.EXPORT)
+    document = person_export_document(actor=request.user, person=person)
     response = HttpResponse(
         json.dumps(document, indent=2, default=str), content_type="application/json"
     )

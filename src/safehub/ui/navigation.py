@@ -11,8 +11,8 @@ from safehub.access.policy import (
     can_search_people,
     can_see_front_door_figures,
     can_work_mash_queue,
+    holds_cases,
 )
-from safehub.casework.selectors import holds_cases
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:

@@ -14,9 +14,9 @@ from safehub.access.policy import (
     can_search_people,
     can_see_front_door_figures,
     can_work_mash_queue,
+    holds_cases,
     rules_for,
 )
-from safehub.casework.selectors import holds_cases
 from safehub.ui.navigation import nav_for
 
 

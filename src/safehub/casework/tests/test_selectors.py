@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from safehub.access.models import RestrictedAccess
+from safehub.access.policy import Decision, decide_allocation
 from safehub.casework import selectors, services
 from safehub.casework.models import DueItem, Episode
 from safehub.people.models import Person
@@ -168,13 +169,18 @@ def test_unallocated_children_wait_longest_first_until_allocated(users: Any) -> 
     work = selectors.team_work(actor=manager, today=TODAY)
     assert [e.child for e in work.unallocated] == [older, newer]
     assert work.restricted_unallocated == 1
-    assert selectors.unallocated_child(actor=manager, person_id=older.pk) == older
-    assert selectors.unallocated_child(actor=manager, person_id=restricted.pk) is None
-    assert selectors.unallocated_child(actor=manager, person_id=closed.pk) is None
+
+    def may_take_on(child: Any) -> bool:
+        waiting = selectors.is_waiting(child)
+        return decide_allocation(manager, child, waiting=waiting) is Decision.ALLOW
+
+    assert may_take_on(older)
+    assert not may_take_on(restricted)  # only its allow-list may
+    assert not may_take_on(closed)  # not waiting, and not the team's
     services.allocate(actor=manager, child=older, worker=users["social_worker"])
     work = selectors.team_work(actor=manager, today=TODAY)
     assert [e.child for e in work.unallocated] == [newer]
-    assert selectors.unallocated_child(actor=manager, person_id=older.pk) is None
+    assert not selectors.is_waiting(older)
 
 
 def test_team_work_query_count_does_not_grow_with_the_team(users: Any) -> None:

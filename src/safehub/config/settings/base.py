@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safehub.core.middleware.SecurityHeadersMiddleware",
+    "safehub.audit.middleware.RefusalAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "safehub.core.middleware.RestrictedRecordMiddleware",
+    "safehub.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

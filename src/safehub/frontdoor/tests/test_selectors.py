@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from safehub.access.policy import Disclosure
 from safehub.core.workdays import LONDON
 from safehub.frontdoor import selectors, services
 from safehub.frontdoor.codes import Status
@@ -111,7 +112,7 @@ def test_history_flags_a_re_referral_within_twelve_months(users: Any, people: An
         actor=mash, contact=current, subject=current.subjects.get(), person=child
     )
     [history] = selectors.contact_history(actor=mash, contact=current)
-    assert history.visible
+    assert history.person == child
     assert [c.pk for c in history.previous_contacts] == [earlier.pk]
     assert history.rereferral
 
@@ -133,8 +134,11 @@ def test_restricted_child_history_needs_the_record_opened(users: Any, people: An
     mash, contact = users["mash_worker"], _contact()
     contact.subjects.update(person=people["restricted"])
     [history] = selectors.contact_history(actor=mash, contact=contact)
-    assert not history.visible
+    assert history.person is None
+    assert history.disclosure is Disclosure.RESTRICTED
     assert history.previous_contacts == []
+    # A worker who could not even break the glass on it is not told it is there.
+    assert selectors.contact_history(actor=users["south_worker"], contact=contact) == []
 
 
 def test_queue_health_counts(users: Any, people: Any) -> None:

@@ -3,7 +3,7 @@ label, read from this person's point of view."""
 
 from datetime import date
 
-from conftest import make_person
+from conftest import allocate, make_person
 
 from safehub.people.network import build_network
 from safehub.people.selectors import person_profile
@@ -16,10 +16,12 @@ def test_parents_above_children_below_siblings_beside(users, people):  # type: i
     baby = make_person("Ivy", "Pope", date(2024, 1, 1))
     stepdad = make_person("Alex", "Stan", date(1987, 1, 1), kind="adult")
     actor = users["social_worker"]
+    for person in (child, mother, baby, stepdad):
+        allocate(person, actor)
     relationship_create(actor=actor, subject=mother, other=child, type="parent")
     relationship_create(actor=actor, subject=child, other=baby, type="half_sibling")
     relationship_create(actor=actor, subject=stepdad, other=child, type="step_parent")
-    network = build_network(child, person_profile(person=child).relationships)
+    network = build_network(child, person_profile(actor=actor, person=child).relationships)
     nodes = {n.name: n for n in network.nodes}
     centre = nodes["Chloe Pope"]
     assert nodes["Gina Pope"].label == "Parent"
@@ -29,7 +31,7 @@ def test_parents_above_children_below_siblings_beside(users, people):  # type: i
     assert nodes["Alex Stan"].dashed
     assert nodes["Ivy Pope"].label == "Half-sibling"
     assert nodes["Ivy Pope"].y == centre.y
-    from_mother = build_network(mother, person_profile(person=mother).relationships)
+    from_mother = build_network(mother, person_profile(actor=actor, person=mother).relationships)
     chloe = next(n for n in from_mother.nodes if n.name == "Chloe Pope")
     assert chloe.label == "Child"
     assert chloe.y > from_mother.centre.y

@@ -141,11 +141,14 @@ def test_healthz_reports_the_database(client):  # type: ignore[no-untyped-def]
     assert response.json()["database_vendor"] == connection.vendor
 
 
-def test_person_page_lists_the_household(people, client_for):  # type: ignore[no-untyped-def]
+def test_person_page_lists_the_household(people, users, client_for):  # type: ignore[no-untyped-def]
+    from conftest import allocate
+
     from safehub.people.models import Address, Household, PersonAddress, Relationship
 
     person = people["involved"]
     sibling = Relationship.objects.get(subject=person).other
+    allocate(sibling, users["social_worker"])
     home = Address.objects.create(line_1="9 Kiln Row", town="Ashby", postcode="LE65 2BB")
     household = Household.objects.create(address=home)
     for member in (person, sibling):

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import make_person
+from conftest import allocate, make_person
 from django.core.exceptions import ValidationError
 
 from safehub.access.models import Involvement
@@ -194,8 +194,9 @@ def test_an_invalid_update_is_refused_in_plain_english_and_changes_nothing(users
 
 
 @pytest.fixture
-def family(db: Any) -> dict[str, Person]:
-    return {
+def family(users: Any) -> dict[str, Person]:
+    """A family allocated to the social worker, so they may change every member."""
+    family = {
         "mum": make_person("Grace", "Marsh", date(1990, 2, 1), kind="adult"),
         "gran": make_person("Edna", "Marsh", date(1960, 3, 3), kind="adult"),
         "leo": make_person("Leo", "Marsh", date(2018, 7, 14)),
@@ -206,6 +207,9 @@ def family(db: Any) -> dict[str, Person]:
         "adult_a": make_person("Alex", "Penn", None, kind="adult"),
         "adult_b": make_person("Sam", "Penn", None, kind="adult"),
     }
+    for person in family.values():
+        allocate(person, users["social_worker"])
+    return family
 
 
 @pytest.mark.parametrize(
@@ -230,10 +234,16 @@ def test_a_relationship_is_stored_in_both_directions_as_one_pair(
     assert forward.pair_key == backward.pair_key
     assert forward.end_date is None
     assert backward.end_date is None
-    entry = ChronologyEntry.objects.get(event_type=events.RELATIONSHIP_RECORDED)
-    assert set(ChronologyLink.objects.filter(entry=entry).values_list("person_id", flat=True)) == {
-        a.pk,
-        b.pk,
+    # One entry on each person's timeline, from their side, naming neither.
+    entries = {
+        link.person_id: link.entry.summary
+        for link in ChronologyLink.objects.filter(
+            entry__event_type=events.RELATIONSHIP_RECORDED
+        ).select_related("entry")
+    }
+    assert entries == {
+        a.pk: f"{RelationshipType(INVERSE[type]).label} added to the family network",
+        b.pk: f"{RelationshipType(type).label} added to the family network",
     }
 
 
@@ -270,6 +280,7 @@ def test_a_person_cannot_be_their_own_parent(users, family):
 @pytest.mark.parametrize(("older", "younger"), [("leo", "mum"), ("leo", "leo_twin")])
 def test_a_parent_must_be_born_before_their_child(users, family, older, younger):
     family["leo_twin"] = make_person("Max", "Marsh", date(2018, 7, 14))
+    allocate(family["leo_twin"], users["social_worker"])
     assert _refused(users, family[older], family[younger], RelationshipType.PARENT) == {
         "type": ["A parent must be born before the person they are parent of"]
     }
@@ -291,6 +302,8 @@ def test_a_loop_through_three_generations_is_refused_without_dates_of_birth(user
         make_person(given, "Rowe", born=None, kind="adult") for given in ("Ash", "Bo", "Cal")
     )
     sw = users["social_worker"]
+    for person in (a, b, c):
+        allocate(person, sw)
     services.relationship_create(actor=sw, subject=a, other=b, type=RelationshipType.PARENT)
     services.relationship_create(actor=sw, subject=b, other=c, type=RelationshipType.STEP_PARENT)
     message = {"type": ["Ash Rowe is already recorded as an older generation of Cal Rowe"]}
@@ -339,7 +352,11 @@ def test_ending_a_relationship_ends_both_directions(users, family):
         list(Relationship.objects.filter(pair_key=row.pair_key).values_list("end_date", flat=True))
         == [date(2025, 1, 31)] * 2
     )
-    assert ChronologyEntry.objects.filter(event_type=events.RELATIONSHIP_ENDED).count() == 1
+    assert set(
+        ChronologyEntry.objects.filter(event_type=events.RELATIONSHIP_ENDED).values_list(
+            "summary", flat=True
+        )
+    ) == {"Parent relationship ended", "Child relationship ended"}
     with pytest.raises(ValidationError) as refused:
         services.relationship_end(
             actor=actor,
