@@ -16,6 +16,7 @@ from safehub.casework.codes import (
     ReasonNewEpisode,
     VisitKind,
 )
+from safehub.casework.services.care import _reason_new_episode
 from safehub.chronology.models import Significance
 from safehub.demo.generator import casework_text as words
 from safehub.demo.generator import data
@@ -399,19 +400,3 @@ class CarePlanning(ChildProtectionPlanning):
             rng.randint(0, 399),
             data.POSTCODE_UNIT_LETTERS,
         )
-
-
-def _reason_new_episode(old: Row, new: dict[str, str]) -> str:
-    """As `services._reason_new_episode`: what changed decides the RNE code."""
-    legal = old["legal_status"] != new["legal_status"]
-    placement = old["placement_type"] != new["placement_type"] or (
-        old["placement_postcode"] != new["placement_postcode"]
-    )
-    carer = old["carer_name"] != new["carer_name"]
-    if legal and placement and carer:
-        return ReasonNewEpisode.B
-    if legal and placement:
-        return ReasonNewEpisode.U
-    if legal:
-        return ReasonNewEpisode.L
-    return ReasonNewEpisode.P if carer else ReasonNewEpisode.T

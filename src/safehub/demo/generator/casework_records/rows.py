@@ -56,6 +56,16 @@ class Row:
     def __setitem__(self, name: str, value: Any) -> None:
         self.values[self.table.index[name]] = value
 
+    def __getattr__(self, name: str) -> Any:
+        """A column read like the model's attribute (`row.legal_status`), so the services'
+        own rules can be asked about a planned row."""
+        if name in Row.__slots__:  # not set yet
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
 
 _T = "created_at:v updated_at:v"
 EPISODE = Table(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from safehub.casework import events
 from safehub.casework.codes import MissingKind, VisitKind
+from safehub.casework.services import VISIT_DUE_KIND
 from safehub.chronology.models import Significance
 from safehub.demo.generator import casework_text as words
 from safehub.demo.generator.casework_records.base import CaseBase, PlannerBase
@@ -90,11 +91,7 @@ class VisitNoteRecords(CaseBase):
             updated_at=_stamp(day, 16),
         )
         if source is not None and seen and next_due is not None:
-            due_kind = {
-                VisitKind.CP: "cp_visit",
-                VisitKind.CIN: "cin_visit",
-                VisitKind.CLA: "cla_visit",
-            }[kind]
+            due_kind = VISIT_DUE_KIND[kind]
             self.complete(source, due_kind)
             self.register(
                 source,
