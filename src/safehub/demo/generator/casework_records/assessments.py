@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from safehub.casework import events
+from safehub.casework import timescales as due
 from safehub.casework.codes import VisitKind
 from safehub.core.workdays import working_days_between
 from safehub.demo.generator import casework_text as words
@@ -133,14 +134,16 @@ class AssessmentPlanning(CarePlanning):
         rng = self.rng
         referral = spec.start
         start = min(spec.day_opened + timedelta(days=rng.randint(0, 2)), cutoff)
+        # Working days from the referral: past the statutory timescale if slow, else within it.
+        timescale = due.ASSESSMENT_WORKING_DAYS
         if done_by is None:
-            days = rng.randint(46, 80) if spec.slow else rng.randint(10, 44)
+            days = rng.randint(timescale + 1, 80) if spec.slow else rng.randint(10, timescale - 1)
         else:
             room = working_days_between(referral, done_by) - 1
             days = (
-                rng.randint(46, min(80, room))
-                if spec.slow and room >= 46
-                else rng.randint(8, max(8, min(44, room)))
+                rng.randint(timescale + 1, min(80, room))
+                if spec.slow and room >= timescale + 1
+                else rng.randint(8, max(8, min(timescale - 1, room)))
             )
         completed = max(_wd(referral, days), start + DAY)
         authorised = completed + timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 5]))

@@ -241,7 +241,7 @@ class CarePlanning(ChildProtectionPlanning):
                 break
             changes.setdefault(move, "")
         care_plan_day = (
-            _wd(start, rng.randint(0, 10))
+            _wd(start, rng.randint(0, due.CARE_PLAN_WORKING_DAYS))
             if rng.random() < 0.9
             else self._after(_care_plan_due(start), 1, 15)
         )

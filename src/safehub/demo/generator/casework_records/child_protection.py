@@ -346,7 +346,12 @@ class ChildProtectionPlanning(CinPlanPlanning):
         """The strategy discussion before a conference on `icpc`: mostly within 15 working
         days of it."""
         rng = self.rng
-        lead = rng.randint(16, 24) if rng.random() < LATE_ICPC else rng.randint(6, 15)
+        timescale = due.ICPC_WORKING_DAYS
+        lead = (
+            rng.randint(timescale + 1, 24)
+            if rng.random() < LATE_ICPC
+            else rng.randint(6, timescale)
+        )
         day = icpc - timedelta(days=int(lead * 7 / 5))
         return min(max(day, floor), icpc)
 
