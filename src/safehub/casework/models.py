@@ -1,7 +1,7 @@
 """Casework records, shaped like the DfE returns they feed: an episode of need (CIN census
 CINdetails) holds assessments, section 47 enquiries, conferences, child protection and
 child-in-need plans; a period of care holds SSDA903 episodes. Every record points at the
-child (`people.Person`). Rules between records live in services.py, not here."""
+child (`people.Person`). Rules between records live in the services (`services/`), not here."""
 
 from django.db import models
 from django.db.models import Q

@@ -1,7 +1,7 @@
 """The synthetic council "Demoshire": organisations, staff with demo sign-ins, families with
 relationships, addresses and identifiers, casework involvements, restricted records,
 partner chronologies, front-door contacts (`frontdoor.py`) and casework records: episodes,
-plans, children in care, visits and the statutory work due (`casework_records.py`).
+plans, children in care, visits and the statutory work due (`casework_records/`).
 
 Deterministic: the same scale and seed give the same people, names, identifiers and
 relationships on any day. Dates are offsets from `reference_date` (today by default), so ages

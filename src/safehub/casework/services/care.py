@@ -1,0 +1,248 @@
+"""Children in care: periods of care and their SSDA903 episodes (placements, legal status),
+the care plan, looked-after reviews, leaving care."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safehub.casework import events
+from safehub.casework import timescales as due
+from safehub.casework.codes import (
+    LegalStatus,
+    PlacementChangeReason,
+    PlacementProvider,
+    PlacementType,
+    ReasonCeased,
+    ReasonNewEpisode,
+)
+from safehub.casework.models import CareEpisode, CareReview, DueItem, Episode, PeriodOfCare
+from safehub.casework.services.shared import (
+    _complete,
+    _date,
+    _lock_child,
+    _locked,
+    _may_record,
+    _not_before,
+    _open_episode,
+    _record,
+    _register,
+    _text,
+)
+from safehub.chronology.models import Significance
+
+
+def _placement_fields(data: dict[str, Any]) -> dict[str, Any]:
+    errors = {}
+    if data.get("legal_status") not in LegalStatus.values:
+        errors["legal_status"] = "Select the legal status"
+    if data.get("placement_type") not in PlacementType.values:
+        errors["placement_type"] = "Select the placement type"
+    if data.get("provider") not in PlacementProvider.values:
+        errors["provider"] = "Select who provides the placement"
+    if errors:
+        raise ValidationError(errors)
+    from safehub.core.identifiers import clean_postcode
+
+    out = {k: data[k] for k in ("legal_status", "placement_type", "provider")}
+    for field in ("home_postcode", "placement_postcode"):
+        try:
+            out[field] = clean_postcode(data[field]) if data.get(field) else ""
+        except ValidationError as error:
+            errors[field] = error.messages[0]
+    out["carer_name"] = _text(
+        data.get("carer_name"), "carer_name", "the carer or home", required=False, limit=120
+    )
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def care_start(
+    *, actor: Any, episode: Episode, start_date: Any, placement: dict[str, Any]
+) -> PeriodOfCare:
+    """The child becomes looked after: a period of care and its first 903 episode (RNE S),
+    with the care plan, first review and first visit on their statutory clocks."""
+    child = episode.child
+    _may_record(actor, child)
+    _open_episode(episode)
+    start_date = _date(start_date, "start_date", "the date the child became looked after")
+    _not_before(start_date, episode.referral_date, "start_date", "the referral")
+    _lock_child(child)
+    if PeriodOfCare.objects.filter(child=child, end_date__isnull=True).exists():
+        raise ValidationError("This child is already looked after")
+    fields = _placement_fields(placement)
+    period = PeriodOfCare.objects.create(child=child, episode=episode, start_date=start_date)
+    CareEpisode.objects.create(
+        period=period, start_date=start_date, reason_new_episode=ReasonNewEpisode.S, **fields
+    )
+    _register(child, "care_plan", "Write the care plan", due.care_plan_due(start_date), period)
+    _register(
+        child,
+        "care_review",
+        "Hold the first looked-after review",
+        due.care_review_due(start_date, number=1),
+        period,
+    )
+    _register(
+        child,
+        "cla_visit",
+        "Visit the child in their placement",
+        due.care_visit_due(date.min, start_date),
+        period,
+    )
+    _record(
+        actor,
+        child,
+        events.CARE_STARTED,
+        f"Became looked after: {LegalStatus(fields['legal_status']).label}; placed "
+        f"{PlacementType(fields['placement_type']).label.lower()}",
+        period,
+        Significance.CRITICAL,
+        start_date,
+    )
+    return period
+
+
+def _reason_new_episode(old: CareEpisode, new: dict[str, Any]) -> str:
+    legal = old.legal_status != new["legal_status"]
+    placement = old.placement_type != new["placement_type"] or (
+        old.placement_postcode != new["placement_postcode"]
+    )
+    carer = old.carer_name != new["carer_name"]
+    if legal and placement and carer:
+        return ReasonNewEpisode.B
+    if legal and placement:
+        return ReasonNewEpisode.U
+    if legal:
+        return ReasonNewEpisode.L
+    return ReasonNewEpisode.P if carer else ReasonNewEpisode.T
+
+
+@transaction.atomic
+def care_change(
+    *,
+    actor: Any,
+    period: PeriodOfCare,
+    change_date: Any,
+    placement: dict[str, Any],
+    reason_place_change: str = "",
+) -> CareEpisode:
+    """A new 903 episode: the current one ends the same day (REC X1) and the reason for the
+    new one (RNE) follows from what changed."""
+    child = period.child
+    _may_record(actor, child)
+    period = _locked(period)
+    if period.end_date:
+        raise ValidationError("This period of care has ended")
+    current = period.episodes.get(end_date__isnull=True)
+    change_date = _date(change_date, "change_date", "the date of the change")
+    if change_date <= current.start_date:
+        raise ValidationError(
+            {"change_date": "The change must be after the current placement started"}
+        )
+    fields = _placement_fields(placement)
+    rne = _reason_new_episode(current, fields)
+    if rne != ReasonNewEpisode.L and reason_place_change not in PlacementChangeReason.values:
+        raise ValidationError({"reason_place_change": "Select why the placement changed"})
+    current.end_date, current.reason_ceased = change_date, ReasonCeased.X1
+    current.reason_place_change = reason_place_change if rne != ReasonNewEpisode.L else ""
+    current.save(update_fields=["end_date", "reason_ceased", "reason_place_change", "updated_at"])
+    episode = CareEpisode.objects.create(
+        period=period, start_date=change_date, reason_new_episode=rne, **fields
+    )
+    if rne != ReasonNewEpisode.L:
+        _register(
+            child,
+            "cla_visit",
+            "Visit the child in their new placement",
+            due.care_visit_due(date.min, change_date),
+            period,
+        )
+    _record(
+        actor,
+        child,
+        events.PLACEMENT_CHANGED,
+        f"{ReasonNewEpisode(rne).label}: now "
+        f"{PlacementType(fields['placement_type']).label.lower()}",
+        episode,
+        Significance.HIGH,
+        change_date,
+    )
+    return episode
+
+
+@transaction.atomic
+def care_plan_record(*, actor: Any, period: PeriodOfCare, plan_date: Any) -> PeriodOfCare:
+    """The care plan is written (CPPCR reg 4: before the first placement or within 10
+    working days of it)."""
+    child = period.child
+    _may_record(actor, child)
+    period = _locked(period)
+    if period.end_date:
+        raise ValidationError("This period of care has ended")
+    plan_date = _date(plan_date, "plan_date", "the date of the care plan")
+    _not_before(plan_date, period.episode.referral_date, "plan_date", "the referral")
+    period.care_plan_date = plan_date
+    period.save(update_fields=["care_plan_date", "updated_at"])
+    _complete(period, "care_plan", plan_date)
+    _record(actor, child, events.CARE_PLAN, "Care plan written", period, when=plan_date)
+    return period
+
+
+@transaction.atomic
+def care_review_record(*, actor: Any, period: PeriodOfCare, held_on: Any) -> CareReview:
+    child = period.child
+    _may_record(actor, child, conference=True)
+    if period.end_date:
+        raise ValidationError("This period of care has ended")
+    held_on = _date(held_on, "held_on", "the date of the review")
+    _not_before(held_on, period.start_date, "held_on", "the child became looked after")
+    review = CareReview.objects.create(period=period, held_on=held_on, recorded_by=actor)
+    number = period.reviews.count()
+    _complete(period, "care_review", held_on)
+    _register(
+        child,
+        "care_review",
+        "Hold the next looked-after review",
+        due.care_review_due(held_on, number=number + 1),
+        period,
+    )
+    _record(actor, child, events.CARE_REVIEW, f"Looked-after review {number}", review, when=held_on)
+    return review
+
+
+@transaction.atomic
+def care_end(*, actor: Any, period: PeriodOfCare, end_date: Any, reason: str) -> PeriodOfCare:
+    child = period.child
+    _may_record(actor, child)
+    period = _locked(period)
+    if period.end_date:
+        raise ValidationError("This period of care has already ended")
+    end_date = _date(end_date, "end_date", "the date the child left care")
+    current = period.episodes.get(end_date__isnull=True)
+    if end_date < current.start_date:
+        raise ValidationError(
+            {"end_date": "The date cannot be before the current placement started"}
+        )
+    if reason not in ReasonCeased.values or reason == ReasonCeased.X1:
+        raise ValidationError({"reason": "Select why the child left care"})
+    current.end_date, current.reason_ceased = end_date, reason
+    current.save(update_fields=["end_date", "reason_ceased", "updated_at"])
+    period.end_date, period.reason_ceased = end_date, reason
+    period.save(update_fields=["end_date", "reason_ceased", "updated_at"])
+    DueItem.objects.filter(
+        source_type=period._meta.label, source_id=str(period.pk), done_on__isnull=True
+    ).update(done_on=end_date)
+    _record(
+        actor,
+        child,
+        events.CARE_ENDED,
+        f"Ceased to be looked after: {ReasonCeased(reason).label}",
+        period,
+        Significance.CRITICAL,
+        end_date,
+    )
+    return period
