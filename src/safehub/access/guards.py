@@ -1,5 +1,5 @@
-"""The policy applied to writes: a service that changes any person's record asks here
-first, for every person it touches."""
+"""The policy applied inside services: a service that changes any person's record asks
+here first, for every person it touches; a refusal is audited and raised."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -10,24 +10,35 @@ from safehub.audit.services import audit_refusal
 from safehub.core.exceptions import BreakGlassRequired, NotFound
 
 
+def require(actor: Any, person_id: int, decision: Decision, action: Action) -> None:
+    """Go on only if the policy's `decision` about this person allows `action`. A restricted
+    person must be opened (break-glass) first; anyone else is "not found". Each refusal is
+    audited against the person refused."""
+    if decision is Decision.ALLOW:
+        return
+    prompt = decision is Decision.BREAK_GLASS
+    audit_refusal(
+        actor=actor,
+        action=AuditAction.BREAK_GLASS_PROMPT if prompt else AuditAction.REFUSED,
+        person_id=person_id,
+        object_type="people.Person",
+        object_id=person_id,
+        detail={"action": action.value},
+    )
+    if prompt:
+        raise BreakGlassRequired(person_id)
+    raise NotFound()
+
+
+def check_persons(actor: Any, persons: Iterable[Any], action: Action) -> None:
+    """Refuse unless `actor` may do `action` to every one of `persons` (each needs `pk` and
+    `is_restricted`)."""
+    for pk, decision in decide_many(actor, persons, action).items():
+        require(actor, pk, decision, action)
+
+
 def check_person_writes(actor: Any, persons: Iterable[Any]) -> None:
-    """Refuse unless `actor` may change every one of `persons` (each needs `pk` and
-    `is_restricted`): both ends of a relationship, every child a decision opens work for,
-    not only the person whose page the change started from. A restricted person must be
-    opened (break-glass) first; anyone else the actor may not change is "not found". Each
-    refusal is audited against the person refused."""
-    for pk, decision in decide_many(actor, persons, Action.EDIT).items():
-        if decision is Decision.ALLOW:
-            continue
-        prompt = decision is Decision.BREAK_GLASS
-        audit_refusal(
-            actor=actor,
-            action=AuditAction.BREAK_GLASS_PROMPT if prompt else AuditAction.REFUSED,
-            person_id=pk,
-            object_type="people.Person",
-            object_id=pk,
-            detail={"action": Action.EDIT.value},
-        )
-        if prompt:
-            raise BreakGlassRequired(pk)
-        raise NotFound()
+    """Refuse unless `actor` may change every person a change touches: both ends of a
+    relationship, every child a decision opens work for, not only the person whose page the
+    change started from."""
+    check_persons(actor, persons, Action.EDIT)

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from safehub.access.guards import require
 from safehub.access.models import Involvement, InvolvementKind
+from safehub.access.policy import Action, decide_allocation, holds_cases
 from safehub.casework import events
 from safehub.casework.codes import AllocationReason, EpisodeKind
 from safehub.casework.models import Allocation, Episode, Oversight
@@ -18,7 +20,6 @@ from safehub.casework.services.shared import (
     _record,
     _text,
 )
-from safehub.core.exceptions import NotFound
 
 
 @transaction.atomic
@@ -26,23 +27,19 @@ def allocate(*, actor: Any, child: Any, worker: Any, reason: str = "") -> Alloca
     """Give the case to a worker (and their team). Reallocation needs a reason; the old
     worker's involvement ends, so their access by allocation ends with it."""
     _must_manage(actor)
-    if (
-        worker is None
-        or worker.role not in ("social_worker", "team_manager")
-        or (not worker.team_id)
-    ):
+    if worker is None or not holds_cases(worker) or not worker.team_id:
         raise ValidationError({"worker": "Select a social worker"})
     _lock_child(child)
     current = (
         Allocation.objects.select_for_update().filter(child=child, end_date__isnull=True).first()
     )
-    # A manager reallocates within their team's cases, or takes an unallocated referral in.
-    if current:
-        _may_record(actor, child)
-    elif not Episode.objects.filter(
-        child=child, kind=EpisodeKind.CIN, closure_date__isnull=True
-    ).exists():
-        raise NotFound()
+    waiting = (
+        current is None
+        and Episode.objects.filter(
+            child=child, kind=EpisodeKind.CIN, closure_date__isnull=True
+        ).exists()
+    )
+    require(actor, child.pk, decide_allocation(actor, child, waiting=waiting), Action.EDIT)
     today = timezone.localdate()
     if current:
         if current.worker_id == worker.pk:

@@ -7,21 +7,23 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safehub.access.policy import Decision, can_manage_cases, decide_casework
+from safehub.access.guards import check_persons
+from safehub.access.policy import can_manage_cases, casework_action
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.casework.codes import NFA_CLOSURES
 from safehub.casework.models import DueItem, Episode
 from safehub.chronology.models import Significance
 from safehub.chronology.services import chronology_append
-from safehub.core.exceptions import NotFound, PermissionDeniedError
+from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.text import clean_text
 from safehub.core.workdays import LONDON
 
 
 def _may_record(actor: Any, child: Any, *, conference: bool = False) -> None:
-    if decide_casework(actor, child, conference=conference) is not Decision.ALLOW:
-        raise NotFound()
+    """The policy's casework decision for this child (`casework_action`): refused as "not
+    found", or sent to break the glass on a restricted child, and the refusal audited."""
+    check_persons(actor, [child], casework_action(actor, conference=conference))
 
 
 def _must_manage(actor: Any) -> None:

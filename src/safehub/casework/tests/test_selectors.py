@@ -99,6 +99,8 @@ def test_restricted_children_are_not_named_in_my_work(users: Any) -> None:
     hidden.is_restricted = True
     hidden.save()
     _waiting(hidden, users["mash_worker"])
+    # Only its allow-list may take a restricted child into a team.
+    RestrictedAccess.objects.create(person=hidden, user=users["team_manager"])
     services.allocate(actor=users["team_manager"], child=hidden, worker=sw)
     row = selectors.my_work(actor=sw, today=TODAY).rows[0]
     assert row.visible is False
