@@ -1,5 +1,7 @@
 """Two workers acting on the same casework record at once: one succeeds, the other is told
-plainly why not; nothing is silently overwritten."""
+plainly why not; nothing is silently overwritten. On PostgreSQL the row locks serve them one
+after the other; on SQLite each transaction takes the database's write lock as it begins
+(IMMEDIATE), so they are served one after the other there too, with the same outcome."""
 
 import threading
 from datetime import date
@@ -7,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 
 from safehub.casework import services
 from safehub.casework.models import (
@@ -46,11 +48,8 @@ def _race(writers: int, act: Any) -> list[str]:
     return sorted(outcomes)
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_completing_one_assessment(users: Any, people: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL")
     sw, colleague = users["social_worker"], users["colleague"]
     episode = services.episode_open(
         actor=sw, child=people["involved"], kind="cin", referral_date=date(2026, 1, 5)
@@ -79,11 +78,8 @@ def test_two_workers_completing_one_assessment(users: Any, people: Any) -> None:
     assert assessment.summary.startswith("Summary ")
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_moving_one_child_to_different_placements(users: Any, people: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL")
     sw = users["social_worker"]
     episode = services.episode_open(
         actor=sw, child=people["involved"], kind="cin", referral_date=date(2026, 1, 5)
@@ -113,11 +109,8 @@ def test_two_workers_moving_one_child_to_different_placements(users: Any, people
     assert period.episodes.filter(end_date__isnull=True).count() == 1
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_initial_conference_recorded_twice_at_once(users: Any, people: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL")
     sw, chair = users["social_worker"], users["cp_chair_iro"]
     episode = services.episode_open(
         actor=sw, child=people["involved"], kind="cin", referral_date=date(2026, 1, 5)
@@ -149,13 +142,10 @@ def test_the_initial_conference_recorded_twice_at_once(users: Any, people: Any) 
     assert CPPlan.objects.filter(child=people["involved"]).count() == 1
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_closing_as_no_further_action_while_a_colleague_starts_a_plan(
     users: Any, people: Any
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL")
     sw, tm = users["social_worker"], users["team_manager"]
     child = people["involved"]
     episode = services.episode_open(
@@ -190,15 +180,12 @@ def test_closing_as_no_further_action_while_a_colleague_starts_a_plan(
     assert episode.is_open == CINPlan.objects.filter(episode=episode).exists()
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_opening_the_same_episode_plan_and_care_at_once(
     users: Any, people: Any
 ) -> None:
     """Each "only one open per child" record, created twice at the same moment: the second
     is refused in plain English (the child is locked first), never a database error."""
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL")
     sw, colleague = users["social_worker"], users["colleague"]
     child = people["involved"]
     from safehub.access.models import Involvement
@@ -241,11 +228,8 @@ def test_two_workers_opening_the_same_episode_plan_and_care_at_once(
     assert PeriodOfCare.objects.filter(child=child).count() == 1
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_allocating_a_waiting_child_at_once(users: Any, people: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL")
     from safehub.casework.models import Allocation
 
     sw, colleague, tm = users["social_worker"], users["colleague"], users["team_manager"]

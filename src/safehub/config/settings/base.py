@@ -26,8 +26,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 's
 # and a failed audit write fails the request.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several users at once on the embedded database. Page reads write audit rows, so every
+    # request may write: each transaction takes SQLite's one write lock when it begins
+    # (IMMEDIATE), and a request that finds it taken waits its turn for up to 20 seconds
+    # (the busy timeout) instead of failing with "database is locked" when it first writes.
+    # Write-ahead logging lets reads outside a transaction go on while someone writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

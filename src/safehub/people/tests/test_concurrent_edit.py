@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 
 from safehub.core.exceptions import ConcurrentEditError
@@ -11,12 +11,9 @@ from safehub.people.models import Person
 from safehub.people.services import person_update
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("writers", [2, 10])
 def test_of_n_simultaneous_saves_from_one_version_exactly_one_wins(writers, people, users):  # type: ignore[no-untyped-def]
-    if connection.vendor != "postgresql":
-        pytest.skip("real concurrent writers need PostgreSQL")
     person = people["involved"]
     start = threading.Barrier(writers)
     outcomes: list[str] = []
