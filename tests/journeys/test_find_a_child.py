@@ -1,11 +1,15 @@
 """A worker signs in with a TOTP code, searches with a typo, opens a child and sees the
 family network and chronology. Every page on the way is checked with axe-core."""
 
+import uuid
+from datetime import date
+
 import pytest
-from conftest import PASSWORD, current_code
+from conftest import PASSWORD, allocate, current_code, make_person
 from playwright.sync_api import expect
 
 from safehub.chronology.services import chronology_append
+from safehub.people.models import Relationship
 from tests.journeys.conftest import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
@@ -32,6 +36,15 @@ def test_sign_in_search_with_a_typo_and_open_a_child(
 ):
     child = people["involved"]
     worker = users["social_worker"]
+    # Amelia's sister is the worker's case too; a half-brother is South's, so the worker
+    # sees that he is there but not who he is.
+    sister = Relationship.objects.get(subject=child).other
+    allocate(sister, worker)
+    brother = make_person("Kai", "Stroud", date(2011, 2, 2))
+    allocate(brother, users["south_worker"])
+    pair = uuid.uuid4()
+    Relationship.objects.create(subject=child, other=brother, type="half_sibling", pair_key=pair)
+    Relationship.objects.create(subject=brother, other=child, type="half_sibling", pair_key=pair)
     for n in range(30):
         chronology_append(
             actor=worker,
@@ -56,7 +69,10 @@ def test_sign_in_search_with_a_typo_and_open_a_child(
     page.wait_for_url(f"**/people/{child.pk}/")
     expect(page.get_by_role("heading", name="Family network")).to_be_visible()
     expect(page.locator(".sh-family-network svg")).to_be_visible()
-    expect(page.locator(".sh-family-network a")).to_have_count(2)  # Amelia and her sibling
+    expect(page.locator(".sh-family-network a")).to_have_count(2)  # Amelia and her sister
+    expect(page.locator(".sh-family-network__node--withheld")).to_have_count(1)
+    expect(page.get_by_text("A person you cannot see").first).to_be_visible()
+    assert "Kai Stroud" not in page.content()
     expect(page.get_by_role("heading", name="Chronology")).to_be_visible()
     expect(page.locator(".moj-timeline__item")).to_have_count(25)
     expect(page.get_by_text("Attendance 78% this half-term (note 29)")).to_be_visible()

@@ -1,5 +1,7 @@
 from django import forms
 
+from safehub.ui.fields import GovukDateField
+
 CODE_ERROR = "Enter the 6-digit code from your authenticator app"
 
 
@@ -36,4 +38,33 @@ class BreakGlassForm(CodeForm):
         widget=forms.Textarea,
         help_text="Your reason is recorded and reviewed by the data protection officer.",
         error_messages={"required": "Enter why you need to open this record"},
+    )
+
+
+class AuditFilterForm(forms.Form):
+    person_id = forms.IntegerField(
+        label="SafeHub ID of a person",
+        required=False,
+        min_value=1,
+        max_value=2**62,
+        error_messages={"invalid": "Enter a SafeHub ID, which is a number, for example 1042"},
+    )
+    username = forms.CharField(
+        label="Username of a member of staff", max_length=150, required=False
+    )
+    date_from = GovukDateField(label="From", required=False)
+    date_to = GovukDateField(label="To", required=False)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not self.errors and not (data.get("person_id") or data.get("username")):
+            raise forms.ValidationError("Enter a SafeHub ID or a username")
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return data
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label="Review note", max_length=2000, required=False, widget=forms.Textarea
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from safehub.casework.codes import (
+    ASSESSMENT_FACTORS,
     AllocationReason,
     CategoryOfAbuse,
     ClosureReason,
@@ -22,11 +23,11 @@ from safehub.casework.codes import (
     PlacementType,
     PrimaryNeed,
     ReasonCeased,
+    ReferralSource,
     Section47Outcome,
     StrategyOutcome,
 )
 from safehub.casework.services import NO_FACTORS
-from safehub.frontdoor.codes import ASSESSMENT_FACTORS, ReferralSource
 from safehub.ui.fields import GovukDateField
 
 _CHOOSE = [("", "Select one")]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safehub.access.navigation import nav_for
 from safehub.access.policy import (
     can_edit_viewable_person,
     can_manage_cases,
@@ -22,13 +23,17 @@ from safehub.access.policy import (
     rules_for,
 )
 from safehub.casework import forms, selectors, services
-from safehub.casework.codes import ClosureReason, EarlyHelpClosure, VisitKind
+from safehub.casework.codes import (
+    ASSESSMENT_FACTORS,
+    ClosureReason,
+    EarlyHelpClosure,
+    ReferralSource,
+    VisitKind,
+)
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
 from safehub.core.exceptions import NotFound
-from safehub.frontdoor.codes import ASSESSMENT_FACTORS, ReferralSource
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.jinja2 import govuk_date
-from safehub.ui.navigation import nav_for
 
 FORM_TEMPLATE = "casework/form.html"
 # Codes stored without a choices list of their own, as the casework page names them.

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.urls import include, path
 
 from safehub.api.api import api
-from safehub.ui import pages
+from safehub.ui import views as ui_views
 
 # The API authenticates each call with its own bearer token, so the session sign-in
 # redirect must not apply to it.
@@ -15,10 +15,10 @@ for pattern in api_urls:
         pattern.callback = transaction.non_atomic_requests(pattern.callback)
 
 urlpatterns = [
-    path("", include("safehub.ui.urls")),
-    path("healthz", pages.healthz_view, name="healthz"),
+    path("", include("safehub.access.urls_service")),
+    path("healthz", ui_views.healthz_view, name="healthz"),
     path("people/", include("safehub.people.urls")),
-    path("audit/", include("safehub.audit.urls")),
+    path("audit/", include("safehub.access.urls_review")),
     path("users/", include("safehub.organisations.urls")),
     path("report/", include("safehub.frontdoor.urls_public")),
     path("inbox/", include("safehub.notifications.urls")),

@@ -3,76 +3,10 @@
 
 from django.db import models
 
-
-class ReferralSource(models.TextChoices):
-    FAMILY = "1A", "Family member, relative or carer"
-    ACQUAINTANCE = "1B", "Acquaintance (for example a neighbour or childminder)"
-    SELF = "1C", "Self"
-    OTHER_INDIVIDUAL = "1D", "Other individual"
-    SCHOOLS = "2A", "School"
-    EDUCATION_SERVICES = "2B", "Education services"
-    GP = "3A", "GP"
-    HEALTH_VISITOR = "3B", "Health visitor"
-    SCHOOL_NURSE = "3C", "School nurse"
-    OTHER_PRIMARY_HEALTH = "3D", "Other primary health services"
-    A_AND_E = "3E", "A&E"
-    OTHER_HEALTH = "3F", "Other health services"
-    HOUSING = "4", "Housing"
-    LA_SOCIAL_CARE = "5A", "Local authority social care (for example adults)"
-    LA_OTHER = "5B", "Other internal local authority department"
-    ANOTHER_LA = "5C", "Another local authority"
-    LA_EARLY_HELP = "5D", "Local authority early help"
-    POLICE = "6", "Police"
-    LEGAL = "7", "Other legal agency"
-    OTHER = "8", "Other"
-    ANONYMOUS = "9", "Anonymous"
-    UNKNOWN = "10", "Unknown"
-
-
-ASSESSMENT_FACTORS: dict[str, str] = {
-    "1A": "Alcohol misuse: child",
-    "1B": "Alcohol misuse: parent or carer",
-    "1C": "Alcohol misuse: another household member",
-    "2A": "Drug misuse: child",
-    "2B": "Drug misuse: parent or carer",
-    "2C": "Drug misuse: another household member",
-    "3A": "Domestic abuse: child",
-    "3B": "Domestic abuse: parent or carer",
-    "3C": "Domestic abuse: another household member",
-    "4A": "Mental health: child",
-    "4B": "Mental health: parent or carer",
-    "4C": "Mental health: another household member",
-    "5A": "Learning disability: child",
-    "5B": "Learning disability: parent or carer",
-    "5C": "Learning disability: another household member",
-    "6A": "Physical disability or illness: child",
-    "6B": "Physical disability or illness: parent or carer",
-    "6C": "Physical disability or illness: another household member",
-    "7A": "Young carer",
-    "8B": "Privately fostered: overseas, intends to return",
-    "8C": "Privately fostered: overseas, intends to stay",
-    "8D": "Privately fostered: UK, educational placement",
-    "8E": "Privately fostered: UK, alternative family arrangement",
-    "8F": "Privately fostered: other",
-    "9A": "Unaccompanied asylum-seeking child",
-    "10A": "Going or being missing",
-    "11A": "Child sexual exploitation",
-    "12A": "Trafficking",
-    "13A": "Gangs",
-    "14A": "Socially unacceptable behaviour",
-    "15A": "Self-harm",
-    "16A": "Neglect",
-    "17A": "Emotional abuse",
-    "18B": "Physical abuse: child on child",
-    "18C": "Physical abuse: adult on child",
-    "19B": "Sexual abuse: child on child",
-    "19C": "Sexual abuse: adult on child",
-    "20": "Other",
-    "22A": "Female genital mutilation",
-    "23A": "Abuse linked to faith or belief",
-    "24A": "Child criminal exploitation",
-}
-# Factor 21 ("no factors identified") is an assessment outcome, not a reason to refer.
+# Referral sources and assessment factors are CIN census codes that casework records too;
+# they are defined with the other census codes in casework.codes and named here as well.
+from safehub.casework.codes import ASSESSMENT_FACTORS as ASSESSMENT_FACTORS
+from safehub.casework.codes import ReferralSource as ReferralSource
 
 
 class Channel(models.TextChoices):

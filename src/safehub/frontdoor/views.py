@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safehub.access.navigation import nav_for
 from safehub.access.policy import (
     Action,
     can_refer,
@@ -30,7 +31,6 @@ from safehub.frontdoor.fetchers import access_contact, access_information_reques
 from safehub.people.fetchers import access_person
 from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
-from safehub.ui.navigation import nav_for
 
 CONFLICT = (
     "Someone else changed this contact after you opened it, so your change was not "

@@ -1,8 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from safehub.access.navigation import nav_for
 from safehub.notifications.selectors import notifications_for
-from safehub.ui.navigation import nav_for
 
 
 def inbox_view(request: HttpRequest) -> HttpResponse:

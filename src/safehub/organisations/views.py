@@ -4,13 +4,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safehub.access.navigation import nav_for
 from safehub.access.policy import can_manage_users
 from safehub.organisations import services
 from safehub.organisations.forms import NewUserForm, UserForm
 from safehub.organisations.models import User
 from safehub.organisations.selectors import user_get, user_list
 from safehub.ui.forms_util import add_service_errors
-from safehub.ui.navigation import nav_for
 
 
 def _admin_only(request: HttpRequest) -> None:

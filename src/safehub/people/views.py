@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from safehub.access.forms import BreakGlassForm
+from safehub.access.navigation import nav_for
 from safehub.access.policy import (
     Action,
     can_create_person,
@@ -34,7 +35,6 @@ from safehub.people.selectors import (
     person_search,
 )
 from safehub.ui.forms_util import add_service_errors
-from safehub.ui.navigation import nav_for
 
 
 def _render(

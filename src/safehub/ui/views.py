@@ -1,7 +1,11 @@
-"""Error pages and the CSRF failure page, in the service's own layout."""
+"""Error pages and the CSRF failure page, in the service's own layout, and the health
+check."""
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -31,3 +35,24 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     """django-ratelimit's refusal: plain English, and the 429 status clients expect."""
     return render(request, "errors/429.html", status=429)
+
+
+@require_GET
+@login_not_required
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:
+        database = "unavailable"
+    healthy = database == "ok"
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "database": database,
+            "database_vendor": connection.vendor,
+        },
+        status=200 if healthy else 503,
+    )

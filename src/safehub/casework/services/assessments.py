@@ -7,6 +7,7 @@ from django.db import transaction
 
 from safehub.casework import events
 from safehub.casework import timescales as due
+from safehub.casework.codes import ASSESSMENT_FACTORS
 from safehub.casework.models import Assessment, Episode
 from safehub.casework.services.shared import (
     _complete,
@@ -20,7 +21,6 @@ from safehub.casework.services.shared import (
     _register,
     _text,
 )
-from safehub.frontdoor.codes import ASSESSMENT_FACTORS
 
 NO_FACTORS = "21"
 

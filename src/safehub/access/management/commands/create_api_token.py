@@ -1,7 +1,7 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from safehub.access.services import api_token_create
-from safehub.organisations.models import User
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=90)
 
     def handle(self, *args: object, **options: object) -> None:
-        user = User.objects.filter(username=options["username"], is_active=True).first()
+        user = get_user_model().objects.filter(username=options["username"], is_active=True).first()
         if user is None:
             raise CommandError("No active user has that username.")
         secret = api_token_create(

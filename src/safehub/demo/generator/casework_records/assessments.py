@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from safehub.casework import events
 from safehub.casework import timescales as due
-from safehub.casework.codes import VisitKind
+from safehub.casework.codes import ASSESSMENT_FACTORS, VisitKind
 from safehub.core.workdays import working_days_between
 from safehub.demo.generator import casework_text as words
 from safehub.demo.generator.casework_records.base import CaseBase, EpisodeSpec
@@ -22,7 +22,6 @@ from safehub.demo.generator.casework_records.common import (
 )
 from safehub.demo.generator.casework_records.rows import ASSESSMENT, Row
 from safehub.demo.generator.families import YEAR
-from safehub.frontdoor.codes import ASSESSMENT_FACTORS
 
 if TYPE_CHECKING:
     from safehub.demo.generator.casework_records.case import Case

@@ -1,11 +1,12 @@
-"""Service-wide pages: the home redirect, the account page and the health check."""
+"""The pages every member of staff starts from: home (each role sent to where its work
+starts), their account and what their role lets them do, and the accessibility statement."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from safehub.access.navigation import nav_for
 from safehub.access.policy import (
     RULES,
     can_manage_users,
@@ -17,7 +18,6 @@ from safehub.access.policy import (
     holds_cases,
     rules_for,
 )
-from safehub.ui.navigation import nav_for
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
@@ -51,27 +51,6 @@ def account_view(request: HttpRequest) -> HttpResponse:
             "rules": rules,
             "known_role": request.user.role in RULES,
         },
-    )
-
-
-@require_GET
-@login_not_required
-def healthz_view(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
-    except Exception:
-        database = "unavailable"
-    healthy = database == "ok"
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "error",
-            "database": database,
-            "database_vendor": connection.vendor,
-        },
-        status=200 if healthy else 503,
     )
 
 

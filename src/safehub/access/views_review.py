@@ -1,18 +1,20 @@
+"""The data protection officer's pages: who accessed what (the audit trail), the
+break-glass review queue and user administration."""
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safehub.access.forms import AuditFilterForm, ReviewForm
+from safehub.access.navigation import nav_for
 from safehub.access.policy import can_review_audit
-from safehub.access.services import break_glass_review
-from safehub.audit.forms import AuditFilterForm, ReviewForm
-from safehub.audit.selectors import (
+from safehub.access.selectors import (
     audit_events_for_person,
     audit_events_for_user,
     break_glass_queue,
+    staff_by_username,
 )
-from safehub.core.exceptions import NotFound
-from safehub.organisations.selectors import user_by_username
-from safehub.ui.navigation import nav_for
+from safehub.access.services import break_glass_review
 
 
 def _require_dpo(request: HttpRequest) -> None:
@@ -40,7 +42,7 @@ def audit_home_view(request: HttpRequest) -> HttpResponse:
                 page=page,
             )
         else:
-            user = user_by_username(data["username"])
+            user = staff_by_username(data["username"])
             if user is None:
                 form.add_error("username", "No member of staff has that username")
             else:
@@ -91,10 +93,7 @@ def break_glass_review_view(request: HttpRequest, grant_id: int) -> HttpResponse
     _require_dpo(request)
     form = ReviewForm(request.POST)
     form.is_valid()
-    try:
-        break_glass_review(
-            actor=request.user, grant_id=grant_id, note=form.cleaned_data.get("note", "")
-        )
-    except NotFound:
-        raise Http404 from None
+    break_glass_review(
+        actor=request.user, grant_id=grant_id, note=form.cleaned_data.get("note", "")
+    )
     return redirect("audit:break-glass-queue")

@@ -1,7 +1,11 @@
+"""Reads for the data protection officer: the audit trail by person or member of staff,
+and the break-glass review queue."""
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -12,6 +16,10 @@ from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
 
 PAGE_SIZE = 50
+
+
+def staff_by_username(username: str) -> Any:
+    return get_user_model().objects.filter(username=username).first()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from safehub.audit import views
+from safehub.access import views_review as views
 
+# Named "audit" as the pages always were: the data protection officer's review of access.
 app_name = "audit"
 urlpatterns = [
     path("", views.audit_home_view, name="audit-home"),

@@ -1,8 +1,9 @@
 from django.urls import path
 
 from safehub.access import views_auth
-from safehub.ui import pages
+from safehub.access import views_service as pages
 
+# The service's own pages keep the "ui" namespace they always had.
 app_name = "ui"
 urlpatterns = [
     path("", pages.home_view, name="home"),
