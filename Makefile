@@ -54,6 +54,7 @@ test: setup ## Run the whole suite on SQLite, then on PostgreSQL where one answe
 check: setup ## Lint, and Django's deployment checks under production settings
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/lint-imports
 	SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	DATABASE_URL=sqlite:///var/check.sqlite3 ALLOWED_HOSTS=safehub.example \
 	CACHE_URL=redis://127.0.0.1:6379/0 \

@@ -1,7 +1,11 @@
-"""Structural rules: views and the API reach data through access fetchers, selectors and
-services, never the ORM directly; ADRs are numbered without gaps or repeats."""
+"""Structural rules: views and the API reach data through fetchers, selectors and services,
+never the ORM directly, and never write the audit trail themselves; the import contracts
+(no two apps importing each other, layers inside each app) hold; ADRs are numbered without
+gaps or repeats."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,3 +44,26 @@ def test_every_app_says_what_it_owns():
         if init.parent.name in ("config",):
             continue
         assert init.read_text().strip().startswith('"""'), f"{init} needs a docstring"
+
+
+def _interface_modules() -> list[Path]:
+    return [
+        *SRC.glob("*/views*.py"),
+        *SRC.glob("*/api.py"),
+        *SRC.glob("api/*.py"),
+        *SRC.glob("*/urls*.py"),
+    ]
+
+
+def test_the_import_contracts_hold() -> None:
+    """import-linter's contracts in pyproject.toml (also run by `make check`)."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
