@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safehub.access.models import ApiToken, hash_token
 from safehub.audit.models import AuditEvent
+from safehub.organisations.models import User
 from safehub.people.models import Relationship
 from tests.access_matrix.matrix import (
     CONTACT_EDIT_ENDPOINTS,
@@ -118,7 +119,9 @@ def _role_endpoint_request(client, name, user):  # type: ignore[no-untyped-def]
             **headers,
         )
     if name == "organisations:user-edit":
-        return client.get(reverse(name, args=[user.pk]))
+        # Someone else's account: nobody administers their own.
+        other = User.objects.exclude(pk=user.pk).order_by("pk").first()
+        return client.get(reverse(name, args=[other.pk]))
     return client.get(reverse(name))
 
 

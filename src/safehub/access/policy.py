@@ -145,6 +145,30 @@ def can_manage_users(actor: Any) -> bool:
     return rules_for(actor).can_manage_users
 
 
+def role_needs_second_administrator(role: str) -> bool:
+    """Granting this role needs a second administrator's approval: it sees children's
+    records or front-door contacts, administers users, or reviews the audit trail. (An
+    analyst, who sees only figures, does not.)"""
+    rules = RULES.get(role, NO_ACCESS)
+    return (
+        rules.scope is not Scope.NONE
+        or rules.contacts is not ContactScope.NONE
+        or rules.can_manage_users
+        or rules.can_review_audit
+    )
+
+
+def can_administer(actor: Any, user: Any) -> bool:
+    """May `actor` change `user`'s account? Administrators may, but never their own: user
+    administration must not be a way to give oneself access."""
+    return can_manage_users(actor) and actor.pk != user.pk
+
+
+def can_decide_access_grant(actor: Any, grant: Any) -> bool:
+    """The second administrator: neither the one who asked for the grant nor its subject."""
+    return can_manage_users(actor) and actor.pk not in (grant.requested_by_id, grant.user_id)
+
+
 def _involvement_filter(actor: Any, scope: Scope) -> Q | None:
     """Which open involvements give `actor` a need to know, for their scope."""
     if scope is Scope.OWN:

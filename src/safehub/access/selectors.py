@@ -92,6 +92,17 @@ def audit_events_for_user(
     return result
 
 
+def user_admin_events(*, actor: Any, page: int = 1) -> AuditPage:
+    """Every user administration action, newest first: accounts made, roles and teams
+    changed, access asked for, approved or refused, second factors reset, accounts
+    unlocked, disabled and signed out."""
+    if not can_review_audit(actor):
+        raise PermissionDeniedError()
+    result = _page(AuditEvent.objects.filter(action=AuditAction.USER_ADMIN), page)
+    audit_record(actor=actor, action=AuditAction.AUDIT_VIEW, object_type="audit.user_admin")
+    return result
+
+
 def break_glass_queue(*, actor: Any) -> list[BreakGlass]:
     """Break-glass openings waiting for review first, then the last 30 days' reviewed."""
     if not can_review_audit(actor):

@@ -7,6 +7,7 @@ app_name = "audit"
 urlpatterns = [
     path("", views.audit_home_view, name="audit-home"),
     path("break-glass/", views.break_glass_queue_view, name="break-glass-queue"),
+    path("user-administration/", views.user_admin_log_view, name="user-admin-log"),
     path(
         "break-glass/<int:grant_id>/review/",
         views.break_glass_review_view,

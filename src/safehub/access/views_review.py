@@ -13,6 +13,7 @@ from safehub.access.selectors import (
     audit_events_for_user,
     break_glass_queue,
     staff_by_username,
+    user_admin_events,
 )
 from safehub.access.services import break_glass_review
 
@@ -97,3 +98,15 @@ def break_glass_review_view(request: HttpRequest, grant_id: int) -> HttpResponse
         actor=request.user, grant_id=grant_id, note=form.cleaned_data.get("note", "")
     )
     return redirect("audit:break-glass-queue")
+
+
+def user_admin_log_view(request: HttpRequest) -> HttpResponse:
+    _require_dpo(request)
+    return render(
+        request,
+        "audit/user_admin.html",
+        {
+            "result": user_admin_events(actor=request.user, page=_int(request.GET.get("page"))),
+            "nav_items": nav_for(request),
+        },
+    )

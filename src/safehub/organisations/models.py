@@ -83,3 +83,48 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else ""
+
+
+class GrantOutcome(models.TextChoices):
+    PENDING = "pending", "Waiting for a second administrator"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AccessGrant(TimeStampedModel):
+    """A change to a user's role, team or active status that would let them see records
+    (or administer users, or review the audit trail), waiting for a second administrator.
+    Until it is approved the user keeps the access they had; the administrator who asked
+    may not approve it, and nobody decides a grant for themselves."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(
+        max_length=10, choices=GrantOutcome.choices, default=GrantOutcome.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(outcome="pending"),
+                name="access_grant_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="access_grant_second_administrator",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("user"))
+                & ~models.Q(requested_by=models.F("user")),
+                name="access_grant_not_for_oneself",
+            ),
+        ]

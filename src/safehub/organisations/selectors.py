@@ -1,10 +1,10 @@
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from safehub.access.policy import can_manage_users
 from safehub.core.exceptions import PermissionDeniedError
-from safehub.organisations.models import Team, User
+from safehub.organisations.models import AccessGrant, GrantOutcome, Team, User
 
 
 def user_by_username(username: str) -> User | None:
@@ -14,7 +14,31 @@ def user_by_username(username: str) -> User | None:
 def user_list(*, actor: Any) -> QuerySet[User]:
     if not can_manage_users(actor):
         raise PermissionDeniedError()
-    return User.objects.select_related("agency", "team").order_by("last_name", "first_name")
+    pending = AccessGrant.objects.filter(user=OuterRef("pk"), outcome=GrantOutcome.PENDING)
+    return (
+        User.objects.select_related("agency", "team")
+        .annotate(awaiting_approval=Exists(pending))
+        .order_by("last_name", "first_name")
+    )
+
+
+def access_grants_pending(*, actor: Any) -> list[AccessGrant]:
+    """Grants of access waiting for a second administrator, oldest first."""
+    if not can_manage_users(actor):
+        raise PermissionDeniedError()
+    return list(
+        AccessGrant.objects.filter(outcome=GrantOutcome.PENDING)
+        .select_related("user", "team", "team__agency", "requested_by")
+        .order_by("created_at")
+    )
+
+
+def access_grant_for(user: User) -> AccessGrant | None:
+    return (
+        AccessGrant.objects.filter(user=user, outcome=GrantOutcome.PENDING)
+        .select_related("team", "requested_by")
+        .first()
+    )
 
 
 def team_choices() -> list[tuple[int, str]]:

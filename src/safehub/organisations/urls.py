@@ -15,4 +15,9 @@ urlpatterns = [
         name="user-reset-second-factor",
     ),
     path("<int:user_id>/end-sessions/", views.user_end_sessions_view, name="user-end-sessions"),
+    path(
+        "access-grants/<int:grant_id>/decide/",
+        views.access_grant_decide_view,
+        name="access-grant-decide",
+    ),
 ]

@@ -5,11 +5,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.access.navigation import nav_for
-from safehub.access.policy import can_manage_users
+from safehub.access.policy import can_administer, can_decide_access_grant, can_manage_users
+from safehub.core.exceptions import PermissionDeniedError
 from safehub.organisations import services
 from safehub.organisations.forms import NewUserForm, UserForm
 from safehub.organisations.models import User
-from safehub.organisations.selectors import user_get, user_list
+from safehub.organisations.selectors import (
+    access_grant_for,
+    access_grants_pending,
+    user_get,
+    user_list,
+)
 from safehub.ui.forms_util import add_service_errors
 
 
@@ -37,7 +43,14 @@ def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 
 def user_list_view(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    return _page(request, "organisations/user_list.html", {"users": user_list(actor=request.user)})
+    return _page(
+        request,
+        "organisations/user_list.html",
+        {
+            "users": user_list(actor=request.user),
+            "grants": access_grants_pending(actor=request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,7 +60,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.user_create(
+            user = services.user_create(
                 actor=request.user,
                 username=data.pop("username"),
                 password=data.pop("password"),
@@ -56,26 +69,62 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if access_grant_for(user):
+                messages.success(request, f"{user} was added. {WAITING}")
             return redirect("organisations:user-list")
     return _page(request, "organisations/user_form.html", {"form": form, "creating": True})
+
+
+WAITING = (
+    "Their role and team need a second administrator's approval before they give any "
+    "access; until then the account cannot sign in to anything new."
+)
 
 
 @require_http_methods(["GET", "POST"])
 def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
     _admin_only(request)
     user = _user(user_id)
+    if not can_administer(request.user, user):
+        raise PermissionDeniedError(services.NOT_YOURSELF)
     initial = {f: getattr(user, f) for f in services.USER_FIELDS}
     form = UserForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=request.user, user=user, data=form.cleaned_data)
+            grant = services.user_update(actor=request.user, user=user, data=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if grant:
+                messages.success(request, f"{user}'s details are saved. {WAITING}")
             return redirect("organisations:user-list")
+    grant = access_grant_for(user)
     return _page(
-        request, "organisations/user_form.html", {"form": form, "creating": False, "subject": user}
+        request,
+        "organisations/user_form.html",
+        {
+            "form": form,
+            "creating": False,
+            "subject": user,
+            "grant": grant,
+            "can_decide": grant is not None and can_decide_access_grant(request.user, grant),
+        },
     )
+
+
+@require_POST
+def access_grant_decide_view(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """The second administrator approves or refuses a grant of access."""
+    _admin_only(request)
+    if request.POST.get("decision") == "approve":
+        grant = services.access_grant_approve(actor=request.user, grant_id=grant_id)
+        messages.success(request, f"{grant.user} now has the role and team asked for.")
+    else:
+        grant = services.access_grant_refuse(
+            actor=request.user, grant_id=grant_id, note=request.POST.get("note", "")
+        )
+        messages.success(request, f"The change for {grant.user} was refused.")
+    return redirect("organisations:user-list")
 
 
 @require_POST

@@ -184,6 +184,17 @@ PRINTED_SIGNINS = [
         "Systems administrator",
         printed=True,
     ),
+    # A second administrator approves access the first asks for (and the other way round).
+    StaffPlan(
+        "sysadmin2",
+        "Ruth",
+        "Okafor",
+        Role.SYSTEM_ADMINISTRATOR,
+        COUNCIL,
+        IT_DESK,
+        "IT security lead",
+        printed=True,
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ PRINTED = [
     "analyst",
     "dpo",
     "sysadmin",
+    "sysadmin2",
 ]
 
 
