@@ -30,3 +30,20 @@ def shared_cache_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             id="safehub.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def audit_seal_key_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The audit seals' HMAC key (ADR 0011) must be long and not the SECRET_KEY itself."""
+    key = str(getattr(settings, "AUDIT_SEAL_KEY", ""))
+    if len(key) >= 32 and key != settings.SECRET_KEY:
+        return []
+    return [
+        Error(
+            "AUDIT_SEAL_KEY is shorter than 32 characters or is the SECRET_KEY, so the audit "
+            "trail's seals could be forged or would break when SECRET_KEY is rotated.",
+            hint="Set AUDIT_SEAL_KEY to a random value of at least 32 characters, kept "
+            "apart from SECRET_KEY (see docs/how-to/production-database.md).",
+            id="safehub.E002",
+        )
+    ]

@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment; the defaults are
 the safe ones (DEBUG off, no demo accounts, embedded SQLite under var/)."""
 
+import hashlib
+import hmac
 from datetime import timedelta
 from pathlib import Path
 
@@ -139,6 +141,21 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # How long a break-glass grant on a restricted record lasts.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+
+# Sealing the audit trail (ADR 0011). `audit_seal` digests batches of audit rows with an
+# HMAC under this key. Without AUDIT_SEAL_KEY the key is derived from SECRET_KEY, which is
+# fine for the embedded demo; production settings require a key of its own, so rotating
+# SECRET_KEY does not orphan every seal, and the seal key can be held apart from it.
+AUDIT_SEAL_KEY = (
+    env.str("AUDIT_SEAL_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"safehub.audit.seal", hashlib.sha256).hexdigest()
+)
+# A row is sealed only once it is this old, so that a request still running (its audit row
+# has an id but is not yet committed, so the sealer cannot see it) has committed by then.
+# It must be longer than the longest transaction that writes an audit row; see the
+# comment in audit/sealing.py.
+AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=300)
+AUDIT_SEAL_BATCH_ROWS = env.int("AUDIT_SEAL_BATCH_ROWS", default=10_000)
 
 # The front door (MASH). Decisions on contacts are due within this many working days of
 # receipt; where the council requires it, a manager signs decisions off before the referrer
