@@ -3,6 +3,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from safehub.core.client_ip import client_ip
 from safehub.core.context import RequestOrigin, current_origin
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -22,7 +23,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class SecurityHeadersMiddleware:
-    """Sets where the request came from for the audit trail, a request id, a strict content
+    """Sets where the request came from for the audit trail (the client's address, through
+    any trusted proxies: `core.client_ip`), a request id, a strict content
     security policy, and no-store on every signed-in page so case data is never cached."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,7 +34,7 @@ class SecurityHeadersMiddleware:
         request_id = str(uuid.uuid4())
         token = current_origin.set(
             RequestOrigin(
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request) or None,
                 request_id=request_id,
                 channel="web",
             )

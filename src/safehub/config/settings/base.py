@@ -124,6 +124,14 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# How many reverse proxies of the council's own stand between the internet and the app,
+# each appending to X-Forwarded-For. The audit trail, the public form's rate limits and
+# sign-in lockouts all take the client's address from `core.client_ip.client_ip`; with 0
+# (no proxy) X-Forwarded-For is ignored. See docs/how-to/production-database.md.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "safehub.core.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "safehub.core.client_ip.client_ip"
+
 # Lockout by username (council staff share NAT addresses, so never by IP alone).
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
