@@ -121,9 +121,10 @@ def _seal_next(cutoff: datetime, batch_rows: int) -> AuditSeal | None:
     Two sealers at once: each locks the newest seal (PostgreSQL, SELECT … FOR UPDATE), so the
     second waits for the first. What settles it is the unique seal number: a sealer that
     read the chain before the other's seal committed writes the same number, the database
-    refuses it, and this sealer reads the chain again. On SQLite the second writer is
-    refused by the database's write lock instead ("database is locked") and tries again a
-    little later. Either way no seal is written twice and the chain never forks.
+    refuses it, and this sealer reads the chain again. On SQLite writers take turns at the
+    database's one write lock; one that read the chain before the other wrote is refused
+    ("database is locked") and tries again a little later. Either way no seal is written
+    twice and the chain never forks.
     """
     for attempt in range(10):
         try:
