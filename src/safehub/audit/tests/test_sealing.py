@@ -265,9 +265,7 @@ def test_a_seal_recomputed_without_the_key_does_not_verify(settings) -> None:  #
     assert with_the_guess.ok  # the forgery is consistent under the guessed key…
     code, message = _verify()  # …and not under the real one
     assert code == 1
-    assert "Seal 1 (audit rows 1 to 3) was itself altered" in message.replace(
-        f"to {seal.last_event_id})", "to 3)"
-    )
+    assert f"Seal 1 (audit rows 1 to {seal.last_event_id}) was itself altered" in message
 
 
 # --- Two sealers at once ------------------------------------------------------------------
