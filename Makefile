@@ -40,9 +40,11 @@ demo: migrate ## Load the demo council (Demoshire) if the database is empty
 run: demo ## Set everything up and serve the demo council on http://127.0.0.1:8000
 	$(BIN)/python manage.py demo_signins
 	@echo "Public form (no sign-in): http://$(HOST):$(PORT)/report/"
-	@# The outbox relay delivers e-mails (to var/mail/) and inbox messages beside the server.
+	@# The outbox relay delivers e-mails (to var/mail/) and inbox messages beside the server;
+	@# the audit sealer seals the audit trail's new rows in batches (ADR 0011).
 	$(BIN)/python manage.py outbox_relay --loop & relay=$$!; \
-	  trap 'kill $$relay 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py audit_seal --loop & sealer=$$!; \
+	  trap 'kill $$relay $$sealer 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 totp: ## Print a demo user's current sign-in code: make totp USER=social.worker
@@ -56,6 +58,7 @@ check: setup ## Lint, and Django's deployment checks under production settings
 	$(BIN)/ruff format --check .
 	PYTHONPATH=src $(BIN)/lint-imports
 	SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	AUDIT_SEAL_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	DATABASE_URL=sqlite:///var/check.sqlite3 ALLOWED_HOSTS=safehub.example \
 	CACHE_URL=redis://127.0.0.1:6379/0 \
 	DJANGO_SETTINGS_MODULE=safehub.config.settings.production \

@@ -16,6 +16,7 @@ def _production_env() -> dict[str, str]:
     }
     env.update(
         SECRET_KEY="deploy-check-" + "k7Qz9" * 10,
+        AUDIT_SEAL_KEY="seal-check-" + "p4Xw2" * 10,
         ALLOWED_HOSTS="safehub.example",
         DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'deploy-check.sqlite3'}",
         CACHE_URL="redis://127.0.0.1:6379/0",  # named, not connected to
@@ -54,6 +55,37 @@ def test_check_deploy_refuses_a_cache_each_process_keeps_to_itself():
     assert result.returncode != 0
     assert "safehub.E001" in result.stderr
     assert "not shared between app servers" in result.stderr
+
+
+def test_production_will_not_start_without_a_seal_key_of_its_own():
+    env = _production_env()
+    del env["AUDIT_SEAL_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "AUDIT_SEAL_KEY" in result.stderr
+
+
+def test_check_deploy_refuses_a_weak_seal_key():
+    env = {**_production_env(), "AUDIT_SEAL_KEY": "short"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "safehub.E002" in result.stderr
 
 
 def test_production_forces_demo_mode_and_debug_off():

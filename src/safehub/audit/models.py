@@ -24,11 +24,13 @@ class AppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    noun = "Audit events"
+
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        raise AppendOnlyError("Audit events cannot be changed.")
+        raise AppendOnlyError(f"{self.noun} cannot be changed.")
 
     def delete(self):  # type: ignore[no-untyped-def]
-        raise AppendOnlyError("Audit events cannot be deleted.")
+        raise AppendOnlyError(f"{self.noun} cannot be deleted.")
 
 
 class AuditEvent(models.Model):
@@ -76,3 +78,56 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditSealQuerySet(AuditEventQuerySet):
+    noun = "Audit seals"
+
+
+class AuditSeal(models.Model):
+    """One sealed batch of audit rows: every row with an id from `first_event_id` to
+    `last_event_id`, in id order, digested with a keyed HMAC (ADR 0011).
+
+    `rows_digest` covers the rows (every field named in `fields`); `digest` covers this
+    seal's own numbers, `rows_digest` and `previous_digest`, so each seal is chained to the
+    one before it and a seal cannot be altered, removed or re-ordered unnoticed. Seals are
+    numbered 1, 2, 3… without gaps, and each range starts one after the previous seal's
+    `last_event_id`, so a row inserted later into a sealed range is found too.
+    Written only by `audit.sealing.audit_seal`; append-only like the events.
+    """
+
+    number = models.PositiveBigIntegerField(unique=True)
+    first_event_id = models.BigIntegerField(unique=True)
+    last_event_id = models.BigIntegerField(unique=True)
+    row_count = models.PositiveIntegerField()
+    # The AuditEvent fields the digest covers, in order, comma-separated: a field added to
+    # AuditEvent later leaves the seals made before it verifiable.
+    fields = models.TextField()
+    rows_digest = models.CharField(max_length=64)
+    previous_digest = models.CharField(max_length=64, blank=True, default="")
+    digest = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_event_id__gte=models.F("first_event_id")),
+                name="audit_seal_range_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(row_count__gte=1), name="audit_seal_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"seal {self.number} (audit rows {self.first_event_id} to {self.last_event_id})"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AppendOnlyError("Audit seals cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("Audit seals cannot be deleted.")

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import get_resolver
 
+from safehub.core.client_ip import client_ip
 from safehub.core.context import RequestOrigin, current_origin
 from safehub.core.exceptions import BreakGlassRequired, NotFound, PermissionDeniedError
 
@@ -26,7 +27,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class SecurityHeadersMiddleware:
-    """Sets where the request came from for the audit trail, a request id, a strict content
+    """Sets where the request came from for the audit trail (the client's address, through
+    any trusted proxies: `core.client_ip`), a request id, a strict content
     security policy, and no-store on every signed-in page so case data is never cached."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -36,7 +38,7 @@ class SecurityHeadersMiddleware:
         request_id = str(uuid.uuid4())
         token = current_origin.set(
             RequestOrigin(
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request) or None,
                 request_id=request_id,
                 channel="web",
             )

@@ -1,6 +1,8 @@
 """Settings shared by every environment. Values come from the environment; the defaults are
 the safe ones (DEBUG off, no demo accounts, embedded SQLite under var/)."""
 
+import hashlib
+import hmac
 from datetime import timedelta
 from pathlib import Path
 
@@ -132,6 +134,14 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# How many reverse proxies of the council's own stand between the internet and the app,
+# each appending to X-Forwarded-For. The audit trail, the public form's rate limits and
+# sign-in lockouts all take the client's address from `core.client_ip.client_ip`; with 0
+# (no proxy) X-Forwarded-For is ignored. See docs/how-to/production-database.md.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "safehub.core.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "safehub.core.client_ip.client_ip"
+
 # Lockout by username (council staff share NAT addresses, so never by IP alone).
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
@@ -149,6 +159,21 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # How long a break-glass grant on a restricted record lasts.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+
+# Sealing the audit trail (ADR 0011). `audit_seal` digests batches of audit rows with an
+# HMAC under this key. Without AUDIT_SEAL_KEY the key is derived from SECRET_KEY, which is
+# fine for the embedded demo; production settings require a key of its own, so rotating
+# SECRET_KEY does not orphan every seal, and the seal key can be held apart from it.
+AUDIT_SEAL_KEY = (
+    env.str("AUDIT_SEAL_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"safehub.audit.seal", hashlib.sha256).hexdigest()
+)
+# A row is sealed only once it is this old, so that a request still running (its audit row
+# has an id but is not yet committed, so the sealer cannot see it) has committed by then.
+# It must be longer than the longest transaction that writes an audit row; see the
+# comment in audit/sealing.py.
+AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=300)
+AUDIT_SEAL_BATCH_ROWS = env.int("AUDIT_SEAL_BATCH_ROWS", default=10_000)
 
 # The front door (MASH). Decisions on contacts are due within this many working days of
 # receipt; where the council requires it, a manager signs decisions off before the referrer

@@ -1,5 +1,5 @@
-"""Production settings: everything secure, nothing demo. SECRET_KEY and DATABASE_URL must be
-set; start-up fails without them."""
+"""Production settings: everything secure, nothing demo. SECRET_KEY, AUDIT_SEAL_KEY and
+DATABASE_URL must be set; start-up fails without them."""
 
 import os
 
@@ -10,6 +10,8 @@ from safehub.config.settings.base import env
 
 DEBUG = False
 DEMO_MODE = False
+# The audit seals' key: required, and not derived from SECRET_KEY (ADR 0011).
+AUDIT_SEAL_KEY = env.str("AUDIT_SEAL_KEY")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 63072000
