@@ -4,10 +4,12 @@ here first, for every person it touches; a refusal is audited and raised."""
 from collections.abc import Iterable
 from typing import Any
 
-from safehub.access.policy import Action, Decision, decide_many
+from django.core.exceptions import ValidationError
+
+from safehub.access.policy import Action, Decision, SignOff, decide_many, may_sign_off, rules_for
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_refusal
-from safehub.core.exceptions import BreakGlassRequired, NotFound
+from safehub.core.exceptions import BreakGlassRequired, NotFound, PermissionDeniedError
 
 
 def require(actor: Any, person_id: int, decision: Decision, action: Action) -> None:
@@ -42,3 +44,13 @@ def check_person_writes(actor: Any, persons: Iterable[Any]) -> None:
     relationship, every child a decision opens work for, not only the person whose page the
     change started from."""
     check_persons(actor, persons, Action.EDIT)
+
+
+def check_sign_off(actor: Any, work: SignOff, *, done_by_id: int | None, field: str) -> None:
+    """Refuse a sign-off the policy does not allow: without the role's capability, "not
+    permitted"; by the person who did the work, a plain-English error on `field`."""
+    if may_sign_off(actor, work, done_by_id=done_by_id):
+        return
+    if not getattr(rules_for(actor), work.value):
+        raise PermissionDeniedError("Only a manager can sign this off.")
+    raise ValidationError({field: "Someone other than the person who did this must sign it off"})

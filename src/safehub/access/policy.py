@@ -454,6 +454,22 @@ def decide_allocation(actor: Any, child: Any, *, waiting: bool) -> Decision:
     return decision
 
 
+class SignOff(enum.Enum):
+    """Work that someone other than the person who did it must sign off. Each names the
+    role capability a sign-off needs; later sign-offs (plans, reviews) join this list."""
+
+    MASH_DECISION = "can_sign_off"  # a manager approves a MASH decision
+    ASSESSMENT = "can_manage_cases"  # a manager authorises a completed assessment
+
+
+def may_sign_off(actor: Any, work: SignOff, *, done_by_id: int | None) -> bool:
+    """Separation of duties, in one place: the sign-off needs the role capability, and the
+    person who did the work never signs it off, whatever their role."""
+    if not getattr(rules_for(actor), work.value):
+        return False
+    return done_by_id != actor.pk
+
+
 def holds_cases(actor: Any) -> bool:
     """Roles a case can be allocated to, and so who has a caseload ("my work")."""
     return rules_for(actor).holds_cases

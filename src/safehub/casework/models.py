@@ -75,6 +75,8 @@ class Assessment(VersionedModel):
     child_seen_alone = models.BooleanField(default=False)
     factors = models.JSONField(default=list, blank=True)
     completed_date = models.DateField(null=True, blank=True)
+    # Who completed it, so someone else authorises it (access.policy.may_sign_off).
+    completed_by = models.ForeignKey(**_USER, null=True, blank=True)
     authorised_date = models.DateField(null=True, blank=True)
     authorised_by = models.ForeignKey(**_USER, null=True, blank=True)
     summary = models.TextField(blank=True, default="")

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.access.navigation import nav_for
 from safehub.access.policy import (
+    SignOff,
     can_edit_viewable_person,
     can_manage_cases,
     can_read_casework,
     holds_cases,
+    may_sign_off,
     rules_for,
 )
 from safehub.casework import forms, selectors, services
@@ -149,6 +151,13 @@ def child_casework_view(request: HttpRequest, person_id: int) -> HttpResponse:
             "can_record": can_record,
             "can_chair": can_record or rules_for(actor).can_chair,
             "can_manage": can_record and can_manage_cases(actor),
+            "can_authorise": bool(
+                work.assessment
+                and can_record
+                and may_sign_off(
+                    actor, SignOff.ASSESSMENT, done_by_id=work.assessment.completed_by_id
+                )
+            ),
             "notices": notices,
             "drafts_saved": [
                 _draft_key(request, child, n.extra_tags)

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safehub.access.guards import check_person_writes
-from safehub.access.policy import can_triage
+from safehub.access.guards import check_person_writes, check_sign_off
+from safehub.access.policy import SignOff, can_triage
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.chronology.models import Significance
@@ -582,19 +582,9 @@ def contact_decide(
 def contact_sign_off(
     *, actor: Any, contact: Contact, expected_version: int, approve: bool, note: Any = ""
 ) -> Contact:
-    from safehub.access.policy import can_sign_off
-
-    if not can_sign_off(actor):
-        raise PermissionDeniedError()
+    check_sign_off(actor, SignOff.MASH_DECISION, done_by_id=contact.decided_by_id, field="approve")
     if contact.status != Status.AWAITING_SIGN_OFF:
         raise ValidationError("This contact is not waiting for sign-off")
-    if contact.decided_by_id == actor.pk:
-        raise ValidationError(
-            {
-                "approve": "A decision must be signed off by someone other "
-                "than the person who made it"
-            }
-        )
     if approve:
         versioned_update(
             instance=contact,

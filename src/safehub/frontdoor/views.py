@@ -17,11 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safehub.access.navigation import nav_for
 from safehub.access.policy import (
     Action,
+    SignOff,
     can_refer,
     can_see_front_door_figures,
     can_sign_off,
     can_triage,
     can_work_mash_queue,
+    may_sign_off,
 )
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError
@@ -136,9 +138,8 @@ def _contact_page(
         "time_left": selectors.time_left(contact.decision_due_at),
         "editable": editable,
         "can_sign_off": (
-            can_sign_off(actor)
-            and contact.status == Status.AWAITING_SIGN_OFF
-            and contact.decided_by_id != actor.pk
+            contact.status == Status.AWAITING_SIGN_OFF
+            and may_sign_off(actor, SignOff.MASH_DECISION, done_by_id=contact.decided_by_id)
         ),
         "rate_form": bound.get("rate_form")
         or forms.RateForm(

@@ -5,6 +5,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from safehub.access.guards import check_sign_off
+from safehub.access.policy import SignOff
 from safehub.casework import events
 from safehub.casework import timescales as due
 from safehub.casework.codes import ASSESSMENT_FACTORS
@@ -109,8 +111,11 @@ def assessment_complete(
             {"completed_date": "Record when the child was seen before completing the assessment"}
         )
     assessment.completed_date, assessment.factors = completed_date, factors
+    assessment.completed_by = actor
     assessment.summary = _text(summary, "summary", "the assessment summary")
-    assessment.save(update_fields=["completed_date", "factors", "summary", "updated_at"])
+    assessment.save(
+        update_fields=["completed_date", "completed_by", "factors", "summary", "updated_at"]
+    )
     _complete(assessment, "assessment", completed_date)
     _register(episode.child, "authorise", "Authorise the assessment", completed_date, assessment)
     _record(
@@ -126,12 +131,19 @@ def assessment_complete(
 
 @transaction.atomic
 def assessment_authorise(*, actor: Any, assessment: Assessment, authorised_date: Any) -> Assessment:
-    """A manager authorises a completed assessment (the census AuthorisationDate)."""
+    """A manager other than the one who completed it authorises a completed assessment (the
+    census AuthorisationDate)."""
     _must_manage(actor)
     _may_record(actor, assessment.episode.child)
     assessment = _locked(assessment)
     if not assessment.completed_date:
         raise ValidationError("The assessment must be completed before it is authorised")
+    check_sign_off(
+        actor,
+        SignOff.ASSESSMENT,
+        done_by_id=assessment.completed_by_id,
+        field="authorised_date",
+    )
     if assessment.authorised_date:
         raise ValidationError("This assessment is already authorised")
     authorised_date = _date(authorised_date, "authorised_date", "the authorisation date")

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from conftest import TEST_TODAY
+from conftest import TEST_TODAY, sign_in
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -378,6 +380,41 @@ def test_only_a_manager_authorises(
     _saved(tm.post(url, _d("authorised_date", TODAY)), child)
     assessment.refresh_from_db()
     assert assessment.authorised_by == users["team_manager"]
+
+
+def test_a_manager_does_not_authorise_an_assessment_they_completed(
+    tm: Any, users: Any, council: Any, child: Any, assessment: Assessment
+) -> None:
+    """The review: a manager completed and then authorised their own assessment."""
+    from conftest import make_user
+
+    manager = users["team_manager"]
+    services.assessment_record_seen(
+        actor=manager, assessment=assessment, seen_date=REFERRAL, seen_alone=True
+    )
+    services.assessment_complete(
+        actor=manager,
+        assessment=assessment,
+        completed_date=REFERRAL + timedelta(days=10),
+        factors=["16A"],
+        summary="Neglect",
+    )
+    url = _url("assessment-authorise", child, assessment.pk)
+    casework = tm.get(reverse("casework:child-casework", args=[child.pk])).content.decode()
+    assert f'href="{url}"' not in casework  # the action is not offered to them
+    page = _errors(tm.post(url, _d("authorised_date", TODAY)))
+    assert "Someone other than the person who did this must sign it off" in page
+    assessment.refresh_from_db()
+    assert assessment.authorised_date is None
+    with pytest.raises(ValidationError):
+        services.assessment_authorise(actor=manager, assessment=assessment, authorised_date=TODAY)
+    # Another manager in the team signs it off.
+    other = make_user("tm2", "team_manager", council["teams"]["North"])
+    their_page = sign_in(Client(), other).get(reverse("casework:child-casework", args=[child.pk]))
+    assert f'href="{url}"' in their_page.content.decode()
+    services.assessment_authorise(actor=other, assessment=assessment, authorised_date=TODAY)
+    assessment.refresh_from_db()
+    assert (assessment.completed_by, assessment.authorised_by) == (manager, other)
 
 
 # --- Child protection --------------------------------------------------------------------

@@ -266,8 +266,11 @@ def rule_violations(today: date) -> list[str]:
             not a.completed_date
             or a.authorised_date < a.completed_date
             or a.authorised_by.role != Role.TEAM_MANAGER
+            or a.authorised_by_id == a.completed_by_id
         ):
             bad.append(f"assessment {a.pk}: authorised wrongly")
+        if a.completed_date and a.completed_by_id is None:
+            bad.append(f"assessment {a.pk}: completed by nobody")
     incomplete = Counter(a.episode_id for a in assessments if a.completed_date is None)
     bad += [f"episode {pk}: two assessments in progress" for pk, n in incomplete.items() if n > 1]
 

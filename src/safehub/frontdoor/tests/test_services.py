@@ -244,7 +244,7 @@ def test_sign_off_refused_to_the_decider(users: Any, people: Any) -> None:
         decision="nfa",
         reasons="Already known, no new concern",
     )
-    with pytest.raises(ValidationError, match="someone other"):
+    with pytest.raises(ValidationError, match="Someone other than the person who did this"):
         services.contact_sign_off(
             actor=tm, contact=contact, expected_version=contact.version, approve=True
         )

@@ -57,6 +57,7 @@ class AssessmentRecords(CaseBase):
             child_seen_alone=alone,
             factors=factors if completed else [],
             completed_date=completed,
+            completed_by_id=self.worker(completed) if completed else None,
             authorised_date=authorised,
             authorised_by_id=self.manager(authorised) if authorised else None,
             summary=self.fill(summary) if completed else "",

@@ -76,7 +76,7 @@ EPISODE = Table(
 ASSESSMENT = Table(
     Assessment,
     "episode_id:r start_date:v due_date:v child_seen_date:v "
-    "child_seen_alone:v factors:v completed_date:v "
+    "child_seen_alone:v factors:v completed_date:v completed_by_id:u "
     f"authorised_date:v authorised_by_id:u summary:v {_T}",
 )
 STRATEGY = Table(
