@@ -65,8 +65,19 @@ def audit_home_view(request: HttpRequest) -> HttpResponse:
             "nav_items": nav_for(request),
             "has_errors": bool(form.errors),
             "query": request.GET.urlencode(),
+            "list_names": LIST_NAMES,
         },
     )
+
+
+# The lists that name people, as the audit page names them.
+LIST_NAMES = {
+    "casework.my_work": "My work",
+    "casework.team_work": "Team page",
+    "frontdoor.mash_queue": "MASH queue",
+    "frontdoor.referrals_made": "Referrals made",
+    "frontdoor.information_requests": "Information requests",
+}
 
 
 def _int(value: str | None) -> int:

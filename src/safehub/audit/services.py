@@ -56,6 +56,22 @@ def audit_record(**fields: Any) -> AuditEvent:
     return event
 
 
+def audit_list(
+    *, actor: Any, listed: str, person_ids: Iterable[int], detail: dict[str, Any] | None = None
+) -> AuditEvent:
+    """One row for a list or export that named people: which list (`listed`, e.g.
+    "casework.my_work") and every person it showed (`person_ids`), so the data protection
+    officer can find who saw a child in a list as well as who opened them."""
+    ids = sorted(set(person_ids))
+    return audit_record(
+        actor=actor,
+        action=AuditAction.LIST,
+        subject_ids=ids,
+        object_type=listed,
+        detail={"shown": len(ids), **(detail or {})},
+    )
+
+
 def audit_refusal(*, action: str = AuditAction.REFUSED, **fields: Any) -> None:
     """Record that an access was refused (a hidden record answered "not found", a
     restricted record asked for a reason). Inside a request the row is written when the

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from safehub.access.models import RestrictedAccess
 from safehub.access.policy import case_holding_roles, visible_persons
+from safehub.audit.services import audit_list
 from safehub.casework.codes import ConferenceKind, EpisodeKind, Section47Outcome, VisitKind
 from safehub.casework.models import (
     Allocation,
@@ -437,6 +438,9 @@ def my_work(*, actor: Any, today: date) -> MyWork:
         ((d, row) for row in rows for d in row.due),
         key=lambda pair: (pair[0].item.due_date, pair[0].item.pk),
     )
+    audit_list(
+        actor=actor, listed="casework.my_work", person_ids=[r.child.pk for r in rows if r.visible]
+    )
     return MyWork(rows=rows, due=due)
 
 
@@ -493,6 +497,11 @@ def team_work(*, actor: Any, today: date) -> TeamWork:
     ]
     waiting = _waiting(actor)
     shown = [e for e in waiting if not e.child.is_restricted or e.allowed]
+    audit_list(
+        actor=actor,
+        listed="casework.team_work",
+        person_ids=[a.child_id for _, a, named in overdue if named] + [e.child_id for e in shown],
+    )
     return TeamWork(
         workers=workers,
         overdue=overdue,

@@ -14,6 +14,7 @@ from safehub.access.policy import (
     visible_contacts,
     visible_information_requests,
 )
+from safehub.audit.services import audit_list
 from safehub.frontdoor.codes import (
     OPEN_STATUSES,
     REFERRAL_DECISIONS,
@@ -96,7 +97,20 @@ def mash_queue(
         .order_by("urgency_rank", "decision_due_at", "pk")
     )
     paginator = Paginator(contacts, QUEUE_PAGE_SIZE)
-    return paginator.get_page(page)
+    shown = paginator.get_page(page)
+    shown.object_list = list(shown.object_list)
+    _audit_contacts(actor, "frontdoor.mash_queue", shown.object_list, "children")
+    return shown
+
+
+def _audit_contacts(actor: Any, listed: str, contacts: list[Contact], subjects: str) -> None:
+    """One audit row for a list of contacts: the references and the linked people."""
+    audit_list(
+        actor=actor,
+        listed=listed,
+        person_ids=[s.person_id for c in contacts for s in getattr(c, subjects) if s.person_id],
+        detail={"contacts": [c.reference for c in contacts]},
+    )
 
 
 def time_left(due: datetime, now: datetime | None = None) -> tuple[str, bool]:
@@ -225,7 +239,7 @@ def referrals_made(*, actor: Any, limit: int = 100) -> list[Contact]:
     contacts = visible_contacts(
         actor, Contact.objects.exclude(referrer_agency=None), persons=Person.objects.all()
     )
-    return list(
+    referrals = list(
         contacts.select_related("referrer_user")
         .prefetch_related(
             Prefetch(
@@ -236,6 +250,8 @@ def referrals_made(*, actor: Any, limit: int = 100) -> list[Contact]:
         )
         .order_by("-received_at")[:limit]
     )
+    _audit_contacts(actor, "frontdoor.referrals_made", referrals, "children")
+    return referrals
 
 
 def requests_for(
@@ -244,7 +260,7 @@ def requests_for(
     requests = visible_information_requests(actor, InformationRequest.objects.all())
     if open_only:
         requests = requests.filter(status=RequestStatus.OPEN)
-    return list(
+    found = list(
         requests.select_related("contact", "agency")
         .prefetch_related(
             Prefetch(
@@ -255,6 +271,13 @@ def requests_for(
         )
         .order_by("status", "due_at")[:limit]
     )
+    audit_list(
+        actor=actor,
+        listed="frontdoor.information_requests",
+        person_ids=[s.person_id for r in found for s in r.contact.children if s.person_id],
+        detail={"requests": [r.pk for r in found]},
+    )
+    return found
 
 
 @dataclass
