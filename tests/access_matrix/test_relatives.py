@@ -266,3 +266,26 @@ def test_a_mash_decision_is_not_made_final_on_a_restricted_childs_record_without
             actor=manager, contact=contact, expected_version=contact.version, approve=True
         )
     assert not ChronologyLink.objects.filter(person=family["rowan"]).exists()
+
+
+@pytest.mark.parametrize("reader", ["social_worker", "partner_practitioner"])
+def test_the_api_shows_no_relative_the_reader_may_not_see(
+    reader: str, family: dict[str, Any], users: dict[str, Any]
+) -> None:
+    """The API's person read and search answer about the people asked for, and search
+    finds only people the reader may see: Rowan, restricted, is never among them."""
+    from django.test import Client
+
+    from safehub.access.services import api_token_create
+
+    token = api_token_create(actor=users[reader], user=users[reader], name="walk")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    read = api.get(f"/api/v1/persons/{family['amber'].pk}").content.decode()
+    found = api.post(
+        "/api/v1/persons/search", {"name": "Hiddleston"}, content_type="application/json"
+    ).content.decode()
+    for text in (read, found):
+        assert _leaks(text, ROWAN) == []
+        for key in ("sol", "pat"):
+            if key not in SEES[reader]:
+                assert _leaks(text, RELATIVES[key]) == []
