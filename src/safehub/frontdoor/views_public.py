@@ -27,6 +27,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
+from safehub.core.client_ip import client_ip
 from safehub.frontdoor import forms_public, services
 from safehub.frontdoor.codes import Channel
 from safehub.frontdoor.forms_public import TRAP_FIELD
@@ -296,7 +297,7 @@ def _discard(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
     was accepted, keep nothing."""
     logger.warning(
         "Public report discarded: the hidden trap field was filled in (address %s)",
-        request.META.get("REMOTE_ADDR"),
+        client_ip(request),
     )
     _save(request, {"sent": {"token": state.get("token"), "reference": None}})
     return redirect("report:sent")
