@@ -172,7 +172,7 @@ def people(users: dict[str, User], council: dict[str, Any]) -> dict[str, Person]
 
 
 @pytest.fixture
-def client_for(client: Client, users: dict[str, User]):  # type: ignore[no-untyped-def]
+def client_for(client: Client, users: dict[str, User]):
     def make(role: str) -> Client:
         return sign_in(Client(), users[role])
 

@@ -35,7 +35,7 @@ PUBLIC |= {
 HALF_SIGNED_IN_ALLOWED = {"ui:sign-in-verify", "ui:sign-in-setup"}
 
 
-def _routes(resolver=None, namespace=""):  # type: ignore[no-untyped-def]
+def _routes(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
@@ -45,14 +45,14 @@ def _routes(resolver=None, namespace=""):  # type: ignore[no-untyped-def]
             yield f"{namespace}{pattern.name}", _example_path(resolver, pattern)
 
 
-def _example_path(resolver, pattern) -> str:  # type: ignore[no-untyped-def]
+def _example_path(resolver, pattern) -> str:
     prefix = ""
     route = str(pattern.pattern)
     full = prefix + route
     return re.sub(r"<[^>]+>|\{[^}]+\}", "1", full)
 
 
-def _all_paths():  # type: ignore[no-untyped-def]
+def _all_paths():
     from django.urls import reverse
 
     out = []
@@ -72,7 +72,7 @@ def _all_paths():  # type: ignore[no-untyped-def]
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "path"), _all_paths())
-def test_logged_out_request_is_refused(name, path):  # type: ignore[no-untyped-def]
+def test_logged_out_request_is_refused(name, path):
     client = Client()
     for method in ("get", "post"):
         response = getattr(client, method)(path)
@@ -87,7 +87,7 @@ def test_logged_out_request_is_refused(name, path):  # type: ignore[no-untyped-d
 
 
 @pytest.mark.parametrize(("name", "path"), _all_paths())
-def test_password_alone_reaches_nothing(name, path, users):  # type: ignore[no-untyped-def]
+def test_password_alone_reaches_nothing(name, path, users):
     client = Client()
     response = client.post("/sign-in/", {"username": "mash", "password": PASSWORD})
     assert response.status_code == 302

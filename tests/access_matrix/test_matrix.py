@@ -36,13 +36,13 @@ def _expected(role: str, relation: str, kind: str) -> str:
     return table[role].split()[RELATIONS.index(relation)]
 
 
-def _token_for(user) -> str:  # type: ignore[no-untyped-def]
+def _token_for(user) -> str:
     secret = ApiToken.new_secret()
     ApiToken.objects.create(user=user, name="matrix", token_hash=hash_token(secret))
     return secret
 
 
-def _url(name: str, person) -> str:  # type: ignore[no-untyped-def]
+def _url(name: str, person) -> str:
     if name == "people:relationship-end":
         rel = Relationship.objects.filter(subject=person).first()
         return reverse(name, args=[person.pk, rel.pk])
@@ -57,7 +57,7 @@ def test_person_endpoint_matrix(
     kind,
     method,
     users,
-    people,  # type: ignore[no-untyped-def]
+    people,
     client_for,
 ):
     person = people[relation]
@@ -94,7 +94,7 @@ def test_person_endpoint_matrix(
         assert person.family_name.encode() not in response.content
 
 
-def _role_endpoint_request(client, name, user):  # type: ignore[no-untyped-def]
+def _role_endpoint_request(client, name, user):
     if name.startswith("api-v1:"):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {_token_for(user)}"}
         if name == "api-v1:contact_submit_api":
@@ -127,7 +127,7 @@ def _role_endpoint_request(client, name, user):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))
 @pytest.mark.parametrize("name", sorted(ROLE_ENDPOINTS))
-def test_role_endpoint_matrix(role, name, users, people, client_for):  # type: ignore[no-untyped-def]
+def test_role_endpoint_matrix(role, name, users, people, client_for):
     response = _role_endpoint_request(client_for(role), name, users[role])
     if role in ROLE_ENDPOINTS[name]:
         assert response.status_code in (200, 201), (role, name, response.status_code)
@@ -135,7 +135,7 @@ def test_role_endpoint_matrix(role, name, users, people, client_for):  # type: i
         assert response.status_code in (403, 404), (role, name, response.status_code)
 
 
-def _route_names(resolver=None, namespace=""):  # type: ignore[no-untyped-def]
+def _route_names(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
@@ -160,6 +160,6 @@ def test_every_route_is_in_the_matrix_or_explained():
     assert not stale, f"Matrix names routes that no longer exist: {stale}"
 
 
-def test_refusals_leave_no_view_audit_rows(users, people, client_for):  # type: ignore[no-untyped-def]
+def test_refusals_leave_no_view_audit_rows(users, people, client_for):
     client_for("south_worker").get(reverse("people:person-detail", args=[people["involved"].pk]))
     assert not AuditEvent.objects.filter(action="view", person_id=people["involved"].pk)

@@ -41,7 +41,7 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
@@ -170,7 +170,7 @@ def test_no_staff_page_is_reachable_from_the_public_form(users: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_the_public_pages_header_leads_back_to_the_form_not_to_staff_sign_in(client):  # type: ignore[no-untyped-def]
+def test_the_public_pages_header_leads_back_to_the_form_not_to_staff_sign_in(client):
     page = client.get(reverse("report:start")).content.decode()
     assert (
         f'<a href="{reverse("report:start")}" class="govuk-generic-header__homepage-link">' in page

@@ -47,7 +47,7 @@ class Api:
 
 
 @pytest.fixture
-def mash_api(users) -> Api:  # type: ignore[no-untyped-def]
+def mash_api(users) -> Api:
     return Api(make_token(users["mash_worker"]))
 
 

@@ -66,7 +66,7 @@ def signed_in(users: dict[str, Any], role: str) -> Client:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_forty_people_opening_one_childs_page_at_once_all_see_it(users, people):  # type: ignore[no-untyped-def]
+def test_forty_people_opening_one_childs_page_at_once_all_see_it(users, people):
     child = people["involved"]
     url = reverse("people:person-detail", args=[child.pk])
     clients = [signed_in(users, READERS[n % len(READERS)]) for n in range(40)]
@@ -98,7 +98,7 @@ def _edit_form(person: Person, version: int, language: str) -> dict[str, Any]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_saving_one_childs_details_at_once_one_saves_one_is_told(users, people):  # type: ignore[no-untyped-def]
+def test_two_workers_saving_one_childs_details_at_once_one_saves_one_is_told(users, people):
     """Both opened the edit page at the same version and press Save at the same moment, five
     times over: each time one is saved and the other sees "Your changes were not saved"."""
     child = people["involved"]
@@ -123,7 +123,7 @@ def test_two_workers_saving_one_childs_details_at_once_one_saves_one_is_told(use
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_partner_systems_updating_one_person_at_once_one_gets_409(users, people):  # type: ignore[no-untyped-def]
+def test_two_partner_systems_updating_one_person_at_once_one_gets_409(users, people):
     child = people["involved"]
     url = f"/api/v1/persons/{child.pk}"
     clients = []

@@ -16,7 +16,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
@@ -38,7 +38,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser):
     # bypass_csp lets the test inject axe-core; the app's own pages run no inline script.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -46,7 +46,7 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+def axe_violations(page) -> list[dict]:
     """Serious and critical accessibility violations axe-core finds on the current page."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -62,20 +62,20 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     ]
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
 
-def new_page(browser):  # type: ignore[no-untyped-def]
+def new_page(browser):
     """Another browser context (another person at another desk) in the same test."""
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     return context.new_page()
 
 
-def sign_in_as(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in_as(page, base: str, user) -> None:
     """The real sign-in: password, then the current TOTP code."""
     from conftest import PASSWORD, current_code
 

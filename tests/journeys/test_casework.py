@@ -19,37 +19,37 @@ pytestmark = pytest.mark.browser
 DRAFTS = "() => Object.keys(localStorage).filter((k) => k.startsWith('safehub:draft:'))"
 
 
-def _accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _accessible(page, name: str) -> None:
     screenshot(page, name)
     violations = axe_violations(page)
     assert not violations, (name, violations)
 
 
-def _date(page, group: str, value: date) -> None:  # type: ignore[no-untyped-def]
+def _date(page, group: str, value: date) -> None:
     fields = page.get_by_role("group", name=group)
     fields.get_by_label("Day").fill(str(value.day))
     fields.get_by_label("Month").fill(str(value.month))
     fields.get_by_label("Year").fill(str(value.year))
 
 
-def _type(box, text: str) -> None:  # type: ignore[no-untyped-def]
+def _type(box, text: str) -> None:
     """Type at the end of what the box holds, a key at a time, as a person does."""
     box.focus()
     box.press("Control+End")
     box.press_sequentially(text, delay=20)
 
 
-def _done(page, message: str) -> None:  # type: ignore[no-untyped-def]
+def _done(page, message: str) -> None:
     """The casework page's success banner after a save."""
     expect(page.locator(".govuk-notification-banner__heading")).to_have_text(message)
 
 
-def _casework(page, base: str, child) -> None:  # type: ignore[no-untyped-def]
+def _casework(page, base: str, child) -> None:
     page.goto(f"{base}/children/{child.pk}/casework/")
     expect(page.get_by_role("heading", name=child.full_name, level=1)).to_be_visible()
 
 
-def _refer(users, child) -> None:  # type: ignore[no-untyped-def]
+def _refer(users, child) -> None:
     """The MASH accepts a referral about the child and a manager signs it off, which opens
     the child's episode (the MASH journey does this through the pages)."""
     from safehub.frontdoor import services as frontdoor
@@ -75,7 +75,7 @@ def _refer(users, child) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_referral_to_assessment_authorised_and_a_cin_plan(  # type: ignore[no-untyped-def]
+def test_referral_to_assessment_authorised_and_a_cin_plan(
     transactional_db, live_server, browser, page, users, people
 ):
     base, child = live_server.url, people["involved"]
@@ -136,7 +136,7 @@ def test_referral_to_assessment_authorised_and_a_cin_plan(  # type: ignore[no-un
     assert sorted(assessment.factors) == ["16A", "3B"]
 
 
-def test_strategy_to_section_47_to_conference_plan_and_first_review(  # type: ignore[no-untyped-def]
+def test_strategy_to_section_47_to_conference_plan_and_first_review(
     transactional_db, live_server, browser, page, users, people
 ):
     base, child = live_server.url, people["involved"]
@@ -198,7 +198,7 @@ def test_strategy_to_section_47_to_conference_plan_and_first_review(  # type: ig
     expect(page.get_by_role("cell", name="Hold the first core group")).to_have_count(0)
 
 
-def test_a_child_comes_into_care_moves_placement_and_has_a_review(  # type: ignore[no-untyped-def]
+def test_a_child_comes_into_care_moves_placement_and_has_a_review(
     transactional_db, live_server, page, users, people
 ):
     base, child = live_server.url, people["involved"]
@@ -250,7 +250,7 @@ def test_a_child_comes_into_care_moves_placement_and_has_a_review(  # type: igno
     assert placements[0].reason_place_change == "CREQO"
 
 
-def test_a_visit_is_recorded_from_my_work_in_four_interactions(  # type: ignore[no-untyped-def]
+def test_a_visit_is_recorded_from_my_work_in_four_interactions(
     transactional_db, live_server, page, users, people
 ):
     base, child, worker = live_server.url, people["involved"], users["social_worker"]
@@ -271,7 +271,7 @@ def test_a_visit_is_recorded_from_my_work_in_four_interactions(  # type: ignore[
 
     interactions = 0
 
-    def act(locator, action: str = "click") -> None:  # type: ignore[no-untyped-def]
+    def act(locator, action: str = "click") -> None:
         nonlocal interactions
         interactions += 1
         getattr(locator, action)()
@@ -298,7 +298,7 @@ def test_a_visit_is_recorded_from_my_work_in_four_interactions(  # type: ignore[
     _accessible(page, "casework-15-visit-recorded")
 
 
-def test_a_draft_survives_a_reload_and_a_lost_connection(  # type: ignore[no-untyped-def]
+def test_a_draft_survives_a_reload_and_a_lost_connection(
     transactional_db, live_server, page, users, people
 ):
     base, child = live_server.url, people["involved"]

@@ -15,7 +15,7 @@ from tests.journeys.conftest import axe_violations, screenshot
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(page, base: str, user) -> None:
     page.goto(f"{base}/sign-in/")
     assert not axe_violations(page), "sign-in page"
     page.get_by_label("Username").fill(user.username)
@@ -30,7 +30,7 @@ def _sign_in(page, base: str, user) -> None:  # type: ignore[no-untyped-def]
 def test_sign_in_search_with_a_typo_and_open_a_child(
     transactional_db,
     live_server,
-    page,  # type: ignore[no-untyped-def]
+    page,
     users,
     people,
 ):
@@ -99,7 +99,7 @@ def test_sign_in_search_with_a_typo_and_open_a_child(
 def test_other_pages_have_no_serious_accessibility_violations(
     role,
     path,
-    transactional_db,  # type: ignore[no-untyped-def]
+    transactional_db,
     live_server,
     page,
     users,
@@ -114,7 +114,7 @@ def test_other_pages_have_no_serious_accessibility_violations(
 
 def test_form_errors_and_break_glass_pages_are_accessible(
     transactional_db,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     page,
     users,
     people,
@@ -136,7 +136,7 @@ def test_form_errors_and_break_glass_pages_are_accessible(
 
 def test_an_administrator_signs_a_user_out_of_every_device(
     transactional_db,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server,
     page,
     users,
 ):

@@ -11,13 +11,13 @@ from tests.journeys.conftest import axe_violations, new_page, screenshot, sign_i
 pytestmark = pytest.mark.browser
 
 
-def _accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _accessible(page, name: str) -> None:
     screenshot(page, name)
     violations = axe_violations(page)
     assert not violations, (name, violations)
 
 
-def test_refer_triage_match_request_decide_sign_off_and_see_outcome(  # type: ignore[no-untyped-def]
+def test_refer_triage_match_request_decide_sign_off_and_see_outcome(
     transactional_db, live_server, browser, page, users, people, council
 ):
     from conftest import make_user
@@ -137,7 +137,7 @@ def test_mash_form_errors_are_accessible(
     transactional_db,
     live_server,
     page,
-    users,  # type: ignore[no-untyped-def]
+    users,
     people,
 ):
     from safehub.frontdoor import services
@@ -153,9 +153,7 @@ def test_mash_form_errors_are_accessible(
     _accessible(page, "mash-14-queue-filtered")
 
 
-def test_the_mash_records_a_telephone_contact(  # type: ignore[no-untyped-def]
-    transactional_db, live_server, page, users, people
-):
+def test_the_mash_records_a_telephone_contact(transactional_db, live_server, page, users, people):
     """A housing officer rings the MASH; the worker types the call in from the queue and
     lands on the new contact, ready to triage."""
     sign_in_as(page, live_server.url, users["mash_worker"])

@@ -14,17 +14,17 @@ from tests.journeys.conftest import axe_violations, screenshot
 pytestmark = pytest.mark.browser
 
 
-def _accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def _accessible(page, name: str) -> None:
     screenshot(page, name)
     violations = axe_violations(page)
     assert not violations, (name, violations)
 
 
-def _group(page, name: str):  # type: ignore[no-untyped-def]
+def _group(page, name: str):
     return page.get_by_role("group", name=name)
 
 
-def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(  # type: ignore[no-untyped-def]
+def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(
     transactional_db, live_server, page
 ):
     cache.clear()  # rate-limit counts from other tests
@@ -126,7 +126,7 @@ def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(  # type: i
     assert OutboxMessage.objects.get().recipient_email == "pat@example.com"
 
 
-def test_the_form_works_without_javascript(transactional_db, live_server, browser):  # type: ignore[no-untyped-def]
+def test_the_form_works_without_javascript(transactional_db, live_server, browser):
     cache.clear()
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()

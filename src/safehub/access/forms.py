@@ -55,7 +55,7 @@ class AuditFilterForm(forms.Form):
     date_from = GovukDateField(label="From", required=False)
     date_to = GovukDateField(label="To", required=False)
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if not self.errors and not (data.get("person_id") or data.get("username")):
             raise forms.ValidationError("Enter a SafeHub ID or a username")

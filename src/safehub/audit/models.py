@@ -26,10 +26,10 @@ class AppendOnlyError(Exception):
 class AuditEventQuerySet(models.QuerySet):
     noun = "Audit events"
 
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise AppendOnlyError(f"{self.noun} cannot be changed.")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise AppendOnlyError(f"{self.noun} cannot be deleted.")
 
 
@@ -71,12 +71,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "at"], name="audit_actor_at_idx"),
         ]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Audit events cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
@@ -124,10 +124,10 @@ class AuditSeal(models.Model):
     def __str__(self) -> str:
         return f"seal {self.number} (audit rows {self.first_event_id} to {self.last_event_id})"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Audit seals cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit seals cannot be deleted.")

@@ -26,15 +26,12 @@ from safehub.casework.codes import (
 )
 from safehub.core.models import TimeStampedModel, VersionedModel
 
-_CHILD = {"to": "people.Person", "on_delete": models.PROTECT, "related_name": "+"}
-_USER = {"to": "organisations.User", "on_delete": models.PROTECT, "related_name": "+"}
-
 
 class Episode(VersionedModel):
     """An episode of need: from referral to closure (CIN) or an early-help episode."""
 
     kind = models.CharField(max_length=10, choices=EpisodeKind.choices)
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     contact = models.ForeignKey(
         "frontdoor.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -45,7 +42,7 @@ class Episode(VersionedModel):
     )
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=8, blank=True, default="")
-    opened_by = models.ForeignKey(**_USER)
+    opened_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
@@ -76,9 +73,13 @@ class Assessment(VersionedModel):
     factors = models.JSONField(default=list, blank=True)
     completed_date = models.DateField(null=True, blank=True)
     # Who completed it, so someone else authorises it (access.policy.may_sign_off).
-    completed_by = models.ForeignKey(**_USER, null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     authorised_date = models.DateField(null=True, blank=True)
-    authorised_by = models.ForeignKey(**_USER, null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     summary = models.TextField(blank=True, default="")
 
     class Meta:
@@ -97,7 +98,9 @@ class StrategyDiscussion(TimeStampedModel):
     participants = models.TextField()
     outcome = models.CharField(max_length=8, choices=StrategyOutcome.choices)
     notes = models.TextField(blank=True, default="")
-    recorded_by = models.ForeignKey(**_USER)
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class Section47(VersionedModel):
@@ -113,7 +116,7 @@ class Section47(VersionedModel):
 
 class CPPlan(VersionedModel):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="cp_plans")
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
     initial_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
     latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
@@ -148,20 +151,26 @@ class Conference(TimeStampedModel):
     category = models.CharField(
         max_length=3, choices=CategoryOfAbuse.choices, blank=True, default=""
     )
-    chair = models.ForeignKey(**_USER, null=True, blank=True)
-    recorded_by = models.ForeignKey(**_USER)
+    chair = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class CoreGroup(TimeStampedModel):
     plan = models.ForeignKey(CPPlan, on_delete=models.PROTECT, related_name="core_groups")
     held_on = models.DateField()
     notes = models.TextField(blank=True, default="")
-    recorded_by = models.ForeignKey(**_USER)
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class CINPlan(VersionedModel):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="cin_plans")
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     review_notes = models.TextField(blank=True, default="")
@@ -179,14 +188,16 @@ class CINPlan(VersionedModel):
 class CINPlanReview(TimeStampedModel):
     plan = models.ForeignKey(CINPlan, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
-    recorded_by = models.ForeignKey(**_USER)
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class PeriodOfCare(VersionedModel):
     """From becoming looked after to ceasing; made of 903 episodes (legal status and
     placement rows)."""
 
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="care_periods")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -230,21 +241,25 @@ class CareEpisode(TimeStampedModel):
 class CareReview(TimeStampedModel):
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
-    recorded_by = models.ForeignKey(**_USER)
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class MissingEpisode(TimeStampedModel):
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=1, choices=MissingKind.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     return_interview_offered = models.BooleanField(null=True, blank=True)
     return_interview_accepted = models.BooleanField(null=True, blank=True)
-    recorded_by = models.ForeignKey(**_USER)
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class Visit(TimeStampedModel):
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="visits")
     kind = models.CharField(max_length=4, choices=VisitKind.choices)
     visited_on = models.DateField()
@@ -252,15 +267,17 @@ class Visit(TimeStampedModel):
     child_seen_alone = models.BooleanField(default=False)
     bedroom_seen = models.BooleanField(default=False)
     note = models.TextField(blank=True, default="")
-    recorded_by = models.ForeignKey(**_USER)
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["child", "visited_on"], name="visit_child_idx")]
 
 
 class CaseNote(TimeStampedModel):
-    child = models.ForeignKey(**_CHILD)
-    author = models.ForeignKey(**_USER)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField()
     text = models.TextField()
     significant = models.BooleanField(default=False)
@@ -269,8 +286,8 @@ class CaseNote(TimeStampedModel):
 class NoteDraft(TimeStampedModel):
     """What a worker is typing, saved as they type so a closed tab loses nothing."""
 
-    author = models.ForeignKey(**_USER)
-    child = models.ForeignKey(**_CHILD)
+    author = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, default="note")  # note | visit
     text = models.TextField(blank=True, default="")
 
@@ -284,8 +301,8 @@ class Allocation(TimeStampedModel):
     """Who holds the case. Opening one opens the worker's involvement, which is what grants
     access (access.Involvement); ending it ends that."""
 
-    child = models.ForeignKey(**_CHILD)
-    worker = models.ForeignKey(**_USER)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    worker = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey("organisations.Team", on_delete=models.PROTECT, related_name="+")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -293,7 +310,9 @@ class Allocation(TimeStampedModel):
     involvement = models.ForeignKey(
         "access.Involvement", on_delete=models.PROTECT, related_name="+"
     )
-    allocated_by = models.ForeignKey(**_USER)
+    allocated_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -318,7 +337,7 @@ class Allocation(TimeStampedModel):
 class Oversight(TimeStampedModel):
     """Supervision or management oversight of a child's case."""
 
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(
         max_length=12,
         choices=[("supervision", "Supervision"), ("oversight", "Management oversight")],
@@ -326,7 +345,7 @@ class Oversight(TimeStampedModel):
     held_on = models.DateField()
     discussion = models.TextField()
     actions = models.TextField(blank=True, default="")
-    manager = models.ForeignKey(**_USER)
+    manager = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
 
 
 class DueItem(TimeStampedModel):
@@ -334,7 +353,7 @@ class DueItem(TimeStampedModel):
     it and closed by the service that completes it. "My work", the team's overdue list and
     the timeliness figures all read from here."""
 
-    child = models.ForeignKey(**_CHILD)
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20)
     label = models.CharField(max_length=120)
     due_date = models.DateField()

@@ -85,7 +85,7 @@ class InformationRequestForm(IdPrefixed):
     agency = forms.ModelChoiceField(
         label="Agency to ask",
         queryset=None,
-        empty_label="Select an agency",  # type: ignore[arg-type]
+        empty_label="Select an agency",
         error_messages={
             "required": "Select the agency to ask",
             "invalid_choice": "Select the agency to ask",
@@ -103,7 +103,7 @@ class InformationRequestForm(IdPrefixed):
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = agencies
 
 
 class ConsentForm(IdPrefixed):

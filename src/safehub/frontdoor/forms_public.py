@@ -146,7 +146,7 @@ class ChildForm(ReportPage):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         born = self.fields["date_of_birth"]
-        born.subject = "The child's date of birth"  # type: ignore[attr-defined]
+        born.subject = "The child's date of birth"
         born.error_messages["incomplete"] = (
             "The child's date of birth must include a day, month and year"
         )

@@ -16,7 +16,7 @@ from safehub.people.codes import (
 from safehub.ui.fields import GovukDateField
 
 
-def _optional(cleaner):  # type: ignore[no-untyped-def]
+def _optional(cleaner):
     def clean(value: str) -> str:
         return cleaner(value) if value else ""
 
@@ -46,7 +46,7 @@ class PersonSearchForm(forms.Form):
     def clean_postcode(self) -> str:
         return _optional(clean_postcode)(self.cleaned_data["postcode"])
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if not self.errors and not any(data.get(f) for f in self.fields):
             raise ValidationError("Enter a name, date of birth, NHS number, UPN or postcode")

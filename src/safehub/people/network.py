@@ -52,7 +52,7 @@ class Network:
         ]
 
 
-def build_network(person, relationships) -> Network:  # type: ignore[no-untyped-def]
+def build_network(person, relationships) -> Network:
     rows: dict[int, list[Node]] = {}
     centre = Node(person.pk, person.full_name, "This person", 0, 0, is_centre=True)
     rows.setdefault(0, []).append(centre)

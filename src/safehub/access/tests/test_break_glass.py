@@ -13,7 +13,7 @@ from safehub.access.models import BreakGlass
 from safehub.audit.models import AuditAction, AuditEvent
 
 
-def test_restricted_person_is_not_in_search_outside_allow_list(people, client_for):  # type: ignore[no-untyped-def]
+def test_restricted_person_is_not_in_search_outside_allow_list(people, client_for):
     hidden = people["restricted"]
     for role in ("mash_worker", "team_manager"):
         html = (
@@ -31,7 +31,7 @@ def test_restricted_person_is_not_in_search_outside_allow_list(people, client_fo
     assert "Ava Stone" in html  # sw is on Ava's allow-list
 
 
-def test_break_glass_needs_a_reason_and_a_code(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_break_glass_needs_a_reason_and_a_code(people, users, client_for):
     person = people["restricted"]
     client = client_for("mash_worker")
     url = reverse("people:person-break-glass", args=[person.pk])
@@ -73,7 +73,7 @@ def test_break_glass_needs_a_reason_and_a_code(people, users, client_for):  # ty
     assert "Waiting" in queue.content.decode()
 
 
-def test_break_glass_expires(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_break_glass_expires(people, users, client_for):
     person = people["restricted"]
     BreakGlass.objects.create(
         person=person,
@@ -89,7 +89,7 @@ def test_break_glass_expires(people, users, client_for):  # type: ignore[no-unty
 @pytest.mark.parametrize(
     "role", ["partner_practitioner", "cp_chair_iro", "performance_analyst", "system_administrator"]
 )
-def test_roles_without_reach_cannot_break_glass(role, people, users, client_for):  # type: ignore[no-untyped-def]
+def test_roles_without_reach_cannot_break_glass(role, people, users, client_for):
     url = reverse("people:person-break-glass", args=[people["restricted"].pk])
     client = client_for(role)
     assert client.get(url).status_code == 404
@@ -97,7 +97,7 @@ def test_roles_without_reach_cannot_break_glass(role, people, users, client_for)
     assert not BreakGlass.objects.exists()
 
 
-def test_dpo_marks_a_break_glass_reviewed(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_dpo_marks_a_break_glass_reviewed(people, users, client_for):
     grant = BreakGlass.objects.create(
         person=people["restricted"],
         user=users["mash_worker"],

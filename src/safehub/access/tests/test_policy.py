@@ -3,7 +3,7 @@
 from safehub.access.policy import Action, Decision, can_edit_viewable_person, decide
 
 
-def test_edit_shortcut_agrees_with_decide_wherever_viewing_is_allowed(users, people):  # type: ignore[no-untyped-def]
+def test_edit_shortcut_agrees_with_decide_wherever_viewing_is_allowed(users, people):
     checked = 0
     for user in users.values():
         for person in people.values():
@@ -15,7 +15,7 @@ def test_edit_shortcut_agrees_with_decide_wherever_viewing_is_allowed(users, peo
     assert checked > 10
 
 
-def test_unknown_or_inactive_users_get_nothing(users, people):  # type: ignore[no-untyped-def]
+def test_unknown_or_inactive_users_get_nothing(users, people):
     worker = users["mash_worker"]
     worker.is_active = False
     assert decide(worker, people["unrelated"], Action.VIEW) is Decision.DENY

@@ -16,11 +16,11 @@ from safehub.access.views_auth import SIGN_IN_ERROR
 from safehub.audit.models import AuditAction, AuditEvent
 
 
-def _password(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def _password(client: Client, username: str, password: str = PASSWORD):
     return client.post(reverse("ui:sign-in"), {"username": username, "password": password})
 
 
-def test_sign_in_with_password_then_code_reaches_search(users):  # type: ignore[no-untyped-def]
+def test_sign_in_with_password_then_code_reaches_search(users):
     client = Client()
     response = _password(client, "mash")
     assert response["Location"] == reverse("ui:sign-in-verify")
@@ -36,7 +36,7 @@ def test_sign_in_with_password_then_code_reaches_search(users):  # type: ignore[
     )
 
 
-def test_each_step_of_signing_in_starts_a_new_session(users):  # type: ignore[no-untyped-def]
+def test_each_step_of_signing_in_starts_a_new_session(users):
     """A session id known before sign-in (fixation) is useless afterwards, and the one used
     between the password and the code is replaced once the code is accepted."""
     client = Client()
@@ -53,7 +53,7 @@ def test_each_step_of_signing_in_starts_a_new_session(users):  # type: ignore[no
     assert client.get(reverse("people:person-search")).status_code == 200
 
 
-def test_a_code_works_only_once(users):  # type: ignore[no-untyped-def]
+def test_a_code_works_only_once(users):
     code = current_code(users["mash_worker"])
     first = Client()
     _password(first, "mash")
@@ -65,7 +65,7 @@ def test_a_code_works_only_once(users):  # type: ignore[no-untyped-def]
     assert "not correct" in reused.content.decode()
 
 
-def test_first_sign_in_sets_up_the_authenticator(council):  # type: ignore[no-untyped-def]
+def test_first_sign_in_sets_up_the_authenticator(council):
     user = make_user("newstarter", Role.SOCIAL_WORKER, council["teams"]["North"])
     TOTPDevice.objects.filter(user=user).delete()
     client = Client()
@@ -82,14 +82,14 @@ def test_first_sign_in_sets_up_the_authenticator(council):  # type: ignore[no-un
     assert device.confirmed
 
 
-def test_wrong_password_and_unknown_user_get_the_same_message(users):  # type: ignore[no-untyped-def]
+def test_wrong_password_and_unknown_user_get_the_same_message(users):
     wrong = _password(Client(), "mash", "not-the-password").content.decode()
     unknown = _password(Client(), "nobody-by-this-name", "whatever").content.decode()
     assert SIGN_IN_ERROR in wrong
     assert SIGN_IN_ERROR in unknown
 
 
-def test_repeated_failures_lock_the_account_by_username_from_any_address(users):  # type: ignore[no-untyped-def]
+def test_repeated_failures_lock_the_account_by_username_from_any_address(users):
     for attempt in range(5):
         Client(REMOTE_ADDR=f"10.0.0.{attempt}").post(
             reverse("ui:sign-in"), {"username": "mash", "password": "wrong-password"}
@@ -103,7 +103,7 @@ def test_repeated_failures_lock_the_account_by_username_from_any_address(users):
     assert _password(Client(), "sw").status_code == 302
 
 
-def test_administrator_unlocks_a_locked_account(users, client_for):  # type: ignore[no-untyped-def]
+def test_administrator_unlocks_a_locked_account(users, client_for):
     for _ in range(5):
         _password(Client(), "mash", "wrong-password")
     assert _password(Client(), "mash").status_code == 429
@@ -113,7 +113,7 @@ def test_administrator_unlocks_a_locked_account(users, client_for):  # type: ign
     assert _password(Client(), "mash").status_code == 302
 
 
-def test_session_ends_after_its_absolute_lifetime(users, client_for, settings):  # type: ignore[no-untyped-def]
+def test_session_ends_after_its_absolute_lifetime(users, client_for, settings):
     client = client_for("mash_worker")
     assert client.get(reverse("people:person-search")).status_code == 200
     session = client.session
@@ -124,18 +124,18 @@ def test_session_ends_after_its_absolute_lifetime(users, client_for, settings): 
     assert response["Location"].startswith(reverse("ui:sign-in"))
 
 
-def test_idle_expiry_is_thirty_minutes_or_less(settings):  # type: ignore[no-untyped-def]
+def test_idle_expiry_is_thirty_minutes_or_less(settings):
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
     assert settings.SESSION_RENEW_SECONDS < settings.SESSION_COOKIE_AGE
 
 
-def _seen_ago(client, seconds):  # type: ignore[no-untyped-def]
+def _seen_ago(client, seconds):
     session = client.session
     session[LAST_SEEN] = time.time() - seconds
     session.save()
 
 
-def test_session_ends_when_idle_and_each_page_keeps_it_alive(users, client_for, settings):  # type: ignore[no-untyped-def]
+def test_session_ends_when_idle_and_each_page_keeps_it_alive(users, client_for, settings):
     client = client_for("mash_worker")
     page = reverse("people:person-search")
     _seen_ago(client, settings.SESSION_COOKIE_AGE - 60)
@@ -149,7 +149,7 @@ def test_session_ends_when_idle_and_each_page_keeps_it_alive(users, client_for, 
     assert client.get(page).status_code == 302  # signed out on the server, not just redirected
 
 
-def test_reading_pages_writes_the_session_at_most_once_a_minute(client_for):  # type: ignore[no-untyped-def]
+def test_reading_pages_writes_the_session_at_most_once_a_minute(client_for):
     client = client_for("mash_worker")
     page = reverse("people:person-search")
     client.get(page)
@@ -162,7 +162,7 @@ def test_reading_pages_writes_the_session_at_most_once_a_minute(client_for):  # 
     assert [q for q in queries if 'UPDATE "django_session"' in q["sql"]]
 
 
-def test_disabled_user_is_refused_on_the_next_request(users, client_for):  # type: ignore[no-untyped-def]
+def test_disabled_user_is_refused_on_the_next_request(users, client_for):
     client = client_for("mash_worker")
     assert client.get(reverse("people:person-search")).status_code == 200
     users["mash_worker"].is_active = False
@@ -170,7 +170,7 @@ def test_disabled_user_is_refused_on_the_next_request(users, client_for):  # typ
     assert client.get(reverse("people:person-search")).status_code == 302
 
 
-def test_demo_accounts_are_refused_outside_demo_mode(council, settings):  # type: ignore[no-untyped-def]
+def test_demo_accounts_are_refused_outside_demo_mode(council, settings):
     user = make_user("demo.person", Role.MASH_WORKER, council["teams"]["MASH"])
     user.is_demo = True
     user.save()
@@ -180,7 +180,7 @@ def test_demo_accounts_are_refused_outside_demo_mode(council, settings):  # type
     assert _password(Client(), "demo.person").status_code == 302
 
 
-def test_signed_in_pages_are_not_cached_and_carry_a_csp(client_for):  # type: ignore[no-untyped-def]
+def test_signed_in_pages_are_not_cached_and_carry_a_csp(client_for):
     response = client_for("mash_worker").get(reverse("people:person-search"))
     assert response["Cache-Control"] == "no-store"
     assert "script-src 'self'" in response["Content-Security-Policy"]

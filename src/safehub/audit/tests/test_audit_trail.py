@@ -9,11 +9,11 @@ from django.urls import reverse
 from safehub.audit.models import AppendOnlyError, AuditAction, AuditEvent
 
 
-def _rows(**filters):  # type: ignore[no-untyped-def]
+def _rows(**filters):
     return list(AuditEvent.objects.filter(**filters))
 
 
-def test_viewing_a_person_leaves_one_view_row(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_viewing_a_person_leaves_one_view_row(people, users, client_for):
     person = people["involved"]
     client_for("social_worker").get(reverse("people:person-detail", args=[person.pk]))
     rows = _rows(person_id=person.pk)
@@ -24,7 +24,7 @@ def test_viewing_a_person_leaves_one_view_row(people, users, client_for):  # typ
     assert rows[0].request_id
 
 
-def test_paging_the_chronology_is_one_view_per_page(people, client_for):  # type: ignore[no-untyped-def]
+def test_paging_the_chronology_is_one_view_per_page(people, client_for):
     person = people["involved"]
     client = client_for("social_worker")
     for page in (1, 2):
@@ -32,7 +32,7 @@ def test_paging_the_chronology_is_one_view_per_page(people, client_for):  # type
     assert len(_rows(person_id=person.pk, action=AuditAction.VIEW)) == 2
 
 
-def test_a_search_leaves_one_row_naming_who_it_found(people, client_for):  # type: ignore[no-untyped-def]
+def test_a_search_leaves_one_row_naming_who_it_found(people, client_for):
     client_for("mash_worker").post(reverse("people:person-search"), {"name": "Hart"})
     rows = _rows(action=AuditAction.SEARCH)
     assert len(rows) == 1
@@ -41,7 +41,7 @@ def test_a_search_leaves_one_row_naming_who_it_found(people, client_for):  # typ
     assert f",{people['same_team'].pk}," in rows[0].subject_ids
 
 
-def test_a_change_leaves_one_change_row_with_field_names_not_values(people, client_for):  # type: ignore[no-untyped-def]
+def test_a_change_leaves_one_change_row_with_field_names_not_values(people, client_for):
     person = people["involved"]
     client = client_for("social_worker")
     form = client.get(reverse("people:person-edit", args=[person.pk]))
@@ -71,7 +71,7 @@ def test_a_change_leaves_one_change_row_with_field_names_not_values(people, clie
     assert "Welsh" not in str(new[0].detail)
 
 
-def test_an_export_leaves_one_export_row(people, client_for):  # type: ignore[no-untyped-def]
+def test_an_export_leaves_one_export_row(people, client_for):
     person = people["involved"]
     response = client_for("social_worker").get(reverse("people:person-export", args=[person.pk]))
     assert response.status_code == 200
@@ -79,7 +79,7 @@ def test_an_export_leaves_one_export_row(people, client_for):  # type: ignore[no
     assert [r.action for r in _rows(person_id=person.pk)] == [AuditAction.EXPORT]
 
 
-def test_the_app_cannot_change_or_delete_audit_rows(people, client_for):  # type: ignore[no-untyped-def]
+def test_the_app_cannot_change_or_delete_audit_rows(people, client_for):
     client_for("social_worker").get(reverse("people:person-detail", args=[people["involved"].pk]))
     row = AuditEvent.objects.get()
     row.reason = "tampered"
@@ -95,7 +95,7 @@ def test_the_app_cannot_change_or_delete_audit_rows(people, client_for):  # type
 
 
 @pytest.mark.postgres_only
-def test_postgres_refuses_sql_that_changes_or_deletes_audit_rows(people, client_for):  # type: ignore[no-untyped-def]
+def test_postgres_refuses_sql_that_changes_or_deletes_audit_rows(people, client_for):
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists only on PostgreSQL")
     client_for("social_worker").get(reverse("people:person-detail", args=[people["involved"].pk]))
@@ -109,7 +109,7 @@ def test_postgres_refuses_sql_that_changes_or_deletes_audit_rows(people, client_
     assert AuditEvent.objects.count() == 1
 
 
-def test_dpo_sees_who_viewed_searched_and_changed_a_person(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_dpo_sees_who_viewed_searched_and_changed_a_person(people, users, client_for):
     person = people["involved"]
     client_for("social_worker").get(reverse("people:person-detail", args=[person.pk]))
     client_for("mash_worker").post(reverse("people:person-search"), {"name": "Amelia Hart"})
@@ -135,7 +135,7 @@ def test_dpo_sees_who_viewed_searched_and_changed_a_person(people, users, client
 
 def test_dpo_sees_everything_one_user_looked_at_filtered_by_date(
     people,
-    users,  # type: ignore[no-untyped-def]
+    users,
     client_for,
 ):
     client = client_for("social_worker")
@@ -161,7 +161,7 @@ def test_dpo_sees_everything_one_user_looked_at_filtered_by_date(
     assert "No activity in this period." in empty.content.decode()
 
 
-def test_audit_filter_bad_input_gets_plain_english_errors(client_for):  # type: ignore[no-untyped-def]
+def test_audit_filter_bad_input_gets_plain_english_errors(client_for):
     page = client_for("data_protection_officer").get(
         reverse("audit:audit-home"),
         {

@@ -72,7 +72,7 @@ INSERT_AUDIT = (
 )
 
 
-def test_the_application_role_reads_and_inserts_audit_rows_but_cannot_change_them(roles) -> None:  # type: ignore[no-untyped-def]
+def test_the_application_role_reads_and_inserts_audit_rows_but_cannot_change_them(roles) -> None:
     _owner, app = roles
     # Everything the application does here is rolled back at the end: nothing is left in the
     # test database for other tests to find.
@@ -125,7 +125,7 @@ def test_the_application_role_reads_and_inserts_audit_rows_but_cannot_change_the
     assert conn.closed
 
 
-def test_the_script_refuses_an_application_role_that_could_act_as_the_owner(roles) -> None:  # type: ignore[no-untyped-def]
+def test_the_script_refuses_an_application_role_that_could_act_as_the_owner(roles) -> None:
     owner, app = roles
     with psycopg.connect(**_conninfo(), autocommit=True) as admin:
         admin.execute(f'GRANT "{owner}" TO "{app}"')

@@ -53,7 +53,7 @@ def test_the_suite_lifts_the_guard_on_its_own_connections() -> None:
     assert db_guard.reset_allowed(connection)
 
 
-def test_the_database_refuses_update_and_delete_of_audit_rows_and_seals(sealed_row) -> None:  # type: ignore[no-untyped-def]
+def test_the_database_refuses_update_and_delete_of_audit_rows_and_seals(sealed_row) -> None:
     with guard_on():
         for table in TABLES:
             assert "UPDATE refused" in _refused(f"UPDATE {table} SET id = id")  # noqa: S608
@@ -62,7 +62,7 @@ def test_the_database_refuses_update_and_delete_of_audit_rows_and_seals(sealed_r
     assert AuditSeal.objects.count() == 1
 
 
-def test_the_suites_lift_never_lets_a_row_be_updated(sealed_row) -> None:  # type: ignore[no-untyped-def]
+def test_the_suites_lift_never_lets_a_row_be_updated(sealed_row) -> None:
     assert db_guard.reset_allowed(connection)
     for table in TABLES:
         _refused(f"UPDATE {table} SET id = id")  # noqa: S608
@@ -72,7 +72,7 @@ def test_the_suites_lift_never_lets_a_row_be_updated(sealed_row) -> None:  # typ
 
 
 @pytest.mark.postgres_only
-def test_postgres_refuses_truncate_unless_the_connection_lifted_the_guard(sealed_row) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_refuses_truncate_unless_the_connection_lifted_the_guard(sealed_row) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no TRUNCATE")
     with guard_on():
@@ -90,7 +90,7 @@ def test_postgres_refuses_truncate_unless_the_connection_lifted_the_guard(sealed
     assert AuditEvent.objects.count() == 1
 
 
-def test_sqlite_refuses_delete_unless_the_connection_lifted_the_guard(sealed_row) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_refuses_delete_unless_the_connection_lifted_the_guard(sealed_row) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL refuses DELETE always; see the TRUNCATE test")
     with guard_on():
@@ -145,7 +145,7 @@ def test_only_the_test_settings_lift_the_guard() -> None:
     assert callers == ["audit/db_guard.py", "config/settings/test.py"]
 
 
-def no_style():  # type: ignore[no-untyped-def]
+def no_style():
     from django.core.management.color import no_style as style
 
     return style()

@@ -28,7 +28,7 @@ LATER = TEST_NOW + timedelta(days=1)
 GUARDS = importlib.import_module("safehub.audit.migrations.0005_database_refuses_changes")
 
 
-def _write(n: int, **fields) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+def _write(n: int, **fields) -> list[AuditEvent]:
     return [audit_record(actor=None, action="view", person_id=i, **fields) for i in range(n)]
 
 
@@ -55,7 +55,7 @@ def tampering() -> Iterator[None]:
                     cursor.execute(sql)
 
 
-def _sql(sql: str, params: list | None = None) -> None:  # type: ignore[type-arg]
+def _sql(sql: str, params: list | None = None) -> None:
     with tampering(), connection.cursor() as cursor:
         cursor.execute(sql, params or [])
 
@@ -72,7 +72,7 @@ def _verify(*args: str) -> tuple[int, str]:
 # --- Sealing ------------------------------------------------------------------------------
 
 
-def test_seal_then_verify_is_intact(settings) -> None:  # type: ignore[no-untyped-def]
+def test_seal_then_verify_is_intact(settings) -> None:
     settings.AUDIT_SEAL_BATCH_ROWS = 4
     rows = _write(10, detail={"criteria": {"name": "Hart", "age": 9}}, reason="line one\nline two")
     seals = audit_seal(now=LATER)
@@ -99,7 +99,7 @@ def test_sealing_again_seals_only_what_is_new() -> None:
     assert audit_verify().ok
 
 
-def test_rows_still_settling_are_left_for_the_next_run(settings) -> None:  # type: ignore[no-untyped-def]
+def test_rows_still_settling_are_left_for_the_next_run(settings) -> None:
     settings.AUDIT_SEAL_SETTLE_SECONDS = 300
     old = _write(2)
     with time_travel(timezone.now() + timedelta(minutes=4)):
@@ -116,7 +116,7 @@ def test_rows_still_settling_are_left_for_the_next_run(settings) -> None:  # typ
     assert later.last_event_id == young[-1].pk
 
 
-def test_a_row_still_settling_stops_the_run_even_if_a_later_row_has_settled(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_still_settling_stops_the_run_even_if_a_later_row_has_settled(settings) -> None:
     """Ids and times need not agree (`at` is taken before the INSERT): the sealer stops at
     the first young row rather than leave a hole in the sealed range."""
     settings.AUDIT_SEAL_SETTLE_SECONDS = 300
@@ -172,7 +172,7 @@ def test_a_sealer_that_read_the_chain_before_another_sealed_cannot_fork_it() -> 
 # --- Verify finds tampering ---------------------------------------------------------------
 
 
-def test_a_changed_row_is_named_with_its_seal_and_range(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_row_is_named_with_its_seal_and_range(settings) -> None:
     settings.AUDIT_SEAL_BATCH_ROWS = 4
     rows = _write(10)
     audit_seal(now=LATER)
@@ -187,7 +187,7 @@ def test_a_changed_row_is_named_with_its_seal_and_range(settings) -> None:  # ty
     assert "The audit trail is NOT intact: 1 problem(s)" in message
 
 
-def test_a_deleted_row_is_named(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_row_is_named(settings) -> None:
     settings.AUDIT_SEAL_BATCH_ROWS = 4
     rows = _write(10)
     audit_seal(now=LATER)
@@ -200,7 +200,7 @@ def test_a_deleted_row_is_named(settings) -> None:  # type: ignore[no-untyped-de
     ) in message
 
 
-def test_a_row_inserted_inside_a_sealed_range_is_named(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_inserted_inside_a_sealed_range_is_named(settings) -> None:
     rows = _write(4)
     _sql("DELETE FROM audit_auditevent WHERE id = %s", [rows[2].pk])  # make room before sealing
     audit_seal(now=LATER)
@@ -217,7 +217,7 @@ def test_a_row_inserted_inside_a_sealed_range_is_named(settings) -> None:  # typ
     assert "1 row was added inside this range after it was sealed" in message
 
 
-def test_a_removed_seal_is_named(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_removed_seal_is_named(settings) -> None:
     settings.AUDIT_SEAL_BATCH_ROWS = 4
     _write(10)
     seals = audit_seal(now=LATER)
@@ -230,7 +230,7 @@ def test_a_removed_seal_is_named(settings) -> None:  # type: ignore[no-untyped-d
     ) in message
 
 
-def test_a_removed_first_seal_is_named(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_removed_first_seal_is_named(settings) -> None:
     settings.AUDIT_SEAL_BATCH_ROWS = 4
     _write(8)
     audit_seal(now=LATER)
@@ -249,7 +249,7 @@ def test_an_altered_seal_is_named() -> None:
     assert f"Seal 1 (audit rows 1 to {seal.last_event_id - 1}) was itself altered" in message
 
 
-def test_a_seal_recomputed_without_the_key_does_not_verify(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_seal_recomputed_without_the_key_does_not_verify(settings) -> None:
     """Someone who changes a row and then recomputes its seal needs the key."""
     rows = _write(3)
     (seal,) = audit_seal(now=LATER)
@@ -272,7 +272,7 @@ def test_a_seal_recomputed_without_the_key_does_not_verify(settings) -> None:  #
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_sealers_at_once_write_each_seal_once(settings) -> None:  # type: ignore[no-untyped-def]
+def test_two_sealers_at_once_write_each_seal_once(settings) -> None:
     settings.AUDIT_SEAL_BATCH_ROWS = 3
     _write(20)
     start = threading.Barrier(2)
@@ -302,14 +302,14 @@ def test_two_sealers_at_once_write_each_seal_once(settings) -> None:  # type: ig
 
 
 @contextmanager
-def time_travel(when):  # type: ignore[no-untyped-def]
+def time_travel(when):
     import time_machine
 
     with time_machine.travel(when, tick=False):
         yield
 
 
-def test_writing_an_audit_row_is_one_insert(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_writing_an_audit_row_is_one_insert(django_assert_num_queries) -> None:
     """Sealing adds nothing to the write: one INSERT, no lock every request shares."""
     with django_assert_num_queries(1) as captured:
         audit_record(actor=None, action="view", person_id=1)

@@ -28,7 +28,7 @@ def _ip(xff: str | None, remote: str = PROXY) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()

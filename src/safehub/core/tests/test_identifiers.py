@@ -22,13 +22,13 @@ FAST = settings(max_examples=200, deadline=None)
 DIGITS = "0123456789"
 
 
-def _refused_with(cleaner, value: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _refused_with(cleaner, value: str) -> list[str]:
     with pytest.raises(ValidationError) as refused:
         cleaner(value)
     return refused.value.messages
 
 
-def _outcome(cleaner, value: str) -> tuple[str | None, list[str]]:  # type: ignore[no-untyped-def]
+def _outcome(cleaner, value: str) -> tuple[str | None, list[str]]:
     """(cleaned value, []) if accepted; (None, messages) if refused. Any other exception
     escapes and fails the test."""
     try:
@@ -173,7 +173,7 @@ def upn_check_letter(body: str) -> str:
 
 
 @st.composite
-def upn_bodies(draw, la_numbers=ESTABLISHED_LA_NUMBERS):  # type: ignore[no-untyped-def]
+def upn_bodies(draw, la_numbers=ESTABLISHED_LA_NUMBERS):
     """LA number, 4-digit establishment, 2-digit year, then a 3-digit serial (permanent) or
     2 digits and a letter (temporary)."""
     la = draw(st.sampled_from(la_numbers))
@@ -248,7 +248,7 @@ INWARD = "ABDEFGHJLNPQRSTUWXYZ"  # never C, I, K, M, O, V
 
 
 @st.composite
-def postcodes(draw):  # type: ignore[no-untyped-def]
+def postcodes(draw):
     """A postcode in one of the six Royal Mail outward shapes plus the inward code."""
     digit = st.sampled_from(DIGITS)
     letter1, letter2 = st.sampled_from(FIRST), st.sampled_from(SECOND)

@@ -426,7 +426,7 @@ class FamilyPlanner:
         parent = persons[main] if main is not None else None
 
         def one_child(condition: object) -> tuple | None:
-            pool = [i for i in kids if condition(i)]  # type: ignore[operator]
+            pool = [i for i in kids if condition(i)]
             if focus is not None:
                 pool = [i for i in pool if i == focus]
             if not pool:

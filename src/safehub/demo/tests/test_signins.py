@@ -13,7 +13,7 @@ from safehub.organisations.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_signins_prints_what_a_newcomer_needs(capsys):  # type: ignore[no-untyped-def]
+def test_demo_signins_prints_what_a_newcomer_needs(capsys):
     generate("small", persons=120)
     capsys.readouterr()
     call_command("demo_signins")
@@ -29,7 +29,7 @@ def test_demo_signins_prints_what_a_newcomer_needs(capsys):  # type: ignore[no-u
     assert device.verify_token(f"{totp(base64.b32decode(secret)):06d}")
 
 
-def test_demo_signins_refuses_outside_demo_mode(settings):  # type: ignore[no-untyped-def]
+def test_demo_signins_refuses_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="demo mode"):
         call_command("demo_signins")

@@ -47,7 +47,7 @@ ANSWERS = {
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()

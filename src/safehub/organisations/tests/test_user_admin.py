@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safehub.organisations.models import User
 
 
-def _new_user(client, **overrides):  # type: ignore[no-untyped-def]
+def _new_user(client, **overrides):
     data = {
         "username": "new.worker",
         "first_name": "Nia",
@@ -28,7 +28,7 @@ def _new_user(client, **overrides):  # type: ignore[no-untyped-def]
     return client.post(reverse("organisations:user-create"), data)
 
 
-def test_administrator_adds_a_user(users, council, client_for):  # type: ignore[no-untyped-def]
+def test_administrator_adds_a_user(users, council, client_for):
     client = client_for("system_administrator")
     response = _new_user(client, team=str(council["teams"]["North"].pk))
     assert response.status_code == 302
@@ -38,7 +38,7 @@ def test_administrator_adds_a_user(users, council, client_for):  # type: ignore[
     assert user.check_password("a-long-temporary-passphrase")
 
 
-def test_bad_user_input_gets_plain_english_errors(users, council, client_for):  # type: ignore[no-untyped-def]
+def test_bad_user_input_gets_plain_english_errors(users, council, client_for):
     response = _new_user(
         client_for("system_administrator"), username="A B", email="nope", password="short"
     )
@@ -50,7 +50,7 @@ def test_bad_user_input_gets_plain_english_errors(users, council, client_for):  
     assert not User.objects.filter(first_name="Nia").exists()
 
 
-def test_disabling_a_user_ends_their_sessions(users, client_for):  # type: ignore[no-untyped-def]
+def test_disabling_a_user_ends_their_sessions(users, client_for):
     worker = users["social_worker"]
     their_client = sign_in(Client(), worker)
     assert their_client.get(reverse("people:person-search")).status_code == 200
@@ -75,7 +75,7 @@ def test_disabling_a_user_ends_their_sessions(users, client_for):  # type: ignor
     ]
 
 
-def test_resetting_the_authenticator_removes_the_device(users, client_for):  # type: ignore[no-untyped-def]
+def test_resetting_the_authenticator_removes_the_device(users, client_for):
     worker = users["social_worker"]
     client_for("system_administrator").post(
         reverse("organisations:user-reset-second-factor", args=[worker.pk])
@@ -83,7 +83,7 @@ def test_resetting_the_authenticator_removes_the_device(users, client_for):  # t
     assert not TOTPDevice.objects.filter(user=worker).exists()
 
 
-def test_administrator_cannot_open_case_records(people, client_for):  # type: ignore[no-untyped-def]
+def test_administrator_cannot_open_case_records(people, client_for):
     client = client_for("system_administrator")
     assert (
         client.get(reverse("people:person-detail", args=[people["unrelated"].pk])).status_code
@@ -92,13 +92,13 @@ def test_administrator_cannot_open_case_records(people, client_for):  # type: ig
     assert client.get(reverse("people:person-search")).status_code == 404
 
 
-def _sessions_of(user):  # type: ignore[no-untyped-def]
+def _sessions_of(user):
     return [
         s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)
     ]
 
 
-def test_administrator_signs_a_user_out_of_every_device(users, client_for):  # type: ignore[no-untyped-def]
+def test_administrator_signs_a_user_out_of_every_device(users, client_for):
     worker = users["social_worker"]
     laptop, phone = sign_in(Client(), worker), sign_in(Client(), worker)
     other = sign_in(Client(), users["mash_worker"])
@@ -111,7 +111,7 @@ def test_administrator_signs_a_user_out_of_every_device(users, client_for):  # t
     assert other.get(reverse("people:person-search")).status_code == 200
 
 
-def test_administrator_signs_everyone_else_out(users, client_for):  # type: ignore[no-untyped-def]
+def test_administrator_signs_everyone_else_out(users, client_for):
     others = [sign_in(Client(), users[role]) for role in ("social_worker", "mash_worker")]
     admin = client_for("system_administrator")
     response = admin.post(reverse("organisations:sessions-end-all"), follow=True)
@@ -133,7 +133,7 @@ def test_administrator_signs_everyone_else_out(users, client_for):  # type: igno
         "partner_practitioner",
     ],
 )
-def test_only_administrators_end_sessions(users, client_for, role):  # type: ignore[no-untyped-def]
+def test_only_administrators_end_sessions(users, client_for, role):
     worker = users["social_worker"]
     theirs = sign_in(Client(), worker)
     client = client_for(role)

@@ -13,7 +13,7 @@ from safehub.people.services import person_update
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("writers", [2, 10])
-def test_of_n_simultaneous_saves_from_one_version_exactly_one_wins(writers, people, users):  # type: ignore[no-untyped-def]
+def test_of_n_simultaneous_saves_from_one_version_exactly_one_wins(writers, people, users):
     person = people["involved"]
     start = threading.Barrier(writers)
     outcomes: list[str] = []
@@ -48,7 +48,7 @@ def test_of_n_simultaneous_saves_from_one_version_exactly_one_wins(writers, peop
     assert person.first_language.startswith("Language ")
 
 
-def _edit(client, person, version, language):  # type: ignore[no-untyped-def]
+def _edit(client, person, version, language):
     return client.post(
         reverse("people:person-edit", args=[person.pk]),
         {
@@ -69,7 +69,7 @@ def _edit(client, person, version, language):  # type: ignore[no-untyped-def]
 
 
 def test_second_save_from_a_stale_form_is_refused_and_shows_what_changed(
-    people,  # type: ignore[no-untyped-def]
+    people,
     client_for,
 ):
     person = people["involved"]

@@ -10,7 +10,7 @@ from safehub.people.selectors import person_profile
 from safehub.people.services import relationship_create
 
 
-def test_parents_above_children_below_siblings_beside(users, people):  # type: ignore[no-untyped-def]
+def test_parents_above_children_below_siblings_beside(users, people):
     child = make_person("Chloe", "Pope", date(2016, 1, 1))
     mother = make_person("Gina", "Pope", date(1990, 1, 1), kind="adult")
     baby = make_person("Ivy", "Pope", date(2024, 1, 1))

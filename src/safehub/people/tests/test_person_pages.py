@@ -13,7 +13,7 @@ from safehub.people.models import Person, PersonName
 from safehub.people.services import person_move
 
 
-def _add_entries(person, n, actor):  # type: ignore[no-untyped-def]
+def _add_entries(person, n, actor):
     for i in range(n):
         chronology_append(
             actor=actor,
@@ -23,14 +23,14 @@ def _add_entries(person, n, actor):  # type: ignore[no-untyped-def]
         )
 
 
-def _queries_for_page(client, person):  # type: ignore[no-untyped-def]
+def _queries_for_page(client, person):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("people:person-detail", args=[person.pk]))
     assert response.status_code == 200
     return len(queries)
 
 
-def test_person_page_query_count_does_not_grow_with_chronology(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_person_page_query_count_does_not_grow_with_chronology(people, users, client_for):
     person = people["involved"]
     client = client_for("social_worker")
     _add_entries(person, 3, users["social_worker"])
@@ -40,7 +40,7 @@ def test_person_page_query_count_does_not_grow_with_chronology(people, users, cl
     assert many == few
 
 
-def test_person_page_shows_the_whole_picture(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_person_page_shows_the_whole_picture(people, users, client_for):
     person = people["involved"]
     person_move(
         actor=users["social_worker"],
@@ -71,7 +71,7 @@ def test_person_page_shows_the_whole_picture(people, users, client_for):  # type
     assert "Chronology pages" in html  # paged: 25 a page
 
 
-def _create(client, **overrides):  # type: ignore[no-untyped-def]
+def _create(client, **overrides):
     data = {
         "kind": "child",
         "given_name": "Ruby",
@@ -90,7 +90,7 @@ def _create(client, **overrides):  # type: ignore[no-untyped-def]
     return client.post(reverse("people:person-create"), data)
 
 
-def test_create_person_then_open_them(client_for):  # type: ignore[no-untyped-def]
+def test_create_person_then_open_them(client_for):
     client = client_for("social_worker")
     response = _create(client)
     assert response.status_code == 302
@@ -112,7 +112,7 @@ def test_create_person_then_open_them(client_for):  # type: ignore[no-untyped-de
 )
 def test_bad_input_gets_a_plain_english_error_and_saves_nothing(
     overrides,
-    message,  # type: ignore[no-untyped-def]
+    message,
     client_for,
 ):
     response = _create(client_for("social_worker"), **overrides)
@@ -124,7 +124,7 @@ def test_bad_input_gets_a_plain_english_error_and_saves_nothing(
     assert not Person.objects.filter(family_name="Marsh").exists()
 
 
-def test_impossible_relationship_is_refused_on_the_page(people, client_for):  # type: ignore[no-untyped-def]
+def test_impossible_relationship_is_refused_on_the_page(people, client_for):
     person = people["involved"]
     response = client_for("social_worker").post(
         reverse("people:relationship-add", args=[person.pk]),
@@ -134,14 +134,14 @@ def test_impossible_relationship_is_refused_on_the_page(people, client_for):  # 
 
 
 @pytest.mark.django_db
-def test_healthz_reports_the_database(client):  # type: ignore[no-untyped-def]
+def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["database_vendor"] == connection.vendor
 
 
-def test_person_page_lists_the_household(people, users, client_for):  # type: ignore[no-untyped-def]
+def test_person_page_lists_the_household(people, users, client_for):
     from conftest import allocate
 
     from safehub.people.models import Address, Household, PersonAddress, Relationship
@@ -164,7 +164,7 @@ def test_person_page_lists_the_household(people, users, client_for):  # type: ig
     assert f'href="/people/{sibling.pk}/">{sibling.full_name}</a>' in html
 
 
-def test_api_token_command_issues_a_working_token(users, capsys):  # type: ignore[no-untyped-def]
+def test_api_token_command_issues_a_working_token(users, capsys):
     from django.core.management import call_command
     from django.test import Client
 

@@ -13,7 +13,7 @@ from safehub.people.services import _name_row
 
 
 @pytest.fixture
-def family(people):  # type: ignore[no-untyped-def]
+def family(people):
     jo = make_person("Johnathan", "Smith", date(2014, 3, 2), nhs_number="4010232137")
     make_person("Joanna", "Smyth", date(2011, 7, 9))
     make_person("Peter", "Jones", date(2014, 3, 2))
@@ -22,25 +22,25 @@ def family(people):  # type: ignore[no-untyped-def]
     return {"jo": jo, "alias": alias}
 
 
-def _names(actor, **criteria):  # type: ignore[no-untyped-def]
+def _names(actor, **criteria):
     return [
         r.person.full_name for r in person_search(actor=actor, criteria=SearchCriteria(**criteria))
     ]
 
 
-def test_a_typo_in_the_surname_still_finds_the_person(family, users):  # type: ignore[no-untyped-def]
+def test_a_typo_in_the_surname_still_finds_the_person(family, users):
     assert "Johnathan Smith" in _names(users["mash_worker"], name="Jonathan Smiht")[:3]
 
 
-def test_a_partial_name_finds_the_person(family, users):  # type: ignore[no-untyped-def]
+def test_a_partial_name_finds_the_person(family, users):
     assert _names(users["mash_worker"], name="Jo Smi")[0] == "Johnathan Smith"
 
 
-def test_names_in_either_order(family, users):  # type: ignore[no-untyped-def]
+def test_names_in_either_order(family, users):
     assert _names(users["mash_worker"], name="Smith Johnathan")[0] == "Johnathan Smith"
 
 
-def test_an_alias_finds_the_person_and_says_so(family, users):  # type: ignore[no-untyped-def]
+def test_an_alias_finds_the_person_and_says_so(family, users):
     results = person_search(
         actor=users["mash_worker"], criteria=SearchCriteria(name="Kayla Hughes")
     )
@@ -48,7 +48,7 @@ def test_an_alias_finds_the_person_and_says_so(family, users):  # type: ignore[n
     assert any("also known as Kayla Hughes" in r for r in results[0].reasons)
 
 
-def test_date_of_birth_raises_the_right_person_to_the_top(family, users):  # type: ignore[no-untyped-def]
+def test_date_of_birth_raises_the_right_person_to_the_top(family, users):
     results = person_search(
         actor=users["mash_worker"],
         criteria=SearchCriteria(name="Jo Smith", date_of_birth=date(2011, 7, 9)),
@@ -57,7 +57,7 @@ def test_date_of_birth_raises_the_right_person_to_the_top(family, users):  # typ
     assert "Date of birth matches" in results[0].reasons
 
 
-def test_nhs_number_alone_finds_exactly_one(family, users):  # type: ignore[no-untyped-def]
+def test_nhs_number_alone_finds_exactly_one(family, users):
     results = person_search(
         actor=users["mash_worker"], criteria=SearchCriteria(nhs_number="4010232137")
     )
@@ -65,14 +65,14 @@ def test_nhs_number_alone_finds_exactly_one(family, users):  # type: ignore[no-u
     assert results[0].reasons == ["NHS number matches"]
 
 
-def test_search_only_returns_people_the_worker_may_see(people, users):  # type: ignore[no-untyped-def]
+def test_search_only_returns_people_the_worker_may_see(people, users):
     found = _names(users["social_worker"], name="Hart")
     assert "Amelia Hart" in found and "Oliver Hart" in found  # noqa: PT018
     assert _names(users["south_worker"], name="Hart") == []
     assert _names(users["partner_practitioner"], name="Hart") == ["Amelia Hart"]
 
 
-def test_search_page_bad_input_gets_plain_english_errors(client_for):  # type: ignore[no-untyped-def]
+def test_search_page_bad_input_gets_plain_english_errors(client_for):
     page = client_for("mash_worker").post(
         reverse("people:person-search"),
         {
@@ -92,12 +92,12 @@ def test_search_page_bad_input_gets_plain_english_errors(client_for):  # type: i
     assert "Enter a name, date of birth, NHS number, UPN or postcode" in empty.content.decode()
 
 
-def test_search_never_puts_names_in_the_url(client_for):  # type: ignore[no-untyped-def]
+def test_search_never_puts_names_in_the_url(client_for):
     page = client_for("mash_worker").get(reverse("people:person-search"))
     assert 'method="post"' in page.content.decode()
 
 
-def test_the_sound_and_prefix_branches_have_their_indexes_on_postgresql(db):  # type: ignore[no-untyped-def]
+def test_the_sound_and_prefix_branches_have_their_indexes_on_postgresql(db):
     """ "Olivia Jnoes": a last name that sounds like "Jones" and a first name starting "ol".
     Without one index on both, PostgreSQL read every name starting "ol" (5,473 blocks from
     disk at a million people, bench/README.md). The migration must leave that index."""

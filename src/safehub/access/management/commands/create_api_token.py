@@ -10,7 +10,7 @@ class Command(BaseCommand):
         "access). The secret is shown once; only its hash is stored."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser) -> None:
         parser.add_argument("username")
         parser.add_argument("name", help="what the client is, e.g. 'School MIS feed'")
         parser.add_argument("--days", type=int, default=90)
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError("No active user has that username.")
         secret = api_token_create(
             actor=user, user=user, name=str(options["name"]), days=int(options["days"])
-        )  # type: ignore[call-overload]
+        )
         self.stdout.write(
             f"Token for {user.username} ({options['name']}), valid "
             f"{options['days']} days:\n{secret}"

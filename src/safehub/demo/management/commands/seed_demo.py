@@ -87,10 +87,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Creating the demo council Demoshire ({scale})...")
         result = generate(
             scale,
-            persons=options["persons"],  # type: ignore[arg-type]
-            seed=options["seed"] or DEFAULT_SEED,  # type: ignore[arg-type]
+            persons=options["persons"],
+            seed=options["seed"] or DEFAULT_SEED,
             method=str(options["method"]),
-            reference_date=options["as_of"],  # type: ignore[arg-type]
+            reference_date=options["as_of"],
             progress=self.stdout.write,
         )
         c = result.counts
