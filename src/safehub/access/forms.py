@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from safehub.ui.fields import GovukDateField
@@ -55,8 +57,9 @@ class AuditFilterForm(forms.Form):
     date_from = GovukDateField(label="From", required=False)
     date_to = GovukDateField(label="To", required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (data.get("person_id") or data.get("username")):
             raise forms.ValidationError("Enter a SafeHub ID or a username")
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:

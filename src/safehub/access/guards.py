@@ -1,8 +1,10 @@
 """The policy applied inside services: a service that changes any person's record asks
 here first, for every person it touches; a refusal is audited and raised."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
@@ -11,8 +13,11 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_refusal
 from safehub.core.exceptions import BreakGlassRequired, NotFound, PermissionDeniedError
 
+if TYPE_CHECKING:
+    from safehub.core.users import User
 
-def require(actor: Any, person_id: int, decision: Decision, action: Action) -> None:
+
+def require(actor: User, person_id: int, decision: Decision, action: Action) -> None:
     """Go on only if the policy's `decision` about this person allows `action`. A restricted
     person must be opened (break-glass) first; anyone else is "not found". Each refusal is
     audited against the person refused."""
@@ -32,21 +37,21 @@ def require(actor: Any, person_id: int, decision: Decision, action: Action) -> N
     raise NotFound()
 
 
-def check_persons(actor: Any, persons: Iterable[Any], action: Action) -> None:
+def check_persons(actor: User, persons: Iterable[Any], action: Action) -> None:
     """Refuse unless `actor` may do `action` to every one of `persons` (each needs `pk` and
     `is_restricted`)."""
     for pk, decision in decide_many(actor, persons, action).items():
         require(actor, pk, decision, action)
 
 
-def check_person_writes(actor: Any, persons: Iterable[Any]) -> None:
+def check_person_writes(actor: User, persons: Iterable[Any]) -> None:
     """Refuse unless `actor` may change every person a change touches: both ends of a
     relationship, every child a decision opens work for, not only the person whose page the
     change started from."""
     check_persons(actor, persons, Action.EDIT)
 
 
-def check_sign_off(actor: Any, work: SignOff, *, done_by_id: int | None, field: str) -> None:
+def check_sign_off(actor: User, work: SignOff, *, done_by_id: int | None, field: str) -> None:
     """Refuse a sign-off the policy does not allow: without the role's capability, "not
     permitted"; by the person who did the work, a plain-English error on `field`."""
     if may_sign_off(actor, work, done_by_id=done_by_id):

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django_otp.middleware import is_verified
 
 # Routes a signed-in user may reach before completing the second factor.
 HALF_SIGNED_IN_ROUTES = {"ui:sign-in-verify", "ui:sign-in-setup", "ui:sign-out"}
@@ -48,7 +49,7 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():
+        if user.is_authenticated and not is_verified(user):
             try:
                 match = resolve(request.path_info)
             except Resolver404:

@@ -8,16 +8,21 @@ open for their allow-list, or through a recorded, time-limited break-glass.
 lists and search. Each condition sits on its own line so tests can prove every branch.
 """
 
+from __future__ import annotations
+
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safehub.access.models import BreakGlass, Involvement, RestrictedAccess
 from safehub.access.roles import Role
+
+if TYPE_CHECKING:
+    from safehub.core.users import User
 
 
 class Action(enum.StrEnum):
@@ -116,32 +121,32 @@ class Decision(enum.Enum):
     BREAK_GLASS = "break_glass"  # restricted: may open by recording a reason
 
 
-def rules_for(actor: Any) -> RoleRules:
+def rules_for(actor: User) -> RoleRules:
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return NO_ACCESS
     return RULES.get(actor.role, NO_ACCESS)
 
 
-def can_create_person(actor: Any) -> bool:
+def can_create_person(actor: User) -> bool:
     return rules_for(actor).can_create
 
 
-def can_edit_viewable_person(actor: Any) -> bool:
+def can_edit_viewable_person(actor: User) -> bool:
     """For a person `actor` has just been allowed to view: may they also change them?
     `decide` differs between VIEW and EDIT only in the role's edit capability, so this
     answers without asking the database again."""
     return rules_for(actor).can_edit
 
 
-def can_search_people(actor: Any) -> bool:
+def can_search_people(actor: User) -> bool:
     return rules_for(actor).scope is not Scope.NONE
 
 
-def can_review_audit(actor: Any) -> bool:
+def can_review_audit(actor: User) -> bool:
     return rules_for(actor).can_review_audit
 
 
-def can_manage_users(actor: Any) -> bool:
+def can_manage_users(actor: User) -> bool:
     return rules_for(actor).can_manage_users
 
 
@@ -158,18 +163,18 @@ def role_needs_second_administrator(role: str) -> bool:
     )
 
 
-def can_administer(actor: Any, user: Any) -> bool:
+def can_administer(actor: User, user: Any) -> bool:
     """May `actor` change `user`'s account? Administrators may, but never their own: user
     administration must not be a way to give oneself access."""
     return can_manage_users(actor) and actor.pk != user.pk
 
 
-def can_decide_access_grant(actor: Any, grant: Any) -> bool:
+def can_decide_access_grant(actor: User, grant: Any) -> bool:
     """The second administrator: neither the one who asked for the grant nor its subject."""
     return can_manage_users(actor) and actor.pk not in (grant.requested_by_id, grant.user_id)
 
 
-def _involvement_filter(actor: Any, scope: Scope) -> Q | None:
+def _involvement_filter(actor: User, scope: Scope) -> Q | None:
     """Which open involvements give `actor` a need to know, for their scope."""
     if scope is Scope.OWN:
         return Q(user=actor)
@@ -180,7 +185,7 @@ def _involvement_filter(actor: Any, scope: Scope) -> Q | None:
     return None
 
 
-def _involved_ids(actor: Any, ids: set[int], scope: Scope) -> set[int]:
+def _involved_ids(actor: User, ids: set[int], scope: Scope) -> set[int]:
     """Which of the people `ids` the actor's scope reaches through an open involvement."""
     if scope is Scope.ALL:
         return set(ids)
@@ -194,7 +199,7 @@ def _involved_ids(actor: Any, ids: set[int], scope: Scope) -> set[int]:
     )
 
 
-def _opened_ids(actor: Any, ids: set[int]) -> set[int]:
+def _opened_ids(actor: User, ids: set[int]) -> set[int]:
     """Which restricted people `ids` are open to the actor: their allow-list, or a
     break-glass the actor opened earlier that still runs."""
     if not ids:
@@ -206,7 +211,7 @@ def _opened_ids(actor: Any, ids: set[int]) -> set[int]:
     )
 
 
-def decide_many(actor: Any, persons: Iterable[Any], action: Action) -> dict[int, Decision]:
+def decide_many(actor: User, persons: Iterable[Any], action: Action) -> dict[int, Decision]:
     """`decide` for several people at once (each needs `pk` and `is_restricted`), in at most
     three queries whatever their number. Every person decision is made here."""
     people = {p.pk: p for p in persons}
@@ -237,7 +242,7 @@ def decide_many(actor: Any, persons: Iterable[Any], action: Action) -> dict[int,
     return decisions
 
 
-def decide(actor: Any, person: Any, action: Action) -> Decision:
+def decide(actor: User, person: Any, action: Action) -> Decision:
     return decide_many(actor, [person], action)[person.pk]
 
 
@@ -252,7 +257,7 @@ class Disclosure(enum.Enum):
 
 
 def disclosures(
-    actor: Any, persons: Iterable[Any], *, linked_to_readers_work: bool = False
+    actor: User, persons: Iterable[Any], *, linked_to_readers_work: bool = False
 ) -> dict[int, Disclosure]:
     """How each of `persons` may be shown to `actor`.
 
@@ -277,7 +282,7 @@ def disclosures(
     return shown
 
 
-def _involved_exists(actor: Any, scope: Scope) -> Exists | None:
+def _involved_exists(actor: User, scope: Scope) -> Exists | None:
     """The open involvements that reach a person row of the outer query, for `scope`."""
     condition = _involvement_filter(actor, scope)
     if condition is None:
@@ -287,7 +292,7 @@ def _involved_exists(actor: Any, scope: Scope) -> Exists | None:
     )
 
 
-def visible_persons(actor: Any, queryset: QuerySet, *, for_search: bool = False) -> QuerySet:
+def visible_persons(actor: User, queryset: QuerySet, *, for_search: bool = False) -> QuerySet:
     """`queryset` narrowed to the people `actor` may see: `decide` as a filter.
 
     For search, a restricted person appears only to its allow-list (not to break-glass
@@ -296,20 +301,24 @@ def visible_persons(actor: Any, queryset: QuerySet, *, for_search: bool = False)
     rules = rules_for(actor)
     if rules.scope is Scope.NONE:
         return queryset.none()
-    allowed = Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=actor))
+    allowed = Q(Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=actor)))
     if not for_search:
-        allowed |= Exists(
-            BreakGlass.objects.filter(
-                person=OuterRef("pk"), user=actor, expires_at__gt=timezone.now()
+        allowed |= Q(
+            Exists(
+                BreakGlass.objects.filter(
+                    person=OuterRef("pk"), user=actor, expires_at__gt=timezone.now()
+                )
             )
         )
     if rules.scope is Scope.ALL:
         return queryset.filter(Q(is_restricted=False) | allowed)
     involved = _involved_exists(actor, rules.scope)
+    if involved is None:  # no involvement reaches anyone (as in _involved_ids)
+        return queryset.filter(allowed)
     return queryset.filter((Q(is_restricted=False) & involved) | allowed)
 
 
-def omitted_persons(actor: Any, queryset: QuerySet) -> QuerySet:
+def omitted_persons(actor: User, queryset: QuerySet) -> QuerySet:
     """`disclosures(..., linked_to_readers_work=True)`'s OMITTED as a filter: restricted
     people the actor may neither open nor break the glass on."""
     rules = rules_for(actor)
@@ -324,27 +333,27 @@ def omitted_persons(actor: Any, queryset: QuerySet) -> QuerySet:
 # --- Front-door contacts -------------------------------------------------------------------
 
 
-def can_refer(actor: Any) -> bool:
+def can_refer(actor: User) -> bool:
     return rules_for(actor).can_refer
 
 
-def can_triage(actor: Any) -> bool:
+def can_triage(actor: User) -> bool:
     return rules_for(actor).can_triage
 
 
-def can_sign_off(actor: Any) -> bool:
+def can_sign_off(actor: User) -> bool:
     return rules_for(actor).can_sign_off
 
 
-def can_see_front_door_figures(actor: Any) -> bool:
+def can_see_front_door_figures(actor: User) -> bool:
     return rules_for(actor).can_see_front_door_figures
 
 
-def can_work_mash_queue(actor: Any) -> bool:
+def can_work_mash_queue(actor: User) -> bool:
     return rules_for(actor).contacts is ContactScope.ALL
 
 
-def decide_contact(actor: Any, contact: Any, action: Action) -> Decision:
+def decide_contact(actor: User, contact: Any, action: Action) -> Decision:
     """May `actor` open (VIEW) or work on (EDIT) this contact?
 
     The MASH sees every contact. A partner agency sees the contacts it made and never
@@ -373,7 +382,7 @@ def decide_contact(actor: Any, contact: Any, action: Action) -> Decision:
     return Decision.DENY
 
 
-def visible_contacts(actor: Any, queryset: QuerySet, *, persons: QuerySet) -> QuerySet:
+def visible_contacts(actor: User, queryset: QuerySet, *, persons: QuerySet) -> QuerySet:
     """`decide_contact(VIEW)` as a filter, for lists; `persons` is every person."""
     rules = rules_for(actor)
     if rules.contacts is ContactScope.ALL:
@@ -389,7 +398,7 @@ def visible_contacts(actor: Any, queryset: QuerySet, *, persons: QuerySet) -> Qu
     return queryset.none()
 
 
-def decide_information_request(actor: Any, request: Any, action: Action) -> Decision:
+def decide_information_request(actor: User, request: Any, action: Action) -> Decision:
     """The MASH sees and manages every request; a partner sees and answers only those
     addressed to its own agency."""
     rules = rules_for(actor)
@@ -402,7 +411,7 @@ def decide_information_request(actor: Any, request: Any, action: Action) -> Deci
     return Decision.DENY
 
 
-def visible_information_requests(actor: Any, queryset: QuerySet) -> QuerySet:
+def visible_information_requests(actor: User, queryset: QuerySet) -> QuerySet:
     rules = rules_for(actor)
     if rules.contacts is ContactScope.ALL:
         return queryset
@@ -414,11 +423,11 @@ def visible_information_requests(actor: Any, queryset: QuerySet) -> QuerySet:
 # --- Casework ----------------------------------------------------------------------------
 
 
-def can_manage_cases(actor: Any) -> bool:
+def can_manage_cases(actor: User) -> bool:
     return rules_for(actor).can_manage_cases
 
 
-def can_read_casework(actor: Any) -> bool:
+def can_read_casework(actor: User) -> bool:
     """Casework (case notes above all) is for the council's case-holding roles and the
     conference chairs; a partner agency sees the shared chronology, never case-note
     bodies. The person decision still applies child by child."""
@@ -426,7 +435,7 @@ def can_read_casework(actor: Any) -> bool:
     return rules.can_edit or rules.can_chair
 
 
-def casework_action(actor: Any, *, conference: bool = False) -> Action:
+def casework_action(actor: User, *, conference: bool = False) -> Action:
     """Which person decision recording casework for a child needs. Those who may change the
     child's record may record casework; a conference chair, who changes no records, records
     the conferences and reviews of the children they chair on the strength of seeing them."""
@@ -436,12 +445,12 @@ def casework_action(actor: Any, *, conference: bool = False) -> Action:
     return Action.EDIT
 
 
-def decide_casework(actor: Any, child: Any, *, conference: bool = False) -> Decision:
+def decide_casework(actor: User, child: Any, *, conference: bool = False) -> Decision:
     """May `actor` record casework for this child?"""
     return decide(actor, child, casework_action(actor, conference=conference))
 
 
-def decide_allocation(actor: Any, child: Any, *, waiting: bool) -> Decision:
+def decide_allocation(actor: User, child: Any, *, waiting: bool) -> Decision:
     """May `actor` allocate this child to a worker? A manager allocates the children their
     team may change. A child waiting for a worker (an open child-in-need episode and nobody
     allocated) a manager may also take into their team before anyone in it is involved,
@@ -462,7 +471,7 @@ class SignOff(enum.Enum):
     ASSESSMENT = "can_manage_cases"  # a manager authorises a completed assessment
 
 
-def may_sign_off(actor: Any, work: SignOff, *, done_by_id: int | None) -> bool:
+def may_sign_off(actor: User, work: SignOff, *, done_by_id: int | None) -> bool:
     """Separation of duties, in one place: the sign-off needs the role capability, and the
     person who did the work never signs it off, whatever their role."""
     if not getattr(rules_for(actor), work.value):
@@ -470,7 +479,7 @@ def may_sign_off(actor: Any, work: SignOff, *, done_by_id: int | None) -> bool:
     return done_by_id != actor.pk
 
 
-def holds_cases(actor: Any) -> bool:
+def holds_cases(actor: User) -> bool:
     """Roles a case can be allocated to, and so who has a caseload ("my work")."""
     return rules_for(actor).holds_cases
 

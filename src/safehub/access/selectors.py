@@ -1,9 +1,11 @@
 """Reads for the data protection officer: the audit trail by person or member of staff,
 and the break-glass review queue."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -14,6 +16,9 @@ from safehub.access.policy import can_review_audit
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
+
+if TYPE_CHECKING:
+    from safehub.core.users import User
 
 PAGE_SIZE = 50
 
@@ -50,7 +55,7 @@ def _page(qs: QuerySet, page: int) -> AuditPage:
 
 def audit_events_for_person(
     *,
-    actor: Any,
+    actor: User,
     person_id: int,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -75,7 +80,7 @@ def audit_events_for_person(
 
 def audit_events_for_user(
     *,
-    actor: Any,
+    actor: User,
     user_id: int,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -92,7 +97,7 @@ def audit_events_for_user(
     return result
 
 
-def user_admin_events(*, actor: Any, page: int = 1) -> AuditPage:
+def user_admin_events(*, actor: User, page: int = 1) -> AuditPage:
     """Every user administration action, newest first: accounts made, roles and teams
     changed, access asked for, approved or refused, second factors reset, accounts
     unlocked, disabled and signed out."""
@@ -103,7 +108,7 @@ def user_admin_events(*, actor: Any, page: int = 1) -> AuditPage:
     return result
 
 
-def break_glass_queue(*, actor: Any) -> list[BreakGlass]:
+def break_glass_queue(*, actor: User) -> list[BreakGlass]:
     """Break-glass openings waiting for review first, then the last 30 days' reviewed."""
     if not can_review_audit(actor):
         raise PermissionDeniedError()

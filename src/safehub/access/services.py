@@ -1,5 +1,7 @@
+from __future__ import annotations
+
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,10 +14,13 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import NotFound, PermissionDeniedError
 
+if TYPE_CHECKING:
+    from safehub.core.users import User
+
 BREAK_GLASS_REASON_MIN = 10
 
 
-def break_glass_open(*, actor: Any, person: Any, reason: str) -> BreakGlass:
+def break_glass_open(*, actor: User, person: Any, reason: str) -> BreakGlass:
     """Open a restricted record for a limited time on a recorded reason. The grant lands in
     the data protection officer's review queue in the same transaction."""
     reason = (reason or "").strip()
@@ -43,7 +48,7 @@ def break_glass_open(*, actor: Any, person: Any, reason: str) -> BreakGlass:
     return grant
 
 
-def break_glass_review(*, actor: Any, grant_id: int, note: str) -> BreakGlass:
+def break_glass_review(*, actor: User, grant_id: int, note: str) -> BreakGlass:
     if not can_review_audit(actor):
         raise PermissionDeniedError()
     with transaction.atomic():
@@ -67,7 +72,7 @@ def second_factor_check(*, user: Any, code: str) -> bool:
     )
 
 
-def api_token_create(*, actor: Any, user: Any, name: str, days: int = 90) -> str:
+def api_token_create(*, actor: User, user: Any, name: str, days: int = 90) -> str:
     """Issue a token for a machine client acting as `user`; returns the secret once."""
     if actor.pk != user.pk and not getattr(actor, "role", "") == "system_administrator":
         raise PermissionDeniedError()

@@ -18,6 +18,7 @@ from safehub.access.forms import CodeForm, SignInForm
 from safehub.access.middleware import SIGNED_IN_AT
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
+from safehub.core.users import SignedInRequest
 
 SIGN_IN_ERROR = "Enter a correct username and password"
 LOCKED_MESSAGE = (
@@ -59,7 +60,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "access/sign_in.html", {"form": form, "has_errors": bool(form.errors)})
 
 
-def _finish(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+def _finish(request: SignedInRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
     # Fully signed in now: a new session id, so one seen between the two steps is useless.
     request.session.cycle_key()
@@ -68,7 +69,7 @@ def _finish(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     return redirect(next_url or "ui:home")  # each role starts where its work is
 
 
-def sign_in_verify(request: HttpRequest) -> HttpResponse:
+def sign_in_verify(request: SignedInRequest) -> HttpResponse:
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     if not devices.exists():
         return redirect("ui:sign-in-setup")
@@ -84,7 +85,7 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "access/verify.html", {"form": form, "has_errors": bool(form.errors)})
 
 
-def sign_in_setup(request: HttpRequest) -> HttpResponse:
+def sign_in_setup(request: SignedInRequest) -> HttpResponse:
     """First sign-in: show a QR code and key for an authenticator app, then confirm a code."""
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("ui:sign-in-verify")

@@ -1,7 +1,7 @@
 """The data protection officer's pages: who accessed what (the audit trail), the
 break-glass review queue and user administration."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,15 +16,16 @@ from safehub.access.selectors import (
     user_admin_events,
 )
 from safehub.access.services import break_glass_review
+from safehub.core.users import SignedInRequest
 
 
-def _require_dpo(request: HttpRequest) -> None:
+def _require_dpo(request: SignedInRequest) -> None:
     if not can_review_audit(request.user):
         raise Http404
 
 
 @require_http_methods(["GET"])
-def audit_home_view(request: HttpRequest) -> HttpResponse:
+def audit_home_view(request: SignedInRequest) -> HttpResponse:
     """Filter by person or by member of staff and a date range. GET keeps the filter
     bookmarkable; it carries ids and usernames, never a person's details."""
     _require_dpo(request)
@@ -87,7 +88,7 @@ def _int(value: str | None) -> int:
         return 1
 
 
-def break_glass_queue_view(request: HttpRequest) -> HttpResponse:
+def break_glass_queue_view(request: SignedInRequest) -> HttpResponse:
     _require_dpo(request)
     return render(
         request,
@@ -101,7 +102,7 @@ def break_glass_queue_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def break_glass_review_view(request: HttpRequest, grant_id: int) -> HttpResponse:
+def break_glass_review_view(request: SignedInRequest, grant_id: int) -> HttpResponse:
     _require_dpo(request)
     form = ReviewForm(request.POST)
     form.is_valid()
@@ -111,7 +112,7 @@ def break_glass_review_view(request: HttpRequest, grant_id: int) -> HttpResponse
     return redirect("audit:break-glass-queue")
 
 
-def user_admin_log_view(request: HttpRequest) -> HttpResponse:
+def user_admin_log_view(request: SignedInRequest) -> HttpResponse:
     _require_dpo(request)
     return render(
         request,

@@ -18,9 +18,10 @@ from safehub.access.policy import (
     holds_cases,
     rules_for,
 )
+from safehub.core.users import SignedInRequest
 
 
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: SignedInRequest) -> HttpResponse:
     """Send each role to where its work starts."""
     user = request.user
     if can_work_mash_queue(user):
@@ -40,7 +41,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return redirect("ui:account")
 
 
-def account_view(request: HttpRequest) -> HttpResponse:
+def account_view(request: SignedInRequest) -> HttpResponse:
     """Who you are signed in as and what your role lets you do."""
     rules = rules_for(request.user)
     return render(

@@ -20,6 +20,7 @@ from safehub.core.exceptions import (
     PermissionDeniedError,
 )
 from safehub.core.identifiers import clean_nhs_number, clean_postcode, clean_upn
+from safehub.core.users import SignedInRequest
 from safehub.people import services
 from safehub.people.fetchers import access_person
 from safehub.people.selectors import SearchCriteria, person_search
@@ -219,7 +220,7 @@ def _clean_search(payload: SearchIn) -> SearchCriteria:
     response=_responses(s200=list[SearchResultOut], s403=Problem),
     summary="Search for people",
 )
-def person_search_api(request: HttpRequest, payload: SearchIn) -> Any:
+def person_search_api(request: SignedInRequest, payload: SearchIn) -> Any:
     if not can_search_people(request.user):
         raise PermissionDeniedError()
     results = person_search(actor=request.user, criteria=_clean_search(payload))
@@ -241,14 +242,14 @@ def person_search_api(request: HttpRequest, payload: SearchIn) -> Any:
     response=_responses(s200=PersonOut, s404=Problem),
     summary="Read a person",
 )
-def person_read_api(request: HttpRequest, person_id: int, response: HttpResponse) -> Any:
+def person_read_api(request: SignedInRequest, person_id: int, response: HttpResponse) -> Any:
     person = access_person(actor=request.user, person_id=person_id)
     response["ETag"] = f'"{person.version}"'
     return _out(person)
 
 
 @api.post("/persons", response=_responses(s201=PersonOut, s403=Problem), summary="Create a person")
-def person_create_api(request: HttpRequest, payload: PersonIn) -> Any:
+def person_create_api(request: SignedInRequest, payload: PersonIn) -> Any:
     if not can_create_person(request.user):
         raise PermissionDeniedError()
     person = services.person_create(actor=request.user, data=payload.dict())
@@ -260,7 +261,7 @@ def person_create_api(request: HttpRequest, payload: PersonIn) -> Any:
     response=_responses(s200=PersonOut, s404=Problem, s409=Problem),
     summary="Update a person (send the version you read; 409 if it has moved on)",
 )
-def person_update_api(request: HttpRequest, person_id: int, payload: PersonUpdateIn) -> Any:
+def person_update_api(request: SignedInRequest, person_id: int, payload: PersonUpdateIn) -> Any:
     # The change is audited by the service; the fetch alone shows the caller nothing.
     person = access_person(actor=request.user, person_id=person_id, action=Action.EDIT, shown=False)
     data = payload.dict()
@@ -345,7 +346,7 @@ def _contact_out(contact: Any) -> dict[str, Any]:
     "returns the first referral (200) instead of making another; the same "
     "key with different content is refused (422).",
 )
-def contact_submit_api(request: HttpRequest, payload: ContactIn) -> Any:
+def contact_submit_api(request: SignedInRequest, payload: ContactIn) -> Any:
     from safehub.access.policy import can_refer
     from safehub.frontdoor.services import IdempotencyConflict, contact_submit
 
@@ -373,7 +374,7 @@ def contact_submit_api(request: HttpRequest, payload: ContactIn) -> Any:
     response=_responses(s200=ContactOut, s404=Problem),
     summary="Status and outcome of a referral",
 )
-def contact_read_api(request: HttpRequest, reference: str) -> Any:
+def contact_read_api(request: SignedInRequest, reference: str) -> Any:
     from safehub.frontdoor.fetchers import access_contact
 
     return _contact_out(access_contact(actor=request.user, reference=reference))

@@ -2,23 +2,41 @@
 records; refusals are written after the request's own transaction has ended, because a
 refused request rolls back."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.core.context import current_origin
 
+if TYPE_CHECKING:
+    from safehub.core.users import User
+
 # Refusals waiting to be written when the request ends (None outside a request).
 _deferred: ContextVar[list[AuditEvent] | None] = ContextVar("audit_deferred", default=None)
 
 
+class AuditFields(TypedDict, total=False):
+    """What a row records besides its action. `actor` is None when nobody is signed in: a
+    member of the public on the report form, a sign-in that failed."""
+
+    actor: Required[User | None]
+    person_id: int | None
+    subject_ids: Iterable[int]  # the people a search or list showed
+    object_type: str
+    object_id: str | int
+    detail: dict[str, Any] | None
+    reason: str
+
+
 def _event(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     person_id: int | None = None,
     subject_ids: Iterable[int] = (),
@@ -30,9 +48,9 @@ def _event(
     origin = current_origin.get()
     ids = list(subject_ids)
     return AuditEvent(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_username=getattr(actor, "username", "") or "anonymous",
-        actor_role=getattr(actor, "role", "") or "",
+        actor=actor if actor is not None and actor.pk else None,
+        actor_username=(actor.username if actor is not None else "") or "anonymous",
+        actor_role=actor.role if actor is not None else "",
         action=action,
         person_id=person_id,
         subject_ids=("," + ",".join(str(i) for i in ids) + ",") if ids else "",
@@ -46,18 +64,17 @@ def _event(
     )
 
 
-def audit_record(**fields: Any) -> AuditEvent:
+def audit_record(*, action: str, **fields: Unpack[AuditFields]) -> AuditEvent:
     """Append one audit row: a single INSERT. Callers are inside the transaction of the
     access they record (ATOMIC_REQUESTS, or the service's own atomic block), so both commit
-    or neither does. Takes `actor`, `action` and optionally `person_id`, `subject_ids` (the
-    people a search or list showed), `object_type`, `object_id`, `detail`, `reason`."""
-    event = _event(**fields)
+    or neither does."""
+    event = _event(action=action, **fields)
     event.save()
     return event
 
 
 def audit_list(
-    *, actor: Any, listed: str, person_ids: Iterable[int], detail: dict[str, Any] | None = None
+    *, actor: User, listed: str, person_ids: Iterable[int], detail: dict[str, Any] | None = None
 ) -> AuditEvent:
     """One row for a list or export that named people: which list (`listed`, e.g.
     "casework.my_work") and every person it showed (`person_ids`), so the data protection
@@ -72,7 +89,7 @@ def audit_list(
     )
 
 
-def audit_refusal(*, action: str = AuditAction.REFUSED, **fields: Any) -> None:
+def audit_refusal(*, action: str = AuditAction.REFUSED, **fields: Unpack[AuditFields]) -> None:
     """Record that an access was refused (a hidden record answered "not found", a
     restricted record asked for a reason). Inside a request the row is written when the
     request ends, outside its transaction, so the refusal survives the rollback that a

@@ -5,12 +5,13 @@ from typing import Any
 
 from safehub.access.policy import Action, casework_action, decide_allocation
 from safehub.casework.selectors import is_waiting
+from safehub.organisations.models import User
 from safehub.people.fetchers import access_person
 from safehub.people.models import Person
 
 
 def access_child(
-    *, actor: Any, person_id: Any, conference: bool = False, shown: bool = True
+    *, actor: User, person_id: Any, conference: bool = False, shown: bool = True
 ) -> Person:
     """The child, if `actor` may record casework for them (`conference`: a conference or
     review, which the child's chair records too). The fetch audits the view when the page
@@ -21,12 +22,12 @@ def access_child(
     )
 
 
-def read_child(*, actor: Any, person_id: Any) -> Person:
+def read_child(*, actor: User, person_id: Any) -> Person:
     """The child for the casework page (read only)."""
     return access_person(actor=actor, person_id=person_id, action=Action.VIEW)
 
 
-def access_child_to_allocate(*, actor: Any, person_id: Any) -> Person:
+def access_child_to_allocate(*, actor: User, person_id: Any) -> Person:
     """The child, if `actor` may allocate them (`policy.decide_allocation`)."""
     return access_person(
         actor=actor,

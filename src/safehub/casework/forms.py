@@ -141,7 +141,9 @@ class EpisodeCloseForm(CaseworkForm):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reasons = ClosureReason if kind == EpisodeKind.CIN else EarlyHelpClosure
-        self.fields["reason"].choices = [
+        field = self.fields["reason"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (c.value, f"{c.label}" + (f" ({c.value})" if reasons is ClosureReason else ""))
             for c in reasons
         ]
@@ -431,7 +433,9 @@ class AllocateForm(CaseworkForm):
 
     def __init__(self, *args: Any, workers: list[Any], reallocating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].choices = _CHOOSE + [
+        field = self.fields["worker"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _CHOOSE + [
             (w.pk, f"{w.get_full_name() or w.username}, {w.role_label.lower()}") for w in workers
         ]
         if not reallocating:

@@ -314,12 +314,12 @@ def current_allocation(child: Any) -> Allocation | None:
     )
 
 
-def draft_for(*, actor: Any, child: Any, kind: str) -> NoteDraft | None:
+def draft_for(*, actor: User, child: Any, kind: str) -> NoteDraft | None:
     """What `actor` was last typing for this child, if anything."""
     return NoteDraft.objects.filter(author=actor, child=child, kind=kind).exclude(text="").first()
 
 
-def team_workers(actor: Any) -> list[User]:
+def team_workers(actor: User) -> list[User]:
     """Who a team manager can allocate to: the case-holding staff of their own team."""
     if not actor.team_id:
         return []
@@ -337,9 +337,9 @@ def _unallocated_episodes() -> Any:
     )
 
 
-def _waiting(actor: Any) -> list[Episode]:
+def _waiting(actor: User) -> list[tuple[Episode, bool]]:
     """The open child-in-need episodes nobody is allocated to, longest waiting first, each
-    with its child and whether `actor` is on the child's allow-list (`allowed`).
+    with its child, and whether `actor` is on the child's allow-list.
 
     Two small queries rather than one join: the planner cannot know how few children are
     waiting (at a million people it expects tens of thousands, not tens), and joining the
@@ -360,8 +360,7 @@ def _waiting(actor: Any) -> list[Episode]:
     )
     for e in episodes:
         e.child = children[e.child_id]
-        e.allowed = e.child.allowed
-    return episodes
+    return [(e, children[e.child_id].allowed) for e in episodes]
 
 
 def is_waiting(child: Any) -> bool:
@@ -392,7 +391,7 @@ class MyWork:
         return sum(1 for d, _ in self.due if d.overdue)
 
 
-def _visible_ids(actor: Any, ids: set[int]) -> set[int]:
+def _visible_ids(actor: User, ids: set[int]) -> set[int]:
     if not ids:
         return set()
     return set(
@@ -400,7 +399,7 @@ def _visible_ids(actor: Any, ids: set[int]) -> set[int]:
     )
 
 
-def my_work(*, actor: Any, today: date) -> MyWork:
+def my_work(*, actor: User, today: date) -> MyWork:
     """The worker's allocated children and their statutory work, in three queries."""
     allocations = list(
         Allocation.objects.filter(worker=actor, end_date__isnull=True).select_related("child")
@@ -462,10 +461,13 @@ class TeamWork:
     restricted_unallocated: int  # waiting, but restricted: counted, not named
 
 
-def team_work(*, actor: Any, today: date) -> TeamWork:
+def team_work(*, actor: User, today: date) -> TeamWork:
     """Caseloads and overdue work across the manager's team, worst first, and the children
     waiting for a worker, longest first: five queries (four when nobody is waiting)."""
-    team_allocations = Allocation.objects.filter(team_id=actor.team_id, end_date__isnull=True)
+    if actor.team_id is None:  # no team, so no team's allocations (every one has a team)
+        team_allocations = Allocation.objects.none()
+    else:
+        team_allocations = Allocation.objects.filter(team_id=actor.team_id, end_date__isnull=True)
     # Whether the manager may see each child comes with the allocation (`visible_persons`
     # as a subquery), which leaves the waiting children their two queries.
     allocations = list(
@@ -480,7 +482,7 @@ def team_work(*, actor: Any, today: date) -> TeamWork:
         )
     )
     visible = {a.child_id for a in allocations if a.visible}
-    overdue = [
+    overdue: list[tuple[Due, Allocation, bool]] = [
         (d, by_child[d.item.child_id], d.item.child_id in visible)
         for d in _due(overdue_items, today)
         if d.item.child_id in by_child
@@ -489,14 +491,14 @@ def team_work(*, actor: Any, today: date) -> TeamWork:
     late: dict[int, int] = {}
     for allocation in allocations:
         caseload[allocation.worker_id] = caseload.get(allocation.worker_id, 0) + 1
-    for _, allocation, _ in overdue:
-        late[allocation.worker_id] = late.get(allocation.worker_id, 0) + 1
+    for _, held, _ in overdue:
+        late[held.worker_id] = late.get(held.worker_id, 0) + 1
     workers = [
         WorkerRow(worker=w, caseload=caseload.get(w.pk, 0), overdue=late.get(w.pk, 0))
         for w in team_workers(actor)
     ]
     waiting = _waiting(actor)
-    shown = [e for e in waiting if not e.child.is_restricted or e.allowed]
+    shown = [e for e, allowed in waiting if not e.child.is_restricted or allowed]
     audit_list(
         actor=actor,
         listed="casework.team_work",

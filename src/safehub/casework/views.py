@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from safehub.casework.codes import (
 )
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
 from safehub.core.exceptions import NotFound
+from safehub.core.users import SignedInRequest
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.jinja2 import govuk_date
 
@@ -47,7 +48,7 @@ LABELS = {
 
 
 def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    request: SignedInRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
     context.setdefault("has_errors", any(f.errors for f in forms_in))
@@ -55,11 +56,11 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _data(request: HttpRequest) -> Any:
+def _data(request: SignedInRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _child(request: HttpRequest, person_id: int, *, conference: bool = False) -> Any:
+def _child(request: SignedInRequest, person_id: int, *, conference: bool = False) -> Any:
     """The child, if the user may record casework for them. Opening the form shows the
     child (the fetch audits that view); the post that saves is audited as the change."""
     return access_child(
@@ -76,7 +77,7 @@ def _found(record: Any) -> Any:
     return record
 
 
-def _must_manage(request: HttpRequest) -> None:
+def _must_manage(request: SignedInRequest) -> None:
     """Manager-only pages say so (403) before anything about the child is looked up."""
     if not can_manage_cases(request.user):
         raise PermissionDenied
@@ -87,7 +88,7 @@ def _casework_url(child: Any) -> str:
 
 
 def _form(
-    request: HttpRequest,
+    request: SignedInRequest,
     child: Any,
     form: Any,
     save: Callable[[dict[str, Any]], Any],
@@ -132,7 +133,7 @@ def _when(value: Any) -> str:
 # --- The child's casework page -----------------------------------------------------------
 
 
-def child_casework_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def child_casework_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     actor = request.user
     if not can_read_casework(actor):
         raise Http404
@@ -174,7 +175,7 @@ def child_casework_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def episode_open_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def episode_open_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     child = _child(request, person_id)
     return _form(
         request,
@@ -195,7 +196,7 @@ def episode_open_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def episode_close_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
+def episode_close_view(request: SignedInRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
@@ -216,7 +217,9 @@ def episode_close_view(request: HttpRequest, person_id: int, episode_id: int) ->
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_start_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
+def assessment_start_view(
+    request: SignedInRequest, person_id: int, episode_id: int
+) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
@@ -245,7 +248,9 @@ def _assessment_facts(assessment: Any) -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_seen_view(request: HttpRequest, person_id: int, assessment_id: int) -> HttpResponse:
+def assessment_seen_view(
+    request: SignedInRequest, person_id: int, assessment_id: int
+) -> HttpResponse:
     child = _child(request, person_id)
     assessment = _found(selectors.assessment_for(child, assessment_id))
     return _form(
@@ -267,7 +272,7 @@ def assessment_seen_view(request: HttpRequest, person_id: int, assessment_id: in
 
 @require_http_methods(["GET", "POST"])
 def assessment_complete_view(
-    request: HttpRequest, person_id: int, assessment_id: int
+    request: SignedInRequest, person_id: int, assessment_id: int
 ) -> HttpResponse:
     child = _child(request, person_id)
     assessment = _found(selectors.assessment_for(child, assessment_id))
@@ -293,7 +298,7 @@ def assessment_complete_view(
 
 @require_http_methods(["GET", "POST"])
 def assessment_authorise_view(
-    request: HttpRequest, person_id: int, assessment_id: int
+    request: SignedInRequest, person_id: int, assessment_id: int
 ) -> HttpResponse:
     _must_manage(request)
     child = _child(request, person_id)
@@ -320,7 +325,7 @@ def assessment_authorise_view(
 
 
 @require_http_methods(["GET", "POST"])
-def strategy_record_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
+def strategy_record_view(request: SignedInRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
@@ -342,7 +347,9 @@ def strategy_record_view(request: HttpRequest, person_id: int, episode_id: int) 
 
 
 @require_http_methods(["GET", "POST"])
-def section47_conclude_view(request: HttpRequest, person_id: int, enquiry_id: int) -> HttpResponse:
+def section47_conclude_view(
+    request: SignedInRequest, person_id: int, enquiry_id: int
+) -> HttpResponse:
     child = _child(request, person_id)
     enquiry = _found(selectors.enquiry_for(child, enquiry_id))
     return _form(
@@ -363,7 +370,9 @@ def section47_conclude_view(request: HttpRequest, person_id: int, enquiry_id: in
 
 
 @require_http_methods(["GET", "POST"])
-def conference_initial_view(request: HttpRequest, person_id: int, enquiry_id: int) -> HttpResponse:
+def conference_initial_view(
+    request: SignedInRequest, person_id: int, enquiry_id: int
+) -> HttpResponse:
     child = _child(request, person_id, conference=True)
     enquiry = _found(selectors.enquiry_for(child, enquiry_id))
     return _form(
@@ -395,7 +404,7 @@ def _plan_facts(plan: Any) -> list[tuple[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
-def core_group_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
+def core_group_view(request: SignedInRequest, person_id: int, plan_id: int) -> HttpResponse:
     child = _child(request, person_id)
     plan = _found(selectors.cp_plan_for(child, plan_id))
     return _form(
@@ -413,7 +422,7 @@ def core_group_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-def conference_review_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
+def conference_review_view(request: SignedInRequest, person_id: int, plan_id: int) -> HttpResponse:
     child = _child(request, person_id, conference=True)
     plan = _found(selectors.cp_plan_for(child, plan_id))
     return _form(
@@ -438,7 +447,7 @@ def conference_review_view(request: HttpRequest, person_id: int, plan_id: int) -
 
 
 @require_http_methods(["GET", "POST"])
-def cin_plan_start_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
+def cin_plan_start_view(request: SignedInRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     return _form(
@@ -455,7 +464,7 @@ def cin_plan_start_view(request: HttpRequest, person_id: int, episode_id: int) -
 
 
 @require_http_methods(["GET", "POST"])
-def cin_plan_review_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
+def cin_plan_review_view(request: SignedInRequest, person_id: int, plan_id: int) -> HttpResponse:
     child = _child(request, person_id)
     plan = _found(selectors.cin_plan_for(child, plan_id))
     return _form(
@@ -471,7 +480,7 @@ def cin_plan_review_view(request: HttpRequest, person_id: int, plan_id: int) -> 
 
 
 @require_http_methods(["GET", "POST"])
-def cin_plan_end_view(request: HttpRequest, person_id: int, plan_id: int) -> HttpResponse:
+def cin_plan_end_view(request: SignedInRequest, person_id: int, plan_id: int) -> HttpResponse:
     child = _child(request, person_id)
     plan = _found(selectors.cin_plan_for(child, plan_id))
     return _form(
@@ -490,7 +499,7 @@ def cin_plan_end_view(request: HttpRequest, person_id: int, plan_id: int) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-def care_start_view(request: HttpRequest, person_id: int, episode_id: int) -> HttpResponse:
+def care_start_view(request: SignedInRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
     form = forms.CareStartForm(_data(request))
@@ -511,7 +520,7 @@ def care_start_view(request: HttpRequest, person_id: int, episode_id: int) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-def care_change_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+def care_change_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
     child = _child(request, person_id)
     period = _found(selectors.care_period_for(child, period_id))
     current = selectors.current_placement(period)
@@ -539,7 +548,7 @@ def care_change_view(request: HttpRequest, person_id: int, period_id: int) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-def care_plan_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+def care_plan_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
     child = _child(request, person_id)
     period = _found(selectors.care_period_for(child, period_id))
     return _form(
@@ -557,7 +566,7 @@ def care_plan_view(request: HttpRequest, person_id: int, period_id: int) -> Http
 
 
 @require_http_methods(["GET", "POST"])
-def care_review_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+def care_review_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
     child = _child(request, person_id, conference=True)
     period = _found(selectors.care_period_for(child, period_id))
     return _form(
@@ -575,7 +584,7 @@ def care_review_view(request: HttpRequest, person_id: int, period_id: int) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-def care_end_view(request: HttpRequest, person_id: int, period_id: int) -> HttpResponse:
+def care_end_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
     child = _child(request, person_id)
     period = _found(selectors.care_period_for(child, period_id))
     return _form(
@@ -593,7 +602,7 @@ def care_end_view(request: HttpRequest, person_id: int, period_id: int) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-def missing_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def missing_record_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     child = _child(request, person_id)
     return _form(
         request,
@@ -616,18 +625,18 @@ def missing_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 # --- Visits, notes and drafts ------------------------------------------------------------
 
-VISIT_REASON = {
+VISIT_REASON: dict[str, str] = {
     VisitKind.CP: "the child has a child protection plan",
     VisitKind.CLA: "the child is looked after",
     VisitKind.CIN: "the child is a child in need",
 }
 
 
-def _draft_key(request: HttpRequest, child: Any, kind: str) -> str:
+def _draft_key(request: SignedInRequest, child: Any, kind: str) -> str:
     return f"u{request.user.pk}:c{child.pk}:{kind}"
 
 
-def _draft_context(request: HttpRequest, child: Any, kind: str) -> dict[str, Any]:
+def _draft_context(request: SignedInRequest, child: Any, kind: str) -> dict[str, Any]:
     """The worker's saved draft (put back in the box on a fresh page) and what the draft
     script needs: where to save, and a key unique to this worker, child and kind."""
     draft = (
@@ -644,7 +653,7 @@ def _draft_context(request: HttpRequest, child: Any, kind: str) -> dict[str, Any
 
 
 @require_http_methods(["GET", "POST"])
-def visit_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def visit_record_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     child = _child(request, person_id)
     kind, _, episode = services.visit_kind_for(child)
     drafts = _draft_context(request, child, "visit")
@@ -674,7 +683,7 @@ def visit_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def note_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def note_record_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     child = _child(request, person_id)
     drafts = _draft_context(request, child, "note")
     initial = {"text": drafts["draft"].text} if drafts["draft"] else {}
@@ -694,7 +703,7 @@ def note_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-def draft_save_view(request: HttpRequest, person_id: int) -> JsonResponse:
+def draft_save_view(request: SignedInRequest, person_id: int) -> JsonResponse:
     """The draft script's autosave: JSON in, JSON out; never a page."""
     try:
         child = access_child(actor=request.user, person_id=person_id, shown=False)
@@ -721,7 +730,7 @@ def draft_save_view(request: HttpRequest, person_id: int) -> JsonResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def allocate_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def allocate_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     """Allocate a child already in the team, or take a waiting child into the team."""
     _must_manage(request)
     child = access_child_to_allocate(actor=request.user, person_id=person_id)
@@ -754,7 +763,7 @@ def allocate_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def oversight_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def oversight_record_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     _must_manage(request)
     child = _child(request, person_id)
     return _form(
@@ -778,7 +787,7 @@ def oversight_record_view(request: HttpRequest, person_id: int) -> HttpResponse:
 # --- My work and the team ----------------------------------------------------------------
 
 
-def my_work_view(request: HttpRequest) -> HttpResponse:
+def my_work_view(request: SignedInRequest) -> HttpResponse:
     if not holds_cases(request.user):
         raise Http404
     today = timezone.localdate()
@@ -789,7 +798,7 @@ def my_work_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def team_work_view(request: HttpRequest) -> HttpResponse:
+def team_work_view(request: SignedInRequest) -> HttpResponse:
     if not can_manage_cases(request.user):
         raise Http404
     today = timezone.localdate()

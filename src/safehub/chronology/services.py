@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
+from safehub.organisations.models import User
 
 
 def chronology_append(
     *,
-    actor: Any,
+    actor: User,
     persons: Sequence[Any],
     event_type: str,
     summary: str,

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
 from safehub.api.api import api
 from safehub.ui import views as ui_views
@@ -9,6 +9,7 @@ from safehub.ui import views as ui_views
 # redirect must not apply to it.
 api_urls, api_app, api_namespace = api.urls
 for pattern in api_urls:
+    assert isinstance(pattern, URLPattern)  # ninja routes each operation with path()
     pattern.callback = login_not_required(pattern.callback)
     # A referral commits durably inside its service, so nothing after it can roll it back.
     if pattern.name == "contact_submit_api":

@@ -1,5 +1,6 @@
 import uuid
 from collections.abc import Callable
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -73,9 +74,16 @@ class DomainErrorMiddleware:
         if isinstance(exception, BreakGlassRequired):
             return redirect("people:person-break-glass", person_id=exception.person_id)
         if isinstance(exception, NotFound):
-            return get_resolver().resolve_error_handler(404)(request, Http404(exception.message))
+            return _error_page(404)(request, Http404(exception.message))
         if isinstance(exception, PermissionDeniedError):
-            return get_resolver().resolve_error_handler(403)(
-                request, PermissionDenied(exception.message)
-            )
+            return _error_page(403)(request, PermissionDenied(exception.message))
         return None
+
+
+def _error_page(status: int) -> Callable[[HttpRequest, Exception], HttpResponse]:
+    """The project's handler404 or handler403. django-stubs types every error handler as
+    taking the request alone, which only handler500 does; these two take the exception."""
+    return cast(
+        Callable[[HttpRequest, Exception], HttpResponse],
+        get_resolver().resolve_error_handler(status),
+    )

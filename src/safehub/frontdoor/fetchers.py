@@ -17,11 +17,12 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import NotFound
 from safehub.frontdoor.models import Contact, ContactSubject, InformationRequest
+from safehub.organisations.models import User
 
 security_log = logging.getLogger("safehub.security")
 
 
-def _refused(actor: Any, object_type: str, object_id: Any, action: Action) -> NotFound:
+def _refused(actor: User, object_type: str, object_id: Any, action: Action) -> NotFound:
     security_log.warning(
         "access refused: user=%s action=%s %s=%s",
         getattr(actor, "pk", None),
@@ -38,7 +39,7 @@ def _refused(actor: Any, object_type: str, object_id: Any, action: Action) -> No
     return NotFound()
 
 
-def access_contact(*, actor: Any, reference: Any, action: Action = Action.VIEW) -> Contact:
+def access_contact(*, actor: User, reference: Any, action: Action = Action.VIEW) -> Contact:
     """Return the front-door contact with this reference if `actor` may do `action` to it.
     A VIEW is audited here, naming every linked person; changes are audited by the service
     that makes them."""
@@ -77,7 +78,7 @@ def access_contact(*, actor: Any, reference: Any, action: Action = Action.VIEW) 
 
 
 def access_information_request(
-    *, actor: Any, request_id: Any, action: Action = Action.VIEW
+    *, actor: User, request_id: Any, action: Action = Action.VIEW
 ) -> InformationRequest:
     request = None
     try:

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import (
@@ -21,6 +22,7 @@ from safehub.frontdoor.codes import (
     Urgency,
 )
 from safehub.frontdoor.services import DUE_OPTIONS
+from safehub.organisations.models import Agency
 from safehub.ui.fields import GovukDateField
 
 _ANY = [("", "Any")]
@@ -82,7 +84,7 @@ class RateForm(VersionedForm):
 
 class InformationRequestForm(IdPrefixed):
     id_prefix = "request"
-    agency = forms.ModelChoiceField(
+    agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(
         label="Agency to ask",
         queryset=None,
         empty_label="Select an agency",
@@ -101,9 +103,11 @@ class InformationRequestForm(IdPrefixed):
         error_messages={"required": "Select when the answer is needed"},
     )
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = agencies
 
 
 class ConsentForm(IdPrefixed):
@@ -364,7 +368,8 @@ class PhoneContactForm(ProfessionalReferralForm):
             raise forms.ValidationError("Enter the time of the call like 14:30") from None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("call_date")) != bool(data.get("call_time")) and not self.errors:
             self.add_error(
                 "call_date" if data.get("call_time") else "call_time",

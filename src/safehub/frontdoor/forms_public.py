@@ -100,7 +100,8 @@ class ReportPage(forms.Form):
         self.updated: dict[str, Any] | None = None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         candidate = forget_unasked(self.apply(deepcopy(self.answers), cleaned))
         for key, message in submission_errors(candidate).items():
             field = self.errors_to_fields.get(key)
@@ -129,7 +130,10 @@ class ChildForm(ReportPage):
     given_name = FreeText(label="First name")
     family_name = FreeText(label="Last name")
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 2015"
+        label="Date of birth",
+        subject="The child's date of birth",
+        required=False,
+        help_text="For example, 27 3 2015",
     )
     age_description = FreeText(
         label="If you do not know their date of birth, roughly how old are they?",
@@ -142,14 +146,6 @@ class ChildForm(ReportPage):
         "child_0_date_of_birth": "date_of_birth",
         "child_0_age_description": "age_description",
     }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        born = self.fields["date_of_birth"]
-        born.subject = "The child's date of birth"
-        born.error_messages["incomplete"] = (
-            "The child's date of birth must include a day, month and year"
-        )
 
     def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
         born = cleaned.get("date_of_birth")

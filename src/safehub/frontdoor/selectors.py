@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from safehub.access.policy import (
@@ -23,6 +23,7 @@ from safehub.frontdoor.codes import (
     SubjectRole,
 )
 from safehub.frontdoor.models import Contact, ContactSubject, InformationRequest
+from safehub.organisations.models import Agency, AgencyKind, User
 from safehub.people.matching import Described, MatchCandidate, match_candidates
 from safehub.people.models import Person
 
@@ -41,7 +42,7 @@ class QueueFilters:
 
 
 def mash_queue(
-    *, actor: Any, filters: QueueFilters, page: int = 1, now: datetime | None = None
+    *, actor: User, filters: QueueFilters, page: int = 1, now: datetime | None = None
 ) -> Page:
     """Open contacts, most urgent first, then by least time left against the decision
     timescale. One page at a time; the subjects come in one more query."""
@@ -103,7 +104,7 @@ def mash_queue(
     return shown
 
 
-def _audit_contacts(actor: Any, listed: str, contacts: list[Contact], subjects: str) -> None:
+def _audit_contacts(actor: User, listed: str, contacts: list[Contact], subjects: str) -> None:
     """One audit row for a list of contacts: the references and the linked people."""
     audit_list(
         actor=actor,
@@ -140,7 +141,7 @@ class ChildHistory:
     rereferral: bool = False  # a referral within the 12 months before this contact
 
 
-def linked_disclosures(*, actor: Any, contact: Contact) -> dict[int, Disclosure]:
+def linked_disclosures(*, actor: User, contact: Contact) -> dict[int, Disclosure]:
     """How each person the contact's subjects are linked to may be shown to `actor` (by
     person id): the reader's own work is linked to them, so a restricted record they could
     open with a reason is named as one, never by name."""
@@ -149,7 +150,7 @@ def linked_disclosures(*, actor: Any, contact: Contact) -> dict[int, Disclosure]
 
 
 def contact_history(
-    *, actor: Any, contact: Contact, shown: dict[int, Disclosure] | None = None
+    *, actor: User, contact: Contact, shown: dict[int, Disclosure] | None = None
 ) -> list[ChildHistory]:
     """For each linked child: earlier contacts and whether this would be a re-referral
     (a referral to children's social care in the 12 months before this contact). Only for
@@ -185,7 +186,7 @@ def contact_history(
     return histories
 
 
-def contact_candidates(*, actor: Any, contact: Contact) -> dict[int, list[MatchCandidate]]:
+def contact_candidates(*, actor: User, contact: Contact) -> dict[int, list[MatchCandidate]]:
     """Suggested records for each child or adult not yet linked (never linked for them)."""
     suggestions = {}
     for subject in contact.subjects.all():
@@ -207,13 +208,12 @@ def contact_candidates(*, actor: Any, contact: Contact) -> dict[int, list[MatchC
     return suggestions
 
 
-def request_agencies(*, contact: Contact) -> Any:
+def request_agencies(*, contact: Contact) -> QuerySet[Agency]:
     """The agencies worth asking about this contact: the county-wide services (police,
     health trusts, housing, voluntary sector, others), the agency that referred, and every
     agency already involved with the linked people (their school, their GP). A council has
     hundreds of schools and practices; listing them all buries the few that matter."""
     from safehub.access.models import Involvement
-    from safehub.organisations.models import Agency, AgencyKind
 
     linked = [s.person_id for s in contact.subjects.all() if s.person_id]
     involved = Involvement.objects.filter(
@@ -234,7 +234,7 @@ def contact_requests(*, contact: Contact) -> list[InformationRequest]:
     )
 
 
-def referrals_made(*, actor: Any, limit: int = 100) -> list[Contact]:
+def referrals_made(*, actor: User, limit: int = 100) -> list[Contact]:
     """A partner's own referrals (their agency's), newest first."""
     contacts = visible_contacts(
         actor, Contact.objects.exclude(referrer_agency=None), persons=Person.objects.all()
@@ -255,7 +255,7 @@ def referrals_made(*, actor: Any, limit: int = 100) -> list[Contact]:
 
 
 def requests_for(
-    *, actor: Any, open_only: bool = False, limit: int = 100
+    *, actor: User, open_only: bool = False, limit: int = 100
 ) -> list[InformationRequest]:
     requests = visible_information_requests(actor, InformationRequest.objects.all())
     if open_only:

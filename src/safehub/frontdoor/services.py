@@ -41,6 +41,7 @@ from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, Inf
 from safehub.frontdoor.validation import clean_submission
 from safehub.notifications.models import Channel as NoticeChannel
 from safehub.notifications.services import outbox_enqueue
+from safehub.organisations.models import User
 
 # No 0/O or 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -74,13 +75,14 @@ def _replay(key: str, payload_hash: str) -> Contact:
 
 def contact_submit(
     *,
-    actor: Any,
+    actor: User | None,
     channel: str,
     data: dict[str, Any],
     idempotency_key: str | None = None,
     received_at: datetime | None = None,
 ) -> tuple[Contact, bool]:
-    """Receive a worry about a child. Returns (contact, created).
+    """Receive a worry about a child. Returns (contact, created). `actor` is the member of
+    staff who refers or takes the call, or None for a member of the public (the report form).
 
     The contact commits in its own durable transaction before anything else happens, so a
     later failure (matching, notifications, rendering the page) cannot lose it. A retry
@@ -96,6 +98,8 @@ def contact_submit(
     if problems:
         raise ValidationError(problems)
     if channel in (Channel.PROFESSIONAL, Channel.API):
+        if actor is None:  # a professional's referral comes from a signed-in professional
+            raise PermissionDeniedError()
         _fill_professional_referrer(actor, cleaned)
     payload_hash = _payload_hash(cleaned)
     if idempotency_key and Contact.objects.filter(idempotency_key=idempotency_key).exists():
@@ -122,11 +126,11 @@ PHONE_BACKDATE_DAYS = 7  # a call typed up after a busy shift, not one from week
 
 
 def _call_received_at(
-    actor: Any, received_at: datetime | None, problems: dict[str, str]
+    actor: User | None, received_at: datetime | None, problems: dict[str, str]
 ) -> datetime:
     """A telephone contact is recorded by the MASH, dated when the call came in: never in
     the future, and within the last week (its decision clock starts then)."""
-    if not can_triage(actor):
+    if actor is None or not can_triage(actor):
         raise PermissionDeniedError()
     now = timezone.now()
     if received_at is None:
@@ -138,7 +142,7 @@ def _call_received_at(
     return received_at
 
 
-def _fill_professional_referrer(actor: Any, cleaned: dict[str, Any]) -> None:
+def _fill_professional_referrer(actor: User, cleaned: dict[str, Any]) -> None:
     referrer = cleaned["referrer"]
     referrer["name"] = referrer["name"] or actor.get_full_name() or actor.username
     referrer["email"] = referrer["email"] or actor.email
@@ -146,7 +150,7 @@ def _fill_professional_referrer(actor: Any, cleaned: dict[str, Any]) -> None:
 
 
 def _create_contact(
-    actor: Any,
+    actor: User | None,
     channel: str,
     cleaned: dict[str, Any],
     key: str | None,
@@ -154,7 +158,7 @@ def _create_contact(
     received_at: datetime,
 ) -> Contact:
     referrer = cleaned["referrer"]
-    staff = actor if getattr(actor, "is_authenticated", False) else None
+    staff = actor  # None: a member of the public
     # Online and API referrals come from the signed-in professional; a telephone contact
     # from the caller, typed in by the MASH worker who took the call.
     referrer_user = staff if channel in (Channel.PROFESSIONAL, Channel.API) else None
@@ -219,7 +223,8 @@ def _tell_referrer(contact: Contact, event: str, subject: str, body: str) -> Non
     """Tell whoever made the contact: staff in their SafeHub inbox and by e-mail; a member
     of the public by e-mail, only if they asked to be contacted and gave an address."""
     key = f"contact:{contact.pk}:{event}"
-    if contact.referrer_user_id:
+    staff = contact.referrer_user  # no query when there is none
+    if staff is not None:
         link = reverse("frontdoor:referral-detail", args=[contact.reference])
         outbox_enqueue(
             channel=NoticeChannel.INBOX,
@@ -227,15 +232,15 @@ def _tell_referrer(contact: Contact, event: str, subject: str, body: str) -> Non
             subject=subject,
             body=body,
             link=link,
-            user=contact.referrer_user,
+            user=staff,
         )
-        if contact.referrer_user.email:
+        if staff.email:
             outbox_enqueue(
                 channel=NoticeChannel.EMAIL,
                 dedupe_key=key + ":email",
                 subject=subject,
                 body=body,
-                user=contact.referrer_user,
+                user=staff,
             )
     elif contact.wants_contact and contact.referrer_email:
         outbox_enqueue(
@@ -262,7 +267,7 @@ def _require_open(contact: Contact) -> None:
         )
 
 
-def _audit_change(actor: Any, contact: Contact, step: str, **detail: Any) -> None:
+def _audit_change(actor: User, contact: Contact, step: str, **detail: Any) -> None:
     linked = [s.person_id for s in contact.subjects.all() if s.person_id]
     audit_record(
         actor=actor,
@@ -276,7 +281,7 @@ def _audit_change(actor: Any, contact: Contact, step: str, **detail: Any) -> Non
 
 
 @transaction.atomic
-def contact_take(*, actor: Any, contact: Contact, expected_version: int) -> Contact:
+def contact_take(*, actor: User, contact: Contact, expected_version: int) -> Contact:
     """A MASH worker picks the contact up: it is theirs and in triage."""
     _require_open(contact)
     data: dict[str, Any] = {"assigned_to": actor}
@@ -289,7 +294,7 @@ def contact_take(*, actor: Any, contact: Contact, expected_version: int) -> Cont
 
 @transaction.atomic
 def contact_rate(
-    *, actor: Any, contact: Contact, expected_version: int, rag: str, level_of_need: str
+    *, actor: User, contact: Contact, expected_version: int, rag: str, level_of_need: str
 ) -> Contact:
     """Record the RAG rating and the level of need."""
     _require_open(contact)
@@ -310,7 +315,7 @@ def contact_rate(
 
 @transaction.atomic
 def contact_link_subject(
-    *, actor: Any, contact: Contact, subject: ContactSubject, person: Any
+    *, actor: User, contact: Contact, subject: ContactSubject, person: Any
 ) -> ContactSubject:
     """Confirm that a child or adult named in the contact is this existing person. A
     worker decides this; matching only suggests."""
@@ -340,7 +345,7 @@ def contact_link_subject(
 
 @transaction.atomic
 def contact_unlink_subject(
-    *, actor: Any, contact: Contact, subject: ContactSubject
+    *, actor: User, contact: Contact, subject: ContactSubject
 ) -> ContactSubject:
     _require_open(contact)
     if subject.contact_id != contact.pk:
@@ -353,7 +358,7 @@ def contact_unlink_subject(
 
 
 @transaction.atomic
-def contact_subject_new_person(*, actor: Any, contact: Contact, subject: ContactSubject) -> Any:
+def contact_subject_new_person(*, actor: User, contact: Contact, subject: ContactSubject) -> Any:
     """Nobody on record matches: create the person from what the referrer told us, then
     link them."""
     from safehub.people.services import person_create
@@ -409,10 +414,10 @@ def information_due_at(option: str, now: datetime | None = None) -> datetime:
 
 @transaction.atomic
 def information_request_send(
-    *, actor: Any, contact: Contact, agency: Any, question: Any, due: str
+    *, actor: User, contact: Contact, agency: Any, question: Any, due: str
 ) -> InformationRequest:
     _require_open(contact)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if agency is None:
         errors["agency"] = "Select the agency to ask"
     try:
@@ -444,7 +449,7 @@ def information_request_send(
 
 @transaction.atomic
 def information_request_answer(
-    *, actor: Any, request: InformationRequest, expected_version: int, answer: Any
+    *, actor: User, request: InformationRequest, expected_version: int, answer: Any
 ) -> InformationRequest:
     if request.status != RequestStatus.OPEN:
         raise ValidationError("This request has already been answered or was cancelled")
@@ -463,7 +468,7 @@ def information_request_answer(
         },
     )
     contact = request.contact
-    linked = [s.person for s in contact.subjects.select_related("person") if s.person_id]
+    linked = [s.person for s in contact.subjects.select_related("person") if s.person]
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -494,7 +499,7 @@ def information_request_answer(
 
 
 @transaction.atomic
-def consent_record(*, actor: Any, contact: Contact, decision: str, reason: Any) -> ConsentRecord:
+def consent_record(*, actor: User, contact: Contact, decision: str, reason: Any) -> ConsentRecord:
     _require_open(contact)
     errors = {}
     if decision not in ConsentDecision.values:
@@ -518,7 +523,7 @@ def consent_record(*, actor: Any, contact: Contact, decision: str, reason: Any) 
 @transaction.atomic
 def contact_decide(
     *,
-    actor: Any,
+    actor: User,
     contact: Contact,
     expected_version: int,
     decision: str,
@@ -580,7 +585,7 @@ def contact_decide(
 
 @transaction.atomic
 def contact_sign_off(
-    *, actor: Any, contact: Contact, expected_version: int, approve: bool, note: Any = ""
+    *, actor: User, contact: Contact, expected_version: int, approve: bool, note: Any = ""
 ) -> Contact:
     check_sign_off(actor, SignOff.MASH_DECISION, done_by_id=contact.decided_by_id, field="approve")
     if contact.status != Status.AWAITING_SIGN_OFF:
@@ -614,7 +619,7 @@ def contact_sign_off(
     return contact
 
 
-def _finalise(actor: Any, contact: Contact) -> None:
+def _finalise(actor: User, contact: Contact) -> None:
     now = timezone.now()
     Contact.objects.filter(pk=contact.pk).update(status=Status.DECIDED, closed_at=now)
     contact.status, contact.closed_at = Status.DECIDED, now

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 from django.utils import timezone
 
 from safehub.core.identifiers import clean_postcode
@@ -220,7 +221,9 @@ def _phone(value: Any, whose: str = "your") -> str:
     return text
 
 
-def _choice(value: Any, choices: type, message: str, *, required: bool = True) -> str:
+def _choice(
+    value: Any, choices: type[models.Choices], message: str, *, required: bool = True
+) -> str:
     if value in (None, "") and not required:
         return ""
     if value not in choices.values:

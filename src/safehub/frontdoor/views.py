@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from safehub.access.policy import (
 )
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError
+from safehub.core.users import SignedInRequest
 from safehub.frontdoor import forms, selectors, services
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
 from safehub.frontdoor.fetchers import access_contact, access_information_request
@@ -42,7 +43,7 @@ CONFLICT = (
 
 
 def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    request: SignedInRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
     context.setdefault("has_errors", any(f.errors for f in forms_in))
@@ -51,14 +52,14 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _contact(request: HttpRequest, reference: str, action: Action = Action.VIEW) -> Any:
+def _contact(request: SignedInRequest, reference: str, action: Action = Action.VIEW) -> Any:
     return access_contact(actor=request.user, reference=reference, action=action)
 
 
 # --- The MASH queue and queue health -----------------------------------------------------
 
 
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: SignedInRequest) -> HttpResponse:
     if not can_work_mash_queue(request.user):
         raise Http404
     form = forms.QueueFilterForm(request.GET or None)
@@ -88,7 +89,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def queue_health_view(request: HttpRequest) -> HttpResponse:
+def queue_health_view(request: SignedInRequest) -> HttpResponse:
     if not can_see_front_door_figures(request.user):
         raise Http404
     return _render(request, "frontdoor/health.html", {"health": selectors.queue_health()})
@@ -97,7 +98,7 @@ def queue_health_view(request: HttpRequest) -> HttpResponse:
 # --- One contact -------------------------------------------------------------------------
 
 
-def contact_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_detail_view(request: SignedInRequest, reference: str) -> HttpResponse:
     contact = _contact(request, reference)
     if can_refer(request.user):
         # A referrer sees their own referral, not the MASH's working page.
@@ -106,7 +107,7 @@ def contact_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _contact_page(
-    request: HttpRequest, contact: Any, status: int = 200, **bound: Any
+    request: SignedInRequest, contact: Any, status: int = 200, **bound: Any
 ) -> HttpResponse:
     """The contact with every action form; `bound` replaces a form that failed."""
     actor = request.user
@@ -159,7 +160,7 @@ def _contact_page(
 
 
 def _contact_action(
-    request: HttpRequest,
+    request: SignedInRequest,
     reference: str,
     form_name: str,
     form: Any,
@@ -185,7 +186,7 @@ def _contact_action(
 
 
 @require_POST
-def contact_take_view(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_take_view(request: SignedInRequest, reference: str) -> HttpResponse:
     form = forms.VersionedForm(request.POST)
     return _contact_action(
         request,
@@ -200,7 +201,7 @@ def contact_take_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def contact_rate_view(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_rate_view(request: SignedInRequest, reference: str) -> HttpResponse:
     return _contact_action(
         request,
         reference,
@@ -225,7 +226,7 @@ def _subject(contact: Any, subject_id: int) -> Any:
 
 
 @require_POST
-def contact_link_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
+def contact_link_view(request: SignedInRequest, reference: str, subject_id: int) -> HttpResponse:
     contact = _contact(request, reference, Action.EDIT)
     subject = _subject(contact, subject_id)
     # Linking changes the person's record (the contact joins their chronology); the
@@ -242,7 +243,7 @@ def contact_link_view(request: HttpRequest, reference: str, subject_id: int) -> 
 
 
 @require_POST
-def contact_unlink_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
+def contact_unlink_view(request: SignedInRequest, reference: str, subject_id: int) -> HttpResponse:
     contact = _contact(request, reference, Action.EDIT)
     with contextlib.suppress(ValidationError):
         services.contact_unlink_subject(
@@ -252,7 +253,9 @@ def contact_unlink_view(request: HttpRequest, reference: str, subject_id: int) -
 
 
 @require_POST
-def contact_new_person_view(request: HttpRequest, reference: str, subject_id: int) -> HttpResponse:
+def contact_new_person_view(
+    request: SignedInRequest, reference: str, subject_id: int
+) -> HttpResponse:
     contact = _contact(request, reference, Action.EDIT)
     try:
         services.contact_subject_new_person(
@@ -265,7 +268,7 @@ def contact_new_person_view(request: HttpRequest, reference: str, subject_id: in
 
 
 @require_POST
-def contact_request_view(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_request_view(request: SignedInRequest, reference: str) -> HttpResponse:
     contact = _contact(request, reference, Action.EDIT)
     form = forms.InformationRequestForm(
         request.POST, agencies=selectors.request_agencies(contact=contact)
@@ -289,7 +292,7 @@ def contact_request_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def contact_consent_view(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_consent_view(request: SignedInRequest, reference: str) -> HttpResponse:
     return _contact_action(
         request,
         reference,
@@ -303,7 +306,7 @@ def contact_consent_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def contact_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_decide_view(request: SignedInRequest, reference: str) -> HttpResponse:
     return _contact_action(
         request,
         reference,
@@ -322,7 +325,7 @@ def contact_decide_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def contact_sign_off_view(request: HttpRequest, reference: str) -> HttpResponse:
+def contact_sign_off_view(request: SignedInRequest, reference: str) -> HttpResponse:
     if not can_sign_off(request.user):
         raise Http404
     return _contact_action(
@@ -355,7 +358,7 @@ _CALLER_FIELDS = {
 
 @require_http_methods(["GET", "POST"])
 @transaction.non_atomic_requests
-def phone_contact_view(request: HttpRequest) -> HttpResponse:
+def phone_contact_view(request: SignedInRequest) -> HttpResponse:
     """A MASH worker records a worry told by telephone. Like every contact, it commits
     durably before anything else happens (see referral_create_view)."""
     if not can_triage(request.user):
@@ -406,7 +409,7 @@ def phone_contact_view(request: HttpRequest) -> HttpResponse:
 # --- Partner professionals ---------------------------------------------------------------
 
 
-def referral_list_view(request: HttpRequest) -> HttpResponse:
+def referral_list_view(request: SignedInRequest) -> HttpResponse:
     if not can_refer(request.user):
         raise Http404
     return _render(
@@ -421,7 +424,7 @@ def referral_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @transaction.non_atomic_requests
-def referral_create_view(request: HttpRequest) -> HttpResponse:
+def referral_create_view(request: SignedInRequest) -> HttpResponse:
     """Not one request-wide transaction: the service commits the referral durably first,
     so nothing that fails afterwards (the redirect, the page) can lose it."""
     if not can_refer(request.user):
@@ -477,7 +480,7 @@ def _default_source(user: Any) -> str:
     }.get(kind, "8")
 
 
-def referral_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
+def referral_detail_view(request: SignedInRequest, reference: str) -> HttpResponse:
     """What a referrer may know about their referral: what they sent, its status and the
     outcome; never the MASH's notes or what other agencies shared."""
     if not can_refer(request.user) or can_work_mash_queue(request.user):
@@ -496,7 +499,7 @@ def referral_detail_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def request_list_view(request: HttpRequest) -> HttpResponse:
+def request_list_view(request: SignedInRequest) -> HttpResponse:
     if not can_refer(request.user) or can_work_mash_queue(request.user):
         raise Http404
     return _render(
@@ -507,7 +510,7 @@ def request_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def request_answer_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_answer_view(request: SignedInRequest, request_id: int) -> HttpResponse:
     info_request = access_information_request(actor=request.user, request_id=request_id)
     form = forms.AnswerForm(
         request.POST if request.method == "POST" else None,

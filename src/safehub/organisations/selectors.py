@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.db.models import Exists, OuterRef, QuerySet
 
 from safehub.access.policy import can_manage_users
@@ -11,7 +9,7 @@ def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def user_list(*, actor: Any) -> QuerySet[User]:
+def user_list(*, actor: User) -> QuerySet[User]:
     if not can_manage_users(actor):
         raise PermissionDeniedError()
     pending = AccessGrant.objects.filter(user=OuterRef("pk"), outcome=GrantOutcome.PENDING)
@@ -22,7 +20,7 @@ def user_list(*, actor: Any) -> QuerySet[User]:
     )
 
 
-def access_grants_pending(*, actor: Any) -> list[AccessGrant]:
+def access_grants_pending(*, actor: User) -> list[AccessGrant]:
     """Grants of access waiting for a second administrator, oldest first."""
     if not can_manage_users(actor):
         raise PermissionDeniedError()

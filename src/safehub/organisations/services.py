@@ -33,18 +33,18 @@ USER_FIELDS = (*PROFILE_FIELDS, *ACCESS_FIELDS)
 NOT_YOURSELF = "You cannot change your own account here. Ask another administrator."
 
 
-def _check(actor: Any) -> None:
+def _check(actor: User) -> None:
     if not can_manage_users(actor):
         raise PermissionDeniedError()
 
 
-def _check_other(actor: Any, user: User) -> None:
+def _check_other(actor: User, user: User) -> None:
     _check(actor)
     if not can_administer(actor, user):
         raise PermissionDeniedError(NOT_YOURSELF)
 
 
-def _audit(actor: Any, user: User, what: str, **detail: Any) -> None:
+def _audit(actor: User, user: User, what: str, **detail: Any) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.USER_ADMIN,
@@ -66,7 +66,7 @@ def _gains_access(user: User, role: str, team: Team | None, active: bool) -> boo
     return not user.is_active or user.role != role or user.team_id != (team.pk if team else None)
 
 
-def _ask_second_administrator(actor: Any, user: User, role: str, team: Team) -> AccessGrant:
+def _ask_second_administrator(actor: User, user: User, role: str, team: Team) -> AccessGrant:
     AccessGrant.objects.filter(user=user, outcome=GrantOutcome.PENDING).update(
         outcome=GrantOutcome.WITHDRAWN, decided_at=timezone.now()
     )
@@ -76,7 +76,7 @@ def _ask_second_administrator(actor: Any, user: User, role: str, team: Team) -> 
 
 
 @transaction.atomic
-def user_create(*, actor: Any, username: str, password: str, data: dict[str, Any]) -> User:
+def user_create(*, actor: User, username: str, password: str, data: dict[str, Any]) -> User:
     """Add a member of staff. If their role needs a second administrator, the account is
     made inactive and waits for that approval."""
     _check(actor)
@@ -105,7 +105,7 @@ def user_create(*, actor: Any, username: str, password: str, data: dict[str, Any
 
 
 @transaction.atomic
-def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> AccessGrant | None:
+def user_update(*, actor: User, user: User, data: dict[str, Any]) -> AccessGrant | None:
     """Change someone else's details, role, team or status. Details change at once, and so
     does taking access away (disabling ends their sessions at once); giving access waits
     for a second administrator, and the pending grant is returned."""
@@ -115,10 +115,12 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> AccessGrant 
         if field in data:
             setattr(user, field, data[field])
     role = data.get("role", user.role)
-    team = data.get("team", user.team)
+    team: Team | None = data.get("team", user.team)
     active = data.get("is_active", user.is_active)
     grant = None
     if _gains_access(user, role, team, active):
+        if team is None:  # a grant is for a role in a team (the form asks for one)
+            raise ValidationError({"team": "Select a team"})
         grant = _ask_second_administrator(actor, user, role, team)
     else:
         user.role, user.team, user.is_active = role, team, active
@@ -139,7 +141,7 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> AccessGrant 
     return grant
 
 
-def _pending_grant(actor: Any, grant_id: int) -> AccessGrant:
+def _pending_grant(actor: User, grant_id: int) -> AccessGrant:
     grant = (
         AccessGrant.objects.select_for_update()
         .select_related("user", "team")
@@ -157,7 +159,7 @@ def _pending_grant(actor: Any, grant_id: int) -> AccessGrant:
 
 
 @transaction.atomic
-def access_grant_approve(*, actor: Any, grant_id: int) -> AccessGrant:
+def access_grant_approve(*, actor: User, grant_id: int) -> AccessGrant:
     """The second administrator approves: the user gets the role and team asked for and
     their account is active."""
     _check(actor)
@@ -185,7 +187,7 @@ def access_grant_approve(*, actor: Any, grant_id: int) -> AccessGrant:
 
 
 @transaction.atomic
-def access_grant_refuse(*, actor: Any, grant_id: int, note: str = "") -> AccessGrant:
+def access_grant_refuse(*, actor: User, grant_id: int, note: str = "") -> AccessGrant:
     _check(actor)
     grant = _pending_grant(actor, grant_id)
     grant.outcome, grant.decided_by, grant.decided_at = GrantOutcome.REFUSED, actor, timezone.now()
@@ -196,7 +198,7 @@ def access_grant_refuse(*, actor: Any, grant_id: int, note: str = "") -> AccessG
 
 
 @transaction.atomic
-def user_end_sessions(*, actor: Any, user: User) -> int:
+def user_end_sessions(*, actor: User, user: User) -> int:
     """Sign `user` out everywhere at once (a lost laptop, a leaver): their sessions are
     deleted on the server, so the next request from any of their devices asks them to sign
     in. Returns how many were ended. Anyone may do this to themselves."""
@@ -213,7 +215,7 @@ def user_end_sessions(*, actor: Any, user: User) -> int:
 
 
 @transaction.atomic
-def sessions_end_all(*, actor: Any, keep: str | None = None) -> int:
+def sessions_end_all(*, actor: User, keep: str | None = None) -> int:
     """Sign everyone out (a suspected compromise): every session is deleted on the server
     but `keep`, the administrator's own, so they can go on responding."""
     _check(actor)
@@ -224,14 +226,14 @@ def sessions_end_all(*, actor: Any, keep: str | None = None) -> int:
 
 
 @transaction.atomic
-def user_unlock(*, actor: Any, user: User) -> None:
+def user_unlock(*, actor: User, user: User) -> None:
     _check_other(actor, user)
     axes_reset(username=user.username)
     _audit(actor, user, "unlock")
 
 
 @transaction.atomic
-def user_reset_second_factor(*, actor: Any, user: User) -> None:
+def user_reset_second_factor(*, actor: User, user: User) -> None:
     """The user sets up a new authenticator app at their next sign-in."""
     _check_other(actor, user)
     TOTPDevice.objects.filter(user=user).delete()

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.access.navigation import nav_for
 from safehub.access.policy import can_administer, can_decide_access_grant, can_manage_users
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.users import SignedInRequest
 from safehub.organisations import services
 from safehub.organisations.forms import NewUserForm, UserForm
 from safehub.organisations.models import User
@@ -19,7 +20,7 @@ from safehub.organisations.selectors import (
 from safehub.ui.forms_util import add_service_errors
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: SignedInRequest) -> None:
     if not can_manage_users(request.user):
         raise Http404
 
@@ -31,7 +32,7 @@ def _user(user_id: int) -> User:
     return user
 
 
-def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _page(request: SignedInRequest, template: str, context: dict) -> HttpResponse:
     form = context.get("form")
     context.update(
         nav_items=nav_for(request),
@@ -41,7 +42,7 @@ def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     return render(request, template, context)
 
 
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def user_list_view(request: SignedInRequest) -> HttpResponse:
     _admin_only(request)
     return _page(
         request,
@@ -54,7 +55,7 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: SignedInRequest) -> HttpResponse:
     _admin_only(request)
     form = NewUserForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +83,7 @@ WAITING = (
 
 
 @require_http_methods(["GET", "POST"])
-def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_edit_view(request: SignedInRequest, user_id: int) -> HttpResponse:
     _admin_only(request)
     user = _user(user_id)
     if not can_administer(request.user, user):
@@ -113,7 +114,7 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_POST
-def access_grant_decide_view(request: HttpRequest, grant_id: int) -> HttpResponse:
+def access_grant_decide_view(request: SignedInRequest, grant_id: int) -> HttpResponse:
     """The second administrator approves or refuses a grant of access."""
     _admin_only(request)
     if request.POST.get("decision") == "approve":
@@ -128,21 +129,21 @@ def access_grant_decide_view(request: HttpRequest, grant_id: int) -> HttpRespons
 
 
 @require_POST
-def user_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_unlock_view(request: SignedInRequest, user_id: int) -> HttpResponse:
     _admin_only(request)
     services.user_unlock(actor=request.user, user=_user(user_id))
     return redirect("organisations:user-edit", user_id=user_id)
 
 
 @require_POST
-def user_reset_second_factor_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reset_second_factor_view(request: SignedInRequest, user_id: int) -> HttpResponse:
     _admin_only(request)
     services.user_reset_second_factor(actor=request.user, user=_user(user_id))
     return redirect("organisations:user-edit", user_id=user_id)
 
 
 @require_POST
-def user_end_sessions_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_end_sessions_view(request: SignedInRequest, user_id: int) -> HttpResponse:
     _admin_only(request)
     user = _user(user_id)
     ended = services.user_end_sessions(actor=request.user, user=user)
@@ -153,7 +154,7 @@ def user_end_sessions_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_POST
-def sessions_end_all_view(request: HttpRequest) -> HttpResponse:
+def sessions_end_all_view(request: SignedInRequest) -> HttpResponse:
     _admin_only(request)
     ended = services.sessions_end_all(actor=request.user, keep=request.session.session_key)
     messages.success(

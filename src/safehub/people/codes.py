@@ -91,7 +91,8 @@ class RelationshipType(models.TextChoices):
     OTHER_RELATIVE = "other_relative", "Other relative"
 
 
-INVERSE = {
+# Keyed by the stored value: a row's `type` is a plain str.
+INVERSE: dict[str, RelationshipType] = {
     RelationshipType.PARENT: RelationshipType.CHILD,
     RelationshipType.CHILD: RelationshipType.PARENT,
     RelationshipType.STEP_PARENT: RelationshipType.STEP_CHILD,

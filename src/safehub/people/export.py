@@ -1,11 +1,12 @@
 from typing import Any
 
 from safehub.chronology.models import ChronologyEntry
+from safehub.organisations.models import User
 from safehub.people.selectors import person_profile
 from safehub.people.services import PERSON_FIELDS
 
 
-def person_export_document(*, actor: Any, person: Any) -> dict[str, Any]:
+def person_export_document(*, actor: User, person: Any) -> dict[str, Any]:
     """The whole record as plain data. The caller has passed `access_person` for EXPORT,
     which wrote the audit row. Relatives are exported as the policy lets `actor` see them:
     a relative they may not see is "a person you cannot see", with no id, name or date of

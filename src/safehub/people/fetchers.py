@@ -10,6 +10,7 @@ from safehub.access.policy import Action, Decision, decide
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import BreakGlassRequired, NotFound
+from safehub.organisations.models import User
 from safehub.people.models import Person
 
 security_log = logging.getLogger("safehub.security")
@@ -29,7 +30,7 @@ def _person_or_none(person_id: Any) -> Person | None:
 
 def access_person(
     *,
-    actor: Any,
+    actor: User,
     person_id: Any,
     action: Action = Action.VIEW,
     shown: bool = True,
@@ -88,7 +89,7 @@ def access_person(
     return person
 
 
-def person_for_break_glass(*, actor: Any, person_id: Any) -> Person | None:
+def person_for_break_glass(*, actor: User, person_id: Any) -> Person | None:
     """The restricted person `actor` is about to open by giving a reason, if the policy
     offers them break-glass for this person; None if the record is already open to them
     (allow-list, or an earlier break-glass); anyone else is told "not found"."""

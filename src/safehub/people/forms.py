@@ -1,5 +1,7 @@
 """Input shapes for the people pages. Forms parse; the services decide what is valid."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -46,8 +48,9 @@ class PersonSearchForm(forms.Form):
     def clean_postcode(self) -> str:
         return _optional(clean_postcode)(self.cleaned_data["postcode"])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not any(data.get(f) for f in self.fields):
             raise ValidationError("Enter a name, date of birth, NHS number, UPN or postcode")
         return data

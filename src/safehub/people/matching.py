@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from safehub.access.policy import visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
+from safehub.organisations.models import User
 from safehub.people.models import Person, PersonAddress, PersonName
 from safehub.people.names import name_key, name_sound
 
@@ -76,7 +77,7 @@ def given_variants(given: str) -> frozenset[str]:
 
 
 def match_candidates(
-    *, actor: Any, described: Described, purpose: str = "", limit: int = SHOWN
+    *, actor: User, described: Described, purpose: str = "", limit: int = SHOWN
 ) -> list[MatchCandidate]:
     """The best few people `actor` may see who could be the person described, best first.
     One audit row records the search and whom it suggested."""

@@ -1,10 +1,13 @@
 """Lays out a person's family network as rows by generation, for the SVG diagram on the
 person page. Pure arithmetic: no queries, no markup."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from safehub.people.codes import INVERSE
 from safehub.people.codes import RelationshipType as T
+from safehub.people.models import Person
+from safehub.people.selectors import Relative
 
 GENERATION = {
     T.GRANDPARENT: -2,
@@ -52,7 +55,7 @@ class Network:
         ]
 
 
-def build_network(person, relationships) -> Network:
+def build_network(person: Person, relationships: Iterable[Relative]) -> Network:
     rows: dict[int, list[Node]] = {}
     centre = Node(person.pk, person.full_name, "This person", 0, 0, is_centre=True)
     rows.setdefault(0, []).append(centre)

@@ -14,7 +14,7 @@ from safehub.access.policy import Disclosure, disclosures, visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
-from safehub.organisations.models import staff_name
+from safehub.organisations.models import User, staff_name
 from safehub.people.codes import NameKind
 from safehub.people.models import Person, PersonAddress, PersonName, Relationship
 from safehub.people.names import name_key, name_sound
@@ -45,12 +45,22 @@ class SearchCriteria:
         return {k: str(v) for k, v in self.__dict__.items() if v}
 
 
+class _Place(NamedTuple):
+    town: str
+    postcode: str
+
+
+class _Lived(NamedTuple):
+    place: _Place
+    end_date: date | None
+
+
 @dataclass
 class SearchResult:
     person: Person
     score: float
     reasons: list[str] = field(default_factory=list)
-    address: Any = None
+    address: _Place | None = None  # where they live now
 
 
 def _name_tokens(name: str) -> list[str]:
@@ -143,7 +153,7 @@ def _name_candidates(tokens: list[str], scope: Any, criteria: SearchCriteria) ->
     return set(ranked[:PRE_RANKED])
 
 
-def person_search(*, actor: Any, criteria: SearchCriteria) -> list[SearchResult]:
+def person_search(*, actor: User, criteria: SearchCriteria) -> list[SearchResult]:
     """Ranked people matching any of the criteria, each with the reasons it matched. Only
     people the actor may see are considered; restricted records appear only to their
     allow-list. One audit row records the search and whom it returned."""
@@ -180,20 +190,17 @@ def person_search(*, actor: Any, criteria: SearchCriteria) -> list[SearchResult]
     return results
 
 
-class _Place(NamedTuple):
-    town: str
-    postcode: str
+@dataclass(frozen=True)
+class _Candidate:
+    person: Person
+    names: list[_NameRow]
+    lived: list[_Lived]  # newest first
 
 
-class _Lived(NamedTuple):
-    place: _Place
-    end_date: date | None
-
-
-def _load_candidates(ids: set[int]) -> list[Person]:
-    """The candidates with their names (`name_rows`) and addresses, newest first
-    (`lived`): three plain queries grouped here, which for fifty people costs a fraction of
-    what building a prefetched queryset for each of them does."""
+def _load_candidates(ids: set[int]) -> list[_Candidate]:
+    """The candidates with their names and addresses, newest first: three plain queries
+    grouped here, which for fifty people costs a fraction of what building a prefetched
+    queryset for each of them does."""
     if not ids:
         return []
     people = list(Person.objects.filter(pk__in=ids))
@@ -211,21 +218,19 @@ def _load_candidates(ids: set[int]) -> list[Person]:
         .values_list("person_id", "end_date", "address__town", "address__postcode")
     ):
         lived[person_id].append(_Lived(_Place(town, postcode), end))
-    for person in people:
-        person.name_rows, person.lived = names[person.pk], lived[person.pk]
-    return people
+    return [_Candidate(p, names[p.pk], lived[p.pk]) for p in people]
 
 
 def _rank(
-    people: list[Person], criteria: SearchCriteria, tokens: list[tuple[str, str]]
+    candidates: list[_Candidate], criteria: SearchCriteria, tokens: list[tuple[str, str]]
 ) -> list[SearchResult]:
     results = []
-    for person in people:
-        result = SearchResult(person=person, score=0.0)
+    for candidate in candidates:
+        result = SearchResult(person=candidate.person, score=0.0)
         _score_identifiers(result, criteria)
         if tokens:
-            _score_names(result, tokens)
-        _score_address(result, criteria)
+            _score_names(result, candidate.names, tokens)
+        _score_address(result, candidate.lived, criteria)
         if result.score > 0:
             results.append(result)
     results.sort(key=lambda r: (-r.score, r.person.family_name, r.person.given_name))
@@ -249,10 +254,12 @@ def _score_identifiers(result: SearchResult, criteria: SearchCriteria) -> None:
             result.reasons.append("Born the same year")
 
 
-def _score_names(result: SearchResult, tokens: list[tuple[str, str]]) -> None:
+def _score_names(
+    result: SearchResult, names: list[_NameRow], tokens: list[tuple[str, str]]
+) -> None:
     """The best-matching of the person's names, compared token by token."""
     best, best_reasons = 0.0, []
-    for name in result.person.name_rows:
+    for name in names:
         score, reasons = _compare_name(name, tokens)
         if score > best:
             best, best_reasons = score, reasons
@@ -300,8 +307,7 @@ def _similarity(token: tuple[str, str], value: tuple[str, str]) -> tuple[float, 
     return 0.0, ""
 
 
-def _score_address(result: SearchResult, criteria: SearchCriteria) -> None:
-    addresses = result.person.lived
+def _score_address(result: SearchResult, addresses: list[_Lived], criteria: SearchCriteria) -> None:
     result.address = next((a.place for a in addresses if a.end_date is None), None)
     if not criteria.postcode:
         return
@@ -404,7 +410,7 @@ _INVOLVEMENT_COLUMNS = (
 )
 
 
-def person_profile(*, actor: Any, person: Person) -> PersonProfile:
+def person_profile(*, actor: User, person: Person) -> PersonProfile:
     """Everything the person page shows about `person` beyond the chronology, in a fixed
     number of queries. The caller has already passed `access_person` for `person`; every
     other person the profile names (relatives, the household) is shown as the policy's
@@ -430,19 +436,21 @@ def person_profile(*, actor: Any, person: Person) -> PersonProfile:
         .order_by("end_date", "type", "other__date_of_birth")
     )
     current = next((n for n in names if n.kind == NameKind.CURRENT), None)
-    home = next((a for a in addresses if a.end_date is None and a.household_id), None)
+    household_id = next(
+        (a.household_id for a in addresses if a.end_date is None and a.household_id), None
+    )
     housemates = (
         [
             row.person
             for row in PersonAddress.objects.filter(
-                household_id=home.household_id, end_date__isnull=True
+                household_id=household_id, end_date__isnull=True
             )
             .exclude(person=person)
             .select_related("person")
             .only("person_id", *_HOUSEHOLD_MEMBER)
             .order_by("person__date_of_birth")
         ]
-        if home
+        if household_id
         else []
     )
     shown = disclosures(actor, [r.other for r in relationships] + housemates)

@@ -17,6 +17,7 @@ from safehub.audit.services import audit_record
 from safehub.chronology.services import chronology_append
 from safehub.core.identifiers import clean_postcode
 from safehub.core.models import versioned_update
+from safehub.organisations.models import User
 from safehub.people import events
 from safehub.people.codes import (
     INVERSE,
@@ -123,7 +124,7 @@ def clean_address(data: dict[str, Any]) -> dict[str, str]:
 
 @transaction.atomic
 def person_create(
-    *, actor: Any, data: dict[str, Any], address: dict[str, Any] | None = None
+    *, actor: User, data: dict[str, Any], address: dict[str, Any] | None = None
 ) -> Person:
     cleaned = clean_person_data(data)
     address_data = clean_address(address) if address and any(address.values()) else None
@@ -166,7 +167,7 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, expected_version: int, data: dict[str, Any]
+    *, actor: User, person: Person, expected_version: int, data: dict[str, Any]
 ) -> tuple[Person, list[str]]:
     """Save new details if nobody else saved since `expected_version`; returns the person and
     the names of the fields that changed. A changed last name keeps the old one as a former
@@ -229,7 +230,7 @@ def _replace_current_name(person: Person, cleaned: dict[str, Any], *, keep_old: 
 @transaction.atomic
 def person_name_add(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     kind: str,
     given_name: str,
@@ -260,7 +261,7 @@ def person_name_add(
     return row
 
 
-def _touch(actor: Any, person: Person, what: list[str]) -> None:
+def _touch(actor: User, person: Person, what: list[str]) -> None:
     """A change to a person's satellite records (names, addresses, relationships) is still a
     change to the person, audited once. The version is left alone: it guards the details
     form, which these changes do not touch."""
@@ -293,7 +294,7 @@ def _move(
 
 @transaction.atomic
 def person_move(
-    *, actor: Any, person: Person, address: dict[str, Any], start_date: date | None
+    *, actor: User, person: Person, address: dict[str, Any], start_date: date | None
 ) -> PersonAddress:
     """Record that a person now lives at `address` from `start_date`; the previous address
     ends the day before."""
@@ -329,7 +330,7 @@ def _born(person: Person) -> date | None:
 @transaction.atomic
 def relationship_create(
     *,
-    actor: Any,
+    actor: User,
     subject: Person,
     other: Person,
     type: str,
@@ -377,7 +378,7 @@ def relationship_create(
     return forward
 
 
-def _family_entries(actor: Any, row: Relationship, event_type: str, wording: str) -> None:
+def _family_entries(actor: User, row: Relationship, event_type: str, wording: str) -> None:
     """One chronology entry for each of the pair, each from that person's side ("Parent
     added to the family network" on the child's). Neither names the other: each timeline
     is read by people who may not be allowed to see the other person."""
@@ -438,7 +439,7 @@ def _is_older_generation(person: Person, *, of: Person) -> bool:
 
 @transaction.atomic
 def relationship_end(
-    *, actor: Any, person: Person, relationship_id: int, end_date: date | None
+    *, actor: User, person: Person, relationship_id: int, end_date: date | None
 ) -> None:
     row = Relationship.objects.filter(
         pk=relationship_id, subject=person, end_date__isnull=True

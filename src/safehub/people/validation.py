@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from safehub.core.identifiers import clean_nhs_number, clean_upn
@@ -43,7 +44,9 @@ def clean_name(value: Any, *, label: str, required: bool = True) -> str:
     return text
 
 
-def _choice(value: Any, choices: type, label: str, default: str | None = None) -> str:
+def _choice(
+    value: Any, choices: type[models.Choices], label: str, default: str | None = None
+) -> str:
     if value in (None, "") and default is not None:
         return default
     if value not in choices.values:

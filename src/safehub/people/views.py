@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -22,6 +22,7 @@ from safehub.access.policy import (
 from safehub.access.services import break_glass_open, second_factor_check
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import BreakGlassRequired, ConcurrentEditError, NotFound
+from safehub.core.users import SignedInRequest
 from safehub.people import forms, services
 from safehub.people.export import person_export_document
 from safehub.people.fetchers import access_person, person_for_break_glass
@@ -38,7 +39,7 @@ from safehub.ui.forms_util import add_service_errors
 
 
 def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    request: SignedInRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
     context.setdefault("has_errors", any(f.errors for f in forms_in))
@@ -46,7 +47,7 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _person(request: HttpRequest, person_id: int, action: Action = Action.VIEW) -> Any:
+def _person(request: SignedInRequest, person_id: int, action: Action = Action.VIEW) -> Any:
     """The person, fetched through the policy. A change form shows the record when it is
     first opened (audited as a view then); the post that saves is audited as the change."""
     return access_person(
@@ -58,7 +59,7 @@ def _person(request: HttpRequest, person_id: int, action: Action = Action.VIEW) 
 
 
 @require_http_methods(["GET", "POST"])
-def person_search_view(request: HttpRequest) -> HttpResponse:
+def person_search_view(request: SignedInRequest) -> HttpResponse:
     """Search uses POST so names and dates of birth never appear in URLs or server logs."""
     if not can_search_people(request.user):
         raise Http404
@@ -83,7 +84,7 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     profile = person_profile(actor=request.user, person=person)
     try:
@@ -111,7 +112,7 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_break_glass_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     """A restricted record: record a reason and re-enter a security code to open it."""
     person = person_for_break_glass(actor=request.user, person_id=person_id)
     if person is None:  # already open to this user (allow-list or an earlier break-glass)
@@ -142,7 +143,7 @@ def _person_data(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def person_create_view(request: HttpRequest) -> HttpResponse:
+def person_create_view(request: SignedInRequest) -> HttpResponse:
     if not can_create_person(request.user):
         raise Http404
     form = forms.PersonForm(request.POST if request.method == "POST" else None, prefix=None)
@@ -180,7 +181,7 @@ def _split_errors(error: ValidationError, form: Any, address: Any) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id, Action.EDIT)
     current_name = person.names.filter(kind="current").first()
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
@@ -213,7 +214,7 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _conflict(request: HttpRequest, person: Any, form: Any, current: Any) -> HttpResponse:
+def _conflict(request: SignedInRequest, person: Any, form: Any, current: Any) -> HttpResponse:
     """The second of two simultaneous saves: nothing saved; show what the record now says
     beside what this user typed, so they can redo their change on top."""
     rows = []
@@ -236,7 +237,7 @@ def _conflict(request: HttpRequest, person: Any, form: Any, current: Any) -> Htt
 
 
 def _satellite_form(
-    request: HttpRequest, person_id: int, form_class: type, template: str, save: Any
+    request: SignedInRequest, person_id: int, form_class: type, template: str, save: Any
 ) -> HttpResponse:
     """A small form that changes part of a person's record (a name, an address, a
     relationship): same shape every time."""
@@ -253,7 +254,7 @@ def _satellite_form(
 
 
 @require_http_methods(["GET", "POST"])
-def person_name_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_name_add_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     return _satellite_form(
         request,
         person_id,
@@ -264,7 +265,7 @@ def person_name_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_move_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     def save(person: Any, data: dict[str, Any]) -> None:
         start = data.pop("start_date")
         services.person_move(actor=request.user, person=person, address=data, start_date=start)
@@ -273,7 +274,7 @@ def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def relationship_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def relationship_add_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     def save(person: Any, data: dict[str, Any]) -> None:
         try:
             other = access_person(actor=request.user, person_id=data["other"])
@@ -295,7 +296,7 @@ def relationship_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def relationship_end_view(
-    request: HttpRequest, person_id: int, relationship_id: int
+    request: SignedInRequest, person_id: int, relationship_id: int
 ) -> HttpResponse:
     return _satellite_form(
         request,
@@ -311,7 +312,7 @@ def relationship_end_view(
     )
 
 
-def person_export_view(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_export_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     """Download the record as JSON (for a subject access request or a transfer); audited as
     an export, not a view."""
     person = _person(request, person_id, Action.EXPORT)

@@ -33,8 +33,10 @@ class GovukDateWidget(forms.MultiWidget):
 class GovukDateField(forms.MultiValueField):
     widget = GovukDateWidget
 
-    def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
-        self.subject = label
+    def __init__(
+        self, *, label: str, subject: str = "", required: bool = True, **kwargs: Any
+    ) -> None:
+        self.subject = subject or label  # how an error message names it: "Date of birth"
         fields = (
             forms.CharField(max_length=2),
             forms.CharField(max_length=2),
@@ -44,7 +46,7 @@ class GovukDateField(forms.MultiValueField):
             fields=fields, label=label, required=required, require_all_fields=False, **kwargs
         )
         self.error_messages["required"] = f"Enter {label.lower()}"
-        self.error_messages["incomplete"] = f"{label} must include a day, month and year"
+        self.error_messages["incomplete"] = f"{self.subject} must include a day, month and year"
 
     def clean(self, value: Any) -> date | None:
         parts = [str(v or "").strip() for v in (value or ["", "", ""])]

@@ -20,10 +20,11 @@ from safehub.casework.services.shared import (
     _record,
     _text,
 )
+from safehub.organisations.models import User
 
 
 @transaction.atomic
-def allocate(*, actor: Any, child: Any, worker: Any, reason: str = "") -> Allocation:
+def allocate(*, actor: User, child: Any, worker: Any, reason: str = "") -> Allocation:
     """Give the case to a worker (and their team). Reallocation needs a reason; the old
     worker's involvement ends, so their access by allocation ends with it."""
     _must_manage(actor)
@@ -74,7 +75,7 @@ def allocate(*, actor: Any, child: Any, worker: Any, reason: str = "") -> Alloca
 
 @transaction.atomic
 def oversight_record(
-    *, actor: Any, child: Any, kind: str, held_on: Any, discussion: Any, actions: Any = ""
+    *, actor: User, child: Any, kind: str, held_on: Any, discussion: Any, actions: Any = ""
 ) -> Oversight:
     _must_manage(actor)
     _may_record(actor, child)

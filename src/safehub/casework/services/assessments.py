@@ -23,12 +23,13 @@ from safehub.casework.services.shared import (
     _register,
     _text,
 )
+from safehub.organisations.models import User
 
 NO_FACTORS = "21"
 
 
 @transaction.atomic
-def assessment_start(*, actor: Any, episode: Episode, start_date: Any) -> Assessment:
+def assessment_start(*, actor: User, episode: Episode, start_date: Any) -> Assessment:
     _may_record(actor, episode.child)
     _open_episode(episode)
     start_date = _date(start_date, "start_date", "the start date")
@@ -58,7 +59,7 @@ def assessment_start(*, actor: Any, episode: Episode, start_date: Any) -> Assess
 
 @transaction.atomic
 def assessment_record_seen(
-    *, actor: Any, assessment: Assessment, seen_date: Any, seen_alone: bool
+    *, actor: User, assessment: Assessment, seen_date: Any, seen_alone: bool
 ) -> Assessment:
     episode = assessment.episode
     _may_record(actor, episode.child)
@@ -85,7 +86,7 @@ def assessment_record_seen(
 
 @transaction.atomic
 def assessment_complete(
-    *, actor: Any, assessment: Assessment, completed_date: Any, factors: list[str], summary: Any
+    *, actor: User, assessment: Assessment, completed_date: Any, factors: list[str], summary: Any
 ) -> Assessment:
     episode = assessment.episode
     _may_record(actor, episode.child)
@@ -130,7 +131,9 @@ def assessment_complete(
 
 
 @transaction.atomic
-def assessment_authorise(*, actor: Any, assessment: Assessment, authorised_date: Any) -> Assessment:
+def assessment_authorise(
+    *, actor: User, assessment: Assessment, authorised_date: Any
+) -> Assessment:
     """A manager other than the one who completed it authorises a completed assessment (the
     census AuthorisationDate)."""
     _must_manage(actor)

@@ -31,6 +31,7 @@ from safehub.casework.services.shared import (
     _text,
 )
 from safehub.chronology.models import Significance
+from safehub.organisations.models import User
 
 
 def _placement_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def _placement_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def care_start(
-    *, actor: Any, episode: Episode, start_date: Any, placement: dict[str, Any]
+    *, actor: User, episode: Episode, start_date: Any, placement: dict[str, Any]
 ) -> PeriodOfCare:
     """The child becomes looked after: a period of care and its first 903 episode (RNE S),
     with the care plan, first review and first visit on their statutory clocks."""
@@ -124,7 +125,7 @@ def _reason_new_episode(old: CareEpisode, new: dict[str, Any]) -> str:
 @transaction.atomic
 def care_change(
     *,
-    actor: Any,
+    actor: User,
     period: PeriodOfCare,
     change_date: Any,
     placement: dict[str, Any],
@@ -175,7 +176,7 @@ def care_change(
 
 
 @transaction.atomic
-def care_plan_record(*, actor: Any, period: PeriodOfCare, plan_date: Any) -> PeriodOfCare:
+def care_plan_record(*, actor: User, period: PeriodOfCare, plan_date: Any) -> PeriodOfCare:
     """The care plan is written (CPPCR reg 4: before the first placement or within 10
     working days of it)."""
     child = period.child
@@ -193,7 +194,7 @@ def care_plan_record(*, actor: Any, period: PeriodOfCare, plan_date: Any) -> Per
 
 
 @transaction.atomic
-def care_review_record(*, actor: Any, period: PeriodOfCare, held_on: Any) -> CareReview:
+def care_review_record(*, actor: User, period: PeriodOfCare, held_on: Any) -> CareReview:
     child = period.child
     _may_record(actor, child, conference=True)
     if period.end_date:
@@ -215,7 +216,7 @@ def care_review_record(*, actor: Any, period: PeriodOfCare, held_on: Any) -> Car
 
 
 @transaction.atomic
-def care_end(*, actor: Any, period: PeriodOfCare, end_date: Any, reason: str) -> PeriodOfCare:
+def care_end(*, actor: User, period: PeriodOfCare, end_date: Any, reason: str) -> PeriodOfCare:
     child = period.child
     _may_record(actor, child)
     period = _locked(period)

@@ -40,11 +40,12 @@ from safehub.casework.services.shared import (
     _text,
 )
 from safehub.chronology.models import Significance
+from safehub.organisations.models import User
 
 
 @transaction.atomic
 def strategy_record(
-    *, actor: Any, episode: Episode, held_on: Any, participants: Any, outcome: str, notes: Any = ""
+    *, actor: User, episode: Episode, held_on: Any, participants: Any, outcome: str, notes: Any = ""
 ) -> StrategyDiscussion:
     """Record a strategy discussion; a decision to enquire starts the section 47 and its
     15-working-day clock to the initial conference."""
@@ -102,7 +103,9 @@ def strategy_record(
 
 
 @transaction.atomic
-def section47_conclude(*, actor: Any, enquiry: Section47, end_date: Any, outcome: str) -> Section47:
+def section47_conclude(
+    *, actor: User, enquiry: Section47, end_date: Any, outcome: str
+) -> Section47:
     _may_record(actor, enquiry.episode.child)
     _open_episode(enquiry.episode)
     enquiry = _locked(enquiry)
@@ -130,7 +133,7 @@ def section47_conclude(*, actor: Any, enquiry: Section47, end_date: Any, outcome
 
 @transaction.atomic
 def conference_initial(
-    *, actor: Any, enquiry: Section47, held_on: Any, outcome: str, category: str = ""
+    *, actor: User, enquiry: Section47, held_on: Any, outcome: str, category: str = ""
 ) -> Conference:
     """The initial conference. A plan starts on the conference date (census 2885) with the
     category of abuse; any child-in-need plan ends that day (no overlap, census 4001)."""
@@ -180,7 +183,7 @@ def conference_initial(
     return conference
 
 
-def _start_cp_plan(actor: Any, episode: Episode, start: date, category: str) -> CPPlan:
+def _start_cp_plan(actor: User, episode: Episode, start: date, category: str) -> CPPlan:
     child = episode.child
     _lock_child(child)
     if CPPlan.objects.filter(child=child, end_date__isnull=True).exists():  # 8935
@@ -250,7 +253,7 @@ def _start_cp_plan(actor: Any, episode: Episode, start: date, category: str) -> 
 
 
 @transaction.atomic
-def core_group_record(*, actor: Any, plan: CPPlan, held_on: Any, notes: Any = "") -> CoreGroup:
+def core_group_record(*, actor: User, plan: CPPlan, held_on: Any, notes: Any = "") -> CoreGroup:
     _may_record(actor, plan.child)
     if plan.end_date:
         raise ValidationError("This plan has ended")
@@ -269,7 +272,7 @@ def core_group_record(*, actor: Any, plan: CPPlan, held_on: Any, notes: Any = ""
 
 @transaction.atomic
 def conference_review(
-    *, actor: Any, plan: CPPlan, held_on: Any, outcome: str, latest_category: str = ""
+    *, actor: User, plan: CPPlan, held_on: Any, outcome: str, latest_category: str = ""
 ) -> Conference:
     """A review conference: continue the plan (next review within 6 months) or end it."""
     child = plan.child

@@ -19,10 +19,11 @@ from safehub.casework.services.shared import (
     _record,
     _register,
 )
+from safehub.organisations.models import User
 
 
 @transaction.atomic
-def cin_plan_start(*, actor: Any, episode: Episode, start_date: Any) -> CINPlan:
+def cin_plan_start(*, actor: User, episode: Episode, start_date: Any) -> CINPlan:
     child = episode.child
     _may_record(actor, child)
     _open_episode(episode)
@@ -64,7 +65,7 @@ def cin_plan_start(*, actor: Any, episode: Episode, start_date: Any) -> CINPlan:
 
 
 @transaction.atomic
-def cin_plan_review(*, actor: Any, plan: CINPlan, held_on: Any) -> CINPlanReview:
+def cin_plan_review(*, actor: User, plan: CINPlan, held_on: Any) -> CINPlanReview:
     _may_record(actor, plan.child)
     if plan.end_date:
         raise ValidationError("This plan has ended")
@@ -91,7 +92,7 @@ def cin_plan_review(*, actor: Any, plan: CINPlan, held_on: Any) -> CINPlanReview
 
 
 @transaction.atomic
-def cin_plan_end(*, actor: Any, plan: CINPlan, end_date: Any) -> CINPlan:
+def cin_plan_end(*, actor: User, plan: CINPlan, end_date: Any) -> CINPlan:
     _may_record(actor, plan.child)
     plan = _locked(plan)
     if plan.end_date:

@@ -26,12 +26,13 @@ from safehub.casework.services.shared import (
     _record,
 )
 from safehub.chronology.models import Significance
+from safehub.organisations.models import User
 
 
 @transaction.atomic
 def episode_open(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     kind: str,
     referral_date: date,
@@ -51,7 +52,7 @@ def episode_open(
     )
 
 
-def episode_open_from_referral(*, actor: Any, contact: Any, child: Any) -> Episode | None:
+def episode_open_from_referral(*, actor: User, contact: Any, child: Any) -> Episode | None:
     """A MASH decision to refer for assessment or a strategy discussion opens the child's
     episode of need, dated when the contact was received. Called inside the decision's
     transaction; the decision was authorised by the front-door policy, so no person check
@@ -73,7 +74,7 @@ def episode_open_from_referral(*, actor: Any, contact: Any, child: Any) -> Episo
 
 
 def _create_episode(
-    actor: Any,
+    actor: User,
     child: Any,
     kind: str,
     referral_date: date,
@@ -121,7 +122,7 @@ def _open_statutory_work(episode: Episode) -> list[str]:
 
 
 @transaction.atomic
-def episode_close(*, actor: Any, episode: Episode, closure_date: Any, reason: str) -> Episode:
+def episode_close(*, actor: User, episode: Episode, closure_date: Any, reason: str) -> Episode:
     """Close an episode: the date and reason go together (census 8805/8810), and it is
     refused while statutory work on it is still open."""
     _may_record(actor, episode.child)

@@ -18,15 +18,16 @@ from safehub.chronology.services import chronology_append
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.text import clean_text
 from safehub.core.workdays import LONDON
+from safehub.organisations.models import User
 
 
-def _may_record(actor: Any, child: Any, *, conference: bool = False) -> None:
+def _may_record(actor: User, child: Any, *, conference: bool = False) -> None:
     """The policy's casework decision for this child (`casework_action`): refused as "not
     found", or sent to break the glass on a restricted child, and the refusal audited."""
     check_persons(actor, [child], casework_action(actor, conference=conference))
 
 
-def _must_manage(actor: Any) -> None:
+def _must_manage(actor: User) -> None:
     if not can_manage_cases(actor):
         raise PermissionDeniedError("Only a team manager can do this.")
 
@@ -61,7 +62,7 @@ def _open_episode(episode: Episode) -> None:
 
 
 def _record(
-    actor: Any,
+    actor: User,
     child: Any,
     event: str,
     summary: str,

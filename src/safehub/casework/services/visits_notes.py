@@ -32,12 +32,13 @@ from safehub.casework.services.shared import (
 )
 from safehub.chronology.models import Significance
 from safehub.chronology.services import chronology_append
+from safehub.organisations.models import User
 
 
 @transaction.atomic
 def missing_record(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     kind: str,
     start_date: Any,
@@ -78,7 +79,11 @@ def missing_record(
     return episode
 
 
-VISIT_DUE_KIND = {VisitKind.CP: "cp_visit", VisitKind.CIN: "cin_visit", VisitKind.CLA: "cla_visit"}
+VISIT_DUE_KIND: dict[str, str] = {
+    VisitKind.CP: "cp_visit",
+    VisitKind.CIN: "cin_visit",
+    VisitKind.CLA: "cla_visit",
+}
 
 
 def visit_kind_for(child: Any) -> tuple[str, Any, Any]:
@@ -102,7 +107,7 @@ def visit_kind_for(child: Any) -> tuple[str, Any, Any]:
 @transaction.atomic
 def visit_record(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     visited_on: Any,
     child_seen: bool,
@@ -156,7 +161,7 @@ def visit_record(
 
 
 @transaction.atomic
-def note_record(*, actor: Any, child: Any, text: Any, significant: bool = False) -> CaseNote:
+def note_record(*, actor: User, child: Any, text: Any, significant: bool = False) -> CaseNote:
     """A case note; a significant one goes into the child's chronology."""
     _may_record(actor, child)
     note = CaseNote.objects.create(
@@ -186,7 +191,7 @@ def note_record(*, actor: Any, child: Any, text: Any, significant: bool = False)
     return note
 
 
-def draft_save(*, actor: Any, child: Any, kind: str, text: str) -> NoteDraft:
+def draft_save(*, actor: User, child: Any, kind: str, text: str) -> NoteDraft:
     """Keep what the worker is typing. Not audited as a change: a draft is the worker's own
     unfinished text and is deleted when the note or visit is saved."""
     _may_record(actor, child)

@@ -14,6 +14,7 @@ from safehub.access.models import RestrictedAccess
 from safehub.access.policy import Decision, decide_allocation
 from safehub.casework import selectors, services
 from safehub.casework.models import DueItem, Episode
+from safehub.organisations.models import User
 from safehub.people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def _child(name: str) -> Person:
     return make_person(given, family)
 
 
-def _waiting(child: Person, actor: Any, days_ago: int = 10) -> Episode:
+def _waiting(child: Person, actor: User, days_ago: int = 10) -> Episode:
     """An open child-in-need episode made directly: the test child has no worker yet."""
     return Episode.objects.create(
         kind="cin", child=child, opened_by=actor, referral_date=TODAY - timedelta(days=days_ago)

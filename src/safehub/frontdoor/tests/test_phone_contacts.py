@@ -17,6 +17,7 @@ from safehub.frontdoor.codes import Channel, ReferralSource
 from safehub.frontdoor.models import Contact
 from safehub.frontdoor.tests.factories import professional_submission
 from safehub.notifications.models import OutboxMessage
+from safehub.organisations.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ CALLER = {
 }
 
 
-def _call(actor: Any, **overrides: Any) -> Contact:
+def _call(actor: User, **overrides: Any) -> Contact:
     data = professional_submission(referrer=dict(CALLER), **overrides)
     return services.contact_submit(
         actor=actor,

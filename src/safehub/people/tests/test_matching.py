@@ -9,6 +9,7 @@ import pytest
 from conftest import make_person
 
 from safehub.audit.models import AuditEvent
+from safehub.organisations.models import User
 from safehub.people.codes import NameKind
 from safehub.people.matching import MAX_ROWS, Described, match_candidates
 from safehub.people.models import Address, Household, Person, PersonAddress, PersonName
@@ -46,7 +47,7 @@ def town(users: Any) -> dict[str, Person]:
     return {"william": william}
 
 
-def _top(actor: Any, **described: Any) -> list[int]:
+def _top(actor: User, **described: Any) -> list[int]:
     return [c.person.pk for c in match_candidates(actor=actor, described=Described(**described))]
 
 
