@@ -2,7 +2,7 @@
 the care plan, looked-after reviews, leaving care."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -107,7 +107,21 @@ def care_start(
     return period
 
 
-def _reason_new_episode(old: CareEpisode, new: dict[str, Any]) -> str:
+class _Placement(Protocol):
+    """What a change of placement compares of the one that ends: a `CareEpisode`, or the
+    demo generator's planned row of one."""
+
+    @property
+    def legal_status(self) -> str: ...
+    @property
+    def placement_type(self) -> str: ...
+    @property
+    def placement_postcode(self) -> str: ...
+    @property
+    def carer_name(self) -> str: ...
+
+
+def _reason_new_episode(old: _Placement, new: dict[str, Any]) -> str:
     legal = old.legal_status != new["legal_status"]
     placement = old.placement_type != new["placement_type"] or (
         old.placement_postcode != new["placement_postcode"]

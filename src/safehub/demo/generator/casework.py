@@ -8,7 +8,7 @@ on both sides of the allow-list, conferences chaired by `cp.chair`.
 
 import random
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -110,10 +110,15 @@ class FamilyPlanner:
 
     def _showcase(self) -> Iterator[CaseSpec]:
         rng, org = self.rng, self.org
-        demsford = {"town": data.COUNTY_TOWN, "primary": TEACHER_SCHOOL}
         yield CaseSpec(
             "social.worker",
-            Shape("blended", 3, eldest_days=14 * YEAR + 100, **demsford),
+            Shape(
+                "blended",
+                3,
+                eldest_days=14 * YEAR + 100,
+                town=data.COUNTY_TOWN,
+                primary=TEACHER_SCHOOL,
+            ),
             long_history=True,
             chair="cp.chair",
             school_always=True,
@@ -121,7 +126,7 @@ class FamilyPlanner:
         )
         yield CaseSpec(
             "social.worker",
-            Shape("couple", 2, **demsford),
+            Shape("couple", 2, town=data.COUNTY_TOWN, primary=TEACHER_SCHOOL),
             restricted="Relative of a member of staff",
             allow=("social.worker",),
             granted_by="team.manager",
@@ -131,7 +136,8 @@ class FamilyPlanner:
             structure = rng.choice(
                 ["couple", "single", "single", "grandparent", "three_generation"]
             )
-            yield CaseSpec("social.worker", Shape(structure, 2, **demsford), school_always=True)
+            shape = Shape(structure, 2, town=data.COUNTY_TOWN, primary=TEACHER_SCHOOL)
+            yield CaseSpec("social.worker", shape, school_always=True)
         south_manager = next(
             s.username for s in org.staff if s.team == SOUTH and s.role == Role.TEAM_MANAGER
         )
@@ -214,9 +220,9 @@ class FamilyPlanner:
         latest = self.today - timedelta(days=1)
         for i, person in enumerate(fam.persons):
             if person.kind == PersonKind.UNBORN:
-                day = max(opened, person.expected_date_of_birth - timedelta(days=250))
+                day = max(opened, person.due - timedelta(days=250))
             else:
-                day = max(opened, person.date_of_birth + timedelta(days=rng.randint(1, 20)))
+                day = max(opened, person.born + timedelta(days=rng.randint(1, 20)))
             day = min(day, latest)
             person.created_at = datetime.combine(
                 day, time(rng.randint(9, 16), rng.randint(0, 59)), tzinfo=LONDON
@@ -242,7 +248,7 @@ class FamilyPlanner:
         police_involved = police and rng.random() < 0.5
         chaired = min(since + timedelta(days=rng.randint(15, 60)), self.today - timedelta(days=1))
         for i, person in enumerate(fam.persons):
-            start = max(since, person.created_at.date())
+            start = max(since, person.recorded_at.date())
             fam.involvements.append(
                 PlannedInvolvement(
                     i, InvolvementKind.ALLOCATED_WORKER, start, user=worker.username, team=team
@@ -322,7 +328,7 @@ class FamilyPlanner:
         self,
         fam: PlannedFamily,
         codes: list[str],
-        weights: list[float],
+        weights: Sequence[float],
         *,
         since: date,
         span: int,
@@ -425,7 +431,7 @@ class FamilyPlanner:
         partner = persons[partner_index] if partner_index is not None else None
         parent = persons[main] if main is not None else None
 
-        def one_child(condition: object) -> tuple | None:
+        def one_child(condition: Callable[[int], bool]) -> tuple | None:
             pool = [i for i in kids if condition(i)]
             if focus is not None:
                 pool = [i for i in pool if i == focus]
@@ -435,7 +441,7 @@ class FamilyPlanner:
             return [chosen], persons[chosen], parent, partner
 
         if who == summaries.SCHOOL:
-            return one_child(lambda i: self._school_at(persons[i], ages[i]))
+            return one_child(lambda i: bool(self._school_at(persons[i], ages[i])))
         if who == summaries.BABY:
             return one_child(lambda i: ages[i] < 5 * YEAR)
         if who == summaries.TEEN:
@@ -459,7 +465,7 @@ class FamilyPlanner:
             if not adults:
                 return None
             linked = adults + linked
-            if partner is not None and partner_index not in linked:
+            if partner_index is not None and partner_index not in linked:
                 linked.append(partner_index)
         if not kids or (focus is not None and focus not in linked):
             return None

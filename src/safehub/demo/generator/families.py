@@ -80,7 +80,7 @@ class FamilyBuilder:
         for town, weight, districts in data.TOWNS:
             count = max(20, round(per_town_base * 8 * weight / total_weight))
             names: set[str] = set()
-            streets = []
+            streets: list[tuple[str, str, int]] = []
             units: dict[tuple[int, int], int] = {}
             while len(streets) < count:
                 name = f"{rng.choice(stems)} {rng.choices(suffixes, weights)[0]}"
@@ -114,8 +114,8 @@ class FamilyBuilder:
             if age_days < 45 * YEAR and rng.random() < 0.75:
                 return rng.choice(data.YOUNGER_ADULT_FEMALE if female else data.YOUNGER_ADULT_MALE)
             return rng.choice(data.ADULT_FEMALE if female else data.ADULT_MALE)
-        male, female, _ = data.HERITAGE_NAMES[pool]
-        return rng.choice(female if sex == Sex.FEMALE else male)
+        male_names, female_names, _ = data.HERITAGE_NAMES[pool]
+        return rng.choice(female_names if female else male_names)
 
     def surname(self, pool: str) -> str:
         if pool == "british":
@@ -557,7 +557,7 @@ class FamilyBuilder:
                 child,
                 RelationshipType.STEP_PARENT,
                 pr=rng.random() < 0.1,
-                start=max(partner_start, fam.persons[child].date_of_birth),
+                start=max(partner_start, fam.persons[child].born),
             )
         for age in ages[older:]:
             child = self.person(
@@ -740,8 +740,8 @@ class FamilyBuilder:
                 kind = {2: RelationshipType.SIBLING, 1: RelationshipType.HALF_SIBLING}.get(
                     shared, RelationshipType.STEP_SIBLING
                 )
-                dobs = [fam.persons[x].date_of_birth for x in (a, b)]
-                start = max(dobs) if all(dobs) else None
+                dobs = [d for x in (a, b) if (d := fam.persons[x].date_of_birth)]
+                start = max(dobs) if len(dobs) == 2 else None
                 self.relate(fam, a, b, kind, start=start)
 
     def _residences(self, fam: PlannedFamily) -> None:
@@ -758,7 +758,7 @@ class FamilyBuilder:
             )
         )
         if rng.random() < 0.35:
-            before = [i for i in home if fam.persons[i].date_of_birth < moved_in]
+            before = [i for i in home if fam.persons[i].born < moved_in]
             if before:
                 town = (
                     fam.town

@@ -44,6 +44,8 @@ from safehub.demo.generator.organisations import (
     StaffPlan,
 )
 from safehub.demo.generator.plan import (
+    PRONOUNS,
+    THEY,
     PlannedConsent,
     PlannedContact,
     PlannedFamily,
@@ -98,7 +100,11 @@ PARTNER_SHOWCASE = {"teacher.dsl": (TEACHER_SCHOOL, "2A"), "health.visitor": (HE
 SHOWCASE_STATUSES = [Status.NEW, Status.IN_TRIAGE, Status.DECIDED]
 # How referrers describe someone they have not been linked to yet.
 DESCRIPTIONS = {"exact": 50, "typo": 15, "nickname": 8, "swapped": 5, "no_dob": 15, "surname": 7}
-RATINGS = {  # decision -> (RAG choices, level of need choices)
+# When each channel's contacts arrive (hours of the day); the rest in office hours.
+CHANNEL_HOURS: dict[str, tuple[int, int]] = {Channel.API: (0, 23), Channel.PUBLIC: (6, 23)}
+# How often a contact in each status has an information request (otherwise 0.45).
+REQUEST_CHANCE: dict[str, float] = {Status.IN_TRIAGE: 0.55, Status.AWAITING_SIGN_OFF: 0.6}
+RATINGS: dict[str, tuple[list[Rag], list[str]]] = {  # decision -> (RAG, level of need)
     Decision.NFA: ([Rag.GREEN], ["1", "2"]),
     Decision.ADVICE: ([Rag.GREEN, Rag.AMBER], ["1", "2"]),
     Decision.EARLY_HELP: ([Rag.AMBER, Rag.GREEN], ["2", "3"]),
@@ -143,7 +149,7 @@ SOURCES = [
     Source("9", 2, text.PUBLIC, "", {Channel.PUBLIC: 1}),
 ]
 BY_CODE = {s.code: s for s in SOURCES}
-PUBLIC_LABELS = {
+PUBLIC_LABELS: dict[str, str] = {
     ReferralSource.FAMILY: PUBLIC_RELATIONSHIPS["family"][0],
     ReferralSource.ACQUAINTANCE: PUBLIC_RELATIONSHIPS["acquaintance"][0],
     ReferralSource.SELF: PUBLIC_RELATIONSHIPS["self"][0],
@@ -345,7 +351,7 @@ class ContactPlanner:
         # Only children already born when the worry reached the front door.
         children = [
             children[0],
-            *(i for i in children[1:] if fam.persons[i].date_of_birth < received.date()),
+            *(i for i in children[1:] if fam.persons[i].born < received.date()),
         ]
         agency, user = self._referrer_agency(fam, source, children, channel, referrer)
         if user is None and channel in (Channel.PROFESSIONAL, Channel.API):
@@ -388,7 +394,7 @@ class ContactPlanner:
     def _earlier_referral(self, fam: PlannedFamily, later: PlannedContact, child: int) -> None:
         """A referral about the same child some months before: the later one is a
         re-referral."""
-        born = fam.persons[child].date_of_birth
+        born = fam.persons[child].born
         latest_gap = min(330, (later.received_at.date() - born).days - 1)
         if latest_gap < 20:
             return
@@ -437,7 +443,7 @@ class ContactPlanner:
         else:
             youngest_focus = fam.persons[children[0]].age
             days = rng.randint(3, max(3, min(HISTORY_DAYS, youngest_focus - 1)))
-        hours = {Channel.API: (0, 23), Channel.PUBLIC: (6, 23)}.get(channel, (8, 17))
+        hours = CHANNEL_HOURS.get(channel, (8, 17))
         return datetime.combine(
             self.today - timedelta(days=days),
             time(rng.randint(*hours), rng.randint(0, 59)),
@@ -732,9 +738,7 @@ class ContactPlanner:
             ),
             None,
         )
-        he, his = {Sex.MALE: ("he", "his"), Sex.FEMALE: ("she", "her")}.get(
-            child.sex, ("they", "their")
-        )
+        he, his, _ = PRONOUNS.get(child.sex, THEY)
         values = {
             "child": "the child" if not_on_record else child.current.given,
             "parent": parent.current.given if parent and not not_on_record else "mum",
@@ -851,7 +855,7 @@ class ContactPlanner:
 
     def _requests(self, fam: PlannedFamily, contact: PlannedContact) -> None:
         rng = self.rng
-        chance = {Status.IN_TRIAGE: 0.55, Status.AWAITING_SIGN_OFF: 0.6}.get(contact.status, 0.45)
+        chance = REQUEST_CHANCE.get(contact.status, 0.45)
         if rng.random() >= chance:
             return
         child = next(

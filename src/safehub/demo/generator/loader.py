@@ -107,7 +107,7 @@ class Writer:
         defaults = tuple(f.get_default() for f in rest)
         json = [i for i, c in enumerate(columns) if isinstance(by_name[c], models.JSONField)]
         quote = connection.ops.quote_name
-        names = [pk.column, *(by_name[c].column for c in columns), *(f.column for f in rest)]
+        names = [_column(f) for f in (pk, *(by_name[c] for c in columns), *rest)]
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -375,7 +375,7 @@ class Loader:
             PersonAddress,
             RESIDENT_COLUMNS,
             [
-                (pks[i], a, h, max(r.start_date, fam.persons[i].date_of_birth), r.end_date)
+                (pks[i], a, h, max(r.start_date, fam.persons[i].born), r.end_date)
                 for a, h, (fam, pks, r) in zip(addresses, households, homes, strict=True)
                 for i in r.members
             ],
@@ -490,3 +490,10 @@ class Loader:
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
                 else:
                     cursor.execute(f"ANALYZE {table}")
+
+
+def _column(field: models.Field) -> str:
+    """A concrete field's column (only fields with no column of their own lack one)."""
+    if field.column is None:
+        raise ValueError(f"{field} has no column")
+    return field.column

@@ -365,8 +365,8 @@ def _plan_staff(plan: OrgPlan, rng: random.Random, fake: Faker, persons: int) ->
             )
             member = add(Role.SOCIAL_WORKER, COUNCIL, team, title, agency_share=0.15)
             plan.workers.setdefault(team, []).append(member)
-        managers = 1 + count // 10
-        for i in range(managers - (1 if team == NORTH else 0)):
+        manager_count = 1 + count // 10
+        for i in range(manager_count - (1 if team == NORTH else 0)):
             add(
                 Role.TEAM_MANAGER,
                 COUNCIL,

@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from safehub.people.codes import Sex
+
+# (he, his, him) by sex; anyone else is "they".
+PRONOUNS: dict[str, tuple[str, str, str]] = {
+    Sex.MALE: ("he", "his", "him"),
+    Sex.FEMALE: ("she", "her", "her"),
+}
+THEY = ("they", "their", "them")
+
 
 @dataclass
 class PlannedName:
@@ -44,6 +53,27 @@ class PlannedPerson:
     @property
     def current(self) -> PlannedName:
         return self.names[0]
+
+    @property
+    def born(self) -> date:
+        """The date of birth of someone already born (the unborn have only `due`)."""
+        if self.date_of_birth is None:
+            raise ValueError(f"{self.role or self.kind} {self.current.given} is not born yet")
+        return self.date_of_birth
+
+    @property
+    def due(self) -> date:
+        """The expected date of birth of an unborn child."""
+        if self.expected_date_of_birth is None:
+            raise ValueError(f"{self.role or self.kind} {self.current.given} has no due date")
+        return self.expected_date_of_birth
+
+    @property
+    def recorded_at(self) -> datetime:
+        """When the record was created, once the planner has said (`created_at`)."""
+        if self.created_at is None:
+            raise ValueError(f"{self.current.given}'s record has no creation time yet")
+        return self.created_at
 
 
 @dataclass

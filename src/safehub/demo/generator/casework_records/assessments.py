@@ -47,7 +47,7 @@ class AssessmentRecords(CaseBase):
         authorised = authorised if authorised and authorised <= cutoff and completed else None
         due_date = _assessment_due(episode["referral_date"])
         worker = self.worker(start)
-        alone = bool(seen) and self.age(seen) >= 4 * YEAR and rng.random() < 0.7
+        alone = seen is not None and self.age(seen) >= 4 * YEAR and rng.random() < 0.7
         row = self.add(
             ASSESSMENT,
             episode_id=episode,

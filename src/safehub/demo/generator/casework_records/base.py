@@ -19,9 +19,14 @@ from safehub.demo.generator.casework_records.common import (
 )
 from safehub.demo.generator.casework_records.rows import DUE_ITEM, ENTRY, LINK, Row, Table
 from safehub.demo.generator.organisations import CASE_TEAMS, COUNCIL, NORTH, SOUTH, OrgPlan
-from safehub.demo.generator.plan import PlannedContact, PlannedFamily, PlannedInvolvement
+from safehub.demo.generator.plan import (
+    PRONOUNS,
+    THEY,
+    PlannedContact,
+    PlannedFamily,
+    PlannedInvolvement,
+)
 from safehub.people import events as people_events
-from safehub.people.codes import Sex
 
 if TYPE_CHECKING:
     from safehub.demo.generator.casework_records.planner import CaseworkPlanner
@@ -48,6 +53,13 @@ class CaseBase:
         self.early_help: list[tuple[date, date | None]] = []
         self.placement: Row | None = None  # the current 903 episode of a period of care
         self.long = fam.long_history == child
+
+    @property
+    def current_placement(self) -> Row:
+        """The 903 episode of the period of care the child is in."""
+        if self.placement is None:
+            raise ValueError("the child is not in care")
+        return self.placement
 
     def add(self, table: Table, **values: Any) -> Row:
         row = Row(table, **values)
@@ -137,9 +149,7 @@ class CaseBase:
 
     def fill(self, template: str) -> str:
         person = self.person
-        he, him, his = {Sex.MALE: ("he", "him", "his"), Sex.FEMALE: ("she", "her", "her")}.get(
-            person.sex, ("they", "them", "their")
-        )
+        he, his, him = PRONOUNS.get(person.sex, THEY)
         parent = self.p.parent_name(self.fam)
         return template.format(
             child=person.current.given,
@@ -152,7 +162,7 @@ class CaseBase:
         )
 
     def age(self, day: date) -> int:
-        born = self.person.date_of_birth or self.person.expected_date_of_birth
+        born = self.person.date_of_birth or self.person.due
         return (day - born).days
 
 
@@ -173,6 +183,14 @@ class EpisodeSpec:
     @property
     def day_opened(self) -> date:
         return self.opened or self.start
+
+    def runs_until(self, today: date) -> date:
+        """`today` for an open episode; for a closed one, the latest it may close."""
+        if self.open:
+            return today
+        if self.end is None:
+            raise ValueError("a closed episode has the latest day it may close")
+        return self.end
 
 
 @dataclass

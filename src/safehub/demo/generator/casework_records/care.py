@@ -92,7 +92,7 @@ class CareRecords(CaseBase):
         return period
 
     def care_change(self, period: Row, day: date, placement: dict[str, str], reason: str) -> str:
-        old = self.placement
+        old = self.current_placement
         rne = _reason_new_episode(old, placement)
         old["end_date"], old["reason_ceased"] = day, ReasonCeased.X1
         old["reason_place_change"] = reason if rne != ReasonNewEpisode.L else ""
@@ -153,7 +153,7 @@ class CareRecords(CaseBase):
         self.event(events.CARE_REVIEW, held, f"Looked-after review {number}", review, iro)
 
     def care_end(self, period: Row, day: date, reason: str) -> None:
-        current = self.placement
+        current = self.current_placement
         current["end_date"], current["reason_ceased"] = day, reason
         current["updated_at"] = _stamp(day, 12)
         period["end_date"], period["reason_ceased"] = day, reason
@@ -248,9 +248,14 @@ class CarePlanning(ChildProtectionPlanning):
         if care_plan_day < stop:
             case.care_plan(period, care_plan_day)
         self._care_reviews(case, period, start, stop, end is None, iro)
-        legal_now, placed = legal[0][1], start
+        legal_now: str = legal[0][1]
+        placed = start
         for day in [*sorted(d for d in changes if start < d < stop), None]:
             item = case.due[(id(period), "cla_visit")]
+
+            def next_visit(last: date, placed: date = placed) -> date:
+                return due.care_visit_due(last, placed)
+
             # Visits in this stretch come after the last change (its placement sets the clock).
             self._visit_run(
                 case,
@@ -260,7 +265,7 @@ class CarePlanning(ChildProtectionPlanning):
                 max(item[4], placed),
                 day or end,
                 item[3],
-                lambda d, s=placed: due.care_visit_due(d, s),
+                next_visit,
                 stall=day is None,
             )
             if day is None:
@@ -279,7 +284,7 @@ class CarePlanning(ChildProtectionPlanning):
                 }
             else:
                 placement = self._placement(case, day, legal_now, home)
-            current = case.placement
+            current = case.current_placement
             if all(current[k] == v for k, v in placement.items()):
                 continue  # nothing changed after all
             reason = (

@@ -3,6 +3,7 @@
 statutory clocks, timestamps."""
 
 import random
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -102,7 +103,7 @@ DUE_LABELS = {
 }
 
 
-def _pick(rng: random.Random, weighted: dict[Any, float]) -> Any:
+def _pick(rng: random.Random, weighted: Mapping[Any, float]) -> Any:
     return rng.choices(list(weighted), list(weighted.values()))[0]
 
 

@@ -322,7 +322,7 @@ class EpisodePlanning(AssessmentPlanning):
         """A pre-birth assessment: referred within 40 weeks of the expected birth (census
         8606), being assessed, the baby not yet seen."""
         rng = self.rng
-        expected = case.person.expected_date_of_birth
+        expected = case.person.due
         earliest = max(expected - timedelta(days=270), self.today - timedelta(days=60))
         if case.person.created_at is not None:
             earliest = max(earliest, case.person.created_at.date())

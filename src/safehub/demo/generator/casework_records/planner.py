@@ -126,7 +126,7 @@ class CaseworkPlanner(EpisodePlanning):
                 self._unborn(case, own)
             return
         anchor = own.start_date if own is not None else None
-        born = person.date_of_birth + timedelta(days=rng.randint(7, 30))
+        born = person.born + timedelta(days=rng.randint(7, 30))
         earliest = born
         if person.created_at is not None:
             earliest = max(earliest, person.created_at.date())
@@ -226,8 +226,9 @@ class CaseworkPlanner(EpisodePlanning):
         episode (on the day it was received, with its source) or joined the one open."""
         for contact in referrals:
             day = contact.received_at.astimezone(LONDON).date()
+            assert contact.signed_off_at is not None  # a referral is a signed-off decision
             opened = min(contact.signed_off_at.astimezone(LONDON).date(), self.yesterday)
-            if any(s.start <= day <= (self.today if s.open else s.end) for s in specs):
+            if any(s.start <= day <= s.runs_until(self.today) for s in specs):
                 continue  # the episode already open: the referral joins its work
             later = [s for s in specs if s.start > day]
             nearest = min(later, key=lambda s: s.start) if later else None

@@ -1,4 +1,5 @@
 import base64
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -25,7 +26,7 @@ PRINTED = [
 class Command(BaseCommand):
     help = "Print the demo council's sign-ins (demo mode only)."
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("Demo sign-ins exist only in demo mode (DEMO_MODE=true).")
         from safehub.demo.generator import DEMO_PASSWORD

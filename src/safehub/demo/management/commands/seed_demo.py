@@ -1,6 +1,7 @@
 import argparse
 import base64
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             help="How rows are inserted: auto = COPY on PostgreSQL, bulk_create elsewhere",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
             raise CommandError(
                 "Refusing to create the demo council: DEMO_MODE is off. Demo accounts must "
