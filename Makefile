@@ -53,10 +53,11 @@ totp: ## Print a demo user's current sign-in code: make totp USER=social.worker
 test: setup ## Run the whole suite on SQLite, then on PostgreSQL where one answers
 	@bash scripts/test.sh
 
-check: setup ## Lint, and Django's deployment checks under production settings
+check: setup ## Lint, import contracts, types, and Django's deployment checks under production settings
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PYTHONPATH=src $(BIN)/lint-imports
+	PYTHONPATH=src $(BIN)/mypy
 	SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	AUDIT_SEAL_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
 	DATABASE_URL=sqlite:///var/check.sqlite3 ALLOWED_HOSTS=safehub.example \

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import TEST_TODAY
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safehub.audit.models import AuditEvent
 from safehub.casework import services
@@ -82,7 +82,9 @@ def _group(name: str) -> str:
 
 def test_every_casework_route_is_in_a_group():
     resolver = next(
-        p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "casework"
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver) and p.namespace == "casework"
     )
     names = {p.name for p in resolver.url_patterns if isinstance(p, URLPattern)}
     grouped = VIEW_ROUTES | RECORD_ROUTES | CHAIR_ROUTES | MANAGER_ROUTES | POST_ONLY | ROLE_ROUTES
@@ -143,6 +145,7 @@ def history(users: Any, people: Any) -> dict[str, int]:
         outcome="plan",
         category="NEG",
     ).plan
+    assert plan is not None
     return {
         "child": child.pk,
         "episode_id": episode.pk,

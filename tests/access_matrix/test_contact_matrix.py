@@ -118,7 +118,9 @@ def _edit_url(name: str, contact: Contact) -> str:
         "frontdoor:contact-unlink",
         "frontdoor:contact-new-person",
     ):
-        return reverse(name, args=[contact.reference, contact.subjects.first().pk])
+        subject = contact.subjects.first()
+        assert subject is not None
+        return reverse(name, args=[contact.reference, subject.pk])
     return reverse(name, args=[contact.reference])
 
 
@@ -189,7 +191,9 @@ def test_every_contact_view_leaves_one_audit_row(
     client_for("social_worker").get(reverse("frontdoor:contact-detail", args=[contact.reference]))
     rows = AuditEvent.objects.filter(action="view", object_id=contact.reference)
     assert rows.count() == before + 1
-    assert rows.last().person_id == contact.subjects.get().person_id
+    last = rows.last()
+    assert last is not None
+    assert last.person_id == contact.subjects.get().person_id
 
 
 def test_a_partner_cannot_refer_without_the_api_shape(users: Any, client_for: Any) -> None:

@@ -57,7 +57,7 @@ def _all_paths():
 
     out = []
     for name, _ in _routes():
-        args = []
+        args: list[int] = []
         for _attempt in range(4):
             try:
                 path = reverse(name, args=args)

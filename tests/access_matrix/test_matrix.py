@@ -45,6 +45,7 @@ def _token_for(user) -> str:
 def _url(name: str, person) -> str:
     if name == "people:relationship-end":
         rel = Relationship.objects.filter(subject=person).first()
+        assert rel is not None
         return reverse(name, args=[person.pk, rel.pk])
     return reverse(name, args=[person.pk])
 
@@ -121,6 +122,7 @@ def _role_endpoint_request(client, name, user):
     if name == "organisations:user-edit":
         # Someone else's account: nobody administers their own.
         other = User.objects.exclude(pk=user.pk).order_by("pk").first()
+        assert other is not None
         return client.get(reverse(name, args=[other.pk]))
     return client.get(reverse(name))
 

@@ -66,9 +66,11 @@ def someone_elses_report(db: Any) -> Any:
         ("about-you", {"relationship": "family", "give_name": "no"}),
     ]:
         assert other.post(reverse(f"report:{page}"), data).status_code == 302
-    token = re.search(
+    found = re.search(
         r'name="token" value="([^"]+)"', other.get(reverse("report:check")).content.decode()
-    ).group(1)
+    )
+    assert found is not None, "the check page has no form token"
+    token = found.group(1)
     assert other.post(reverse("report:submit"), {"token": token}).status_code == 302
     via_form = Contact.objects.exclude(pk=contact.pk).get()
     return [contact, via_form]

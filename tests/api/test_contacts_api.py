@@ -17,7 +17,7 @@ from safehub.notifications.models import OutboxMessage
 pytestmark = pytest.mark.django_db
 
 
-def _headers(user: Any, key: str = "") -> dict[str, str]:
+def _headers(user: Any, key: str = "") -> dict[str, Any]:  # WSGI environ extras
     secret = ApiToken.new_secret()
     ApiToken.objects.create(user=user, name="school MIS", token_hash=hash_token(secret))
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}

@@ -9,15 +9,14 @@ import json
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from conftest import sign_in
 from django.core.signals import got_request_exception
 from django.db import connections
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -29,8 +28,10 @@ from safehub.people.models import Person
 # Everyone here may open the child `people["involved"]`.
 READERS = ("social_worker", "colleague", "team_manager", "cp_chair_iro", "partner_practitioner")
 
+Response = TypeVar("Response")  # whatever the test client answers with
 
-def all_at_once(requests: list[Callable[[], HttpResponse]]) -> tuple[list[HttpResponse], list[str]]:
+
+def all_at_once(requests: Sequence[Callable[[], Response]]) -> tuple[list[Response], list[str]]:
     """Send every request at the same moment, each from its own thread (so its own database
     connection); return the responses and the errors the views raised."""
     start = threading.Barrier(len(requests))
@@ -81,13 +82,15 @@ def test_forty_people_opening_one_childs_page_at_once_all_see_it(users, people):
 
 
 def _edit_form(person: Person, version: int, language: str) -> dict[str, Any]:
+    born = person.date_of_birth
+    assert born is not None
     return {
         "kind": "child",
         "given_name": person.given_name,
         "family_name": person.family_name,
-        "date_of_birth-day": person.date_of_birth.day,
-        "date_of_birth-month": person.date_of_birth.month,
-        "date_of_birth-year": person.date_of_birth.year,
+        "date_of_birth-day": born.day,
+        "date_of_birth-month": born.month,
+        "date_of_birth-year": born.year,
         "sex": "U",
         "gender_current": "0",
         "ethnicity": "NOBT",

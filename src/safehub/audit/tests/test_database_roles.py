@@ -78,7 +78,9 @@ def test_the_application_role_reads_and_inserts_audit_rows_but_cannot_change_the
     # test database for other tests to find.
     with psycopg.connect(**_conninfo(user=app, password=None)) as conn:
         assert conn.execute("SELECT current_user").fetchone() == (app,)
-        (row_id,) = conn.execute(INSERT_AUDIT).fetchone()
+        inserted = conn.execute(INSERT_AUDIT).fetchone()
+        assert inserted is not None
+        (row_id,) = inserted
         found = conn.execute("SELECT actor_username FROM audit_auditevent WHERE id = %s", [row_id])
         assert found.fetchone() == ("role-test",)
         # The sealer runs as the application too: it reads and inserts seals.
@@ -87,7 +89,9 @@ def test_the_application_role_reads_and_inserts_audit_rows_but_cannot_change_the
             "fields, rows_digest, previous_digest, digest, sealed_at) "
             "VALUES (999999, -2, -1, 1, 'id', 'r', '', 'role-test', now())"
         )
-        assert conn.execute("SELECT count(*) FROM audit_auditseal").fetchone()[0] >= 1
+        seals = conn.execute("SELECT count(*) FROM audit_auditseal").fetchone()
+        assert seals is not None
+        assert seals[0] >= 1
 
         _refused(conn, "UPDATE audit_auditevent SET reason = 'x' WHERE id = %s", [row_id])
         _refused(conn, "DELETE FROM audit_auditevent WHERE id = %s", [row_id])

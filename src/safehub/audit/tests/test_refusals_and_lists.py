@@ -81,13 +81,15 @@ def test_my_work_records_in_one_row_the_children_it_named(
     for key in ("involved", "restricted"):
         child = people[key]
         allocate(child, worker)
+        involvement = Involvement.objects.filter(person=child, user=worker).last()
+        assert involvement is not None
         Allocation.objects.create(
             child=child,
             worker=worker,
             team=worker.team,
             start_date=TEST_TODAY,
             reason=AllocationReason.NEW,
-            involvement=Involvement.objects.filter(person=child, user=worker).last(),
+            involvement=involvement,
             allocated_by=users["team_manager"],
         )
     assert client_for("social_worker").get(reverse("casework:my-work")).status_code == 200

@@ -124,13 +124,15 @@ def _enquiry(users: Any, episode: Episode, concluded: bool = True) -> Section47:
 
 def _plan(users: Any, episode: Episode) -> CPPlan:
     enquiry = _enquiry(users, episode)
-    return services.conference_initial(
+    conference = services.conference_initial(
         actor=users["cp_chair_iro"],
         enquiry=enquiry,
         held_on=REFERRAL + timedelta(days=14),
         outcome="plan",
         category="NEG",
-    ).plan
+    )
+    assert conference.plan is not None
+    return conference.plan
 
 
 def _care(users: Any, episode: Episode) -> PeriodOfCare:

@@ -198,6 +198,7 @@ def _to_plan(
         outcome="plan",
         category="NEG",
     )
+    assert conference.plan is not None
     return conference.plan
 
 
@@ -231,6 +232,7 @@ def test_strategy_to_plan_with_every_clock(users: Any, episode: Any) -> None:
         category="NEG",
     )
     plan = conference.plan
+    assert plan is not None
     assert plan.start_date == date(2025, 5, 8)  # census 2885: plan starts at the ICPC
     assert _due(episode.child, "core_group") == date(2025, 5, 22)  # 10 working days
     assert _due(episode.child, "cp_review") == date(2025, 8, 8)  # 3 months

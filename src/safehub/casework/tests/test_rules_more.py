@@ -88,13 +88,15 @@ def _enquiry(sw: Any, episode: Episode, on: date, outcome: str = "icpc") -> Sect
 
 def _plan(users: Any, episode: Episode, strategy_on: date, icpc_on: date) -> CPPlan:
     enquiry = _enquiry(users["social_worker"], episode, strategy_on)
-    return services.conference_initial(
+    conference = services.conference_initial(
         actor=users["cp_chair_iro"],
         enquiry=enquiry,
         held_on=icpc_on,
         outcome="plan",
         category="NEG",
-    ).plan
+    )
+    assert conference.plan is not None
+    return conference.plan
 
 
 # --- No activity on an episode closed as no further action (census 2990) -----------------
@@ -533,6 +535,7 @@ def test_a_cp_plan_cannot_start_before_a_cin_plan_that_ran_after_it(
         outcome="plan",
         category="NEG",
     ).plan
+    assert plan is not None
     assert plan.start_date == REFERRAL + timedelta(days=30)
 
 

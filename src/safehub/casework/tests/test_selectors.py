@@ -81,6 +81,7 @@ def test_my_work_puts_the_worst_first(users: Any) -> None:
     # A month away is not "due this week", but it is the child's next piece of work.
     calm_row = next(r for r in work.rows if r.child == calm)
     assert calm_row.due == []
+    assert calm_row.next_due is not None
     assert calm_row.next_due.item.label == "Review in a month"
     assert next(r for r in work.rows if r.child == nothing).next_due is None
 

@@ -21,7 +21,7 @@ SPOOF = "198.51.100.66"  # what the client claims to be
 
 
 def _ip(xff: str | None, remote: str = PROXY) -> str:
-    headers = {"REMOTE_ADDR": remote}
+    headers: dict[str, Any] = {"REMOTE_ADDR": remote}  # WSGI environ extras
     if xff is not None:
         headers["HTTP_X_FORWARDED_FOR"] = xff
     return client_ip(RequestFactory().get("/", **headers))
@@ -117,7 +117,7 @@ def test_with_no_proxy_the_audit_row_ignores_a_forged_header(
 
 
 def _post_child(xff: str | None, remote: str = PROXY) -> int:
-    headers = {"REMOTE_ADDR": remote}
+    headers: dict[str, Any] = {"REMOTE_ADDR": remote}  # WSGI environ extras
     if xff is not None:
         headers["HTTP_X_FORWARDED_FOR"] = xff
     return Client(**headers).post(reverse("report:child"), CHILD).status_code

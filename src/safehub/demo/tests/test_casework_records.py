@@ -133,7 +133,7 @@ def summary() -> dict[str, Any]:
         key=repr,
     )
     return {
-        "counts": {m.__name__: m.objects.count() for m in MODELS},
+        "counts": {m.__name__: m._default_manager.count() for m in MODELS},
         "digest": hashlib.sha256(repr(rows).encode()).hexdigest(),
     }
 
@@ -196,7 +196,9 @@ def proportions(today: date) -> dict[str, Any]:
         "assessments": assessments.count(),
         "assessments_authorised_share": assessments.filter(authorised_date__isnull=False).count()
         / assessments.count(),
-        "assessments_late_share": sum(1 for a in completed if a.completed_date > a.due_date)
+        "assessments_late_share": sum(
+            1 for a in completed if a.completed_date and a.completed_date > a.due_date
+        )
         / max(1, completed.count()),
         "assessments_open_overdue": assessments.filter(
             completed_date__isnull=True, due_date__lt=today
@@ -265,6 +267,7 @@ def rule_violations(today: date) -> list[str]:
         if a.authorised_date and (
             not a.completed_date
             or a.authorised_date < a.completed_date
+            or a.authorised_by is None
             or a.authorised_by.role != Role.TEAM_MANAGER
             or a.authorised_by_id == a.completed_by_id
         ):
@@ -289,12 +292,13 @@ def rule_violations(today: date) -> list[str]:
             bad.append(f"section 47 {s.pk}: ends before it starts")
     plans = {p.pk: p for p in CPPlan.objects.all()}
     conferences = list(Conference.objects.select_related("chair"))
-    initial = Counter()
+    initial: Counter[int] = Counter()
     for c in conferences:
         when("conference", c.episode_id, c.held_on)
-        if c.chair.role != Role.CP_CHAIR_IRO:
+        if c.chair is None or c.chair.role != Role.CP_CHAIR_IRO:
             bad.append(f"conference {c.pk}: not chaired by a chair")
         if c.kind == ConferenceKind.INITIAL:
+            assert c.section47_id is not None, f"initial conference {c.pk} has no enquiry"
             s47 = enquiries[c.section47_id]
             initial[c.section47_id] += 1
             if s47.outcome != Section47Outcome.ICPC or c.held_on < s47.start_date:
@@ -304,6 +308,7 @@ def rule_violations(today: date) -> list[str]:
             if c.plan_id and plans[c.plan_id].start_date != c.held_on:
                 bad.append(f"CP plan {c.plan_id}: does not start on its conference (2885)")
         else:
+            assert c.plan_id is not None, f"review conference {c.pk} has no plan"
             plan = plans[c.plan_id]
             if c.held_on <= plan.start_date or (plan.end_date and c.held_on > plan.end_date):
                 bad.append(f"review {c.pk}: outside its plan (8841)")
@@ -463,10 +468,9 @@ def rule_violations(today: date) -> list[str]:
         open_work = (
             any(a.episode_id == e.pk and a.authorised_date is None for a in assessments)
             or any(s.episode_id == e.pk and s.end_date is None for s in enquiries.values())
-            or any(
-                p.episode_id == e.pk and p.end_date is None
-                for p in [*plans.values(), *cin_plans.values(), *periods.values()]
-            )
+            or any(p.episode_id == e.pk and p.end_date is None for p in plans.values())
+            or any(p.episode_id == e.pk and p.end_date is None for p in cin_plans.values())
+            or any(p.episode_id == e.pk and p.end_date is None for p in periods.values())
         )
         if open_work:
             bad.append(f"episode {e.pk}: closed with statutory work open")

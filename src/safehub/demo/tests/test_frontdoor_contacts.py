@@ -262,9 +262,11 @@ def test_database_holds_exactly_the_planned_contacts(seeded: None) -> None:
     linked = ContactSubject.objects.exclude(person=None).select_related("person")
     assert linked.exists()
     for subject in linked:
+        assert subject.person is not None  # excluded None above
         if subject.role == "child":
             names = {(n.given_name, n.family_name) for n in subject.person.names.all()}
             assert (subject.given_name, subject.family_name) in names
+            assert subject.linked_at is not None
             assert subject.person.created_at <= subject.linked_at
 
 
@@ -276,6 +278,7 @@ def test_telephone_contacts_are_stored_as_the_service_stores_them(seeded: None) 
     for contact in phoned:
         assert contact.referrer_user_id is None
         assert contact.referrer_agency_id is None
+        assert contact.recorded_by is not None
         assert contact.recorded_by.role in ("mash_worker", "team_manager")
         assert contact.referrer_name or contact.referral_source == "9"
     assert not Contact.objects.exclude(channel=Channel.PHONE).exclude(recorded_by=None).exists()
@@ -284,6 +287,7 @@ def test_telephone_contacts_are_stored_as_the_service_stores_them(seeded: None) 
 @pytest.mark.django_db
 def test_linked_children_carry_the_contact_on_their_chronology(seeded: None) -> None:
     subject = ContactSubject.objects.filter(role="child").exclude(person=None).first()
+    assert subject is not None
     entry = ChronologyEntry.objects.get(
         event_type="CONTACT_RECEIVED",
         source_type="frontdoor.Contact",

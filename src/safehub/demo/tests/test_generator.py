@@ -193,6 +193,7 @@ def test_printed_signins_exist_with_a_confirmed_authenticator(seeded: str) -> No
         assert user.is_active
         assert user.check_password(DEMO_PASSWORD)
         assert user.email == f"{staff.username}@demoshire.example"
+        assert user.team is not None
         assert user.team.name == staff.team
         assert user.agency.name == staff.agency
         device = TOTPDevice.objects.get(user=user)
@@ -261,6 +262,7 @@ def test_every_person_passes_the_validation_rules(seeded: str) -> None:
         if person.kind == PersonKind.UNBORN:
             assert person.sex == "U"
             assert person.date_of_birth is None
+            assert person.expected_date_of_birth is not None
             assert 0 < (person.expected_date_of_birth - today).days <= 183
     kinds = Counter(PersonName.objects.values_list("kind", flat=True))
     assert kinds[NameKind.CURRENT] == Person.objects.count()
@@ -308,6 +310,8 @@ def test_relationships_are_stored_both_ways(seeded: str) -> None:
         if row.type in OLDER_GENERATION:
             older = row.subject.date_of_birth
             younger = row.other.date_of_birth or row.other.expected_date_of_birth
+            assert older is not None, row
+            assert younger is not None, row
             assert older < younger, row
         else:
             assert not row.has_parental_responsibility
@@ -378,7 +382,9 @@ def test_restricted_records_and_allow_lists(seeded: str) -> None:
 
 @pytest.mark.django_db
 def test_long_history_child(seeded: str) -> None:
-    person_id = int(re.search(r"Long-history child: SafeHub ID (\d+)", seeded).group(1))
+    found = re.search(r"Long-history child: SafeHub ID (\d+)", seeded)
+    assert found is not None, seeded
+    person_id = int(found.group(1))
     person = Person.objects.get(pk=person_id)
     assert person.kind == PersonKind.CHILD
     assert ChronologyLink.objects.filter(person=person).count() >= 500

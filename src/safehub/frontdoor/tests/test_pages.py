@@ -99,6 +99,7 @@ def test_contact_page_shows_candidates_with_reasons(
     assert "Date of birth matches" in page
     # Matching is a search: it leaves its own audit row naming whom it suggested.
     search = AuditEvent.objects.filter(action="search").last()
+    assert search is not None
     assert f",{people['involved'].pk}," in search.subject_ids
 
 
@@ -165,6 +166,7 @@ def test_unknown_child_can_become_a_new_record(users: Any, client_for: Any) -> N
         reverse("frontdoor:contact-new-person", args=[contact.reference, subject.pk])
     )
     subject.refresh_from_db()
+    assert subject.person is not None
     assert subject.person.full_name == "Zebedee Quartermaine"
 
 

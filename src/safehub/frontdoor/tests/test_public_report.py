@@ -82,14 +82,16 @@ def answer_all(client: Client, **changes: dict[str, str]) -> Client:
 def check_token(client: Client) -> str:
     response = client.get(page_url("check"))
     assert response.status_code == 200, response.get("Location")
-    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    found = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+    assert found is not None, "the check page has no form token"
+    return found.group(1)
 
 
 def send(client: Client, token: str, **extra: str) -> Any:
     return client.post(page_url("submit"), {"token": token, **extra})
 
 
-def report(client: Client | None = None, **changes: dict[str, str]) -> tuple[Client, Any]:
+def report(client: Client | None = None, /, **changes: dict[str, str]) -> tuple[Client, Any]:
     client = answer_all(client or Client(), **changes)
     response = send(client, check_token(client))
     assert response.status_code == 302

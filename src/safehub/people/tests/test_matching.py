@@ -237,6 +237,7 @@ def test_each_search_is_audited_with_whom_it_suggested(users: Any, town: dict[st
         described=Described("William", "Thompson", BORN),
     )
     event = AuditEvent.objects.filter(action="search").last()
+    assert event is not None
     assert event.actor == users["mash_worker"]
     assert event.detail == {"purpose": "contact ABC", "results": 1}
     assert f",{town['william'].pk}," in event.subject_ids
@@ -256,9 +257,12 @@ def test_addresses_are_read_only_for_those_a_postcode_could_lift(
     _live_at(wilbur, HOME)
     read_for: list[int] = []
     real = matching._add_postcodes
-    monkeypatch.setattr(
-        matching, "_add_postcodes", lambda rows: (read_for.extend(r.pk for r in rows), real(rows))
-    )
+
+    def spy(rows: list[Any]) -> None:
+        read_for.extend(r.pk for r in rows)
+        real(rows)
+
+    monkeypatch.setattr(matching, "_add_postcodes", spy)
     assert (
         _top(users["mash_worker"], given_name="William", family_name="Thompson", postcode=HOME)[0]
         == town["william"].pk

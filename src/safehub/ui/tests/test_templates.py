@@ -575,7 +575,8 @@ class UserThatFails:
 
 def test_server_error_page_renders_without_touching_the_user():
     request = RequestFactory().get("/")
-    request.user = UserThatFails()
+    # Deliberately not a user: anything that touches it fails the test.
+    request.user = UserThatFails()  # type: ignore[assignment]
     response = views.server_error(request)
     assert response.status_code == 500
     assert b"Sorry, there is a problem with the service" in response.content
