@@ -125,7 +125,8 @@ def _plain_text(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_plain_text)]
 # Statuses every operation can answer, declared in the OpenAPI document.
-COMMON = {400: Problem, 401: Problem, 422: Problem}
+# (413, a body over the size limit, is answered by core.middleware.RequestSizeLimitMiddleware.)
+COMMON = {400: Problem, 401: Problem, 413: Problem, 422: Problem}
 
 
 def _responses(**extra: Any) -> dict[int, Any]:

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safehub.core.middleware.SecurityHeadersMiddleware",
+    "safehub.core.middleware.RequestSizeLimitMiddleware",
     "safehub.audit.middleware.RefusalAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +196,7 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "safehub.ui.views.csrf_failure"
 
+# A larger body is refused with 413 and this limit in words (RequestSizeLimitMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
