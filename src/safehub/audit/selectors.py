@@ -10,6 +10,7 @@ from safehub.access.policy import can_review_audit
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.paging import page_number, requested_page
 
 PAGE_SIZE = 50
 
@@ -30,8 +31,11 @@ def _between(qs: QuerySet, date_from: date | None, date_to: date | None) -> Quer
     return qs
 
 
-def _page(qs: QuerySet, page: int) -> AuditPage:
-    page = max(1, page)
+def _page(qs: QuerySet, page: int | str | None) -> AuditPage:
+    """The first page needs no count; a later one is held to the pages there are."""
+    page = requested_page(page)
+    if page > 1:
+        page = page_number(page, pages=-(-qs.count() // PAGE_SIZE))
     rows = list(
         qs.select_related("actor").order_by("-at", "-pk")[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
@@ -46,7 +50,7 @@ def audit_events_for_person(
     person_id: int,
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
+    page: int | str | None = 1,
 ) -> AuditPage:
     """Who viewed, searched for (and found), changed or exported a person's record."""
     if not can_review_audit(actor):
@@ -71,7 +75,7 @@ def audit_events_for_user(
     user_id: int,
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
+    page: int | str | None = 1,
 ) -> AuditPage:
     """Everything one member of staff looked at, searched for and changed."""
     if not can_review_audit(actor):

@@ -29,7 +29,7 @@ def audit_home_view(request: HttpRequest) -> HttpResponse:
     result, subject = None, None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        page = _int(request.GET.get("page"))
+        page = request.GET.get("page")
         if data["person_id"]:
             subject = f"SafeHub ID {data['person_id']}"
             result = audit_events_for_person(
@@ -64,13 +64,6 @@ def audit_home_view(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
-
-
-def _int(value: str | None) -> int:
-    try:
-        return max(1, int(value or "1"))
-    except ValueError:
-        return 1
 
 
 def break_glass_queue_view(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from safehub.access.policy import (
     visible_contacts,
     visible_information_requests,
 )
+from safehub.core.paging import page_number
 from safehub.frontdoor.codes import (
     OPEN_STATUSES,
     REFERRAL_DECISIONS,
@@ -40,10 +41,11 @@ class QueueFilters:
 
 
 def mash_queue(
-    *, actor: Any, filters: QueueFilters, page: int = 1, now: datetime | None = None
+    *, actor: Any, filters: QueueFilters, page: int | str | None = 1, now: datetime | None = None
 ) -> Page:
     """Open contacts, most urgent first, then by least time left against the decision
-    timescale. One page at a time; the subjects come in one more query."""
+    timescale. One page at a time (`page` as the address bar gave it: past the end the last
+    page, nonsense the first); the subjects come in one more query."""
     now = now or timezone.now()
     contacts = visible_contacts(
         actor, Contact.objects.filter(status__in=OPEN_STATUSES), persons=Person.objects.all()
@@ -96,7 +98,7 @@ def mash_queue(
         .order_by("urgency_rank", "decision_due_at", "pk")
     )
     paginator = Paginator(contacts, QUEUE_PAGE_SIZE)
-    return paginator.get_page(page)
+    return paginator.page(page_number(page, pages=paginator.num_pages))
 
 
 def time_left(due: datetime, now: datetime | None = None) -> tuple[str, bool]:

@@ -61,11 +61,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.QueueFilterForm(request.GET or None)
     filters = selectors.QueueFilters(**(form.cleaned_data if form.is_valid() else {}))
-    try:
-        page_number = int(request.GET.get("page", "1"))
-    except ValueError:
-        page_number = 1
-    page = selectors.mash_queue(actor=request.user, filters=filters, page=page_number)
+    page = selectors.mash_queue(actor=request.user, filters=filters, page=request.GET.get("page"))
     now = timezone.now()
     rows = [
         {"contact": c, "time_left": selectors.time_left(c.decision_due_at, now)}

@@ -86,11 +86,7 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     profile = person_profile(actor=request.user, person=person)
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    chronology = chronology_page_for_person(person=person, page=page)
+    chronology = chronology_page_for_person(person=person, page=request.GET.get("page"))
     network = build_network(person, profile.relationships)
     return _render(
         request,
