@@ -1,10 +1,15 @@
 from datetime import timedelta
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.access.models import ApiToken, BreakGlass, hash_token
 from safehub.access.policy import Action, Decision, can_review_audit, decide
@@ -58,13 +63,59 @@ def break_glass_review(*, actor: Any, grant_id: int, note: str) -> BreakGlass:
     return grant
 
 
-def second_factor_check(*, user: Any, code: str) -> bool:
-    """Step-up: does `code` match the user's authenticator now? (Each code works once.)"""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+# --- Sign-in and the second factor ---------------------------------------------------------
+# Wrong passwords and wrong security codes lock an account together: django-axes counts both
+# against the username, in the database, so neither a new session nor another address starts
+# the count again. Only a right code clears it (AXES_RESET_ON_SUCCESS is off: a right password
+# alone must not, or the codes could be guessed a few at a time between passwords). While
+# locked nothing is checked; the request is marked `axes_locked_out`, which AxesMiddleware
+# answers with the lockout page (`views_auth.locked_out`); an administrator's unlock
+# (organisations.services.user_unlock) or the cool-off ends it.
 
-    return any(
-        device.verify_token(code) for device in TOTPDevice.objects.filter(user=user, confirmed=True)
-    )
+
+def sign_in_password(*, request: HttpRequest, username: str, password: str) -> Any | None:
+    """The first step: the active user with this username and password, or None. A refusal
+    is audited, as a lockout if the account is (or has just become) locked."""
+    credentials = {"username": username}
+    already_locked = AxesProxyHandler.is_locked(request, credentials)
+    user = auth.authenticate(request, username=username, password=password)
+    if user is None:
+        detail = {"username": username[:150], "step": "password"}
+        if not already_locked:
+            audit_record(actor=None, action=AuditAction.SIGN_IN_FAILED, detail=detail)
+        if getattr(request, "axes_locked_out", False):
+            audit_record(actor=None, action=AuditAction.SIGN_IN_LOCKED_OUT, detail=detail)
+    return user
+
+
+def second_factor_check(
+    *, request: HttpRequest, user: Any, code: str, step: str = "step-up"
+) -> TOTPDevice | None:
+    """The authenticator whose current code `code` is, or None. Used at sign-in (step
+    "second factor") and to step up before breaking the glass. Each code works once. A wrong
+    code counts towards the lockout and is audited; so is the lockout it causes, and any code
+    tried on a locked account, which is refused without being checked."""
+    credentials = {"username": user.get_username()}
+    detail = {"step": step}
+    if AxesProxyHandler.is_locked(request, credentials):
+        request.axes_locked_out = True  # type: ignore[attr-defined]
+        audit_record(actor=user, action=AuditAction.SIGN_IN_LOCKED_OUT, detail=detail)
+        return None
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(code):
+            AxesProxyHandler.reset_attempts(username=user.get_username())
+            return device
+    # Counted exactly as a wrong password is: the signal django-axes listens for.
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    audit_record(actor=user, action=AuditAction.SIGN_IN_FAILED, detail=detail)
+    if getattr(request, "axes_locked_out", False):
+        audit_record(actor=user, action=AuditAction.SIGN_IN_LOCKED_OUT, detail=detail)
+    return None
+
+
+def sign_in_complete(*, user: Any) -> None:
+    """Both factors accepted."""
+    audit_record(actor=user, action=AuditAction.SIGN_IN)
 
 
 def api_token_create(*, actor: Any, user: Any, name: str, days: int = 90) -> str:

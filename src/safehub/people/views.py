@@ -114,7 +114,11 @@ def person_break_glass_view(request: HttpRequest, person_id: int) -> HttpRespons
         return redirect("people:person-detail", person_id=person_id)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if not second_factor_check(user=request.user, code=form.cleaned_data["code"]):
+        if not second_factor_check(
+            request=request, user=request.user, code=form.cleaned_data["code"], step="break-glass"
+        ):
+            # A wrong code counts towards locking the account; once it is locked,
+            # AxesMiddleware answers with the lockout page instead of this one.
             form.add_error("code", "The security code is not correct or has expired")
         else:
             try:

@@ -133,11 +133,16 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 *
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lockout by username (council staff share NAT addresses, so never by IP alone).
+# Lockout by username (council staff share NAT addresses, so never by IP alone). Wrong
+# passwords and wrong security codes count together (access.services); a right code clears
+# the count, a right password alone does not, so codes cannot be guessed a few at a time
+# between passwords.
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
+# Never keep what was typed with a failed attempt: codes, or a break-glass reason.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "reason"]
 AXES_LOCKOUT_CALLABLE = "safehub.access.views_auth.locked_out"
 AXES_VERBOSE = False
 # Lockout is by username on purpose (see above); attempts against one account are capped
