@@ -2,7 +2,6 @@
 redirect or re-render with the GOV.UK error summary."""
 
 import contextlib
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +23,7 @@ from safehub.access.policy import (
 )
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError
+from safehub.core.once import new_token, token_key
 from safehub.frontdoor import forms, selectors, services
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
 from safehub.frontdoor.fetchers import access_contact, access_information_request
@@ -364,8 +364,9 @@ def phone_contact_view(request: HttpRequest) -> HttpResponse:
                     channel="phone",
                     data=form.submission(),
                     received_at=form.received_at(),
-                    idempotency_key=f"phone:{request.user.pk}:"
-                    f"{form.cleaned_data['idempotency_key']}",
+                    idempotency_key=token_key(
+                        "phone", request.user, form.cleaned_data["idempotency_key"]
+                    ),
                 )
             except services.IdempotencyConflict:
                 form.add_error(
@@ -385,7 +386,7 @@ def phone_contact_view(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("frontdoor:contact-detail", reference=contact.reference)
     else:
-        form = forms.PhoneContactForm(initial={"idempotency_key": uuid.uuid4().hex})
+        form = forms.PhoneContactForm(initial={"idempotency_key": new_token()})
     return _render(
         request,
         "frontdoor/phone_form.html",
@@ -429,7 +430,9 @@ def referral_create_view(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     channel="professional",
                     data=form.submission(),
-                    idempotency_key=f"web:{request.user.pk}:{form.cleaned_data['idempotency_key']}",
+                    idempotency_key=token_key(
+                        "web", request.user, form.cleaned_data["idempotency_key"]
+                    ),
                 )
             except services.IdempotencyConflict:
                 form.add_error(
@@ -444,7 +447,7 @@ def referral_create_view(request: HttpRequest) -> HttpResponse:
     else:
         form = forms.ProfessionalReferralForm(
             initial={
-                "idempotency_key": uuid.uuid4().hex,
+                "idempotency_key": new_token(),
                 "referral_source": _default_source(request.user),
             }
         )
