@@ -7,12 +7,13 @@ from django.contrib import auth
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.access.models import ApiToken, BreakGlass, hash_token
-from safehub.access.policy import Action, Decision, can_review_audit, decide
+from safehub.access.policy import Action, Decision, can_manage_users, can_review_audit, decide
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import NotFound, PermissionDeniedError
@@ -132,8 +133,14 @@ def api_token_create(*, actor: Any, user: Any, name: str, days: int = 90) -> str
     return secret
 
 
+# When a token was last used is written at most this often, not on every call.
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
 def api_token_user(raw: str) -> Any | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None. Looked up on every call, so a
+    revoked token is refused at once. Records when the token was last used, at most once a
+    minute (a conditional UPDATE, so simultaneous calls write it once)."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=hash_token(raw or ""), revoked_at__isnull=True)
@@ -141,6 +148,73 @@ def api_token_user(raw: str) -> Any | None:
     )
     if token is None or not token.user.is_active:
         return None
-    if token.expires_at and token.expires_at <= timezone.now():
+    now = timezone.now()
+    if token.expires_at and token.expires_at <= now:
         return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_EVERY),
+            pk=token.pk,
+        ).update(last_used_at=now)
     return token.user
+
+
+class _Operator:
+    """Whoever runs manage.py on the server (list_api_tokens, revoke_api_token): may list and
+    revoke any token; audited by that name, on the "system" channel."""
+
+    pk = None
+    username = "manage.py"
+    role = ""
+
+
+OPERATOR = _Operator()
+
+
+def _may_manage_tokens_of(actor: Any, user_id: int | None) -> bool:
+    """System administrators (and the server's operator) any token; anyone their own."""
+    return (
+        actor is OPERATOR
+        or can_manage_users(actor)
+        or (user_id is not None and actor.pk == user_id)
+    )
+
+
+def api_token_list(*, actor: Any, user: Any | None = None) -> list[ApiToken]:
+    """Tokens with their user, newest first: every token (or `user`'s) for a system
+    administrator, the actor's own for anyone else. Audited."""
+    if user is not None and not _may_manage_tokens_of(actor, user.pk):
+        raise PermissionDeniedError()
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    if user is not None:
+        tokens = tokens.filter(user=user)
+    elif not _may_manage_tokens_of(actor, None):
+        tokens = tokens.filter(user=actor)
+    listed = list(tokens)
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_ADMIN,
+        object_type="access.ApiToken",
+        detail={"did": "listed API tokens", "count": len(listed)},
+    )
+    return listed
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token_id: int) -> ApiToken:
+    """Revoke a token at once (its next call gets 401). Not found, whether missing or not
+    the actor's to revoke. Revoking a revoked token keeps the first time. Audited."""
+    token = ApiToken.objects.select_for_update().select_related("user").filter(pk=token_id).first()
+    if token is None or not _may_manage_tokens_of(actor, token.user_id):
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_ADMIN,
+        object_type="access.ApiToken",
+        object_id=token.pk,
+        detail={"did": "revoked an API token", "user": token.user.username, "name": token.name},
+    )
+    return token
