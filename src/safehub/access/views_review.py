@@ -32,7 +32,7 @@ def audit_home_view(request: HttpRequest) -> HttpResponse:
     result, subject = None, None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        page = _int(request.GET.get("page"))
+        page = request.GET.get("page")
         if data["person_id"]:
             subject = f"SafeHub ID {data['person_id']}"
             result = audit_events_for_person(
@@ -80,13 +80,6 @@ LIST_NAMES = {
 }
 
 
-def _int(value: str | None) -> int:
-    try:
-        return max(1, int(value or "1"))
-    except ValueError:
-        return 1
-
-
 def break_glass_queue_view(request: HttpRequest) -> HttpResponse:
     _require_dpo(request)
     return render(
@@ -117,7 +110,7 @@ def user_admin_log_view(request: HttpRequest) -> HttpResponse:
         request,
         "audit/user_admin.html",
         {
-            "result": user_admin_events(actor=request.user, page=_int(request.GET.get("page"))),
+            "result": user_admin_events(actor=request.user, page=request.GET.get("page")),
             "nav_items": nav_for(request),
         },
     )
