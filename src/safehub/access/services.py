@@ -119,16 +119,27 @@ def sign_in_complete(*, user: Any) -> None:
     audit_record(actor=user, action=AuditAction.SIGN_IN)
 
 
+@transaction.atomic
 def api_token_create(*, actor: Any, user: Any, name: str, days: int = 90) -> str:
-    """Issue a token for a machine client acting as `user`; returns the secret once."""
-    if actor.pk != user.pk and not getattr(actor, "role", "") == "system_administrator":
-        raise PermissionDeniedError()
+    """Issue a token for a machine client acting as `user`; returns the secret once. A token
+    acts with its user's access, so only that user may be issued one (the server operator's
+    `manage.py create_api_token` acts as them): an administrator issuing a token for someone
+    else would be giving themselves that person's access to records."""
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDeniedError("An API token can be issued only to the person it acts as.")
     secret = ApiToken.new_secret()
-    ApiToken.objects.create(
+    token = ApiToken.objects.create(
         user=user,
         name=name,
         token_hash=hash_token(secret),
         expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_ADMIN,
+        object_type="access.ApiToken",
+        object_id=token.pk,
+        detail={"what": "api_token_issued", "username": user.username, "name": name},
     )
     return secret
 
