@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safehub.access.forms import AuditFilterForm, ReviewForm
 from safehub.access.navigation import nav_for
 from safehub.access.policy import can_review_audit
+from safehub.access.roles import Role
 from safehub.access.selectors import (
     audit_events_for_person,
     audit_events_for_user,
@@ -111,6 +112,7 @@ def user_admin_log_view(request: HttpRequest) -> HttpResponse:
         "audit/user_admin.html",
         {
             "result": user_admin_events(actor=request.user, page=request.GET.get("page")),
+            "role_labels": dict(Role.choices),
             "nav_items": nav_for(request),
         },
     )
