@@ -57,6 +57,17 @@ def _interface_modules() -> list[Path]:
     ]
 
 
+def test_views_and_the_api_never_write_audit_rows() -> None:
+    """Audit rows are written by fetchers and services, in the transaction of the access
+    they record; a view that wrote one could forget, or write it for the wrong person."""
+    offenders = []
+    for path in _interface_modules():
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\baudit_(record|refusal)\b|AuditEvent", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+
+
 def test_the_import_contracts_hold() -> None:
     """import-linter's contracts in pyproject.toml (also run by `make check`)."""
     result = subprocess.run(

@@ -37,6 +37,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     if can_review_audit(user):
         items.append(("Access audit", reverse("audit:audit-home")))
         items.append(("Break-glass reviews", reverse("audit:break-glass-queue")))
+        items.append(("User administration", reverse("audit:user-admin-log")))
     if can_manage_users(user):
         items.append(("Users", reverse("organisations:user-list")))
     items.append(("Messages", reverse("notifications:inbox")))

@@ -163,7 +163,7 @@ def role_needs_second_administrator(role: str) -> bool:
     )
 
 
-def can_administer(actor: User, user: Any) -> bool:
+def can_administer(actor: User, user: User) -> bool:
     """May `actor` change `user`'s account? Administrators may, but never their own: user
     administration must not be a way to give oneself access."""
     return can_manage_users(actor) and actor.pk != user.pk

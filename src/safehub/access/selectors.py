@@ -16,6 +16,7 @@ from safehub.access.policy import can_review_audit
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.paging import page_number, requested_page
 
 if TYPE_CHECKING:
     from safehub.core.users import User
@@ -43,8 +44,11 @@ def _between(qs: QuerySet, date_from: date | None, date_to: date | None) -> Quer
     return qs
 
 
-def _page(qs: QuerySet, page: int) -> AuditPage:
-    page = max(1, page)
+def _page(qs: QuerySet, page: int | str | None) -> AuditPage:
+    """The first page needs no count; a later one is held to the pages there are."""
+    page = requested_page(page)
+    if page > 1:
+        page = page_number(page, pages=-(-qs.count() // PAGE_SIZE))
     rows = list(
         qs.select_related("actor").order_by("-at", "-pk")[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
@@ -59,7 +63,7 @@ def audit_events_for_person(
     person_id: int,
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
+    page: int | str | None = 1,
 ) -> AuditPage:
     """Who viewed, searched for (and found), changed or exported a person's record."""
     if not can_review_audit(actor):
@@ -84,7 +88,7 @@ def audit_events_for_user(
     user_id: int,
     date_from: date | None = None,
     date_to: date | None = None,
-    page: int = 1,
+    page: int | str | None = 1,
 ) -> AuditPage:
     """Everything one member of staff looked at, searched for and changed."""
     if not can_review_audit(actor):
@@ -97,7 +101,7 @@ def audit_events_for_user(
     return result
 
 
-def user_admin_events(*, actor: User, page: int = 1) -> AuditPage:
+def user_admin_events(*, actor: User, page: int | str | None = 1) -> AuditPage:
     """Every user administration action, newest first: accounts made, roles and teams
     changed, access asked for, approved or refused, second factors reset, accounts
     unlocked, disabled and signed out."""

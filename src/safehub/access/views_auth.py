@@ -1,11 +1,13 @@
-"""Sign-in: password, then a TOTP second factor (set up on first sign-in). Repeated failures
-lock the account by username (django-axes); the message never says whether it exists."""
+"""Sign-in: password, then a TOTP second factor (set up on first sign-in). Repeated wrong
+passwords and codes lock the account by username (django-axes, see access.services); the
+message never says whether it exists."""
 
 import base64
 import time
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -16,23 +18,31 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.access.forms import CodeForm, SignInForm
 from safehub.access.middleware import SIGNED_IN_AT
-from safehub.audit.models import AuditAction
-from safehub.audit.services import audit_record
+from safehub.access.services import second_factor_check, sign_in_complete, sign_in_password
 from safehub.core.users import SignedInRequest
 
 SIGN_IN_ERROR = "Enter a correct username and password"
-LOCKED_MESSAGE = (
-    "There have been too many attempts to sign in to this account. "
-    "Wait 30 minutes and try again, or ask your system administrator to unlock it."
-)
+
+
+def locked_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return (
+        "This account is locked after too many attempts to sign in with a wrong password "
+        "or security code. Ask your system administrator to unlock it, or wait "
+        f"{minutes} minutes and try again."
+    )
 
 
 def locked_out(
     request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any
 ) -> HttpResponse:
+    """The lockout page (AXES_LOCKOUT_CALLABLE) for a wrong password or code: the sign-in
+    page saying the account is locked. A session this request had is over."""
+    if request.user.is_authenticated:
+        auth.logout(request)
     form = SignInForm(request.POST if request.method == "POST" else None)
     form.is_valid()
-    form.add_error(None, LOCKED_MESSAGE)
+    form.add_error(None, locked_message())
     return render(request, "access/sign_in.html", {"form": form, "has_errors": True}, status=429)
 
 
@@ -40,17 +50,14 @@ def locked_out(
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = auth.authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        user = sign_in_password(
+            request=request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
         )
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
-            audit_record(
-                actor=None,
-                action=AuditAction.SIGN_IN_FAILED,
-                detail={"username": form.cleaned_data["username"][:150]},
-            )
             form.add_error(None, SIGN_IN_ERROR)
         else:
             auth.login(request, user)
@@ -64,7 +71,7 @@ def _finish(request: SignedInRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
     # Fully signed in now: a new session id, so one seen between the two steps is useless.
     request.session.cycle_key()
-    audit_record(actor=request.user, action=AuditAction.SIGN_IN)
+    sign_in_complete(user=request.user)
     next_url = request.session.pop("next_after_sign_in", None)
     return redirect(next_url or "ui:home")  # each role starts where its work is
 
@@ -75,12 +82,13 @@ def sign_in_verify(request: SignedInRequest) -> HttpResponse:
         return redirect("ui:sign-in-setup")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            if device.verify_token(form.cleaned_data["code"]):
-                return _finish(request, device)
-        audit_record(
-            actor=request.user, action=AuditAction.SIGN_IN_FAILED, detail={"step": "second factor"}
+        device = second_factor_check(
+            request=request, user=request.user, code=form.cleaned_data["code"], step="second factor"
         )
+        if device is not None:
+            return _finish(request, device)
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
         form.add_error("code", "The security code is not correct or has expired")
     return render(request, "access/verify.html", {"form": form, "has_errors": bool(form.errors)})
 

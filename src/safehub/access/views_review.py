@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safehub.access.forms import AuditFilterForm, ReviewForm
 from safehub.access.navigation import nav_for
 from safehub.access.policy import can_review_audit
+from safehub.access.roles import Role
 from safehub.access.selectors import (
     audit_events_for_person,
     audit_events_for_user,
@@ -33,7 +34,7 @@ def audit_home_view(request: SignedInRequest) -> HttpResponse:
     result, subject = None, None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        page = _int(request.GET.get("page"))
+        page = request.GET.get("page")
         if data["person_id"]:
             subject = f"SafeHub ID {data['person_id']}"
             result = audit_events_for_person(
@@ -81,13 +82,6 @@ LIST_NAMES = {
 }
 
 
-def _int(value: str | None) -> int:
-    try:
-        return max(1, int(value or "1"))
-    except ValueError:
-        return 1
-
-
 def break_glass_queue_view(request: SignedInRequest) -> HttpResponse:
     _require_dpo(request)
     return render(
@@ -118,7 +112,8 @@ def user_admin_log_view(request: SignedInRequest) -> HttpResponse:
         request,
         "audit/user_admin.html",
         {
-            "result": user_admin_events(actor=request.user, page=_int(request.GET.get("page"))),
+            "result": user_admin_events(actor=request.user, page=request.GET.get("page")),
+            "role_labels": dict(Role.choices),
             "nav_items": nav_for(request),
         },
     )

@@ -20,6 +20,7 @@ from safehub.core.exceptions import (
     PermissionDeniedError,
 )
 from safehub.core.identifiers import clean_nhs_number, clean_postcode, clean_upn
+from safehub.core.text import check_characters
 from safehub.core.users import SignedInRequest
 from safehub.people import services
 from safehub.people.fetchers import access_person
@@ -118,15 +119,20 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _plain_text(value: str) -> str:
-    """Text fields refuse control characters (a NUL cannot be stored on PostgreSQL)."""
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        raise ValueError("must not contain control characters")
+    """Text fields allow what the pages allow (core.text): emoji and the joiners, never the
+    bidirectional controls, other control characters (a NUL cannot be stored on PostgreSQL)
+    or undecodable text."""
+    try:
+        check_characters(value, label="the text", allowed="\t\n\r")
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
     return value
 
 
 Text = Annotated[str, AfterValidator(_plain_text)]
 # Statuses every operation can answer, declared in the OpenAPI document.
-COMMON = {400: Problem, 401: Problem, 422: Problem}
+# (413, a body over the size limit, is answered by core.middleware.RequestSizeLimitMiddleware.)
+COMMON = {400: Problem, 401: Problem, 413: Problem, 422: Problem}
 
 
 def _responses(**extra: Any) -> dict[int, Any]:

@@ -21,11 +21,20 @@ if TYPE_CHECKING:
 _deferred: ContextVar[list[AuditEvent] | None] = ContextVar("audit_deferred", default=None)
 
 
+class ServerOperator:
+    """Whoever runs manage.py on the server (access's `OPERATOR`): not a user, recorded by
+    that name."""
+
+    pk = None
+    username = "manage.py"
+    role = ""
+
+
 class AuditFields(TypedDict, total=False):
     """What a row records besides its action. `actor` is None when nobody is signed in: a
     member of the public on the report form, a sign-in that failed."""
 
-    actor: Required[User | None]
+    actor: Required[User | ServerOperator | None]
     person_id: int | None
     subject_ids: Iterable[int]  # the people a search or list showed
     object_type: str
@@ -36,7 +45,7 @@ class AuditFields(TypedDict, total=False):
 
 def _event(
     *,
-    actor: User | None,
+    actor: User | ServerOperator | None,
     action: str,
     person_id: int | None = None,
     subject_ids: Iterable[int] = (),
@@ -47,8 +56,9 @@ def _event(
 ) -> AuditEvent:
     origin = current_origin.get()
     ids = list(subject_ids)
+    user = None if isinstance(actor, ServerOperator) else actor
     return AuditEvent(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=user if user is not None and user.pk else None,
         actor_username=(actor.username if actor is not None else "") or "anonymous",
         actor_role=actor.role if actor is not None else "",
         action=action,

@@ -28,6 +28,7 @@ from safehub.casework.codes import (
     StrategyOutcome,
 )
 from safehub.casework.services import NO_FACTORS
+from safehub.core.once import TOKEN_FIELD, OneTimeTokenField, new_token, token_key
 from safehub.ui.fields import GovukDateField
 
 _CHOOSE = [("", "Select one")]
@@ -79,8 +80,10 @@ def _text(
 
 
 class CaseworkForm(forms.Form):
-    """Dates default to today, where "today" is the usual answer."""
+    """Dates default to today, where "today" is the usual answer. Each opening of the form
+    carries a fresh one-time token (core.once), so sending it twice records once."""
 
+    idempotency_key = OneTimeTokenField(required=False)
     today_fields: tuple[str, ...] = ()
     # Per-field CSS classes for text inputs (for example a postcode's width).
     input_classes: dict[str, str] = {}
@@ -89,12 +92,23 @@ class CaseworkForm(forms.Form):
         initial = kwargs.setdefault("initial", {})
         for name in self.today_fields:
             initial.setdefault(name, timezone.localdate())
+        initial.setdefault(TOKEN_FIELD, new_token())
         super().__init__(*args, **kwargs)
+
+    def once_key(self, user: Any) -> str | None:
+        """The one-time key of a valid POST (None if it came without a token)."""
+        token = self.cleaned_data.get(TOKEN_FIELD)
+        return token_key("casework", user, token) if token else None
+
+    def answers(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != TOKEN_FIELD}
 
     def rows(self) -> list[tuple[str, Any, str]]:
         """(component, bound field, classes) for each field, for casework/form.html."""
         out = []
         for bound in self:
+            if bound.name == TOKEN_FIELD:
+                continue  # casework/form.html puts it in the form itself
             field, widget = bound.field, bound.field.widget
             if isinstance(field, GovukDateField):
                 kind = "date"

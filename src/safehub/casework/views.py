@@ -34,6 +34,7 @@ from safehub.casework.codes import (
 )
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
 from safehub.core.exceptions import NotFound
+from safehub.core.once import submit_once
 from safehub.core.users import SignedInRequest
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.jinja2 import govuk_date
@@ -101,10 +102,16 @@ def _form(
     **extra: Any,
 ) -> HttpResponse:
     """The shape of every casework form page: on a valid POST call the service and go back
-    to the casework page; otherwise show the form, with the service's errors."""
+    to the casework page; otherwise show the form, with the service's errors. The form's
+    one-time token makes the service call once: the same form sent again records nothing
+    new and goes back to the casework page, which shows what the first one saved."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            submit_once(
+                key=form.once_key(request.user),
+                answers=[request.path, form.answers()],
+                record=lambda: save(form.cleaned_data),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -4,6 +4,7 @@ from typing import Any
 
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyLink, Significance
+from safehub.core.paging import page_number
 from safehub.organisations.models import staff_name
 
 PAGE_SIZE = 25
@@ -55,12 +56,13 @@ _TIMELINE_COLUMNS = (
 )
 
 
-def chronology_page_for_person(*, person: Any, page: int = 1) -> ChronologyPage:
-    """One page of a person's timeline, newest first. The caller has already passed the
+def chronology_page_for_person(*, person: Any, page: int | str | None = 1) -> ChronologyPage:
+    """One page of a person's timeline, newest first; `page` as the address bar gave it,
+    past the end the last page, nonsense the first. The caller has already passed the
     access check for `person`. Two queries whatever the timeline's length."""
     total = ChronologyLink.objects.filter(person=person).count()
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
+    page = page_number(page, pages=pages)
     start = (page - 1) * PAGE_SIZE
     rows = (
         ChronologyLink.objects.filter(person=person)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", ui_views.healthz_view, name="healthz"),
     path("people/", include("safehub.people.urls")),
     path("audit/", include("safehub.access.urls_review")),
+    path("users/api-tokens/", include("safehub.access.urls_tokens")),
     path("users/", include("safehub.organisations.urls")),
     path("report/", include("safehub.frontdoor.urls_public")),
     path("inbox/", include("safehub.notifications.urls")),

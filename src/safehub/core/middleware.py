@@ -2,10 +2,12 @@ import uuid
 from collections.abc import Callable
 from typing import cast
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import get_resolver
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import get_resolver, reverse
 
 from safehub.core.client_ip import client_ip
 from safehub.core.context import RequestOrigin, current_origin
@@ -78,6 +80,43 @@ class DomainErrorMiddleware:
         if isinstance(exception, PermissionDeniedError):
             return _error_page(403)(request, PermissionDenied(exception.message))
         return None
+
+
+class RequestSizeLimitMiddleware:
+    """The one place a request body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused: 413, with
+    the configured limit in plain English, as the API's problem shape under /api/v1/ and as a
+    page everywhere else (signed-in forms and the public report form alike). Nothing after
+    it runs, so nothing is saved.
+
+    Django's own check decides (the declared length first, then what actually arrives), run
+    here by reading the body before anything else does; otherwise it would surface wherever
+    the body was first read (the CSRF check, the API's parser) as a 400 or a 500."""
+
+    BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in self.BODY_METHODS:
+            try:
+                request.body  # noqa: B018 - read here so the size check happens here
+            except RequestDataTooBig:
+                return request_too_large(request)
+            except UnreadablePostError:
+                pass  # the client went away; Django treats the body as empty, as before
+        return self.get_response(request)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if request.path_info.startswith(reverse("api-v1:api-root")):
+        message = (
+            f"The request body is larger than {limit}, the most this service accepts in one "
+            "request. Nothing was saved; send less at once."
+        )
+        return JsonResponse({"message": message, "errors": {}}, status=413)
+    return render(request, "errors/413.html", {"limit": limit}, status=413)
 
 
 def _error_page(status: int) -> Callable[[HttpRequest, Exception], HttpResponse]:

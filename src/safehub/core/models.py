@@ -51,3 +51,15 @@ def versioned_update(*, instance: V, expected_version: int, data: dict[str, Any]
     instance.version = expected_version + 1
     instance.updated_at = now
     return instance
+
+
+class OneTimeToken(models.Model):
+    """A form's one-time token once spent (core.once.submit_once): the key, a hash of the
+    answers sent with it, and what they recorded. Unique, so of two requests with the same
+    key exactly one records."""
+
+    key = models.CharField(max_length=120, unique=True)
+    payload_hash = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=60, blank=True, default="")
+    object_id = models.CharField(max_length=60, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)

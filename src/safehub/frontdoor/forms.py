@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from safehub.core.once import OneTimeTokenField
 from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import (
     ASSESSMENT_FACTORS,
@@ -181,7 +182,7 @@ class ProfessionalReferralForm(forms.Form):
     """A multi-agency referral. Up to three children and two adults per form; the service
     takes more through the API."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    idempotency_key = OneTimeTokenField()
     referral_source = forms.ChoiceField(
         label="Which service are you referring from?",
         choices=[("", "Select")]

@@ -15,6 +15,7 @@ from safehub.access.policy import (
     visible_information_requests,
 )
 from safehub.audit.services import audit_list
+from safehub.core.paging import page_number
 from safehub.frontdoor.codes import (
     OPEN_STATUSES,
     REFERRAL_DECISIONS,
@@ -42,10 +43,11 @@ class QueueFilters:
 
 
 def mash_queue(
-    *, actor: User, filters: QueueFilters, page: int = 1, now: datetime | None = None
+    *, actor: User, filters: QueueFilters, page: int | str | None = 1, now: datetime | None = None
 ) -> Page:
     """Open contacts, most urgent first, then by least time left against the decision
-    timescale. One page at a time; the subjects come in one more query."""
+    timescale. One page at a time (`page` as the address bar gave it: past the end the last
+    page, nonsense the first); the subjects come in one more query."""
     now = now or timezone.now()
     contacts = visible_contacts(
         actor, Contact.objects.filter(status__in=OPEN_STATUSES), persons=Person.objects.all()
@@ -98,7 +100,7 @@ def mash_queue(
         .order_by("urgency_rank", "decision_due_at", "pk")
     )
     paginator = Paginator(contacts, QUEUE_PAGE_SIZE)
-    shown = paginator.get_page(page)
+    shown = paginator.page(page_number(page, pages=paginator.num_pages))
     shown.object_list = list(shown.object_list)
     _audit_contacts(actor, "frontdoor.mash_queue", shown.object_list, "children")
     return shown

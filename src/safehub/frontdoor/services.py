@@ -1,7 +1,6 @@
 """Everything that changes a contact. Each function is one transaction that also writes its
 audit row, chronology entries and outbox messages, so nothing is half-saved."""
 
-import hashlib
 import json
 import secrets
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from safehub.chronology.models import Significance
 from safehub.chronology.services import chronology_append
 from safehub.core.exceptions import ApplicationError, NotFound, PermissionDeniedError
 from safehub.core.models import versioned_update
+from safehub.core.once import payload_hash as one_time_payload_hash
 from safehub.core.text import clean_text
 from safehub.core.workdays import LONDON, due_by_end_of_working_day, next_working_day
 from safehub.frontdoor import events
@@ -62,10 +62,6 @@ def decision_due(received_at: datetime) -> datetime:
     return due_by_end_of_working_day(received_at, settings.MASH_DECISION_WORKING_DAYS)
 
 
-def _payload_hash(cleaned: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(cleaned, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def _replay(key: str, payload_hash: str) -> Contact:
     existing = Contact.objects.get(idempotency_key=key)
     if existing.payload_hash != payload_hash:
@@ -101,7 +97,7 @@ def contact_submit(
         if actor is None:  # a professional's referral comes from a signed-in professional
             raise PermissionDeniedError()
         _fill_professional_referrer(actor, cleaned)
-    payload_hash = _payload_hash(cleaned)
+    payload_hash = one_time_payload_hash(cleaned)
     if idempotency_key and Contact.objects.filter(idempotency_key=idempotency_key).exists():
         return _replay(idempotency_key, payload_hash), False
     try:

@@ -2,7 +2,6 @@
 redirect or re-render with the GOV.UK error summary."""
 
 import contextlib
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from safehub.access.policy import (
 )
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError
+from safehub.core.once import new_token, token_key
 from safehub.core.users import SignedInRequest
 from safehub.frontdoor import forms, selectors, services
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
@@ -64,11 +64,7 @@ def queue_view(request: SignedInRequest) -> HttpResponse:
         raise Http404
     form = forms.QueueFilterForm(request.GET or None)
     filters = selectors.QueueFilters(**(form.cleaned_data if form.is_valid() else {}))
-    try:
-        page_number = int(request.GET.get("page", "1"))
-    except ValueError:
-        page_number = 1
-    page = selectors.mash_queue(actor=request.user, filters=filters, page=page_number)
+    page = selectors.mash_queue(actor=request.user, filters=filters, page=request.GET.get("page"))
     now = timezone.now()
     rows = [
         {"contact": c, "time_left": selectors.time_left(c.decision_due_at, now)}
@@ -372,8 +368,9 @@ def phone_contact_view(request: SignedInRequest) -> HttpResponse:
                     channel="phone",
                     data=form.submission(),
                     received_at=form.received_at(),
-                    idempotency_key=f"phone:{request.user.pk}:"
-                    f"{form.cleaned_data['idempotency_key']}",
+                    idempotency_key=token_key(
+                        "phone", request.user, form.cleaned_data["idempotency_key"]
+                    ),
                 )
             except services.IdempotencyConflict:
                 form.add_error(
@@ -393,7 +390,7 @@ def phone_contact_view(request: SignedInRequest) -> HttpResponse:
             else:
                 return redirect("frontdoor:contact-detail", reference=contact.reference)
     else:
-        form = forms.PhoneContactForm(initial={"idempotency_key": uuid.uuid4().hex})
+        form = forms.PhoneContactForm(initial={"idempotency_key": new_token()})
     return _render(
         request,
         "frontdoor/phone_form.html",
@@ -437,7 +434,9 @@ def referral_create_view(request: SignedInRequest) -> HttpResponse:
                     actor=request.user,
                     channel="professional",
                     data=form.submission(),
-                    idempotency_key=f"web:{request.user.pk}:{form.cleaned_data['idempotency_key']}",
+                    idempotency_key=token_key(
+                        "web", request.user, form.cleaned_data["idempotency_key"]
+                    ),
                 )
             except services.IdempotencyConflict:
                 form.add_error(
@@ -452,7 +451,7 @@ def referral_create_view(request: SignedInRequest) -> HttpResponse:
     else:
         form = forms.ProfessionalReferralForm(
             initial={
-                "idempotency_key": uuid.uuid4().hex,
+                "idempotency_key": new_token(),
                 "referral_source": _default_source(request.user),
             }
         )

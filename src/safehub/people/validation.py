@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from safehub.core.identifiers import clean_nhs_number, clean_upn
+from safehub.core.text import JOINERS, refuse_bidi_controls
 from safehub.people.codes import Disability, Ethnicity, GenderCurrent, PersonKind, Sex
 
 # Between letters, a name may have spaces, hyphens, apostrophes and full stops.
@@ -22,10 +23,23 @@ OLDEST_PLAUSIBLE = date(1900, 1, 1)
 
 def _is_name(text: str) -> bool:
     """Letters (and their accents) of any alphabet, joined by _NAME_JOINERS; it must start
-    with a letter. Digits and other numerals (², ½, Ⅷ) are not letters."""
+    with a letter. Digits and other numerals (², ½, Ⅷ) are not letters. A zero-width
+    non-joiner or joiner (U+200C, U+200D: Persian names such as علی‌اکبر) may sit between
+    two letters."""
     if not text or not unicodedata.category(text[0]).startswith("L"):
         return False
-    return all(unicodedata.category(c)[0] in "LM" or c in _NAME_JOINERS for c in text)
+    return all(
+        _letter(c)
+        or c in _NAME_JOINERS
+        or (
+            c in JOINERS and 0 < i < len(text) - 1 and _letter(text[i - 1]) and _letter(text[i + 1])
+        )
+        for i, c in enumerate(text)
+    )
+
+
+def _letter(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LM"
 
 
 def clean_name(value: Any, *, label: str, required: bool = True) -> str:
@@ -37,6 +51,7 @@ def clean_name(value: Any, *, label: str, required: bool = True) -> str:
         return ""
     if len(text) > MAX_NAME:
         raise ValidationError(f"{label.capitalize()} must be {MAX_NAME} characters or fewer")
+    refuse_bidi_controls(text, label=label)
     if not _is_name(text):
         raise ValidationError(
             f"{label.capitalize()} must only include letters, spaces, hyphens and apostrophes"

@@ -87,11 +87,7 @@ def person_search_view(request: SignedInRequest) -> HttpResponse:
 def person_detail_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     profile = person_profile(actor=request.user, person=person)
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    chronology = chronology_page_for_person(person=person, page=page)
+    chronology = chronology_page_for_person(person=person, page=request.GET.get("page"))
     network = build_network(person, profile.relationships)
     return _render(
         request,
@@ -119,7 +115,11 @@ def person_break_glass_view(request: SignedInRequest, person_id: int) -> HttpRes
         return redirect("people:person-detail", person_id=person_id)
     form = BreakGlassForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if not second_factor_check(user=request.user, code=form.cleaned_data["code"]):
+        if not second_factor_check(
+            request=request, user=request.user, code=form.cleaned_data["code"], step="break-glass"
+        ):
+            # A wrong code counts towards locking the account; once it is locked,
+            # AxesMiddleware answers with the lockout page instead of this one.
             form.add_error("code", "The security code is not correct or has expired")
         else:
             try:

@@ -28,7 +28,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    # Oversized or malformed requests (too much data, too many fields) end here.
+    # Malformed requests (too many fields, say) end here; a body over the size limit is
+    # refused earlier, with 413 (core.middleware.RequestSizeLimitMiddleware).
     return render(request, "errors/400.html", status=400)
 
 

@@ -99,6 +99,12 @@ def test_repeated_failures_lock_the_account_by_username_from_any_address(users):
     )
     assert locked.status_code == 429
     assert "too many attempts" in locked.content.decode()
+    # The refused sign-in is in the audit trail, as a lockout, with where it came from.
+    from safehub.audit.models import AuditAction, AuditEvent
+
+    refused = AuditEvent.objects.filter(action=AuditAction.SIGN_IN_LOCKED_OUT).last()
+    assert refused is not None
+    assert (refused.detail["username"], refused.ip_address) == ("mash", "10.9.9.9")
     # Another account is unaffected.
     assert _password(Client(), "sw").status_code == 302
 

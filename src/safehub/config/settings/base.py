@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safehub.core.middleware.SecurityHeadersMiddleware",
+    "safehub.core.middleware.RequestSizeLimitMiddleware",
     "safehub.audit.middleware.RefusalAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,11 +143,16 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 RATELIMIT_IP_META_KEY = "safehub.core.client_ip.client_ip"
 AXES_CLIENT_IP_CALLABLE = "safehub.core.client_ip.client_ip"
 
-# Lockout by username (council staff share NAT addresses, so never by IP alone).
+# Lockout by username (council staff share NAT addresses, so never by IP alone). Wrong
+# passwords and wrong security codes count together (access.services); a right code clears
+# the count, a right password alone does not, so codes cannot be guessed a few at a time
+# between passwords.
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
+# Never keep what was typed with a failed attempt: codes, or a break-glass reason.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "reason"]
 AXES_LOCKOUT_CALLABLE = "safehub.access.views_auth.locked_out"
 AXES_VERBOSE = False
 # Lockout is by username on purpose (see above); attempts against one account are capped
@@ -220,6 +226,7 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "safehub.ui.views.csrf_failure"
 
+# A larger body is refused with 413 and this limit in words (RequestSizeLimitMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 

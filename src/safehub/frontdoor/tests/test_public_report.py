@@ -294,11 +294,11 @@ def test_text_that_arrives_in_a_broken_encoding_is_refused() -> None:
     assert "contains characters we could not read" in text_of(response)
 
 
-def test_an_oversized_request_gets_the_plain_english_400_page() -> None:
+def test_an_oversized_request_gets_the_plain_english_413_page() -> None:
     client = Client()
     response = client.post(page_url("what-happened"), {"concern_summary": "x" * (1024 * 1024 + 1)})
-    assert response.status_code == 400
-    assert "We could not read what you sent" in text_of(response)
+    assert response.status_code == 413
+    assert "Too much to send at once" in text_of(response)
     assert "public_report" not in client.session
 
 

@@ -174,3 +174,21 @@ def test_every_user_administration_action_is_audited_and_shown_to_the_dpo(
     assert worker.username in text
     admin_page = client_for("system_administrator").get(reverse("audit:user-admin-log"))
     assert admin_page.status_code == 404
+
+
+def test_an_administrator_cannot_issue_themselves_someone_elses_api_token(
+    users: dict[str, User],
+) -> None:
+    """A token acts with its user's access: one issued by an administrator for a MASH
+    worker would be the administrator reading children's records."""
+    from safehub.access.models import ApiToken
+    from safehub.access.services import api_token_create
+
+    with pytest.raises(PermissionDeniedError):
+        api_token_create(
+            actor=users["system_administrator"], user=users["mash_worker"], name="backdoor"
+        )
+    assert not ApiToken.objects.exists()
+    api_token_create(actor=users["mash_worker"], user=users["mash_worker"], name="own feed")
+    issued = AuditEvent.objects.get(action=AuditAction.USER_ADMIN, object_type="access.ApiToken")
+    assert issued.detail["what"] == "api_token_issued"
