@@ -5,6 +5,9 @@ set -u
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+# Two workers (pytest-xdist), one per core of the machines CI runs on; each has its own
+# test database. WORKERS=0 runs in one process.
+WORKERS=${WORKERS:-2}
 mkdir -p var test-artifacts
 status=0
 ran=()
@@ -16,13 +19,13 @@ else
 fi
 
 echo "=== SafeHub tests on SQLite ==="
-env -u DATABASE_URL $BIN/pytest -q -p no:cacheprovider "$@"; rc=$?
+env -u DATABASE_URL $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" "$@"; rc=$?
 [ $rc -ne 0 ] && status=$rc
 ran+=("SQLite (rc=$rc)")
 
 if $BIN/python -c "import psycopg,sys; psycopg.connect('$PG_URL', connect_timeout=3).close()" 2>/dev/null; then
   echo "=== SafeHub tests on PostgreSQL ($PG_URL) ==="
-  DATABASE_URL=$PG_URL $BIN/pytest -q -p no:cacheprovider "$@"; rc=$?
+  DATABASE_URL=$PG_URL $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" "$@"; rc=$?
   [ $rc -ne 0 ] && status=$rc
   ran+=("PostgreSQL (rc=$rc)")
 else
