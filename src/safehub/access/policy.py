@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safehub.access.models import BreakGlass, Involvement, RestrictedAccess
@@ -271,76 +271,51 @@ def disclosures(
     shown = {}
     for person in people:
         decision = decided[person.pk]
-        if decision is Decision.BREAK_GLASS and linked_to_readers_work:
+        if decision is Decision.ALLOW:
+            shown[person.pk] = Disclosure.SHOWN
+        elif not person.is_restricted:
+            shown[person.pk] = Disclosure.WITHHELD
+        elif decision is Decision.BREAK_GLASS and linked_to_readers_work:
             shown[person.pk] = Disclosure.RESTRICTED
         else:
-            shown[person.pk] = family_disclosure(
-                visible=decision is Decision.ALLOW, is_restricted=person.is_restricted
-            )
+            shown[person.pk] = Disclosure.OMITTED
     return shown
 
 
-def _involved_exists(actor: User, scope: Scope, ref: str = "pk") -> Exists | None:
-    """The open involvements that reach the person `ref` names in the outer query."""
+def _involved_exists(actor: User, scope: Scope) -> Exists | None:
+    """The open involvements that reach a person row of the outer query, for `scope`."""
     condition = _involvement_filter(actor, scope)
     if condition is None:
         return None
     return Exists(
-        Involvement.objects.filter(condition, person=OuterRef(ref), end_date__isnull=True)
+        Involvement.objects.filter(condition, person=OuterRef("pk"), end_date__isnull=True)
     )
 
 
-def visible_condition(actor: User, *, path: str = "", for_search: bool = False) -> Q | None:
-    """`decide`'s ALLOW as a condition on a query's rows: on a person row (`path` empty), or
-    on the person a row points at (`path="other"` for a relationship's relative). None when
-    the actor may see nobody.
+def visible_persons(actor: User, queryset: QuerySet, *, for_search: bool = False) -> QuerySet:
+    """`queryset` narrowed to the people `actor` may see: `decide` as a filter.
 
     For search, a restricted person appears only to its allow-list (not to break-glass
     holders), so search never reveals that a restricted record exists.
     """
     rules = rules_for(actor)
     if rules.scope is Scope.NONE:
-        return None
-    ref = f"{path}_id" if path else "pk"
-    restricted = Q(**{f"{path}__is_restricted" if path else "is_restricted": False})
-    allowed = Q(Exists(RestrictedAccess.objects.filter(person=OuterRef(ref), user=actor)))
+        return queryset.none()
+    allowed = Q(Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=actor)))
     if not for_search:
         allowed |= Q(
             Exists(
                 BreakGlass.objects.filter(
-                    person=OuterRef(ref), user=actor, expires_at__gt=timezone.now()
+                    person=OuterRef("pk"), user=actor, expires_at__gt=timezone.now()
                 )
             )
         )
     if rules.scope is Scope.ALL:
-        return restricted | allowed
-    involved = _involved_exists(actor, rules.scope, ref)
+        return queryset.filter(Q(is_restricted=False) | allowed)
+    involved = _involved_exists(actor, rules.scope)
     if involved is None:  # no involvement reaches anyone (as in _involved_ids)
-        return allowed
-    return (restricted & Q(involved)) | allowed
-
-
-def visible_persons(actor: User, queryset: QuerySet, *, for_search: bool = False) -> QuerySet:
-    """`queryset` narrowed to the people `actor` may see: `decide` as a filter."""
-    condition = visible_condition(actor, for_search=for_search)
-    return queryset.none() if condition is None else queryset.filter(condition)
-
-
-def visible_annotation(actor: User, *, path: str) -> ExpressionWrapper | Value:
-    """`visible_condition` as a true/false column, to read with the rows that name a
-    person: the page learns whom it may name in the query it makes anyway."""
-    condition = visible_condition(actor, path=path)
-    if condition is None:
-        return Value(False)
-    return ExpressionWrapper(condition, output_field=BooleanField())
-
-
-def family_disclosure(*, visible: bool, is_restricted: bool) -> Disclosure:
-    """`disclosures` for a relative or housemate whose visibility is already known (a
-    family is never the reader's own work, so a restricted one is left out)."""
-    if visible:
-        return Disclosure.SHOWN
-    return Disclosure.OMITTED if is_restricted else Disclosure.WITHHELD
+        return queryset.filter(allowed)
+    return queryset.filter((Q(is_restricted=False) & involved) | allowed)
 
 
 def omitted_persons(actor: User, queryset: QuerySet) -> QuerySet:

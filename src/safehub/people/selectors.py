@@ -10,7 +10,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from safehub.access.models import Involvement, InvolvementKind
-from safehub.access.policy import Disclosure, family_disclosure, visible_annotation, visible_persons
+from safehub.access.policy import Disclosure, disclosures, visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
@@ -414,18 +414,15 @@ def person_profile(*, actor: User, person: Person) -> PersonProfile:
     """Everything the person page shows about `person` beyond the chronology, in a fixed
     number of queries. The caller has already passed `access_person` for `person`; every
     other person the profile names (relatives, the household) is shown as the policy's
-    `family_disclosure` says for `actor`."""
+    `disclosures` says for `actor`."""
     names = list(person.names.all().order_by("kind", "-created_at"))
     addresses = list(
         PersonAddress.objects.filter(person=person)
         .select_related("address")
         .order_by("end_date", "-start_date")
     )
-    # Whether the reader may see each relative and housemate is read with them, as the
-    # policy's condition (one query each, as before, whatever the family's size).
     relationships = list(
         Relationship.objects.filter(subject=person)
-        .annotate(visible=visible_annotation(actor, path="other"))
         .select_related("other")
         .only(
             "subject_id",
@@ -443,32 +440,35 @@ def person_profile(*, actor: User, person: Person) -> PersonProfile:
         (a.household_id for a in addresses if a.end_date is None and a.household_id), None
     )
     housemates = (
-        list(
-            PersonAddress.objects.filter(household_id=household_id, end_date__isnull=True)
+        [
+            row.person
+            for row in PersonAddress.objects.filter(
+                household_id=household_id, end_date__isnull=True
+            )
             .exclude(person=person)
-            .annotate(visible=visible_annotation(actor, path="person"))
             .select_related("person")
             .only("person_id", *_HOUSEHOLD_MEMBER)
             .order_by("person__date_of_birth")
-        )
+        ]
         if household_id
         else []
     )
-    related = [(r, _shown(r.visible, r.other)) for r in relationships]
-    home = [(h.person, _shown(h.visible, h.person)) for h in housemates]
+    shown = disclosures(actor, [r.other for r in relationships] + housemates)
     return PersonProfile(
         person=person,
         current_name=current,
         other_names=[n for n in names if n.kind != NameKind.CURRENT],
         addresses=addresses,
-        relationships=[_relative(r, d) for r, d in related if d is not Disclosure.OMITTED],
+        relationships=[
+            _relative(r, shown[r.other_id])
+            for r in relationships
+            if shown[r.other_id] is not Disclosure.OMITTED
+        ],
         involvements=_involvements(person),
-        household=[_housemate(p, d) for p, d in home if d is not Disclosure.OMITTED],
+        household=[
+            _housemate(p, shown[p.pk]) for p in housemates if shown[p.pk] is not Disclosure.OMITTED
+        ],
     )
-
-
-def _shown(visible: bool, person: Person) -> Disclosure:
-    return family_disclosure(visible=visible, is_restricted=person.is_restricted)
 
 
 def _relative(row: Relationship, shown: Disclosure) -> Relative:
