@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from safehub.access.models import BreakGlass, Involvement, RestrictedAccess
@@ -185,35 +185,44 @@ def _involvement_filter(actor: User, scope: Scope) -> Q | None:
     return None
 
 
-def _involved_ids(actor: User, ids: set[int], scope: Scope) -> set[int]:
-    """Which of the people `ids` the actor's scope reaches through an open involvement."""
-    if scope is Scope.ALL:
-        return set(ids)
-    condition = _involvement_filter(actor, scope)
-    if condition is None or not ids:
-        return set()
-    return set(
-        Involvement.objects.filter(condition, person_id__in=ids, end_date__isnull=True)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-
-
-def _opened_ids(actor: User, ids: set[int]) -> set[int]:
-    """Which restricted people `ids` are open to the actor: their allow-list, or a
-    break-glass the actor opened earlier that still runs."""
-    if not ids:
-        return set()
-    listed = RestrictedAccess.objects.filter(person_id__in=ids, user=actor)
-    broken = BreakGlass.objects.filter(person_id__in=ids, user=actor, expires_at__gt=timezone.now())
-    return set(listed.values_list("person_id", flat=True)) | set(
-        broken.values_list("person_id", flat=True)
-    )
+def _reached_and_opened(
+    actor: User, ids: set[int], restricted: set[int], scope: Scope
+) -> tuple[set[int], set[int]]:
+    """Which of the people `ids` the actor's scope reaches through an open involvement, and
+    which of the `restricted` ones are open to them (their allow-list, or a break-glass they
+    opened earlier that still runs): one query, whatever the people are."""
+    tag = {"output_field": CharField()}
+    parts: list[QuerySet[Any, tuple[int, str]]] = []
+    if scope is not Scope.ALL and (condition := _involvement_filter(actor, scope)) is not None:
+        parts.append(
+            Involvement.objects.filter(condition, person_id__in=ids, end_date__isnull=True)
+            .annotate(source=Value("involved", **tag))
+            .values_list("person_id", "source")
+        )
+    if restricted:
+        parts.append(
+            RestrictedAccess.objects.filter(person_id__in=restricted, user=actor)
+            .annotate(source=Value("opened", **tag))
+            .values_list("person_id", "source")
+        )
+        parts.append(
+            BreakGlass.objects.filter(
+                person_id__in=restricted, user=actor, expires_at__gt=timezone.now()
+            )
+            .annotate(source=Value("opened", **tag))
+            .values_list("person_id", "source")
+        )
+    rows = parts[0].union(*parts[1:]) if parts else []
+    found: dict[str, set[int]] = {"involved": set(), "opened": set()}
+    for person_id, source in rows:
+        found[source].add(person_id)
+    reached = set(ids) if scope is Scope.ALL else found["involved"]
+    return reached, found["opened"]
 
 
 def decide_many(actor: User, persons: Iterable[Any], action: Action) -> dict[int, Decision]:
-    """`decide` for several people at once (each needs `pk` and `is_restricted`), in at most
-    three queries whatever their number. Every person decision is made here."""
+    """`decide` for several people at once (each needs `pk` and `is_restricted`), in one
+    query whatever their number and whoever they are. Every person decision is made here."""
     people = {p.pk: p for p in persons}
     rules = rules_for(actor)
     # A role with no person scope never reaches person data, whatever else is true.
@@ -223,8 +232,7 @@ def decide_many(actor: User, persons: Iterable[Any], action: Action) -> dict[int
     restricted = {pk for pk, p in people.items() if p.is_restricted}
     # The allow-list opens a restricted record as if it were not restricted, and so does a
     # break-glass the actor opened earlier that still runs.
-    opened = _opened_ids(actor, restricted)
-    involved = _involved_ids(actor, set(people) - opened, rules.scope)
+    involved, opened = _reached_and_opened(actor, set(people), restricted, rules.scope)
     decisions = {}
     for pk in people:
         if pk in opened:
@@ -313,7 +321,7 @@ def visible_persons(actor: User, queryset: QuerySet, *, for_search: bool = False
     if rules.scope is Scope.ALL:
         return queryset.filter(Q(is_restricted=False) | allowed)
     involved = _involved_exists(actor, rules.scope)
-    if involved is None:  # no involvement reaches anyone (as in _involved_ids)
+    if involved is None:  # no involvement reaches anyone (as in _reached_and_opened)
         return queryset.filter(allowed)
     return queryset.filter((Q(is_restricted=False) & involved) | allowed)
 
