@@ -39,6 +39,14 @@ def pinned_clock() -> Any:
         yield
 
 
+@pytest.fixture
+def still_clock() -> Any:
+    """The clock held at TEST_NOW for one test: rate-limit windows start at an offset
+    hashed from their key, so a ticking clock can cross one mid-test and reset a count."""
+    with time_machine.travel(TEST_NOW, tick=False):
+        yield
+
+
 def current_code(user: User) -> str:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

@@ -124,7 +124,9 @@ def _post_child(xff: str | None, remote: str = PROXY) -> int:
 
 
 @pytest.mark.django_db
-def test_behind_a_proxy_the_rate_limit_counts_per_client_not_per_proxy(settings: Any) -> None:
+def test_behind_a_proxy_the_rate_limit_counts_per_client_not_per_proxy(
+    settings: Any, still_clock: Any
+) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
     settings.PUBLIC_REPORT_PAGE_RATE = "3/h"
     # The same client, inventing a new address before each post: still one client.
@@ -135,7 +137,9 @@ def test_behind_a_proxy_the_rate_limit_counts_per_client_not_per_proxy(settings:
 
 
 @pytest.mark.django_db
-def test_with_no_proxy_a_forged_header_does_not_escape_the_rate_limit(settings: Any) -> None:
+def test_with_no_proxy_a_forged_header_does_not_escape_the_rate_limit(
+    settings: Any, still_clock: Any
+) -> None:
     settings.TRUSTED_PROXY_COUNT = 0
     settings.PUBLIC_REPORT_PAGE_RATE = "3/h"
     statuses = [_post_child(f"192.0.2.{n}", remote=CLIENT) for n in range(4)]

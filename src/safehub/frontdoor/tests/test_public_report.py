@@ -597,7 +597,9 @@ def test_the_trap_field_is_hidden_from_everyone() -> None:
 # --- Rate limits ------------------------------------------------------------------------
 
 
-def test_too_many_page_posts_from_one_address_get_the_429_page(settings: Any) -> None:
+def test_too_many_page_posts_from_one_address_get_the_429_page(
+    settings: Any, still_clock: Any
+) -> None:
     settings.PUBLIC_REPORT_PAGE_RATE = "3/h"
     client = Client()
     for _ in range(3):
@@ -608,7 +610,9 @@ def test_too_many_page_posts_from_one_address_get_the_429_page(settings: Any) ->
     assert client.get(page_url("child")).status_code == 200  # reading is not limited
 
 
-def test_too_many_reports_from_one_address_get_the_429_page(settings: Any) -> None:
+def test_too_many_reports_from_one_address_get_the_429_page(
+    settings: Any, still_clock: Any
+) -> None:
     settings.PUBLIC_REPORT_RATE = "2/h"
     client, _ = report()
     sent_token = client.session["public_report"]["sent"]["token"]
