@@ -4,6 +4,14 @@ from safehub.access.roles import Role
 from safehub.organisations.models import EmploymentType, Team
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    """A team picker naming each team with its agency (26 schools each have a team called
+    "Safeguarding")."""
+
+    def label_from_instance(self, obj: Team) -> str:  # type: ignore[override]
+        return obj.label
+
+
 class UserForm(forms.Form):
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter a first name"}
@@ -22,7 +30,7 @@ class UserForm(forms.Form):
     role = forms.ChoiceField(
         label="Role", choices=Role.choices, error_messages={"required": "Select a role"}
     )
-    team = forms.ModelChoiceField(
+    team = TeamChoiceField(
         label="Team",
         queryset=Team.objects.select_related("agency").order_by("agency__name", "name"),
         error_messages={

@@ -14,7 +14,7 @@ from safehub.access.policy import Disclosure, disclosures, visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
-from safehub.organisations.models import User, staff_name
+from safehub.organisations.models import User, staff_name, team_label
 from safehub.people.codes import NameKind
 from safehub.people.models import Person, PersonAddress, PersonName, Relationship
 from safehub.people.names import name_key, name_sound
@@ -406,6 +406,7 @@ _INVOLVEMENT_COLUMNS = (
     "user__last_name",
     "user__job_title",
     "team__name",
+    "team__agency__name",
     "agency__name",
 )
 
@@ -506,10 +507,10 @@ def _involvements(person: Person) -> list[InvolvementRow]:
             start_date=start,
             worker=staff_name(first, last, username) if username else None,
             job_title=job_title or "",
-            team=team,
+            team=team_label(team, team_agency) if team else None,
             agency=agency,
         )
-        for kind, start, username, first, last, job_title, team, agency in rows
+        for kind, start, username, first, last, job_title, team, team_agency, agency in rows
     ]
 
 
