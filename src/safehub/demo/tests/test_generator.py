@@ -127,6 +127,7 @@ def test_command_prints_signins_and_long_history_child(seeded: str) -> None:
         device = TOTPDevice.objects.get(user__username=staff.username)
         assert base64.b32encode(device.bin_key).decode() in row
     assert "Current code: make totp USER=<username>" in seeded
+    assert seeded.count("authenticator secret (TOTP)") == 1
     assert re.search(r"Long-history child: SafeHub ID \d+", seeded)
 
 
