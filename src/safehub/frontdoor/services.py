@@ -40,7 +40,7 @@ from safehub.frontdoor.codes import Decision as MashDecision
 from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, InformationRequest
 from safehub.frontdoor.validation import clean_submission
 from safehub.notifications.models import Channel as NoticeChannel
-from safehub.notifications.services import outbox_enqueue
+from safehub.notifications.services import notify_staff, outbox_enqueue
 from safehub.organisations.models import User
 
 # No 0/O or 1/I/L: references are read out over the phone.
@@ -222,22 +222,7 @@ def _tell_referrer(contact: Contact, event: str, subject: str, body: str) -> Non
     staff = contact.referrer_user  # no query when there is none
     if staff is not None:
         link = reverse("frontdoor:referral-detail", args=[contact.reference])
-        outbox_enqueue(
-            channel=NoticeChannel.INBOX,
-            dedupe_key=key + ":inbox",
-            subject=subject,
-            body=body,
-            link=link,
-            user=staff,
-        )
-        if staff.email:
-            outbox_enqueue(
-                channel=NoticeChannel.EMAIL,
-                dedupe_key=key + ":email",
-                subject=subject,
-                body=body,
-                user=staff,
-            )
+        notify_staff(user=staff, key=key, subject=subject, body=body, link=link)
     elif contact.wants_contact and contact.referrer_email:
         outbox_enqueue(
             channel=NoticeChannel.EMAIL,

@@ -195,6 +195,9 @@ PUBLIC_REPORT_RATE = env.str("PUBLIC_REPORT_RATE", default="10/h")
 PUBLIC_REPORT_PAGE_RATE = env.str("PUBLIC_REPORT_PAGE_RATE", default="300/h")
 # Where notification e-mails come from (the outbox relay sends them).
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safehub@demoshire.example")
+# Where staff reach SafeHub (e.g. https://safehub.council.example), for the link an e-mail
+# gives to the page it is about; without it the e-mail says to sign in and open Messages.
+SITE_URL = env.str("SITE_URL", default="")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 
