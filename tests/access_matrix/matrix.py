@@ -154,6 +154,8 @@ NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
     "ui:account": "the signed-in user's own account details",
     "ui:accessibility": "public: accessibility statement",
+    "ui:help": "every signed-in role's own guide; no person data (access/tests/test_help.py)",
+    "ui:help-role": "each role's guide, for any signed-in role (access/tests/test_help.py)",
     "ui:sign-in": "public: sign-in",
     "ui:sign-in-verify": "second-factor step of sign-in",
     "ui:sign-in-setup": "second-factor set-up at first sign-in",
