@@ -440,3 +440,12 @@ def test_chronology_is_consistent(seeded: str) -> None:
     assert not early.exclude(entry__event_type="PERSON_CREATED").exists()
     school_entries = ChronologyEntry.objects.filter(event_type="SCHOOL_ATTENDANCE_CONCERN")
     assert not school_entries.exclude(source_agency__kind=AgencyKind.SCHOOL).exists()
+
+
+@pytest.mark.django_db
+def test_a_council_of_any_size_agrees_with_itself(seeded: str) -> None:
+    """The reduced council too: plans in order, nothing late in a plan shown as running
+    well, notes that fit the child's records."""
+    from safehub.demo.tests.test_casework_records import consistency_violations
+
+    assert consistency_violations(TEST_TODAY) == []

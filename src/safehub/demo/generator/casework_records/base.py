@@ -17,7 +17,17 @@ from safehub.demo.generator.casework_records.common import (
     _category,
     _stamp,
 )
-from safehub.demo.generator.casework_records.rows import DUE_ITEM, ENTRY, LINK, Row, Table
+from safehub.demo.generator.casework_records.rows import (
+    CIN_PLAN,
+    CP_PLAN,
+    DUE_ITEM,
+    ENTRY,
+    LINK,
+    PERIOD,
+    Row,
+    Table,
+)
+from safehub.demo.generator.families import YEAR
 from safehub.demo.generator.organisations import CASE_TEAMS, COUNCIL, NORTH, SOUTH, OrgPlan
 from safehub.demo.generator.plan import (
     PRONOUNS,
@@ -30,6 +40,9 @@ from safehub.people import events as people_events
 
 if TYPE_CHECKING:
     from safehub.demo.generator.casework_records.planner import CaseworkPlanner
+
+# The records that say what a child is on: a plan, or looked after.
+_PLANS = {CP_PLAN: "cp", CIN_PLAN: "cin", PERIOD: "care"}
 
 
 class CaseBase:
@@ -164,6 +177,34 @@ class CaseBase:
     def age(self, day: date) -> int:
         born = self.person.date_of_birth or self.person.due
         return (day - born).days
+
+    def situation(self, day: date) -> set[str]:
+        """What the child's records say of them on `day`, in casework_text.SITUATIONS'
+        terms, so a note says nothing the records do not bear out."""
+        age = self.age(day)
+        found = set()
+        if age < 5 * YEAR:
+            found.add("under5")
+        if age >= 4 * YEAR:
+            found.add("talks")
+        if 4 * YEAR + 180 <= age < 18 * YEAR:
+            found.add("school")
+        for row in self.rows:
+            if row.table in _PLANS and row["child_id"] == self.child:
+                end = row["end_date"]
+                if row["start_date"] <= day and (end is None or day <= end):
+                    found.add(_PLANS[row.table])
+        if found & {"cp", "cin", "care"}:
+            found.add("plan")
+        if "care" not in found:
+            found.add("home")
+        return found
+
+    def words(self, pool: list[tuple[str, frozenset[str]]], day: date) -> str:
+        """A note from `pool` that fits the child on `day`, filled in."""
+        situation = self.situation(day)
+        fitting = [text for text, needs in pool if needs <= situation]
+        return self.fill(self.rng.choice(fitting)) if fitting else ""
 
 
 @dataclass

@@ -272,7 +272,7 @@ class ChildProtectionPlanning(CinPlanPlanning):
         strategy = self._strategy_day(icpc, start)
         if assessed and (strategy - earlier).days > 45:
             open_cin = case.cin_start(episode, earlier)
-            self._cin_run(case, episode, open_cin, strategy, stall=False)
+            self._cin_run(case, episode, open_cin, strategy, stall=False, ending=True)
         enquiry = self._enquiry(case, episode, strategy, icpc)
         plan = self._icpc(case, episode, enquiry, icpc, chair, open_cin)
         self._cp_run(case, episode, plan, icpc, None, chair)
@@ -399,30 +399,49 @@ class ChildProtectionPlanning(CinPlanPlanning):
         self, case: Case, episode: Row, plan: Row, start: date, end: date | None, chair: str
     ) -> None:
         """Core groups, review conferences and visits while the plan lasts; a review ends it
-        on `end`, or it is still open."""
+        on `end`, or it is still open. A plan still running has had all of it on time, but
+        for one lapse some have now: the next review or visit overdue, or (before any review
+        is near) the first core group not yet held. A plan that ended may have been late."""
         rng = self.rng
         stop = end or self.today
-        # Core groups: the first within 10 working days (mostly), then every 4 to 6 weeks.
+        punctual = end is None
+        first_review = due.cp_review_due(start, first=True)
+        # Core groups: the first within 10 working days (mostly), then every 4 to 6 weeks,
+        # so the core group has met before every review conference.
         first = _core_group_due(start)
         held = (
             _wd(first, rng.randint(1, 8))
-            if rng.random() < 0.12
+            if not punctual and rng.random() < 0.12
             else max(start + DAY, first - timedelta(days=rng.randint(0, 6)))
         )
-        if end is not None or rng.random() >= self.stall["review"] / 2:
-            while held < stop:
-                case.core_group(plan, held)
-                held += timedelta(days=rng.randint(28, 42))
+        lapsed = (
+            punctual
+            and first < self.today
+            and first_review - timedelta(days=14) > self.today  # no review held yet
+            and rng.random() < self.stall["review"]
+        )
+        while held < stop and not lapsed:
+            case.core_group(plan, held)
+            held += timedelta(days=rng.randint(28, 42))
         self._reviews(
             start,
             stop,
             end is None,
-            due.cp_review_due(start, first=True),
+            first_review,
             lambda d: due.cp_review_due(d, first=False),
             lambda d: case.cp_review(plan, d, end=False, chair=chair),
+            punctual=punctual,
         )
         self._visit_run(
-            case, episode, VisitKind.CP, plan, start, end, _cp_visit_due(start), _cp_visit_due
+            case,
+            episode,
+            VisitKind.CP,
+            plan,
+            start,
+            end,
+            _cp_visit_due(start),
+            _cp_visit_due,
+            punctual=punctual,
         )
         if end is not None:
             case.cp_review(plan, end, end=True, chair=chair)

@@ -136,7 +136,7 @@ class EpisodePlanning(AssessmentPlanning):
         elif kind == "cin":
             plan = case.cin_start(episode, self._after(authorised, 1, 10))
             last = limit - timedelta(days=rng.randint(0, 10))
-            self._cin_run(case, episode, plan, last, stall=False)
+            self._cin_run(case, episode, plan, last, stall=False, ending=True)
             case.cin_end(plan, last)
         elif kind == "cp":
             plan_from = self._after(authorised, 1, 10)
@@ -148,7 +148,7 @@ class EpisodePlanning(AssessmentPlanning):
             self._cp_run(case, episode, plan, icpc, cp_end, chair)
             step = case.cin_start(episode, self._after(cp_end, 0, 7))
             last = max(limit - timedelta(days=rng.randint(0, 10)), step["start_date"] + DAY)
-            self._cin_run(case, episode, step, last, stall=False)
+            self._cin_run(case, episode, step, last, stall=False, ending=True)
             case.cin_end(step, last)
         else:  # looked after for a while, then home or with an order
             begin = self._after(authorised, 1, 10)
@@ -240,6 +240,9 @@ class EpisodePlanning(AssessmentPlanning):
             open_cin = self._cla_state(case, episode, dates, area, start, authorised)
         if open_cin is not None:
             self._cin_run(case, episode, open_cin, None, stall=True)
+        if state not in ("cla", "recent", "assessment"):
+            # A teenager on a plan at home may go missing from home, recorded as any is.
+            self._missing(case, spec.start, self.today, looked_after=False)
         long = case.long
         self._notes(
             case,

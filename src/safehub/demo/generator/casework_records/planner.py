@@ -41,14 +41,17 @@ class CaseworkPlanner(EpisodePlanning):
     def plan(self, fam: PlannedFamily) -> None:
         fam.casework = FamilyCasework()
         rng = self.rng
+        referrals = self._referrals(fam)
+        # The family's children, and any other child in law the MASH referred (a mother of
+        # sixteen): a referral about her opens her casework like anyone's.
         children = [
             i
             for i, p in enumerate(fam.persons)
-            if p.role == "child" and p.kind in (PersonKind.CHILD, PersonKind.UNBORN)
+            if p.kind in (PersonKind.CHILD, PersonKind.UNBORN)
+            and (p.role == "child" or i in referrals)
         ]
         if not children:
             return
-        referrals = self._referrals(fam)
         area = self.area.get(fam.allocated_to, "")
         state, showcase = "", fam.allocated_to == "social.worker"
         if fam.allocated_to and area != EARLY_HELP:
@@ -73,6 +76,8 @@ class CaseworkPlanner(EpisodePlanning):
                 own = _pick(rng, STATES[area])
             if state == "cla" and area == CIC_TEAM and rng.random() < 0.1:
                 own = "cin_plan"
+            if fam.persons[i].role != "child":
+                own = ""  # a young parent's casework is what her own referrals opened
             case = Case(self, fam, i)
             case.chair_involvement = chairs.get(i)
             self._child(case, own, area, dates, referrals.get(i, []))
