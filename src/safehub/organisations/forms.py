@@ -8,7 +8,7 @@ class TeamChoiceField(forms.ModelChoiceField):
     """A team picker naming each team with its agency (26 schools each have a team called
     "Safeguarding")."""
 
-    def label_from_instance(self, obj: Team) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Team) -> str:
         return obj.label
 
 

@@ -48,7 +48,7 @@ def test_the_allocated_worker_gets_an_inbox_message_and_an_email(
     sent = [m for m in mail.outbox if m.to == [worker.email]]
     assert len(sent) == 1
     assert f"Open it in SafeHub: https://safehub.example{page}" in sent[0].body
-    assert child.given_name not in sent[0].body + sent[0].subject  # no name in an e-mail
+    assert child.given_name not in f"{sent[0].subject} {sent[0].body}"  # no name in e-mail
     # The inbox page shows it, linking to the child's page, which the worker can open.
     inbox = client_for("colleague").get(reverse("notifications:inbox")).content.decode()
     assert f"SafeHub ID {child.pk}" in inbox

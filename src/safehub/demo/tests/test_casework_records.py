@@ -641,10 +641,14 @@ class Situations:
     plan, home, under5, school, missing), read from the database."""
 
     def __init__(self, today: date) -> None:
-        self.born = {
-            p.pk: p.date_of_birth or p.expected_date_of_birth
-            for p in Person.objects.filter(kind__in=["child", "unborn"])
-        }
+        self.born: dict[int, date] = {}
+        people = Person.objects.filter(kind__in=["child", "unborn"])
+        for pk, born, expected in people.values_list(
+            "pk", "date_of_birth", "expected_date_of_birth"
+        ):
+            day = born or expected
+            if day is not None:
+                self.born[pk] = day
         self.spans: dict[tuple[int, str], list[tuple[date, date]]] = defaultdict(list)
         for name, model in (("cp", CPPlan), ("cin", CINPlan), ("care", PeriodOfCare)):
             rows = model.objects.values_list("child_id", "start_date", "end_date")

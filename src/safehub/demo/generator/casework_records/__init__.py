@@ -24,8 +24,9 @@ running has had its reviews, visits and first core group on time, and its one la
 has one, is recent (the next review or visit overdue, or a young plan's first core group);
 only plans that have ended were ever late. The core group meets before every review. Notes
 (case notes, visit notes, supervision) say only what the child's records bear out on their
-day (`casework_text.SITUATIONS`), and the chronology's free notes never claim casework. Allocations link to the child's
-allocated-worker involvement; earlier allocations have their own ended involvements.
+day (`casework_text.SITUATIONS`), and the chronology's free notes never claim casework.
+Allocations link to the child's allocated-worker involvement; earlier allocations have their
+own ended involvements.
 
 The chronology gets what the services append, except the routine records (visits, core
 groups, supervision, ordinary case notes), which stay on the casework page: at the large
