@@ -548,7 +548,8 @@ def test_cin_plan_reviews_and_visits_fall_due_by_the_standard(sw: Any, episode: 
     assert _due(episode.child, "cin_review") == date(2025, 6, 3)  # 3 months
     assert _due(episode.child, "cin_visit") == date(2025, 3, 10)  # the council's 5 days
     services.cin_plan_review(actor=sw, plan=plan, held_on=date(2025, 5, 30))
-    assert _due(episode.child, "cin_review") == date(2025, 11, 30)  # then 6 months
+    # Then 6 months: Sunday 30 November 2025, so held by Friday 28 November.
+    assert _due(episode.child, "cin_review") == date(2025, 11, 28)
     visit = services.visit_record(
         actor=sw, child=episode.child, visited_on=date(2025, 3, 7), child_seen=True
     )
