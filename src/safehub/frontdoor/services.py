@@ -670,8 +670,11 @@ def _finalise(actor: User, contact: Contact) -> None:
     if contact.decision in REFERRAL_DECISIONS:
         from safehub.casework.services import episode_open_from_referral
 
+        strategy = contact.decision == MashDecision.STRATEGY
         for child in children:
-            episode_open_from_referral(actor=actor, contact=contact, child=child)
+            episode_open_from_referral(
+                actor=actor, contact=contact, child=child, strategy_discussion=strategy
+            )
     if children:
         chronology_append(
             actor=actor,

@@ -381,12 +381,13 @@ def test_a_strategy_discussion_records_who_took_part_and_the_decision(
     services.strategy_record(
         actor=sw, episode=episode, held_on=REFERRAL, participants="Police", outcome="s47"
     )
-    with pytest.raises(ValidationError, match="already open"):
-        services.strategy_record(
-            actor=sw, episode=episode, held_on=REFERRAL, participants="Police", outcome="s47"
-        )
+    # A further discussion while the enquiry is open carries it on (Working Together 2023):
+    # still one enquiry, its conference dated from the latest discussion.
+    services.strategy_record(
+        actor=sw, episode=episode, held_on=REFERRAL, participants="Police", outcome="s47"
+    )
     assert episode.enquiries.count() == 1
-    assert episode.strategies.count() == 2  # the refused discussion left nothing behind
+    assert episode.strategies.count() == 3
 
 
 def test_no_plan_without_an_initial_conference(users: Any, sw: Any, episode: Episode) -> None:

@@ -26,6 +26,7 @@ from safehub.demo.generator.casework_records.common import (
     DAY,
     DUE_LABELS,
     LATE_ICPC,
+    LONDON,
     _core_group_due,
     _cp_visit_due,
     _icpc_due,
@@ -42,6 +43,7 @@ from safehub.demo.generator.casework_records.rows import (
     Row,
 )
 from safehub.demo.generator.plan import PlannedInvolvement
+from safehub.frontdoor.codes import Decision
 
 if TYPE_CHECKING:
     from safehub.demo.generator.casework_records.case import Case
@@ -51,6 +53,7 @@ class ChildProtectionRecords(CinPlanRecords):
     def strategy(self, episode: Row, held: date, outcome: str) -> tuple[Row, Row | None]:
         rng = self.rng
         by = self.worker(held)
+        self.complete(episode, "strategy")  # the discussion a MASH decision asked for
         row = self.add(
             STRATEGY,
             episode_id=episode,
@@ -341,6 +344,37 @@ class ChildProtectionPlanning(CinPlanPlanning):
             return None
         case.conclude(enquiry, ends, Section47Outcome.NO_ICPC)
         return ends
+
+    def _strategy_decisions(
+        self, case: Case, episode: Row, spec: EpisodeSpec, *, hold: bool = True
+    ) -> None:
+        """Each MASH decision to hold a strategy discussion while the episode was open, in the
+        order they were signed off, registered as the service does; with `hold`, each got a
+        discussion within a day unless one was already held on or after the decision."""
+        decisions = sorted(
+            (
+                c
+                for c in [spec.contact, *spec.joined]
+                if c is not None and c.decision == Decision.STRATEGY and c.signed_off_at
+            ),
+            key=lambda c: c.signed_off_at or c.received_at,
+        )
+        for contact in decisions:
+            assert contact.signed_off_at is not None
+            signed = min(contact.signed_off_at.astimezone(LONDON).date(), self.yesterday)
+            case.strategy_decided(episode, contact, signed)  # again for the episode's own
+            if not hold:
+                continue
+            held = [
+                r["held_on"]
+                for r in case.rows
+                if r.table is STRATEGY and r["episode_id"] is episode
+            ]
+            if any(day >= signed for day in held):
+                case.complete(episode, "strategy")
+            else:
+                day = min(signed + timedelta(days=self.rng.randint(0, 1)), self.yesterday)
+                case.strategy(episode, day, StrategyOutcome.NO_SECTION_47)
 
     def _strategy_day(self, icpc: date, floor: date) -> date:
         """The strategy discussion before a conference on `icpc`: mostly within 15 working
