@@ -50,9 +50,9 @@ def strategy_record(
     *, actor: User, episode: Episode, held_on: Any, participants: Any, outcome: str, notes: Any = ""
 ) -> StrategyDiscussion:
     """Record a strategy discussion; a decision to enquire starts the section 47 and its
-    15-working-day clock to the initial conference. A further discussion while the enquiry
-    is open carries it on, and the clock then runs from the latest of them (Working
-    Together 2023)."""
+    15-working-day clock to the initial conference. A further discussion while that enquiry
+    runs (or waits for its conference) belongs to it, and the clock then runs from the
+    latest of them (Working Together 2023)."""
     _may_record(actor, episode.child)
     _open_episode(episode)
     held_on = _date(held_on, "held_on", "the date of the discussion")
@@ -71,8 +71,8 @@ def strategy_record(
     _complete(episode, "strategy", held_on)  # the discussion the MASH decided on
     open_enquiry = _enquiry_before_conference(episode)
     summary = f"Strategy discussion: {strategy.get_outcome_display()}"
-    if outcome == StrategyOutcome.SECTION_47 and open_enquiry is not None:
-        summary += _continue_section47(open_enquiry)
+    if open_enquiry is not None:  # one more discussion of the enquiry waiting on a conference
+        summary += _redate_conference(open_enquiry)
     _record(
         actor,
         episode.child,
@@ -117,15 +117,15 @@ def _start_section47(actor: User, episode: Episode, strategy: StrategyDiscussion
     )
 
 
-def _continue_section47(enquiry: Section47) -> str:
-    """A further discussion carries the open enquiry on: the initial conference is due 15
-    working days after the latest of its discussions by date, whatever order they were
-    recorded in. Returns what the chronology says about the clock."""
+def _redate_conference(enquiry: Section47) -> str:
+    """The initial conference is due 15 working days after the last strategy discussion of
+    the enquiry (Working Together 2023): the latest held on or after it started, by date,
+    whatever order they were recorded in. Returns what the chronology says about it."""
     enquiry = _locked(enquiry)
     latest = max(
-        enquiry.episode.strategies.filter(
-            outcome=StrategyOutcome.SECTION_47, held_on__gte=enquiry.start_date
-        ).values_list("held_on", flat=True),
+        enquiry.episode.strategies.filter(held_on__gte=enquiry.start_date).values_list(
+            "held_on", flat=True
+        ),
         default=enquiry.start_date,
     )
     target = due.icpc_due(latest)
@@ -133,7 +133,7 @@ def _continue_section47(enquiry: Section47) -> str:
         enquiry.icpc_target = target
         enquiry.save(update_fields=["icpc_target", "updated_at"])
         _register(enquiry.episode.child, "icpc", ICPC_LABEL, target, enquiry)
-    return f"; the section 47 enquiry continues, initial conference due by {target:%-d %B %Y}"
+    return f"; initial child protection conference due by {target:%-d %B %Y}"
 
 
 @transaction.atomic

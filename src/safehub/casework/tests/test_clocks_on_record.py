@@ -204,6 +204,23 @@ def test_discussions_recorded_out_of_order_date_the_conference_from_the_latest_h
     assert item.due_date == enquiry.icpc_target
 
 
+def test_any_later_discussion_of_the_enquiry_is_the_last_strategy_discussion(
+    sw: Any, child: Any, episode: Episode
+) -> None:
+    _strategy(sw, episode, date(2026, 4, 2))  # Maundy Thursday 2026
+    services.strategy_record(
+        actor=sw,
+        episode=episode,
+        held_on=date(2026, 4, 7),  # the Tuesday after Easter
+        participants="Police, health",
+        outcome="no_s47",
+    )
+    enquiry = episode.enquiries.get()
+    assert enquiry.icpc_target == hand.working_days_after(date(2026, 4, 7), 15)
+    (item,) = _open(child, "icpc")
+    assert item.due_date == enquiry.icpc_target
+
+
 def test_a_discussion_after_the_enquiry_concluded_for_a_conference_moves_its_clock(
     users: Any, sw: Any, child: Any, episode: Episode
 ) -> None:

@@ -281,12 +281,25 @@ def rule_violations(today: date) -> list[str]:
     for s in strategies.values():
         when("strategy", s.episode_id, s.held_on)
     enquiries = {s.pk: s for s in Section47.objects.all()}
+    initial_held = set(
+        Conference.objects.filter(kind=ConferenceKind.INITIAL).values_list(
+            "section47_id", flat=True
+        )
+    )
     for s in enquiries.values():
         when("section 47", s.episode_id, s.start_date, s.end_date)
         strategy = strategies[s.strategy_id]
         if strategy.outcome != StrategyOutcome.SECTION_47 or s.start_date != strategy.held_on:
             bad.append(f"section 47 {s.pk}: not from its strategy discussion")
-        if s.icpc_target != due.icpc_due(s.start_date):
+        # 15 working days from its last discussion, while it runs or waits for its conference.
+        last = s.start_date
+        if s.end_date is None or (s.outcome == Section47Outcome.ICPC and s.pk not in initial_held):
+            last = max(
+                d.held_on
+                for d in strategies.values()
+                if d.episode_id == s.episode_id and d.held_on >= s.start_date
+            )
+        if s.icpc_target != due.icpc_due(last):
             bad.append(f"section 47 {s.pk}: ICPC target")
         if s.end_date and s.end_date < s.start_date:
             bad.append(f"section 47 {s.pk}: ends before it starts")

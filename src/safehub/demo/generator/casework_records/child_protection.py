@@ -65,14 +65,11 @@ class ChildProtectionRecords(CinPlanRecords):
             created_at=_stamp(held, 14),
             updated_at=_stamp(held, 14),
         )
-        self.event(
-            events.STRATEGY_DISCUSSION,
-            held,
-            f"Strategy discussion: {StrategyOutcome(outcome).label}",
-            row,
-            by,
-            Significance.HIGH,
-        )
+        summary = f"Strategy discussion: {StrategyOutcome(outcome).label}"
+        waiting = self._enquiry_before_conference(episode)
+        if waiting is not None:  # as the service: one more discussion of that enquiry
+            summary += self._redate_conference(episode, waiting)
+        self.event(events.STRATEGY_DISCUSSION, held, summary, row, by, Significance.HIGH)
         if outcome != StrategyOutcome.SECTION_47:
             return row, None
         target = _icpc_due(held)
@@ -97,6 +94,33 @@ class ChildProtectionRecords(CinPlanRecords):
             Significance.HIGH,
         )
         return row, enquiry
+
+    def _enquiry_before_conference(self, episode: Row) -> Row | None:
+        held = {r["section47_id"] for r in self.rows if r.table is CONFERENCE}
+        waiting = [
+            r
+            for r in self.rows
+            if r.table is SECTION47
+            and r["episode_id"] is episode
+            and (r["end_date"] is None or r["outcome"] == Section47Outcome.ICPC)
+            and all(r is not h for h in held)
+        ]
+        return waiting[-1] if waiting else None
+
+    def _redate_conference(self, episode: Row, enquiry: Row) -> str:
+        """The initial conference 15 working days after the enquiry's last discussion."""
+        latest = max(
+            r["held_on"]
+            for r in self.rows
+            if r.table is STRATEGY
+            and r["episode_id"] is episode
+            and r["held_on"] >= enquiry["start_date"]
+        )
+        target = _icpc_due(latest)
+        enquiry["icpc_target"] = target
+        if (id(enquiry), "icpc") in self.due:
+            self.register(enquiry, "icpc", DUE_LABELS["icpc"], target, latest)
+        return f"; initial child protection conference due by {target:%-d %B %Y}"
 
     def conclude(self, enquiry: Row, day: date, outcome: str) -> None:
         enquiry["end_date"], enquiry["outcome"] = day, outcome
