@@ -65,7 +65,7 @@ def new_reference() -> str:
     return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
-def decision_due(received_at: datetime, urgency: str) -> datetime:
+def decision_due(received_at: datetime, urgency: str = Urgency.ROUTINE) -> datetime:
     """When the MASH must have decided, set by urgency: an immediate contact within the
     council's number of hours, around the clock; an urgent one by the end of the day it came
     in (London time); any other by the end of its working-day timescale."""
