@@ -327,7 +327,12 @@ class ContactOut(Schema):
     reference: str
     status: str
     received_at: Any
-    decision_due_at: Any
+    decision_due_at: Any = Field(
+        ...,
+        description="When the MASH will have decided, set by urgency: immediate within the "
+        "council's hours of receipt, urgent by the end of that day, otherwise by the end of "
+        "the next working day",
+    )
     outcome: str | None = Field(None, description="The decision, once final")
     decided_at: Any = None
 

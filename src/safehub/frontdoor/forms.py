@@ -22,7 +22,7 @@ from safehub.frontdoor.codes import (
     Status,
     Urgency,
 )
-from safehub.frontdoor.services import DUE_OPTIONS
+from safehub.frontdoor.services import DUE_OPTIONS, decision_timescales
 from safehub.organisations.models import Agency
 from safehub.ui.fields import GovukDateField
 
@@ -234,6 +234,7 @@ class ProfessionalReferralForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["urgency"].help_text = decision_timescales()
         for i in range(CHILD_SLOTS):
             which = "" if i == 0 else f" {i + 1}"
             self.fields[f"child_{i}_given_name"] = forms.CharField(

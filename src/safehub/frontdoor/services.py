@@ -3,7 +3,7 @@ audit row, chronology entries and outbox messages, so nothing is half-saved."""
 
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +22,12 @@ from safehub.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from safehub.core.models import versioned_update
 from safehub.core.once import payload_hash as one_time_payload_hash
 from safehub.core.text import clean_text
-from safehub.core.workdays import LONDON, due_by_end_of_working_day, next_working_day
+from safehub.core.workdays import (
+    LONDON,
+    due_by_end_of_working_day,
+    end_of_day,
+    next_working_day,
+)
 from safehub.frontdoor import events
 from safehub.frontdoor.codes import (
     OPEN_STATUSES,
@@ -35,6 +40,7 @@ from safehub.frontdoor.codes import (
     RequestStatus,
     Status,
     SubjectRole,
+    Urgency,
 )
 from safehub.frontdoor.codes import Decision as MashDecision
 from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, InformationRequest
@@ -42,6 +48,7 @@ from safehub.frontdoor.validation import clean_submission
 from safehub.notifications.models import Channel as NoticeChannel
 from safehub.notifications.services import notify_staff, outbox_enqueue
 from safehub.organisations.models import User
+from safehub.ui.jinja2 import govuk_date, govuk_time
 
 # No 0/O or 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -58,8 +65,39 @@ def new_reference() -> str:
     return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
-def decision_due(received_at: datetime) -> datetime:
+def decision_due(received_at: datetime, urgency: str = Urgency.ROUTINE) -> datetime:
+    """When the MASH must have decided, set by urgency: an immediate contact within the
+    council's number of hours, around the clock; an urgent one by the end of the day it came
+    in (London time); any other by the end of its working-day timescale."""
+    if urgency == Urgency.IMMEDIATE:  # real hours (in UTC): a clock change is no extra hour
+        return received_at.astimezone(UTC) + timedelta(hours=settings.MASH_IMMEDIATE_HOURS)
+    if urgency == Urgency.URGENT:
+        return end_of_day(received_at.astimezone(LONDON).date())
     return due_by_end_of_working_day(received_at, settings.MASH_DECISION_WORKING_DAYS)
+
+
+def decision_promise(urgency: str, due: datetime) -> str:
+    """What the referrer is told about when the MASH will decide, in words that fit after
+    "decide": "within 2 hours, by 11:30am on Monday 23 November 2026"."""
+    local = due.astimezone(LONDON)
+    when = f"by {govuk_time(local)} on {local:%A} {govuk_date(local)}"
+    if urgency == Urgency.IMMEDIATE:
+        hours = settings.MASH_IMMEDIATE_HOURS
+        return f"within {hours} hour{'' if hours == 1 else 's'}, {when}"
+    if urgency == Urgency.URGENT:
+        return f"{when}, the end of the day it arrived"
+    return when
+
+
+def decision_timescales() -> str:
+    """How urgency sets the decision clock, for the people choosing it."""
+    hours, days = settings.MASH_IMMEDIATE_HOURS, settings.MASH_DECISION_WORKING_DAYS
+    routine = "the next working day" if days == 1 else f"{days} working days after it arrives"
+    return (
+        f"The MASH decides on an immediate referral within {hours} "
+        f"hour{'' if hours == 1 else 's'}, day or night; on an urgent one by the end of the "
+        f"day it arrives; on any other by the end of {routine}."
+    )
 
 
 def _replay(key: str, payload_hash: str) -> Contact:
@@ -163,7 +201,7 @@ def _create_contact(
         channel=channel,
         referral_source=cleaned["referral_source"],
         received_at=received_at,
-        decision_due_at=decision_due(received_at),
+        decision_due_at=decision_due(received_at, cleaned["urgency"]),
         idempotency_key=key or None,
         payload_hash=payload_hash,
         submission=json.loads(json.dumps(cleaned, default=str)),
@@ -207,9 +245,10 @@ def _create_contact(
 
 def _acknowledge(contact: Contact) -> None:
     subject = f"We have received your referral {contact.reference}"
+    promise = decision_promise(contact.urgency, contact.decision_due_at)
     body = (
         f"Thank you. Your referral {contact.reference} reached the Multi-Agency "
-        "Safeguarding Hub. We will decide what help is needed within one working day. "
+        f"Safeguarding Hub. We will decide what help is needed {promise}. "
         "If a child is in immediate danger, call 999."
     )
     _tell_referrer(contact, "ack", subject, body)
@@ -616,8 +655,11 @@ def _finalise(actor: User, contact: Contact) -> None:
     if contact.decision in REFERRAL_DECISIONS:
         from safehub.casework.services import episode_open_from_referral
 
+        strategy = contact.decision == MashDecision.STRATEGY
         for child in children:
-            episode_open_from_referral(actor=actor, contact=contact, child=child)
+            episode_open_from_referral(
+                actor=actor, contact=contact, child=child, strategy_discussion=strategy
+            )
     if children:
         chronology_append(
             actor=actor,

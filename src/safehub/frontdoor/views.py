@@ -81,6 +81,7 @@ def queue_view(request: SignedInRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "filtered": any(form.cleaned_data.values()) if form.is_valid() else False,
+            "timescales": services.decision_timescales(),
         },
     )
 
@@ -539,6 +540,7 @@ def referral_detail_view(request: SignedInRequest, reference: str) -> HttpRespon
             "contact": contact,
             "children": [s for s in contact.subjects.all() if s.role == SubjectRole.CHILD],
             "factor_labels": [ASSESSMENT_FACTORS.get(c, c) for c in contact.concern_factors],
+            "promise": services.decision_promise(contact.urgency, contact.decision_due_at),
         },
     )
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
@@ -29,7 +30,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from safehub.core.client_ip import client_ip
 from safehub.frontdoor import forms_public, services
-from safehub.frontdoor.codes import Channel
+from safehub.frontdoor.codes import Channel, Urgency
 from safehub.frontdoor.forms_public import TRAP_FIELD
 
 logger = logging.getLogger(__name__)
@@ -289,7 +290,9 @@ def _remember_submission(request: HttpRequest, contact: Any) -> None:
     """Forget the answers; keep only what the confirmation page shows (the reference) and
     the token, so a retry of this same report lands on the same confirmation."""
     state = _state(request)
-    _save(request, {"sent": {"token": state.get("token"), "reference": contact.reference}})
+    promise = services.decision_promise(contact.urgency, contact.decision_due_at)
+    sent = {"token": state.get("token"), "reference": contact.reference, "promise": promise}
+    _save(request, {"sent": sent})
 
 
 def _discard(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
@@ -299,7 +302,11 @@ def _discard(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
         "Public report discarded: the hidden trap field was filled in (address %s)",
         client_ip(request),
     )
-    _save(request, {"sent": {"token": state.get("token"), "reference": None}})
+    urgency = (
+        Urgency.IMMEDIATE if state.get("answers", {}).get("in_danger_now") else Urgency.ROUTINE
+    )
+    promise = services.decision_promise(urgency, services.decision_due(timezone.now(), urgency))
+    _save(request, {"sent": {"token": state.get("token"), "reference": None, "promise": promise}})
     return redirect("report:sent")
 
 
@@ -308,12 +315,6 @@ def sent_view(request: HttpRequest) -> HttpResponse:
     sent = (request.session.get(SESSION_KEY) or {}).get("sent")
     if not sent:
         return redirect("report:start")
-    days = settings.MASH_DECISION_WORKING_DAYS
     return _render(
-        request,
-        "sent.html",
-        {
-            "reference": sent.get("reference"),
-            "decision_time": f"{days} working day{'' if days == 1 else 's'}",
-        },
+        request, "sent.html", {"reference": sent.get("reference"), "promise": sent.get("promise")}
     )

@@ -79,7 +79,7 @@ def govuk_datetime(value: datetime | date | None) -> str:
     if not isinstance(value, datetime):
         return govuk_date(value)
     local = _london(value)
-    return f"{govuk_date(local.date())} at {_govuk_time(local)}"
+    return f"{govuk_date(local.date())} at {govuk_time(local)}"
 
 
 def _london(value: datetime) -> datetime:
@@ -87,7 +87,9 @@ def _london(value: datetime) -> datetime:
     return timezone.localtime(value, LONDON) if timezone.is_aware(value) else value
 
 
-def _govuk_time(value: datetime) -> str:
+def govuk_time(value: datetime) -> str:
+    """2:05pm, 10am, midday, midnight (GOV.UK style), in UK time."""
+    value = _london(value)
     if value.minute == 0 and value.hour in (0, 12):
         return "midnight" if value.hour == 0 else "midday"
     hour = value.hour % 12 or 12

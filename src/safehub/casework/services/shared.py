@@ -20,6 +20,9 @@ from safehub.core.text import clean_text
 from safehub.core.workdays import LONDON
 from safehub.organisations.models import User
 
+ASSESSMENT_LABEL = "Complete the child and family assessment"
+STRATEGY_LABEL = "Hold the strategy discussion"
+
 
 def _may_record(actor: User, child: Any, *, conference: bool = False) -> None:
     """The policy's casework decision for this child (`casework_action`): refused as "not
@@ -115,6 +118,14 @@ def _register(child: Any, kind: str, label: str, due_date: date, source: Any) ->
         done_on__isnull=True,
         defaults={"child": child, "label": label, "due_date": due_date},
     )
+
+
+def _hand_over(source: Any, kind: str, to: Any) -> None:
+    """The open item `source` registered passes to the record that now carries the work
+    (an episode's assessment clock to the assessment once it starts): one clock, not two."""
+    DueItem.objects.filter(
+        source_type=source._meta.label, source_id=str(source.pk), kind=kind, done_on__isnull=True
+    ).update(source_type=to._meta.label, source_id=str(to.pk))
 
 
 def _complete(source: Any, kind: str, on: date) -> None:

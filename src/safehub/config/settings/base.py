@@ -181,10 +181,14 @@ AUDIT_SEAL_KEY = (
 AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=300)
 AUDIT_SEAL_BATCH_ROWS = env.int("AUDIT_SEAL_BATCH_ROWS", default=10_000)
 
-# The front door (MASH). Decisions on contacts are due within this many working days of
-# receipt; where the council requires it, a manager signs decisions off before the referrer
-# is told.
+# The front door (MASH). Urgency sets the decision clock: an immediate contact (a child in
+# danger now) within this many hours of receipt, day or night; an urgent one by the end of
+# the day it came in; any other within this many working days of receipt. Where the council
+# requires it, a manager signs decisions off before the referrer is told.
+MASH_IMMEDIATE_HOURS = env.int("MASH_IMMEDIATE_HOURS", default=2)
 MASH_DECISION_WORKING_DAYS = env.int("MASH_DECISION_WORKING_DAYS", default=1)
+# A MASH decision to hold a strategy discussion: held within this many working days of it.
+STRATEGY_DISCUSSION_WORKING_DAYS = env.int("STRATEGY_DISCUSSION_WORKING_DAYS", default=1)
 MASH_MANAGER_SIGNOFF = env.bool("MASH_MANAGER_SIGNOFF", default=True)
 # Statutory visits: the council's local standards, in working days.
 CP_VISIT_WORKING_DAYS = env.int("CP_VISIT_WORKING_DAYS", default=10)

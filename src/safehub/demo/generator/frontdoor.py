@@ -66,7 +66,7 @@ from safehub.frontdoor.codes import (
     SubjectRole,
 )
 from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, InformationRequest
-from safehub.frontdoor.services import _REFERENCE_ALPHABET, decision_due, information_due_at
+from safehub.frontdoor.services import _REFERENCE_ALPHABET, information_due_at
 from safehub.frontdoor.validation import PUBLIC_RELATIONSHIPS
 from safehub.organisations.models import AgencyKind
 from safehub.people import events as people_events
@@ -91,6 +91,13 @@ DECISIONS = {
     Decision.EARLY_HELP: 29,
     Decision.ASSESSMENT: 25,
     Decision.STRATEGY: 7,
+}
+# Minutes from receipt to the MASH's decision, by urgency: the soonest, the usual latest
+# (inside the urgency's clock, `frontdoor.services.decision_due`) and the latest when late.
+DECISION_MINUTES = {
+    "immediate": (10, 100, 5 * 60),
+    "urgent": (30, 6 * 60, 20 * 60),
+    "routine": (60, 20 * 60, 40 * 60),
 }
 # A referral in the year before is planted for these shares of referrals and of open
 # contacts; with the repeats that happen anyway, about 22% of referrals are re-referrals.
@@ -360,7 +367,6 @@ class ContactPlanner:
             reference=self._reference(),
             channel=channel,
             received_at=received,
-            decision_due_at=decision_due(received),
             submission={},
             subjects=[],
             referrer_user=user.username if user else "",
@@ -678,12 +684,16 @@ class ContactPlanner:
                 fam, rng.choice(text.WHAT_TRIED.get(words, [""])), children, not_on_record
             )
         )
-        in_danger = public and rng.random() < 0.05
+        # A child in danger now is seen to within hours: none is still waiting days later.
+        waiting = contact.status != Status.DECIDED
+        in_danger = public and rng.random() < 0.05 and not waiting
         if public:
             urgency = "immediate" if in_danger else "routine"
         elif rng.random() < 0.4:  # the referrer's own judgement, mostly routine
             urgency = rng.choices(["immediate", "urgent", "routine"], [5, 25, 70])[0]
         if contact.decision == Decision.STRATEGY and urgency == "routine" and not public:
+            urgency = "urgent"
+        if waiting and urgency == "immediate":
             urgency = "urgent"
         consent, reason = "", ""
         if not public:
@@ -842,7 +852,10 @@ class ContactPlanner:
             contact.rag, contact.level_of_need = rng.choice(rags), rng.choice(levels)
             late = rng.random() < 0.15
             contact.decided_by = worker
-            contact.decided_at = self._after(contact.received_at, 60, 40 * 60 if late else 20 * 60)
+            soonest, usual, latest = DECISION_MINUTES[contact.submission["urgency"]]
+            contact.decided_at = self._after(
+                contact.received_at, soonest, latest if late else usual
+            )
             contact.decision_reasons = self._fill(
                 fam, rng.choice(text.DECISION_REASONS[contact.decision]), children, False
             )

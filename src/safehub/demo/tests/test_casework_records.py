@@ -57,7 +57,7 @@ from safehub.casework.models import (
 )
 from safehub.chronology.models import ChronologyLink
 from safehub.demo.generator.families import YEAR
-from safehub.frontdoor.codes import ASSESSMENT_FACTORS, REFERRAL_DECISIONS, Status
+from safehub.frontdoor.codes import ASSESSMENT_FACTORS, REFERRAL_DECISIONS, Decision, Status
 from safehub.frontdoor.models import ContactSubject
 from safehub.organisations.models import User
 from safehub.people.models import Person
@@ -284,12 +284,25 @@ def rule_violations(today: date) -> list[str]:
     for s in strategies.values():
         when("strategy", s.episode_id, s.held_on)
     enquiries = {s.pk: s for s in Section47.objects.all()}
+    initial_held = set(
+        Conference.objects.filter(kind=ConferenceKind.INITIAL).values_list(
+            "section47_id", flat=True
+        )
+    )
     for s in enquiries.values():
         when("section 47", s.episode_id, s.start_date, s.end_date)
         strategy = strategies[s.strategy_id]
         if strategy.outcome != StrategyOutcome.SECTION_47 or s.start_date != strategy.held_on:
             bad.append(f"section 47 {s.pk}: not from its strategy discussion")
-        if s.icpc_target != due.icpc_due(s.start_date):
+        # 15 working days from its last discussion, while it runs or waits for its conference.
+        last = s.start_date
+        if s.end_date is None or (s.outcome == Section47Outcome.ICPC and s.pk not in initial_held):
+            last = max(
+                d.held_on
+                for d in strategies.values()
+                if d.episode_id == s.episode_id and d.held_on >= s.start_date
+            )
+        if s.icpc_target != due.icpc_due(last):
             bad.append(f"section 47 {s.pk}: ICPC target")
         if s.end_date and s.end_date < s.start_date:
             bad.append(f"section 47 {s.pk}: ends before it starts")
@@ -507,6 +520,58 @@ def rule_violations(today: date) -> list[str]:
     bad += _due_violations(
         today, plans, cin_plans, periods, enquiries, conferences, assessments, visits, placements
     )
+    bad += _episode_due_violations(episodes, assessments, strategies)
+    return bad
+
+
+def _episode_due_violations(episodes: dict, assessments: list, strategies: dict) -> list[str]:
+    """An open episode of need nobody has assessed yet has its 45-working-day clock from the
+    referral; a MASH decision to hold a strategy discussion has its own clock from the
+    decision until a discussion is held on or after the day it was signed off."""
+    expected: dict[tuple[str, str, str], date] = {}
+    assessed = {a.episode_id for a in assessments}
+    held: dict[int, list[date]] = defaultdict(list)
+    for s in strategies.values():
+        held[s.episode_id].append(s.held_on)
+    decisions: dict[int, list[Any]] = defaultdict(list)
+    for subject in ContactSubject.objects.filter(
+        role="child",
+        person__isnull=False,
+        contact__status=Status.DECIDED,
+        contact__decision=Decision.STRATEGY,
+    ).select_related("contact"):
+        if subject.person_id is not None:
+            decisions[subject.person_id].append(subject.contact)
+    for e in episodes.values():
+        if e.kind != EpisodeKind.CIN or e.closure_date is not None:
+            continue
+        key = ("casework.Episode", str(e.pk))
+        if e.pk not in assessed:
+            expected[(*key, "assessment")] = due.assessment_due(e.referral_date)
+        mine = [
+            c
+            for c in decisions[e.child_id]
+            if timezone.localtime(c.received_at).date() >= e.referral_date
+        ]
+        if mine:
+            last = max(mine, key=lambda c: c.closed_at)
+            signed = timezone.localtime(last.closed_at).date()
+            if not any(day >= signed for day in held[e.pk]):
+                decided = timezone.localtime(last.decided_at).date()
+                expected[(*key, "strategy")] = due.strategy_discussion_due(decided)
+    actual = {
+        (d.source_type, d.source_id, d.kind): d.due_date
+        for d in DueItem.objects.filter(done_on__isnull=True, source_type="casework.Episode")
+    }
+    bad = [f"due item missing: {k} due {expected[k]}" for k in expected.keys() - actual.keys()]
+    bad += [
+        f"due item the services would have closed: {k}" for k in actual.keys() - expected.keys()
+    ]
+    bad += [
+        f"due item {k}: due {actual[k]}, the services say {expected[k]}"
+        for k in expected.keys() & actual.keys()
+        if expected[k] != actual[k]
+    ]
     return bad
 
 
@@ -600,7 +665,9 @@ def _due_violations(
             expected[(*key, "cla_visit")] = due.care_visit_due(visit, current)
     actual = {
         (d.source_type, d.source_id, d.kind): d.due_date
-        for d in DueItem.objects.filter(done_on__isnull=True)
+        for d in DueItem.objects.filter(done_on__isnull=True).exclude(
+            source_type="casework.Episode"
+        )
     }
     for key in expected.keys() - actual.keys():
         bad.append(f"due item missing: {key} due {expected[key]}")

@@ -141,7 +141,7 @@ def test_references_and_timescales(small: list) -> None:
         assert set(reference) <= set(_REFERENCE_ALPHABET)
     latest = datetime.combine(TODAY, time(0), tzinfo=ZoneInfo("Europe/London"))
     for c in contacts:
-        assert c.decision_due_at == decision_due(c.received_at)
+        assert c.decision_due_at == decision_due(c.received_at, c.submission["urgency"])
         assert c.received_at < latest
         moments = [c.received_at, c.decided_at, c.signed_off_at]
         present = [m for m in moments if m is not None]
@@ -257,7 +257,7 @@ def test_database_holds_exactly_the_planned_contacts(seeded: None) -> None:
     assert stored.keys() == planned.keys()
     for reference, contact in stored.items():
         assert contact.status == planned[reference].status
-        assert contact.decision_due_at == decision_due(contact.received_at)
+        assert contact.decision_due_at == decision_due(contact.received_at, contact.urgency)
         assert contact.submission["concern_summary"] == contact.concern_summary
     linked = ContactSubject.objects.exclude(person=None).select_related("person")
     assert linked.exists()

@@ -2,15 +2,17 @@
 state (`PlannerBase`); each area adds its part to these."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from safehub.access.roles import Role
+from safehub.casework import timescales as due
 from safehub.chronology.models import Significance
 from safehub.demo.generator import data
 from safehub.demo.generator.casework_records.common import (
     DAY,
+    DUE_LABELS,
     LONDON,
     SHOWCASE_STATES,
     STALL,
@@ -83,6 +85,14 @@ class CaseBase:
         # As update_or_create on the open item: one per (source, kind). `on` is when it was
         # last (re)registered, which is where the work it tracks carries on from.
         self.due[(id(source), kind)] = [source, kind, label, due_date, on]
+
+    def strategy_decided(self, episode: Row, contact: PlannedContact, on: date) -> None:
+        """A MASH decision to hold a strategy discussion, signed off on `on`: due the
+        council's working days after the decision, until a discussion is recorded."""
+        assert contact.decided_at is not None  # a decided contact
+        decided = contact.decided_at.astimezone(LONDON).date()
+        due_date = due.strategy_discussion_due(decided)
+        self.register(episode, "strategy", DUE_LABELS["strategy"], due_date, on)
 
     def complete(self, source: Row, kind: str) -> None:
         self.due.pop((id(source), kind), None)
@@ -220,6 +230,8 @@ class EpisodeSpec:
     contact: PlannedContact | None = None
     opened: date | None = None  # when the MASH decision was signed off
     slow: bool = False  # its assessment takes longer than 45 working days
+    # Later referrals for a strategy discussion that joined the episode while it was open.
+    joined: list[PlannedContact] = field(default_factory=list)
 
     @property
     def day_opened(self) -> date:

@@ -26,6 +26,7 @@ from safehub.demo.generator.casework_records.common import (
     DAY,
     DUE_LABELS,
     LATE_ICPC,
+    LONDON,
     _core_group_due,
     _cp_visit_due,
     _icpc_due,
@@ -42,6 +43,7 @@ from safehub.demo.generator.casework_records.rows import (
     Row,
 )
 from safehub.demo.generator.plan import PlannedInvolvement
+from safehub.frontdoor.codes import Decision
 
 if TYPE_CHECKING:
     from safehub.demo.generator.casework_records.case import Case
@@ -51,6 +53,7 @@ class ChildProtectionRecords(CinPlanRecords):
     def strategy(self, episode: Row, held: date, outcome: str) -> tuple[Row, Row | None]:
         rng = self.rng
         by = self.worker(held)
+        self.complete(episode, "strategy")  # the discussion a MASH decision asked for
         row = self.add(
             STRATEGY,
             episode_id=episode,
@@ -62,14 +65,11 @@ class ChildProtectionRecords(CinPlanRecords):
             created_at=_stamp(held, 14),
             updated_at=_stamp(held, 14),
         )
-        self.event(
-            events.STRATEGY_DISCUSSION,
-            held,
-            f"Strategy discussion: {StrategyOutcome(outcome).label}",
-            row,
-            by,
-            Significance.HIGH,
-        )
+        summary = f"Strategy discussion: {StrategyOutcome(outcome).label}"
+        waiting = self._enquiry_before_conference(episode)
+        if waiting is not None:  # as the service: one more discussion of that enquiry
+            summary += self._redate_conference(episode, waiting)
+        self.event(events.STRATEGY_DISCUSSION, held, summary, row, by, Significance.HIGH)
         if outcome != StrategyOutcome.SECTION_47:
             return row, None
         target = _icpc_due(held)
@@ -94,6 +94,33 @@ class ChildProtectionRecords(CinPlanRecords):
             Significance.HIGH,
         )
         return row, enquiry
+
+    def _enquiry_before_conference(self, episode: Row) -> Row | None:
+        held = {r["section47_id"] for r in self.rows if r.table is CONFERENCE}
+        waiting = [
+            r
+            for r in self.rows
+            if r.table is SECTION47
+            and r["episode_id"] is episode
+            and (r["end_date"] is None or r["outcome"] == Section47Outcome.ICPC)
+            and all(r is not h for h in held)
+        ]
+        return waiting[-1] if waiting else None
+
+    def _redate_conference(self, episode: Row, enquiry: Row) -> str:
+        """The initial conference 15 working days after the enquiry's last discussion."""
+        latest = max(
+            r["held_on"]
+            for r in self.rows
+            if r.table is STRATEGY
+            and r["episode_id"] is episode
+            and r["held_on"] >= enquiry["start_date"]
+        )
+        target = _icpc_due(latest)
+        enquiry["icpc_target"] = target
+        if (id(enquiry), "icpc") in self.due:
+            self.register(enquiry, "icpc", DUE_LABELS["icpc"], target, latest)
+        return f"; initial child protection conference due by {target:%-d %B %Y}"
 
     def conclude(self, enquiry: Row, day: date, outcome: str) -> None:
         enquiry["end_date"], enquiry["outcome"] = day, outcome
@@ -341,6 +368,37 @@ class ChildProtectionPlanning(CinPlanPlanning):
             return None
         case.conclude(enquiry, ends, Section47Outcome.NO_ICPC)
         return ends
+
+    def _strategy_decisions(
+        self, case: Case, episode: Row, spec: EpisodeSpec, *, hold: bool = True
+    ) -> None:
+        """Each MASH decision to hold a strategy discussion while the episode was open, in the
+        order they were signed off, registered as the service does; with `hold`, each got a
+        discussion within a day unless one was already held on or after the decision."""
+        decisions = sorted(
+            (
+                c
+                for c in [spec.contact, *spec.joined]
+                if c is not None and c.decision == Decision.STRATEGY and c.signed_off_at
+            ),
+            key=lambda c: c.signed_off_at or c.received_at,
+        )
+        for contact in decisions:
+            assert contact.signed_off_at is not None
+            signed = min(contact.signed_off_at.astimezone(LONDON).date(), self.yesterday)
+            case.strategy_decided(episode, contact, signed)  # again for the episode's own
+            if not hold:
+                continue
+            held = [
+                r["held_on"]
+                for r in case.rows
+                if r.table is STRATEGY and r["episode_id"] is episode
+            ]
+            if any(day >= signed for day in held):
+                case.complete(episode, "strategy")
+            else:
+                day = min(signed + timedelta(days=self.rng.randint(0, 1)), self.yesterday)
+                case.strategy(episode, day, StrategyOutcome.NO_SECTION_47)
 
     def _strategy_day(self, icpc: date, floor: date) -> date:
         """The strategy discussion before a conference on `icpc`: mostly within 15 working

@@ -19,11 +19,13 @@ from safehub.demo.generator.casework_records.assessments import AssessmentPlanni
 from safehub.demo.generator.casework_records.base import CaseBase, EpisodeSpec, FamilyDates
 from safehub.demo.generator.casework_records.common import (
     DAY,
+    DUE_LABELS,
     EH_CLOSURES,
     EH_SOURCES,
     NEEDS,
     REALLOCATION,
     SOURCE_WEIGHTS,
+    _assessment_due,
     _pick,
     _stamp,
 )
@@ -63,6 +65,16 @@ class EpisodeRecords(CaseBase):
             created_at=_stamp(opened, 10),
             updated_at=_stamp(opened, 10),
         )
+        if kind == EpisodeKind.CIN:  # as the service: the assessment clock runs from here
+            self.register(
+                episode,
+                "assessment",
+                DUE_LABELS["assessment"],
+                _assessment_due(referral),
+                opened,
+            )
+        if contact is not None and contact.decision == Decision.STRATEGY:
+            self.strategy_decided(episode, contact, opened)
         label = EpisodeKind(kind).label
         self.event(
             events.EPISODE_OPENED,
@@ -190,8 +202,9 @@ class EpisodePlanning(AssessmentPlanning):
         if moved is not None:
             case.worker_at = [(spec.start, moved[0]), (moved[1], worker)]
         episode = self._open(case, spec, need=state not in ("recent", "assessment", "s47"))
-        if not allocated:
-            return  # waiting for a team to take it
+        if not allocated:  # waiting for a team to take it
+            self._strategy_decisions(case, episode, spec, hold=False)
+            return
         if (
             state == "recent"
             and spec.contact is not None
@@ -243,6 +256,7 @@ class EpisodePlanning(AssessmentPlanning):
         if state not in ("cla", "recent", "assessment"):
             # A teenager on a plan at home may go missing from home, recorded as any is.
             self._missing(case, spec.start, self.today, looked_after=False)
+        self._strategy_decisions(case, episode, spec)
         long = case.long
         self._notes(
             case,

@@ -24,7 +24,7 @@ from safehub.demo.generator.casework_records.rows import FamilyCasework
 from safehub.demo.generator.families import YEAR
 from safehub.demo.generator.organisations import CIC_TEAM, EARLY_HELP, NORTH
 from safehub.demo.generator.plan import PlannedContact, PlannedFamily
-from safehub.frontdoor.codes import REFERRAL_DECISIONS, Status
+from safehub.frontdoor.codes import REFERRAL_DECISIONS, Decision, Status
 from safehub.people.codes import PersonKind
 
 
@@ -233,8 +233,11 @@ class CaseworkPlanner(EpisodePlanning):
             day = contact.received_at.astimezone(LONDON).date()
             assert contact.signed_off_at is not None  # a referral is a signed-off decision
             opened = min(contact.signed_off_at.astimezone(LONDON).date(), self.yesterday)
-            if any(s.start <= day <= s.runs_until(self.today) for s in specs):
-                continue  # the episode already open: the referral joins its work
+            running = next((s for s in specs if s.start <= day <= s.runs_until(self.today)), None)
+            if running is not None:  # the episode already open: the referral joins its work
+                if contact.decision == Decision.STRATEGY:
+                    running.joined.append(contact)
+                continue
             later = [s for s in specs if s.start > day]
             nearest = min(later, key=lambda s: s.start) if later else None
             if (
