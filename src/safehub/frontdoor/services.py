@@ -37,6 +37,7 @@ from safehub.frontdoor.codes import (
     ConsentDecision,
     LevelOfNeed,
     Rag,
+    ReferralSource,
     RequestStatus,
     Status,
     SubjectRole,
@@ -349,18 +350,62 @@ def contact_link_subject(
     subject.save(update_fields=["person", "linked_by", "linked_at", "updated_at"])
     _audit_change(actor, contact, "link", person=person.pk, subject=subject.pk)
     if subject.role == SubjectRole.CHILD:
+        # The referrer made the contact; the worker linking it only files it on the record.
         chronology_append(
             actor=actor,
             persons=[person],
             event_type=events.CONTACT_RECEIVED,
             occurred_at=contact.received_at,
             significance=Significance.MEDIUM,
-            source_agency=contact.referrer_agency,
             source=contact,
             summary=f"Contact {contact.reference} from {contact.get_referral_source_display()}"
             f": {_first_line(contact.concern_summary)}",
+            **_referrer_credit(contact),
         )
     return subject
+
+
+# Referral sources that are private individuals (CIN census 1A-1D, anonymous, unknown).
+_INDIVIDUAL_SOURCES = frozenset({"1A", "1B", "1C", "1D", "9", "10"})
+
+
+def referrer_label(*, channel: str, referral_source: str, referrer_name: str) -> str:
+    """How a chronology names a referrer who is not a SafeHub user. A private individual
+    (a relative, a neighbour, the child, anyone anonymous) is never named: a child's record
+    is read by many, and who reported a worry is confidential. A professional who phoned is
+    named, with the kind of agency they said they were from."""
+    source = ReferralSource(referral_source).label
+    if channel != Channel.PHONE:
+        return f"a member of the public: {_lower_first(source)}"
+    if referral_source in _INDIVIDUAL_SOURCES or not referrer_name:
+        return f"a caller: {_lower_first(source)}"
+    return f"{referrer_name} ({source}, by telephone)"
+
+
+def _lower_first(label: str) -> str:
+    # "Family member, …" reads on inside a sentence; "GP" and "A&E" stay as they are.
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _referrer_credit(contact: Contact) -> dict[str, Any]:
+    """Who to credit with a contact, and who entered it in SafeHub: the professional who
+    referred online (and their agency), else the referrer as `referrer_label` describes
+    them; entered by that professional, by the MASH worker who took the call, or by nobody
+    signed in (the public form)."""
+    staff = contact.referrer_user
+    return {
+        "done_by": staff,
+        "done_by_label": ""
+        if staff
+        else referrer_label(
+            channel=contact.channel,
+            referral_source=contact.referral_source,
+            referrer_name=contact.referrer_name,
+        ),
+        "source_agency": contact.referrer_agency if staff else None,
+        "recorded_by": staff or contact.recorded_by,
+        "recorded_at": contact.created_at,
+    }
 
 
 @transaction.atomic
@@ -502,6 +547,7 @@ def information_request_answer(
             actor=actor,
             persons=linked,
             event_type=events.PARTNER_INFORMATION,
+            occurred_at=request.answered_at,
             source_agency=request.agency,
             source=request,
             significance=Significance.MEDIUM,
@@ -652,6 +698,8 @@ def _finalise(actor: User, contact: Contact) -> None:
     # whoever makes it final must be allowed to change every one of those records.
     check_person_writes(actor, children)
     label = contact.get_decision_display()
+    if children:
+        _decision_entries(actor, contact, children, label)
     if contact.decision in REFERRAL_DECISIONS:
         from safehub.casework.services import episode_open_from_referral
 
@@ -660,23 +708,42 @@ def _finalise(actor: User, contact: Contact) -> None:
             episode_open_from_referral(
                 actor=actor, contact=contact, child=child, strategy_discussion=strategy
             )
-    if children:
-        chronology_append(
-            actor=actor,
-            persons=children,
-            event_type=events.CONTACT_DECISION,
-            significance=(
-                Significance.HIGH if contact.decision in REFERRAL_DECISIONS else Significance.LOW
-            ),
-            source=contact,
-            summary=f"MASH decision on contact {contact.reference}: {label}",
-        )
     _tell_referrer(
         contact,
         "outcome",
         f"Outcome of your referral {contact.reference}",
         _outcome_message(contact, label),
     )
+
+
+def _decision_entries(actor: User, contact: Contact, children: list[Any], label: str) -> None:
+    """The decision goes on each child's chronology credited to the worker who made it,
+    when they made it (it lands once final, so a returned decision never does); a manager's
+    sign-off is an entry of its own, credited to the manager."""
+    chronology_append(
+        actor=actor,
+        persons=children,
+        event_type=events.CONTACT_DECISION,
+        significance=(
+            Significance.HIGH if contact.decision in REFERRAL_DECISIONS else Significance.LOW
+        ),
+        source=contact,
+        summary=f"MASH decision on contact {contact.reference}: {label}",
+        occurred_at=contact.decided_at,
+        done_by=contact.decided_by,
+        recorded_by=contact.decided_by,
+        recorded_at=contact.decided_at,
+    )
+    if contact.signed_off_by_id:
+        chronology_append(
+            actor=actor,
+            persons=children,
+            event_type=events.CONTACT_DECISION_SIGNED_OFF,
+            significance=Significance.LOW,
+            source=contact,
+            summary=f"Decision on contact {contact.reference} signed off: {label}",
+            occurred_at=contact.signed_off_at,
+        )
 
 
 def _outcome_message(contact: Contact, label: str) -> str:

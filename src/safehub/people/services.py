@@ -2,7 +2,7 @@
 its audit row and chronology entry, so nothing is half-saved."""
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -317,7 +317,7 @@ def person_move(
         persons=[person],
         event_type=events.ADDRESS_CHANGED,
         summary=f"Moved to {cleaned['town']} {cleaned['postcode']}",
-        occurred_at=timezone.make_aware(datetime.combine(start_date, time(9))),
+        occurred_on=start_date,  # the day they moved; nobody records the hour
         source=row,
     )
     return row

@@ -213,6 +213,7 @@ def conference_initial(
         conference,
         Significance.CRITICAL,
         held_on,
+        done_by=conference.chair,  # the chair holds the conference
     )
     return conference
 
@@ -375,5 +376,6 @@ def conference_review(
         conference,
         Significance.HIGH,
         held_on,
+        done_by=conference.chair,
     )
     return conference

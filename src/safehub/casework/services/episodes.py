@@ -79,6 +79,7 @@ def episode_open_from_referral(
             contact.referral_source,
             "",
             contact,
+            opened_now=True,
         )
     if strategy_discussion:
         _register(
@@ -99,7 +100,11 @@ def _create_episode(
     referral_source: str,
     primary_need: str,
     contact: Any,
+    *,
+    opened_now: bool = False,
 ) -> Episode:
+    """`opened_now`: the episode opens as the MASH decision becomes final, so its entry is
+    timed then, after the contact and the decision, not on the day of the referral."""
     _lock_child(child)
     if Episode.objects.filter(child=child, kind=kind, closure_date__isnull=True).exists():
         raise ValidationError("This child already has an open episode of this kind")
@@ -121,7 +126,7 @@ def _create_episode(
         f"{episode.get_kind_display()} episode opened (referral {referral_date:%-d %B %Y})",
         episode,
         Significance.HIGH,
-        referral_date,
+        None if opened_now else referral_date,
     )
     return episode
 

@@ -1,7 +1,7 @@
 """What every casework service shares: the access and date checks, the audit and chronology
 record, row locks, and registering and completing statutory due items (`DueItem`)."""
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,6 @@ from safehub.chronology.models import Significance
 from safehub.chronology.services import chronology_append
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.text import clean_text
-from safehub.core.workdays import LONDON
 from safehub.organisations.models import User
 
 ASSESSMENT_LABEL = "Complete the child and family assessment"
@@ -72,7 +71,11 @@ def _record(
     source: Any,
     significance: int = Significance.MEDIUM,
     when: date | None = None,
+    done_by: User | None = None,
 ) -> None:
+    """Audit the change and put it on the child's chronology: on the day it happened when
+    the record holds only a date (most casework does), else now; credited to `done_by`
+    (e.g. a conference's chair) or the actor, and recorded by the actor."""
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -81,8 +84,6 @@ def _record(
         object_id=source.pk,
         detail={"event": event},
     )
-    # A date-only event sits at midday London time, so it never slips a day either way.
-    occurred = datetime.combine(when, time(12), tzinfo=LONDON) if when else None
     chronology_append(
         actor=actor,
         persons=[child],
@@ -90,7 +91,8 @@ def _record(
         summary=summary,
         source=source,
         significance=significance,
-        occurred_at=occurred,
+        occurred_on=when,
+        done_by=done_by or actor,
     )
 
 

@@ -323,10 +323,11 @@ class FamilyPlanner:
                     fam.events.append(
                         PlannedEvent(
                             people_events.ADDRESS_CHANGED,
-                            datetime.combine(current.start_date, time(9), tzinfo=LONDON),
+                            datetime.combine(current.start_date, time(12), tzinfo=LONDON),
                             moved,
                             f"Moved to {current.town} {current.postcode}",
                             agency=COUNCIL,
+                            time_known=False,  # as person_move records it: the day only
                         )
                     )
 

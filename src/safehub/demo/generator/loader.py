@@ -186,6 +186,9 @@ INVOLVEMENT_COLUMNS = (
 ACCESS_COLUMNS = ("person_id", "user_id", "granted_by_id")
 ENTRY_COLUMNS = (
     "occurred_at",
+    "time_known",
+    "done_by_id",
+    "done_by_label",
     "recorded_at",
     "recorded_by_id",
     "source_agency_id",
@@ -433,6 +436,10 @@ class Loader:
             [
                 (
                     e.occurred_at,
+                    e.time_known,
+                    # A worker did what they recorded; a partner's event is its agency's.
+                    users.get(e.recorded_by),
+                    "",
                     e.occurred_at,
                     users.get(e.recorded_by),
                     agencies.get(e.agency),

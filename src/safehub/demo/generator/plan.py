@@ -123,6 +123,7 @@ class PlannedEvent:
     recorded_by: str = ""
     source_type: str = ""
     source_id: str = ""  # "" with source_type "people.Person": the loader puts the pk in
+    time_known: bool = True  # False: known by its date alone, placed at midday
 
 
 @dataclass

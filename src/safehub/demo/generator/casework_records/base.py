@@ -109,11 +109,18 @@ class CaseBase:
         source: Row,
         by: str,
         significance: int = Significance.MEDIUM,
+        *,
+        at: datetime | None = None,
     ) -> None:
-        when = _stamp(day)
+        """As the casework services record it: done and recorded by `by`, on `day` with no
+        time (at midday), or at the moment `at` for an event SafeHub timed itself."""
+        when = at or _stamp(day)
         entry = self.add(
             ENTRY,
             occurred_at=when,
+            time_known=at is not None,
+            done_by_id=by,
+            done_by_label="",
             recorded_at=when,
             recorded_by_id=by,
             source_agency_id=None,

@@ -83,6 +83,8 @@ class EpisodeRecords(CaseBase):
             episode,
             by,
             Significance.HIGH,
+            # Opened from a referral: when the MASH decision became final, as the service does.
+            at=contact.closed_at if contact is not None else None,
         )
         return episode
 

@@ -143,6 +143,9 @@ class VisitNoteRecords(CaseBase):
             entry = self.add(
                 ENTRY,
                 occurred_at=when,
+                time_known=True,
+                done_by_id=by,
+                done_by_label="",
                 recorded_at=when,
                 recorded_by_id=by,
                 source_agency_id=None,
