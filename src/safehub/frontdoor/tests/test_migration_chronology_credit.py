@@ -22,7 +22,7 @@ frontdoor_migration = import_module(
     "safehub.frontdoor.migrations.0005_chronology_credits_the_referrer"
 )
 casework_migration = import_module(
-    "safehub.casework.migrations.0004_chronology_dates_without_times"
+    "safehub.casework.migrations.0005_chronology_dates_without_times"
 )
 people_migration = import_module(
     "safehub.people.migrations.0005_chronology_move_dates_without_times"
