@@ -177,6 +177,7 @@ class PersonIn(Schema):
     disabilities: list[Text] = Field([], max_length=13)
     nhs_number: Text = Field("", max_length=20)
     upn: Text = Field("", max_length=20)
+    school: Text = Field("", max_length=120)
 
 
 class PersonUpdateIn(PersonIn):
@@ -201,6 +202,7 @@ class PersonOut(Schema):
     disabilities: list[str]
     nhs_number: str
     upn: str
+    school: str
 
 
 def _clean_search(payload: SearchIn) -> SearchCriteria:
