@@ -177,6 +177,7 @@ class PersonIn(Schema):
     disabilities: list[Text] = Field([], max_length=13)
     nhs_number: Text = Field("", max_length=20)
     upn: Text = Field("", max_length=20)
+    school: Text = Field("", max_length=120)
 
 
 class PersonUpdateIn(PersonIn):
@@ -201,6 +202,7 @@ class PersonOut(Schema):
     disabilities: list[str]
     nhs_number: str
     upn: str
+    school: str
 
 
 def _clean_search(payload: SearchIn) -> SearchCriteria:
@@ -292,21 +294,54 @@ def _out(person: Any) -> dict[str, Any]:
 # --- Front door: referrals from partner systems --------------------------------------------
 
 
+# How a person named relates to the first child named (frontdoor.codes.Described).
+AdultDescribed = Literal[
+    "",
+    "mother",
+    "father",
+    "step_parent",
+    "parents_partner",
+    "grandparent",
+    "carer",
+    "sibling",
+    "half_sibling",
+    "step_sibling",
+    "other_relative",
+    "household_member",
+]
+ChildDescribed = Literal[
+    "", "sibling", "half_sibling", "step_sibling", "other_relative", "household_member"
+]
+
+
 class ChildIn(Schema):
     given_name: Text = Field("", max_length=100)
     family_name: Text = Field("", max_length=100)
     date_of_birth: date | None = None
+    expected_date_of_birth: date | None = Field(
+        None,
+        description="A pre-birth referral: the date the baby is due, instead of a date of "
+        "birth (within the next 40 weeks). Name the mother among the adults.",
+    )
     age_description: Text = Field("", max_length=60)
     address_line_1: Text = Field("", max_length=120)
     town: Text = Field("", max_length=80)
     postcode: Text = Field("", max_length=10)
     school: Text = Field("", max_length=120)
+    nhs_number: Text = Field("", max_length=20)
+    upn: Text = Field("", max_length=20)
+    relationship_to_child: ChildDescribed = Field(
+        "", description="How this child is related to the first child (not for the first)"
+    )
 
 
 class AdultIn(Schema):
     given_name: Text = Field("", max_length=100)
     family_name: Text = Field("", max_length=100)
-    relationship: Text = Field("", max_length=80)
+    relationship: Text = Field("", max_length=80, description="In the referrer's words")
+    relationship_to_child: AdultDescribed = Field(
+        "", description="How this adult is related to the first child"
+    )
 
 
 class ContactIn(Schema):

@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from safehub.core.once import OneTimeTokenField
 from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import (
+    ADULT_DESCRIBED,
     ASSESSMENT_FACTORS,
+    CHILD_DESCRIBED,
     Channel,
     Consent,
     ConsentDecision,
@@ -236,60 +238,80 @@ class ProfessionalReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["urgency"].help_text = decision_timescales()
         for i in range(CHILD_SLOTS):
-            which = "" if i == 0 else f" {i + 1}"
-            self.fields[f"child_{i}_given_name"] = forms.CharField(
-                label=f"Child{which}: first name", required=False, max_length=200
-            )
-            self.fields[f"child_{i}_family_name"] = forms.CharField(
-                label=f"Child{which}: last name", required=False, max_length=200
-            )
-            self.fields[f"child_{i}_date_of_birth"] = GovukDateField(
-                label=f"Child{which}: date of birth",
-                required=False,
-                help_text="For example, 27 3 2015",
-            )
-            self.fields[f"child_{i}_postcode"] = forms.CharField(
-                label=f"Child{which}: home postcode", required=False, max_length=20
-            )
-            self.fields[f"child_{i}_school"] = forms.CharField(
-                label=f"Child{which}: school or nursery", required=False, max_length=200
-            )
+            self._add_child(i)
         for i in range(ADULT_SLOTS):
-            self.fields[f"adult_{i}_given_name"] = forms.CharField(
-                label=f"Adult {i + 1}: first name", required=False, max_length=200
+            self._add_adult(i)
+
+    def _add_child(self, i: int) -> None:
+        which = "" if i == 0 else f" {i + 1}"
+        text = {
+            "given_name": ("first name", 200, ""),
+            "family_name": ("last name", 200, ""),
+            "address_line_1": ("building and street", 200, ""),
+            "town": ("town or city", 120, ""),
+            "postcode": ("home postcode", 20, ""),
+            "school": ("school or nursery", 200, ""),
+            "nhs_number": ("NHS number (if known)", 20, ""),
+            "upn": ("unique pupil number (UPN, if known)", 20, ""),
+        }
+        for name, (label, limit, hint) in text.items():
+            self.fields[f"child_{i}_{name}"] = forms.CharField(
+                label=f"Child{which}: {label}", required=False, max_length=limit, help_text=hint
             )
-            self.fields[f"adult_{i}_family_name"] = forms.CharField(
-                label=f"Adult {i + 1}: last name", required=False, max_length=200
-            )
-            self.fields[f"adult_{i}_relationship"] = forms.CharField(
-                label=f"Adult {i + 1}: relationship to the child",
+        self.fields[f"child_{i}_date_of_birth"] = GovukDateField(
+            label=f"Child{which}: date of birth",
+            required=False,
+            help_text="For example, 27 3 2015",
+        )
+        self.fields[f"child_{i}_expected_date_of_birth"] = GovukDateField(
+            label=f"Child{which}: not born yet, due on",
+            subject="The date the baby is due",
+            required=False,
+            help_text="For a pre-birth referral, instead of a date of birth. Name the mother "
+            "as one of the adults",
+        )
+        if i:
+            self.fields[f"child_{i}_relationship_to_child"] = forms.ChoiceField(
+                label=f"Child{which}: relationship to the first child",
+                choices=[("", "Select"), *[(d.value, d.label) for d in CHILD_DESCRIBED]],
                 required=False,
-                max_length=200,
-                help_text="For example, mother or mother's partner",
             )
+
+    def _add_adult(self, i: int) -> None:
+        self.fields[f"adult_{i}_given_name"] = forms.CharField(
+            label=f"Adult {i + 1}: first name", required=False, max_length=200
+        )
+        self.fields[f"adult_{i}_family_name"] = forms.CharField(
+            label=f"Adult {i + 1}: last name", required=False, max_length=200
+        )
+        self.fields[f"adult_{i}_relationship_to_child"] = forms.ChoiceField(
+            label=f"Adult {i + 1}: how are they related to the first child?",
+            choices=[("", "Select"), *[(d.value, d.label) for d in ADULT_DESCRIBED]],
+            required=False,
+        )
+        self.fields[f"adult_{i}_relationship"] = forms.CharField(
+            label=f"Adult {i + 1}: relationship in your words (optional)",
+            required=False,
+            max_length=200,
+            help_text="For example, mother's partner since last year",
+        )
 
     def child_fields(self, i: int) -> list[Any]:
-        return [
-            self[f"child_{i}_{name}"]
-            for name in ("given_name", "family_name", "date_of_birth", "postcode", "school")
-        ]
+        return [self[f"child_{i}_{name}"] for name in _child_names(i)]
 
     def adult_fields(self, i: int) -> list[Any]:
-        return [self[f"adult_{i}_{name}"] for name in ("given_name", "family_name", "relationship")]
+        return [self[f"adult_{i}_{name}"] for name in ADULT_FIELDS]
 
     def submission(self) -> dict[str, Any]:
         """The cleaned form as the one submission shape every channel uses."""
         data = self.cleaned_data
         children = []
         for i in range(CHILD_SLOTS):
-            child = {
-                f: data.get(f"child_{i}_{f}")
-                for f in ("given_name", "family_name", "date_of_birth", "postcode", "school")
-            }
+            child = {f: data.get(f"child_{i}_{f}") for f in _child_names(i)}
             if i == 0 or any(child.values()):
                 children.append(child)
         adults = [
-            {f: data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name", "relationship")}
+            {f: data.get(f"adult_{i}_{f}") for f in ADULT_FIELDS}
             for i in range(ADULT_SLOTS)
             if any(data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name"))
         ]
@@ -309,6 +331,26 @@ class ProfessionalReferralForm(forms.Form):
             "referrer": {},
             **{k: data.get(k) for k in keys},
         }
+
+
+# In the order each child's and adult's questions are asked.
+CHILD_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "address_line_1",
+    "town",
+    "postcode",
+    "school",
+    "nhs_number",
+    "upn",
+)
+ADULT_FIELDS = ("given_name", "family_name", "relationship_to_child", "relationship")
+
+
+def _child_names(i: int) -> tuple[str, ...]:
+    return (*CHILD_FIELDS, "relationship_to_child") if i else CHILD_FIELDS
 
 
 class PhoneContactForm(ProfessionalReferralForm):

@@ -3,6 +3,7 @@ audit row, chronology entries and outbox messages, so nothing is half-saved."""
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -423,36 +424,88 @@ def contact_unlink_subject(
 
 
 @transaction.atomic
-def contact_subject_new_person(*, actor: User, contact: Contact, subject: ContactSubject) -> Any:
-    """Nobody on record matches: create the person from what the referrer told us, then
+def contact_subject_new_person(
+    *,
+    actor: User,
+    contact: Contact,
+    subject: ContactSubject,
+    data: dict[str, Any],
+    address: dict[str, Any] | None = None,
+) -> Any:
+    """Nobody on record matches: create the person from the details the worker confirmed
+    (the form starts from what the referrer told us, `carry_over.person_prefill`), then
     link them."""
     from safehub.people.services import person_create
 
     _require_open(contact)
     if subject.contact_id != contact.pk or subject.person_id:
         raise NotFound()
-    if not (subject.given_name and subject.family_name):
-        raise ValidationError(
-            "We need the person's first and last name to create a record. Find out their name first"
-        )
-    kind = "child" if subject.role == SubjectRole.CHILD else "adult"
-    address = (
-        {"line_1": subject.address_line_1, "town": subject.town, "postcode": subject.postcode}
-        if subject.address_line_1 and subject.town and subject.postcode
-        else None
-    )
-    person = person_create(
-        actor=actor,
-        data={
-            "kind": kind,
-            "given_name": subject.given_name,
-            "family_name": subject.family_name,
-            "date_of_birth": subject.date_of_birth,
-        },
-        address=address,
-    )
+    person = person_create(actor=actor, data=data, address=address)
     contact_link_subject(actor=actor, contact=contact, subject=subject, person=person)
     return person
+
+
+@dataclass(frozen=True)
+class CarryOverResult:
+    recorded: list[str]  # the suggestions' keys
+    refused: dict[str, str]  # key: why the records refused it, in plain English
+
+
+@transaction.atomic
+def contact_carry_over(
+    *, actor: User, contact: Contact, keys: list[str] | None = None
+) -> CarryOverResult:
+    """Record what the referrer told us that the linked records do not hold yet: the
+    suggestions named by `keys`, or every one that can be recorded (None). Each is
+    written through the people services, which check the policy for every person they
+    touch, audit and add chronology entries; one the records refuse (a parent born after
+    their child) is reported and the rest still recorded."""
+    from safehub.frontdoor.carry_over import contact_suggestions
+
+    _require_open(contact)
+    offered = [s for s in contact_suggestions(actor=actor, contact=contact) if s.actionable]
+    chosen = offered if keys is None else [s for s in offered if s.key in keys]
+    if not chosen:
+        raise ValidationError(
+            {"suggestion": "There is nothing left to record: the records may already say it"}
+        )
+    recorded, refused = [], {}
+    for suggestion in chosen:
+        try:
+            with transaction.atomic():
+                _apply_suggestion(actor, contact, suggestion)
+        except ValidationError as error:
+            refused[suggestion.key] = f"{suggestion.change}: {error.messages[0]}"
+        else:
+            recorded.append(suggestion.key)
+    if recorded:
+        _audit_change(actor, contact, "carry_over", recorded=recorded)
+    return CarryOverResult(recorded=recorded, refused=refused)
+
+
+def _apply_suggestion(actor: User, contact: Contact, suggestion: Any) -> None:
+    from safehub.people.models import Person
+    from safehub.people.services import person_move, person_update, relationship_create
+
+    if suggestion.kind == "relationship":
+        relationship_create(
+            actor=actor,
+            subject=suggestion.person,
+            other=suggestion.other,
+            type=suggestion.relationship_type,
+        )
+    elif suggestion.kind == "address":
+        person_move(
+            actor=actor,
+            person=suggestion.person,
+            address=suggestion.value,
+            start_date=timezone.localdate(contact.received_at),
+        )
+    else:
+        person = Person.objects.get(pk=suggestion.person.pk)
+        person_update(
+            actor=actor, person=person, expected_version=person.version, data=suggestion.value
+        )
 
 
 # --- Partner information and consent -----------------------------------------------------

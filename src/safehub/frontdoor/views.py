@@ -28,10 +28,11 @@ from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.once import new_token, token_key
 from safehub.core.users import SignedInRequest
-from safehub.frontdoor import forms, selectors, services
+from safehub.frontdoor import carry_over, forms, selectors, services
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
 from safehub.frontdoor.fetchers import access_contact, access_information_request
 from safehub.people.fetchers import access_person
+from safehub.people.forms import AddressForm, PersonForm
 from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
 
@@ -126,6 +127,10 @@ def _contact_page(
         "candidates": (
             selectors.contact_candidates(actor=actor, contact=contact) if editable else {}
         ),
+        "suggestions": (
+            carry_over.contact_suggestions(actor=actor, contact=contact) if editable else []
+        ),
+        "carry_over_errors": bound.get("carry_over_errors", []),
         "histories": histories,
         "shown": {pk: d.value for pk, d in shown.items()},
         "chronology": chronology,
@@ -152,7 +157,9 @@ def _contact_page(
         "sign_off_form": bound.get("sign_off_form") or forms.SignOffForm(initial=version),
         "conflict": bound.get("conflict", False),
     }
-    context["has_errors"] = any(f.errors for k, f in bound.items() if k.endswith("_form"))
+    context["has_errors"] = bool(context["carry_over_errors"]) or any(
+        f.errors for k, f in bound.items() if k.endswith("_form")
+    )
     context["notices"] = list(messages.get_messages(request))
     return _render(request, "frontdoor/contact.html", context, status=status)
 
@@ -277,20 +284,81 @@ def _named(subject: Any) -> str:
     return name or f"The {subject.get_role_display().lower()}"
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contact_new_person_view(
     request: SignedInRequest, reference: str, subject_id: int
 ) -> HttpResponse:
+    """A new record for someone named in the contact, its form filled in from what the
+    referrer told us; nothing is saved until the worker checks it and saves."""
     contact = _contact(request, reference, Action.EDIT)
     subject = _subject(contact, subject_id)
+    back = reverse("frontdoor:contact-detail", args=[reference]) + "#people"
+    if subject.person_id or contact.status not in (Status.NEW, Status.IN_TRIAGE):
+        return redirect(back)
+    data, address = carry_over.person_prefill(contact=contact, subject=subject)
+    posted = request.POST if request.method == "POST" else None
+    form = PersonForm(posted, initial=data)
+    address_form = AddressForm(posted, initial=address)
+    if posted is not None and form.is_valid() and address_form.is_valid():
+        try:
+            services.contact_subject_new_person(
+                actor=request.user,
+                contact=contact,
+                subject=subject,
+                data=form.cleaned_data,
+                address=address_form.cleaned_data,
+            )
+        except ValidationError as error:
+            _person_errors(error, form, address_form)
+        else:
+            return _back_to_contact(
+                request, contact, "#people", f"A new record was made for {_named(subject)} and linked."
+            )
+    _contact(request, reference)  # the form shows what the referrer said: a view, audited
+    return _render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "address": address_form,
+            "creating": True,
+            "contact": contact,
+            "subject": subject,
+            "back": back,
+            "has_errors": bool(form.errors or address_form.errors),
+        },
+    )
+
+
+def _person_errors(error: ValidationError, form: Any, address: Any) -> None:
+    """The service's refusal on the form it belongs to: address problems beside the
+    address, the rest beside the person's details."""
+    if not hasattr(error, "error_dict"):
+        add_service_errors(form, error)
+        return
+    messages = error.message_dict
+    in_address = {k: v for k, v in messages.items() if k in address.fields}
+    rest = {k: v for k, v in messages.items() if k not in address.fields}
+    if rest:
+        add_service_errors(form, ValidationError(rest))
+    if in_address:
+        add_service_errors(address, ValidationError(in_address))
+
+
+@require_POST
+def contact_carry_over_view(request: SignedInRequest, reference: str) -> HttpResponse:
+    """Confirm one thing the referrer told us (`suggestion`), or all of them (`all`)."""
+    contact = _contact(request, reference, Action.EDIT)
+    keys = None if request.POST.get("all") else request.POST.getlist("suggestion")
     try:
-        services.contact_subject_new_person(actor=request.user, contact=contact, subject=subject)
+        result = services.contact_carry_over(actor=request.user, contact=contact, keys=keys)
     except ValidationError as error:
         contact = _contact(request, reference)
-        return _contact_page(request, contact, person_error=error.messages[0])
-    return _back_to_contact(
-        request, contact, "#people", f"A new record was made for {_named(subject)} and linked."
-    )
+        return _contact_page(request, contact, carry_over_errors=error.messages)
+    if result.refused:
+        contact = _contact(request, reference)
+        return _contact_page(request, contact, carry_over_errors=list(result.refused.values()))
+    return _back_to_contact(request, contact, "#people", "What the referrer told us was added to the records.")
 
 
 @require_POST

@@ -39,6 +39,7 @@ SESSION_KEY = "public_report"
 # The question pages, in order: URL name -> form.
 PAGES: dict[str, type[forms_public.ReportPage]] = {
     "child": forms_public.ChildForm,
+    "mother": forms_public.MotherForm,
     "address": forms_public.AddressForm,
     "what-happened": forms_public.WhatHappenedForm,
     "danger": forms_public.DangerForm,
@@ -122,6 +123,8 @@ def _pages_for(state: dict[str, Any]) -> list[str]:
     reach them, and someone who does not want to be contacted is not asked how."""
     referrer = state["answers"].get("referrer", {})
     skipped = set()
+    if not forms_public.is_unborn(state["answers"]):
+        skipped.add("mother")
     if referrer.get("anonymous"):
         skipped |= {"your-name", "contact", "contact-details"}
     if not referrer.get("wants_contact"):

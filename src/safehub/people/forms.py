@@ -103,6 +103,9 @@ class PersonForm(forms.Form):
     )
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
+    school = forms.CharField(
+        label="School or nursery", max_length=200, required=False, help_text="Where they go now"
+    )
 
 
 class PersonEditForm(PersonForm):

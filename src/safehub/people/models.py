@@ -36,6 +36,9 @@ class Person(VersionedModel):
     disabilities = models.JSONField(default=list, blank=True)
     nhs_number = models.CharField(max_length=10, blank=True, default="", db_index=True)
     upn = models.CharField(max_length=13, blank=True, default="", db_index=True)
+    # The school or nursery the child attends now, as named (a referrer's words need not
+    # match an agency SafeHub knows).
+    school = models.CharField(max_length=120, blank=True, default="")
     # Restricted records (adoption, staff relative, high profile) are hidden from search and
     # open only for their allow-list or through break-glass.
     is_restricted = models.BooleanField(default=False)

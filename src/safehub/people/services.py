@@ -54,6 +54,7 @@ PERSON_FIELDS = (
     "disabilities",
     "nhs_number",
     "upn",
+    "school",
 )
 FIELD_LABELS = {
     "kind": "Type of person",
@@ -72,6 +73,7 @@ FIELD_LABELS = {
     "disabilities": "Disabilities",
     "nhs_number": "NHS number",
     "upn": "UPN",
+    "school": "School or nursery",
 }
 
 
