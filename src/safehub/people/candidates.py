@@ -205,16 +205,19 @@ class _Facts:
 
 
 def _gather(scope: QuerySet, typed: _Typed) -> _Facts:
+    """Broad lookups (one word, everyone born that day) read inside the scope, so common
+    words cannot crowd out the reader's own people; narrow ones (both names close, the
+    postcode) read plain indexes and are narrowed to the scope once, together."""
     facts = _Facts()
     facts.close = _close_keys(typed.names)
-    for condition, cap in _name_conditions(typed, facts.close):
+    narrow: set[int] = set()
+    for condition, cap, broad in _name_conditions(typed, facts.close):
         if typed.born_between:
             condition &= Q(person__date_of_birth__range=typed.born_between)
-        facts.ids |= set(
-            PersonName.objects.filter(condition, person__in=scope).values_list(
-                "person_id", flat=True
-            )[:cap]
-        )
+        names = PersonName.objects.filter(condition)
+        if broad:
+            names = names.filter(person__in=scope)
+        (facts.ids if broad else narrow).update(names.values_list("person_id", flat=True)[:cap])
     if typed.born:
         days = [d for d in (typed.born, _swapped_day_month(typed.born)) if d]
         facts.ids |= set(
@@ -222,12 +225,14 @@ def _gather(scope: QuerySet, typed: _Typed) -> _Facts:
         )
     if typed.postcode:
         for pk, ended in (
-            PersonAddress.objects.filter(address__postcode=typed.postcode, person__in=scope)
+            PersonAddress.objects.filter(address__postcode=typed.postcode)
             .values_list("person_id", "end_date")
             .order_by("end_date")[:MAX_ROWS]
         ):
             facts.at_postcode[pk] = facts.at_postcode.get(pk, False) or ended is None
-        facts.ids |= set(facts.at_postcode)
+        narrow |= set(facts.at_postcode)
+    if narrow - facts.ids:
+        facts.ids |= set(scope.filter(pk__in=narrow - facts.ids).values_list("pk", flat=True))
     _gather_identifiers(scope, typed, facts)
     return facts
 
@@ -281,32 +286,33 @@ def _keys_for(name: _Name, close: dict[str, dict[str, None]]) -> list[str]:
     return list(keys)
 
 
-def _name_conditions(typed: _Typed, close: dict[str, dict[str, None]]) -> list[tuple[Q, int]]:
-    """Simple conditions, each served by one index: both names close to what was typed;
-    the last name close and the first name starting as typed ("Jo Smith"); both starting
-    as typed ("Jo Smi"). A single word: a close or starting last name, or a close first
-    name."""
-    conditions: list[tuple[Q, int]] = []
+def _name_conditions(typed: _Typed, close: dict[str, dict[str, None]]) -> list[tuple[Q, int, bool]]:
+    """Simple conditions, each served by one index, with their cap and whether they are
+    broad: both names close to what was typed; the last name close and the first name
+    starting as typed ("Jo Smith"); both starting as typed ("Jo Smi"). A single word
+    (broad): a close or starting last name, or a close first name."""
+    conditions: list[tuple[Q, int, bool]] = []
     for reading in typed.readings:
         given, family = reading.given, reading.family
         if given and family:
             families, givens = _keys_for(family, close), _keys_for(given, close)
+            given_starts = _starts("given_key", given.key)
             conditions += [
-                (Q(family_key__in=families, given_key__in=givens), MAX_EXACT),
-                (Q(family_key__in=families) & _starts("given_key", given.key), MAX_ROWS),
-                (_starts("family_key", family.key) & _starts("given_key", given.key), MAX_ROWS),
+                (Q(family_key__in=families, given_key__in=givens), MAX_EXACT, False),
+                (Q(family_key__in=families) & given_starts, MAX_ROWS, False),
+                (_starts("family_key", family.key) & given_starts, MAX_ROWS, False),
             ]
             # A child known by a parent's or carer's last name; a date of birth or postcode
             # already brings them in, and this is the costliest query.
             if not (reading.swapped or typed.born or typed.postcode):
-                conditions.append((_raised_by(families, givens), MAX_ROWS))
+                conditions.append((_raised_by(families, givens), MAX_ROWS, False))
         elif family:
             conditions += [
-                (Q(family_key__in=_keys_for(family, close)), MAX_ROWS),
-                (_starts("family_key", family.key), MAX_ROWS),
+                (Q(family_key__in=_keys_for(family, close)), MAX_ROWS, True),
+                (_starts("family_key", family.key), MAX_ROWS, True),
             ]
         elif given:
-            conditions.append((Q(given_key__in=_keys_for(given, close)), MAX_ROWS))
+            conditions.append((Q(given_key__in=_keys_for(given, close)), MAX_ROWS, True))
     return conditions
 
 
