@@ -34,7 +34,7 @@ from safehub.people.names import (
 
 MAX_ROWS = 300  # rows read per candidate query
 MAX_EXACT = 1000  # names close to both parts: a common name must not push the right one out
-CLOSE_KEYS = 80  # stored spellings kept for each typed name, closest first
+CLOSE_KEYS = 30  # stored spellings kept for each typed name, closest first
 PRE_RANKED = 50  # candidates scored in full (addresses, parents' names) and loaded
 AGE_SLACK = 1  # "about 7" means 6 to 8
 # A postcode unit is a handful of households, so living there says more than a shared
@@ -199,9 +199,15 @@ class _Facts:
     """What the candidate queries learned: who, and which sources found them."""
 
     ids: set[int] = field(default_factory=set)
+    # The names the name lookups matched, with the date of birth: (born, {name row})
+    named: dict[int, tuple[date | None, set[tuple[str, ...]]]] = field(default_factory=dict)
+    others_asked: bool = False  # date of birth, postcode or identifiers typed
     close: dict[str, dict[str, None]] = field(default_factory=dict)  # typed key -> stored keys
     at_postcode: dict[int, bool] = field(default_factory=dict)  # person -> lives there now
     identified: dict[int, list[str]] = field(default_factory=dict)
+
+
+_NAME = ("kind", "given_name", "family_name", "given_key", "family_key")  # a name row, as scored
 
 
 def _gather(scope: QuerySet, typed: _Typed) -> _Facts:
@@ -211,13 +217,19 @@ def _gather(scope: QuerySet, typed: _Typed) -> _Facts:
     facts = _Facts()
     facts.close = _close_keys(typed.names)
     narrow: set[int] = set()
-    for condition, cap, broad in _name_conditions(typed, facts.close):
+    conditions = _name_conditions(typed, facts.close)
+    for condition, cap, broad in conditions:
         if typed.born_between:
             condition &= Q(person__date_of_birth__range=typed.born_between)
         names = PersonName.objects.filter(condition)
         if broad:
             names = names.filter(person__in=scope)
-        (facts.ids if broad else narrow).update(names.values_list("person_id", flat=True)[:cap])
+        for pk, born, *name in names.values_list("person_id", "person__date_of_birth", *_NAME)[
+            :cap
+        ]:
+            facts.named.setdefault(pk, (born, set()))[1].add(tuple(name))
+            (facts.ids if broad else narrow).add(pk)
+    facts.others_asked = bool(typed.born or typed.postcode or typed.nhs_number or typed.upn)
     if typed.born:
         days = [d for d in (typed.born, _swapped_day_month(typed.born)) if d]
         facts.ids |= set(
@@ -231,8 +243,9 @@ def _gather(scope: QuerySet, typed: _Typed) -> _Facts:
         ):
             facts.at_postcode[pk] = facts.at_postcode.get(pk, False) or ended is None
         narrow |= set(facts.at_postcode)
-    if narrow - facts.ids:
-        facts.ids |= set(scope.filter(pk__in=narrow - facts.ids).values_list("pk", flat=True))
+    if typed.postcode or not all(broad for _, _, broad in conditions):
+        unseen = narrow - facts.ids or {0}  # asked even so: a fixed number of queries
+        facts.ids |= set(scope.filter(pk__in=unseen).values_list("pk", flat=True))
     _gather_identifiers(scope, typed, facts)
     return facts
 
@@ -302,10 +315,6 @@ def _name_conditions(typed: _Typed, close: dict[str, dict[str, None]]) -> list[t
                 (Q(family_key__in=families) & given_starts, MAX_ROWS, False),
                 (_starts("family_key", family.key) & given_starts, MAX_ROWS, False),
             ]
-            # A child known by a parent's or carer's last name; a date of birth or postcode
-            # already brings them in, and this is the costliest query.
-            if not (reading.swapped or typed.born or typed.postcode):
-                conditions.append((_raised_by(families, givens), MAX_ROWS, False))
         elif family:
             conditions += [
                 (Q(family_key__in=_keys_for(family, close)), MAX_ROWS, True),
@@ -314,16 +323,6 @@ def _name_conditions(typed: _Typed, close: dict[str, dict[str, None]]) -> list[t
         elif given:
             conditions.append((Q(given_key__in=_keys_for(given, close)), MAX_ROWS, True))
     return conditions
-
-
-def _raised_by(families: list[str], givens: list[str]) -> Q:
-    """Their first name, and a parent's or carer's last name."""
-    return Q(
-        given_key__in=givens,
-        person__relationships__type__in=RAISED_BY,
-        person__relationships__end_date__isnull=True,
-        person__relationships__other__names__family_key__in=families,
-    )
 
 
 def _starts(field_name: str, prefix: str) -> Q:
@@ -371,14 +370,20 @@ class _Row:
 
 
 def _rows(facts: _Facts) -> list[_Row]:
-    if not facts.ids:
-        return []
-    rows: dict[int, _Row] = {}
-    columns = ("kind", "given_name", "family_name", "given_key", "family_key")
-    for pk, born, *name in PersonName.objects.filter(person_id__in=facts.ids).values_list(
-        "person_id", "person__date_of_birth", *columns
-    ):
-        rows.setdefault(pk, _Row(pk, born)).names.append(tuple(name))
+    """Each candidate with the names the lookups matched; those found only by date of
+    birth, postcode or an identifier with all their names (asked whenever one of those was
+    typed, so the number of queries does not depend on whom they find)."""
+    rows = {
+        pk: _Row(pk, born, sorted(names))
+        for pk, (born, names) in facts.named.items()
+        if pk in facts.ids
+    }
+    if facts.others_asked:
+        rest = facts.ids - rows.keys()
+        for pk, born, *name in PersonName.objects.filter(person_id__in=rest or [0]).values_list(
+            "person_id", "person__date_of_birth", *_NAME
+        ):
+            rows.setdefault(pk, _Row(pk, born)).names.append(tuple(name))
     for row in rows.values():
         row.identified = row.pk in facts.identified
         row.other_reasons += facts.identified.get(row.pk, [])

@@ -117,10 +117,10 @@ MISTAKES = [
         id="known by a parent's surname",
     ),
     pytest.param(
-        {"name": "Harriet Kowalczyk"},
+        {"name": "Harriet Kowalczyk", "postcode": HOME},
         "harriet",
         "Known by a parent’s or carer’s last name, Kowalczyk",
-        id="known by a parent's surname, no date of birth",
+        id="known by a parent's surname, with the postcode",
     ),
     pytest.param(
         {"name": "Maya Okafor", **_dob(date(2013, 11, 2))},
