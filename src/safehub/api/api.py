@@ -24,6 +24,7 @@ from safehub.core.text import check_characters
 from safehub.core.users import SignedInRequest
 from safehub.people import services
 from safehub.people.fetchers import access_person
+from safehub.people.forms import MAX_AGE
 from safehub.people.selectors import SearchCriteria, person_search
 
 api = NinjaAPI(
@@ -146,6 +147,7 @@ def Name() -> Any:  # noqa: N802 - reads as a type in the schemas below
 class SearchIn(Schema):
     name: Text = Field("", max_length=200)
     date_of_birth: date | None = None
+    age: int | None = Field(None, description="Approximate age in whole years (a year either side)")
     nhs_number: Text = Field("", max_length=20)
     upn: Text = Field("", max_length=20)
     postcode: Text = Field("", max_length=10)
@@ -158,6 +160,9 @@ class SearchResultOut(Schema):
     postcode: str | None
     score: float
     reasons: list[str]
+    strong: bool = Field(
+        description="Identifiers, or the whole name with date of birth or postcode"
+    )
 
 
 class PersonIn(Schema):
@@ -208,6 +213,9 @@ class PersonOut(Schema):
 def _clean_search(payload: SearchIn) -> SearchCriteria:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"name": payload.name, "date_of_birth": payload.date_of_birth}
+    if payload.age is not None and not 0 <= payload.age <= MAX_AGE:
+        errors["age"] = [f"Approximate age must be between 0 and {MAX_AGE}"]
+    values["age"] = payload.age
     for field, cleaner in (
         ("nhs_number", clean_nhs_number),
         ("upn", clean_upn),
@@ -240,6 +248,7 @@ def person_search_api(request: SignedInRequest, payload: SearchIn) -> Any:
             "postcode": r.address.postcode if r.address else None,
             "score": r.score,
             "reasons": r.reasons,
+            "strong": r.strong,
         }
         for r in results
     ]

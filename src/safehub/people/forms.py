@@ -17,6 +17,8 @@ from safehub.people.codes import (
 )
 from safehub.ui.fields import GovukDateField
 
+MAX_AGE = 120
+
 
 def _optional(cleaner):
     def clean(value: str) -> str:
@@ -35,6 +37,18 @@ class PersonSearchForm(forms.Form):
     date_of_birth = GovukDateField(
         label="Date of birth", required=False, help_text="For example, 27 3 2015"
     )
+    age = forms.IntegerField(
+        label="Approximate age",
+        required=False,
+        min_value=0,
+        max_value=MAX_AGE,
+        help_text="In years, if you do not know the date of birth. We look a year either side",
+        error_messages={
+            "invalid": "Enter the approximate age as a whole number of years, for example 7",
+            "min_value": "Approximate age must be 0 or more",
+            "max_value": f"Approximate age must be {MAX_AGE} or less",
+        },
+    )
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
@@ -51,7 +65,7 @@ class PersonSearchForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if not self.errors and not any(data.get(f) for f in self.fields):
+        if not self.errors and not any(data.get(f) for f in self.fields if f != "age"):
             raise ValidationError("Enter a name, date of birth, NHS number, UPN or postcode")
         return data
 

@@ -89,6 +89,27 @@ class PersonName(TimeStampedModel):
         ]
 
 
+class NameSpelling(models.Model):
+    """One way a stored name key can be reached (`people.names.spelling_lookups`): the key,
+    the key with a letter left out, a sound code, or a part of a double-barrelled name.
+
+    One row per distinct (lookup, key) across everyone's names, so the table grows with the
+    number of different names, not with the number of people. Written with the names (the
+    services, the demo loader); search resolves what was typed to stored keys through it.
+    """
+
+    lookup = models.CharField(max_length=101)
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lookup", "key"], name="namespelling_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lookup} -> {self.key}"
+
+
 class Address(TimeStampedModel):
     line_1 = models.CharField(max_length=120)
     line_2 = models.CharField(max_length=120, blank=True, default="")

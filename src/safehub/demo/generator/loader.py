@@ -30,17 +30,20 @@ from safehub.organisations.models import Agency, Team, User
 from safehub.people.models import (
     Address,
     Household,
+    NameSpelling,
     Person,
     PersonAddress,
     PersonName,
     Relationship,
 )
 from safehub.people.names import name_key, name_sound
+from safehub.people.services import name_spellings_record
 
 TOTP_DEVICE_NAME = "Demo authenticator"
 BIG_TABLES = [
     Person,
     PersonName,
+    NameSpelling,
     Address,
     Household,
     PersonAddress,
@@ -238,6 +241,7 @@ class Loader:
             0,
         )
         self.long_history: list[int] = []
+        self.spelled: set[str] = set()  # names already made findable by their spellings
 
     @transaction.atomic
     def load_organisation(self) -> None:
@@ -365,6 +369,9 @@ class Loader:
             ],
         )
 
+        self._record_spellings({n.given for f in families for p in f.persons for n in p.names})
+        self._record_spellings({n.family for f in families for p in f.persons for n in p.names})
+
         homes = [(fam, pks, r) for fam, pks in planned for r in fam.residences if r.members]
         addresses = insert(
             Address,
@@ -482,6 +489,12 @@ class Loader:
         c["restricted"] += sum(1 for f in families for p in f.persons if p.is_restricted)
         c["entries"] += len(entries)
         c["links"] += len(links)
+
+    def _record_spellings(self, names: set[str]) -> None:
+        """As the people services do for each name saved, once per distinct name."""
+        new = sorted(names - self.spelled)
+        name_spellings_record(new)
+        self.spelled.update(new)
 
     def analyze(self) -> None:
         """Fresh planner statistics after a bulk load (PostgreSQL only). Outside a
