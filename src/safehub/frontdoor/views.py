@@ -311,9 +311,8 @@ def contact_new_person_view(
         except ValidationError as error:
             _person_errors(error, form, address_form)
         else:
-            return _back_to_contact(
-                request, contact, "#people", f"A new record was made for {_named(subject)} and linked."
-            )
+            done = f"A new record was made for {_named(subject)} and linked."
+            return _back_to_contact(request, contact, "#people", done)
     _contact(request, reference)  # the form shows what the referrer said: a view, audited
     return _render(
         request,
@@ -358,7 +357,8 @@ def contact_carry_over_view(request: SignedInRequest, reference: str) -> HttpRes
     if result.refused:
         contact = _contact(request, reference)
         return _contact_page(request, contact, carry_over_errors=list(result.refused.values()))
-    return _back_to_contact(request, contact, "#people", "What the referrer told us was added to the records.")
+    done = "What the referrer told us was added to the records."
+    return _back_to_contact(request, contact, "#people", done)
 
 
 @require_POST

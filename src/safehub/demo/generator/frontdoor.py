@@ -68,7 +68,6 @@ from safehub.frontdoor.codes import (
 from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, InformationRequest
 from safehub.frontdoor.services import (
     _REFERENCE_ALPHABET,
-    decision_due,
     information_due_at,
     referrer_label,
 )
