@@ -63,7 +63,16 @@ def test_each_triage_action_confirms_with_a_success_banner(
     assert post("contact-unlink", {}, subject.pk) == [
         "Zebedee Quill is no longer linked to a record."
     ]
-    assert post("contact-new-person", {}, subject.pk) == [
+    new_record = {
+        "kind": "child",
+        "given_name": "Zebedee",
+        "family_name": "Quill",
+        "date_of_birth-day": "3",
+        "date_of_birth-month": "4",
+        "date_of_birth-year": "2016",
+        "date_of_birth_estimated": "on",
+    }
+    assert post("contact-new-person", new_record, subject.pk) == [
         "A new record was made for Zebedee Quill and linked."
     ]
     assert post(
