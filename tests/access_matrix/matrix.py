@@ -161,6 +161,8 @@ NOT_IN_MATRIX = {
     "ui:sign-in-verify": "second-factor step of sign-in",
     "ui:sign-in-setup": "second-factor set-up at first sign-in",
     "ui:sign-out": "ends the session",
+    "ui:session-status": "how long the user's own session has left (access/tests)",
+    "ui:session-extend": "more time for the user's own session (access/tests)",
     "healthz": "public: health check",
     "people:person-break-glass": "tested in test_break_glass.py (reason + step-up code)",
     "audit:break-glass-review": "POST-only; tested in test_break_glass.py",

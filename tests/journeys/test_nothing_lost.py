@@ -118,6 +118,7 @@ def test_a_pre_birth_referral_becomes_a_record_linked_to_the_mother(
     mash = new_page(browser)
     sign_in_as(mash, base, users["mash_worker"])
     mash.goto(f"{base}/mash/contacts/{reference}/")
+    mash.get_by_role("tab", name="People").click()
     expect(mash.get_by_text("not born yet: due").first).to_be_visible()
     _accessible(mash, "prebirth-professional-02-contact")
     mash.get_by_role("button", name="create a new record for Unborn baby").click()
@@ -194,6 +195,7 @@ def test_linking_carries_address_school_and_relationships_into_the_family_networ
 
     sign_in_as(page, base, users["mash_worker"])
     page.goto(f"{base}/mash/contacts/{contact.reference}/")
+    page.get_by_role("tab", name="People").click()
     for child in (amelia, oliver):
         card = page.locator(".govuk-summary-card", has_text=f"Child: {child.full_name}")
         card.locator("tr", has_text=f"ID {child.pk}").get_by_role("button", name="Link").click()

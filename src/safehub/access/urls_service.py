@@ -15,4 +15,6 @@ urlpatterns = [
     path("sign-in/code/", views_auth.sign_in_verify, name="sign-in-verify"),
     path("sign-in/set-up-authenticator/", views_auth.sign_in_setup, name="sign-in-setup"),
     path("sign-out/", views_auth.sign_out, name="sign-out"),
+    path("session/", views_auth.session_status, name="session-status"),
+    path("session/extend/", views_auth.session_extend_view, name="session-extend"),
 ]

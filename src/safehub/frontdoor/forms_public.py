@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from safehub.frontdoor.codes import Channel, Described
 from safehub.frontdoor.validation import PUBLIC_RELATIONSHIPS, clean_submission
 from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
 
 # The honeypot: hidden from everyone (CSS display:none, so screen readers skip it too);
 # only software that fills in every box it finds puts anything in it.
@@ -95,7 +96,7 @@ def _choice(label: str, choices: list[tuple[str, str]], message: str) -> forms.C
     )
 
 
-class ReportPage(forms.Form):
+class ReportPage(GovukForm):
     """One question page. `apply` writes the page's answers into the submission;
     `errors_to_fields` says which validation errors are about which of its fields."""
 

@@ -117,7 +117,9 @@ def _described(value: Any, allowed: list[Described], label: str) -> str:
     return str(value)
 
 
-def _child(raw: dict[str, Any], i: int, errors: Errors, today: date) -> dict[str, Any]:
+def _child(
+    raw: dict[str, Any], i: int, errors: Errors, today: date, *, public: bool
+) -> dict[str, Any]:
     key = f"child_{i}_"
     out = {
         "given_name": errors.attempt(
@@ -199,10 +201,16 @@ def _child(raw: dict[str, Any], i: int, errors: Errors, today: date) -> dict[str
         or out["age_description"]
         or key + "given_name" in errors
     ):
-        errors[key + "given_name"] = (
-            "Enter the child's name, or if you do not know it, describe them in the age box"
-        )
+        errors[key + "given_name"] = _no_name_message(i, public=public)
     return out
+
+
+def _no_name_message(i: int, *, public: bool) -> str:
+    """Only the public form asks roughly how old a child is, so only it suggests that."""
+    if public:
+        return "Enter the child's name, or if you do not know it, say roughly how old they are"
+    whose = "the child's" if i == 0 else f"child {i + 1}'s"
+    return f"Enter {whose} first name or last name"
 
 
 def _adult(raw: dict[str, Any], i: int, errors: Errors) -> dict[str, Any]:
@@ -357,7 +365,10 @@ def clean_submission(
             }
         )
     out: dict[str, Any] = {
-        "children": [_child(dict(c), i, errors, today) for i, c in enumerate(raw_children)],
+        "children": [
+            _child(dict(c), i, errors, today, public=channel == Channel.PUBLIC)
+            for i, c in enumerate(raw_children)
+        ],
         "adults": [_adult(dict(a), i, errors) for i, a in enumerate(raw_adults)],
         "in_danger_now": bool(data.get("in_danger_now")),
     }

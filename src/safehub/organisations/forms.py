@@ -1,7 +1,10 @@
+from typing import ClassVar
+
 from django import forms
 
 from safehub.access.roles import Role
 from safehub.organisations.models import EmploymentType, Team
+from safehub.ui.forms_util import GovukForm
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -12,7 +15,8 @@ class TeamChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class UserForm(forms.Form):
+class UserForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"employment_type": "the type of employment"}
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter a first name"}
     )
@@ -64,3 +68,5 @@ class NewUserForm(UserForm):
         "authenticator app at first sign-in.",
         error_messages={"required": "Enter a temporary password"},
     )
+    # As the page asks them, so the error summary lists problems in that order.
+    field_order = ["username", *UserForm.base_fields, "password"]

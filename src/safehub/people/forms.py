@@ -1,6 +1,6 @@
 """Input shapes for the people pages. Forms parse; the services decide what is valid."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from safehub.people.codes import (
     Sex,
 )
 from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
 
 MAX_AGE = 120
 
@@ -27,7 +28,7 @@ def _optional(cleaner):
     return clean
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(GovukForm):
     name = forms.CharField(
         label="Name",
         max_length=200,
@@ -70,7 +71,10 @@ class PersonSearchForm(forms.Form):
         return data
 
 
-class PersonForm(forms.Form):
+class PersonForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "kind": "whether this is a child, an unborn child or an adult",
+    }
     kind = forms.ChoiceField(
         label="Who are you recording?",
         choices=PersonKind.choices,
@@ -126,7 +130,7 @@ class PersonEditForm(PersonForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AddressForm(forms.Form):
+class AddressForm(GovukForm):
     line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=200, required=False)
@@ -137,7 +141,7 @@ class MoveForm(AddressForm):
     start_date = GovukDateField(label="Date they moved in", required=True)
 
 
-class NameForm(forms.Form):
+class NameForm(GovukForm):
     kind = forms.ChoiceField(
         label="Type of name",
         widget=forms.RadioSelect,
@@ -149,7 +153,8 @@ class NameForm(forms.Form):
     family_name = forms.CharField(label="Last name", max_length=200, required=False)
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"type": "how they are related"}
     other = forms.CharField(
         label="SafeHub ID of the other person",
         max_length=20,
@@ -164,7 +169,9 @@ class RelationshipForm(forms.Form):
     has_parental_responsibility = forms.BooleanField(
         label="Has parental responsibility", required=False
     )
-    start_date = GovukDateField(label="Since (optional)", required=False)
+    start_date = GovukDateField(
+        label="Since (optional)", subject="The date they became related", required=False
+    )
 
     def clean_other(self) -> int:
         value = self.cleaned_data["other"].strip().upper().removeprefix("SH").strip("- ")
@@ -173,5 +180,5 @@ class RelationshipForm(forms.Form):
         return int(value)
 
 
-class EndRelationshipForm(forms.Form):
+class EndRelationshipForm(GovukForm):
     end_date = GovukDateField(label="Date the relationship ended", required=True)

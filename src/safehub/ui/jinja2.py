@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from safehub.ui.forms_util import form_restored
+
 LONDON = ZoneInfo("Europe/London")
 MONTHS = (
     "January",
@@ -40,7 +42,9 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
     # Case records hold text typed by the public and by partners: never render it unescaped.
     assert env.autoescape is True, "Jinja2 autoescape must be on"
-    env.globals.update(static=static, url=url, settings_demo_mode=DemoMode())
+    env.globals.update(
+        static=static, url=url, settings_demo_mode=DemoMode(), form_restored=form_restored
+    )
     env.filters.update(govuk_date=govuk_date, govuk_datetime=govuk_datetime, age=age)
     env.tests["govuk_date_field"] = is_govuk_date_field
     return env

@@ -30,6 +30,12 @@ from safehub.organisations.models import User
 NO_FACTORS = "21"
 
 
+def factors_in_words(factors: list[str]) -> str:
+    """The factors in words ("Alcohol misuse: child"), never as codes ("1A")."""
+    words = {**ASSESSMENT_FACTORS, NO_FACTORS: "No factors identified"}
+    return ", ".join(words.get(code, code) for code in factors)
+
+
 @transaction.atomic
 def assessment_start(*, actor: User, episode: Episode, start_date: Any) -> Assessment:
     _may_record(actor, episode.child)
@@ -121,7 +127,7 @@ def assessment_complete(
         actor,
         episode.child,
         events.ASSESSMENT_COMPLETED,
-        "Assessment completed; factors: " + ", ".join(factors),
+        "Assessment completed; factors: " + factors_in_words(factors),
         assessment,
         when=completed_date,
     )

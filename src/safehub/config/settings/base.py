@@ -106,7 +106,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "safehub.ui.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "safehub.ui.jinja2.environment",
+            "context_processors": ["safehub.access.context_processors.session_timeout"],
+        },
     },
 ]
 # Django's form widgets render through the same single engine.
@@ -124,14 +127,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
-# Sessions: idle expiry and an absolute lifetime.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-# Idle expiry is enforced by access.middleware.SessionLimitsMiddleware from the last-seen
-# time, which it writes back once a minute rather than on every page.
+# Sessions: idle expiry and an absolute lifetime, both enforced by
+# access.middleware.SessionLimitsMiddleware from the last-seen time, which it writes back once
+# a minute rather than on every page.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# Pages warn this long before the idle limit and offer more time (WCAG 2.2 SC 2.2.1).
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)
+# The stored session outlives the idle limit (the middleware, not the store, ends it), so a
+# form sent just after the limit is still known to be its author's and kept as a draft.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# A form kept from an ended session waits this long for its author to sign in again.
+EXPIRED_FORM_KEEP_HOURS = env.int("EXPIRED_FORM_KEEP_HOURS", default=24)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

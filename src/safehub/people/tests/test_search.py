@@ -87,7 +87,7 @@ def test_search_page_bad_input_gets_plain_english_errors(client_for):
     assert "There is a problem" in html
     assert "Enter a valid 10-digit NHS number" in html
     assert "Enter a full UK postcode" in html
-    assert "Date of birth must be a real date" in html
+    assert "The date of birth must be a real date" in html
     empty = client_for("mash_worker").post(reverse("people:person-search"), {})
     assert "Enter a name, date of birth, NHS number, UPN or postcode" in empty.content.decode()
 
