@@ -58,7 +58,8 @@ class Page(HTMLParser):
             self._link = a.get("href")
         if tag == "form" and self._in_main and self._form == 0:
             action = a.get("action", "")
-            wanted = action.endswith(self.action) if self.action else True
+            path = action.split("#")[0]  # the contact page's actions name their section
+            wanted = path.endswith(self.action) if self.action else True
             if a.get("method", "get").lower() == "post" and not action.endswith(SKIP_FORMS):
                 self._form = 1 if wanted else 0
         if self._form == 1 and tag in ("input", "textarea", "select"):
@@ -93,7 +94,9 @@ def _as_sent(page: Page, fill: str | None) -> dict[str, Any]:
         if kind == "hidden":
             data[name] = value
         elif fill is not None and kind in ("text", "textarea", "email", "tel", "password"):
-            data[name] = fill
+            # One line of text is over every limit at 5,000 characters; a whole form of
+            # 21,000-character lines would pass the request size limit (413) instead.
+            data[name] = fill if kind == "textarea" else fill[:5_000]
     return data
 
 
