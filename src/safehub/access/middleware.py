@@ -65,7 +65,7 @@ class SessionLimitsMiddleware:
 
     Nothing typed is lost when a session ends: a form sent after the end is kept as a draft
     (access.services.form_draft_keep), and once its author has signed in again they are
-    brought back to its page with the form filled in as they sent it (ADR 0013)."""
+    brought back to its page with the form filled in as they sent it (ADR 0018)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -129,7 +129,7 @@ class ApiToken(TimeStampedModel):
 
 
 class FormDraft(TimeStampedModel):
-    """A form its author sent after their session had ended (ADR 0013). Kept so that once
+    """A form its author sent after their session had ended (ADR 0018). Kept so that once
     they sign in again the form is put back as they left it; only they can have it back,
     once, until `expires_at`. Passwords, codes and one-time tokens are never kept."""
 

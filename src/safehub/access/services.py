@@ -231,7 +231,7 @@ def api_token_revoke(*, actor: User | ServerOperator, token_id: int) -> ApiToken
     return token
 
 
-# --- Forms sent after the session ended (ADR 0013) -----------------------------------------
+# --- Forms sent after the session ended (ADR 0018) -----------------------------------------
 # A form that arrives after its author's session has ended is kept, tied to them and to the
 # page it came from, and put back in that page once they have signed in again (both factors).
 

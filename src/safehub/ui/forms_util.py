@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
 
-# A form sent after its author's session ended, being put back in its page (ADR 0013). Set
+# A form sent after its author's session ended, being put back in its page (ADR 0018). Set
 # by access.middleware.SessionLimitsMiddleware for that one request; read by GovukForm.
 restored_form: ContextVar[QueryDict | None] = ContextVar("restored_form", default=None)
 
