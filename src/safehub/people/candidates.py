@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -239,7 +239,7 @@ def _gather(scope: QuerySet, typed: _Typed) -> _Facts:
         for pk, ended in (
             PersonAddress.objects.filter(address__postcode=typed.postcode)
             .values_list("person_id", "end_date")
-            .order_by("end_date")[:MAX_ROWS]
+            .order_by(F("end_date").asc(nulls_first=True))[:MAX_ROWS]  # current first
         ):
             facts.at_postcode[pk] = facts.at_postcode.get(pk, False) or ended is None
         narrow |= set(facts.at_postcode)
@@ -282,10 +282,11 @@ def _close_keys(names: set[_Name]) -> dict[str, dict[str, None]]:
             for typed, theirs in wanted.items():
                 if lookup in theirs:
                     found[typed].add(key)
-    return {
-        typed: dict.fromkeys(sorted(stored, key=lambda s, t=typed: -_closeness(t, s))[:CLOSE_KEYS])
-        for typed, stored in found.items()
-    }
+    return {typed: dict.fromkeys(_closest(typed, stored)) for typed, stored in found.items()}
+
+
+def _closest(typed: str, stored: set[str]) -> list[str]:
+    return sorted(stored, key=lambda key: -_closeness(typed, key))[:CLOSE_KEYS]
 
 
 def _closeness(typed: str, stored: str) -> float:
@@ -457,7 +458,7 @@ def _score_reading(reading: _Reading, kind: str, stored: tuple[str, str, str, st
     )
 
 
-_KIND_LABEL = {
+_KIND_LABEL: dict[str, str] = {
     NameKind.ALIAS: "Also known as",
     NameKind.FORMER: "Former name",
     NameKind.BIRTH: "Name at birth",

@@ -346,3 +346,26 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
         alias = make_person("Hattie", "Ashworth-Okafor", date(2013, 11, 2))
         _save_name(_name_row(alias, NameKind.ALIAS, "Maya", "", "Okafor"))
     assert [_queries(worker, s) for s in searches] == before
+
+
+def test_the_people_living_at_a_postcode_now_come_before_those_who_left(
+    town: dict[str, Person], users: Any
+) -> None:
+    """A postcode read is capped; those who live there now must not be cut off behind
+    everyone who ever lived there (PostgreSQL sorts an empty end date last unless told)."""
+    address = Address.objects.create(line_1="1 Old Street", town="Demsford", postcode=HOME)
+    leavers = Person.objects.bulk_create(
+        Person(kind="adult", given_name="Former", family_name="Tenant", date_of_birth=BORN)
+        for _ in range(candidates.MAX_ROWS + 10)
+    )
+    PersonAddress.objects.bulk_create(
+        PersonAddress(
+            person=p, address=address, start_date=date(2001, 1, 1), end_date=date(2002, 1, 1)
+        )
+        for p in leavers
+    )
+    results = person_search(
+        actor=users["mash_worker"], criteria=SearchCriteria(name="Harriet", age=10, postcode=HOME)
+    )
+    assert results[0].person == town["harriet"]
+    assert "Lives at this postcode" in results[0].reasons
