@@ -35,14 +35,19 @@ migrate: setup ## Migrate the embedded SQLite database (var/)
 	$(BIN)/python manage.py migrate --noinput -v 0
 
 demo: migrate ## Load the demo council (Demoshire) if the database is empty
-	$(BIN)/python manage.py seed_demo --scale small --if-empty
+	$(BIN)/python manage.py seed_demo --scale small --if-empty --no-signins
 
-run: demo ## Set everything up and serve the demo council on http://127.0.0.1:8000
-	$(BIN)/python manage.py demo_signins
+# The sign-ins are printed once, by demo_signins, with the address runserver is given; a port
+# already in use stops here, before anything is printed, rather than after.
+run: demo ## Set everything up and serve the demo council (HOST=127.0.0.1 PORT=8000 by default)
+	@$(BIN)/python scripts/check_port.py $(HOST) $(PORT)
+	@$(BIN)/python manage.py demo_signins --url http://$(HOST):$(PORT)/
 	@echo "Public form (no sign-in): http://$(HOST):$(PORT)/report/"
 	@# The outbox relay delivers e-mails (to var/mail/) and inbox messages beside the server;
-	@# the audit sealer seals the audit trail's new rows in batches (ADR 0011).
-	$(BIN)/python manage.py outbox_relay --loop & relay=$$!; \
+	@# the audit sealer seals the audit trail's new rows in batches (ADR 0011). E-mails link
+	@# to the address served here unless SITE_URL says otherwise.
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	  $(BIN)/python manage.py outbox_relay --loop & relay=$$!; \
 	  $(BIN)/python manage.py audit_seal --loop & sealer=$$!; \
 	  trap 'kill $$relay $$sealer 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
@@ -68,6 +73,7 @@ check: setup ## Lint, import contracts, types, and Django's deployment checks un
 bench: setup ## Benchmarks on PostgreSQL at large scale (SCALE=county for a quicker run)
 	$(BIN)/python bench/run.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
 	$(BIN)/python bench/matching.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
+	$(BIN)/python bench/search.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
 
 clean: ## Remove the virtual environment, built assets and local databases
 	rm -rf $(VENV) node_modules build var

@@ -25,7 +25,7 @@ from safehub.access.roles import Role
 from safehub.organisations.models import Agency, AgencyKind, Team, User
 from safehub.people.codes import NameKind, RelationshipType
 from safehub.people.models import Person, Relationship
-from safehub.people.services import _name_row
+from safehub.people.services import _name_row, _save_name
 
 PASSWORD = "correct-horse-battery-staple"
 # A Monday morning in term time, not near a bank holiday.
@@ -118,7 +118,7 @@ def make_person(
     person = Person.objects.create(
         given_name=given, family_name=family, date_of_birth=born, **fields
     )
-    _name_row(person, NameKind.CURRENT, given, "", family).save()
+    _save_name(_name_row(person, NameKind.CURRENT, given, "", family))
     return person
 
 

@@ -164,8 +164,10 @@ def _summary(name: str, page_ms: list[float], sql_ms: list[float], counts: list[
 
 def _search_requests(rng: random.Random) -> list:  # type: ignore[type-arg]
     """Realistic searches built from real records: full names, a typo, part names, name with
-    date of birth, NHS number, postcode."""
+    date of birth, a slip in the first two letters with the date of birth, a first name with
+    an approximate age and postcode, NHS number, postcode."""
     from django.urls import reverse
+    from django.utils import timezone
 
     from safehub.people.models import Person, PersonAddress
 
@@ -174,12 +176,13 @@ def _search_requests(rng: random.Random) -> list:  # type: ignore[type-arg]
     top = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
     ids = rng.sample(range(1, top + 1), 60)
     sample = list(Person.objects.filter(pk__in=ids, is_restricted=False)[:40])
-    postcodes = list(
+    homes = dict(
         PersonAddress.objects.filter(person__in=sample[:10], end_date__isnull=True).values_list(
-            "address__postcode", flat=True
+            "person_id", "address__postcode"
         )
     )
-    forms = []
+    today = timezone.localdate()
+    forms: list[dict] = []  # type: ignore[type-arg]
     for person in sample:
         given, family = person.given_name, person.family_name
         typo = family[:-2] + family[-1] + family[-2] if len(family) > 3 else family
@@ -189,17 +192,20 @@ def _search_requests(rng: random.Random) -> list:  # type: ignore[type-arg]
             {"name": f"{given[:3]} {family[:4]}"},
         ]
         if person.date_of_birth:
-            forms.append(
-                {
-                    "name": family,
-                    "date_of_birth-day": person.date_of_birth.day,
-                    "date_of_birth-month": person.date_of_birth.month,
-                    "date_of_birth-year": person.date_of_birth.year,
-                }
-            )
+            born = {
+                "date_of_birth-day": person.date_of_birth.day,
+                "date_of_birth-month": person.date_of_birth.month,
+                "date_of_birth-year": person.date_of_birth.year,
+            }
+            forms.append({"name": family, **born})
+            # The first two letters of the first name swapped, with the date of birth.
+            forms.append({"name": f"{given[1]}{given[0]}{given[2:]} {family}", **born})
+            if person.pk in homes:  # a first name, an approximate age and the postcode
+                age = today.year - person.date_of_birth.year
+                forms.append({"name": given, "age": age, "postcode": homes[person.pk]})
         if person.nhs_number:
             forms.append({"nhs_number": person.nhs_number})
-    forms += [{"postcode": p} for p in postcodes]
+    forms += [{"postcode": p} for p in homes.values()]
     rng.shuffle(forms)
     return [lambda f=f: client.post(url, f) for f in forms]
 

@@ -69,8 +69,9 @@ for (const file of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
 for (const file of ["moj-frontend.min.js", "moj-frontend.min.js.map"]) {
   copyFileSync(join(moj, file), join(out, file));
 }
-copyFileSync(join(root, "frontend", "js", "init.js"), join(out, "init.js"));
-copyFileSync(join(root, "frontend", "js", "drafts.js"), join(out, "drafts.js"));
+for (const file of ["init.js", "drafts.js", "timeout.js"]) {
+  copyFileSync(join(root, "frontend", "js", file), join(out, file));
+}
 
 const note = dependencyWarnings ? ` (${dependencyWarnings} warnings from dependencies hidden)` : "";
 console.log(

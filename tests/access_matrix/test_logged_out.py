@@ -20,6 +20,7 @@ PUBLIC = {
 PUBLIC |= {
     "report:start",
     "report:child",
+    "report:mother",
     "report:address",
     "report:what-happened",
     "report:danger",

@@ -82,6 +82,7 @@ def test_the_matrix_knows_every_public_route() -> None:
             [
                 "report:start",
                 "report:child",
+                "report:mother",
                 "report:address",
                 "report:what-happened",
                 "report:danger",

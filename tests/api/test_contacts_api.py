@@ -2,6 +2,7 @@
 readable by the referrer, the one Problem shape for refusals."""
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safehub.access.models import ApiToken, hash_token
+from safehub.core.workdays import LONDON
 from safehub.frontdoor import services
 from safehub.frontdoor.models import Contact
 from safehub.frontdoor.tests.factories import professional_submission
@@ -129,3 +131,29 @@ def test_the_referrer_reads_status_then_outcome(users: Any, people: Any) -> None
     read = Client().get(url, **headers).json()
     assert read["status"] == "decided"
     assert read["outcome"] == "early_help"
+
+
+def test_the_api_reports_the_clock_urgency_sets(users: Any) -> None:
+    client, headers = Client(), _headers(users["partner_practitioner"])
+    answers: dict[str, Any] = {}
+    for urgency in ("immediate", "urgent", "routine"):
+        response = client.post(
+            reverse("api-v1:contact_submit_api"),
+            _body(urgency=urgency),
+            content_type="application/json",
+            **headers,
+        )
+        assert response.status_code == 201
+        answers[urgency] = response.json()
+    # Monday 23 November 2026 (the test clock): two hours; the end of today; the end of
+    # Tuesday, the next working day.
+    immediate = answers["immediate"]
+    assert datetime.fromisoformat(immediate["decision_due_at"]) - datetime.fromisoformat(
+        immediate["received_at"]
+    ) == timedelta(hours=2)
+    assert datetime.fromisoformat(answers["urgent"]["decision_due_at"]) == datetime(
+        2026, 11, 23, 23, 59, 59, tzinfo=LONDON
+    )
+    assert datetime.fromisoformat(answers["routine"]["decision_due_at"]) == datetime(
+        2026, 11, 24, 23, 59, 59, tzinfo=LONDON
+    )

@@ -331,7 +331,9 @@ def test_a_draft_survives_a_reload_and_a_lost_connection(
     page.get_by_role("button", name="Save the note").click()
     _done(page, "Case note saved")
     _accessible(page, "casework-17-note-saved")
-    expect(page.get_by_text("Better this week.")).to_be_visible()
+    # In the case notes (and, being significant, in the chronology below them too).
+    expect(page.locator(".sh-case-note").get_by_text("Better this week.")).to_be_visible()
+    expect(page.locator(".moj-timeline").get_by_text("Better this week.")).to_be_visible()
 
     # A fresh form starts empty: the saved note's draft is gone everywhere.
     page.get_by_role("button", name="Add a case note").click()

@@ -59,24 +59,32 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(
     mash.get_by_role("link", name=reference).click()
     expect(mash.get_by_role("heading", name="Amelia Harte", exact=True)).to_be_visible()
     _accessible(mash, "mash-05-contact")
+    mash.get_by_role("tab", name="Triage").click()
     mash.get_by_role("button", name="Assign to me").click()
+    expect(mash.get_by_role("alert")).to_contain_text("This contact is assigned to you.")
     mash.get_by_role("group", name="RAG rating").get_by_label("Red").check()
     mash.get_by_label("Level 4: specialist or statutory (children's social care)").check()
     mash.get_by_role("button", name="Save the rating").click()
+    expect(mash.get_by_role("alert")).to_contain_text("Rating saved: Red")
 
     # Matching suggests the existing record, with reasons; the worker links it.
+    mash.get_by_role("tab", name="People").click()
     row = mash.locator("tr", has_text="Amelia Hart").first
     expect(row.get_by_text("Date of birth matches")).to_be_visible()
     row.get_by_role("button", name="Link").click()
-    expect(mash.get_by_text("Linked to")).to_be_visible()
+    expect(mash.get_by_text("Linked to Amelia Hart")).to_be_visible()
+    expect(mash.get_by_role("alert")).to_contain_text("Amelia Harte is linked to their record.")
+    mash.get_by_role("tab", name="History").click()
     expect(mash.get_by_role("heading", name="Latest chronology for Amelia Hart")).to_be_visible()
 
     # Ask health; the health visitor answers in their own session.
+    mash.get_by_role("tab", name="Partner information").click()
     mash.get_by_label("Agency to ask").select_option(label="Testshire NHS Trust")
     mash.get_by_label("What do you need to know?").fill("Is Amelia known to health visiting?")
     mash.get_by_label("Within 4 hours").check()
     mash.get_by_role("button", name="Send the request").click()
-    expect(mash.locator("#requests ~ table").first).to_contain_text("Awaiting answer")
+    expect(mash.locator("#requests table").first).to_contain_text("Awaiting answer")
+    expect(mash.get_by_role("alert")).to_contain_text("Your request was sent to Testshire")
     outbox_relay()
     health = new_page(browser)
     sign_in_as(health, base, health_visitor)
@@ -89,32 +97,39 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(
     health.get_by_label("Your answer").fill("Known. Two missed developmental checks in 2024.")
     health.get_by_role("button", name="Send the answer").click()
     health.wait_for_url("**/requests/")
-    mash.reload()
+    expect(health.get_by_role("alert")).to_contain_text("Your answer was sent to the MASH.")
+    mash.reload()  # the address names the section, so the same tab opens
     expect(
         mash.get_by_text("Known. Two missed developmental checks in 2024.", exact=True)
     ).to_be_visible()
 
     # Consent and the decision.
+    mash.get_by_role("tab", name="Consent").click()
     mash.get_by_label("Proceed without consent: risk of significant harm").check()
     mash.get_by_label("Reason for the consent decision").fill(
         "Unexplained bruising: we share without waiting."
     )
     mash.get_by_role("button", name="Record the consent decision").click()
+    expect(mash.get_by_role("alert")).to_contain_text("Consent decision recorded")
+    mash.get_by_role("tab", name="Decision").click()
     mash.get_by_label("Referral to children's social care for assessment").check()
     mash.get_by_label("Reasons for the decision").fill(
         "Persistent hunger and an unexplained bruise; health confirms missed checks."
     )
     mash.get_by_role("button", name="Record the decision").click()
     expect(mash.get_by_text("Waiting for a manager")).to_be_visible()
+    expect(mash.get_by_role("alert")).to_contain_text("waits for a manager to sign it off")
     _accessible(mash, "mash-09-awaiting-sign-off")
 
     # A manager signs it off; the queue-health page counts it.
     manager = new_page(browser)
     sign_in_as(manager, base, users["team_manager"])
     manager.goto(f"{base}/mash/contacts/{reference}/")
+    manager.get_by_role("tab", name="Decision").click()
     manager.get_by_label("Yes, sign it off").check()
     manager.get_by_role("button", name="Confirm").click()
     expect(manager.get_by_text("Decided").first).to_be_visible()
+    expect(manager.get_by_role("alert")).to_contain_text("Decision signed off.")
     manager.goto(f"{base}/mash/health/")
     _accessible(manager, "mash-10-queue-health")
     expect(manager.get_by_text("Became referrals to children's social care")).to_be_visible()
@@ -146,8 +161,12 @@ def test_mash_form_errors_are_accessible(
     contact, _ = services.contact_submit(actor=None, channel="public", data=public_submission())
     sign_in_as(page, live_server.url, users["mash_worker"])
     page.goto(f"{live_server.url}/mash/contacts/{contact.reference}/")
+    page.get_by_role("tab", name="Decision").click()
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
+    # The page comes back on the section whose form has the errors.
+    expect(page.get_by_role("tab", name="Decision")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("group", name="Decision", exact=True)).to_be_visible()
     _accessible(page, "mash-13-decision-errors")
     page.goto(f"{live_server.url}/mash/?rag=none&overdue=on")
     _accessible(page, "mash-14-queue-filtered")

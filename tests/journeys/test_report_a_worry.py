@@ -117,6 +117,8 @@ def test_a_member_of_the_public_reports_a_worry_and_gets_a_reference(
     page.get_by_role("button", name="Send report").dblclick()
     expect(page.get_by_role("heading", name="Report sent")).to_be_visible()
     reference = page.locator(".sh-reference").inner_text().strip()
+    # A child in danger now: the MASH decides within the council's hours, and says when.
+    expect(page.get_by_text("keep the child safe within 2 hours, by")).to_be_visible()
     _accessible(page, "report-13-sent")
 
     sent = Contact.objects.get()  # a double click sends one report

@@ -1,13 +1,14 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
 from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
 
 CODE_ERROR = "Enter the 6-digit code from your authenticator app"
 
 
-class SignInForm(forms.Form):
+class SignInForm(GovukForm):
     username = forms.CharField(
         label="Username", max_length=150, error_messages={"required": "Enter your username"}
     )
@@ -20,7 +21,7 @@ class SignInForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.RegexField(
         label="Security code",
         regex=r"^\s*\d{6}\s*$",
@@ -34,6 +35,7 @@ class CodeForm(forms.Form):
 
 
 class BreakGlassForm(CodeForm):
+    error_names: ClassVar[dict[str, str]] = {"reason": "your reason"}
     reason = forms.CharField(
         label="Why do you need to open this record?",
         max_length=2000,
@@ -43,7 +45,7 @@ class BreakGlassForm(CodeForm):
     )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GovukForm):
     person_id = forms.IntegerField(
         label="SafeHub ID of a person",
         required=False,
@@ -54,8 +56,8 @@ class AuditFilterForm(forms.Form):
     username = forms.CharField(
         label="Username of a member of staff", max_length=150, required=False
     )
-    date_from = GovukDateField(label="From", required=False)
-    date_to = GovukDateField(label="To", required=False)
+    date_from = GovukDateField(label="From", subject="The 'from' date", required=False)
+    date_to = GovukDateField(label="To", subject="The 'to' date", required=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -67,7 +69,7 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovukForm):
     note = forms.CharField(
         label="Review note", max_length=2000, required=False, widget=forms.Textarea
     )

@@ -126,3 +126,18 @@ class ApiToken(TimeStampedModel):
     @staticmethod
     def new_secret() -> str:
         return "shk_" + secrets.token_urlsafe(32)
+
+
+class FormDraft(TimeStampedModel):
+    """A form its author sent after their session had ended (ADR 0018). Kept so that once
+    they sign in again the form is put back as they left it; only they can have it back,
+    once, until `expires_at`. Passwords, codes and one-time tokens are never kept."""
+
+    user = models.ForeignKey("organisations.User", on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=2000)  # where the form was shown: put back there
+    action = models.CharField(max_length=2000)  # where it was sent
+    fields = models.JSONField(default=dict)  # name -> the values sent, as sent
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"], name="formdraft_user_idx")]

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safehub.access.models import ApiToken, BreakGlass, hash_token
+from safehub.access.models import ApiToken, BreakGlass, FormDraft, hash_token
 from safehub.access.policy import Action, Decision, can_manage_users, can_review_audit, decide
 from safehub.audit.models import AuditAction
 from safehub.audit.services import ServerOperator, audit_record
@@ -229,3 +229,59 @@ def api_token_revoke(*, actor: User | ServerOperator, token_id: int) -> ApiToken
         detail={"did": "revoked an API token", "user": token.user.username, "name": token.name},
     )
     return token
+
+
+# --- Forms sent after the session ended (ADR 0018) -----------------------------------------
+# A form that arrives after its author's session has ended is kept, tied to them and to the
+# page it came from, and put back in that page once they have signed in again (both factors).
+
+# Never kept: what proves who someone is or that a form is fresh.
+SECRET_FIELD_WORDS = ("password", "token", "csrf")
+SECRET_FIELDS = {"code", "idempotency_key", "session_timed_out"}
+
+
+def _keepable(name: str) -> bool:
+    lowered = name.lower()
+    return lowered not in SECRET_FIELDS and not any(w in lowered for w in SECRET_FIELD_WORDS)
+
+
+def form_draft_keep(*, user: User, page: str, action: str, data: Any) -> FormDraft | None:
+    """Keep what `user` sent to `action` from `page` (a QueryDict), less its secrets; None
+    when nothing typed is left to keep. Drafts past their time are removed on the way."""
+    fields = {
+        name: [str(v) for v in data.getlist(name)]
+        for name in data
+        if _keepable(name) and any(str(v).strip() for v in data.getlist(name))
+    }
+    now = timezone.now()
+    FormDraft.objects.filter(expires_at__lte=now).delete()
+    if not fields:
+        return None
+    FormDraft.objects.filter(user=user, page=page).delete()  # the newest replaces it
+    return FormDraft.objects.create(
+        user=user,
+        page=page[:2000],
+        action=action[:2000],
+        fields=fields,
+        expires_at=now + timedelta(hours=settings.EXPIRED_FORM_KEEP_HOURS),
+    )
+
+
+def form_draft_take(*, user: User, draft_id: int, page: str) -> FormDraft | None:
+    """The user's unexpired draft for this page, removed as it is handed back: it is put
+    back once, in its page, and never shown to anyone else."""
+    draft = FormDraft.objects.filter(
+        pk=draft_id, user=user, page=page, expires_at__gt=timezone.now()
+    ).first()
+    if draft is not None:
+        FormDraft.objects.filter(pk=draft.pk).delete()
+    return draft
+
+
+def form_draft_waiting(*, user: User) -> FormDraft | None:
+    """The user's newest unexpired draft, whose page they go back to after signing in."""
+    return (
+        FormDraft.objects.filter(user=user, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )

@@ -10,15 +10,29 @@ import segno
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safehub.access.forms import CodeForm, SignInForm
-from safehub.access.middleware import SIGNED_IN_AT
-from safehub.access.services import second_factor_check, sign_in_complete, sign_in_password
+from safehub.access.middleware import (
+    NEXT_AFTER_SIGN_IN,
+    RESTORE_DRAFT,
+    SIGNED_IN_AT,
+    SIGNED_OUT_BECAUSE,
+    not_activity,
+    seconds_left,
+    session_extend,
+)
+from safehub.access.services import (
+    form_draft_waiting,
+    second_factor_check,
+    sign_in_complete,
+    sign_in_password,
+)
 from safehub.core.users import SignedInRequest
 
 SIGN_IN_ERROR = "Enter a correct username and password"
@@ -64,7 +78,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session[SIGNED_IN_AT] = time.time()
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             return redirect("ui:sign-in-verify" if has_device else "ui:sign-in-setup")
-    return render(request, "access/sign_in.html", {"form": form, "has_errors": bool(form.errors)})
+    return render(
+        request,
+        "access/sign_in.html",
+        {
+            "form": form,
+            "has_errors": bool(form.errors),
+            "signed_out_because": request.session.get(SIGNED_OUT_BECAUSE, ""),
+            "draft_kept": RESTORE_DRAFT in request.session,
+            "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+            "absolute_hours": settings.SESSION_ABSOLUTE_SECONDS // 3600,
+        },
+    )
 
 
 def _finish(request: SignedInRequest, device: TOTPDevice) -> HttpResponse:
@@ -72,7 +97,12 @@ def _finish(request: SignedInRequest, device: TOTPDevice) -> HttpResponse:
     # Fully signed in now: a new session id, so one seen between the two steps is useless.
     request.session.cycle_key()
     sign_in_complete(user=request.user)
-    next_url = request.session.pop("next_after_sign_in", None)
+    session = request.session
+    session.pop(SIGNED_OUT_BECAUSE, None)
+    next_url = session.pop(NEXT_AFTER_SIGN_IN, None)
+    if RESTORE_DRAFT not in session and (draft := form_draft_waiting(user=request.user)):
+        # A form kept when a session ended, here or on another device: back to it.
+        next_url, session[RESTORE_DRAFT] = draft.page, draft.pk
     return redirect(next_url or "ui:home")  # each role starts where its work is
 
 
@@ -130,3 +160,26 @@ def sign_in_setup(request: SignedInRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     auth.logout(request)
     return redirect("ui:sign-in")
+
+
+@not_activity
+@require_GET
+def session_status(request: SignedInRequest) -> JsonResponse:
+    """How long this session has left. Asking is not activity: the timeout warning asks
+    before it shows, in case another tab or an autosave has kept the session alive."""
+    return JsonResponse({"seconds_left": seconds_left(request)})
+
+
+@require_POST
+def session_extend_view(request: SignedInRequest) -> HttpResponse:
+    """ "Stay signed in": the idle clock starts again. The warning's script gets JSON; a
+    plain form post goes back to the page it came from."""
+    session_extend(request)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"seconds_left": seconds_left(request)})
+    back = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("ui:home")

@@ -1,8 +1,9 @@
 """The pages every member of staff starts from: home (each role sent to where its work
-starts), their account and what their role lets them do, and the accessibility statement."""
+starts), their account and what their role lets them do, help for each role, and the
+accessibility statement."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,7 @@ from safehub.access.policy import (
     holds_cases,
     rules_for,
 )
+from safehub.access.roles import Role
 from safehub.core.users import SignedInRequest
 
 
@@ -59,3 +61,22 @@ def account_view(request: SignedInRequest) -> HttpResponse:
 @login_not_required
 def accessibility_view(request: HttpRequest) -> HttpResponse:
     return render(request, "ui/accessibility.html", {"nav_items": nav_for(request)})
+
+
+def help_view(request: SignedInRequest, role: str = "") -> HttpResponse:
+    """A short guide for each role: the signed-in user's own first (or the one asked for),
+    then links to the others, so anyone can see how colleagues in other roles use SafeHub."""
+    own = request.user.role
+    shown = role or own
+    if shown not in Role.values:
+        raise Http404
+    return render(
+        request,
+        "help/help.html",
+        {
+            "nav_items": nav_for(request),
+            "shown": Role(shown),
+            "own": own,
+            "others": [r for r in Role if r != shown],
+        },
+    )

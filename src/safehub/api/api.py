@@ -24,6 +24,7 @@ from safehub.core.text import check_characters
 from safehub.core.users import SignedInRequest
 from safehub.people import services
 from safehub.people.fetchers import access_person
+from safehub.people.forms import MAX_AGE
 from safehub.people.selectors import SearchCriteria, person_search
 
 api = NinjaAPI(
@@ -146,6 +147,7 @@ def Name() -> Any:  # noqa: N802 - reads as a type in the schemas below
 class SearchIn(Schema):
     name: Text = Field("", max_length=200)
     date_of_birth: date | None = None
+    age: int | None = Field(None, description="Approximate age in whole years (a year either side)")
     nhs_number: Text = Field("", max_length=20)
     upn: Text = Field("", max_length=20)
     postcode: Text = Field("", max_length=10)
@@ -158,6 +160,9 @@ class SearchResultOut(Schema):
     postcode: str | None
     score: float
     reasons: list[str]
+    strong: bool = Field(
+        description="Identifiers, or the whole name with date of birth or postcode"
+    )
 
 
 class PersonIn(Schema):
@@ -177,6 +182,7 @@ class PersonIn(Schema):
     disabilities: list[Text] = Field([], max_length=13)
     nhs_number: Text = Field("", max_length=20)
     upn: Text = Field("", max_length=20)
+    school: Text = Field("", max_length=120)
 
 
 class PersonUpdateIn(PersonIn):
@@ -201,11 +207,15 @@ class PersonOut(Schema):
     disabilities: list[str]
     nhs_number: str
     upn: str
+    school: str
 
 
 def _clean_search(payload: SearchIn) -> SearchCriteria:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"name": payload.name, "date_of_birth": payload.date_of_birth}
+    if payload.age is not None and not 0 <= payload.age <= MAX_AGE:
+        errors["age"] = [f"Approximate age must be between 0 and {MAX_AGE}"]
+    values["age"] = payload.age
     for field, cleaner in (
         ("nhs_number", clean_nhs_number),
         ("upn", clean_upn),
@@ -238,6 +248,7 @@ def person_search_api(request: SignedInRequest, payload: SearchIn) -> Any:
             "postcode": r.address.postcode if r.address else None,
             "score": r.score,
             "reasons": r.reasons,
+            "strong": r.strong,
         }
         for r in results
     ]
@@ -292,21 +303,54 @@ def _out(person: Any) -> dict[str, Any]:
 # --- Front door: referrals from partner systems --------------------------------------------
 
 
+# How a person named relates to the first child named (frontdoor.codes.Described).
+AdultDescribed = Literal[
+    "",
+    "mother",
+    "father",
+    "step_parent",
+    "parents_partner",
+    "grandparent",
+    "carer",
+    "sibling",
+    "half_sibling",
+    "step_sibling",
+    "other_relative",
+    "household_member",
+]
+ChildDescribed = Literal[
+    "", "sibling", "half_sibling", "step_sibling", "other_relative", "household_member"
+]
+
+
 class ChildIn(Schema):
     given_name: Text = Field("", max_length=100)
     family_name: Text = Field("", max_length=100)
     date_of_birth: date | None = None
+    expected_date_of_birth: date | None = Field(
+        None,
+        description="A pre-birth referral: the date the baby is due, instead of a date of "
+        "birth (within the next 40 weeks). Name the mother among the adults.",
+    )
     age_description: Text = Field("", max_length=60)
     address_line_1: Text = Field("", max_length=120)
     town: Text = Field("", max_length=80)
     postcode: Text = Field("", max_length=10)
     school: Text = Field("", max_length=120)
+    nhs_number: Text = Field("", max_length=20)
+    upn: Text = Field("", max_length=20)
+    relationship_to_child: ChildDescribed = Field(
+        "", description="How this child is related to the first child (not for the first)"
+    )
 
 
 class AdultIn(Schema):
     given_name: Text = Field("", max_length=100)
     family_name: Text = Field("", max_length=100)
-    relationship: Text = Field("", max_length=80)
+    relationship: Text = Field("", max_length=80, description="In the referrer's words")
+    relationship_to_child: AdultDescribed = Field(
+        "", description="How this adult is related to the first child"
+    )
 
 
 class ContactIn(Schema):
@@ -327,7 +371,12 @@ class ContactOut(Schema):
     reference: str
     status: str
     received_at: Any
-    decision_due_at: Any
+    decision_due_at: Any = Field(
+        ...,
+        description="When the MASH will have decided, set by urgency: immediate within the "
+        "council's hours of receipt, urgent by the end of that day, otherwise by the end of "
+        "the next working day",
+    )
     outcome: str | None = Field(None, description="The decision, once final")
     decided_at: Any = None
 

@@ -4,7 +4,7 @@ every rule (dates in order, census codes, nothing on a closed episode) is said o
 Each form lists its fields in the order the page shows them; `CaseworkForm.rows()` tells
 the shared template which GOV.UK component draws each one."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
@@ -30,6 +30,7 @@ from safehub.casework.codes import (
 from safehub.casework.services import NO_FACTORS
 from safehub.core.once import TOKEN_FIELD, OneTimeTokenField, new_token, token_key
 from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
 
 _CHOOSE = [("", "Select one")]
 
@@ -41,11 +42,12 @@ def _date(
 
 
 def _radios(label: str, choices: Any, required_message: str, **kwargs: Any) -> forms.ChoiceField:
+    messages = {"required": required_message, "invalid_choice": required_message}
     return forms.ChoiceField(
         label=label,
         choices=choices,
         widget=forms.RadioSelect,
-        error_messages={"required": required_message, "invalid_choice": required_message},
+        error_messages={k: v for k, v in messages.items() if v},
         **kwargs,
     )
 
@@ -53,14 +55,14 @@ def _radios(label: str, choices: Any, required_message: str, **kwargs: Any) -> f
 def _select(
     label: str, choices: Any, required_message: str = "", **kwargs: Any
 ) -> forms.ChoiceField:
+    # Without a message of its own, GovukForm words it from the label ("Select … from the
+    # list").
+    messages = {"required": required_message, "invalid_choice": required_message}
     return forms.ChoiceField(
         label=label,
         choices=_CHOOSE + list(choices),
         required=bool(required_message),
-        error_messages={
-            "required": required_message,
-            "invalid_choice": required_message or "Select from the list",
-        },
+        error_messages={k: v for k, v in messages.items() if v},
         **kwargs,
     )
 
@@ -75,11 +77,11 @@ def _text(
         max_length=max_length,
         help_text=hint,
         strip=False,
-        error_messages={"required": required_message},
+        error_messages={"required": required_message} if required_message else {},
     )
 
 
-class CaseworkForm(forms.Form):
+class CaseworkForm(GovukForm):
     """Dates default to today, where "today" is the usual answer. Each opening of the form
     carries a fresh one-time token (core.once), so sending it twice records once."""
 
@@ -135,6 +137,7 @@ class CaseworkForm(forms.Form):
 
 class EpisodeOpenForm(CaseworkForm):
     today_fields = ("referral_date",)
+    error_names: ClassVar[dict[str, str]] = {"referral_source": "who referred the child"}
     kind = _radios(
         "What kind of episode?", EpisodeKind.choices, "Select early help or child in need"
     )
@@ -214,6 +217,7 @@ class AssessmentAuthoriseForm(CaseworkForm):
 
 class StrategyForm(CaseworkForm):
     today_fields = ("held_on",)
+    error_names: ClassVar[dict[str, str]] = {"participants": "the list of who took part"}
     held_on = _date("Date of the strategy discussion")
     participants = _text(
         "Who took part?",
@@ -343,6 +347,9 @@ class CareStartForm(PlacementForm):
 
 class CareChangeForm(PlacementForm):
     today_fields = ("change_date",)
+    error_names: ClassVar[dict[str, str]] = {
+        "reason_place_change": "why the placement changed",
+    }
     change_date = _date("Date of the change")
     reason_place_change = _select(
         "Why did the placement change?",
@@ -382,6 +389,10 @@ def yes_no(value: str) -> bool | None:
 
 
 class MissingForm(CaseworkForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "interview_offered": "whether a return interview was offered",
+        "interview_accepted": "whether the return interview was accepted",
+    }
     kind = _radios(
         "Was the child missing, or away without authorisation?",
         MissingKind.choices,
@@ -406,6 +417,7 @@ SEEN_CHOICES = [
 
 class VisitForm(CaseworkForm):
     today_fields = ("visited_on",)
+    error_names: ClassVar[dict[str, str]] = {"note": "what happened"}
     visited_on = _date("Date of the visit")
     seen = _radios("Did you see the child?", SEEN_CHOICES, "Select whether you saw the child")
     bedroom_seen = forms.BooleanField(label="I saw the child's bedroom", required=False)
@@ -421,7 +433,7 @@ class NoteForm(CaseworkForm):
     )
 
 
-class DraftForm(forms.Form):
+class DraftForm(GovukForm):
     kind = forms.ChoiceField(choices=[("note", "note"), ("visit", "visit")])
     text = forms.CharField(required=False, strip=False, max_length=20000)
 
@@ -458,11 +470,16 @@ class AllocateForm(CaseworkForm):
 
 class OversightForm(CaseworkForm):
     today_fields = ("held_on",)
+    error_names: ClassVar[dict[str, str]] = {"discussion": "what was discussed"}
     kind = _radios(
         "What kind of record is this?",
         [("supervision", "Supervision"), ("oversight", "Management oversight")],
         "Select supervision or management oversight",
     )
-    held_on = _date("Date")
+    held_on = GovukDateField(
+        label="Date",
+        subject="The date of the supervision or oversight",
+        help_text="For example, 27 3 2025",
+    )
     discussion = _text("What was discussed?", rows=6, required_message="Enter what was discussed")
     actions = _text("Actions agreed (optional)", rows=4)

@@ -1,13 +1,15 @@
 """Statutory due dates (shared/domain/reference.md section 4), all counted in
-England-and-Wales working days where the rule is in working days, and in calendar months
-where it is in months. Local standards come from settings."""
+England-and-Wales working days where the rule is in working days, and in calendar months or
+weeks where it is in those. A date counted in months or weeks that lands on a weekend or a
+bank holiday is brought back to the working day before it: that is the day to hold the
+meeting or make the visit by. Local standards come from settings."""
 
 import calendar
 from datetime import date, timedelta
 
 from django.conf import settings
 
-from safehub.core.workdays import add_working_days
+from safehub.core.workdays import add_working_days, last_working_day_on_or_before
 
 ASSESSMENT_WORKING_DAYS = 45  # from the referral
 ICPC_WORKING_DAYS = 15  # from the strategy discussion that started the s47
@@ -25,6 +27,10 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def _hold_by(day: date) -> date:
+    return last_working_day_on_or_before(day)
+
+
 def assessment_due(referral_date: date) -> date:
     return add_working_days(referral_date, ASSESSMENT_WORKING_DAYS)
 
@@ -39,7 +45,13 @@ def first_core_group_due(icpc_date: date) -> date:
 
 def cp_review_due(previous: date, *, first: bool) -> date:
     """First review within 3 months of the ICPC, then at most every 6 months."""
-    return add_months(previous, 3 if first else 6)
+    return _hold_by(add_months(previous, 3 if first else 6))
+
+
+def strategy_discussion_due(decided_on: date) -> date:
+    """A MASH decision to hold a strategy discussion: the council's timescale, counted in
+    working days after the decision."""
+    return add_working_days(decided_on, settings.STRATEGY_DISCUSSION_WORKING_DAYS)
 
 
 def cp_visit_due(last_visit: date) -> date:
@@ -54,9 +66,9 @@ def care_visit_due(last_visit: date, placement_start: date) -> date:
     """Regulation 28 standard: within a week of a placement starting, then at most every
     six weeks in the placement's first year, then at most every three months."""
     if last_visit < placement_start:
-        return placement_start + timedelta(days=FIRST_CARE_VISIT_DAYS)
+        return _hold_by(placement_start + timedelta(days=FIRST_CARE_VISIT_DAYS))
     in_first_year = last_visit < add_months(placement_start, 12)
-    return (
+    return _hold_by(
         last_visit + timedelta(weeks=CARE_VISIT_WEEKS_FIRST_YEAR)
         if in_first_year
         else add_months(last_visit, 3)
@@ -72,9 +84,9 @@ def care_review_due(previous: date, *, number: int) -> date:
     the first; later reviews at most 6 months apart."""
     if number == 1:
         return add_working_days(previous, FIRST_CARE_REVIEW_WORKING_DAYS)
-    return add_months(previous, 3 if number == 2 else 6)
+    return _hold_by(add_months(previous, 3 if number == 2 else 6))
 
 
 def cin_plan_review_due(previous: date, *, first: bool) -> date:
     """Local standard: the first review within 3 months, then every 6 months."""
-    return add_months(previous, 3 if first else 6)
+    return _hold_by(add_months(previous, 3 if first else 6))

@@ -33,13 +33,16 @@ from safehub.casework.codes import (
     VisitKind,
 )
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
+from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import NotFound
 from safehub.core.once import submit_once
 from safehub.core.users import SignedInRequest
+from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.jinja2 import govuk_date
 
 FORM_TEMPLATE = "casework/form.html"
+LATEST_CHRONOLOGY = 10  # the rest is on the person page
 # Codes stored without a choices list of their own, as the casework page names them.
 LABELS = {
     "closure": {**dict(ClosureReason.choices), **dict(EarlyHelpClosure.choices)},
@@ -149,12 +152,15 @@ def child_casework_view(request: SignedInRequest, person_id: int) -> HttpRespons
     notices = list(messages.get_messages(request))
     can_record = can_edit_viewable_person(actor)
     work = selectors.child_casework(child=child, today=today)
+    chronology = chronology_page_for_person(person=child, size=LATEST_CHRONOLOGY)
     return _render(
         request,
         "casework/child.html",
         {
             "child": child,
             "work": work,
+            "chronology": chronology,
+            "timeline_items": timeline_items(chronology),
             "today": today,
             "can_record": can_record,
             "can_chair": can_record or rules_for(actor).can_chair,

@@ -21,16 +21,27 @@ class Significance(models.IntegerChoices):
 
 
 class ChronologyEntry(models.Model):
-    """Something that happened to one or more people, with where the information came from
-    and a link back to the record it came from."""
+    """Something that happened to one or more people: who did it and for which agency, who
+    entered it in SafeHub and when, and a link back to the record it came from."""
 
     occurred_at = models.DateTimeField()
+    # False for an event known only by its date (a visit, a conference): it sits at midday
+    # London time so it never slips a day, and is shown with its date alone.
+    time_known = models.BooleanField(default=True)
+    # Who did it: a SafeHub user, or else a description of someone who is not one (a caller,
+    # a member of the public), written so that it never names a private individual.
+    done_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    done_by_label = models.CharField(max_length=200, blank=True, default="")
+    # The agency of whoever did it (the school that referred, the council that decided).
+    source_agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Who entered it in SafeHub and when (None: nobody signed in, e.g. the public form).
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    source_agency = models.ForeignKey(
-        "organisations.Agency", on_delete=models.PROTECT, null=True, related_name="+"
     )
     event_type = models.CharField(max_length=60)
     category = models.CharField(max_length=20, choices=Category.choices)

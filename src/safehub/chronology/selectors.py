@@ -12,16 +12,26 @@ PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One chronology entry as a timeline shows it: the entry's own fields and the names of
-    its source agency and recorder, read in the same query."""
+    """One chronology entry as a timeline shows it: what happened and when, who did it and
+    for which agency, and who recorded it and when, read in the same query. Staff are named;
+    anyone else only as the entry describes them (`done_by_label`)."""
 
     id: int
     occurred_at: datetime
+    time_known: bool
     event_type: str
     significance: int
     summary: str
     source_agency_name: str | None
+    done_by_name: str | None
+    done_by_label: str
     recorder_name: str | None
+    recorded_at: datetime
+
+    @property
+    def doer(self) -> str | None:
+        """Who did it: the member of staff, else how the entry describes them."""
+        return self.done_by_name or self.done_by_label or None
 
     @property
     def type_label(self) -> str:
@@ -46,44 +56,74 @@ class ChronologyPage:
 _TIMELINE_COLUMNS = (
     "entry_id",
     "entry__occurred_at",
+    "entry__time_known",
     "entry__event_type",
     "entry__significance",
     "entry__summary",
     "entry__source_agency__name",
+    "entry__done_by__first_name",
+    "entry__done_by__last_name",
+    "entry__done_by__username",
+    "entry__done_by_label",
     "entry__recorded_by__first_name",
     "entry__recorded_by__last_name",
     "entry__recorded_by__username",
+    "entry__recorded_at",
 )
+# Newest first by when it happened; of two at the same moment, the one recorded later.
+_NEWEST_FIRST = ("-occurred_at", "-entry")
 
 
-def chronology_page_for_person(*, person: Any, page: int | str | None = 1) -> ChronologyPage:
+def chronology_page_for_person(
+    *, person: Any, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> ChronologyPage:
     """One page of a person's timeline, newest first; `page` as the address bar gave it,
     past the end the last page, nonsense the first. The caller has already passed the
     access check for `person`. Two queries whatever the timeline's length."""
     total = ChronologyLink.objects.filter(person=person).count()
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // size))
     page = page_number(page, pages=pages)
-    start = (page - 1) * PAGE_SIZE
+    start = (page - 1) * size
     rows = (
         ChronologyLink.objects.filter(person=person)
-        .order_by("-occurred_at", "-entry")
-        .values_list(*_TIMELINE_COLUMNS)[start : start + PAGE_SIZE]
+        .order_by(*_NEWEST_FIRST)
+        .values_list(*_TIMELINE_COLUMNS)[start : start + size]
     )
     return ChronologyPage(
         entries=[_timeline_entry(row) for row in rows], page=page, pages=pages, total=total
     )
 
 
+def chronology_all_for_person(*, person: Any) -> list[TimelineEntry]:
+    """The person's whole timeline, in the page's order, for the record export. One query.
+    The caller has already passed the access check (for export) for `person`."""
+    rows = (
+        ChronologyLink.objects.filter(person=person)
+        .order_by(*_NEWEST_FIRST)
+        .values_list(*_TIMELINE_COLUMNS)
+    )
+    return [_timeline_entry(row) for row in rows]
+
+
 def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry:
-    (pk, occurred_at, event_type, significance, summary, agency, first, last, username) = row
-    # No recorder: SafeHub itself recorded it.
-    recorder = staff_name(first, last, username) if username is not None else None
+    (pk, occurred_at, time_known, event_type, significance, summary, agency) = row[:7]
+    (doer_first, doer_last, doer_username, doer_label) = row[7:11]
+    (first, last, username, recorded_at) = row[11:]
     return TimelineEntry(
         id=pk,
         occurred_at=occurred_at,
+        time_known=time_known,
         event_type=event_type,
         significance=significance,
         summary=summary,
         source_agency_name=agency,
-        recorder_name=recorder,
+        done_by_name=_name(doer_first, doer_last, doer_username),
+        done_by_label=doer_label,
+        # No recorder: nobody signed in entered it (the public form, a partner feed).
+        recorder_name=_name(first, last, username),
+        recorded_at=recorded_at,
     )
+
+
+def _name(first: str | None, last: str | None, username: str | None) -> str | None:
+    return staff_name(first or "", last or "", username) if username is not None else None

@@ -1,5 +1,6 @@
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time
+from enum import Enum
 from typing import Any
 
 from django.db import transaction
@@ -7,7 +8,16 @@ from django.utils import timezone
 
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
+from safehub.core.workdays import LONDON
 from safehub.organisations.models import User
+
+
+class _Default(Enum):
+    ACTOR = "the actor"
+
+
+# "Whoever is calling": the default for who did it and who recorded it.
+ACTOR = _Default.ACTOR
 
 
 def chronology_append(
@@ -17,25 +27,41 @@ def chronology_append(
     event_type: str,
     summary: str,
     occurred_at: datetime | None = None,
+    occurred_on: date | None = None,
     significance: int = Significance.LOW,
+    done_by: User | None | _Default = ACTOR,
+    done_by_label: str = "",
     source_agency: Any = None,
+    recorded_by: User | None | _Default = ACTOR,
+    recorded_at: datetime | None = None,
     source: Any = None,
     source_ref: tuple[str, str] | None = None,
 ) -> ChronologyEntry:
     """Append one entry concerning `persons`. Call it inside the service's transaction so the
-    entry commits with the change it describes."""
+    entry commits with the change it describes.
+
+    The entry credits who did it (`done_by`, a user, or `done_by_label` for someone who is
+    not one) and their agency (`source_agency`, by default the doer's own), and separately
+    who recorded it in SafeHub and when. Both default to `actor`, now. An event known only
+    by its date gives `occurred_on` instead of `occurred_at`."""
     declared = registry.get(event_type)  # KeyError for an undeclared code, on purpose
     if source is not None:
         source_ref = (source._meta.label, str(source.pk))
     source_type, source_id = source_ref or ("", "")
-    if source_agency is None and getattr(actor, "agency_id", None):
-        source_agency = actor.agency
-    when = occurred_at or timezone.now()
+    doer = _user(actor) if done_by is ACTOR and not done_by_label else _user(done_by)
+    if source_agency is None and doer is not None and doer.agency_id:
+        source_agency = doer.agency
+    recorder = _user(actor if recorded_by is ACTOR else recorded_by)
+    when, time_known = _occurred(occurred_at, occurred_on)
     with transaction.atomic():
         entry = ChronologyEntry.objects.create(
             occurred_at=when,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            time_known=time_known,
+            done_by=doer,
+            done_by_label=done_by_label,
             source_agency=source_agency,
+            recorded_by=recorder,
+            recorded_at=recorded_at or timezone.now(),
             event_type=event_type,
             category=declared.category,
             significance=significance,
@@ -48,3 +74,19 @@ def chronology_append(
             for p in {p.pk: p for p in persons}.values()
         )
     return entry
+
+
+def _user(user: User | None | _Default) -> User | None:
+    # The system actor of a background task is not a saved user: nobody is credited.
+    if isinstance(user, _Default) or user is None or not user.pk:
+        return None
+    return user
+
+
+def _occurred(occurred_at: datetime | None, occurred_on: date | None) -> tuple[datetime, bool]:
+    if occurred_at is not None and occurred_on is not None:
+        raise ValueError("Give when it happened as a time or as a date, not both")
+    if occurred_on is not None:
+        # A date-only event sits at midday London time, so it never slips a day either way.
+        return datetime.combine(occurred_on, time(12), tzinfo=LONDON), False
+    return occurred_at or timezone.now(), True

@@ -70,14 +70,30 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def last_working_day_on_or_before(day: date) -> date:
+    """`day` itself if it is a working day, otherwise the working day before it: the date to
+    hold something by when a clock counted in months or weeks ends on a weekend or holiday."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second (23:59:59) of `day` in London."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=LONDON)
+
+
 def due_by_end_of_working_day(received: datetime, working_days: int) -> datetime:
     """A deadline at the close (23:59:59 London time) of the Nth working day after receipt.
 
-    Something received on a non-working day counts from the next working day, so a contact
-    received at 17:30 on the Friday before a bank-holiday Monday is due by the end of Tuesday
-    when the timescale is one working day.
+    The days are counted after the day of receipt, whatever day that was: a contact received
+    on a Saturday, a Sunday or a bank holiday with one working day to run is due by the end
+    of the next working day, not the one after. With no working days to run the deadline is
+    the end of the first working day on or after receipt.
     """
     local = received.astimezone(LONDON).date()
-    start = local if is_working_day(local) else next_working_day(local)
-    due = add_working_days(start, working_days)
-    return datetime.combine(due, time(23, 59, 59), tzinfo=LONDON)
+    if working_days == 0:
+        due = local if is_working_day(local) else next_working_day(local)
+    else:
+        due = add_working_days(local, working_days)
+    return end_of_day(due)

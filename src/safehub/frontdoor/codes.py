@@ -1,6 +1,8 @@
 """Front-door code sets. Referral source and assessment factors are the DfE CIN census codes
 (shared/domain/reference.md 1.3); decisions follow the SSD `cin_referral_outcome` list."""
 
+import re
+
 from django.db import models
 
 # Referral sources and assessment factors are CIN census codes that casework records too;
@@ -90,3 +92,78 @@ class RequestStatus(models.TextChoices):
 class SubjectRole(models.TextChoices):
     CHILD = "child", "Child"
     ADULT = "adult", "Adult in the household"
+
+
+class Described(models.TextChoices):
+    """How the referrer said a person named in a contact is related to the first child named.
+    Each becomes a suggested relationship in the people app's `RelationshipType` codes
+    (`frontdoor.carry_over`); "mother" and "father" say more than "parent" (the record's
+    sex), and a parent's partner is related through the parent, not to the child."""
+
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent"
+    PARENTS_PARTNER = "parents_partner", "Partner of the child's mother or father"
+    GRANDPARENT = "grandparent", "Grandparent"
+    CARER = "carer", "Carer or guardian"
+    SIBLING = "sibling", "Brother or sister"
+    HALF_SIBLING = "half_sibling", "Half-brother or half-sister"
+    STEP_SIBLING = "step_sibling", "Stepbrother or stepsister"
+    OTHER_RELATIVE = "other_relative", "Another relative"
+    HOUSEHOLD_MEMBER = "household_member", "Lives with the child, not related"
+
+
+# What may be said of an adult, and of another child, in relation to the first child.
+ADULT_DESCRIBED = [
+    Described.MOTHER,
+    Described.FATHER,
+    Described.STEP_PARENT,
+    Described.PARENTS_PARTNER,
+    Described.GRANDPARENT,
+    Described.CARER,
+    Described.SIBLING,
+    Described.HALF_SIBLING,
+    Described.STEP_SIBLING,
+    Described.OTHER_RELATIVE,
+    Described.HOUSEHOLD_MEMBER,
+]
+CHILD_DESCRIBED = [
+    Described.SIBLING,
+    Described.HALF_SIBLING,
+    Described.STEP_SIBLING,
+    Described.OTHER_RELATIVE,
+    Described.HOUSEHOLD_MEMBER,
+]
+
+
+# The words referrers use, tried in this order (a "mum's partner" is not the mother, a
+# "grandmother" not a mother, a "half-sister" not a sister). Older API clients and the
+# telephone form send only words; the MASH sees what was inferred and confirms it.
+_WORDS: list[tuple[Described, re.Pattern[str]]] = [
+    (Described.PARENTS_PARTNER, re.compile(r"partner|boyfriend|girlfriend|husband|wife")),
+    (Described.GRANDPARENT, re.compile(r"grand|\bnan\b|\bnana\b|\bnanny\b|\bgran\b|granny")),
+    (Described.STEP_SIBLING, re.compile(r"step ?-?(brother|sister|sibling)")),
+    (Described.STEP_PARENT, re.compile(r"step ?-?(mother|mum|mom|father|dad|parent)")),
+    (Described.HALF_SIBLING, re.compile(r"half ?-?(brother|sister|sibling)")),
+    (Described.MOTHER, re.compile(r"\b(mother|mum|mom|mam|mummy|mommy)\b")),
+    (Described.FATHER, re.compile(r"\b(father|dad|daddy|papa)\b")),
+    (Described.SIBLING, re.compile(r"\b(brother|sister|sibling|twin)\b")),
+    (Described.CARER, re.compile(r"carer|guardian|foster|kinship|special guardian")),
+    (Described.OTHER_RELATIVE, re.compile(r"\b(aunt|auntie|aunty|uncle|cousin|niece|nephew)\b")),
+    (Described.HOUSEHOLD_MEMBER, re.compile(r"lodger|lives with|housemate|flatmate")),
+]
+
+
+_PAST = re.compile(r"\bformer\b|\bex[- ]?(partner|husband|wife|boyfriend|girlfriend)|\blate\b")
+
+
+def described_in_words(text: str) -> str:
+    """The closed code for a relationship a referrer wrote in words ("Mum", "mum's new
+    boyfriend", "nan"), or "" when the words say nothing we recognise."""
+    words = text.lower().replace("\u2019", "'")
+    if _PAST.search(words):  # a former partner is not one now: nothing to suggest
+        return ""
+    for code, pattern in _WORDS:
+        if pattern.search(words):
+            return code
+    return ""

@@ -2,7 +2,7 @@
 valid, so pages and the API refuse the same things in the same words."""
 
 from datetime import datetime, time
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from safehub.core.once import OneTimeTokenField
 from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import (
+    ADULT_DESCRIBED,
     ASSESSMENT_FACTORS,
+    CHILD_DESCRIBED,
     Channel,
     Consent,
     ConsentDecision,
@@ -22,14 +24,16 @@ from safehub.frontdoor.codes import (
     Status,
     Urgency,
 )
-from safehub.frontdoor.services import DUE_OPTIONS
+from safehub.frontdoor.services import DUE_OPTIONS, decision_timescales
 from safehub.organisations.models import Agency
 from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
 
 _ANY = [("", "Any")]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"channel": "how the contact came in"}
     rag = forms.ChoiceField(
         label="RAG rating",
         required=False,
@@ -52,7 +56,7 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label="Only contacts past the decision timescale", required=False)
 
 
-class IdPrefixed(forms.Form):
+class IdPrefixed(GovukForm):
     """Several forms share the contact page, so each gets its own element ids."""
 
     id_prefix = ""
@@ -85,6 +89,10 @@ class RateForm(VersionedForm):
 
 class InformationRequestForm(IdPrefixed):
     id_prefix = "request"
+    error_names: ClassVar[dict[str, str]] = {
+        "question": "what you need to know",
+        "due": "when you need the answer",
+    }
     agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(
         label="Agency to ask",
         queryset=None,
@@ -149,6 +157,10 @@ class DecideForm(VersionedForm):
 
 class SignOffForm(VersionedForm):
     id_prefix = "sign-off"
+    error_names: ClassVar[dict[str, str]] = {
+        "approve": "whether you agree with the decision",
+        "note": "what should change",
+    }
     approve = forms.ChoiceField(
         label="Do you agree with this decision?",
         widget=forms.RadioSelect,
@@ -173,15 +185,32 @@ class AnswerForm(VersionedForm):
     )
 
 
+def _text(label: str, error_name: str, max_length: int, **kwargs: Any) -> forms.CharField:
+    """An optional line of text, named in error messages as `error_name`."""
+    field = forms.CharField(label=label, required=False, max_length=max_length, **kwargs)
+    field.error_name = error_name  # type: ignore[attr-defined]
+    return field
+
+
 CHILD_SLOTS = 3
 ADULT_SLOTS = 2
 FACTOR_CHOICES = sorted(ASSESSMENT_FACTORS.items(), key=lambda item: item[1])
 
 
-class ProfessionalReferralForm(forms.Form):
+class ProfessionalReferralForm(GovukForm):
     """A multi-agency referral. Up to three children and two adults per form; the service
     takes more through the API."""
 
+    error_names: ClassVar[dict[str, str]] = {
+        "referral_source": "the service you are referring from",
+        "urgency": "how urgent this is",
+        "concern_factors": "what you are worried about",
+        "concern_summary": "what has happened and why you are worried",
+        "what_tried": "what has been tried so far",
+        "family_aware": "whether the family knows about this referral",
+        "consent": "whether the family has consented",
+        "consent_not_sought_reason": "why you did not seek consent",
+    }
     idempotency_key = OneTimeTokenField()
     referral_source = forms.ChoiceField(
         label="Which service are you referring from?",
@@ -234,61 +263,114 @@ class ProfessionalReferralForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["urgency"].help_text = decision_timescales()
         for i in range(CHILD_SLOTS):
-            which = "" if i == 0 else f" {i + 1}"
-            self.fields[f"child_{i}_given_name"] = forms.CharField(
-                label=f"Child{which}: first name", required=False, max_length=200
-            )
-            self.fields[f"child_{i}_family_name"] = forms.CharField(
-                label=f"Child{which}: last name", required=False, max_length=200
-            )
-            self.fields[f"child_{i}_date_of_birth"] = GovukDateField(
-                label=f"Child{which}: date of birth",
-                required=False,
-                help_text="For example, 27 3 2015",
-            )
-            self.fields[f"child_{i}_postcode"] = forms.CharField(
-                label=f"Child{which}: home postcode", required=False, max_length=20
-            )
-            self.fields[f"child_{i}_school"] = forms.CharField(
-                label=f"Child{which}: school or nursery", required=False, max_length=200
-            )
+            self._add_child(i)
         for i in range(ADULT_SLOTS):
-            self.fields[f"adult_{i}_given_name"] = forms.CharField(
-                label=f"Adult {i + 1}: first name", required=False, max_length=200
-            )
-            self.fields[f"adult_{i}_family_name"] = forms.CharField(
-                label=f"Adult {i + 1}: last name", required=False, max_length=200
-            )
-            self.fields[f"adult_{i}_relationship"] = forms.CharField(
-                label=f"Adult {i + 1}: relationship to the child",
-                required=False,
-                max_length=200,
-                help_text="For example, mother or mother's partner",
-            )
+            self._add_adult(i)
+        self.order_fields(self.page_order())
 
-    def child_fields(self, i: int) -> list[Any]:
+    # The questions frontdoor/_referral_fields.html asks, in its order.
+    SHARED_QUESTIONS = (
+        "concern_factors",
+        "concern_summary",
+        "what_tried",
+        "urgency",
+        "family_aware",
+        "consent",
+        "consent_not_sought_reason",
+    )
+
+    def people_fields(self) -> list[str]:
         return [
-            self[f"child_{i}_{name}"]
-            for name in ("given_name", "family_name", "date_of_birth", "postcode", "school")
+            *(f"child_{i}_{name}" for i in range(CHILD_SLOTS) for name in _child_names(i)),
+            *(f"adult_{i}_{name}" for i in range(ADULT_SLOTS) for name in ADULT_FIELDS),
         ]
 
+    def page_order(self) -> list[str]:
+        """The fields in the order the page shows them, so the error summary lists the
+        problems in that order too."""
+        return [*self.people_fields(), *self.SHARED_QUESTIONS, "referral_source"]
+
+    def _add_child(self, i: int) -> None:
+        which = "" if i == 0 else f" {i + 1}"
+        whose = "the child's" if i == 0 else f"child {i + 1}'s"
+        text = {
+            "given_name": ("first name", 200),
+            "family_name": ("last name", 200),
+            "address_line_1": ("building and street", 200),
+            "town": ("town or city", 120),
+            "postcode": ("home postcode", 20),
+            "school": ("school or nursery", 200),
+            "nhs_number": ("NHS number (if known)", 20),
+            "upn": ("unique pupil number (UPN, if known)", 20),
+        }
+        for name, (label, limit) in text.items():
+            self.fields[f"child_{i}_{name}"] = _text(
+                f"Child{which}: {label}", f"{whose} {label.split(' (')[0]}", limit
+            )
+        self.fields[f"child_{i}_date_of_birth"] = GovukDateField(
+            label=f"Child{which}: date of birth",
+            subject=f"{whose[0].upper()}{whose[1:]} date of birth",
+            required=False,
+            help_text="For example, 27 3 2015",
+        )
+        self.fields[f"child_{i}_expected_date_of_birth"] = GovukDateField(
+            label=f"Child{which}: not born yet, due on",
+            subject="The date the baby is due",
+            required=False,
+            help_text="For a pre-birth referral, instead of a date of birth. Name the mother "
+            "as one of the adults",
+        )
+        if i:
+            self.fields[f"child_{i}_relationship_to_child"] = forms.ChoiceField(
+                label=f"Child{which}: relationship to the first child",
+                choices=[("", "Select"), *[(d.value, d.label) for d in CHILD_DESCRIBED]],
+                required=False,
+            )
+            self.fields[f"child_{i}_relationship_to_child"].error_name = (  # type: ignore[attr-defined]
+                f"how child {i + 1} is related to the first child"
+            )
+
+    def _add_adult(self, i: int) -> None:
+        whose = f"adult {i + 1}'s"
+        self.fields[f"adult_{i}_given_name"] = _text(
+            f"Adult {i + 1}: first name", f"{whose} first name", 200
+        )
+        self.fields[f"adult_{i}_family_name"] = _text(
+            f"Adult {i + 1}: last name", f"{whose} last name", 200
+        )
+        self.fields[f"adult_{i}_relationship_to_child"] = forms.ChoiceField(
+            label=f"Adult {i + 1}: how are they related to the first child?",
+            choices=[("", "Select"), *[(d.value, d.label) for d in ADULT_DESCRIBED]],
+            required=False,
+        )
+        self.fields[f"adult_{i}_relationship_to_child"].error_name = (  # type: ignore[attr-defined]
+            f"how adult {i + 1} is related to the first child"
+        )
+        self.fields[f"adult_{i}_relationship"] = _text(
+            f"Adult {i + 1}: relationship in your words (optional)",
+            f"adult {i + 1}'s relationship in your words",
+            200,
+            help_text="For example, mother's partner since last year",
+        )
+
+    def child_fields(self, i: int) -> list[Any]:
+        return [self[f"child_{i}_{name}"] for name in _child_names(i)]
+
     def adult_fields(self, i: int) -> list[Any]:
-        return [self[f"adult_{i}_{name}"] for name in ("given_name", "family_name", "relationship")]
+        return [self[f"adult_{i}_{name}"] for name in ADULT_FIELDS]
 
     def submission(self) -> dict[str, Any]:
         """The cleaned form as the one submission shape every channel uses."""
         data = self.cleaned_data
         children = []
         for i in range(CHILD_SLOTS):
-            child = {
-                f: data.get(f"child_{i}_{f}")
-                for f in ("given_name", "family_name", "date_of_birth", "postcode", "school")
-            }
+            child = {f: data.get(f"child_{i}_{f}") for f in _child_names(i)}
             if i == 0 or any(child.values()):
                 children.append(child)
         adults = [
-            {f: data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name", "relationship")}
+            {f: data.get(f"adult_{i}_{f}") for f in ADULT_FIELDS}
             for i in range(ADULT_SLOTS)
             if any(data.get(f"adult_{i}_{f}") for f in ("given_name", "family_name"))
         ]
@@ -310,9 +392,38 @@ class ProfessionalReferralForm(forms.Form):
         }
 
 
+# In the order each child's and adult's questions are asked.
+CHILD_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "address_line_1",
+    "town",
+    "postcode",
+    "school",
+    "nhs_number",
+    "upn",
+)
+ADULT_FIELDS = ("given_name", "family_name", "relationship_to_child", "relationship")
+
+
+def _child_names(i: int) -> tuple[str, ...]:
+    return (*CHILD_FIELDS, "relationship_to_child") if i else CHILD_FIELDS
+
+
 class PhoneContactForm(ProfessionalReferralForm):
     """A worry told to the MASH by telephone, typed in while or after the call: the same
     questions as an online referral, plus who called and when."""
+
+    error_names: ClassVar[dict[str, str]] = {
+        **ProfessionalReferralForm.error_names,
+        "referral_source": "who the caller is",
+        "concern_factors": "what the caller is worried about",
+        "concern_summary": "what has happened and why the caller is worried",
+        "family_aware": "whether the family knows about this call",
+        "consent_not_sought_reason": "why the caller did not seek consent",
+    }
 
     referral_source = forms.ChoiceField(
         label="Who is the caller?",
@@ -357,6 +468,20 @@ class PhoneContactForm(ProfessionalReferralForm):
             "In the caller's words where you can: what the child said, what the caller saw, "
             "and when"
         )
+
+    def page_order(self) -> list[str]:
+        caller = [
+            "call_date",
+            "call_time",
+            "referral_source",
+            "caller_name",
+            "caller_anonymous",
+            "caller_relationship",
+            "caller_phone",
+            "caller_email",
+            "caller_wants_contact",
+        ]
+        return [*caller, *self.people_fields(), *self.SHARED_QUESTIONS]
 
     def clean_call_time(self) -> time | None:
         text = self.cleaned_data.get("call_time", "").strip()

@@ -17,9 +17,10 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import ValidationError
 
-from safehub.frontdoor.codes import Channel
+from safehub.frontdoor.codes import Channel, Described
 from safehub.frontdoor.validation import PUBLIC_RELATIONSHIPS, clean_submission
 from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
 
 # The honeypot: hidden from everyone (CSS display:none, so screen readers skip it too);
 # only software that fills in every box it finds puts anything in it.
@@ -50,10 +51,17 @@ def submission_errors(answers: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def is_unborn(answers: dict[str, Any]) -> bool:
+    children = answers.get("children") or [{}]
+    return bool(children[0].get("expected_date_of_birth"))
+
+
 def forget_unasked(answers: dict[str, Any]) -> dict[str, Any]:
     """Drop answers to questions this person is no longer asked, so nothing is sent that the
     check answers page does not show: someone anonymous leaves no name and no way to reach
     them, and someone who does not want to be contacted leaves no email or phone."""
+    if not is_unborn(answers):  # the mother is asked about only for an unborn baby
+        answers["adults"] = []
     referrer = answers.setdefault("referrer", {})
     if referrer.get("anonymous"):
         referrer.update(name="", wants_contact=False)
@@ -88,7 +96,7 @@ def _choice(label: str, choices: list[tuple[str, str]], message: str) -> forms.C
     )
 
 
-class ReportPage(forms.Form):
+class ReportPage(GovukForm):
     """One question page. `apply` writes the page's answers into the submission;
     `errors_to_fields` says which validation errors are about which of its fields."""
 
@@ -139,21 +147,29 @@ class ChildForm(ReportPage):
         label="If you do not know their date of birth, roughly how old are they?",
         help_text="For example, about 10, or a teenager",
     )
+    expected_date_of_birth = GovukDateField(
+        label="If the baby has not been born yet, when are they due?",
+        subject="The date the baby is due",
+        required=False,
+        help_text="Leave the date of birth blank. For example, 14 6 2027",
+    )
 
     errors_to_fields: ClassVar[dict[str, str]] = {
         "child_0_given_name": "given_name",
         "child_0_family_name": "family_name",
         "child_0_date_of_birth": "date_of_birth",
         "child_0_age_description": "age_description",
+        "child_0_expected_date_of_birth": "expected_date_of_birth",
     }
+    _DATES = ("date_of_birth", "expected_date_of_birth")
 
     def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
-        born = cleaned.get("date_of_birth")
+        dates = {name: cleaned.get(name) for name in self._DATES}
         _child(answers).update(
             given_name=cleaned.get("given_name", ""),
             family_name=cleaned.get("family_name", ""),
-            date_of_birth=born.isoformat() if isinstance(born, date) else "",
             age_description=cleaned.get("age_description", ""),
+            **{k: v.isoformat() if isinstance(v, date) else "" for k, v in dates.items()},
         )
         return answers
 
@@ -163,10 +179,38 @@ class ChildForm(ReportPage):
         data = {
             name: child.get(name) or "" for name in ("given_name", "family_name", "age_description")
         }
-        born = date.fromisoformat(child["date_of_birth"]) if child.get("date_of_birth") else None
-        for part in ("day", "month", "year"):
-            data[f"date_of_birth-{part}"] = str(getattr(born, part)) if born else ""
+        for name in cls._DATES:
+            day = date.fromisoformat(child[name]) if child.get(name) else None
+            for part in ("day", "month", "year"):
+                data[f"{name}-{part}"] = str(getattr(day, part)) if day else ""
         return data
+
+
+class MotherForm(ReportPage):
+    """Asked only about an unborn baby: a pre-birth referral is about the mother too."""
+
+    given_name = FreeText(label="First name")
+    family_name = FreeText(label="Last name")
+
+    errors_to_fields: ClassVar[dict[str, str]] = {
+        "adult_0_given_name": "given_name",
+        "adult_0_family_name": "family_name",
+    }
+
+    def apply(self, answers: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
+        answers["adults"] = [
+            {
+                "given_name": cleaned.get("given_name", ""),
+                "family_name": cleaned.get("family_name", ""),
+                "relationship_to_child": Described.MOTHER,
+            }
+        ]
+        return answers
+
+    @classmethod
+    def data_from(cls, answers: dict[str, Any]) -> dict[str, str]:
+        mother = (answers.get("adults") or [{}])[0]
+        return {name: mother.get(name) or "" for name in ("given_name", "family_name")}
 
 
 class AddressForm(ReportPage):

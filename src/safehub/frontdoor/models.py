@@ -15,6 +15,7 @@ from safehub.frontdoor.codes import (
     Consent,
     ConsentDecision,
     Decision,
+    Described,
     FamilyAware,
     LevelOfNeed,
     Rag,
@@ -134,12 +135,21 @@ class ContactSubject(TimeStampedModel):
     given_name = models.CharField(max_length=100, blank=True, default="")
     family_name = models.CharField(max_length=100, blank=True, default="")
     date_of_birth = models.DateField(null=True, blank=True)
+    # A pre-birth referral: the baby is due on this date and has no date of birth yet.
+    expected_date_of_birth = models.DateField(null=True, blank=True)
     age_description = models.CharField(max_length=60, blank=True, default="")
+    # How they relate to the first child named: the referrer's words, and the closed code
+    # the forms ask for (blank where the referrer gave only words, as older API clients do).
     relationship = models.CharField(max_length=80, blank=True, default="")
+    relationship_to_child = models.CharField(
+        max_length=20, choices=Described.choices, blank=True, default=""
+    )
     address_line_1 = models.CharField(max_length=120, blank=True, default="")
     town = models.CharField(max_length=80, blank=True, default="")
     postcode = models.CharField(max_length=8, blank=True, default="")
     school = models.CharField(max_length=120, blank=True, default="")
+    nhs_number = models.CharField(max_length=10, blank=True, default="")
+    upn = models.CharField(max_length=13, blank=True, default="")
     person = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
@@ -158,7 +168,13 @@ class ContactSubject(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
+        if not (self.given_name or self.family_name) and self.is_unborn:
+            return "Unborn baby"
         return f"{self.given_name} {self.family_name}".strip() or "Name not known"
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.expected_date_of_birth is not None
 
 
 class InformationRequest(VersionedModel):

@@ -3,7 +3,8 @@ audit row, chronology entries and outbox messages, so nothing is half-saved."""
 
 import json
 import secrets
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,12 @@ from safehub.core.exceptions import ApplicationError, NotFound, PermissionDenied
 from safehub.core.models import versioned_update
 from safehub.core.once import payload_hash as one_time_payload_hash
 from safehub.core.text import clean_text
-from safehub.core.workdays import LONDON, due_by_end_of_working_day, next_working_day
+from safehub.core.workdays import (
+    LONDON,
+    due_by_end_of_working_day,
+    end_of_day,
+    next_working_day,
+)
 from safehub.frontdoor import events
 from safehub.frontdoor.codes import (
     OPEN_STATUSES,
@@ -32,16 +38,19 @@ from safehub.frontdoor.codes import (
     ConsentDecision,
     LevelOfNeed,
     Rag,
+    ReferralSource,
     RequestStatus,
     Status,
     SubjectRole,
+    Urgency,
 )
 from safehub.frontdoor.codes import Decision as MashDecision
 from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, InformationRequest
 from safehub.frontdoor.validation import clean_submission
 from safehub.notifications.models import Channel as NoticeChannel
-from safehub.notifications.services import outbox_enqueue
+from safehub.notifications.services import notify_staff, outbox_enqueue
 from safehub.organisations.models import User
+from safehub.ui.jinja2 import govuk_date, govuk_time
 
 # No 0/O or 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -58,8 +67,39 @@ def new_reference() -> str:
     return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
-def decision_due(received_at: datetime) -> datetime:
+def decision_due(received_at: datetime, urgency: str = Urgency.ROUTINE) -> datetime:
+    """When the MASH must have decided, set by urgency: an immediate contact within the
+    council's number of hours, around the clock; an urgent one by the end of the day it came
+    in (London time); any other by the end of its working-day timescale."""
+    if urgency == Urgency.IMMEDIATE:  # real hours (in UTC): a clock change is no extra hour
+        return received_at.astimezone(UTC) + timedelta(hours=settings.MASH_IMMEDIATE_HOURS)
+    if urgency == Urgency.URGENT:
+        return end_of_day(received_at.astimezone(LONDON).date())
     return due_by_end_of_working_day(received_at, settings.MASH_DECISION_WORKING_DAYS)
+
+
+def decision_promise(urgency: str, due: datetime) -> str:
+    """What the referrer is told about when the MASH will decide, in words that fit after
+    "decide": "within 2 hours, by 11:30am on Monday 23 November 2026"."""
+    local = due.astimezone(LONDON)
+    when = f"by {govuk_time(local)} on {local:%A} {govuk_date(local)}"
+    if urgency == Urgency.IMMEDIATE:
+        hours = settings.MASH_IMMEDIATE_HOURS
+        return f"within {hours} hour{'' if hours == 1 else 's'}, {when}"
+    if urgency == Urgency.URGENT:
+        return f"{when}, the end of the day it arrived"
+    return when
+
+
+def decision_timescales() -> str:
+    """How urgency sets the decision clock, for the people choosing it."""
+    hours, days = settings.MASH_IMMEDIATE_HOURS, settings.MASH_DECISION_WORKING_DAYS
+    routine = "the next working day" if days == 1 else f"{days} working days after it arrives"
+    return (
+        f"The MASH decides on an immediate referral within {hours} "
+        f"hour{'' if hours == 1 else 's'}, day or night; on an urgent one by the end of the "
+        f"day it arrives; on any other by the end of {routine}."
+    )
 
 
 def _replay(key: str, payload_hash: str) -> Contact:
@@ -163,7 +203,7 @@ def _create_contact(
         channel=channel,
         referral_source=cleaned["referral_source"],
         received_at=received_at,
-        decision_due_at=decision_due(received_at),
+        decision_due_at=decision_due(received_at, cleaned["urgency"]),
         idempotency_key=key or None,
         payload_hash=payload_hash,
         submission=json.loads(json.dumps(cleaned, default=str)),
@@ -207,9 +247,10 @@ def _create_contact(
 
 def _acknowledge(contact: Contact) -> None:
     subject = f"We have received your referral {contact.reference}"
+    promise = decision_promise(contact.urgency, contact.decision_due_at)
     body = (
         f"Thank you. Your referral {contact.reference} reached the Multi-Agency "
-        "Safeguarding Hub. We will decide what help is needed within one working day. "
+        f"Safeguarding Hub. We will decide what help is needed {promise}. "
         "If a child is in immediate danger, call 999."
     )
     _tell_referrer(contact, "ack", subject, body)
@@ -222,22 +263,7 @@ def _tell_referrer(contact: Contact, event: str, subject: str, body: str) -> Non
     staff = contact.referrer_user  # no query when there is none
     if staff is not None:
         link = reverse("frontdoor:referral-detail", args=[contact.reference])
-        outbox_enqueue(
-            channel=NoticeChannel.INBOX,
-            dedupe_key=key + ":inbox",
-            subject=subject,
-            body=body,
-            link=link,
-            user=staff,
-        )
-        if staff.email:
-            outbox_enqueue(
-                channel=NoticeChannel.EMAIL,
-                dedupe_key=key + ":email",
-                subject=subject,
-                body=body,
-                user=staff,
-            )
+        notify_staff(user=staff, key=key, subject=subject, body=body, link=link)
     elif contact.wants_contact and contact.referrer_email:
         outbox_enqueue(
             channel=NoticeChannel.EMAIL,
@@ -325,18 +351,62 @@ def contact_link_subject(
     subject.save(update_fields=["person", "linked_by", "linked_at", "updated_at"])
     _audit_change(actor, contact, "link", person=person.pk, subject=subject.pk)
     if subject.role == SubjectRole.CHILD:
+        # The referrer made the contact; the worker linking it only files it on the record.
         chronology_append(
             actor=actor,
             persons=[person],
             event_type=events.CONTACT_RECEIVED,
             occurred_at=contact.received_at,
             significance=Significance.MEDIUM,
-            source_agency=contact.referrer_agency,
             source=contact,
             summary=f"Contact {contact.reference} from {contact.get_referral_source_display()}"
             f": {_first_line(contact.concern_summary)}",
+            **_referrer_credit(contact),
         )
     return subject
+
+
+# Referral sources that are private individuals (CIN census 1A-1D, anonymous, unknown).
+_INDIVIDUAL_SOURCES = frozenset({"1A", "1B", "1C", "1D", "9", "10"})
+
+
+def referrer_label(*, channel: str, referral_source: str, referrer_name: str) -> str:
+    """How a chronology names a referrer who is not a SafeHub user. A private individual
+    (a relative, a neighbour, the child, anyone anonymous) is never named: a child's record
+    is read by many, and who reported a worry is confidential. A professional who phoned is
+    named, with the kind of agency they said they were from."""
+    source = ReferralSource(referral_source).label
+    if channel != Channel.PHONE:
+        return f"a member of the public: {_lower_first(source)}"
+    if referral_source in _INDIVIDUAL_SOURCES or not referrer_name:
+        return f"a caller: {_lower_first(source)}"
+    return f"{referrer_name} ({source}, by telephone)"
+
+
+def _lower_first(label: str) -> str:
+    # "Family member, …" reads on inside a sentence; "GP" and "A&E" stay as they are.
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _referrer_credit(contact: Contact) -> dict[str, Any]:
+    """Who to credit with a contact, and who entered it in SafeHub: the professional who
+    referred online (and their agency), else the referrer as `referrer_label` describes
+    them; entered by that professional, by the MASH worker who took the call, or by nobody
+    signed in (the public form)."""
+    staff = contact.referrer_user
+    return {
+        "done_by": staff,
+        "done_by_label": ""
+        if staff
+        else referrer_label(
+            channel=contact.channel,
+            referral_source=contact.referral_source,
+            referrer_name=contact.referrer_name,
+        ),
+        "source_agency": contact.referrer_agency if staff else None,
+        "recorded_by": staff or contact.recorded_by,
+        "recorded_at": contact.created_at,
+    }
 
 
 @transaction.atomic
@@ -354,36 +424,88 @@ def contact_unlink_subject(
 
 
 @transaction.atomic
-def contact_subject_new_person(*, actor: User, contact: Contact, subject: ContactSubject) -> Any:
-    """Nobody on record matches: create the person from what the referrer told us, then
+def contact_subject_new_person(
+    *,
+    actor: User,
+    contact: Contact,
+    subject: ContactSubject,
+    data: dict[str, Any],
+    address: dict[str, Any] | None = None,
+) -> Any:
+    """Nobody on record matches: create the person from the details the worker confirmed
+    (the form starts from what the referrer told us, `carry_over.person_prefill`), then
     link them."""
     from safehub.people.services import person_create
 
     _require_open(contact)
     if subject.contact_id != contact.pk or subject.person_id:
         raise NotFound()
-    if not (subject.given_name and subject.family_name):
-        raise ValidationError(
-            "We need the person's first and last name to create a record. Find out their name first"
-        )
-    kind = "child" if subject.role == SubjectRole.CHILD else "adult"
-    address = (
-        {"line_1": subject.address_line_1, "town": subject.town, "postcode": subject.postcode}
-        if subject.address_line_1 and subject.town and subject.postcode
-        else None
-    )
-    person = person_create(
-        actor=actor,
-        data={
-            "kind": kind,
-            "given_name": subject.given_name,
-            "family_name": subject.family_name,
-            "date_of_birth": subject.date_of_birth,
-        },
-        address=address,
-    )
+    person = person_create(actor=actor, data=data, address=address)
     contact_link_subject(actor=actor, contact=contact, subject=subject, person=person)
     return person
+
+
+@dataclass(frozen=True)
+class CarryOverResult:
+    recorded: list[str]  # the suggestions' keys
+    refused: dict[str, str]  # key: why the records refused it, in plain English
+
+
+@transaction.atomic
+def contact_carry_over(
+    *, actor: User, contact: Contact, keys: list[str] | None = None
+) -> CarryOverResult:
+    """Record what the referrer told us that the linked records do not hold yet: the
+    suggestions named by `keys`, or every one that can be recorded (None). Each is
+    written through the people services, which check the policy for every person they
+    touch, audit and add chronology entries; one the records refuse (a parent born after
+    their child) is reported and the rest still recorded."""
+    from safehub.frontdoor.carry_over import contact_suggestions
+
+    _require_open(contact)
+    offered = [s for s in contact_suggestions(actor=actor, contact=contact) if s.actionable]
+    chosen = offered if keys is None else [s for s in offered if s.key in keys]
+    if not chosen:
+        raise ValidationError(
+            {"suggestion": "There is nothing left to record: the records may already say it"}
+        )
+    recorded, refused = [], {}
+    for suggestion in chosen:
+        try:
+            with transaction.atomic():
+                _apply_suggestion(actor, contact, suggestion)
+        except ValidationError as error:
+            refused[suggestion.key] = f"{suggestion.change}: {error.messages[0]}"
+        else:
+            recorded.append(suggestion.key)
+    if recorded:
+        _audit_change(actor, contact, "carry_over", recorded=recorded)
+    return CarryOverResult(recorded=recorded, refused=refused)
+
+
+def _apply_suggestion(actor: User, contact: Contact, suggestion: Any) -> None:
+    from safehub.people.models import Person
+    from safehub.people.services import person_move, person_update, relationship_create
+
+    if suggestion.kind == "relationship":
+        relationship_create(
+            actor=actor,
+            subject=suggestion.person,
+            other=suggestion.other,
+            type=suggestion.relationship_type,
+        )
+    elif suggestion.kind == "address":
+        person_move(
+            actor=actor,
+            person=suggestion.person,
+            address=suggestion.value,
+            start_date=timezone.localdate(contact.received_at),
+        )
+    else:
+        person = Person.objects.get(pk=suggestion.person.pk)
+        person_update(
+            actor=actor, person=person, expected_version=person.version, data=suggestion.value
+        )
 
 
 # --- Partner information and consent -----------------------------------------------------
@@ -478,6 +600,7 @@ def information_request_answer(
             actor=actor,
             persons=linked,
             event_type=events.PARTNER_INFORMATION,
+            occurred_at=request.answered_at,
             source_agency=request.agency,
             source=request,
             significance=Significance.MEDIUM,
@@ -628,28 +751,52 @@ def _finalise(actor: User, contact: Contact) -> None:
     # whoever makes it final must be allowed to change every one of those records.
     check_person_writes(actor, children)
     label = contact.get_decision_display()
+    if children:
+        _decision_entries(actor, contact, children, label)
     if contact.decision in REFERRAL_DECISIONS:
         from safehub.casework.services import episode_open_from_referral
 
+        strategy = contact.decision == MashDecision.STRATEGY
         for child in children:
-            episode_open_from_referral(actor=actor, contact=contact, child=child)
-    if children:
-        chronology_append(
-            actor=actor,
-            persons=children,
-            event_type=events.CONTACT_DECISION,
-            significance=(
-                Significance.HIGH if contact.decision in REFERRAL_DECISIONS else Significance.LOW
-            ),
-            source=contact,
-            summary=f"MASH decision on contact {contact.reference}: {label}",
-        )
+            episode_open_from_referral(
+                actor=actor, contact=contact, child=child, strategy_discussion=strategy
+            )
     _tell_referrer(
         contact,
         "outcome",
         f"Outcome of your referral {contact.reference}",
         _outcome_message(contact, label),
     )
+
+
+def _decision_entries(actor: User, contact: Contact, children: list[Any], label: str) -> None:
+    """The decision goes on each child's chronology credited to the worker who made it,
+    when they made it (it lands once final, so a returned decision never does); a manager's
+    sign-off is an entry of its own, credited to the manager."""
+    chronology_append(
+        actor=actor,
+        persons=children,
+        event_type=events.CONTACT_DECISION,
+        significance=(
+            Significance.HIGH if contact.decision in REFERRAL_DECISIONS else Significance.LOW
+        ),
+        source=contact,
+        summary=f"MASH decision on contact {contact.reference}: {label}",
+        occurred_at=contact.decided_at,
+        done_by=contact.decided_by,
+        recorded_by=contact.decided_by,
+        recorded_at=contact.decided_at,
+    )
+    if contact.signed_off_by_id:
+        chronology_append(
+            actor=actor,
+            persons=children,
+            event_type=events.CONTACT_DECISION_SIGNED_OFF,
+            significance=Significance.LOW,
+            source=contact,
+            summary=f"Decision on contact {contact.reference} signed off: {label}",
+            occurred_at=contact.signed_off_at,
+        )
 
 
 def _outcome_message(contact: Contact, label: str) -> str:

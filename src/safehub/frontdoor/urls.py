@@ -28,6 +28,11 @@ urlpatterns = [
         name="contact-new-person",
     ),
     path(
+        "mash/contacts/<str:reference>/carry-over/",
+        views.contact_carry_over_view,
+        name="contact-carry-over",
+    ),
+    path(
         "mash/contacts/<str:reference>/request/", views.contact_request_view, name="contact-request"
     ),
     path(

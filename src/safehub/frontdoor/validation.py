@@ -5,7 +5,7 @@ Errors are keyed by flat field names (`child_0_given_name`, `referrer_email`, `u
 each page can put them beside its own inputs.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,15 +13,19 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 
-from safehub.core.identifiers import clean_postcode
+from safehub.core.identifiers import clean_nhs_number, clean_postcode, clean_upn
 from safehub.core.text import clean_text
 from safehub.frontdoor.codes import (
+    ADULT_DESCRIBED,
     ASSESSMENT_FACTORS,
+    CHILD_DESCRIBED,
     Channel,
     Consent,
+    Described,
     FamilyAware,
     ReferralSource,
     Urgency,
+    described_in_words,
 )
 from safehub.people.validation import clean_name
 
@@ -29,6 +33,12 @@ MAX_CHILDREN = 6
 MAX_ADULTS = 6
 MAX_STORY = 5000
 CHILD_MAX_AGE_YEARS = 18
+# A pregnancy lasts about 40 weeks, so a baby due further ahead than that is not yet
+# conceived (CIN census rule 8606 refuses a referral more than 40 weeks before the expected
+# birth). Labour is induced by 42 weeks, so a due date more than two weeks gone means the
+# baby has been born: the referrer should give the date of birth instead.
+PREBIRTH_MAX_AHEAD = timedelta(weeks=40)
+PREBIRTH_MAX_OVERDUE = timedelta(weeks=2)
 
 
 class Errors(dict[str, str]):
@@ -67,7 +77,49 @@ def _date(value: Any, *, label: str, today: date) -> date | None:
     return value
 
 
-def _child(raw: dict[str, Any], i: int, errors: Errors, today: date) -> dict[str, Any]:
+def _as_date(value: Any, *, label: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(f"{label} must be a real date") from None
+    if not isinstance(value, date):
+        raise ValidationError(f"{label} must be a real date")
+    return value
+
+
+def _expected_date(value: Any, *, today: date) -> date | None:
+    due = _as_date(value, label="The date the baby is due")
+    if due is None:
+        return None
+    if due > today + PREBIRTH_MAX_AHEAD:
+        raise ValidationError("The date the baby is due must be within the next 40 weeks")
+    if due < today - PREBIRTH_MAX_OVERDUE:
+        raise ValidationError(
+            "The date the baby was due is more than 2 weeks ago. If the baby has been born, "
+            "give their date of birth instead"
+        )
+    return due
+
+
+def _identifier(value: Any, cleaner: Any) -> str:
+    text = str(value or "").strip()
+    return cleaner(text) if text else ""
+
+
+def _described(value: Any, allowed: list[Described], label: str) -> str:
+    if value in (None, ""):
+        return ""
+    if value not in allowed:
+        raise ValidationError(f"Select how {label} is related to the child")
+    return str(value)
+
+
+def _child(
+    raw: dict[str, Any], i: int, errors: Errors, today: date, *, public: bool
+) -> dict[str, Any]:
     key = f"child_{i}_"
     out = {
         "given_name": errors.attempt(
@@ -118,17 +170,47 @@ def _child(raw: dict[str, Any], i: int, errors: Errors, today: date) -> dict[str
                 raw.get("school"), label="the school or nursery", max_length=120, required=False
             ),
         ),
+        "expected_date_of_birth": errors.attempt(
+            key + "expected_date_of_birth",
+            lambda: _expected_date(raw.get("expected_date_of_birth"), today=today),
+            None,
+        ),
+        "nhs_number": errors.attempt(
+            key + "nhs_number", lambda: _identifier(raw.get("nhs_number"), clean_nhs_number)
+        ),
+        "upn": errors.attempt(key + "upn", lambda: _identifier(raw.get("upn"), clean_upn)),
+        # The first child is who the others are described against.
+        "relationship_to_child": errors.attempt(
+            key + "relationship_to_child",
+            lambda: _described(raw.get("relationship_to_child"), CHILD_DESCRIBED, "this child")
+            if i
+            else "",
+        ),
     }
+    unborn = out["expected_date_of_birth"] is not None or raw.get("expected_date_of_birth")
+    if unborn and (out["date_of_birth"] or raw.get("date_of_birth")):
+        errors.setdefault(
+            key + "expected_date_of_birth",
+            "Give the date the baby is due if they are not born yet, or their date of "
+            "birth if they are, not both",
+        )
     if not (
-        out["given_name"]
+        unborn
+        or out["given_name"]
         or out["family_name"]
         or out["age_description"]
         or key + "given_name" in errors
     ):
-        errors[key + "given_name"] = (
-            "Enter the child's name, or if you do not know it, describe them in the age box"
-        )
+        errors[key + "given_name"] = _no_name_message(i, public=public)
     return out
+
+
+def _no_name_message(i: int, *, public: bool) -> str:
+    """Only the public form asks roughly how old a child is, so only it suggests that."""
+    if public:
+        return "Enter the child's name, or if you do not know it, say roughly how old they are"
+    whose = "the child's" if i == 0 else f"child {i + 1}'s"
+    return f"Enter {whose} first name or last name"
 
 
 def _adult(raw: dict[str, Any], i: int, errors: Errors) -> dict[str, Any]:
@@ -155,7 +237,31 @@ def _adult(raw: dict[str, Any], i: int, errors: Errors) -> dict[str, Any]:
                 required=False,
             ),
         ),
+        "relationship_to_child": errors.attempt(
+            key + "relationship_to_child",
+            lambda: _described(raw.get("relationship_to_child"), ADULT_DESCRIBED, "this adult"),
+        ),
     }
+
+
+MOTHER_NEEDED = "Enter the name of the baby's mother"
+
+
+def _check_mother_named(out: dict[str, Any], errors: Errors) -> None:
+    """A pre-birth referral is about a pregnancy, so it must say whose: the mother is named
+    among the adults and described as the mother."""
+    if not any(child.get("expected_date_of_birth") for child in out["children"]):
+        return
+    for i, adult in enumerate(out["adults"]):
+        if adult.get("relationship_to_child") == Described.MOTHER or (
+            not adult.get("relationship_to_child")
+            and described_in_words(adult.get("relationship", "")) == Described.MOTHER
+        ):
+            if not (adult["given_name"] or adult["family_name"]):
+                errors.setdefault(f"adult_{i}_given_name", MOTHER_NEEDED)
+            return
+    # Beside the first empty adult's name, where the mother can be added.
+    errors.setdefault(f"adult_{len(out['adults'])}_given_name", MOTHER_NEEDED)
 
 
 def _referrer(raw: dict[str, Any], errors: Errors, *, channel: str) -> dict[str, Any]:
@@ -259,10 +365,14 @@ def clean_submission(
             }
         )
     out: dict[str, Any] = {
-        "children": [_child(dict(c), i, errors, today) for i, c in enumerate(raw_children)],
+        "children": [
+            _child(dict(c), i, errors, today, public=channel == Channel.PUBLIC)
+            for i, c in enumerate(raw_children)
+        ],
         "adults": [_adult(dict(a), i, errors) for i, a in enumerate(raw_adults)],
         "in_danger_now": bool(data.get("in_danger_now")),
     }
+    _check_mother_named(out, errors)
     out["concern_summary"] = errors.attempt(
         "concern_summary",
         lambda: clean_text(

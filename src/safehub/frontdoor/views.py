@@ -1,10 +1,10 @@
 """MASH and partner pages. Each view: fetch through access/, bind a form, call one service,
 redirect or re-render with the GOV.UK error summary."""
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -28,10 +28,11 @@ from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.once import new_token, token_key
 from safehub.core.users import SignedInRequest
-from safehub.frontdoor import forms, selectors, services
+from safehub.frontdoor import carry_over, forms, selectors, services
 from safehub.frontdoor.codes import ASSESSMENT_FACTORS, Status, SubjectRole
 from safehub.frontdoor.fetchers import access_contact, access_information_request
 from safehub.people.fetchers import access_person
+from safehub.people.forms import AddressForm, PersonForm
 from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
 
@@ -81,6 +82,7 @@ def queue_view(request: SignedInRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "filtered": any(form.cleaned_data.values()) if form.is_valid() else False,
+            "timescales": services.decision_timescales(),
         },
     )
 
@@ -125,6 +127,10 @@ def _contact_page(
         "candidates": (
             selectors.contact_candidates(actor=actor, contact=contact) if editable else {}
         ),
+        "suggestions": (
+            carry_over.contact_suggestions(actor=actor, contact=contact) if editable else []
+        ),
+        "carry_over_errors": bound.get("carry_over_errors", []),
         "histories": histories,
         "shown": {pk: d.value for pk, d in shown.items()},
         "chronology": chronology,
@@ -151,8 +157,20 @@ def _contact_page(
         "sign_off_form": bound.get("sign_off_form") or forms.SignOffForm(initial=version),
         "conflict": bound.get("conflict", False),
     }
-    context["has_errors"] = any(f.errors for k, f in bound.items() if k.endswith("_form"))
+    context["has_errors"] = bool(context["carry_over_errors"]) or any(
+        f.errors for k, f in bound.items() if k.endswith("_form")
+    )
+    context["notices"] = list(messages.get_messages(request))
     return _render(request, "frontdoor/contact.html", context, status=status)
+
+
+def _back_to_contact(
+    request: SignedInRequest, contact: Any, anchor: str, done: str
+) -> HttpResponse:
+    """After an action: the success banner says what was saved, as casework's pages do, on
+    the contact page opened at the section the action belongs to."""
+    messages.success(request, done)
+    return redirect(reverse("frontdoor:contact-detail", args=[contact.reference]) + anchor)
 
 
 def _contact_action(
@@ -162,20 +180,22 @@ def _contact_action(
     form: Any,
     save: Callable[[Any, dict[str, Any]], Any],
     anchor: str,
+    done: Callable[[Any], str],
 ) -> HttpResponse:
     """Every action on a contact has the same shape: fetch for EDIT, validate, call the
-    service, go back to the contact (or show the errors on it)."""
+    service, go back to the contact with a success banner (`done` words it from what the
+    service returned), or show the errors on it."""
     contact = _contact(request, reference, Action.EDIT)
     if form.is_valid():
         try:
-            save(contact, form.cleaned_data)
+            saved = save(contact, form.cleaned_data)
         except ConcurrentEditError:
             contact = _contact(request, reference)
             return _contact_page(request, contact, status=409, conflict=True)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect(reverse("frontdoor:contact-detail", args=[contact.reference]) + anchor)
+            return _back_to_contact(request, contact, anchor, done(saved))
     # A failed form shows the contact again, so it is a view too.
     contact = _contact(request, reference)
     return _contact_page(request, contact, status=200, **{form_name: form})
@@ -192,7 +212,8 @@ def contact_take_view(request: SignedInRequest, reference: str) -> HttpResponse:
         lambda c, d: (
             services.contact_take(actor=request.user, contact=c, expected_version=d["version"])
         ),
-        "",
+        "#triage",
+        lambda _: "This contact is assigned to you.",
     )
 
 
@@ -211,6 +232,7 @@ def contact_rate_view(request: SignedInRequest, reference: str) -> HttpResponse:
             level_of_need=d["level_of_need"],
         ),
         "#triage",
+        lambda c: f"Rating saved: {c.get_rag_display()}, {c.get_level_of_need_display()}.",
     )
 
 
@@ -230,37 +252,113 @@ def contact_link_view(request: SignedInRequest, reference: str, subject_id: int)
     person = access_person(
         actor=request.user, person_id=request.POST.get("person"), action=Action.EDIT, shown=False
     )
-    # A contact decided meanwhile refuses; the page shows why nothing changed.
-    with contextlib.suppress(ValidationError):
+    try:
         services.contact_link_subject(
             actor=request.user, contact=contact, subject=subject, person=person
         )
-    return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+    except ValidationError:
+        # Decided meanwhile: no banner; the page shows the decision, so why nothing changed.
+        return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+    return _back_to_contact(
+        request, contact, "#people", f"{_named(subject)} is linked to their record."
+    )
 
 
 @require_POST
 def contact_unlink_view(request: SignedInRequest, reference: str, subject_id: int) -> HttpResponse:
     contact = _contact(request, reference, Action.EDIT)
-    with contextlib.suppress(ValidationError):
-        services.contact_unlink_subject(
-            actor=request.user, contact=contact, subject=_subject(contact, subject_id)
-        )
-    return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+    subject = _subject(contact, subject_id)
+    try:
+        services.contact_unlink_subject(actor=request.user, contact=contact, subject=subject)
+    except ValidationError:
+        return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+    return _back_to_contact(
+        request, contact, "#people", f"{_named(subject)} is no longer linked to a record."
+    )
 
 
-@require_POST
+def _named(subject: Any) -> str:
+    """The person as the referrer named them (the contact's own words, which the page
+    already shows), for a banner about linking them."""
+    name = f"{subject.given_name} {subject.family_name}".strip()
+    return name or f"The {subject.get_role_display().lower()}"
+
+
+@require_http_methods(["GET", "POST"])
 def contact_new_person_view(
     request: SignedInRequest, reference: str, subject_id: int
 ) -> HttpResponse:
+    """A new record for someone named in the contact, its form filled in from what the
+    referrer told us; nothing is saved until the worker checks it and saves."""
     contact = _contact(request, reference, Action.EDIT)
+    subject = _subject(contact, subject_id)
+    back = reverse("frontdoor:contact-detail", args=[reference]) + "#people"
+    if subject.person_id or contact.status not in (Status.NEW, Status.IN_TRIAGE):
+        return redirect(back)
+    data, address = carry_over.person_prefill(contact=contact, subject=subject)
+    posted = request.POST if request.method == "POST" else None
+    form = PersonForm(posted, initial=data)
+    address_form = AddressForm(posted, initial=address)
+    if posted is not None and form.is_valid() and address_form.is_valid():
+        try:
+            services.contact_subject_new_person(
+                actor=request.user,
+                contact=contact,
+                subject=subject,
+                data=form.cleaned_data,
+                address=address_form.cleaned_data,
+            )
+        except ValidationError as error:
+            _person_errors(error, form, address_form)
+        else:
+            done = f"A new record was made for {_named(subject)} and linked."
+            return _back_to_contact(request, contact, "#people", done)
+    _contact(request, reference)  # the form shows what the referrer said: a view, audited
+    return _render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "address": address_form,
+            "creating": True,
+            "contact": contact,
+            "subject": subject,
+            "back": back,
+            "has_errors": bool(form.errors or address_form.errors),
+        },
+    )
+
+
+def _person_errors(error: ValidationError, form: Any, address: Any) -> None:
+    """The service's refusal on the form it belongs to: address problems beside the
+    address, the rest beside the person's details."""
+    if not hasattr(error, "error_dict"):
+        add_service_errors(form, error)
+        return
+    messages = error.message_dict
+    in_address = {k: v for k, v in messages.items() if k in address.fields}
+    rest = {k: v for k, v in messages.items() if k not in address.fields}
+    if rest:
+        add_service_errors(form, ValidationError(rest))
+    if in_address:
+        add_service_errors(address, ValidationError(in_address))
+
+
+@require_POST
+def contact_carry_over_view(request: SignedInRequest, reference: str) -> HttpResponse:
+    """Confirm one thing the referrer told us (`suggestion`), or all of them (`all`)."""
+    contact = _contact(request, reference, Action.EDIT)
+    keys = None if request.POST.get("all") else request.POST.getlist("suggestion")
     try:
-        services.contact_subject_new_person(
-            actor=request.user, contact=contact, subject=_subject(contact, subject_id)
-        )
+        result = services.contact_carry_over(actor=request.user, contact=contact, keys=keys)
     except ValidationError as error:
         contact = _contact(request, reference)
-        return _contact_page(request, contact, person_error=error.messages[0])
-    return redirect(reverse("frontdoor:contact-detail", args=[reference]) + "#people")
+        return _contact_page(request, contact, carry_over_errors=error.messages)
+    if result.refused:
+        contact = _contact(request, reference)
+        return _contact_page(request, contact, carry_over_errors=list(result.refused.values()))
+    done = "What the referrer told us was added to the records."
+    return _back_to_contact(request, contact, "#people", done)
 
 
 @require_POST
@@ -284,6 +382,7 @@ def contact_request_view(request: SignedInRequest, reference: str) -> HttpRespon
             )
         ),
         "#requests",
+        lambda r: f"Your request was sent to {r.agency.name}.",
     )
 
 
@@ -298,6 +397,7 @@ def contact_consent_view(request: SignedInRequest, reference: str) -> HttpRespon
             actor=request.user, contact=c, decision=d["decision"], reason=d["reason"]
         ),
         "#consent",
+        lambda r: f"Consent decision recorded: {r.get_decision_display()}.",
     )
 
 
@@ -317,6 +417,7 @@ def contact_decide_view(request: SignedInRequest, reference: str) -> HttpRespons
             feedback=d["feedback"],
         ),
         "#decision",
+        _decided,
     )
 
 
@@ -339,7 +440,20 @@ def contact_sign_off_view(request: SignedInRequest, reference: str) -> HttpRespo
             )
         ),
         "#decision",
+        _signed_off,
     )
+
+
+def _decided(contact: Any) -> str:
+    if contact.status == Status.AWAITING_SIGN_OFF:
+        return "Decision recorded. It now waits for a manager to sign it off."
+    return "Decision recorded. The referrer has been told the outcome."
+
+
+def _signed_off(contact: Any) -> str:
+    if contact.status == Status.DECIDED:
+        return "Decision signed off. The referrer has been told the outcome."
+    return "Decision returned to the MASH to change."
 
 
 # The service names the caller as the referrer; the phone form calls them the caller.
@@ -494,6 +608,7 @@ def referral_detail_view(request: SignedInRequest, reference: str) -> HttpRespon
             "contact": contact,
             "children": [s for s in contact.subjects.all() if s.role == SubjectRole.CHILD],
             "factor_labels": [ASSESSMENT_FACTORS.get(c, c) for c in contact.concern_factors],
+            "promise": services.decision_promise(contact.urgency, contact.decision_due_at),
         },
     )
 
@@ -504,7 +619,10 @@ def request_list_view(request: SignedInRequest) -> HttpResponse:
     return _render(
         request,
         "frontdoor/request_list.html",
-        {"requests": selectors.requests_for(actor=request.user)},
+        {
+            "requests": selectors.requests_for(actor=request.user),
+            "notices": list(messages.get_messages(request)),
+        },
     )
 
 
@@ -533,6 +651,7 @@ def request_answer_view(request: SignedInRequest, request_id: int) -> HttpRespon
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            messages.success(request, "Your answer was sent to the MASH. Thank you.")
             return redirect("frontdoor:request-list")
     return _render(
         request,

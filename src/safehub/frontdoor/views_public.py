@@ -8,6 +8,7 @@ says anything about any report except the one this session sent.
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
@@ -29,7 +31,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from safehub.core.client_ip import client_ip
 from safehub.frontdoor import forms_public, services
-from safehub.frontdoor.codes import Channel
+from safehub.frontdoor.codes import Channel, Urgency
 from safehub.frontdoor.forms_public import TRAP_FIELD
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ SESSION_KEY = "public_report"
 # The question pages, in order: URL name -> form.
 PAGES: dict[str, type[forms_public.ReportPage]] = {
     "child": forms_public.ChildForm,
+    "mother": forms_public.MotherForm,
     "address": forms_public.AddressForm,
     "what-happened": forms_public.WhatHappenedForm,
     "danger": forms_public.DangerForm,
@@ -102,14 +105,50 @@ def _count_submission(request: HttpRequest) -> None:
 
 
 def _state(request: HttpRequest) -> dict[str, Any]:
+    """The answers so far. Answers left for longer than SESSION_IDLE_SECONDS are deleted
+    (the start page promises it: the computer may be shared), and the next page says so."""
     state = dict(request.session.get(SESSION_KEY) or {})
+    if state.get("answered") and time.time() - state.get("saved_at", 0) > (
+        settings.SESSION_IDLE_SECONDS
+    ):
+        state = {"timed_out": True}
+        _save(request, state)
     state.setdefault("answers", forms_public.empty_answers())
     state.setdefault("answered", [])
     return state
 
 
 def _save(request: HttpRequest, state: dict[str, Any]) -> None:
-    request.session[SESSION_KEY] = state
+    """Keep the answers, timed from now."""
+    request.session[SESSION_KEY] = {**state, "saved_at": time.time()}
+
+
+def _keep_only_sent(request: HttpRequest, sent: dict[str, Any]) -> None:
+    """After sending: no answers, only what the confirmation page needs."""
+    request.session[SESSION_KEY] = {"sent": sent}
+
+
+def _timed_out_notice(request: HttpRequest, state: dict[str, Any]) -> bool:
+    """Whether this page must say the earlier answers were deleted (said once)."""
+    if not state.pop("timed_out", False):
+        return False
+    _save(request, state)
+    return True
+
+
+def _keep_after_timeout(
+    request: HttpRequest,
+    state: dict[str, Any],
+    page: str,
+    form_class: type[forms_public.ReportPage],
+) -> HttpResponse:
+    """A page sent after the earlier answers were deleted: keep what it says, as typed,
+    for when the person reaches that page again, and start them at the first question."""
+    names = set(form_class.base_fields)
+    kept = {k: v for k, v in request.POST.items() if k.split("-")[0] in names}
+    state["kept"] = {**state.get("kept", {}), page: kept}
+    _save(request, state)
+    return redirect(_url(_first_to_answer(state) or "check"))
 
 
 def _anonymous(state: dict[str, Any]) -> bool:
@@ -121,6 +160,8 @@ def _pages_for(state: dict[str, Any]) -> list[str]:
     reach them, and someone who does not want to be contacted is not asked how."""
     referrer = state["answers"].get("referrer", {})
     skipped = set()
+    if not forms_public.is_unborn(state["answers"]):
+        skipped.add("mother")
     if referrer.get("anonymous"):
         skipped |= {"your-name", "contact", "contact-details"}
     if not referrer.get("wants_contact"):
@@ -165,6 +206,7 @@ def _back_url(page: str, state: dict[str, Any], returning: bool) -> str:
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     context.setdefault("mash_phone", MASH_PHONE)
     context.setdefault("out_of_hours_phone", OUT_OF_HOURS_PHONE)
+    context.setdefault("idle_minutes", settings.SESSION_IDLE_SECONDS // 60)
     return render(request, f"frontdoor/report/{template}", context)
 
 
@@ -173,7 +215,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 
 @_public("GET")
 def start_view(request: HttpRequest) -> HttpResponse:
-    return _render(request, "start.html", {"idle_minutes": settings.SESSION_COOKIE_AGE // 60})
+    return _render(request, "start.html", {})
 
 
 @_public("GET", "POST")
@@ -183,6 +225,9 @@ def question_view(request: HttpRequest, page: str) -> HttpResponse:
     form_class = PAGES[page]
     state = _state(request)
     returning = request.GET.get("return") == "check"
+    if request.method == "POST" and state.get("timed_out"):
+        return _keep_after_timeout(request, state, page, form_class)
+    kept = state.get("kept", {}).get(page)
     if request.method == "POST":
         if request.POST.get(TRAP_FIELD):
             state["trapped"] = True
@@ -192,8 +237,11 @@ def question_view(request: HttpRequest, page: str) -> HttpResponse:
             state["answers"] = form.updated
             asked = _pages_for(state)
             state["answered"] = [p for p in asked if p in state["answered"] or p == page]
+            state.get("kept", {}).pop(page, None)
             _save(request, state)
             return redirect(_next_url(page, state, returning))
+    elif kept:
+        form = form_class(kept, answers=state["answers"])  # typed before the answers went
     elif page in state["answered"]:
         form = form_class(form_class.data_from(state["answers"]), answers=state["answers"])
         form.is_valid()  # shows any problem the final check would find
@@ -207,6 +255,8 @@ def question_view(request: HttpRequest, page: str) -> HttpResponse:
             "back": _back_url(page, state, returning),
             "action": _url(page, returning),
             "trap_field": TRAP_FIELD,
+            "timed_out": _timed_out_notice(request, state),
+            "answers_kept": bool(state.get("kept")),
         },
     )
 
@@ -228,7 +278,7 @@ def emergency_view(request: HttpRequest) -> HttpResponse:
 def check_view(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     if not state["answered"]:
-        return redirect("report:start")
+        return redirect(_url("child") if state.get("timed_out") else "report:start")
     page = _first_to_answer(state)
     if page is not None:
         return redirect(_url(page))
@@ -263,6 +313,8 @@ def submit_view(request: HttpRequest) -> HttpResponse:
     sent = state.get("sent") or {}
     if sent.get("token") and constant_time_compare(token, sent["token"]):
         return redirect("report:sent")  # this report again: show the same confirmation
+    if state.get("timed_out"):
+        return redirect(_url("child"))  # the answers were deleted: the first page says so
     if not state.get("token") or not constant_time_compare(token, state["token"]):
         return redirect("report:check")  # an old page: check the answers as they are now
     _count_submission(request)
@@ -289,7 +341,11 @@ def _remember_submission(request: HttpRequest, contact: Any) -> None:
     """Forget the answers; keep only what the confirmation page shows (the reference) and
     the token, so a retry of this same report lands on the same confirmation."""
     state = _state(request)
-    _save(request, {"sent": {"token": state.get("token"), "reference": contact.reference}})
+    promise = services.decision_promise(contact.urgency, contact.decision_due_at)
+    _keep_only_sent(
+        request,
+        {"token": state.get("token"), "reference": contact.reference, "promise": promise},
+    )
 
 
 def _discard(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
@@ -299,7 +355,11 @@ def _discard(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
         "Public report discarded: the hidden trap field was filled in (address %s)",
         client_ip(request),
     )
-    _save(request, {"sent": {"token": state.get("token"), "reference": None}})
+    urgency = (
+        Urgency.IMMEDIATE if state.get("answers", {}).get("in_danger_now") else Urgency.ROUTINE
+    )
+    promise = services.decision_promise(urgency, services.decision_due(timezone.now(), urgency))
+    _keep_only_sent(request, {"token": state.get("token"), "reference": None, "promise": promise})
     return redirect("report:sent")
 
 
@@ -308,12 +368,6 @@ def sent_view(request: HttpRequest) -> HttpResponse:
     sent = (request.session.get(SESSION_KEY) or {}).get("sent")
     if not sent:
         return redirect("report:start")
-    days = settings.MASH_DECISION_WORKING_DAYS
     return _render(
-        request,
-        "sent.html",
-        {
-            "reference": sent.get("reference"),
-            "decision_time": f"{days} working day{'' if days == 1 else 's'}",
-        },
+        request, "sent.html", {"reference": sent.get("reference"), "promise": sent.get("promise")}
     )

@@ -48,6 +48,36 @@ def outbox_enqueue(
     return message
 
 
+def notify_staff(*, user: Any, key: str, subject: str, body: str, link: str) -> None:
+    """Tell a member of staff something: a message in their SafeHub inbox linking to the
+    page it is about, and an e-mail saying where to find it (if they have an address).
+    Call inside the transaction of the change it reports; `key` names the event."""
+    outbox_enqueue(
+        channel=Channel.INBOX,
+        dedupe_key=f"{key}:inbox",
+        subject=subject,
+        body=body,
+        link=link,
+        user=user,
+    )
+    if user.email:
+        outbox_enqueue(
+            channel=Channel.EMAIL,
+            dedupe_key=f"{key}:email",
+            subject=subject,
+            body=f"{body}\n\n{_where_to_look(link)}",
+            user=user,
+        )
+
+
+def _where_to_look(link: str) -> str:
+    # The e-mail carries the address of the page (which asks for sign-in), never more of
+    # the record than the message itself says.
+    if settings.SITE_URL:
+        return f"Open it in SafeHub: {settings.SITE_URL.rstrip('/')}{link}"
+    return "Sign in to SafeHub and open Messages to find it."
+
+
 def _deliver_soon(message_id: int) -> None:
     try:
         outbox_relay(only_ids=[message_id])

@@ -1,10 +1,22 @@
+from typing import ClassVar
+
 from django import forms
 
 from safehub.access.roles import Role
 from safehub.organisations.models import EmploymentType, Team
+from safehub.ui.forms_util import GovukForm
 
 
-class UserForm(forms.Form):
+class TeamChoiceField(forms.ModelChoiceField):
+    """A team picker naming each team with its agency (26 schools each have a team called
+    "Safeguarding")."""
+
+    def label_from_instance(self, obj: Team) -> str:
+        return obj.label
+
+
+class UserForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"employment_type": "the type of employment"}
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter a first name"}
     )
@@ -22,7 +34,7 @@ class UserForm(forms.Form):
     role = forms.ChoiceField(
         label="Role", choices=Role.choices, error_messages={"required": "Select a role"}
     )
-    team = forms.ModelChoiceField(
+    team = TeamChoiceField(
         label="Team",
         queryset=Team.objects.select_related("agency").order_by("agency__name", "name"),
         error_messages={
@@ -56,3 +68,5 @@ class NewUserForm(UserForm):
         "authenticator app at first sign-in.",
         error_messages={"required": "Enter a temporary password"},
     )
+    # As the page asks them, so the error summary lists problems in that order.
+    field_order = ["username", *UserForm.base_fields, "password"]

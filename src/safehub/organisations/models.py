@@ -48,6 +48,19 @@ class Team(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The team as named wherever it is chosen or shown out of context: every school
+        has a "Safeguarding" team, so the agency says which. Reads `agency`, so callers
+        that list teams select it with them."""
+        return team_label(self.name, self.agency.name)
+
+
+def team_label(name: str, agency_name: str) -> str:
+    """How a team is named beside others: its name and its agency. For lists that read
+    these two columns rather than whole rows."""
+    return f"{name} ({agency_name})"
+
 
 class EmploymentType(models.TextChoices):
     PERMANENT = "permanent", "Permanent"

@@ -2,7 +2,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from safehub.access.policy import can_manage_users
 from safehub.core.exceptions import PermissionDeniedError
-from safehub.organisations.models import AccessGrant, GrantOutcome, Team, User
+from safehub.organisations.models import AccessGrant, GrantOutcome, User
 
 
 def user_by_username(username: str) -> User | None:
@@ -34,16 +34,9 @@ def access_grants_pending(*, actor: User) -> list[AccessGrant]:
 def access_grant_for(user: User) -> AccessGrant | None:
     return (
         AccessGrant.objects.filter(user=user, outcome=GrantOutcome.PENDING)
-        .select_related("team", "requested_by")
+        .select_related("team", "team__agency", "requested_by")
         .first()
     )
-
-
-def team_choices() -> list[tuple[int, str]]:
-    return [
-        (t.pk, f"{t.name} ({t.agency.name})")
-        for t in Team.objects.select_related("agency").order_by("agency__name", "name")
-    ]
 
 
 def user_get(user_id: int) -> User | None:

@@ -55,7 +55,7 @@ def _audit(actor: User, user: User, what: str, **detail: Any) -> None:
 
 
 def _access(role: str, team: Team | None, active: bool) -> dict[str, Any]:
-    return {"role": role, "team": team.name if team else None, "active": active}
+    return {"role": role, "team": team.label if team else None, "active": active}
 
 
 def _gains_access(user: User, role: str, team: Team | None, active: bool) -> bool:

@@ -1,6 +1,8 @@
 from typing import Any
 
-from safehub.chronology.models import ChronologyEntry
+from django.utils import timezone
+
+from safehub.chronology.selectors import chronology_all_for_person
 from safehub.organisations.models import User
 from safehub.people.selectors import person_profile
 from safehub.people.services import PERSON_FIELDS
@@ -12,11 +14,7 @@ def person_export_document(*, actor: User, person: Any) -> dict[str, Any]:
     a relative they may not see is "a person you cannot see", with no id, name or date of
     birth, and a restricted one they may not open is left out."""
     profile = person_profile(actor=actor, person=person)
-    entries = (
-        ChronologyEntry.objects.filter(links__person=person)
-        .select_related("source_agency")
-        .order_by("occurred_at")
-    )
+    entries = chronology_all_for_person(person=person)
     return {
         "safehub_id": person.pk,
         "details": {f: getattr(person, f) for f in PERSON_FIELDS},
@@ -48,12 +46,17 @@ def person_export_document(*, actor: User, person: Any) -> dict[str, Any]:
             {"safehub_id": m.person_id, "name": m.name, "date_of_birth": m.born}
             for m in profile.household
         ],
+        # Newest first, as the person page shows it.
         "chronology": [
             {
-                "occurred_at": e.occurred_at,
+                "occurred_at": e.occurred_at if e.time_known else None,
+                "occurred_on": timezone.localdate(e.occurred_at),
                 "type": e.event_type,
                 "summary": e.summary,
-                "source": e.source_agency.name if e.source_agency else "",
+                "done_by": e.doer or "",
+                "agency": e.source_agency_name or "",
+                "recorded_by": e.recorder_name or "",
+                "recorded_at": e.recorded_at,
             }
             for e in entries
         ],

@@ -1,6 +1,6 @@
 """Input shapes for the people pages. Forms parse; the services decide what is valid."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from safehub.people.codes import (
     Sex,
 )
 from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
+
+MAX_AGE = 120
 
 
 def _optional(cleaner):
@@ -25,7 +28,7 @@ def _optional(cleaner):
     return clean
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(GovukForm):
     name = forms.CharField(
         label="Name",
         max_length=200,
@@ -34,6 +37,18 @@ class PersonSearchForm(forms.Form):
     )
     date_of_birth = GovukDateField(
         label="Date of birth", required=False, help_text="For example, 27 3 2015"
+    )
+    age = forms.IntegerField(
+        label="Approximate age",
+        required=False,
+        min_value=0,
+        max_value=MAX_AGE,
+        help_text="In years, if you do not know the date of birth. We look a year either side",
+        error_messages={
+            "invalid": "Enter the approximate age as a whole number of years, for example 7",
+            "min_value": "Approximate age must be 0 or more",
+            "max_value": f"Approximate age must be {MAX_AGE} or less",
+        },
     )
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
@@ -51,12 +66,15 @@ class PersonSearchForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if not self.errors and not any(data.get(f) for f in self.fields):
+        if not self.errors and not any(data.get(f) for f in self.fields if f != "age"):
             raise ValidationError("Enter a name, date of birth, NHS number, UPN or postcode")
         return data
 
 
-class PersonForm(forms.Form):
+class PersonForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "kind": "whether this is a child, an unborn child or an adult",
+    }
     kind = forms.ChoiceField(
         label="Who are you recording?",
         choices=PersonKind.choices,
@@ -103,13 +121,16 @@ class PersonForm(forms.Form):
     )
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
+    school = forms.CharField(
+        label="School or nursery", max_length=200, required=False, help_text="Where they go now"
+    )
 
 
 class PersonEditForm(PersonForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AddressForm(forms.Form):
+class AddressForm(GovukForm):
     line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=200, required=False)
@@ -120,7 +141,7 @@ class MoveForm(AddressForm):
     start_date = GovukDateField(label="Date they moved in", required=True)
 
 
-class NameForm(forms.Form):
+class NameForm(GovukForm):
     kind = forms.ChoiceField(
         label="Type of name",
         widget=forms.RadioSelect,
@@ -132,7 +153,8 @@ class NameForm(forms.Form):
     family_name = forms.CharField(label="Last name", max_length=200, required=False)
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"type": "how they are related"}
     other = forms.CharField(
         label="SafeHub ID of the other person",
         max_length=20,
@@ -147,7 +169,9 @@ class RelationshipForm(forms.Form):
     has_parental_responsibility = forms.BooleanField(
         label="Has parental responsibility", required=False
     )
-    start_date = GovukDateField(label="Since (optional)", required=False)
+    start_date = GovukDateField(
+        label="Since (optional)", subject="The date they became related", required=False
+    )
 
     def clean_other(self) -> int:
         value = self.cleaned_data["other"].strip().upper().removeprefix("SH").strip("- ")
@@ -156,5 +180,5 @@ class RelationshipForm(forms.Form):
         return int(value)
 
 
-class EndRelationshipForm(forms.Form):
+class EndRelationshipForm(GovukForm):
     end_date = GovukDateField(label="Date the relationship ended", required=True)

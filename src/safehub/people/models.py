@@ -36,6 +36,9 @@ class Person(VersionedModel):
     disabilities = models.JSONField(default=list, blank=True)
     nhs_number = models.CharField(max_length=10, blank=True, default="", db_index=True)
     upn = models.CharField(max_length=13, blank=True, default="", db_index=True)
+    # The school or nursery the child attends now, as named (a referrer's words need not
+    # match an agency SafeHub knows).
+    school = models.CharField(max_length=120, blank=True, default="")
     # Restricted records (adoption, staff relative, high profile) are hidden from search and
     # open only for their allow-list or through break-glass.
     is_restricted = models.BooleanField(default=False)
@@ -84,6 +87,27 @@ class PersonName(TimeStampedModel):
             models.Index(fields=["family_key", "given_key"], name="name_family_given_idx"),
             models.Index(fields=["family_sound", "given_sound"], name="name_sound_idx"),
         ]
+
+
+class NameSpelling(models.Model):
+    """One way a stored name key can be reached (`people.names.spelling_lookups`): the key,
+    the key with a letter left out, a sound code, or a part of a double-barrelled name.
+
+    One row per distinct (lookup, key) across everyone's names, so the table grows with the
+    number of different names, not with the number of people. Written with the names (the
+    services, the demo loader); search resolves what was typed to stored keys through it.
+    """
+
+    lookup = models.CharField(max_length=101)
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lookup", "key"], name="namespelling_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lookup} -> {self.key}"
 
 
 class Address(TimeStampedModel):

@@ -10,6 +10,7 @@ from django.utils.timezone import localtime
 
 from safehub.core.identifiers import format_nhs_number
 from safehub.people.codes import INVERSE, Disability, RelationshipType
+from safehub.ui.jinja2 import govuk_date, govuk_datetime
 
 
 def person_page_context(person: Any, chronology: Any) -> dict[str, Any]:
@@ -24,20 +25,32 @@ def person_page_context(person: Any, chronology: Any) -> dict[str, Any]:
 
 def _timeline_item(entry: Any) -> dict[str, Any]:
     when = localtime(entry.occurred_at)
-    source = entry.source_agency_name or "SafeHub"
-    # The timeline macro writes "by " before the byline.
-    byline = f"{entry.recorder_name}, {source}" if entry.recorder_name else source
     return {
         "title": entry.type_label,
-        "byline": byline,
-        "datetime": when.isoformat(),
-        "date_text": when.strftime("%-d %B %Y"),
+        # Who did it, for which agency; the timeline macro writes "by " before it.
+        "byline": ", ".join(p for p in (entry.doer, entry.source_agency_name) if p) or None,
+        "datetime": when.isoformat() if entry.time_known else when.date().isoformat(),
+        "date_text": occurred_text(entry),
         "description_html": format_html(
-            '<p class="govuk-body">{}</p><p class="govuk-body-s">Significance: {}</p>',
+            '<p class="govuk-body">{}</p><p class="govuk-body-s">Significance: {}<br>{}</p>',
             linebreaksbr(entry.summary),
             entry.significance_label,
+            recorded_text(entry),
         ),
     }
+
+
+def occurred_text(entry: Any) -> str:
+    """When it happened, to the minute; an event known only by its date says so."""
+    if entry.time_known:
+        return govuk_datetime(entry.occurred_at)
+    return f"{govuk_date(entry.occurred_at)} (time not recorded)"
+
+
+def recorded_text(entry: Any) -> str:
+    """Who entered it in SafeHub and when, apart from who did it."""
+    by = f" by {entry.recorder_name}" if entry.recorder_name else ""
+    return f"Recorded{by} on {govuk_datetime(entry.recorded_at)}"
 
 
 def _pagination(person: Any, chronology: Any) -> dict[str, Any]:

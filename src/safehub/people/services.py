@@ -2,7 +2,7 @@
 its audit row and chronology entry, so nothing is half-saved."""
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,12 +29,13 @@ from safehub.people.codes import (
 from safehub.people.models import (
     Address,
     Household,
+    NameSpelling,
     Person,
     PersonAddress,
     PersonName,
     Relationship,
 )
-from safehub.people.names import name_key, name_sound
+from safehub.people.names import name_key, name_sound, spelling_lookups
 from safehub.people.validation import clean_name, clean_person_data
 
 # Fields a person create/update may set; anything else in the input is ignored.
@@ -54,6 +55,7 @@ PERSON_FIELDS = (
     "disabilities",
     "nhs_number",
     "upn",
+    "school",
 )
 FIELD_LABELS = {
     "kind": "Type of person",
@@ -72,6 +74,7 @@ FIELD_LABELS = {
     "disabilities": "Disabilities",
     "nhs_number": "NHS number",
     "upn": "UPN",
+    "school": "School or nursery",
 }
 
 
@@ -87,6 +90,23 @@ def _name_row(person: Person, kind: str, given: str, middle: str, family: str) -
         given_sound=name_sound(given),
         family_sound=name_sound(family),
     )
+
+
+def name_spellings_record(names: list[str]) -> None:
+    """Make each name findable by its spellings (`people.names`). Rows are shared by
+    everyone with the same name, so this adds nothing for a name already known."""
+    rows = {(lookup, name_key(name)) for name in names for lookup in spelling_lookups(name)}
+    NameSpelling.objects.bulk_create(
+        [NameSpelling(lookup=lookup, key=key) for lookup, key in sorted(rows)],
+        ignore_conflicts=True,
+        batch_size=2_000,
+    )
+
+
+def _save_name(row: PersonName) -> PersonName:
+    row.save()
+    name_spellings_record([row.given_name, row.family_name])
+    return row
 
 
 def _check_unique_identifiers(cleaned: dict[str, Any], *, exclude_pk: int | None) -> None:
@@ -132,13 +152,15 @@ def person_create(
     person = Person.objects.create(
         **{f: cleaned[f] for f in PERSON_FIELDS}, created_by=actor, updated_by=actor
     )
-    _name_row(
-        person,
-        NameKind.CURRENT,
-        cleaned["given_name"],
-        cleaned["middle_names"],
-        cleaned["family_name"],
-    ).save()
+    _save_name(
+        _name_row(
+            person,
+            NameKind.CURRENT,
+            cleaned["given_name"],
+            cleaned["middle_names"],
+            cleaned["family_name"],
+        )
+    )
     if address_data:
         _move(person, address_data, start_date=timezone.localdate())
     # The recording team keeps sight of the person it recorded.
@@ -218,13 +240,15 @@ def _replace_current_name(person: Person, cleaned: dict[str, Any], *, keep_old: 
         PersonName.objects.filter(pk=old.pk).update(kind=NameKind.FORMER)
     elif old:
         old.delete()
-    _name_row(
-        person,
-        NameKind.CURRENT,
-        cleaned["given_name"],
-        cleaned["middle_names"],
-        cleaned["family_name"],
-    ).save()
+    _save_name(
+        _name_row(
+            person,
+            NameKind.CURRENT,
+            cleaned["given_name"],
+            cleaned["middle_names"],
+            cleaned["family_name"],
+        )
+    )
 
 
 @transaction.atomic
@@ -253,10 +277,11 @@ def person_name_add(
             errors[field] = error.messages[0]
     if errors:
         raise ValidationError(errors)
-    row = _name_row(
-        person, kind, cleaned["given_name"], cleaned["middle_names"], cleaned["family_name"]
+    row = _save_name(
+        _name_row(
+            person, kind, cleaned["given_name"], cleaned["middle_names"], cleaned["family_name"]
+        )
     )
-    row.save()
     _touch(actor, person, ["names"])
     return row
 
@@ -317,7 +342,7 @@ def person_move(
         persons=[person],
         event_type=events.ADDRESS_CHANGED,
         summary=f"Moved to {cleaned['town']} {cleaned['postcode']}",
-        occurred_at=timezone.make_aware(datetime.combine(start_date, time(9))),
+        occurred_on=start_date,  # the day they moved; nobody records the hour
         source=row,
     )
     return row

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from safehub.core.identifiers import clean_nhs_number, clean_upn
-from safehub.core.text import JOINERS, refuse_bidi_controls
+from safehub.core.text import JOINERS, clean_text, refuse_bidi_controls
 from safehub.people.codes import Disability, Ethnicity, GenderCurrent, PersonKind, Sex
 
 # Between letters, a name may have spaces, hyphens, apostrophes and full stops.
@@ -113,6 +113,12 @@ def clean_person_data(data: dict[str, Any], *, today: date | None = None) -> dic
         "nhs_number", lambda: clean_nhs_number(data["nhs_number"]) if data.get("nhs_number") else ""
     )
     attempt("upn", lambda: clean_upn(data["upn"]) if data.get("upn") else "")
+    attempt(
+        "school",
+        lambda: clean_text(
+            data.get("school"), label="the school or nursery", max_length=120, required=False
+        ),
+    )
 
     kind = out.get("kind")
     dob = data.get("date_of_birth")

@@ -69,7 +69,7 @@ def person_search_view(request: SignedInRequest) -> HttpResponse:
         results = person_search(
             actor=request.user,
             criteria=SearchCriteria(
-                **{k: form.cleaned_data[k] or v for k, v in SearchCriteria().__dict__.items()}
+                **{k: v for k, v in form.cleaned_data.items() if v is not None and v != ""}
             ),
         )
     return _render(

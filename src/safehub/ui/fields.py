@@ -1,6 +1,7 @@
 """A date field that reads the GOV.UK date input's three boxes (name-day, name-month,
 name-year) and answers in plain English."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -36,7 +37,9 @@ class GovukDateField(forms.MultiValueField):
     def __init__(
         self, *, label: str, subject: str = "", required: bool = True, **kwargs: Any
     ) -> None:
-        self.subject = subject or label  # how an error message names it: "Date of birth"
+        # How an error message names it, at the start of a sentence: "The date of birth".
+        plain = re.sub(r"\s*\(optional\)\s*$", "", label)
+        self.subject = subject or f"The {plain[0].lower()}{plain[1:]}"
         fields = (
             forms.CharField(max_length=2),
             forms.CharField(max_length=2),
@@ -45,7 +48,7 @@ class GovukDateField(forms.MultiValueField):
         super().__init__(
             fields=fields, label=label, required=required, require_all_fields=False, **kwargs
         )
-        self.error_messages["required"] = f"Enter {label.lower()}"
+        self.error_messages["required"] = f"Enter {self.subject[0].lower()}{self.subject[1:]}"
         self.error_messages["incomplete"] = f"{self.subject} must include a day, month and year"
 
     def clean(self, value: Any) -> date | None:

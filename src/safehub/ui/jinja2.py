@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from safehub.ui.forms_util import form_restored
+
 LONDON = ZoneInfo("Europe/London")
 MONTHS = (
     "January",
@@ -40,7 +42,9 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
     # Case records hold text typed by the public and by partners: never render it unescaped.
     assert env.autoescape is True, "Jinja2 autoescape must be on"
-    env.globals.update(static=static, url=url, settings_demo_mode=DemoMode())
+    env.globals.update(
+        static=static, url=url, settings_demo_mode=DemoMode(), form_restored=form_restored
+    )
     env.filters.update(govuk_date=govuk_date, govuk_datetime=govuk_datetime, age=age)
     env.tests["govuk_date_field"] = is_govuk_date_field
     return env
@@ -79,7 +83,7 @@ def govuk_datetime(value: datetime | date | None) -> str:
     if not isinstance(value, datetime):
         return govuk_date(value)
     local = _london(value)
-    return f"{govuk_date(local.date())} at {_govuk_time(local)}"
+    return f"{govuk_date(local.date())} at {govuk_time(local)}"
 
 
 def _london(value: datetime) -> datetime:
@@ -87,7 +91,9 @@ def _london(value: datetime) -> datetime:
     return timezone.localtime(value, LONDON) if timezone.is_aware(value) else value
 
 
-def _govuk_time(value: datetime) -> str:
+def govuk_time(value: datetime) -> str:
+    """2:05pm, 10am, midday, midnight (GOV.UK style), in UK time."""
+    value = _london(value)
     if value.minute == 0 and value.hour in (0, 12):
         return "midnight" if value.hour == 0 else "midday"
     hour = value.hour % 12 or 12

@@ -174,4 +174,4 @@ def test_audit_filter_bad_input_gets_plain_english_errors(client_for):
     html = page.content.decode()
     assert "There is a problem" in html
     assert "Enter a SafeHub ID, which is a number" in html
-    assert "From must be a real date" in html
+    assert "The &#39;from&#39; date must be a real date" in html

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from safehub.access.guards import require
@@ -20,6 +21,7 @@ from safehub.casework.services.shared import (
     _record,
     _text,
 )
+from safehub.notifications.services import notify_staff
 from safehub.organisations.models import User
 
 
@@ -70,7 +72,32 @@ def allocate(*, actor: User, child: Any, worker: Any, reason: str = "") -> Alloc
         + (f": {AllocationReason(reason).label}" if current else ""),
         allocation,
     )
+    if worker.pk != actor.pk:
+        _tell_worker(actor, allocation)
     return allocation
+
+
+def _tell_worker(actor: User, allocation: Allocation) -> None:
+    """The worker hears at once, in SafeHub and by e-mail, that the child is theirs. The
+    message names the child by SafeHub ID only: the link opens the child's page, where the
+    policy decides, and an e-mail never carries a name."""
+    child_id = allocation.child_id
+    reason = (
+        f" ({AllocationReason(allocation.reason).label})"
+        if allocation.reason != AllocationReason.NEW
+        else ""
+    )
+    notify_staff(
+        user=allocation.worker,
+        key=f"allocation:{allocation.pk}",
+        subject=f"A child has been allocated to you (SafeHub ID {child_id})",
+        body=(
+            f"{actor.get_full_name() or actor.username} allocated the child with SafeHub ID "
+            f"{child_id} to you on {allocation.start_date:%-d %B %Y}{reason}. The child's "
+            "casework page shows what is due."
+        ),
+        link=reverse("casework:child-casework", args=[child_id]),
+    )
 
 
 @transaction.atomic

@@ -12,8 +12,10 @@ from safehub.casework import timescales as due
 from safehub.casework.codes import ASSESSMENT_FACTORS
 from safehub.casework.models import Assessment, Episode
 from safehub.casework.services.shared import (
+    ASSESSMENT_LABEL,
     _complete,
     _date,
+    _hand_over,
     _locked,
     _may_record,
     _must_manage,
@@ -28,6 +30,12 @@ from safehub.organisations.models import User
 NO_FACTORS = "21"
 
 
+def factors_in_words(factors: list[str]) -> str:
+    """The factors in words ("Alcohol misuse: child"), never as codes ("1A")."""
+    words = {**ASSESSMENT_FACTORS, NO_FACTORS: "No factors identified"}
+    return ", ".join(words.get(code, code) for code in factors)
+
+
 @transaction.atomic
 def assessment_start(*, actor: User, episode: Episode, start_date: Any) -> Assessment:
     _may_record(actor, episode.child)
@@ -39,13 +47,9 @@ def assessment_start(*, actor: User, episode: Episode, start_date: Any) -> Asses
     assessment = Assessment.objects.create(
         episode=episode, start_date=start_date, due_date=due.assessment_due(episode.referral_date)
     )
-    _register(
-        episode.child,
-        "assessment",
-        "Complete the child and family assessment",
-        assessment.due_date,
-        assessment,
-    )
+    # The clock has run since the referral: the episode's item carries on as this one's.
+    _hand_over(episode, "assessment", assessment)
+    _register(episode.child, "assessment", ASSESSMENT_LABEL, assessment.due_date, assessment)
     _record(
         actor,
         episode.child,
@@ -123,7 +127,7 @@ def assessment_complete(
         actor,
         episode.child,
         events.ASSESSMENT_COMPLETED,
-        "Assessment completed; factors: " + ", ".join(factors),
+        "Assessment completed; factors: " + factors_in_words(factors),
         assessment,
         when=completed_date,
     )

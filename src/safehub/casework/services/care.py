@@ -216,15 +216,18 @@ def care_review_record(*, actor: User, period: PeriodOfCare, held_on: Any) -> Ca
     held_on = _date(held_on, "held_on", "the date of the review")
     _not_before(held_on, period.start_date, "held_on", "the child became looked after")
     review = CareReview.objects.create(period=period, held_on=held_on, recorded_by=actor)
-    number = period.reviews.count()
-    _complete(period, "care_review", held_on)
+    # The next review is dated from the latest held, whatever order they were recorded in.
+    held = sorted(period.reviews.values_list("held_on", flat=True))
+    if held_on == held[-1]:
+        _complete(period, "care_review", held_on)
     _register(
         child,
         "care_review",
         "Hold the next looked-after review",
-        due.care_review_due(held_on, number=number + 1),
+        due.care_review_due(held[-1], number=len(held) + 1),
         period,
     )
+    number = sum(1 for day in held if day <= held_on)  # its place by date
     _record(actor, child, events.CARE_REVIEW, f"Looked-after review {number}", review, when=held_on)
     return review
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from safehub.casework import events
 from safehub.casework import timescales as due
@@ -42,13 +42,17 @@ from safehub.casework.services.shared import (
 from safehub.chronology.models import Significance
 from safehub.organisations.models import User
 
+ICPC_LABEL = "Hold the initial child protection conference"
+
 
 @transaction.atomic
 def strategy_record(
     *, actor: User, episode: Episode, held_on: Any, participants: Any, outcome: str, notes: Any = ""
 ) -> StrategyDiscussion:
     """Record a strategy discussion; a decision to enquire starts the section 47 and its
-    15-working-day clock to the initial conference."""
+    15-working-day clock to the initial conference. A further discussion while that enquiry
+    runs (or waits for its conference) belongs to it, and the clock then runs from the
+    latest of them (Working Together 2023)."""
     _may_record(actor, episode.child)
     _open_episode(episode)
     held_on = _date(held_on, "held_on", "the date of the discussion")
@@ -64,42 +68,72 @@ def strategy_record(
         notes=_text(notes, "notes", "notes", required=False),
         recorded_by=actor,
     )
+    _complete(episode, "strategy", held_on)  # the discussion the MASH decided on
+    open_enquiry = _enquiry_before_conference(episode)
+    summary = f"Strategy discussion: {strategy.get_outcome_display()}"
+    if open_enquiry is not None:  # one more discussion of the enquiry waiting on a conference
+        summary += _redate_conference(open_enquiry)
     _record(
         actor,
         episode.child,
         events.STRATEGY_DISCUSSION,
-        f"Strategy discussion: {strategy.get_outcome_display()}",
+        summary,
         strategy,
         Significance.HIGH,
         held_on,
     )
-    if outcome == StrategyOutcome.SECTION_47:
-        if episode.enquiries.filter(end_date__isnull=True).exists():
-            raise ValidationError("A section 47 enquiry is already open for this episode")
-        enquiry = Section47.objects.create(
-            episode=episode,
-            strategy=strategy,
-            start_date=held_on,
-            icpc_target=due.icpc_due(held_on),
-        )
-        _register(
-            episode.child,
-            "icpc",
-            "Hold the initial child protection conference",
-            enquiry.icpc_target,
-            enquiry,
-        )
-        _record(
-            actor,
-            episode.child,
-            events.SECTION_47_STARTED,
-            f"Section 47 enquiry started; initial conference due by "
-            f"{enquiry.icpc_target:%-d %B %Y}",
-            enquiry,
-            Significance.HIGH,
-            held_on,
-        )
+    if outcome == StrategyOutcome.SECTION_47 and open_enquiry is None:
+        _start_section47(actor, episode, strategy)
     return strategy
+
+
+def _enquiry_before_conference(episode: Episode) -> Section47 | None:
+    """The episode's section 47 still running, or concluded for an initial conference that
+    has not been held: a strategy discussion now is one more of that enquiry's."""
+    held = Conference.objects.filter(kind=ConferenceKind.INITIAL, section47=OuterRef("pk"))
+    return (
+        episode.enquiries.filter(
+            Q(end_date__isnull=True) | (Q(outcome=Section47Outcome.ICPC) & ~Exists(held))
+        )
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+
+
+def _start_section47(actor: User, episode: Episode, strategy: StrategyDiscussion) -> None:
+    held_on = strategy.held_on
+    enquiry = Section47.objects.create(
+        episode=episode, strategy=strategy, start_date=held_on, icpc_target=due.icpc_due(held_on)
+    )
+    _register(episode.child, "icpc", ICPC_LABEL, enquiry.icpc_target, enquiry)
+    _record(
+        actor,
+        episode.child,
+        events.SECTION_47_STARTED,
+        f"Section 47 enquiry started; initial conference due by {enquiry.icpc_target:%-d %B %Y}",
+        enquiry,
+        Significance.HIGH,
+        held_on,
+    )
+
+
+def _redate_conference(enquiry: Section47) -> str:
+    """The initial conference is due 15 working days after the last strategy discussion of
+    the enquiry (Working Together 2023): the latest held on or after it started, by date,
+    whatever order they were recorded in. Returns what the chronology says about it."""
+    enquiry = _locked(enquiry)
+    latest = max(
+        enquiry.episode.strategies.filter(held_on__gte=enquiry.start_date).values_list(
+            "held_on", flat=True
+        ),
+        default=enquiry.start_date,
+    )
+    target = due.icpc_due(latest)
+    if target != enquiry.icpc_target:
+        enquiry.icpc_target = target
+        enquiry.save(update_fields=["icpc_target", "updated_at"])
+        _register(enquiry.episode.child, "icpc", ICPC_LABEL, target, enquiry)
+    return f"; initial child protection conference due by {target:%-d %B %Y}"
 
 
 @transaction.atomic
@@ -179,6 +213,7 @@ def conference_initial(
         conference,
         Significance.CRITICAL,
         held_on,
+        done_by=conference.chair,  # the chair holds the conference
     )
     return conference
 
@@ -287,6 +322,15 @@ def conference_review(
         raise ValidationError({"outcome": "Select whether the plan continues"})
     if latest_category and latest_category not in CategoryOfAbuse.values:
         raise ValidationError({"latest_category": "Select the category of abuse"})
+    reviews = plan.conferences.filter(kind=ConferenceKind.REVIEW)
+    later = reviews.filter(held_on__gt=held_on).order_by("-held_on").first()
+    if outcome == ConferenceOutcome.END and later is not None:
+        raise ValidationError(
+            {
+                "held_on": f"A later review ({later.held_on:%-d %B %Y}) is already recorded, "
+                "so the plan cannot end before it"
+            }
+        )
     conference = Conference.objects.create(
         episode=plan.episode,
         kind=ConferenceKind.REVIEW,
@@ -297,8 +341,9 @@ def conference_review(
         chair=actor,
         recorded_by=actor,
     )
-    _complete(plan, "cp_review", held_on)
-    if latest_category:
+    if later is None:  # the latest review held, so the one the clock was waiting for
+        _complete(plan, "cp_review", held_on)
+    if latest_category and later is None:
         plan.latest_category = latest_category
     if outcome == ConferenceOutcome.END:
         plan.end_date = held_on
@@ -314,12 +359,12 @@ def conference_review(
             Significance.CRITICAL,
             held_on,
         )
-    else:
+    else:  # dated from the latest review held, whatever order they were recorded in
         _register(
             child,
             "cp_review",
             "Hold the next review conference",
-            due.cp_review_due(held_on, first=False),
+            due.cp_review_due(later.held_on if later else held_on, first=False),
             plan,
         )
     plan.save(update_fields=["latest_category", "end_date", "updated_at"])
@@ -331,5 +376,6 @@ def conference_review(
         conference,
         Significance.HIGH,
         held_on,
+        done_by=conference.chair,
     )
     return conference

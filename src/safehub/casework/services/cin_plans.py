@@ -72,12 +72,15 @@ def cin_plan_review(*, actor: User, plan: CINPlan, held_on: Any) -> CINPlanRevie
     held_on = _date(held_on, "held_on", "the date of the review")
     _not_before(held_on, plan.start_date, "held_on", "the plan started")
     review = CINPlanReview.objects.create(plan=plan, held_on=held_on, recorded_by=actor)
-    _complete(plan, "cin_review", held_on)
+    # The next review is dated from the latest held, whatever order they were recorded in.
+    latest = max(plan.reviews.values_list("held_on", flat=True))
+    if held_on == latest:
+        _complete(plan, "cin_review", held_on)
     _register(
         plan.child,
         "cin_review",
         "Review the child in need plan",
-        due.cin_plan_review_due(held_on, first=False),
+        due.cin_plan_review_due(latest, first=False),
         plan,
     )
     _record(

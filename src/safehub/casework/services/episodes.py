@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safehub.casework import events
+from safehub.casework import timescales as due
 from safehub.casework.codes import (
     NFA_CLOSURES,
     ClosureReason,
@@ -18,12 +19,15 @@ from safehub.casework.codes import (
 )
 from safehub.casework.models import DueItem, Episode
 from safehub.casework.services.shared import (
+    ASSESSMENT_LABEL,
+    STRATEGY_LABEL,
     _date,
     _lock_child,
     _locked,
     _may_record,
     _not_before,
     _record,
+    _register,
 )
 from safehub.chronology.models import Significance
 from safehub.organisations.models import User
@@ -52,25 +56,40 @@ def episode_open(
     )
 
 
-def episode_open_from_referral(*, actor: User, contact: Any, child: Any) -> Episode | None:
+def episode_open_from_referral(
+    *, actor: User, contact: Any, child: Any, strategy_discussion: bool = False
+) -> Episode | None:
     """A MASH decision to refer for assessment or a strategy discussion opens the child's
-    episode of need, dated when the contact was received. Called inside the decision's
-    transaction; the decision was authorised by the front-door policy, so no person check
-    here. A child whose episode is already open keeps it (the contact joins that work)."""
+    episode of need, dated when the contact was received, and with it the assessment clock.
+    A decision to hold a strategy discussion also puts that discussion on its own clock from
+    the day of the decision. Called inside the decision's transaction; the decision was
+    authorised by the front-door policy, so no person check here. A child whose episode is
+    already open keeps it (the contact joins that work). Returns the episode it opened."""
     _lock_child(child)
-    if Episode.objects.filter(
+    episode = Episode.objects.filter(
         child=child, kind=EpisodeKind.CIN, closure_date__isnull=True
-    ).exists():
-        return None
-    return _create_episode(
-        actor,
-        child,
-        EpisodeKind.CIN,
-        timezone.localtime(contact.received_at).date(),
-        contact.referral_source,
-        "",
-        contact,
-    )
+    ).first()
+    opened = None
+    if episode is None:
+        episode = opened = _create_episode(
+            actor,
+            child,
+            EpisodeKind.CIN,
+            timezone.localtime(contact.received_at).date(),
+            contact.referral_source,
+            "",
+            contact,
+            opened_now=True,
+        )
+    if strategy_discussion:
+        _register(
+            child,
+            "strategy",
+            STRATEGY_LABEL,
+            due.strategy_discussion_due(timezone.localtime(contact.decided_at).date()),
+            episode,
+        )
+    return opened
 
 
 def _create_episode(
@@ -81,7 +100,11 @@ def _create_episode(
     referral_source: str,
     primary_need: str,
     contact: Any,
+    *,
+    opened_now: bool = False,
 ) -> Episode:
+    """`opened_now`: the episode opens as the MASH decision becomes final, so its entry is
+    timed then, after the contact and the decision, not on the day of the referral."""
     _lock_child(child)
     if Episode.objects.filter(child=child, kind=kind, closure_date__isnull=True).exists():
         raise ValidationError("This child already has an open episode of this kind")
@@ -94,6 +117,8 @@ def _create_episode(
         primary_need=primary_need,
         opened_by=actor,
     )
+    if kind == EpisodeKind.CIN:  # the 45 working days run from the referral, started or not
+        _register(child, "assessment", ASSESSMENT_LABEL, due.assessment_due(referral_date), episode)
     _record(
         actor,
         child,
@@ -101,7 +126,7 @@ def _create_episode(
         f"{episode.get_kind_display()} episode opened (referral {referral_date:%-d %B %Y})",
         episode,
         Significance.HIGH,
-        referral_date,
+        None if opened_now else referral_date,
     )
     return episode
 

@@ -1,7 +1,7 @@
 """What every casework service shares: the access and date checks, the audit and chronology
 record, row locks, and registering and completing statutory due items (`DueItem`)."""
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,8 +17,10 @@ from safehub.chronology.models import Significance
 from safehub.chronology.services import chronology_append
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.text import clean_text
-from safehub.core.workdays import LONDON
 from safehub.organisations.models import User
+
+ASSESSMENT_LABEL = "Complete the child and family assessment"
+STRATEGY_LABEL = "Hold the strategy discussion"
 
 
 def _may_record(actor: User, child: Any, *, conference: bool = False) -> None:
@@ -69,7 +71,11 @@ def _record(
     source: Any,
     significance: int = Significance.MEDIUM,
     when: date | None = None,
+    done_by: User | None = None,
 ) -> None:
+    """Audit the change and put it on the child's chronology: on the day it happened when
+    the record holds only a date (most casework does), else now; credited to `done_by`
+    (e.g. a conference's chair) or the actor, and recorded by the actor."""
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -78,8 +84,6 @@ def _record(
         object_id=source.pk,
         detail={"event": event},
     )
-    # A date-only event sits at midday London time, so it never slips a day either way.
-    occurred = datetime.combine(when, time(12), tzinfo=LONDON) if when else None
     chronology_append(
         actor=actor,
         persons=[child],
@@ -87,7 +91,8 @@ def _record(
         summary=summary,
         source=source,
         significance=significance,
-        occurred_at=occurred,
+        occurred_on=when,
+        done_by=done_by or actor,
     )
 
 
@@ -115,6 +120,14 @@ def _register(child: Any, kind: str, label: str, due_date: date, source: Any) ->
         done_on__isnull=True,
         defaults={"child": child, "label": label, "due_date": due_date},
     )
+
+
+def _hand_over(source: Any, kind: str, to: Any) -> None:
+    """The open item `source` registered passes to the record that now carries the work
+    (an episode's assessment clock to the assessment once it starts): one clock, not two."""
+    DueItem.objects.filter(
+        source_type=source._meta.label, source_id=str(source.pk), kind=kind, done_on__isnull=True
+    ).update(source_type=to._meta.label, source_id=str(to.pk))
 
 
 def _complete(source: Any, kind: str, on: date) -> None:

@@ -335,7 +335,7 @@ def test_start_an_assessment(sw: Any, child: Any, episode: Episode) -> None:
 def test_record_the_child_seen(sw: Any, child: Any, assessment: Assessment) -> None:
     url = _url("assessment-seen", child, assessment.pk)
     page = _errors(sw.post(url, {"seen_date-day": "", "seen_date-month": "", "seen_date-year": ""}))
-    assert "Enter date the child was seen" in page
+    assert "Enter the date the child was seen" in page
     _saved(sw.post(url, {**_d("seen_date", REFERRAL), "seen_alone": "true"}), child)
     assessment.refresh_from_db()
     assert assessment.child_seen_alone
@@ -497,7 +497,7 @@ def test_start_review_and_end_a_cin_plan(sw: Any, users: Any, child: Any, episod
     page = _errors(
         sw.post(review, {"held_on-day": "31", "held_on-month": "2", "held_on-year": "2025"})
     )
-    assert "Date of the review must be a real date" in page
+    assert "The date of the review must be a real date" in page
     _saved(sw.post(review, _d("held_on", TODAY)), child)
     assert plan.reviews.count() == 1
     end = _url("cin-plan-end", child, plan.pk)

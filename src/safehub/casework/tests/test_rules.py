@@ -366,7 +366,8 @@ def test_care_start_change_review_and_end(users: Any, episode: Any) -> None:
     services.care_plan_record(actor=sw, period=period, plan_date=date(2025, 6, 10))
     assert not DueItem.objects.filter(kind="care_plan", done_on__isnull=True).exists()
     services.care_review_record(actor=sw, period=period, held_on=date(2025, 6, 27))
-    assert _due(episode.child, "care_review") == date(2025, 9, 27)  # second: 3 months
+    # Second: 3 months on is Saturday 27 September 2025, so held by Friday 26th.
+    assert _due(episode.child, "care_review") == date(2025, 9, 26)
     with pytest.raises(ValidationError, match="open period of care"):
         services.episode_close(
             actor=sw, episode=episode, closure_date=date(2025, 10, 1), reason="RC7"

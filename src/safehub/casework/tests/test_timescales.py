@@ -36,11 +36,14 @@ def test_first_core_group_across_the_august_bank_holiday() -> None:
     assert due.first_core_group_due(date(2026, 8, 21)) == date(2026, 9, 7)
 
 
-def test_cp_reviews_three_then_six_months() -> None:
+def test_cp_reviews_three_then_six_months_held_by_the_working_day_before_a_weekend() -> None:
     icpc = date(2026, 11, 30)
-    first = due.cp_review_due(icpc, first=True)
-    assert first == date(2027, 2, 28)
-    assert due.cp_review_due(first, first=False) == date(2027, 8, 28)
+    # Three months is Sunday 28 February 2027: held by Friday 26 February.
+    assert due.cp_review_due(icpc, first=True) == date(2027, 2, 26)
+    # Six months from a review held on Friday 26 February 2027 is Thursday 26 August.
+    assert due.cp_review_due(date(2027, 2, 26), first=False) == date(2027, 8, 26)
+    # Six months from Sunday 28 February is Saturday 28 August: held by Friday 27 August.
+    assert due.cp_review_due(date(2027, 2, 28), first=False) == date(2027, 8, 27)
 
 
 @override_settings(CP_VISIT_WORKING_DAYS=15)

@@ -106,7 +106,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "safehub.ui.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "safehub.ui.jinja2.environment",
+            "context_processors": ["safehub.access.context_processors.session_timeout"],
+        },
     },
 ]
 # Django's form widgets render through the same single engine.
@@ -124,14 +127,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
-# Sessions: idle expiry and an absolute lifetime.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-# Idle expiry is enforced by access.middleware.SessionLimitsMiddleware from the last-seen
-# time, which it writes back once a minute rather than on every page.
+# Sessions: idle expiry and an absolute lifetime, both enforced by
+# access.middleware.SessionLimitsMiddleware from the last-seen time, which it writes back once
+# a minute rather than on every page.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+# Pages warn this long before the idle limit and offer more time (WCAG 2.2 SC 2.2.1).
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)
+# The stored session outlives the idle limit (the middleware, not the store, ends it), so a
+# form sent just after the limit is still known to be its author's and kept as a draft.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# A form kept from an ended session waits this long for its author to sign in again.
+EXPIRED_FORM_KEEP_HOURS = env.int("EXPIRED_FORM_KEEP_HOURS", default=24)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -181,10 +191,14 @@ AUDIT_SEAL_KEY = (
 AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=300)
 AUDIT_SEAL_BATCH_ROWS = env.int("AUDIT_SEAL_BATCH_ROWS", default=10_000)
 
-# The front door (MASH). Decisions on contacts are due within this many working days of
-# receipt; where the council requires it, a manager signs decisions off before the referrer
-# is told.
+# The front door (MASH). Urgency sets the decision clock: an immediate contact (a child in
+# danger now) within this many hours of receipt, day or night; an urgent one by the end of
+# the day it came in; any other within this many working days of receipt. Where the council
+# requires it, a manager signs decisions off before the referrer is told.
+MASH_IMMEDIATE_HOURS = env.int("MASH_IMMEDIATE_HOURS", default=2)
 MASH_DECISION_WORKING_DAYS = env.int("MASH_DECISION_WORKING_DAYS", default=1)
+# A MASH decision to hold a strategy discussion: held within this many working days of it.
+STRATEGY_DISCUSSION_WORKING_DAYS = env.int("STRATEGY_DISCUSSION_WORKING_DAYS", default=1)
 MASH_MANAGER_SIGNOFF = env.bool("MASH_MANAGER_SIGNOFF", default=True)
 # Statutory visits: the council's local standards, in working days.
 CP_VISIT_WORKING_DAYS = env.int("CP_VISIT_WORKING_DAYS", default=10)
@@ -195,6 +209,9 @@ PUBLIC_REPORT_RATE = env.str("PUBLIC_REPORT_RATE", default="10/h")
 PUBLIC_REPORT_PAGE_RATE = env.str("PUBLIC_REPORT_PAGE_RATE", default="300/h")
 # Where notification e-mails come from (the outbox relay sends them).
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safehub@demoshire.example")
+# Where staff reach SafeHub (e.g. https://safehub.council.example), for the link an e-mail
+# gives to the page it is about; without it the e-mail says to sign in and open Messages.
+SITE_URL = env.str("SITE_URL", default="")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 

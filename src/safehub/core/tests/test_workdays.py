@@ -122,16 +122,19 @@ def test_a_contact_at_half_five_on_the_friday_before_the_spring_bank_holiday_is_
     assert due_by_end_of_working_day(received, 1) == end_of(date(2026, 5, 26))
 
 
-def test_a_contact_received_on_a_saturday_counts_from_monday():
+def test_a_contact_received_on_a_saturday_is_due_by_the_end_of_monday():
+    # One working day after a Saturday is the Monday, not the Tuesday: the weekend is not
+    # turned into a working day of its own and then given another.
     saturday = datetime(2026, 6, 13, 10, 0, tzinfo=LONDON)
     assert due_by_end_of_working_day(saturday, 0) == end_of(date(2026, 6, 15))
-    assert due_by_end_of_working_day(saturday, 1) == end_of(date(2026, 6, 16))
+    assert due_by_end_of_working_day(saturday, 1) == end_of(date(2026, 6, 15))
+    assert due_by_end_of_working_day(saturday, 2) == end_of(date(2026, 6, 16))
 
 
-def test_a_contact_received_on_a_bank_holiday_counts_from_the_next_working_day():
+def test_a_contact_received_on_a_bank_holiday_is_due_by_the_end_of_the_next_working_day():
     christmas = datetime(2026, 12, 25, 9, 0, tzinfo=LONDON)
-    # Day 0 is Tue 29 Dec (28th is the substitute Boxing Day); day 1 is Wed 30.
-    assert due_by_end_of_working_day(christmas, 1) == end_of(date(2026, 12, 30))
+    # Sat 26, Sun 27 and Mon 28 (substitute Boxing Day) do not count: Tue 29 is day 1.
+    assert due_by_end_of_working_day(christmas, 1) == end_of(date(2026, 12, 29))
 
 
 def test_a_45_working_day_assessment_matches_a_count_by_hand():

@@ -90,6 +90,7 @@ class FamilyPlanner:
         self.long_history_children = long_history_children
         self.builder = FamilyBuilder(org, self.rng, today, households=persons // 4)
         self.caseload: Counter[str] = Counter()
+        self.team_families: Counter[str] = Counter()
         self.staff = {s.username: s for s in org.staff}
         self.reference = 0
         expected_families = max(1, persons // 4)
@@ -175,7 +176,12 @@ class FamilyPlanner:
 
     def _random_spec(self) -> CaseSpec:
         rng = self.rng
-        team = rng.choices(list(CASE_TEAMS), list(CASE_TEAMS.values()))[0]
+        # Each team gets its share of the known families by quota, not by chance: the few
+        # dozen families of the small council would otherwise swing the looked-after and
+        # child protection figures far from the shares the teams stand for.
+        placed = sum(self.team_families.values()) + 1
+        team = max(CASE_TEAMS, key=lambda t: CASE_TEAMS[t] * placed - self.team_families[t])
+        self.team_families[team] += 1
         worker = rng.choice(self.org.workers[team]).username
         chair = rng.choice(self.org.chairs[1:]).username if team == CP_TEAM else ""
         return CaseSpec(worker, chair=chair)
@@ -317,10 +323,11 @@ class FamilyPlanner:
                     fam.events.append(
                         PlannedEvent(
                             people_events.ADDRESS_CHANGED,
-                            datetime.combine(current.start_date, time(9), tzinfo=LONDON),
+                            datetime.combine(current.start_date, time(12), tzinfo=LONDON),
                             moved,
                             f"Moved to {current.town} {current.postcode}",
                             agency=COUNCIL,
+                            time_known=False,  # as person_move records it: the day only
                         )
                     )
 
@@ -536,8 +543,6 @@ class FamilyPlanner:
                 values["months"] = max(1, age // 30)
             elif name == "town":
                 values[name] = rng.choice(data.TOWNS)[0]
-            elif name == "category":
-                values[name] = rng.choice(summaries.CATEGORIES)
         return values
 
 

@@ -66,7 +66,11 @@ from safehub.frontdoor.codes import (
     SubjectRole,
 )
 from safehub.frontdoor.models import ConsentRecord, Contact, ContactSubject, InformationRequest
-from safehub.frontdoor.services import _REFERENCE_ALPHABET, decision_due, information_due_at
+from safehub.frontdoor.services import (
+    _REFERENCE_ALPHABET,
+    information_due_at,
+    referrer_label,
+)
 from safehub.frontdoor.validation import PUBLIC_RELATIONSHIPS
 from safehub.organisations.models import AgencyKind
 from safehub.people import events as people_events
@@ -91,6 +95,13 @@ DECISIONS = {
     Decision.EARLY_HELP: 29,
     Decision.ASSESSMENT: 25,
     Decision.STRATEGY: 7,
+}
+# Minutes from receipt to the MASH's decision, by urgency: the soonest, the usual latest
+# (inside the urgency's clock, `frontdoor.services.decision_due`) and the latest when late.
+DECISION_MINUTES = {
+    "immediate": (10, 100, 5 * 60),
+    "urgent": (30, 6 * 60, 20 * 60),
+    "routine": (60, 20 * 60, 40 * 60),
 }
 # A referral in the year before is planted for these shares of referrals and of open
 # contacts; with the repeats that happen anyway, about 22% of referrals are re-referrals.
@@ -360,7 +371,6 @@ class ContactPlanner:
             reference=self._reference(),
             channel=channel,
             received_at=received,
-            decision_due_at=decision_due(received),
             submission={},
             subjects=[],
             referrer_user=user.username if user else "",
@@ -678,12 +688,16 @@ class ContactPlanner:
                 fam, rng.choice(text.WHAT_TRIED.get(words, [""])), children, not_on_record
             )
         )
-        in_danger = public and rng.random() < 0.05
+        # A child in danger now is seen to within hours: none is still waiting days later.
+        waiting = contact.status != Status.DECIDED
+        in_danger = public and rng.random() < 0.05 and not waiting
         if public:
             urgency = "immediate" if in_danger else "routine"
         elif rng.random() < 0.4:  # the referrer's own judgement, mostly routine
             urgency = rng.choices(["immediate", "urgent", "routine"], [5, 25, 70])[0]
         if contact.decision == Decision.STRATEGY and urgency == "routine" and not public:
+            urgency = "urgent"
+        if waiting and urgency == "immediate":
             urgency = "urgent"
         consent, reason = "", ""
         if not public:
@@ -842,7 +856,10 @@ class ContactPlanner:
             contact.rag, contact.level_of_need = rng.choice(rags), rng.choice(levels)
             late = rng.random() < 0.15
             contact.decided_by = worker
-            contact.decided_at = self._after(contact.received_at, 60, 40 * 60 if late else 20 * 60)
+            soonest, usual, latest = DECISION_MINUTES[contact.submission["urgency"]]
+            contact.decided_at = self._after(
+                contact.received_at, soonest, latest if late else usual
+            )
             contact.decision_reasons = self._fill(
                 fam, rng.choice(text.DECISION_REASONS[contact.decision]), children, False
             )
@@ -996,6 +1013,10 @@ SUBJECT_COLUMNS = (
     "town",
     "postcode",
     "school",
+    "expected_date_of_birth",
+    "relationship_to_child",
+    "nhs_number",
+    "upn",
     "person_id",
     "linked_by_id",
     "linked_at",
@@ -1018,9 +1039,12 @@ REQUEST_COLUMNS = (
 CONSENT_COLUMNS = ("contact_id", "decision", "reason", "recorded_by_id", "created_at", "updated_at")
 ENTRY_COLUMNS = (
     "occurred_at",
+    "time_known",
+    "done_by_id",
+    "done_by_label",
+    "source_agency_id",
     "recorded_at",
     "recorded_by_id",
-    "source_agency_id",
     "event_type",
     "category",
     "significance",
@@ -1060,6 +1084,10 @@ def write_contacts(loader: Any, planned: list[tuple[PlannedFamily, list[int]]]) 
                 s.described.get("town", ""),
                 s.described.get("postcode", ""),
                 s.described.get("school", ""),
+                s.described.get("expected_date_of_birth"),
+                s.described.get("relationship_to_child", ""),
+                s.described.get("nhs_number", ""),
+                s.described.get("upn", ""),
                 pks[s.person] if s.person is not None else None,
                 users.get(s.linked_by),
                 s.linked_at,
@@ -1178,30 +1206,20 @@ def _chronology(
     users: dict[str, int],
     agencies: dict[str, int],
 ) -> list[tuple[tuple, list[int]]]:
-    """What linking, deciding and partner answers put on the people's chronologies."""
+    """What linking, deciding, signing off and partner answers put on the people's
+    chronologies, credited as the services credit them."""
     council = agencies[COUNCIL]
     out: list[tuple[tuple, list[int]]] = []
     for pk, (c, pks) in zip(contact_ids, rows, strict=True):
         source = ReferralSource(c.submission["referral_source"]).label
         first_line = _first_line(c.submission["concern_summary"])
+        received = _Entry(events.CONTACT_RECEIVED, int(Significance.MEDIUM), pk)
         for s in c.subjects:
             if s.person is not None and s.role == SubjectRole.CHILD:
+                summary = f"Contact {c.reference} from {source}: {first_line}"
                 out.append(
                     (
-                        (
-                            c.received_at,
-                            s.linked_at,
-                            users.get(s.linked_by),
-                            agencies.get(c.referrer_agency, council)
-                            if c.channel != Channel.PHONE
-                            else council,
-                            events.CONTACT_RECEIVED,
-                            _category(events.CONTACT_RECEIVED),
-                            int(Significance.MEDIUM),
-                            f"Contact {c.reference} from {source}: {first_line}",
-                            "frontdoor.Contact",
-                            str(pk),
-                        ),
+                        received.row(c.received_at, summary, **_referrer(c, users, agencies)),
                         [pks[s.person]],
                     )
                 )
@@ -1210,50 +1228,82 @@ def _chronology(
             for s in c.subjects
             if s.person is not None and s.role == SubjectRole.CHILD
         ]
-        if c.status == Status.DECIDED and children:
-            label = Decision(c.decision).label
-            out.append(
-                (
-                    (
-                        c.closed_at,
-                        c.closed_at,
-                        users.get(c.signed_off_by),
-                        council,
-                        events.CONTACT_DECISION,
-                        _category(events.CONTACT_DECISION),
-                        int(
-                            Significance.HIGH
-                            if c.decision in REFERRAL_DECISIONS
-                            else Significance.LOW
-                        ),
-                        f"MASH decision on contact {c.reference}: {label}",
-                        "frontdoor.Contact",
-                        str(pk),
-                    ),
-                    children,
-                )
-            )
+        if c.status != Status.DECIDED or not children or c.decided_at is None:
+            continue
+        label = Decision(c.decision).label
+        significance = Significance.HIGH if c.decision in REFERRAL_DECISIONS else Significance.LOW
+        decided = _Entry(events.CONTACT_DECISION, int(significance), pk)
+        summary = f"MASH decision on contact {c.reference}: {label}"
+        decider = users.get(c.decided_by)
+        out.append((decided.row(c.decided_at, summary, decider, council, decider), children))
+        if c.signed_off_at is not None:
+            signed = _Entry(events.CONTACT_DECISION_SIGNED_OFF, int(Significance.LOW), pk)
+            summary = f"Decision on contact {c.reference} signed off: {label}"
+            signer = users.get(c.signed_off_by)
+            out.append((signed.row(c.signed_off_at, summary, signer, council, signer), children))
     for request_id, (_, c, r, pks) in zip(request_ids, requests, strict=True):
         linked = sorted({pks[s.person] for s in c.subjects if s.person is not None})
-        if r.status == RequestStatus.ANSWERED and linked:
-            out.append(
-                (
-                    (
-                        r.answered_at,
-                        r.answered_at,
-                        users.get(r.answered_by),
-                        agencies[r.agency],
-                        events.PARTNER_INFORMATION,
-                        _category(events.PARTNER_INFORMATION),
-                        int(Significance.MEDIUM),
-                        f"{r.agency} answered the MASH: {_first_line(r.answer)}",
-                        "frontdoor.InformationRequest",
-                        str(request_id),
-                    ),
-                    linked,
-                )
-            )
+        if r.status == RequestStatus.ANSWERED and linked and r.answered_at is not None:
+            answered = _Entry(events.PARTNER_INFORMATION, int(Significance.MEDIUM), request_id)
+            answered.source_type = "frontdoor.InformationRequest"
+            summary = f"{r.agency} answered the MASH: {_first_line(r.answer)}"
+            answerer = users.get(r.answered_by)
+            row = answered.row(r.answered_at, summary, answerer, agencies[r.agency], answerer)
+            out.append((row, linked))
     return out
+
+
+class _Entry:
+    """One kind of chronology row for one source record (a contact unless said otherwise)."""
+
+    def __init__(self, code: str, significance: int, source_pk: int) -> None:
+        self.code, self.significance, self.source_pk = code, significance, source_pk
+        self.source_type = "frontdoor.Contact"
+
+    def row(
+        self,
+        at: datetime,
+        summary: str,
+        done_by: int | None,
+        agency: int | None,
+        recorded_by: int | None,
+        *,
+        label: str = "",
+        recorded_at: datetime | None = None,
+    ) -> tuple:
+        # In ENTRY_COLUMNS' order.
+        return (
+            at,
+            True,
+            done_by,
+            label,
+            agency,
+            recorded_at or at,
+            recorded_by,
+            self.code,
+            _category(self.code),
+            self.significance,
+            summary,
+            self.source_type,
+            str(self.source_pk),
+        )
+
+
+def _referrer(c: PlannedContact, users: dict[str, int], agencies: dict[str, int]) -> dict[str, Any]:
+    """As `frontdoor.services` credits a contact: the professional who referred online and
+    their agency, else the referrer as `referrer_label` describes them (never naming a
+    private individual); entered by the professional, the MASH worker who took the call, or
+    nobody signed in (the public form)."""
+    if c.channel in (Channel.PROFESSIONAL, Channel.API):
+        staff = users.get(c.referrer_user)
+        return {"done_by": staff, "agency": agencies.get(c.referrer_agency), "recorded_by": staff}
+    label = referrer_label(
+        channel=c.channel,
+        referral_source=c.submission["referral_source"],
+        referrer_name=c.submission["referrer"]["name"],
+    )
+    recorder = users.get(c.recorded_by) if c.channel == Channel.PHONE else None
+    return {"done_by": None, "agency": None, "recorded_by": recorder, "label": label}
 
 
 @cache

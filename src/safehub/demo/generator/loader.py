@@ -30,17 +30,20 @@ from safehub.organisations.models import Agency, Team, User
 from safehub.people.models import (
     Address,
     Household,
+    NameSpelling,
     Person,
     PersonAddress,
     PersonName,
     Relationship,
 )
 from safehub.people.names import name_key, name_sound
+from safehub.people.services import name_spellings_record
 
 TOTP_DEVICE_NAME = "Demo authenticator"
 BIG_TABLES = [
     Person,
     PersonName,
+    NameSpelling,
     Address,
     Household,
     PersonAddress,
@@ -142,6 +145,7 @@ PERSON_COLUMNS = (
     "disabilities",
     "nhs_number",
     "upn",
+    "school",
     "is_restricted",
     "restriction_reason",
     "created_by_id",
@@ -186,6 +190,9 @@ INVOLVEMENT_COLUMNS = (
 ACCESS_COLUMNS = ("person_id", "user_id", "granted_by_id")
 ENTRY_COLUMNS = (
     "occurred_at",
+    "time_known",
+    "done_by_id",
+    "done_by_label",
     "recorded_at",
     "recorded_by_id",
     "source_agency_id",
@@ -234,6 +241,7 @@ class Loader:
             0,
         )
         self.long_history: list[int] = []
+        self.spelled: set[str] = set()  # names already made findable by their spellings
 
     @transaction.atomic
     def load_organisation(self) -> None:
@@ -319,6 +327,7 @@ class Loader:
                     p.disabilities,
                     p.nhs_number,
                     p.upn,
+                    "",
                     p.is_restricted,
                     p.restriction_reason,
                     users.get(fam.created_by),
@@ -359,6 +368,9 @@ class Loader:
                 for n in p.names
             ],
         )
+
+        self._record_spellings({n.given for f in families for p in f.persons for n in p.names})
+        self._record_spellings({n.family for f in families for p in f.persons for n in p.names})
 
         homes = [(fam, pks, r) for fam, pks in planned for r in fam.residences if r.members]
         addresses = insert(
@@ -433,6 +445,10 @@ class Loader:
             [
                 (
                     e.occurred_at,
+                    e.time_known,
+                    # A worker did what they recorded; a partner's event is its agency's.
+                    users.get(e.recorded_by),
+                    "",
                     e.occurred_at,
                     users.get(e.recorded_by),
                     agencies.get(e.agency),
@@ -473,6 +489,12 @@ class Loader:
         c["restricted"] += sum(1 for f in families for p in f.persons if p.is_restricted)
         c["entries"] += len(entries)
         c["links"] += len(links)
+
+    def _record_spellings(self, names: set[str]) -> None:
+        """As the people services do for each name saved, once per distinct name."""
+        new = sorted(names - self.spelled)
+        name_spellings_record(new)
+        self.spelled.update(new)
 
     def analyze(self) -> None:
         """Fresh planner statistics after a bulk load (PostgreSQL only). Outside a

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from safehub.frontdoor.services import decision_due
 from safehub.people.codes import Sex
 
 # (he, his, him) by sex; anyone else is "they".
@@ -122,6 +123,7 @@ class PlannedEvent:
     recorded_by: str = ""
     source_type: str = ""
     source_id: str = ""  # "" with source_type "people.Person": the loader puts the pk in
+    time_known: bool = True  # False: known by its date alone, placed at midday
 
 
 @dataclass
@@ -167,7 +169,6 @@ class PlannedContact:
     reference: str
     channel: str
     received_at: datetime
-    decision_due_at: datetime
     submission: dict[str, Any]
     subjects: list[PlannedSubject]
     referrer_user: str = ""
@@ -186,6 +187,11 @@ class PlannedContact:
     signed_off_at: datetime | None = None
     requests: list[PlannedRequest] = field(default_factory=list)
     consents: list[PlannedConsent] = field(default_factory=list)
+
+    @property
+    def decision_due_at(self) -> datetime:
+        """As `contact_submit` sets it: the product's clock for the contact's urgency."""
+        return decision_due(self.received_at, self.submission["urgency"])
 
     @property
     def closed_at(self) -> datetime | None:

@@ -1,7 +1,7 @@
 """The demo council holds together whatever day it is built for: seeded as of a day long
 past and a day far ahead (with the clock moved there too, as `make run` would meet it), its
-casework obeys every service rule, its showcase cases are what the printed sign-ins promise,
-and nothing in it lies after that day."""
+casework obeys every service rule and agrees with itself, its showcase cases are what the
+printed sign-ins promise, and nothing in it lies after that day."""
 
 import io
 from datetime import date, datetime, time
@@ -17,7 +17,11 @@ from safehub.access.policy import Action, Decision, decide
 from safehub.casework import selectors
 from safehub.casework.models import DueItem, Visit
 from safehub.chronology.models import ChronologyEntry
-from safehub.demo.tests.test_casework_records import proportions, rule_violations
+from safehub.demo.tests.test_casework_records import (
+    consistency_violations,
+    proportions,
+    rule_violations,
+)
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -38,6 +42,7 @@ def seeded_on(request: Any, db: Any) -> Any:
 def test_the_demo_holds_together_on_any_day(seeded_on: date) -> None:
     as_of = seeded_on
     assert rule_violations(as_of) == []
+    assert consistency_violations(as_of) == []
     assert not ChronologyEntry.objects.filter(occurred_at__date__gt=as_of).exists()
     assert not Visit.objects.filter(visited_on__gt=as_of).exists()
     shares = proportions(as_of)

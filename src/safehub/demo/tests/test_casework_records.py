@@ -8,6 +8,7 @@ the second."""
 
 import hashlib
 import io
+import re
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from itertools import pairwise
@@ -54,7 +55,9 @@ from safehub.casework.models import (
     StrategyDiscussion,
     Visit,
 )
-from safehub.frontdoor.codes import ASSESSMENT_FACTORS, REFERRAL_DECISIONS, Status
+from safehub.chronology.models import ChronologyLink
+from safehub.demo.generator.families import YEAR
+from safehub.frontdoor.codes import ASSESSMENT_FACTORS, REFERRAL_DECISIONS, Decision, Status
 from safehub.frontdoor.models import ContactSubject
 from safehub.organisations.models import User
 from safehub.people.models import Person
@@ -281,12 +284,25 @@ def rule_violations(today: date) -> list[str]:
     for s in strategies.values():
         when("strategy", s.episode_id, s.held_on)
     enquiries = {s.pk: s for s in Section47.objects.all()}
+    initial_held = set(
+        Conference.objects.filter(kind=ConferenceKind.INITIAL).values_list(
+            "section47_id", flat=True
+        )
+    )
     for s in enquiries.values():
         when("section 47", s.episode_id, s.start_date, s.end_date)
         strategy = strategies[s.strategy_id]
         if strategy.outcome != StrategyOutcome.SECTION_47 or s.start_date != strategy.held_on:
             bad.append(f"section 47 {s.pk}: not from its strategy discussion")
-        if s.icpc_target != due.icpc_due(s.start_date):
+        # 15 working days from its last discussion, while it runs or waits for its conference.
+        last = s.start_date
+        if s.end_date is None or (s.outcome == Section47Outcome.ICPC and s.pk not in initial_held):
+            last = max(
+                d.held_on
+                for d in strategies.values()
+                if d.episode_id == s.episode_id and d.held_on >= s.start_date
+            )
+        if s.icpc_target != due.icpc_due(last):
             bad.append(f"section 47 {s.pk}: ICPC target")
         if s.end_date and s.end_date < s.start_date:
             bad.append(f"section 47 {s.pk}: ends before it starts")
@@ -504,6 +520,58 @@ def rule_violations(today: date) -> list[str]:
     bad += _due_violations(
         today, plans, cin_plans, periods, enquiries, conferences, assessments, visits, placements
     )
+    bad += _episode_due_violations(episodes, assessments, strategies)
+    return bad
+
+
+def _episode_due_violations(episodes: dict, assessments: list, strategies: dict) -> list[str]:
+    """An open episode of need nobody has assessed yet has its 45-working-day clock from the
+    referral; a MASH decision to hold a strategy discussion has its own clock from the
+    decision until a discussion is held on or after the day it was signed off."""
+    expected: dict[tuple[str, str, str], date] = {}
+    assessed = {a.episode_id for a in assessments}
+    held: dict[int, list[date]] = defaultdict(list)
+    for s in strategies.values():
+        held[s.episode_id].append(s.held_on)
+    decisions: dict[int, list[Any]] = defaultdict(list)
+    for subject in ContactSubject.objects.filter(
+        role="child",
+        person__isnull=False,
+        contact__status=Status.DECIDED,
+        contact__decision=Decision.STRATEGY,
+    ).select_related("contact"):
+        if subject.person_id is not None:
+            decisions[subject.person_id].append(subject.contact)
+    for e in episodes.values():
+        if e.kind != EpisodeKind.CIN or e.closure_date is not None:
+            continue
+        key = ("casework.Episode", str(e.pk))
+        if e.pk not in assessed:
+            expected[(*key, "assessment")] = due.assessment_due(e.referral_date)
+        mine = [
+            c
+            for c in decisions[e.child_id]
+            if timezone.localtime(c.received_at).date() >= e.referral_date
+        ]
+        if mine:
+            last = max(mine, key=lambda c: c.closed_at)
+            signed = timezone.localtime(last.closed_at).date()
+            if not any(day >= signed for day in held[e.pk]):
+                decided = timezone.localtime(last.decided_at).date()
+                expected[(*key, "strategy")] = due.strategy_discussion_due(decided)
+    actual = {
+        (d.source_type, d.source_id, d.kind): d.due_date
+        for d in DueItem.objects.filter(done_on__isnull=True, source_type="casework.Episode")
+    }
+    bad = [f"due item missing: {k} due {expected[k]}" for k in expected.keys() - actual.keys()]
+    bad += [
+        f"due item the services would have closed: {k}" for k in actual.keys() - expected.keys()
+    ]
+    bad += [
+        f"due item {k}: due {actual[k]}, the services say {expected[k]}"
+        for k in expected.keys() & actual.keys()
+        if expected[k] != actual[k]
+    ]
     return bad
 
 
@@ -597,7 +665,9 @@ def _due_violations(
             expected[(*key, "cla_visit")] = due.care_visit_due(visit, current)
     actual = {
         (d.source_type, d.source_id, d.kind): d.due_date
-        for d in DueItem.objects.filter(done_on__isnull=True)
+        for d in DueItem.objects.filter(done_on__isnull=True).exclude(
+            source_type="casework.Episode"
+        )
     }
     for key in expected.keys() - actual.keys():
         bad.append(f"due item missing: {key} due {expected[key]}")
@@ -607,6 +677,238 @@ def _due_violations(
         if expected[key] != actual[key]:
             bad.append(f"due item {key}: due {actual[key]}, the services say {expected[key]}")
     return bad
+
+
+# --- the casework agrees with itself -------------------------------------------------------
+
+# What a note may say only if the child's records bear it out on the note's day: a pattern,
+# and the situation it needs (see `_situations`). Written here, not taken from the
+# generator's own tags, so a wrongly tagged note is caught.
+NOTE_NEEDS = [
+    (re.compile(r"core group", re.I), "cp"),
+    (re.compile(r"placement|carers|foster|family time|care order", re.I), "care"),
+    (re.compile(r"health visitor|immunisation|\bcot\b|milestones|feeds", re.I), "under5"),
+    (re.compile(r"school|teacher|\bclass\b|reading certificate|football", re.I), "school"),
+    (re.compile(r"(?<!safety )(?<!placement )\bplan\b", re.I), "plan"),
+    (re.compile(r"at home|home conditions|the flat|call-out to the address", re.I), "home"),
+    (re.compile(r"\bmissing\b", re.I), "missing"),
+]
+# Casework a worker's free note in the chronology never tells of: those records append their
+# own entries, so a note claiming one could contradict the casework (or its overdue list).
+CLAIMS = re.compile(
+    r"strategy discussion|section 47|child protection conference|review conference|"
+    r"core group|assessment completed|child in need review|home visit|seen alone|joint visit",
+    re.I,
+)
+THREE_MONTHS = timedelta(days=92)
+
+
+class Situations:
+    """What a child's records say of them on a day, in the generator's terms (cp, cin, care,
+    plan, home, under5, school, missing), read from the database."""
+
+    def __init__(self, today: date) -> None:
+        self.born: dict[int, date] = {}
+        people = Person.objects.filter(kind__in=["child", "unborn"])
+        for pk, born, expected in people.values_list(
+            "pk", "date_of_birth", "expected_date_of_birth"
+        ):
+            day = born or expected
+            if day is not None:
+                self.born[pk] = day
+        self.spans: dict[tuple[int, str], list[tuple[date, date]]] = defaultdict(list)
+        for name, model in (("cp", CPPlan), ("cin", CINPlan), ("care", PeriodOfCare)):
+            rows = model.objects.values_list("child_id", "start_date", "end_date")
+            for child, start, end in rows:
+                self.spans[(child, name)].append((start, end or today))
+        self.missing: dict[int, list[date]] = defaultdict(list)
+        for child, start in MissingEpisode.objects.values_list("child_id", "start_date"):
+            self.missing[child].append(start)
+
+    def __call__(self, child: int, day: date) -> set[str]:
+        age = (day - self.born[child]).days
+        found = {
+            name
+            for name in ("cp", "cin", "care")
+            if any(start <= day <= end for start, end in self.spans[(child, name)])
+        }
+        if found:
+            found.add("plan")
+        if "care" not in found:
+            found.add("home")
+        if age < 5 * YEAR:
+            found.add("under5")
+        if 4 * YEAR + 180 <= age < 18 * YEAR:
+            found.add("school")
+        if any(abs((day - start).days) <= 1 for start in self.missing[child]):
+            found.add("missing")
+        return found
+
+    def at_visit(self, visit: Visit) -> set[str]:
+        """A visit is where its kind says (the placement for a looked-after child, home
+        otherwise), and a plan it speaks of is its own (an assessment visit has none)."""
+        have = self(visit.child_id, visit.visited_on)
+        place = {"care", "plan"} if visit.kind == VisitKind.CLA else {"home"}
+        if visit.kind == VisitKind.CP:
+            place |= {"cp", "plan"}
+        if visit.kind == VisitKind.CIN and "cin" in have:
+            place.add("plan")
+        return (have - {"care", "home", "cp", "plan"}) | place
+
+
+def _note_violations(have: set[str], what: str, day: date, text: str) -> list[str]:
+    return [
+        f"{what} on {day} says {pattern.pattern!r} of a child not {need} then: {text!r}"
+        for pattern, need in NOTE_NEEDS
+        if need not in have and pattern.search(text)
+    ]
+
+
+def text_violations(today: date) -> list[str]:
+    """Notes say only what the child's casework bears out on their day: case notes,
+    visit notes, supervision, and the workers' own notes in the chronology (which never
+    claim casework)."""
+    bad: list[str] = []
+    situation = Situations(today)
+    for note in CaseNote.objects.all():
+        day = timezone.localtime(note.occurred_at).date()
+        have = situation(note.child_id, day)
+        bad += _note_violations(have, f"case note {note.pk}", day, note.text)
+    for visit in Visit.objects.exclude(note=""):
+        what = f"{visit.get_kind_display()} visit {visit.pk}"
+        bad += _note_violations(situation.at_visit(visit), what, visit.visited_on, visit.note)
+    for record in Oversight.objects.all():
+        have = situation(record.child_id, record.held_on)
+        text = f"{record.discussion} {record.actions}"
+        bad += _note_violations(have, f"oversight {record.pk}", record.held_on, text)
+    notes = ChronologyLink.objects.filter(
+        entry__event_type__in=["SOCIAL_CARE_NOTE", "CASE_NOTE"]
+    ).values_list("person_id", "entry__occurred_at", "entry__summary", "entry__event_type")
+    for person, occurred, summary, code in notes:
+        if code == "SOCIAL_CARE_NOTE" and CLAIMS.search(summary):
+            bad.append(f"chronology note claims casework: {summary!r}")
+        if person in situation.born:  # the children it is about
+            day = timezone.localtime(occurred).date()
+            bad += _note_violations(situation(person, day), f"chronology {code}", day, summary)
+    return bad
+
+
+def plan_violations(today: date) -> list[str]:
+    """Plans run in order, and a plan the demo shows as running well (open, nothing of it
+    overdue) has had its statutory work on time by the product's own clocks."""
+    bad: list[str] = []
+    overdue = {
+        (d.source_type, d.source_id)
+        for d in DueItem.objects.filter(done_on__isnull=True, due_date__lt=today)
+    }
+    groups: dict[int, list[date]] = defaultdict(list)
+    for plan_id, held in CoreGroup.objects.values_list("plan_id", "held_on"):
+        groups[plan_id].append(held)
+    reviews: dict[int, list[date]] = defaultdict(list)
+    for plan_id, held in Conference.objects.filter(kind=ConferenceKind.REVIEW).values_list(
+        "plan_id", "held_on"
+    ):
+        reviews[plan_id].append(held)
+    seen: dict[tuple[int, str], list[date]] = defaultdict(list)
+    for child, kind, day in Visit.objects.filter(child_seen=True).values_list(
+        "child_id", "kind", "visited_on"
+    ):
+        seen[(child, kind)].append(day)
+    for days in (*groups.values(), *reviews.values(), *seen.values()):
+        days.sort()
+
+    for plan in CPPlan.objects.all():
+        held, met = reviews[plan.pk], groups[plan.pk]
+        for review in held:
+            # The core group meets between conferences: one in the three months before each
+            # review ("three reviews and the first core group overdue by 439 days").
+            if not any(review - THREE_MONTHS <= g < review for g in met):
+                bad.append(f"CP plan {plan.pk}: review on {review} with no core group before it")
+        if plan.end_date is not None or ("casework.CPPlan", str(plan.pk)) in overdue:
+            continue
+        if met and met[0] > due.first_core_group_due(plan.start_date):
+            bad.append(f"CP plan {plan.pk} runs well but its first core group was late")
+        bad += _on_time(
+            f"CP plan {plan.pk} runs well but a review",
+            plan.start_date,
+            held,
+            lambda d, first: due.cp_review_due(d, first=first),
+        )
+        visits = [v for v in seen[(plan.child_id, VisitKind.CP)] if v > plan.start_date]
+        bad += _on_time(
+            f"CP plan {plan.pk} runs well but a visit",
+            plan.start_date,
+            visits,
+            lambda d, first: due.cp_visit_due(d),
+        )
+    cin_reviews: dict[int, list[date]] = defaultdict(list)
+    for plan_id, held in CINPlanReview.objects.values_list("plan_id", "held_on"):
+        cin_reviews[plan_id].append(held)
+    for plan in CINPlan.objects.filter(end_date__isnull=True):
+        if ("casework.CINPlan", str(plan.pk)) in overdue:
+            continue
+        bad += _on_time(
+            f"CIN plan {plan.pk} runs well but a review",
+            plan.start_date,
+            sorted(cin_reviews[plan.pk]),
+            lambda d, first: due.cin_plan_review_due(d, first=first),
+        )
+        visits = [v for v in seen[(plan.child_id, VisitKind.CIN)] if v > plan.start_date]
+        bad += _on_time(
+            f"CIN plan {plan.pk} runs well but a visit",
+            plan.start_date,
+            visits,
+            lambda d, first: due.cin_visit_due(d),
+        )
+    care_reviews: dict[int, list[date]] = defaultdict(list)
+    for period_id, held in CareReview.objects.values_list("period_id", "held_on"):
+        care_reviews[period_id].append(held)
+    for period in PeriodOfCare.objects.filter(end_date__isnull=True):
+        if ("casework.PeriodOfCare", str(period.pk)) in overdue:
+            continue
+        what = f"period of care {period.pk} runs well but"
+        if period.care_plan_date and period.care_plan_date > due.care_plan_due(period.start_date):
+            bad.append(f"{what} its care plan was late")
+        last = period.start_date
+        for number, held in enumerate(sorted(care_reviews[period.pk]), start=1):
+            if held > due.care_review_due(last, number=number):
+                bad.append(f"{what} review {number} on {held} was late")
+            last = held
+        bad += _care_visits_late(what, period, seen[(period.child_id, VisitKind.CLA)])
+    return bad
+
+
+def _on_time(what: str, start: date, held: list[date], due_after: Any) -> list[str]:
+    """Each of `held` (in order) by the due date the one before it (or `start`) set."""
+    bad, last = [], start
+    for number, day in enumerate(held):
+        if day > due_after(last, number == 0):
+            bad.append(f"{what} on {day} was late (due {due_after(last, number == 0)})")
+        last = day
+    return bad
+
+
+def _care_visits_late(what: str, period: PeriodOfCare, visits: list[date]) -> list[str]:
+    """Regulation 28 visits, each by the date in force before it: a week after a move of
+    placement if nobody has visited since, else from the last visit."""
+    episodes = list(period.episodes.order_by("start_date", "pk"))
+    moves = [e.start_date for e in episodes if e.reason_new_episode != ReasonNewEpisode.L]
+    bad, last = [], None
+    for day in (v for v in visits if v > period.start_date):
+        moved = max(m for m in moves if m < day)
+        if last is None or last <= moved:
+            deadline = due.care_visit_due(date.min, moved)
+        else:
+            placed = max(e.start_date for e in episodes if e.start_date <= last)
+            deadline = due.care_visit_due(last, placed)
+        if day > deadline:
+            bad.append(f"{what} a visit on {day} was late (due {deadline})")
+        last = day
+    return bad
+
+
+def consistency_violations(today: date) -> list[str]:
+    return plan_violations(today) + text_violations(today)
 
 
 # --- the tests -------------------------------------------------------------------------------
@@ -726,3 +1028,10 @@ def test_team_manager_has_a_team_of_twelve(seeded: Any) -> None:
     assert len(workers) == 12
     assert sum(1 for w in workers if w.caseload) >= 6
     assert team.overdue
+
+
+@pytest.mark.django_db
+def test_the_casework_agrees_with_itself(seeded: Any) -> None:
+    """No plan reviewed without its core group, nothing late in a plan shown as running
+    well, and no note saying what the child's records do not bear out."""
+    assert consistency_violations(TEST_TODAY) == []

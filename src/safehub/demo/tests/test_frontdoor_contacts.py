@@ -141,7 +141,7 @@ def test_references_and_timescales(small: list) -> None:
         assert set(reference) <= set(_REFERENCE_ALPHABET)
     latest = datetime.combine(TODAY, time(0), tzinfo=ZoneInfo("Europe/London"))
     for c in contacts:
-        assert c.decision_due_at == decision_due(c.received_at)
+        assert c.decision_due_at == decision_due(c.received_at, c.submission["urgency"])
         assert c.received_at < latest
         moments = [c.received_at, c.decided_at, c.signed_off_at]
         present = [m for m in moments if m is not None]
@@ -257,7 +257,7 @@ def test_database_holds_exactly_the_planned_contacts(seeded: None) -> None:
     assert stored.keys() == planned.keys()
     for reference, contact in stored.items():
         assert contact.status == planned[reference].status
-        assert contact.decision_due_at == decision_due(contact.received_at)
+        assert contact.decision_due_at == decision_due(contact.received_at, contact.urgency)
         assert contact.submission["concern_summary"] == contact.concern_summary
     linked = ContactSubject.objects.exclude(person=None).select_related("person")
     assert linked.exists()
@@ -299,6 +299,40 @@ def test_linked_children_carry_the_contact_on_their_chronology(seeded: None) -> 
     assert ChronologyEntry.objects.filter(
         event_type="CONTACT_DECISION", source_id__in=[str(c.pk) for c in decided]
     ).exists()
+
+
+@pytest.mark.django_db
+def test_contact_entries_credit_the_referrer_the_decider_and_the_signer(seeded: None) -> None:
+    """As the services credit them: the referrer (never a member of the public by name), the
+    MASH worker who decided, when they decided, and the manager's sign-off apart."""
+    contacts = {str(c.pk): c for c in Contact.objects.select_related("decided_by")}
+    received = ChronologyEntry.objects.filter(event_type="CONTACT_RECEIVED")
+    assert received.exists()
+    for entry in received:
+        contact = contacts[entry.source_id]
+        if contact.referrer_user_id:
+            assert entry.done_by_id == entry.recorded_by_id == contact.referrer_user_id
+            assert entry.source_agency_id == contact.referrer_agency_id
+        else:
+            assert entry.done_by_id is None
+            assert entry.recorded_by_id == contact.recorded_by_id
+            assert entry.done_by_label
+            if contact.channel == Channel.PUBLIC and contact.referrer_name:
+                assert contact.referrer_name not in entry.done_by_label
+    decisions = ChronologyEntry.objects.filter(event_type="CONTACT_DECISION")
+    assert decisions.exists()
+    for entry in decisions:
+        contact = contacts[entry.source_id]
+        assert entry.done_by_id == entry.recorded_by_id == contact.decided_by_id
+        assert entry.occurred_at == contact.decided_at
+        assert contact.decided_by is not None
+        assert entry.source_agency_id == contact.decided_by.agency_id
+    signed = ChronologyEntry.objects.filter(event_type="CONTACT_DECISION_SIGNED_OFF")
+    assert signed.count() == decisions.count()
+    for entry in signed:
+        contact = contacts[entry.source_id]
+        assert entry.done_by_id == contact.signed_off_by_id
+        assert entry.occurred_at == contact.signed_off_at
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import base64
 import io
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -127,6 +127,7 @@ def test_command_prints_signins_and_long_history_child(seeded: str) -> None:
         device = TOTPDevice.objects.get(user__username=staff.username)
         assert base64.b32encode(device.bin_key).decode() in row
     assert "Current code: make totp USER=<username>" in seeded
+    assert seeded.count("authenticator secret (TOTP)") == 1
     assert re.search(r"Long-history child: SafeHub ID \d+", seeded)
 
 
@@ -417,7 +418,21 @@ def test_chronology_is_consistent(seeded: str) -> None:
         "HOUSING_NOTIFICATION",
         "SOCIAL_CARE_NOTE",
     } <= partner_codes
-    assert not ChronologyEntry.objects.filter(source_agency__isnull=True).exists()
+    # Every entry names an agency but a contact from someone outside every agency (the
+    # public, a caller), which describes them instead of naming them.
+    no_agency = ChronologyEntry.objects.filter(source_agency__isnull=True)
+    assert not no_agency.exclude(event_type="CONTACT_RECEIVED", done_by_label__gt="").exists()
+    assert not no_agency.filter(done_by__isnull=False).exists()
+    # Whoever a worker's entry credits, they recorded it; dated entries sit at midday.
+    assert (
+        not ChronologyEntry.objects.filter(done_by__isnull=True, done_by_label="")
+        .exclude(recorded_by__isnull=True)
+        .exists()
+    )
+    for occurred_at in ChronologyEntry.objects.filter(time_known=False).values_list(
+        "occurred_at", flat=True
+    ):
+        assert timezone.localtime(occurred_at).time() == time(12)
     assert not ChronologyEntry.objects.filter(occurred_at__gt=timezone.now()).exists()
     assert not ChronologyEntry.objects.exclude(significance__in=[1, 2, 3, 4]).exists()
     # What partners and workers noted is mostly routine (casework records say what the
@@ -439,3 +454,12 @@ def test_chronology_is_consistent(seeded: str) -> None:
     assert not early.exclude(entry__event_type="PERSON_CREATED").exists()
     school_entries = ChronologyEntry.objects.filter(event_type="SCHOOL_ATTENDANCE_CONCERN")
     assert not school_entries.exclude(source_agency__kind=AgencyKind.SCHOOL).exists()
+
+
+@pytest.mark.django_db
+def test_a_council_of_any_size_agrees_with_itself(seeded: str) -> None:
+    """The reduced council too: plans in order, nothing late in a plan shown as running
+    well, notes that fit the child's records."""
+    from safehub.demo.tests.test_casework_records import consistency_violations
+
+    assert consistency_violations(TEST_TODAY) == []

@@ -162,8 +162,22 @@ def test_unknown_child_can_become_a_new_record(users: Any, client_for: Any) -> N
         ),
     )
     subject = contact.subjects.get()
-    client_for("mash_worker").post(
-        reverse("frontdoor:contact-new-person", args=[contact.reference, subject.pk])
+    url = reverse("frontdoor:contact-new-person", args=[contact.reference, subject.pk])
+    client = client_for("mash_worker")
+    # The form starts from what the referrer said; nothing exists until it is saved.
+    assert 'value="Quartermaine"' in client.get(url).content.decode()
+    subject.refresh_from_db()
+    assert subject.person is None
+    client.post(
+        url,
+        {
+            "kind": "child",
+            "given_name": "Zebedee",
+            "family_name": "Quartermaine",
+            "date_of_birth-day": "1",
+            "date_of_birth-month": "1",
+            "date_of_birth-year": "2019",
+        },
     )
     subject.refresh_from_db()
     assert subject.person is not None

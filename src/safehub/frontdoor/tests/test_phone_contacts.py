@@ -84,7 +84,7 @@ def test_the_decision_clock_starts_when_the_call_came_in(users: Any) -> None:
     called = timezone.now() - timedelta(hours=3)
     contact = _call(users["mash_worker"], received_at=called)
     assert contact.received_at == called
-    assert contact.decision_due_at == services.decision_due(called)
+    assert contact.decision_due_at == services.decision_due(called, contact.urgency)
 
 
 def test_errors_about_the_caller_speak_of_the_caller(users: Any) -> None:

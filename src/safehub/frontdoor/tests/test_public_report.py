@@ -120,7 +120,7 @@ HOSTILE = [
         "child",
         {"given_name": "", "family_name": "", "age_description": ""},
         "given_name",
-        "Enter the child's name, or if you do not know it, describe them in the age box",
+        "Enter the child's name, or if you do not know it, say roughly how old they are",
     ),
     (
         "child",

@@ -354,13 +354,13 @@ UK = LONDON
 @pytest.mark.parametrize(
     ("received", "due"),
     [
-        # A Saturday counts from Monday: due by the end of Tuesday.
-        (datetime(2026, 11, 21, 10, 0, tzinfo=UK), datetime(2026, 11, 24, 23, 59, 59, tzinfo=UK)),
+        # A Saturday: the next working day is Monday, so due by the end of Monday.
+        (datetime(2026, 11, 21, 10, 0, tzinfo=UK), datetime(2026, 11, 23, 23, 59, 59, tzinfo=UK)),
         # Christmas Eve 2026 (Thursday): Christmas Day and Boxing Day (substitute Monday 28th)
         # are bank holidays, so the next working day is Tuesday 29 December.
         (datetime(2026, 12, 24, 16, 0, tzinfo=UK), datetime(2026, 12, 29, 23, 59, 59, tzinfo=UK)),
-        # Received on Easter Monday 2026 (a bank holiday): counts from Tuesday, due Wednesday.
-        (datetime(2026, 4, 6, 9, 0, tzinfo=UK), datetime(2026, 4, 8, 23, 59, 59, tzinfo=UK)),
+        # Received on Easter Monday 2026 (a bank holiday): due by the end of Tuesday.
+        (datetime(2026, 4, 6, 9, 0, tzinfo=UK), datetime(2026, 4, 7, 23, 59, 59, tzinfo=UK)),
         # New Year's Eve 2026 (Thursday) across the year end: 1 January is a holiday.
         (datetime(2026, 12, 31, 23, 30, tzinfo=UK), datetime(2027, 1, 4, 23, 59, 59, tzinfo=UK)),
         # An ordinary Tuesday morning: due by the end of Wednesday.
@@ -368,4 +368,4 @@ UK = LONDON
     ],
 )
 def test_decision_timescale_counts_working_days(received: datetime, due: datetime) -> None:
-    assert services.decision_due(received) == due
+    assert services.decision_due(received, "routine") == due

@@ -142,3 +142,32 @@ def test_only_administrators_end_sessions(users, client_for, role):
     )
     assert client.post(reverse("organisations:sessions-end-all")).status_code == 404
     assert theirs.get(reverse("people:person-search")).status_code == 200
+
+
+def test_the_team_picker_names_each_team_with_its_agency(users, council, client_for):
+    """Every school has a team called "Safeguarding": the picker says whose each one is."""
+    from safehub.organisations.models import Agency, Team
+
+    other = Agency.objects.create(name="Oak Academy", kind="school", urn="654321")
+    Team.objects.create(agency=other, name="Safeguarding")
+    page = client_for("system_administrator").get(reverse("organisations:user-create"))
+    html = page.content.decode()
+    assert "Safeguarding (Elm Primary School)</option>" in html
+    assert "Safeguarding (Oak Academy)</option>" in html
+    assert ">Safeguarding</option>" not in html
+    assert "North (Testshire County Council)</option>" in html
+
+
+def test_a_team_is_named_with_its_agency_in_the_audit_and_on_the_person_page(
+    users, council, people, client_for
+):
+    from safehub.audit.models import AuditEvent
+
+    admin = client_for("system_administrator")
+    _new_user(admin, team=str(council["teams"]["school"].pk), role="partner_practitioner")
+    created = AuditEvent.objects.filter(detail__what="create").get()
+    assert created.detail["team"] == "Safeguarding (Elm Primary School)"
+    page = client_for("social_worker").get(
+        reverse("people:person-detail", args=[people["involved"].pk])
+    )
+    assert "North (Testshire County Council)" in page.content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from safehub.people.codes import NameKind
 from safehub.people.selectors import SearchCriteria, person_search
-from safehub.people.services import _name_row
+from safehub.people.services import _name_row, _save_name
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def family(people):
     make_person("Joanna", "Smyth", date(2011, 7, 9))
     make_person("Peter", "Jones", date(2014, 3, 2))
     alias = make_person("Kayleigh", "Ward", date(1990, 1, 1), kind="adult")
-    _name_row(alias, NameKind.ALIAS, "Kayla", "", "Hughes").save()
+    _save_name(_name_row(alias, NameKind.ALIAS, "Kayla", "", "Hughes"))
     return {"jo": jo, "alias": alias}
 
 
@@ -45,7 +45,7 @@ def test_an_alias_finds_the_person_and_says_so(family, users):
         actor=users["mash_worker"], criteria=SearchCriteria(name="Kayla Hughes")
     )
     assert results[0].person == family["alias"]
-    assert any("also known as Kayla Hughes" in r for r in results[0].reasons)
+    assert "Also known as: Kayla Hughes" in results[0].reasons
 
 
 def test_date_of_birth_raises_the_right_person_to_the_top(family, users):
@@ -87,7 +87,7 @@ def test_search_page_bad_input_gets_plain_english_errors(client_for):
     assert "There is a problem" in html
     assert "Enter a valid 10-digit NHS number" in html
     assert "Enter a full UK postcode" in html
-    assert "Date of birth must be a real date" in html
+    assert "The date of birth must be a real date" in html
     empty = client_for("mash_worker").post(reverse("people:person-search"), {})
     assert "Enter a name, date of birth, NHS number, UPN or postcode" in empty.content.decode()
 

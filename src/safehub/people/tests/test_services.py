@@ -137,7 +137,7 @@ def test_a_changed_last_name_is_kept_as_a_former_name_and_search_still_finds_it(
 
     found = person_search(actor=actor, criteria=SearchCriteria(name="Marsh"))
     assert [r.person.pk for r in found] == [person.pk]
-    assert "Matched former name Leo Marsh" in found[0].reasons
+    assert "Former name: Leo Marsh" in found[0].reasons
     assert [
         r.person.pk for r in person_search(actor=actor, criteria=SearchCriteria(name="Leo Okafor"))
     ] == [person.pk]

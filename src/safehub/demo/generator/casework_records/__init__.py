@@ -19,8 +19,14 @@ rules hold (a plan starts on its initial conference, no two plans overlap, nothi
 RC8/RC9 closure, nothing before the referral or after yesterday), and the open `DueItem`
 rows are what the services would have registered and not yet closed, computed with
 `casework.timescales` by replaying the same register/complete steps in date order. Most
-statutory work is in time; some is overdue. Allocations link to the child's
-allocated-worker involvement; earlier allocations have their own ended involvements.
+statutory work is in time; some is overdue. The casework agrees with itself: a plan still
+running has had its reviews, visits and first core group on time, and its one lapse, if it
+has one, is recent (the next review or visit overdue, or a young plan's first core group);
+only plans that have ended were ever late. The core group meets before every review. Notes
+(case notes, visit notes, supervision) say only what the child's records bear out on their
+day (`casework_text.SITUATIONS`), and the chronology's free notes never claim casework.
+Allocations link to the child's allocated-worker involvement; earlier allocations have their
+own ended involvements.
 
 The chronology gets what the services append, except the routine records (visits, core
 groups, supervision, ordinary case notes), which stay on the casework page: at the large

@@ -64,6 +64,8 @@ class AssessmentRecords(CaseBase):
             created_at=_stamp(start, 11),
             updated_at=_stamp(authorised or completed or seen or start, 15),
         )
+        # The episode's clock, running since the referral, carries on as the assessment's.
+        self.complete(episode, "assessment")
         self.register(row, "assessment", DUE_LABELS["assessment"], due_date, start)
         self.event(
             events.ASSESSMENT_STARTED,

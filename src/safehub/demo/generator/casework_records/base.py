@@ -2,22 +2,34 @@
 state (`PlannerBase`); each area adds its part to these."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from safehub.access.roles import Role
+from safehub.casework import timescales as due
 from safehub.chronology.models import Significance
 from safehub.demo.generator import data
 from safehub.demo.generator.casework_records.common import (
     DAY,
+    DUE_LABELS,
     LONDON,
     SHOWCASE_STATES,
     STALL,
     _category,
     _stamp,
 )
-from safehub.demo.generator.casework_records.rows import DUE_ITEM, ENTRY, LINK, Row, Table
+from safehub.demo.generator.casework_records.rows import (
+    CIN_PLAN,
+    CP_PLAN,
+    DUE_ITEM,
+    ENTRY,
+    LINK,
+    PERIOD,
+    Row,
+    Table,
+)
+from safehub.demo.generator.families import YEAR
 from safehub.demo.generator.organisations import CASE_TEAMS, COUNCIL, NORTH, SOUTH, OrgPlan
 from safehub.demo.generator.plan import (
     PRONOUNS,
@@ -30,6 +42,9 @@ from safehub.people import events as people_events
 
 if TYPE_CHECKING:
     from safehub.demo.generator.casework_records.planner import CaseworkPlanner
+
+# The records that say what a child is on: a plan, or looked after.
+_PLANS = {CP_PLAN: "cp", CIN_PLAN: "cin", PERIOD: "care"}
 
 
 class CaseBase:
@@ -71,6 +86,14 @@ class CaseBase:
         # last (re)registered, which is where the work it tracks carries on from.
         self.due[(id(source), kind)] = [source, kind, label, due_date, on]
 
+    def strategy_decided(self, episode: Row, contact: PlannedContact, on: date) -> None:
+        """A MASH decision to hold a strategy discussion, signed off on `on`: due the
+        council's working days after the decision, until a discussion is recorded."""
+        assert contact.decided_at is not None  # a decided contact
+        decided = contact.decided_at.astimezone(LONDON).date()
+        due_date = due.strategy_discussion_due(decided)
+        self.register(episode, "strategy", DUE_LABELS["strategy"], due_date, on)
+
     def complete(self, source: Row, kind: str) -> None:
         self.due.pop((id(source), kind), None)
 
@@ -86,11 +109,18 @@ class CaseBase:
         source: Row,
         by: str,
         significance: int = Significance.MEDIUM,
+        *,
+        at: datetime | None = None,
     ) -> None:
-        when = _stamp(day)
+        """As the casework services record it: done and recorded by `by`, on `day` with no
+        time (at midday), or at the moment `at` for an event SafeHub timed itself."""
+        when = at or _stamp(day)
         entry = self.add(
             ENTRY,
             occurred_at=when,
+            time_known=at is not None,
+            done_by_id=by,
+            done_by_label="",
             recorded_at=when,
             recorded_by_id=by,
             source_agency_id=None,
@@ -165,6 +195,34 @@ class CaseBase:
         born = self.person.date_of_birth or self.person.due
         return (day - born).days
 
+    def situation(self, day: date) -> set[str]:
+        """What the child's records say of them on `day`, in casework_text.SITUATIONS'
+        terms, so a note says nothing the records do not bear out."""
+        age = self.age(day)
+        found = set()
+        if age < 5 * YEAR:
+            found.add("under5")
+        if age >= 4 * YEAR:
+            found.add("talks")
+        if 4 * YEAR + 180 <= age < 18 * YEAR:
+            found.add("school")
+        for row in self.rows:
+            if row.table in _PLANS and row["child_id"] == self.child:
+                end = row["end_date"]
+                if row["start_date"] <= day and (end is None or day <= end):
+                    found.add(_PLANS[row.table])
+        if found & {"cp", "cin", "care"}:
+            found.add("plan")
+        if "care" not in found:
+            found.add("home")
+        return found
+
+    def words(self, pool: list[tuple[str, frozenset[str]]], day: date) -> str:
+        """A note from `pool` that fits the child on `day`, filled in."""
+        situation = self.situation(day)
+        fitting = [text for text, needs in pool if needs <= situation]
+        return self.fill(self.rng.choice(fitting)) if fitting else ""
+
 
 @dataclass
 class EpisodeSpec:
@@ -179,6 +237,8 @@ class EpisodeSpec:
     contact: PlannedContact | None = None
     opened: date | None = None  # when the MASH decision was signed off
     slow: bool = False  # its assessment takes longer than 45 working days
+    # Later referrals for a strategy discussion that joined the episode while it was open.
+    joined: list[PlannedContact] = field(default_factory=list)
 
     @property
     def day_opened(self) -> date:

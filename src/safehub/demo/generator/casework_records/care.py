@@ -196,13 +196,13 @@ class CarePlanning(ChildProtectionPlanning):
             icpc = cin["start_date"] + timedelta(days=rng.randint(60, 200))
             if rng.random() < 0.4 and (begin - icpc).days > 60:
                 strategy = self._strategy_day(icpc, cin["start_date"] + DAY)
-                self._cin_run(case, episode, cin, strategy, stall=False)
+                self._cin_run(case, episode, cin, strategy, stall=False, ending=True)
                 enquiry = self._enquiry(case, episode, strategy, icpc)
                 chair = self._chair(case, icpc)
                 plan = self._icpc(case, episode, enquiry, icpc, chair, cin)
                 self._cp_run(case, episode, plan, icpc, begin, chair)
             else:
-                self._cin_run(case, episode, cin, begin, stall=False)
+                self._cin_run(case, episode, cin, begin, stall=False, ending=True)
                 case.cin_end(cin, begin)
         iro = self._chair(case, begin)
         self._care(case, episode, begin, None, iro=iro)
@@ -240,9 +240,12 @@ class CarePlanning(ChildProtectionPlanning):
             if move >= stop:
                 break
             changes.setdefault(move, "")
+        # A period still running has had its statutory work on time; one that ended may
+        # have been late with some of it.
+        punctual = end is None
         care_plan_day = (
             _wd(start, rng.randint(0, due.CARE_PLAN_WORKING_DAYS))
-            if rng.random() < 0.9
+            if punctual or rng.random() < 0.9
             else self._after(_care_plan_due(start), 1, 15)
         )
         if care_plan_day < stop:
@@ -267,6 +270,7 @@ class CarePlanning(ChildProtectionPlanning):
                 item[3],
                 next_visit,
                 stall=day is None,
+                punctual=punctual,
             )
             if day is None:
                 break
@@ -320,7 +324,13 @@ class CarePlanning(ChildProtectionPlanning):
             return due.care_review_due(day, number=planned[0] + 1)
 
         self._reviews(
-            start, stop, open_ended, due.care_review_due(start, number=1), next_due, record
+            start,
+            stop,
+            open_ended,
+            due.care_review_due(start, number=1),
+            next_due,
+            record,
+            punctual=open_ended,
         )
 
     def _care_leaving(self, case: Case, end: date, legal: str) -> str:

@@ -26,6 +26,7 @@ from safehub.demo.generator.casework_records.common import (
     DAY,
     DUE_LABELS,
     LATE_ICPC,
+    LONDON,
     _core_group_due,
     _cp_visit_due,
     _icpc_due,
@@ -42,6 +43,7 @@ from safehub.demo.generator.casework_records.rows import (
     Row,
 )
 from safehub.demo.generator.plan import PlannedInvolvement
+from safehub.frontdoor.codes import Decision
 
 if TYPE_CHECKING:
     from safehub.demo.generator.casework_records.case import Case
@@ -51,6 +53,7 @@ class ChildProtectionRecords(CinPlanRecords):
     def strategy(self, episode: Row, held: date, outcome: str) -> tuple[Row, Row | None]:
         rng = self.rng
         by = self.worker(held)
+        self.complete(episode, "strategy")  # the discussion a MASH decision asked for
         row = self.add(
             STRATEGY,
             episode_id=episode,
@@ -62,14 +65,11 @@ class ChildProtectionRecords(CinPlanRecords):
             created_at=_stamp(held, 14),
             updated_at=_stamp(held, 14),
         )
-        self.event(
-            events.STRATEGY_DISCUSSION,
-            held,
-            f"Strategy discussion: {StrategyOutcome(outcome).label}",
-            row,
-            by,
-            Significance.HIGH,
-        )
+        summary = f"Strategy discussion: {StrategyOutcome(outcome).label}"
+        waiting = self._enquiry_before_conference(episode)
+        if waiting is not None:  # as the service: one more discussion of that enquiry
+            summary += self._redate_conference(episode, waiting)
+        self.event(events.STRATEGY_DISCUSSION, held, summary, row, by, Significance.HIGH)
         if outcome != StrategyOutcome.SECTION_47:
             return row, None
         target = _icpc_due(held)
@@ -94,6 +94,33 @@ class ChildProtectionRecords(CinPlanRecords):
             Significance.HIGH,
         )
         return row, enquiry
+
+    def _enquiry_before_conference(self, episode: Row) -> Row | None:
+        held = {r["section47_id"] for r in self.rows if r.table is CONFERENCE}
+        waiting = [
+            r
+            for r in self.rows
+            if r.table is SECTION47
+            and r["episode_id"] is episode
+            and (r["end_date"] is None or r["outcome"] == Section47Outcome.ICPC)
+            and all(r is not h for h in held)
+        ]
+        return waiting[-1] if waiting else None
+
+    def _redate_conference(self, episode: Row, enquiry: Row) -> str:
+        """The initial conference 15 working days after the enquiry's last discussion."""
+        latest = max(
+            r["held_on"]
+            for r in self.rows
+            if r.table is STRATEGY
+            and r["episode_id"] is episode
+            and r["held_on"] >= enquiry["start_date"]
+        )
+        target = _icpc_due(latest)
+        enquiry["icpc_target"] = target
+        if (id(enquiry), "icpc") in self.due:
+            self.register(enquiry, "icpc", DUE_LABELS["icpc"], target, latest)
+        return f"; initial child protection conference due by {target:%-d %B %Y}"
 
     def conclude(self, enquiry: Row, day: date, outcome: str) -> None:
         enquiry["end_date"], enquiry["outcome"] = day, outcome
@@ -272,7 +299,7 @@ class ChildProtectionPlanning(CinPlanPlanning):
         strategy = self._strategy_day(icpc, start)
         if assessed and (strategy - earlier).days > 45:
             open_cin = case.cin_start(episode, earlier)
-            self._cin_run(case, episode, open_cin, strategy, stall=False)
+            self._cin_run(case, episode, open_cin, strategy, stall=False, ending=True)
         enquiry = self._enquiry(case, episode, strategy, icpc)
         plan = self._icpc(case, episode, enquiry, icpc, chair, open_cin)
         self._cp_run(case, episode, plan, icpc, None, chair)
@@ -342,6 +369,37 @@ class ChildProtectionPlanning(CinPlanPlanning):
         case.conclude(enquiry, ends, Section47Outcome.NO_ICPC)
         return ends
 
+    def _strategy_decisions(
+        self, case: Case, episode: Row, spec: EpisodeSpec, *, hold: bool = True
+    ) -> None:
+        """Each MASH decision to hold a strategy discussion while the episode was open, in the
+        order they were signed off, registered as the service does; with `hold`, each got a
+        discussion within a day unless one was already held on or after the decision."""
+        decisions = sorted(
+            (
+                c
+                for c in [spec.contact, *spec.joined]
+                if c is not None and c.decision == Decision.STRATEGY and c.signed_off_at
+            ),
+            key=lambda c: c.signed_off_at or c.received_at,
+        )
+        for contact in decisions:
+            assert contact.signed_off_at is not None
+            signed = min(contact.signed_off_at.astimezone(LONDON).date(), self.yesterday)
+            case.strategy_decided(episode, contact, signed)  # again for the episode's own
+            if not hold:
+                continue
+            held = [
+                r["held_on"]
+                for r in case.rows
+                if r.table is STRATEGY and r["episode_id"] is episode
+            ]
+            if any(day >= signed for day in held):
+                case.complete(episode, "strategy")
+            else:
+                day = min(signed + timedelta(days=self.rng.randint(0, 1)), self.yesterday)
+                case.strategy(episode, day, StrategyOutcome.NO_SECTION_47)
+
     def _strategy_day(self, icpc: date, floor: date) -> date:
         """The strategy discussion before a conference on `icpc`: mostly within 15 working
         days of it."""
@@ -399,30 +457,49 @@ class ChildProtectionPlanning(CinPlanPlanning):
         self, case: Case, episode: Row, plan: Row, start: date, end: date | None, chair: str
     ) -> None:
         """Core groups, review conferences and visits while the plan lasts; a review ends it
-        on `end`, or it is still open."""
+        on `end`, or it is still open. A plan still running has had all of it on time, but
+        for one lapse some have now: the next review or visit overdue, or (before any review
+        is near) the first core group not yet held. A plan that ended may have been late."""
         rng = self.rng
         stop = end or self.today
-        # Core groups: the first within 10 working days (mostly), then every 4 to 6 weeks.
+        punctual = end is None
+        first_review = due.cp_review_due(start, first=True)
+        # Core groups: the first within 10 working days (mostly), then every 4 to 6 weeks,
+        # so the core group has met before every review conference.
         first = _core_group_due(start)
         held = (
             _wd(first, rng.randint(1, 8))
-            if rng.random() < 0.12
+            if not punctual and rng.random() < 0.12
             else max(start + DAY, first - timedelta(days=rng.randint(0, 6)))
         )
-        if end is not None or rng.random() >= self.stall["review"] / 2:
-            while held < stop:
-                case.core_group(plan, held)
-                held += timedelta(days=rng.randint(28, 42))
+        lapsed = (
+            punctual
+            and first < self.today
+            and first_review - timedelta(days=14) > self.today  # no review held yet
+            and rng.random() < self.stall["review"]
+        )
+        while held < stop and not lapsed:
+            case.core_group(plan, held)
+            held += timedelta(days=rng.randint(28, 42))
         self._reviews(
             start,
             stop,
             end is None,
-            due.cp_review_due(start, first=True),
+            first_review,
             lambda d: due.cp_review_due(d, first=False),
             lambda d: case.cp_review(plan, d, end=False, chair=chair),
+            punctual=punctual,
         )
         self._visit_run(
-            case, episode, VisitKind.CP, plan, start, end, _cp_visit_due(start), _cp_visit_due
+            case,
+            episode,
+            VisitKind.CP,
+            plan,
+            start,
+            end,
+            _cp_visit_due(start),
+            _cp_visit_due,
+            punctual=punctual,
         )
         if end is not None:
             case.cp_review(plan, end, end=True, chair=chair)

@@ -81,10 +81,18 @@ class CinPlanRecords(CaseBase):
 
 class CinPlanPlanning(AllocationPlanning):
     def _cin_run(
-        self, case: Case, episode: Row, plan: Row, end: date | None, *, stall: bool
+        self,
+        case: Case,
+        episode: Row,
+        plan: Row,
+        end: date | None,
+        *,
+        stall: bool,
+        ending: bool = False,
     ) -> None:
         """Reviews and visits from where the plan's due dates stand until `end` (exclusive;
-        None: the plan is open and they go on to the reference date)."""
+        None: the plan is open and they go on to the reference date). Only a plan `ending`
+        at `end` may have been late with them: one still running has been on time."""
         review = case.due[(id(plan), "cin_review")]
         visit = case.due[(id(plan), "cin_visit")]
         stop = end or self.today
@@ -95,7 +103,17 @@ class CinPlanPlanning(AllocationPlanning):
             review[3],
             lambda d: due.cin_plan_review_due(d, first=False),
             lambda d: case.cin_review(plan, d),
+            punctual=not ending,
         )
         self._visit_run(
-            case, episode, VisitKind.CIN, plan, visit[4], end, visit[3], _cin_visit_due, stall=stall
+            case,
+            episode,
+            VisitKind.CIN,
+            plan,
+            visit[4],
+            end,
+            visit[3],
+            _cin_visit_due,
+            stall=stall,
+            punctual=not ending,
         )

@@ -100,6 +100,7 @@ DUE_LABELS = {
     "assessment": "Complete the child and family assessment",
     "authorise": "Authorise the assessment",
     "icpc": "Hold the initial child protection conference",
+    "strategy": "Hold the strategy discussion",
 }
 
 

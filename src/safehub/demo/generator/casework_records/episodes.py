@@ -19,11 +19,13 @@ from safehub.demo.generator.casework_records.assessments import AssessmentPlanni
 from safehub.demo.generator.casework_records.base import CaseBase, EpisodeSpec, FamilyDates
 from safehub.demo.generator.casework_records.common import (
     DAY,
+    DUE_LABELS,
     EH_CLOSURES,
     EH_SOURCES,
     NEEDS,
     REALLOCATION,
     SOURCE_WEIGHTS,
+    _assessment_due,
     _pick,
     _stamp,
 )
@@ -63,6 +65,16 @@ class EpisodeRecords(CaseBase):
             created_at=_stamp(opened, 10),
             updated_at=_stamp(opened, 10),
         )
+        if kind == EpisodeKind.CIN:  # as the service: the assessment clock runs from here
+            self.register(
+                episode,
+                "assessment",
+                DUE_LABELS["assessment"],
+                _assessment_due(referral),
+                opened,
+            )
+        if contact is not None and contact.decision == Decision.STRATEGY:
+            self.strategy_decided(episode, contact, opened)
         label = EpisodeKind(kind).label
         self.event(
             events.EPISODE_OPENED,
@@ -71,6 +83,8 @@ class EpisodeRecords(CaseBase):
             episode,
             by,
             Significance.HIGH,
+            # Opened from a referral: when the MASH decision became final, as the service does.
+            at=contact.closed_at if contact is not None else None,
         )
         return episode
 
@@ -136,7 +150,7 @@ class EpisodePlanning(AssessmentPlanning):
         elif kind == "cin":
             plan = case.cin_start(episode, self._after(authorised, 1, 10))
             last = limit - timedelta(days=rng.randint(0, 10))
-            self._cin_run(case, episode, plan, last, stall=False)
+            self._cin_run(case, episode, plan, last, stall=False, ending=True)
             case.cin_end(plan, last)
         elif kind == "cp":
             plan_from = self._after(authorised, 1, 10)
@@ -148,7 +162,7 @@ class EpisodePlanning(AssessmentPlanning):
             self._cp_run(case, episode, plan, icpc, cp_end, chair)
             step = case.cin_start(episode, self._after(cp_end, 0, 7))
             last = max(limit - timedelta(days=rng.randint(0, 10)), step["start_date"] + DAY)
-            self._cin_run(case, episode, step, last, stall=False)
+            self._cin_run(case, episode, step, last, stall=False, ending=True)
             case.cin_end(step, last)
         else:  # looked after for a while, then home or with an order
             begin = self._after(authorised, 1, 10)
@@ -190,8 +204,9 @@ class EpisodePlanning(AssessmentPlanning):
         if moved is not None:
             case.worker_at = [(spec.start, moved[0]), (moved[1], worker)]
         episode = self._open(case, spec, need=state not in ("recent", "assessment", "s47"))
-        if not allocated:
-            return  # waiting for a team to take it
+        if not allocated:  # waiting for a team to take it
+            self._strategy_decisions(case, episode, spec, hold=False)
+            return
         if (
             state == "recent"
             and spec.contact is not None
@@ -240,6 +255,10 @@ class EpisodePlanning(AssessmentPlanning):
             open_cin = self._cla_state(case, episode, dates, area, start, authorised)
         if open_cin is not None:
             self._cin_run(case, episode, open_cin, None, stall=True)
+        if state not in ("cla", "recent", "assessment"):
+            # A teenager on a plan at home may go missing from home, recorded as any is.
+            self._missing(case, spec.start, self.today, looked_after=False)
+        self._strategy_decisions(case, episode, spec)
         long = case.long
         self._notes(
             case,

@@ -24,7 +24,7 @@ from safehub.demo.generator.casework_records.rows import FamilyCasework
 from safehub.demo.generator.families import YEAR
 from safehub.demo.generator.organisations import CIC_TEAM, EARLY_HELP, NORTH
 from safehub.demo.generator.plan import PlannedContact, PlannedFamily
-from safehub.frontdoor.codes import REFERRAL_DECISIONS, Status
+from safehub.frontdoor.codes import REFERRAL_DECISIONS, Decision, Status
 from safehub.people.codes import PersonKind
 
 
@@ -41,14 +41,17 @@ class CaseworkPlanner(EpisodePlanning):
     def plan(self, fam: PlannedFamily) -> None:
         fam.casework = FamilyCasework()
         rng = self.rng
+        referrals = self._referrals(fam)
+        # The family's children, and any other child in law the MASH referred (a mother of
+        # sixteen): a referral about her opens her casework like anyone's.
         children = [
             i
             for i, p in enumerate(fam.persons)
-            if p.role == "child" and p.kind in (PersonKind.CHILD, PersonKind.UNBORN)
+            if p.kind in (PersonKind.CHILD, PersonKind.UNBORN)
+            and (p.role == "child" or i in referrals)
         ]
         if not children:
             return
-        referrals = self._referrals(fam)
         area = self.area.get(fam.allocated_to, "")
         state, showcase = "", fam.allocated_to == "social.worker"
         if fam.allocated_to and area != EARLY_HELP:
@@ -73,6 +76,8 @@ class CaseworkPlanner(EpisodePlanning):
                 own = _pick(rng, STATES[area])
             if state == "cla" and area == CIC_TEAM and rng.random() < 0.1:
                 own = "cin_plan"
+            if fam.persons[i].role != "child":
+                own = ""  # a young parent's casework is what her own referrals opened
             case = Case(self, fam, i)
             case.chair_involvement = chairs.get(i)
             self._child(case, own, area, dates, referrals.get(i, []))
@@ -228,8 +233,11 @@ class CaseworkPlanner(EpisodePlanning):
             day = contact.received_at.astimezone(LONDON).date()
             assert contact.signed_off_at is not None  # a referral is a signed-off decision
             opened = min(contact.signed_off_at.astimezone(LONDON).date(), self.yesterday)
-            if any(s.start <= day <= s.runs_until(self.today) for s in specs):
-                continue  # the episode already open: the referral joins its work
+            running = next((s for s in specs if s.start <= day <= s.runs_until(self.today)), None)
+            if running is not None:  # the episode already open: the referral joins its work
+                if contact.decision == Decision.STRATEGY:
+                    running.joined.append(contact)
+                continue
             later = [s for s in specs if s.start > day]
             nearest = min(later, key=lambda s: s.start) if later else None
             if (

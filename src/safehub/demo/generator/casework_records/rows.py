@@ -136,7 +136,7 @@ DUE_ITEM = Table(
 )
 ENTRY = Table(
     ChronologyEntry,
-    "occurred_at:v recorded_at:v recorded_by_id:u "
+    "occurred_at:v time_known:v done_by_id:u done_by_label:v recorded_at:v recorded_by_id:u "
     "source_agency_id:a event_type:v category:v significance:v "
     "summary:v source_type:v source_id:s",
 )

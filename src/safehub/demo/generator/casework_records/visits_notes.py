@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 
 class VisitNoteRecords(CaseBase):
-    def missing(self, start: date, end: date) -> None:
+    def missing(self, start: date, end: date, *, looked_after: bool = True) -> None:
         rng = self.rng
-        kind = MissingKind.MISSING if rng.random() < 0.8 else MissingKind.AWAY
+        # "Away" (from a placement without permission) is a looked-after child's only.
+        away = looked_after and rng.random() >= 0.8
+        kind = MissingKind.AWAY if away else MissingKind.MISSING
         offered = rng.random() < 0.85
         by = self.worker(start)
         row = self.add(
@@ -74,7 +76,11 @@ class VisitNoteRecords(CaseBase):
         note = ""
         if rng.random() < 0.5:
             pool = words.CARE_VISIT_NOTES if kind == VisitKind.CLA else words.VISIT_NOTES
-            note = self.fill(rng.choice(pool)) if seen else "Child not seen: nobody at home."
+            note = (
+                self._visit_words(pool, day, kind, planned=source is not None)
+                if seen
+                else "Child not seen: nobody in."
+            )
         by = self.worker(day)
         self.add(
             VISIT,
@@ -101,9 +107,26 @@ class VisitNoteRecords(CaseBase):
                 day,
             )
 
+    def _visit_words(
+        self, pool: list[tuple[str, frozenset[str]]], day: date, kind: str, *, planned: bool
+    ) -> str:
+        """A visit's note fits the child's age and the kind of visit (at the placement for
+        a looked-after child, at home otherwise); a plan it speaks of is the one the visit
+        is for (an assessment visit has none)."""
+        situation = {n for n in self.situation(day) if n in ("under5", "talks", "school")}
+        situation.add("care" if kind == VisitKind.CLA else "home")
+        if planned:
+            situation.add("plan")
+        if kind == VisitKind.CP:
+            situation.add("cp")
+        fitting = [text for text, needs in pool if needs <= situation]
+        return self.fill(self.rng.choice(fitting))
+
     def note(self, day: date, *, significant: bool = False) -> None:
+        text = self.words(words.SIGNIFICANT_NOTES if significant else words.CASE_NOTES, day)
+        if not text:
+            return  # nothing significant that fits the child that day
         rng = self.rng
-        text = self.fill(rng.choice(words.SIGNIFICANT_NOTES if significant else words.CASE_NOTES))
         when = datetime.combine(day, time(rng.randint(8, 18), rng.randint(0, 59)), tzinfo=LONDON)
         by = self.worker(day)
         row = self.add(
@@ -120,6 +143,9 @@ class VisitNoteRecords(CaseBase):
             entry = self.add(
                 ENTRY,
                 occurred_at=when,
+                time_known=True,
+                done_by_id=by,
+                done_by_label="",
                 recorded_at=when,
                 recorded_by_id=by,
                 source_agency_id=None,
@@ -140,8 +166,8 @@ class VisitNoteRecords(CaseBase):
             child_id=self.child,
             kind=kind,
             held_on=day,
-            discussion=self.fill(rng.choice(words.SUPERVISION)),
-            actions=self.fill(rng.choice(words.SUPERVISION_ACTIONS)),
+            discussion=self.words(words.SUPERVISION, day),
+            actions=self.words(words.SUPERVISION_ACTIONS, day),
             manager_id=manager,
             created_at=_stamp(day, 15),
             updated_at=_stamp(day, 15),
@@ -157,14 +183,17 @@ class RecurringWork(PlannerBase):
         first_due: date,
         next_due: Callable[[date], date],
         record: Callable[[date], None],
+        *,
+        punctual: bool,
     ) -> None:
-        """Reviews on their schedule before `stop`, mostly on time; an open run is sometimes
-        left with the next one overdue."""
+        """Reviews on their schedule before `stop`: every one on time for a plan still
+        running (`punctual`), mostly on time for one that has ended; an open run is
+        sometimes left with the next one overdue, the plan's one lapse."""
         rng = self.rng
         held_on: list[tuple[date, date]] = []  # (held, the due date it met)
         due_date, last = first_due, start
         while True:
-            if rng.random() < 0.1:
+            if not punctual and rng.random() < 0.1:
                 held = due_date + timedelta(days=rng.randint(1, 20))
             else:
                 held = due_date - timedelta(days=rng.randint(0, 14))
@@ -195,9 +224,11 @@ class RecurringWork(PlannerBase):
         next_due: Callable[[date], date],
         *,
         stall: bool = True,
+        punctual: bool,
     ) -> None:
-        """Statutory visits after `start` until `end` (or open), mostly before the one due;
-        an open run is sometimes left overdue."""
+        """Statutory visits after `start` until `end` (or open): each before the one due
+        for a plan still running (`punctual`), mostly for one that has ended; an open run
+        is sometimes left overdue, lately."""
         rng = self.rng
         stop = end or self.today
         if end is None and stall and rng.random() < self.stall["visit"]:
@@ -209,7 +240,7 @@ class RecurringWork(PlannerBase):
         due_date, last = first_due, start
         spread = 4 if kind == VisitKind.CP else 8
         while True:
-            if rng.random() < 0.07:
+            if not punctual and rng.random() < 0.07:
                 when = due_date + timedelta(days=rng.randint(1, 8))
             else:
                 when = due_date - timedelta(days=rng.randint(0, spread))
@@ -238,11 +269,11 @@ class RecurringWork(PlannerBase):
             case.oversight(day, case.manager(day))
             day += timedelta(days=rng.randint(42, 70))
 
-    def _missing(self, case: Case, start: date, stop: date) -> None:
+    def _missing(self, case: Case, start: date, stop: date, *, looked_after: bool = True) -> None:
         """Missing or away: a share of the teenagers, one to five times, never overlapping
-        (903 rule 574)."""
+        (903 rule 574); fewer of those living at home, who go missing from home only."""
         rng = self.rng
-        if case.age(stop) < 12 * YEAR or rng.random() > 0.3:
+        if case.age(stop) < 12 * YEAR or rng.random() > (0.3 if looked_after else 0.12):
             return
         day = self._after(start, 5, 60)
         if case.missing_until is not None:
@@ -251,5 +282,5 @@ class RecurringWork(PlannerBase):
             back = day + timedelta(days=rng.choice([0, 0, 1, 1, 2, 3]))
             if back >= min(stop, self.yesterday):
                 break
-            case.missing(day, back)
+            case.missing(day, back, looked_after=looked_after)
             day = self._after(back, 7, 90)

@@ -1,14 +1,12 @@
 import argparse
-import base64
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safehub.access.roles import Role
 from safehub.organisations.models import Agency
 
 
@@ -57,6 +55,13 @@ class Command(BaseCommand):
             "work and what is overdue are all reckoned from it",
         )
         parser.add_argument(
+            "--no-signins",
+            dest="signins",
+            action="store_false",
+            help="Do not print the sign-ins at the end (make run prints them once, with the "
+            "address it serves on)",
+        )
+        parser.add_argument(
             "--method",
             choices=["auto", "copy", "bulk_create"],
             default="auto",
@@ -70,7 +75,7 @@ class Command(BaseCommand):
                 "never exist under production settings; use the local settings or set "
                 "DEMO_MODE=true on a throwaway database."
             )
-        from safehub.demo.generator import DEFAULT_SEED, DEMO_PASSWORD, generate
+        from safehub.demo.generator import DEFAULT_SEED, generate
 
         if Agency.objects.exists():
             if options["if_empty"]:
@@ -105,21 +110,5 @@ class Command(BaseCommand):
         )
         for person_id in result.long_history_person_ids:
             self.stdout.write(f"Long-history child: SafeHub ID {person_id}")
-        self._signins(result.signins, DEMO_PASSWORD)
-
-    def _signins(self, signins: list, password: str) -> None:
-        devices = {
-            d.user.username: d
-            for d in TOTPDevice.objects.select_related("user").filter(
-                user__username__in=[s.username for s in signins], confirmed=True
-            )
-        }
-        out = self.stdout
-        out.write("")
-        out.write("Demo sign-ins (demo mode only):")
-        out.write(f"{'username':<16} {'role':<30} {'password':<21} authenticator secret (TOTP)")
-        for staff in signins:
-            device = devices[staff.username]
-            secret = base64.b32encode(device.bin_key).decode()
-            out.write(f"{staff.username:<16} {Role(staff.role).label:<30} {password:<21} {secret}")
-        out.write("Current code: make totp USER=<username>")
+        if options["signins"]:
+            call_command("demo_signins", stdout=self.stdout)
