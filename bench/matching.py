@@ -428,6 +428,36 @@ def summarise(outcomes: list[Outcome]) -> dict:
     }
 
 
+def write_result(
+    benchmark: str, args: argparse.Namespace, load_seconds: float, dataset: dict, summary: dict
+) -> Path:
+    """One result file for a cases benchmark (matching, search) in bench/results, and its
+    headline figures printed."""
+    result = {
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "benchmark": benchmark,
+        "scale": args.scale,
+        "load_seconds": round(load_seconds, 1),
+        "seed": args.seed,
+        "dataset": dataset,
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
+        **summary,
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = out_dir / f"{stamp}-{benchmark}-{args.scale}-{dataset['database']}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    headline = ("overall_perturbed", "by_kind", "new_people", "target_met")
+    print(json.dumps({k: result[k] for k in headline if k in result}, indent=2))
+    print(f"written to {path.relative_to(ROOT)}")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["small", "county", "large"], default="large")
@@ -442,32 +472,7 @@ def main() -> None:
     dataset = _dataset()
     cases = build_cases(random.Random(args.seed), args.per_kind)
     outcomes = run_cases(cases)
-    result = {
-        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "benchmark": "matching",
-        "scale": args.scale,
-        "load_seconds": round(load_seconds, 1),
-        "seed": args.seed,
-        "dataset": dataset,
-        "machine": {
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-        },
-        **summarise(outcomes),
-    }
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = out_dir / f"{stamp}-matching-{args.scale}-{result['dataset']['database']}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    print(
-        json.dumps(
-            {k: result[k] for k in ("overall_perturbed", "by_kind", "new_people", "target_met")},
-            indent=2,
-        )
-    )
-    print(f"written to {path.relative_to(ROOT)}")
+    write_result("matching", args, load_seconds, dataset, summarise(outcomes))
 
 
 if __name__ == "__main__":

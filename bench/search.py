@@ -20,9 +20,6 @@ every kind, strong false matches <= 2%.
 """
 
 import argparse
-import json
-import os
-import platform
 import random
 import re
 import statistics
@@ -30,7 +27,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +40,7 @@ from matching import (  # noqa: E402
     _nicknames,
     _other_surname,
     one_edit,
+    write_result,
 )
 from run import _dataset, _load, _percentile, _prepare  # noqa: E402
 
@@ -497,28 +495,7 @@ def main() -> None:
     dataset = _dataset()
     cases = build_cases(random.Random(args.seed), args.per_kind)
     outcomes = run_cases(cases)
-    result = {
-        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "benchmark": "search",
-        "scale": args.scale,
-        "load_seconds": round(load_seconds, 1),
-        "seed": args.seed,
-        "dataset": dataset,
-        "machine": {
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-        },
-        **summarise(outcomes),
-    }
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = out_dir / f"{stamp}-search-{args.scale}-{result['dataset']['database']}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    summary = ("overall_perturbed", "by_kind", "new_people", "target_met")
-    print(json.dumps({k: result[k] for k in summary}, indent=2))
-    print(f"written to {path.relative_to(ROOT)}")
+    write_result("search", args, load_seconds, dataset, summarise(outcomes))
 
 
 if __name__ == "__main__":
