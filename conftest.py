@@ -115,6 +115,10 @@ def make_person(
     given: str, family: str, born: date | None = date(2015, 4, 3), **fields: Any
 ) -> Person:
     fields.setdefault("kind", "child")
+    if fields["kind"] == "child":  # what the census asks of a child in need
+        fields.setdefault("disabilities", ["NONE"])
+        if not fields.get("upn"):
+            fields.setdefault("upn_unknown", "UN4")
     person = Person.objects.create(
         given_name=given, family_name=family, date_of_birth=born, **fields
     )

@@ -192,7 +192,8 @@ NOT_IN_MATRIX = {
     "report:sent": "public: tested in tests/access_matrix/test_public_report.py",
     "casework:child-casework": f"CASEWORK_VIEW; {_CASEWORK}",
     **{f"casework:{name}": f"one record of the child; {_CASEWORK}" for name in (
-        "episode-close", "assessment-start", "assessment-seen", "assessment-complete",
+        "episode-close", "primary-need", "assessment-start", "assessment-seen",
+        "assessment-complete",
         "strategy-record", "section47-conclude", "core-group-record", "cin-plan-start",
         "cin-plan-review", "cin-plan-end", "care-start", "care-change", "care-end",
         "care-plan")},

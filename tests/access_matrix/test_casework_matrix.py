@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safehub.audit.models import AuditEvent
 from safehub.casework import services
-from safehub.casework.models import CaseNote, Conference, NoteDraft, Visit
+from safehub.casework.models import CaseNote, Conference, Episode, NoteDraft, Visit
 from tests.access_matrix.matrix import CASEWORK_VIEW, RELATIONS
 
 TODAY = TEST_TODAY
@@ -28,6 +28,7 @@ VIEW_ROUTES = {"child-casework"}
 RECORD_ROUTES = {
     "episode-open",
     "episode-close",
+    "primary-need",
     "assessment-start",
     "assessment-seen",
     "assessment-complete",
@@ -114,7 +115,9 @@ def history(users: Any, people: Any) -> dict[str, int]:
     """The involved child with a record of every kind, and each record's id."""
     child = people["involved"]
     sw = users["social_worker"]
-    episode = services.episode_open(actor=sw, child=child, kind="cin", referral_date=REFERRAL)
+    episode = services.episode_open(
+        actor=sw, child=child, kind="cin", referral_date=REFERRAL, primary_need="N1"
+    )
     assessment = services.assessment_start(actor=sw, episode=episode, start_date=REFERRAL)
     services.assessment_record_seen(
         actor=sw, assessment=assessment, seen_date=REFERRAL, seen_alone=False
@@ -141,7 +144,7 @@ def history(users: Any, people: Any) -> dict[str, int]:
     plan = services.conference_initial(
         actor=users["cp_chair_iro"],
         enquiry=enquiry,
-        held_on=REFERRAL + timedelta(days=5),
+        held_on=REFERRAL + timedelta(days=6),  # a Monday: no conference at a weekend
         outcome="plan",
         category="NEG",
     ).plan
@@ -159,6 +162,7 @@ def history(users: Any, people: Any) -> dict[str, int]:
 
 ARGS = {  # the record each route is about
     "episode-close": "episode_id",
+    "primary-need": "episode_id",
     "assessment-start": "episode_id",
     "strategy-record": "episode_id",
     "cin-plan-start": "episode_id",
@@ -278,6 +282,9 @@ def test_allowed_posts_save(history: Any, client_for: Any, people: Any, users: A
     assert Conference.objects.filter(kind="review", chair=users["cp_chair_iro"]).exists()
     note = reverse("casework:note-record", args=[child.pk])
     assert client_for("social_worker").post(note, {"text": "Rang school"}).status_code == 302
+    need = reverse("casework:primary-need", args=[child.pk, history["episode_id"]])
+    assert client_for("social_worker").post(need, {"primary_need": "N5"}).status_code == 302
+    assert Episode.objects.get(pk=history["episode_id"]).primary_need == "N5"
     authorise = reverse("casework:assessment-authorise", args=[child.pk, history["assessment_id"]])
     dated = {
         "authorised_date-day": str(TODAY.day),

@@ -143,6 +143,7 @@ def test_contact_edit_matrix(
             expected_version=contact.version,
             decision="advice",
             reasons="Signposted to parenting support",
+            primary_need="N1",
         )
     data = {
         "version": contact.version,

@@ -259,6 +259,7 @@ def test_a_mash_decision_is_not_made_final_on_a_restricted_childs_record_without
         expected_version=contact.version,
         decision="assessment",
         reasons="Referral for a child and family assessment.",
+        primary_need="N1",
     )
     contact = Contact.objects.get(pk=contact.pk)
     with pytest.raises(BreakGlassRequired):

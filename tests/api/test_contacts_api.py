@@ -124,6 +124,7 @@ def test_the_referrer_reads_status_then_outcome(users: Any, people: Any) -> None
         expected_version=contact.version,
         decision="early_help",
         reasons="Family accepts early help",
+        primary_need="N1",
     )
     services.contact_sign_off(
         actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True

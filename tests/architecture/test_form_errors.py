@@ -90,7 +90,9 @@ def _instance(cls: type, data: QueryDict | None) -> forms.BaseForm:
     kwargs: dict[str, Any] = {}
     name = cls.__name__
     if name == "EpisodeCloseForm":
-        kwargs["kind"] = "cin"
+        kwargs.update(kind="cin", ask_referral_nfa=True)
+    elif name in ("ChairedForm", "ConferenceInitialForm", "ConferenceReviewForm"):
+        kwargs.update(chairs=[(1, "A chair")], me=None)
     elif name == "InformationRequestForm":
         kwargs["agencies"] = Agency.objects.all()
     elif name == "AllocateForm":
@@ -205,7 +207,9 @@ def test_a_completed_assessment_reads_in_words_not_codes(users, people):
 
     sw, child = users["social_worker"], people["involved"]
     referral = date(2026, 9, 1)
-    episode = services.episode_open(actor=sw, child=child, kind="cin", referral_date=referral)
+    episode = services.episode_open(
+        actor=sw, child=child, kind="cin", referral_date=referral, primary_need="N1"
+    )
     assessment = services.assessment_start(actor=sw, episode=episode, start_date=referral)
     services.assessment_record_seen(
         actor=sw, assessment=assessment, seen_date=referral, seen_alone=False

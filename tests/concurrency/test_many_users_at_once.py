@@ -94,6 +94,8 @@ def _edit_form(person: Person, version: int, language: str) -> dict[str, Any]:
         "sex": "U",
         "gender_current": "0",
         "ethnicity": "NOBT",
+        "disabilities": "NONE",
+        "upn_unknown": "UN4",
         "first_language": language,
         "nhs_number": person.nhs_number,
         "version": version,

@@ -69,6 +69,7 @@ def _refer(users, child) -> None:
         expected_version=contact.version,
         decision="assessment",
         reasons="Needs assessment",
+        primary_need="N1",
     )
     frontdoor.contact_sign_off(
         actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True
@@ -146,6 +147,7 @@ def test_strategy_to_section_47_to_conference_plan_and_first_review(
         child=child,
         kind="cin",
         referral_date=today - timedelta(days=30),
+        primary_need="N1",
     )
     sign_in_as(page, base, users["social_worker"])
     _casework(page, base, child)
@@ -208,6 +210,7 @@ def test_a_child_comes_into_care_moves_placement_and_has_a_review(
         child=child,
         kind="cin",
         referral_date=today - timedelta(days=40),
+        primary_need="N1",
     )
     sign_in_as(page, base, users["social_worker"])
     _casework(page, base, child)
@@ -256,7 +259,11 @@ def test_a_visit_is_recorded_from_my_work_in_four_interactions(
     base, child, worker = live_server.url, people["involved"], users["social_worker"]
     today = timezone.localdate()
     episode = services.episode_open(
-        actor=worker, child=child, kind="cin", referral_date=today - timedelta(days=60)
+        actor=worker,
+        child=child,
+        kind="cin",
+        referral_date=today - timedelta(days=60),
+        primary_need="N1",
     )
     services.allocate(actor=users["team_manager"], child=child, worker=worker)
     services.cin_plan_start(actor=worker, episode=episode, start_date=today - timedelta(days=40))

@@ -51,6 +51,7 @@ def _referral_decided_and_signed_off(users, child) -> str:
             expected_version=contact.version,
             decision="assessment",
             reasons="Hungry every day and an unexplained bruise",
+            primary_need="N1",
         )
     with _on_friday(14, 5):
         services.contact_sign_off(

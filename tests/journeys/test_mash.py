@@ -113,6 +113,7 @@ def test_refer_triage_match_request_decide_sign_off_and_see_outcome(
     expect(mash.get_by_role("alert")).to_contain_text("Consent decision recorded")
     mash.get_by_role("tab", name="Decision").click()
     mash.get_by_label("Referral to children's social care for assessment").check()
+    mash.get_by_label("The child's primary need").select_option("N1")
     mash.get_by_label("Reasons for the decision").fill(
         "Persistent hunger and an unexplained bruise; health confirms missed checks."
     )

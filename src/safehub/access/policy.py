@@ -487,6 +487,19 @@ def may_sign_off(actor: User, work: SignOff, *, done_by_id: int | None) -> bool:
     return done_by_id != actor.pk
 
 
+def may_chair(user: Any, *, allocated_worker_id: int | None) -> bool:
+    """Who may be named as a conference's chair: an independent chair (the role's chair
+    capability, on an active account) who is not the child's own social worker. The census
+    and Working Together both rely on the chair being independent of the case."""
+    if user is None or not getattr(user, "is_active", False) or not rules_for(user).can_chair:
+        return False
+    return user.pk != allocated_worker_id
+
+
+def chair_roles() -> list[str]:
+    return [role for role, rules in RULES.items() if rules.can_chair]
+
+
 def holds_cases(actor: User) -> bool:
     """Roles a case can be allocated to, and so who has a caseload ("my work")."""
     return rules_for(actor).holds_cases

@@ -179,10 +179,24 @@ class PersonIn(Schema):
     ethnicity: Text = Field("NOBT", max_length=4)
     first_language: Text = Field("", max_length=60)
     interpreter_needed: bool = False
-    disabilities: list[Text] = Field([], max_length=13)
+    disabilities: list[Text] | None = Field(
+        None, max_length=13, description="DfE codes, or ['NONE'] (left as is if absent)"
+    )
     nhs_number: Text = Field("", max_length=20)
     upn: Text = Field("", max_length=20)
+    upn_unknown: Text | None = Field(
+        None, max_length=3, description="UN1-UN5: why a child has no UPN (left as is if absent)"
+    )
+    former_upn: Text | None = Field(None, max_length=20, description="Left as is if absent")
     school: Text = Field("", max_length=120)
+
+    def data(self) -> dict[str, Any]:
+        """The fields sent; the census extras only where given, so an older client's full
+        update does not blank them."""
+        return {k: v for k, v in self.dict().items() if v is not None or k not in _KEEP_IF_ABSENT}
+
+
+_KEEP_IF_ABSENT = ("disabilities", "upn_unknown", "former_upn")
 
 
 class PersonUpdateIn(PersonIn):
@@ -207,6 +221,8 @@ class PersonOut(Schema):
     disabilities: list[str]
     nhs_number: str
     upn: str
+    upn_unknown: str
+    former_upn: str
     school: str
 
 
@@ -269,7 +285,7 @@ def person_read_api(request: SignedInRequest, person_id: int, response: HttpResp
 def person_create_api(request: SignedInRequest, payload: PersonIn) -> Any:
     if not can_create_person(request.user):
         raise PermissionDeniedError()
-    person = services.person_create(actor=request.user, data=payload.dict())
+    person = services.person_create(actor=request.user, data=payload.data())
     return Status(201, _out(person))
 
 
@@ -281,7 +297,7 @@ def person_create_api(request: SignedInRequest, payload: PersonIn) -> Any:
 def person_update_api(request: SignedInRequest, person_id: int, payload: PersonUpdateIn) -> Any:
     # The change is audited by the service; the fetch alone shows the caller nothing.
     person = access_person(actor=request.user, person_id=person_id, action=Action.EDIT, shown=False)
-    data = payload.dict()
+    data = payload.data()
     version = data.pop("version")
     person, changed = services.person_update(
         actor=request.user, person=person, expected_version=version, data=data

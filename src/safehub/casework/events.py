@@ -2,6 +2,7 @@ from safehub.chronology.registry import EventType
 
 EPISODE_OPENED = "EPISODE_OPENED"
 EPISODE_CLOSED = "EPISODE_CLOSED"
+PRIMARY_NEED_CHANGED = "PRIMARY_NEED_CHANGED"
 ASSESSMENT_STARTED = "ASSESSMENT_STARTED"
 ASSESSMENT_CHILD_SEEN = "ASSESSMENT_CHILD_SEEN"
 ASSESSMENT_COMPLETED = "ASSESSMENT_COMPLETED"
@@ -30,6 +31,7 @@ OVERSIGHT = "OVERSIGHT"
 EVENT_TYPES = [
     EventType(EPISODE_OPENED, "Episode opened", "social_care"),
     EventType(EPISODE_CLOSED, "Episode closed", "social_care"),
+    EventType(PRIMARY_NEED_CHANGED, "Primary need changed", "social_care"),
     EventType(ASSESSMENT_STARTED, "Assessment started", "social_care"),
     EventType(ASSESSMENT_CHILD_SEEN, "Child seen for the assessment", "social_care"),
     EventType(ASSESSMENT_COMPLETED, "Assessment completed", "social_care"),

@@ -21,13 +21,12 @@ from safehub.casework.codes import (
     PlacementChangeReason,
     PlacementProvider,
     PlacementType,
-    PrimaryNeed,
     ReasonCeased,
     ReferralSource,
     Section47Outcome,
     StrategyOutcome,
 )
-from safehub.casework.services import NO_FACTORS
+from safehub.casework.services import NEEDS_FOR_A_REFERRAL, NO_FACTORS
 from safehub.core.once import TOKEN_FIELD, OneTimeTokenField, new_token, token_key
 from safehub.ui.fields import GovukDateField
 from safehub.ui.forms_util import GovukForm
@@ -79,6 +78,10 @@ def _text(
         strip=False,
         error_messages={"required": required_message} if required_message else {},
     )
+
+
+def _coded(choices: Any) -> list[tuple[str, str]]:
+    return [(value, f"{label} ({value})") for value, label in choices]
 
 
 class CaseworkForm(GovukForm):
@@ -144,9 +147,17 @@ class EpisodeOpenForm(CaseworkForm):
     referral_date = _date("Referral date")
     referral_source = _select("Who referred the child? (optional)", ReferralSource.choices)
     primary_need = _select(
-        "Primary need (optional)",
-        PrimaryNeed.choices,
-        help_text="You can add this when the assessment is complete",
+        "Primary need",
+        _coded((n.value, n.label) for n in NEEDS_FOR_A_REFERRAL),
+        help_text="Needed for a child in need episode; you can change it as the work goes on",
+    )
+
+
+class PrimaryNeedForm(CaseworkForm):
+    primary_need = _select(
+        "Primary need",
+        _coded((n.value, n.label) for n in NEEDS_FOR_A_REFERRAL),
+        "Select the child's primary need",
     )
 
 
@@ -154,8 +165,14 @@ class EpisodeCloseForm(CaseworkForm):
     today_fields = ("closure_date",)
     closure_date = _date("Date the episode closed")
     reason = _radios("Why is it closing?", [], "Select the reason for closing")
+    referral_nfa = _radios(
+        "Did the referral end with no further action?",
+        [("yes", "Yes: nothing more was done after the referral"), ("no", "No")],
+        "Select whether the referral ended with no further action",
+        help_text="The children in need census asks this of a referral with no assessment",
+    )
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, ask_referral_nfa: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reasons = ClosureReason if kind == EpisodeKind.CIN else EarlyHelpClosure
         field = self.fields["reason"]
@@ -164,6 +181,11 @@ class EpisodeCloseForm(CaseworkForm):
             (c.value, f"{c.label}" + (f" ({c.value})" if reasons is ClosureReason else ""))
             for c in reasons
         ]
+        if not ask_referral_nfa:
+            del self.fields["referral_nfa"]
+
+    def nfa_answer(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("referral_nfa", ""))
 
 
 # --- Assessment --------------------------------------------------------------------------
@@ -243,7 +265,26 @@ class Section47ConcludeForm(CaseworkForm):
 CATEGORY_CHOICES = [(c.value, c.label) for c in CategoryOfAbuse]
 
 
-class ConferenceInitialForm(CaseworkForm):
+class ChairedForm(CaseworkForm):
+    """A conference form: who chaired it, from the independent chairs (the one recording
+    it, where they chair)."""
+
+    error_names: ClassVar[dict[str, str]] = {"chair": "who chaired the conference"}
+    # Not required by the form: a chair recording their own conference may leave it; the
+    # service asks anyone else to choose.
+    chair = _select("Who chaired the conference?", [])
+
+    def __init__(self, *args: Any, chairs: list[tuple[int, str]], me: Any, **kwargs: Any) -> None:
+        if me in {pk for pk, _ in chairs}:
+            kwargs.setdefault("initial", {}).setdefault("chair", me)
+        super().__init__(*args, **kwargs)
+        field = self.fields["chair"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _CHOOSE + [(str(pk), label) for pk, label in chairs]
+
+
+class ConferenceInitialForm(ChairedForm):
+    field_order = ["held_on", "chair", "outcome", "category"]
     today_fields = ("held_on",)
     held_on = _date("Date of the conference")
     outcome = _radios(
@@ -266,7 +307,8 @@ class CoreGroupForm(CaseworkForm):
     notes = _text("Notes (optional)", rows=5)
 
 
-class ConferenceReviewForm(CaseworkForm):
+class ConferenceReviewForm(ChairedForm):
+    field_order = ["held_on", "chair", "outcome", "latest_category"]
     today_fields = ("held_on",)
     held_on = _date("Date of the review conference")
     outcome = _radios(
@@ -298,10 +340,6 @@ class CINPlanEndForm(CaseworkForm):
 
 
 # --- Children in care --------------------------------------------------------------------
-
-
-def _coded(choices: Any) -> list[tuple[str, str]]:
-    return [(value, f"{label} ({value})") for value, label in choices]
 
 
 class PlacementForm(CaseworkForm):

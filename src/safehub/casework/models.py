@@ -42,6 +42,8 @@ class Episode(VersionedModel):
     )
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=8, blank=True, default="")
+    # Census ReferralNFA: the referral ended with no further action (recorded at closing).
+    referral_nfa = models.BooleanField(default=False)
     opened_by = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
 
     class Meta:

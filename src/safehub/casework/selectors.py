@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch
 
 from safehub.access.models import RestrictedAccess
-from safehub.access.policy import case_holding_roles, visible_persons
+from safehub.access.policy import case_holding_roles, chair_roles, visible_persons
 from safehub.audit.services import audit_list
 from safehub.casework.codes import ConferenceKind, EpisodeKind, Section47Outcome, VisitKind
 from safehub.casework.models import (
@@ -328,6 +328,15 @@ def team_workers(actor: User) -> list[User]:
             team_id=actor.team_id, role__in=case_holding_roles(), is_active=True
         ).order_by("last_name", "first_name")
     )
+
+
+def conference_chairs() -> list[tuple[int, str]]:
+    """Who may be named as a conference's chair: the active staff of the chairing roles
+    (the service also refuses the child's own social worker)."""
+    chairs = User.objects.filter(role__in=chair_roles(), is_active=True).order_by(
+        "last_name", "first_name"
+    )
+    return [(u.pk, u.get_full_name() or u.username) for u in chairs]
 
 
 def _unallocated_episodes() -> Any:

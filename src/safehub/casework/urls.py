@@ -15,6 +15,11 @@ urlpatterns = [
         f"{_CHILD}episodes/<int:episode_id>/close/", views.episode_close_view, name="episode-close"
     ),
     path(
+        f"{_CHILD}episodes/<int:episode_id>/primary-need/",
+        views.primary_need_view,
+        name="primary-need",
+    ),
+    path(
         f"{_CHILD}episodes/<int:episode_id>/assessment/new/",
         views.assessment_start_view,
         name="assessment-start",

@@ -29,6 +29,7 @@ from safehub.casework.codes import (
     ASSESSMENT_FACTORS,
     ClosureReason,
     EarlyHelpClosure,
+    EpisodeKind,
     ReferralSource,
     VisitKind,
 )
@@ -212,17 +213,54 @@ def episode_open_view(request: SignedInRequest, person_id: int) -> HttpResponse:
 def episode_close_view(request: SignedInRequest, person_id: int, episode_id: int) -> HttpResponse:
     child = _child(request, person_id)
     episode = _found(selectors.episode_for(child, episode_id))
+    form = forms.EpisodeCloseForm(
+        _data(request),
+        kind=episode.kind,
+        ask_referral_nfa=(
+            episode.kind == EpisodeKind.CIN and not services.has_statutory_work(episode)
+        ),
+    )
     return _form(
         request,
         child,
-        forms.EpisodeCloseForm(_data(request), kind=episode.kind),
+        form,
         lambda d: services.episode_close(
-            actor=request.user, episode=episode, closure_date=d["closure_date"], reason=d["reason"]
+            actor=request.user,
+            episode=episode,
+            closure_date=d["closure_date"],
+            reason=d["reason"],
+            referral_nfa=form.nfa_answer(),
         ),
         title=f"Close the {episode.get_kind_display().lower()} episode",
         button="Close the episode",
         done="Episode closed",
         facts=[("Referral date", _when(episode.referral_date))],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def primary_need_view(request: SignedInRequest, person_id: int, episode_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    episode = _found(selectors.episode_for(child, episode_id))
+    return _form(
+        request,
+        child,
+        forms.PrimaryNeedForm(_data(request), initial={"primary_need": episode.primary_need}),
+        lambda d: services.episode_primary_need_change(
+            actor=request.user, episode=episode, primary_need=d["primary_need"]
+        ),
+        title="Change the primary need",
+        button="Save the primary need",
+        done="Primary need saved",
+        facts=[
+            ("Referral date", _when(episode.referral_date)),
+            (
+                "Primary need now",
+                f"{episode.get_primary_need_display()} ({episode.primary_need})"
+                if episode.primary_need
+                else "Not recorded",
+            ),
+        ],
     )
 
 
@@ -391,13 +429,14 @@ def conference_initial_view(
     return _form(
         request,
         child,
-        forms.ConferenceInitialForm(_data(request)),
+        forms.ConferenceInitialForm(_data(request), **_chairs(request)),
         lambda d: services.conference_initial(
             actor=request.user,
             enquiry=enquiry,
             held_on=d["held_on"],
             outcome=d["outcome"],
-            category=d["category"] if d["outcome"] == "plan" else "",
+            category=d["category"],
+            chair_id=d["chair"],
         ),
         title="Record the initial child protection conference",
         button="Save the conference",
@@ -407,6 +446,10 @@ def conference_initial_view(
             ("Conference due by", _when(enquiry.icpc_target)),
         ],
     )
+
+
+def _chairs(request: SignedInRequest) -> dict[str, Any]:
+    return {"chairs": selectors.conference_chairs(), "me": request.user.pk}
 
 
 def _plan_facts(plan: Any) -> list[tuple[str, str]]:
@@ -441,13 +484,14 @@ def conference_review_view(request: SignedInRequest, person_id: int, plan_id: in
     return _form(
         request,
         child,
-        forms.ConferenceReviewForm(_data(request)),
+        forms.ConferenceReviewForm(_data(request), **_chairs(request)),
         lambda d: services.conference_review(
             actor=request.user,
             plan=plan,
             held_on=d["held_on"],
             outcome=d["outcome"],
             latest_category=d["latest_category"],
+            chair_id=d["chair"],
         ),
         title="Record a review child protection conference",
         button="Save the review",

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import QuerySet
 
+from safehub.casework.services import NEEDS_FOR_A_REFERRAL
 from safehub.core.once import OneTimeTokenField
 from safehub.core.workdays import LONDON
 from safehub.frontdoor.codes import (
@@ -142,6 +143,13 @@ class DecideForm(VersionedForm):
         choices=Decision.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select a decision"},
+    )
+    primary_need = forms.ChoiceField(
+        label="The child's primary need",
+        choices=[("", "Select one")]
+        + [(n.value, f"{n.label} ({n.value})") for n in NEEDS_FOR_A_REFERRAL],
+        required=False,
+        help_text="Needed when referring to children's social care. It can be changed later",
     )
     reasons = forms.CharField(
         label="Reasons for the decision", widget=forms.Textarea, required=False, max_length=5000

@@ -79,6 +79,8 @@ class Contact(VersionedModel):
     )
     decision = models.CharField(max_length=12, choices=Decision.choices, blank=True, default="")
     decision_reasons = models.TextField(blank=True, default="")
+    # The child's primary need (CIN census code), required when the referral is accepted.
+    primary_need = models.CharField(max_length=2, blank=True, default="")
     # What the MASH wants the referrer to hear, sent with the outcome (reasons stay inside).
     referrer_feedback = models.TextField(blank=True, default="")
     decided_by = models.ForeignKey(

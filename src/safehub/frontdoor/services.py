@@ -648,9 +648,12 @@ def contact_decide(
     decision: str,
     reasons: Any,
     feedback: Any = "",
+    primary_need: str = "",
 ) -> Contact:
     """Record the MASH decision. Where the council requires sign-off it waits for a
-    manager; otherwise it is final at once and the referrer is told."""
+    manager; otherwise it is final at once and the referrer is told. A referral to
+    children's social care needs the child's primary need, and each child's record what
+    the census asks of a child in need (`casework.services.census_gaps`)."""
     _require_open(contact)
     errors: dict[str, str] = {}
     if decision not in MashDecision.values:
@@ -680,6 +683,8 @@ def contact_decide(
             "Link every child to a record (or create one) before "
             "referring to children's social care"
         )
+    elif decision in REFERRAL_DECISIONS:
+        errors.update(_referral_census_errors(contact, primary_need))
     if errors:
         raise ValidationError(errors)
     needs_sign_off = settings.MASH_MANAGER_SIGNOFF
@@ -689,6 +694,7 @@ def contact_decide(
         data={
             "decision": decision,
             "decision_reasons": reasons,
+            "primary_need": primary_need if decision in REFERRAL_DECISIONS else "",
             "referrer_feedback": feedback,
             "decided_by": actor,
             "decided_at": timezone.now(),
@@ -700,6 +706,29 @@ def contact_decide(
     if not needs_sign_off:
         _finalise(actor, contact)
     return contact
+
+
+def _referral_census_errors(contact: Contact, primary_need: str) -> dict[str, str]:
+    """Census errors stopped at the front door: the primary need (rule 8610), and for each
+    child the disability answer and a UPN or its reason. Children are named as the referrer
+    named them, which anyone on the contact already sees."""
+    from safehub.casework.services import NEEDS_FOR_A_REFERRAL, census_gaps
+
+    errors = {}
+    if primary_need not in NEEDS_FOR_A_REFERRAL:
+        errors["primary_need"] = "Select the child's primary need"
+    problems = [
+        f"{s.given_name} {s.family_name}".strip() + f"'s record needs {' and '.join(gaps)}"
+        for s in contact.subjects.select_related("person")
+        if s.role == SubjectRole.CHILD and s.person_id and (gaps := census_gaps(s.person))
+    ]
+    if problems:
+        errors["decision"] = (
+            "Before referring to children's social care, "
+            + "; ".join(problems)
+            + ". Record it on their page (open the record from the people section)"
+        )
+    return errors
 
 
 @transaction.atomic

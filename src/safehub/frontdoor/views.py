@@ -415,6 +415,7 @@ def contact_decide_view(request: SignedInRequest, reference: str) -> HttpRespons
             decision=d["decision"],
             reasons=d["reasons"],
             feedback=d["feedback"],
+            primary_need=d["primary_need"],
         ),
         "#decision",
         _decided,

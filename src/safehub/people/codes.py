@@ -65,6 +65,18 @@ class Disability(models.TextChoices):
     DDA = "DDA", "Other disability"
 
 
+class UpnUnknown(models.TextChoices):
+    """Why a child has no unique pupil number (CIN census UPNunknown). UN6 is left out until
+    its DfE wording is confirmed; UN7 belongs to a referral closed with no further action,
+    which the census derives, so it is not chosen by hand."""
+
+    UN1 = "UN1", "Not of school age and not yet given a UPN"
+    UN2 = "UN2", "Has never attended a maintained school in England"
+    UN3 = "UN3", "Educated outside England"
+    UN4 = "UN4", "Newly referred or looked after: UPN not known yet"
+    UN5 = "UN5", "The sources of UPNs disagree about this child"
+
+
 class NameKind(models.TextChoices):
     CURRENT = "current", "Current name"
     BIRTH = "birth", "Name at birth"

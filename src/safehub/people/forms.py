@@ -14,6 +14,7 @@ from safehub.people.codes import (
     PersonKind,
     RelationshipType,
     Sex,
+    UpnUnknown,
 )
 from safehub.ui.fields import GovukDateField
 from safehub.ui.forms_util import GovukForm
@@ -74,6 +75,7 @@ class PersonSearchForm(GovukForm):
 class PersonForm(GovukForm):
     error_names: ClassVar[dict[str, str]] = {
         "kind": "whether this is a child, an unborn child or an adult",
+        "upn_unknown": "why the child has no UPN",
     }
     kind = forms.ChoiceField(
         label="Who are you recording?",
@@ -121,6 +123,19 @@ class PersonForm(GovukForm):
     )
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
+    upn_unknown = forms.ChoiceField(
+        label="If the child has no UPN, why not?",
+        choices=[("", "Select a reason")]
+        + [(c.value, f"{c.label} ({c.value})") for c in UpnUnknown],
+        required=False,
+        help_text="For a child only. The children in need census asks for this",
+    )
+    former_upn = forms.CharField(
+        label="Former UPN (optional)",
+        max_length=20,
+        required=False,
+        help_text="Kept for you when a UPN is changed",
+    )
     school = forms.CharField(
         label="School or nursery", max_length=200, required=False, help_text="Where they go now"
     )

@@ -9,6 +9,7 @@ from safehub.people.codes import (
     PersonKind,
     RelationshipType,
     Sex,
+    UpnUnknown,
 )
 
 
@@ -36,6 +37,9 @@ class Person(VersionedModel):
     disabilities = models.JSONField(default=list, blank=True)
     nhs_number = models.CharField(max_length=10, blank=True, default="", db_index=True)
     upn = models.CharField(max_length=13, blank=True, default="", db_index=True)
+    # Census: why a child has no UPN, and the UPN they had before the current one.
+    upn_unknown = models.CharField(max_length=3, choices=UpnUnknown.choices, blank=True, default="")
+    former_upn = models.CharField(max_length=13, blank=True, default="")
     # The school or nursery the child attends now, as named (a referrer's words need not
     # match an agency SafeHub knows).
     school = models.CharField(max_length=120, blank=True, default="")

@@ -9,13 +9,14 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from safehub.core.identifiers import format_nhs_number
-from safehub.people.codes import INVERSE, Disability, RelationshipType
+from safehub.people.codes import INVERSE, Disability, RelationshipType, UpnUnknown
 from safehub.ui.jinja2 import govuk_date, govuk_datetime
 
 
 def person_page_context(person: Any, chronology: Any) -> dict[str, Any]:
     return {
         "nhs_display": format_nhs_number(person.nhs_number),
+        "upn_unknown_label": UpnUnknown(person.upn_unknown).label if person.upn_unknown else "",
         "disability_labels": ", ".join(Disability(c).label for c in person.disabilities or []),
         "inverse_labels": {t: RelationshipType(INVERSE[t]).label for t in INVERSE},
         "timeline_items": [_timeline_item(e) for e in chronology.entries],

@@ -55,6 +55,8 @@ PERSON_FIELDS = (
     "disabilities",
     "nhs_number",
     "upn",
+    "upn_unknown",
+    "former_upn",
     "school",
 )
 FIELD_LABELS = {
@@ -74,6 +76,8 @@ FIELD_LABELS = {
     "disabilities": "Disabilities",
     "nhs_number": "NHS number",
     "upn": "UPN",
+    "upn_unknown": "Why the UPN is not known",
+    "former_upn": "Former UPN",
     "school": "School or nursery",
 }
 
@@ -200,6 +204,7 @@ def person_update(
     before["middle_names"] = current_name.middle_names if current_name else ""
     merged = {**before, **{k: v for k, v in data.items() if k in (*PERSON_FIELDS, "middle_names")}}
     cleaned = clean_person_data(merged)
+    _keep_census_details(before, cleaned)
     _check_unique_identifiers(cleaned, exclude_pk=person.pk)
     changed = [f for f in (*PERSON_FIELDS, "middle_names") if cleaned[f] != before[f]]
     if person.version != expected_version:
@@ -232,6 +237,29 @@ def person_update(
         actor=actor, persons=[person], event_type=event, summary=f"Changed: {labels}", source=person
     )
     return person, changed
+
+
+def _keep_census_details(before: dict[str, Any], cleaned: dict[str, Any]) -> None:
+    """What the census needs of a child is never blanked once recorded: the disability
+    answer (census: one for every child in need, "No disability" included), and a UPN or
+    the reason there is none. A UPN replaced or removed is kept as the former UPN."""
+    errors = {}
+    if before["disabilities"] and not cleaned["disabilities"]:
+        errors["disabilities"] = (
+            "Select the disabilities the person has, or 'No disability': "
+            "this cannot be left blank once recorded"
+        )
+    had = before["upn"] or before["upn_unknown"]
+    if (
+        had
+        and cleaned["kind"] == PersonKind.CHILD
+        and not (cleaned["upn"] or cleaned["upn_unknown"])
+    ):
+        errors["upn_unknown"] = "Enter the UPN, or select why it is not known"
+    if errors:
+        raise ValidationError(errors)
+    if before["upn"] and cleaned["upn"] != before["upn"]:
+        cleaned["former_upn"] = before["upn"]
 
 
 def _replace_current_name(person: Person, cleaned: dict[str, Any], *, keep_old: bool) -> None:

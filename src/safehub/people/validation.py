@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from safehub.core.identifiers import clean_nhs_number, clean_upn
 from safehub.core.text import JOINERS, clean_text, refuse_bidi_controls
-from safehub.people.codes import Disability, Ethnicity, GenderCurrent, PersonKind, Sex
+from safehub.people.codes import Disability, Ethnicity, GenderCurrent, PersonKind, Sex, UpnUnknown
 
 # Between letters, a name may have spaces, hyphens, apostrophes and full stops.
 _NAME_JOINERS = " '-.\u2019"
 MAX_NAME = 100
-UNBORN_MAX_AHEAD = timedelta(days=300)
+# A pregnancy lasts about 40 weeks, so an expected date further ahead cannot be right (and a
+# referral more than 40 weeks before it is a census error, rule 8606).
+UNBORN_MAX_AHEAD = timedelta(weeks=40)
 UNBORN_MAX_OVERDUE = timedelta(days=42)
 OLDEST_PLAUSIBLE = date(1900, 1, 1)
 
@@ -113,6 +115,16 @@ def clean_person_data(data: dict[str, Any], *, today: date | None = None) -> dic
         "nhs_number", lambda: clean_nhs_number(data["nhs_number"]) if data.get("nhs_number") else ""
     )
     attempt("upn", lambda: clean_upn(data["upn"]) if data.get("upn") else "")
+    attempt("former_upn", lambda: clean_upn(data["former_upn"]) if data.get("former_upn") else "")
+    # A reason the UPN is not known only stands while there is no UPN.
+    attempt(
+        "upn_unknown",
+        lambda: (
+            ""
+            if out.get("upn") or data.get("kind") != PersonKind.CHILD
+            else _choice(data.get("upn_unknown"), UpnUnknown, "why the UPN is not known", "")
+        ),
+    )
     attempt(
         "school",
         lambda: clean_text(
@@ -136,7 +148,7 @@ def clean_person_data(data: dict[str, Any], *, today: date | None = None) -> dic
             errors.setdefault("expected_date_of_birth", "Enter the expected date of birth")
         elif isinstance(expected, date) and expected > today + UNBORN_MAX_AHEAD:
             errors.setdefault(
-                "expected_date_of_birth", "Expected date of birth must be within the next 10 months"
+                "expected_date_of_birth", "Expected date of birth must be within the next 40 weeks"
             )
         elif isinstance(expected, date) and expected < today - UNBORN_MAX_OVERDUE:
             errors.setdefault(

@@ -59,6 +59,8 @@ def test_a_change_leaves_one_change_row_with_field_names_not_values(people, clie
             "sex": "F",
             "gender_current": "2",
             "ethnicity": "WBRI",
+            "disabilities": "NONE",
+            "upn_unknown": "UN4",
             "first_language": "Welsh",
             "nhs_number": "9434765919",
             "version": str(person.version),

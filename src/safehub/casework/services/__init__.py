@@ -38,9 +38,13 @@ from safehub.casework.services.child_protection import (
 )
 from safehub.casework.services.cin_plans import cin_plan_end, cin_plan_review, cin_plan_start
 from safehub.casework.services.episodes import (
+    NEEDS_FOR_A_REFERRAL,
+    census_gaps,
     episode_close,
     episode_open,
     episode_open_from_referral,
+    episode_primary_need_change,
+    has_statutory_work,
 )
 from safehub.casework.services.visits_notes import (
     VISIT_DUE_KIND,
@@ -52,6 +56,7 @@ from safehub.casework.services.visits_notes import (
 )
 
 __all__ = [
+    "NEEDS_FOR_A_REFERRAL",
     "NO_FACTORS",
     "VISIT_DUE_KIND",
     "allocate",
@@ -64,6 +69,7 @@ __all__ = [
     "care_plan_record",
     "care_review_record",
     "care_start",
+    "census_gaps",
     "cin_plan_end",
     "cin_plan_review",
     "cin_plan_start",
@@ -74,6 +80,8 @@ __all__ = [
     "episode_close",
     "episode_open",
     "episode_open_from_referral",
+    "episode_primary_need_change",
+    "has_statutory_work",
     "missing_record",
     "note_record",
     "oversight_record",

@@ -40,7 +40,7 @@ def factors_in_words(factors: list[str]) -> str:
 def assessment_start(*, actor: User, episode: Episode, start_date: Any) -> Assessment:
     _may_record(actor, episode.child)
     _open_episode(episode)
-    start_date = _date(start_date, "start_date", "the start date")
+    start_date = _date(start_date, "start_date", "the start date", child=episode.child)
     _not_before(start_date, episode.referral_date, "start_date", "the referral")  # 1103
     if episode.assessments.filter(completed_date__isnull=True).exists():  # 8896
         raise ValidationError("This episode already has an assessment in progress")
@@ -73,7 +73,7 @@ def assessment_record_seen(
         raise ValidationError(
             "This assessment is already completed, so when the child was seen cannot change"
         )
-    seen_date = _date(seen_date, "seen_date", "the date the child was seen")
+    seen_date = _date(seen_date, "seen_date", "the date the child was seen", child=episode.child)
     _not_before(seen_date, assessment.start_date, "seen_date", "the assessment started")
     assessment.child_seen_date, assessment.child_seen_alone = seen_date, bool(seen_alone)
     assessment.save(update_fields=["child_seen_date", "child_seen_alone", "updated_at"])

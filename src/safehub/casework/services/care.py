@@ -60,6 +60,117 @@ def _placement_fields(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Placements a child must be old enough for (SSDA903 rules 371-374; since 2021 no child
+# under 16 may be placed in independent or semi-independent accommodation).
+MINIMUM_AGE = {
+    PlacementType.H5: 16,
+    PlacementType.P2: 16,
+    PlacementType.P3: 14,
+    PlacementType.R5: 10,
+    PlacementType.S1: 4,
+}
+YOUTH_JUSTICE = (LegalStatus.J1, LegalStatus.J2, LegalStatus.J3)  # 903 rule 358: 10 or over
+TEMPORARY = (
+    PlacementType.T0,
+    PlacementType.T1,
+    PlacementType.T2,
+    PlacementType.T3,
+    PlacementType.T4,
+)
+SHORT_BREAKS = (LegalStatus.V3, LegalStatus.V4)
+# Who may provide which placements (903 rules 527-531, 550).
+NOT_PROVIDED_BY = {
+    PlacementProvider.PR1: {PlacementType.P1, PlacementType.R2, PlacementType.R5},
+    PlacementProvider.PR2: {PlacementType.P1, PlacementType.R2, PlacementType.R5},
+    PlacementProvider.PR3: {
+        PlacementType.P1,
+        PlacementType.A3,
+        PlacementType.A4,
+        PlacementType.A5,
+        PlacementType.A6,
+        PlacementType.K1,
+        PlacementType.K2,
+        PlacementType.U1,
+        PlacementType.U2,
+        PlacementType.U3,
+        PlacementType.U4,
+        PlacementType.U5,
+        PlacementType.U6,
+    },
+    PlacementProvider.PR4: {PlacementType.P1},
+    PlacementProvider.PR5: {PlacementType.P1},
+}
+
+
+def _age_on(child: Any, day: date) -> int | None:
+    born = child.date_of_birth
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def placement_problems(
+    child: Any, day: date, fields: dict[str, Any], *, starting: bool = False
+) -> dict[str, str]:
+    """Whether a placement fits the child on `day`: their age, their legal status and who
+    provides it, as the SSDA903 rules check them at the end of the year."""
+    place, legal, provider = fields["placement_type"], fields["legal_status"], fields["provider"]
+    place_label = f"{PlacementType(place).label.lower()} ({place})"
+    errors: dict[str, str] = {}
+    age = _age_on(child, day)
+    if age is not None and place in MINIMUM_AGE and age < MINIMUM_AGE[place]:
+        errors["placement_type"] = (
+            f"A child under {MINIMUM_AGE[place]} cannot be placed in {place_label}: "
+            f"this child is {age}"
+        )
+    elif starting and place in TEMPORARY:
+        errors["placement_type"] = "A period of care cannot start with a temporary placement"
+    elif legal in SHORT_BREAKS and (
+        place in TEMPORARY or place in (PlacementType.U1, PlacementType.U4)
+    ):
+        errors["placement_type"] = (
+            "A child on short breaks cannot be in a temporary or long-term foster placement"
+        )
+    elif place in (PlacementType.A5, PlacementType.A6) and legal not in (
+        LegalStatus.E1,
+        LegalStatus.D1,
+    ):
+        errors["legal_status"] = (
+            "A child placed for adoption with a placement order must have the legal status "
+            "'placement order' (E1)"
+        )
+    elif place == PlacementType.P1 and legal == LegalStatus.V2:
+        errors["legal_status"] = (
+            "A child placed with their parents is not accommodated under section 20 (V2)"
+        )
+    if age is not None and legal in YOUTH_JUSTICE and age < 10:
+        errors.setdefault(
+            "legal_status", f"A child under 10 cannot be {LegalStatus(legal).label.lower()}"
+        )
+    if age is not None and starting and age >= 18:
+        errors.setdefault(
+            "start_date", "A young person of 18 or over cannot start to be looked after"
+        )
+    if (provider == PlacementProvider.PR0) != (place == PlacementType.P1):
+        errors.setdefault(
+            "provider",
+            "Only a placement with parents (P1) is provided by a parent (PR0), and it is "
+            "provided by no one else",
+        )
+    elif place in NOT_PROVIDED_BY.get(provider, ()):
+        errors.setdefault(
+            "provider",
+            f"{PlacementProvider(provider).label} does not provide {place_label}",
+        )
+    return errors
+
+
+def _check_placement(child: Any, day: date, fields: dict[str, Any], *, starting: bool) -> None:
+    errors = placement_problems(child, day, fields, starting=starting)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def care_start(
     *, actor: User, episode: Episode, start_date: Any, placement: dict[str, Any]
@@ -69,12 +180,28 @@ def care_start(
     child = episode.child
     _may_record(actor, child)
     _open_episode(episode)
-    start_date = _date(start_date, "start_date", "the date the child became looked after")
+    start_date = _date(
+        start_date, "start_date", "the date the child became looked after", child=child
+    )
     _not_before(start_date, episode.referral_date, "start_date", "the referral")
     _lock_child(child)
     if PeriodOfCare.objects.filter(child=child, end_date__isnull=True).exists():
         raise ValidationError("This child is already looked after")
     fields = _placement_fields(placement)
+    _check_placement(child, start_date, fields, starting=True)
+    last_ended = (
+        PeriodOfCare.objects.filter(child=child, end_date__isnull=False)
+        .order_by("-end_date")
+        .values_list("end_date", flat=True)
+        .first()
+    )
+    if last_ended is not None and start_date < last_ended:
+        raise ValidationError(
+            {
+                "start_date": "The child's previous period of care ended on "
+                f"{last_ended:%-d %B %Y}: a new one cannot start before it"
+            }
+        )
     period = PeriodOfCare.objects.create(child=child, episode=episode, start_date=start_date)
     CareEpisode.objects.create(
         period=period, start_date=start_date, reason_new_episode=ReasonNewEpisode.S, **fields
@@ -153,12 +280,13 @@ def care_change(
     if period.end_date:
         raise ValidationError("This period of care has ended")
     current = period.episodes.get(end_date__isnull=True)
-    change_date = _date(change_date, "change_date", "the date of the change")
+    change_date = _date(change_date, "change_date", "the date of the change", child=child)
     if change_date <= current.start_date:
         raise ValidationError(
             {"change_date": "The change must be after the current placement started"}
         )
     fields = _placement_fields(placement)
+    _check_placement(child, change_date, fields, starting=False)
     rne = _reason_new_episode(current, fields)
     if rne != ReasonNewEpisode.L and reason_place_change not in PlacementChangeReason.values:
         raise ValidationError({"reason_place_change": "Select why the placement changed"})
@@ -213,7 +341,7 @@ def care_review_record(*, actor: User, period: PeriodOfCare, held_on: Any) -> Ca
     _may_record(actor, child, conference=True)
     if period.end_date:
         raise ValidationError("This period of care has ended")
-    held_on = _date(held_on, "held_on", "the date of the review")
+    held_on = _date(held_on, "held_on", "the date of the review", child=child)
     _not_before(held_on, period.start_date, "held_on", "the child became looked after")
     review = CareReview.objects.create(period=period, held_on=held_on, recorded_by=actor)
     # The next review is dated from the latest held, whatever order they were recorded in.

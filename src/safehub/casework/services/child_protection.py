@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from safehub.access.models import Involvement, InvolvementKind
+from safehub.access.policy import may_chair, rules_for
 from safehub.casework import events
 from safehub.casework import timescales as due
 from safehub.casework.codes import (
@@ -55,7 +57,7 @@ def strategy_record(
     latest of them (Working Together 2023)."""
     _may_record(actor, episode.child)
     _open_episode(episode)
-    held_on = _date(held_on, "held_on", "the date of the discussion")
+    held_on = _date(held_on, "held_on", "the date of the discussion", child=episode.child)
     _not_before(held_on, episode.referral_date, "held_on", "the referral")
     if outcome not in StrategyOutcome.values:
         raise ValidationError({"outcome": "Select the outcome of the discussion"})
@@ -165,12 +167,54 @@ def section47_conclude(
     return enquiry
 
 
+def _chair(actor: User, child: Any, chair_id: Any) -> User:
+    """The conference's chair: the one named, or the actor where they are a chair. Only an
+    independent chair may be named, never the child's own social worker (`may_chair`)."""
+    chair: User | None = actor
+    if chair_id not in (None, ""):
+        chair = User.objects.filter(pk=chair_id).first()
+    elif not rules_for(actor).can_chair:
+        raise ValidationError({"chair": "Select who chaired the conference"})
+    # Whoever holds the case: its allocation opens the worker's involvement.
+    allocated = (
+        Involvement.objects.filter(
+            person=child, kind=InvolvementKind.ALLOCATED_WORKER, end_date__isnull=True
+        )
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    if chair is not None and chair.pk == allocated:
+        raise ValidationError(
+            {"chair": "The child's own social worker cannot chair their conference"}
+        )
+    if chair is None or not may_chair(chair, allocated_worker_id=allocated):
+        raise ValidationError({"chair": "Select an independent conference chair from the list"})
+    return chair
+
+
+def _not_at_weekend(held_on: date) -> None:
+    if held_on.weekday() >= 5:  # census 8875
+        raise ValidationError(
+            {
+                "held_on": "An initial child protection conference is not held on a "
+                f"{held_on:%A}: check the date"
+            }
+        )
+
+
 @transaction.atomic
 def conference_initial(
-    *, actor: User, enquiry: Section47, held_on: Any, outcome: str, category: str = ""
+    *,
+    actor: User,
+    enquiry: Section47,
+    held_on: Any,
+    outcome: str,
+    category: str = "",
+    chair_id: Any = None,
 ) -> Conference:
     """The initial conference. A plan starts on the conference date (census 2885) with the
-    category of abuse; any child-in-need plan ends that day (no overlap, census 4001)."""
+    category of abuse; any child-in-need plan ends that day (no overlap, census 4001). The
+    answers must agree: a category only with a plan."""
     episode, child = enquiry.episode, enquiry.episode.child
     _may_record(actor, child, conference=True)
     _open_episode(episode)
@@ -182,12 +226,21 @@ def conference_initial(
         )
     if Conference.objects.filter(section47=enquiry, kind=ConferenceKind.INITIAL).exists():
         raise ValidationError("The initial conference for this enquiry is already recorded")
-    held_on = _date(held_on, "held_on", "the date of the conference")
+    held_on = _date(held_on, "held_on", "the date of the conference", child=child)
     _not_before(held_on, enquiry.start_date, "held_on", "the section 47 enquiry started")
+    _not_at_weekend(held_on)
     if outcome not in (ConferenceOutcome.PLAN, ConferenceOutcome.NO_PLAN):
         raise ValidationError({"outcome": "Select whether the child needs a plan"})
     if outcome == ConferenceOutcome.PLAN and category not in CategoryOfAbuse.values:
         raise ValidationError({"category": "Select the category of abuse"})
+    if outcome == ConferenceOutcome.NO_PLAN and category:
+        raise ValidationError(
+            {
+                "category": "You said the child does not need a plan, so leave the category "
+                "of abuse blank (or say the child needs a plan)"
+            }
+        )
+    chair = _chair(actor, child, chair_id)
     plan = None
     if outcome == ConferenceOutcome.PLAN:
         plan = _start_cp_plan(actor, episode, held_on, category)
@@ -199,7 +252,7 @@ def conference_initial(
         held_on=held_on,
         outcome=outcome,
         category=category if plan else "",
-        chair=actor,
+        chair=chair,
         recorded_by=actor,
     )
     _complete(enquiry, "icpc", held_on)
@@ -292,7 +345,7 @@ def core_group_record(*, actor: User, plan: CPPlan, held_on: Any, notes: Any = "
     _may_record(actor, plan.child)
     if plan.end_date:
         raise ValidationError("This plan has ended")
-    held_on = _date(held_on, "held_on", "the date of the meeting")
+    held_on = _date(held_on, "held_on", "the date of the meeting", child=plan.child)
     _not_before(held_on, plan.start_date, "held_on", "the plan started")
     meeting = CoreGroup.objects.create(
         plan=plan,
@@ -307,7 +360,13 @@ def core_group_record(*, actor: User, plan: CPPlan, held_on: Any, notes: Any = "
 
 @transaction.atomic
 def conference_review(
-    *, actor: User, plan: CPPlan, held_on: Any, outcome: str, latest_category: str = ""
+    *,
+    actor: User,
+    plan: CPPlan,
+    held_on: Any,
+    outcome: str,
+    latest_category: str = "",
+    chair_id: Any = None,
 ) -> Conference:
     """A review conference: continue the plan (next review within 6 months) or end it."""
     child = plan.child
@@ -315,13 +374,14 @@ def conference_review(
     plan = _locked(plan)
     if plan.end_date:
         raise ValidationError("This plan has ended")
-    held_on = _date(held_on, "held_on", "the date of the conference")
+    held_on = _date(held_on, "held_on", "the date of the conference", child=child)
     if held_on <= plan.start_date:  # 8841: a review is after the plan started
         raise ValidationError({"held_on": "A review must be after the plan started"})
     if outcome not in (ConferenceOutcome.CONTINUE, ConferenceOutcome.END):
         raise ValidationError({"outcome": "Select whether the plan continues"})
     if latest_category and latest_category not in CategoryOfAbuse.values:
         raise ValidationError({"latest_category": "Select the category of abuse"})
+    chair = _chair(actor, child, chair_id)
     reviews = plan.conferences.filter(kind=ConferenceKind.REVIEW)
     later = reviews.filter(held_on__gt=held_on).order_by("-held_on").first()
     if outcome == ConferenceOutcome.END and later is not None:
@@ -338,7 +398,7 @@ def conference_review(
         held_on=held_on,
         outcome=outcome,
         category=latest_category,
-        chair=actor,
+        chair=chair,
         recorded_by=actor,
     )
     if later is None:  # the latest review held, so the one the clock was waiting for

@@ -27,7 +27,7 @@ def cin_plan_start(*, actor: User, episode: Episode, start_date: Any) -> CINPlan
     child = episode.child
     _may_record(actor, child)
     _open_episode(episode)
-    start_date = _date(start_date, "start_date", "the start date")
+    start_date = _date(start_date, "start_date", "the start date", child=child)
     _not_before(start_date, episode.referral_date, "start_date", "the referral")  # 4015
     _lock_child(child)
     if CPPlan.objects.filter(child=child, end_date__isnull=True).exists():  # 4001
@@ -69,7 +69,7 @@ def cin_plan_review(*, actor: User, plan: CINPlan, held_on: Any) -> CINPlanRevie
     _may_record(actor, plan.child)
     if plan.end_date:
         raise ValidationError("This plan has ended")
-    held_on = _date(held_on, "held_on", "the date of the review")
+    held_on = _date(held_on, "held_on", "the date of the review", child=plan.child)
     _not_before(held_on, plan.start_date, "held_on", "the plan started")
     review = CINPlanReview.objects.create(plan=plan, held_on=held_on, recorded_by=actor)
     # The next review is dated from the latest held, whatever order they were recorded in.

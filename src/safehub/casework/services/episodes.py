@@ -1,7 +1,7 @@
 """Episodes: opening an episode of need or early help (by hand, or from a MASH referral) and
 closing it."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from safehub.casework.services.shared import (
 )
 from safehub.chronology.models import Significance
 from safehub.organisations.models import User
+from safehub.people.codes import PersonKind
 
 
 @transaction.atomic
@@ -48,12 +49,51 @@ def episode_open(
     _may_record(actor, child)
     if kind not in EpisodeKind.values:
         raise ValidationError({"kind": "Select the kind of episode"})
-    referral_date = _date(referral_date, "referral_date", "the referral date")
-    if primary_need and primary_need not in PrimaryNeed.values:
+    referral_date = _date(referral_date, "referral_date", "the referral date", child=child)
+    if kind == EpisodeKind.CIN:
+        _require_primary_need(primary_need)
+    elif primary_need and primary_need not in PrimaryNeed.values:
         raise ValidationError({"primary_need": "Select the primary need"})
     return _create_episode(
         actor, child, kind, referral_date, referral_source, primary_need, contact
     )
+
+
+# The needs a child in need's referral may be accepted for: "not stated" (N0) is what the
+# census rule 8610 exists to stop.
+NEEDS_FOR_A_REFERRAL = [n for n in PrimaryNeed if n != PrimaryNeed.N0]
+
+
+def _require_primary_need(primary_need: str, field: str = "primary_need") -> None:
+    if primary_need not in NEEDS_FOR_A_REFERRAL:
+        raise ValidationError({field: "Select the child's primary need"})
+
+
+def census_gaps(child: Any) -> list[str]:
+    """What a child in need's record must hold for the census and does not yet: whether
+    they have a disability ("No disability" counts), and a UPN or why there is none. An
+    unborn child has neither yet."""
+    if child.kind == PersonKind.UNBORN:
+        return []
+    gaps = []
+    if not child.disabilities:
+        gaps.append("whether they have a disability")
+    if not (child.upn or child.upn_unknown):
+        gaps.append("their UPN, or why it is not known")
+    return gaps
+
+
+def check_census_details(children: Any, field: str | None = None) -> None:
+    """Refuse to make these children children in need until their records hold what the
+    census needs, naming each child and what is missing."""
+    problems = [
+        f"{child.full_name}'s record needs {' and '.join(gaps)}"
+        for child in children
+        if (gaps := census_gaps(child))
+    ]
+    if problems:
+        message = "; ".join(problems) + ". Record it on their page first"
+        raise ValidationError({field: message} if field else message)
 
 
 def episode_open_from_referral(
@@ -77,7 +117,7 @@ def episode_open_from_referral(
             EpisodeKind.CIN,
             timezone.localtime(contact.received_at).date(),
             contact.referral_source,
-            "",
+            contact.primary_need,
             contact,
             opened_now=True,
         )
@@ -108,6 +148,9 @@ def _create_episode(
     _lock_child(child)
     if Episode.objects.filter(child=child, kind=kind, closure_date__isnull=True).exists():
         raise ValidationError("This child already has an open episode of this kind")
+    _referral_in_its_place(child, kind, referral_date)
+    if kind == EpisodeKind.CIN:
+        check_census_details([child])
     episode = Episode.objects.create(
         kind=kind,
         child=child,
@@ -131,6 +174,52 @@ def _create_episode(
     return episode
 
 
+@transaction.atomic
+def episode_primary_need_change(*, actor: User, episode: Episode, primary_need: str) -> Episode:
+    """The primary need is set when the referral is accepted and can change as the work
+    shows more (an assessment often does); a child in need always has one (census 8610)."""
+    _may_record(actor, episode.child)
+    episode = _locked(episode)
+    if episode.kind == EpisodeKind.CIN:
+        _require_primary_need(primary_need)
+    elif primary_need and primary_need not in PrimaryNeed.values:
+        raise ValidationError({"primary_need": "Select the primary need"})
+    if primary_need == episode.primary_need:
+        return episode
+    episode.primary_need = primary_need
+    episode.save(update_fields=["primary_need", "updated_at"])
+    label = PrimaryNeed(primary_need).label if primary_need else "none"
+    _record(actor, episode.child, events.PRIMARY_NEED_CHANGED, f"Primary need: {label}", episode)
+    return episode
+
+
+def _referral_in_its_place(child: Any, kind: str, referral_date: date) -> None:
+    """A referral comes no more than 40 weeks before the child is born (census 8606) and
+    after the child's last episode of the kind ended: never backdated over it (8820)."""
+    born = child.date_of_birth or child.expected_date_of_birth
+    if born is not None and referral_date < born - timedelta(weeks=40):
+        raise ValidationError(
+            {
+                "referral_date": "The referral date cannot be more than 40 weeks before the "
+                f"child's {'expected ' if child.date_of_birth is None else ''}date of birth "
+                f"({born:%-d %B %Y})"
+            }
+        )
+    last = (
+        Episode.objects.filter(child=child, kind=kind, closure_date__isnull=False)
+        .order_by("-closure_date")
+        .values_list("closure_date", flat=True)
+        .first()
+    )
+    if last is not None and referral_date < last:
+        raise ValidationError(
+            {
+                "referral_date": "The referral date cannot be before the child's previous "
+                f"episode closed ({last:%-d %B %Y}): episodes cannot overlap"
+            }
+        )
+
+
 def _open_statutory_work(episode: Episode) -> list[str]:
     blocking = []
     if episode.assessments.filter(authorised_date__isnull=True).exists():
@@ -147,9 +236,18 @@ def _open_statutory_work(episode: Episode) -> list[str]:
 
 
 @transaction.atomic
-def episode_close(*, actor: User, episode: Episode, closure_date: Any, reason: str) -> Episode:
+def episode_close(
+    *,
+    actor: User,
+    episode: Episode,
+    closure_date: Any,
+    reason: str,
+    referral_nfa: bool | None = None,
+) -> Episode:
     """Close an episode: the date and reason go together (census 8805/8810), and it is
-    refused while statutory work on it is still open."""
+    refused while statutory work on it is still open. A child in need episode says whether
+    the referral led to no further action (census ReferralNFA): asked where nothing was
+    done on it, and never so where something was (8831/8832)."""
     _may_record(actor, episode.child)
     episode = _locked(episode)
     if not episode.is_open:
@@ -174,8 +272,10 @@ def episode_close(*, actor: User, episode: Episode, closure_date: Any, reason: s
         raise ValidationError(
             {"reason": "A case is closed after assessment only once its assessment is authorised"}
         )
+    nfa = _referral_nfa(episode, referral_nfa)
     episode.closure_date, episode.closure_reason = closure_date, reason
-    episode.save(update_fields=["closure_date", "closure_reason", "updated_at"])
+    episode.referral_nfa = nfa
+    episode.save(update_fields=["closure_date", "closure_reason", "referral_nfa", "updated_at"])
     DueItem.objects.filter(child=episode.child, done_on__isnull=True).update(done_on=closure_date)
     _record(
         actor,
@@ -187,3 +287,34 @@ def episode_close(*, actor: User, episode: Episode, closure_date: Any, reason: s
         closure_date,
     )
     return episode
+
+
+def has_statutory_work(episode: Episode) -> bool:
+    """Whether anything beyond the referral was done on the episode."""
+    return (
+        episode.assessments.exists()
+        or episode.strategies.exists()
+        or episode.enquiries.exists()
+        or episode.cp_plans.exists()
+        or episode.cin_plans.exists()
+        or episode.care_periods.exists()
+    )
+
+
+def _referral_nfa(episode: Episode, answer: bool | None) -> bool:
+    if episode.kind != EpisodeKind.CIN:
+        return False
+    if has_statutory_work(episode):
+        if answer:
+            raise ValidationError(
+                {
+                    "referral_nfa": "Work was done on this referral (an assessment, a strategy "
+                    "discussion or a plan), so it did not end with no further action"
+                }
+            )
+        return False
+    if answer is None:
+        raise ValidationError(
+            {"referral_nfa": "Select whether the referral ended with no further action"}
+        )
+    return bool(answer)

@@ -11,7 +11,7 @@ from safehub.access.guards import check_persons
 from safehub.access.policy import can_manage_cases, casework_action
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
-from safehub.casework.codes import NFA_CLOSURES
+from safehub.casework.codes import NFA_CLOSURES, EpisodeKind
 from safehub.casework.models import DueItem, Episode
 from safehub.chronology.models import Significance
 from safehub.chronology.services import chronology_append
@@ -34,12 +34,22 @@ def _must_manage(actor: User) -> None:
         raise PermissionDeniedError("Only a team manager can do this.")
 
 
-def _date(value: Any, field: str, label: str) -> date:
+def _date(value: Any, field: str, label: str, *, child: Any = None) -> date:
+    """A date of something that happened: not in the future, and where `child` is given
+    (new work with the child, not the closing of records), not after the child's death."""
     if not isinstance(value, date):
         raise ValidationError({field: f"Enter {label}"})
     if value > timezone.localdate():
         raise ValidationError(
             {field: f"{label[0].upper()}{label[1:]} must be today or in the past"}
+        )
+    died = getattr(child, "date_of_death", None)
+    if died is not None and value > died:
+        raise ValidationError(
+            {
+                field: f"{label[0].upper()}{label[1:]} cannot be after the child died "
+                f"({died:%-d %B %Y})"
+            }
         )
     return value
 
@@ -54,6 +64,12 @@ def _open_episode(episode: Episode) -> None:
     action (census 2990, 8831/8832). The episode is locked and re-read, so work cannot be
     added to it while someone else is closing it."""
     episode = _locked(episode)
+    if episode.kind != EpisodeKind.CIN:  # census: no section 47 (or plan) without a referral
+        raise ValidationError(
+            "This is an early help episode. Assessments, strategy discussions, section 47 "
+            "enquiries, plans and care need a referral to children's social care: open a "
+            "child in need episode first"
+        )
     if episode.closure_reason in NFA_CLOSURES:
         raise ValidationError(
             "This episode was closed with no further action, so nothing "

@@ -49,7 +49,7 @@ def missing_record(
     _may_record(actor, child)
     if kind not in MissingKind.values:
         raise ValidationError({"kind": "Select missing or away without authorisation"})
-    start_date = _date(start_date, "start_date", "the date they went missing")
+    start_date = _date(start_date, "start_date", "the date they went missing", child=child)
     if end_date is not None:
         end_date = _date(end_date, "end_date", "the date they returned")
         _not_before(end_date, start_date, "end_date", "they went missing")
@@ -120,7 +120,7 @@ def visit_record(
     kind, source, episode = visit_kind_for(child)
     if episode is None:
         raise ValidationError("This child has no open episode to record a visit against")
-    visited_on = _date(visited_on, "visited_on", "the date of the visit")
+    visited_on = _date(visited_on, "visited_on", "the date of the visit", child=child)
     if seen_alone and not child_seen:
         raise ValidationError({"seen_alone": "A child not seen cannot be seen alone"})
     visit = Visit.objects.create(

@@ -24,6 +24,7 @@ def child(users: Any, people: Any) -> Any:
         child=child,
         kind="cin",
         referral_date=TEST_TODAY - timedelta(days=30),
+        primary_need="N1",
     )
     return child
 

@@ -45,7 +45,12 @@ def sw(users: Any) -> Any:
 @pytest.fixture
 def episode(sw: Any, child: Any) -> Episode:
     return services.episode_open(
-        actor=sw, child=child, kind="cin", referral_date=REFERRAL, referral_source="2A"
+        actor=sw,
+        child=child,
+        kind="cin",
+        referral_date=REFERRAL,
+        referral_source="2A",
+        primary_need="N1",
     )
 
 
@@ -65,6 +70,7 @@ def _refer(users: Any, child: Any, decision: str) -> Episode:
         expected_version=contact.version,
         decision=decision,
         reasons="x",
+        primary_need="N1",
     )
     frontdoor.contact_sign_off(
         actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True
@@ -267,7 +273,7 @@ def test_the_first_cp_review_due_on_easter_monday_is_held_by_the_thursday(
 ) -> None:
     with time_machine.travel(datetime(2028, 1, 20, 10, 0, tzinfo=LONDON)):
         episode = services.episode_open(
-            actor=sw, child=child, kind="cin", referral_date=date(2027, 12, 20)
+            actor=sw, child=child, kind="cin", referral_date=date(2027, 12, 20), primary_need="N1"
         )
         _plan(users, sw, episode, date(2028, 1, 17))
     (item,) = _open(child, "cp_review")

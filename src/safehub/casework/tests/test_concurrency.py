@@ -52,7 +52,11 @@ def _race(writers: int, act: Any) -> list[str]:
 def test_two_workers_completing_one_assessment(users: Any, people: Any) -> None:
     sw, colleague = users["social_worker"], users["colleague"]
     episode = services.episode_open(
-        actor=sw, child=people["involved"], kind="cin", referral_date=date(2026, 1, 5)
+        actor=sw,
+        child=people["involved"],
+        kind="cin",
+        referral_date=date(2026, 1, 5),
+        primary_need="N1",
     )
     assessment = services.assessment_start(actor=sw, episode=episode, start_date=date(2026, 1, 5))
     services.assessment_record_seen(
@@ -82,7 +86,11 @@ def test_two_workers_completing_one_assessment(users: Any, people: Any) -> None:
 def test_two_workers_moving_one_child_to_different_placements(users: Any, people: Any) -> None:
     sw = users["social_worker"]
     episode = services.episode_open(
-        actor=sw, child=people["involved"], kind="cin", referral_date=date(2026, 1, 5)
+        actor=sw,
+        child=people["involved"],
+        kind="cin",
+        referral_date=date(2026, 1, 5),
+        primary_need="N1",
     )
     placement = {
         "legal_status": "V2",
@@ -113,7 +121,11 @@ def test_two_workers_moving_one_child_to_different_placements(users: Any, people
 def test_the_initial_conference_recorded_twice_at_once(users: Any, people: Any) -> None:
     sw, chair = users["social_worker"], users["cp_chair_iro"]
     episode = services.episode_open(
-        actor=sw, child=people["involved"], kind="cin", referral_date=date(2026, 1, 5)
+        actor=sw,
+        child=people["involved"],
+        kind="cin",
+        referral_date=date(2026, 1, 5),
+        primary_need="N1",
     )
     services.strategy_record(
         actor=sw,
@@ -149,7 +161,7 @@ def test_closing_as_no_further_action_while_a_colleague_starts_a_plan(
     sw, tm = users["social_worker"], users["team_manager"]
     child = people["involved"]
     episode = services.episode_open(
-        actor=sw, child=child, kind="cin", referral_date=date(2026, 1, 5)
+        actor=sw, child=child, kind="cin", referral_date=date(2026, 1, 5), primary_need="N1"
     )
     assessment = services.assessment_start(actor=sw, episode=episode, start_date=date(2026, 1, 5))
     services.assessment_record_seen(
@@ -197,7 +209,11 @@ def test_two_workers_opening_the_same_episode_plan_and_care_at_once(
 
     def open_episode(n: int) -> None:
         services.episode_open(
-            actor=actors[n], child=child, kind="cin", referral_date=date(2026, 1, 5)
+            actor=actors[n],
+            child=child,
+            kind="cin",
+            referral_date=date(2026, 1, 5),
+            primary_need="N1",
         )
 
     assert _race(2, open_episode) == ["refused", "saved"]
@@ -234,7 +250,9 @@ def test_two_managers_allocating_a_waiting_child_at_once(users: Any, people: Any
 
     sw, colleague, tm = users["social_worker"], users["colleague"], users["team_manager"]
     child = people["involved"]
-    services.episode_open(actor=sw, child=child, kind="cin", referral_date=date(2026, 1, 5))
+    services.episode_open(
+        actor=sw, child=child, kind="cin", referral_date=date(2026, 1, 5), primary_need="N1"
+    )
 
     def allocate(n: int) -> None:
         services.allocate(actor=tm, child=child, worker=(sw, colleague)[n])

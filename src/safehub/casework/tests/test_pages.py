@@ -81,6 +81,7 @@ def episode(users: Any, child: Any) -> Episode:
         kind="cin",
         referral_date=REFERRAL,
         referral_source="2A",
+        primary_need="N1",
     )
 
 
@@ -127,7 +128,7 @@ def _plan(users: Any, episode: Episode) -> CPPlan:
     conference = services.conference_initial(
         actor=users["cp_chair_iro"],
         enquiry=enquiry,
-        held_on=REFERRAL + timedelta(days=14),
+        held_on=REFERRAL + timedelta(days=15),  # a Monday
         outcome="plan",
         category="NEG",
     )
@@ -220,7 +221,7 @@ def _more_history(
         )
         services.missing_record(actor=worker, child=child, kind="M", start_date=day, end_date=day)
         early = services.episode_open(
-            actor=worker, child=child, kind="early_help", referral_date=day
+            actor=worker, child=child, kind="early_help", referral_date=day, primary_need="N1"
         )
         services.episode_close(actor=worker, episode=early, closure_date=day, reason="met")
 
@@ -299,7 +300,11 @@ def test_close_an_episode(
     page = _errors(sw.post(url, {"reason": "RC7", **_d("closure_date", TODAY)}))
     assert "You cannot close the case while it has an assessment that is not authorised" in page
     early = services.episode_open(
-        actor=users["social_worker"], child=child, kind="early_help", referral_date=REFERRAL
+        actor=users["social_worker"],
+        child=child,
+        kind="early_help",
+        referral_date=REFERRAL,
+        primary_need="N1",
     )
     form = sw.get(_url("episode-close", child, early.pk)).content.decode()
     assert "Outcomes achieved" in form
@@ -671,7 +676,11 @@ def test_a_manager_takes_a_waiting_child_into_the_team(
 ) -> None:
     waiting = people["unrelated"]  # South's child: North's manager cannot see it ...
     services.episode_open(
-        actor=users["south_worker"], child=waiting, kind="cin", referral_date=REFERRAL
+        actor=users["south_worker"],
+        child=waiting,
+        kind="cin",
+        referral_date=REFERRAL,
+        primary_need="N1",
     )
     from safehub.access.models import Involvement
 

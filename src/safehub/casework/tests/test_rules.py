@@ -59,6 +59,7 @@ def test_a_referral_decision_opens_the_childs_episode(users: Any, child: Any) ->
         expected_version=contact.version,
         decision="assessment",
         reasons="Needs assessment",
+        primary_need="N1",
     )
     frontdoor.contact_sign_off(
         actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True
@@ -178,6 +179,11 @@ def test_the_database_keeps_closure_date_and_reason_together(episode: Any) -> No
         Episode.objects.filter(pk=episode.pk).update(closure_date=REFERRAL)
 
 
+def _weekday(day: date) -> date:
+    """The day, or the Monday after if it falls at a weekend: no conference then."""
+    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 def _to_plan(
     users: Any, episode: Any, strategy_on: date = REFERRAL, icpc_on: date | None = None
 ) -> CPPlan:
@@ -194,7 +200,7 @@ def _to_plan(
     conference = services.conference_initial(
         actor=users["cp_chair_iro"],
         enquiry=enquiry,
-        held_on=icpc_on or strategy_on + timedelta(days=14),
+        held_on=icpc_on or _weekday(strategy_on + timedelta(days=14)),
         outcome="plan",
         category="NEG",
     )
@@ -295,7 +301,9 @@ def test_a_second_plan_knows_how_many_came_before(users: Any, episode: Any) -> N
         outcome="end",
     )
     later = plan.start_date + timedelta(days=100)
-    second = _to_plan(users, episode, strategy_on=later, icpc_on=later + timedelta(days=10))
+    second = _to_plan(
+        users, episode, strategy_on=later, icpc_on=_weekday(later + timedelta(days=10))
+    )
     assert second.previous_plans == 1
 
 
@@ -400,7 +408,11 @@ def test_allocation_grants_and_reallocation_removes_access(
     worker = users["social_worker"]
     assert decide(worker, child, Action.VIEW) is Decision.DENY
     services.episode_open(
-        actor=users["south_worker"], child=child, kind="cin", referral_date=REFERRAL
+        actor=users["south_worker"],
+        child=child,
+        kind="cin",
+        referral_date=REFERRAL,
+        primary_need="N1",
     )
     south_manager = make_user("tm_south", "team_manager", council["teams"]["South"])
     services.allocate(actor=south_manager, child=child, worker=users["south_worker"])

@@ -175,7 +175,9 @@ def test_after_no_further_action_no_visit_and_a_new_referral_opens_a_new_episode
     later = REFERRAL + timedelta(days=3)
     with pytest.raises(ValidationError, match="no open episode"):
         services.visit_record(actor=sw, child=episode.child, visited_on=later, child_seen=True)
-    fresh = services.episode_open(actor=sw, child=episode.child, kind="cin", referral_date=later)
+    fresh = services.episode_open(
+        actor=sw, child=episode.child, kind="cin", referral_date=later, primary_need="N1"
+    )
     services.assessment_start(actor=sw, episode=fresh, start_date=later)
     assert fresh.assessments.count() == 1
 
@@ -183,7 +185,9 @@ def test_after_no_further_action_no_visit_and_a_new_referral_opens_a_new_episode
 def test_an_episode_closed_for_another_reason_is_closed_too(
     users: Any, sw: Any, episode: Episode
 ) -> None:
-    services.episode_close(actor=sw, episode=episode, closure_date=REFERRAL, reason="RC5")
+    services.episode_close(
+        actor=sw, episode=episode, closure_date=REFERRAL, reason="RC5", referral_nfa=False
+    )
     with pytest.raises(ValidationError, match="This episode is closed"):
         services.cin_plan_start(actor=sw, episode=episode, start_date=REFERRAL)
 
@@ -260,7 +264,11 @@ def test_early_help_episode_for_step_down(users: Any, sw: Any, episode: Episode)
     _authorised(users, episode)
     services.episode_close(actor=sw, episode=episode, closure_date=REFERRAL, reason="RC9")
     early = services.episode_open(
-        actor=sw, child=episode.child, kind="early_help", referral_date=REFERRAL + timedelta(days=1)
+        actor=sw,
+        child=episode.child,
+        kind="early_help",
+        referral_date=REFERRAL + timedelta(days=1),
+        primary_need="N1",
     )
     with pytest.raises(ValidationError, match="already has an open episode"):
         services.episode_open(
@@ -268,6 +276,7 @@ def test_early_help_episode_for_step_down(users: Any, sw: Any, episode: Episode)
             child=episode.child,
             kind="early_help",
             referral_date=REFERRAL + timedelta(days=1),
+            primary_need="N1",
         )
     with pytest.raises(ValidationError) as error:  # early help closes for its own reasons
         services.episode_close(
@@ -403,7 +412,7 @@ def test_no_plan_without_an_initial_conference(users: Any, sw: Any, episode: Epi
             actor=chair, enquiry=enquiry, held_on=REFERRAL, outcome="plan", category="NEG"
         )
     conference = services.conference_initial(
-        actor=chair, enquiry=enquiry, held_on=REFERRAL + timedelta(days=5), outcome="no_plan"
+        actor=chair, enquiry=enquiry, held_on=REFERRAL + timedelta(days=4), outcome="no_plan"
     )
     assert conference.plan is None
     assert not CPPlan.objects.exists()
@@ -729,7 +738,9 @@ def test_every_state_change_appends_to_the_chronology(users: Any, sw: Any, child
 
     d = date(2025, 3, 3)
     episode = appends("EPISODE_OPENED")(
-        lambda: services.episode_open(actor=sw, child=child, kind="cin", referral_date=d)
+        lambda: services.episode_open(
+            actor=sw, child=child, kind="cin", referral_date=d, primary_need="N1"
+        )
     )
     assessment = appends("ASSESSMENT_STARTED")(
         lambda: services.assessment_start(actor=sw, episode=episode, start_date=d)

@@ -50,6 +50,7 @@ def episode(users: Any, child: Any) -> Any:
         kind="cin",
         referral_date=TODAY - timedelta(days=30),
         referral_source="2A",
+        primary_need="N1",
     )
 
 

@@ -39,6 +39,11 @@ CHILD_COUNTS = [(1, 30), (2, 35), (3, 20), (4, 10), (5, 5)]
 Heritage = tuple[str, float, str, str, str, float]
 
 
+# Why a school-age child in the demo has no UPN: newly referred, never at a maintained school
+# in England, records that disagree, educated elsewhere.
+NO_UPN_REASONS = ("UN4", "UN2", "UN5", "UN3")
+
+
 @dataclass
 class Shape:
     """What the casework planner may ask of the next family (showcase families)."""
@@ -799,7 +804,12 @@ class FamilyBuilder:
                     offset = rng.randrange(len(self.all_primaries))
                     fallback = self.all_primaries[offset:] + self.all_primaries[:offset]
                     person.upn = self.upns.next(establishments + fallback, years)
+                else:  # the census asks why; chosen without the rng, so nothing else moves
+                    reasons = NO_UPN_REASONS
+                    person.upn_unknown = reasons[len(person.current.given) % len(reasons)]
                 if person.role == "child":
                     person.primary = fam.primary
                     if years >= 11 and (years < 16 or rng.random() < 0.7):
                         person.secondary = fam.secondary
+            elif person.kind == PersonKind.CHILD:
+                person.upn_unknown = "UN1"  # not of school age yet

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from safehub.frontdoor.codes import REFERRAL_DECISIONS
 from safehub.frontdoor.services import decision_due
 from safehub.people.codes import Sex
 
@@ -16,6 +17,21 @@ PRONOUNS: dict[str, tuple[str, str, str]] = {
     Sex.FEMALE: ("she", "her", "her"),
 }
 THEY = ("they", "their", "them")
+
+
+# Children in need by primary need, roughly as in England (per cent; N7 and N9 rare).
+PRIMARY_NEEDS = {"N1": 58, "N2": 9, "N3": 3, "N4": 8, "N5": 16, "N6": 2, "N8": 4}
+
+
+def steady_pick(weighted: dict[str, int], key: int) -> str:
+    """A weighted choice made from `key` rather than the demo's random stream, so adding it
+    moves nothing else in the council."""
+    point = key % sum(weighted.values())
+    for value, weight in weighted.items():
+        if point < weight:
+            return value
+        point -= weight
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -41,6 +57,7 @@ class PlannedPerson:
     disabilities: list[str] = field(default_factory=list)
     nhs_number: str = ""
     upn: str = ""
+    upn_unknown: str = ""  # why a child has no UPN (census UPNunknown)
     is_restricted: bool = False
     restriction_reason: str = ""
     created_at: datetime | None = None
@@ -187,6 +204,13 @@ class PlannedContact:
     signed_off_at: datetime | None = None
     requests: list[PlannedRequest] = field(default_factory=list)
     consents: list[PlannedConsent] = field(default_factory=list)
+
+    @property
+    def primary_need(self) -> str:
+        """An accepted referral's primary need, as the MASH recorded it (census 8610)."""
+        if self.decision not in REFERRAL_DECISIONS:
+            return ""
+        return steady_pick(PRIMARY_NEEDS, int(self.received_at.timestamp()) // 60)
 
     @property
     def decision_due_at(self) -> datetime:

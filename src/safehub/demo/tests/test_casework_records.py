@@ -907,8 +907,51 @@ def _care_visits_late(what: str, period: PeriodOfCare, visits: list[date]) -> li
     return bad
 
 
+def census_violations() -> list[str]:
+    """What SafeHub stops at entry (casework.census_rules) holds of the demo too, which is
+    written without the services."""
+    from safehub.access.policy import chair_roles
+    from safehub.casework.services import NEEDS_FOR_A_REFERRAL, census_gaps, has_statutory_work
+    from safehub.casework.services.care import placement_problems
+
+    bad = []
+    needs = {n.value for n in NEEDS_FOR_A_REFERRAL}
+    episodes = Episode.objects.filter(kind=EpisodeKind.CIN).select_related("child")
+    last_closed: dict[int, date] = {}
+    for episode in episodes.order_by("child_id", "referral_date", "pk"):
+        what = f"episode {episode.pk} of child {episode.child_id}"
+        if episode.primary_need not in needs:
+            bad.append(f"{what} has no primary need")
+        if gaps := census_gaps(episode.child):
+            bad.append(f"{what}: the child's record needs {gaps}")
+        if episode.closure_date and episode.referral_nfa == has_statutory_work(episode):
+            bad.append(f"{what}: referral NFA is {episode.referral_nfa}")
+        previous = last_closed.get(episode.child_id)
+        if previous and episode.referral_date < previous:
+            bad.append(f"{what} starts before the previous episode closed ({previous})")
+        if episode.closure_date:
+            last_closed[episode.child_id] = episode.closure_date
+    for conference in Conference.objects.select_related("chair"):
+        if conference.kind == ConferenceKind.INITIAL and conference.held_on.weekday() >= 5:
+            bad.append(f"initial conference {conference.pk} on a {conference.held_on:%A}")
+        if conference.chair is None or conference.chair.role not in chair_roles():
+            bad.append(f"conference {conference.pk} is not chaired by a chair")
+    for row in CareEpisode.objects.select_related("period__child"):
+        fields = {f: getattr(row, f) for f in ("legal_status", "placement_type", "provider")}
+        problems = placement_problems(
+            row.period.child, row.start_date, fields, starting=row.reason_new_episode == "S"
+        )
+        if problems:
+            bad.append(f"903 episode {row.pk}: {problems}")
+    referred = ContactSubject.objects.filter(
+        role="child", contact__status=Status.DECIDED, contact__decision__in=REFERRAL_DECISIONS
+    ).exclude(contact__primary_need__in=needs)
+    bad += [f"contact {s.contact_id} was referred without a primary need" for s in referred]
+    return bad
+
+
 def consistency_violations(today: date) -> list[str]:
-    return plan_violations(today) + text_violations(today)
+    return plan_violations(today) + text_violations(today) + census_violations()
 
 
 # --- the tests -------------------------------------------------------------------------------

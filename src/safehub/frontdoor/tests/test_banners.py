@@ -99,7 +99,12 @@ def test_sign_off_and_its_return_confirm_with_a_success_banner(
         actor=mash, contact=contact, expected_version=1, rag="green", level_of_need="1"
     )
     services.contact_decide(
-        actor=mash, contact=contact, expected_version=2, decision="advice", reasons="Signposted"
+        actor=mash,
+        contact=contact,
+        expected_version=2,
+        decision="advice",
+        reasons="Signposted",
+        primary_need="N1",
     )
     returned = manager.post(
         _url("contact-sign-off", contact),
@@ -114,6 +119,7 @@ def test_sign_off_and_its_return_confirm_with_a_success_banner(
         expected_version=contact.version,
         decision="advice",
         reasons="School asked",
+        primary_need="N1",
     )
     contact.refresh_from_db()
     signed = manager.post(

@@ -43,6 +43,7 @@ def _decide(contact: Contact, mash: Any, decision: str = "assessment") -> Contac
         expected_version=contact.version,
         decision=decision,
         reasons="Unexplained bruising and hunger",
+        primary_need="N1",
     )
 
 

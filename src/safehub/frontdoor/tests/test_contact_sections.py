@@ -42,6 +42,7 @@ def test_the_working_pages_use_the_wide_layout_and_others_do_not(
         child=child,
         kind="cin",
         referral_date=TEST_TODAY - timedelta(days=10),
+        primary_need="N1",
     )
     wide = {
         "mash_worker": [

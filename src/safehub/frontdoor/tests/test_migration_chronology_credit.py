@@ -67,6 +67,7 @@ def test_old_contact_entries_credit_the_referrer_and_the_decider(users: Any, peo
             expected_version=contact.version,
             decision="early_help",
             reasons="Family agree",
+            primary_need="N1",
         )
     with at(11, 5):
         services.contact_sign_off(

@@ -199,6 +199,7 @@ def test_partner_sees_outcome_but_not_the_mash_reasoning(users: Any, client_for:
         decision="early_help",
         reasons="SECRET MASH REASONING",
         feedback="The family support team will call the family.",
+        primary_need="N1",
     )
     services.contact_sign_off(
         actor=users["team_manager"], contact=contact, expected_version=3, approve=True
@@ -232,7 +233,12 @@ def test_a_closed_contact_refuses_changes_in_plain_english(users: Any, client_fo
         actor=mash, contact=contact, expected_version=1, rag="green", level_of_need="1"
     )
     services.contact_decide(
-        actor=mash, contact=contact, expected_version=2, decision="nfa", reasons="Nothing needed"
+        actor=mash,
+        contact=contact,
+        expected_version=2,
+        decision="nfa",
+        reasons="Nothing needed",
+        primary_need="N1",
     )
     response = client_for("mash_worker").post(
         reverse("frontdoor:contact-consent", args=[contact.reference]),

@@ -43,6 +43,7 @@ def _decide(contact: Contact, users: Any, decision: str, person: Any = None) -> 
         expected_version=contact.version,
         decision=decision,
         reasons="Reasons",
+        primary_need="N1",
     )
     services.contact_sign_off(
         actor=users["team_manager"], contact=contact, expected_version=contact.version, approve=True

@@ -178,6 +178,7 @@ def test_deciding_needs_rating_first(users: Any) -> None:
             expected_version=1,
             decision="nfa",
             reasons="No concerns",
+            primary_need="N1",
         )
     assert "RAG rating" in error.value.message_dict["decision"][0]
 
@@ -195,6 +196,7 @@ def test_a_referral_decision_needs_every_child_linked(users: Any) -> None:
             expected_version=contact.version,
             decision="assessment",
             reasons="Needs assessment",
+            primary_need="N1",
         )
 
 
@@ -208,6 +210,7 @@ def test_decision_waits_for_sign_off_by_someone_else_then_tells_referrer(
         expected_version=contact.version,
         decision="assessment",
         reasons="Unexplained bruising and hunger",
+        primary_need="N1",
     )
     assert contact.status == Status.AWAITING_SIGN_OFF
     assert not OutboxMessage.objects.filter(dedupe_key__contains="outcome").exists()
@@ -243,6 +246,7 @@ def test_sign_off_refused_to_the_decider(users: Any, people: Any) -> None:
         expected_version=contact.version,
         decision="nfa",
         reasons="Already known, no new concern",
+        primary_need="N1",
     )
     with pytest.raises(ValidationError, match="Someone other than the person who did this"):
         services.contact_sign_off(
@@ -258,6 +262,7 @@ def test_returned_decision_goes_back_to_triage(users: Any, people: Any) -> None:
         expected_version=contact.version,
         decision="nfa",
         reasons="Nothing to do",
+        primary_need="N1",
     )
     services.contact_sign_off(
         actor=users["team_manager"],
@@ -280,6 +285,7 @@ def test_without_sign_off_the_decision_is_final_at_once(users: Any, people: Any)
         expected_version=contact.version,
         decision="early_help",
         reasons="Family agrees to early help",
+        primary_need="N1",
     )
     assert contact.status == Status.DECIDED
 

@@ -61,6 +61,8 @@ def _edit(client, person, version, language):
             "sex": "U",
             "gender_current": "0",
             "ethnicity": "NOBT",
+            "disabilities": "NONE",
+            "upn_unknown": "UN4",
             "first_language": language,
             "nhs_number": person.nhs_number,
             "version": version,

@@ -85,20 +85,29 @@ def test_a_child_needs_a_date_of_birth_but_an_adult_does_not():
 
 @FAST
 @given(
-    expected=st.dates(min_value=TODAY - timedelta(days=42), max_value=TODAY + timedelta(days=300))
+    expected=st.dates(min_value=TODAY - timedelta(days=42), max_value=TODAY + timedelta(weeks=40))
 )
-def test_an_unborn_child_due_within_the_next_ten_months_is_accepted(expected):
+def test_an_unborn_child_due_within_the_next_forty_weeks_is_accepted(expected):
     cleaned = clean_person_data(unborn(expected_date_of_birth=expected), today=TODAY)
     assert cleaned["expected_date_of_birth"] == expected
     assert cleaned["date_of_birth"] is None
 
 
 @FAST
-@given(expected=st.dates(min_value=TODAY + timedelta(days=301)))
-def test_an_unborn_child_due_more_than_ten_months_ahead_is_refused(expected):
+@given(expected=st.dates(min_value=TODAY + timedelta(weeks=40, days=1)))
+def test_an_unborn_child_due_more_than_forty_weeks_ahead_is_refused(expected):
+    # Census 8606: a referral cannot come more than 40 weeks before the expected birth.
     assert errors_for(unborn(expected_date_of_birth=expected))["expected_date_of_birth"] == [
-        "Expected date of birth must be within the next 10 months"
+        "Expected date of birth must be within the next 40 weeks"
     ]
+
+
+def test_an_unborn_child_due_in_exactly_forty_weeks_is_accepted():
+    due = TODAY + timedelta(weeks=40)
+    assert (
+        clean_person_data(unborn(expected_date_of_birth=due), today=TODAY)["expected_date_of_birth"]
+        == due
+    )
 
 
 def test_an_unborn_child_long_past_its_due_date_must_be_recorded_as_born():

@@ -26,6 +26,7 @@ from safehub.demo.generator.casework_records.common import (
     DAY,
     PLACE_CHANGE,
     _care_plan_due,
+    _on_a_weekday,
     _pick,
     _stamp,
     _wd,
@@ -193,7 +194,10 @@ class CarePlanning(ChildProtectionPlanning):
             return None
         if authorised is not None and (begin - authorised).days > 60:
             cin = case.cin_start(episode, self._after(authorised, 1, 10))
-            icpc = cin["start_date"] + timedelta(days=rng.randint(60, 200))
+            icpc = _on_a_weekday(
+                cin["start_date"] + timedelta(days=rng.randint(60, 200)),
+                earliest=cin["start_date"] + DAY,
+            )
             if rng.random() < 0.4 and (begin - icpc).days > 60:
                 strategy = self._strategy_day(icpc, cin["start_date"] + DAY)
                 self._cin_run(case, episode, cin, strategy, stall=False, ending=True)

@@ -30,6 +30,7 @@ from safehub.demo.generator.casework_records.common import (
     _core_group_due,
     _cp_visit_due,
     _icpc_due,
+    _on_a_weekday,
     _pick,
     _stamp,
     _wd,
@@ -332,6 +333,7 @@ class ChildProtectionPlanning(CinPlanPlanning):
             if rng.random() < LATE_ICPC
             else max(ends, target - timedelta(days=rng.randint(0, 5)))
         )
+        icpc = _on_a_weekday(icpc, earliest=ends)
         if icpc > yesterday:
             return open_cin  # waiting for the conference
         chair = self._chair(case, icpc)
@@ -435,7 +437,7 @@ class ChildProtectionPlanning(CinPlanPlanning):
             if rng.random() < LATE_ICPC
             else target - timedelta(days=rng.randint(0, 5))
         )
-        icpc = max(icpc, strategy + DAY)
+        icpc = _on_a_weekday(max(icpc, strategy + DAY), earliest=strategy + DAY)
         return icpc, self._enquiry(case, episode, strategy, icpc)
 
     def _icpc(

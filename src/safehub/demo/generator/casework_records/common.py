@@ -20,6 +20,7 @@ from safehub.chronology import registry
 from safehub.core.workdays import add_working_days
 from safehub.demo.generator.frontdoor import SOURCES
 from safehub.demo.generator.organisations import CIC_TEAM, CP_TEAM, NORTH, SOUTH
+from safehub.demo.generator.plan import PRIMARY_NEEDS
 
 LONDON = ZoneInfo("Europe/London")
 NO_FACTORS = "21"
@@ -64,7 +65,7 @@ CATEGORIES = {
     CategoryOfAbuse.SAB: 4,
     CategoryOfAbuse.MUL: 2,
 }
-NEEDS = {"N1": 57, "N2": 9, "N3": 3, "N4": 8, "N5": 16, "N6": 2, "N8": 4, "N0": 1}
+NEEDS = PRIMARY_NEEDS
 PLACE_CHANGE = {
     PlacementChangeReason.CARPL: 30,
     PlacementChangeReason.CREQB: 15,
@@ -106,6 +107,15 @@ DUE_LABELS = {
 
 def _pick(rng: random.Random, weighted: Mapping[Any, float]) -> Any:
     return rng.choices(list(weighted), list(weighted.values()))[0]
+
+
+def _on_a_weekday(day: date, *, earliest: date) -> date:
+    """No initial conference at a weekend (census 8875): the Friday before, unless that is
+    too early, then the Monday after."""
+    if day.weekday() < 5:
+        return day
+    friday = day - timedelta(days=day.weekday() - 4)
+    return friday if friday >= earliest else day + timedelta(days=7 - day.weekday())
 
 
 @lru_cache(maxsize=100_000)

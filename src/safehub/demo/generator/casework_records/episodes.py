@@ -26,12 +26,13 @@ from safehub.demo.generator.casework_records.common import (
     REALLOCATION,
     SOURCE_WEIGHTS,
     _assessment_due,
+    _on_a_weekday,
     _pick,
     _stamp,
 )
 from safehub.demo.generator.casework_records.rows import EPISODE, Row
 from safehub.demo.generator.organisations import CIC_TEAM, CP_TEAM, EARLY_HELP
-from safehub.demo.generator.plan import PlannedContact, PlannedInvolvement
+from safehub.demo.generator.plan import PlannedContact, PlannedInvolvement, steady_pick
 from safehub.frontdoor.codes import Decision
 
 if TYPE_CHECKING:
@@ -101,6 +102,15 @@ class EpisodeRecords(CaseBase):
         )
 
 
+def _need(spec: EpisodeSpec, drawn: str) -> str:
+    """Every child in need has a primary need (census 8610): the one the MASH recorded when
+    it accepted the referral, else the one drawn, else one chosen without a draw (an episode
+    whose need the planner used to leave blank), so the rest of the council stays as it was."""
+    if spec.contact is not None and spec.contact.primary_need:
+        return spec.contact.primary_need
+    return drawn or steady_pick(NEEDS, spec.start.toordinal())
+
+
 class EpisodePlanning(AssessmentPlanning):
     def _open(self, case: Case, spec: EpisodeSpec, *, need: bool) -> Row:
         rng = self.rng
@@ -113,7 +123,7 @@ class EpisodePlanning(AssessmentPlanning):
             spec.start,
             spec.day_opened,
             source=source,
-            need=_pick(rng, NEEDS) if need else "",
+            need=_need(spec, _pick(rng, NEEDS) if need else ""),
             contact=spec.contact,
             by=by,
         )
@@ -244,7 +254,8 @@ class EpisodePlanning(AssessmentPlanning):
                 self._cp_run(case, episode, plan, icpc, end, chair)
                 open_cin = case.cin_start(episode, self._after(end, 0, 7))
         if state == "cp":
-            icpc = max(dates.cp_start, base + timedelta(days=21))
+            earliest = base + timedelta(days=21)
+            icpc = _on_a_weekday(max(dates.cp_start, earliest), earliest=earliest)
             if icpc > yesterday:
                 state = "s47"
             else:
