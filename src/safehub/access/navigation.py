@@ -6,10 +6,12 @@ from django.urls import reverse
 from safehub.access.policy import (
     can_manage_cases,
     can_manage_users,
+    can_match_partner_events,
     can_refer,
     can_review_audit,
     can_search_people,
     can_see_front_door_figures,
+    can_send_partner_events,
     can_work_mash_queue,
     holds_cases,
 )
@@ -30,6 +32,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     elif can_refer(user):
         items.append(("Referrals", reverse("frontdoor:referral-list")))
         items.append(("Information requests", reverse("frontdoor:request-list")))
+    if can_match_partner_events(user):
+        items.append(("Partner information", reverse("partners:queue")))
+    if can_send_partner_events(user):
+        items.append(("Send partner information", reverse("partners:upload")))
     if can_see_front_door_figures(user):
         items.append(("Front door health", reverse("frontdoor:queue-health")))
     if can_search_people(user):

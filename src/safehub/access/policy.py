@@ -459,6 +459,14 @@ def decide_partner_event(actor: User, event: Any, action: Action) -> Decision:
     return Decision.DENY
 
 
+def decide_partner_upload(actor: User, upload: Any) -> Decision:
+    """A CSV upload, from its preview to its confirmation, is its agency's: anyone there who
+    may send partner events may see and confirm it; nobody else, the MASH included."""
+    rules = rules_for(actor)
+    mine = upload.agency_id == actor.agency_id
+    return Decision.ALLOW if rules.can_send_partner_events and mine else Decision.DENY
+
+
 # --- Casework ----------------------------------------------------------------------------
 
 

@@ -3,12 +3,20 @@ allowed are the same NotFound, and a refusal is audited."""
 
 from typing import Any
 
-from safehub.access.policy import Action, Decision, decide_partner_event
+from safehub.access.policy import Action, Decision, decide_partner_event, decide_partner_upload
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import NotFound
 from safehub.organisations.models import User
-from safehub.partners.models import PartnerEvent
+from safehub.partners.models import PartnerEvent, PartnerUpload
+
+
+def _pk(raw: Any) -> int:
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return pk if 0 < pk < 2**63 else 0
 
 
 def access_partner_event(
@@ -16,17 +24,11 @@ def access_partner_event(
 ) -> PartnerEvent:
     """The partner event with this id if `actor` may do `action` to it. A VIEW is audited
     here (naming the person it is filed on, if any); changes by the service that makes them."""
-    event = None
-    try:
-        pk = int(event_id)
-    except (TypeError, ValueError, OverflowError):
-        pk = 0
-    if 0 < pk < 2**63:
-        event = (
-            PartnerEvent.objects.select_related("agency", "sent_by", "person", "matched_by")
-            .filter(pk=pk)
-            .first()
-        )
+    event = (
+        PartnerEvent.objects.select_related("agency", "sent_by", "person", "matched_by")
+        .filter(pk=_pk(event_id))
+        .first()
+    )
     if event is None or decide_partner_event(actor, event, action) is not Decision.ALLOW:
         audit_refusal(
             actor=actor,
@@ -44,3 +46,23 @@ def access_partner_event(
             object_id=event.pk,
         )
     return event
+
+
+def access_partner_upload(*, actor: User, upload_id: Any) -> PartnerUpload:
+    """A CSV upload, for its own agency's senders only; every look at it is audited."""
+    upload = PartnerUpload.objects.filter(pk=_pk(upload_id)).first()
+    if upload is None or decide_partner_upload(actor, upload) is not Decision.ALLOW:
+        audit_refusal(
+            actor=actor,
+            object_type="partners.PartnerUpload",
+            object_id=str(upload_id)[:60],
+            detail={"action": Action.VIEW.value},
+        )
+        raise NotFound()
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="partners.PartnerUpload",
+        object_id=upload.pk,
+    )
+    return upload

@@ -43,6 +43,7 @@ FIELDS = (
     "attendance_percent",
     "reason",
 )
+MAX_BATCH = 1000  # events in one API call or one CSV file
 REQUIRED = ("event_id", "type", "occurred_at", "summary", "significance")
 NAME_MAX = 100
 EARLIEST = date(1900, 1, 1)

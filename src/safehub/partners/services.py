@@ -49,12 +49,11 @@ from safehub.partners.codes import (
     Needs,
     Significance,
 )
-from safehub.partners.models import SEND_BACK_REASON_MAX, PartnerEvent
-from safehub.partners.parsing import CleanEvent, parse_event
+from safehub.partners.models import SEND_BACK_REASON_MAX, PartnerEvent, PartnerUpload
+from safehub.partners.parsing import MAX_BATCH, CleanEvent, parse_event
+from safehub.partners.uploads import CsvPreview, read_csv
 from safehub.people.models import Person
 from safehub.people.services import person_create
-
-MAX_BATCH = 1000
 
 
 class BatchTooLarge(ApplicationError):
@@ -426,3 +425,53 @@ def partner_event_send_back(*, actor: User, event: PartnerEvent, reason: str) ->
         detail={"step": "send_back"},
     )
     return event
+
+
+# --- CSV uploads -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_upload_create(*, actor: User, filename: str, content: bytes) -> PartnerUpload:
+    """Keep an uploaded file for its preview; nothing in it is received until confirmed."""
+    if not can_send_partner_events(actor):
+        raise PermissionDeniedError("Only partner agencies send partner events.")
+    upload = PartnerUpload.objects.create(
+        agency_id=actor.agency_id,
+        uploaded_by=actor,
+        filename=(filename or "upload.csv")[:200],
+        content=content,
+        uploaded_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="partners.PartnerUpload",
+        object_id=upload.pk,
+        detail={"bytes": len(content)},
+    )
+    return upload
+
+
+def partner_upload_preview(*, actor: User, upload: PartnerUpload) -> CsvPreview:
+    """What the file holds, judged as the API judges events, as of now."""
+    return read_csv(bytes(upload.content), agency_kind=actor.agency.kind, now=timezone.now())
+
+
+def partner_upload_confirm(*, actor: User, upload: PartnerUpload) -> list[EventOutcome]:
+    """Send the file's good rows through the same service as the API (each event durable on
+    its own, the same idempotency). Confirming again sends nothing new: the events are
+    already received, and the first answer is kept."""
+    if not can_send_partner_events(actor):
+        raise PermissionDeniedError("Only partner agencies send partner events.")
+    preview = partner_upload_preview(actor=actor, upload=upload)
+    if not preview.good:
+        raise ValidationError("There are no events in this file that can be sent")
+    outcomes = partner_events_receive(actor=actor, events=preview.events(), channel=Channel.CSV)
+    lines = [row.line for row in preview.good]
+    answered = [{**o.as_dict(), "line": lines[o.index]} for o in outcomes]
+    with transaction.atomic(durable=True):
+        PartnerUpload.objects.filter(pk=upload.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now(), outcomes=answered
+        )
+    upload.refresh_from_db()
+    return outcomes
