@@ -448,15 +448,10 @@ def can_match_partner_events(actor: User) -> bool:
 
 
 def decide_partner_event(actor: User, event: Any, action: Action) -> Decision:
-    """The MASH reads and works every partner event. A sender's agency reads its own events
-    (what became of them), never another agency's, and never changes them once sent."""
-    rules = rules_for(actor)
-    if rules.can_triage:
-        return Decision.ALLOW
-    if action is Action.VIEW and rules.can_send_partner_events:
-        mine = event.agency_id == actor.agency_id
-        return Decision.ALLOW if mine else Decision.DENY
-    return Decision.DENY
+    """The MASH reads and works every partner event. Nobody else opens one, its sender
+    included: the page offers records the sender may not know of. A sender reads what came
+    back to their agency on their upload page and through the API."""
+    return Decision.ALLOW if rules_for(actor).can_triage else Decision.DENY
 
 
 def decide_partner_upload(actor: User, upload: Any) -> Decision:

@@ -14,7 +14,10 @@ class UploadForm(GovukForm):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="Up to 1,000 events and 1 MB, with the template's header row.",
-        error_messages={"required": "Select a CSV file to upload"},
+        error_messages={
+            "required": "Select a CSV file to upload",
+            "empty": "The selected file is empty. Download the template and fill it in",
+        },
     )
 
 

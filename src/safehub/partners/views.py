@@ -192,8 +192,9 @@ def _require_sender(request: SignedInRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def upload_view(request: SignedInRequest) -> HttpResponse:
     _require_sender(request)
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = forms.UploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         file = form.cleaned_data["file"]
         upload = services.partner_upload_create(
             actor=request.user, filename=file.name, content=file.read()

@@ -5,10 +5,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from conftest import make_person
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import make_person
 from safehub.audit.models import AuditEvent
 from safehub.casework.models import Allocation, CPPlan, Episode
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
