@@ -281,7 +281,7 @@ def _event_type(code: str, agency_kind: str, problems: list[str]) -> Any:
     found = BY_CODE.get(code.lower())
     if found is None:
         problems.append(
-            f"'{code[:40]}' is not a type of event SafeHub knows; the template lists them"
+            f"The type '{code[:40]}' is not one SafeHub knows; the template lists the types"
         )
         return None
     if found not in types_for_kind(agency_kind):
