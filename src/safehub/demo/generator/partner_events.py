@@ -28,6 +28,7 @@ from safehub.partners.codes import (
     MatchState,
     Needs,
     Sector,
+    Significance,
 )
 from safehub.partners.models import PartnerEvent
 from safehub.partners.parsing import parse_event
@@ -263,7 +264,7 @@ def _file_on_chronologies(events: list[PartnerEvent]) -> None:
             recorded_at=e.matched_at or e.received_at,
             event_type=BY_CODE[e.type].chronology_code,
             category=BY_CODE[e.type].category,
-            significance=CHRONOLOGY_SIGNIFICANCE[e.significance],
+            significance=CHRONOLOGY_SIGNIFICANCE[Significance(e.significance)],
             summary=chronology_summary(e),
             source_type="partners.PartnerEvent",
             source_id=str(e.pk),
@@ -273,7 +274,7 @@ def _file_on_chronologies(events: list[PartnerEvent]) -> None:
     ChronologyEntry.objects.bulk_create(entries, batch_size=2_000)
     ChronologyLink.objects.bulk_create(
         [
-            ChronologyLink(entry=entry, person_id=e.person_id, occurred_at=e.occurred_at)
+            ChronologyLink(entry=entry, person_id=e.person_id or 0, occurred_at=e.occurred_at)
             for entry, e in zip(entries, events, strict=True)
         ],
         batch_size=2_000,

@@ -6,7 +6,7 @@ import base64
 import io
 import re
 from collections import Counter
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
@@ -476,7 +476,7 @@ def test_partner_events_of_every_type_from_the_right_agencies(seeded: str) -> No
         assert SECTOR_OF_KIND[e.agency.kind] == BY_CODE[e.type].sector, e
         assert e.sent_by.agency_id == e.agency_id
         assert e.received_at <= timezone.now()
-        assert e.occurred_at <= e.received_at + timezone.timedelta(days=1)
+        assert e.occurred_at <= e.received_at + timedelta(days=1)
     states = Counter(e.state for e in events)
     assert states[MatchState.MATCHED_BY_IDENTIFIER] > states[MatchState.AWAITING] > 0
     assert states[MatchState.MATCHED_BY_WORKER] > 0
@@ -492,6 +492,7 @@ def test_partner_events_of_every_type_from_the_right_agencies(seeded: str) -> No
     # Filed by identifier: the record holds the identifier the partner sent.
     for e in filed:
         if e.state == MatchState.MATCHED_BY_IDENTIFIER:
+            assert e.person is not None
             assert e.person.nhs_number == e.nhs_number or e.person.upn == e.upn
     waiting = [e for e in events if e.state == MatchState.AWAITING]
     assert all(e.given_name and e.date_of_birth and e.postcode for e in waiting)
