@@ -235,3 +235,36 @@ def test_no_alert_for_a_child_on_no_plan_or_for_a_scheduled_contact(senders, use
         senders["health"], event_id="E2", type="health_visitor_contact", nhs_number="4010232137"
     )
     assert not OutboxMessage.objects.filter(subject__contains="for a child you hold").exists()
+
+
+def test_a_crash_mid_batch_keeps_what_was_accepted_and_leaves_nothing_half_written(
+    senders, people, monkeypatch
+):
+    """The server dies while filing the second event: the first stays whole, the second left
+    nothing behind, and sending the batch again completes it without a duplicate."""
+    real = services.chronology_append
+    calls = {"n": 0}
+
+    def dies_on_the_second(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the server went away")
+        return real(**kwargs)
+
+    batch = [event(event_id=f"E{i}", nhs_number="9434765919") for i in (1, 2, 3)]
+    monkeypatch.setattr(services, "chronology_append", dies_on_the_second)
+    with pytest.raises(RuntimeError):
+        services.partner_events_receive(actor=senders["school"], events=batch)
+    assert list(PartnerEvent.objects.values_list("partner_event_id", flat=True)) == ["E1"]
+    entries = ChronologyEntry.objects.filter(source_type="partners.PartnerEvent")
+    assert list(entries.values_list("source_id", flat=True)) == [str(PartnerEvent.objects.get().pk)]
+    assert (
+        AuditEvent.objects.filter(
+            action="create", object_type="partners.PartnerEvent", object_id__gt=""
+        ).count()
+        == 1
+    )
+    monkeypatch.setattr(services, "chronology_append", real)
+    again = services.partner_events_receive(actor=senders["school"], events=batch)
+    assert [o.outcome for o in again] == ["already_received", "accepted", "accepted"]
+    assert entries.count() == 3
