@@ -33,7 +33,7 @@ from safehub.access.policy import (
     decide,
 )
 from safehub.audit.models import AuditAction
-from safehub.audit.services import audit_record
+from safehub.audit.services import audit_record, audit_refusal
 from safehub.casework.models import CINPlan, CPPlan, PeriodOfCare
 from safehub.casework.selectors import current_allocation
 from safehub.chronology.services import chronology_append
@@ -107,8 +107,7 @@ def partner_events_receive(
 ) -> list[EventOutcome]:
     """Receive a batch of events from `actor`'s agency; the answer says, event by event,
     what became of it. Call outside any transaction: each event commits on its own."""
-    if not can_send_partner_events(actor):
-        raise PermissionDeniedError("Only partner agencies send partner events.")
+    _require_sender(actor)
     if len(events) > MAX_BATCH:
         raise BatchTooLarge(len(events))
     with transaction.atomic(durable=True):
@@ -124,6 +123,14 @@ def partner_events_receive(
         _receive_one(actor, raw, index, channel, parse_event(raw, agency_kind=agency_kind, now=now))
         for index, raw in enumerate(events)
     ]
+
+
+def _require_sender(actor: User) -> None:
+    """Refuse, and audit the refusal, unless the policy lets `actor` send partner events."""
+    if can_send_partner_events(actor):
+        return
+    audit_refusal(actor=actor, object_type="partners.PartnerEvent", detail={"action": "send"})
+    raise PermissionDeniedError("Only partner agencies send partner events.")
 
 
 def _receive_one(actor: User, raw: Any, index: int, channel: str, parsed: Any) -> EventOutcome:
@@ -433,8 +440,7 @@ def partner_event_send_back(*, actor: User, event: PartnerEvent, reason: str) ->
 @transaction.atomic
 def partner_upload_create(*, actor: User, filename: str, content: bytes) -> PartnerUpload:
     """Keep an uploaded file for its preview; nothing in it is received until confirmed."""
-    if not can_send_partner_events(actor):
-        raise PermissionDeniedError("Only partner agencies send partner events.")
+    _require_sender(actor)
     upload = PartnerUpload.objects.create(
         agency_id=actor.agency_id,
         uploaded_by=actor,
@@ -461,8 +467,7 @@ def partner_upload_confirm(*, actor: User, upload: PartnerUpload) -> list[EventO
     """Send the file's good rows through the same service as the API (each event durable on
     its own, the same idempotency). Confirming again sends nothing new: the events are
     already received, and the first answer is kept."""
-    if not can_send_partner_events(actor):
-        raise PermissionDeniedError("Only partner agencies send partner events.")
+    _require_sender(actor)
     preview = partner_upload_preview(actor=actor, upload=upload)
     if not preview.good:
         raise ValidationError("There are no events in this file that can be sent")

@@ -197,6 +197,8 @@ def test_only_partners_with_the_capability_may_send(role, users, people):
     assert response.status_code == 403
     assert response.json()["message"] == "Only partner agencies send partner events."
     assert not PartnerEvent.objects.exists()
+    refused = AuditEvent.objects.get(object_type="partners.PartnerEvent")
+    assert (refused.action, refused.actor, refused.channel) == ("refused", users[role], "api")
 
 
 def test_without_a_token_nothing_is_received(people):
