@@ -48,7 +48,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Users", reverse("organisations:user-list")))
     items.append(("Messages", reverse("notifications:inbox")))
     items.append(("Your account", reverse("ui:account")))
-    return [
-        {"text": text, "href": href, "active": request.path.startswith(href)}
-        for text, href in items
-    ]
+    # The page's place is the longest address it falls under: the partner information
+    # queue (/mash/partner-information/) is not also "MASH contacts" (/mash/).
+    current = max((h for _, h in items if request.path.startswith(h)), key=len, default=None)
+    return [{"text": text, "href": href, "active": href == current} for text, href in items]

@@ -1,6 +1,7 @@
 """The pages: a partner uploads a CSV, sees every problem, confirms the good rows; the MASH
 works the queue. Through the real request path and templates."""
 
+import re
 from typing import Any
 
 import pytest
@@ -182,3 +183,10 @@ def test_a_worker_matches_from_the_event_page_and_the_sender_sees_what_is_sent_b
     )
     upload_page = client_for("partner_practitioner").get(reverse("partners:upload"))
     assert "No child with this NHS number is known" in upload_page.content.decode()
+
+
+def test_the_queue_is_the_one_place_the_navigation_marks(client_for, people):
+    page = client_for("mash_worker").get(reverse("partners:queue")).content.decode()
+    active = re.findall(r'service-navigation__item--active">\s*<a[^>]*>([^<]+)</a>', page)
+    assert [a.strip() for a in active] in (["Partner information"], [])
+    assert page.count("service-navigation__item--active") == 1
