@@ -48,9 +48,7 @@ def queue_view(request: SignedInRequest) -> HttpResponse:
     return _render(request, "partners/queue.html", {"page": page, "rows": rows})
 
 
-def _event_page(
-    request: SignedInRequest, event: Any, status: int = 200, **bound: Any
-) -> HttpResponse:
+def _event_page(request: SignedInRequest, event: Any, **bound: Any) -> HttpResponse:
     actor = request.user
     find = bound.get("find") or forms.FindRecordForm()
     waiting = event.state == MatchState.AWAITING
@@ -74,7 +72,6 @@ def _event_page(
             "waited": selectors.waited_for(event.received_at, timezone.now())[0],
             "attach_error": bound.get("attach_error"),
         },
-        status=status,
     )
 
 
@@ -86,7 +83,7 @@ def event_detail_view(request: SignedInRequest, event_id: int) -> HttpResponse:
         return _event_page(request, event)
     find = forms.FindRecordForm(request.POST)
     if not find.is_valid():
-        return _event_page(request, event, status=400, find=find)
+        return _event_page(request, event, find=find)
     d = find.cleaned_data
     looking_for = Described(
         given_name=d["given_name"],
@@ -107,7 +104,7 @@ def event_attach_view(request: SignedInRequest, event_id: int) -> HttpResponse:
     try:
         services.partner_event_attach(actor=request.user, event=event, person=person)
     except ValidationError as error:
-        return _event_page(request, event, status=400, attach_error=error.messages[0])
+        return _event_page(request, event, attach_error=error.messages[0])
     messages.success(
         request,
         f"The {BY_CODE[event.type].label.lower()} from {event.agency.name} is now on "
@@ -178,7 +175,7 @@ def event_send_back_view(request: SignedInRequest, event_id: int) -> HttpRespons
         else:
             messages.success(request, f"Sent back to {event.agency.name} with your reason.")
             return redirect("partners:queue")
-    return _event_page(request, event, status=400, send_back=form)
+    return _event_page(request, event, send_back=form)
 
 
 # --- Partner agencies: CSV upload ---------------------------------------------------------
@@ -208,7 +205,6 @@ def upload_view(request: SignedInRequest) -> HttpResponse:
             "sendable": types_for_kind(request.user.agency.kind),
             "sent_back": selectors.sent_back_for(actor=request.user),
         },
-        status=400 if form.errors else 200,
     )
 
 
