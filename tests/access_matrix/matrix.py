@@ -81,6 +81,11 @@ ROLE_ENDPOINTS = {
     "api-v1:contact_submit_api": {"partner_practitioner"},
     "casework:my-work": {"social_worker", "team_manager"},
     "casework:team-work": {"team_manager"},
+    "partners:queue": {"mash_worker", "team_manager"},
+    "partners:upload": {"partner_practitioner"},
+    "partners:template": {"partner_practitioner"},
+    "api-v1:partner_events_submit_api": {"partner_practitioner"},
+    "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 
@@ -149,6 +154,22 @@ CASEWORK_VIEW = {
     "system_administrator":    "D D D D D",
 }
 _CASEWORK = "tested in tests/access_matrix/test_casework_matrix.py"
+
+# One partner event waiting in the MASH's queue (sent by the school about the social
+# worker's allocated child): those who triage read and work it; nobody else, its sender
+# included, reaches these pages (the sender reads what came back on the upload page).
+PARTNER_EVENT_ENDPOINTS = {
+    # url name: method
+    "partners:event-detail": "get",
+    "partners:event-attach": "post",
+    "partners:event-new-person": "get",
+    "partners:event-send-back": "post",
+}
+PARTNER_EVENT_ROLES = {"mash_worker", "team_manager"}
+# A CSV upload by the school: its own agency's senders only (tested in
+# test_partner_matrix.py with a second agency's sender too).
+PARTNER_UPLOAD_ENDPOINTS = {"partners:preview": "get", "partners:confirm": "post"}
+PARTNER_UPLOAD_ROLES = {"partner_practitioner"}
 
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {

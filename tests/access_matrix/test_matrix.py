@@ -17,6 +17,8 @@ from tests.access_matrix.matrix import (
     EDIT,
     EVERY_SIGNED_IN_ROLE,
     NOT_IN_MATRIX,
+    PARTNER_EVENT_ENDPOINTS,
+    PARTNER_UPLOAD_ENDPOINTS,
     PERSON_ENDPOINTS,
     RELATIONS,
     ROLE_ENDPOINTS,
@@ -98,6 +100,15 @@ def test_person_endpoint_matrix(
 def _role_endpoint_request(client, name, user):
     if name.startswith("api-v1:"):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {_token_for(user)}"}
+        if name == "api-v1:partner_events_sent_back_api":
+            return client.get(reverse(name), **headers)
+        if name == "api-v1:partner_events_submit_api":
+            from safehub.partners.tests.conftest import event
+
+            body = {"events": [event()]}
+            return client.post(
+                reverse(name), json.dumps(body), content_type="application/json", **headers
+            )
         if name == "api-v1:contact_submit_api":
             from safehub.frontdoor.tests.factories import professional_submission
 
@@ -154,6 +165,8 @@ def test_every_route_is_in_the_matrix_or_explained():
         | set(NOT_IN_MATRIX)
         | set(CONTACT_VIEW_ENDPOINTS)
         | set(CONTACT_EDIT_ENDPOINTS)
+        | set(PARTNER_EVENT_ENDPOINTS)
+        | set(PARTNER_UPLOAD_ENDPOINTS)
     )
     routes = set(_route_names())
     missing = routes - covered

@@ -39,8 +39,11 @@ UPDATE = "PUT /api/v1/persons/{person_id}"
 CREATE = "POST /api/v1/persons"
 REFER = "POST /api/v1/contacts"
 REFERRAL_STATUS = "GET /api/v1/contacts/{reference}"
-# Referrals come from partner agencies, so those operations are fuzzed with a partner's token.
-AS_PARTNER = {REFER, REFERRAL_STATUS}
+PARTNER_EVENTS = "POST /api/v1/partner-events"
+SENT_BACK = "GET /api/v1/partner-events/sent-back"
+# Referrals and partner events come from partner agencies, so those operations are fuzzed
+# with a partner's token.
+AS_PARTNER = {REFER, REFERRAL_STATUS, PARTNER_EVENTS, SENT_BACK}
 
 
 @pytest.fixture
@@ -58,7 +61,16 @@ def _labels(loaded: Any) -> set[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_openapi_document_lists_every_operation_the_partner_api_offers(api_schema):
-    assert _labels(api_schema) == {SEARCH, READ, UPDATE, CREATE, REFER, REFERRAL_STATUS}
+    assert _labels(api_schema) == {
+        SEARCH,
+        READ,
+        UPDATE,
+        CREATE,
+        REFER,
+        REFERRAL_STATUS,
+        PARTNER_EVENTS,
+        SENT_BACK,
+    }
 
 
 @pytest.fixture

@@ -178,3 +178,24 @@ def test_contact_page_form_errors_are_in_page_order_and_name_real_fields(
     client.post(reverse("frontdoor:contact-take", args=[contact.reference]))
     url = reverse("frontdoor:contact-detail", args=[contact.reference])
     _walk(client, url, reverse(f"frontdoor:contact-{action}", args=[contact.reference]))
+
+
+@pytest.mark.parametrize("form", ["find", "send-back", "new-person"])
+def test_partner_event_form_errors_are_in_page_order_and_name_real_fields(
+    form: str, users: Any, people: Any, client_for: Any
+) -> None:
+    from safehub.partners.models import PartnerEvent
+    from safehub.partners.services import partner_events_receive
+    from safehub.partners.tests.conftest import event
+
+    partner_events_receive(
+        actor=users["partner_practitioner"], events=[event(nhs_number="9000000009")]
+    )
+    pk = PartnerEvent.objects.get().pk
+    detail = reverse("partners:event-detail", args=[pk])
+    if form == "new-person":
+        _walk(client_for("mash_worker"), reverse("partners:event-new-person", args=[pk]))
+    elif form == "send-back":
+        _walk(client_for("mash_worker"), detail, reverse("partners:event-send-back", args=[pk]))
+    else:
+        _walk(client_for("mash_worker"), detail, detail)

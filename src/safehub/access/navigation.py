@@ -6,10 +6,12 @@ from django.urls import reverse
 from safehub.access.policy import (
     can_manage_cases,
     can_manage_users,
+    can_match_partner_events,
     can_refer,
     can_review_audit,
     can_search_people,
     can_see_front_door_figures,
+    can_send_partner_events,
     can_work_mash_queue,
     holds_cases,
 )
@@ -30,6 +32,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     elif can_refer(user):
         items.append(("Referrals", reverse("frontdoor:referral-list")))
         items.append(("Information requests", reverse("frontdoor:request-list")))
+    if can_match_partner_events(user):
+        items.append(("Partner information", reverse("partners:queue")))
+    if can_send_partner_events(user):
+        items.append(("Send partner information", reverse("partners:upload")))
     if can_see_front_door_figures(user):
         items.append(("Front door health", reverse("frontdoor:queue-health")))
     if can_search_people(user):
@@ -42,7 +48,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Users", reverse("organisations:user-list")))
     items.append(("Messages", reverse("notifications:inbox")))
     items.append(("Your account", reverse("ui:account")))
-    return [
-        {"text": text, "href": href, "active": request.path.startswith(href)}
-        for text, href in items
-    ]
+    # The page's place is the longest address it falls under: the partner information
+    # queue (/mash/partner-information/) is not also "MASH contacts" (/mash/).
+    current = max((h for _, h in items if request.path.startswith(h)), key=len, default=None)
+    return [{"text": text, "href": href, "active": href == current} for text, href in items]

@@ -55,6 +55,7 @@ class RoleRules:
     scope: Scope
     contacts: ContactScope = ContactScope.NONE
     can_refer: bool = False  # submit a professional referral
+    can_send_partner_events: bool = False  # send their agency's events (API, CSV upload)
     can_triage: bool = False  # rate, link, request information, decide
     can_sign_off: bool = False  # approve a MASH decision
     can_see_front_door_figures: bool = False  # aggregate queue health, no names
@@ -70,7 +71,10 @@ class RoleRules:
 
 RULES: dict[str, RoleRules] = {
     Role.PARTNER_PRACTITIONER: RoleRules(
-        scope=Scope.AGENCY, contacts=ContactScope.AGENCY, can_refer=True
+        scope=Scope.AGENCY,
+        contacts=ContactScope.AGENCY,
+        can_refer=True,
+        can_send_partner_events=True,
     ),
     Role.MASH_WORKER: RoleRules(
         scope=Scope.ALL,
@@ -426,6 +430,36 @@ def visible_information_requests(actor: User, queryset: QuerySet) -> QuerySet:
     if rules.contacts is ContactScope.AGENCY:
         return queryset.filter(agency_id=actor.agency_id)
     return queryset.none()
+
+
+# --- Partner events ---------------------------------------------------------------------
+
+
+def can_send_partner_events(actor: User) -> bool:
+    """Partner practitioners send their agency's events (which types, the vocabulary of
+    their kind of agency says: `partners.codes`)."""
+    return rules_for(actor).can_send_partner_events
+
+
+def can_match_partner_events(actor: User) -> bool:
+    """Those who triage contacts also match partner events to records, create a record for
+    one, or send one back; each write is then checked person by person."""
+    return rules_for(actor).can_triage
+
+
+def decide_partner_event(actor: User, event: Any, action: Action) -> Decision:
+    """The MASH reads and works every partner event. Nobody else opens one, its sender
+    included: the page offers records the sender may not know of. A sender reads what came
+    back to their agency on their upload page and through the API."""
+    return Decision.ALLOW if rules_for(actor).can_triage else Decision.DENY
+
+
+def decide_partner_upload(actor: User, upload: Any) -> Decision:
+    """A CSV upload, from its preview to its confirmation, is its agency's: anyone there who
+    may send partner events may see and confirm it; nobody else, the MASH included."""
+    rules = rules_for(actor)
+    mine = upload.agency_id == actor.agency_id
+    return Decision.ALLOW if rules.can_send_partner_events and mine else Decision.DENY
 
 
 # --- Casework ----------------------------------------------------------------------------

@@ -449,3 +449,7 @@ def contact_read_api(request: SignedInRequest, reference: str) -> Any:
     from safehub.frontdoor.fetchers import access_contact
 
     return _contact_out(access_contact(actor=request.user, reference=reference))
+
+
+# Partner events live in their own module, registered on this API when it loads.
+from safehub.api import partner_events  # noqa: E402, F401

@@ -11,8 +11,9 @@ api_urls, api_app, api_namespace = api.urls
 for pattern in api_urls:
     assert isinstance(pattern, URLPattern)  # ninja routes each operation with path()
     pattern.callback = login_not_required(pattern.callback)
-    # A referral commits durably inside its service, so nothing after it can roll it back.
-    if pattern.name == "contact_submit_api":
+    # A referral, and each partner event, commits durably inside its service, so nothing
+    # after it can roll it back.
+    if pattern.name in ("contact_submit_api", "partner_events_submit_api"):
         pattern.callback = transaction.non_atomic_requests(pattern.callback)
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("inbox/", include("safehub.notifications.urls")),
     path("", include("safehub.frontdoor.urls")),
     path("", include("safehub.casework.urls")),
+    path("", include("safehub.partners.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

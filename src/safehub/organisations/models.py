@@ -12,6 +12,9 @@ class AgencyKind(models.TextChoices):
     HEALTH_TRUST = "health_trust", "Health trust"
     POLICE = "police", "Police"
     HOUSING = "housing", "Housing"
+    # Services for the adults in a child's household: substance misuse, adult mental
+    # health, probation.
+    ADULT_SERVICES = "adult_services", "Adult services"
     VOLUNTARY = "voluntary", "Voluntary sector"
     OTHER = "other", "Other"
 

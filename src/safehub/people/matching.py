@@ -42,6 +42,8 @@ class Described:
     family_name: str = ""
     date_of_birth: date | None = None
     postcode: str = ""
+    nhs_number: str = ""
+    upn: str = ""
 
     def as_query(self) -> Query:
         return Query(
@@ -49,6 +51,8 @@ class Described:
             family_name=self.family_name,
             date_of_birth=self.date_of_birth,
             postcode=self.postcode,
+            nhs_number=self.nhs_number,
+            upn=self.upn,
         )
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safehub.notifications",
     "safehub.frontdoor",
     "safehub.casework",
+    "safehub.partners",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",

@@ -39,6 +39,7 @@ from safehub.demo.generator.organisations import (
     plan_organisation,
     totp_key_for,
 )
+from safehub.demo.generator.partner_events import seed_partner_events
 from safehub.demo.generator.plan import PlannedFamily
 
 __all__ = [
@@ -177,12 +178,17 @@ def generate(
             say(_progress_line(loader, target, started))
     if loader.counts["persons"] != reported:
         say(_progress_line(loader, target, started))
+    counts = dict(loader.counts)
+    counts["partner_events"] = seed_partner_events(
+        seed=seed, today=reference_date or timezone.localdate(), persons=target
+    )
+    say(f"Partner events: {counts['partner_events']:,}")
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()
     return GenerationResult(
         scale=scale,
-        counts=dict(loader.counts),
+        counts=counts,
         long_history_person_ids=list(loader.long_history),
         seconds=clock.monotonic() - started,
     )

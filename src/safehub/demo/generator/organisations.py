@@ -28,6 +28,7 @@ HEALTH_TRUST = "Demoshire Healthcare NHS Trust"
 POLICE = "Demoshire Police"
 HOUSING = "Greenway Homes Housing Association"
 VOLUNTARY = "Families First Demoshire"
+ADULT_SERVICES = "Demoshire Adult Recovery and Probation Partnership"
 TEACHER_SCHOOL = "Ashby Primary School"
 
 MASH = "MASH"
@@ -275,7 +276,7 @@ def plan_organisation(
     rng = random.Random(f"demoshire-organisations-{seed}")
     fake = Faker("en_GB")
     fake.seed_instance(seed)
-    taken = {COUNCIL, HEALTH_TRUST, POLICE, HOUSING, VOLUNTARY, TEACHER_SCHOOL}
+    taken = {COUNCIL, HEALTH_TRUST, POLICE, HOUSING, VOLUNTARY, ADULT_SERVICES, TEACHER_SCHOOL}
     agencies = [
         AgencyPlan(COUNCIL, AgencyKind.COUNCIL, tuple(COUNCIL_TEAMS)),
         AgencyPlan(
@@ -284,6 +285,7 @@ def plan_organisation(
         AgencyPlan(POLICE, AgencyKind.POLICE, (POLICE_TEAM, PARTNER_TEAM)),
         AgencyPlan(HOUSING, AgencyKind.HOUSING, (PARTNER_TEAM,)),
         AgencyPlan(VOLUNTARY, AgencyKind.VOLUNTARY, (PARTNER_TEAM,)),
+        AgencyPlan(ADULT_SERVICES, AgencyKind.ADULT_SERVICES, (PARTNER_TEAM,)),
     ]
     plan = OrgPlan(agencies=agencies, staff=[])
     urns = rng.sample(range(110_000, 150_000), primaries + secondaries)
@@ -320,6 +322,19 @@ def plan_organisation(
         agencies.append(practice)
         plan.gps_by_town.setdefault(town, []).append(practice)
     _plan_staff(plan, rng, fake, persons)
+    # Adult services' liaison officer comes after everyone else (and from its own generator),
+    # so adding them changed nobody planned before.
+    plan.staff.append(
+        StaffPlan(
+            "adult.services.liaison",
+            "Morgan",
+            "Ellis",
+            Role.PARTNER_PRACTITIONER,
+            ADULT_SERVICES,
+            PARTNER_TEAM,
+            "Safeguarding liaison officer",
+        )
+    )
     return plan
 
 

@@ -6,7 +6,7 @@ import base64
 import io
 import re
 from collections import Counter
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
@@ -463,3 +463,36 @@ def test_a_council_of_any_size_agrees_with_itself(seeded: str) -> None:
     from safehub.demo.tests.test_casework_records import consistency_violations
 
     assert consistency_violations(TEST_TODAY) == []
+
+
+@pytest.mark.django_db
+def test_partner_events_of_every_type_from_the_right_agencies(seeded: str) -> None:
+    from safehub.partners.codes import BY_CODE, SECTOR_OF_KIND, MatchState
+    from safehub.partners.models import PartnerEvent
+
+    events = list(PartnerEvent.objects.select_related("agency", "sent_by", "person"))
+    assert {e.type for e in events} == set(BY_CODE)
+    for e in events:
+        assert SECTOR_OF_KIND[e.agency.kind] == BY_CODE[e.type].sector, e
+        assert e.sent_by.agency_id == e.agency_id
+        assert e.received_at <= timezone.now()
+        assert e.occurred_at <= e.received_at + timedelta(days=1)
+    states = Counter(e.state for e in events)
+    assert states[MatchState.MATCHED_BY_IDENTIFIER] > states[MatchState.AWAITING] > 0
+    assert states[MatchState.MATCHED_BY_WORKER] > 0
+    filed = [e for e in events if e.person_id]
+    entries = ChronologyEntry.objects.filter(source_type="partners.PartnerEvent")
+    assert entries.count() == len(filed)
+    on_record = set(
+        ChronologyLink.objects.filter(entry__in=entries).values_list(
+            "person_id", "entry__source_id"
+        )
+    )
+    assert on_record == {(e.person_id, str(e.pk)) for e in filed}
+    # Filed by identifier: the record holds the identifier the partner sent.
+    for e in filed:
+        if e.state == MatchState.MATCHED_BY_IDENTIFIER:
+            assert e.person is not None
+            assert e.person.nhs_number == e.nhs_number or e.person.upn == e.upn
+    waiting = [e for e in events if e.state == MatchState.AWAITING]
+    assert all(e.given_name and e.date_of_birth and e.postcode for e in waiting)

@@ -1,0 +1,482 @@
+"""Receiving partner events and placing them on the right person's record.
+
+Each event is its own durable transaction: a bad one is refused without touching the others,
+a good one is saved whole (event, audit row, chronology entry, any alert) or not at all, and
+a failure later in the batch cannot undo what was already accepted. The same event sent
+again changes nothing.
+
+An event is filed on a record automatically only when its NHS number or UPN is on exactly
+one person's record (and does not contradict another identifier it carries). Nothing is
+ever filed by name alone: everything else waits for the MASH, who match it, create a record
+for it, or send it back with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.access.guards import check_person_writes
+from safehub.access.policy import (
+    Action,
+    Decision,
+    can_create_person,
+    can_match_partner_events,
+    can_send_partner_events,
+    decide,
+)
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record, audit_refusal
+from safehub.casework.models import CINPlan, CPPlan, PeriodOfCare
+from safehub.casework.selectors import current_allocation
+from safehub.chronology.services import chronology_append
+from safehub.core.exceptions import ApplicationError, PermissionDeniedError
+from safehub.core.workdays import LONDON
+from safehub.notifications.services import notify_staff
+from safehub.organisations.models import User
+from safehub.partners.codes import (
+    BY_CODE,
+    CHRONOLOGY_SIGNIFICANCE,
+    Channel,
+    MatchState,
+    Needs,
+    Significance,
+)
+from safehub.partners.models import SEND_BACK_REASON_MAX, PartnerEvent, PartnerUpload
+from safehub.partners.parsing import MAX_BATCH, CleanEvent, parse_event
+from safehub.partners.uploads import CsvPreview, read_csv
+from safehub.people.models import Person
+from safehub.people.services import person_create
+
+
+class BatchTooLarge(ApplicationError):
+    def __init__(self, sent: int) -> None:
+        super().__init__(
+            f"A batch can hold up to {MAX_BATCH:,} events; this one has {sent:,}. Nothing was "
+            f"saved: send them in batches of {MAX_BATCH:,} or fewer."
+        )
+
+
+class Outcome:
+    ACCEPTED = "accepted"
+    ALREADY_RECEIVED = "already_received"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+class Match:
+    """What the sender is told became of an accepted event."""
+
+    MATCHED = "matched"  # filed on a record the sender may see: its SafeHub ID is given
+    # Held by SafeHub: waiting for the MASH, or filed on a record the sender may not see.
+    # Deliberately not told apart, so sending an NHS number never tells a partner whether
+    # the child is known to children's social care.
+    RECEIVED = "received"
+    SENT_BACK = "sent_back"  # the MASH sent it back, with a reason
+
+
+@dataclass
+class EventOutcome:
+    index: int
+    event_id: str
+    outcome: str
+    match: str | None = None
+    person_id: int | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "event_id": self.event_id,
+            "outcome": self.outcome,
+            "match": self.match,
+            "person_id": self.person_id,
+            "reasons": self.reasons,
+        }
+
+
+def partner_events_receive(
+    *, actor: User, events: Sequence[Any], channel: str = Channel.API
+) -> list[EventOutcome]:
+    """Receive a batch of events from `actor`'s agency; the answer says, event by event,
+    what became of it. Call outside any transaction: each event commits on its own."""
+    _require_sender(actor)
+    if len(events) > MAX_BATCH:
+        raise BatchTooLarge(len(events))
+    with transaction.atomic(durable=True):
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="partners.PartnerEvent",
+            detail={"batch": len(events), "channel": channel},
+        )
+    now = timezone.now()
+    agency_kind = actor.agency.kind
+    return [
+        _receive_one(actor, raw, index, channel, parse_event(raw, agency_kind=agency_kind, now=now))
+        for index, raw in enumerate(events)
+    ]
+
+
+def _require_sender(actor: User) -> None:
+    """Refuse, and audit the refusal, unless the policy lets `actor` send partner events."""
+    if can_send_partner_events(actor):
+        return
+    audit_refusal(actor=actor, object_type="partners.PartnerEvent", detail={"action": "send"})
+    raise PermissionDeniedError("Only partner agencies send partner events.")
+
+
+def _receive_one(actor: User, raw: Any, index: int, channel: str, parsed: Any) -> EventOutcome:
+    if parsed.event is None:
+        return EventOutcome(index, parsed.event_id, Outcome.REJECTED, reasons=parsed.problems)
+    clean: CleanEvent = parsed.event
+    content_hash = clean.content_hash()
+    existing = _existing(actor, clean.event_id)
+    if existing is None:
+        try:
+            with transaction.atomic(durable=True):
+                event = _create(actor, clean, content_hash, channel)
+            return _accepted(actor, index, event, Outcome.ACCEPTED)
+        except IntegrityError:
+            # The same event id arrived at the same moment by another request, which won.
+            existing = _existing(actor, clean.event_id)
+            if existing is None:
+                raise
+    if existing.content_hash != content_hash:
+        received = existing.received_at.astimezone(LONDON)
+        return EventOutcome(
+            index,
+            clean.event_id,
+            Outcome.CONFLICT,
+            reasons=[
+                f"Event id {clean.event_id} was received on {received:%-d %B %Y} with different "
+                "content. An event cannot be changed once sent: send a correction as a new "
+                "event with its own id"
+            ],
+        )
+    return _accepted(actor, index, existing, Outcome.ALREADY_RECEIVED)
+
+
+def _existing(actor: User, event_id: str) -> PartnerEvent | None:
+    return PartnerEvent.objects.filter(agency_id=actor.agency_id, partner_event_id=event_id).first()
+
+
+def _accepted(actor: User, index: int, event: PartnerEvent, outcome: str) -> EventOutcome:
+    match, person_id, reasons = sender_view(actor, event)
+    return EventOutcome(index, event.partner_event_id, outcome, match, person_id, reasons)
+
+
+def sender_view(actor: User, event: PartnerEvent) -> tuple[str, int | None, list[str]]:
+    """What the sender may be told of their event: the person's SafeHub ID only where the
+    policy lets them see that person."""
+    if event.state == MatchState.SENT_BACK:
+        return Match.SENT_BACK, None, [event.sent_back_reason]
+    if event.person is not None and (decide(actor, event.person, Action.VIEW) is Decision.ALLOW):
+        return Match.MATCHED, event.person_id, []
+    return Match.RECEIVED, None, []
+
+
+def _create(actor: User, clean: CleanEvent, content_hash: str, channel: str) -> PartnerEvent:
+    person, why_not = identifier_match(clean)
+    now = timezone.now()
+    event = PartnerEvent.objects.create(
+        agency_id=actor.agency_id,
+        partner_event_id=clean.event_id,
+        type=clean.type,
+        occurred_at=clean.occurred_at,
+        time_known=clean.time_known,
+        nhs_number=clean.nhs_number,
+        upn=clean.upn,
+        given_name=clean.given_name,
+        family_name=clean.family_name,
+        date_of_birth=clean.date_of_birth,
+        postcode=clean.postcode,
+        summary=clean.summary,
+        significance=clean.significance,
+        restricted=clean.restricted,
+        period_start=clean.period_start,
+        period_end=clean.period_end,
+        attendance_percent=clean.attendance_percent,
+        reason=clean.reason,
+        content_hash=content_hash,
+        person=person,
+        state=MatchState.MATCHED_BY_IDENTIFIER if person else MatchState.AWAITING,
+        matched_at=now if person else None,
+        channel=channel,
+        received_at=now,
+        sent_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        person_id=person.pk if person else None,
+        object_type="partners.PartnerEvent",
+        object_id=event.pk,
+        detail={"type": clean.type, "state": event.state, **({"held": why_not} if why_not else {})},
+    )
+    if person is not None:
+        _file(event, person, filed_by=actor)
+    return event
+
+
+def identifier_match(clean: Any) -> tuple[Person | None, str]:
+    """The one person whose record holds the event's NHS number or UPN, or None and why
+    not. Two identifiers pointing at two people, or one held by two records, settle nothing;
+    neither does a record whose date of birth comes after the event (unless the event is
+    about a baby not yet born)."""
+    found: set[int] = set()
+    for field_name in ("nhs_number", "upn"):
+        value = getattr(clean, field_name)
+        if not value:
+            continue
+        holders = list(
+            Person.objects.filter(**{field_name: value}).values_list("pk", flat=True)[:2]
+        )
+        if len(holders) > 1:
+            return None, f"{field_name} is on more than one record"
+        found.update(holders)
+    if not found:
+        return None, ""
+    if len(found) > 1:
+        return None, "the NHS number and UPN are on different records"
+    person = Person.objects.get(pk=found.pop())
+    event_type = BY_CODE[clean.type]
+    born = person.date_of_birth
+    if born and not event_type.pre_birth and clean.occurred_at.astimezone(LONDON).date() < born:
+        return None, "it happened before the date of birth on the record"
+    return person, ""
+
+
+def _file(event: PartnerEvent, person: Person, *, filed_by: User) -> None:
+    """Put the event on the person's timeline, credited to the partner who sent it and their
+    agency; entered in SafeHub by whoever filed it (the sender, when an identifier settled
+    it; else the MASH worker), when they did. Then tell whoever must hear of it."""
+    event_type = BY_CODE[event.type]
+    chronology_append(
+        actor=filed_by,
+        persons=[person],
+        event_type=event_type.chronology_code,
+        summary=chronology_summary(event),
+        significance=CHRONOLOGY_SIGNIFICANCE[Significance(event.significance)],
+        done_by=event.sent_by,
+        source_agency=event.agency,
+        recorded_by=filed_by,
+        recorded_at=event.received_at if filed_by.pk == event.sent_by_id else timezone.now(),
+        source=event,
+        occurred_at=event.occurred_at if event.time_known else None,
+        occurred_on=None if event.time_known else event.occurred_at.astimezone(LONDON).date(),
+    )
+    if event_type.unscheduled:
+        _alert_allocated_worker(event, person)
+
+
+def chronology_summary(event: PartnerEvent) -> str:
+    """What the timeline says. A restricted event says only that restricted information
+    arrived and where it is held: the timeline is read by partners too."""
+    via = "the API" if event.channel == Channel.API else "a CSV upload"
+    sent = f"Sent by {event.agency.name} through {via}, their reference {event.partner_event_id}."
+    if event.restricted:
+        return (
+            f"Restricted information from {event.agency.name}. The MASH holds the details "
+            f"(partner information {event.pk}). {sent}"
+        )
+    parts = [event.summary]
+    event_type = BY_CODE[event.type]
+    if event_type.needs & Needs.PERIOD and event.period_start and event.period_end:
+        parts.append(
+            f"Attendance {event.attendance_percent}% from {event.period_start:%-d %B %Y} to "
+            f"{event.period_end:%-d %B %Y}."
+        )
+    if event.reason:
+        parts.append(f"Reason: {event.reason}.")
+    parts.append(sent)
+    return " ".join(parts)
+
+
+def on_plan_or_in_care(person: Person) -> bool:
+    """On a child protection or child in need plan, or looked after, today."""
+    open_ = Q(child=person, end_date__isnull=True)
+    return (
+        CPPlan.objects.filter(open_).exists()
+        or CINPlan.objects.filter(open_).exists()
+        or PeriodOfCare.objects.filter(open_).exists()
+    )
+
+
+def _alert_allocated_worker(event: PartnerEvent, person: Person) -> None:
+    """An unplanned health attendance by a child on a plan or in care: their allocated
+    social worker hears at once. The message names the child by SafeHub ID only."""
+    if not on_plan_or_in_care(person):
+        return
+    allocation = current_allocation(person)
+    if allocation is None:
+        return
+    label = BY_CODE[event.type].label
+    day = event.occurred_at.astimezone(LONDON)
+    notify_staff(
+        user=allocation.worker,
+        key=f"partner-event:{event.pk}:unscheduled",
+        subject=f"{label} for a child you hold (SafeHub ID {person.pk})",
+        body=(
+            f"{event.agency.name} reported: {label}, on {day:%-d %B %Y}, for the child with "
+            f"SafeHub ID {person.pk}. The child's chronology has the details."
+        ),
+        link=reverse("people:person-detail", args=[person.pk]),
+    )
+
+
+# --- The MASH's queue --------------------------------------------------------------------
+
+
+def _require_matcher(actor: User) -> None:
+    if not can_match_partner_events(actor):
+        raise PermissionDeniedError("Only the MASH matches partner information.")
+
+
+def _claim(event: PartnerEvent, **data: Any) -> None:
+    """Move a waiting event on, once: of two workers acting on it at once, one does."""
+    if not PartnerEvent.objects.filter(pk=event.pk, state=MatchState.AWAITING).update(**data):
+        raise ValidationError(
+            "This partner information has already been matched or sent back by someone else"
+        )
+    for name, value in data.items():
+        setattr(event, name, value)
+
+
+@transaction.atomic
+def partner_event_attach(*, actor: User, event: PartnerEvent, person: Person) -> PartnerEvent:
+    """A MASH worker files a waiting event on this person's record: a change to that record,
+    so the policy must let them change it."""
+    _require_matcher(actor)
+    check_person_writes(actor, [person])
+    born = person.date_of_birth
+    if (
+        born
+        and not BY_CODE[event.type].pre_birth
+        and event.occurred_at.astimezone(LONDON).date() < born
+    ):
+        raise ValidationError(
+            "This happened before that person was born: check it is the right record"
+        )
+    _claim(
+        event,
+        person=person,
+        state=MatchState.MATCHED_BY_WORKER,
+        matched_by=actor,
+        matched_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        person_id=person.pk,
+        object_type="partners.PartnerEvent",
+        object_id=event.pk,
+        detail={"step": "attach"},
+    )
+    _file(event, person, filed_by=actor)
+    return event
+
+
+@transaction.atomic
+def partner_event_new_person(
+    *,
+    actor: User,
+    event: PartnerEvent,
+    data: dict[str, Any],
+    address: dict[str, Any] | None = None,
+) -> Person:
+    """Nobody on record is the person the event is about: make their record from the details
+    the worker confirmed (the form starts from what the partner sent), then file it there."""
+    _require_matcher(actor)
+    if not can_create_person(actor):
+        raise PermissionDeniedError()
+    if event.state != MatchState.AWAITING:
+        raise ValidationError(
+            "This partner information has already been matched or sent back by someone else"
+        )
+    person = person_create(actor=actor, data=data, address=address)
+    partner_event_attach(actor=actor, event=event, person=person)
+    return person
+
+
+@transaction.atomic
+def partner_event_send_back(*, actor: User, event: PartnerEvent, reason: str) -> PartnerEvent:
+    """The MASH cannot place it: the sender sees it come back, with the reason."""
+    _require_matcher(actor)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are sending it back"})
+    if len(reason) > SEND_BACK_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"The reason must be {SEND_BACK_REASON_MAX} characters or fewer"}
+        )
+    _claim(
+        event,
+        state=MatchState.SENT_BACK,
+        sent_back_reason=reason,
+        matched_by=actor,
+        matched_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        object_type="partners.PartnerEvent",
+        object_id=event.pk,
+        detail={"step": "send_back"},
+    )
+    return event
+
+
+# --- CSV uploads -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_upload_create(*, actor: User, filename: str, content: bytes) -> PartnerUpload:
+    """Keep an uploaded file for its preview; nothing in it is received until confirmed."""
+    _require_sender(actor)
+    upload = PartnerUpload.objects.create(
+        agency_id=actor.agency_id,
+        uploaded_by=actor,
+        filename=(filename or "upload.csv")[:200],
+        content=content,
+        uploaded_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="partners.PartnerUpload",
+        object_id=upload.pk,
+        detail={"bytes": len(content)},
+    )
+    return upload
+
+
+def partner_upload_preview(*, actor: User, upload: PartnerUpload) -> CsvPreview:
+    """What the file holds, judged as the API judges events, as of now."""
+    return read_csv(bytes(upload.content), agency_kind=actor.agency.kind, now=timezone.now())
+
+
+def partner_upload_confirm(*, actor: User, upload: PartnerUpload) -> list[EventOutcome]:
+    """Send the file's good rows through the same service as the API (each event durable on
+    its own, the same idempotency). Confirming again sends nothing new: the events are
+    already received, and the first answer is kept."""
+    _require_sender(actor)
+    preview = partner_upload_preview(actor=actor, upload=upload)
+    if not preview.good:
+        raise ValidationError("There are no events in this file that can be sent")
+    outcomes = partner_events_receive(actor=actor, events=preview.events(), channel=Channel.CSV)
+    lines = [row.line for row in preview.good]
+    answered = [{**o.as_dict(), "line": lines[o.index]} for o in outcomes]
+    with transaction.atomic(durable=True):
+        PartnerUpload.objects.filter(pk=upload.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now(), outcomes=answered
+        )
+    upload.refresh_from_db()
+    return outcomes
