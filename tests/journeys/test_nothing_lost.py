@@ -220,6 +220,8 @@ def test_linking_carries_address_school_and_relationships_into_the_family_networ
     expect(page.locator("#carry-over")).to_have_count(0)
 
     page.get_by_role("link", name="Amelia Hart").first.click()
+    # The contact page's heading names Amelia too: wait for her own page before reading it.
+    page.wait_for_url(f"**/people/{amelia.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amelia Hart")
     network = page.locator(".sh-family-network")
     expect(network).to_contain_text("Dana Quartermaine")
