@@ -36,6 +36,7 @@ from safehub.casework.models import (
     StrategyDiscussion,
     Visit,
 )
+from safehub.core.paging import page_number
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -510,3 +511,138 @@ def team_work(*, actor: User, today: date) -> TeamWork:
         unallocated=shown,
         restricted_unallocated=len(waiting) - len(shown),
     )
+
+
+# --- One child's records, one kind at a time (the API) -------------------------------------
+# The same records the casework page shows, read one kind at a time so that a partner system
+# asking for a child's visits does not load their care history too. Each runs a fixed number
+# of queries whatever the history. The caller has already passed the access check.
+
+
+def episodes_for_child(child: Any) -> list[Episode]:
+    """Episodes of need and early help, newest referral first: one query."""
+    return list(
+        Episode.objects.filter(child=child)
+        .select_related("opened_by")
+        .order_by("-referral_date", "-pk")
+    )
+
+
+def assessments_for_child(child: Any) -> list[Assessment]:
+    """Assessments across every episode, newest first: one query."""
+    return list(
+        Assessment.objects.filter(episode__child=child)
+        .select_related("completed_by", "authorised_by")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def strategies_for_child(child: Any) -> list[StrategyDiscussion]:
+    return list(
+        StrategyDiscussion.objects.filter(episode__child=child)
+        .select_related("recorded_by")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def enquiries_for_child(child: Any) -> list[Section47]:
+    return list(Section47.objects.filter(episode__child=child).order_by("-start_date", "-pk"))
+
+
+def conferences_for_child(child: Any) -> list[Conference]:
+    return list(
+        Conference.objects.filter(episode__child=child)
+        .select_related("chair", "recorded_by")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def cp_plans_for_child(child: Any) -> list[CPPlan]:
+    """Child protection plans, newest first, each with its core groups: two queries."""
+    return list(
+        CPPlan.objects.filter(child=child)
+        .order_by("-start_date", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "core_groups",
+                to_attr="core_group_list",
+                queryset=CoreGroup.objects.select_related("recorded_by").order_by(
+                    "-held_on", "-pk"
+                ),
+            )
+        )
+    )
+
+
+def cin_plans_for_child(child: Any) -> list[CINPlan]:
+    """Child-in-need plans, newest first, each with its reviews: two queries."""
+    return list(
+        CINPlan.objects.filter(child=child)
+        .order_by("-start_date", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                to_attr="review_list",
+                queryset=CINPlanReview.objects.select_related("recorded_by").order_by(
+                    "-held_on", "-pk"
+                ),
+            )
+        )
+    )
+
+
+def care_periods_for_child(child: Any) -> list[PeriodOfCare]:
+    """Periods of care, newest first, each with its 903 episodes (legal status and
+    placement) and reviews: three queries."""
+    return list(
+        PeriodOfCare.objects.filter(child=child)
+        .order_by("-start_date", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "episodes",
+                to_attr="placement_list",
+                queryset=CareEpisode.objects.order_by("-start_date", "-pk"),
+            ),
+            Prefetch(
+                "reviews",
+                to_attr="review_list",
+                queryset=CareReview.objects.select_related("recorded_by").order_by(
+                    "-held_on", "-pk"
+                ),
+            ),
+        )
+    )
+
+
+def allocations_for_child(child: Any) -> list[Allocation]:
+    """Who has held the case, the current allocation first: one query."""
+    return list(
+        Allocation.objects.filter(child=child)
+        .select_related("worker", "team__agency", "allocated_by")
+        .order_by("-start_date", "-pk")
+    )
+
+
+VISIT_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class VisitPage:
+    visits: list[Visit]
+    page: int
+    pages: int
+    total: int
+
+
+def visits_page_for_child(
+    *, child: Any, page: int | str | None = 1, size: int = VISIT_PAGE_SIZE
+) -> VisitPage:
+    """One page of the child's visits, newest first (past the end, the last page): two
+    queries whatever the number of visits."""
+    visits = Visit.objects.filter(child=child)
+    total = visits.count()
+    pages = max(1, -(-total // size))
+    page = page_number(page, pages=pages)
+    start = (page - 1) * size
+    rows = visits.select_related("recorded_by").order_by("-visited_on", "-pk")[start : start + size]
+    return VisitPage(visits=list(rows), page=page, pages=pages, total=total)
