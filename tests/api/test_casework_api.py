@@ -2,6 +2,7 @@
 chronology a page at a time, and recording a visit or a case note, as a partner system
 calling with the allocated social worker's token would."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -553,4 +554,67 @@ def test_a_note_for_a_child_outside_the_workers_reach_is_not_found(users, people
         "post", f"/children/{people['unrelated'].pk}/case-notes", {"text": "Not theirs"}
     )
     assert_problem(response, 404)
+    assert not CaseNote.objects.exists()
+
+
+# --- Sent twice --------------------------------------------------------------------------
+
+
+def send(api: Api, path: str, body: dict[str, Any], key: str) -> Any:
+    return api.client.post(
+        f"/api/v1{path}",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={**api.headers, "Idempotency-Key": key},
+    )
+
+
+@pytest.mark.parametrize(
+    ("what", "body", "model"),
+    [
+        ("visits", {"visited_on": TODAY.isoformat(), "child_seen": True}, Visit),
+        ("case-notes", {"text": "Rang the school", "significant": True}, CaseNote),
+    ],
+)
+def test_a_retry_with_the_same_key_returns_the_first_record_and_saves_nothing_new(
+    sw_api, history, what, body, model
+):
+    path = f"/children/{history['child'].pk}/{what}"
+    first = send(sw_api, path, body, "retry-1")
+    assert first.status_code == 201, first.content
+    counts = (model.objects.count(), ChronologyEntry.objects.count(), AuditEvent.objects.count())
+    again = send(sw_api, path, body, "retry-1")
+    assert again.status_code == 200, again.content
+    assert again.json() == first.json()
+    assert (
+        model.objects.count(),
+        ChronologyEntry.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+    # The same key with something else in it is refused, and saves nothing either.
+    changed = send(sw_api, path, {**body, "child_seen": False, "text": "Other"}, "retry-1")
+    problem = assert_problem(changed, 422)
+    assert problem["errors"] == {
+        "Idempotency-Key": ["This key was already used with different content"]
+    }
+    assert model.objects.count() == counts[0]
+    # Another key records again.
+    assert send(sw_api, path, body, "retry-2").status_code == 201
+    assert model.objects.count() == counts[0] + 1
+
+
+def test_a_refused_visit_leaves_its_key_free_for_the_corrected_one(sw_api, history):
+    path = f"/children/{history['child'].pk}/visits"
+    future = (TODAY + timedelta(days=1)).isoformat()
+    assert_problem(send(sw_api, path, {"visited_on": future, "child_seen": True}, "k"), 422)
+    fixed = send(sw_api, path, {"visited_on": TODAY.isoformat(), "child_seen": True}, "k")
+    assert fixed.status_code == 201
+
+
+def test_an_idempotency_key_that_is_not_one_gets_422(sw_api, history):
+    body = {"text": "Rang the school"}
+    response = send(sw_api, f"/children/{history['child'].pk}/case-notes", body, "x" * 61)
+    assert assert_problem(response, 422)["errors"] == {
+        "Idempotency-Key": ["Send up to 60 printable characters"]
+    }
     assert not CaseNote.objects.exists()

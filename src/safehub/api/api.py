@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from safehub.access.policy import Action, can_create_person, can_search_people
 from safehub.api.auth import TokenAuth
 from safehub.api.casework import router as casework_router
-from safehub.api.common import Problem, Text, responses
+from safehub.api.common import Problem, Text, idempotency_key, responses
 from safehub.core.exceptions import (
     BreakGlassRequired,
     ConcurrentEditError,
@@ -380,9 +380,7 @@ def contact_submit_api(request: SignedInRequest, payload: ContactIn) -> Any:
 
     if not can_refer(request.user):
         raise PermissionDeniedError()
-    key = request.headers.get("Idempotency-Key", "")
-    if len(key) > 60 or any(ord(c) < 33 or ord(c) > 126 for c in key):
-        raise ValidationError({"Idempotency-Key": ["Send up to 60 printable characters"]})
+    key = idempotency_key(request)
     data = payload.dict()
     data["referrer"] = {}
     try:

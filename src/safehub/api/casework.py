@@ -11,14 +11,16 @@ chronology. The same fetchers, selectors and services as the casework and person
 Codes are the DfE code sets in `casework/codes.py`, each sent with its label.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from ninja import Field, Query, Router, Schema, Status
 
 from safehub.access.policy import can_read_casework
-from safehub.api.common import Code, Page, Problem, Text, responses
+from safehub.api.common import IDEMPOTENCY, Code, Page, Problem, Text, idempotency_key, responses
 from safehub.casework import selectors, services
 from safehub.casework.codes import (
     ASSESSMENT_FACTORS,
@@ -45,6 +47,7 @@ from safehub.casework.fetchers import access_child, read_child
 from safehub.chronology.models import Significance
 from safehub.chronology.selectors import PAGE_SIZE, chronology_page_for_person
 from safehub.core.exceptions import NotFound
+from safehub.core.once import SENT_BEFORE, recorded_once, submit_once, token_key
 from safehub.core.users import SignedInRequest
 from safehub.people.fetchers import access_person
 from safehub.people.models import Person
@@ -588,38 +591,78 @@ def person_chronology_api(request: SignedInRequest, person_id: int, paging: Quer
 WRITE = responses(s404=Problem)
 
 
+def _once(
+    request: SignedInRequest,
+    payload: Schema,
+    record: Callable[[], Any],
+    first: Callable[[str | None], Any],
+) -> tuple[Any, bool]:
+    """Record once per Idempotency-Key, as the form pages record once per form token
+    (`core.once.submit_once`): (what was recorded, True), or for a repeat (what the first
+    request recorded, False)."""
+    key = idempotency_key(request)
+    once = token_key("api", request.user, key) if key else None
+    try:
+        result, created = submit_once(
+            key=once, answers=[request.path, payload.dict()], record=record
+        )
+    except ValidationError as error:
+        if once and any(m.startswith(SENT_BEFORE) for m in error.messages):
+            raise ValidationError(
+                {"Idempotency-Key": ["This key was already used with different content"]}
+            ) from None
+        raise
+    if created:
+        return result, True
+    found = first(recorded_once(once)) if once else None
+    if found is None:
+        raise NotFound()
+    return found, False
+
+
 @router.post(
     "/children/{child_id}/visits",
-    response={**WRITE, 201: VisitOut},
+    response={**WRITE, 200: VisitOut, 201: VisitOut},
     summary="Record a statutory visit",
     description="The kind of visit (child protection, child in care, child in need) follows "
     "the child's open plan, as on the visit page; the next visit falls due by the council's "
-    "standard. 422 when the child has no open episode or the answers do not fit together.",
+    "standard. 422 when the child has no open episode or the answers do not fit together. "
+    + IDEMPOTENCY,
 )
 def child_visit_record_api(request: SignedInRequest, child_id: int, payload: VisitIn) -> Any:
     # The visit is audited as the change by the service; the fetch alone shows nothing.
     child = access_child(actor=request.user, person_id=child_id, shown=False)
-    visit = services.visit_record(
-        actor=request.user,
-        child=child,
-        visited_on=payload.visited_on,
-        child_seen=payload.child_seen,
-        seen_alone=payload.seen_alone,
-        bedroom_seen=payload.bedroom_seen,
-        note=payload.note,
+    visit, created = _once(
+        request,
+        payload,
+        lambda: services.visit_record(
+            actor=request.user,
+            child=child,
+            visited_on=payload.visited_on,
+            child_seen=payload.child_seen,
+            seen_alone=payload.seen_alone,
+            bedroom_seen=payload.bedroom_seen,
+            note=payload.note,
+        ),
+        lambda visit_id: selectors.visit_for(child, visit_id),
     )
-    return Status(201, _visit(visit))
+    return Status(201 if created else 200, _visit(visit))
 
 
 @router.post(
     "/children/{child_id}/case-notes",
-    response={**WRITE, 201: CaseNoteOut},
+    response={**WRITE, 200: CaseNoteOut, 201: CaseNoteOut},
     summary="Add a case note",
-    description="A significant note also goes on the child's chronology.",
+    description="A significant note also goes on the child's chronology. " + IDEMPOTENCY,
 )
 def child_note_record_api(request: SignedInRequest, child_id: int, payload: CaseNoteIn) -> Any:
     child = access_child(actor=request.user, person_id=child_id, shown=False)
-    note = services.note_record(
-        actor=request.user, child=child, text=payload.text, significant=payload.significant
+    note, created = _once(
+        request,
+        payload,
+        lambda: services.note_record(
+            actor=request.user, child=child, text=payload.text, significant=payload.significant
+        ),
+        lambda note_id: selectors.note_for(child, note_id),
     )
-    return Status(201, _note(note))
+    return Status(201 if created else 200, _note(note))

@@ -4,6 +4,7 @@ answer, plain-text fields, DfE codes with their labels, and a page of a long lis
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
@@ -38,6 +39,21 @@ COMMON = {400: Problem, 401: Problem, 413: Problem, 422: Problem}
 def responses(**extra: Any) -> dict[int, Any]:
     """COMMON plus the operation's own, written `s200=Out, s404=Problem`."""
     return {**COMMON, **{int(k.removeprefix("s")): v for k, v in extra.items()}}
+
+
+IDEMPOTENCY = (
+    "Send an Idempotency-Key header (up to 60 printable characters) so that a retry returns "
+    "what the first request recorded (200) instead of recording it again; the same key with "
+    "different content is refused (422)."
+)
+
+
+def idempotency_key(request: HttpRequest) -> str:
+    """The request's Idempotency-Key header ("" if none), refused if it is not one."""
+    key = request.headers.get("Idempotency-Key", "")
+    if len(key) > 60 or any(ord(c) < 33 or ord(c) > 126 for c in key):
+        raise ValidationError({"Idempotency-Key": ["Send up to 60 printable characters"]})
+    return key
 
 
 C = TypeVar("C")

@@ -646,3 +646,11 @@ def visits_page_for_child(
     start = (page - 1) * size
     rows = visits.select_related("recorded_by").order_by("-visited_on", "-pk")[start : start + size]
     return VisitPage(visits=list(rows), page=page, pages=pages, total=total)
+
+
+def visit_for(child: Any, visit_id: Any) -> Visit | None:
+    return Visit.objects.select_related("recorded_by").filter(child=child, pk=visit_id).first()
+
+
+def note_for(child: Any, note_id: Any) -> CaseNote | None:
+    return CaseNote.objects.select_related("author").filter(child=child, pk=note_id).first()
