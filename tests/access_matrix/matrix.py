@@ -166,9 +166,11 @@ CASEWORK_API_ENDPOINTS = {
     "api-v1:child_care_periods_api": ("casework", "get"),
     "api-v1:child_allocations_api": ("casework", "get"),
     "api-v1:child_visits_api": ("casework", "get"),
+    "api-v1:child_missing_api": ("casework", "get"),
     "api-v1:person_chronology_api": ("view", "get"),
     "api-v1:child_visit_record_api": ("edit", "post"),
     "api-v1:child_note_record_api": ("edit", "post"),
+    "api-v1:child_missing_record_api": ("edit", "post"),
 }
 
 # Routes deliberately outside the matrix, and why.

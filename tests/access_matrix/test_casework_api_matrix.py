@@ -12,7 +12,7 @@ from conftest import TEST_TODAY
 from django.urls import reverse
 
 from safehub.access.models import ApiToken, hash_token
-from safehub.casework.models import CaseNote, Episode, Visit
+from safehub.casework.models import CaseNote, Episode, MissingEpisode, Visit
 from tests.access_matrix.matrix import (
     CASEWORK_API_ENDPOINTS,
     CASEWORK_VIEW,
@@ -25,6 +25,7 @@ TABLES = {"casework": CASEWORK_VIEW, "edit": EDIT, "view": VIEW}
 BODIES = {
     "api-v1:child_visit_record_api": {"visited_on": TEST_TODAY.isoformat(), "child_seen": True},
     "api-v1:child_note_record_api": {"text": "Rang the school"},
+    "api-v1:child_missing_record_api": {"kind": "M", "start_date": TEST_TODAY.isoformat()},
 }
 
 
@@ -32,6 +33,10 @@ def _token_for(user: Any) -> str:
     secret = ApiToken.new_secret()
     ApiToken.objects.create(user=user, name="matrix", token_hash=hash_token(secret))
     return secret
+
+
+def _saved() -> int:
+    return Visit.objects.count() + CaseNote.objects.count() + MissingEpisode.objects.count()
 
 
 @pytest.mark.parametrize(("role", "relation"), [(r, rel) for r in VIEW for rel in RELATIONS])
@@ -47,7 +52,7 @@ def test_casework_api_matrix(role: str, relation: str, users: Any, people: Any, 
     for name, (table, method) in CASEWORK_API_ENDPOINTS.items():
         expected = TABLES[table][role].split()[RELATIONS.index(relation)]
         url = reverse(name, args=[person.pk])
-        saved = Visit.objects.count() + CaseNote.objects.count()
+        saved = _saved()
         if method == "post":
             body = json.dumps(BODIES[name])
             response = client.post(url, body, content_type="application/json", **headers)
@@ -61,4 +66,4 @@ def test_casework_api_matrix(role: str, relation: str, users: Any, people: Any, 
         else:
             assert response.status_code == 404, case
             assert response.json()["message"] == "The record you asked for could not be found."
-            assert Visit.objects.count() + CaseNote.objects.count() == saved, case
+            assert _saved() == saved, case

@@ -15,7 +15,7 @@ from django.urls import reverse
 from safehub.access.services import break_glass_open
 from safehub.audit.models import AuditEvent
 from safehub.casework import services
-from safehub.casework.models import CaseNote, Visit
+from safehub.casework.models import CaseNote, MissingEpisode, Visit
 from safehub.chronology.models import ChronologyEntry
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.people.services import relationship_create
@@ -37,7 +37,9 @@ READS = [
     "care-periods",
     "allocations",
     "visits",
+    "missing-episodes",
 ]
+PAGED = {"visits", "missing-episodes"}
 
 
 @pytest.fixture
@@ -110,7 +112,16 @@ def history(users: Any, people: Any) -> dict[str, Any]:
     visit = services.visit_record(
         actor=sw, child=child, visited_on=REFERRAL + timedelta(days=20), child_seen=True
     )
+    missing = services.missing_record(
+        actor=sw,
+        child=child,
+        kind="M",
+        start_date=REFERRAL + timedelta(days=30),
+        end_date=REFERRAL + timedelta(days=31),
+        interview_offered=True,
+    )
     return {
+        "missing": missing,
         "child": child,
         "episode": episode,
         "assessment": assessment,
@@ -254,6 +265,21 @@ def test_visits_come_a_page_at_a_time_newest_first(sw_api, history, users):
     assert [v["id"] for v in small["items"]] == ids[20:30]
 
 
+def test_missing_episodes_say_whether_a_return_interview_was_offered(sw_api, history):
+    body = read(sw_api, history["child"], "missing-episodes").json()
+    assert body["total"] == 1
+    [shown] = body["items"]
+    assert shown == {
+        "id": history["missing"].pk,
+        "kind": {"code": "M", "label": "Missing"},
+        "start_date": (REFERRAL + timedelta(days=30)).isoformat(),
+        "end_date": (REFERRAL + timedelta(days=31)).isoformat(),
+        "return_interview_offered": True,
+        "return_interview_accepted": None,
+        "recorded_by": "Sw Tester",
+    }
+
+
 @pytest.mark.parametrize("query", ["?page=0", "?size=0", "?size=101", "?page=abc"])
 def test_a_page_that_cannot_be_asked_for_gets_422(sw_api, history, query):
     body = assert_problem(read(sw_api, history["child"], "visits", query), 422)
@@ -264,9 +290,7 @@ def test_a_child_with_no_casework_gets_empty_lists(sw_api, people):
     child = people["involved"]
     for what in READS:
         body = read(sw_api, child, what).json()
-        assert body == (
-            {"items": [], "page": 1, "pages": 1, "total": 0} if what == "visits" else []
-        )
+        assert body == ({"items": [], "page": 1, "pages": 1, "total": 0} if what in PAGED else [])
 
 
 def _queries(api: Api, child: Any, what: str) -> int:
@@ -289,6 +313,13 @@ def test_reading_casework_takes_the_same_queries_however_long_the_history(
         services.core_group_record(actor=sw, plan=history["cp_plan"], held_on=TODAY)
         services.cin_plan_review(actor=sw, plan=history["cin_plan"], held_on=TODAY)
         services.care_review_record(actor=sw, period=history["period"], held_on=TODAY)
+        services.missing_record(
+            actor=sw,
+            child=child,
+            kind="A",
+            start_date=TODAY - timedelta(days=10 * days),
+            end_date=TODAY - timedelta(days=10 * days),
+        )
     assert _queries(sw_api, child, what) == before
 
 
@@ -564,6 +595,67 @@ def test_a_note_for_a_child_outside_the_workers_reach_is_not_found(users, people
     )
     assert_problem(response, 404)
     assert not CaseNote.objects.exists()
+
+
+# --- Recording a missing episode --------------------------------------------------------
+
+
+def test_a_missing_episode_is_saved_for_the_page_and_the_chronology(sw_api, history, client_for):
+    child = history["child"]
+    response = sw_api.call(
+        "post",
+        f"/children/{child.pk}/missing-episodes",
+        {"kind": "A", "start_date": (TODAY - timedelta(days=2)).isoformat()},
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["kind"] == {"code": "A", "label": "Away without authorisation"}
+    assert body["end_date"] is None
+    started = (TODAY - timedelta(days=2)).strftime("%-d %B %Y")
+    entries = chronology(sw_api, child).json()["items"]
+    assert {
+        "event_type": {"code": "MISSING_EPISODE", "label": "Missing from care or home"},
+        "summary": f"Away without authorisation from {started}",
+    } in [{k: e[k] for k in ("event_type", "summary")} for e in entries]
+    assert read(sw_api, child, "missing-episodes").json()["items"][0]["id"] == body["id"]
+    page = client_for("social_worker").get(reverse("casework:child-casework", args=[child.pk]))
+    assert b"Away without authorisation" in page.content
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        (  # 903 rule 574: it overlaps the one already recorded
+            {
+                "kind": "M",
+                "start_date": (REFERRAL + timedelta(days=29)).isoformat(),
+                "end_date": (REFERRAL + timedelta(days=30)).isoformat(),
+            },
+            {"__all__": ["This overlaps a missing episode already recorded"]},
+        ),
+        (
+            {
+                "kind": "M",
+                "start_date": (TODAY - timedelta(days=1)).isoformat(),
+                "end_date": (TODAY - timedelta(days=2)).isoformat(),
+            },
+            "end_date",
+        ),
+        ({"kind": "X", "start_date": TODAY.isoformat()}, "kind"),
+        ({"kind": "M", "start_date": (TODAY + timedelta(days=1)).isoformat()}, "start_date"),
+    ],
+)
+def test_a_missing_episode_that_cannot_be_saved_gets_422_and_saves_nothing(
+    sw_api, history, body, errors
+):
+    before = MissingEpisode.objects.count()
+    response = sw_api.call("post", f"/children/{history['child'].pk}/missing-episodes", body)
+    problem = assert_problem(response, 422)
+    if isinstance(errors, dict):
+        assert problem["errors"] == errors
+    else:
+        assert list(problem["errors"]) == [errors]
+    assert MissingEpisode.objects.count() == before
 
 
 # --- Sent twice --------------------------------------------------------------------------

@@ -55,11 +55,13 @@ CASEWORK_READS = {
         "care-periods",
         "allocations",
         "visits",
+        "missing-episodes",
     )
 }
 CHRONOLOGY = "GET /api/v1/persons/{person_id}/chronology"
 RECORD_VISIT = "POST /api/v1/children/{child_id}/visits"
 ADD_NOTE = "POST /api/v1/children/{child_id}/case-notes"
+RECORD_MISSING = "POST /api/v1/children/{child_id}/missing-episodes"
 # Referrals come from partner agencies, so those operations are fuzzed with a partner's token.
 AS_PARTNER = {REFER, REFERRAL_STATUS}
 
@@ -90,6 +92,7 @@ def test_the_openapi_document_lists_every_operation_the_partner_api_offers(api_s
         CHRONOLOGY,
         RECORD_VISIT,
         ADD_NOTE,
+        RECORD_MISSING,
     }
 
 
@@ -135,7 +138,8 @@ def sent(api_schema: Any) -> Any:
     for label, got in statuses.items():
         assert len(got) >= 10, f"the fuzzer sent only {len(got)} requests to {label}"
         assert any(status != 401 for status in got), f"every request to {label} got 401"
-    for label in (SEARCH, READ, CHRONOLOGY, RECORD_VISIT, ADD_NOTE, *CASEWORK_READS):
+    reached = (SEARCH, READ, CHRONOLOGY, RECORD_VISIT, ADD_NOTE, RECORD_MISSING, *CASEWORK_READS)
+    for label in reached:
         assert any(200 <= status < 300 for status in statuses[label]), (
             f"no fuzzed request to {label} got past validation to real data"
         )

@@ -32,6 +32,7 @@ from safehub.casework.codes import (
     EarlyHelpClosure,
     EpisodeKind,
     LegalStatus,
+    MissingKind,
     PlacementChangeReason,
     PlacementProvider,
     PlacementType,
@@ -196,6 +197,16 @@ class VisitOut(Schema):
     recorded_at: datetime
 
 
+class MissingOut(Schema):
+    id: int
+    kind: Code[MissingKind]
+    start_date: date
+    end_date: date | None = Field(..., description="null while the child is still missing")
+    return_interview_offered: bool | None = Field(..., description="null: not recorded")
+    return_interview_accepted: bool | None = Field(..., description="null: not recorded")
+    recorded_by: str
+
+
 class AllocationOut(Schema):
     id: int
     worker: str
@@ -244,6 +255,14 @@ class VisitIn(Schema):
 class CaseNoteIn(Schema):
     text: Text = Field(..., min_length=1, max_length=5000)
     significant: bool = Field(False, description="A significant note goes on the chronology")
+
+
+class MissingIn(Schema):
+    kind: MissingKind = Field(..., description="M: missing; A: away without authorisation")
+    start_date: date = Field(..., description="Today or earlier")
+    end_date: date | None = Field(None, description="When they came back, if they have")
+    return_interview_offered: bool | None = None
+    return_interview_accepted: bool | None = None
 
 
 class Paging(Schema):
@@ -407,6 +426,18 @@ def _visit(v: Any) -> dict[str, Any]:
     }
 
 
+def _missing(m: Any) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "kind": _code(MissingKind, m.kind),
+        "start_date": m.start_date,
+        "end_date": m.end_date,
+        "return_interview_offered": m.return_interview_offered,
+        "return_interview_accepted": m.return_interview_accepted,
+        "recorded_by": str(m.recorded_by),
+    }
+
+
 def _allocation(a: Any) -> dict[str, Any]:
     return {
         "id": a.pk,
@@ -558,7 +589,24 @@ def child_visits_api(request: SignedInRequest, child_id: int, paging: Query[Pagi
     child = _child(request, child_id)
     found = selectors.visits_page_for_child(child=child, page=paging.page, size=paging.size)
     return {
-        "items": [_visit(v) for v in found.visits],
+        "items": [_visit(v) for v in found.rows],
+        "page": found.page,
+        "pages": found.pages,
+        "total": found.total,
+    }
+
+
+@router.get(
+    "/children/{child_id}/missing-episodes",
+    response={**READ, 200: Page[MissingOut]},
+    summary="A child's missing episodes (missing, or away without authorisation), newest "
+    "first, a page at a time",
+)
+def child_missing_api(request: SignedInRequest, child_id: int, paging: Query[Paging]) -> Any:
+    child = _child(request, child_id)
+    found = selectors.missing_page_for_child(child=child, page=paging.page, size=paging.size)
+    return {
+        "items": [_missing(m) for m in found.rows],
         "page": found.page,
         "pages": found.pages,
         "total": found.total,
@@ -666,3 +714,29 @@ def child_note_record_api(request: SignedInRequest, child_id: int, payload: Case
         lambda note_id: selectors.note_for(child, note_id),
     )
     return Status(201 if created else 200, _note(note))
+
+
+@router.post(
+    "/children/{child_id}/missing-episodes",
+    response={**WRITE, 200: MissingOut, 201: MissingOut},
+    summary="Record a missing episode",
+    description="422 when it overlaps a missing episode already recorded (903 rule 574) or "
+    "its dates do not fit. " + IDEMPOTENCY,
+)
+def child_missing_record_api(request: SignedInRequest, child_id: int, payload: MissingIn) -> Any:
+    child = access_child(actor=request.user, person_id=child_id, shown=False)
+    missing, created = _once(
+        request,
+        payload,
+        lambda: services.missing_record(
+            actor=request.user,
+            child=child,
+            kind=payload.kind,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            interview_offered=payload.return_interview_offered,
+            interview_accepted=payload.return_interview_accepted,
+        ),
+        lambda missing_id: selectors.missing_for(child, missing_id),
+    )
+    return Status(201 if created else 200, _missing(missing))

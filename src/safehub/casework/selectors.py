@@ -623,29 +623,43 @@ def allocations_for_child(child: Any) -> list[Allocation]:
     )
 
 
-VISIT_PAGE_SIZE = 25
+PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
-class VisitPage:
-    visits: list[Visit]
+class RecordPage:
+    rows: list[Any]
     page: int
     pages: int
     total: int
 
 
-def visits_page_for_child(
-    *, child: Any, page: int | str | None = 1, size: int = VISIT_PAGE_SIZE
-) -> VisitPage:
-    """One page of the child's visits, newest first (past the end, the last page): two
-    queries whatever the number of visits."""
-    visits = Visit.objects.filter(child=child)
-    total = visits.count()
+def _page(queryset: Any, page: int | str | None, size: int) -> RecordPage:
+    """One page of `queryset` (already in order); past the end, the last page. Two
+    queries whatever the number of rows."""
+    total = queryset.count()
     pages = max(1, -(-total // size))
     page = page_number(page, pages=pages)
     start = (page - 1) * size
-    rows = visits.select_related("recorded_by").order_by("-visited_on", "-pk")[start : start + size]
-    return VisitPage(visits=list(rows), page=page, pages=pages, total=total)
+    return RecordPage(
+        rows=list(queryset[start : start + size]), page=page, pages=pages, total=total
+    )
+
+
+def visits_page_for_child(
+    *, child: Any, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> RecordPage:
+    """One page of the child's visits, newest first."""
+    visits = Visit.objects.filter(child=child).select_related("recorded_by")
+    return _page(visits.order_by("-visited_on", "-pk"), page, size)
+
+
+def missing_page_for_child(
+    *, child: Any, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> RecordPage:
+    """One page of the child's missing episodes, newest first."""
+    missing = MissingEpisode.objects.filter(child=child).select_related("recorded_by")
+    return _page(missing.order_by("-start_date", "-pk"), page, size)
 
 
 def visit_for(child: Any, visit_id: Any) -> Visit | None:
@@ -654,3 +668,11 @@ def visit_for(child: Any, visit_id: Any) -> Visit | None:
 
 def note_for(child: Any, note_id: Any) -> CaseNote | None:
     return CaseNote.objects.select_related("author").filter(child=child, pk=note_id).first()
+
+
+def missing_for(child: Any, missing_id: Any) -> MissingEpisode | None:
+    return (
+        MissingEpisode.objects.select_related("recorded_by")
+        .filter(child=child, pk=missing_id)
+        .first()
+    )
