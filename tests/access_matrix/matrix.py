@@ -171,6 +171,29 @@ PARTNER_EVENT_ROLES = {"mash_worker", "team_manager"}
 PARTNER_UPLOAD_ENDPOINTS = {"partners:preview": "get", "partners:confirm": "post"}
 PARTNER_UPLOAD_ROLES = {"partner_practitioner"}
 
+# The casework API (test_casework_api_matrix.py), every role x every relation: reading a
+# child's casework follows CASEWORK_VIEW, recording follows EDIT (as the casework form
+# pages do), the chronology follows VIEW (as the person page does). The API offers no
+# break-glass, so there "B" is "not found" until the glass is broken on the page.
+CASEWORK_API_ENDPOINTS = {
+    # url name: (table, method)
+    "api-v1:child_episodes_api": ("casework", "get"),
+    "api-v1:child_assessments_api": ("casework", "get"),
+    "api-v1:child_strategy_discussions_api": ("casework", "get"),
+    "api-v1:child_enquiries_api": ("casework", "get"),
+    "api-v1:child_conferences_api": ("casework", "get"),
+    "api-v1:child_cp_plans_api": ("casework", "get"),
+    "api-v1:child_cin_plans_api": ("casework", "get"),
+    "api-v1:child_care_periods_api": ("casework", "get"),
+    "api-v1:child_allocations_api": ("casework", "get"),
+    "api-v1:child_visits_api": ("casework", "get"),
+    "api-v1:child_missing_api": ("casework", "get"),
+    "api-v1:person_chronology_api": ("view", "get"),
+    "api-v1:child_visit_record_api": ("edit", "post"),
+    "api-v1:child_note_record_api": ("edit", "post"),
+    "api-v1:child_missing_record_api": ("edit", "post"),
+}
+
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",

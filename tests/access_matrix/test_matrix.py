@@ -12,6 +12,7 @@ from safehub.audit.models import AuditEvent
 from safehub.organisations.models import User
 from safehub.people.models import Relationship
 from tests.access_matrix.matrix import (
+    CASEWORK_API_ENDPOINTS,
     CONTACT_EDIT_ENDPOINTS,
     CONTACT_VIEW_ENDPOINTS,
     EDIT,
@@ -167,6 +168,7 @@ def test_every_route_is_in_the_matrix_or_explained():
         | set(CONTACT_EDIT_ENDPOINTS)
         | set(PARTNER_EVENT_ENDPOINTS)
         | set(PARTNER_UPLOAD_ENDPOINTS)
+        | set(CASEWORK_API_ENDPOINTS)
     )
     routes = set(_route_names())
     missing = routes - covered

@@ -10,10 +10,12 @@ The WSGI app reads the database through its own request handling, so the data is
 (transactional database access) rather than hidden in a test transaction.
 """
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
+from conftest import TEST_TODAY
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -23,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from safehub.access.models import ApiToken, hash_token
+from safehub.casework.models import Episode, Visit
 from safehub.config.wsgi import application
 from safehub.people.models import Person
 
@@ -39,6 +42,26 @@ UPDATE = "PUT /api/v1/persons/{person_id}"
 CREATE = "POST /api/v1/persons"
 REFER = "POST /api/v1/contacts"
 REFERRAL_STATUS = "GET /api/v1/contacts/{reference}"
+CASEWORK_READS = {
+    f"GET /api/v1/children/{{child_id}}/{what}"
+    for what in (
+        "episodes",
+        "assessments",
+        "strategy-discussions",
+        "section-47-enquiries",
+        "conferences",
+        "cp-plans",
+        "cin-plans",
+        "care-periods",
+        "allocations",
+        "visits",
+        "missing-episodes",
+    )
+}
+CHRONOLOGY = "GET /api/v1/persons/{person_id}/chronology"
+RECORD_VISIT = "POST /api/v1/children/{child_id}/visits"
+ADD_NOTE = "POST /api/v1/children/{child_id}/case-notes"
+RECORD_MISSING = "POST /api/v1/children/{child_id}/missing-episodes"
 PARTNER_EVENTS = "POST /api/v1/partner-events"
 SENT_BACK = "GET /api/v1/partner-events/sent-back"
 # Referrals and partner events come from partner agencies, so those operations are fuzzed
@@ -70,6 +93,11 @@ def test_the_openapi_document_lists_every_operation_the_partner_api_offers(api_s
         REFERRAL_STATUS,
         PARTNER_EVENTS,
         SENT_BACK,
+        *CASEWORK_READS,
+        CHRONOLOGY,
+        RECORD_VISIT,
+        ADD_NOTE,
+        RECORD_MISSING,
     }
 
 
@@ -85,8 +113,24 @@ def bearer(users: dict[str, Any], people: dict[str, Any]) -> dict[str, dict[str,
 
 
 @pytest.fixture
-def person_ids(people: dict[str, Any]) -> list[int]:
-    """Every record in the council, restricted ones included."""
+def person_ids(people: dict[str, Any], users: dict[str, Any]) -> list[int]:
+    """Every record in the council, restricted ones included; every child has an open
+    episode of need with a visit, so visits and notes can be recorded and casework read."""
+    for child in Person.objects.filter(kind="child"):
+        episode = Episode.objects.create(
+            child=child,
+            kind="cin",
+            referral_date=TEST_TODAY - timedelta(days=30),
+            opened_by=users["mash_worker"],
+        )
+        Visit.objects.create(
+            child=child,
+            episode=episode,
+            kind="cin",
+            visited_on=TEST_TODAY - timedelta(days=3),
+            child_seen=True,
+            recorded_by=users["mash_worker"],
+        )
     return sorted(Person.objects.values_list("pk", flat=True))
 
 
@@ -99,7 +143,8 @@ def sent(api_schema: Any) -> Any:
     for label, got in statuses.items():
         assert len(got) >= 10, f"the fuzzer sent only {len(got)} requests to {label}"
         assert any(status != 401 for status in got), f"every request to {label} got 401"
-    for label in (SEARCH, READ):
+    reached = (SEARCH, READ, CHRONOLOGY, RECORD_VISIT, ADD_NOTE, RECORD_MISSING, *CASEWORK_READS)
+    for label in reached:
         assert any(200 <= status < 300 for status in statuses[label]), (
             f"no fuzzed request to {label} got past validation to real data"
         )
@@ -108,9 +153,10 @@ def sent(api_schema: Any) -> Any:
 def _aim_at_real_records(case: Any, person_ids: list[int]) -> None:
     """Random ids almost never exist, so point every even one at a real record (restricted
     ones included); odd ones stay as generated, to exercise "not found"."""
-    person_id = (case.path_parameters or {}).get("person_id")
-    if type(person_id) is int and person_id % 2 == 0:
-        case.path_parameters["person_id"] = person_ids[person_id // 2 % len(person_ids)]
+    for name in ("person_id", "child_id"):
+        person_id = (case.path_parameters or {}).get(name)
+        if type(person_id) is int and person_id % 2 == 0:
+            case.path_parameters[name] = person_ids[person_id // 2 % len(person_ids)]
 
 
 @pytest.mark.django_db(transaction=True)

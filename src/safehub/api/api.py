@@ -2,17 +2,18 @@
 
 import logging
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import AfterValidator
 
 from safehub.access.policy import Action, can_create_person, can_search_people
 from safehub.api.auth import TokenAuth
+from safehub.api.casework import router as casework_router
+from safehub.api.common import Problem, Text, idempotency_key, responses
 from safehub.core.exceptions import (
     BreakGlassRequired,
     ConcurrentEditError,
@@ -20,7 +21,6 @@ from safehub.core.exceptions import (
     PermissionDeniedError,
 )
 from safehub.core.identifiers import clean_nhs_number, clean_postcode, clean_upn
-from safehub.core.text import check_characters
 from safehub.core.users import SignedInRequest
 from safehub.people import services
 from safehub.people.fetchers import access_person
@@ -34,16 +34,10 @@ api = NinjaAPI(
     auth=TokenAuth(),
     docs_url=None,
     openapi_url="/openapi.json",
-    description="Person search and records for partner systems. Every call is audited.",
+    description="Person search and records, referrals, and children's casework for partner "
+    "systems. Every call is audited.",
 )
-
-
-class Problem(Schema):
-    """Every error has this shape: a plain-English message, and per-field messages for
-    input that was refused."""
-
-    message: str
-    errors: dict[str, list[str]] = {}
+api.add_router("", casework_router)
 
 
 def _problem(
@@ -117,27 +111,6 @@ def _no_route(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logging.getLogger("safehub.api").exception("API request failed")
     return _problem(request, 500, "Something went wrong. Nothing was saved; try again later.")
-
-
-def _plain_text(value: str) -> str:
-    """Text fields allow what the pages allow (core.text): emoji and the joiners, never the
-    bidirectional controls, other control characters (a NUL cannot be stored on PostgreSQL)
-    or undecodable text."""
-    try:
-        check_characters(value, label="the text", allowed="\t\n\r")
-    except ValidationError as error:
-        raise ValueError(error.messages[0]) from None
-    return value
-
-
-Text = Annotated[str, AfterValidator(_plain_text)]
-# Statuses every operation can answer, declared in the OpenAPI document.
-# (413, a body over the size limit, is answered by core.middleware.RequestSizeLimitMiddleware.)
-COMMON = {400: Problem, 401: Problem, 413: Problem, 422: Problem}
-
-
-def _responses(**extra: Any) -> dict[int, Any]:
-    return {**COMMON, **{int(k.removeprefix("s")): v for k, v in extra.items()}}
 
 
 def Name() -> Any:  # noqa: N802 - reads as a type in the schemas below
@@ -249,7 +222,7 @@ def _clean_search(payload: SearchIn) -> SearchCriteria:
 
 @api.post(
     "/persons/search",
-    response=_responses(s200=list[SearchResultOut], s403=Problem),
+    response=responses(s200=list[SearchResultOut], s403=Problem),
     summary="Search for people",
 )
 def person_search_api(request: SignedInRequest, payload: SearchIn) -> Any:
@@ -272,7 +245,7 @@ def person_search_api(request: SignedInRequest, payload: SearchIn) -> Any:
 
 @api.get(
     "/persons/{person_id}",
-    response=_responses(s200=PersonOut, s404=Problem),
+    response=responses(s200=PersonOut, s404=Problem),
     summary="Read a person",
 )
 def person_read_api(request: SignedInRequest, person_id: int, response: HttpResponse) -> Any:
@@ -281,7 +254,7 @@ def person_read_api(request: SignedInRequest, person_id: int, response: HttpResp
     return _out(person)
 
 
-@api.post("/persons", response=_responses(s201=PersonOut, s403=Problem), summary="Create a person")
+@api.post("/persons", response=responses(s201=PersonOut, s403=Problem), summary="Create a person")
 def person_create_api(request: SignedInRequest, payload: PersonIn) -> Any:
     if not can_create_person(request.user):
         raise PermissionDeniedError()
@@ -291,7 +264,7 @@ def person_create_api(request: SignedInRequest, payload: PersonIn) -> Any:
 
 @api.put(
     "/persons/{person_id}",
-    response=_responses(s200=PersonOut, s404=Problem, s409=Problem),
+    response=responses(s200=PersonOut, s404=Problem, s409=Problem),
     summary="Update a person (send the version you read; 409 if it has moved on)",
 )
 def person_update_api(request: SignedInRequest, person_id: int, payload: PersonUpdateIn) -> Any:
@@ -411,7 +384,7 @@ def _contact_out(contact: Any) -> dict[str, Any]:
 
 @api.post(
     "/contacts",
-    response=_responses(s200=ContactOut, s201=ContactOut, s403=Problem),
+    response=responses(s200=ContactOut, s201=ContactOut, s403=Problem),
     summary="Refer a child to the MASH",
     description="Send an Idempotency-Key header (up to 60 characters) so a retry "
     "returns the first referral (200) instead of making another; the same "
@@ -423,9 +396,7 @@ def contact_submit_api(request: SignedInRequest, payload: ContactIn) -> Any:
 
     if not can_refer(request.user):
         raise PermissionDeniedError()
-    key = request.headers.get("Idempotency-Key", "")
-    if len(key) > 60 or any(ord(c) < 33 or ord(c) > 126 for c in key):
-        raise ValidationError({"Idempotency-Key": ["Send up to 60 printable characters"]})
+    key = idempotency_key(request)
     data = payload.dict()
     data["referrer"] = {}
     try:
@@ -442,7 +413,7 @@ def contact_submit_api(request: SignedInRequest, payload: ContactIn) -> Any:
 
 @api.get(
     "/contacts/{reference}",
-    response=_responses(s200=ContactOut, s404=Problem),
+    response=responses(s200=ContactOut, s404=Problem),
     summary="Status and outcome of a referral",
 )
 def contact_read_api(request: SignedInRequest, reference: str) -> Any:

@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 
 from safehub.access.policy import can_send_partner_events
-from safehub.api.api import Problem, _problem, _responses, api
+from safehub.api.api import _problem, api
+from safehub.api.common import Problem
+from safehub.api.common import responses as _responses
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.users import SignedInRequest
 from safehub.partners import selectors, services

@@ -36,6 +36,7 @@ from safehub.casework.models import (
     StrategyDiscussion,
     Visit,
 )
+from safehub.core.paging import page_number
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -518,4 +519,169 @@ def team_work(*, actor: User, today: date) -> TeamWork:
         overdue=overdue,
         unallocated=shown,
         restricted_unallocated=len(waiting) - len(shown),
+    )
+
+
+# --- One child's records, one kind at a time (the API) -------------------------------------
+# The same records the casework page shows, read one kind at a time so that a partner system
+# asking for a child's visits does not load their care history too. Each runs a fixed number
+# of queries whatever the history. The caller has already passed the access check.
+
+
+def episodes_for_child(child: Any) -> list[Episode]:
+    """Episodes of need and early help, newest referral first: one query."""
+    return list(
+        Episode.objects.filter(child=child)
+        .select_related("opened_by")
+        .order_by("-referral_date", "-pk")
+    )
+
+
+def assessments_for_child(child: Any) -> list[Assessment]:
+    """Assessments across every episode, newest first: one query."""
+    return list(
+        Assessment.objects.filter(episode__child=child)
+        .select_related("completed_by", "authorised_by")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def strategies_for_child(child: Any) -> list[StrategyDiscussion]:
+    return list(
+        StrategyDiscussion.objects.filter(episode__child=child)
+        .select_related("recorded_by")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def enquiries_for_child(child: Any) -> list[Section47]:
+    return list(Section47.objects.filter(episode__child=child).order_by("-start_date", "-pk"))
+
+
+def conferences_for_child(child: Any) -> list[Conference]:
+    return list(
+        Conference.objects.filter(episode__child=child)
+        .select_related("chair", "recorded_by")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def cp_plans_for_child(child: Any) -> list[CPPlan]:
+    """Child protection plans, newest first, each with its core groups: two queries."""
+    return list(
+        CPPlan.objects.filter(child=child)
+        .order_by("-start_date", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "core_groups",
+                to_attr="core_group_list",
+                queryset=CoreGroup.objects.select_related("recorded_by").order_by(
+                    "-held_on", "-pk"
+                ),
+            )
+        )
+    )
+
+
+def cin_plans_for_child(child: Any) -> list[CINPlan]:
+    """Child-in-need plans, newest first, each with its reviews: two queries."""
+    return list(
+        CINPlan.objects.filter(child=child)
+        .order_by("-start_date", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                to_attr="review_list",
+                queryset=CINPlanReview.objects.select_related("recorded_by").order_by(
+                    "-held_on", "-pk"
+                ),
+            )
+        )
+    )
+
+
+def care_periods_for_child(child: Any) -> list[PeriodOfCare]:
+    """Periods of care, newest first, each with its 903 episodes (legal status and
+    placement) and reviews: three queries."""
+    return list(
+        PeriodOfCare.objects.filter(child=child)
+        .order_by("-start_date", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "episodes",
+                to_attr="placement_list",
+                queryset=CareEpisode.objects.order_by("-start_date", "-pk"),
+            ),
+            Prefetch(
+                "reviews",
+                to_attr="review_list",
+                queryset=CareReview.objects.select_related("recorded_by").order_by(
+                    "-held_on", "-pk"
+                ),
+            ),
+        )
+    )
+
+
+def allocations_for_child(child: Any) -> list[Allocation]:
+    """Who has held the case, the current allocation first: one query."""
+    return list(
+        Allocation.objects.filter(child=child)
+        .select_related("worker", "team__agency", "allocated_by")
+        .order_by("-start_date", "-pk")
+    )
+
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    rows: list[Any]
+    page: int
+    pages: int
+    total: int
+
+
+def _page(queryset: Any, page: int | str | None, size: int) -> RecordPage:
+    """One page of `queryset` (already in order); past the end, the last page. Two
+    queries whatever the number of rows."""
+    total = queryset.count()
+    pages = max(1, -(-total // size))
+    page = page_number(page, pages=pages)
+    start = (page - 1) * size
+    return RecordPage(
+        rows=list(queryset[start : start + size]), page=page, pages=pages, total=total
+    )
+
+
+def visits_page_for_child(
+    *, child: Any, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> RecordPage:
+    """One page of the child's visits, newest first."""
+    visits = Visit.objects.filter(child=child).select_related("recorded_by")
+    return _page(visits.order_by("-visited_on", "-pk"), page, size)
+
+
+def missing_page_for_child(
+    *, child: Any, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> RecordPage:
+    """One page of the child's missing episodes, newest first."""
+    missing = MissingEpisode.objects.filter(child=child).select_related("recorded_by")
+    return _page(missing.order_by("-start_date", "-pk"), page, size)
+
+
+def visit_for(child: Any, visit_id: Any) -> Visit | None:
+    return Visit.objects.select_related("recorded_by").filter(child=child, pk=visit_id).first()
+
+
+def note_for(child: Any, note_id: Any) -> CaseNote | None:
+    return CaseNote.objects.select_related("author").filter(child=child, pk=note_id).first()
+
+
+def missing_for(child: Any, missing_id: Any) -> MissingEpisode | None:
+    return (
+        MissingEpisode.objects.select_related("recorded_by")
+        .filter(child=child, pk=missing_id)
+        .first()
     )

@@ -72,3 +72,10 @@ def submit_once(*, key: str | None, answers: Any, record: Callable[[], T]) -> tu
             token.object_id = str(result.pk)
             token.save(update_fields=["object_type", "object_id"])
         return result, True
+
+
+def recorded_once(key: str) -> str | None:
+    """The id of what `key` recorded (None if it recorded nothing that has an id), for a
+    caller that answers a repeat with the first result (the API's Idempotency-Key)."""
+    object_id = OneTimeToken.objects.filter(key=key).values_list("object_id", flat=True).first()
+    return object_id or None
