@@ -99,7 +99,7 @@ def history(users: Any, people: Any) -> dict[str, Any]:
     conference = services.conference_initial(
         actor=chair,
         enquiry=enquiry,
-        held_on=REFERRAL + timedelta(days=5),
+        held_on=REFERRAL + timedelta(days=6),  # a Monday: no conference at a weekend
         outcome="plan",
         category="NEG",
     )
@@ -364,7 +364,9 @@ def test_a_restricted_child_opens_once_the_glass_is_broken_on_the_page(users, pe
     assert_problem(read(api, child, "episodes"), 404)
     assert AuditEvent.objects.filter(action="break_glass_prompt", person_id=child.pk).exists()
     break_glass_open(actor=tm, person=child, reason="Police called about the child tonight")
-    services.episode_open(actor=tm, child=child, kind="cin", referral_date=REFERRAL)
+    services.episode_open(
+        actor=tm, child=child, kind="cin", referral_date=REFERRAL, primary_need="N1"
+    )
     response = read(api, child, "episodes")
     assert response.status_code == 200
     assert len(response.json()) == 1
