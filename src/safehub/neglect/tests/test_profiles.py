@@ -18,6 +18,7 @@ from safehub.core.exceptions import ConcurrentEditError, NotFound, PermissionDen
 from safehub.neglect import events
 from safehub.neglect.fetchers import access_profile
 from safehub.neglect.models import Item, NeglectProfile, ProfileStatus, ProfileTemplate
+from safehub.neglect.selectors import area_movement, previous_profile
 from safehub.neglect.services import (
     profile_complete,
     profile_record_grades,
@@ -286,3 +287,19 @@ def test_the_review_date_must_be_in_the_future(trained, people, template) -> Non
             review_date=date(2026, 11, 23) - timedelta(days=1),
         )
     assert raised.value.message_dict == {"review_date": ["The review date must be in the future"]}
+
+
+def test_a_repeat_profile_shows_the_movement_per_area(trained, people, template) -> None:
+    sw = trained["social_worker"]
+    first = profile_start(actor=sw, child=people["involved"], template=template)
+    fill(sw, first, [4, 4, 5])
+    profile_complete(actor=sw, profile=first, expected_version=first.version)
+    again = profile_start(actor=sw, child=people["involved"], template=template)
+    assert previous_profile(again) == first
+    fill(sw, again, [2, 2, 3])
+    again = profile_complete(actor=sw, profile=again, expected_version=again.version)
+    movement = area_movement(again, first)
+    assert [(m.title, m.previous, m.current, m.change) for m in movement] == [
+        ("Physical care", 4, 2, -2),
+        ("Safety", 5, 3, -2),
+    ]
