@@ -16,6 +16,7 @@ from safehub.neglect.services.templates import (
 from safehub.neglect.services.training import (
     TrainingRow,
     require_current_training,
+    training_csv_template,
     training_import_confirm,
     training_import_preview,
     training_record,
@@ -32,6 +33,7 @@ __all__ = [
     "require_current_training",
     "template_load",
     "template_load_file",
+    "training_csv_template",
     "training_import_confirm",
     "training_import_preview",
     "training_record",

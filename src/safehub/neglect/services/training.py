@@ -26,6 +26,24 @@ CSV_COLUMNS = ["practitioner", "template", "course", "provider", "completed_on",
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
+def training_csv_template() -> str:
+    """The file to fill in for an import: the header row and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(
+        [
+            "j.smith",
+            "Demoshire neglect profile",
+            "Neglect profile (one day)",
+            "Demoshire Safeguarding Children Partnership",
+            "2026-03-01",
+            "2029-03-01",
+        ]
+    )
+    return out.getvalue()
+
+
 def _must_record_training(actor: User) -> None:
     if not can_record_neglect_training(actor):
         raise PermissionDeniedError("Only a team manager or an administrator can record training.")

@@ -14,6 +14,7 @@ from safehub.core.exceptions import PermissionDeniedError
 from safehub.neglect.models import ProfileTemplate, TrainingRecord
 from safehub.neglect.services import (
     profile_start,
+    training_csv_template,
     training_import_confirm,
     training_import_preview,
     training_record,
@@ -140,3 +141,14 @@ def test_only_current_training_lets_a_practitioner_start(
     assert profile_start(actor=sw, child=child, template=template).started_by == sw
     with time_machine.travel(date(2026, 11, 24)), pytest.raises(PermissionDeniedError):
         profile_start(actor=sw, child=child, template=template)
+
+
+def test_the_csv_template_has_every_column_and_an_example(users, template) -> None:
+    text = training_csv_template()
+    assert text.splitlines()[0] == HEADER.strip()
+    # The example row is refused only because j.smith and the demo template are not here.
+    (row,) = training_import_preview(actor=users["team_manager"], csv_text=text)
+    assert row.problems == [
+        "No SafeHub user has the username or e-mail 'j.smith'",
+        "There is no profile template called 'Demoshire neglect profile'",
+    ]
