@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
-from safehub.access.policy import Action, Decision, SignOff, decide_many, may_sign_off, rules_for
+from safehub.access.policy import (
+    Action,
+    Decision,
+    SignOff,
+    decide_many,
+    may_sign_off,
+    neglect_profile_decisions,
+    rules_for,
+)
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_refusal
 from safehub.core.exceptions import BreakGlassRequired, NotFound, PermissionDeniedError
@@ -49,6 +57,13 @@ def check_person_writes(actor: User, persons: Iterable[Any]) -> None:
     relationship, every child a decision opens work for, not only the person whose page the
     change started from."""
     check_persons(actor, persons, Action.EDIT)
+
+
+def check_neglect_profile(actor: User, persons: Iterable[Any], action: Action) -> None:
+    """Refuse unless `actor` may read (VIEW) or work on (EDIT) a neglect profile about every
+    one of `persons`: the child and each sibling the profile covers."""
+    for pk, decision in neglect_profile_decisions(actor, persons, action).items():
+        require(actor, pk, decision, action)
 
 
 def check_sign_off(actor: User, work: SignOff, *, done_by_id: int | None, field: str) -> None:

@@ -67,14 +67,22 @@ class RoleRules:
     can_break_glass: bool = False
     can_review_audit: bool = False
     can_manage_users: bool = False
+    # Neglect profiles (safehub.neglect): complete one for a child the role may see (training
+    # is checked by the neglect services), supervise (sign off) one, record who is trained.
+    can_profile_neglect: bool = False
+    can_supervise_neglect_profiles: bool = False
+    can_record_neglect_training: bool = False
 
 
 RULES: dict[str, RoleRules] = {
+    # Health visitors, teachers and other partners complete neglect profiles on the children
+    # their agency works with, as well as social workers.
     Role.PARTNER_PRACTITIONER: RoleRules(
         scope=Scope.AGENCY,
         contacts=ContactScope.AGENCY,
         can_refer=True,
         can_send_partner_events=True,
+        can_profile_neglect=True,
     ),
     Role.MASH_WORKER: RoleRules(
         scope=Scope.ALL,
@@ -91,6 +99,7 @@ RULES: dict[str, RoleRules] = {
         can_create=True,
         can_break_glass=True,
         holds_cases=True,
+        can_profile_neglect=True,
     ),
     # Team managers sign off MASH decisions, so they see every contact; their person scope
     # stays their team's.
@@ -105,6 +114,9 @@ RULES: dict[str, RoleRules] = {
         can_create=True,
         can_break_glass=True,
         holds_cases=True,
+        can_profile_neglect=True,
+        can_supervise_neglect_profiles=True,
+        can_record_neglect_training=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
@@ -114,7 +126,10 @@ RULES: dict[str, RoleRules] = {
     # The DPO reviews the audit trail; reading case data is not their job.
     Role.DATA_PROTECTION_OFFICER: RoleRules(scope=Scope.NONE, can_review_audit=True),
     # Administrators manage users; they do not read case data by being administrators.
-    Role.SYSTEM_ADMINISTRATOR: RoleRules(scope=Scope.NONE, can_manage_users=True),
+    # They also keep the register of who is trained in the neglect profile (staff data).
+    Role.SYSTEM_ADMINISTRATOR: RoleRules(
+        scope=Scope.NONE, can_manage_users=True, can_record_neglect_training=True
+    ),
 }
 NO_ACCESS = RoleRules(scope=Scope.NONE)
 
@@ -511,6 +526,7 @@ class SignOff(enum.Enum):
 
     MASH_DECISION = "can_sign_off"  # a manager approves a MASH decision
     ASSESSMENT = "can_manage_cases"  # a manager authorises a completed assessment
+    NEGLECT_PROFILE = "can_supervise_neglect_profiles"  # a supervisor signs off a profile
 
 
 def may_sign_off(actor: User, work: SignOff, *, done_by_id: int | None) -> bool:
@@ -541,3 +557,30 @@ def holds_cases(actor: User) -> bool:
 
 def case_holding_roles() -> list[str]:
     return [role for role, rules in RULES.items() if rules.holds_cases]
+
+
+# --- Neglect profiles ----------------------------------------------------------------------
+
+
+def can_record_neglect_training(actor: User) -> bool:
+    return rules_for(actor).can_record_neglect_training
+
+
+def neglect_profile_decisions(
+    actor: User, persons: Iterable[Any], action: Action
+) -> dict[int, Decision]:
+    """May `actor` read (VIEW) or start, fill in and complete (EDIT) a neglect profile about
+    each of `persons` (the child and any siblings it covers)? Completing one needs the role's
+    profiling capability, reading one that or the supervisor's; either way only for children
+    the actor may see, on the strength of seeing them (a partner practitioner completes
+    profiles without changing the child's record). Whether they are trained is the neglect
+    services' rule, not a decision about the person."""
+    rules = rules_for(actor)
+    people = list(persons)
+    if action is Action.EDIT:
+        capable = rules.can_profile_neglect
+    else:
+        capable = rules.can_profile_neglect or rules.can_supervise_neglect_profiles
+    if not capable:
+        return {p.pk: Decision.DENY for p in people}
+    return decide_many(actor, people, Action.VIEW)

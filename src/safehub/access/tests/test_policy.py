@@ -1,6 +1,14 @@
 """Properties of the policy that pages rely on."""
 
-from safehub.access.policy import Action, Decision, can_edit_viewable_person, decide
+from safehub.access.policy import (
+    Action,
+    Decision,
+    SignOff,
+    can_edit_viewable_person,
+    decide,
+    may_sign_off,
+    neglect_profile_decisions,
+)
 
 
 def test_edit_shortcut_agrees_with_decide_wherever_viewing_is_allowed(users, people):
@@ -22,3 +30,40 @@ def test_unknown_or_inactive_users_get_nothing(users, people):
     worker.is_active = True
     worker.role = "frobnicator"
     assert decide(worker, people["unrelated"], Action.VIEW) is Decision.DENY
+
+
+# Who may work on (EDIT) or read (VIEW) a neglect profile about each test person, by hand:
+# the roles that complete or supervise profiles, for the children they may see; a restricted
+# child needs the glass broken first. A = allowed, D = refused, B = break the glass.
+NEGLECT_PROFILE = {
+    "partner_practitioner":    "A D D D D",
+    "mash_worker":             "D D D D D",
+    "social_worker":           "A A D B A",
+    "team_manager":            "A A D B B",
+    "cp_chair_iro":            "D D D D D",
+    "performance_analyst":     "D D D D D",
+    "data_protection_officer": "D D D D D",
+    "system_administrator":    "D D D D D",
+}  # fmt: skip
+RELATIONS = ["involved", "same_team", "unrelated", "restricted", "restricted_allowed"]
+OUTCOME = {"A": Decision.ALLOW, "D": Decision.DENY, "B": Decision.BREAK_GLASS}
+
+
+def test_neglect_profile_decisions_for_every_role_and_relation(users, people):
+    persons = [people[r] for r in RELATIONS]
+    for role, row in NEGLECT_PROFILE.items():
+        expected = {p.pk: OUTCOME[o] for p, o in zip(persons, row.split(), strict=True)}
+        for action in (Action.VIEW, Action.EDIT):
+            assert neglect_profile_decisions(users[role], persons, action) == expected, (
+                role,
+                action,
+            )
+
+
+def test_neglect_profile_sign_off_is_a_supervisors_and_never_the_completers(users):
+    manager, worker = users["team_manager"], users["social_worker"]
+    assert may_sign_off(manager, SignOff.NEGLECT_PROFILE, done_by_id=worker.pk)
+    assert not may_sign_off(manager, SignOff.NEGLECT_PROFILE, done_by_id=manager.pk)
+    assert not may_sign_off(worker, SignOff.NEGLECT_PROFILE, done_by_id=manager.pk)
+    # Its own member, not an alias of the assessment's.
+    assert SignOff.NEGLECT_PROFILE is not SignOff.ASSESSMENT

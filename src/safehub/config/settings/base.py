@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safehub.frontdoor",
     "safehub.casework",
     "safehub.partners",
+    "safehub.neglect",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
@@ -213,6 +214,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="safehub@demoshire.ex
 # Where staff reach SafeHub (e.g. https://safehub.council.example), for the link an e-mail
 # gives to the page it is about; without it the e-mail says to sign in and open Messages.
 SITE_URL = env.str("SITE_URL", default="")
+# Who a practitioner without current neglect-profile training is told to contact: the
+# council's neglect lead (a name, a team mailbox or a phone number, in a sentence).
+NEGLECT_LEAD_CONTACT = env.str(
+    "NEGLECT_LEAD_CONTACT",
+    default="the council's neglect lead (ask the safeguarding partnership's training team)",
+)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 

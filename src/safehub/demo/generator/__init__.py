@@ -31,6 +31,7 @@ from safehub.demo.generator.casework import FamilyPlanner
 from safehub.demo.generator.casework_records import CaseworkPlanner
 from safehub.demo.generator.frontdoor import ContactPlanner
 from safehub.demo.generator.loader import Loader
+from safehub.demo.generator.neglect import seed_neglect
 from safehub.demo.generator.organisations import (
     DEMO_PASSWORD,
     PRINTED_SIGNINS,
@@ -186,6 +187,8 @@ def generate(
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()
+    trained = seed_neglect(reference_date or timezone.localdate())
+    say(f"Neglect profile: the Demoshire template loaded; {trained} sign-ins trained in it")
     return GenerationResult(
         scale=scale,
         counts=counts,

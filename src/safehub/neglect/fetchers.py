@@ -1,0 +1,46 @@
+"""How pages and other callers obtain a neglect profile for a user: fetch, decide (the
+policy, for every child the profile covers), audit, in one call. Missing and hidden are the
+same NotFound."""
+
+from typing import Any
+
+from safehub.access.guards import check_neglect_profile
+from safehub.access.policy import Action
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record, audit_refusal
+from safehub.core.exceptions import NotFound
+from safehub.neglect.models import NeglectProfile
+from safehub.organisations.models import User
+
+
+def access_profile(*, actor: User, profile_id: Any, action: Action = Action.VIEW) -> NeglectProfile:
+    """The profile, if `actor` may read it (VIEW) or work on it (EDIT); the read is audited
+    against the child, naming every child it covers."""
+    try:
+        pk = int(profile_id)
+    except (TypeError, ValueError, OverflowError):
+        pk = 0
+    profile = (
+        NeglectProfile.objects.select_related("child", "template").filter(pk=pk).first()
+        if 0 < pk < 2**63
+        else None
+    )
+    if profile is None:
+        audit_refusal(
+            actor=actor,
+            object_type="neglect.NeglectProfile",
+            object_id=str(profile_id)[:60],
+            detail={"action": action.value, "why": "no such record"},
+        )
+        raise NotFound()
+    covered = [profile.child, *profile.siblings.all()]
+    check_neglect_profile(actor, covered, action)
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        person_id=profile.child_id,
+        subject_ids=[p.pk for p in covered],
+        object_type="neglect.NeglectProfile",
+        object_id=profile.pk,
+    )
+    return profile
