@@ -78,6 +78,12 @@ class CleanEvent:
         values = {k: (str(v) if v is not None else None) for k, v in asdict(self).items()}
         return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
+    def model_fields(self) -> dict[str, Any]:
+        """The event as `PartnerEvent` keeps it (its id as the partner's event id)."""
+        fields = asdict(self)
+        fields["partner_event_id"] = fields.pop("event_id")
+        return fields
+
 
 @dataclass(frozen=True)
 class Parsed:
