@@ -220,13 +220,11 @@ def _gather(scope: QuerySet, typed: _Typed) -> _Facts:
     conditions = _name_conditions(typed, facts.close)
     for condition, cap, broad in conditions:
         if typed.born_between:
-            condition &= Q(person__date_of_birth__range=typed.born_between)
+            condition &= Q(born__range=typed.born_between)
         names = PersonName.objects.filter(condition)
         if broad:
             names = names.filter(person__in=scope)
-        for pk, born, *name in names.values_list("person_id", "person__date_of_birth", *_NAME)[
-            :cap
-        ]:
+        for pk, born, *name in names.values_list("person_id", "born", *_NAME)[:cap]:
             facts.named.setdefault(pk, (born, set()))[1].add(tuple(name))
             (facts.ids if broad else narrow).add(pk)
     facts.others_asked = bool(typed.born or typed.postcode or typed.nhs_number or typed.upn)
@@ -382,7 +380,7 @@ def _rows(facts: _Facts) -> list[_Row]:
     if facts.others_asked:
         rest = facts.ids - rows.keys()
         for pk, born, *name in PersonName.objects.filter(person_id__in=rest or [0]).values_list(
-            "person_id", "person__date_of_birth", *_NAME
+            "person_id", "born", *_NAME
         ):
             rows.setdefault(pk, _Row(pk, born)).names.append(tuple(name))
     for row in rows.values():

@@ -85,11 +85,17 @@ class PersonName(TimeStampedModel):
     family_key = models.CharField(max_length=100)
     given_sound = models.CharField(max_length=20, db_index=True)
     family_sound = models.CharField(max_length=20)
+    # The person's date of birth, copied here (by the service, whenever it changes) so that
+    # a name with an age ("Olivia, about 7") is one index range, not thousands of names
+    # each joined to its person to read a birthday (ADR 0031).
+    born = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["family_key", "given_key"], name="name_family_given_idx"),
             models.Index(fields=["family_sound", "given_sound"], name="name_sound_idx"),
+            models.Index(fields=["given_key", "born"], name="name_given_born_idx"),
+            models.Index(fields=["family_key", "born"], name="name_family_born_idx"),
         ]
 
 

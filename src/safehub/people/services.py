@@ -93,6 +93,7 @@ def _name_row(person: Person, kind: str, given: str, middle: str, family: str) -
         family_key=name_key(family),
         given_sound=name_sound(given),
         family_sound=name_sound(family),
+        born=person.date_of_birth,
     )
 
 
@@ -219,6 +220,9 @@ def person_update(
     )
     if {"given_name", "family_name", "middle_names"} & set(changed):
         _replace_current_name(person, cleaned, keep_old=("family_name" in changed))
+    if "date_of_birth" in changed:
+        # Search reads the birthday beside each name (ADR 0031).
+        person.names.update(born=cleaned["date_of_birth"])
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,

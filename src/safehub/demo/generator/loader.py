@@ -165,6 +165,7 @@ NAME_COLUMNS = (
     "family_key",
     "given_sound",
     "family_sound",
+    "born",
     "created_at",
     "updated_at",
 )
@@ -364,6 +365,7 @@ class Loader:
                     _key(n.family),
                     _sound(n.given),
                     _sound(n.family),
+                    p.date_of_birth,
                     p.created_at,
                     p.created_at,
                 )

@@ -277,7 +277,9 @@ def test_every_person_passes_the_validation_rules(seeded: str) -> None:
 
 @pytest.mark.django_db
 def test_names_carry_search_keys(seeded: str) -> None:
+    born = dict(Person.objects.values_list("pk", "date_of_birth"))
     for name in PersonName.objects.all():
+        assert name.born == born[name.person_id]
         assert name.given_key == name_key(name.given_name)
         assert name.family_key == name_key(name.family_name)
         assert name.given_sound == name_sound(name.given_name)

@@ -143,6 +143,7 @@ def test_a_former_surname_still_finds_the_person(users: Any) -> None:
         family_key="okafor",
         given_sound=name_sound("Maisie"),
         family_sound=name_sound("Okafor"),
+        born=BORN,
     )
     found = match_candidates(actor=users["mash_worker"], described=Described("Maisie", "Okafor"))
     assert found[0].person == child
@@ -202,6 +203,7 @@ def test_a_common_name_never_crowds_out_the_exact_one(users: Any) -> None:
             family_key="smithers",
             given_sound=name_sound("Olly"),
             family_sound=name_sound("Smithers"),
+            born=p.date_of_birth,
         )
         for p in crowd
     )

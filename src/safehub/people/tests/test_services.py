@@ -118,6 +118,29 @@ def test_creating_a_person_writes_one_audit_row_and_one_chronology_entry(users):
 # --- person_update -----------------------------------------------------------------------
 
 
+def test_a_corrected_date_of_birth_is_the_one_an_age_search_finds(users):
+    """Each name carries its person's birthday for search (ADR 0031), so a correction must
+    reach every name: Leo, born 2018 (8), is corrected to 2012 (14)."""
+    actor = users["mash_worker"]
+    person = services.person_create(actor=actor, data=new_child())
+    services.person_name_add(
+        actor=actor, person=person, kind=NameKind.ALIAS, given_name="Lee", family_name="Marsh"
+    )
+
+    services.person_update(
+        actor=actor, person=person, expected_version=1, data={"date_of_birth": date(2012, 7, 14)}
+    )
+
+    assert set(PersonName.objects.filter(person=person).values_list("born", flat=True)) == {
+        date(2012, 7, 14)
+    }
+    as_fourteen = person_search(actor=actor, criteria=SearchCriteria(name="Leo", age=14))
+    assert [r.person.pk for r in as_fourteen] == [person.pk]
+    assert "Age is about the age given" in as_fourteen[0].reasons
+    as_eight = person_search(actor=actor, criteria=SearchCriteria(name="Leo", age=8))
+    assert person.pk not in [r.person.pk for r in as_eight]
+
+
 def test_a_changed_last_name_is_kept_as_a_former_name_and_search_still_finds_it(users):
     actor = users["mash_worker"]
     person = services.person_create(actor=actor, data=new_child())
