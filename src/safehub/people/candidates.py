@@ -45,6 +45,7 @@ POSTCODE_CURRENT, POSTCODE_FORMER, POSTCODE_ELSEWHERE = 28, 12, -5
 GIVEN_DIFFERS = -8
 AGE_AGREES, AGE_DIFFERS = 15, -15
 IDENTIFIER = 100
+SAME_NAME = 30.0  # a name part typed exactly as stored
 # The relationships that make the other person a parent or carer of the candidate.
 RAISED_BY = (RelationshipType.CHILD, RelationshipType.STEP_CHILD, RelationshipType.CARED_FOR)
 
@@ -350,6 +351,12 @@ class _Row:
     name_agrees: bool = False  # some part of a name agrees
     given_agrees: bool = False
     all_parts_agree: bool = False  # every name part typed agrees
+    reading: "_Reading | None" = None  # the reading of what was typed that the names fit
+    # How many things had to be forgiven (a name that is close but not the same, names
+    # the other way round, a parent's surname, a birthday with day and month swapped or a
+    # few days out), and whether a date of birth or age typed disagrees outright.
+    slips: int = 0
+    contradicted: bool = False
     family_differs: bool = False
     evidence: bool = False  # date of birth or postcode agrees
     identified: bool = False
@@ -365,7 +372,13 @@ class _Row:
 
     @property
     def strong(self) -> bool:
-        return self.identified or (self.all_parts_agree and self.evidence)
+        """An identifier; or every name part typed agreeing beside a date of birth or
+        postcode, with nothing typed disagreeing and at most one slip forgiven. A single
+        mistake is how workers type; two near things together are how a different person
+        looks at a million records (Wallis for Wyatt and a birthday read the other way)."""
+        if self.identified:
+            return True
+        return self.all_parts_agree and self.evidence and not self.contradicted and self.slips <= 1
 
 
 def _rows(facts: _Facts) -> list[_Row]:
@@ -410,6 +423,8 @@ class _NameScore(NamedTuple):
     reasons: list[str]
     given_agrees: bool  # or no first name was typed
     family_agrees: bool  # or no last name was typed
+    reading: "_Reading | None" = None
+    slips: int = 0
 
 
 _NO_NAME = _NameScore(0.0, [], False, False)
@@ -427,6 +442,8 @@ def _score_names(row: _Row, typed: _Typed) -> None:
     row.name_agrees = best.score > 0
     row.given_agrees = best.given_agrees
     row.all_parts_agree = best.given_agrees and best.family_agrees
+    row.reading = best.reading
+    row.slips += best.slips
     row.family_differs = row.name_agrees and not best.family_agrees
 
 
@@ -451,8 +468,14 @@ def _score_reading(reading: _Reading, kind: str, stored: tuple[str, str, str, st
     if kind != NameKind.CURRENT:
         score *= 0.95
         reasons.append(f"{_KIND_LABEL.get(kind, 'Other name')}: {given} {family}")
+    slips = sum(1 for part in (g_score, f_score) if 0 < part < SAME_NAME) + reading.swapped
     return _NameScore(
-        score, reasons, not reading.given or g_score > 0, not reading.family or f_score > 0
+        score,
+        reasons,
+        not reading.given or g_score > 0,
+        not reading.family or f_score > 0,
+        reading,
+        slips,
     )
 
 
@@ -485,7 +508,7 @@ def _part_score(
     if not key or not stored_key:
         return 0.0, ""
     if key == stored_key:
-        return 30.0, "matches"
+        return SAME_NAME, "matches"
     if given and stored_key in given_variants(key):
         return 25.0, f"is a known form of “{shown}”"
     if stored_key in parts or key in _stored_parts(stored):
@@ -523,12 +546,15 @@ def _score_birth(row: _Row, typed: _Typed) -> None:
         elif born == _swapped_day_month(told):
             row.score += 30
             row.evidence = True
+            row.slips += 1
             row.other_reasons.append("Date of birth matches with day and month swapped")
         elif abs((born - told).days) <= 31:
             row.score += 10
+            row.slips += 1
             row.other_reasons.append("Date of birth within a month")
         else:
             row.score -= 25
+            row.contradicted = True
             row.other_reasons.append("Date of birth differs")
     elif born and typed.born_between:
         earliest, latest = typed.born_between
@@ -537,6 +563,7 @@ def _score_birth(row: _Row, typed: _Typed) -> None:
             row.other_reasons.append("Age is about the age given")
         else:
             row.score += AGE_DIFFERS
+            row.contradicted = True
             row.other_reasons.append("Age differs from the age given")
 
 
@@ -582,25 +609,24 @@ def _add_parents(rows: list[_Row], typed: _Typed) -> None:
         if family:
             parents.setdefault(pk, set()).add(family)
     for pk, families in parents.items():
-        _credit_parent_name(differs[pk], typed, families)
+        _credit_parent_name(differs[pk], families)
 
 
-def _credit_parent_name(row: _Row, typed: _Typed, families: set[str]) -> None:
-    for reading in typed.readings:
-        if not reading.family:
-            continue
-        typed_family = reading.family
-        best = max(
-            _part_score(typed_family.key, typed_family.parts, f, f, given=False)[0]
-            for f in families
-        )
-        if best > 0:
-            row.score += best * 0.8
-            row.name_reasons = [
-                r for r in row.name_reasons if not (r.startswith("Last name") and "differs" in r)
-            ]
-            row.name_reasons.append(
-                f"Known by a parent’s or carer’s last name, {reading.family.typed}"
-            )
-            row.all_parts_agree = row.given_agrees
-            return
+def _credit_parent_name(row: _Row, families: set[str]) -> None:
+    """Only for the reading the child's first name fits: one typed word cannot be both the
+    child's first name and the parent's surname."""
+    reading = row.reading
+    if reading is None or reading.family is None:
+        return
+    typed_family = reading.family
+    best = max(
+        _part_score(typed_family.key, typed_family.parts, f, f, given=False)[0] for f in families
+    )
+    if best > 0:
+        row.score += best * 0.8
+        row.name_reasons = [
+            r for r in row.name_reasons if not (r.startswith("Last name") and "differs" in r)
+        ]
+        row.name_reasons.append(f"Known by a parent’s or carer’s last name, {typed_family.typed}")
+        row.all_parts_agree = row.given_agrees
+        row.slips += 1

@@ -369,3 +369,58 @@ def test_the_people_living_at_a_postcode_now_come_before_those_who_left(
     )
     assert results[0].person == town["harriet"]
     assert "Lives at this postcode" in results[0].reasons
+
+
+# --- what "strong" claims ---------------------------------------------------------------------
+
+
+def _strong(users: Any, **typed: Any) -> dict[int, bool]:
+    found = person_search(actor=users["mash_worker"], criteria=SearchCriteria(**typed))
+    return {r.person.pk: r.strong for r in found}
+
+
+def test_one_slip_beside_a_birthday_is_strong_and_two_are_not(
+    town: dict[str, Person], users: Any
+) -> None:
+    """Whitfeild for Whitfield, or her birthday with day and month swapped, is one mistake;
+    both together are how someone else looks at a million records. She is still found."""
+    harriet, swapped = town["harriet"].pk, date(2016, 4, 8)
+    assert _strong(users, name="Harriet Whitfeild", date_of_birth=BORN)[harriet]
+    assert _strong(users, name="Harriet Whitfield", date_of_birth=swapped)[harriet]
+    both = _strong(users, name="Harriet Whitfeild", date_of_birth=swapped)
+    assert list(both)[0] == harriet
+    assert not both[harriet]
+
+
+def test_a_date_of_birth_that_disagrees_is_never_outweighed_by_the_postcode(
+    town: dict[str, Person], users: Any
+) -> None:
+    harriet = town["harriet"].pk
+    assert _strong(users, name="Harriet Whitfield", postcode=HOME)[harriet]
+    disagrees = _strong(
+        users, name="Harriet Whitfield", postcode=HOME, date_of_birth=date(2011, 2, 3)
+    )
+    assert list(disagrees)[0] == harriet
+    assert not disagrees[harriet]
+    assert not _strong(users, name="Harriet", age=4, postcode=HOME).get(harriet)
+
+
+def test_a_parents_surname_with_a_first_name_slip_is_not_strong(
+    town: dict[str, Person], users: Any
+) -> None:
+    """Known by her mother's surname is one thing forgiven; a misspelt first name as well
+    is two."""
+    harriet = town["harriet"].pk
+    assert _strong(users, name="Harriet Kowalczyk", date_of_birth=BORN)[harriet]
+    assert not _strong(users, name="Harriat Kowalczyk", date_of_birth=BORN).get(harriet)
+
+
+def test_one_typed_word_is_not_both_the_first_name_and_the_parents_surname(users: Any) -> None:
+    """"Lewis Edwards": Louie is a known form of Lewis, and Louie's father is a Lewis, but
+    "Lewis" cannot be the child's first name and the family's surname at once."""
+    louie = make_person("Louie", "Fisher", BORN)
+    _parent(make_person("Dean", "Lewis", date(1984, 2, 2), kind="adult"), louie)
+    found = _strong(users, name="Lewis Edwards", date_of_birth=BORN)
+    assert louie.pk in found
+    assert not found[louie.pk]
+    assert _strong(users, name="Louie Lewis", date_of_birth=BORN)[louie.pk]
