@@ -47,7 +47,12 @@ from safehub.leaving_care.timescales import (
 from safehub.organisations.models import User
 
 PATHWAY_DUE = "pathway_review"
-BIRTHDAY_DUE = "birthday_record"
+
+
+def birthday_due_kind(age: int) -> str:
+    return f"birthday_{age}"
+
+
 PLANNED = (Category.ELIGIBLE, Category.RELEVANT, Category.FORMER_RELEVANT)
 
 
@@ -80,8 +85,9 @@ def _category(child: Any, leaver: CareLeaver, on: date) -> Category | None:
 
 
 def register_next_birthday(child: Any, leaver: CareLeaver, today: date) -> None:
-    """The next birthday record the 903 asks for and nobody has made yet, as a due item
-    (one at a time, the soonest); none once the last birthday has passed."""
+    """The next birthday record the 903 asks for and nobody has made yet, as a due item:
+    the soonest whose window has not closed (one already registered stays open, overdue,
+    until it is recorded)."""
     dob, history = _dob(child), care_history(child)
     done = set(leaver.birthdays.values_list("age", flat=True))
     last = LAST_ON_REQUEST if leaver.support_to_25 else LAST_BIRTHDAY_RECORD
@@ -90,9 +96,8 @@ def register_next_birthday(child: Any, leaver: CareLeaver, today: date) -> None:
         due = birthday_record_due(day)
         if age in done or due < today or not has_birthday_record_at(dob, history, age):
             continue
-        _register(child, BIRTHDAY_DUE, f"Record the {ordinal(age)} birthday", due, leaver)
+        _register(child, birthday_due_kind(age), f"Record the {ordinal(age)} birthday", due, leaver)
         return
-    _complete(leaver, BIRTHDAY_DUE, today)
 
 
 # --- Personal adviser --------------------------------------------------------------------
@@ -330,7 +335,7 @@ def birthday_record(
         recorded_by=actor,
         **answers,
     )
-    _complete(leaver, BIRTHDAY_DUE, timezone.localdate())
+    _complete(leaver, birthday_due_kind(age), timezone.localdate())
     register_next_birthday(child, leaver, timezone.localdate())
     _record(
         actor, child, events.BIRTHDAY_RECORD, birthday_summary(record), record, when=contact_date
