@@ -128,12 +128,12 @@ def annex_a_list9(as_of: date) -> list[AnnexARow]:
         for c in CareLeaver.objects.filter(child__in=people).select_related("personal_adviser")
     }
     latest: dict[int, BirthdayRecord] = {}
-    for record in (
+    for made in (
         BirthdayRecord.objects.filter(care_leaver__child__in=people)
         .select_related("care_leaver")
         .order_by("age")
     ):
-        latest[record.care_leaver.child_id] = record
+        latest[made.care_leaver.child_id] = made
     rows = []
     for person in people:
         leaver = leavers.get(person.pk)

@@ -253,7 +253,7 @@ def _birthday_age(child: Any, leaver: CareLeaver, age: Any) -> int:
     last = LAST_ON_REQUEST if leaver.support_to_25 else LAST_BIRTHDAY_RECORD
     if not isinstance(age, int) or not FIRST_BIRTHDAY_RECORD <= age <= last:
         to = "25th (the young person asked for support to 25)" if leaver.support_to_25 else "21st"
-        raise ValidationError({"age": f"Select a birthday from the 17th to the {to}"})
+        raise ValidationError({"age": f"Choose a birthday between the 17th and the {to}"})
     if not has_birthday_record_at(_dob(child), care_history(child), age):
         raise ValidationError(
             {
@@ -317,7 +317,7 @@ def birthday_record(
     leaver = _leaver(child)
     age = _birthday_age(child, leaver, age)
     day = birthday(_dob(child), age)
-    opens, closes = birthday_window(day)
+    opens = birthday_window(day)[0]
     if contact_date < opens:
         raise ValidationError(
             {

@@ -4,6 +4,7 @@ staying put and a birthday record. Thin: the casework fetcher decides who may re
 services decide what is valid, the casework form page shows it."""
 
 from datetime import date
+from typing import Any
 
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
@@ -51,7 +52,7 @@ def adviser_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     leaver = selectors.care_leaver_for(child)
     advisers = team_workers(request.user)
     by_id = {a.pk: a for a in advisers}
-    initial = {"version": leaver.version} if leaver else {}
+    initial: dict[str, Any] = {"version": leaver.version} if leaver else {}
     if leaver:
         initial.update(adviser=leaver.personal_adviser_id, support_to_25=leaver.support_to_25)
     return _form(

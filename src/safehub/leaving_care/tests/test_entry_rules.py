@@ -47,8 +47,8 @@ def test_a_birthday_record_is_refused_for_a_young_person_who_does_not_qualify(
 
 
 def test_a_birthday_record_is_for_the_17th_to_21st_birthday_once_each(leaver: Any, sw: Any) -> None:
-    _refused("age", "from the 17th to the 21st", lambda: _birthday(sw, leaver, age=22))
-    _refused("age", "from the 17th to the 21st", lambda: _birthday(sw, leaver, age=16))
+    _refused("age", "between the 17th and the 21st", lambda: _birthday(sw, leaver, age=22))
+    _refused("age", "between the 17th and the 21st", lambda: _birthday(sw, leaver, age=16))
     _birthday(sw, leaver)
     _refused("age", "already recorded", lambda: _birthday(sw, leaver))
     assert BirthdayRecord.objects.count() == 1

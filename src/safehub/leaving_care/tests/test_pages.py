@@ -134,9 +134,11 @@ def test_the_personal_adviser_sees_what_is_due_in_my_work(
     )
     text = client_for("colleague").get(reverse("casework:my-work")).content.decode()
     assert "Care leavers you are personal adviser to" in text
-    assert "Review the pathway plan" in text and "30 October 2026" in text  # overdue
+    assert "Review the pathway plan" in text
+    assert "30 October 2026" in text  # overdue
     assert "Overdue by" in text
-    assert "Record the 20th birthday" in text and "15 October 2027" in text
+    assert "Record the 20th birthday" in text
+    assert "15 October 2027" in text
     # The social worker, who is nobody's adviser, has no such section.
     text = client_for("social_worker").get(reverse("casework:my-work")).content.decode()
     assert "Care leavers you are personal adviser to" not in text
@@ -146,7 +148,8 @@ def test_a_birthday_is_recorded_and_a_bad_one_refused(leaver: Any, client_for: A
     sw = client_for("social_worker")
     url = reverse("leaving_care:birthday", args=[leaver.pk])
     page = sw.get(url)
-    assert page.status_code == 200 and "Which birthday?" in page.content.decode()
+    assert page.status_code == 200
+    assert "Which birthday?" in page.content.decode()
     refused = sw.post(url, _birthday_post(suitable=""))
     assert refused.status_code == 200
     assert "Select whether the accommodation is suitable" in refused.content.decode()

@@ -9,13 +9,16 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from safehub.access.models import Involvement
 from safehub.access.policy import Action, decide
 from safehub.audit.models import AuditEvent
 from safehub.casework.models import DueItem
 from safehub.chronology.models import ChronologyEntry
-from safehub.core.exceptions import BreakGlassRequired, ConcurrentEditError, NotFound
-from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.exceptions import (
+    BreakGlassRequired,
+    ConcurrentEditError,
+    NotFound,
+    PermissionDeniedError,
+)
 from safehub.leaving_care import events, services
 from safehub.leaving_care.models import CareLeaver
 from safehub.leaving_care.tests.conftest import looked_after
@@ -74,8 +77,10 @@ def test_the_personal_adviser_is_allocated_by_a_manager_and_may_then_open_the_re
         actor=manager, child=leaver, adviser=adviser, support_to_25=False, expected_version=None
     )
     assert leaver_record.personal_adviser == adviser
-    involvement = Involvement.objects.get(pk=leaver_record.adviser_involvement_id)
-    assert involvement.user == adviser and involvement.end_date is None
+    involvement = leaver_record.adviser_involvement
+    assert involvement is not None
+    assert involvement.user == adviser
+    assert involvement.end_date is None
     # A new adviser: the old involvement ends, and the change is on the chronology.
     services.adviser_allocate(
         actor=manager,
