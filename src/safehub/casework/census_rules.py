@@ -199,6 +199,8 @@ def as_markdown() -> str:
     for rule in all_rules():
         where = "<br>".join(f"`{w}`" for w in rule.where)
         tests = "<br>".join(f"`{t}`" for t in rule.tests)
+        if rule.tests_in != EntryRule.tests_in:
+            tests += f"<br>(in `{rule.tests_in}`)"
         numbers = ", ".join(rule.dfe_rules) or "required item"
         lines.append(f"| {rule.ret} | {numbers} | {rule.stops} | {where} | {tests} |")
     return "\n".join(lines) + "\n"

@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from safehub.casework.forms import _CHOOSE, CaseworkForm, _coded, _date, _radios, _select, _text
+from safehub.casework.forms import _CHOOSE, CaseworkForm, _coded, _date, _radios, _text
 from safehub.leaving_care.codes import Accommodation, Activity, InTouch
 from safehub.leaving_care.eligibility import FIRST_BIRTHDAY_RECORD, LAST_ON_REQUEST
 from safehub.leaving_care.services import ordinal
@@ -26,11 +26,11 @@ class AdviserForm(CaseworkForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, advisers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, advisers: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["adviser"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = _CHOOSE + [(a.pk, a.get_full_name() or a.username) for a in advisers]
+        field.choices = _CHOOSE + [(a.pk, a.get_full_name() or a.username) for a in advisers or []]
 
 
 class PathwayPlanForm(CaseworkForm):
@@ -62,6 +62,17 @@ class StayingPutEndForm(CaseworkForm):
 _SUITABLE = [("yes", "Suitable"), ("no", "Not suitable")]
 
 
+def _optional_select(label: str, choices: Any, off_the_list: str) -> forms.ChoiceField:
+    """Answered only when the council is in touch (the service says when it is needed)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=_CHOOSE + list(choices),
+        required=False,
+        help_text="Only when the council is in touch",
+        error_messages={"invalid_choice": off_the_list},
+    )
+
+
 class BirthdayForm(CaseworkForm):
     error_names: ClassVar[dict[str, str]] = {
         "in_touch": "whether the council is in touch",
@@ -89,10 +100,10 @@ class BirthdayForm(CaseworkForm):
         _coded(InTouch.choices),
         "Select whether the council is in touch",
     )
-    accommodation = _select(
+    accommodation = _optional_select(
         "Where are they living?",
         _coded(Accommodation.choices),
-        help_text="Only when the council is in touch",
+        "Select where the young person is living from the list",
     )
     suitable = _radios(
         "Is the accommodation suitable?",
@@ -101,10 +112,10 @@ class BirthdayForm(CaseworkForm):
         required=False,
         help_text="Only when the council is in touch",
     )
-    activity = _select(
+    activity = _optional_select(
         "What are they doing?",
         _coded(Activity.choices),
-        help_text="Only when the council is in touch",
+        "Select what the young person is doing from the list",
     )
 
     def suitable_value(self) -> bool | None:

@@ -38,7 +38,8 @@ class CareLeaverSection:
 
 
 def care_leaver_section(*, child: Person, today: date) -> CareLeaverSection:
-    """Five queries (one when the child has no leaving-care record and no care after 16)."""
+    """Six queries whatever the history (two when the young person has no leaving-care
+    record)."""
     dob = child.date_of_birth
     leaver = (
         CareLeaver.objects.select_related("personal_adviser").filter(child=child).first()
