@@ -54,6 +54,11 @@ PERSON_ENDPOINTS = [
     ("casework:missing-record", "edit", "get"),
     ("casework:visit-record", "edit", "get"),
     ("casework:note-record", "edit", "get"),
+    # Care leavers' forms (the adviser page, managers only: test_leaving_care_matrix.py).
+    ("leaving_care:birthday", "edit", "get"),
+    ("leaving_care:pathway-plan", "edit", "get"),
+    ("leaving_care:staying-put-start", "edit", "get"),
+    ("leaving_care:staying-put-end", "edit", "get"),
 ]
 
 # Pages and endpoints that are about no one person: role -> allowed?
@@ -246,5 +251,6 @@ NOT_IN_MATRIX = {
     **{f"casework:{name}": f"team managers only; {_CASEWORK}" for name in (
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
+    "leaving_care:adviser": "team managers only; tests/access_matrix/test_leaving_care_matrix.py",
 }
 # fmt: on

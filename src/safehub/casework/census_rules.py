@@ -4,6 +4,9 @@ test that proves it. `manage.py census_rules_doc` writes this list into
 docs/census-rules-at-entry.md, and a test keeps that file the same as this list."""
 
 from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
 
 
 @dataclass(frozen=True)
@@ -12,7 +15,8 @@ class EntryRule:
     dfe_rules: tuple[str, ...]  # DfE validation rule numbers ("" where the item is required)
     stops: str  # what cannot be recorded, in plain English
     where: tuple[str, ...]  # the functions that refuse it ("module:function")
-    tests: tuple[str, ...]  # in casework/tests/test_census_at_entry.py
+    tests: tuple[str, ...]  # in casework/tests/test_census_at_entry.py, or `tests_in`
+    tests_in: str = "casework/tests/test_census_at_entry.py"
 
 
 CIN, LAC = "CIN census", "SSDA903"
@@ -162,21 +166,41 @@ RULES = (
 )
 
 
+def all_rules() -> tuple[EntryRule, ...]:
+    """These and the rules of the apps built on casework: each may list its own in an
+    `entry_rules.py` (RULES), found the way chronology finds `events.py`."""
+    found = list(RULES)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("safehub.") or config.name == "safehub.casework":
+            continue
+        try:
+            module = import_module(f"{config.name}.entry_rules")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.entry_rules":
+                raise
+            continue
+        found.extend(module.RULES)
+    return tuple(found)
+
+
 def as_markdown() -> str:
     lines = [
         "# Census errors stopped at entry",
         "",
-        "Generated from `src/safehub/casework/census_rules.py` by `manage.py census_rules_doc`;",
-        "do not edit by hand. Each row is refused in plain English when it is recorded, so the",
-        "return cannot fail on it later. Rule numbers are the DfE validation rules each row",
-        "anticipates; a row without one keeps an item the return requires.",
+        "Generated from `src/safehub/casework/census_rules.py` (and each app's `entry_rules.py`)",
+        "by `manage.py census_rules_doc`; do not edit by hand. Each row is refused in plain",
+        "English when it is recorded, so the return cannot fail on it later. Rule numbers are",
+        "the DfE validation rules each row anticipates; a row without one keeps an item the",
+        "return requires.",
         "",
         "| Return | DfE rules | Cannot be recorded | Enforced in | Test |",
         "|---|---|---|---|---|",
     ]
-    for rule in RULES:
+    for rule in all_rules():
         where = "<br>".join(f"`{w}`" for w in rule.where)
         tests = "<br>".join(f"`{t}`" for t in rule.tests)
+        if rule.tests_in != EntryRule.tests_in:
+            tests += f"<br>(in `{rule.tests_in}`)"
         numbers = ", ".join(rule.dfe_rules) or "required item"
         lines.append(f"| {rule.ret} | {numbers} | {rule.stops} | {where} | {tests} |")
     return "\n".join(lines) + "\n"

@@ -34,6 +34,7 @@ from safehub.casework.codes import (
     VisitKind,
 )
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
+from safehub.casework.sections import child_sections, my_work_sections
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import NotFound
 from safehub.core.once import submit_once
@@ -153,6 +154,7 @@ def child_casework_view(request: SignedInRequest, person_id: int) -> HttpRespons
     notices = list(messages.get_messages(request))
     can_record = can_edit_viewable_person(actor)
     work = selectors.child_casework(child=child, today=today)
+    sections = child_sections(actor, child, today)
     chronology = chronology_page_for_person(person=child, size=LATEST_CHRONOLOGY)
     return _render(
         request,
@@ -160,6 +162,10 @@ def child_casework_view(request: SignedInRequest, person_id: int) -> HttpRespons
         {
             "child": child,
             "work": work,
+            "sections": sections,
+            "sections_nav": [
+                {"text": s.title, "href": f"#{s.anchor}"} for s in sections if s.anchor
+            ],
             "chronology": chronology,
             "timeline_items": timeline_items(chronology),
             "today": today,
@@ -851,7 +857,11 @@ def my_work_view(request: SignedInRequest) -> HttpResponse:
     return _render(
         request,
         "casework/my_work.html",
-        {"work": selectors.my_work(actor=request.user, today=today), "today": today},
+        {
+            "work": selectors.my_work(actor=request.user, today=today),
+            "today": today,
+            "sections": my_work_sections(request.user, today),
+        },
     )
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("inbox/", include("safehub.notifications.urls")),
     path("", include("safehub.frontdoor.urls")),
     path("", include("safehub.casework.urls")),
+    path("", include("safehub.leaving_care.urls")),
     path("", include("safehub.partners.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]

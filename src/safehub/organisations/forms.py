@@ -31,6 +31,12 @@ class UserForm(GovukForm):
         },
     )
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    swe_registration = forms.CharField(
+        label="Social Work England registration number (social workers)",
+        max_length=20,
+        required=False,
+        help_text="SW followed by digits, like SW123456",
+    )
     role = forms.ChoiceField(
         label="Role", choices=Role.choices, error_messages={"required": "Select a role"}
     )

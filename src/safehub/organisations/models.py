@@ -88,10 +88,21 @@ class User(AbstractUser):
     employment_type = models.CharField(
         max_length=16, choices=EmploymentType.choices, default=EmploymentType.PERMANENT
     )
+    # Social Work England registration number ("SW" and digits): the 903 SW_ID.
+    swe_registration = models.CharField(max_length=12, blank=True, default="")
     # Accounts made by the demo council; refused at sign-in unless DEMO_MODE is on.
     is_demo = models.BooleanField(default=False)
 
     REQUIRED_FIELDS = ["email"]
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["swe_registration"],
+                condition=~models.Q(swe_registration=""),
+                name="user_swe_registration_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return staff_name(self.first_name, self.last_name, self.username)

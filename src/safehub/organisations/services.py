@@ -4,6 +4,7 @@ nobody changes their own account, and a change that would let someone see record
 administer users, or review the audit trail) waits for a second administrator."""
 
 import logging
+import re
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -27,10 +28,44 @@ from safehub.organisations.models import AccessGrant, GrantOutcome, Team, User
 
 security_log = logging.getLogger("safehub.security")
 
-PROFILE_FIELDS = ("first_name", "last_name", "email", "job_title", "employment_type")
+# Details, not access: they change at once, with no second administrator.
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "employment_type",
+    "swe_registration",
+)
 ACCESS_FIELDS = ("role", "team", "is_active")
 USER_FIELDS = (*PROFILE_FIELDS, *ACCESS_FIELDS)
 NOT_YOURSELF = "You cannot change your own account here. Ask another administrator."
+
+
+SWE_NUMBER = re.compile(r"SW\d{1,8}")
+
+
+def clean_swe_registration(value: str, *, user: User | None = None) -> str:
+    """A Social Work England registration number: "SW" and its digits, as the register
+    prints it (spaces and case forgiven), and nobody else's."""
+    number = re.sub(r"\s+", "", value or "").upper()
+    if not number:
+        return ""
+    if not SWE_NUMBER.fullmatch(number):
+        raise ValidationError(
+            {
+                "swe_registration": "Enter the Social Work England registration number as SW "
+                "followed by its digits, like SW123456"
+            }
+        )
+    taken = User.objects.filter(swe_registration=number)
+    if user is not None and user.pk:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"swe_registration": "Another user already has that registration number"}
+        )
+    return number
 
 
 def _check(actor: User) -> None:
@@ -90,6 +125,7 @@ def user_create(*, actor: User, username: str, password: str, data: dict[str, An
         agency=team.agency,
         **{f: data[f] for f in USER_FIELDS if f in data},
     )
+    user.swe_registration = clean_swe_registration(data.get("swe_registration", ""))
     user.is_active = wants_active and not waits
     try:
         validate_password(password, user)
@@ -114,6 +150,8 @@ def user_update(*, actor: User, user: User, data: dict[str, Any]) -> AccessGrant
     for field in PROFILE_FIELDS:
         if field in data:
             setattr(user, field, data[field])
+    if "swe_registration" in data:
+        user.swe_registration = clean_swe_registration(data["swe_registration"], user=user)
     role = data.get("role", user.role)
     team: Team | None = data.get("team", user.team)
     active = data.get("is_active", user.is_active)

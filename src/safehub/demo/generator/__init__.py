@@ -42,6 +42,7 @@ from safehub.demo.generator.organisations import (
 )
 from safehub.demo.generator.partner_events import seed_partner_events
 from safehub.demo.generator.plan import PlannedFamily
+from safehub.demo.generator.workforce import seed_swe_registrations
 
 __all__ = [
     "DEFAULT_SEED",
@@ -189,6 +190,8 @@ def generate(
     loader.analyze()
     trained = seed_neglect(reference_date or timezone.localdate())
     say(f"Neglect profile: the Demoshire template loaded; {trained} sign-ins trained in it")
+    registered = seed_swe_registrations()
+    say(f"Social Work England registration numbers: {registered} social workers and managers")
     return GenerationResult(
         scale=scale,
         counts=counts,

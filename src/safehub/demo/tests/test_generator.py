@@ -186,6 +186,22 @@ def test_organisations(seeded: str) -> None:
 
 
 @pytest.mark.django_db
+def test_social_workers_have_social_work_england_numbers(seeded: str) -> None:
+    from safehub.access.policy import case_holding_roles
+
+    holders = User.objects.filter(role__in=case_holding_roles())
+    numbers = list(holders.values_list("swe_registration", flat=True))
+    assert numbers
+    assert all(re.fullmatch(r"SW\d{6}", n) for n in numbers)
+    assert len(set(numbers)) == len(numbers)
+    assert not User.objects.exclude(role__in=case_holding_roles()).exclude(swe_registration="")
+    # The same on every load: by username.
+    first = holders.order_by("username").first()
+    assert first is not None
+    assert first.swe_registration == "SW100001"
+
+
+@pytest.mark.django_db
 def test_printed_signins_exist_with_a_confirmed_authenticator(seeded: str) -> None:
     for staff in PRINTED_SIGNINS:
         user = User.objects.get(username=staff.username)

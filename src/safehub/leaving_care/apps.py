@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class LeavingCareConfig(AppConfig):
+    name = "safehub.leaving_care"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The child's casework page and "my work" show a care leaver section each; casework
+        # sits below this app, so it offers the hooks and this app fills them.
+        from safehub.casework.sections import register_child_section, register_my_work_section
+        from safehub.leaving_care.views import child_section, my_work_section
+
+        register_child_section(child_section)
+        register_my_work_section(my_work_section)
