@@ -208,6 +208,7 @@ NOT_IN_MATRIX = {
     "ui:session-status": "how long the user's own session has left (access/tests)",
     "ui:session-extend": "more time for the user's own session (access/tests)",
     "healthz": "public: health check",
+    "readyz": "public: readiness check; names no person (test_health.py)",
     "people:person-break-glass": "tested in test_break_glass.py (reason + step-up code)",
     "audit:break-glass-review": "POST-only; tested in test_break_glass.py",
     "organisations:user-unlock": "POST-only; tested with the users pages",
