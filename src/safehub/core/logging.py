@@ -12,5 +12,10 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = current_origin.get().request_id
+            # Django logs a failed request once the middleware has finished with it; the
+            # request it passes along still carries its id.
+            request = getattr(record, "request", None)
+            record.request_id = current_origin.get().request_id or getattr(
+                request, "request_id", ""
+            )
         return True

@@ -45,6 +45,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
+        request.request_id = request_id  # type: ignore[attr-defined]  # for core.logging
         token = current_origin.set(
             RequestOrigin(
                 ip_address=client_ip(request) or None,

@@ -62,8 +62,16 @@ def cache_check(now: datetime) -> CheckResult:
     return CheckResult(ok=ok, detail={"backend": type(cache).__name__})
 
 
+def _run(check: Check, now: datetime) -> CheckResult:
+    """A check that raises has failed; the endpoint still answers, with 503."""
+    try:
+        return check(now)
+    except Exception:
+        return CheckResult(ok=False)
+
+
 def _report(checks: dict[str, Check], now: datetime) -> tuple[bool, dict[str, Any]]:
-    results = {name: check(now) for name, check in checks.items()}
+    results = {name: _run(check, now) for name, check in checks.items()}
     healthy = all(result.ok for result in results.values())
     body: dict[str, Any] = {"status": "ok" if healthy else "error"}
     for name, result in results.items():
