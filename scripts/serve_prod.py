@@ -66,7 +66,7 @@ def load_secrets(state: Path) -> dict[str, str]:
             f"SECRET_KEY={secrets.token_urlsafe(48)}\nAUDIT_SEAL_KEY={secrets.token_urlsafe(48)}\n"
         )
     pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-    return {key: value for key, value in pairs}
+    return dict(pairs)
 
 
 def make_certificate(state: Path, openssl: str) -> tuple[Path, Path]:
@@ -76,9 +76,11 @@ def make_certificate(state: Path, openssl: str) -> tuple[Path, Path]:
         return cert, key
     cert.parent.mkdir(parents=True, exist_ok=True)
     run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365"]
-        + ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(cert)],
+        [
+            *[openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365"],
+            *["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+            *["-keyout", str(key), "-out", str(cert)],
+        ],
         what="make the TLS certificate",
     )
     key.chmod(0o600)
@@ -95,7 +97,9 @@ def ensure_database(database_url: str) -> bool:
     admin = urlunsplit(parts._replace(path="/postgres"))
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-            if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            if connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone():
                 return False
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             return True
@@ -172,7 +176,7 @@ class Stack:
         self, name: str, argv: list[str], env: dict[str, str], stop_signal: int = signal.SIGTERM
     ) -> None:
         with (self.logs / f"{name}.log").open("ab") as log:
-            process = subprocess.Popen(  # noqa: S603 - our own programs, no shell
+            process = subprocess.Popen(
                 argv,
                 cwd=ROOT,
                 env=env,
@@ -180,7 +184,7 @@ class Stack:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches this script, which stops them in order
-                preexec_fn=_die_with_parent,  # noqa: PLW1509
+                preexec_fn=_die_with_parent,
             )
         self.processes.append((name, process, stop_signal))
 
@@ -205,7 +209,11 @@ class Stack:
 
     def tail(self, name: str, lines: int = 20) -> str:
         path = self.logs / f"{name}.log"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+        return (
+            "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+            if path.exists()
+            else ""
+        )
 
 
 def wait_until_ready(url: str, cafile: Path, stack: Stack, timeout: float = 90) -> None:
@@ -278,12 +286,17 @@ def prepare(args: argparse.Namespace, stack: Stack) -> tuple[str, Path]:
     run([*manage, "migrate", "--noinput", "-v", "0"], what="migrate", env=env)
     run([*manage, "collectstatic", "--noinput", "-v", "0"], what="collect assets", env=env)
     seed = [*manage, "seed_demo", "--scale", args.scale, "--if-empty", "--no-signins"]
-    run(seed + (["--as-of", args.as_of] if args.as_of else []), what="load the demo", env=env)
+    as_of = ["--as-of", args.as_of] if args.as_of else []
+    run([*seed, *as_of], what="load the demo", env=env)
 
     stack.start(
         "redis",
-        [redis, "--bind", "127.0.0.1", "--port", str(redis_port), "--dir", str(state / "redis")]
-        + ["--maxmemory", "128mb", "--maxmemory-policy", "allkeys-lru", "--save", "300 1"],
+        [
+            *[redis, "--bind", "127.0.0.1", "--port", str(redis_port)],
+            *["--dir", str(state / "redis"), "--save", "300 1"],
+            # A cache: when full, the least recently used keys go.
+            *["--maxmemory", "128mb", "--maxmemory-policy", "allkeys-lru"],
+        ],
         env,
     )
     stack.start(
@@ -296,7 +309,9 @@ def prepare(args: argparse.Namespace, stack: Stack) -> tuple[str, Path]:
     )
     # -e: nginx's first messages, before it has read its configuration, go to the log too.
     nginx_argv = [nginx, "-g", "daemon off;", "-e", str(state / "logs" / "nginx-error.log")]
-    stack.start("nginx", [*nginx_argv, "-p", str(state / "nginx"), "-c", str(conf)], env, signal.SIGQUIT)
+    stack.start(
+        "nginx", [*nginx_argv, "-p", str(state / "nginx"), "-c", str(conf)], env, signal.SIGQUIT
+    )
     wait_until_ready(url, cert, stack)
     subprocess.run([*manage, "demo_signins", "--url", url], cwd=ROOT, env=env, check=False)
     print(f"Public form (no sign-in): {url}report/")

@@ -22,9 +22,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from conftest import TEST_TODAY
-
 from scripts.serve_prod import SERVING
 from scripts.smoke_prod import smoke
+
 from safehub.demo.generator import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,11 @@ def stack(tmp_path: Path) -> Any:
     database_url = urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
     output = tmp_path / "serve-prod.out"
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        },
         # Seal at once rather than after 5 minutes, so the sealer shows it is working.
         "AUDIT_SEAL_SETTLE_SECONDS": "1",
     }
@@ -112,9 +116,7 @@ def test_the_production_stack_comes_up_serves_through_the_proxy_and_stops(stack)
     state: Path = stack["state"]
     url: str = stack["url"]
     assert url.startswith("https://127.0.0.1:")
-    secrets = dict(
-        line.split("=", 1) for line in (state / "secrets.env").read_text().splitlines()
-    )
+    secrets = dict(line.split("=", 1) for line in (state / "secrets.env").read_text().splitlines())
     manage_env = {
         **os.environ,
         **secrets,

@@ -84,6 +84,4 @@ def health(*, now: datetime) -> tuple[bool, dict[str, Any]]:
 
 
 def readiness(*, now: datetime) -> tuple[bool, dict[str, Any]]:
-    return _report(
-        {"database": database_check, "cache": cache_check, **_READINESS_CHECKS}, now
-    )
+    return _report({"database": database_check, "cache": cache_check, **_READINESS_CHECKS}, now)

@@ -290,6 +290,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     # One line per request (core.middleware), when LOG_REQUESTS is on.
     "loggers": {
-        "safehub.request": {"level": "INFO" if env.bool("LOG_REQUESTS", default=False) else "WARNING"}
+        "safehub.request": {
+            "level": "INFO" if env.bool("LOG_REQUESTS", default=False) else "WARNING"
+        }
     },
 }

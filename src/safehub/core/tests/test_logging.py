@@ -17,7 +17,7 @@ from django.test import Client
 @pytest.fixture
 def json_log() -> Any:
     stream = io.StringIO()
-    config = copy.deepcopy(settings.LOGGING)
+    config: dict[str, Any] = copy.deepcopy(settings.LOGGING)
     config["handlers"]["console"]["formatter"] = "json"
     config["handlers"]["console"]["stream"] = stream
     config["loggers"]["safehub.request"]["level"] = "INFO"
