@@ -40,6 +40,16 @@ class StackError(Exception):
     """Something the stack needs is missing or failed; the message says what to do."""
 
 
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
@@ -257,6 +267,8 @@ def prepare(args: argparse.Namespace, stack: Stack) -> tuple[str, Path]:
     state = args.state_dir.resolve()
     (state / "logs").mkdir(parents=True, exist_ok=True)
     (state / "redis").mkdir(exist_ok=True)
+    if args.port and not port_is_free(args.host, args.port):
+        raise StackError(f"Port {args.port} on {args.host} is in use: PROD_PORT={args.port + 1}")
     port = args.port or free_port(args.host)
     app_port, redis_port = free_port(), free_port()
     url = f"https://{args.host}:{port}/"
@@ -325,8 +337,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     stack = Stack(args.state_dir.resolve() / "logs")
     stopping: list[int] = []
+    serving = False
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
+        # While setting up, stop at once (what has started is stopped below); once serving,
+        # the loop below notices and stops everything in order.
+        if not serving:
+            raise StackError("interrupted before the stack was ready")
         stopping.append(signum)
 
     handler: Callable[[int, FrameType | None], None] = request_stop
@@ -334,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, handler)
     try:
         url, _ = prepare(args, stack)
+        serving = True
         print(f"{SERVING} {url}", flush=True)
         while not stopping:
             if problem := stack.exited():
