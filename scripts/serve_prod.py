@@ -335,6 +335,8 @@ def prepare(args: argparse.Namespace, stack: Stack) -> tuple[str, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Each line as it is printed, also when the output is a file or a pipe (a log, make).
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     stack = Stack(args.state_dir.resolve() / "logs")
     stopping: list[int] = []
     serving = False
