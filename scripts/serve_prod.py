@@ -254,6 +254,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--state-dir", type=Path, default=ROOT / "var" / "prod")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: 2 x cores + 1)")
+    parser.add_argument(
+        "--seal-interval", default="30", help="seconds between the audit sealer's passes"
+    )
     parser.add_argument("--scale", default="small", help="demo council's size if loaded")
     parser.add_argument("--as-of", help="the demo council's day (YYYY-MM-DD; default today)")
     return parser.parse_args(argv)
@@ -315,7 +318,8 @@ def prepare(args: argparse.Namespace, stack: Stack) -> tuple[str, Path]:
         "gunicorn", [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")], env
     )
     stack.start("outbox-relay", [*manage, "outbox_relay", "--loop"], env)
-    stack.start("audit-sealer", [*manage, "audit_seal", "--loop"], env)
+    sealer = [*manage, "audit_seal", "--loop", "--interval", args.seal_interval]
+    stack.start("audit-sealer", sealer, env)
     conf = write_nginx_conf(
         state, logs=state / "logs", app_port=app_port, host=args.host, port=port, cert=cert, key=key
     )

@@ -66,7 +66,7 @@ def stack(tmp_path: Path) -> Any:
     }
     argv = [sys.executable, "scripts/serve_prod.py", "--port", "0", "--workers", "2"]
     argv += ["--database-url", database_url, "--state-dir", str(tmp_path / "state")]
-    argv += ["--as-of", TEST_TODAY.isoformat()]
+    argv += ["--as-of", TEST_TODAY.isoformat(), "--seal-interval", "2"]
     with output.open("wb") as out:
         process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -161,7 +161,7 @@ def test_the_production_stack_comes_up_serves_through_the_proxy_and_stops(stack)
     access_log = _json_lines(state / "logs" / "nginx-access.log")
     assert any(line["request_id"] == request_id for line in access_log)
     # The sealer runs as its own process and seals the audit trail.
-    assert _eventually(lambda: "audit: sealed" in _log(state, "audit-sealer"), seconds=45)
+    assert _eventually(lambda: "audit: sealed" in _log(state, "audit-sealer"), seconds=30)
 
     # Ctrl-C stops everything, in order, and nothing is left on the ports.
     stack["process"].send_signal(signal.SIGINT)
