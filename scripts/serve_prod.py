@@ -143,9 +143,9 @@ http {{
     scgi_temp_path {dir}/tmp/scgi;
     include {root}/deploy/nginx/safehub-http.conf;
     access_log {logs}/nginx-access.log safehub_json;
-    upstream safehub_app {{ server 127.0.0.1:{app_port}; }}
+    upstream safehub_app {{ server 127.0.0.1:{app}; }}
     server {{
-        listen {host}:{port} ssl;
+        listen {host}:{https} ssl;
         server_name _;
         ssl_certificate {cert};
         ssl_certificate_key {key};
@@ -163,7 +163,8 @@ def write_nginx_conf(state: Path, **values: object) -> Path:
     # directory; on a real host they run as www-data (deploy/nginx/safehub.conf).
     user = "user root;\n" if os.geteuid() == 0 else ""
     conf = directory / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(user=user, dir=directory, root=ROOT, **values))
+    logs = state / "logs"
+    conf.write_text(NGINX_CONF.format(user=user, dir=directory, root=ROOT, logs=logs, **values))
     return conf
 
 
@@ -264,39 +265,69 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def prepare(args: argparse.Namespace, stack: Stack) -> tuple[str, Path]:
     """Everything up to a ready stack; returns its address and the certificate to trust."""
-    nginx = find_program("nginx", "nginx")
-    redis = find_program("redis-server", "redis-server")
-    openssl = find_program("openssl", "openssl")
+    programs = {name: find_program(name, name) for name in ("nginx", "redis-server", "openssl")}
     state = args.state_dir.resolve()
     (state / "logs").mkdir(parents=True, exist_ok=True)
     (state / "redis").mkdir(exist_ok=True)
     if args.port and not port_is_free(args.host, args.port):
         raise StackError(f"Port {args.port} on {args.host} is in use: PROD_PORT={args.port + 1}")
-    port = args.port or free_port(args.host)
-    app_port, redis_port = free_port(), free_port()
-    url = f"https://{args.host}:{port}/"
-    cert, key = make_certificate(state, openssl)
+    ports = {"https": args.port or free_port(args.host), "app": free_port(), "redis": free_port()}
+    url = f"https://{args.host}:{ports['https']}/"
+    cert, key = make_certificate(state, programs["openssl"])
+    env = environment(args, state, url, ports)
+    set_up_database(args, env)
+    start_processes(args, stack, state, env, programs, ports)
+    stack.start(
+        "nginx",
+        [
+            programs["nginx"],
+            *["-g", "daemon off;", "-p", str(state / "nginx")],
+            # nginx's first messages, before it has read its configuration, go to the log too.
+            *["-e", str(state / "logs" / "nginx-error.log")],
+            *["-c", str(write_nginx_conf(state, **ports, host=args.host, cert=cert, key=key))],
+        ],
+        env,
+        signal.SIGQUIT,  # graceful: finish the requests in flight
+    )
+    wait_until_ready(url, cert, stack)
+    subprocess.run(
+        [PYTHON, "manage.py", "demo_signins", "--url", url], cwd=ROOT, env=env, check=False
+    )
+    print(f"Public form (no sign-in): {url}report/")
+    print(f"Health: {url}healthz  Readiness: {url}readyz")
+    print(f"Logs (JSON lines): {state / 'logs'}/  Certificate to trust: {cert}")
+    print("Ctrl-C stops everything.")
+    return url, cert
 
+
+def environment(
+    args: argparse.Namespace, state: Path, url: str, ports: dict[str, int]
+) -> dict[str, str]:
+    """Production's settings, as a real host's /etc/safehub/safehub.env gives them."""
     env = {
         **os.environ,
         **load_secrets(state),
         "DJANGO_SETTINGS_MODULE": "safehub.config.settings.production_demo",
         "DATABASE_URL": args.database_url,
-        "CACHE_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "CACHE_URL": f"redis://127.0.0.1:{ports['redis']}/0",
         "ALLOWED_HOSTS": f"{args.host},localhost",
         "TRUSTED_PROXY_COUNT": "1",  # nginx, which replaces X-Forwarded-For
         "SITE_URL": url.rstrip("/"),
         "STATIC_ROOT": str(state / "staticfiles"),
         "EMAIL_FILE_PATH": str(state / "mail"),
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "GUNICORN_BIND": f"127.0.0.1:{ports['app']}",
         "PYTHONUNBUFFERED": "1",
     }
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
+    return env
 
-    print(f"Database: {urlsplit(args.database_url).path.lstrip('/')}", flush=True)
+
+def set_up_database(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """Created if missing, migrated, assets collected, the demo council loaded if empty."""
+    print(f"Database: {urlsplit(args.database_url).path.lstrip('/')}")
     if ensure_database(args.database_url):
-        print("  created", flush=True)
+        print("  created")
     manage = [PYTHON, "manage.py"]
     run([*manage, "migrate", "--noinput", "-v", "0"], what="migrate", env=env)
     run([*manage, "collectstatic", "--noinput", "-v", "0"], what="collect assets", env=env)
@@ -304,37 +335,32 @@ def prepare(args: argparse.Namespace, stack: Stack) -> tuple[str, Path]:
     as_of = ["--as-of", args.as_of] if args.as_of else []
     run([*seed, *as_of], what="load the demo", env=env)
 
+
+def start_processes(
+    args: argparse.Namespace,
+    stack: Stack,
+    state: Path,
+    env: dict[str, str],
+    programs: dict[str, str],
+    ports: dict[str, int],
+) -> None:
+    """Redis, gunicorn, the outbox relay and the audit sealer, each its own process."""
     stack.start(
         "redis",
         [
-            *[redis, "--bind", "127.0.0.1", "--port", str(redis_port)],
+            *[programs["redis-server"], "--bind", "127.0.0.1", "--port", str(ports["redis"])],
             *["--dir", str(state / "redis"), "--save", "300 1"],
             # A cache: when full, the least recently used keys go.
             *["--maxmemory", "128mb", "--maxmemory-policy", "allkeys-lru"],
         ],
         env,
     )
-    stack.start(
-        "gunicorn", [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")], env
-    )
+    gunicorn_conf = str(ROOT / "deploy" / "gunicorn.conf.py")
+    stack.start("gunicorn", [PYTHON, "-m", "gunicorn", "-c", gunicorn_conf], env)
+    manage = [PYTHON, "manage.py"]
     stack.start("outbox-relay", [*manage, "outbox_relay", "--loop"], env)
     sealer = [*manage, "audit_seal", "--loop", "--interval", args.seal_interval]
     stack.start("audit-sealer", sealer, env)
-    conf = write_nginx_conf(
-        state, logs=state / "logs", app_port=app_port, host=args.host, port=port, cert=cert, key=key
-    )
-    # -e: nginx's first messages, before it has read its configuration, go to the log too.
-    nginx_argv = [nginx, "-g", "daemon off;", "-e", str(state / "logs" / "nginx-error.log")]
-    stack.start(
-        "nginx", [*nginx_argv, "-p", str(state / "nginx"), "-c", str(conf)], env, signal.SIGQUIT
-    )
-    wait_until_ready(url, cert, stack)
-    subprocess.run([*manage, "demo_signins", "--url", url], cwd=ROOT, env=env, check=False)
-    print(f"Public form (no sign-in): {url}report/")
-    print(f"Health: {url}healthz  Readiness: {url}readyz")
-    print(f"Logs (JSON lines): {state / 'logs'}/  Certificate to trust: {cert}")
-    print("Ctrl-C stops everything.")
-    return url, cert
 
 
 def main(argv: list[str] | None = None) -> int:
