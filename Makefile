@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run setup install assets migrate demo serve test test-sqlite test-postgres check bench totp clean
+.PHONY: help run serve-prod setup install assets migrate demo serve test test-sqlite test-postgres check bench totp clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,17 @@ run: demo ## Set everything up and serve the demo council (HOST=127.0.0.1 PORT=8
 	  $(BIN)/python manage.py audit_seal --loop & sealer=$$!; \
 	  trap 'kill $$relay $$sealer 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+
+# The production stack on this machine (ADR 0029, docs/how-to/deploy.md): PostgreSQL (database
+# safehub_prod on the server at 127.0.0.1:5432, created, migrated and given the demo council),
+# Redis, gunicorn, the outbox relay, the audit sealer and nginx ending TLS on PORT (8443).
+# nginx comes from Debian's package, installed here if it is missing and we may.
+serve-prod: setup ## The production stack: nginx (TLS) -> gunicorn, Redis, PostgreSQL, workers (PROD_PORT=8443)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
+	  { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; } || \
+	  { echo "nginx is not installed: sudo apt-get install nginx"; exit 1; }
+	$(BIN)/python scripts/serve_prod.py --port $${PROD_PORT:-8443} \
+	  --database-url $${PROD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_prod}
 
 totp: ## Print a demo user's current sign-in code: make totp USER=social.worker
 	@$(BIN)/python manage.py demo_totp $(USER)

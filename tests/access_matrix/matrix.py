@@ -93,6 +93,9 @@ ROLE_ENDPOINTS = {
     "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
+# Health and readiness answer everyone, signed out too, and name nobody (test_health.py).
+ROLE_ENDPOINTS["healthz"] = EVERY_SIGNED_IN_ROLE
+ROLE_ENDPOINTS["readyz"] = EVERY_SIGNED_IN_ROLE
 
 # Front-door contacts, by their relation to the test users (see test_contact_matrix.py):
 # own_agency (referred by the school, the partner's agency), other_agency (referred by the
@@ -212,7 +215,6 @@ NOT_IN_MATRIX = {
     "ui:sign-out": "ends the session",
     "ui:session-status": "how long the user's own session has left (access/tests)",
     "ui:session-extend": "more time for the user's own session (access/tests)",
-    "healthz": "public: health check",
     "people:person-break-glass": "tested in test_break_glass.py (reason + step-up code)",
     "audit:break-glass-review": "POST-only; tested in test_break_glass.py",
     "organisations:user-unlock": "POST-only; tested with the users pages",

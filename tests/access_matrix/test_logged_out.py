@@ -12,6 +12,7 @@ PUBLIC = {
     "ui:sign-in",
     "ui:accessibility",
     "healthz",
+    "readyz",
     "api-v1:openapi-json",
     "api-v1:api-root",
     "ui:sign-out",

@@ -19,6 +19,7 @@ for pattern in api_urls:
 urlpatterns = [
     path("", include("safehub.access.urls_service")),
     path("healthz", ui_views.healthz_view, name="healthz"),
+    path("readyz", ui_views.readyz_view, name="readyz"),
     path("people/", include("safehub.people.urls")),
     path("audit/", include("safehub.access.urls_review")),
     path("users/api-tokens/", include("safehub.access.urls_tokens")),

@@ -1,3 +1,5 @@
+import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import cast
@@ -27,11 +29,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
+# One line per request when LOG_REQUESTS is on: the path without its query string (a search
+# for a child's name must not reach the logs), the status and the time taken.
+request_logger = logging.getLogger("safehub.request")
 
 
 class SecurityHeadersMiddleware:
     """Sets where the request came from for the audit trail (the client's address, through
-    any trusted proxies: `core.client_ip`), a request id, a strict content
+    any trusted proxies: `core.client_ip`), a request id (logged with each request:
+    `core.logging`), a strict content
     security policy, and no-store on every signed-in page so case data is never cached."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -39,6 +45,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = str(uuid.uuid4())
+        request.request_id = request_id  # type: ignore[attr-defined]  # for core.logging
         token = current_origin.set(
             RequestOrigin(
                 ip_address=client_ip(request) or None,
@@ -46,8 +53,21 @@ class SecurityHeadersMiddleware:
                 channel="web",
             )
         )
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                },
+            )
         finally:
             current_origin.reset(token)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -1,11 +1,16 @@
 """Error pages and the CSRF failure page, in the service's own layout, and the health
-check."""
+and readiness checks."""
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from safehub.ui import health
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -38,22 +43,26 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "errors/429.html", status=429)
 
 
+def _health_response(report: tuple[bool, dict[str, Any]]) -> JsonResponse:
+    healthy, body = report
+    response = JsonResponse(body, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Not in the request's transaction: with the database down, opening one would fail before
+# the view could say so.
 @require_GET
 @login_not_required
+@transaction.non_atomic_requests
 def healthz_view(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
-    except Exception:
-        database = "unavailable"
-    healthy = database == "ok"
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "error",
-            "database": database,
-            "database_vendor": connection.vendor,
-        },
-        status=200 if healthy else 503,
-    )
+    """Liveness for the proxy and load balancer: this app server and its database."""
+    return _health_response(health.health(now=timezone.now()))
+
+
+@require_GET
+@login_not_required
+@transaction.non_atomic_requests
+def readyz_view(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database, the shared cache and the outbox relay's backlog."""
+    return _health_response(health.readiness(now=timezone.now()))

@@ -222,12 +222,21 @@ NEGLECT_LEAD_CONTACT = env.str(
     default="the council's neglect lead (ask the safeguarding partnership's training team)",
 )
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_FILE_PATH = Path(env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail")))
+# The readiness check (/readyz) fails once a message due for delivery has waited this long:
+# the outbox relay is not running or not keeping up.
+OUTBOX_READY_MAX_AGE_SECONDS = env.int("OUTBOX_READY_MAX_AGE_SECONDS", default=300)
 
 # Rate limits count in the cache, so production needs a cache every app server shares
 # (CACHE_URL, e.g. redis://...). The embedded default is per process, which
 # `check --deploy` refuses (safehub.core.checks).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://safehub")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering fails a request (and the readiness check) in a second
+    # rather than holding a worker until gunicorn's timeout.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "safehub.ui.views.rate_limited"
 
@@ -237,7 +246,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [PROJECT_ROOT / "build" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -256,9 +265,34 @@ CSRF_FAILURE_VIEW = "safehub.ui.views.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
+# LOG_FORMAT=json writes one JSON object a line (production's default), each carrying the
+# request id the response's X-Request-ID header gives (core.logging); "text" is for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "safehub.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # One line per request (core.middleware), when LOG_REQUESTS is on.
+    "loggers": {
+        "safehub.request": {
+            "level": "INFO" if env.bool("LOG_REQUESTS", default=False) else "WARNING"
+        }
+    },
 }

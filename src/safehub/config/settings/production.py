@@ -4,6 +4,10 @@ DATABASE_URL must be set; start-up fails without them."""
 import os
 
 os.environ["DEMO_MODE"] = "false"
+# JSON lines with the request id, and a line per request, unless the environment says else.
+os.environ.setdefault("LOG_FORMAT", "json")
+os.environ.setdefault("LOG_REQUESTS", "true")
+os.environ.setdefault("LOG_LEVEL", "INFO")
 
 from safehub.config.settings.base import *  # noqa: F403
 from safehub.config.settings.base import env

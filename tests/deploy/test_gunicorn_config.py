@@ -1,0 +1,39 @@
+"""deploy/gunicorn.conf.py as gunicorn reads it (ADR 0029): the app loaded in the master
+before forking (so gc.freeze has something to freeze), (2 x cores) + 1 sync workers unless
+WEB_CONCURRENCY says otherwise, a request timeout well inside the audit sealer's settling
+window, and no access log of its own (the app logs requests without their query strings).
+That the master really freezes its objects is shown by test_serve_prod.py on the real stack."""
+
+import multiprocessing
+import runpy
+from pathlib import Path
+
+from django.conf import settings
+
+CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
+
+
+def test_workers_default_to_twice_the_cores_plus_one(monkeypatch):
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    config = runpy.run_path(str(CONFIG))
+    assert config["workers"] == multiprocessing.cpu_count() * 2 + 1
+    assert config["worker_class"] == "sync"
+    assert config["preload_app"] is True
+    assert config["wsgi_app"] == "safehub.config.wsgi:application"
+
+
+def test_the_environment_sizes_and_binds_it(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_BIND", "127.0.0.1:9001")
+    config = runpy.run_path(str(CONFIG))
+    assert config["workers"] == 3
+    assert config["bind"] == "127.0.0.1:9001"
+
+
+def test_a_request_ends_well_before_its_audit_rows_are_sealed(monkeypatch):
+    monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
+    config = runpy.run_path(str(CONFIG))
+    assert config["timeout"] * 5 <= settings.AUDIT_SEAL_SETTLE_SECONDS
+    assert config["accesslog"] is None
+    assert callable(config["when_ready"])
+    assert callable(config["pre_fork"])
