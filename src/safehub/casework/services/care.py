@@ -11,6 +11,7 @@ from safehub.casework import events
 from safehub.casework import timescales as due
 from safehub.casework.codes import (
     LegalStatus,
+    Participation,
     PlacementChangeReason,
     PlacementProvider,
     PlacementType,
@@ -100,6 +101,11 @@ NOT_PROVIDED_BY = {
     PlacementProvider.PR4: {PlacementType.P1},
     PlacementProvider.PR5: {PlacementType.P1},
 }
+
+
+HEALTH_DUE = "health_assessment"
+PEP_DUE = "pep"
+PEP_AGES = (5, 16)  # compulsory school age: a personal education plan clock for these
 
 
 def _age_on(child: Any, day: date) -> int | None:
@@ -221,6 +227,7 @@ def care_start(
         due.care_visit_due(date.min, start_date),
         period,
     )
+    _register_health_and_education(child, period)
     _record(
         actor,
         child,
@@ -232,6 +239,28 @@ def care_start(
         start_date,
     )
     return period
+
+
+def _register_health_and_education(child: Any, period: PeriodOfCare) -> None:
+    """The clocks a period of care starts besides the care plan, review and visit: the
+    initial health assessment, and for a child of school age the first PEP."""
+    start = period.start_date
+    _register(
+        child,
+        HEALTH_DUE,
+        "Hold the initial health assessment",
+        due.initial_health_assessment_due(start),
+        period,
+    )
+    age = _age_on(child, start)
+    if age is not None and PEP_AGES[0] <= age <= PEP_AGES[1]:
+        _register(
+            child,
+            PEP_DUE,
+            "Hold the first personal education plan meeting",
+            due.education_plan_due(start, first=True),
+            period,
+        )
 
 
 class _Placement(Protocol):
@@ -336,14 +365,21 @@ def care_plan_record(*, actor: User, period: PeriodOfCare, plan_date: Any) -> Pe
 
 
 @transaction.atomic
-def care_review_record(*, actor: User, period: PeriodOfCare, held_on: Any) -> CareReview:
+def care_review_record(
+    *, actor: User, period: PeriodOfCare, held_on: Any, participation: str
+) -> CareReview:
+    """A looked-after review and how the child took part (903 REVIEW_CODE): PN0 for a child
+    under 4 on the day, and only for them."""
     child = period.child
     _may_record(actor, child, conference=True)
     if period.end_date:
         raise ValidationError("This period of care has ended")
     held_on = _date(held_on, "held_on", "the date of the review", child=child)
     _not_before(held_on, period.start_date, "held_on", "the child became looked after")
-    review = CareReview.objects.create(period=period, held_on=held_on, recorded_by=actor)
+    _check_participation(child, held_on, participation)
+    review = CareReview.objects.create(
+        period=period, held_on=held_on, participation=participation, recorded_by=actor
+    )
     # The next review is dated from the latest held, whatever order they were recorded in.
     held = sorted(period.reviews.values_list("held_on", flat=True))
     if held_on == held[-1]:
@@ -358,6 +394,25 @@ def care_review_record(*, actor: User, period: PeriodOfCare, held_on: Any) -> Ca
     number = sum(1 for day in held if day <= held_on)  # its place by date
     _record(actor, child, events.CARE_REVIEW, f"Looked-after review {number}", review, when=held_on)
     return review
+
+
+def _check_participation(child: Any, held_on: date, code: str) -> None:
+    if code not in Participation.values:
+        raise ValidationError({"participation": "Select how the child took part in the review"})
+    age = _age_on(child, held_on)
+    if age is None:
+        return
+    if age < 4 and code != Participation.PN0:
+        raise ValidationError(
+            {"participation": f"The child was {age} at the review: select 'aged under 4' (PN0)"}
+        )
+    if age >= 4 and code == Participation.PN0:
+        raise ValidationError(
+            {
+                "participation": f"The child was {age} at the review: 'aged under 4' (PN0) is "
+                "only for younger children"
+            }
+        )
 
 
 @transaction.atomic
