@@ -16,10 +16,10 @@ from django.urls import reverse
 from safehub.audit.models import AuditEvent
 from safehub.casework import services
 from safehub.casework.models import (
-    CareReview,
     Allocation,
     Assessment,
     CareEpisode,
+    CareReview,
     CaseNote,
     CINPlan,
     Conference,
