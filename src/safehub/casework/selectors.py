@@ -870,7 +870,7 @@ def oc2_rows(*, year_end: date) -> list[OC2Row]:
     )
     rows = []
     for period in periods:
-        at_year_end = _first(period.placement_list, lambda _: True)  # type: ignore[attr-defined]
+        at_year_end = _first(period.placement_list, lambda _: True)
         if at_year_end is not None and at_year_end.legal_status in SHORT_BREAKS:
             continue  # children on agreed short breaks are not in OC2
         rows.append(_oc2_row(period, year_start, year_end))

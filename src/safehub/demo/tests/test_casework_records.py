@@ -1015,7 +1015,7 @@ def _care_entry_violations() -> list[str]:
             age is not None and (age < 4) != (r.participation == Participation.PN0)
         ):
             bad.append(f"review {r.pk}: participation {r.participation!r} at age {age}")
-    dated = [
+    dated: list[tuple[Any, date]] = [
         *((h, h.held_on) for h in HealthCheck.objects.select_related("period__child")),
         *(
             (s, s.completed_on)
