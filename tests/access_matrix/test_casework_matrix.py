@@ -56,6 +56,7 @@ RECORD_ROUTES = {
     "offence",
     "education-plan",
     "uasc",
+    "recommendation-done",
     "missing-record",
     "visit-record",
     "note-record",
@@ -163,7 +164,16 @@ def history(users: Any, people: Any) -> dict[str, int]:
         category="NEG",
     ).plan
     assert plan is not None
+    review = services.care_review_record(
+        actor=users["cp_chair_iro"],
+        period=period,
+        held_on=REFERRAL + timedelta(days=10),
+        participation="PN1",
+        recommendations="Arrange a dental check",
+        complete_by=TODAY + timedelta(days=30),
+    )
     return {
+        "recommendation_id": review.recommendations.get().pk,
         "child": child.pk,
         "episode_id": episode.pk,
         "assessment_id": assessment.pk,
@@ -199,6 +209,7 @@ ARGS = {  # the record each route is about
     "substance-misuse": "period_id",
     "offence": "period_id",
     "education-plan": "period_id",
+    "recommendation-done": "recommendation_id",
 }
 
 

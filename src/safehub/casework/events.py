@@ -34,6 +34,7 @@ SUBSTANCE_MISUSE = "SUBSTANCE_MISUSE"
 OFFENCE_OUTCOME = "OFFENCE_OUTCOME"
 EDUCATION_PLAN = "EDUCATION_PLAN"
 UASC_STATUS = "UASC_STATUS"
+RECOMMENDATION_DONE = "RECOMMENDATION_DONE"
 
 EVENT_TYPES = [
     EventType(EPISODE_OPENED, "Episode opened", "social_care"),
@@ -70,4 +71,5 @@ EVENT_TYPES = [
     EventType(OFFENCE_OUTCOME, "Conviction, final warning or reprimand", "social_care"),
     EventType(EDUCATION_PLAN, "Personal education plan meeting", "education"),
     EventType(UASC_STATUS, "Unaccompanied asylum-seeking child status", "social_care"),
+    EventType(RECOMMENDATION_DONE, "Looked-after review recommendation done", "social_care"),
 ]

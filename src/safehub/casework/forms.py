@@ -414,6 +414,17 @@ class CareReviewForm(CaseworkForm):
         _coded(Participation.choices),
         "Select how the child took part in the review",
     )
+    recommendations = _text(
+        "The reviewing officer's recommendations (optional)",
+        hint="One a line. Each goes on the social worker's list until it is done",
+        rows=4,
+    )
+    complete_by = _date("Date the recommendations are to be done by", required=False)
+
+
+class RecommendationDoneForm(CaseworkForm):
+    today_fields = ("done_on",)
+    done_on = _date("Date it was done")
 
 
 # --- Health and education of children in care ---------------------------------------------

@@ -256,6 +256,19 @@ class CareReview(TimeStampedModel):
     )
 
 
+class ReviewRecommendation(TimeStampedModel):
+    """What the independent reviewing officer recommended at a looked-after review, tracked
+    until it is done (each open one is a `DueItem` on the worker's list)."""
+
+    review = models.ForeignKey(CareReview, on_delete=models.PROTECT, related_name="recommendations")
+    text = models.CharField(max_length=300)
+    due_date = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+
 class HealthCheck(TimeStampedModel):
     """A health assessment or check of a looked-after child (903 OC2: HEALTH_ASSESSMENT,
     TEETH_CHECK, HEALTH_CHECK, IMMUNISATIONS)."""

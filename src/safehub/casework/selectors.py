@@ -43,6 +43,7 @@ from safehub.casework.models import (
     Offence,
     Oversight,
     PeriodOfCare,
+    ReviewRecommendation,
     Section47,
     StrategyDiscussion,
     StrengthsAndDifficulties,
@@ -214,7 +215,15 @@ def _episodes(child: Any) -> list[Episode]:
                     Prefetch(
                         "reviews",
                         to_attr="review_list",
-                        queryset=CareReview.objects.select_related(*by).order_by("-held_on", "-pk"),
+                        queryset=CareReview.objects.select_related(*by)
+                        .order_by("-held_on", "-pk")
+                        .prefetch_related(
+                            Prefetch(
+                                "recommendations",
+                                to_attr="recommendation_list",
+                                queryset=ReviewRecommendation.objects.order_by("due_date", "pk"),
+                            )
+                        ),
                     ),
                     *_care_health_prefetches(),
                 ),
@@ -279,6 +288,14 @@ def _care_health(period: PeriodOfCare | None, due: list[Due]) -> CareHealth | No
         pep=_first(period.pep_list, lambda _: True),  # type: ignore[attr-defined]
         assessment_due=due_for("health_assessment"),
         pep_due=due_for("pep"),
+    )
+
+
+def recommendation_for(child: Any, recommendation_id: int) -> ReviewRecommendation | None:
+    return (
+        ReviewRecommendation.objects.select_related("review__period")
+        .filter(review__period__child=child, pk=recommendation_id)
+        .first()
     )
 
 

@@ -94,6 +94,11 @@ urlpatterns = [
         name="education-plan",
     ),
     path(f"{_CHILD}uasc/", views.uasc_view, name="uasc"),
+    path(
+        f"{_CHILD}care/recommendations/<int:recommendation_id>/done/",
+        views.recommendation_done_view,
+        name="recommendation-done",
+    ),
     path(f"{_CHILD}missing/new/", views.missing_record_view, name="missing-record"),
     path(f"{_CHILD}visits/new/", views.visit_record_view, name="visit-record"),
     path(f"{_CHILD}notes/new/", views.note_record_view, name="note-record"),

@@ -635,6 +635,8 @@ def care_review_view(request: SignedInRequest, person_id: int, period_id: int) -
             period=period,
             held_on=d["held_on"],
             participation=d["participation"],
+            recommendations=d["recommendations"],
+            complete_by=d["complete_by"],
         ),
         title="Record a looked-after review",
         button="Save the review",
@@ -658,6 +660,30 @@ def care_end_view(request: SignedInRequest, person_id: int, period_id: int) -> H
         button="Save",
         done="Period of care ended",
         facts=[("Looked after since", _when(period.start_date))],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_done_view(
+    request: SignedInRequest, person_id: int, recommendation_id: int
+) -> HttpResponse:
+    child = _child(request, person_id)
+    recommendation = _found(selectors.recommendation_for(child, recommendation_id))
+    return _form(
+        request,
+        child,
+        forms.RecommendationDoneForm(_data(request)),
+        lambda d: services.recommendation_complete(
+            actor=request.user, recommendation=recommendation, done_on=d["done_on"]
+        ),
+        title="Record a review recommendation as done",
+        button="Save",
+        done="Review recommendation done",
+        facts=[
+            ("Recommendation", recommendation.text),
+            ("Made at the review on", _when(recommendation.review.held_on)),
+            ("To be done by", _when(recommendation.due_date)),
+        ],
     )
 
 

@@ -29,6 +29,7 @@ from safehub.casework.services.care import (
     care_plan_record,
     care_review_record,
     care_start,
+    recommendation_complete,
 )
 from safehub.casework.services.care_health import (
     education_plan_record,
@@ -97,6 +98,7 @@ __all__ = [
     "note_record",
     "offence_record",
     "oversight_record",
+    "recommendation_complete",
     "sdq_record",
     "section47_conclude",
     "strategy_record",

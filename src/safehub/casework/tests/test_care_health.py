@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from conftest import allocate, make_person
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from safehub.casework import selectors, services
-from safehub.casework.models import DueItem, HealthCheck, PeriodOfCare, UASCStatus
+from safehub.casework.models import CareReview, DueItem, HealthCheck, PeriodOfCare, UASCStatus
 from safehub.chronology.models import ChronologyEntry
 from safehub.core.workdays import add_working_days
 
@@ -215,3 +216,59 @@ def test_oc2_rows_for_children_looked_after_all_year(sw: Any, child: Any, users:
     later = {r.child_id: r for r in selectors.oc2_rows(year_end=date(2027, 3, 31))}
     assert later[child.pk].teeth_check == 1
     assert later[child.pk].health_assessment == 0
+
+
+def test_review_recommendations_are_tracked_to_done(
+    client_for: Any, users: Any, sw: Any, child: Any
+) -> None:
+    period = _in_care(sw, child, start=date(2026, 10, 1))
+    chair = client_for("cp_chair_iro")
+    url = reverse("casework:care-review", args=[child.pk, period.pk])
+    held = {"held_on-day": "20", "held_on-month": "11", "held_on-year": "2026"}
+    answers = {
+        **held,
+        "participation": "PN6",
+        "recommendations": "Book a dental check\n\nFind a swimming club",
+    }
+    page = chair.post(url, answers).content.decode()
+    assert "Enter the date the recommendations are to be done by" in page
+    early = {"complete_by-day": "19", "complete_by-month": "11", "complete_by-year": "2026"}
+    page = chair.post(url, {**answers, **early}).content.decode()
+    assert "must be after the review" in page
+    assert not CareReview.objects.exists()
+    by = {"complete_by-day": "18", "complete_by-month": "12", "complete_by-year": "2026"}
+    assert chair.post(url, {**answers, **by}).status_code == 302
+    review = CareReview.objects.get()
+    assert review.participation == "PN6"
+    assert [r.text for r in review.recommendations.order_by("pk")] == [
+        "Book a dental check",
+        "Find a swimming club",
+    ]
+    open_items = DueItem.objects.filter(kind="review_action", done_on__isnull=True)
+    assert sorted(open_items.values_list("label", flat=True)) == [
+        "Review recommendation: Book a dental check",
+        "Review recommendation: Find a swimming club",
+    ]
+    assert {i.due_date for i in open_items} == {date(2026, 12, 18)}
+
+    worker = client_for("social_worker")
+    casework = worker.get(reverse("casework:child-casework", args=[child.pk])).content.decode()
+    assert "Review recommendations" in casework
+    assert "Review recommendation: Book a dental check" in casework  # in what is due
+    dental = review.recommendations.get(text="Book a dental check")
+    done = reverse("casework:recommendation-done", args=[child.pk, dental.pk])
+    today = {"done_on-day": "23", "done_on-month": "11", "done_on-year": "2026"}
+    assert worker.post(done, today).status_code == 302
+    dental.refresh_from_db()
+    assert dental.done_on == date(2026, 11, 23)
+    assert dental.done_by == sw
+    assert list(open_items.values_list("label", flat=True)) == [
+        "Review recommendation: Find a swimming club"
+    ]
+    assert ChronologyEntry.objects.filter(
+        event_type="RECOMMENDATION_DONE", summary="Review recommendation done: Book a dental check"
+    ).exists()
+    with pytest.raises(ValidationError, match="was done on 23 November 2026"):
+        services.recommendation_complete(
+            actor=sw, recommendation=dental, done_on=date(2026, 11, 23)
+        )

@@ -212,7 +212,17 @@ def _more_history(
         )
         services.note_record(actor=worker, child=child, text=f"Note {offset + i}")
         services.core_group_record(actor=worker, plan=cp, held_on=day)
-        services.care_review_record(actor=worker, period=period, held_on=day, participation="PN1")
+        review = services.care_review_record(
+            actor=worker,
+            period=period,
+            held_on=day,
+            participation="PN1",
+            recommendations=f"Action {offset + i}\nAnother action",
+            complete_by=day + timedelta(days=30),
+        )
+        services.recommendation_complete(
+            actor=worker, recommendation=review.recommendations.first(), done_on=day
+        )
         for kind in ("review", "dental", "immunisations"):
             services.health_check_record(
                 actor=worker, period=period, kind=kind, held_on=day, up_to_date=True
