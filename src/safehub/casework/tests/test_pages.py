@@ -221,7 +221,7 @@ def _more_history(
             complete_by=day + timedelta(days=30),
         )
         services.recommendation_complete(
-            actor=worker, recommendation=review.recommendations.first(), done_on=day
+            actor=worker, recommendation=review.recommendations.order_by("pk")[0], done_on=day
         )
         for kind in ("review", "dental", "immunisations"):
             services.health_check_record(
