@@ -446,6 +446,7 @@ class HealthCheckForm(CaseworkForm):
 
 class SDQForm(CaseworkForm):
     today_fields = ("completed_on",)
+    error_names: ClassVar[dict[str, str]] = {"reason": "why there is no score"}
     completed_on = _date("Date the questionnaire was completed")
     score = forms.IntegerField(
         label="Total difficulties score (optional)",
