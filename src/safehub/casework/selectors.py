@@ -313,7 +313,7 @@ def _first(rows: Any, test: Any) -> Any:
 
 
 def child_casework(*, child: Any, today: date) -> ChildCasework:
-    """Everything the child's casework page shows, in at most 28 queries whatever the
+    """Everything the child's casework page shows, in at most 29 queries whatever the
     history (a related list that is empty skips the queries for what hangs off it)."""
     episodes = _episodes(child)
     open_cin = _first(episodes, lambda e: e.is_open and e.kind == EpisodeKind.CIN)
