@@ -398,12 +398,16 @@ def _casework_size(child: int) -> dict:
         CaseNote,
         CINPlan,
         CPPlan,
+        EducationPlan,
         Episode,
+        HealthCheck,
         PeriodOfCare,
+        StrengthsAndDifficulties,
         Visit,
     )
 
     episodes = Episode.objects.filter(child=child)
+    in_care = {"period__child": child}
     first = episodes.order_by("referral_date").values_list("referral_date", flat=True).first()
     return {
         "child": child,
@@ -414,6 +418,10 @@ def _casework_size(child: int) -> dict:
         "care_periods": PeriodOfCare.objects.filter(child=child).count(),
         "visits": Visit.objects.filter(child=child).count(),
         "notes": CaseNote.objects.filter(child=child).count(),
+        # The health and education section (issue 14): one query a kind whatever the count.
+        "health_records": HealthCheck.objects.filter(**in_care).count()
+        + StrengthsAndDifficulties.objects.filter(**in_care).count()
+        + EducationPlan.objects.filter(**in_care).count(),
     }
 
 
@@ -453,7 +461,15 @@ def _child_casework_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
         "children": len(children),
         **{
             f"{key}_min_max": [min(s[key] for s in sizes), max(s[key] for s in sizes)]
-            for key in ("episodes", "cp_plans", "cin_plans", "care_periods", "visits", "notes")
+            for key in (
+                "episodes",
+                "cp_plans",
+                "cin_plans",
+                "care_periods",
+                "visits",
+                "notes",
+                "health_records",
+            )
         },
     }
 
@@ -461,13 +477,14 @@ def _child_casework_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
 def _child_casework_query_count() -> dict:
     """The casework page's query count for a child with a short history and one with about
     a decade of it, with the same kinds of records (a kind of record that is missing skips
-    the queries for what hangs off it, so both have plans of each kind and care)."""
+    the queries for what hangs off it, so both have plans of each kind and care, and the
+    care has its health and education records)."""
     from django.db import connection
     from django.db.models import Exists, OuterRef
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from safehub.casework.models import Allocation, CINPlan, CPPlan, PeriodOfCare
+    from safehub.casework.models import Allocation, CINPlan, CPPlan, HealthCheck, PeriodOfCare
 
     children = _long_casework_children()
     if not children:
@@ -476,7 +493,7 @@ def _child_casework_query_count() -> dict:
     has_all = [
         child
         for child, s in sizes.items()
-        if s["cp_plans"] and s["cin_plans"] and s["care_periods"]
+        if s["cp_plans"] and s["cin_plans"] and s["care_periods"] and s["health_records"]
     ]
     if not has_all:
         return {"skipped": "no long-history child with every kind of plan and care"}
@@ -487,6 +504,7 @@ def _child_casework_query_count() -> dict:
             Exists(CPPlan.objects.filter(child=OuterRef("child"))),
             Exists(CINPlan.objects.filter(child=OuterRef("child"))),
             Exists(PeriodOfCare.objects.filter(child=OuterRef("child"))),
+            Exists(HealthCheck.objects.filter(period__child=OuterRef("child"))),
         )
         .order_by("child")
         .values_list("child", "worker__username")[:100]

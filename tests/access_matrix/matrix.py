@@ -247,7 +247,9 @@ NOT_IN_MATRIX = {
         "assessment-complete",
         "strategy-record", "section47-conclude", "core-group-record", "cin-plan-start",
         "cin-plan-review", "cin-plan-end", "care-start", "care-change", "care-end",
-        "care-plan")},
+        "care-plan",
+        "health-check", "sdq", "substance-misuse", "offence", "education-plan", "uasc",
+        "recommendation-done")},
     **{f"casework:{name}": f"conference chairs too; {_CASEWORK}" for name in (
         "conference-initial", "conference-review", "care-review")},
     **{f"casework:{name}": f"team managers only; {_CASEWORK}" for name in (

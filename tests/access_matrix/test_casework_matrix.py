@@ -17,7 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safehub.audit.models import AuditEvent
 from safehub.casework import services
-from safehub.casework.models import CaseNote, Conference, Episode, NoteDraft, Visit
+from safehub.casework.models import (
+    CaseNote,
+    Conference,
+    Episode,
+    HealthCheck,
+    NoteDraft,
+    UASCStatus,
+    Visit,
+)
 from tests.access_matrix.matrix import CASEWORK_VIEW, RELATIONS
 
 TODAY = TEST_TODAY
@@ -42,6 +50,13 @@ RECORD_ROUTES = {
     "care-change",
     "care-end",
     "care-plan",
+    "health-check",
+    "sdq",
+    "substance-misuse",
+    "offence",
+    "education-plan",
+    "uasc",
+    "recommendation-done",
     "missing-record",
     "visit-record",
     "note-record",
@@ -149,7 +164,16 @@ def history(users: Any, people: Any) -> dict[str, int]:
         category="NEG",
     ).plan
     assert plan is not None
+    review = services.care_review_record(
+        actor=users["cp_chair_iro"],
+        period=period,
+        held_on=REFERRAL + timedelta(days=10),
+        participation="PN1",
+        recommendations="Arrange a dental check",
+        complete_by=TODAY + timedelta(days=30),
+    )
     return {
+        "recommendation_id": review.recommendations.get().pk,
         "child": child.pk,
         "episode_id": episode.pk,
         "assessment_id": assessment.pk,
@@ -180,6 +204,12 @@ ARGS = {  # the record each route is about
     "care-review": "period_id",
     "care-end": "period_id",
     "care-plan": "period_id",
+    "health-check": "period_id",
+    "sdq": "period_id",
+    "substance-misuse": "period_id",
+    "offence": "period_id",
+    "education-plan": "period_id",
+    "recommendation-done": "recommendation_id",
 }
 
 
@@ -248,6 +278,25 @@ def test_refused_posts_change_nothing(history: Any, client_for: Any, people: Any
     assert not CaseNote.objects.exists()
     assert not Visit.objects.exists()
     assert not NoteDraft.objects.exists()
+
+
+def test_refused_health_records_change_nothing(history: Any, client_for: Any, people: Any) -> None:
+    child = people["involved"]
+    health = reverse("casework:health-check", args=[child.pk, history["period_id"]])
+    uasc = reverse("casework:uasc", args=[child.pk])
+    day = {"-day": str(TODAY.day), "-month": str(TODAY.month), "-year": str(TODAY.year)}
+    for role in ("south_worker", "partner_practitioner", "performance_analyst", "cp_chair_iro"):
+        client = client_for(role)
+        held = {f"held_on{k}": v for k, v in day.items()}
+        assert client.post(health, {**held, "kind": "dental"}).status_code == 404
+        began = {f"started_on{k}": v for k, v in day.items()}
+        assert client.post(uasc, began).status_code == 404
+    assert not HealthCheck.objects.exists()
+    assert not UASCStatus.objects.exists()
+    held = {f"held_on{k}": v for k, v in day.items()}
+    response = client_for("social_worker").post(health, {**held, "kind": "dental"})
+    assert response.status_code == 302
+    assert HealthCheck.objects.filter(kind="dental").count() == 1
 
 
 def test_refusals_are_audited_as_refusals_never_as_views(

@@ -312,7 +312,9 @@ def test_reading_casework_takes_the_same_queries_however_long_the_history(
         )
         services.core_group_record(actor=sw, plan=history["cp_plan"], held_on=TODAY)
         services.cin_plan_review(actor=sw, plan=history["cin_plan"], held_on=TODAY)
-        services.care_review_record(actor=sw, period=history["period"], held_on=TODAY)
+        services.care_review_record(
+            actor=sw, period=history["period"], held_on=TODAY, participation="PN1"
+        )
         services.missing_record(
             actor=sw,
             child=child,

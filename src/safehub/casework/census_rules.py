@@ -23,6 +23,7 @@ CIN, LAC = "CIN census", "SSDA903"
 EPISODES = "safehub.casework.services.episodes"
 CP = "safehub.casework.services.child_protection"
 CARE = "safehub.casework.services.care"
+HEALTH = "safehub.casework.services.care_health"
 
 RULES = (
     EntryRule(
@@ -162,6 +163,71 @@ RULES = (
         "temporary placement, or a young person of 18 starting to be looked after.",
         (f"{CARE}:placement_problems", f"{CARE}:care_start", f"{CARE}:care_change"),
         ("test_a_placement_must_fit_the_child", "test_a_sixteen_year_old_may_live_independently"),
+    ),
+    EntryRule(
+        LAC,
+        (),
+        "A looked-after review without how the child took part (PN0-PN7), 'aged under 4' "
+        "(PN0) for a child of 4 or over, or any other code for a child under 4.",
+        (f"{CARE}:care_review_record", f"{CARE}:_check_participation"),
+        ("test_a_review_says_how_the_child_took_part",),
+    ),
+    EntryRule(
+        LAC,
+        (),
+        "A health assessment or check, SDQ, substance misuse, conviction or personal "
+        "education plan dated before the child came into care, or on a period of care that "
+        "has ended.",
+        (f"{HEALTH}:_open_period",),
+        ("test_no_health_assessment_before_coming_into_care",),
+    ),
+    EntryRule(
+        LAC,
+        (),
+        "A second initial health assessment in one period of care, or a review health "
+        "assessment before the initial one.",
+        (f"{HEALTH}:health_check_record",),
+        ("test_one_initial_health_assessment_then_reviews",),
+    ),
+    EntryRule(
+        LAC,
+        (),
+        "A developmental check for a child of 5 or over, or immunisations checked without "
+        "saying whether they are up to date.",
+        (f"{HEALTH}:health_check_record",),
+        ("test_developmental_checks_are_for_under_fives",),
+    ),
+    EntryRule(
+        LAC,
+        ("157", "188"),
+        "A strengths and difficulties score outside 0-40, a score for a child outside the "
+        "ages 4 to 16, both a score and a reason, a reason not SDQ1-SDQ5, or 'under 4 or "
+        "over 16' (SDQ1) for a child aged 4 to 16.",
+        (f"{HEALTH}:sdq_record",),
+        ("test_an_sdq_score_is_from_0_to_40_for_children_aged_4_to_16",),
+    ),
+    EntryRule(
+        LAC,
+        (),
+        "A substance misuse intervention received that was not offered.",
+        (f"{HEALTH}:substance_misuse_record",),
+        ("test_an_intervention_received_was_offered",),
+    ),
+    EntryRule(
+        LAC,
+        (),
+        "A conviction, final warning or reprimand for a child under 10.",
+        (f"{HEALTH}:offence_record",),
+        ("test_no_conviction_under_the_age_of_criminal_responsibility",),
+    ),
+    EntryRule(
+        LAC,
+        (),
+        "An unaccompanied asylum-seeking child's status beginning at 18 or over, ceasing "
+        "before it began or after the child's 18th birthday, or recorded without a date of "
+        "birth.",
+        (f"{HEALTH}:_uasc_dates",),
+        ("test_uasc_status_ceases_by_the_eighteenth_birthday",),
     ),
 )
 

@@ -99,6 +99,9 @@ class LegalStatus(models.TextChoices):
     J3 = "J3", "Youth rehabilitation order with a residence or fostering requirement"
 
 
+SHORT_BREAKS = (LegalStatus.V3, LegalStatus.V4)
+
+
 class ReasonNewEpisode(models.TextChoices):
     S = "S", "Started to be looked after"
     L = "L", "Change of legal status only"
@@ -280,3 +283,48 @@ ASSESSMENT_FACTORS: dict[str, str] = {
     "24A": "Child criminal exploitation",
 }
 # Factor 21 ("no factors identified") is an assessment outcome, not a reason to refer.
+
+
+# --- Children in care: reviews, health and education (SSDA903 Reviews, UASC, OC2) --------
+
+
+class Participation(models.TextChoices):
+    """How the child took part in their looked-after review (903 REVIEW_CODE)."""
+
+    PN0 = "PN0", "Child aged under 4 at the time of the review"
+    PN1 = "PN1", "Child attended and spoke for themselves"
+    PN2 = "PN2", "Child attended and an advocate spoke for them"
+    PN3 = "PN3", "Child attended and conveyed their views without words"
+    PN4 = "PN4", "Child attended but did not convey their views"
+    PN5 = "PN5", "Child did not attend but briefed an advocate to speak for them"
+    PN6 = "PN6", "Child did not attend but conveyed their views another way"
+    PN7 = "PN7", "Child did not attend and their views were not conveyed"
+
+
+class HealthCheckKind(models.TextChoices):
+    INITIAL = "initial", "Initial health assessment"
+    REVIEW = "review", "Review health assessment"
+    DENTAL = "dental", "Dental check"
+    DEVELOPMENTAL = "developmental", "Developmental check (under 5)"
+    IMMUNISATIONS = "immunisations", "Immunisations checked"
+
+
+HEALTH_ASSESSMENTS = (HealthCheckKind.INITIAL, HealthCheckKind.REVIEW)
+
+
+class SDQReason(models.TextChoices):
+    """Why there is no strengths and difficulties score (903 SDQ_REASON)."""
+
+    SDQ1 = "SDQ1", "No form returned: the child was under 4 or over 16"
+    SDQ2 = "SDQ2", "The carer refused to complete and return the questionnaire"
+    SDQ3 = "SDQ3", "Not possible because of the severity of the child's disability"
+    SDQ4 = "SDQ4", "Other reason"
+    SDQ5 = "SDQ5", "The child or young person refused"
+
+
+class OffenceOutcome(models.TextChoices):
+    """What counts as CONVICTED in the 903 OC2 file."""
+
+    CONVICTION = "conviction", "Convicted of an offence"
+    FINAL_WARNING = "final_warning", "Final warning"
+    REPRIMAND = "reprimand", "Reprimand"

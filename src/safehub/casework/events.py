@@ -27,6 +27,14 @@ VISIT = "VISIT"
 CASE_NOTE = "CASE_NOTE"
 ALLOCATED = "ALLOCATED"
 OVERSIGHT = "OVERSIGHT"
+HEALTH_ASSESSMENT = "HEALTH_ASSESSMENT"
+HEALTH_CHECK = "HEALTH_CHECK"
+SDQ_RECORDED = "SDQ_RECORDED"
+SUBSTANCE_MISUSE = "SUBSTANCE_MISUSE"
+OFFENCE_OUTCOME = "OFFENCE_OUTCOME"
+EDUCATION_PLAN = "EDUCATION_PLAN"
+UASC_STATUS = "UASC_STATUS"
+RECOMMENDATION_DONE = "RECOMMENDATION_DONE"
 
 EVENT_TYPES = [
     EventType(EPISODE_OPENED, "Episode opened", "social_care"),
@@ -56,4 +64,12 @@ EVENT_TYPES = [
     EventType(CASE_NOTE, "Case note", "social_care"),
     EventType(ALLOCATED, "Case allocated", "social_care"),
     EventType(OVERSIGHT, "Management oversight", "social_care"),
+    EventType(HEALTH_ASSESSMENT, "Health assessment (child in care)", "health"),
+    EventType(HEALTH_CHECK, "Health check (child in care)", "health"),
+    EventType(SDQ_RECORDED, "Strengths and difficulties questionnaire", "health"),
+    EventType(SUBSTANCE_MISUSE, "Substance misuse identified", "health"),
+    EventType(OFFENCE_OUTCOME, "Conviction, final warning or reprimand", "social_care"),
+    EventType(EDUCATION_PLAN, "Personal education plan meeting", "education"),
+    EventType(UASC_STATUS, "Unaccompanied asylum-seeking child status", "social_care"),
+    EventType(RECOMMENDATION_DONE, "Looked-after review recommendation done", "social_care"),
 ]

@@ -16,13 +16,17 @@ from safehub.casework.codes import (
     ClosureReason,
     EarlyHelpClosure,
     EpisodeKind,
+    HealthCheckKind,
     LegalStatus,
     MissingKind,
+    OffenceOutcome,
+    Participation,
     PlacementChangeReason,
     PlacementProvider,
     PlacementType,
     ReasonCeased,
     ReferralSource,
+    SDQReason,
     Section47Outcome,
     StrategyOutcome,
 )
@@ -405,6 +409,88 @@ class CarePlanForm(CaseworkForm):
 class CareReviewForm(CaseworkForm):
     today_fields = ("held_on",)
     held_on = _date("Date of the looked-after review")
+    participation = _radios(
+        "How did the child take part?",
+        _coded(Participation.choices),
+        "Select how the child took part in the review",
+    )
+    recommendations = _text(
+        "The reviewing officer's recommendations (optional)",
+        hint="One a line. Each goes on the social worker's list until it is done",
+        rows=4,
+    )
+    complete_by = _date("Date the recommendations are to be done by", required=False)
+
+
+class RecommendationDoneForm(CaseworkForm):
+    today_fields = ("done_on",)
+    done_on = _date("Date it was done")
+
+
+# --- Health and education of children in care ---------------------------------------------
+
+
+class HealthCheckForm(CaseworkForm):
+    today_fields = ("held_on",)
+    error_names: ClassVar[dict[str, str]] = {"up_to_date": "whether they are up to date"}
+    kind = _radios("What was done?", HealthCheckKind.choices, "Select what was done")
+    held_on = _date("Date it was done")
+    up_to_date = _radios(
+        "Immunisations only: are they up to date?",
+        [("yes", "Yes"), ("no", "No")],
+        "",
+        required=False,
+    )
+    note = _text("Note (optional)", rows=3)
+
+
+class SDQForm(CaseworkForm):
+    today_fields = ("completed_on",)
+    error_names: ClassVar[dict[str, str]] = {"reason": "why there is no score"}
+    completed_on = _date("Date the questionnaire was completed")
+    score = forms.IntegerField(
+        label="Total difficulties score (optional)",
+        help_text="From 0 to 40. Leave empty if there is no score and say why below",
+        required=False,
+        error_messages={"invalid": "The score must be a whole number from 0 to 40"},
+    )
+    reason = _select("Why is there no score?", _coded(SDQReason.choices))
+    input_classes = {"score": "govuk-input--width-3"}
+
+
+class SubstanceMisuseForm(CaseworkForm):
+    today_fields = ("identified_on",)
+    identified_on = _date("Date the substance misuse problem was identified")
+    intervention_offered = forms.BooleanField(label="An intervention was offered", required=False)
+    intervention_received = forms.BooleanField(label="An intervention was received", required=False)
+    note = _text("Note (optional)", rows=3)
+
+
+class OffenceForm(CaseworkForm):
+    today_fields = ("outcome_on",)
+    outcome = _radios("What was the outcome?", OffenceOutcome.choices, "Select the outcome")
+    outcome_on = _date("Date of the outcome")
+
+
+class EducationPlanForm(CaseworkForm):
+    today_fields = ("held_on",)
+    held_on = _date("Date of the personal education plan meeting")
+    virtual_school_involved = forms.BooleanField(
+        label="The virtual school took part", required=False
+    )
+    note = _text("Note (optional)", rows=3)
+
+
+class UASCForm(CaseworkForm):
+    started_on = _date("Date the child became an unaccompanied asylum-seeking child")
+    ceased_on = _date(
+        "Date the status ceased (optional)",
+        required=False,
+        hint="At the latest the child's 18th birthday. Leave empty if it continues",
+    )
+    # The version of the status the form was opened at, so a later save by someone else
+    # is not silently overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class CareEndForm(CaseworkForm):

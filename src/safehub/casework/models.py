@@ -12,14 +12,18 @@ from safehub.casework.codes import (
     ConferenceKind,
     ConferenceOutcome,
     EpisodeKind,
+    HealthCheckKind,
     LegalStatus,
     MissingKind,
+    OffenceOutcome,
+    Participation,
     PlacementChangeReason,
     PlacementProvider,
     PlacementType,
     PrimaryNeed,
     ReasonCeased,
     ReasonNewEpisode,
+    SDQReason,
     Section47Outcome,
     StrategyOutcome,
     VisitKind,
@@ -243,6 +247,128 @@ class CareEpisode(TimeStampedModel):
 class CareReview(TimeStampedModel):
     period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
+    # 903 REVIEW_CODE; empty only on reviews recorded before it was asked.
+    participation = models.CharField(
+        max_length=3, choices=Participation.choices, blank=True, default=""
+    )
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class ReviewRecommendation(TimeStampedModel):
+    """What the independent reviewing officer recommended at a looked-after review, tracked
+    until it is done (each open one is a `DueItem` on the worker's list)."""
+
+    review = models.ForeignKey(CareReview, on_delete=models.PROTECT, related_name="recommendations")
+    text = models.CharField(max_length=300)
+    due_date = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+
+class HealthCheck(TimeStampedModel):
+    """A health assessment or check of a looked-after child (903 OC2: HEALTH_ASSESSMENT,
+    TEETH_CHECK, HEALTH_CHECK, IMMUNISATIONS)."""
+
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="health_checks")
+    kind = models.CharField(max_length=14, choices=HealthCheckKind.choices)
+    held_on = models.DateField()
+    # Immunisations only: whether they were up to date when checked.
+    up_to_date = models.BooleanField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(kind=HealthCheckKind.INITIAL),
+                name="health_one_initial_assessment_per_period",
+            ),
+        ]
+
+
+class StrengthsAndDifficulties(TimeStampedModel):
+    """A strengths and difficulties questionnaire: its total score, or why there is none."""
+
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="sdqs")
+    completed_on = models.DateField()
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=4, choices=SDQReason.choices, blank=True, default="")
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(  # a score (0-40) or a reason, never both
+                condition=(Q(score__isnull=False, score__lte=40) & Q(reason=""))
+                | (Q(score__isnull=True) & ~Q(reason="")),
+                name="sdq_score_or_reason",
+            ),
+        ]
+
+
+class SubstanceMisuse(TimeStampedModel):
+    """A substance misuse problem identified, and the intervention offered or received."""
+
+    period = models.ForeignKey(
+        PeriodOfCare, on_delete=models.PROTECT, related_name="substance_misuse"
+    )
+    identified_on = models.DateField()
+    intervention_offered = models.BooleanField()
+    intervention_received = models.BooleanField()
+    note = models.TextField(blank=True, default="")
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intervention_received=False) | Q(intervention_offered=True),
+                name="substance_received_was_offered",
+            ),
+        ]
+
+
+class Offence(TimeStampedModel):
+    """A conviction, final warning or reprimand while looked after (903 OC2 CONVICTED)."""
+
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.PROTECT, related_name="offences")
+    outcome = models.CharField(max_length=14, choices=OffenceOutcome.choices)
+    outcome_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class EducationPlan(TimeStampedModel):
+    """A personal education plan (PEP) meeting, and whether the virtual school took part."""
+
+    period = models.ForeignKey(
+        PeriodOfCare, on_delete=models.PROTECT, related_name="education_plans"
+    )
+    held_on = models.DateField()
+    virtual_school_involved = models.BooleanField()
+    note = models.TextField(blank=True, default="")
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class UASCStatus(VersionedModel):
+    """An unaccompanied asylum-seeking child (903 UASC file): when the status began and the
+    date it ceased (DUC), at the latest the child's 18th birthday."""
+
+    child = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField()
+    ceased_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         "organisations.User", on_delete=models.PROTECT, related_name="+"
     )

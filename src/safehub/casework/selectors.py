@@ -14,7 +14,15 @@ from django.db.models import Exists, OuterRef, Prefetch
 from safehub.access.models import RestrictedAccess
 from safehub.access.policy import case_holding_roles, chair_roles, visible_persons
 from safehub.audit.services import audit_list
-from safehub.casework.codes import ConferenceKind, EpisodeKind, Section47Outcome, VisitKind
+from safehub.casework.codes import (
+    HEALTH_ASSESSMENTS,
+    SHORT_BREAKS,
+    ConferenceKind,
+    EpisodeKind,
+    HealthCheckKind,
+    Section47Outcome,
+    VisitKind,
+)
 from safehub.casework.models import (
     Allocation,
     Assessment,
@@ -27,15 +35,23 @@ from safehub.casework.models import (
     CoreGroup,
     CPPlan,
     DueItem,
+    EducationPlan,
     Episode,
+    HealthCheck,
     MissingEpisode,
     NoteDraft,
+    Offence,
     Oversight,
     PeriodOfCare,
+    ReviewRecommendation,
     Section47,
     StrategyDiscussion,
+    StrengthsAndDifficulties,
+    SubstanceMisuse,
+    UASCStatus,
     Visit,
 )
+from safehub.casework.timescales import add_months
 from safehub.core.paging import page_number
 from safehub.organisations.models import User
 from safehub.people.models import Person
@@ -77,6 +93,22 @@ def _due(items: list[DueItem], today: date) -> list[Due]:
 # --- One child's casework ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CareHealth:
+    """Where a child in care stands on health and education: the latest of each record in
+    their current (or last) period of care, and the next health assessment and PEP due."""
+
+    initial_assessment: HealthCheck | None
+    latest_assessment: HealthCheck | None
+    dental: HealthCheck | None
+    immunisations: HealthCheck | None
+    developmental: HealthCheck | None
+    sdq: StrengthsAndDifficulties | None
+    pep: EducationPlan | None
+    assessment_due: Due | None
+    pep_due: Due | None
+
+
 @dataclass
 class ChildCasework:
     episodes: list[Episode]
@@ -97,6 +129,8 @@ class ChildCasework:
     cin_plan: CINPlan | None
     care: PeriodOfCare | None
     placement: CareEpisode | None
+    care_health: CareHealth | None  # of the current period of care, else the last one
+    uasc: UASCStatus | None
     visit_kind: str
     visits: list[Visit]
     visit_count: int
@@ -181,12 +215,92 @@ def _episodes(child: Any) -> list[Episode]:
                     Prefetch(
                         "reviews",
                         to_attr="review_list",
-                        queryset=CareReview.objects.select_related(*by).order_by("-held_on", "-pk"),
+                        queryset=CareReview.objects.select_related(*by)
+                        .order_by("-held_on", "-pk")
+                        .prefetch_related(
+                            Prefetch(
+                                "recommendations",
+                                to_attr="recommendation_list",
+                                queryset=ReviewRecommendation.objects.order_by("due_date", "pk"),
+                            )
+                        ),
                     ),
+                    *_care_health_prefetches(),
                 ),
             ),
         )
     )
+
+
+def _care_health_prefetches() -> list[Any]:
+    """A period of care's health and education records, newest first: five queries."""
+    return [
+        Prefetch(
+            "health_checks",
+            to_attr="health_list",
+            queryset=HealthCheck.objects.order_by("-held_on", "-pk"),
+        ),
+        Prefetch(
+            "sdqs",
+            to_attr="sdq_list",
+            queryset=StrengthsAndDifficulties.objects.order_by("-completed_on", "-pk"),
+        ),
+        Prefetch(
+            "substance_misuse",
+            to_attr="substance_list",
+            queryset=SubstanceMisuse.objects.order_by("-identified_on", "-pk"),
+        ),
+        Prefetch(
+            "offences",
+            to_attr="offence_list",
+            queryset=Offence.objects.order_by("-outcome_on", "-pk"),
+        ),
+        Prefetch(
+            "education_plans",
+            to_attr="pep_list",
+            queryset=EducationPlan.objects.order_by("-held_on", "-pk"),
+        ),
+    ]
+
+
+def _care_health(period: PeriodOfCare | None, due: list[Due]) -> CareHealth | None:
+    if period is None:
+        return None
+    checks = period.health_list  # type: ignore[attr-defined]
+
+    def latest(*kinds: str) -> HealthCheck | None:
+        return _first(checks, lambda c: c.kind in kinds)
+
+    source = (period._meta.label, str(period.pk))
+
+    def due_for(kind: str) -> Due | None:
+        return _first(
+            due, lambda d: d.item.kind == kind and (d.item.source_type, d.item.source_id) == source
+        )
+
+    return CareHealth(
+        initial_assessment=latest(HealthCheckKind.INITIAL),
+        latest_assessment=latest(*HEALTH_ASSESSMENTS),
+        dental=latest(HealthCheckKind.DENTAL),
+        immunisations=latest(HealthCheckKind.IMMUNISATIONS),
+        developmental=latest(HealthCheckKind.DEVELOPMENTAL),
+        sdq=_first(period.sdq_list, lambda _: True),  # type: ignore[attr-defined]
+        pep=_first(period.pep_list, lambda _: True),  # type: ignore[attr-defined]
+        assessment_due=due_for("health_assessment"),
+        pep_due=due_for("pep"),
+    )
+
+
+def recommendation_for(child: Any, recommendation_id: int) -> ReviewRecommendation | None:
+    return (
+        ReviewRecommendation.objects.select_related("review__period")
+        .filter(review__period__child=child, pk=recommendation_id)
+        .first()
+    )
+
+
+def uasc_status_for(child: Any) -> UASCStatus | None:
+    return UASCStatus.objects.filter(child=child).first()
 
 
 def _across(episodes: list[Episode], attr: str, *date_fields: str) -> list[Any]:
@@ -199,7 +313,7 @@ def _first(rows: Any, test: Any) -> Any:
 
 
 def child_casework(*, child: Any, today: date) -> ChildCasework:
-    """Everything the child's casework page shows, in at most 22 queries whatever the
+    """Everything the child's casework page shows, in at most 29 queries whatever the
     history (a related list that is empty skips the queries for what hangs off it)."""
     episodes = _episodes(child)
     open_cin = _first(episodes, lambda e: e.is_open and e.kind == EpisodeKind.CIN)
@@ -233,6 +347,7 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         .select_related("worker", "team", "allocated_by")
         .order_by("-start_date", "-pk")
     )
+    due = _due(list(DueItem.objects.filter(child=child, done_on__isnull=True)), today)
     return ChildCasework(
         episodes=episodes,
         assessments=_across(episodes, "assessment_list", "start_date"),
@@ -251,6 +366,8 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         cin_plan=cin_plan,
         care=care,
         placement=placement,
+        care_health=_care_health(care or (periods[0] if periods else None), due),
+        uasc=uasc_status_for(child),
         visit_kind=visit_kind,
         visits=list(visits.select_related("recorded_by").order_by("-visited_on", "-pk")[:LATEST]),
         visit_count=visits.count(),
@@ -262,7 +379,7 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         allocations=allocations,
         oversight=list(oversight.select_related("manager").order_by("-held_on", "-pk")[:LATEST]),
         oversight_count=oversight.count(),
-        due=_due(list(DueItem.objects.filter(child=child, done_on__isnull=True)), today),
+        due=due,
     )
 
 
@@ -685,3 +802,93 @@ def missing_for(child: Any, missing_id: Any) -> MissingEpisode | None:
         .filter(child=child, pk=missing_id)
         .first()
     )
+
+
+# --- SSDA903 OC2: children looked after continuously for 12 months at 31 March -------------
+
+
+@dataclass(frozen=True)
+class OC2Row:
+    """One child's row of the 903 OC2 file. Flags are 1 or 0; None is left blank (a
+    developmental check for a child of 5 or over, interventions where no misuse was found)."""
+
+    child_id: int
+    date_of_birth: date | None
+    sdq_score: int | None
+    sdq_reason: str
+    convicted: int
+    health_check: int | None
+    immunisations: int
+    teeth_check: int
+    health_assessment: int
+    substance_misuse: int
+    intervention_received: int | None
+    intervention_offered: int | None
+
+
+def _add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
+
+def _flag(value: bool) -> int:
+    return 1 if value else 0
+
+
+def _oc2_row(period: PeriodOfCare, year_start: date, year_end: date) -> OC2Row:
+    def in_year(day: date) -> bool:
+        return year_start <= day <= year_end
+
+    child = period.child
+    checks = [c for c in period.health_list if in_year(c.held_on)]  # type: ignore[attr-defined]
+    kinds = {c.kind for c in checks}
+    immunised = _first(checks, lambda c: c.kind == HealthCheckKind.IMMUNISATIONS)
+    sdq = _first(period.sdq_list, lambda s: in_year(s.completed_on))  # type: ignore[attr-defined]
+    misuse = [m for m in period.substance_list if in_year(m.identified_on)]  # type: ignore[attr-defined]
+    born = child.date_of_birth
+    under_five = born is not None and year_end < _add_years(born, 5)
+    return OC2Row(
+        child_id=child.pk,
+        date_of_birth=born,
+        sdq_score=sdq.score if sdq else None,
+        sdq_reason=sdq.reason if sdq else "",
+        convicted=_flag(any(in_year(o.outcome_on) for o in period.offence_list)),  # type: ignore[attr-defined]
+        health_check=_flag(HealthCheckKind.DEVELOPMENTAL in kinds) if under_five else None,
+        immunisations=_flag(bool(immunised and immunised.up_to_date)),
+        teeth_check=_flag(HealthCheckKind.DENTAL in kinds),
+        health_assessment=_flag(bool(kinds & set(HEALTH_ASSESSMENTS))),
+        substance_misuse=_flag(bool(misuse)),
+        intervention_received=_flag(any(m.intervention_received for m in misuse))
+        if misuse
+        else None,
+        intervention_offered=_flag(any(m.intervention_offered for m in misuse)) if misuse else None,
+    )
+
+
+def oc2_rows(*, year_end: date) -> list[OC2Row]:
+    """The OC2 rows for the year ending `year_end` (31 March): every child looked after
+    continuously from the year's first day (1 April) to its last, other than on short
+    breaks, with what was recorded in the year. Seven queries however many children."""
+    year_start = _add_years(year_end, -1) + timedelta(days=1)
+    periods = (
+        PeriodOfCare.objects.filter(start_date__lte=year_start)
+        .exclude(end_date__lte=year_end)
+        .select_related("child")
+        .order_by("child_id", "pk")
+        .prefetch_related(
+            Prefetch(
+                "episodes",
+                to_attr="placement_list",
+                queryset=CareEpisode.objects.filter(start_date__lte=year_end).order_by(
+                    "-start_date", "-pk"
+                ),
+            ),
+            *_care_health_prefetches(),
+        )
+    )
+    rows = []
+    for period in periods:
+        at_year_end = _first(period.placement_list, lambda _: True)
+        if at_year_end is not None and at_year_end.legal_status in SHORT_BREAKS:
+            continue  # children on agreed short breaks are not in OC2
+        rows.append(_oc2_row(period, year_start, year_end))
+    return rows

@@ -90,3 +90,30 @@ def care_review_due(previous: date, *, number: int) -> date:
 def cin_plan_review_due(previous: date, *, first: bool) -> date:
     """Local standard: the first review within 3 months, then every 6 months."""
     return _hold_by(add_months(previous, 3 if first else 6))
+
+
+# Health and education of children in care (reference section 4; statutory guidance on the
+# health of looked-after children and on personal education plans).
+INITIAL_HEALTH_WORKING_DAYS = 20  # from becoming looked after: in time for the first review
+FIRST_PEP_WORKING_DAYS = 20  # school days, counted here as working days
+PEP_REVIEW_MONTHS = 4  # reviewed each term: three terms a year
+HEALTH_REVIEW_MONTHS_UNDER_FIVE = 6
+HEALTH_REVIEW_MONTHS_FROM_FIVE = 12
+
+
+def initial_health_assessment_due(start: date) -> date:
+    return add_working_days(start, INITIAL_HEALTH_WORKING_DAYS)
+
+
+def review_health_assessment_due(last: date, *, born: date | None) -> date:
+    """Six-monthly while the child is under five on the day of the last assessment, then
+    yearly; held by the working day on or before."""
+    under_five = born is not None and add_months(born, 60) > last
+    months = HEALTH_REVIEW_MONTHS_UNDER_FIVE if under_five else HEALTH_REVIEW_MONTHS_FROM_FIVE
+    return _hold_by(add_months(last, months))
+
+
+def education_plan_due(previous: date, *, first: bool) -> date:
+    if first:
+        return add_working_days(previous, FIRST_PEP_WORKING_DAYS)
+    return _hold_by(add_months(previous, PEP_REVIEW_MONTHS))

@@ -36,7 +36,7 @@ from safehub.casework.codes import (
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
 from safehub.casework.sections import child_sections, my_work_sections
 from safehub.chronology.selectors import chronology_page_for_person
-from safehub.core.exceptions import NotFound
+from safehub.core.exceptions import ConcurrentEditError, NotFound
 from safehub.core.once import submit_once
 from safehub.core.users import SignedInRequest
 from safehub.people.presenters import timeline_items
@@ -637,7 +637,12 @@ def care_review_view(request: SignedInRequest, person_id: int, period_id: int) -
         child,
         forms.CareReviewForm(_data(request)),
         lambda d: services.care_review_record(
-            actor=request.user, period=period, held_on=d["held_on"]
+            actor=request.user,
+            period=period,
+            held_on=d["held_on"],
+            participation=d["participation"],
+            recommendations=d["recommendations"],
+            complete_by=d["complete_by"],
         ),
         title="Record a looked-after review",
         button="Save the review",
@@ -661,6 +666,190 @@ def care_end_view(request: SignedInRequest, person_id: int, period_id: int) -> H
         button="Save",
         done="Period of care ended",
         facts=[("Looked after since", _when(period.start_date))],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_done_view(
+    request: SignedInRequest, person_id: int, recommendation_id: int
+) -> HttpResponse:
+    child = _child(request, person_id)
+    recommendation = _found(selectors.recommendation_for(child, recommendation_id))
+    return _form(
+        request,
+        child,
+        forms.RecommendationDoneForm(_data(request)),
+        lambda d: services.recommendation_complete(
+            actor=request.user, recommendation=recommendation, done_on=d["done_on"]
+        ),
+        title="Record a review recommendation as done",
+        button="Save",
+        done="Review recommendation done",
+        facts=[
+            ("Recommendation", recommendation.text),
+            ("Made at the review on", _when(recommendation.review.held_on)),
+            ("To be done by", _when(recommendation.due_date)),
+        ],
+    )
+
+
+# --- Health and education of children in care --------------------------------------------
+
+
+def _care_form(
+    request: SignedInRequest,
+    person_id: int,
+    period_id: int,
+    form_class: Any,
+    save: Callable[[Any, dict[str, Any]], Any],
+    *,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """A form recorded on the child's current period of care."""
+    child = _child(request, person_id)
+    period = _found(selectors.care_period_for(child, period_id))
+    return _form(
+        request,
+        child,
+        form_class(_data(request)),
+        lambda d: save(period, d),
+        title=title,
+        button="Save",
+        done=done,
+        facts=[("Looked after since", _when(period.start_date))],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def health_check_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
+    return _care_form(
+        request,
+        person_id,
+        period_id,
+        forms.HealthCheckForm,
+        lambda period, d: services.health_check_record(
+            actor=request.user,
+            period=period,
+            kind=d["kind"],
+            held_on=d["held_on"],
+            up_to_date=forms.yes_no(d["up_to_date"]),
+            note=d["note"],
+        ),
+        title="Record a health assessment or check",
+        done="Health assessment or check recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sdq_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
+    return _care_form(
+        request,
+        person_id,
+        period_id,
+        forms.SDQForm,
+        lambda period, d: services.sdq_record(
+            actor=request.user,
+            period=period,
+            completed_on=d["completed_on"],
+            score=d["score"],
+            reason=d["reason"],
+        ),
+        title="Record a strengths and difficulties questionnaire",
+        done="Strengths and difficulties questionnaire recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def substance_misuse_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
+    return _care_form(
+        request,
+        person_id,
+        period_id,
+        forms.SubstanceMisuseForm,
+        lambda period, d: services.substance_misuse_record(
+            actor=request.user,
+            period=period,
+            identified_on=d["identified_on"],
+            intervention_offered=d["intervention_offered"],
+            intervention_received=d["intervention_received"],
+            note=d["note"],
+        ),
+        title="Record a substance misuse problem",
+        done="Substance misuse recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def offence_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
+    return _care_form(
+        request,
+        person_id,
+        period_id,
+        forms.OffenceForm,
+        lambda period, d: services.offence_record(
+            actor=request.user, period=period, outcome=d["outcome"], outcome_on=d["outcome_on"]
+        ),
+        title="Record a conviction, final warning or reprimand",
+        done="Conviction, final warning or reprimand recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def education_plan_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
+    return _care_form(
+        request,
+        person_id,
+        period_id,
+        forms.EducationPlanForm,
+        lambda period, d: services.education_plan_record(
+            actor=request.user,
+            period=period,
+            held_on=d["held_on"],
+            virtual_school_involved=d["virtual_school_involved"],
+            note=d["note"],
+        ),
+        title="Record a personal education plan meeting",
+        done="Personal education plan meeting recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def uasc_view(request: SignedInRequest, person_id: int) -> HttpResponse:
+    """Record the child's status as an unaccompanied asylum-seeking child, or change it: the
+    form carries the version it was opened at."""
+    child = _child(request, person_id)
+    current = selectors.uasc_status_for(child)
+    initial = (
+        {
+            "started_on": current.started_on,
+            "ceased_on": current.ceased_on,
+            "version": current.version,
+        }
+        if current
+        else {}
+    )
+
+    def save(d: dict[str, Any]) -> Any:
+        try:
+            return services.uasc_record(
+                actor=request.user,
+                child=child,
+                started_on=d["started_on"],
+                ceased_on=d["ceased_on"],
+                expected_version=d["version"],
+            )
+        except ConcurrentEditError as error:
+            raise ValidationError(f"{error} Go back to the casework page to see it.") from None
+
+    return _form(
+        request,
+        child,
+        forms.UASCForm(_data(request), initial=initial),
+        save,
+        title="Unaccompanied asylum-seeking child",
+        button="Save",
+        done="Unaccompanied asylum-seeking child status saved",
     )
 
 

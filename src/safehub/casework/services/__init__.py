@@ -10,6 +10,7 @@ One module an area; callers import this package (`from safehub.casework import s
     child_protection  strategy discussions, section 47, conferences, core groups, CP plans
     cin_plans         child in need plans: start, review, end
     care              periods of care, 903 episodes and placements, care plan, reviews, leaving
+    care_health       health and education in care, SDQ, substance misuse, offences, UASC
     visits_notes      missing episodes, statutory visits, case notes and drafts
     allocation        allocation and management oversight
 """
@@ -28,6 +29,15 @@ from safehub.casework.services.care import (
     care_plan_record,
     care_review_record,
     care_start,
+    recommendation_complete,
+)
+from safehub.casework.services.care_health import (
+    education_plan_record,
+    health_check_record,
+    offence_record,
+    sdq_record,
+    substance_misuse_record,
+    uasc_record,
 )
 from safehub.casework.services.child_protection import (
     conference_initial,
@@ -77,16 +87,23 @@ __all__ = [
     "conference_review",
     "core_group_record",
     "draft_save",
+    "education_plan_record",
     "episode_close",
     "episode_open",
     "episode_open_from_referral",
     "episode_primary_need_change",
     "has_statutory_work",
+    "health_check_record",
     "missing_record",
     "note_record",
+    "offence_record",
     "oversight_record",
+    "recommendation_complete",
+    "sdq_record",
     "section47_conclude",
     "strategy_record",
+    "substance_misuse_record",
+    "uasc_record",
     "visit_kind_for",
     "visit_record",
 ]

@@ -11,13 +11,21 @@ from safehub.casework import events
 from safehub.casework import timescales as due
 from safehub.casework.codes import (
     LegalStatus,
+    Participation,
     PlacementChangeReason,
     PlacementProvider,
     PlacementType,
     ReasonCeased,
     ReasonNewEpisode,
 )
-from safehub.casework.models import CareEpisode, CareReview, DueItem, Episode, PeriodOfCare
+from safehub.casework.models import (
+    CareEpisode,
+    CareReview,
+    DueItem,
+    Episode,
+    PeriodOfCare,
+    ReviewRecommendation,
+)
 from safehub.casework.services.shared import (
     _complete,
     _date,
@@ -100,6 +108,12 @@ NOT_PROVIDED_BY = {
     PlacementProvider.PR4: {PlacementType.P1},
     PlacementProvider.PR5: {PlacementType.P1},
 }
+
+
+HEALTH_DUE = "health_assessment"
+RECOMMENDATION_DUE = "review_action"
+PEP_DUE = "pep"
+PEP_AGES = (5, 16)  # compulsory school age: a personal education plan clock for these
 
 
 def _age_on(child: Any, day: date) -> int | None:
@@ -221,6 +235,7 @@ def care_start(
         due.care_visit_due(date.min, start_date),
         period,
     )
+    _register_health_and_education(child, period)
     _record(
         actor,
         child,
@@ -232,6 +247,28 @@ def care_start(
         start_date,
     )
     return period
+
+
+def _register_health_and_education(child: Any, period: PeriodOfCare) -> None:
+    """The clocks a period of care starts besides the care plan, review and visit: the
+    initial health assessment, and for a child of school age the first PEP."""
+    start = period.start_date
+    _register(
+        child,
+        HEALTH_DUE,
+        "Hold the initial health assessment",
+        due.initial_health_assessment_due(start),
+        period,
+    )
+    age = _age_on(child, start)
+    if age is not None and PEP_AGES[0] <= age <= PEP_AGES[1]:
+        _register(
+            child,
+            PEP_DUE,
+            "Hold the first personal education plan meeting",
+            due.education_plan_due(start, first=True),
+            period,
+        )
 
 
 class _Placement(Protocol):
@@ -336,14 +373,40 @@ def care_plan_record(*, actor: User, period: PeriodOfCare, plan_date: Any) -> Pe
 
 
 @transaction.atomic
-def care_review_record(*, actor: User, period: PeriodOfCare, held_on: Any) -> CareReview:
+def care_review_record(
+    *,
+    actor: User,
+    period: PeriodOfCare,
+    held_on: Any,
+    participation: str,
+    recommendations: str = "",
+    complete_by: Any = None,
+) -> CareReview:
+    """A looked-after review, how the child took part (903 REVIEW_CODE: PN0 for a child
+    under 4 on the day, and only for them), and the independent reviewing officer's
+    recommendations (one a line), each on the worker's list until it is done."""
     child = period.child
     _may_record(actor, child, conference=True)
     if period.end_date:
         raise ValidationError("This period of care has ended")
     held_on = _date(held_on, "held_on", "the date of the review", child=child)
     _not_before(held_on, period.start_date, "held_on", "the child became looked after")
-    review = CareReview.objects.create(period=period, held_on=held_on, recorded_by=actor)
+    _check_participation(child, held_on, participation)
+    actions = _recommendations(recommendations, complete_by, held_on)
+    review = CareReview.objects.create(
+        period=period, held_on=held_on, participation=participation, recorded_by=actor
+    )
+    for text in actions:
+        recommendation = ReviewRecommendation.objects.create(
+            review=review, text=text, due_date=complete_by
+        )
+        _register(
+            child,
+            RECOMMENDATION_DUE,
+            f"Review recommendation: {text}"[:120],
+            complete_by,
+            recommendation,
+        )
     # The next review is dated from the latest held, whatever order they were recorded in.
     held = sorted(period.reviews.values_list("held_on", flat=True))
     if held_on == held[-1]:
@@ -356,8 +419,78 @@ def care_review_record(*, actor: User, period: PeriodOfCare, held_on: Any) -> Ca
         period,
     )
     number = sum(1 for day in held if day <= held_on)  # its place by date
-    _record(actor, child, events.CARE_REVIEW, f"Looked-after review {number}", review, when=held_on)
+    summary = f"Looked-after review {number}"
+    if actions:
+        summary += f": {len(actions)} recommendation{'' if len(actions) == 1 else 's'}"
+    _record(actor, child, events.CARE_REVIEW, summary, review, when=held_on)
     return review
+
+
+def _recommendations(text: str, complete_by: Any, held_on: date) -> list[str]:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        return []
+    if any(len(line) > 300 for line in lines):
+        raise ValidationError(
+            {"recommendations": "Each recommendation must be 300 characters or fewer"}
+        )
+    if not isinstance(complete_by, date):
+        raise ValidationError(
+            {"complete_by": "Enter the date the recommendations are to be done by"}
+        )
+    if complete_by <= held_on:
+        raise ValidationError(
+            {
+                "complete_by": "The date the recommendations are to be done by must be after "
+                "the review"
+            }
+        )
+    return [_text(line, "recommendations", "the recommendation", limit=300) for line in lines]
+
+
+@transaction.atomic
+def recommendation_complete(
+    *, actor: User, recommendation: ReviewRecommendation, done_on: Any
+) -> ReviewRecommendation:
+    """A review recommendation done: off the worker's list and on the chronology."""
+    child = recommendation.review.period.child
+    _may_record(actor, child)
+    recommendation = _locked(recommendation)
+    if recommendation.done_on:
+        raise ValidationError(f"This recommendation was done on {recommendation.done_on:%-d %B %Y}")
+    done_on = _date(done_on, "done_on", "the date it was done")
+    _not_before(done_on, recommendation.review.held_on, "done_on", "the review")
+    recommendation.done_on, recommendation.done_by = done_on, actor
+    recommendation.save(update_fields=["done_on", "done_by", "updated_at"])
+    _complete(recommendation, RECOMMENDATION_DUE, done_on)
+    _record(
+        actor,
+        child,
+        events.RECOMMENDATION_DONE,
+        f"Review recommendation done: {recommendation.text}",
+        recommendation,
+        when=done_on,
+    )
+    return recommendation
+
+
+def _check_participation(child: Any, held_on: date, code: str) -> None:
+    if code not in Participation.values:
+        raise ValidationError({"participation": "Select how the child took part in the review"})
+    age = _age_on(child, held_on)
+    if age is None:
+        return
+    if age < 4 and code != Participation.PN0:
+        raise ValidationError(
+            {"participation": f"The child was {age} at the review: select 'aged under 4' (PN0)"}
+        )
+    if age >= 4 and code == Participation.PN0:
+        raise ValidationError(
+            {
+                "participation": f"The child was {age} at the review: 'aged under 4' (PN0) is "
+                "only for younger children"
+            }
+        )
 
 
 @transaction.atomic

@@ -15,7 +15,18 @@ from django.urls import reverse
 
 from safehub.casework import services
 from safehub.casework.census_rules import RULES, as_markdown
-from safehub.casework.models import Conference, Episode, PeriodOfCare, Section47
+from safehub.casework.models import (
+    CareReview,
+    Conference,
+    Episode,
+    HealthCheck,
+    Offence,
+    PeriodOfCare,
+    Section47,
+    StrengthsAndDifficulties,
+    SubstanceMisuse,
+    UASCStatus,
+)
 from safehub.casework.services.care import placement_problems
 from safehub.frontdoor import services as frontdoor
 from safehub.frontdoor.models import Contact
@@ -433,6 +444,227 @@ def test_a_sixteen_year_old_may_live_independently(sw: Any, child: Any) -> None:
     assert "placement_type" in placement_problems(
         child, REFERRAL - timedelta(days=1), fields, starting=True
     )
+
+
+# --- Children in care: reviews, health, education, UASC (SSDA903 Reviews, OC2, UASC) -------
+
+
+def _in_care(sw: Any, child: Any, born: date | None = None) -> PeriodOfCare:
+    if born is not None:
+        Person.objects.filter(pk=child.pk).update(date_of_birth=born)
+        child.refresh_from_db()
+    return services.care_start(
+        actor=sw, episode=_open(sw, child), start_date=REFERRAL, placement=PLACEMENT
+    )
+
+
+def _years_before(day: date, years: int) -> date:
+    return day.replace(year=day.year - years)
+
+
+def test_a_review_says_how_the_child_took_part(users: Any, sw: Any, child: Any) -> None:
+    period = _in_care(sw, child)  # the child is 9
+    held = REFERRAL + timedelta(days=20)
+    chair = users["cp_chair_iro"]
+
+    def review(code: str) -> Any:
+        return lambda: services.care_review_record(
+            actor=chair, period=period, held_on=held, participation=code
+        )
+
+    _refused("participation", "Select how the child took part", review(""))
+    _refused("participation", "Select how the child took part", review("PN9"))
+    _refused("participation", "only for younger children", review("PN0"))
+    assert not CareReview.objects.filter(period=period).exists()
+    assert review("PN5")().participation == "PN5"
+    # A child under 4 on the day of the review is recorded as PN0, and only as PN0.
+    Person.objects.filter(pk=child.pk).update(date_of_birth=_years_before(held, 3))
+    period.child.refresh_from_db()
+    _refused("participation", "select 'aged under 4' (PN0)", review("PN1"))
+    assert review("PN0")().participation == "PN0"
+
+
+def test_no_health_assessment_before_coming_into_care(sw: Any, child: Any) -> None:
+    period = _in_care(sw, child)
+    before = REFERRAL - timedelta(days=1)
+    _refused(
+        "held_on",
+        "cannot be before the child came into care",
+        lambda: services.health_check_record(
+            actor=sw, period=period, kind="initial", held_on=before
+        ),
+    )
+    _refused(
+        "completed_on",
+        "cannot be before the child came into care",
+        lambda: services.sdq_record(actor=sw, period=period, completed_on=before, score=12),
+    )
+    _refused(
+        "held_on",
+        "cannot be before the child came into care",
+        lambda: services.education_plan_record(
+            actor=sw, period=period, held_on=before, virtual_school_involved=True
+        ),
+    )
+    assert not HealthCheck.objects.exists()
+    assert (
+        services.health_check_record(
+            actor=sw, period=period, kind="initial", held_on=REFERRAL
+        ).held_on
+        == REFERRAL
+    )
+    services.care_end(actor=sw, period=period, end_date=REFERRAL + timedelta(days=30), reason="E4A")
+    _refused(
+        "",
+        "This period of care has ended",
+        lambda: services.health_check_record(
+            actor=sw, period=period, kind="dental", held_on=REFERRAL + timedelta(days=31)
+        ),
+    )
+
+
+def test_one_initial_health_assessment_then_reviews(sw: Any, child: Any) -> None:
+    period = _in_care(sw, child)
+    first = REFERRAL + timedelta(days=10)
+    _refused(
+        "kind",
+        "comes after the initial health assessment",
+        lambda: services.health_check_record(actor=sw, period=period, kind="review", held_on=first),
+    )
+    services.health_check_record(actor=sw, period=period, kind="initial", held_on=first)
+    _refused(
+        "kind",
+        "record a review health assessment instead",
+        lambda: services.health_check_record(
+            actor=sw, period=period, kind="initial", held_on=first + timedelta(days=5)
+        ),
+    )
+    _refused(
+        "kind",
+        "comes after the initial health assessment",
+        lambda: services.health_check_record(
+            actor=sw, period=period, kind="review", held_on=first - timedelta(days=1)
+        ),
+    )
+    assert HealthCheck.objects.filter(period=period).count() == 1
+
+
+def test_developmental_checks_are_for_under_fives(sw: Any, child: Any) -> None:
+    period = _in_care(sw, child)  # the child is 9
+    day = REFERRAL + timedelta(days=3)
+    _refused(
+        "kind",
+        "for children under 5: this child was 9",
+        lambda: services.health_check_record(
+            actor=sw, period=period, kind="developmental", held_on=day
+        ),
+    )
+    _refused(
+        "up_to_date",
+        "whether the immunisations are up to date",
+        lambda: services.health_check_record(
+            actor=sw, period=period, kind="immunisations", held_on=day
+        ),
+    )
+    assert not HealthCheck.objects.exists()
+    Person.objects.filter(pk=child.pk).update(date_of_birth=_years_before(day, 4))
+    period.child.refresh_from_db()
+    check = services.health_check_record(actor=sw, period=period, kind="developmental", held_on=day)
+    assert check.kind == "developmental"
+
+
+@pytest.mark.parametrize(
+    ("age", "score", "reason", "field", "words"),
+    [
+        (9, 41, "", "score", "from 0 to 40"),
+        (9, -1, "", "score", "from 0 to 40"),
+        (9, 12, "SDQ2", "score", "Enter the score, or select why"),
+        (9, None, "", "score", "Enter the score, or select why"),
+        (9, None, "SDQ9", "reason", "Select why there is no score"),
+        (9, None, "SDQ1", "reason", "cannot be that they were under 4 or over 16"),
+        (3, 12, "", "score", "only recorded for children aged 4 to 16"),
+        (17, 12, "", "score", "only recorded for children aged 4 to 16"),
+    ],
+)
+def test_an_sdq_score_is_from_0_to_40_for_children_aged_4_to_16(
+    sw: Any, child: Any, age: int, score: int | None, reason: str, field: str, words: str
+) -> None:
+    day = REFERRAL + timedelta(days=5)
+    period = _in_care(sw, child, born=_years_before(day, age) - timedelta(days=1))
+    _refused(
+        field,
+        words,
+        lambda: services.sdq_record(
+            actor=sw, period=period, completed_on=day, score=score, reason=reason
+        ),
+    )
+    assert not StrengthsAndDifficulties.objects.exists()
+    fine = {"score": 40, "reason": ""} if 4 <= age <= 16 else {"score": None, "reason": "SDQ1"}
+    assert services.sdq_record(actor=sw, period=period, completed_on=day, **fine).pk
+
+
+def test_an_intervention_received_was_offered(sw: Any, child: Any) -> None:
+    period = _in_care(sw, child)
+    day = REFERRAL + timedelta(days=5)
+    _refused(
+        "intervention_received",
+        "must also have been offered",
+        lambda: services.substance_misuse_record(
+            actor=sw,
+            period=period,
+            identified_on=day,
+            intervention_offered=False,
+            intervention_received=True,
+        ),
+    )
+    assert not SubstanceMisuse.objects.exists()
+    row = services.substance_misuse_record(
+        actor=sw,
+        period=period,
+        identified_on=day,
+        intervention_offered=True,
+        intervention_received=True,
+    )
+    assert row.intervention_received
+
+
+def test_no_conviction_under_the_age_of_criminal_responsibility(sw: Any, child: Any) -> None:
+    period = _in_care(sw, child)  # 9 at the referral, 10 from 3 April 2025
+    _refused(
+        "outcome_on",
+        "A child under 10 cannot be convicted",
+        lambda: services.offence_record(
+            actor=sw, period=period, outcome="reprimand", outcome_on=date(2025, 4, 2)
+        ),
+    )
+    assert not Offence.objects.exists()
+    row = services.offence_record(
+        actor=sw, period=period, outcome="final_warning", outcome_on=date(2025, 4, 3)
+    )
+    assert row.outcome == "final_warning"
+
+
+def test_uasc_status_ceases_by_the_eighteenth_birthday(sw: Any, child: Any) -> None:
+    born = date(2008, 6, 10)  # 18 on 10 June 2026
+    Person.objects.filter(pk=child.pk).update(date_of_birth=born)
+    child.refresh_from_db()
+    began = date(2024, 9, 2)
+
+    def record(start: date, ceased: date | None, version: int | None = None) -> Any:
+        return lambda: services.uasc_record(
+            actor=sw, child=child, started_on=start, ceased_on=ceased, expected_version=version
+        )
+
+    _refused("started_on", "must begin before then", record(date(2026, 6, 10), None))
+    _refused("ceased_on", "enter 10 June 2026 or earlier", record(began, date(2026, 6, 11)))
+    _refused("ceased_on", "cannot be before it began", record(began, date(2024, 9, 1)))
+    assert not UASCStatus.objects.exists()
+    status = record(began, None)()
+    status = record(began, date(2026, 6, 10), status.version)()
+    assert status.ceased_on == date(2026, 6, 10)
+    Person.objects.filter(pk=child.pk).update(date_of_birth=None)
+    child.refresh_from_db()
+    _refused("", "date of birth first", record(began, None, status.version))
 
 
 # --- The list and its tests ---------------------------------------------------------------

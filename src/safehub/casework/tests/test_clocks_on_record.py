@@ -313,8 +313,12 @@ def test_the_next_looked_after_review_is_dated_from_the_latest_held(
     period = services.care_start(
         actor=sw, episode=episode, start_date=date(2025, 4, 1), placement=PLACEMENT
     )
-    services.care_review_record(actor=sw, period=period, held_on=date(2025, 7, 25))
-    services.care_review_record(actor=sw, period=period, held_on=date(2025, 4, 25))  # late
+    services.care_review_record(
+        actor=sw, period=period, held_on=date(2025, 7, 25), participation="PN1"
+    )
+    services.care_review_record(
+        actor=sw, period=period, held_on=date(2025, 4, 25), participation="PN1"
+    )  # late
     (item,) = _open(child, "care_review")
     # The third review: six months after the latest, Friday 25 July 2025, is Sunday 25
     # January 2026, so it is held by Friday 23 January.

@@ -373,7 +373,9 @@ def test_care_start_change_review_and_end(users: Any, episode: Any) -> None:
     assert [e.reason_ceased for e in period.episodes.order_by("start_date")] == ["X1", "X1", ""]
     services.care_plan_record(actor=sw, period=period, plan_date=date(2025, 6, 10))
     assert not DueItem.objects.filter(kind="care_plan", done_on__isnull=True).exists()
-    services.care_review_record(actor=sw, period=period, held_on=date(2025, 6, 27))
+    services.care_review_record(
+        actor=sw, period=period, held_on=date(2025, 6, 27), participation="PN1"
+    )
     # Second: 3 months on is Saturday 27 September 2025, so held by Friday 26th.
     assert _due(episode.child, "care_review") == date(2025, 9, 26)
     with pytest.raises(ValidationError, match="open period of care"):

@@ -643,8 +643,12 @@ def test_looked_after_reviews_then_every_six_months_and_visits_by_regulation_28(
 ) -> None:
     start = date(2025, 4, 1)
     period = services.care_start(actor=sw, episode=episode, start_date=start, placement=PLACEMENT)
-    services.care_review_record(actor=sw, period=period, held_on=date(2025, 4, 25))
-    services.care_review_record(actor=sw, period=period, held_on=date(2025, 7, 20))
+    services.care_review_record(
+        actor=sw, period=period, held_on=date(2025, 4, 25), participation="PN1"
+    )
+    services.care_review_record(
+        actor=sw, period=period, held_on=date(2025, 7, 20), participation="PN1"
+    )
     assert _due(episode.child, "care_review") == date(2026, 1, 20)  # third: 6 months
     services.visit_record(
         actor=sw,
@@ -824,7 +828,9 @@ def test_every_state_change_appends_to_the_chronology(users: Any, sw: Any, child
         )
     )
     appends("CARE_REVIEW")(
-        lambda: services.care_review_record(actor=sw, period=period, held_on=date(2025, 10, 30))
+        lambda: services.care_review_record(
+            actor=sw, period=period, held_on=date(2025, 10, 30), participation="PN1"
+        )
     )
     appends("MISSING_EPISODE")(
         lambda: services.missing_record(

@@ -25,12 +25,16 @@ from safehub.access.roles import Role
 from safehub.casework import selectors
 from safehub.casework import timescales as due
 from safehub.casework.codes import (
+    HEALTH_ASSESSMENTS,
     NFA_CLOSURES,
     ConferenceKind,
     ConferenceOutcome,
     EpisodeKind,
+    HealthCheckKind,
+    Participation,
     ReasonCeased,
     ReasonNewEpisode,
+    SDQReason,
     Section47Outcome,
     StrategyOutcome,
     VisitKind,
@@ -47,12 +51,18 @@ from safehub.casework.models import (
     CoreGroup,
     CPPlan,
     DueItem,
+    EducationPlan,
     Episode,
+    HealthCheck,
     MissingEpisode,
+    Offence,
     Oversight,
     PeriodOfCare,
     Section47,
     StrategyDiscussion,
+    StrengthsAndDifficulties,
+    SubstanceMisuse,
+    UASCStatus,
     Visit,
 )
 from safehub.chronology.models import ChronologyLink
@@ -81,6 +91,12 @@ MODELS = [
     Allocation,
     Oversight,
     DueItem,
+    HealthCheck,
+    StrengthsAndDifficulties,
+    EducationPlan,
+    SubstanceMisuse,
+    Offence,
+    UASCStatus,
 ]
 
 
@@ -524,6 +540,41 @@ def rule_violations(today: date) -> list[str]:
     return bad
 
 
+def _care_health_due(periods: dict) -> dict[tuple[str, str, str], date]:
+    """An open period of care's health assessment clock (20 working days, then six-monthly
+    under five and yearly from five) and, for a child of school age on coming into care,
+    its PEP clock (20 working days, then termly)."""
+    from safehub.casework.services.care import PEP_AGES, _age_on
+
+    assessed: dict[int, list[date]] = defaultdict(list)
+    for period_id, day in HealthCheck.objects.filter(kind__in=HEALTH_ASSESSMENTS).values_list(
+        "period_id", "held_on"
+    ):
+        assessed[period_id].append(day)
+    peps: dict[int, list[date]] = defaultdict(list)
+    for period_id, day in EducationPlan.objects.values_list("period_id", "held_on"):
+        peps[period_id].append(day)
+    people = Person.objects.in_bulk([p.child_id for p in periods.values()])
+    expected = {}
+    for p in periods.values():
+        if p.end_date is not None:
+            continue
+        key = ("casework.PeriodOfCare", str(p.pk))
+        child = people[p.child_id]
+        held = assessed[p.pk]
+        expected[(*key, "health_assessment")] = (
+            due.review_health_assessment_due(max(held), born=child.date_of_birth)
+            if held
+            else due.initial_health_assessment_due(p.start_date)
+        )
+        age = _age_on(child, p.start_date)
+        if peps[p.pk]:
+            expected[(*key, "pep")] = due.education_plan_due(max(peps[p.pk]), first=False)
+        elif age is not None and PEP_AGES[0] <= age <= PEP_AGES[1]:
+            expected[(*key, "pep")] = due.education_plan_due(p.start_date, first=True)
+    return expected
+
+
 def _episode_due_violations(episodes: dict, assessments: list, strategies: dict) -> list[str]:
     """An open episode of need nobody has assessed yet has its 45-working-day clock from the
     referral; a MASH decision to hold a strategy discussion has its own clock from the
@@ -663,6 +714,7 @@ def _due_violations(
         else:
             current = max(r.start_date for r in rows if r.start_date <= visit)
             expected[(*key, "cla_visit")] = due.care_visit_due(visit, current)
+    expected.update(_care_health_due(periods))
     actual = {
         (d.source_type, d.source_id, d.kind): d.due_date
         for d in DueItem.objects.filter(done_on__isnull=True).exclude(
@@ -943,10 +995,77 @@ def census_violations() -> list[str]:
         )
         if problems:
             bad.append(f"903 episode {row.pk}: {problems}")
+    bad += _care_entry_violations()
     referred = ContactSubject.objects.filter(
         role="child", contact__status=Status.DECIDED, contact__decision__in=REFERRAL_DECISIONS
     ).exclude(contact__primary_need__in=needs)
     bad += [f"contact {s.contact_id} was referred without a primary need" for s in referred]
+    return bad
+
+
+def _care_entry_violations() -> list[str]:
+    """The 903 checks at entry for looked-after reviews, health, education and UASC status
+    (census_rules: the SSDA903 rows), asked of the demo's records."""
+    from safehub.casework.services.care import _age_on
+
+    bad = []
+    for r in CareReview.objects.select_related("period__child"):
+        age = _age_on(r.period.child, r.held_on)
+        if r.participation not in Participation.values or (
+            age is not None and (age < 4) != (r.participation == Participation.PN0)
+        ):
+            bad.append(f"review {r.pk}: participation {r.participation!r} at age {age}")
+    dated: list[tuple[Any, date]] = [
+        *((h, h.held_on) for h in HealthCheck.objects.select_related("period__child")),
+        *(
+            (s, s.completed_on)
+            for s in StrengthsAndDifficulties.objects.select_related("period__child")
+        ),
+        *((e, e.held_on) for e in EducationPlan.objects.select_related("period__child")),
+        *((m, m.identified_on) for m in SubstanceMisuse.objects.select_related("period__child")),
+        *((o, o.outcome_on) for o in Offence.objects.select_related("period__child")),
+    ]
+    for row, day in dated:
+        period = row.period
+        if day < period.start_date or (period.end_date and day > period.end_date):
+            bad.append(f"{row._meta.model_name} {row.pk} dated outside its period of care")
+    initial: dict[int, date] = {}
+    for h in HealthCheck.objects.filter(kind=HealthCheckKind.INITIAL):
+        if h.period_id in initial:
+            bad.append(f"period {h.period_id}: two initial health assessments")
+        initial[h.period_id] = h.held_on
+    for h in HealthCheck.objects.select_related("period__child"):
+        age = _age_on(h.period.child, h.held_on)
+        if h.kind == HealthCheckKind.REVIEW and not (
+            h.period_id in initial and initial[h.period_id] <= h.held_on
+        ):
+            bad.append(f"health check {h.pk}: a review before the initial assessment")
+        if h.kind == HealthCheckKind.DEVELOPMENTAL and age is not None and age >= 5:
+            bad.append(f"health check {h.pk}: a developmental check at {age}")
+        if (h.kind == HealthCheckKind.IMMUNISATIONS) != (h.up_to_date is not None):
+            bad.append(f"health check {h.pk}: up to date given wrongly")
+    for s in StrengthsAndDifficulties.objects.select_related("period__child"):
+        age = _age_on(s.period.child, s.completed_on)
+        in_ages = age is not None and 4 <= age <= 16
+        if s.score is not None and not (0 <= s.score <= 40 and in_ages and not s.reason):
+            bad.append(f"SDQ {s.pk}: score {s.score} at age {age}")
+        if s.score is None and (
+            s.reason not in SDQReason.values or (s.reason == "SDQ1") == in_ages
+        ):
+            bad.append(f"SDQ {s.pk}: reason {s.reason!r} at age {age}")
+    for m in SubstanceMisuse.objects.filter(intervention_received=True, intervention_offered=False):
+        bad.append(f"substance misuse {m.pk}: received, never offered")
+    for o in Offence.objects.select_related("period__child"):
+        age = _age_on(o.period.child, o.outcome_on)
+        if age is not None and age < 10:
+            bad.append(f"offence {o.pk} at age {age}")
+    for u in UASCStatus.objects.select_related("child"):
+        born = u.child.date_of_birth
+        eighteen = due.add_months(born, 12 * 18) if born else None
+        if eighteen is None or u.started_on >= eighteen:
+            bad.append(f"UASC status {u.pk} begins at 18 or without a date of birth")
+        elif u.ceased_on and not (u.started_on <= u.ceased_on <= eighteen):
+            bad.append(f"UASC status {u.pk} ceases on {u.ceased_on}")
     return bad
 
 
@@ -989,6 +1108,19 @@ def test_national_proportions_roughly(seeded: Any) -> None:
         CareEpisode.objects.filter(end_date__isnull=True).values_list("placement_type", flat=True)
     )
     foster = sum(n for t, n in types.items() if t in ("U4", "U5", "U6"))
+    # Children in care have their health assessments and checks, PEPs and SDQs; reviews
+    # say how the child took part; about one in eleven looked after is a UASC (England).
+    looked_after = PeriodOfCare.objects.count()
+    assessed = HealthCheck.objects.filter(kind="initial").values("period").distinct().count()
+    assert assessed >= 0.7 * looked_after
+    assert HealthCheck.objects.filter(kind="dental").exists()
+    assert HealthCheck.objects.filter(kind="immunisations", up_to_date=False).exists()
+    assert EducationPlan.objects.exists()
+    assert StrengthsAndDifficulties.objects.filter(score__isnull=False).exists()
+    assert not CareReview.objects.filter(participation="").exists()
+    assert CareReview.objects.filter(participation="PN1").exists()
+    uasc = UASCStatus.objects.count()
+    assert 0 < uasc <= 0.25 * PeriodOfCare.objects.values("child").distinct().count()
     assert foster >= max(types.values())
     assert foster > 0.4 * sum(types.values())
 

@@ -68,6 +68,7 @@ class CaseBase:
         self.early_help: list[tuple[date, date | None]] = []
         self.placement: Row | None = None  # the current 903 episode of a period of care
         self.long = fam.long_history == child
+        self.has_uasc = False  # one status a child (casework.UASCStatus)
 
     @property
     def current_placement(self) -> Row:

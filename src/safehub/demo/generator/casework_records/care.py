@@ -3,20 +3,32 @@ care plans, looked-after reviews, leaving care."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from safehub.casework import events
 from safehub.casework import timescales as due
 from safehub.casework.codes import (
+    HEALTH_ASSESSMENTS,
+    HealthCheckKind,
     LegalStatus,
+    OffenceOutcome,
+    Participation,
     PlacementChangeReason,
     PlacementType,
     ReasonCeased,
     ReasonNewEpisode,
+    SDQReason,
     VisitKind,
 )
-from safehub.casework.services.care import _reason_new_episode
+from safehub.casework.services.care import (
+    HEALTH_DUE,
+    PEP_AGES,
+    PEP_DUE,
+    _age_on,
+    _reason_new_episode,
+)
 from safehub.chronology.models import Significance
 from safehub.demo.generator import casework_text as words
 from safehub.demo.generator import data
@@ -31,7 +43,18 @@ from safehub.demo.generator.casework_records.common import (
     _stamp,
     _wd,
 )
-from safehub.demo.generator.casework_records.rows import CARE_EPISODE, CARE_REVIEW, PERIOD, Row
+from safehub.demo.generator.casework_records.rows import (
+    CARE_EPISODE,
+    CARE_REVIEW,
+    HEALTH_CHECK,
+    OFFENCE,
+    PEP,
+    PERIOD,
+    SDQ,
+    SUBSTANCE,
+    UASC,
+    Row,
+)
 from safehub.demo.generator.families import YEAR
 from safehub.demo.generator.identifiers import postcode
 from safehub.demo.generator.organisations import CIC_TEAM
@@ -81,6 +104,23 @@ class CareRecords(CaseBase):
             due.care_visit_due(date.min, start),
             start,
         )
+        # As services.care._register_health_and_education.
+        self.register(
+            period,
+            HEALTH_DUE,
+            "Hold the initial health assessment",
+            due.initial_health_assessment_due(start),
+            start,
+        )
+        age = _age_on(self.person, start)
+        if age is not None and PEP_AGES[0] <= age <= PEP_AGES[1]:
+            self.register(
+                period,
+                PEP_DUE,
+                "Hold the first personal education plan meeting",
+                due.education_plan_due(start, first=True),
+                start,
+            )
         self.event(
             events.CARE_STARTED,
             start,
@@ -134,11 +174,14 @@ class CareRecords(CaseBase):
         self.complete(period, "care_plan")
         self.event(events.CARE_PLAN, day, "Care plan written", period, self.worker(day))
 
-    def care_review(self, period: Row, held: date, number: int, iro: str) -> None:
+    def care_review(
+        self, period: Row, held: date, number: int, iro: str, participation: str
+    ) -> None:
         review = self.add(
             CARE_REVIEW,
             period_id=period,
             held_on=held,
+            participation=participation,
             recorded_by_id=iro,
             created_at=_stamp(held, 14),
             updated_at=_stamp(held, 14),
@@ -152,6 +195,144 @@ class CareRecords(CaseBase):
             held,
         )
         self.event(events.CARE_REVIEW, held, f"Looked-after review {number}", review, iro)
+
+    def health_check(
+        self, period: Row, kind: str, day: date, by: str, up_to_date: bool | None = None
+    ) -> None:
+        """As services.health_check_record: an assessment sets the next one's clock."""
+        check = self.add(
+            HEALTH_CHECK,
+            period_id=period,
+            kind=kind,
+            held_on=day,
+            up_to_date=up_to_date,
+            note="",
+            recorded_by_id=by,
+            created_at=_stamp(day, 16),
+            updated_at=_stamp(day, 16),
+        )
+        summary = HealthCheckKind(kind).label
+        if kind in HEALTH_ASSESSMENTS:
+            self.complete(period, HEALTH_DUE)
+            self.register(
+                period,
+                HEALTH_DUE,
+                "Hold the review health assessment",
+                due.review_health_assessment_due(day, born=self.person.date_of_birth),
+                day,
+            )
+            self.event(events.HEALTH_ASSESSMENT, day, summary, check, by)
+            return
+        if kind == HealthCheckKind.IMMUNISATIONS:
+            summary += ": up to date" if up_to_date else ": not up to date"
+        self.event(events.HEALTH_CHECK, day, summary, check, by)
+
+    def sdq(self, period: Row, day: date, score: int | None, reason: str, by: str) -> None:
+        row = self.add(
+            SDQ,
+            period_id=period,
+            completed_on=day,
+            score=score,
+            reason=reason,
+            recorded_by_id=by,
+            created_at=_stamp(day, 16),
+            updated_at=_stamp(day, 16),
+        )
+        summary = (
+            f"Strengths and difficulties score {score}"
+            if score is not None
+            else f"No strengths and difficulties score: {SDQReason(reason).label}"
+        )
+        self.event(events.SDQ_RECORDED, day, summary, row, by)
+
+    def education_plan(self, period: Row, day: date, virtual_school: bool, by: str) -> None:
+        row = self.add(
+            PEP,
+            period_id=period,
+            held_on=day,
+            virtual_school_involved=virtual_school,
+            note="",
+            recorded_by_id=by,
+            created_at=_stamp(day, 16),
+            updated_at=_stamp(day, 16),
+        )
+        self.complete(period, PEP_DUE)
+        self.register(
+            period,
+            PEP_DUE,
+            "Review the personal education plan",
+            due.education_plan_due(day, first=False),
+            day,
+        )
+        school = "with" if virtual_school else "without"
+        self.event(
+            events.EDUCATION_PLAN,
+            day,
+            f"Personal education plan meeting, {school} the virtual school",
+            row,
+            by,
+        )
+
+    def substance_misuse(
+        self, period: Row, day: date, offered: bool, received: bool, by: str
+    ) -> None:
+        row = self.add(
+            SUBSTANCE,
+            period_id=period,
+            identified_on=day,
+            intervention_offered=offered,
+            intervention_received=received,
+            note="",
+            recorded_by_id=by,
+            created_at=_stamp(day, 16),
+            updated_at=_stamp(day, 16),
+        )
+        help_given = (
+            "intervention received"
+            if received
+            else "intervention offered"
+            if offered
+            else "no intervention offered"
+        )
+        self.event(
+            events.SUBSTANCE_MISUSE,
+            day,
+            f"Substance misuse problem identified; {help_given}",
+            row,
+            by,
+            Significance.HIGH,
+        )
+
+    def offence(self, period: Row, day: date, outcome: str, by: str) -> None:
+        row = self.add(
+            OFFENCE,
+            period_id=period,
+            outcome=outcome,
+            outcome_on=day,
+            recorded_by_id=by,
+            created_at=_stamp(day, 16),
+            updated_at=_stamp(day, 16),
+        )
+        self.event(
+            events.OFFENCE_OUTCOME, day, OffenceOutcome(outcome).label, row, by, Significance.HIGH
+        )
+
+    def uasc(self, started: date, ceased: date | None, by: str) -> None:
+        row = self.add(
+            UASC,
+            child_id=self.child,
+            started_on=started,
+            ceased_on=ceased,
+            recorded_by_id=by,
+            created_at=_stamp(ceased or started, 16),
+            updated_at=_stamp(ceased or started, 16),
+        )
+        summary = (
+            f"Unaccompanied asylum-seeking child since {started:%-d %B %Y}"
+            if ceased is None
+            else f"Unaccompanied asylum-seeking child status ceased on {ceased:%-d %B %Y}"
+        )
+        self.event(events.UASC_STATUS, ceased or started, summary, row, by)
 
     def care_end(self, period: Row, day: date, reason: str) -> None:
         current = self.current_placement
@@ -168,6 +349,31 @@ class CareRecords(CaseBase):
             self.worker(day),
             Significance.CRITICAL,
         )
+
+
+def _own_rng(case: Case, what: str, day: date) -> random.Random:
+    """A generator of the case's own for records added later, so adding them leaves every
+    other record of the demo as it was."""
+    return random.Random(f"{what}:{case.fam.index}:{case.child}:{day.isoformat()}")
+
+
+# How children aged 4 or over took part in their reviews (weights; PN0 is for the under-4s).
+PARTICIPATION = {
+    Participation.PN1: 40,
+    Participation.PN2: 8,
+    Participation.PN3: 5,
+    Participation.PN4: 3,
+    Participation.PN5: 12,
+    Participation.PN6: 20,
+    Participation.PN7: 12,
+}
+
+
+def _participation(case: Case, held: date) -> str:
+    age = _age_on(case.person, held)
+    if age is not None and age < 4:
+        return Participation.PN0
+    return _pick(_own_rng(case, "review", held), PARTICIPATION)
 
 
 class CarePlanning(ChildProtectionPlanning):
@@ -255,6 +461,7 @@ class CarePlanning(ChildProtectionPlanning):
         if care_plan_day < stop:
             case.care_plan(period, care_plan_day)
         self._care_reviews(case, period, start, stop, end is None, iro)
+        self._care_health(case, period, start, stop, end is None)
         legal_now: str = legal[0][1]
         placed = start
         for day in [*sorted(d for d in changes if start < d < stop), None]:
@@ -318,7 +525,7 @@ class CarePlanning(ChildProtectionPlanning):
 
         def record(day: date) -> None:
             held[0] += 1
-            case.care_review(period, day, held[0], iro)
+            case.care_review(period, day, held[0], iro, _participation(case, day))
 
         # The clock after review n is care_review_due(review n, number=n + 1).
         planned = [0]
@@ -336,6 +543,99 @@ class CarePlanning(ChildProtectionPlanning):
             record,
             punctual=open_ended,
         )
+
+    def _care_health(
+        self, case: Case, period: Row, start: date, stop: date, open_ended: bool
+    ) -> None:
+        """Health assessments on their clock, dental and immunisation checks with them,
+        developmental checks while under five, a yearly SDQ from 4 to 16, PEPs for a child
+        of school age, and for a few teenagers substance misuse, an offence or UASC status.
+        Drawn from the case's own generator, so the rest of the council is unchanged."""
+        born = case.person.date_of_birth
+        if born is None:
+            return
+        rng, council_rng = _own_rng(case, "health", start), self.rng
+        self.rng = rng  # the review schedules below draw from self.rng
+        try:
+            self._care_health_records(case, period, start, stop, open_ended, born)
+        finally:
+            self.rng = council_rng
+
+    def _care_health_records(
+        self, case: Case, period: Row, start: date, stop: date, open_ended: bool, born: date
+    ) -> None:
+        rng = self.rng
+        nurse = case.worker(start)
+        assessments = [0]
+
+        def assessment(day: date) -> None:
+            assessments[0] += 1
+            by = case.worker(day)
+            kind = HealthCheckKind.INITIAL if assessments[0] == 1 else HealthCheckKind.REVIEW
+            case.health_check(period, kind, day, by)
+            case.health_check(
+                period, HealthCheckKind.IMMUNISATIONS, day, by, up_to_date=rng.random() < 0.86
+            )
+            if rng.random() < 0.85 and (day - born).days >= YEAR:
+                case.health_check(period, HealthCheckKind.DENTAL, day, by)
+            age = _age_on(case.person, day)
+            if age is not None and age < 5:
+                case.health_check(period, HealthCheckKind.DEVELOPMENTAL, day, by)
+
+        self._reviews(
+            start,
+            stop,
+            open_ended,
+            due.initial_health_assessment_due(start),
+            lambda last: due.review_health_assessment_due(last, born=born),
+            assessment,
+            punctual=open_ended and rng.random() < 0.9,
+        )
+        age = _age_on(case.person, start)
+        if age is not None and PEP_AGES[0] <= age <= PEP_AGES[1]:
+            self._reviews(
+                start,
+                stop,
+                open_ended,
+                due.education_plan_due(start, first=True),
+                lambda last: due.education_plan_due(last, first=False),
+                lambda day: case.education_plan(period, day, rng.random() < 0.8, case.worker(day)),
+                punctual=open_ended,
+            )
+        day = start + timedelta(days=330 + rng.randint(0, 30))
+        while day < stop:
+            sdq_age = _age_on(case.person, day)
+            if sdq_age is not None and 4 <= sdq_age <= 16:
+                if rng.random() < 0.8:
+                    score = max(0, min(40, round(rng.gauss(14, 7))))
+                    case.sdq(period, day, score, "", case.worker(day))
+                else:
+                    reason = _pick(rng, {"SDQ2": 30, "SDQ3": 10, "SDQ4": 40, "SDQ5": 20})
+                    case.sdq(period, day, None, reason, case.worker(day))
+            day += timedelta(days=365)
+        self._teenage_records(case, period, start, stop, nurse, rng)
+
+    def _teenage_records(
+        self, case: Case, period: Row, start: date, stop: date, by: str, rng: random.Random
+    ) -> None:
+        span = (stop - start).days
+        if span < 30:
+            return
+        day = start + timedelta(days=rng.randint(1, span - 1))
+        age = _age_on(case.person, day) or 0
+        if age >= 12 and rng.random() < 0.05:
+            offered = rng.random() < 0.9
+            case.substance_misuse(period, day, offered, offered and rng.random() < 0.6, by)
+        if age >= 12 and rng.random() < 0.04:
+            outcome = _pick(rng, {"conviction": 60, "final_warning": 25, "reprimand": 15})
+            case.offence(period, day, outcome, case.worker(day))
+        born = case.person.date_of_birth
+        at_start = _age_on(case.person, start) or 0
+        # England: about 7,400 of 84,000 looked after are UASC, nearly all aged 14 to 17.
+        if born and 14 <= at_start < 18 and rng.random() < 0.3 and not case.has_uasc:
+            case.has_uasc = True
+            eighteen = due.add_months(born, 12 * 18)
+            case.uasc(start, eighteen if eighteen < self.today else None, case.worker(start))
 
     def _care_leaving(self, case: Case, end: date, legal: str) -> str:
         rng = self.rng

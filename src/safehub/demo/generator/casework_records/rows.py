@@ -16,12 +16,18 @@ from safehub.casework.models import (
     CoreGroup,
     CPPlan,
     DueItem,
+    EducationPlan,
     Episode,
+    HealthCheck,
     MissingEpisode,
+    Offence,
     Oversight,
     PeriodOfCare,
     Section47,
     StrategyDiscussion,
+    StrengthsAndDifficulties,
+    SubstanceMisuse,
+    UASCStatus,
     Visit,
 )
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
@@ -110,7 +116,25 @@ CARE_EPISODE = Table(
     "home_postcode:v placement_postcode:v urn:v end_date:v "
     f"reason_ceased:v reason_place_change:v {_T}",
 )
-CARE_REVIEW = Table(CareReview, f"period_id:r held_on:v recorded_by_id:u {_T}")
+CARE_REVIEW = Table(CareReview, f"period_id:r held_on:v participation:v recorded_by_id:u {_T}")
+HEALTH_CHECK = Table(
+    HealthCheck, f"period_id:r kind:v held_on:v up_to_date:v note:v recorded_by_id:u {_T}"
+)
+SDQ = Table(
+    StrengthsAndDifficulties,
+    f"period_id:r completed_on:v score:v reason:v recorded_by_id:u {_T}",
+)
+PEP = Table(
+    EducationPlan,
+    f"period_id:r held_on:v virtual_school_involved:v note:v recorded_by_id:u {_T}",
+)
+SUBSTANCE = Table(
+    SubstanceMisuse,
+    "period_id:r identified_on:v intervention_offered:v intervention_received:v note:v "
+    f"recorded_by_id:u {_T}",
+)
+OFFENCE = Table(Offence, f"period_id:r outcome:v outcome_on:v recorded_by_id:u {_T}")
+UASC = Table(UASCStatus, f"child_id:p started_on:v ceased_on:v recorded_by_id:u {_T}")
 MISSING = Table(
     MissingEpisode,
     "child_id:p kind:v start_date:v end_date:v "
@@ -154,6 +178,12 @@ TABLES = [
     PERIOD,
     CARE_EPISODE,
     CARE_REVIEW,
+    HEALTH_CHECK,
+    SDQ,
+    PEP,
+    SUBSTANCE,
+    OFFENCE,
+    UASC,
     MISSING,
     VISIT,
     CASE_NOTE,
