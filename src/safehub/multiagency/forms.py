@@ -25,10 +25,16 @@ class ChronologyFilterForm(GovukForm):
     significance = _multiple("Significance")
     event_type = _multiple("Type of event")
     date_from = GovukDateField(
-        label="From (optional)", required=False, help_text="For example, 27 3 2025"
+        label="From (optional)",
+        subject="The from date",
+        required=False,
+        help_text="For example, 27 3 2025",
     )
     date_to = GovukDateField(
-        label="To (optional)", required=False, help_text="For example, 27 3 2026"
+        label="To (optional)",
+        subject="The to date",
+        required=False,
+        help_text="For example, 27 3 2026",
     )
     key_events = forms.BooleanField(label="Key events only", required=False)
 
@@ -80,9 +86,17 @@ class ChronologyFilterForm(GovukForm):
 
 class CourtExportForm(GovukForm):
     date_from = GovukDateField(
-        label="From", required=False, help_text="Leave blank for two years before today"
+        label="From",
+        subject="The start of the period",
+        required=False,
+        help_text="Leave blank for two years before today",
     )
-    date_to = GovukDateField(label="To", required=False, help_text="Leave blank for today")
+    date_to = GovukDateField(
+        label="To",
+        subject="The end of the period",
+        required=False,
+        help_text="Leave blank for today",
+    )
     format = forms.ChoiceField(
         label="File type",
         choices=[("pdf", "PDF"), ("csv", "CSV (spreadsheet)")],
@@ -96,7 +110,7 @@ class CourtExportForm(GovukForm):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise ValidationError(
-                {"date_to": "The to date must be the same as or after the from date"}
+                {"date_to": "The end of the period must be the same as or after its start"}
             )
         return data
 
