@@ -44,7 +44,7 @@ def _description(line: Line, person_id: int, with_notes: bool, return_to: str) -
             )
             if line.whose
             else "",
-            mark_safe('<strong class="govuk-tag govuk-tag--red">Restricted</strong>')  # noqa: S308 - fixed markup
+            mark_safe('<strong class="govuk-tag govuk-tag--red">Restricted</strong>')
             if entry.restricted
             else "",
             linebreaksbr(line.summary),

@@ -90,13 +90,15 @@ def test_the_household_view_interleaves_the_people_the_reader_may_see(household,
     assert "Concerns: Amelia Hart" in text
     # Victor is "a person you cannot see", and his arrest is counted, never shown.
     assert "A person you cannot see" in text
-    assert "Victor" not in text and "Crane" not in text
+    assert "Victor" not in text
+    assert "Crane" not in text
     assert "1 entry hidden: they are about people you cannot see" in text
     # Grace's restricted report is kept from Amelia's worker (she is not Grace's allocated
     # worker); the restricted person is not shown at all.
     assert "1 entry hidden: restricted information" in text
     assert "Grace is thought to be targeted" not in text
-    assert "Rowan" not in text and "Vale" not in text
+    assert "Rowan" not in text
+    assert "Vale" not in text
     listed = AuditEvent.objects.get(object_type="multiagency.household")
     assert listed.subject_ids == f",{child.pk},{mum.pk},"
     assert AuditEvent.objects.filter(action="view", person_id=child.pk).count() == 1
@@ -113,7 +115,8 @@ def test_the_mash_sees_every_unrestricted_member_and_their_restricted_entries(
     assert "7 entries, newest first" in text
     assert "Victor was arrested at the address." in text
     assert "Grace is thought to be targeted." in text
-    assert "entry hidden" not in text and "entries hidden" not in text
+    assert "entry hidden" not in text
+    assert "entries hidden" not in text
 
 
 def test_a_child_with_no_household_shows_their_own_chronology(fed, client_for):

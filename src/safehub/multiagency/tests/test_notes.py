@@ -34,9 +34,12 @@ def test_a_social_worker_marks_a_key_event_and_adds_analysis(fed, client_for):
     )
     assert response.status_code == 302
     note = EntryNote.objects.get(entry=entry, person=child)
-    assert note.key_event and note.author.username == "sw" and note.version == 1
+    assert note.key_event
+    assert note.author.username == "sw"
+    assert note.version == 1
     audit = AuditEvent.objects.get(object_type="multiagency.EntryNote", object_id=str(note.pk))
-    assert audit.action == "create" and audit.person_id == child.pk
+    assert audit.action == "create"
+    assert audit.person_id == child.pk
     page = client.get(reverse("multiagency:chronology", args=[child.pk])).content.decode()
     assert "Key event: Domestic abuse incident: child present" in page
     assert "Second call-out this year; Amelia saw it." in page
@@ -59,7 +62,8 @@ def test_a_stale_edit_is_refused_and_changes_nothing(fed, client_for):
     assert stale.status_code == 409
     assert "Your changes were not saved" in stale.content.decode()
     note.refresh_from_db()
-    assert note.analysis == "Second thoughts." and note.version == 2
+    assert note.analysis == "Second thoughts."
+    assert note.version == 2
     # A second "first" save (from a page opened before there was a note) is refused too.
     again = client.post(_note_url(child, entry), {"analysis": "New tab.", "version": ""})
     assert again.status_code == 409
@@ -80,7 +84,8 @@ def test_each_practitioner_keeps_their_own_analysis(fed, client_for):
         .get(reverse("multiagency:chronology", args=[child.pk]))
         .content.decode()
     )
-    assert "Analysis by Sw Tester" in page and "Analysis by Tm Tester" in page
+    assert "Analysis by Sw Tester" in page
+    assert "Analysis by Tm Tester" in page
 
 
 def test_analysis_that_a_spreadsheet_would_run_is_refused_and_nothing_saved(fed, client_for):
