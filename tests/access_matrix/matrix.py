@@ -54,6 +54,9 @@ PERSON_ENDPOINTS = [
     ("casework:missing-record", "edit", "get"),
     ("casework:visit-record", "edit", "get"),
     ("casework:note-record", "edit", "get"),
+    # The multi-agency chronology and its household view read as the person page does.
+    ("multiagency:chronology", "view", "get"),
+    ("multiagency:household", "view", "get"),
 ]
 
 # Pages and endpoints that are about no one person: role -> allowed?
@@ -154,6 +157,22 @@ CASEWORK_VIEW = {
     "system_administrator":    "D D D D D",
 }
 _CASEWORK = "tested in tests/access_matrix/test_casework_matrix.py"
+_CHRONOLOGY = "tested in tests/access_matrix/test_chronology_matrix.py"
+
+# Restricted partner entries on the involved child's chronology (test_chronology_matrix.py):
+# one the school sent (the partner's own agency), one the police sent. Y: read whole on the
+# chronology and in the court export; N: hidden and counted. The allocated social worker,
+# the MASH and team managers (who triage) read both; a sending agency reads its own; the
+# rest of the team, the conference chair and other partners read neither.
+RESTRICTED_ENTRIES = {
+    # user: (school's, police's)
+    "partner_practitioner": "Y N",
+    "mash_worker":          "Y Y",
+    "social_worker":        "Y Y",
+    "colleague":            "N N",
+    "team_manager":         "Y Y",
+    "cp_chair_iro":         "N N",
+}
 
 # One partner event waiting in the MASH's queue (sent by the school about the social
 # worker's allocated child): those who triage read and work it; nobody else, its sender
@@ -246,5 +265,7 @@ NOT_IN_MATRIX = {
     **{f"casework:{name}": f"team managers only; {_CASEWORK}" for name in (
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
+    "multiagency:court-export": f"CASEWORK_VIEW; {_CHRONOLOGY}",
+    "multiagency:entry-note": f"CASEWORK_VIEW; {_CHRONOLOGY}",
 }
 # fmt: on
