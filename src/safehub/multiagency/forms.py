@@ -54,15 +54,22 @@ class ChronologyFilterForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [(o.value, o.label) for o in agencies]
-        self.fields["category"].choices = list(Category.choices)
-        self.fields["significance"].choices = [(str(v), lbl) for v, lbl in Significance.choices]
-        self.fields["event_type"].choices = [(o.value, o.label) for o in event_types]
+        choices = {
+            "agency": [(o.value, o.label) for o in agencies],
+            "category": list(Category.choices),
+            "significance": [(str(v), label) for v, label in Significance.choices],
+            "event_type": [(o.value, o.label) for o in event_types],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = options
         if not with_notes:
             del self.fields["key_events"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The to date must be the same as or after the from date")
@@ -106,7 +113,8 @@ class CourtExportForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise ValidationError(

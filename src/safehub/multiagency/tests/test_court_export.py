@@ -57,7 +57,7 @@ def test_the_pdf_holds_the_last_two_years_in_court_style(annotated, client_for):
     assert "Seen getting into cars with older men" in flat  # her worker reads it whole
     assert "suspended long ago" not in flat  # 2023: outside the period
     export = AuditEvent.objects.get(action="export", person_id=annotated.pk)
-    assert export.actor.username == "sw"
+    assert export.actor_username == "sw"
 
 
 def test_the_csv_is_court_style_and_safe_in_a_spreadsheet(annotated, client_for):
