@@ -1,6 +1,7 @@
 """Input shapes for the multi-agency chronology pages. The filter and the export period are
 read from the address (GET), so a filtered page can be bookmarked and paged."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -48,11 +49,12 @@ class ChronologyFilterForm(GovukForm):
     def __init__(
         self,
         *args: Any,
-        agencies: list[Option],
-        event_types: list[Option],
-        with_notes: bool,
+        agencies: Sequence[Option] = (),
+        event_types: Sequence[Option] = (),
+        with_notes: bool = True,
         **kwargs: Any,
     ) -> None:
+        """`agencies` and `event_types`: the choices this child's chronology offers."""
         super().__init__(*args, **kwargs)
         choices = {
             "agency": [(o.value, o.label) for o in agencies],
