@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils.timezone import localtime
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from safehub.core.spreadsheet import spreadsheet_csv
 from safehub.multiagency.selectors import CourtChronology, Line
@@ -80,45 +79,135 @@ def court_csv(court: CourtChronology) -> str:
     return spreadsheet_csv(rows[0], rows[1:])
 
 
+# The PDF's columns (heading, width in mm) across a landscape A4 page's 273 mm; under them,
+# at the "What happened" column, the details and each analysis in full.
+_COLUMNS = (
+    ("Date", 38),
+    ("What happened", 92),
+    ("Source agency", 80),
+    ("Significance", 25),
+    ("Key event", 20),
+)
+_MARGIN, _TOP, _BOTTOM, _LINE, _PAD = 12.0, 14.0, 200.0, 3.8, 1.5
+_INDENT = _MARGIN + _COLUMNS[0][1]
+_FULL = 273.0 - _COLUMNS[0][1]
+
+
+class _CourtPdf(FPDF):
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font("Helvetica", size=7)
+        self.cell(0, 4, f"Page {self.page_no()}", align="R")
+
+
 def court_pdf(court: CourtChronology) -> bytes:
-    """The PDF: landscape A4, a heading, then a table with one row per entry."""
-    pdf = FPDF(orientation="L", format="A4")
+    """The PDF: landscape A4, a heading, then one row per entry (date, what happened, source
+    agency, significance, key event), with its details and each practitioner's analysis in
+    full beneath; the column headings repeat on every page. Written line by line with
+    fpdf2's plain `text` (its table and multi-cell layout took about a minute for a thousand
+    rows); an entry longer than the rest of a page carries on over the next."""
+    pdf = _CourtPdf(orientation="L", format="A4")
     pdf.set_title(_plain(_title(court)))
     pdf.set_creator("SafeHub")
-    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.set_auto_page_break(auto=False)
     pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=16)
-    pdf.multi_cell(0, 8, _plain(_title(court)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=10)
+    pdf.set_font("Helvetica", style="B", size=14)
+    pdf.text(_MARGIN, _TOP, _plain(_title(court)))
+    pdf.set_font("Helvetica", size=9)
     lines = [
-        f"Period: {_period(court)}. As of {govuk_date(court.as_of)}.",
+        f"Period: {_period(court)}. As of {govuk_date(court.as_of)}. "
         f"{len(court.lines)} entries, oldest first.",
     ]
     if court.hidden_restricted:
         lines.append(_hidden_text(court))
+    y = _TOP + 6
     for text in lines:
-        pdf.multi_cell(0, 6, _plain(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(2)
-    pdf.set_font("Helvetica", size=8)
-    widths = (22, 42, 90, 35, 18, 12, 58)
-    headings = (
-        "Date",
-        "What happened",
-        "Details",
-        "Source agency",
-        "Significance",
-        "Key",
-        "Analysis",
-    )
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, repeat_headings=1) as table:
-        table.row([_plain(h) for h in headings])
-        for line in court.lines:
-            date, time, what, details, agency, significance, key, analysis = _row(line)
-            when = f"{date} {time}".strip()
-            table.row(
-                [_plain(v) for v in (when, what, details, agency, significance, key, analysis)]
-            )
+        pdf.text(_MARGIN, y, _plain(text))
+        y += 5
+    y = _headings(pdf, y + 2)
+    for line in court.lines:
+        y = _entry(pdf, line, y)
     return bytes(pdf.output())
+
+
+def _headings(pdf: FPDF, y: float) -> float:
+    pdf.set_font("Helvetica", style="B", size=8)
+    x = _MARGIN
+    for heading, width in _COLUMNS:
+        pdf.text(x, y + _LINE, heading)
+        x += width
+    pdf.line(_MARGIN, y + _LINE + _PAD, _MARGIN + 273.0, y + _LINE + _PAD)
+    return y + _LINE + 2 * _PAD
+
+
+def _entry(pdf: FPDF, line: Line, y: float) -> float:
+    """One entry: its row of columns (bold), then its details and analysis, full width."""
+    date, time, what, details, agency, significance, key, _ = _row(line)
+    pdf.set_font("Helvetica", style="B", size=8)
+    top = [
+        _wrap(pdf, _plain(text), width - 2)
+        for text, (_, width) in zip(
+            (f"{date} {time}".strip(), what, agency, significance, key), _COLUMNS, strict=True
+        )
+    ]
+    if y + 3 * _LINE > _BOTTOM:
+        y = _new_page(pdf)
+    for i in range(max(len(c) for c in top)):
+        y = _room(pdf, y)
+        x = _MARGIN
+        for cell, (_, width) in zip(top, _COLUMNS, strict=True):
+            if i < len(cell):
+                pdf.text(x, y + _LINE, cell[i])
+            x += width
+        y += _LINE
+    pdf.set_font("Helvetica", size=8)
+    below = [details, *(f"Analysis by {n.author_name}: {n.analysis}" for n in line.analyses)]
+    for text in below:
+        for part in _wrap(pdf, _plain(text), _FULL - 2):
+            y = _room(pdf, y)
+            pdf.text(_INDENT, y + _LINE, part)
+            y += _LINE
+    pdf.set_draw_color(190, 190, 190)
+    pdf.line(_MARGIN, y + _PAD / 2, _MARGIN + 273.0, y + _PAD / 2)
+    pdf.set_draw_color(0, 0, 0)
+    return y + _PAD
+
+
+def _room(pdf: FPDF, y: float) -> float:
+    """Where the next line goes: here, or at the top of a new page."""
+    return _new_page(pdf) if y + _LINE > _BOTTOM else y
+
+
+def _new_page(pdf: FPDF) -> float:
+    style, size = pdf.font_style, pdf.font_size_pt
+    pdf.add_page()
+    y = _headings(pdf, _TOP - _LINE)
+    pdf.set_font("Helvetica", style=style, size=size)
+    return y
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` mm in the current font; a word
+    wider than the column is broken where it must be."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        current = ""
+        for word in paragraph.split():
+            trial = f"{current} {word}" if current else word
+            if pdf.get_string_width(trial) <= width:
+                current = trial
+                continue
+            if current:
+                lines.append(current)
+            while pdf.get_string_width(word) > width:
+                cut = len(word)
+                while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            current = word
+        lines.append(current)
+    return lines
 
 
 def _plain(text: Any) -> str:
