@@ -274,7 +274,6 @@ class Member:
 
 @dataclass
 class HouseholdPage:
-    members: list[Member]
     lines: list[Line]
     page: int
     pages: int
@@ -331,7 +330,6 @@ def household_chronology(
     ).values_list("entry_id", "person_id"):
         whose[entry_id].append(shown[person_id])
     return HouseholdPage(
-        members=[],
         lines=_lines(found, person=person, with_notes=with_notes, whose=whose),
         page=found.page,
         pages=found.pages,
