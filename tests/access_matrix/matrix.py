@@ -59,6 +59,9 @@ PERSON_ENDPOINTS = [
     ("leaving_care:pathway-plan", "edit", "get"),
     ("leaving_care:staying-put-start", "edit", "get"),
     ("leaving_care:staying-put-end", "edit", "get"),
+    # The multi-agency chronology and its household view read as the person page does.
+    ("multiagency:chronology", "view", "get"),
+    ("multiagency:household", "view", "get"),
 ]
 
 # Pages and endpoints that are about no one person: role -> allowed?
@@ -162,6 +165,22 @@ CASEWORK_VIEW = {
     "system_administrator":    "D D D D D",
 }
 _CASEWORK = "tested in tests/access_matrix/test_casework_matrix.py"
+_CHRONOLOGY = "tested in tests/access_matrix/test_chronology_matrix.py"
+
+# Restricted partner entries on the involved child's chronology (test_chronology_matrix.py):
+# one the school sent (the partner's own agency), one the police sent. Y: read whole on the
+# chronology and in the court export; N: hidden and counted. The allocated social worker,
+# the MASH and team managers (who triage) read both; a sending agency reads its own; the
+# rest of the team, the conference chair and other partners read neither.
+RESTRICTED_ENTRIES = {
+    # user: (school's, police's)
+    "partner_practitioner": "Y N",
+    "mash_worker":          "Y Y",
+    "social_worker":        "Y Y",
+    "colleague":            "N N",
+    "team_manager":         "Y Y",
+    "cp_chair_iro":         "N N",
+}
 
 # One partner event waiting in the MASH's queue (sent by the school about the social
 # worker's allocated child): those who triage read and work it; nobody else, its sender
@@ -256,5 +275,7 @@ NOT_IN_MATRIX = {
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
     "leaving_care:adviser": "team managers only; tests/access_matrix/test_leaving_care_matrix.py",
+    "multiagency:court-export": f"CASEWORK_VIEW; {_CHRONOLOGY}",
+    "multiagency:entry-note": f"CASEWORK_VIEW; {_CHRONOLOGY}",
 }
 # fmt: on

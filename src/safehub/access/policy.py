@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
-from safehub.access.models import BreakGlass, Involvement, RestrictedAccess
+from safehub.access.models import BreakGlass, Involvement, InvolvementKind, RestrictedAccess
 from safehub.access.roles import Role
 
 if TYPE_CHECKING:
@@ -475,6 +475,59 @@ def decide_partner_upload(actor: User, upload: Any) -> Decision:
     rules = rules_for(actor)
     mine = upload.agency_id == actor.agency_id
     return Decision.ALLOW if rules.can_send_partner_events and mine else Decision.DENY
+
+
+# --- The multi-agency chronology (ADR 0023) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RestrictedEntryScope:
+    """Which restricted partner entries (`ChronologyEntry.restricted`) a reader sees whole:
+    every one on the timelines of `open_person_ids`, and any their own agency sent
+    (`agency_id`). The rest are hidden and counted ("3 entries hidden")."""
+
+    open_person_ids: frozenset[int]
+    agency_id: int | None
+
+    def sees_all_of(self, person_id: int) -> bool:
+        return person_id in self.open_person_ids
+
+
+def restricted_entry_scope(actor: User, persons: Iterable[Any]) -> RestrictedEntryScope:
+    """Who reads a partner's restricted entries on the timelines of `persons` (people the
+    actor has already been allowed to see). A partner shares them on condition they go no
+    further than those who must act on them:
+    - those who triage (the MASH, and the team managers who sign off its decisions), who
+      already read every partner event whole (`decide_partner_event`);
+    - the person's allocated social worker;
+    - that worker's team manager (a manager of the allocated team);
+    - the agency that sent it, for its own entries.
+    Nobody else: not the rest of the team, not a conference chair, not another partner.
+    One query, whatever the number of people."""
+    ids = {p.pk for p in persons}
+    rules = rules_for(actor)
+    agency_id = actor.agency_id if rules.scope is not Scope.NONE else None
+    if rules.scope is Scope.NONE:
+        return RestrictedEntryScope(open_person_ids=frozenset(), agency_id=None)
+    if rules.can_triage:
+        return RestrictedEntryScope(open_person_ids=frozenset(ids), agency_id=agency_id)
+    allocated = Q(user=actor)
+    if rules.can_manage_cases and actor.team_id:
+        allocated |= Q(team_id=actor.team_id)
+    open_ids = Involvement.objects.filter(
+        allocated,
+        person_id__in=ids,
+        kind=InvolvementKind.ALLOCATED_WORKER,
+        end_date__isnull=True,
+    ).values_list("person_id", flat=True)
+    return RestrictedEntryScope(open_person_ids=frozenset(open_ids), agency_id=agency_id)
+
+
+def can_annotate_chronology(actor: User) -> bool:
+    """Marking key events and writing analysis on a child's chronology is the council's
+    casework (like case notes, partners neither write nor read it); the person decision
+    still applies child by child."""
+    return can_read_casework(actor)
 
 
 # --- Casework ----------------------------------------------------------------------------

@@ -52,6 +52,9 @@ class ChronologyEntry(models.Model):
     # The record this entry came from, e.g. ("people.Person", "123") or a partner's ref.
     source_type = models.CharField(max_length=60, blank=True, default="")
     source_id = models.CharField(max_length=60, blank=True, default="")
+    # A partner shared it on condition it goes no further (ADR 0020): who reads it whole is
+    # the policy's `restricted_entry_scope` (ADR 0023); the summary here stays a placeholder.
+    restricted = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "chronology entries"

@@ -2,8 +2,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
 from safehub.chronology import registry
-from safehub.chronology.models import ChronologyLink, Significance
+from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
 from safehub.core.paging import page_number
 from safehub.organisations.models import staff_name
 
@@ -27,6 +29,10 @@ class TimelineEntry:
     done_by_label: str
     recorder_name: str | None
     recorded_at: datetime
+    # A partner's restricted entry (ADR 0020, 0023), and the record it came from.
+    restricted: bool = False
+    source_type: str = ""
+    source_id: str = ""
 
     @property
     def doer(self) -> str | None:
@@ -69,7 +75,13 @@ _TIMELINE_COLUMNS = (
     "entry__recorded_by__last_name",
     "entry__recorded_by__username",
     "entry__recorded_at",
+    "entry__restricted",
+    "entry__source_type",
+    "entry__source_id",
 )
+# The same columns read from the entries themselves (a household's interleaved timeline,
+# where one entry may concern several of the people read).
+_ENTRY_COLUMNS = ("id", *(c.removeprefix("entry__") for c in _TIMELINE_COLUMNS[1:]))
 # Newest first by when it happened; of two at the same moment, the one recorded later.
 _NEWEST_FIRST = ("-occurred_at", "-entry")
 
@@ -80,17 +92,45 @@ def chronology_page_for_person(
     """One page of a person's timeline, newest first; `page` as the address bar gave it,
     past the end the last page, nonsense the first. The caller has already passed the
     access check for `person`. Two queries whatever the timeline's length."""
-    total = ChronologyLink.objects.filter(person=person).count()
+    return timeline_page_of_links(
+        ChronologyLink.objects.filter(person=person), page=page, size=size
+    )
+
+
+def timeline_page_of_links(
+    links: QuerySet[ChronologyLink], *, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> ChronologyPage:
+    """One page of `links` (one person's, narrowed as the caller chose), newest first, as
+    `chronology_page_for_person` pages them. Two queries."""
+    return _paged(links, _TIMELINE_COLUMNS, _NEWEST_FIRST, page=page, size=size)
+
+
+def timeline_page_of_entries(
+    entries: QuerySet[ChronologyEntry], *, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> ChronologyPage:
+    """One page of `entries` (several people's, each entry once), newest first. Two
+    queries."""
+    return _paged(entries, _ENTRY_COLUMNS, ("-occurred_at", "-id"), page=page, size=size)
+
+
+def timeline_of_links(
+    links: QuerySet[ChronologyLink], *, oldest_first: bool
+) -> list[TimelineEntry]:
+    """Every entry of `links`, for an export. One query."""
+    order = ("occurred_at", "entry") if oldest_first else _NEWEST_FIRST
+    return [_timeline_entry(row) for row in links.order_by(*order).values_list(*_TIMELINE_COLUMNS)]
+
+
+def _paged(
+    rows: QuerySet[Any], columns: tuple[str, ...], order: tuple[str, ...], *, page: Any, size: int
+) -> ChronologyPage:
+    total = rows.count()
     pages = max(1, -(-total // size))
     page = page_number(page, pages=pages)
     start = (page - 1) * size
-    rows = (
-        ChronologyLink.objects.filter(person=person)
-        .order_by(*_NEWEST_FIRST)
-        .values_list(*_TIMELINE_COLUMNS)[start : start + size]
-    )
+    found = rows.order_by(*order).values_list(*columns)[start : start + size]
     return ChronologyPage(
-        entries=[_timeline_entry(row) for row in rows], page=page, pages=pages, total=total
+        entries=[_timeline_entry(row) for row in found], page=page, pages=pages, total=total
     )
 
 
@@ -108,7 +148,7 @@ def chronology_all_for_person(*, person: Any) -> list[TimelineEntry]:
 def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry:
     (pk, occurred_at, time_known, event_type, significance, summary, agency) = row[:7]
     (doer_first, doer_last, doer_username, doer_label) = row[7:11]
-    (first, last, username, recorded_at) = row[11:]
+    (first, last, username, recorded_at, restricted, source_type, source_id) = row[11:]
     return TimelineEntry(
         id=pk,
         occurred_at=occurred_at,
@@ -122,6 +162,9 @@ def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry:
         # No recorder: nobody signed in entered it (the public form, a partner feed).
         recorder_name=_name(first, last, username),
         recorded_at=recorded_at,
+        restricted=restricted,
+        source_type=source_type,
+        source_id=source_id,
     )
 
 

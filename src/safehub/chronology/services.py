@@ -36,6 +36,7 @@ def chronology_append(
     recorded_at: datetime | None = None,
     source: Any = None,
     source_ref: tuple[str, str] | None = None,
+    restricted: bool = False,
 ) -> ChronologyEntry:
     """Append one entry concerning `persons`. Call it inside the service's transaction so the
     entry commits with the change it describes.
@@ -43,7 +44,8 @@ def chronology_append(
     The entry credits who did it (`done_by`, a user, or `done_by_label` for someone who is
     not one) and their agency (`source_agency`, by default the doer's own), and separately
     who recorded it in SafeHub and when. Both default to `actor`, now. An event known only
-    by its date gives `occurred_on` instead of `occurred_at`."""
+    by its date gives `occurred_on` instead of `occurred_at`. `restricted`: a partner shared
+    it on condition it goes no further (only the policy's restricted-entry readers see it)."""
     declared = registry.get(event_type)  # KeyError for an undeclared code, on purpose
     if source is not None:
         source_ref = (source._meta.label, str(source.pk))
@@ -68,6 +70,7 @@ def chronology_append(
             summary=summary,
             source_type=source_type,
             source_id=source_id,
+            restricted=restricted,
         )
         ChronologyLink.objects.bulk_create(
             ChronologyLink(entry=entry, person=p, occurred_at=when)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("safehub.casework.urls")),
     path("", include("safehub.leaving_care.urls")),
     path("", include("safehub.partners.urls")),
+    path("", include("safehub.multiagency.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

@@ -114,3 +114,24 @@ def sent_back_summary(event: PartnerEvent) -> dict[str, Any]:
         "sent_back_at": event.matched_at,
         "reason": event.sent_back_reason,
     }
+
+
+# Restricted events' own words, for the readers the policy's `restricted_entry_scope` lets
+# read them on a chronology (ADR 0023): the entry itself carries only a placeholder.
+SOURCE_TYPE = "partners.PartnerEvent"
+
+
+def restricted_event_summaries(source_ids: list[str]) -> dict[str, str]:
+    """What the partner said in each restricted event whose chronology entry names it as its
+    source (`source_id`), keyed by that id. The caller has already decided the reader may
+    read them. One query for a page's worth."""
+    ids = [int(i) for i in source_ids if i.isdigit()]
+    if not ids:
+        return {}
+    rows = PartnerEvent.objects.filter(pk__in=ids, restricted=True).values_list(
+        "pk", "summary", "reason"
+    )
+    return {
+        str(pk): f"{summary} Reason: {reason}." if reason else summary
+        for pk, summary, reason in rows
+    }

@@ -254,6 +254,7 @@ def _file(event: PartnerEvent, person: Person, *, filed_by: User) -> None:
         recorded_by=filed_by,
         recorded_at=event.received_at if filed_by.pk == event.sent_by_id else timezone.now(),
         source=event,
+        restricted=event.restricted,
         occurred_at=event.occurred_at if event.time_known else None,
         occurred_on=None if event.time_known else event.occurred_at.astimezone(LONDON).date(),
     )

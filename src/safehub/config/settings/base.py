@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "safehub.partners",
     "safehub.neglect",
     "safehub.leaving_care",
+    "safehub.multiagency",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",

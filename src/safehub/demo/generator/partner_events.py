@@ -252,6 +252,7 @@ def _file_on_chronologies(events: list[PartnerEvent]) -> None:
             summary=chronology_summary(e),
             source_type="partners.PartnerEvent",
             source_id=str(e.pk),
+            restricted=e.restricted,
         )
         for e in events
     ]
