@@ -72,6 +72,9 @@ class RoleRules:
     can_profile_neglect: bool = False
     can_supervise_neglect_profiles: bool = False
     can_record_neglect_training: bool = False
+    # Registers of hard-to-see children and contextual safeguarding (safehub.hardtosee):
+    # each row is still decided person by person.
+    can_open_registers: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -87,6 +90,7 @@ RULES: dict[str, RoleRules] = {
     Role.MASH_WORKER: RoleRules(
         scope=Scope.ALL,
         contacts=ContactScope.ALL,
+        can_open_registers=True,
         can_triage=True,
         can_edit=True,
         can_create=True,
@@ -117,6 +121,7 @@ RULES: dict[str, RoleRules] = {
         can_profile_neglect=True,
         can_supervise_neglect_profiles=True,
         can_record_neglect_training=True,
+        can_open_registers=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
@@ -584,3 +589,13 @@ def neglect_profile_decisions(
     if not capable:
         return {p.pk: Decision.DENY for p in people}
     return decide_many(actor, people, Action.VIEW)
+
+
+# --- Registers of hard-to-see children, contexts and MACE panels ------------------------
+
+
+def can_open_registers(actor: User) -> bool:
+    """The MASH (who see every child) and team managers (their team's) open the registers
+    of hard-to-see children, contexts and MACE panels. Which children each register row
+    shows is `visible_persons`, as for every list."""
+    return rules_for(actor).can_open_registers
