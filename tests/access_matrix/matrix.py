@@ -194,6 +194,21 @@ CASEWORK_API_ENDPOINTS = {
     "api-v1:child_missing_record_api": ("edit", "post"),
 }
 
+# Registers of hard-to-see children (test_hardtosee_matrix.py): the MASH and team managers
+# open them; every other role is "not found". Each row is a child the reader may see: which
+# of the test people (all put on every register) each role's register shows.
+REGISTER_ROLES = {"mash_worker", "team_manager"}
+REGISTER_ROWS = {
+    "mash_worker":             "A A A D D",
+    "team_manager":            "A A D D D",
+}
+# Naming a child's EHE officer changes the child's record: EDIT, for the register roles.
+EHE_OFFICER = {
+    "mash_worker":             "A A A B B",
+    "team_manager":            "A A D B B",
+}
+_HARDTOSEE = "tested in tests/access_matrix/test_hardtosee_matrix.py"
+
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
@@ -246,5 +261,8 @@ NOT_IN_MATRIX = {
     **{f"casework:{name}": f"team managers only; {_CASEWORK}" for name in (
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
+    **{f"hardtosee:{name}": f"REGISTER_ROLES; {_HARDTOSEE}" for name in (
+        "registers", "register", "export")},
+    "hardtosee:ehe-officer": f"EHE_OFFICER; {_HARDTOSEE}",
 }
 # fmt: on
