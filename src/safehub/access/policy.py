@@ -599,3 +599,14 @@ def can_open_registers(actor: User) -> bool:
     of hard-to-see children, contexts and MACE panels. Which children each register row
     shows is `visible_persons`, as for every list."""
     return rules_for(actor).can_open_registers
+
+
+def can_hold_mace_actions(actor: User) -> bool:
+    """A MACE panel gives actions to staff of any agency who work with children (a role
+    with person scope); each reads their own on "MACE actions"."""
+    return rules_for(actor).scope is not Scope.NONE
+
+
+def may_complete_mace_action(actor: User, action: Any) -> bool:
+    """The action's owner marks it done, or those who run the panels."""
+    return action.owner_id == actor.pk or can_open_registers(actor)

@@ -28,20 +28,29 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
 from safehub.access.models import Involvement
-from safehub.access.policy import RULES, Scope, visible_persons
+from safehub.access.policy import RULES, Disclosure, Scope, disclosures, visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_list, audit_record
 from safehub.casework import events as casework_events
 from safehub.chronology import events as chronology_events
 from safehub.chronology.models import ChronologyLink
+from safehub.chronology.selectors import ChronologyPage, chronology_page_for
 from safehub.core.paging import page_number
 from safehub.core.workdays import LONDON
-from safehub.hardtosee.models import EheOfficer
-from safehub.organisations.models import AgencyKind, Team, User
+from safehub.hardtosee.models import (
+    Context,
+    ContextEntry,
+    ContextPerson,
+    EheOfficer,
+    MaceAction,
+    MaceDiscussion,
+    MacePanel,
+)
+from safehub.organisations.models import Agency, AgencyKind, Team, User
 from safehub.partners.codes import BY_CODE
 from safehub.people.models import Person, PersonAddress
 
@@ -416,3 +425,144 @@ def ehe_officer_choices() -> list[User]:
             is_active=True, agency__kind=AgencyKind.COUNCIL, role__in=roles
         ).order_by("last_name", "first_name", "pk")
     )
+
+
+def mace_owner_choices() -> list[User]:
+    """Who a MACE panel can give an action to: active staff of any agency whose role works
+    with children (the policy's `can_hold_mace_actions`)."""
+    roles = [role for role, rules in RULES.items() if rules.scope is not Scope.NONE]
+    return list(
+        User.objects.filter(is_active=True, role__in=roles)
+        .select_related("agency")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+# --- Contexts and MACE panels ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownPerson:
+    """A person a context or panel page names, as the policy lets the reader see them:
+    `name` is None for "a person you cannot see"."""
+
+    person_id: int | None
+    name: str | None
+    date_of_birth: date | None
+
+
+def _shown_people(actor: User, persons: list[Any]) -> dict[int, ShownPerson]:
+    """Each of `persons` as `disclosures` says; the omitted are left out."""
+    decided = disclosures(actor, persons)
+    shown = {}
+    for person in persons:
+        how = decided[person.pk]
+        if how is Disclosure.SHOWN:
+            shown[person.pk] = ShownPerson(person.pk, person.full_name, person.date_of_birth)
+        elif how is not Disclosure.OMITTED:
+            shown[person.pk] = ShownPerson(None, None, None)
+    return shown
+
+
+def context_list() -> list[Context]:
+    """Every context, with how many people are linked to it now (no names)."""
+    current = Q(links__ended_on__isnull=True) & Q(links__isnull=False)
+    return list(
+        Context.objects.annotate(linked=Count("links", filter=current)).order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    link: ContextPerson
+    shown: ShownPerson
+
+
+def context_people(*, actor: User, context: Context) -> list[LinkedPerson]:
+    """The people linked to the context now, each as the policy lets `actor` see them; one
+    audit row names those shown."""
+    links = list(
+        ContextPerson.objects.filter(context=context, ended_on__isnull=True)
+        .select_related("person", "linked_by")
+        .order_by("linked_on", "pk")
+    )
+    shown = _shown_people(actor, [link.person for link in links])
+    people = [LinkedPerson(link, shown[link.person_id]) for link in links if link.person_id in shown]
+    audit_list(
+        actor=actor,
+        listed="hardtosee.context_people",
+        person_ids=[p.shown.person_id for p in people if p.shown.person_id],
+        detail={"context": context.pk},
+    )
+    return people
+
+
+def context_chronology(*, context: Context, page: Any = 1) -> ChronologyPage:
+    return chronology_page_for(ContextEntry.objects.filter(context=context), page=page)
+
+
+def mace_panels() -> list[MacePanel]:
+    return list(
+        MacePanel.objects.select_related("chair")
+        .annotate(
+            discussed=Count("discussions", distinct=True),
+            open_actions=Count("actions", filter=Q(actions__done_on__isnull=True), distinct=True),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Discussed:
+    discussion: MaceDiscussion
+    shown: ShownPerson | None  # the child, as the reader may see them; None for a context
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: MaceAction
+    overdue: bool
+
+
+def _action_rows(actions: Any, as_of: date) -> list[ActionRow]:
+    return [ActionRow(a, a.done_on is None and a.due_on < as_of) for a in actions]
+
+
+def mace_panel_detail(
+    *, actor: User, panel: MacePanel, as_of: date
+) -> tuple[list[Any], list[Discussed], list[ActionRow]]:
+    """A panel's attendees, what it discussed (each child as the policy lets `actor` see
+    them, one audit row naming those shown) and its actions, overdue as of the day."""
+    attendees = list(panel.attendees.select_related("agency").order_by("agency__name", "name"))
+    discussions = list(
+        panel.discussions.select_related("person", "context").order_by("pk")
+    )
+    shown = _shown_people(actor, [d.person for d in discussions if d.person is not None])
+    discussed = [
+        Discussed(d, shown[d.person_id] if d.person_id else None)
+        for d in discussions
+        if d.person_id is None or d.person_id in shown
+    ]
+    audit_list(
+        actor=actor,
+        listed="hardtosee.mace_panel",
+        person_ids=[d.shown.person_id for d in discussed if d.shown and d.shown.person_id],
+        detail={"panel": panel.pk},
+    )
+    actions = panel.actions.select_related("owner", "done_by").order_by("due_on", "pk")
+    return attendees, discussed, _action_rows(actions, as_of)
+
+
+def my_mace_actions(*, actor: User, as_of: date) -> list[ActionRow]:
+    """The actor's open MACE actions, soonest due first, overdue as of the day."""
+    actions = (
+        MaceAction.objects.filter(owner=actor, done_on__isnull=True)
+        .select_related("panel")
+        .order_by("due_on", "pk")
+    )
+    return _action_rows(actions, as_of)
+
+
+def agencies() -> list[Agency]:
+    """Agencies a MACE panel's attendees come from."""
+    return list(Agency.objects.order_by("name"))
