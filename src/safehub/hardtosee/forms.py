@@ -78,7 +78,10 @@ class EheOfficerForm(GovukForm):
     error_names: ClassVar[dict[str, str]] = {"officer": "the officer"}
     officer = forms.ChoiceField(
         label="Who is the council's elective home education officer for this child?",
-        error_messages={"required": "Select the officer", "invalid_choice": "Select the officer from the list"},
+        error_messages={
+            "required": "Select the officer",
+            "invalid_choice": "Select the officer from the list",
+        },
     )
 
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
@@ -153,7 +156,11 @@ class MacePanelForm(GovukForm):
     error_names: ClassVar[dict[str, str]] = {"chair": "the chair", "notes": "the notes"}
     held_on = GovukDateField(label="Date of the panel", subject="The date of the panel")
     chair = forms.ChoiceField(
-        label="Chair", error_messages={"required": "Select the chair", "invalid_choice": "Select the chair from the list"}
+        label="Chair",
+        error_messages={
+            "required": "Select the chair",
+            "invalid_choice": "Select the chair from the list",
+        },
     )
     notes = forms.CharField(
         label="Notes (optional)", widget=forms.Textarea, max_length=20_000, required=False
@@ -174,7 +181,7 @@ class MacePanelForm(GovukForm):
                 label=f"Attendee {n}: name", max_length=120, required=False
             )
             self.fields[f"agency_{n}"].error_messages["invalid_choice"] = (
-                f"Select the agency of attendee {n} from the list"
+                f"Choose an agency in the list for attendee {n}"
             )
 
     def clean(self) -> dict[str, Any]:
@@ -231,7 +238,10 @@ class DiscussContextForm(GovukForm):
     error_names: ClassVar[dict[str, str]] = {"context": "the context", "risk": "the risk"}
     context = forms.ChoiceField(
         label="Context",
-        error_messages={"required": "Select the context", "invalid_choice": "Select the context from the list"},
+        error_messages={
+            "required": "Select the context",
+            "invalid_choice": "Select the context from the list",
+        },
     )
     risk = forms.ChoiceField(
         label="Risk the panel agreed",
@@ -253,7 +263,10 @@ class MaceActionForm(GovukForm):
     description = forms.CharField(label="Action", max_length=500)
     owner = forms.ChoiceField(
         label="Owner",
-        error_messages={"required": "Select who owns the action", "invalid_choice": "Select who owns the action from the list"},
+        error_messages={
+            "required": "Select who owns the action",
+            "invalid_choice": "Select who owns the action from the list",
+        },
     )
     due_on = GovukDateField(label="Due date", subject="The due date")
 

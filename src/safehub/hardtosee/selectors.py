@@ -112,7 +112,7 @@ class Register(enum.StrEnum):
     NO_CONTACT = "no-professional-contact"
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         return REGISTER_TITLES[self]
 
 
@@ -240,7 +240,9 @@ def cme_register(as_of: date) -> QuerySet[Person]:
 def under_ones_register(as_of: date) -> QuerySet[Person]:
     known = Exists(
         Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
-    ) | Exists(ChronologyLink.objects.filter(person=OuterRef("pk"), occurred_at__lt=_day_ends(as_of)))
+    ) | Exists(
+        ChronologyLink.objects.filter(person=OuterRef("pk"), occurred_at__lt=_day_ends(as_of))
+    )
     return (
         _children(as_of)
         .filter(date_of_birth__gt=years_before(as_of, 1))
@@ -411,9 +413,9 @@ def _described(filters: RegisterFilters) -> dict[str, Any]:
 def council_teams() -> list[Team]:
     """The teams a register can be filtered by: the council's own."""
     return list(
-        Team.objects.filter(agency__kind=AgencyKind.COUNCIL).select_related("agency").order_by(
-            "name"
-        )
+        Team.objects.filter(agency__kind=AgencyKind.COUNCIL)
+        .select_related("agency")
+        .order_by("name")
     )
 
 
@@ -487,7 +489,9 @@ def context_people(*, actor: User, context: Context) -> list[LinkedPerson]:
         .order_by("linked_on", "pk")
     )
     shown = _shown_people(actor, [link.person for link in links])
-    people = [LinkedPerson(link, shown[link.person_id]) for link in links if link.person_id in shown]
+    people = [
+        LinkedPerson(link, shown[link.person_id]) for link in links if link.person_id in shown
+    ]
     audit_list(
         actor=actor,
         listed="hardtosee.context_people",
@@ -534,9 +538,7 @@ def mace_panel_detail(
     """A panel's attendees, what it discussed (each child as the policy lets `actor` see
     them, one audit row naming those shown) and its actions, overdue as of the day."""
     attendees = list(panel.attendees.select_related("agency").order_by("agency__name", "name"))
-    discussions = list(
-        panel.discussions.select_related("person", "context").order_by("pk")
-    )
+    discussions = list(panel.discussions.select_related("person", "context").order_by("pk"))
     shown = _shown_people(actor, [d.person for d in discussions if d.person is not None])
     discussed = [
         Discussed(d, shown[d.person_id] if d.person_id else None)

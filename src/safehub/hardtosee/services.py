@@ -57,7 +57,9 @@ def ehe_officer_assign(*, actor: User, person: Any, officer_id: Any, on: date) -
         )
         if current is not None:
             if current.officer_id == officer.pk:
-                raise ValidationError({"officer": f"{officer.get_full_name()} is already the officer"})
+                raise ValidationError(
+                    {"officer": f"{officer.get_full_name()} is already the officer"}
+                )
             current.ended_on = on
             current.save(update_fields=["ended_on", "updated_at"])
         assignment = EheOfficer.objects.create(
@@ -149,7 +151,13 @@ def _on_context(context: Context, entry: Any) -> None:
 
 
 def context_note(
-    *, actor: User, context: Context, summary: Any, occurred_on: date, significance: int, today: date
+    *,
+    actor: User,
+    context: Context,
+    summary: Any,
+    occurred_on: date,
+    significance: int,
+    today: date,
 ) -> Any:
     """Something learnt about the context itself (police intelligence about a park, a
     school's worry about a group), on the context's own chronology."""

@@ -1,6 +1,7 @@
 """Register pages: the list of registers, each register (filtered, paged, exported) and the
-EHE officer form; contexts and MACE panels. Each view checks the role through the policy, calls one selector or
-service and renders; the selectors decide each row and write the audit."""
+EHE officer form; contexts and MACE panels. Each view checks the role through the policy,
+calls one fetcher, selector or service and renders; selectors and services decide each person
+and write the audit."""
 
 from __future__ import annotations
 
@@ -59,16 +60,12 @@ def registers_view(request: SignedInRequest) -> HttpResponse:
     _require_registers(request)
     as_of = timezone.localdate()
     counts = selectors.register_counts(actor=request.user, as_of=as_of)
-    return _render(
-        request, "hardtosee/registers.html", {"counts": counts, "as_of": as_of}
-    )
+    return _render(request, "hardtosee/registers.html", {"counts": counts, "as_of": as_of})
 
 
 def _filter_form(request: SignedInRequest) -> forms.RegisterFilterForm:
     sent = request.GET.get("filtered") is not None
-    return forms.RegisterFilterForm(
-        request.GET if sent else None, teams=selectors.council_teams()
-    )
+    return forms.RegisterFilterForm(request.GET if sent else None, teams=selectors.council_teams())
 
 
 def register_view(request: SignedInRequest, register: str) -> HttpResponse:
@@ -196,9 +193,11 @@ def _context_page(
         {
             "context": context,
             "people": selectors.context_people(actor=request.user, context=context),
-            "chronology": (chronology := selectors.context_chronology(
-                context=context, page=request.GET.get("page")
-            )),
+            "chronology": (
+                chronology := selectors.context_chronology(
+                    context=context, page=request.GET.get("page")
+                )
+            ),
             "timeline_items": _timeline(chronology),
             "note_form": bound.get("note_form") or forms.ContextNoteForm(),
             "link_form": bound.get("link_form") or forms.LinkPersonForm(),

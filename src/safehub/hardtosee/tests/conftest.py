@@ -4,7 +4,6 @@ from typing import Any
 from conftest import make_person
 
 from safehub.access.models import Involvement, InvolvementKind
-
 from safehub.chronology.services import chronology_append
 from safehub.hardtosee.selectors import PROFESSIONAL_CONTACT, _partner
 

@@ -76,7 +76,7 @@ def test_pages_of_the_register(client_for, users):
 
 
 def test_the_export_is_csv_with_formulas_made_text(client_for, users):
-    sneaky = child("=HYPERLINK(\"x\")")
+    sneaky = child('=HYPERLINK("x")')
     allocate(sneaky, users["social_worker"])
     happened(users["mash_worker"], sneaky, "child_missing_education", date(2026, 10, 2))
     response = client_for("mash_worker").get(
@@ -86,7 +86,7 @@ def test_the_export_is_csv_with_formulas_made_text(client_for, users):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:2] == ["SafeHub ID", "Name"]
     assert rows[0][6] == "Reported missing education"
-    assert rows[1][1] == "'=HYPERLINK(\"x\") Register"
+    assert rows[1][1] == '\'=HYPERLINK("x") Register'
     assert rows[1][6] == "2026-10-02"
     export = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert subjects(export) == [sneaky.pk]
@@ -113,17 +113,24 @@ def test_naming_an_ehe_officer(client_for, users, home_educated):
     response = client.post(url, {"officer": users["colleague"].pk})
     assert response.status_code == 302
     first = EheOfficer.objects.get()
-    assert first.officer == users["colleague"] and first.ended_on is None
+    assert first.officer == users["colleague"]
+    assert first.ended_on is None
     client.post(url, {"officer": users["social_worker"].pk})
     first.refresh_from_db()
     assert first.ended_on is not None
     current = EheOfficer.objects.get(ended_on__isnull=True)
     assert current.officer == users["social_worker"]
-    assert AuditEvent.objects.filter(
-        action=AuditAction.CHANGE, object_type="hardtosee.EheOfficer"
-    ).count() == 2
-    assert ChronologyLink.objects.filter(
-        person=home_educated, entry__event_type="EHE_OFFICER_ASSIGNED"
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.CHANGE, object_type="hardtosee.EheOfficer"
+        ).count()
+        == 2
+    )
+    assert (
+        ChronologyLink.objects.filter(
+            person=home_educated, entry__event_type="EHE_OFFICER_ASSIGNED"
+        ).count()
+        == 2
+    )
     page = client.get(reverse("hardtosee:register", args=["elective-home-education"]))
     assert "Sw Tester" in page.content.decode()

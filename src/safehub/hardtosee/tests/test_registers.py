@@ -4,6 +4,7 @@ policy decides every row and the audit names them."""
 from datetime import date, timedelta
 
 import pytest
+
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.hardtosee.selectors import (
@@ -179,9 +180,7 @@ def test_rows_show_the_last_professional_contact_and_when_registered(users):
     happened(actor, home_educated, "dsl_welfare_concern", date(2026, 7, 9))
     happened(actor, home_educated, "was_not_brought", date(2026, 9, 1))  # not contact
 
-    page = register_page(
-        actor=actor, register=Register.EHE, as_of=AS_OF, filters=RegisterFilters()
-    )
+    page = register_page(actor=actor, register=Register.EHE, as_of=AS_OF, filters=RegisterFilters())
     (row,) = page.rows
     assert row.person_id == home_educated.pk
     assert row.since == date(2026, 2, 3)
@@ -249,9 +248,7 @@ def test_each_row_is_a_child_the_reader_may_see_and_the_audit_names_them(users, 
     assert subjects(export) == sorted(shown)
 
 
-def test_the_number_of_queries_does_not_grow_with_the_rows(
-    users, django_assert_num_queries
-):
+def test_the_number_of_queries_does_not_grow_with_the_rows(users, django_assert_num_queries):
     actor = users["mash_worker"]
 
     def queries_for_page() -> int:
