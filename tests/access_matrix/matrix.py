@@ -207,6 +207,30 @@ EHE_OFFICER = {
     "mash_worker":             "A A A B B",
     "team_manager":            "A A D B B",
 }
+# Contexts and MACE panels: the register roles open and work them (each person on them is
+# still decided by the policy: linking a child or recording them as discussed follows
+# EHE_OFFICER, the EDIT decision); everyone else is "not found". Any role that works with
+# children may own a MACE action and reads their own; an action is marked done by its owner
+# or the register roles.
+CONTEXT_ENDPOINTS = {
+    # url name: method
+    "hardtosee:contexts": "get",
+    "hardtosee:context-new": "get",
+    "hardtosee:context": "get",
+    "hardtosee:context-edit": "get",
+    "hardtosee:context-note": "post",
+    "hardtosee:context-link": "post",
+    "hardtosee:context-unlink": "post",
+    "hardtosee:panels": "get",
+    "hardtosee:panel-new": "get",
+    "hardtosee:panel": "get",
+    "hardtosee:panel-child": "post",
+    "hardtosee:panel-context": "post",
+    "hardtosee:panel-action": "post",
+    "hardtosee:panel-notes": "post",
+}
+MACE_ACTION_HOLDERS = {"partner_practitioner", "mash_worker", "social_worker", "team_manager",
+                       "cp_chair_iro"}
 _HARDTOSEE = "tested in tests/access_matrix/test_hardtosee_matrix.py"
 
 # Routes deliberately outside the matrix, and why.
@@ -264,5 +288,8 @@ NOT_IN_MATRIX = {
     **{f"hardtosee:{name}": f"REGISTER_ROLES; {_HARDTOSEE}" for name in (
         "registers", "register", "export")},
     "hardtosee:ehe-officer": f"EHE_OFFICER; {_HARDTOSEE}",
+    **{name: f"CONTEXT_ENDPOINTS; {_HARDTOSEE}" for name in CONTEXT_ENDPOINTS},
+    "hardtosee:my-actions": f"MACE_ACTION_HOLDERS; {_HARDTOSEE}",
+    "hardtosee:action-done": f"the owner or REGISTER_ROLES; {_HARDTOSEE}",
 }
 # fmt: on
