@@ -288,7 +288,7 @@ NOT_IN_MATRIX = {
     **{f"hardtosee:{name}": f"REGISTER_ROLES; {_HARDTOSEE}" for name in (
         "registers", "register", "export")},
     "hardtosee:ehe-officer": f"EHE_OFFICER; {_HARDTOSEE}",
-    **{name: f"CONTEXT_ENDPOINTS; {_HARDTOSEE}" for name in CONTEXT_ENDPOINTS},
+    **dict.fromkeys(CONTEXT_ENDPOINTS, f"CONTEXT_ENDPOINTS; {_HARDTOSEE}"),
     "hardtosee:my-actions": f"MACE_ACTION_HOLDERS; {_HARDTOSEE}",
     "hardtosee:action-done": f"the owner or REGISTER_ROLES; {_HARDTOSEE}",
 }
