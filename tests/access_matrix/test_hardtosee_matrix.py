@@ -17,7 +17,7 @@ from safehub.hardtosee.models import (
     MaceDiscussion,
     MacePanel,
 )
-from safehub.hardtosee.selectors import Register, _partner
+from safehub.hardtosee.selectors import Register, partner_code
 from safehub.hardtosee.services import (
     context_create,
     context_link_person,
@@ -50,7 +50,7 @@ def on_every_register(users: dict[str, Any], people: dict[str, Any]) -> dict[str
         chronology_append(
             actor=users["mash_worker"],
             persons=[person],
-            event_type=_partner(code),
+            event_type=partner_code(code),
             summary="On the register",
             occurred_on=date(2026, 1, 10),
         )

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from safehub.chronology.services import chronology_append
 from safehub.hardtosee.models import MaceAction, MacePanel
-from safehub.hardtosee.selectors import Register, _partner
+from safehub.hardtosee.selectors import Register, partner_code
 from tests.journeys.conftest import axe_violations, new_page, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def _on_registers(users, people) -> None:
         chronology_append(
             actor=users["mash_worker"],
             persons=[person],
-            event_type=_partner(code),
+            event_type=partner_code(code),
             summary="From the school",
             occurred_on=date(2026, 10, 5),
         )

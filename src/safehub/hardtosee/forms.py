@@ -48,9 +48,9 @@ class RegisterFilterForm(GovukForm):
         },
     )
 
-    def __init__(self, *args: Any, teams: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "Any team"), *[(str(t.pk), t.name) for t in teams]]
+        choices = [("", "Any team"), *[(str(t.pk), t.name) for t in teams or []]]
         self.fields["team"].choices = choices  # type: ignore[attr-defined]
 
     def clean_district(self) -> str:
@@ -84,11 +84,11 @@ class EheOfficerForm(GovukForm):
         },
     )
 
-    def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, officers: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [  # type: ignore[attr-defined]
             ("", "Choose an officer"),
-            *[(str(u.pk), u.get_full_name()) for u in officers],
+            *[(str(u.pk), u.get_full_name()) for u in officers or []],
         ]
 
 
@@ -129,7 +129,10 @@ class ContextNoteForm(GovukForm):
         choices=Significance.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how significant it is"},
+        error_messages={
+            "required": "Select how significant it is",
+            "invalid_choice": "Select how significant it is",
+        },
     )
 
 
@@ -166,13 +169,19 @@ class MacePanelForm(GovukForm):
         label="Notes (optional)", widget=forms.Textarea, max_length=20_000, required=False
     )
 
-    def __init__(self, *args: Any, chairs: list[Any], agencies: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        chairs: list[Any] | None = None,
+        agencies: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["chair"].choices = [  # type: ignore[attr-defined]
             ("", "Choose the chair"),
-            *[(str(u.pk), u.get_full_name()) for u in chairs],
+            *[(str(u.pk), u.get_full_name()) for u in chairs or []],
         ]
-        agency_choices = [("", "Choose an agency"), *[(str(a.pk), a.name) for a in agencies]]
+        agency_choices = [("", "Choose an agency"), *[(str(a.pk), a.name) for a in agencies or []]]
         for n in range(1, ATTENDEE_ROWS + 1):
             self.fields[f"agency_{n}"] = forms.ChoiceField(
                 label=f"Attendee {n}: agency", choices=agency_choices, required=False
@@ -250,11 +259,11 @@ class DiscussContextForm(GovukForm):
         error_messages={"required": "Select the risk the panel agreed"},
     )
 
-    def __init__(self, *args: Any, contexts: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, contexts: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["context"].choices = [  # type: ignore[attr-defined]
             ("", "Choose a context"),
-            *[(str(c.pk), c.name) for c in contexts],
+            *[(str(c.pk), c.name) for c in contexts or []],
         ]
 
 
@@ -270,11 +279,11 @@ class MaceActionForm(GovukForm):
     )
     due_on = GovukDateField(label="Due date", subject="The due date")
 
-    def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [  # type: ignore[attr-defined]
             ("", "Choose the owner"),
-            *[(str(u.pk), f"{u.get_full_name()} ({u.agency.name})") for u in owners],
+            *[(str(u.pk), f"{u.get_full_name()} ({u.agency.name})") for u in owners or []],
         ]
 
 

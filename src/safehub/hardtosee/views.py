@@ -60,7 +60,12 @@ def registers_view(request: SignedInRequest) -> HttpResponse:
     _require_registers(request)
     as_of = timezone.localdate()
     counts = selectors.register_counts(actor=request.user, as_of=as_of)
-    return _render(request, "hardtosee/registers.html", {"counts": counts, "as_of": as_of})
+    days = selectors.DEFAULT_DAYS_WITHOUT_CONTACT
+    return _render(
+        request,
+        "hardtosee/registers.html",
+        {"counts": counts, "as_of": as_of, "default_days": days},
+    )
 
 
 def _filter_form(request: SignedInRequest) -> forms.RegisterFilterForm:

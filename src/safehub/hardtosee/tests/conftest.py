@@ -5,7 +5,7 @@ from conftest import make_person
 
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.chronology.services import chronology_append
-from safehub.hardtosee.selectors import PROFESSIONAL_CONTACT, _partner
+from safehub.hardtosee.selectors import partner_code
 
 AS_OF = date(2026, 11, 20)
 
@@ -13,7 +13,7 @@ AS_OF = date(2026, 11, 20)
 def happened(actor: Any, person: Any, code: str, on: date) -> None:
     """Something on the child's chronology: a partner event code (`ehe_registered`) or a
     chronology code (`VISIT`)."""
-    event_type = code if code.isupper() else _partner(code)
+    event_type = code if code.isupper() else partner_code(code)
     chronology_append(
         actor=actor, persons=[person], event_type=event_type, summary=code, occurred_on=on
     )
@@ -37,6 +37,3 @@ def subjects(audit: Any) -> list[int]:
 
 def child(given: str, born: date = date(2014, 3, 3), **fields: Any) -> Any:
     return make_person(given, "Register", born, **fields)
-
-
-assert "VISIT" in PROFESSIONAL_CONTACT
