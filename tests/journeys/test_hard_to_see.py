@@ -54,7 +54,7 @@ def test_each_register_is_opened_filtered_and_exported(
         page.get_by_role("link", name=register.heading, exact=True).click()
         expect(page.get_by_role("heading", name=register.heading, level=1)).to_be_visible()
         if name:
-            expect(page.get_by_role("link", name=name)).to_be_visible()
+            expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
         assert axe_violations(page) == [], register
 
         # A filter that cannot be read is named; a good one narrows the register.
@@ -101,7 +101,7 @@ def test_a_context_and_a_mace_panel_are_recorded_with_actions(
     page.get_by_label("SafeHub ID of the child or adult").fill(str(child.pk))
     page.get_by_label("Why are they linked to it?").fill("Seen there late with older youths")
     page.get_by_role("button", name="Link").click()
-    expect(page.get_by_role("link", name="Amelia Hart")).to_be_visible()
+    expect(page.get_by_role("link", name="Amelia Hart", exact=True)).to_be_visible()
     page.get_by_label("Day").fill("2")
     page.get_by_label("Month").fill("11")
     page.get_by_label("Year").fill("2026")
@@ -132,7 +132,7 @@ def test_a_context_and_a_mace_panel_are_recorded_with_actions(
     page.get_by_label("SafeHub ID of the child").fill(str(child.pk))
     page.locator("input[name=risk][value=very_high]").first.check()
     page.get_by_role("button", name="Add the child").click()
-    expect(page.get_by_role("link", name="Amelia Hart")).to_be_visible()
+    expect(page.get_by_role("link", name="Amelia Hart", exact=True)).to_be_visible()
     page.get_by_label("Context").select_option(label="Riverside skate park")
     page.locator("form[action$='/contexts/'] input[name=risk][value=high]").check()
     page.get_by_role("button", name="Add the context").click()
@@ -144,7 +144,9 @@ def test_a_context_and_a_mace_panel_are_recorded_with_actions(
     page.locator("#id_due_on-month").fill("11")
     page.locator("#id_due_on-year").fill("2026")
     page.get_by_role("button", name="Add the action").click()
-    expect(page.get_by_text("Disruption visit with the police")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Disruption visit with the police", exact=True)
+    ).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "mace-panel")
     panel = MacePanel.objects.get()
@@ -155,7 +157,9 @@ def test_a_context_and_a_mace_panel_are_recorded_with_actions(
     sign_in_as(worker, base, users["social_worker"])
     worker.get_by_role("link", name="MACE actions").click()
     expect(worker.get_by_role("heading", name="Your MACE actions")).to_be_visible()
-    expect(worker.get_by_text("Disruption visit with the police")).to_be_visible()
+    expect(
+        worker.get_by_role("cell", name="Disruption visit with the police", exact=True)
+    ).to_be_visible()
     assert axe_violations(worker) == []
     worker.get_by_role("button", name="Mark done").click()
     expect(worker.get_by_text("You have no open MACE actions.")).to_be_visible()
