@@ -8,7 +8,7 @@ Who is on each register (the rules, one function each, tested in tests/test_regi
   missing education"; a later sign of a school roll (attendance, absence, suspension,
   exclusion, a welfare concern from the school's DSL) or of home education takes them off.
 - **Babies under one**: born in the year up to the day and known to a service (an open
-  involvement, or anything on their chronology).
+  involvement, or anything on their chronology besides keeping the record itself).
 - **No professional contact**: a child known to a service (an open involvement) with no
   professional contact in the given number of days (90 unless the reader chooses).
 
@@ -51,6 +51,7 @@ from safehub.hardtosee.models import (
 )
 from safehub.organisations.models import Agency, AgencyKind, Team, User
 from safehub.partners.codes import BY_CODE
+from safehub.people import events as people_events
 from safehub.people.models import Person, PersonAddress
 
 PAGE_SIZE = 25
@@ -80,6 +81,19 @@ PROFESSIONAL_CONTACT = frozenset(
         partner_code("dsl_welfare_concern"),
         partner_code("return_from_missing"),
         partner_code("domestic_abuse_child_present"),
+    }
+)
+
+# Keeping the record itself (made, details, addresses, relationships) is not a service
+# knowing the child: every record has these.
+RECORD_KEEPING = frozenset(
+    {
+        people_events.PERSON_CREATED,
+        people_events.PERSON_DETAILS_CHANGED,
+        people_events.ADDRESS_CHANGED,
+        people_events.RELATIONSHIP_RECORDED,
+        people_events.RELATIONSHIP_ENDED,
+        people_events.DEATH_RECORDED,
     }
 )
 
@@ -236,11 +250,12 @@ def cme_register(as_of: date) -> QuerySet[Person]:
 
 
 def under_ones_register(as_of: date) -> QuerySet[Person]:
+    service_events = ChronologyLink.objects.filter(
+        person=OuterRef("pk"), occurred_at__lt=_day_ends(as_of)
+    ).exclude(entry__event_type__in=list(RECORD_KEEPING))
     known = Exists(
         Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
-    ) | Exists(
-        ChronologyLink.objects.filter(person=OuterRef("pk"), occurred_at__lt=_day_ends(as_of))
-    )
+    ) | Exists(service_events)
     return (
         _children(as_of)
         .filter(date_of_birth__gt=years_before(as_of, 1))

@@ -112,6 +112,7 @@ def test_under_ones_known_to_a_service(users):
     seen = child("Seen", born=date(2026, 8, 1))
     happened(actor, seen, "health_visitor_contact", date(2026, 8, 20))
     unknown = child("Unknown", born=date(2026, 7, 1))
+    happened(actor, unknown, "PERSON_CREATED", date(2026, 7, 2))  # only a record made
     one_year_old = child("One", born=years_before(AS_OF, 1))
     allocate(one_year_old, users["social_worker"])
     ended = child("Ended", born=date(2026, 6, 1))
