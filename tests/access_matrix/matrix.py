@@ -221,6 +221,45 @@ CASEWORK_API_ENDPOINTS = {
     "api-v1:child_missing_record_api": ("edit", "post"),
 }
 
+# Registers of hard-to-see children (test_hardtosee_matrix.py): the MASH and team managers
+# open them; every other role is "not found". Each row is a child the reader may see: which
+# of the test people (all put on every register) each role's register shows.
+REGISTER_ROLES = {"mash_worker", "team_manager"}
+REGISTER_ROWS = {
+    "mash_worker":             "A A A D D",
+    "team_manager":            "A A D D D",
+}
+# Naming a child's EHE officer changes the child's record: EDIT, for the register roles.
+EHE_OFFICER = {
+    "mash_worker":             "A A A B B",
+    "team_manager":            "A A D B B",
+}
+# Contexts and MACE panels: the register roles open and work them (each person on them is
+# still decided by the policy: linking a child or recording them as discussed follows
+# EHE_OFFICER, the EDIT decision); everyone else is "not found". Any role that works with
+# children may own a MACE action and reads their own; an action is marked done by its owner
+# or the register roles.
+CONTEXT_ENDPOINTS = {
+    # url name: method
+    "hardtosee:contexts": "get",
+    "hardtosee:context-new": "get",
+    "hardtosee:context": "get",
+    "hardtosee:context-edit": "get",
+    "hardtosee:context-note": "post",
+    "hardtosee:context-link": "post",
+    "hardtosee:context-unlink": "post",
+    "hardtosee:panels": "get",
+    "hardtosee:panel-new": "get",
+    "hardtosee:panel": "get",
+    "hardtosee:panel-child": "post",
+    "hardtosee:panel-context": "post",
+    "hardtosee:panel-action": "post",
+    "hardtosee:panel-notes": "post",
+}
+MACE_ACTION_HOLDERS = {"partner_practitioner", "mash_worker", "social_worker", "team_manager",
+                       "cp_chair_iro"}
+_HARDTOSEE = "tested in tests/access_matrix/test_hardtosee_matrix.py"
+
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
@@ -277,5 +316,11 @@ NOT_IN_MATRIX = {
     "leaving_care:adviser": "team managers only; tests/access_matrix/test_leaving_care_matrix.py",
     "multiagency:court-export": f"CASEWORK_VIEW; {_CHRONOLOGY}",
     "multiagency:entry-note": f"CASEWORK_VIEW; {_CHRONOLOGY}",
+    **{f"hardtosee:{name}": f"REGISTER_ROLES; {_HARDTOSEE}" for name in (
+        "registers", "register", "export")},
+    "hardtosee:ehe-officer": f"EHE_OFFICER; {_HARDTOSEE}",
+    **dict.fromkeys(CONTEXT_ENDPOINTS, f"CONTEXT_ENDPOINTS; {_HARDTOSEE}"),
+    "hardtosee:my-actions": f"MACE_ACTION_HOLDERS; {_HARDTOSEE}",
+    "hardtosee:action-done": f"the owner or REGISTER_ROLES; {_HARDTOSEE}",
 }
 # fmt: on

@@ -4,9 +4,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from safehub.access.policy import (
+    can_hold_mace_actions,
     can_manage_cases,
     can_manage_users,
     can_match_partner_events,
+    can_open_registers,
     can_refer,
     can_review_audit,
     can_search_people,
@@ -34,6 +36,12 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Information requests", reverse("frontdoor:request-list")))
     if can_match_partner_events(user):
         items.append(("Partner information", reverse("partners:queue")))
+    if can_open_registers(user):
+        items.append(("Registers", reverse("hardtosee:registers")))
+        items.append(("Contexts", reverse("hardtosee:contexts")))
+        items.append(("MACE panels", reverse("hardtosee:panels")))
+    elif can_hold_mace_actions(user):
+        items.append(("MACE actions", reverse("hardtosee:my-actions")))
     if can_send_partner_events(user):
         items.append(("Send partner information", reverse("partners:upload")))
     if can_see_front_door_figures(user):

@@ -72,6 +72,9 @@ class RoleRules:
     can_profile_neglect: bool = False
     can_supervise_neglect_profiles: bool = False
     can_record_neglect_training: bool = False
+    # Registers of hard-to-see children and contextual safeguarding (safehub.hardtosee):
+    # each row is still decided person by person.
+    can_open_registers: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -87,6 +90,7 @@ RULES: dict[str, RoleRules] = {
     Role.MASH_WORKER: RoleRules(
         scope=Scope.ALL,
         contacts=ContactScope.ALL,
+        can_open_registers=True,
         can_triage=True,
         can_edit=True,
         can_create=True,
@@ -117,6 +121,7 @@ RULES: dict[str, RoleRules] = {
         can_profile_neglect=True,
         can_supervise_neglect_profiles=True,
         can_record_neglect_training=True,
+        can_open_registers=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
@@ -637,3 +642,24 @@ def neglect_profile_decisions(
     if not capable:
         return {p.pk: Decision.DENY for p in people}
     return decide_many(actor, people, Action.VIEW)
+
+
+# --- Registers of hard-to-see children, contexts and MACE panels ------------------------
+
+
+def can_open_registers(actor: User) -> bool:
+    """The MASH (who see every child) and team managers (their team's) open the registers
+    of hard-to-see children, contexts and MACE panels. Which children each register row
+    shows is `visible_persons`, as for every list."""
+    return rules_for(actor).can_open_registers
+
+
+def can_hold_mace_actions(actor: User) -> bool:
+    """A MACE panel gives actions to staff of any agency who work with children (a role
+    with person scope); each reads their own on "MACE actions"."""
+    return rules_for(actor).scope is not Scope.NONE
+
+
+def may_complete_mace_action(actor: User, action: Any) -> bool:
+    """The action's owner marks it done, or those who run the panels."""
+    return action.owner_id == actor.pk or can_open_registers(actor)

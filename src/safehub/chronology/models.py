@@ -58,6 +58,11 @@ class ChronologyEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "chronology entries"
+        # Registers find everyone with an event of a type (registered for home education,
+        # missing education) from the entries, not by reading every person's timeline.
+        indexes = [
+            models.Index(fields=["event_type", "occurred_at"], name="chronology_type_time_idx"),
+        ]
 
 
 class ChronologyLink(models.Model):

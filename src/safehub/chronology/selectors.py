@@ -134,6 +134,22 @@ def _paged(
     )
 
 
+def chronology_page_for(
+    links: Any, *, page: int | str | None = 1, size: int = PAGE_SIZE
+) -> ChronologyPage:
+    """One page of any other timeline kept as links to entries (a model with `entry` and
+    `occurred_at`, indexed by its subject and time: a context's chronology), newest first.
+    The caller has checked access to the subject. Two queries whatever its length."""
+    total = links.count()
+    pages = max(1, -(-total // size))
+    page = page_number(page, pages=pages)
+    start = (page - 1) * size
+    rows = links.order_by(*_NEWEST_FIRST).values_list(*_TIMELINE_COLUMNS)[start : start + size]
+    return ChronologyPage(
+        entries=[_timeline_entry(row) for row in rows], page=page, pages=pages, total=total
+    )
+
+
 def chronology_all_for_person(*, person: Any) -> list[TimelineEntry]:
     """The person's whole timeline, in the page's order, for the record export. One query.
     The caller has already passed the access check (for export) for `person`."""

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("safehub.leaving_care.urls")),
     path("", include("safehub.partners.urls")),
     path("", include("safehub.multiagency.urls")),
+    path("", include("safehub.hardtosee.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safehub.frontdoor",
     "safehub.casework",
     "safehub.partners",
+    "safehub.hardtosee",
     "safehub.neglect",
     "safehub.leaving_care",
     "safehub.multiagency",

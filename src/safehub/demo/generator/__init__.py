@@ -30,6 +30,7 @@ from django.utils import timezone
 from safehub.demo.generator.casework import FamilyPlanner
 from safehub.demo.generator.casework_records import CaseworkPlanner
 from safehub.demo.generator.frontdoor import ContactPlanner
+from safehub.demo.generator.hardtosee import seed_hardtosee
 from safehub.demo.generator.loader import Loader
 from safehub.demo.generator.neglect import seed_neglect
 from safehub.demo.generator.organisations import (
@@ -185,6 +186,17 @@ def generate(
         seed=seed, today=reference_date or timezone.localdate(), persons=target
     )
     say(f"Partner events: {counts['partner_events']:,}")
+    hard_to_see = seed_hardtosee(
+        seed=seed, today=reference_date or timezone.localdate(), persons=target
+    )
+    counts["partner_events"] += hard_to_see.pop("partner_events", 0)
+    counts.update(hard_to_see)
+    say(
+        f"Hard to see: {hard_to_see.get('ehe_children', 0)} home educated, "
+        f"{hard_to_see.get('cme_children', 0)} missing education, "
+        f"{hard_to_see.get('contexts', 0)} contexts, "
+        f"{hard_to_see.get('mace_panels', 0)} MACE panels"
+    )
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()

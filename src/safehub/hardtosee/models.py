@@ -1,0 +1,170 @@
+from django.db import models
+from django.db.models import Q
+
+from safehub.core.models import TimeStampedModel, VersionedModel
+
+
+class EheOfficer(TimeStampedModel):
+    """The council's officer for a child educated at home: who the family and the register
+    name as the child's contact. One current assignment per child; a new one ends the last."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    officer = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
+    assigned_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(ended_on__isnull=True),
+                name="ehe_officer_one_current",
+            ),
+        ]
+
+
+# --- Contextual safeguarding -------------------------------------------------------------
+
+
+class ContextKind(models.TextChoices):
+    PLACE = "place", "A place"
+    PEER_GROUP = "peer_group", "A peer group"
+    SCHOOL = "school", "A school"
+    ONLINE = "online", "An online space"
+
+
+class Context(VersionedModel):
+    """Somewhere or something outside the family where children come to harm: a park, a
+    group of young people, a school, a chat group. It has its own chronology and the
+    children and adults linked to it; MACE panels discuss it."""
+
+    kind = models.CharField(max_length=12, choices=ContextKind.choices)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, default="")
+    # Where it is, as the council describes it (an area, a postcode district, an app).
+    location = models.CharField(max_length=120, blank=True, default="")
+    created_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContextPerson(TimeStampedModel):
+    """A child or adult linked to a context, and why; unlinking ends the link (kept)."""
+
+    context = models.ForeignKey(Context, on_delete=models.CASCADE, related_name="links")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    linked_on = models.DateField()
+    linked_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["context", "person"],
+                condition=Q(ended_on__isnull=True),
+                name="context_person_one_current",
+            ),
+        ]
+
+
+class ContextEntry(models.Model):
+    """A chronology entry on a context's own timeline (as ChronologyLink puts one on a
+    person's): `occurred_at` is copied so the timeline is one index range scan."""
+
+    context = models.ForeignKey(Context, on_delete=models.CASCADE, related_name="+")
+    entry = models.ForeignKey(
+        "chronology.ChronologyEntry", on_delete=models.CASCADE, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["context", "-occurred_at", "-entry"], name="context_entry_time_idx"
+            ),
+        ]
+
+
+# --- MACE panels -------------------------------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    """Exploitation risk as the panel grades it."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
+
+
+class MacePanel(VersionedModel):
+    """A multi-agency child exploitation (MACE) panel meeting."""
+
+    held_on = models.DateField()
+    chair = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(blank=True, default="")
+    recorded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["-held_on"], name="mace_panel_held_idx")]
+
+
+class MaceAttendee(models.Model):
+    panel = models.ForeignKey(MacePanel, on_delete=models.CASCADE, related_name="attendees")
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+
+
+class MaceDiscussion(models.Model):
+    """A child or a context the panel discussed, and the risk it graded."""
+
+    panel = models.ForeignKey(MacePanel, on_delete=models.CASCADE, related_name="discussions")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    context = models.ForeignKey(
+        Context, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    risk = models.CharField(max_length=10, choices=RiskLevel.choices)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, context__isnull=True)
+                | Q(person__isnull=True, context__isnull=False),
+                name="mace_discussion_child_or_context",
+            ),
+        ]
+
+
+class MaceAction(VersionedModel):
+    """What the panel asked someone to do, by when; tracked until it is done."""
+
+    panel = models.ForeignKey(MacePanel, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=500)
+    owner = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["owner", "due_on"],
+                name="mace_action_open_idx",
+                condition=Q(done_on__isnull=True),
+            ),
+        ]

@@ -1,0 +1,583 @@
+"""The registers of hard-to-see children, read from the one chronology as of a given day.
+
+Who is on each register (the rules, one function each, tested in tests/test_registers.py):
+
+- **Elective home education**: a child whose latest EHE event on or before the day is
+  "registered for elective home education", not "elective home education ended".
+- **Children missing education**: a child whose latest education-status event is "child
+  missing education"; a later sign of a school roll (attendance, absence, suspension,
+  exclusion, a welfare concern from the school's DSL) or of home education takes them off.
+- **Babies under one**: born in the year up to the day and known to a service (an open
+  involvement, or anything on their chronology besides keeping the record itself).
+- **No professional contact**: a child known to a service (an open involvement) with no
+  professional contact in the given number of days (90 unless the reader chooses).
+
+"Professional contact" is one set of chronology events (`PROFESSIONAL_CONTACT`): a
+professional was with the child. Every register shows the date of each child's last one.
+
+Each page is a fixed number of queries whatever the number of rows (the count, the page
+with its annotations, the audit row); every row is a child `visible_persons` lets the
+reader see, and one audit row names them all.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+
+from safehub.access.models import Involvement
+from safehub.access.policy import RULES, Disclosure, Scope, disclosures, visible_persons
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_list, audit_record
+from safehub.casework import events as casework_events
+from safehub.chronology.models import ChronologyLink
+from safehub.chronology.selectors import ChronologyPage, chronology_page_for
+from safehub.core.paging import page_number
+from safehub.core.workdays import LONDON
+from safehub.hardtosee.models import (
+    Context,
+    ContextEntry,
+    ContextPerson,
+    EheOfficer,
+    MaceAction,
+    MaceDiscussion,
+    MacePanel,
+)
+from safehub.organisations.models import Agency, AgencyKind, Team, User
+from safehub.partners.codes import BY_CODE
+from safehub.people import events as people_events
+from safehub.people.models import Person, PersonAddress
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 10_000
+DEFAULT_DAYS_WITHOUT_CONTACT = 90
+
+
+def partner_code(code: str) -> str:
+    return BY_CODE[code].chronology_code
+
+
+# A professional was with the child: a statutory visit, the child seen for an assessment, a
+# health visitor's contact, an emergency or unscheduled health attendance, a period at
+# school (attendance returned by the school), the school's DSL raising a welfare concern
+# about what they saw, police finding a missing child or attending with the child present.
+PROFESSIONAL_CONTACT = frozenset(
+    {
+        casework_events.VISIT,
+        casework_events.ASSESSMENT_CHILD_SEEN,
+        # The older partner codes (chronology/events.py), still on timelines.
+        "HEALTH_VISITOR_CONTACT",
+        "EMERGENCY_DEPARTMENT_ATTENDANCE",
+        partner_code("health_visitor_contact"),
+        partner_code("ed_attendance"),
+        partner_code("unscheduled_attendance"),
+        partner_code("attendance"),
+        partner_code("dsl_welfare_concern"),
+        partner_code("return_from_missing"),
+        partner_code("domestic_abuse_child_present"),
+    }
+)
+
+# Keeping the record itself (made, details, addresses, relationships) is not a service
+# knowing the child: every record has these.
+RECORD_KEEPING = frozenset(
+    {
+        people_events.PERSON_CREATED,
+        people_events.PERSON_DETAILS_CHANGED,
+        people_events.ADDRESS_CHANGED,
+        people_events.RELATIONSHIP_RECORDED,
+        people_events.RELATIONSHIP_ENDED,
+        people_events.DEATH_RECORDED,
+    }
+)
+
+EHE_REGISTERED = partner_code("ehe_registered")
+EHE_ENDED = partner_code("ehe_ended")
+CME = partner_code("child_missing_education")
+# Signs a child is on a school roll, or educated at home, after being missing education.
+ON_ROLL = frozenset(
+    {
+        partner_code(code)
+        for code in (
+            "attendance",
+            "persistent_absence",
+            "severe_absence",
+            "suspension",
+            "permanent_exclusion",
+            "dsl_welfare_concern",
+            "ehe_registered",
+        )
+    }
+)
+
+
+class Register(enum.StrEnum):
+    EHE = "elective-home-education"
+    CME = "missing-education"
+    UNDER_ONES = "under-ones"
+    NO_CONTACT = "no-professional-contact"
+
+    @property
+    def heading(self) -> str:
+        return REGISTER_TITLES[self]
+
+
+REGISTER_TITLES = {
+    Register.EHE: "Elective home education",
+    Register.CME: "Children missing education",
+    Register.UNDER_ONES: "Babies under one known to a service",
+    Register.NO_CONTACT: "Children with no professional contact",
+}
+
+# Age bands as (youngest, oldest) in whole years on the day.
+AGE_BANDS = {
+    "0-4": (0, 4),
+    "5-10": (5, 10),
+    "11-15": (11, 15),
+    "16-17": (16, 17),
+}
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    age_band: str = ""
+    district: str = ""  # postcode district (outward code), e.g. "DM1"
+    team_id: int | None = None
+    # Only children with no professional contact in at least this many days. The
+    # no-contact register always has one (DEFAULT_DAYS_WITHOUT_CONTACT if not chosen).
+    days_without_contact: int | None = None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    person_id: int
+    name: str
+    date_of_birth: date | None
+    age: str
+    postcode: str
+    team: str
+    since: date | None  # registered for EHE, reported missing education; else None
+    last_contact: date | None
+    days_since_contact: int | None
+    officer: str  # the EHE officer, on the EHE register
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_on(born: date | None, day: date) -> str:
+    if born is None:
+        return "Not known"
+    months = (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
+    if months < 12:
+        return f"{months} month{'' if months == 1 else 's'}"
+    return f"{months // 12}"
+
+
+def _day_ends(as_of: date) -> datetime:
+    """The first moment after `as_of`, London time: events on the day count."""
+    return datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=LONDON)
+
+
+def _open_involvement(as_of: date) -> Q:
+    return Q(start_date__lte=as_of) & (Q(end_date__isnull=True) | Q(end_date__gt=as_of))
+
+
+def _children(as_of: date) -> QuerySet[Person]:
+    """Children alive and under 18 on the day."""
+    return Person.objects.filter(
+        kind="child",
+        date_of_birth__gt=years_before(as_of, 18),
+        date_of_birth__lte=as_of,
+    ).filter(Q(date_of_death__isnull=True) | Q(date_of_death__gt=as_of))
+
+
+def _links(as_of: date, codes: Any) -> QuerySet[ChronologyLink]:
+    return ChronologyLink.objects.filter(
+        entry__event_type__in=list(codes), occurred_at__lt=_day_ends(as_of)
+    )
+
+
+def _latest(as_of: date, codes: Any, field: str) -> Subquery:
+    """A person's latest chronology event among `codes` on or before the day: `field` of it."""
+    return Subquery(
+        _links(as_of, codes)
+        .filter(person=OuterRef("pk"))
+        .order_by("-occurred_at", "-entry_id")
+        .values(field)[:1]
+    )
+
+
+def _contact_since(as_of: date, days: int) -> Exists:
+    """A professional contact in the `days` up to and including the day."""
+    start = datetime.combine(as_of - timedelta(days=days - 1), time(0), tzinfo=LONDON)
+    return Exists(
+        _links(as_of, PROFESSIONAL_CONTACT).filter(person=OuterRef("pk"), occurred_at__gte=start)
+    )
+
+
+def ehe_register(as_of: date) -> QuerySet[Person]:
+    latest = _latest(as_of, (EHE_REGISTERED, EHE_ENDED), "entry__event_type")
+    registered = _links(as_of, (EHE_REGISTERED,)).values("person_id")
+    return (
+        _children(as_of)
+        .filter(pk__in=registered)
+        .annotate(status=latest, since=_latest(as_of, (EHE_REGISTERED,), "occurred_at"))
+        .filter(status=EHE_REGISTERED)
+    )
+
+
+def cme_register(as_of: date) -> QuerySet[Person]:
+    latest = _latest(as_of, ON_ROLL | {CME}, "entry__event_type")
+    reported = _links(as_of, (CME,)).values("person_id")
+    return (
+        _children(as_of)
+        .filter(pk__in=reported)
+        .annotate(status=latest, since=_latest(as_of, (CME,), "occurred_at"))
+        .filter(status=CME)
+    )
+
+
+def under_ones_register(as_of: date) -> QuerySet[Person]:
+    service_events = ChronologyLink.objects.filter(
+        person=OuterRef("pk"), occurred_at__lt=_day_ends(as_of)
+    ).exclude(entry__event_type__in=list(RECORD_KEEPING))
+    known = Exists(
+        Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
+    ) | Exists(service_events)
+    return (
+        _children(as_of)
+        .filter(date_of_birth__gt=years_before(as_of, 1))
+        .filter(known)
+        .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
+    )
+
+
+def no_contact_register(as_of: date, days: int) -> QuerySet[Person]:
+    involved = Involvement.objects.filter(_open_involvement(as_of)).values("person_id")
+    return (
+        _children(as_of)
+        .filter(pk__in=involved)
+        .exclude(_contact_since(as_of, days))
+        .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
+    )
+
+
+def register_people(
+    register: Register, *, as_of: date, filters: RegisterFilters
+) -> QuerySet[Person]:
+    """Everyone on the register on the day, filtered, before the policy narrows it."""
+    if register is Register.EHE:
+        people = ehe_register(as_of)
+    elif register is Register.CME:
+        people = cme_register(as_of)
+    elif register is Register.UNDER_ONES:
+        people = under_ones_register(as_of)
+    else:
+        people = no_contact_register(
+            as_of, filters.days_without_contact or DEFAULT_DAYS_WITHOUT_CONTACT
+        )
+    return _filtered(people, register, as_of=as_of, filters=filters)
+
+
+def _filtered(
+    people: QuerySet[Person], register: Register, *, as_of: date, filters: RegisterFilters
+) -> QuerySet[Person]:
+    if filters.age_band in AGE_BANDS:
+        youngest, oldest = AGE_BANDS[filters.age_band]
+        people = people.filter(
+            date_of_birth__gt=years_before(as_of, oldest + 1),
+            date_of_birth__lte=years_before(as_of, youngest),
+        )
+    if filters.district:
+        people = people.filter(
+            Exists(
+                PersonAddress.objects.filter(
+                    person=OuterRef("pk"),
+                    end_date__isnull=True,
+                    address__postcode__startswith=f"{filters.district.upper()} ",
+                )
+            )
+        )
+    if filters.team_id:
+        people = people.filter(
+            Exists(
+                Involvement.objects.filter(
+                    _open_involvement(as_of), person=OuterRef("pk"), team_id=filters.team_id
+                )
+            )
+        )
+    if filters.days_without_contact and register is not Register.NO_CONTACT:
+        people = people.exclude(_contact_since(as_of, filters.days_without_contact))
+    return people
+
+
+def _shown(people: QuerySet[Person], *, as_of: date) -> QuerySet[Person]:
+    """The columns each row shows, as subqueries: one query for the page however long."""
+    postcode = PersonAddress.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
+    team = Involvement.objects.filter(
+        _open_involvement(as_of), person=OuterRef("pk"), team__isnull=False
+    ).order_by("kind", "pk")
+    officer = EheOfficer.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).annotate(
+        name=Concat("officer__first_name", Value(" "), "officer__last_name")
+    )
+    return people.annotate(
+        last_contact=_latest(as_of, PROFESSIONAL_CONTACT, "occurred_at"),
+        postcode=Subquery(postcode.order_by("-pk").values("address__postcode")[:1]),
+        team_name=Subquery(team.values("team__name")[:1]),
+        officer_name=Subquery(officer.values("name")[:1]),
+    ).order_by(F("last_contact").asc(nulls_first=True), "pk")
+
+
+def _row(person: Any, as_of: date) -> RegisterRow:
+    last = person.last_contact.astimezone(LONDON).date() if person.last_contact else None
+    since = person.since
+    if isinstance(since, datetime):
+        since = since.astimezone(LONDON).date()
+    return RegisterRow(
+        person_id=person.pk,
+        name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        age=age_on(person.date_of_birth, as_of),
+        postcode=person.postcode or "",
+        team=person.team_name or "",
+        since=since,
+        last_contact=last,
+        days_since_contact=(as_of - last).days if last else None,
+        officer=person.officer_name or "",
+    )
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    register: Register
+    page: Page
+    rows: list[RegisterRow]
+    count: int
+
+
+def register_page(
+    *,
+    actor: User,
+    register: Register,
+    as_of: date,
+    filters: RegisterFilters,
+    page: Any = 1,
+) -> RegisterPage:
+    """One page of the register, only children the policy lets `actor` see, longest
+    without a professional contact first. The caller has checked `can_open_registers`; one
+    audit row names every child shown."""
+    people = visible_persons(actor, register_people(register, as_of=as_of, filters=filters))
+    paginator = Paginator(_shown(people, as_of=as_of), PAGE_SIZE)
+    shown = paginator.page(page_number(page, pages=paginator.num_pages))
+    rows = [_row(p, as_of) for p in shown.object_list]
+    audit_list(
+        actor=actor,
+        listed=f"hardtosee.{register.value}",
+        person_ids=[r.person_id for r in rows],
+        detail={"as_of": as_of.isoformat(), "filters": _described(filters)},
+    )
+    return RegisterPage(register, shown, rows, paginator.count)
+
+
+def register_export(
+    *, actor: User, register: Register, as_of: date, filters: RegisterFilters
+) -> list[RegisterRow]:
+    """Every row of the filtered register the policy lets `actor` see (up to
+    EXPORT_LIMIT), audited as an export naming each child."""
+    people = visible_persons(actor, register_people(register, as_of=as_of, filters=filters))
+    rows = [_row(p, as_of) for p in _shown(people, as_of=as_of)[:EXPORT_LIMIT]]
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        subject_ids=sorted(r.person_id for r in rows),
+        object_type=f"hardtosee.{register.value}",
+        detail={"as_of": as_of.isoformat(), "filters": _described(filters), "rows": len(rows)},
+    )
+    return rows
+
+
+def register_counts(*, actor: User, as_of: date) -> dict[Register, int]:
+    """How many children the reader may see on each register (no names: not audited)."""
+    filters = RegisterFilters()
+    return {
+        register: visible_persons(
+            actor, register_people(register, as_of=as_of, filters=filters)
+        ).count()
+        for register in Register
+    }
+
+
+def _described(filters: RegisterFilters) -> dict[str, Any]:
+    return {k: v for k, v in filters.__dict__.items() if v not in ("", None)}
+
+
+def council_teams() -> list[Team]:
+    """The teams a register can be filtered by: the council's own."""
+    return list(
+        Team.objects.filter(agency__kind=AgencyKind.COUNCIL)
+        .select_related("agency")
+        .order_by("name")
+    )
+
+
+def ehe_officer_choices() -> list[User]:
+    """Who may be named a child's EHE officer: the council's active staff who see records."""
+    roles = [role for role, rules in RULES.items() if rules.scope is not Scope.NONE]
+    return list(
+        User.objects.filter(
+            is_active=True, agency__kind=AgencyKind.COUNCIL, role__in=roles
+        ).order_by("last_name", "first_name", "pk")
+    )
+
+
+def mace_owner_choices() -> list[User]:
+    """Who a MACE panel can give an action to: active staff of any agency whose role works
+    with children (the policy's `can_hold_mace_actions`)."""
+    roles = [role for role, rules in RULES.items() if rules.scope is not Scope.NONE]
+    return list(
+        User.objects.filter(is_active=True, role__in=roles)
+        .select_related("agency")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+# --- Contexts and MACE panels ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownPerson:
+    """A person a context or panel page names, as the policy lets the reader see them:
+    `name` is None for "a person you cannot see"."""
+
+    person_id: int | None
+    name: str | None
+    date_of_birth: date | None
+
+
+def _shown_people(actor: User, persons: list[Any]) -> dict[int, ShownPerson]:
+    """Each of `persons` as `disclosures` says; the omitted are left out."""
+    decided = disclosures(actor, persons)
+    shown = {}
+    for person in persons:
+        how = decided[person.pk]
+        if how is Disclosure.SHOWN:
+            shown[person.pk] = ShownPerson(person.pk, person.full_name, person.date_of_birth)
+        elif how is not Disclosure.OMITTED:
+            shown[person.pk] = ShownPerson(None, None, None)
+    return shown
+
+
+def context_list() -> list[Context]:
+    """Every context, with how many people are linked to it now (no names)."""
+    current = Q(links__ended_on__isnull=True) & Q(links__isnull=False)
+    return list(
+        Context.objects.annotate(linked=Count("links", filter=current)).order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    link: ContextPerson
+    shown: ShownPerson
+
+
+def context_people(*, actor: User, context: Context) -> list[LinkedPerson]:
+    """The people linked to the context now, each as the policy lets `actor` see them; one
+    audit row names those shown."""
+    links = list(
+        ContextPerson.objects.filter(context=context, ended_on__isnull=True)
+        .select_related("person", "linked_by")
+        .order_by("linked_on", "pk")
+    )
+    shown = _shown_people(actor, [link.person for link in links])
+    people = [
+        LinkedPerson(link, shown[link.person_id]) for link in links if link.person_id in shown
+    ]
+    audit_list(
+        actor=actor,
+        listed="hardtosee.context_people",
+        person_ids=[p.shown.person_id for p in people if p.shown.person_id],
+        detail={"context": context.pk},
+    )
+    return people
+
+
+def context_chronology(*, context: Context, page: Any = 1) -> ChronologyPage:
+    return chronology_page_for(ContextEntry.objects.filter(context=context), page=page)
+
+
+def mace_panels() -> list[MacePanel]:
+    return list(
+        MacePanel.objects.select_related("chair")
+        .annotate(
+            discussed=Count("discussions", distinct=True),
+            open_actions=Count("actions", filter=Q(actions__done_on__isnull=True), distinct=True),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Discussed:
+    discussion: MaceDiscussion
+    shown: ShownPerson | None  # the child, as the reader may see them; None for a context
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: MaceAction
+    overdue: bool
+
+
+def _action_rows(actions: Any, as_of: date) -> list[ActionRow]:
+    return [ActionRow(a, a.done_on is None and a.due_on < as_of) for a in actions]
+
+
+def mace_panel_detail(
+    *, actor: User, panel: MacePanel, as_of: date
+) -> tuple[list[Any], list[Discussed], list[ActionRow]]:
+    """A panel's attendees, what it discussed (each child as the policy lets `actor` see
+    them, one audit row naming those shown) and its actions, overdue as of the day."""
+    attendees = list(panel.attendees.select_related("agency").order_by("agency__name", "name"))
+    discussions = list(panel.discussions.select_related("person", "context").order_by("pk"))
+    shown = _shown_people(actor, [d.person for d in discussions if d.person is not None])
+    discussed = [
+        Discussed(d, shown[d.person_id] if d.person_id else None)
+        for d in discussions
+        if d.person_id is None or d.person_id in shown
+    ]
+    audit_list(
+        actor=actor,
+        listed="hardtosee.mace_panel",
+        person_ids=[d.shown.person_id for d in discussed if d.shown and d.shown.person_id],
+        detail={"panel": panel.pk},
+    )
+    actions = panel.actions.select_related("owner", "done_by").order_by("due_on", "pk")
+    return attendees, discussed, _action_rows(actions, as_of)
+
+
+def my_mace_actions(*, actor: User, as_of: date) -> list[ActionRow]:
+    """The actor's open MACE actions, soonest due first, overdue as of the day."""
+    actions = (
+        MaceAction.objects.filter(owner=actor, done_on__isnull=True)
+        .select_related("panel")
+        .order_by("due_on", "pk")
+    )
+    return _action_rows(actions, as_of)
+
+
+def agencies() -> list[Agency]:
+    """Agencies a MACE panel's attendees come from."""
+    return list(Agency.objects.order_by("name"))

@@ -1,0 +1,421 @@
+"""Writes for hard-to-see children: naming a child's EHE officer; contexts, their
+chronology and the people linked to them; MACE panels, what they discussed and their
+actions. Each checks the policy, audits, and writes the chronology in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safehub.access.guards import check_person_writes
+from safehub.access.policy import can_open_registers, may_complete_mace_action
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
+from safehub.chronology.models import Significance
+from safehub.chronology.services import chronology_append
+from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.models import versioned_update
+from safehub.core.text import clean_text
+from safehub.hardtosee import events
+from safehub.hardtosee.models import (
+    Context,
+    ContextEntry,
+    ContextKind,
+    ContextPerson,
+    EheOfficer,
+    MaceAction,
+    MaceAttendee,
+    MaceDiscussion,
+    MacePanel,
+    RiskLevel,
+)
+from safehub.hardtosee.selectors import ehe_officer_choices, mace_owner_choices
+from safehub.organisations.models import Agency, User
+
+HIGH_RISKS = (RiskLevel.HIGH, RiskLevel.VERY_HIGH)
+
+
+def ehe_officer_assign(*, actor: User, person: Any, officer_id: Any, on: date) -> EheOfficer:
+    """Name `officer_id` as the child's EHE officer from `on`, ending any earlier one. The
+    actor must open the registers and may change the child's record; the officer must be an
+    active member of the council's staff who sees records."""
+    if not can_open_registers(actor):
+        raise PermissionDeniedError("Only the MASH and team managers assign EHE officers.")
+    officers = {str(u.pk): u for u in ehe_officer_choices()}
+    officer = officers.get(str(officer_id))
+    if officer is None:
+        raise ValidationError({"officer": "Select the officer from the list"})
+    with transaction.atomic():
+        check_person_writes(actor, [person])
+        current = (
+            EheOfficer.objects.select_for_update()
+            .filter(person=person, ended_on__isnull=True)
+            .first()
+        )
+        if current is not None:
+            if current.officer_id == officer.pk:
+                raise ValidationError(
+                    {"officer": f"{officer.get_full_name()} is already the officer"}
+                )
+            current.ended_on = on
+            current.save(update_fields=["ended_on", "updated_at"])
+        assignment = EheOfficer.objects.create(
+            person=person, officer=officer, assigned_on=on, assigned_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            person_id=person.pk,
+            object_type="hardtosee.EheOfficer",
+            object_id=assignment.pk,
+            detail={"officer": officer.pk, "ended": current.pk if current else None},
+        )
+        chronology_append(
+            actor=actor,
+            persons=[person],
+            event_type=events.EHE_OFFICER_ASSIGNED,
+            summary=f"{officer.get_full_name()} is now the council's elective home education "
+            "officer for this child.",
+            occurred_on=on,
+            source=assignment,
+        )
+    return assignment
+
+
+# --- Contexts ---------------------------------------------------------------------------
+
+
+def _require_contexts(actor: User) -> None:
+    if not can_open_registers(actor):
+        raise PermissionDeniedError("Only the MASH and team managers work on contexts.")
+
+
+def _context_fields(data: dict[str, Any]) -> dict[str, Any]:
+    kind = data.get("kind")
+    if kind not in ContextKind.values:
+        raise ValidationError({"kind": "Select what kind of context it is"})
+    return {
+        "kind": kind,
+        "name": clean_text(data.get("name"), label="the name of the context", max_length=120),
+        "description": clean_text(
+            data.get("description"),
+            label="the description",
+            max_length=5_000,
+            multiline=True,
+            required=False,
+        ),
+        "location": clean_text(
+            data.get("location"), label="where it is", max_length=120, required=False
+        ),
+    }
+
+
+def context_create(*, actor: User, data: dict[str, Any]) -> Context:
+    _require_contexts(actor)
+    fields = _context_fields(data)
+    with transaction.atomic():
+        context = Context.objects.create(created_by=actor, **fields)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="hardtosee.Context",
+            object_id=context.pk,
+        )
+    return context
+
+
+def context_update(
+    *, actor: User, context: Context, expected_version: int, data: dict[str, Any]
+) -> Context:
+    """Change what a context is called and says; refused (ConcurrentEditError) if someone
+    saved it since `expected_version`."""
+    _require_contexts(actor)
+    fields = _context_fields(data)
+    with transaction.atomic():
+        versioned_update(instance=context, expected_version=expected_version, data=fields)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type="hardtosee.Context",
+            object_id=context.pk,
+            detail={"fields": sorted(fields)},
+        )
+    return context
+
+
+def _on_context(context: Context, entry: Any) -> None:
+    ContextEntry.objects.create(context=context, entry=entry, occurred_at=entry.occurred_at)
+
+
+def context_note(
+    *,
+    actor: User,
+    context: Context,
+    summary: Any,
+    occurred_on: date,
+    significance: int,
+    today: date,
+) -> Any:
+    """Something learnt about the context itself (police intelligence about a park, a
+    school's worry about a group), on the context's own chronology."""
+    _require_contexts(actor)
+    text = clean_text(summary, label="what happened", max_length=5_000, multiline=True)
+    if occurred_on > today:
+        raise ValidationError({"occurred_on": "The date must be today or in the past"})
+    if significance not in Significance.values:
+        raise ValidationError({"significance": "Select how significant it is"})
+    with transaction.atomic():
+        entry = chronology_append(
+            actor=actor,
+            persons=[],
+            event_type=events.CONTEXT_NOTE,
+            summary=text,
+            occurred_on=occurred_on,
+            significance=significance,
+            source=context,
+        )
+        _on_context(context, entry)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type="hardtosee.Context",
+            object_id=context.pk,
+            detail={"note": entry.pk},
+        )
+    return entry
+
+
+def context_link_person(
+    *, actor: User, context: Context, person: Any, reason: Any, on: date
+) -> ContextPerson:
+    """Link a child or adult to the context: a change to their record (the policy's EDIT
+    decision), on their chronology and the context's."""
+    _require_contexts(actor)
+    why = clean_text(reason, label="why they are linked", max_length=200)
+    with transaction.atomic():
+        check_person_writes(actor, [person])
+        if ContextPerson.objects.filter(
+            context=context, person=person, ended_on__isnull=True
+        ).exists():
+            raise ValidationError({"person": f"{person.full_name} is already linked to it"})
+        link = ContextPerson.objects.create(
+            context=context, person=person, reason=why, linked_on=on, linked_by=actor
+        )
+        entry = chronology_append(
+            actor=actor,
+            persons=[person],
+            event_type=events.CONTEXT_LINKED,
+            summary=f"Linked to {context.name} ({context.get_kind_display().lower()}): {why}",
+            occurred_on=on,
+            source=link,
+        )
+        _on_context(context, entry)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            person_id=person.pk,
+            object_type="hardtosee.ContextPerson",
+            object_id=link.pk,
+            detail={"context": context.pk, "linked": True},
+        )
+    return link
+
+
+def context_unlink_person(*, actor: User, link: ContextPerson, on: date) -> ContextPerson:
+    _require_contexts(actor)
+    with transaction.atomic():
+        check_person_writes(actor, [link.person])
+        if link.ended_on is not None:
+            raise ValidationError("They are no longer linked to it")
+        link.ended_on = on
+        link.save(update_fields=["ended_on", "updated_at"])
+        entry = chronology_append(
+            actor=actor,
+            persons=[link.person],
+            event_type=events.CONTEXT_UNLINKED,
+            summary=f"No longer linked to {link.context.name}.",
+            occurred_on=on,
+            source=link,
+        )
+        _on_context(link.context, entry)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            person_id=link.person_id,
+            object_type="hardtosee.ContextPerson",
+            object_id=link.pk,
+            detail={"context": link.context_id, "linked": False},
+        )
+    return link
+
+
+# --- MACE panels -------------------------------------------------------------------------
+
+
+def mace_panel_create(
+    *,
+    actor: User,
+    held_on: date,
+    chair_id: Any,
+    attendees: list[tuple[Any, str]],
+    notes: Any,
+    today: date,
+) -> MacePanel:
+    """Record a panel meeting: when, who chaired, who attended for which agency."""
+    _require_contexts(actor)
+    if held_on > today:
+        raise ValidationError({"held_on": "The date of the panel must be today or in the past"})
+    chair = {str(u.pk): u for u in ehe_officer_choices()}.get(str(chair_id))
+    if chair is None:
+        raise ValidationError({"chair": "Select the chair from the list"})
+    agencies = {str(a.pk): a for a in Agency.objects.all()}
+    present = []
+    for agency_id, name in attendees:
+        agency = agencies.get(str(agency_id))
+        if agency is None:
+            raise ValidationError({"attendees": "Select the agency of each person who attended"})
+        present.append(
+            (agency, clean_text(name, label="the name of each attendee", max_length=120))
+        )
+    if not present:
+        raise ValidationError({"attendees": "Enter at least one person who attended"})
+    text = clean_text(notes, label="the notes", max_length=20_000, multiline=True, required=False)
+    with transaction.atomic():
+        panel = MacePanel.objects.create(
+            held_on=held_on, chair=chair, notes=text, recorded_by=actor
+        )
+        MaceAttendee.objects.bulk_create(
+            MaceAttendee(panel=panel, agency=agency, name=name) for agency, name in present
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="hardtosee.MacePanel",
+            object_id=panel.pk,
+        )
+    return panel
+
+
+def mace_panel_update_notes(
+    *, actor: User, panel: MacePanel, expected_version: int, notes: Any
+) -> MacePanel:
+    _require_contexts(actor)
+    text = clean_text(notes, label="the notes", max_length=20_000, multiline=True, required=False)
+    with transaction.atomic():
+        versioned_update(instance=panel, expected_version=expected_version, data={"notes": text})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type="hardtosee.MacePanel",
+            object_id=panel.pk,
+            detail={"fields": ["notes"]},
+        )
+    return panel
+
+
+def mace_discuss(
+    *,
+    actor: User,
+    panel: MacePanel,
+    risk: Any,
+    person: Any = None,
+    context: Context | None = None,
+) -> MaceDiscussion:
+    """A child (on their chronology, a change to their record) or a context the panel
+    discussed, with the risk it graded."""
+    _require_contexts(actor)
+    if risk not in RiskLevel.values:
+        raise ValidationError({"risk": "Select the risk the panel agreed"})
+    if (person is None) == (context is None):
+        raise ValueError("A discussion is about one child or one context")
+    label = RiskLevel(risk).label.lower()
+    with transaction.atomic():
+        if person is not None:
+            check_person_writes(actor, [person])
+        discussion = MaceDiscussion.objects.create(
+            panel=panel, person=person, context=context, risk=risk
+        )
+        if person is not None:
+            chronology_append(
+                actor=actor,
+                persons=[person],
+                event_type=events.MACE_DISCUSSED,
+                summary=f"Discussed at the MACE panel; risk of exploitation graded {label}.",
+                occurred_on=panel.held_on,
+                significance=Significance.HIGH if risk in HIGH_RISKS else Significance.MEDIUM,
+                source=panel,
+            )
+        else:
+            assert context is not None
+            entry = chronology_append(
+                actor=actor,
+                persons=[],
+                event_type=events.MACE_DISCUSSED,
+                summary=f"Discussed at the MACE panel; risk graded {label}.",
+                occurred_on=panel.held_on,
+                source=panel,
+            )
+            _on_context(context, entry)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            person_id=person.pk if person is not None else None,
+            object_type="hardtosee.MaceDiscussion",
+            object_id=discussion.pk,
+            detail={"panel": panel.pk, "risk": risk, "context": context.pk if context else None},
+        )
+    return discussion
+
+
+def mace_action_add(
+    *, actor: User, panel: MacePanel, description: Any, owner_id: Any, due_on: date
+) -> MaceAction:
+    _require_contexts(actor)
+    text = clean_text(description, label="the action", max_length=500)
+    owner = {str(u.pk): u for u in mace_owner_choices()}.get(str(owner_id))
+    if owner is None:
+        raise ValidationError({"owner": "Select who owns the action from the list"})
+    if due_on < panel.held_on:
+        raise ValidationError({"due_on": "The due date must be on or after the panel"})
+    with transaction.atomic():
+        action = MaceAction.objects.create(
+            panel=panel, description=text, owner=owner, due_on=due_on
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="hardtosee.MaceAction",
+            object_id=action.pk,
+            detail={"panel": panel.pk, "owner": owner.pk},
+        )
+    return action
+
+
+def mace_action_done(
+    *, actor: User, action: MaceAction, expected_version: int, on: date
+) -> MaceAction:
+    """Mark an action done: by its owner or those who run the panels; refused
+    (ConcurrentEditError) if someone changed it since `expected_version`."""
+    if not may_complete_mace_action(actor, action):
+        raise PermissionDeniedError("Only the action's owner or the panel can mark it done.")
+    if action.done_on is not None:
+        raise ValidationError("This action is already done")
+    if on < action.panel.held_on:
+        raise ValidationError("An action cannot be done before its panel")
+    with transaction.atomic():
+        versioned_update(
+            instance=action,
+            expected_version=expected_version,
+            data={"done_on": on, "done_by": actor},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            object_type="hardtosee.MaceAction",
+            object_id=action.pk,
+            detail={"done_on": on.isoformat()},
+        )
+    return action
