@@ -354,7 +354,8 @@ class _Row:
     reading: "_Reading | None" = None  # the reading of what was typed that the names fit
     # How many things had to be forgiven (a name that is close but not the same, names
     # the other way round, a parent's surname, a birthday with day and month swapped or a
-    # few days out), and whether a date of birth or age typed disagrees outright.
+    # few days out, a postcode they never lived at), and whether a date of birth or age
+    # typed disagrees outright.
     slips: int = 0
     contradicted: bool = False
     family_differs: bool = False
@@ -591,7 +592,9 @@ def _add_addresses(rows: list[_Row], typed: _Typed) -> None:
         row = by_pk[pk]
         row.home = next((Place(town, pc) for town, pc, now in places if now), None)
         if typed.postcode and not any(pc == typed.postcode for _, pc, _ in places):
+            # They may have moved somewhere the council does not know yet: forgiven once.
             row.score += POSTCODE_ELSEWHERE
+            row.slips += 1
 
 
 def _add_parents(rows: list[_Row], typed: _Typed) -> None:
