@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safehub.casework",
     "safehub.partners",
     "safehub.neglect",
+    "safehub.concerns",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
