@@ -151,7 +151,9 @@ def _in_window(facts: list[Fact], condition: Condition, as_of: datetime) -> list
     ]
 
 
-def _holds(condition: Condition, child: Child, known: list[Fact], as_of: datetime) -> Finding | None:
+def _holds(
+    condition: Condition, child: Child, known: list[Fact], as_of: datetime
+) -> Finding | None:
     if condition.kind == "count":
         return _count(condition, known, as_of)
     if condition.kind == "none":
@@ -255,15 +257,12 @@ def _worsened(condition: Condition, known: list[Fact], as_of: datetime) -> Findi
     start = as_of - timedelta(days=condition.within_days or 0)
     types = set(condition.events)
     scored = [
-        f
-        for f in known
-        if f.event_type in types and f.score is not None and f.occurred_at > start
+        f for f in known if f.event_type in types and f.score is not None and f.occurred_at > start
     ]
     if len(scored) < 2:
         return None
     earlier, later = scored[-2], scored[-1]
-    assert earlier.score is not None and later.score is not None
-    if later.score <= earlier.score:
+    if (later.score or 0) <= (earlier.score or 0):
         return None
     return Finding(
         f"The {MEASURES[condition.measure]} went from {earlier.score} on "

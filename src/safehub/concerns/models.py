@@ -104,9 +104,7 @@ class Alert(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["person", "rule"], name="concern_alert_person_idx"),
-            models.Index(
-                fields=["lead_professional", "state"], name="concern_alert_lead_idx"
-            ),
+            models.Index(fields=["lead_professional", "state"], name="concern_alert_lead_idx"),
             models.Index(
                 fields=["due_at"],
                 name="concern_alert_mash_idx",

@@ -113,8 +113,10 @@ def parse_definition(raw: Any) -> Definition:
     alternatives = []
     for a, alt in enumerate(alternatives_raw, start=1):
         where = f"Alternative {a}"
-        if not isinstance(alt, dict) or set(alt) != {"all_of"} or not isinstance(
-            alt["all_of"], list
+        if (
+            not isinstance(alt, dict)
+            or set(alt) != {"all_of"}
+            or not isinstance(alt["all_of"], list)
         ):
             problems.append(f'{where} must be an object with one key, "all_of": a list')
             continue
@@ -177,21 +179,27 @@ def _condition(cond: Any, where: str, problems: list[str]) -> Condition | None:
     if "ended_by" in cond:
         values["ended_by"] = _codes(cond["ended_by"], f"{where}: ended_by", problems)
     if "within_days" in cond:
-        values["within_days"] = _number(cond["within_days"], f"{where}: within_days", 1, MAX_DAYS, problems)
+        values["within_days"] = _number(
+            cond["within_days"], f"{where}: within_days", 1, MAX_DAYS, problems
+        )
     if "at_least" in cond:
         values["at_least"] = _number(cond["at_least"], f"{where}: at_least", 1, MAX_COUNT, problems)
     if "for_days" in cond:
         values["for_days"] = _number(cond["for_days"], f"{where}: for_days", 1, MAX_DAYS, problems)
     if "under_days" in cond:
-        values["under_days"] = _number(cond["under_days"], f"{where}: under_days", 1, 18 * 366, problems)
+        values["under_days"] = _number(
+            cond["under_days"], f"{where}: under_days", 1, 18 * 366, problems
+        )
     if "distinct" in cond:
         if cond["distinct"] not in DISTINCT:
             problems.append(f"{where}: distinct must be one of {', '.join(DISTINCT)}")
         values["distinct"] = cond["distinct"]
     if "mentions_any" in cond:
         words = cond["mentions_any"]
-        if not isinstance(words, list) or not words or not all(
-            isinstance(w, str) and w.strip() for w in words
+        if (
+            not isinstance(words, list)
+            or not words
+            or not all(isinstance(w, str) and w.strip() for w in words)
         ):
             problems.append(f"{where}: mentions_any must be a list of words")
         else:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 
 from safehub.access.policy import Action, Decision, decide_many, visible_persons
+from safehub.audit.services import audit_list
 from safehub.casework.models import Allocation, CINPlan, CPPlan, Episode
 from safehub.chronology.models import ChronologyLink
 from safehub.concerns.engine import Child, Fact, Firing, replay
@@ -144,7 +145,9 @@ def rule_replay(
     return ReplayResult(rule_code=code, since=since, until=until, firings=firings)
 
 
-def backtest(*, code: str, definition: Definition, until: datetime, years: int = 3) -> dict[str, Any]:
+def backtest(
+    *, code: str, definition: Definition, until: datetime, years: int = 3
+) -> dict[str, Any]:
     """The rule replayed over the council's own history (the last `years` years to `until`):
     how many children it would have flagged, how many later started a child protection or
     child in need plan, and how many days ahead of the plan the first alert came."""
@@ -206,9 +209,7 @@ def rule_records() -> list[RuleRecord]:
     confirmed: dict[int, int] = defaultdict(int)
     by_person: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for row in firsts:
-        by_person[row["person_id"]].append(
-            (row["rule_id"], row["first"].astimezone(LONDON).date())
-        )
+        by_person[row["person_id"]].append((row["rule_id"], row["first"].astimezone(LONDON).date()))
     planned: dict[int, list[date]] = defaultdict(list)
     for model in (CPPlan, CINPlan):
         for pid, start in model.objects.filter(child_id__in=list(by_person)).values_list(
@@ -261,7 +262,13 @@ def alerts_for(*, actor: User, mash: bool, states: list[str]) -> list[Alert]:
     alerts = alerts.filter(person__in=visible).order_by("due_at", "pk")
     rows = list(alerts[:200])
     decisions = decide_many(actor, [a.person for a in rows], Action.VIEW)
-    return [a for a in rows if decisions.get(a.person_id) is Decision.ALLOW]
+    shown = [a for a in rows if decisions.get(a.person_id) is Decision.ALLOW]
+    audit_list(
+        actor=actor,
+        listed="concerns.mash_alerts" if mash else "concerns.my_alerts",
+        person_ids=[a.person_id for a in shown],
+    )
+    return shown
 
 
 def alert_facts(alert: Alert) -> dict[int, Any]:
@@ -276,3 +283,10 @@ def earlier_fact_ids(*, rule: ConcernRule, person_id: int) -> list[list[int]]:
     return list(
         Alert.objects.filter(rule=rule, person_id=person_id).values_list("fact_ids", flat=True)
     )
+
+
+def earlier_fact_ids_by_rule_and_person() -> dict[tuple[int, int], list[list[int]]]:
+    found: dict[tuple[int, int], list[list[int]]] = defaultdict(list)
+    for rule_id, person_id, ids in Alert.objects.values_list("rule_id", "person_id", "fact_ids"):
+        found[(rule_id, person_id)].append(ids)
+    return found

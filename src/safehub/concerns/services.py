@@ -105,7 +105,7 @@ def concern_rule_save(
         number=rule.version,
         changed_at=now,
         backtest=backtest,
-        **{k: v for k, v in data.items()},
+        **data,
     )
     audit_record(
         actor=actor,
@@ -124,9 +124,7 @@ def evaluate_after_append(entry: ChronologyEntry, person_ids: list[int]) -> None
     """The chronology's listener: evaluate the live rules that read this kind of entry for
     each person it concerns, as of when SafeHub learnt of it. Never raises."""
     try:
-        rules = [
-            (r, d) for r, d in selectors.active_rules() if entry.event_type in d.event_types
-        ]
+        rules = [(r, d) for r, d in selectors.active_rules() if entry.event_type in d.event_types]
     except Exception:  # a broken rule table must not lose the event
         log.exception("concerns: could not read the rules for entry %s", entry.pk)
         return
@@ -304,8 +302,29 @@ def alert_dismiss(
 # --- Replay -------------------------------------------------------------------------------
 
 
+def concerns_sweep(*, as_of: datetime) -> list[Alert]:
+    """Evaluate every live rule for every child as of `as_of` and raise what is new. Run
+    daily: a rule that waits for a quiet spell (nobody has seen a home-educated child for six
+    months) comes true with no event to trigger it."""
+    rules = selectors.active_rules()
+    types = {t for _, d in rules for t in d.event_types}
+    children = selectors.load_children(event_types=types, until=as_of)
+    earlier = selectors.earlier_fact_ids_by_rule_and_person()
+    raised = []
+    for child in children.values():
+        for rule, definition in rules:
+            firing = evaluate(definition, child, as_of)
+            if firing is None or not is_new(firing, earlier.get((rule.pk, child.person_id), [])):
+                continue
+            with transaction.atomic():
+                alert = _raise(rule, child, firing)
+            if alert is not None:
+                raised.append(alert)
+    return raised
+
+
 def concerns_replay(
-    *, actor: User | None, until: datetime, since: datetime | None = None
+    *, actor: Any, until: datetime, since: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Every live rule replayed over all people and all chronology up to `until`: how many
     alerts it would have raised and for how many children, and when it first fired. No

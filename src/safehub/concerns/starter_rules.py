@@ -129,9 +129,24 @@ STARTER_RULES: list[dict[str, Any]] = [
             "any_of": [
                 {
                     "all_of": [
-                        {"kind": "count", "events": WAS_NOT_BROUGHT, "within_days": 365, "at_least": 2},
-                        {"kind": "count", "events": SCHOOL_ABSENCE, "within_days": 365, "at_least": 1},
-                        {"kind": "count", "events": DOMESTIC_ABUSE, "within_days": 365, "at_least": 1},
+                        {
+                            "kind": "count",
+                            "events": WAS_NOT_BROUGHT,
+                            "within_days": 365,
+                            "at_least": 2,
+                        },
+                        {
+                            "kind": "count",
+                            "events": SCHOOL_ABSENCE,
+                            "within_days": 365,
+                            "at_least": 1,
+                        },
+                        {
+                            "kind": "count",
+                            "events": DOMESTIC_ABUSE,
+                            "within_days": 365,
+                            "at_least": 1,
+                        },
                     ]
                 }
             ]

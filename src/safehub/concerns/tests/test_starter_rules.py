@@ -49,11 +49,13 @@ def test_many_agencies_fires_on_the_third_agency(reporters: dict[str, Any]) -> N
         child, "PARTNER_DOMESTIC_ABUSE_CHILD_PRESENT", D + timedelta(days=90), reporters["police"]
     )
     [alert] = alerts(child, "many-agencies-no-plan")
-    assert third.pk in alert.fact_ids and len(alert.fact_ids) == 3
+    assert third.pk in alert.fact_ids
+    assert len(alert.fact_ids) == 3
     assert alert.lead_professional is None  # to the MASH, on its own clock
     texts = [finding["text"] for finding in alert.explanation]
     assert texts[0].startswith("3 different agencies")
-    assert "no open episode" in texts[1] and "no lead professional" in texts[2]
+    assert "no open episode" in texts[1]
+    assert "no lead professional" in texts[2]
     # Re-evaluated later on the same facts: nothing new.
     reevaluate(child, D + timedelta(days=100))
     assert len(alerts(child, "many-agencies-no-plan")) == 1
@@ -142,7 +144,9 @@ def test_baby_attendance_without_injury_needs_a_second(reporters: dict[str, Any]
     assert len(alerts(baby, "baby-injury-or-attendances")) == 1
     reevaluate(baby, D + timedelta(days=25))
     assert len(alerts(baby, "baby-injury-or-attendances")) == 1
-    put(baby, "PARTNER_ED_ATTENDANCE", D + timedelta(days=50), reporters["health"], "Reason: cough.")
+    put(
+        baby, "PARTNER_ED_ATTENDANCE", D + timedelta(days=50), reporters["health"], "Reason: cough."
+    )
     assert len(alerts(baby, "baby-injury-or-attendances")) == 2
     firings = replayed("baby-injury-or-attendances", D + timedelta(days=30))[baby.pk]
     assert [f.as_of.date() for f in firings] == [D + timedelta(days=20)]
@@ -159,7 +163,12 @@ def test_not_brought_absent_and_domestic_abuse(reporters: dict[str, Any]) -> Non
     put(child, "PARTNER_WAS_NOT_BROUGHT", D + timedelta(days=30), reporters["health"])
     put(child, "PARTNER_PERSISTENT_ABSENCE", D + timedelta(days=60), reporters["school"])
     assert alerts(child, code) == []  # no domestic abuse yet: a near miss
-    put(child, "PARTNER_DOMESTIC_ABUSE_CHILD_IN_HOUSEHOLD", D + timedelta(days=90), reporters["police"])
+    put(
+        child,
+        "PARTNER_DOMESTIC_ABUSE_CHILD_IN_HOUSEHOLD",
+        D + timedelta(days=90),
+        reporters["police"],
+    )
     [alert] = alerts(child, code)
     assert len(alert.fact_ids) == 4
     reevaluate(child, D + timedelta(days=91))
@@ -302,12 +311,21 @@ def _profile_completed(child: Any, score: int, day: date, by: Any) -> None:
     template = ProfileTemplate.objects.first()
     if template is None:
         template = ProfileTemplate.objects.create(
-            name="Test", version="1", licence_note="-", area_roll_up="mean",
-            overall_roll_up="mean", digest="x",
+            name="Test",
+            version="1",
+            licence_note="-",
+            area_roll_up="mean",
+            overall_roll_up="mean",
+            digest="x",
         )
     profile = NeglectProfile.objects.create(
-        child=child, template=template, started_by=by, status="completed", overall_score=score,
-        completed_by=by, completed_on=day,
+        child=child,
+        template=template,
+        started_by=by,
+        status="completed",
+        overall_score=score,
+        completed_by=by,
+        completed_on=day,
     )
     put(child, "NEGLECT_PROFILE_COMPLETED", day, by, f"Overall grade {score}", source=profile)
 
@@ -322,7 +340,8 @@ def test_neglect_profile_worse_than_the_one_before(users: dict[str, Any]) -> Non
     assert alerts(child, code) == []  # the same grade is not worse
     _profile_completed(child, 3, D + timedelta(days=180), worker)
     [alert] = alerts(child, code)
-    assert "went from 2" in alert.explanation[0]["text"] and "to 3" in alert.explanation[0]["text"]
+    assert "went from 2" in alert.explanation[0]["text"]
+    assert "to 3" in alert.explanation[0]["text"]
     reevaluate(child, D + timedelta(days=200))
     assert len(alerts(child, code)) == 1
     _profile_completed(child, 4, D + timedelta(days=270), worker)
