@@ -179,6 +179,7 @@ def _window(condition: Condition) -> str:
 
 def _count(condition: Condition, known: list[Fact], as_of: datetime) -> Finding | None:
     matching = _in_window(known, condition, as_of)
+    keys: set[object]
     if condition.distinct == "agency":
         keys = {f.agency_id for f in matching if f.agency_id is not None}
         unit = "different agencies"

@@ -8,7 +8,7 @@ replay is set-based, the live hook the same code with one id.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -87,7 +87,9 @@ def _neglect_scores(source_ids: Iterable[str]) -> dict[str, int]:
     if not ids:
         return {}
     rows = NeglectProfile.objects.filter(pk__in=ids, overall_score__isnull=False)
-    return {str(pk): score for pk, score in rows.values_list("pk", "overall_score")}
+    return {
+        str(pk): score for pk, score in rows.values_list("pk", "overall_score") if score is not None
+    }
 
 
 def _add_spans(children: dict[int, Child]) -> None:
@@ -188,7 +190,7 @@ class RuleRecord:
     raised: int
     acted: int
     dismissed: int
-    open: int
+    still_open: int
     confirmed_by_plan: int
 
 
@@ -196,20 +198,22 @@ def rule_records() -> list[RuleRecord]:
     """Every rule with its live record: alerts raised, acted on, dismissed, still open, and
     how many of the children alerted later started a plan. Two queries plus one per kind
     of plan, whatever the number of alerts."""
-    counts = {
-        row["rule_id"]: row
-        for row in Alert.objects.values("rule_id").annotate(
-            raised=Count("pk"),
-            acted=Count("pk", filter=Q(state=AlertState.ACTED)),
-            dismissed=Count("pk", filter=Q(state=AlertState.DISMISSED)),
-            open=Count("pk", filter=Q(state__in=[AlertState.NEW, AlertState.ACKNOWLEDGED])),
-        )
+    tallies = Alert.objects.values("rule_id").annotate(
+        raised=Count("pk"),
+        acted=Count("pk", filter=Q(state=AlertState.ACTED)),
+        dismissed=Count("pk", filter=Q(state=AlertState.DISMISSED)),
+        still_open=Count("pk", filter=Q(state__in=[AlertState.NEW, AlertState.ACKNOWLEDGED])),
+    )
+    counts: dict[int, dict[str, int]] = {
+        row["rule_id"]: {k: int(row[k]) for k in ("raised", "acted", "dismissed", "still_open")}
+        for row in tallies
     }
     firsts = Alert.objects.values("rule_id", "person_id").annotate(first=Min("raised_at"))
     confirmed: dict[int, int] = defaultdict(int)
     by_person: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for row in firsts:
-        by_person[row["person_id"]].append((row["rule_id"], row["first"].astimezone(LONDON).date()))
+    for first in firsts:
+        day = first["first"].astimezone(LONDON).date()
+        by_person[first["person_id"]].append((first["rule_id"], day))
     planned: dict[int, list[date]] = defaultdict(list)
     for model in (CPPlan, CINPlan):
         for pid, start in model.objects.filter(child_id__in=list(by_person)).values_list(
@@ -229,7 +233,7 @@ def rule_records() -> list[RuleRecord]:
                 raised=row.get("raised", 0),
                 acted=row.get("acted", 0),
                 dismissed=row.get("dismissed", 0),
-                open=row.get("open", 0),
+                still_open=row.get("still_open", 0),
                 confirmed_by_plan=confirmed[rule.pk],
             )
         )
@@ -248,7 +252,7 @@ def active_rules() -> list[tuple[ConcernRule, Definition]]:
 # --- Alerts ------------------------------------------------------------------------------
 
 
-def alerts_for(*, actor: User, mash: bool, states: list[str]) -> list[Alert]:
+def alerts_for(*, actor: User, mash: bool, states: Sequence[str]) -> list[Alert]:
     """The alerts for `actor`'s own children (as lead professional) or, with `mash`, the
     MASH's queue, each only where the policy lets `actor` see the child; soonest due first."""
     alerts: QuerySet[Alert] = Alert.objects.select_related("rule", "person").filter(

@@ -59,3 +59,13 @@ def put(
 
 def switch_on(*codes: str) -> None:
     ConcernRule.objects.filter(code__in=codes).update(active=True)
+
+
+def install(code: str) -> ConcernRule:
+    """A starter rule, switched on, whether or not the migration's copy survived (a
+    transactional test empties the tables)."""
+    from safehub.concerns.starter_rules import STARTER_RULES
+
+    spec = next(s for s in STARTER_RULES if s["code"] == code)
+    rule, _ = ConcernRule.objects.update_or_create(code=code, defaults={**spec, "active": True})
+    return rule

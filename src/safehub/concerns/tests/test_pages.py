@@ -186,7 +186,7 @@ def test_the_rules_page_publishes_each_rules_record(mash_alert, client_for) -> N
     from safehub.concerns.selectors import rule_records
 
     [record] = [r for r in rule_records() if r.rule.pk == mash_alert.rule_id]
-    assert (record.raised, record.open, record.confirmed_by_plan) == (1, 1, 1)
+    assert (record.raised, record.still_open, record.confirmed_by_plan) == (1, 1, 1)
 
 
 def _any_user() -> Any:
