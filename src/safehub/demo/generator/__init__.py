@@ -42,6 +42,7 @@ from safehub.demo.generator.organisations import (
 )
 from safehub.demo.generator.partner_events import seed_partner_events
 from safehub.demo.generator.plan import PlannedFamily
+from safehub.demo.generator.trajectories import seed_trajectories
 
 __all__ = [
     "DEFAULT_SEED",
@@ -184,6 +185,12 @@ def generate(
         seed=seed, today=reference_date or timezone.localdate(), persons=target
     )
     say(f"Partner events: {counts['partner_events']:,}")
+    planted = seed_trajectories(seed=seed, today=reference_date or timezone.localdate())
+    counts.update(planted)
+    say(
+        f"Cumulative concern: {planted['trajectories']:,} trajectories before a child "
+        f"protection plan, {planted['decoys']:,} decoys"
+    )
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()
