@@ -27,7 +27,10 @@ class ActForm(VersionForm):
         required=False,
         widget=forms.Textarea,
     )
-    error_names: ClassVar[dict[str, str]] = {"note": "what you did"}
+    error_names: ClassVar[dict[str, str]] = {
+        "action_taken": "what you did",
+        "note": "what you added",
+    }
 
 
 class DismissForm(VersionForm):

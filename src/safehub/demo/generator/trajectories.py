@@ -118,7 +118,7 @@ def _trajectory(
     if (referred - start).days < 60:
         return []
     count = rng.randint(5, 9)
-    built = []
+    built: list[PartnerEvent] = []
     for i in range(count):
         # Squared spacing: the gaps shrink as the crisis nears.
         fraction = 1 - (1 - (i + rng.random() * 0.8) / count) ** 2
@@ -142,7 +142,7 @@ def _decoy(
     """One to four of the same kinds of event over the last three years, months apart."""
     born = person[6]
     day = max(born + timedelta(days=30), today - timedelta(days=rng.randint(500, 1_000)))
-    built = []
+    built: list[PartnerEvent] = []
     for _ in range(rng.randint(1, 4)):
         if day >= today - timedelta(days=2):
             break
