@@ -7,6 +7,7 @@ replay is set-based, the live hook the same code with one id.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ from safehub.casework.models import Allocation, CINPlan, CPPlan, Episode
 from safehub.chronology.models import ChronologyLink
 from safehub.concerns.engine import Child, Fact, Firing, replay
 from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
-from safehub.concerns.parsing import Definition, parse_definition
+from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
 from safehub.core.workdays import LONDON
 from safehub.neglect.models import NeglectProfile
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
 _NEGLECT = "neglect.NeglectProfile"
+log = logging.getLogger("safehub.concerns")
 
 
 def load_children(
@@ -245,8 +247,16 @@ def rule_versions(rule: ConcernRule) -> list[RuleVersion]:
 
 
 def active_rules() -> list[tuple[ConcernRule, Definition]]:
-    """The live rules, parsed (every stored definition was checked when it was saved)."""
-    return [(r, parse_definition(r.definition)) for r in ConcernRule.objects.filter(active=True)]
+    """The live rules, parsed. Every definition was checked when it was saved; one changed
+    behind the service's back that no longer parses is logged and left out, so it cannot
+    stop the others."""
+    parsed = []
+    for rule in ConcernRule.objects.filter(active=True).order_by("pk"):
+        try:
+            parsed.append((rule, parse_definition(rule.definition)))
+        except RuleDefinitionError:
+            log.exception("concerns: rule %s no longer parses; left out", rule.code)
+    return parsed
 
 
 # --- Alerts ------------------------------------------------------------------------------
