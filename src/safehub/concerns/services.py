@@ -42,6 +42,7 @@ log = logging.getLogger("safehub.concerns")
 MASH_WORKING_DAYS = 1
 LEAD_WORKING_DAYS = 5
 NOTE_MAX = 2000
+REPLAY_YEARS = (1900, 2100)
 
 
 # --- Rules ------------------------------------------------------------------------------
@@ -329,6 +330,11 @@ def concerns_replay(
     """Every live rule replayed over all people and all chronology up to `until`: how many
     alerts it would have raised and for how many children, and when it first fired. No
     names: the counts an analyst or manager needs to measure a rule's lead time."""
+    for moment in (until, since):
+        if moment is not None and not REPLAY_YEARS[0] <= moment.year <= REPLAY_YEARS[1]:
+            raise ValidationError(
+                f"Replay dates must fall between {REPLAY_YEARS[0]} and {REPLAY_YEARS[1]}"
+            )
     results = []
     for rule, definition in selectors.active_rules():
         result = selectors.rule_replay(
