@@ -79,20 +79,24 @@ class Firing:
 
 
 def evaluate(definition: Definition, child: Child, as_of: datetime) -> Firing | None:
-    """The first alternative that holds for `child` on what was known at `as_of`, with the
-    finding behind each of its conditions; None if none holds."""
+    """Every alternative that holds for `child` on what was known at `as_of`, with the
+    finding behind each of its conditions; None if none holds. All of them, not the first:
+    an alternative newly true beside one that held before is a new fact to alert on."""
     known = [f for f in child.facts if f.known_at <= as_of and f.occurred_at <= as_of]
+    findings: list[Finding] = []
     for alternative in definition.alternatives:
-        findings = []
+        held = []
         for condition in alternative:
             finding = _holds(condition, child, known, as_of)
             if finding is None:
                 break
-            findings.append(finding)
+            held.append(finding)
         else:
-            ids = tuple(sorted({i for f in findings for i in f.fact_ids}))
-            return Firing(as_of=as_of, fact_ids=ids, explanation=tuple(findings))
-    return None
+            findings.extend(held)
+    if not findings:
+        return None
+    ids = tuple(sorted({i for f in findings for i in f.fact_ids}))
+    return Firing(as_of=as_of, fact_ids=ids, explanation=tuple(findings))
 
 
 def replay(

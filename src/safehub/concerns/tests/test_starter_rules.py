@@ -350,3 +350,28 @@ def test_neglect_profile_worse_than_the_one_before(users: dict[str, Any]) -> Non
     assert len(alerts(child, code)) == 2  # better is not worse
     assert child.pk not in replayed(code, D + timedelta(days=179))
     assert len(replayed(code, D + timedelta(days=400))[child.pk]) == 2
+
+
+def test_a_second_alternative_coming_true_is_new(users: dict[str, Any], reporters) -> None:
+    """Three no-further-action decisions raised an alert; a contact from a second referrer
+    later makes the rule's other alternative true as well: that is new, and explained."""
+    code = "repeat-contacts"
+    switch_on(code)
+    child = make_person("Theo", "Ward")
+    decision = "MASH decision on contact C-{}: No further action"
+    for n, days in enumerate((0, 100, 200)):
+        put(
+            child,
+            "CONTACT_DECISION",
+            D + timedelta(days=days),
+            users["mash_worker"],
+            decision.format(n),
+        )
+    assert len(alerts(child, code)) == 1
+    put(child, "CONTACT_RECEIVED", D + timedelta(days=210), reporters["school"])
+    assert len(alerts(child, code)) == 1  # one referrer: the second alternative is not true
+    put(child, "CONTACT_RECEIVED", D + timedelta(days=220), reporters["health"])
+    second = alerts(child, code)[1]
+    texts = [f["text"] for f in second.explanation]
+    assert texts[0].startswith("3 entries")
+    assert texts[1].startswith("2 different referrers")
