@@ -94,6 +94,10 @@ ROLE_ENDPOINTS = {
     "partners:template": {"partner_practitioner"},
     "api-v1:partner_events_submit_api": {"partner_practitioner"},
     "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
+    "concerns:alert-list": {"mash_worker", "social_worker", "team_manager"},
+    "concerns:mash-alert-list": {"mash_worker", "team_manager"},
+    "concerns:rule-list": {"mash_worker", "social_worker", "team_manager",
+                           "performance_analyst"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 # Health and readiness answer everyone, signed out too, and name nobody (test_health.py).
@@ -259,6 +263,36 @@ CONTEXT_ENDPOINTS = {
 MACE_ACTION_HOLDERS = {"partner_practitioner", "mash_worker", "social_worker", "team_manager",
                        "cp_chair_iro"}
 _HARDTOSEE = "tested in tests/access_matrix/test_hardtosee_matrix.py"
+# Concern alerts (test_concern_matrix.py), by who they are for: `mash` (the involved child,
+# no lead professional: the MASH's queue), `lead` (the involved child, led by the social
+# worker), `unrelated` (South's child, led by South's worker). The recipient works an alert;
+# a manager may too, for a child their team may change; always only for a child they see.
+ALERT_RELATIONS = ["mash", "lead", "unrelated"]
+ALERT_ACCESS = {
+    "partner_practitioner":    "D D D",
+    "mash_worker":             "A D D",
+    "social_worker":           "D A D",
+    "team_manager":            "A A D",
+    "cp_chair_iro":            "D D D",
+    "performance_analyst":     "D D D",
+    "data_protection_officer": "D D D",
+    "system_administrator":    "D D D",
+}
+ALERT_ENDPOINTS = {
+    "concerns:alert-detail": "get",
+    "concerns:alert-acknowledge": "post",
+    "concerns:alert-act": "post",
+    "concerns:alert-dismiss": "post",
+}
+# One rule: read by those who work alerts and the analysts (counts, no names); changed by
+# managers. The replay API answers the same readers.
+CONCERN_RULE_ENDPOINTS = {
+    "concerns:rule-detail": {"mash_worker", "social_worker", "team_manager",
+                             "performance_analyst"},
+    "concerns:rule-edit": {"team_manager"},
+    "api-v1:concerns_replay_api": {"mash_worker", "social_worker", "team_manager",
+                                   "performance_analyst"},
+}
 
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {

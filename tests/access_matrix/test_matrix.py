@@ -13,7 +13,9 @@ from safehub.audit.models import AuditEvent
 from safehub.organisations.models import User
 from safehub.people.models import Relationship
 from tests.access_matrix.matrix import (
+    ALERT_ENDPOINTS,
     CASEWORK_API_ENDPOINTS,
+    CONCERN_RULE_ENDPOINTS,
     CONTACT_EDIT_ENDPOINTS,
     CONTACT_VIEW_ENDPOINTS,
     EDIT,
@@ -171,6 +173,8 @@ def test_every_route_is_in_the_matrix_or_explained():
         | set(PARTNER_EVENT_ENDPOINTS)
         | set(PARTNER_UPLOAD_ENDPOINTS)
         | set(CASEWORK_API_ENDPOINTS)
+        | set(ALERT_ENDPOINTS)
+        | set(CONCERN_RULE_ENDPOINTS)
     )
     routes = set(_route_names())
     missing = routes - covered

@@ -64,6 +64,7 @@ ADD_NOTE = "POST /api/v1/children/{child_id}/case-notes"
 RECORD_MISSING = "POST /api/v1/children/{child_id}/missing-episodes"
 PARTNER_EVENTS = "POST /api/v1/partner-events"
 SENT_BACK = "GET /api/v1/partner-events/sent-back"
+CONCERN_REPLAY = "GET /api/v1/concerns/replay"
 # Referrals and partner events come from partner agencies, so those operations are fuzzed
 # with a partner's token.
 AS_PARTNER = {REFER, REFERRAL_STATUS, PARTNER_EVENTS, SENT_BACK}
@@ -98,6 +99,7 @@ def test_the_openapi_document_lists_every_operation_the_partner_api_offers(api_s
         RECORD_VISIT,
         ADD_NOTE,
         RECORD_MISSING,
+        CONCERN_REPLAY,
     }
 
 

@@ -12,8 +12,11 @@ from safehub.access.policy import (
     can_refer,
     can_review_audit,
     can_search_people,
+    can_see_concern_rules,
     can_see_front_door_figures,
     can_send_partner_events,
+    can_triage,
+    can_work_concern_alerts,
     can_work_mash_queue,
     holds_cases,
 )
@@ -44,6 +47,11 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("MACE actions", reverse("hardtosee:my-actions")))
     if can_send_partner_events(user):
         items.append(("Send partner information", reverse("partners:upload")))
+    if can_work_concern_alerts(user):
+        alerts = "concerns:mash-alert-list" if can_triage(user) else "concerns:alert-list"
+        items.append(("Concern alerts", reverse(alerts)))
+    if can_see_concern_rules(user):
+        items.append(("Concern rules", reverse("concerns:rule-list")))
     if can_see_front_door_figures(user):
         items.append(("Front door health", reverse("frontdoor:queue-health")))
     if can_search_people(user):

@@ -75,6 +75,12 @@ class RoleRules:
     # Registers of hard-to-see children and contextual safeguarding (safehub.hardtosee):
     # each row is still decided person by person.
     can_open_registers: bool = False
+    # Cumulative-concern alerts (safehub.concerns): work the alerts of the children the role
+    # sees (their own as lead professional; the MASH's queue if they triage); read the rules
+    # and their record; change the rules.
+    can_work_concern_alerts: bool = False
+    can_see_concern_rules: bool = False
+    can_manage_concern_rules: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -95,6 +101,8 @@ RULES: dict[str, RoleRules] = {
         can_edit=True,
         can_create=True,
         can_break_glass=True,
+        can_work_concern_alerts=True,
+        can_see_concern_rules=True,
     ),
     Role.SOCIAL_WORKER: RoleRules(
         scope=Scope.TEAM,
@@ -104,6 +112,8 @@ RULES: dict[str, RoleRules] = {
         can_break_glass=True,
         holds_cases=True,
         can_profile_neglect=True,
+        can_work_concern_alerts=True,
+        can_see_concern_rules=True,
     ),
     # Team managers sign off MASH decisions, so they see every contact; their person scope
     # stays their team's.
@@ -122,12 +132,17 @@ RULES: dict[str, RoleRules] = {
         can_supervise_neglect_profiles=True,
         can_record_neglect_training=True,
         can_open_registers=True,
+        can_work_concern_alerts=True,
+        can_see_concern_rules=True,
+        can_manage_concern_rules=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
     ),
     # Analysts work with aggregates, never individual records.
-    Role.PERFORMANCE_ANALYST: RoleRules(scope=Scope.NONE, can_see_front_door_figures=True),
+    Role.PERFORMANCE_ANALYST: RoleRules(
+        scope=Scope.NONE, can_see_front_door_figures=True, can_see_concern_rules=True
+    ),
     # The DPO reviews the audit trail; reading case data is not their job.
     Role.DATA_PROTECTION_OFFICER: RoleRules(scope=Scope.NONE, can_review_audit=True),
     # Administrators manage users; they do not read case data by being administrators.
@@ -663,3 +678,38 @@ def can_hold_mace_actions(actor: User) -> bool:
 def may_complete_mace_action(actor: User, action: Any) -> bool:
     """The action's owner marks it done, or those who run the panels."""
     return action.owner_id == actor.pk or can_open_registers(actor)
+
+
+# --- Cumulative-concern alerts -------------------------------------------------------------
+
+
+def can_work_concern_alerts(actor: User) -> bool:
+    return rules_for(actor).can_work_concern_alerts
+
+
+def can_see_concern_rules(actor: User) -> bool:
+    """The rules and their record (counts, no names): for those who work alerts, and the
+    analysts who watch how well the rules do."""
+    return rules_for(actor).can_see_concern_rules
+
+
+def can_manage_concern_rules(actor: User) -> bool:
+    """Changing a rule (its definition, rationale, or switching it on) is a manager's."""
+    return rules_for(actor).can_manage_concern_rules
+
+
+def decide_concern_alert(actor: User, alert: Any, action: Action) -> Decision:
+    """An alert is its recipient's: the child's lead professional, or the MASH (those who
+    triage) for a child with none; a manager may also work one for a child their team may
+    change. Always only for a child the actor may see."""
+    rules = rules_for(actor)
+    if not rules.can_work_concern_alerts:
+        return Decision.DENY
+    if alert.lead_professional_id is None:
+        recipient = rules.can_triage
+    else:
+        recipient = alert.lead_professional_id == actor.pk or rules.can_manage_cases
+    if not recipient:
+        return Decision.DENY
+    decision = decide(actor, alert.person, Action.VIEW)
+    return decision if decision is Decision.ALLOW else Decision.DENY

@@ -14,6 +14,7 @@ from safehub.access.policy import Action, can_create_person, can_search_people
 from safehub.api.auth import TokenAuth
 from safehub.api.casework import router as casework_router
 from safehub.api.common import Problem, Text, idempotency_key, responses
+from safehub.api.concerns import router as concerns_router
 from safehub.core.exceptions import (
     BreakGlassRequired,
     ConcurrentEditError,
@@ -38,6 +39,7 @@ api = NinjaAPI(
     "systems. Every call is audited.",
 )
 api.add_router("", casework_router)
+api.add_router("", concerns_router)
 
 
 def _problem(

@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
@@ -18,6 +18,17 @@ class _Default(Enum):
 
 # "Whoever is calling": the default for who did it and who recorded it.
 ACTOR = _Default.ACTOR
+
+# Called with each new entry and the ids of the people it concerns, inside the transaction
+# that appends it. Apps above the chronology (the concern rules) register here, so the
+# chronology never imports them.
+AppendListener = Callable[[ChronologyEntry, list[int]], None]
+_listeners: list[AppendListener] = []
+
+
+def on_append(listener: AppendListener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def chronology_append(
@@ -72,10 +83,12 @@ def chronology_append(
             source_id=source_id,
             restricted=restricted,
         )
+        people = {p.pk: p for p in persons}
         ChronologyLink.objects.bulk_create(
-            ChronologyLink(entry=entry, person=p, occurred_at=when)
-            for p in {p.pk: p for p in persons}.values()
+            ChronologyLink(entry=entry, person=p, occurred_at=when) for p in people.values()
         )
+        for listener in _listeners:
+            listener(entry, list(people))
     return entry
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("safehub.partners.urls")),
     path("", include("safehub.multiagency.urls")),
     path("", include("safehub.hardtosee.urls")),
+    path("", include("safehub.concerns.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safehub.neglect",
     "safehub.leaving_care",
     "safehub.multiagency",
+    "safehub.concerns",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",

@@ -43,6 +43,7 @@ from safehub.demo.generator.organisations import (
 )
 from safehub.demo.generator.partner_events import seed_partner_events
 from safehub.demo.generator.plan import PlannedFamily
+from safehub.demo.generator.trajectories import seed_trajectories
 from safehub.demo.generator.workforce import seed_swe_registrations
 
 __all__ = [
@@ -196,6 +197,12 @@ def generate(
         f"{hard_to_see.get('cme_children', 0)} missing education, "
         f"{hard_to_see.get('contexts', 0)} contexts, "
         f"{hard_to_see.get('mace_panels', 0)} MACE panels"
+    )
+    planted = seed_trajectories(seed=seed, today=reference_date or timezone.localdate())
+    counts.update(planted)
+    say(
+        f"Cumulative concern: {planted['trajectories']:,} trajectories before a child "
+        f"protection plan, {planted['decoys']:,} decoys"
     )
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")

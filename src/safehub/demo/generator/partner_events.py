@@ -171,14 +171,18 @@ def _event(
     state: str,
     today: date,
     now: datetime,
+    on: date | None = None,
 ) -> PartnerEvent | None:
+    """One event as a partner would send it; on a random day of the last two years, or `on`."""
     pk, _, nhs, upn, given, family, born, postcode = person
     waiting = state in (MatchState.AWAITING, MatchState.SENT_BACK)
     earliest = max(born, today - timedelta(days=700))
     span = (today - timedelta(days=2) - earliest).days
-    if span < 1:
+    if on is not None:
+        occurred = on
+    elif span < 1:
         return None
-    if waiting:  # received in the last fortnight, so the queue shows real waits
+    elif waiting:  # received in the last fortnight, so the queue shows real waits
         occurred = today - timedelta(days=rng.randint(2, 14))
         if occurred < born:
             return None

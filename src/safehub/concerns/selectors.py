@@ -1,0 +1,306 @@
+"""Reads the concern pages, the API, the replay and the live hook share.
+
+`load_children` turns the chronology (and the casework spans the rules ask about) into the
+engine's `Child` values in a fixed number of queries, for one child or for everyone: the
+replay is set-based, the live hook the same code with one id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from safehub.access.policy import Action, Decision, decide_many, visible_persons
+from safehub.audit.services import audit_list
+from safehub.casework.models import Allocation, CINPlan, CPPlan, Episode
+from safehub.chronology.models import ChronologyLink
+from safehub.concerns.engine import Child, Fact, Firing, replay
+from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
+from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
+from safehub.core.workdays import LONDON
+from safehub.neglect.models import NeglectProfile
+from safehub.organisations.models import User
+from safehub.people.models import Person
+
+_NEGLECT = "neglect.NeglectProfile"
+log = logging.getLogger("safehub.concerns")
+
+
+def load_children(
+    *,
+    event_types: Iterable[str],
+    until: datetime,
+    person_ids: Iterable[int] | None = None,
+    since: datetime | None = None,
+) -> dict[int, Child]:
+    """Every child with an entry of `event_types` up to `until` (only `person_ids` if given;
+    only entries after `since` if given), with those facts oldest first, their date of
+    birth, and their episodes and allocations. Five queries whatever the number."""
+    links = ChronologyLink.objects.filter(
+        entry__event_type__in=list(event_types), occurred_at__lte=until
+    )
+    if person_ids is not None:
+        links = links.filter(person_id__in=list(person_ids))
+    if since is not None:
+        links = links.filter(occurred_at__gt=since)
+    rows = list(
+        links.order_by("person_id", "occurred_at", "entry_id").values_list(
+            "person_id",
+            "entry_id",
+            "entry__event_type",
+            "occurred_at",
+            "entry__recorded_at",
+            "entry__summary",
+            "entry__source_agency_id",
+            "entry__done_by_id",
+            "entry__done_by_label",
+            "entry__source_type",
+            "entry__source_id",
+        )
+    )
+    scores = _neglect_scores(r[10] for r in rows if r[9] == _NEGLECT)
+    children: dict[int, Child] = {}
+    for pid, eid, etype, occurred, recorded, summary, agency, doer, label, stype, sid in rows:
+        child = children.get(pid) or children.setdefault(pid, Child(person_id=pid))
+        child.facts.append(
+            Fact(
+                entry_id=eid,
+                event_type=etype,
+                occurred_at=occurred,
+                known_at=max(occurred, recorded),
+                summary=summary.lower(),
+                agency_id=agency,
+                referrer=f"{agency or ''}/{doer or ''}/{label}",
+                score=scores.get(sid) if stype == _NEGLECT else None,
+            )
+        )
+    _add_spans(children)
+    return children
+
+
+def _neglect_scores(source_ids: Iterable[str]) -> dict[str, int]:
+    ids = {int(s) for s in source_ids if s.isdigit()}
+    if not ids:
+        return {}
+    rows = NeglectProfile.objects.filter(pk__in=ids, overall_score__isnull=False)
+    return {
+        str(pk): score for pk, score in rows.values_list("pk", "overall_score") if score is not None
+    }
+
+
+def _add_spans(children: dict[int, Child]) -> None:
+    ids = list(children)
+    if not ids:
+        return
+    for pid, born in Person.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"):
+        children[pid].date_of_birth = born
+    episodes = Episode.objects.filter(child_id__in=ids).values_list(
+        "child_id", "referral_date", "closure_date"
+    )
+    for pid, start, end in episodes:
+        children[pid].episodes.append((start, end))
+    allocations = Allocation.objects.filter(child_id__in=ids).values_list(
+        "child_id", "start_date", "end_date", "worker_id"
+    )
+    for pid, start, end, worker in allocations:
+        children[pid].allocations.append((start, end, worker))
+
+
+# --- Replay and back-test ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """What one rule would have done from `since` to `until`: its alerts child by child."""
+
+    rule_code: str
+    since: datetime | None
+    until: datetime
+    firings: dict[int, list[Firing]]
+
+    @property
+    def alerts(self) -> int:
+        return sum(len(f) for f in self.firings.values())
+
+    def first_alert(self) -> dict[int, date]:
+        return {
+            pid: fs[0].as_of.astimezone(LONDON).date() for pid, fs in self.firings.items() if fs
+        }
+
+
+def rule_replay(
+    *, code: str, definition: Definition, until: datetime, since: datetime | None = None
+) -> ReplayResult:
+    """Replay one rule over every child's chronology up to `until`."""
+    window = definition.longest_window
+    load_since = None if since is None or window is None else since - timedelta(days=window)
+    children = load_children(event_types=definition.event_types, until=until, since=load_since)
+    firings = {}
+    for pid, child in children.items():
+        found = replay(definition, child, until=until, since=since)
+        if found:
+            firings[pid] = found
+    return ReplayResult(rule_code=code, since=since, until=until, firings=firings)
+
+
+def backtest(
+    *, code: str, definition: Definition, until: datetime, years: int = 3
+) -> dict[str, Any]:
+    """The rule replayed over the council's own history (the last `years` years to `until`):
+    how many children it would have flagged, how many later started a child protection or
+    child in need plan, and how many days ahead of the plan the first alert came."""
+    since = until - timedelta(days=365 * years)
+    result = rule_replay(code=code, definition=definition, until=until, since=since)
+    first = result.first_alert()
+    plans = _first_plan_after(first)
+    leads = sorted((plans[pid] - day).days for pid, day in first.items() if pid in plans)
+    return {
+        "since": since.astimezone(LONDON).date().isoformat(),
+        "until": until.astimezone(LONDON).date().isoformat(),
+        "children_flagged": len(first),
+        "alerts": result.alerts,
+        "later_on_a_plan": len(leads),
+        "median_days_ahead_of_plan": leads[len(leads) // 2] if leads else None,
+    }
+
+
+def _first_plan_after(first_alert: dict[int, date]) -> dict[int, date]:
+    """For each child, the start of their first CP or CIN plan on or after their alert."""
+    found: dict[int, date] = {}
+    ids = list(first_alert)
+    for model in (CPPlan, CINPlan):
+        for pid, start in model.objects.filter(child_id__in=ids).values_list(
+            "child_id", "start_date"
+        ):
+            if start >= first_alert[pid] and (pid not in found or start < found[pid]):
+                found[pid] = start
+    return found
+
+
+# --- Rules and their record ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleRecord:
+    rule: ConcernRule
+    raised: int
+    acted: int
+    dismissed: int
+    still_open: int
+    confirmed_by_plan: int
+
+
+def rule_records() -> list[RuleRecord]:
+    """Every rule with its live record: alerts raised, acted on, dismissed, still open, and
+    how many of the children alerted later started a plan. Two queries plus one per kind
+    of plan, whatever the number of alerts."""
+    tallies = Alert.objects.values("rule_id").annotate(
+        raised=Count("pk"),
+        acted=Count("pk", filter=Q(state=AlertState.ACTED)),
+        dismissed=Count("pk", filter=Q(state=AlertState.DISMISSED)),
+        still_open=Count("pk", filter=Q(state__in=[AlertState.NEW, AlertState.ACKNOWLEDGED])),
+    )
+    counts: dict[int, dict[str, int]] = {
+        row["rule_id"]: {k: int(row[k]) for k in ("raised", "acted", "dismissed", "still_open")}
+        for row in tallies
+    }
+    firsts = Alert.objects.values("rule_id", "person_id").annotate(first=Min("raised_at"))
+    confirmed: dict[int, int] = defaultdict(int)
+    by_person: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for first in firsts:
+        day = first["first"].astimezone(LONDON).date()
+        by_person[first["person_id"]].append((first["rule_id"], day))
+    planned: dict[int, list[date]] = defaultdict(list)
+    for model in (CPPlan, CINPlan):
+        for pid, start in model.objects.filter(child_id__in=list(by_person)).values_list(
+            "child_id", "start_date"
+        ):
+            planned[pid].append(start)
+    for pid, pairs in by_person.items():
+        for rule_id, day in pairs:
+            if any(start >= day for start in planned[pid]):
+                confirmed[rule_id] += 1
+    records = []
+    for rule in ConcernRule.objects.order_by("name"):
+        row = counts.get(rule.pk, {})
+        records.append(
+            RuleRecord(
+                rule=rule,
+                raised=row.get("raised", 0),
+                acted=row.get("acted", 0),
+                dismissed=row.get("dismissed", 0),
+                still_open=row.get("still_open", 0),
+                confirmed_by_plan=confirmed[rule.pk],
+            )
+        )
+    return records
+
+
+def rule_versions(rule: ConcernRule) -> list[RuleVersion]:
+    return list(rule.versions.select_related("changed_by").order_by("-number"))
+
+
+def active_rules() -> list[tuple[ConcernRule, Definition]]:
+    """The live rules, parsed. Every definition was checked when it was saved; one changed
+    behind the service's back that no longer parses is logged and left out, so it cannot
+    stop the others."""
+    parsed = []
+    for rule in ConcernRule.objects.filter(active=True).order_by("pk"):
+        try:
+            parsed.append((rule, parse_definition(rule.definition)))
+        except RuleDefinitionError:
+            log.exception("concerns: rule %s no longer parses; left out", rule.code)
+    return parsed
+
+
+# --- Alerts ------------------------------------------------------------------------------
+
+
+def alerts_for(*, actor: User, mash: bool, states: Sequence[str]) -> list[Alert]:
+    """The alerts for `actor`'s own children (as lead professional) or, with `mash`, the
+    MASH's queue, each only where the policy lets `actor` see the child; soonest due first."""
+    alerts: QuerySet[Alert] = Alert.objects.select_related("rule", "person").filter(
+        state__in=states
+    )
+    if mash:
+        alerts = alerts.filter(lead_professional__isnull=True)
+    else:
+        alerts = alerts.filter(lead_professional=actor)
+    visible = visible_persons(actor, Person.objects.all())
+    alerts = alerts.filter(person__in=visible).order_by("due_at", "pk")
+    rows = list(alerts[:200])
+    decisions = decide_many(actor, [a.person for a in rows], Action.VIEW)
+    shown = [a for a in rows if decisions.get(a.person_id) is Decision.ALLOW]
+    audit_list(
+        actor=actor,
+        listed="concerns.mash_alerts" if mash else "concerns.my_alerts",
+        person_ids=[a.person_id for a in shown],
+    )
+    return shown
+
+
+def alert_facts(alert: Alert) -> dict[int, Any]:
+    """The chronology entries an alert rests on, by id, for its explanation's links."""
+    links = ChronologyLink.objects.filter(
+        person_id=alert.person_id, entry_id__in=alert.fact_ids
+    ).select_related("entry", "entry__source_agency")
+    return {link.entry_id: link.entry for link in links}
+
+
+def earlier_fact_ids(*, rule: ConcernRule, person_id: int) -> list[list[int]]:
+    return list(
+        Alert.objects.filter(rule=rule, person_id=person_id).values_list("fact_ids", flat=True)
+    )
+
+
+def earlier_fact_ids_by_rule_and_person() -> dict[tuple[int, int], list[list[int]]]:
+    found: dict[tuple[int, int], list[list[int]]] = defaultdict(list)
+    for rule_id, person_id, ids in Alert.objects.values_list("rule_id", "person_id", "fact_ids"):
+        found[(rule_id, person_id)].append(ids)
+    return found

@@ -1,0 +1,359 @@
+"""Changing the concern rules, raising alerts as events arrive, and working an alert.
+
+Live evaluation runs inside the transaction that appends the chronology entry, in a
+savepoint: a rule that fails is logged and rolled back on its own, and the event it was
+evaluating is saved all the same. A rule whose definition cannot be evaluated never gets
+this far: `concern_rule_save` refuses it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from safehub.access.policy import (
+    Action,
+    Decision,
+    can_manage_concern_rules,
+    decide_concern_alert,
+)
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
+from safehub.chronology.models import ChronologyEntry
+from safehub.concerns import selectors
+from safehub.concerns.engine import Child, Firing, evaluate, is_new
+from safehub.concerns.models import ActionTaken, Alert, AlertState, ConcernRule, RuleVersion
+from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
+from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.models import versioned_update
+from safehub.core.workdays import LONDON, due_by_end_of_working_day
+from safehub.notifications.services import notify_staff
+from safehub.organisations.models import User
+
+log = logging.getLogger("safehub.concerns")
+
+# The MASH decides on an alert within one working day, as on a contact; a lead professional
+# has five working days to say what they did.
+MASH_WORKING_DAYS = 1
+LEAD_WORKING_DAYS = 5
+NOTE_MAX = 2000
+REPLAY_YEARS = (1900, 2100)
+
+
+# --- Rules ------------------------------------------------------------------------------
+
+
+def concern_rule_check(*, name: str, rationale: str, definition: Any) -> Definition:
+    """Check a rule as it would be saved; ValidationError names every problem."""
+    problems = []
+    if not name.strip():
+        problems.append("Enter the rule's name")
+    if not rationale.strip():
+        problems.append("Enter the rationale: why these facts together are a concern")
+    parsed = None
+    try:
+        parsed = parse_definition(definition)
+    except RuleDefinitionError as error:
+        problems.extend(error.problems)
+    if problems or parsed is None:
+        raise ValidationError(problems)
+    return parsed
+
+
+@transaction.atomic
+def concern_rule_save(
+    *,
+    actor: User,
+    rule: ConcernRule | None,
+    expected_version: int | None,
+    code: str,
+    name: str,
+    rationale: str,
+    definition: Any,
+    active: bool,
+    now: datetime,
+) -> ConcernRule:
+    """Create a rule or save a new version of one. Only a role that manages the rules may;
+    the definition is parsed first and refused with every problem named if it cannot be
+    evaluated; the back-test over the council's history is stored with the version; the
+    change is audited. A rule changed by someone else meanwhile is refused (409)."""
+    if not can_manage_concern_rules(actor):
+        raise PermissionDeniedError("Only a manager changes the concern rules.")
+    parsed = concern_rule_check(name=name, rationale=rationale, definition=definition)
+    backtest = selectors.backtest(code=code, definition=parsed, until=now)
+    data = {
+        "name": name.strip(),
+        "rationale": rationale.strip(),
+        "definition": definition,
+        "active": active,
+        "changed_by": actor,
+    }
+    if rule is None:
+        if ConcernRule.objects.filter(code=code).exists():
+            raise ValidationError(f"There is already a rule with the code {code}")
+        rule = ConcernRule.objects.create(code=code, **data)
+        action = AuditAction.CREATE
+    else:
+        rule = versioned_update(instance=rule, expected_version=expected_version or 0, data=data)
+        action = AuditAction.CHANGE
+    RuleVersion.objects.create(
+        rule=rule,
+        number=rule.version,
+        changed_at=now,
+        backtest=backtest,
+        **data,
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="concerns.ConcernRule",
+        object_id=rule.pk,
+        detail={"code": rule.code, "version": rule.version, "active": active},
+    )
+    return rule
+
+
+# --- Live evaluation ----------------------------------------------------------------------
+
+
+def evaluate_after_append(entry: ChronologyEntry, person_ids: list[int]) -> None:
+    """The chronology's listener: evaluate the live rules that read this kind of entry for
+    each person it concerns, as of when SafeHub learnt of it. Never raises."""
+    try:
+        rules = [(r, d) for r, d in selectors.active_rules() if entry.event_type in d.event_types]
+    except Exception:  # a broken rule table must not lose the event
+        log.exception("concerns: could not read the rules for entry %s", entry.pk)
+        return
+    if not rules:
+        return
+    as_of = max(entry.occurred_at, entry.recorded_at)
+    for person_id in person_ids:
+        try:
+            with transaction.atomic():
+                concern_evaluate(person_id=person_id, as_of=as_of, rules=rules)
+        except Exception:
+            log.exception("concerns: evaluating entry %s for person %s failed", entry.pk, person_id)
+
+
+def concern_evaluate(
+    *,
+    person_id: int,
+    as_of: datetime,
+    rules: list[tuple[ConcernRule, Definition]] | None = None,
+) -> list[Alert]:
+    """Evaluate the live rules (or `rules`) for one child as of `as_of`, raising an alert
+    for each that holds on a fact no earlier alert of that rule had."""
+    rules = selectors.active_rules() if rules is None else rules
+    if not rules:
+        return []
+    types = {t for _, d in rules for t in d.event_types}
+    child = selectors.load_children(event_types=types, until=as_of, person_ids=[person_id]).get(
+        person_id
+    )
+    if child is None:
+        return []
+    raised = []
+    for rule, definition in rules:
+        firing = evaluate(definition, child, as_of)
+        if firing is None:
+            continue
+        if not is_new(firing, selectors.earlier_fact_ids(rule=rule, person_id=person_id)):
+            continue
+        alert = _raise(rule, child, firing)
+        if alert is not None:
+            raised.append(alert)
+    return raised
+
+
+def _raise(rule: ConcernRule, child: Child, firing: Firing) -> Alert | None:
+    lead = child.lead_professional_on(firing.as_of.astimezone(LONDON).date())
+    days = LEAD_WORKING_DAYS if lead else MASH_WORKING_DAYS
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                rule=rule,
+                rule_version=rule.version,
+                person_id=child.person_id,
+                raised_at=firing.as_of,
+                fact_ids=list(firing.fact_ids),
+                explanation=firing.as_json(),
+                fingerprint=firing.fingerprint(rule.code),
+                lead_professional_id=lead,
+                due_at=due_by_end_of_working_day(firing.as_of, days),
+            )
+    except IntegrityError:
+        return None  # the same facts raised it already, in a request running alongside
+    audit_record(
+        actor=None,
+        action=AuditAction.CREATE,
+        person_id=child.person_id,
+        object_type="concerns.Alert",
+        object_id=alert.pk,
+        detail={"rule": rule.code, "version": rule.version, "facts": list(firing.fact_ids)},
+    )
+    if lead is not None:
+        notify_staff(
+            user=alert.lead_professional,
+            key=f"concern-alert:{alert.pk}",
+            subject=f"Concern alert for a child you hold (SafeHub ID {child.person_id})",
+            body=(
+                f"The rule “{rule.name}” fired for the child with SafeHub ID "
+                f"{child.person_id}. Open the alert to see why and say what you did."
+            ),
+            link=reverse("concerns:alert-detail", args=[alert.pk]),
+        )
+    return alert
+
+
+# --- Working an alert ----------------------------------------------------------------------
+
+
+def _require(actor: User, alert: Alert) -> None:
+    if decide_concern_alert(actor, alert, Action.EDIT) is not Decision.ALLOW:
+        raise PermissionDeniedError("This alert is not yours to work.")
+
+
+def _close(
+    *, actor: User, alert: Alert, expected_version: int, now: datetime, data: dict[str, Any]
+) -> Alert:
+    _require(actor, alert)
+    if not alert.open:
+        raise ValidationError("This alert has already been closed")
+    alert = versioned_update(instance=alert, expected_version=expected_version, data=data)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        person_id=alert.person_id,
+        object_type="concerns.Alert",
+        object_id=alert.pk,
+        detail={"state": alert.state, "action_taken": alert.action_taken},
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert, expected_version: int, now: datetime) -> Alert:
+    """Say the alert has been seen and is being looked into."""
+    if alert.state != AlertState.NEW:
+        raise ValidationError("This alert has already been acknowledged")
+    return _close(
+        actor=actor,
+        alert=alert,
+        expected_version=expected_version,
+        now=now,
+        data={"state": AlertState.ACKNOWLEDGED, "acknowledged_by": actor, "acknowledged_at": now},
+    )
+
+
+@transaction.atomic
+def alert_act(
+    *, actor: User, alert: Alert, expected_version: int, action_taken: str, note: str, now: datetime
+) -> Alert:
+    """Record what was done about the alert (e.g. a contact started with the MASH)."""
+    problems = []
+    if action_taken not in ActionTaken.values:
+        problems.append("Select what you did about the alert")
+    if len(note) > NOTE_MAX:
+        problems.append(f"What you did must be {NOTE_MAX:,} characters or fewer")
+    if problems:
+        raise ValidationError(problems)
+    return _close(
+        actor=actor,
+        alert=alert,
+        expected_version=expected_version,
+        now=now,
+        data={
+            "state": AlertState.ACTED,
+            "action_taken": action_taken,
+            "note": note.strip(),
+            "closed_by": actor,
+            "closed_at": now,
+        },
+    )
+
+
+@transaction.atomic
+def alert_dismiss(
+    *, actor: User, alert: Alert, expected_version: int, reason: str, now: datetime
+) -> Alert:
+    """Dismiss the alert, saying why: the reason is kept with the rule's record."""
+    if not reason.strip():
+        raise ValidationError("Enter why you are dismissing the alert")
+    if len(reason) > NOTE_MAX:
+        raise ValidationError(f"The reason must be {NOTE_MAX:,} characters or fewer")
+    return _close(
+        actor=actor,
+        alert=alert,
+        expected_version=expected_version,
+        now=now,
+        data={
+            "state": AlertState.DISMISSED,
+            "note": reason.strip(),
+            "closed_by": actor,
+            "closed_at": now,
+        },
+    )
+
+
+# --- Replay -------------------------------------------------------------------------------
+
+
+def concerns_sweep(*, as_of: datetime) -> list[Alert]:
+    """Evaluate every live rule for every child as of `as_of` and raise what is new. Run
+    daily: a rule that waits for a quiet spell (nobody has seen a home-educated child for six
+    months) comes true with no event to trigger it."""
+    rules = selectors.active_rules()
+    types = {t for _, d in rules for t in d.event_types}
+    children = selectors.load_children(event_types=types, until=as_of)
+    earlier = selectors.earlier_fact_ids_by_rule_and_person()
+    raised = []
+    for child in children.values():
+        for rule, definition in rules:
+            firing = evaluate(definition, child, as_of)
+            if firing is None or not is_new(firing, earlier.get((rule.pk, child.person_id), [])):
+                continue
+            with transaction.atomic():
+                alert = _raise(rule, child, firing)
+            if alert is not None:
+                raised.append(alert)
+    return raised
+
+
+def concerns_replay(
+    *, actor: Any, until: datetime, since: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Every live rule replayed over all people and all chronology up to `until`: how many
+    alerts it would have raised and for how many children, and when it first fired. No
+    names: the counts an analyst or manager needs to measure a rule's lead time."""
+    for moment in (until, since):
+        if moment is not None and not REPLAY_YEARS[0] <= moment.year <= REPLAY_YEARS[1]:
+            raise ValidationError(
+                f"Replay dates must fall between {REPLAY_YEARS[0]} and {REPLAY_YEARS[1]}"
+            )
+    results = []
+    for rule, definition in selectors.active_rules():
+        result = selectors.rule_replay(
+            code=rule.code, definition=definition, until=until, since=since
+        )
+        first = result.first_alert()
+        results.append(
+            {
+                "rule": rule.code,
+                "version": rule.version,
+                "alerts": result.alerts,
+                "children": len(first),
+                "first_alert": min(first.values()).isoformat() if first else None,
+            }
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.LIST,
+        object_type="concerns.replay",
+        detail={"until": until.isoformat(), "rules": len(results)},
+    )
+    return results

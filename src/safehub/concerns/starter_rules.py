@@ -1,0 +1,262 @@
+"""The rules SafeHub starts with, each with its rationale. Installed switched off by the
+app's first migration: a manager back-tests each on the council's own history before
+switching it on (`concern_rule_save`).
+
+Events are named in both vocabularies the chronology holds: partner events as partners send
+them (`PARTNER_…`, partners/codes.py) and the older feed codes (chronology/events.py).
+
+Not here yet: the third clause of the exploitation rule, "a link to a context under a MACE
+plan", waits for the contexts app, which is being built separately.
+"""
+
+from typing import Any
+
+DOMESTIC_ABUSE = [
+    "PARTNER_DOMESTIC_ABUSE_CHILD_PRESENT",
+    "PARTNER_DOMESTIC_ABUSE_CHILD_IN_HOUSEHOLD",
+    "POLICE_DOMESTIC_ABUSE_NOTIFICATION",
+]
+SCHOOL_ABSENCE = [
+    "PARTNER_PERSISTENT_ABSENCE",
+    "PARTNER_SEVERE_ABSENCE",
+    "PARTNER_CHILD_MISSING_EDUCATION",
+    "SCHOOL_ATTENDANCE_CONCERN",
+]
+WAS_NOT_BROUGHT = ["PARTNER_WAS_NOT_BROUGHT", "MISSED_HEALTH_APPOINTMENT"]
+EMERGENCY = ["PARTNER_ED_ATTENDANCE", "EMERGENCY_DEPARTMENT_ATTENDANCE"]
+UNSCHEDULED = [*EMERGENCY, "PARTNER_UNSCHEDULED_ATTENDANCE"]
+MISSING = ["PARTNER_MISSING_EPISODE", "MISSING_FROM_HOME", "MISSING_EPISODE"]
+# A worry about a child raised by an agency: a contact, or a partner event that is a concern
+# in itself (not routine attendance figures or a return from missing).
+CONCERNS = [
+    "CONTACT_RECEIVED",
+    "PARTNER_DSL_WELFARE_CONCERN",
+    *DOMESTIC_ABUSE[:2],
+    "PARTNER_MISSING_EPISODE",
+    "PARTNER_EXPLOITATION_INTELLIGENCE",
+    "PARTNER_HOUSEHOLD_ADULT_ARRESTED",
+    "PARTNER_WAS_NOT_BROUGHT",
+    "PARTNER_PRE_BIRTH_CONCERN",
+    *SCHOOL_ABSENCE[:3],
+    "PARTNER_SUSPENSION",
+    "PARTNER_PERMANENT_EXCLUSION",
+    "PARTNER_EVICTION_NOTICE",
+    "PARTNER_SUBSTANCE_MISUSE",
+    "PARTNER_MENTAL_HEALTH_CRISIS",
+    "GP_CONCERN",
+    "POLICE_CHILD_CONCERN",
+    "POLICE_DOMESTIC_ABUSE_NOTIFICATION",
+    "SCHOOL_ATTENDANCE_CONCERN",
+    "MISSING_FROM_HOME",
+]
+SEEN_BY_A_PROFESSIONAL = [
+    "VISIT",
+    "ASSESSMENT_CHILD_SEEN",
+    "PARTNER_HEALTH_VISITOR_CONTACT",
+    "HEALTH_VISITOR_CONTACT",
+    *UNSCHEDULED,
+]
+INJURY_WORDS = ["injur", "fractur", "bruis", "burn", "scald", "head", "fall", "swallow"]
+
+STARTER_RULES: list[dict[str, Any]] = [
+    {
+        "code": "many-agencies-no-plan",
+        "name": "Concerns from three or more agencies and nobody leading",
+        "rationale": (
+            "Three or more agencies worrying about the same child within a year, while no "
+            "episode is open and no lead professional holds the case, is the pattern serious "
+            "case reviews keep finding: each agency saw a part, nobody saw the whole."
+        ),
+        "definition": {
+            "any_of": [
+                {
+                    "all_of": [
+                        {
+                            "kind": "count",
+                            "events": CONCERNS,
+                            "within_days": 365,
+                            "at_least": 3,
+                            "distinct": "agency",
+                        },
+                        {"kind": "state", "state": "no_open_episode"},
+                        {"kind": "state", "state": "no_lead_professional"},
+                    ]
+                }
+            ]
+        },
+    },
+    {
+        "code": "baby-injury-or-attendances",
+        "name": "A baby under one with an injury, or unplanned attendances",
+        "rationale": (
+            "Babies cannot move about on their own: an injury that brings one to an emergency "
+            "department, or repeated unplanned attendances in the first year, needs an "
+            "explanation. Bruising and fractures in non-mobile babies are a known sign of "
+            "physical abuse."
+        ),
+        "definition": {
+            "any_of": [
+                {
+                    "all_of": [
+                        {"kind": "age", "under_days": 365},
+                        {
+                            "kind": "count",
+                            "events": EMERGENCY,
+                            "within_days": 365,
+                            "at_least": 1,
+                            "mentions_any": INJURY_WORDS,
+                        },
+                    ]
+                },
+                {
+                    "all_of": [
+                        {"kind": "age", "under_days": 365},
+                        {"kind": "count", "events": UNSCHEDULED, "within_days": 365, "at_least": 2},
+                    ]
+                },
+            ]
+        },
+    },
+    {
+        "code": "not-brought-absent-domestic-abuse",
+        "name": "Not brought to health, absent from school, and domestic abuse",
+        "rationale": (
+            "A child repeatedly not brought to health appointments, missing school, and living "
+            "where the police have been called to domestic abuse, all within a year: each alone "
+            "is common; together they are a recognised picture of neglect."
+        ),
+        "definition": {
+            "any_of": [
+                {
+                    "all_of": [
+                        {
+                            "kind": "count",
+                            "events": WAS_NOT_BROUGHT,
+                            "within_days": 365,
+                            "at_least": 2,
+                        },
+                        {
+                            "kind": "count",
+                            "events": SCHOOL_ABSENCE,
+                            "within_days": 365,
+                            "at_least": 1,
+                        },
+                        {
+                            "kind": "count",
+                            "events": DOMESTIC_ABUSE,
+                            "within_days": 365,
+                            "at_least": 1,
+                        },
+                    ]
+                }
+            ]
+        },
+    },
+    {
+        "code": "repeat-contacts",
+        "name": "Repeated contacts closed with no further action, or from several referrers",
+        "rationale": (
+            "Three contacts closed with no further action in a year, or worries from two "
+            "different people within six months, suggest a concern that each decision taken "
+            "alone has missed: the cumulative picture needs a fresh look."
+        ),
+        "definition": {
+            "any_of": [
+                {
+                    "all_of": [
+                        {
+                            "kind": "count",
+                            "events": ["CONTACT_DECISION"],
+                            "within_days": 365,
+                            "at_least": 3,
+                            "mentions_any": ["no further action"],
+                        }
+                    ]
+                },
+                {
+                    "all_of": [
+                        {
+                            "kind": "count",
+                            "events": ["CONTACT_RECEIVED"],
+                            "within_days": 183,
+                            "at_least": 2,
+                            "distinct": "referrer",
+                        }
+                    ]
+                },
+            ]
+        },
+    },
+    {
+        "code": "missing-or-exploitation",
+        "name": "Repeatedly missing, or intelligence about exploitation",
+        "rationale": (
+            "Going missing three times in ninety days, or police intelligence about "
+            "exploitation, are recognised warning signs of criminal or sexual exploitation. "
+            "(A link to a context under a MACE plan will join this rule with the contexts app.)"
+        ),
+        "definition": {
+            "any_of": [
+                {
+                    "all_of": [
+                        {
+                            "kind": "count",
+                            "events": MISSING,
+                            "within_days": 90,
+                            "at_least": 3,
+                            "distinct": "day",
+                        }
+                    ]
+                },
+                {
+                    "all_of": [
+                        {
+                            "kind": "count",
+                            "events": ["PARTNER_EXPLOITATION_INTELLIGENCE"],
+                            "within_days": 365,
+                            "at_least": 1,
+                        }
+                    ]
+                },
+            ]
+        },
+    },
+    {
+        "code": "home-educated-unseen",
+        "name": "Home-educated, known to agencies, and not seen for six months",
+        "rationale": (
+            "A child educated at home is out of sight of school. Where agencies have worried "
+            "about the child before, six months without any professional seeing them leaves "
+            "nobody able to notice harm."
+        ),
+        "definition": {
+            "any_of": [
+                {
+                    "all_of": [
+                        {
+                            "kind": "ongoing",
+                            "started_by": ["PARTNER_EHE_REGISTERED"],
+                            "ended_by": ["PARTNER_EHE_ENDED"],
+                            "for_days": 183,
+                        },
+                        {"kind": "count", "events": CONCERNS, "at_least": 1},
+                        {"kind": "none", "events": SEEN_BY_A_PROFESSIONAL, "within_days": 183},
+                    ]
+                }
+            ]
+        },
+    },
+    {
+        "code": "neglect-worsening",
+        "name": "Neglect profile got worse",
+        "rationale": (
+            "A repeat neglect profile graded worse than the one before means the care the child "
+            "receives is deteriorating despite whatever support is in place."
+        ),
+        "definition": {
+            "any_of": [
+                {"all_of": [{"kind": "worsened", "measure": "neglect_overall", "within_days": 730}]}
+            ]
+        },
+    },
+]

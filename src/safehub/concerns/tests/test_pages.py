@@ -1,0 +1,195 @@
+"""The alert and rule pages through the real request path: an alert explains itself and is
+acted on or dismissed with a reason; a rule is back-tested before a change is saved, and a
+definition that cannot be evaluated is refused when saved, with nothing changed."""
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from safehub.audit.models import AuditEvent
+from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
+from safehub.concerns.services import concern_rule_save
+from safehub.concerns.tests.conftest import at, put, switch_on
+from safehub.core.exceptions import PermissionDeniedError
+
+pytestmark = pytest.mark.django_db
+
+D = date(2026, 6, 1)
+
+
+@pytest.fixture
+def mash_alert(reporters: dict[str, Any], people: dict[str, Any]) -> Alert:
+    """Three agencies' concerns about the involved child (no casework allocation: the
+    alert goes to the MASH)."""
+    switch_on("many-agencies-no-plan")
+    child = people["involved"]
+    put(child, "PARTNER_DSL_WELFARE_CONCERN", D, reporters["school"], "Hungry at school.")
+    put(child, "PARTNER_WAS_NOT_BROUGHT", D + timedelta(days=10), reporters["health"], "Missed.")
+    put(child, "PARTNER_DOMESTIC_ABUSE_CHILD_PRESENT", D + timedelta(days=20), reporters["police"])
+    return Alert.objects.get()
+
+
+def test_the_alert_page_explains_the_rule_and_its_facts(mash_alert, client_for) -> None:
+    response = client_for("mash_worker").get(reverse("concerns:alert-detail", args=[mash_alert.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert mash_alert.rule.rationale[:40] in page
+    assert "3 different agencies" in page
+    assert "Hungry at school." in page
+    assert "Elm Primary School" in page
+    assert AuditEvent.objects.filter(
+        action="view", object_type="concerns.Alert", person_id=mash_alert.person_id
+    ).exists()
+
+
+def test_acting_on_an_alert_records_what_was_done(mash_alert, client_for) -> None:
+    client = client_for("mash_worker")
+    url = reverse("concerns:alert-act", args=[mash_alert.pk])
+    missing = client.post(url, {"version": mash_alert.version})
+    assert "Select what you did about the alert" in missing.content.decode()
+    response = client.post(
+        url, {"version": mash_alert.version, "action_taken": "contact", "note": "Contact C-9"}
+    )
+    assert response.status_code == 302
+    mash_alert.refresh_from_db()
+    assert mash_alert.state == AlertState.ACTED
+    assert mash_alert.note == "Contact C-9"
+    stale = client.post(
+        reverse("concerns:alert-dismiss", args=[mash_alert.pk]),
+        {"version": 1, "reason": "Old page"},
+    )
+    assert stale.status_code in (200, 409)
+    mash_alert.refresh_from_db()
+    assert mash_alert.state == AlertState.ACTED
+
+
+def test_dismissing_needs_a_reason_and_a_second_editor_is_told(mash_alert, client_for) -> None:
+    client = client_for("mash_worker")
+    url = reverse("concerns:alert-dismiss", args=[mash_alert.pk])
+    response = client.post(url, {"version": mash_alert.version, "reason": ""})
+    assert "Enter why you are dismissing the alert" in response.content.decode()
+    mash_alert.refresh_from_db()
+    assert mash_alert.state == AlertState.NEW
+    client.post(reverse("concerns:alert-acknowledge", args=[mash_alert.pk]), {"version": 1})
+    late = client_for("team_manager").post(url, {"version": 1, "reason": "Known already"})
+    assert late.status_code == 409
+    assert "Someone else worked this alert" in late.content.decode()
+    mash_alert.refresh_from_db()
+    assert mash_alert.state == AlertState.ACKNOWLEDGED
+
+
+def test_the_mash_queue_lists_alerts_without_a_lead_professional(mash_alert, client_for) -> None:
+    page = client_for("mash_worker").get(reverse("concerns:mash-alert-list")).content.decode()
+    assert "Amelia Hart" in page
+    mine = client_for("social_worker").get(reverse("concerns:alert-list")).content.decode()
+    assert "Amelia Hart" not in mine
+    assert AuditEvent.objects.filter(object_type="concerns.mash_alerts").exists()
+
+
+def test_an_alert_goes_to_the_lead_professional_and_tells_them(
+    reporters: dict[str, Any], users: dict[str, Any], people: dict[str, Any], client_for
+) -> None:
+    from safehub.casework.services import allocate
+    from safehub.notifications.models import OutboxMessage
+
+    switch_on("missing-or-exploitation")
+    child = people["involved"]
+    allocate(actor=users["team_manager"], child=child, worker=users["social_worker"])
+    put(child, "PARTNER_EXPLOITATION_INTELLIGENCE", date(2026, 11, 24), reporters["police"])
+    alert = Alert.objects.get()
+    assert alert.lead_professional == users["social_worker"]
+    assert OutboxMessage.objects.filter(recipient_user=users["social_worker"]).exists()
+    page = client_for("social_worker").get(reverse("concerns:alert-list")).content.decode()
+    assert "Amelia Hart" in page
+
+
+def _form(rule: ConcernRule, definition: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "rationale": rule.rationale,
+        "definition": definition if isinstance(definition, str) else json.dumps(definition),
+        "active": "true",
+        "version": rule.version,
+        **extra,
+    }
+
+
+def test_a_rule_that_cannot_be_evaluated_is_refused_when_saved(client_for) -> None:
+    rule = ConcernRule.objects.get(code="missing-or-exploitation")
+    url = reverse("concerns:rule-edit", args=[rule.pk])
+    client = client_for("team_manager")
+    bad = {"any_of": [{"all_of": [{"kind": "count", "events": ["NO_SUCH_EVENT"], "at_least": 0}]}]}
+    page = client.post(url, _form(rule, bad, confirm="yes")).content.decode()
+    assert "no such chronology event: NO_SUCH_EVENT" in page
+    assert "at_least must be a whole number from 1 to 100" in page
+    assert "not valid JSON" in client.post(url, _form(rule, "{oops")).content.decode()
+    rule.refresh_from_db()
+    assert rule.version == 1
+    assert not rule.active
+
+
+def test_a_change_is_back_tested_then_saved_as_a_new_version(
+    client_for, reporters: dict[str, Any], people: dict[str, Any], users: dict[str, Any]
+) -> None:
+    put(people["unrelated"], "PARTNER_EXPLOITATION_INTELLIGENCE", D, reporters["police"])
+    rule = ConcernRule.objects.get(code="missing-or-exploitation")
+    url = reverse("concerns:rule-edit", args=[rule.pk])
+    client = client_for("team_manager")
+    preview = client.post(url, _form(rule, rule.definition)).content.decode()
+    assert "would have flagged 1 children" in preview
+    rule.refresh_from_db()
+    assert rule.version == 1  # nothing saved before the manager confirms
+    assert client.post(url, _form(rule, rule.definition, confirm="yes")).status_code == 302
+    rule.refresh_from_db()
+    assert rule.version == 2
+    assert rule.active
+    version = RuleVersion.objects.get(rule=rule, number=2)
+    assert version.changed_by == users["team_manager"]
+    assert version.backtest["children_flagged"] == 1
+    assert AuditEvent.objects.filter(
+        object_type="concerns.ConcernRule", object_id=str(rule.pk), action="change"
+    ).exists()
+
+
+def test_only_a_manager_changes_a_rule(users: dict[str, Any]) -> None:
+    rule = ConcernRule.objects.get(code="missing-or-exploitation")
+    with pytest.raises(PermissionDeniedError):
+        concern_rule_save(
+            actor=users["mash_worker"],
+            rule=rule,
+            expected_version=1,
+            code=rule.code,
+            name=rule.name,
+            rationale=rule.rationale,
+            definition=rule.definition,
+            active=True,
+            now=at(D),
+        )
+
+
+def test_the_rules_page_publishes_each_rules_record(mash_alert, client_for) -> None:
+    from safehub.casework.models import CINPlan, Episode
+
+    page = client_for("performance_analyst").get(reverse("concerns:rule-list")).content.decode()
+    assert "Concerns from three or more agencies and nobody leading" in page
+    assert "Amelia" not in page  # counts, never names
+    episode = Episode.objects.create(
+        kind="cin",
+        child=mash_alert.person,
+        referral_date=date(2026, 11, 23),
+        opened_by=mash_alert.rule.changed_by or _any_user(),
+    )
+    CINPlan.objects.create(episode=episode, child=mash_alert.person, start_date=date(2026, 11, 23))
+    from safehub.concerns.selectors import rule_records
+
+    [record] = [r for r in rule_records() if r.rule.pk == mash_alert.rule_id]
+    assert (record.raised, record.still_open, record.confirmed_by_plan) == (1, 1, 1)
+
+
+def _any_user() -> Any:
+    from safehub.organisations.models import User
+
+    return User.objects.first()

@@ -1,0 +1,228 @@
+"""Concern alert and rule pages. Each view fetches through its fetcher, binds a form, calls
+one service, and redirects or re-renders with the GOV.UK error summary."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safehub.access.navigation import nav_for
+from safehub.access.policy import (
+    Action,
+    can_manage_concern_rules,
+    can_see_concern_rules,
+    can_triage,
+    can_work_concern_alerts,
+)
+from safehub.concerns import forms, selectors, services
+from safehub.concerns.fetchers import access_alert, access_rule
+from safehub.concerns.models import AlertState
+from safehub.core.exceptions import ConcurrentEditError
+from safehub.core.users import SignedInRequest
+from safehub.ui.forms_util import add_service_errors
+
+OPEN = [AlertState.NEW, AlertState.ACKNOWLEDGED]
+
+
+def _render(
+    request: SignedInRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
+    context.setdefault("has_errors", any(f.errors for f in forms_in))
+    context.setdefault("nav_items", nav_for(request))
+    context.setdefault("notices", list(messages.get_messages(request)))
+    return render(request, template, context, status=status)
+
+
+# --- Alerts ------------------------------------------------------------------------------
+
+
+def alert_list_view(request: SignedInRequest) -> HttpResponse:
+    """The open alerts about children the user leads on."""
+    if not can_work_concern_alerts(request.user):
+        raise Http404
+    alerts = selectors.alerts_for(actor=request.user, mash=False, states=OPEN)
+    return _render(
+        request,
+        "concerns/alerts.html",
+        {"alerts": alerts, "mash": False, "can_triage": can_triage(request.user)},
+    )
+
+
+def mash_alert_list_view(request: SignedInRequest) -> HttpResponse:
+    """The MASH's queue: open alerts about children with no lead professional."""
+    if not (can_work_concern_alerts(request.user) and can_triage(request.user)):
+        raise Http404
+    alerts = selectors.alerts_for(actor=request.user, mash=True, states=OPEN)
+    return _render(
+        request, "concerns/alerts.html", {"alerts": alerts, "mash": True, "can_triage": True}
+    )
+
+
+def _alert_page(
+    request: SignedInRequest, alert: Any, status: int = 200, **bound: Any
+) -> HttpResponse:
+    version = {"version": alert.version}
+    return _render(
+        request,
+        "concerns/alert.html",
+        {
+            "alert": alert,
+            "facts": selectors.alert_facts(alert),
+            "act": bound.get("act") or forms.ActForm(initial=version),
+            "dismiss": bound.get("dismiss") or forms.DismissForm(initial=version),
+            "conflict": bound.get("conflict", False),
+        },
+        status=status,
+    )
+
+
+def alert_detail_view(request: SignedInRequest, alert_id: int) -> HttpResponse:
+    alert = access_alert(actor=request.user, alert_id=alert_id)
+    return _alert_page(request, alert)
+
+
+def _work(
+    request: SignedInRequest, alert_id: int, form: Any, name: str, save: Any, done: str
+) -> HttpResponse:
+    alert = access_alert(actor=request.user, alert_id=alert_id, action=Action.EDIT)
+    if form.is_valid():
+        try:
+            save(alert, form.cleaned_data)
+        except ConcurrentEditError:
+            alert = access_alert(actor=request.user, alert_id=alert_id)
+            return _alert_page(request, alert, status=409, conflict=True)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("concerns:alert-detail", alert.pk)
+    alert = access_alert(actor=request.user, alert_id=alert_id)
+    return _alert_page(request, alert, **{name: form})
+
+
+@require_POST
+def alert_acknowledge_view(request: SignedInRequest, alert_id: int) -> HttpResponse:
+    def save(alert: Any, data: dict[str, Any]) -> Any:
+        return services.alert_acknowledge(
+            actor=request.user, alert=alert, expected_version=data["version"], now=timezone.now()
+        )
+
+    form = forms.VersionForm(request.POST)
+    return _work(request, alert_id, form, "act", save, "You have acknowledged the alert.")
+
+
+@require_POST
+def alert_act_view(request: SignedInRequest, alert_id: int) -> HttpResponse:
+    def save(alert: Any, data: dict[str, Any]) -> Any:
+        return services.alert_act(
+            actor=request.user,
+            alert=alert,
+            expected_version=data["version"],
+            action_taken=data["action_taken"],
+            note=data["note"],
+            now=timezone.now(),
+        )
+
+    form = forms.ActForm(request.POST)
+    return _work(request, alert_id, form, "act", save, "You have recorded what you did.")
+
+
+@require_POST
+def alert_dismiss_view(request: SignedInRequest, alert_id: int) -> HttpResponse:
+    def save(alert: Any, data: dict[str, Any]) -> Any:
+        return services.alert_dismiss(
+            actor=request.user,
+            alert=alert,
+            expected_version=data["version"],
+            reason=data["reason"],
+            now=timezone.now(),
+        )
+
+    form = forms.DismissForm(request.POST)
+    return _work(request, alert_id, form, "dismiss", save, "You have dismissed the alert.")
+
+
+# --- Rules -------------------------------------------------------------------------------
+
+
+def rule_list_view(request: SignedInRequest) -> HttpResponse:
+    """Every rule and its live record (counts only, no names)."""
+    if not can_see_concern_rules(request.user):
+        raise Http404
+    return _render(
+        request,
+        "concerns/rules.html",
+        {"records": selectors.rule_records(), "can_manage": can_manage_concern_rules(request.user)},
+    )
+
+
+def rule_detail_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
+    rule = access_rule(actor=request.user, rule_id=rule_id)
+    return _render(
+        request,
+        "concerns/rule.html",
+        {
+            "rule": rule,
+            "definition": json.dumps(rule.definition, indent=2),
+            "versions": selectors.rule_versions(rule),
+            "can_manage": can_manage_concern_rules(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
+    """Change a rule: first its back-test over the council's history is shown, then the
+    manager confirms and the new version is saved with it."""
+    rule = access_rule(actor=request.user, rule_id=rule_id, action=Action.EDIT)
+    if request.method != "POST":
+        form = forms.RuleForm(
+            initial={
+                "name": rule.name,
+                "rationale": rule.rationale,
+                "definition": json.dumps(rule.definition, indent=2),
+                "active": rule.active,
+                "version": rule.version,
+            }
+        )
+        return _render(request, "concerns/rule_edit.html", {"rule": rule, "form": form})
+    form = forms.RuleForm(request.POST)
+    backtest = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.POST.get("confirm") == "yes":
+                services.concern_rule_save(
+                    actor=request.user,
+                    rule=rule,
+                    expected_version=data["version"],
+                    code=rule.code,
+                    name=data["name"],
+                    rationale=data["rationale"],
+                    definition=data["definition"],
+                    active=data["active"],
+                    now=timezone.now(),
+                )
+                messages.success(request, f"Version {rule.version + 1} of the rule is saved.")
+                return redirect("concerns:rule-detail", rule.pk)
+            parsed = services.concern_rule_check(
+                name=data["name"], rationale=data["rationale"], definition=data["definition"]
+            )
+            backtest = selectors.backtest(code=rule.code, definition=parsed, until=timezone.now())
+        except ConcurrentEditError:
+            form.add_error(
+                None, "Someone else changed this rule meanwhile. Reload it and try again"
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return _render(
+        request,
+        "concerns/rule_edit.html",
+        {"rule": rule, "form": form, "backtest": backtest},
+    )
