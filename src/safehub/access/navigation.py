@@ -4,9 +4,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from safehub.access.policy import (
+    can_load_neglect_templates,
     can_manage_cases,
     can_manage_users,
     can_match_partner_events,
+    can_record_neglect_training,
     can_refer,
     can_review_audit,
     can_search_people,
@@ -46,6 +48,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("User administration", reverse("audit:user-admin-log")))
     if can_manage_users(user):
         items.append(("Users", reverse("organisations:user-list")))
+    if can_record_neglect_training(user):
+        items.append(("Neglect training", reverse("neglect:training-list")))
+    if can_load_neglect_templates(user):
+        items.append(("Neglect templates", reverse("neglect:templates")))
     items.append(("Messages", reverse("notifications:inbox")))
     items.append(("Your account", reverse("ui:account")))
     # The page's place is the longest address it falls under: the partner information

@@ -72,6 +72,7 @@ class RoleRules:
     can_profile_neglect: bool = False
     can_supervise_neglect_profiles: bool = False
     can_record_neglect_training: bool = False
+    can_load_neglect_templates: bool = False  # upload a profile template file (no person data)
 
 
 RULES: dict[str, RoleRules] = {
@@ -128,7 +129,10 @@ RULES: dict[str, RoleRules] = {
     # Administrators manage users; they do not read case data by being administrators.
     # They also keep the register of who is trained in the neglect profile (staff data).
     Role.SYSTEM_ADMINISTRATOR: RoleRules(
-        scope=Scope.NONE, can_manage_users=True, can_record_neglect_training=True
+        scope=Scope.NONE,
+        can_manage_users=True,
+        can_record_neglect_training=True,
+        can_load_neglect_templates=True,
     ),
 }
 NO_ACCESS = RoleRules(scope=Scope.NONE)
@@ -564,6 +568,20 @@ def case_holding_roles() -> list[str]:
 
 def can_record_neglect_training(actor: User) -> bool:
     return rules_for(actor).can_record_neglect_training
+
+
+def can_load_neglect_templates(actor: User) -> bool:
+    return rules_for(actor).can_load_neglect_templates
+
+
+def may_start_neglect_profiles(actor: User) -> bool:
+    """Whether the role completes profiles at all (for which children: the decisions below)."""
+    return rules_for(actor).can_profile_neglect
+
+
+def may_read_neglect_profiles(actor: User) -> bool:
+    rules = rules_for(actor)
+    return rules.can_profile_neglect or rules.can_supervise_neglect_profiles
 
 
 def neglect_profile_decisions(
