@@ -13,6 +13,7 @@ from safehub.access.policy import (
     can_review_audit,
     can_search_people,
     can_see_front_door_figures,
+    can_see_neglect_use,
     can_send_partner_events,
     can_work_mash_queue,
     holds_cases,
@@ -50,6 +51,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Users", reverse("organisations:user-list")))
     if can_record_neglect_training(user):
         items.append(("Neglect training", reverse("neglect:training-list")))
+    if can_see_neglect_use(user):
+        items.append(("Neglect profile use", reverse("neglect:use")))
     if can_load_neglect_templates(user):
         items.append(("Neglect templates", reverse("neglect:templates")))
     items.append(("Messages", reverse("notifications:inbox")))

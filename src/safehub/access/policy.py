@@ -73,6 +73,7 @@ class RoleRules:
     can_supervise_neglect_profiles: bool = False
     can_record_neglect_training: bool = False
     can_load_neglect_templates: bool = False  # upload a profile template file (no person data)
+    can_see_neglect_use: bool = False  # the use-and-effect figures (children named by policy)
 
 
 RULES: dict[str, RoleRules] = {
@@ -118,12 +119,15 @@ RULES: dict[str, RoleRules] = {
         can_profile_neglect=True,
         can_supervise_neglect_profiles=True,
         can_record_neglect_training=True,
+        can_see_neglect_use=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
     ),
     # Analysts work with aggregates, never individual records.
-    Role.PERFORMANCE_ANALYST: RoleRules(scope=Scope.NONE, can_see_front_door_figures=True),
+    Role.PERFORMANCE_ANALYST: RoleRules(
+        scope=Scope.NONE, can_see_front_door_figures=True, can_see_neglect_use=True
+    ),
     # The DPO reviews the audit trail; reading case data is not their job.
     Role.DATA_PROTECTION_OFFICER: RoleRules(scope=Scope.NONE, can_review_audit=True),
     # Administrators manage users; they do not read case data by being administrators.
@@ -572,6 +576,10 @@ def can_record_neglect_training(actor: User) -> bool:
 
 def can_load_neglect_templates(actor: User) -> bool:
     return rules_for(actor).can_load_neglect_templates
+
+
+def can_see_neglect_use(actor: User) -> bool:
+    return rules_for(actor).can_see_neglect_use
 
 
 def may_start_neglect_profiles(actor: User) -> bool:

@@ -206,3 +206,17 @@ class ProfileDraftForm(GovukForm):
 
 class VersionForm(GovukForm):
     version = VersionField()
+
+
+class UsePeriodForm(GovukForm):
+    """The period the use-and-effect figures cover."""
+
+    start = GovukDateField(label="From")
+    end = GovukDateField(label="To")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end of the period must be on or after its start")
+        return cleaned

@@ -30,4 +30,7 @@ urlpatterns = [
     path(f"{_PROFILE}sign-off/", views.profile_sign_off_view, name="profile-sign-off"),
     path(f"{_PROFILE}profile.pdf", views.profile_pdf_view, name="profile-pdf"),
     path(f"{_PROFILE}draft/", views.profile_draft_view, name="profile-draft"),
+    path("neglect/use/", views.use_view, name="use"),
+    path("neglect/use.csv", views.use_csv_view, name="use-csv"),
+    path("neglect/use/<slug:figure>/", views.use_children_view, name="use-children"),
 ]

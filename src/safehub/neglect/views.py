@@ -3,7 +3,11 @@ and a child's profiles (start, fill in area by area with autosaved drafts, plan,
 sign off, print). Each view fetches through a fetcher, binds a form, calls one service, and
 redirects with a success banner or shows the GOV.UK error summary."""
 
+import csv
+import io
+from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,12 +23,13 @@ from safehub.access.policy import (
     SignOff,
     can_load_neglect_templates,
     can_record_neglect_training,
+    can_see_neglect_use,
     may_sign_off,
     may_start_neglect_profiles,
 )
 from safehub.core.exceptions import ConcurrentEditError, NotFound, PermissionDeniedError
 from safehub.core.users import SignedInRequest
-from safehub.neglect import forms, selectors, services
+from safehub.neglect import forms, selectors, services, use
 from safehub.neglect.fetchers import access_profile, access_profile_child
 from safehub.neglect.models import NeglectProfile, ProfileStatus
 from safehub.neglect.pdf import profile_pdf
@@ -501,3 +506,86 @@ def profile_draft_view(request: SignedInRequest, profile_id: int) -> JsonRespons
     except (ValidationError, PermissionDeniedError):
         return JsonResponse({"saved": False}, status=400)
     return JsonResponse({"saved": True, "saved_at": draft.updated_at.isoformat()})
+
+
+# --- Use and effect ----------------------------------------------------------------------------
+
+
+def _period(request: SignedInRequest) -> tuple[forms.UsePeriodForm, date, date]:
+    """The period asked for, or the year up to today."""
+    today = timezone.localdate()
+    start, end = today - timedelta(days=365), today
+    form = forms.UsePeriodForm(request.GET if "start-year" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    elif not form.is_bound:
+        form = forms.UsePeriodForm(initial={"start": start, "end": end})
+    return form, start, end
+
+
+def _must_see_use(request: SignedInRequest) -> None:
+    if not can_see_neglect_use(request.user):
+        raise Http404
+
+
+def use_view(request: SignedInRequest) -> HttpResponse:
+    _must_see_use(request)
+    form, start, end = _period(request)
+    report = use.use_and_effect(start=start, end=end)
+    query = urlencode(
+        {
+            f"{k}-{p}": getattr(v, p)
+            for k, v in (("start", start), ("end", end))
+            for p in ("day", "month", "year")
+        }
+    )
+    return _render(
+        request,
+        "neglect/use.html",
+        {"form": form, "report": report, "query": query, "figures": use.FIGURES},
+        status=400 if form.errors else 200,
+    )
+
+
+def use_csv_view(request: SignedInRequest) -> HttpResponse:
+    _must_see_use(request)
+    _, start, end = _period(request)
+    report = use.use_and_effect(start=start, end=end)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in use.csv_rows(report):
+        writer.writerow([use.csv_cell(v) for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="neglect-profile-use-{start}-to-{end}.csv"'
+    )
+    return response
+
+
+def use_children_view(request: SignedInRequest, figure: str) -> HttpResponse:
+    """The children behind one figure: named where the policy lets the reader see them (the
+    list is audited), the rest counted."""
+    _must_see_use(request)
+    if figure not in use.FIGURES:
+        raise Http404
+    _, start, end = _period(request)
+    report = use.use_and_effect(start=start, end=end)
+    team_id = request.GET.get("team")
+    row = use.report_row(report, int(team_id) if team_id and team_id.isdigit() else None)
+    if row is None:
+        raise Http404
+    children = use.figure_children(
+        actor=request.user, child_ids=row.children[figure], listed=f"neglect.use.{figure}"
+    )
+    return _render(
+        request,
+        "neglect/use_children.html",
+        {
+            "figure": use.FIGURES[figure],
+            "row": row,
+            "children": children,
+            "start": start,
+            "end": end,
+            "back": reverse("neglect:use") + "?" + request.GET.urlencode(),
+        },
+    )
