@@ -86,6 +86,13 @@ ROLE_ENDPOINTS = {
     "partners:template": {"partner_practitioner"},
     "api-v1:partner_events_submit_api": {"partner_practitioner"},
     "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
+    "neglect:templates": {"system_administrator"},
+    "neglect:training-list": {"team_manager", "system_administrator"},
+    "neglect:training-add": {"team_manager", "system_administrator"},
+    "neglect:training-import": {"team_manager", "system_administrator"},
+    "neglect:training-csv": {"team_manager", "system_administrator"},
+    "neglect:use": {"team_manager", "performance_analyst"},
+    "neglect:use-csv": {"team_manager", "performance_analyst"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 
@@ -194,6 +201,20 @@ CASEWORK_API_ENDPOINTS = {
     "api-v1:child_missing_record_api": ("edit", "post"),
 }
 
+# Neglect profiles (test_neglect_matrix.py): reading a child's profiles, starting one and
+# working on one need a role that profiles (or supervises) and sight of every child the
+# profile covers; restricted children need the glass broken first.
+NEGLECT_VIEW = {
+    "partner_practitioner":    "A D D D D",
+    "mash_worker":             "D D D D D",
+    "social_worker":           "A A D B A",
+    "team_manager":            "A A D B B",
+    "cp_chair_iro":            "D D D D D",
+    "performance_analyst":     "D D D D D",
+    "data_protection_officer": "D D D D D",
+    "system_administrator":    "D D D D D",
+}
+
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
@@ -246,5 +267,9 @@ NOT_IN_MATRIX = {
     **{f"casework:{name}": f"team managers only; {_CASEWORK}" for name in (
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
+    **{f"neglect:{name}": "NEGLECT_VIEW; tested in tests/access_matrix/test_neglect_matrix.py"
+       for name in ("child-profiles", "profile-start", "profile-detail", "profile-area",
+                    "profile-plan", "profile-draft", "profile-complete", "profile-sign-off",
+                    "profile-pdf", "training-confirm", "use-children")},
 }
 # fmt: on
