@@ -110,9 +110,7 @@ def test_neglect_profile_matrix(role, relation, name, users, people, profiles, c
         assert person.family_name.encode() not in shown
     assert not ProfileDraft.objects.exists()
     assert done.status == ProfileStatus.COMPLETED
-    assert NeglectProfile.objects.filter(status=ProfileStatus.IN_PROGRESS).count() == len(
-        RELATIONS
-    )
+    assert NeglectProfile.objects.filter(status=ProfileStatus.IN_PROGRESS).count() == len(RELATIONS)
 
 
 @pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))

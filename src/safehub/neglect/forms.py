@@ -175,7 +175,7 @@ class ProfilePlanForm(GovukForm):
         super().__init__(*args, **kwargs)
         for n in range(1, PLAN_ROWS + 1):
             self.fields[f"actions-{n}-action"] = forms.CharField(
-                label=f"Action {n}",
+                label=f"Action {n}: what is to be done",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 max_length=2000,
