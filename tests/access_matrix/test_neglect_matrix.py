@@ -82,6 +82,7 @@ def _request(client: Any, name: str, relation: str, people: Any, profiles: Any) 
     if method == "get":
         return client.get(url)
     item = Item.objects.filter(area__template=target.template).first()
+    assert item is not None
     data = {"version": target.version, "kind": f"item-{item.pk}", "text": "Typed by the matrix"}
     return client.post(url, data)
 

@@ -143,7 +143,8 @@ def use_and_effect(*, start: date, end: date) -> UseReport:
     )
     by_child: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
     for child_id, by, on, score in done:
-        by_child[child_id].append((by, on, score))
+        if by is not None and on is not None and score is not None:  # always, once completed
+            by_child[child_id].append((by, on, score))
 
     plans = _neglect_plans(start, end)
     for child_id, team_ids in _allocated_teams(set(plans), start, end).items():

@@ -46,13 +46,15 @@ def _neglect_plan(child: Any, worker: Any, *, ends: date | None) -> None:
         latest_category="NEG",
         end_date=ends,
     )
+    involvement = Involvement.objects.filter(person=child).first()
+    assert involvement is not None
     Allocation.objects.create(
         child=child,
         worker=worker,
         team=worker.team,
         start_date=date(2025, 12, 1),
         reason="NEW",
-        involvement=Involvement.objects.filter(person=child).first() or Involvement.objects.first(),
+        involvement=involvement,
         allocated_by=worker,
     )
 
