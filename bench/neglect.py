@@ -54,9 +54,7 @@ def _requests(username: str, today: date) -> tuple[list, list]:  # type: ignore[
 
     client = _client_for(username)
     pages = [lambda q=q: client.get(f"/neglect/use/?{q}") for q in _periods(today)]
-    children = [
-        lambda q=q: client.get(f"/neglect/use/neglect_plans/?{q}") for q in _periods(today)
-    ]
+    children = [lambda q=q: client.get(f"/neglect/use/neglect_plans/?{q}") for q in _periods(today)]
     return pages, children
 
 

@@ -78,7 +78,8 @@ def test_profiles_follow_the_rules(seeded: Any) -> None:
     )
     for p in profiles:
         assert p.child_id in neglect
-        assert p.completed_on is not None and p.completed_on < TEST_TODAY
+        assert p.completed_on is not None
+        assert p.completed_on < TEST_TODAY
         assert TrainingRecord.objects.filter(
             practitioner=p.completed_by,
             completed_on__lte=p.completed_on,
@@ -96,7 +97,8 @@ def test_profiles_follow_the_rules(seeded: Any) -> None:
             assert p.signed_off_by_id != p.completed_by_id
         by_area: dict[int, list[int]] = {}
         for g in ItemGrade.objects.filter(profile=p).select_related("item"):
-            assert g.grade and g.evidence
+            assert g.grade
+            assert g.evidence
             by_area.setdefault(g.item.area_id, []).append(g.grade)
         areas, overall = profile_scores(
             by_area, area_rule=p.template.area_roll_up, overall_rule=p.template.overall_roll_up
