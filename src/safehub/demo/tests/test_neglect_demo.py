@@ -23,7 +23,14 @@ PERSONS = 2000
 def _snapshot() -> list[tuple]:
     return list(
         NeglectProfile.objects.order_by("pk").values_list(
-            "child_id", "completed_by__username", "completed_on", "overall_score", "status"
+            # The child by name, not id: PostgreSQL's sequences move on past a rollback.
+            "child__given_name",
+            "child__family_name",
+            "child__date_of_birth",
+            "completed_by__username",
+            "completed_on",
+            "overall_score",
+            "status",
         )
     )
 
