@@ -98,6 +98,13 @@ ROLE_ENDPOINTS = {
     "concerns:mash-alert-list": {"mash_worker", "team_manager"},
     "concerns:rule-list": {"mash_worker", "social_worker", "team_manager",
                            "performance_analyst"},
+    "neglect:templates": {"system_administrator"},
+    "neglect:training-list": {"team_manager", "system_administrator"},
+    "neglect:training-add": {"team_manager", "system_administrator"},
+    "neglect:training-import": {"team_manager", "system_administrator"},
+    "neglect:training-csv": {"team_manager", "system_administrator"},
+    "neglect:use": {"team_manager", "performance_analyst"},
+    "neglect:use-csv": {"team_manager", "performance_analyst"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 # Health and readiness answer everyone, signed out too, and name nobody (test_health.py).
@@ -293,6 +300,19 @@ CONCERN_RULE_ENDPOINTS = {
     "api-v1:concerns_replay_api": {"mash_worker", "social_worker", "team_manager",
                                    "performance_analyst"},
 }
+# Neglect profiles (test_neglect_matrix.py): reading a child's profiles, starting one and
+# working on one need a role that profiles (or supervises) and sight of every child the
+# profile covers; restricted children need the glass broken first.
+NEGLECT_VIEW = {
+    "partner_practitioner":    "A D D D D",
+    "mash_worker":             "D D D D D",
+    "social_worker":           "A A D B A",
+    "team_manager":            "A A D B B",
+    "cp_chair_iro":            "D D D D D",
+    "performance_analyst":     "D D D D D",
+    "data_protection_officer": "D D D D D",
+    "system_administrator":    "D D D D D",
+}
 
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
@@ -356,5 +376,9 @@ NOT_IN_MATRIX = {
     **dict.fromkeys(CONTEXT_ENDPOINTS, f"CONTEXT_ENDPOINTS; {_HARDTOSEE}"),
     "hardtosee:my-actions": f"MACE_ACTION_HOLDERS; {_HARDTOSEE}",
     "hardtosee:action-done": f"the owner or REGISTER_ROLES; {_HARDTOSEE}",
+    **{f"neglect:{name}": "NEGLECT_VIEW; tested in tests/access_matrix/test_neglect_matrix.py"
+       for name in ("child-profiles", "profile-start", "profile-detail", "profile-area",
+                    "profile-plan", "profile-draft", "profile-complete", "profile-sign-off",
+                    "profile-pdf", "training-confirm", "use-children")},
 }
 # fmt: on

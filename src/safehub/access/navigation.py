@@ -5,15 +5,18 @@ from django.urls import reverse
 
 from safehub.access.policy import (
     can_hold_mace_actions,
+    can_load_neglect_templates,
     can_manage_cases,
     can_manage_users,
     can_match_partner_events,
     can_open_registers,
+    can_record_neglect_training,
     can_refer,
     can_review_audit,
     can_search_people,
     can_see_concern_rules,
     can_see_front_door_figures,
+    can_see_neglect_use,
     can_send_partner_events,
     can_triage,
     can_work_concern_alerts,
@@ -62,6 +65,12 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("User administration", reverse("audit:user-admin-log")))
     if can_manage_users(user):
         items.append(("Users", reverse("organisations:user-list")))
+    if can_record_neglect_training(user):
+        items.append(("Neglect training", reverse("neglect:training-list")))
+    if can_see_neglect_use(user):
+        items.append(("Neglect profile use", reverse("neglect:use")))
+    if can_load_neglect_templates(user):
+        items.append(("Neglect templates", reverse("neglect:templates")))
     items.append(("Messages", reverse("notifications:inbox")))
     items.append(("Your account", reverse("ui:account")))
     # The page's place is the longest address it falls under: the partner information

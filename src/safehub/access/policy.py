@@ -81,6 +81,8 @@ class RoleRules:
     can_work_concern_alerts: bool = False
     can_see_concern_rules: bool = False
     can_manage_concern_rules: bool = False
+    can_load_neglect_templates: bool = False  # upload a profile template file (no person data)
+    can_see_neglect_use: bool = False  # the use-and-effect figures (children named by policy)
 
 
 RULES: dict[str, RoleRules] = {
@@ -135,20 +137,27 @@ RULES: dict[str, RoleRules] = {
         can_work_concern_alerts=True,
         can_see_concern_rules=True,
         can_manage_concern_rules=True,
+        can_see_neglect_use=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
     ),
     # Analysts work with aggregates, never individual records.
     Role.PERFORMANCE_ANALYST: RoleRules(
-        scope=Scope.NONE, can_see_front_door_figures=True, can_see_concern_rules=True
+        scope=Scope.NONE,
+        can_see_front_door_figures=True,
+        can_see_concern_rules=True,
+        can_see_neglect_use=True,
     ),
     # The DPO reviews the audit trail; reading case data is not their job.
     Role.DATA_PROTECTION_OFFICER: RoleRules(scope=Scope.NONE, can_review_audit=True),
     # Administrators manage users; they do not read case data by being administrators.
     # They also keep the register of who is trained in the neglect profile (staff data).
     Role.SYSTEM_ADMINISTRATOR: RoleRules(
-        scope=Scope.NONE, can_manage_users=True, can_record_neglect_training=True
+        scope=Scope.NONE,
+        can_manage_users=True,
+        can_record_neglect_training=True,
+        can_load_neglect_templates=True,
     ),
 }
 NO_ACCESS = RoleRules(scope=Scope.NONE)
@@ -637,6 +646,24 @@ def case_holding_roles() -> list[str]:
 
 def can_record_neglect_training(actor: User) -> bool:
     return rules_for(actor).can_record_neglect_training
+
+
+def can_load_neglect_templates(actor: User) -> bool:
+    return rules_for(actor).can_load_neglect_templates
+
+
+def can_see_neglect_use(actor: User) -> bool:
+    return rules_for(actor).can_see_neglect_use
+
+
+def may_start_neglect_profiles(actor: User) -> bool:
+    """Whether the role completes profiles at all (for which children: the decisions below)."""
+    return rules_for(actor).can_profile_neglect
+
+
+def may_read_neglect_profiles(actor: User) -> bool:
+    rules = rules_for(actor)
+    return rules.can_profile_neglect or rules.can_supervise_neglect_profiles
 
 
 def neglect_profile_decisions(

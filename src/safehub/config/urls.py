@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("safehub.multiagency.urls")),
     path("", include("safehub.hardtosee.urls")),
     path("", include("safehub.concerns.urls")),
+    path("", include("safehub.neglect.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

@@ -151,3 +151,21 @@ class PlannedAction(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+
+class ProfileDraft(TimeStampedModel):
+    """What one practitioner is typing into a profile's box (an item's evidence, the family's
+    views), saved as they type so a reload or a lost connection loses nothing. Kept apart
+    from the profile so an autosave never bumps its version under another editor."""
+
+    author = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
+    profile = models.ForeignKey(NeglectProfile, on_delete=models.CASCADE, related_name="+")
+    box = models.CharField(max_length=40)  # "item-<id>" or "family_views"
+    text = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "profile", "box"], name="neglect_draft_unique"
+            )
+        ]

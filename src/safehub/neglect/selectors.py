@@ -4,17 +4,21 @@ previous profile of the same child to show movement."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
+from safehub.access.policy import Action, Decision, neglect_profile_decisions
 from safehub.neglect.models import (
     Area,
     ItemGrade,
     NeglectProfile,
+    PlannedAction,
+    ProfileDraft,
     ProfileStatus,
     ProfileTemplate,
+    TrainingRecord,
 )
 from safehub.people.codes import RelationshipType
-from safehub.people.models import Relationship
+from safehub.people.models import Person, Relationship
 
 SIBLING_TYPES = [
     RelationshipType.SIBLING,
@@ -92,3 +96,90 @@ def area_movement(profile: NeglectProfile, previous: NeglectProfile) -> list[Are
             )
         )
     return rows
+
+
+def profile_drafts(*, actor: Any, profile: NeglectProfile) -> dict[str, Any]:
+    """`actor`'s own unsaved drafts of the profile's boxes, by box."""
+    return {d.box: d for d in ProfileDraft.objects.filter(author=actor, profile=profile)}
+
+
+@dataclass
+class AreaSheet:
+    area: Area
+    grades: list[ItemGrade]
+    score: int | None
+
+    @property
+    def graded(self) -> int:
+        return sum(1 for g in self.grades if g.grade is not None and g.evidence)
+
+
+def profile_sheet(profile: NeglectProfile) -> list[AreaSheet]:
+    """The profile area by area: each item's grade and evidence, and the area's score once
+    completed. Two queries."""
+    by_area: dict[int, list[ItemGrade]] = {}
+    for grade in profile_grades(profile):
+        by_area.setdefault(grade.item.area_id, []).append(grade)
+    return [
+        AreaSheet(
+            area=area,
+            grades=by_area.get(area.pk, []),
+            score=profile.area_scores.get(str(area.pk)),
+        )
+        for area in Area.objects.filter(template_id=profile.template_id).order_by("position")
+    ]
+
+
+def profile_actions(profile: NeglectProfile) -> list[PlannedAction]:
+    return list(PlannedAction.objects.filter(profile=profile).order_by("position"))
+
+
+def profiles_for_child(child: Any) -> list[NeglectProfile]:
+    """Every profile covering the child (as its subject or as a sibling), newest first."""
+    return list(
+        NeglectProfile.objects.filter(Q(child=child) | Q(siblings=child))
+        .select_related("template", "started_by", "completed_by", "signed_off_by")
+        .distinct()
+        .order_by("-pk")
+    )
+
+
+def template_list() -> list[ProfileTemplate]:
+    """Every template loaded, each version, with how many areas and items it has."""
+    return list(
+        ProfileTemplate.objects.annotate(
+            area_count=Count("areas", distinct=True), item_count=Count("areas__items")
+        ).order_by("name", "-loaded_at", "-pk")
+    )
+
+
+def training_list(
+    *, agency_id: int | None = None, template_name: str | None = None
+) -> list[TrainingRecord]:
+    """Training records, newest first, filtered by agency and template name. Staff data:
+    nobody's case is in it."""
+    records = TrainingRecord.objects.select_related("practitioner", "agency")
+    if agency_id:
+        records = records.filter(agency_id=agency_id)
+    if template_name:
+        records = records.filter(template_name=template_name)
+    return list(records.order_by("-completed_on", "-pk")[:500])
+
+
+def training_filters() -> tuple[list[tuple[int, str]], list[str]]:
+    """The agencies with training recorded and the template names loaded, for the filter."""
+    agencies = (
+        TrainingRecord.objects.values_list("agency_id", "agency__name")
+        .distinct()
+        .order_by("agency__name")
+    )
+    names = ProfileTemplate.objects.values_list("name", flat=True).distinct().order_by("name")
+    return list(agencies), list(names)
+
+
+def sibling_choices(*, actor: Any, child: Any) -> list[Any]:
+    """The child's brothers and sisters a profile could also cover: those `actor` may
+    profile too (the others are not named)."""
+    siblings = list(Person.objects.filter(pk__in=sibling_ids(child)).order_by("date_of_birth"))
+    decisions = neglect_profile_decisions(actor, siblings, Action.EDIT)
+    return [s for s in siblings if decisions.get(s.pk) is Decision.ALLOW]

@@ -18,6 +18,7 @@ from safehub.access.policy import (
     can_edit_viewable_person,
     can_read_casework,
     can_search_people,
+    may_read_neglect_profiles,
 )
 from safehub.access.services import break_glass_open, second_factor_check
 from safehub.chronology.selectors import chronology_page_for_person
@@ -103,6 +104,7 @@ def person_detail_view(request: SignedInRequest, person_id: int) -> HttpResponse
             "box_h": BOX_H,
             "can_edit": can_edit_viewable_person(request.user),
             "can_read_casework": can_read_casework(request.user),
+            "can_read_neglect_profiles": may_read_neglect_profiles(request.user),
         },
     )
 

@@ -207,8 +207,12 @@ def generate(
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()
-    trained = seed_neglect(reference_date or timezone.localdate())
-    say(f"Neglect profile: the Demoshire template loaded; {trained} sign-ins trained in it")
+    trained, profiles = seed_neglect(reference_date or timezone.localdate(), seed=seed)
+    counts["neglect_profiles"] = profiles
+    say(
+        f"Neglect profile: the Demoshire template loaded; {trained} staff trained in it, "
+        f"{profiles:,} profiles completed"
+    )
     registered = seed_swe_registrations()
     say(f"Social Work England registration numbers: {registered} social workers and managers")
     return GenerationResult(

@@ -1,41 +1,239 @@
-"""Demoshire's neglect profile tool: the neutral template SafeHub ships, and training in it
-for the demo sign-ins who complete or supervise profiles."""
+"""Demoshire's neglect profile tool: the neutral template SafeHub ships, training in it, and
+the profiles practitioners have completed with it.
 
-from datetime import date, timedelta
+- Training: every printed sign-in whose role completes or signs off profiles (trained 200
+  days before `as_of`, for three years), and about three in five of the other staff who
+  could, trained at some point in the last four years (so some training has lapsed).
+- Profiles: about three in four children on a child protection plan for neglect have a first
+  profile, completed within six weeks of the plan starting by a trained practitioner of the
+  team the child is allocated to; about three in five of those have a repeat three to seven
+  months later, where time allows, with grades more often better than worse. A team manager
+  of the same team signs most of them off within ten days.
+
+Deterministic from the seed; written directly (like the rest of the demo), with the scores
+worked out by the same roll-up the service uses."""
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
 
 from safehub.access.policy import rules_for
+from safehub.casework.codes import CategoryOfAbuse
+from safehub.casework.models import Allocation, CPPlan
 from safehub.demo.generator.organisations import PRINTED_SIGNINS
-from safehub.neglect.models import TrainingRecord
+from safehub.neglect.models import (
+    Item,
+    ItemGrade,
+    NeglectProfile,
+    PlannedAction,
+    ProfileStatus,
+    ProfileTemplate,
+    TrainingRecord,
+)
+from safehub.neglect.scores import profile_scores
 from safehub.neglect.services import template_load_file
 from safehub.organisations.models import User
 
 DEMO_TEMPLATE = (
     Path(__file__).resolve().parents[2] / "neglect" / "profiles" / "demoshire-neglect-profile.json"
 )
+TRAINED_SHARE = 0.6
+PROFILED_SHARE = 0.75
+REPEAT_SHARE = 0.6
+TOOL_YEARS = 3  # the tool came into use three years before the demo's day
+LONDON = ZoneInfo("Europe/London")
+FAMILY_VIEWS = [
+    "Mum says money has been very tight since the move and the children go without sometimes.",
+    "Dad feels the school is picking on the family; he agrees the house needs sorting.",
+    "The children say they like it when Nan visits because there is always dinner.",
+    "Mum says she is exhausted and wants help with mornings before school.",
+]
+EVIDENCE = [
+    "Seen on the home visit; discussed with the parent.",
+    "Reported by school and confirmed at the core group.",
+    "Health visitor's observation at the last contact.",
+    "Seen on two visits a week apart.",
+]
+ACTIONS = [
+    ("Referral to the food bank and help with a benefits check", "Family support worker"),
+    ("Weekly check of the children's bedrooms on visits", "Allocated social worker"),
+    ("Health visitor to review weight and dental registration", "Health visitor"),
+    ("School to provide breakfast club and spare uniform", "Designated safeguarding lead"),
+]
 
 
-def seed_neglect(as_of: date) -> int:
-    """Load the demo template and train the printed sign-ins whose role completes or signs
-    off profiles (trained 200 days before `as_of`, for three years). Returns how many."""
+def seed_neglect(as_of: date, seed: int = 0) -> tuple[int, int]:
+    """Load the demo template, record training and the profiles. Returns how many people
+    were trained and how many profiles were completed."""
     template, _ = template_load_file(path=DEMO_TEMPLATE)
-    names = [s.username for s in PRINTED_SIGNINS]
-    trained = [
+    rng = random.Random(f"demoshire-neglect-{seed}")
+    trained = _train(template, as_of, rng)
+    current = sum(1 for _, _, until in trained if until >= as_of)
+    return current, _profile(template, trained, as_of, rng)
+
+
+Trained = tuple[User, date, date]  # who, from, until
+
+
+def _train(template: ProfileTemplate, as_of: date, rng: random.Random) -> list[Trained]:
+    printed = {s.username for s in PRINTED_SIGNINS}
+    capable = [
         user
-        for user in User.objects.filter(username__in=names, agency__isnull=False)
+        for user in User.objects.filter(agency__isnull=False, is_active=True).order_by("pk")
         if rules_for(user).can_profile_neglect or rules_for(user).can_supervise_neglect_profiles
     ]
-    completed = as_of - timedelta(days=200)
-    TrainingRecord.objects.bulk_create(
-        TrainingRecord(
-            practitioner=user,
-            agency_id=user.agency_id,
-            template_name=template.name,
-            course="Using the Demoshire neglect profile (one day)",
-            provider="Demoshire Safeguarding Children Partnership",
-            completed_on=completed,
-            expires_on=completed + timedelta(days=3 * 365),
+    trained: list[Trained] = []
+    records = []
+    for user in capable:
+        if user.username in printed:
+            completed = as_of - timedelta(days=200)
+        elif rng.random() < TRAINED_SHARE:
+            completed = as_of - timedelta(days=rng.randint(30, 4 * 365))
+        else:
+            continue
+        expires = completed + timedelta(days=3 * 365)
+        trained.append((user, completed, expires))
+        records.append(
+            TrainingRecord(
+                practitioner=user,
+                agency_id=user.agency_id,
+                template_name=template.name,
+                course="Using the Demoshire neglect profile (one day)",
+                provider="Demoshire Safeguarding Children Partnership",
+                completed_on=completed,
+                expires_on=expires,
+            )
         )
-        for user in trained
+    TrainingRecord.objects.bulk_create(records)
+    return trained
+
+
+def _teams(
+    trained: list[Trained],
+) -> tuple[dict[int | None, list[Trained]], dict[int | None, list[User]]]:
+    practitioners: dict[int | None, list[Trained]] = defaultdict(list)
+    supervisors: dict[int | None, list[User]] = defaultdict(list)
+    for user, since, until in trained:
+        if rules_for(user).can_profile_neglect:
+            practitioners[user.team_id].append((user, since, until))
+        if rules_for(user).can_supervise_neglect_profiles:
+            supervisors[user.team_id].append(user)
+    return practitioners, supervisors
+
+
+def _trained_on(workers: list[Trained], on: date) -> list[User]:
+    return [user for user, since, until in workers if since <= on <= until]
+
+
+def _allocated_team(child_ids: list[int]) -> dict[int, int]:
+    """Each child's team: the latest allocation's."""
+    team: dict[int, int] = {}
+    for child_id, team_id in (
+        Allocation.objects.filter(child_id__in=child_ids)
+        .order_by("child_id", "start_date", "pk")
+        .values_list("child_id", "team_id")
+    ):
+        team[child_id] = team_id
+    return team
+
+
+def _profile(
+    template: ProfileTemplate, trained: list[Trained], as_of: date, rng: random.Random
+) -> int:
+    neglect = Q(initial_category=CategoryOfAbuse.NEG) | Q(latest_category=CategoryOfAbuse.NEG)
+    plans = list(
+        CPPlan.objects.filter(
+            neglect,
+            start_date__lte=as_of - timedelta(days=20),
+            start_date__gte=as_of - timedelta(days=TOOL_YEARS * 365),
+        ).order_by("pk")
     )
-    return len(trained)
+    teams = _allocated_team([p.child_id for p in plans])
+    practitioners, supervisors = _teams(trained)
+    items = list(
+        Item.objects.filter(area__template=template).order_by("area__position", "position")
+    )
+    planned: list[tuple[NeglectProfile, list[int]]] = []
+    for plan in plans:
+        team = teams.get(plan.child_id)
+        first_on = plan.start_date + timedelta(days=rng.randint(5, 40))
+        workers = _trained_on(practitioners.get(team, []), first_on)
+        if not workers or first_on >= as_of or rng.random() >= PROFILED_SHARE:
+            continue
+        grades = [rng.choices([2, 3, 4, 5], weights=[1, 3, 4, 2])[0] for _ in items]
+        signers = supervisors.get(team, [])
+        planned.append(_one(template, plan, items, grades, first_on, workers, signers, as_of, rng))
+        repeat_on = first_on + timedelta(days=rng.randint(90, 210))
+        workers = _trained_on(practitioners.get(team, []), repeat_on)
+        if workers and repeat_on < as_of and rng.random() < REPEAT_SHARE:
+            moved = [
+                min(5, max(1, g + rng.choices([-2, -1, 0, 1], weights=[2, 4, 3, 1])[0]))
+                for g in grades
+            ]
+            planned.append(
+                _one(template, plan, items, moved, repeat_on, workers, signers, as_of, rng)
+            )
+    profiles = NeglectProfile.objects.bulk_create([p for p, _ in planned])
+    ItemGrade.objects.bulk_create(
+        ItemGrade(profile=profile, item=item, grade=grade, evidence=rng.choice(EVIDENCE))
+        for profile, (_, grades) in zip(profiles, planned, strict=True)
+        for item, grade in zip(items, grades, strict=True)
+    )
+    PlannedAction.objects.bulk_create(
+        PlannedAction(
+            profile=profile,
+            position=1,
+            action=action,
+            owner_name=owner,
+            due_date=(profile.completed_on or as_of) + timedelta(days=28),
+        )
+        for profile in profiles
+        for action, owner in [rng.choice(ACTIONS)]
+    )
+    return len(profiles)
+
+
+def _one(
+    template: ProfileTemplate,
+    plan: CPPlan,
+    items: Sequence[Item],
+    grades: list[int],
+    on: date,
+    workers: list[User],
+    supervisors: list[User],
+    as_of: date,
+    rng: random.Random,
+) -> tuple[NeglectProfile, list[int]]:
+    by_area: dict[int, list[int]] = defaultdict(list)
+    for item, grade in zip(items, grades, strict=True):
+        by_area[item.area_id].append(grade)
+    areas, overall = profile_scores(
+        by_area, area_rule=template.area_roll_up, overall_rule=template.overall_roll_up
+    )
+    worker = rng.choice(workers)
+    signer = next((s for s in supervisors if s.pk != worker.pk), None)
+    signed_on = on + timedelta(days=rng.randint(1, 10))
+    signed = signer is not None and signed_on <= as_of
+    started = datetime.combine(on - timedelta(days=rng.randint(0, 6)), time(10), tzinfo=LONDON)
+    profile = NeglectProfile(
+        child_id=plan.child_id,
+        template=template,
+        status=ProfileStatus.SIGNED_OFF if signed else ProfileStatus.COMPLETED,
+        started_by=worker,
+        family_views=rng.choice(FAMILY_VIEWS),
+        review_date=on + timedelta(days=91),
+        area_scores={str(k): v for k, v in areas.items()},
+        overall_score=overall,
+        completed_by=worker,
+        completed_on=on,
+        signed_off_by=signer if signed else None,
+        signed_off_on=signed_on if signed else None,
+        created_at=started,
+        updated_at=started,
+    )
+    return profile, grades

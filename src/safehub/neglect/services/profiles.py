@@ -29,6 +29,7 @@ from safehub.neglect.models import (
     ItemGrade,
     NeglectProfile,
     PlannedAction,
+    ProfileDraft,
     ProfileStatus,
     ProfileTemplate,
 )
@@ -144,6 +145,7 @@ def profile_record_grades(
         changed.append(row)
     versioned_update(instance=profile, expected_version=expected_version, data={})
     ItemGrade.objects.bulk_update(changed, ["grade", "evidence"])
+    _drop_drafts(actor, profile, [f"item-{r.item_id}" for r in changed])
     _audit(actor, profile, AuditAction.CHANGE, {"items": sorted(r.item_id for r in changed)})
     return profile
 
@@ -193,6 +195,7 @@ def profile_record_plan(
     for action in planned:
         action.profile = profile
     PlannedAction.objects.bulk_create(planned)
+    _drop_drafts(actor, profile, ["family_views"])
     _audit(actor, profile, AuditAction.CHANGE, {"plan": len(planned)})
     return profile
 
@@ -293,3 +296,29 @@ def profile_sign_off(
         source=profile,
     )
     return profile
+
+
+def draft_boxes(profile: NeglectProfile) -> set[str]:
+    """The boxes of a profile a draft may be kept for."""
+    items = ItemGrade.objects.filter(profile=profile).values_list("item_id", flat=True)
+    return {"family_views", *(f"item-{pk}" for pk in items)}
+
+
+@transaction.atomic
+def profile_draft_save(
+    *, actor: User, profile: NeglectProfile, box: str, text: str
+) -> ProfileDraft:
+    """Keep what `actor` is typing in one box of a profile they may work on. Not audited as
+    a change: a draft is the practitioner's own, until they save the area."""
+    _may_work_on(actor, profile)
+    if box not in draft_boxes(profile):
+        raise ValidationError("Unknown draft")
+    limit = MAX_VIEWS if box == "family_views" else MAX_EVIDENCE
+    draft, _ = ProfileDraft.objects.update_or_create(
+        author=actor, profile=profile, box=box, defaults={"text": str(text)[:limit]}
+    )
+    return draft
+
+
+def _drop_drafts(actor: User, profile: NeglectProfile, boxes: list[str]) -> None:
+    ProfileDraft.objects.filter(author=actor, profile=profile, box__in=boxes).delete()

@@ -13,7 +13,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from safehub.access.policy import can_load_neglect_templates
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
+from safehub.core.exceptions import PermissionDeniedError
 from safehub.neglect.models import Area, Item, ProfileTemplate, RollUp, SubArea
+from safehub.organisations.models import User
 
 GRADES = 5
 MAX_TITLE = 200
@@ -217,6 +222,15 @@ def _write(checked: dict[str, Any], digest: str) -> ProfileTemplate:
     return template
 
 
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TemplateFileError(
+            [f"The file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}"]
+        ) from error
+
+
 def template_load_file(*, path: str | Path) -> tuple[ProfileTemplate, bool]:
     """`template_load` from a file, with its JSON mistakes said in plain English."""
     try:
@@ -225,10 +239,31 @@ def template_load_file(*, path: str | Path) -> tuple[ProfileTemplate, bool]:
         raise TemplateFileError([f"There is no file at {path}"]) from error
     except UnicodeDecodeError as error:
         raise TemplateFileError(["The file is not UTF-8 text"]) from error
+    return template_load(data=_parse(text))
+
+
+MAX_UPLOAD_BYTES = 2_000_000
+
+
+@transaction.atomic
+def template_upload(*, actor: User, filename: str, content: bytes) -> tuple[ProfileTemplate, bool]:
+    """The templates page's upload: the same checks and load as the command, for a role the
+    policy lets load templates; a new template is audited as created."""
+    if not can_load_neglect_templates(actor):
+        raise PermissionDeniedError("Only a system administrator can load profile templates.")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise TemplateFileError(["The file is larger than 2 MB; a template file is much smaller"])
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise TemplateFileError(
-            [f"The file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}"]
-        ) from error
-    return template_load(data=data)
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TemplateFileError(["The file is not UTF-8 text"]) from error
+    template, new = template_load(data=_parse(text))
+    if new:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="neglect.ProfileTemplate",
+            object_id=template.pk,
+            detail={"file": filename[:200], "template": str(template)},
+        )
+    return template, new

@@ -153,7 +153,8 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
-def _find_user(key: str) -> User | None:
+def practitioner_by_login(key: str) -> User | None:
+    """The user with this username or e-mail address (either, any case), if any."""
     key = key.strip()
     if not key:
         return None
@@ -176,7 +177,7 @@ def training_import_preview(*, actor: User, csv_text: str) -> list[TrainingRow]:
     for raw in reader:
         values = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         row = TrainingRow(line=reader.line_num, values=values)
-        practitioner = _find_user(values["practitioner"])
+        practitioner = practitioner_by_login(values["practitioner"])
         completed, expires = _parse_date(values["completed_on"]), _parse_date(values["expires_on"])
         row.fields, errors = _checked(
             practitioner=practitioner,
@@ -229,3 +230,22 @@ def require_current_training(
         f"You need current training in the {template.name} to {doing}. "
         f"To arrange training, contact {settings.NEGLECT_LEAD_CONTACT}."
     )
+
+
+def training_refusal(*, user: User, templates: list[ProfileTemplate], on: date) -> str | None:
+    """Why `user` cannot start a profile on any of `templates` today, naming who to
+    contact; None when they hold current training in at least one."""
+    if not templates:
+        return (
+            "No profile template is loaded yet, so no profile can be started. "
+            f"Contact {settings.NEGLECT_LEAD_CONTACT}."
+        )
+    refusal = ""
+    for template in templates:
+        try:
+            require_current_training(user=user, template=template, on=on, doing="start a profile")
+        except PermissionDeniedError as error:
+            refusal = refusal or error.message
+        else:
+            return None
+    return refusal

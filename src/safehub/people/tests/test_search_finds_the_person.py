@@ -388,7 +388,7 @@ def test_one_slip_beside_a_birthday_is_strong_and_two_are_not(
     assert _strong(users, name="Harriet Whitfeild", date_of_birth=BORN)[harriet]
     assert _strong(users, name="Harriet Whitfield", date_of_birth=swapped)[harriet]
     both = _strong(users, name="Harriet Whitfeild", date_of_birth=swapped)
-    assert list(both)[0] == harriet
+    assert next(iter(both)) == harriet
     assert not both[harriet]
 
 
@@ -400,7 +400,7 @@ def test_a_date_of_birth_that_disagrees_is_never_outweighed_by_the_postcode(
     disagrees = _strong(
         users, name="Harriet Whitfield", postcode=HOME, date_of_birth=date(2011, 2, 3)
     )
-    assert list(disagrees)[0] == harriet
+    assert next(iter(disagrees)) == harriet
     assert not disagrees[harriet]
     assert not _strong(users, name="Harriet", age=4, postcode=HOME).get(harriet)
 
@@ -411,7 +411,7 @@ def test_a_postcode_they_never_lived_at_is_one_slip(town: dict[str, Person], use
     harriet = town["harriet"].pk
     assert _strong(users, name="Harriet Whitfield", date_of_birth=BORN, postcode="DS7 7HH")[harriet]
     moved = _strong(users, name="Harriet Whitfeild", date_of_birth=BORN, postcode="DS7 7HH")
-    assert list(moved)[0] == harriet
+    assert next(iter(moved)) == harriet
     assert not moved[harriet]
 
 

@@ -1,0 +1,122 @@
+"""Demoshire's neglect profiles: the template loaded, training for most who could profile
+(some lapsed), first and repeat profiles for children on a neglect plan completed by trained
+practitioners of the child's team, signed off by someone else, with scores by the template's
+rule; the same every time for the same seed and day."""
+
+import io
+from typing import Any
+
+import pytest
+from conftest import TEST_TODAY
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Q
+
+from safehub.access.policy import rules_for
+from safehub.casework.models import Allocation, CPPlan
+from safehub.neglect.models import ItemGrade, NeglectProfile, ProfileStatus, TrainingRecord
+from safehub.neglect.scores import profile_scores
+
+PERSONS = 2000
+
+
+def _snapshot() -> list[tuple]:
+    return list(
+        NeglectProfile.objects.order_by("pk").values_list(
+            # The child by name, not id: PostgreSQL's sequences move on past a rollback.
+            "child__given_name",
+            "child__family_name",
+            "child__date_of_birth",
+            "completed_by__username",
+            "completed_on",
+            "overall_score",
+            "status",
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Seed the council twice, each time rolled back: the neglect rows of both."""
+    runs = []
+    with django_db_blocker.unblock():
+        for _ in range(2):
+            with transaction.atomic():
+                call_command(
+                    "seed_demo",
+                    "--persons",
+                    str(PERSONS),
+                    "--as-of",
+                    str(TEST_TODAY),
+                    stdout=io.StringIO(),
+                )
+                runs.append(_snapshot())
+                if len(runs) == 2:
+                    yield runs
+                transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_profiles_are_deterministic(seeded: Any) -> None:
+    first, second = seeded
+    assert first == second
+    assert len(first) >= 10
+
+
+@pytest.mark.django_db
+def test_training_covers_most_who_could_profile_and_some_has_lapsed(seeded: Any) -> None:
+    records = TrainingRecord.objects.select_related("practitioner")
+    assert records.exists()
+    assert all(
+        rules_for(r.practitioner).can_profile_neglect
+        or rules_for(r.practitioner).can_supervise_neglect_profiles
+        for r in records
+    )
+    assert records.filter(expires_on__lt=TEST_TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_profiles_follow_the_rules(seeded: Any) -> None:
+    profiles = list(NeglectProfile.objects.select_related("template"))
+    neglect = set(
+        CPPlan.objects.filter(Q(initial_category="NEG") | Q(latest_category="NEG")).values_list(
+            "child_id", flat=True
+        )
+    )
+    for p in profiles:
+        assert p.child_id in neglect
+        assert p.completed_on is not None
+        assert p.completed_on < TEST_TODAY
+        assert TrainingRecord.objects.filter(
+            practitioner=p.completed_by,
+            completed_on__lte=p.completed_on,
+            expires_on__gte=p.completed_on,
+        ).exists(), "completed by someone trained on the day"
+        team = (
+            Allocation.objects.filter(child_id=p.child_id)
+            .order_by("start_date", "pk")
+            .values_list("team_id", flat=True)
+            .last()
+        )
+        assert p.completed_by is not None
+        assert p.completed_by.team_id == team
+        if p.status == ProfileStatus.SIGNED_OFF:
+            assert p.signed_off_by_id != p.completed_by_id
+        by_area: dict[int, list[int]] = {}
+        for g in ItemGrade.objects.filter(profile=p).select_related("item"):
+            assert g.grade
+            assert g.evidence
+            by_area.setdefault(g.item.area_id, []).append(g.grade)
+        areas, overall = profile_scores(
+            by_area, area_rule=p.template.area_roll_up, overall_rule=p.template.overall_roll_up
+        )
+        assert (p.area_scores, p.overall_score) == ({str(k): v for k, v in areas.items()}, overall)
+
+
+@pytest.mark.django_db
+def test_some_children_have_a_repeat_profile(seeded: Any) -> None:
+    repeats = (
+        NeglectProfile.objects.values("child_id").annotate(n=Count("pk")).filter(n__gte=2).count()
+    )
+    children = NeglectProfile.objects.values("child_id").distinct().count()
+    assert 0 < repeats < children
