@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from safehub.access.policy import (
+    can_list_encompass_notices,
     can_manage_cases,
     can_manage_users,
     can_match_partner_events,
@@ -12,6 +13,7 @@ from safehub.access.policy import (
     can_search_people,
     can_see_front_door_figures,
     can_send_partner_events,
+    can_watch_partner_feeds,
     can_work_mash_queue,
     holds_cases,
 )
@@ -38,6 +40,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Send partner information", reverse("partners:upload")))
     if can_see_front_door_figures(user):
         items.append(("Front door health", reverse("frontdoor:queue-health")))
+    if can_watch_partner_feeds(user):
+        items.append(("Partner feeds", reverse("partners:feeds")))
+    if can_list_encompass_notices(user):
+        items.append(("Encompass notices", reverse("partners:notices")))
     if can_search_people(user):
         items.append(("Find a person", reverse("people:person-search")))
     if can_review_audit(user):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("safehub.frontdoor.urls")),
     path("", include("safehub.casework.urls")),
     path("", include("safehub.partners.urls")),
+    path("", include("safehub.sharing.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

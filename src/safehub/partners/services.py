@@ -49,6 +49,7 @@ from safehub.partners.codes import (
     Needs,
     Significance,
 )
+from safehub.partners.encompass import encompass_from_event
 from safehub.partners.models import SEND_BACK_REASON_MAX, PartnerEvent, PartnerUpload
 from safehub.partners.parsing import MAX_BATCH, CleanEvent, parse_event
 from safehub.partners.uploads import CsvPreview, read_csv
@@ -259,6 +260,7 @@ def _file(event: PartnerEvent, person: Person, *, filed_by: User) -> None:
     )
     if event_type.unscheduled:
         _alert_allocated_worker(event, person)
+    encompass_from_event(event, person, filed_by=filed_by)
 
 
 def chronology_summary(event: PartnerEvent) -> str:

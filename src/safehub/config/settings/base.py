@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safehub.frontdoor",
     "safehub.casework",
     "safehub.partners",
+    "safehub.sharing",
     "safehub.neglect",
     "safehub.ui",
     "safehub.api",
