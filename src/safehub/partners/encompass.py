@@ -235,6 +235,7 @@ def encompass_notice_send(
         raise PermissionDeniedError()
     if notice.state != NoticeState.NO_SCHOOL:
         raise ValidationError("This notice has already gone to a school")
+    notice.child.refresh_from_db(fields=["school"])  # as the record says now
     school = school_of(notice.child)
     if school is None:
         raise ValidationError(
