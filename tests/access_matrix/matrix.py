@@ -54,6 +54,8 @@ PERSON_ENDPOINTS = [
     ("casework:missing-record", "edit", "get"),
     ("casework:visit-record", "edit", "get"),
     ("casework:note-record", "edit", "get"),
+    # A manual entry in the person's information-sharing log (sharing app).
+    ("sharing:person-record", "edit", "get"),
 ]
 
 # Pages and endpoints that are about no one person: role -> allowed?
@@ -86,6 +88,8 @@ ROLE_ENDPOINTS = {
     "partners:template": {"partner_practitioner"},
     "api-v1:partner_events_submit_api": {"partner_practitioner"},
     "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
+    "partners:feeds": {"team_manager", "performance_analyst"},
+    "partners:notices": {"partner_practitioner", "mash_worker", "team_manager"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 
@@ -194,6 +198,28 @@ CASEWORK_API_ENDPOINTS = {
     "api-v1:child_missing_record_api": ("edit", "post"),
 }
 
+# Operation Encompass notices (test_encompass_matrix.py), by their relation to the school's
+# partner practitioner (conftest's DSL): sent to their school, sent to another school, and
+# waiting for the MASH with no school. A = allowed, D = not found.
+ENCOMPASS_RELATIONS = ["own_school", "other_school", "no_school"]
+ENCOMPASS_VIEW = {
+    "partner_practitioner":    "A D D",
+    "mash_worker":             "A A A",
+    "social_worker":           "D D D",
+    "team_manager":            "A A A",
+    "cp_chair_iro":            "D D D",
+    "performance_analyst":     "D D D",
+    "data_protection_officer": "D D D",
+    "system_administrator":    "D D D",
+}
+# Acknowledging is the school's alone; sending a notice on to a school is the MASH's.
+ENCOMPASS_ACKNOWLEDGE = {role: ("A D D" if role == "partner_practitioner" else "D D D")
+                         for role in ENCOMPASS_VIEW}
+ENCOMPASS_SEND_ROLES = {"mash_worker", "team_manager"}
+# A feed's quiet limit: those who watch feeds.
+FEED_ROLES = {"team_manager", "performance_analyst"}
+_ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
+
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
@@ -246,5 +272,10 @@ NOT_IN_MATRIX = {
     **{f"casework:{name}": f"team managers only; {_CASEWORK}" for name in (
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
+    "partners:notice-detail": f"ENCOMPASS_VIEW; {_ENCOMPASS}",
+    "partners:notice-acknowledge": f"ENCOMPASS_ACKNOWLEDGE; {_ENCOMPASS}",
+    "partners:notice-send": f"ENCOMPASS_SEND_ROLES; {_ENCOMPASS}",
+    "partners:feed-threshold": f"FEED_ROLES; {_ENCOMPASS}",
+    "sharing:person-log": f"CASEWORK_VIEW; {_ENCOMPASS}",
 }
 # fmt: on

@@ -334,8 +334,10 @@ def notice_detail_view(request: SignedInRequest, notice_id: int) -> HttpResponse
     return _notice_page(request, notice)
 
 
-def _notice_action(request: SignedInRequest, notice_id: int, act: Any, done: str) -> HttpResponse:
-    notice = access_encompass_notice(actor=request.user, notice_id=notice_id)
+def _notice_action(
+    request: SignedInRequest, notice_id: int, act: Any, done: str, action: Action
+) -> HttpResponse:
+    notice = access_encompass_notice(actor=request.user, notice_id=notice_id, action=action)
     form = forms.NoticeActionForm(request.POST)
     if form.is_valid():
         try:
@@ -360,6 +362,7 @@ def notice_acknowledge_view(request: SignedInRequest, notice_id: int) -> HttpRes
         notice_id,
         encompass.encompass_notice_acknowledge,
         "Notice acknowledged. Support the child today as your school's procedure says.",
+        Action.EDIT,
     )
 
 
@@ -372,4 +375,5 @@ def notice_send_view(request: SignedInRequest, notice_id: int) -> HttpResponse:
         notice_id,
         encompass.encompass_notice_send,
         "The notice has gone to the school's safeguarding lead.",
+        Action.VIEW,  # the MASH sends what it may read; the service checks it may resolve
     )

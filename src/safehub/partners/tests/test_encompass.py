@@ -106,7 +106,8 @@ def test_a_notification_goes_to_the_schools_lead_due_monday_morning(
     assert "Operation Encompass" in message.subject
     assert "08:30 on Monday 23 November 2026" in message.body
     # The message does not name the child or repeat the police's account.
-    assert "Amelia" not in message.body and "kitchen" not in message.body
+    assert "Amelia" not in message.body
+    assert "kitchen" not in message.body
     assert OutboxMessage.objects.filter(recipient_user=dsl, channel=Channel.EMAIL).exists()
     # The disclosure is in the child's sharing log with its purpose and basis.
     [logged] = SharingRecord.objects.all()
@@ -125,8 +126,10 @@ def test_the_school_sees_the_minimum_and_the_mash_sees_the_police_account(
     url = reverse("partners:notice-detail", args=[notice.pk])
     school_page = client_for("partner_practitioner").get(url).content.decode()
     assert "Amelia Hart" in school_page
-    assert "present at" in school_page and "20 November 2026" in school_page
-    assert "kitchen" not in school_page and "arrested" not in school_page
+    assert "present at" in school_page
+    assert "20 November 2026" in school_page
+    assert "kitchen" not in school_page
+    assert "arrested" not in school_page
     mash_page = client_for("mash_worker").get(url).content.decode()
     assert POLICE_ACCOUNT in mash_page
     assert client_for("social_worker").get(url).status_code == 404
@@ -137,7 +140,8 @@ def test_the_lead_acknowledges_once_and_it_is_audited(senders, users, child_at_s
     dsl = users["partner_practitioner"]
     encompass_notice_acknowledge(actor=dsl, notice=notice, expected_version=notice.version)
     notice.refresh_from_db()
-    assert notice.state == NoticeState.ACKNOWLEDGED and notice.acknowledged_by == dsl
+    assert notice.state == NoticeState.ACKNOWLEDGED
+    assert notice.acknowledged_by == dsl
     assert AuditEvent.objects.filter(
         actor=dsl,
         action="change",
@@ -177,7 +181,8 @@ def test_an_unacknowledged_notice_is_chased_once_after_its_due_time(
     assert encompass_chase(as_of=at(2026, 11, 23, 8, 31)) == 1
     assert [m.subject.startswith("Reminder") for m in inbox(dsl)] == [False, True]
     [told] = inbox(mash)
-    assert "past its due time" in told.body and "Elm Primary School" in told.body
+    assert "past its due time" in told.body
+    assert "Elm Primary School" in told.body
     # Chased once, not at every run.
     assert encompass_chase(as_of=at(2026, 11, 23, 12)) == 0
     assert len(inbox(dsl)) == 2
@@ -194,12 +199,11 @@ def test_an_acknowledged_notice_is_not_chased(senders, users, child_at_school, c
     assert "0 chased" in capsys.readouterr().out
 
 
-def test_a_child_with_no_known_school_goes_to_the_mash_to_resolve(
-    senders, users, people, council
-):
+def test_a_child_with_no_known_school_goes_to_the_mash_to_resolve(senders, users, people, council):
     notice = police_notification(senders, type="domestic_abuse_child_in_household")
     mash = users["mash_worker"]
-    assert notice.state == NoticeState.NO_SCHOOL and notice.school is None
+    assert notice.state == NoticeState.NO_SCHOOL
+    assert notice.school is None
     [told] = inbox(mash)
     assert "no known school" in told.body
     assert not inbox(users["partner_practitioner"])
@@ -214,7 +218,8 @@ def test_a_child_with_no_known_school_goes_to_the_mash_to_resolve(
     with time_machine.travel(at(2026, 11, 23, 10), tick=False):
         encompass_notice_send(actor=mash, notice=notice, expected_version=notice.version)
     notice.refresh_from_db()
-    assert notice.state == NoticeState.SENT and notice.school == council["school"]
+    assert notice.state == NoticeState.SENT
+    assert notice.school == council["school"]
     assert notice.due_at == at(2026, 11, 24, 8, 30)
     assert len(inbox(users["partner_practitioner"])) == 1
 
@@ -226,7 +231,8 @@ def test_a_restricted_notification_is_not_passed_on_and_the_decision_is_logged(
     assert notice.state == NoticeState.NO_SCHOOL
     assert not inbox(users["partner_practitioner"])
     [logged] = SharingRecord.objects.all()
-    assert logged.outcome == "not_shared" and "restricted" in logged.reason_not_shared
+    assert logged.outcome == "not_shared"
+    assert "restricted" in logged.reason_not_shared
 
 
 def test_other_police_events_make_no_notice(senders, child_at_school):
@@ -252,7 +258,5 @@ def test_the_lead_lists_and_acknowledges_on_the_page(senders, users, child_at_sc
     notice.refresh_from_db()
     assert notice.state == NoticeState.ACKNOWLEDGED
     # A second click on the stale page says what happened rather than failing silently.
-    response = client.post(
-        reverse("partners:notice-acknowledge", args=[notice.pk]), {"version": 1}
-    )
+    response = client.post(reverse("partners:notice-acknowledge", args=[notice.pk]), {"version": 1})
     assert "This notice has already been acknowledged" in response.content.decode()

@@ -75,10 +75,14 @@ def test_a_quiet_feed_alerts_the_watchers_once_clears_and_alerts_again(senders, 
         users["team_manager"],
         users["performance_analyst"],
     }
-    assert OutboxMessage.objects.filter(
-        channel=Channel.EMAIL, subject__startswith="Partner feed quiet"
-    ).count() == 2
-    assert "Testshire Police" in alerts[0].subject and "19 November 2026" in alerts[0].body
+    assert (
+        OutboxMessage.objects.filter(
+            channel=Channel.EMAIL, subject__startswith="Partner feed quiet"
+        ).count()
+        == 2
+    )
+    assert "Testshire Police" in alerts[0].subject
+    assert "19 November 2026" in alerts[0].body
     # Run again the same day and the next: the same quiet spell alerts nobody again.
     feeds_watch(as_of=at(2026, 11, 24, 10))
     feeds_watch(as_of=at(2026, 11, 25, 9))
@@ -87,7 +91,8 @@ def test_a_quiet_feed_alerts_the_watchers_once_clears_and_alerts_again(senders, 
     # Events resume: the spell ends.
     send_at(police, at(2026, 11, 25, 11), "P2")
     result = feeds_watch(as_of=at(2026, 11, 25, 12))
-    assert result.closed == 1 and result.opened == []
+    assert result.closed == 1
+    assert result.opened == []
     assert QuietSpell.objects.filter(ended_at=None).count() == 0
     # Quiet again from Wednesday 25th: Thursday and Friday pass; Monday morning it fires again.
     feeds_watch(as_of=at(2026, 11, 27, 9))
@@ -170,4 +175,5 @@ def test_the_feeds_page_shows_each_feed_and_its_limit(senders, users, people, cl
         response = client.post(url, {"quiet_after": "4"})
         assert response.status_code == 302
         page = client.get(reverse("partners:feeds")).content.decode()
-    assert "4 working days" in page and "Quiet for" not in page
+    assert "4 working days" in page
+    assert "Quiet for" not in page
