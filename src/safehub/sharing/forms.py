@@ -28,13 +28,19 @@ class SharingForm(GovukForm):
         label="Was the information shared?",
         choices=Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the information was shared"},
+        error_messages={
+            "required": "Select whether the information was shared",
+            "invalid_choice": "Select whether the information was shared",
+        },
     )
     direction = forms.ChoiceField(
         label="Which way did it go?",
         choices=Direction.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select which way the information went"},
+        error_messages={
+            "required": "Select which way the information went",
+            "invalid_choice": "Select which way the information went",
+        },
     )
     agency: "forms.ModelChoiceField[Agency]" = forms.ModelChoiceField(
         label="Partner agency",
@@ -63,16 +69,19 @@ class SharingForm(GovukForm):
         label="UK GDPR Article 6 lawful basis (needed if shared)",
         choices=_blank_first(Article6.choices, "Select a basis"),
         required=False,
+        error_messages={"invalid_choice": "Select the Article 6 lawful basis from the list"},
     )
     article9 = forms.ChoiceField(
         label="Article 9 condition, for special category data (optional)",
         choices=_blank_first(Article9.choices, "None"),
         required=False,
+        error_messages={"invalid_choice": "Select the Article 9 condition from the list"},
     )
     schedule8 = forms.ChoiceField(
         label="DPA 2018 Schedule 8 condition, for law enforcement processing (optional)",
         choices=_blank_first(Schedule8.choices, "None"),
         required=False,
+        error_messages={"invalid_choice": "Select the Schedule 8 condition from the list"},
     )
     reason_not_shared = forms.CharField(
         label="Why it was not shared (needed if not shared)",
