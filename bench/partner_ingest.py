@@ -80,23 +80,28 @@ def _children(rng: random.Random, count: int) -> list[tuple]:  # type: ignore[ty
     )
     rows = [
         r
-        for r in Person.objects.filter(kind="child", is_restricted=False, date_of_birth__isnull=False)
+        for r in Person.objects.filter(
+            kind="child", is_restricted=False, date_of_birth__isnull=False
+        )
         .exclude(nhs_number="")
         .values_list("pk", "nhs_number", "given_name", "family_name", "date_of_birth")
         if r[1] not in shared
     ]
     postcodes = dict(
-        PersonAddress.objects.filter(person_id__in=[r[0] for r in rows], end_date__isnull=True)
-        .values_list("person_id", "address__postcode")
+        PersonAddress.objects.filter(
+            person_id__in=[r[0] for r in rows], end_date__isnull=True
+        ).values_list("person_id", "address__postcode")
     )
     rng.shuffle(rows)
     return [(*r, postcodes.get(r[0], "")) for r in rows[:count]]
 
 
-def _events(path: str, run: str, batch: int, children: list[tuple], rng: random.Random) -> list[dict]:  # type: ignore[type-arg]
+def _events(
+    path: str, run: str, batch: int, children: list[tuple], rng: random.Random
+) -> list[dict]:  # type: ignore[type-arg]
     out = []
     for n in range(BATCH):
-        pk, nhs, given, family, born, postcode = children[(batch * BATCH + n) % len(children)]
+        _pk, nhs, given, family, born, postcode = children[(batch * BATCH + n) % len(children)]
         event = {
             "event_id": f"{run}-{path}-{batch}-{n}",
             "type": rng.choice(TYPES),
