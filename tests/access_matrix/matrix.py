@@ -62,6 +62,8 @@ PERSON_ENDPOINTS = [
     # The multi-agency chronology and its household view read as the person page does.
     ("multiagency:chronology", "view", "get"),
     ("multiagency:household", "view", "get"),
+    # A manual entry in the person's information-sharing log (sharing app).
+    ("sharing:person-record", "edit", "get"),
 ]
 
 # Pages and endpoints that are about no one person: role -> allowed?
@@ -105,6 +107,8 @@ ROLE_ENDPOINTS = {
     "neglect:training-csv": {"team_manager", "system_administrator"},
     "neglect:use": {"team_manager", "performance_analyst"},
     "neglect:use-csv": {"team_manager", "performance_analyst"},
+    "partners:feeds": {"team_manager", "performance_analyst"},
+    "partners:notices": {"partner_practitioner", "mash_worker", "team_manager"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 # Health and readiness answer everyone, signed out too, and name nobody (test_health.py).
@@ -313,6 +317,27 @@ NEGLECT_VIEW = {
     "data_protection_officer": "D D D D D",
     "system_administrator":    "D D D D D",
 }
+# Operation Encompass notices (test_encompass_matrix.py), by their relation to the school's
+# partner practitioner (conftest's DSL): sent to their school, sent to another school, and
+# waiting for the MASH with no school. A = allowed, D = not found.
+ENCOMPASS_RELATIONS = ["own_school", "other_school", "no_school"]
+ENCOMPASS_VIEW = {
+    "partner_practitioner":    "A D D",
+    "mash_worker":             "A A A",
+    "social_worker":           "D D D",
+    "team_manager":            "A A A",
+    "cp_chair_iro":            "D D D",
+    "performance_analyst":     "D D D",
+    "data_protection_officer": "D D D",
+    "system_administrator":    "D D D",
+}
+# Acknowledging is the school's alone; sending a notice on to a school is the MASH's.
+ENCOMPASS_ACKNOWLEDGE = {role: ("A D D" if role == "partner_practitioner" else "D D D")
+                         for role in ENCOMPASS_VIEW}
+ENCOMPASS_SEND_ROLES = {"mash_worker", "team_manager"}
+# A feed's quiet limit: those who watch feeds.
+FEED_ROLES = {"team_manager", "performance_analyst"}
+_ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
@@ -380,5 +405,10 @@ NOT_IN_MATRIX = {
        for name in ("child-profiles", "profile-start", "profile-detail", "profile-area",
                     "profile-plan", "profile-draft", "profile-complete", "profile-sign-off",
                     "profile-pdf", "training-confirm", "use-children")},
+    "partners:notice-detail": f"ENCOMPASS_VIEW; {_ENCOMPASS}",
+    "partners:notice-acknowledge": f"ENCOMPASS_ACKNOWLEDGE; {_ENCOMPASS}",
+    "partners:notice-send": f"ENCOMPASS_SEND_ROLES; {_ENCOMPASS}",
+    "partners:feed-threshold": f"FEED_ROLES; {_ENCOMPASS}",
+    "sharing:person-log": f"CASEWORK_VIEW; {_ENCOMPASS}",
 }
 # fmt: on

@@ -93,7 +93,7 @@ def _instance(cls: type, data: QueryDict | None) -> forms.BaseForm:
         kwargs.update(kind="cin", ask_referral_nfa=True)
     elif name in ("ChairedForm", "ConferenceInitialForm", "ConferenceReviewForm"):
         kwargs.update(chairs=[(1, "A chair")], me=None)
-    elif name == "InformationRequestForm":
+    elif name in ("InformationRequestForm", "SharingForm"):
         kwargs["agencies"] = Agency.objects.all()
     elif name == "AllocateForm":
         kwargs.update(workers=[], reallocating=True)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from safehub.access.policy import (
     can_hold_mace_actions,
+    can_list_encompass_notices,
     can_load_neglect_templates,
     can_manage_cases,
     can_manage_users,
@@ -19,6 +20,7 @@ from safehub.access.policy import (
     can_see_neglect_use,
     can_send_partner_events,
     can_triage,
+    can_watch_partner_feeds,
     can_work_concern_alerts,
     can_work_mash_queue,
     holds_cases,
@@ -57,6 +59,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Concern rules", reverse("concerns:rule-list")))
     if can_see_front_door_figures(user):
         items.append(("Front door health", reverse("frontdoor:queue-health")))
+    if can_watch_partner_feeds(user):
+        items.append(("Partner feeds", reverse("partners:feeds")))
+    if can_list_encompass_notices(user):
+        items.append(("Encompass notices", reverse("partners:notices")))
     if can_search_people(user):
         items.append(("Find a person", reverse("people:person-search")))
     if can_review_audit(user):

@@ -740,3 +740,74 @@ def decide_concern_alert(actor: User, alert: Any, action: Action) -> Decision:
         return Decision.DENY
     decision = decide(actor, alert.person, Action.VIEW)
     return decision if decision is Decision.ALLOW else Decision.DENY
+
+
+# --- Partner feeds, Operation Encompass and the information-sharing log (ADR 0024) ------
+
+
+def can_watch_partner_feeds(actor: User) -> bool:
+    """Feed health is aggregate (an agency, a type of event, counts and times; no names):
+    those who read the front door's figures read it too, the MASH's managers and the
+    partnership's analysts, and may set how long a feed may stay quiet."""
+    return rules_for(actor).can_see_front_door_figures
+
+
+def feed_watcher_roles() -> list[str]:
+    """Who is told when a partner feed goes quiet."""
+    return [role for role, rules in RULES.items() if rules.can_see_front_door_figures]
+
+
+def mash_duty_roles() -> list[str]:
+    """Who is told of work for the MASH itself (a notice with no school to go to, a school
+    that has not acknowledged one): those who triage and hold no caseload."""
+    return [role for role, rules in RULES.items() if rules.can_triage and not rules.holds_cases]
+
+
+def encompass_recipient_roles() -> list[str]:
+    """A school's designated safeguarding leads are its partner practitioners in SafeHub."""
+    return [Role.PARTNER_PRACTITIONER]
+
+
+def decide_encompass_notice(actor: User, notice: Any, action: Action) -> Decision:
+    """An Operation Encompass notice is for the school it went to, whose safeguarding lead
+    reads and acknowledges it, and for the MASH, which reads every notice and resolves one
+    with no school to go to (but acknowledges none for a school)."""
+    rules = rules_for(actor)
+    at_school = (
+        notice.school_id is not None
+        and notice.school_id == actor.agency_id
+        and actor.role in encompass_recipient_roles()
+    )
+    if at_school:
+        return Decision.ALLOW
+    if rules.can_triage and action is Action.VIEW:
+        return Decision.ALLOW
+    return Decision.DENY
+
+
+def can_list_encompass_notices(actor: User) -> bool:
+    """The notices page: a school's safeguarding leads (their school's notices) and the
+    MASH (every notice)."""
+    at_school = actor.role in encompass_recipient_roles() and actor.agency.kind == "school"
+    return at_school or rules_for(actor).can_triage
+
+
+def may_resolve_encompass_notice(actor: User) -> bool:
+    return rules_for(actor).can_triage
+
+
+def encompass_police_detail_shown(actor: User, notice: Any) -> bool:
+    """The minimum necessary: a school learns that an incident happened, when, and whether
+    the child was there, so it can support them the next morning. What the police wrote
+    stays with the MASH."""
+    return rules_for(actor).can_triage
+
+
+def decide_sharing_log(actor: User, person: Any, action: Action) -> Decision:
+    """A person's information-sharing log says what the council shared with whom and why.
+    Council case roles and conference chairs read it for the people they may see (as they
+    read casework; partners never: it names every agency told); those who may change the
+    record add a manual entry."""
+    if action is Action.VIEW:
+        return decide(actor, person, Action.VIEW) if can_read_casework(actor) else Decision.DENY
+    return decide(actor, person, Action.EDIT)

@@ -66,7 +66,9 @@ def chronology_append(
         source_agency = doer.agency
     recorder = _user(actor if recorded_by is ACTOR else recorded_by)
     when, time_known = _occurred(occurred_at, occurred_on)
-    with transaction.atomic():
+    # Entry and links together; inside a caller's transaction no savepoint is needed (an
+    # error undoes the caller's whole change), which saves two round trips an entry.
+    with transaction.atomic(savepoint=False):
         entry = ChronologyEntry.objects.create(
             occurred_at=when,
             time_known=time_known,

@@ -50,6 +50,10 @@ from safehub.frontdoor.validation import clean_submission
 from safehub.notifications.models import Channel as NoticeChannel
 from safehub.notifications.services import notify_staff, outbox_enqueue
 from safehub.organisations.models import User
+from safehub.sharing.codes import Article6, Article9, Direction
+from safehub.sharing.codes import Outcome as SharingOutcome
+from safehub.sharing.codes import Source as SharingSource
+from safehub.sharing.services import sharing_log_write
 from safehub.ui.jinja2 import govuk_date, govuk_time
 
 # No 0/O or 1/I/L: references are read out over the phone.
@@ -554,6 +558,7 @@ def information_request_send(
         contact=contact, agency=agency, question=question, due_at=due_at, requested_by=actor
     )
     _audit_change(actor, contact, "request_information", agency=agency.pk, request=request.pk)
+    _log_request_sharing(actor, request, Direction.TO_PARTNER)
     outbox_enqueue(
         channel=NoticeChannel.INBOX,
         dedupe_key=f"inforequest:{request.pk}:sent",
@@ -563,6 +568,31 @@ def information_request_send(
         agency=agency,
     )
     return request
+
+
+def _log_request_sharing(actor: User, request: InformationRequest, direction: str) -> None:
+    """The question names the people linked to the contact; the answer tells the MASH what
+    the partner knows of them. Each is a disclosure in every linked person's sharing log."""
+    contact = request.contact
+    asked = direction == Direction.TO_PARTNER
+    for subject in contact.subjects.select_related("person").filter(person__isnull=False):
+        assert subject.person is not None
+        sharing_log_write(
+            actor=actor,
+            person=subject.person,
+            agency=request.agency,
+            direction=direction,
+            outcome=SharingOutcome.SHARED,
+            purpose=f"MASH enquiry into contact {contact.reference}: "
+            + ("asking what the agency knows" if asked else "the agency's answer"),
+            what="Who the contact is about and the MASH's question"
+            if asked
+            else "What the agency knows of the family",
+            article6=Article6.PUBLIC_TASK,
+            article9=Article9.SAFEGUARDING,
+            source=SharingSource.INFORMATION_REQUEST,
+            source_id=request.pk,
+        )
 
 
 @transaction.atomic
@@ -595,6 +625,7 @@ def information_request_answer(
         object_id=request.pk,
         detail={"step": "answer"},
     )
+    _log_request_sharing(actor, request, Direction.FROM_PARTNER)
     if linked:
         chronology_append(
             actor=actor,

@@ -3,12 +3,18 @@ allowed are the same NotFound, and a refusal is audited."""
 
 from typing import Any
 
-from safehub.access.policy import Action, Decision, decide_partner_event, decide_partner_upload
+from safehub.access.policy import (
+    Action,
+    Decision,
+    decide_encompass_notice,
+    decide_partner_event,
+    decide_partner_upload,
+)
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import NotFound
 from safehub.organisations.models import User
-from safehub.partners.models import PartnerEvent, PartnerUpload
+from safehub.partners.models import EncompassNotice, PartnerEvent, PartnerUpload
 
 
 def _pk(raw: Any) -> int:
@@ -66,3 +72,33 @@ def access_partner_upload(*, actor: User, upload_id: Any) -> PartnerUpload:
         object_id=upload.pk,
     )
     return upload
+
+
+def access_encompass_notice(
+    *, actor: User, notice_id: Any, action: Action = Action.VIEW
+) -> EncompassNotice:
+    """An Operation Encompass notice, for its school's safeguarding leads and the MASH
+    (`policy.decide_encompass_notice`); missing and not allowed are the same NotFound. A
+    VIEW is audited here, naming the child."""
+    notice = (
+        EncompassNotice.objects.select_related("child", "school", "event", "event__agency")
+        .filter(pk=_pk(notice_id))
+        .first()
+    )
+    if notice is None or decide_encompass_notice(actor, notice, action) is not Decision.ALLOW:
+        audit_refusal(
+            actor=actor,
+            object_type="partners.EncompassNotice",
+            object_id=str(notice_id)[:60],
+            detail={"action": action.value},
+        )
+        raise NotFound()
+    if action is Action.VIEW:
+        audit_record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            person_id=notice.child_id,
+            object_type="partners.EncompassNotice",
+            object_id=notice.pk,
+        )
+    return notice

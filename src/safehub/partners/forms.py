@@ -45,3 +45,25 @@ class FindRecordForm(GovukForm):
         if not any(cleaned.get(f) for f in ("given_name", "family_name", "date_of_birth")):
             raise forms.ValidationError("Enter a name or a date of birth to look for")
         return cleaned
+
+
+class QuietAfterForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"quiet_after": "the number of working days"}
+    quiet_after = forms.IntegerField(
+        label="Working days this feed may go without an event",
+        help_text="Whole working days (weekends and bank holidays do not count), from 1 to 20.",
+        min_value=1,
+        max_value=20,
+        error_messages={
+            "required": "Enter a number of working days from 1 to 20",
+            "invalid": "Enter a number of working days from 1 to 20",
+            "min_value": "Enter a number of working days from 1 to 20",
+            "max_value": "Enter a number of working days from 1 to 20",
+        },
+    )
+
+
+class NoticeActionForm(GovukForm):
+    """Acknowledge a notice, or (the MASH) send it to the school: the version read."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

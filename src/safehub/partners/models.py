@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
+from safehub.core.models import VersionedModel
 from safehub.partners.codes import Channel, MatchState, Significance
 
 SUMMARY_MAX = 500
@@ -100,3 +101,93 @@ class PartnerUpload(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # What confirming did, event by event (the same outcomes the API answers with).
     outcomes = models.JSONField(default=list, blank=True)
+
+
+# --- Watching the feeds (ADR 0024) -------------------------------------------------------
+
+DEFAULT_QUIET_AFTER = 2  # working days without an event before a feed counts as quiet
+
+
+class FeedWatch(models.Model):
+    """How long one feed (an agency's events of one type) may go without an event, in whole
+    working days, before the MASH's managers and the partnership are told it is quiet. A
+    feed with no row here uses DEFAULT_QUIET_AFTER."""
+
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    type = models.CharField(max_length=40)
+    quiet_after = models.PositiveSmallIntegerField(default=DEFAULT_QUIET_AFTER)
+    changed_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "type"], name="feed_watch_unique"),
+            models.CheckConstraint(
+                condition=Q(quiet_after__gte=1, quiet_after__lte=20), name="feed_quiet_after_range"
+            ),
+        ]
+
+
+class QuietSpell(models.Model):
+    """A time a feed went quiet: noticed (and alerted) once, ended when events resumed."""
+
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    type = models.CharField(max_length=40)
+    last_event_at = models.DateTimeField()
+    noticed_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open spell per feed: a second run of the watcher cannot alert again.
+            models.UniqueConstraint(
+                fields=["agency", "type"],
+                condition=Q(ended_at__isnull=True),
+                name="quiet_spell_one_open",
+            ),
+        ]
+
+
+# --- Operation Encompass (ADR 0024) ----------------------------------------------------
+
+
+class NoticeState(models.TextChoices):
+    SENT = "sent", "Sent to the school"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged by the school"
+    NO_SCHOOL = "no_school", "No known school: the MASH to resolve"
+
+
+class EncompassNotice(VersionedModel):
+    """A police domestic-abuse notification about a child, passed to the safeguarding lead
+    of the child's school before the next school day starts (Operation Encompass)."""
+
+    event = models.OneToOneField(PartnerEvent, on_delete=models.PROTECT, related_name="notice")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    incident_at = models.DateTimeField()
+    child_present = models.BooleanField()
+    state = models.CharField(max_length=12, choices=NoticeState.choices)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    chased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="no_school", school__isnull=True)
+                | Q(state__in=["sent", "acknowledged"], school__isnull=False, due_at__isnull=False),
+                name="encompass_school_when_sent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "state"], name="encompass_school_idx"),
+            models.Index(fields=["state", "due_at"], name="encompass_due_idx"),
+        ]

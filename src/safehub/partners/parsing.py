@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -75,14 +76,19 @@ class CleanEvent:
     def content_hash(self) -> str:
         """The same event, sent again in any form (JSON or CSV, spaces or none in the NHS
         number), hashes the same; any change to what it says does not."""
-        values = {k: (str(v) if v is not None else None) for k, v in asdict(self).items()}
+        values = {k: (str(v) if v is not None else None) for k, v in self._values().items()}
         return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
     def model_fields(self) -> dict[str, Any]:
         """The event as `PartnerEvent` keeps it (its id as the partner's event id)."""
-        fields = asdict(self)
+        fields = self._values()
         fields["partner_event_id"] = fields.pop("event_id")
         return fields
+
+    def _values(self) -> dict[str, Any]:
+        # Every field is a plain value (text, a date, a number), so a shallow copy does what
+        # `asdict` does without its deep copies, which were a tenth of receiving an event.
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
 
 
 @dataclass(frozen=True)

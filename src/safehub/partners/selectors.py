@@ -9,13 +9,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Case, When
 from django.utils import timezone
 
+from safehub.access.policy import (
+    Action,
+    Decision,
+    decide_encompass_notice,
+    may_resolve_encompass_notice,
+)
 from safehub.audit.services import audit_list
 from safehub.core.paging import page_number
 from safehub.organisations.models import User
 from safehub.partners.codes import MatchState
-from safehub.partners.models import PartnerEvent
+from safehub.partners.models import EncompassNotice, NoticeState, PartnerEvent
 from safehub.people.matching import Described, MatchCandidate, match_candidates
 
 QUEUE_PAGE_SIZE = 50
@@ -135,3 +142,38 @@ def restricted_event_summaries(source_ids: list[str]) -> dict[str, str]:
         str(pk): f"{summary} Reason: {reason}." if reason else summary
         for pk, summary, reason in rows
     }
+
+
+# --- Operation Encompass ---------------------------------------------------------------
+
+
+def encompass_notices_for(*, actor: User, limit: int = 200) -> list[EncompassNotice]:
+    """The notices a page lists for `actor`: a school's safeguarding lead sees their
+    school's, newest first; the MASH sees every notice, those needing it first (no school,
+    then past due and unacknowledged). Each shown as the policy decides; one audit row names
+    every child listed."""
+    rows = EncompassNotice.objects.select_related("child", "school")
+    if may_resolve_encompass_notice(actor):
+        ordered = rows.order_by(
+            Case(
+                When(state=NoticeState.NO_SCHOOL, then=0),
+                When(state=NoticeState.SENT, then=1),
+                default=2,
+            ),
+            "-incident_at",
+            "-pk",
+        )
+    else:
+        ordered = rows.filter(school_id=actor.agency_id).order_by("-incident_at", "-pk")
+    shown = [
+        n
+        for n in ordered[:limit]
+        if decide_encompass_notice(actor, n, Action.VIEW) is Decision.ALLOW
+    ]
+    audit_list(
+        actor=actor,
+        listed="partners.encompass",
+        person_ids=[n.child_id for n in shown],
+        detail={"notices": [n.pk for n in shown]},
+    )
+    return shown

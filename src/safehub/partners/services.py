@@ -1,9 +1,11 @@
 """Receiving partner events and placing them on the right person's record.
 
-Each event is its own durable transaction: a bad one is refused without touching the others,
-a good one is saved whole (event, audit row, chronology entry, any alert) or not at all, and
-a failure later in the batch cannot undo what was already accepted. The same event sent
-again changes nothing.
+Each event is saved in its own savepoint: a bad one is refused without touching the others,
+a good one is saved whole (event, audit row, chronology entry, any alert) or not at all.
+Events commit a few dozen at a time (a commit is a disk flush), and the sender is told
+nothing until every one has committed, so nothing they are told was accepted can be undone;
+after a crash they send the batch again and what had committed is "already received"
+(ADR 0024). The same event sent again changes nothing.
 
 An event is filed on a record automatically only when its NHS number or UPN is on exactly
 one person's record (and does not contradict another identifier it carries). Nothing is
@@ -13,6 +15,7 @@ for it, or send it back with a reason.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +34,7 @@ from safehub.access.policy import (
     can_match_partner_events,
     can_send_partner_events,
     decide,
+    decide_many,
 )
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
@@ -49,6 +53,7 @@ from safehub.partners.codes import (
     Needs,
     Significance,
 )
+from safehub.partners.encompass import encompass_from_event
 from safehub.partners.models import SEND_BACK_REASON_MAX, PartnerEvent, PartnerUpload
 from safehub.partners.parsing import MAX_BATCH, CleanEvent, parse_event
 from safehub.partners.uploads import CsvPreview, read_csv
@@ -106,7 +111,11 @@ def partner_events_receive(
     *, actor: User, events: Sequence[Any], channel: str = Channel.API
 ) -> list[EventOutcome]:
     """Receive a batch of events from `actor`'s agency; the answer says, event by event,
-    what became of it. Call outside any transaction: each event commits on its own."""
+    what became of it. Call outside any transaction: each event commits on its own.
+
+    What every event needs looked up (is its id already received, who holds its NHS number
+    or UPN, may the sender see that person) is read for the whole batch at once, so each
+    event's own transaction only writes."""
     _require_sender(actor)
     if len(events) > MAX_BATCH:
         raise BatchTooLarge(len(events))
@@ -119,10 +128,68 @@ def partner_events_receive(
         )
     now = timezone.now()
     agency_kind = actor.agency.kind
-    return [
-        _receive_one(actor, raw, index, channel, parse_event(raw, agency_kind=agency_kind, now=now))
-        for index, raw in enumerate(events)
-    ]
+    parsed = [parse_event(raw, agency_kind=agency_kind, now=now) for raw in events]
+    lookups = BatchLookups.load(actor, [p.event for p in parsed if p.event is not None])
+    received: list[tuple[EventOutcome, PartnerEvent | None]] = []
+    for start in range(0, len(parsed), COMMIT_EVERY):
+        # A commit is a disk flush: events are committed a few dozen at a time, each in its
+        # own savepoint, and nobody is told anything until all have committed (ADR 0024).
+        failure: Exception | None = None
+        with transaction.atomic(durable=True):
+            for index in range(start, min(start + COMMIT_EVERY, len(parsed))):
+                try:
+                    received.append(_receive_one(actor, index, channel, parsed[index], lookups))
+                except Exception as error:  # its savepoint is undone; keep those before it
+                    failure = error
+                    break
+        if failure is not None:
+            raise failure
+    return _told(actor, received)
+
+
+# Events committed together (each still saved whole or not at all in its own savepoint).
+COMMIT_EVERY = 50
+
+
+@dataclass
+class BatchLookups:
+    """The reads a batch needs, made once for all its events."""
+
+    existing: dict[str, PartnerEvent]
+    holders: dict[tuple[str, str], list[int]]  # (field, value) -> the records holding it
+    persons: dict[int, Person]
+
+    @classmethod
+    def load(cls, actor: User, cleans: Sequence[CleanEvent]) -> BatchLookups:
+        ids = {c.event_id for c in cleans}
+        existing = {
+            e.partner_event_id: e
+            for e in PartnerEvent.objects.filter(
+                agency_id=actor.agency_id, partner_event_id__in=ids
+            )
+        }
+        return cls(existing, *cls._holders(cleans))
+
+    @classmethod
+    def load_identifiers(cls, cleans: Sequence[Any]) -> BatchLookups:
+        return cls({}, *cls._holders(cleans))
+
+    @staticmethod
+    def _holders(
+        cleans: Sequence[Any],
+    ) -> tuple[dict[tuple[str, str], list[int]], dict[int, Person]]:
+        holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for field_name in IDENTIFIERS:
+            values = {getattr(c, field_name) for c in cleans if getattr(c, field_name)}
+            if values:
+                found = Person.objects.filter(**{f"{field_name}__in": values})
+                for pk, value in found.values_list("pk", field_name):
+                    holders[(field_name, value)].append(pk)
+        wanted = {pks[0] for pks in holders.values() if len(pks) == 1}
+        return dict(holders), Person.objects.in_bulk(wanted)
+
+
+IDENTIFIERS = ("nhs_number", "upn")
 
 
 def _require_sender(actor: User) -> None:
@@ -133,17 +200,20 @@ def _require_sender(actor: User) -> None:
     raise PermissionDeniedError("Only partner agencies send partner events.")
 
 
-def _receive_one(actor: User, raw: Any, index: int, channel: str, parsed: Any) -> EventOutcome:
+def _receive_one(
+    actor: User, index: int, channel: str, parsed: Any, lookups: BatchLookups
+) -> tuple[EventOutcome, PartnerEvent | None]:
     if parsed.event is None:
-        return EventOutcome(index, parsed.event_id, Outcome.REJECTED, reasons=parsed.problems)
+        return EventOutcome(index, parsed.event_id, Outcome.REJECTED, reasons=parsed.problems), None
     clean: CleanEvent = parsed.event
     content_hash = clean.content_hash()
-    existing = _existing(actor, clean.event_id)
+    existing = lookups.existing.get(clean.event_id)
     if existing is None:
         try:
-            with transaction.atomic(durable=True):
-                event = _create(actor, clean, content_hash, channel)
-            return _accepted(actor, index, event, Outcome.ACCEPTED)
+            with transaction.atomic():  # a savepoint: this event whole, or not at all
+                event = _create(actor, clean, content_hash, channel, lookups)
+            lookups.existing[clean.event_id] = event  # the same id again in this batch
+            return EventOutcome(index, event.partner_event_id, Outcome.ACCEPTED), event
         except IntegrityError:
             # The same event id arrived at the same moment by another request, which won.
             existing = _existing(actor, clean.event_id)
@@ -160,34 +230,52 @@ def _receive_one(actor: User, raw: Any, index: int, channel: str, parsed: Any) -
                 "content. An event cannot be changed once sent: send a correction as a new "
                 "event with its own id"
             ],
-        )
-    return _accepted(actor, index, existing, Outcome.ALREADY_RECEIVED)
+        ), None
+    return EventOutcome(index, clean.event_id, Outcome.ALREADY_RECEIVED), existing
 
 
 def _existing(actor: User, event_id: str) -> PartnerEvent | None:
     return PartnerEvent.objects.filter(agency_id=actor.agency_id, partner_event_id=event_id).first()
 
 
-def _accepted(actor: User, index: int, event: PartnerEvent, outcome: str) -> EventOutcome:
-    match, person_id, reasons = sender_view(actor, event)
-    return EventOutcome(index, event.partner_event_id, outcome, match, person_id, reasons)
+def _told(
+    actor: User, received: list[tuple[EventOutcome, PartnerEvent | None]]
+) -> list[EventOutcome]:
+    """What the sender is told of each accepted event, with one policy decision for every
+    person the batch was filed on."""
+    filed = [e.person for _, e in received if e is not None and e.person is not None]
+    decisions = decide_many(actor, filed, Action.VIEW) if filed else {}
+    for outcome, event in received:
+        if event is not None:
+            outcome.match, outcome.person_id, outcome.reasons = sender_view(actor, event, decisions)
+    return [outcome for outcome, _ in received]
 
 
-def sender_view(actor: User, event: PartnerEvent) -> tuple[str, int | None, list[str]]:
+def sender_view(
+    actor: User, event: PartnerEvent, decisions: dict[int, Decision] | None = None
+) -> tuple[str, int | None, list[str]]:
     """What the sender may be told of their event: the person's SafeHub ID only where the
-    policy lets them see that person."""
+    policy lets them see that person (`decisions`: already decided for a batch)."""
     if event.state == MatchState.SENT_BACK:
         return Match.SENT_BACK, None, [event.sent_back_reason]
-    if event.person is not None and (decide(actor, event.person, Action.VIEW) is Decision.ALLOW):
-        return Match.MATCHED, event.person_id, []
+    if event.person is not None:
+        decision = (
+            decisions[event.person.pk]
+            if decisions is not None and event.person.pk in decisions
+            else decide(actor, event.person, Action.VIEW)
+        )
+        if decision is Decision.ALLOW:
+            return Match.MATCHED, event.person_id, []
     return Match.RECEIVED, None, []
 
 
-def _create(actor: User, clean: CleanEvent, content_hash: str, channel: str) -> PartnerEvent:
-    person, why_not = identifier_match(clean)
+def _create(
+    actor: User, clean: CleanEvent, content_hash: str, channel: str, lookups: BatchLookups
+) -> PartnerEvent:
+    person, why_not = identifier_match(clean, lookups)
     now = timezone.now()
     event = PartnerEvent.objects.create(
-        agency_id=actor.agency_id,
+        agency=actor.agency,
         **clean.model_fields(),
         content_hash=content_hash,
         person=person,
@@ -210,19 +298,18 @@ def _create(actor: User, clean: CleanEvent, content_hash: str, channel: str) -> 
     return event
 
 
-def identifier_match(clean: Any) -> tuple[Person | None, str]:
+def identifier_match(clean: Any, lookups: BatchLookups | None = None) -> tuple[Person | None, str]:
     """The one person whose record holds the event's NHS number or UPN, or None and why
     not. Two identifiers pointing at two people, or one held by two records, settle nothing;
     neither does a record whose date of birth comes after the event (unless the event is
-    about a baby not yet born)."""
+    about a baby not yet born). `lookups` holds the batch's holders, read once."""
+    lookups = lookups or BatchLookups.load_identifiers([clean])
     found: set[int] = set()
-    for field_name in ("nhs_number", "upn"):
+    for field_name in IDENTIFIERS:
         value = getattr(clean, field_name)
         if not value:
             continue
-        holders = list(
-            Person.objects.filter(**{field_name: value}).values_list("pk", flat=True)[:2]
-        )
+        holders = lookups.holders.get((field_name, value), [])
         if len(holders) > 1:
             return None, f"{field_name} is on more than one record"
         found.update(holders)
@@ -230,7 +317,7 @@ def identifier_match(clean: Any) -> tuple[Person | None, str]:
         return None, ""
     if len(found) > 1:
         return None, "the NHS number and UPN are on different records"
-    person = Person.objects.get(pk=found.pop())
+    person = lookups.persons[found.pop()]
     event_type = BY_CODE[clean.type]
     born = person.date_of_birth
     if born and not event_type.pre_birth and clean.occurred_at.astimezone(LONDON).date() < born:
@@ -260,6 +347,7 @@ def _file(event: PartnerEvent, person: Person, *, filed_by: User) -> None:
     )
     if event_type.unscheduled:
         _alert_allocated_worker(event, person)
+    encompass_from_event(event, person, filed_by=filed_by)
 
 
 def chronology_summary(event: PartnerEvent) -> str:

@@ -33,3 +33,22 @@ urlpatterns = [
         name="confirm",
     ),
 ]
+
+urlpatterns += [
+    # Watching the feeds: the MASH's managers and the partnership
+    path("mash/partner-feeds/", views.feeds_view, name="feeds"),
+    path(
+        "mash/partner-feeds/<int:agency_id>/<str:type>/",
+        views.feed_threshold_view,
+        name="feed-threshold",
+    ),
+    # Operation Encompass: schools' safeguarding leads and the MASH
+    path("encompass/", views.notices_view, name="notices"),
+    path("encompass/<int:notice_id>/", views.notice_detail_view, name="notice-detail"),
+    path(
+        "encompass/<int:notice_id>/acknowledge/",
+        views.notice_acknowledge_view,
+        name="notice-acknowledge",
+    ),
+    path("encompass/<int:notice_id>/send/", views.notice_send_view, name="notice-send"),
+]

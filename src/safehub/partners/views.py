@@ -14,11 +14,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safehub.access.navigation import nav_for
-from safehub.access.policy import Action, can_match_partner_events, can_send_partner_events
+from safehub.access.policy import (
+    Action,
+    Decision,
+    can_list_encompass_notices,
+    can_match_partner_events,
+    can_send_partner_events,
+    can_watch_partner_feeds,
+    decide_encompass_notice,
+    encompass_police_detail_shown,
+    may_resolve_encompass_notice,
+)
+from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.users import SignedInRequest
-from safehub.partners import forms, selectors, services
+from safehub.partners import encompass, feeds, forms, selectors, services
 from safehub.partners.codes import BY_CODE, MatchState, types_for_kind
-from safehub.partners.fetchers import access_partner_event, access_partner_upload
+from safehub.partners.fetchers import (
+    access_encompass_notice,
+    access_partner_event,
+    access_partner_upload,
+)
 from safehub.partners.uploads import template_csv
 from safehub.people.fetchers import access_person
 from safehub.people.forms import AddressForm, PersonForm
@@ -233,3 +248,132 @@ def confirm_view(request: SignedInRequest, upload_id: int) -> HttpResponse:
         except ValidationError:
             return redirect("partners:preview", upload_id=upload.pk)
     return redirect(reverse("partners:preview", args=[upload.pk]) + "#sent")
+
+
+# --- Watching the feeds ------------------------------------------------------------------
+
+
+def feeds_view(request: SignedInRequest) -> HttpResponse:
+    if not can_watch_partner_feeds(request.user):
+        raise Http404
+    now = timezone.now()
+    rows = feeds.feeds_for_page(actor=request.user, as_of=now)
+    return _render(request, "partners/feeds.html", {"feeds": rows, "as_of": now})
+
+
+@require_http_methods(["GET", "POST"])
+def feed_threshold_view(request: SignedInRequest, agency_id: int, type: str) -> HttpResponse:
+    if not can_watch_partner_feeds(request.user):
+        raise Http404
+    feed = next(
+        (
+            f
+            for f in feeds.feeds(as_of=timezone.now())
+            if (f.agency_id, f.type) == (agency_id, type)
+        ),
+        None,
+    )
+    if feed is None:
+        raise Http404
+    posted = request.POST if request.method == "POST" else None
+    form = forms.QuietAfterForm(posted, initial={"quiet_after": feed.quiet_after})
+    if posted is not None and form.is_valid():
+        try:
+            feeds.feed_threshold_set(
+                actor=request.user,
+                agency_id=agency_id,
+                type=type,
+                quiet_after=form.cleaned_data["quiet_after"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{feed.label} from {feed.agency_name}: the quiet limit is saved."
+            )
+            return redirect("partners:feeds")
+    return _render(request, "partners/feed_threshold.html", {"feed": feed, "form": form})
+
+
+# --- Operation Encompass -----------------------------------------------------------------
+
+
+def notices_view(request: SignedInRequest) -> HttpResponse:
+    user = request.user
+    if not can_list_encompass_notices(user):
+        raise Http404
+    rows = selectors.encompass_notices_for(actor=user)
+    return _render(
+        request,
+        "partners/notices.html",
+        {"rows": rows, "mash": may_resolve_encompass_notice(user)},
+    )
+
+
+def _notice_page(
+    request: SignedInRequest, notice: Any, form: Any = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    return _render(
+        request,
+        "partners/notice.html",
+        {
+            "notice": notice,
+            "form": form or forms.NoticeActionForm(initial={"version": notice.version}),
+            "may_acknowledge": decide_encompass_notice(user, notice, Action.EDIT) is Decision.ALLOW,
+            "may_send": may_resolve_encompass_notice(user),
+            "police_detail": encompass_police_detail_shown(user, notice),
+            "overdue": notice.due_at is not None and notice.due_at < timezone.now(),
+        },
+        status=status,
+    )
+
+
+def notice_detail_view(request: SignedInRequest, notice_id: int) -> HttpResponse:
+    notice = access_encompass_notice(actor=request.user, notice_id=notice_id)
+    return _notice_page(request, notice)
+
+
+def _notice_action(
+    request: SignedInRequest, notice_id: int, act: Any, done: str, action: Action
+) -> HttpResponse:
+    notice = access_encompass_notice(actor=request.user, notice_id=notice_id, action=action)
+    form = forms.NoticeActionForm(request.POST)
+    if form.is_valid():
+        try:
+            act(actor=request.user, notice=notice, expected_version=form.cleaned_data["version"])
+        except ConcurrentEditError:
+            notice = access_encompass_notice(actor=request.user, notice_id=notice_id)
+            form = forms.NoticeActionForm(initial={"version": notice.version})
+            form.add_error(None, "Someone else changed this notice while you were reading it")
+            return _notice_page(request, notice, form, status=409)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("partners:notice-detail", notice_id=notice.pk)
+    return _notice_page(request, notice, form)
+
+
+@require_POST
+def notice_acknowledge_view(request: SignedInRequest, notice_id: int) -> HttpResponse:
+    return _notice_action(
+        request,
+        notice_id,
+        encompass.encompass_notice_acknowledge,
+        "Notice acknowledged. Support the child today as your school's procedure says.",
+        Action.EDIT,
+    )
+
+
+@require_POST
+def notice_send_view(request: SignedInRequest, notice_id: int) -> HttpResponse:
+    if not may_resolve_encompass_notice(request.user):
+        raise Http404
+    return _notice_action(
+        request,
+        notice_id,
+        encompass.encompass_notice_send,
+        "The notice has gone to the school's safeguarding lead.",
+        Action.VIEW,  # the MASH sends what it may read; the service checks it may resolve
+    )

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safehub.casework",
     "safehub.partners",
     "safehub.hardtosee",
+    "safehub.sharing",
     "safehub.neglect",
     "safehub.leaving_care",
     "safehub.multiagency",

@@ -1,0 +1,221 @@
+"""Partner ingest benchmark: how many events a second `POST /api/v1/partner-events` takes in,
+through the real API view with a bearer token, in batches of 1,000, for the two paths an
+event can take:
+
+- `by_identifier`: each event carries the NHS number of a real child, so it is filed on that
+  record at once (event row, audit row, chronology entry and link, the sender told whether
+  they may see the child);
+- `by_name`: each event carries a name, date of birth and postcode only, so it is kept for
+  the MASH's queue (never filed by name).
+
+    python bench/partner_ingest.py --scale small --database-url sqlite:////tmp/bench-ingest.sqlite3
+    python bench/partner_ingest.py --scale county --database-url postgres://postgres@127.0.0.1:5432/safehub_bench
+
+The demo council is loaded first if the database is empty (as bench/run.py does). The events
+are sent by the demo police's partner practitioner (police types other than domestic abuse,
+so no Operation Encompass notice is made) with ids new to each run; they are committed, as
+in production, so a run adds its events to the database. Each batch is timed end to end
+(request parsing, one durable transaction per event, the JSON answer); the queries one
+batch of 100 makes are counted on a separate batch. Results are JSON in
+bench/results/<time>-partner_ingest-<scale>-<database>.json. Targets: by identifier
+>= 2,000 events/s, by name >= 200 events/s.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import _dataset, _load, _prepare  # noqa: E402
+
+SEED = 20261203
+BATCH = 1000
+TARGETS = {"by_identifier": 2000.0, "by_name": 200.0}
+TYPES = ["missing_episode", "return_from_missing", "household_adult_arrested"]
+
+
+def _sender():  # type: ignore[no-untyped-def]
+    from safehub.access.roles import Role
+    from safehub.organisations.models import AgencyKind, User
+
+    return (
+        User.objects.filter(
+            role=Role.PARTNER_PRACTITIONER, agency__kind=AgencyKind.POLICE, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _token(user) -> str:  # type: ignore[no-untyped-def]
+    from safehub.access.models import ApiToken, hash_token
+
+    secret = ApiToken.new_secret()
+    ApiToken.objects.create(user=user, name="partner ingest bench", token_hash=hash_token(secret))
+    return secret
+
+
+def _children(rng: random.Random, count: int) -> list[tuple]:  # type: ignore[type-arg]
+    """Children with an NHS number held by nobody else, and their name details."""
+    from django.db.models import Count
+
+    from safehub.people.models import Person, PersonAddress
+
+    shared = set(
+        Person.objects.values("nhs_number")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("nhs_number", flat=True)
+    )
+    rows = [
+        r
+        for r in Person.objects.filter(
+            kind="child", is_restricted=False, date_of_birth__isnull=False
+        )
+        .exclude(nhs_number="")
+        .values_list("pk", "nhs_number", "given_name", "family_name", "date_of_birth")
+        if r[1] not in shared
+    ]
+    postcodes = dict(
+        PersonAddress.objects.filter(
+            person_id__in=[r[0] for r in rows], end_date__isnull=True
+        ).values_list("person_id", "address__postcode")
+    )
+    rng.shuffle(rows)
+    return [(*r, postcodes.get(r[0], "")) for r in rows[:count]]
+
+
+def _events(
+    path: str, run: str, batch: int, children: list[tuple], rng: random.Random
+) -> list[dict]:  # type: ignore[type-arg]
+    out = []
+    for n in range(BATCH):
+        _pk, nhs, given, family, born, postcode = children[(batch * BATCH + n) % len(children)]
+        event = {
+            "event_id": f"{run}-{path}-{batch}-{n}",
+            "type": rng.choice(TYPES),
+            "occurred_at": "2026-11-20T21:30:00Z",
+            "summary": "Officers attended the address; the child was spoken to and is safe.",
+            "significance": "medium",
+        }
+        if path == "by_identifier":
+            event["nhs_number"] = nhs
+        else:
+            event.update(
+                given_name=given,
+                family_name=family,
+                date_of_birth=born.isoformat(),
+                postcode=postcode or "DE1 1AA",
+            )
+        out.append(event)
+    return out
+
+
+def _send(client, url: str, token: str, events: list[dict]) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    response = client.post(
+        url,
+        json.dumps({"events": events}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+def _count_queries(client, url: str, token: str, events: list[dict]) -> int:  # type: ignore[no-untyped-def, type-arg]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        _send(client, url, token, events)
+    return len(queries.captured_queries)
+
+
+def measure(path: str, batches: int, run: str, children: list, token: str, rng) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    url = reverse("api-v1:partner_events_submit_api")
+    rates, accepted = [], 0
+    for batch in range(batches):
+        events = _events(path, run, batch, children, rng)
+        started = time.perf_counter()
+        answer = _send(client, url, token, events)
+        seconds = time.perf_counter() - started
+        accepted += answer["accepted"]
+        assert answer["accepted"] == BATCH, {k: v for k, v in answer.items() if k != "results"}
+        rates.append(BATCH / seconds)
+    probe = _events(path, run + "-q", 0, children, rng)[:100]
+    per_event = _count_queries(client, url, token, probe) / len(probe)
+    median = statistics.median(rates)
+    return {
+        "path": path,
+        "batches": batches,
+        "batch_size": BATCH,
+        "accepted": accepted,
+        "events_per_second": {"median": round(median, 1), "min": round(min(rates), 1)},
+        "queries_per_event": round(per_event, 2),
+        "target_events_per_second": TARGETS[path],
+        "meets_target": median >= TARGETS[path],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=["small", "county", "large"], default="large")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--batches", type=int, default=5, help="batches of 1,000 per path")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args()
+    _prepare(args.database_url)
+    load_seconds = _load(args.scale)
+    from django.db import connection
+
+    rng = random.Random(args.seed)
+    sender = _sender()
+    if sender is None:
+        raise SystemExit("The demo council has no police partner practitioner to send as")
+    token = _token(sender)
+    children = _children(rng, 20000)
+    run = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    results = [measure(p, args.batches, run, children, token, rng) for p in TARGETS]
+    result = {
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "benchmark": "partner_ingest",
+        "scale": args.scale,
+        "load_seconds": round(load_seconds, 1),
+        "dataset": _dataset(),
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
+        "results": results,
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = out_dir / f"{stamp}-partner_ingest-{args.scale}-{connection.vendor}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    for r in results:
+        print(
+            f"{r['path']}: {r['events_per_second']['median']:,.0f} events/s (target "
+            f"{r['target_events_per_second']:,.0f}), {r['queries_per_event']} queries/event"
+        )
+    print(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Watching the partner feeds: a feed that stops sending for more whole working days than
+its limit tells the watchers once, clears when events resume, and tells them again the next
+time it goes quiet. Every date here is pinned; weekends and bank holidays do not count."""
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+
+from safehub.core.workdays import LONDON
+from safehub.notifications.models import Channel, OutboxMessage
+from safehub.partners.feeds import (
+    baseline_days,
+    feed_threshold_set,
+    feeds,
+    feeds_watch,
+    quiet_working_days,
+)
+from safehub.partners.models import QuietSpell
+from safehub.partners.services import partner_events_receive
+from safehub.partners.tests.conftest import event
+
+pytestmark = pytest.mark.django_db
+
+DA = "domestic_abuse_child_in_household"
+
+
+def at(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=LONDON)
+
+
+def send_at(sender: Any, when: datetime, event_id: str, type_: str = DA) -> None:
+    with time_machine.travel(when, tick=False):
+        outcomes = partner_events_receive(
+            actor=sender,
+            events=[event(event_id=event_id, type=type_, occurred_at="2026-11-01")],
+        )
+    assert outcomes[0].outcome == "accepted", outcomes[0].reasons
+
+
+def quiet_alerts() -> list[OutboxMessage]:
+    return list(
+        OutboxMessage.objects.filter(
+            channel=Channel.INBOX, subject__startswith="Partner feed quiet"
+        ).order_by("pk")
+    )
+
+
+def test_whole_working_days_skip_weekends_and_bank_holidays():
+    # Thursday 24 December 2026; Christmas (Fri 25) and Boxing Day's substitute (Mon 28)
+    # are bank holidays, so Tuesday 29th is the first whole working day without an event.
+    last = at(2026, 12, 24)
+    assert quiet_working_days(last, at(2026, 12, 29, 9)) == 0
+    assert quiet_working_days(last, at(2026, 12, 30, 9)) == 1
+    assert quiet_working_days(last, at(2026, 12, 31, 9)) == 2
+    # Friday to the next Tuesday morning: only Monday has passed.
+    assert quiet_working_days(at(2026, 11, 20), at(2026, 11, 24, 9)) == 1
+
+
+def test_a_quiet_feed_alerts_the_watchers_once_clears_and_alerts_again(senders, users, people):
+    police = senders["police"]
+    send_at(police, at(2026, 11, 19), "P1")  # Thursday
+    # Monday morning: only Friday has passed without an event. Not quiet.
+    assert feeds_watch(as_of=at(2026, 11, 23, 9)).opened == []
+    # Tuesday morning: Friday and Monday. Quiet; the team manager and the analyst are told.
+    result = feeds_watch(as_of=at(2026, 11, 24, 9))
+    assert [(f.agency_name, f.type, f.quiet_days) for f in result.opened] == [
+        ("Testshire Police", DA, 2)
+    ]
+    alerts = quiet_alerts()
+    assert {m.recipient_user for m in alerts} == {
+        users["team_manager"],
+        users["performance_analyst"],
+    }
+    assert (
+        OutboxMessage.objects.filter(
+            channel=Channel.EMAIL, subject__startswith="Partner feed quiet"
+        ).count()
+        == 2
+    )
+    assert "Testshire Police" in alerts[0].subject
+    assert "19 November 2026" in alerts[0].body
+    # Run again the same day and the next: the same quiet spell alerts nobody again.
+    feeds_watch(as_of=at(2026, 11, 24, 10))
+    feeds_watch(as_of=at(2026, 11, 25, 9))
+    assert len(quiet_alerts()) == 2
+    assert QuietSpell.objects.filter(ended_at=None).count() == 1
+    # Events resume: the spell ends.
+    send_at(police, at(2026, 11, 25, 11), "P2")
+    result = feeds_watch(as_of=at(2026, 11, 25, 12))
+    assert result.closed == 1
+    assert result.opened == []
+    assert QuietSpell.objects.filter(ended_at=None).count() == 0
+    # Quiet again from Wednesday 25th: Thursday and Friday pass; Monday morning it fires again.
+    feeds_watch(as_of=at(2026, 11, 27, 9))
+    assert len(quiet_alerts()) == 2
+    result = feeds_watch(as_of=at(2026, 11, 30, 9))
+    assert len(result.opened) == 1
+    assert len(quiet_alerts()) == 4
+    assert QuietSpell.objects.count() == 2
+
+
+def test_each_feed_has_its_own_limit(senders, users, people):
+    police = senders["police"]
+    send_at(police, at(2026, 11, 19), "P1")
+    send_at(police, at(2026, 11, 19), "M1", type_="missing_episode")
+    feed_threshold_set(
+        actor=users["team_manager"],
+        agency_id=police.agency_id,
+        type="missing_episode",
+        quiet_after=3,
+    )
+    opened = feeds_watch(as_of=at(2026, 11, 24, 9)).opened
+    assert [f.type for f in opened] == [DA]
+    opened = feeds_watch(as_of=at(2026, 11, 25, 9)).opened
+    assert [f.type for f in opened] == ["missing_episode"]
+
+
+def test_a_limit_out_of_range_or_set_by_someone_else_is_refused(senders, users, people):
+    from django.core.exceptions import ValidationError
+
+    from safehub.core.exceptions import PermissionDeniedError
+
+    police = senders["police"]
+    with pytest.raises(ValidationError) as error:
+        feed_threshold_set(
+            actor=users["team_manager"], agency_id=police.agency_id, type=DA, quiet_after=0
+        )
+    assert error.value.message_dict["quiet_after"] == [
+        "Enter a number of working days from 1 to 20"
+    ]
+    with pytest.raises(PermissionDeniedError):
+        feed_threshold_set(
+            actor=users["mash_worker"], agency_id=police.agency_id, type=DA, quiet_after=3
+        )
+
+
+def test_volume_is_compared_with_the_same_weekday_in_working_weeks(senders, people):
+    police = senders["police"]
+    # Mondays 2, 9 and 16 November: 2, 4 and 3 events; Monday 23rd: one.
+    for day, count in ((2, 2), (9, 4), (16, 3), (23, 1)):
+        for n in range(count):
+            send_at(police, at(2026, 11, day, 10, n), f"V{day}-{n}")
+    [feed] = feeds(as_of=at(2026, 11, 24, 9))
+    assert feed.day == date(2026, 11, 23)
+    assert feed.day_count == 1
+    assert feed.usual == pytest.approx(9 / 4)  # 26 October had none: four Mondays counted
+    assert feed.below_usual
+    # A bank holiday Monday is not a usual Monday: 28 December is left out for 4 January.
+    assert date(2026, 12, 28) not in baseline_days(date(2027, 1, 4))
+    assert len(baseline_days(date(2027, 1, 4))) == 3
+
+
+def test_the_command_takes_the_moment_to_count_from(senders, users, people, capsys):
+    send_at(senders["police"], at(2026, 11, 19), "P1")
+    call_command("watch_feeds", "--as-of", "2026-11-24T09:00")
+    out = capsys.readouterr().out
+    assert "1 newly quiet" in out
+    assert len(quiet_alerts()) == 2
+
+
+def test_the_feeds_page_shows_each_feed_and_its_limit(senders, users, people, client_for):
+    send_at(senders["police"], at(2026, 11, 19), "P1")
+    url = reverse("partners:feed-threshold", args=[senders["police"].agency_id, DA])
+    with time_machine.travel(at(2026, 11, 24, 9), tick=False):
+        client = client_for("team_manager")
+        page = client.get(reverse("partners:feeds")).content.decode()
+        assert "Testshire Police" in page
+        assert "Quiet for 2 working days" in page
+        response = client.post(url, {"quiet_after": "25"})
+        assert "Enter a number of working days from 1 to 20" in response.content.decode()
+        response = client.post(url, {"quiet_after": "4"})
+        assert response.status_code == 302
+        page = client.get(reverse("partners:feeds")).content.decode()
+    assert "4 working days" in page
+    assert "Quiet for" not in page
