@@ -434,3 +434,18 @@ def test_one_typed_word_is_not_both_the_first_name_and_the_parents_surname(users
     assert louie.pk in found
     assert not found[louie.pk]
     assert _strong(users, name="Louie Lewis", date_of_birth=BORN)[louie.pk]
+
+
+@pytest.mark.postgres_only
+def test_postgresql_samples_enough_names_to_know_a_rare_spelling() -> None:
+    """Migration 0010: without a wide sample the planner takes an unheld spelling for a common
+    one and reads the whole names table (ADR 0031)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'people_personname'::regclass AND attname = ANY(%s)",
+            [["given_key", "family_key"]],
+        )
+        assert dict(cursor.fetchall()) == {"given_key": 10_000, "family_key": 10_000}
