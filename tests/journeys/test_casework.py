@@ -244,6 +244,9 @@ def test_a_child_comes_into_care_moves_placement_and_has_a_review(
 
     page.get_by_role("link", name="Record a looked-after review").click()
     _accessible(page, "casework-11b-care-review")
+    page.get_by_role("button", name="Save the review").click()  # how she took part: unsaid
+    expect(page.get_by_text("Select how the child took part in the review").first).to_be_visible()
+    page.get_by_label("Child attended and spoke for themselves (PN1)").check()
     page.get_by_role("button", name="Save the review").click()
     _done(page, "Looked-after review recorded")
     _accessible(page, "casework-12-in-care")
