@@ -203,8 +203,10 @@ def _count(condition: Condition, known: list[Fact], as_of: datetime) -> Finding 
         if condition.mentions_any
         else ""
     )
+    # Name the kinds that were found, in the rule's order, not every kind the rule counts.
+    found = sorted({f.event_type for f in matching}, key=list(condition.events).index)
     text = (
-        f"{len(keys)} {unit} ({_labels(condition.events)}{mentions}) {_window(condition)} "
+        f"{len(keys)} {unit} ({_labels(found)}{mentions}) {_window(condition)} "
         f"{_day(as_of)}; the rule needs at least {condition.at_least}."
     )
     return Finding(text, tuple(f.entry_id for f in matching))

@@ -104,6 +104,9 @@ def test_an_alert_goes_to_the_lead_professional_and_tells_them(
     assert OutboxMessage.objects.filter(recipient_user=users["social_worker"]).exists()
     page = client_for("social_worker").get(reverse("concerns:alert-list")).content.decode()
     assert "Amelia Hart" in page
+    opened = client_for("social_worker").get(reverse("concerns:alert-detail", args=[alert.pk]))
+    link = reverse("people:person-detail", args=[child.pk])
+    assert f'<a class="govuk-link" href="{link}">Amelia Hart</a>' in opened.content.decode()
 
 
 def _form(rule: ConcernRule, definition: Any, **extra: Any) -> dict[str, Any]:

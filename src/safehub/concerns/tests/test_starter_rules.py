@@ -53,7 +53,12 @@ def test_many_agencies_fires_on_the_third_agency(reporters: dict[str, Any]) -> N
     assert len(alert.fact_ids) == 3
     assert alert.lead_professional is None  # to the MASH, on its own clock
     texts = [finding["text"] for finding in alert.explanation]
-    assert texts[0].startswith("3 different agencies")
+    # The kinds found, not every kind the rule counts.
+    assert texts[0].startswith(
+        "3 different agencies (welfare concern from the designated safeguarding lead, "
+        "domestic abuse incident: child present, was not brought to a health appointment) "
+    )
+    assert "eviction" not in texts[0]
     assert "no open episode" in texts[1]
     assert "no lead professional" in texts[2]
     # Re-evaluated later on the same facts: nothing new.
