@@ -90,6 +90,7 @@ def mash_queue(
                     "given_name",
                     "family_name",
                     "date_of_birth",
+                    "expected_date_of_birth",  # an unnamed baby is "Unborn baby"
                     "age_description",
                     "person_id",
                     "position",

@@ -306,3 +306,31 @@ def test_the_api_accepts_a_pre_birth_referral(users: Any) -> None:
     )
     assert refused.status_code == 422
     assert "within the next 40 weeks" in refused.content.decode()
+
+
+def test_unborn_babies_cost_the_queue_no_query_each(users: Any, client_for: Any) -> None:
+    """The queue names an unnamed baby "Unborn baby" from its due date, read with the rest
+    of the child's row: three such contacts take no more queries than one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queue_queries() -> int:
+        client = client_for("mash_worker")
+        client.get(reverse("frontdoor:contact-queue"))  # the session's first write, once
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("frontdoor:contact-queue"))
+        assert "Unborn baby" in page.content.decode()
+        return len(ctx.captured_queries)
+
+    def refer() -> None:
+        services.contact_submit(
+            actor=None,
+            channel="public",
+            data=public_submission(children=[_unborn()], adults=[_mother()]),
+        )
+
+    refer()
+    one = queue_queries()
+    refer()
+    refer()
+    assert queue_queries() == one
