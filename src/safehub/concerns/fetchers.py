@@ -14,15 +14,8 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.concerns.models import Alert, ConcernRule
 from safehub.core.exceptions import NotFound
+from safehub.core.identifiers import record_pk
 from safehub.organisations.models import User
-
-
-def _pk(raw: Any) -> int:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError, OverflowError):
-        return 0
-    return pk if 0 < pk < 2**63 else 0
 
 
 def access_alert(*, actor: User, alert_id: Any, action: Action = Action.VIEW) -> Alert:
@@ -30,7 +23,7 @@ def access_alert(*, actor: User, alert_id: Any, action: Action = Action.VIEW) ->
     change by the service that makes it."""
     alert = (
         Alert.objects.select_related("rule", "person", "lead_professional")
-        .filter(pk=_pk(alert_id))
+        .filter(pk=record_pk(alert_id))
         .first()
     )
     if alert is None or decide_concern_alert(actor, alert, action) is not Decision.ALLOW:
@@ -58,7 +51,7 @@ def access_rule(*, actor: User, rule_id: Any, action: Action = Action.VIEW) -> C
     allowed = (
         can_manage_concern_rules(actor) if action is Action.EDIT else can_see_concern_rules(actor)
     )
-    rule = ConcernRule.objects.filter(pk=_pk(rule_id)).first() if allowed else None
+    rule = ConcernRule.objects.filter(pk=record_pk(rule_id)).first() if allowed else None
     if rule is None:
         audit_refusal(
             actor=actor,

@@ -80,3 +80,13 @@ def clean_postcode(value: str) -> str:
 
 def format_nhs_number(value: str) -> str:
     return f"{value[:3]} {value[3:6]} {value[6:]}" if value and len(value) == 10 else value
+
+
+def record_pk(raw: object) -> int:
+    """A record id from an address or a form as a positive integer PostgreSQL can hold, or 0
+    (which matches no row) for anything else, so a bad id is "not found", never a 500."""
+    try:
+        pk = int(raw)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return pk if 0 < pk < 2**63 else 0

@@ -12,16 +12,9 @@ from safehub.access.policy import can_open_registers, may_complete_mace_action
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import NotFound
+from safehub.core.identifiers import record_pk
 from safehub.hardtosee.models import Context, ContextPerson, MaceAction, MacePanel
 from safehub.organisations.models import User
-
-
-def _pk(raw: Any) -> int:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError, OverflowError):
-        return 0
-    return pk if 0 < pk < 2**63 else 0
 
 
 def _refuse(actor: User, label: str, raw: Any) -> NotFound:
@@ -31,7 +24,7 @@ def _refuse(actor: User, label: str, raw: Any) -> NotFound:
 
 def _fetch(actor: User, model: type[Model], raw: Any, *, audit_view: bool) -> Any:
     label = model._meta.label
-    found = model._default_manager.filter(pk=_pk(raw)).first()
+    found = model._default_manager.filter(pk=record_pk(raw)).first()
     if found is None or not can_open_registers(actor):
         raise _refuse(actor, label, raw)
     if audit_view:
@@ -46,7 +39,7 @@ def access_context(*, actor: User, context_id: Any, audit_view: bool = True) -> 
 def access_context_link(*, actor: User, context: Context, link_id: Any) -> ContextPerson:
     link = (
         ContextPerson.objects.select_related("person", "context")
-        .filter(pk=_pk(link_id), context=context)
+        .filter(pk=record_pk(link_id), context=context)
         .first()
     )
     if link is None:
@@ -60,7 +53,7 @@ def access_panel(*, actor: User, panel_id: Any, audit_view: bool = True) -> Mace
 
 def access_mace_action(*, actor: User, action_id: Any) -> MaceAction:
     """An action, for its owner or those who run the panels."""
-    action = MaceAction.objects.select_related("panel").filter(pk=_pk(action_id)).first()
+    action = MaceAction.objects.select_related("panel").filter(pk=record_pk(action_id)).first()
     if action is None or not may_complete_mace_action(actor, action):
         raise _refuse(actor, "hardtosee.MaceAction", action_id)
     return action

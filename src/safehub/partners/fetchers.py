@@ -13,16 +13,9 @@ from safehub.access.policy import (
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import NotFound
+from safehub.core.identifiers import record_pk
 from safehub.organisations.models import User
 from safehub.partners.models import EncompassNotice, PartnerEvent, PartnerUpload
-
-
-def _pk(raw: Any) -> int:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError, OverflowError):
-        return 0
-    return pk if 0 < pk < 2**63 else 0
 
 
 def access_partner_event(
@@ -32,7 +25,7 @@ def access_partner_event(
     here (naming the person it is filed on, if any); changes by the service that makes them."""
     event = (
         PartnerEvent.objects.select_related("agency", "sent_by", "person", "matched_by")
-        .filter(pk=_pk(event_id))
+        .filter(pk=record_pk(event_id))
         .first()
     )
     if event is None or decide_partner_event(actor, event, action) is not Decision.ALLOW:
@@ -56,7 +49,7 @@ def access_partner_event(
 
 def access_partner_upload(*, actor: User, upload_id: Any) -> PartnerUpload:
     """A CSV upload, for its own agency's senders only; every look at it is audited."""
-    upload = PartnerUpload.objects.filter(pk=_pk(upload_id)).first()
+    upload = PartnerUpload.objects.filter(pk=record_pk(upload_id)).first()
     if upload is None or decide_partner_upload(actor, upload) is not Decision.ALLOW:
         audit_refusal(
             actor=actor,
@@ -82,7 +75,7 @@ def access_encompass_notice(
     VIEW is audited here, naming the child."""
     notice = (
         EncompassNotice.objects.select_related("child", "school", "event", "event__agency")
-        .filter(pk=_pk(notice_id))
+        .filter(pk=record_pk(notice_id))
         .first()
     )
     if notice is None or decide_encompass_notice(actor, notice, action) is not Decision.ALLOW:

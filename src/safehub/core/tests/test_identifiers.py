@@ -16,6 +16,7 @@ from safehub.core.identifiers import (
     clean_postcode,
     clean_upn,
     format_nhs_number,
+    record_pk,
 )
 
 FAST = settings(max_examples=200, deadline=None)
@@ -328,3 +329,11 @@ def test_no_text_makes_the_postcode_check_raise_anything_but_a_validation_error(
         assert cleaned == cleaned.upper()
         assert len(inward) == 3
         assert 2 <= len(outward) <= 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "pk"),
+    [("42", 42), (7, 7), ("0", 0), ("-3", 0), ("abc", 0), (None, 0), ("9" * 30, 0), ("1.5", 0)],
+)
+def test_a_record_id_from_an_address_is_a_positive_integer_or_nothing(raw: object, pk: int) -> None:
+    assert record_pk(raw) == pk
