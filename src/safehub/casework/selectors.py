@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Window
 
 from safehub.access.models import RestrictedAccess
 from safehub.access.policy import case_holding_roles, chair_roles, visible_persons
@@ -312,8 +312,15 @@ def _first(rows: Any, test: Any) -> Any:
     return next((row for row in rows if test(row)), None)
 
 
+def _latest(rows: QuerySet[Any], *order: str) -> tuple[list[Any], int]:
+    """The newest LATEST rows and how many there are in all, in one query: the count rides
+    on each row as a window over every matching row, taken before the LIMIT."""
+    shown = list(rows.annotate(_total=Window(Count("pk"))).order_by(*order)[:LATEST])
+    return shown, shown[0]._total if shown else 0
+
+
 def child_casework(*, child: Any, today: date) -> ChildCasework:
-    """Everything the child's casework page shows, in at most 29 queries whatever the
+    """Everything the child's casework page shows, in a fixed number of queries whatever the
     history (a related list that is empty skips the queries for what hangs off it)."""
     episodes = _episodes(child)
     open_cin = _first(episodes, lambda e: e.is_open and e.kind == EpisodeKind.CIN)
@@ -338,10 +345,18 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
     # The same order as services.visit_kind_for, without asking the database again.
     visit_kind = VisitKind.CP if cp_plan else VisitKind.CLA if care else VisitKind.CIN
 
-    visits = Visit.objects.filter(child=child)
-    notes = CaseNote.objects.filter(child=child)
-    missing = MissingEpisode.objects.filter(child=child)
-    oversight = Oversight.objects.filter(child=child)
+    visits, visit_count = _latest(
+        Visit.objects.filter(child=child).select_related("recorded_by"), "-visited_on", "-pk"
+    )
+    notes, note_count = _latest(
+        CaseNote.objects.filter(child=child).select_related("author"), "-occurred_at", "-pk"
+    )
+    missing, missing_count = _latest(
+        MissingEpisode.objects.filter(child=child), "-start_date", "-pk"
+    )
+    oversight, oversight_count = _latest(
+        Oversight.objects.filter(child=child).select_related("manager"), "-held_on", "-pk"
+    )
     allocations = list(
         Allocation.objects.filter(child=child)
         .select_related("worker", "team", "allocated_by")
@@ -369,16 +384,16 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         care_health=_care_health(care or (periods[0] if periods else None), due),
         uasc=uasc_status_for(child),
         visit_kind=visit_kind,
-        visits=list(visits.select_related("recorded_by").order_by("-visited_on", "-pk")[:LATEST]),
-        visit_count=visits.count(),
-        notes=list(notes.select_related("author").order_by("-occurred_at", "-pk")[:LATEST]),
-        note_count=notes.count(),
-        missing=list(missing.order_by("-start_date", "-pk")[:LATEST]),
-        missing_count=missing.count(),
+        visits=visits,
+        visit_count=visit_count,
+        notes=notes,
+        note_count=note_count,
+        missing=missing,
+        missing_count=missing_count,
         allocation=_first(allocations, lambda a: a.end_date is None),
         allocations=allocations,
-        oversight=list(oversight.select_related("manager").order_by("-held_on", "-pk")[:LATEST]),
-        oversight_count=oversight.count(),
+        oversight=oversight,
+        oversight_count=oversight_count,
         due=due,
     )
 
