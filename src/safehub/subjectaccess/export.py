@@ -5,7 +5,6 @@ Display only; no queries."""
 import unicodedata
 from collections.abc import Iterable
 
-from django.utils import timezone
 from fpdf import FPDF
 
 from safehub.subjectaccess.models import BundleItem, Section, SubjectAccessRequest
@@ -32,29 +31,34 @@ def bundle_pdf(sar: SubjectAccessRequest, items: Iterable[BundleItem], terms: li
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
     pdf.set_font("Helvetica", style="B", size=16)
-    pdf.multi_cell(0, 8, _plain(redact(f"Information held about {sar.person.full_name}", terms)))
+    _para(pdf, 8, _plain(redact(f"Information held about {sar.person.full_name}", terms)))
     pdf.set_font("Helvetica", size=10)
     cover = (
         f"Subject access request {sar.pk}, received {govuk_date(sar.received_on)}. "
-        f"Compiled {govuk_date(timezone.localtime(sar.compiled_at).date()) if sar.compiled_at else ''}. "
+        f"Compiled {govuk_date(sar.compiled_at)}. "
         "Information about other people has been removed where it is marked [REDACTED]."
     )
-    pdf.multi_cell(0, 5, _plain(cover))
+    _para(pdf, 5, _plain(cover))
     section = None
     for item in items:
         if item.section != section:
             section = item.section
             pdf.ln(3)
             pdf.set_font("Helvetica", style="B", size=13)
-            pdf.multi_cell(0, 7, _plain(Section(section).label))
+            _para(pdf, 7, _plain(Section(section).label))
         pdf.set_font("Helvetica", style="B", size=10)
         when = f"{govuk_date(item.occurred_on)} - " if item.occurred_on else ""
-        pdf.multi_cell(0, 5, _plain(when + redact(item.heading, terms)))
+        _para(pdf, 5, _plain(when + redact(item.heading, terms)))
         if item.text:
             pdf.set_font("Helvetica", size=9)
-            pdf.multi_cell(0, 4.5, _plain(redact(item.text, terms)))
+            _para(pdf, 4.5, _plain(redact(item.text, terms)))
         pdf.ln(1.5)
     return bytes(pdf.output())
+
+
+def _para(pdf: FPDF, height: float, text: str) -> None:
+    """A paragraph across the page, the next one starting at the left margin below it."""
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _plain(text: str) -> str:

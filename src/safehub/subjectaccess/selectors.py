@@ -203,7 +203,7 @@ def _as_date(value: Any) -> date | None:
 def _notes(person: Person) -> Iterator[Item]:
     items = [
         Item(Section.NOTES, "Case note", _describe(note), _as_date(localtime(note.occurred_at)))
-        for note in CaseNote.objects.filter(child=person).select_related("recorded_by")
+        for note in CaseNote.objects.filter(child=person).select_related("author")
     ]
     items += [
         Item(Section.NOTES, "Visit", _describe(visit), visit.visited_on)

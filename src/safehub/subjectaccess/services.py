@@ -155,8 +155,9 @@ def sar_compile(*, actor: User, sar: SubjectAccessRequest) -> int:
             if term not in known and selectors.occurrences(term, texts)
         ]
         Redaction.objects.bulk_create(suggested)
+        sar.stage, sar.compiled_at = Stage.IN_REVIEW, timezone.now()
         SubjectAccessRequest.objects.filter(pk=sar.pk).update(
-            stage=Stage.IN_REVIEW, compiled_at=timezone.now()
+            stage=sar.stage, compiled_at=sar.compiled_at
         )
         _audit(
             actor, sar, AuditAction.CREATE, "compiled", items=len(items), suggested=len(suggested)
