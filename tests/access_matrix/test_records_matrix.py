@@ -80,7 +80,8 @@ def test_records_endpoint(role, name, records, client_for):
         return
     assert response.status_code == 404, (role, name, response.status_code)
     assert b"Amelia" not in response.content
-    assert sar.stage == Stage.RECEIVED and sar.compiled_at is None
+    assert sar.stage == Stage.RECEIVED
+    assert sar.compiled_at is None
     assert not sar.items.exists()
     assert Redaction.objects.get(pk=records["redaction"].pk).state == "suggested"
     assert Redaction.objects.filter(request=sar).count() == 1

@@ -124,7 +124,8 @@ def test_policy_lets_the_officer_read_only_for_an_open_request(users, people):
 def test_compile_collects_the_record_and_suggests_third_parties(sar, dpo):
     count = services.sar_compile(actor=dpo, sar=sar)
     sar.refresh_from_db()
-    assert sar.stage == Stage.IN_REVIEW and count == sar.items.count()
+    assert sar.stage == Stage.IN_REVIEW
+    assert count == sar.items.count()
     sections = set(sar.items.values_list("section", flat=True))
     assert {
         Section.PERSON,
@@ -136,8 +137,10 @@ def test_compile_collects_the_record_and_suggests_third_parties(sar, dpo):
     note = sar.items.get(section=Section.NOTES)
     assert "Sam Hart had taken her phone" in note.text
     terms = dict(sar.redactions.values_list("term", "why"))
-    assert "Sam Hart" in terms and "Sam" in terms
-    assert "Amelia" not in terms and "Hart" not in terms  # the subject's own names
+    assert "Sam Hart" in terms
+    assert "Sam" in terms
+    assert "Amelia" not in terms  # the subject's own names
+    assert "Hart" not in terms
     # The subject read through the policy (an export row) and the compile itself, audited.
     assert AuditEvent.objects.filter(actor=dpo, person_id=sar.person_id, action="export").exists()
     assert AuditEvent.objects.filter(detail__step="compiled", object_id=str(sar.pk)).exists()
@@ -158,8 +161,10 @@ def test_export_waits_for_every_suggestion_then_removes_the_name(sar, dpo):
     services.redaction_add(actor=dpo, sar=sar, term="her phone", why="Detail about a third party")
     pdf = services.sar_export(actor=dpo, sar=sar)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Amelia" in text and "[REDACTED]" in text
-    assert "Sam" not in text and "her phone" not in text
+    assert "Amelia" in text
+    assert "[REDACTED]" in text
+    assert "Sam" not in text
+    assert "her phone" not in text
     assert AuditEvent.objects.filter(detail__step="exported", object_id=str(sar.pk)).exists()
     decided = AuditEvent.objects.filter(detail__step="redaction", object_id=str(sar.pk))
     assert decided.count() == sar.redactions.filter(suggested=True).count()
@@ -172,7 +177,8 @@ def test_a_rejected_suggestion_stays_in_the_pdf(sar, dpo):
         services.redaction_decide(actor=dpo, sar=sar, redaction_id=redaction.pk, redact=not keep)
     pdf = services.sar_export(actor=dpo, sar=sar)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Sam Hart" not in text and "Sam was upset" in text
+    assert "Sam Hart" not in text
+    assert "Sam was upset" in text
 
 
 def test_manual_redaction_checks_its_input(sar, dpo):
@@ -214,7 +220,8 @@ def test_list_page_shows_days_left(sar, client_for):
 def test_new_request_page_records_and_refuses_bad_input(client_for, people):
     client = client_for("data_protection_officer")
     bad = client.post(reverse("subjectaccess:create"), {"person_id": people["involved"].pk})
-    assert bad.status_code == 200 and b"Enter the requester" in bad.content
+    assert bad.status_code == 200
+    assert b"Enter the requester" in bad.content
     good = client.post(
         reverse("subjectaccess:create"),
         {
@@ -230,4 +237,5 @@ def test_new_request_page_records_and_refuses_bad_input(client_for, people):
     )
     assert good.status_code == 302
     detail = client.get(good["Location"])
-    assert b"Amelia Hart" in detail.content and b"21 December 2026" in detail.content
+    assert b"Amelia Hart" in detail.content
+    assert b"21 December 2026" in detail.content
