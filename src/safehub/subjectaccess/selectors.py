@@ -6,7 +6,7 @@ the reading where they exist. Also the list of requests with the days each has l
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
@@ -30,6 +30,7 @@ from safehub.subjectaccess.models import (
     Stage,
     SubjectAccessRequest,
 )
+from safehub.ui.jinja2 import govuk_date, govuk_datetime
 
 AUDIT_ROWS_MAX = 5000  # the audit of who viewed: far more than any real record has
 REDACTED = "[REDACTED]"
@@ -82,11 +83,23 @@ def _describe(record: models.Model, skip: Iterable[str] = ()) -> str:
             continue
         if isinstance(value, bool):
             value = "Yes" if value else "No"
-        lines.append(f"{str(field.verbose_name).capitalize()}: {_user_or_value(value)}")
+        lines.append(f"{_label(field)}: {_user_or_value(value)}")
     return "\n".join(lines)
 
 
+_LABELS = {"nhs_number": "NHS number", "upn": "UPN", "former_upn": "Former UPN", "urn": "URN"}
+
+
+def _label(field: Any) -> str:
+    name = str(field.verbose_name)
+    return _LABELS.get(field.name) or name[:1].upper() + name[1:]
+
+
 def _user_or_value(value: Any) -> str:
+    if isinstance(value, datetime):
+        return govuk_datetime(value)
+    if isinstance(value, date):
+        return govuk_date(value)
     full = getattr(value, "get_full_name", None)
     if callable(full):
         return full() or value.username
