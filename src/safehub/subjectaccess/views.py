@@ -46,16 +46,19 @@ def create_view(request: SignedInRequest) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     form = forms.RequestForm(posted)
     if posted is not None and form.is_valid():
-        person = person_for_new_request(
-            actor=request.user, person_id=form.cleaned_data["person_id"]
-        )
         try:
+            # A mistyped ID is a form error here, not the 404 page (the refusal is audited).
+            person = person_for_new_request(
+                actor=request.user, person_id=form.cleaned_data["person_id"]
+            )
             sar = services.sar_record(
                 actor=request.user,
                 person=person,
                 today=timezone.localdate(),
                 **form.service_data(),
             )
+        except NotFound:
+            form.add_error("person_id", "There is no person with that SafeHub ID")
         except ValidationError as error:
             add_service_errors(form, error)
         else:

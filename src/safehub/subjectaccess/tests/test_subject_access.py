@@ -16,7 +16,7 @@ from safehub.casework.models import CaseNote
 from safehub.core.exceptions import NotFound, PermissionDeniedError
 from safehub.subjectaccess import services
 from safehub.subjectaccess.fetchers import access_subject
-from safehub.subjectaccess.models import RedactionState, Section, Stage
+from safehub.subjectaccess.models import RedactionState, Section, Stage, SubjectAccessRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +239,21 @@ def test_new_request_page_records_and_refuses_bad_input(client_for, people):
     detail = client.get(good["Location"])
     assert b"Amelia Hart" in detail.content
     assert b"21 December 2026" in detail.content
+
+
+def test_a_mistyped_id_is_a_form_error(client_for):
+    response = client_for("data_protection_officer").post(
+        reverse("subjectaccess:create"),
+        {
+            "person_id": 999999,
+            "requester_name": "Kim Lee",
+            "requester_kind": "subject",
+            "identity_checked": "no",
+            "received_on-day": "20",
+            "received_on-month": "11",
+            "received_on-year": "2026",
+        },
+    )
+    assert response.status_code == 200
+    assert b"There is no person with that SafeHub ID" in response.content
+    assert not SubjectAccessRequest.objects.exists()
