@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.timezone import localtime
 
 from safehub.audit.models import AuditEvent
+from safehub.audit.services import audit_list
 from safehub.casework import selectors as casework
 from safehub.casework.models import CareEpisode, CaseNote, MissingEpisode, Visit
 from safehub.chronology.models import ChronologyLink
@@ -341,12 +342,16 @@ class RequestRow:
         return self.days_left < 0
 
 
-def request_list(*, today: date, include_sent: bool = False) -> list[RequestRow]:
-    """Requests by deadline, soonest first, with the calendar days each has left."""
-    qs = SubjectAccessRequest.objects.select_related("person")
+def request_list(*, actor: Any, today: date, include_sent: bool = False) -> list[RequestRow]:
+    """Requests by deadline, soonest first, with the calendar days each has left; one
+    audit row naming every person the list showed."""
+    qs = SubjectAccessRequest.objects.all()
     if not include_sent:
         qs = qs.exclude(stage=Stage.SENT)
     rows = [RequestRow(sar, (sar.deadline - today).days) for sar in qs]
+    audit_list(
+        actor=actor, listed="subjectaccess.requests", person_ids=[r.sar.person_id for r in rows]
+    )
     return sorted(rows, key=lambda r: (r.sar.deadline, r.sar.pk))
 
 

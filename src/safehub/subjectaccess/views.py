@@ -26,7 +26,9 @@ def _handler_only(request: SignedInRequest) -> None:
 def list_view(request: SignedInRequest) -> HttpResponse:
     _handler_only(request)
     rows = selectors.request_list(
-        today=timezone.localdate(), include_sent=request.GET.get("sent") == "1"
+        actor=request.user,
+        today=timezone.localdate(),
+        include_sent=request.GET.get("sent") == "1",
     )
     return render(
         request,

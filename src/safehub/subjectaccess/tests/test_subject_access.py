@@ -215,6 +215,8 @@ def test_list_page_shows_days_left(sar, client_for):
     assert response.status_code == 200
     assert b"30 days" in response.content
     assert f"Request {sar.pk}".encode() in response.content
+    listed = AuditEvent.objects.get(object_type="subjectaccess.requests")
+    assert listed.subject_ids == f",{sar.person_id},"
 
 
 def test_new_request_page_records_and_refuses_bad_input(client_for, people):
