@@ -109,6 +109,10 @@ ROLE_ENDPOINTS = {
     "neglect:use-csv": {"team_manager", "performance_analyst"},
     "partners:feeds": {"team_manager", "performance_analyst"},
     "partners:notices": {"partner_practitioner", "mash_worker", "team_manager"},
+    # Subject access and retention: the data protection officer's alone.
+    "subjectaccess:list": {"data_protection_officer"},
+    "subjectaccess:create": {"data_protection_officer"},
+    "retention:review": {"data_protection_officer"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
 # Health and readiness answer everyone, signed out too, and name nobody (test_health.py).
@@ -340,7 +344,25 @@ FEED_ROLES = {"team_manager", "performance_analyst"}
 _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
 # Routes deliberately outside the matrix, and why.
+# A subject access request's pages and a retention review's or hold's (every role, in
+# test_records_matrix.py): the data protection officer only; everyone else "not found" and
+# nothing changed.
+RECORDS_ROLES = {"data_protection_officer"}
+RECORDS_ENDPOINTS = {
+    "subjectaccess:detail": "get",
+    "subjectaccess:extend": "get",
+    "subjectaccess:compile": "post",
+    "subjectaccess:decide": "post",
+    "subjectaccess:redaction-add": "post",
+    "subjectaccess:export": "get",
+    "subjectaccess:sent": "post",
+    "retention:decide": "get",
+    "retention:lift": "get",
+}
+_RECORDS = "RECORDS_ROLES; tested in tests/access_matrix/test_records_matrix.py"
+
 NOT_IN_MATRIX = {
+    **dict.fromkeys(RECORDS_ENDPOINTS, _RECORDS),
     "ui:home": "redirects each role to its start page; holds no data",
     "ui:account": "the signed-in user's own account details",
     "ui:accessibility": "public: accessibility statement",

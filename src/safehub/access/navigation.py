@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from safehub.access.policy import (
+    can_handle_subject_access,
     can_hold_mace_actions,
     can_list_encompass_notices,
     can_load_neglect_templates,
@@ -14,6 +15,7 @@ from safehub.access.policy import (
     can_record_neglect_training,
     can_refer,
     can_review_audit,
+    can_review_retention,
     can_search_people,
     can_see_concern_rules,
     can_see_front_door_figures,
@@ -69,6 +71,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Access audit", reverse("audit:audit-home")))
         items.append(("Break-glass reviews", reverse("audit:break-glass-queue")))
         items.append(("User administration", reverse("audit:user-admin-log")))
+    if can_handle_subject_access(user):
+        items.append(("Subject access", reverse("subjectaccess:list")))
+    if can_review_retention(user):
+        items.append(("Retention", reverse("retention:review")))
     if can_manage_users(user):
         items.append(("Users", reverse("organisations:user-list")))
     if can_record_neglect_training(user):

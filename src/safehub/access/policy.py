@@ -83,6 +83,10 @@ class RoleRules:
     can_manage_concern_rules: bool = False
     can_load_neglect_templates: bool = False  # upload a profile template file (no person data)
     can_see_neglect_use: bool = False  # the use-and-effect figures (children named by policy)
+    # Data protection duties (safehub.subjectaccess, safehub.retention): answer subject
+    # access requests, and review records the retention schedule says are due.
+    can_handle_subject_access: bool = False
+    can_review_retention: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -150,7 +154,14 @@ RULES: dict[str, RoleRules] = {
         can_see_neglect_use=True,
     ),
     # The DPO reviews the audit trail; reading case data is not their job.
-    Role.DATA_PROTECTION_OFFICER: RoleRules(scope=Scope.NONE, can_review_audit=True),
+    # For a subject access request they read one person's record whole, and they review
+    # what the retention schedule says is due (decide_subject_access, decide_retention).
+    Role.DATA_PROTECTION_OFFICER: RoleRules(
+        scope=Scope.NONE,
+        can_review_audit=True,
+        can_handle_subject_access=True,
+        can_review_retention=True,
+    ),
     # Administrators manage users; they do not read case data by being administrators.
     # They also keep the register of who is trained in the neglect profile (staff data).
     Role.SYSTEM_ADMINISTRATOR: RoleRules(
@@ -811,3 +822,32 @@ def decide_sharing_log(actor: User, person: Any, action: Action) -> Decision:
     if action is Action.VIEW:
         return decide(actor, person, Action.VIEW) if can_read_casework(actor) else Decision.DENY
     return decide(actor, person, Action.EDIT)
+
+
+# --- Subject access and retention (ADR 0039, 0040) -----------------------------------------
+
+
+def can_handle_subject_access(actor: User) -> bool:
+    return rules_for(actor).can_handle_subject_access
+
+
+def decide_subject_access(actor: User, person: Any, *, request_open: bool) -> Decision:
+    """May `actor` read everything SafeHub holds about `person` to answer a subject access
+    request? The data protection officer may, for a person named in a request still open,
+    and for nothing else: the request is the need to know (UK GDPR Art. 15). A restricted
+    record is no exception, since its subject has the same right; every read is audited and
+    the bundle is reviewed for third parties before anything leaves."""
+    if not rules_for(actor).can_handle_subject_access:
+        return Decision.DENY
+    return Decision.ALLOW if request_open else Decision.DENY
+
+
+def can_review_retention(actor: User) -> bool:
+    return rules_for(actor).can_review_retention
+
+
+def decide_retention(actor: User, person: Any) -> Decision:
+    """May `actor` dispose of `person`'s record, or hold it, under the retention schedule?
+    The data protection officer decides for any record the schedule lists as due; the
+    record's content is not shown to them, only its class, dates and rule."""
+    return Decision.ALLOW if rules_for(actor).can_review_retention else Decision.DENY

@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     REFUSED = "refused", "Refused"
     BREAK_GLASS_PROMPT = "break_glass_prompt", "Asked for a reason to open a restricted record"
     USER_ADMIN = "user_admin", "User administration"
+    DISPOSE = "dispose", "Disposed under the retention schedule"
 
 
 class AppendOnlyError(Exception):

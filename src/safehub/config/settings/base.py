@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "safehub.leaving_care",
     "safehub.multiagency",
     "safehub.concerns",
+    "safehub.subjectaccess",
+    "safehub.retention",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
