@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("safehub.hardtosee.urls")),
     path("", include("safehub.concerns.urls")),
     path("", include("safehub.neglect.urls")),
+    path("", include("safehub.insight.urls")),
     path("", include("safehub.sharing.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
