@@ -108,6 +108,9 @@ ROLE_ENDPOINTS = {
     "neglect:use": {"team_manager", "performance_analyst"},
     "neglect:use-csv": {"team_manager", "performance_analyst"},
     "partners:feeds": {"team_manager", "performance_analyst"},
+    "insight:dashboard": {"team_manager", "performance_analyst"},
+    "insight:dashboard-csv": {"team_manager", "performance_analyst"},
+    "insight:report": {"team_manager", "performance_analyst"},
     "partners:notices": {"partner_practitioner", "mash_worker", "team_manager"},
 }
 EVERY_SIGNED_IN_ROLE = set(VIEW)
@@ -340,6 +343,16 @@ FEED_ROLES = {"team_manager", "performance_analyst"}
 _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
 # Routes deliberately outside the matrix, and why.
+# The performance dashboard (insight): who opens its pages at all, and how each child behind
+# a figure is listed to them, by relation (test_insight_matrix.py). N: by name, with a link;
+# I: by SafeHub ID only; C: counted only.
+PERFORMANCE_ROLES = {"team_manager", "performance_analyst"}
+FIGURE_LISTING = {
+    "team_manager":        "N N C C C",
+    "performance_analyst": "I I I C C",
+}
+_INSIGHT = "tested in tests/access_matrix/test_insight_matrix.py"
+
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
     "ui:account": "the signed-in user's own account details",
@@ -410,5 +423,7 @@ NOT_IN_MATRIX = {
     "partners:notice-send": f"ENCOMPASS_SEND_ROLES; {_ENCOMPASS}",
     "partners:feed-threshold": f"FEED_ROLES; {_ENCOMPASS}",
     "sharing:person-log": f"CASEWORK_VIEW; {_ENCOMPASS}",
+    **{f"insight:{name}": f"PERFORMANCE_ROLES; {_INSIGHT}" for name in (
+        "figure", "figure-csv", "commentary", "job", "job-file", "figures-refresh")},
 }
 # fmt: on
