@@ -1,8 +1,9 @@
 """SafeHub's production stack on this machine (`make serve-prod`, ADR 0029): PostgreSQL (a
 database of its own on the server at DATABASE_URL, created if missing, migrated, the demo
 council loaded if empty), Redis as the shared cache, gunicorn with the production settings,
-the outbox relay, the audit sealer and the job worker (ADR 0038) as processes of their own,
-and nginx ending TLS in front. Prints where it serves; Ctrl-C (or SIGTERM) stops everything it started.
+the outbox relay, the audit sealer and the job worker (ADR 0038) as processes of their
+own, and nginx ending TLS in front. Prints where it serves; Ctrl-C (or SIGTERM) stops
+everything it started.
 
     .venv/bin/python scripts/serve_prod.py [--port 8443] [--database-url URL] [--state-dir DIR]
 

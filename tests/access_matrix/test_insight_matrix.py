@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from conftest import TEST_TODAY
 from django.urls import reverse
 
-from conftest import TEST_TODAY
 from safehub.insight.models import Commentary, Job, JobKind
 from safehub.insight.services import figures_refresh, job_run
 from safehub.insight.tests.conftest import plan
@@ -31,9 +31,7 @@ def report(users: Any, people: Any) -> Job:
     for person in people.values():
         plan(person, users["team_manager"], date(2026, 6, 1))
     figures_refresh(as_of=TEST_TODAY)
-    job = Job.objects.create(
-        kind=JobKind.COMMITTEE_REPORT, params={"quarter_start": "2026-07-01"}
-    )
+    job = Job.objects.create(kind=JobKind.COMMITTEE_REPORT, params={"quarter_start": "2026-07-01"})
     job_run(job_id=job.pk)
     return job
 
@@ -62,7 +60,8 @@ def test_performance_pages_matrix(role, name, report, client_for):
         assert response.status_code in (200, 302), (role, name, response.status_code)
     else:
         assert response.status_code == 404, (role, name, response.status_code)
-        assert Job.objects.count() == jobs and not Commentary.objects.exists()
+        assert Job.objects.count() == jobs
+        assert not Commentary.objects.exists()
 
 
 @pytest.mark.parametrize("role", sorted(FIGURE_LISTING))

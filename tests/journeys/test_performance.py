@@ -7,9 +7,9 @@ checked with axe-core."""
 from datetime import date
 
 import pytest
+from conftest import TEST_TODAY
 from pypdf import PdfReader
 
-from conftest import TEST_TODAY
 from safehub.insight.services import figures_refresh
 from safehub.insight.tests.conftest import plan
 from safehub.insight.tests.test_jobs import _stop, _worker

@@ -228,7 +228,7 @@ def assessments_in_time(months: list[date]) -> dict[date, Month]:
         completed_date__gte=months[0], completed_date__lte=month_end(months[-1])
     ).values_list("episode__child_id", "completed_date", "due_date")
     for child_id, done, due in rows:
-        if (m := which(done)) is not None:
+        if done is not None and (m := which(done)) is not None:
             out[m].items.append(Item(child_id, done <= due, f"Due {due:%d/%m/%Y}", done))
     return out
 
@@ -258,9 +258,7 @@ def _overlapping(model: Any, months: list[date]) -> Any:
 
 def cp_plans(months: list[date]) -> dict[date, Month]:
     rows = _overlapping(CPPlan, months).values_list("child_id", "start_date", "end_date")
-    return _open_at_ends(
-        months, ((c, s, e, f"Plan started {s:%d/%m/%Y}") for c, s, e in rows)
-    )
+    return _open_at_ends(months, ((c, s, e, f"Plan started {s:%d/%m/%Y}") for c, s, e in rows))
 
 
 def children_population(months: list[date]) -> dict[date, int]:
@@ -320,7 +318,7 @@ def cp_two_years(months: list[date]) -> dict[date, Month]:
         end_date__gte=months[0], end_date__lte=month_end(months[-1])
     ).values_list("child_id", "start_date", "end_date")
     for child_id, start, end in rows:
-        if (m := which(end)) is not None:
+        if end is not None and (m := which(end)) is not None:
             long = end >= add_months(start, 24)
             out[m].items.append(Item(child_id, long, f"Plan from {start:%d/%m/%Y}", end))
     return out
@@ -435,7 +433,9 @@ def three_placements(months: list[date]) -> dict[date, Month]:
             count = sum(
                 1 for s, e in placements.get(pk, []) if s <= last and (e is None or e > year_ago)
             )
-            out[m].items.append(Item(child_id, count >= 3, f"{count} placements in 12 months", start))
+            out[m].items.append(
+                Item(child_id, count >= 3, f"{count} placements in 12 months", start)
+            )
     return out
 
 
@@ -501,7 +501,9 @@ def caseloads(months: list[date]) -> dict[date, Month]:
         for child_id, worker_id, start, end in rows:
             if start <= last and (end is None or end > last):
                 workers.add(worker_id)
-                out[m].items.append(Item(child_id, True, f"Allocated since {start:%d/%m/%Y}", start))
+                out[m].items.append(
+                    Item(child_id, True, f"Allocated since {start:%d/%m/%Y}", start)
+                )
         out[m].base = len(workers)
     return out
 

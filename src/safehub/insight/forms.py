@@ -24,12 +24,20 @@ class _OnceForm(GovukForm):
 
 
 class QuarterForm(_OnceForm):
-    quarter = forms.TypedChoiceField(label="Quarter", choices=[], error_messages={
-        "required": "Choose a quarter", "invalid_choice": "Choose a quarter from the list"})  # fmt: skip
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        choices=[],
+        error_messages={
+            "required": "Choose a quarter",
+            "invalid_choice": "Choose a quarter from the list",
+        },
+    )
 
     def __init__(self, *args: Any, quarters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarters
+        field = self.fields["quarter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = quarters
 
 
 class CommentaryForm(_OnceForm):

@@ -184,7 +184,9 @@ def _listed(actor: User, items: list[f.Item]) -> tuple[list[Listed], list[int]]:
         person = people.get(item.child_id) if item.child_id else None
         how = listing.get(person.pk, FigureListing.COUNTED) if person else FigureListing.COUNTED
         rows.append(Listed(item, how, person))
-    shown = sorted({r.person.pk for r in rows if r.person and r.listing is not FigureListing.COUNTED})
+    shown = sorted(
+        {r.person.pk for r in rows if r.person and r.listing is not FigureListing.COUNTED}
+    )
     return rows, shown
 
 

@@ -43,9 +43,7 @@ def episode(child: Any, by: Any, referred: date, closed: date | None = None) -> 
 _refs = iter(range(1000, 9999))
 
 
-def contact(
-    child: Any, received: datetime, closed: datetime | None, decision: str = ""
-) -> Contact:
+def contact(child: Any, received: datetime, closed: datetime | None, decision: str = "") -> Contact:
     c = Contact.objects.create(
         reference=f"C{next(_refs)}",
         channel="professional",
@@ -89,7 +87,9 @@ def cp_visit(p: CPPlan, by: Any, on: date) -> Visit:
     )
 
 
-def care(child: Any, by: Any, start: date, moves: list[tuple[date, str]] = ()) -> PeriodOfCare:
+def care(
+    child: Any, by: Any, start: date, moves: tuple[tuple[date, str], ...] = ()
+) -> PeriodOfCare:
     ep = episode(child, by, start)
     period = PeriodOfCare.objects.create(child=child, episode=ep, start_date=start)
     starts = [(start, "S"), *moves]

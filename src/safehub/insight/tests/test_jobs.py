@@ -97,8 +97,9 @@ def test_the_worker_builds_the_report_it_is_given(users):
         _wait(lambda: not OrmQ.objects.exists(), 30)  # acknowledged
     finally:
         _stop(worker)
-    assert job.attempts == 1 and job.percent == 100
-    text = PdfReader(io.BytesIO(bytes(job.file_content))).pages[0].extract_text()
+    assert job.attempts == 1
+    assert job.percent == 100
+    text = PdfReader(io.BytesIO(bytes(job.file_content or b""))).pages[0].extract_text()
     assert "July to September 2026" in text
 
 
@@ -157,7 +158,8 @@ def test_a_job_is_claimed_once(users, settings):
     Job.objects.filter(pk=running.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
     assert job_run(job_id=running.pk) == "done"
     running.refresh_from_db()
-    assert running.attempts == 2 and running.status == JobStatus.DONE
+    assert running.attempts == 2
+    assert running.status == JobStatus.DONE
 
 
 @pytest.mark.django_db
@@ -179,4 +181,5 @@ def test_a_failing_job_says_so(users, monkeypatch):
     job = _report(users)
     assert job_run(job_id=job.pk) == "failed"
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "disk is full" in job.error
+    assert job.status == JobStatus.FAILED
+    assert "disk is full" in job.error

@@ -7,10 +7,10 @@ import io
 from datetime import date
 
 import pytest
+from conftest import TEST_TODAY
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conftest import TEST_TODAY, make_person
 from safehub.audit.models import AuditEvent
 from safehub.insight.models import Commentary, Job, JobKind, JobStatus
 from safehub.insight.services import figures_refresh, job_run
@@ -34,7 +34,8 @@ def test_dashboard_shows_each_figure_its_chart_table_and_england(plans, client_f
     page = client_for("performance_analyst").get(reverse("insight:dashboard"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'id="figure-cp_plans"' in html and 'id="table-cp_plans"' in html
+    assert 'id="figure-cp_plans"' in html
+    assert 'id="table-cp_plans"' in html
     assert 'id="chart-cp_plans-title"' in html
     assert "October 2026: <a" in html
     assert "England 70.0 (31 March 2024)" in html  # looked-after rate beside England's
@@ -102,14 +103,16 @@ def test_committee_report_pdf_has_the_figures_and_the_commentary(plans, client_f
     assert job.status == JobStatus.QUEUED
     assert job_run(job_id=job.pk) == "done"
     page = client.get(reverse("insight:job", args=[job.pk])).content.decode()
-    assert "100% done" in page and "committee-report-2026-07.pdf" in page
+    assert "100% done" in page
+    assert "committee-report-2026-07.pdf" in page
     pdf = client.get(reverse("insight:job-file", args=[job.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Quarter: July to September 2026" in text
     assert words in text
     assert "Children on a child protection plan" in text
-    assert "England" in text and "Director's commentary" in text
+    assert "England" in text
+    assert "Director's commentary" in text
     assert AuditEvent.objects.filter(
         actor=users["performance_analyst"], action="export", object_type="insight.job"
     ).exists()
