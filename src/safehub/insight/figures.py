@@ -9,10 +9,14 @@ policy's decision (`insight.selectors.figure_children`)."""
 
 from __future__ import annotations
 
+import json
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -466,6 +470,59 @@ def long_term_stability(months: list[date]) -> dict[date, Month]:
     return out
 
 
+MILES = 20
+_EARTH_MILES = 3958.8
+DISTRICTS = Path(__file__).with_name("data") / "postcode_districts.json"
+
+
+@cache
+def _districts() -> dict[str, tuple[float, float]]:
+    rows = json.loads(DISTRICTS.read_text(encoding="utf-8"))["districts"]
+    return {k: (float(v[0]), float(v[1])) for k, v in rows.items()}
+
+
+def miles_between(home: str, placed: str) -> float | None:
+    """Straight-line miles between the middles of two postcodes' districts (the part before
+    the space); None where either is blank or its district unknown."""
+    known = _districts()
+    a, b = known.get(home.split(" ")[0].upper()), known.get(placed.split(" ")[0].upper())
+    if not (home and placed and a and b):
+        return None
+    (lat1, lon1), (lat2, lon2) = (map(math.radians, p) for p in (a, b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * _EARTH_MILES * math.asin(math.sqrt(h))
+
+
+def placed_far(months: list[date]) -> dict[date, Month]:
+    """Children looked after at the month's end whose placement then was more than 20 miles
+    (straight line) from home; those with either postcode unknown are left out."""
+    rows = list(
+        CareEpisode.objects.filter(period__start_date__lte=month_end(months[-1]))
+        .filter(start_date__lte=month_end(months[-1]))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=month_end(months[0])))
+        .filter(Q(period__end_date__isnull=True) | Q(period__end_date__gt=month_end(months[0])))
+        .values_list(
+            "period__child_id", "start_date", "end_date", "period__end_date",
+            "home_postcode", "placement_postcode",
+        )
+    )  # fmt: skip
+    out = _empty(months)
+    for child_id, start, end, period_end, home, placed in rows:
+        miles = miles_between(home, placed)
+        if miles is None:
+            continue
+        for m in months:
+            last = month_end(m)
+            now = start <= last and (end is None or end > last)
+            if now and (period_end is None or period_end > last):
+                fact = f"About {miles:.0f} miles from home"
+                out[m].items.append(Item(child_id, miles > MILES, fact, start))
+    return out
+
+
 def missing(months: list[date]) -> dict[date, Month]:
     """Children looked after at the month's end who went missing during the month."""
     out = looked_after(months)
@@ -602,6 +659,14 @@ FIGURES: dict[str, Figure] = {
             "Of the children under 16 looked after for two and a half years or more at the "
             "end of the month, the share in the same placement for the last two years.",
             "Same placement two years", True, long_term_stability,
+        ),
+        Figure(
+            "placed_far", "Children looked after", "Placed more than 20 miles from home",
+            PERCENT,
+            "Of the children looked after at the end of the month, the share whose placement "
+            "then was more than 20 miles from home in a straight line (between the middles of "
+            "the two postcode districts; children with either postcode unknown left out).",
+            "More than 20 miles", False, placed_far,
         ),
         Figure(
             "missing", "Children looked after", "Children looked after who went missing",

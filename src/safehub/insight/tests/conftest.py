@@ -88,7 +88,11 @@ def cp_visit(p: CPPlan, by: Any, on: date) -> Visit:
 
 
 def care(
-    child: Any, by: Any, start: date, moves: tuple[tuple[date, str], ...] = ()
+    child: Any,
+    by: Any,
+    start: date,
+    moves: tuple[tuple[date, str], ...] = (),
+    postcodes: tuple[str, str] = ("", ""),
 ) -> PeriodOfCare:
     ep = episode(child, by, start)
     period = PeriodOfCare.objects.create(child=child, episode=ep, start_date=start)
@@ -103,6 +107,8 @@ def care(
             legal_status="C2",
             placement_type="U6",
             provider="PR1",
+            home_postcode=postcodes[0],
+            placement_postcode=postcodes[1],
             reason_ceased="X1" if end else "",
         )
     return period

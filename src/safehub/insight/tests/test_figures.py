@@ -141,6 +141,17 @@ def test_looked_after_placements_stability_and_missing(by):
     assert children(month("missing")) == {moved.pk}
 
 
+def test_placements_more_than_20_miles_from_home(by):
+    far, near, unknown = (make_person(n, "Placed") for n in ("Far", "Near", "Unknown"))
+    care(far, by, date(2026, 1, 1), postcodes=("DS1 1AA", "DS10 2AB"))
+    care(near, by, date(2026, 1, 1), postcodes=("DS1 1AA", "DS2 4AB"))
+    care(unknown, by, date(2026, 1, 1), postcodes=("DS1 1AA", "ZZ9 9ZZ"))
+    m = month("placed_far")
+    assert children(m) == {far.pk}
+    assert children(m, met=False) == {near.pk}
+    assert 20 < (f.miles_between("DS1 1AA", "DS10 2AB") or 0) < 30
+
+
 def test_caseloads_per_worker(users, by):
     sw, colleague = users["social_worker"], users["colleague"]
     kids = [make_person(f"K{i}", "Case") for i in range(3)]
