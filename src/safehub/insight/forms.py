@@ -2,12 +2,16 @@
 director's commentary. Each form carries a one-time token (core.once), so a double click
 queues one report and saves the commentary once."""
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from safehub.core.once import TOKEN_FIELD, OneTimeTokenField, new_token, token_key
 from safehub.insight.models import Commentary
+from safehub.insight.report_pdf import quarter_name
+from safehub.insight.services import quarter_start
 from safehub.ui.forms_util import GovukForm
 
 
@@ -23,6 +27,16 @@ class _OnceForm(GovukForm):
         return token_key("insight", user, token) if token else None
 
 
+def ended_quarters(today: date, count: int = 8) -> list[tuple[str, str]]:
+    """The last `count` quarters that have ended, newest first: (first day, name)."""
+    start = quarter_start(quarter_start(today) - timedelta(days=1))
+    out = []
+    for _ in range(count):
+        out.append((start.isoformat(), quarter_name(start)))
+        start = quarter_start(start - timedelta(days=1))
+    return out
+
+
 class QuarterForm(_OnceForm):
     quarter = forms.ChoiceField(
         label="Quarter",
@@ -33,11 +47,13 @@ class QuarterForm(_OnceForm):
         },
     )
 
-    def __init__(self, *args: Any, quarters: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, quarters: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["quarter"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = quarters
+        field.choices = quarters or ended_quarters(timezone.localdate())
 
 
 class CommentaryForm(_OnceForm):

@@ -1,6 +1,6 @@
 """The performance pages: thin (parse, call one service or selector, render)."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -93,19 +93,9 @@ def figure_csv_view(request: SignedInRequest, code: str, month: str) -> HttpResp
     return _csv(f"{code}-{month}.csv", selectors.FIGURE_CSV_HEADER, rows)
 
 
-def _quarters(today: date, count: int = 8) -> list[tuple[str, str]]:
-    """The last `count` quarters that have ended, newest first."""
-    start = services.quarter_start(services.quarter_start(today) - timedelta(days=1))
-    out = []
-    for _ in range(count):
-        out.append((start.isoformat(), quarter_name(start)))
-        start = services.quarter_start(start - timedelta(days=1))
-    return out
-
-
 @require_http_methods(["GET", "POST"])
 def report_view(request: SignedInRequest) -> HttpResponse:
-    quarters = _quarters(timezone.localdate())
+    quarters = forms.ended_quarters(timezone.localdate())
     form = forms.QuarterForm(
         request.POST if request.method == "POST" else None,
         quarters=quarters,
@@ -140,7 +130,7 @@ def report_view(request: SignedInRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def commentary_view(request: SignedInRequest) -> HttpResponse:
-    quarters = dict(_quarters(timezone.localdate()))
+    quarters = dict(forms.ended_quarters(timezone.localdate()))
     key = request.GET.get("quarter", "")
     if key not in quarters:
         raise Http404
