@@ -36,6 +36,7 @@ migrate: setup ## Migrate the embedded SQLite database (var/)
 
 demo: migrate ## Load the demo council (Demoshire) if the database is empty
 	$(BIN)/python manage.py seed_demo --scale small --if-empty --no-signins
+	$(BIN)/python manage.py insight_figures --if-empty
 
 # The sign-ins are printed once, by demo_signins, with the address runserver is given; a port
 # already in use stops here, before anything is printed, rather than after.
@@ -45,11 +46,13 @@ run: demo ## Set everything up and serve the demo council (HOST=127.0.0.1 PORT=8
 	@echo "Public form (no sign-in): http://$(HOST):$(PORT)/report/"
 	@# The outbox relay delivers e-mails (to var/mail/) and inbox messages beside the server;
 	@# the audit sealer seals the audit trail's new rows in batches (ADR 0011). E-mails link
-	@# to the address served here unless SITE_URL says otherwise.
+	@# to the address served here unless SITE_URL says otherwise. The job worker runs the
+	@# queue's jobs (ADR 0038: django-q2 with the jobs in the same SQLite database).
 	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
 	  $(BIN)/python manage.py outbox_relay --loop & relay=$$!; \
 	  $(BIN)/python manage.py audit_seal --loop & sealer=$$!; \
-	  trap 'kill $$relay $$sealer 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py qcluster & worker=$$!; \
+	  trap 'kill $$relay $$sealer $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 # The production stack on this machine (ADR 0029, docs/how-to/deploy.md): PostgreSQL (database

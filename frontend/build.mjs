@@ -69,7 +69,7 @@ for (const file of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
 for (const file of ["moj-frontend.min.js", "moj-frontend.min.js.map"]) {
   copyFileSync(join(moj, file), join(out, file));
 }
-for (const file of ["init.js", "drafts.js", "timeout.js"]) {
+for (const file of ["init.js", "drafts.js", "timeout.js", "progress.js"]) {
   copyFileSync(join(root, "frontend", "js", file), join(out, file));
 }
 

@@ -1,8 +1,9 @@
 """SafeHub's production stack on this machine (`make serve-prod`, ADR 0029): PostgreSQL (a
 database of its own on the server at DATABASE_URL, created if missing, migrated, the demo
 council loaded if empty), Redis as the shared cache, gunicorn with the production settings,
-the outbox relay and the audit sealer as processes of their own, and nginx ending TLS in
-front. Prints where it serves; Ctrl-C (or SIGTERM) stops everything it started.
+the outbox relay, the audit sealer and the job worker (ADR 0038) as processes of their
+own, and nginx ending TLS in front. Prints where it serves; Ctrl-C (or SIGTERM) stops
+everything it started.
 
     .venv/bin/python scripts/serve_prod.py [--port 8443] [--database-url URL] [--state-dir DIR]
 
@@ -334,6 +335,8 @@ def set_up_database(args: argparse.Namespace, env: dict[str, str]) -> None:
     seed = [*manage, "seed_demo", "--scale", args.scale, "--if-empty", "--no-signins"]
     as_of = ["--as-of", args.as_of] if args.as_of else []
     run([*seed, *as_of], what="load the demo", env=env)
+    figures = [*manage, "insight_figures", "--if-empty", *as_of]
+    run(figures, what="work out the dashboard's figures", env=env)
 
 
 def start_processes(
@@ -344,7 +347,8 @@ def start_processes(
     programs: dict[str, str],
     ports: dict[str, int],
 ) -> None:
-    """Redis, gunicorn, the outbox relay and the audit sealer, each its own process."""
+    """Redis, gunicorn, the outbox relay, the audit sealer and the job worker, each its own
+    process."""
     stack.start(
         "redis",
         [
@@ -361,6 +365,8 @@ def start_processes(
     stack.start("outbox-relay", [*manage, "outbox_relay", "--loop"], env)
     sealer = [*manage, "audit_seal", "--loop", "--interval", args.seal_interval]
     stack.start("audit-sealer", sealer, env)
+    # The job queue's worker (django-q2's cluster; jobs live in PostgreSQL, ADR 0038).
+    stack.start("job-worker", [*manage, "qcluster"], env)
 
 
 def main(argv: list[str] | None = None) -> int:

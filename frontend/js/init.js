@@ -7,9 +7,11 @@ import { initAll as initGovuk } from "./govuk-frontend.min.js";
 import { initAll as initMoj } from "./moj-frontend.min.js";
 import { initDrafts } from "./drafts.js";
 import { initTimeout } from "./timeout.js";
+import { initProgress } from "./progress.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initGovuk();
 initMoj();
 initDrafts();
 initTimeout();
+initProgress();

@@ -108,6 +108,9 @@ ROLE_ENDPOINTS = {
     "neglect:use": {"team_manager", "performance_analyst"},
     "neglect:use-csv": {"team_manager", "performance_analyst"},
     "partners:feeds": {"team_manager", "performance_analyst"},
+    "insight:dashboard": {"team_manager", "performance_analyst"},
+    "insight:dashboard-csv": {"team_manager", "performance_analyst"},
+    "insight:report": {"team_manager", "performance_analyst"},
     "partners:notices": {"partner_practitioner", "mash_worker", "team_manager"},
     # Subject access and retention: the data protection officer's alone.
     "subjectaccess:list": {"data_protection_officer"},
@@ -360,6 +363,15 @@ RECORDS_ENDPOINTS = {
     "retention:lift": "get",
 }
 _RECORDS = "RECORDS_ROLES; tested in tests/access_matrix/test_records_matrix.py"
+# The performance dashboard (insight): who opens its pages at all, and how each child behind
+# a figure is listed to them, by relation (test_insight_matrix.py). N: by name, with a link;
+# I: by SafeHub ID only; C: counted only.
+PERFORMANCE_ROLES = {"team_manager", "performance_analyst"}
+FIGURE_LISTING = {
+    "team_manager":        "N N C C C",
+    "performance_analyst": "I I I C C",
+}
+_INSIGHT = "tested in tests/access_matrix/test_insight_matrix.py"
 
 NOT_IN_MATRIX = {
     **dict.fromkeys(RECORDS_ENDPOINTS, _RECORDS),
@@ -432,5 +444,7 @@ NOT_IN_MATRIX = {
     "partners:notice-send": f"ENCOMPASS_SEND_ROLES; {_ENCOMPASS}",
     "partners:feed-threshold": f"FEED_ROLES; {_ENCOMPASS}",
     "sharing:person-log": f"CASEWORK_VIEW; {_ENCOMPASS}",
+    **{f"insight:{name}": f"PERFORMANCE_ROLES; {_INSIGHT}" for name in (
+        "figure", "figure-csv", "commentary", "job", "job-file", "figures-refresh")},
 }
 # fmt: on

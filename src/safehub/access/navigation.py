@@ -20,6 +20,7 @@ from safehub.access.policy import (
     can_see_concern_rules,
     can_see_front_door_figures,
     can_see_neglect_use,
+    can_see_performance,
     can_send_partner_events,
     can_triage,
     can_watch_partner_feeds,
@@ -81,6 +82,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Neglect training", reverse("neglect:training-list")))
     if can_see_neglect_use(user):
         items.append(("Neglect profile use", reverse("neglect:use")))
+    if can_see_performance(user):
+        items.append(("Performance", reverse("insight:dashboard")))
     if can_load_neglect_templates(user):
         items.append(("Neglect templates", reverse("neglect:templates")))
     items.append(("Messages", reverse("notifications:inbox")))

@@ -87,6 +87,12 @@ class RoleRules:
     # access requests, and review records the retention schedule says are due.
     can_handle_subject_access: bool = False
     can_review_retention: bool = False
+    # The performance dashboard and the committee report (safehub.insight): the figures,
+    # the children behind each (named only where the person decision allows), the report.
+    can_see_performance: bool = False
+    # An analyst checking a figure sees each unrestricted child behind it by SafeHub ID (as
+    # Ofsted's Annex A lists identify children), never by name, and cannot open the record.
+    can_list_figure_children_by_id: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -142,6 +148,7 @@ RULES: dict[str, RoleRules] = {
         can_see_concern_rules=True,
         can_manage_concern_rules=True,
         can_see_neglect_use=True,
+        can_see_performance=True,
     ),
     Role.CP_CHAIR_IRO: RoleRules(
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
@@ -152,6 +159,8 @@ RULES: dict[str, RoleRules] = {
         can_see_front_door_figures=True,
         can_see_concern_rules=True,
         can_see_neglect_use=True,
+        can_see_performance=True,
+        can_list_figure_children_by_id=True,
     ),
     # The DPO reviews the audit trail; reading case data is not their job.
     # For a subject access request they read one person's record whole, and they review
@@ -851,3 +860,38 @@ def decide_retention(actor: User, person: Any) -> Decision:
     The data protection officer decides for any record the schedule lists as due; the
     record's content is not shown to them, only its class, dates and rule."""
     return Decision.ALLOW if rules_for(actor).can_review_retention else Decision.DENY
+# --- The performance dashboard and committee report (safehub.insight, ADR 0038) -----------
+
+
+def can_see_performance(actor: User) -> bool:
+    """The dashboard, its drill-downs and CSV, and the committee report: for the analysts
+    who answer for the figures and the managers who act on them."""
+    return rules_for(actor).can_see_performance
+
+
+class FigureListing(enum.Enum):
+    """How a child behind a dashboard figure is listed to a reader."""
+
+    NAMED = "named"  # name, date of birth and a link: the reader may open the record
+    BY_ID = "by_id"  # SafeHub ID, age and the figure's facts, no name and no link
+    COUNTED = "counted"  # counted only ("3 children you cannot see")
+
+
+def figure_listing(actor: User, persons: Iterable[Any]) -> dict[int, FigureListing]:
+    """How each child behind a figure is listed to `actor`: by name where they may open the
+    record; an analyst by SafeHub ID for the unrestricted rest; everyone else's counted.
+    A restricted child is never listed by ID: the ID would lead to the record."""
+    people = list(persons)
+    rules = rules_for(actor)
+    if not rules.can_see_performance:
+        return dict.fromkeys((p.pk for p in people), FigureListing.COUNTED)
+    decided = decide_many(actor, people, Action.VIEW)
+    listed = {}
+    for person in people:
+        if decided[person.pk] is Decision.ALLOW:
+            listed[person.pk] = FigureListing.NAMED
+        elif rules.can_list_figure_children_by_id and not person.is_restricted:
+            listed[person.pk] = FigureListing.BY_ID
+        else:
+            listed[person.pk] = FigureListing.COUNTED
+    return listed

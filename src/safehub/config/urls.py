@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("safehub.hardtosee.urls")),
     path("", include("safehub.concerns.urls")),
     path("", include("safehub.neglect.urls")),
+    path("", include("safehub.insight.urls")),
     path("", include("safehub.sharing.urls")),
     path("", include("safehub.subjectaccess.urls")),
     path("", include("safehub.retention.urls")),

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "safehub.concerns",
     "safehub.subjectaccess",
     "safehub.retention",
+    "safehub.insight",
+    "django_q",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
@@ -232,6 +234,34 @@ EMAIL_FILE_PATH = Path(env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 # The readiness check (/readyz) fails once a message due for delivery has waited this long:
 # the outbox relay is not running or not keeping up.
 OUTBOX_READY_MAX_AGE_SECONDS = env.int("OUTBOX_READY_MAX_AGE_SECONDS", default=300)
+
+# The job queue (ADR 0038): django-q2 with its ORM broker, so jobs live in the application's
+# own database (SQLite for `make run`, PostgreSQL in production) and commit with the request
+# that asks for them. A worker (`manage.py qcluster`) claims a job by stamping it locked until
+# now + JOB_RETRY_SECONDS; a job whose worker died is offered again after that, and never
+# sooner, so JOB_TIMEOUT_SECONDS (after which the cluster stops a job itself) must be shorter.
+JOB_TIMEOUT_SECONDS = env.int("JOB_TIMEOUT_SECONDS", default=1800)
+JOB_RETRY_SECONDS = env.int("JOB_RETRY_SECONDS", default=JOB_TIMEOUT_SECONDS + 60)
+Q_CLUSTER = {
+    "name": "safehub",
+    "orm": "default",
+    "workers": env.int("JOB_WORKERS", default=1),
+    "timeout": JOB_TIMEOUT_SECONDS,
+    "retry": JOB_RETRY_SECONDS,
+    "max_attempts": env.int("JOB_MAX_ATTEMPTS", default=3),
+    "ack_failures": True,
+    "poll": env.float("JOB_POLL_SECONDS", default=1.0),
+    "save_limit": 500,
+    "catch_up": False,
+    "recycle": 100,
+    "label": "Jobs",
+}
+# A running job says it is alive at least this often (with its progress); one silent for
+# longer may be claimed again by a worker the queue offers it to (insight.services.job_run).
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=120)
+# The council's population aged under 18 (ONS mid-year estimate), for rates per 10,000
+# children. Unset, the dashboard counts the children under 18 on record and says so.
+CHILD_POPULATION = env.int("CHILD_POPULATION", default=0)
 
 # Rate limits count in the cache, so production needs a cache every app server shares
 # (CACHE_URL, e.g. redis://...). The embedded default is per process, which

@@ -1,0 +1,91 @@
+"""Jobs on the queue, the monthly figures a job works out ahead of the dashboard, and the
+director's commentary for a quarter's committee report."""
+
+from django.db import models
+from django.db.models import Q
+
+from safehub.core.models import TimeStampedModel, VersionedModel
+
+
+class JobKind(models.TextChoices):
+    FIGURES = "figures", "Work out the dashboard's monthly figures"
+    COMMITTEE_REPORT = "committee_report", "Build the committee report"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Job(TimeStampedModel):
+    """One piece of long work asked for by someone, run by the queue's worker. The queue
+    delivers it; this row says how far it has got and holds what it made. `heartbeat_at` is
+    the lease: a worker claims the job only while nobody else has said within the lease that
+    they are running it, so it never runs twice at once (insight.services.job_run)."""
+
+    kind = models.CharField(max_length=20, choices=JobKind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    step = models.PositiveIntegerField(default=0)
+    steps = models.PositiveIntegerField(default=1)
+    message = models.CharField(max_length=200, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    file_name = models.CharField(max_length=120, blank=True, default="")
+    file_content = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "-created_at"], name="job_kind_recent_idx")]
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.step / self.steps)) if self.steps else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class MonthlyFigure(models.Model):
+    """A figure for one calendar month, as the figures job last worked it out: the count
+    behind it (`numerator`), what it is out of (`denominator`, where it is a share or a
+    rate) and when it was worked out. The dashboard reads these rows; the children behind a
+    figure are always worked out afresh when someone drills down."""
+
+    code = models.CharField(max_length=40)
+    month = models.DateField()  # the first of the month
+    numerator = models.IntegerField()
+    denominator = models.IntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+    as_of = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "month"], name="monthly_figure_unique")
+        ]
+
+
+class Commentary(VersionedModel):
+    """The director's commentary for one quarter's committee report (entered on a page by
+    whoever prepares the report on the director's behalf; who saved it last is kept)."""
+
+    quarter_start = models.DateField(unique=True)
+    text = models.TextField(blank=True, default="")
+    updated_by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter_start__day=1), name="commentary_quarter_first_day"
+            )
+        ]

@@ -1,0 +1,251 @@
+"""Reads the dashboard, drill-downs, exports and report pages share. The dashboard reads the
+monthly figures a job stored (one query); a drill-down works its figure out afresh for one
+month and lists the children behind it as the policy says (`figure_listing`), one audit row
+naming every child it showed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Max
+
+from safehub.access.policy import FigureListing, figure_listing
+from safehub.audit.services import audit_list
+from safehub.core.paging import page_number
+from safehub.insight import figures as f
+from safehub.insight.comparators import Comparator, comparators_for, missing_areas
+from safehub.insight.gate import must_see_performance
+from safehub.insight.models import Commentary, Job, JobKind, MonthlyFigure
+from safehub.organisations.models import User
+from safehub.people.models import Person
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Point:
+    month: date
+    numerator: int
+    denominator: int | None
+    value: float | None
+
+
+@dataclass
+class Series:
+    figure: f.Figure
+    points: list[Point]
+    comparators: list[Comparator]
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def year_before(self) -> Point | None:
+        return self.points[-13] if len(self.points) >= 13 else None
+
+
+@dataclass
+class Dashboard:
+    sections: list[tuple[str, list[Series]]]
+    computed_at: Any
+    as_of: date | None
+    missing_comparators: list[str]
+
+
+def dashboard(*, actor: User) -> Dashboard:
+    """Every figure's stored months, oldest first, grouped by section."""
+    must_see_performance(actor)
+    by_code: dict[str, list[Point]] = {code: [] for code in f.FIGURES}
+    computed_at, as_of = None, None
+    rows = MonthlyFigure.objects.order_by("code", "month").values_list(
+        "code", "month", "numerator", "denominator", "computed_at", "as_of"
+    )
+    for code, month, numerator, denominator, at, on in rows:
+        if code not in by_code:
+            continue
+        value = f.value(f.FIGURES[code], numerator, denominator)
+        by_code[code].append(Point(month, numerator, denominator, value))
+        computed_at, as_of = at, on
+    sections = [
+        (
+            section,
+            [
+                Series(figure, by_code[code], comparators_for(code))
+                for code, figure in f.FIGURES.items()
+                if figure.section == section
+            ],
+        )
+        for section in f.SECTIONS
+    ]
+    return Dashboard(sections, computed_at, as_of, missing_areas())
+
+
+CSV_HEADER = ["Section", "Figure", "Month", "Count", "Out of", "Value", "England", "England period"]
+
+
+def dashboard_csv_rows(*, actor: User) -> list[list[Any]]:
+    board = dashboard(actor=actor)
+    rows = []
+    for section, series in board.sections:
+        for s in series:
+            england = s.comparators[0] if s.comparators else None
+            for p in s.points:
+                rows.append(
+                    [
+                        section,
+                        s.figure.label,
+                        f"{p.month:%Y-%m}",
+                        p.numerator,
+                        p.denominator if s.figure.kind != f.COUNT else "",
+                        "" if p.value is None else p.value,
+                        england.value if england else "",
+                        england.period if england else "",
+                    ]
+                )
+    return rows
+
+
+@dataclass
+class Listed:
+    item: f.Item
+    listing: FigureListing
+    person: Person | None
+
+
+@dataclass
+class Drill:
+    figure: f.Figure
+    month: date
+    numerator: int
+    denominator: int | None
+    value: float | None
+    rows: list[Listed]
+    counted_only: int  # children on this page the reader may not see
+    no_record: int  # items on this page not linked to a child's record
+    page: int
+    pages: int
+    total: int
+    met: bool | None
+    shown_ids: list[int] = field(default_factory=list)
+
+
+def _month_items(code: str, month: date) -> tuple[f.Figure, f.Month]:
+    figure = f.FIGURES[code]
+    return figure, figure.compute([month])[month]
+
+
+def figure_drill(
+    *, actor: User, code: str, month: date, met: bool | None = None, page: Any = 1
+) -> Drill:
+    """One figure's month: its value, and a page of the items behind it (only those that met
+    the measure, or only those that did not, if asked), each child listed as the policy
+    says; one audit row naming every child the page showed."""
+    must_see_performance(actor)
+    figure, computed = _month_items(code, month)
+    items = sorted(computed.items, key=lambda i: (i.on, i.child_id or 0))
+    if met is not None:
+        items = [i for i in items if i.met is met]
+    pages = max(1, -(-len(items) // PAGE_SIZE))
+    number = page_number(page, pages=pages)
+    chunk = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    rows, shown = _listed(actor, chunk)
+    audit_list(
+        actor=actor,
+        listed=f"insight.figure.{code}",
+        person_ids=shown,
+        detail={"month": f"{month:%Y-%m}", "page": number, "met": met},
+    )
+    return Drill(
+        figure=figure,
+        month=month,
+        numerator=computed.numerator,
+        denominator=computed.denominator,
+        value=f.value(figure, computed.numerator, computed.denominator),
+        rows=[r for r in rows if r.listing is not FigureListing.COUNTED],
+        counted_only=sum(1 for r in rows if r.listing is FigureListing.COUNTED and r.person),
+        no_record=sum(1 for r in rows if r.person is None),
+        page=number,
+        pages=pages,
+        total=len(items),
+        met=met,
+        shown_ids=shown,
+    )
+
+
+def _listed(actor: User, items: list[f.Item]) -> tuple[list[Listed], list[int]]:
+    ids = {i.child_id for i in items if i.child_id}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    listing = figure_listing(actor, people.values())
+    rows = []
+    for item in items:
+        person = people.get(item.child_id) if item.child_id else None
+        how = listing.get(person.pk, FigureListing.COUNTED) if person else FigureListing.COUNTED
+        rows.append(Listed(item, how, person))
+    shown = sorted(
+        {r.person.pk for r in rows if r.person and r.listing is not FigureListing.COUNTED}
+    )
+    return rows, shown
+
+
+FIGURE_CSV_HEADER = ["SafeHub ID", "Name", "Date of birth", "Date", "What", "Met the measure"]
+
+
+def figure_csv_rows(*, actor: User, code: str, month: date) -> tuple[f.Figure, list[list[Any]]]:
+    """Every item behind a figure's month for the export: named children with their names,
+    an analyst's by SafeHub ID only; those the reader may not see are left out and counted
+    in a closing line. One audit row (an export) names every child written."""
+    must_see_performance(actor)
+    figure, computed = _month_items(code, month)
+    items = sorted(computed.items, key=lambda i: (i.on, i.child_id or 0))
+    rows, shown = _listed(actor, items)
+    out: list[list[Any]] = []
+    for r in rows:
+        if r.person is None or r.listing is FigureListing.COUNTED:
+            continue
+        named = r.listing is FigureListing.NAMED
+        out.append(
+            [
+                r.person.pk,
+                r.person.full_name if named else "",
+                r.person.date_of_birth or "" if named else "",
+                r.item.on,
+                r.item.fact,
+                "Yes" if r.item.met else "No",
+            ]
+        )
+    left_out = sum(1 for r in rows if r.person is None or r.listing is FigureListing.COUNTED)
+    if left_out:
+        out.append(["", f"{left_out} more not listed: not on a record you may see", "", "", "", ""])
+    audit_list(
+        actor=actor,
+        listed=f"insight.figure_export.{code}",
+        person_ids=shown,
+        detail={"month": f"{month:%Y-%m}", "export": True},
+    )
+    return figure, out
+
+
+def recent_jobs(*, actor: User, kind: str, limit: int = 5) -> list[Job]:
+    must_see_performance(actor)
+    return list(
+        Job.objects.filter(kind=kind)
+        .select_related("requested_by")
+        .defer("file_content")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def figures_as_of() -> date | None:
+    return MonthlyFigure.objects.aggregate(latest=Max("as_of"))["latest"]
+
+
+def commentary_for(*, actor: User, quarter: date) -> Commentary | None:
+    must_see_performance(actor)
+    return Commentary.objects.filter(quarter_start=quarter).select_related("updated_by").first()
+
+
+def report_jobs(*, actor: User) -> list[Job]:
+    return recent_jobs(actor=actor, kind=JobKind.COMMITTEE_REPORT)
