@@ -8,7 +8,7 @@ is written), and is audited in the same transaction; completion and sign-off are
 chronology entry crediting who did them."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -218,13 +218,15 @@ def _missing(grades: list[ItemGrade]) -> list[str]:
 
 @transaction.atomic
 def profile_complete(
-    *, actor: User, profile: NeglectProfile, expected_version: int
+    *, actor: User, profile: NeglectProfile, expected_version: int, now: datetime | None = None
 ) -> NeglectProfile:
     """Complete the profile: refused while any item lacks a grade or evidence, or the
     family's views or review date are missing; the area and overall scores are worked out
-    by the template's roll-up rules and kept with the profile."""
+    by the template's roll-up rules and kept with the profile. `now` (default: the clock)
+    lets the demo record a profile completed on a past day, chronology entry and all."""
     _may_work_on(actor, profile)
-    today = timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     template = profile.template
     require_current_training(user=actor, template=template, on=today, doing="complete a profile")
     grades = profile_grades(profile)
@@ -259,6 +261,8 @@ def profile_complete(
         event_type=events.NEGLECT_PROFILE_COMPLETED,
         summary=f"Neglect profile completed ({template}): overall grade {overall}",
         significance=Significance.MEDIUM,
+        occurred_at=now,
+        recorded_at=now,
         source=profile,
     )
     return profile
@@ -266,10 +270,11 @@ def profile_complete(
 
 @transaction.atomic
 def profile_sign_off(
-    *, actor: User, profile: NeglectProfile, expected_version: int
+    *, actor: User, profile: NeglectProfile, expected_version: int, now: datetime | None = None
 ) -> NeglectProfile:
     """A supervisor, never the practitioner who completed it, signs off a completed
-    profile."""
+    profile (`now` as for `profile_complete`)."""
+    now = now or timezone.now()
     check_neglect_profile(actor, _covered(profile), Action.VIEW)
     if profile.status == ProfileStatus.IN_PROGRESS:
         raise ValidationError("The profile must be completed before it is signed off")
@@ -284,7 +289,7 @@ def profile_sign_off(
         data={
             "status": ProfileStatus.SIGNED_OFF,
             "signed_off_by": actor,
-            "signed_off_on": timezone.localdate(),
+            "signed_off_on": timezone.localdate(now),
         },
     )
     _audit(actor, profile, AuditAction.CHANGE, {"signed_off": True})
@@ -293,6 +298,8 @@ def profile_sign_off(
         persons=_covered(profile),
         event_type=events.NEGLECT_PROFILE_SIGNED_OFF,
         summary=f"Neglect profile signed off ({profile.template})",
+        occurred_at=now,
+        recorded_at=now,
         source=profile,
     )
     return profile
