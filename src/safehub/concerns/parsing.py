@@ -17,8 +17,10 @@ day (`as_of`):
         for at least `for_days` days if given.
     {"kind": "age", "under_days": 365}
         the child is younger than this.
-    {"kind": "state", "state": "no_open_episode" | "no_lead_professional"}
-        nothing open at the council for the child.
+    {"kind": "state", "state": "no_open_episode" | "no_lead_professional"
+                                  | "linked_to_mace_context"}
+        nothing open at the council for the child; or the child is linked to a context
+        (a place, a peer group) that a MACE panel discussed in the year before.
     {"kind": "worsened", "measure": "neglect_overall", "within_days": 730}
         the later of the last two scores is worse than the earlier.
 
@@ -39,6 +41,9 @@ DISTINCT = ("agency", "referrer", "day")
 STATES = {
     "no_open_episode": "no open episode with children's social care",
     "no_lead_professional": "no lead professional allocated",
+    "linked_to_mace_context": (
+        "a current link to a context of concern discussed at a MACE panel in the year before"
+    ),
 }
 MEASURES = {"neglect_overall": "overall neglect profile grade (1 best, 5 worst)"}
 # The chronology entries that carry each measure's score.
