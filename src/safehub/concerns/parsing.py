@@ -196,7 +196,7 @@ def _condition(cond: Any, where: str, problems: list[str]) -> Condition | None:
             cond["under_days"], f"{where}: under_days", 1, 18 * 366, problems
         )
     if "distinct" in cond:
-        if cond["distinct"] not in DISTINCT:
+        if not isinstance(cond["distinct"], str) or cond["distinct"] not in DISTINCT:
             problems.append(f"{where}: distinct must be one of {', '.join(DISTINCT)}")
         values["distinct"] = cond["distinct"]
     if "mentions_any" in cond:
@@ -210,11 +210,11 @@ def _condition(cond: Any, where: str, problems: list[str]) -> Condition | None:
         else:
             values["mentions_any"] = tuple(w.strip().lower() for w in words)
     if "state" in cond:
-        if cond["state"] not in STATES:
+        if not isinstance(cond["state"], str) or cond["state"] not in STATES:
             problems.append(f"{where}: state must be one of {', '.join(STATES)}")
         values["state"] = cond["state"]
     if "measure" in cond:
-        if cond["measure"] not in MEASURES:
+        if not isinstance(cond["measure"], str) or cond["measure"] not in MEASURES:
             problems.append(f"{where}: measure must be one of {', '.join(MEASURES)}")
         values["measure"] = cond["measure"]
         values["events"] = MEASURE_EVENTS.get(cond["measure"], ())

@@ -198,8 +198,8 @@ def _profile(
         for profile in profiles
         for action, owner in [rng.choice(ACTIONS)]
     )
-    for plan in planned:
-        _complete_and_sign(plan)
+    for written in planned:
+        _complete_and_sign(written)
     return len(profiles)
 
 
