@@ -145,7 +145,9 @@ def profile_record_grades(
         changed.append(row)
     versioned_update(instance=profile, expected_version=expected_version, data={})
     ItemGrade.objects.bulk_update(changed, ["grade", "evidence"])
-    _drop_drafts(actor, profile, [f"item-{r.item_id}" for r in changed])
+    _drop_drafts(
+        actor, profile, [f"{box}-{r.item_id}" for r in changed for box in ("item", "grade")]
+    )
     _audit(actor, profile, AuditAction.CHANGE, {"items": sorted(r.item_id for r in changed)})
     return profile
 
@@ -306,9 +308,10 @@ def profile_sign_off(
 
 
 def draft_boxes(profile: NeglectProfile) -> set[str]:
-    """The boxes of a profile a draft may be kept for."""
+    """The boxes of a profile a draft may be kept for: the family's views, and each item's
+    evidence (`item-<id>`) and grade (`grade-<id>`)."""
     items = ItemGrade.objects.filter(profile=profile).values_list("item_id", flat=True)
-    return {"family_views", *(f"item-{pk}" for pk in items)}
+    return {"family_views", *(f"{box}-{pk}" for pk in items for box in ("item", "grade"))}
 
 
 @transaction.atomic
@@ -320,6 +323,11 @@ def profile_draft_save(
     _may_work_on(actor, profile)
     if box not in draft_boxes(profile):
         raise ValidationError("Unknown draft")
+    if box.startswith("grade-"):
+        # A grade chosen but not yet saved: 1 to 5, or nothing (the choice was cleared).
+        text = str(text).strip()
+        if text and _grade(text, box) is None:
+            raise ValidationError("Choose a grade from 1 to 5")
     limit = MAX_VIEWS if box == "family_views" else MAX_EVIDENCE
     draft, _ = ProfileDraft.objects.update_or_create(
         author=actor, profile=profile, box=box, defaults={"text": str(text)[:limit]}
