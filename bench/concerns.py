@@ -85,6 +85,15 @@ def _replay_all(as_of: date, years: int) -> tuple[dict, float]:
 UPDATES: dict[str, int] = {}  # per rule: new facts an alert took in instead of a new alert
 
 
+def _cin_plans() -> dict[int, list[date]]:
+    from safehub.casework.models import CINPlan
+
+    found: dict[int, list[date]] = {}
+    for pid, start in CINPlan.objects.values_list("child_id", "start_date"):
+        found.setdefault(pid, []).append(start)
+    return found
+
+
 def _on_a_plan() -> list[tuple[int, date, date | None]]:
     """Every child protection plan's child, start and end: a child already on a plan when
     first alerted cannot be foreseen going onto one, so is kept out of precision."""
@@ -128,6 +137,7 @@ def _scores(
     children: int,
     months: float,
     plans: list[tuple[int, date, date | None]],
+    cin_plans: dict[int, list[date]],
 ) -> dict:
     caught, leads = 0, []
     for pid, start in crises.items():
@@ -145,11 +155,19 @@ def _scores(
         and any(s <= min(days) and (e is None or e > min(days)) for s, e in spans.get(pid, []))
     }
     alerted = [pid for pid, days in alerts.items() if days and pid not in already]
-    confirmed = sum(
-        1
-        for pid in alerted
-        if pid in crises and min(alerts[pid]) < crises[pid] <= min(alerts[pid]) + timedelta(HORIZON)
-    )
+
+    def later(pid: int, starts: dict[int, list[date]]) -> bool:
+        first = min(alerts[pid])
+        return any(first < s <= first + timedelta(HORIZON) for s in starts.get(pid, []))
+
+    # Any child protection plan after the first alert counts, planted or not, and whether or
+    # not it falls in the crises' window: the alert foresaw a plan.
+    cp_starts: dict[int, list[date]] = {}
+    for pid, start, _ in plans:
+        cp_starts.setdefault(pid, []).append(start)
+    confirmed = sum(1 for pid in alerted if later(pid, cp_starts))
+    # Secondary: a child in need plan counts as well (the rules page's back-test does so).
+    confirmed_cin = sum(1 for pid in alerted if later(pid, cp_starts) or later(pid, cin_plans))
     total_alerts = sum(len(d) for d in alerts.values())
     return {
         "crises": len(crises),
@@ -160,6 +178,9 @@ def _scores(
         "children_alerted_already_on_a_plan": len(already),
         "children_alerted_later_on_a_plan": confirmed,
         "precision": round(confirmed / len(alerted), 3) if alerted else None,
+        "precision_counting_child_in_need_plans": round(confirmed_cin / len(alerted), 3)
+        if alerted
+        else None,
         "alerts": total_alerts,
         "alerts_per_1000_children_per_month": round(total_alerts / (children / 1000) / months, 2)
         if children
@@ -304,8 +325,9 @@ def main() -> None:
     children = Person.objects.filter(kind="child").count()
     months = args.years * 12
     plans = _on_a_plan()
+    cin = _cin_plans()
     per_rule = {
-        code: {**_scores(alerts, crises, children, months, plans), "updates": UPDATES[code]}
+        code: {**_scores(alerts, crises, children, months, plans, cin), "updates": UPDATES[code]}
         for code, alerts in firings.items()
     }
     combined = _combined(firings)
@@ -330,10 +352,15 @@ def main() -> None:
         "targets": TARGETS,
         # The issue's measure: crises the generator planted a cumulative trajectory before.
         "all_rules_planted_crises": _scores(
-            combined, {p: d for p, d in crises.items() if p in planted}, children, months, plans
+            combined,
+            {p: d for p, d in crises.items() if p in planted},
+            children,
+            months,
+            plans,
+            cin,
         ),
         # Every child protection plan, including those the demo reached by one incident.
-        "all_rules_every_plan": _scores(combined, crises, children, months, plans),
+        "all_rules_every_plan": _scores(combined, crises, children, months, plans, cin),
         "updates": sum(UPDATES.values()),
         "per_rule": per_rule,
         "replay_seconds": round(replay_seconds, 2),
