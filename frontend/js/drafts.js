@@ -12,6 +12,8 @@
 // signs out (after one last attempt to send it). Keys carry the user and the child, so one
 // worker's text is never put in front of another.
 //
+// Radios marked the same way (a neglect profile's grades) keep the choice, sent at once.
+//
 // Without JavaScript the forms work as ordinary forms; this only adds the saving.
 
 const PREFIX = "safehub:draft:";
@@ -201,6 +203,60 @@ function setUpTextarea(textarea, store) {
   });
 }
 
+// A group of radios marked with data-draft-key (a neglect profile item's grade) keeps the
+// choice the same way, sent as soon as it is made: the value of the radio chosen.
+function setUpRadios(radios, store) {
+  const first = radios[0];
+  const { draftKey: key, draftUrl: url, draftKind: kind } = first.dataset;
+  const form = first.form;
+  if (!key || !url || !kind || !form) return;
+  let submitted = false;
+
+  const save = (value) => {
+    if (submitted) return;
+    send(url, csrfToken(form), kind, value).then(() => {
+      const entry = store && read(store, key);
+      if (entry && entry.text === value) remove(store, key);
+    }, () => {}); // kept on this device until the connection is back
+  };
+
+  const local = store && read(store, key);
+  const chosen = radios.find((radio) => radio.checked);
+  if (local && local.text && (!chosen || chosen.value !== local.text)) {
+    const radio = radios.find((r) => r.value === local.text);
+    if (radio) {
+      radio.checked = true;
+      save(local.text);
+    }
+  } else if (local) {
+    remove(store, key);
+  }
+  for (const radio of radios) {
+    radio.addEventListener("change", () => {
+      if (!radio.checked) return;
+      if (store) write(store, key, { text: radio.value, url, kind, at: Date.now() });
+      save(radio.value);
+    });
+  }
+  form.addEventListener("submit", () => {
+    submitted = true;
+  });
+  window.addEventListener("online", () => {
+    const entry = store && read(store, key);
+    if (entry) save(entry.text);
+  });
+}
+
+function radioGroups(root) {
+  const groups = new Map();
+  for (const radio of root.querySelectorAll("input[type=radio][data-draft-key]")) {
+    const key = radio.dataset.draftKey;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(radio);
+  }
+  return [...groups.values()];
+}
+
 // Signing out clears every local copy, after giving this user's a last chance to reach
 // SafeHub (when the page knows who is signed in).
 function hookSignOut(store, user) {
@@ -224,8 +280,10 @@ function hookSignOut(store, user) {
 export function initDrafts(root = document) {
   const store = openStorage();
   const textareas = root.querySelectorAll("textarea[data-draft-key]");
+  const groups = radioGroups(root);
   if (!store) {
     for (const textarea of textareas) setUpTextarea(textarea, null);
+    for (const radios of groups) setUpRadios(radios, null);
     return;
   }
   forgetExpired(store);
@@ -236,11 +294,14 @@ export function initDrafts(root = document) {
   const userHolder = root.querySelector("[data-draft-user]");
   const user = userHolder ? userHolder.dataset.draftUser : "";
   for (const textarea of textareas) setUpTextarea(textarea, store);
+  for (const radios of groups) setUpRadios(radios, store);
   // Text typed while offline, in a tab since closed, goes to SafeHub the next time any
   // casework page is open (a form open on this page sends its own).
   const token = csrfToken(root);
   if (user && token) {
-    flush(store, user, token, new Set([...textareas].map((t) => t.dataset.draftKey)));
+    const own = [...textareas].map((t) => t.dataset.draftKey);
+    own.push(...groups.map((radios) => radios[0].dataset.draftKey));
+    flush(store, user, token, new Set(own));
   }
   hookSignOut(store, user);
 }

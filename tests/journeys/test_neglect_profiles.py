@@ -5,6 +5,7 @@ it, and a supervisor signs it off; a repeat profile shows its movement as a char
 table; a manager reads the use-and-effect page and the children behind a figure."""
 
 import json
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,13 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from safehub.neglect.models import Item, NeglectProfile, ProfileStatus, ProfileTemplate
+from safehub.neglect.models import (
+    Item,
+    NeglectProfile,
+    ProfileDraft,
+    ProfileStatus,
+    ProfileTemplate,
+)
 from safehub.neglect.services import profile_complete, profile_start, template_load
 from safehub.neglect.tests.conftest import template_data, train
 from safehub.neglect.tests.test_profiles import fill
@@ -60,6 +67,15 @@ def test_an_administrator_loads_a_good_template_then_a_malformed_one(
     assert list(ProfileTemplate.objects.values_list("version", flat=True)) == ["1"]
 
 
+def _wait_for_draft(profile: NeglectProfile, box: str, text: str) -> None:
+    """Until the autosave has reached SafeHub (ten seconds at most)."""
+    for _ in range(100):
+        if ProfileDraft.objects.filter(profile=profile, box=box, text=text).exists():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no draft {box}={text} saved")
+
+
 def _fill_area(page, items: list[Item], grades: list[str]) -> None:
     for item, grade in zip(items, grades, strict=True):
         page.locator(f'input[name="item-{item.pk}-grade"][value="{grade}"]').check()
@@ -104,8 +120,14 @@ def test_untrained_refused_trained_completes_and_a_supervisor_signs_off(
     assert axe_violations(worker) == []
     worker.get_by_label("Evidence for Food").press_sequentially("Cupboards bare on Monday")
     expect(worker.get_by_text("Draft saved.")).to_be_visible(timeout=10_000)
+    # A grade chosen is kept too, by SafeHub (not only this browser), as soon as it is chosen.
+    food_grade = worker.locator(f'input[name="item-{items[0].pk}-grade"][value="4"]')
+    food_grade.check()
+    _wait_for_draft(profile, f"grade-{items[0].pk}", "4")
+    worker.evaluate("window.localStorage.clear()")
     worker.reload()
     expect(worker.get_by_label("Evidence for Food")).to_have_value("Cupboards bare on Monday")
+    expect(food_grade).to_be_checked()
     _fill_area(worker, items[:2], ["3", "2"])
     expect(worker.get_by_text("Physical care saved.")).to_be_visible()
     worker.get_by_role("link", name="2. Safety").click()

@@ -18,6 +18,10 @@ from safehub.chronology import registry
 from safehub.concerns.parsing import MEASURES, STATES, Condition, Definition
 from safehub.core.workdays import LONDON
 
+# An alert takes in new facts for the same child and rule, as an update rather than a new
+# alert, while it is open and for this many days after it was raised (ADR 0034).
+ABSORB_DAYS = 90
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -47,6 +51,8 @@ class Child:
     facts: list[Fact] = field(default_factory=list)
     episodes: list[tuple[date, date | None]] = field(default_factory=list)
     allocations: list[tuple[date, date | None, int]] = field(default_factory=list)
+    # Links to contexts a MACE panel discussed: linked on, ended on, the day it was discussed.
+    mace_links: list[tuple[date, date | None, date]] = field(default_factory=list)
 
     def lead_professional_on(self, day: date) -> int | None:
         for start, end, worker_id in self.allocations:
@@ -56,6 +62,19 @@ class Child:
 
     def episode_open_on(self, day: date) -> bool:
         return any(s <= day and (e is None or e > day) for s, e in self.episodes)
+
+    def mace_link_on(self, day: date) -> tuple[date, date] | None:
+        """(linked on, discussed on) of a current link to a context a MACE panel discussed
+        in the year before `day`, the latest discussion first; None if there is none."""
+        found = [
+            (linked, held)
+            for linked, ended, held in self.mace_links
+            if linked <= day and (ended is None or ended > day) and day - MACE_YEAR < held <= day
+        ]
+        return max(found, key=lambda pair: pair[1]) if found else None
+
+
+MACE_YEAR = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,17 @@ class Firing:
     as_of: datetime
     fact_ids: tuple[int, ...]
     explanation: tuple[Finding, ...]
+    updates: int = 0  # times it took in new facts after it was raised
+
+    def absorb(self, later: Firing) -> Firing:
+        """This alert with a later firing's new facts taken in: raised when it was, with
+        every fact either rested on and the later explanation."""
+        return Firing(
+            as_of=self.as_of,
+            fact_ids=tuple(sorted(set(self.fact_ids) | set(later.fact_ids))),
+            explanation=later.explanation,
+            updates=self.updates + 1,
+        )
 
     def fingerprint(self, rule_code: str) -> str:
         payload = json.dumps([rule_code, sorted(self.fact_ids)])
@@ -104,15 +134,27 @@ def replay(
 ) -> list[Firing]:
     """Every alert the rule would have raised for `child` had it been live from `since` to
     `until`: evaluated as each fact arrived (and as each quiet spell a "none" condition
-    waits for ran out), a new alert only on facts no earlier alert had."""
+    waits for ran out), acting only on facts no earlier alert had. New facts within
+    ABSORB_DAYS of the last alert update it; later ones raise a new alert. (Live, an alert
+    still open absorbs for longer; the replay assumes each is worked within the window.)"""
     firings: list[Firing] = []
     seen: set[int] = set()
     for moment in _moments(definition, child, until=until, since=since):
         firing = evaluate(definition, child, moment)
-        if firing is not None and not set(firing.fact_ids) <= seen:
+        if firing is None or set(firing.fact_ids) <= seen:
+            continue
+        seen.update(firing.fact_ids)
+        if firings and absorbs(raised_at=firings[-1].as_of, still_open=False, at=moment):
+            firings[-1] = firings[-1].absorb(firing)
+        else:
             firings.append(firing)
-            seen.update(firing.fact_ids)
     return firings
+
+
+def absorbs(*, raised_at: datetime, still_open: bool, at: datetime) -> bool:
+    """Does an alert raised at `raised_at` take in new facts arriving `at`, rather than a
+    new alert being raised? While it is open, or for ABSORB_DAYS after it was raised."""
+    return still_open or at - raised_at < timedelta(days=ABSORB_DAYS)
 
 
 def is_new(firing: Firing, earlier_fact_ids: Iterable[Iterable[int]]) -> bool:
@@ -140,6 +182,13 @@ def _moments(
                 for f in child.facts
                 if f.event_type in types
             }
+    # A context the child is linked to being discussed at a MACE panel is not on the
+    # child's chronology: the day of the panel is a moment too (live, the daily sweep).
+    if any(c.state == "linked_to_mace_context" for alt in definition.alternatives for c in alt):
+        moments |= {
+            datetime.combine(held, datetime.max.time(), tzinfo=LONDON)
+            for _, _, held in child.mace_links
+        }
     return sorted(m for m in moments if m <= until and (since is None or m >= since))
 
 
@@ -253,6 +302,14 @@ def _age(condition: Condition, child: Child, as_of: datetime) -> Finding | None:
 
 def _state(condition: Condition, child: Child, as_of: datetime) -> Finding | None:
     day = as_of.astimezone(LONDON).date()
+    if condition.state == "linked_to_mace_context":
+        link = child.mace_link_on(day)
+        if link is None:
+            return None
+        return Finding(
+            f"On {_day(as_of)} the child was linked (since {link[0]:%-d %B %Y}) to a context "
+            f"of concern that a MACE panel discussed on {link[1]:%-d %B %Y}."
+        )
     if condition.state == "no_open_episode" and child.episode_open_on(day):
         return None
     if condition.state == "no_lead_professional" and child.lead_professional_on(day):

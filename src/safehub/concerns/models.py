@@ -91,6 +91,9 @@ class Alert(VersionedModel):
         max_length=20, choices=ActionTaken.choices, blank=True, default=""
     )
     note = models.TextField(blank=True, default="")  # what was done, or why dismissed
+    # New facts taken in after it was raised (ADR 0034): how often, and the last time.
+    updates = models.PositiveIntegerField(default=0)
+    updated_with_facts_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

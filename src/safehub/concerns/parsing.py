@@ -17,8 +17,10 @@ day (`as_of`):
         for at least `for_days` days if given.
     {"kind": "age", "under_days": 365}
         the child is younger than this.
-    {"kind": "state", "state": "no_open_episode" | "no_lead_professional"}
-        nothing open at the council for the child.
+    {"kind": "state", "state": "no_open_episode" | "no_lead_professional"
+                                  | "linked_to_mace_context"}
+        nothing open at the council for the child; or the child is linked to a context
+        (a place, a peer group) that a MACE panel discussed in the year before.
     {"kind": "worsened", "measure": "neglect_overall", "within_days": 730}
         the later of the last two scores is worse than the earlier.
 
@@ -39,6 +41,9 @@ DISTINCT = ("agency", "referrer", "day")
 STATES = {
     "no_open_episode": "no open episode with children's social care",
     "no_lead_professional": "no lead professional allocated",
+    "linked_to_mace_context": (
+        "a current link to a context of concern discussed at a MACE panel in the year before"
+    ),
 }
 MEASURES = {"neglect_overall": "overall neglect profile grade (1 best, 5 worst)"}
 # The chronology entries that carry each measure's score.
@@ -191,7 +196,7 @@ def _condition(cond: Any, where: str, problems: list[str]) -> Condition | None:
             cond["under_days"], f"{where}: under_days", 1, 18 * 366, problems
         )
     if "distinct" in cond:
-        if cond["distinct"] not in DISTINCT:
+        if not isinstance(cond["distinct"], str) or cond["distinct"] not in DISTINCT:
             problems.append(f"{where}: distinct must be one of {', '.join(DISTINCT)}")
         values["distinct"] = cond["distinct"]
     if "mentions_any" in cond:
@@ -205,11 +210,11 @@ def _condition(cond: Any, where: str, problems: list[str]) -> Condition | None:
         else:
             values["mentions_any"] = tuple(w.strip().lower() for w in words)
     if "state" in cond:
-        if cond["state"] not in STATES:
+        if not isinstance(cond["state"], str) or cond["state"] not in STATES:
             problems.append(f"{where}: state must be one of {', '.join(STATES)}")
         values["state"] = cond["state"]
     if "measure" in cond:
-        if cond["measure"] not in MEASURES:
+        if not isinstance(cond["measure"], str) or cond["measure"] not in MEASURES:
             problems.append(f"{where}: measure must be one of {', '.join(MEASURES)}")
         values["measure"] = cond["measure"]
         values["events"] = MEASURE_EVENTS.get(cond["measure"], ())

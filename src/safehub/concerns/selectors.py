@@ -7,6 +7,7 @@ replay is set-based, the live hook the same code with one id.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, DateField, IntegerField, Min, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
 from safehub.access.policy import Action, Decision, decide_many, visible_persons
 from safehub.audit.services import audit_list
@@ -24,6 +26,7 @@ from safehub.concerns.engine import Child, Fact, Firing, replay
 from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
 from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
 from safehub.core.workdays import LONDON
+from safehub.hardtosee.models import MaceDiscussion
 from safehub.neglect.models import NeglectProfile
 from safehub.organisations.models import User
 from safehub.people.models import Person
@@ -41,7 +44,8 @@ def load_children(
 ) -> dict[int, Child]:
     """Every child with an entry of `event_types` up to `until` (only `person_ids` if given;
     only entries after `since` if given), with those facts oldest first, their date of
-    birth, and their episodes and allocations. Five queries whatever the number."""
+    birth, and their episodes and allocations. Two queries whatever the number (three when
+    a neglect profile's score is among the facts): this runs as every entry arrives."""
     links = ChronologyLink.objects.filter(
         entry__event_type__in=list(event_types), occurred_at__lte=until
     )
@@ -62,12 +66,15 @@ def load_children(
             "entry__done_by_label",
             "entry__source_type",
             "entry__source_id",
+            "person__date_of_birth",
         )
     )
     scores = _neglect_scores(r[10] for r in rows if r[9] == _NEGLECT)
     children: dict[int, Child] = {}
-    for pid, eid, etype, occurred, recorded, summary, agency, doer, label, stype, sid in rows:
-        child = children.get(pid) or children.setdefault(pid, Child(person_id=pid))
+    for pid, eid, etype, occurred, recorded, summary, agency, doer, label, stype, sid, born in rows:
+        child = children.get(pid) or children.setdefault(
+            pid, Child(person_id=pid, date_of_birth=born)
+        )
         child.facts.append(
             Fact(
                 entry_id=eid,
@@ -95,21 +102,47 @@ def _neglect_scores(source_ids: Iterable[str]) -> dict[str, int]:
 
 
 def _add_spans(children: dict[int, Child]) -> None:
+    """Episodes, allocations and links to contexts a MACE panel discussed, in one round
+    trip: each row is (child, kind, from, to, worker, day discussed)."""
     ids = list(children)
     if not ids:
         return
-    for pid, born in Person.objects.filter(pk__in=ids).values_list("pk", "date_of_birth"):
-        children[pid].date_of_birth = born
+    # Typed NULLs: PostgreSQL matches a union's columns by type.
+    none_int = Cast(Value(None), IntegerField())
+    none_day = Cast(Value(None), DateField())
     episodes = Episode.objects.filter(child_id__in=ids).values_list(
-        "child_id", "referral_date", "closure_date"
+        "child_id", Value(_EPISODE), "referral_date", "closure_date", none_int, none_day
     )
-    for pid, start, end in episodes:
-        children[pid].episodes.append((start, end))
     allocations = Allocation.objects.filter(child_id__in=ids).values_list(
-        "child_id", "start_date", "end_date", "worker_id"
+        "child_id", Value(_ALLOCATION), "start_date", "end_date", "worker_id", none_day
     )
-    for pid, start, end, worker in allocations:
-        children[pid].allocations.append((start, end, worker))
+    # A panel discusses a context, not the child: through the context's current links.
+    mace = MaceDiscussion.objects.filter(
+        context__links__person_id__in=ids, context__isnull=False
+    ).values_list(
+        "context__links__person_id",
+        Value(_MACE),
+        "context__links__linked_on",
+        "context__links__ended_on",
+        none_int,
+        "panel__held_on",
+    )
+    for pid, kind, start, end, worker, held in episodes.union(allocations, mace, all=True):
+        child = children.get(pid)
+        if child is None:
+            continue
+        if kind == _EPISODE:
+            child.episodes.append((start, end))
+        elif kind == _ALLOCATION:
+            child.allocations.append((start, end, worker))
+        else:
+            child.mace_links.append((start, end, held))
+    for child in children.values():  # a union has no order; the engine reads spans in order
+        child.episodes.sort(key=lambda span: span[0])
+        child.allocations.sort(key=lambda span: span[0])
+
+
+_EPISODE, _ALLOCATION, _MACE = 1, 2, 3
 
 
 # --- Replay and back-test ---------------------------------------------------------------
@@ -127,6 +160,11 @@ class ReplayResult:
     @property
     def alerts(self) -> int:
         return sum(len(f) for f in self.firings.values())
+
+    @property
+    def updates(self) -> int:
+        """New facts taken in by an alert already raised, rather than raising another."""
+        return sum(f.updates for fs in self.firings.values() for f in fs)
 
     def first_alert(self) -> dict[int, date]:
         return {
@@ -165,6 +203,7 @@ def backtest(
         "until": until.astimezone(LONDON).date().isoformat(),
         "children_flagged": len(first),
         "alerts": result.alerts,
+        "updates": result.updates,
         "later_on_a_plan": len(leads),
         "median_days_ahead_of_plan": leads[len(leads) // 2] if leads else None,
     }
@@ -246,6 +285,19 @@ def rule_versions(rule: ConcernRule) -> list[RuleVersion]:
     return list(rule.versions.select_related("changed_by").order_by("-number"))
 
 
+# Parsed definitions by their JSON: parsing checks every code against the vocabulary, which
+# is most of a live evaluation's Python time; a definition's text decides its parse.
+_PARSED: dict[str, Definition] = {}
+
+
+def _parsed(definition: Any) -> Definition:
+    key = json.dumps(definition, sort_keys=True)
+    found = _PARSED.get(key)
+    if found is None:
+        found = _PARSED[key] = parse_definition(definition)
+    return found
+
+
 def active_rules() -> list[tuple[ConcernRule, Definition]]:
     """The live rules, parsed. Every definition was checked when it was saved; one changed
     behind the service's back that no longer parses is logged and left out, so it cannot
@@ -253,7 +305,7 @@ def active_rules() -> list[tuple[ConcernRule, Definition]]:
     parsed = []
     for rule in ConcernRule.objects.filter(active=True).order_by("pk"):
         try:
-            parsed.append((rule, parse_definition(rule.definition)))
+            parsed.append((rule, _parsed(rule.definition)))
         except RuleDefinitionError:
             log.exception("concerns: rule %s no longer parses; left out", rule.code)
     return parsed
@@ -293,14 +345,21 @@ def alert_facts(alert: Alert) -> dict[int, Any]:
     return {link.entry_id: link.entry for link in links}
 
 
-def earlier_fact_ids(*, rule: ConcernRule, person_id: int) -> list[list[int]]:
-    return list(
-        Alert.objects.filter(rule=rule, person_id=person_id).values_list("fact_ids", flat=True)
+def earlier_alerts(*, person_id: int, rule_ids: Iterable[int]) -> dict[int, list[Alert]]:
+    """Each rule's alerts for one child, oldest first: one query for every rule."""
+    found: dict[int, list[Alert]] = defaultdict(list)
+    rows = Alert.objects.filter(person_id=person_id, rule_id__in=list(rule_ids)).only(
+        "pk", "rule_id", "raised_at", "state", "fact_ids", "version"
     )
+    for alert in rows.order_by("raised_at", "pk"):
+        found[alert.rule_id].append(alert)
+    return found
 
 
-def earlier_fact_ids_by_rule_and_person() -> dict[tuple[int, int], list[list[int]]]:
-    found: dict[tuple[int, int], list[list[int]]] = defaultdict(list)
-    for rule_id, person_id, ids in Alert.objects.values_list("rule_id", "person_id", "fact_ids"):
-        found[(rule_id, person_id)].append(ids)
+def earlier_alerts_by_rule_and_person() -> dict[tuple[int, int], list[Alert]]:
+    """Every alert by rule and child, oldest first (the daily sweep's one read of them)."""
+    found: dict[tuple[int, int], list[Alert]] = defaultdict(list)
+    rows = Alert.objects.only("pk", "rule_id", "person_id", "raised_at", "state", "fact_ids")
+    for alert in rows.order_by("raised_at", "pk"):
+        found[(alert.rule_id, alert.person_id)].append(alert)
     return found

@@ -26,7 +26,7 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.chronology.models import ChronologyEntry
 from safehub.concerns import selectors
-from safehub.concerns.engine import Child, Firing, evaluate, is_new
+from safehub.concerns.engine import Child, Firing, absorbs, evaluate, is_new
 from safehub.concerns.models import ActionTaken, Alert, AlertState, ConcernRule, RuleVersion
 from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
 from safehub.core.exceptions import PermissionDeniedError
@@ -146,8 +146,10 @@ def concern_evaluate(
     as_of: datetime,
     rules: list[tuple[ConcernRule, Definition]] | None = None,
 ) -> list[Alert]:
-    """Evaluate the live rules (or `rules`) for one child as of `as_of`, raising an alert
-    for each that holds on a fact no earlier alert of that rule had."""
+    """Evaluate the live rules (or `rules`) for one child as of `as_of`. A rule that holds
+    on a fact no earlier alert of it had either updates the child's open or recent alert
+    of that rule (`engine.absorbs`) or raises a new one; returns the alerts raised or
+    updated. Three queries when nothing fires (rules aside)."""
     rules = selectors.active_rules() if rules is None else rules
     if not rules:
         return []
@@ -157,17 +159,79 @@ def concern_evaluate(
     )
     if child is None:
         return []
-    raised = []
-    for rule, definition in rules:
-        firing = evaluate(definition, child, as_of)
-        if firing is None:
-            continue
-        if not is_new(firing, selectors.earlier_fact_ids(rule=rule, person_id=person_id)):
-            continue
-        alert = _raise(rule, child, firing)
-        if alert is not None:
-            raised.append(alert)
-    return raised
+    held = [(rule, f) for rule, d in rules if (f := evaluate(d, child, as_of)) is not None]
+    if not held:
+        return []
+    earlier = selectors.earlier_alerts(person_id=person_id, rule_ids=[r.pk for r, _ in held])
+    return [
+        alert
+        for rule, firing in held
+        if (alert := _act_on(rule, child, firing, earlier.get(rule.pk, []))) is not None
+    ]
+
+
+def _act_on(rule: ConcernRule, child: Child, firing: Firing, earlier: list[Alert]) -> Alert | None:
+    """Nothing if no fact is new; else update the open or recent alert, or raise one."""
+    if not is_new(firing, [a.fact_ids for a in earlier]):
+        return None
+    latest = earlier[-1] if earlier else None
+    if latest is not None and absorbs(
+        raised_at=latest.raised_at, still_open=latest.open, at=firing.as_of
+    ):
+        return _absorb(rule, latest.pk, child, firing)
+    return _raise(rule, child, firing)
+
+
+def _absorb(rule: ConcernRule, alert_pk: int, child: Child, firing: Firing) -> Alert:
+    """Take new facts into an alert already raised: its facts and explanation grow, its
+    version moves on (someone working it from the old one is told), and one closed in the
+    last ABSORB_DAYS is opened again on a fresh clock, so nobody misses the new facts."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert_pk)
+        was = alert.state
+        alert.fact_ids = sorted(set(alert.fact_ids) | set(firing.fact_ids))
+        alert.explanation = firing.as_json()
+        alert.updates += 1
+        alert.updated_with_facts_at = firing.as_of
+        alert.version += 1
+        fields = ["fact_ids", "explanation", "updates", "updated_with_facts_at", "version"]
+        if not alert.open:
+            lead = child.lead_professional_on(firing.as_of.astimezone(LONDON).date())
+            alert.state = AlertState.NEW
+            alert.lead_professional_id = lead
+            alert.due_at = due_by_end_of_working_day(
+                firing.as_of, LEAD_WORKING_DAYS if lead else MASH_WORKING_DAYS
+            )
+            alert.acknowledged_by = alert.closed_by = None
+            alert.acknowledged_at = alert.closed_at = None
+            alert.action_taken = alert.note = ""
+            fields += [
+                "state",
+                "lead_professional",
+                "due_at",
+                "acknowledged_by",
+                "acknowledged_at",
+                "closed_by",
+                "closed_at",
+                "action_taken",
+                "note",
+            ]
+        alert.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        actor=None,
+        action=AuditAction.CHANGE,
+        person_id=child.person_id,
+        object_type="concerns.Alert",
+        object_id=alert.pk,
+        detail={
+            "rule": rule.code,
+            "new_facts": sorted(set(firing.fact_ids)),
+            "reopened_from": was if was != alert.state else None,
+        },
+    )
+    if was != alert.state:
+        _tell_lead(rule, alert, child.person_id, reopened=True)
+    return alert
 
 
 def _raise(rule: ConcernRule, child: Child, firing: Firing) -> Alert | None:
@@ -196,18 +260,26 @@ def _raise(rule: ConcernRule, child: Child, firing: Firing) -> Alert | None:
         object_id=alert.pk,
         detail={"rule": rule.code, "version": rule.version, "facts": list(firing.fact_ids)},
     )
-    if lead is not None:
-        notify_staff(
-            user=alert.lead_professional,
-            key=f"concern-alert:{alert.pk}",
-            subject=f"Concern alert for a child you hold (SafeHub ID {child.person_id})",
-            body=(
-                f"The rule “{rule.name}” fired for the child with SafeHub ID "
-                f"{child.person_id}. Open the alert to see why and say what you did."
-            ),
-            link=reverse("concerns:alert-detail", args=[alert.pk]),
-        )
+    _tell_lead(rule, alert, child.person_id, reopened=False)
     return alert
+
+
+def _tell_lead(rule: ConcernRule, alert: Alert, person_id: int, *, reopened: bool) -> None:
+    """Notify the lead professional (the MASH reads its queue instead)."""
+    if alert.lead_professional_id is None:
+        return
+    again = f":reopened:{alert.updates}" if reopened else ""
+    what = "fired again on new facts" if reopened else "fired"
+    notify_staff(
+        user=alert.lead_professional,
+        key=f"concern-alert:{alert.pk}{again}",
+        subject=f"Concern alert for a child you hold (SafeHub ID {person_id})",
+        body=(
+            f"The rule “{rule.name}” {what} for the child with SafeHub ID {person_id}. "
+            "Open the alert to see why and say what you did."
+        ),
+        link=reverse("concerns:alert-detail", args=[alert.pk]),
+    )
 
 
 # --- Working an alert ----------------------------------------------------------------------
@@ -310,15 +382,15 @@ def concerns_sweep(*, as_of: datetime) -> list[Alert]:
     rules = selectors.active_rules()
     types = {t for _, d in rules for t in d.event_types}
     children = selectors.load_children(event_types=types, until=as_of)
-    earlier = selectors.earlier_fact_ids_by_rule_and_person()
+    earlier = selectors.earlier_alerts_by_rule_and_person()
     raised = []
     for child in children.values():
         for rule, definition in rules:
             firing = evaluate(definition, child, as_of)
-            if firing is None or not is_new(firing, earlier.get((rule.pk, child.person_id), [])):
+            if firing is None:
                 continue
             with transaction.atomic():
-                alert = _raise(rule, child, firing)
+                alert = _act_on(rule, child, firing, earlier.get((rule.pk, child.person_id), []))
             if alert is not None:
                 raised.append(alert)
     return raised

@@ -5,8 +5,9 @@ switching it on (`concern_rule_save`).
 Events are named in both vocabularies the chronology holds: partner events as partners send
 them (`PARTNER_…`, partners/codes.py) and the older feed codes (chronology/events.py).
 
-Not here yet: the third clause of the exploitation rule, "a link to a context under a MACE
-plan", waits for the contexts app, which is being built separately.
+The exploitation rule's third clause, "a link to a context under a MACE plan", reads the
+contexts of concern (`hardtosee`): a child linked to a place or peer group that a MACE panel
+discussed in the year before.
 """
 
 from typing import Any
@@ -63,9 +64,10 @@ STARTER_RULES: list[dict[str, Any]] = [
         "code": "many-agencies-no-plan",
         "name": "Concerns from three or more agencies and nobody leading",
         "rationale": (
-            "Three or more agencies worrying about the same child within a year, while no "
-            "episode is open and no lead professional holds the case, is the pattern serious "
-            "case reviews keep finding: each agency saw a part, nobody saw the whole."
+            "Three or more agencies worrying about the same child within a year, two of them "
+            "in the last three months, while no episode is open and no lead professional "
+            "holds the case, is the pattern serious case reviews keep finding: each agency "
+            "saw a part, nobody saw the whole, and the worries were coming closer together."
         ),
         "definition": {
             "any_of": [
@@ -76,6 +78,13 @@ STARTER_RULES: list[dict[str, Any]] = [
                             "events": CONCERNS,
                             "within_days": 365,
                             "at_least": 3,
+                            "distinct": "agency",
+                        },
+                        {
+                            "kind": "count",
+                            "events": CONCERNS,
+                            "within_days": 90,
+                            "at_least": 2,
                             "distinct": "agency",
                         },
                         {"kind": "state", "state": "no_open_episode"},
@@ -157,8 +166,9 @@ STARTER_RULES: list[dict[str, Any]] = [
         "name": "Repeated contacts closed with no further action, or from several referrers",
         "rationale": (
             "Three contacts closed with no further action in a year, or worries from two "
-            "different people within six months, suggest a concern that each decision taken "
-            "alone has missed: the cumulative picture needs a fresh look."
+            "different people within six months about a child nobody is working with, suggest "
+            "a concern that each decision taken alone has missed: the cumulative picture "
+            "needs a fresh look."
         ),
         "definition": {
             "any_of": [
@@ -181,7 +191,8 @@ STARTER_RULES: list[dict[str, Any]] = [
                             "within_days": 183,
                             "at_least": 2,
                             "distinct": "referrer",
-                        }
+                        },
+                        {"kind": "state", "state": "no_open_episode"},
                     ]
                 },
             ]
@@ -191,9 +202,9 @@ STARTER_RULES: list[dict[str, Any]] = [
         "code": "missing-or-exploitation",
         "name": "Repeatedly missing, or intelligence about exploitation",
         "rationale": (
-            "Going missing three times in ninety days, or police intelligence about "
-            "exploitation, are recognised warning signs of criminal or sexual exploitation. "
-            "(A link to a context under a MACE plan will join this rule with the contexts app.)"
+            "Going missing three times in ninety days, police intelligence about "
+            "exploitation, or a link to a place or peer group that the MACE panel is working "
+            "on, are recognised warning signs of criminal or sexual exploitation."
         ),
         "definition": {
             "any_of": [
@@ -216,6 +227,12 @@ STARTER_RULES: list[dict[str, Any]] = [
                             "within_days": 365,
                             "at_least": 1,
                         }
+                    ]
+                },
+                {
+                    "all_of": [
+                        {"kind": "count", "events": ["CONTEXT_LINKED"], "at_least": 1},
+                        {"kind": "state", "state": "linked_to_mace_context"},
                     ]
                 },
             ]

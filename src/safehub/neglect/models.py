@@ -160,7 +160,7 @@ class ProfileDraft(TimeStampedModel):
 
     author = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
     profile = models.ForeignKey(NeglectProfile, on_delete=models.CASCADE, related_name="+")
-    box = models.CharField(max_length=40)  # "item-<id>" or "family_views"
+    box = models.CharField(max_length=40)  # "item-<id>", "grade-<id>" or "family_views"
     text = models.TextField(blank=True, default="")
 
     class Meta:

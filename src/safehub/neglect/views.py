@@ -301,7 +301,10 @@ def profile_area_view(request: SignedInRequest, profile_id: int, position: int) 
     )
     initial: dict[str, Any] = {"version": profile.version}
     for g in sheet.grades:
-        initial[f"item-{g.item_id}-grade"] = str(g.grade) if g.grade else None
+        # A grade chosen and autosaved but not yet saved with the area comes back chosen.
+        grade = drafts.get(f"grade-{g.item_id}")
+        saved_grade = str(g.grade) if g.grade else None
+        initial[f"item-{g.item_id}-grade"] = (grade.text or None) if grade else saved_grade
         draft = drafts.get(f"item-{g.item_id}")
         initial[f"item-{g.item_id}-evidence"] = draft.text if draft else g.evidence
     form = forms.ProfileAreaForm(request.POST or None, items=items, initial=initial)
@@ -325,7 +328,9 @@ def profile_area_view(request: SignedInRequest, profile_id: int, position: int) 
             add_service_errors(form, error)
         else:
             saved = [
-                _draft_attrs(profile, request, f"item-{i.pk}")["data-draft-key"] for i in items
+                _draft_attrs(profile, request, f"{box}-{i.pk}")["data-draft-key"]
+                for i in items
+                for box in ("item", "grade")
             ]
             messages.success(request, f"{sheet.area.title} saved.", extra_tags=" ".join(saved))
             return redirect(reverse("neglect:profile-detail", args=[profile.pk]) + "#areas")

@@ -196,3 +196,21 @@ def _any_user() -> Any:
     from safehub.organisations.models import User
 
     return User.objects.first()
+
+
+def test_the_alert_page_says_when_new_facts_were_added(mash_alert, reporters, client_for) -> None:
+    """A fourth agency's worry a month later updates the alert; the page says so and lists
+    the new fact with the others."""
+    eviction = put(
+        mash_alert.person,
+        "PARTNER_EVICTION_NOTICE",
+        D + timedelta(days=50),
+        reporters["housing"],
+        "Notice to quit served on the family.",
+    )
+    assert Alert.objects.count() == 1
+    response = client_for("mash_worker").get(reverse("concerns:alert-detail", args=[mash_alert.pk]))
+    page = response.content.decode()
+    assert "New facts have been added to this alert 1 time since it was raised" in page
+    assert "Notice to quit served on the family." in page
+    assert eviction.pk in Alert.objects.get().fact_ids

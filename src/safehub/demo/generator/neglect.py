@@ -10,12 +10,15 @@ the profiles practitioners have completed with it.
   months later, where time allows, with grades more often better than worse. A team manager
   of the same team signs most of them off within ten days.
 
-Deterministic from the seed; written directly (like the rest of the demo), with the scores
-worked out by the same roll-up the service uses."""
+Deterministic from the seed. The profiles, their grades and plans are written in bulk as
+profiles in progress; each is then completed and signed off through the services
+(`profile_complete`, `profile_sign_off`, on the day it happened), so the scores come from
+the service's roll-up and the chronology holds the entries a real completion leaves."""
 
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,8 +38,8 @@ from safehub.neglect.models import (
     ProfileTemplate,
     TrainingRecord,
 )
-from safehub.neglect.scores import profile_scores
 from safehub.neglect.services import template_load_file
+from safehub.neglect.services.profiles import profile_complete, profile_sign_off
 from safehub.organisations.models import User
 
 DEMO_TEMPLATE = (
@@ -158,7 +161,7 @@ def _profile(
     items = list(
         Item.objects.filter(area__template=template).order_by("area__position", "position")
     )
-    planned: list[tuple[NeglectProfile, list[int]]] = []
+    planned: list[Planned] = []
     for plan in plans:
         team = teams.get(plan.child_id)
         first_on = plan.start_date + timedelta(days=rng.randint(5, 40))
@@ -178,11 +181,11 @@ def _profile(
             planned.append(
                 _one(template, plan, items, moved, repeat_on, workers, signers, as_of, rng)
             )
-    profiles = NeglectProfile.objects.bulk_create([p for p, _ in planned])
+    profiles = NeglectProfile.objects.bulk_create([p.profile for p in planned])
     ItemGrade.objects.bulk_create(
         ItemGrade(profile=profile, item=item, grade=grade, evidence=rng.choice(EVIDENCE))
-        for profile, (_, grades) in zip(profiles, planned, strict=True)
-        for item, grade in zip(items, grades, strict=True)
+        for profile, plan in zip(profiles, planned, strict=True)
+        for item, grade in zip(items, plan.grades, strict=True)
     )
     PlannedAction.objects.bulk_create(
         PlannedAction(
@@ -195,7 +198,36 @@ def _profile(
         for profile in profiles
         for action, owner in [rng.choice(ACTIONS)]
     )
+    for written in planned:
+        _complete_and_sign(written)
     return len(profiles)
+
+
+def _complete_and_sign(plan: "Planned") -> None:
+    """Complete (and, where a supervisor did, sign off) through the services, each on its
+    day: the scores, audit rows and chronology entries are the ones a practitioner leaves."""
+    profile = profile_complete(
+        actor=plan.worker,
+        profile=plan.profile,
+        expected_version=plan.profile.version,
+        now=plan.completed_at,
+    )
+    if plan.signer is not None and plan.signed_at is not None:
+        profile_sign_off(
+            actor=plan.signer, profile=profile, expected_version=profile.version, now=plan.signed_at
+        )
+
+
+@dataclass
+class Planned:
+    """A profile written in progress, and who completes and signs it off, when."""
+
+    profile: NeglectProfile
+    grades: list[int]
+    worker: User
+    completed_at: datetime
+    signer: User | None
+    signed_at: datetime | None
 
 
 def _one(
@@ -208,13 +240,7 @@ def _one(
     supervisors: list[User],
     as_of: date,
     rng: random.Random,
-) -> tuple[NeglectProfile, list[int]]:
-    by_area: dict[int, list[int]] = defaultdict(list)
-    for item, grade in zip(items, grades, strict=True):
-        by_area[item.area_id].append(grade)
-    areas, overall = profile_scores(
-        by_area, area_rule=template.area_roll_up, overall_rule=template.overall_roll_up
-    )
+) -> Planned:
     worker = rng.choice(workers)
     signer = next((s for s in supervisors if s.pk != worker.pk), None)
     signed_on = on + timedelta(days=rng.randint(1, 10))
@@ -223,17 +249,18 @@ def _one(
     profile = NeglectProfile(
         child_id=plan.child_id,
         template=template,
-        status=ProfileStatus.SIGNED_OFF if signed else ProfileStatus.COMPLETED,
+        status=ProfileStatus.IN_PROGRESS,
         started_by=worker,
         family_views=rng.choice(FAMILY_VIEWS),
         review_date=on + timedelta(days=91),
-        area_scores={str(k): v for k, v in areas.items()},
-        overall_score=overall,
-        completed_by=worker,
-        completed_on=on,
-        signed_off_by=signer if signed else None,
-        signed_off_on=signed_on if signed else None,
         created_at=started,
         updated_at=started,
     )
-    return profile, grades
+    return Planned(
+        profile=profile,
+        grades=grades,
+        worker=worker,
+        completed_at=datetime.combine(on, time(15), tzinfo=LONDON),
+        signer=signer if signed else None,
+        signed_at=datetime.combine(signed_on, time(11), tzinfo=LONDON) if signed else None,
+    )

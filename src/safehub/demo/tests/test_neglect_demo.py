@@ -120,3 +120,33 @@ def test_some_children_have_a_repeat_profile(seeded: Any) -> None:
     )
     children = NeglectProfile.objects.values("child_id").distinct().count()
     assert 0 < repeats < children
+
+
+@pytest.mark.django_db
+def test_each_profile_is_on_the_childs_chronology_on_its_days(seeded: Any) -> None:
+    """Completed and signed off through the services: the chronology holds what a real
+    completion and sign-off leave, each on the day it happened, crediting who did it."""
+    from safehub.chronology.models import ChronologyLink
+    from safehub.core.workdays import LONDON
+
+    links = ChronologyLink.objects.filter(
+        entry__source_type="neglect.NeglectProfile"
+    ).select_related("entry")
+    found = {
+        (link.person_id, link.entry.source_id, link.entry.event_type): link.entry for link in links
+    }
+    profiles = list(NeglectProfile.objects.all())
+    assert profiles
+    for p in profiles:
+        completed = found[(p.child_id, str(p.pk), "NEGLECT_PROFILE_COMPLETED")]
+        assert completed.occurred_at.astimezone(LONDON).date() == p.completed_on
+        assert completed.recorded_at.astimezone(LONDON).date() == p.completed_on
+        assert completed.done_by_id == p.completed_by_id
+        assert f"overall grade {p.overall_score}" in completed.summary
+        signed = found.get((p.child_id, str(p.pk), "NEGLECT_PROFILE_SIGNED_OFF"))
+        if p.status == ProfileStatus.SIGNED_OFF:
+            assert signed is not None
+            assert signed.occurred_at.astimezone(LONDON).date() == p.signed_off_on
+            assert signed.done_by_id == p.signed_off_by_id
+        else:
+            assert signed is None

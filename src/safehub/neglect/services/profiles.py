@@ -8,7 +8,7 @@ is written), and is audited in the same transaction; completion and sign-off are
 chronology entry crediting who did them."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -145,7 +145,9 @@ def profile_record_grades(
         changed.append(row)
     versioned_update(instance=profile, expected_version=expected_version, data={})
     ItemGrade.objects.bulk_update(changed, ["grade", "evidence"])
-    _drop_drafts(actor, profile, [f"item-{r.item_id}" for r in changed])
+    _drop_drafts(
+        actor, profile, [f"{box}-{r.item_id}" for r in changed for box in ("item", "grade")]
+    )
     _audit(actor, profile, AuditAction.CHANGE, {"items": sorted(r.item_id for r in changed)})
     return profile
 
@@ -218,13 +220,15 @@ def _missing(grades: list[ItemGrade]) -> list[str]:
 
 @transaction.atomic
 def profile_complete(
-    *, actor: User, profile: NeglectProfile, expected_version: int
+    *, actor: User, profile: NeglectProfile, expected_version: int, now: datetime | None = None
 ) -> NeglectProfile:
     """Complete the profile: refused while any item lacks a grade or evidence, or the
     family's views or review date are missing; the area and overall scores are worked out
-    by the template's roll-up rules and kept with the profile."""
+    by the template's roll-up rules and kept with the profile. `now` (default: the clock)
+    lets the demo record a profile completed on a past day, chronology entry and all."""
     _may_work_on(actor, profile)
-    today = timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     template = profile.template
     require_current_training(user=actor, template=template, on=today, doing="complete a profile")
     grades = profile_grades(profile)
@@ -259,6 +263,8 @@ def profile_complete(
         event_type=events.NEGLECT_PROFILE_COMPLETED,
         summary=f"Neglect profile completed ({template}): overall grade {overall}",
         significance=Significance.MEDIUM,
+        occurred_at=now,
+        recorded_at=now,
         source=profile,
     )
     return profile
@@ -266,10 +272,11 @@ def profile_complete(
 
 @transaction.atomic
 def profile_sign_off(
-    *, actor: User, profile: NeglectProfile, expected_version: int
+    *, actor: User, profile: NeglectProfile, expected_version: int, now: datetime | None = None
 ) -> NeglectProfile:
     """A supervisor, never the practitioner who completed it, signs off a completed
-    profile."""
+    profile (`now` as for `profile_complete`)."""
+    now = now or timezone.now()
     check_neglect_profile(actor, _covered(profile), Action.VIEW)
     if profile.status == ProfileStatus.IN_PROGRESS:
         raise ValidationError("The profile must be completed before it is signed off")
@@ -284,7 +291,7 @@ def profile_sign_off(
         data={
             "status": ProfileStatus.SIGNED_OFF,
             "signed_off_by": actor,
-            "signed_off_on": timezone.localdate(),
+            "signed_off_on": timezone.localdate(now),
         },
     )
     _audit(actor, profile, AuditAction.CHANGE, {"signed_off": True})
@@ -293,15 +300,18 @@ def profile_sign_off(
         persons=_covered(profile),
         event_type=events.NEGLECT_PROFILE_SIGNED_OFF,
         summary=f"Neglect profile signed off ({profile.template})",
+        occurred_at=now,
+        recorded_at=now,
         source=profile,
     )
     return profile
 
 
 def draft_boxes(profile: NeglectProfile) -> set[str]:
-    """The boxes of a profile a draft may be kept for."""
+    """The boxes of a profile a draft may be kept for: the family's views, and each item's
+    evidence (`item-<id>`) and grade (`grade-<id>`)."""
     items = ItemGrade.objects.filter(profile=profile).values_list("item_id", flat=True)
-    return {"family_views", *(f"item-{pk}" for pk in items)}
+    return {"family_views", *(f"{box}-{pk}" for pk in items for box in ("item", "grade"))}
 
 
 @transaction.atomic
@@ -313,6 +323,11 @@ def profile_draft_save(
     _may_work_on(actor, profile)
     if box not in draft_boxes(profile):
         raise ValidationError("Unknown draft")
+    if box.startswith("grade-"):
+        # A grade chosen but not yet saved: 1 to 5, or nothing (the choice was cleared).
+        text = str(text).strip()
+        if text and _grade(text, box) is None:
+            raise ValidationError("Choose a grade from 1 to 5")
     limit = MAX_VIEWS if box == "family_views" else MAX_EVIDENCE
     draft, _ = ProfileDraft.objects.update_or_create(
         author=actor, profile=profile, box=box, defaults={"text": str(text)[:limit]}

@@ -309,3 +309,25 @@ def test_a_repeat_profile_shows_movement_as_a_chart_with_its_table(
     assert "Better by 2" in table
     assert "No change" in table
     assert REVIEW  # the plan's review date is in the future of the pinned clock
+
+
+def test_a_grade_chosen_is_kept_as_a_draft_until_the_area_is_saved(
+    trained, people, template, client_for
+) -> None:
+    profile = profile_start(
+        actor=trained["social_worker"], child=people["involved"], template=template
+    )
+    food = items(template)[0]
+    client = client_for("social_worker")
+    draft_url = reverse("neglect:profile-draft", args=[profile.pk])
+    assert client.post(draft_url, {"kind": f"grade-{food.pk}", "text": "4"}).json()["saved"]
+    for bad in ("6", "0", "four"):
+        assert client.post(draft_url, {"kind": f"grade-{food.pk}", "text": bad}).status_code == 400
+    assert ProfileDraft.objects.get(box=f"grade-{food.pk}").text == "4"
+    page = client.get(reverse("neglect:profile-area", args=[profile.pk, 1])).content.decode()
+    assert f'name="item-{food.pk}-grade" type="radio" value="4" checked' in page
+    client.post(
+        reverse("neglect:profile-area", args=[profile.pk, 1]),
+        _area_data(profile, {food.pk: ("3", "Seen at the visit")}),
+    )
+    assert not ProfileDraft.objects.exists()
