@@ -11,6 +11,7 @@ from safehub.access.policy import (
     can_manage_users,
     can_match_partner_events,
     can_open_registers,
+    can_produce_returns,
     can_record_neglect_training,
     can_refer,
     can_review_audit,
@@ -75,6 +76,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Neglect training", reverse("neglect:training-list")))
     if can_see_neglect_use(user):
         items.append(("Neglect profile use", reverse("neglect:use")))
+    if can_produce_returns(user):
+        items.append(("CIN census", reverse("returns:cin")))
     if can_load_neglect_templates(user):
         items.append(("Neglect templates", reverse("neglect:templates")))
     items.append(("Messages", reverse("notifications:inbox")))

@@ -83,6 +83,9 @@ class RoleRules:
     can_manage_concern_rules: bool = False
     can_load_neglect_templates: bool = False  # upload a profile template file (no person data)
     can_see_neglect_use: bool = False  # the use-and-effect figures (children named by policy)
+    # Statutory returns (safehub.returns): produce the CIN census from every child's records
+    # (a bulk disclosure, audited naming each child) and validate a census file.
+    can_produce_returns: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -143,8 +146,10 @@ RULES: dict[str, RoleRules] = {
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
     ),
     # Analysts work with aggregates, never individual records.
+    # The returns team is the analysts: the census is a duty to disclose, not a case.
     Role.PERFORMANCE_ANALYST: RoleRules(
         scope=Scope.NONE,
+        can_produce_returns=True,
         can_see_front_door_figures=True,
         can_see_concern_rules=True,
         can_see_neglect_use=True,
@@ -811,3 +816,22 @@ def decide_sharing_log(actor: User, person: Any, action: Action) -> Decision:
     if action is Action.VIEW:
         return decide(actor, person, Action.VIEW) if can_read_casework(actor) else Decision.DENY
     return decide(actor, person, Action.EDIT)
+
+
+# --- Statutory returns ---------------------------------------------------------------------
+
+
+def can_produce_returns(actor: User) -> bool:
+    """Produce a statutory return from live records, or validate a return file."""
+    return rules_for(actor).can_produce_returns
+
+
+def statutory_return_persons(actor: User, queryset: QuerySet) -> QuerySet:
+    """The people a statutory return made by `actor` may name: every one in `queryset` for a
+    role that produces returns, restricted records included (the census duty, Children Act
+    1989 s.83, covers every child, and the DfE cannot be sent a census with children
+    missing; the export's audit row names each child, so the DPO sees every disclosure);
+    nobody for any other role. ADR 0037."""
+    if not can_produce_returns(actor):
+        return queryset.none()
+    return queryset

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("safehub.concerns.urls")),
     path("", include("safehub.neglect.urls")),
     path("", include("safehub.sharing.urls")),
+    path("", include("safehub.returns.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

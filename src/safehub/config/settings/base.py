@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "safehub.leaving_care",
     "safehub.multiagency",
     "safehub.concerns",
+    "safehub.returns",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
@@ -300,3 +301,7 @@ LOGGING = {
         }
     },
 }
+
+# The council's three-digit DfE local authority code, the LEA in every return's header. The
+# demo council Demoshire uses 873 (its UPNs carry it); a council sets its own.
+LA_CODE = env.str("SAFEHUB_LA_CODE", default="873")
