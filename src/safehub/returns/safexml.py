@@ -8,6 +8,12 @@ from lxml import etree
 MAX_BYTES = 200 * 1024 * 1024  # a county's CIN census is tens of megabytes
 
 
+DTD_REFUSED = (
+    "The file declares a document type (DTD) or entities. Returns never carry one, so "
+    "SafeHub does not read files that do."
+)
+
+
 class UnreadableFile(Exception):
     """The file is not a return we can read; the message says why in plain English."""
 
@@ -30,16 +36,17 @@ def parse_xml(content: bytes, *, max_bytes: int = MAX_BYTES) -> etree._ElementTr
     if not content.strip():
         raise UnreadableFile("The file is empty.")
     if len(content) > max_bytes:
-        size = len(content) // (1024 * 1024)
         raise UnreadableFile(
-            f"The file is {size} MB; SafeHub reads returns of up to "
-            f"{max_bytes // (1024 * 1024)} MB. Check it is the right file."
+            f"The file is {_size(len(content))}; SafeHub reads returns of up to "
+            f"{_size(max_bytes)}. Check it is the right file."
         )
     if not content.lstrip()[:1] == b"<" and not content.startswith(b"\xef\xbb\xbf<"):
         raise UnreadableFile(
             "The file is not XML: it should start with '<?xml' or '<Message>'. "
             "Check it is the census file and not a spreadsheet or a document."
         )
+    if b"<!DOCTYPE" in content[:65536] or b"<!ENTITY" in content[:65536]:
+        raise UnreadableFile(DTD_REFUSED)
     try:
         tree = etree.ElementTree(etree.fromstring(content, _parser()))
     except etree.XMLSyntaxError as error:
@@ -53,11 +60,13 @@ def parse_xml(content: bytes, *, max_bytes: int = MAX_BYTES) -> etree._ElementTr
     except ValueError as error:  # e.g. a text declaration lxml will not take from bytes
         raise UnreadableFile(f"The file could not be read as XML: {error}.") from None
     if tree.docinfo.doctype or _has_entities(tree):
-        raise UnreadableFile(
-            "The file declares a document type (DTD) or entities. Returns never carry one, "
-            "so SafeHub does not read files that do."
-        )
+        raise UnreadableFile(DTD_REFUSED)
     return tree
+
+
+def _size(n: int) -> str:
+    mega = 1024 * 1024
+    return f"{n / mega:.0f} MB" if n >= mega else f"{max(1, n // 1024)} KB"
 
 
 def _has_entities(tree: etree._ElementTree) -> bool:

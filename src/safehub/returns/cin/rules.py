@@ -65,7 +65,7 @@ def _working_days_back(end: date, days: int) -> pd.Timestamp:
 
 
 def _weekend(dates: "pd.Series[pd.Timestamp]") -> "pd.Series[bool]":
-    return dates.notna() & (dates.dt.dayofweek >= 5)
+    return dates.notna() & (dates.dt.day_of_week >= 5)
 
 
 # --- The header ------------------------------------------------------------------------------
@@ -533,9 +533,9 @@ def cin_plan_overlaps_cp_plan(t: Tables, ctx: Context) -> pd.DataFrame:
     p = t["cinplans"].reset_index(names="row")
     cp = t["cpp"][["LAchildID", "CPPstartDate", "CPPendDate"]]
     pairs = p.merge(cp, on="LAchildID")
-    far = pd.Timestamp.max
-    overlap = (pairs["CINPlanStartDate"] < pairs["CPPendDate"].fillna(far)) & (
-        pairs["CPPstartDate"] < pairs["CINPlanEndDate"].fillna(far)
+    cp_end, cin_end = pairs["CPPendDate"], pairs["CINPlanEndDate"]
+    overlap = (cp_end.isna() | (pairs["CINPlanStartDate"] < cp_end)) & (
+        cin_end.isna() | (pairs["CPPstartDate"] < cin_end)
     )
     rows = pairs.loc[overlap, "row"].unique()
     return _found(p, p["row"].isin(rows), "CINPlanStartDate")
