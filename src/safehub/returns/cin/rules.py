@@ -349,8 +349,8 @@ def episodes_overlap(t: Tables, ctx: Context) -> pd.DataFrame:
 
 @CIN_RULES.rule(
     "2990",
-    "Activity is recorded on an episode closed after assessment (RC8 or RC9): a child in need "
-    "plan, section 47 enquiry, conference or child protection plan.",
+    "Activity is recorded on an episode closed after assessment with no further action "
+    "(RC8): a child in need plan, section 47 enquiry, conference or child protection plan.",
     table="CINdetails",
     fields=("ReasonForClosure",),
     years=ALL_YEARS,
@@ -360,7 +360,7 @@ def activity_after_nfa_closure(t: Tables, ctx: Context) -> pd.DataFrame:
     busy = pd.concat(
         [t["cinplans"]["CINdetailsID"], t["s47"]["CINdetailsID"], t["cpp"]["CINdetailsID"]]
     )
-    closed = e["ReasonForClosure"].isin(("RC8", "RC9"))
+    closed = e["ReasonForClosure"] == "RC8"
     return _found(
         e,
         closed & (e["CINdetailsID"].isin(busy) | e["DateOfInitialCPC"].notna()),

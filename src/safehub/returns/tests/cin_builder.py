@@ -3,7 +3,7 @@ way at a time, written through the real writer."""
 
 import copy
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from safehub.core.identifiers import upn_check_letter
@@ -30,7 +30,7 @@ def header(year: int = 2025) -> dict[str, Any]:
             "SoftwareCode": "SafeHub",
             "Release": "0.1",
             "SerialNo": "001",
-            "DateTime": datetime(year, 4, 2, 9, 0),
+            "DateTime": datetime(year, 4, 2, 9, 0, tzinfo=UTC),
         },
     }
 

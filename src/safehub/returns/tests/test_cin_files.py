@@ -70,7 +70,8 @@ def test_a_file_that_is_not_a_census_gets_a_plain_answer(name):
     report = validate_cin(content, filename=f"{name}.xml")
     assert time.monotonic() - began < 10
     assert words in report.unreadable
-    assert report.findings == [] and not report.passed
+    assert report.findings == []
+    assert not report.passed
 
 
 def test_a_file_too_big_is_refused_before_it_is_read():
@@ -92,7 +93,8 @@ def test_a_file_breaking_the_format_says_where():
     del kids[2]["CINdetails"][0]["ReferralSource"]
     report = validate_cin(xml(head, kids), filename="c.xml")
     schema = [f for f in report.findings if f.code == "schema"]
-    assert len(schema) == 3 and all(f.line for f in schema)
+    assert len(schema) == 3
+    assert all(f.line for f in schema)
     assert any("'Sex'" in f.message and "'X'" in f.message for f in schema)
     assert any("ReferralSource" in f.message for f in schema)
     assert not report.passed
@@ -114,9 +116,9 @@ def test_the_rules_document_is_current():
 
 def test_the_command_writes_json_csv_and_html_and_says_by_its_status(tmp_path: Path, capsys):
     head, kids = clean()
-    kids[0]["CINdetails"][0]["ChildProtectionPlans"][0]["CPPendDate"] = kids[0]["CINdetails"][
-        0
-    ]["ChildProtectionPlans"][0]["CPPstartDate"]
+    kids[0]["CINdetails"][0]["ChildProtectionPlans"][0]["CPPendDate"] = kids[0]["CINdetails"][0][
+        "ChildProtectionPlans"
+    ][0]["CPPstartDate"]
     census = tmp_path / "census.xml"
     census.write_bytes(xml(head, kids))
     status = main(
@@ -134,11 +136,13 @@ def test_the_command_writes_json_csv_and_html_and_says_by_its_status(tmp_path: P
     )
     assert status == 1
     printed = json.loads(capsys.readouterr().out)
-    assert printed["errors"] == 1 and printed["findings"][0]["code"] == "8840"
+    assert printed["errors"] == 1
+    assert printed["findings"][0]["code"] == "8840"
     assert json.loads((tmp_path / "r.json").read_text())["children"] == 12
     assert "8840,error," in (tmp_path / "r.csv").read_text()
     html = (tmp_path / "r.html").read_text()
-    assert "Rule 8840 (error): 1" in html and "<script" not in html
+    assert "Rule 8840 (error): 1" in html
+    assert "<script" not in html
     census.write_bytes(xml(*clean()))
     assert main(["validate", "cin", str(census), "--quiet"]) == 0
     census.write_bytes(b"not a census")
