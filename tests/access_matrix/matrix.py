@@ -339,6 +339,11 @@ ENCOMPASS_SEND_ROLES = {"mash_worker", "team_manager"}
 FEED_ROLES = {"team_manager", "performance_analyst"}
 _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
+# The returns team's pages (the CIN census and its validator): tested, with the children the
+# census names, in tests/access_matrix/test_returns_matrix.py.
+RETURNS_ROLES = {"performance_analyst"}
+_RETURNS = "RETURNS_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
+
 # Routes deliberately outside the matrix, and why.
 NOT_IN_MATRIX = {
     "ui:home": "redirects each role to its start page; holds no data",
@@ -410,5 +415,6 @@ NOT_IN_MATRIX = {
     "partners:notice-send": f"ENCOMPASS_SEND_ROLES; {_ENCOMPASS}",
     "partners:feed-threshold": f"FEED_ROLES; {_ENCOMPASS}",
     "sharing:person-log": f"CASEWORK_VIEW; {_ENCOMPASS}",
+    **{f"returns:{name}": _RETURNS for name in ("cin", "cin-census", "cin-validate")},
 }
 # fmt: on

@@ -121,7 +121,9 @@ def _findings(rule: Rule, rows: pd.DataFrame) -> list[Finding]:
             child="" if pd.isna(r["LAchildID"]) else str(r["LAchildID"]),
             line=None if pd.isna(r["line"]) else int(r["line"]),
             location=location,
-            values="; ".join(f"{c} {_shown(r[c])}" for c in shown),
+            values="; ".join(
+                _shown(r[c]) if c == "detail" else f"{c} {_shown(r[c])}" for c in shown
+            ),
         )
         for r in records
     ]
