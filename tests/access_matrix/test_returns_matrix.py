@@ -12,7 +12,7 @@ from lxml import etree
 
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.casework.models import Episode
-from safehub.returns.tests.cin_builder import clean, xml
+from safehub.returns.tests.cin_builder import clean, texts, xml
 from tests.access_matrix.matrix import EVERY_SIGNED_IN_ROLE, RETURNS_ROLES
 from tests.access_matrix.test_matrix import _without_random_tokens
 
@@ -50,7 +50,7 @@ def test_the_census_page_and_download(role, in_need, client_for):
         return
     assert (page.status_code, census.status_code) == (200, 200)
     root = etree.fromstring(b"".join(census.streaming_content))
-    named = set(root.xpath("//ChildIdentifiers/LAchildID/text()"))
+    named = set(texts(root, "//ChildIdentifiers/LAchildID/text()"))
     assert named == {str(p.pk) for p in in_need.values()}  # restricted records too
     export = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert export.subject_ids == "," + ",".join(sorted(named, key=int)) + ","

@@ -3,6 +3,8 @@ no DTD, no entity expansion (so no "billion laughs"), libxml2's own size limits 
 (`huge_tree` off), and a ceiling on the file's size before parsing starts. Anything wrong
 comes back as `UnreadableFile` with a sentence a performance analyst can act on."""
 
+from typing import Any
+
 from lxml import etree
 
 MAX_BYTES = 200 * 1024 * 1024  # a county's CIN census is tens of megabytes
@@ -59,7 +61,8 @@ def parse_xml(content: bytes, *, max_bytes: int = MAX_BYTES) -> etree._ElementTr
         ) from None
     except ValueError as error:  # e.g. a text declaration lxml will not take from bytes
         raise UnreadableFile(f"The file could not be read as XML: {error}.") from None
-    if tree.docinfo.doctype or _has_entities(tree):
+    docinfo: Any = tree.docinfo  # lxml-stubs lack `doctype`
+    if docinfo.doctype or _has_entities(tree):
         raise UnreadableFile(DTD_REFUSED)
     return tree
 

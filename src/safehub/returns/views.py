@@ -7,7 +7,7 @@ import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -51,7 +51,7 @@ def cin_view(request: SignedInRequest) -> HttpResponse:
 
 
 @require_GET
-def cin_census_view(request: SignedInRequest) -> HttpResponse:
+def cin_census_view(request: SignedInRequest) -> HttpResponseBase:
     """The census file for the year or period chosen, as a download. It is written to a
     temporary file as it is read (a county's census is tens of megabytes)."""
     _must_produce_returns(request)

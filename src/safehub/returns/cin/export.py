@@ -160,7 +160,7 @@ def census_children(children: QuerySet[Person], start: date, end: date) -> Itera
         yield _child(people[child_id], details, end)
 
 
-def _child(person: dict[str, Any], details: list[dict[str, Any]], end: date) -> dict[str, Any]:
+def _child(person: Any, details: list[dict[str, Any]], end: date) -> dict[str, Any]:
     unborn = person["date_of_birth"] is None or person["date_of_birth"] > end
     every_nfa = all(d["ReferralNFA"] for d in details)
     # UN7: no UPN because every referral in the census ended with no further action.

@@ -660,8 +660,8 @@ def few_unknown_sex(t: Tables, ctx: Context) -> pd.DataFrame:
     la_level=True,
 )
 def disability_codes_used(t: Tables, ctx: Context) -> pd.DataFrame:
-    used = t["disabilities"]["Disability"].dropna()
-    used = used[used != "NONE"].nunique()
+    codes = t["disabilities"]["Disability"].dropna()
+    used = codes[codes != "NONE"].nunique()
     return _whole_return(f"{used} codes used") if used < 8 else _nothing()
 
 

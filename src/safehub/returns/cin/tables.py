@@ -4,7 +4,7 @@ from: the shape the DfE's rules are written against, so each rule is a few colum
 operations over every child at once. Dates become datetimes (a date that is not one
 becomes missing, which the schema check has already reported)."""
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from lxml import etree
@@ -107,10 +107,10 @@ def _split(element: etree._Element | None) -> tuple[dict[str, Any], list[etree._
     return values, groups
 
 
-def _texts(element: etree._Element) -> list[tuple[str | None, int]]:
+def _texts(element: etree._Element) -> list[tuple[str | None, int | None]]:
     """The values of a list element (disabilities, factors, review dates), each with the
     list's line (reading every value's own line costs more than it tells)."""
-    line = element.sourceline
+    line = cast(Any, element).sourceline  # lxml-stubs mistype it
     return [((e.text or "").strip() or None, line) for e in element]
 
 

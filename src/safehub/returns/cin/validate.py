@@ -3,6 +3,7 @@ which year, check it against that year's XSD, then run that year's DfE rules ove
 Whatever is wrong with the file, the answer is a `Report`; nothing here raises on bad input."""
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from lxml import etree
@@ -87,7 +88,8 @@ def _schema_findings(root: etree._Element, census: CensusYear) -> list[Finding]:
     if schema.validate(root):
         return []
     findings = []
-    for entry in list(schema.error_log)[:MAX_SCHEMA_FINDINGS]:
+    log: Any = schema.error_log  # iterable, whatever lxml-stubs say
+    for entry in list(log)[:MAX_SCHEMA_FINDINGS]:
         findings.append(
             Finding(
                 code="schema",

@@ -34,7 +34,7 @@ def _empty(value: Any) -> bool:
 
 def _fill(parent: etree._Element, group: Group, record: Record) -> None:
     for part in group.parts:
-        value = record.get(part.name)
+        value: Any = record.get(part.name)
         if _empty(value):
             continue
         items = value if part.repeats else [value]

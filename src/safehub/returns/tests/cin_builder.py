@@ -4,7 +4,9 @@ way at a time, written through the real writer."""
 import copy
 import io
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
+
+from lxml import etree
 
 from safehub.core.identifiers import upn_check_letter
 from safehub.returns.cin.writer import write_census
@@ -96,6 +98,15 @@ def child(n: int) -> dict[str, Any]:
 
 def clean() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return header(), [child(n) for n in range(12)]
+
+
+def texts(root: etree._Element, path: str) -> list[str]:
+    """The text values `path` (an XPath) selects in a census."""
+    return [str(v) for v in cast(list[Any], root.xpath(path))]
+
+
+def elements(root: etree._Element, path: str) -> list[etree._Element]:
+    return cast(list[etree._Element], root.xpath(path))
 
 
 def xml(head: dict[str, Any], children: list[dict[str, Any]]) -> bytes:

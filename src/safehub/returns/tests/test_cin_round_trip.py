@@ -22,6 +22,7 @@ from safehub.organisations.models import User
 from safehub.people.models import Person
 from safehub.returns.cin.validate import validate_cin
 from safehub.returns.selectors import cin_census_write
+from safehub.returns.tests.cin_builder import elements, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +85,8 @@ def test_a_period_is_as_it_stood_on_its_last_day(demo, django_db_blocker):
         content, made = _census(demo, "2025-26", start=date(2025, 4, 1), end=date(2025, 9, 30))
     root = etree.fromstring(content)
     assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2025-09-30"
-    (child,) = root.xpath(f"//Child[ChildIdentifiers/LAchildID='{episode.child_id}']")
-    details = child.xpath(f"CINdetails[CINreferralDate='{episode.referral_date}']")
+    (child,) = elements(root, f"//Child[ChildIdentifiers/LAchildID='{episode.child_id}']")
+    details = elements(child, f"CINdetails[CINreferralDate='{episode.referral_date}']")
     assert details[0].find("CINclosureDate") is None
     assert made.filename == "cin-census-2025-26-20250401-20250930.xml"
 
@@ -102,7 +103,7 @@ def test_the_census_is_audited_naming_every_child_restricted_too(demo, django_db
         row = AuditEvent.objects.filter(actor=demo, action=AuditAction.EXPORT).latest("pk")
         transaction.set_rollback(True)
     named = [int(i) for i in row.subject_ids.strip(",").split(",")]
-    listed = etree.fromstring(content).xpath("//ChildIdentifiers/LAchildID/text()")
+    listed = texts(etree.fromstring(content), "//ChildIdentifiers/LAchildID/text()")
     assert sorted(named) == sorted(int(i) for i in listed)
     assert len(named) == made.children
     assert row.object_type == "returns.cin_census"

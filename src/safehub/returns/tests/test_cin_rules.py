@@ -85,6 +85,16 @@ def _both(*done: None) -> None:
     """Several changes made as the arguments were worked out."""
 
 
+def _overlapping(kids: Kids) -> None:
+    ep(kids).update(CINclosureDate=date(2024, 12, 20), ReasonForClosure="RC7")
+    _second_episode(kids, date(2024, 12, 2), date(2025, 2, 10))
+
+
+def _only_none(kids: Kids) -> None:
+    for k in kids:
+        k["ChildCharacteristics"]["Disabilities"] = {"Disability": ["NONE"]}
+
+
 def _open_assessment(start: date) -> dict[str, Any]:
     return {"AssessmentActualStartDate": start}
 
@@ -114,10 +124,7 @@ BREAKS: dict[str, Break] = {
     "8810": _set(ep, ReasonForClosure="RC7"),
     "8815": lambda head, kids: _second_episode(kids, date(2025, 1, 10)),
     "8816": lambda head, kids: _second_episode(kids, date(2025, 1, 10), date(2025, 2, 10)),
-    "8820": lambda head, kids: _both(
-        ep(kids).update(CINclosureDate=date(2024, 12, 20), ReasonForClosure="RC7"),
-        _second_episode(kids, date(2024, 12, 2), date(2025, 2, 10)),
-    ),
+    "8820": lambda head, kids: _overlapping(kids),
     "2990": _set(ep, CINclosureDate=date(2025, 2, 3), ReasonForClosure="RC8"),
     "8875": lambda head, kids: _both(
         _s47(kids).update(DateOfInitialCPC=SATURDAY),
@@ -156,15 +163,9 @@ BREAKS: dict[str, Break] = {
     "8935": lambda head, kids: ep(kids)["ChildProtectionPlans"].append(
         {"CPPstartDate": date(2025, 1, 9), "InitialCategoryOfAbuse": "EMO"}
     ),
-    "2886Q": lambda head, kids: [ids(kids, n).update(Sex="U") for n in range(len(kids))] and None,
-    "2887Q": lambda head, kids: [
-        k["ChildCharacteristics"].update(Disabilities={"Disability": ["NONE"]}) for k in kids
-    ]
-    and None,
-    "2888Q": lambda head, kids: [
-        k["ChildCharacteristics"].update(Disabilities={"Disability": ["NONE"]}) for k in kids[:10]
-    ]
-    and None,
+    "2886Q": lambda head, kids: _both(*(k["ChildIdentifiers"].update(Sex="U") for k in kids)),
+    "2887Q": lambda head, kids: _only_none(kids),
+    "2888Q": lambda head, kids: _only_none(kids[:10]),
 }
 
 
