@@ -61,10 +61,17 @@ def parse_xml(content: bytes, *, max_bytes: int = MAX_BYTES) -> etree._ElementTr
         ) from None
     except ValueError as error:  # e.g. a text declaration lxml will not take from bytes
         raise UnreadableFile(f"The file could not be read as XML: {error}.") from None
+    # Entities can only be declared in a DTD, and a reference to an undeclared one does not
+    # parse; so a document with no DTD has no entities, and nothing to walk the tree for.
     docinfo: Any = tree.docinfo  # lxml-stubs lack `doctype`
-    if docinfo.doctype or _has_entities(tree):
+    if docinfo.doctype or docinfo.internalDTD is not None:
         raise UnreadableFile(DTD_REFUSED)
     return tree
+
+
+def _size(n: int) -> str:
+    mega = 1024 * 1024
+    return f"{n / mega:.0f} MB" if n >= mega else f"{max(1, n // 1024)} KB"
 
 
 def _size(n: int) -> str:

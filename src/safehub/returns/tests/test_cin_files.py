@@ -60,6 +60,10 @@ HOSTILE = {
     "deep nonsense": (b"<a>" * 50_000 + b"</a>" * 50_000, "not well-formed"),
     "an entity bomb": (BOMB, "document type"),
     "an external entity": (XXE, "document type"),
+    "a DTD behind a long comment": (
+        b"<!-- " + b"x" * 70_000 + b' --><!DOCTYPE m [<!ENTITY a "b">]><Message>&a;</Message>',
+        "document type",
+    ),
 }
 
 
