@@ -85,7 +85,6 @@ def _child(n: int, rng: random.Random) -> tuple[dict[str, Any], str]:
         s47 = _weekday(referral + timedelta(days=1))
         icpc = _weekday(s47 + timedelta(days=rng.randint(8, 18)))
         target = _weekday(s47 + timedelta(days=21))
-        episode["DateOfInitialCPC"] = icpc
         episode["Section47"] = [
             {
                 "S47ActualStartDate": s47,
@@ -205,34 +204,17 @@ def ours(content: bytes, iterations: int) -> dict[str, Any]:
 # The other validator, run inside its own environment: each rule's failing children.
 RUNNER = r"""
 import importlib, json, sys, time, xml.etree.ElementTree as ET
-from collections import defaultdict
 began = time.perf_counter()
-from cin_validator.ingress import XMLtoCSV
-from cin_validator.rule_engine import RuleContext, registry
-from cin_validator.utils import DataContainerWrapper
+from cin_validator import cin_validator
 root = ET.parse(sys.argv[1]).getroot()
-data = DataContainerWrapper(XMLtoCSV(root))
-importlib.import_module("cin_validator.rules." + sys.argv[2])
-found, failed = {}, {}
-for rule in registry:
-    ctx = RuleContext(rule)
-    try:
-        rule.func(data, ctx)
-    except Exception as error:  # a rule that fails on this file is reported, not fatal
-        failed[str(rule.code)] = repr(error)[:200]
-        continue
-    rows = set()
-    for issue in list(ctx.issues):
-        rows.add((str(issue.table), issue.row))
-    groups = [ctx.type1_issues, *ctx.type2_issues]
-    for group in groups:
-        if group is not None:
-            for error in group.row_df["ERROR_ID"]:
-                rows.add(("t", tuple(error) if isinstance(error, list) else error))
-    if ctx.la_issues:
-        rows.add(("la", 0))
-    found[str(rule.code)] = len(rows)
-print(json.dumps({"seconds": time.perf_counter() - began, "found": found, "failed": failed}))
+data = cin_validator.process_data(cin_validator.convert_data(root))
+registry = importlib.import_module("cin_validator.rules." + sys.argv[2]).registry
+validator = cin_validator.CinValidator(data, registry)
+issues = validator.full_issue_df
+found = issues.groupby(issues["rule_code"].astype(str))["child_id"].nunique().to_dict()
+for code in validator.multichild_issues["rule_code"].astype(str):
+    found[code] = found.get(code, 0) + 1
+print(json.dumps({"seconds": time.perf_counter() - began, "found": found, "failed": {}}))
 """
 
 
@@ -266,7 +248,7 @@ def compare(
 ) -> list[dict[str, Any]]:
     """Per rule either validator reported, with what was planted for it."""
     ours_by = mine["children_by_rule"]
-    theirs_by = {k.rstrip(".0"): v for k, v in theirs.get("findings_by_rule", {}).items()}
+    theirs_by = {k.removesuffix(".0"): v for k, v in theirs.get("findings_by_rule", {}).items()}
     codes = sorted(set(ours_by) | {k for k, v in theirs_by.items() if v} | set(planted))
     return [
         {

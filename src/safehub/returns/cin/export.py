@@ -97,9 +97,12 @@ def census_children(children: QuerySet[Person], start: date, end: date) -> Itera
     )
     initial = [c for c in conferences if c["kind"] == ConferenceKind.INITIAL]
     icpc_of_s47 = {c["section47_id"]: c["held_on"] for c in initial if c["section47_id"]}
+    # An ICPC after a section 47 enquiry is recorded with the enquiry; the episode's own
+    # DateOfInitialCPC is for one held without an enquiry in the episode (rule 2884).
     first_icpc: dict[int, date] = {}
     for c in initial:
-        first_icpc.setdefault(c["episode_id"], c["held_on"])
+        if not c["section47_id"]:
+            first_icpc.setdefault(c["episode_id"], c["held_on"])
     reviews = _by(
         (c for c in conferences if c["kind"] == ConferenceKind.REVIEW and c["plan_id"]),
         "plan_id",

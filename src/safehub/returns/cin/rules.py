@@ -369,6 +369,21 @@ def activity_after_nfa_closure(t: Tables, ctx: Context) -> pd.DataFrame:
 
 
 @CIN_RULES.rule(
+    "2884",
+    "The initial child protection conference is recorded both on the episode and on its "
+    "section 47 enquiry; record it in one place only.",
+    table="CINdetails",
+    fields=("DateOfInitialCPC",),
+    years=ALL_YEARS,
+)
+def icpc_recorded_twice(t: Tables, ctx: Context) -> pd.DataFrame:
+    e, s = t["cin"], t["s47"]
+    with_s47_icpc = s.loc[s["DateOfInitialCPC"].notna(), "CINdetailsID"]
+    twice = e["DateOfInitialCPC"].notna() & e["CINdetailsID"].isin(with_s47_icpc)
+    return _found(e, twice, "DateOfInitialCPC")
+
+
+@CIN_RULES.rule(
     "8875",
     "The initial child protection conference is dated on a weekend.",
     table="Section47",

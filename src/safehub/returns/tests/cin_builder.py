@@ -44,7 +44,6 @@ def episode() -> dict[str, Any]:
         "CINreferralDate": date(2024, 6, 3),
         "ReferralSource": "2A",
         "PrimaryNeedCode": "N1",
-        "DateOfInitialCPC": date(2024, 9, 19),
         "ReferralNFA": False,
         "Assessments": [
             {

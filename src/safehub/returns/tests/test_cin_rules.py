@@ -127,10 +127,9 @@ BREAKS: dict[str, Break] = {
     "8820": lambda head, kids: _overlapping(kids),
     "2990": _set(ep, CINclosureDate=date(2025, 2, 3), ReasonForClosure="RC8"),
     "8875": lambda head, kids: _both(
-        _s47(kids).update(DateOfInitialCPC=SATURDAY),
-        ep(kids).update(DateOfInitialCPC=SATURDAY),
-        _plan(kids).update(CPPstartDate=SATURDAY),
+        _s47(kids).update(DateOfInitialCPC=SATURDAY), _plan(kids).update(CPPstartDate=SATURDAY)
     ),
+    "2884": _set(ep, DateOfInitialCPC=date(2024, 9, 19)),
     "1103": _set(_assessment, AssessmentActualStartDate=date(2024, 6, 1)),
     "8614": _set(_assessment, AssessmentAuthorisationDate=None),
     "8670Q": lambda head, kids: ep(kids, 3)["Assessments"].append(
