@@ -56,7 +56,7 @@ def _child(n: int, rng: random.Random) -> tuple[dict[str, Any], str]:
     referral = _weekday(START + timedelta(days=rng.randint(0, 300)))
     assessed = _weekday(referral + timedelta(days=rng.randint(1, 5)))
     authorised = _weekday(assessed + timedelta(days=rng.randint(15, 40)))
-    body = f"873{n % 10000:04d}{rng.randint(10, 23):02d}{n % 1000:03d}"
+    body = f"873{n // 1000:04d}{rng.randint(10, 23):02d}{n % 1000:03d}"  # unique to n
     upn = upn_check_letter(body) + body
     factors = rng.sample(FACTORS, rng.randint(1, 3))
     episode: dict[str, Any] = {
