@@ -74,11 +74,6 @@ def _size(n: int) -> str:
     return f"{n / mega:.0f} MB" if n >= mega else f"{max(1, n // 1024)} KB"
 
 
-def _size(n: int) -> str:
-    mega = 1024 * 1024
-    return f"{n / mega:.0f} MB" if n >= mega else f"{max(1, n // 1024)} KB"
-
-
 def _has_entities(tree: etree._ElementTree) -> bool:
     root = tree.getroot()
     return any(isinstance(node, etree._Entity) for node in root.iter(etree.Entity))
