@@ -346,6 +346,11 @@ ENCOMPASS_SEND_ROLES = {"mash_worker", "team_manager"}
 FEED_ROLES = {"team_manager", "performance_analyst"}
 _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
+# The returns team's pages (the CIN census and its validator): tested, with the children the
+# census names, in tests/access_matrix/test_returns_matrix.py.
+RETURNS_ROLES = {"performance_analyst"}
+_RETURNS = "RETURNS_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
+
 # Routes deliberately outside the matrix, and why.
 # A subject access request's pages and a retention review's or hold's (every role, in
 # test_records_matrix.py): the data protection officer only; everyone else "not found" and
@@ -446,5 +451,6 @@ NOT_IN_MATRIX = {
     "sharing:person-log": f"CASEWORK_VIEW; {_ENCOMPASS}",
     **{f"insight:{name}": f"PERFORMANCE_ROLES; {_INSIGHT}" for name in (
         "figure", "figure-csv", "commentary", "job", "job-file", "figures-refresh")},
+    **{f"returns:{name}": _RETURNS for name in ("cin", "cin-census", "cin-validate")},
 }
 # fmt: on

@@ -12,6 +12,7 @@ from safehub.access.policy import (
     can_manage_users,
     can_match_partner_events,
     can_open_registers,
+    can_produce_returns,
     can_record_neglect_training,
     can_refer,
     can_review_audit,
@@ -84,6 +85,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Neglect profile use", reverse("neglect:use")))
     if can_see_performance(user):
         items.append(("Performance", reverse("insight:dashboard")))
+    if can_produce_returns(user):
+        items.append(("CIN census", reverse("returns:cin")))
     if can_load_neglect_templates(user):
         items.append(("Neglect templates", reverse("neglect:templates")))
     items.append(("Messages", reverse("notifications:inbox")))

@@ -93,6 +93,9 @@ class RoleRules:
     # An analyst checking a figure sees each unrestricted child behind it by SafeHub ID (as
     # Ofsted's Annex A lists identify children), never by name, and cannot open the record.
     can_list_figure_children_by_id: bool = False
+    # Statutory returns (safehub.returns): produce the CIN census from every child's records
+    # (a bulk disclosure, audited naming each child) and validate a census file.
+    can_produce_returns: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -154,8 +157,10 @@ RULES: dict[str, RoleRules] = {
         scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
     ),
     # Analysts work with aggregates, never individual records.
+    # The returns team is the analysts: the census is a duty to disclose, not a case.
     Role.PERFORMANCE_ANALYST: RoleRules(
         scope=Scope.NONE,
+        can_produce_returns=True,
         can_see_front_door_figures=True,
         can_see_concern_rules=True,
         can_see_neglect_use=True,
@@ -895,3 +900,22 @@ def figure_listing(actor: User, persons: Iterable[Any]) -> dict[int, FigureListi
         else:
             listed[person.pk] = FigureListing.COUNTED
     return listed
+
+
+# --- Statutory returns ---------------------------------------------------------------------
+
+
+def can_produce_returns(actor: User) -> bool:
+    """Produce a statutory return from live records, or validate a return file."""
+    return rules_for(actor).can_produce_returns
+
+
+def statutory_return_persons(actor: User, queryset: QuerySet) -> QuerySet:
+    """The people a statutory return made by `actor` may name: every one in `queryset` for a
+    role that produces returns, restricted records included (the census duty, Children Act
+    1989 s.83, covers every child, and the DfE cannot be sent a census with children
+    missing; the export's audit row names each child, so the DPO sees every disclosure);
+    nobody for any other role. ADR 0037."""
+    if not can_produce_returns(actor):
+        return queryset.none()
+    return queryset

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("safehub.sharing.urls")),
     path("", include("safehub.subjectaccess.urls")),
     path("", include("safehub.retention.urls")),
+    path("", include("safehub.returns.urls")),
     path("api/v1/", include((api_urls, api_app), namespace=api_namespace)),
 ]
 

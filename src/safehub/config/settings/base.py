@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "safehub.retention",
     "safehub.insight",
     "django_q",
+    "safehub.returns",
     "safehub.ui",
     "safehub.api",
     "safehub.demo",
@@ -332,3 +333,7 @@ LOGGING = {
         }
     },
 }
+
+# The council's three-digit DfE local authority code, the LEA in every return's header. The
+# demo council Demoshire uses 873 (its UPNs carry it); a council sets its own.
+LA_CODE = env.str("SAFEHUB_LA_CODE", default="873")

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from safehub.demo.generator.casework import FamilyPlanner
 from safehub.demo.generator.casework_records import CaseworkPlanner
+from safehub.demo.generator.census_plants import seed_census_plants
 from safehub.demo.generator.frontdoor import ContactPlanner
 from safehub.demo.generator.hardtosee import seed_hardtosee
 from safehub.demo.generator.loader import Loader
@@ -207,6 +208,12 @@ def generate(
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()
+    plants = seed_census_plants(reference_date or timezone.localdate())
+    counts["census_plants"] = len(plants)
+    say(
+        "CIN census mistakes planted on purpose: "
+        + ("; ".join(f"rule {p.rule}, SafeHub ID {p.person_id}" for p in plants) or "none")
+    )
     trained, profiles = seed_neglect(reference_date or timezone.localdate(), seed=seed)
     counts["neglect_profiles"] = profiles
     say(

@@ -139,11 +139,12 @@ class EpisodePlanning(AssessmentPlanning):
         episode = self._open(case, spec, need=spec.kind != "nfa")
         kind = spec.kind
         last = spec.start
-        if (
+        enquired = (
             spec.contact is not None
             and spec.contact.decision == Decision.STRATEGY
             and (kind == "nfa")
-        ):
+        )
+        if enquired:
             last = self._strategy_referral(case, episode, spec, limit) or limit
         share = {"nfa": 1.0, "cin": 0.3, "cp": 0.2, "cla": 0.25}[kind]
         done_by = min(
@@ -156,7 +157,7 @@ class EpisodePlanning(AssessmentPlanning):
         last = max(last, authorised)
         reason = ClosureReason.RC7
         if kind == "nfa":
-            reason = ClosureReason.RC8 if rng.random() < 0.65 else ClosureReason.RC9
+            reason = _nfa_closure(rng.random(), enquired=enquired)
         elif kind == "cin":
             plan = case.cin_start(episode, self._after(authorised, 1, 10))
             last = limit - timedelta(days=rng.randint(0, 10))
@@ -234,7 +235,8 @@ class EpisodePlanning(AssessmentPlanning):
             if close is not None and concluded is not None and close <= yesterday:
                 close = max(close, concluded)
                 self._notes(case, spec.start, close, every=(15, 40))
-                reason = ClosureReason.RC8 if rng.random() < 0.65 else ClosureReason.RC9
+                enquired = spec.contact is not None and spec.contact.decision == Decision.STRATEGY
+                reason = _nfa_closure(rng.random(), enquired=enquired)
                 case.episode_close(episode, close, reason, case.manager(close))
                 self._allocation(case, worker, spec.day_opened, close, AllocationReason.NEW)
                 return
@@ -368,3 +370,12 @@ class EpisodePlanning(AssessmentPlanning):
         self._allocation(
             case, worker, referral, None, AllocationReason.NEW, involvement=involvement
         )
+
+
+def _nfa_closure(draw: float, *, enquired: bool) -> ClosureReason:
+    """How a referral that needed nothing more closes: RC8 (no further action) or RC9
+    (referred to early help). RC8 means closed after assessment alone, so an episode that
+    had a section 47 enquiry closes RC7 instead (census rule 2990)."""
+    if draw >= 0.65:
+        return ClosureReason.RC9
+    return ClosureReason.RC7 if enquired else ClosureReason.RC8

@@ -1,0 +1,64 @@
+"""Forms for the returns pages: parse what was chosen or sent; the rules are the selectors'."""
+
+from typing import ClassVar
+
+from django import forms
+
+from safehub.returns.cin.spec import YEARS
+from safehub.ui.fields import GovukDateField
+from safehub.ui.forms_util import GovukForm
+
+MAX_UPLOAD = 200 * 1024 * 1024
+
+
+class CensusForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"year": "the census year"}
+    year = forms.ChoiceField(
+        label="Census year",
+        choices=[
+            (y, f"{y} (1 April {YEARS[y].start.year} to 31 March {YEARS[y].end.year})")
+            for y in YEARS
+        ],
+        error_messages={
+            "required": "Select a census year",
+            "invalid_choice": "Select a census year",
+        },
+    )
+    start = GovukDateField(
+        label="From (optional)",
+        required=False,
+        help_text="Leave both dates blank for the whole census year.",
+    )
+    end = GovukDateField(label="To (optional)", required=False, help_text="Within the census year.")
+
+
+REPORT_FORMATS = [
+    ("html", "Show the report on this page"),
+    ("csv", "Download it as a spreadsheet (CSV)"),
+    ("json", "Download it as JSON"),
+]
+
+
+class ValidateForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"file": "the census file", "report": "the report"}
+    file = forms.FileField(
+        label="Upload a CIN census file",
+        help_text="The XML file for 2024-25 or 2025-26, up to 200 MB.",
+        error_messages={
+            "required": "Select a CIN census file",
+            "empty": "The selected file is empty",
+        },
+    )
+    report = forms.ChoiceField(
+        label="How do you want the report?",
+        choices=REPORT_FORMATS,
+        initial="html",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you want the report"},
+    )
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD:
+            raise forms.ValidationError("The selected file must be smaller than 200 MB")
+        return file

@@ -1,0 +1,113 @@
+"""What the returns pages and commands read: the CIN census produced from live records for a
+census year or any period, and a census file validated. Both are decided by the access
+policy (`can_produce_returns`, `statutory_return_persons`) and audited: the census as one
+export row naming every child in it, a validation as one row naming the file."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO
+
+from safehub.access.policy import can_produce_returns, statutory_return_persons
+from safehub.audit.models import AuditAction
+from safehub.audit.services import audit_record
+from safehub.core.exceptions import PermissionDeniedError
+from safehub.organisations.models import User
+from safehub.people.models import Person
+from safehub.returns.cin.export import census_children, census_header
+from safehub.returns.cin.spec import YEARS, CensusYear, year_named
+from safehub.returns.cin.validate import validate_cin
+from safehub.returns.cin.writer import write_census
+from safehub.returns.report import Report
+
+
+@dataclass(frozen=True)
+class CensusMade:
+    census: CensusYear
+    start: date
+    end: date
+    children: int
+
+    @property
+    def filename(self) -> str:
+        return f"cin-census-{self.census.name}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.xml"
+
+
+def census_year_for(day: date) -> CensusYear:
+    """The census year `day` falls in, or the nearest SafeHub knows."""
+    for census in YEARS.values():
+        if census.start <= day <= census.end:
+            return census
+    ordered = sorted(YEARS.values(), key=lambda y: y.start)
+    return ordered[0] if day < ordered[0].start else ordered[-1]
+
+
+def period_problem(census: CensusYear, start: date, end: date) -> str:
+    """Why a period cannot be a census file, in plain English ("" if it can)."""
+    if end < start:
+        return "The end of the period must be on or after its start"
+    if not census.start <= end <= census.end:
+        return (
+            f"The period must end within the {census.name} census year "
+            f"({census.start:%-d %B %Y} to {census.end:%-d %B %Y})"
+        )
+    return ""
+
+
+def cin_census_write(
+    *,
+    actor: User,
+    out: IO[bytes],
+    year: str,
+    now: datetime,
+    start: date | None = None,
+    end: date | None = None,
+) -> CensusMade:
+    """Write the CIN census of `year` (or of the period `start` to `end` within it, whose
+    ReferenceDate is then `end`) to `out`, and audit it as an export naming every child."""
+    if not can_produce_returns(actor):
+        raise PermissionDeniedError("Only the returns team produces the CIN census.")
+    census = year_named(year)
+    start, end = start or census.start, end or census.end
+    problem = period_problem(census, start, end)
+    if problem:
+        raise ValueError(problem)
+    children = statutory_return_persons(actor, Person.objects.all())
+    named: list[int] = []
+
+    def counted() -> object:
+        for child in census_children(children, start, end):
+            named.append(int(child["ChildIdentifiers"]["LAchildID"]))
+            yield child
+
+    write_census(out, census_header(census, end, now), counted())  # type: ignore[arg-type]
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        subject_ids=named,
+        object_type="returns.cin_census",
+        object_id=census.name,
+        detail={"start": start.isoformat(), "end": end.isoformat(), "children": len(named)},
+    )
+    return CensusMade(census, start, end, len(named))
+
+
+def cin_file_validate(*, actor: User, filename: str, content: bytes) -> Report:
+    """Validate a CIN census file someone uploaded (SafeHub's own or another system's). The
+    file is read, never kept; the audit row says who checked which file and what it held."""
+    if not can_produce_returns(actor):
+        raise PermissionDeniedError("Only the returns team validates census files.")
+    report = validate_cin(content, filename=filename)
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="returns.cin_file",
+        object_id=filename[:60],
+        detail={
+            "year": report.year,
+            "children": report.children,
+            "errors": report.errors,
+            "queries": report.queries,
+            "unreadable": bool(report.unreadable),
+        },
+    )
+    return report

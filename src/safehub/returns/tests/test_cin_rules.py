@@ -1,0 +1,236 @@
+"""Every CIN rule SafeHub checks, proved on a clean census broken one way: the clean file
+passes (format and every rule, both years), and each break is found by its rule. Removing a
+rule from `rules.py` fails its case here; adding one without a case fails the last test."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from safehub.returns.cin.rules import CIN_RULES
+from safehub.returns.cin.spec import YEARS
+from safehub.returns.cin.validate import validate_cin
+from safehub.returns.tests.cin_builder import clean, header, xml
+
+Kids = list[dict[str, Any]]
+Break = Callable[[dict[str, Any], Kids], None]
+SATURDAY = date(2024, 9, 21)
+
+
+def ids(kids: Kids, n: int = 0) -> dict[str, Any]:
+    return kids[n]["ChildIdentifiers"]
+
+
+def ep(kids: Kids, n: int = 0) -> dict[str, Any]:
+    return kids[n]["CINdetails"][0]
+
+
+def _second_episode(kids: Kids, referral: date, closure: date | None = None) -> None:
+    kids[0]["CINdetails"].append(
+        {
+            "CINreferralDate": referral,
+            "ReferralSource": "6",
+            "PrimaryNeedCode": "N4",
+            "CINclosureDate": closure,
+            "ReasonForClosure": "RC7" if closure else "",
+            "ReferralNFA": False,
+        }
+    )
+
+
+def _unborn(kids: Kids, sex: str) -> None:
+    kids.append(
+        {
+            "ChildIdentifiers": {
+                "LAchildID": "U1",
+                "UPNunknown": "UN1",
+                "ExpectedPersonBirthDate": date(2025, 5, 1),
+                "Sex": sex,
+            },
+            "ChildCharacteristics": {"Ethnicity": "NOBT"},
+            "CINdetails": [
+                {
+                    "CINreferralDate": date(2025, 1, 6),
+                    "ReferralSource": "3B",
+                    "PrimaryNeedCode": "N1",
+                    "ReferralNFA": False,
+                }
+            ],
+        }
+    )
+
+
+def _set(target: Callable[[Kids], dict[str, Any]], **values: Any) -> Break:
+    return lambda head, kids: target(kids).update(values)
+
+
+def _assessment(kids: Kids) -> dict[str, Any]:
+    return ep(kids)["Assessments"][0]
+
+
+def _s47(kids: Kids) -> dict[str, Any]:
+    return ep(kids)["Section47"][0]
+
+
+def _plan(kids: Kids) -> dict[str, Any]:
+    return ep(kids)["ChildProtectionPlans"][0]
+
+
+def _cin_plan(kids: Kids) -> dict[str, Any]:
+    return ep(kids)["CINPlanDates"][0]
+
+
+def _both(*done: None) -> None:
+    """Several changes made as the arguments were worked out."""
+
+
+def _overlapping(kids: Kids) -> None:
+    ep(kids).update(CINclosureDate=date(2024, 12, 20), ReasonForClosure="RC7")
+    _second_episode(kids, date(2024, 12, 2), date(2025, 2, 10))
+
+
+def _only_none(kids: Kids) -> None:
+    for k in kids:
+        k["ChildCharacteristics"]["Disabilities"] = {"Disability": ["NONE"]}
+
+
+def _open_assessment(start: date) -> dict[str, Any]:
+    return {"AssessmentActualStartDate": start}
+
+
+BREAKS: dict[str, Break] = {
+    "100": lambda head, kids: head["CollectionDetails"].update(ReferenceDate=date(2025, 3, 30)),
+    "1510": lambda head, kids: ids(kids).update(
+        UPN=("B" if ids(kids)["UPN"][0] != "B" else "C") + ids(kids)["UPN"][1:]
+    ),
+    "1520": lambda head, kids: ids(kids, 1).update(UPN=ids(kids)["UPN"]),
+    "1570": _set(lambda k: ids(k), LAchildID="A" * 21),
+    "1580": _set(lambda k: ids(k), LAchildID="C-1"),
+    "4180": _set(lambda k: ids(k), Sex="1"),
+    "8750": lambda head, kids: _unborn(kids, "F"),
+    "8500": _set(lambda k: ids(k), LAchildID=""),
+    "8510": lambda head, kids: ids(kids, 1).update(LAchildID=ids(kids)["LAchildID"]),
+    "8520": _set(lambda k: ids(k), PersonBirthDate=date(2025, 4, 10)),
+    "8525Q": _set(lambda k: ids(k), ExpectedPersonBirthDate=date(2015, 5, 1)),
+    "8540": lambda head, kids: kids[0]["ChildCharacteristics"].pop("Disabilities"),
+    "8600": lambda head, kids: ep(kids, 11).update(CINreferralDate=date(2025, 4, 2)),
+    "8606": lambda head, kids: _both(
+        ids(kids).update(PersonBirthDate=date(2024, 12, 1)),
+        ep(kids).update(CINreferralDate=date(2024, 1, 15)),
+    ),
+    "8610": _set(ep, PrimaryNeedCode=""),
+    "8805": _set(ep, CINclosureDate=date(2025, 2, 3)),
+    "8810": _set(ep, ReasonForClosure="RC7"),
+    "8815": lambda head, kids: _second_episode(kids, date(2025, 1, 10)),
+    "8816": lambda head, kids: _second_episode(kids, date(2025, 1, 10), date(2025, 2, 10)),
+    "8820": lambda head, kids: _overlapping(kids),
+    "2990": _set(ep, CINclosureDate=date(2025, 2, 3), ReasonForClosure="RC8"),
+    "8875": lambda head, kids: _both(
+        _s47(kids).update(DateOfInitialCPC=SATURDAY), _plan(kids).update(CPPstartDate=SATURDAY)
+    ),
+    "2884": _set(ep, DateOfInitialCPC=date(2024, 9, 19)),
+    "1103": _set(_assessment, AssessmentActualStartDate=date(2024, 6, 1)),
+    "8614": _set(_assessment, AssessmentAuthorisationDate=None),
+    "8670Q": lambda head, kids: ep(kids, 3)["Assessments"].append(
+        _open_assessment(date(2024, 10, 1))
+    ),
+    "8869": lambda head, kids: _assessment(kids).update(
+        FactorsIdentifiedAtAssessment={"AssessmentFactors": ["21", "3B"]}
+    ),
+    "8896": lambda head, kids: ep(kids)["Assessments"].extend(
+        [_open_assessment(date(2025, 3, 10)), _open_assessment(date(2025, 3, 11))]
+    ),
+    "8897Q": _set(_assessment, FactorsIdentifiedAtAssessment=None),
+    "8945Q": lambda head, kids: _assessment(kids).update(
+        FactorsIdentifiedAtAssessment={"AssessmentFactors": ["18A"]}
+    ),
+    "8950Q": lambda head, kids: _assessment(kids).update(
+        FactorsIdentifiedAtAssessment={"AssessmentFactors": ["19A"]}
+    ),
+    "4015": _set(_cin_plan, CINPlanStartDate=date(2024, 6, 1)),
+    "4004": lambda head, kids: ep(kids)["CINPlanDates"].extend(
+        [{"CINPlanStartDate": date(2025, 3, 1)}, {"CINPlanStartDate": date(2025, 3, 2)}]
+    ),
+    "4001": _set(_cin_plan, CINPlanEndDate=date(2024, 10, 1)),
+    "2889": _set(_s47, S47ActualStartDate=date(2024, 6, 1)),
+    "8675Q": _set(_s47, DateOfInitialCPC=None),
+    "8870Q": _set(_s47, InitialCPCtarget=SATURDAY),
+    "1105": _set(_plan, CPPstartDate=date(2024, 6, 1)),
+    "8840": _set(_plan, CPPendDate=date(2024, 9, 19)),
+    "8841": _set(_plan, Reviews={"CPPreviewDate": [date(2024, 9, 10)]}),
+    "8935": lambda head, kids: ep(kids)["ChildProtectionPlans"].append(
+        {"CPPstartDate": date(2025, 1, 9), "InitialCategoryOfAbuse": "EMO"}
+    ),
+    "2886Q": lambda head, kids: _both(*(k["ChildIdentifiers"].update(Sex="U") for k in kids)),
+    "2887Q": lambda head, kids: _only_none(kids),
+    "2888Q": lambda head, kids: _only_none(kids[:10]),
+}
+
+
+def _found(head: dict[str, Any], kids: Kids) -> set[str]:
+    report = validate_cin(xml(head, kids), filename="test.xml")
+    assert not report.unreadable, report.unreadable
+    return {f.code for f in report.findings}
+
+
+@pytest.mark.parametrize("year", list(YEARS))
+def test_the_clean_census_passes_the_format_and_every_rule(year):
+    census = YEARS[year]
+    head, kids = clean()
+    head["CollectionDetails"].update(Year=census.header_year, ReferenceDate=census.end)
+    if census.header_year != 2025:  # move every date on whole weeks, keeping the weekdays
+        kids = _shifted(kids, census.header_year - 2025)
+    report = validate_cin(xml(head, kids), filename="clean.xml")
+    assert report.year == year
+    assert report.children == 12
+    assert report.rules_run == len(CIN_RULES.for_year(year)) > 40
+    assert report.findings == [], [(f.code, f.values) for f in report.findings]
+
+
+def _shifted(value: Any, years: int) -> Any:
+    if isinstance(value, date):
+        return value + timedelta(weeks=52 * years)
+    if isinstance(value, dict):
+        return {k: _shifted(v, years) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shifted(v, years) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("code", sorted(BREAKS))
+def test_each_rule_finds_what_breaks_it(code):
+    head, kids = clean()
+    BREAKS[code](head, kids)
+    assert code in _found(head, kids)
+
+
+def test_every_rule_has_a_break():
+    assert set(BREAKS) == set(CIN_RULES.rules)
+
+
+def test_a_finding_names_the_child_the_line_and_the_values():
+    head, kids = clean()
+    BREAKS["8840"](head, kids)
+    report = validate_cin(xml(head, kids), filename="t.xml")
+    (finding,) = [f for f in report.findings if f.code == "8840"]
+    assert finding.child == "C0"
+    assert finding.severity == "error"
+    assert finding.line is not None
+    assert finding.line > 20
+    assert "CPPstartDate 2024-09-19" in finding.values
+
+
+def test_queries_are_queries_and_errors_errors():
+    head, kids = clean()
+    BREAKS["8670Q"](head, kids)
+    BREAKS["8840"](head, kids)
+    report = validate_cin(xml(head, kids), filename="t.xml")
+    assert {f.code: f.severity for f in report.findings} == {"8670Q": "query", "8840": "error"}
+    assert (report.errors, report.queries, report.passed) == (1, 1, False)
+
+
+def test_rules_of_2024_25_on_do_not_run_on_a_year_without_them():
+    assert "1570" in {r.code for r in CIN_RULES.for_year("2024-25")}
+    assert header(2026)["CollectionDetails"]["Year"] == 2026
+    assert CIN_RULES.for_year("2019-20") == []

@@ -1,0 +1,116 @@
+"""The returns pages for the returns team: the CIN census (choose a year or a period within
+one, download the XML) and the validator (upload a census file, read its report on the
+page or download it as CSV or JSON). Views parse, call a selector and render; the policy
+and the audit are the selectors'."""
+
+import tempfile
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safehub.access.navigation import nav_for
+from safehub.access.policy import can_produce_returns
+from safehub.core.users import SignedInRequest
+from safehub.returns import forms, selectors
+from safehub.returns.cin.rules import CIN_RULES
+from safehub.returns.cin.spec import YEARS
+
+
+def _render(
+    request: SignedInRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    forms_in = [v for v in context.values() if hasattr(v, "errors") and hasattr(v, "fields")]
+    context.setdefault("has_errors", any(f.errors for f in forms_in))
+    context.setdefault("nav_items", nav_for(request))
+    context.setdefault("notices", list(messages.get_messages(request)))
+    return render(request, template, context, status=status)
+
+
+def _must_produce_returns(request: SignedInRequest) -> None:
+    if not can_produce_returns(request.user):
+        raise Http404
+
+
+def _census_page(
+    request: SignedInRequest, form: forms.CensusForm, status: int = 200
+) -> HttpResponse:
+    rules = {y: len(CIN_RULES.for_year(y)) for y in YEARS}
+    return _render(request, "returns/cin.html", {"form": form, "rules": rules}, status=status)
+
+
+@require_GET
+def cin_view(request: SignedInRequest) -> HttpResponse:
+    """Choose the census year (or a period within it) to produce."""
+    _must_produce_returns(request)
+    year = selectors.census_year_for(timezone.localdate()).name
+    return _census_page(request, forms.CensusForm(initial={"year": year}))
+
+
+@require_GET
+def cin_census_view(request: SignedInRequest) -> HttpResponseBase:
+    """The census file for the year or period chosen, as a download. It is written to a
+    temporary file as it is read (a county's census is tens of megabytes)."""
+    _must_produce_returns(request)
+    form = forms.CensusForm(request.GET)
+    if not form.is_valid():
+        return _census_page(request, form, status=400)
+    data = form.cleaned_data
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    try:
+        made = selectors.cin_census_write(
+            actor=request.user,
+            out=out,
+            year=data["year"],
+            now=timezone.now(),
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+    except ValueError as problem:
+        out.close()
+        form.add_error("end", str(problem))
+        return _census_page(request, form, status=400)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=made.filename, content_type="application/xml"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cin_validate_view(request: SignedInRequest) -> HttpResponse:
+    """Upload a census file; its report on the page, or as a CSV or JSON download."""
+    _must_produce_returns(request)
+    posted = request.method == "POST"
+    form = forms.ValidateForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"report": "html"},
+    )
+    report = None
+    if posted and form.is_valid():
+        file = form.cleaned_data["file"]
+        report = selectors.cin_file_validate(
+            actor=request.user, filename=file.name, content=file.read()
+        )
+        stem = file.name.rsplit(".", 1)[0][:60] or "census"
+        kind = form.cleaned_data["report"]
+        if kind == "csv":
+            return _download(report.to_csv(), f"{stem}-report.csv", "text/csv; charset=utf-8")
+        if kind == "json":
+            return _download(report.to_json(), f"{stem}-report.json", "application/json")
+    return _render(
+        request,
+        "returns/cin_validate.html",
+        {"form": form, "report": report},
+        status=400 if posted and not form.is_valid() else 200,
+    )
+
+
+def _download(text: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=content_type)
+    safe = "".join(c for c in filename if c.isalnum() or c in "-_.") or "report"
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    return response
