@@ -83,6 +83,12 @@ def audit_record(*, action: str, **fields: Unpack[AuditFields]) -> AuditEvent:
     return event
 
 
+def audit_record_many(rows: Iterable[AuditFields], *, action: str) -> list[AuditEvent]:
+    """Append many rows of one action in one INSERT (a batch of partner events), in the
+    caller's transaction as `audit_record` is."""
+    return AuditEvent.objects.bulk_create([_event(action=action, **fields) for fields in rows])
+
+
 def audit_list(
     *, actor: User, listed: str, person_ids: Iterable[int], detail: dict[str, Any] | None = None
 ) -> AuditEvent:
