@@ -152,10 +152,10 @@ def partner_events_receive(
     return _told(actor, received)
 
 
-# Events written together in one transaction (ADR 0032). Every query of a chunk is one per
-# table, so a bigger chunk costs nothing more in round trips; a failed one is received again
-# event by event, so it should not be so big that doing that is slow.
-COMMIT_EVERY = 500
+# Events written together in one transaction (ADR 0032): a whole batch, since a chunk's
+# queries are one per table whatever its size and its commit one disk flush. A failed chunk
+# is received again event by event, each in its own savepoint.
+COMMIT_EVERY = MAX_BATCH
 
 
 def _receive_chunk(
