@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
+from safehub.core.bulk import insert_objects, insert_rows
 from safehub.core.workdays import LONDON
 from safehub.organisations.models import User
 
@@ -134,15 +135,15 @@ def chronology_append_many(
     # Inside a caller's transaction no savepoint is needed (an error undoes the caller's
     # whole change), which saves two round trips.
     with transaction.atomic(savepoint=False):
-        saved = ChronologyEntry.objects.bulk_create([entry for entry, _ in entries])
+        saved = insert_objects([entry for entry, _ in entries])
         appended = [
             (entry, list({p.pk: p for p in persons}))
             for entry, (_, persons) in zip(saved, entries, strict=True)
         ]
-        ChronologyLink.objects.bulk_create(
-            ChronologyLink(entry=entry, person_id=pk, occurred_at=entry.occurred_at)
-            for entry, pks in appended
-            for pk in pks
+        insert_rows(
+            ChronologyLink,
+            ("entry_id", "person_id", "occurred_at"),
+            [(entry.pk, pk, entry.occurred_at) for entry, pks in appended for pk in pks],
         )
         for listener in _listeners:
             listener(appended)

@@ -47,6 +47,7 @@ from safehub.casework.models import CINPlan, CPPlan, PeriodOfCare
 from safehub.casework.selectors import current_allocation
 from safehub.chronology.models import ChronologyEntry
 from safehub.chronology.services import chronology_append_many, new_entry
+from safehub.core.bulk import insert_objects
 from safehub.core.exceptions import ApplicationError, PermissionDeniedError
 from safehub.core.workdays import LONDON
 from safehub.notifications.services import notify_staff
@@ -185,7 +186,7 @@ def _receive_chunk(
         event = _new_event(actor, clean, content_hash, channel, person, now)
         new[clean.event_id] = event
         answers.append((EventOutcome(index, clean.event_id, Outcome.ACCEPTED), event))
-    created = PartnerEvent.objects.bulk_create(new.values())
+    created = insert_objects(list(new.values()))
     audit_record_many(
         (_audit_fields(actor, e, held[e.partner_event_id]) for e in created),
         action=AuditAction.CREATE,

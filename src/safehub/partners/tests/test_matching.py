@@ -243,6 +243,7 @@ def test_a_crash_mid_batch_keeps_what_was_accepted_and_leaves_nothing_half_writt
 ):
     """The server dies while filing the second event: the first stays whole, the second left
     nothing behind, and sending the batch again completes it without a duplicate."""
+
     # A real failure in the real path: a listener of the chronology, run in the transaction
     # that files the event, raises as E2's entry is appended.
     def dies_on_e2(appended):
