@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def nhs_numbers(count: int, start: int = 400000000) -> list[str]:
     """Valid NHS numbers (modulus 11 check digit), in order from `start`."""
-    found = []
+    found: list[str] = []
     body = start
     while len(found) < count:
         digits = [int(d) for d in str(body)]
