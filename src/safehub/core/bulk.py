@@ -11,6 +11,10 @@ from typing import Any
 from django.db import connection, models
 from psycopg.types.json import Jsonb
 
+# Fewer rows than this go by INSERT … RETURNING, one round trip; COPY needs two (the ids,
+# then the rows) and pays off only once there are rows enough.
+COPY_FROM = 20
+
 
 def insert_rows(
     model: type[models.Model],
@@ -26,7 +30,7 @@ def insert_rows(
     if not rows:
         return []
     if copy is None:
-        copy = connection.vendor == "postgresql"
+        copy = connection.vendor == "postgresql" and len(rows) >= COPY_FROM
     if copy:
         return _copy(model, columns, rows)
     objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
@@ -40,7 +44,7 @@ def insert_objects(objs: list[Any]) -> list[Any]:
     if not objs:
         return objs
     model = type(objs[0])
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(objs) < COPY_FROM:
         return model._default_manager.bulk_create(objs)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = [f.attname for f in fields]
