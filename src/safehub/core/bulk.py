@@ -70,7 +70,9 @@ def _copy(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) 
     assert pk is not None
     by_name = {f.attname: f for f in meta.concrete_fields}
     rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
-    defaults = tuple(f.get_default() for f in rest)
+    defaults = tuple(
+        Jsonb(f.get_default()) if isinstance(f, models.JSONField) else f.get_default() for f in rest
+    )
     json = [i for i, c in enumerate(columns) if isinstance(by_name[c], models.JSONField)]
     quote = connection.ops.quote_name
     names = [_column(f) for f in (pk, *(by_name[c] for c in columns), *rest)]
