@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 from django.db import transaction
 
 from safehub.audit.models import AuditAction, AuditEvent
+from safehub.core.bulk import insert_objects
 from safehub.core.context import current_origin
 
 if TYPE_CHECKING:
@@ -81,6 +82,12 @@ def audit_record(*, action: str, **fields: Unpack[AuditFields]) -> AuditEvent:
     event = _event(action=action, **fields)
     event.save()
     return event
+
+
+def audit_record_many(rows: Iterable[AuditFields], *, action: str) -> list[AuditEvent]:
+    """Append many rows of one action in one INSERT (a batch of partner events), in the
+    caller's transaction as `audit_record` is."""
+    return insert_objects([_event(action=action, **fields) for fields in rows])
 
 
 def audit_list(

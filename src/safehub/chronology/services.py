@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
+from safehub.core.bulk import insert_objects, insert_rows
 from safehub.core.workdays import LONDON
 from safehub.organisations.models import User
 
@@ -19,10 +20,11 @@ class _Default(Enum):
 # "Whoever is calling": the default for who did it and who recorded it.
 ACTOR = _Default.ACTOR
 
-# Called with each new entry and the ids of the people it concerns, inside the transaction
-# that appends it. Apps above the chronology (the concern rules) register here, so the
-# chronology never imports them.
-AppendListener = Callable[[ChronologyEntry, list[int]], None]
+# Called with the entries just appended, each with the ids of the people it concerns, inside
+# the transaction that appends them: one entry from `chronology_append`, a batch's from
+# `chronology_append_many`. Apps above the chronology (the concern rules) register here, so
+# the chronology never imports them.
+AppendListener = Callable[[list[tuple[ChronologyEntry, list[int]]]], None]
 _listeners: list[AppendListener] = []
 
 
@@ -57,6 +59,44 @@ def chronology_append(
     who recorded it in SafeHub and when. Both default to `actor`, now. An event known only
     by its date gives `occurred_on` instead of `occurred_at`. `restricted`: a partner shared
     it on condition it goes no further (only the policy's restricted-entry readers see it)."""
+    entry = new_entry(
+        actor=actor,
+        event_type=event_type,
+        summary=summary,
+        occurred_at=occurred_at,
+        occurred_on=occurred_on,
+        significance=significance,
+        done_by=done_by,
+        done_by_label=done_by_label,
+        source_agency=source_agency,
+        recorded_by=recorded_by,
+        recorded_at=recorded_at,
+        source=source,
+        source_ref=source_ref,
+        restricted=restricted,
+    )
+    return chronology_append_many([(entry, persons)])[0]
+
+
+def new_entry(
+    *,
+    actor: User,
+    event_type: str,
+    summary: str,
+    occurred_at: datetime | None = None,
+    occurred_on: date | None = None,
+    significance: int = Significance.LOW,
+    done_by: User | None | _Default = ACTOR,
+    done_by_label: str = "",
+    source_agency: Any = None,
+    recorded_by: User | None | _Default = ACTOR,
+    recorded_at: datetime | None = None,
+    source: Any = None,
+    source_ref: tuple[str, str] | None = None,
+    restricted: bool = False,
+) -> ChronologyEntry:
+    """An entry as `chronology_append` would write it, not yet saved: for
+    `chronology_append_many`, which writes many at once."""
     declared = registry.get(event_type)  # KeyError for an undeclared code, on purpose
     if source is not None:
         source_ref = (source._meta.label, str(source.pk))
@@ -66,32 +106,48 @@ def chronology_append(
         source_agency = doer.agency
     recorder = _user(actor if recorded_by is ACTOR else recorded_by)
     when, time_known = _occurred(occurred_at, occurred_on)
-    # Entry and links together; inside a caller's transaction no savepoint is needed (an
-    # error undoes the caller's whole change), which saves two round trips an entry.
+    return ChronologyEntry(
+        occurred_at=when,
+        time_known=time_known,
+        done_by=doer,
+        done_by_label=done_by_label,
+        source_agency=source_agency,
+        recorded_by=recorder,
+        recorded_at=recorded_at or timezone.now(),
+        event_type=event_type,
+        category=declared.category,
+        significance=significance,
+        summary=summary,
+        source_type=source_type,
+        source_id=source_id,
+        restricted=restricted,
+    )
+
+
+def chronology_append_many(
+    entries: Sequence[tuple[ChronologyEntry, Sequence[Any]]],
+) -> list[ChronologyEntry]:
+    """Write entries made by `new_entry`, each with the people it concerns: one INSERT for
+    the entries and one for their links however many there are, then the listeners once
+    for them all. Call it inside the service's transaction, like `chronology_append`."""
+    if not entries:
+        return []
+    # Inside a caller's transaction no savepoint is needed (an error undoes the caller's
+    # whole change), which saves two round trips.
     with transaction.atomic(savepoint=False):
-        entry = ChronologyEntry.objects.create(
-            occurred_at=when,
-            time_known=time_known,
-            done_by=doer,
-            done_by_label=done_by_label,
-            source_agency=source_agency,
-            recorded_by=recorder,
-            recorded_at=recorded_at or timezone.now(),
-            event_type=event_type,
-            category=declared.category,
-            significance=significance,
-            summary=summary,
-            source_type=source_type,
-            source_id=source_id,
-            restricted=restricted,
-        )
-        people = {p.pk: p for p in persons}
-        ChronologyLink.objects.bulk_create(
-            ChronologyLink(entry=entry, person=p, occurred_at=when) for p in people.values()
+        saved = insert_objects([entry for entry, _ in entries])
+        appended = [
+            (entry, list({p.pk: p for p in persons}))
+            for entry, (_, persons) in zip(saved, entries, strict=True)
+        ]
+        insert_rows(
+            ChronologyLink,
+            ("entry_id", "person_id", "occurred_at"),
+            [(entry.pk, pk, entry.occurred_at) for entry, pks in appended for pk in pks],
         )
         for listener in _listeners:
-            listener(entry, list(people))
-    return entry
+            listener(appended)
+    return saved
 
 
 def _user(user: User | None | _Default) -> User | None:

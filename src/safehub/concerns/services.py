@@ -121,23 +121,74 @@ def concern_rule_save(
 # --- Live evaluation ----------------------------------------------------------------------
 
 
-def evaluate_after_append(entry: ChronologyEntry, person_ids: list[int]) -> None:
-    """The chronology's listener: evaluate the live rules that read this kind of entry for
-    each person it concerns, as of when SafeHub learnt of it. Never raises."""
+def evaluate_after_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:
+    """The chronology's listener: evaluate the live rules that read the kinds of entry just
+    appended for each person they concern, as of when SafeHub learnt of the latest of them.
+    A batch of entries (a partner's batch of events) is evaluated once per person with one
+    read of everyone's facts, not once per entry. Never raises."""
     try:
-        rules = [(r, d) for r, d in selectors.active_rules() if entry.event_type in d.event_types]
+        rules = selectors.active_rules()
     except Exception:  # a broken rule table must not lose the event
-        log.exception("concerns: could not read the rules for entry %s", entry.pk)
+        log.exception("concerns: could not read the rules for %s entries", len(appended))
         return
     if not rules:
         return
-    as_of = max(entry.occurred_at, entry.recorded_at)
-    for person_id in person_ids:
+    wanted: dict[int, tuple[datetime, set[int]]] = {}  # person -> (as of, rules that read it)
+    for entry, person_ids in appended:
+        reading = {n for n, (_, d) in enumerate(rules) if entry.event_type in d.event_types}
+        if not reading:
+            continue
+        known = max(entry.occurred_at, entry.recorded_at)
+        for person_id in person_ids:
+            as_of, indexes = wanted.get(person_id, (known, set()))
+            wanted[person_id] = (max(as_of, known), indexes | reading)
+    if not wanted:
+        return
+    try:
+        with transaction.atomic():
+            children, earlier = _load_for(rules, wanted)
+    except Exception:
+        log.exception("concerns: could not read the facts for %s people", len(wanted))
+        return
+    for person_id, (as_of, indexes) in wanted.items():
+        child = children.get(person_id)
+        if child is None:
+            continue
         try:
-            with transaction.atomic():
-                concern_evaluate(person_id=person_id, as_of=as_of, rules=rules)
+            _evaluate_child(child, as_of, [rules[n] for n in sorted(indexes)], earlier)
         except Exception:
-            log.exception("concerns: evaluating entry %s for person %s failed", entry.pk, person_id)
+            log.exception("concerns: evaluating person %s failed", person_id)
+
+
+def _load_for(
+    rules: list[tuple[ConcernRule, Definition]], wanted: dict[int, tuple[datetime, set[int]]]
+) -> tuple[dict[int, Child], dict[tuple[int, int], list[list[int]]]]:
+    """Everyone's facts and earlier alerts in a few queries, whatever the number of people.
+    Facts are read up to the latest as-of; `evaluate` keeps each person to their own."""
+    indexes = set().union(*(i for _, i in wanted.values()))
+    types = {t for n in indexes for t in rules[n][1].event_types}
+    until = max(as_of for as_of, _ in wanted.values())
+    children = selectors.load_children(event_types=types, until=until, person_ids=list(wanted))
+    earlier = selectors.earlier_fact_ids_for(
+        rule_ids=[rule.pk for rule, _ in rules], person_ids=list(children)
+    )
+    return children, earlier
+
+
+def _evaluate_child(
+    child: Child,
+    as_of: datetime,
+    rules: list[tuple[ConcernRule, Definition]],
+    earlier: dict[tuple[int, int], list[list[int]]],
+) -> None:
+    for rule, definition in rules:
+        firing = evaluate(definition, child, as_of)
+        if firing is None or not is_new(firing, earlier.get((rule.pk, child.person_id), [])):
+            continue
+        with transaction.atomic():  # an alert, its audit row and message whole, or none
+            raised = _raise(rule, child, firing)
+        if raised is not None:
+            earlier.setdefault((rule.pk, child.person_id), []).append(list(firing.fact_ids))
 
 
 def concern_evaluate(

@@ -79,6 +79,8 @@ def refuse_bidi_controls(text: str, *, label: str) -> None:
 
 
 def _hidden(text: str, allowed: str) -> bool:
+    if text.isascii() and text.isprintable():  # most text: no hidden character possible
+        return False
     return any(
         unicodedata.category(c) in _HIDDEN_CATEGORIES and c not in JOINERS and c not in allowed
         for c in text

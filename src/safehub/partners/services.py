@@ -1,11 +1,15 @@
 """Receiving partner events and placing them on the right person's record.
 
-Each event is saved in its own savepoint: a bad one is refused without touching the others,
-a good one is saved whole (event, audit row, chronology entry, any alert) or not at all.
-Events commit a few dozen at a time (a commit is a disk flush), and the sender is told
-nothing until every one has committed, so nothing they are told was accepted can be undone;
-after a crash they send the batch again and what had committed is "already received"
-(ADR 0024). The same event sent again changes nothing.
+A batch is received in chunks, each one transaction that writes every table's rows for all
+its events at once (a few INSERTs however many events): a commit is a disk flush and a
+query a round trip, so both are paid per chunk, not per event (ADR 0032). If a chunk fails
+(a bad row the checks missed, the same event id arriving from another request at the same
+moment) nothing of it is kept, and its events are received again one by one, each in its own
+savepoint: a bad one is refused alone, a good one is saved whole (event, audit row,
+chronology entry, any alert) or not at all. The sender is told nothing until every chunk has
+committed, so nothing they are told was accepted can be undone; after a crash they send the
+batch again and what had committed is "already received". The same event sent again changes
+nothing.
 
 An event is filed on a record automatically only when its NHS number or UPN is on exactly
 one person's record (and does not contradict another identifier it carries). Nothing is
@@ -18,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,10 +42,12 @@ from safehub.access.policy import (
     decide_many,
 )
 from safehub.audit.models import AuditAction
-from safehub.audit.services import audit_record, audit_refusal
+from safehub.audit.services import AuditFields, audit_record, audit_record_many, audit_refusal
 from safehub.casework.models import CINPlan, CPPlan, PeriodOfCare
 from safehub.casework.selectors import current_allocation
-from safehub.chronology.services import chronology_append
+from safehub.chronology.models import ChronologyEntry
+from safehub.chronology.services import chronology_append_many, new_entry
+from safehub.core.bulk import insert_objects
 from safehub.core.exceptions import ApplicationError, PermissionDeniedError
 from safehub.core.workdays import LONDON
 from safehub.notifications.services import notify_staff
@@ -111,11 +118,11 @@ def partner_events_receive(
     *, actor: User, events: Sequence[Any], channel: str = Channel.API
 ) -> list[EventOutcome]:
     """Receive a batch of events from `actor`'s agency; the answer says, event by event,
-    what became of it. Call outside any transaction: each event commits on its own.
+    what became of it. Call outside any transaction: each chunk of events commits on its own.
 
     What every event needs looked up (is its id already received, who holds its NHS number
-    or UPN, may the sender see that person) is read for the whole batch at once, so each
-    event's own transaction only writes."""
+    or UPN, may the sender see that person) is read for the whole batch at once, and each
+    chunk's rows are written together, so the queries a batch makes do not grow with it."""
     _require_sender(actor)
     if len(events) > MAX_BATCH:
         raise BatchTooLarge(len(events))
@@ -132,23 +139,83 @@ def partner_events_receive(
     lookups = BatchLookups.load(actor, [p.event for p in parsed if p.event is not None])
     received: list[tuple[EventOutcome, PartnerEvent | None]] = []
     for start in range(0, len(parsed), COMMIT_EVERY):
-        # A commit is a disk flush: events are committed a few dozen at a time, each in its
-        # own savepoint, and nobody is told anything until all have committed (ADR 0024).
-        failure: Exception | None = None
-        with transaction.atomic(durable=True):
-            for index in range(start, min(start + COMMIT_EVERY, len(parsed))):
-                try:
-                    received.append(_receive_one(actor, index, channel, parsed[index], lookups))
-                except Exception as error:  # its savepoint is undone; keep those before it
-                    failure = error
-                    break
-        if failure is not None:
-            raise failure
+        indexes = range(start, min(start + COMMIT_EVERY, len(parsed)))
+        try:
+            with transaction.atomic(durable=True):
+                chunk = _receive_chunk(actor, indexes, channel, parsed, lookups)
+        except Exception:
+            # Nothing of the chunk was kept: receive its events one at a time, so whatever
+            # failed is settled (or refused) alone and the others are saved.
+            chunk = _receive_singly(actor, indexes, channel, parsed, lookups)
+        else:
+            lookups.existing.update({e.partner_event_id: e for _, e in chunk if e is not None})
+        received.extend(chunk)
     return _told(actor, received)
 
 
-# Events committed together (each still saved whole or not at all in its own savepoint).
-COMMIT_EVERY = 50
+# Events written together in one transaction (ADR 0032): a whole batch, since a chunk's
+# queries are one per table whatever its size and its commit one disk flush. A failed chunk
+# is received again event by event, each in its own savepoint.
+COMMIT_EVERY = MAX_BATCH
+
+
+def _receive_chunk(
+    actor: User, indexes: range, channel: str, parsed: Sequence[Any], lookups: BatchLookups
+) -> list[tuple[EventOutcome, PartnerEvent | None]]:
+    """Judge each event of the chunk, then write the new ones' rows table by table: the
+    events, their audit rows, the chronology entries of those an identifier files (and the
+    concern rules once for them all), then any Encompass notice or alert they make."""
+    answers: list[tuple[EventOutcome, PartnerEvent | None]] = []
+    new: dict[str, PartnerEvent] = {}  # ids first seen in this chunk (sent twice: once)
+    held: dict[str, str] = {}  # why an identifier did not settle it, by event id
+    now = timezone.now()
+    for index in indexes:
+        item = parsed[index]
+        if item.event is None:
+            answers.append(
+                (EventOutcome(index, item.event_id, Outcome.REJECTED, reasons=item.problems), None)
+            )
+            continue
+        clean: CleanEvent = item.event
+        content_hash = clean.content_hash()
+        existing = lookups.existing.get(clean.event_id) or new.get(clean.event_id)
+        if existing is not None:
+            answers.append(_judge_again(index, clean, content_hash, existing))
+            continue
+        person, held[clean.event_id] = identifier_match(clean, lookups)
+        event = _new_event(actor, clean, content_hash, channel, person, now)
+        new[clean.event_id] = event
+        answers.append((EventOutcome(index, clean.event_id, Outcome.ACCEPTED), event))
+    created = insert_objects(list(new.values()))
+    audit_record_many(
+        (_audit_fields(actor, e, held[e.partner_event_id]) for e in created),
+        action=AuditAction.CREATE,
+    )
+    filed = [(e, e.person) for e in created if e.person is not None]
+    chronology_append_many([(_entry(e, p, filed_by=actor), [p]) for e, p in filed])
+    for event, person in filed:
+        _tell(event, person, filed_by=actor)
+    return answers
+
+
+def _receive_singly(
+    actor: User, indexes: range, channel: str, parsed: Sequence[Any], lookups: BatchLookups
+) -> list[tuple[EventOutcome, PartnerEvent | None]]:
+    """The chunk again, each event in its own savepoint. An error no savepoint explains
+    still commits the events before it, then is raised: the sender is told nothing and
+    sends the batch again, and what committed is "already received"."""
+    answers: list[tuple[EventOutcome, PartnerEvent | None]] = []
+    failure: Exception | None = None
+    with transaction.atomic(durable=True):
+        for index in indexes:
+            try:
+                answers.append(_receive_one(actor, index, channel, parsed[index], lookups))
+            except Exception as error:  # its savepoint is undone; keep those before it
+                failure = error
+                break
+    if failure is not None:
+        raise failure
+    return answers
 
 
 @dataclass
@@ -219,6 +286,14 @@ def _receive_one(
             existing = _existing(actor, clean.event_id)
             if existing is None:
                 raise
+    return _judge_again(index, clean, content_hash, existing)
+
+
+def _judge_again(
+    index: int, clean: CleanEvent, content_hash: str, existing: PartnerEvent
+) -> tuple[EventOutcome, PartnerEvent | None]:
+    """An event id already received: the same content changes nothing; other content is a
+    conflict, and changes nothing either."""
     if existing.content_hash != content_hash:
         received = existing.received_at.astimezone(LONDON)
         return EventOutcome(
@@ -273,8 +348,23 @@ def _create(
     actor: User, clean: CleanEvent, content_hash: str, channel: str, lookups: BatchLookups
 ) -> PartnerEvent:
     person, why_not = identifier_match(clean, lookups)
-    now = timezone.now()
-    event = PartnerEvent.objects.create(
+    event = _new_event(actor, clean, content_hash, channel, person, timezone.now())
+    event.save(force_insert=True)
+    audit_record(action=AuditAction.CREATE, **_audit_fields(actor, event, why_not))
+    if person is not None:
+        _file(event, person, filed_by=actor)
+    return event
+
+
+def _new_event(
+    actor: User,
+    clean: CleanEvent,
+    content_hash: str,
+    channel: str,
+    person: Person | None,
+    now: datetime,
+) -> PartnerEvent:
+    return PartnerEvent(
         agency=actor.agency,
         **clean.model_fields(),
         content_hash=content_hash,
@@ -285,17 +375,21 @@ def _create(
         received_at=now,
         sent_by=actor,
     )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        person_id=person.pk if person else None,
-        object_type="partners.PartnerEvent",
-        object_id=event.pk,
-        detail={"type": clean.type, "state": event.state, **({"held": why_not} if why_not else {})},
-    )
-    if person is not None:
-        _file(event, person, filed_by=actor)
-    return event
+
+
+def _audit_fields(actor: User, event: PartnerEvent, why_not: str) -> AuditFields:
+    """The audit row of a received event: what it was and what became of it."""
+    return {
+        "actor": actor,
+        "person_id": event.person_id,
+        "object_type": "partners.PartnerEvent",
+        "object_id": event.pk,
+        "detail": {
+            "type": event.type,
+            "state": event.state,
+            **({"held": why_not} if why_not else {}),
+        },
+    }
 
 
 def identifier_match(clean: Any, lookups: BatchLookups | None = None) -> tuple[Person | None, str]:
@@ -326,13 +420,18 @@ def identifier_match(clean: Any, lookups: BatchLookups | None = None) -> tuple[P
 
 
 def _file(event: PartnerEvent, person: Person, *, filed_by: User) -> None:
-    """Put the event on the person's timeline, credited to the partner who sent it and their
-    agency; entered in SafeHub by whoever filed it (the sender, when an identifier settled
-    it; else the MASH worker), when they did. Then tell whoever must hear of it."""
+    """Put the event on the person's timeline, then tell whoever must hear of it."""
+    chronology_append_many([(_entry(event, person, filed_by=filed_by), [person])])
+    _tell(event, person, filed_by=filed_by)
+
+
+def _entry(event: PartnerEvent, person: Person, *, filed_by: User) -> ChronologyEntry:
+    """The event's timeline entry, credited to the partner who sent it and their agency;
+    entered in SafeHub by whoever filed it (the sender, when an identifier settled it; else
+    the MASH worker), when they did."""
     event_type = BY_CODE[event.type]
-    chronology_append(
+    return new_entry(
         actor=filed_by,
-        persons=[person],
         event_type=event_type.chronology_code,
         summary=chronology_summary(event),
         significance=CHRONOLOGY_SIGNIFICANCE[Significance(event.significance)],
@@ -345,7 +444,12 @@ def _file(event: PartnerEvent, person: Person, *, filed_by: User) -> None:
         occurred_at=event.occurred_at if event.time_known else None,
         occurred_on=None if event.time_known else event.occurred_at.astimezone(LONDON).date(),
     )
-    if event_type.unscheduled:
+
+
+def _tell(event: PartnerEvent, person: Person, *, filed_by: User) -> None:
+    """Who must hear of a filed event: the allocated worker of a child on a plan or in care
+    who had an unscheduled attendance, and (for domestic abuse) the child's school."""
+    if BY_CODE[event.type].unscheduled:
         _alert_allocated_worker(event, person)
     encompass_from_event(event, person, filed_by=filed_by)
 

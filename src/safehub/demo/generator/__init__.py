@@ -42,7 +42,7 @@ from safehub.demo.generator.organisations import (
     plan_organisation,
     totp_key_for,
 )
-from safehub.demo.generator.partner_events import seed_partner_events
+from safehub.demo.generator.partner_events import seed_partner_events, seed_partner_volume
 from safehub.demo.generator.plan import PlannedFamily
 from safehub.demo.generator.trajectories import seed_trajectories
 from safehub.demo.generator.workforce import seed_swe_registrations
@@ -186,6 +186,13 @@ def generate(
     counts = dict(loader.counts)
     counts["partner_events"] = seed_partner_events(
         seed=seed, today=reference_date or timezone.localdate(), persons=target
+    )
+    counts["partner_events"] += seed_partner_volume(
+        seed=seed,
+        today=reference_date or timezone.localdate(),
+        persons=target,
+        method=loader.writer.method,
+        progress=say,
     )
     say(f"Partner events: {counts['partner_events']:,}")
     hard_to_see = seed_hardtosee(

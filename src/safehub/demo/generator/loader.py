@@ -12,11 +12,11 @@ from functools import lru_cache
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from psycopg.types.json import Jsonb
 
 from safehub.access.models import Involvement, RestrictedAccess
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
+from safehub.core.bulk import insert_rows
 from safehub.demo.generator.casework_records import (
     CASEWORK_TABLES,
     COUNT_KEYS,
@@ -92,42 +92,9 @@ class Writer:
     def insert(
         self, model: type[models.Model], columns: Sequence[str], rows: list[tuple]
     ) -> list[int]:
-        if not rows:
-            return []
-        if self.method == "copy":
-            return self._copy(model, columns, rows)
-        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model._default_manager.bulk_create(objs, batch_size=self.batch_size)
-        return [obj.pk for obj in objs]
-
-    def _copy(
-        self, model: type[models.Model], columns: Sequence[str], rows: list[tuple]
-    ) -> list[int]:
-        meta = model._meta
-        pk = meta.pk
-        by_name = {f.attname: f for f in meta.concrete_fields}
-        rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in columns]
-        defaults = tuple(f.get_default() for f in rest)
-        json = [i for i, c in enumerate(columns) if isinstance(by_name[c], models.JSONField)]
-        quote = connection.ops.quote_name
-        names = [_column(f) for f in (pk, *(by_name[c] for c in columns), *rest)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, pk.column, len(rows)],
-            )
-            ids = sorted(r[0] for r in cursor.fetchall())
-            sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                write = copy.write_row
-                for id_, row in zip(ids, rows, strict=True):
-                    values = (
-                        row
-                        if not json
-                        else tuple(Jsonb(v) if i in json else v for i, v in enumerate(row))
-                    )
-                    write((id_, *values, *defaults))
-        return ids
+        return insert_rows(
+            model, columns, rows, copy=self.method == "copy", batch_size=self.batch_size
+        )
 
 
 PERSON_COLUMNS = (
@@ -518,10 +485,3 @@ class Loader:
                     cursor.execute(f"VACUUM (ANALYZE) {table}")
                 else:
                     cursor.execute(f"ANALYZE {table}")
-
-
-def _column(field: models.Field) -> str:
-    """A concrete field's column (only fields with no column of their own lack one)."""
-    if field.column is None:
-        raise ValueError(f"{field} has no column")
-    return field.column

@@ -9,15 +9,21 @@ API would accept. Dates are offsets from `today`; nothing reads the clock.
 """
 
 import random
+import zlib
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 from typing import Any
 
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from safehub.access.roles import Role
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
 from safehub.core.workdays import LONDON
+from safehub.demo.generator.loader import Writer
 from safehub.organisations.models import Agency, User
 from safehub.partners.codes import (
     BY_CODE,
@@ -239,9 +245,18 @@ def _event(
     )
 
 
-def _file_on_chronologies(events: list[PartnerEvent]) -> None:
+def _file_on_chronologies(events: list[PartnerEvent], writer: Writer | None = None) -> None:
     """One chronology entry per filed event, as `partners.services` files it: credited to the
-    partner who sent it, entered by them (an identifier matched) or the MASH worker."""
+    partner who sent it, entered by them (an identifier matched) or the MASH worker. With
+    `writer`, the rows go through the loader's writer (COPY on PostgreSQL)."""
+    if writer is not None:
+        entry_ids = writer.insert(ChronologyEntry, ENTRY_COLUMNS, [_entry_row(e) for e in events])
+        writer.insert(
+            ChronologyLink,
+            ("entry_id", "person_id", "occurred_at"),
+            [(i, e.person_id, e.occurred_at) for i, e in zip(entry_ids, events, strict=True)],
+        )
+        return
     entries = [
         ChronologyEntry(
             occurred_at=e.occurred_at,
@@ -268,3 +283,219 @@ def _file_on_chronologies(events: list[PartnerEvent]) -> None:
         ],
         batch_size=2_000,
     )
+
+
+ENTRY_COLUMNS = (
+    "occurred_at",
+    "time_known",
+    "done_by_id",
+    "done_by_label",
+    "source_agency_id",
+    "recorded_by_id",
+    "recorded_at",
+    "event_type",
+    "category",
+    "significance",
+    "summary",
+    "source_type",
+    "source_id",
+    "restricted",
+)
+
+
+def _entry_row(e: PartnerEvent) -> tuple[Any, ...]:
+    event_type = BY_CODE[e.type]
+    return (
+        e.occurred_at,
+        e.time_known,
+        e.sent_by_id,
+        "",
+        e.agency_id,
+        e.matched_by_id or e.sent_by_id,
+        e.matched_at or e.received_at,
+        event_type.chronology_code,
+        event_type.category,
+        CHRONOLOGY_SIGNIFICANCE[Significance(e.significance)],
+        chronology_summary(e),
+        "partners.PartnerEvent",
+        str(e.pk),
+        e.restricted,
+    )
+
+
+# --- Five years of feeds at volume -------------------------------------------------------
+
+# Events a partner sends over five years, per person known to the council: about three
+# million at `large` (a million people), 150,000 at `county`, 6,000 at `small`.
+VOLUME_PER_PERSON = 3
+VOLUME_YEARS = 5
+VOLUME_CHUNK = 20_000  # events a transaction
+VOLUME_FIRST_NUMBER = 10_000_000  # event ids after the ordinary events' (per agency)
+
+# Share of the events by kind of agency, shaped on the national sources of referrals to
+# children's social care (police the largest referrer, then schools, then health; housing
+# and adult services small), with schools raised for their termly attendance returns.
+SECTOR_SHARE = {
+    Sector.EDUCATION: 36,
+    Sector.POLICE: 27,
+    Sector.HEALTH: 22,
+    Sector.HOUSING: 7,
+    Sector.ADULT_SERVICES: 8,
+}
+# Within a kind of agency, how common each type is (types not named: 1).
+TYPE_WEIGHT = {
+    "attendance": 30,
+    "persistent_absence": 8,
+    "severe_absence": 2,
+    "suspension": 5,
+    "permanent_exclusion": 1,
+    "dsl_welfare_concern": 10,
+    "domestic_abuse_child_in_household": 12,
+    "domestic_abuse_child_present": 8,
+    "missing_episode": 6,
+    "return_from_missing": 6,
+    "exploitation_intelligence": 2,
+    "household_adult_arrested": 4,
+    "household_adult_released": 3,
+    "ed_attendance": 10,
+    "was_not_brought": 8,
+    "health_visitor_contact": 8,
+    "unscheduled_attendance": 3,
+    "temporary_accommodation": 2,
+    "eviction_notice": 2,
+    "substance_misuse": 3,
+    "mental_health_crisis": 3,
+    "probation": 2,
+}
+# One household in this many (by family name and postcode) has a pattern that builds: many
+# more events than most, thin at first and closer together towards today.
+BUILDING_ONE_IN = 30
+
+
+def seed_partner_volume(
+    *,
+    seed: int,
+    today: date,
+    persons: int,
+    method: str = "auto",
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Five years of partner feeds at the volume a council receives, every event filed by
+    identifier on a child's (or, for adult services, an adult's) chronology, in the
+    national proportions of each kind of agency. Written a chunk a transaction through the
+    loader's writer (COPY on PostgreSQL). Returns how many events."""
+    rng = random.Random(f"demoshire-partner-volume-{seed}")
+    senders = _senders()
+    children, adults = _people(today)
+    if not senders or not children or not adults:
+        return 0
+    types = [t for t in EVENT_TYPES if t.sector in SECTOR_SHARE]
+    weights = [
+        SECTOR_SHARE[t.sector]
+        * TYPE_WEIGHT.get(t.code, 1)
+        / sum(TYPE_WEIGHT.get(u.code, 1) for u in types if u.sector == t.sector)
+        for t in types
+    ]
+    pick_child = _weighted_people(rng, children)
+    pick_adult = _weighted_people(rng, adults)
+    now = datetime.combine(today, time(9), tzinfo=LONDON)
+    writer = Writer(method)
+    total, written = persons * VOLUME_PER_PERSON, 0
+    for start in range(0, total, VOLUME_CHUNK):
+        events = []
+        for number in range(start, min(start + VOLUME_CHUNK, total)):
+            event_type = rng.choices(types, weights)[0]
+            agency, sender = rng.choice(senders[event_type.sector])
+            person, building = (
+                pick_adult() if event_type.sector == Sector.ADULT_SERVICES else pick_child()
+            )
+            on = _volume_day(rng, person[6], today, building)
+            if on is None:
+                continue
+            built = _event(
+                rng,
+                VOLUME_FIRST_NUMBER + number,
+                event_type,
+                agency,
+                sender,
+                person,
+                MatchState.MATCHED_BY_IDENTIFIER,
+                today,
+                now,
+                on=on,
+            )
+            if built is not None:
+                events.append(built)
+        with transaction.atomic():
+            ids = writer.insert(PartnerEvent, EVENT_COLUMNS, [_event_row(e) for e in events])
+            for event, pk in zip(events, ids, strict=True):
+                event.pk = pk
+            _file_on_chronologies(events, writer)
+        written += len(events)
+        if progress and (start // VOLUME_CHUNK) % 10 == 9:
+            progress(f"  {written:>9,} / {total:,} partner events")
+    return written
+
+
+def _weighted_people(
+    rng: random.Random, people: list[tuple[Any, ...]]
+) -> Callable[[], tuple[tuple[Any, ...], bool]]:
+    """Draws a person: most have a few events, some many (a long tail), and those in a
+    household whose pattern builds have more still."""
+    building = [zlib.crc32(f"{p[5]}|{p[7]}".encode()) % BUILDING_ONE_IN == 0 for p in people]
+    weights = [rng.paretovariate(1.5) * (6 if b else 1) for b in building]
+    cumulative = list(accumulate(weights))
+    top = cumulative[-1]
+
+    def pick() -> tuple[tuple[Any, ...], bool]:
+        n = bisect_left(cumulative, rng.random() * top)
+        n = min(n, len(people) - 1)
+        return people[n], building[n]
+
+    return pick
+
+
+def _volume_day(rng: random.Random, born: date, today: date, building: bool) -> date | None:
+    """A day in the last five years after the person was born; for a household whose
+    pattern builds, weighted towards today (thin at first, closer together later)."""
+    earliest = max(born, today - timedelta(days=365 * VOLUME_YEARS))
+    span = (today - timedelta(days=2) - earliest).days
+    if span < 1:
+        return None
+    share = rng.random() ** (1 / 3) if building else rng.random()
+    return earliest + timedelta(days=int(share * span))
+
+
+EVENT_COLUMNS = (
+    "agency_id",
+    "partner_event_id",
+    "type",
+    "occurred_at",
+    "time_known",
+    "nhs_number",
+    "upn",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "summary",
+    "significance",
+    "restricted",
+    "period_start",
+    "period_end",
+    "attendance_percent",
+    "reason",
+    "content_hash",
+    "person_id",
+    "state",
+    "matched_by_id",
+    "matched_at",
+    "sent_back_reason",
+    "channel",
+    "received_at",
+    "sent_by_id",
+)
+
+
+def _event_row(e: PartnerEvent) -> tuple[Any, ...]:
+    return tuple(getattr(e, column) for column in EVENT_COLUMNS)

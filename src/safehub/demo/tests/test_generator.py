@@ -524,3 +524,35 @@ def test_partner_events_of_every_type_from_the_right_agencies(seeded: str) -> No
             assert e.person.nhs_number == e.nhs_number or e.person.upn == e.upn
     waiting = [e for e in events if e.state == MatchState.AWAITING]
     assert all(e.given_name and e.date_of_birth and e.postcode for e in waiting)
+
+
+@pytest.mark.django_db
+def test_five_years_of_partner_feeds_in_national_proportions(seeded: str) -> None:
+    from safehub.demo.generator.partner_events import (
+        SECTOR_SHARE,
+        VOLUME_FIRST_NUMBER,
+        VOLUME_PER_PERSON,
+        VOLUME_YEARS,
+    )
+    from safehub.partners.codes import BY_CODE, MatchState
+    from safehub.partners.models import PartnerEvent
+
+    volume = [
+        e
+        for e in PartnerEvent.objects.all()
+        if re.fullmatch(r"\d+-\d+", e.partner_event_id)
+        and int(e.partner_event_id.split("-")[1]) >= VOLUME_FIRST_NUMBER
+    ]
+    # Every person known three times over, less the few born too late for a given day.
+    assert PERSONS * VOLUME_PER_PERSON * 0.9 <= len(volume) <= PERSONS * VOLUME_PER_PERSON
+    assert all(e.state == MatchState.MATCHED_BY_IDENTIFIER and e.person_id for e in volume)
+    shares = Counter(BY_CODE[e.type].sector for e in volume)
+    total = sum(SECTOR_SHARE.values())
+    for sector, share in SECTOR_SHARE.items():
+        assert abs(shares[sector] / len(volume) - share / total) < 0.06, (sector, shares)
+    days = sorted(e.occurred_at.date() for e in volume)
+    assert (days[-1] - days[0]).days > 365 * (VOLUME_YEARS - 1)
+    assert days[-1] < TEST_TODAY
+    # Some children hear from many agencies over the years, most from few.
+    per_person = Counter(e.person_id for e in volume)
+    assert max(per_person.values()) >= 5 * (len(volume) / len(per_person))

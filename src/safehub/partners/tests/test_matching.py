@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from safehub.audit.models import AuditEvent
 from safehub.casework.models import Allocation, CPPlan, Episode
+from safehub.chronology import services as chronology_services
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
 from safehub.core.exceptions import BreakGlassRequired, NotFound, PermissionDeniedError
 from safehub.notifications.models import OutboxMessage
@@ -242,17 +243,16 @@ def test_a_crash_mid_batch_keeps_what_was_accepted_and_leaves_nothing_half_writt
 ):
     """The server dies while filing the second event: the first stays whole, the second left
     nothing behind, and sending the batch again completes it without a duplicate."""
-    real = services.chronology_append
-    calls = {"n": 0}
 
-    def dies_on_the_second(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
+    # A real failure in the real path: a listener of the chronology, run in the transaction
+    # that files the event, raises as E2's entry is appended.
+    def dies_on_e2(appended):
+        if any("their reference E2." in entry.summary for entry, _ in appended):
             raise RuntimeError("the server went away")
-        return real(**kwargs)
 
     batch = [event(event_id=f"E{i}", nhs_number="9434765919") for i in (1, 2, 3)]
-    monkeypatch.setattr(services, "chronology_append", dies_on_the_second)
+    monkeypatch.setattr(chronology_services, "_listeners", [*chronology_services._listeners])
+    chronology_services.on_append(dies_on_e2)
     with pytest.raises(RuntimeError):
         services.partner_events_receive(actor=senders["school"], events=batch)
     assert list(PartnerEvent.objects.values_list("partner_event_id", flat=True)) == ["E1"]
@@ -264,7 +264,7 @@ def test_a_crash_mid_batch_keeps_what_was_accepted_and_leaves_nothing_half_writt
         ).count()
         == 1
     )
-    monkeypatch.setattr(services, "chronology_append", real)
+    chronology_services._listeners.remove(dies_on_e2)
     again = services.partner_events_receive(actor=senders["school"], events=batch)
     assert [o.outcome for o in again] == ["already_received", "accepted", "accepted"]
     assert entries.count() == 3
