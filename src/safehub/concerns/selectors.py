@@ -365,12 +365,15 @@ def earlier_alerts_by_rule_and_person() -> dict[tuple[int, int], list[Alert]]:
     return found
 
 
-def earlier_fact_ids_for(
+def earlier_alerts_for(
     *, rule_ids: Iterable[int], person_ids: Iterable[int]
-) -> dict[tuple[int, int], list[list[int]]]:
-    """The facts each earlier alert of these rules rested on, by (rule, person): one query."""
-    found: dict[tuple[int, int], list[list[int]]] = defaultdict(list)
-    rows = Alert.objects.filter(rule_id__in=list(rule_ids), person_id__in=list(person_ids))
-    for rule_id, person_id, ids in rows.values_list("rule_id", "person_id", "fact_ids"):
-        found[(rule_id, person_id)].append(ids)
-    return dict(found)
+) -> dict[tuple[int, int], list[Alert]]:
+    """Each earlier alert of these rules by (rule, person), oldest first: one query, for a
+    batch of entries about many people."""
+    found: dict[tuple[int, int], list[Alert]] = defaultdict(list)
+    rows = Alert.objects.filter(rule_id__in=list(rule_ids), person_id__in=list(person_ids)).only(
+        "pk", "rule_id", "person_id", "raised_at", "state", "fact_ids", "version"
+    )
+    for alert in rows.order_by("raised_at", "pk"):
+        found[(alert.rule_id, alert.person_id)].append(alert)
+    return found

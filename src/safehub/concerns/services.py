@@ -162,14 +162,14 @@ def evaluate_after_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> 
 
 def _load_for(
     rules: list[tuple[ConcernRule, Definition]], wanted: dict[int, tuple[datetime, set[int]]]
-) -> tuple[dict[int, Child], dict[tuple[int, int], list[list[int]]]]:
+) -> tuple[dict[int, Child], dict[tuple[int, int], list[Alert]]]:
     """Everyone's facts and earlier alerts in a few queries, whatever the number of people.
     Facts are read up to the latest as-of; `evaluate` keeps each person to their own."""
     indexes = set().union(*(i for _, i in wanted.values()))
     types = {t for n in indexes for t in rules[n][1].event_types}
     until = max(as_of for as_of, _ in wanted.values())
     children = selectors.load_children(event_types=types, until=until, person_ids=list(wanted))
-    earlier = selectors.earlier_fact_ids_for(
+    earlier = selectors.earlier_alerts_for(
         rule_ids=[rule.pk for rule, _ in rules], person_ids=list(children)
     )
     return children, earlier
@@ -179,16 +179,23 @@ def _evaluate_child(
     child: Child,
     as_of: datetime,
     rules: list[tuple[ConcernRule, Definition]],
-    earlier: dict[tuple[int, int], list[list[int]]],
+    earlier: dict[tuple[int, int], list[Alert]],
 ) -> None:
+    """As `concern_evaluate` does for one child, with everyone's earlier alerts read once:
+    new facts update the open or recent alert of the rule, or raise one."""
     for rule, definition in rules:
         firing = evaluate(definition, child, as_of)
-        if firing is None or not is_new(firing, earlier.get((rule.pk, child.person_id), [])):
+        if firing is None:
             continue
+        known = earlier.setdefault((rule.pk, child.person_id), [])
         with transaction.atomic():  # an alert, its audit row and message whole, or none
-            raised = _raise(rule, child, firing)
-        if raised is not None:
-            earlier.setdefault((rule.pk, child.person_id), []).append(list(firing.fact_ids))
+            alert = _act_on(rule, child, firing, known)
+        if alert is None:
+            continue
+        if known and known[-1].pk == alert.pk:
+            known[-1] = alert  # absorbed: the alert now rests on the new facts too
+        else:
+            known.append(alert)
 
 
 def concern_evaluate(
