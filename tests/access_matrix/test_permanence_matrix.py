@@ -107,7 +107,7 @@ def test_a_refused_application_saves_nothing(role, people, client_for):
     assert Proceedings.objects.filter(child=child).exists() is allowed
 
 
-@pytest.mark.parametrize("role", list(PERMANENCE_EDIT) + ["south_worker"])
+@pytest.mark.parametrize("role", [*list(PERMANENCE_EDIT), "south_worker"])
 def test_prospective_adopters_for_every_role(role, people, users, client_for):
     tm = users["team_manager"]
     adopters = services.adopters_create(
@@ -134,4 +134,5 @@ def test_prospective_adopters_for_every_role(role, people, users, client_for):
     assert b"Okafor" in response.content
     # South's worker works with adopters but may not see North's child: counted, not named.
     assert (b"Amelia" in response.content) is (role != "south_worker"), role
-    assert Adopters.objects.count() == 1 and Adoption.objects.count() == 1
+    assert Adopters.objects.count() == 1
+    assert Adoption.objects.count() == 1

@@ -36,7 +36,8 @@ def test_issuing_starts_the_26_weeks_and_the_final_order_stops_them(sw: Any, chi
     item = DueItem.objects.get(child=child, kind=services.TIMETABLE_DUE)
     assert (item.due_date, item.done_on) == (date(2026, 11, 27), None)
     section = selectors.permanence_section(actor=sw, child=child, today=TODAY)
-    assert section.clock is not None and section.clock.week == 26
+    assert section.clock is not None
+    assert section.clock.week == 26
     assert [d.item.pk for d in section.due] == [item.pk]
     services.hearing_record(
         actor=sw,
@@ -52,6 +53,7 @@ def test_issuing_starts_the_26_weeks_and_the_final_order_stops_them(sw: Any, chi
     item.refresh_from_db()
     assert item.done_on == date(2026, 11, 20)
     section = selectors.permanence_section(actor=sw, child=child, today=TODAY)
+    assert section.clock is not None
     assert section.clock.within_26_weeks is True
     assert section.final_legal_status == "C2"
     assert section.due == []
@@ -87,7 +89,9 @@ def test_an_extension_moves_the_clock_and_a_late_order_says_so(sw: Any, child: A
         actor=sw, proceedings=proceedings, made_on=date(2026, 10, 9), order="sgo"
     )
     section = selectors.permanence_section(actor=sw, child=child, today=TODAY)
-    assert section.clock.extended and section.clock.within_26_weeks is False
+    assert section.clock is not None
+    assert section.clock.extended
+    assert section.clock.within_26_weeks is False
     assert section.final_legal_status == ""  # a special guardianship order is no 903 legal status
 
 
@@ -147,7 +151,9 @@ def test_the_iro_sees_the_match_but_not_the_adopters(sw: Any, child: Any, users:
         actor=sw, child=child, matched_on=date(2026, 5, 1), adopters=adopters, by_foster_carer=False
     )
     iro = selectors.permanence_section(actor=users["cp_chair_iro"], child=child, today=TODAY)
-    assert iro.adoption is not None and iro.adoption.matched_on == date(2026, 5, 1)
+    assert iro.adoption is not None
+    assert iro.adoption.matched_on == date(2026, 5, 1)
     assert iro.show_adopters is False
     assert selectors.permanence_section(actor=sw, child=child, today=TODAY).show_adopters is True
-    assert iro.scorecard is not None and iro.scorecard.order_to_match == 60
+    assert iro.scorecard is not None
+    assert iro.scorecard.order_to_match == 60
