@@ -9,8 +9,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from safehub.permanence import services
-from safehub.permanence.models import Adoption, Proceedings
+from safehub.permanence.models import Adopters, Adoption, Proceedings
 from tests.journeys.conftest import axe_violations, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
@@ -98,17 +97,26 @@ def test_the_adoption_decision_match_and_placement(
     transactional_db, live_server, page, users, people
 ):
     base, child, sw = live_server.url, people["involved"], users["social_worker"]
-    adopters = services.adopters_create(
-        actor=sw,
-        names="Jo and Kim Reyes",
-        sexes="FF",
-        legal_status="L12",
-        enquiry_on=date(2025, 9, 1),
-    )
-    services.adopters_approve(
-        actor=sw, adopters=adopters, approved_on=date(2026, 2, 2), expected_version=adopters.version
-    )
     sign_in_as(page, base, sw)
+    page.get_by_role("link", name="Adopters").click()
+    page.get_by_role("button", name="Add prospective adopters").click()
+    page.get_by_label("Names").fill("Jo and Kim Reyes")
+    page.get_by_label("Two female adopters (FF)").check()
+    page.get_by_label("Married couple of different genders (L11)").check()
+    _date(page, "Date of their first enquiry", date(2025, 9, 1))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary").get_by_text("does not fit")).to_be_visible()
+    _accessible(page, "adoption-00-adopters-refused")
+    page.get_by_label("Married couple or civil partners of the same gender (L12)").check()
+    page.get_by_role("button", name="Save").click()
+    adopters = Adopters.objects.get()
+    page.get_by_role("link", name=adopters.reference).click()
+    _date(page, "Date the agency decision maker approved them", date(2026, 2, 2))
+    page.get_by_role("button", name="Save approval").click()
+    expect(page.locator(".govuk-summary-list__row").filter(has_text="Approved")).to_contain_text(
+        "2 February 2026"
+    )
+    _accessible(page, "adoption-00-adopters-approved")
     page.goto(f"{base}/children/{child.pk}/casework/")
     page.get_by_role(
         "link", name="Record the decision that the child should be placed for adoption"
