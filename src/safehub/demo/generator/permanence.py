@@ -31,9 +31,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from safehub.access.models import Involvement, InvolvementKind
-from safehub.casework.models import CareEpisode, CPPlan, DueItem, Episode, PeriodOfCare
+from safehub.casework.models import (
+    CareEpisode,
+    CPPlan,
+    DueItem,
+    Episode,
+    HealthCheck,
+    PeriodOfCare,
+)
 from safehub.chronology.models import Category, ChronologyEntry, ChronologyLink, Significance
 from safehub.core.workdays import LONDON
+from safehub.demo.generator.families import NO_UPN_REASONS
 from safehub.demo.generator.organisations import CIC_TEAM
 from safehub.leaving_care import services as leaving
 from safehub.leaving_care.eligibility import birthday, category_on, has_birthday_record_at, spells
@@ -42,12 +50,13 @@ from safehub.leaving_care.timescales import birthday_window, pathway_review_due
 from safehub.organisations.models import User
 from safehub.people.models import Person
 from safehub.permanence import events
-from safehub.permanence.models import Adopters, Adoption, Hearing, Proceedings
-from safehub.permanence.timescales import timetable_end
+from safehub.permanence.models import Adopters, Adoption, Extension, Hearing, Proceedings
+from safehub.permanence.timescales import latest_extension, timetable_end
 
 CARE_LEAVERS_PER_LOOKED_AFTER = 0.6
 PRE_PROCEEDINGS_SHARE = 0.08  # of children on child protection plans
 ADOPTION_SHARE = 0.35  # of children under five on a full care order
+EXTENSION_REASON = "A parenting assessment of a relative who came forward late"
 PLAN_TEXT = (
     "Accommodation, education and work, health, money and family reviewed with the young person."
 )
@@ -146,11 +155,13 @@ def _care_leavers(
     rng.shuffle(candidates)
     made = {"care_leavers": 0, "birthday_records": 0, "pathway_plans": 0}
     for pk, dob in candidates[:wanted]:
+        if dob is None:
+            continue
         worker = rng.choice(workers)
         start, end = _care_spell(rng, dob, today)
         if start is None:
             continue
-        child = Person.objects.get(pk=pk)
+        child = _with_census_details(rng, Person.objects.get(pk=pk))
         reason = _care_history(rng, child, worker, start, end, chronicle)
         history = spells([(start, end, "C2")])
         if category_on(dob, history, today) is None:
@@ -166,6 +177,19 @@ def _care_leavers(
                 recorded_by=worker,
             )
     return made
+
+
+def _with_census_details(rng: random.Random, person: Person) -> Person:
+    """What the census asked of them as a child in need (a disability answer; a UPN or why
+    there is none), as the services required when their episode opened."""
+    changed: list[str] = []
+    if not person.disabilities:
+        person.disabilities, changed = ["NONE"], [*changed, "disabilities"]
+    if not (person.upn or person.upn_unknown):
+        person.upn_unknown, changed = rng.choice(NO_UPN_REASONS), [*changed, "upn_unknown"]
+    if changed:
+        person.save(update_fields=changed)
+    return person
 
 
 def _shift(day: date, years: int) -> date:
@@ -192,7 +216,9 @@ def _care_spell(rng: random.Random, dob: date, today: date) -> tuple[date | None
 
 def _care_history(
     rng: random.Random, child: Person, worker: User, start: date, end: date, chronicle: _Chronicle
-) -> None:
+) -> str:
+    """A closed child in need episode, its period of care, one 903 episode and the initial
+    health assessment; returns why care ended (E17, staying on with the carers, only at 18)."""
     legal = "C2" if rng.random() < 0.6 else "V2"
     at_18 = end == birthday(child.date_of_birth, 18) if child.date_of_birth else False
     reason = "E17" if at_18 and rng.random() < 0.3 else rng.choice(["E4A", "E5", "E6", "E13", "E8"])
@@ -214,7 +240,10 @@ def _care_history(
         reason_ceased=reason,
         care_plan_date=start,
     )
-    kind = rng.choice(["U4", "U6", "K2", "H5"]) if legal == "C2" else rng.choice(["U4", "U6", "H5"])
+    # Supported accommodation (H5) only from 16 (the care services refuse it younger).
+    sixteen = child.date_of_birth is not None and start >= birthday(child.date_of_birth, 16)
+    kinds = ["U4", "U6", "K2", "H5"] if sixteen else ["U4", "U6", "K2"]
+    kind = rng.choice(kinds if legal == "C2" else [k for k in kinds if k != "K2"])
     CareEpisode.objects.create(
         period=period,
         start_date=start,
@@ -225,12 +254,20 @@ def _care_history(
         end_date=end,
         reason_ceased=reason,
     )
+    # The initial health assessment, in time for the first review (20 working days).
+    HealthCheck.objects.create(
+        period=period,
+        kind="initial",
+        held_on=min(start + timedelta(days=rng.randint(7, 25)), end),
+        recorded_by=worker,
+    )
     chronicle.add(
         child.pk, start, "CARE_STARTED", "Became looked after", period, worker, Significance.HIGH
     )
     chronicle.add(
         child.pk, end, "CARE_ENDED", "Ceased to be looked after", period, worker, Significance.HIGH
     )
+    return reason
 
 
 def _leaving_care_record(
@@ -373,9 +410,20 @@ def _court(
             Significance.HIGH,
         )
         final = first_c2.get(child_id)
+        ends = timetable_end(issued)
         if final is not None and final >= issued:
-            if final > p.timetable_ends:  # the court extended the timetable to this day
-                p.timetable_ends = final
+            while final > ends:  # the court extended the timetable, eight weeks at most a time
+                longer = min(latest_extension(ends), final)
+                Extension.objects.create(
+                    proceedings=p,
+                    granted_on=ends - timedelta(days=14),
+                    previous_end=ends,
+                    new_end=longer,
+                    reason=EXTENSION_REASON,
+                    recorded_by=by,
+                )
+                ends = longer
+            p.timetable_ends = ends
             p.final_order, p.final_order_on = "care", final
             p.save()
             made["final_orders"] += 1
@@ -395,7 +443,7 @@ def _court(
                 source_id=str(p.pk),
                 kind="proceedings_26_weeks",
                 label="Conclude care proceedings (26 weeks)",
-                due_date=p.timetable_ends,
+                due_date=ends,
             )
     plans = (
         CPPlan.objects.filter(end_date__isnull=True)
