@@ -362,6 +362,7 @@ PERMANENCE_EDIT = {
 PERMANENCE_ENDPOINTS = {
     # url name: extra url arguments after the child
     "permanence:pre-proceedings": (),
+    "permanence:pre-proceedings-letter": (),
     "permanence:pre-proceedings-end": (),
     "permanence:issue": (),
     "permanence:hearing": (),

@@ -40,6 +40,12 @@ class PreProceedingsForm(CaseworkForm):
     meeting_held = _date("Date of the pre-proceedings meeting", required=False)
 
 
+class PreProceedingsLetterForm(CaseworkForm):
+    letter_sent = _date("Date the letter before proceedings was sent")
+    meeting_held = _date("Date of the pre-proceedings meeting", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class PreProceedingsEndForm(CaseworkForm):
     today_fields = ("ended_on",)
     ended_on = _date("Date pre-proceedings ended")

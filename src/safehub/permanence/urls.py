@@ -9,6 +9,11 @@ _A = "children/<int:person_id>/adoption/"
 
 urlpatterns = [
     path(f"{_C}pre-proceedings/", views.pre_proceedings_view, name="pre-proceedings"),
+    path(
+        f"{_C}pre-proceedings/letter/",
+        views.pre_proceedings_letter_view,
+        name="pre-proceedings-letter",
+    ),
     path(f"{_C}pre-proceedings/end/", views.pre_proceedings_end_view, name="pre-proceedings-end"),
     path(f"{_C}application/", views.issue_view, name="issue"),
     path(f"{_C}hearing/", views.hearing_view, name="hearing"),

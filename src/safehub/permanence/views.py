@@ -112,6 +112,33 @@ def pre_proceedings_view(request: SignedInRequest, person_id: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
+def pre_proceedings_letter_view(request: SignedInRequest, person_id: int) -> HttpResponse:
+    child = _child(request, person_id)
+    proceedings = _proceedings(child)
+    initial = {
+        "version": proceedings.version,
+        "letter_sent": proceedings.letter_sent,
+        "meeting_held": proceedings.meeting_held,
+    }
+    return _form(
+        request,
+        child,
+        forms.PreProceedingsLetterForm(_data(request), initial=initial),
+        lambda d: services.pre_proceedings_update(
+            actor=request.user,
+            proceedings=proceedings,
+            letter_sent=d["letter_sent"],
+            meeting_held=d["meeting_held"],
+            expected_version=d["version"],
+        ),
+        title="Record the letter before proceedings and the meeting",
+        button="Save",
+        done="Pre-proceedings updated",
+        facts=[("Pre-proceedings began", _when(proceedings.pre_start))],
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def pre_proceedings_end_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     return _page(
         request,

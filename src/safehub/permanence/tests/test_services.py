@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from safehub.audit.models import AuditEvent
 from safehub.casework.models import DueItem
@@ -157,3 +158,48 @@ def test_the_iro_sees_the_match_but_not_the_adopters(sw: Any, child: Any, users:
     assert selectors.permanence_section(actor=sw, child=child, today=TODAY).show_adopters is True
     assert iro.scorecard is not None
     assert iro.scorecard.order_to_match == 60
+
+
+def test_the_letter_and_meeting_are_recorded_later_with_optimistic_locking(
+    sw: Any, child: Any
+) -> None:
+    from safehub.core.exceptions import ConcurrentEditError
+
+    pre = services.pre_proceedings_start(actor=sw, child=child, started_on=date(2026, 9, 1))
+    opened_at = pre.version  # what a second worker's form still carries
+    services.pre_proceedings_update(
+        actor=sw,
+        proceedings=pre,
+        letter_sent=date(2026, 9, 4),
+        meeting_held=None,
+        expected_version=opened_at,
+    )
+    with pytest.raises(ConcurrentEditError):
+        services.pre_proceedings_update(
+            actor=sw,
+            proceedings=pre,
+            letter_sent=date(2026, 9, 4),
+            meeting_held=date(2026, 9, 18),
+            expected_version=opened_at,
+        )
+    pre.refresh_from_db()
+    assert (pre.letter_sent, pre.meeting_held) == (date(2026, 9, 4), None)
+    services.pre_proceedings_update(
+        actor=sw,
+        proceedings=pre,
+        letter_sent=date(2026, 9, 4),
+        meeting_held=date(2026, 9, 18),
+        expected_version=pre.version,
+    )
+    services.proceedings_issue(
+        actor=sw, child=child, application="care", issued_on=date(2026, 10, 5), court="Family Court"
+    )
+    pre.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.pre_proceedings_update(
+            actor=sw,
+            proceedings=pre,
+            letter_sent=date(2026, 9, 4),
+            meeting_held=None,
+            expected_version=pre.version,
+        )
