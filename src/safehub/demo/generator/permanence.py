@@ -445,18 +445,17 @@ def _court(
                 label="Conclude care proceedings (26 weeks)",
                 due_date=ends,
             )
-    plans = (
-        CPPlan.objects.filter(end_date__isnull=True)
+    plans = list(
+        CPPlan.objects.filter(end_date__isnull=True, start_date__lt=today - timedelta(days=40))
         .exclude(child_id__in=seen)
         .order_by("child_id")
         .values_list("child_id", "start_date")
     )
-    for child_id, plan_start in plans:
-        if rng.random() >= PRE_PROCEEDINGS_SHARE:
-            continue
-        started = plan_start + timedelta(days=rng.randint(60, 200))
-        if started >= today - timedelta(days=14):
-            continue
+    # A fixed share of the plans (at least one), so every scale has pre-proceedings.
+    chosen = rng.sample(plans, min(len(plans), max(1, round(len(plans) * PRE_PROCEEDINGS_SHARE))))
+    for child_id, plan_start in sorted(chosen):
+        latest = (today - timedelta(days=20) - plan_start).days
+        started = plan_start + timedelta(days=rng.randint(min(20, latest), min(200, latest)))
         by = rng.choice(workers)
         letter = started + timedelta(days=rng.randint(2, 10))
         meeting = letter + timedelta(days=rng.randint(5, 14))
