@@ -72,6 +72,10 @@ ROLE_ENDPOINTS = {
     "people:person-search": {"partner_practitioner", "mash_worker", "social_worker",
                              "team_manager", "cp_chair_iro"},
     "people:person-create": {"mash_worker", "social_worker", "team_manager"},
+    # Prospective adopters: the adoption agency's workers only (test_permanence_matrix.py
+    # covers a record and the matched children's names).
+    "permanence:adopters": {"social_worker", "team_manager"},
+    "permanence:adopters-add": {"social_worker", "team_manager"},
     "api-v1:person_search_api": {"partner_practitioner", "mash_worker", "social_worker",
                                  "team_manager", "cp_chair_iro"},
     "api-v1:person_create_api": {"mash_worker", "social_worker", "team_manager"},
@@ -378,8 +382,46 @@ FIGURE_LISTING = {
 }
 _INSIGHT = "tested in tests/access_matrix/test_insight_matrix.py"
 
+# Court work and adoption (test_permanence_matrix.py), every role x every relation: only
+# the social workers and managers who hold cases record them (the MASH, who may change any
+# child's record, may not), as the EDIT table says for those two roles; everyone else is
+# "not found". The match page names adopters, so roles that do not work with adopters are
+# told it is not for them (403) before any child is looked up.
+PERMANENCE_EDIT = {
+    "partner_practitioner":    "D D D D D",
+    "mash_worker":             "D D D D D",
+    "social_worker":           "A A D B A",
+    "team_manager":            "A A D B B",
+    "cp_chair_iro":            "D D D D D",
+    "performance_analyst":     "D D D D D",
+    "data_protection_officer": "D D D D D",
+    "system_administrator":    "D D D D D",
+}
+PERMANENCE_ENDPOINTS = {
+    # url name: extra url arguments after the child
+    "permanence:pre-proceedings": (),
+    "permanence:pre-proceedings-letter": (),
+    "permanence:pre-proceedings-end": (),
+    "permanence:issue": (),
+    "permanence:hearing": (),
+    "permanence:extend": (),
+    "permanence:final-order": (),
+    "permanence:liberty": (),
+    "permanence:liberty-review": (),
+    "permanence:liberty-end": (),
+    "permanence:adoption-step": ("placement-order",),
+    "permanence:adoption-match": (),
+    "permanence:adoption-reverse": (),
+    "permanence:previous-permanence": (),
+}
+# The casework page's court and adoption section: shown to those who may read it.
+PERMANENCE_READERS = {"social_worker", "team_manager", "cp_chair_iro"}
+ADOPTER_ROLES = {"social_worker", "team_manager"}
+
 NOT_IN_MATRIX = {
     **dict.fromkeys(RECORDS_ENDPOINTS, _RECORDS),
+    "permanence:adopters-detail": "prospective adopters (not person records): "
+    "test_permanence_matrix.py, every role",
     "ui:home": "redirects each role to its start page; holds no data",
     "ui:account": "the signed-in user's own account details",
     "ui:accessibility": "public: accessibility statement",

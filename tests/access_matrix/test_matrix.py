@@ -23,6 +23,7 @@ from tests.access_matrix.matrix import (
     NOT_IN_MATRIX,
     PARTNER_EVENT_ENDPOINTS,
     PARTNER_UPLOAD_ENDPOINTS,
+    PERMANENCE_ENDPOINTS,
     PERSON_ENDPOINTS,
     RELATIONS,
     ROLE_ENDPOINTS,
@@ -175,6 +176,7 @@ def test_every_route_is_in_the_matrix_or_explained():
         | set(CASEWORK_API_ENDPOINTS)
         | set(ALERT_ENDPOINTS)
         | set(CONCERN_RULE_ENDPOINTS)
+        | set(PERMANENCE_ENDPOINTS)
     )
     routes = set(_route_names())
     missing = routes - covered

@@ -25,6 +25,7 @@ from safehub.access.policy import (
     can_send_partner_events,
     can_triage,
     can_watch_partner_feeds,
+    can_work_adopters,
     can_work_concern_alerts,
     can_work_mash_queue,
     holds_cases,
@@ -61,6 +62,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Concern alerts", reverse(alerts)))
     if can_see_concern_rules(user):
         items.append(("Concern rules", reverse("concerns:rule-list")))
+    if can_work_adopters(user):
+        items.append(("Adopters", reverse("permanence:adopters")))
     if can_see_front_door_figures(user):
         items.append(("Front door health", reverse("frontdoor:queue-health")))
     if can_watch_partner_feeds(user):

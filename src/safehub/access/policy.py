@@ -96,6 +96,11 @@ class RoleRules:
     # Statutory returns (safehub.returns): produce the CIN census from every child's records
     # (a bulk disclosure, audited naming each child) and validate a census file.
     can_produce_returns: bool = False
+    # Court work and adoption (safehub.permanence): record proceedings, deprivation of
+    # liberty orders and adoption for the children the role may change, and read prospective
+    # adopters; read a child's court and adoption milestones (not who the adopters are).
+    can_work_permanence: bool = False
+    can_read_permanence: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -129,6 +134,8 @@ RULES: dict[str, RoleRules] = {
         can_profile_neglect=True,
         can_work_concern_alerts=True,
         can_see_concern_rules=True,
+        can_work_permanence=True,
+        can_read_permanence=True,
     ),
     # Team managers sign off MASH decisions, so they see every contact; their person scope
     # stays their team's.
@@ -152,9 +159,17 @@ RULES: dict[str, RoleRules] = {
         can_manage_concern_rules=True,
         can_see_neglect_use=True,
         can_see_performance=True,
+        can_work_permanence=True,
+        can_read_permanence=True,
     ),
+    # The IRO reviews the care plan, so reads the court and adoption milestones of the
+    # children they chair; who the adopters are is the adoption agency's business.
     Role.CP_CHAIR_IRO: RoleRules(
-        scope=Scope.OWN, contacts=ContactScope.PERSON, can_chair=True, can_break_glass=True
+        scope=Scope.OWN,
+        contacts=ContactScope.PERSON,
+        can_chair=True,
+        can_break_glass=True,
+        can_read_permanence=True,
     ),
     # Analysts work with aggregates, never individual records.
     # The returns team is the analysts: the census is a duty to disclose, not a case.
@@ -865,6 +880,8 @@ def decide_retention(actor: User, person: Any) -> Decision:
     The data protection officer decides for any record the schedule lists as due; the
     record's content is not shown to them, only its class, dates and rule."""
     return Decision.ALLOW if rules_for(actor).can_review_retention else Decision.DENY
+
+
 # --- The performance dashboard and committee report (safehub.insight, ADR 0038) -----------
 
 
@@ -919,3 +936,30 @@ def statutory_return_persons(actor: User, queryset: QuerySet) -> QuerySet:
     if not can_produce_returns(actor):
         return queryset.none()
     return queryset
+
+
+# --- Court work and adoption ------------------------------------------------------------
+
+
+def can_read_permanence(actor: User) -> bool:
+    """Proceedings and adoption are among the most sensitive records a council holds: only
+    the case-holding roles and the children's IROs read them, never the MASH or partners,
+    whatever else the role may see of the child."""
+    return rules_for(actor).can_read_permanence
+
+
+def can_work_adopters(actor: User) -> bool:
+    """Prospective adopters (who they are, their approval) are for the social workers and
+    managers who family-find and match; an IRO sees that a child is matched, not with whom."""
+    return rules_for(actor).can_work_permanence
+
+
+def decide_permanence(actor: User, child: Any, action: Action) -> Decision:
+    """May `actor` read (VIEW) or record (EDIT) a child's proceedings, deprivation of
+    liberty orders and adoption? The role must hold the capability; then the person
+    decision applies as for any casework (break-glass on a restricted child included)."""
+    rules = rules_for(actor)
+    capable = rules.can_work_permanence if action is Action.EDIT else rules.can_read_permanence
+    if not capable:
+        return Decision.DENY
+    return decide(actor, child, Action.EDIT if action is Action.EDIT else Action.VIEW)

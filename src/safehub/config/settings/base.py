@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safehub.sharing",
     "safehub.neglect",
     "safehub.leaving_care",
+    "safehub.permanence",
     "safehub.multiagency",
     "safehub.concerns",
     "safehub.subjectaccess",

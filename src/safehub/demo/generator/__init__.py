@@ -43,6 +43,7 @@ from safehub.demo.generator.organisations import (
     totp_key_for,
 )
 from safehub.demo.generator.partner_events import seed_partner_events, seed_partner_volume
+from safehub.demo.generator.permanence import seed_permanence
 from safehub.demo.generator.plan import PlannedFamily
 from safehub.demo.generator.trajectories import seed_trajectories
 from safehub.demo.generator.workforce import seed_swe_registrations
@@ -226,6 +227,16 @@ def generate(
     say(
         f"Neglect profile: the Demoshire template loaded; {trained} staff trained in it, "
         f"{profiles:,} profiles completed"
+    )
+    permanence = seed_permanence(seed=seed, today=reference_date or timezone.localdate())
+    counts.update(permanence)
+    say(
+        f"Care leavers: {permanence.get('care_leavers', 0):,} with "
+        f"{permanence.get('birthday_records', 0):,} birthday records; "
+        f"{permanence.get('proceedings', 0):,} in care proceedings, "
+        f"{permanence.get('pre_proceedings', 0):,} in pre-proceedings; "
+        f"{permanence.get('adoptions', 0):,} adoption decisions, "
+        f"{permanence.get('adopters', 0):,} adopters' households"
     )
     registered = seed_swe_registrations()
     say(f"Social Work England registration numbers: {registered} social workers and managers")
