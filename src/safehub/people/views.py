@@ -88,7 +88,9 @@ def person_search_view(request: SignedInRequest) -> HttpResponse:
 def person_detail_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     profile = person_profile(actor=request.user, person=person)
-    chronology = chronology_page_for_person(person=person, page=request.GET.get("page"))
+    chronology = chronology_page_for_person(
+        actor=request.user, person=person, page=request.GET.get("page")
+    )
     network = build_network(person, profile.relationships)
     return _render(
         request,
