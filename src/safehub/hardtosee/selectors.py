@@ -28,7 +28,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 
 from safehub.access.models import Involvement
@@ -219,11 +231,33 @@ def _latest(as_of: date, codes: Any, field: str) -> Subquery:
     )
 
 
-def _contact_since(as_of: date, days: int) -> Exists:
-    """A professional contact in the `days` up to and including the day."""
+# The person's stored last professional contact (ADR 0033): the latest ever recorded. For a
+# day on or after it, it is also the latest on or before the day; only a register of a past
+# day, for someone seen since, has to read the chronology.
+_STORED = "last_professional_contact__occurred_at"
+
+
+def _last_contact(as_of: date) -> Case:
+    """The person's last professional contact on or before the day."""
+    return Case(
+        When(**{f"{_STORED}__lt": _day_ends(as_of)}, then=F(_STORED)),
+        When(**{f"{_STORED}__isnull": True}, then=Value(None)),
+        default=_latest(as_of, PROFESSIONAL_CONTACT, "occurred_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def _no_contact_since(as_of: date, days: int) -> Q:
+    """No professional contact in the `days` up to and including the day: none stored, the
+    stored one before them, or (seen after the day) none in them in the chronology."""
     start = datetime.combine(as_of - timedelta(days=days - 1), time(0), tzinfo=LONDON)
-    return Exists(
+    in_window = Exists(
         _links(as_of, PROFESSIONAL_CONTACT).filter(person=OuterRef("pk"), occurred_at__gte=start)
+    )
+    return (
+        Q(**{f"{_STORED}__isnull": True})
+        | Q(**{f"{_STORED}__lt": start})
+        | (Q(**{f"{_STORED}__gte": _day_ends(as_of)}) & ~in_window)
     )
 
 
@@ -269,7 +303,7 @@ def no_contact_register(as_of: date, days: int) -> QuerySet[Person]:
     return (
         _children(as_of)
         .filter(pk__in=involved)
-        .exclude(_contact_since(as_of, days))
+        .filter(_no_contact_since(as_of, days))
         .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
     )
 
@@ -319,7 +353,7 @@ def _filtered(
             )
         )
     if filters.days_without_contact and register is not Register.NO_CONTACT:
-        people = people.exclude(_contact_since(as_of, filters.days_without_contact))
+        people = people.filter(_no_contact_since(as_of, filters.days_without_contact))
     return people
 
 
@@ -333,7 +367,7 @@ def _shown(people: QuerySet[Person], *, as_of: date) -> QuerySet[Person]:
         name=Concat("officer__first_name", Value(" "), "officer__last_name")
     )
     return people.annotate(
-        last_contact=_latest(as_of, PROFESSIONAL_CONTACT, "occurred_at"),
+        last_contact=_last_contact(as_of),
         postcode=Subquery(postcode.order_by("-pk").values("address__postcode")[:1]),
         team_name=Subquery(team.values("team__name")[:1]),
         officer_name=Subquery(officer.values("name")[:1]),
