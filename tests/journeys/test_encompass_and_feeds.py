@@ -31,7 +31,8 @@ def test_the_lead_acknowledges_a_notice_and_the_manager_sees_a_quiet_feed(
     police = make_user("pc", Role.PARTNER_PRACTITIONER, Team.objects.create(agency=police_agency))
     child = people["involved"]
     child.school = "Elm Primary School"
-    child.save(update_fields=["school"])
+    child.school_agency = Agency.objects.get(urn="123456")
+    child.save(update_fields=["school", "school_agency"])
     # Missing-person reports last came on Wednesday 18 November: by Monday two whole
     # working days have passed without one.
     with time_machine.travel(datetime(2026, 11, 18, 15, tzinfo=LONDON), tick=False):

@@ -190,7 +190,11 @@ def person_edit_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     current_name = person.names.filter(kind="current").first()
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial.update(
-        middle_names=current_name.middle_names if current_name else "", version=person.version
+        middle_names=current_name.middle_names if current_name else "",
+        version=person.version,
+        school_agency=person.school_agency_id or "",
+        # A school on SafeHub is chosen from the list; the box is for any other.
+        school="" if person.school_agency_id else person.school,
     )
     form = forms.PersonEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
