@@ -130,7 +130,13 @@ def test_restricted_partner_entries_by_reader(user, restricted_sent, client_for)
 
 @pytest.mark.parametrize(
     "user",
-    ["performance_analyst", "data_protection_officer", "system_administrator", "south_worker"],
+    [
+        "performance_analyst",
+        "partnership_officer",
+        "data_protection_officer",
+        "system_administrator",
+        "south_worker",
+    ],
 )
 def test_readers_outside_the_childs_scope_see_nothing(user, restricted_sent, client_for):
     client = client_for(user)

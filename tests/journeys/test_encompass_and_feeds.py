@@ -79,7 +79,7 @@ def test_the_lead_acknowledges_a_notice_and_the_manager_sees_a_quiet_feed(
 
     # The MASH manager: told the feed is quiet, and sees it on the feeds page.
     manager = new_page(browser)
-    sign_in_as(manager, base, users["team_manager"])
+    sign_in_as(manager, base, users["mash_manager"])
     manager.goto(f"{base}/inbox/")
     expect(manager.get_by_text("Partner feed quiet: Reported missing").first).to_be_visible()
     manager.get_by_role("link", name="Partner feeds").click()
