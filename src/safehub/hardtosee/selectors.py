@@ -257,7 +257,7 @@ def _no_contact_since(as_of: date, days: int) -> Q:
     return (
         Q(**{f"{_STORED}__isnull": True})
         | Q(**{f"{_STORED}__lt": start})
-        | (Q(**{f"{_STORED}__gte": _day_ends(as_of)}) & ~in_window)
+        | (Q(**{f"{_STORED}__gte": _day_ends(as_of)}) & Q(~in_window))
     )
 
 
