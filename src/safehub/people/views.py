@@ -230,6 +230,10 @@ def _conflict(request: SignedInRequest, person: Any, form: Any, current: Any) ->
         theirs, yours = getattr(current, field), form.cleaned_data.get(field)
         if field == "disabilities":
             theirs, yours = ", ".join(theirs or []), ", ".join(yours or [])
+        if field == "school_agency":  # the school chosen, as the list names it
+            names = dict(form.fields["school_agency"].choices)
+            theirs = names.get(str(current.school_agency_id or ""), "")
+            yours = names.get(str(yours or ""), "")
         if (theirs or "") != (yours or ""):
             rows.append({"label": services.FIELD_LABELS[field], "saved": theirs, "yours": yours})
     return _render(
