@@ -72,7 +72,16 @@ def council(db: Any) -> dict[str, Any]:
     )
     teams = {
         name: Team.objects.create(agency=la, name=name)
-        for name in ["MASH", "North", "South", "Safeguarding Unit", "Insight", "Governance", "IT"]
+        for name in [
+            "MASH",
+            "North",
+            "South",
+            "Safeguarding Unit",
+            "Insight",
+            "Governance",
+            "IT",
+            "Partnership",
+        ]
     }
     teams["school"] = Team.objects.create(agency=school, name="Safeguarding")
     teams["trust"] = Team.objects.create(agency=trust, name="Health visiting")
@@ -100,12 +109,14 @@ def users(council: dict[str, Any]) -> dict[str, User]:
     return {
         "partner_practitioner": make_user("dsl", Role.PARTNER_PRACTITIONER, t["school"]),
         "mash_worker": make_user("mash", Role.MASH_WORKER, t["MASH"]),
+        "mash_manager": make_user("mashlead", Role.MASH_MANAGER, t["MASH"]),
         "social_worker": make_user("sw", Role.SOCIAL_WORKER, t["North"]),
         "colleague": make_user("sw2", Role.SOCIAL_WORKER, t["North"]),
         "south_worker": make_user("sw3", Role.SOCIAL_WORKER, t["South"]),
         "team_manager": make_user("tm", Role.TEAM_MANAGER, t["North"]),
         "cp_chair_iro": make_user("chair", Role.CP_CHAIR_IRO, t["Safeguarding Unit"]),
         "performance_analyst": make_user("analyst", Role.PERFORMANCE_ANALYST, t["Insight"]),
+        "partnership_officer": make_user("partnership", Role.PARTNERSHIP_OFFICER, t["Partnership"]),
         "data_protection_officer": make_user("dpo", Role.DATA_PROTECTION_OFFICER, t["Governance"]),
         "system_administrator": make_user("admin", Role.SYSTEM_ADMINISTRATOR, t["IT"]),
     }

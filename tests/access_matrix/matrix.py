@@ -17,10 +17,12 @@ RELATIONS = ["involved", "same_team", "unrelated", "restricted", "restricted_all
 VIEW = {
     "partner_practitioner":    "A D D D D",
     "mash_worker":             "A A A B B",
+    "mash_manager":            "A A A B B",
     "social_worker":           "A A D B A",
     "team_manager":            "A A D B B",
     "cp_chair_iro":            "A D D D D",
     "performance_analyst":     "D D D D D",
+    "partnership_officer":     "D D D D D",
     "data_protection_officer": "D D D D D",
     "system_administrator":    "D D D D D",
 }
@@ -30,10 +32,12 @@ VIEW = {
 EDIT = {
     "partner_practitioner":    "D D D D D",
     "mash_worker":             "A A A B B",
+    "mash_manager":            "A A A B B",
     "social_worker":           "A A D B A",
     "team_manager":            "A A D B B",
     "cp_chair_iro":            "D D D D D",
     "performance_analyst":     "D D D D D",
+    "partnership_officer":     "D D D D D",
     "data_protection_officer": "D D D D D",
     "system_administrator":    "D D D D D",
 }
@@ -69,16 +73,17 @@ PERSON_ENDPOINTS = [
 # Pages and endpoints that are about no one person: role -> allowed?
 ROLE_ENDPOINTS = {
     # url name: roles allowed (everyone else is refused)
-    "people:person-search": {"partner_practitioner", "mash_worker", "social_worker",
-                             "team_manager", "cp_chair_iro"},
-    "people:person-create": {"mash_worker", "social_worker", "team_manager"},
+    "people:person-search": {"partner_practitioner", "mash_worker", "mash_manager",
+                             "social_worker", "team_manager", "cp_chair_iro"},
+    "people:person-create": {"mash_worker", "mash_manager", "social_worker", "team_manager"},
+    "api-v1:person_search_api": {"partner_practitioner", "mash_worker", "mash_manager",
+                                 "social_worker", "team_manager", "cp_chair_iro"},
+    "api-v1:person_create_api": {"mash_worker", "mash_manager", "social_worker",
+                                 "team_manager"},
     # Prospective adopters: the adoption agency's workers only (test_permanence_matrix.py
     # covers a record and the matched children's names).
     "permanence:adopters": {"social_worker", "team_manager"},
     "permanence:adopters-add": {"social_worker", "team_manager"},
-    "api-v1:person_search_api": {"partner_practitioner", "mash_worker", "social_worker",
-                                 "team_manager", "cp_chair_iro"},
-    "api-v1:person_create_api": {"mash_worker", "social_worker", "team_manager"},
     "audit:audit-home": {"data_protection_officer"},
     "audit:break-glass-queue": {"data_protection_officer"},
     "audit:user-admin-log": {"data_protection_officer"},
@@ -86,24 +91,25 @@ ROLE_ENDPOINTS = {
     "organisations:user-create": {"system_administrator"},
     "organisations:user-edit": {"system_administrator"},
     "api-tokens:token-list": {"system_administrator"},
-    "frontdoor:contact-queue": {"mash_worker", "team_manager"},
-    "frontdoor:queue-health": {"team_manager", "performance_analyst"},
-    "frontdoor:phone-contact": {"mash_worker", "team_manager"},
+    "frontdoor:contact-queue": {"mash_worker", "mash_manager", "team_manager"},
+    "frontdoor:queue-health": {"mash_manager", "team_manager", "performance_analyst",
+                               "partnership_officer"},
+    "frontdoor:phone-contact": {"mash_worker", "mash_manager", "team_manager"},
     "frontdoor:referral-list": {"partner_practitioner"},
     "frontdoor:referral-create": {"partner_practitioner"},
     "frontdoor:request-list": {"partner_practitioner"},
     "api-v1:contact_submit_api": {"partner_practitioner"},
     "casework:my-work": {"social_worker", "team_manager"},
     "casework:team-work": {"team_manager"},
-    "partners:queue": {"mash_worker", "team_manager"},
+    "partners:queue": {"mash_worker", "mash_manager", "team_manager"},
     "partners:upload": {"partner_practitioner"},
     "partners:template": {"partner_practitioner"},
     "api-v1:partner_events_submit_api": {"partner_practitioner"},
     "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
-    "concerns:alert-list": {"mash_worker", "social_worker", "team_manager"},
-    "concerns:mash-alert-list": {"mash_worker", "team_manager"},
-    "concerns:rule-list": {"mash_worker", "social_worker", "team_manager",
-                           "performance_analyst"},
+    "concerns:alert-list": {"mash_worker", "mash_manager", "social_worker", "team_manager"},
+    "concerns:mash-alert-list": {"mash_worker", "mash_manager", "team_manager"},
+    "concerns:rule-list": {"mash_worker", "mash_manager", "social_worker", "team_manager",
+                           "performance_analyst", "partnership_officer"},
     "neglect:templates": {"system_administrator"},
     "neglect:training-list": {"team_manager", "system_administrator"},
     "neglect:training-add": {"team_manager", "system_administrator"},
@@ -111,11 +117,12 @@ ROLE_ENDPOINTS = {
     "neglect:training-csv": {"team_manager", "system_administrator"},
     "neglect:use": {"team_manager", "performance_analyst"},
     "neglect:use-csv": {"team_manager", "performance_analyst"},
-    "partners:feeds": {"team_manager", "performance_analyst"},
+    "partners:feeds": {"mash_manager", "team_manager", "performance_analyst",
+                       "partnership_officer"},
+    "partners:notices": {"partner_practitioner", "mash_worker", "mash_manager", "team_manager"},
     "insight:dashboard": {"team_manager", "performance_analyst"},
     "insight:dashboard-csv": {"team_manager", "performance_analyst"},
     "insight:report": {"team_manager", "performance_analyst"},
-    "partners:notices": {"partner_practitioner", "mash_worker", "team_manager"},
     # Subject access and retention: the data protection officer's alone.
     "subjectaccess:list": {"data_protection_officer"},
     "subjectaccess:create": {"data_protection_officer"},
@@ -137,23 +144,25 @@ CONTACT_RELATIONS = ["own_agency", "other_agency", "public", "linked_involved",
 CONTACT_VIEW = {
     "partner_practitioner":    "A D D D D",
     "mash_worker":             "A A A A A",
+    "mash_manager":            "A A A A A",
     "social_worker":           "D D D A D",
     "team_manager":            "A A A A A",
     "cp_chair_iro":            "D D D A D",
     "performance_analyst":     "D D D D D",
+    "partnership_officer":     "D D D D D",
     "data_protection_officer": "D D D D D",
     "system_administrator":    "D D D D D",
 }
 CONTACT_VIEW_ENDPOINTS = {
     # url name: outcome letter used where CONTACT_VIEW says "A"
     "frontdoor:contact-detail": {"partner_practitioner": "R"},
-    "frontdoor:referral-detail": {"mash_worker": "M", "team_manager": "M",
+    "frontdoor:referral-detail": {"mash_worker": "M", "mash_manager": "M", "team_manager": "M",
                                   "social_worker": "D", "cp_chair_iro": "D"},
     "api-v1:contact_read_api": {},
 }
 # Working on a contact (every POST action): the MASH and team managers only, whatever the
 # contact; sign-off is for managers alone.
-CONTACT_EDIT_ROLES = {"mash_worker", "team_manager"}
+CONTACT_EDIT_ROLES = {"mash_worker", "mash_manager", "team_manager"}
 CONTACT_EDIT_ENDPOINTS = {
     "frontdoor:contact-take": CONTACT_EDIT_ROLES,
     "frontdoor:contact-rate": CONTACT_EDIT_ROLES,
@@ -164,16 +173,18 @@ CONTACT_EDIT_ENDPOINTS = {
     "frontdoor:contact-request": CONTACT_EDIT_ROLES,
     "frontdoor:contact-consent": CONTACT_EDIT_ROLES,
     "frontdoor:contact-decide": CONTACT_EDIT_ROLES,
-    "frontdoor:contact-sign-off": {"team_manager"},
+    "frontdoor:contact-sign-off": {"mash_manager", "team_manager"},
 }
 # Information requests, addressed to the school (the partner's agency) or the trust.
 REQUEST_VIEW = {
     "partner_practitioner":    "A D",
     "mash_worker":             "A A",
+    "mash_manager":            "A A",
     "social_worker":           "D D",
     "team_manager":            "A A",
     "cp_chair_iro":            "D D",
     "performance_analyst":     "D D",
+    "partnership_officer":     "D D",
     "data_protection_officer": "D D",
     "system_administrator":    "D D",
 }
@@ -183,10 +194,12 @@ REQUEST_VIEW = {
 CASEWORK_VIEW = {
     "partner_practitioner":    "D D D D D",
     "mash_worker":             "A A A B B",
+    "mash_manager":            "A A A B B",
     "social_worker":           "A A D B A",
     "team_manager":            "A A D B B",
     "cp_chair_iro":            "A D D D D",
     "performance_analyst":     "D D D D D",
+    "partnership_officer":     "D D D D D",
     "data_protection_officer": "D D D D D",
     "system_administrator":    "D D D D D",
 }
@@ -202,6 +215,7 @@ RESTRICTED_ENTRIES = {
     # user: (school's, police's)
     "partner_practitioner": "Y N",
     "mash_worker":          "Y Y",
+    "mash_manager":         "Y Y",
     "social_worker":        "Y Y",
     "colleague":            "N N",
     "team_manager":         "Y Y",
@@ -218,7 +232,7 @@ PARTNER_EVENT_ENDPOINTS = {
     "partners:event-new-person": "get",
     "partners:event-send-back": "post",
 }
-PARTNER_EVENT_ROLES = {"mash_worker", "team_manager"}
+PARTNER_EVENT_ROLES = {"mash_worker", "mash_manager", "team_manager"}
 # A CSV upload by the school: its own agency's senders only (tested in
 # test_partner_matrix.py with a second agency's sender too).
 PARTNER_UPLOAD_ENDPOINTS = {"partners:preview": "get", "partners:confirm": "post"}
@@ -250,14 +264,16 @@ CASEWORK_API_ENDPOINTS = {
 # Registers of hard-to-see children (test_hardtosee_matrix.py): the MASH and team managers
 # open them; every other role is "not found". Each row is a child the reader may see: which
 # of the test people (all put on every register) each role's register shows.
-REGISTER_ROLES = {"mash_worker", "team_manager"}
+REGISTER_ROLES = {"mash_worker", "mash_manager", "team_manager"}
 REGISTER_ROWS = {
     "mash_worker":             "A A A D D",
+    "mash_manager":            "A A A D D",
     "team_manager":            "A A D D D",
 }
 # Naming a child's EHE officer changes the child's record: EDIT, for the register roles.
 EHE_OFFICER = {
     "mash_worker":             "A A A B B",
+    "mash_manager":            "A A A B B",
     "team_manager":            "A A D B B",
 }
 # Contexts and MACE panels: the register roles open and work them (each person on them is
@@ -282,8 +298,8 @@ CONTEXT_ENDPOINTS = {
     "hardtosee:panel-action": "post",
     "hardtosee:panel-notes": "post",
 }
-MACE_ACTION_HOLDERS = {"partner_practitioner", "mash_worker", "social_worker", "team_manager",
-                       "cp_chair_iro"}
+MACE_ACTION_HOLDERS = {"partner_practitioner", "mash_worker", "mash_manager", "social_worker",
+                       "team_manager", "cp_chair_iro"}
 _HARDTOSEE = "tested in tests/access_matrix/test_hardtosee_matrix.py"
 # Concern alerts (test_concern_matrix.py), by who they are for: `mash` (the involved child,
 # no lead professional: the MASH's queue), `lead` (the involved child, led by the social
@@ -293,10 +309,12 @@ ALERT_RELATIONS = ["mash", "lead", "unrelated"]
 ALERT_ACCESS = {
     "partner_practitioner":    "D D D",
     "mash_worker":             "A D D",
+    "mash_manager":            "A D D",
     "social_worker":           "D A D",
     "team_manager":            "A A D",
     "cp_chair_iro":            "D D D",
     "performance_analyst":     "D D D",
+    "partnership_officer":     "D D D",
     "data_protection_officer": "D D D",
     "system_administrator":    "D D D",
 }
@@ -309,11 +327,12 @@ ALERT_ENDPOINTS = {
 # One rule: read by those who work alerts and the analysts (counts, no names); changed by
 # managers. The replay API answers the same readers.
 CONCERN_RULE_ENDPOINTS = {
-    "concerns:rule-detail": {"mash_worker", "social_worker", "team_manager",
-                             "performance_analyst"},
+    "concerns:rule-detail": {"mash_worker", "mash_manager", "social_worker", "team_manager",
+                             "performance_analyst", "partnership_officer"},
     "concerns:rule-edit": {"team_manager"},
-    "api-v1:concerns_replay_api": {"mash_worker", "social_worker", "team_manager",
-                                   "performance_analyst"},
+    "api-v1:concerns_replay_api": {"mash_worker", "mash_manager", "social_worker",
+                                   "team_manager", "performance_analyst",
+                                   "partnership_officer"},
 }
 # Neglect profiles (test_neglect_matrix.py): reading a child's profiles, starting one and
 # working on one need a role that profiles (or supervises) and sight of every child the
@@ -321,10 +340,12 @@ CONCERN_RULE_ENDPOINTS = {
 NEGLECT_VIEW = {
     "partner_practitioner":    "A D D D D",
     "mash_worker":             "D D D D D",
+    "mash_manager":            "D D D D D",
     "social_worker":           "A A D B A",
     "team_manager":            "A A D B B",
     "cp_chair_iro":            "D D D D D",
     "performance_analyst":     "D D D D D",
+    "partnership_officer":     "D D D D D",
     "data_protection_officer": "D D D D D",
     "system_administrator":    "D D D D D",
 }
@@ -335,19 +356,21 @@ ENCOMPASS_RELATIONS = ["own_school", "other_school", "no_school"]
 ENCOMPASS_VIEW = {
     "partner_practitioner":    "A D D",
     "mash_worker":             "A A A",
+    "mash_manager":            "A A A",
     "social_worker":           "D D D",
     "team_manager":            "A A A",
     "cp_chair_iro":            "D D D",
     "performance_analyst":     "D D D",
+    "partnership_officer":     "D D D",
     "data_protection_officer": "D D D",
     "system_administrator":    "D D D",
 }
 # Acknowledging is the school's alone; sending a notice on to a school is the MASH's.
 ENCOMPASS_ACKNOWLEDGE = {role: ("A D D" if role == "partner_practitioner" else "D D D")
                          for role in ENCOMPASS_VIEW}
-ENCOMPASS_SEND_ROLES = {"mash_worker", "team_manager"}
+ENCOMPASS_SEND_ROLES = {"mash_worker", "mash_manager", "team_manager"}
 # A feed's quiet limit: those who watch feeds.
-FEED_ROLES = {"team_manager", "performance_analyst"}
+FEED_ROLES = {"mash_manager", "team_manager", "performance_analyst", "partnership_officer"}
 _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
 # The returns team's pages (the CIN census and its validator): tested, with the children the

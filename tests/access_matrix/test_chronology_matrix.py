@@ -6,17 +6,26 @@
   CASEWORK_VIEW (the council's casework; partners are refused as not found).
 - Restricted partner entries, sent through the API by the school and by the police: who
   reads them whole and who is told only how many are hidden, per RESTRICTED_ENTRIES, on the
-  chronology page, the household view and the court export.
+  chronology page, the household view and the court export; and the same rule on every
+  other place a chronology shows (the person page, the record export, the casework page and
+  the casework API's chronology). The contact page shows a chronology only to those who
+  triage, who read every restricted entry (RESTRICTED_ENTRIES), so it has nothing to hide.
 """
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from safehub.audit.models import AuditEvent
 from safehub.chronology.models import ChronologyLink
 from safehub.chronology.services import chronology_append
-from safehub.partners.tests.conftest import event, send, senders  # noqa: F401 - a fixture
-from tests.access_matrix.matrix import CASEWORK_VIEW, RELATIONS, RESTRICTED_ENTRIES
+from safehub.partners.tests.conftest import (  # noqa: F401 - a fixture
+    bearer,
+    event,
+    send,
+    senders,
+)
+from tests.access_matrix.matrix import CASEWORK_VIEW, RELATIONS, RESTRICTED_ENTRIES, VIEW
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +130,13 @@ def test_restricted_partner_entries_by_reader(user, restricted_sent, client_for)
 
 @pytest.mark.parametrize(
     "user",
-    ["performance_analyst", "data_protection_officer", "system_administrator", "south_worker"],
+    [
+        "performance_analyst",
+        "partnership_officer",
+        "data_protection_officer",
+        "system_administrator",
+        "south_worker",
+    ],
 )
 def test_readers_outside_the_childs_scope_see_nothing(user, restricted_sent, client_for):
     client = client_for(user)
@@ -129,3 +144,69 @@ def test_readers_outside_the_childs_scope_see_nothing(user, restricted_sent, cli
         response = client.get(reverse(name, args=[restricted_sent.pk]))
         assert response.status_code == 404, (user, name)
         assert SCHOOL_WORDS.encode() not in response.content
+
+
+# Every other place a chronology is shown applies the same rule (ADR 0033): an entry kept
+# from the reader is counted, and neither its words, its placeholder, its agency nor its
+# type shows. Where the reader may read it, these places show the placeholder the sender's
+# agency gave (the partner's own words are on the multi-agency chronology only).
+PLACEHOLDERS = [
+    "Restricted information from Elm Primary School.",
+    "Restricted information from Testshire Police.",
+]
+# url name -> (the table that says who reaches it for the involved child, how it is read)
+CHRONOLOGY_PLACES = {
+    "people:person-detail": (VIEW, "page"),
+    "people:person-export": (VIEW, "export"),
+    "casework:child-casework": (CASEWORK_VIEW, "page"),
+    "api-v1:person_chronology_api": (VIEW, "api"),
+}
+
+
+def _reaches(table: dict[str, str], user: str) -> bool:
+    row = table.get(user, table["social_worker"])  # a colleague reads as a social worker
+    return row.split()[RELATIONS.index("involved")] == "A"
+
+
+@pytest.mark.parametrize("name", sorted(CHRONOLOGY_PLACES))
+@pytest.mark.parametrize("user", sorted(RESTRICTED_ENTRIES))
+def test_restricted_partner_entries_everywhere_a_chronology_shows(
+    user, name, restricted_sent, users, client_for
+):
+    child = restricted_sent
+    table, how = CHRONOLOGY_PLACES[name]
+    expected = [flag == "Y" for flag in RESTRICTED_ENTRIES[user].split()]
+    hidden = expected.count(False)
+    url = reverse(name, args=[child.pk])
+    if how == "api":
+        response = Client().get(url, **bearer(users[user]))
+    else:
+        response = client_for(user).get(url)
+    if not _reaches(table, user):
+        assert response.status_code == 404, (user, name)
+        return
+    assert response.status_code == 200, (user, name)
+    text = response.content.decode()
+    assert "Reported missing overnight." in text, (user, name)
+    assert [p in text for p in PLACEHOLDERS] == expected, (user, name)
+    # The partners' own words never show here, to anyone.
+    assert _readable(text) == [False, False], (user, name)
+    if how == "page":
+        if hidden:
+            noun = "entry" if hidden == 1 else "entries"
+            assert f"{hidden} {noun} hidden" in text, (user, name)
+        else:
+            assert 'id="hidden-entries"' not in text, (user, name)
+        # Nor the type of a hidden entry (the only intelligence type here is the police's).
+        assert ("intelligence about exploitation" in text.lower()) == expected[1], (user, name)
+    else:
+        body = response.json()
+        if how == "api":
+            assert body["hidden"] == hidden, (user, name)
+            shown = body["items"]
+        else:
+            assert body["chronology_entries_hidden"] == hidden, (user, name)
+            shown = body["chronology"]
+        kinds = {e["event_type"]["code"] if how == "api" else e["type"] for e in shown}
+        assert ("PARTNER_EXPLOITATION_INTELLIGENCE" in kinds) == expected[1], (user, name)
+        assert ("PARTNER_DSL_WELFARE_CONCERN" in kinds) == expected[0], (user, name)

@@ -55,7 +55,8 @@ def notices(police, users, people, council) -> dict[str, EncompassNotice]:
         child: Person = people[children[relation]]
         child.nhs_number = ["9434765919", "4010232137", "9876543210"][n]
         child.school = schools[relation]
-        child.save(update_fields=["nhs_number", "school"])
+        child.school_agency = Agency.objects.filter(name=schools[relation]).first()
+        child.save(update_fields=["nhs_number", "school", "school_agency"])
         with time_machine.travel(TEST_NOW, tick=False):
             [outcome] = partner_events_receive(
                 actor=police,
@@ -112,7 +113,8 @@ def test_encompass_send(role, notices, people, client_for):
     notice = notices["no_school"]
     child = people["unrelated"]
     child.school = "Elm Primary School"
-    child.save(update_fields=["school"])
+    child.school_agency = Agency.objects.get(urn="123456")
+    child.save(update_fields=["school", "school_agency"])
     url = reverse("partners:notice-send", args=[notice.pk])
     response = client_for(role).post(url, {"version": notice.version})
     notice.refresh_from_db()

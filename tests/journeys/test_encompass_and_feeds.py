@@ -31,7 +31,8 @@ def test_the_lead_acknowledges_a_notice_and_the_manager_sees_a_quiet_feed(
     police = make_user("pc", Role.PARTNER_PRACTITIONER, Team.objects.create(agency=police_agency))
     child = people["involved"]
     child.school = "Elm Primary School"
-    child.save(update_fields=["school"])
+    child.school_agency = Agency.objects.get(urn="123456")
+    child.save(update_fields=["school", "school_agency"])
     # Missing-person reports last came on Wednesday 18 November: by Monday two whole
     # working days have passed without one.
     with time_machine.travel(datetime(2026, 11, 18, 15, tzinfo=LONDON), tick=False):
@@ -78,7 +79,7 @@ def test_the_lead_acknowledges_a_notice_and_the_manager_sees_a_quiet_feed(
 
     # The MASH manager: told the feed is quiet, and sees it on the feeds page.
     manager = new_page(browser)
-    sign_in_as(manager, base, users["team_manager"])
+    sign_in_as(manager, base, users["mash_manager"])
     manager.goto(f"{base}/inbox/")
     expect(manager.get_by_text("Partner feed quiet: Reported missing").first).to_be_visible()
     manager.get_by_role("link", name="Partner feeds").click()

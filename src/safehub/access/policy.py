@@ -101,6 +101,9 @@ class RoleRules:
     # adopters; read a child's court and adoption milestones (not who the adopters are).
     can_work_permanence: bool = False
     can_read_permanence: bool = False
+    # Told when a partner feed goes quiet (ADR 0024, 0033): the MASH manager, who must chase
+    # the partner, and the safeguarding partnership, which holds partners to account.
+    told_of_quiet_feeds: bool = False
 
 
 RULES: dict[str, RoleRules] = {
@@ -123,6 +126,23 @@ RULES: dict[str, RoleRules] = {
         can_break_glass=True,
         can_work_concern_alerts=True,
         can_see_concern_rules=True,
+    ),
+    # The MASH manager reads and works as the MASH does, signs off its decisions and
+    # oversees its queue and feeds (the front door's figures). They hold no caseload and
+    # manage no team's cases: their person scope is the MASH's, for the front door.
+    Role.MASH_MANAGER: RoleRules(
+        scope=Scope.ALL,
+        contacts=ContactScope.ALL,
+        can_open_registers=True,
+        can_triage=True,
+        can_sign_off=True,
+        can_see_front_door_figures=True,
+        can_edit=True,
+        can_create=True,
+        can_break_glass=True,
+        can_work_concern_alerts=True,
+        can_see_concern_rules=True,
+        told_of_quiet_feeds=True,
     ),
     Role.SOCIAL_WORKER: RoleRules(
         scope=Scope.TEAM,
@@ -181,6 +201,15 @@ RULES: dict[str, RoleRules] = {
         can_see_neglect_use=True,
         can_see_performance=True,
         can_list_figure_children_by_id=True,
+    ),
+    # The safeguarding partnership's officer holds the agencies to account with figures:
+    # the front door's, feed health, how the concern rules do (counts). No child record by
+    # name: nothing they do needs one (need to know), so their scope is none.
+    Role.PARTNERSHIP_OFFICER: RoleRules(
+        scope=Scope.NONE,
+        can_see_front_door_figures=True,
+        can_see_concern_rules=True,
+        told_of_quiet_feeds=True,
     ),
     # The DPO reviews the audit trail; reading case data is not their job.
     # For a subject access request they read one person's record whole, and they review
@@ -793,8 +822,9 @@ def can_watch_partner_feeds(actor: User) -> bool:
 
 
 def feed_watcher_roles() -> list[str]:
-    """Who is told when a partner feed goes quiet."""
-    return [role for role, rules in RULES.items() if rules.can_see_front_door_figures]
+    """Who is told when a partner feed goes quiet: the MASH manager and the safeguarding
+    partnership (ADR 0033). Others who watch feeds read the page."""
+    return [role for role, rules in RULES.items() if rules.told_of_quiet_feeds]
 
 
 def mash_duty_roles() -> list[str]:

@@ -163,7 +163,15 @@ class PersonIn(Schema):
         None, max_length=3, description="UN1-UN5: why a child has no UPN (left as is if absent)"
     )
     former_upn: Text | None = Field(None, max_length=20, description="Left as is if absent")
-    school: Text = Field("", max_length=120)
+    school: Text = Field(
+        "", max_length=120, description="A school or nursery not on SafeHub, as named"
+    )
+    school_urn: Text = Field(
+        "",
+        max_length=12,
+        description="The URN of the child's school, if it uses SafeHub: Operation Encompass "
+        "notices go to its safeguarding leads. The school is then named as SafeHub knows it",
+    )
 
     def data(self) -> dict[str, Any]:
         """The fields sent; the census extras only where given, so an older client's full
@@ -199,6 +207,7 @@ class PersonOut(Schema):
     upn_unknown: str
     former_upn: str
     school: str
+    school_urn: str = Field(..., description="The school's URN if it uses SafeHub, else empty")
 
 
 def _clean_search(payload: SearchIn) -> SearchCriteria:
@@ -288,6 +297,7 @@ def _out(person: Any) -> dict[str, Any]:
         "id": person.pk,
         "version": person.version,
         **{f: getattr(person, f) for f in services.PERSON_FIELDS},
+        "school_urn": person.school_agency.urn if person.school_agency_id else "",
     }
 
 

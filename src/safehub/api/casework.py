@@ -25,7 +25,6 @@ from safehub.api.casework_schemas import (
     CarePeriodOut,
     CaseNoteIn,
     CaseNoteOut,
-    ChronologyEntryOut,
     CINPlanOut,
     ConferenceOut,
     CPPlanOut,
@@ -194,19 +193,22 @@ def child_missing_api(request: SignedInRequest, child_id: int, paging: Query[Pag
 
 @router.get(
     "/persons/{person_id}/chronology",
-    response={**READ, 200: Page[ChronologyEntryOut]},
+    response={**READ, 200: out.ChronologyPageOut},
     summary="A person's chronology, newest first, a page at a time",
     description="The same entries, in the same order, as the person page's timeline, for "
     "whoever may open the person's record (partner agencies too).",
 )
 def person_chronology_api(request: SignedInRequest, person_id: int, paging: Query[Paging]) -> Any:
     person = access_person(actor=request.user, person_id=person_id)
-    found = chronology_page_for_person(person=person, page=paging.page, size=paging.size)
+    found = chronology_page_for_person(
+        actor=request.user, person=person, page=paging.page, size=paging.size
+    )
     return {
         "items": [out.chronology_entry(e) for e in found.entries],
         "page": found.page,
         "pages": found.pages,
         "total": found.total,
+        "hidden": found.hidden,
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import TextChoices
 from ninja import Field, Schema
 
-from safehub.api.common import Code, Text
+from safehub.api.common import Code, Page, Text
 from safehub.casework import services
 from safehub.casework.codes import (
     ASSESSMENT_FACTORS,
@@ -219,6 +219,16 @@ class ChronologyEntryOut(Schema):
     done_by: str | None
     recorded_by: str | None = Field(..., description="null: nobody signed in entered it")
     recorded_at: datetime
+
+
+class ChronologyPageOut(Page[ChronologyEntryOut]):
+    """A page of the chronology as the reader may read it."""
+
+    hidden: int = Field(
+        ...,
+        description="Restricted partner entries on this chronology that the caller may not "
+        "read: left out of `items` and `total`, and only counted",
+    )
 
 
 # --- Input schemas -----------------------------------------------------------------------

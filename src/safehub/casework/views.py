@@ -155,7 +155,7 @@ def child_casework_view(request: SignedInRequest, person_id: int) -> HttpRespons
     can_record = can_edit_viewable_person(actor)
     work = selectors.child_casework(child=child, today=today)
     sections = child_sections(actor, child, today)
-    chronology = chronology_page_for_person(person=child, size=LATEST_CHRONOLOGY)
+    chronology = chronology_page_for_person(actor=actor, person=child, size=LATEST_CHRONOLOGY)
     return _render(
         request,
         "casework/child.html",

@@ -2,8 +2,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from safehub.access.policy import RestrictedEntryScope, restricted_entry_scope
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
 from safehub.core.paging import page_number
@@ -54,6 +55,54 @@ class ChronologyPage:
     page: int
     pages: int
     total: int
+    # Restricted partner entries kept from the reader: counted ("2 entries hidden"), never
+    # read, so not even their type or agency shows (ADR 0023, 0033).
+    hidden: int = 0
+
+
+# --- Restricted partner entries: the one rule every timeline applies --------------------
+
+
+def restricted_visible(scope: RestrictedEntryScope, person_id: int, prefix: str = "") -> Q | None:
+    """The entries of one person's timeline the reader may see, as a filter on entries
+    (`prefix` "entry__" for links); None when they see them all."""
+    if scope.sees_all_of(person_id):
+        return None
+    visible = Q(**{f"{prefix}restricted": False})
+    if scope.agency_id is not None:
+        visible |= Q(**{f"{prefix}source_agency_id": scope.agency_id})
+    return visible
+
+
+def links_without_hidden(
+    links: QuerySet[ChronologyLink], *, scope: RestrictedEntryScope, person_id: int
+) -> tuple[QuerySet[ChronologyLink], int]:
+    """One person's `links` less the restricted entries `scope` keeps from the reader, and
+    how many those are (one count query, none when nothing is kept)."""
+    visible = restricted_visible(scope, person_id, "entry__")
+    if visible is None:
+        return links, 0
+    hidden = links.filter(entry__restricted=True).exclude(visible).count()
+    return links.filter(visible), hidden
+
+
+def entries_without_hidden(
+    entries: QuerySet[ChronologyEntry], *, scope: RestrictedEntryScope, person_ids: list[int]
+) -> tuple[QuerySet[ChronologyEntry], int]:
+    """Several people's `entries` (a household's) less the restricted ones `scope` keeps from
+    the reader: an entry is seen whole if it is on the timeline of someone whose restricted
+    entries the reader reads, or their own agency sent it. With the count kept."""
+    if all(scope.sees_all_of(pk) for pk in person_ids):
+        return entries, 0
+    visible = Q(restricted=False) | Q(
+        pk__in=ChronologyLink.objects.filter(
+            person_id__in=scope.open_person_ids & set(person_ids)
+        ).values("entry_id")
+    )
+    if scope.agency_id is not None:
+        visible |= Q(source_agency_id=scope.agency_id)
+    hidden = entries.filter(restricted=True).exclude(visible).count()
+    return entries.filter(visible), hidden
 
 
 # What a timeline row shows, read straight from the person's links: the page is a range
@@ -87,13 +136,21 @@ _NEWEST_FIRST = ("-occurred_at", "-entry")
 
 
 def chronology_page_for_person(
-    *, person: Any, page: int | str | None = 1, size: int = PAGE_SIZE
+    *, actor: Any, person: Any, page: int | str | None = 1, size: int = PAGE_SIZE
 ) -> ChronologyPage:
-    """One page of a person's timeline, newest first; `page` as the address bar gave it,
-    past the end the last page, nonsense the first. The caller has already passed the
-    access check for `person`. Two queries whatever the timeline's length."""
-    return timeline_page_of_links(
-        ChronologyLink.objects.filter(person=person), page=page, size=size
+    """One page of a person's timeline as `actor` may read it, newest first; `page` as the
+    address bar gave it, past the end the last page, nonsense the first. Restricted partner
+    entries the policy keeps from `actor` are left out and counted (`hidden`). The caller
+    has already passed the access check for `person`. At most four queries whatever the
+    timeline's length (the scope, the hidden count, the count and the page)."""
+    links, hidden = links_without_hidden(
+        ChronologyLink.objects.filter(person=person),
+        scope=restricted_entry_scope(actor, [person]),
+        person_id=person.pk,
+    )
+    found = timeline_page_of_links(links, page=page, size=size)
+    return ChronologyPage(
+        entries=found.entries, page=found.page, pages=found.pages, total=found.total, hidden=hidden
     )
 
 
@@ -150,15 +207,17 @@ def chronology_page_for(
     )
 
 
-def chronology_all_for_person(*, person: Any) -> list[TimelineEntry]:
-    """The person's whole timeline, in the page's order, for the record export. One query.
-    The caller has already passed the access check (for export) for `person`."""
-    rows = (
-        ChronologyLink.objects.filter(person=person)
-        .order_by(*_NEWEST_FIRST)
-        .values_list(*_TIMELINE_COLUMNS)
+def chronology_all_for_person(*, actor: Any, person: Any) -> ChronologyPage:
+    """The person's whole timeline as `actor` may read it, in the page's order, for the
+    record export: restricted partner entries kept from them counted, not listed. The caller
+    has already passed the access check (for export) for `person`. Fixed queries."""
+    links, hidden = links_without_hidden(
+        ChronologyLink.objects.filter(person=person),
+        scope=restricted_entry_scope(actor, [person]),
+        person_id=person.pk,
     )
-    return [_timeline_entry(row) for row in rows]
+    entries = timeline_of_links(links, oldest_first=False)
+    return ChronologyPage(entries=entries, page=1, pages=1, total=len(entries), hidden=hidden)
 
 
 def _timeline_entry(row: tuple[Any, ...]) -> TimelineEntry:

@@ -18,10 +18,17 @@ from typing import Any
 from django.db.models import Count, DateField, IntegerField, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
-from safehub.access.policy import Action, Decision, decide_many, visible_persons
+from safehub.access.policy import (
+    Action,
+    Decision,
+    decide_many,
+    restricted_entry_scope,
+    visible_persons,
+)
 from safehub.audit.services import audit_list
 from safehub.casework.models import Allocation, CINPlan, CPPlan, Episode
 from safehub.chronology.models import ChronologyLink
+from safehub.chronology.selectors import links_without_hidden
 from safehub.concerns.engine import Child, Fact, Firing, replay
 from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
 from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
@@ -337,12 +344,25 @@ def alerts_for(*, actor: User, mash: bool, states: Sequence[str]) -> list[Alert]
     return shown
 
 
-def alert_facts(alert: Alert) -> dict[int, Any]:
-    """The chronology entries an alert rests on, by id, for its explanation's links."""
-    links = ChronologyLink.objects.filter(
-        person_id=alert.person_id, entry_id__in=alert.fact_ids
-    ).select_related("entry", "entry__source_agency")
-    return {link.entry_id: link.entry for link in links}
+@dataclass(frozen=True)
+class AlertFacts:
+    """The chronology entries an alert rests on that the reader may read, by id, and how
+    many restricted partner entries among them are kept from the reader (counted only)."""
+
+    entries: dict[int, Any]
+    hidden: int
+
+
+def alert_facts(alert: Alert, *, actor: User) -> AlertFacts:
+    """The chronology entries an alert rests on, for its explanation's links, as the
+    chronology's one rule for restricted partner entries lets `actor` read them."""
+    links, hidden = links_without_hidden(
+        ChronologyLink.objects.filter(person_id=alert.person_id, entry_id__in=alert.fact_ids),
+        scope=restricted_entry_scope(actor, [alert.person]),
+        person_id=alert.person_id,
+    )
+    found = links.select_related("entry", "entry__source_agency")
+    return AlertFacts(entries={link.entry_id: link.entry for link in found}, hidden=hidden)
 
 
 def earlier_alerts(*, person_id: int, rule_ids: Iterable[int]) -> dict[int, list[Alert]]:

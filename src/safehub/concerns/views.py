@@ -73,7 +73,7 @@ def _alert_page(
         "concerns/alert.html",
         {
             "alert": alert,
-            "facts": selectors.alert_facts(alert),
+            "facts": selectors.alert_facts(alert, actor=request.user),
             "act": bound.get("act") or forms.ActForm(initial=version),
             "dismiss": bound.get("dismiss") or forms.DismissForm(initial=version),
             "conflict": bound.get("conflict", False),

@@ -115,7 +115,7 @@ def _contact_page(
     chronology = None
     first_visible = next((h.person for h in histories if h.person), None)
     if first_visible is not None:
-        chronology = chronology_page_for_person(person=first_visible, page=1)
+        chronology = chronology_page_for_person(actor=actor, person=first_visible, page=1)
     version = {"version": contact.version}
     context = {
         "contact": contact,

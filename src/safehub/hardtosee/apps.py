@@ -5,3 +5,11 @@ class HardToSeeConfig(AppConfig):
     name = "safehub.hardtosee"
     label = "hardtosee"
     verbose_name = "Hard-to-see children"
+
+    def ready(self) -> None:
+        # Each professional contact appended moves the person's stored last contact on
+        # (ADR 0033). The chronology sits below this app: it calls us through its listeners.
+        from safehub.chronology.services import on_append
+        from safehub.hardtosee.services import last_contact_on_append
+
+        on_append(last_contact_on_append)

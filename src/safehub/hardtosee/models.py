@@ -168,3 +168,22 @@ class MaceAction(VersionedModel):
                 condition=Q(done_on__isnull=True),
             ),
         ]
+
+
+# --- The registers' stored last professional contact (ADR 0033) -------------------------
+
+
+class LastProfessionalContact(models.Model):
+    """When a professional was last with the person, as the chronology says: the latest
+    `occurred_at` of their entries of `selectors.PROFESSIONAL_CONTACT` codes, whenever
+    recorded. Kept by `services.last_contact_on_append` where entries are appended and
+    rebuilt from the chronology by `last_contact_refresh` (a cache of the chronology, never
+    a second truth). A register for a day before this time reads the chronology instead."""
+
+    person = models.OneToOneField(
+        "people.Person",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="last_professional_contact",
+    )
+    occurred_at = models.DateTimeField(db_index=True)

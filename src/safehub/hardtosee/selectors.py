@@ -28,7 +28,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 
 from safehub.access.models import Involvement
@@ -45,6 +57,7 @@ from safehub.hardtosee.models import (
     ContextEntry,
     ContextPerson,
     EheOfficer,
+    LastProfessionalContact,
     MaceAction,
     MaceDiscussion,
     MacePanel,
@@ -219,11 +232,36 @@ def _latest(as_of: date, codes: Any, field: str) -> Subquery:
     )
 
 
-def _contact_since(as_of: date, days: int) -> Exists:
-    """A professional contact in the `days` up to and including the day."""
+# The person's stored last professional contact (ADR 0033) is the latest ever recorded. For
+# a day on or after it, it is also the latest on or before the day; only a register of a
+# past day, for someone seen since, reads the chronology. Each is read by the person's key
+# (a correlated lookup, never a join the planner might scan per row).
+
+
+def _last_contact(as_of: date) -> Case:
+    """The person's last professional contact on or before the day."""
+    stored = LastProfessionalContact.objects.filter(person=OuterRef("pk"))
+    return Case(
+        When(
+            Exists(stored.filter(occurred_at__gte=_day_ends(as_of))),
+            then=_latest(as_of, PROFESSIONAL_CONTACT, "occurred_at"),
+        ),
+        default=Subquery(stored.values("occurred_at")[:1]),
+        output_field=DateTimeField(),
+    )
+
+
+def _with_last_contact(people: QuerySet[Person], as_of: date) -> QuerySet[Person]:
+    if "last_contact" in people.query.annotations:
+        return people
+    return people.annotate(last_contact=_last_contact(as_of))
+
+
+def _no_contact_since(people: QuerySet[Person], as_of: date, days: int) -> QuerySet[Person]:
+    """Those with no professional contact in the `days` up to and including the day."""
     start = datetime.combine(as_of - timedelta(days=days - 1), time(0), tzinfo=LONDON)
-    return Exists(
-        _links(as_of, PROFESSIONAL_CONTACT).filter(person=OuterRef("pk"), occurred_at__gte=start)
+    return _with_last_contact(people, as_of).filter(
+        Q(last_contact__isnull=True) | Q(last_contact__lt=start)
     )
 
 
@@ -266,12 +304,12 @@ def under_ones_register(as_of: date) -> QuerySet[Person]:
 
 def no_contact_register(as_of: date, days: int) -> QuerySet[Person]:
     involved = Involvement.objects.filter(_open_involvement(as_of)).values("person_id")
-    return (
+    people = (
         _children(as_of)
         .filter(pk__in=involved)
-        .exclude(_contact_since(as_of, days))
         .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
     )
+    return _no_contact_since(people, as_of, days)
 
 
 def register_people(
@@ -319,7 +357,7 @@ def _filtered(
             )
         )
     if filters.days_without_contact and register is not Register.NO_CONTACT:
-        people = people.exclude(_contact_since(as_of, filters.days_without_contact))
+        people = _no_contact_since(people, as_of, filters.days_without_contact)
     return people
 
 
@@ -332,12 +370,15 @@ def _shown(people: QuerySet[Person], *, as_of: date) -> QuerySet[Person]:
     officer = EheOfficer.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).annotate(
         name=Concat("officer__first_name", Value(" "), "officer__last_name")
     )
-    return people.annotate(
-        last_contact=_latest(as_of, PROFESSIONAL_CONTACT, "occurred_at"),
-        postcode=Subquery(postcode.order_by("-pk").values("address__postcode")[:1]),
-        team_name=Subquery(team.values("team__name")[:1]),
-        officer_name=Subquery(officer.values("name")[:1]),
-    ).order_by(F("last_contact").asc(nulls_first=True), "pk")
+    return (
+        _with_last_contact(people, as_of)
+        .annotate(
+            postcode=Subquery(postcode.order_by("-pk").values("address__postcode")[:1]),
+            team_name=Subquery(team.values("team__name")[:1]),
+            officer_name=Subquery(officer.values("name")[:1]),
+        )
+        .order_by(F("last_contact").asc(nulls_first=True), "pk")
+    )
 
 
 def _row(person: Any, as_of: date) -> RegisterRow:

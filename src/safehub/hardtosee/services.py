@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 
 from safehub.access.guards import check_person_writes
 from safehub.access.policy import can_open_registers, may_complete_mace_action
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
-from safehub.chronology.models import Significance
+from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
 from safehub.chronology.services import chronology_append
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.models import versioned_update
@@ -26,13 +27,18 @@ from safehub.hardtosee.models import (
     ContextKind,
     ContextPerson,
     EheOfficer,
+    LastProfessionalContact,
     MaceAction,
     MaceAttendee,
     MaceDiscussion,
     MacePanel,
     RiskLevel,
 )
-from safehub.hardtosee.selectors import ehe_officer_choices, mace_owner_choices
+from safehub.hardtosee.selectors import (
+    PROFESSIONAL_CONTACT,
+    ehe_officer_choices,
+    mace_owner_choices,
+)
 from safehub.organisations.models import Agency, User
 
 HIGH_RISKS = (RiskLevel.HIGH, RiskLevel.VERY_HIGH)
@@ -419,3 +425,45 @@ def mace_action_done(
             detail={"done_on": on.isoformat()},
         )
     return action
+
+
+# --- The stored last professional contact (ADR 0033) -------------------------------------
+
+
+def last_contact_on_append(entry: ChronologyEntry, person_ids: list[int]) -> None:
+    """A professional contact just appended (in the appending transaction) moves each
+    person's stored last contact on, unless a later one is already stored (an entry can be
+    recorded days after it happened). Insert-if-missing, then raise-if-earlier: the update
+    takes the row's lock, so two appends at once keep the later time."""
+    if entry.event_type not in PROFESSIONAL_CONTACT or not person_ids:
+        return
+    when = entry.occurred_at
+    LastProfessionalContact.objects.bulk_create(
+        [LastProfessionalContact(person_id=pk, occurred_at=when) for pk in person_ids],
+        ignore_conflicts=True,
+    )
+    LastProfessionalContact.objects.filter(person_id__in=person_ids, occurred_at__lt=when).update(
+        occurred_at=when
+    )
+
+
+def last_contact_refresh() -> int:
+    """Rebuild every stored last contact from the chronology, in one statement (after a
+    bulk load that bypassed `chronology_append`, or a change to `PROFESSIONAL_CONTACT`).
+    Returns how many people have one."""
+    latest = (
+        ChronologyLink.objects.filter(entry__event_type__in=sorted(PROFESSIONAL_CONTACT))
+        .values("person_id")
+        .annotate(latest=Max("occurred_at"))
+        .values_list("person_id", "latest")
+        .order_by()
+    )
+    select, params = latest.query.sql_with_params()
+    table = connection.ops.quote_name(LastProfessionalContact._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table's name
+        cursor.execute(
+            f"INSERT INTO {table} (person_id, occurred_at) {select}",
+            params,
+        )
+    return LastProfessionalContact.objects.count()

@@ -15,6 +15,7 @@ from safehub.access.policy import (
 )
 from safehub.audit.services import audit_list, audit_refusal
 from safehub.chronology.models import ChronologyEntry
+from safehub.chronology.selectors import restricted_visible
 from safehub.core.exceptions import NotFound
 from safehub.multiagency.selectors import Member
 from safehub.organisations.models import User
@@ -74,10 +75,8 @@ def access_entry(
     entry = ChronologyEntry.objects.filter(pk=pk, links__person=found.person).first()
     if entry is None:
         raise NotFound()
-    scope = found.scope
-    if entry.restricted and not (
-        scope.sees_all_of(found.person.pk) or entry.source_agency_id == scope.agency_id
-    ):
+    visible = restricted_visible(found.scope, found.person.pk)
+    if visible is not None and not ChronologyEntry.objects.filter(visible, pk=entry.pk).exists():
         raise NotFound()
     return found, entry
 

@@ -22,6 +22,8 @@ from safehub.chronology.selectors import (
     PAGE_SIZE,
     ChronologyPage,
     TimelineEntry,
+    entries_without_hidden,
+    links_without_hidden,
     timeline_of_links,
     timeline_page_of_entries,
     timeline_page_of_links,
@@ -99,16 +101,6 @@ class MultiAgencyPage:
     hidden_restricted: int  # restricted partner entries the reader may not see
 
 
-def _restricted_visible(scope: RestrictedEntryScope, person_id: int, prefix: str = "") -> Q | None:
-    """The entries of one person's timeline a reader sees, as a filter (None: all)."""
-    if scope.sees_all_of(person_id):
-        return None
-    visible = Q(**{f"{prefix}restricted": False})
-    if scope.agency_id is not None:
-        visible |= Q(**{f"{prefix}source_agency_id": scope.agency_id})
-    return visible
-
-
 def _filtered(filters: ChronologyFilters, prefix: str = "") -> Q:
     q = Q()
     if filters.agency_ids:
@@ -145,11 +137,7 @@ def person_chronology(
     links = ChronologyLink.objects.filter(person=person).filter(_filtered(filters, "entry__"))
     if filters.key_events_only:
         links = links.filter(entry_id__in=_key_entry_ids(person))
-    visible = _restricted_visible(scope, person.pk, "entry__")
-    hidden = 0
-    if visible is not None:
-        hidden = links.filter(entry__restricted=True).exclude(visible).count()
-        links = links.filter(visible)
+    links, hidden = links_without_hidden(links, scope=scope, person_id=person.pk)
     found = timeline_page_of_links(links, page=page, size=size)
     return MultiAgencyPage(
         lines=_lines(found, person=person, with_notes=with_notes),
@@ -300,18 +288,7 @@ def household_chronology(
     entries = ChronologyEntry.objects.filter(
         pk__in=ChronologyLink.objects.filter(person_id__in=ids).values("entry_id")
     )
-    hidden_restricted = 0
-    closed = [pk for pk in ids if not scope.sees_all_of(pk)]
-    if closed:
-        visible = Q(restricted=False) | Q(
-            pk__in=ChronologyLink.objects.filter(
-                person_id__in=scope.open_person_ids & set(ids)
-            ).values("entry_id")
-        )
-        if scope.agency_id is not None:
-            visible |= Q(source_agency_id=scope.agency_id)
-        hidden_restricted = entries.filter(restricted=True).exclude(visible).count()
-        entries = entries.filter(visible)
+    entries, hidden_restricted = entries_without_hidden(entries, scope=scope, person_ids=ids)
     hidden_people = 0
     if withheld:
         hidden_people = (
@@ -376,11 +353,7 @@ def court_chronology(
     links = ChronologyLink.objects.filter(person=person).filter(
         _filtered(ChronologyFilters(date_from=date_from, date_to=date_to), "entry__")
     )
-    visible = _restricted_visible(scope, person.pk, "entry__")
-    hidden = 0
-    if visible is not None:
-        hidden = links.filter(entry__restricted=True).exclude(visible).count()
-        links = links.filter(visible)
+    links, hidden = links_without_hidden(links, scope=scope, person_id=person.pk)
     entries = timeline_of_links(links, oldest_first=True)
     found = ChronologyPage(entries=entries, page=1, pages=1, total=len(entries))
     return CourtChronology(

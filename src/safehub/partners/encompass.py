@@ -65,12 +65,11 @@ def next_school_day_start(after: datetime, starts: time | None = None) -> dateti
 
 
 def school_of(child: Person) -> Agency | None:
-    """The school agency the child's record names as their current school, if SafeHub
-    knows it by that name."""
-    name = (child.school or "").strip()
-    if not name:
+    """The school the child's record refers to as their current school (a school agency,
+    by identity: ADR 0033); a school named only in words is not looked up by its name."""
+    if child.school_agency_id is None:
         return None
-    return Agency.objects.filter(kind=AgencyKind.SCHOOL, name__iexact=name).first()
+    return Agency.objects.filter(kind=AgencyKind.SCHOOL, pk=child.school_agency_id).first()
 
 
 def _leads(school: Agency) -> list[User]:
@@ -235,12 +234,12 @@ def encompass_notice_send(
         raise PermissionDeniedError()
     if notice.state != NoticeState.NO_SCHOOL:
         raise ValidationError("This notice has already gone to a school")
-    notice.child.refresh_from_db(fields=["school"])  # as the record says now
+    notice.child.refresh_from_db(fields=["school", "school_agency"])  # as the record says now
     school = school_of(notice.child)
     if school is None:
         raise ValidationError(
-            "The child's record names no school SafeHub knows. Record their current school "
-            "on their record first"
+            "The child's record does not say which school on SafeHub they attend. Choose "
+            "their current school on their record first"
         )
     if not _leads(school):
         raise ValidationError(

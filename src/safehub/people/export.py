@@ -14,7 +14,7 @@ def person_export_document(*, actor: User, person: Any) -> dict[str, Any]:
     a relative they may not see is "a person you cannot see", with no id, name or date of
     birth, and a restricted one they may not open is left out."""
     profile = person_profile(actor=actor, person=person)
-    entries = chronology_all_for_person(person=person)
+    chronology = chronology_all_for_person(actor=actor, person=person)
     return {
         "safehub_id": person.pk,
         "details": {f: getattr(person, f) for f in PERSON_FIELDS},
@@ -58,6 +58,8 @@ def person_export_document(*, actor: User, person: Any) -> dict[str, Any]:
                 "recorded_by": e.recorder_name or "",
                 "recorded_at": e.recorded_at,
             }
-            for e in entries
+            for e in chronology.entries
         ],
+        # Restricted partner entries kept from the reader: how many, never what.
+        "chronology_entries_hidden": chronology.hidden,
     }

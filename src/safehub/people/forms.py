@@ -16,6 +16,7 @@ from safehub.people.codes import (
     Sex,
     UpnUnknown,
 )
+from safehub.people.selectors import school_choices
 from safehub.ui.fields import GovukDateField
 from safehub.ui.forms_util import GovukForm
 
@@ -136,9 +137,24 @@ class PersonForm(GovukForm):
         required=False,
         help_text="Kept for you when a UPN is changed",
     )
-    school = forms.CharField(
-        label="School or nursery", max_length=200, required=False, help_text="Where they go now"
+    school_agency = forms.ChoiceField(
+        label="School (if it uses SafeHub)",
+        choices=[],
+        required=False,
+        help_text="Operation Encompass notices go to this school's safeguarding leads",
     )
+    school = forms.CharField(
+        label="Other school or nursery",
+        max_length=200,
+        required=False,
+        help_text="Where they go now, if it is not in the list above",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["school_agency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Not a school on SafeHub"), *school_choices()]
 
 
 class PersonEditForm(PersonForm):

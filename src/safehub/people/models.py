@@ -40,8 +40,18 @@ class Person(VersionedModel):
     # Census: why a child has no UPN, and the UPN they had before the current one.
     upn_unknown = models.CharField(max_length=3, choices=UpnUnknown.choices, blank=True, default="")
     former_upn = models.CharField(max_length=13, blank=True, default="")
-    # The school or nursery the child attends now, as named (a referrer's words need not
-    # match an agency SafeHub knows).
+    # The school the child attends now, by identity: a school agency (known by its URN), to
+    # which Operation Encompass notices go (ADR 0033). `school` is its name then; without
+    # one, the school or nursery as named (a referrer's words need not be a school SafeHub
+    # knows; `manage.py schools_unmatched` lists them).
+    school_agency = models.ForeignKey(
+        "organisations.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "school"},
+    )
     school = models.CharField(max_length=120, blank=True, default="")
     # Restricted records (adoption, staff relative, high profile) are hidden from search and
     # open only for their allow-list or through break-glass.

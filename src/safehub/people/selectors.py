@@ -1,9 +1,12 @@
 """Reads of people that pages and the API share. Every selector takes the actor and applies
 the access policy's scope; single records come through `people.fetchers.access_person`."""
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count
 from django.utils import timezone
 
 from safehub.access.models import Involvement, InvolvementKind
@@ -11,7 +14,7 @@ from safehub.access.policy import Disclosure, can_search_people, disclosures, vi
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
-from safehub.organisations.models import User, staff_name, team_label
+from safehub.organisations.models import Agency, AgencyKind, User, staff_name, team_label
 from safehub.people.candidates import Place, Query, find_candidates
 from safehub.people.codes import NameKind
 from safehub.people.models import Person, PersonAddress, PersonName, Relationship
@@ -286,3 +289,49 @@ def person_age(person: Person, today: date | None = None) -> int | None:
     born = person.date_of_birth
     end = person.date_of_death or today
     return end.year - born.year - ((end.month, end.day) < (born.month, born.day))
+
+
+# --- The child's school (ADR 0033) ---------------------------------------------------------
+
+
+def school_choices() -> list[tuple[str, str]]:
+    """The schools SafeHub knows, for the person form: id and "name (URN)"."""
+    schools = Agency.objects.filter(kind=AgencyKind.SCHOOL).order_by("name", "pk")
+    return [(str(a.pk), f"{a.name} (URN {a.urn})" if a.urn else a.name) for a in schools]
+
+
+def school_name_key(name: str) -> str:
+    """A school's name as compared when a record's school, written as text before schools
+    were referenced, is mapped to the school agency: case, spacing and punctuation ignored,
+    "&" read as "and". Nothing looser: a near miss stays unmatched for a person to settle."""
+    text = name.casefold().replace("&", " and ")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def school_agencies_by_key(schools: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """School agency ids by `school_name_key` of their names (id, name pairs); a key two
+    schools share maps to neither."""
+    found: dict[str, set[int]] = {}
+    for pk, name in schools:
+        found.setdefault(school_name_key(name), set()).add(pk)
+    return {key: next(iter(ids)) for key, ids in found.items() if len(ids) == 1}
+
+
+@dataclass(frozen=True)
+class UnmatchedSchool:
+    name: str
+    people: int
+
+
+def schools_unmatched() -> list[UnmatchedSchool]:
+    """Schools named on records that name no school agency: each name once, with how many
+    records name it, most first (for `manage.py schools_unmatched`; no person is named)."""
+    rows = (
+        Person.objects.filter(school_agency__isnull=True)
+        .exclude(school="")
+        .values("school")
+        .annotate(people=Count("pk"))
+        .order_by("-people", "school")
+    )
+    return [UnmatchedSchool(r["school"], r["people"]) for r in rows]

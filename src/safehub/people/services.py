@@ -58,6 +58,7 @@ PERSON_FIELDS = (
     "upn_unknown",
     "former_upn",
     "school",
+    "school_agency",
 )
 FIELD_LABELS = {
     "kind": "Type of person",
@@ -79,6 +80,7 @@ FIELD_LABELS = {
     "upn_unknown": "Why the UPN is not known",
     "former_upn": "Former UPN",
     "school": "School or nursery",
+    "school_agency": "School on SafeHub",
 }
 
 
@@ -203,7 +205,13 @@ def person_update(
     current_name = person.names.filter(kind=NameKind.CURRENT).first()
     before = {f: getattr(person, f) for f in PERSON_FIELDS}
     before["middle_names"] = current_name.middle_names if current_name else ""
-    merged = {**before, **{k: v for k, v in data.items() if k in (*PERSON_FIELDS, "middle_names")}}
+    given = {k: v for k, v in data.items() if k in (*PERSON_FIELDS, "middle_names", "school_urn")}
+    if given.get("school", before["school"]) != before["school"] and not (
+        {"school_agency", "school_urn"} & set(given)
+    ):
+        # A new school named without saying which agency it is: no longer the old one.
+        given["school_agency"] = None
+    merged = {**before, **given}
     cleaned = clean_person_data(merged)
     _keep_census_details(before, cleaned)
     _check_unique_identifiers(cleaned, exclude_pk=person.pk)

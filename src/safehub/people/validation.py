@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from safehub.core.identifiers import clean_nhs_number, clean_upn
 from safehub.core.text import JOINERS, clean_text, refuse_bidi_controls
+from safehub.organisations.models import Agency, AgencyKind
 from safehub.people.codes import Disability, Ethnicity, GenderCurrent, PersonKind, Sex, UpnUnknown
 
 # Between letters, a name may have spaces, hyphens, apostrophes and full stops.
@@ -131,6 +132,12 @@ def clean_person_data(data: dict[str, Any], *, today: date | None = None) -> dic
             data.get("school"), label="the school or nursery", max_length=120, required=False
         ),
     )
+    try:
+        out["school_agency"] = _clean_school(data)
+    except ValidationError as error:  # keyed by what was given: the list, or the URN
+        errors["school_urn" if "school_urn" in data else "school_agency"] = error.messages[0]
+    if out.get("school_agency") is not None:
+        out["school"] = out["school_agency"].name  # a school SafeHub knows, as it is known
 
     kind = out.get("kind")
     dob = data.get("date_of_birth")
@@ -186,6 +193,34 @@ def clean_person_data(data: dict[str, Any], *, today: date | None = None) -> dic
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def _clean_school(data: dict[str, Any]) -> Agency | None:
+    """The child's school by identity (ADR 0033): a school agency chosen from SafeHub's
+    list, or given by its URN (the API); never looked up by the name typed."""
+    if "school_urn" in data:
+        urn = "".join(str(data["school_urn"] or "").split())
+        if not urn:
+            return None
+        if not (urn.isascii() and urn.isdigit() and len(urn) == 6):
+            raise ValidationError("Enter the school's URN as 6 digits, like 123456")
+        found = Agency.objects.filter(kind=AgencyKind.SCHOOL, urn=urn).first()
+        if found is None:
+            raise ValidationError(
+                f"No school with URN {urn} uses SafeHub. Leave the URN out and write the "
+                "school's name instead"
+            )
+        return found
+    school = data.get("school_agency")
+    if school is None or school == "":
+        return None
+    if isinstance(school, Agency) and school.kind == AgencyKind.SCHOOL:
+        return school
+    if str(school).isascii() and str(school).isdigit():  # chosen from the form's list
+        found = Agency.objects.filter(kind=AgencyKind.SCHOOL, pk=int(school)).first()
+        if found is not None:
+            return found
+    raise ValidationError("Choose the school from the list")
 
 
 def _clean_disabilities(value: Any) -> list[str]:

@@ -88,7 +88,9 @@ def person_search_view(request: SignedInRequest) -> HttpResponse:
 def person_detail_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     profile = person_profile(actor=request.user, person=person)
-    chronology = chronology_page_for_person(person=person, page=request.GET.get("page"))
+    chronology = chronology_page_for_person(
+        actor=request.user, person=person, page=request.GET.get("page")
+    )
     network = build_network(person, profile.relationships)
     return _render(
         request,
@@ -188,7 +190,11 @@ def person_edit_view(request: SignedInRequest, person_id: int) -> HttpResponse:
     current_name = person.names.filter(kind="current").first()
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     initial.update(
-        middle_names=current_name.middle_names if current_name else "", version=person.version
+        middle_names=current_name.middle_names if current_name else "",
+        version=person.version,
+        school_agency=person.school_agency_id or "",
+        # A school on SafeHub is chosen from the list; the box is for any other.
+        school="" if person.school_agency_id else person.school,
     )
     form = forms.PersonEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -224,6 +230,10 @@ def _conflict(request: SignedInRequest, person: Any, form: Any, current: Any) ->
         theirs, yours = getattr(current, field), form.cleaned_data.get(field)
         if field == "disabilities":
             theirs, yours = ", ".join(theirs or []), ", ".join(yours or [])
+        if field == "school_agency":  # the school chosen, as the list names it
+            names = dict(form.fields["school_agency"].choices)
+            theirs = names.get(str(current.school_agency_id or ""), "")
+            yours = names.get(str(yours or ""), "")
         if (theirs or "") != (yours or ""):
             rows.append({"label": services.FIELD_LABELS[field], "saved": theirs, "yours": yours})
     return _render(

@@ -100,7 +100,7 @@ def test_each_casework_entry_credits_who_did_it_and_who_recorded_it(
 ) -> None:
     with time_machine.travel(TYPED_AT, tick=False):
         _casework(users, episode)
-    entries = chronology_all_for_person(person=episode.child)
+    entries = chronology_all_for_person(actor=users["social_worker"], person=episode.child).entries
     assert {e.event_type for e in entries} == set(CREDITED)
     for entry in entries:
         expected = CREDITED[entry.event_type]
@@ -113,7 +113,7 @@ def test_each_casework_entry_credits_who_did_it_and_who_recorded_it(
 def test_dated_casework_shows_its_date_and_a_note_its_time(users: Any, episode: Episode) -> None:
     with time_machine.travel(TYPED_AT, tick=False):
         _casework(users, episode)
-    entries = chronology_all_for_person(person=episode.child)
+    entries = chronology_all_for_person(actor=users["social_worker"], person=episode.child).entries
     # Allocating and writing a note happen as they are recorded; the rest carry a date.
     timed = {e.event_type for e in entries if e.time_known}
     assert timed == {events.CASE_NOTE, events.ALLOCATED}
@@ -137,7 +137,9 @@ def test_the_casework_page_shows_the_latest_chronology_with_times_and_people(
     page = html.content.decode()
     assert 'id="chronology"' in page
     assert page.count('<div class="moj-timeline__item">') == 10
-    total = len(chronology_all_for_person(person=episode.child))
+    total = len(
+        chronology_all_for_person(actor=users["social_worker"], person=episode.child).entries
+    )
     assert f"Latest 10 of {total} entries, newest first." in page
     # The note, timed; the manager's supervision, dated only; each with its recorder.
     assert "by Sw2 Tester, Testshire County Council" in page

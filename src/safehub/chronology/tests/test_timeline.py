@@ -41,7 +41,7 @@ def test_entries_recorded_out_of_order_read_newest_first_to_the_minute(
     _append(
         worker, child, "the day before", occurred_at=datetime(2026, 11, 22, 23, 58, tzinfo=LONDON)
     )
-    summaries = [e.summary for e in chronology_page_for_person(person=child).entries]
+    summaries = [e.summary for e in chronology_page_for_person(actor=worker, person=child).entries]
     assert summaries == [
         "at 23:59",
         "at 16:05",
@@ -59,7 +59,7 @@ def test_of_two_entries_at_the_same_minute_the_later_recorded_comes_first(
     child, worker = people["involved"], users["social_worker"]
     for summary in ("first typed", "second typed", "third typed"):
         _append(worker, child, summary, occurred_at=_on_23_november(9, 30))
-    summaries = [e.summary for e in chronology_page_for_person(person=child).entries]
+    summaries = [e.summary for e in chronology_page_for_person(actor=worker, person=child).entries]
     assert summaries == ["third typed", "second typed", "first typed"]
 
 
@@ -68,7 +68,7 @@ def test_a_date_only_event_sits_at_midday_and_says_its_time_is_not_known(
 ) -> None:
     child, worker = people["involved"], users["social_worker"]
     _append(worker, child, "dated", occurred_on=date(2026, 11, 20))
-    (entry,) = chronology_page_for_person(person=child).entries
+    (entry,) = chronology_page_for_person(actor=worker, person=child).entries
     assert not entry.time_known
     assert entry.occurred_at == datetime(2026, 11, 20, 12, 0, tzinfo=LONDON)
     with pytest.raises(ValueError, match="not both"):

@@ -77,8 +77,12 @@ def long_chronology(people: dict[str, Any], users: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize(("raw", "where"), ODD_PAGES)
-def test_chronology_selector_clamps_the_page(long_chronology: Any, raw: str, where: str) -> None:
-    page = chronology_page_for_person(person=long_chronology, page=raw)
+def test_chronology_selector_clamps_the_page(
+    long_chronology: Any, users: dict[str, Any], raw: str, where: str
+) -> None:
+    page = chronology_page_for_person(
+        actor=users["social_worker"], person=long_chronology, page=raw
+    )
     assert page.pages == 2
     assert page.page == _expected(where, 2)
     assert len(page.entries) == (5 if where == "last" else CHRONOLOGY_PAGE_SIZE)

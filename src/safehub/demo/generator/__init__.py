@@ -47,6 +47,7 @@ from safehub.demo.generator.permanence import seed_permanence
 from safehub.demo.generator.plan import PlannedFamily
 from safehub.demo.generator.trajectories import seed_trajectories
 from safehub.demo.generator.workforce import seed_swe_registrations
+from safehub.hardtosee.services import last_contact_refresh
 
 __all__ = [
     "DEFAULT_SEED",
@@ -213,6 +214,9 @@ def generate(
         f"Cumulative concern: {planted['trajectories']:,} trajectories before a child "
         f"protection plan, {planted['decoys']:,} decoys"
     )
+    # The bulk loads above bypass `chronology_append`: the registers' stored last
+    # professional contact is rebuilt from what they wrote (ADR 0033).
+    counts["last_contacts"] = last_contact_refresh()
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()

@@ -26,6 +26,7 @@ from safehub.demo.generator.casework_records import (
 from safehub.demo.generator.frontdoor import FRONT_DOOR_TABLES, write_contacts
 from safehub.demo.generator.organisations import DEMO_PASSWORD, OrgPlan, totp_key_for
 from safehub.demo.generator.plan import PlannedFamily
+from safehub.hardtosee.models import LastProfessionalContact
 from safehub.organisations.models import Agency, Team, User
 from safehub.people.models import (
     Address,
@@ -52,6 +53,7 @@ BIG_TABLES = [
     RestrictedAccess,
     ChronologyEntry,
     ChronologyLink,
+    LastProfessionalContact,
     *FRONT_DOOR_TABLES,
     *CASEWORK_TABLES,
 ]

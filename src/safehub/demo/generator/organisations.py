@@ -41,6 +41,8 @@ SAFEGUARDING_UNIT = "Safeguarding Unit"
 PERFORMANCE = "Performance and Insight"
 INFORMATION_GOVERNANCE = "Information Governance"
 IT_DESK = "IT Service Desk"
+# The safeguarding children partnership's business unit, hosted by the council.
+PARTNERSHIP = "Safeguarding Children Partnership"
 COUNCIL_TEAMS = [
     MASH,
     NORTH,
@@ -52,6 +54,7 @@ COUNCIL_TEAMS = [
     PERFORMANCE,
     INFORMATION_GOVERNANCE,
     IT_DESK,
+    PARTNERSHIP,
 ]
 # Teams that hold cases, with their share of the known families.
 CASE_TEAMS = {NORTH: 0.22, SOUTH: 0.22, CP_TEAM: 0.20, CIC_TEAM: 0.12, EARLY_HELP: 0.24}
@@ -92,6 +95,16 @@ PRINTED_SIGNINS = [
         COUNCIL,
         MASH,
         "Senior practitioner, MASH",
+        printed=True,
+    ),
+    StaffPlan(
+        "mash.manager",
+        "Deborah",
+        "Mensah",
+        Role.MASH_MANAGER,
+        COUNCIL,
+        MASH,
+        "MASH manager",
         printed=True,
     ),
     StaffPlan(
@@ -163,6 +176,16 @@ PRINTED_SIGNINS = [
         COUNCIL,
         PERFORMANCE,
         "Performance analyst",
+        printed=True,
+    ),
+    StaffPlan(
+        "partnership",
+        "Owen",
+        "Pritchard",
+        Role.PARTNERSHIP_OFFICER,
+        COUNCIL,
+        PARTNERSHIP,
+        "Safeguarding partnership business manager",
         printed=True,
     ),
     StaffPlan(

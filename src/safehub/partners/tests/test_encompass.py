@@ -26,6 +26,7 @@ from safehub.partners.encompass import (
 from safehub.partners.models import EncompassNotice, NoticeState
 from safehub.partners.services import partner_events_receive
 from safehub.partners.tests.conftest import event
+from safehub.people.services import person_update
 from safehub.sharing.models import SharingRecord
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,8 @@ def test_the_school_day_start_is_configurable():
 def child_at_school(people: dict[str, Any], council: dict[str, Any]) -> Any:
     child = people["involved"]
     child.school = "Elm Primary School"
-    child.save(update_fields=["school"])
+    child.school_agency = council["school"]
+    child.save(update_fields=["school", "school_agency"])
     return child
 
 
@@ -211,10 +213,20 @@ def test_a_child_with_no_known_school_goes_to_the_mash_to_resolve(senders, users
     # Not sendable until the record names the school.
     with pytest.raises(ValidationError) as error:
         encompass_notice_send(actor=mash, notice=notice, expected_version=notice.version)
-    assert "Record their current school" in error.value.messages[0]
+    assert "Choose their current school" in error.value.messages[0]
     child = people["involved"]
-    child.school = "elm primary school"
+    # The school's name in words is not enough: names are not matched (ADR 0033).
+    child.school = "Elm Primary School"
     child.save(update_fields=["school"])
+    with pytest.raises(ValidationError):
+        encompass_notice_send(actor=mash, notice=notice, expected_version=notice.version)
+    # The MASH records the school by its URN, as the API does.
+    person_update(
+        actor=mash,
+        person=child,
+        expected_version=child.version,
+        data={"school_urn": council["school"].urn},
+    )
     with time_machine.travel(at(2026, 11, 23, 10), tick=False):
         encompass_notice_send(actor=mash, notice=notice, expected_version=notice.version)
     notice.refresh_from_db()

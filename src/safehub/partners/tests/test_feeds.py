@@ -65,15 +65,16 @@ def test_a_quiet_feed_alerts_the_watchers_once_clears_and_alerts_again(senders, 
     send_at(police, at(2026, 11, 19), "P1")  # Thursday
     # Monday morning: only Friday has passed without an event. Not quiet.
     assert feeds_watch(as_of=at(2026, 11, 23, 9)).opened == []
-    # Tuesday morning: Friday and Monday. Quiet; the team manager and the analyst are told.
+    # Tuesday morning: Friday and Monday. Quiet; the MASH manager and the partnership are
+    # told (the words), not team managers or analysts, who read the feeds page.
     result = feeds_watch(as_of=at(2026, 11, 24, 9))
     assert [(f.agency_name, f.type, f.quiet_days) for f in result.opened] == [
         ("Testshire Police", DA, 2)
     ]
     alerts = quiet_alerts()
     assert {m.recipient_user for m in alerts} == {
-        users["team_manager"],
-        users["performance_analyst"],
+        users["mash_manager"],
+        users["partnership_officer"],
     }
     assert (
         OutboxMessage.objects.filter(

@@ -40,12 +40,12 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(f"\nSafeHub demo council (Demoshire) is at {options['url']}")
         out.write("Demo sign-ins (demo mode only):")
-        out.write(f"{'username':<16} {'role':<30} {'password':<21} authenticator secret (TOTP)")
+        out.write(f"{'username':<16} {'role':<33} {'password':<21} authenticator secret (TOTP)")
         for username in usernames:
             device = devices.get(username)
             if device is None:
                 continue
             secret = base64.b32encode(device.bin_key).decode()
             role = Role(device.user.role).label
-            out.write(f"{username:<16} {role:<30} {DEMO_PASSWORD:<21} {secret}")
+            out.write(f"{username:<16} {role:<33} {DEMO_PASSWORD:<21} {secret}")
         out.write("Current code: make totp USER=<username>\n")
