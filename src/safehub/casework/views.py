@@ -138,6 +138,19 @@ def _form(
     )
 
 
+def _versioned(save: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+    """A save that names the version its form was opened at: someone else's later save
+    becomes the form's error, in plain words, and nothing is overwritten."""
+
+    def run(data: dict[str, Any]) -> Any:
+        try:
+            return save(data)
+        except ConcurrentEditError as error:
+            raise ValidationError(f"{error} Go back to the casework page to see it.") from None
+
+    return run
+
+
 def _when(value: Any) -> str:
     return govuk_date(value) if value else "Not recorded"
 
@@ -830,23 +843,19 @@ def uasc_view(request: SignedInRequest, person_id: int) -> HttpResponse:
         else {}
     )
 
-    def save(d: dict[str, Any]) -> Any:
-        try:
-            return services.uasc_record(
+    return _form(
+        request,
+        child,
+        forms.UASCForm(_data(request), initial=initial),
+        _versioned(
+            lambda d: services.uasc_record(
                 actor=request.user,
                 child=child,
                 started_on=d["started_on"],
                 ceased_on=d["ceased_on"],
                 expected_version=d["version"],
             )
-        except ConcurrentEditError as error:
-            raise ValidationError(f"{error} Go back to the casework page to see it.") from None
-
-    return _form(
-        request,
-        child,
-        forms.UASCForm(_data(request), initial=initial),
-        save,
+        ),
         title="Unaccompanied asylum-seeking child",
         button="Save",
         done="Unaccompanied asylum-seeking child status saved",

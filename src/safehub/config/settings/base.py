@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safehub.sharing",
     "safehub.neglect",
     "safehub.leaving_care",
+    "safehub.careplanning",
     "safehub.multiagency",
     "safehub.concerns",
     "safehub.ui",
