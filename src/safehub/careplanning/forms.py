@@ -21,11 +21,13 @@ class IroForm(CaseworkForm):
         },
     )
 
-    def __init__(self, *args: Any, officers: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, officers: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["iro"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = _CHOOSE + officers
+        field.choices = [*_CHOOSE, *(officers or [])]
 
 
 class IroContactForm(CaseworkForm):

@@ -95,7 +95,7 @@ def iro_allocate(*, actor: User, child: Any, iro_id: Any) -> ReviewingOfficer:
     )
     if iro is not None and iro.pk == worker:
         raise ValidationError({"iro": "The child's own social worker cannot be their IRO"})
-    if not may_chair(iro, allocated_worker_id=worker):
+    if iro is None or not may_chair(iro, allocated_worker_id=worker):
         raise ValidationError({"iro": "Select an independent reviewing officer from the list"})
     today = timezone.localdate()
     current = current_iro(period)
