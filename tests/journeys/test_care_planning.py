@@ -109,7 +109,9 @@ def test_iro_care_plan_delegated_authority_and_the_iros_contact(
     _accessible(sw_page, "care-planning-05-delegate")
     sw_page.get_by_role("button", name="Save").click()
     _banner(sw_page, "Delegated decision recorded")
-    expect(sw_page.get_by_role("cell", name="Overnight stays with friends")).to_be_visible()
+    expect(
+        sw_page.get_by_role("cell", name="Overnight stays with friends", exact=True)
+    ).to_be_visible()
 
     # The IRO finds the child on their list and records their contact.
     iro_page = new_page(browser)
