@@ -121,6 +121,15 @@ def history(users: Any, people: Any) -> dict[str, Any]:
     services.core_group_record(
         actor=sw, plan=plan, held_on=REFERRAL + timedelta(days=12), notes="Core group met"
     )
+    # A looked-after review with a recommendation (so its list has one to carry).
+    services.care_review_record(
+        actor=chair,
+        period=period,
+        held_on=REFERRAL + timedelta(days=7),
+        participation="PN1",
+        recommendations="Book a dental check",
+        complete_by=REFERRAL + timedelta(days=40),
+    )
     allocation = services.allocate(actor=tm, child=child, worker=sw, reason="NEW")
     visit = services.visit_record(
         actor=sw, child=child, visited_on=REFERRAL + timedelta(days=20), child_seen=True
