@@ -101,6 +101,7 @@ ROLE_ENDPOINTS = {
     "api-v1:contact_submit_api": {"partner_practitioner"},
     "casework:my-work": {"social_worker", "team_manager"},
     "casework:team-work": {"team_manager"},
+    "careplanning:iro-work": {"cp_chair_iro"},
     "partners:queue": {"mash_worker", "mash_manager", "team_manager"},
     "partners:upload": {"partner_practitioner"},
     "partners:template": {"partner_practitioner"},
@@ -259,6 +260,15 @@ CASEWORK_API_ENDPOINTS = {
     "api-v1:child_visit_record_api": ("edit", "post"),
     "api-v1:child_note_record_api": ("edit", "post"),
     "api-v1:child_missing_record_api": ("edit", "post"),
+    # Children in care and care leavers (ADR 0028, 0030, 0035).
+    **{
+        f"api-v1:child_{name}_api": ("casework", "get")
+        for name in (
+            "health_checks", "sdq_scores", "substance_misuse", "offences", "education_plans",
+            "uasc_status", "care_reviews", "care_leaver", "care_plans", "reviewing_officers",
+            "iro_contacts", "delegated_decisions",
+        )
+    },
 }
 
 # Registers of hard-to-see children (test_hardtosee_matrix.py): the MASH and team managers
@@ -497,6 +507,9 @@ NOT_IN_MATRIX = {
         "assessment-authorise", "allocate", "oversight-record")},
     "casework:draft-save": f"POST-only autosave; {_CASEWORK}",
     "leaving_care:adviser": "team managers only; tests/access_matrix/test_leaving_care_matrix.py",
+    **{f"careplanning:{name}": "a child in care; tests/access_matrix/test_care_planning_matrix.py"
+       for name in ("iro", "iro-contact", "care-plan", "placement-plan", "permanence-plan",
+                    "delegated", "delegated-withdraw")},
     "multiagency:court-export": f"CASEWORK_VIEW; {_CHRONOLOGY}",
     "multiagency:entry-note": f"CASEWORK_VIEW; {_CHRONOLOGY}",
     **{f"hardtosee:{name}": f"REGISTER_ROLES; {_HARDTOSEE}" for name in (

@@ -38,6 +38,19 @@ READS = [
     "allocations",
     "visits",
     "missing-episodes",
+    # Children in care and care leavers (ADR 0028, 0030, 0035).
+    "health-checks",
+    "sdq-scores",
+    "substance-misuse",
+    "offences",
+    "education-plans",
+    "uasc-status",
+    "care-reviews",
+    "care-leaver",
+    "care-plans",
+    "reviewing-officers",
+    "iro-contacts",
+    "delegated-decisions",
 ]
 PAGED = {"visits", "missing-episodes"}
 
@@ -107,6 +120,15 @@ def history(users: Any, people: Any) -> dict[str, Any]:
     assert plan is not None
     services.core_group_record(
         actor=sw, plan=plan, held_on=REFERRAL + timedelta(days=12), notes="Core group met"
+    )
+    # A looked-after review with a recommendation (so its list has one to carry).
+    services.care_review_record(
+        actor=chair,
+        period=period,
+        held_on=REFERRAL + timedelta(days=7),
+        participation="PN1",
+        recommendations="Book a dental check",
+        complete_by=REFERRAL + timedelta(days=40),
     )
     allocation = services.allocate(actor=tm, child=child, worker=sw, reason="NEW")
     visit = services.visit_record(

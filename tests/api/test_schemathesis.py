@@ -56,6 +56,19 @@ CASEWORK_READS = {
         "allocations",
         "visits",
         "missing-episodes",
+        # Children in care and care leavers (ADR 0028, 0030, 0035).
+        "health-checks",
+        "sdq-scores",
+        "substance-misuse",
+        "offences",
+        "education-plans",
+        "uasc-status",
+        "care-reviews",
+        "care-leaver",
+        "care-plans",
+        "reviewing-officers",
+        "iro-contacts",
+        "delegated-decisions",
     )
 }
 CHRONOLOGY = "GET /api/v1/persons/{person_id}/chronology"

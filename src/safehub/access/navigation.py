@@ -29,6 +29,7 @@ from safehub.access.policy import (
     can_work_concern_alerts,
     can_work_mash_queue,
     holds_cases,
+    reviews_children_in_care,
 )
 
 
@@ -42,6 +43,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("My work", reverse("casework:my-work")))
     if can_manage_cases(user):
         items.append(("Team", reverse("casework:team-work")))
+    if reviews_children_in_care(user):
+        items.append(("My reviews", reverse("careplanning:iro-work")))
     if can_work_mash_queue(user):
         items.append(("MASH contacts", reverse("frontdoor:contact-queue")))
     elif can_refer(user):

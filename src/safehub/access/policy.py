@@ -697,6 +697,12 @@ def may_chair(user: Any, *, allocated_worker_id: int | None) -> bool:
     return user.pk != allocated_worker_id
 
 
+def reviews_children_in_care(actor: User) -> bool:
+    """Independent reviewing officers (the chairing roles) have their own list of the
+    children in care they review; whose names it shows is still the person decision's."""
+    return rules_for(actor).can_chair
+
+
 def chair_roles() -> list[str]:
     return [role for role, rules in RULES.items() if rules.can_chair]
 

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from safehub.access.policy import can_read_casework
+from safehub.api import care_schemas as care
 from safehub.api import casework_schemas as out
 from safehub.api.casework_schemas import (
     AllocationOut,
@@ -38,12 +40,14 @@ from safehub.api.casework_schemas import (
     VisitOut,
 )
 from safehub.api.common import IDEMPOTENCY, Page, Problem, idempotency_key, responses
+from safehub.careplanning import selectors as careplanning
 from safehub.casework import selectors, services
 from safehub.casework.fetchers import access_child, read_child
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import NotFound
 from safehub.core.once import SENT_BEFORE, recorded_once, submit_once, token_key
 from safehub.core.users import SignedInRequest
+from safehub.leaving_care.selectors import care_leaver_section
 from safehub.people.fetchers import access_person
 from safehub.people.models import Person
 
@@ -153,6 +157,111 @@ def child_care_periods_api(request: SignedInRequest, child_id: int) -> Any:
 def child_allocations_api(request: SignedInRequest, child_id: int) -> Any:
     child = _child(request, child_id)
     return [out.allocation(a) for a in selectors.allocations_for_child(child)]
+
+
+# Children in care and care leavers (ADR 0028, 0030, 0035): one kind of record each.
+
+
+def _records(path: str, schema: Any, summary: str, read: Callable[[Person], list[Any]]) -> None:
+    """Declare `GET /children/{child_id}/<path>`: the casework page's rule, then one
+    selector and its presenter. The endpoints below differ only in these four things."""
+
+    def endpoint(request: SignedInRequest, child_id: int) -> Any:
+        return read(_child(request, child_id))
+
+    endpoint.__name__ = f"child_{path.replace('-', '_')}_api"
+    router.get(
+        f"/children/{{child_id}}/{path}",
+        response={**READ, 200: list[schema]},
+        summary=summary,
+        operation_id=endpoint.__name__,
+        url_name=endpoint.__name__,
+    )(endpoint)
+
+
+def _each(select: Callable[[Person], list[Any]], present: Callable[[Any], Any]) -> Any:
+    return lambda child: [present(r) for r in select(child)]
+
+
+_records(
+    "health-checks",
+    care.HealthCheckOut,
+    "A child in care's health assessments and checks (dental, developmental, "
+    "immunisations), newest first",
+    _each(selectors.health_checks_for_child, care.health_check),
+)
+_records(
+    "sdq-scores",
+    care.SDQOut,
+    "A child in care's strengths and difficulties questionnaires, newest first",
+    _each(selectors.sdqs_for_child, care.sdq),
+)
+_records(
+    "substance-misuse",
+    care.SubstanceMisuseOut,
+    "A child in care's substance misuse problems and interventions, newest first",
+    _each(selectors.substance_misuse_for_child, care.substance_misuse),
+)
+_records(
+    "offences",
+    care.OffenceOut,
+    "Convictions, final warnings and reprimands while looked after, newest first",
+    _each(selectors.offences_for_child, care.offence),
+)
+_records(
+    "education-plans",
+    care.EducationPlanOut,
+    "A child in care's personal education plan meetings, newest first",
+    _each(selectors.education_plans_for_child, care.education_plan),
+)
+_records(
+    "uasc-status",
+    care.UASCOut,
+    "The child's status as an unaccompanied asylum-seeking child: none or one",
+    lambda child: [care.uasc(u) for u in [selectors.uasc_status_for(child)] if u],
+)
+_records(
+    "care-reviews",
+    care.CareReviewOut,
+    "Looked-after reviews with the child's participation and the IRO's recommendations, "
+    "newest first",
+    _each(selectors.care_reviews_for_child, care.care_review),
+)
+_records(
+    "care-leaver",
+    care.CareLeaverOut,
+    "The young person's leaving-care record (category worked out today), if they have "
+    "one: none or one",
+    lambda child: [
+        care.care_leaver(s)
+        for s in [care_leaver_section(child=child, today=timezone.localdate())]
+        if s.shown
+    ],
+)
+_records(
+    "care-plans",
+    care.PlanOut,
+    "Care, placement and permanence plans with every version, newest period first",
+    _each(careplanning.plans_for_child, care.plan),
+)
+_records(
+    "reviewing-officers",
+    care.ReviewingOfficerOut,
+    "The child's independent reviewing officers, the current first",
+    _each(careplanning.reviewing_officers_for_child, care.reviewing_officer),
+)
+_records(
+    "iro-contacts",
+    care.IroContactOut,
+    "The independent reviewing officer's contacts with the child, newest first",
+    _each(careplanning.iro_contacts_for_child, care.iro_contact),
+)
+_records(
+    "delegated-decisions",
+    care.DelegatedDecisionOut,
+    "Decisions delegated to the child's carers, placement by placement, newest first",
+    _each(careplanning.delegated_decisions_for_child, care.delegated_decision),
+)
 
 
 @router.get(

@@ -443,6 +443,9 @@ class HealthCheckForm(CaseworkForm):
     )
     note = _text("Note (optional)", rows=3)
 
+    def clean_up_to_date(self) -> bool | None:
+        return yes_no(self.cleaned_data["up_to_date"])
+
 
 class SDQForm(CaseworkForm):
     today_fields = ("completed_on",)

@@ -907,3 +907,52 @@ def oc2_rows(*, year_end: date) -> list[OC2Row]:
             continue  # children on agreed short breaks are not in OC2
         rows.append(_oc2_row(period, year_start, year_end))
     return rows
+
+
+# --- Children in care, one kind of record at a time (the API) ------------------------------
+
+
+def _in_care_records(model: Any, child: Any, newest_first: str) -> list[Any]:
+    """One kind of record of every period of care of the child, newest first: one query."""
+    return list(
+        model.objects.filter(period__child=child)
+        .select_related("recorded_by")
+        .order_by(f"-{newest_first}", "-pk")
+    )
+
+
+def health_checks_for_child(child: Any) -> list[HealthCheck]:
+    return _in_care_records(HealthCheck, child, "held_on")
+
+
+def sdqs_for_child(child: Any) -> list[StrengthsAndDifficulties]:
+    return _in_care_records(StrengthsAndDifficulties, child, "completed_on")
+
+
+def substance_misuse_for_child(child: Any) -> list[SubstanceMisuse]:
+    return _in_care_records(SubstanceMisuse, child, "identified_on")
+
+
+def offences_for_child(child: Any) -> list[Offence]:
+    return _in_care_records(Offence, child, "outcome_on")
+
+
+def education_plans_for_child(child: Any) -> list[EducationPlan]:
+    return _in_care_records(EducationPlan, child, "held_on")
+
+
+def care_reviews_for_child(child: Any) -> list[CareReview]:
+    """Looked-after reviews, newest first, with how the child took part and the IRO's
+    recommendations: two queries."""
+    return list(
+        CareReview.objects.filter(period__child=child)
+        .select_related("recorded_by")
+        .order_by("-held_on", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                to_attr="recommendation_list",
+                queryset=ReviewRecommendation.objects.order_by("due_date", "pk"),
+            )
+        )
+    )

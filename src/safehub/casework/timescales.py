@@ -15,6 +15,7 @@ ASSESSMENT_WORKING_DAYS = 45  # from the referral
 ICPC_WORKING_DAYS = 15  # from the strategy discussion that started the s47
 FIRST_CORE_GROUP_WORKING_DAYS = 10  # from the ICPC
 CARE_PLAN_WORKING_DAYS = 10  # from becoming looked after (CPPCR reg 4)
+PLACEMENT_PLAN_WORKING_DAYS = 5  # from the placement starting (CPPCR reg 9)
 FIRST_CARE_REVIEW_WORKING_DAYS = 20  # CPPCR reg 33
 FIRST_CARE_VISIT_DAYS = 7  # CPPCR reg 28: within a week of any placement
 CARE_VISIT_WEEKS_FIRST_YEAR = 6
@@ -77,6 +78,10 @@ def care_visit_due(last_visit: date, placement_start: date) -> date:
 
 def care_plan_due(start: date) -> date:
     return add_working_days(start, CARE_PLAN_WORKING_DAYS)
+
+
+def placement_plan_due(placement_start: date) -> date:
+    return add_working_days(placement_start, PLACEMENT_PLAN_WORKING_DAYS)
 
 
 def care_review_due(previous: date, *, number: int) -> date:

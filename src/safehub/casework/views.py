@@ -138,6 +138,19 @@ def _form(
     )
 
 
+def _versioned(save: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+    """A save that names the version its form was opened at: someone else's later save
+    becomes the form's error, in plain words, and nothing is overwritten."""
+
+    def run(data: dict[str, Any]) -> Any:
+        try:
+            return save(data)
+        except ConcurrentEditError as error:
+            raise ValidationError(f"{error} Go back to the casework page to see it.") from None
+
+    return run
+
+
 def _when(value: Any) -> str:
     return govuk_date(value) if value else "Not recorded"
 
@@ -696,122 +709,61 @@ def recommendation_done_view(
 # --- Health and education of children in care --------------------------------------------
 
 
-def _care_form(
-    request: SignedInRequest,
-    person_id: int,
-    period_id: int,
-    form_class: Any,
-    save: Callable[[Any, dict[str, Any]], Any],
-    *,
-    title: str,
-    done: str,
-) -> HttpResponse:
-    """A form recorded on the child's current period of care."""
-    child = _child(request, person_id)
-    period = _found(selectors.care_period_for(child, period_id))
-    return _form(
-        request,
-        child,
-        form_class(_data(request)),
-        lambda d: save(period, d),
-        title=title,
-        button="Save",
-        done=done,
-        facts=[("Looked after since", _when(period.start_date))],
-    )
+def _care_record_page(
+    form_class: Any, service: Callable[..., Any], *, title: str, done: str
+) -> Any:
+    """A form page that records one thing on the child's period of care: the form's fields
+    are the service's arguments, so each page is declared by its form, service and words."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
+        child = _child(request, person_id)
+        period = _found(selectors.care_period_for(child, period_id))
+        form = form_class(_data(request))
+        return _form(
+            request,
+            child,
+            form,
+            lambda _: service(actor=request.user, period=period, **form.answers()),
+            title=title,
+            button="Save",
+            done=done,
+            facts=[("Looked after since", _when(period.start_date))],
+        )
+
+    return view
 
 
-@require_http_methods(["GET", "POST"])
-def health_check_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
-    return _care_form(
-        request,
-        person_id,
-        period_id,
-        forms.HealthCheckForm,
-        lambda period, d: services.health_check_record(
-            actor=request.user,
-            period=period,
-            kind=d["kind"],
-            held_on=d["held_on"],
-            up_to_date=forms.yes_no(d["up_to_date"]),
-            note=d["note"],
-        ),
-        title="Record a health assessment or check",
-        done="Health assessment or check recorded",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def sdq_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
-    return _care_form(
-        request,
-        person_id,
-        period_id,
-        forms.SDQForm,
-        lambda period, d: services.sdq_record(
-            actor=request.user,
-            period=period,
-            completed_on=d["completed_on"],
-            score=d["score"],
-            reason=d["reason"],
-        ),
-        title="Record a strengths and difficulties questionnaire",
-        done="Strengths and difficulties questionnaire recorded",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def substance_misuse_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
-    return _care_form(
-        request,
-        person_id,
-        period_id,
-        forms.SubstanceMisuseForm,
-        lambda period, d: services.substance_misuse_record(
-            actor=request.user,
-            period=period,
-            identified_on=d["identified_on"],
-            intervention_offered=d["intervention_offered"],
-            intervention_received=d["intervention_received"],
-            note=d["note"],
-        ),
-        title="Record a substance misuse problem",
-        done="Substance misuse recorded",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def offence_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
-    return _care_form(
-        request,
-        person_id,
-        period_id,
-        forms.OffenceForm,
-        lambda period, d: services.offence_record(
-            actor=request.user, period=period, outcome=d["outcome"], outcome_on=d["outcome_on"]
-        ),
-        title="Record a conviction, final warning or reprimand",
-        done="Conviction, final warning or reprimand recorded",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def education_plan_view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
-    return _care_form(
-        request,
-        person_id,
-        period_id,
-        forms.EducationPlanForm,
-        lambda period, d: services.education_plan_record(
-            actor=request.user,
-            period=period,
-            held_on=d["held_on"],
-            virtual_school_involved=d["virtual_school_involved"],
-            note=d["note"],
-        ),
-        title="Record a personal education plan meeting",
-        done="Personal education plan meeting recorded",
-    )
+health_check_view = _care_record_page(
+    forms.HealthCheckForm,
+    services.health_check_record,
+    title="Record a health assessment or check",
+    done="Health assessment or check recorded",
+)
+sdq_view = _care_record_page(
+    forms.SDQForm,
+    services.sdq_record,
+    title="Record a strengths and difficulties questionnaire",
+    done="Strengths and difficulties questionnaire recorded",
+)
+substance_misuse_view = _care_record_page(
+    forms.SubstanceMisuseForm,
+    services.substance_misuse_record,
+    title="Record a substance misuse problem",
+    done="Substance misuse recorded",
+)
+offence_view = _care_record_page(
+    forms.OffenceForm,
+    services.offence_record,
+    title="Record a conviction, final warning or reprimand",
+    done="Conviction, final warning or reprimand recorded",
+)
+education_plan_view = _care_record_page(
+    forms.EducationPlanForm,
+    services.education_plan_record,
+    title="Record a personal education plan meeting",
+    done="Personal education plan meeting recorded",
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -830,23 +782,19 @@ def uasc_view(request: SignedInRequest, person_id: int) -> HttpResponse:
         else {}
     )
 
-    def save(d: dict[str, Any]) -> Any:
-        try:
-            return services.uasc_record(
+    return _form(
+        request,
+        child,
+        forms.UASCForm(_data(request), initial=initial),
+        _versioned(
+            lambda d: services.uasc_record(
                 actor=request.user,
                 child=child,
                 started_on=d["started_on"],
                 ceased_on=d["ceased_on"],
                 expected_version=d["version"],
             )
-        except ConcurrentEditError as error:
-            raise ValidationError(f"{error} Go back to the casework page to see it.") from None
-
-    return _form(
-        request,
-        child,
-        forms.UASCForm(_data(request), initial=initial),
-        save,
+        ),
         title="Unaccompanied asylum-seeking child",
         button="Save",
         done="Unaccompanied asylum-seeking child status saved",

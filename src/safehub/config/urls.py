@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("safehub.casework.urls")),
     path("", include("safehub.leaving_care.urls")),
     path("", include("safehub.permanence.urls")),
+    path("", include("safehub.careplanning.urls")),
     path("", include("safehub.partners.urls")),
     path("", include("safehub.multiagency.urls")),
     path("", include("safehub.hardtosee.urls")),

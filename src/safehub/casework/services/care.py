@@ -113,6 +113,10 @@ NOT_PROVIDED_BY = {
 HEALTH_DUE = "health_assessment"
 RECOMMENDATION_DUE = "review_action"
 PEP_DUE = "pep"
+# Care planning (safehub.careplanning records them and closes these items).
+PLACEMENT_PLAN_DUE = "placement_plan"
+IRO_DUE = "iro_allocation"
+IRO_CONTACT_DUE = "iro_contact"
 PEP_AGES = (5, 16)  # compulsory school age: a personal education plan clock for these
 
 
@@ -236,6 +240,7 @@ def care_start(
         period,
     )
     _register_health_and_education(child, period)
+    _register_care_planning(child, period, start_date)
     _record(
         actor,
         child,
@@ -247,6 +252,28 @@ def care_start(
         start_date,
     )
     return period
+
+
+def _register_care_planning(child: Any, period: PeriodOfCare, placed_on: date) -> None:
+    """The placement plan (5 working days from the placement), and an independent
+    reviewing officer in time to chair the first review, having spoken with the child
+    before it."""
+    _register(
+        child,
+        PLACEMENT_PLAN_DUE,
+        "Write the placement plan",
+        due.placement_plan_due(placed_on),
+        period,
+    )
+    first_review = due.care_review_due(period.start_date, number=1)
+    _register(child, IRO_DUE, "Allocate an independent reviewing officer", first_review, period)
+    _register(
+        child,
+        IRO_CONTACT_DUE,
+        "The independent reviewing officer speaks with the child before the review",
+        first_review,
+        period,
+    )
 
 
 def _register_health_and_education(child: Any, period: PeriodOfCare) -> None:
@@ -341,6 +368,13 @@ def care_change(
             due.care_visit_due(date.min, change_date),
             period,
         )
+        _register(
+            child,
+            PLACEMENT_PLAN_DUE,
+            "Write the placement plan",
+            due.placement_plan_due(change_date),
+            period,
+        )
     _record(
         actor,
         child,
@@ -411,11 +445,14 @@ def care_review_record(
     held = sorted(period.reviews.values_list("held_on", flat=True))
     if held_on == held[-1]:
         _complete(period, "care_review", held_on)
+    next_review = due.care_review_due(held[-1], number=len(held) + 1)
+    _register(child, "care_review", "Hold the next looked-after review", next_review, period)
+    # The IRO hears the child before each review: the clock moves on to the next one.
     _register(
         child,
-        "care_review",
-        "Hold the next looked-after review",
-        due.care_review_due(held[-1], number=len(held) + 1),
+        IRO_CONTACT_DUE,
+        "The independent reviewing officer speaks with the child before the review",
+        next_review,
         period,
     )
     number = sum(1 for day in held if day <= held_on)  # its place by date

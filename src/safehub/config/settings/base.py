@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "safehub.neglect",
     "safehub.leaving_care",
     "safehub.permanence",
+    "safehub.careplanning",
     "safehub.multiagency",
     "safehub.concerns",
     "safehub.subjectaccess",

@@ -1,0 +1,189 @@
+"""Reads for the care planning pages and API: the section on the child's casework page,
+the IRO's list of children and reviews due, and the records one kind at a time for the
+API. Each runs a fixed number of queries however long the history; the caller has passed
+the access check for a single child, and the IRO's list hides the names of restricted
+children the IRO may not open."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+
+from safehub.access.policy import visible_persons
+from safehub.audit.services import audit_list
+from safehub.careplanning.models import (
+    DelegatedDecision,
+    Plan,
+    PlanKind,
+    PlanVersion,
+    ReviewingOfficer,
+    ReviewingOfficerContact,
+)
+from safehub.careplanning.services import current_iro, current_period, placement_began
+from safehub.casework.models import DueItem, PeriodOfCare
+from safehub.casework.selectors import Due
+from safehub.casework.services.care import IRO_CONTACT_DUE, IRO_DUE, PLACEMENT_PLAN_DUE
+from safehub.organisations.models import User
+from safehub.people.models import Person
+
+SOURCE = PeriodOfCare._meta.label
+# The statutory items this section shows: the plans' clocks, the IRO's, and the review the
+# care plan is looked at in.
+DUE_KINDS = ("care_plan", PLACEMENT_PLAN_DUE, IRO_DUE, IRO_CONTACT_DUE, "care_review")
+IRO_LIST_KINDS = ("care_review", IRO_CONTACT_DUE)
+
+
+@dataclass
+class CarePlanningSection:
+    period: PeriodOfCare
+    iro: ReviewingOfficer | None
+    last_contact: ReviewingOfficerContact | None
+    care_plan: Plan | None
+    placement_plan: Plan | None
+    permanence_plan: Plan | None
+    delegated: list[DelegatedDecision]  # the current placement's, in force
+    due: list[Due]
+
+    @property
+    def next_review(self) -> Due | None:
+        """The care plan is looked at in each review: the next one is its review date."""
+        return next((d for d in self.due if d.item.kind == "care_review"), None)
+
+
+def _due(items: list[DueItem], today: date) -> list[Due]:
+    return [Due(i, (i.due_date - today).days) for i in items]
+
+
+def care_planning_section(*, child: Person, today: date) -> CarePlanningSection | None:
+    """Seven queries for a child in care, one for anyone else."""
+    period = current_period(child)
+    if period is None:
+        return None
+    placement = placement_began(period)
+    plans = {
+        (p.kind, p.placement_id): p
+        for p in Plan.objects.filter(period=period).select_related("updated_by")
+    }
+    items = DueItem.objects.filter(
+        source_type=SOURCE, source_id=str(period.pk), kind__in=DUE_KINDS, done_on=None
+    ).order_by("due_date", "pk")
+    return CarePlanningSection(
+        period=period,
+        iro=current_iro(period),
+        last_contact=ReviewingOfficerContact.objects.filter(period=period)
+        .order_by("-contact_on", "-pk")
+        .first(),
+        care_plan=plans.get((PlanKind.CARE, None)),
+        placement_plan=plans.get((PlanKind.PLACEMENT, placement.pk)) if placement else None,
+        permanence_plan=plans.get((PlanKind.PERMANENCE, None)),
+        delegated=list(
+            DelegatedDecision.objects.filter(
+                placement=placement, withdrawn_on__isnull=True
+            ).order_by("agreed_on", "pk")
+        )
+        if placement
+        else [],
+        due=_due(list(items), today),
+    )
+
+
+def plan_for(child: Person, kind: str) -> Plan | None:
+    """The plan of `kind` for the child's current period (and placement) of care."""
+    period = current_period(child)
+    if period is None:
+        return None
+    placement = placement_began(period) if kind == PlanKind.PLACEMENT else None
+    return Plan.objects.filter(period=period, kind=kind, placement=placement).first()
+
+
+def delegated_decision_for(child: Person, record_id: int) -> DelegatedDecision | None:
+    return DelegatedDecision.objects.filter(period__child=child, pk=record_id).first()
+
+
+# --- The IRO's own list --------------------------------------------------------------------
+
+
+@dataclass
+class IroRow:
+    child: Person
+    allocation: ReviewingOfficer
+    visible: bool  # false: restricted, and the IRO must break the glass to open it
+    due: list[Due]  # the next review and the contact before it, soonest first
+
+
+def iro_work(*, actor: User, today: date) -> list[IroRow]:
+    """The children `actor` is independent reviewing officer for, with their next review
+    and the contact due before it, soonest first: three queries and one audit row."""
+    allocations = list(
+        ReviewingOfficer.objects.filter(iro=actor, end_date__isnull=True)
+        .select_related("child")
+        .order_by("pk")
+    )
+    if not allocations:
+        return []
+    by_period: dict[str, list[DueItem]] = {str(a.period_id): [] for a in allocations}
+    for item in DueItem.objects.filter(
+        source_type=SOURCE, source_id__in=list(by_period), kind__in=IRO_LIST_KINDS, done_on=None
+    ).order_by("due_date", "pk"):
+        by_period[item.source_id].append(item)
+    ids = {a.child_id for a in allocations}
+    visible = set(
+        visible_persons(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
+    rows = [
+        IroRow(
+            child=a.child,
+            allocation=a,
+            visible=a.child_id in visible,
+            due=_due(by_period[str(a.period_id)], today),
+        )
+        for a in allocations
+    ]
+    rows.sort(key=lambda r: (r.due[0].item.due_date if r.due else date.max, r.child.pk))
+    audit_list(
+        actor=actor,
+        listed="careplanning.iro_work",
+        person_ids=[r.child.pk for r in rows if r.visible],
+    )
+    return rows
+
+
+# --- One kind of record for the API --------------------------------------------------------
+
+
+def plans_for_child(child: Person) -> list[Plan]:
+    """Every plan in every period of care, newest period first, each with its versions:
+    two queries."""
+    return list(
+        Plan.objects.filter(period__child=child)
+        .select_related("updated_by")
+        .order_by("-period__start_date", "kind", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                to_attr="version_list",
+                queryset=PlanVersion.objects.select_related("saved_by").order_by("-version"),
+            )
+        )
+    )
+
+
+def reviewing_officers_for_child(child: Person) -> list[ReviewingOfficer]:
+    """Every IRO the child has had, the current first: one query."""
+    return list(
+        ReviewingOfficer.objects.filter(child=child)
+        .select_related("iro")
+        .order_by("end_date", "-start_date", "-pk")
+    )
+
+
+def iro_contacts_for_child(child: Person) -> list[ReviewingOfficerContact]:
+    return list(
+        ReviewingOfficerContact.objects.filter(period__child=child)
+        .select_related("iro")
+        .order_by("-contact_on", "-pk")
+    )
+
+
+def delegated_decisions_for_child(child: Person) -> list[DelegatedDecision]:
+    return list(DelegatedDecision.objects.filter(period__child=child).order_by("-agreed_on", "-pk"))
