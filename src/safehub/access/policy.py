@@ -907,6 +907,16 @@ def decide_subject_access(actor: User, person: Any, *, request_open: bool) -> De
     return Decision.ALLOW if request_open else Decision.DENY
 
 
+def subject_access_entry_scope(actor: User, person: Any) -> RestrictedEntryScope:
+    """The restricted partner entries a subject access bundle holds: every one on the
+    subject's own timeline, for the data protection officer answering the request, who must
+    read each to decide what an exemption keeps back (the bundle marks them); nothing for
+    anyone else."""
+    if not rules_for(actor).can_handle_subject_access:
+        return RestrictedEntryScope(open_person_ids=frozenset(), agency_id=None)
+    return RestrictedEntryScope(open_person_ids=frozenset({person.pk}), agency_id=None)
+
+
 def can_review_retention(actor: User) -> bool:
     return rules_for(actor).can_review_retention
 

@@ -207,13 +207,16 @@ def chronology_page_for(
     )
 
 
-def chronology_all_for_person(*, actor: Any, person: Any) -> ChronologyPage:
+def chronology_all_for_person(
+    *, actor: Any, person: Any, scope: RestrictedEntryScope | None = None
+) -> ChronologyPage:
     """The person's whole timeline as `actor` may read it, in the page's order, for the
     record export: restricted partner entries kept from them counted, not listed. The caller
-    has already passed the access check (for export) for `person`. Fixed queries."""
+    has already passed the access check (for export) for `person`. A caller the policy gives
+    a scope of its own (a subject access request's) passes it. Fixed queries."""
     links, hidden = links_without_hidden(
         ChronologyLink.objects.filter(person=person),
-        scope=restricted_entry_scope(actor, [person]),
+        scope=restricted_entry_scope(actor, [person]) if scope is None else scope,
         person_id=person.pk,
     )
     entries = timeline_of_links(links, oldest_first=False)

@@ -4,7 +4,7 @@ actions. Each checks the policy, audits, and writes the chronology in one transa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -430,21 +430,33 @@ def mace_action_done(
 # --- The stored last professional contact (ADR 0033) -------------------------------------
 
 
-def last_contact_on_append(entry: ChronologyEntry, person_ids: list[int]) -> None:
-    """A professional contact just appended (in the appending transaction) moves each
-    person's stored last contact on, unless a later one is already stored (an entry can be
-    recorded days after it happened). Insert-if-missing, then raise-if-earlier: the update
-    takes the row's lock, so two appends at once keep the later time."""
-    if entry.event_type not in PROFESSIONAL_CONTACT or not person_ids:
+def last_contact_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:
+    """Professional contacts just appended (in the appending transaction, one or a
+    partner's batch) move each person's stored last contact on, unless a later one is
+    already stored (an entry can be recorded days after it happened). Insert what is
+    missing, then raise what is earlier, the rows locked in person order so two appends at
+    once keep the later time: three queries whatever the batch."""
+    latest: dict[int, datetime] = {}
+    for entry, person_ids in appended:
+        if entry.event_type not in PROFESSIONAL_CONTACT:
+            continue
+        for pk in person_ids:
+            if pk not in latest or entry.occurred_at > latest[pk]:
+                latest[pk] = entry.occurred_at
+    if not latest:
         return
-    when = entry.occurred_at
     LastProfessionalContact.objects.bulk_create(
-        [LastProfessionalContact(person_id=pk, occurred_at=when) for pk in person_ids],
+        [LastProfessionalContact(person_id=pk, occurred_at=when) for pk, when in latest.items()],
         ignore_conflicts=True,
     )
-    LastProfessionalContact.objects.filter(person_id__in=person_ids, occurred_at__lt=when).update(
-        occurred_at=when
-    )
+    stored = LastProfessionalContact.objects.select_for_update().filter(person_id__in=latest)
+    earlier = [
+        row for row in stored.order_by("person_id") if row.occurred_at < latest[row.person_id]
+    ]
+    for row in earlier:
+        row.occurred_at = latest[row.person_id]
+    if earlier:
+        LastProfessionalContact.objects.bulk_update(earlier, ["occurred_at"])
 
 
 def last_contact_refresh() -> int:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localtime
 
+from safehub.access.policy import subject_access_entry_scope
 from safehub.audit.models import AuditEvent
 from safehub.audit.services import audit_list
 from safehub.casework import selectors as casework
@@ -21,6 +22,7 @@ from safehub.chronology.models import ChronologyLink
 from safehub.chronology.selectors import chronology_all_for_person
 from safehub.frontdoor.models import Contact, ContactSubject
 from safehub.neglect.selectors import profile_grades, profiles_for_child
+from safehub.organisations.models import User
 from safehub.people.models import Person, PersonAddress, PersonName, Relationship
 from safehub.sharing.selectors import sharing_log_for
 from safehub.subjectaccess.models import (
@@ -48,14 +50,15 @@ class Item:
 # --- The bundle ---------------------------------------------------------------------------
 
 
-def bundle_for(person: Person) -> list[Item]:
-    """Everything held about `person`, section by section, oldest first within each."""
+def bundle_for(actor: User, person: Person) -> list[Item]:
+    """Everything held about `person`, section by section, oldest first within each, as the
+    data protection officer `actor` compiles it."""
     return [
         *_person(person),
         *_names(person),
         *_addresses(person),
         *_relationships(person),
-        *_chronology(person),
+        *_chronology(actor, person),
         *_contacts(person),
         *_casework(person),
         *_notes(person),
@@ -136,8 +139,11 @@ def _relationships(person: Person) -> Iterator[Item]:
         yield Item(Section.RELATIONSHIPS, rel.get_type_display(), text, rel.start_date)
 
 
-def _chronology(person: Person) -> Iterator[Item]:
-    for entry in reversed(chronology_all_for_person(person=person)):
+def _chronology(actor: User, person: Person) -> Iterator[Item]:
+    timeline = chronology_all_for_person(
+        actor=actor, person=person, scope=subject_access_entry_scope(actor, person)
+    )
+    for entry in reversed(timeline.entries):
         who = entry.done_by_name or entry.done_by_label or "Not recorded"
         agency = f" ({entry.source_agency_name})" if entry.source_agency_name else ""
         note = " Shared by a partner on condition it goes no further." if entry.restricted else ""

@@ -133,7 +133,7 @@ def sar_compile(*, actor: User, sar: SubjectAccessRequest) -> int:
     if not sar.is_open:
         raise ValidationError("This request has been sent; its bundle can no longer change")
     person = access_subject(actor=actor, sar=sar, action=Action.EXPORT)
-    items = selectors.bundle_for(person)
+    items = selectors.bundle_for(actor, person)
     texts = [f"{i.heading}\n{i.text}" for i in items]
     with transaction.atomic():
         sar.items.all().delete()
