@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.functional import LazyObject, empty
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.middleware import is_verified
 
@@ -55,6 +56,26 @@ def seconds_left(request: HttpRequest) -> int:
 def session_extend(request: HttpRequest) -> None:
     """The user asked for more time: the idle clock starts again now."""
     request.session[LAST_SEEN] = time.time()
+
+
+class ResolvedUserMiddleware:
+    """Puts the signed-in user on the request as the user itself. Django's authentication
+    and django-otp each wrap `request.user` in a lazy proxy, so every attribute read (the
+    policy reads the role several times a page, the navigation dozens) passed through two
+    proxies. Every request reads the user anyway (the session limits below, the sign-in
+    requirement), so nothing is loaded that would not have been."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: Any = request.user
+        while isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        request.user = user
+        return self.get_response(request)
 
 
 class SessionLimitsMiddleware:

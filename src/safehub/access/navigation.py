@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from safehub.access.policy import (
     can_handle_subject_access,
@@ -31,6 +30,7 @@ from safehub.access.policy import (
     holds_cases,
     reviews_children_in_care,
 )
+from safehub.core.reversing import plain_reverser
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
@@ -38,65 +38,66 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     if not user.is_authenticated:
         return []
+    link = plain_reverser()
     items = []
     if holds_cases(user):
-        items.append(("My work", reverse("casework:my-work")))
+        items.append(("My work", link("casework:my-work")))
     if can_manage_cases(user):
-        items.append(("Team", reverse("casework:team-work")))
+        items.append(("Team", link("casework:team-work")))
     if reviews_children_in_care(user):
-        items.append(("My reviews", reverse("careplanning:iro-work")))
+        items.append(("My reviews", link("careplanning:iro-work")))
     if can_work_mash_queue(user):
-        items.append(("MASH contacts", reverse("frontdoor:contact-queue")))
+        items.append(("MASH contacts", link("frontdoor:contact-queue")))
     elif can_refer(user):
-        items.append(("Referrals", reverse("frontdoor:referral-list")))
-        items.append(("Information requests", reverse("frontdoor:request-list")))
+        items.append(("Referrals", link("frontdoor:referral-list")))
+        items.append(("Information requests", link("frontdoor:request-list")))
     if can_match_partner_events(user):
-        items.append(("Partner information", reverse("partners:queue")))
+        items.append(("Partner information", link("partners:queue")))
     if can_open_registers(user):
-        items.append(("Registers", reverse("hardtosee:registers")))
-        items.append(("Contexts", reverse("hardtosee:contexts")))
-        items.append(("MACE panels", reverse("hardtosee:panels")))
+        items.append(("Registers", link("hardtosee:registers")))
+        items.append(("Contexts", link("hardtosee:contexts")))
+        items.append(("MACE panels", link("hardtosee:panels")))
     elif can_hold_mace_actions(user):
-        items.append(("MACE actions", reverse("hardtosee:my-actions")))
+        items.append(("MACE actions", link("hardtosee:my-actions")))
     if can_send_partner_events(user):
-        items.append(("Send partner information", reverse("partners:upload")))
+        items.append(("Send partner information", link("partners:upload")))
     if can_work_concern_alerts(user):
         alerts = "concerns:mash-alert-list" if can_triage(user) else "concerns:alert-list"
-        items.append(("Concern alerts", reverse(alerts)))
+        items.append(("Concern alerts", link(alerts)))
     if can_see_concern_rules(user):
-        items.append(("Concern rules", reverse("concerns:rule-list")))
+        items.append(("Concern rules", link("concerns:rule-list")))
     if can_work_adopters(user):
-        items.append(("Adopters", reverse("permanence:adopters")))
+        items.append(("Adopters", link("permanence:adopters")))
     if can_see_front_door_figures(user):
-        items.append(("Front door health", reverse("frontdoor:queue-health")))
+        items.append(("Front door health", link("frontdoor:queue-health")))
     if can_watch_partner_feeds(user):
-        items.append(("Partner feeds", reverse("partners:feeds")))
+        items.append(("Partner feeds", link("partners:feeds")))
     if can_list_encompass_notices(user):
-        items.append(("Encompass notices", reverse("partners:notices")))
+        items.append(("Encompass notices", link("partners:notices")))
     if can_search_people(user):
-        items.append(("Find a person", reverse("people:person-search")))
+        items.append(("Find a person", link("people:person-search")))
     if can_review_audit(user):
-        items.append(("Access audit", reverse("audit:audit-home")))
-        items.append(("Break-glass reviews", reverse("audit:break-glass-queue")))
-        items.append(("User administration", reverse("audit:user-admin-log")))
+        items.append(("Access audit", link("audit:audit-home")))
+        items.append(("Break-glass reviews", link("audit:break-glass-queue")))
+        items.append(("User administration", link("audit:user-admin-log")))
     if can_handle_subject_access(user):
-        items.append(("Subject access", reverse("subjectaccess:list")))
+        items.append(("Subject access", link("subjectaccess:list")))
     if can_review_retention(user):
-        items.append(("Retention", reverse("retention:review")))
+        items.append(("Retention", link("retention:review")))
     if can_manage_users(user):
-        items.append(("Users", reverse("organisations:user-list")))
+        items.append(("Users", link("organisations:user-list")))
     if can_record_neglect_training(user):
-        items.append(("Neglect training", reverse("neglect:training-list")))
+        items.append(("Neglect training", link("neglect:training-list")))
     if can_see_neglect_use(user):
-        items.append(("Neglect profile use", reverse("neglect:use")))
+        items.append(("Neglect profile use", link("neglect:use")))
     if can_see_performance(user):
-        items.append(("Performance", reverse("insight:dashboard")))
+        items.append(("Performance", link("insight:dashboard")))
     if can_produce_returns(user):
-        items.append(("CIN census", reverse("returns:cin")))
+        items.append(("CIN census", link("returns:cin")))
     if can_load_neglect_templates(user):
-        items.append(("Neglect templates", reverse("neglect:templates")))
-    items.append(("Messages", reverse("notifications:inbox")))
-    items.append(("Your account", reverse("ui:account")))
+        items.append(("Neglect templates", link("neglect:templates")))
+    items.append(("Messages", link("notifications:inbox")))
+    items.append(("Your account", link("ui:account")))
     # The page's place is the longest address it falls under: the partner information
     # queue (/mash/partner-information/) is not also "MASH contacts" (/mash/).
     current = max((h for _, h in items if request.path.startswith(h)), key=len, default=None)

@@ -1000,6 +1000,16 @@ def can_work_adopters(actor: User) -> bool:
     return rules_for(actor).can_work_permanence
 
 
+def decide_permanence_of_viewable(actor: User, action: Action) -> Decision:
+    """`decide_permanence` for a child `actor` has just been allowed to view (the casework
+    page's own decision): the same answer without asking the database again, since the
+    person decision differs between VIEW and EDIT only in the role's edit capability."""
+    rules = rules_for(actor)
+    if action is Action.EDIT:
+        return Decision.ALLOW if rules.can_work_permanence and rules.can_edit else Decision.DENY
+    return Decision.ALLOW if rules.can_read_permanence else Decision.DENY
+
+
 def decide_permanence(actor: User, child: Any, action: Action) -> Decision:
     """May `actor` read (VIEW) or record (EDIT) a child's proceedings, deprivation of
     liberty orders and adoption? The role must hold the capability; then the person

@@ -4,8 +4,9 @@ caller has passed the permanence decision for the child."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 
 from safehub.access.policy import can_work_adopters, visible_persons
 from safehub.audit.models import AuditAction
@@ -69,6 +70,29 @@ class PermanenceSection:
         return any((self.proceedings, self.liberty, self.adoption, self.before))
 
 
+class Held(TypedDict):
+    proceedings: bool
+    liberty: bool
+    adoption: bool
+    before: bool
+
+
+def _held(child: Person) -> Held:
+    """Which kinds of court and adoption record the child has, in one query."""
+    of_child = {"child": OuterRef("pk")}
+    return (
+        Person.objects.filter(pk=child.pk)
+        .annotate(
+            proceedings=Exists(Proceedings.objects.filter(**of_child)),
+            liberty=Exists(LibertyOrder.objects.filter(**of_child)),
+            adoption=Exists(Adoption.objects.filter(**of_child)),
+            before=Exists(PermanenceBefore.objects.filter(**of_child)),
+        )
+        .values("proceedings", "liberty", "adoption", "before")
+        .get()
+    )
+
+
 def _clock(p: Proceedings, today: date) -> Clock | None:
     if p.issued_on is None or p.timetable_ends is None:
         return None
@@ -85,7 +109,9 @@ def _clock(p: Proceedings, today: date) -> Clock | None:
 
 
 def permanence_section(*, actor: User, child: Person, today: date) -> PermanenceSection:
-    """At most eight queries whatever the history."""
+    """At most nine queries whatever the history; one for a child with no court or
+    adoption records (most children on a casework page)."""
+    held = _held(child)
     # The open one (no end dates) sorts first on both databases, then the latest ended.
     current = (
         Proceedings.objects.filter(child=child)
@@ -94,10 +120,16 @@ def permanence_section(*, actor: User, child: Person, today: date) -> Permanence
             F("final_order_on").desc(nulls_first=True), F("pre_ended").desc(nulls_first=True), "-pk"
         )
         .first()
+        if held["proceedings"]
+        else None
     )
     hearings = list(current.hearings.order_by("held_on", "pk")) if current else []
     extensions = list(current.extensions.order_by("granted_on", "pk")) if current else []
-    liberty = list(LibertyOrder.objects.filter(child=child).order_by("-made_on", "-pk"))
+    liberty = (
+        list(LibertyOrder.objects.filter(child=child).order_by("-made_on", "-pk"))
+        if held["liberty"]
+        else []
+    )
     adoption = (
         Adoption.objects.filter(child=child)
         .select_related("adopters")
@@ -105,8 +137,10 @@ def permanence_section(*, actor: User, child: Person, today: date) -> Permanence
             F("order_on").desc(nulls_first=True), F("reversed_on").desc(nulls_first=True), "-pk"
         )
         .first()
+        if held["adoption"]
+        else None
     )
-    before = PermanenceBefore.objects.filter(child=child).first()
+    before = PermanenceBefore.objects.filter(child=child).first() if held["before"] else None
     scorecard = None
     if adoption is not None:
         entered = (
@@ -123,8 +157,13 @@ def permanence_section(*, actor: User, child: Person, today: date) -> Permanence
             if adoption.matched_on and adoption.placement_order_on
             else None,
         )
-    items = DueItem.objects.filter(child=child, source_type__in=SOURCES, done_on=None).order_by(
-        "due_date", "pk"
+    # Only proceedings and liberty orders set this section's clocks.
+    items = (
+        DueItem.objects.filter(child=child, source_type__in=SOURCES, done_on=None).order_by(
+            "due_date", "pk"
+        )
+        if held["proceedings"] or held["liberty"]
+        else DueItem.objects.none()
     )
     final = (
         FINAL_LEGAL_STATUS.get(FinalOrder(current.final_order))

@@ -12,7 +12,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from safehub.access.policy import Action, Decision, can_work_adopters, decide_permanence
+from safehub.access.policy import (
+    Action,
+    Decision,
+    can_work_adopters,
+    decide_permanence_of_viewable,
+)
 from safehub.casework.sections import Section
 from safehub.casework.views import _data, _form, _render, _when
 from safehub.core.once import submit_once
@@ -27,10 +32,10 @@ from safehub.ui.forms_util import add_service_errors
 def child_section(actor: User, child: Person, today: date) -> Section | None:
     """The court and adoption section, for the roles that may read it (the child has
     already passed the casework page's person decision)."""
-    if decide_permanence(actor, child, Action.VIEW) is not Decision.ALLOW:
+    if decide_permanence_of_viewable(actor, Action.VIEW) is not Decision.ALLOW:
         return None
     section = selectors.permanence_section(actor=actor, child=child, today=today)
-    can_record = decide_permanence(actor, child, Action.EDIT) is Decision.ALLOW
+    can_record = decide_permanence_of_viewable(actor, Action.EDIT) is Decision.ALLOW
     if not section.shown and not can_record:
         return None
     return Section(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from safehub.core.reversing import reverse_plain
 from safehub.ui.forms_util import form_restored
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,6 +53,8 @@ def environment(**options: Any) -> Environment:
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     """``url('people:person', person.id)`` or ``url('people:person', pk=person.id)``."""
+    if not args and not kwargs:
+        return reverse_plain(name)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "safehub.access.middleware.ResolvedUserMiddleware",
     "safehub.access.middleware.SessionLimitsMiddleware",
     "safehub.access.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -127,7 +128,10 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "safehub.ui.jinja2.environment",
-            "context_processors": ["safehub.access.context_processors.session_timeout"],
+            "context_processors": [
+                "safehub.ui.context_processors.csrf_once",
+                "safehub.access.context_processors.session_timeout",
+            ],
         },
     },
 ]
