@@ -283,9 +283,7 @@ def _mothers(people: dict[int, Any], end: date) -> dict[int, date]:
     return first
 
 
-def _uasc(
-    named: Iterable[int], people: dict[int, Any], start: date, end: date
-) -> list[list[str]]:
+def _uasc(named: Iterable[int], people: dict[int, Any], start: date, end: date) -> list[list[str]]:
     rows = []
     for child, ceased in (
         UASCStatus.objects.filter(child__in=list(named), started_on__lte=end)

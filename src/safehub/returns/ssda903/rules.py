@@ -427,7 +427,7 @@ def _x1_without_next(t: Tables, c: Context) -> pd.DataFrame:
 
 @_rule(
     "357",
-    "The first episode of a period of care (after a gap) must have RNE S.",
+    "An episode that starts a period of care must have RNE S.",
     "Episodes",
     ("RNE",),
 )
@@ -435,7 +435,10 @@ def _first_must_be_s(t: Tables, c: Context) -> pd.DataFrame:
     e = _episodes(t, c)
     previous = e.groupby("CHILD", sort=False)
     ended_before = previous["REC"].shift(1)
-    starts_period = e["is_first"] | (ended_before.notna() & (ended_before != "X1"))
+    # The first episode in the file began a period only if it began in the year: one that
+    # began before it carries on from last year's return, which SafeHub does not read.
+    first_this_year = e["is_first"] & (_date(e, "DECOM") >= c.start)
+    starts_period = first_this_year | (ended_before.notna() & (ended_before != "X1"))
     return _found(e, starts_period & (e["RNE"] != "S"), "DECOM", "RNE")
 
 
