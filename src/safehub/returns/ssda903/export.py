@@ -30,7 +30,6 @@ from safehub.people.models import Person, Relationship
 from safehub.permanence.models import Adoption, PermanenceBefore
 from safehub.returns.ssda903.spec import DATE_FORMAT, CollectionYear
 
-SEX_903 = {Sex.MALE: "1", Sex.FEMALE: "2"}
 ADOPTED = ("E11", "E12")
 
 
@@ -292,9 +291,7 @@ def _uasc(named: Iterable[int], people: dict[int, Any], start: date, end: date) 
         .values_list("child_id", "ceased_on")
     ):
         p = people[child]
-        rows.append(
-            [str(child), SEX_903.get(p["sex"], ""), _d(p["date_of_birth"]), _d(_upto(ceased, end))]
-        )
+        rows.append([str(child), p["sex"] or "", _d(p["date_of_birth"]), _d(_upto(ceased, end))])
     return rows
 
 
@@ -306,7 +303,7 @@ def _header(people: dict[int, Any], mothers: dict[int, date]) -> list[list[str]]
         rows.append(
             [
                 str(pk),
-                SEX_903.get(p["sex"], ""),
+                p["sex"] or "",
                 _d(p["date_of_birth"]),
                 p["ethnicity"] or "",
                 p["upn"] or p["upn_unknown"] or "",

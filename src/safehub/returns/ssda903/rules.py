@@ -124,7 +124,7 @@ def _rule(code: str, message: str, table: str, fields: Iterable[str]) -> Callabl
 # --- Codes and dates that are not what the file allows ------------------------------------
 
 for _args in (
-    ("101", "SEX must be 1 (male) or 2 (female).", "Header", "header", "SEX", "sex", False),
+    ("101", "SEX must be M, F or U.", "Header", "header", "SEX", "sex", False),
     (
         "103",
         "ETHNIC must be one of the DfE's ethnicity codes.",
@@ -325,7 +325,7 @@ def _over_25(t: Tables, c: Context) -> pd.DataFrame:
 )
 def _male_mother(t: Tables, _: Context) -> pd.DataFrame:
     h = t["header"]
-    return _found(h, (h["SEX"] == "1") & _given(h, "MC_DOB"), "SEX", "MC_DOB")
+    return _found(h, (h["SEX"] == "M") & _given(h, "MC_DOB"), "SEX", "MC_DOB")
 
 
 @_rule(
@@ -721,8 +721,8 @@ def _oc2_children(t: Tables, c: Context) -> set[str]:
             "last_ls": last["LS"],
         }
     )
-    year_ago = c.end - pd.DateOffset(years=1)
-    long = (periods["began"] <= year_ago) & (periods["ended"].isna() | (periods["ended"] > c.end))
+    # From the year's first day at the latest, as `casework.selectors.oc2_rows` counts it.
+    long = (periods["began"] <= c.start) & (periods["ended"].isna() | (periods["ended"] > c.end))
     return set(periods.loc[long & ~periods["last_ls"].isin(SHORT_BREAKS), "CHILD"])
 
 

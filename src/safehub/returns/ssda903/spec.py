@@ -24,8 +24,8 @@ from safehub.casework.codes import (
     ReasonNewEpisode,
     SDQReason,
 )
-from safehub.leaving_care.codes import Accommodation, Activity, InTouch
-from safehub.people.codes import Ethnicity
+from safehub.leaving_care.codes import Accommodation, InTouch
+from safehub.people.codes import Ethnicity, Sex
 from safehub.permanence.codes import (
     AdopterLegalStatus,
     AdopterSexes,
@@ -75,7 +75,9 @@ YEARS: dict[str, CollectionYear] = {y.name: y for y in (_year(2024), _year(2025)
 ACCOMMODATION = tuple(f"{a}{s}" for a in Accommodation.values for s in ("1", "2"))
 
 CODE_SETS: dict[str, tuple[str, ...]] = {
-    "sex": ("1", "2"),  # 903 SEX: 1 male, 2 female
+    # 2024-25 replaced SEX 1/2 with M/F/U, as the CIN census did (reference.md section 2
+    # still shows the earlier codes; the published validator's 2024-25 rule 101 has these).
+    "sex": tuple(Sex.values),
     "ethnicity": tuple(Ethnicity.values),
     "mother": ("0", "1"),
     "rne": tuple(ReasonNewEpisode.values),
@@ -89,7 +91,10 @@ CODE_SETS: dict[str, tuple[str, ...]] = {
     "missing": tuple(MissingKind.values),
     "sdq_reason": tuple(SDQReason.values),
     "in_touch": tuple(InTouch.values),
-    "activ": (*Activity.values, "0"),
+    # The DfE's activity codes; SafeHub's `leaving_care` Activity still carries the retired
+    # F3/P3 (education or training, split into F4/P4 employment and F5/P5 training), which
+    # rule 132 therefore reports (ADR 0041).
+    "activ": ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"),
     "accom": (*ACCOMMODATION, "0"),
     "nb_adoptr": ("1", "2"),
     "sex_adoptr": tuple(AdopterSexes.values),

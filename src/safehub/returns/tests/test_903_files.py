@@ -114,7 +114,7 @@ def test_the_command_line_over_a_folder_and_a_zip(tmp_path, capsys):
         (folder / name).write_bytes(body)
     assert main(["validate", "903", str(folder), "--year", YEAR, "--quiet"]) == 0
     rows = clean_903()
-    rows["header"][0]["SEX"] = "F"
+    rows["header"][0]["SEX"] = "2"
     archive = tmp_path / "903.zip"
     archive.write_bytes(zipped(rows))
     html, csv_out = tmp_path / "r.html", tmp_path / "r.csv"

@@ -39,7 +39,7 @@ def _both(*changes: Callable[[Rows], str]) -> Callable[[Rows], str]:
 
 # Episodes: 0-1 child 101 (X1 then open), 2-4 child 102 (adopted), 5 child 103, 6-7 child 105.
 BREAKS: dict[str, Callable[[Rows], str]] = {
-    "101": _set("header", 0, SEX="F"),
+    "101": _set("header", 0, SEX="2"),
     "102": _set("header", 0, DOB="2008-05-10"),
     "103": _set("header", 0, ETHNIC="WHITE"),
     "104": _set("uasc", 0, DUC="31/02/2025"),
