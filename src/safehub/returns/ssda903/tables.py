@@ -9,6 +9,7 @@ a blank date from one that is not a date. Every row carries the `line` it came f
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,10 @@ MAX_FILES = 40
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PARSED = "@"  # a date column's parsed twin: f"{column}{PARSED}"
 TOO_BIG = b"\0too-big"  # stands for a file not read because of its size
+# One pass over the text says whether any cell could start like a formula, or any value
+# ends with a space: most files have neither, so no column is scanned cell by cell.
+MAYBE_FORMULA = re.compile(r'(?m)(?:^|,)"?[=+\-@\t]|\r(?!\n)')
+TRAILING_SPACE = re.compile(r"[ \t](?:,|\r?\n|$)")
 
 
 @dataclass
@@ -99,7 +104,10 @@ def _read_one(name: str, content: bytes, read: Read) -> str:
         return f"{name}: {spec}"
     if spec.key in read.tables:
         return f"{name} is a second {spec.title} file; send each file once."
-    read.tables[spec.key] = _typed(name, spec, frame[list(spec.names)], read)
+    frame = frame[list(spec.names)]
+    if TRAILING_SPACE.search(text):
+        frame = frame.apply(lambda column: column.str.strip())
+    read.tables[spec.key] = _typed(name, spec, frame, read, MAYBE_FORMULA.search(text) is not None)
     return ""
 
 
@@ -129,10 +137,13 @@ def _recognise(columns: "pd.Index[str]") -> File | str:
     return f"looks like the {best.title} file but {' and '.join(parts)}."
 
 
-def _typed(name: str, spec: File, frame: pd.DataFrame, read: Read) -> pd.DataFrame:
-    frame = frame.apply(lambda column: column.str.strip())
+def _typed(
+    name: str, spec: File, frame: pd.DataFrame, read: Read, maybe_formulas: bool
+) -> pd.DataFrame:
+    frame = frame.copy()
     frame["line"] = range(2, len(frame) + 2)  # line 1 is the header
-    _note_formulas(name, frame, read)
+    if maybe_formulas:
+        _note_formulas(name, frame, read)
     for column in spec.names:
         if column in DATE_COLUMNS:
             frame[column + PARSED] = pd.to_datetime(
