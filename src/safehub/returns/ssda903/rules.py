@@ -745,14 +745,18 @@ def _oc2_not_eligible(t: Tables, c: Context) -> pd.DataFrame:
 
 @_rule(
     "191",
-    "A child looked after continuously for 12 months at 31 March has OC2 items left blank.",
+    "A child looked after continuously for 12 months at 31 March has OC2 items left blank, "
+    "or no OC2 row.",
     "OC2",
     OC2_ITEMS[1:],
 )
 def _oc2_blank(t: Tables, c: Context) -> pd.DataFrame:
-    o = t["oc2"]
+    o, cohort = t["oc2"], oc2_children(t, c)
     blank = pd.concat([o[f] == "" for f in OC2_ITEMS[1:]], axis=1).any(axis=1)
-    return _found(o, o["CHILD"].isin(oc2_children(t, c)) & blank)
+    # A child in the cohort with no OC2 row at all is shown on their first episode's line.
+    e = _episodes(t, c)
+    absent = e["is_first"] & e["CHILD"].isin(cohort) & ~e["CHILD"].isin(o["CHILD"])
+    return pd.concat([_found(o, o["CHILD"].isin(cohort) & blank), _found(e, absent)])
 
 
 @_rule("181", "OC2 items must be 0 or 1 where given.", "OC2", OC2_FLAGS)

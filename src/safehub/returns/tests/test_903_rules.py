@@ -176,3 +176,9 @@ def test_each_rule_finds_its_break(code):
     assert code in found, (code, found)
     if not code.startswith("INT0"):
         assert child in found[code] or code == "1000", (code, found[code])
+
+
+def test_191_finds_a_child_in_the_oc2_cohort_with_no_oc2_row():
+    rows = clean_903()
+    rows["oc2"] = []
+    assert _codes(rows) == {"191": {"101"}}
