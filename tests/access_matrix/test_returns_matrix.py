@@ -1,7 +1,10 @@
 """Every role against the returns pages: the CIN census page, the census download (which
 names every child in need, restricted records too, and only for the returns team) and the
-validator's upload page. Every other role is answered "not found" and shown no one."""
+validator's upload page; the same for the SSDA903 (a zip of CSV files). Every other role
+is answered "not found" and shown no one."""
 
+import io
+import zipfile
 from datetime import date
 from typing import Any
 
@@ -11,8 +14,9 @@ from django.urls import reverse
 from lxml import etree
 
 from safehub.audit.models import AuditAction, AuditEvent
-from safehub.casework.models import Episode
+from safehub.casework.models import CareEpisode, Episode, PeriodOfCare
 from safehub.returns.tests.cin_builder import clean, texts, xml
+from safehub.returns.tests.s903_builder import clean_903, zipped
 from tests.access_matrix.matrix import EVERY_SIGNED_IN_ROLE, RETURNS_ROLES
 from tests.access_matrix.test_matrix import _without_random_tokens
 
@@ -69,3 +73,68 @@ def test_the_validator_page(role, users, client_for):
     assert (page.status_code, sent.status_code) == (200, 200)
     assert b"No errors" in sent.content
     assert AuditEvent.objects.get(object_type="returns.cin_file").detail["children"] == 12
+
+
+@pytest.fixture
+def looked_after(users: dict[str, Any], people: dict[str, Any]) -> dict[str, Any]:
+    """Each test person looked after in 2025-26 (one relation each way to every role)."""
+    for person in people.values():
+        episode = Episode.objects.create(
+            kind="cin",
+            child=person,
+            referral_date=date(2025, 5, 1),
+            referral_source="2A",
+            primary_need="N1",
+            opened_by=users["team_manager"],
+        )
+        period = PeriodOfCare.objects.create(
+            child=person, episode=episode, start_date=date(2025, 6, 2)
+        )
+        CareEpisode.objects.create(
+            period=period,
+            start_date=date(2025, 6, 2),
+            reason_new_episode="S",
+            legal_status="V2",
+            placement_type="U6",
+            provider="PR1",
+        )
+    return people
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))
+def test_the_903_page_and_download(role, looked_after, client_for):
+    client = client_for(role)
+    page = client.get(reverse("returns:903"))
+    files = client.get(reverse("returns:903-files"), CENSUS)
+    if role not in RETURNS_ROLES:
+        assert (page.status_code, files.status_code) == (404, 404), role
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+        for person in looked_after.values():
+            assert person.family_name.encode() not in _without_random_tokens(files.content)
+        return
+    assert (page.status_code, files.status_code) == (200, 200)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(files.streaming_content)))
+    header = archive.read("header.csv").decode().splitlines()[1:]
+    named = {line.split(",")[0] for line in header}
+    assert named == {str(p.pk) for p in looked_after.values()}  # restricted records too
+    export = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert export.object_type == "returns.ssda903"
+    assert export.subject_ids == "," + ",".join(sorted(named, key=int)) + ","
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))
+def test_the_903_validator_page(role, users, client_for):
+    client = client_for(role)
+    page = client.get(reverse("returns:903-validate"))
+    upload = SimpleUploadedFile("903.zip", zipped(clean_903()), content_type="application/zip")
+    sent = client.post(
+        reverse("returns:903-validate"), {"file": upload, "year": "2024-25", "report": "html"}
+    )
+    if role not in RETURNS_ROLES:
+        assert (page.status_code, sent.status_code) == (404, 404), role
+        assert not AuditEvent.objects.filter(object_type="returns.ssda903_files").exists()
+        return
+    assert (page.status_code, sent.status_code) == (200, 200)
+    assert b"No errors" in sent.content
+    audit = AuditEvent.objects.get(object_type="returns.ssda903_files")
+    assert audit.detail["children"] == len(clean_903()["header"])

@@ -94,6 +94,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Performance", link("insight:dashboard")))
     if can_produce_returns(user):
         items.append(("CIN census", link("returns:cin")))
+        items.append(("SSDA903", link("returns:903")))
+        items.append(("Ofsted Annex A", link("returns:annex-a")))
     if can_load_neglect_templates(user):
         items.append(("Neglect templates", link("neglect:templates")))
     items.append(("Messages", link("notifications:inbox")))

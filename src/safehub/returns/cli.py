@@ -3,10 +3,13 @@ needed (the validator reads only the file).
 
     safehub-returns validate cin FILE.xml [--year 2024-25] [--json OUT] [--csv OUT]
                                            [--html OUT] [--quiet]
+    safehub-returns validate 903 FOLDER-OR-ZIP --year 2024-25 [--json OUT] [--csv OUT] ...
 
 Prints the report as JSON on standard output unless --quiet; writes the CSV and HTML reports
 where asked. Exit status: 0 no errors (queries allowed), 1 errors found, 2 the file could
-not be read at all (not XML, not a census, wrong year...)."""
+not be read at all (not XML, not a census, wrong year, no 903 header or episodes file...).
+A 903 is a folder of CSV files (or a zip of them), named as you like: each is recognised
+by its columns. Its collection year must be given (CSV files do not say)."""
 
 import argparse
 import sys
@@ -14,15 +17,24 @@ from pathlib import Path
 
 from safehub.returns.cin.spec import YEARS
 from safehub.returns.cin.validate import validate_cin
+from safehub.returns.report import Report
+from safehub.returns.ssda903.spec import YEARS as YEARS_903
+from safehub.returns.ssda903.validate import validate_903_path
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="safehub-returns", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check a return file")
-    validate.add_argument("ret", choices=["cin"], help="which return (cin: the CIN census)")
-    validate.add_argument("file", type=Path)
-    validate.add_argument("--year", choices=list(YEARS), help="refuse a file for another year")
+    validate.add_argument(
+        "ret", choices=["cin", "903"], help="which return (cin: the CIN census; 903: SSDA903)"
+    )
+    validate.add_argument("file", type=Path, help="the census file; for 903 a folder or zip")
+    validate.add_argument(
+        "--year",
+        choices=sorted(set(YEARS) | set(YEARS_903)),
+        help="cin: refuse a file for another year; 903: the collection year (required)",
+    )
     validate.add_argument("--json", type=Path, help="write the JSON report here")
     validate.add_argument("--csv", type=Path, help="write the CSV report here")
     validate.add_argument("--html", type=Path, help="write the HTML report here")
@@ -32,12 +44,30 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        content = args.file.read_bytes()
-    except OSError as error:
-        print(f"safehub-returns: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
-    report = validate_cin(content, filename=args.file.name, year=args.year)
+    if args.ret == "903":
+        if args.year not in YEARS_903:
+            print(
+                "safehub-returns: give the 903's collection year, e.g. --year 2024-25",
+                file=sys.stderr,
+            )
+            return 2
+        if not args.file.exists():
+            print(
+                f"safehub-returns: cannot read {args.file}: no such file or folder", file=sys.stderr
+            )
+            return 2
+        report = validate_903_path(args.file, year=args.year)
+    else:
+        try:
+            content = args.file.read_bytes()
+        except OSError as error:
+            print(f"safehub-returns: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+            return 2
+        report = validate_cin(content, filename=args.file.name, year=args.year)
+    return _written(args, report)
+
+
+def _written(args: argparse.Namespace, report: Report) -> int:
     for path, text in (
         (args.json, report.to_json),
         (args.csv, report.to_csv),

@@ -4,8 +4,11 @@ from pathlib import Path
 
 from safehub.returns.cin.rules import CIN_RULES
 from safehub.returns.cin.spec import YEARS
+from safehub.returns.ssda903.rules import S903_RULES
+from safehub.returns.ssda903.spec import YEARS as YEARS_903
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "cin-validation-rules.md"
+DOC_903 = Path(__file__).resolve().parents[3] / "docs" / "903-validation-rules.md"
 
 
 def rules_markdown() -> str:
@@ -35,5 +38,37 @@ def rules_markdown() -> str:
         for r in rules:
             where = "the whole return" if r.la_level else f"{r.table}: {', '.join(r.fields)}"
             lines.append(f"| {r.code} | {r.severity} | {r.message} | {where} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def rules_903_markdown() -> str:
+    lines = [
+        "# SSDA903 validation rules SafeHub checks",
+        "",
+        "Written by `manage.py returns_rules_doc` from `safehub/returns/ssda903/rules.py`; a",
+        "test fails when this file and the code disagree. Errors must be fixed before the return",
+        "is sent. Each rule has a test in `src/safehub/returns/tests/test_903_rules.py` that",
+        "breaks a clean return and expects the rule to find it. Run the checks with",
+        "`safehub-returns validate 903 FOLDER --year 2024-25`, or upload a zip of the files at",
+        "/returns/903/validate/. Before any rule, each file is read with guards (size, UTF-8,",
+        "CSV, its columns, cells that start like a formula); what fails is reported as",
+        "`file`. Rules that compare with last year's return are not run (see ADR 0041).",
+        "",
+    ]
+    for year in YEARS_903:
+        rules = S903_RULES.for_year(year)
+        lines += [
+            f"## {year}",
+            "",
+            f"{len(rules)} rules.",
+            "",
+            "| rule | kind | checks | in |",
+            "|---|---|---|---|",
+        ]
+        for r in rules:
+            lines.append(
+                f"| {r.code} | {r.severity} | {r.message} | {r.table}: {', '.join(r.fields)} |"
+            )
         lines.append("")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from typing import ClassVar
 from django import forms
 
 from safehub.returns.cin.spec import YEARS
+from safehub.returns.ssda903.spec import YEARS as YEARS_903
 from safehub.ui.fields import GovukDateField
 from safehub.ui.forms_util import GovukForm
 
@@ -47,6 +48,69 @@ class ValidateForm(GovukForm):
         error_messages={
             "required": "Select a CIN census file",
             "empty": "The selected file is empty",
+        },
+    )
+    report = forms.ChoiceField(
+        label="How do you want the report?",
+        choices=REPORT_FORMATS,
+        initial="html",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you want the report"},
+    )
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD:
+            raise forms.ValidationError("The selected file must be smaller than 200 MB")
+        return file
+
+
+YEAR_903_CHOICES = [
+    (y, f"{y} (1 April {YEARS_903[y].start.year} to 31 March {YEARS_903[y].end.year})")
+    for y in YEARS_903
+]
+
+
+class Return903Form(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"year": "the collection year"}
+    year = forms.ChoiceField(
+        label="Collection year",
+        choices=YEAR_903_CHOICES,
+        error_messages={
+            "required": "Select a collection year",
+            "invalid_choice": "Select a collection year",
+        },
+    )
+    start = GovukDateField(
+        label="From (optional)",
+        required=False,
+        help_text="Leave both dates blank for the whole collection year.",
+    )
+    end = GovukDateField(
+        label="To (optional)", required=False, help_text="Within the collection year."
+    )
+
+
+class Validate903Form(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "file": "the 903 files",
+        "year": "the collection year",
+        "report": "the report",
+    }
+    file = forms.FileField(
+        label="Upload the 903 files as one zip",
+        help_text="A zip of the CSV files (header, episodes and the others), up to 200 MB.",
+        error_messages={
+            "required": "Select a zip of 903 files",
+            "empty": "The selected file is empty",
+        },
+    )
+    year = forms.ChoiceField(
+        label="Collection year",
+        choices=YEAR_903_CHOICES,
+        error_messages={
+            "required": "Select a collection year",
+            "invalid_choice": "Select a collection year",
         },
     )
     report = forms.ChoiceField(

@@ -18,6 +18,10 @@ from safehub.returns.cin.spec import YEARS, CensusYear, year_named
 from safehub.returns.cin.validate import validate_cin
 from safehub.returns.cin.writer import write_census
 from safehub.returns.report import Report
+from safehub.returns.ssda903 import spec as s903
+from safehub.returns.ssda903.export import produce_903
+from safehub.returns.ssda903.validate import validate_903_zip
+from safehub.returns.ssda903.writer import write_zip
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,94 @@ def cin_file_validate(*, actor: User, filename: str, content: bytes) -> Report:
         actor=actor,
         action=AuditAction.VIEW,
         object_type="returns.cin_file",
+        object_id=filename[:60],
+        detail={
+            "year": report.year,
+            "children": report.children,
+            "errors": report.errors,
+            "queries": report.queries,
+            "unreadable": bool(report.unreadable),
+        },
+    )
+    return report
+
+
+# --- SSDA903 -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Made903:
+    year: s903.CollectionYear
+    start: date
+    end: date
+    children: int
+
+    @property
+    def filename(self) -> str:
+        return f"ssda903-{self.year.name}-{self.start:%Y%m%d}-{self.end:%Y%m%d}.zip"
+
+
+def collection_year_for(day: date) -> s903.CollectionYear:
+    """The 903 collection year `day` falls in, or the nearest SafeHub knows."""
+    ordered = sorted(s903.YEARS.values(), key=lambda y: y.start)
+    for year in ordered:
+        if year.start <= day <= year.end:
+            return year
+    return ordered[0] if day < ordered[0].start else ordered[-1]
+
+
+def s903_period_problem(year: s903.CollectionYear, start: date, end: date) -> str:
+    """Why a period cannot be a 903, in plain English ("" if it can)."""
+    if end < start:
+        return "The end of the period must be on or after its start"
+    if not (year.start <= start and end <= year.end):
+        return (
+            f"The period must be within the {year.name} collection year "
+            f"({year.start:%-d %B %Y} to {year.end:%-d %B %Y})"
+        )
+    return ""
+
+
+def s903_write(
+    *, actor: User, out: IO[bytes], year: str, start: date | None = None, end: date | None = None
+) -> Made903:
+    """Write the 903 files of `year` (or of the period `start` to `end` within it) to `out`
+    as a zip of CSVs, and audit it as an export naming every child in them."""
+    if not can_produce_returns(actor):
+        raise PermissionDeniedError("Only the returns team produces the SSDA903.")
+    collection = s903.year_named(year)
+    start, end = start or collection.start, end or collection.end
+    problem = s903_period_problem(collection, start, end)
+    if problem:
+        raise ValueError(problem)
+    files = produce_903(
+        statutory_return_persons(actor, Person.objects.all()), collection, start, end
+    )
+    write_zip(out, files, collection.name)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        subject_ids=files.children,
+        object_type="returns.ssda903",
+        object_id=collection.name,
+        detail={
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "children": len(files.children),
+        },
+    )
+    return Made903(collection, start, end, len(files.children))
+
+
+def s903_files_validate(*, actor: User, filename: str, content: bytes, year: str) -> Report:
+    """Validate a zip of 903 CSV files someone uploaded; read, never kept, and audited."""
+    if not can_produce_returns(actor):
+        raise PermissionDeniedError("Only the returns team validates 903 files.")
+    report = validate_903_zip(content, filename=filename, year=year)
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type="returns.ssda903_files",
         object_id=filename[:60],
         detail={
             "year": report.year,

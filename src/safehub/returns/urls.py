@@ -8,4 +8,7 @@ urlpatterns = [
     path("returns/cin/", views.cin_view, name="cin"),
     path("returns/cin/census/", views.cin_census_view, name="cin-census"),
     path("returns/cin/validate/", views.cin_validate_view, name="cin-validate"),
+    path("returns/903/", views.s903_view, name="903"),
+    path("returns/903/files/", views.s903_files_view, name="903-files"),
+    path("returns/903/validate/", views.s903_validate_view, name="903-validate"),
 ]

@@ -1,6 +1,7 @@
 """The returns pages for the returns team: the CIN census (choose a year or a period within
-one, download the XML) and the validator (upload a census file, read its report on the
-page or download it as CSV or JSON). Views parse, call a selector and render; the policy
+one, download the XML) and the SSDA903 (the same, a zip of CSV files), and their
+validators (upload a census file or a zip of 903 files, read the report on the page or
+download it as CSV or JSON). Views parse, call a selector and render; the policy
 and the audit are the selectors'."""
 
 import tempfile
@@ -18,6 +19,8 @@ from safehub.core.users import SignedInRequest
 from safehub.returns import forms, selectors
 from safehub.returns.cin.rules import CIN_RULES
 from safehub.returns.cin.spec import YEARS
+from safehub.returns.ssda903.rules import S903_RULES
+from safehub.returns.ssda903.spec import YEARS as YEARS_903
 
 
 def _render(
@@ -104,6 +107,82 @@ def cin_validate_view(request: SignedInRequest) -> HttpResponse:
     return _render(
         request,
         "returns/cin_validate.html",
+        {"form": form, "report": report},
+        status=400 if posted and not form.is_valid() else 200,
+    )
+
+
+def _903_page(
+    request: SignedInRequest, form: forms.Return903Form, status: int = 200
+) -> HttpResponse:
+    rules = {y: len(S903_RULES.for_year(y)) for y in YEARS_903}
+    return _render(request, "returns/s903.html", {"form": form, "rules": rules}, status=status)
+
+
+@require_GET
+def s903_view(request: SignedInRequest) -> HttpResponse:
+    """Choose the 903 collection year (or a period within it) to produce."""
+    _must_produce_returns(request)
+    year = selectors.collection_year_for(timezone.localdate()).name
+    return _903_page(request, forms.Return903Form(initial={"year": year}))
+
+
+@require_GET
+def s903_files_view(request: SignedInRequest) -> HttpResponseBase:
+    """The 903 files for the year or period chosen, as one zip download."""
+    _must_produce_returns(request)
+    form = forms.Return903Form(request.GET)
+    if not form.is_valid():
+        return _903_page(request, form, status=400)
+    data = form.cleaned_data
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    try:
+        made = selectors.s903_write(
+            actor=request.user,
+            out=out,
+            year=data["year"],
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+    except ValueError as problem:
+        out.close()
+        form.add_error("end", str(problem))
+        return _903_page(request, form, status=400)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=made.filename, content_type="application/zip"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def s903_validate_view(request: SignedInRequest) -> HttpResponse:
+    """Upload a zip of 903 files; the report on the page, or as a CSV or JSON download."""
+    _must_produce_returns(request)
+    posted = request.method == "POST"
+    year = selectors.collection_year_for(timezone.localdate()).name
+    form = forms.Validate903Form(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"report": "html", "year": year},
+    )
+    report = None
+    if posted and form.is_valid():
+        file = form.cleaned_data["file"]
+        report = selectors.s903_files_validate(
+            actor=request.user,
+            filename=file.name,
+            content=file.read(),
+            year=form.cleaned_data["year"],
+        )
+        stem = file.name.rsplit(".", 1)[0][:60] or "ssda903"
+        kind = form.cleaned_data["report"]
+        if kind == "csv":
+            return _download(report.to_csv(), f"{stem}-report.csv", "text/csv; charset=utf-8")
+        if kind == "json":
+            return _download(report.to_json(), f"{stem}-report.json", "application/json")
+    return _render(
+        request,
+        "returns/s903_validate.html",
         {"form": form, "report": report},
         status=400 if posted and not form.is_valid() else 200,
     )
