@@ -93,6 +93,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Performance", reverse("insight:dashboard")))
     if can_produce_returns(user):
         items.append(("CIN census", reverse("returns:cin")))
+        items.append(("Ofsted Annex A", reverse("returns:annex-a")))
     if can_load_neglect_templates(user):
         items.append(("Neglect templates", reverse("neglect:templates")))
     items.append(("Messages", reverse("notifications:inbox")))

@@ -301,9 +301,10 @@ def list5_section47(children: QuerySet[Person], p: Period) -> list[Row]:
     icpcs_12m = _counts(c["episode__child_id"] for c in icpcs)
     rows = []
     for e in enquiries:
-        if not (_known(e["end_date"], p.end) is None or e["end_date"] >= p.six):
+        ended_on = _known(e["end_date"], p.end)
+        if ended_on is not None and ended_on < p.six:
             continue
-        ended = _known(e["end_date"], p.end) is not None
+        ended = ended_on is not None
         icpc = icpc_of.get(e["pk"])
         rows.append(
             {
@@ -469,7 +470,7 @@ def list8_children_in_care(children: QuerySet[Person], p: Period) -> list[Row]:
             "urn",
         )
     ):
-        episodes[e["period__child_id"]].append(e)
+        episodes[e["period__child_id"]].append(dict(e))
     reviews = _latest(
         CareReview.objects.filter(period__in=in_scope, held_on__lte=p.end).values_list(
             "period_id", "held_on"
@@ -687,12 +688,12 @@ def list11_adopters(p: Period) -> list[Row]:
         "adopters_id", "matched_on", "placed_on", "order_on", "reversed_on"
     ):
         matches[a["adopters_id"]].append(
-            {k: _known(v, p.end) for k, v in a.items() if k != "adopters_id"}
+            {k: _known(a[k], p.end) for k in ("matched_on", "placed_on", "order_on", "reversed_on")}
         )
     rows = []
     for family in adopters:
         mine = matches[family["pk"]]
-        if not _in_touch(family, mine, p):
+        if not _in_touch(dict(family), mine, p):
             continue
         placed = [m["placed_on"] for m in mine if m["placed_on"]]
         matched = [m["matched_on"] for m in mine if m["matched_on"]]
@@ -794,7 +795,7 @@ def _about(book: Workbook, made: AnnexA) -> None:
     sheet = book.create_sheet("About")
     p = Period(made.end)
     sheet.append(["Ofsted ILACS Annex A, produced by SafeHub from live records"])
-    sheet.append(["Last day", WriteOnlyCell(sheet, value=made.end)])
+    sheet.append(["Last day", f"{made.end:%d/%m/%Y}"])
     for annex in LISTS:
         reach = f"from {p.start(annex.months):%d/%m/%Y}" if annex.months else "on the last day"
         note = (
