@@ -383,8 +383,8 @@ ENCOMPASS_SEND_ROLES = {"mash_worker", "mash_manager", "team_manager"}
 FEED_ROLES = {"mash_manager", "team_manager", "performance_analyst", "partnership_officer"}
 _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
-# The returns team's pages (the CIN census and its validator): tested, with the children the
-# census names, in tests/access_matrix/test_returns_matrix.py.
+# The returns team's pages (the CIN census and its validator, Ofsted's Annex A): tested, with
+# the children the census and the workbook name, in tests/access_matrix/test_returns_matrix.py.
 RETURNS_ROLES = {"performance_analyst"}
 _RETURNS = "RETURNS_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
 
@@ -529,6 +529,7 @@ NOT_IN_MATRIX = {
     "sharing:person-log": f"CASEWORK_VIEW; {_ENCOMPASS}",
     **{f"insight:{name}": f"PERFORMANCE_ROLES; {_INSIGHT}" for name in (
         "figure", "figure-csv", "commentary", "job", "job-file", "figures-refresh")},
-    **{f"returns:{name}": _RETURNS for name in ("cin", "cin-census", "cin-validate")},
+    **{f"returns:{name}": _RETURNS
+       for name in ("cin", "cin-census", "cin-validate", "annex-a", "annex-a-workbook")},
 }
 # fmt: on
