@@ -91,7 +91,7 @@ def test_the_annex_a_page_and_workbook(role, in_need, client_for):
         return
     assert (page.status_code, workbook.status_code) == (200, 200)
     book = load_workbook(BytesIO(b"".join(workbook.streaming_content)), read_only=True)
-    named = {row[0] for row in book["List 6"].iter_rows(min_row=2, values_only=True)}
+    named = {str(row[0]) for row in book["List 6"].iter_rows(min_row=2, values_only=True)}
     assert named == {str(p.pk) for p in in_need.values()}  # restricted records too
     export = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="returns.annex_a")
     assert export.subject_ids == "," + ",".join(sorted(named, key=int)) + ","
