@@ -383,8 +383,8 @@ ENCOMPASS_SEND_ROLES = {"mash_worker", "mash_manager", "team_manager"}
 FEED_ROLES = {"mash_manager", "team_manager", "performance_analyst", "partnership_officer"}
 _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 
-# The returns team's pages (the CIN census, the SSDA903 and their validators): tested, with
-# the children the files name, in tests/access_matrix/test_returns_matrix.py.
+# The returns team's pages (the CIN census, the SSDA903, their validators and Ofsted's Annex A):
+# tested, with the children the files name, in tests/access_matrix/test_returns_matrix.py.
 RETURNS_ROLES = {"performance_analyst"}
 _RETURNS = "RETURNS_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
 
@@ -531,5 +531,7 @@ NOT_IN_MATRIX = {
         "figure", "figure-csv", "commentary", "job", "job-file", "figures-refresh")},
     **{f"returns:{name}": _RETURNS for name in (
         "cin", "cin-census", "cin-validate", "903", "903-files", "903-validate")},
+    **{f"returns:{name}": _RETURNS
+       for name in ("cin", "cin-census", "cin-validate", "annex-a", "annex-a-workbook")},
 }
 # fmt: on

@@ -6,12 +6,14 @@ is answered "not found" and shown no one."""
 import io
 import zipfile
 from datetime import date
+from io import BytesIO
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from lxml import etree
+from openpyxl import load_workbook
 
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.casework.models import CareEpisode, Episode, PeriodOfCare
@@ -138,3 +140,34 @@ def test_the_903_validator_page(role, users, client_for):
     assert b"No errors" in sent.content
     audit = AuditEvent.objects.get(object_type="returns.ssda903_files")
     assert audit.detail["children"] == len(clean_903()["header"])
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))
+def test_the_annex_a_page_and_workbook(role, in_need, client_for):
+    """Annex A names every child in need (list 6), restricted records too, to the returns
+    team only; everyone else is answered "not found" and shown no one."""
+    client = client_for(role)
+    page = client.get(reverse("returns:annex-a"))
+    workbook = client.get(
+        reverse("returns:annex-a-workbook"),
+        {"end-day": "30", "end-month": "11", "end-year": "2025"},
+    )
+    if role not in RETURNS_ROLES:
+        assert (page.status_code, workbook.status_code) == (404, 404), role
+        assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+        for person in in_need.values():
+            assert person.family_name.encode() not in _without_random_tokens(workbook.content)
+        return
+    assert (page.status_code, workbook.status_code) == (200, 200)
+    book = load_workbook(BytesIO(b"".join(workbook.streaming_content)), read_only=True)
+    named = {str(row[0]) for row in book["List 6"].iter_rows(min_row=2, values_only=True)}
+    assert named == {str(p.pk) for p in in_need.values()}  # restricted records too
+    export = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="returns.annex_a")
+    assert export.subject_ids == "," + ",".join(sorted(named, key=int)) + ","
+
+
+def test_a_missing_last_day_is_explained(users, client_for):
+    answer = client_for("performance_analyst").get(reverse("returns:annex-a-workbook"))
+    assert answer.status_code == 400
+    assert b"govuk-error-summary" in answer.content
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()

@@ -984,6 +984,14 @@ def statutory_return_persons(actor: User, queryset: QuerySet) -> QuerySet:
     return queryset
 
 
+def statutory_return_includes_adoption(actor: User) -> bool:
+    """May a statutory return made by `actor` include children's adoption records and the
+    prospective adopters (Ofsted's Annex A lists 10 and 11)? Only for a role that both
+    produces returns and reads adoption records (the capability `decide_permanence` asks
+    for); otherwise those lists are left empty and the workbook says why. ADR 0042."""
+    return can_produce_returns(actor) and rules_for(actor).can_read_permanence
+
+
 # --- Court work and adoption ------------------------------------------------------------
 
 

@@ -126,3 +126,11 @@ class Validate903Form(GovukForm):
         if file.size > MAX_UPLOAD:
             raise forms.ValidationError("The selected file must be smaller than 200 MB")
         return file
+
+
+class AnnexAForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"end": "the last day"}
+    end = GovukDateField(
+        label="Last day of the lists",
+        help_text="Usually the day before the inspection was announced. For example, 31 3 2026",
+    )

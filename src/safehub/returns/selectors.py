@@ -7,12 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO
 
-from safehub.access.policy import can_produce_returns, statutory_return_persons
+from safehub.access.policy import (
+    can_produce_returns,
+    statutory_return_includes_adoption,
+    statutory_return_persons,
+)
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.organisations.models import User
 from safehub.people.models import Person
+from safehub.returns.annexa.export import AnnexA, annex_a, write_workbook
 from safehub.returns.cin.export import census_children, census_header
 from safehub.returns.cin.spec import YEARS, CensusYear, year_named
 from safehub.returns.cin.validate import validate_cin
@@ -203,3 +208,27 @@ def s903_files_validate(*, actor: User, filename: str, content: bytes, year: str
         },
     )
     return report
+
+
+def annex_a_write(*, actor: User, out: IO[bytes], end: date) -> AnnexA:
+    """Write Ofsted's Annex A workbook for the period ending `end` to `out`, and audit it
+    as one export naming every child in it. The adoption lists are filled only for a role
+    the policy lets read adoption records."""
+    if not can_produce_returns(actor):
+        raise PermissionDeniedError("Only the returns team produces Annex A.")
+    children = statutory_return_persons(actor, Person.objects.all())
+    made = annex_a(children, end, adoption=statutory_return_includes_adoption(actor))
+    write_workbook(out, made)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        subject_ids=made.children,
+        object_type="returns.annex_a",
+        object_id=end.isoformat(),
+        detail={
+            "end": end.isoformat(),
+            "rows": {str(n): len(rows) for n, rows in made.rows.items()},
+            "withheld": list(made.withheld),
+        },
+    )
+    return made

@@ -17,6 +17,7 @@ from safehub.access.navigation import nav_for
 from safehub.access.policy import can_produce_returns
 from safehub.core.users import SignedInRequest
 from safehub.returns import forms, selectors
+from safehub.returns.annexa.spec import LISTS
 from safehub.returns.cin.rules import CIN_RULES
 from safehub.returns.cin.spec import YEARS
 from safehub.returns.ssda903.rules import S903_RULES
@@ -79,6 +80,39 @@ def cin_census_view(request: SignedInRequest) -> HttpResponseBase:
     out.seek(0)
     return FileResponse(
         out, as_attachment=True, filename=made.filename, content_type="application/xml"
+    )
+
+
+def _annex_a_page(
+    request: SignedInRequest, form: forms.AnnexAForm, status: int = 200
+) -> HttpResponse:
+    return _render(request, "returns/annex_a.html", {"form": form, "lists": LISTS}, status=status)
+
+
+@require_GET
+def annex_a_view(request: SignedInRequest) -> HttpResponse:
+    """Choose the last day of Ofsted's Annex A lists to produce."""
+    _must_produce_returns(request)
+    return _annex_a_page(request, forms.AnnexAForm(initial={"end": timezone.localdate()}))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def annex_a_workbook_view(request: SignedInRequest) -> HttpResponseBase:
+    """The Annex A workbook for the period chosen, as a download (written to a temporary
+    file as it is produced)."""
+    _must_produce_returns(request)
+    form = forms.AnnexAForm(request.GET)
+    if not form.is_valid():
+        return _annex_a_page(request, form, status=400)
+    end = form.cleaned_data["end"]
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+    selectors.annex_a_write(actor=request.user, out=out, end=end)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=f"annex-a-{end:%Y%m%d}.xlsx", content_type=XLSX
     )
 
 
