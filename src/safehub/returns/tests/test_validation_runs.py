@@ -211,7 +211,7 @@ def test_the_task_is_in_the_owners_and_their_managers_my_work(planted, users):
         assert 'id="census-issues"' not in _my_work(users, role), role
     listed = AuditEvent.objects.filter(object_type="returns.validation_tasks")
     assert {e.actor_username for e in listed} == {"sw", "tm"}
-    assert all(e.subject_ids == [planted.pk] for e in listed)
+    assert all(e.subject_ids == f",{planted.pk}," for e in listed)
 
 
 def test_a_put_right_issue_leaves_my_work_after_the_next_run(planted, users):
@@ -221,3 +221,40 @@ def test_a_put_right_issue_leaves_my_work_after_the_next_run(planted, users):
     assert 'id="census-issues"' in _my_work(users, "social_worker")  # until the next run
     validation_run(as_of=TEST_TODAY)
     assert 'id="census-issues"' not in _my_work(users, "social_worker")
+
+
+# --- The page ------------------------------------------------------------------------------
+
+
+def test_the_page_shows_open_issues_by_rule_team_and_worker_and_the_trend(planted, users):
+    validation_run(as_of=TEST_TODAY)
+    planted.upn = GOOD_UPN
+    planted.save(update_fields=["upn"])
+    validation_run(as_of=TEST_TODAY)
+    planted.upn = BAD_UPN
+    planted.save(update_fields=["upn"])
+    validation_run(as_of=TEST_TODAY)
+    client = sign_in(Client(), users["performance_analyst"])
+    page = client.get(reverse("returns:validation")).content.decode()
+    rule_link = reverse("returns:validation-drill", args=["rule", "1510"])
+    team_link = reverse("returns:validation-drill", args=["team", users["social_worker"].team_id])
+    worker_link = reverse("returns:validation-drill", args=["worker", users["social_worker"].pk])
+    for table, link in (("by-rule", rule_link), ("by-team", team_link), ("by-worker", worker_link)):
+        assert f'id="{table}"' in page and link in page, table
+    # The trend: a chart described in words and its table, one row per run (open, new,
+    # put right), so nothing is carried by the line alone.
+    assert 'role="img"' in page and 'id="trend-table"' in page
+    trend = page.split('id="trend-table"', 1)[1].split("</table>", 1)[0]
+    assert trend.count('<tr class="govuk-table__row">') == 3
+    drill = client.get(rule_link).content.decode()
+    assert f"SafeHub ID {planted.pk}" in drill and planted.full_name not in drill
+    assert AuditEvent.objects.filter(
+        object_type="returns.validation_issues", subject_ids=f",{planted.pk},"
+    ).exists()
+
+
+def test_a_count_for_something_that_is_not_there_is_not_found(planted, users):
+    client = sign_in(Client(), users["performance_analyst"])
+    for by, key in (("rule", "9999"), ("team", "999999"), ("worker", "999999"), ("colour", "1")):
+        response = client.get(reverse("returns:validation-drill", args=[by, key]))
+        assert response.status_code == 404, (by, key)
