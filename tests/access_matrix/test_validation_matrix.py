@@ -39,7 +39,9 @@ def found(users: Any, people: Any) -> dict[str, Any]:
         held = Involvement.objects.filter(
             person=person, kind=InvolvementKind.ALLOCATED_WORKER
         ).first()
-        assert held is not None and held.user is not None
+        assert held is not None
+        assert held.user is not None
+        assert held.user.team is not None
         Episode.objects.create(
             kind="cin",
             child=person,
@@ -90,16 +92,22 @@ def test_children_behind_a_count_are_listed_as_the_policy_says(role, by, found, 
         pages.append(client.get(reverse("returns:validation-drill", args=["rule", "1510"])))
     elif by == "team":
         for team in ("North", "South"):
-            team_id = users["social_worker"].team_id if team == "North" else users["south_worker"].team_id
+            team_id = (
+                users["social_worker"].team_id if team == "North" else users["south_worker"].team_id
+            )
             pages.append(client.get(reverse("returns:validation-drill", args=["team", team_id])))
     else:
         for worker in ("social_worker", "colleague", "south_worker"):
-            pages.append(client.get(reverse("returns:validation-drill", args=["worker", users[worker].pk])))
+            pages.append(
+                client.get(reverse("returns:validation-drill", args=["worker", users[worker].pk]))
+            )
     assert all(p.status_code == 200 for p in pages)
     text = "".join(p.content.decode() for p in pages)
     for relation, expected in zip(RELATIONS, FIGURE_LISTING[role].split(), strict=True):
         person = found[relation]
-        got = "N" if person.full_name in text else "I" if f"SafeHub ID {person.pk}<" in text else "C"
+        got = (
+            "N" if person.full_name in text else "I" if f"SafeHub ID {person.pk}<" in text else "C"
+        )
         assert got == expected, (role, by, relation, got)
 
 
@@ -116,4 +124,5 @@ def test_each_issue_in_my_work_as_the_matrix_says(role, found, client_for):
         got = "N" if named else "R" if hidden else "-"
         assert got == expected, (role, relation, got)
         if got == "R":
-            assert person.full_name not in section and fix not in section
+            assert person.full_name not in section
+            assert fix not in section

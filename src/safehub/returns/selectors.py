@@ -145,7 +145,9 @@ def fix_route(code: str) -> str:
     """The page where a finding of `code` is put right: the person's record for their
     identifiers and disability, the casework page for everything about the episode."""
     rule = CIN_RULES.rules.get(code)
-    return "people:person-edit" if rule and rule.table in PERSON_TABLES else "casework:child-casework"
+    return (
+        "people:person-edit" if rule and rule.table in PERSON_TABLES else "casework:child-casework"
+    )
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,11 @@ def validation_overview(*, actor: User) -> Overview:
         .order_by("-n", "owner_team__name")
     ]
     by_worker = [
-        Count(str(r["owner_worker"]), f"{r['owner_worker__first_name']} {r['owner_worker__last_name']}", r["n"])
+        Count(
+            str(r["owner_worker"]),
+            f"{r['owner_worker__first_name']} {r['owner_worker__last_name']}",
+            r["n"],
+        )
         for r in open_issues.filter(owner_worker__isnull=False)
         .values("owner_worker", "owner_worker__first_name", "owner_worker__last_name")
         .annotate(n=DbCount("pk"))
@@ -252,7 +258,10 @@ def validation_drill(*, actor: User, by: str, key: str, page: Any = 1) -> IssueD
     )
     listing = figure_listing(actor, {i.child.pk: i.child for i in chunk if i.child}.values())
     rows = [
-        IssueRow(i, listing.get(i.child_id, FigureListing.COUNTED) if i.child_id else FigureListing.COUNTED)
+        IssueRow(
+            i,
+            listing.get(i.child_id, FigureListing.COUNTED) if i.child_id else FigureListing.COUNTED,
+        )
         for i in chunk
     ]
     shown = [r.issue.child_id for r in rows if r.listing is not FigureListing.COUNTED]
@@ -313,14 +322,13 @@ def validation_tasks(*, actor: User) -> list[Task]:
     if not issues:
         return []
     visible = set(
-        visible_persons(actor, Person.objects.filter(pk__in={i.child_id for i in issues}))
-        .values_list("pk", flat=True)
+        visible_persons(
+            actor, Person.objects.filter(pk__in={i.child_id for i in issues})
+        ).values_list("pk", flat=True)
     )
     audit_list(
         actor=actor,
         listed="returns.validation_tasks",
-        person_ids=[i.child_id for i in issues if i.child_id in visible],
+        person_ids=[i.child_id for i in issues if i.child_id and i.child_id in visible],
     )
-    return [
-        Task(i, i.child_id in visible, rule_text(i.rule), fix_route(i.rule)) for i in issues
-    ]
+    return [Task(i, i.child_id in visible, rule_text(i.rule), fix_route(i.rule)) for i in issues]

@@ -85,7 +85,9 @@ def run_validation_job(job: Job, say: Say) -> tuple[str, bytes | None]:
 # --- A run -------------------------------------------------------------------------------
 
 
-def validation_run(*, as_of: date, job: Job | None = None, say: Say | None = None) -> ValidationRun | None:
+def validation_run(
+    *, as_of: date, job: Job | None = None, say: Say | None = None
+) -> ValidationRun | None:
     """Check the live records as they stand on `as_of` against the census year it falls in.
     Returns the finished run, or None if another run holds the lease."""
     census = live_year(as_of)
@@ -169,7 +171,8 @@ def _record(run: ValidationRun, findings: list[Finding], *, children: int) -> No
     owners = owners_of(existing_people)
     with transaction.atomic():
         open_issues = {
-            (i.rule, i.child_id): i for i in ValidationIssue.objects.filter(resolved_at__isnull=True)
+            (i.rule, i.child_id): i
+            for i in ValidationIssue.objects.filter(resolved_at__isnull=True)
         }
         fresh, kept = [], []
         for (rule, child), rows in found.items():
@@ -230,9 +233,9 @@ def _fill(
     issue.owner_worker_id = owner.worker_id
     issue.owner_team_id = owner.team_id
     issue.findings = len(rows)
-    issue.detail = "; ".join(
-        " ".join(p for p in (r.location, r.values) if p) for r in rows[:3]
-    )[:DETAIL_MAX]
+    issue.detail = "; ".join(" ".join(p for p in (r.location, r.values) if p) for r in rows[:3])[
+        :DETAIL_MAX
+    ]
     issue.last_seen_run = run
     issue.last_seen_at = now
 
@@ -257,4 +260,3 @@ def owners_of(child_ids: set[int]) -> dict[int, Owner]:
     ).values_list("child_id", "worker_id", "team_id"):
         owners[child] = Owner(OwnerKind.WORKER, worker, team)
     return owners
-

@@ -4,9 +4,8 @@ page or download it as CSV or JSON). Views parse, call a selector and render; th
 and the audit are the selectors'."""
 
 import tempfile
-from typing import Any
-
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
