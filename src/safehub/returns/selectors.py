@@ -189,7 +189,8 @@ def validation_overview(*, actor: User) -> Overview:
             else "MASH (no team or worker)",
             r["n"],
         )
-        for r in open_issues.values("owner_team", "owner_team__name", "owner_team__agency__name")
+        for r in open_issues.filter(child__isnull=False)
+        .values("owner_team", "owner_team__name", "owner_team__agency__name")
         .annotate(n=DbCount("pk"))
         .order_by("-n", "owner_team__name")
     ]
@@ -237,6 +238,7 @@ class IssueDrill:
     title: str
     rows: list[IssueRow]
     counted_only: int
+    whole_return: list[ValidationIssue]  # findings about the return, not one child
     page: int
     pages: int
     total: int
@@ -273,8 +275,11 @@ def validation_drill(*, actor: User, by: str, key: str, page: Any = 1) -> IssueD
     )
     return IssueDrill(
         title=title,
-        rows=[r for r in rows if r.listing is not FigureListing.COUNTED],
-        counted_only=sum(1 for r in rows if r.listing is FigureListing.COUNTED),
+        rows=[r for r in rows if r.listing is not FigureListing.COUNTED and r.issue.child_id],
+        counted_only=sum(
+            1 for r in rows if r.listing is FigureListing.COUNTED and r.issue.child_id
+        ),
+        whole_return=[r.issue for r in rows if not r.issue.child_id],
         page=number,
         pages=pages,
         total=total,
@@ -286,7 +291,7 @@ def _drill_filter(by: str, key: str) -> tuple[QuerySet[ValidationIssue], str]:
     if by == "rule" and (key in CIN_RULES.rules or key == "schema"):
         return issues.filter(rule=key), f"Rule {key}: {rule_text(key)}"
     if by == "team" and key == "mash":
-        return issues.filter(owner_team__isnull=True), "Owned by the MASH"
+        return issues.filter(owner_team__isnull=True, child__isnull=False), "Owned by the MASH"
     if by in ("team", "worker") and key.isdigit():
         if by == "team":
             team = Team.objects.select_related("agency").filter(pk=int(key)).first()

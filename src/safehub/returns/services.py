@@ -91,7 +91,7 @@ def validation_run(
     """Check the live records as they stand on `as_of` against the census year it falls in.
     Returns the finished run, or None if another run holds the lease."""
     census = live_year(as_of)
-    run = _start(census.name, as_of, job)
+    run = _start(f"{census.start.year}-{(census.start.year + 1) % 100:02d}", as_of, job)
     if run is None:
         return None
     tell = _teller(run, say)
@@ -233,9 +233,7 @@ def _fill(
     issue.owner_worker_id = owner.worker_id
     issue.owner_team_id = owner.team_id
     issue.findings = len(rows)
-    issue.detail = "; ".join(" ".join(p for p in (r.location, r.values) if p) for r in rows[:3])[
-        :DETAIL_MAX
-    ]
+    issue.detail = "; ".join(r.values for r in rows[:3] if r.values)[:DETAIL_MAX]
     issue.last_seen_run = run
     issue.last_seen_at = now
 

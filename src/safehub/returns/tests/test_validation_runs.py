@@ -63,7 +63,7 @@ def test_a_run_finds_a_planted_mistake_and_gives_it_to_the_allocated_worker(plan
     run = validation_run(as_of=TEST_TODAY)
     assert run is not None
     assert run.status == RunStatus.DONE
-    assert run.census_year == "2025-26"
+    assert run.census_year == "2026-27"
     assert run.reference_date == TEST_TODAY
     (issue,) = _open()
     assert issue.child_id == planted.pk
@@ -263,6 +263,11 @@ def test_the_page_shows_open_issues_by_rule_team_and_worker_and_the_trend(plante
     assert 'id="trend-table"' in page
     trend = page.split('id="trend-table"', 1)[1].split("</table>", 1)[0]
     assert trend.count('<th scope="row"') == 3
+    # A rule about the return as a whole names no child and is nobody's task.
+    whole = client.get(reverse("returns:validation-drill", args=["rule", "2887Q"]))
+    assert 'id="whole-return"' in whole.content.decode()
+    assert 'id="counted-only"' not in whole.content.decode()
+    assert "MASH (no team or worker)" not in page
     drill = client.get(rule_link).content.decode()
     assert f"SafeHub ID {planted.pk}" in drill
     assert planted.full_name not in drill
