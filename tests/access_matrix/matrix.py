@@ -124,6 +124,7 @@ ROLE_ENDPOINTS = {
     "insight:dashboard": {"team_manager", "performance_analyst"},
     "insight:dashboard-csv": {"team_manager", "performance_analyst"},
     "insight:report": {"team_manager", "performance_analyst"},
+    "returns:validation": {"team_manager", "performance_analyst"},
     # Subject access and retention: the data protection officer's alone.
     "subjectaccess:list": {"data_protection_officer"},
     "subjectaccess:create": {"data_protection_officer"},
@@ -414,6 +415,25 @@ FIGURE_LISTING = {
     "performance_analyst": "I I I C C",
 }
 _INSIGHT = "tested in tests/access_matrix/test_insight_matrix.py"
+# The census check (returns, ADR 0043): its page, a run on demand and each count's children
+# for PERFORMANCE_ROLES, the children listed as FIGURE_LISTING says; each open issue in "my
+# work" by relation (test_validation_matrix.py). The issues of the test people are owned by
+# their allocated workers (involved: sw; unrelated: South's sw3; the rest: North's sw2).
+# N: named, with a link to put it right; R: as a restricted record, no name or link; -: not
+# there (not theirs, or no "my work").
+VALIDATION_MY_WORK = {
+    "partner_practitioner":    "- - - - -",
+    "mash_worker":             "- - - - -",
+    "mash_manager":            "- - - - -",
+    "social_worker":           "N - - - -",
+    "team_manager":            "N N - R R",
+    "cp_chair_iro":            "- - - - -",
+    "performance_analyst":     "- - - - -",
+    "partnership_officer":     "- - - - -",
+    "data_protection_officer": "- - - - -",
+    "system_administrator":    "- - - - -",
+}
+_VALIDATION = "tested in tests/access_matrix/test_validation_matrix.py"
 
 # Court work and adoption (test_permanence_matrix.py), every role x every relation: only
 # the social workers and managers who hold cases record them (the MASH, who may change any
@@ -533,5 +553,8 @@ NOT_IN_MATRIX = {
         "cin", "cin-census", "cin-validate", "903", "903-files", "903-validate")},
     **{f"returns:{name}": _RETURNS
        for name in ("cin", "cin-census", "cin-validate", "annex-a", "annex-a-workbook")},
+    **{f"returns:{name}": _RETURNS for name in ("cin", "cin-census", "cin-validate")},
+    **{f"returns:{name}": f"PERFORMANCE_ROLES; {_VALIDATION}" for name in (
+        "validation-run", "validation-drill")},
 }
 # fmt: on

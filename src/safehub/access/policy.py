@@ -992,6 +992,15 @@ def statutory_return_includes_adoption(actor: User) -> bool:
     return can_produce_returns(actor) and rules_for(actor).can_read_permanence
 
 
+def census_check_persons(queryset: QuerySet) -> QuerySet:
+    """The people the nightly census check reads (returns.services.validation_run): every
+    one, as the census itself does (ADR 0037). The check is the council's own and shows
+    nobody anything: each finding reaches a reader only as this policy decides it (a task
+    in "my work" for those who may see the child, `figure_listing` on the validation page).
+    ADR 0043."""
+    return queryset
+
+
 # --- Court work and adoption ------------------------------------------------------------
 
 

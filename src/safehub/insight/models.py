@@ -10,6 +10,7 @@ from safehub.core.models import TimeStampedModel, VersionedModel
 class JobKind(models.TextChoices):
     FIGURES = "figures", "Work out the dashboard's monthly figures"
     COMMITTEE_REPORT = "committee_report", "Build the committee report"
+    CIN_VALIDATION = "cin_validation", "Check the live records against the CIN census rules"
 
 
 class JobStatus(models.TextChoices):

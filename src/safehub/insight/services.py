@@ -191,10 +191,17 @@ def _run_committee_report(job: Job, say: Progress) -> tuple[str, bytes | None]:
     return f"committee-report-{start:%Y-%m}.pdf", content
 
 
-RUNNERS: dict[str, Callable[[Job, Progress], tuple[str, bytes | None]]] = {
+Runner = Callable[[Job, Progress], tuple[str, bytes | None]]
+RUNNERS: dict[str, Runner] = {
     JobKind.FIGURES: _run_figures,
     JobKind.COMMITTEE_REPORT: _run_committee_report,
 }
+
+
+def register_runner(kind: str, runner: Runner) -> None:
+    """An app above this one runs its own kind of job on the same queue (the returns' census
+    check): it registers the runner in its AppConfig.ready(), as casework's sections do."""
+    RUNNERS[kind] = runner
 
 
 def commentary_save(

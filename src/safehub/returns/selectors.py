@@ -5,23 +5,35 @@ export row naming every child in it, a validation as one row naming the file."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO
+from typing import IO, Any
+
+from django.db.models import Count as DbCount
+from django.db.models import Q, QuerySet
 
 from safehub.access.policy import (
+    FigureListing,
+    can_manage_cases,
     can_produce_returns,
+    figure_listing,
     statutory_return_includes_adoption,
     statutory_return_persons,
+    visible_persons,
 )
 from safehub.audit.models import AuditAction
-from safehub.audit.services import audit_record
-from safehub.core.exceptions import PermissionDeniedError
-from safehub.organisations.models import User
+from safehub.audit.services import audit_list, audit_record
+from safehub.core.exceptions import NotFound, PermissionDeniedError
+from safehub.core.paging import page_number
+from safehub.insight.gate import must_see_performance
+from safehub.insight.models import Job, JobKind
+from safehub.organisations.models import Team, User, team_label
 from safehub.people.models import Person
 from safehub.returns.annexa.export import AnnexA, annex_a, write_workbook
 from safehub.returns.cin.export import census_children, census_header
+from safehub.returns.cin.rules import CIN_RULES
 from safehub.returns.cin.spec import YEARS, CensusYear, year_named
 from safehub.returns.cin.validate import validate_cin
 from safehub.returns.cin.writer import write_census
+from safehub.returns.models import RunStatus, ValidationIssue, ValidationRun
 from safehub.returns.report import Report
 from safehub.returns.ssda903 import spec as s903
 from safehub.returns.ssda903.export import produce_903
@@ -232,3 +244,214 @@ def annex_a_write(*, actor: User, out: IO[bytes], end: date) -> AnnexA:
         },
     )
     return made
+
+
+# --- The census check of the live records (ADR 0043) -------------------------------------
+
+PERSON_TABLES = {"ChildIdentifiers", "Disabilities"}  # fixed on the person's record
+TREND_RUNS = 30
+DRILL_PAGE_SIZE = 50
+
+
+def rule_text(code: str) -> str:
+    """A rule in plain English, as the registry words it."""
+    rule = CIN_RULES.rules.get(code)
+    return rule.message if rule else "The census file does not match the DfE's format."
+
+
+def fix_route(code: str) -> str:
+    """The page where a finding of `code` is put right: the person's record for their
+    identifiers and disability, the casework page for everything about the episode."""
+    rule = CIN_RULES.rules.get(code)
+    return (
+        "people:person-edit" if rule and rule.table in PERSON_TABLES else "casework:child-casework"
+    )
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str  # what the drill-down link names: a rule code, a team or worker id, "mash"
+    label: str
+    count: int
+
+
+@dataclass
+class Overview:
+    latest: ValidationRun | None
+    running: ValidationRun | None
+    trend: list[ValidationRun]  # finished runs, oldest first
+    by_rule: list[Count]
+    by_team: list[Count]
+    by_worker: list[Count]
+    jobs: list[Job]
+
+    @property
+    def trend_top(self) -> int:
+        return max([r.open_total for r in self.trend] + [1])
+
+
+def validation_overview(*, actor: User) -> Overview:
+    """Open issues by rule, team and worker, and the open total over the last runs: counts
+    only, so no child is named (the drill-down names them as the policy says)."""
+    must_see_performance(actor)
+    open_issues = ValidationIssue.objects.filter(resolved_at__isnull=True)
+    by_rule = [
+        Count(r["rule"], f"{r['rule']}: {rule_text(r['rule'])}", r["n"])
+        for r in open_issues.values("rule").annotate(n=DbCount("pk")).order_by("-n", "rule")
+    ]
+    by_team = [
+        Count(
+            str(r["owner_team"]) if r["owner_team"] else "mash",
+            team_label(r["owner_team__name"], r["owner_team__agency__name"])
+            if r["owner_team"]
+            else "MASH (no team or worker)",
+            r["n"],
+        )
+        for r in open_issues.filter(child__isnull=False)
+        .values("owner_team", "owner_team__name", "owner_team__agency__name")
+        .annotate(n=DbCount("pk"))
+        .order_by("-n", "owner_team__name")
+    ]
+    by_worker = [
+        Count(
+            str(r["owner_worker"]),
+            f"{r['owner_worker__first_name']} {r['owner_worker__last_name']}",
+            r["n"],
+        )
+        for r in open_issues.filter(owner_worker__isnull=False)
+        .values("owner_worker", "owner_worker__first_name", "owner_worker__last_name")
+        .annotate(n=DbCount("pk"))
+        .order_by("-n", "owner_worker__last_name")
+    ]
+    finished = ValidationRun.objects.filter(status=RunStatus.DONE).order_by("-started_at", "-pk")
+    trend = list(reversed(finished[:TREND_RUNS]))
+    return Overview(
+        latest=trend[-1] if trend else None,
+        running=ValidationRun.objects.filter(status=RunStatus.RUNNING).first(),
+        trend=trend,
+        by_rule=by_rule,
+        by_team=by_team,
+        by_worker=by_worker,
+        jobs=list(
+            Job.objects.filter(kind=JobKind.CIN_VALIDATION)
+            .select_related("requested_by")
+            .defer("file_content")
+            .order_by("-created_at", "-pk")[:5]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    issue: ValidationIssue
+    listing: FigureListing
+
+    @property
+    def text(self) -> str:
+        return rule_text(self.issue.rule)
+
+
+@dataclass
+class IssueDrill:
+    title: str
+    rows: list[IssueRow]
+    counted_only: int
+    whole_return: list[ValidationIssue]  # findings about the return, not one child
+    page: int
+    pages: int
+    total: int
+
+
+def validation_drill(*, actor: User, by: str, key: str, page: Any = 1) -> IssueDrill:
+    """The open issues behind one count of the validation page (`by` rule, team or worker),
+    each child listed as `policy.figure_listing` says; one audit row naming every child the
+    page showed."""
+    must_see_performance(actor)
+    issues, title = _drill_filter(by, key)
+    total = issues.count()
+    pages = max(1, -(-total // DRILL_PAGE_SIZE))
+    number = page_number(page, pages=pages)
+    chunk = list(
+        issues.select_related("child", "owner_worker", "owner_team").order_by(
+            "rule", "child_id", "pk"
+        )[(number - 1) * DRILL_PAGE_SIZE : number * DRILL_PAGE_SIZE]
+    )
+    listing = figure_listing(actor, {i.child.pk: i.child for i in chunk if i.child}.values())
+    rows = [
+        IssueRow(
+            i,
+            listing.get(i.child_id, FigureListing.COUNTED) if i.child_id else FigureListing.COUNTED,
+        )
+        for i in chunk
+    ]
+    shown = [r.issue.child_id for r in rows if r.listing is not FigureListing.COUNTED]
+    audit_list(
+        actor=actor,
+        listed="returns.validation_issues",
+        person_ids=[pk for pk in shown if pk],
+        detail={"by": by, "key": key, "page": number},
+    )
+    return IssueDrill(
+        title=title,
+        rows=[r for r in rows if r.listing is not FigureListing.COUNTED and r.issue.child_id],
+        counted_only=sum(
+            1 for r in rows if r.listing is FigureListing.COUNTED and r.issue.child_id
+        ),
+        whole_return=[r.issue for r in rows if not r.issue.child_id],
+        page=number,
+        pages=pages,
+        total=total,
+    )
+
+
+def _drill_filter(by: str, key: str) -> tuple[QuerySet[ValidationIssue], str]:
+    issues = ValidationIssue.objects.filter(resolved_at__isnull=True)
+    if by == "rule" and (key in CIN_RULES.rules or key == "schema"):
+        return issues.filter(rule=key), f"Rule {key}: {rule_text(key)}"
+    if by == "team" and key == "mash":
+        return issues.filter(owner_team__isnull=True, child__isnull=False), "Owned by the MASH"
+    if by in ("team", "worker") and key.isdigit():
+        if by == "team":
+            team = Team.objects.select_related("agency").filter(pk=int(key)).first()
+            if team:
+                return issues.filter(owner_team=team), f"Owned by {team.label}"
+        else:
+            worker = User.objects.filter(pk=int(key)).first()
+            if worker:
+                return issues.filter(owner_worker=worker), f"Owned by {worker.get_full_name()}"
+    raise NotFound()
+
+
+@dataclass(frozen=True)
+class Task:
+    issue: ValidationIssue
+    visible: bool
+    text: str
+    fix_route: str
+
+
+def validation_tasks(*, actor: User) -> list[Task]:
+    """The open census issues in `actor`'s "my work": those they own, and for a manager
+    every one their team owns. A child they may not open is shown without a name (the
+    policy decides each); one audit row naming every child shown by name."""
+    mine = Q(owner_worker=actor)
+    if can_manage_cases(actor) and actor.team_id:
+        mine |= Q(owner_team_id=actor.team_id)
+    issues = list(
+        ValidationIssue.objects.filter(mine, resolved_at__isnull=True, child__isnull=False)
+        .select_related("child", "owner_worker")
+        .order_by("first_seen_at", "rule", "pk")
+    )
+    if not issues:
+        return []
+    visible = set(
+        visible_persons(
+            actor, Person.objects.filter(pk__in={i.child_id for i in issues})
+        ).values_list("pk", flat=True)
+    )
+    audit_list(
+        actor=actor,
+        listed="returns.validation_tasks",
+        person_ids=[i.child_id for i in issues if i.child_id and i.child_id in visible],
+    )
+    return [Task(i, i.child_id in visible, rule_text(i.rule), fix_route(i.rule)) for i in issues]

@@ -13,4 +13,11 @@ urlpatterns = [
     path("returns/903/", views.s903_view, name="903"),
     path("returns/903/files/", views.s903_files_view, name="903-files"),
     path("returns/903/validate/", views.s903_validate_view, name="903-validate"),
+    path("returns/validation/", views.validation_view, name="validation"),
+    path("returns/validation/run/", views.validation_run_view, name="validation-run"),
+    path(
+        "returns/validation/<slug:by>/<slug:key>/",
+        views.validation_drill_view,
+        name="validation-drill",
+    ),
 ]

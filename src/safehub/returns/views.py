@@ -5,18 +5,23 @@ download it as CSV or JSON). Views parse, call a selector and render; the policy
 and the audit are the selectors'."""
 
 import tempfile
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.access.navigation import nav_for
 from safehub.access.policy import can_produce_returns
+from safehub.casework.sections import Section
 from safehub.core.users import SignedInRequest
-from safehub.returns import forms, selectors
+from safehub.insight.forms import RefreshForm
+from safehub.organisations.models import User
+from safehub.returns import forms, selectors, services
 from safehub.returns.annexa.spec import LISTS
 from safehub.returns.cin.rules import CIN_RULES
 from safehub.returns.cin.spec import YEARS
@@ -227,3 +232,41 @@ def _download(text: str, filename: str, content_type: str) -> HttpResponse:
     safe = "".join(c for c in filename if c.isalnum() or c in "-_.") or "report"
     response["Content-Disposition"] = f'attachment; filename="{safe}"'
     return response
+
+
+# --- The census check of the live records (ADR 0043) -------------------------------------
+
+
+@require_GET
+def validation_view(request: SignedInRequest) -> HttpResponse:
+    """Open issues by rule, team and worker, the trend over runs, and a run on demand."""
+    overview = selectors.validation_overview(actor=request.user)
+    return _render(
+        request, "returns/validation.html", {"overview": overview, "form": RefreshForm()}
+    )
+
+
+@require_POST
+def validation_run_view(request: SignedInRequest) -> HttpResponse:
+    form = RefreshForm(request.POST)
+    job = services.validation_request(
+        actor=request.user, once_key=form.once_key(request.user) if form.is_valid() else None
+    )
+    return redirect(reverse("insight:job", args=[job.pk]) if job else reverse("returns:validation"))
+
+
+@require_GET
+def validation_drill_view(request: SignedInRequest, by: str, key: str) -> HttpResponse:
+    drill = selectors.validation_drill(
+        actor=request.user, by=by, key=key, page=request.GET.get("page")
+    )
+    return _render(request, "returns/validation_drill.html", {"drill": drill})
+
+
+def my_work_section(actor: User, today: date) -> Section | None:
+    """The census issues in "my work" (casework.sections): the worker's own, and a
+    manager's team's."""
+    tasks = selectors.validation_tasks(actor=actor)
+    if not tasks:
+        return None
+    return Section(template="returns/_my_work.html", context={"tasks": tasks})

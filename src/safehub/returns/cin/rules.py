@@ -418,6 +418,18 @@ def assessment_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
 
 
 @CIN_RULES.rule(
+    "8831",
+    "An assessment is recorded on an episode whose referral led to no further action.",
+    table="Assessments",
+    fields=("AssessmentActualStartDate", "ReferralNFA"),
+    years=ALL_YEARS,
+)
+def assessment_after_nfa(t: Tables, ctx: Context) -> pd.DataFrame:
+    a = _with_referral(t, t["assessments"])
+    return _found(a, a["ReferralNFA"].eq(True), "AssessmentActualStartDate")
+
+
+@CIN_RULES.rule(
     "8614",
     "Factors are given for an assessment that is not completed (no authorisation date).",
     table="Assessments",

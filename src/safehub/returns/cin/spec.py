@@ -212,6 +212,15 @@ YEARS: dict[str, CensusYear] = {y.name: y for y in (_year(2024), _year(2025))}
 LATEST = "2025-26"
 
 
+def live_year(day: date) -> CensusYear:
+    """The census year `day` falls in, cut at `day`, for checking the live records as they
+    stand (ADR 0043): its own dates, with the rules and format of the year SafeHub knows for
+    it, or of the latest it knows (a year the DfE has not changed carries the last one's)."""
+    first = day.year if day >= date(day.year, 4, 1) else day.year - 1
+    known = YEARS.get(_year(first).name) or YEARS[LATEST]
+    return CensusYear(known.name, date(first, 4, 1), day, known.xsd)
+
+
 def year_named(name: str) -> CensusYear:
     """The census year called `name` ("2024-25"), or a plain-English ValueError."""
     try:

@@ -135,6 +135,7 @@ BREAKS: dict[str, Break] = {
     "8670Q": lambda head, kids: ep(kids, 3)["Assessments"].append(
         _open_assessment(date(2024, 10, 1))
     ),
+    "8831": _set(lambda k: ep(k), ReferralNFA=True),
     "8869": lambda head, kids: _assessment(kids).update(
         FactorsIdentifiedAtAssessment={"AssessmentFactors": ["21", "3B"]}
     ),
