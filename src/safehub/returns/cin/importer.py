@@ -504,7 +504,8 @@ class _Child:
         try:
             return clean_upn(text)
         except ValidationError as error:
-            self.left_out("Child", line, f"{name} {text!r}: {error.messages[0]} Left out.")
+            why = error.messages[0].rstrip(".")
+            self.left_out("Child", line, f"{name} {text!r} is left out: {why}.")
             return ""
 
     def match_or_make(
