@@ -386,6 +386,10 @@ _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 # The returns team's pages (the CIN census and its validator): tested, with the children the
 # census names, in tests/access_matrix/test_returns_matrix.py.
 RETURNS_ROLES = {"performance_analyst"}
+# Importing an earlier system's census files as history (ADR 0044): the returns team and the
+# system administrator, as `policy.can_import_history` says.
+IMPORT_ROLES = {"performance_analyst", "system_administrator"}
+_IMPORT = "IMPORT_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
 _RETURNS = "RETURNS_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
 
 # Routes deliberately outside the matrix, and why.
@@ -530,5 +534,6 @@ NOT_IN_MATRIX = {
     **{f"insight:{name}": f"PERFORMANCE_ROLES; {_INSIGHT}" for name in (
         "figure", "figure-csv", "commentary", "job", "job-file", "figures-refresh")},
     **{f"returns:{name}": _RETURNS for name in ("cin", "cin-census", "cin-validate")},
+    "returns:cin-import": _IMPORT,
 }
 # fmt: on

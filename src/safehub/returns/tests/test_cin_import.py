@@ -69,7 +69,8 @@ def _reasons(report: ImportReport) -> list[str]:
 def test_a_clean_file_makes_every_child_and_their_history(users):
     analyst = users["performance_analyst"]
     report = _import(analyst, xml(*clean()))
-    assert not report.refused and report.count(ChildOutcome.CREATED) == 12
+    assert not report.refused
+    assert report.count(ChildOutcome.CREATED) == 12
     kinds = ("episode", "assessment", "CIN plan", "strategy discussion")
     kinds += ("section 47 enquiry", "conference", "CP plan", "review")
     assert report.made == dict.fromkeys(kinds, 12)
@@ -104,14 +105,17 @@ def test_the_same_file_twice_changes_nothing(users):
     _import(analyst, content)
     before = _rows()
     again = _import(analyst, content)
-    assert again.already_done and _rows() == before
+    assert again.already_done
+    assert _rows() == before
     # The same children sent again in another file (a new header, so another hash) are
     # recognised record by record.
     head, children = clean()
     head["Source"]["DateTime"] = datetime(2025, 4, 3, 9, 0, tzinfo=UTC)
     other = _import(analyst, xml(head, children))
-    assert not other.already_done and other.count(ChildOutcome.MATCHED) == 12
-    assert other.made == {} and _rows() == before
+    assert not other.already_done
+    assert other.count(ChildOutcome.MATCHED) == 12
+    assert other.made == {}
+    assert _rows() == before
     assert {c.matched_by for c in other.children} == {"LAchildID"}
 
 
@@ -175,7 +179,8 @@ def test_a_child_that_fails_midway_leaves_nothing_behind(users):
     children[2]["CINdetails"].append(second)
     report = _import(users["performance_analyst"], xml(head, children))
     two = next(c for c in report.children if c.la_child_id == "C2")
-    assert two.outcome == "refused" and two.person_id is None
+    assert two.outcome == "refused"
+    assert two.person_id is None
     assert any("category of abuse" in p.reason for p in two.problems)
     assert two.problems[-1].reason == "Nothing of this child was imported."
     assert not LegacyChildId.objects.filter(la_child_id="C2").exists()
@@ -191,7 +196,8 @@ def test_a_wrong_value_is_left_out_and_the_child_imported(users):
     one = next(c for c in report.children if c.la_child_id == "C1")
     assert one.outcome == "created"
     reasons = " ".join(p.reason for p in one.problems)
-    assert "does not match the rest of the number" in reasons and "'WINGS' is not a census code" in reasons
+    assert "does not match the rest of the number" in reasons
+    assert "'WINGS' is not a census code" in reasons
     assert Person.objects.get(pk=one.person_id).upn == ""
 
 
@@ -214,15 +220,19 @@ def test_a_stopped_import_carries_on_where_it_stopped(users):
     run = ImportRun.objects.get()
     assert (run.status, run.children.count(), Person.objects.count()) == ("running", 5, 5)
     report = _import(analyst, content)
-    assert report.resumed_at == 5 and len(report.children) == 12
-    assert report.run_id == run.pk and Person.objects.count() == Episode.objects.count() == 12
+    assert report.resumed_at == 5
+    assert len(report.children) == 12
+    assert report.run_id == run.pk
+    assert Person.objects.count() == Episode.objects.count() == 12
     run.refresh_from_db()
-    assert run.status == ImportStatus.FINISHED and run.counts["created"] == 12
+    assert run.status == ImportStatus.FINISHED
+    assert run.counts["created"] == 12
 
 
 def test_a_dry_run_reports_and_keeps_nothing(users):
     report = _import(users["performance_analyst"], xml(*clean()), dry_run=True)
-    assert report.dry_run and report.count(ChildOutcome.CREATED) == 12
+    assert report.dry_run
+    assert report.count(ChildOutcome.CREATED) == 12
     assert Person.objects.count() == ImportRun.objects.count() == 0
     assert AuditEvent.objects.get(object_type="returns.cin_import_dry_run")
 
@@ -256,7 +266,8 @@ def test_a_file_that_is_not_a_census_is_refused_whole(users, kind, content, opti
     assert says in report.refused, (kind, report.refused)
     assert report.refused.endswith("Nothing was imported.")
     assert not report.children
-    assert sum(_rows().values()) == 0 and not ImportRun.objects.exists()
+    assert sum(_rows().values()) == 0
+    assert not ImportRun.objects.exists()
 
 
 def test_a_two_gigabyte_file_is_refused_by_the_command_before_it_is_read(users, tmp_path):
@@ -275,12 +286,14 @@ def test_the_command_imports_and_reports(users, tmp_path):
     path.write_bytes(xml(head, children))
     out = io.StringIO()
     call_command("import_cin", str(path), "--user", "admin", "--dry-run", stdout=out)
-    assert "Dry run: nothing was kept." in out.getvalue() and not Person.objects.exists()
+    assert "Dry run: nothing was kept." in out.getvalue()
+    assert not Person.objects.exists()
     out = io.StringIO()
     call_command("import_cin", str(path), "--user", "admin", stdout=out, stderr=io.StringIO())
     text = out.getvalue()
     assert "12 children, 11 new records, 0 matched, 1 not imported." in text
-    assert "LAchildID C0" in text and "category of abuse" in text
+    assert "LAchildID C0" in text
+    assert "category of abuse" in text
     with pytest.raises(CommandError, match="Only the returns team or an administrator"):
         call_command("import_cin", str(path), "--user", "sw")
 
