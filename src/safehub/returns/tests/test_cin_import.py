@@ -198,7 +198,7 @@ def test_a_wrong_value_is_left_out_and_the_child_imported(users):
     reasons = " ".join(p.reason for p in one.problems)
     assert "does not match the rest of the number" in reasons
     assert "'WINGS' is not a census code" in reasons
-    assert Person.objects.get(pk=one.person_id).upn == ""
+    assert LegacyChildId.objects.get(la_child_id="C1").person.upn == ""
 
 
 def test_a_stopped_import_carries_on_where_it_stopped(users):
