@@ -387,6 +387,10 @@ _ENCOMPASS = "tested in tests/access_matrix/test_encompass_matrix.py"
 # The returns team's pages (the CIN census, the SSDA903, their validators and Ofsted's Annex A):
 # tested, with the children the files name, in tests/access_matrix/test_returns_matrix.py.
 RETURNS_ROLES = {"performance_analyst"}
+# Importing an earlier system's census files as history (ADR 0044): the returns team and the
+# system administrator, as `policy.can_import_history` says.
+IMPORT_ROLES = {"performance_analyst", "system_administrator"}
+_IMPORT = "IMPORT_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
 _RETURNS = "RETURNS_ROLES; tested in tests/access_matrix/test_returns_matrix.py"
 
 # Routes deliberately outside the matrix, and why.
@@ -556,5 +560,6 @@ NOT_IN_MATRIX = {
     **{f"returns:{name}": _RETURNS for name in ("cin", "cin-census", "cin-validate")},
     **{f"returns:{name}": f"PERFORMANCE_ROLES; {_VALIDATION}" for name in (
         "validation-run", "validation-drill")},
+    "returns:cin-import": _IMPORT,
 }
 # fmt: on

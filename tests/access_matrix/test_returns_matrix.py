@@ -1,7 +1,8 @@
 """Every role against the returns pages: the CIN census page, the census download (which
 names every child in need, restricted records too, and only for the returns team) and the
-validator's upload page; the same for the SSDA903 (a zip of CSV files). Every other role
-is answered "not found" and shown no one."""
+validator's upload page; the same for the SSDA903 (a zip of CSV files) and Ofsted's Annex A;
+the history import's page (the returns team and the administrator). Every other role is
+answered "not found" and shown no one."""
 
 import io
 import zipfile
@@ -17,9 +18,10 @@ from openpyxl import load_workbook
 
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.casework.models import CareEpisode, Episode, PeriodOfCare
+from safehub.returns.models import LegacyChildId
 from safehub.returns.tests.cin_builder import clean, texts, xml
 from safehub.returns.tests.s903_builder import clean_903, zipped
-from tests.access_matrix.matrix import EVERY_SIGNED_IN_ROLE, RETURNS_ROLES
+from tests.access_matrix.matrix import EVERY_SIGNED_IN_ROLE, IMPORT_ROLES, RETURNS_ROLES
 from tests.access_matrix.test_matrix import _without_random_tokens
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,35 @@ def test_a_missing_last_day_is_explained(users, client_for):
     assert answer.status_code == 400
     assert b"govuk-error-summary" in answer.content
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))
+def test_the_history_import_page(role, in_need, client_for):
+    """The import may match a file's child to any record (restricted ones too), so only the
+    roles the policy names see the page; a restricted child matched by UPN is imported onto
+    their record and named in the audit row, and nobody else can learn that it exists."""
+    restricted = in_need["restricted"]
+    head, children = clean()
+    type(restricted).objects.filter(pk=restricted.pk).update(
+        upn=children[0]["ChildIdentifiers"]["UPN"], date_of_birth=date(2015, 5, 1)
+    )  # and their episode closed, so the file's open one may be recorded
+    Episode.objects.filter(child=restricted).update(
+        closure_date=date(2025, 6, 20), closure_reason="RC8"
+    )
+    client = client_for(role)
+    page = client.get(reverse("returns:cin-import"))
+    upload = SimpleUploadedFile("old.xml", xml(head, children), content_type="application/xml")
+    sent = client.post(reverse("returns:cin-import"), {"file": upload})
+    if role not in IMPORT_ROLES:
+        assert (page.status_code, sent.status_code) == (404, 404), role
+        assert not LegacyChildId.objects.exists()
+        assert not AuditEvent.objects.filter(object_type="returns.cin_import").exists()
+        return
+    assert (page.status_code, sent.status_code) == (200, 200)
+    assert b"Import report" in sent.content
+    assert b"Not imported" in sent.content
+    assert LegacyChildId.objects.count() == 12
+    assert LegacyChildId.objects.get(la_child_id="C0").person_id == restricted.pk
+    audit = AuditEvent.objects.get(object_type="returns.cin_import")
+    named = {int(i) for i in audit.subject_ids.strip(",").split(",")}
+    assert named == set(LegacyChildId.objects.values_list("person_id", flat=True))

@@ -96,6 +96,10 @@ class RoleRules:
     # Statutory returns (safehub.returns): produce the CIN census from every child's records
     # (a bulk disclosure, audited naming each child) and validate a census file.
     can_produce_returns: bool = False
+    # Load a council's earlier CIN census files (safehub.returns.cin.importer): match or
+    # make every child in them and recreate their history (a bulk creation, audited naming
+    # each child). ADR 0044.
+    can_import_history: bool = False
     # Court work and adoption (safehub.permanence): record proceedings, deprivation of
     # liberty orders and adoption for the children the role may change, and read prospective
     # adopters; read a child's court and adoption milestones (not who the adopters are).
@@ -196,6 +200,7 @@ RULES: dict[str, RoleRules] = {
     Role.PERFORMANCE_ANALYST: RoleRules(
         scope=Scope.NONE,
         can_produce_returns=True,
+        can_import_history=True,
         can_see_front_door_figures=True,
         can_see_concern_rules=True,
         can_see_neglect_use=True,
@@ -225,6 +230,7 @@ RULES: dict[str, RoleRules] = {
     Role.SYSTEM_ADMINISTRATOR: RoleRules(
         scope=Scope.NONE,
         can_manage_users=True,
+        can_import_history=True,
         can_record_neglect_training=True,
         can_load_neglect_templates=True,
     ),
@@ -998,6 +1004,23 @@ def census_check_persons(queryset: QuerySet) -> QuerySet:
     nobody anything: each finding reaches a reader only as this policy decides it (a task
     in "my work" for those who may see the child, `figure_listing` on the validation page).
     ADR 0043."""
+
+
+def can_import_history(actor: User) -> bool:
+    """Import a council's earlier CIN census files: the returns team, who know the files,
+    and the system administrator, who loads the old system's history when a council moves
+    to SafeHub. ADR 0044."""
+    return rules_for(actor).can_import_history
+
+
+def history_import_persons(actor: User, queryset: QuerySet) -> QuerySet:
+    """The people an import by `actor` may match a child in the file to, and so read and
+    extend: every one in `queryset` for a role that imports history (a child's identifiers
+    must be checked against every record, restricted ones included, or the import would make
+    a second record for a child it cannot see); nobody for any other role. The import's
+    audit row names every child it matched or made. ADR 0044."""
+    if not can_import_history(actor):
+        return queryset.none()
     return queryset
 
 

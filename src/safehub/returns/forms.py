@@ -128,6 +128,28 @@ class Validate903Form(GovukForm):
         return file
 
 
+class ImportForm(GovukForm):
+    error_names: ClassVar[dict[str, str]] = {"file": "the census file"}
+    file = forms.FileField(
+        label="Upload a CIN census file from your earlier system",
+        help_text="The XML file for 2024-25 or 2025-26, up to 200 MB.",
+        error_messages={
+            "required": "Select a CIN census file",
+            "empty": "The selected file is empty",
+        },
+    )
+    dry_run = forms.BooleanField(
+        label="Check only: show what the import would do and keep nothing",
+        required=False,
+    )
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD:
+            raise forms.ValidationError("The selected file must be smaller than 200 MB")
+        return file
+
+
 class AnnexAForm(GovukForm):
     error_names: ClassVar[dict[str, str]] = {"end": "the last day"}
     end = GovukDateField(

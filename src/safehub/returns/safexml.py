@@ -38,10 +38,7 @@ def parse_xml(content: bytes, *, max_bytes: int = MAX_BYTES) -> etree._ElementTr
     if not content.strip():
         raise UnreadableFile("The file is empty.")
     if len(content) > max_bytes:
-        raise UnreadableFile(
-            f"The file is {_size(len(content))}; SafeHub reads returns of up to "
-            f"{_size(max_bytes)}. Check it is the right file."
-        )
+        raise UnreadableFile(size_refusal(len(content), max_bytes))
     if not content.lstrip()[:1] == b"<" and not content.startswith(b"\xef\xbb\xbf<"):
         raise UnreadableFile(
             "The file is not XML: it should start with '<?xml' or '<Message>'. "
@@ -67,6 +64,15 @@ def parse_xml(content: bytes, *, max_bytes: int = MAX_BYTES) -> etree._ElementTr
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise UnreadableFile(DTD_REFUSED)
     return tree
+
+
+def size_refusal(size: int, max_bytes: int) -> str:
+    """Why a file of `size` bytes is not read (callers that can see the size first, such as
+    a command reading from disk, refuse before reading it)."""
+    return (
+        f"The file is {_size(size)}; SafeHub reads returns of up to {_size(max_bytes)}. "
+        "Check it is the right file."
+    )
 
 
 def _size(n: int) -> str:

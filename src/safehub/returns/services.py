@@ -27,11 +27,13 @@ from safehub.insight.services import job_request, job_run
 from safehub.organisations.models import User
 from safehub.people.models import Person
 from safehub.returns.cin.export import census_children, census_header
+from safehub.returns.cin.importer import ImportReport, Progress, import_cin
 from safehub.returns.cin.spec import CensusYear, live_year
 from safehub.returns.cin.validate import validate_live
 from safehub.returns.cin.writer import write_census
 from safehub.returns.models import OwnerKind, RunStatus, ValidationIssue, ValidationRun
 from safehub.returns.report import Finding
+from safehub.returns.safexml import MAX_BYTES
 
 log = logging.getLogger(__name__)
 Say = Callable[[int, int, str], None]
@@ -258,3 +260,29 @@ def owners_of(child_ids: set[int]) -> dict[int, Owner]:
     ).values_list("child_id", "worker_id", "team_id"):
         owners[child] = Owner(OwnerKind.WORKER, worker, team)
     return owners
+
+
+def cin_history_import(
+    *,
+    actor: User,
+    content: bytes,
+    filename: str,
+    now: datetime,
+    dry_run: bool = False,
+    year: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the census file `content` (or, as a dry run, report what importing it would
+    do and keep nothing). Refused files, refused children and every item left out are in
+    the report; nothing here raises on bad input."""
+    return import_cin(
+        actor=actor,
+        content=content,
+        filename=filename,
+        now=now,
+        dry_run=dry_run,
+        year=year,
+        max_bytes=max_bytes,
+        progress=progress,
+    )

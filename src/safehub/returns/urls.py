@@ -20,4 +20,5 @@ urlpatterns = [
         views.validation_drill_view,
         name="validation-drill",
     ),
+    path("returns/cin/import/", views.cin_import_view, name="cin-import"),
 ]

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.access.navigation import nav_for
-from safehub.access.policy import can_produce_returns
+from safehub.access.policy import can_import_history, can_produce_returns
 from safehub.casework.sections import Section
 from safehub.core.users import SignedInRequest
 from safehub.insight.forms import RefreshForm
@@ -224,6 +225,30 @@ def s903_validate_view(request: SignedInRequest) -> HttpResponse:
         "returns/s903_validate.html",
         {"form": form, "report": report},
         status=400 if posted and not form.is_valid() else 200,
+    )
+
+
+@transaction.non_atomic_requests  # each batch of children commits, so a stopped import resumes
+@require_http_methods(["GET", "POST"])
+def cin_import_view(request: SignedInRequest) -> HttpResponse:
+    """Upload an earlier system's census file to import as history; the report below."""
+    if not can_import_history(request.user):
+        raise Http404
+    posted = request.method == "POST"
+    form = forms.ImportForm(request.POST if posted else None, request.FILES if posted else None)
+    report = None
+    if posted and form.is_valid():
+        file = form.cleaned_data["file"]
+        report = services.cin_history_import(
+            actor=request.user,
+            content=file.read(),
+            filename=file.name,
+            now=timezone.now(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+    status = 400 if posted and not form.is_valid() else 200
+    return _render(
+        request, "returns/cin_import.html", {"form": form, "report": report}, status=status
     )
 
 

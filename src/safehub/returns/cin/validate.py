@@ -29,7 +29,7 @@ def validate_cin(
     report = Report(RETURN, year or "", filename)
     try:
         root = parse_xml(content, max_bytes=max_bytes).getroot()
-        census = _census_year(root, year)
+        census = census_year_of(root, year)
     except UnreadableFile as problem:
         report.unreadable = str(problem)
         return report
@@ -62,7 +62,7 @@ def _checked(report: Report, root: etree._Element, census: CensusYear) -> Report
     return report
 
 
-def _census_year(root: etree._Element, wanted: str | None) -> CensusYear:
+def census_year_of(root: etree._Element, wanted: str | None) -> CensusYear:
     if root.tag != ROOT:
         raise UnreadableFile(
             f"This is not a CIN census file: it starts with <{_tag(root)}> where a census "
