@@ -60,7 +60,8 @@ def test_fires_on_the_concern_that_tips_the_weight(reporters: dict[str, Any]) ->
         significance=MEDIUM,
     )
     [alert] = alerts(child, CODE)
-    assert third.pk in alert.fact_ids and len(alert.fact_ids) == 3
+    assert third.pk in alert.fact_ids
+    assert len(alert.fact_ids) == 3
     texts = [finding["text"] for finding in alert.explanation]
     assert "weighing 6" in texts[0]
     assert "4 of it in the last 91 days against 2 in the 91 days before" in texts[0]
@@ -169,7 +170,8 @@ def test_never_twice_on_the_same_facts_and_new_facts_come_back(
     )
     first, second = alerts(child, CODE)
     assert first.state == AlertState.DISMISSED
-    assert fifth.pk in second.fact_ids and second.state == AlertState.NEW
+    assert fifth.pk in second.fact_ids
+    assert second.state == AlertState.NEW
 
 
 def test_replay_as_of_sees_only_what_was_known(reporters: dict[str, Any]) -> None:
