@@ -120,6 +120,10 @@ def _crises(as_of: date, years: int) -> dict[int, date]:
 
 
 def _planted() -> set[int]:
+    """Children with events the trajectory generator planted (a trajectory or a decoy): ids
+    from its base up to the volume feeds' first number (those came later and are numbered
+    above it; counting them as planted took every child with a volume event for one)."""
+    from safehub.demo.generator.partner_events import VOLUME_FIRST_NUMBER
     from safehub.demo.generator.trajectories import NUMBER_BASE
     from safehub.partners.models import PartnerEvent
 
@@ -127,7 +131,8 @@ def _planted() -> set[int]:
     for pid, event_id in PartnerEvent.objects.filter(person__isnull=False).values_list(
         "person_id", "partner_event_id"
     ):
-        if int(event_id.rsplit("-", 1)[1]) >= NUMBER_BASE:
+        number = event_id.rsplit("-", 1)[1]
+        if number.isdigit() and NUMBER_BASE <= int(number) < VOLUME_FIRST_NUMBER:
             found.add(pid)
     return found
 
@@ -344,7 +349,7 @@ HELD_OUT_POOLS = {
         "adult_services": ["substance_misuse", "mental_health_crisis"],
     },
 }
-HELD_OUT_NUMBER_BASE = 900_000  # apart from the generator's ids (it uses up to 800,000 + n)
+HELD_OUT_NUMBER_BASE = 5_000_000  # apart from the trajectories' and volume feeds' ids
 
 
 @dataclass

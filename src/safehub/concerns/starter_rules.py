@@ -57,9 +57,9 @@ SEEN_BY_A_PROFESSIONAL = [
     "HEALTH_VISITOR_CONTACT",
     *UNSCHEDULED,
 ]
-# What builds up towards a crisis: every worry above, and unplanned hospital attendances
-# (each alone ordinary; among other worries, part of the picture).
-ACCUMULATING = [*CONCERNS, *UNSCHEDULED]
+# What builds up towards a crisis: the worries above. Not hospital attendances on their own:
+# an attendance is not a worry unless the hospital raises one, which arrives as its own entry.
+ACCUMULATING = CONCERNS
 # Kinds that are harm to the child in themselves, not a sign of a hard time at home: they
 # weigh double whatever their significance.
 DIRECT_HARM = {
