@@ -675,6 +675,7 @@ def _through_the_api(args: argparse.Namespace, as_of: date, exclude: set[int]) -
     codes = [s["code"] for s in STARTER_RULES]
     was_on = set(ConcernRule.objects.filter(active=True).values_list("pk", flat=True))
     outcomes: dict[str, int] = {}
+    refused: dict[str, int] = {}
     try:
         ConcernRule.objects.update(active=False)
         ConcernRule.objects.filter(code__in=codes).update(active=True)
@@ -686,6 +687,8 @@ def _through_the_api(args: argparse.Namespace, as_of: date, exclude: set[int]) -
             with time_machine.travel(moment, tick=False):
                 [told] = partner_events_receive(actor=sender, events=[raw])
             outcomes[told.outcome] = outcomes.get(told.outcome, 0) + 1
+            for reason in told.reasons:  # what the API refused, and why (e.g. a kind of event
+                refused[reason] = refused.get(reason, 0) + 1  # not for a child)
     finally:
         ConcernRule.objects.update(active=False)
         ConcernRule.objects.filter(pk__in=was_on).update(active=True)
@@ -704,6 +707,7 @@ def _through_the_api(args: argparse.Namespace, as_of: date, exclude: set[int]) -
         "trajectories_sent": len(events),
         "events_sent": len(sent),
         "outcomes": outcomes,
+        "refused": refused,
         "per_rule": {
             code: _live_against_replay(live.get(code, {}), replayed.get(code, {})) for code in codes
         },
