@@ -19,6 +19,11 @@ generator planted a trajectory before; the seconds a full replay took; and the t
 evaluate the rules for one child as a partner event arrives (median and p95), and to receive
 one partner event through `partner_events_receive` with the rules on and off.
 
+Beside them (ADR 0047): the main cohort scored trajectories against decoys; a held-out
+cohort with its own seed and shapes, planted and rolled back (`--held-out`, `--held-out-seed`);
+and trajectories sent through `partner_events_receive` (`--through-api`, committed; left out
+of later runs' main figures), the live alerts held against the replay of the same children.
+
 Targets at large: recall >= 90%, median lead >= 60 days, precision >= 50%, <= 5 alerts per
 1,000 children per month, full replay <= 10 minutes, evaluation <= 20 ms p95 per event.
 """

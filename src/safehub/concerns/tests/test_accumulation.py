@@ -25,7 +25,7 @@ CODE = "concerns-accumulating"
 LOW, MEDIUM, HIGH = Significance.LOW, Significance.MEDIUM, Significance.HIGH
 
 
-def _building_up(child: Any, reporters: dict[str, Any], **recorded: date) -> Any:
+def _building_up(child: Any, reporters: dict[str, Any], recorded: date | None = None) -> Any:
     """Three medium concerns from three agencies over 100 days, the third tipping the weight
     to 6 with 4 of it in the last 91 days against 2 before; returns the third."""
     put(child, "PARTNER_DSL_WELFARE_CONCERN", D, reporters["school"], significance=MEDIUM)
@@ -42,7 +42,7 @@ def _building_up(child: Any, reporters: dict[str, Any], **recorded: date) -> Any
         D + timedelta(days=100),
         reporters["police"],
         significance=MEDIUM,
-        **recorded,
+        recorded=recorded,
     )
 
 
