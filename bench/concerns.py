@@ -687,7 +687,8 @@ def _through_the_api(args: argparse.Namespace, as_of: date, exclude: set[int]) -
         for n, (day, pid, code) in enumerate(sent):
             _, sender = rng.choice(senders[Sector(BY_CODE[code].sector)])
             raw = _raw_event(rng, shape, f"bench-api-{stamp}-{n}", code, people[pid], day)
-            arrives = min(day + timedelta(days=rng.randint(0, 3)), as_of - timedelta(days=1))
+            # Sent a day to three after it happened (a date alone reads as that whole day).
+            arrives = min(day + timedelta(days=rng.randint(1, 3)), as_of - timedelta(days=1))
             moment = datetime.combine(arrives, clock_time(rng.randint(8, 17)), tzinfo=_london())
             with time_machine.travel(moment, tick=False):
                 [told] = partner_events_receive(actor=sender, events=[raw])
