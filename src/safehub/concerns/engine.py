@@ -35,6 +35,7 @@ class Fact:
     agency_id: int | None = None
     referrer: str = ""  # who made it: agency, user or description
     score: int | None = None  # for measured entries (a neglect profile's overall grade)
+    significance: int = 1  # as the sender graded it: 1 low, 2 medium, 3 high, 4 critical
 
     @property
     def day(self) -> date:
@@ -217,6 +218,8 @@ def _holds(
         return _age(condition, child, as_of)
     if condition.kind == "state":
         return _state(condition, child, as_of)
+    if condition.kind == "weight":
+        return _weight(condition, known, as_of)
     return _worsened(condition, known, as_of)
 
 
@@ -259,6 +262,38 @@ def _count(condition: Condition, known: list[Fact], as_of: datetime) -> Finding 
         f"{_day(as_of)}; the rule needs at least {condition.at_least}."
     )
     return Finding(text, tuple(f.entry_id for f in matching))
+
+
+def _weight(condition: Condition, known: list[Fact], as_of: datetime) -> Finding | None:
+    """The window's entries weighed by significance and kind; with `rising_days`, the latest
+    span must weigh more than the one before it."""
+    matching = _in_window(known, condition, as_of)
+    kinds = dict(condition.kind_weights)
+
+    def weigh(facts: Iterable[Fact]) -> int:
+        return sum(f.significance * kinds.get(f.event_type, 1) for f in facts)
+
+    total = weigh(matching)
+    if total < condition.at_least:
+        return None
+    rising = ""
+    if condition.rising_days:
+        span = timedelta(days=condition.rising_days)
+        latest = weigh(f for f in matching if f.occurred_at > as_of - span)
+        before = weigh(f for f in matching if as_of - 2 * span < f.occurred_at <= as_of - span)
+        if latest <= before:
+            return None
+        rising = (
+            f"; {latest} of it in the last {condition.rising_days} days against {before} in "
+            f"the {condition.rising_days} days before"
+        )
+    found = sorted({f.event_type for f in matching}, key=list(condition.events).index)
+    return Finding(
+        f"{len(matching)} entries ({_labels(found)}) {_window(condition)} {_day(as_of)} "
+        f"weighing {total} by their significance and kind{rising}; the rule needs at least "
+        f"{condition.at_least}.",
+        tuple(f.entry_id for f in matching),
+    )
 
 
 def _none(condition: Condition, known: list[Fact], as_of: datetime) -> Finding | None:

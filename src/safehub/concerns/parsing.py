@@ -23,6 +23,12 @@ day (`as_of`):
         (a place, a peer group) that a MACE panel discussed in the year before.
     {"kind": "worsened", "measure": "neglect_overall", "within_days": 730}
         the later of the last two scores is worse than the earlier.
+    {"kind": "weight", "events": [codes], "within_days": 365, "at_least": 6,
+     "kind_weights": {code: 2} (optional), "rising_days": 91 (optional)}
+        the entries in the window weigh at least N together, each weighing the significance
+        its sender gave it (low 1, medium 2, high 3, critical 4) times its kind's weight
+        (1 unless named); with `rising_days`, more weight came in the last that many days
+        than in the same span before them (the worries are coming closer together).
 
 Nothing here reads the database: event codes are checked against the chronology's closed
 vocabulary, so a rule that names an unknown event is refused when it is saved, never when
@@ -36,7 +42,7 @@ from typing import Any
 
 from safehub.chronology import registry
 
-KINDS = ("count", "none", "ongoing", "age", "state", "worsened")
+KINDS = ("count", "none", "ongoing", "age", "state", "worsened", "weight")
 DISTINCT = ("agency", "referrer", "day")
 STATES = {
     "no_open_episode": "no open episode with children's social care",
@@ -50,6 +56,7 @@ MEASURES = {"neglect_overall": "overall neglect profile grade (1 best, 5 worst)"
 MEASURE_EVENTS = {"neglect_overall": ("NEGLECT_PROFILE_COMPLETED",)}
 MAX_DAYS = 3660  # ten years: the longest window a rule may look back over
 MAX_COUNT = 100
+MAX_KIND_WEIGHT = 10
 
 
 class RuleDefinitionError(ValueError):
@@ -73,6 +80,10 @@ class Condition:
     for_days: int = 0
     state: str = ""
     measure: str = ""
+    # A weight condition: each named kind's multiplier (others weigh 1), and the span over
+    # which the weight must be rising (0: not asked).
+    kind_weights: tuple[tuple[str, int], ...] = ()
+    rising_days: int = 0
 
     @property
     def event_types(self) -> set[str]:
@@ -95,7 +106,7 @@ class Definition:
         windows = []
         for alt in self.alternatives:
             for c in alt:
-                if c.kind in ("count", "none", "worsened"):
+                if c.kind in ("count", "none", "worsened", "weight"):
                     if c.within_days is None:
                         return None
                     windows.append(c.within_days)
@@ -135,7 +146,7 @@ def parse_definition(raw: Any) -> Definition:
                 conditions.append(parsed)
         if conditions and all(k.kind in ("age", "state", "none") for k in conditions):
             problems.append(
-                f"{where} needs a condition on events (count, ongoing or worsened): a rule "
+                f"{where} needs a condition on events (count, ongoing, worsened or weight): a rule "
                 "fires on facts in the chronology, never on a state alone"
             )
         alternatives.append(tuple(conditions))
@@ -151,6 +162,7 @@ _ALLOWED_KEYS = {
     "age": {"kind", "under_days"},
     "state": {"kind", "state"},
     "worsened": {"kind", "measure", "within_days"},
+    "weight": {"kind", "events", "within_days", "at_least", "kind_weights", "rising_days"},
 }
 _REQUIRED_KEYS = {
     "count": {"events"},
@@ -159,6 +171,7 @@ _REQUIRED_KEYS = {
     "age": {"under_days"},
     "state": {"state"},
     "worsened": {"measure", "within_days"},
+    "weight": {"events", "within_days", "at_least"},
 }
 
 
@@ -191,6 +204,19 @@ def _condition(cond: Any, where: str, problems: list[str]) -> Condition | None:
         values["at_least"] = _number(cond["at_least"], f"{where}: at_least", 1, MAX_COUNT, problems)
     if "for_days" in cond:
         values["for_days"] = _number(cond["for_days"], f"{where}: for_days", 1, MAX_DAYS, problems)
+    if "rising_days" in cond:
+        values["rising_days"] = _number(
+            cond["rising_days"], f"{where}: rising_days", 1, MAX_DAYS, problems
+        )
+        if values["rising_days"] * 2 > values.get("within_days", MAX_DAYS):
+            problems.append(
+                f"{where}: rising_days must be at most half of within_days (it compares the "
+                "latest span with the one before it, both inside the window)"
+            )
+    if "kind_weights" in cond:
+        values["kind_weights"] = _kind_weights(
+            cond["kind_weights"], values.get("events", ()), f"{where}: kind_weights", problems
+        )
     if "under_days" in cond:
         values["under_days"] = _number(
             cond["under_days"], f"{where}: under_days", 1, 18 * 366, problems
@@ -232,6 +258,21 @@ def _codes(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
     if unknown:
         problems.append(f"{where}: no such chronology event: {', '.join(unknown)}")
     return tuple(dict.fromkeys(value))
+
+
+def _kind_weights(
+    value: Any, events: tuple[str, ...], where: str, problems: list[str]
+) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, dict) or not value:
+        problems.append(f"{where} must map event codes to whole numbers")
+        return ()
+    outside = [code for code in value if code not in events]
+    if outside:
+        problems.append(f"{where}: not among the condition's events: {', '.join(outside)}")
+    found = []
+    for code, weight in value.items():
+        found.append((code, _number(weight, f"{where}: {code}", 1, MAX_KIND_WEIGHT, problems)))
+    return tuple(found)
 
 
 def _number(value: Any, where: str, low: int, high: int, problems: list[str]) -> int:

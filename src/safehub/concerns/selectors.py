@@ -74,11 +74,15 @@ def load_children(
             "entry__source_type",
             "entry__source_id",
             "person__date_of_birth",
+            "entry__significance",
         )
     )
     scores = _neglect_scores(r[10] for r in rows if r[9] == _NEGLECT)
     children: dict[int, Child] = {}
-    for pid, eid, etype, occurred, recorded, summary, agency, doer, label, stype, sid, born in rows:
+    for row in rows:
+        pid, eid, etype, occurred, recorded, summary, agency, doer, label, stype, sid, born = row[
+            :12
+        ]
         child = children.get(pid) or children.setdefault(
             pid, Child(person_id=pid, date_of_birth=born)
         )
@@ -92,6 +96,7 @@ def load_children(
                 agency_id=agency,
                 referrer=f"{agency or ''}/{doer or ''}/{label}",
                 score=scores.get(sid) if stype == _NEGLECT else None,
+                significance=row[12],
             )
         )
     _add_spans(children)

@@ -57,9 +57,59 @@ SEEN_BY_A_PROFESSIONAL = [
     "HEALTH_VISITOR_CONTACT",
     *UNSCHEDULED,
 ]
+# What builds up towards a crisis: the worries above. Not hospital attendances on their own:
+# an attendance is not a worry unless the hospital raises one, which arrives as its own entry.
+ACCUMULATING = CONCERNS
+# Kinds that are harm to the child in themselves, not a sign of a hard time at home: they
+# weigh double whatever their significance.
+DIRECT_HARM = {
+    "PARTNER_DOMESTIC_ABUSE_CHILD_PRESENT": 2,
+    "PARTNER_MISSING_EPISODE": 2,
+    "PARTNER_EXPLOITATION_INTELLIGENCE": 2,
+    "MISSING_FROM_HOME": 2,
+}
 INJURY_WORDS = ["injur", "fractur", "bruis", "burn", "scald", "head", "fall", "swallow"]
 
 STARTER_RULES: list[dict[str, Any]] = [
+    {
+        "code": "concerns-accumulating",
+        "name": "Concerns building up and coming closer together, from more than one agency",
+        "rationale": (
+            "Serious case reviews of neglect and of deaths from abuse keep finding the same "
+            "thing: no single event was alarming, but concerns from more than one agency "
+            "were building up and coming closer together, and each was judged alone, often "
+            "while the case was open. Each concern weighs what its sender graded it (low 1, "
+            "medium 2, high 3, critical 4), double if the child was harmed directly (present "
+            "at domestic abuse, missing, exploited). Weight of 6 in a year is three medium "
+            "concerns or two high ones, in line with the three-in-twelve-months repeat "
+            "threshold of local escalation protocols and the re-referral measure; more of it "
+            "in the last quarter than the quarter before means it is getting worse, now. "
+            "The alert goes to the lead professional if there is one, or to the MASH."
+        ),
+        "definition": {
+            "any_of": [
+                {
+                    "all_of": [
+                        {
+                            "kind": "weight",
+                            "events": ACCUMULATING,
+                            "within_days": 365,
+                            "at_least": 6,
+                            "kind_weights": DIRECT_HARM,
+                            "rising_days": 91,
+                        },
+                        {
+                            "kind": "count",
+                            "events": ACCUMULATING,
+                            "within_days": 365,
+                            "at_least": 2,
+                            "distinct": "agency",
+                        },
+                    ]
+                }
+            ]
+        },
+    },
     {
         "code": "many-agencies-no-plan",
         "name": "Concerns from three or more agencies and nobody leading",
