@@ -256,8 +256,7 @@ class BatchLookups:
         # Only what filing reads of each (the date of birth, the policy's restriction, the
         # kind and school an Encompass notice needs): a thousand whole records cost more to
         # read than the rest of the lookups together. Anything else loads if it is asked for.
-        found = Person.objects.only(*HOLDER_FIELDS).in_bulk(wanted)
-        return dict(holders), found
+        return dict(holders), Person.objects.only(*HOLDER_FIELDS).in_bulk(wanted)
 
 
 IDENTIFIERS = ("nhs_number", "upn")

@@ -634,6 +634,7 @@ def test_an_encompass_notice_about_a_demo_child_goes_to_their_school(seeded: str
         .order_by("pk")
         .first()
     )
+    assert police is not None
     [outcome] = partner_events_receive(
         actor=police,
         events=[
