@@ -433,9 +433,10 @@ def mace_action_done(
 def last_contact_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:
     """Professional contacts just appended (in the appending transaction, one or a
     partner's batch) move each person's stored last contact on, unless a later one is
-    already stored (an entry can be recorded days after it happened). Insert what is
-    missing, then raise what is earlier, the rows locked in person order so two appends at
-    once keep the later time: three queries whatever the batch."""
+    already stored (an entry can be recorded days after it happened): one statement
+    whatever the batch, an insert that on a stored row raises it only if earlier. The row
+    lock the update takes keeps the later of two appends at once; rows go in person order
+    so two batches never wait on each other's rows in opposite orders."""
     latest: dict[int, datetime] = {}
     for entry, person_ids in appended:
         if entry.event_type not in PROFESSIONAL_CONTACT:
@@ -443,20 +444,31 @@ def last_contact_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) ->
         for pk in person_ids:
             if pk not in latest or entry.occurred_at > latest[pk]:
                 latest[pk] = entry.occurred_at
-    if not latest:
-        return
-    LastProfessionalContact.objects.bulk_create(
-        [LastProfessionalContact(person_id=pk, occurred_at=when) for pk, when in latest.items()],
-        ignore_conflicts=True,
+    if latest:
+        _raise_last_contacts(sorted(latest.items()))
+
+
+def _raise_last_contacts(rows: list[tuple[int, datetime]]) -> None:
+    table = connection.ops.quote_name(LastProfessionalContact._meta.db_table)
+    keep_later = (
+        "ON CONFLICT (person_id) DO UPDATE SET occurred_at = excluded.occurred_at "
+        f"WHERE {table}.occurred_at < excluded.occurred_at"
     )
-    stored = LastProfessionalContact.objects.select_for_update().filter(person_id__in=latest)
-    earlier = [
-        row for row in stored.order_by("person_id") if row.occurred_at < latest[row.person_id]
-    ]
-    for row in earlier:
-        row.occurred_at = latest[row.person_id]
-    if earlier:
-        LastProfessionalContact.objects.bulk_update(earlier, ["occurred_at"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids, times = zip(*rows, strict=True)
+            cursor.execute(
+                f"INSERT INTO {table} (person_id, occurred_at) "  # noqa: S608 - our table
+                "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[]) ORDER BY 1 " + keep_later,
+                [list(ids), list(times)],
+            )
+        else:  # stored as Django stores a time there (UTC text)
+            adapt = connection.ops.adapt_datetimefield_value
+            cursor.executemany(
+                f"INSERT INTO {table} (person_id, occurred_at) VALUES (%s, %s) "  # noqa: S608
+                + keep_later,
+                [(pk, adapt(when)) for pk, when in rows],
+            )
 
 
 def last_contact_refresh() -> int:

@@ -31,7 +31,7 @@ from safehub.demo.generator.casework import FamilyPlanner
 from safehub.demo.generator.casework_records import CaseworkPlanner
 from safehub.demo.generator.census_plants import seed_census_plants
 from safehub.demo.generator.frontdoor import ContactPlanner
-from safehub.demo.generator.hardtosee import seed_hardtosee
+from safehub.demo.generator.hardtosee import schools_left_behind, seed_hardtosee
 from safehub.demo.generator.loader import Loader
 from safehub.demo.generator.neglect import seed_neglect
 from safehub.demo.generator.organisations import (
@@ -214,6 +214,8 @@ def generate(
         f"Cumulative concern: {planted['trajectories']:,} trajectories before a child "
         f"protection plan, {planted['decoys']:,} decoys"
     )
+    # Home educated or missing education today: on no school's roll.
+    counts["schools_left_behind"] = schools_left_behind(reference_date or timezone.localdate())
     # The bulk loads above bypass `chronology_append`: the registers' stored last
     # professional contact is rebuilt from what they wrote (ADR 0033).
     counts["last_contacts"] = last_contact_refresh()

@@ -37,6 +37,7 @@ from safehub.demo.generator.plan import (
     PlannedFamily,
     PlannedInvolvement,
     PlannedPerson,
+    school_at,
 )
 from safehub.people import events as people_events
 from safehub.people.codes import PersonKind, Sex
@@ -399,11 +400,7 @@ class FamilyPlanner:
         return person.age - (self.today - when).days
 
     def _school_at(self, person: PlannedPerson, age: int) -> str:
-        if age < 4 * YEAR + 180:
-            return ""
-        if age >= 11 * YEAR:
-            return person.secondary if age < 18 * YEAR else ""
-        return person.primary
+        return school_at(person, age)
 
     def _subjects(
         self,

@@ -17,6 +17,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Q
+
 from safehub.access.models import Involvement
 from safehub.access.roles import Role
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
@@ -36,6 +38,7 @@ from safehub.hardtosee.models import (
     MacePanel,
     RiskLevel,
 )
+from safehub.hardtosee.selectors import cme_register, ehe_register
 from safehub.organisations.models import AgencyKind, User
 from safehub.partners.codes import Channel, MatchState
 from safehub.partners.models import PartnerEvent
@@ -240,6 +243,18 @@ def _education(
     counts["ehe_children"], counts["cme_children"] = len(ehe), len(cme)
     counts["ehe_officers"] = len(officers)
     return _save_events(made)
+
+
+def schools_left_behind(today: date) -> int:
+    """Children the elective home education or missing education register lists today are on
+    no school's roll, so their records name no school (those back at school keep theirs).
+    One UPDATE, after every partner event is written; returns how many records it changed."""
+    out = Q(pk__in=ehe_register(today).values("pk")) | Q(pk__in=cme_register(today).values("pk"))
+    return (
+        Person.objects.filter(out)
+        .exclude(school="", school_agency__isnull=True)
+        .update(school="", school_agency=None)
+    )
 
 
 def _babies(rng: random.Random, staff: dict[str, Any], today: date, wanted: int) -> int:

@@ -232,6 +232,18 @@ class PlannedContact:
         return max(t for t in times if t is not None)
 
 
+def school_at(person: PlannedPerson, age: int) -> str:
+    """The school (an agency's name) a child of `age` days attends: none before the
+    September after they turn four (about four and a half), their primary until eleven, then
+    their secondary until eighteen if they stay on; "" for anyone else."""
+    year = 365
+    if age < 4 * year + 180:
+        return ""
+    if age >= 11 * year:
+        return person.secondary if age < 18 * year else ""
+    return person.primary
+
+
 @dataclass
 class PlannedFamily:
     index: int

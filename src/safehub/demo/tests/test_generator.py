@@ -556,3 +556,99 @@ def test_five_years_of_partner_feeds_in_national_proportions(seeded: str) -> Non
     # Some children hear from many agencies over the years, most from few.
     per_person = Counter(e.person_id for e in volume)
     assert max(per_person.values()) >= 5 * (len(volume) / len(per_person))
+
+
+# --- schools on children's records (ADR 0033) ---------------------------------------------
+
+
+def _age_in_days(person: Person) -> int:
+    assert person.date_of_birth is not None
+    return (TEST_TODAY - person.date_of_birth).days
+
+
+def _out_of_school() -> set[int]:
+    """Children the elective home education or missing education register lists today."""
+    from safehub.hardtosee.selectors import cme_register, ehe_register
+
+    registers = (ehe_register(TEST_TODAY), cme_register(TEST_TODAY))
+    return {pk for register in registers for pk in register.values_list("pk", flat=True)}
+
+
+@pytest.mark.django_db
+def test_school_age_children_name_their_school_by_urn(seeded: str) -> None:
+    """A school-age pupil of a state-funded school (one with a UPN) has that school on their
+    record as an agency known by its URN, in about England's share; nobody else has one."""
+    with_school = list(
+        Person.objects.filter(school_agency__isnull=False).select_related("school_agency")
+    )
+    assert with_school
+    for child in with_school:
+        school = child.school_agency
+        assert school is not None
+        assert school.kind == AgencyKind.SCHOOL
+        assert re.fullmatch(r"\d{6}", school.urn)
+        assert child.school == school.name
+        assert child.kind == PersonKind.CHILD
+        assert child.upn
+        assert 4 * 365 + 180 <= _age_in_days(child) < 18 * 365
+    out = _out_of_school()
+    compulsory = [
+        p
+        for p in Person.objects.filter(kind=PersonKind.CHILD, date_of_birth__isnull=False)
+        if 6 * 365 <= _age_in_days(p) < 16 * 365 and p.pk not in out
+    ]
+    assert len(compulsory) >= 40
+    # Every pupil of a state-funded school (a UPN) names it ...
+    assert all(p.school_agency_id for p in compulsory if p.upn)
+    # ... which is about England's 93%; the rest are at independent schools or newly arrived.
+    at_school = sum(p.school_agency_id is not None for p in compulsory)
+    assert 0.85 <= at_school / len(compulsory) <= 0.97, (at_school, len(compulsory))
+
+
+@pytest.mark.django_db
+def test_children_educated_at_home_or_missing_education_name_no_school(seeded: str) -> None:
+    from safehub.partners.models import PartnerEvent
+
+    out = _out_of_school()
+    assert out
+    assert not Person.objects.filter(pk__in=out, school_agency__isnull=False).exists()
+    # Those back at school since keep theirs.
+    back = PartnerEvent.objects.filter(type="ehe_ended").values("person_id")
+    assert Person.objects.filter(pk__in=back, school_agency__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_an_encompass_notice_about_a_demo_child_goes_to_their_school(seeded: str) -> None:
+    from safehub.partners.models import EncompassNotice, NoticeState
+    from safehub.partners.services import partner_events_receive
+
+    child = (
+        Person.objects.filter(school_agency__isnull=False, is_restricted=False)
+        .exclude(nhs_number="")
+        .order_by("pk")
+        .first()
+    )
+    assert child is not None
+    police = (
+        User.objects.filter(agency__kind=AgencyKind.POLICE, role="partner_practitioner")
+        .order_by("pk")
+        .first()
+    )
+    assert police is not None
+    [outcome] = partner_events_receive(
+        actor=police,
+        events=[
+            {
+                "event_id": "DEMO-SCHOOL-DA-1",
+                "type": "domestic_abuse_child_present",
+                "occurred_at": "2026-11-22T22:40:00Z",
+                "summary": "Officers attended a domestic incident; the child was present.",
+                "significance": "high",
+                "nhs_number": child.nhs_number,
+            }
+        ],
+    )
+    assert outcome.outcome == "accepted", outcome.reasons
+    notice = EncompassNotice.objects.get(child=child)
+    assert notice.state == NoticeState.SENT
+    assert notice.school_id == child.school_agency_id

@@ -6,8 +6,11 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
+from safehub.chronology.services import new_entry
 from safehub.core.workdays import LONDON
 from safehub.hardtosee.models import LastProfessionalContact
 from safehub.hardtosee.selectors import (
@@ -16,6 +19,7 @@ from safehub.hardtosee.selectors import (
     no_contact_register,
     register_page,
 )
+from safehub.hardtosee.services import last_contact_on_append
 from safehub.hardtosee.tests.conftest import AS_OF, allocate, child, happened
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +53,33 @@ def test_a_professional_contact_appended_is_stored_and_a_later_recorded_earlier_
     absent = child("Absent")
     happened(actor, absent, "persistent_absence", date(2026, 9, 1))
     assert _stored(absent) is None
+
+
+def test_a_batch_moves_each_stored_contact_on_only_to_its_latest(users):
+    """One batch of entries (a partner's): a child with none stored gets the latest of
+    theirs, a stored earlier contact is raised, a stored later one stays, and one statement
+    does it all."""
+    actor = users["mash_worker"]
+    new, earlier, later = child("New"), child("Earlier"), child("Later")
+    happened(actor, earlier, "VISIT", date(2026, 3, 1))
+    happened(actor, later, "VISIT", date(2026, 10, 1))
+
+    def contact(on: date) -> ChronologyEntry:
+        return new_entry(
+            actor=actor, event_type="VISIT", summary="Seen", occurred_on=on, recorded_by=actor
+        )
+
+    batch = [
+        (contact(date(2026, 5, 4)), [new]),
+        (contact(date(2026, 7, 9)), [new, earlier]),
+        (contact(date(2026, 6, 2)), [new, later]),
+    ]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        last_contact_on_append([(entry, [p.pk for p in persons]) for entry, persons in batch])
+    assert len(queries.captured_queries) == 1
+    assert _stored(new) == date(2026, 7, 9)
+    assert _stored(earlier) == date(2026, 7, 9)
+    assert _stored(later) == date(2026, 10, 1)
 
 
 def test_the_refresh_rebuilds_what_a_bulk_load_left_out(users):
