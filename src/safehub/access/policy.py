@@ -992,10 +992,13 @@ def statutory_return_persons(actor: User, queryset: QuerySet) -> QuerySet:
 
 def statutory_return_includes_adoption(actor: User) -> bool:
     """May a statutory return made by `actor` include children's adoption records and the
-    prospective adopters (Ofsted's Annex A lists 10 and 11)? Only for a role that both
-    produces returns and reads adoption records (the capability `decide_permanence` asks
-    for); otherwise those lists are left empty and the workbook says why. ADR 0042."""
-    return can_produce_returns(actor) and rules_for(actor).can_read_permanence
+    prospective adopters (Ofsted's Annex A lists 10 and 11)? Yes for the returns team: the
+    same team sends the DfE the SSDA903's adoption files (AD1, placed for adoption), and
+    Ofsted asks for the two lists at every inspection. Adoption records stay closed to the
+    returns team's casework reading (`decide_permanence`); a return is a bulk disclosure,
+    audited naming every child in it. Any other role's return (there is none today) leaves
+    the lists empty and says why. ADR 0042, as amended on 4 December."""
+    return can_produce_returns(actor)
 
 
 def census_check_persons(queryset: QuerySet) -> QuerySet:
@@ -1004,6 +1007,7 @@ def census_check_persons(queryset: QuerySet) -> QuerySet:
     nobody anything: each finding reaches a reader only as this policy decides it (a task
     in "my work" for those who may see the child, `figure_listing` on the validation page).
     ADR 0043."""
+    return queryset
 
 
 def can_import_history(actor: User) -> bool:

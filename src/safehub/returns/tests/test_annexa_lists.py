@@ -285,12 +285,20 @@ def test_the_workbook_has_every_list_with_ofsteds_headers(annexa, users):
     assert dated.number_format == "dd/mm/yyyy"
 
 
-def test_the_analyst_gets_no_adoption_lists_and_is_told_why(annexa, users):
+def test_the_returns_team_gets_the_adoption_lists(users):
+    """The returns team sends the 903's adoption files, so its Annex A has lists 10 and 11,
+    and the export's audit row names the adopted child."""
+    by = users["team_manager"]
+    child = make_person("Ada", "Placed", D(2023, 3, 3))
+    b.care(child, by, [(D(2025, 6, 1), "S", "C2", "U6")])
+    couple = b.adopters(by, "AD001", "MF", D(2025, 3, 1), approved_on=D(2025, 10, 1))
+    b.adoption(child, by, D(2026, 1, 15), adopters=couple, matched_on=D(2026, 5, 1))
     book, made = _workbook(users["performance_analyst"])
-    assert made.withheld == (10, 11)
-    assert book["List 10"].max_row == book["List 11"].max_row == 1
-    about = [[c.value for c in row] for row in book["About"].iter_rows()]
-    assert any(r[0] == "List 10" and "may not see adoption records" in r[3] for r in about)
+    assert made.withheld == ()
+    assert [r[0] for r in book["List 10"].iter_rows(min_row=2, values_only=True)] == [child.pk]
+    assert book["List 11"].max_row == 3  # the header and the couple, one row each
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="returns.annex_a")
+    assert f",{child.pk}," in event.subject_ids
 
 
 def test_cells_are_never_run_as_formulas(annexa, users):
