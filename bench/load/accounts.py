@@ -73,13 +73,15 @@ def _copies(template: Any, kind: str, count: int) -> list[str]:
 
 def _team_children(team_ids: list[int]) -> dict[int, list[int]]:
     """Children each team works with now: an open involvement with the team or one of its
-    members, and an open episode to record visits and notes against."""
+    members, and an open child-in-need episode to record visits and notes against."""
     from django.db.models import Q
 
     from safehub.access.models import Involvement
-    from safehub.casework.models import Episode
+    from safehub.casework.models import Episode, EpisodeKind
 
-    open_cases = Episode.objects.filter(closure_date__isnull=True).values("child_id")
+    open_cases = Episode.objects.filter(
+        closure_date__isnull=True, kind=EpisodeKind.CIN
+    ).values("child_id")
     found: dict[int, list[int]] = {}
     for team_id in team_ids:
         rows = (

@@ -39,6 +39,8 @@ CAFILE = os.environ.get("LOAD_CAFILE") or True
 LEDGER = os.environ.get("LOAD_LEDGER", "")
 THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "5,20").split(","))
 _ledger_lock = threading.Lock()
+# How many staff have signed in so far: a step is measured once all of them have.
+SIGNED_IN = {"count": 0}
 # Each account is signed in by one simulated user only (a TOTP code works once a step).
 _next = {kind: itertools.count() for kind in ("workers", "mash", "partners")}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -59,8 +61,8 @@ def sign_in_code(key_hex: str) -> str:
     return f"{totp(bytes.fromhex(key_hex)):06d}"
 
 
-def field(pattern: re.Pattern[str], text: str) -> str:
-    found = pattern.search(text)
+def field(pattern: re.Pattern[str], text: str | None) -> str:
+    found = pattern.search(text or "")
     return found.group(1) if found else ""
 
 
@@ -117,11 +119,25 @@ class StaffUser(SafeHubUser):
             name="sign-in",
             catch_response=True,
         ) as home:
-            if "/sign-in/" in home.url or "Sign out" not in home.text:
+            self.signed_in = "/sign-in/" not in (home.url or "/sign-in/") and (
+                "Sign out" in (home.text or "")
+            )
+            if not self.signed_in:
                 home.failure(f"{username} was not signed in ({home.status_code} at {home.url})")
+            elif not getattr(self, "counted", False):
+                self.counted = True
+                SIGNED_IN["count"] += 1
+
+    def page(self, path: str, name: str) -> Any:
+        """A signed-in page; being sent to sign in again counts as a failure."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if "/sign-in/" in (response.url or ""):
+                response.failure(f"sent to sign in again from {path}")
+                self.signed_in = False
+        return response
 
     def search(self) -> Any:
-        page = self.client.get("/people/", name="search")
+        page = self.page("/people/", "search")
         name = random.choice(PLAN["names"])
         return self.post_form("/people/", page.text, {"name": name}, "search")
 
@@ -135,14 +151,17 @@ class SocialWorker(StaffUser):
 
     @task
     def day_at_the_desk(self) -> None:
-        self.client.get("/my-work/", name="my work")
+        if not self.signed_in:  # a sign-in that failed under load is tried again
+            self.sign_in()
+            return
+        self.page("/my-work/", "my work")
         self.think()
         self.search()
         self.think()
         child = random.choice(self.account["children"])
-        self.client.get(f"/people/{child}/", name="person page")
+        self.page(f"/people/{child}/", "person page")
         self.think()
-        self.client.get(f"/children/{child}/casework/", name="casework page")
+        self.page(f"/children/{child}/casework/", "casework page")
         self.think()
         self.record("visit", child)
         self.think()
@@ -150,7 +169,7 @@ class SocialWorker(StaffUser):
 
     def record(self, kind: str, child: int) -> None:
         base = f"/children/{child}/casework/"
-        form = self.client.get(f"{base}{kind}s/new/", name=f"{kind} form")
+        form = self.page(f"{base}{kind}s/new/", f"{kind} form")
         marker = f"load-{uuid.uuid4().hex[:12]}"
         text = f"Seen at home; all well. {marker}"
         csrf = field(CSRF, form.text)
@@ -175,7 +194,7 @@ class SocialWorker(StaffUser):
             name=f"record {kind}",
             catch_response=True,
         ) as saved:
-            if not saved.url.rstrip("/").endswith(base.rstrip("/")) or saved.status_code != 200:
+            if saved.status_code != 200 or not (saved.url or "").endswith(base):
                 saved.failure(f"{kind} not saved: {saved.status_code} at {saved.url}")
             else:
                 acknowledged(kind, child=child, marker=marker)
@@ -189,16 +208,19 @@ class MashWorker(StaffUser):
 
     @task
     def triage(self) -> None:
-        self.client.get("/mash/", name="MASH queue")
+        if not self.signed_in:
+            self.sign_in()
+            return
+        self.page("/mash/", "MASH queue")
         self.think()
         reference = random.choice(PLAN["contacts"])
-        self.client.get(f"/mash/contacts/{reference}/", name="contact page")
+        self.page(f"/mash/contacts/{reference}/", "contact page")
         self.think()
         page = self.search()
         self.think()
-        person = re.search(r'href="/people/(\d+)/"', page.text if page is not None else "")
+        person = re.search(r'href="/people/(\d+)/"', page.text or "")
         if person:
-            self.client.get(f"/people/{person.group(1)}/", name="person page")
+            self.page(f"/people/{person.group(1)}/", "person page")
 
 
 class PartnerFeed(SafeHubUser):
@@ -236,7 +258,11 @@ class PartnerFeed(SafeHubUser):
             if answer.status_code != 200:
                 answer.failure(f"{answer.status_code}: {answer.text[:200]}")
                 return
-            results = answer.json()["results"]
+            try:
+                results = answer.json()["results"]
+            except (ValueError, KeyError):
+                answer.failure(f"not the API's answer: {answer.text[:200]}")
+                return
             if any(r["outcome"] != "accepted" for r in results):
                 answer.failure(f"not every event accepted: {results}")
                 return
@@ -295,7 +321,7 @@ class PublicReporter(SafeHubUser):
                 name="public form page",
                 catch_response=True,
             ) as answered:
-                if answered.url.endswith(f"/report/{page}/"):
+                if (answered.url or f"/report/{page}/").endswith(f"/report/{page}/"):
                     answered.failure(f"/report/{page}/ did not take its answers")
             self.wait()
         check = self.client.get("/report/check-your-answers/", name="public form page")
@@ -309,8 +335,8 @@ class PublicReporter(SafeHubUser):
             name="public report sent",
             catch_response=True,
         ) as sent:
-            reference = field(REFERENCE, sent.text)
-            if not sent.url.endswith("/report/sent/") or not reference:
+            reference = field(REFERENCE, sent.text or "")
+            if not (sent.url or "").endswith("/report/sent/") or not reference:
                 sent.failure(f"no reference: {sent.status_code} at {sent.url}")
             else:
                 acknowledged("report", reference=reference)

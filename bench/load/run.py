@@ -52,6 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--steps", default="50,100,200,400,700,1000")
     parser.add_argument("--step-seconds", type=float, default=60)
     parser.add_argument("--settle-seconds", type=float, default=15)
+    parser.add_argument(
+        "--sign-in-seconds", type=float, default=600, help="longest wait for sign-ins"
+    )
     parser.add_argument("--spawn-rate", type=float, default=10, help="new users a second")
     parser.add_argument("--think", default="5,20", help="think time, seconds low,high")
     parser.add_argument("--url", help="a stack already serving (skip starting one)")
@@ -95,16 +98,35 @@ def summarise(entry: StatsEntry, seconds: float) -> dict[str, Any]:
     }
 
 
+def staff_count(env: Environment) -> int:
+    import locustfile
+
+    runner = env.runner
+    assert runner is not None
+    staff = {c.__name__ for c in env.user_classes if issubclass(c, locustfile.StaffUser)}
+    return sum(n for name, n in runner.user_classes_count.items() if name in staff)
+
+
 def measure_step(env: Environment, users: int, args: argparse.Namespace, sampler: Any) -> dict:  # type: ignore[type-arg]
+    """Ramp up to `users`, wait until every member of staff has signed in (a sign-in
+    hashes a password: slow on purpose), settle, then measure."""
+    import locustfile
+
     runner = env.runner
     assert runner is not None
     started = time.monotonic()
     runner.start(users, spawn_rate=args.spawn_rate)
     while runner.user_count < users:
         gevent.sleep(0.5)
-    gevent.sleep(args.settle_seconds)  # the last to arrive sign in and open their first page
+    while (
+        locustfile.SIGNED_IN["count"] < staff_count(env)
+        and time.monotonic() - started < args.sign_in_seconds
+    ):
+        gevent.sleep(1)
+    gevent.sleep(args.settle_seconds)  # the last to arrive open their first pages
     ramp = time.monotonic() - started
     signins = summarise(env.stats.get("sign-in", "POST"), ramp)
+    during_ramp = {f"{m} {n}": summarise(e, ramp) for (n, m), e in sorted(env.stats.entries.items())}
     env.stats.reset_all()
     if sampler:
         sampler.start()
@@ -123,10 +145,12 @@ def measure_step(env: Environment, users: int, args: argparse.Namespace, sampler
     step = {
         "users": users,
         "ramp_seconds": round(ramp, 1),
+        "staff_signed_in": f"{locustfile.SIGNED_IN['count']} of {staff_count(env)}",
         "measured_seconds": round(seconds, 1),
         "all": summarise(pages, seconds),
         "by_request": by_name,
         "sign_ins_during_ramp": signins,
+        "ramp_by_request": during_ramp,
         "errors": [
             {"request": f"{e.method} {e.name}", "error": str(e.error)[:300], "count": e.occurrences}
             for e in sorted(env.stats.errors.values(), key=lambda e: -e.occurrences)[:10]

@@ -40,6 +40,7 @@ def serve(
     state: Path,
     scale: str = "small",
     workers: int | None = None,
+    as_of: str | None = None,
     extra_env: dict[str, str] | None = None,
     startup_seconds: float = 900,
 ) -> Iterator[Served]:
@@ -50,6 +51,8 @@ def serve(
     argv += ["--database-url", database_url, "--state-dir", str(state)]
     if workers:
         argv += ["--workers", str(workers)]
+    if as_of:
+        argv += ["--as-of", as_of]
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")},
         **(extra_env or {}),
