@@ -79,9 +79,9 @@ def _team_children(team_ids: list[int]) -> dict[int, list[int]]:
     from safehub.access.models import Involvement
     from safehub.casework.models import Episode, EpisodeKind
 
-    open_cases = Episode.objects.filter(
-        closure_date__isnull=True, kind=EpisodeKind.CIN
-    ).values("child_id")
+    open_cases = Episode.objects.filter(closure_date__isnull=True, kind=EpisodeKind.CIN).values(
+        "child_id"
+    )
     found: dict[int, list[int]] = {}
     for team_id in team_ids:
         rows = (
@@ -152,9 +152,7 @@ def build(workers: int, mash: int, partners: int, seed: int = 16) -> dict[str, A
         .values_list("given_name", "family_name", "nhs_number")
         .order_by("?")[:300]
     )
-    contacts = list(
-        Contact.objects.order_by("-pk").values_list("reference", flat=True)[:300]
-    )
+    contacts = list(Contact.objects.order_by("-pk").values_list("reference", flat=True)[:300])
     rng.shuffle(contacts)
     return {
         "password": DEMO_PASSWORD,

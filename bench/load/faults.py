@@ -16,7 +16,7 @@ JSON goes to bench/results/. The job queue's timers are shortened for the run
 than production's half hour; the result says so."""
 
 # Locust patches the standard library for gevent; it must come before everything else.
-from locust import events  # isort: skip  # noqa: I001
+from locust import events  # isort: skip
 from locust.env import Environment  # isort: skip
 
 import argparse
@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,13 +37,17 @@ import gevent
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import ROOT  # noqa: E402
+from stack import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import serve_prod  # noqa: E402
+import serve_prod
 
 RESULTS = ROOT / "bench" / "results"
-PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1] if Path("/usr/lib/postgresql").exists() else Path("/usr/bin")
+PG_BIN = (
+    sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    if Path("/usr/lib/postgresql").exists()
+    else Path("/usr/bin")
+)
 # The queue's timers for the run: a killed job is offered again after this long.
 FAULT_JOB_ENV = {"JOB_TIMEOUT_SECONDS": "45", "JOB_RETRY_SECONDS": "60", "JOB_LEASE_SECONDS": "15"}
 
@@ -55,7 +60,9 @@ class SupervisedStack(serve_prod.Stack):
         self.recipes: dict[str, tuple[list[str], dict[str, str], int]] = {}
         self.restarts: list[dict[str, Any]] = []
 
-    def start(self, name: str, argv: list[str], env: dict[str, str], stop_signal: int = signal.SIGTERM) -> None:
+    def start(
+        self, name: str, argv: list[str], env: dict[str, str], stop_signal: int = signal.SIGTERM
+    ) -> None:
         self.recipes[name] = (argv, env, stop_signal)
         super().start(name, argv, env, stop_signal)
 
@@ -97,11 +104,17 @@ def start_own_postgres(directory: Path, port: int) -> str:
         if os.geteuid() == 0:
             shutil.chown(directory, "postgres", "postgres")
         subprocess.run(
-            as_postgres(str(PG_BIN / "initdb"), "-D", str(directory), "-A", "trust", "-U", "postgres"),
+            as_postgres(
+                str(PG_BIN / "initdb"), "-D", str(directory), "-A", "trust", "-U", "postgres"
+            ),
             check=True,
             capture_output=True,
         )
-    pg_ctl(directory, port, "start")
+    running = subprocess.run(
+        as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(directory), "status"), capture_output=True
+    )
+    if running.returncode != 0:
+        pg_ctl(directory, port, "start")
     return f"postgres://postgres@127.0.0.1:{port}/safehub_faults"
 
 
@@ -123,7 +136,9 @@ class Timeline:
     def __init__(self) -> None:
         self.rows: list[tuple[float, str, bool, float]] = []
 
-    def record(self, request_type: str, name: str, response_time: float, exception: Any, **_: Any) -> None:
+    def record(
+        self, request_type: str, name: str, response_time: float, exception: Any, **_: Any
+    ) -> None:
         self.rows.append((time.monotonic(), name, exception is None, response_time))
 
     def window(self, start: float, end: float) -> dict[str, Any]:
@@ -181,8 +196,9 @@ rows = []
 for i in range({count}):
     user = users[i % len(users)]
     channel = Channel.EMAIL if i % 2 else Channel.INBOX
-    rows.append(OutboxMessage(channel=channel, dedupe_key='fault-{tag}-%d' % i, recipient_user=user,
-        subject='A child was allocated to you', body='Fault run backlog message %d' % i, link='/my-work/'))
+    rows.append(OutboxMessage(
+        channel=channel, dedupe_key='fault-{tag}-%d' % i, recipient_user=user,
+        subject='A child was allocated to you', body='Backlog message %d' % i, link='/my-work/'))
 OutboxMessage.objects.bulk_create(rows)
 print(len(rows))
 """
@@ -194,7 +210,9 @@ print(q.filter(sent_at__isnull=False).count(), q.count())
 """
 
 
-def kill_relay_mid_delivery(stack: SupervisedStack, database_url: str, env: dict[str, str], **_: Any) -> dict[str, Any]:
+def kill_relay_mid_delivery(
+    stack: SupervisedStack, database_url: str, env: dict[str, str], **_: Any
+) -> dict[str, Any]:
     """A backlog (as after a mail outage) of 600 messages; the relay is killed part-way."""
     stack.kill("outbox-relay")
     tag = f"{int(time.time())}"
@@ -239,7 +257,9 @@ print(job.status, job.attempts)
 """
 
 
-def kill_job_worker_mid_job(stack: SupervisedStack, database_url: str, env: dict[str, str], **_: Any) -> dict[str, Any]:
+def kill_job_worker_mid_job(
+    stack: SupervisedStack, database_url: str, env: dict[str, str], **_: Any
+) -> dict[str, Any]:
     as_of = datetime.now(UTC).date().isoformat()
     pk = int(manage(database_url, JOB.format(as_of=as_of), env))
     caught = False
@@ -270,7 +290,9 @@ def kill_job_worker_mid_job(stack: SupervisedStack, database_url: str, env: dict
     }
 
 
-def restart_postgres(stack: SupervisedStack, pg_dir: Path, pg_port: int, **_: Any) -> dict[str, Any]:
+def restart_postgres(
+    stack: SupervisedStack, pg_dir: Path, pg_port: int, **_: Any
+) -> dict[str, Any]:
     started = time.monotonic()
     pg_ctl(pg_dir, pg_port, "restart")
     return {"restart_took_s": round(time.monotonic() - started, 1)}
@@ -298,7 +320,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", default="small")
     parser.add_argument("--port", type=int, default=8144)
     parser.add_argument("--pg-port", type=int, default=55143)
-    parser.add_argument("--pg-dir", type=Path, default=Path("/tmp/h_load_pg"))
+    parser.add_argument("--pg-dir", type=Path, default=Path(tempfile.gettempdir()) / "h_load_pg")
     parser.add_argument("--state-dir", type=Path, default=ROOT / "var" / "load-faults")
     parser.add_argument("--observe-seconds", type=float, default=40)
     parser.add_argument("--think", default="2,6")
@@ -332,17 +354,34 @@ def main(argv: list[str] | None = None) -> int:
             [
                 *[sys.executable, str(ROOT / "bench" / "load" / "accounts.py")],
                 *["--database-url", database_url, "--out", str(plan)],
-                *["--workers", str(args.users), "--mash", str(args.users), "--partners", str(args.users)],
+                *[
+                    "--workers",
+                    str(args.users),
+                    "--mash",
+                    str(args.users),
+                    "--partners",
+                    str(args.users),
+                ],
             ],
             check=True,
             cwd=ROOT,
         )
-        os.environ.update(LOAD_PLAN=str(plan), LOAD_CAFILE=str(cafile), LOAD_THINK=args.think, LOAD_LEDGER=str(ledger))
+        os.environ.update(
+            LOAD_PLAN=str(plan),
+            LOAD_CAFILE=str(cafile),
+            LOAD_THINK=args.think,
+            LOAD_LEDGER=str(ledger),
+        )
         import locustfile
 
         timeline = Timeline()
         events.request.add_listener(timeline.record)
-        classes = [locustfile.SocialWorker, locustfile.MashWorker, locustfile.PartnerFeed, locustfile.PublicReporter]
+        classes = [
+            locustfile.SocialWorker,
+            locustfile.MashWorker,
+            locustfile.PartnerFeed,
+            locustfile.PublicReporter,
+        ]
         locust_env = Environment(user_classes=classes, host=url.rstrip("/"), events=events)
         runner = locust_env.create_local_runner()
         runner.start(args.users, spawn_rate=5)
@@ -355,7 +394,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in chosen:
             at = time.monotonic()
             detail = FAULTS[name](
-                stack=stack, database_url=database_url, env=env, pg_dir=args.pg_dir, pg_port=args.pg_port
+                stack=stack,
+                database_url=database_url,
+                env=env,
+                pg_dir=args.pg_dir,
+                pg_port=args.pg_port,
             )
             observe(stack, args.observe_seconds)
             seen = timeline.window(at, time.monotonic())
@@ -377,7 +420,11 @@ def main(argv: list[str] | None = None) -> int:
             text=True,
             check=False,
         )
-        proof = json.loads(verified.stdout) if verified.stdout.strip() else {"error": verified.stderr[-2000:]}
+        proof = (
+            json.loads(verified.stdout)
+            if verified.stdout.strip()
+            else {"error": verified.stderr[-2000:]}
+        )
     finally:
         stack.stop()
         pg_ctl(args.pg_dir, args.pg_port, "stop")
@@ -393,7 +440,10 @@ def main(argv: list[str] | None = None) -> int:
         "faults": results,
         "proof": proof,
     }
-    out = args.out or RESULTS / f"{started_at:%Y%m%dT%H%M%SZ}-load-faults-{args.scale}-postgresql.json"
+    out = (
+        args.out
+        or RESULTS / f"{started_at:%Y%m%dT%H%M%SZ}-load-faults-{args.scale}-postgresql.json"
+    )
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written {out}; lost {proof.get('lost')}, done twice {proof.get('done_twice')}")
     return 0 if not proof.get("lost") and not proof.get("done_twice") else 1

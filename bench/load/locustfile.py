@@ -15,7 +15,7 @@ Settings come from the environment (bench/load/run.py sets them):
 Request names group the URLs by page, so each line of the results is one kind of request."""
 
 # Locust patches the standard library for gevent; it must come before everything else.
-from locust import HttpUser, between, task  # isort: skip  # noqa: I001
+from locust import HttpUser, between, task  # isort: skip
 
 import itertools
 import json
@@ -53,7 +53,7 @@ def acknowledged(kind: str, **facts: Any) -> None:
     if not LEDGER:
         return
     line = json.dumps({"kind": kind, **facts})
-    with _ledger_lock, open(LEDGER, "a") as ledger:  # noqa: PTH123
+    with _ledger_lock, open(LEDGER, "a") as ledger:
         ledger.write(line + "\n")
 
 
@@ -73,7 +73,11 @@ def server_day(response: Any) -> date:
 
 
 def date_fields(name: str, day: date) -> dict[str, str]:
-    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+    return {
+        f"{name}-day": str(day.day),
+        f"{name}-month": str(day.month),
+        f"{name}-year": str(day.year),
+    }
 
 
 class SafeHubUser(HttpUser):
@@ -290,12 +294,20 @@ PUBLIC_PAGES = [
         lambda: {
             "given_name": random.choice(["Ava", "Leo", "Maya", "Noah", "Isla", "Kai"]),
             "family_name": random.choice(["Brook", "Hale", "Marsh", "Okoro", "Patel", "Quinn"]),
-            **date_fields("date_of_birth", date(2012, 1, 1) + timedelta(days=random.randint(0, 3000))),
+            **date_fields(
+                "date_of_birth", date(2012, 1, 1) + timedelta(days=random.randint(0, 3000))
+            ),
             "age_description": "",
         },
     ),
-    ("address", lambda: {"address_line_1": "1 Test Row", "town": "Testford", "postcode": "TE1 4AB"}),
-    ("what-happened", lambda: {"concern_summary": "Heard shouting and a child crying late at night."}),
+    (
+        "address",
+        lambda: {"address_line_1": "1 Test Row", "town": "Testford", "postcode": "TE1 4AB"},
+    ),
+    (
+        "what-happened",
+        lambda: {"concern_summary": "Heard shouting and a child crying late at night."},
+    ),
     ("danger", lambda: {"in_danger_now": "no"}),
     ("about-you", lambda: {"relationship": "acquaintance", "give_name": "no"}),
 ]

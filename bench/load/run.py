@@ -15,7 +15,7 @@ pages (sign-in apart) passes 1 s. JSON goes to bench/results/.
 serve_prod.py's process, for the CPU figures)."""
 
 # Locust patches the standard library for gevent; it must come before everything else.
-from locust import events  # isort: skip  # noqa: I001
+from locust import events  # isort: skip
 from locust.env import Environment  # isort: skip
 
 import argparse
@@ -35,7 +35,7 @@ import psutil
 from locust.stats import StatsEntry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import ROOT, CpuSampler, limit, serve  # noqa: E402
+from stack import ROOT, CpuSampler, limit, serve
 
 RESULTS = ROOT / "bench" / "results"
 KNEE_MS = 1000
@@ -126,7 +126,9 @@ def measure_step(env: Environment, users: int, args: argparse.Namespace, sampler
     gevent.sleep(args.settle_seconds)  # the last to arrive open their first pages
     ramp = time.monotonic() - started
     signins = summarise(env.stats.get("sign-in", "POST"), ramp)
-    during_ramp = {f"{m} {n}": summarise(e, ramp) for (n, m), e in sorted(env.stats.entries.items())}
+    during_ramp = {
+        f"{m} {n}": summarise(e, ramp) for (n, m), e in sorted(env.stats.entries.items())
+    }
     env.stats.reset_all()
     if sampler:
         sampler.start()
@@ -163,7 +165,9 @@ def measure_step(env: Environment, users: int, args: argparse.Namespace, sampler
     return step
 
 
-def drive(args: argparse.Namespace, url: str, cafile: Path, plan: Path, serve_pid: int | None) -> dict:  # type: ignore[type-arg]
+def drive(
+    args: argparse.Namespace, url: str, cafile: Path, plan: Path, serve_pid: int | None
+) -> dict:  # type: ignore[type-arg]
     os.environ.update(
         LOAD_PLAN=str(plan),
         LOAD_CAFILE=str(cafile),
@@ -210,7 +214,11 @@ def target(args: argparse.Namespace) -> Iterator[tuple[str, Path, int | None]]:
         yield args.url, args.cafile, args.serve_pid
         return
     with serve(
-        args.database_url, port=args.port, state=args.state_dir, scale=args.scale, workers=args.workers
+        args.database_url,
+        port=args.port,
+        state=args.state_dir,
+        scale=args.scale,
+        workers=args.workers,
     ) as served:
         yield served.url, served.cafile, served.process.pid
 

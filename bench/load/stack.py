@@ -54,7 +54,11 @@ def serve(
     if as_of:
         argv += ["--as-of", as_of]
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        },
         **(extra_env or {}),
     }
     with output.open("wb") as out:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accounts import _setup  # noqa: E402
+from accounts import _setup
 
 MESSAGE_ID = re.compile(r"^Message-ID:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
 
@@ -41,7 +41,9 @@ def check_acknowledged(entries: list[dict[str, Any]]) -> dict[str, Any]:
         kinds.setdefault(entry["kind"], []).append(entry)
     result: dict[str, Any] = {}
     references = [e["reference"] for e in kinds.get("report", [])]
-    found = Counter(Contact.objects.filter(reference__in=references).values_list("reference", flat=True))
+    found = Counter(
+        Contact.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
     result["reports"] = _tally(references, found)
     for kind, model, text in (("visit", Visit, "note"), ("note", CaseNote, "text")):
         markers = [e["marker"] for e in kinds.get(kind, [])]
@@ -106,8 +108,12 @@ def verify(database_url: str, ledger: Path, mail_dir: Path) -> dict[str, Any]:
     return {
         "acknowledged": acknowledged,
         "outbox": outbox,
-        "lost": lost + outbox["inbox_sent_without_notification"] + outbox["emails_sent_but_not_written"],
-        "done_twice": twice + outbox["inbox_delivered_twice"] + outbox["emails_written_more_than_once"],
+        "lost": lost
+        + outbox["inbox_sent_without_notification"]
+        + outbox["emails_sent_but_not_written"],
+        "done_twice": twice
+        + outbox["inbox_delivered_twice"]
+        + outbox["emails_written_more_than_once"],
         "undelivered": outbox["pending"],
     }
 
