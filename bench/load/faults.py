@@ -347,8 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     try:
         url, cafile = serve_prod.prepare(serve_args, stack)
-        env = serve_prod.environment(serve_args, state, url, {"redis": 0, "app": 0})
-        env = {k: v for k, v in env.items() if k not in ("CACHE_URL", "GUNICORN_BIND")}
+        env = stack.recipes["gunicorn"][1]  # the settings the stack itself runs with
         plan = state / "plan.json"
         subprocess.run(
             [
@@ -385,7 +384,17 @@ def main(argv: list[str] | None = None) -> int:
         locust_env = Environment(user_classes=classes, host=url.rstrip("/"), events=events)
         runner = locust_env.create_local_runner()
         runner.start(args.users, spawn_rate=5)
-        observe(stack, args.users / 5 + 20)  # everyone signed in and working
+        while runner.user_count < args.users:
+            observe(stack, 1)
+        staff = args.users - sum(
+            n
+            for name, n in runner.user_classes_count.items()
+            if name in ("PartnerFeed", "PublicReporter")
+        )
+        ready_by = time.monotonic() + 600
+        while locustfile.SIGNED_IN["count"] < staff and time.monotonic() < ready_by:
+            observe(stack, 1)
+        observe(stack, 10)  # everyone signed in and working
         base_start = time.monotonic()
         observe(stack, args.observe_seconds)
         baseline = timeline.window(base_start, time.monotonic())
