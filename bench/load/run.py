@@ -25,7 +25,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -166,8 +166,14 @@ def measure_step(env: Environment, users: int, args: argparse.Namespace, sampler
 
 
 def drive(
-    args: argparse.Namespace, url: str, cafile: Path, plan: Path, serve_pid: int | None
+    args: argparse.Namespace,
+    url: str,
+    cafile: Path,
+    plan: Path,
+    serve_pid: int | None,
+    write: Callable[[dict], None],  # type: ignore[type-arg]
 ) -> dict:  # type: ignore[type-arg]
+    """Each step in turn; what is measured so far is written after every step."""
     os.environ.update(
         LOAD_PLAN=str(plan),
         LOAD_CAFILE=str(cafile),
@@ -200,8 +206,9 @@ def drive(
             )
             if knee is None and p95 > KNEE_MS:
                 knee = users
-                if args.stop_at_knee:
-                    break
+            write({"steps": steps, "knee_users": knee})
+            if knee is not None and args.stop_at_knee:
+                break
     finally:
         assert env.runner is not None
         env.runner.quit()
@@ -228,10 +235,22 @@ def main(argv: list[str] | None = None) -> int:
     args.state_dir.mkdir(parents=True, exist_ok=True)
     most = max(int(n) for n in args.steps.split(","))
     started = datetime.now(UTC)
+    out = args.out or RESULTS / f"{started:%Y%m%dT%H%M%SZ}-load-{args.scale}-postgresql.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(outcome: dict) -> None:  # type: ignore[type-arg]
+        out.write_text(json.dumps(describe(args, started, outcome), indent=2) + "\n")
+
     with target(args) as (url, cafile, serve_pid):
         plan = make_plan(args, most)
-        outcome = drive(args, url, cafile, plan, serve_pid)
-    result = {
+        outcome = drive(args, url, cafile, plan, serve_pid, write)
+    write(outcome)
+    print(f"knee: {outcome['knee_users'] or 'none reached'}; written {out}")
+    return 0
+
+
+def describe(args: argparse.Namespace, started: datetime, outcome: dict) -> dict:  # type: ignore[type-arg]
+    return {
         "benchmark": "load",
         "started_at": started.isoformat(timespec="seconds"),
         "scale": args.scale,
@@ -244,11 +263,6 @@ def main(argv: list[str] | None = None) -> int:
         "target": "1,000 users at large with p95 < 1 s and errors < 0.1%",
         **outcome,
     }
-    out = args.out or RESULTS / f"{started:%Y%m%dT%H%M%SZ}-load-{args.scale}-postgresql.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"knee: {outcome['knee_users'] or 'none reached'}; written {out}")
-    return 0
 
 
 if __name__ == "__main__":
