@@ -125,15 +125,21 @@ def build(workers: int, mash: int, partners: int, seed: int = 16) -> dict[str, A
     team_ids = [row["user__team_id"] for row in busy]
     children = _team_children(team_ids)
     templates = [
-        demo.filter(role=Role.SOCIAL_WORKER, team_id=t).order_by("pk").first() for t in team_ids
+        demo.filter(role=Role.SOCIAL_WORKER, team_id=t).order_by("pk").first()
+        for t in team_ids
+        if children[t]
     ]
     share = -(-workers // max(len(templates), 1))
-    worker_accounts = [
-        {"username": name, "key": totp_key_for(name), "children": children[t.team_id]}
+    made = [
+        [
+            {"username": name, "key": totp_key_for(name), "children": children[t.team_id]}
+            for name in _copies(t, "sw", share)
+        ]
         for t in templates
         if t is not None
-        for name in _copies(t, "sw", share)
-    ][:workers]
+    ]
+    # Taken in turn from each team, so every step has workers of every team.
+    worker_accounts = [a for batch in zip(*made, strict=False) for a in batch][:workers]
     mash_template = demo.get(username="mash.worker")
     school_lead = (
         demo.filter(role=Role.PARTNER_PRACTITIONER, agency__kind=AgencyKind.SCHOOL)
