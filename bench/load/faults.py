@@ -251,41 +251,50 @@ print(job_request(actor=analyst, kind='figures', params={{'as_of': '{as_of}'}}).
 """
 
 
-def job_state(database_url: str, pk: int) -> tuple[str, int]:
-    """Read straight from the table: a job at small scale runs for a second or two, too
-    short to catch by starting Django for every look."""
+def job_state(database_url: str, pk: int | None = None) -> tuple[int, str, int]:
+    """The job (or the newest one) read straight from its table: at small a job runs for a
+    second or two, too short to catch by starting Django for every look."""
     import psycopg
 
+    where = "WHERE id = %s" if pk else "ORDER BY id DESC LIMIT 1"
     with psycopg.connect(database_url) as connection:
         row = connection.execute(
-            "SELECT status, attempts FROM insight_job WHERE id = %s", [pk]
+            f"SELECT id, status, attempts FROM insight_job {where}",  # noqa: S608 - fixed text
+            [pk] if pk else [],
         ).fetchone()
-    assert row is not None
-    return str(row[0]), int(row[1])
+    return (int(row[0]), str(row[1]), int(row[2])) if row else (0, "", 0)
 
 
 def kill_job_worker_mid_job(
     stack: SupervisedStack, database_url: str, env: dict[str, str], **_: Any
 ) -> dict[str, Any]:
+    before, _, _ = job_state(database_url)
     as_of = datetime.now(UTC).date().isoformat()
-    pk = int(manage(database_url, JOB.format(as_of=as_of), env))
-    caught = False
-    deadline = time.monotonic() + 60
+    script = f"import django; django.setup()\n{JOB.format(as_of=as_of)}"
+    asking = subprocess.Popen(  # asked for in the background, watched from here
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": database_url, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"},
+        stdout=subprocess.DEVNULL,
+    )
+    caught, pk, status = False, 0, ""
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        status, _ = job_state(database_url, pk)
-        if status == "running":
+        pk, status, _ = job_state(database_url)
+        if pk > before and status == "running":
             stack.kill("job-worker")
             caught = True
             break
-        if status in ("done", "failed"):
+        if pk > before and status in ("done", "failed"):
             break
         gevent.sleep(0.02)
+    asking.wait()
     killed = time.monotonic()
     stack.restart("job-worker", "after the kill")
-    status, attempts = job_state(database_url, pk)
+    _, status, attempts = job_state(database_url, pk)
     while time.monotonic() - killed < 300 and status not in ("done", "failed"):
         gevent.sleep(1)
-        status, attempts = job_state(database_url, pk)
+        _, status, attempts = job_state(database_url, pk)
     return {
         "killed_while_running": caught,
         "job_status_after": status,
