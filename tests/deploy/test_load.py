@@ -84,11 +84,12 @@ def test_a_tiny_locust_run_makes_every_kind_of_request_without_an_error(live_sta
             *["--cafile", str(live_stack.cafile), "--database-url", live_stack.database_url],
             *["--state-dir", str(tmp_path), "--steps", "10", "--step-seconds", "25"],
             *["--settle-seconds", "3", "--spawn-rate", "10", "--think", "0.1,0.3"],
+            *["--sign-in-seconds", "150"],
             *["--ledger", str(ledger), "--out", str(out)],
         ],
         cwd=ROOT,
         check=True,
-        timeout=300,
+        timeout=420,
     )
     step = json.loads(out.read_text())["steps"][0]
     seen = {**step["ramp_by_request"]}
