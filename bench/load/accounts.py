@@ -29,7 +29,9 @@ PREFIX = "load."
 def _setup(database_url: str) -> None:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safehub.config.settings.local")
+    # Not the caller's settings: the test suite's hash passwords with MD5, which the stack's
+    # production settings do not accept.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "safehub.config.settings.local"
     import django
 
     django.setup()
