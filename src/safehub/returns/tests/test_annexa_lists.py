@@ -295,7 +295,7 @@ def test_the_returns_team_gets_the_adoption_lists(users):
     b.adoption(child, by, D(2026, 1, 15), adopters=couple, matched_on=D(2026, 5, 1))
     book, made = _workbook(users["performance_analyst"])
     assert made.withheld == ()
-    assert [r[0] for r in book["List 10"].iter_rows(min_row=2, values_only=True)] == [child.pk]
+    assert [r[0] for r in book["List 10"].iter_rows(min_row=2, values_only=True)] == [str(child.pk)]
     assert book["List 11"].max_row == 3  # the header and the couple, one row each
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="returns.annex_a")
     assert f",{child.pk}," in event.subject_ids
