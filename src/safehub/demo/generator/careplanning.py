@@ -52,6 +52,9 @@ BATCH = 2_000  # periods of care a round of inserts
 # reviews in ten; two reviews in three make a recommendation.
 IRO_CONTACT_SHARE = 0.9
 RECOMMENDING_SHARE = 0.66
+# The demo's printed IRO sign-in took over about one child in four since the last review.
+PRINTED_IRO = "cp.chair"
+PRINTED_IRO_SHARE = 0.25
 RECOMMENDATIONS = [
     "Arrange contact with the child's brother at least monthly",
     "Refer to CAMHS for an assessment of the child's sleep and anxiety",
@@ -107,6 +110,8 @@ class _Period:
 class _Writes:
     """One batch's rows, written table by table."""
 
+    involvements: list[Involvement] = field(default_factory=list)
+    ended_involvements: list[Involvement] = field(default_factory=list)
     allocations: list[ReviewingOfficer] = field(default_factory=list)
     contacts: list[ReviewingOfficerContact] = field(default_factory=list)
     recommendations: list[tuple[ReviewRecommendation, int]] = field(default_factory=list)
@@ -120,6 +125,7 @@ def seed_care_planning(*, seed: int, today: date) -> dict[str, int]:
     managers = sorted(pk for pk, u in users.items() if u.role == "team_manager")
     if not managers:
         return {}
+    printed_iro = next((u for u in users.values() if u.username == PRINTED_IRO), None)
     made: dict[str, int] = defaultdict(int)
     ids = list(
         PeriodOfCare.objects.filter(end_date__isnull=True, start_date__lt=today)
@@ -131,7 +137,7 @@ def seed_care_planning(*, seed: int, today: date) -> dict[str, int]:
         writes = _Writes()
         for period in _periods(ids[start : start + BATCH]):
             rng = random.Random(f"demoshire-careplanning-{seed}-{period.pk}")
-            _plan_period(rng, period, today, users, managers, writes, chronicle)
+            _plan_period(rng, period, today, users, managers, printed_iro, writes, chronicle)
         _write(writes, made)
         made["care_planning_chronology"] += chronicle.write()
     return dict(made)
@@ -187,13 +193,15 @@ def _plan_period(
     today: date,
     users: dict[int, User],
     managers: list[int],
+    printed_iro: User | None,
     writes: _Writes,
     chronicle: Chronicle,
 ) -> None:
     iro = _allocate_iro(rng, period, today, users, managers, writes, chronicle)
     worker = _worker_of(period, users, managers)
     if iro is not None:
-        _contacts_and_recommendations(rng, period, today, iro, worker, writes, chronicle)
+        current = _hand_over(rng, period, today, printed_iro, writes, chronicle) or iro
+        _contacts_and_recommendations(rng, period, today, (iro, current), worker, writes, chronicle)
     _plans(rng, period, today, worker, writes, chronicle)
     _delegated(rng, period, today, worker, writes, chronicle)
 
@@ -239,6 +247,63 @@ def _allocate_iro(
     return iro
 
 
+def _hand_over(
+    rng: random.Random,
+    period: _Period,
+    today: date,
+    printed: User | None,
+    writes: _Writes,
+    chronicle: Chronicle,
+) -> User | None:
+    """For some children the printed IRO took over since the last review (as
+    `iro_allocate` does: the last IRO's allocation and involvement end, theirs begins), so
+    the demo's IRO sign-in has children on "My reviews"."""
+    old = writes.allocations[-1] if writes.allocations else None
+    if (
+        printed is None
+        or old is None
+        or old.period_id != period.pk
+        or old.iro_id == printed.pk
+        or not period.reviews
+        or rng.random() >= PRINTED_IRO_SHARE
+    ):
+        return None
+    last = period.reviews[-1][1]
+    if (today - last).days < 3 or last < old.start_date:
+        return None
+    handover = last + timedelta(days=rng.randint(1, min(30, (today - last).days - 1)))
+    old.end_date = handover
+    assert old.involvement is not None
+    old.involvement.end_date = handover
+    writes.ended_involvements.append(old.involvement)
+    involvement = Involvement(
+        person_id=period.child_id,
+        kind=InvolvementKind.CONFERENCE_CHAIR,
+        user=printed,
+        team=None,
+        start_date=handover,
+    )
+    writes.involvements.append(involvement)
+    allocation = ReviewingOfficer(
+        period_id=period.pk,
+        child_id=period.child_id,
+        iro=printed,
+        involvement=involvement,
+        start_date=handover,
+        allocated_by=old.allocated_by,
+    )
+    writes.allocations.append(allocation)
+    chronicle.add(
+        period.child_id,
+        handover,
+        events.IRO_ALLOCATED,
+        f"Independent reviewing officer: {printed.get_full_name()}",
+        allocation,
+        old.allocated_by,
+    )
+    return printed
+
+
 def _worker_of(period: _Period, users: dict[int, User], managers: list[int]) -> User:
     """The allocated social worker, else whoever recorded the last review."""
     for pk in (period.worker_id, period.reviews[-1][2] if period.reviews else None):
@@ -251,18 +316,19 @@ def _contacts_and_recommendations(
     rng: random.Random,
     period: _Period,
     today: date,
-    iro: User,
+    iros: tuple[User, User],
     worker: User,
     writes: _Writes,
     chronicle: Chronicle,
 ) -> None:
-    """The IRO hears the child before each review (the clock then moves to the next), and
+    """The IRO (`iros`: the one who chaired the reviews, the one allocated now) hears the
+    child before each review (the clock then moves to the next), and
     records what they recommend at it."""
     earliest = period.start
     for review_pk, held, _ in period.reviews:
         if rng.random() < IRO_CONTACT_SHARE and held > earliest:
             day = held - timedelta(days=rng.randint(1, min(15, (held - earliest).days)))
-            _contact(rng, period, iro, day, writes, chronicle)
+            _contact(rng, period, iros[0], day, writes, chronicle)
             writes.due.append(_done(period, IRO_CONTACT_DUE, _CONTACT_LABEL, held, day))
         earliest = held
         if rng.random() < RECOMMENDING_SHARE:
@@ -273,7 +339,7 @@ def _contacts_and_recommendations(
     # Shortly before the next review the IRO has often seen the child already.
     if next_review - today < timedelta(days=14) and today > earliest + timedelta(days=2):
         day = today - timedelta(days=rng.randint(1, min(10, (today - earliest).days - 1)))
-        _contact(rng, period, iro, day, writes, chronicle)
+        _contact(rng, period, iros[1], day, writes, chronicle)
         writes.due.append(_done(period, IRO_CONTACT_DUE, _CONTACT_LABEL, next_review, day))
     else:
         writes.due.append(
@@ -485,6 +551,8 @@ def _done(period: _Period, kind: str, label: str, due_on: date, done: date) -> D
 
 
 def _write(writes: _Writes, made: dict[str, int]) -> None:
+    Involvement.objects.bulk_create(writes.involvements, batch_size=BATCH)
+    Involvement.objects.bulk_update(writes.ended_involvements, ["end_date"], batch_size=BATCH)
     ReviewingOfficer.objects.bulk_create(writes.allocations, batch_size=BATCH)
     ReviewingOfficerContact.objects.bulk_create(writes.contacts, batch_size=BATCH)
     ReviewRecommendation.objects.bulk_create(

@@ -54,6 +54,10 @@ def _stages() -> dict[str, QuerySet[Any]]:
     open_care = Q(period__end_date__isnull=True)
     return {
         "IRO allocated": ReviewingOfficer.objects.filter(end_date__isnull=True),
+        "IRO changed": ReviewingOfficer.objects.filter(end_date__isnull=False),
+        "children of the printed IRO sign-in": ReviewingOfficer.objects.filter(
+            end_date__isnull=True, iro__username="cp.chair"
+        ),
         "IRO contact before a review": ReviewingOfficerContact.objects.all(),
         "review participation": CareReview.objects.exclude(participation=""),
         "review recommendation open": ReviewRecommendation.objects.filter(done_on__isnull=True),
