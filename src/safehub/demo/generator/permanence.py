@@ -15,11 +15,15 @@ about nine in ten of those; in education, training or work a little over half) a
 some who left care at 18, staying put.
 
 Court work: children looked after under an interim care order are in care proceedings
-issued on the day the order began (the 26 weeks counted from it, a few extended); those now
-under a full care order had their final order when it began; a few children on child
-protection plans are in pre-proceedings. Adoption: some of the youngest under a full care
-order have an agency decision and a placement order, some matched with approved adopters;
-adopters' households are in contact with the agency at every stage.
+issued on the day the order began (the 26 weeks counted from it, a few extended), with the
+Public Law Outline's hearings (case management, issues resolution, final) as far as they
+have come; those now under a full care order had their final order when it began; a few
+children on child protection plans are in pre-proceedings, some of them ended (stepped
+down). Teenagers in children's homes and the like have deprivation of liberty orders.
+Adoption: some of the children under ten under a full care order have an agency decision,
+at every stage from there (placement order, match with approved adopters, placed, the
+adoption order, when they leave care, or no longer to be placed); adopters' households are
+in contact with the agency at every stage, from the first enquiry.
 
 Rows are written as the services would have left them (the rules in
 `permanence.entry_rules` and `leaving_care.entry_rules` hold), with their chronology entries
