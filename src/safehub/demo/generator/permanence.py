@@ -30,9 +30,12 @@ Rows are written as the services would have left them (the rules in
 and open due items. Deterministic: the same council, seed and day give the same records."""
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+from django.db.models import F
 
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.casework.models import (
@@ -641,8 +644,11 @@ def _liberty(
 # How far each child's adoption has gone, furthest first. Estimated weights (England's
 # tables give about 3,000 adoptions, somewhat more placement orders and about a thousand
 # reversed decisions a year, not the stages at a day).
-STAGES = ["adopted", "placed", "reversed", "matched", "placement_order", "decided"]
-STAGE_WEIGHTS = [20, 25, 10, 15, 20, 10]
+STAGES = ["placed", "reversed", "matched", "placement_order", "decided"]
+STAGE_WEIGHTS = [25, 10, 15, 20, 10]
+# Adopted children have left care: taken from the young children whose care ended, about
+# one for every four with an adoption under way (an estimate, as above).
+ADOPTED_PER_UNDER_WAY = 0.25
 # The least each step can take (days): to the match, to placement, to the order (the
 # child must have lived with the adopters ten weeks before the application).
 MIN_GAPS = (14, 1, 70)
@@ -718,15 +724,151 @@ def _adoption(
         _adoption_events(child_id, steps, adoption, by, chronicle)
         if steps.placed is not None:
             _placed_for_adoption(adoption, steps)
+    made["adoption_orders"] += _adopted(
+        rng, today, workers, chronicle, numbers, max(1, round(count * ADOPTED_PER_UNDER_WAY))
+    )
+    made["adopters"] += made["adoption_orders"]
+    made["adoptions"] += made["adoption_orders"]
     # Households still in the agency's process: enquiring, in assessment, approved and
     # waiting (about as many again as are matched).
-    for _ in range(max(3, made["adopters"])):
+    for index in range(max(3, made["adopters"])):
         number = next(numbers)
-        enquiry = today - timedelta(days=rng.randint(20, 500))
+        # The first is still being assessed, the second approved and waiting, at any scale.
+        enquiry = today - timedelta(
+            days=rng.randint(*{0: (20, 140), 1: (260, 500)}.get(index, (20, 500)))
+        )
         approved = enquiry + timedelta(days=rng.randint(150, 240))
         _household(rng, number, enquiry, approved if approved < today else None, workers)
         made["adopters"] += 1
     return made
+
+
+def _adopted(
+    rng: random.Random,
+    today: date,
+    workers: list[User],
+    chronicle: Chronicle,
+    numbers: Iterator[int],
+    wanted: int,
+) -> int:
+    """Children adopted from care: a young child whose last period of care ended after a
+    long enough placement is instead adopted that day (E12: the placement order dispensed
+    with consent), every step dated within the period, placed with the adopters (A5 or A6)
+    for at least ten weeks before the order."""
+    rows = list(
+        CareEpisode.objects.filter(
+            period__end_date__isnull=False,
+            end_date=F("period__end_date"),
+            period__child__date_of_birth__isnull=False,
+        )
+        .exclude(
+            period__child_id__in=PeriodOfCare.objects.filter(end_date__isnull=True).values(
+                "child_id"
+            )
+        )
+        .order_by("period__child_id", "-period__start_date")
+        .values_list(
+            "pk",
+            "period_id",
+            "period__child_id",
+            "period__start_date",
+            "start_date",
+            "end_date",
+            "period__child__date_of_birth",
+        )
+    )
+    last: dict[int, tuple[Any, ...]] = {}
+    for row in rows:
+        last.setdefault(row[2], row)  # each child's latest period only
+    candidates = [
+        row
+        for row in last.values()
+        if (row[5] - row[4]).days >= 80
+        and (row[5] - row[3]).days >= 250
+        and (row[5] - row[6]).days < 10 * 365
+    ]
+    done = 0
+    for episode_pk, period_pk, child_id, began, placed_from, ended, _ in rng.sample(
+        candidates, len(candidates)
+    ):
+        if done >= wanted:
+            break
+        steps = _adopted_steps(rng, began, placed_from, ended)
+        if steps is None:
+            continue
+        by = rng.choice(workers)
+        assert steps.matched is not None
+        adoption = Adoption.objects.create(
+            child_id=child_id,
+            decided_on=steps.decided,
+            placement_order_on=steps.placement_order,
+            adopters=_approved_adopters(rng, next(numbers), steps.matched, by),
+            matched_on=steps.matched,
+            by_foster_carer=rng.random() < 0.15,
+            placed_on=steps.placed,
+            order_on=steps.order,
+            recorded_by=by,
+        )
+        _adoption_events(child_id, steps, adoption, by, chronicle)
+        _left_care_adopted(adoption, episode_pk, period_pk, steps)
+        done += 1
+    return done
+
+
+def _adopted_steps(
+    rng: random.Random, began: date, placed_from: date, ended: date
+) -> _Steps | None:
+    placed = max(placed_from + timedelta(days=1), ended - timedelta(days=rng.randint(70, 300)))
+    matched = placed - timedelta(days=rng.randint(7, 35))
+    placement_order = matched - timedelta(days=rng.randint(60, 200))
+    decided = placement_order - timedelta(days=rng.randint(20, 60))
+    if decided <= began:  # a short period: the steps closer together
+        decided = began + timedelta(days=1)
+        placement_order = decided + (placed - decided) // 3
+        matched = decided + 2 * (placed - decided) // 3
+    if not decided < placement_order < matched < placed < ended - timedelta(days=69):
+        return None
+    return _Steps(
+        decided=decided,
+        placement_order=placement_order,
+        matched=matched,
+        placed=placed,
+        order=ended,
+    )
+
+
+def _left_care_adopted(adoption: Adoption, episode_pk: int, period_pk: int, steps: _Steps) -> None:
+    """The last placement ends when the child moves to the adopters; the new one (A5 with
+    the foster carers who adopt, else A6) and the period end with the order (E12), and the
+    episode of need with it (RC1, adopted)."""
+    assert steps.placed is not None
+    assert steps.order is not None
+    current = CareEpisode.objects.get(pk=episode_pk)
+    by_carer = bool(adoption.by_foster_carer)
+    CareEpisode.objects.filter(pk=episode_pk).update(
+        end_date=steps.placed, reason_ceased="X1", reason_place_change="CARPL"
+    )
+    CareEpisode.objects.create(
+        period_id=period_pk,
+        start_date=steps.placed,
+        reason_new_episode="T" if by_carer else "P",
+        legal_status=current.legal_status,
+        placement_type="A5" if by_carer else "A6",
+        provider="PR1",
+        carer_name=current.carer_name if by_carer else "Prospective adopters",
+        home_postcode=current.home_postcode,
+        placement_postcode=current.placement_postcode,
+        end_date=steps.order,
+        reason_ceased="E12",
+    )
+    period = PeriodOfCare.objects.get(pk=period_pk)
+    PeriodOfCare.objects.filter(pk=period_pk).update(reason_ceased="E12")
+    Episode.objects.filter(pk=period.episode_id, closure_date=steps.order).update(
+        closure_reason="RC1"
+    )
+    ChronologyEntry.objects.filter(
+        source_type=PeriodOfCare._meta.label, source_id=str(period_pk), event_type="CARE_ENDED"
+    ).update(summary="Ceased to be looked after: Adopted: consent dispensed with")
 
 
 def _weighted(rng: random.Random) -> str:
@@ -818,8 +960,7 @@ def _adoption_events(
 
 def _placed_for_adoption(adoption: Adoption, steps: _Steps) -> None:
     """The 903 episodes follow: placed with the adopters (A5 with the foster carers who
-    adopt, else A6), and on the adoption order the child leaves care (E12, consent
-    dispensed with by the placement order), their open statutory work with it."""
+    adopt, else A6), still looked after until the adoption order."""
     assert steps.placed is not None
     period = PeriodOfCare.objects.get(child_id=adoption.child_id, end_date__isnull=True)
     current = period.episodes.filter(end_date__isnull=True).order_by("-start_date").first()
@@ -839,15 +980,7 @@ def _placed_for_adoption(adoption: Adoption, steps: _Steps) -> None:
         carer_name=current.carer_name if by_carer else "Prospective adopters",
         home_postcode=current.home_postcode,
         placement_postcode=current.placement_postcode,
-        end_date=steps.order,
-        reason_ceased="E12" if steps.order else "",
     )
-    if steps.order is None:
-        return
-    PeriodOfCare.objects.filter(pk=period.pk).update(end_date=steps.order, reason_ceased="E12")
-    DueItem.objects.filter(
-        source_type=PeriodOfCare._meta.label, source_id=str(period.pk), done_on__isnull=True
-    ).update(done_on=steps.order)
 
 
 def _approved_adopters(rng: random.Random, number: int, matched: date, by: User) -> Adopters:
