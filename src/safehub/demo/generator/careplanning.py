@@ -218,9 +218,16 @@ def _allocate_iro(
     """The chair already involved with the child is their IRO, allocated by a manager in
     time for the first review."""
     involvement = period.chair
-    if involvement is None or involvement.user_id not in users:
-        return None
     first_review = due.care_review_due(period.start, number=1)
+    if involvement is None or involvement.user_id not in users:
+        # None yet: the clocks `care_start` opened are still running.
+        writes.due.append(
+            _open(period, IRO_DUE, "Allocate an independent reviewing officer", first_review)
+        )
+        writes.due.append(
+            _open(period, IRO_CONTACT_DUE, _CONTACT_LABEL, period.next_review or first_review)
+        )
+        return None
     latest = min(first_review, today - timedelta(days=1))
     allocated = period.start + timedelta(days=rng.randint(0, max(0, (latest - period.start).days)))
     iro, manager = users[involvement.user_id], users[rng.choice(managers)]
@@ -342,16 +349,7 @@ def _contacts_and_recommendations(
         _contact(rng, period, iros[1], day, writes, chronicle)
         writes.due.append(_done(period, IRO_CONTACT_DUE, _CONTACT_LABEL, next_review, day))
     else:
-        writes.due.append(
-            DueItem(
-                child_id=period.child_id,
-                source_type=PeriodOfCare._meta.label,
-                source_id=str(period.pk),
-                kind=IRO_CONTACT_DUE,
-                label=_CONTACT_LABEL,
-                due_date=next_review,
-            )
-        )
+        writes.due.append(_open(period, IRO_CONTACT_DUE, _CONTACT_LABEL, next_review))
 
 
 _CONTACT_LABEL = "The independent reviewing officer speaks with the child before the review"
@@ -460,6 +458,10 @@ def _plans(
             writes.due.append(
                 _done(period, PLACEMENT_PLAN_DUE, "Write the placement plan", deadline, written)
             )
+        else:  # placed in the last few days: the plan is still to write
+            writes.due.append(
+                _open(period, PLACEMENT_PLAN_DUE, "Write the placement plan", deadline)
+            )
 
 
 def _plan(
@@ -536,6 +538,17 @@ def _delegated(
                 record,
                 worker,
             )
+
+
+def _open(period: _Period, kind: str, label: str, due_on: date) -> DueItem:
+    return DueItem(
+        child_id=period.child_id,
+        source_type=PeriodOfCare._meta.label,
+        source_id=str(period.pk),
+        kind=kind,
+        label=label,
+        due_date=due_on,
+    )
 
 
 def _done(period: _Period, kind: str, label: str, due_on: date, done: date) -> DueItem:

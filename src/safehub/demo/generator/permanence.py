@@ -45,7 +45,9 @@ from safehub.casework.models import (
     Episode,
     HealthCheck,
     PeriodOfCare,
+    Visit,
 )
+from safehub.casework.timescales import care_visit_due
 from safehub.chronology.models import Category, ChronologyEntry, ChronologyLink, Significance
 from safehub.core.workdays import LONDON
 from safehub.demo.generator.families import NO_UPN_REASONS
@@ -981,6 +983,26 @@ def _placed_for_adoption(adoption: Adoption, steps: _Steps) -> None:
         home_postcode=current.home_postcode,
         placement_postcode=current.placement_postcode,
     )
+    _visit_clock_from(period, steps.placed)
+
+
+def _visit_clock_from(period: PeriodOfCare, placed: date) -> None:
+    """The visit clock the new placement set (as `care_change` registers it), moved on by
+    any visit since in which the child was seen."""
+    seen = (
+        Visit.objects.filter(
+            child_id=period.child_id, kind="cla", child_seen=True, visited_on__gt=placed
+        )
+        .order_by("-visited_on")
+        .values_list("visited_on", flat=True)
+        .first()
+    )
+    DueItem.objects.filter(
+        source_type=PeriodOfCare._meta.label,
+        source_id=str(period.pk),
+        kind="cla_visit",
+        done_on__isnull=True,
+    ).update(due_date=care_visit_due(seen or date.min, placed))
 
 
 def _approved_adopters(rng: random.Random, number: int, matched: date, by: User) -> Adopters:
