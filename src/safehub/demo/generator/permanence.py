@@ -853,8 +853,9 @@ def _left_care_adopted(adoption: Adoption, episode_pk: int, period_pk: int, step
     CareEpisode.objects.create(
         period_id=period_pk,
         start_date=steps.placed,
-        reason_new_episode="T" if by_carer else "P",
-        legal_status=current.legal_status,
+        # The placement order: legal status E1 from the move (903), so RNE U or B.
+        reason_new_episode="U" if by_carer else "B",
+        legal_status="E1",
         placement_type="A5" if by_carer else "A6",
         provider="PR1",
         carer_name=current.carer_name if by_carer else "Prospective adopters",
@@ -975,8 +976,9 @@ def _placed_for_adoption(adoption: Adoption, steps: _Steps) -> None:
     CareEpisode.objects.create(
         period=period,
         start_date=steps.placed,
-        reason_new_episode="T" if by_carer else "P",
-        legal_status=current.legal_status,
+        # The placement order: legal status E1 from the move (903), so RNE U or B.
+        reason_new_episode="U" if by_carer else "B",
+        legal_status="E1",
         placement_type="A5" if by_carer else "A6",
         provider="PR1",
         carer_name=current.carer_name if by_carer else "Prospective adopters",

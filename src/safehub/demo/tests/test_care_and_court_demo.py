@@ -169,6 +169,8 @@ def _may_read_permanence(user: User, child: Person) -> bool:
 
 
 # A child in each stage: (the records in it, the section's heading, what the page shows).
+# An adopted child's case is closed and nobody's involvement is open, so the policy shows
+# their page to no one: that stage is counted above, not opened.
 PAGES: list[tuple[str, Callable[[], QuerySet[Any]], str, str]] = [
     (
         "IRO and plans",
@@ -205,12 +207,6 @@ PAGES: list[tuple[str, Callable[[], QuerySet[Any]], str, str]] = [
         lambda: Adoption.objects.filter(placed_on__isnull=False, order_on__isnull=True),
         "Court and adoption",
         "Placed for adoption",
-    ),
-    (
-        "adoption order",
-        lambda: Adoption.objects.filter(order_on__isnull=False),
-        "Court and adoption",
-        "Adoption order",
     ),
     (
         "no longer to be placed",
