@@ -8,7 +8,7 @@ current placement's plan and the decisions delegated to its carers.
 
 Set-based: every table is written with `bulk_create` a few thousand periods at a time, so
 the large scale stays fast. Proportions we could not find published are estimates, marked
-as such. Deterministic: each child's records come from a generator of their own."""
+as such. Deterministic: one generator, drawn from in the order the periods were loaded."""
 
 import random
 from collections import defaultdict
@@ -132,11 +132,13 @@ def seed_care_planning(*, seed: int, today: date) -> dict[str, int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    # One generator drawn from in the periods' order (primary keys differ from load to
+    # load on PostgreSQL; their order does not), so every load is the same.
+    rng = random.Random(f"demoshire-careplanning-{seed}")
     for start in range(0, len(ids), BATCH):
         chronicle = Chronicle(today, [])
         writes = _Writes()
         for period in _periods(ids[start : start + BATCH]):
-            rng = random.Random(f"demoshire-careplanning-{seed}-{period.pk}")
             _plan_period(rng, period, today, users, managers, printed_iro, writes, chronicle)
         _write(writes, made)
         made["care_planning_chronology"] += chronicle.write()
@@ -147,9 +149,9 @@ def _periods(ids: list[int]) -> Iterator[_Period]:
     """The periods with their reviews and the episode their current placement began in."""
     periods = {
         pk: _Period(pk, child, start, plan_date, born)
-        for pk, child, start, plan_date, born in PeriodOfCare.objects.filter(
-            pk__in=ids
-        ).values_list("pk", "child_id", "start_date", "care_plan_date", "child__date_of_birth")
+        for pk, child, start, plan_date, born in PeriodOfCare.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "child_id", "start_date", "care_plan_date", "child__date_of_birth")
     }
     for pk, period_id, held, by in (
         CareReview.objects.filter(period_id__in=ids)
