@@ -2,19 +2,30 @@
 assessment due, records it (after one mistake the page explains), and the casework page
 shows when the next one is due. axe-core checks each page on the way."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+import time_machine
 from playwright.sync_api import expect
 
 from safehub.casework import services
 from safehub.casework.models import DueItem, HealthCheck
 from safehub.casework.timescales import review_health_assessment_due
+from safehub.core.workdays import LONDON
 from safehub.ui.jinja2 import govuk_date
 from tests.journeys.conftest import axe_violations, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
+
+# The day the journey happens on, pinned (a Tuesday, no bank holiday), so no test process
+# reads the real clock; the live server runs in this process and sees the same day.
+TODAY = date(2026, 11, 17)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_day():
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=LONDON)):
+        yield
 
 
 def _accessible(page, name: str) -> None:
@@ -27,7 +38,7 @@ def test_a_health_assessment_recorded_and_the_next_one_due_shown(
     transactional_db, live_server, page, users, people
 ):
     base, child, sw = live_server.url, people["involved"], users["social_worker"]
-    today = timezone.localdate()
+    today = TODAY
     episode = services.episode_open(
         actor=sw,
         child=child,

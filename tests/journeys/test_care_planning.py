@@ -4,18 +4,29 @@ explains), changes it, loses a race to a colleague without losing the colleague'
 and delegates a decision to the carers; the IRO finds the child on "My reviews" and records
 their contact before the review. axe-core checks each page on the way."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+import time_machine
 from playwright.sync_api import expect
 
 from safehub.careplanning.models import Plan, ReviewingOfficerContact
 from safehub.casework import services
 from safehub.casework.models import DueItem
+from safehub.core.workdays import LONDON
 from tests.journeys.conftest import axe_violations, new_page, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
+
+# The day the journey happens on, pinned (a Tuesday, no bank holiday), so no test process
+# reads the real clock; the live server runs in this process and sees the same day.
+TODAY = date(2026, 11, 17)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_day():
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=LONDON)):
+        yield
 
 
 def _accessible(page, name: str) -> None:
@@ -32,7 +43,7 @@ def test_iro_care_plan_delegated_authority_and_the_iros_contact(
     transactional_db, live_server, page, browser, users, people
 ):
     base, child, sw = live_server.url, people["involved"], users["social_worker"]
-    today = timezone.localdate()
+    today = TODAY
     episode = services.episode_open(
         actor=sw,
         child=child,

@@ -4,6 +4,7 @@ plan and delegate a decision to the carers. Thin: the casework fetcher decides w
 record, the services decide what is valid, the casework form page shows it."""
 
 from datetime import date
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from safehub.casework.views import (
     _render,
     _versioned,
     _when,
+    record_page,
 )
 from safehub.core.users import SignedInRequest
 from safehub.organisations.models import User
@@ -156,41 +158,26 @@ def plan_view(request: SignedInRequest, person_id: int, kind: str) -> HttpRespon
     )
 
 
-@require_http_methods(["GET", "POST"])
-def delegated_decision_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    child = _child(request, person_id)
-    return _form(
-        request,
-        child,
-        forms.DelegatedDecisionForm(_data(request)),
-        lambda d: services.delegated_decision_record(
-            actor=request.user,
-            child=child,
-            decision=d["decision"],
-            delegated_to=d["delegated_to"],
-            agreed_on=d["agreed_on"],
-        ),
-        title="Delegate a decision to the carers",
-        button="Save",
-        done="Delegated decision recorded",
-    )
+delegated_decision_view = record_page(
+    forms.DelegatedDecisionForm,
+    services.delegated_decision_record,
+    title="Delegate a decision to the carers",
+    done="Delegated decision recorded",
+)
 
 
-@require_http_methods(["GET", "POST"])
-def delegated_withdraw_view(
-    request: SignedInRequest, person_id: int, record_id: int
-) -> HttpResponse:
-    child = _child(request, person_id)
-    record = _found(selectors.delegated_decision_for(child, record_id))
-    return _form(
-        request,
-        child,
-        forms.WithdrawForm(_data(request)),
-        lambda d: services.delegated_decision_withdraw(
-            actor=request.user, child=child, record=record, withdrawn_on=d["withdrawn_on"]
-        ),
-        title="Withdraw a delegated decision",
-        button="Save",
-        done="Delegated decision withdrawn",
-        facts=[("Decision", record.decision), ("Delegated to", record.delegated_to)],
-    )
+def _delegated(child: Person, record_id: int) -> Any:
+    return _found(selectors.delegated_decision_for(child, record_id))
+
+
+delegated_withdraw_view = record_page(
+    forms.WithdrawForm,
+    services.delegated_decision_withdraw,
+    title="Withdraw a delegated decision",
+    done="Delegated decision withdrawn",
+    subject=lambda child, record_id: {"child": child, "record": _delegated(child, record_id)},
+    facts=lambda child, record_id: [
+        ("Decision", _delegated(child, record_id).decision),
+        ("Delegated to", _delegated(child, record_id).delegated_to),
+    ],
+)

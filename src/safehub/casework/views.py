@@ -709,29 +709,60 @@ def recommendation_done_view(
 # --- Health and education of children in care --------------------------------------------
 
 
-def _care_record_page(
-    form_class: Any, service: Callable[..., Any], *, title: str, done: str
+def record_page(
+    form_class: Any,
+    service: Callable[..., Any],
+    *,
+    title: str,
+    done: str,
+    subject: Callable[..., dict[str, Any]] = lambda child, **_: {"child": child},
+    facts: Callable[..., list[tuple[str, str]]] | None = None,
+    child_of: Callable[[SignedInRequest, int], Any] = _child,
 ) -> Any:
-    """A form page that records one thing on the child's period of care: the form's fields
-    are the service's arguments, so each page is declared by its form, service and words."""
+    """A form page that records one thing about a child: the form's fields are the
+    service's arguments, so each page is declared by its form, service and words.
+    `subject(child, **url)` names what the service records on (the child by default),
+    fetched only when the form is saved; `facts(child, **url)` are shown above the form
+    (and may refuse a missing record before it opens). `child_of` fetches the child as
+    the app's own pages do."""
 
     @require_http_methods(["GET", "POST"])
-    def view(request: SignedInRequest, person_id: int, period_id: int) -> HttpResponse:
-        child = _child(request, person_id)
-        period = _found(selectors.care_period_for(child, period_id))
+    def view(request: SignedInRequest, person_id: int, **url: Any) -> HttpResponse:
+        child = child_of(request, person_id)
         form = form_class(_data(request))
         return _form(
             request,
             child,
             form,
-            lambda _: service(actor=request.user, period=period, **form.answers()),
+            lambda _: service(actor=request.user, **subject(child, **url), **form.answers()),
             title=title,
             button="Save",
             done=done,
-            facts=[("Looked after since", _when(period.start_date))],
+            facts=facts(child, **url) if facts else [],
         )
 
     return view
+
+
+def _care_period(child: Any, period_id: int) -> Any:
+    return _found(selectors.care_period_for(child, period_id))
+
+
+def _care_record_page(
+    form_class: Any, service: Callable[..., Any], *, title: str, done: str
+) -> Any:
+    """A page that records one thing on the child's period of care (404 if it is not
+    theirs, before the form opens)."""
+    return record_page(
+        form_class,
+        service,
+        title=title,
+        done=done,
+        subject=lambda child, period_id: {"period": _care_period(child, period_id)},
+        facts=lambda child, period_id: [
+            ("Looked after since", _when(_care_period(child, period_id).start_date))
+        ],
+    )
 
 
 health_check_view = _care_record_page(

@@ -1,6 +1,7 @@
 """The court and adoption pages: the section on the child's casework page, one form page
-per service (through casework's form page), and the prospective adopters' list, record and
-forms. Thin: the fetchers decide who may see and record, the services what is valid."""
+per service (casework's `record_page`, or its form page), and the prospective adopters'
+list, record and forms. Thin: the fetchers decide who may see and record, the services
+what is valid."""
 
 from collections.abc import Callable
 from datetime import date
@@ -19,7 +20,7 @@ from safehub.access.policy import (
     decide_permanence_of_viewable,
 )
 from safehub.casework.sections import Section
-from safehub.casework.views import _data, _form, _render, _when
+from safehub.casework.views import _data, _form, _render, _when, record_page
 from safehub.core.once import submit_once
 from safehub.core.users import SignedInRequest
 from safehub.organisations.models import User
@@ -84,6 +85,10 @@ def _proceedings(child: Person) -> Any:
     return found
 
 
+def _on_proceedings(child: Person) -> dict[str, Any]:
+    return {"proceedings": _proceedings(child)}
+
+
 def _clock_facts(child: Person) -> list[tuple[str, str]]:
     p = selectors.open_proceedings(child)
     if p is None or p.issued_on is None:
@@ -98,22 +103,13 @@ def _yes(value: str) -> bool | None:
 # --- Proceedings ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def pre_proceedings_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.PreProceedingsForm,
-        lambda child, d: services.pre_proceedings_start(
-            actor=request.user,
-            child=child,
-            started_on=d["started_on"],
-            letter_sent=d["letter_sent"],
-            meeting_held=d["meeting_held"],
-        ),
-        title="Start pre-proceedings (Public Law Outline)",
-        done="Pre-proceedings recorded",
-    )
+pre_proceedings_view = record_page(
+    forms.PreProceedingsForm,
+    services.pre_proceedings_start,
+    title="Start pre-proceedings (Public Law Outline)",
+    done="Pre-proceedings recorded",
+    child_of=_child,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,158 +139,95 @@ def pre_proceedings_letter_view(request: SignedInRequest, person_id: int) -> Htt
     )
 
 
-@require_http_methods(["GET", "POST"])
-def pre_proceedings_end_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.PreProceedingsEndForm,
-        lambda child, d: services.pre_proceedings_end(
-            actor=request.user,
-            proceedings=_proceedings(child),
-            ended_on=d["ended_on"],
-            outcome=d["outcome"],
-        ),
-        title="End pre-proceedings without going to court",
-        done="Pre-proceedings ended",
-    )
+pre_proceedings_end_view = record_page(
+    forms.PreProceedingsEndForm,
+    services.pre_proceedings_end,
+    title="End pre-proceedings without going to court",
+    done="Pre-proceedings ended",
+    subject=_on_proceedings,
+    child_of=_child,
+)
 
 
-@require_http_methods(["GET", "POST"])
-def issue_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.IssueForm,
-        lambda child, d: services.proceedings_issue(
-            actor=request.user,
-            child=child,
-            application=d["application"],
-            issued_on=d["issued_on"],
-            court=d["court"],
-            case_number=d["case_number"],
-            guardian=d["guardian"],
-        ),
-        title="Record the application to court",
-        done="Application recorded: the 26 weeks have begun",
-    )
+issue_view = record_page(
+    forms.IssueForm,
+    services.proceedings_issue,
+    title="Record the application to court",
+    done="Application recorded: the 26 weeks have begun",
+    child_of=_child,
+)
 
 
-@require_http_methods(["GET", "POST"])
-def hearing_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.HearingForm,
-        lambda child, d: services.hearing_record(
-            actor=request.user,
-            proceedings=_proceedings(child),
-            held_on=d["held_on"],
-            kind=d["kind"],
-            interim_order=d["interim_order"],
-            next_hearing=d["next_hearing"],
-            notes=d["notes"],
-        ),
-        title="Record a hearing",
-        done="Hearing recorded",
-        facts=_clock_facts,
-    )
+hearing_view = record_page(
+    forms.HearingForm,
+    services.hearing_record,
+    title="Record a hearing",
+    done="Hearing recorded",
+    subject=_on_proceedings,
+    facts=_clock_facts,
+    child_of=_child,
+)
 
 
-@require_http_methods(["GET", "POST"])
-def extend_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.ExtendForm,
-        lambda child, d: services.timetable_extend(
-            actor=request.user,
-            proceedings=_proceedings(child),
-            granted_on=d["granted_on"],
-            new_end=d["new_end"],
-            reason=d["reason"],
-        ),
-        title="Record an extension of the timetable",
-        done="Extension recorded",
-        facts=_clock_facts,
-    )
+extend_view = record_page(
+    forms.ExtendForm,
+    services.timetable_extend,
+    title="Record an extension of the timetable",
+    done="Extension recorded",
+    subject=_on_proceedings,
+    facts=_clock_facts,
+    child_of=_child,
+)
 
 
-@require_http_methods(["GET", "POST"])
-def final_order_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.FinalOrderForm,
-        lambda child, d: services.final_order_record(
-            actor=request.user,
-            proceedings=_proceedings(child),
-            made_on=d["made_on"],
-            order=d["order"],
-        ),
-        title="Record the final order",
-        done="Final order recorded",
-        facts=_clock_facts,
-    )
+final_order_view = record_page(
+    forms.FinalOrderForm,
+    services.final_order_record,
+    title="Record the final order",
+    done="Final order recorded",
+    subject=_on_proceedings,
+    facts=_clock_facts,
+    child_of=_child,
+)
 
 
 # --- Deprivation of liberty ----------------------------------------------------------------
 
 
-def _liberty(child: Person) -> Any:
+def _on_liberty_order(child: Person) -> dict[str, Any]:
     found = selectors.running_liberty_order(child)
     if found is None:
         raise Http404
-    return found
+    return {"order": found}
 
 
-@require_http_methods(["GET", "POST"])
-def liberty_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.LibertyOrderForm,
-        lambda child, d: services.liberty_order_record(
-            actor=request.user,
-            child=child,
-            made_on=d["made_on"],
-            review_by=d["review_by"],
-            court=d["court"],
-        ),
-        title="Record a deprivation of liberty order",
-        done="Deprivation of liberty order recorded",
-    )
+liberty_view = record_page(
+    forms.LibertyOrderForm,
+    services.liberty_order_record,
+    title="Record a deprivation of liberty order",
+    done="Deprivation of liberty order recorded",
+    child_of=_child,
+)
 
 
-@require_http_methods(["GET", "POST"])
-def liberty_review_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.LibertyReviewForm,
-        lambda child, d: services.liberty_order_review(
-            actor=request.user,
-            order=_liberty(child),
-            reviewed_on=d["reviewed_on"],
-            next_review=d["next_review"],
-        ),
-        title="Record the court's review of the order",
-        done="Review recorded",
-    )
+liberty_review_view = record_page(
+    forms.LibertyReviewForm,
+    services.liberty_order_review,
+    title="Record the court's review of the order",
+    done="Review recorded",
+    subject=_on_liberty_order,
+    child_of=_child,
+)
 
 
-@require_http_methods(["GET", "POST"])
-def liberty_end_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.LibertyEndForm,
-        lambda child, d: services.liberty_order_end(
-            actor=request.user, order=_liberty(child), ended_on=d["ended_on"]
-        ),
-        title="Record that the deprivation of liberty order ended",
-        done="Order ended",
-    )
+liberty_end_view = record_page(
+    forms.LibertyEndForm,
+    services.liberty_order_end,
+    title="Record that the deprivation of liberty order ended",
+    done="Order ended",
+    subject=_on_liberty_order,
+    child_of=_child,
+)
 
 
 # --- Adoption ------------------------------------------------------------------------------
@@ -364,36 +297,22 @@ def adoption_match_view(request: SignedInRequest, person_id: int) -> HttpRespons
     )
 
 
-@require_http_methods(["GET", "POST"])
-def adoption_reverse_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.ReverseForm,
-        lambda child, d: services.adoption_reverse(
-            actor=request.user, child=child, reversed_on=d["reversed_on"], reason=d["reason"]
-        ),
-        title="Record that the child should no longer be placed for adoption",
-        done="Decision reversed",
-    )
+adoption_reverse_view = record_page(
+    forms.ReverseForm,
+    services.adoption_reverse,
+    title="Record that the child should no longer be placed for adoption",
+    done="Decision reversed",
+    child_of=_child,
+)
 
 
-@require_http_methods(["GET", "POST"])
-def previous_permanence_view(request: SignedInRequest, person_id: int) -> HttpResponse:
-    return _page(
-        request,
-        person_id,
-        forms.PreviousPermanenceForm,
-        lambda child, d: services.previous_permanence_record(
-            actor=request.user,
-            child=child,
-            kind=d["kind"],
-            local_authority=d["local_authority"],
-            on=d["on"],
-        ),
-        title="Record previous permanence",
-        done="Previous permanence recorded",
-    )
+previous_permanence_view = record_page(
+    forms.PreviousPermanenceForm,
+    services.previous_permanence_record,
+    title="Record previous permanence",
+    done="Previous permanence recorded",
+    child_of=_child,
+)
 
 
 # --- Prospective adopters ------------------------------------------------------------------

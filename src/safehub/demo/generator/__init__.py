@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from safehub.demo.generator.careplanning import seed_care_planning
 from safehub.demo.generator.casework import FamilyPlanner
 from safehub.demo.generator.casework_records import CaseworkPlanner
 from safehub.demo.generator.census_plants import seed_census_plants
@@ -243,6 +244,17 @@ def generate(
         f"{permanence.get('pre_proceedings', 0):,} in pre-proceedings; "
         f"{permanence.get('adoptions', 0):,} adoption decisions, "
         f"{permanence.get('adopters', 0):,} adopters' households"
+    )
+    planning = seed_care_planning(seed=seed, today=reference_date or timezone.localdate())
+    counts.update(planning)
+    counts["liberty_orders"] = permanence.get("liberty_orders", 0)
+    say(
+        f"Care planning: {planning.get('iro_allocations', 0):,} IROs allocated, "
+        f"{planning.get('iro_contacts', 0):,} IRO contacts, "
+        f"{planning.get('care_plans', 0):,} care, placement and permanence plans, "
+        f"{planning.get('delegated_decisions', 0):,} delegated decisions; "
+        f"{permanence.get('liberty_orders', 0):,} deprivation of liberty orders, "
+        f"{permanence.get('adoption_orders', 0):,} adoption orders"
     )
     registered = seed_swe_registrations()
     say(f"Social Work England registration numbers: {registered} social workers and managers")

@@ -58,6 +58,7 @@ from safehub.casework.models import (
     Offence,
     Oversight,
     PeriodOfCare,
+    ReviewRecommendation,
     Section47,
     StrategyDiscussion,
     StrengthsAndDifficulties,
@@ -715,6 +716,7 @@ def _due_violations(
             current = max(r.start_date for r in rows if r.start_date <= visit)
             expected[(*key, "cla_visit")] = due.care_visit_due(visit, current)
     expected.update(_care_health_due(periods))
+    expected.update(_care_planning_due(periods, care_reviews, placements))
     # Casework's own clocks; leaving care's and court work's are checked in their own demo
     # tests (test_permanence_demo.py).
     actual = {
@@ -731,6 +733,44 @@ def _due_violations(
         if expected[key] != actual[key]:
             bad.append(f"due item {key}: due {actual[key]}, the services say {expected[key]}")
     return bad
+
+
+def _care_planning_due(
+    periods: dict[int, Any], care_reviews: dict[int, list[date]], placements: dict[int, Any]
+) -> dict[tuple[str, str, str], date]:
+    """The care planning clocks casework opens and `careplanning` closes: the IRO's
+    allocation until there is one, their contact with the child until they have seen the
+    child since the last review (due with the next review), the current placement's plan
+    until it is written, and each review recommendation until it is done."""
+    from safehub.careplanning.models import Plan, ReviewingOfficer, ReviewingOfficerContact
+
+    allocated = set(
+        ReviewingOfficer.objects.filter(end_date__isnull=True).values_list("period_id", flat=True)
+    )
+    contacts: dict[int, list[date]] = defaultdict(list)
+    for period_id, day in ReviewingOfficerContact.objects.values_list("period_id", "contact_on"):
+        contacts[period_id].append(day)
+    planned = set(Plan.objects.filter(kind="placement").values_list("placement_id", flat=True))
+    expected: dict[tuple[str, str, str], date] = {}
+    for p in periods.values():
+        if p.end_date is not None:
+            continue
+        key = ("casework.PeriodOfCare", str(p.pk))
+        held = sorted(care_reviews[p.pk])
+        next_review = due.care_review_due(held[-1] if held else p.start_date, number=len(held) + 1)
+        if p.pk not in allocated:
+            expected[(*key, "iro_allocation")] = due.care_review_due(p.start_date, number=1)
+        if not any((held and day > held[-1]) or not held for day in contacts[p.pk]):
+            expected[(*key, "iro_contact")] = next_review
+        began = max(
+            (r for r in placements[p.pk] if r.reason_new_episode != ReasonNewEpisode.L),
+            key=lambda r: (r.start_date, r.pk),
+        )
+        if began.pk not in planned:
+            expected[(*key, "placement_plan")] = due.placement_plan_due(began.start_date)
+    for r in ReviewRecommendation.objects.filter(done_on__isnull=True):
+        expected[("casework.ReviewRecommendation", str(r.pk), "review_action")] = r.due_date
+    return expected
 
 
 # --- the casework agrees with itself -------------------------------------------------------
