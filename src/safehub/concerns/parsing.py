@@ -242,8 +242,9 @@ def _condition(cond: Any, where: str, problems: list[str]) -> Condition | None:
     if "measure" in cond:
         if not isinstance(cond["measure"], str) or cond["measure"] not in MEASURES:
             problems.append(f"{where}: measure must be one of {', '.join(MEASURES)}")
-        values["measure"] = cond["measure"]
-        values["events"] = MEASURE_EVENTS.get(cond["measure"], ())
+        else:
+            values["measure"] = cond["measure"]
+            values["events"] = MEASURE_EVENTS.get(cond["measure"], ())
     if len(problems) > before:
         return None
     return Condition(**values)
