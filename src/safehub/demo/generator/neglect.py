@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from safehub.access.policy import rules_for
+from safehub.access.policy import Action, Decision, neglect_profile_decisions, rules_for
 from safehub.casework.codes import CategoryOfAbuse
 from safehub.casework.models import Allocation, CPPlan
 from safehub.demo.generator.organisations import PRINTED_SIGNINS
@@ -154,7 +154,9 @@ def _profile(
             neglect,
             start_date__lte=as_of - timedelta(days=20),
             start_date__gte=as_of - timedelta(days=TOOL_YEARS * 365),
-        ).order_by("pk")
+        )
+        .select_related("child")
+        .order_by("pk")
     )
     teams = _allocated_team([p.child_id for p in plans])
     practitioners, supervisors = _teams(trained)
@@ -168,11 +170,16 @@ def _profile(
         workers = _trained_on(practitioners.get(team, []), first_on)
         if not workers or first_on >= as_of or rng.random() >= PROFILED_SHARE:
             continue
+        # Only those the policy lets work on (or, signing off, read) this child's profile
+        # today: a restricted child's allow-list leaves most of a team out.
+        workers = _allowed(workers, plan, Action.EDIT)
+        if not workers:
+            continue
         grades = [rng.choices([2, 3, 4, 5], weights=[1, 3, 4, 2])[0] for _ in items]
-        signers = supervisors.get(team, [])
+        signers = _allowed(supervisors.get(team, []), plan, Action.VIEW)
         planned.append(_one(template, plan, items, grades, first_on, workers, signers, as_of, rng))
         repeat_on = first_on + timedelta(days=rng.randint(90, 210))
-        workers = _trained_on(practitioners.get(team, []), repeat_on)
+        workers = _allowed(_trained_on(practitioners.get(team, []), repeat_on), plan, Action.EDIT)
         if workers and repeat_on < as_of and rng.random() < REPEAT_SHARE:
             moved = [
                 min(5, max(1, g + rng.choices([-2, -1, 0, 1], weights=[2, 4, 3, 1])[0]))
@@ -201,6 +208,15 @@ def _profile(
     for written in planned:
         _complete_and_sign(written)
     return len(profiles)
+
+
+def _allowed(users: list[User], plan: CPPlan, action: Action) -> list[User]:
+    child = plan.child
+    return [
+        u
+        for u in users
+        if neglect_profile_decisions(u, [child], action)[child.pk] is Decision.ALLOW
+    ]
 
 
 def _complete_and_sign(plan: "Planned") -> None:
