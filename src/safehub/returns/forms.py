@@ -40,7 +40,27 @@ REPORT_FORMATS = [
 ]
 
 
-class ValidateForm(GovukForm):
+def _report_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="How do you want the report?",
+        choices=REPORT_FORMATS,
+        initial="html",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you want the report"},
+    )
+
+
+class UploadForm(GovukForm):
+    """A form whose `file` is refused, in plain words, over the size the pages accept."""
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD:
+            raise forms.ValidationError("The selected file must be smaller than 200 MB")
+        return file
+
+
+class ValidateForm(UploadForm):
     error_names: ClassVar[dict[str, str]] = {"file": "the census file", "report": "the report"}
     file = forms.FileField(
         label="Upload a CIN census file",
@@ -50,19 +70,7 @@ class ValidateForm(GovukForm):
             "empty": "The selected file is empty",
         },
     )
-    report = forms.ChoiceField(
-        label="How do you want the report?",
-        choices=REPORT_FORMATS,
-        initial="html",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how you want the report"},
-    )
-
-    def clean_file(self) -> object:
-        file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD:
-            raise forms.ValidationError("The selected file must be smaller than 200 MB")
-        return file
+    report = _report_field()
 
 
 YEAR_903_CHOICES = [
@@ -91,7 +99,7 @@ class Return903Form(GovukForm):
     )
 
 
-class Validate903Form(GovukForm):
+class Validate903Form(UploadForm):
     error_names: ClassVar[dict[str, str]] = {
         "file": "the 903 files",
         "year": "the collection year",
@@ -113,22 +121,10 @@ class Validate903Form(GovukForm):
             "invalid_choice": "Select a collection year",
         },
     )
-    report = forms.ChoiceField(
-        label="How do you want the report?",
-        choices=REPORT_FORMATS,
-        initial="html",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how you want the report"},
-    )
-
-    def clean_file(self) -> object:
-        file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD:
-            raise forms.ValidationError("The selected file must be smaller than 200 MB")
-        return file
+    report = _report_field()
 
 
-class ImportForm(GovukForm):
+class ImportForm(UploadForm):
     error_names: ClassVar[dict[str, str]] = {"file": "the census file"}
     file = forms.FileField(
         label="Upload a CIN census file from your earlier system",
@@ -142,12 +138,6 @@ class ImportForm(GovukForm):
         label="Check only: show what the import would do and keep nothing",
         required=False,
     )
-
-    def clean_file(self) -> object:
-        file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD:
-            raise forms.ValidationError("The selected file must be smaller than 200 MB")
-        return file
 
 
 class AnnexAForm(GovukForm):

@@ -26,6 +26,7 @@ from safehub.returns import forms, selectors, services
 from safehub.returns.annexa.spec import LISTS
 from safehub.returns.cin.rules import CIN_RULES
 from safehub.returns.cin.spec import YEARS
+from safehub.returns.report import Report
 from safehub.returns.ssda903.rules import S903_RULES
 from safehub.returns.ssda903.spec import YEARS as YEARS_903
 
@@ -138,12 +139,9 @@ def cin_validate_view(request: SignedInRequest) -> HttpResponse:
         report = selectors.cin_file_validate(
             actor=request.user, filename=file.name, content=file.read()
         )
-        stem = file.name.rsplit(".", 1)[0][:60] or "census"
-        kind = form.cleaned_data["report"]
-        if kind == "csv":
-            return _download(report.to_csv(), f"{stem}-report.csv", "text/csv; charset=utf-8")
-        if kind == "json":
-            return _download(report.to_json(), f"{stem}-report.json", "application/json")
+        download = _report_download(report, file.name, form.cleaned_data["report"], "census")
+        if download is not None:
+            return download
     return _render(
         request,
         "returns/cin_validate.html",
@@ -214,12 +212,9 @@ def s903_validate_view(request: SignedInRequest) -> HttpResponse:
             content=file.read(),
             year=form.cleaned_data["year"],
         )
-        stem = file.name.rsplit(".", 1)[0][:60] or "ssda903"
-        kind = form.cleaned_data["report"]
-        if kind == "csv":
-            return _download(report.to_csv(), f"{stem}-report.csv", "text/csv; charset=utf-8")
-        if kind == "json":
-            return _download(report.to_json(), f"{stem}-report.json", "application/json")
+        download = _report_download(report, file.name, form.cleaned_data["report"], "ssda903")
+        if download is not None:
+            return download
     return _render(
         request,
         "returns/s903_validate.html",
@@ -250,6 +245,19 @@ def cin_import_view(request: SignedInRequest) -> HttpResponse:
     return _render(
         request, "returns/cin_import.html", {"form": form, "report": report}, status=status
     )
+
+
+def _report_download(
+    report: Report, filename: str, kind: str, fallback: str
+) -> HttpResponse | None:
+    """A validation report as the CSV or JSON download asked for, named after the file
+    checked; None when it is to be shown on the page."""
+    stem = filename.rsplit(".", 1)[0][:60] or fallback
+    if kind == "csv":
+        return _download(report.to_csv(), f"{stem}-report.csv", "text/csv; charset=utf-8")
+    if kind == "json":
+        return _download(report.to_json(), f"{stem}-report.json", "application/json")
+    return None
 
 
 def _download(text: str, filename: str, content_type: str) -> HttpResponse:
