@@ -534,6 +534,140 @@ def _child_casework_query_count() -> dict:
     return out
 
 
+# The kinds of record issue 14 added to the casework page, by how each reaches the child.
+_IN_CARE_KINDS = {
+    "iro": ("careplanning", "ReviewingOfficer", "child"),
+    "iro_contact": ("careplanning", "ReviewingOfficerContact", "period__child"),
+    "plan": ("careplanning", "Plan", "period__child"),
+    "delegated": ("careplanning", "DelegatedDecision", "period__child"),
+    "health": ("casework", "HealthCheck", "period__child"),
+    "proceedings": ("permanence", "Proceedings", "child"),
+    "hearing": ("permanence", "Hearing", "proceedings__child"),
+    "extension": ("permanence", "Extension", "proceedings__child"),
+    "liberty": ("permanence", "LibertyOrder", "child"),
+    "adoption": ("permanence", "Adoption", "child"),
+    "care_leaver": ("leaving_care", "CareLeaver", "child"),
+    "birthday": ("leaving_care", "BirthdayRecord", "care_leaver__child"),
+    # Not issue 14's, but an empty list of either skips the queries for what hangs off it,
+    # so children compared for their query count must agree on these too.
+    "cp_plan": ("casework", "CPPlan", "child"),
+    "cin_plan": ("casework", "CINPlan", "child"),
+}
+
+
+def _in_care_children(limit: int = 500) -> list[dict]:
+    """Children (not restricted) who have issue 14's records: an IRO, or proceedings, or a
+    leaving-care record. Each with the kinds of record they hold and who opens their page:
+    their allocated worker, or a care leaver's personal adviser."""
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef, Q
+
+    from safehub.casework.models import Allocation
+    from safehub.leaving_care.models import CareLeaver
+
+    kinds = {
+        name: Exists(apps.get_model(app, model).objects.filter(**{path: OuterRef("child")}))
+        for name, (app, model, path) in _IN_CARE_KINDS.items()
+    }
+    in_care = list(
+        Allocation.objects.filter(end_date__isnull=True, child__is_restricted=False)
+        .annotate(**kinds)
+        .filter(Q(iro=True) | Q(proceedings=True) | Q(care_leaver=True))
+        .order_by("child")
+        .values("child", "worker__username", *kinds)[:limit]
+    )
+    # Care leavers past 18 have no allocated worker: their personal adviser opens the page.
+    leavers = (
+        CareLeaver.objects.filter(personal_adviser__isnull=False, child__is_restricted=False)
+        .annotate(**kinds)
+        .order_by("child")
+        .values("child", "personal_adviser__username", *kinds)[:limit]
+    )
+    seen = {c["child"] for c in in_care}
+    return in_care + [
+        {**c, "worker__username": c.pop("personal_adviser__username")}
+        for c in leavers
+        if c["child"] not in seen
+    ]
+
+
+def _in_care_casework_requests() -> tuple[list, dict]:  # type: ignore[type-arg]
+    """The casework page of children in care with the sections issue 14 added (the IRO and
+    their contacts, plans, delegated authority, health, court and adoption, leaving care),
+    each opened by the child's own worker: the twenty with the most kinds of such records."""
+    from django.urls import reverse
+
+    children = _in_care_children()
+    if not children:
+        raise SystemExit("no child in care with an IRO, proceedings or leaving care")
+    kinds = list(_IN_CARE_KINDS)
+    fullest = sorted(children, key=lambda c: (-sum(c[k] for k in kinds), c["child"]))
+    leavers = [c for c in fullest if c["care_leaver"]][:5]
+    chosen = leavers + [c for c in fullest if c not in leavers][: 20 - len(leavers)]
+    pages = [
+        (reverse("casework:child-casework", args=[c["child"]]), _client(c["worker__username"]))
+        for c in chosen
+    ]
+    return [lambda u=url, c=client: c.get(u) for url, client in pages], {
+        "children": len(chosen),
+        "children_with": {k: sum(1 for c in chosen if c[k]) for k in kinds},
+    }
+
+
+def _in_care_casework_query_count() -> dict:
+    """Query counts of the in-care casework page: for children holding the same kinds of
+    record, the shortest and the longest history must cost the same. Checked for the
+    fullest set of kinds two children share, and the fullest two care leavers share."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    kinds = list(_IN_CARE_KINDS)
+    groups: dict[tuple, list[dict]] = {}
+    for c in _in_care_children(limit=2000):
+        groups.setdefault(tuple(c[k] for k in kinds), []).append(c)
+    alike = [g for g in groups.values() if len(g) >= 2]
+    fullest = {
+        "fullest": max(alike, key=lambda g: (sum(g[0][k] for k in kinds), len(g)), default=None),
+        "care_leavers": max(
+            (g for g in alike if g[0]["care_leaver"]),
+            key=lambda g: (sum(g[0][k] for k in kinds), len(g)),
+            default=None,
+        ),
+    }
+
+    def size(c: dict) -> int:
+        s = _casework_size(c["child"])
+        return s["episodes"] + s["visits"] + s["notes"] + s["health_records"]
+
+    def queries(c: dict) -> dict:
+        client = _client(c["worker__username"])
+        url = reverse("casework:child-casework", args=[c["child"]])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"in-care casework page: HTTP {response.status_code}")
+        return {**_casework_size(c["child"]), "queries": len(captured.captured_queries)}
+
+    out: dict = {}
+    for label, group in fullest.items():
+        if group is None:
+            out[label] = {"skipped": "no two children with the same kinds of record"}
+            continue
+        ordered = sorted(group, key=size)
+        short, long = queries(ordered[0]), queries(ordered[-1])
+        out[label] = {
+            "kinds": [k for k in kinds if group[0][k]],
+            "children_alike": len(group),
+            "short": short,
+            "long": long,
+            "independent": short["queries"] == long["queries"],
+        }
+    out["independent"] = all(g.get("independent", False) for g in out.values())
+    return out
+
+
 def _public_answers(rng: random.Random, i: int) -> dict:
     """A member of the public's report, as the form keeps it (one child, varied names)."""
     from safehub.demo.generator import data
@@ -699,6 +833,7 @@ BENCHMARKS = [
     "my_work",
     "team_work",
     "child_casework_long_history",
+    "child_casework_in_care",
     "front_door_throughput",
 ]
 
@@ -734,6 +869,7 @@ def main() -> None:
         "my_work": _my_work_requests,
         "team_work": _team_work_requests,
         "child_casework_long_history": _child_casework_requests,
+        "child_casework_in_care": _in_care_casework_requests,
     }
     benchmarks = []
     for name, make in pages.items():
@@ -769,6 +905,8 @@ def main() -> None:
         result["person_page_query_count"] = _query_count_independence()
     if "child_casework_long_history" in only:
         result["child_casework_query_count"] = _child_casework_query_count()
+    if "child_casework_in_care" in only:
+        result["in_care_casework_query_count"] = _in_care_casework_query_count()
     if set(only) != set(BENCHMARKS):
         result["only"] = only
     out_dir = ROOT / "bench" / "results"
