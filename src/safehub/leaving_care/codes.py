@@ -28,15 +28,19 @@ class Activity(models.TextChoices):  # 903 ACTIV ("0" when not in touch)
     P1 = "P1", "Part-time higher education"
     F2 = "F2", "Full-time education other than higher education"
     P2 = "P2", "Part-time education other than higher education"
-    F3 = "F3", "Full-time training or employment"
-    P3 = "P3", "Part-time training or employment"
+    # F3/P3 ("training or employment") were retired when the DfE split apprenticeships out;
+    # a record still holding one is reported by the census check (903 rule 132) to be redone.
+    F4 = "F4", "Full-time apprenticeship"
+    P4 = "P4", "Part-time apprenticeship"
+    F5 = "F5", "Full-time training or employment other than an apprenticeship"
+    P5 = "P5", "Part-time training or employment other than an apprenticeship"
     G4 = "G4", "Not in education, training or employment: illness or disability"
     G5 = "G5", "Not in education, training or employment: other reasons"
     G6 = "G6", "Not in education, training or employment: pregnancy or parenting"
 
 
 # In education, employment or training (the EET measure).
-IN_EET = frozenset({"F1", "P1", "F2", "P2", "F3", "P3"})
+IN_EET = frozenset({"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"})
 
 
 class Accommodation(models.TextChoices):

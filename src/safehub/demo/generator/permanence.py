@@ -368,7 +368,7 @@ def _birthday(
         answers = {
             "accommodation": rng.choice(["U", "U", "D", "E", "T", "B", "Z", "K"]),
             "suitable": rng.random() < 0.9,
-            "activity": rng.choice(["F1", "F2", "F3", "P3"])
+            "activity": rng.choice(["F1", "F2", "F4", "F5", "P5"])
             if rng.random() < 0.55
             else rng.choice(["G4", "G5", "G6"]),
         }

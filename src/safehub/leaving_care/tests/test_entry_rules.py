@@ -18,7 +18,7 @@ from safehub.people.models import Person
 pytestmark = pytest.mark.django_db
 
 IN_WINDOW = date(2026, 9, 1)  # two weeks before the 19th birthday
-ANSWERS = {"in_touch": "YES", "accommodation": "U", "suitable": True, "activity": "F3"}
+ANSWERS = {"in_touch": "YES", "accommodation": "U", "suitable": True, "activity": "F5"}
 
 
 def _refused(field: str, words: str, call: Any) -> None:
@@ -66,7 +66,7 @@ def test_in_touch_needs_accommodation_suitability_and_activity(leaver: Any, sw: 
     )
     assert not BirthdayRecord.objects.exists()
     record = _birthday(sw, leaver, suitable=False)
-    assert (record.accommodation, record.suitable, record.activity) == ("U", False, "F3")
+    assert (record.accommodation, record.suitable, record.activity) == ("U", False, "F5")
 
 
 def test_not_in_touch_records_no_accommodation_or_activity(leaver: Any, sw: Any) -> None:
@@ -174,3 +174,17 @@ def test_every_rule_has_its_test_and_names_its_functions() -> None:
 
 def test_the_census_rules_doc_lists_these_rules_too() -> None:
     assert set(RULES) <= set(all_rules())
+
+
+@pytest.mark.parametrize("retired", ["F3", "P3"])
+def test_the_retired_training_or_employment_codes_are_refused(
+    leaver: Any, sw: Any, retired: str
+) -> None:
+    # The DfE withdrew F3/P3 when apprenticeships got codes of their own (F4/P4); the 903
+    # would reject them (rule 132), so they are not taken now.
+    _refused(
+        "activity",
+        "what the young person is doing",
+        lambda: _birthday(sw, leaver, activity=retired),
+    )
+    assert not BirthdayRecord.objects.exists()

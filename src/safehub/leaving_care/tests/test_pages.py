@@ -31,7 +31,7 @@ def _birthday_post(**changes: Any) -> dict[str, Any]:
         "in_touch": "YES",
         "accommodation": "U",
         "suitable": "yes",
-        "activity": "F3",
+        "activity": "F5",
     }
     return {**data, **changes}
 

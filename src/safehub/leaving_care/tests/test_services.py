@@ -26,7 +26,7 @@ from safehub.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {"in_touch": "YES", "accommodation": "U", "suitable": True, "activity": "F3"}
+ANSWERS = {"in_touch": "YES", "accommodation": "U", "suitable": True, "activity": "F5"}
 
 
 def _birthday(actor: Any, child: Any, age: int = 19, on: date = date(2026, 9, 1)) -> Any:
@@ -38,7 +38,7 @@ def test_a_birthday_record_is_audited_and_on_the_chronology(leaver: Any, sw: Any
     entry = ChronologyEntry.objects.get(event_type=events.BIRTHDAY_RECORD)
     assert entry.summary == (
         "19th birthday: in touch; Independent living, for example a flat or tenancy "
-        "(U1, suitable); Full-time training or employment (F3)"
+        "(U1, suitable); Full-time training or employment other than an apprenticeship (F5)"
     )
     assert entry.occurred_at.date() == date(2026, 9, 1)
     assert AuditEvent.objects.filter(

@@ -24,7 +24,7 @@ from safehub.casework.codes import (
     ReasonNewEpisode,
     SDQReason,
 )
-from safehub.leaving_care.codes import Accommodation, InTouch
+from safehub.leaving_care.codes import Accommodation, Activity, InTouch
 from safehub.people.codes import Ethnicity, Sex
 from safehub.permanence.codes import (
     AdopterLegalStatus,
@@ -91,10 +91,9 @@ CODE_SETS: dict[str, tuple[str, ...]] = {
     "missing": tuple(MissingKind.values),
     "sdq_reason": tuple(SDQReason.values),
     "in_touch": tuple(InTouch.values),
-    # The DfE's activity codes; SafeHub's `leaving_care` Activity still carries the retired
-    # F3/P3 (education or training, split into F4/P4 employment and F5/P5 training), which
-    # rule 132 therefore reports (ADR 0041).
-    "activ": ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"),
+    # The DfE's activity codes (`leaving_care.codes.Activity` and "0" for not in touch); a
+    # record made before the retired F3/P3 were withdrawn is reported by rule 132.
+    "activ": (*Activity.values, "0"),
     "accom": (*ACCOMMODATION, "0"),
     "nb_adoptr": ("1", "2"),
     "sex_adoptr": tuple(AdopterSexes.values),

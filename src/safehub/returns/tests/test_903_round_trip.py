@@ -2,8 +2,8 @@
 recognised and passes every rule SafeHub checks (the demo plants no 903 mistakes) but for
 two things in the records that the rules rightly find, every one of them: care leavers
 whose birthday contact nobody has recorded (their OC3 row is blank for the returns team to
-chase: rules 131 to 133), and activities recorded with the retired codes F3/P3 that
-`leaving_care` still offers (rule 132; ADR 0041). Also a
+chase: rules 131 to 133), and any activity still held in a retired code (rule 132; the
+demo records none since `leaving_care` stopped offering F3/P3). Also a
 period as it stood on its last day, the fixed number of queries, who may produce it, and
 its audit row naming every child, restricted records too."""
 
