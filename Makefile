@@ -88,6 +88,8 @@ bench: setup ## Benchmarks on PostgreSQL at large scale (SCALE=county for a quic
 	$(BIN)/python bench/run.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
 	$(BIN)/python bench/matching.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
 	$(BIN)/python bench/search.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
+	$(BIN)/python bench/returns_production.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
+	$(BIN)/python bench/insight.py --scale $${SCALE:-large} --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safehub_bench}
 
 clean: ## Remove the virtual environment, built assets and local databases
 	rm -rf $(VENV) node_modules build var
