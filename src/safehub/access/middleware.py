@@ -11,8 +11,10 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.functional import LazyObject, empty
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp.middleware import is_verified
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware, is_verified
 
+from safehub.access.backends import device_read_with_user, session_device_id
 from safehub.access.services import form_draft_keep, form_draft_take
 from safehub.ui.forms_util import restored_form
 
@@ -56,6 +58,28 @@ def seconds_left(request: HttpRequest) -> int:
 def session_extend(request: HttpRequest) -> None:
     """The user asked for more time: the idle clock starts again now."""
     request.session[LAST_SEEN] = time.time()
+
+
+class SignedInDeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware, given the device the session names to read with the user
+    (`access.backends.StaffBackend.get_user`) rather than in a query of its own."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        token = session_device_id.set(session.get(DEVICE_ID_SESSION_KEY) if session else None)
+        try:
+            return super().__call__(request)  # type: ignore[no-any-return]
+        finally:
+            session_device_id.reset(token)
+            device_read_with_user.set(None)
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        device = device_read_with_user.get()
+        if device is not None and device.persistent_id == self._normalize_persistent_id(
+            persistent_id
+        ):
+            return device
+        return super()._device_from_persistent_id(persistent_id)
 
 
 class ResolvedUserMiddleware:

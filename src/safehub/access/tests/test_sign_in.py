@@ -190,3 +190,52 @@ def test_signed_in_pages_are_not_cached_and_carry_a_csp(client_for):
     response = client_for("mash_worker").get(reverse("people:person-search"))
     assert response["Cache-Control"] == "no-store"
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+# --- The signed-in user and their second factor read together (ADR 0045) ----------------
+
+
+def _session_reads(client: Client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("ui:accessibility")).status_code == 200
+    return [q["sql"] for q in queries if "organisations_user" in q["sql"] or "otp_" in q["sql"]]
+
+
+def test_the_user_and_their_device_are_read_in_one_query(users, client_for):
+    reads = _session_reads(client_for("mash_worker"))
+    assert len(reads) == 1 and "otp_totp_totpdevice" in reads[0], reads
+
+
+def test_a_session_naming_another_users_device_is_not_verified(users, client_for):
+    """The device read with the user must be theirs: a session naming someone else's
+    device is treated as not having passed the second factor, as django-otp does."""
+    client = client_for("mash_worker")
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=users["team_manager"]).persistent_id
+    session.save()
+    assert client.get(reverse("people:person-search"))["Location"] == reverse("ui:sign-in-verify")
+
+
+def test_an_unconfirmed_device_does_not_pass_the_second_factor(users, client_for):
+    client = client_for("mash_worker")
+    TOTPDevice.objects.filter(user=users["mash_worker"]).update(confirmed=False)
+    assert client.get(reverse("people:person-search"))["Location"] == reverse("ui:sign-in-verify")
+
+
+def test_a_disabled_user_with_a_device_is_refused(users, client_for):
+    client = client_for("mash_worker")
+    type(users["mash_worker"]).objects.filter(pk=users["mash_worker"].pk).update(is_active=False)
+    response = client.get(reverse("people:person-search"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("ui:sign-in"))
+
+
+def test_a_changed_password_still_ends_the_session(users, client_for):
+    """Django's session hash check is kept when the device comes with the user."""
+    client = client_for("mash_worker")
+    user = type(users["mash_worker"]).objects.get(pk=users["mash_worker"].pk)
+    user.set_password("another-long-passphrase-2026")
+    user.save()
+    response = client.get(reverse("people:person-search"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("ui:sign-in"))

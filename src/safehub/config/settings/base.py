@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "safehub.access.middleware.SignedInDeviceMiddleware",
     "safehub.access.middleware.ResolvedUserMiddleware",
     "safehub.access.middleware.SessionLimitsMiddleware",
     "safehub.access.middleware.SecondFactorRequiredMiddleware",
