@@ -68,7 +68,7 @@ class SignedInDeviceMiddleware(OTPMiddleware):
         session = getattr(request, "session", None)
         token = session_device_id.set(session.get(DEVICE_ID_SESSION_KEY) if session else None)
         try:
-            return super().__call__(request)  # type: ignore[no-any-return]
+            return super().__call__(request)
         finally:
             session_device_id.reset(token)
             device_read_with_user.set(None)

@@ -19,8 +19,14 @@ from safehub.careplanning.models import (
     ReviewingOfficer,
     ReviewingOfficerContact,
 )
-from safehub.careplanning.services import current_iro, current_period, placement_began
+from safehub.careplanning.services import (
+    current_iro,
+    current_period,
+    placement_among,
+    placement_began,
+)
 from safehub.casework.models import DueItem, PeriodOfCare
+from safehub.casework.sections import ChildRead
 from safehub.casework.selectors import Due
 from safehub.casework.services.care import IRO_CONTACT_DUE, IRO_DUE, PLACEMENT_PLAN_DUE
 from safehub.organisations.models import User
@@ -54,19 +60,31 @@ def _due(items: list[DueItem], today: date) -> list[Due]:
     return [Due(i, (i.due_date - today).days) for i in items]
 
 
-def care_planning_section(*, child: Person, today: date) -> CarePlanningSection | None:
-    """Seven queries for a child in care, one for anyone else."""
-    period = current_period(child)
-    if period is None:
-        return None
-    placement = placement_began(period)
+def care_planning_section(
+    *, child: Person, today: date, read: ChildRead | None = None
+) -> CarePlanningSection | None:
+    """Seven queries for a child in care, one for anyone else; four and none on the
+    casework page, which has read the child's periods of care and due dates (`read`)."""
+    if read is None:
+        period = current_period(child)
+        if period is None:
+            return None
+        placement = placement_began(period)
+        items = list(
+            DueItem.objects.filter(
+                source_type=SOURCE, source_id=str(period.pk), kind__in=DUE_KINDS, done_on=None
+            ).order_by("due_date", "pk")
+        )
+    else:
+        period = read.current_period
+        if period is None:
+            return None
+        placement = placement_among(read.placements(period))
+        items = read.due({SOURCE}, str(period.pk), DUE_KINDS)
     plans = {
         (p.kind, p.placement_id): p
         for p in Plan.objects.filter(period=period).select_related("updated_by")
     }
-    items = DueItem.objects.filter(
-        source_type=SOURCE, source_id=str(period.pk), kind__in=DUE_KINDS, done_on=None
-    ).order_by("due_date", "pk")
     return CarePlanningSection(
         period=period,
         iro=current_iro(period),
@@ -83,7 +101,7 @@ def care_planning_section(*, child: Person, today: date) -> CarePlanningSection 
         )
         if placement
         else [],
-        due=_due(list(items), today),
+        due=_due(items, today),
     )
 
 

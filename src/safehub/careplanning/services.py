@@ -4,6 +4,7 @@ cannot be right, writes its audit row and chronology entry, and closes the statu
 casework opened when the child came into care or moved (`DueItem`: the care plan, the
 placement plan, the IRO's allocation and their contact before each review)."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -55,12 +56,14 @@ def _open_period(child: Any) -> PeriodOfCare:
 
 
 def placement_began(period: PeriodOfCare) -> CareEpisode | None:
-    """The 903 episode in which the child's current placement began: a change of legal
-    status alone (RNE L) starts a new episode but not a new placement."""
-    for episode in period.episodes.order_by("-start_date", "-pk"):
-        if episode.reason_new_episode != "L":
-            return episode
-    return None
+    """The 903 episode in which the child's current placement began."""
+    return placement_among(period.episodes.order_by("-start_date", "-pk"))
+
+
+def placement_among(episodes: Iterable[CareEpisode]) -> CareEpisode | None:
+    """Of a period's episodes, newest first, the one in which the current placement began:
+    a change of legal status alone (RNE L) starts a new episode but not a new placement."""
+    return next((e for e in episodes if e.reason_new_episode != "L"), None)
 
 
 def current_iro(period: PeriodOfCare) -> ReviewingOfficer | None:

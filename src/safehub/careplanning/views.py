@@ -17,7 +17,7 @@ from safehub.access.policy import (
 )
 from safehub.careplanning import forms, selectors, services
 from safehub.careplanning.models import PlanKind
-from safehub.casework.sections import Section
+from safehub.casework.sections import ChildRead, Section
 from safehub.casework.selectors import conference_chairs
 from safehub.casework.views import (
     _child,
@@ -44,9 +44,9 @@ PLAN_HINTS = {
 }
 
 
-def child_section(actor: User, child: Person, today: date) -> Section | None:
+def child_section(actor: User, child: Person, today: date, read: ChildRead) -> Section | None:
     """The care planning section of the casework page, for a child in care."""
-    section = selectors.care_planning_section(child=child, today=today)
+    section = selectors.care_planning_section(child=child, today=today, read=read)
     if section is None:
         return None
     can_record = can_edit_viewable_person(actor)

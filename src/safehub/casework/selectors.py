@@ -51,6 +51,7 @@ from safehub.casework.models import (
     UASCStatus,
     Visit,
 )
+from safehub.casework.sections import ChildRead
 from safehub.casework.timescales import add_months
 from safehub.core.paging import page_number
 from safehub.organisations.models import User
@@ -396,6 +397,11 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         oversight_count=oversight_count,
         due=due,
     )
+
+
+def child_read(work: ChildCasework) -> ChildRead:
+    """What the sections other apps add to the casework page may take from it."""
+    return ChildRead(care_periods=work.care_periods, open_due=[d.item for d in work.due])
 
 
 # --- Records of one child, for the action forms -------------------------------------------

@@ -167,7 +167,7 @@ def child_casework_view(request: SignedInRequest, person_id: int) -> HttpRespons
     notices = list(messages.get_messages(request))
     can_record = can_edit_viewable_person(actor)
     work = selectors.child_casework(child=child, today=today)
-    sections = child_sections(actor, child, today)
+    sections = child_sections(actor, child, today, selectors.child_read(work))
     chronology = chronology_page_for_person(actor=actor, person=child, size=LATEST_CHRONOLOGY)
     return _render(
         request,

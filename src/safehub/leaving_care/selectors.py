@@ -9,6 +9,7 @@ from datetime import date
 from safehub.access.policy import visible_persons
 from safehub.audit.services import audit_list
 from safehub.casework.models import DueItem
+from safehub.casework.sections import ChildRead
 from safehub.casework.selectors import Due
 from safehub.leaving_care.codes import Category
 from safehub.leaving_care.eligibility import age_on, category_on
@@ -37,9 +38,12 @@ class CareLeaverSection:
         return self.category is not None or self.leaver is not None
 
 
-def care_leaver_section(*, child: Person, today: date) -> CareLeaverSection:
+def care_leaver_section(
+    *, child: Person, today: date, read: ChildRead | None = None
+) -> CareLeaverSection:
     """Six queries whatever the history (two when the young person has no leaving-care
-    record)."""
+    record); four (one) on the casework page, which has read the child's care history and
+    due dates (`read`)."""
     dob = child.date_of_birth
     leaver = (
         CareLeaver.objects.select_related("personal_adviser").filter(child=child).first()
@@ -49,7 +53,7 @@ def care_leaver_section(*, child: Person, today: date) -> CareLeaverSection:
     category = (
         category_on(
             dob,
-            care_history(child),
+            care_history(child, read),
             today,
             support_to_25=bool(leaver and leaver.support_to_25),
         )
@@ -68,7 +72,15 @@ def care_leaver_section(*, child: Person, today: date) -> CareLeaverSection:
         )
     plans = list(leaver.plans.order_by("-plan_date", "-pk")[:PLANS_SHOWN])
     arrangements = list(leaver.staying_put.order_by("-start_date", "-pk")[:1])
-    items = DueItem.objects.filter(source_type=SOURCE, source_id=str(leaver.pk), done_on=None)
+    items = (
+        read.due({SOURCE}, str(leaver.pk))
+        if read is not None
+        else list(
+            DueItem.objects.filter(
+                source_type=SOURCE, source_id=str(leaver.pk), done_on=None
+            ).order_by("due_date", "pk")
+        )
+    )
     return CareLeaverSection(
         age=age_on(dob, today) if dob else None,
         category=category,
@@ -76,7 +88,7 @@ def care_leaver_section(*, child: Person, today: date) -> CareLeaverSection:
         plans=plans,
         staying_put=arrangements[0] if arrangements else None,
         birthdays=list(leaver.birthdays.order_by("age")),
-        due=[Due(i, (i.due_date - today).days) for i in items.order_by("due_date", "pk")],
+        due=[Due(i, (i.due_date - today).days) for i in items],
     )
 
 

@@ -14,6 +14,7 @@ from safehub.access.guards import require
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.access.policy import Action, decide, holds_cases
 from safehub.casework.models import CareEpisode
+from safehub.casework.sections import ChildRead
 from safehub.casework.services.shared import (
     _complete,
     _date,
@@ -61,8 +62,15 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def care_history(child: Any) -> list[Spell]:
-    """The child's 903 episodes as spells, in one query."""
+def care_history(child: Any, read: ChildRead | None = None) -> list[Spell]:
+    """The child's 903 episodes as spells, in one query; none on the casework page, which
+    has read the periods and their episodes (`read`)."""
+    if read is not None:
+        return spells(
+            (e.start_date, e.end_date or p.end_date, e.legal_status)
+            for p in read.care_periods
+            for e in read.placements(p)
+        )
     rows = CareEpisode.objects.filter(period__child=child).values_list(
         "start_date", "end_date", "period__end_date", "legal_status"
     )

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from safehub.access.policy import can_edit_viewable_person, can_manage_cases
-from safehub.casework.sections import Section
+from safehub.casework.sections import ChildRead, Section
 from safehub.casework.selectors import team_workers
 from safehub.casework.views import _child, _data, _form, _must_manage, _when
 from safehub.core.users import SignedInRequest
@@ -19,10 +19,10 @@ from safehub.organisations.models import User
 from safehub.people.models import Person
 
 
-def child_section(actor: User, child: Person, today: date) -> Section | None:
+def child_section(actor: User, child: Person, today: date, read: ChildRead) -> Section | None:
     """The leaving-care section of the casework page, for young people who have a
     category or a record."""
-    section = selectors.care_leaver_section(child=child, today=today)
+    section = selectors.care_leaver_section(child=child, today=today, read=read)
     if not section.shown:
         return None
     can_record = can_edit_viewable_person(actor)

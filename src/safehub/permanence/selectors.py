@@ -12,6 +12,7 @@ from safehub.access.policy import can_work_adopters, visible_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_list, audit_record
 from safehub.casework.models import DueItem, PeriodOfCare
+from safehub.casework.sections import ChildRead
 from safehub.casework.selectors import Due
 from safehub.organisations.models import User
 from safehub.people.models import Person
@@ -108,9 +109,24 @@ def _clock(p: Proceedings, today: date) -> Clock | None:
     )
 
 
-def permanence_section(*, actor: User, child: Person, today: date) -> PermanenceSection:
+def _entered_care_by(child: Person, day: date, read: ChildRead | None) -> date | None:
+    """When the child last came into care on or before `day`."""
+    if read is not None:
+        return max((p.start_date for p in read.care_periods if p.start_date <= day), default=None)
+    return (
+        PeriodOfCare.objects.filter(child=child, start_date__lte=day)
+        .order_by("-start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+
+
+def permanence_section(
+    *, actor: User, child: Person, today: date, read: ChildRead | None = None
+) -> PermanenceSection:
     """At most nine queries whatever the history; one for a child with no court or
-    adoption records (most children on a casework page)."""
+    adoption records (most children on a casework page). On the casework page, which has
+    read the child's periods of care and due dates (`read`), at most seven."""
     held = _held(child)
     # The open one (no end dates) sorts first on both databases, then the latest ended.
     current = (
@@ -143,12 +159,7 @@ def permanence_section(*, actor: User, child: Person, today: date) -> Permanence
     before = PermanenceBefore.objects.filter(child=child).first() if held["before"] else None
     scorecard = None
     if adoption is not None:
-        entered = (
-            PeriodOfCare.objects.filter(child=child, start_date__lte=adoption.decided_on)
-            .order_by("-start_date")
-            .values_list("start_date", flat=True)
-            .first()
-        )
+        entered = _entered_care_by(child, adoption.decided_on, read)
         scorecard = Scorecard(
             entered_care_to_placed=(adoption.placed_on - entered).days
             if adoption.placed_on and entered
@@ -158,13 +169,15 @@ def permanence_section(*, actor: User, child: Person, today: date) -> Permanence
             else None,
         )
     # Only proceedings and liberty orders set this section's clocks.
-    items = (
-        DueItem.objects.filter(child=child, source_type__in=SOURCES, done_on=None).order_by(
-            "due_date", "pk"
+    items: list[DueItem] = []
+    if (held["proceedings"] or held["liberty"]) and read is not None:
+        items = read.due(SOURCES)
+    elif held["proceedings"] or held["liberty"]:
+        items = list(
+            DueItem.objects.filter(child=child, source_type__in=SOURCES, done_on=None).order_by(
+                "due_date", "pk"
+            )
         )
-        if held["proceedings"] or held["liberty"]
-        else DueItem.objects.none()
-    )
     final = (
         FINAL_LEGAL_STATUS.get(FinalOrder(current.final_order))
         if current and current.final_order

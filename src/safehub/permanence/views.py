@@ -19,7 +19,7 @@ from safehub.access.policy import (
     can_work_adopters,
     decide_permanence_of_viewable,
 )
-from safehub.casework.sections import Section
+from safehub.casework.sections import ChildRead, Section
 from safehub.casework.views import _data, _form, _render, _when, record_page
 from safehub.core.once import submit_once
 from safehub.core.users import SignedInRequest
@@ -30,12 +30,12 @@ from safehub.permanence.fetchers import access_adopters, access_child_permanence
 from safehub.ui.forms_util import add_service_errors
 
 
-def child_section(actor: User, child: Person, today: date) -> Section | None:
+def child_section(actor: User, child: Person, today: date, read: ChildRead) -> Section | None:
     """The court and adoption section, for the roles that may read it (the child has
     already passed the casework page's person decision)."""
     if decide_permanence_of_viewable(actor, Action.VIEW) is not Decision.ALLOW:
         return None
-    section = selectors.permanence_section(actor=actor, child=child, today=today)
+    section = selectors.permanence_section(actor=actor, child=child, today=today, read=read)
     can_record = decide_permanence_of_viewable(actor, Action.EDIT) is Decision.ALLOW
     if not section.shown and not can_record:
         return None

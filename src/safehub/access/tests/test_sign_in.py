@@ -203,7 +203,8 @@ def _session_reads(client: Client) -> list[str]:
 
 def test_the_user_and_their_device_are_read_in_one_query(users, client_for):
     reads = _session_reads(client_for("mash_worker"))
-    assert len(reads) == 1 and "otp_totp_totpdevice" in reads[0], reads
+    assert len(reads) == 1, reads
+    assert "otp_totp_totpdevice" in reads[0]
 
 
 def test_a_session_naming_another_users_device_is_not_verified(users, client_for):

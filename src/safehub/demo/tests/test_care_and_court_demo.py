@@ -7,6 +7,7 @@ and the casework page of a child at each stage shows that stage."""
 import io
 from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from safehub.careplanning.models import (
     ReviewingOfficer,
     ReviewingOfficerContact,
 )
+from safehub.careplanning.selectors import care_planning_section
 from safehub.casework.models import (
     CareReview,
     EducationPlan,
@@ -34,10 +36,13 @@ from safehub.casework.models import (
     StrengthsAndDifficulties,
     UASCStatus,
 )
+from safehub.casework.selectors import child_casework, child_read
 from safehub.leaving_care.models import BirthdayRecord, CareLeaver
+from safehub.leaving_care.selectors import care_leaver_section
 from safehub.organisations.models import User
 from safehub.people.models import Person
 from safehub.permanence.models import Adopters, Adoption, Hearing, LibertyOrder, Proceedings
+from safehub.permanence.selectors import permanence_section
 
 AS_OF = date(2026, 10, 14)
 
@@ -118,6 +123,29 @@ def test_issue_14_is_in_the_small_demo_at_every_stage(seeded: date, client: Clie
         record = rows().select_related("child").first()
         assert record is not None, stage
         _page_shows(client, seeded, stage, record.child, heading, shows)
+    _sections_alike_from_the_casework_read(seeded)
+
+
+def _sections_alike_from_the_casework_read(today: date) -> None:
+    """The casework page hands its sections what it has read of the child (ADR 0045,
+    amended); each section must come out as it does when it reads for itself, for every
+    child with a period of care, court or adoption work, or a leaving-care record."""
+    manager = User.objects.get(username="team.manager")
+    ids = (
+        set(PeriodOfCare.objects.values_list("child", flat=True))
+        | set(Proceedings.objects.values_list("child", flat=True))
+        | set(Adoption.objects.values_list("child", flat=True))
+        | set(CareLeaver.objects.values_list("child", flat=True))
+    )
+    assert len(ids) > 50
+    for child in Person.objects.filter(pk__in=ids):
+        read = child_read(child_casework(child=child, today=today))
+        for section in (
+            partial(care_planning_section, child=child, today=today),
+            partial(permanence_section, actor=manager, child=child, today=today),
+            partial(care_leaver_section, child=child, today=today),
+        ):
+            assert section(read=read) == section(), child.pk
 
 
 def _proportions(seeded: date) -> None:
