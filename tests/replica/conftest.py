@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +48,34 @@ def _source_url(settings_dict: dict[str, Any]) -> str:
     return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
 
 
+@contextmanager
+def _migrated_test_database(django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The suite's test database, migrated. pytest-django makes it only for a run with
+    `db` tests in it; run alone, these tests make it (and remove it after)."""
+    primary = connections["default"]
+    made_from = None
+    with django_db_blocker.unblock():
+        if primary.settings_dict["NAME"] != primary.creation._get_test_db_name():
+            made_from = primary.settings_dict["NAME"]
+            primary.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield primary.settings_dict
+    finally:
+        if made_from is not None:
+            with django_db_blocker.unblock():
+                primary.creation.destroy_test_db(made_from, verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def pair(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Pair]:
     binaries = _needs_postgres_and_binaries()
     scratch = Pair(binaries, Path(tempfile.mkdtemp(prefix="safehub-replica-")))
-    try:
-        scratch.start(_source_url(connections["default"].settings_dict))
-        yield scratch
-    finally:
-        scratch.stop()
+    with _migrated_test_database(django_db_blocker) as source:
+        try:
+            scratch.start(_source_url(source))
+            yield scratch
+        finally:
+            scratch.stop()
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +88,7 @@ def on_pair(pair: Pair, django_db_blocker: Any) -> Iterator[Pair]:
         primary.settings_dict.update(NAME="safehub", HOST="127.0.0.1", PORT=str(pair.primary_port))
         config = {**primary.settings_dict, "PORT": str(pair.replica_port)}
         replica = replica_database(config, {"default": primary.settings_dict})
-        settings.DATABASES[REPLICA] = replica
+        # connections.settings is settings.DATABASES itself, with Django's defaults filled.
         connections.settings[REPLICA] = connections.configure_settings(
             {"default": dict(primary.settings_dict), REPLICA: replica}
         )[REPLICA]
@@ -77,9 +97,9 @@ def on_pair(pair: Pair, django_db_blocker: Any) -> Iterator[Pair]:
             with override_settings(DATABASE_ROUTERS=[ROUTER]):
                 yield pair
         finally:
-            connections[REPLICA].close()
-            del connections[REPLICA]
-            del connections.settings[REPLICA]
-            del settings.DATABASES[REPLICA]
             primary.close()
             primary.settings_dict.update(saved)
+            connections[REPLICA].close()
+            del connections[REPLICA]
+            connections.settings.pop(REPLICA, None)
+            settings.DATABASES.pop(REPLICA, None)
