@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import make_person, make_user, sign_in
+from conftest import TEST_TODAY, make_person, make_user, sign_in
 from django.db import DatabaseError, connections, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -27,9 +27,12 @@ from safehub.access.roles import Role
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.casework.models import Episode
 from safehub.core.replica import REPLICA, replica_retry_now, report_reads
+from safehub.insight.services import figures_refresh
 from safehub.organisations.models import Agency, AgencyKind, Team, User
 from safehub.people.models import Person
+from safehub.returns.models import RunStatus
 from safehub.returns.selectors import cin_census_write
+from safehub.returns.services import validation_run
 from tests.replica.pair import Pair
 
 pytestmark = [pytest.mark.replica, pytest.mark.xdist_group("replica")]
@@ -131,6 +134,27 @@ def test_reports_and_returns_read_the_replica_and_write_the_primary(
         assert "header.csv" in zipfile.ZipFile(io.BytesIO(body)).namelist()
     if page == "returns:annex-a-workbook":
         assert "List 6" in load_workbook(io.BytesIO(body), read_only=True).sheetnames
+
+
+def test_the_jobs_read_the_replica_and_store_what_they_found_on_the_primary(
+    analyst: User,
+) -> None:
+    """The monthly figures (the dashboard's and the committee report's) and the census check
+    of the live records, as the job worker runs them."""
+    wait_for_the_replica()
+    with (
+        CaptureQueriesContext(connections["default"]) as on_primary,
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+    ):
+        stored = figures_refresh(as_of=TEST_TODAY)
+        run = validation_run(as_of=TEST_TODAY)
+    assert stored > 0
+    assert run is not None and run.status == RunStatus.DONE
+    assert reads(sql(on_replica), "casework_episode")
+    assert not reads(sql(on_primary), "casework_episode")
+    assert any('INSERT INTO "insight_monthlyfigure"' in s for s in sql(on_primary))
+    assert any('INSERT INTO "audit_auditevent"' in s for s in sql(on_primary))
+    assert not [s for s in sql(on_replica) if s.lstrip().upper().startswith(WRITES)]
 
 
 def test_a_report_never_misses_what_was_saved_before_it_was_asked_for(
