@@ -3,6 +3,10 @@ migrations only ever go to the primary, reads go to the replica only inside a re
 block, and with no DATABASE_REPLICA_URL nothing is routed or asked. The real replica is in
 tests/replica/."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +19,7 @@ from safehub.core import replica
 from safehub.core.replica import REPLICA, ReplicaRouter, report_reads
 from safehub.people.models import Person
 
+ROOT = Path(__file__).resolve().parents[4]
 POSTGRES = {
     "ENGINE": "django.db.backends.postgresql",
     "NAME": "safehub",
@@ -89,3 +94,42 @@ def test_a_replica_needs_postgresql_on_both_sides() -> None:
         replica_database(POSTGRES, {"default": sqlite})
     with pytest.raises(ImproperlyConfigured, match="needs PostgreSQL"):
         replica_database(sqlite, {"default": POSTGRES})
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess[str]:
+    """Django's settings loaded afresh in a process of their own with `env`: what the
+    replica setting makes of the databases and routers."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(sorted(s.DATABASES), s.DATABASE_ROUTERS, "
+        "s.DATABASES.get('replica', {}).get('HOST'))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "safehub.config.settings.test", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_replica_setting_adds_the_alias_and_the_router() -> None:
+    made = _settings_with(
+        DATABASE_URL="postgres://app@db1.council.example/safehub",
+        DATABASE_REPLICA_URL="postgres://app@db2.council.example/safehub",
+    )
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.split("\n")[0] == (
+        "['default', 'replica'] ['safehub.core.replica.ReplicaRouter'] db2.council.example"
+    )
+
+
+def test_the_replica_setting_is_refused_beside_the_embedded_database() -> None:
+    made = _settings_with(
+        DATABASE_URL="sqlite:///var/replica-refused.sqlite3",
+        DATABASE_REPLICA_URL="postgres://app@db2.council.example/safehub",
+    )
+    assert made.returncode != 0
+    assert "DATABASE_REPLICA_URL needs PostgreSQL" in made.stderr
