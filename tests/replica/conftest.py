@@ -48,6 +48,13 @@ def _source_url(settings_dict: dict[str, Any]) -> str:
     return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
 
 
+def _is_test_database(settings_dict: dict[str, Any]) -> bool:
+    """Whether Django has switched this connection to its test database (named in TEST,
+    as pytest-xdist's workers have it, else "test_" and the database's name)."""
+    named = settings_dict["TEST"].get("NAME")
+    return settings_dict["NAME"] == named if named else settings_dict["NAME"].startswith("test_")
+
+
 @contextmanager
 def _migrated_test_database(django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The suite's test database, migrated. pytest-django makes it only for a run with
@@ -55,7 +62,7 @@ def _migrated_test_database(django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     primary = connections["default"]
     made_from = None
     with django_db_blocker.unblock():
-        if primary.settings_dict["NAME"] != primary.creation._get_test_db_name():
+        if not _is_test_database(primary.settings_dict):
             made_from = primary.settings_dict["NAME"]
             primary.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

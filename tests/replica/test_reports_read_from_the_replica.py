@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -33,6 +32,7 @@ from safehub.people.models import Person
 from safehub.returns.models import RunStatus
 from safehub.returns.selectors import cin_census_write
 from safehub.returns.services import validation_run
+from safehub.returns.tests.cin_builder import texts
 from tests.replica.pair import Pair
 
 pytestmark = [pytest.mark.replica, pytest.mark.xdist_group("replica")]
@@ -65,14 +65,13 @@ def analyst(on_pair: Pair) -> User:
 
 
 @pytest.fixture
-def client(analyst: User) -> Iterator[Client]:
+def client(analyst: User) -> Client:
     replica_retry_now()
-    yield sign_in(Client(), analyst)
+    return sign_in(Client(), analyst)
 
 
 def in_census(response: Any) -> set[str]:
-    root = etree.fromstring(b"".join(response.streaming_content))
-    return set(root.xpath("//ChildIdentifiers/LAchildID/text()"))
+    return set(texts(etree.fromstring(response.getvalue()), "//ChildIdentifiers/LAchildID/text()"))
 
 
 def sql(captured: CaptureQueriesContext) -> list[str]:
@@ -122,7 +121,7 @@ def test_reports_and_returns_read_the_replica_and_write_the_primary(
         CaptureQueriesContext(connections[REPLICA]) as on_replica,
     ):
         answer = client.get(reverse(page), params)
-        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        body = answer.getvalue()
     assert answer.status_code == 200
     assert reads(sql(on_replica), table), f"{page} did not read {table} from the replica"
     assert not reads(sql(on_primary), table), f"{page} read {table} from the primary"
@@ -149,7 +148,8 @@ def test_the_jobs_read_the_replica_and_store_what_they_found_on_the_primary(
         stored = figures_refresh(as_of=TEST_TODAY)
         run = validation_run(as_of=TEST_TODAY)
     assert stored > 0
-    assert run is not None and run.status == RunStatus.DONE
+    assert run is not None
+    assert run.status == RunStatus.DONE
     assert reads(sql(on_replica), "casework_episode")
     assert not reads(sql(on_primary), "casework_episode")
     assert any('INSERT INTO "insight_monthlyfigure"' in s for s in sql(on_primary))
@@ -197,7 +197,7 @@ def test_a_transaction_that_wrote_reads_its_own_writes_from_the_primary(
             assert alias == "default"
         out = io.BytesIO()
         cin_census_write(actor=analyst, out=out, year="2025-26", now=timezone.now())
-        named = set(etree.fromstring(out.getvalue()).xpath("//LAchildID/text()"))
+        named = set(texts(etree.fromstring(out.getvalue()), "//LAchildID/text()"))
         assert str(unsaved_elsewhere.pk) in named
 
 
