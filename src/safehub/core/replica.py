@@ -71,7 +71,9 @@ class ReplicaRouter:
 @contextmanager
 def report_reads() -> Iterator[str]:
     """Read the report produced inside this block from the replica, if it is up to date;
-    yields the alias its reads go to. A block inside another keeps the outer's choice."""
+    yields the alias its reads go to. A block inside another keeps the outer's choice.
+    The choice is made on entry, so code inside a block writes only what it never reads
+    back there (an audit row, a job's progress)."""
     chosen = _report_alias.get()
     if chosen is not None:
         yield chosen
@@ -86,11 +88,11 @@ def report_reads() -> Iterator[str]:
 def _choose() -> str:
     if not replica_configured():
         return DEFAULT_DB_ALIAS
+    if time.monotonic() < _replica_down_until:
+        return DEFAULT_DB_ALIAS
     position, wrote = _primary_position()
     if wrote:
         return DEFAULT_DB_ALIAS  # this transaction's own writes are on the primary only
-    if time.monotonic() < _replica_down_until:
-        return DEFAULT_DB_ALIAS
     try:
         caught_up = _replica_reaches(position)
     except DatabaseError as error:
