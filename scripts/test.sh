@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 # Two workers (pytest-xdist), one per core of the machines CI runs on; each has its own
-# test database. WORKERS=0 runs in one process.
+# test database. WORKERS=0 runs in one process. Tests grouped with xdist_group (the replica's,
+# which start servers of their own) run on one worker together.
 WORKERS=${WORKERS:-2}
 mkdir -p var test-artifacts
 status=0
@@ -19,13 +20,13 @@ else
 fi
 
 echo "=== SafeHub tests on SQLite ==="
-env -u DATABASE_URL $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" "$@"; rc=$?
+env -u DATABASE_URL $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadgroup "$@"; rc=$?
 [ $rc -ne 0 ] && status=$rc
 ran+=("SQLite (rc=$rc)")
 
 if $BIN/python -c "import psycopg,sys; psycopg.connect('$PG_URL', connect_timeout=3).close()" 2>/dev/null; then
   echo "=== SafeHub tests on PostgreSQL ($PG_URL) ==="
-  DATABASE_URL=$PG_URL $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" "$@"; rc=$?
+  DATABASE_URL=$PG_URL $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadgroup "$@"; rc=$?
   [ $rc -ne 0 ] && status=$rc
   ran+=("PostgreSQL (rc=$rc)")
 else

@@ -14,6 +14,7 @@ from django.db.models import Max
 from safehub.access.policy import FigureListing, figure_listing
 from safehub.audit.services import audit_list
 from safehub.core.paging import page_number
+from safehub.core.replica import report_reads
 from safehub.insight import figures as f
 from safehub.insight.comparators import Comparator, comparators_for, missing_areas
 from safehub.insight.gate import must_see_performance
@@ -55,6 +56,7 @@ class Dashboard:
     missing_comparators: list[str]
 
 
+@report_reads()
 def dashboard(*, actor: User) -> Dashboard:
     """Every figure's stored months, oldest first, grouped by section."""
     must_see_performance(actor)
@@ -137,6 +139,7 @@ def _month_items(code: str, month: date) -> tuple[f.Figure, f.Month]:
     return figure, figure.compute([month])[month]
 
 
+@report_reads()
 def figure_drill(
     *, actor: User, code: str, month: date, met: bool | None = None, page: Any = 1
 ) -> Drill:
@@ -193,6 +196,7 @@ def _listed(actor: User, items: list[f.Item]) -> tuple[list[Listed], list[int]]:
 FIGURE_CSV_HEADER = ["SafeHub ID", "Name", "Date of birth", "Date", "What", "Met the measure"]
 
 
+@report_reads()
 def figure_csv_rows(*, actor: User, code: str, month: date) -> tuple[f.Figure, list[list[Any]]]:
     """Every item behind a figure's month for the export: named children with their names,
     an analyst's by SafeHub ID only; those the reader may not see are left out and counted

@@ -22,6 +22,7 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.models import versioned_update
 from safehub.core.once import submit_once
+from safehub.core.replica import report_reads
 from safehub.insight import figures as f
 from safehub.insight.gate import must_see_performance
 from safehub.insight.models import Commentary, Job, JobKind, JobStatus, MonthlyFigure
@@ -126,6 +127,7 @@ def job_run(*, job_id: int) -> str:
 # --- The monthly figures -----------------------------------------------------------------
 
 
+@report_reads()
 def figures_compute(
     *, as_of: date, months: int = 24, say: Progress | None = None
 ) -> dict[str, dict[date, f.Month]]:
@@ -176,6 +178,7 @@ def _run_figures(job: Job, say: Progress) -> tuple[str, bytes | None]:
 # --- The committee report ----------------------------------------------------------------
 
 
+@report_reads()
 def _run_committee_report(job: Job, say: Progress) -> tuple[str, bytes | None]:
     start = date.fromisoformat(job.params["quarter_start"])
     end = f.month_end(f.add_months(start, 2))

@@ -23,6 +23,7 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_list, audit_record
 from safehub.core.exceptions import NotFound, PermissionDeniedError
 from safehub.core.paging import page_number
+from safehub.core.replica import report_reads
 from safehub.insight.gate import must_see_performance
 from safehub.insight.models import Job, JobKind
 from safehub.organisations.models import Team, User, team_label
@@ -100,7 +101,8 @@ def cin_census_write(
             named.append(int(child["ChildIdentifiers"]["LAchildID"]))
             yield child
 
-    write_census(out, census_header(census, end, now), counted())  # type: ignore[arg-type]
+    with report_reads():
+        write_census(out, census_header(census, end, now), counted())  # type: ignore[arg-type]
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
@@ -182,9 +184,10 @@ def s903_write(
     problem = s903_period_problem(collection, start, end)
     if problem:
         raise ValueError(problem)
-    files = produce_903(
-        statutory_return_persons(actor, Person.objects.all()), collection, start, end
-    )
+    with report_reads():
+        files = produce_903(
+            statutory_return_persons(actor, Person.objects.all()), collection, start, end
+        )
     write_zip(out, files, collection.name)
     audit_record(
         actor=actor,
@@ -229,7 +232,8 @@ def annex_a_write(*, actor: User, out: IO[bytes], end: date) -> AnnexA:
     if not can_produce_returns(actor):
         raise PermissionDeniedError("Only the returns team produces Annex A.")
     children = statutory_return_persons(actor, Person.objects.all())
-    made = annex_a(children, end, adoption=statutory_return_includes_adoption(actor))
+    with report_reads():
+        made = annex_a(children, end, adoption=statutory_return_includes_adoption(actor))
     write_workbook(out, made)
     audit_record(
         actor=actor,
@@ -290,6 +294,7 @@ class Overview:
         return max([r.open_total for r in self.trend] + [1])
 
 
+@report_reads()
 def validation_overview(*, actor: User) -> Overview:
     """Open issues by rule, team and worker, and the open total over the last runs: counts
     only, so no child is named (the drill-down names them as the policy says)."""
@@ -362,6 +367,7 @@ class IssueDrill:
     total: int
 
 
+@report_reads()
 def validation_drill(*, actor: User, by: str, key: str, page: Any = 1) -> IssueDrill:
     """The open issues behind one count of the validation page (`by` rule, team or worker),
     each child listed as `policy.figure_listing` says; one audit row naming every child the

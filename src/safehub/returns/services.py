@@ -22,6 +22,7 @@ from safehub.access.policy import census_check_persons
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.casework.models import Allocation
+from safehub.core.replica import report_reads
 from safehub.insight.models import Job, JobKind
 from safehub.insight.services import job_request, job_run
 from safehub.organisations.models import User
@@ -151,6 +152,7 @@ def _teller(run: ValidationRun, say: Say | None) -> Callable[[int, str], None]:
     return tell
 
 
+@report_reads()
 def _census_bytes(census: CensusYear) -> bytes:
     children = census_check_persons(Person.objects.all())
     out = io.BytesIO()

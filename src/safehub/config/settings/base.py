@@ -8,6 +8,8 @@ from pathlib import Path
 
 import environ
 
+from safehub.config.databases import replica_database
+
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 SRC_DIR = PROJECT_ROOT / "src" / "safehub"
 VAR_DIR = PROJECT_ROOT / "var"
@@ -48,6 +50,19 @@ else:
     # seconds (ADR 0033: the registers, measured at the county scale).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+
+# A PostgreSQL streaming replica the reports and returns read from (ADR 0049,
+# safehub.core.replica). Unset, there is one database and nothing is routed.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# How long a report waits for the replica to replay what the primary had committed when it
+# began, before reading the primary instead; and, once the replica could not be reached,
+# how long reports read the primary before trying it again.
+REPLICA_MAX_WAIT_MS = env.int("REPLICA_MAX_WAIT_MS", default=500)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(env.db_url_config(DATABASE_REPLICA_URL), DATABASES)
+    DATABASE_ROUTERS = ["safehub.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"

@@ -17,6 +17,7 @@ ALLOWED = {
     "audit/db_guard.py": "the audit tables' guard: a PostgreSQL session setting (set_config)",
     "core/checks.py": "the deployment check of the database role's privileges (catalogue)",
     "hardtosee/services.py": "rebuilding the stored last contacts as one INSERT ... SELECT",
+    "core/replica.py": "how far the primary's WAL and the replica's replay have got (LSNs)",
 }
 
 
