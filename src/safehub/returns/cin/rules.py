@@ -26,7 +26,7 @@ from safehub.returns.cin.checks import (
     with_referral,
     working_days_back,
 )
-from safehub.returns.cin.spec import CODE_SETS, NO_FACTORS
+from safehub.returns.cin.spec import CODE_SETS, NFA_CLOSURES, NO_FACTORS
 from safehub.returns.registry import Check
 
 __all__ = ["CIN_RULES", "Context"]
@@ -311,8 +311,9 @@ def episodes_overlap(t: Tables, ctx: Context) -> pd.DataFrame:
 
 @CIN_RULES.rule(
     "2990",
-    "Activity is recorded on an episode closed after assessment with no further action "
-    "(RC8): a child in need plan, section 47 enquiry, conference or child protection plan.",
+    "Activity is recorded on an episode closed after assessment (RC8, no further action, or "
+    "RC9, referred to early help): a child in need plan, section 47 enquiry, conference or "
+    "child protection plan.",
     table="CINdetails",
     fields=("ReasonForClosure",),
     years=ALL_YEARS,
@@ -322,7 +323,7 @@ def activity_after_nfa_closure(t: Tables, ctx: Context) -> pd.DataFrame:
     busy = pd.concat(
         [t["cinplans"]["CINdetailsID"], t["s47"]["CINdetailsID"], t["cpp"]["CINdetailsID"]]
     )
-    closed = e["ReasonForClosure"] == "RC8"
+    closed = e["ReasonForClosure"].isin(NFA_CLOSURES)
     return found(
         e,
         closed & (e["CINdetailsID"].isin(busy) | e["DateOfInitialCPC"].notna()),

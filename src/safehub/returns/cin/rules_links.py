@@ -18,9 +18,7 @@ from safehub.returns.cin.checks import (
     whole_return,
     with_referral,
 )
-from safehub.returns.cin.spec import NO_FACTORS
-
-NFA_CLOSURES = ("RC8", "RC9")  # closed after assessment: no further action, or early help
+from safehub.returns.cin.spec import NFA_CLOSURES, NO_FACTORS
 
 
 def _episode_dates(t: Tables) -> pd.DataFrame:

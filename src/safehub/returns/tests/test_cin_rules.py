@@ -435,3 +435,10 @@ def test_rules_of_one_shape_are_found_by_their_code():
     )
     assert CIN_RULES.rules["4220"].table == "ChildCharacteristics"
     assert CIN_RULES.rules["8545Q"].severity == "query"
+
+
+def test_activity_on_an_episode_closed_to_early_help_is_found_too():
+    """Rule 2990 covers both closures after assessment: RC8 and RC9."""
+    head, kids = clean()
+    _closed("RC9")(head, kids)
+    assert "2990" in _found(head, kids)
