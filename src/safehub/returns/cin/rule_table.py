@@ -156,28 +156,32 @@ def starts_during(
 
     def check(t: Tables, ctx: Context) -> pd.DataFrame:
         rows = t[table]
-        mine = pd.DataFrame({within: rows[within], "starts": rows[start], "row": rows.index})
-        others = other.frame(t).reset_index(names="other")
-        pairs = mine.merge(others[[within, "from", "to", "running", "other"]], on=within)
+        pairs = _pairs(rows, t, within, start, other)
         if other.table == table:
             pairs = pairs[pairs["row"] != pairs["other"]]
             if twins_apart:
-                ends = rows[other.end]
-                own_end = ends.reindex(pairs["row"]).to_numpy()
-                twin = (pairs["starts"] == pairs["from"]) & (
-                    (pairs["to"].to_numpy() == own_end)
-                    | (pairs["to"].isna().to_numpy() & pd.isna(own_end))
+                same_end = (pairs["ends"] == pairs["to"]) | (
+                    pairs["ends"].isna() & pairs["to"].isna()
                 )
-                pairs = pairs[~twin]
-        before_end = (
-            pairs["starts"] <= pairs["to"] if last_day_inside else pairs["starts"] < pairs["to"]
-        )
-        inside = (pairs["starts"] >= pairs["from"]) & (
-            before_end | (pairs["running"] & (pairs["starts"] <= ctx.end))
-        )
-        return found(rows, rows.index.isin(pairs.loc[inside, "row"]), start)
+                pairs = pairs[~((pairs["starts"] == pairs["from"]) & same_end)]
+        starts, to = pairs["starts"], pairs["to"]
+        before_end = starts <= to if last_day_inside else starts < to
+        running = pairs["running"] & (starts <= ctx.end)
+        inside = (starts >= pairs["from"]) & (before_end | running)
+        hit = pd.Series(rows.index.isin(pairs.loc[inside, "row"]), index=rows.index)
+        return found(rows, hit, start)
 
     return check
+
+
+def _pairs(rows: pd.DataFrame, t: Tables, within: str, start: str, other: Span) -> pd.DataFrame:
+    """Each row of `rows` beside each `other` record sharing its `within`: the row's start
+    and (within one table) its own end, the other's span and whether it is still running."""
+    mine = pd.DataFrame({within: rows[within], "starts": rows[start], "row": rows.index})
+    if other.end in rows:  # the same table: a row's own end, to tell a repeated record
+        mine["ends"] = rows[other.end]
+    others = other.frame(t).reset_index(names="other")
+    return mine.merge(others[[within, "from", "to", "running", "other"]], on=within)
 
 
 # --- The rules -----------------------------------------------------------------------------------
