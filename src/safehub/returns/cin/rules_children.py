@@ -67,7 +67,7 @@ def upn_digits(t: Tables, ctx: Context) -> pd.DataFrame:
 def upn_last_character(t: Tables, ctx: Context) -> pd.DataFrame:
     c, upn = _upns(t)
     whole = upn.str.len() == 13
-    return found(c, whole & ~upn.str[12].str.fullmatch(UPN_LAST), "UPN")
+    return found(c, whole & ~upn.str.fullmatch(f".{{12}}{UPN_LAST}"), "UPN")
 
 
 @CIN_RULES.rule(

@@ -47,9 +47,9 @@ def _episode_dates(t: Tables) -> pd.DataFrame:
     years=ALL_YEARS,
 )
 def activity_after_closure(t: Tables, ctx: Context) -> pd.DataFrame:
-    e = t["cin"]
-    latest = _episode_dates(t).groupby("CINdetailsID")["day"].max()
-    return found(e, e["CINclosureDate"] < e["CINdetailsID"].map(latest), "CINclosureDate")
+    latest = _episode_dates(t).groupby("CINdetailsID", as_index=False)["day"].max()
+    e = t["cin"].merge(latest, on="CINdetailsID", how="left")
+    return found(e, e["CINclosureDate"] < e["day"], "CINclosureDate")
 
 
 def _closed(t: Tables, frame: pd.DataFrame) -> pd.DataFrame:

@@ -442,3 +442,33 @@ def test_activity_on_an_episode_closed_to_early_help_is_found_too():
     head, kids = clean()
     _closed("RC9")(head, kids)
     assert "2990" in _found(head, kids)
+
+
+def _bare(n: int, **episode: Any) -> dict[str, Any]:
+    """A child with no UPN and one episode with nothing in it but what `episode` gives."""
+    return {
+        "ChildIdentifiers": {"LAchildID": f"B{n}", "UPNunknown": "UN1", "Sex": "F",
+                             "PersonBirthDate": date(2022, 5, 1)},
+        "ChildCharacteristics": {"Ethnicity": "WBRI", "Disabilities": {"Disability": ["NONE"]}},
+        "CINdetails": [{"CINreferralDate": date(2024, 6, 3), "ReferralSource": "2A",
+                        "PrimaryNeedCode": "N1", "ReferralNFA": False, **episode}],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "kids",
+    [
+        [],
+        [_bare(1)],
+        [_bare(1, CINclosureDate=date(2024, 7, 1), ReasonForClosure="RC7"), _bare(2)],
+    ],
+    ids=["no children", "one open episode, nothing in it", "no modules anywhere"],
+)
+def test_a_census_with_empty_modules_runs_every_rule(kids):
+    """A column with nothing in it (no UPNs, no assessments) is no reason for a rule to fail."""
+    report = validate_cin(xml(header(), kids), filename="bare.xml")
+    assert not report.unreadable
+    assert report.rules_run == len(CIN_RULES.for_year("2024-25"))
+    # Only the return-wide queries (too few disability codes for a return this small) and,
+    # with no children at all, the format (a census names at least one).
+    assert {f.code for f in report.findings} <= {"2887Q", "2888Q", "schema"}
