@@ -123,7 +123,7 @@ def un7_with_further_action(t: Tables, ctx: Context) -> pd.DataFrame:
 @CIN_RULES.rule(
     "8530Q",
     "The expected date of birth is outside the range for this census: from 30 days before "
-    "the reference date to nine months after it.",
+    "the reference date to nine months after it, both days included.",
     table="ChildIdentifiers",
     fields=("ExpectedPersonBirthDate",),
     years=ALL_YEARS,
@@ -133,7 +133,7 @@ def expected_birth_in_range(t: Tables, ctx: Context) -> pd.DataFrame:
     due = c["ExpectedPersonBirthDate"]
     earliest = ctx.end - pd.DateOffset(days=30)
     latest = ctx.end + pd.DateOffset(months=9)
-    return found(c, due.notna() & ((due <= earliest) | (due >= latest)), "ExpectedPersonBirthDate")
+    return found(c, (due < earliest) | (due > latest), "ExpectedPersonBirthDate")
 
 
 @CIN_RULES.rule(

@@ -409,6 +409,8 @@ EDGES: dict[str, Break] = {
     # 1 April 2024 was Easter Monday: the working day before the year began was Thursday
     # 28 March (Good Friday between), so a referral that day may still be no further action.
     "8569Q": _nfa_referral_on(date(2024, 3, 28)),
+    # Nine months after the reference date is still in range (the rule says "between").
+    "8530Q": _unborn_due(date(2025, 12, 31)),
 }
 
 
