@@ -1,6 +1,7 @@
 """The CIN rules that share a shape, as one table: a date outside the census year, an end
-before its start, something after the child's death, a missing or unknown code, a record
-that starts while another like it is still running. Each shape is written once below; each
+before its start, something before the referral or after the child's death, work on a
+referral that led to no further action, a missing or unknown code, more than one record
+still open, a record that starts while another like it is still running. Each shape is written once below; each
 rule is a row naming its code, its message (the DfE's meaning in our words) and the columns
 it looks at, so a rule is still found by searching for its code. Rules with a shape of
 their own are in `rules.py`, `rules_children.py` and `rules_links.py`."""
@@ -174,6 +175,18 @@ def starts_during(
     return check
 
 
+def more_than_one_running(span: Span, within: str) -> Check:
+    """More than one `span` record sharing `within` (the child or the episode) is still
+    running: each of them is found."""
+
+    def check(t: Tables, ctx: Context) -> pd.DataFrame:
+        rows = t[span.table]
+        running = span.frame(t)["running"]
+        return found(rows, running & rows[within].where(running).duplicated(keep=False))
+
+    return check
+
+
 def _pairs(rows: pd.DataFrame, t: Tables, within: str, start: str, other: Span) -> pd.DataFrame:
     """Each row of `rows` beside each `other` record sharing its `within`: the row's start
     and (within one table) its own end, the other's span and whether it is still running."""
@@ -239,6 +252,16 @@ TABLE: tuple[Row, ...] = (
     Row("4012Q", "A child in need plan starts and ends on the same day.",
         "cinplans", ("CINPlanStartDate", "CINPlanEndDate"),
         same_day("cinplans", "CINPlanStartDate", "CINPlanEndDate")),
+    # Nothing before the referral
+    Row("1103", "An assessment starts before its episode's referral date.",
+        "assessments", ("AssessmentActualStartDate",),
+        before_referral("assessments", "AssessmentActualStartDate")),
+    Row("4015", "A child in need plan starts before its episode's referral date.",
+        "cinplans", ("CINPlanStartDate",), before_referral("cinplans", "CINPlanStartDate")),
+    Row("2889", "A section 47 enquiry starts before its episode's referral date.",
+        "s47", ("S47ActualStartDate",), before_referral("s47", "S47ActualStartDate")),
+    Row("1105", "A child protection plan starts before its episode's referral date.",
+        "cpp", ("CPPstartDate",), before_referral("cpp", "CPPstartDate")),
     Row("1104", "A section 47 enquiry's initial conference is dated before the episode's "
         "referral date.",
         "s47", ("DateOfInitialCPC", "CINreferralDate"), before_referral("s47", "DateOfInitialCPC")),
@@ -256,6 +279,10 @@ TABLE: tuple[Row, ...] = (
     Row("8920", "A child protection plan ends after the child's date of death.",
         "cpp", ("CPPendDate", "PersonDeathDate"), after_death("cpp", "CPPendDate")),
     # Nothing on a referral that led to no further action
+    Row("8831", "An assessment is recorded on an episode whose referral led to no further "
+        "action.",
+        "assessments", ("AssessmentActualStartDate", "ReferralNFA"),
+        on_nfa_referral("assessments", "AssessmentActualStartDate")),
     Row("4000", "A child in need plan is recorded on an episode whose referral led to no "
         "further action.",
         "cinplans", ("CINPlanStartDate", "ReferralNFA"),
@@ -285,6 +312,17 @@ TABLE: tuple[Row, ...] = (
         "cpp", ("LatestCategoryOfAbuse",),
         not_a_code("cpp", "LatestCategoryOfAbuse", "category_of_abuse", required=True)),
     # One at a time
+    Row("4004", "A child has more than one open child in need plan.",
+        "cinplans", ("CINPlanEndDate",), more_than_one_running(CIN_PLAN, "LAchildID")),
+    Row("8935", "A child has more than one open child protection plan.",
+        "cpp", ("CPPendDate",), more_than_one_running(CP_PLAN, "LAchildID")),
+    Row("8896", "An episode has more than one assessment still open (no authorisation date).",
+        "assessments", ("AssessmentAuthorisationDate",),
+        more_than_one_running(ASSESSMENT, "CINdetailsID")),
+    Row("8839", "An episode has more than one section 47 enquiry still open (no initial "
+        "conference, and one not ruled out).",
+        "s47", ("DateOfInitialCPC", "ICPCnotRequired"),
+        more_than_one_running(SECTION_47, "CINdetailsID")),
     Row("4014", "A child's child in need plans overlap: one starts before another ended.",
         "cinplans", ("CINPlanStartDate", "CINPlanEndDate"),
         starts_during("cinplans", "CINPlanStartDate", CIN_PLAN)),

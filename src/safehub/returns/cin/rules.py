@@ -23,7 +23,6 @@ from safehub.returns.cin.checks import (
     nothing,
     weekend,
     whole_return,
-    with_referral,
     working_days_back,
 )
 from safehub.returns.cin.spec import CODE_SETS, NFA_CLOSURES, NO_FACTORS
@@ -367,32 +366,6 @@ def icpc_weekend(t: Tables, ctx: Context) -> pd.DataFrame:
 
 
 @CIN_RULES.rule(
-    "1103",
-    "An assessment starts before its episode's referral date.",
-    table="Assessments",
-    fields=("AssessmentActualStartDate",),
-    years=ALL_YEARS,
-)
-def assessment_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    a = with_referral(t, t["assessments"])
-    return found(
-        a, a["AssessmentActualStartDate"] < a["CINreferralDate"], "AssessmentActualStartDate"
-    )
-
-
-@CIN_RULES.rule(
-    "8831",
-    "An assessment is recorded on an episode whose referral led to no further action.",
-    table="Assessments",
-    fields=("AssessmentActualStartDate", "ReferralNFA"),
-    years=ALL_YEARS,
-)
-def assessment_after_nfa(t: Tables, ctx: Context) -> pd.DataFrame:
-    a = with_referral(t, t["assessments"])
-    return found(a, a["ReferralNFA"].eq(True), "AssessmentActualStartDate")
-
-
-@CIN_RULES.rule(
     "8614",
     "Factors are given for an assessment that is not completed (no authorisation date).",
     table="Assessments",
@@ -431,19 +404,6 @@ def no_factors_alone(t: Tables, ctx: Context) -> pd.DataFrame:
     with_21 = f.loc[f["AssessmentFactors"] == NO_FACTORS, "AssessmentID"]
     a = t["assessments"]
     return found(a, a["AssessmentID"].isin(with_21) & (a["factors"] > 1))
-
-
-@CIN_RULES.rule(
-    "8896",
-    "An episode has more than one assessment still open (no authorisation date).",
-    table="Assessments",
-    fields=("AssessmentAuthorisationDate",),
-    years=ALL_YEARS,
-)
-def one_open_assessment(t: Tables, ctx: Context) -> pd.DataFrame:
-    a = t["assessments"]
-    open_ = a["AssessmentAuthorisationDate"].isna()
-    return found(a, open_ & a["CINdetailsID"].where(open_).duplicated(keep=False))
 
 
 @CIN_RULES.rule(
@@ -488,31 +448,6 @@ CIN_RULES.rule(
 
 
 @CIN_RULES.rule(
-    "4015",
-    "A child in need plan starts before its episode's referral date.",
-    table="CINPlanDates",
-    fields=("CINPlanStartDate",),
-    years=ALL_YEARS,
-)
-def cin_plan_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = with_referral(t, t["cinplans"])
-    return found(p, p["CINPlanStartDate"] < p["CINreferralDate"], "CINPlanStartDate")
-
-
-@CIN_RULES.rule(
-    "4004",
-    "A child has more than one open child in need plan.",
-    table="CINPlanDates",
-    fields=("CINPlanEndDate",),
-    years=ALL_YEARS,
-)
-def one_open_cin_plan(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = t["cinplans"]
-    open_ = p["CINPlanEndDate"].isna()
-    return found(p, open_ & p["LAchildID"].where(open_).duplicated(keep=False))
-
-
-@CIN_RULES.rule(
     "4001",
     "A child in need plan runs at the same time as a child protection plan.",
     table="CINPlanDates",
@@ -529,18 +464,6 @@ def cin_plan_overlaps_cp_plan(t: Tables, ctx: Context) -> pd.DataFrame:
     )
     rows = pairs.loc[overlap, "row"].unique()
     return found(p, p["row"].isin(rows), "CINPlanStartDate")
-
-
-@CIN_RULES.rule(
-    "2889",
-    "A section 47 enquiry starts before its episode's referral date.",
-    table="Section47",
-    fields=("S47ActualStartDate",),
-    years=ALL_YEARS,
-)
-def s47_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    s = with_referral(t, t["s47"])
-    return found(s, s["S47ActualStartDate"] < s["CINreferralDate"], "S47ActualStartDate")
 
 
 @CIN_RULES.rule(
@@ -574,18 +497,6 @@ def icpc_target_weekend(t: Tables, ctx: Context) -> pd.DataFrame:
 
 
 @CIN_RULES.rule(
-    "1105",
-    "A child protection plan starts before its episode's referral date.",
-    table="ChildProtectionPlans",
-    fields=("CPPstartDate",),
-    years=ALL_YEARS,
-)
-def cp_plan_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = with_referral(t, t["cpp"])
-    return found(p, p["CPPstartDate"] < p["CINreferralDate"], "CPPstartDate")
-
-
-@CIN_RULES.rule(
     "8840",
     "A child protection plan starts and ends on the same day.",
     table="ChildProtectionPlans",
@@ -607,19 +518,6 @@ def cp_plan_same_day(t: Tables, ctx: Context) -> pd.DataFrame:
 def review_after_plan_start(t: Tables, ctx: Context) -> pd.DataFrame:
     r = t["reviews"].merge(t["cpp"][["CPPID", "CPPstartDate"]], on="CPPID", how="left")
     return found(r, r["CPPreviewDate"] <= r["CPPstartDate"], "CPPreviewDate")
-
-
-@CIN_RULES.rule(
-    "8935",
-    "A child has more than one open child protection plan.",
-    table="ChildProtectionPlans",
-    fields=("CPPendDate",),
-    years=ALL_YEARS,
-)
-def one_open_cp_plan(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = t["cpp"]
-    open_ = p["CPPendDate"].isna()
-    return found(p, open_ & p["LAchildID"].where(open_).duplicated(keep=False))
 
 
 # --- The return as a whole -----------------------------------------------------------------------

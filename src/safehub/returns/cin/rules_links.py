@@ -146,20 +146,6 @@ def factor_twice(t: Tables, ctx: Context) -> pd.DataFrame:
 
 
 @CIN_RULES.rule(
-    "8839",
-    "An episode has more than one section 47 enquiry still open (no initial conference, and "
-    "one not ruled out).",
-    table="Section47",
-    fields=("DateOfInitialCPC", "ICPCnotRequired"),
-    years=ALL_YEARS,
-)
-def one_open_s47(t: Tables, ctx: Context) -> pd.DataFrame:
-    s = t["s47"]
-    open_ = s["DateOfInitialCPC"].isna() & ~s["ICPCnotRequired"]
-    return found(s, open_ & s["CINdetailsID"].where(open_).duplicated(keep=False))
-
-
-@CIN_RULES.rule(
     "8736",
     "An assessment not completed by the year's end started outside the census year.",
     table="Assessments",
