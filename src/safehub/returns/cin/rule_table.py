@@ -1,10 +1,10 @@
 """The CIN rules that share a shape, as one table: a date outside the census year, an end
 before its start, something before the referral or after the child's death, work on a
 referral that led to no further action, a missing or unknown code, more than one record
-still open, a record that starts while another like it is still running. Each shape is written once below; each
-rule is a row naming its code, its message (the DfE's meaning in our words) and the columns
-it looks at, so a rule is still found by searching for its code. Rules with a shape of
-their own are in `rules.py`, `rules_children.py` and `rules_links.py`."""
+still open, a record that starts while another like it is still running. Each shape is
+written once below; each rule is a row naming its code, its message (the DfE's meaning in
+our words) and the columns it looks at, so a rule is still found by searching for its code.
+Rules with a shape of their own are in `rules.py`, `rules_children.py` and `rules_links.py`."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
