@@ -15,7 +15,8 @@ def rules_markdown() -> str:
     lines = [
         "# CIN census validation rules SafeHub checks",
         "",
-        "Written by `manage.py returns_rules_doc` from `safehub/returns/cin/rules.py`; a test",
+        "Written by `manage.py returns_rules_doc` from `safehub/returns/cin/rules.py` and the",
+        "rule modules it imports (`rule_table.py` holds the rules of one shape as a table); a test",
         "fails when this file and the code disagree. Errors must be fixed before the census is",
         "sent; queries (codes ending in Q) must be fixed or explained. Each rule has a test in",
         "`src/safehub/returns/tests/test_cin_rules.py` that breaks a clean file and expects the",

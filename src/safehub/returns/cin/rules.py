@@ -1,71 +1,34 @@
 """The DfE's CIN census validation rules that SafeHub checks, each in our own words, each a
-few column operations over every child at once (`tables.py` describes the tables). Rule
+few column operations over every child at once (`tables.py` describes the tables; `checks.py`
+holds what the rule modules share). Rule
 numbers and meanings are from shared/domain/reference.md section 1.5 and the published
 rule list; `docs/cin-validation-rules.md` lists what each year runs (`manage.py
 returns_rules_doc`), and `returns/tests/test_cin_rules.py` breaks a clean file once for
 every rule and expects that rule, and only the rules meant, to say so."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-
 import pandas as pd
 
 from safehub.core.identifiers import UPN_LETTERS, upn_check_letter
-from safehub.core.workdays import is_working_day
-from safehub.returns.cin.spec import CODE_SETS, NO_FACTORS, YEARS, CensusYear
-from safehub.returns.registry import Check, RuleSet
 
-CIN_RULES = RuleSet("CIN census")
-ALL_YEARS = tuple(YEARS)
-SEX_YEARS = ("2024-25", "2025-26")  # Sex (M/F/U) replaced GenderCurrent in 2024-25
+# Importing these registers the rules they hold (rules that share a shape; rules across
+# modules) with CIN_RULES, so whoever imports this module has every rule.
+from safehub.returns.cin import rule_table, rules_children, rules_links  # noqa: F401
+from safehub.returns.cin.checks import (
+    ALL_YEARS,
+    CIN_RULES,
+    SEX_YEARS,
+    Context,
+    Tables,
+    found,
+    nothing,
+    weekend,
+    whole_return,
+    working_days_back,
+)
+from safehub.returns.cin.spec import CODE_SETS, NFA_CLOSURES, NO_FACTORS
+from safehub.returns.registry import Check
 
-Tables = dict[str, pd.DataFrame]
-
-
-@dataclass(frozen=True)
-class Context:
-    census: CensusYear
-    reference_date: date  # as the header gives it (the year's end when it is missing)
-
-    @property
-    def start(self) -> pd.Timestamp:
-        return pd.Timestamp(self.census.start)
-
-    @property
-    def end(self) -> pd.Timestamp:
-        return pd.Timestamp(self.census.end)
-
-
-def _found(frame: pd.DataFrame, mask: "pd.Series[bool]", *fields: str) -> pd.DataFrame:
-    return frame.loc[mask, ["LAchildID", "line", *fields]]
-
-
-def _whole_return(detail: str) -> pd.DataFrame:
-    return pd.DataFrame({"LAchildID": [""], "line": [None], "detail": [detail]})
-
-
-def _nothing() -> pd.DataFrame:
-    return pd.DataFrame({"LAchildID": [], "line": []})
-
-
-def _with_referral(t: Tables, frame: pd.DataFrame) -> pd.DataFrame:
-    episode = t["cin"][["CINdetailsID", "CINreferralDate", "ReferralNFA", "ReasonForClosure"]]
-    return frame.merge(episode, on="CINdetailsID", how="left")
-
-
-def _working_days_back(end: date, days: int) -> pd.Timestamp:
-    """The day `days` working days before `end`: work started before it has taken more
-    than `days` working days by `end` (England-and-Wales bank holidays, `core.workdays`)."""
-    day, counted = end, 0
-    while counted < days:
-        if is_working_day(day):
-            counted += 1
-        day -= timedelta(days=1)
-    return pd.Timestamp(day)
-
-
-def _weekend(dates: "pd.Series[pd.Timestamp]") -> "pd.Series[bool]":
-    return dates.notna() & (dates.dt.day_of_week >= 5)
+__all__ = ["CIN_RULES", "Context"]
 
 
 # --- The header ------------------------------------------------------------------------------
@@ -81,8 +44,8 @@ def _weekend(dates: "pd.Series[pd.Timestamp]") -> "pd.Series[bool]":
 )
 def reference_date(t: Tables, ctx: Context) -> pd.DataFrame:
     if ctx.reference_date == ctx.census.end:
-        return _nothing()
-    return _whole_return(f"ReferenceDate {ctx.reference_date}")
+        return nothing()
+    return whole_return(f"ReferenceDate {ctx.reference_date}")
 
 
 # --- Child identifiers -------------------------------------------------------------------------
@@ -100,7 +63,7 @@ def upn_check(t: Tables, ctx: Context) -> pd.DataFrame:
     upn = c["UPN"].fillna("")
     shaped = upn.str.fullmatch(f"[A-Z][0-9]{{11}}[0-9{UPN_LETTERS}]")
     expected = upn.where(shaped, "").map(lambda u: upn_check_letter(u[1:]) if u else "")
-    return _found(c, shaped & (upn.str[0] != expected), "UPN")
+    return found(c, shaped & (upn.str[0] != expected), "UPN")
 
 
 @CIN_RULES.rule(
@@ -112,7 +75,7 @@ def upn_check(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def upn_unique(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
-    return _found(c, c["UPN"].notna() & c["UPN"].duplicated(keep=False), "UPN")
+    return found(c, c["UPN"].notna() & c["UPN"].duplicated(keep=False), "UPN")
 
 
 @CIN_RULES.rule(
@@ -124,7 +87,7 @@ def upn_unique(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def child_id_length(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
-    return _found(c, c["LAchildID"].fillna("").str.len() > 20)
+    return found(c, c["LAchildID"].fillna("").str.len() > 20)
 
 
 @CIN_RULES.rule(
@@ -137,7 +100,7 @@ def child_id_length(t: Tables, ctx: Context) -> pd.DataFrame:
 def child_id_alphanumeric(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
     ids = c["LAchildID"]
-    return _found(c, ids.notna() & ~ids.fillna("").str.fullmatch("[A-Za-z0-9]+"))
+    return found(c, ids.notna() & ~ids.fillna("").str.fullmatch("[A-Za-z0-9]+"))
 
 
 @CIN_RULES.rule(
@@ -149,7 +112,7 @@ def child_id_alphanumeric(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def sex_code(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
-    return _found(c, ~c["Sex"].isin(CODE_SETS["sex"]), "Sex")
+    return found(c, ~c["Sex"].isin(CODE_SETS["sex"]), "Sex")
 
 
 @CIN_RULES.rule(
@@ -162,7 +125,7 @@ def sex_code(t: Tables, ctx: Context) -> pd.DataFrame:
 def unborn_sex(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
     unborn = c["PersonBirthDate"].isna() & c["ExpectedPersonBirthDate"].notna()
-    return _found(c, unborn & (c["Sex"] != "U"), "Sex", "ExpectedPersonBirthDate")
+    return found(c, unborn & (c["Sex"] != "U"), "Sex", "ExpectedPersonBirthDate")
 
 
 @CIN_RULES.rule(
@@ -174,7 +137,7 @@ def unborn_sex(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def child_id_missing(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
-    return _found(c, c["LAchildID"].isna())
+    return found(c, c["LAchildID"].isna())
 
 
 @CIN_RULES.rule(
@@ -186,7 +149,7 @@ def child_id_missing(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def child_id_unique(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
-    return _found(c, c["LAchildID"].notna() & c["LAchildID"].duplicated(keep=False))
+    return found(c, c["LAchildID"].notna() & c["LAchildID"].duplicated(keep=False))
 
 
 @CIN_RULES.rule(
@@ -198,7 +161,7 @@ def child_id_unique(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def born_after_census(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
-    return _found(c, c["PersonBirthDate"] > ctx.end, "PersonBirthDate")
+    return found(c, c["PersonBirthDate"] > ctx.end, "PersonBirthDate")
 
 
 @CIN_RULES.rule(
@@ -210,7 +173,7 @@ def born_after_census(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def one_birth_date(t: Tables, ctx: Context) -> pd.DataFrame:
     c = t["children"]
-    return _found(
+    return found(
         c,
         c["PersonBirthDate"].notna() == c["ExpectedPersonBirthDate"].notna(),
         "PersonBirthDate",
@@ -232,7 +195,7 @@ def disability(t: Tables, ctx: Context) -> pd.DataFrame:
     asked = c[c["PersonBirthDate"].notna() & c["LAchildID"].isin(acted)]
     invalid = d.loc[~d["Disability"].isin(CODE_SETS["disability"]), "LAchildID"]
     missing = ~asked["LAchildID"].isin(d["LAchildID"])
-    return _found(asked, missing | asked["LAchildID"].isin(invalid))
+    return found(asked, missing | asked["LAchildID"].isin(invalid))
 
 
 # --- Episodes of need (CINdetails) -------------------------------------------------------------
@@ -247,7 +210,7 @@ def disability(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def referral_date(t: Tables, ctx: Context) -> pd.DataFrame:
     e = t["cin"]
-    return _found(
+    return found(
         e, e["CINreferralDate"].isna() | (e["CINreferralDate"] > ctx.end), "CINreferralDate"
     )
 
@@ -265,7 +228,7 @@ def referral_long_before_birth(t: Tables, ctx: Context) -> pd.DataFrame:
     e = t["cin"].merge(
         pd.DataFrame({"LAchildID": c["LAchildID"], "born": born}), on="LAchildID", how="left"
     )
-    return _found(e, e["CINreferralDate"] < e["born"] - pd.Timedelta(weeks=40), "CINreferralDate")
+    return found(e, e["CINreferralDate"] < e["born"] - pd.Timedelta(weeks=40), "CINreferralDate")
 
 
 @CIN_RULES.rule(
@@ -277,7 +240,7 @@ def referral_long_before_birth(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def primary_need(t: Tables, ctx: Context) -> pd.DataFrame:
     e = t["cin"]
-    return _found(e, ~e["ReferralNFA"] & e["PrimaryNeedCode"].isna())
+    return found(e, ~e["ReferralNFA"] & e["PrimaryNeedCode"].isna())
 
 
 @CIN_RULES.rule(
@@ -289,7 +252,7 @@ def primary_need(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def closure_reason_missing(t: Tables, ctx: Context) -> pd.DataFrame:
     e = t["cin"]
-    return _found(e, e["CINclosureDate"].notna() & e["ReasonForClosure"].isna(), "CINclosureDate")
+    return found(e, e["CINclosureDate"].notna() & e["ReasonForClosure"].isna(), "CINclosureDate")
 
 
 @CIN_RULES.rule(
@@ -301,7 +264,7 @@ def closure_reason_missing(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def closure_date_missing(t: Tables, ctx: Context) -> pd.DataFrame:
     e = t["cin"]
-    return _found(e, e["CINclosureDate"].isna() & e["ReasonForClosure"].notna(), "ReasonForClosure")
+    return found(e, e["CINclosureDate"].isna() & e["ReasonForClosure"].notna(), "ReasonForClosure")
 
 
 @CIN_RULES.rule(
@@ -314,7 +277,7 @@ def closure_date_missing(t: Tables, ctx: Context) -> pd.DataFrame:
 def one_open_episode(t: Tables, ctx: Context) -> pd.DataFrame:
     e = t["cin"]
     open_ = e["CINclosureDate"].isna()
-    return _found(e, open_ & e["LAchildID"].where(open_).duplicated(keep=False))
+    return found(e, open_ & e["LAchildID"].where(open_).duplicated(keep=False))
 
 
 @CIN_RULES.rule(
@@ -327,9 +290,7 @@ def one_open_episode(t: Tables, ctx: Context) -> pd.DataFrame:
 def open_episode_is_latest(t: Tables, ctx: Context) -> pd.DataFrame:
     e = t["cin"]
     latest = e.groupby("LAchildID")["CINreferralDate"].transform("max")
-    return _found(
-        e, e["CINclosureDate"].isna() & (e["CINreferralDate"] < latest), "CINreferralDate"
-    )
+    return found(e, e["CINclosureDate"].isna() & (e["CINreferralDate"] < latest), "CINreferralDate")
 
 
 @CIN_RULES.rule(
@@ -344,13 +305,14 @@ def episodes_overlap(t: Tables, ctx: Context) -> pd.DataFrame:
     before = e.groupby("LAchildID")["CINclosureDate"].shift()
     same_child = e["LAchildID"].eq(e["LAchildID"].shift())
     overlaps = same_child & before.notna() & (e["CINreferralDate"] <= before)
-    return _found(e, overlaps, "CINreferralDate")
+    return found(e, overlaps, "CINreferralDate")
 
 
 @CIN_RULES.rule(
     "2990",
-    "Activity is recorded on an episode closed after assessment with no further action "
-    "(RC8): a child in need plan, section 47 enquiry, conference or child protection plan.",
+    "Activity is recorded on an episode closed after assessment (RC8, no further action, or "
+    "RC9, referred to early help): a child in need plan, section 47 enquiry, conference or "
+    "child protection plan.",
     table="CINdetails",
     fields=("ReasonForClosure",),
     years=ALL_YEARS,
@@ -360,8 +322,8 @@ def activity_after_nfa_closure(t: Tables, ctx: Context) -> pd.DataFrame:
     busy = pd.concat(
         [t["cinplans"]["CINdetailsID"], t["s47"]["CINdetailsID"], t["cpp"]["CINdetailsID"]]
     )
-    closed = e["ReasonForClosure"] == "RC8"
-    return _found(
+    closed = e["ReasonForClosure"].isin(NFA_CLOSURES)
+    return found(
         e,
         closed & (e["CINdetailsID"].isin(busy) | e["DateOfInitialCPC"].notna()),
         "ReasonForClosure",
@@ -380,7 +342,7 @@ def icpc_recorded_twice(t: Tables, ctx: Context) -> pd.DataFrame:
     e, s = t["cin"], t["s47"]
     with_s47_icpc = s.loc[s["DateOfInitialCPC"].notna(), "CINdetailsID"]
     twice = e["DateOfInitialCPC"].notna() & e["CINdetailsID"].isin(with_s47_icpc)
-    return _found(e, twice, "DateOfInitialCPC")
+    return found(e, twice, "DateOfInitialCPC")
 
 
 @CIN_RULES.rule(
@@ -394,39 +356,13 @@ def icpc_weekend(t: Tables, ctx: Context) -> pd.DataFrame:
     e, s = t["cin"], t["s47"]
     return pd.concat(
         [
-            _found(e, _weekend(e["DateOfInitialCPC"]), "DateOfInitialCPC"),
-            _found(s, _weekend(s["DateOfInitialCPC"]), "DateOfInitialCPC"),
+            found(e, weekend(e["DateOfInitialCPC"]), "DateOfInitialCPC"),
+            found(s, weekend(s["DateOfInitialCPC"]), "DateOfInitialCPC"),
         ]
     )
 
 
 # --- Assessments ---------------------------------------------------------------------------------
-
-
-@CIN_RULES.rule(
-    "1103",
-    "An assessment starts before its episode's referral date.",
-    table="Assessments",
-    fields=("AssessmentActualStartDate",),
-    years=ALL_YEARS,
-)
-def assessment_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    a = _with_referral(t, t["assessments"])
-    return _found(
-        a, a["AssessmentActualStartDate"] < a["CINreferralDate"], "AssessmentActualStartDate"
-    )
-
-
-@CIN_RULES.rule(
-    "8831",
-    "An assessment is recorded on an episode whose referral led to no further action.",
-    table="Assessments",
-    fields=("AssessmentActualStartDate", "ReferralNFA"),
-    years=ALL_YEARS,
-)
-def assessment_after_nfa(t: Tables, ctx: Context) -> pd.DataFrame:
-    a = _with_referral(t, t["assessments"])
-    return _found(a, a["ReferralNFA"].eq(True), "AssessmentActualStartDate")
 
 
 @CIN_RULES.rule(
@@ -438,7 +374,7 @@ def assessment_after_nfa(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def factors_before_completion(t: Tables, ctx: Context) -> pd.DataFrame:
     a = t["assessments"]
-    return _found(a, a["AssessmentAuthorisationDate"].isna() & (a["factors"] > 0))
+    return found(a, a["AssessmentAuthorisationDate"].isna() & (a["factors"] > 0))
 
 
 @CIN_RULES.rule(
@@ -451,9 +387,9 @@ def factors_before_completion(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def assessment_overdue(t: Tables, ctx: Context) -> pd.DataFrame:
     a = t["assessments"]
-    cutoff = _working_days_back(ctx.census.end, 45)
+    cutoff = working_days_back(ctx.census.end, 45)
     late = (a["AssessmentActualStartDate"] < cutoff) & a["AssessmentAuthorisationDate"].isna()
-    return _found(a, late, "AssessmentActualStartDate")
+    return found(a, late, "AssessmentActualStartDate")
 
 
 @CIN_RULES.rule(
@@ -467,20 +403,7 @@ def no_factors_alone(t: Tables, ctx: Context) -> pd.DataFrame:
     f = t["factors"]
     with_21 = f.loc[f["AssessmentFactors"] == NO_FACTORS, "AssessmentID"]
     a = t["assessments"]
-    return _found(a, a["AssessmentID"].isin(with_21) & (a["factors"] > 1))
-
-
-@CIN_RULES.rule(
-    "8896",
-    "An episode has more than one assessment still open (no authorisation date).",
-    table="Assessments",
-    fields=("AssessmentAuthorisationDate",),
-    years=ALL_YEARS,
-)
-def one_open_assessment(t: Tables, ctx: Context) -> pd.DataFrame:
-    a = t["assessments"]
-    open_ = a["AssessmentAuthorisationDate"].isna()
-    return _found(a, open_ & a["CINdetailsID"].where(open_).duplicated(keep=False))
+    return found(a, a["AssessmentID"].isin(with_21) & (a["factors"] > 1))
 
 
 @CIN_RULES.rule(
@@ -492,13 +415,13 @@ def one_open_assessment(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def completed_without_factors(t: Tables, ctx: Context) -> pd.DataFrame:
     a = t["assessments"]
-    return _found(a, a["AssessmentAuthorisationDate"].notna() & (a["factors"] == 0))
+    return found(a, a["AssessmentAuthorisationDate"].notna() & (a["factors"] == 0))
 
 
 def _retired_factor(code: str) -> Check:
     def check(t: Tables, ctx: Context) -> pd.DataFrame:
         f = t["factors"]
-        return _found(f, f["AssessmentFactors"] == code, "AssessmentFactors")
+        return found(f, f["AssessmentFactors"] == code, "AssessmentFactors")
 
     return check
 
@@ -525,31 +448,6 @@ CIN_RULES.rule(
 
 
 @CIN_RULES.rule(
-    "4015",
-    "A child in need plan starts before its episode's referral date.",
-    table="CINPlanDates",
-    fields=("CINPlanStartDate",),
-    years=ALL_YEARS,
-)
-def cin_plan_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = _with_referral(t, t["cinplans"])
-    return _found(p, p["CINPlanStartDate"] < p["CINreferralDate"], "CINPlanStartDate")
-
-
-@CIN_RULES.rule(
-    "4004",
-    "A child has more than one open child in need plan.",
-    table="CINPlanDates",
-    fields=("CINPlanEndDate",),
-    years=ALL_YEARS,
-)
-def one_open_cin_plan(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = t["cinplans"]
-    open_ = p["CINPlanEndDate"].isna()
-    return _found(p, open_ & p["LAchildID"].where(open_).duplicated(keep=False))
-
-
-@CIN_RULES.rule(
     "4001",
     "A child in need plan runs at the same time as a child protection plan.",
     table="CINPlanDates",
@@ -565,19 +463,7 @@ def cin_plan_overlaps_cp_plan(t: Tables, ctx: Context) -> pd.DataFrame:
         cin_end.isna() | (pairs["CPPstartDate"] < cin_end)
     )
     rows = pairs.loc[overlap, "row"].unique()
-    return _found(p, p["row"].isin(rows), "CINPlanStartDate")
-
-
-@CIN_RULES.rule(
-    "2889",
-    "A section 47 enquiry starts before its episode's referral date.",
-    table="Section47",
-    fields=("S47ActualStartDate",),
-    years=ALL_YEARS,
-)
-def s47_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    s = _with_referral(t, t["s47"])
-    return _found(s, s["S47ActualStartDate"] < s["CINreferralDate"], "S47ActualStartDate")
+    return found(p, p["row"].isin(rows), "CINPlanStartDate")
 
 
 @CIN_RULES.rule(
@@ -590,9 +476,9 @@ def s47_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def icpc_overdue(t: Tables, ctx: Context) -> pd.DataFrame:
     s = t["s47"]
-    cutoff = _working_days_back(ctx.census.end, 15)
+    cutoff = working_days_back(ctx.census.end, 15)
     waiting = s["DateOfInitialCPC"].isna() & ~s["ICPCnotRequired"]
-    return _found(s, waiting & (s["S47ActualStartDate"] < cutoff), "S47ActualStartDate")
+    return found(s, waiting & (s["S47ActualStartDate"] < cutoff), "S47ActualStartDate")
 
 
 @CIN_RULES.rule(
@@ -604,22 +490,10 @@ def icpc_overdue(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def icpc_target_weekend(t: Tables, ctx: Context) -> pd.DataFrame:
     s = t["s47"]
-    return _found(s, _weekend(s["InitialCPCtarget"]), "InitialCPCtarget")
+    return found(s, weekend(s["InitialCPCtarget"]), "InitialCPCtarget")
 
 
 # --- Child protection plans and their reviews ----------------------------------------------------
-
-
-@CIN_RULES.rule(
-    "1105",
-    "A child protection plan starts before its episode's referral date.",
-    table="ChildProtectionPlans",
-    fields=("CPPstartDate",),
-    years=ALL_YEARS,
-)
-def cp_plan_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = _with_referral(t, t["cpp"])
-    return _found(p, p["CPPstartDate"] < p["CINreferralDate"], "CPPstartDate")
 
 
 @CIN_RULES.rule(
@@ -631,7 +505,7 @@ def cp_plan_before_referral(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def cp_plan_same_day(t: Tables, ctx: Context) -> pd.DataFrame:
     p = t["cpp"]
-    return _found(p, p["CPPstartDate"] == p["CPPendDate"], "CPPstartDate")
+    return found(p, p["CPPstartDate"] == p["CPPendDate"], "CPPstartDate")
 
 
 @CIN_RULES.rule(
@@ -643,20 +517,7 @@ def cp_plan_same_day(t: Tables, ctx: Context) -> pd.DataFrame:
 )
 def review_after_plan_start(t: Tables, ctx: Context) -> pd.DataFrame:
     r = t["reviews"].merge(t["cpp"][["CPPID", "CPPstartDate"]], on="CPPID", how="left")
-    return _found(r, r["CPPreviewDate"] <= r["CPPstartDate"], "CPPreviewDate")
-
-
-@CIN_RULES.rule(
-    "8935",
-    "A child has more than one open child protection plan.",
-    table="ChildProtectionPlans",
-    fields=("CPPendDate",),
-    years=ALL_YEARS,
-)
-def one_open_cp_plan(t: Tables, ctx: Context) -> pd.DataFrame:
-    p = t["cpp"]
-    open_ = p["CPPendDate"].isna()
-    return _found(p, open_ & p["LAchildID"].where(open_).duplicated(keep=False))
+    return found(r, r["CPPreviewDate"] <= r["CPPstartDate"], "CPPreviewDate")
 
 
 # --- The return as a whole -----------------------------------------------------------------------
@@ -673,9 +534,9 @@ def one_open_cp_plan(t: Tables, ctx: Context) -> pd.DataFrame:
 def few_unknown_sex(t: Tables, ctx: Context) -> pd.DataFrame:
     born = t["children"][t["children"]["PersonBirthDate"].notna()]
     if born.empty:
-        return _nothing()
+        return nothing()
     share = (born["Sex"] == "U").mean()
-    return _whole_return(f"{share:.1%} of children") if share > 0.02 else _nothing()
+    return whole_return(f"{share:.1%} of children") if share > 0.02 else nothing()
 
 
 @CIN_RULES.rule(
@@ -689,7 +550,7 @@ def few_unknown_sex(t: Tables, ctx: Context) -> pd.DataFrame:
 def disability_codes_used(t: Tables, ctx: Context) -> pd.DataFrame:
     codes = t["disabilities"]["Disability"].dropna()
     used = codes[codes != "NONE"].nunique()
-    return _whole_return(f"{used} codes used") if used < 8 else _nothing()
+    return whole_return(f"{used} codes used") if used < 8 else nothing()
 
 
 @CIN_RULES.rule(
@@ -703,5 +564,5 @@ def disability_codes_used(t: Tables, ctx: Context) -> pd.DataFrame:
 def several_disabilities(t: Tables, ctx: Context) -> pd.DataFrame:
     d = t["disabilities"]
     if d.empty or d["LAchildID"].duplicated().any():
-        return _nothing()
-    return _whole_return("one disability each")
+        return nothing()
+    return whole_return("one disability each")

@@ -52,6 +52,8 @@ YES_NO = ("true", "false", "TRUE", "FALSE", "1", "0")
 # carry them, and from 2024-25 queries 8945Q and 8950Q ask about them.
 RETIRED_FACTORS = ("18A", "19A")
 NO_FACTORS = "21"
+# Closed after assessment: with no further action (RC8) or referred to early help (RC9).
+NFA_CLOSURES = ("RC8", "RC9")
 
 CODE_SETS: dict[str, tuple[str, ...]] = {
     "referral_source": tuple(ReferralSource.values),

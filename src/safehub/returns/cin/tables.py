@@ -9,6 +9,8 @@ from typing import Any, cast
 import pandas as pd
 from lxml import etree
 
+from safehub.returns.cin.spec import YES_NO
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "children": (
         "LAchildID",
@@ -228,6 +230,8 @@ def _frame(name: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
         if column in DATES:
             frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
         elif column in BOOLS:
+            # Kept apart: whether the flag was a yes or no at all (rule 8568 asks).
+            frame[f"{column}Given"] = frame[column].isin(YES_NO)
             frame[column] = frame[column].isin(("true", "TRUE", "1"))
     if "NumberOfPreviousCPP" in frame:
         frame["NumberOfPreviousCPP"] = pd.to_numeric(frame["NumberOfPreviousCPP"], errors="coerce")

@@ -156,8 +156,11 @@ class EpisodePlanning(AssessmentPlanning):
         assert authorised is not None
         last = max(last, authorised)
         reason = ClosureReason.RC7
+        to_early_help = False
         if kind == "nfa":
-            reason = _nfa_closure(rng.random(), enquired=enquired)
+            draw = rng.random()
+            reason = _nfa_closure(draw, enquired=enquired)
+            to_early_help = draw >= EARLY_HELP_SHARE
         elif kind == "cin":
             plan = case.cin_start(episode, self._after(authorised, 1, 10))
             last = limit - timedelta(days=rng.randint(0, 10))
@@ -188,7 +191,7 @@ class EpisodePlanning(AssessmentPlanning):
         self._notes(case, spec.start, close, every=(20, 45) if case.long else (30, 70))
         case.episode_close(episode, close, reason, case.manager(close))
         self._allocation(case, worker, spec.day_opened, close, AllocationReason.NEW)
-        if reason == ClosureReason.RC9:
+        if to_early_help:  # after a section 47 enquiry too, though the episode closes RC7
             self._early_help(case, self._after(close, 1, 14), closed=True)
 
     def _open_episode(
@@ -372,10 +375,13 @@ class EpisodePlanning(AssessmentPlanning):
         )
 
 
+EARLY_HELP_SHARE = 0.65  # draws at or above it go on to early help
+
+
 def _nfa_closure(draw: float, *, enquired: bool) -> ClosureReason:
     """How a referral that needed nothing more closes: RC8 (no further action) or RC9
-    (referred to early help). RC8 means closed after assessment alone, so an episode that
-    had a section 47 enquiry closes RC7 instead (census rule 2990)."""
-    if draw >= 0.65:
-        return ClosureReason.RC9
-    return ClosureReason.RC7 if enquired else ClosureReason.RC8
+    (referred to early help). Both mean closed after assessment alone, so an episode that
+    had a section 47 enquiry closes RC7 instead (census rule 2990 covers RC8 and RC9)."""
+    if enquired:
+        return ClosureReason.RC7
+    return ClosureReason.RC9 if draw >= EARLY_HELP_SHARE else ClosureReason.RC8
