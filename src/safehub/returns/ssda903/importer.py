@@ -167,13 +167,28 @@ def _refusal(read: Read, year: CollectionYear) -> str:
     missing = [BY_KEY[k].title for k in ("header", "episodes") if k not in read.tables]
     if missing:
         return f"No {' or '.join(missing)} file was found, so no child's history can be built."
-    starts = read.tables["episodes"]["DECOM" + PARSED].dropna()
-    late = starts[starts > pd.Timestamp(year.end)]
-    if not late.empty:
-        return (
-            f"An episode starts on {late.iloc[0]:%-d %B %Y}, after the end of {year.name} "
-            f"(31 March {year.end.year}): these are not the files for {year.name}."
-        )
+    return _outside(read, year)
+
+
+def _outside(read: Read, year: CollectionYear) -> str:
+    """A date the year's return cannot hold (an episode starting after the year, or ending
+    before it; a review outside it) says the files are another year's."""
+    first, last = pd.Timestamp(year.start), pd.Timestamp(year.end)
+    checks = (
+        ("episodes", "DECOM", "An episode starts", lambda d: d > last),
+        ("episodes", "DEC", "An episode ends", lambda d: d < first),
+        ("reviews", "REVIEW", "A review is held", lambda d: (d < first) | (d > last)),
+    )
+    for key, column, what, wrong in checks:
+        frame = read.tables.get(key)
+        days = pd.Series(dtype="datetime64[ns]") if frame is None else frame[column + PARSED]
+        bad = days.dropna()[wrong(days.dropna())]
+        if not bad.empty:
+            return (
+                f"{what} on {bad.iloc[0]:%-d %B %Y}, outside {year.name} (1 April "
+                f"{year.start.year} to 31 March {year.end.year}): these are not the files "
+                f"for {year.name}."
+            )
     return ""
 
 
