@@ -116,7 +116,8 @@ def test_a_clean_return_makes_every_child_and_their_care_history(users):
         date(2024, 8, 25),
         baby_period.end_date,
     )
-    assert (adoption.adopters.sexes, adoption.adopters.legal_status) == ("MF", "L11")
+    adopters = Adopters.objects.get(matches=adoption)
+    assert (adopters.sexes, adopters.legal_status, adopters.number) == ("MF", "L11", 2)
     assert adoption.by_foster_carer is False
     assert baby_period.episode.closure_reason == "RC1"  # the episode of need made, closed
     assert PermanenceBefore.objects.get(child=baby).kind == "Z1"
