@@ -244,6 +244,19 @@ class _Child903(_Child):
 
     FAMILY = "Looked-after child"
 
+    def __init__(self, actor: User, run: ImportRun, file: _File, result: ChildResult) -> None:
+        super().__init__(actor, run, file, result)
+        self.refusals = 0  # so a part can tell whether it was refused itself
+        self.mine: set[tuple[str, int]] = set()  # what this child's load made, dry run too
+
+    def refuse(self, item: str, line: int | None, reason: str) -> None:
+        super().refuse(item, line, reason)
+        self.refusals += 1
+
+    def made(self, instance: Any, kind: str) -> None:
+        super().made(instance, kind)
+        self.mine.add((instance._meta.label, instance.pk))
+
     def load_903(self, rows: ChildRows) -> None:
         line = self.result.line
         header = rows.of("header")
@@ -438,7 +451,7 @@ class _Child903(_Child):
     def made_here(self, instance: Any) -> bool:
         """Whether this import (this run or an earlier one) made `instance`."""
         label = instance._meta.label
-        if any(t.kind == label and t.object_id == instance.pk for t in self.tags):
+        if (label, instance.pk) in self.mine:
             return True
         return ImportedRecord.objects.filter(kind=label, object_id=instance.pk).exists()
 
@@ -535,8 +548,9 @@ class Period:
         self.first, self.last = group[0], group[-1]
 
     def load(self) -> None:
+        refusals = self.child.refusals
         period = self.found()
-        if self.child.blocked:
+        if self.child.refusals > refusals:
             return
         if period is None:
             period = self.make()
@@ -544,7 +558,7 @@ class Period:
                 return
         for e in self.group:
             self.episode(period, e)
-        if self.child.blocked:
+        if self.child.refusals > refusals:
             return
         if period.end_date is None and self.last.end:
             self.end(period, self.last.end, self.last.values["rec"])

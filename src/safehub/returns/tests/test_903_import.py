@@ -252,6 +252,9 @@ def test_a_dry_run_reports_and_keeps_nothing(users):
     assert report.count(ChildOutcome.CREATED) == 5
     assert Person.objects.count() == ImportRun.objects.count() == 0
     assert AuditEvent.objects.get(object_type="returns.s903_import_dry_run")
+    real = _import(users["performance_analyst"], zipped(clean_903()))
+    assert real.made == report.made  # the check says what the import then does
+    assert _reasons(real) == _reasons(report)
 
 
 def test_only_the_returns_team_and_administrators_import(users):
