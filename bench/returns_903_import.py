@@ -160,7 +160,7 @@ def bench(args: argparse.Namespace) -> None:
         "scale": args.scale,
         "as_of": AS_OF,
         "year": args.year,
-        "file_mb": round(census.stat().st_size / 1_048_576, 1),
+        "file_kb": round(census.stat().st_size / 1024, 1),
         "source_seeded": seeded,
         **imported,
     }
