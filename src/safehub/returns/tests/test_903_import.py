@@ -32,8 +32,9 @@ from safehub.returns.models import (
     ImportStatus,
     LegacyChildId,
 )
-from safehub.returns.services import s903_history_import
+from safehub.returns.services import cin_history_import, s903_history_import
 from safehub.returns.ssda903.importer import import_903
+from safehub.returns.tests.cin_builder import clean, xml
 from safehub.returns.tests.s903_builder import Rows, as_files, clean_903, zipped
 
 pytestmark = pytest.mark.django_db
@@ -189,10 +190,29 @@ def test_a_child_is_matched_by_upn_and_refused_when_born_another_day(users):
 
 
 def test_the_cin_import_and_the_903_find_the_same_child_by_the_old_id(users, settings):
-    """The old system's LAchildID and CHILD are one ID: kept once for this council."""
+    """The old system's LAchildID and CHILD are one ID, kept once under this council's code:
+    a child the census import made is the one the 903 import finds."""
     analyst = users["performance_analyst"]
-    _import(analyst, zipped(clean_903()))
-    assert set(LegacyChildId.objects.values_list("la_code", flat=True)) == {settings.LA_CODE}
+    settings.LA_CODE = "873"  # the census builder's LEA
+    cin_history_import(actor=analyst, content=xml(*clean()), filename="cin.xml", now=TEST_NOW)
+    from_census = _child("C3")
+    need = Episode.objects.get(child=from_census)  # in need since before the care began
+    Episode.objects.filter(pk=need.pk).update(referral_date=date(2019, 6, 1))
+    rows = clean_903()
+    for table in rows.values():
+        for row in table:
+            row["CHILD"] = "C3" if row["CHILD"] == "101" else row["CHILD"]
+    rows["header"][0].update(UPN="", DOB=f"{from_census.date_of_birth:%d/%m/%Y}", SEX="F")
+    report = _import(analyst, zipped(rows))
+    found = next(c for c in report.children if c.la_child_id == "C3")
+    assert (found.outcome, found.matched_by, found.person_id) == (
+        "matched",
+        "LAchildID",
+        from_census.pk,
+    )
+    period = PeriodOfCare.objects.get(child=from_census)
+    assert (period.start_date, period.episode_id) == (date(2020, 1, 1), need.pk)
+    assert LegacyChildId.objects.filter(la_child_id="C3").count() == 1
 
 
 def test_a_child_is_all_or_nothing(users):
