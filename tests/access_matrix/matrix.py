@@ -561,5 +561,6 @@ NOT_IN_MATRIX = {
     **{f"returns:{name}": f"PERFORMANCE_ROLES; {_VALIDATION}" for name in (
         "validation-run", "validation-drill")},
     "returns:cin-import": _IMPORT,
+    "returns:903-import": _IMPORT,
 }
 # fmt: on

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.casework.models import CareEpisode, Episode, PeriodOfCare
-from safehub.returns.models import LegacyChildId
+from safehub.returns.models import ImportRun, LegacyChildId
 from safehub.returns.tests.cin_builder import clean, texts, xml
 from safehub.returns.tests.s903_builder import clean_903, zipped
 from tests.access_matrix.matrix import EVERY_SIGNED_IN_ROLE, IMPORT_ROLES, RETURNS_ROLES
@@ -205,3 +205,47 @@ def test_the_history_import_page(role, in_need, client_for):
     audit = AuditEvent.objects.get(object_type="returns.cin_import")
     named = {int(i) for i in audit.subject_ids.strip(",").split(",")}
     assert named == set(LegacyChildId.objects.values_list("person_id", flat=True))
+
+
+@pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))
+def test_the_903_history_import_page(role, people, client_for):
+    """The 903 import beside the CIN one: only the roles the policy names see the page; a
+    restricted child matched by UPN is imported onto their record and named in the audit
+    row, and nobody else can learn that it exists."""
+    restricted = people["restricted"]
+    rows = clean_903()
+    type(restricted).objects.filter(pk=restricted.pk).update(
+        upn=rows["header"][0]["UPN"], date_of_birth=date(2008, 5, 10)
+    )
+    client = client_for(role)
+    page = client.get(reverse("returns:903-import"))
+    upload = SimpleUploadedFile("old-903.zip", zipped(rows), content_type="application/zip")
+    sent = client.post(reverse("returns:903-import"), {"file": upload, "year": "2024-25"})
+    if role not in IMPORT_ROLES:
+        assert (page.status_code, sent.status_code) == (404, 404), role
+        assert not LegacyChildId.objects.exists()
+        assert not AuditEvent.objects.filter(object_type="returns.s903_import").exists()
+        assert restricted.family_name.encode() not in sent.content
+        return
+    assert (page.status_code, sent.status_code) == (200, 200)
+    assert b"Import report" in sent.content
+    assert b"OC2" in sent.content  # the rows not imported are listed
+    assert LegacyChildId.objects.count() == 5
+    assert LegacyChildId.objects.get(la_child_id="101").person_id == restricted.pk
+    assert PeriodOfCare.objects.filter(child=restricted).exists()
+    audit = AuditEvent.objects.get(object_type="returns.s903_import")
+    named = {int(i) for i in audit.subject_ids.strip(",").split(",")}
+    assert named == set(LegacyChildId.objects.values_list("person_id", flat=True))
+
+
+def test_the_903_import_page_explains_a_missing_year_and_a_bad_zip(users, client_for):
+    client = client_for("performance_analyst")
+    upload = SimpleUploadedFile("old.zip", b"nonsense", content_type="application/zip")
+    missing_year = client.post(reverse("returns:903-import"), {"file": upload})
+    assert missing_year.status_code == 400
+    assert b"Select a collection year" in missing_year.content
+    upload = SimpleUploadedFile("old.zip", b"nonsense", content_type="application/zip")
+    bad = client.post(reverse("returns:903-import"), {"file": upload, "year": "2024-25"})
+    assert bad.status_code == 200
+    assert b"not a zip archive SafeHub can open" in bad.content
+    assert not ImportRun.objects.exists()

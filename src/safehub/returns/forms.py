@@ -146,3 +146,30 @@ class AnnexAForm(GovukForm):
         label="Last day of the lists",
         help_text="Usually the day before the inspection was announced. For example, 31 3 2026",
     )
+
+
+class Import903Form(UploadForm):
+    error_names: ClassVar[dict[str, str]] = {
+        "file": "the 903 files",
+        "year": "the collection year",
+    }
+    file = forms.FileField(
+        label="Upload the 903 files from your earlier system as one zip",
+        help_text="A zip of the CSV files (header, episodes and the others), up to 200 MB.",
+        error_messages={
+            "required": "Select a zip of 903 files",
+            "empty": "The selected file is empty",
+        },
+    )
+    year = forms.ChoiceField(
+        label="Collection year of the files",
+        choices=YEAR_903_CHOICES,
+        error_messages={
+            "required": "Select a collection year",
+            "invalid_choice": "Select a collection year",
+        },
+    )
+    dry_run = forms.BooleanField(
+        label="Check only: show what the import would do and keep nothing",
+        required=False,
+    )

@@ -35,6 +35,8 @@ from safehub.returns.cin.writer import write_census
 from safehub.returns.models import OwnerKind, RunStatus, ValidationIssue, ValidationRun
 from safehub.returns.report import Finding
 from safehub.returns.safexml import MAX_BYTES
+from safehub.returns.ssda903.importer import import_903
+from safehub.returns.ssda903.tables import files_in_zip
 
 log = logging.getLogger(__name__)
 Say = Callable[[int, int, str], None]
@@ -286,5 +288,34 @@ def cin_history_import(
         dry_run=dry_run,
         year=year,
         max_bytes=max_bytes,
+        progress=progress,
+    )
+
+
+def s903_history_import(
+    *,
+    actor: User,
+    files: dict[str, bytes] | bytes,
+    filename: str,
+    year: str,
+    now: datetime,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import an earlier system's SSDA903 files (`files` by name, or a zip's bytes) for
+    `year` as history, or as a dry run report what importing them would do. Like the CIN
+    import: refused files, refused children and every item left out are in the report."""
+    if isinstance(files, bytes):
+        try:
+            files = files_in_zip(files)
+        except ValueError as problem:
+            return ImportReport(filename[:200], dry_run=dry_run, year=year, refused=str(problem))
+    return import_903(
+        actor=actor,
+        files=files,
+        filename=filename,
+        year=year,
+        now=now,
+        dry_run=dry_run,
         progress=progress,
     )

@@ -21,4 +21,5 @@ urlpatterns = [
         name="validation-drill",
     ),
     path("returns/cin/import/", views.cin_import_view, name="cin-import"),
+    path("returns/903/import/", views.s903_import_view, name="903-import"),
 ]

@@ -247,6 +247,31 @@ def cin_import_view(request: SignedInRequest) -> HttpResponse:
     )
 
 
+@transaction.non_atomic_requests  # each batch of children commits, so a stopped import resumes
+@require_http_methods(["GET", "POST"])
+def s903_import_view(request: SignedInRequest) -> HttpResponse:
+    """Upload an earlier system's 903 files (a zip) to import as history; the report below."""
+    if not can_import_history(request.user):
+        raise Http404
+    posted = request.method == "POST"
+    form = forms.Import903Form(request.POST if posted else None, request.FILES if posted else None)
+    report = None
+    if posted and form.is_valid():
+        file = form.cleaned_data["file"]
+        report = services.s903_history_import(
+            actor=request.user,
+            files=file.read(),
+            filename=file.name,
+            year=form.cleaned_data["year"],
+            now=timezone.now(),
+            dry_run=form.cleaned_data["dry_run"],
+        )
+    status = 400 if posted and not form.is_valid() else 200
+    return _render(
+        request, "returns/s903_import.html", {"form": form, "report": report}, status=status
+    )
+
+
 def _report_download(
     report: Report, filename: str, kind: str, fallback: str
 ) -> HttpResponse | None:

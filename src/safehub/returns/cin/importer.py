@@ -15,7 +15,7 @@ Children are written in batches, each batch one transaction (a savepoint per chi
 its outcomes and its audit row, so an import that stops resumes after the last batch."""
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -68,6 +68,7 @@ from safehub.returns.models import (
 from safehub.returns.safexml import MAX_BYTES, UnreadableFile, parse_xml
 
 BATCH = 200
+AUDITED = "returns.cin_import"  # the audit rows' object type
 NOT_RECORDED = "Not recorded: imported from a CIN census file"
 GIVEN_UNKNOWN = "Name not known"
 YES = ("true", "TRUE", "1")
@@ -168,8 +169,12 @@ def import_cin(
     children = _children(root)
     file = _File(la_code, _reference_date(root, census.end), census.name)
     if dry_run:
-        return _dry_run(actor, report, file, children)
-    return _import(actor, report, file, children, content, now, batch_size, progress)
+        return dry_run_import(
+            actor, report, file, children, load_one=_one_child, object_type=AUDITED
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    batches = Batches(_one_child, AUDITED, batch_size, progress)
+    return run_import(actor, report, file, children, digest, now, batches)
 
 
 @dataclass(frozen=True)
@@ -202,47 +207,69 @@ def _children(root: etree._Element) -> list[etree._Element]:
     return [] if holder is None else [c for c in holder if c.tag == "Child"]
 
 
-def _dry_run(
-    actor: User, report: ImportReport, file: _File, children: list[etree._Element]
+# One child loaded: (actor, run, file, the child's data, position) -> what happened.
+LoadOne = Callable[[User, ImportRun, "_File", Any, int], ChildResult]
+
+
+def dry_run_import(
+    actor: User,
+    report: ImportReport,
+    file: "_File",
+    children: Sequence[Any],
+    *,
+    load_one: LoadOne,
+    object_type: str,
 ) -> ImportReport:
+    """Every child loaded and everything rolled back: the report is what an import would do.
+    Shared by the CIN census and SSDA903 imports."""
     with transaction.atomic():
         run = ImportRun(pk=None, la_code=file.la_code, year=file.year)  # never saved
         for position, child in enumerate(children):
-            report.children.append(_one_child(actor, run, file, child, position))
+            report.children.append(load_one(actor, run, file, child, position))
         transaction.set_rollback(True)
     matched = [c.person_id for c in report.children if c.outcome == ChildOutcome.MATCHED]
     audit_record(
         actor=actor,
         action=AuditAction.VIEW,
         subject_ids=[pk for pk in matched if pk],
-        object_type="returns.cin_import_dry_run",
+        object_type=f"{object_type}_dry_run",
         object_id=report.filename[:60],
         detail={"year": report.year, **report.counts()},
     )
     return report
 
 
-def _import(
+@dataclass(frozen=True)
+class Batches:
+    """How an import is written: `load_one` per child, `object_type` on its audit rows."""
+
+    load_one: LoadOne
+    object_type: str
+    size: int = BATCH
+    progress: Progress | None = None
+
+
+def run_import(
     actor: User,
     report: ImportReport,
-    file: _File,
-    children: list[etree._Element],
-    content: bytes,
+    file: "_File",
+    children: Sequence[Any],
+    digest: str,
     now: datetime,
-    batch_size: int,
-    progress: Progress | None,
+    batches: Batches,
 ) -> ImportReport:
-    digest = hashlib.sha256(content).hexdigest()
+    """The children written batch by batch under the run found by the file's `digest`: a
+    finished file answers with its report, a stopped one carries on after its last batch."""
     finished = ImportRun.objects.filter(sha256=digest, status=ImportStatus.FINISHED).first()
     if finished:
-        return _already_done(actor, report, finished)
+        return _already_done(actor, report, finished, batches.object_type)
     run, start = _run_for(actor, report, file, digest, len(children), now)
     report.run_id, report.resumed_at = run.pk, start
-    for first in range(start, len(children), batch_size):
-        batch = children[first : first + batch_size]
-        report.children += _batch(actor, run, file, batch, first)
-        if progress:
-            progress(first + len(batch), len(children))
+    for first in range(start, len(children), batches.size):
+        batch = children[first : first + batches.size]
+        report.children += _batch(actor, run, file, batch, first, batches)
+        if batches.progress:
+            batches.progress(first + len(batch), len(children))
     _finish(run, now)
     return report
 
@@ -279,14 +306,16 @@ def _finish(run: ImportRun, now: datetime) -> None:
     run.save(update_fields=["counts", "status", "finished_at"])
 
 
-def _already_done(actor: User, report: ImportReport, run: ImportRun) -> ImportReport:
+def _already_done(
+    actor: User, report: ImportReport, run: ImportRun, object_type: str
+) -> ImportReport:
     report.already_done, report.run_id = True, run.pk
     report.children = [_stored(c) for c in run.children.order_by("position")]
     audit_record(
         actor=actor,
         action=AuditAction.VIEW,
         subject_ids=[c.person_id for c in report.children if c.person_id],
-        object_type="returns.cin_import",
+        object_type=object_type,
         object_id=run.pk,
         detail={"already_imported": True},
     )
@@ -307,12 +336,14 @@ def _stored(row: ImportedChild) -> ChildResult:
 
 
 def _batch(
-    actor: User, run: ImportRun, file: _File, batch: list[etree._Element], first: int
+    actor: User, run: ImportRun, file: _File, batch: Sequence[Any], first: int, batches: Batches
 ) -> list[ChildResult]:
     """One transaction: each child in its savepoint, their outcomes, one audit row naming
     every child matched or made."""
     with transaction.atomic():
-        results = [_one_child(actor, run, file, child, first + n) for n, child in enumerate(batch)]
+        results = [
+            batches.load_one(actor, run, file, child, first + n) for n, child in enumerate(batch)
+        ]
         ImportedChild.objects.bulk_create(
             ImportedChild(
                 run=run,
@@ -332,7 +363,7 @@ def _batch(
             actor=actor,
             action=AuditAction.CREATE,
             subject_ids=named,
-            object_type="returns.cin_import",
+            object_type=batches.object_type,
             object_id=run.pk,
             detail={
                 "file": run.filename[:60],
@@ -400,6 +431,8 @@ class _Child:
     stops the child being imported at all, raised once every record has been looked at so
     the report lists all of them."""
 
+    FAMILY = "Census child"  # a record made is named "Name not known / Census child <ID>"
+
     def __init__(self, actor: User, run: ImportRun, file: _File, result: ChildResult) -> None:
         self.actor, self.run, self.file, self.result = actor, run, file, result
         self.blocked = False
@@ -441,7 +474,7 @@ class _Child:
                 ImportedRecord(
                     run=self.run,
                     person=self.person,
-                    kind=f"casework.{type(instance).__name__}",
+                    kind=instance._meta.label,
                     object_id=instance.pk,
                 )
             )
@@ -462,9 +495,14 @@ class _Child:
         self.result.person_id = self.person.pk
         for episode in _groups(element, "CINdetails"):
             Episodes(self, episode).load()
+        self.keep()
+
+    def keep(self) -> None:
+        """Refuse the child if anything of theirs could not be made; else keep their old ID
+        and the tags on what was made (a dry run keeps nothing)."""
         if self.blocked:
             raise _Refused
-        if self.run.pk is not None:  # a dry run keeps nothing
+        if self.run.pk is not None:
             LegacyChildId.objects.get_or_create(
                 la_code=self.file.la_code,
                 la_child_id=self.result.la_child_id,
@@ -552,7 +590,7 @@ class _Child:
 
     def make(self, fields: dict[str, Any]) -> Person:
         unborn = fields["date_of_birth"] is None and fields["expected_date_of_birth"] is not None
-        family = f"Census child {self.result.la_child_id}"[:100]
+        family = f"{self.FAMILY} {self.result.la_child_id}"[:100]
         person = Person.objects.create(
             kind=PersonKind.UNBORN if unborn else PersonKind.CHILD,
             given_name=GIVEN_UNKNOWN,

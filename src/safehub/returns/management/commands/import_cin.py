@@ -60,7 +60,7 @@ def _read(path: Path) -> bytes:
         raise CommandError(f"{problem} Nothing was imported.") from None
 
 
-def report_lines(report: ImportReport) -> list[str]:
+def report_lines(report: ImportReport, id_name: str = "LAchildID") -> list[str]:
     counts = report.counts()
     head = "Dry run: nothing was kept. " if report.dry_run else ""
     if report.already_done:
@@ -78,6 +78,6 @@ def report_lines(report: ImportReport) -> list[str]:
         for p in child.problems:
             where = f"line {p.line}" if p.line else "no line"
             lines.append(
-                f"LAchildID {child.la_child_id or '(none)'} ({where}) {p.item}: {p.reason}"
+                f"{id_name} {child.la_child_id or '(none)'} ({where}) {p.item}: {p.reason}"
             )
     return lines
