@@ -215,6 +215,10 @@ def generate(
         f"Cumulative concern: {planted['trajectories']:,} trajectories before a child "
         f"protection plan, {planted['decoys']:,} decoys"
     )
+    # The partner feeds, registers and trajectories above multiplied the chronology: without
+    # fresh statistics the next two statements are planned for the first batch's tables (at
+    # `large` the register UPDATE ran for more than ten minutes instead of seconds).
+    loader.analyze()
     # Home educated or missing education today: on no school's roll.
     counts["schools_left_behind"] = schools_left_behind(reference_date or timezone.localdate())
     # The bulk loads above bypass `chronology_append`: the registers' stored last
