@@ -15,10 +15,12 @@
 Used by tests/fuzz/test_forms.py (a small budget) and bench/fuzz.py (at scale).
 """
 
+import copy
 import inspect
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -152,43 +154,60 @@ class CrawlResult:
 def crawl(
     clients: dict[str, Client],
     starts: dict[str, list[str]],
-    pages_per_route: int = 3,
+    patience: int = 2,
+    most_pages_per_route: int = 25,
     forms_per_route: int = 3,
 ) -> CrawlResult:
     """Follow each client's links from its start pages, reading the forms it is shown.
 
-    A route's pages are fetched at most `pages_per_route` times per user (the casework
-    pages of a few children, not of every child), which bounds the crawl by the size of the
-    URL conf, not of the data."""
+    Pages of one route (a child's casework page, say) are fetched while they keep showing
+    forms not seen before: after `patience` pages of a route that showed nothing new, or
+    `most_pages_per_route` in all, that user follows no more links to it. So the crawl is
+    bounded by the URL conf, not by the size of the council."""
     result = CrawlResult()
     for username, client in clients.items():
         queue = deque(starts[username])
         seen_urls: set[str] = set(queue)
-        per_route: Counter[str] = Counter()
+        fetched: Counter[str] = Counter()
+        fruitless: Counter[str] = Counter()
         while queue:
             url = queue.popleft()
             route = _route_of(url)
-            if route is None or route in NOT_FOLLOWED or per_route[route] >= pages_per_route:
+            if (
+                route is None
+                or route in NOT_FOLLOWED
+                or fruitless[route] >= patience
+                or fetched[route] >= most_pages_per_route
+            ):
                 continue
-            per_route[route] += 1
+            fetched[route] += 1
             response = client.get(url)
             result.pages += 1
             if response.status_code in (301, 302) and response["Location"] not in seen_urls:
                 seen_urls.add(response["Location"])
                 queue.append(response["Location"])
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                fruitless[route] += 1
                 continue
-            for target in forms_on(url, response.content, username):
-                kept = result.targets.setdefault(target.route, [])
-                if len(kept) < forms_per_route and target.action not in {
-                    t.action for t in kept if t.username == username
-                }:
-                    kept.append(target)
+            if not _keep_forms(result, forms_on(url, response.content, username), forms_per_route):
+                fruitless[route] += 1
             for link in _links(url, response.content):
                 if link not in seen_urls:
                     seen_urls.add(link)
                     queue.append(link)
     return result
+
+
+def _keep_forms(result: CrawlResult, found: Iterator[FormTarget], most: int) -> bool:
+    """Keep up to `most` forms per route (from different users where there are); say
+    whether the page showed a route not seen before."""
+    new_route = False
+    for target in found:
+        kept = result.targets.setdefault(target.route, [])
+        new_route = new_route or not kept
+        if len(kept) < most and target.action not in {t.action for t in kept}:
+            kept.append(target)
+    return new_route
 
 
 # --- What to send ---------------------------------------------------------------------------
@@ -334,16 +353,29 @@ def _describe(value: Any) -> Any:
     return value
 
 
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    """A transaction rolled back at the end, marked as Django's TestCase marks its own, so
+    that a view's durable block (the outermost in production) may open inside it."""
+    atomic = transaction.atomic()
+    atomic._from_testcase = True  # type: ignore[attr-defined]
+    with atomic:
+        yield
+        transaction.set_rollback(True)
+
+
 def _post(client: Client, target: FormTarget, data: dict[str, Any]) -> tuple[int, str]:
     """Post one submission inside a transaction rolled back afterwards. An exception the
     view lets escape is what a user would see as a server error: reported as 500."""
+    cookies = copy.deepcopy(client.cookies)  # signing out or in must not end the session
     try:
-        with transaction.atomic():
+        with _rolled_back():
             response = client.post(target.action, data)
-            transaction.set_rollback(True)
         return response.status_code, ""
     except Exception:  # noqa: BLE001 - any escaping exception is the finding
         return 500, traceback.format_exc(limit=-6)
+    finally:
+        client.cookies = cookies
 
 
 def fuzz(
