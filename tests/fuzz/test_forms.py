@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 
 from tests.fuzz.council import identities, load_council
-from tests.fuzz.forms import CrawlResult, crawl, form_routes, fuzz
+from tests.fuzz.forms import crawl, form_routes, fuzz
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,6 @@ def test_no_generated_submission_to_any_form_gets_a_server_error(
     council: Any, django_db_blocker: Any
 ) -> None:
     clients, found = council
-    found: CrawlResult
     errors = []
     reached_past_the_form = 0
     with django_db_blocker.unblock():
