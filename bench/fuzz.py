@@ -10,8 +10,8 @@ manager, conference chair and social worker, a visitor and the half-signed-in, a
 `--form-examples` generated submissions to each form found (up to three forms per route,
 shown to different users where they are), each in a transaction rolled back afterwards.
 
-API (tests/api/test_schemathesis.py, run by pytest with `--api-examples` per operation):
-the same test the suite runs, on pytest's own test database beside the one named.
+API (tests/api/test_schemathesis.py, run by pytest with `--api-examples` per operation,
+beside the form fuzzer): the same test the suite runs, on pytest's own test database.
 
 The JSON in bench/results/<time>-fuzz-<database>.json has the inputs and status counts per
 form and per API operation, every 5xx with its reproducer, the form routes reached and not,
@@ -87,33 +87,34 @@ def _forms(persons: int, examples: int, patience: int) -> dict:
     }
 
 
-def _api(database_url: str, examples: int) -> dict:
-    """The suite's schemathesis test at `examples` per operation, in its own pytest."""
-    with tempfile.TemporaryDirectory() as scratch:
-        report = Path(scratch) / "api.json"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "SAFEHUB_FUZZ_API_EXAMPLES": str(examples),
-            "SAFEHUB_FUZZ_API_REPORT": str(report),
-        }
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        started = time.perf_counter()
-        run = subprocess.run(  # noqa: S603 - our own test, by a fixed command
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-             "tests/api/test_schemathesis.py"],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        seconds = time.perf_counter() - started
-        found = json.loads(report.read_text()) if report.exists() else {}
+def _api_start(database_url: str, examples: int, report: Path) -> subprocess.Popen:
+    """The suite's schemathesis test at `examples` per operation, in its own pytest,
+    started now to run beside the form fuzzer (on its own test database)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SAFEHUB_FUZZ_API_EXAMPLES": str(examples),
+        "SAFEHUB_FUZZ_API_REPORT": str(report),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.Popen(  # noqa: S603 - our own test, by a fixed command
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/api/test_schemathesis.py"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def _api_result(run: subprocess.Popen, report: Path, started: float) -> dict:
+    output, _ = run.communicate()
+    found = json.loads(report.read_text()) if report.exists() else {}
     operations = [
         {"operation": label, "inputs": sum(counts.values()), "statuses": counts}
         for label, counts in sorted(found.get("statuses", {}).items())
     ]
     return {
-        "seconds": round(seconds, 1),
+        "seconds": round(time.perf_counter() - started, 1),
         "pytest_passed": run.returncode == 0,
-        "pytest_tail": run.stdout.strip().splitlines()[-3:],
+        "pytest_tail": output.strip().splitlines()[-3:],
         "operations": operations,
         "errors": found.get("errors", []),
     }
@@ -154,12 +155,17 @@ def main() -> None:
     logging.getLogger("axes").setLevel(logging.CRITICAL)
     from django.db import connection
 
+    scratch = tempfile.TemporaryDirectory()
+    report = Path(scratch.name) / "api.json"
+    started = time.perf_counter()
+    api_run = None if args.skip_api else _api_start(args.database_url, args.api_examples, report)
     forms = _forms(args.persons, args.form_examples, args.patience)
-    api = (
+    api: dict = (
         {"operations": [], "errors": []}
-        if args.skip_api
-        else _api(args.database_url, args.api_examples)
+        if api_run is None
+        else _api_result(api_run, report, started)
     )
+    scratch.cleanup()
     result = {
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "benchmark": "fuzz",
