@@ -96,7 +96,8 @@ def _api_start(database_url: str, examples: int, report: Path) -> subprocess.Pop
         "SAFEHUB_FUZZ_API_EXAMPLES": str(examples),
         "SAFEHUB_FUZZ_API_REPORT": str(report),
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for set_for_this_process in ("DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS"):
+        env.pop(set_for_this_process, None)  # pytest's test settings decide these
     return subprocess.Popen(  # noqa: S603 - our own test, by a fixed command
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          "tests/api/test_schemathesis.py"],
