@@ -10,7 +10,10 @@ The WSGI app reads the database through its own request handling, so the data is
 (transactional database access) rather than hidden in a test transaction.
 """
 
+import json
+import os
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,8 +32,12 @@ from safehub.casework.models import Episode, Visit
 from safehub.config.wsgi import application
 from safehub.people.models import Person
 
+# bench/fuzz.py runs this same test at scale: its budget per operation and where to write
+# what was sent come from the environment; the suite's budget is 30.
+EXAMPLES = int(os.environ.get("SAFEHUB_FUZZ_API_EXAMPLES", "30"))
+REPORT = os.environ.get("SAFEHUB_FUZZ_API_REPORT", "")
 FUZZ = settings(
-    max_examples=30,
+    max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
     database=None,
@@ -155,6 +162,8 @@ def sent(api_schema: Any) -> Any:
     operation, or whose every request bounced off authentication, proved nothing: fail it."""
     statuses: dict[str, list[int]] = {label: [] for label in _labels(api_schema)}
     yield statuses
+    if REPORT:
+        _append_report(statuses)
     for label, got in statuses.items():
         assert len(got) >= 10, f"the fuzzer sent only {len(got)} requests to {label}"
         assert any(status != 401 for status in got), f"every request to {label} got 401"
@@ -163,6 +172,36 @@ def sent(api_schema: Any) -> Any:
         assert any(200 <= status < 300 for status in statuses[label]), (
             f"no fuzzed request to {label} got past validation to real data"
         )
+
+
+def _append_report(statuses: dict[str, list[int]]) -> None:
+    """Add this example run's statuses (per operation) to the bench's report file."""
+    path = Path(REPORT)
+    report = json.loads(path.read_text()) if path.exists() else {"statuses": {}, "errors": []}
+    for label, got in statuses.items():
+        counts = report["statuses"].setdefault(label, {})
+        for status in got:
+            counts[str(status)] = counts.get(str(status), 0) + 1
+    path.write_text(json.dumps(report))
+
+
+def _record_server_error(case: Any, response: Any) -> None:
+    """Keep a request the API answered with a server error, to reproduce it."""
+    path = Path(REPORT)
+    report = json.loads(path.read_text()) if path.exists() else {"statuses": {}, "errors": []}
+    report["errors"].append(
+        {
+            "operation": case.operation.label,
+            "status": response.status_code,
+            "path_parameters": case.path_parameters,
+            "query": case.query,
+            "body": case.body
+            if isinstance(case.body, dict | list | str | int | None)
+            else repr(case.body),
+            "response": response.text[:500],
+        }
+    )
+    path.write_text(json.dumps(report, default=repr))
 
 
 def _aim_at_real_records(case: Any, person_ids: list[int]) -> None:
@@ -184,6 +223,8 @@ def test_no_generated_request_gets_a_server_error_or_an_undocumented_body(
     role = "partner_practitioner" if case.operation.label in AS_PARTNER else "mash_worker"
     response = case.call(headers=bearer[role])
     sent[case.operation.label].append(response.status_code)
+    if REPORT and response.status_code >= 500:
+        _record_server_error(case, response)
     case.validate_response(
         response,
         checks=[

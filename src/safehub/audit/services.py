@@ -143,7 +143,11 @@ def audit_refusal(*, action: str = AuditAction.REFUSED, **fields: Unpack[AuditFi
     """Record that an access was refused (a hidden record answered "not found", a
     restricted record asked for a reason). Inside a request the row is written when the
     request ends, outside its transaction, so the refusal survives the rollback that a
-    refused request causes; elsewhere it is written at once."""
+    refused request causes; elsewhere it is written at once. The id refused is often what
+    was posted or typed, so any NUL in it (which PostgreSQL's text columns refuse) is
+    replaced."""
+    if isinstance(fields.get("object_id"), str):
+        fields["object_id"] = str(fields["object_id"]).replace("\x00", "\ufffd")
     event = _event(action=action, **fields)
     pending = _deferred.get()
     if pending is None:

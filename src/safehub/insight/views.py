@@ -93,6 +93,12 @@ def figure_csv_view(request: SignedInRequest, code: str, month: str) -> HttpResp
     return _csv(f"{code}-{month}.csv", selectors.FIGURE_CSV_HEADER, rows)
 
 
+def _offered(value: object, quarters: list[tuple[str, str]]) -> str:
+    """The quarter asked for if it is one offered, else the latest: what was typed into the
+    address or posted may be anything, and the form already says it is not a choice."""
+    return value if isinstance(value, str) and value in dict(quarters) else quarters[0][0]
+
+
 @require_http_methods(["GET", "POST"])
 def report_view(request: SignedInRequest) -> HttpResponse:
     quarters = forms.ended_quarters(timezone.localdate())
@@ -113,7 +119,7 @@ def report_view(request: SignedInRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect(reverse("insight:job", args=[job.pk]) if job else request.path)
-    chosen = date.fromisoformat(form["quarter"].value() or quarters[0][0])
+    chosen = date.fromisoformat(_offered(form["quarter"].value(), quarters))
     return _render(
         request,
         "insight/report.html",

@@ -138,6 +138,20 @@ def test_report_refuses_a_quarter_not_offered(plans, client_for):
     assert not Job.objects.exists()
 
 
+@pytest.mark.parametrize("quarter", ["324", "not a date", "\x00", "2026-13-01"])
+def test_a_quarter_that_is_not_a_date_is_refused_in_words_not_a_server_error(
+    plans, client_for, quarter
+):
+    """Found by the form fuzzer: the page re-read the posted quarter as a date after the
+    form had refused it (and a typed ?quarter= on the address did the same)."""
+    client = client_for("performance_analyst")
+    response = client.post(reverse("insight:report"), {"quarter": quarter})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert client.get(reverse("insight:report"), {"quarter": quarter}).status_code == 200
+    assert not Job.objects.exists()
+
+
 def test_the_same_build_sent_twice_queues_one_job(plans, client_for):
     client = client_for("team_manager")
     data = {"quarter": "2026-07-01", "idempotency_key": "same-token"}
