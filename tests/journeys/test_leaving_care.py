@@ -64,7 +64,7 @@ def test_a_care_leavers_19th_birthday_is_recorded(
         label="Independent living, for example a flat or tenancy (U)"
     )
     page.get_by_label("What are they doing?").select_option(
-        label="Full-time training or employment (F3)"
+        label="Full-time training or employment other than an apprenticeship (F5)"
     )
     page.get_by_role("button", name="Save the birthday record").click()  # suitability missing
     expect(page.get_by_text("There is a problem")).to_be_visible()
@@ -84,12 +84,14 @@ def test_a_care_leavers_19th_birthday_is_recorded(
     row = page.get_by_role("row").filter(has_text="19 (10 November 2026)")
     expect(row).to_contain_text("In touch (YES)")
     expect(row).to_contain_text("suitable (U1)")
-    expect(row).to_contain_text("Full-time training or employment (F3)")
+    expect(row).to_contain_text(
+        "Full-time training or employment other than an apprenticeship (F5)"
+    )
     _accessible(page, "leaving-care-05-saved")
     record = BirthdayRecord.objects.get()
     assert (record.age, record.accommodation, record.suitable, record.activity) == (
         19,
         "U",
         True,
-        "F3",
+        "F5",
     )
