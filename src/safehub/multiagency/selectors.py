@@ -285,9 +285,16 @@ def household_chronology(
     Entries only of members the reader may not see (`withheld`) are counted, never read;
     restricted partner entries `scope` keeps from the reader likewise. Fixed queries."""
     ids = list(shown)
-    entries = ChronologyEntry.objects.filter(
-        pk__in=ChronologyLink.objects.filter(person_id__in=ids).values("entry_id")
+    # The household's entry ids first, then the entries by key. Given as a subquery, with
+    # the restricted-entry filter beside it, PostgreSQL chose to read every entry in the
+    # council (7.7 million at `large`, 2.6 s) rather than look up the household's ten
+    # thousand by their key.
+    entry_ids = list(
+        ChronologyLink.objects.filter(person_id__in=ids)
+        .values_list("entry_id", flat=True)
+        .distinct()
     )
+    entries = ChronologyEntry.objects.filter(pk__in=entry_ids)
     entries, hidden_restricted = entries_without_hidden(entries, scope=scope, person_ids=ids)
     hidden_people = 0
     if withheld:
