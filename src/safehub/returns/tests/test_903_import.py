@@ -305,7 +305,9 @@ def _too_many() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for n in range(41):
-            archive.writestr(f"f{n}.csv", b"CHILD\n1\n")
+            # A fixed time in each entry: the bytes (and so the test's id) must not depend
+            # on when the suite collects it, or its workers collect different tests.
+            archive.writestr(zipfile.ZipInfo(f"f{n}.csv", (2026, 1, 1, 0, 0, 0)), b"CHILD\n1\n")
     return out.getvalue()
 
 
@@ -322,6 +324,18 @@ def _too_many() -> bytes:
         (_without("episodes"), "2024-25", "No Episodes file"),
         (as_files(clean_903()), "2025-26", "not the files for 2025-26"),
         (as_files(clean_903()), "2023-24", "not 2023-24"),
+    ],
+    ids=[
+        "not a zip",
+        "too many files",
+        "a zip inside",
+        "latin-1",
+        "xml",
+        "nul bytes",
+        "formula",
+        "no episodes",
+        "another year's files",
+        "an unknown year",
     ],
 )
 def test_files_that_are_not_a_903_for_the_year_import_nothing(users, files, year, says):
