@@ -50,6 +50,24 @@ def _report_field() -> forms.ChoiceField:
     )
 
 
+def _year_903_field(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=YEAR_903_CHOICES,
+        error_messages={
+            "required": "Select a collection year",
+            "invalid_choice": "Select a collection year",
+        },
+    )
+
+
+def _dry_run_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label="Check only: show what the import would do and keep nothing",
+        required=False,
+    )
+
+
 class UploadForm(GovukForm):
     """A form whose `file` is refused, in plain words, over the size the pages accept."""
 
@@ -113,14 +131,7 @@ class Validate903Form(UploadForm):
             "empty": "The selected file is empty",
         },
     )
-    year = forms.ChoiceField(
-        label="Collection year",
-        choices=YEAR_903_CHOICES,
-        error_messages={
-            "required": "Select a collection year",
-            "invalid_choice": "Select a collection year",
-        },
-    )
+    year = _year_903_field("Collection year")
     report = _report_field()
 
 
@@ -134,10 +145,7 @@ class ImportForm(UploadForm):
             "empty": "The selected file is empty",
         },
     )
-    dry_run = forms.BooleanField(
-        label="Check only: show what the import would do and keep nothing",
-        required=False,
-    )
+    dry_run = _dry_run_field()
 
 
 class AnnexAForm(GovukForm):
@@ -161,15 +169,5 @@ class Import903Form(UploadForm):
             "empty": "The selected file is empty",
         },
     )
-    year = forms.ChoiceField(
-        label="Collection year of the files",
-        choices=YEAR_903_CHOICES,
-        error_messages={
-            "required": "Select a collection year",
-            "invalid_choice": "Select a collection year",
-        },
-    )
-    dry_run = forms.BooleanField(
-        label="Check only: show what the import would do and keep nothing",
-        required=False,
-    )
+    year = _year_903_field("Collection year of the files")
+    dry_run = _dry_run_field()

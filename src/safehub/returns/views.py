@@ -5,6 +5,7 @@ download it as CSV or JSON). Views parse, call a selector and render; the policy
 and the audit are the selectors'."""
 
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -223,27 +224,40 @@ def s903_validate_view(request: SignedInRequest) -> HttpResponse:
     )
 
 
+def _import_page(
+    request: SignedInRequest,
+    form_class: type[forms.UploadForm],
+    template: str,
+    run: Callable[[Any, dict[str, Any]], Any],
+) -> HttpResponse:
+    """An earlier system's files uploaded to import as history, the report below: `run`
+    takes the uploaded file and the form's other answers and returns the report."""
+    if not can_import_history(request.user):
+        raise Http404
+    posted = request.method == "POST"
+    form = form_class(request.POST if posted else None, request.FILES if posted else None)
+    report = (
+        run(form.cleaned_data["file"], form.cleaned_data) if posted and form.is_valid() else None
+    )
+    status = 400 if posted and not form.is_valid() else 200
+    return _render(request, template, {"form": form, "report": report}, status=status)
+
+
 @transaction.non_atomic_requests  # each batch of children commits, so a stopped import resumes
 @require_http_methods(["GET", "POST"])
 def cin_import_view(request: SignedInRequest) -> HttpResponse:
     """Upload an earlier system's census file to import as history; the report below."""
-    if not can_import_history(request.user):
-        raise Http404
-    posted = request.method == "POST"
-    form = forms.ImportForm(request.POST if posted else None, request.FILES if posted else None)
-    report = None
-    if posted and form.is_valid():
-        file = form.cleaned_data["file"]
-        report = services.cin_history_import(
+    return _import_page(
+        request,
+        forms.ImportForm,
+        "returns/cin_import.html",
+        lambda file, answers: services.cin_history_import(
             actor=request.user,
             content=file.read(),
             filename=file.name,
             now=timezone.now(),
-            dry_run=form.cleaned_data["dry_run"],
-        )
-    status = 400 if posted and not form.is_valid() else 200
-    return _render(
-        request, "returns/cin_import.html", {"form": form, "report": report}, status=status
+            dry_run=answers["dry_run"],
+        ),
     )
 
 
@@ -251,24 +265,18 @@ def cin_import_view(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def s903_import_view(request: SignedInRequest) -> HttpResponse:
     """Upload an earlier system's 903 files (a zip) to import as history; the report below."""
-    if not can_import_history(request.user):
-        raise Http404
-    posted = request.method == "POST"
-    form = forms.Import903Form(request.POST if posted else None, request.FILES if posted else None)
-    report = None
-    if posted and form.is_valid():
-        file = form.cleaned_data["file"]
-        report = services.s903_history_import(
+    return _import_page(
+        request,
+        forms.Import903Form,
+        "returns/s903_import.html",
+        lambda file, answers: services.s903_history_import(
             actor=request.user,
             files=file.read(),
             filename=file.name,
-            year=form.cleaned_data["year"],
+            year=answers["year"],
             now=timezone.now(),
-            dry_run=form.cleaned_data["dry_run"],
-        )
-    status = 400 if posted and not form.is_valid() else 200
-    return _render(
-        request, "returns/s903_import.html", {"form": form, "report": report}, status=status
+            dry_run=answers["dry_run"],
+        ),
     )
 
 
