@@ -228,6 +228,10 @@ def parse_event(raw: Any, *, agency_kind: str, now: datetime) -> Parsed:
     end = _date(t["period_end"], "The end of the period", problems)
     _check_identification(t, raw, nhs_number, upn, born, postcode, problems)
     today = now.astimezone(LONDON).date()
+    if occurred_at is not None and not time_known and occurred_at.date() <= today:
+        # A day without a time is filed at midday, but today's date sent before midday is
+        # not in the future: it is filed at the moment it arrived instead.
+        occurred_at = min(occurred_at, now)
     if occurred_at is not None and occurred_at > now:
         problems.append("The date it happened cannot be in the future")
     if born is not None and born > today:

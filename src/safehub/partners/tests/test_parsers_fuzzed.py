@@ -160,3 +160,23 @@ def test_dates_in_the_future_are_refused_by_the_pinned_clock_not_the_real_one():
     )
     assert parsed.problems == ["The date it happened cannot be in the future"]
     assert isinstance(TEST_NOW, datetime)
+
+
+def test_todays_date_without_a_time_is_accepted_before_midday_and_filed_no_later_than_now():
+    assert TEST_NOW.hour < 12
+    parsed = parse_event(
+        {
+            "event_id": "x",
+            "type": "suspension",
+            "occurred_at": TEST_NOW.date().isoformat(),
+            "nhs_number": "9434765919",
+            "summary": "s",
+            "significance": "low",
+        },
+        agency_kind="school",
+        now=TEST_NOW,
+    )
+    assert parsed.problems == []
+    assert parsed.event is not None
+    assert parsed.event.occurred_at == TEST_NOW
+    assert parsed.event.time_known is False
