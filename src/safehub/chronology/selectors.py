@@ -86,23 +86,48 @@ def links_without_hidden(
     return links.filter(visible), hidden
 
 
-def entries_without_hidden(
-    entries: QuerySet[ChronologyEntry], *, scope: RestrictedEntryScope, person_ids: list[int]
-) -> tuple[QuerySet[ChronologyEntry], int]:
-    """Several people's `entries` (a household's) less the restricted ones `scope` keeps from
-    the reader: an entry is seen whole if it is on the timeline of someone whose restricted
-    entries the reader reads, or their own agency sent it. With the count kept."""
+@dataclass(frozen=True)
+class HouseholdEntries:
+    """Several people's timelines merged (a household's): the entries the reader may see,
+    newest first and each once, whose timeline each is on, and how many were kept back."""
+
+    ordered: list[int]
+    whose: dict[int, list[int]]
+    hidden: int
+
+
+def household_entries(*, scope: RestrictedEntryScope, person_ids: list[int]) -> HouseholdEntries:
+    """The entries on the timelines of `person_ids`, less the restricted ones `scope` keeps
+    from the reader: an entry is seen whole if it is on the timeline of someone whose
+    restricted entries the reader reads, or their own agency sent it. The ids come from the
+    links' own index, newest first, so a household of ten thousand entries is one index read
+    and the page is then taken by key: nothing carries the ids back to the database. Two
+    queries (one when the reader sees every member's restricted entries)."""
+    ordered: list[int] = []
+    whose: dict[int, list[int]] = {}
+    for entry_id, person_id in (
+        ChronologyLink.objects.filter(person_id__in=person_ids)
+        .order_by(*_NEWEST_FIRST)
+        .values_list("entry_id", "person_id")
+    ):
+        if entry_id not in whose:
+            ordered.append(entry_id)
+            whose[entry_id] = []
+        whose[entry_id].append(person_id)
     if all(scope.sees_all_of(pk) for pk in person_ids):
-        return entries, 0
-    visible = Q(restricted=False) | Q(
-        pk__in=ChronologyLink.objects.filter(
-            person_id__in=scope.open_person_ids & set(person_ids)
-        ).values("entry_id")
+        return HouseholdEntries(ordered, whose, 0)
+    restricted = (
+        ChronologyLink.objects.filter(person_id__in=person_ids, entry__restricted=True)
+        .values_list("entry_id", "entry__source_agency_id")
+        .distinct()
     )
-    if scope.agency_id is not None:
-        visible |= Q(source_agency_id=scope.agency_id)
-    hidden = entries.filter(restricted=True).exclude(visible).count()
-    return entries.filter(visible), hidden
+    hidden = {
+        entry_id
+        for entry_id, agency_id in restricted
+        if not (agency_id is not None and agency_id == scope.agency_id)
+        and not any(scope.sees_all_of(pk) for pk in whose[entry_id])
+    }
+    return HouseholdEntries([e for e in ordered if e not in hidden], whose, len(hidden))
 
 
 # What a timeline row shows, read straight from the person's links: the page is a range
@@ -162,12 +187,21 @@ def timeline_page_of_links(
     return _paged(links, _TIMELINE_COLUMNS, _NEWEST_FIRST, page=page, size=size)
 
 
-def timeline_page_of_entries(
-    entries: QuerySet[ChronologyEntry], *, page: int | str | None = 1, size: int = PAGE_SIZE
+def timeline_page_of_entry_ids(
+    ordered: list[int], *, page: int | str | None = 1, size: int = PAGE_SIZE
 ) -> ChronologyPage:
-    """One page of `entries` (several people's, each entry once), newest first. Two
-    queries."""
-    return _paged(entries, _ENTRY_COLUMNS, ("-occurred_at", "-id"), page=page, size=size)
+    """One page of entries already put in order (`household_entries`), read by key. One
+    query."""
+    total = len(ordered)
+    pages = max(1, -(-total // size))
+    page = page_number(page, pages=pages)
+    wanted = ordered[(page - 1) * size : page * size]
+    rows = {
+        row[0]: row
+        for row in ChronologyEntry.objects.filter(pk__in=wanted).values_list(*_ENTRY_COLUMNS)
+    }
+    entries = [_timeline_entry(rows[pk]) for pk in wanted if pk in rows]
+    return ChronologyPage(entries=entries, page=page, pages=pages, total=total)
 
 
 def timeline_of_links(

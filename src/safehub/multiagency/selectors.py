@@ -22,10 +22,10 @@ from safehub.chronology.selectors import (
     PAGE_SIZE,
     ChronologyPage,
     TimelineEntry,
-    entries_without_hidden,
+    household_entries,
     links_without_hidden,
     timeline_of_links,
-    timeline_page_of_entries,
+    timeline_page_of_entry_ids,
     timeline_page_of_links,
 )
 from safehub.core.workdays import LONDON
@@ -285,17 +285,7 @@ def household_chronology(
     Entries only of members the reader may not see (`withheld`) are counted, never read;
     restricted partner entries `scope` keeps from the reader likewise. Fixed queries."""
     ids = list(shown)
-    # The household's entry ids first, then the entries by key. Given as a subquery, with
-    # the restricted-entry filter beside it, PostgreSQL chose to read every entry in the
-    # council (7.7 million at `large`, 2.6 s) rather than look up the household's ten
-    # thousand by their key.
-    entry_ids = list(
-        ChronologyLink.objects.filter(person_id__in=ids)
-        .values_list("entry_id", flat=True)
-        .distinct()
-    )
-    entries = ChronologyEntry.objects.filter(pk__in=entry_ids)
-    entries, hidden_restricted = entries_without_hidden(entries, scope=scope, person_ids=ids)
+    household = household_entries(scope=scope, person_ids=ids)
     hidden_people = 0
     if withheld:
         hidden_people = (
@@ -307,19 +297,15 @@ def household_chronology(
             .distinct()
             .count()
         )
-    found = timeline_page_of_entries(entries, page=page, size=size)
-    whose: dict[int, list[str]] = defaultdict(list)
-    for entry_id, person_id in ChronologyLink.objects.filter(
-        entry_id__in=[e.id for e in found.entries], person_id__in=ids
-    ).values_list("entry_id", "person_id"):
-        whose[entry_id].append(shown[person_id])
+    found = timeline_page_of_entry_ids(household.ordered, page=page, size=size)
+    whose = {e.id: [shown[pk] for pk in household.whose[e.id]] for e in found.entries}
     return HouseholdPage(
         lines=_lines(found, person=person, with_notes=with_notes, whose=whose),
         page=found.page,
         pages=found.pages,
         total=found.total,
         hidden_people_entries=hidden_people,
-        hidden_restricted=hidden_restricted,
+        hidden_restricted=household.hidden,
     )
 
 
