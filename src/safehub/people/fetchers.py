@@ -25,7 +25,8 @@ def _person_or_none(person_id: Any) -> Person | None:
         return None
     if not 0 < pk < 2**63:
         return None
-    return Person.objects.filter(pk=pk).first()
+    # The school's agency comes with the record: the person page shows its URN.
+    return Person.objects.filter(pk=pk).select_related("school_agency").first()
 
 
 def access_person(

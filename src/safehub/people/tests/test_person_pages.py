@@ -40,6 +40,19 @@ def test_person_page_query_count_does_not_grow_with_chronology(people, users, cl
     assert many == few
 
 
+def test_the_school_named_on_the_record_costs_the_page_no_query(people, client_for):
+    from safehub.organisations.models import Agency, AgencyKind
+
+    person = people["involved"]
+    client = client_for("social_worker")
+    without = _queries_for_page(client, person)
+    school = Agency.objects.create(name="Elm Primary", kind=AgencyKind.SCHOOL, urn="123456")
+    Person.objects.filter(pk=person.pk).update(school="Elm Primary", school_agency=school)
+    assert _queries_for_page(client, person) == without
+    page = client.get(reverse("people:person-detail", args=[person.pk])).content.decode()
+    assert "Elm Primary (URN 123456)" in page
+
+
 def test_person_page_shows_the_whole_picture(people, users, client_for):
     person = people["involved"]
     person_move(
