@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db import migrations, models
 
+from safehub.core.migration_ops import PostgresOnlySQL
+
 
 def backfill(apps: Any, schema_editor: Any) -> None:
     """Every child's education register status from the chronology already written: the
@@ -39,4 +41,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        # Statistics at once: until autovacuum gets to the new table the registers' first
+        # queries would be planned for an empty one.
+        PostgresOnlySQL("ANALYZE hardtosee_registerstatus", migrations.RunSQL.noop),
     ]
