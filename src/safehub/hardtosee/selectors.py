@@ -140,7 +140,7 @@ class RegisterEvents:
     member: str
 
 
-REGISTER_EVENTS = {
+REGISTER_EVENTS: dict[EducationRegister, RegisterEvents] = {
     EducationRegister.EHE: RegisterEvents(frozenset({EHE_REGISTERED, EHE_ENDED}), EHE_REGISTERED),
     EducationRegister.CME: RegisterEvents(ON_ROLL | {CME}, CME),
 }

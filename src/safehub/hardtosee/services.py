@@ -26,6 +26,7 @@ from safehub.hardtosee.models import (
     ContextEntry,
     ContextKind,
     ContextPerson,
+    EducationRegister,
     EheOfficer,
     LastProfessionalContact,
     MaceAction,
@@ -504,7 +505,7 @@ def register_status_on_append(appended: list[tuple[ChronologyEntry, list[int]]])
     it: an event recorded late but dated before the stored one changes nothing. As
     `last_contact_on_append`: one statement whatever the batch, rows in key order, the
     update's row lock keeping the later of two appends at once."""
-    latest: dict[tuple[int, str], ChronologyEntry] = {}
+    latest: dict[tuple[int, EducationRegister], ChronologyEntry] = {}
     for entry, person_ids in appended:
         for register, decided_by in REGISTER_EVENTS.items():
             if entry.event_type not in decided_by.codes:
