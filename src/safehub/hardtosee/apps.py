@@ -8,8 +8,10 @@ class HardToSeeConfig(AppConfig):
 
     def ready(self) -> None:
         # Each professional contact appended moves the person's stored last contact on
-        # (ADR 0033). The chronology sits below this app: it calls us through its listeners.
+        # (ADR 0033), each education event their stored register status (ADR 0053). The
+        # chronology sits below this app: it calls us through its listeners.
         from safehub.chronology.services import on_append
-        from safehub.hardtosee.services import last_contact_on_append
+        from safehub.hardtosee.services import last_contact_on_append, register_status_on_append
 
         on_append(last_contact_on_append)
+        on_append(register_status_on_append)

@@ -187,3 +187,49 @@ class LastProfessionalContact(models.Model):
         related_name="last_professional_contact",
     )
     occurred_at = models.DateTimeField(db_index=True)
+
+
+# --- The education registers' stored status (ADR 0053) -----------------------------------
+
+
+class EducationRegister(models.TextChoices):
+    """The registers whose membership is the latest of a set of chronology events."""
+
+    EHE = "ehe", "Elective home education"
+    CME = "cme", "Children missing education"
+
+
+class RegisterStatus(models.Model):
+    """Per person and education register, the chronology event that decides membership:
+    their latest entry (by `occurred_at`, then entry id) among the register's codes
+    (`selectors.REGISTER_EVENTS`), whenever recorded. On the register while it is the
+    register's own code (registered for home education; missing education). Kept beside the
+    last professional contact (`services.register_status_on_append`, rebuilt by
+    `register_status_refresh`): a cache of the chronology, never a second truth. A register
+    for a day before `occurred_at` reads the chronology instead."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="register_statuses"
+    )
+    register = models.CharField(max_length=3, choices=EducationRegister.choices)
+    event_type = models.CharField(max_length=64)
+    occurred_at = models.DateTimeField()
+    # Two events at the same moment: the later appended decides, as the chronology rule does.
+    entry = models.ForeignKey(
+        "chronology.ChronologyEntry", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "register"], name="register_status_one_per_register"
+            ),
+        ]
+        indexes = [
+            # "On the register on the day": one range of the index.
+            models.Index(
+                fields=["register", "event_type", "occurred_at"], name="register_status_on_idx"
+            ),
+            # Rows changed after a past day, which that day's register reads from the chronology.
+            models.Index(fields=["register", "occurred_at"], name="register_status_time_idx"),
+        ]

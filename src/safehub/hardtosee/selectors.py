@@ -56,11 +56,12 @@ from safehub.hardtosee.models import (
     Context,
     ContextEntry,
     ContextPerson,
+    EducationRegister,
     EheOfficer,
-    LastProfessionalContact,
     MaceAction,
     MaceDiscussion,
     MacePanel,
+    RegisterStatus,
 )
 from safehub.organisations.models import Agency, AgencyKind, Team, User
 from safehub.partners.codes import BY_CODE
@@ -128,6 +129,21 @@ ON_ROLL = frozenset(
         )
     }
 )
+
+
+@dataclass(frozen=True)
+class RegisterEvents:
+    """The events whose latest decides an education register, and the one that puts the
+    child on it."""
+
+    codes: frozenset[str]
+    member: str
+
+
+REGISTER_EVENTS: dict[EducationRegister, RegisterEvents] = {
+    EducationRegister.EHE: RegisterEvents(frozenset({EHE_REGISTERED, EHE_ENDED}), EHE_REGISTERED),
+    EducationRegister.CME: RegisterEvents(ON_ROLL | {CME}, CME),
+}
 
 
 class Register(enum.StrEnum):
@@ -222,31 +238,32 @@ def _links(as_of: date, codes: Any) -> QuerySet[ChronologyLink]:
     )
 
 
-def _latest(as_of: date, codes: Any, field: str) -> Subquery:
-    """A person's latest chronology event among `codes` on or before the day: `field` of it."""
+def _latest(as_of: date, codes: Any, field: str, person: Any = None) -> Subquery:
+    """A person's latest chronology event among `codes` on or before the day: `field` of it.
+    `person` is the outer reference to the person (by default the outer row's key)."""
     return Subquery(
         _links(as_of, codes)
-        .filter(person=OuterRef("pk"))
+        .filter(person=person if person is not None else OuterRef("pk"))
         .order_by("-occurred_at", "-entry_id")
         .values(field)[:1]
     )
 
 
-# The person's stored last professional contact (ADR 0033) is the latest ever recorded. For
-# a day on or after it, it is also the latest on or before the day; only a register of a
-# past day, for someone seen since, reads the chronology. Each is read by the person's key
-# (a correlated lookup, never a join the planner might scan per row).
+# The stored facts (ADR 0033, 0053) are the latest ever recorded. For a day on or after one,
+# it is also the latest on or before the day; only a register of a past day, for someone
+# whose fact changed since, reads the chronology. So today's registers are joins and index
+# ranges over the stored rows, and their order a plain column.
 
 
 def _last_contact(as_of: date) -> Case:
-    """The person's last professional contact on or before the day."""
-    stored = LastProfessionalContact.objects.filter(person=OuterRef("pk"))
+    """The person's last professional contact on or before the day: the stored one (joined:
+    the page sorts on it), or the chronology's where the stored one came after the day."""
     return Case(
         When(
-            Exists(stored.filter(occurred_at__gte=_day_ends(as_of))),
+            last_professional_contact__occurred_at__gte=_day_ends(as_of),
             then=_latest(as_of, PROFESSIONAL_CONTACT, "occurred_at"),
         ),
-        default=Subquery(stored.values("occurred_at")[:1]),
+        default=F("last_professional_contact__occurred_at"),
         output_field=DateTimeField(),
     )
 
@@ -265,26 +282,38 @@ def _no_contact_since(people: QuerySet[Person], as_of: date, days: int) -> Query
     )
 
 
-def ehe_register(as_of: date) -> QuerySet[Person]:
-    latest = _latest(as_of, (EHE_REGISTERED, EHE_ENDED), "entry__event_type")
-    registered = _links(as_of, (EHE_REGISTERED,)).values("person_id")
-    return (
-        _children(as_of)
-        .filter(pk__in=registered)
-        .annotate(status=latest, since=_latest(as_of, (EHE_REGISTERED,), "occurred_at"))
-        .filter(status=EHE_REGISTERED)
+def _education_register(as_of: date, register: EducationRegister) -> QuerySet[Person]:
+    """Children whose latest event of the register's on or before the day is its own: the
+    stored status where it was already latest by the day (an index range), the chronology
+    only for rows changed since. `since` is when that event happened."""
+    events = REGISTER_EVENTS[register]
+    end = _day_ends(as_of)
+    members = (
+        RegisterStatus.objects.filter(register=register)
+        .alias(then=_latest(as_of, events.codes, "entry__event_type", OuterRef("person_id")))
+        .filter(
+            Q(event_type=events.member, occurred_at__lt=end)
+            | Q(occurred_at__gte=end, then=events.member)
+        )
     )
+    stored = RegisterStatus.objects.filter(register=register, person=OuterRef("pk"))
+    since = Case(
+        When(
+            Exists(stored.filter(occurred_at__gte=end)),
+            then=_latest(as_of, (events.member,), "occurred_at"),
+        ),
+        default=Subquery(stored.values("occurred_at")[:1]),
+        output_field=DateTimeField(),
+    )
+    return _children(as_of).filter(pk__in=members.values("person_id")).annotate(since=since)
+
+
+def ehe_register(as_of: date) -> QuerySet[Person]:
+    return _education_register(as_of, EducationRegister.EHE)
 
 
 def cme_register(as_of: date) -> QuerySet[Person]:
-    latest = _latest(as_of, ON_ROLL | {CME}, "entry__event_type")
-    reported = _links(as_of, (CME,)).values("person_id")
-    return (
-        _children(as_of)
-        .filter(pk__in=reported)
-        .annotate(status=latest, since=_latest(as_of, (CME,), "occurred_at"))
-        .filter(status=CME)
-    )
+    return _education_register(as_of, EducationRegister.CME)
 
 
 def under_ones_register(as_of: date) -> QuerySet[Person]:

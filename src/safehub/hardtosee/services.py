@@ -26,16 +26,19 @@ from safehub.hardtosee.models import (
     ContextEntry,
     ContextKind,
     ContextPerson,
+    EducationRegister,
     EheOfficer,
     LastProfessionalContact,
     MaceAction,
     MaceAttendee,
     MaceDiscussion,
     MacePanel,
+    RegisterStatus,
     RiskLevel,
 )
 from safehub.hardtosee.selectors import (
     PROFESSIONAL_CONTACT,
+    REGISTER_EVENTS,
     ehe_officer_choices,
     mace_owner_choices,
 )
@@ -491,3 +494,83 @@ def last_contact_refresh() -> int:
             params,
         )
     return LastProfessionalContact.objects.count()
+
+
+# --- The education registers' stored status (ADR 0053) -----------------------------------
+
+
+def register_status_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:
+    """Entries just appended that decide an education register move each person's stored
+    status on to the latest, by `occurred_at` then entry id as the chronology rule reads
+    it: an event recorded late but dated before the stored one changes nothing. As
+    `last_contact_on_append`: one statement whatever the batch, rows in key order, the
+    update's row lock keeping the later of two appends at once."""
+    latest: dict[tuple[int, EducationRegister], ChronologyEntry] = {}
+    for entry, person_ids in appended:
+        for register, decided_by in REGISTER_EVENTS.items():
+            if entry.event_type not in decided_by.codes:
+                continue
+            for pk in person_ids:
+                known = latest.get((pk, register))
+                if known is None or (entry.occurred_at, entry.pk) > (known.occurred_at, known.pk):
+                    latest[(pk, register)] = entry
+    if latest:
+        _raise_register_statuses(
+            [
+                (pk, register.value, e.event_type, e.occurred_at, e.pk)
+                for (pk, register), e in sorted(latest.items(), key=lambda item: item[0])
+            ]
+        )
+
+
+def _raise_register_statuses(rows: list[tuple[int, str, str, datetime, int]]) -> None:
+    table = connection.ops.quote_name(RegisterStatus._meta.db_table)
+    columns = "person_id, register, event_type, occurred_at, entry_id"
+    keep_later = (
+        "ON CONFLICT (person_id, register) DO UPDATE SET event_type = excluded.event_type, "
+        "occurred_at = excluded.occurred_at, entry_id = excluded.entry_id "
+        f"WHERE ({table}.occurred_at, {table}.entry_id) "
+        "< (excluded.occurred_at, excluded.entry_id)"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM "  # noqa: S608 - our table
+                "unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::timestamptz[], "
+                "%s::bigint[]) ORDER BY 1, 2 " + keep_later,
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:  # stored as Django stores a time there (UTC text)
+            adapt = connection.ops.adapt_datetimefield_value
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
+                + keep_later,
+                [(pk, reg, code, adapt(when), entry) for pk, reg, code, when, entry in rows],
+            )
+
+
+def register_status_refresh() -> int:
+    """Rebuild every stored education register status from the chronology, one statement a
+    register (the migration's backfill, the demo loader after its bulk COPY, a change to
+    `REGISTER_EVENTS`): each person's latest event of the register's codes, by
+    `occurred_at` then entry id. Returns how many rows are stored."""
+    table = connection.ops.quote_name(RegisterStatus._meta.db_table)
+    links = connection.ops.quote_name(ChronologyLink._meta.db_table)
+    entries = connection.ops.quote_name(ChronologyEntry._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table's name
+        for register, decided_by in REGISTER_EVENTS.items():
+            codes = sorted(decided_by.codes)
+            # The latest link of each person among the codes, ranked in SQL (a window works
+            # on both engines): set-based, however many millions of links.
+            cursor.execute(
+                f"INSERT INTO {table} (person_id, register, event_type, occurred_at, entry_id) "  # noqa: S608
+                "SELECT person_id, %s, event_type, occurred_at, entry_id FROM ("
+                " SELECT l.person_id, e.event_type, l.occurred_at, l.entry_id, ROW_NUMBER() OVER"
+                " (PARTITION BY l.person_id ORDER BY l.occurred_at DESC, l.entry_id DESC) AS n"
+                f" FROM {links} l JOIN {entries} e ON e.id = l.entry_id"
+                f" WHERE e.event_type IN ({', '.join(['%s'] * len(codes))})"
+                ") ranked WHERE n = 1",
+                [register.value, *codes],
+            )
+    return RegisterStatus.objects.count()

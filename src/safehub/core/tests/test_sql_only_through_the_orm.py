@@ -16,7 +16,7 @@ ALLOWED = {
     "core/bulk.py": "COPY of many rows (the demo loader, partner batches): ids from sequences",
     "audit/db_guard.py": "the audit tables' guard: a PostgreSQL session setting (set_config)",
     "core/checks.py": "the deployment check of the database role's privileges (catalogue)",
-    "hardtosee/services.py": "rebuilding the stored last contacts as one INSERT ... SELECT",
+    "hardtosee/services.py": "the registers' stored facts: upserts, INSERT ... SELECT",
     "core/replica.py": "how far the primary's WAL and the replica's replay have got (LSNs)",
 }
 

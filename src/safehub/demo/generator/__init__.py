@@ -48,7 +48,7 @@ from safehub.demo.generator.permanence import seed_permanence
 from safehub.demo.generator.plan import PlannedFamily
 from safehub.demo.generator.trajectories import seed_trajectories
 from safehub.demo.generator.workforce import seed_swe_registrations
-from safehub.hardtosee.services import last_contact_refresh
+from safehub.hardtosee.services import last_contact_refresh, register_status_refresh
 
 __all__ = [
     "DEFAULT_SEED",
@@ -219,11 +219,14 @@ def generate(
     # fresh statistics the next two statements are planned for the first batch's tables (at
     # `large` the register UPDATE ran for more than ten minutes instead of seconds).
     loader.analyze()
+    # The bulk loads above bypass `chronology_append`: the registers' stored last
+    # professional contact (ADR 0033) and education register status (ADR 0053) are rebuilt
+    # from what they wrote, the status before the register is read below.
+    counts["register_statuses"] = register_status_refresh()
+    counts["last_contacts"] = last_contact_refresh()
+    loader.analyze()
     # Home educated or missing education today: on no school's roll.
     counts["schools_left_behind"] = schools_left_behind(reference_date or timezone.localdate())
-    # The bulk loads above bypass `chronology_append`: the registers' stored last
-    # professional contact is rebuilt from what they wrote (ADR 0033).
-    counts["last_contacts"] = last_contact_refresh()
     if loader.counts["persons"] >= 100_000:
         say("Updating planner statistics (ANALYZE)...")
     loader.analyze()

@@ -1,12 +1,13 @@
-"""Rebuild every person's stored last professional contact from the chronology (ADR 0033):
-after a bulk load that bypassed `chronology_append`, or when the set of professional-contact
-codes changes. Safe to run at any time; the registers read the result at once."""
+"""Rebuild the registers' stored facts from the chronology: every person's last
+professional contact (ADR 0033) and education register status (ADR 0053). After a bulk
+load that bypassed `chronology_append`, or when the codes either reads change. Safe to run
+at any time; the registers read the result at once."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from safehub.hardtosee.services import last_contact_refresh
+from safehub.hardtosee.services import last_contact_refresh, register_status_refresh
 
 
 class Command(BaseCommand):
@@ -15,3 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         count = last_contact_refresh()
         self.stdout.write(f"{count} people have a last professional contact.")
+        statuses = register_status_refresh()
+        self.stdout.write(f"{statuses} education register statuses stored.")
