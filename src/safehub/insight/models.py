@@ -97,9 +97,7 @@ class FigureItem(models.Model):
     class Meta:
         # One index serves every page: a range of positions (with met in (false, true), two
         # short index ranges), or one value of met in position order.
-        indexes = [
-            models.Index(fields=["figure", "met", "position"], name="figure_item_page_idx")
-        ]
+        indexes = [models.Index(fields=["figure", "met", "position"], name="figure_item_page_idx")]
 
 
 class Commentary(VersionedModel):

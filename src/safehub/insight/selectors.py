@@ -179,9 +179,7 @@ def _month_list(code: str, month: date) -> _MonthList:
     (a month never worked out, or stored before items were kept) the figure worked out
     from the records now, as the page says."""
     figure = f.FIGURES[code]
-    stored = MonthlyFigure.objects.filter(
-        code=code, month=month, item_count__isnull=False
-    ).first()
+    stored = MonthlyFigure.objects.filter(code=code, month=month, item_count__isnull=False).first()
     if stored is not None:
         return _MonthList(figure, stored.numerator, stored.denominator, stored, [])
     computed = figure.compute([month])[month]
