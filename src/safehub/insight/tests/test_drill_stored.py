@@ -20,6 +20,7 @@ from safehub.insight.selectors import PAGE_SIZE, figure_drill
 from safehub.insight.services import figures_refresh
 from safehub.insight.tests.conftest import OCT, plan
 from safehub.organisations.models import User
+from safehub.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +98,25 @@ def test_the_stored_list_keeps_every_child_and_the_policy_hides_them_on_reading(
     url = reverse("insight:figure", args=["cp_plans", "2026-10"])
     # Someone who may not see the figures at all is refused, stored or not.
     assert client_for("social_worker").get(url).status_code == 404
-    # A reader given the restricted child (on its allow-list) would see it named; the
-    # stored list does not decide that, the policy does, on each reading.
     manager = client_for("team_manager").get(url + "?met=yes").content.decode()
     assert plans["involved"].full_name in manager
     assert plans["restricted"].full_name not in manager
     assert f"SafeHub ID {plans['restricted'].pk}" not in manager
+    # The list was stored with the child on it; restricting the record afterwards hides
+    # them at once from the page and the export: the policy decides on every reading.
+    Person.objects.filter(pk=plans["involved"].pk).update(
+        is_restricted=True, restriction_reason="Adoption"
+    )
+    for role in ("team_manager", "performance_analyst"):
+        client = client_for(role)
+        page = client.get(url).content.decode()
+        assert plans["involved"].full_name not in page
+        assert f"SafeHub ID {plans['involved'].pk}" not in page
+        exported = client.get(reverse("insight:figure-csv", args=["cp_plans", "2026-10"]))
+        assert str(plans["involved"].pk) not in {
+            r[0] for r in csv.reader(io.StringIO(exported.content.decode()))
+        }
+    assert "3 more on this page not listed" in client_for("team_manager").get(url).content.decode()
 
 
 def test_a_month_never_worked_out_is_worked_out_live_and_says_so(plans, client_for):
