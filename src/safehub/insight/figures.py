@@ -5,7 +5,7 @@ with a fixed handful of queries whatever the size of the county (one or two per 
 bucketed by month in Python), and yields the items behind it: the children (or contacts,
 visits, reviews) counted, each marked whether it met the measure, so the same code gives
 the figure and its drill-down. No names here: which children a reader sees is the
-policy's decision (`insight.selectors.figure_children`)."""
+policy's decision (`insight.selectors.figure_drill`)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,13 @@ class Item:
     met: bool
     fact: str
     on: date
+
+
+def in_listing_order(items: Iterable[Item]) -> list[Item]:
+    """The items as a drill-down lists them: by date, then child (stable otherwise). The
+    figures job stores each item's place in this order, so a stored list and a live one
+    page alike."""
+    return sorted(items, key=lambda i: (i.on, i.child_id or 0))
 
 
 @dataclass

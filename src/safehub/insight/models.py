@@ -58,8 +58,9 @@ class Job(TimeStampedModel):
 class MonthlyFigure(models.Model):
     """A figure for one calendar month, as the figures job last worked it out: the count
     behind it (`numerator`), what it is out of (`denominator`, where it is a share or a
-    rate) and when it was worked out. The dashboard reads these rows; the children behind a
-    figure are always worked out afresh when someone drills down."""
+    rate) and when it was worked out. The dashboard reads these rows; a drill-down reads the
+    items stored with the row (`FigureItem`, ADR 0054), so it lists what the number counted.
+    `item_count` is how many were stored; None for a row stored before items were kept."""
 
     code = models.CharField(max_length=40)
     month = models.DateField()  # the first of the month
@@ -67,11 +68,36 @@ class MonthlyFigure(models.Model):
     denominator = models.IntegerField(null=True, blank=True)
     computed_at = models.DateTimeField()
     as_of = models.DateField()
+    item_count = models.IntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["code", "month"], name="monthly_figure_unique")
         ]
+
+
+class FigureItem(models.Model):
+    """One item behind a stored monthly figure (`figures.Item`): the child, whether it met
+    the measure, the line saying what it was and its date, at `position` in the order the
+    drill-down lists them. Written with the figure by the figures job and replaced with it
+    (ADR 0054). Kept narrow, since at `large` there are millions: the child is a bare id, not
+    a foreign key, because the list is what the figure counted when it was worked out and
+    the reader's access is decided on the child's record as it is when the list is read."""
+
+    # The eight-byte columns come first in the table (see the migration): no padding.
+    figure = models.ForeignKey(
+        MonthlyFigure, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
+    child_id = models.BigIntegerField(null=True, blank=True)
+    position = models.IntegerField()
+    on = models.DateField()
+    met = models.BooleanField()
+    fact = models.CharField(max_length=120)
+
+    class Meta:
+        # One index serves every page: a range of positions (with met in (false, true), two
+        # short index ranges), or one value of met in position order.
+        indexes = [models.Index(fields=["figure", "met", "position"], name="figure_item_page_idx")]
 
 
 class Commentary(VersionedModel):

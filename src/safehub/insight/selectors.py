@@ -1,7 +1,8 @@
 """Reads the dashboard, drill-downs, exports and report pages share. The dashboard reads the
-monthly figures a job stored (one query); a drill-down works its figure out afresh for one
-month and lists the children behind it as the policy says (`figure_listing`), one audit row
-naming every child it showed."""
+monthly figures a job stored (one query); a drill-down reads the items the job stored with
+its figure's month (worked out afresh only for a month never stored) and lists the children
+behind it as the policy says (`figure_listing`), one audit row naming every child it
+showed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from safehub.core.replica import report_reads
 from safehub.insight import figures as f
 from safehub.insight.comparators import Comparator, comparators_for, missing_areas
 from safehub.insight.gate import must_see_performance
-from safehub.insight.models import Commentary, Job, JobKind, MonthlyFigure
+from safehub.insight.models import Commentary, FigureItem, Job, JobKind, MonthlyFigure
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -131,12 +132,59 @@ class Drill:
     pages: int
     total: int
     met: bool | None
+    worked_out_on: date | None  # when the stored figures were worked out; None if just now
     shown_ids: list[int] = field(default_factory=list)
 
 
-def _month_items(code: str, month: date) -> tuple[f.Figure, f.Month]:
+@dataclass
+class _MonthList:
+    """A figure's month as a drill-down reads it: the stored row and its items where the
+    figures job kept them, else worked out afresh (`stored` None)."""
+
+    figure: f.Figure
+    numerator: int
+    denominator: int | None
+    stored: MonthlyFigure | None
+    live: list[f.Item]
+
+    def total(self, met: bool | None) -> int:
+        if self.stored is None:
+            return sum(1 for i in self.live if met is None or i.met is met)
+        count = self.stored.item_count or 0
+        return count if met is None else self.numerator if met else count - self.numerator
+
+    def items(self, met: bool | None, start: int = 0, stop: int | None = None) -> list[f.Item]:
+        """The items from `start` to `stop` in listing order (of those with `met`, if given)."""
+        if self.stored is None:
+            chosen = [i for i in self.live if met is None or i.met is met]
+            return chosen[start:stop]
+        rows = FigureItem.objects.filter(figure=self.stored)
+        if met is None:
+            # Positions are the listing order, so a page is a range of them; naming both
+            # values of met lets the one index answer it as two short ranges.
+            rows = rows.filter(met__in=[False, True], position__gte=start)
+            if stop is not None:
+                rows = rows.filter(position__lt=stop)
+            rows = rows.order_by("position")
+        else:
+            rows = rows.filter(met=met).order_by("position")[start:stop]
+        return [f.Item(c, m, fact, on) for c, m, fact, on in rows.values_list(*_ITEM)]
+
+
+_ITEM = ("child_id", "met", "fact", "on")
+
+
+def _month_list(code: str, month: date) -> _MonthList:
+    """The stored figure and its items when the job has worked the month out; otherwise
+    (a month never worked out, or stored before items were kept) the figure worked out
+    from the records now, as the page says."""
     figure = f.FIGURES[code]
-    return figure, figure.compute([month])[month]
+    stored = MonthlyFigure.objects.filter(code=code, month=month, item_count__isnull=False).first()
+    if stored is not None:
+        return _MonthList(figure, stored.numerator, stored.denominator, stored, [])
+    computed = figure.compute([month])[month]
+    live = f.in_listing_order(computed.items)
+    return _MonthList(figure, computed.numerator, computed.denominator, None, live)
 
 
 @report_reads()
@@ -145,15 +193,14 @@ def figure_drill(
 ) -> Drill:
     """One figure's month: its value, and a page of the items behind it (only those that met
     the measure, or only those that did not, if asked), each child listed as the policy
-    says; one audit row naming every child the page showed."""
+    says; one audit row naming every child the page showed. Read from what the figures job
+    stored, so the list is the one behind the number on the dashboard (ADR 0054)."""
     must_see_performance(actor)
-    figure, computed = _month_items(code, month)
-    items = sorted(computed.items, key=lambda i: (i.on, i.child_id or 0))
-    if met is not None:
-        items = [i for i in items if i.met is met]
-    pages = max(1, -(-len(items) // PAGE_SIZE))
+    listed = _month_list(code, month)
+    total = listed.total(met)
+    pages = max(1, -(-total // PAGE_SIZE))
     number = page_number(page, pages=pages)
-    chunk = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    chunk = listed.items(met, (number - 1) * PAGE_SIZE, number * PAGE_SIZE)
     rows, shown = _listed(actor, chunk)
     audit_list(
         actor=actor,
@@ -162,18 +209,19 @@ def figure_drill(
         detail={"month": f"{month:%Y-%m}", "page": number, "met": met},
     )
     return Drill(
-        figure=figure,
+        figure=listed.figure,
         month=month,
-        numerator=computed.numerator,
-        denominator=computed.denominator,
-        value=f.value(figure, computed.numerator, computed.denominator),
+        numerator=listed.numerator,
+        denominator=listed.denominator,
+        value=f.value(listed.figure, listed.numerator, listed.denominator),
         rows=[r for r in rows if r.listing is not FigureListing.COUNTED],
         counted_only=sum(1 for r in rows if r.listing is FigureListing.COUNTED and r.person),
         no_record=sum(1 for r in rows if r.person is None),
         page=number,
         pages=pages,
-        total=len(items),
+        total=total,
         met=met,
+        worked_out_on=listed.stored.as_of if listed.stored else None,
         shown_ids=shown,
     )
 
@@ -202,9 +250,9 @@ def figure_csv_rows(*, actor: User, code: str, month: date) -> tuple[f.Figure, l
     an analyst's by SafeHub ID only; those the reader may not see are left out and counted
     in a closing line. One audit row (an export) names every child written."""
     must_see_performance(actor)
-    figure, computed = _month_items(code, month)
-    items = sorted(computed.items, key=lambda i: (i.on, i.child_id or 0))
-    rows, shown = _listed(actor, items)
+    listed = _month_list(code, month)
+    figure = listed.figure
+    rows, shown = _listed(actor, listed.items(None))
     out: list[list[Any]] = []
     for r in rows:
         if r.person is None or r.listing is FigureListing.COUNTED:

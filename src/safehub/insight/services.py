@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, timedelta
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -20,12 +21,20 @@ from django_q.tasks import async_task
 
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
+from safehub.core.bulk import insert_rows
 from safehub.core.models import versioned_update
 from safehub.core.once import submit_once
 from safehub.core.replica import report_reads
 from safehub.insight import figures as f
 from safehub.insight.gate import must_see_performance
-from safehub.insight.models import Commentary, Job, JobKind, JobStatus, MonthlyFigure
+from safehub.insight.models import (
+    Commentary,
+    FigureItem,
+    Job,
+    JobKind,
+    JobStatus,
+    MonthlyFigure,
+)
 from safehub.insight.report_pdf import committee_pdf
 from safehub.organisations.models import User
 
@@ -141,8 +150,14 @@ def figures_compute(
     return out
 
 
+ITEM_BATCH = 20_000
+ITEM_COLUMNS = ("figure_id", "child_id", "position", "on", "met", "fact")
+
+
 def figures_store(*, as_of: date, computed: dict[str, dict[date, f.Month]]) -> int:
-    """Replace the stored monthly figures with `computed`, in one transaction."""
+    """Replace the stored monthly figures with `computed`, each with the items behind it,
+    in one transaction: a drill-down then lists exactly what the dashboard's number counted,
+    and a reader never meets the old figures with the new items (ADR 0054)."""
     now = timezone.now()
     rows = [
         MonthlyFigure(
@@ -152,13 +167,31 @@ def figures_store(*, as_of: date, computed: dict[str, dict[date, f.Month]]) -> i
             denominator=month.denominator if f.FIGURES[code].kind != f.COUNT else None,
             computed_at=now,
             as_of=as_of,
+            item_count=len(month.items),
         )
         for code, by_month in computed.items()
         for m, month in by_month.items()
     ]
     with transaction.atomic():
+        # The items first, in one DELETE; left to the cascade, Django would delete them
+        # in batches of figure ids.
+        FigureItem.objects.all().delete()
         MonthlyFigure.objects.all().delete()
         MonthlyFigure.objects.bulk_create(rows, batch_size=500)
+        ids = {
+            (code, m): pk
+            for pk, code, m in MonthlyFigure.objects.values_list("pk", "code", "month")
+        }
+        items = (
+            (ids[code, m], item.child_id, position, item.on, item.met, item.fact)
+            for code, by_month in computed.items()
+            for m, month in by_month.items()
+            for position, item in enumerate(f.in_listing_order(month.items))
+        )
+        # Plain tuples in batches (COPY on PostgreSQL): at `large` there are millions of
+        # items, and a model instance for each cost more than writing it.
+        while batch := list(islice(items, ITEM_BATCH)):
+            insert_rows(FigureItem, ITEM_COLUMNS, batch, batch_size=1000)
     return len(rows)
 
 
