@@ -3,12 +3,21 @@
 with the signed-in user, and the child or the day, and returns a section to render or
 None; apps register theirs in their AppConfig.ready(). A child's section is also given
 what the casework page has already read of the child (`ChildRead`), to use rather than
-read it again."""
+read it again.
+
+Most children have none of most kinds of record a section shows, and most workers have
+nothing in most sections of "my work", so each section asking "is there anything?" on its
+own cost a query each. A section may instead register a probe (the rows it would read, as
+a queryset) and the page asks every probe at once, in one query of `EXISTS` clauses
+(ADR 0055): a child's probes ride on `ChildRead.holds`, and a "my work" section whose probe
+finds nothing is not called."""
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
 
 from safehub.casework.models import CareEpisode, DueItem, PeriodOfCare
 from safehub.organisations.models import User
@@ -29,6 +38,13 @@ class ChildRead:
 
     care_periods: list[PeriodOfCare]  # newest first, each with `placement_list`, newest first
     open_due: list[DueItem]  # every open due date of the child, soonest first
+    # The registered child probes that found rows (`child_holds`); None when not asked.
+    holds: frozenset[str] | None = None
+
+    def has(self, probe: str) -> bool:
+        """Whether the child may have rows of `probe`: False only when the probe was asked
+        and found none, so a section reads them whenever it cannot be sure."""
+        return self.holds is None or probe in self.holds
 
     @property
     def current_period(self) -> PeriodOfCare | None:
@@ -57,8 +73,13 @@ class ChildRead:
 
 ChildSection = Callable[[User, Person, date, ChildRead], Section | None]
 MyWorkSection = Callable[[User, date], Section | None]
+# A child's rows of one kind, given a reference to the child's key (an OuterRef).
+ChildProbe = Callable[[Any], QuerySet[Any]]
+# The rows a "my work" section would show the signed-in user, or at least all of them.
+MyWorkProbe = Callable[[User], QuerySet[Any]]
 _child_sections: list[ChildSection] = []
-_my_work_sections: list[MyWorkSection] = []
+_child_probes: dict[str, ChildProbe] = {}
+_my_work_sections: list[tuple[MyWorkSection, MyWorkProbe | None]] = []
 
 
 def register_child_section(hook: ChildSection) -> None:
@@ -66,14 +87,57 @@ def register_child_section(hook: ChildSection) -> None:
         _child_sections.append(hook)
 
 
-def register_my_work_section(hook: MyWorkSection) -> None:
-    if hook not in _my_work_sections:
-        _my_work_sections.append(hook)
+def register_child_probe(name: str, rows: ChildProbe) -> None:
+    """`name` (the app's label first) is what `ChildRead.has` is asked."""
+    _child_probes.setdefault(name, rows)
+
+
+def register_my_work_section(hook: MyWorkSection, probe: MyWorkProbe | None = None) -> None:
+    """`probe`, when given, must find a row whenever `hook` would return a section."""
+    if all(hook is not h for h, _ in _my_work_sections):
+        _my_work_sections.append((hook, probe))
+
+
+def child_holds(child: Person) -> frozenset[str]:
+    """The registered child probes that find rows for `child`: one query for them all."""
+    if not _child_probes:
+        return frozenset()
+    names = list(_child_probes)
+    # Probe names hold dots, so each rides under a plain alias.
+    found = (
+        Person.objects.filter(pk=child.pk)
+        .annotate(
+            **{f"probe_{i}": Exists(_child_probes[n](OuterRef("pk"))) for i, n in enumerate(names)}
+        )
+        .values_list(*(f"probe_{i}" for i in range(len(names))))
+        .get()
+    )
+    return frozenset(n for n, hit in zip(names, found, strict=True) if hit)
 
 
 def child_sections(actor: User, child: Person, today: date, read: ChildRead) -> list[Section]:
     return [s for hook in _child_sections if (s := hook(actor, child, today, read)) is not None]
 
 
+def _my_work_found(actor: User) -> list[bool]:
+    """Which sections' probes find rows (True for a section without one): one query."""
+    probes = {i: p for i, (_, p) in enumerate(_my_work_sections) if p is not None}
+    found: dict[int, bool] = {}
+    if probes:
+        row = (
+            User.objects.filter(pk=actor.pk)
+            .annotate(**{f"probe_{i}": Exists(p(actor)) for i, p in probes.items()})
+            .values_list(*(f"probe_{i}" for i in probes))
+            .get()
+        )
+        found = dict(zip(probes, row, strict=True))
+    return [found.get(i, True) for i in range(len(_my_work_sections))]
+
+
 def my_work_sections(actor: User, today: date) -> list[Section]:
-    return [s for hook in _my_work_sections if (s := hook(actor, today)) is not None]
+    found = _my_work_found(actor)
+    return [
+        s
+        for (hook, _), hit in zip(_my_work_sections, found, strict=True)
+        if hit and (s := hook(actor, today)) is not None
+    ]

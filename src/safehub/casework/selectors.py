@@ -51,7 +51,7 @@ from safehub.casework.models import (
     UASCStatus,
     Visit,
 )
-from safehub.casework.sections import ChildRead
+from safehub.casework.sections import ChildRead, child_holds, register_child_probe
 from safehub.casework.timescales import add_months
 from safehub.core.paging import page_number
 from safehub.organisations.models import User
@@ -144,6 +144,7 @@ class ChildCasework:
     oversight: list[Oversight]
     oversight_count: int
     due: list[Due]
+    holds: frozenset[str]  # the registered child probes that found rows (`child_holds`)
     overdue_count: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -304,6 +305,12 @@ def uasc_status_for(child: Any) -> UASCStatus | None:
     return UASCStatus.objects.filter(child=child).first()
 
 
+# Few children are unaccompanied asylum seekers: the casework page asks with the sections'
+# probes and reads the status only for those who are.
+UASC_PROBE = "casework.uasc"
+register_child_probe(UASC_PROBE, lambda child: UASCStatus.objects.filter(child=child))
+
+
 def _across(episodes: list[Episode], attr: str, *date_fields: str) -> list[Any]:
     rows = [row for episode in episodes for row in getattr(episode, attr)]
     return sorted(rows, key=lambda r: (*(getattr(r, f) for f in date_fields), r.pk), reverse=True)
@@ -323,6 +330,7 @@ def _latest(rows: QuerySet[Any], *order: str) -> tuple[list[Any], int]:
 def child_casework(*, child: Any, today: date) -> ChildCasework:
     """Everything the child's casework page shows, in a fixed number of queries whatever the
     history (a related list that is empty skips the queries for what hangs off it)."""
+    holds = child_holds(child)
     episodes = _episodes(child)
     open_cin = _first(episodes, lambda e: e.is_open and e.kind == EpisodeKind.CIN)
     open_eh = _first(episodes, lambda e: e.is_open and e.kind == EpisodeKind.EARLY_HELP)
@@ -383,7 +391,7 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         care=care,
         placement=placement,
         care_health=_care_health(care or (periods[0] if periods else None), due),
-        uasc=uasc_status_for(child),
+        uasc=uasc_status_for(child) if UASC_PROBE in holds else None,
         visit_kind=visit_kind,
         visits=visits,
         visit_count=visit_count,
@@ -396,12 +404,15 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         oversight=oversight,
         oversight_count=oversight_count,
         due=due,
+        holds=holds,
     )
 
 
 def child_read(work: ChildCasework) -> ChildRead:
     """What the sections other apps add to the casework page may take from it."""
-    return ChildRead(care_periods=work.care_periods, open_due=[d.item for d in work.due])
+    return ChildRead(
+        care_periods=work.care_periods, open_due=[d.item for d in work.due], holds=work.holds
+    )
 
 
 # --- Records of one child, for the action forms -------------------------------------------

@@ -6,6 +6,8 @@ adviser's list hides restricted names from an adviser who may not open them."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
+
 from safehub.access.policy import visible_persons
 from safehub.audit.services import audit_list
 from safehub.casework.models import DueItem
@@ -19,6 +21,8 @@ from safehub.organisations.models import User
 from safehub.people.models import Person
 
 SOURCE = CareLeaver._meta.label
+# The casework page's probe: whether the young person has a leaving-care record.
+RECORD_PROBE = "leaving_care.record"
 PLANS_SHOWN = 3
 
 
@@ -47,7 +51,7 @@ def care_leaver_section(
     dob = child.date_of_birth
     leaver = (
         CareLeaver.objects.select_related("personal_adviser").filter(child=child).first()
-        if dob
+        if dob and (read is None or read.has(RECORD_PROBE))
         else None
     )
     category = (
@@ -102,9 +106,7 @@ class AdviserRow:
 def adviser_work(*, actor: User, today: date) -> list[AdviserRow]:
     """The young people `actor` is personal adviser to, with their pathway plan reviews
     and birthday records due, soonest first: three queries and one audit row."""
-    leavers = list(
-        CareLeaver.objects.filter(personal_adviser=actor).select_related("child").order_by("pk")
-    )
+    leavers = list(advised_by(actor).select_related("child").order_by("pk"))
     if not leavers:
         return []
     by_leaver: dict[str, list[Due]] = {str(c.pk): [] for c in leavers}
@@ -127,6 +129,11 @@ def adviser_work(*, actor: User, today: date) -> list[AdviserRow]:
         person_ids=[r.child.pk for r in rows if r.visible],
     )
     return rows
+
+
+def advised_by(actor: User) -> QuerySet[CareLeaver]:
+    """The care leavers `actor` is personal adviser to ("my work"'s probe asks this too)."""
+    return CareLeaver.objects.filter(personal_adviser=actor)
 
 
 def care_leaver_for(child: Person) -> CareLeaver | None:

@@ -4,9 +4,9 @@ caller has passed the permanence decision for the child."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 
 from safehub.access.policy import can_work_adopters, visible_persons
 from safehub.audit.models import AuditAction
@@ -78,18 +78,38 @@ class Held(TypedDict):
     before: bool
 
 
-def _held(child: Person) -> Held:
-    """Which kinds of court and adoption record the child has, in one query."""
-    of_child = {"child": OuterRef("pk")}
+# Each kind of court and adoption record, as the casework page's probes name it.
+HELD_KINDS: dict[str, type[Proceedings | LibertyOrder | Adoption | PermanenceBefore]] = {
+    "proceedings": Proceedings,
+    "liberty": LibertyOrder,
+    "adoption": Adoption,
+    "before": PermanenceBefore,
+}
+
+
+def held_probe(kind: str) -> str:
+    return f"permanence.{kind}"
+
+
+def held_rows(kind: str, child: Any) -> QuerySet[Any]:
+    """The child's records of `kind` (`child` a person or a reference to one's key)."""
+    return HELD_KINDS[kind].objects.filter(child=child)  # type: ignore[attr-defined,no-any-return]
+
+
+def _held(child: Person, read: ChildRead | None = None) -> Held:
+    """Which kinds of court and adoption record the child has: what the casework page's
+    probes found (`read`), else one query."""
+    if read is not None and read.holds is not None:
+        return Held(
+            proceedings=read.has(held_probe("proceedings")),
+            liberty=read.has(held_probe("liberty")),
+            adoption=read.has(held_probe("adoption")),
+            before=read.has(held_probe("before")),
+        )
     return (
         Person.objects.filter(pk=child.pk)
-        .annotate(
-            proceedings=Exists(Proceedings.objects.filter(**of_child)),
-            liberty=Exists(LibertyOrder.objects.filter(**of_child)),
-            adoption=Exists(Adoption.objects.filter(**of_child)),
-            before=Exists(PermanenceBefore.objects.filter(**of_child)),
-        )
-        .values("proceedings", "liberty", "adoption", "before")
+        .annotate(**{k: Exists(held_rows(k, OuterRef("pk"))) for k in HELD_KINDS})
+        .values(*HELD_KINDS)
         .get()
     )
 
@@ -127,7 +147,7 @@ def permanence_section(
     """At most nine queries whatever the history; one for a child with no court or
     adoption records (most children on a casework page). On the casework page, which has
     read the child's periods of care and due dates (`read`), at most seven."""
-    held = _held(child)
+    held = _held(child, read)
     # The open one (no end dates) sorts first on both databases, then the latest ended.
     current = (
         Proceedings.objects.filter(child=child)

@@ -436,15 +436,21 @@ class Task:
     fix_route: str
 
 
+def open_tasks_of(actor: User) -> QuerySet[ValidationIssue]:
+    """The open census issues about a child that are `actor`'s to fix: their own, and a
+    manager's team's ("my work"'s probe asks this too)."""
+    mine = Q(owner_worker=actor)
+    if can_manage_cases(actor) and actor.team_id:
+        mine |= Q(owner_team_id=actor.team_id)
+    return ValidationIssue.objects.filter(mine, resolved_at__isnull=True, child__isnull=False)
+
+
 def validation_tasks(*, actor: User) -> list[Task]:
     """The open census issues in `actor`'s "my work": those they own, and for a manager
     every one their team owns. A child they may not open is shown without a name (the
     policy decides each); one audit row naming every child shown by name."""
-    mine = Q(owner_worker=actor)
-    if can_manage_cases(actor) and actor.team_id:
-        mine |= Q(owner_team_id=actor.team_id)
     issues = list(
-        ValidationIssue.objects.filter(mine, resolved_at__isnull=True, child__isnull=False)
+        open_tasks_of(actor)
         .select_related("child", "owner_worker")
         .order_by("first_seen_at", "rule", "pk")
     )
