@@ -203,3 +203,67 @@ def test_only_a_manager_allocates_the_personal_adviser(
     assert done.status_code == 302
     page = tm.get(url).content.decode()
     assert "Sw2 Tester" in page
+
+
+def _reading(queries: Any, *tables: str) -> list[str]:
+    return [q["sql"] for q in queries if any(f'"{t}"' in q["sql"] for t in tables)]
+
+
+def test_my_work_asks_once_whether_its_sections_have_anything(
+    leaver: Any, client_for: Any, users: Any
+) -> None:
+    """The leaving-care and census-task sections share one probe (ADR 0055): a worker with
+    neither pays one query for both, and an adviser still gets their section."""
+    url = reverse("casework:my-work")
+    sections = ("leaving_care_careleaver", "returns_validationissue")
+    colleague = client_for("colleague")
+    assert colleague.get(url).status_code == 200  # the session's write is not the page's
+    with CaptureQueriesContext(connection) as queries:
+        assert colleague.get(url).status_code == 200
+    assert len(_reading(queries, *sections)) == 1
+    services.adviser_allocate(
+        actor=users["team_manager"],
+        child=leaver,
+        adviser=users["colleague"],
+        support_to_25=False,
+        expected_version=None,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = colleague.get(url)
+    assert "Care leavers you are personal adviser to" in page.content.decode()
+    # The probe, then the section's own read of the care leavers.
+    assert len(_reading(queries, *sections)) == 2
+
+
+def test_the_casework_page_asks_once_for_every_sections_records(
+    leaver: Any, client_for: Any, users: Any
+) -> None:
+    """Whether the child is an unaccompanied asylum seeker or has a leaving-care record or
+    any court and adoption record: one query for all (ADR 0055), and the record is read
+    once there is one."""
+    url = reverse("casework:child-casework", args=[leaver.pk])
+    probed = (
+        "casework_uascstatus",
+        "leaving_care_careleaver",
+        "permanence_proceedings",
+        "permanence_libertyorder",
+        "permanence_adoption",
+        "permanence_permanencebefore",
+    )
+    sw = client_for("social_worker")
+    assert sw.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert sw.get(url).status_code == 200
+    assert len(_reading(queries, *probed)) == 1
+    services.adviser_allocate(
+        actor=users["team_manager"],
+        child=leaver,
+        adviser=users["colleague"],
+        support_to_25=False,
+        expected_version=None,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = sw.get(url).content.decode()
+    assert len(_reading(queries, *probed)) == 2
+    assert 'id="leaving-care"' in page
+    assert str(users["colleague"]) in page
