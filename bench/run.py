@@ -558,6 +558,9 @@ _IN_CARE_KINDS = {
     # so children compared for their query count must agree on these too.
     "cp_plan": ("casework", "CPPlan", "child"),
     "cin_plan": ("casework", "CINPlan", "child"),
+    # Read only for a child the sections' probes find one for (ADR 0055).
+    "uasc": ("casework", "UASCStatus", "child"),
+    "before": ("permanence", "PermanenceBefore", "child"),
 }
 
 
