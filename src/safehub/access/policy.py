@@ -597,7 +597,15 @@ class RestrictedEntryScope:
         return person_id in self.open_person_ids
 
 
-def restricted_entry_scope(actor: User, persons: Iterable[Any]) -> RestrictedEntryScope:
+# An open involvement as `restricted_entry_scope` weighs it: (kind, user id, team id).
+OpenInvolvement = tuple[str, int | None, int | None]
+
+
+def restricted_entry_scope(
+    actor: User,
+    persons: Iterable[Any],
+    open_involvements: dict[int, list[OpenInvolvement]] | None = None,
+) -> RestrictedEntryScope:
     """Who reads a partner's restricted entries on the timelines of `persons` (people the
     actor has already been allowed to see). A partner shares them on condition they go no
     further than those who must act on them:
@@ -607,7 +615,9 @@ def restricted_entry_scope(actor: User, persons: Iterable[Any]) -> RestrictedEnt
     - that worker's team manager (a manager of the allocated team);
     - the agency that sent it, for its own entries.
     Nobody else: not the rest of the team, not a conference chair, not another partner.
-    One query, whatever the number of people."""
+    One query, whatever the number of people; none when the caller has already read every
+    open involvement of each person (`open_involvements`, by person id: the person page
+    lists them), which this rule then weighs instead."""
     ids = {p.pk for p in persons}
     rules = rules_for(actor)
     agency_id = actor.agency_id if rules.scope is not Scope.NONE else None
@@ -615,16 +625,38 @@ def restricted_entry_scope(actor: User, persons: Iterable[Any]) -> RestrictedEnt
         return RestrictedEntryScope(open_person_ids=frozenset(), agency_id=None)
     if rules.can_triage:
         return RestrictedEntryScope(open_person_ids=frozenset(ids), agency_id=agency_id)
-    allocated = Q(user=actor)
-    if rules.can_manage_cases and actor.team_id:
-        allocated |= Q(team_id=actor.team_id)
-    open_ids = Involvement.objects.filter(
-        allocated,
-        person_id__in=ids,
-        kind=InvolvementKind.ALLOCATED_WORKER,
-        end_date__isnull=True,
-    ).values_list("person_id", flat=True)
+    if open_involvements is None:
+        # Only the allocations `_opens_restricted` could accept: read just those.
+        allocated = Q(user=actor)
+        if rules.can_manage_cases and actor.team_id:
+            allocated |= Q(team_id=actor.team_id)
+        rows = Involvement.objects.filter(
+            allocated,
+            person_id__in=ids,
+            kind=InvolvementKind.ALLOCATED_WORKER,
+            end_date__isnull=True,
+        ).values_list("person_id", "kind", "user_id", "team_id")
+        open_involvements = {}
+        for person_id, *involvement in rows:
+            open_involvements.setdefault(person_id, []).append(tuple(involvement))  # type: ignore[arg-type]
+    open_ids = {
+        pk
+        for pk in ids
+        if any(_opens_restricted(actor, rules, *i) for i in open_involvements.get(pk, ()))
+    }
     return RestrictedEntryScope(open_person_ids=frozenset(open_ids), agency_id=agency_id)
+
+
+def _opens_restricted(
+    actor: User, rules: RoleRules, kind: str, user_id: int | None, team_id: int | None
+) -> bool:
+    """Whether an open involvement makes `actor` a reader of the person's restricted
+    entries: they are the allocated worker, or manage the allocated team."""
+    if kind != InvolvementKind.ALLOCATED_WORKER:
+        return False
+    return user_id == actor.pk or bool(
+        rules.can_manage_cases and actor.team_id and team_id == actor.team_id
+    )
 
 
 def can_annotate_chronology(actor: User) -> bool:

@@ -161,16 +161,22 @@ _NEWEST_FIRST = ("-occurred_at", "-entry")
 
 
 def chronology_page_for_person(
-    *, actor: Any, person: Any, page: int | str | None = 1, size: int = PAGE_SIZE
+    *,
+    actor: Any,
+    person: Any,
+    page: int | str | None = 1,
+    size: int = PAGE_SIZE,
+    scope: RestrictedEntryScope | None = None,
 ) -> ChronologyPage:
     """One page of a person's timeline as `actor` may read it, newest first; `page` as the
     address bar gave it, past the end the last page, nonsense the first. Restricted partner
     entries the policy keeps from `actor` are left out and counted (`hidden`). The caller
     has already passed the access check for `person`. At most four queries whatever the
-    timeline's length (the scope, the hidden count, the count and the page)."""
+    timeline's length (the scope, the hidden count, the count and the page); a caller that
+    has the policy's scope for `person` already (the person page) passes it."""
     links, hidden = links_without_hidden(
         ChronologyLink.objects.filter(person=person),
-        scope=restricted_entry_scope(actor, [person]),
+        scope=restricted_entry_scope(actor, [person]) if scope is None else scope,
         person_id=person.pk,
     )
     found = timeline_page_of_links(links, page=page, size=size)

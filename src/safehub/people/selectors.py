@@ -10,7 +10,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from safehub.access.models import Involvement, InvolvementKind
-from safehub.access.policy import Disclosure, can_search_people, disclosures, visible_persons
+from safehub.access.policy import (
+    Disclosure,
+    OpenInvolvement,
+    RestrictedEntryScope,
+    can_search_people,
+    disclosures,
+    restricted_entry_scope,
+    visible_persons,
+)
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
@@ -149,6 +157,9 @@ class PersonProfile:
     relationships: list[Relative]
     involvements: list[InvolvementRow]
     household: list[HouseholdMember]
+    # Whose restricted partner entries on this timeline the reader sees whole, weighed by
+    # the policy from the open involvements read for the page.
+    restricted_entries: RestrictedEntryScope
 
 
 # Each list reads only the columns the person page and the export show, so a relative or a
@@ -167,6 +178,8 @@ _HOUSEHOLD_MEMBER = (
     "person__is_restricted",
 )
 _INVOLVEMENT_COLUMNS = (
+    "user_id",  # with the team's, for the policy's restricted-entry scope, not shown
+    "team_id",
     "kind",
     "start_date",
     "user__username",
@@ -184,6 +197,7 @@ def person_profile(*, actor: User, person: Person) -> PersonProfile:
     number of queries. The caller has already passed `access_person` for `person`; every
     other person the profile names (relatives, the household) is shown as the policy's
     `disclosures` says for `actor`."""
+    involvements = _involvements(person)
     names = list(person.names.all().order_by("kind", "-created_at"))
     addresses = list(
         PersonAddress.objects.filter(person=person)
@@ -233,10 +247,13 @@ def person_profile(*, actor: User, person: Person) -> PersonProfile:
             for r in relationships
             if shown[r.other_id] is not Disclosure.OMITTED
         ],
-        involvements=_involvements(person),
+        involvements=[row for row, _ in involvements],
         household=[
             _housemate(p, shown[p.pk]) for p in housemates if shown[p.pk] is not Disclosure.OMITTED
         ],
+        restricted_entries=restricted_entry_scope(
+            actor, [person], open_involvements={person.pk: [i for _, i in involvements]}
+        ),
     )
 
 
@@ -263,23 +280,26 @@ def _housemate(person: Person, shown: Disclosure) -> HouseholdMember:
     )
 
 
-def _involvements(person: Person) -> list[InvolvementRow]:
+def _involvements(person: Person) -> list[tuple[InvolvementRow, OpenInvolvement]]:
+    """Every open involvement of the person: as the page lists it, and as the policy weighs
+    it."""
     rows = (
         Involvement.objects.filter(person=person, end_date__isnull=True)
         .order_by("kind")
         .values_list(*_INVOLVEMENT_COLUMNS)
     )
-    return [
-        InvolvementRow(
+    out = []
+    for user_id, team_id, kind, start, username, first, last, job, team, agency_of, agency in rows:
+        shown = InvolvementRow(
             kind=kind,
             start_date=start,
             worker=staff_name(first, last, username) if username else None,
-            job_title=job_title or "",
-            team=team_label(team, team_agency) if team else None,
+            job_title=job or "",
+            team=team_label(team, agency_of) if team else None,
             agency=agency,
         )
-        for kind, start, username, first, last, job_title, team, team_agency, agency in rows
-    ]
+        out.append((shown, (kind, user_id, team_id)))
+    return out
 
 
 def person_age(person: Person, today: date | None = None) -> int | None:

@@ -89,7 +89,10 @@ def person_detail_view(request: SignedInRequest, person_id: int) -> HttpResponse
     person = _person(request, person_id)
     profile = person_profile(actor=request.user, person=person)
     chronology = chronology_page_for_person(
-        actor=request.user, person=person, page=request.GET.get("page")
+        actor=request.user,
+        person=person,
+        page=request.GET.get("page"),
+        scope=profile.restricted_entries,
     )
     network = build_network(person, profile.relationships)
     return _render(

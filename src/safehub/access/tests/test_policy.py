@@ -1,5 +1,7 @@
 """Properties of the policy that pages rely on."""
 
+from typing import Any
+
 from safehub.access.policy import (
     Action,
     Decision,
@@ -67,3 +69,36 @@ def test_neglect_profile_sign_off_is_a_supervisors_and_never_the_completers(user
     assert not may_sign_off(worker, SignOff.NEGLECT_PROFILE, done_by_id=manager.pk)
     # Its own member, not an alias of the assessment's.
     assert SignOff.NEGLECT_PROFILE is not SignOff.ASSESSMENT
+
+
+def test_the_restricted_entry_scope_weighs_involvements_already_read_as_it_reads_them(
+    users: Any, people: Any
+) -> None:
+    """The person page hands the policy the open involvements it lists instead of letting
+    it read them again (ADR 0055); every reader must get the same scope either way."""
+    from safehub.access.models import Involvement, InvolvementKind
+    from safehub.access.policy import restricted_entry_scope
+
+    child = people["involved"]
+    # A second allocation, to the colleague, so "the worker, not their teammate" is weighed.
+    Involvement.objects.create(
+        person=child,
+        user=users["colleague"],
+        team=users["colleague"].team,
+        kind=InvolvementKind.ALLOCATED_WORKER,
+    )
+    opened = 0
+    for actor in users.values():
+        for person in people.values():
+            listed = list(
+                Involvement.objects.filter(person=person, end_date__isnull=True).values_list(
+                    "kind", "user_id", "team_id"
+                )
+            )
+            read = restricted_entry_scope(actor, [person])
+            assert restricted_entry_scope(actor, [person], {person.pk: listed}) == read, (
+                actor.username,
+                person.pk,
+            )
+            opened += read.sees_all_of(person.pk)
+    assert opened  # some reader does see some person's restricted entries whole

@@ -189,3 +189,18 @@ def test_api_token_command_issues_a_working_token(users, capsys):
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )
     assert response.status_code == 200
+
+
+def test_the_chronologys_restricted_entry_scope_costs_the_page_no_query(people, client_for):
+    """The page lists the person's open involvements; the policy weighs those for whose
+    restricted partner entries the reader sees whole, instead of reading the allocations
+    again (ADR 0055)."""
+    person = people["involved"]
+    client = client_for("social_worker")
+    client.get(reverse("people:person-detail", args=[person.pk]))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("people:person-detail", args=[person.pk])).status_code == 200
+    involvement_reads = [q["sql"] for q in queries if '"access_involvement"' in q["sql"]]
+    assert not [sql for sql in involvement_reads if "allocated_worker" in sql]
+    # The access decision, the relatives' decisions, and the page's list of who is involved.
+    assert len(involvement_reads) <= 3
