@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 
 
@@ -13,4 +15,4 @@ class PermanenceConfig(AppConfig):
 
         register_child_section(child_section)
         for kind in HELD_KINDS:
-            register_child_probe(held_probe(kind), lambda child, kind=kind: held_rows(kind, child))
+            register_child_probe(held_probe(kind), partial(held_rows, kind))

@@ -93,7 +93,7 @@ def held_probe(kind: str) -> str:
 
 def held_rows(kind: str, child: Any) -> QuerySet[Any]:
     """The child's records of `kind` (`child` a person or a reference to one's key)."""
-    return HELD_KINDS[kind].objects.filter(child=child)  # type: ignore[attr-defined,no-any-return]
+    return HELD_KINDS[kind].objects.filter(child=child)
 
 
 def _held(child: Person, read: ChildRead | None = None) -> Held:

@@ -77,7 +77,7 @@ def test_the_restricted_entry_scope_weighs_involvements_already_read_as_it_reads
     """The person page hands the policy the open involvements it lists instead of letting
     it read them again (ADR 0055); every reader must get the same scope either way."""
     from safehub.access.models import Involvement, InvolvementKind
-    from safehub.access.policy import restricted_entry_scope
+    from safehub.access.policy import OpenInvolvement, restricted_entry_scope
 
     child = people["involved"]
     # A second allocation, to the colleague, so "the worker, not their teammate" is weighed.
@@ -90,7 +90,7 @@ def test_the_restricted_entry_scope_weighs_involvements_already_read_as_it_reads
     opened = 0
     for actor in users.values():
         for person in people.values():
-            listed = list(
+            listed: list[OpenInvolvement] = list(
                 Involvement.objects.filter(person=person, end_date__isnull=True).values_list(
                     "kind", "user_id", "team_id"
                 )
