@@ -11,7 +11,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -142,15 +142,50 @@ def rule_replay(
     *, code: str, definition: Definition, until: datetime, since: datetime | None = None
 ) -> ReplayResult:
     """Replay one rule over every child's chronology up to `until`."""
+    return rules_replay(rules=[(code, definition)], until=until, since=since)[code]
+
+
+def rules_replay(
+    *, rules: Sequence[tuple[str, Definition]], until: datetime, since: datetime | None = None
+) -> dict[str, ReplayResult]:
+    """Replay several rules (code, definition) over every child's chronology up to `until`,
+    reading the chronology once for all of them: most rules read the same partner events,
+    and reading them was most of a replay (ADR 0056). Each rule sees exactly what it would
+    alone: its own kinds of entry, from as far back as its longest window."""
+    load_since = {code: _load_since(definition, since) for code, definition in rules}
+    earliest = None if None in load_since.values() else min(load_since.values(), default=None)
+    types = {t for _, definition in rules for t in definition.event_types}
+    children = load_children(event_types=types, until=until, since=earliest)
+    results = {}
+    for code, definition in rules:
+        firings = {}
+        for pid, child in children.items():
+            own = _facts_for(child, definition.event_types, load_since[code])
+            if own is None:
+                continue  # loaded alone, the rule would not have read this child
+            found = replay(definition, own, until=until, since=since)
+            if found:
+                firings[pid] = found
+        results[code] = ReplayResult(rule_code=code, since=since, until=until, firings=firings)
+    return results
+
+
+def _load_since(definition: Definition, since: datetime | None) -> datetime | None:
     window = definition.longest_window
-    load_since = None if since is None or window is None else since - timedelta(days=window)
-    children = load_children(event_types=definition.event_types, until=until, since=load_since)
-    firings = {}
-    for pid, child in children.items():
-        found = replay(definition, child, until=until, since=since)
-        if found:
-            firings[pid] = found
-    return ReplayResult(rule_code=code, since=since, until=until, firings=firings)
+    return None if since is None or window is None else since - timedelta(days=window)
+
+
+def _facts_for(child: Child, types: frozenset[str], since: datetime | None) -> Child | None:
+    """The child as loading only `types` after `since` would have given it; None if that
+    leaves no facts."""
+    facts = [
+        f for f in child.facts if f.event_type in types and (since is None or f.occurred_at > since)
+    ]
+    if not facts:
+        return None
+    if len(facts) == len(child.facts):
+        return child
+    return replace(child, facts=facts)
 
 
 def backtest(

@@ -465,11 +465,13 @@ def concerns_replay(
             raise ValidationError(
                 f"Replay dates must fall between {REPLAY_YEARS[0]} and {REPLAY_YEARS[1]}"
             )
+    rules = selectors.active_rules()
+    replayed = selectors.rules_replay(
+        rules=[(rule.code, definition) for rule, definition in rules], until=until, since=since
+    )
     results = []
-    for rule, definition in selectors.active_rules():
-        result = selectors.rule_replay(
-            code=rule.code, definition=definition, until=until, since=since
-        )
+    for rule, _ in rules:
+        result = replayed[rule.code]
         first = result.first_alert()
         results.append(
             {
