@@ -74,6 +74,26 @@ def test_a_quiet_evaluation_is_one_statement_whatever_the_child_has(
     assert loaded.mace_links == [(D, None, D)]
 
 
+def test_live_rules_add_three_round_trips_to_an_entry_that_raises_nothing(
+    reporters: dict[str, Any],
+) -> None:
+    """As an entry is appended the rules are read whether any is on; with rules on, the
+    facts and spans come in one statement inside a savepoint (a failed read cannot spoil
+    the event's transaction). Earlier alerts are read only when a rule holds."""
+    child = make_person("Amy", "Lee")
+    put(child, "PARTNER_DSL_WELFARE_CONCERN", D, reporters["school"])
+    counts = []
+    for on in (False, True):
+        ConcernRule.objects.update(active=False)
+        if on:
+            switch_on(*ON_ARRIVAL)
+        with CaptureQueriesContext(connection) as queries:
+            put(child, "PARTNER_EVICTION_NOTICE", D, reporters["housing"])
+        counts.append(len(queries.captured_queries))
+    assert not Alert.objects.exists()
+    assert counts[1] - counts[0] == 3
+
+
 def test_raising_alerts_costs_the_same_queries_for_each(
     reporters: dict[str, Any], users: dict[str, Any], people: dict[str, Any]
 ) -> None:
