@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import _load, _percentile, _prepare  # noqa: E402
 
-QUIET_QUERIES = 3  # facts, spans, earlier alerts: an evaluation that writes nothing
+QUIET_QUERIES = 3  # up to facts with spans and earlier alerts: an evaluation that writes nothing
 HORIZON = 730  # days before a plan an alert counts as foreseeing it
 TARGETS = {
     "recall": 0.90,

@@ -152,8 +152,12 @@ def rules_replay(
     reading the chronology once for all of them: most rules read the same partner events,
     and reading them was most of a replay (ADR 0056). Each rule sees exactly what it would
     alone: its own kinds of entry, from as far back as its longest window."""
+    if not rules:
+        return {}
     load_since = {code: _load_since(definition, since) for code, definition in rules}
-    earliest = None if None in load_since.values() else min(load_since.values(), default=None)
+    starts = [start for start in load_since.values() if start is not None]
+    # One rule reading the whole chronology means reading it all for every rule.
+    earliest = min(starts) if len(starts) == len(load_since) else None
     types = {t for _, definition in rules for t in definition.event_types}
     children = load_children(event_types=types, until=until, since=earliest)
     results = {}
