@@ -194,7 +194,7 @@ def _moments(
 
 
 def _in_window(facts: list[Fact], condition: Condition, as_of: datetime) -> list[Fact]:
-    types = set(condition.events)
+    types = condition.event_set
     start = as_of - timedelta(days=condition.within_days) if condition.within_days else None
     return [
         f
@@ -299,7 +299,7 @@ def _weight(condition: Condition, known: list[Fact], as_of: datetime) -> Finding
 def _none(condition: Condition, known: list[Fact], as_of: datetime) -> Finding | None:
     if _in_window(known, condition, as_of):
         return None
-    earlier = [f for f in known if f.event_type in set(condition.events)]
+    earlier = [f for f in known if f.event_type in condition.event_set]
     since = f"; the last was on {_day(earlier[-1].occurred_at)}" if earlier else "; never"
     return Finding(
         f"Nothing of these kinds ({_labels(condition.events)}) {_window(condition)} "
@@ -308,8 +308,8 @@ def _none(condition: Condition, known: list[Fact], as_of: datetime) -> Finding |
 
 
 def _ongoing(condition: Condition, known: list[Fact], as_of: datetime) -> Finding | None:
-    starts = [f for f in known if f.event_type in set(condition.events)]
-    ends = [f for f in known if f.event_type in set(condition.ended_by)]
+    starts = [f for f in known if f.event_type in condition.event_set]
+    ends = [f for f in known if f.event_type in condition.ended_by_set]
     if not starts or (ends and ends[-1].occurred_at >= starts[-1].occurred_at):
         return None
     start = starts[-1]
@@ -354,7 +354,7 @@ def _state(condition: Condition, child: Child, as_of: datetime) -> Finding | Non
 
 def _worsened(condition: Condition, known: list[Fact], as_of: datetime) -> Finding | None:
     start = as_of - timedelta(days=condition.within_days or 0)
-    types = set(condition.events)
+    types = condition.event_set
     scored = [
         f for f in known if f.event_type in types and f.score is not None and f.occurred_at > start
     ]

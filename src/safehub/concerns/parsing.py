@@ -38,6 +38,7 @@ an event arrives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from safehub.chronology import registry
@@ -85,9 +86,19 @@ class Condition:
     kind_weights: tuple[tuple[str, int], ...] = ()
     rising_days: int = 0
 
-    @property
-    def event_types(self) -> set[str]:
-        return set(self.events) | set(self.ended_by)
+    # Cached (the dataclass is frozen, so they cannot go stale): a replay asks for them for
+    # every child at every moment, and building the sets again was a tenth of its time.
+    @cached_property
+    def event_types(self) -> frozenset[str]:
+        return frozenset(self.events) | frozenset(self.ended_by)
+
+    @cached_property
+    def event_set(self) -> frozenset[str]:
+        return frozenset(self.events)
+
+    @cached_property
+    def ended_by_set(self) -> frozenset[str]:
+        return frozenset(self.ended_by)
 
 
 @dataclass(frozen=True)
@@ -95,10 +106,10 @@ class Definition:
     alternatives: tuple[tuple[Condition, ...], ...]
     raw: dict[str, Any] = field(compare=False, hash=False, default_factory=dict)
 
-    @property
-    def event_types(self) -> set[str]:
+    @cached_property
+    def event_types(self) -> frozenset[str]:
         """Every chronology code the rule reads: only these trigger a live evaluation."""
-        return {code for alt in self.alternatives for c in alt for code in c.event_types}
+        return frozenset(code for alt in self.alternatives for c in alt for code in c.event_types)
 
     @property
     def longest_window(self) -> int | None:

@@ -11,12 +11,11 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, DateField, IntegerField, Min, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import Count, Min, Q, QuerySet
 
 from safehub.access.policy import (
     Action,
@@ -26,14 +25,14 @@ from safehub.access.policy import (
     visible_persons,
 )
 from safehub.audit.services import audit_list
-from safehub.casework.models import Allocation, CINPlan, CPPlan, Episode
+from safehub.casework.models import CINPlan, CPPlan
 from safehub.chronology.models import ChronologyLink
 from safehub.chronology.selectors import links_without_hidden
+from safehub.concerns import sql
 from safehub.concerns.engine import Child, Fact, Firing, replay
 from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
 from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
 from safehub.core.workdays import LONDON
-from safehub.hardtosee.models import MaceDiscussion
 from safehub.neglect.models import NeglectProfile
 from safehub.organisations.models import User
 from safehub.people.models import Person
@@ -51,38 +50,23 @@ def load_children(
 ) -> dict[int, Child]:
     """Every child with an entry of `event_types` up to `until` (only `person_ids` if given;
     only entries after `since` if given), with those facts oldest first, their date of
-    birth, and their episodes and allocations. Two queries whatever the number (three when
-    a neglect profile's score is among the facts): this runs as every entry arrives."""
-    links = ChronologyLink.objects.filter(
-        entry__event_type__in=list(event_types), occurred_at__lte=until
+    birth, and their episodes, allocations and links to contexts a MACE panel discussed.
+    One statement whatever the number (two when a neglect profile's score is among the
+    facts), written once in `concerns.sql`: this runs as every entry arrives."""
+    rows = sql.facts_and_spans(
+        event_types=sorted(set(event_types)),
+        until=until,
+        person_ids=None if person_ids is None else list(person_ids),
+        since=since,
     )
-    if person_ids is not None:
-        links = links.filter(person_id__in=list(person_ids))
-    if since is not None:
-        links = links.filter(occurred_at__gt=since)
-    rows = list(
-        links.order_by("person_id", "occurred_at", "entry_id").values_list(
-            "person_id",
-            "entry_id",
-            "entry__event_type",
-            "occurred_at",
-            "entry__recorded_at",
-            "entry__summary",
-            "entry__source_agency_id",
-            "entry__done_by_id",
-            "entry__done_by_label",
-            "entry__source_type",
-            "entry__source_id",
-            "person__date_of_birth",
-            "entry__significance",
-        )
-    )
-    scores = _neglect_scores(r[10] for r in rows if r[9] == _NEGLECT)
+    scores = _neglect_scores(r[11] for r in rows if r[0] == sql.FACT and r[10] == _NEGLECT)
     children: dict[int, Child] = {}
     for row in rows:
-        pid, eid, etype, occurred, recorded, summary, agency, doer, label, stype, sid, born = row[
-            :12
-        ]
+        kind, pid = row[0], row[1]
+        if kind != sql.FACT:
+            _add_span(children[pid], kind, row[14:])
+            continue
+        eid, etype, occurred, recorded, summary, agency, doer, label, stype, sid, born = row[2:13]
         child = children.get(pid) or children.setdefault(
             pid, Child(person_id=pid, date_of_birth=born)
         )
@@ -96,10 +80,12 @@ def load_children(
                 agency_id=agency,
                 referrer=f"{agency or ''}/{doer or ''}/{label}",
                 score=scores.get(sid) if stype == _NEGLECT else None,
-                significance=row[12],
+                significance=row[13],
             )
         )
-    _add_spans(children)
+    for child in children.values():  # spans come in no order; the engine reads them in order
+        child.episodes.sort(key=lambda span: span[0])
+        child.allocations.sort(key=lambda span: span[0])
     return children
 
 
@@ -113,48 +99,16 @@ def _neglect_scores(source_ids: Iterable[str]) -> dict[str, int]:
     }
 
 
-def _add_spans(children: dict[int, Child]) -> None:
-    """Episodes, allocations and links to contexts a MACE panel discussed, in one round
-    trip: each row is (child, kind, from, to, worker, day discussed)."""
-    ids = list(children)
-    if not ids:
-        return
-    # Typed NULLs: PostgreSQL matches a union's columns by type.
-    none_int = Cast(Value(None), IntegerField())
-    none_day = Cast(Value(None), DateField())
-    episodes = Episode.objects.filter(child_id__in=ids).values_list(
-        "child_id", Value(_EPISODE), "referral_date", "closure_date", none_int, none_day
-    )
-    allocations = Allocation.objects.filter(child_id__in=ids).values_list(
-        "child_id", Value(_ALLOCATION), "start_date", "end_date", "worker_id", none_day
-    )
-    # A panel discusses a context, not the child: through the context's current links.
-    mace = MaceDiscussion.objects.filter(
-        context__links__person_id__in=ids, context__isnull=False
-    ).values_list(
-        "context__links__person_id",
-        Value(_MACE),
-        "context__links__linked_on",
-        "context__links__ended_on",
-        none_int,
-        "panel__held_on",
-    )
-    for pid, kind, start, end, worker, held in episodes.union(allocations, mace, all=True):
-        child = children.get(pid)
-        if child is None:
-            continue
-        if kind == _EPISODE:
-            child.episodes.append((start, end))
-        elif kind == _ALLOCATION:
-            child.allocations.append((start, end, worker))
-        else:
-            child.mace_links.append((start, end, held))
-    for child in children.values():  # a union has no order; the engine reads spans in order
-        child.episodes.sort(key=lambda span: span[0])
-        child.allocations.sort(key=lambda span: span[0])
-
-
-_EPISODE, _ALLOCATION, _MACE = 1, 2, 3
+def _add_span(child: Child, kind: int, span: tuple[Any, ...]) -> None:
+    """One span row, (from, to, worker, day discussed), onto the child it is about (every
+    span row follows its child's facts: the statement orders by person, facts first)."""
+    start, end, worker, held = span
+    if kind == sql.EPISODE:
+        child.episodes.append((start, end))
+    elif kind == sql.ALLOCATION:
+        child.allocations.append((start, end, worker))
+    else:
+        child.mace_links.append((start, end, held))
 
 
 # --- Replay and back-test ---------------------------------------------------------------
@@ -188,15 +142,54 @@ def rule_replay(
     *, code: str, definition: Definition, until: datetime, since: datetime | None = None
 ) -> ReplayResult:
     """Replay one rule over every child's chronology up to `until`."""
+    return rules_replay(rules=[(code, definition)], until=until, since=since)[code]
+
+
+def rules_replay(
+    *, rules: Sequence[tuple[str, Definition]], until: datetime, since: datetime | None = None
+) -> dict[str, ReplayResult]:
+    """Replay several rules (code, definition) over every child's chronology up to `until`,
+    reading the chronology once for all of them: most rules read the same partner events,
+    and reading them was most of a replay (ADR 0056). Each rule sees exactly what it would
+    alone: its own kinds of entry, from as far back as its longest window."""
+    if not rules:
+        return {}
+    load_since = {code: _load_since(definition, since) for code, definition in rules}
+    starts = [start for start in load_since.values() if start is not None]
+    # One rule reading the whole chronology means reading it all for every rule.
+    earliest = min(starts) if len(starts) == len(load_since) else None
+    types = {t for _, definition in rules for t in definition.event_types}
+    children = load_children(event_types=types, until=until, since=earliest)
+    results = {}
+    for code, definition in rules:
+        firings = {}
+        for pid, child in children.items():
+            own = _facts_for(child, definition.event_types, load_since[code])
+            if own is None:
+                continue  # loaded alone, the rule would not have read this child
+            found = replay(definition, own, until=until, since=since)
+            if found:
+                firings[pid] = found
+        results[code] = ReplayResult(rule_code=code, since=since, until=until, firings=firings)
+    return results
+
+
+def _load_since(definition: Definition, since: datetime | None) -> datetime | None:
     window = definition.longest_window
-    load_since = None if since is None or window is None else since - timedelta(days=window)
-    children = load_children(event_types=definition.event_types, until=until, since=load_since)
-    firings = {}
-    for pid, child in children.items():
-        found = replay(definition, child, until=until, since=since)
-        if found:
-            firings[pid] = found
-    return ReplayResult(rule_code=code, since=since, until=until, firings=firings)
+    return None if since is None or window is None else since - timedelta(days=window)
+
+
+def _facts_for(child: Child, types: frozenset[str], since: datetime | None) -> Child | None:
+    """The child as loading only `types` after `since` would have given it; None if that
+    leaves no facts."""
+    facts = [
+        f for f in child.facts if f.event_type in types and (since is None or f.occurred_at > since)
+    ]
+    if not facts:
+        return None
+    if len(facts) == len(child.facts):
+        return child
+    return replace(child, facts=facts)
 
 
 def backtest(

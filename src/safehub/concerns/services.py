@@ -145,48 +145,66 @@ def evaluate_after_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> 
     if not wanted:
         return
     try:
-        with transaction.atomic():
-            children, earlier = _load_for(rules, wanted)
+        with transaction.atomic():  # a failed read must not spoil the event's transaction
+            children = _load_for(rules, wanted)
     except Exception:
         log.exception("concerns: could not read the facts for %s people", len(wanted))
         return
+    # Decide first (pure), then read earlier alerts only for the rules that held: most
+    # entries raise nothing and cost no read of alerts (ADR 0056).
+    held: list[tuple[Child, list[tuple[ConcernRule, Firing]]]] = []
     for person_id, (as_of, indexes) in wanted.items():
         child = children.get(person_id)
         if child is None:
             continue
         try:
-            _evaluate_child(child, as_of, [rules[n] for n in sorted(indexes)], earlier)
+            firings = [
+                (rule, firing)
+                for rule, definition in (rules[n] for n in sorted(indexes))
+                if (firing := evaluate(definition, child, as_of)) is not None
+            ]
         except Exception:
             log.exception("concerns: evaluating person %s failed", person_id)
+            continue
+        if firings:
+            held.append((child, firings))
+    if not held:
+        return
+    try:
+        with transaction.atomic():
+            earlier = selectors.earlier_alerts_for(
+                rule_ids=sorted({rule.pk for _, firings in held for rule, _ in firings}),
+                person_ids=[child.person_id for child, _ in held],
+            )
+    except Exception:
+        log.exception("concerns: could not read earlier alerts for %s people", len(held))
+        return
+    for child, firings in held:
+        try:
+            _act_on_child(child, firings, earlier)
+        except Exception:
+            log.exception("concerns: evaluating person %s failed", child.person_id)
 
 
 def _load_for(
     rules: list[tuple[ConcernRule, Definition]], wanted: dict[int, tuple[datetime, set[int]]]
-) -> tuple[dict[int, Child], dict[tuple[int, int], list[Alert]]]:
-    """Everyone's facts and earlier alerts in a few queries, whatever the number of people.
-    Facts are read up to the latest as-of; `evaluate` keeps each person to their own."""
+) -> dict[int, Child]:
+    """Everyone's facts in one statement, whatever the number of people. Facts are read up
+    to the latest as-of; `evaluate` keeps each person to their own."""
     indexes = set().union(*(i for _, i in wanted.values()))
     types = {t for n in indexes for t in rules[n][1].event_types}
     until = max(as_of for as_of, _ in wanted.values())
-    children = selectors.load_children(event_types=types, until=until, person_ids=list(wanted))
-    earlier = selectors.earlier_alerts_for(
-        rule_ids=[rule.pk for rule, _ in rules], person_ids=list(children)
-    )
-    return children, earlier
+    return selectors.load_children(event_types=types, until=until, person_ids=list(wanted))
 
 
-def _evaluate_child(
+def _act_on_child(
     child: Child,
-    as_of: datetime,
-    rules: list[tuple[ConcernRule, Definition]],
+    firings: list[tuple[ConcernRule, Firing]],
     earlier: dict[tuple[int, int], list[Alert]],
 ) -> None:
     """As `concern_evaluate` does for one child, with everyone's earlier alerts read once:
     new facts update the open or recent alert of the rule, or raise one."""
-    for rule, definition in rules:
-        firing = evaluate(definition, child, as_of)
-        if firing is None:
-            continue
+    for rule, firing in firings:
         known = earlier.setdefault((rule.pk, child.person_id), [])
         with transaction.atomic():  # an alert, its audit row and message whole, or none
             alert = _act_on(rule, child, firing, known)
@@ -465,11 +483,13 @@ def concerns_replay(
             raise ValidationError(
                 f"Replay dates must fall between {REPLAY_YEARS[0]} and {REPLAY_YEARS[1]}"
             )
+    rules = selectors.active_rules()
+    replayed = selectors.rules_replay(
+        rules=[(rule.code, definition) for rule, definition in rules], until=until, since=since
+    )
     results = []
-    for rule, definition in selectors.active_rules():
-        result = selectors.rule_replay(
-            code=rule.code, definition=definition, until=until, since=since
-        )
+    for rule, _ in rules:
+        result = replayed[rule.code]
         first = result.first_alert()
         results.append(
             {

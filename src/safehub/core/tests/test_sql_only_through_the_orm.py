@@ -18,6 +18,7 @@ ALLOWED = {
     "core/checks.py": "the deployment check of the database role's privileges (catalogue)",
     "hardtosee/services.py": "the registers' stored facts: upserts, INSERT ... SELECT",
     "core/replica.py": "how far the primary's WAL and the replica's replay have got (LSNs)",
+    "concerns/sql.py": "the live evaluation's facts and spans: one statement, written once",
 }
 
 
