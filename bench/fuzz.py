@@ -45,6 +45,7 @@ def _forms(persons: int, examples: int, patience: int) -> dict:
     from django.core.management import call_command
     from tests.fuzz.council import CASEHOLDERS, identities, load_council
     from tests.fuzz.forms import crawl, form_routes, fuzz
+    from tests.fuzz.records import furnish
 
     from safehub.access.roles import Role
     from safehub.people.models import Person
@@ -52,6 +53,7 @@ def _forms(persons: int, examples: int, patience: int) -> dict:
     call_command("migrate", verbosity=0)
     if not Person.objects.exists():
         load_council(persons)
+        furnish()  # once: what it makes stays, and the crawl starts where it is shown
     started = time.perf_counter()
     clients, starts = identities(roles=(*CASEHOLDERS, Role.SOCIAL_WORKER))
     found = crawl(clients, starts, patience=patience)

@@ -1,0 +1,292 @@
+"""What the demo council lacks for every form to be shown: records that arrive with use
+(a subject access request, a grant waiting for a second administrator, an Operation
+Encompass notice, a partner's upload to confirm, a profile being written), made by the
+product's own services as the users who would make them, so each is in the state, and
+carries the audit rows and chronology, that its pages expect.
+
+`furnish()` runs after the council is loaded and before the crawl (tests/fuzz/test_forms.py
+inside the rolled-back fixture; bench/fuzz.py once, when it loads the council).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from conftest import TEST_TODAY
+from django.urls import reverse
+from django.utils import timezone
+
+from safehub.access import policy
+from safehub.access import services as access_services
+from safehub.access.models import Involvement, InvolvementKind
+from safehub.access.policy import Action, Decision
+from safehub.access.roles import Role
+from safehub.casework import services as casework
+from safehub.casework.codes import Section47Outcome, StrategyOutcome
+from safehub.casework.models import Episode, EpisodeKind, Section47
+from safehub.concerns.models import ConcernRule
+from safehub.concerns.services import concern_rule_save, concerns_sweep
+from safehub.neglect.models import NeglectProfile, ProfileStatus, ProfileTemplate
+from safehub.neglect.services import profile_start
+from safehub.organisations.models import User
+from safehub.organisations.services import user_update
+from safehub.partners.parsing import FIELDS
+from safehub.partners.services import partner_events_receive, partner_upload_create
+from safehub.partners.uploads import template_csv
+from safehub.people.models import Person
+from safehub.retention.services import record_hold, reviews_list_due
+from safehub.subjectaccess.services import sar_compile, sar_record
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _allocated_child(worker: User, skip: int = 0) -> Person:
+    """A child allocated to `worker`, one the worker's pages show."""
+    involvement = (
+        Involvement.objects.filter(
+            user=worker,
+            kind=InvolvementKind.ALLOCATED_WORKER,
+            end_date__isnull=True,
+            person__kind="child",
+        )
+        .order_by("person_id")
+        .select_related("person")[skip]
+    )
+    return involvement.person
+
+
+# Pages to start the crawl at, by username: where a record made here is shown (a page no
+# link leads to within the crawl's patience).
+STARTS: dict[str, list[str]] = {}
+
+
+def _start(user: User, page: str) -> None:
+    STARTS.setdefault(user.username, []).append(page)
+
+
+def furnish() -> dict[str, Any]:
+    """Make every record the crawl needs and say what was made (for the bench's report);
+    where each is shown is left in STARTS."""
+    STARTS.clear()
+    made: dict[str, Any] = {}
+    made["alerts"] = _concern_alerts()
+    made.update(_subject_access())
+    made.update(_retention())
+    made.update(_administration())
+    made.update(_partners())
+    made.update(_neglect_profiles())
+    made.update(_casework())
+    return made
+
+
+def _concern_alerts() -> int:
+    """The starter rules switched on by a team manager (the demo ships them off), then the
+    daily sweep over the council as of now."""
+    manager = _user("team.manager")
+    now = timezone.now()
+    for rule in ConcernRule.objects.filter(active=False).order_by("pk"):
+        concern_rule_save(
+            actor=manager,
+            rule=rule,
+            expected_version=rule.version,
+            code=rule.code,
+            name=rule.name,
+            rationale=rule.rationale,
+            definition=rule.definition,
+            active=True,
+            now=now,
+        )
+    return len(concerns_sweep(as_of=now))
+
+
+def _subject_access() -> dict[str, Any]:
+    """Two requests: one just recorded (to compile or extend), one compiled (its third
+    parties to decide, its own terms to add, to mark sent)."""
+    dpo = _user("dpo")
+    worker = _user("social.worker")
+    made = []
+    for skip in (0, 1):
+        child = _allocated_child(worker, skip)
+        sar = sar_record(
+            actor=dpo,
+            person=child,
+            requester_name=child.full_name,
+            requester_kind="subject",
+            identity_checked=True,
+            identity_evidence="Passport seen at the civic centre",
+            received_on=TEST_TODAY - timedelta(days=3),
+            today=TEST_TODAY,
+        )
+        if skip:
+            sar_compile(actor=dpo, sar=sar)
+        made.append(sar.pk)
+    return {"subject_access_requests": made}
+
+
+def _retention() -> dict[str, Any]:
+    """The monthly review as of today, and one of the records it lists held."""
+    dpo = _user("dpo")
+    reviews = reviews_list_due(actor=dpo, as_of=TEST_TODAY)
+    held = None
+    if len(reviews) > 1:
+        review = reviews[-1]
+        held = record_hold(
+            actor=dpo,
+            review=review,
+            expected_version=review.version,
+            reason="Held for the independent inquiry",
+        ).pk
+    return {"retention_reviews": len(reviews), "legal_hold": held}
+
+
+def _administration() -> dict[str, Any]:
+    """A token a worker's case system uses; a role change waiting for a second
+    administrator; a restricted record's glass broken, waiting for the DPO's review."""
+    admin = _user("sysadmin")
+    worker = _user("social.worker")
+    token = access_services.api_token_create(actor=worker, user=worker, name="Case system")
+    grant = user_update(
+        actor=admin,
+        user=_user("social.worker2"),
+        data={"role": "team_manager"},
+    )
+    restricted = [
+        p
+        for p in Person.objects.filter(is_restricted=True).order_by("pk")
+        if policy.decide(_user("mash.worker"), p, Action.VIEW) == Decision.BREAK_GLASS
+        and policy.decide(_user("mash.manager"), p, Action.VIEW) == Decision.BREAK_GLASS
+    ]
+    # The reason page, for a worker who may break the glass on a record not open to them
+    # (the demo's sign-ins meet only records whose allow-lists they are on).
+    _start(_user("mash.worker"), reverse("people:person-detail", args=[restricted[0].pk]))
+    glass = access_services.break_glass_open(
+        actor=_user("mash.manager"),
+        person=restricted[1],
+        reason="Strategy discussion today: the sibling's record is needed",
+    )
+    return {
+        "api_token": bool(token),
+        "access_grant": grant.pk if grant else None,
+        "break_glass": glass.pk,
+    }
+
+
+def _partners() -> dict[str, Any]:
+    """A police report of domestic abuse with a pupil at teacher.dsl's school present
+    (an Operation Encompass notice), and that school's CSV upload waiting to be confirmed."""
+    dsl = _user("teacher.dsl")
+    police = User.objects.filter(agency__kind="police", is_demo=True).order_by("username")[0]
+    pupil = (
+        Person.objects.filter(kind="child", school_agency=dsl.agency)
+        .exclude(nhs_number="")
+        .order_by("pk")[0]
+    )
+    [outcome] = partner_events_receive(
+        actor=police,
+        events=[
+            {
+                "event_id": "FUZZ-DA-1",
+                "type": "domestic_abuse_child_present",
+                "occurred_at": str(TEST_TODAY - timedelta(days=1)),
+                "nhs_number": pupil.nhs_number,
+                "summary": "Officers attended a domestic incident; the child was at home.",
+                "significance": "high",
+            }
+        ],
+    )
+    row = {
+        "event_id": "FUZZ-DSL-1",
+        "type": "dsl_welfare_concern",
+        "occurred_at": str(TEST_TODAY - timedelta(days=2)),
+        "nhs_number": pupil.nhs_number,
+        "summary": "Came to school hungry three days running.",
+        "significance": "medium",
+    }
+    content = template_csv() + ",".join(row.get(f, "") for f in FIELDS) + "\r\n"
+    upload = partner_upload_create(actor=dsl, filename="concerns.csv", content=content.encode())
+    _start(dsl, reverse("partners:preview", args=[upload.pk]))
+    return {"encompass_event": outcome.outcome, "partner_upload": upload.pk}
+
+
+def _neglect_profiles() -> dict[str, Any]:
+    """A profile begun and not yet completed, by a worker trained on its tool; the demo's
+    completed profiles, shown to the managers who might sign them off."""
+    worker = _user("social.worker")
+    template = ProfileTemplate.objects.order_by("-pk")[0]
+    profile = profile_start(actor=worker, child=_allocated_child(worker), template=template)
+    _start(worker, reverse("neglect:profile-detail", args=[profile.pk]))
+    completed = NeglectProfile.objects.filter(status=ProfileStatus.COMPLETED)
+    for done in completed.select_related("completed_by"):
+        # Whoever completed it may not sign it off, and the demo's teams have one manager
+        # each: every other manager is offered it, and the policy decides who may.
+        for manager in User.objects.filter(role=Role.TEAM_MANAGER, is_active=True).exclude(
+            pk=done.completed_by_id
+        ):
+            _start(manager, reverse("neglect:profile-detail", args=[done.pk]))
+    return {"neglect_profile": profile.pk, "completed_profiles": completed.count()}
+
+
+# A placement as a social worker records one: a care order, with foster carers.
+PLACEMENT = {
+    "legal_status": "C2",
+    "placement_type": "U4",
+    "provider": "PR1",
+    "carer_name": "",
+    "home_postcode": "",
+    "placement_postcode": "",
+}
+
+
+def _casework() -> dict[str, Any]:
+    """Casework in the states the demo's history leaves behind only by chance, each on a
+    child of social.worker whose open episode has had no enquiry: a reassessment completed
+    (for the manager to authorise), a section 47 enquiry running (to conclude), one
+    concluded for a conference (for the chair to hold), a child just come into care (the
+    care plan to record)."""
+    worker = _user("social.worker")
+    today = TEST_TODAY
+    episodes = list(
+        Episode.objects.filter(
+            kind=EpisodeKind.CIN,
+            closure_date__isnull=True,
+            enquiries__isnull=True,
+            cp_plans__isnull=True,
+            child__in=Involvement.objects.filter(
+                user=worker, kind=InvolvementKind.ALLOCATED_WORKER, end_date__isnull=True
+            ).values("person_id"),
+        ).order_by("child_id")[:4]
+    )
+    reassessed, enquiring, conferencing, in_care = episodes
+    assessment = casework.assessment_start(
+        actor=worker, episode=reassessed, start_date=today - timedelta(days=5)
+    )
+    casework.assessment_record_seen(
+        actor=worker, assessment=assessment, seen_date=today - timedelta(days=3), seen_alone=True
+    )
+    casework.assessment_complete(
+        actor=worker,
+        assessment=assessment,
+        completed_date=today - timedelta(days=1),
+        factors=["21"],
+        summary="Reassessed after a further referral; no new factors.",
+    )
+    for episode in (enquiring, conferencing):
+        casework.strategy_record(
+            actor=worker,
+            episode=episode,
+            held_on=today - timedelta(days=3),
+            participants="Police, school, health visitor",
+            outcome=StrategyOutcome.SECTION_47,
+        )
+    casework.section47_conclude(
+        actor=worker,
+        enquiry=Section47.objects.get(episode=conferencing, end_date__isnull=True),
+        end_date=today - timedelta(days=1),
+        outcome=Section47Outcome.ICPC,
+    )
+    _start(_user("cp.chair"), reverse("casework:child-casework", args=[conferencing.child_id]))
+    casework.care_start(
+        actor=worker, episode=in_care, start_date=today - timedelta(days=2), placement=PLACEMENT
+    )
+    return {"casework_children": [e.child_id for e in episodes]}
