@@ -112,6 +112,6 @@ def caseload_starts() -> dict[str, list[str]]:
         "person_id", "user__username", "team_id"
     ):
         page = reverse("casework:child-casework", args=[person_id])
-        for username in [user] if user else managers.get(team_id, []):
+        for username in [*([user] if user else []), *managers.get(team_id, [])]:
             starts.setdefault(username, set()).add(page)
     return {username: sorted(pages) for username, pages in sorted(starts.items())}

@@ -25,14 +25,27 @@ from safehub.casework.codes import Section47Outcome, StrategyOutcome
 from safehub.casework.models import Episode, EpisodeKind, Section47
 from safehub.concerns.models import ConcernRule
 from safehub.concerns.services import concern_rule_save, concerns_sweep
-from safehub.neglect.models import NeglectProfile, ProfileStatus, ProfileTemplate
-from safehub.neglect.services import profile_start
+from safehub.frontdoor import services as frontdoor
+from safehub.frontdoor.codes import Decision as MashDecision
+from safehub.frontdoor.codes import LevelOfNeed, Rag, Status
+from safehub.frontdoor.models import Contact
+from safehub.leaving_care.eligibility import birthday
+from safehub.leaving_care.models import CareLeaver
+from safehub.leaving_care.services import staying_put_start
+from safehub.neglect.models import ItemGrade, ProfileTemplate
+from safehub.neglect.services import (
+    profile_complete,
+    profile_record_grades,
+    profile_record_plan,
+    profile_start,
+)
 from safehub.organisations.models import User
 from safehub.organisations.services import user_update
 from safehub.partners.parsing import FIELDS
 from safehub.partners.services import partner_events_receive, partner_upload_create
 from safehub.partners.uploads import template_csv
 from safehub.people.models import Person
+from safehub.permanence.services import adoption_decide, liberty_order_record
 from safehub.retention.services import record_hold, reviews_list_due
 from safehub.subjectaccess.services import sar_compile, sar_record
 
@@ -77,6 +90,7 @@ def furnish() -> dict[str, Any]:
     made.update(_partners())
     made.update(_neglect_profiles())
     made.update(_casework())
+    made.update(_front_door())
     return made
 
 
@@ -210,21 +224,41 @@ def _partners() -> dict[str, Any]:
 
 
 def _neglect_profiles() -> dict[str, Any]:
-    """A profile begun and not yet completed, by a worker trained on its tool; the demo's
-    completed profiles, shown to the managers who might sign them off."""
+    """Two profiles by a worker trained on the tool: one begun (to grade, plan, complete),
+    one completed, for the worker's team manager to sign off (the demo's completed profiles
+    were completed by the one manager of their team, whom nobody else there may sign off)."""
     worker = _user("social.worker")
     template = ProfileTemplate.objects.order_by("-pk")[0]
-    profile = profile_start(actor=worker, child=_allocated_child(worker), template=template)
-    _start(worker, reverse("neglect:profile-detail", args=[profile.pk]))
-    completed = NeglectProfile.objects.filter(status=ProfileStatus.COMPLETED)
-    for done in completed.select_related("completed_by"):
-        # Whoever completed it may not sign it off, and the demo's teams have one manager
-        # each: every other manager is offered it, and the policy decides who may.
-        for manager in User.objects.filter(role=Role.TEAM_MANAGER, is_active=True).exclude(
-            pk=done.completed_by_id
-        ):
-            _start(manager, reverse("neglect:profile-detail", args=[done.pk]))
-    return {"neglect_profile": profile.pk, "completed_profiles": completed.count()}
+    begun = profile_start(actor=worker, child=_allocated_child(worker), template=template)
+    _start(worker, reverse("neglect:profile-detail", args=[begun.pk]))
+    done = profile_start(actor=worker, child=_allocated_child(worker, 1), template=template)
+    done = profile_record_grades(
+        actor=worker,
+        profile=done,
+        expected_version=done.version,
+        grades=dict.fromkeys(
+            ItemGrade.objects.filter(profile=done).values_list("item_id", flat=True),
+            (3, "Seen at the home visit and discussed with the school."),
+        ),
+    )
+    done = profile_record_plan(
+        actor=worker,
+        profile=done,
+        expected_version=done.version,
+        family_views="Mother agrees that mornings are hard and wants help with routines.",
+        actions=[
+            {
+                "action": "Family support worker to visit before school twice a week",
+                "owner_name": "Family support",
+                "due_date": TEST_TODAY + timedelta(days=28),
+            }
+        ],
+        review_date=TEST_TODAY + timedelta(days=90),
+    )
+    done = profile_complete(actor=worker, profile=done, expected_version=done.version)
+    for manager in User.objects.filter(role=Role.TEAM_MANAGER, team_id=worker.team_id):
+        _start(manager, reverse("neglect:profile-detail", args=[done.pk]))
+    return {"neglect_profiles": [begun.pk, done.pk]}
 
 
 # A placement as a social worker records one: a care order, with foster carers.
@@ -289,4 +323,74 @@ def _casework() -> dict[str, Any]:
     casework.care_start(
         actor=worker, episode=in_care, start_date=today - timedelta(days=2), placement=PLACEMENT
     )
-    return {"casework_children": [e.child_id for e in episodes]}
+    # The child now in care: a decision that they should be placed for adoption (to match
+    # with adopters), and a deprivation of liberty order awaiting its review.
+    adoption_decide(actor=worker, child=in_care.child, decided_on=today - timedelta(days=1))
+    liberty_order_record(
+        actor=worker,
+        child=in_care.child,
+        made_on=today - timedelta(days=1),
+        review_by=today + timedelta(days=90),
+        court="High Court, Family Division",
+    )
+    return {"casework_children": [e.child_id for e in episodes], **_staying_put()}
+
+
+def _staying_put() -> dict[str, Any]:
+    """A care leaver of 18 or more staying with former foster carers (the arrangement to
+    end), recorded by their allocated worker."""
+    today = TEST_TODAY
+    adults = CareLeaver.objects.filter(child__date_of_birth__lte=today - timedelta(days=18 * 366))
+    candidates = [
+        (leaver, allocated.user)
+        for leaver in adults.select_related("child").order_by("child_id")
+        if not leaver.staying_put.filter(end_date__isnull=True).exists()
+        and (
+            allocated := Involvement.objects.filter(
+                person_id=leaver.child_id,
+                kind=InvolvementKind.ALLOCATED_WORKER,
+                end_date__isnull=True,
+                user__isnull=False,
+            ).first()
+        )
+        is not None
+    ]
+    leaver, worker = candidates[-1]
+    staying_put_start(
+        actor=worker,
+        child=leaver.child,
+        carer_name="Mr and Mrs Okoro",
+        start_date=max(birthday(leaver.child.date_of_birth, 18), today - timedelta(days=30)),
+    )
+    # The demo (400 people) has one such leaver, so the page to start an arrangement is
+    # no longer linked; it is still served (a stale page posts to it), and its refusal of a
+    # second arrangement is fuzzed too.
+    _start(worker, reverse("leaving_care:staying-put-start", args=[leaver.child_id]))
+    return {"staying_put": leaver.child_id}
+
+
+def _front_door() -> dict[str, Any]:
+    """Every open contact's page for the MASH worker (what a referrer said that the linked
+    records do not is shown only on some), and one contact decided by the worker and
+    waiting for the MASH manager's sign-off."""
+    worker, manager = _user("mash.worker"), _user("mash.manager")
+    open_contacts = Contact.objects.filter(status__in=[Status.NEW, Status.IN_TRIAGE])
+    for reference in open_contacts.order_by("received_at").values_list("reference", flat=True):
+        _start(worker, reverse("frontdoor:contact-detail", args=[reference]))
+    contact = open_contacts.order_by("-received_at")[0]
+    contact = frontdoor.contact_rate(
+        actor=worker,
+        contact=contact,
+        expected_version=contact.version,
+        rag=Rag.GREEN,
+        level_of_need=LevelOfNeed.UNIVERSAL,
+    )
+    frontdoor.contact_decide(
+        actor=worker,
+        contact=contact,
+        expected_version=contact.version,
+        decision=MashDecision.ADVICE,
+        reasons="Known to the school, which is already supporting the family.",
+    )
+    _start(manager, reverse("frontdoor:contact-detail", args=[contact.reference]))
+    return {"open_contacts": open_contacts.count(), "awaiting_sign_off": contact.reference}
