@@ -43,9 +43,9 @@ TARGET_INPUTS = 10_000
 
 def _forms(persons: int, examples: int, patience: int) -> dict:
     from django.core.management import call_command
+    from tests.fuzz import records
     from tests.fuzz.council import CASEHOLDERS, identities, load_council
     from tests.fuzz.forms import crawl, form_routes, fuzz
-    from tests.fuzz.records import furnish
 
     from safehub.access.roles import Role
     from safehub.people.models import Person
@@ -53,10 +53,10 @@ def _forms(persons: int, examples: int, patience: int) -> dict:
     call_command("migrate", verbosity=0)
     if not Person.objects.exists():
         load_council(persons)
-        furnish()  # once: what it makes stays, and the crawl starts where it is shown
+        records.furnish()  # once: what it makes stays, and the crawl starts where it is shown
     started = time.perf_counter()
     clients, starts = identities(roles=(*CASEHOLDERS, Role.SOCIAL_WORKER))
-    found = crawl(clients, starts, patience=patience)
+    found = crawl(clients, starts, patience=patience, posts=records.POSTS)
     crawled = time.perf_counter() - started
     forms, errors = [], []
     for route, targets in sorted(found.targets.items()):

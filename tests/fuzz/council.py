@@ -9,6 +9,7 @@ half-signed-in browsers reach the second-factor pages.
 """
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from conftest import TEST_TODAY, sign_in
@@ -23,6 +24,7 @@ from safehub.organisations.models import User
 from tests.fuzz import records
 
 PUBLIC = "(public)"
+PUBLIC_PREBIRTH = "(public, about an unborn baby)"
 # Who sees a team's cases in every state: the team managers and the conference chairs.
 CASEHOLDERS = (Role.TEAM_MANAGER, Role.CP_CHAIR_IRO)
 NEW_STAFF = "fuzz.new.starter"  # an account with no authenticator yet
@@ -65,6 +67,17 @@ def identities(
         starts[username] = ["/"]
     clients[PUBLIC] = answer_all(Client())
     starts[PUBLIC] = ["/report/", reverse("report:check"), "/sign-in/"]
+    # Someone worried about a baby not yet born is asked about the mother as well.
+    due = TEST_TODAY + timedelta(days=60)
+    clients[PUBLIC_PREBIRTH] = answer_all(
+        Client(),
+        child={
+            "expected_date_of_birth-day": str(due.day),
+            "expected_date_of_birth-month": str(due.month),
+            "expected_date_of_birth-year": str(due.year),
+        },
+    )
+    starts[PUBLIC_PREBIRTH] = [reverse("report:mother"), reverse("report:check")]
     for username, pages in [*caseload_starts().items(), *records.STARTS.items()]:
         if username not in clients:
             clients[username] = sign_in(Client(), User.objects.get(username=username))

@@ -183,15 +183,26 @@ def crawl(
     patience: int = 2,
     most_pages_per_route: int = 25,
     forms_per_route: int = 3,
+    posts: dict[str, list[tuple[str, dict[str, Any]]]] | None = None,
 ) -> CrawlResult:
     """Follow each client's links from its start pages, reading the forms it is shown.
 
     Pages of one route (a child's casework page, say) are fetched while they keep showing
     forms not seen before: after `patience` pages of a route that showed nothing new, or
     `most_pages_per_route` in all, that user follows no more links to it. So the crawl is
-    bounded by the URL conf, not by the size of the council."""
+    bounded by the URL conf, not by the size of the council.
+
+    A form shown only in the answer to a post (a file's preview, with the form to confirm
+    it) is read from that answer: `posts` gives, by username, what to send where, each
+    post rolled back."""
     result = CrawlResult()
     for username, client in clients.items():
+        for url, data in (posts or {}).get(username, []):
+            with rolled_back():
+                response = client.post(url, data)
+            result.pages += 1
+            if response.status_code == 200:
+                _keep_forms(result, forms_on(url, response.content, username), forms_per_route)
         queue = deque(starts[username])
         seen_urls: set[str] = set(queue)
         chosen = set(queue)  # start pages are fetched whatever the patience left

@@ -8,10 +8,13 @@ carries the audit rows and chronology, that its pages expect.
 inside the rolled-back fixture; bench/fuzz.py once, when it loads the council).
 """
 
+import csv
+import io
 from datetime import timedelta
 from typing import Any
 
 from conftest import TEST_TODAY
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,10 +28,12 @@ from safehub.casework.codes import Section47Outcome, StrategyOutcome
 from safehub.casework.models import Episode, EpisodeKind, Section47
 from safehub.concerns.models import ConcernRule
 from safehub.concerns.services import concern_rule_save, concerns_sweep
+from safehub.frontdoor import selectors
 from safehub.frontdoor import services as frontdoor
+from safehub.frontdoor.carry_over import contact_suggestions
 from safehub.frontdoor.codes import Decision as MashDecision
 from safehub.frontdoor.codes import LevelOfNeed, Rag, Status
-from safehub.frontdoor.models import Contact
+from safehub.frontdoor.models import Contact, ContactSubject
 from safehub.leaving_care.eligibility import birthday
 from safehub.leaving_care.models import CareLeaver
 from safehub.leaving_care.services import staying_put_start
@@ -39,6 +44,7 @@ from safehub.neglect.services import (
     profile_record_plan,
     profile_start,
 )
+from safehub.neglect.services.training import CSV_COLUMNS
 from safehub.organisations.models import User
 from safehub.organisations.services import user_update
 from safehub.partners.parsing import FIELDS
@@ -78,10 +84,15 @@ def _start(user: User, page: str) -> None:
     STARTS.setdefault(user.username, []).append(page)
 
 
+# What to post, by username, for a form shown only in the answer (crawl's `posts`).
+POSTS: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+
 def furnish() -> dict[str, Any]:
     """Make every record the crawl needs and say what was made (for the bench's report);
-    where each is shown is left in STARTS."""
+    where each is shown is left in STARTS, and what to post to be shown one in POSTS."""
     STARTS.clear()
+    POSTS.clear()
     made: dict[str, Any] = {}
     made["alerts"] = _concern_alerts()
     made.update(_subject_access())
@@ -187,8 +198,9 @@ def _administration() -> dict[str, Any]:
 
 
 def _partners() -> dict[str, Any]:
-    """A police report of domestic abuse with a pupil at teacher.dsl's school present
-    (an Operation Encompass notice), and that school's CSV upload waiting to be confirmed."""
+    """Police reports of domestic abuse with a child present (Operation Encompass notices):
+    one a pupil at teacher.dsl's school, one a child with no school on record; and that
+    school's CSV upload waiting to be confirmed."""
     dsl = _user("teacher.dsl")
     police = User.objects.filter(agency__kind="police", is_demo=True).order_by("username")[0]
     pupil = (
@@ -196,19 +208,27 @@ def _partners() -> dict[str, Any]:
         .exclude(nhs_number="")
         .order_by("pk")[0]
     )
-    [outcome] = partner_events_receive(
+    unschooled = (
+        Person.objects.filter(kind="child", school_agency__isnull=True)
+        .exclude(nhs_number="")
+        .order_by("pk")[0]
+    )
+    outcomes = partner_events_receive(
         actor=police,
         events=[
             {
-                "event_id": "FUZZ-DA-1",
+                "event_id": f"FUZZ-DA-{n}",
                 "type": "domestic_abuse_child_present",
                 "occurred_at": str(TEST_TODAY - timedelta(days=1)),
-                "nhs_number": pupil.nhs_number,
+                "nhs_number": child.nhs_number,
                 "summary": "Officers attended a domestic incident; the child was at home.",
                 "significance": "high",
             }
+            for n, child in enumerate([pupil, unschooled], start=1)
         ],
     )
+    # The notice about a child with no school on record waits for the MASH to send it.
+    _start(_user("mash.worker"), reverse("partners:notices"))
     row = {
         "event_id": "FUZZ-DSL-1",
         "type": "dsl_welfare_concern",
@@ -220,7 +240,7 @@ def _partners() -> dict[str, Any]:
     content = template_csv() + ",".join(row.get(f, "") for f in FIELDS) + "\r\n"
     upload = partner_upload_create(actor=dsl, filename="concerns.csv", content=content.encode())
     _start(dsl, reverse("partners:preview", args=[upload.pk]))
-    return {"encompass_event": outcome.outcome, "partner_upload": upload.pk}
+    return {"encompass_events": [o.outcome for o in outcomes], "partner_upload": upload.pk}
 
 
 def _neglect_profiles() -> dict[str, Any]:
@@ -256,6 +276,26 @@ def _neglect_profiles() -> dict[str, Any]:
         review_date=TEST_TODAY + timedelta(days=90),
     )
     done = profile_complete(actor=worker, profile=done, expected_version=done.version)
+    # A manager's import of the team's training: the preview holds the form to confirm it.
+    rows = io.StringIO()
+    writer = csv.writer(rows, lineterminator="\n")
+    writer.writerows(
+        [
+            CSV_COLUMNS,
+            [
+                "social.worker2",
+                template.name,
+                "Neglect profile (one day)",
+                "Demoshire Safeguarding Children Partnership",
+                str(TEST_TODAY - timedelta(days=14)),
+                str(TEST_TODAY + timedelta(days=3 * 365)),
+            ],
+        ]
+    )
+    upload = SimpleUploadedFile("training.csv", rows.getvalue().encode(), "text/csv")
+    POSTS.setdefault("team.manager", []).append(
+        (reverse("neglect:training-import"), {"file": upload})
+    )
     for manager in User.objects.filter(role=Role.TEAM_MANAGER, team_id=worker.team_id):
         _start(manager, reverse("neglect:profile-detail", args=[done.pk]))
     return {"neglect_profiles": [begun.pk, done.pk]}
@@ -370,13 +410,14 @@ def _staying_put() -> dict[str, Any]:
 
 
 def _front_door() -> dict[str, Any]:
-    """Every open contact's page for the MASH worker (what a referrer said that the linked
-    records do not is shown only on some), and one contact decided by the worker and
-    waiting for the MASH manager's sign-off."""
+    """Every open contact's page for the MASH worker, one with what the referrer said that
+    its linked records do not, and one contact decided by the worker and waiting for the
+    MASH manager's sign-off."""
     worker, manager = _user("mash.worker"), _user("mash.manager")
     open_contacts = Contact.objects.filter(status__in=[Status.NEW, Status.IN_TRIAGE])
     for reference in open_contacts.order_by("received_at").values_list("reference", flat=True):
         _start(worker, reverse("frontdoor:contact-detail", args=[reference]))
+    linked = _link_until_carried_over(worker, open_contacts.order_by("received_at"))
     contact = open_contacts.order_by("-received_at")[0]
     contact = frontdoor.contact_rate(
         actor=worker,
@@ -393,4 +434,29 @@ def _front_door() -> dict[str, Any]:
         reasons="Known to the school, which is already supporting the family.",
     )
     _start(manager, reverse("frontdoor:contact-detail", args=[contact.reference]))
-    return {"open_contacts": open_contacts.count(), "awaiting_sign_off": contact.reference}
+    return {
+        "open_contacts": open_contacts.count(),
+        "carried_over_from": linked,
+        "awaiting_sign_off": contact.reference,
+    }
+
+
+def _link_until_carried_over(worker: User, contacts: Any) -> str | None:
+    """Link the people named in open contacts to the record suggested first for each, as
+    the worker confirms them in triage, until one contact says something its linked records
+    do not (the school, in the demo): its page then offers to carry that over."""
+    for contact in contacts:
+        for subject_id, candidates in selectors.contact_candidates(
+            actor=worker, contact=contact
+        ).items():
+            if not candidates:
+                continue
+            frontdoor.contact_link_subject(
+                actor=worker,
+                contact=contact,
+                subject=ContactSubject.objects.get(pk=subject_id),
+                person=candidates[0].person,
+            )
+            if contact_suggestions(actor=worker, contact=contact):
+                return contact.reference
+    return None
