@@ -10,7 +10,7 @@ inside the rolled-back fixture; bench/fuzz.py once, when it loads the council).
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from conftest import TEST_TODAY
@@ -51,6 +51,7 @@ from safehub.partners.parsing import FIELDS
 from safehub.partners.services import partner_events_receive, partner_upload_create
 from safehub.partners.uploads import template_csv
 from safehub.people.models import Person
+from safehub.people.services import person_create
 from safehub.permanence.services import adoption_decide, liberty_order_record
 from safehub.retention.services import record_hold, reviews_list_due
 from safehub.subjectaccess.services import sar_compile, sar_record
@@ -150,19 +151,30 @@ def _subject_access() -> dict[str, Any]:
 
 
 def _retention() -> dict[str, Any]:
-    """The monthly review as of today, and one of the records it lists held."""
-    dpo = _user("dpo")
+    """Two records of children from before SafeHub (born in 1998 and 1999: the earliest
+    records the schedule lets go, at 25), recorded by the MASH as such records are brought
+    in; the monthly review as of today lists them, and the DPO holds one."""
+    dpo, worker = _user("dpo"), _user("mash.worker")
+    for given, born in (("Jordan", date(1998, 5, 14)), ("Casey", date(1999, 2, 3))):
+        person_create(
+            actor=worker,
+            data={
+                "kind": "child",
+                "given_name": given,
+                "family_name": "Ellis",
+                "date_of_birth": born,
+            },
+        )
     reviews = reviews_list_due(actor=dpo, as_of=TEST_TODAY)
-    held = None
-    if len(reviews) > 1:
-        review = reviews[-1]
-        held = record_hold(
-            actor=dpo,
-            review=review,
-            expected_version=review.version,
-            reason="Held for the independent inquiry",
-        ).pk
-    return {"retention_reviews": len(reviews), "legal_hold": held}
+    review = reviews[-1]
+    hold = record_hold(
+        actor=dpo,
+        review=review,
+        expected_version=review.version,
+        reason="Held for the independent inquiry",
+    )
+    _start(dpo, reverse("retention:review"))
+    return {"retention_reviews": len(reviews), "legal_hold": hold.pk}
 
 
 def _administration() -> dict[str, Any]:
