@@ -5,7 +5,9 @@ with what was sent.
     python bench/fuzz.py --database-url postgres://postgres@127.0.0.1:5432/safehub_bench_fuzz
 
 Forms (tests/fuzz/forms.py): the demo council (`--persons`, as of the suite's day) is loaded
-into the database if it is empty; the fuzzer crawls it as every demo sign-in, every team
+into the database if it is empty, with the records the crawl needs made by the services
+(tests/fuzz/records.py; only then, so use an empty database to reach every form); the fuzzer
+crawls it as every demo sign-in, every team
 manager, conference chair and social worker, a visitor and the half-signed-in, and posts
 `--form-examples` generated submissions to each form found (up to three forms per route,
 shown to different users where they are), each in a transaction rolled back afterwards.
