@@ -308,7 +308,7 @@ def _neglect_profiles() -> dict[str, Any]:
     POSTS.setdefault("team.manager", []).append(
         (reverse("neglect:training-import"), {"file": upload})
     )
-    for manager in User.objects.filter(role=Role.TEAM_MANAGER, team_id=worker.team_id):
+    for manager in User.objects.filter(role=Role.TEAM_MANAGER, team=worker.team):
         _start(manager, reverse("neglect:profile-detail", args=[done.pk]))
     return {"neglect_profiles": [begun.pk, done.pk]}
 
@@ -392,33 +392,33 @@ def _staying_put() -> dict[str, Any]:
     """A care leaver of 18 or more staying with former foster carers (the arrangement to
     end), recorded by their allocated worker."""
     today = TEST_TODAY
-    adults = CareLeaver.objects.filter(child__date_of_birth__lte=today - timedelta(days=18 * 366))
-    candidates = [
-        (leaver, allocated.user)
-        for leaver in adults.select_related("child").order_by("child_id")
-        if not leaver.staying_put.filter(end_date__isnull=True).exists()
-        and (
-            allocated := Involvement.objects.filter(
-                person_id=leaver.child_id,
-                kind=InvolvementKind.ALLOCATED_WORKER,
-                end_date__isnull=True,
-                user__isnull=False,
-            ).first()
+    allocated = (
+        Involvement.objects.filter(
+            kind=InvolvementKind.ALLOCATED_WORKER,
+            end_date__isnull=True,
+            user__isnull=False,
+            person__date_of_birth__lte=today - timedelta(days=18 * 366),
+            person_id__in=CareLeaver.objects.values("child_id"),
         )
-        is not None
-    ]
-    leaver, worker = candidates[-1]
+        .select_related("person", "user")
+        .order_by("-person_id", "pk")
+        .first()
+    )
+    assert allocated is not None, "the demo has no care leaver of 18 with a worker"
+    assert allocated.user is not None
+    child, worker = allocated.person, allocated.user
+    assert child.date_of_birth is not None
     staying_put_start(
         actor=worker,
-        child=leaver.child,
+        child=child,
         carer_name="Mr and Mrs Okoro",
-        start_date=max(birthday(leaver.child.date_of_birth, 18), today - timedelta(days=30)),
+        start_date=max(birthday(child.date_of_birth, 18), today - timedelta(days=30)),
     )
     # The demo (400 people) has one such leaver, so the page to start an arrangement is
     # no longer linked; it is still served (a stale page posts to it), and its refusal of a
     # second arrangement is fuzzed too.
-    _start(worker, reverse("leaving_care:staying-put-start", args=[leaver.child_id]))
-    return {"staying_put": leaver.child_id}
+    _start(worker, reverse("leaving_care:staying-put-start", args=[child.pk]))
+    return {"staying_put": child.pk}
 
 
 def _front_door() -> dict[str, Any]:
