@@ -5,7 +5,9 @@ with what was sent.
     python bench/fuzz.py --database-url postgres://postgres@127.0.0.1:5432/safehub_bench_fuzz
 
 Forms (tests/fuzz/forms.py): the demo council (`--persons`, as of the suite's day) is loaded
-into the database if it is empty; the fuzzer crawls it as every demo sign-in, every team
+into the database if it is empty, with the records the crawl needs made by the services
+(tests/fuzz/records.py; only then, so use an empty database to reach every form); the fuzzer
+crawls it as every demo sign-in, every team
 manager, conference chair and social worker, a visitor and the half-signed-in, and posts
 `--form-examples` generated submissions to each form found (up to three forms per route,
 shown to different users where they are), each in a transaction rolled back afterwards.
@@ -43,6 +45,7 @@ TARGET_INPUTS = 10_000
 
 def _forms(persons: int, examples: int, patience: int) -> dict:
     from django.core.management import call_command
+    from tests.fuzz import records
     from tests.fuzz.council import CASEHOLDERS, identities, load_council
     from tests.fuzz.forms import crawl, form_routes, fuzz
 
@@ -52,9 +55,10 @@ def _forms(persons: int, examples: int, patience: int) -> dict:
     call_command("migrate", verbosity=0)
     if not Person.objects.exists():
         load_council(persons)
+        records.furnish()  # once: what it makes stays, and the crawl starts where it is shown
     started = time.perf_counter()
     clients, starts = identities(roles=(*CASEHOLDERS, Role.SOCIAL_WORKER))
-    found = crawl(clients, starts, patience=patience)
+    found = crawl(clients, starts, patience=patience, posts=records.POSTS)
     crawled = time.perf_counter() - started
     forms, errors = [], []
     for route, targets in sorted(found.targets.items()):

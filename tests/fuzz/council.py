@@ -9,6 +9,7 @@ half-signed-in browsers reach the second-factor pages.
 """
 
 import io
+from datetime import timedelta
 from typing import Any
 
 from conftest import TEST_TODAY, sign_in
@@ -16,11 +17,14 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from safehub.access.models import Involvement, InvolvementKind
 from safehub.access.roles import Role
 from safehub.demo.generator import DEMO_PASSWORD, PRINTED_SIGNINS
 from safehub.organisations.models import User
+from tests.fuzz import records
 
 PUBLIC = "(public)"
+PUBLIC_PREBIRTH = "(public, about an unborn baby)"
 # Who sees a team's cases in every state: the team managers and the conference chairs.
 CASEHOLDERS = (Role.TEAM_MANAGER, Role.CP_CHAIR_IRO)
 NEW_STAFF = "fuzz.new.starter"  # an account with no authenticator yet
@@ -63,6 +67,21 @@ def identities(
         starts[username] = ["/"]
     clients[PUBLIC] = answer_all(Client())
     starts[PUBLIC] = ["/report/", reverse("report:check"), "/sign-in/"]
+    # Someone worried about a baby not yet born is asked about the mother as well.
+    due = TEST_TODAY + timedelta(days=60)
+    clients[PUBLIC_PREBIRTH] = answer_all(
+        Client(),
+        child={
+            "expected_date_of_birth-day": str(due.day),
+            "expected_date_of_birth-month": str(due.month),
+            "expected_date_of_birth-year": str(due.year),
+        },
+    )
+    starts[PUBLIC_PREBIRTH] = [reverse("report:mother"), reverse("report:check")]
+    for username, pages in [*caseload_starts().items(), *records.STARTS.items()]:
+        if username not in clients:
+            clients[username] = sign_in(Client(), User.objects.get(username=username))
+        starts[username] = [*starts.get(username, []), *pages]
     first = PRINTED_SIGNINS[0].username
     clients[f"{first} (password only)"] = _password_only(first)
     starts[f"{first} (password only)"] = ["/sign-in/code/"]
@@ -86,3 +105,26 @@ def _new_starter() -> Any:
         last_name="Starter",
         email="new.starter@example.org",
     )
+
+
+def caseload_starts() -> dict[str, list[str]]:
+    """Each open case's casework page, as its allocated worker, its chair and its team's
+    managers: a form shown only for a case in one state (an assessment to authorise, a
+    staying-put arrangement to end) is then met wherever the council has such a case, which
+    following links with patience would reach only by chance."""
+    managers: dict[int, list[str]] = {}
+    for team_id, username in User.objects.filter(
+        is_demo=True, role=Role.TEAM_MANAGER, is_active=True
+    ).values_list("team_id", "username"):
+        managers.setdefault(team_id, []).append(username)
+    starts: dict[str, set[str]] = {}
+    open_cases = Involvement.objects.filter(end_date__isnull=True).exclude(
+        kind=InvolvementKind.CONTRIBUTING_AGENCY
+    )
+    for person_id, user, team_id in open_cases.values_list(
+        "person_id", "user__username", "team_id"
+    ):
+        page = reverse("casework:child-casework", args=[person_id])
+        for username in [*([user] if user else []), *managers.get(team_id, [])]:
+            starts.setdefault(username, set()).add(page)
+    return {username: sorted(pages) for username, pages in sorted(starts.items())}

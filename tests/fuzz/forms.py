@@ -121,7 +121,31 @@ def forms_on(page_url: str, html: bytes, username: str) -> Iterator[FormTarget]:
         if route is None:
             continue
         multipart = (form.get("enctype") or "").lower() == "multipart/form-data"
-        yield FormTarget(route, action, page_url, username, _fields(form), multipart)
+        fields = _fields(form)
+        yield FormTarget(route, action, page_url, username, fields, multipart)
+        yield from _scripted(form, page_url, username, fields)
+
+
+def _scripted(
+    form: Any, page_url: str, username: str, fields: tuple[Field, ...]
+) -> Iterator[FormTarget]:
+    """What the page's draft script posts from a form's marked boxes (frontend/js/drafts.js:
+    the form's CSRF token, the box's kind and its text), as a form of its own: the script's
+    endpoint is fuzzed like any other form, with the page's own token."""
+    token = tuple(f for f in fields if f.name == "csrfmiddlewaretoken")
+    boxes = cast(list[Any], form.xpath(".//*[@data-draft-url]"))
+    for url in dict.fromkeys(box.get("data-draft-url") for box in boxes):
+        marked = [box for box in boxes if box.get("data-draft-url") == url]
+        action = urljoin(page_url, url)
+        route = _route_of(action)
+        if route is None:
+            continue
+        texts = tuple(box.get("value") or box.text_content() for box in marked)
+        scripted = (
+            Field("kind", "hidden", marked[0].get("data-draft-kind") or ""),
+            Field("text", "select" if len(texts) > 1 else "textarea", texts[0], texts),
+        )
+        yield FormTarget(route, action, page_url, username, token + scripted, False)
 
 
 def _route_of(url: str) -> str | None:
@@ -159,27 +183,38 @@ def crawl(
     patience: int = 2,
     most_pages_per_route: int = 25,
     forms_per_route: int = 3,
+    posts: dict[str, list[tuple[str, dict[str, Any]]]] | None = None,
 ) -> CrawlResult:
     """Follow each client's links from its start pages, reading the forms it is shown.
 
     Pages of one route (a child's casework page, say) are fetched while they keep showing
     forms not seen before: after `patience` pages of a route that showed nothing new, or
     `most_pages_per_route` in all, that user follows no more links to it. So the crawl is
-    bounded by the URL conf, not by the size of the council."""
+    bounded by the URL conf, not by the size of the council.
+
+    A form shown only in the answer to a post (a file's preview, with the form to confirm
+    it) is read from that answer: `posts` gives, by username, what to send where, each
+    post rolled back."""
     result = CrawlResult()
     for username, client in clients.items():
+        for url, data in (posts or {}).get(username, []):
+            with rolled_back():
+                response = client.post(url, data)
+            result.pages += 1
+            if response.status_code == 200:
+                _keep_forms(result, forms_on(url, response.content, username), forms_per_route)
         queue = deque(starts[username])
         seen_urls: set[str] = set(queue)
+        chosen = set(queue)  # start pages are fetched whatever the patience left
         fetched: Counter[str] = Counter()
         fruitless: Counter[str] = Counter()
         while queue:
             url = queue.popleft()
             route = _route_of(url)
-            if (
-                route is None
-                or route in NOT_FOLLOWED
-                or fruitless[route] >= patience
-                or fetched[route] >= most_pages_per_route
+            if route is None or route in NOT_FOLLOWED:
+                continue
+            if url not in chosen and (
+                fruitless[route] >= patience or fetched[route] >= most_pages_per_route
             ):
                 continue
             fetched[route] += 1
@@ -188,7 +223,9 @@ def crawl(
             if response.status_code in (301, 302) and response["Location"] not in seen_urls:
                 seen_urls.add(response["Location"])
                 queue.append(response["Location"])
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            # A refusal may carry the form to ask (a restricted record's reason page is a 403).
+            shown = response.status_code in (200, 403)
+            if not shown or "html" not in response.get("Content-Type", ""):
                 fruitless[route] += 1
                 continue
             if not _keep_forms(result, forms_on(url, response.content, username), forms_per_route):
@@ -358,7 +395,7 @@ def _describe(value: Any) -> Any:
 
 
 @contextmanager
-def _rolled_back() -> Iterator[None]:
+def rolled_back() -> Iterator[None]:
     """A transaction rolled back at the end, marked as Django's TestCase marks its own, so
     that a view's durable block (the outermost in production) may open inside it."""
     atomic = transaction.atomic()
@@ -373,7 +410,7 @@ def _post(client: Client, target: FormTarget, data: dict[str, Any]) -> tuple[int
     view lets escape is what a user would see as a server error: reported as 500."""
     cookies = copy.deepcopy(client.cookies)  # signing out or in must not end the session
     try:
-        with _rolled_back():
+        with rolled_back():
             response = client.post(target.action, data)
         return response.status_code, ""
     except Exception:  # any exception escaping the view is the finding

@@ -77,6 +77,7 @@ def _alert_page(
             "act": bound.get("act") or forms.ActForm(initial=version),
             "dismiss": bound.get("dismiss") or forms.DismissForm(initial=version),
             "conflict": bound.get("conflict", False),
+            "unreadable": bound.get("unreadable", False),
         },
         status=status,
     )
@@ -88,8 +89,10 @@ def alert_detail_view(request: SignedInRequest, alert_id: int) -> HttpResponse:
 
 
 def _work(
-    request: SignedInRequest, alert_id: int, form: Any, name: str, save: Any, done: str
+    request: SignedInRequest, alert_id: int, form: Any, name: str | None, save: Any, done: str
 ) -> HttpResponse:
+    """`name` is the page's form that shows `form`'s errors; None for a form with nothing
+    to show them in (the acknowledge button's hidden version): the page as it is now, 400."""
     alert = access_alert(actor=request.user, alert_id=alert_id, action=Action.EDIT)
     if form.is_valid():
         try:
@@ -103,6 +106,8 @@ def _work(
             messages.success(request, done)
             return redirect("concerns:alert-detail", alert.pk)
     alert = access_alert(actor=request.user, alert_id=alert_id)
+    if name is None:
+        return _alert_page(request, alert, status=400, unreadable=True)
     return _alert_page(request, alert, **{name: form})
 
 
@@ -114,7 +119,7 @@ def alert_acknowledge_view(request: SignedInRequest, alert_id: int) -> HttpRespo
         )
 
     form = forms.VersionForm(request.POST)
-    return _work(request, alert_id, form, "act", save, "You have acknowledged the alert.")
+    return _work(request, alert_id, form, None, save, "You have acknowledged the alert.")
 
 
 @require_POST

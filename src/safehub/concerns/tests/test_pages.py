@@ -81,6 +81,21 @@ def test_dismissing_needs_a_reason_and_a_second_editor_is_told(mash_alert, clien
     assert mash_alert.state == AlertState.ACKNOWLEDGED
 
 
+@pytest.mark.parametrize("version", ["", "{{ 7*7 }}", "2024/13/01", "0"])
+def test_an_acknowledgement_whose_version_cannot_be_read_is_refused_in_words(
+    mash_alert, client_for, version
+) -> None:
+    # Found by the form fuzzer: the acknowledge button's form has only its hidden version,
+    # and a garbled one was handed to the page as the act form, a server error.
+    response = client_for("mash_worker").post(
+        reverse("concerns:alert-acknowledge", args=[mash_alert.pk]), {"version": version}
+    )
+    assert response.status_code == 400
+    assert "SafeHub could not read what was sent" in response.content.decode()
+    mash_alert.refresh_from_db()
+    assert mash_alert.state == AlertState.NEW
+
+
 def test_the_mash_queue_lists_alerts_without_a_lead_professional(mash_alert, client_for) -> None:
     page = client_for("mash_worker").get(reverse("concerns:mash-alert-list")).content.decode()
     assert "Amelia Hart" in page
