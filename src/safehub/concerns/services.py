@@ -121,6 +121,23 @@ def concern_rule_save(
 # --- Live evaluation ----------------------------------------------------------------------
 
 
+def _fired(
+    rules: list[tuple[ConcernRule, Definition]], child: Child, as_of: datetime
+) -> list[tuple[ConcernRule, Firing]]:
+    """The rules that hold for the child. Each rule is evaluated on its own: one that fails
+    is logged and skipped, and the others still raise their alerts."""
+    firings = []
+    for rule, definition in rules:
+        try:
+            firing = evaluate(definition, child, as_of)
+        except Exception:
+            log.exception("concerns: rule %s failed for person %s", rule.pk, child.person_id)
+            continue
+        if firing is not None:
+            firings.append((rule, firing))
+    return firings
+
+
 def evaluate_after_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:
     """The chronology's listener: evaluate the live rules that read the kinds of entry just
     appended for each person they concern, as of when SafeHub learnt of the latest of them.
@@ -157,15 +174,7 @@ def evaluate_after_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> 
         child = children.get(person_id)
         if child is None:
             continue
-        try:
-            firings = [
-                (rule, firing)
-                for rule, definition in (rules[n] for n in sorted(indexes))
-                if (firing := evaluate(definition, child, as_of)) is not None
-            ]
-        except Exception:
-            log.exception("concerns: evaluating person %s failed", person_id)
-            continue
+        firings = _fired([rules[n] for n in sorted(indexes)], child, as_of)
         if firings:
             held.append((child, firings))
     if not held:

@@ -44,6 +44,31 @@ def test_a_broken_rule_never_loses_the_event_nor_stops_the_other_rules(
     assert Alert.objects.filter(rule__code="missing-or-exploitation").count() == 1
 
 
+def test_a_rule_that_fails_as_it_is_evaluated_does_not_stop_the_others(
+    users: dict[str, Any], people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from safehub.concerns import services
+
+    first = install("missing-or-exploitation")
+    ConcernRule.objects.create(
+        code="copy", name="Copy", rationale="-", definition=first.definition, active=True
+    )
+    real = services.evaluate
+    calls: list[object] = []
+
+    def first_one_fails(definition: Any, child: Any, as_of: Any) -> Any:
+        calls.append(definition)
+        if len(calls) == 1:
+            raise RuntimeError("a rule that cannot be evaluated")
+        return real(definition, child, as_of)
+
+    monkeypatch.setattr(services, "evaluate", first_one_fails)
+    police = users["partner_practitioner"]
+    put(people["involved"], "PARTNER_EXPLOITATION_INTELLIGENCE", date(2026, 11, 20), police)
+    assert len(calls) == 2
+    assert Alert.objects.filter(person=people["involved"]).count() == 1
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=4)
