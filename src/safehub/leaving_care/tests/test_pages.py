@@ -205,8 +205,25 @@ def test_only_a_manager_allocates_the_personal_adviser(
     assert "Sw2 Tester" in page
 
 
-def _reading(queries: Any, *tables: str) -> list[str]:
-    return [q["sql"] for q in queries if any(f'"{t}"' in q["sql"] for t in tables)]
+def _reading(client: Any, url: str, *tables: str) -> tuple[int, str]:
+    """How many of the page's queries read `tables`, and the page; asked a second time, so
+    the session's first-request writes are not counted."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    assert page.status_code == 200
+    reads = [q["sql"] for q in queries if any(f'"{t}"' in q["sql"] for t in tables)]
+    return len(reads), page.content.decode()
+
+
+def _advised_by_colleague(users: Any, leaver: Any) -> None:
+    services.adviser_allocate(
+        actor=users["team_manager"],
+        child=leaver,
+        adviser=users["colleague"],
+        support_to_25=False,
+        expected_version=None,
+    )
 
 
 def test_my_work_asks_once_whether_its_sections_have_anything(
@@ -217,22 +234,12 @@ def test_my_work_asks_once_whether_its_sections_have_anything(
     url = reverse("casework:my-work")
     sections = ("leaving_care_careleaver", "returns_validationissue")
     colleague = client_for("colleague")
-    assert colleague.get(url).status_code == 200  # the session's write is not the page's
-    with CaptureQueriesContext(connection) as queries:
-        assert colleague.get(url).status_code == 200
-    assert len(_reading(queries, *sections)) == 1
-    services.adviser_allocate(
-        actor=users["team_manager"],
-        child=leaver,
-        adviser=users["colleague"],
-        support_to_25=False,
-        expected_version=None,
-    )
-    with CaptureQueriesContext(connection) as queries:
-        page = colleague.get(url)
-    assert "Care leavers you are personal adviser to" in page.content.decode()
+    assert _reading(colleague, url, *sections)[0] == 1
+    _advised_by_colleague(users, leaver)
+    reads, page = _reading(colleague, url, *sections)
+    assert "Care leavers you are personal adviser to" in page
     # The probe, then the section's own read of the care leavers.
-    assert len(_reading(queries, *sections)) == 2
+    assert reads == 2
 
 
 def test_the_casework_page_asks_once_for_every_sections_records(
@@ -251,19 +258,9 @@ def test_the_casework_page_asks_once_for_every_sections_records(
         "permanence_permanencebefore",
     )
     sw = client_for("social_worker")
-    assert sw.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        assert sw.get(url).status_code == 200
-    assert len(_reading(queries, *probed)) == 1
-    services.adviser_allocate(
-        actor=users["team_manager"],
-        child=leaver,
-        adviser=users["colleague"],
-        support_to_25=False,
-        expected_version=None,
-    )
-    with CaptureQueriesContext(connection) as queries:
-        page = sw.get(url).content.decode()
-    assert len(_reading(queries, *probed)) == 2
+    assert _reading(sw, url, *probed)[0] == 1
+    _advised_by_colleague(users, leaver)
+    reads, page = _reading(sw, url, *probed)
+    assert reads == 2
     assert 'id="leaving-care"' in page
     assert str(users["colleague"]) in page
