@@ -36,9 +36,7 @@ def _birthday_post(**changes: Any) -> dict[str, Any]:
     return {**data, **changes}
 
 
-def test_the_casework_page_shows_the_leaving_care_section(
-    leaver: Any, client_for: Any, users: Any
-) -> None:
+def _advised_by_colleague(users: Any, leaver: Any) -> None:
     services.adviser_allocate(
         actor=users["team_manager"],
         child=leaver,
@@ -46,6 +44,12 @@ def test_the_casework_page_shows_the_leaving_care_section(
         support_to_25=False,
         expected_version=None,
     )
+
+
+def test_the_casework_page_shows_the_leaving_care_section(
+    leaver: Any, client_for: Any, users: Any
+) -> None:
+    _advised_by_colleague(users, leaver)
     page = client_for("social_worker").get(reverse("casework:child-casework", args=[leaver.pk]))
     text = page.content.decode()
     assert 'id="leaving-care"' in text
@@ -122,13 +126,7 @@ def test_the_section_query_count_does_not_grow_with_history(
 def test_the_personal_adviser_sees_what_is_due_in_my_work(
     leaver: Any, client_for: Any, users: Any
 ) -> None:
-    services.adviser_allocate(
-        actor=users["team_manager"],
-        child=leaver,
-        adviser=users["colleague"],
-        support_to_25=False,
-        expected_version=None,
-    )
+    _advised_by_colleague(users, leaver)
     services.pathway_plan_record(
         actor=users["colleague"], child=leaver, plan_date=date(2026, 5, 1), content="Plan"
     )
@@ -214,16 +212,6 @@ def _reading(client: Any, url: str, *tables: str) -> tuple[int, str]:
     assert page.status_code == 200
     reads = [q["sql"] for q in queries if any(f'"{t}"' in q["sql"] for t in tables)]
     return len(reads), page.content.decode()
-
-
-def _advised_by_colleague(users: Any, leaver: Any) -> None:
-    services.adviser_allocate(
-        actor=users["team_manager"],
-        child=leaver,
-        adviser=users["colleague"],
-        support_to_25=False,
-        expected_version=None,
-    )
 
 
 def test_my_work_asks_once_whether_its_sections_have_anything(
