@@ -29,6 +29,8 @@ PAGES = {
     "person": "_person_page_requests",
     "casework": "_child_casework_requests",
     "team": "_team_work_requests",
+    "mash": ("_queue_requests", False),
+    "mash_filtered": ("_queue_requests", True),
 }
 
 
@@ -47,7 +49,8 @@ def main() -> None:
 
     with transaction.atomic():
         for page in sys.argv[2].split(","):
-            requests, info = getattr(run, PAGES[page])()
+            name, *args = PAGES[page] if isinstance(PAGES[page], tuple) else (PAGES[page],)
+            requests, info = getattr(run, name)(*args)
             for request in requests * 2:
                 request()
             queries, calls = [], []

@@ -6,84 +6,27 @@ imported into an empty database (children per second), and imported again as ano
     python bench/returns_cin_import.py                      # county, census 2025-26
     python bench/returns_cin_import.py --scale small --database sqlite
 
-Each stage runs in its own process (`--stage`), so the two databases never share one
-Django. The source database and its census file are kept in var/bench-cin-import/ and
-reused (pass --fresh to seed again). Results: bench/results/<time>-cin-import-<scale>.json.
+The stages and the results are `history_import.py`'s, shared with the 903's twin. The source
+database and its census file are kept in var/bench-cin-import/ and reused (pass --fresh to
+seed again). Results: bench/results/<time>-cin-import-<scale>.json.
 """
 
-import argparse
-import json
-import os
-import platform
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / "var" / "bench-cin-import"
-RESULTS = ROOT / "bench" / "results"
-AS_OF = "2026-11-23"
+from history_import import HistoryImport, main
 
 
-def _django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safehub.config.settings.local")
-    os.environ.setdefault("DEMO_MODE", "true")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-
-
-def stage_source(database_url: str, scale: str, year: str, out: Path) -> None:
-    """Seed the demo council and write its census to `out`."""
-    _django(database_url)
-    from django.core.management import call_command
-
-    from safehub.organisations.models import User
+def _write(analyst: Any, out: BinaryIO, year: str) -> int:
     from safehub.returns.selectors import cin_census_write
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", "--scale", scale, "--as-of", AS_OF, "--no-signins")
-    analyst = User.objects.get(username="analyst")
-    with out.open("wb") as f:
-        made = cin_census_write(actor=analyst, out=f, year=year, now=datetime.now(UTC))
-    print(json.dumps({"children": made.children}))
+    return cin_census_write(actor=analyst, out=out, year=year, now=datetime.now(UTC)).children
 
 
-def stage_import(database_url: str, census: Path) -> None:
-    """Into an empty database: import the file, then the same children as another file."""
-    _django(database_url)
-    from django.core.management import call_command
-    from django.db import connection
-
-    from safehub.access.roles import Role
-    from safehub.organisations.models import Agency, AgencyKind, User
-    from safehub.returns.cin.importer import import_cin
-
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    council = Agency.objects.create(name="Bench council", kind=AgencyKind.COUNCIL)
-    actor = User.objects.create(
-        username="bench-analyst", role=Role.PERFORMANCE_ANALYST, agency=council
-    )
+def _files(census: Path) -> list[tuple[str, bytes]]:
     content = census.read_bytes()
-    runs = {}
-    for name, data in (("first", content), ("again", _another_header(content))):
-        began, cpu = time.perf_counter(), time.process_time()
-        report = import_cin(actor=actor, content=data, filename=name, now=datetime.now(UTC))
-        seconds = time.perf_counter() - began
-        runs[name] = {
-            "seconds": round(seconds, 2),
-            "cpu_seconds": round(time.process_time() - cpu, 2),
-            "children_per_second": round(len(report.children) / seconds, 1),
-            **{k: v for k, v in report.counts().items() if k != "made"},
-            "records_made": sum(report.made.values()),
-        }
-    print(json.dumps({"database": connection.vendor, "runs": runs}))
+    return [("first", content), ("again", _another_header(content))]
 
 
 def _another_header(content: bytes) -> bytes:
@@ -92,74 +35,21 @@ def _another_header(content: bytes) -> bytes:
     return content[:start] + b"2000-01-01T00:00:00" + content[content.index(b"</", start) :]
 
 
-def _run(*args: str) -> dict[str, Any]:
-    done = subprocess.run(  # noqa: S603  (this script, with arguments it made)
-        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def _load(actor: Any, content: bytes, name: str, year: str) -> Any:
+    from safehub.returns.cin.importer import import_cin
+
+    return import_cin(actor=actor, content=content, filename=name, now=datetime.now(UTC))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", default="county")
-    parser.add_argument("--year", default="2025-26")
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--postgres-url", help="an empty PostgreSQL database for the import")
-    parser.add_argument("--fresh", action="store_true", help="seed the source again")
-    parser.add_argument("--stage", choices=["source", "import"])
-    parser.add_argument("--url")
-    parser.add_argument("--file")
-    args = parser.parse_args()
-    if args.stage == "source":
-        stage_source(args.url, args.scale, args.year, Path(args.file))
-    elif args.stage == "import":
-        stage_import(args.url, Path(args.file))
-    else:
-        bench(args)
-
-
-def bench(args: argparse.Namespace) -> None:
-    WORK.mkdir(parents=True, exist_ok=True)
-    census = WORK / f"census-{args.scale}-{args.year}.xml"
-    source = WORK / f"source-{args.scale}.sqlite3"
-    seeded = None
-    if args.fresh or not census.exists():
-        source.unlink(missing_ok=True)
-        began = time.perf_counter()
-        url = f"sqlite:///{source}"
-        seeded = _run(
-            "--stage", "source", "--url", url, "--scale", args.scale, "--file", str(census)
-        )
-        seeded["seconds"] = round(time.perf_counter() - began, 1)
-    target = WORK / "target.sqlite3"
-    target.unlink(missing_ok=True)
-    url = args.postgres_url if args.database == "postgresql" else f"sqlite:///{target}"
-    if not url:
-        raise SystemExit("--database postgresql needs --postgres-url")
-    imported = _run("--stage", "import", "--url", url, "--file", str(census))
-    result = {
-        "benchmark": "returns_cin_import",
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "load": [round(x, 2) for x in os.getloadavg()],
-        },
-        "scale": args.scale,
-        "as_of": AS_OF,
-        "year": args.year,
-        "file_mb": round(census.stat().st_size / 1_048_576, 1),
-        "source_seeded": seeded,
-        **imported,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-cin-import-{args.scale}.json"
-    out.write_text(json.dumps(result, indent=2, default=str))
-    print(json.dumps(imported, indent=2))
-    print(f"Wrote {out}")
-
+CIN = HistoryImport(
+    name="cin-import",
+    benchmark="returns_cin_import",
+    file_name="census-{scale}-{year}.xml",
+    default_scale="county",
+    write=_write,
+    files=_files,
+    load=_load,
+)
 
 if __name__ == "__main__":
-    main()
+    main(CIN, script=__file__, doc=__doc__ or "")
