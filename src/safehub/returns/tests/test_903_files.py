@@ -11,6 +11,8 @@ import pytest
 from safehub.returns.cli import main
 from safehub.returns.docs import DOC_903, rules_903_markdown
 from safehub.returns.ssda903 import tables
+from safehub.returns.ssda903.codes import code_sets_json
+from safehub.returns.ssda903.spec import CODE_SETS_FILE
 from safehub.returns.ssda903.validate import validate_903, validate_903_zip
 from safehub.returns.tests.s903_builder import as_files, clean_903, zipped
 
@@ -148,3 +150,9 @@ def test_the_rules_document_is_current():
         "Run `manage.py returns_rules_doc` to write docs/903-validation-rules.md again"
     )
     assert "| 501 | error |" in rules_903_markdown()
+
+
+def test_the_code_sets_file_is_the_records_code_sets():
+    assert CODE_SETS_FILE.read_text(encoding="utf-8") == code_sets_json(), (
+        "Run `manage.py returns_rules_doc` to write returns/ssda903/code_sets.json again"
+    )
