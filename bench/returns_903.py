@@ -342,14 +342,21 @@ def _run(python: Path, script: str, *args: str) -> dict[str, Any]:
     return answer
 
 
-def ours(folder: Path, iterations: int) -> dict[str, Any]:
-    runs = [
-        _run(Path(sys.executable), OURS, str(folder), "2024-25", str(ROOT / "src"))
-        for _ in range(iterations)
-    ]
-    best = min(runs, key=lambda r: r.get("seconds", 1e9))
-    best["all_seconds"] = [r.get("seconds") for r in runs]
-    return best
+def ours(folder: Path, iterations: int, *sources: Path) -> list[dict[str, Any]]:
+    """SafeHub's validator from each `src` folder (this checkout's first), the runs taking
+    turns so that a change in the machine's load falls on each alike; each one's fastest."""
+    sources = (ROOT / "src", *sources)
+    runs: dict[Path, list[dict[str, Any]]] = {src: [] for src in sources}
+    for _ in range(iterations):
+        for src in sources:
+            runs[src].append(_run(Path(sys.executable), OURS, str(folder), "2024-25", str(src)))
+    fastest = []
+    for tries in runs.values():
+        best = min(tries, key=lambda r: r.get("seconds", 1e9))
+        best["all_seconds"] = [r.get("seconds") for r in tries]
+        best["all_peak_mb"] = [r.get("peak_mb") for r in tries]
+        fastest.append(best)
+    return fastest
 
 
 def d2i(folder: Path) -> dict[str, Any]:
@@ -384,6 +391,12 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--seed", type=int, default=903)
     parser.add_argument("--no-d2i", action="store_true", help="time SafeHub's validator only")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also time the validator in this checkout's src/ (e.g. a worktree of main), "
+        "alternating with this one's, and compare their findings",
+    )
     args = parser.parse_args()
     runs = []
     for size in args.children:
@@ -392,16 +405,20 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for name, body in files.items():
             (folder / name).write_bytes(body)
-        mine = ours(folder, args.iterations)
+        mine, *earlier = ours(folder, args.iterations, *([args.before] if args.before else []))
+        before = earlier[0] if earlier else {}
         theirs = {} if args.no_d2i else d2i(folder)
         run: dict[str, Any] = {
             "children": size,
             "files_mb": round(sum(len(b) for b in files.values()) / 1_048_576, 1),
             "planted": dict(sorted(planted.items())),
             "safehub": mine,
+            "safehub_before": before,
             "d2i": theirs,
             "by_rule": compare(planted, mine, theirs),
         }
+        if before:
+            run["same_as_before"] = before.get("found") == mine.get("found")
         if theirs.get("seconds") and mine.get("seconds"):
             run["times_faster"] = round(theirs["seconds"] / mine["seconds"], 1)
             run["memory_share"] = round(mine["peak_mb"] / theirs["peak_mb"], 3)

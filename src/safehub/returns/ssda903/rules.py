@@ -111,15 +111,16 @@ def _episodes_dob(t: Tables, c: Context) -> str:
 
 
 def _episodes(t: Tables, c: Context) -> str:
-    """The episodes in order within each child (`pos` over the file, `k` within the child,
-    `n` the child's count), each with the next one's start and the previous one's REC."""
+    """The episodes in order within each child (`pos` over the file, `k` within the child),
+    each with the next one's line (NULL for the child's last) and start, and the previous
+    one's REC."""
 
     def make() -> str:
         t.execute(
             "CREATE TEMP TABLE ordered_episodes AS SELECT e.*,"
             " ROW_NUMBER() OVER (ORDER BY CHILD, "
             f"{parsed('DECOM')} NULLS LAST, line) AS pos,"
-            " ROW_NUMBER() OVER w AS k, COUNT(*) OVER (PARTITION BY CHILD) AS n,"
+            " ROW_NUMBER() OVER w AS k, LEAD(line) OVER w AS next_line,"
             f" LEAD({parsed('DECOM')}) OVER w AS next_start, LAG(REC) OVER w AS prev_rec"
             " FROM episodes e"
             f" WINDOW w AS (PARTITION BY CHILD ORDER BY {parsed('DECOM')} NULLS LAST, line)"
@@ -430,7 +431,7 @@ def _before_birth(t: Tables, c: Context) -> Rows:
     "142", "A later episode has started but this one has no end date.", "Episodes", ("DEC", "REC")
 )
 def _open_before_next(t: Tables, c: Context) -> Rows:
-    bad = f"k < n AND {parsed('DEC')} IS NULL AND {_blank('DEC')}"
+    bad = f"next_line IS NOT NULL AND {parsed('DEC')} IS NULL AND {_blank('DEC')}"
     return _found(t, _episodes(t, c), bad, "DECOM", "DEC", order="pos")
 
 

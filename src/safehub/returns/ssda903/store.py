@@ -14,6 +14,7 @@ is not a dd/mm/yyyy date."""
 
 import csv
 import io
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ CACHE_KB = 1_024  # SQLite's page cache; the tables themselves stay on disk
 # What SQLite may hold in all (caches, sorts, the windows the rules order episodes in)
 # before it spills to its temporary files.
 HEAP_BYTES = 4 * 1024 * 1024
+CHUNK = 1 << 20  # characters of text searched at a time
+OVERLAP = 3  # the longest match of either search below
+# `tables.TRAILING_SPACE` but for its `$` (the end of the text), which `_scan` asks at the end.
+SPACE_BEFORE_END = re.compile(r"[ \t](?:,|\r?\n)")
 
 # A file opened for reading: its size and a function that opens it as bytes.
 Source = bytes | Path
@@ -126,13 +131,23 @@ def _text(raw: IO[bytes]) -> io.TextIOWrapper:
 def _scan(source: Source) -> tuple[bool, bool] | None:
     """Whether any cell may start like a formula and whether any value ends with a space, as
     `tables.py` asks of the whole text; None for a file of only white space. Raises
-    UnicodeDecodeError for a file that is not UTF-8 text."""
+    UnicodeDecodeError for a file that is not UTF-8 text.
+
+    The text is searched a chunk at a time, each chunk after the last few characters of the
+    one before, so a match across two chunks is seen. A chunk's start may look like a line's
+    start to `^`, which can only make the formula question yes where the answer is no; that
+    only asks for the cell by cell check, which is exact. `$` (a value ending the file with
+    a space) is looked for once, at the end."""
     maybe_formulas = strip = written = False
+    carry = ""
     with _binary(source) as raw, _text(raw) as text:
-        for line in text:
-            written = written or not line.isspace()
-            maybe_formulas = maybe_formulas or bool(tables.MAYBE_FORMULA.search(line))
-            strip = strip or bool(tables.TRAILING_SPACE.search(line))
+        while chunk := text.read(CHUNK):
+            window = carry + chunk
+            written = written or not chunk.isspace()
+            maybe_formulas = maybe_formulas or bool(tables.MAYBE_FORMULA.search(window))
+            strip = strip or bool(SPACE_BEFORE_END.search(window))
+            carry = window[-OVERLAP:]
+    strip = strip or carry[-1:] in (" ", "\t")
     return (maybe_formulas, strip) if written else None
 
 
