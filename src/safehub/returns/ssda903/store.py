@@ -38,7 +38,7 @@ OVERLAP = 3  # the longest match of either search below
 # `tables.TRAILING_SPACE` but for its `$` (the end of the text), which `_scan` asks at the end.
 SPACE_BEFORE_END = re.compile(r"[ \t](?:,|\r?\n)")
 
-# A file opened for reading: its size and a function that opens it as bytes.
+# A file as sent: its content, or (a folder's files) its path, read from disk as a stream.
 Source = bytes | Path
 
 
@@ -51,6 +51,7 @@ class Store:
     db: sqlite3.Connection
     present: set[str] = field(default_factory=set)  # keys of the files read
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, sentence)
+    # (file name, child, line, column) of each cell that starts like a spreadsheet formula
     formulas: list[tuple[str, str, int, str]] = field(default_factory=list)
 
 
@@ -205,7 +206,7 @@ def _records(
         yield (line, *values, *[_iso(values[i]) for i in dates])
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)  # a few megabytes at most; a return has a few thousand dates
 def _iso(text: str) -> str | None:
     """A dd/mm/yyyy date as yyyy-mm-dd, or None; the same dates as pandas' `to_datetime`
     with the same format (which uses the standard library's patterns) accepts."""
