@@ -159,14 +159,14 @@ def _load(
     if header is None:
         return tables.empty(name)
     found = tables.recognise([c.strip().upper() for c in header])
-    if isinstance(found, str):
+    if isinstance(found, str) or found.key in store.present:
         for row in rows:  # a row that does not split is said first, as `tables.py` says it
             if len(row) > len(header):
                 raise _NotCsv
-        return f"{name}: {found}"
+        if isinstance(found, str):
+            return f"{name}: {found}"
+        return tables.SECOND.format(name=name, title=found.title)
     spec = found
-    if spec.key in store.present:
-        return tables.SECOND.format(name=name, title=spec.title)
     order = [[c.strip().upper() for c in header].index(c) for c in spec.names]
     dates = [i for i, c in enumerate(spec.names) if c in DATE_COLUMNS]
     placeholders = ", ".join("?" * (1 + len(spec.names) + len(dates)))

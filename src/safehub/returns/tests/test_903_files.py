@@ -58,6 +58,16 @@ def test_a_bad_file_is_a_sentence(content, says):
     assert messages[0].startswith("extra.csv")
 
 
+def test_a_file_with_one_cell_too_many_in_every_row_is_not_read_shifted():
+    # pandas read such a file with the first cell of each row as an index, every value then
+    # under the column before its own; the streaming reader refuses it (ADR 0059).
+    bad = b"CHILD,DOB,MISSING,MIS_START,MIS_END\n101,10/05/2008,M,01/05/2024,03/05/2024,x\n"
+    messages, _ = _report({"missing.csv": bad})
+    assert messages == [
+        "missing.csv is not a CSV file SafeHub can read: its rows do not split into columns."
+    ]
+
+
 def test_a_huge_file_is_not_read(monkeypatch):
     monkeypatch.setattr(tables, "MAX_FILE_BYTES", 100)
     messages, unreadable = _report({})
