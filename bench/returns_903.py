@@ -9,10 +9,10 @@ on the same folder of files, and the two validators' findings compared rule by r
 The files are made from a seeded generator: periods of care of one to four episodes, reviews,
 missing periods, UASC, OC2 for those looked after 12 months, care leavers in the OC3,
 social worker episodes; about 1% of children carry each of ten planted mistakes that known
-rules find. Each validator runs in its own process (so peak memory is that process's
-maximum resident set, interpreter and libraries included): SafeHub's with this venv, the
-other in its own virtual environment (var/bench-903-venv, created on first run: it pins
-pandas 1.x and numpy < 1.25, which conflict with SafeHub's). Results:
+rules find. Each validator runs in its own process (so peak memory is that process's own
+high-water mark of resident memory, interpreter and libraries included): SafeHub's with
+this venv, the other in its own virtual environment (var/bench-903-venv, created on first
+run: it pins pandas 1.x and numpy < 1.25, which conflict with SafeHub's). Results:
 bench/results/<time>-returns-903.json. Target: at 50,000 children, at least 10 times faster
 than csc-validator-be-903 in a tenth of its memory.
 """
@@ -265,6 +265,7 @@ def return_files(children: int, seed: int) -> tuple[dict[str, bytes], Counter[st
 OURS = r"""
 import json, resource, sys, time
 from pathlib import Path
+PEAK
 sys.path.insert(0, sys.argv[3])
 began, cpu = time.perf_counter(), time.process_time()
 from safehub.returns.ssda903.validate import validate_903_path
@@ -275,14 +276,15 @@ for f in report.findings:
     found.setdefault(f.code, set()).add(f.child)
 print(json.dumps({"seconds": wall, "cpu_seconds": cpu, "rules_run": report.rules_run,
     "children": report.children, "unreadable": report.unreadable,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "found": {k: len(v) for k, v in found.items()}}))
+    "peak_mb": peak_mb(), "modules": sorted(m for m in ("pandas", "numpy", "django", "jinja2")
+    if m in sys.modules), "found": {k: len(v) for k, v in found.items()}}))
 """
 
 # The other validator, run inside its own environment: each rule's failing children.
 RUNNER = r"""
 import importlib, json, logging, resource, sys, time
 from pathlib import Path
+PEAK
 logging.disable(logging.CRITICAL)
 began, cpu = time.perf_counter(), time.process_time()
 from lac_validator import lac_validator
@@ -302,9 +304,23 @@ for table, frame in v.ds_results.items():
         if "CHILD" in hit:
             found.setdefault(column[4:], set()).update(hit["CHILD"].astype(str))
 print(json.dumps({"seconds": time.perf_counter() - began, "cpu_seconds": time.process_time() - cpu,
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mb": peak_mb(),
     "found": {k: len(v) for k, v in found.items()}, "failed": list(v.fails)}))
 """
+
+# The measured process's own peak: the kernel's high-water mark of its memory (VmHWM). Not
+# getrusage's ru_maxrss, which Linux carries across exec from the process that started it, so
+# a child of this script (which holds the generated files) reported this script's size.
+PEAK = r"""
+def peak_mb():
+    try:
+        with open("/proc/self/status") as status:
+            line = next(l for l in status if l.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+OURS, RUNNER = OURS.replace("PEAK", PEAK), RUNNER.replace("PEAK", PEAK)
 
 
 def _run(python: Path, script: str, *args: str) -> dict[str, Any]:
@@ -326,14 +342,21 @@ def _run(python: Path, script: str, *args: str) -> dict[str, Any]:
     return answer
 
 
-def ours(folder: Path, iterations: int) -> dict[str, Any]:
-    runs = [
-        _run(Path(sys.executable), OURS, str(folder), "2024-25", str(ROOT / "src"))
-        for _ in range(iterations)
-    ]
-    best = min(runs, key=lambda r: r.get("seconds", 1e9))
-    best["all_seconds"] = [r.get("seconds") for r in runs]
-    return best
+def ours(folder: Path, iterations: int, *sources: Path) -> list[dict[str, Any]]:
+    """SafeHub's validator from each `src` folder (this checkout's first), the runs taking
+    turns so that a change in the machine's load falls on each alike; each one's fastest."""
+    sources = (ROOT / "src", *sources)
+    runs: dict[Path, list[dict[str, Any]]] = {src: [] for src in sources}
+    for _ in range(iterations):
+        for src in sources:
+            runs[src].append(_run(Path(sys.executable), OURS, str(folder), "2024-25", str(src)))
+    fastest = []
+    for tries in runs.values():
+        best = min(tries, key=lambda r: r.get("seconds", 1e9))
+        best["all_seconds"] = [r.get("seconds") for r in tries]
+        best["all_peak_mb"] = [r.get("peak_mb") for r in tries]
+        fastest.append(best)
+    return fastest
 
 
 def d2i(folder: Path) -> dict[str, Any]:
@@ -368,6 +391,12 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--seed", type=int, default=903)
     parser.add_argument("--no-d2i", action="store_true", help="time SafeHub's validator only")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also time the validator in this checkout's src/ (e.g. a worktree of main), "
+        "alternating with this one's, and compare their findings",
+    )
     args = parser.parse_args()
     runs = []
     for size in args.children:
@@ -376,16 +405,20 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for name, body in files.items():
             (folder / name).write_bytes(body)
-        mine = ours(folder, args.iterations)
+        mine, *earlier = ours(folder, args.iterations, *([args.before] if args.before else []))
+        before = earlier[0] if earlier else {}
         theirs = {} if args.no_d2i else d2i(folder)
         run: dict[str, Any] = {
             "children": size,
             "files_mb": round(sum(len(b) for b in files.values()) / 1_048_576, 1),
             "planted": dict(sorted(planted.items())),
             "safehub": mine,
+            "safehub_before": before,
             "d2i": theirs,
             "by_rule": compare(planted, mine, theirs),
         }
+        if before:
+            run["same_as_before"] = before.get("found") == mine.get("found")
         if theirs.get("seconds") and mine.get("seconds"):
             run["times_faster"] = round(theirs["seconds"] / mine["seconds"], 1)
             run["memory_share"] = round(mine["peak_mb"] / theirs["peak_mb"], 3)

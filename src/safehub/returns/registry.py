@@ -3,19 +3,20 @@
 A rule is a DfE validation rule number, whether it is an error (must be fixed) or a query
 (fixed or explained; codes ending in Q), the DfE's meaning in our own words, the collection
 years it belongs to, and a function that takes the return's tables (pandas DataFrames) and
-returns the rows that break it, all at once: no rule loops over children."""
+returns the rows that break it, all at once: no rule loops over children. (The CIN census's
+tables are pandas DataFrames; the SSDA903's are SQLite tables, ADR 0059.)"""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 ERROR, QUERY = "error", "query"
 
-# A check takes the tables and the context (the census year's dates) and returns a frame
-# with at least `LAchildID` and the row's `line`; other columns name the values shown.
-Check = Callable[[dict[str, pd.DataFrame], Any], pd.DataFrame]
+# A check takes the tables and the context (the year's dates) and returns the rows that
+# break it, with at least the child's ID and the row's `line`; other columns name the values
+# shown. The return's validator says what its tables and rows are (pandas frames for the CIN
+# census, SQL over a throwaway SQLite database for the 903), so this module imports neither.
+Check = Callable[[Any, Any], Any]
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from safehub.core.spreadsheet import spreadsheet_csv
 from safehub.returns.registry import ERROR, QUERY
+
+if TYPE_CHECKING:
+    import jinja2
 
 SHOWN_PER_RULE = 500  # the HTML report lists this many of each rule; JSON and CSV list all
 
@@ -106,6 +107,8 @@ class Report:
         return _standalone().get_template("returns/report_standalone.html").render(report=self)
 
 
-def _standalone() -> jinja2.Environment:
+def _standalone() -> "jinja2.Environment":
+    import jinja2  # here: a validation that writes no HTML need not load it (ADR 0059)
+
     folder = Path(__file__).parent / "jinja2"
     return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)

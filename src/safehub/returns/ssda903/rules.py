@@ -1,24 +1,30 @@
-"""The DfE's SSDA903 validation rules SafeHub checks, each in our own words, each a few
-column operations over every child at once (`tables.py` describes the tables: text as sent,
-with a parsed twin `COLUMN@` for each date). Rule numbers and meanings are the DfE's (the
-published rule list for 2024-25, reference.md section 2); `docs/903-validation-rules.md`
-lists them (`manage.py returns_rules_doc`) and `returns/tests/test_903_rules.py` breaks a
-clean return once for every rule and expects that rule to say so. Rules that compare with
-last year's return are not run: SafeHub validates one year's files."""
+"""The DfE's SSDA903 validation rules SafeHub checks, each in our own words, each one SQL
+query over every child at once (`store.py` describes the tables: one per file, text as
+sent, the row's `line`, and a parsed twin `"COLUMN@"` for each date as ISO text or NULL).
+Rule numbers and meanings are the DfE's (the published rule list for 2024-25, reference.md
+section 2); `docs/903-validation-rules.md` lists them (`manage.py returns_rules_doc`) and
+`returns/tests/test_903_rules.py` breaks a clean return once for every rule and expects that
+rule to say so. Rules that compare with last year's return are not run: SafeHub validates
+one year's files.
 
+The rules were column checks over pandas frames until ADR 0059; they find the same rows.
+Where pandas and SQL differ on a missing value the SQL says which it means: a comparison
+with a missing date is false in both, but pandas' "not equal" is true for a missing date,
+so rule 388 spells that out."""
+
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from safehub.returns.registry import Check, RuleSet
 from safehub.returns.ssda903.spec import CODE_SETS, YEARS, CollectionYear
-from safehub.returns.ssda903.tables import PARSED
+from safehub.returns.ssda903.store import column, parsed
 
 S903_RULES = RuleSet("SSDA903")
 ALL_YEARS = tuple(YEARS)
-Tables = dict[str, pd.DataFrame]
+Tables = sqlite3.Connection  # the return's files, one table each (`store.py`)
+Rows = sqlite3.Cursor  # CHILD, line, then the values shown, by name
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
 SHORT_BREAKS = ("V3", "V4")
@@ -40,81 +46,114 @@ class Context:
         return self.memo[name]
 
     @property
-    def start(self) -> pd.Timestamp:
-        return pd.Timestamp(self.year.start)
+    def start(self) -> str:
+        return _quoted(self.year.start.isoformat())
 
     @property
-    def end(self) -> pd.Timestamp:
-        return pd.Timestamp(self.year.end)
+    def end(self) -> str:
+        return _quoted(self.year.end.isoformat())
 
 
-def _found(frame: pd.DataFrame, mask: "pd.Series[bool]", *fields: str) -> pd.DataFrame:
-    return frame.loc[mask, ["CHILD", "line", *fields]]
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _date(frame: pd.DataFrame, column: str) -> "pd.Series[pd.Timestamp]":
-    return frame[column + PARSED]
+def _in(values: Iterable[str]) -> str:
+    """An SQL list of text values, e.g. `('T0', 'T1')`."""
+    return "(" + ", ".join(_quoted(v) for v in values) + ")"
 
 
-def _given(frame: pd.DataFrame, column: str) -> "pd.Series[bool]":
-    return frame[column] != ""
+def _found(t: Tables, table: str, where: str, *fields: str, order: str = "line") -> Rows:
+    """The rows of `table` where `where` holds, with the `fields` shown, in file order."""
+    shown = "".join(f", {column(f)}" for f in fields)
+    return t.execute(f"SELECT CHILD, line{shown} FROM {table} WHERE {where} ORDER BY {order}")
 
 
-def _age(
-    born: "pd.Series[pd.Timestamp]", on: "pd.Series[pd.Timestamp] | pd.Timestamp"
-) -> "pd.Series[int]":
-    """Whole years from `born` to `on` (missing where either is)."""
-    on_s = on if isinstance(on, pd.Series) else pd.Series(on, index=born.index)
-    before_birthday = (on_s.dt.month * 100 + on_s.dt.day) < (born.dt.month * 100 + born.dt.day)
-    return on_s.dt.year - born.dt.year - before_birthday.astype(int)
+def _given(name: str) -> str:
+    return f"{column(name)} != ''"
 
 
-def _with_header(t: Tables, frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with each child's header DOB (as `HDOB@`) beside it."""
-    header = t["header"].drop_duplicates("CHILD")[["CHILD", "DOB" + PARSED]]
-    return frame.merge(header.rename(columns={"DOB" + PARSED: "HDOB@"}), on="CHILD", how="left")
+def _blank(name: str) -> str:
+    return f"{column(name)} = ''"
 
 
-def _episodes(t: Tables, c: Context) -> pd.DataFrame:
-    """The episodes in order within each child, each with the next one's start and reason."""
-    return c.once("episodes", lambda: _ordered_episodes(t))
-
-
-def _ordered_episodes(t: Tables) -> pd.DataFrame:
-    e = t["episodes"].sort_values(["CHILD", "DECOM" + PARSED, "line"], kind="stable")
-    following = e.groupby("CHILD", sort=False)
-    return e.assign(
-        next_start=following["DECOM" + PARSED].shift(-1),
-        next_rne=following["RNE"].shift(-1),
-        is_last=following.cumcount(ascending=False) == 0,
-        is_first=following.cumcount() == 0,
+def _age(born: str, on: str) -> str:
+    """Whole years from the ISO date `born` to `on` (NULL where either is)."""
+    return (
+        f"(CAST(substr({on}, 1, 4) AS INTEGER) - CAST(substr({born}, 1, 4) AS INTEGER)"
+        f" - (substr({on}, 6) < substr({born}, 6)))"
     )
 
 
+def _any(names: Iterable[str], test: Callable[[str], str]) -> str:
+    return "(" + " OR ".join(test(n) for n in names) + ")"
+
+
+def _header_dob(t: Tables, c: Context) -> str:
+    """A table of each child's date of birth from their first row in the Header."""
+
+    def make() -> str:
+        t.execute(
+            "CREATE TEMP TABLE header_dob AS SELECT CHILD, "
+            f"{parsed('DOB')} AS hdob FROM header h WHERE NOT EXISTS "
+            "(SELECT 1 FROM header o WHERE o.CHILD = h.CHILD AND o.line < h.line)"
+        )
+        t.execute("CREATE INDEX header_dob_child ON header_dob (CHILD)")
+        return "header_dob"
+
+    return str(c.once("header_dob", make))
+
+
+def _episodes_dob(t: Tables, c: Context) -> str:
+    """The episodes with each child's Header date of birth (`hdob`) beside them."""
+    header = _header_dob(t, c)
+    return f"(SELECT e.*, d.hdob FROM episodes e LEFT JOIN {header} d USING (CHILD))"
+
+
+def _episodes(t: Tables, c: Context) -> str:
+    """The episodes in order within each child (`pos` over the file, `k` within the child),
+    each with the next one's line (NULL for the child's last) and start, and the previous
+    one's REC."""
+
+    def make() -> str:
+        t.execute(
+            "CREATE TEMP TABLE ordered_episodes AS SELECT e.*,"
+            " ROW_NUMBER() OVER (ORDER BY CHILD, "
+            f"{parsed('DECOM')} NULLS LAST, line) AS pos,"
+            " ROW_NUMBER() OVER w AS k, LEAD(line) OVER w AS next_line,"
+            f" LEAD({parsed('DECOM')}) OVER w AS next_start, LAG(REC) OVER w AS prev_rec"
+            " FROM episodes e"
+            f" WINDOW w AS (PARTITION BY CHILD ORDER BY {parsed('DECOM')} NULLS LAST, line)"
+        )
+        return "ordered_episodes"
+
+    return str(c.once("ordered_episodes", make))
+
+
 def _code_rule(
-    code: str, message: str, table: str, key: str, column: str, codes: str, *, blank_ok: bool
+    code: str, message: str, table: str, key: str, column_name: str, codes: str, *, blank_ok: bool
 ) -> None:
-    allowed = CODE_SETS[codes]
+    allowed = _in(CODE_SETS[codes])
 
-    def check(t: Tables, _: Context) -> pd.DataFrame:
-        frame = t[key]
-        bad = ~frame[column].isin(allowed)
+    def check(t: Tables, _: Context) -> Rows:
+        bad = f"{column(column_name)} NOT IN {allowed}"
         if blank_ok:
-            bad &= _given(frame, column)
-        return _found(frame, bad, column)
+            bad += f" AND {_given(column_name)}"
+        return _found(t, key, bad, column_name)
 
-    S903_RULES.rule(code, message, table=table, fields=(column,), years=ALL_YEARS)(check)
+    S903_RULES.rule(code, message, table=table, fields=(column_name,), years=ALL_YEARS)(check)
 
 
 def _date_rule(
-    code: str, message: str, table: str, key: str, column: str, *, blank_ok: bool
+    code: str, message: str, table: str, key: str, column_name: str, *, blank_ok: bool
 ) -> None:
-    def check(t: Tables, _: Context) -> pd.DataFrame:
-        frame = t[key]
-        bad = _date(frame, column).isna() & (_given(frame, column) | (not blank_ok))
-        return _found(frame, bad, column)
+    def check(t: Tables, _: Context) -> Rows:
+        bad = f"{parsed(column_name)} IS NULL"
+        if blank_ok:
+            bad += f" AND {_given(column_name)}"
+        return _found(t, key, bad, column_name)
 
-    S903_RULES.rule(code, message, table=table, fields=(column,), years=ALL_YEARS)(check)
+    S903_RULES.rule(code, message, table=table, fields=(column_name,), years=ALL_YEARS)(check)
 
 
 def _rule(code: str, message: str, table: str, fields: Iterable[str]) -> Callable[[Check], Check]:
@@ -304,17 +343,15 @@ for _dates in (
 
 
 @_rule("301", "DOB must not be after the collection year ends.", "Header", ("DOB",))
-def _born_after_year(t: Tables, c: Context) -> pd.DataFrame:
-    h = t["header"]
-    return _found(h, _date(h, "DOB") > c.end, "DOB")
+def _born_after_year(t: Tables, c: Context) -> Rows:
+    return _found(t, "header", f"{parsed('DOB')} > {c.end}", "DOB")
 
 
 @_rule(
     "351", "The child must not be over 25 at the start of the collection year.", "Header", ("DOB",)
 )
-def _over_25(t: Tables, c: Context) -> pd.DataFrame:
-    h = t["header"]
-    return _found(h, _age(_date(h, "DOB"), c.start) > 25, "DOB")
+def _over_25(t: Tables, c: Context) -> Rows:
+    return _found(t, "header", f"{_age(parsed('DOB'), c.start)} > 25", "DOB")
 
 
 @_rule(
@@ -323,9 +360,8 @@ def _over_25(t: Tables, c: Context) -> pd.DataFrame:
     "Header",
     ("SEX", "MC_DOB"),
 )
-def _male_mother(t: Tables, _: Context) -> pd.DataFrame:
-    h = t["header"]
-    return _found(h, (h["SEX"] == "M") & _given(h, "MC_DOB"), "SEX", "MC_DOB")
+def _male_mother(t: Tables, _: Context) -> Rows:
+    return _found(t, "header", f"SEX = 'M' AND {_given('MC_DOB')}", "SEX", "MC_DOB")
 
 
 @_rule(
@@ -334,9 +370,8 @@ def _male_mother(t: Tables, _: Context) -> pd.DataFrame:
     "Header",
     ("MOTHER", "MC_DOB"),
 )
-def _mother_without_date(t: Tables, _: Context) -> pd.DataFrame:
-    h = t["header"]
-    return _found(h, (h["MOTHER"] == "1") & ~_given(h, "MC_DOB"), "MOTHER", "MC_DOB")
+def _mother_without_date(t: Tables, _: Context) -> Rows:
+    return _found(t, "header", f"MOTHER = '1' AND {_blank('MC_DOB')}", "MOTHER", "MC_DOB")
 
 
 @_rule(
@@ -345,9 +380,8 @@ def _mother_without_date(t: Tables, _: Context) -> pd.DataFrame:
     "Header",
     ("MOTHER", "MC_DOB"),
 )
-def _date_without_mother(t: Tables, _: Context) -> pd.DataFrame:
-    h = t["header"]
-    return _found(h, _given(h, "MC_DOB") & (h["MOTHER"] != "1"), "MOTHER", "MC_DOB")
+def _date_without_mother(t: Tables, _: Context) -> Rows:
+    return _found(t, "header", f"{_given('MC_DOB')} AND MOTHER != '1'", "MOTHER", "MC_DOB")
 
 
 @_rule(
@@ -356,18 +390,16 @@ def _date_without_mother(t: Tables, _: Context) -> pd.DataFrame:
     "Header",
     ("DOB", "MC_DOB"),
 )
-def _mother_younger(t: Tables, _: Context) -> pd.DataFrame:
-    h = t["header"]
-    return _found(h, _date(h, "MC_DOB") <= _date(h, "DOB"), "DOB", "MC_DOB")
+def _mother_younger(t: Tables, _: Context) -> Rows:
+    return _found(t, "header", f"{parsed('MC_DOB')} <= {parsed('DOB')}", "DOB", "MC_DOB")
 
 
 # --- Episodes: dates and continuity -------------------------------------------------------
 
 
 @_rule("148", "DEC and REC must both be given or both left blank.", "Episodes", ("DEC", "REC"))
-def _dec_with_rec(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, _given(e, "DEC") != _given(e, "REC"), "DEC", "REC")
+def _dec_with_rec(t: Tables, _: Context) -> Rows:
+    return _found(t, "episodes", f"({_given('DEC')}) != ({_given('REC')})", "DEC", "REC")
 
 
 @_rule(
@@ -376,41 +408,39 @@ def _dec_with_rec(t: Tables, _: Context) -> pd.DataFrame:
     "Episodes",
     ("DECOM", "DEC"),
 )
-def _ends_before_start(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, _date(e, "DEC") < _date(e, "DECOM"), "DECOM", "DEC")
+def _ends_before_start(t: Tables, _: Context) -> Rows:
+    return _found(t, "episodes", f"{parsed('DEC')} < {parsed('DECOM')}", "DECOM", "DEC")
 
 
 @_rule("385", "DEC must be on or before the end of the collection year.", "Episodes", ("DEC",))
-def _ends_after_year(t: Tables, c: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, _date(e, "DEC") > c.end, "DEC")
+def _ends_after_year(t: Tables, c: Context) -> Rows:
+    return _found(t, "episodes", f"{parsed('DEC')} > {c.end}", "DEC")
 
 
 @_rule("353", "No episode can start before 14 October 1991.", "Episodes", ("DECOM",))
-def _before_the_act(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, _date(e, "DECOM") < pd.Timestamp(1991, 10, 14), "DECOM")
+def _before_the_act(t: Tables, _: Context) -> Rows:
+    return _found(t, "episodes", f"{parsed('DECOM')} < '1991-10-14'", "DECOM")
 
 
 @_rule("302", "The first episode starts before the child was born.", "Episodes", ("DECOM", "DOB"))
-def _before_birth(t: Tables, c: Context) -> pd.DataFrame:
-    e = c.once("episodes+dob", lambda: _with_header(t, t["episodes"]))
-    return _found(e, _date(e, "DECOM") < e["HDOB@"], "DECOM")
+def _before_birth(t: Tables, c: Context) -> Rows:
+    return _found(t, _episodes_dob(t, c), f"{parsed('DECOM')} < hdob", "DECOM")
 
 
 @_rule(
     "142", "A later episode has started but this one has no end date.", "Episodes", ("DEC", "REC")
 )
-def _open_before_next(t: Tables, c: Context) -> pd.DataFrame:
-    e = _episodes(t, c)
-    return _found(e, ~e["is_last"] & _date(e, "DEC").isna() & ~_given(e, "DEC"), "DECOM", "DEC")
+def _open_before_next(t: Tables, c: Context) -> Rows:
+    bad = f"next_line IS NOT NULL AND {parsed('DEC')} IS NULL AND {_blank('DEC')}"
+    return _found(t, _episodes(t, c), bad, "DECOM", "DEC", order="pos")
 
 
 @_rule("501", "An episode starts before the previous episode ended.", "Episodes", ("DECOM", "DEC"))
-def _overlapping(t: Tables, c: Context) -> pd.DataFrame:
-    e = _episodes(t, c)
-    return _found(e, e["next_start"] < _date(e, "DEC"), "DECOM", "DEC", "next_start")
+def _overlapping(t: Tables, c: Context) -> Rows:
+    return t.execute(
+        "SELECT CHILD, line, DECOM, DEC, strftime('%d/%m/%Y', next_start) AS next_start"
+        f" FROM {_episodes(t, c)} WHERE next_start < {parsed('DEC')} ORDER BY pos"
+    )
 
 
 @_rule(
@@ -419,10 +449,11 @@ def _overlapping(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("REC",),
 )
-def _x1_without_next(t: Tables, c: Context) -> pd.DataFrame:
-    e = _episodes(t, c)
-    bad = (e["REC"] == "X1") & (e["next_start"] != _date(e, "DEC"))
-    return _found(e, bad, "DEC", "REC")
+def _x1_without_next(t: Tables, c: Context) -> Rows:
+    # No next episode, or a date missing on either side, is "no episode starts that day"
+    # (a comparison with NULL is NULL, which NOT would leave NULL, so it is made false).
+    same_day = f"COALESCE(next_start = {parsed('DEC')}, FALSE)"
+    return _found(t, _episodes(t, c), f"REC = 'X1' AND NOT {same_day}", "DEC", "REC", order="pos")
 
 
 @_rule(
@@ -431,15 +462,13 @@ def _x1_without_next(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("RNE",),
 )
-def _first_must_be_s(t: Tables, c: Context) -> pd.DataFrame:
-    e = _episodes(t, c)
-    previous = e.groupby("CHILD", sort=False)
-    ended_before = previous["REC"].shift(1)
+def _first_must_be_s(t: Tables, c: Context) -> Rows:
     # The first episode in the file began a period only if it began in the year: one that
     # began before it carries on from last year's return, which SafeHub does not read.
-    first_this_year = e["is_first"] & (_date(e, "DECOM") >= c.start)
-    starts_period = first_this_year | (ended_before.notna() & (ended_before != "X1"))
-    return _found(e, starts_period & (e["RNE"] != "S"), "DECOM", "RNE")
+    first_this_year = f"(k = 1 AND {parsed('DECOM')} >= {c.start})"
+    after_an_ending = "(prev_rec IS NOT NULL AND prev_rec != 'X1')"
+    bad = f"({first_this_year} OR {after_an_ending}) AND RNE != 'S'"
+    return _found(t, _episodes(t, c), bad, "DECOM", "RNE", order="pos")
 
 
 @_rule(
@@ -448,18 +477,21 @@ def _first_must_be_s(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("RNE", "PLACE"),
 )
-def _starts_temporary(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, (e["RNE"] == "S") & e["PLACE"].isin(TEMPORARY), "RNE", "PLACE")
+def _starts_temporary(t: Tables, _: Context) -> Rows:
+    return _found(t, "episodes", f"RNE = 'S' AND PLACE IN {_in(TEMPORARY)}", "RNE", "PLACE")
 
 
 # --- Episodes: legal status, placement and how long ---------------------------------------
 
 
-def _days(e: pd.DataFrame, c: Context) -> "pd.Series[int]":
+def _days(c: Context) -> str:
     """How long each episode lasted, to the year's end for one still open."""
-    ended = _date(e, "DEC").fillna(c.end)
-    return (ended - _date(e, "DECOM")).dt.days
+    ended = f"COALESCE({parsed('DEC')}, {c.end})"
+    return f"(julianday({ended}) - julianday({parsed('DECOM')}))"
+
+
+def _lasted(t: Tables, c: Context, condition: str, days: int, *fields: str) -> Rows:
+    return _found(t, "episodes", f"{condition} AND {_days(c)} > {days}", *fields)
 
 
 @_rule(
@@ -468,9 +500,8 @@ def _days(e: pd.DataFrame, c: Context) -> "pd.Series[int]":
     "Episodes",
     ("LS", "DECOM", "DEC"),
 )
-def _police_protection(t: Tables, c: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, (e["LS"] == "L1") & (_days(e, c) > 3), "LS", "DECOM", "DEC")
+def _police_protection(t: Tables, c: Context) -> Rows:
+    return _lasted(t, c, "LS = 'L1'", 3, "LS", "DECOM", "DEC")
 
 
 @_rule(
@@ -479,9 +510,8 @@ def _police_protection(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("LS", "DECOM", "DEC"),
 )
-def _epo(t: Tables, c: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, (e["LS"] == "L2") & (_days(e, c) > 21), "LS", "DECOM", "DEC")
+def _epo(t: Tables, c: Context) -> Rows:
+    return _lasted(t, c, "LS = 'L2'", 21, "LS", "DECOM", "DEC")
 
 
 @_rule(
@@ -490,9 +520,8 @@ def _epo(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("LS", "DECOM", "DEC"),
 )
-def _assessment_order(t: Tables, c: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, (e["LS"] == "L3") & (_days(e, c) > 7), "LS", "DECOM", "DEC")
+def _assessment_order(t: Tables, c: Context) -> Rows:
+    return _lasted(t, c, "LS = 'L3'", 7, "LS", "DECOM", "DEC")
 
 
 @_rule(
@@ -501,9 +530,8 @@ def _assessment_order(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("LS", "DECOM", "DEC"),
 )
-def _short_break(t: Tables, c: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, (e["LS"] == "V3") & (_days(e, c) > 17), "LS", "DECOM", "DEC")
+def _short_break(t: Tables, c: Context) -> Rows:
+    return _lasted(t, c, "LS = 'V3'", 17, "LS", "DECOM", "DEC")
 
 
 @_rule(
@@ -512,9 +540,8 @@ def _short_break(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("PLACE", "DECOM"),
 )
-def _t4(t: Tables, c: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, (e["PLACE"] == "T4") & (_days(e, c) > 7), "PLACE", "DECOM", "DEC")
+def _t4(t: Tables, c: Context) -> Rows:
+    return _lasted(t, c, "PLACE = 'T4'", 7, "PLACE", "DECOM", "DEC")
 
 
 @_rule(
@@ -523,9 +550,9 @@ def _t4(t: Tables, c: Context) -> pd.DataFrame:
     "Episodes",
     ("LS", "PLACE"),
 )
-def _short_break_temporary(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, e["LS"].isin(SHORT_BREAKS) & e["PLACE"].isin(TEMPORARY), "LS", "PLACE")
+def _short_break_temporary(t: Tables, _: Context) -> Rows:
+    bad = f"LS IN {_in(SHORT_BREAKS)} AND PLACE IN {_in(TEMPORARY)}"
+    return _found(t, "episodes", bad, "LS", "PLACE")
 
 
 @_rule(
@@ -534,22 +561,16 @@ def _short_break_temporary(t: Tables, _: Context) -> pd.DataFrame:
     "Episodes",
     ("LS", "PLACE"),
 )
-def _a5_a6_order(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(e, e["PLACE"].isin(("A5", "A6")) & ~e["LS"].isin(("E1", "D1")), "LS", "PLACE")
+def _a5_a6_order(t: Tables, _: Context) -> Rows:
+    return _found(t, "episodes", "PLACE IN ('A5', 'A6') AND LS NOT IN ('E1', 'D1')", "LS", "PLACE")
 
 
 def _provider_rule(code: str, provider: str, places: tuple[str, ...]) -> None:
     listed = ", ".join(places)
 
-    def check(t: Tables, _: Context) -> pd.DataFrame:
-        e = t["episodes"]
-        return _found(
-            e,
-            (e["PLACE_PROVIDER"] == provider) & e["PLACE"].isin(places),
-            "PLACE",
-            "PLACE_PROVIDER",
-        )
+    def check(t: Tables, _: Context) -> Rows:
+        bad = f"PLACE_PROVIDER = {_quoted(provider)} AND PLACE IN {_in(places)}"
+        return _found(t, "episodes", bad, "PLACE", "PLACE_PROVIDER")
 
     _rule(
         code,
@@ -571,11 +592,9 @@ _provider_rule("531", "PR5", ("P1",))
     "Episodes",
     ("PLACE", "PLACE_PROVIDER"),
 )
-def _pr0(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    return _found(
-        e, (e["PLACE_PROVIDER"] == "PR0") & (e["PLACE"] != "P1"), "PLACE", "PLACE_PROVIDER"
-    )
+def _pr0(t: Tables, _: Context) -> Rows:
+    bad = "PLACE_PROVIDER = 'PR0' AND PLACE != 'P1'"
+    return _found(t, "episodes", bad, "PLACE", "PLACE_PROVIDER")
 
 
 @_rule(
@@ -584,17 +603,16 @@ def _pr0(t: Tables, _: Context) -> pd.DataFrame:
     "Episodes",
     ("PLACE", "PLACE_PROVIDER"),
 )
-def _provider_missing(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    needed = ~e["PLACE"].isin((*TEMPORARY, "Z1"))
-    return _found(e, needed & ~_given(e, "PLACE_PROVIDER"), "PLACE", "PLACE_PROVIDER")
+def _provider_missing(t: Tables, _: Context) -> Rows:
+    bad = f"PLACE NOT IN {_in((*TEMPORARY, 'Z1'))} AND {_blank('PLACE_PROVIDER')}"
+    return _found(t, "episodes", bad, "PLACE", "PLACE_PROVIDER")
 
 
 def _age_rule(code: str, message: str, place: str, under: int) -> None:
-    def check(t: Tables, c: Context) -> pd.DataFrame:
-        e = c.once("episodes+dob", lambda: _with_header(t, t["episodes"]))
-        young = _age(e["HDOB@"], _date(e, "DECOM")) < under
-        return _found(e, (e["PLACE"] == place) & young, "PLACE", "DECOM")
+    def check(t: Tables, c: Context) -> Rows:
+        young = f"{_age('hdob', parsed('DECOM'))} < {under}"
+        bad = f"PLACE = {_quoted(place)} AND {young}"
+        return _found(t, _episodes_dob(t, c), bad, "PLACE", "DECOM")
 
     _rule(code, message, "Episodes", ("DECOM", "PLACE"))(check)
 
@@ -605,10 +623,9 @@ _age_rule("374", "A child in residential employment (P3) must be at least 14.", 
 
 
 def _over_18_rule(code: str, message: str, reasons: tuple[str, ...]) -> None:
-    def check(t: Tables, c: Context) -> pd.DataFrame:
-        e = c.once("episodes+dob", lambda: _with_header(t, t["episodes"]))
-        adult = _age(e["HDOB@"], _date(e, "DEC")) >= 18
-        return _found(e, e["REC"].isin(reasons) & adult, "DEC", "REC")
+    def check(t: Tables, c: Context) -> Rows:
+        adult = f"{_age('hdob', parsed('DEC'))} >= 18"
+        return _found(t, _episodes_dob(t, c), f"REC IN {_in(reasons)} AND {adult}", "DEC", "REC")
 
     _rule(code, message, "Episodes", ("DEC", "REC"))(check)
 
@@ -623,10 +640,9 @@ _over_18_rule("407", "REC is a special guardianship order, but the child was 18 
     "Episodes",
     ("PLACE", "REC"),
 )
-def _adopted_unplaced(t: Tables, _: Context) -> pd.DataFrame:
-    e = t["episodes"]
-    placed = e["PLACE"].isin(("A3", "A4", "A5", "A6"))
-    return _found(e, e["REC"].isin(ADOPTED) & ~placed, "PLACE", "REC")
+def _adopted_unplaced(t: Tables, _: Context) -> Rows:
+    bad = f"REC IN {_in(ADOPTED)} AND PLACE NOT IN ('A3', 'A4', 'A5', 'A6')"
+    return _found(t, "episodes", bad, "PLACE", "REC")
 
 
 # --- Reviews and missing episodes ---------------------------------------------------------
@@ -638,10 +654,9 @@ def _adopted_unplaced(t: Tables, _: Context) -> pd.DataFrame:
     "Reviews",
     ("DOB", "REVIEW", "REVIEW_CODE"),
 )
-def _pn0_too_old(t: Tables, _: Context) -> pd.DataFrame:
-    r = t["reviews"]
-    old = _age(_date(r, "DOB"), _date(r, "REVIEW")) >= 4
-    return _found(r, (r["REVIEW_CODE"] == "PN0") & old, "DOB", "REVIEW", "REVIEW_CODE")
+def _pn0_too_old(t: Tables, _: Context) -> Rows:
+    old = f"{_age(parsed('DOB'), parsed('REVIEW'))} >= 4"
+    return _found(t, "reviews", f"REVIEW_CODE = 'PN0' AND {old}", "DOB", "REVIEW", "REVIEW_CODE")
 
 
 @_rule(
@@ -650,17 +665,15 @@ def _pn0_too_old(t: Tables, _: Context) -> pd.DataFrame:
     "Reviews",
     ("DOB", "REVIEW", "REVIEW_CODE"),
 )
-def _pn1_too_young(t: Tables, _: Context) -> pd.DataFrame:
-    r = t["reviews"]
-    young = _age(_date(r, "DOB"), _date(r, "REVIEW")) < 4
-    coded = r["REVIEW_CODE"].isin(CODE_SETS["review_code"]) & (r["REVIEW_CODE"] != "PN0")
-    return _found(r, coded & young, "DOB", "REVIEW", "REVIEW_CODE")
+def _pn1_too_young(t: Tables, _: Context) -> Rows:
+    young = f"{_age(parsed('DOB'), parsed('REVIEW'))} < 4"
+    coded = f"REVIEW_CODE IN {_in(CODE_SETS['review_code'])} AND REVIEW_CODE != 'PN0'"
+    return _found(t, "reviews", f"{coded} AND {young}", "DOB", "REVIEW", "REVIEW_CODE")
 
 
 @_rule("570", "MIS_START is after the end of the collection year.", "Missing", ("MIS_START",))
-def _missing_after_year(t: Tables, c: Context) -> pd.DataFrame:
-    m = t["missing"]
-    return _found(m, _date(m, "MIS_START") > c.end, "MIS_START")
+def _missing_after_year(t: Tables, c: Context) -> Rows:
+    return _found(t, "missing", f"{parsed('MIS_START')} > {c.end}", "MIS_START")
 
 
 @_rule(
@@ -669,16 +682,15 @@ def _missing_after_year(t: Tables, c: Context) -> pd.DataFrame:
     "Missing",
     ("MIS_END",),
 )
-def _missing_end_outside(t: Tables, c: Context) -> pd.DataFrame:
-    m = t["missing"]
-    ended = _date(m, "MIS_END")
-    return _found(m, (ended < c.start) | (ended > c.end), "MIS_END")
+def _missing_end_outside(t: Tables, c: Context) -> Rows:
+    ended = parsed("MIS_END")
+    return _found(t, "missing", f"({ended} < {c.start} OR {ended} > {c.end})", "MIS_END")
 
 
 @_rule("586", "A missing period starts before the child was born.", "Missing", ("DOB", "MIS_START"))
-def _missing_before_birth(t: Tables, _: Context) -> pd.DataFrame:
-    m = t["missing"]
-    return _found(m, _date(m, "MIS_START") < _date(m, "DOB"), "DOB", "MIS_START")
+def _missing_before_birth(t: Tables, _: Context) -> Rows:
+    bad = f"{parsed('MIS_START')} < {parsed('DOB')}"
+    return _found(t, "missing", bad, "DOB", "MIS_START")
 
 
 @_rule(
@@ -687,49 +699,53 @@ def _missing_before_birth(t: Tables, _: Context) -> pd.DataFrame:
     "Missing",
     ("MIS_START", "MIS_END"),
 )
-def _missing_overlap(t: Tables, _: Context) -> pd.DataFrame:
-    m = t["missing"].sort_values(["CHILD", "MIS_START" + PARSED, "line"], kind="stable")
-    before = m.groupby("CHILD", sort=False)
-    previous_end = before["MIS_END" + PARSED].shift(1)
-    has_previous = before.cumcount() > 0
-    open_before = has_previous & previous_end.isna()
-    return _found(m, open_before | (_date(m, "MIS_START") < previous_end), "MIS_START", "MIS_END")
+def _missing_overlap(t: Tables, _: Context) -> Rows:
+    order = f"{parsed('MIS_START')} NULLS LAST, line"
+    ordered = (
+        "(SELECT m.*,"
+        f" ROW_NUMBER() OVER (ORDER BY CHILD, {order}) AS pos,"
+        f" ROW_NUMBER() OVER w AS k, LAG({parsed('MIS_END')}) OVER w AS previous_end"
+        f" FROM missing m WINDOW w AS (PARTITION BY CHILD ORDER BY {order}))"
+    )
+    open_before = "(k > 1 AND previous_end IS NULL)"
+    bad = f"({open_before} OR {parsed('MIS_START')} < previous_end)"
+    return _found(t, ordered, bad, "MIS_START", "MIS_END", order="pos")
 
 
 # --- OC2: children looked after continuously for 12 months at 31 March --------------------
 
 
-def oc2_children(t: Tables, c: Context) -> set[str]:
-    return c.once("oc2_children", lambda: _oc2_children(t, c))
+def oc2_children(t: Tables, c: Context) -> str:
+    """A table of the children the OC2 is about (`CHILD`), made once per run."""
+    return str(c.once("oc2_children", lambda: _oc2_children(t, c)))
 
 
-def _oc2_children(t: Tables, c: Context) -> set[str]:
+def _oc2_children(t: Tables, c: Context) -> str:
     """Who the OC2 is about: looked after without a break from before the year began to its
     end, other than on short breaks (V3, V4) at the end. Periods of care are the runs of
     episodes joined by X1 endings."""
-    e = _episodes(t, c)
-    previous = e.groupby("CHILD", sort=False)["REC"].shift(1)
-    e["period"] = (e["is_first"] | (previous != "X1")).cumsum()
-    # The first and last episode of each period (groupby's "last" would skip a blank end).
-    first = e.drop_duplicates("period", keep="first").set_index("period")
-    last = e.drop_duplicates("period", keep="last").set_index("period")
-    periods = pd.DataFrame(
-        {
-            "CHILD": first["CHILD"],
-            "began": first["DECOM" + PARSED],
-            "ended": last["DEC" + PARSED],
-            "last_ls": last["LS"],
-        }
+    episodes = _episodes(t, c)
+    periods = (
+        "SELECT *, SUM(CASE WHEN k = 1 OR prev_rec IS NOT 'X1' THEN 1 ELSE 0 END)"
+        f" OVER (ORDER BY pos) AS period FROM {episodes}"
     )
-    # From the year's first day at the latest, as `casework.selectors.oc2_rows` counts it.
-    long = (periods["began"] <= c.start) & (periods["ended"].isna() | (periods["ended"] > c.end))
-    return set(periods.loc[long & ~periods["last_ls"].isin(SHORT_BREAKS), "CHILD"])
+    # The first and last episode of each period (the last's end may be blank).
+    t.execute(
+        f"CREATE TEMP TABLE oc2_children AS WITH p AS ({periods}),"
+        " bounds AS (SELECT period, MIN(pos) AS first, MAX(pos) AS last FROM p GROUP BY period)"
+        " SELECT DISTINCT f.CHILD FROM bounds"
+        " JOIN p f ON f.pos = bounds.first JOIN p l ON l.pos = bounds.last"
+        # From the year's first day at the latest, as `casework.selectors.oc2_rows` counts it.
+        f" WHERE f.{parsed('DECOM')} <= {c.start}"
+        f" AND (l.{parsed('DEC')} IS NULL OR l.{parsed('DEC')} > {c.end})"
+        f" AND l.LS NOT IN {_in(SHORT_BREAKS)}"
+    )
+    t.execute("CREATE INDEX oc2_children_child ON oc2_children (CHILD)")
+    return "oc2_children"
 
 
-def _oc2_flagged(o: pd.DataFrame) -> "pd.Series[bool]":
-    return pd.concat([o[f] != "" for f in (*OC2_FLAGS, "SDQ_SCORE", "SDQ_REASON")], axis=1).any(
-        axis=1
-    )
+def _oc2_flagged() -> str:
+    return _any((*OC2_FLAGS, "SDQ_SCORE", "SDQ_REASON"), _given)
 
 
 @_rule(
@@ -738,9 +754,9 @@ def _oc2_flagged(o: pd.DataFrame) -> "pd.Series[bool]":
     "OC2",
     OC2_FLAGS,
 )
-def _oc2_not_eligible(t: Tables, c: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    return _found(o, ~o["CHILD"].isin(oc2_children(t, c)) & _oc2_flagged(o))
+def _oc2_not_eligible(t: Tables, c: Context) -> Rows:
+    cohort = oc2_children(t, c)
+    return _found(t, "oc2", f"CHILD NOT IN (SELECT CHILD FROM {cohort}) AND {_oc2_flagged()}")
 
 
 @_rule(
@@ -750,20 +766,27 @@ def _oc2_not_eligible(t: Tables, c: Context) -> pd.DataFrame:
     "OC2",
     OC2_ITEMS[1:],
 )
-def _oc2_blank(t: Tables, c: Context) -> pd.DataFrame:
-    o, cohort = t["oc2"], oc2_children(t, c)
-    blank = pd.concat([o[f] == "" for f in OC2_ITEMS[1:]], axis=1).any(axis=1)
+def _oc2_blank(t: Tables, c: Context) -> Rows:
+    cohort = f"(SELECT CHILD FROM {oc2_children(t, c)})"
+    blank = _any(OC2_ITEMS[1:], _blank)
     # A child in the cohort with no OC2 row at all is shown on their first episode's line.
-    e = _episodes(t, c)
-    absent = e["is_first"] & e["CHILD"].isin(cohort) & ~e["CHILD"].isin(o["CHILD"])
-    return pd.concat([_found(o, o["CHILD"].isin(cohort) & blank), _found(e, absent)])
+    return t.execute(
+        "SELECT CHILD, line FROM (SELECT CHILD, line, 0 AS part, line AS pos FROM oc2"
+        f" WHERE CHILD IN {cohort} AND {blank}"
+        f" UNION ALL SELECT CHILD, line, 1, pos FROM {_episodes(t, c)}"
+        f" WHERE k = 1 AND CHILD IN {cohort} AND CHILD NOT IN (SELECT CHILD FROM oc2))"
+        " ORDER BY part, pos"
+    )
 
 
 @_rule("181", "OC2 items must be 0 or 1 where given.", "OC2", OC2_FLAGS)
-def _oc2_flags(t: Tables, _: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    bad = pd.concat([~o[f].isin(("", "0", "1")) for f in OC2_FLAGS], axis=1).any(axis=1)
-    return _found(o, bad, *OC2_FLAGS)
+def _oc2_flags(t: Tables, _: Context) -> Rows:
+    bad = _any(OC2_FLAGS, lambda f: f"{column(f)} NOT IN ('', '0', '1')")
+    return _found(t, "oc2", bad, *OC2_FLAGS)
+
+
+def _sdq_given() -> str:
+    return f"({_given('SDQ_SCORE')} OR {_given('SDQ_REASON')})"
 
 
 @_rule(
@@ -772,10 +795,9 @@ def _oc2_flags(t: Tables, _: Context) -> pd.DataFrame:
     "OC2",
     ("DOB", "SDQ_SCORE", "SDQ_REASON"),
 )
-def _sdq_under_4(t: Tables, c: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    sdq = _given(o, "SDQ_SCORE") | _given(o, "SDQ_REASON")
-    return _found(o, sdq & (_age(_date(o, "DOB"), c.end) < 4), "DOB", "SDQ_SCORE", "SDQ_REASON")
+def _sdq_under_4(t: Tables, c: Context) -> Rows:
+    bad = f"{_sdq_given()} AND {_age(parsed('DOB'), c.end)} < 4"
+    return _found(t, "oc2", bad, "DOB", "SDQ_SCORE", "SDQ_REASON")
 
 
 @_rule(
@@ -784,10 +806,9 @@ def _sdq_under_4(t: Tables, c: Context) -> pd.DataFrame:
     "OC2",
     ("DOB", "SDQ_SCORE", "SDQ_REASON"),
 )
-def _sdq_over_17(t: Tables, c: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    sdq = _given(o, "SDQ_SCORE") | _given(o, "SDQ_REASON")
-    return _found(o, sdq & (_age(_date(o, "DOB"), c.start) >= 17), "DOB", "SDQ_SCORE", "SDQ_REASON")
+def _sdq_over_17(t: Tables, c: Context) -> Rows:
+    bad = f"{_sdq_given()} AND {_age(parsed('DOB'), c.start)} >= 17"
+    return _found(t, "oc2", bad, "DOB", "SDQ_SCORE", "SDQ_REASON")
 
 
 @_rule(
@@ -796,9 +817,9 @@ def _sdq_over_17(t: Tables, c: Context) -> pd.DataFrame:
     "OC2",
     ("SDQ_SCORE", "SDQ_REASON"),
 )
-def _sdq_both(t: Tables, _: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    return _found(o, _given(o, "SDQ_SCORE") & _given(o, "SDQ_REASON"), "SDQ_SCORE", "SDQ_REASON")
+def _sdq_both(t: Tables, _: Context) -> Rows:
+    bad = f"{_given('SDQ_SCORE')} AND {_given('SDQ_REASON')}"
+    return _found(t, "oc2", bad, "SDQ_SCORE", "SDQ_REASON")
 
 
 @_rule(
@@ -807,11 +828,9 @@ def _sdq_both(t: Tables, _: Context) -> pd.DataFrame:
     "OC2",
     ("DOB", "HEALTH_CHECK"),
 )
-def _health_check_over_5(t: Tables, c: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    return _found(
-        o, _given(o, "HEALTH_CHECK") & (_age(_date(o, "DOB"), c.end) >= 5), "DOB", "HEALTH_CHECK"
-    )
+def _health_check_over_5(t: Tables, c: Context) -> Rows:
+    bad = f"{_given('HEALTH_CHECK')} AND {_age(parsed('DOB'), c.end)} >= 5"
+    return _found(t, "oc2", bad, "DOB", "HEALTH_CHECK")
 
 
 @_rule(
@@ -820,10 +839,9 @@ def _health_check_over_5(t: Tables, c: Context) -> pd.DataFrame:
     "OC2",
     ("DOB", "CONVICTED"),
 )
-def _convicted_under_10(t: Tables, c: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    young = _age(_date(o, "DOB"), c.end) < 10
-    return _found(o, _given(o, "CONVICTED") & young, "DOB", "CONVICTED")
+def _convicted_under_10(t: Tables, c: Context) -> Rows:
+    bad = f"{_given('CONVICTED')} AND {_age(parsed('DOB'), c.end)} < 10"
+    return _found(t, "oc2", bad, "DOB", "CONVICTED")
 
 
 @_rule(
@@ -832,14 +850,9 @@ def _convicted_under_10(t: Tables, c: Context) -> pd.DataFrame:
     "OC2",
     ("INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"),
 )
-def _offered_not_needed(t: Tables, _: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    return _found(
-        o,
-        (o["INTERVENTION_RECEIVED"] == "1") & _given(o, "INTERVENTION_OFFERED"),
-        "INTERVENTION_RECEIVED",
-        "INTERVENTION_OFFERED",
-    )
+def _offered_not_needed(t: Tables, _: Context) -> Rows:
+    bad = f"INTERVENTION_RECEIVED = '1' AND {_given('INTERVENTION_OFFERED')}"
+    return _found(t, "oc2", bad, "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 
 
 @_rule(
@@ -848,14 +861,13 @@ def _offered_not_needed(t: Tables, _: Context) -> pd.DataFrame:
     "OC2",
     ("SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"),
 )
-def _offered_needed(t: Tables, _: Context) -> pd.DataFrame:
-    o = t["oc2"]
+def _offered_needed(t: Tables, _: Context) -> Rows:
     bad = (
-        (o["SUBSTANCE_MISUSE"] == "1")
-        & (o["INTERVENTION_RECEIVED"] == "0")
-        & ~_given(o, "INTERVENTION_OFFERED")
+        "SUBSTANCE_MISUSE = '1' AND INTERVENTION_RECEIVED = '0'"
+        f" AND {_blank('INTERVENTION_OFFERED')}"
     )
-    return _found(o, bad, "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
+    fields = ("SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
+    return _found(t, "oc2", bad, *fields)
 
 
 @_rule(
@@ -864,14 +876,9 @@ def _offered_needed(t: Tables, _: Context) -> pd.DataFrame:
     "OC2",
     ("SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED"),
 )
-def _received_blank(t: Tables, _: Context) -> pd.DataFrame:
-    o = t["oc2"]
-    return _found(
-        o,
-        (o["SUBSTANCE_MISUSE"] == "1") & ~_given(o, "INTERVENTION_RECEIVED"),
-        "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED",
-    )
+def _received_blank(t: Tables, _: Context) -> Rows:
+    bad = f"SUBSTANCE_MISUSE = '1' AND {_blank('INTERVENTION_RECEIVED')}"
+    return _found(t, "oc2", bad, "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED")
 
 
 # --- OC3: care leavers ----------------------------------------------------------------------
@@ -883,10 +890,9 @@ def _received_blank(t: Tables, _: Context) -> pd.DataFrame:
     "OC3",
     ("IN_TOUCH", "ACTIV", "ACCOM"),
 )
-def _died_in_care(t: Tables, _: Context) -> pd.DataFrame:
-    e, o = t["episodes"], t["oc3"]
-    died = set(e.loc[e["REC"] == "E2", "CHILD"])
-    return _found(o, o["CHILD"].isin(died), "IN_TOUCH")
+def _died_in_care(t: Tables, _: Context) -> Rows:
+    died = "(SELECT CHILD FROM episodes WHERE REC = 'E2')"
+    return _found(t, "oc3", f"CHILD IN {died}", "IN_TOUCH")
 
 
 @_rule(
@@ -895,13 +901,14 @@ def _died_in_care(t: Tables, _: Context) -> pd.DataFrame:
     "OC3",
     ("IN_TOUCH", "ACTIV", "ACCOM"),
 )
-def _died_or_home(t: Tables, _: Context) -> pd.DataFrame:
-    o = t["oc3"]
-    bad = o["IN_TOUCH"].isin(("DIED", "RHOM")) & (_given(o, "ACTIV") | _given(o, "ACCOM"))
-    return _found(o, bad, "IN_TOUCH", "ACTIV", "ACCOM")
+def _died_or_home(t: Tables, _: Context) -> Rows:
+    bad = f"IN_TOUCH IN ('DIED', 'RHOM') AND ({_given('ACTIV')} OR {_given('ACCOM')})"
+    return _found(t, "oc3", bad, "IN_TOUCH", "ACTIV", "ACCOM")
 
 
 # --- Adoption and previous permanence -----------------------------------------------------
+
+COUPLES = ("MM", "FF", "MF")
 
 
 @_rule(
@@ -910,9 +917,9 @@ def _died_or_home(t: Tables, _: Context) -> pd.DataFrame:
     "AD1",
     ("DATE_INT", "DATE_MATCH"),
 )
-def _matched_before_decision(t: Tables, _: Context) -> pd.DataFrame:
-    a = t["ad1"]
-    return _found(a, _date(a, "DATE_MATCH") < _date(a, "DATE_INT"), "DATE_INT", "DATE_MATCH")
+def _matched_before_decision(t: Tables, _: Context) -> Rows:
+    bad = f"{parsed('DATE_MATCH')} < {parsed('DATE_INT')}"
+    return _found(t, "ad1", bad, "DATE_INT", "DATE_MATCH")
 
 
 @_rule(
@@ -921,10 +928,9 @@ def _matched_before_decision(t: Tables, _: Context) -> pd.DataFrame:
     "AD1",
     ("NB_ADOPTR", "SEX_ADOPTR"),
 )
-def _two_adopters(t: Tables, _: Context) -> pd.DataFrame:
-    a = t["ad1"]
-    bad = (a["NB_ADOPTR"] == "2") & ~a["SEX_ADOPTR"].isin(("MM", "FF", "MF"))
-    return _found(a, bad, "NB_ADOPTR", "SEX_ADOPTR")
+def _two_adopters(t: Tables, _: Context) -> Rows:
+    bad = f"NB_ADOPTR = '2' AND SEX_ADOPTR NOT IN {_in(COUPLES)}"
+    return _found(t, "ad1", bad, "NB_ADOPTR", "SEX_ADOPTR")
 
 
 @_rule(
@@ -933,18 +939,15 @@ def _two_adopters(t: Tables, _: Context) -> pd.DataFrame:
     "AD1",
     ("LS_ADOPTR", "NB_ADOPTR", "SEX_ADOPTR"),
 )
-def _single_couple(t: Tables, _: Context) -> pd.DataFrame:
-    a = t["ad1"]
-    couple = (a["NB_ADOPTR"] == "2") | a["SEX_ADOPTR"].isin(("MM", "FF", "MF"))
-    return _found(a, (a["LS_ADOPTR"] == "L0") & couple, "LS_ADOPTR", "NB_ADOPTR", "SEX_ADOPTR")
+def _single_couple(t: Tables, _: Context) -> Rows:
+    bad = f"LS_ADOPTR = 'L0' AND (NB_ADOPTR = '2' OR SEX_ADOPTR IN {_in(COUPLES)})"
+    return _found(t, "ad1", bad, "LS_ADOPTR", "NB_ADOPTR", "SEX_ADOPTR")
 
 
 def _adopter_pair_rule(code: str, status: str, sexes: tuple[str, ...]) -> None:
-    def check(t: Tables, _: Context) -> pd.DataFrame:
-        a = t["ad1"]
-        return _found(
-            a, (a["LS_ADOPTR"] == status) & ~a["SEX_ADOPTR"].isin(sexes), "LS_ADOPTR", "SEX_ADOPTR"
-        )
+    def check(t: Tables, _: Context) -> Rows:
+        bad = f"LS_ADOPTR = {_quoted(status)} AND SEX_ADOPTR NOT IN {_in(sexes)}"
+        return _found(t, "ad1", bad, "LS_ADOPTR", "SEX_ADOPTR")
 
     message = f"LS_ADOPTR {status} needs SEX_ADOPTR {' or '.join(sexes)}."
     _rule(code, message, "AD1", ("LS_ADOPTR", "SEX_ADOPTR"))(check)
@@ -961,20 +964,15 @@ _adopter_pair_rule("524", "L12", ("MM", "FF"))
     "PlacedAdoption",
     ("DATE_PLACED", "DATE_PLACED_CEASED"),
 )
-def _ceased_before_placed(t: Tables, _: Context) -> pd.DataFrame:
-    p = t["placed_adoption"]
-    return _found(
-        p,
-        _date(p, "DATE_PLACED_CEASED") < _date(p, "DATE_PLACED"),
-        "DATE_PLACED",
-        "DATE_PLACED_CEASED",
-    )
+def _ceased_before_placed(t: Tables, _: Context) -> Rows:
+    bad = f"{parsed('DATE_PLACED_CEASED')} < {parsed('DATE_PLACED')}"
+    return _found(t, "placed_adoption", bad, "DATE_PLACED", "DATE_PLACED_CEASED")
 
 
 @_rule("184", "DATE_PLACED is before the child was born.", "PlacedAdoption", ("DOB", "DATE_PLACED"))
-def _placed_before_birth(t: Tables, _: Context) -> pd.DataFrame:
-    p = t["placed_adoption"]
-    return _found(p, _date(p, "DATE_PLACED") < _date(p, "DOB"), "DOB", "DATE_PLACED")
+def _placed_before_birth(t: Tables, _: Context) -> Rows:
+    bad = f"{parsed('DATE_PLACED')} < {parsed('DOB')}"
+    return _found(t, "placed_adoption", bad, "DOB", "DATE_PLACED")
 
 
 @_rule(
@@ -983,25 +981,27 @@ def _placed_before_birth(t: Tables, _: Context) -> pd.DataFrame:
     "PrevPerm",
     ("PREV_PERM", "LA_PERM", "DATE_PERM"),
 )
-def _z1_with_details(t: Tables, _: Context) -> pd.DataFrame:
-    p = t["prev_perm"]
-    bad = (p["PREV_PERM"] == "Z1") & (_given(p, "LA_PERM") | _given(p, "DATE_PERM"))
-    return _found(p, bad, "PREV_PERM", "LA_PERM", "DATE_PERM")
+def _z1_with_details(t: Tables, _: Context) -> Rows:
+    bad = f"PREV_PERM = 'Z1' AND ({_given('LA_PERM')} OR {_given('DATE_PERM')})"
+    return _found(t, "prev_perm", bad, "PREV_PERM", "LA_PERM", "DATE_PERM")
 
 
 # --- Every child once in the header, and the other files about children in it --------------
 
 
+def _repeated(key: str) -> str:
+    """A row whose child has an earlier row in the same file."""
+    return f"EXISTS (SELECT 1 FROM {key} o WHERE o.CHILD = {key}.CHILD AND o.line < {key}.line)"
+
+
 @_rule("INT32", "A child must appear only once in the Header.", "Header", ("CHILD",))
-def _header_once(t: Tables, _: Context) -> pd.DataFrame:
-    h = t["header"]
-    return _found(h, h["CHILD"].duplicated(keep="first"))
+def _header_once(t: Tables, _: Context) -> Rows:
+    return _found(t, "header", _repeated("header"))
 
 
 def _in_header_rule(code: str, key: str, title: str) -> None:
-    def check(t: Tables, _: Context) -> pd.DataFrame:
-        frame = t[key]
-        return _found(frame, ~frame["CHILD"].isin(t["header"]["CHILD"]))
+    def check(t: Tables, _: Context) -> Rows:
+        return _found(t, key, "CHILD NOT IN (SELECT CHILD FROM header)")
 
     _rule(code, f"A child in the {title} file must be in the Header.", title, ("CHILD",))(check)
 
@@ -1021,9 +1021,8 @@ for _int in (
 
 
 def _once_rule(code: str, key: str, title: str) -> None:
-    def check(t: Tables, _: Context) -> pd.DataFrame:
-        frame = t[key]
-        return _found(frame, frame["CHILD"].duplicated(keep="first"))
+    def check(t: Tables, _: Context) -> Rows:
+        return _found(t, key, _repeated(key))
 
     _rule(code, f"A child must appear only once in the {title} file.", title, ("CHILD",))(check)
 

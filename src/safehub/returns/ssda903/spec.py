@@ -8,34 +8,15 @@ Years are named by the collection year they cover ("2024-25": 1 April 2024 to 31
 the deprivation-of-liberty file is new in 2026-27, which SafeHub does not yet produce).
 A file is recognised by its columns, not its name: councils name their files as they like."""
 
+import json
 from dataclasses import dataclass
 from datetime import date
-
-from safehub.casework.codes import (
-    AllocationReason,
-    LegalStatus,
-    MissingKind,
-    Participation,
-    PlacementChangeReason,
-    PlacementProvider,
-    PlacementType,
-    PrimaryNeed,
-    ReasonCeased,
-    ReasonNewEpisode,
-    SDQReason,
-)
-from safehub.leaving_care.codes import Accommodation, Activity, InTouch
-from safehub.people.codes import Ethnicity, Sex
-from safehub.permanence.codes import (
-    AdopterLegalStatus,
-    AdopterSexes,
-    PreviousPermanence,
-    ReversalReason,
-)
+from pathlib import Path
 
 # Column types: "id" (the child's ID, 1 to 10 characters), "date" (dd/mm/yyyy), "code" (one
 # of `codes`), "flag" (0 or 1), "int", "text", "postcode", "upn".
 DATE_FORMAT = "%d/%m/%Y"
+CODE_SETS_FILE = Path(__file__).with_name("code_sets.json")
 
 
 @dataclass(frozen=True)
@@ -72,35 +53,13 @@ def _year(first: int) -> CollectionYear:
 
 YEARS: dict[str, CollectionYear] = {y.name: y for y in (_year(2024), _year(2025))}
 
-ACCOMMODATION = tuple(f"{a}{s}" for a in Accommodation.values for s in ("1", "2"))
-
+# The code sets are the records' (`casework.codes`, `people.codes`, `leaving_care.codes`,
+# `permanence.codes`), written out by `manage.py returns_rules_doc` (`ssda903/codes.py`) so
+# that the validator reads them without loading Django's models (ADR 0059); a test fails
+# when the file and the records' choices differ.
 CODE_SETS: dict[str, tuple[str, ...]] = {
-    # 2024-25 replaced SEX 1/2 with M/F/U, as the CIN census did (reference.md section 2
-    # still shows the earlier codes; the published validator's 2024-25 rule 101 has these).
-    "sex": tuple(Sex.values),
-    "ethnicity": tuple(Ethnicity.values),
-    "mother": ("0", "1"),
-    "rne": tuple(ReasonNewEpisode.values),
-    "ls": tuple(LegalStatus.values),
-    "cin": tuple(c for c in PrimaryNeed.values if c not in ("N0", "N9")),  # N1 to N8
-    "place": tuple(PlacementType.values),
-    "provider": tuple(PlacementProvider.values),
-    "rec": tuple(ReasonCeased.values),
-    "place_change": tuple(PlacementChangeReason.values),
-    "review_code": tuple(Participation.values),
-    "missing": tuple(MissingKind.values),
-    "sdq_reason": tuple(SDQReason.values),
-    "in_touch": tuple(InTouch.values),
-    # The DfE's activity codes (`leaving_care.codes.Activity` and "0" for not in touch); a
-    # record made before the retired F3/P3 were withdrawn is reported by rule 132.
-    "activ": (*Activity.values, "0"),
-    "accom": (*ACCOMMODATION, "0"),
-    "nb_adoptr": ("1", "2"),
-    "sex_adoptr": tuple(AdopterSexes.values),
-    "ls_adoptr": tuple(AdopterLegalStatus.values),
-    "reason_placed_ceased": tuple(ReversalReason.values),
-    "prev_perm": tuple(PreviousPermanence.values),
-    "sw_reason": tuple(AllocationReason.values),
+    name: tuple(values)
+    for name, values in json.loads(CODE_SETS_FILE.read_text(encoding="utf-8")).items()
 }
 
 CHILD, DOB = Column("CHILD", "id"), Column("DOB", "date")

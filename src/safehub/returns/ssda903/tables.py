@@ -13,8 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from safehub.returns.ssda903.spec import DATE_COLUMNS, DATE_FORMAT, FILES, File
 
@@ -29,9 +28,35 @@ MAYBE_FORMULA = re.compile(r'(?m)(?:^|,)"?[=+\-@\t]|\r(?!\n)')
 TRAILING_SPACE = re.compile(r"[ \t](?:,|\r?\n|$)")
 
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The guards' sentences, shared with the validator's streaming reader (`store.py`).
+NOT_CSV = "{name} is not a CSV file SafeHub can read: its rows do not split into columns."
+BINARY = (
+    "{name} is not a CSV file (it looks like a spreadsheet or another binary file). "
+    "Save it as CSV UTF-8."
+)
+NOT_UTF8 = "{name} is not UTF-8 text. Save it as CSV UTF-8 and send it again."
+SECOND = "{name} is a second {title} file; send each file once."
+FORMULA = "The cell starts like a spreadsheet formula (=, +, -, @); no 903 value does."
+
+
+def too_big(name: str) -> str:
+    return f"{name} is larger than 200 MB, so it was not read."
+
+
+def empty(name: str) -> str:
+    return f"{name} is empty."
+
+
+def looks_binary(head: bytes) -> bool:
+    return head.startswith(b"PK") or b"\0" in head[:4096]
+
+
 @dataclass
 class Read:
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: "dict[str, pd.DataFrame]" = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file name, sentence)
     formulas: list[tuple[str, str, int, str]] = field(
         default_factory=list
@@ -79,31 +104,30 @@ def read_files(files: dict[str, bytes]) -> Read:
 
 
 def _read_one(name: str, content: bytes, read: Read) -> str:
+    import pandas as pd  # here, not at the top: the validator reads without pandas (ADR 0059)
+
     if content == TOO_BIG or len(content) > MAX_FILE_BYTES:
-        return f"{name} is larger than 200 MB, so it was not read."
+        return too_big(name)
     if not content.strip():
-        return f"{name} is empty."
-    if content.startswith(b"PK") or b"\0" in content[:4096]:
-        return (
-            f"{name} is not a CSV file (it looks like a spreadsheet or another binary file). "
-            "Save it as CSV UTF-8."
-        )
+        return empty(name)
+    if looks_binary(content):
+        return BINARY.format(name=name)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return f"{name} is not UTF-8 text. Save it as CSV UTF-8 and send it again."
+        return NOT_UTF8.format(name=name)
     try:
         frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError):
-        return f"{name} is not a CSV file SafeHub can read: its rows do not split into columns."
+        return NOT_CSV.format(name=name)
     frame.columns = [str(c).strip().upper() for c in frame.columns]
-    spec = _recognise(frame.columns)
+    spec = recognise(list(frame.columns))
     if isinstance(spec, str):
         return f"{name}: {spec}"
     if spec.key in read.tables:
-        return f"{name} is a second {spec.title} file; send each file once."
+        return SECOND.format(name=name, title=spec.title)
     frame = frame[list(spec.names)]
     if TRAILING_SPACE.search(text):
         frame = frame.apply(lambda column: column.str.strip())
@@ -111,7 +135,7 @@ def _read_one(name: str, content: bytes, read: Read) -> str:
     return ""
 
 
-def _recognise(columns: "pd.Index[str]") -> File | str:
+def recognise(columns: list[str]) -> File | str:
     """The file these columns make, or why they make none."""
     have = set(columns)
     for spec in FILES:
@@ -138,8 +162,10 @@ def _recognise(columns: "pd.Index[str]") -> File | str:
 
 
 def _typed(
-    name: str, spec: File, frame: pd.DataFrame, read: Read, maybe_formulas: bool
-) -> pd.DataFrame:
+    name: str, spec: File, frame: "pd.DataFrame", read: Read, maybe_formulas: bool
+) -> "pd.DataFrame":
+    import pandas as pd
+
     frame = frame.copy()
     frame["line"] = range(2, len(frame) + 2)  # line 1 is the header
     if maybe_formulas:
@@ -152,7 +178,7 @@ def _typed(
     return frame
 
 
-def _note_formulas(name: str, frame: pd.DataFrame, read: Read) -> None:
+def _note_formulas(name: str, frame: "pd.DataFrame", read: Read) -> None:
     """Cells that a spreadsheet would run as a formula: no 903 value starts like one."""
     for column in frame.columns:
         if column == "line":
@@ -161,12 +187,3 @@ def _note_formulas(name: str, frame: pd.DataFrame, read: Read) -> None:
         hits = values.str.startswith(FORMULA_STARTS)
         for child, line in frame.loc[hits, ["CHILD", "line"]].itertuples(index=False):
             read.formulas.append((name, str(child), int(line), column))
-
-
-def empty_table(spec: File) -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype=str) for c in spec.names})
-    frame["line"] = pd.Series(dtype=int)
-    for column in spec.names:
-        if column in DATE_COLUMNS:
-            frame[column + PARSED] = pd.Series(dtype="datetime64[ns]")
-    return frame

@@ -11,6 +11,8 @@ import pytest
 from safehub.returns.cli import main
 from safehub.returns.docs import DOC_903, rules_903_markdown
 from safehub.returns.ssda903 import tables
+from safehub.returns.ssda903.codes import code_sets_json
+from safehub.returns.ssda903.spec import CODE_SETS_FILE
 from safehub.returns.ssda903.validate import validate_903, validate_903_zip
 from safehub.returns.tests.s903_builder import as_files, clean_903, zipped
 
@@ -54,6 +56,16 @@ def test_a_bad_file_is_a_sentence(content, says):
     assert len(messages) == 1
     assert says in messages[0]
     assert messages[0].startswith("extra.csv")
+
+
+def test_a_file_with_one_cell_too_many_in_every_row_is_not_read_shifted():
+    # pandas read such a file with the first cell of each row as an index, every value then
+    # under the column before its own; the streaming reader refuses it (ADR 0059).
+    bad = b"CHILD,DOB,MISSING,MIS_START,MIS_END\n101,10/05/2008,M,01/05/2024,03/05/2024,x\n"
+    messages, _ = _report({"missing.csv": bad})
+    assert messages == [
+        "missing.csv is not a CSV file SafeHub can read: its rows do not split into columns."
+    ]
 
 
 def test_a_huge_file_is_not_read(monkeypatch):
@@ -148,3 +160,9 @@ def test_the_rules_document_is_current():
         "Run `manage.py returns_rules_doc` to write docs/903-validation-rules.md again"
     )
     assert "| 501 | error |" in rules_903_markdown()
+
+
+def test_the_code_sets_file_is_the_records_code_sets():
+    assert CODE_SETS_FILE.read_text(encoding="utf-8") == code_sets_json(), (
+        "Run `manage.py returns_rules_doc` to write returns/ssda903/code_sets.json again"
+    )

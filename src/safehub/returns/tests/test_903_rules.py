@@ -182,3 +182,19 @@ def test_191_finds_a_child_in_the_oc2_cohort_with_no_oc2_row():
     rows = clean_903()
     rows["oc2"] = []
     assert _codes(rows) == {"191": {"101"}}
+
+
+def test_388_finds_an_x1_ending_whose_date_is_not_a_date():
+    # SQL's NULL is neither equal nor unequal: a DEC that is no date must still be "no
+    # episode starts that day", as it was when the rules were pandas columns (ADR 0059).
+    rows = clean_903()
+    rows["episodes"][0]["DEC"] = "PR1"
+    assert "101" in _codes(rows)["388"]
+
+
+def test_a_date_long_ago_is_still_a_date():
+    rows = clean_903()
+    rows["reviews"][1]["REVIEW"] = "01/01/1600"
+    found = _codes(rows)
+    assert "166" not in found
+    assert found["441"] == {"101"}  # a review before birth is under 4
