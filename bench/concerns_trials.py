@@ -18,6 +18,8 @@ back as `bench/concerns.py` rolls it back):
   91 before, from at least G agencies in the year", evaluated on each concern's day; the best
   precision at each floor of recall (again against children never on a plan, so an upper
   bound on the bench's precision).
+- **held-out by length**: the rules of main on `bench/concerns.py`'s held-out cohort, recall
+  by how many events a trajectory has.
 
 Results: `bench/results/<time>-concerns-trials-<scale>-<database>.json`.
 """
@@ -27,6 +29,7 @@ import bisect
 import copy
 import itertools
 import json
+import random
 import sys
 import zlib
 from collections.abc import Callable
@@ -209,6 +212,34 @@ def combined_ceiling(as_of: date) -> list[dict]:
     return best
 
 
+def held_out_by_length(as_of: date, trajectories: int, seed: int) -> dict[str, dict]:
+    """The held-out cohort of `bench/concerns.py` (same seed, same draw), planted and rolled
+    back, with the rules of main: recall by how many events a trajectory has."""
+    from django.db import transaction
+
+    rng = random.Random(seed)
+    shape = bench.Shape()
+    with transaction.atomic():
+        pool = bench._held_out_children(rng, as_of, bench._planted())
+        crises, events, _ = bench._plan_cohort(rng, shape, pool, trajectories, as_of)
+        bench._insert_cohort(rng, shape, pool, events, as_of)
+        firings = bench._replay_children(sorted(events), as_of, YEARS)
+        alerts = bench._combined({code: bench._days(f) for code, f in firings.items()})
+        transaction.set_rollback(True)
+    found: dict[str, dict] = {}
+    for pid, crisis in crises.items():
+        n = len(events[pid])
+        band = "3-4 events" if n <= 4 else "5-8 events" if n <= 8 else "9-12 events"
+        row = found.setdefault(band, {"trajectories": 0, "foreseen": 0})
+        row["trajectories"] += 1
+        row["foreseen"] += any(
+            crisis - timedelta(bench.HORIZON) <= d < crisis for d in alerts.get(pid, [])
+        )
+    for row in found.values():
+        row["recall"] = round(row["foreseen"] / row["trajectories"], 3)
+    return dict(sorted(found.items()))
+
+
 def _replace(code: str, change: Callable[[list[dict]], None]) -> Callable[[list], list]:
     def revise(rules: list) -> list:
         revised = copy.deepcopy(rules)
@@ -358,6 +389,9 @@ def main() -> None:
         print(f"window {window} days:")
         for row in table:
             print("  ", row)
+    if args.held_out:
+        result["held_out_by_length"] = held_out_by_length(as_of, args.held_out, args.held_out_seed)
+        print("held-out recall by length:", result["held_out_by_length"])
     if not args.ceiling_only:
         result["trials"] = trials(as_of, args.held_out, args.held_out_seed)
     database = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
