@@ -12,7 +12,7 @@ a queryset) and the page asks every probe at once, in one query of `EXISTS` clau
 (ADR 0055): a child's probes ride on `ChildRead.holds`, and a "my work" section whose probe
 finds nothing is not called."""
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -119,23 +119,37 @@ def child_sections(actor: User, child: Person, today: date, read: ChildRead) -> 
     return [s for hook in _child_sections if (s := hook(actor, child, today, read)) is not None]
 
 
-def _my_work_found(actor: User) -> list[bool]:
-    """Which sections' probes find rows (True for a section without one): one query."""
-    probes = {i: p for i, (_, p) in enumerate(_my_work_sections) if p is not None}
-    found: dict[int, bool] = {}
-    if probes:
+def my_work_probes(actor: User) -> dict[str, Exists]:
+    """Every "my work" section's probe as an annotation, for a query the page makes anyway
+    to carry (the worker's allocations): a probe refers to nothing of the outer row, so the
+    database answers it once however many rows there are."""
+    return {
+        f"section_probe_{i}": Exists(p(actor))
+        for i, (_, p) in enumerate(_my_work_sections)
+        if p is not None
+    }
+
+
+def _my_work_found(actor: User, probed: Mapping[str, bool] | None) -> list[bool]:
+    """Which sections' probes find rows (True for a section without one): the answers of
+    `my_work_probes` when a query carried them, else one query of their own."""
+    if probed is None:
+        probes = my_work_probes(actor)
         row = (
-            User.objects.filter(pk=actor.pk)
-            .annotate(**{f"probe_{i}": Exists(p(actor)) for i, p in probes.items()})
-            .values_list(*(f"probe_{i}" for i in probes))
-            .get()
+            User.objects.filter(pk=actor.pk).annotate(**probes).values_list(*probes).get()
+            if probes
+            else ()
         )
-        found = dict(zip(probes, row, strict=True))
-    return [found.get(i, True) for i in range(len(_my_work_sections))]
+        probed = dict(zip(probes, row, strict=True))
+    found = probed
+    return [found.get(f"section_probe_{i}", True) for i in range(len(_my_work_sections))]
 
 
-def my_work_sections(actor: User, today: date) -> list[Section]:
-    found = _my_work_found(actor)
+def my_work_sections(
+    actor: User, today: date, probed: Mapping[str, bool] | None = None
+) -> list[Section]:
+    """`probed`: the answers of `my_work_probes` if a query of the page carried them."""
+    found = _my_work_found(actor, probed)
     return [
         s
         for (hook, _), hit in zip(_my_work_sections, found, strict=True)

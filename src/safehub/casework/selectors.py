@@ -51,7 +51,12 @@ from safehub.casework.models import (
     UASCStatus,
     Visit,
 )
-from safehub.casework.sections import ChildRead, child_holds, register_child_probe
+from safehub.casework.sections import (
+    ChildRead,
+    child_holds,
+    my_work_probes,
+    register_child_probe,
+)
 from safehub.casework.timescales import add_months
 from safehub.core.paging import page_number
 from safehub.organisations.models import User
@@ -544,24 +549,29 @@ class CaseloadRow:
 class MyWork:
     rows: list[CaseloadRow]  # children with work due first (worst first), then the rest
     due: list[tuple[Due, CaseloadRow]]  # every item overdue or due this week, worst first
+    # The sections' probes' answers (`my_work_probes`), None when no allocation carried them.
+    probed: dict[str, bool] | None = None
 
     @property
     def overdue_count(self) -> int:
         return sum(1 for d, _ in self.due if d.overdue)
 
 
-def _visible_ids(actor: User, ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    return set(
-        visible_persons(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
-    )
+def _visible_child(actor: User) -> Exists:
+    """Whether `actor` may see the child of each row of an allocation query: `visible_persons`
+    as a subquery, so the answer comes with the allocation rather than in a query of its own."""
+    return Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))
 
 
 def my_work(*, actor: User, today: date) -> MyWork:
-    """The worker's allocated children and their statutory work, in three queries."""
+    """The worker's allocated children and their statutory work, in two queries."""
+    # The "my work" sections' probes ride along too (ADR 0058); with no allocation to carry
+    # them, the sections ask them themselves.
+    probes = my_work_probes(actor)
     allocations = list(
-        Allocation.objects.filter(worker=actor, end_date__isnull=True).select_related("child")
+        Allocation.objects.filter(worker=actor, end_date__isnull=True)
+        .select_related("child")
+        .annotate(visible=_visible_child(actor), **probes)
     )
     by_child: dict[int, list[DueItem]] = {a.child_id: [] for a in allocations}
     for item in DueItem.objects.filter(
@@ -569,7 +579,7 @@ def my_work(*, actor: User, today: date) -> MyWork:
         child__in=Allocation.objects.filter(worker=actor, end_date__isnull=True).values("child"),
     ):
         by_child.setdefault(item.child_id, []).append(item)
-    visible = _visible_ids(actor, set(by_child))
+    visible = {a.child_id for a in allocations if a.visible}
     horizon = today + timedelta(days=SOON_DAYS)
     rows = []
     for allocation in allocations:
@@ -599,7 +609,8 @@ def my_work(*, actor: User, today: date) -> MyWork:
     audit_list(
         actor=actor, listed="casework.my_work", person_ids=[r.child.pk for r in rows if r.visible]
     )
-    return MyWork(rows=rows, due=due)
+    probed = {k: getattr(allocations[0], k) for k in probes} if allocations else None
+    return MyWork(rows=rows, due=due, probed=probed)
 
 
 # --- A team manager's view of the team ---------------------------------------------------
@@ -630,9 +641,7 @@ def team_work(*, actor: User, today: date) -> TeamWork:
     # Whether the manager may see each child comes with the allocation (`visible_persons`
     # as a subquery), which leaves the waiting children their two queries.
     allocations = list(
-        team_allocations.select_related("child", "worker").annotate(
-            visible=Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))
-        )
+        team_allocations.select_related("child", "worker").annotate(visible=_visible_child(actor))
     )
     by_child = {a.child_id: a for a in allocations}
     overdue_items = list(
