@@ -15,8 +15,11 @@ finds nothing is not called."""
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from safehub.casework.models import CareEpisode, DueItem, PeriodOfCare
@@ -98,20 +101,41 @@ def register_my_work_section(hook: MyWorkSection, probe: MyWorkProbe | None = No
         _my_work_sections.append((hook, probe))
 
 
-def child_holds(child: Person) -> frozenset[str]:
-    """The registered child probes that find rows for `child`: one query for them all."""
-    if not _child_probes:
-        return frozenset()
-    names = list(_child_probes)
-    # Probe names hold dots, so each rides under a plain alias.
-    found = (
-        Person.objects.filter(pk=child.pk)
+# The probes' query is the same for every child but the child's key, and building it (a
+# subquery per probe) cost the casework page more Python than any other of its queries, so
+# it is compiled once per database and set of probes and run with each child's key (ADR
+# 0058). This holds because a child probe is a function of the child's key alone.
+_KEY = -7  # a key no child has, to find where the child's key goes among the parameters
+
+
+@cache
+def _holds_statement(vendor: str, names: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
+    """The probes' SQL for `vendor`'s database, and its parameters without the child's."""
+    query = (
+        Person.objects.filter(pk=_KEY)
         .annotate(
             **{f"probe_{i}": Exists(_child_probes[n](OuterRef("pk"))) for i, n in enumerate(names)}
         )
         .values_list(*(f"probe_{i}" for i in range(len(names))))
-        .get()
     )
+    sql, params = query.query.sql_with_params()
+    # The outer WHERE comes after every probe in the statement: the key is the last one.
+    if not params or params[-1] != _KEY or _KEY in params[:-1]:
+        raise ImproperlyConfigured("a child probe's query must not hold the child key's place")
+    return sql, tuple(params[:-1])
+
+
+def child_holds(child: Person) -> frozenset[str]:
+    """The registered child probes that find rows for `child`: one query for them all."""
+    if not _child_probes:
+        return frozenset()
+    names = tuple(_child_probes)
+    sql, params = _holds_statement(connection.vendor, names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, child.pk))
+        found = cursor.fetchone()
+    if found is None:  # no such person: nothing of theirs to find
+        return frozenset()
     return frozenset(n for n, hit in zip(names, found, strict=True) if hit)
 
 
