@@ -169,7 +169,7 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
     (an empty list skips what hangs off it); the periods of care and their records only for
     a child the casework page's probe found has been in care (`CARE_PROBE`)."""
     by = ("recorded_by",)
-    prefetches = [
+    prefetches: list[Prefetch] = [
         Prefetch(
             "assessments",
             to_attr="assessment_list",
