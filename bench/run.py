@@ -561,6 +561,11 @@ _IN_CARE_KINDS = {
     # Read only for a child the sections' probes find one for (ADR 0055).
     "uasc": ("casework", "UASCStatus", "child"),
     "before": ("permanence", "PermanenceBefore", "child"),
+    # Read only for a period of care found to hold some (ADR 0058).
+    "sdq": ("casework", "StrengthsAndDifficulties", "period__child"),
+    "substance": ("casework", "SubstanceMisuse", "period__child"),
+    "offence": ("casework", "Offence", "period__child"),
+    "pep": ("casework", "EducationPlan", "period__child"),
 }
 
 

@@ -12,11 +12,14 @@ a queryset) and the page asks every probe at once, in one query of `EXISTS` clau
 (ADR 0055): a child's probes ride on `ChildRead.holds`, and a "my work" section whose probe
 finds nothing is not called."""
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from safehub.casework.models import CareEpisode, DueItem, PeriodOfCare
@@ -98,20 +101,41 @@ def register_my_work_section(hook: MyWorkSection, probe: MyWorkProbe | None = No
         _my_work_sections.append((hook, probe))
 
 
-def child_holds(child: Person) -> frozenset[str]:
-    """The registered child probes that find rows for `child`: one query for them all."""
-    if not _child_probes:
-        return frozenset()
-    names = list(_child_probes)
-    # Probe names hold dots, so each rides under a plain alias.
-    found = (
-        Person.objects.filter(pk=child.pk)
+# The probes' query is the same for every child but the child's key, and building it (a
+# subquery per probe) cost the casework page more Python than any other of its queries, so
+# it is compiled once per database and set of probes and run with each child's key (ADR
+# 0058). This holds because a child probe is a function of the child's key alone.
+_KEY = -7  # a key no child has, to find where the child's key goes among the parameters
+
+
+@cache
+def _holds_statement(vendor: str, names: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
+    """The probes' SQL for `vendor`'s database, and its parameters without the child's."""
+    query = (
+        Person.objects.filter(pk=_KEY)
         .annotate(
             **{f"probe_{i}": Exists(_child_probes[n](OuterRef("pk"))) for i, n in enumerate(names)}
         )
         .values_list(*(f"probe_{i}" for i in range(len(names))))
-        .get()
     )
+    sql, params = query.query.sql_with_params()
+    # The outer WHERE comes after every probe in the statement: the key is the last one.
+    if not params or params[-1] != _KEY or _KEY in params[:-1]:
+        raise ImproperlyConfigured("a child probe's query must not hold the child key's place")
+    return sql, tuple(params[:-1])
+
+
+def child_holds(child: Person) -> frozenset[str]:
+    """The registered child probes that find rows for `child`: one query for them all."""
+    if not _child_probes:
+        return frozenset()
+    names = tuple(_child_probes)
+    sql, params = _holds_statement(connection.vendor, names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, child.pk))
+        found = cursor.fetchone()
+    if found is None:  # no such person: nothing of theirs to find
+        return frozenset()
     return frozenset(n for n, hit in zip(names, found, strict=True) if hit)
 
 
@@ -119,23 +143,37 @@ def child_sections(actor: User, child: Person, today: date, read: ChildRead) -> 
     return [s for hook in _child_sections if (s := hook(actor, child, today, read)) is not None]
 
 
-def _my_work_found(actor: User) -> list[bool]:
-    """Which sections' probes find rows (True for a section without one): one query."""
-    probes = {i: p for i, (_, p) in enumerate(_my_work_sections) if p is not None}
-    found: dict[int, bool] = {}
-    if probes:
+def my_work_probes(actor: User) -> dict[str, Exists]:
+    """Every "my work" section's probe as an annotation, for a query the page makes anyway
+    to carry (the worker's allocations): a probe refers to nothing of the outer row, so the
+    database answers it once however many rows there are."""
+    return {
+        f"section_probe_{i}": Exists(p(actor))
+        for i, (_, p) in enumerate(_my_work_sections)
+        if p is not None
+    }
+
+
+def _my_work_found(actor: User, probed: Mapping[str, bool] | None) -> list[bool]:
+    """Which sections' probes find rows (True for a section without one): the answers of
+    `my_work_probes` when a query carried them, else one query of their own."""
+    if probed is None:
+        probes = my_work_probes(actor)
         row = (
-            User.objects.filter(pk=actor.pk)
-            .annotate(**{f"probe_{i}": Exists(p(actor)) for i, p in probes.items()})
-            .values_list(*(f"probe_{i}" for i in probes))
-            .get()
+            User.objects.filter(pk=actor.pk).annotate(**probes).values_list(*probes).get()
+            if probes
+            else ()
         )
-        found = dict(zip(probes, row, strict=True))
-    return [found.get(i, True) for i in range(len(_my_work_sections))]
+        probed = dict(zip(probes, row, strict=True))
+    found = probed
+    return [found.get(f"section_probe_{i}", True) for i in range(len(_my_work_sections))]
 
 
-def my_work_sections(actor: User, today: date) -> list[Section]:
-    found = _my_work_found(actor)
+def my_work_sections(
+    actor: User, today: date, probed: Mapping[str, bool] | None = None
+) -> list[Section]:
+    """`probed`: the answers of `my_work_probes` if a query of the page carried them."""
+    found = _my_work_found(actor, probed)
     return [
         s
         for (hook, _), hit in zip(_my_work_sections, found, strict=True)

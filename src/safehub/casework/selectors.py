@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 
 from safehub.access.models import RestrictedAccess
 from safehub.access.policy import case_holding_roles, chair_roles, visible_persons
@@ -51,7 +59,12 @@ from safehub.casework.models import (
     UASCStatus,
     Visit,
 )
-from safehub.casework.sections import ChildRead, child_holds, register_child_probe
+from safehub.casework.sections import (
+    ChildRead,
+    child_holds,
+    my_work_probes,
+    register_child_probe,
+)
 from safehub.casework.timescales import add_months
 from safehub.core.paging import page_number
 from safehub.organisations.models import User
@@ -151,90 +164,107 @@ class ChildCasework:
         self.overdue_count = sum(1 for d in self.due if d.overdue)
 
 
-def _episodes(child: Any) -> list[Episode]:
-    """Every episode, newest first, with everything recorded on it: twelve queries."""
+def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
+    """Every episode, newest first, with everything recorded on it: up to seventeen queries
+    (an empty list skips what hangs off it); the periods of care and their records only for
+    a child the casework page's probe found has been in care (`CARE_PROBE`)."""
     by = ("recorded_by",)
-    return list(
+    prefetches: list[Prefetch] = [
+        Prefetch(
+            "assessments",
+            to_attr="assessment_list",
+            queryset=Assessment.objects.select_related("authorised_by").order_by(
+                "-start_date", "-pk"
+            ),
+        ),
+        Prefetch(
+            "strategies",
+            to_attr="strategy_list",
+            queryset=StrategyDiscussion.objects.select_related(*by).order_by("-held_on", "-pk"),
+        ),
+        Prefetch(
+            "enquiries",
+            to_attr="enquiry_list",
+            queryset=Section47.objects.order_by("-start_date", "-pk"),
+        ),
+        Prefetch(
+            "conferences",
+            to_attr="conference_list",
+            queryset=Conference.objects.select_related("chair").order_by("-held_on", "-pk"),
+        ),
+        Prefetch(
+            "cp_plans",
+            to_attr="cp_plan_list",
+            queryset=CPPlan.objects.order_by("-start_date", "-pk").prefetch_related(
+                Prefetch(
+                    "core_groups",
+                    to_attr="core_group_list",
+                    queryset=CoreGroup.objects.select_related(*by).order_by("-held_on", "-pk"),
+                )
+            ),
+        ),
+        Prefetch(
+            "cin_plans",
+            to_attr="cin_plan_list",
+            queryset=CINPlan.objects.order_by("-start_date", "-pk").prefetch_related(
+                Prefetch(
+                    "reviews",
+                    to_attr="review_list",
+                    queryset=CINPlanReview.objects.select_related(*by).order_by("-held_on", "-pk"),
+                )
+            ),
+        ),
+    ]
+    if in_care:
+        prefetches.append(_care_periods_prefetch())
+    episodes = list(
         Episode.objects.filter(child=child)
         .select_related("opened_by")
         .order_by("-referral_date", "-pk")
+        .prefetch_related(*prefetches)
+    )
+    if in_care:
+        _read_care_records([p for e in episodes for p in e.care_list])  # type: ignore[attr-defined]
+    else:
+        for episode in episodes:
+            episode.care_list = []  # type: ignore[attr-defined]
+    return episodes
+
+
+def _care_periods_prefetch() -> Prefetch:
+    """The episode's periods of care, each with its placements, reviews (and their
+    recommendations) and health checks, and which other kinds of record it holds."""
+    by = ("recorded_by",)
+    return Prefetch(
+        "care_periods",
+        to_attr="care_list",
+        queryset=PeriodOfCare.objects.order_by("-start_date", "-pk")
+        .annotate(**_care_record_probes())
         .prefetch_related(
             Prefetch(
-                "assessments",
-                to_attr="assessment_list",
-                queryset=Assessment.objects.select_related("authorised_by").order_by(
-                    "-start_date", "-pk"
-                ),
+                "episodes",
+                to_attr="placement_list",
+                queryset=CareEpisode.objects.order_by("-start_date", "-pk"),
             ),
             Prefetch(
-                "strategies",
-                to_attr="strategy_list",
-                queryset=StrategyDiscussion.objects.select_related(*by).order_by("-held_on", "-pk"),
-            ),
-            Prefetch(
-                "enquiries",
-                to_attr="enquiry_list",
-                queryset=Section47.objects.order_by("-start_date", "-pk"),
-            ),
-            Prefetch(
-                "conferences",
-                to_attr="conference_list",
-                queryset=Conference.objects.select_related("chair").order_by("-held_on", "-pk"),
-            ),
-            Prefetch(
-                "cp_plans",
-                to_attr="cp_plan_list",
-                queryset=CPPlan.objects.order_by("-start_date", "-pk").prefetch_related(
+                "reviews",
+                to_attr="review_list",
+                queryset=CareReview.objects.select_related(*by)
+                .order_by("-held_on", "-pk")
+                .prefetch_related(
                     Prefetch(
-                        "core_groups",
-                        to_attr="core_group_list",
-                        queryset=CoreGroup.objects.select_related(*by).order_by("-held_on", "-pk"),
+                        "recommendations",
+                        to_attr="recommendation_list",
+                        queryset=ReviewRecommendation.objects.order_by("due_date", "pk"),
                     )
                 ),
             ),
-            Prefetch(
-                "cin_plans",
-                to_attr="cin_plan_list",
-                queryset=CINPlan.objects.order_by("-start_date", "-pk").prefetch_related(
-                    Prefetch(
-                        "reviews",
-                        to_attr="review_list",
-                        queryset=CINPlanReview.objects.select_related(*by).order_by(
-                            "-held_on", "-pk"
-                        ),
-                    )
-                ),
-            ),
-            Prefetch(
-                "care_periods",
-                to_attr="care_list",
-                queryset=PeriodOfCare.objects.order_by("-start_date", "-pk").prefetch_related(
-                    Prefetch(
-                        "episodes",
-                        to_attr="placement_list",
-                        queryset=CareEpisode.objects.order_by("-start_date", "-pk"),
-                    ),
-                    Prefetch(
-                        "reviews",
-                        to_attr="review_list",
-                        queryset=CareReview.objects.select_related(*by)
-                        .order_by("-held_on", "-pk")
-                        .prefetch_related(
-                            Prefetch(
-                                "recommendations",
-                                to_attr="recommendation_list",
-                                queryset=ReviewRecommendation.objects.order_by("due_date", "pk"),
-                            )
-                        ),
-                    ),
-                    *_care_health_prefetches(),
-                ),
-            ),
-        )
+            *(p for p in _care_health_prefetches() if p.to_attr not in _OFTEN_NONE),
+        ),
     )
 
 
-def _care_health_prefetches() -> list[Any]:
+def _care_health_prefetches() -> list[Prefetch]:
     """A period of care's health and education records, newest first: five queries."""
     return [
         Prefetch(
@@ -263,6 +293,36 @@ def _care_health_prefetches() -> list[Any]:
             queryset=EducationPlan.objects.order_by("-held_on", "-pk"),
         ),
     ]
+
+
+# Most periods of care have no SDQ, substance misuse, offence or PEP recorded (at `county`
+# 82%, 99%, 99.7% and 62% have none), so the casework page asks whether each period holds
+# any of those with its read of the periods, and reads only the kinds some period holds
+# (ADR 0058). Health checks nearly every period has, so they are read as before.
+_OFTEN_NONE = ("sdq_list", "substance_list", "offence_list", "pep_list")
+
+
+def _care_record_probes() -> dict[str, Exists]:
+    """For each kind of `_OFTEN_NONE`, whether the period of care holds any, by to_attr."""
+    return {
+        f"holds_{p.to_attr}": Exists(p.queryset.filter(period=OuterRef("pk")))  # type: ignore[union-attr]
+        for p in _care_health_prefetches()
+        if p.to_attr in _OFTEN_NONE
+    }
+
+
+def _read_care_records(periods: list[PeriodOfCare]) -> None:
+    """The kinds of `_OFTEN_NONE` onto the periods read with `_care_record_probes`: a query
+    for each kind some period holds, an empty list on the rest without asking."""
+    for prefetch in _care_health_prefetches():
+        if prefetch.to_attr not in _OFTEN_NONE:
+            continue
+        holding = [p for p in periods if getattr(p, f"holds_{prefetch.to_attr}")]
+        for period in periods:
+            if period not in holding:  # a list already there would stop the prefetch
+                setattr(period, str(prefetch.to_attr), [])
+        if holding:
+            prefetch_related_objects(holding, prefetch)
 
 
 def _care_health(period: PeriodOfCare | None, due: list[Due]) -> CareHealth | None:
@@ -309,6 +369,9 @@ def uasc_status_for(child: Any) -> UASCStatus | None:
 # probes and reads the status only for those who are.
 UASC_PROBE = "casework.uasc"
 register_child_probe(UASC_PROBE, lambda child: UASCStatus.objects.filter(child=child))
+# Most children have never been in care: their page skips the periods of care (ADR 0058).
+CARE_PROBE = "casework.care"
+register_child_probe(CARE_PROBE, lambda child: PeriodOfCare.objects.filter(child=child))
 
 
 def _across(episodes: list[Episode], attr: str, *date_fields: str) -> list[Any]:
@@ -331,7 +394,7 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
     """Everything the child's casework page shows, in a fixed number of queries whatever the
     history (a related list that is empty skips the queries for what hangs off it)."""
     holds = child_holds(child)
-    episodes = _episodes(child)
+    episodes = _episodes(child, in_care=CARE_PROBE in holds)
     open_cin = _first(episodes, lambda e: e.is_open and e.kind == EpisodeKind.CIN)
     open_eh = _first(episodes, lambda e: e.is_open and e.kind == EpisodeKind.EARLY_HELP)
     plans = _across(episodes, "cp_plan_list", "start_date")
@@ -544,24 +607,29 @@ class CaseloadRow:
 class MyWork:
     rows: list[CaseloadRow]  # children with work due first (worst first), then the rest
     due: list[tuple[Due, CaseloadRow]]  # every item overdue or due this week, worst first
+    # The sections' probes' answers (`my_work_probes`), None when no allocation carried them.
+    probed: dict[str, bool] | None = None
 
     @property
     def overdue_count(self) -> int:
         return sum(1 for d, _ in self.due if d.overdue)
 
 
-def _visible_ids(actor: User, ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    return set(
-        visible_persons(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
-    )
+def _visible_child(actor: User) -> Exists:
+    """Whether `actor` may see the child of each row of an allocation query: `visible_persons`
+    as a subquery, so the answer comes with the allocation rather than in a query of its own."""
+    return Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))
 
 
 def my_work(*, actor: User, today: date) -> MyWork:
-    """The worker's allocated children and their statutory work, in three queries."""
+    """The worker's allocated children and their statutory work, in two queries."""
+    # The "my work" sections' probes ride along too (ADR 0058); with no allocation to carry
+    # them, the sections ask them themselves.
+    probes = my_work_probes(actor)
     allocations = list(
-        Allocation.objects.filter(worker=actor, end_date__isnull=True).select_related("child")
+        Allocation.objects.filter(worker=actor, end_date__isnull=True)
+        .select_related("child")
+        .annotate(visible=_visible_child(actor), **probes)
     )
     by_child: dict[int, list[DueItem]] = {a.child_id: [] for a in allocations}
     for item in DueItem.objects.filter(
@@ -569,7 +637,7 @@ def my_work(*, actor: User, today: date) -> MyWork:
         child__in=Allocation.objects.filter(worker=actor, end_date__isnull=True).values("child"),
     ):
         by_child.setdefault(item.child_id, []).append(item)
-    visible = _visible_ids(actor, set(by_child))
+    visible = {a.child_id for a in allocations if a.visible}
     horizon = today + timedelta(days=SOON_DAYS)
     rows = []
     for allocation in allocations:
@@ -599,7 +667,8 @@ def my_work(*, actor: User, today: date) -> MyWork:
     audit_list(
         actor=actor, listed="casework.my_work", person_ids=[r.child.pk for r in rows if r.visible]
     )
-    return MyWork(rows=rows, due=due)
+    probed = {k: getattr(allocations[0], k) for k in probes} if allocations else None
+    return MyWork(rows=rows, due=due, probed=probed)
 
 
 # --- A team manager's view of the team ---------------------------------------------------
@@ -630,9 +699,7 @@ def team_work(*, actor: User, today: date) -> TeamWork:
     # Whether the manager may see each child comes with the allocation (`visible_persons`
     # as a subquery), which leaves the waiting children their two queries.
     allocations = list(
-        team_allocations.select_related("child", "worker").annotate(
-            visible=Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))
-        )
+        team_allocations.select_related("child", "worker").annotate(visible=_visible_child(actor))
     )
     by_child = {a.child_id: a for a in allocations}
     overdue_items = list(

@@ -1022,13 +1022,14 @@ def my_work_view(request: SignedInRequest) -> HttpResponse:
     if not holds_cases(request.user):
         raise Http404
     today = timezone.localdate()
+    work = selectors.my_work(actor=request.user, today=today)
     return _render(
         request,
         "casework/my_work.html",
         {
-            "work": selectors.my_work(actor=request.user, today=today),
+            "work": work,
             "today": today,
-            "sections": my_work_sections(request.user, today),
+            "sections": my_work_sections(request.user, today, work.probed),
         },
     )
 

@@ -2,12 +2,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Func, IntegerField, Q, QuerySet, Subquery
 
 from safehub.access.policy import RestrictedEntryScope, restricted_entry_scope
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
-from safehub.core.paging import page_number
+from safehub.core.paging import page_number, requested_page
 from safehub.organisations.models import staff_name
 
 PAGE_SIZE = 25
@@ -172,8 +172,9 @@ def chronology_page_for_person(
     address bar gave it, past the end the last page, nonsense the first. Restricted partner
     entries the policy keeps from `actor` are left out and counted (`hidden`). The caller
     has already passed the access check for `person`. At most four queries whatever the
-    timeline's length (the scope, the hidden count, the count and the page); a caller that
-    has the policy's scope for `person` already (the person page) passes it."""
+    timeline's length (the scope, the hidden count, the count and the page; the first page
+    carries its count); a caller that has the policy's scope for `person` already (the
+    person page) passes it."""
     links, hidden = links_without_hidden(
         ChronologyLink.objects.filter(person=person),
         scope=restricted_entry_scope(actor, [person]) if scope is None else scope,
@@ -189,7 +190,7 @@ def timeline_page_of_links(
     links: QuerySet[ChronologyLink], *, page: int | str | None = 1, size: int = PAGE_SIZE
 ) -> ChronologyPage:
     """One page of `links` (one person's, narrowed as the caller chose), newest first, as
-    `chronology_page_for_person` pages them. Two queries."""
+    `chronology_page_for_person` pages them. Two queries; one for the first page."""
     return _paged(links, _TIMELINE_COLUMNS, _NEWEST_FIRST, page=page, size=size)
 
 
@@ -221,6 +222,8 @@ def timeline_of_links(
 def _paged(
     rows: QuerySet[Any], columns: tuple[str, ...], order: tuple[str, ...], *, page: Any, size: int
 ) -> ChronologyPage:
+    if requested_page(page) == 1:
+        return _first_page(rows, columns, order, size=size)
     total = rows.count()
     pages = max(1, -(-total // size))
     page = page_number(page, pages=pages)
@@ -228,6 +231,27 @@ def _paged(
     found = rows.order_by(*order).values_list(*columns)[start : start + size]
     return ChronologyPage(
         entries=[_timeline_entry(row) for row in found], page=page, pages=pages, total=total
+    )
+
+
+def _first_page(
+    rows: QuerySet[Any], columns: tuple[str, ...], order: tuple[str, ...], *, size: int
+) -> ChronologyPage:
+    """The first page (the casework page's latest entries, a timeline opened at its start)
+    with the count of every row in the same statement (ADR 0058): a subquery that refers to
+    nothing of the outer row, so the database counts once, as `count()` would have. An
+    empty first page means there are none."""
+    count = Func(template="COUNT(*)", output_field=IntegerField())
+    total_of_all = Subquery(rows.order_by().annotate(n=count).values("n"))
+    found = list(
+        rows.order_by(*order).annotate(_total=total_of_all).values_list(*columns, "_total")[:size]
+    )
+    total = found[0][-1] if found else 0
+    return ChronologyPage(
+        entries=[_timeline_entry(row[:-1]) for row in found],
+        page=1,
+        pages=max(1, -(-total // size)),
+        total=total,
     )
 
 

@@ -313,6 +313,45 @@ def test_casework_page_query_count_does_not_grow_with_history(
     assert "Latest 10 of 41 notes" in page
 
 
+def _rows_read(client: Any, url: str) -> set[str]:
+    """The tables whose rows the page reads (a probe's EXISTS inside a query not counted);
+    asked a second time, so the session's first-request writes are not counted."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return {q["sql"].split(".", 1)[0].removeprefix("SELECT ").strip('"') for q in queries}
+
+
+def test_casework_page_reads_care_records_only_for_a_child_who_holds_them(
+    users: Any, sw: Any, child: Any, episode: Episode
+) -> None:
+    """ADR 0058: no read of periods of care for a child never in care; in care, each kind
+    of record most periods have none of (SDQs, substance misuse, offences, PEPs) read only
+    once the period holds one."""
+    url = reverse("casework:child-casework", args=[child.pk])
+    occasional = {
+        "casework_strengthsanddifficulties",
+        "casework_substancemisuse",
+        "casework_offence",
+        "casework_educationplan",
+    }
+    assert "casework_periodofcare" not in _rows_read(sw, url)
+    period = _care(users, episode)
+    read = _rows_read(sw, url)
+    assert "casework_periodofcare" in read
+    assert not read & occasional
+    worker = users["social_worker"]
+    day = period.start_date + timedelta(days=3)
+    services.sdq_record(actor=worker, period=period, completed_on=day, score=17)
+    services.offence_record(actor=worker, period=period, outcome="reprimand", outcome_on=day)
+    assert _rows_read(sw, url) & occasional == {
+        "casework_strengthsanddifficulties",
+        "casework_offence",
+    }
+    page = sw.get(url).content.decode()
+    assert "Score 17" in page
+
+
 # --- Episodes ----------------------------------------------------------------------------
 
 

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from safehub.access.models import RestrictedAccess
 from safehub.access.policy import Decision, decide_allocation
 from safehub.casework import selectors, services
-from safehub.casework.models import DueItem, Episode
+from safehub.casework.models import DueItem, Episode, UASCStatus
+from safehub.casework.sections import child_holds
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -125,7 +126,7 @@ def test_my_work_query_count_does_not_grow_with_the_caseload(users: Any) -> None
         child = _allocated(f"Child B{i}", users, sw)
         _due(child, i - 5, "Visit")
         _due(child, i + 20, "Review")
-    assert count() == few == 4  # three reads and the one audit row naming the children
+    assert count() == few == 3  # two reads and the one audit row naming the children
     assert len(selectors.my_work(actor=sw, today=TODAY).rows) == 25
 
 
@@ -203,3 +204,18 @@ def test_team_work_query_count_does_not_grow_with_the_team(users: Any) -> None:
         _due(_allocated(f"Child B{i}", users, worker), -i, "Visit")
         _waiting(_child(f"Wait B{i}"), users["mash_worker"])
     assert count() == few == 6  # five reads and the one audit row naming the children
+
+
+def test_the_probes_compiled_once_answer_for_each_child(users: Any) -> None:
+    """ADR 0058: the probes' statement is built once and run with each child's key, so
+    each child gets their own answers, in one query each."""
+    seeker, other = _child("Amir Noor"), _child("Beth Oak")
+    UASCStatus.objects.create(
+        child=seeker, started_on=TODAY - timedelta(days=30), recorded_by=users["social_worker"]
+    )
+    for child, expected in ((seeker, True), (other, False), (seeker, True)):
+        with CaptureQueriesContext(connection) as queries:
+            holds = child_holds(child)
+        assert len(queries) == 1
+        assert (selectors.UASC_PROBE in holds) is expected
+        assert selectors.CARE_PROBE not in holds

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safehub.chronology.selectors import chronology_page_for_person
@@ -138,3 +140,22 @@ def test_the_record_export_gives_each_entry_its_time_doer_and_recorder_newest_fi
     }
     assert entries[2]["occurred_at"] is None
     assert entries[2]["occurred_on"] == "2026-11-20"
+
+
+def test_the_first_page_counts_every_entry_in_the_same_statement(people: Any, users: Any) -> None:
+    """ADR 0058: the first page carries the count of the whole timeline, so it costs one
+    query fewer than a later page, and says the same total and number of pages."""
+    child, worker = people["involved"], users["social_worker"]
+    for minute in range(7):
+        _append(worker, child, f"at 9:{minute:02d}", occurred_at=_on_23_november(9, minute))
+
+    def page(number: int) -> tuple[Any, int]:
+        with CaptureQueriesContext(connection) as queries:
+            found = chronology_page_for_person(actor=worker, person=child, page=number, size=3)
+        return found, len(queries)
+
+    (first, first_queries), (second, second_queries) = page(1), page(2)
+    assert (first.total, first.pages) == (second.total, second.pages) == (7, 3)
+    assert [e.summary for e in first.entries] == ["at 9:06", "at 9:05", "at 9:04"]
+    assert [e.summary for e in second.entries] == ["at 9:03", "at 9:02", "at 9:01"]
+    assert first_queries == second_queries - 1

@@ -19,6 +19,7 @@ ALLOWED = {
     "hardtosee/services.py": "the registers' stored facts: upserts, INSERT ... SELECT",
     "core/replica.py": "how far the primary's WAL and the replica's replay have got (LSNs)",
     "concerns/sql.py": "the live evaluation's facts and spans: one statement, written once",
+    "casework/sections.py": "the child probes: the ORM's statement compiled once, run per child",
 }
 
 

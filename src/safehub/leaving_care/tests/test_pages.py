@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from safehub.casework import services as casework_services
 from safehub.leaving_care import services
-from safehub.leaving_care.models import BirthdayRecord, PathwayPlan, StayingPut
+from safehub.leaving_care.models import BirthdayRecord, CareLeaver, PathwayPlan, StayingPut
 
 pytestmark = pytest.mark.django_db
 
@@ -217,17 +218,34 @@ def _reading(client: Any, url: str, *tables: str) -> tuple[int, str]:
 def test_my_work_asks_once_whether_its_sections_have_anything(
     leaver: Any, client_for: Any, users: Any
 ) -> None:
-    """The leaving-care and census-task sections share one probe (ADR 0055): a worker with
-    neither pays one query for both, and an adviser still gets their section."""
+    """The leaving-care and census-task sections share one probe (ADR 0055), carried by the
+    query of the worker's allocations (ADR 0058): a worker with a caseload and neither
+    section pays no query of its own for them, one without a caseload one for both, and an
+    adviser still gets their section."""
     url = reverse("casework:my-work")
     sections = ("leaving_care_careleaver", "returns_validationissue")
-    colleague = client_for("colleague")
-    assert _reading(colleague, url, *sections)[0] == 1
+    casework_services.allocate(
+        actor=users["team_manager"], child=leaver, worker=users["social_worker"]
+    )
+    sw = client_for("social_worker")  # allocated the care leaver
+    assert _reading(sw, url, *sections)[0] == 1  # the allocations, carrying the probe
+    colleague = client_for("colleague")  # no caseload: the allocations, then the probe
+    assert _reading(colleague, url, *sections)[0] == 2
     _advised_by_colleague(users, leaver)
     reads, page = _reading(colleague, url, *sections)
     assert "Care leavers you are personal adviser to" in page
-    # The probe, then the section's own read of the care leavers.
-    assert reads == 2
+    # The two, then the section's own read of the care leavers.
+    assert reads == 3
+    services.adviser_allocate(
+        actor=users["team_manager"],
+        child=leaver,
+        adviser=users["social_worker"],
+        support_to_25=False,
+        expected_version=CareLeaver.objects.get(child=leaver).version,
+    )
+    reads, page = _reading(sw, url, *sections)
+    assert "Care leavers you are personal adviser to" in page
+    assert reads == 2  # the allocations with the probe, then the section's read
 
 
 def test_the_casework_page_asks_once_for_every_sections_records(
