@@ -12,9 +12,10 @@ a queryset) and the page asks every probe at once, in one query of `EXISTS` clau
 (ADR 0055): a child's probes ride on `ChildRead.holds`, and a "my work" section whose probe
 finds nothing is not called."""
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -105,6 +106,8 @@ def register_my_work_section(hook: MyWorkSection, probe: MyWorkProbe | None = No
 # subquery per probe) cost the casework page more Python than any other of its queries, so
 # it is compiled once per database and set of probes and run with each child's key (ADR
 # 0058). This holds because a child probe is a function of the child's key alone.
+# A date as a parameter: a date object, or (SQLite's adapted form) its ISO text.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KEY = -7  # a key no child has, to find where the child's key goes among the parameters
 
 
@@ -122,6 +125,10 @@ def _holds_statement(vendor: str, names: tuple[str, ...]) -> tuple[str, tuple[An
     # The outer WHERE comes after every probe in the statement: the key is the last one.
     if not params or params[-1] != _KEY or _KEY in params[:-1]:
         raise ImproperlyConfigured("a child probe's query must not hold the child key's place")
+    # The statement is kept for the life of the process: a date in it would stay the first
+    # request's day, so a probe that needs one must not be a child probe.
+    if any(isinstance(p, date | datetime) or _ISO_DAY.match(str(p)) for p in params):
+        raise ImproperlyConfigured("a child probe's query must not depend on the day")
     return sql, tuple(params[:-1])
 
 

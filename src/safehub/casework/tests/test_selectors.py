@@ -219,3 +219,23 @@ def test_the_probes_compiled_once_answer_for_each_child(users: Any) -> None:
         assert len(queries) == 1
         assert (selectors.UASC_PROBE in holds) is expected
         assert selectors.CARE_PROBE not in holds
+
+
+def test_a_child_probe_that_reads_a_day_is_refused() -> None:
+    """The probes' statement lives as long as the process, so a probe holding a date would
+    keep the first request's day for ever: building it is refused instead."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from safehub.casework.sections import _holds_statement, register_child_probe
+
+    name = "test.dated-probe"
+    register_child_probe(
+        name, lambda child: DueItem.objects.filter(child=child, due_date__gte=TEST_TODAY)
+    )
+    try:
+        with pytest.raises(ImproperlyConfigured, match="day"):
+            _holds_statement(connection.vendor, (name,))
+    finally:
+        from safehub.casework import sections
+
+        del sections._child_probes[name]
