@@ -133,9 +133,13 @@ def run(argv: list[str], *, what: str, env: dict[str, str] | None = None) -> Non
 NGINX_CONF = """\
 # Written by scripts/serve_prod.py for this run; deploy/nginx/safehub.conf is a real host's.
 {user}worker_processes 1;
+# Each signed-in user keeps a connection open between pages, and each request proxied holds
+# a second one to gunicorn: at 256 a 700-user load test had connections dropped and nginx's
+# own 500s. The limit on open files must allow the connections.
+worker_rlimit_nofile 16384;
 pid {dir}/nginx.pid;
 error_log {logs}/nginx-error.log warn;
-events {{ worker_connections 256; }}
+events {{ worker_connections 8192; }}
 http {{
     client_body_temp_path {dir}/tmp/body;
     proxy_temp_path {dir}/tmp/proxy;
