@@ -336,16 +336,22 @@ def under_ones_register(as_of: date) -> QuerySet[Person]:
     # Anything beyond keeping the record, on or before the day: the stored first such event
     # (ADR 0057) is the earliest ever recorded, so it is on or before the day exactly when
     # one is, whatever the day. One key lookup a baby, not a walk of their chronology.
+    # Both tests name the babies' birth range too: an OR of two EXISTS is not a join, and
+    # PostgreSQL may hash a subquery whole; so hashed, it is the babies' rows, not the
+    # council's.
+    born_after = years_before(as_of, 1)
     service_event = FirstServiceEvent.objects.filter(
-        person=OuterRef("pk"), occurred_at__lt=_day_ends(as_of)
+        person=OuterRef("pk"),
+        occurred_at__lt=_day_ends(as_of),
+        person__date_of_birth__gt=born_after,
     )
-    known = Exists(
-        Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
-    ) | Exists(service_event)
+    involved = Involvement.objects.filter(
+        _open_involvement(as_of), person=OuterRef("pk"), person__date_of_birth__gt=born_after
+    )
     return (
         _children(as_of)
-        .filter(date_of_birth__gt=years_before(as_of, 1))
-        .filter(known)
+        .filter(date_of_birth__gt=born_after)
+        .filter(Exists(involved) | Exists(service_event))
         .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
     )
 
