@@ -332,25 +332,21 @@ def cme_register(as_of: date) -> QuerySet[Person]:
 
 
 def under_ones_register(as_of: date) -> QuerySet[Person]:
-    # Anything beyond keeping the record, on or before the day: the stored first such event
-    # (ADR 0057) is the earliest ever recorded, so it is on or before the day exactly when
-    # one is, whatever the day. One key lookup a baby, not a walk of their chronology.
-    # Both tests name the babies' birth range too: an OR of two EXISTS is not a join, and
-    # PostgreSQL may hash a subquery whole; so hashed, it is the babies' rows, not the
-    # council's.
-    born_after = years_before(as_of, 1)
-    service_event = FirstServiceEvent.objects.filter(
-        person=OuterRef("pk"),
-        occurred_at__lt=_day_ends(as_of),
-        person__date_of_birth__gt=born_after,
-    )
-    involved = Involvement.objects.filter(
-        _open_involvement(as_of), person=OuterRef("pk"), person__date_of_birth__gt=born_after
-    )
+    """Babies known to a service on the day: an open involvement, or anything beyond
+    keeping the record on or before the day. The stored first such event (ADR 0057) is the
+    earliest ever recorded, so it is on or before the day exactly when one is, whatever the
+    day. Both are read as one-row lookups by the baby's key: PostgreSQL cannot hash a
+    scalar subquery, so neither test reads the council's involvements or first events."""
+    first_service = FirstServiceEvent.objects.filter(person=OuterRef("pk"))
+    involvement = Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
     return (
         _children(as_of)
-        .filter(date_of_birth__gt=born_after)
-        .filter(Exists(involved) | Exists(service_event))
+        .filter(date_of_birth__gt=years_before(as_of, 1))
+        .alias(
+            first_service=Subquery(first_service.values("occurred_at")[:1]),
+            involvement=Subquery(involvement.values("pk")[:1]),
+        )
+        .filter(Q(first_service__lt=_day_ends(as_of)) | Q(involvement__isnull=False))
         .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
     )
 
