@@ -15,9 +15,9 @@ Who is on each register (the rules, one function each, tested in tests/test_regi
 "Professional contact" is one set of chronology events (`PROFESSIONAL_CONTACT`): a
 professional was with the child. Every register shows the date of each child's last one.
 
-Each page is a fixed number of queries whatever the number of rows (the count, the page
-with its annotations, the audit row); every row is a child `visible_persons` lets the
-reader see, and one audit row names them all.
+Each page is a fixed number of queries whatever the number of rows (the page with its
+annotations and, on each row, the count; the audit row); every row is a child
+`visible_persons` lets the reader see, and one audit row names them all.
 """
 
 from __future__ import annotations
