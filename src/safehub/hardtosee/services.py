@@ -5,7 +5,7 @@ actions. Each checks the policy, audits, and writes the chronology in one transa
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -454,17 +454,20 @@ def last_contact_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) ->
 
 
 def _raise_last_contacts(rows: list[tuple[int, datetime]]) -> None:
-    _keep_per_person(LastProfessionalContact, rows, keep="<")
+    _keep_per_person(LastProfessionalContact, rows, replace_stored="earlier")
 
 
-def _keep_per_person(model: Any, rows: list[tuple[int, datetime]], *, keep: str) -> None:
-    """Store each (person, time) in `model`'s table (keyed by person) unless the stored time
-    already wins: `keep` "<" replaces an earlier stored time (the latest is kept), ">" a
-    later one (the earliest is kept). One statement whatever the number of rows."""
+def _keep_per_person(
+    model: Any, rows: list[tuple[int, datetime]], *, replace_stored: Literal["earlier", "later"]
+) -> None:
+    """Store each (person, time) in `model`'s table (keyed by person), replacing a stored
+    time only if it is `replace_stored` than the new one: "earlier" keeps the latest,
+    "later" the earliest. One statement whatever the number of rows."""
     table = connection.ops.quote_name(model._meta.db_table)
+    operator = "<" if replace_stored == "earlier" else ">"
     replace_if = (
         "ON CONFLICT (person_id) DO UPDATE SET occurred_at = excluded.occurred_at "
-        f"WHERE {table}.occurred_at {keep} excluded.occurred_at"
+        f"WHERE {table}.occurred_at {operator} excluded.occurred_at"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -521,7 +524,7 @@ def first_service_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) -
             if pk not in earliest or entry.occurred_at < earliest[pk]:
                 earliest[pk] = entry.occurred_at
     if earliest:
-        _keep_per_person(FirstServiceEvent, sorted(earliest.items()), keep=">")
+        _keep_per_person(FirstServiceEvent, sorted(earliest.items()), replace_stored="later")
 
 
 def first_service_refresh() -> int:
