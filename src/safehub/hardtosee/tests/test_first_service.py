@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
 from safehub.chronology.services import new_entry
@@ -186,3 +188,26 @@ def test_the_page_counts_every_row_and_past_the_end_shows_the_last_page(users):
         page=3,
     )
     assert (empty.count, empty.rows, empty.page.number) == (0, [], 1)
+
+
+def test_a_page_that_exists_is_counted_by_its_own_query(users):
+    """The members are read once: no separate count for a page with rows (ADR 0057); a page
+    past the end counts, then shows the last page."""
+    actor = users["mash_worker"]
+    for n in range(3):
+        person = child(f"Counted{n}")
+        allocate(person, users["social_worker"])
+
+    def counts_for(page: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            register_page(
+                actor=actor,
+                register=Register.NO_CONTACT,
+                as_of=AS_OF,
+                filters=RegisterFilters(),
+                page=page,
+            )
+        return sum("__count" in q["sql"] for q in captured.captured_queries)
+
+    assert counts_for(1) == 0
+    assert counts_for(5) == 1
