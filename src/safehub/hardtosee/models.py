@@ -189,6 +189,24 @@ class LastProfessionalContact(models.Model):
     occurred_at = models.DateTimeField(db_index=True)
 
 
+class FirstServiceEvent(models.Model):
+    """When a service first recorded something about the person, as the chronology says:
+    the earliest `occurred_at` of their entries other than keeping the record itself
+    (`selectors.RECORD_KEEPING`), whenever recorded. "Known to a service" on a day by the
+    chronology is then this time being on or before the day: the earliest can only move
+    earlier, so it answers for every day, past ones too (ADR 0057). Kept by
+    `services.first_service_on_append` where entries are appended and rebuilt by
+    `first_service_refresh`: a cache of the chronology, never a second truth."""
+
+    person = models.OneToOneField(
+        "people.Person",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="first_service_event",
+    )
+    occurred_at = models.DateTimeField()
+
+
 # --- The education registers' stored status (ADR 0053) -----------------------------------
 
 

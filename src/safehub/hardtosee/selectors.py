@@ -15,9 +15,9 @@ Who is on each register (the rules, one function each, tested in tests/test_regi
 "Professional contact" is one set of chronology events (`PROFESSIONAL_CONTACT`): a
 professional was with the child. Every register shows the date of each child's last one.
 
-Each page is a fixed number of queries whatever the number of rows (the count, the page
-with its annotations, the audit row); every row is a child `visible_persons` lets the
-reader see, and one audit row names them all.
+Each page is a fixed number of queries whatever the number of rows (the page with its
+annotations and, on each row, the count; the audit row); every row is a child
+`visible_persons` lets the reader see, and one audit row names them all.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Concat
 
@@ -50,7 +51,7 @@ from safehub.audit.services import audit_list, audit_record
 from safehub.casework import events as casework_events
 from safehub.chronology.models import ChronologyLink
 from safehub.chronology.selectors import ChronologyPage, chronology_page_for
-from safehub.core.paging import page_number
+from safehub.core.paging import page_number, requested_page
 from safehub.core.workdays import LONDON
 from safehub.hardtosee.models import (
     Context,
@@ -58,6 +59,7 @@ from safehub.hardtosee.models import (
     ContextPerson,
     EducationRegister,
     EheOfficer,
+    FirstServiceEvent,
     MaceAction,
     MaceDiscussion,
     MacePanel,
@@ -275,10 +277,23 @@ def _with_last_contact(people: QuerySet[Person], as_of: date) -> QuerySet[Person
 
 
 def _no_contact_since(people: QuerySet[Person], as_of: date, days: int) -> QuerySet[Person]:
-    """Those with no professional contact in the `days` up to and including the day."""
+    """Those with no professional contact in the `days` up to and including the day.
+
+    The stored contact is the latest ever, so: none, or before the window, means none in
+    it; in the window, one in it; after the day (a past day's register), the chronology
+    says. Tested on the joined stored row the page sorts on (ADR 0057): one lookup a
+    candidate, not a last contact worked out for each and then compared."""
     start = datetime.combine(as_of - timedelta(days=days - 1), time(0), tzinfo=LONDON)
-    return _with_last_contact(people, as_of).filter(
-        Q(last_contact__isnull=True) | Q(last_contact__lt=start)
+    end = _day_ends(as_of)
+    stored = "last_professional_contact__occurred_at"
+    in_chronology = _links(as_of, PROFESSIONAL_CONTACT).filter(
+        person=OuterRef("pk"), occurred_at__gte=start
+    )
+    return people.filter(
+        Q(**{f"{stored}__isnull": True})
+        | Q(**{f"{stored}__lt": start})
+        # The time first: only a stored contact after the day reads the chronology.
+        | (Q(**{f"{stored}__gte": end}) & ~Exists(in_chronology))
     )
 
 
@@ -317,16 +332,21 @@ def cme_register(as_of: date) -> QuerySet[Person]:
 
 
 def under_ones_register(as_of: date) -> QuerySet[Person]:
-    service_events = ChronologyLink.objects.filter(
-        person=OuterRef("pk"), occurred_at__lt=_day_ends(as_of)
-    ).exclude(entry__event_type__in=list(RECORD_KEEPING))
-    known = Exists(
-        Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
-    ) | Exists(service_events)
+    """Babies known to a service on the day: an open involvement, or anything beyond
+    keeping the record on or before the day. The stored first such event (ADR 0057) is the
+    earliest ever recorded, so it is on or before the day exactly when one is, whatever the
+    day. Both are read as one-row lookups by the baby's key: PostgreSQL cannot hash a
+    scalar subquery, so neither test reads the council's involvements or first events."""
+    first_service = FirstServiceEvent.objects.filter(person=OuterRef("pk"))
+    involvement = Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
     return (
         _children(as_of)
         .filter(date_of_birth__gt=years_before(as_of, 1))
-        .filter(known)
+        .alias(
+            first_service=Subquery(first_service.values("occurred_at")[:1]),
+            involvement=Subquery(involvement.values("pk")[:1]),
+        )
+        .filter(Q(first_service__lt=_day_ends(as_of)) | Q(involvement__isnull=False))
         .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
     )
 
@@ -429,6 +449,29 @@ def _row(person: Any, as_of: date) -> RegisterRow:
     )
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the page's own query counted the rows."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # the cached property, already worked out
+
+
+def _page_counted(shown: QuerySet[Person], page: Any) -> Page:
+    """The page asked for, with how many rows there are in all from the same query: the
+    count rides on each row as a window over every member, taken before the sort's LIMIT
+    (as casework's `_latest`). So the members are read once, not once to count them and
+    again to sort them (ADR 0057). Only a page past the end, or an empty register, costs a
+    count and then the last page, as the paginator would show it."""
+    number = requested_page(page)
+    start = (number - 1) * PAGE_SIZE
+    rows = list(shown.annotate(_total=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if rows:
+        return Page(rows, number, _CountedPaginator(shown, PAGE_SIZE, rows[0]._total))
+    paginator = Paginator(shown, PAGE_SIZE)
+    return paginator.page(page_number(page, pages=paginator.num_pages))
+
+
 @dataclass(frozen=True)
 class RegisterPage:
     register: Register
@@ -449,8 +492,7 @@ def register_page(
     without a professional contact first. The caller has checked `can_open_registers`; one
     audit row names every child shown."""
     people = visible_persons(actor, register_people(register, as_of=as_of, filters=filters))
-    paginator = Paginator(_shown(people, as_of=as_of), PAGE_SIZE)
-    shown = paginator.page(page_number(page, pages=paginator.num_pages))
+    shown = _page_counted(_shown(people, as_of=as_of), page)
     rows = [_row(p, as_of) for p in shown.object_list]
     audit_list(
         actor=actor,
@@ -458,7 +500,7 @@ def register_page(
         person_ids=[r.person_id for r in rows],
         detail={"as_of": as_of.isoformat(), "filters": _described(filters)},
     )
-    return RegisterPage(register, shown, rows, paginator.count)
+    return RegisterPage(register, shown, rows, shown.paginator.count)
 
 
 def register_export(

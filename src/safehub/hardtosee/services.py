@@ -5,11 +5,11 @@ actions. Each checks the policy, audits, and writes the chronology in one transa
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from safehub.access.guards import check_person_writes
 from safehub.access.policy import can_open_registers, may_complete_mace_action
@@ -28,6 +28,7 @@ from safehub.hardtosee.models import (
     ContextPerson,
     EducationRegister,
     EheOfficer,
+    FirstServiceEvent,
     LastProfessionalContact,
     MaceAction,
     MaceAttendee,
@@ -38,6 +39,7 @@ from safehub.hardtosee.models import (
 )
 from safehub.hardtosee.selectors import (
     PROFESSIONAL_CONTACT,
+    RECORD_KEEPING,
     REGISTER_EVENTS,
     ehe_officer_choices,
     mace_owner_choices,
@@ -452,24 +454,34 @@ def last_contact_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) ->
 
 
 def _raise_last_contacts(rows: list[tuple[int, datetime]]) -> None:
-    table = connection.ops.quote_name(LastProfessionalContact._meta.db_table)
-    keep_later = (
+    _keep_per_person(LastProfessionalContact, rows, replace_stored="earlier")
+
+
+def _keep_per_person(
+    model: Any, rows: list[tuple[int, datetime]], *, replace_stored: Literal["earlier", "later"]
+) -> None:
+    """Store each (person, time) in `model`'s table (keyed by person), replacing a stored
+    time only if it is `replace_stored` than the new one: "earlier" keeps the latest,
+    "later" the earliest. One statement whatever the number of rows."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    operator = "<" if replace_stored == "earlier" else ">"
+    replace_if = (
         "ON CONFLICT (person_id) DO UPDATE SET occurred_at = excluded.occurred_at "
-        f"WHERE {table}.occurred_at < excluded.occurred_at"
+        f"WHERE {table}.occurred_at {operator} excluded.occurred_at"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids, times = zip(*rows, strict=True)
             cursor.execute(
                 f"INSERT INTO {table} (person_id, occurred_at) "  # noqa: S608 - our table
-                "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[]) ORDER BY 1 " + keep_later,
+                "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[]) ORDER BY 1 " + replace_if,
                 [list(ids), list(times)],
             )
         else:  # stored as Django stores a time there (UTC text)
             adapt = connection.ops.adapt_datetimefield_value
             cursor.executemany(
                 f"INSERT INTO {table} (person_id, occurred_at) VALUES (%s, %s) "  # noqa: S608
-                + keep_later,
+                + replace_if,
                 [(pk, adapt(when)) for pk, when in rows],
             )
 
@@ -494,6 +506,44 @@ def last_contact_refresh() -> int:
             params,
         )
     return LastProfessionalContact.objects.count()
+
+
+# --- The stored first service event (ADR 0057) ------------------------------------------
+
+
+def first_service_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:
+    """Entries just appended that are more than keeping the record move each person's
+    stored first service event back to the earliest: an entry recorded today may have
+    happened before the stored one. As `last_contact_on_append`, one statement a batch,
+    rows in person order."""
+    earliest: dict[int, datetime] = {}
+    for entry, person_ids in appended:
+        if entry.event_type in RECORD_KEEPING:
+            continue
+        for pk in person_ids:
+            if pk not in earliest or entry.occurred_at < earliest[pk]:
+                earliest[pk] = entry.occurred_at
+    if earliest:
+        _keep_per_person(FirstServiceEvent, sorted(earliest.items()), replace_stored="later")
+
+
+def first_service_refresh() -> int:
+    """Rebuild every stored first service event from the chronology, in one statement
+    (the migration's backfill, the demo loader after its bulk COPY, a change to
+    `RECORD_KEEPING`). Returns how many people have one."""
+    earliest = (
+        ChronologyLink.objects.exclude(entry__event_type__in=sorted(RECORD_KEEPING))
+        .values("person_id")
+        .annotate(earliest=Min("occurred_at"))
+        .values_list("person_id", "earliest")
+        .order_by()
+    )
+    select, params = earliest.query.sql_with_params()
+    table = connection.ops.quote_name(FirstServiceEvent._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table's name
+        cursor.execute(f"INSERT INTO {table} (person_id, occurred_at) {select}", params)
+    return FirstServiceEvent.objects.count()
 
 
 # --- The education registers' stored status (ADR 0053) -----------------------------------

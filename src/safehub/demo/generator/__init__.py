@@ -48,7 +48,11 @@ from safehub.demo.generator.permanence import seed_permanence
 from safehub.demo.generator.plan import PlannedFamily
 from safehub.demo.generator.trajectories import seed_trajectories
 from safehub.demo.generator.workforce import seed_swe_registrations
-from safehub.hardtosee.services import last_contact_refresh, register_status_refresh
+from safehub.hardtosee.services import (
+    first_service_refresh,
+    last_contact_refresh,
+    register_status_refresh,
+)
 
 __all__ = [
     "DEFAULT_SEED",
@@ -220,10 +224,12 @@ def generate(
     # `large` the register UPDATE ran for more than ten minutes instead of seconds).
     loader.analyze()
     # The bulk loads above bypass `chronology_append`: the registers' stored last
-    # professional contact (ADR 0033) and education register status (ADR 0053) are rebuilt
-    # from what they wrote, the status before the register is read below.
+    # professional contact (ADR 0033), education register status (ADR 0053) and first
+    # service event (ADR 0057) are rebuilt from what they wrote, the status before the
+    # register is read below.
     counts["register_statuses"] = register_status_refresh()
     counts["last_contacts"] = last_contact_refresh()
+    counts["first_service_events"] = first_service_refresh()
     loader.analyze()
     # Home educated or missing education today: on no school's roll.
     counts["schools_left_behind"] = schools_left_behind(reference_date or timezone.localdate())

@@ -27,7 +27,7 @@ from safehub.demo.generator.casework_records import (
 from safehub.demo.generator.frontdoor import FRONT_DOOR_TABLES, write_contacts
 from safehub.demo.generator.organisations import DEMO_PASSWORD, OrgPlan, totp_key_for
 from safehub.demo.generator.plan import PlannedFamily, PlannedPerson, school_at
-from safehub.hardtosee.models import LastProfessionalContact, RegisterStatus
+from safehub.hardtosee.models import FirstServiceEvent, LastProfessionalContact, RegisterStatus
 from safehub.organisations.models import Agency, Team, User
 from safehub.partners.models import PartnerEvent
 from safehub.people.models import (
@@ -57,6 +57,7 @@ BIG_TABLES = [
     ChronologyLink,
     LastProfessionalContact,
     RegisterStatus,
+    FirstServiceEvent,
     # Five years of partner feeds: without statistics (autovacuum may not have run yet) the
     # planner took the agency's index for a batch's "ids already received", reading every
     # event of the agency (346 ms at the county scale, 1 ms by the unique index).
