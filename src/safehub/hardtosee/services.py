@@ -8,8 +8,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db import connection, models, transaction
+from django.db.models import Max, Min, QuerySet
 
 from safehub.access.guards import check_person_writes
 from safehub.access.policy import can_open_registers, may_complete_mace_action
@@ -497,15 +497,18 @@ def last_contact_refresh() -> int:
         .values_list("person_id", "latest")
         .order_by()
     )
-    select, params = latest.query.sql_with_params()
-    table = connection.ops.quote_name(LastProfessionalContact._meta.db_table)
+    return _rebuilt(LastProfessionalContact, latest)
+
+
+def _rebuilt(model: type[models.Model], rows: QuerySet[Any]) -> int:
+    """`model`'s table (person_id, occurred_at) emptied and filled again from `rows` (pairs
+    of those), in one transaction and one INSERT ... SELECT; how many rows it holds."""
+    select, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table's name
-        cursor.execute(
-            f"INSERT INTO {table} (person_id, occurred_at) {select}",
-            params,
-        )
-    return LastProfessionalContact.objects.count()
+        cursor.execute(f"INSERT INTO {table} (person_id, occurred_at) {select}", params)
+    return model._default_manager.count()
 
 
 # --- The stored first service event (ADR 0057) ------------------------------------------
@@ -538,12 +541,7 @@ def first_service_refresh() -> int:
         .values_list("person_id", "earliest")
         .order_by()
     )
-    select, params = earliest.query.sql_with_params()
-    table = connection.ops.quote_name(FirstServiceEvent._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table's name
-        cursor.execute(f"INSERT INTO {table} (person_id, occurred_at) {select}", params)
-    return FirstServiceEvent.objects.count()
+    return _rebuilt(FirstServiceEvent, earliest)
 
 
 # --- The education registers' stored status (ADR 0053) -----------------------------------
