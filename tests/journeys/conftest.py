@@ -62,10 +62,24 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, attempts: int = 3) -> Path:
+    """Save a full-page picture for people to look at. Under a busy CI machine Chromium
+    (without a GPU) sometimes has no frame ready and refuses with "Unable to capture
+    screenshot"; that says nothing about the page, so wait for the next frame and try again."""
+    from playwright.sync_api import Error as PlaywrightError
+
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for attempt in range(1, attempts + 1):
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            return path
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == attempts:
+                raise
+            page.wait_for_load_state()
+            page.evaluate("() => new Promise(requestAnimationFrame)")
+            page.wait_for_timeout(250 * attempt)
     return path
 
 
