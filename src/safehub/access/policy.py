@@ -413,40 +413,53 @@ def disclosures(
     return shown
 
 
-def _involved_exists(actor: User, scope: Scope) -> Exists | None:
-    """The open involvements that reach a person row of the outer query, for `scope`."""
+def _involved_exists(actor: User, scope: Scope, person: str = "pk") -> Exists | None:
+    """The open involvements that reach a person row of the outer query, for `scope`
+    (`person`: the outer row's column holding the person's key)."""
     condition = _involvement_filter(actor, scope)
     if condition is None:
         return None
     return Exists(
-        Involvement.objects.filter(condition, person=OuterRef("pk"), end_date__isnull=True)
+        Involvement.objects.filter(condition, person=OuterRef(person), end_date__isnull=True)
     )
 
 
-def visible_persons(actor: User, queryset: QuerySet, *, for_search: bool = False) -> QuerySet:
+def visible_persons(
+    actor: User,
+    queryset: QuerySet,
+    *,
+    for_search: bool = False,
+    person: str = "pk",
+    restricted: str = "is_restricted",
+) -> QuerySet:
     """`queryset` narrowed to the people `actor` may see: `decide` as a filter.
 
     For search, a restricted person appears only to its allow-list (not to break-glass
     holders), so search never reveals that a restricted record exists.
+
+    `queryset` is of people, or of rows about one person each (the registers' stored rows,
+    ADR 0060): `person` names the row's column holding the person's key, `restricted` the
+    field holding whether the person is restricted (a copy the row keeps beside it).
     """
     rules = rules_for(actor)
     if rules.scope is Scope.NONE:
         return queryset.none()
-    allowed = Q(Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=actor)))
+    allowed = Q(Exists(RestrictedAccess.objects.filter(person=OuterRef(person), user=actor)))
     if not for_search:
         allowed |= Q(
             Exists(
                 BreakGlass.objects.filter(
-                    person=OuterRef("pk"), user=actor, expires_at__gt=timezone.now()
+                    person=OuterRef(person), user=actor, expires_at__gt=timezone.now()
                 )
             )
         )
+    not_restricted = Q(**{restricted: False})
     if rules.scope is Scope.ALL:
-        return queryset.filter(Q(is_restricted=False) | allowed)
-    involved = _involved_exists(actor, rules.scope)
+        return queryset.filter(not_restricted | allowed)
+    involved = _involved_exists(actor, rules.scope, person)
     if involved is None:  # no involvement reaches anyone (as in _reached_and_opened)
         return queryset.filter(allowed)
-    return queryset.filter((Q(is_restricted=False) & involved) | allowed)
+    return queryset.filter((not_restricted & involved) | allowed)
 
 
 def omitted_persons(actor: User, queryset: QuerySet) -> QuerySet:

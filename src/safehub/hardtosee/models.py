@@ -251,3 +251,80 @@ class RegisterStatus(models.Model):
             # Rows changed after a past day, which that day's register reads from the chronology.
             models.Index(fields=["register", "occurred_at"], name="register_status_time_idx"),
         ]
+
+
+# --- The registers' stored row per child (ADR 0060) -------------------------------------
+
+# The columns each register's count reads besides its own: kept in its index so that the
+# count (and the page's order) is read from the index alone on PostgreSQL.
+_ROW_COLUMNS = [
+    "date_of_birth",
+    "person",
+    "date_of_death",
+    "is_restricted",
+    "last_contact",
+    "first_service",
+    "involved_from",
+    "involved_until",
+    "involvement_gaps",
+]
+
+
+class RegisterFacts(models.Model):
+    """Per child, everything a register filters and sorts on, so that a register page reads
+    one narrow row per member (an index) instead of each member's person, stored facts and
+    involvements by key. Copies of: the person's date of birth, date of death and
+    restriction; the stored last professional contact, first service event and education
+    register statuses (ADRs 0033, 0053, 0057, with the same "latest / earliest ever"
+    meaning); the person's involvements as one span (`involved_from` to `involved_until`,
+    open when None) with `involvement_gaps` set when the spans leave a gap, where the
+    register asks the involvements themselves. Facts that pass with the clock (a birthday,
+    an involvement's end date) are stored as dates and compared with the register's day.
+
+    Kept by `services.register_facts_on_append`, the chronology listener after the other
+    stored facts' (every write that changes one of these appends to the person's
+    chronology in the same transaction), and rebuilt by `register_facts_refresh`: a cache,
+    never a second truth. Only people of kind child have a row."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    date_of_birth = models.DateField(null=True)
+    date_of_death = models.DateField(null=True)
+    is_restricted = models.BooleanField()
+    last_contact = models.DateTimeField(null=True)
+    first_service = models.DateTimeField(null=True)
+    ehe_event = models.CharField(max_length=64, null=True)  # None: no status stored
+    ehe_at = models.DateTimeField(null=True)
+    cme_event = models.CharField(max_length=64, null=True)
+    cme_at = models.DateTimeField(null=True)
+    involved_from = models.DateField(null=True)
+    involved_until = models.DateField(null=True)
+    involvement_gaps = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["ehe_event", "ehe_at"],
+                include=_ROW_COLUMNS,
+                name="register_facts_ehe_idx",
+                condition=Q(ehe_event__isnull=False),
+            ),
+            models.Index(
+                fields=["cme_event", "cme_at"],
+                include=_ROW_COLUMNS,
+                name="register_facts_cme_idx",
+                condition=Q(cme_event__isnull=False),
+            ),
+            # Babies: a range of dates of birth.
+            models.Index(
+                fields=["date_of_birth"], include=_ROW_COLUMNS[1:], name="register_facts_born_idx"
+            ),
+            # Children known to a service by an involvement.
+            models.Index(
+                fields=["involved_from"],
+                include=[c for c in _ROW_COLUMNS if c != "involved_from"],
+                name="register_facts_involved_idx",
+                condition=Q(involved_from__isnull=False),
+            ),
+        ]

@@ -59,11 +59,10 @@ from safehub.hardtosee.models import (
     ContextPerson,
     EducationRegister,
     EheOfficer,
-    FirstServiceEvent,
     MaceAction,
     MaceDiscussion,
     MacePanel,
-    RegisterStatus,
+    RegisterFacts,
 )
 from safehub.organisations.models import Agency, AgencyKind, Team, User
 from safehub.partners.codes import BY_CODE
@@ -225,146 +224,153 @@ def _open_involvement(as_of: date) -> Q:
     return Q(start_date__lte=as_of) & (Q(end_date__isnull=True) | Q(end_date__gt=as_of))
 
 
-def _children(as_of: date) -> QuerySet[Person]:
-    """Children alive and under 18 on the day."""
-    return Person.objects.filter(
-        kind="child",
-        date_of_birth__gt=years_before(as_of, 18),
-        date_of_birth__lte=as_of,
-    ).filter(Q(date_of_death__isnull=True) | Q(date_of_death__gt=as_of))
-
-
 def _links(as_of: date, codes: Any) -> QuerySet[ChronologyLink]:
     return ChronologyLink.objects.filter(
         entry__event_type__in=list(codes), occurred_at__lt=_day_ends(as_of)
     )
 
 
-def _latest(as_of: date, codes: Any, field: str, person: Any = None) -> Subquery:
+# Registers read each child's stored row (`RegisterFacts`, ADR 0060): the outer row's person
+# is its `person_id`.
+PERSON = OuterRef("person_id")
+
+
+def _latest(as_of: date, codes: Any, field: str, person: Any = PERSON) -> Subquery:
     """A person's latest chronology event among `codes` on or before the day: `field` of it.
-    `person` is the outer reference to the person (by default the outer row's key)."""
+    `person` is the outer reference to the person (by default the register row's)."""
     return Subquery(
         _links(as_of, codes)
-        .filter(person=person if person is not None else OuterRef("pk"))
+        .filter(person=person)
         .order_by("-occurred_at", "-entry_id")
         .values(field)[:1]
     )
 
 
+def _children(as_of: date) -> QuerySet[RegisterFacts]:
+    """Children alive and under 18 on the day (only children have a register row)."""
+    return RegisterFacts.objects.filter(
+        date_of_birth__gt=years_before(as_of, 18),
+        date_of_birth__lte=as_of,
+    ).filter(Q(date_of_death__isnull=True) | Q(date_of_death__gt=as_of))
+
+
+def _involved_on(as_of: date) -> Q:
+    """An open involvement on the day: inside the stored span, and where the spans leave a
+    gap, one of the involvements itself (a lookup by the person's key, for those rows only)."""
+    in_span = Q(involved_from__lte=as_of) & (
+        Q(involved_until__isnull=True) | Q(involved_until__gt=as_of)
+    )
+    open_one = Involvement.objects.filter(_open_involvement(as_of), person=PERSON)
+    return in_span & (Q(involvement_gaps=False) | Q(Exists(open_one)))
+
+
 # The stored facts (ADR 0033, 0053) are the latest ever recorded. For a day on or after one,
 # it is also the latest on or before the day; only a register of a past day, for someone
-# whose fact changed since, reads the chronology. So today's registers are joins and index
-# ranges over the stored rows, and their order a plain column.
+# whose fact changed since, reads the chronology. So today's registers are index ranges
+# over the stored rows, and their order a plain column.
 
 
 def _last_contact(as_of: date) -> Case:
-    """The person's last professional contact on or before the day: the stored one (joined:
-    the page sorts on it), or the chronology's where the stored one came after the day."""
+    """The person's last professional contact on or before the day: the stored one, or the
+    chronology's where the stored one came after the day."""
     return Case(
         When(
-            last_professional_contact__occurred_at__gte=_day_ends(as_of),
+            last_contact__gte=_day_ends(as_of),
             then=_latest(as_of, PROFESSIONAL_CONTACT, "occurred_at"),
         ),
-        default=F("last_professional_contact__occurred_at"),
+        default=F("last_contact"),
         output_field=DateTimeField(),
     )
 
 
-def _with_last_contact(people: QuerySet[Person], as_of: date) -> QuerySet[Person]:
-    if "last_contact" in people.query.annotations:
-        return people
-    return people.annotate(last_contact=_last_contact(as_of))
-
-
-def _no_contact_since(people: QuerySet[Person], as_of: date, days: int) -> QuerySet[Person]:
+def _no_contact_since(
+    rows: QuerySet[RegisterFacts], as_of: date, days: int
+) -> QuerySet[RegisterFacts]:
     """Those with no professional contact in the `days` up to and including the day.
 
     The stored contact is the latest ever, so: none, or before the window, means none in
     it; in the window, one in it; after the day (a past day's register), the chronology
-    says. Tested on the joined stored row the page sorts on (ADR 0057): one lookup a
-    candidate, not a last contact worked out for each and then compared."""
+    says (ADR 0057)."""
     start = datetime.combine(as_of - timedelta(days=days - 1), time(0), tzinfo=LONDON)
     end = _day_ends(as_of)
-    stored = "last_professional_contact__occurred_at"
     in_chronology = _links(as_of, PROFESSIONAL_CONTACT).filter(
-        person=OuterRef("pk"), occurred_at__gte=start
+        person=PERSON, occurred_at__gte=start
     )
-    return people.filter(
-        Q(**{f"{stored}__isnull": True})
-        | Q(**{f"{stored}__lt": start})
+    return rows.filter(
+        Q(last_contact__isnull=True)
+        | Q(last_contact__lt=start)
         # The time first: only a stored contact after the day reads the chronology.
-        | (Q(**{f"{stored}__gte": end}) & ~Exists(in_chronology))
+        | (Q(last_contact__gte=end) & ~Exists(in_chronology))
     )
 
 
-def _education_register(as_of: date, register: EducationRegister) -> QuerySet[Person]:
+_STATUS_COLUMNS = {
+    EducationRegister.EHE: ("ehe_event", "ehe_at"),
+    EducationRegister.CME: ("cme_event", "cme_at"),
+}
+
+
+def _education_register(as_of: date, register: EducationRegister) -> QuerySet[RegisterFacts]:
     """Children whose latest event of the register's on or before the day is its own: the
     stored status where it was already latest by the day (an index range), the chronology
     only for rows changed since. `since` is when that event happened."""
     events = REGISTER_EVENTS[register]
+    event, at = _STATUS_COLUMNS[register]
     end = _day_ends(as_of)
-    members = (
-        RegisterStatus.objects.filter(register=register)
-        .alias(then=_latest(as_of, events.codes, "entry__event_type", OuterRef("person_id")))
-        .filter(
-            Q(event_type=events.member, occurred_at__lt=end)
-            | Q(occurred_at__gte=end, then=events.member)
-        )
-    )
-    stored = RegisterStatus.objects.filter(register=register, person=OuterRef("pk"))
     since = Case(
-        When(
-            Exists(stored.filter(occurred_at__gte=end)),
-            then=_latest(as_of, (events.member,), "occurred_at"),
-        ),
-        default=Subquery(stored.values("occurred_at")[:1]),
+        When(**{f"{at}__gte": end}, then=_latest(as_of, (events.member,), "occurred_at")),
+        default=F(at),
         output_field=DateTimeField(),
     )
-    return _children(as_of).filter(pk__in=members.values("person_id")).annotate(since=since)
+    return (
+        _children(as_of)
+        # Only rows with a status stored (the register's partial index): the chronology is
+        # then asked only for those whose status came after the day.
+        .filter(**{f"{event}__isnull": False})
+        .alias(then=_latest(as_of, events.codes, "entry__event_type"))
+        .filter(
+            Q(**{event: events.member, f"{at}__lt": end})
+            | Q(**{f"{at}__gte": end, "then": events.member})
+        )
+        .annotate(since=since)
+    )
 
 
-def ehe_register(as_of: date) -> QuerySet[Person]:
+def ehe_register(as_of: date) -> QuerySet[RegisterFacts]:
     return _education_register(as_of, EducationRegister.EHE)
 
 
-def cme_register(as_of: date) -> QuerySet[Person]:
+def cme_register(as_of: date) -> QuerySet[RegisterFacts]:
     return _education_register(as_of, EducationRegister.CME)
 
 
-def under_ones_register(as_of: date) -> QuerySet[Person]:
+def _no_since() -> Value:
+    return Value(None, output_field=DateTimeField())
+
+
+def under_ones_register(as_of: date) -> QuerySet[RegisterFacts]:
     """Babies known to a service on the day: an open involvement, or anything beyond
     keeping the record on or before the day. The stored first such event (ADR 0057) is the
     earliest ever recorded, so it is on or before the day exactly when one is, whatever the
-    day. Both are read as one-row lookups by the baby's key: PostgreSQL cannot hash a
-    scalar subquery, so neither test reads the council's involvements or first events."""
-    first_service = FirstServiceEvent.objects.filter(person=OuterRef("pk"))
-    involvement = Involvement.objects.filter(_open_involvement(as_of), person=OuterRef("pk"))
+    day."""
     return (
         _children(as_of)
         .filter(date_of_birth__gt=years_before(as_of, 1))
-        .alias(
-            first_service=Subquery(first_service.values("occurred_at")[:1]),
-            involvement=Subquery(involvement.values("pk")[:1]),
-        )
-        .filter(Q(first_service__lt=_day_ends(as_of)) | Q(involvement__isnull=False))
-        .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
+        .filter(Q(first_service__lt=_day_ends(as_of)) | _involved_on(as_of))
+        .annotate(since=_no_since())
     )
 
 
-def no_contact_register(as_of: date, days: int) -> QuerySet[Person]:
-    involved = Involvement.objects.filter(_open_involvement(as_of)).values("person_id")
-    people = (
-        _children(as_of)
-        .filter(pk__in=involved)
-        .annotate(since=Value(None, output_field=Person._meta.get_field("date_of_birth")))
-    )
+def no_contact_register(as_of: date, days: int) -> QuerySet[RegisterFacts]:
+    people = _children(as_of).filter(_involved_on(as_of)).annotate(since=_no_since())
     return _no_contact_since(people, as_of, days)
 
 
 def register_people(
     register: Register, *, as_of: date, filters: RegisterFilters
-) -> QuerySet[Person]:
-    """Everyone on the register on the day, filtered, before the policy narrows it."""
+) -> QuerySet[RegisterFacts]:
+    """Everyone on the register on the day, filtered, before the policy narrows it: their
+    register rows (`person_id`, and `since`)."""
     if register is Register.EHE:
         people = ehe_register(as_of)
     elif register is Register.CME:
@@ -379,8 +385,12 @@ def register_people(
 
 
 def _filtered(
-    people: QuerySet[Person], register: Register, *, as_of: date, filters: RegisterFilters
-) -> QuerySet[Person]:
+    people: QuerySet[RegisterFacts],
+    register: Register,
+    *,
+    as_of: date,
+    filters: RegisterFilters,
+) -> QuerySet[RegisterFacts]:
     if filters.age_band in AGE_BANDS:
         youngest, oldest = AGE_BANDS[filters.age_band]
         people = people.filter(
@@ -391,7 +401,7 @@ def _filtered(
         people = people.filter(
             Exists(
                 PersonAddress.objects.filter(
-                    person=OuterRef("pk"),
+                    person=PERSON,
                     end_date__isnull=True,
                     address__postcode__startswith=f"{filters.district.upper()} ",
                 )
@@ -401,7 +411,7 @@ def _filtered(
         people = people.filter(
             Exists(
                 Involvement.objects.filter(
-                    _open_involvement(as_of), person=OuterRef("pk"), team_id=filters.team_id
+                    _open_involvement(as_of), person=PERSON, team_id=filters.team_id
                 )
             )
         )
@@ -410,8 +420,31 @@ def _filtered(
     return people
 
 
-def _shown(people: QuerySet[Person], *, as_of: date) -> QuerySet[Person]:
-    """The columns each row shows, as subqueries: one query for the page however long."""
+def register_rows(
+    actor: User, register: Register, *, as_of: date, filters: RegisterFilters
+) -> QuerySet[Any]:
+    """The register's rows the policy lets `actor` see (`visible_persons` over the rows, by
+    the person's key and the restriction the row copies), longest without a professional
+    contact first: `person_id`, `contact` and `since` only. The people shown are read, and
+    decided by the policy again on their own records, by `_shown_people_of`."""
+    rows = visible_persons(
+        actor,
+        register_people(register, as_of=as_of, filters=filters),
+        person="person_id",
+        restricted="is_restricted",
+    )
+    return (
+        rows.annotate(contact=_last_contact(as_of))
+        .order_by(F("contact").asc(nulls_first=True), "person_id")
+        .values("person_id", "contact", "since")
+    )
+
+
+def _shown_people_of(actor: User, facts: list[dict[str, Any]], *, as_of: date) -> list[RegisterRow]:
+    """The rows shown, in the register's order: each person read once, by key, through the
+    policy on their own record (a row the policy would not show is left out), with the
+    columns shown worked out for them only (one query however many)."""
+    ids = [f["person_id"] for f in facts]
     postcode = PersonAddress.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
     team = Involvement.objects.filter(
         _open_involvement(as_of), person=OuterRef("pk"), team__isnull=False
@@ -419,22 +452,23 @@ def _shown(people: QuerySet[Person], *, as_of: date) -> QuerySet[Person]:
     officer = EheOfficer.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).annotate(
         name=Concat("officer__first_name", Value(" "), "officer__last_name")
     )
-    return (
-        _with_last_contact(people, as_of)
-        .annotate(
-            postcode=Subquery(postcode.order_by("-pk").values("address__postcode")[:1]),
-            team_name=Subquery(team.values("team__name")[:1]),
-            officer_name=Subquery(officer.values("name")[:1]),
-        )
-        .order_by(F("last_contact").asc(nulls_first=True), "pk")
+    people = visible_persons(actor, Person.objects.filter(pk__in=ids)).annotate(
+        postcode=Subquery(postcode.order_by("-pk").values("address__postcode")[:1]),
+        team_name=Subquery(team.values("team__name")[:1]),
+        officer_name=Subquery(officer.values("name")[:1]),
     )
+    by_id = {p.pk: p for p in people} if ids else {}
+    return [_row(by_id[f["person_id"]], f, as_of) for f in facts if f["person_id"] in by_id]
 
 
-def _row(person: Any, as_of: date) -> RegisterRow:
-    last = person.last_contact.astimezone(LONDON).date() if person.last_contact else None
-    since = person.since
-    if isinstance(since, datetime):
-        since = since.astimezone(LONDON).date()
+def _day_of(when: Any) -> date | None:
+    if isinstance(when, datetime):
+        return when.astimezone(LONDON).date()
+    return when
+
+
+def _row(person: Any, facts: dict[str, Any], as_of: date) -> RegisterRow:
+    last = _day_of(facts["contact"])
     return RegisterRow(
         person_id=person.pk,
         name=person.full_name,
@@ -442,7 +476,7 @@ def _row(person: Any, as_of: date) -> RegisterRow:
         age=age_on(person.date_of_birth, as_of),
         postcode=person.postcode or "",
         team=person.team_name or "",
-        since=since,
+        since=_day_of(facts["since"]),
         last_contact=last,
         days_since_contact=(as_of - last).days if last else None,
         officer=person.officer_name or "",
@@ -457,18 +491,17 @@ class _CountedPaginator(Paginator):
         self.__dict__["count"] = count  # the cached property, already worked out
 
 
-def _page_counted(shown: QuerySet[Person], page: Any) -> Page:
+def _page_counted(rows: QuerySet[Any], page: Any) -> Page:
     """The page asked for, with how many rows there are in all from the same query: the
     count rides on each row as a window over every member, taken before the sort's LIMIT
-    (as casework's `_latest`). So the members are read once, not once to count them and
-    again to sort them (ADR 0057). Only a page past the end, or an empty register, costs a
-    count and then the last page, as the paginator would show it."""
+    (ADR 0057). Over the stored rows that is one index read (ADR 0060). Only a page past the
+    end, or an empty register, costs a count and then the last page."""
     number = requested_page(page)
     start = (number - 1) * PAGE_SIZE
-    rows = list(shown.annotate(_total=Window(Count("pk")))[start : start + PAGE_SIZE])
-    if rows:
-        return Page(rows, number, _CountedPaginator(shown, PAGE_SIZE, rows[0]._total))
-    paginator = Paginator(shown, PAGE_SIZE)
+    found = list(rows.annotate(_total=Window(Count("person_id")))[start : start + PAGE_SIZE])
+    if found:
+        return Page(found, number, _CountedPaginator(rows, PAGE_SIZE, found[0]["_total"]))
+    paginator = Paginator(rows, PAGE_SIZE)
     return paginator.page(page_number(page, pages=paginator.num_pages))
 
 
@@ -491,9 +524,8 @@ def register_page(
     """One page of the register, only children the policy lets `actor` see, longest
     without a professional contact first. The caller has checked `can_open_registers`; one
     audit row names every child shown."""
-    people = visible_persons(actor, register_people(register, as_of=as_of, filters=filters))
-    shown = _page_counted(_shown(people, as_of=as_of), page)
-    rows = [_row(p, as_of) for p in shown.object_list]
+    shown = _page_counted(register_rows(actor, register, as_of=as_of, filters=filters), page)
+    rows = _shown_people_of(actor, list(shown.object_list), as_of=as_of)
     audit_list(
         actor=actor,
         listed=f"hardtosee.{register.value}",
@@ -508,8 +540,8 @@ def register_export(
 ) -> list[RegisterRow]:
     """Every row of the filtered register the policy lets `actor` see (up to
     EXPORT_LIMIT), audited as an export naming each child."""
-    people = visible_persons(actor, register_people(register, as_of=as_of, filters=filters))
-    rows = [_row(p, as_of) for p in _shown(people, as_of=as_of)[:EXPORT_LIMIT]]
+    facts = register_rows(actor, register, as_of=as_of, filters=filters)
+    rows = _shown_people_of(actor, list(facts[:EXPORT_LIMIT]), as_of=as_of)
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
@@ -525,7 +557,10 @@ def register_counts(*, actor: User, as_of: date) -> dict[Register, int]:
     filters = RegisterFilters()
     return {
         register: visible_persons(
-            actor, register_people(register, as_of=as_of, filters=filters)
+            actor,
+            register_people(register, as_of=as_of, filters=filters),
+            person="person_id",
+            restricted="is_restricted",
         ).count()
         for register in Register
     }

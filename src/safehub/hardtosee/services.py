@@ -12,6 +12,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max, Min, QuerySet
 
 from safehub.access.guards import check_person_writes
+from safehub.access.models import Involvement
 from safehub.access.policy import can_open_registers, may_complete_mace_action
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
@@ -34,6 +35,7 @@ from safehub.hardtosee.models import (
     MaceAttendee,
     MaceDiscussion,
     MacePanel,
+    RegisterFacts,
     RegisterStatus,
     RiskLevel,
 )
@@ -45,6 +47,8 @@ from safehub.hardtosee.selectors import (
     mace_owner_choices,
 )
 from safehub.organisations.models import Agency, User
+from safehub.people.codes import PersonKind
+from safehub.people.models import Person
 
 HIGH_RISKS = (RiskLevel.HIGH, RiskLevel.VERY_HIGH)
 
@@ -622,3 +626,98 @@ def register_status_refresh() -> int:
                 [register.value, *codes],
             )
     return RegisterStatus.objects.count()
+
+
+# --- The registers' stored row per child (ADR 0060) -------------------------------------
+
+# An involvement with no end reaches as far as any date: later than every real end date.
+_NO_END = date(9999, 12, 31)
+
+
+def _facts_select(person_filter: str) -> str:
+    """Each child's register facts, from the person, the stored facts above and their
+    involvements (one statement, set-based on both engines). The involvements become one
+    span: from the earliest start to the latest end (None while one is open), with a gap
+    when some involvement starts after everything that started before it had ended (each
+    start, in order, against the furthest end before it: a window both engines run).
+    Involvements that end on the day they start were never open and are left out."""
+    facts = connection.ops.quote_name(RegisterFacts._meta.db_table)
+    people = connection.ops.quote_name(Person._meta.db_table)
+    involvements = connection.ops.quote_name(Involvement._meta.db_table)
+    contacts = connection.ops.quote_name(LastProfessionalContact._meta.db_table)
+    first = connection.ops.quote_name(FirstServiceEvent._meta.db_table)
+    statuses = connection.ops.quote_name(RegisterStatus._meta.db_table)
+    return (
+        f"INSERT INTO {facts} (person_id, date_of_birth, date_of_death, is_restricted, "  # noqa: S608 - our tables
+        "last_contact, first_service, ehe_event, ehe_at, cme_event, cme_at, involved_from, "
+        "involved_until, involvement_gaps) "
+        "SELECT p.id, p.date_of_birth, p.date_of_death, p.is_restricted, lc.occurred_at, "
+        "fs.occurred_at, ehe.event_type, ehe.occurred_at, cme.event_type, cme.occurred_at, "
+        "inv.involved_from, inv.involved_until, COALESCE(inv.gaps, 0) = 1 "
+        f"FROM {people} p "
+        f"LEFT JOIN {contacts} lc ON lc.person_id = p.id "
+        f"LEFT JOIN {first} fs ON fs.person_id = p.id "
+        f"LEFT JOIN {statuses} ehe ON ehe.person_id = p.id AND ehe.register = %s "
+        f"LEFT JOIN {statuses} cme ON cme.person_id = p.id AND cme.register = %s "
+        "LEFT JOIN (SELECT person_id, MIN(start_date) AS involved_from, "
+        " CASE WHEN COUNT(*) = COUNT(end_date) THEN MAX(end_date) END AS involved_until, "
+        " MAX(CASE WHEN start_date > reach THEN 1 ELSE 0 END) AS gaps "
+        " FROM (SELECT i.person_id, i.start_date, i.end_date, MAX(COALESCE(i.end_date, %s)) "
+        "  OVER (PARTITION BY i.person_id ORDER BY i.start_date, i.id "
+        "  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach "
+        f"  FROM {involvements} i WHERE (i.end_date IS NULL OR i.end_date > i.start_date)"
+        f"  {person_filter.replace('p.id', 'i.person_id')}) spans "
+        " GROUP BY person_id) inv ON inv.person_id = p.id "
+        f"WHERE p.kind = %s {person_filter} ORDER BY p.id"
+    )
+
+
+def _facts_params(ids: list[int] | None) -> list[Any]:
+    no_end = connection.ops.adapt_datefield_value(_NO_END)
+    registers = [EducationRegister.EHE.value, EducationRegister.CME.value]
+    return [*registers, no_end, *(ids or []), PersonKind.CHILD.value, *(ids or [])]
+
+
+def register_facts_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:
+    """Every person an appended entry is about gets their register row worked out again,
+    after the listeners above have moved their stored facts (registered after them). Any
+    write that changes what a register reads (a person's details or death, an involvement
+    opened or ended, a contact, an education event) appends to the person's chronology in
+    its transaction, so this keeps the rows as current as the chronology. The rows are
+    locked first, in key order, so a concurrent append for the same person waits and then
+    reads what the other committed (each statement reads afresh)."""
+    ids = sorted({pk for _, person_ids in appended for pk in person_ids})
+    if ids:
+        register_facts_for(ids)
+
+
+def register_facts_for(ids: list[int]) -> None:
+    """The register rows of these people worked out again: one upsert, and the rows of
+    those no longer children removed."""
+    list(
+        RegisterFacts.objects.select_for_update()
+        .filter(person_id__in=ids)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    marks = ", ".join(["%s"] * len(ids))
+    columns = [f.column for f in RegisterFacts._meta.concrete_fields if not f.primary_key]
+    update = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _facts_select(f"AND p.id IN ({marks})")
+            + f" ON CONFLICT (person_id) DO UPDATE SET {update}",
+            _facts_params(ids),
+        )
+    RegisterFacts.objects.filter(person_id__in=ids).exclude(person__kind=PersonKind.CHILD).delete()
+
+
+def register_facts_refresh() -> int:
+    """Rebuild every child's register row in one statement (the migration's backfill, the
+    demo loader after its bulk COPY, `manage.py last_contact_refresh` after the stored facts
+    it reads): a cache rebuilt gives the same rows. Returns how many rows are stored."""
+    table = connection.ops.quote_name(RegisterFacts._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table's name
+        cursor.execute(_facts_select(""), _facts_params(None))
+    return RegisterFacts.objects.count()

@@ -51,6 +51,7 @@ from safehub.demo.generator.workforce import seed_swe_registrations
 from safehub.hardtosee.services import (
     first_service_refresh,
     last_contact_refresh,
+    register_facts_refresh,
     register_status_refresh,
 )
 
@@ -225,11 +226,13 @@ def generate(
     loader.analyze()
     # The bulk loads above bypass `chronology_append`: the registers' stored last
     # professional contact (ADR 0033), education register status (ADR 0053) and first
-    # service event (ADR 0057) are rebuilt from what they wrote, the status before the
-    # register is read below.
+    # service event (ADR 0057), then each child's register row (ADR 0060), are rebuilt
+    # from what they wrote, the status before the register is read below.
     counts["register_statuses"] = register_status_refresh()
     counts["last_contacts"] = last_contact_refresh()
     counts["first_service_events"] = first_service_refresh()
+    # Each child's register row copies the three above and the person's involvements.
+    counts["register_rows"] = register_facts_refresh()
     loader.analyze()
     # Home educated or missing education today: on no school's roll.
     counts["schools_left_behind"] = schools_left_behind(reference_date or timezone.localdate())

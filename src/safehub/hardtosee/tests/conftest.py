@@ -6,6 +6,7 @@ from conftest import make_person
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.chronology.services import chronology_append
 from safehub.hardtosee.selectors import partner_code
+from safehub.hardtosee.services import register_facts_for
 
 AS_OF = date(2026, 11, 20)
 
@@ -21,7 +22,9 @@ def happened(actor: Any, person: Any, code: str, on: date) -> None:
 
 def allocate(person: Any, user: Any, start: date = date(2026, 1, 5)) -> None:
     """Allocated to `user` (and their team) since `start`, so the child is known to a
-    service on the days the tests ask about."""
+    service on the days the tests ask about. Written directly to choose the start (the
+    allocation service starts today); its register row is then worked out again, as the
+    service's chronology entry does (tests/test_register_facts.py shows it does)."""
     Involvement.objects.create(
         person=person,
         kind=InvolvementKind.ALLOCATED_WORKER,
@@ -29,6 +32,7 @@ def allocate(person: Any, user: Any, start: date = date(2026, 1, 5)) -> None:
         team=user.team,
         start_date=start,
     )
+    register_facts_for([person.pk])
 
 
 def subjects(audit: Any) -> list[int]:
@@ -36,4 +40,8 @@ def subjects(audit: Any) -> list[int]:
 
 
 def child(given: str, born: date = date(2014, 3, 3), **fields: Any) -> Any:
-    return make_person(given, "Register", born, **fields)
+    """A child's record, with its register row, as creating one through the service (which
+    appends "record created") leaves it."""
+    person = make_person(given, "Register", born, **fields)
+    register_facts_for([person.pk])
+    return person

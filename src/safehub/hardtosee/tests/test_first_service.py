@@ -22,7 +22,11 @@ from safehub.hardtosee.selectors import (
     under_ones_register,
     years_before,
 )
-from safehub.hardtosee.services import first_service_on_append, first_service_refresh
+from safehub.hardtosee.services import (
+    first_service_on_append,
+    first_service_refresh,
+    register_facts_for,
+)
 from safehub.hardtosee.tests.conftest import AS_OF, allocate, child, happened
 from safehub.people import events as people_events
 
@@ -115,6 +119,7 @@ def test_under_ones_after_each_change_by_the_day(users):
     assert involved.pk in _ids(under_ones_register(AS_OF))
     assert involved.pk not in _ids(under_ones_register(date(2026, 8, 31)))
     involved.involvements.update(end_date=date(2026, 10, 1))
+    register_facts_for([involved.pk])  # as the services' chronology entry does
     assert involved.pk not in _ids(under_ones_register(AS_OF))
     assert involved.pk in _ids(under_ones_register(date(2026, 9, 30)))
     # The first birthday, by the day asked about.
@@ -122,6 +127,7 @@ def test_under_ones_after_each_change_by_the_day(users):
     # A death recorded: off from that day.
     seen.date_of_death = date(2026, 11, 1)
     seen.save(update_fields=["date_of_death"])
+    register_facts_for([seen.pk])  # as person_update's "death recorded" does
     assert seen.pk not in _ids(under_ones_register(AS_OF))
     assert seen.pk in _ids(under_ones_register(date(2026, 10, 31)))
 
@@ -142,6 +148,7 @@ def test_no_contact_after_each_change_by_the_day(users):
     # The 18th birthday, by the day asked about.
     assert nearly_18.pk not in _ids(no_contact_register(AS_OF + timedelta(days=100), 90))
     nearly_18.involvements.update(end_date=AS_OF - timedelta(days=1))
+    register_facts_for([nearly_18.pk])
     assert nearly_18.pk not in _ids(no_contact_register(AS_OF, 5))
     assert nearly_18.pk in _ids(no_contact_register(AS_OF - timedelta(days=5), 1))
     # A death recorded: off from that day.
@@ -149,6 +156,7 @@ def test_no_contact_after_each_change_by_the_day(users):
     allocate(died, users["social_worker"])
     died.date_of_death = AS_OF
     died.save(update_fields=["date_of_death"])
+    register_facts_for([died.pk])
     assert died.pk not in _ids(no_contact_register(AS_OF, 90))
     assert died.pk in _ids(no_contact_register(AS_OF - timedelta(days=1), 90))
 

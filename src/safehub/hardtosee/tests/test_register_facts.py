@@ -1,0 +1,239 @@
+"""The registers' stored row per child (ADR 0060): the registers read from it show exactly
+what the chronology, the people and their involvements say, for any day, and every write
+that changes one of those facts changes the row in its own transaction."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from safehub.access.models import Involvement, InvolvementKind
+from safehub.access.policy import RULES, restricted_entry_scope
+from safehub.chronology.models import ChronologyEntry, ChronologyLink
+from safehub.hardtosee.models import EducationRegister, RegisterFacts
+from safehub.hardtosee.selectors import (
+    CME,
+    EHE_ENDED,
+    EHE_REGISTERED,
+    PROFESSIONAL_CONTACT,
+    RECORD_KEEPING,
+    REGISTER_EVENTS,
+    Register,
+    RegisterFilters,
+    _day_ends,
+    register_rows,
+    years_before,
+)
+from safehub.hardtosee.services import register_facts_for, register_facts_refresh
+from safehub.hardtosee.tests.conftest import AS_OF, allocate, child, happened
+from safehub.people import services as people_services
+from safehub.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+DAYS = [
+    date(2026, 1, 4),
+    date(2026, 5, 31),
+    date(2026, 6, 1),
+    date(2026, 8, 15),
+    date(2026, 9, 30),
+    date(2026, 10, 1),
+    AS_OF,
+    date(2027, 5, 31),
+    date(2027, 6, 1),
+]
+
+
+def _fixtures(users: dict[str, Any]) -> None:
+    """Children whose registers change over the days above: births and first birthdays
+    crossing them, a death, involvements ending and leaving a gap, education events, a
+    restricted professional contact and one recorded late."""
+    actor = users["mash_worker"]
+    worker = users["social_worker"]
+    baby = child("Baby", born=date(2026, 6, 1))  # one year old on 1 June 2027
+    happened(actor, baby, "health_visitor_contact", date(2026, 8, 1))
+    involved_baby = child("Involved", born=date(2026, 5, 31))
+    allocate(involved_baby, worker, start=date(2026, 9, 1))
+    Involvement.objects.filter(person=involved_baby).update(end_date=date(2026, 10, 1))
+    register_facts_for([involved_baby.pk])
+    gap = child("Gap", born=date(2015, 2, 2))
+    for start, end in ((date(2026, 1, 1), date(2026, 5, 1)), (date(2026, 8, 1), None)):
+        Involvement.objects.create(
+            person=gap,
+            kind=InvolvementKind.TEAM,
+            team=worker.team,
+            start_date=start,
+            end_date=end,
+        )
+    register_facts_for([gap.pk])
+    overlapping = child("Overlap", born=date(2012, 4, 4))
+    for start, end in ((date(2026, 1, 1), date(2026, 6, 1)), (date(2026, 5, 1), date(2026, 8, 1))):
+        Involvement.objects.create(
+            person=overlapping,
+            kind=InvolvementKind.TEAM,
+            team=worker.team,
+            start_date=start,
+            end_date=end,
+        )
+    register_facts_for([overlapping.pk])
+    died = child("Died", born=date(2016, 1, 1))
+    allocate(died, worker, start=date(2026, 1, 1))
+    people_services.person_update(
+        actor=actor,
+        person=died,
+        expected_version=died.version,
+        data={"date_of_death": date(2026, 9, 30)},
+    )
+    restricted_seen = child("Restricted", born=date(2013, 3, 3))
+    allocate(restricted_seen, worker, start=date(2026, 1, 1))
+    happened(actor, restricted_seen, "dsl_welfare_concern", date(2026, 8, 10))
+    ChronologyEntry.objects.filter(summary="dsl_welfare_concern").update(restricted=True)
+    home = child("Home", born=date(2014, 5, 5))
+    happened(actor, home, "ehe_registered", date(2026, 2, 1))
+    happened(actor, home, "VISIT", date(2026, 5, 1))
+    happened(actor, home, "ehe_ended", date(2026, 9, 1))
+    missing = child("Missing", born=date(2011, 6, 6))
+    happened(actor, missing, "child_missing_education", date(2026, 3, 1))
+    happened(actor, missing, "attendance", date(2026, 10, 1))
+    late = child("Late", born=date(2010, 7, 7))
+    happened(actor, late, "child_missing_education", date(2026, 6, 1))
+    happened(actor, late, "VISIT", date(2026, 9, 1))
+    happened(actor, late, "VISIT", date(2026, 4, 1))  # recorded late: moves nothing
+
+
+def _from_scratch(register: Register, day: date, days: int = 90) -> list[int]:
+    """The register worked out from the people, their involvements and their chronology
+    directly, in the page's order (longest without a professional contact first)."""
+    end = _day_ends(day)
+    links: dict[int, list[tuple[Any, int, str]]] = {}
+    for link in ChronologyLink.objects.select_related("entry"):
+        if link.occurred_at < end:
+            links.setdefault(link.person_id, []).append(
+                (link.occurred_at, link.entry_id, link.entry.event_type)
+            )
+    rows = []
+    for person in Person.objects.filter(kind="child"):
+        born, died = person.date_of_birth, person.date_of_death
+        if born is None or not years_before(day, 18) < born <= day or (died and died <= day):
+            continue
+        mine = sorted(links.get(person.pk, []))
+        contacts = [t for t, _, code in mine if code in PROFESSIONAL_CONTACT]
+        last = contacts[-1] if contacts else None
+        involved = any(
+            i.start_date <= day and (i.end_date is None or i.end_date > day)
+            for i in Involvement.objects.filter(person=person)
+        )
+        if register in (Register.EHE, Register.CME):
+            which = EducationRegister.EHE if register is Register.EHE else EducationRegister.CME
+            events = REGISTER_EVENTS[which]
+            decided = [code for _, _, code in mine if code in events.codes]
+            on = bool(decided) and decided[-1] == events.member
+        elif register is Register.UNDER_ONES:
+            known = any(code not in RECORD_KEEPING for _, _, code in mine)
+            on = born > years_before(day, 1) and (known or involved)
+        else:
+            window = end - timedelta(days=days)
+            on = involved and (last is None or last < window)
+        if on:
+            rows.append((last is not None, last, person.pk))
+    return [pk for *_, pk in sorted(rows, key=lambda r: (r[0], r[1] or end, r[2]))]
+
+
+def test_registers_from_the_stored_rows_are_those_worked_out_from_scratch(users):
+    _fixtures(users)
+    actor = users["mash_worker"]
+    kept = list(RegisterFacts.objects.order_by("pk").values())
+    # Kept as they were written is what a rebuild gives.
+    register_facts_refresh()
+    assert list(RegisterFacts.objects.order_by("pk").values()) == kept
+    checked = 0
+    for day in DAYS:
+        for register in Register:
+            expected = _from_scratch(register, day)
+            shown = register_rows(actor, register, as_of=day, filters=RegisterFilters())
+            assert [r["person_id"] for r in shown] == expected, (register, day)
+            checked += len(expected)
+    assert checked > 40  # the fixtures are on registers on most days
+
+
+def test_the_fixtures_cross_each_boundary(users):
+    """The comparison above means something: each change shows on some day and not another."""
+    _fixtures(users)
+    names = {p.pk: p.given_name for p in Person.objects.all()}
+
+    def on(register: Register, day: date) -> set[str]:
+        return {names[pk] for pk in _from_scratch(register, day)}
+
+    assert "Baby" in on(Register.UNDER_ONES, date(2027, 5, 31))
+    assert "Baby" not in on(Register.UNDER_ONES, date(2027, 6, 1))
+    assert "Involved" in on(Register.UNDER_ONES, date(2026, 9, 30))
+    assert "Involved" not in on(Register.UNDER_ONES, AS_OF)
+    assert "Gap" not in on(Register.NO_CONTACT, date(2026, 5, 31))
+    assert "Gap" in on(Register.NO_CONTACT, AS_OF)
+    assert "Died" in on(Register.NO_CONTACT, date(2026, 8, 15))
+    assert "Died" not in on(Register.NO_CONTACT, date(2026, 9, 30))
+    assert "Restricted" not in on(Register.NO_CONTACT, date(2026, 8, 15))
+    assert "Home" in on(Register.EHE, date(2026, 8, 15))
+    assert "Home" not in on(Register.EHE, AS_OF)
+    assert "Missing" in on(Register.CME, date(2026, 9, 30))
+    assert "Missing" not in on(Register.CME, date(2026, 10, 1))
+    assert EHE_REGISTERED != EHE_ENDED != CME
+
+
+def _row(person: Any) -> dict[str, Any]:
+    return dict(RegisterFacts.objects.filter(pk=person.pk).values().first() or {})
+
+
+def test_each_write_through_its_service_changes_the_row_in_its_transaction(users):
+    actor = users["mash_worker"]
+    with transaction.atomic():
+        person = people_services.person_create(
+            actor=actor,
+            data={
+                "kind": "child",
+                "given_name": "Leo",
+                "family_name": "Marsh",
+                "date_of_birth": date(2018, 7, 14),
+                "sex": "M",
+            },
+        )
+        assert _row(person)["date_of_birth"] == date(2018, 7, 14)
+    with transaction.atomic():
+        happened(actor, person, "ehe_registered", date(2026, 3, 1))
+        assert _row(person)["ehe_event"] == EHE_REGISTERED
+        happened(actor, person, "VISIT", date(2026, 4, 1))
+        assert _row(person)["last_contact"] is not None
+    person.refresh_from_db()
+    with transaction.atomic():
+        people_services.person_update(
+            actor=actor,
+            person=person,
+            expected_version=person.version,
+            data={"date_of_death": date(2026, 5, 1)},
+        )
+        assert _row(person)["date_of_death"] == date(2026, 5, 1)
+    # Each kept row is what a rebuild from scratch gives.
+    kept = _row(person)
+    register_facts_refresh()
+    assert _row(person) == kept
+
+
+def test_an_adult_has_no_register_row(users):
+    adult = child("Adult", born=date(1990, 1, 1), kind="adult")
+    happened(users["mash_worker"], adult, "VISIT", date(2026, 4, 1))
+    assert _row(adult) == {}
+
+
+def test_whoever_opens_the_registers_reads_every_restricted_entry(users):
+    """The stored last contact counts restricted partner entries (as the stored contact of
+    ADR 0033 always has), and a register shows its date. That discloses nothing only because
+    every role that opens the registers reads restricted entries whole on every child it
+    sees: if a role is given the registers without that, this fails and the row needs a
+    last contact from unrestricted entries for it (ADR 0060)."""
+    person = child("Anyone")
+    openers = [role for role, rules in RULES.items() if rules.can_open_registers]
+    assert openers
+    for user in users.values():
+        if user.role in openers:
+            assert restricted_entry_scope(user, [person]).open_person_ids == {person.pk}
