@@ -6,10 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from conftest import TEST_TODAY
 from django.db import transaction
 
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.access.policy import RULES, restricted_entry_scope
+from safehub.audit.models import AuditEvent
+from safehub.casework import services as casework_services
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
 from safehub.hardtosee.models import EducationRegister, RegisterFacts
 from safehub.hardtosee.selectors import (
@@ -22,11 +25,12 @@ from safehub.hardtosee.selectors import (
     Register,
     RegisterFilters,
     _day_ends,
+    register_page,
     register_rows,
     years_before,
 )
 from safehub.hardtosee.services import register_facts_for, register_facts_refresh
-from safehub.hardtosee.tests.conftest import AS_OF, allocate, child, happened
+from safehub.hardtosee.tests.conftest import AS_OF, allocate, child, happened, subjects
 from safehub.people import services as people_services
 from safehub.people.models import Person
 
@@ -219,6 +223,31 @@ def test_each_write_through_its_service_changes_the_row_in_its_transaction(users
     assert _row(person) == kept
 
 
+def test_an_allocation_through_its_service_changes_the_row_in_its_transaction(users, people):
+    """The allocation service opens an involvement and appends "allocated": the row's
+    involvement span comes from that append, inside the same transaction."""
+    child_ = people["involved"]
+    casework_services.episode_open(
+        actor=users["social_worker"],
+        child=child_,
+        kind="cin",
+        referral_date=TEST_TODAY - timedelta(days=30),
+        primary_need="N1",
+    )
+    with transaction.atomic():
+        Involvement.objects.filter(person=child_).delete()
+        register_facts_for([child_.pk])
+        assert _row(child_)["involved_from"] is None
+        casework_services.allocate(
+            actor=users["team_manager"], child=child_, worker=users["colleague"]
+        )
+        assert _row(child_)["involved_from"] == TEST_TODAY
+        assert _row(child_)["involved_until"] is None
+        kept = _row(child_)
+        register_facts_refresh()
+        assert _row(child_) == kept
+
+
 def test_an_adult_has_no_register_row(users):
     adult = child("Adult", born=date(1990, 1, 1), kind="adult")
     happened(users["mash_worker"], adult, "VISIT", date(2026, 4, 1))
@@ -237,3 +266,26 @@ def test_whoever_opens_the_registers_reads_every_restricted_entry(users):
     for user in users.values():
         if user.role in openers:
             assert restricted_entry_scope(user, [person]).open_person_ids == {person.pk}
+
+
+def test_a_stale_copy_of_the_restriction_never_shows_a_restricted_child(users):
+    """The policy filters the rows by the restriction they copy, then decides each person
+    shown again on their own record: a row not yet worked out again cannot show a child
+    who is now restricted to the reader, and the audit row does not name them."""
+    actor = users["mash_worker"]
+    kept = child("Kept", born=date(2025, 12, 1))
+    hidden = child("Hidden", born=date(2025, 12, 2))
+    for baby in (kept, hidden):
+        happened(actor, baby, "health_visitor_contact", date(2026, 1, 10))
+    Person.objects.filter(pk=hidden.pk).update(is_restricted=True)  # the copy is now stale
+    page = register_page(
+        actor=actor, register=Register.UNDER_ONES, as_of=AS_OF, filters=RegisterFilters()
+    )
+    assert [r.person_id for r in page.rows] == [kept.pk]
+    assert subjects(AuditEvent.objects.latest("pk")) == [kept.pk]
+    register_facts_for([hidden.pk])
+    page = register_page(
+        actor=actor, register=Register.UNDER_ONES, as_of=AS_OF, filters=RegisterFilters()
+    )
+    assert [r.person_id for r in page.rows] == [kept.pk]
+    assert page.count == 1
