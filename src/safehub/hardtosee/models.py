@@ -266,7 +266,7 @@ _ROW_COLUMNS = [
     "first_service",
     "involved_from",
     "involved_until",
-    "involvement_gaps",
+    "involved_since",
 ]
 
 
@@ -277,8 +277,9 @@ class RegisterFacts(models.Model):
     restriction; the stored last professional contact, first service event and education
     register statuses (ADRs 0033, 0053, 0057, with the same "latest / earliest ever"
     meaning); the person's involvements as one span (`involved_from` to `involved_until`,
-    open when None) with `involvement_gaps` set when the spans leave a gap, where the
-    register asks the involvements themselves. Facts that pass with the clock (a birthday,
+    open when None) and `involved_since`, where the last unbroken stretch began: only a day
+    before that (a past day, where the spans may leave a gap) asks the involvements
+    themselves. Facts that pass with the clock (a birthday,
     an involvement's end date) are stored as dates and compared with the register's day.
 
     Kept by `services.register_facts_on_append`, the chronology listener after the other
@@ -300,7 +301,9 @@ class RegisterFacts(models.Model):
     cme_at = models.DateTimeField(null=True)
     involved_from = models.DateField(null=True)
     involved_until = models.DateField(null=True)
-    involvement_gaps = models.BooleanField(default=False)
+    # The start of the last unbroken stretch of involvement (`involved_from` when there is
+    # no gap): a day on or after it is involved exactly when it is before `involved_until`.
+    involved_since = models.DateField(null=True)
 
     class Meta:
         indexes = [

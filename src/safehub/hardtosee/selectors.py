@@ -43,6 +43,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Concat
+from django.db.models.lookups import IsNull
 
 from safehub.access.models import Involvement
 from safehub.access.policy import RULES, Disclosure, Scope, disclosures, visible_persons
@@ -255,13 +256,20 @@ def _children(as_of: date) -> QuerySet[RegisterFacts]:
 
 
 def _involved_on(as_of: date) -> Q:
-    """An open involvement on the day: inside the stored span, and where the spans leave a
-    gap, one of the involvements itself (a lookup by the person's key, for those rows only)."""
-    in_span = Q(involved_from__lte=as_of) & (
+    """An open involvement on the day: inside the stored span, and on or after the start of
+    its last unbroken stretch; only a day before that (a past day, perhaps in a gap) asks
+    the involvements themselves, by the person's key."""
+    # "Never involved" first: `involved_from <= day` is unknown (not false) when there is
+    # none, and SQL would go on to ask the involvements.
+    in_span = Q(involved_from__isnull=False, involved_from__lte=as_of) & (
         Q(involved_until__isnull=True) | Q(involved_until__gt=as_of)
     )
+    # A scalar subquery (LIMIT 1), as ADR 0057's: PostgreSQL cannot hash it, so it is a
+    # lookup for those rows only, never a read of the council's involvements.
     open_one = Involvement.objects.filter(_open_involvement(as_of), person=PERSON)
-    return in_span & (Q(involvement_gaps=False) | Q(Exists(open_one)))
+    return in_span & (
+        Q(involved_since__lte=as_of) | Q(IsNull(Subquery(open_one.values("pk")[:1]), False))
+    )
 
 
 # The stored facts (ADR 0033, 0053) are the latest ever recorded. For a day on or after one,

@@ -637,9 +637,10 @@ _NO_END = date(9999, 12, 31)
 def _facts_select(person_filter: str) -> str:
     """Each child's register facts, from the person, the stored facts above and their
     involvements (one statement, set-based on both engines). The involvements become one
-    span: from the earliest start to the latest end (None while one is open), with a gap
-    when some involvement starts after everything that started before it had ended (each
-    start, in order, against the furthest end before it: a window both engines run).
+    span: from the earliest start to the latest end (None while one is open), and since the
+    last start that follows a gap (an involvement starting after everything that started
+    before it had ended: each start, in order, against the furthest end before it, a window
+    both engines run).
     Involvements that end on the day they start were never open and are left out."""
     facts = connection.ops.quote_name(RegisterFacts._meta.db_table)
     people = connection.ops.quote_name(Person._meta.db_table)
@@ -650,10 +651,10 @@ def _facts_select(person_filter: str) -> str:
     return (
         f"INSERT INTO {facts} (person_id, date_of_birth, date_of_death, is_restricted, "  # noqa: S608 - our tables
         "last_contact, first_service, ehe_event, ehe_at, cme_event, cme_at, involved_from, "
-        "involved_until, involvement_gaps) "
+        "involved_until, involved_since) "
         "SELECT p.id, p.date_of_birth, p.date_of_death, p.is_restricted, lc.occurred_at, "
         "fs.occurred_at, ehe.event_type, ehe.occurred_at, cme.event_type, cme.occurred_at, "
-        "inv.involved_from, inv.involved_until, COALESCE(inv.gaps, 0) = 1 "
+        "inv.involved_from, inv.involved_until, COALESCE(inv.gap_ends, inv.involved_from) "
         f"FROM {people} p "
         f"LEFT JOIN {contacts} lc ON lc.person_id = p.id "
         f"LEFT JOIN {first} fs ON fs.person_id = p.id "
@@ -661,7 +662,7 @@ def _facts_select(person_filter: str) -> str:
         f"LEFT JOIN {statuses} cme ON cme.person_id = p.id AND cme.register = %s "
         "LEFT JOIN (SELECT person_id, MIN(start_date) AS involved_from, "
         " CASE WHEN COUNT(*) = COUNT(end_date) THEN MAX(end_date) END AS involved_until, "
-        " MAX(CASE WHEN start_date > reach THEN 1 ELSE 0 END) AS gaps "
+        " MAX(CASE WHEN start_date > reach THEN start_date END) AS gap_ends "
         " FROM (SELECT i.person_id, i.start_date, i.end_date, MAX(COALESCE(i.end_date, %s)) "
         "  OVER (PARTITION BY i.person_id ORDER BY i.start_date, i.id "
         "  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach "

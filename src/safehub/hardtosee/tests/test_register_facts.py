@@ -173,7 +173,8 @@ def test_the_fixtures_cross_each_boundary(users):
     assert "Baby" not in on(Register.UNDER_ONES, date(2027, 6, 1))
     assert "Involved" in on(Register.UNDER_ONES, date(2026, 9, 30))
     assert "Involved" not in on(Register.UNDER_ONES, AS_OF)
-    assert "Gap" not in on(Register.NO_CONTACT, date(2026, 5, 31))
+    assert "Gap" in on(Register.NO_CONTACT, date(2026, 1, 4))  # before the gap
+    assert "Gap" not in on(Register.NO_CONTACT, date(2026, 5, 31))  # in it
     assert "Gap" in on(Register.NO_CONTACT, AS_OF)
     assert "Died" in on(Register.NO_CONTACT, date(2026, 8, 15))
     assert "Died" not in on(Register.NO_CONTACT, date(2026, 9, 30))
