@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safehub.access.middleware import SIGNED_IN_AT
 from safehub.access.models import Involvement, InvolvementKind, RestrictedAccess
 from safehub.access.roles import Role
+from safehub.hardtosee.services import register_facts_refresh
 from safehub.organisations.models import Agency, AgencyKind, Team, User
 from safehub.people.codes import NameKind, RelationshipType
 from safehub.people.models import Person, Relationship
@@ -191,6 +192,9 @@ def people(users: dict[str, User], council: dict[str, Any]) -> dict[str, Person]
         Relationship.objects.create(
             subject=sibling, other=person, type=RelationshipType.SIBLING, pair_key=pair
         )
+    # Written directly, as the demo loader writes: the registers' rows are rebuilt as the
+    # loader rebuilds them (the services' chronology entries keep them otherwise, ADR 0060).
+    register_facts_refresh()
     return found
 
 
