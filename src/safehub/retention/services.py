@@ -18,6 +18,7 @@ from safehub.chronology.models import ChronologyEntry, ChronologyLink
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.models import versioned_update
 from safehub.frontdoor.models import ContactSubject
+from safehub.hardtosee.services import register_facts_for
 from safehub.organisations.models import User
 from safehub.people.models import Person, PersonAddress, PersonName, Relationship
 from safehub.retention import selectors
@@ -152,6 +153,9 @@ def record_dispose(
         raise ValidationError("The schedule no longer says this record is due; it is kept")
     with transaction.atomic():
         removed = _anonymise(review.person)
+        # Nothing is appended to the chronology here: the register row is worked out again
+        # directly (no date of birth: on no register, ADR 0060).
+        register_facts_for([review.person_id])
         versioned_update(
             instance=review,
             expected_version=expected_version,

@@ -16,6 +16,7 @@ from safehub.access.services import OPERATOR
 from safehub.audit.models import AuditEvent
 from safehub.casework.models import CaseNote, CPPlan, Episode, PeriodOfCare
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.hardtosee.models import RegisterFacts
 from safehub.organisations.models import User
 from safehub.people.models import Person, PersonName, Relationship
 from safehub.retention import selectors, services
@@ -139,6 +140,8 @@ def test_disposal_anonymises_and_keeps_the_audit(children, users):
     child.refresh_from_db()
     assert child.full_name == "Disposed record"
     assert child.date_of_birth is None
+    # Its register row says so in the same transaction: on no register (ADR 0060).
+    assert RegisterFacts.objects.get(pk=child.pk).date_of_birth is None
     assert not PersonName.objects.filter(person=child).exists()
     assert not Relationship.objects.filter(subject=child).exists()
     assert not Relationship.objects.filter(other=child).exists()

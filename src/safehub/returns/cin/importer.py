@@ -51,6 +51,7 @@ from safehub.casework.models import (
 )
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.identifiers import clean_upn
+from safehub.hardtosee.services import register_facts_for
 from safehub.organisations.models import User
 from safehub.people.codes import Disability, Ethnicity, NameKind, PersonKind, Sex, UpnUnknown
 from safehub.people.models import Person, PersonName
@@ -640,6 +641,9 @@ class _Child:
                 setattr(person, name, value)
             person.version += 1
             person.save(update_fields=[*changes, "version", "updated_at"])
+            # A date of birth filled in puts the child where the registers can see them; the
+            # import appends nothing to the chronology, so the row is worked out here.
+            register_facts_for([person.pk])
 
 
 def _bad_date() -> date:

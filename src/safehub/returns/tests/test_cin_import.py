@@ -23,6 +23,7 @@ from safehub.casework.models import (
     StrategyDiscussion,
 )
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.hardtosee.models import RegisterFacts
 from safehub.people.models import Person
 from safehub.returns.cin.importer import ImportReport, import_cin
 from safehub.returns.models import (
@@ -151,6 +152,8 @@ def test_a_child_is_matched_by_upn_and_the_record_keeps_its_own_values(users):
     assert (four.outcome, four.person_id, four.matched_by) == ("matched", existing.pk, "UPN")
     existing.refresh_from_db()
     assert (existing.given_name, existing.sex, existing.version) == ("Ada", "M", 2)
+    # What the file filled in is worked out into the child's register row (ADR 0060).
+    assert RegisterFacts.objects.get(pk=existing.pk).date_of_birth == date(2015, 5, 1)
     assert LegacyChildId.objects.get(la_child_id="C4").person == existing
 
 
