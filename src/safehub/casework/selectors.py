@@ -61,8 +61,11 @@ from safehub.casework.models import (
 )
 from safehub.casework.sections import (
     ChildRead,
+    MyWorkRead,
+    Section,
     child_holds,
     my_work_probes,
+    my_work_sections,
     register_child_probe,
 )
 from safehub.casework.timescales import add_months
@@ -607,8 +610,9 @@ class CaseloadRow:
 class MyWork:
     rows: list[CaseloadRow]  # children with work due first (worst first), then the rest
     due: list[tuple[Due, CaseloadRow]]  # every item overdue or due this week, worst first
-    # The sections' probes' answers (`my_work_probes`), None when no allocation carried them.
-    probed: dict[str, bool] | None = None
+    # What other apps add to the page (`casework.sections`), the people each names recorded
+    # in the page's audit row.
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
@@ -621,23 +625,36 @@ def _visible_child(actor: User) -> Exists:
     return Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))
 
 
+# What the page shows of each allocated child and of the allocation (ADR 0062: a full
+# Person is some forty fields, most of them never drawn here).
+_MY_WORK_FIELDS = (
+    "child_id",
+    "start_date",
+    "child__given_name",
+    "child__family_name",
+    "child__date_of_birth",
+)
+
+
 def my_work(*, actor: User, today: date) -> MyWork:
-    """The worker's allocated children and their statutory work, in two queries."""
+    """The worker's allocated children and their statutory work, in two queries, then the
+    sections other apps add; one audit row names every person the page shows (ADR 0062)."""
     # The "my work" sections' probes ride along too (ADR 0058); with no allocation to carry
     # them, the sections ask them themselves.
     probes = my_work_probes(actor)
     allocations = list(
         Allocation.objects.filter(worker=actor, end_date__isnull=True)
         .select_related("child")
+        .only(*_MY_WORK_FIELDS)
         .annotate(visible=_visible_child(actor), **probes)
     )
     by_child: dict[int, list[DueItem]] = {a.child_id: [] for a in allocations}
     for item in DueItem.objects.filter(
         done_on__isnull=True,
         child__in=Allocation.objects.filter(worker=actor, end_date__isnull=True).values("child"),
-    ):
+    ).only("child_id", "kind", "label", "due_date"):
         by_child.setdefault(item.child_id, []).append(item)
-    visible = {a.child_id for a in allocations if a.visible}
+    seen = {a.child_id: bool(a.visible) for a in allocations}
     horizon = today + timedelta(days=SOON_DAYS)
     rows = []
     for allocation in allocations:
@@ -646,7 +663,7 @@ def my_work(*, actor: User, today: date) -> MyWork:
             CaseloadRow(
                 child=allocation.child,
                 allocation=allocation,
-                visible=allocation.child_id in visible,
+                visible=seen[allocation.child_id],
                 due=[d for d in items if d.item.due_date <= horizon],
                 next_due=items[0] if items else None,
             )
@@ -664,11 +681,18 @@ def my_work(*, actor: User, today: date) -> MyWork:
         ((d, row) for row in rows for d in row.due),
         key=lambda pair: (pair[0].item.due_date, pair[0].item.pk),
     )
-    audit_list(
-        actor=actor, listed="casework.my_work", person_ids=[r.child.pk for r in rows if r.visible]
-    )
     probed = {k: getattr(allocations[0], k) for k in probes} if allocations else None
-    return MyWork(rows=rows, due=due, probed=probed)
+    sections = my_work_sections(actor, today, MyWorkRead(seen), probed)
+    # One row for the page: its own children and every person a section names, with which
+    # section named whom.
+    named = {s.listed: sorted(set(s.shown)) for s in sections if s.shown}
+    audit_list(
+        actor=actor,
+        listed="casework.my_work",
+        person_ids=[r.child.pk for r in rows if r.visible] + [i for s in sections for i in s.shown],
+        detail={"sections": named} if named else None,
+    )
+    return MyWork(rows=rows, due=due, sections=sections)
 
 
 # --- A team manager's view of the team ---------------------------------------------------
