@@ -170,8 +170,9 @@ class ChildCasework:
 def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
     """Every episode, newest first, with everything recorded on it: up to seventeen queries
     (an empty list skips what hangs off it); the periods of care and their records only for
-    a child the casework page's probe found has been in care (`CARE_PROBE`)."""
-    by = ("recorded_by",)
+    a child the casework page's probe found has been in care (`CARE_PROBE`). Who recorded
+    a strategy discussion, core group or review, and who opened an episode, the page does
+    not show, so they are not read (ADR 0062)."""
     prefetches: list[Prefetch] = [
         Prefetch(
             "assessments",
@@ -183,7 +184,7 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
         Prefetch(
             "strategies",
             to_attr="strategy_list",
-            queryset=StrategyDiscussion.objects.select_related(*by).order_by("-held_on", "-pk"),
+            queryset=StrategyDiscussion.objects.order_by("-held_on", "-pk"),
         ),
         Prefetch(
             "enquiries",
@@ -202,7 +203,7 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
                 Prefetch(
                     "core_groups",
                     to_attr="core_group_list",
-                    queryset=CoreGroup.objects.select_related(*by).order_by("-held_on", "-pk"),
+                    queryset=CoreGroup.objects.order_by("-held_on", "-pk"),
                 )
             ),
         ),
@@ -213,7 +214,7 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
                 Prefetch(
                     "reviews",
                     to_attr="review_list",
-                    queryset=CINPlanReview.objects.select_related(*by).order_by("-held_on", "-pk"),
+                    queryset=CINPlanReview.objects.order_by("-held_on", "-pk"),
                 )
             ),
         ),
@@ -222,7 +223,6 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
         prefetches.append(_care_periods_prefetch())
     episodes = list(
         Episode.objects.filter(child=child)
-        .select_related("opened_by")
         .order_by("-referral_date", "-pk")
         .prefetch_related(*prefetches)
     )
@@ -237,7 +237,6 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
 def _care_periods_prefetch() -> Prefetch:
     """The episode's periods of care, each with its placements, reviews (and their
     recommendations) and health checks, and which other kinds of record it holds."""
-    by = ("recorded_by",)
     return Prefetch(
         "care_periods",
         to_attr="care_list",
@@ -252,9 +251,7 @@ def _care_periods_prefetch() -> Prefetch:
             Prefetch(
                 "reviews",
                 to_attr="review_list",
-                queryset=CareReview.objects.select_related(*by)
-                .order_by("-held_on", "-pk")
-                .prefetch_related(
+                queryset=CareReview.objects.order_by("-held_on", "-pk").prefetch_related(
                     Prefetch(
                         "recommendations",
                         to_attr="recommendation_list",
