@@ -689,10 +689,10 @@ def my_work(*, actor: User, today: date) -> MyWork:
         .annotate(visible=_visible_child(actor), **probes)
     )
     by_child: dict[int, list[DueItem]] = {a.child_id: [] for a in allocations}
-    for item in DueItem.objects.filter(
-        done_on__isnull=True,
-        child__in=Allocation.objects.filter(worker=actor, end_date__isnull=True).values("child"),
-    ).only("child_id", "kind", "label", "due_date"):
+    # The children just read, by key: no second reading of the allocations to build.
+    for item in DueItem.objects.filter(done_on__isnull=True, child_id__in=list(by_child)).only(
+        "child_id", "kind", "label", "due_date"
+    ):
         by_child.setdefault(item.child_id, []).append(item)
     seen = {a.child_id: bool(a.visible) for a in allocations}
     horizon = today + timedelta(days=SOON_DAYS)

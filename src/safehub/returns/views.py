@@ -339,5 +339,5 @@ def my_work_section(actor: User, today: date, read: MyWorkRead) -> Section | Non
         template="returns/_my_work.html",
         context={"tasks": tasks},
         listed="returns.validation_tasks",
-        shown=tuple(t.issue.child_id for t in tasks if t.visible),
+        shown=tuple(t.issue.child_id for t in tasks if t.visible and t.issue.child_id),
     )

@@ -310,7 +310,7 @@ def test_a_count_for_something_that_is_not_there_is_not_found(planted, users):
 
 
 def test_census_tasks_about_the_workers_own_children_ask_the_policy_nothing_more(planted, users):
-    """"My work" has the policy's answer for every child allocated to the worker, so its
+    """ "My work" has the policy's answer for every child allocated to the worker, so its
     census section reads the tasks and nothing else: allocations, due dates, tasks, and the
     one audit row (ADR 0062)."""
     from django.db import connection
