@@ -10,7 +10,12 @@ nothing in most sections of "my work", so each section asking "is there anything
 own cost a query each. A section may instead register a probe (the rows it would read, as
 a queryset) and the page asks every probe at once, in one query of `EXISTS` clauses
 (ADR 0055): a child's probes ride on `ChildRead.holds`, and a "my work" section whose probe
-finds nothing is not called."""
+finds nothing is not called.
+
+A "my work" section is given what the page has read (`MyWorkRead`: the policy's answer for
+each child allocated to the worker) and does not write its own audit row: it says whom it
+names (`Section.shown`) and the page records them with its own children in one row (ADR
+0062)."""
 
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -23,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
+from safehub.access.policy import visible_persons
 from safehub.casework.models import CareEpisode, DueItem, PeriodOfCare
 from safehub.organisations.models import User
 from safehub.people.models import Person
@@ -34,6 +40,10 @@ class Section:
     context: dict[str, Any]
     title: str = ""  # for the page's contents list
     anchor: str = ""
+    # A "my work" section: the list it is (as `audit_list` names lists) and the people it
+    # names, which the page records in its one audit row.
+    listed: str = ""
+    shown: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,8 +85,29 @@ class ChildRead:
         ]
 
 
+@dataclass(frozen=True)
+class MyWorkRead:
+    """What "my work" has read before drawing its sections: whether the worker may see each
+    child allocated to them, as the policy (`visible_persons`) answered for this request."""
+
+    seen: Mapping[int, bool]
+
+    def visible(self, actor: User, person_ids: Collection[int]) -> set[int]:
+        """Of `person_ids`, those `actor` may see: the page's answers where it has them, the
+        policy asked in one query for the rest (none when the page has them all)."""
+        unknown = {i for i in person_ids if i not in self.seen}
+        found = {i for i in person_ids if self.seen.get(i)}
+        if unknown:
+            found.update(
+                visible_persons(actor, Person.objects.filter(pk__in=unknown)).values_list(
+                    "pk", flat=True
+                )
+            )
+        return found
+
+
 ChildSection = Callable[[User, Person, date, ChildRead], Section | None]
-MyWorkSection = Callable[[User, date], Section | None]
+MyWorkSection = Callable[[User, date, MyWorkRead], Section | None]
 # A child's rows of one kind, given a reference to the child's key (an OuterRef).
 ChildProbe = Callable[[Any], QuerySet[Any]]
 # The rows a "my work" section would show the signed-in user, or at least all of them.
@@ -177,12 +208,13 @@ def _my_work_found(actor: User, probed: Mapping[str, bool] | None) -> list[bool]
 
 
 def my_work_sections(
-    actor: User, today: date, probed: Mapping[str, bool] | None = None
+    actor: User, today: date, read: MyWorkRead, probed: Mapping[str, bool] | None = None
 ) -> list[Section]:
-    """`probed`: the answers of `my_work_probes` if a query of the page carried them."""
+    """`probed`: the answers of `my_work_probes` if a query of the page carried them. The
+    sections write no audit row: the caller records each one's `shown` (ADR 0062)."""
     found = _my_work_found(actor, probed)
     return [
         s
         for (hook, _), hit in zip(_my_work_sections, found, strict=True)
-        if hit and (s := hook(actor, today)) is not None
+        if hit and (s := hook(actor, today, read)) is not None
     ]

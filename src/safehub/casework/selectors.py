@@ -61,8 +61,11 @@ from safehub.casework.models import (
 )
 from safehub.casework.sections import (
     ChildRead,
+    MyWorkRead,
+    Section,
     child_holds,
     my_work_probes,
+    my_work_sections,
     register_child_probe,
 )
 from safehub.casework.timescales import add_months
@@ -164,53 +167,74 @@ class ChildCasework:
         self.overdue_count = sum(1 for d in self.due if d.overdue)
 
 
+# The casework page shows no record's stamps (when the row was created or last changed), so
+# its reads leave them out: two date-times parsed a row, on a page of a few hundred rows
+# (ADR 0062). Nor does it show more of a member of staff than their name.
+_STAMPS = ("created_at", "updated_at")
+_STAFF_SHOWN = {"id", "username", "first_name", "last_name"}
+
+
+def _staff(relation: str) -> list[str]:
+    """What `defer` leaves out of the member of staff at `relation`: all but their name."""
+    return [
+        f"{relation}__{f.name}" for f in User._meta.concrete_fields if f.name not in _STAFF_SHOWN
+    ]
+
+
 def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
     """Every episode, newest first, with everything recorded on it: up to seventeen queries
     (an empty list skips what hangs off it); the periods of care and their records only for
-    a child the casework page's probe found has been in care (`CARE_PROBE`)."""
-    by = ("recorded_by",)
+    a child the casework page's probe found has been in care (`CARE_PROBE`). Who recorded
+    a strategy discussion, core group or review, and who opened an episode, the page does
+    not show, so they are not read (ADR 0062)."""
     prefetches: list[Prefetch] = [
         Prefetch(
             "assessments",
             to_attr="assessment_list",
-            queryset=Assessment.objects.select_related("authorised_by").order_by(
-                "-start_date", "-pk"
-            ),
+            queryset=Assessment.objects.defer(*_STAMPS, *_staff("authorised_by"))
+            .select_related("authorised_by")
+            .order_by("-start_date", "-pk"),
         ),
         Prefetch(
             "strategies",
             to_attr="strategy_list",
-            queryset=StrategyDiscussion.objects.select_related(*by).order_by("-held_on", "-pk"),
+            queryset=StrategyDiscussion.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
         ),
         Prefetch(
             "enquiries",
             to_attr="enquiry_list",
-            queryset=Section47.objects.order_by("-start_date", "-pk"),
+            queryset=Section47.objects.defer(*_STAMPS).order_by("-start_date", "-pk"),
         ),
         Prefetch(
             "conferences",
             to_attr="conference_list",
-            queryset=Conference.objects.select_related("chair").order_by("-held_on", "-pk"),
+            queryset=Conference.objects.defer(*_STAMPS, *_staff("chair"))
+            .select_related("chair")
+            .order_by("-held_on", "-pk"),
         ),
         Prefetch(
             "cp_plans",
             to_attr="cp_plan_list",
-            queryset=CPPlan.objects.order_by("-start_date", "-pk").prefetch_related(
+            queryset=CPPlan.objects.defer(*_STAMPS)
+            .order_by("-start_date", "-pk")
+            .prefetch_related(
                 Prefetch(
                     "core_groups",
                     to_attr="core_group_list",
-                    queryset=CoreGroup.objects.select_related(*by).order_by("-held_on", "-pk"),
+                    queryset=CoreGroup.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
                 )
             ),
         ),
         Prefetch(
             "cin_plans",
             to_attr="cin_plan_list",
-            queryset=CINPlan.objects.order_by("-start_date", "-pk").prefetch_related(
+            queryset=CINPlan.objects.defer(*_STAMPS)
+            .order_by("-start_date", "-pk")
+            .prefetch_related(
                 Prefetch(
                     "reviews",
                     to_attr="review_list",
-                    queryset=CINPlanReview.objects.select_related(*by).order_by("-held_on", "-pk"),
+                    queryset=CINPlanReview.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
                 )
             ),
         ),
@@ -218,8 +242,8 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
     if in_care:
         prefetches.append(_care_periods_prefetch())
     episodes = list(
-        Episode.objects.filter(child=child)
-        .select_related("opened_by")
+        Episode.objects.defer(*_STAMPS)
+        .filter(child=child)
         .order_by("-referral_date", "-pk")
         .prefetch_related(*prefetches)
     )
@@ -234,28 +258,30 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
 def _care_periods_prefetch() -> Prefetch:
     """The episode's periods of care, each with its placements, reviews (and their
     recommendations) and health checks, and which other kinds of record it holds."""
-    by = ("recorded_by",)
     return Prefetch(
         "care_periods",
         to_attr="care_list",
-        queryset=PeriodOfCare.objects.order_by("-start_date", "-pk")
+        queryset=PeriodOfCare.objects.defer(*_STAMPS)
+        .order_by("-start_date", "-pk")
         .annotate(**_care_record_probes())
         .prefetch_related(
             Prefetch(
                 "episodes",
                 to_attr="placement_list",
-                queryset=CareEpisode.objects.order_by("-start_date", "-pk"),
+                queryset=CareEpisode.objects.defer(*_STAMPS).order_by("-start_date", "-pk"),
             ),
             Prefetch(
                 "reviews",
                 to_attr="review_list",
-                queryset=CareReview.objects.select_related(*by)
+                queryset=CareReview.objects.defer(*_STAMPS)
                 .order_by("-held_on", "-pk")
                 .prefetch_related(
                     Prefetch(
                         "recommendations",
                         to_attr="recommendation_list",
-                        queryset=ReviewRecommendation.objects.order_by("due_date", "pk"),
+                        queryset=ReviewRecommendation.objects.defer(*_STAMPS).order_by(
+                            "due_date", "pk"
+                        ),
                     )
                 ),
             ),
@@ -270,27 +296,29 @@ def _care_health_prefetches() -> list[Prefetch]:
         Prefetch(
             "health_checks",
             to_attr="health_list",
-            queryset=HealthCheck.objects.order_by("-held_on", "-pk"),
+            queryset=HealthCheck.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
         ),
         Prefetch(
             "sdqs",
             to_attr="sdq_list",
-            queryset=StrengthsAndDifficulties.objects.order_by("-completed_on", "-pk"),
+            queryset=StrengthsAndDifficulties.objects.defer(*_STAMPS).order_by(
+                "-completed_on", "-pk"
+            ),
         ),
         Prefetch(
             "substance_misuse",
             to_attr="substance_list",
-            queryset=SubstanceMisuse.objects.order_by("-identified_on", "-pk"),
+            queryset=SubstanceMisuse.objects.defer(*_STAMPS).order_by("-identified_on", "-pk"),
         ),
         Prefetch(
             "offences",
             to_attr="offence_list",
-            queryset=Offence.objects.order_by("-outcome_on", "-pk"),
+            queryset=Offence.objects.defer(*_STAMPS).order_by("-outcome_on", "-pk"),
         ),
         Prefetch(
             "education_plans",
             to_attr="pep_list",
-            queryset=EducationPlan.objects.order_by("-held_on", "-pk"),
+            queryset=EducationPlan.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
         ),
     ]
 
@@ -418,23 +446,38 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
     visit_kind = VisitKind.CP if cp_plan else VisitKind.CLA if care else VisitKind.CIN
 
     visits, visit_count = _latest(
-        Visit.objects.filter(child=child).select_related("recorded_by"), "-visited_on", "-pk"
+        Visit.objects.filter(child=child)
+        .select_related("recorded_by")
+        .defer(*_STAMPS, *_staff("recorded_by")),
+        "-visited_on",
+        "-pk",
     )
     notes, note_count = _latest(
-        CaseNote.objects.filter(child=child).select_related("author"), "-occurred_at", "-pk"
+        CaseNote.objects.filter(child=child)
+        .select_related("author")
+        .defer(*_STAMPS, *_staff("author")),
+        "-occurred_at",
+        "-pk",
     )
     missing, missing_count = _latest(
-        MissingEpisode.objects.filter(child=child), "-start_date", "-pk"
+        MissingEpisode.objects.filter(child=child).defer(*_STAMPS), "-start_date", "-pk"
     )
     oversight, oversight_count = _latest(
-        Oversight.objects.filter(child=child).select_related("manager"), "-held_on", "-pk"
+        Oversight.objects.filter(child=child)
+        .select_related("manager")
+        .defer(*_STAMPS, *_staff("manager")),
+        "-held_on",
+        "-pk",
     )
     allocations = list(
         Allocation.objects.filter(child=child)
         .select_related("worker", "team", "allocated_by")
+        .defer(*_STAMPS, *_staff("worker"), *_staff("allocated_by"))
         .order_by("-start_date", "-pk")
     )
-    due = _due(list(DueItem.objects.filter(child=child, done_on__isnull=True)), today)
+    due = _due(
+        list(DueItem.objects.filter(child=child, done_on__isnull=True).defer(*_STAMPS)), today
+    )
     return ChildCasework(
         episodes=episodes,
         assessments=_across(episodes, "assessment_list", "start_date"),
@@ -607,8 +650,9 @@ class CaseloadRow:
 class MyWork:
     rows: list[CaseloadRow]  # children with work due first (worst first), then the rest
     due: list[tuple[Due, CaseloadRow]]  # every item overdue or due this week, worst first
-    # The sections' probes' answers (`my_work_probes`), None when no allocation carried them.
-    probed: dict[str, bool] | None = None
+    # What other apps add to the page (`casework.sections`), the people each names recorded
+    # in the page's audit row.
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def overdue_count(self) -> int:
@@ -621,23 +665,36 @@ def _visible_child(actor: User) -> Exists:
     return Exists(visible_persons(actor, Person.objects.filter(pk=OuterRef("child_id"))))
 
 
+# What the page shows of each allocated child and of the allocation (ADR 0062: a full
+# Person is some forty fields, most of them never drawn here).
+_MY_WORK_FIELDS = (
+    "child_id",
+    "start_date",
+    "child__given_name",
+    "child__family_name",
+    "child__date_of_birth",
+)
+
+
 def my_work(*, actor: User, today: date) -> MyWork:
-    """The worker's allocated children and their statutory work, in two queries."""
+    """The worker's allocated children and their statutory work, in two queries, then the
+    sections other apps add; one audit row names every person the page shows (ADR 0062)."""
     # The "my work" sections' probes ride along too (ADR 0058); with no allocation to carry
     # them, the sections ask them themselves.
     probes = my_work_probes(actor)
     allocations = list(
         Allocation.objects.filter(worker=actor, end_date__isnull=True)
         .select_related("child")
+        .only(*_MY_WORK_FIELDS)
         .annotate(visible=_visible_child(actor), **probes)
     )
     by_child: dict[int, list[DueItem]] = {a.child_id: [] for a in allocations}
-    for item in DueItem.objects.filter(
-        done_on__isnull=True,
-        child__in=Allocation.objects.filter(worker=actor, end_date__isnull=True).values("child"),
+    # The children just read, by key: no second reading of the allocations to build.
+    for item in DueItem.objects.filter(done_on__isnull=True, child_id__in=list(by_child)).only(
+        "child_id", "kind", "label", "due_date"
     ):
         by_child.setdefault(item.child_id, []).append(item)
-    visible = {a.child_id for a in allocations if a.visible}
+    seen = {a.child_id: bool(a.visible) for a in allocations}
     horizon = today + timedelta(days=SOON_DAYS)
     rows = []
     for allocation in allocations:
@@ -646,7 +703,7 @@ def my_work(*, actor: User, today: date) -> MyWork:
             CaseloadRow(
                 child=allocation.child,
                 allocation=allocation,
-                visible=allocation.child_id in visible,
+                visible=seen[allocation.child_id],
                 due=[d for d in items if d.item.due_date <= horizon],
                 next_due=items[0] if items else None,
             )
@@ -664,11 +721,18 @@ def my_work(*, actor: User, today: date) -> MyWork:
         ((d, row) for row in rows for d in row.due),
         key=lambda pair: (pair[0].item.due_date, pair[0].item.pk),
     )
-    audit_list(
-        actor=actor, listed="casework.my_work", person_ids=[r.child.pk for r in rows if r.visible]
-    )
     probed = {k: getattr(allocations[0], k) for k in probes} if allocations else None
-    return MyWork(rows=rows, due=due, probed=probed)
+    sections = my_work_sections(actor, today, MyWorkRead(seen), probed)
+    # One row for the page: its own children and every person a section names, with which
+    # section named whom.
+    named = {s.listed: sorted(set(s.shown)) for s in sections if s.shown}
+    audit_list(
+        actor=actor,
+        listed="casework.my_work",
+        person_ids=[r.child.pk for r in rows if r.visible] + [i for s in sections for i in s.shown],
+        detail={"sections": named} if named else None,
+    )
+    return MyWork(rows=rows, due=due, sections=sections)
 
 
 # --- A team manager's view of the team ---------------------------------------------------

@@ -34,7 +34,7 @@ from safehub.casework.codes import (
     VisitKind,
 )
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
-from safehub.casework.sections import child_sections, my_work_sections
+from safehub.casework.sections import child_sections
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError, NotFound
 from safehub.core.once import submit_once
@@ -1029,7 +1029,7 @@ def my_work_view(request: SignedInRequest) -> HttpResponse:
         {
             "work": work,
             "today": today,
-            "sections": my_work_sections(request.user, today, work.probed),
+            "sections": work.sections,
         },
     )
 

@@ -8,10 +8,8 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from safehub.access.policy import visible_persons
-from safehub.audit.services import audit_list
 from safehub.casework.models import DueItem
-from safehub.casework.sections import ChildRead
+from safehub.casework.sections import ChildRead, MyWorkRead
 from safehub.casework.selectors import Due
 from safehub.leaving_care.codes import Category
 from safehub.leaving_care.eligibility import age_on, category_on
@@ -103,9 +101,11 @@ class AdviserRow:
     due: list[Due]
 
 
-def adviser_work(*, actor: User, today: date) -> list[AdviserRow]:
+def adviser_work(*, actor: User, today: date, read: MyWorkRead) -> list[AdviserRow]:
     """The young people `actor` is personal adviser to, with their pathway plan reviews
-    and birthday records due, soonest first: three queries and one audit row."""
+    and birthday records due, soonest first: two queries, and a third for the policy's
+    answer on any of them "my work" (`read`) has not already decided. "My work" records
+    those named in its one audit row (ADR 0062)."""
     leavers = list(advised_by(actor).select_related("child").order_by("pk"))
     if not leavers:
         return []
@@ -114,20 +114,12 @@ def adviser_work(*, actor: User, today: date) -> list[AdviserRow]:
         source_type=SOURCE, source_id__in=list(by_leaver), done_on=None
     ).order_by("due_date", "pk"):
         by_leaver[item.source_id].append(Due(item, (item.due_date - today).days))
-    ids = {c.child_id for c in leavers}
-    visible = set(
-        visible_persons(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
-    )
+    visible = read.visible(actor, {c.child_id for c in leavers})
     rows = [
         AdviserRow(child=c.child, visible=c.child_id in visible, due=by_leaver[str(c.pk)])
         for c in leavers
     ]
     rows.sort(key=lambda r: (r.due[0].item.due_date if r.due else date.max, r.child.pk))
-    audit_list(
-        actor=actor,
-        listed="leaving_care.adviser_work",
-        person_ids=[r.child.pk for r in rows if r.visible],
-    )
     return rows
 
 

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from safehub.access.policy import can_edit_viewable_person, can_manage_cases
-from safehub.casework.sections import ChildRead, Section
+from safehub.casework.sections import ChildRead, MyWorkRead, Section
 from safehub.casework.selectors import team_workers
 from safehub.casework.views import _child, _data, _form, _must_manage, _when
 from safehub.core.users import SignedInRequest
@@ -38,11 +38,17 @@ def child_section(actor: User, child: Person, today: date, read: ChildRead) -> S
     )
 
 
-def my_work_section(actor: User, today: date) -> Section | None:
-    rows = selectors.adviser_work(actor=actor, today=today)
+def my_work_section(actor: User, today: date, read: MyWorkRead) -> Section | None:
+    """The care leavers `actor` advises, in "my work"; those named are in its audit row."""
+    rows = selectors.adviser_work(actor=actor, today=today, read=read)
     if not rows:
         return None
-    return Section(template="leaving_care/_my_work.html", context={"rows": rows})
+    return Section(
+        template="leaving_care/_my_work.html",
+        context={"rows": rows},
+        listed="leaving_care.adviser_work",
+        shown=tuple(r.child.pk for r in rows if r.visible),
+    )
 
 
 @require_http_methods(["GET", "POST"])

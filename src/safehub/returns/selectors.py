@@ -17,10 +17,10 @@ from safehub.access.policy import (
     figure_listing,
     statutory_return_includes_adoption,
     statutory_return_persons,
-    visible_persons,
 )
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_list, audit_record
+from safehub.casework.sections import MyWorkRead
 from safehub.core.exceptions import NotFound, PermissionDeniedError
 from safehub.core.paging import page_number
 from safehub.core.replica import report_reads
@@ -436,6 +436,18 @@ class Task:
     fix_route: str
 
 
+# What "my work" draws of each issue, its child and its owner.
+_TASK_FIELDS = (
+    "rule",
+    "detail",
+    "first_seen_at",
+    "child__given_name",
+    "child__family_name",
+    "owner_worker__first_name",
+    "owner_worker__last_name",
+)
+
+
 def open_tasks_of(actor: User) -> QuerySet[ValidationIssue]:
     """The open census issues about a child that are `actor`'s to fix: their own, and a
     manager's team's ("my work"'s probe asks this too)."""
@@ -445,25 +457,19 @@ def open_tasks_of(actor: User) -> QuerySet[ValidationIssue]:
     return ValidationIssue.objects.filter(mine, resolved_at__isnull=True, child__isnull=False)
 
 
-def validation_tasks(*, actor: User) -> list[Task]:
+def validation_tasks(*, actor: User, read: MyWorkRead) -> list[Task]:
     """The open census issues in `actor`'s "my work": those they own, and for a manager
     every one their team owns. A child they may not open is shown without a name (the
-    policy decides each); one audit row naming every child shown by name."""
+    policy decides each; "my work" has already asked it of the worker's own children, and
+    it is asked again only of the others). "My work" records every child shown by name in
+    its one audit row (ADR 0062)."""
     issues = list(
         open_tasks_of(actor)
         .select_related("child", "owner_worker")
+        .only(*_TASK_FIELDS)
         .order_by("first_seen_at", "rule", "pk")
     )
     if not issues:
         return []
-    visible = set(
-        visible_persons(
-            actor, Person.objects.filter(pk__in={i.child_id for i in issues})
-        ).values_list("pk", flat=True)
-    )
-    audit_list(
-        actor=actor,
-        listed="returns.validation_tasks",
-        person_ids=[i.child_id for i in issues if i.child_id and i.child_id in visible],
-    )
+    visible = read.visible(actor, {i.child_id for i in issues if i.child_id})
     return [Task(i, i.child_id in visible, rule_text(i.rule), fix_route(i.rule)) for i in issues]

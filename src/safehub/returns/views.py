@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safehub.access.navigation import nav_for
 from safehub.access.policy import can_import_history, can_produce_returns
-from safehub.casework.sections import Section
+from safehub.casework.sections import MyWorkRead, Section
 from safehub.core.users import SignedInRequest
 from safehub.insight.forms import RefreshForm
 from safehub.organisations.models import User
@@ -329,10 +329,15 @@ def validation_drill_view(request: SignedInRequest, by: str, key: str) -> HttpRe
     return _render(request, "returns/validation_drill.html", {"drill": drill})
 
 
-def my_work_section(actor: User, today: date) -> Section | None:
+def my_work_section(actor: User, today: date, read: MyWorkRead) -> Section | None:
     """The census issues in "my work" (casework.sections): the worker's own, and a
-    manager's team's."""
-    tasks = selectors.validation_tasks(actor=actor)
+    manager's team's; the children named are in the page's audit row."""
+    tasks = selectors.validation_tasks(actor=actor, read=read)
     if not tasks:
         return None
-    return Section(template="returns/_my_work.html", context={"tasks": tasks})
+    return Section(
+        template="returns/_my_work.html",
+        context={"tasks": tasks},
+        listed="returns.validation_tasks",
+        shown=tuple(t.issue.child_id for t in tasks if t.visible and t.issue.child_id),
+    )

@@ -2,6 +2,7 @@
 refuses input (in plain English, through the GOV.UK error summary), manager-only pages,
 drafts, and a casework page whose query count does not grow with the child's history."""
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -311,6 +312,50 @@ def test_casework_page_query_count_does_not_grow_with_history(
     page = sw.get(url).content.decode()
     assert "Latest 10 of 41 visits" in page
     assert "Latest 10 of 41 notes" in page
+
+
+def test_casework_page_reads_only_what_it_shows_of_staff_and_records(
+    users: Any, sw: Any, child: Any, episode: Episode, assessment: Assessment
+) -> None:
+    """ADR 0062: the page never reads a record's stamps (created, last changed), nor more of
+    a member of staff than their name, nor who recorded the rows it shows only dates of
+    (strategy discussions, core groups, reviews) or who opened an episode; the names it
+    does show are still there."""
+    url = reverse("casework:child-casework", args=[child.pk])
+    worker = users["social_worker"]
+    _seen_and_completed(users, assessment)
+    cin = services.cin_plan_start(
+        actor=worker, episode=episode, start_date=REFERRAL + timedelta(days=12)
+    )
+    services.cin_plan_review(actor=worker, plan=cin, held_on=REFERRAL + timedelta(days=13))
+    cp = _plan(users, episode)
+    period = _care(users, episode)
+    services.allocate(actor=users["team_manager"], child=child, worker=worker)
+    services.health_check_record(
+        actor=worker, period=period, kind="initial", held_on=period.start_date
+    )
+    _more_history(users, child, period, cp, 1, offset=30)
+    assert sw.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        page = sw.get(url).content.decode()
+    # The casework app's own reads (the sections other apps add read their own way).
+    selects = [q["sql"] for q in queries if q["sql"].startswith('SELECT "casework_')]
+    assert len(selects) > 15
+    stamps = re.compile(r'"casework_\w+"\."(created_at|updated_at)"')
+    assert not [sql for sql in selects if stamps.search(sql)]
+    assert not [sql for sql in selects if '"password"' in sql or '"email"' in sql]
+    for table in (
+        "casework_episode",
+        "casework_strategydiscussion",
+        "casework_coregroup",
+        "casework_cinplanreview",
+        "casework_carereview",
+    ):
+        (sql,) = [q for q in selects if q.startswith(f'SELECT "{table}"."id"')]
+        assert "organisations_user" not in sql, table
+    # Who recorded the visit and note, and the allocated worker, are still named.
+    assert str(worker) in page
+    assert page.count(str(worker)) >= 3
 
 
 def _rows_read(client: Any, url: str) -> set[str]:

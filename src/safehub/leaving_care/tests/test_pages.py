@@ -143,6 +143,23 @@ def test_the_personal_adviser_sees_what_is_due_in_my_work(
     assert "Care leavers you are personal adviser to" not in text
 
 
+def test_the_advisers_my_work_names_the_care_leavers_in_its_one_audit_row(
+    leaver: Any, client_for: Any, users: Any
+) -> None:
+    """ADR 0062: the care leavers section writes no row of its own; the page's row names
+    them and says the section did."""
+    from safehub.audit.models import AuditEvent
+
+    _advised_by_colleague(users, leaver)
+    assert client_for("colleague").get(reverse("casework:my-work")).status_code == 200
+    (row,) = AuditEvent.objects.filter(
+        object_type="casework.my_work", actor_username=users["colleague"].username
+    )
+    assert f",{leaver.pk}," in row.subject_ids
+    assert row.detail["sections"] == {"leaving_care.adviser_work": [leaver.pk]}
+    assert not AuditEvent.objects.filter(object_type="leaving_care.adviser_work").exists()
+
+
 def test_a_birthday_is_recorded_and_a_bad_one_refused(leaver: Any, client_for: Any) -> None:
     sw = client_for("social_worker")
     url = reverse("leaving_care:birthday", args=[leaver.pk])

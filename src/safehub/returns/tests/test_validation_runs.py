@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
 
-from safehub.access.models import Involvement, InvolvementKind
+from safehub.access.models import Involvement, InvolvementKind, RestrictedAccess
 from safehub.audit.models import AuditEvent
 from safehub.casework.models import Allocation, Episode
 from safehub.core.identifiers import UPN_LETTERS, upn_check_letter
@@ -224,9 +224,35 @@ def test_the_task_is_in_the_owners_and_their_managers_my_work(planted, users):
         assert planted.full_name in page, role
     for role in ("colleague", "south_worker"):
         assert 'id="census-issues"' not in _my_work(users, role), role
-    listed = AuditEvent.objects.filter(object_type="returns.validation_tasks")
-    assert {e.actor_username for e in listed} == {"sw", "tm"}
-    assert all(e.subject_ids == f",{planted.pk}," for e in listed)
+    # Each page's one audit row names the child, and says the census section named them
+    # (ADR 0062): the worker's own child, and for the manager one the page had not read.
+    listed = AuditEvent.objects.filter(
+        object_type="casework.my_work", actor_username__in=["sw", "tm"]
+    )
+    assert sorted(e.actor_username for e in listed) == ["sw", "tm"]
+    for e in listed:
+        assert f",{planted.pk}," in e.subject_ids
+        assert e.detail["sections"] == {"returns.validation_tasks": [planted.pk]}
+    assert not AuditEvent.objects.filter(object_type="returns.validation_tasks").exists()
+
+
+def test_a_census_task_about_a_child_the_reader_may_not_open_is_not_named(planted, users):
+    """The policy is still asked about a task's child whom "my work" has not already
+    decided (the manager's team's tasks): a restricted child off their allow-list is shown
+    without a name and left out of the page's audit row."""
+    validation_run(as_of=TEST_TODAY)
+    planted.is_restricted = True
+    planted.save(update_fields=["is_restricted"])
+    RestrictedAccess.objects.create(person=planted, user=users["social_worker"])
+    worker_page = _my_work(users, "social_worker")
+    assert planted.full_name in worker_page
+    manager_page = _my_work(users, "team_manager")
+    assert 'id="census-issues"' in manager_page
+    assert planted.full_name not in manager_page
+    assert f"Restricted record (SafeHub ID {planted.pk})" in manager_page
+    (row,) = AuditEvent.objects.filter(object_type="casework.my_work", actor_username="tm")
+    assert f",{planted.pk}," not in row.subject_ids
+    assert "sections" not in row.detail
 
 
 def test_a_put_right_issue_leaves_my_work_after_the_next_run(planted, users):
@@ -281,3 +307,20 @@ def test_a_count_for_something_that_is_not_there_is_not_found(planted, users):
     for by, key in (("rule", "9999"), ("team", "999999"), ("worker", "999999"), ("colour", "1")):
         response = client.get(reverse("returns:validation-drill", args=[by, key]))
         assert response.status_code == 404, (by, key)
+
+
+def test_census_tasks_about_the_workers_own_children_ask_the_policy_nothing_more(planted, users):
+    """ "My work" has the policy's answer for every child allocated to the worker, so its
+    census section reads the tasks and nothing else: allocations, due dates, tasks, and the
+    one audit row (ADR 0062)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safehub.casework import selectors
+
+    validation_run(as_of=TEST_TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        work = selectors.my_work(actor=users["social_worker"], today=TEST_TODAY)
+    assert [s.listed for s in work.sections] == ["returns.validation_tasks"]
+    assert work.sections[0].shown == (planted.pk,)
+    assert len(queries) == 4
