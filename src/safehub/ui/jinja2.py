@@ -44,7 +44,7 @@ def environment(**options: Any) -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
+    env = SafeHubEnvironment(**options)  # Django's backend turns autoescape on (checked below)
     env.template_class = FasterImportTemplate
     # Case records hold text typed by the public and by partners: never render it unescaped.
     assert env.autoescape is True, "Jinja2 autoescape must be on"
@@ -55,6 +55,28 @@ def environment(**options: Any) -> Environment:
     env.filters["indent"] = indent
     env.tests["govuk_date_field"] = is_govuk_date_field
     return env
+
+
+# What `getattr` finds on a plain dict: its methods and object's attributes, nothing else (a
+# dict has no instance attributes).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class SafeHubEnvironment(Environment):
+    """Jinja's Environment, with `params.text` on a plain dict answered without an exception.
+    Jinja tries the attribute first and the key second, so on a dict each `params.text` (the
+    GOV.UK macros read their parameters this way, a few hundred times a page) raised and
+    caught AttributeError before reading the key, and a missing key raised a second time.
+    A plain dict's attributes are exactly `dir(dict)`, so for any other name the key is what
+    Jinja would have returned, and a missing key is the same Undefined (ADR 0061)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 class FasterImportTemplate(Template):

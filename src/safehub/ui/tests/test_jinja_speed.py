@@ -1,14 +1,15 @@
 """The two places the Jinja environment does Jinja's own work more cheaply (ADR 0061): each
 must give exactly what Jinja gives."""
 
+import pytest
 from django.template import engines
 from hypothesis import given
 from hypothesis import strategies as st
-from jinja2 import Template
+from jinja2 import Environment, Template, Undefined
 from jinja2.filters import do_indent
 from markupsafe import Markup
 
-from safehub.ui.jinja2 import FasterImportTemplate, indent
+from safehub.ui.jinja2 import FasterImportTemplate, SafeHubEnvironment, indent
 
 # Every character str.splitlines() breaks on, among ordinary text and markup.
 PIECES = [*"ab <>&\"' \t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85"]
@@ -86,3 +87,41 @@ def test_pages_render_exactly_as_with_jinjas_own_filter_and_imports():
     assert page == theirs.from_string(source).render(context)
     assert 'name="d-day"' in page
     assert "&lt;one&gt;" in page
+
+
+class Thing:
+    text = "attribute"
+
+    def __getitem__(self, key: str) -> str:
+        return f"item {key}"
+
+
+class Mapping(dict):  # a dict subclass may have attributes of its own: Jinja's way
+    text = "subclass attribute"
+
+
+@pytest.mark.parametrize(
+    ("obj", "name"),
+    [
+        ({"text": "<b>"}, "text"),
+        ({"items": [1, 2]}, "items"),  # a dict's method wins over its key, as in Jinja
+        ({"get": 1}, "get"),
+        ({}, "text"),
+        ({"__class__": 1}, "__class__"),
+        (Mapping(text="key"), "text"),
+        (Mapping(), "missing"),
+        (Thing(), "text"),
+        (Thing(), "other"),
+        ([1], "append"),
+        (None, "text"),
+    ],
+)
+def test_getattr_gives_what_jinjas_gives(obj, name):
+    env = engines["jinja2"].env
+    assert isinstance(env, SafeHubEnvironment)
+    ours, theirs = env.getattr(obj, name), Environment.getattr(env, obj, name)
+    assert type(ours) is type(theirs)
+    if isinstance(theirs, Undefined):
+        assert (ours._undefined_obj, ours._undefined_name) == (obj, name)
+    else:
+        assert ours == theirs
