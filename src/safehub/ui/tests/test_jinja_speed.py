@@ -3,6 +3,7 @@ must give exactly what Jinja gives."""
 
 import pytest
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from hypothesis import given
 from hypothesis import strategies as st
 from jinja2 import Environment, Template, Undefined
@@ -10,6 +11,13 @@ from jinja2.filters import do_indent
 from markupsafe import Markup
 
 from safehub.ui.jinja2 import FasterImportTemplate, SafeHubEnvironment, indent
+
+
+def jinja_env() -> Environment:
+    engine = engines["jinja2"]
+    assert isinstance(engine, Jinja2)
+    return engine.env
+
 
 # Every character str.splitlines() breaks on, among ordinary text and markup.
 PIECES = [*"ab <>&\"' \t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85"]
@@ -28,7 +36,7 @@ def test_indent_gives_what_jinjas_indent_gives(text, width, first, blank, safe):
 
 
 def test_indent_is_the_filter_templates_use():
-    env = engines["jinja2"].env
+    env = jinja_env()
     assert env.filters["indent"] is indent
     html = env.from_string("{{ m | indent(2) }}|{{ t | indent(2, first=True) }}").render(
         m=Markup("<p>\n<b>x</b>\n\n</p>"), t="<i>\nj"
@@ -38,7 +46,7 @@ def test_indent_is_the_filter_templates_use():
 
 
 def _import_twice(source: str, **globals_: object) -> tuple[object, object]:
-    env = engines["jinja2"].env
+    env = jinja_env()
     importer = env.from_string(source, globals=globals_)
     macros = env.get_template("govuk_frontend_jinja/components/button/macro.html")
     ctx = importer.new_context({})
@@ -48,7 +56,7 @@ def _import_twice(source: str, **globals_: object) -> tuple[object, object]:
 
 
 def test_an_import_reuses_the_cached_module_as_jinja_does():
-    env = engines["jinja2"].env
+    env = jinja_env()
     assert env.template_class is FasterImportTemplate
     theirs, ours = _import_twice("{% from 'x' import y %}")
     assert ours is theirs  # the one cached module, not one built afresh
@@ -62,14 +70,14 @@ def test_an_importer_with_globals_of_its_own_gets_a_module_of_its_own():
 
 
 def macros_module() -> object:
-    env = engines["jinja2"].env
+    env = jinja_env()
     return env.get_template(
         "govuk_frontend_jinja/components/button/macro.html"
     )._get_default_module()
 
 
 def test_pages_render_exactly_as_with_jinjas_own_filter_and_imports():
-    ours = engines["jinja2"].env
+    ours = jinja_env()
     theirs = ours.overlay(cache_size=0)  # nothing compiled shared with ours
     theirs.filters["indent"] = do_indent
     theirs.template_class = Template
@@ -117,7 +125,7 @@ class Mapping(dict):  # a dict subclass may have attributes of its own: Jinja's 
     ],
 )
 def test_getattr_gives_what_jinjas_gives(obj, name):
-    env = engines["jinja2"].env
+    env = jinja_env()
     assert isinstance(env, SafeHubEnvironment)
     ours, theirs = env.getattr(obj, name), Environment.getattr(env, obj, name)
     assert type(ours) is type(theirs)
