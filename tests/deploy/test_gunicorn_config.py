@@ -37,3 +37,30 @@ def test_a_request_ends_well_before_its_audit_rows_are_sealed(monkeypatch):
     assert config["accesslog"] is None
     assert callable(config["when_ready"])
     assert callable(config["pre_fork"])
+
+
+def test_the_master_compiles_every_template_before_forking(monkeypatch):
+    """Compiled once in the master and shared with every worker, instead of compiled by each
+    worker on first use and again by each replacement (max_requests)."""
+    from django.template import engines
+    from django.template.backends.jinja2 import Jinja2
+    from jinja2 import Template
+    from jinja2.utils import LRUCache
+
+    config = runpy.run_path(str(CONFIG))
+    engine = engines["jinja2"]
+    assert isinstance(engine, Jinja2)
+    env = engine.env
+    cache = env.cache
+    assert isinstance(cache, LRUCache)
+    cache.clear()
+    compiled = config["compile_templates"]()
+    names = env.list_templates()
+    assert compiled == len(names) > 100
+    assert "layouts/base.html" in names
+    assert any(n.startswith("govuk_frontend_jinja/") for n in names)
+    # Each is now in the engine's cache: the workers forked from here never compile it.
+    loaded = {key[1] for key in cache}
+    assert set(names) <= loaded
+    assert all(isinstance(t, Template) for t in cache.values())
+    assert len(names) < cache.capacity  # none pushed out by another

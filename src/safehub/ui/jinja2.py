@@ -9,7 +9,11 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Template
+from jinja2.environment import TemplateModule
+from jinja2.filters import do_indent
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from safehub.core.reversing import reverse_plain
 from safehub.ui.forms_util import form_restored
@@ -40,15 +44,78 @@ def environment(**options: Any) -> Environment:
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
-    env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
+    env = SafeHubEnvironment(**options)  # Django's backend turns autoescape on (checked below)
+    env.template_class = FasterImportTemplate
     # Case records hold text typed by the public and by partners: never render it unescaped.
     assert env.autoescape is True, "Jinja2 autoescape must be on"
     env.globals.update(
         static=static, url=url, settings_demo_mode=DemoMode(), form_restored=form_restored
     )
     env.filters.update(govuk_date=govuk_date, govuk_datetime=govuk_datetime, age=age)
+    env.filters["indent"] = indent
     env.tests["govuk_date_field"] = is_govuk_date_field
     return env
+
+
+# What `getattr` finds on a plain dict: its methods and object's attributes, nothing else (a
+# dict has no instance attributes).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class SafeHubEnvironment(Environment):
+    """Jinja's Environment, with `params.text` on a plain dict answered without an exception.
+    Jinja tries the attribute first and the key second, so on a dict each `params.text` (the
+    GOV.UK macros read their parameters this way, a few hundred times a page) raised and
+    caught AttributeError before reading the key, and a missing key raised a second time.
+    A plain dict's attributes are exactly `dir(dict)`, so for any other name the key is what
+    Jinja would have returned, and a missing key is the same Undefined (ADR 0061)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+class FasterImportTemplate(Template):
+    """Jinja's Template, with the question every `{% from … import … %}` asks answered
+    without walking a ChainMap: "does the importing template have globals this one lacks?"
+    (if so Jinja builds the imported module afresh, otherwise it reuses the cached one).
+    Jinja compares the importer's global names with this template's through the ChainMap's
+    key view, a generator per name; a page imports a few dozen macro files, and this was
+    about 3% of a page's CPU (bench/README.md, 6 December). When every name the importer
+    has is one of the environment's globals, which this template's globals chain to, the
+    answer is "none" and the cached module is the one Jinja would have used; any other case
+    asks Jinja's own question."""
+
+    def _get_default_module(self, ctx: Context | None = None) -> TemplateModule:
+        if ctx is not None and ctx.globals_keys <= self.environment.globals.keys():
+            ctx = None
+        return super()._get_default_module(ctx)
+
+
+def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> Any:
+    """Jinja's `indent` filter, giving the same result: the GOV.UK macros indent every
+    component's HTML, and Jinja's filter works line by line on Markup (a Markup object and
+    an escape call for every line). Indenting never escapes anything (the indent is spaces or
+    Markup, the lines are the input's), so this does the same on the plain string and marks
+    the result safe if the input was."""
+    if type(s) is not str and type(s) is not Markup:
+        return do_indent(s, width, first, blank)
+    indention = width if isinstance(width, str) else " " * width
+    lines = (str(s) + "\n").splitlines()
+    if blank:
+        rv = ("\n" + indention).join(lines)
+    else:
+        rv = lines[0]
+        if len(lines) > 1:
+            rv += "\n" + "\n".join([indention + line if line else line for line in lines[1:]])
+    if first:
+        rv = indention + rv
+    # The input was Markup already and indenting added only the indent: nothing to escape.
+    return Markup(rv) if type(s) is Markup else rv  # noqa: S704
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:

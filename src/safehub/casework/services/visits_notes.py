@@ -197,10 +197,18 @@ def draft_save(*, actor: User, child: Any, kind: str, text: str) -> NoteDraft:
     _may_record(actor, child)
     if kind not in ("note", "visit"):
         raise ValidationError("Unknown draft")
-    draft, _ = NoteDraft.objects.update_or_create(
-        author=actor,
-        child=child,
-        kind=kind,
-        defaults={"text": str(text)[:20000], "updated_at": timezone.now()},
+    # One statement (INSERT … ON CONFLICT DO UPDATE on the draft's unique key) rather than
+    # update_or_create's locking read, savepoints and then a write: a worker's page saves
+    # their draft every few seconds as they type (ADR 0061). The returned draft's
+    # `created_at` is this save's time when an earlier draft was updated; its first save's
+    # stays in the row.
+    draft = NoteDraft(
+        author=actor, child=child, kind=kind, text=str(text)[:20000], updated_at=timezone.now()
+    )
+    NoteDraft.objects.bulk_create(
+        [draft],
+        update_conflicts=True,
+        unique_fields=["author", "child", "kind"],
+        update_fields=["text", "updated_at"],
     )
     return draft

@@ -854,3 +854,24 @@ def test_my_work_is_the_social_workers_start_page(
     team = tm.get(reverse("casework:team-work")).content.decode()
     assert ">Team<" in team
     assert "Caseloads" in team
+
+
+def test_a_draft_saved_again_is_one_row_updated_in_one_statement(
+    sw: Any, users: Any, child: Any
+) -> None:
+    """Autosave runs every few seconds while a worker types: each save after the first
+    updates the one draft in a single statement (ADR 0061), keeping when it was begun."""
+    worker = users["social_worker"]
+    first = services.draft_save(actor=worker, child=child, kind="visit", text="Seen at")
+    begun = NoteDraft.objects.get(pk=first.pk).created_at
+    with CaptureQueriesContext(connection) as captured:
+        again = services.draft_save(actor=worker, child=child, kind="visit", text="Seen at home")
+    writes = [q["sql"] for q in captured.captured_queries if "casework_notedraft" in q["sql"]]
+    assert len(writes) == 1
+    assert writes[0].startswith("INSERT")
+    assert not any("SAVEPOINT" in q["sql"] for q in captured.captured_queries)
+    assert again.pk == first.pk
+    row = NoteDraft.objects.get(author=worker, child=child, kind="visit")
+    assert (row.text, row.created_at, row.updated_at) == ("Seen at home", begun, again.updated_at)
+    services.draft_save(actor=worker, child=child, kind="note", text="Other")
+    assert NoteDraft.objects.filter(author=worker, child=child).count() == 2
