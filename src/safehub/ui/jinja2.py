@@ -102,9 +102,10 @@ def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = Fals
     an escape call for every line). Indenting never escapes anything (the indent is spaces or
     Markup, the lines are the input's), so this does the same on the plain string and marks
     the result safe if the input was."""
-    if type(s) is not str and type(s) is not Markup:
+    if (type(s) is not str and type(s) is not Markup) or not isinstance(width, int):
+        # Anything else (an indent given as text, which Jinja escapes) is Jinja's own work.
         return do_indent(s, width, first, blank)
-    indention = width if isinstance(width, str) else " " * width
+    indention = " " * width
     lines = (str(s) + "\n").splitlines()
     if blank:
         rv = ("\n" + indention).join(lines)
