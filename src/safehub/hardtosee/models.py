@@ -267,7 +267,12 @@ _ROW_COLUMNS = [
     "involved_from",
     "involved_until",
     "involved_since",
+    "district",
 ]
+
+# `RegisterFacts.district` when a child's open addresses lie in more than one postcode
+# district: the district filter then asks the addresses themselves.
+SEVERAL_DISTRICTS = "*"
 
 
 class RegisterFacts(models.Model):
@@ -304,6 +309,9 @@ class RegisterFacts(models.Model):
     # The start of the last unbroken stretch of involvement (`involved_from` when there is
     # no gap): a day on or after it is involved exactly when it is before `involved_until`.
     involved_since = models.DateField(null=True)
+    # The postcode district (outward code) of the child's open address, as the district
+    # filter reads it: "" with none, SEVERAL_DISTRICTS when open addresses differ.
+    district = models.CharField(max_length=8, default="")
 
     class Meta:
         indexes = [

@@ -63,6 +63,7 @@ from safehub.hardtosee.models import (
     MaceAction,
     MaceDiscussion,
     MacePanel,
+    SEVERAL_DISTRICTS,
     RegisterFacts,
 )
 from safehub.organisations.models import Agency, AgencyKind, Team, User
@@ -406,14 +407,17 @@ def _filtered(
             date_of_birth__lte=years_before(as_of, youngest),
         )
     if filters.district:
-        people = people.filter(
-            Exists(
-                PersonAddress.objects.filter(
-                    person=PERSON,
-                    end_date__isnull=True,
-                    address__postcode__startswith=f"{filters.district.upper()} ",
-                )
+        # The row's stored district; only a child whose open addresses lie in several
+        # districts has their addresses asked.
+        in_several = Exists(
+            PersonAddress.objects.filter(
+                person=PERSON,
+                end_date__isnull=True,
+                address__postcode__startswith=f"{filters.district.upper()} ",
             )
+        )
+        people = people.filter(
+            Q(district=filters.district.upper()) | (Q(district=SEVERAL_DISTRICTS) & in_several)
         )
     if filters.team_id:
         people = people.filter(

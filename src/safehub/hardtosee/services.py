@@ -35,6 +35,7 @@ from safehub.hardtosee.models import (
     MaceAttendee,
     MaceDiscussion,
     MacePanel,
+    SEVERAL_DISTRICTS,
     RegisterFacts,
     RegisterStatus,
     RiskLevel,
@@ -48,7 +49,7 @@ from safehub.hardtosee.selectors import (
 )
 from safehub.organisations.models import Agency, User
 from safehub.people.codes import PersonKind
-from safehub.people.models import Person
+from safehub.people.models import Address, Person, PersonAddress
 
 HIGH_RISKS = (RiskLevel.HIGH, RiskLevel.VERY_HIGH)
 
@@ -648,13 +649,24 @@ def _facts_select(person_filter: str) -> str:
     contacts = connection.ops.quote_name(LastProfessionalContact._meta.db_table)
     first = connection.ops.quote_name(FirstServiceEvent._meta.db_table)
     statuses = connection.ops.quote_name(RegisterStatus._meta.db_table)
+    addresses = connection.ops.quote_name(PersonAddress._meta.db_table)
+    postal = connection.ops.quote_name(Address._meta.db_table)
+    # A postcode's district is its part before the space (the filter matches "DM1 ..."); a
+    # postcode without one has none.
+    before_space = (
+        "split_part(a.postcode, ' ', 1)"
+        if connection.vendor == "postgresql"
+        else "substr(a.postcode, 1, instr(a.postcode, ' ') - 1)"
+    )
+    outward = f"CASE WHEN a.postcode LIKE '%% %%' THEN {before_space} END"
     return (
         f"INSERT INTO {facts} (person_id, date_of_birth, date_of_death, is_restricted, "  # noqa: S608 - our tables
         "last_contact, first_service, ehe_event, ehe_at, cme_event, cme_at, involved_from, "
-        "involved_until, involved_since) "
+        "involved_until, involved_since, district) "
         "SELECT p.id, p.date_of_birth, p.date_of_death, p.is_restricted, lc.occurred_at, "
         "fs.occurred_at, ehe.event_type, ehe.occurred_at, cme.event_type, cme.occurred_at, "
-        "inv.involved_from, inv.involved_until, COALESCE(inv.gap_ends, inv.involved_from) "
+        "inv.involved_from, inv.involved_until, COALESCE(inv.gap_ends, inv.involved_from), "
+        f"CASE WHEN ad.districts > 1 THEN '{SEVERAL_DISTRICTS}' ELSE COALESCE(ad.district, '') END "
         f"FROM {people} p "
         f"LEFT JOIN {contacts} lc ON lc.person_id = p.id "
         f"LEFT JOIN {first} fs ON fs.person_id = p.id "
@@ -669,6 +681,10 @@ def _facts_select(person_filter: str) -> str:
         f"  FROM {involvements} i WHERE (i.end_date IS NULL OR i.end_date > i.start_date)"
         f"  {person_filter.replace('p.id', 'i.person_id')}) spans "
         " GROUP BY person_id) inv ON inv.person_id = p.id "
+        f"LEFT JOIN (SELECT pa.person_id, COUNT(DISTINCT {outward}) AS districts, "
+        f" MIN({outward}) AS district FROM {addresses} pa JOIN {postal} a ON a.id = pa.address_id"
+        f" WHERE pa.end_date IS NULL {person_filter.replace('p.id', 'pa.person_id')}"
+        " GROUP BY pa.person_id) ad ON ad.person_id = p.id "
         f"WHERE p.kind = %s {person_filter} ORDER BY p.id"
     )
 
@@ -676,7 +692,7 @@ def _facts_select(person_filter: str) -> str:
 def _facts_params(ids: list[int] | None) -> list[Any]:
     no_end = connection.ops.adapt_datefield_value(_NO_END)
     registers = [EducationRegister.EHE.value, EducationRegister.CME.value]
-    return [*registers, no_end, *(ids or []), PersonKind.CHILD.value, *(ids or [])]
+    return [*registers, no_end, *(ids or []), *(ids or []), PersonKind.CHILD.value, *(ids or [])]
 
 
 def register_facts_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) -> None:

@@ -14,7 +14,7 @@ from safehub.access.policy import RULES, restricted_entry_scope
 from safehub.audit.models import AuditEvent
 from safehub.casework import services as casework_services
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
-from safehub.hardtosee.models import EducationRegister, RegisterFacts
+from safehub.hardtosee.models import SEVERAL_DISTRICTS, EducationRegister, RegisterFacts
 from safehub.hardtosee.selectors import (
     CME,
     EHE_ENDED,
@@ -32,7 +32,7 @@ from safehub.hardtosee.selectors import (
 from safehub.hardtosee.services import register_facts_for, register_facts_refresh
 from safehub.hardtosee.tests.conftest import AS_OF, allocate, child, happened, subjects
 from safehub.people import services as people_services
-from safehub.people.models import Person
+from safehub.people.models import Address, Person, PersonAddress
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +290,72 @@ def test_a_stale_copy_of_the_restriction_never_shows_a_restricted_child(users):
     )
     assert [r.person_id for r in page.rows] == [kept.pk]
     assert page.count == 1
+
+
+def _lives_at(person: Any, *postcodes: str) -> None:
+    """Open addresses written directly (as an import or the loader may), then the row."""
+    for number, postcode in enumerate(postcodes):
+        address = Address.objects.create(line_1=f"{number} Lane", town="Demoton", postcode=postcode)
+        PersonAddress.objects.create(person=person, address=address, start_date=date(2020, 1, 1))
+    register_facts_for([person.pk])
+
+
+def test_the_district_filter_reads_the_stored_district_as_the_addresses_say(users):
+    """The district a row stores gives the register the children the open addresses give:
+    "DS1" is not "DS12", a postcode without a space has no district, an ended address
+    counts for nothing, and a child living in two districts is found in each."""
+    actor = users["mash_worker"]
+    children = {
+        "one": ("DS1 4AB",),
+        "twelve": ("DS12 9ZZ",),
+        "two_places": ("DS1 2CD", "DS2 3EF"),
+        "no_space": ("DS17XY",),
+        "nowhere": (),
+    }
+    made = {}
+    for given, postcodes in children.items():
+        made[given] = child(given.replace("_", " ").title(), born=date(2014, 1, 1))
+        allocate(made[given], users["social_worker"], start=date(2026, 1, 1))
+        _lives_at(made[given], *postcodes)
+    ended = child("Ended", born=date(2014, 1, 1))
+    allocate(ended, users["social_worker"], start=date(2026, 1, 1))
+    _lives_at(ended, "DS1 5GH")
+    PersonAddress.objects.filter(person=ended).update(end_date=date(2026, 2, 1))
+    register_facts_for([ended.pk])
+    assert _row(made["two_places"])["district"] == SEVERAL_DISTRICTS
+
+    def shown(district: str) -> set[int]:
+        rows = register_rows(
+            actor, Register.NO_CONTACT, as_of=AS_OF, filters=RegisterFilters(district=district)
+        )
+        return {r["person_id"] for r in rows}
+
+    def from_addresses(district: str) -> set[int]:
+        everyone = set(_from_scratch(Register.NO_CONTACT, AS_OF))
+        living = PersonAddress.objects.filter(
+            end_date__isnull=True, address__postcode__startswith=f"{district} "
+        ).values_list("person_id", flat=True)
+        return everyone & set(living)
+
+    for district in ("DS1", "DS2", "DS12", "DS17"):
+        assert shown(district) == from_addresses(district), district
+    assert shown("DS1") == {made["one"].pk, made["two_places"].pk}
+    assert shown("DS2") == {made["two_places"].pk}
+
+
+def test_a_move_through_its_service_changes_the_district_in_its_transaction(users):
+    actor = users["mash_worker"]
+    person = child("Mover", born=date(2015, 5, 5))
+    _lives_at(person, "DS3 1AA")
+    assert _row(person)["district"] == "DS3"
+    with transaction.atomic():
+        people_services.person_move(
+            actor=actor,
+            person=person,
+            address={"line_1": "9 New Road", "town": "Demoton", "postcode": "DS14 2BB"},
+            start_date=AS_OF,
+        )
+        assert _row(person)["district"] == "DS14"
+    kept = _row(person)
+    register_facts_refresh()
+    assert _row(person) == kept
