@@ -55,6 +55,7 @@ from safehub.chronology.selectors import ChronologyPage, chronology_page_for
 from safehub.core.paging import page_number, requested_page
 from safehub.core.workdays import LONDON
 from safehub.hardtosee.models import (
+    SEVERAL_DISTRICTS,
     Context,
     ContextEntry,
     ContextPerson,
@@ -63,7 +64,6 @@ from safehub.hardtosee.models import (
     MaceAction,
     MaceDiscussion,
     MacePanel,
-    SEVERAL_DISTRICTS,
     RegisterFacts,
 )
 from safehub.organisations.models import Agency, AgencyKind, Team, User

@@ -23,6 +23,7 @@ from safehub.core.models import versioned_update
 from safehub.core.text import clean_text
 from safehub.hardtosee import events
 from safehub.hardtosee.models import (
+    SEVERAL_DISTRICTS,
     Context,
     ContextEntry,
     ContextKind,
@@ -35,7 +36,6 @@ from safehub.hardtosee.models import (
     MaceAttendee,
     MaceDiscussion,
     MacePanel,
-    SEVERAL_DISTRICTS,
     RegisterFacts,
     RegisterStatus,
     RiskLevel,
