@@ -711,22 +711,32 @@ def register_facts_on_append(appended: list[tuple[ChronologyEntry, list[int]]]) 
 def register_facts_for(ids: list[int]) -> None:
     """The register rows of these people worked out again: one upsert, and the rows of
     those no longer children removed."""
-    list(
-        RegisterFacts.objects.select_for_update()
+    held = (
+        RegisterFacts.objects.select_for_update(of=("self",))
         .filter(person_id__in=ids)
         .order_by("person_id")
-        .values_list("person_id", flat=True)
+        .values_list("person_id", "person__kind")
     )
+    # A row whose person is no longer a child goes (found with the lock, so usually no
+    # statement of its own).
+    not_children = [pk for pk, kind in held if kind != PersonKind.CHILD]
     marks = ", ".join(["%s"] * len(ids))
     columns = [f.column for f in RegisterFacts._meta.concrete_fields if not f.primary_key]
     update = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    # A row whose facts are what it holds is left alone: most appends (a partner event that
+    # is no contact, a note) change nothing a register reads, and an unchanged row rewritten
+    # would still write a new version into each of its four covering indexes.
+    table = connection.ops.quote_name(RegisterFacts._meta.db_table)
+    differs = " IS DISTINCT FROM " if connection.vendor == "postgresql" else " IS NOT "
+    changed = " OR ".join(f"{table}.{c}{differs}excluded.{c}" for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
             _facts_select(f"AND p.id IN ({marks})")
-            + f" ON CONFLICT (person_id) DO UPDATE SET {update}",
+            + f" ON CONFLICT (person_id) DO UPDATE SET {update} WHERE {changed}",
             _facts_params(ids),
         )
-    RegisterFacts.objects.filter(person_id__in=ids).exclude(person__kind=PersonKind.CHILD).delete()
+    if not_children:
+        RegisterFacts.objects.filter(person_id__in=not_children).delete()
 
 
 def register_facts_refresh() -> int:

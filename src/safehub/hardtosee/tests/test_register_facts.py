@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from conftest import TEST_TODAY
+from django.conf import settings
 from django.db import transaction
 
 from safehub.access.models import Involvement, InvolvementKind
@@ -359,3 +360,40 @@ def test_a_move_through_its_service_changes_the_district_in_its_transaction(user
     kept = _row(person)
     register_facts_refresh()
     assert _row(person) == kept
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="where a row version lies (ctid) is PostgreSQL's",
+)
+def test_an_append_that_changes_no_fact_leaves_the_row_unwritten(users):
+    """Partner ingest appends for a thousand children a batch: a row whose facts are what it
+    holds is not written again (each rewrite is a new version in four covering indexes)."""
+    from django.db import connection
+
+    actor = users["mash_worker"]
+    person = child("Still", born=date(2015, 5, 5))
+    happened(actor, person, "VISIT", date(2026, 3, 1))  # its first service
+    happened(actor, person, "VISIT", date(2026, 9, 1))  # its last contact
+
+    def version() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ctid::text FROM hardtosee_registerfacts WHERE person_id = %s", [person.pk]
+            )
+            return cursor.fetchone()[0]
+
+    before = version()
+    happened(actor, person, "VISIT", date(2026, 6, 1))  # neither first nor last
+    assert version() == before
+    happened(actor, person, "VISIT", date(2026, 10, 1))  # a later contact: written
+    assert version() != before
+
+
+def test_a_person_no_longer_a_child_loses_their_row(users):
+    actor = users["mash_worker"]
+    person = child("Grown", born=date(2007, 1, 1))
+    assert _row(person)
+    Person.objects.filter(pk=person.pk).update(kind="adult")
+    happened(actor, person, "VISIT", date(2026, 9, 1))
+    assert _row(person) == {}
