@@ -50,6 +50,20 @@ DAYS = [
 ]
 
 
+def _team_spans(person: Any, worker: Any, spans: list[tuple[date, date | None]]) -> None:
+    """The worker's team involved with `person` over each (start, end), written directly,
+    then the person's register row worked out again."""
+    for start, end in spans:
+        Involvement.objects.create(
+            person=person,
+            kind=InvolvementKind.TEAM,
+            team=worker.team,
+            start_date=start,
+            end_date=end,
+        )
+    register_facts_for([person.pk])
+
+
 def _fixtures(users: dict[str, Any]) -> None:
     """Children whose registers change over the days above: births and first birthdays
     crossing them, a death, involvements ending and leaving a gap, education events, a
@@ -63,25 +77,13 @@ def _fixtures(users: dict[str, Any]) -> None:
     Involvement.objects.filter(person=involved_baby).update(end_date=date(2026, 10, 1))
     register_facts_for([involved_baby.pk])
     gap = child("Gap", born=date(2015, 2, 2))
-    for start, end in ((date(2026, 1, 1), date(2026, 5, 1)), (date(2026, 8, 1), None)):
-        Involvement.objects.create(
-            person=gap,
-            kind=InvolvementKind.TEAM,
-            team=worker.team,
-            start_date=start,
-            end_date=end,
-        )
-    register_facts_for([gap.pk])
+    _team_spans(gap, worker, [(date(2026, 1, 1), date(2026, 5, 1)), (date(2026, 8, 1), None)])
     overlapping = child("Overlap", born=date(2012, 4, 4))
-    for start, end in ((date(2026, 1, 1), date(2026, 6, 1)), (date(2026, 5, 1), date(2026, 8, 1))):
-        Involvement.objects.create(
-            person=overlapping,
-            kind=InvolvementKind.TEAM,
-            team=worker.team,
-            start_date=start,
-            end_date=end,
-        )
-    register_facts_for([overlapping.pk])
+    _team_spans(
+        overlapping,
+        worker,
+        [(date(2026, 1, 1), date(2026, 6, 1)), (date(2026, 5, 1), date(2026, 8, 1))],
+    )
     died = child("Died", born=date(2016, 1, 1))
     allocate(died, worker, start=date(2026, 1, 1))
     people_services.person_update(
