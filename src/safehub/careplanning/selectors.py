@@ -20,7 +20,6 @@ from safehub.careplanning.models import (
     ReviewingOfficerContact,
 )
 from safehub.careplanning.services import (
-    current_iro,
     current_period,
     placement_among,
     placement_began,
@@ -29,6 +28,7 @@ from safehub.casework.models import DueItem, PeriodOfCare
 from safehub.casework.sections import ChildRead
 from safehub.casework.selectors import Due
 from safehub.casework.services.care import IRO_CONTACT_DUE, IRO_DUE, PLACEMENT_PLAN_DUE
+from safehub.core.statements import fixed_read
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -81,23 +81,42 @@ def care_planning_section(
             return None
         placement = placement_among(read.placements(period))
         items = read.due({SOURCE}, str(period.pk), DUE_KINDS)
+    # Read by statements compiled once (ADR 0063): the page draws this section often.
     plans = {
         (p.kind, p.placement_id): p
-        for p in Plan.objects.filter(period=period).select_related("updated_by")
+        for p in fixed_read(
+            "careplanning.section.plans",
+            lambda k: Plan.objects.filter(period=k).select_related("updated_by"),
+            period.pk,
+        )
     }
+    iro = fixed_read(
+        "careplanning.section.iro",
+        lambda k: ReviewingOfficer.objects.select_related("iro")
+        .filter(period=k, end_date__isnull=True)
+        .order_by("pk")[:1],
+        period.pk,
+    )
+    contact = fixed_read(
+        "careplanning.section.last_contact",
+        lambda k: ReviewingOfficerContact.objects.filter(period=k).order_by("-contact_on", "-pk")[
+            :1
+        ],
+        period.pk,
+    )
     return CarePlanningSection(
         period=period,
-        iro=current_iro(period),
-        last_contact=ReviewingOfficerContact.objects.filter(period=period)
-        .order_by("-contact_on", "-pk")
-        .first(),
+        iro=iro[0] if iro else None,
+        last_contact=contact[0] if contact else None,
         care_plan=plans.get((PlanKind.CARE, None)),
         placement_plan=plans.get((PlanKind.PLACEMENT, placement.pk)) if placement else None,
         permanence_plan=plans.get((PlanKind.PERMANENCE, None)),
-        delegated=list(
-            DelegatedDecision.objects.filter(
-                placement=placement, withdrawn_on__isnull=True
-            ).order_by("agreed_on", "pk")
+        delegated=fixed_read(
+            "careplanning.section.delegated",
+            lambda k: DelegatedDecision.objects.filter(
+                placement=k, withdrawn_on__isnull=True
+            ).order_by("agreed_on", "pk"),
+            placement.pk,
         )
         if placement
         else [],

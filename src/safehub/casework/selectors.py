@@ -14,9 +14,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
-    QuerySet,
     Window,
-    prefetch_related_objects,
 )
 
 from safehub.access.models import RestrictedAccess
@@ -70,6 +68,7 @@ from safehub.casework.sections import (
 )
 from safehub.casework.timescales import add_months
 from safehub.core.paging import page_number
+from safehub.core.statements import fixed_read, group_by
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -181,113 +180,198 @@ def _staff(relation: str) -> list[str]:
     ]
 
 
+def _read(name: str, build: Any, child: Any) -> list[Any]:
+    """The child's rows of one kind, by a read compiled once (ADR 0063)."""
+    return fixed_read(f"casework.page.{name}", build, child.pk)
+
+
+def _attach(parents: list[Any], rows: list[Any], link: str, to_attr: str) -> None:
+    """Each parent's rows (by the rows' foreign key `link`, in the rows' order) as
+    `parent.<to_attr>`, each row knowing its parent, as a prefetch would leave them."""
+    groups = group_by(rows, f"{link}_id")
+    field = rows[0]._meta.get_field(link) if rows else None
+    for parent in parents:
+        mine = groups.get(parent.pk, [])
+        for row in mine:
+            field.set_cached_value(row, parent)  # type: ignore[union-attr]
+        setattr(parent, to_attr, mine)
+
+
 def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
     """Every episode, newest first, with everything recorded on it: up to seventeen queries
-    (an empty list skips what hangs off it); the periods of care and their records only for
-    a child the casework page's probe found has been in care (`CARE_PROBE`). Who recorded
-    a strategy discussion, core group or review, and who opened an episode, the page does
-    not show, so they are not read (ADR 0062)."""
-    prefetches: list[Prefetch] = [
-        Prefetch(
+    (a kind of record the child has none of skips what hangs off it); the periods of care
+    and their records only for a child the casework page's probe found has been in care
+    (`CARE_PROBE`). Each kind is read for the whole child by a read compiled once (ADR
+    0063) and shared out among the episodes. Who recorded a strategy discussion, core group
+    or review, and who opened an episode, the page does not show, so they are not read
+    (ADR 0062)."""
+    episodes = _read(
+        "episodes",
+        lambda c: Episode.objects.defer(*_STAMPS).filter(child=c).order_by("-referral_date", "-pk"),
+        child,
+    )
+    if not episodes:
+        return []
+    _attach(
+        episodes,
+        _read(
             "assessments",
-            to_attr="assessment_list",
-            queryset=Assessment.objects.defer(*_STAMPS, *_staff("authorised_by"))
+            lambda c: Assessment.objects.filter(episode__child=c)
+            .defer(*_STAMPS, *_staff("authorised_by"))
             .select_related("authorised_by")
             .order_by("-start_date", "-pk"),
+            child,
         ),
-        Prefetch(
+        "episode",
+        "assessment_list",
+    )
+    _attach(
+        episodes,
+        _read(
             "strategies",
-            to_attr="strategy_list",
-            queryset=StrategyDiscussion.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
+            lambda c: StrategyDiscussion.objects.filter(episode__child=c)
+            .defer(*_STAMPS)
+            .order_by("-held_on", "-pk"),
+            child,
         ),
-        Prefetch(
+        "episode",
+        "strategy_list",
+    )
+    _attach(
+        episodes,
+        _read(
             "enquiries",
-            to_attr="enquiry_list",
-            queryset=Section47.objects.defer(*_STAMPS).order_by("-start_date", "-pk"),
+            lambda c: Section47.objects.filter(episode__child=c)
+            .defer(*_STAMPS)
+            .order_by("-start_date", "-pk"),
+            child,
         ),
-        Prefetch(
+        "episode",
+        "enquiry_list",
+    )
+    _attach(
+        episodes,
+        _read(
             "conferences",
-            to_attr="conference_list",
-            queryset=Conference.objects.defer(*_STAMPS, *_staff("chair"))
+            lambda c: Conference.objects.filter(episode__child=c)
+            .defer(*_STAMPS, *_staff("chair"))
             .select_related("chair")
             .order_by("-held_on", "-pk"),
+            child,
         ),
-        Prefetch(
-            "cp_plans",
-            to_attr="cp_plan_list",
-            queryset=CPPlan.objects.defer(*_STAMPS)
-            .order_by("-start_date", "-pk")
-            .prefetch_related(
-                Prefetch(
-                    "core_groups",
-                    to_attr="core_group_list",
-                    queryset=CoreGroup.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
-                )
-            ),
-        ),
-        Prefetch(
-            "cin_plans",
-            to_attr="cin_plan_list",
-            queryset=CINPlan.objects.defer(*_STAMPS)
-            .order_by("-start_date", "-pk")
-            .prefetch_related(
-                Prefetch(
-                    "reviews",
-                    to_attr="review_list",
-                    queryset=CINPlanReview.objects.defer(*_STAMPS).order_by("-held_on", "-pk"),
-                )
-            ),
-        ),
-    ]
-    if in_care:
-        prefetches.append(_care_periods_prefetch())
-    episodes = list(
-        Episode.objects.defer(*_STAMPS)
-        .filter(child=child)
-        .order_by("-referral_date", "-pk")
-        .prefetch_related(*prefetches)
+        "episode",
+        "conference_list",
     )
-    if in_care:
-        _read_care_records([p for e in episodes for p in e.care_list])  # type: ignore[attr-defined]
-    else:
-        for episode in episodes:
-            episode.care_list = []  # type: ignore[attr-defined]
+    cp_plans = _read(
+        "cp_plans",
+        lambda c: CPPlan.objects.filter(episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-start_date", "-pk"),
+        child,
+    )
+    _attach(episodes, cp_plans, "episode", "cp_plan_list")
+    _attach(
+        cp_plans,
+        _read(
+            "core_groups",
+            lambda c: CoreGroup.objects.filter(plan__episode__child=c)
+            .defer(*_STAMPS)
+            .order_by("-held_on", "-pk"),
+            child,
+        )
+        if cp_plans
+        else [],
+        "plan",
+        "core_group_list",
+    )
+    cin_plans = _read(
+        "cin_plans",
+        lambda c: CINPlan.objects.filter(episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-start_date", "-pk"),
+        child,
+    )
+    _attach(episodes, cin_plans, "episode", "cin_plan_list")
+    _attach(
+        cin_plans,
+        _read(
+            "cin_plan_reviews",
+            lambda c: CINPlanReview.objects.filter(plan__episode__child=c)
+            .defer(*_STAMPS)
+            .order_by("-held_on", "-pk"),
+            child,
+        )
+        if cin_plans
+        else [],
+        "plan",
+        "review_list",
+    )
+    _attach(episodes, _care_periods(child) if in_care else [], "episode", "care_list")
     return episodes
 
 
-def _care_periods_prefetch() -> Prefetch:
-    """The episode's periods of care, each with its placements, reviews (and their
-    recommendations) and health checks, and which other kinds of record it holds."""
-    return Prefetch(
+def _care_periods(child: Any) -> list[PeriodOfCare]:
+    """The child's periods of care, newest first, each with its placements, reviews (and
+    their recommendations) and health and education records: up to nine queries, a kind of
+    record no period holds skipping its own."""
+    periods = _read(
         "care_periods",
-        to_attr="care_list",
-        queryset=PeriodOfCare.objects.defer(*_STAMPS)
-        .order_by("-start_date", "-pk")
+        lambda c: PeriodOfCare.objects.defer(*_STAMPS)
+        .filter(episode__child=c)
         .annotate(**_care_record_probes())
-        .prefetch_related(
-            Prefetch(
-                "episodes",
-                to_attr="placement_list",
-                queryset=CareEpisode.objects.defer(*_STAMPS).order_by("-start_date", "-pk"),
-            ),
-            Prefetch(
-                "reviews",
-                to_attr="review_list",
-                queryset=CareReview.objects.defer(*_STAMPS)
-                .order_by("-held_on", "-pk")
-                .prefetch_related(
-                    Prefetch(
-                        "recommendations",
-                        to_attr="recommendation_list",
-                        queryset=ReviewRecommendation.objects.defer(*_STAMPS).order_by(
-                            "due_date", "pk"
-                        ),
-                    )
-                ),
-            ),
-            *(p for p in _care_health_prefetches() if p.to_attr not in _OFTEN_NONE),
-        ),
+        .order_by("-start_date", "-pk"),
+        child,
     )
+    if not periods:
+        return []
+    _attach(
+        periods,
+        _read(
+            "placements",
+            lambda c: CareEpisode.objects.filter(period__episode__child=c)
+            .defer(*_STAMPS)
+            .order_by("-start_date", "-pk"),
+            child,
+        ),
+        "period",
+        "placement_list",
+    )
+    reviews = _read(
+        "care_reviews",
+        lambda c: CareReview.objects.filter(period__episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-held_on", "-pk"),
+        child,
+    )
+    _attach(periods, reviews, "period", "review_list")
+    _attach(
+        reviews,
+        _read(
+            "recommendations",
+            lambda c: ReviewRecommendation.objects.filter(review__period__episode__child=c)
+            .defer(*_STAMPS)
+            .order_by("due_date", "pk"),
+            child,
+        )
+        if reviews
+        else [],
+        "review",
+        "recommendation_list",
+    )
+    for prefetch in _care_health_prefetches():
+        to_attr = str(prefetch.to_attr)
+        held = to_attr not in _OFTEN_NONE or any(getattr(p, f"holds_{to_attr}") for p in periods)
+        rows = (
+            _read(
+                to_attr,
+                lambda c, q=prefetch.queryset: q.filter(period__episode__child=c),
+                child,
+            )
+            if held
+            else []
+        )
+        _attach(periods, rows, "period", to_attr)
+    return periods
 
 
 def _care_health_prefetches() -> list[Prefetch]:
@@ -337,20 +421,6 @@ def _care_record_probes() -> dict[str, Exists]:
         for p in _care_health_prefetches()
         if p.to_attr in _OFTEN_NONE
     }
-
-
-def _read_care_records(periods: list[PeriodOfCare]) -> None:
-    """The kinds of `_OFTEN_NONE` onto the periods read with `_care_record_probes`: a query
-    for each kind some period holds, an empty list on the rest without asking."""
-    for prefetch in _care_health_prefetches():
-        if prefetch.to_attr not in _OFTEN_NONE:
-            continue
-        holding = [p for p in periods if getattr(p, f"holds_{prefetch.to_attr}")]
-        for period in periods:
-            if period not in holding:  # a list already there would stop the prefetch
-                setattr(period, str(prefetch.to_attr), [])
-        if holding:
-            prefetch_related_objects(holding, prefetch)
 
 
 def _care_health(period: PeriodOfCare | None, due: list[Due]) -> CareHealth | None:
@@ -411,10 +481,15 @@ def _first(rows: Any, test: Any) -> Any:
     return next((row for row in rows if test(row)), None)
 
 
-def _latest(rows: QuerySet[Any], *order: str) -> tuple[list[Any], int]:
-    """The newest LATEST rows and how many there are in all, in one query: the count rides
-    on each row as a window over every matching row, taken before the LIMIT."""
-    shown = list(rows.annotate(_total=Window(Count("pk"))).order_by(*order)[:LATEST])
+def _latest(name: str, rows: Any, child: Any, *order: str) -> tuple[list[Any], int]:
+    """The newest LATEST of the child's rows (`rows` given the child's key) and how many
+    there are in all, in one query compiled once (ADR 0063): the count rides on each row as
+    a window over every matching row, taken before the LIMIT."""
+    shown = _read(
+        name,
+        lambda c: rows(c).annotate(_total=Window(Count("pk"))).order_by(*order)[:LATEST],
+        child,
+    )
     return shown, shown[0]._total if shown else 0
 
 
@@ -446,37 +521,54 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
     visit_kind = VisitKind.CP if cp_plan else VisitKind.CLA if care else VisitKind.CIN
 
     visits, visit_count = _latest(
-        Visit.objects.filter(child=child)
+        "visits",
+        lambda c: Visit.objects.filter(child=c)
         .select_related("recorded_by")
         .defer(*_STAMPS, *_staff("recorded_by")),
+        child,
         "-visited_on",
         "-pk",
     )
     notes, note_count = _latest(
-        CaseNote.objects.filter(child=child)
+        "notes",
+        lambda c: CaseNote.objects.filter(child=c)
         .select_related("author")
         .defer(*_STAMPS, *_staff("author")),
+        child,
         "-occurred_at",
         "-pk",
     )
     missing, missing_count = _latest(
-        MissingEpisode.objects.filter(child=child).defer(*_STAMPS), "-start_date", "-pk"
+        "missing",
+        lambda c: MissingEpisode.objects.filter(child=c).defer(*_STAMPS),
+        child,
+        "-start_date",
+        "-pk",
     )
     oversight, oversight_count = _latest(
-        Oversight.objects.filter(child=child)
+        "oversight",
+        lambda c: Oversight.objects.filter(child=c)
         .select_related("manager")
         .defer(*_STAMPS, *_staff("manager")),
+        child,
         "-held_on",
         "-pk",
     )
-    allocations = list(
-        Allocation.objects.filter(child=child)
+    allocations = _read(
+        "allocations",
+        lambda c: Allocation.objects.filter(child=c)
         .select_related("worker", "team", "allocated_by")
         .defer(*_STAMPS, *_staff("worker"), *_staff("allocated_by"))
-        .order_by("-start_date", "-pk")
+        .order_by("-start_date", "-pk"),
+        child,
     )
     due = _due(
-        list(DueItem.objects.filter(child=child, done_on__isnull=True).defer(*_STAMPS)), today
+        _read(
+            "open_due",
+            lambda c: DueItem.objects.filter(child=c, done_on__isnull=True).defer(*_STAMPS),
+            child,
+        ),
+        today,
     )
     return ChildCasework(
         episodes=episodes,
@@ -497,7 +589,9 @@ def child_casework(*, child: Any, today: date) -> ChildCasework:
         care=care,
         placement=placement,
         care_health=_care_health(care or (periods[0] if periods else None), due),
-        uasc=uasc_status_for(child) if UASC_PROBE in holds else None,
+        uasc=_first(_read("uasc", lambda c: UASCStatus.objects.filter(child=c), child), bool)
+        if UASC_PROBE in holds
+        else None,
         visit_kind=visit_kind,
         visits=visits,
         visit_count=visit_count,

@@ -4,7 +4,7 @@ caller has passed the permanence decision for the child."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 
@@ -14,6 +14,7 @@ from safehub.audit.services import audit_list, audit_record
 from safehub.casework.models import DueItem, PeriodOfCare
 from safehub.casework.sections import ChildRead
 from safehub.casework.selectors import Due
+from safehub.core.statements import fixed_read
 from safehub.organisations.models import User
 from safehub.people.models import Person
 from safehub.permanence.codes import FINAL_LEGAL_STATUS, FinalOrder
@@ -141,6 +142,20 @@ def _entered_care_by(child: Person, day: date, read: ChildRead | None) -> date |
     )
 
 
+M = TypeVar("M")
+
+
+def _one(rows: list[M]) -> M | None:
+    return rows[0] if rows else None
+
+
+def _of(proceedings: Proceedings | None, rows: list[M]) -> list[M]:
+    """`rows` of `proceedings`, each knowing it, as its related manager would leave them."""
+    for row in rows:
+        row.proceedings = proceedings  # type: ignore[attr-defined]
+    return rows
+
+
 def permanence_section(
     *, actor: User, child: Person, today: date, read: ChildRead | None = None
 ) -> PermanenceSection:
@@ -148,33 +163,66 @@ def permanence_section(
     adoption records (most children on a casework page). On the casework page, which has
     read the child's periods of care and due dates (`read`), at most seven."""
     held = _held(child, read)
+    # Read by statements compiled once (ADR 0063): the casework page draws this section.
     # The open one (no end dates) sorts first on both databases, then the latest ended.
-    current = (
-        Proceedings.objects.filter(child=child)
-        .annotate(extensions_count=Count("extensions"))
-        .order_by(
-            F("final_order_on").desc(nulls_first=True), F("pre_ended").desc(nulls_first=True), "-pk"
+    current = _one(
+        fixed_read(
+            "permanence.section.proceedings",
+            lambda k: Proceedings.objects.filter(child=k)
+            .annotate(extensions_count=Count("extensions"))
+            .order_by(
+                F("final_order_on").desc(nulls_first=True),
+                F("pre_ended").desc(nulls_first=True),
+                "-pk",
+            )[:1],
+            child.pk,
         )
-        .first()
         if held["proceedings"]
-        else None
+        else []
     )
-    hearings = list(current.hearings.order_by("held_on", "pk")) if current else []
-    extensions = list(current.extensions.order_by("granted_on", "pk")) if current else []
+    hearings = _of(
+        current,
+        fixed_read(
+            "permanence.section.hearings",
+            lambda k: Hearing.objects.filter(proceedings=k).order_by("held_on", "pk"),
+            current.pk,
+        )
+        if current
+        else [],
+    )
+    extensions = _of(
+        current,
+        fixed_read(
+            "permanence.section.extensions",
+            lambda k: Extension.objects.filter(proceedings=k).order_by("granted_on", "pk"),
+            current.pk,
+        )
+        if current and current.extensions_count  # type: ignore[attr-defined]
+        else [],
+    )
     liberty = (
-        list(LibertyOrder.objects.filter(child=child).order_by("-made_on", "-pk"))
+        fixed_read(
+            "permanence.section.liberty",
+            lambda k: LibertyOrder.objects.filter(child=k).order_by("-made_on", "-pk"),
+            child.pk,
+        )
         if held["liberty"]
         else []
     )
-    adoption = (
-        Adoption.objects.filter(child=child)
-        .select_related("adopters")
-        .order_by(
-            F("order_on").desc(nulls_first=True), F("reversed_on").desc(nulls_first=True), "-pk"
+    adoption = _one(
+        fixed_read(
+            "permanence.section.adoption",
+            lambda k: Adoption.objects.filter(child=k)
+            .select_related("adopters")
+            .order_by(
+                F("order_on").desc(nulls_first=True),
+                F("reversed_on").desc(nulls_first=True),
+                "-pk",
+            )[:1],
+            child.pk,
         )
-        .first()
         if held["adoption"]
-        else None
+        else []
     )
     before = PermanenceBefore.objects.filter(child=child).first() if held["before"] else None
     scorecard = None

@@ -1,0 +1,124 @@
+"""Reads compiled once and run with each call's keys (core.statements, ADR 0063): the same
+rows as the queryset, the keys of this call and no other, and the reads that cannot be
+compiled once refused when first compiled."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from conftest import TEST_TODAY, make_person
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count, Window
+from django.test.utils import CaptureQueriesContext
+
+from safehub.casework.models import DueItem
+from safehub.core import statements
+from safehub.core.statements import fixed_read, group_by
+from safehub.organisations.models import User
+from safehub.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _due(child: Person, days: int, *, done: bool = False) -> DueItem:
+    return DueItem.objects.create(
+        child=child,
+        kind="test",
+        label=f"In {days} days",
+        due_date=TEST_TODAY + timedelta(days=days),
+        source_type="test",
+        source_id=f"{child.pk}-{days}",
+        done_on=TEST_TODAY if done else None,
+    )
+
+
+def _open(child_pk: int) -> Any:
+    return (
+        DueItem.objects.filter(child=child_pk, done_on__isnull=True)
+        .annotate(_total=Window(Count("pk")))
+        .order_by("-due_date", "-pk")[:2]
+    )
+
+
+@pytest.fixture(autouse=True)
+def _forget_compiled() -> Any:
+    """Each test compiles its reads afresh, as a new process would."""
+    saved = dict(statements._compiled), dict(statements._models)
+    statements._compiled.clear()
+    yield
+    statements._compiled.clear()
+    statements._compiled.update(saved[0])
+    statements._models.update(saved[1])
+
+
+def test_the_same_rows_as_the_queryset_for_each_call_s_own_keys() -> None:
+    ann, ben = make_person("Ann", "Fixed"), make_person("Ben", "Fixed")
+    for days in (1, 5, 9):
+        _due(ann, days)
+    _due(ann, 3, done=True)
+    _due(ben, 2)
+    for child in (ann, ben, ann):  # compiled on the first call, reused for the others
+        rows = fixed_read("test.open_due", _open, child.pk)
+        expected = list(_open(child.pk))
+        assert [(r.pk, r.label, r.due_date, r._total) for r in rows] == [
+            (r.pk, r.label, r.due_date, r._total) for r in expected
+        ]
+        assert all(r._state.db == "default" and not r._state.adding for r in rows)
+    assert [r.label for r in fixed_read("test.open_due", _open, ann.pk)] == [
+        "In 9 days",
+        "In 5 days",
+    ]
+    assert fixed_read("test.open_due", _open, 0) == []
+
+
+def test_a_read_is_compiled_once_and_still_one_query_a_call(
+    django_assert_num_queries: Any,
+) -> None:
+    child = make_person("Cal", "Fixed")
+    _due(child, 4)
+    fixed_read("test.open_due", _open, child.pk)
+    calls = []
+    with django_assert_num_queries(1):
+        rows = fixed_read("test.open_due", lambda k: calls.append(k) or _open(k), child.pk)
+    assert calls == []  # the build was not called again: the statement was kept
+    assert len(rows) == 1
+
+
+def test_related_rows_are_read_with_the_row(users: Any) -> None:
+    worker = users["social_worker"]
+
+    def reads(key: int) -> Any:
+        return User.objects.filter(pk=key).select_related("team").only(
+            "username", "team__name"
+        )
+
+    found = fixed_read("test.user_team", reads, worker.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert found[0].team.name == worker.team.name
+        assert found[0].username == worker.username
+    assert len(captured) == 0
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda k: DueItem.objects.filter(child=k, due_date__gte=TEST_TODAY),  # a day in it
+        lambda k: DueItem.objects.filter(done_on__isnull=True),  # the key not in it
+        lambda k: DueItem.objects.filter(child=k).values("pk"),  # not model instances
+        lambda k: Person.objects.filter(pk=k).prefetch_related("names"),  # a prefetch
+    ],
+)
+def test_a_read_that_cannot_be_compiled_once_is_refused(build: Any) -> None:
+    with pytest.raises(ImproperlyConfigured):
+        fixed_read("test.refused", build, 1)
+
+
+def test_group_by_keeps_each_group_in_the_rows_order() -> None:
+    class Row:
+        def __init__(self, parent: int, n: int) -> None:
+            self.parent_id, self.n = parent, n
+
+    rows = [Row(1, 1), Row(2, 2), Row(1, 3), Row(2, 4), Row(1, 5)]
+    grouped = group_by(rows, "parent_id")
+    assert {k: [r.n for r in v] for k, v in grouped.items()} == {1: [1, 3, 5], 2: [2, 4]}
