@@ -15,7 +15,7 @@ from jinja2.filters import do_indent
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from safehub.core.reversing import reverse_plain
+from safehub.core.reversing import reverse_keys, reverse_plain
 from safehub.ui.forms_util import form_restored
 
 LONDON = ZoneInfo("Europe/London")
@@ -123,6 +123,8 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     """``url('people:person', person.id)`` or ``url('people:person', pk=person.id)``."""
     if not args and not kwargs:
         return reverse_plain(name)
+    if not kwargs and all(type(a) is int for a in args):
+        return reverse_keys(name, args)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

@@ -1,4 +1,4 @@
-"""Reads compiled once and run with each call's keys (core.statements, ADR 0063): the same
+"""Reads compiled once and run with each call's keys (core.statements, ADR 0064): the same
 rows as the queryset, the keys of this call and no other, and the reads that cannot be
 compiled once refused when first compiled."""
 
@@ -89,9 +89,7 @@ def test_related_rows_are_read_with_the_row(users: Any) -> None:
     worker = users["social_worker"]
 
     def reads(key: int) -> Any:
-        return User.objects.filter(pk=key).select_related("team").only(
-            "username", "team__name"
-        )
+        return User.objects.filter(pk=key).select_related("team").only("username", "team__name")
 
     found = fixed_read("test.user_team", reads, worker.pk)
     with CaptureQueriesContext(connection) as captured:
