@@ -24,6 +24,7 @@ from safehub.casework.sections import MyWorkRead
 from safehub.core.exceptions import NotFound, PermissionDeniedError
 from safehub.core.paging import page_number
 from safehub.core.replica import report_reads
+from safehub.core.statements import fixed_read
 from safehub.insight.gate import must_see_performance
 from safehub.insight.models import Job, JobKind
 from safehub.organisations.models import Team, User, team_label
@@ -448,13 +449,31 @@ _TASK_FIELDS = (
 )
 
 
+def _managed_team(actor: User) -> int | None:
+    """The team whose census issues are also `actor`'s to fix: a manager's own."""
+    return actor.team_id if can_manage_cases(actor) and actor.team_id else None
+
+
+def _open_tasks(worker: Any, team: Any = None) -> QuerySet[ValidationIssue]:
+    mine = Q(owner_worker=worker)
+    if team is not None:
+        mine |= Q(owner_team_id=team)
+    return ValidationIssue.objects.filter(mine, resolved_at__isnull=True, child__isnull=False)
+
+
 def open_tasks_of(actor: User) -> QuerySet[ValidationIssue]:
     """The open census issues about a child that are `actor`'s to fix: their own, and a
     manager's team's ("my work"'s probe asks this too)."""
-    mine = Q(owner_worker=actor)
-    if can_manage_cases(actor) and actor.team_id:
-        mine |= Q(owner_team_id=actor.team_id)
-    return ValidationIssue.objects.filter(mine, resolved_at__isnull=True, child__isnull=False)
+    return _open_tasks(actor.pk, _managed_team(actor))
+
+
+def _shown_tasks(worker: Any, team: Any = None) -> QuerySet[ValidationIssue]:
+    return (
+        _open_tasks(worker, team)
+        .select_related("child", "owner_worker")
+        .only(*_TASK_FIELDS)
+        .order_by("first_seen_at", "rule", "pk")
+    )
 
 
 def validation_tasks(*, actor: User, read: MyWorkRead) -> list[Task]:
@@ -462,13 +481,13 @@ def validation_tasks(*, actor: User, read: MyWorkRead) -> list[Task]:
     every one their team owns. A child they may not open is shown without a name (the
     policy decides each; "my work" has already asked it of the worker's own children, and
     it is asked again only of the others). "My work" records every child shown by name in
-    its one audit row (ADR 0062)."""
-    issues = list(
-        open_tasks_of(actor)
-        .select_related("child", "owner_worker")
-        .only(*_TASK_FIELDS)
-        .order_by("first_seen_at", "rule", "pk")
-    )
+    its one audit row (ADR 0062). Read by a statement compiled once (ADR 0064): a manager's
+    has the team in it too, so it is a read of its own."""
+    team = _managed_team(actor)
+    if team is None:
+        issues = fixed_read("returns.tasks.own", _shown_tasks, actor.pk)
+    else:
+        issues = fixed_read("returns.tasks.team", _shown_tasks, actor.pk, team)
     if not issues:
         return []
     visible = read.visible(actor, {i.child_id for i in issues if i.child_id})
