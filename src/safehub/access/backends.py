@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safehub.core.queries import unique_or_none
+
 # The second-factor device the session names (its django-otp persistent id), set by
 # `access.middleware.SignedInDeviceMiddleware` for the request being served, and the device
 # read with the user, which that middleware hands to django-otp instead of reading it again.
@@ -39,7 +41,9 @@ class StaffBackend(ModelBackend):
         pk = _totp_pk(session_device_id.get())
         if pk is None:
             return super().get_user(user_id)
-        device = TOTPDevice.objects.select_related("user").filter(pk=pk, user_id=user_id).first()
+        device = unique_or_none(
+            TOTPDevice.objects.select_related("user").filter(pk=pk, user_id=user_id)
+        )
         if device is None:
             return super().get_user(user_id)
         device_read_with_user.set(device)

@@ -19,6 +19,7 @@ from safehub.access.policy import Action, Decision, can_manage_users, can_review
 from safehub.audit.models import AuditAction
 from safehub.audit.services import ServerOperator, audit_record
 from safehub.core.exceptions import NotFound, PermissionDeniedError
+from safehub.core.queries import unique_or_none
 
 if TYPE_CHECKING:
     from safehub.core.users import User
@@ -159,10 +160,10 @@ def api_token_user(raw: str) -> Any | None:
     """The active user a bearer token belongs to, or None. Looked up on every call, so a
     revoked token is refused at once. Records when the token was last used, at most once a
     minute (a conditional UPDATE, so simultaneous calls write it once)."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw or ""), revoked_at__isnull=True)
-        .first()
+    token = unique_or_none(
+        ApiToken.objects.select_related("user").filter(
+            token_hash=hash_token(raw or ""), revoked_at__isnull=True
+        )
     )
     if token is None or not token.user.is_active:
         return None

@@ -16,6 +16,7 @@ from safehub.access.policy import (
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import NotFound
+from safehub.core.queries import unique_or_none
 from safehub.frontdoor.models import Contact, ContactSubject, InformationRequest
 from safehub.organisations.models import User
 
@@ -45,7 +46,7 @@ def access_contact(*, actor: User, reference: Any, action: Action = Action.VIEW)
     that makes them."""
     contact = None
     if isinstance(reference, str) and reference.isalnum() and len(reference) <= 12:
-        contact = (
+        contact = unique_or_none(
             Contact.objects.filter(reference=reference.upper())
             .select_related(
                 "referrer_agency",
@@ -58,7 +59,6 @@ def access_contact(*, actor: User, reference: Any, action: Action = Action.VIEW)
             .prefetch_related(
                 Prefetch("subjects", queryset=ContactSubject.objects.select_related("person"))
             )
-            .first()
         )
     if contact is None:
         raise _refused(actor, "frontdoor.Contact", reference, action)

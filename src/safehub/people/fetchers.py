@@ -10,6 +10,7 @@ from safehub.access.policy import Action, Decision, decide
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import BreakGlassRequired, NotFound
+from safehub.core.queries import unique_or_none
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -26,7 +27,7 @@ def _person_or_none(person_id: Any) -> Person | None:
     if not 0 < pk < 2**63:
         return None
     # The school's agency comes with the record: the person page shows its URN.
-    return Person.objects.filter(pk=pk).select_related("school_agency").first()
+    return unique_or_none(Person.objects.filter(pk=pk).select_related("school_agency"))
 
 
 def access_person(
