@@ -32,6 +32,7 @@ from safehub.casework.services.shared import (
 )
 from safehub.chronology.models import Significance
 from safehub.chronology.services import chronology_append
+from safehub.core.queries import unique_or_none
 from safehub.organisations.models import User
 
 
@@ -88,19 +89,26 @@ VISIT_DUE_KIND: dict[str, str] = {
 
 def visit_kind_for(child: Any) -> tuple[str, Any, Any]:
     """Which statutory visit is due for the child now, and the record it belongs to:
-    a child protection plan first, then care, then a child-in-need plan."""
-    plan = CPPlan.objects.filter(child=child, end_date__isnull=True).first()
+    a child protection plan first, then care, then a child-in-need plan. A child has at most
+    one of each open (the models' unique constraints), read with its episode."""
+    plan = unique_or_none(
+        CPPlan.objects.filter(child=child, end_date__isnull=True).select_related("episode")
+    )
     if plan:
         return VisitKind.CP, plan, plan.episode
-    period = PeriodOfCare.objects.filter(child=child, end_date__isnull=True).first()
+    period = unique_or_none(
+        PeriodOfCare.objects.filter(child=child, end_date__isnull=True).select_related("episode")
+    )
     if period:
         return VisitKind.CLA, period, period.episode
-    cin = CINPlan.objects.filter(child=child, end_date__isnull=True).first()
+    cin = unique_or_none(
+        CINPlan.objects.filter(child=child, end_date__isnull=True).select_related("episode")
+    )
     if cin:
         return VisitKind.CIN, cin, cin.episode
-    episode = Episode.objects.filter(
-        child=child, closure_date__isnull=True, kind=EpisodeKind.CIN
-    ).first()
+    episode = unique_or_none(
+        Episode.objects.filter(child=child, closure_date__isnull=True, kind=EpisodeKind.CIN)
+    )
     return VisitKind.CIN, None, episode
 
 
