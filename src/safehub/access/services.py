@@ -160,8 +160,9 @@ def api_token_user(raw: str) -> Any | None:
     """The active user a bearer token belongs to, or None. Looked up on every call, so a
     revoked token is refused at once. Records when the token was last used, at most once a
     minute (a conditional UPDATE, so simultaneous calls write it once)."""
+    # The user's agency with them: the partner feeds (most API calls) are answered by it.
     token = unique_or_none(
-        ApiToken.objects.select_related("user").filter(
+        ApiToken.objects.select_related("user__agency").filter(
             token_hash=hash_token(raw or ""), revoked_at__isnull=True
         )
     )
