@@ -81,7 +81,7 @@ def care_planning_section(
             return None
         placement = placement_among(read.placements(period))
         items = read.due({SOURCE}, str(period.pk), DUE_KINDS)
-    # Read by statements compiled once (ADR 0064): the page draws this section often.
+    # Read by statements compiled once (ADR 0063): the page draws this section often.
     plans = {
         (p.kind, p.placement_id): p
         for p in fixed_read(

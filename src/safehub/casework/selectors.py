@@ -181,7 +181,7 @@ def _staff(relation: str) -> list[str]:
 
 
 def _read(name: str, build: Any, child: Any) -> list[Any]:
-    """The child's rows of one kind, by a read compiled once (ADR 0064)."""
+    """The child's rows of one kind, by a read compiled once (ADR 0063)."""
     return fixed_read(f"casework.page.{name}", build, child.pk)
 
 
@@ -483,7 +483,7 @@ def _first(rows: Any, test: Any) -> Any:
 
 def _latest(name: str, rows: Any, child: Any, *order: str) -> tuple[list[Any], int]:
     """The newest LATEST of the child's rows (`rows` given the child's key) and how many
-    there are in all, in one query compiled once (ADR 0064): the count rides on each row as
+    there are in all, in one query compiled once (ADR 0063): the count rides on each row as
     a window over every matching row, taken before the LIMIT."""
     shown = _read(
         name,

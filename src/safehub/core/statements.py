@@ -1,4 +1,4 @@
-"""Reads whose SQL is compiled once per process and run with each request's keys (ADR 0064).
+"""Reads whose SQL is compiled once per process and run with each request's keys (ADR 0063).
 
 A page that reads a few dozen kinds of record about one child spends more of its Python in
 Django turning each queryset into SQL than in anything else (a third of the casework page's

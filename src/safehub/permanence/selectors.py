@@ -163,7 +163,7 @@ def permanence_section(
     adoption records (most children on a casework page). On the casework page, which has
     read the child's periods of care and due dates (`read`), at most seven."""
     held = _held(child, read)
-    # Read by statements compiled once (ADR 0064): the casework page draws this section.
+    # Read by statements compiled once (ADR 0063): the casework page draws this section.
     # The open one (no end dates) sorts first on both databases, then the latest ended.
     current = _one(
         fixed_read(

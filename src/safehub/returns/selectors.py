@@ -481,7 +481,7 @@ def validation_tasks(*, actor: User, read: MyWorkRead) -> list[Task]:
     every one their team owns. A child they may not open is shown without a name (the
     policy decides each; "my work" has already asked it of the worker's own children, and
     it is asked again only of the others). "My work" records every child shown by name in
-    its one audit row (ADR 0062). Read by a statement compiled once (ADR 0064): a manager's
+    its one audit row (ADR 0062). Read by a statement compiled once (ADR 0063): a manager's
     has the team in it too, so it is a read of its own."""
     team = _managed_team(actor)
     if team is None:

@@ -1,4 +1,4 @@
-"""Reads compiled once and run with each call's keys (core.statements, ADR 0064): the same
+"""Reads compiled once and run with each call's keys (core.statements, ADR 0063): the same
 rows as the queryset, the keys of this call and no other, and the reads that cannot be
 compiled once refused when first compiled."""
 
