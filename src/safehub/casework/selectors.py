@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     Prefetch,
+    QuerySet,
     Window,
 )
 
@@ -770,6 +771,14 @@ _MY_WORK_FIELDS = (
 )
 
 
+def _caseload_due(worker: Any) -> QuerySet[DueItem]:
+    """The open due dates of the children allocated to `worker`."""
+    allocated = Allocation.objects.filter(worker=worker, end_date__isnull=True)
+    return DueItem.objects.filter(done_on__isnull=True, child__in=allocated.values("child")).only(
+        "child_id", "kind", "label", "due_date"
+    )
+
+
 def my_work(*, actor: User, today: date) -> MyWork:
     """The worker's allocated children and their statutory work, in two queries, then the
     sections other apps add; one audit row names every person the page shows (ADR 0062)."""
@@ -783,11 +792,11 @@ def my_work(*, actor: User, today: date) -> MyWork:
         .annotate(visible=_visible_child(actor), **probes)
     )
     by_child: dict[int, list[DueItem]] = {a.child_id: [] for a in allocations}
-    # The children just read, by key: no second reading of the allocations to build.
-    for item in DueItem.objects.filter(done_on__isnull=True, child_id__in=list(by_child)).only(
-        "child_id", "kind", "label", "due_date"
-    ):
-        by_child.setdefault(item.child_id, []).append(item)
+    # Read by a statement compiled once (ADR 0063), so by the worker rather than by the list
+    # of children just read; a child allocated since is not on the page and is left out.
+    for item in fixed_read("casework.my_work.due", _caseload_due, actor.pk) if by_child else []:
+        if item.child_id in by_child:
+            by_child[item.child_id].append(item)
     seen = {a.child_id: bool(a.visible) for a in allocations}
     horizon = today + timedelta(days=SOON_DAYS)
     rows = []
