@@ -5,8 +5,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from safehub.access.models import Involvement, InvolvementKind
@@ -22,6 +23,7 @@ from safehub.access.policy import (
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.statements import fixed_read
 from safehub.organisations.models import Agency, AgencyKind, User, staff_name, team_label
 from safehub.people.candidates import Place, Query, find_candidates
 from safehub.people.codes import NameKind
@@ -192,19 +194,20 @@ _INVOLVEMENT_COLUMNS = (
 )
 
 
-def person_profile(*, actor: User, person: Person) -> PersonProfile:
-    """Everything the person page shows about `person` beyond the chronology, in a fixed
-    number of queries. The caller has already passed `access_person` for `person`; every
-    other person the profile names (relatives, the household) is shown as the policy's
-    `disclosures` says for `actor`."""
-    involvements = _involvements(person)
-    names = list(person.names.all().order_by("kind", "-created_at"))
-    addresses = list(
+def _names(person: Any) -> QuerySet[PersonName]:
+    return PersonName.objects.filter(person=person).order_by("kind", "-created_at")
+
+
+def _addresses(person: Any) -> QuerySet[PersonAddress]:
+    return (
         PersonAddress.objects.filter(person=person)
         .select_related("address")
         .order_by("end_date", "-start_date")
     )
-    relationships = list(
+
+
+def _relationships(person: Any) -> QuerySet[Relationship]:
+    return (
         Relationship.objects.filter(subject=person)
         .select_related("other")
         .only(
@@ -218,6 +221,30 @@ def person_profile(*, actor: User, person: Person) -> PersonProfile:
         )
         .order_by("end_date", "type", "other__date_of_birth")
     )
+
+
+def _housemates(household: Any, person: Any) -> QuerySet[PersonAddress]:
+    """The others living at the household now, youngest last."""
+    return (
+        PersonAddress.objects.filter(household_id=household, end_date__isnull=True)
+        .exclude(person=person)
+        .select_related("person")
+        .only("person_id", *_HOUSEHOLD_MEMBER)
+        .order_by("person__date_of_birth")
+    )
+
+
+def person_profile(*, actor: User, person: Person) -> PersonProfile:
+    """Everything the person page shows about `person` beyond the chronology, in a fixed
+    number of queries. The caller has already passed `access_person` for `person`; every
+    other person the profile names (relatives, the household) is shown as the policy's
+    `disclosures` says for `actor`."""
+    involvements = _involvements(person)
+    # The page's own reads, compiled once and run with the person's key (ADR 0063); who else
+    # they name is decided below, by the policy, as before.
+    names = fixed_read("people.profile.names", _names, person.pk)
+    addresses = fixed_read("people.profile.addresses", _addresses, person.pk)
+    relationships = fixed_read("people.profile.relationships", _relationships, person.pk)
     current = next((n for n in names if n.kind == NameKind.CURRENT), None)
     household_id = next(
         (a.household_id for a in addresses if a.end_date is None and a.household_id), None
@@ -225,13 +252,7 @@ def person_profile(*, actor: User, person: Person) -> PersonProfile:
     housemates = (
         [
             row.person
-            for row in PersonAddress.objects.filter(
-                household_id=household_id, end_date__isnull=True
-            )
-            .exclude(person=person)
-            .select_related("person")
-            .only("person_id", *_HOUSEHOLD_MEMBER)
-            .order_by("person__date_of_birth")
+            for row in fixed_read("people.profile.housemates", _housemates, household_id, person.pk)
         ]
         if household_id
         else []
