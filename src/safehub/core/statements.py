@@ -31,6 +31,7 @@ from django.db.models.query import ModelIterable
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 # Stand-in keys no row has: negative, and far apart so no real parameter is mistaken for one.
 _STAND_INS = (-7_000_001, -7_000_002, -7_000_003)
@@ -120,9 +121,9 @@ def fixed_read(name: str, build: Callable[..., QuerySet[M]], *keys: int) -> list
     return list(ModelIterable(_Evaluation(alias, found.queryset.model, compiler)))  # type: ignore[arg-type]
 
 
-def group_by(rows: Sequence[M], attribute: str) -> dict[Any, list[M]]:
+def group_by(rows: Sequence[T], attribute: str) -> dict[Any, list[T]]:
     """`rows` in lists by the value of `attribute`, each list in the rows' order."""
-    groups: dict[Any, list[M]] = {}
+    groups: dict[Any, list[T]] = {}
     for row in rows:
         groups.setdefault(getattr(row, attribute), []).append(row)
     return groups

@@ -78,9 +78,14 @@ def test_a_read_is_compiled_once_and_still_one_query_a_call(
     child = make_person("Cal", "Fixed")
     _due(child, 4)
     fixed_read("test.open_due", _open, child.pk)
-    calls = []
+    calls: list[int] = []
+
+    def counted(key: int) -> Any:
+        calls.append(key)
+        return _open(key)
+
     with django_assert_num_queries(1):
-        rows = fixed_read("test.open_due", lambda k: calls.append(k) or _open(k), child.pk)
+        rows = fixed_read("test.open_due", counted, child.pk)
     assert calls == []  # the build was not called again: the statement was kept
     assert len(rows) == 1
 

@@ -5,6 +5,7 @@ key as something other than the number left to `reverse`."""
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, path, reverse
 
 from safehub.core.reversing import _parts, reverse_keys
@@ -43,6 +44,10 @@ def test_every_numbered_route_reads_as_reverse_does(keys: tuple[int, ...]) -> No
         assert reverse_keys(name, args) == reverse(name, args=args), name
 
 
+def _page(request: Any, **keys: Any) -> HttpResponse:
+    return HttpResponse()
+
+
 class PaddedConverter:
     regex = "[0-9]{8}"
 
@@ -62,8 +67,8 @@ def test_a_route_that_does_not_write_the_plain_number_is_left_to_reverse(
 
     class Padded:
         urlpatterns = [
-            path("padded/<padded_test:key>/", lambda r: None, name="padded"),
-            path("twice/<int:a>/and/<int:b>/", lambda r: None, name="twice"),
+            path("padded/<padded_test:key>/", _page, name="padded"),
+            path("twice/<int:a>/and/<int:b>/", _page, name="twice"),
         ]
 
     settings.ROOT_URLCONF = Padded
