@@ -198,6 +198,16 @@ def _attach(parents: list[Any], rows: list[Any], link: str, to_attr: str) -> Non
         setattr(parent, to_attr, mine)
 
 
+def _read_onto(
+    parents: list[Any], child: Any, name: str, rows: Any, link: str, to_attr: str
+) -> list[Any]:
+    """The child's rows of one kind (`rows` given the child's key) shared out onto `parents`
+    as `_attach` does; not read at all when there are no parents to hang them on."""
+    found = _read(name, rows, child) if parents else []
+    _attach(parents, found, link, to_attr)
+    return found
+
+
 def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
     """Every episode, newest first, with everything recorded on it: up to seventeen queries
     (a kind of record the child has none of skips what hangs off it); the periods of care
@@ -213,97 +223,85 @@ def _episodes(child: Any, *, in_care: bool) -> list[Episode]:
     )
     if not episodes:
         return []
-    _attach(
+    _read_onto(
         episodes,
-        _read(
-            "assessments",
-            lambda c: Assessment.objects.filter(episode__child=c)
-            .defer(*_STAMPS, *_staff("authorised_by"))
-            .select_related("authorised_by")
-            .order_by("-start_date", "-pk"),
-            child,
-        ),
+        child,
+        "assessments",
+        lambda c: Assessment.objects.filter(episode__child=c)
+        .defer(*_STAMPS, *_staff("authorised_by"))
+        .select_related("authorised_by")
+        .order_by("-start_date", "-pk"),
         "episode",
         "assessment_list",
     )
-    _attach(
+    _read_onto(
         episodes,
-        _read(
-            "strategies",
-            lambda c: StrategyDiscussion.objects.filter(episode__child=c)
-            .defer(*_STAMPS)
-            .order_by("-held_on", "-pk"),
-            child,
-        ),
+        child,
+        "strategies",
+        lambda c: StrategyDiscussion.objects.filter(episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-held_on", "-pk"),
         "episode",
         "strategy_list",
     )
-    _attach(
+    _read_onto(
         episodes,
-        _read(
-            "enquiries",
-            lambda c: Section47.objects.filter(episode__child=c)
-            .defer(*_STAMPS)
-            .order_by("-start_date", "-pk"),
-            child,
-        ),
+        child,
+        "enquiries",
+        lambda c: Section47.objects.filter(episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-start_date", "-pk"),
         "episode",
         "enquiry_list",
     )
-    _attach(
+    _read_onto(
         episodes,
-        _read(
-            "conferences",
-            lambda c: Conference.objects.filter(episode__child=c)
-            .defer(*_STAMPS, *_staff("chair"))
-            .select_related("chair")
-            .order_by("-held_on", "-pk"),
-            child,
-        ),
+        child,
+        "conferences",
+        lambda c: Conference.objects.filter(episode__child=c)
+        .defer(*_STAMPS, *_staff("chair"))
+        .select_related("chair")
+        .order_by("-held_on", "-pk"),
         "episode",
         "conference_list",
     )
-    cp_plans = _read(
+    cp_plans = _read_onto(
+        episodes,
+        child,
         "cp_plans",
         lambda c: CPPlan.objects.filter(episode__child=c)
         .defer(*_STAMPS)
         .order_by("-start_date", "-pk"),
-        child,
+        "episode",
+        "cp_plan_list",
     )
-    _attach(episodes, cp_plans, "episode", "cp_plan_list")
-    _attach(
+    _read_onto(
         cp_plans,
-        _read(
-            "core_groups",
-            lambda c: CoreGroup.objects.filter(plan__episode__child=c)
-            .defer(*_STAMPS)
-            .order_by("-held_on", "-pk"),
-            child,
-        )
-        if cp_plans
-        else [],
+        child,
+        "core_groups",
+        lambda c: CoreGroup.objects.filter(plan__episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-held_on", "-pk"),
         "plan",
         "core_group_list",
     )
-    cin_plans = _read(
+    cin_plans = _read_onto(
+        episodes,
+        child,
         "cin_plans",
         lambda c: CINPlan.objects.filter(episode__child=c)
         .defer(*_STAMPS)
         .order_by("-start_date", "-pk"),
-        child,
+        "episode",
+        "cin_plan_list",
     )
-    _attach(episodes, cin_plans, "episode", "cin_plan_list")
-    _attach(
+    _read_onto(
         cin_plans,
-        _read(
-            "cin_plan_reviews",
-            lambda c: CINPlanReview.objects.filter(plan__episode__child=c)
-            .defer(*_STAMPS)
-            .order_by("-held_on", "-pk"),
-            child,
-        )
-        if cin_plans
-        else [],
+        child,
+        "cin_plan_reviews",
+        lambda c: CINPlanReview.objects.filter(plan__episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-held_on", "-pk"),
         "plan",
         "review_list",
     )
@@ -325,37 +323,33 @@ def _care_periods(child: Any) -> list[PeriodOfCare]:
     )
     if not periods:
         return []
-    _attach(
+    _read_onto(
         periods,
-        _read(
-            "placements",
-            lambda c: CareEpisode.objects.filter(period__episode__child=c)
-            .defer(*_STAMPS)
-            .order_by("-start_date", "-pk"),
-            child,
-        ),
+        child,
+        "placements",
+        lambda c: CareEpisode.objects.filter(period__episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("-start_date", "-pk"),
         "period",
         "placement_list",
     )
-    reviews = _read(
+    reviews = _read_onto(
+        periods,
+        child,
         "care_reviews",
         lambda c: CareReview.objects.filter(period__episode__child=c)
         .defer(*_STAMPS)
         .order_by("-held_on", "-pk"),
-        child,
+        "period",
+        "review_list",
     )
-    _attach(periods, reviews, "period", "review_list")
-    _attach(
+    _read_onto(
         reviews,
-        _read(
-            "recommendations",
-            lambda c: ReviewRecommendation.objects.filter(review__period__episode__child=c)
-            .defer(*_STAMPS)
-            .order_by("due_date", "pk"),
-            child,
-        )
-        if reviews
-        else [],
+        child,
+        "recommendations",
+        lambda c: ReviewRecommendation.objects.filter(review__period__episode__child=c)
+        .defer(*_STAMPS)
+        .order_by("due_date", "pk"),
         "review",
         "recommendation_list",
     )
