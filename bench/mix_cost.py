@@ -14,7 +14,8 @@ report. A redirect Locust follows is a second request here, named as gunicorn wo
 Writes are real (DB gains visits, notes, contacts, partner events and audit rows, as under
 load): run it against a database of your own, never one somebody else is measuring.
 
-Prints, for each kind of request, its CPU time (mean and median, ms) and queries, and the
+Prints, for each kind of request, its CPU time (mean and median, ms), the PostgreSQL server
+process's CPU time for it (a local server: /proc/PID/schedstat) and its queries, and the
 mix's mean CPU per request weighted by how often the load test at 700 users made each kind
 (its JSON's counts), per Locust request (a followed redirect included) and per request
 gunicorn serves. Writes the result as JSON to bench/results/<stamp>-<scale>-mix-cost-<label>.json
@@ -107,6 +108,24 @@ def _setup(database_url: str, cache_url: str, log: Path) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _backend_pid(connection: Any) -> int | None:
+    """The PostgreSQL server process serving Django's connection, if one is open."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    return int(connection.connection.info.backend_pid)
+
+
+def _run_time_ns(pid: int | None) -> int | None:
+    """CPU time a local process has run, in nanoseconds (the kernel's scheduler account,
+    exact rather than sampled at clock ticks like /proc/PID/stat)."""
+    if pid is None:
+        return None
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Mix:
     def __init__(self, plan: dict[str, Any], rng: random.Random) -> None:
         from conftest import sign_in
@@ -117,6 +136,7 @@ class Mix:
         self.plan, self.rng = plan, rng
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.queries: dict[str, list[int]] = defaultdict(list)
+        self.postgres: dict[str, list[float]] = defaultdict(list)
         self.timing = True
         self.sampler: Sampler | None = None
 
@@ -153,12 +173,19 @@ class Mix:
                 return execute(sql, params, many, context)
 
             # Counted by a wrapper, not Django's debug cursor, whose logging costs CPU itself.
+            backend = _backend_pid(connection)
+            server_before = _run_time_ns(backend)
             with connection.execute_wrapper(counting):
                 started = time.process_time()
                 response = call()
                 spent = time.process_time() - started
             self.cpu[name].append(spent * 1000)
             self.queries[name].append(count[0])
+            # The server's side, when the request kept the connection it started with.
+            if server_before is not None and _backend_pid(connection) == backend:
+                server_after = _run_time_ns(backend)
+                if server_after is not None:
+                    self.postgres[name].append((server_after - server_before) / 1e6)
         if response.status_code not in status:
             raise SystemExit(f"{name}: HTTP {response.status_code} {response.get('Location', '')}")
         return response
@@ -381,12 +408,20 @@ def _summary(mix: Mix) -> dict[str, Any]:
             "cpu_ms_mean": round(statistics.fmean(ms), 2),
             "cpu_ms_median": round(statistics.median(ms), 2),
             "queries_median": statistics.median(mix.queries[name]),
+            **(
+                {
+                    "postgres_cpu_ms_mean": round(statistics.fmean(mix.postgres[name]), 2),
+                    "postgres_cpu_ms_median": round(statistics.median(mix.postgres[name]), 2),
+                }
+                if mix.postgres.get(name)
+                else {}
+            ),
         }
         for name, ms in sorted(mix.cpu.items())
     }
 
     def mix(per: str) -> float:
-        ms = {name: k[per] for name, k in kinds.items()}
+        ms = {name: k.get(per, 0.0) for name, k in kinds.items()}
         total = sum(
             count * (ms[name] + ms.get(FOLLOWED.get(name, ""), 0.0))
             for name, count in LOAD_COUNTS_700.items()
@@ -398,6 +433,7 @@ def _summary(mix: Mix) -> dict[str, Any]:
         # CPU is additive, so the mean is the load's cost; the median is steadier on a busy
         # machine (another process's burst lands on a few requests).
         "mix_cpu_ms_per_locust_request": mix("cpu_ms_mean"),
+        "mix_postgres_cpu_ms_per_locust_request": mix("postgres_cpu_ms_mean"),
         "mix_cpu_ms_per_locust_request_from_medians": mix("cpu_ms_median"),
         "locust_requests_per_served_request": round(
             sum(LOAD_COUNTS_700.values())

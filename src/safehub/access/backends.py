@@ -3,9 +3,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safehub.core.queries import unique_or_none
+from safehub.core.statements import fixed_read
 
 # The second-factor device the session names (its django-otp persistent id), set by
 # `access.middleware.SignedInDeviceMiddleware` for the request being served, and the device
@@ -21,6 +22,10 @@ def _totp_pk(persistent_id: str | None) -> int | None:
     """The TOTP device's key in a persistent id such as "otp_totp.totpdevice/7"."""
     label, _, pk = (persistent_id or "").rpartition("/")
     return int(pk) if label == _TOTP and pk.isdigit() else None
+
+
+def _device_with_user(pk: int, user_pk: int) -> QuerySet[TOTPDevice]:
+    return TOTPDevice.objects.select_related("user").filter(pk=pk, user_id=user_pk)
 
 
 class StaffBackend(ModelBackend):
@@ -41,9 +46,9 @@ class StaffBackend(ModelBackend):
         pk = _totp_pk(session_device_id.get())
         if pk is None:
             return super().get_user(user_id)
-        device = unique_or_none(
-            TOTPDevice.objects.select_related("user").filter(pk=pk, user_id=user_id)
-        )
+        # Compiled once (ADR 0063): every signed-in request makes this read.
+        found = fixed_read("access.device_with_user", _device_with_user, pk, int(user_id))
+        device = found[0] if found else None
         if device is None:
             return super().get_user(user_id)
         device_read_with_user.set(device)

@@ -50,6 +50,13 @@ else:
     # seconds (ADR 0033: the registers, measured at the county scale).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # Parameters sent apart from the SQL, so a statement a connection runs again and again
+    # (every page's) is parsed and planned once per connection, not on every request
+    # (ADR 0064). Off (PREPARE_THRESHOLD=-1) behind a pooler that cannot keep them.
+    prepare_threshold = env.int("PREPARE_THRESHOLD", default=2)
+    if prepare_threshold >= 0:
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = prepare_threshold
 
 # A PostgreSQL streaming replica the reports and returns read from (ADR 0049,
 # safehub.core.replica). Unset, there is one database and nothing is routed.
@@ -177,6 +184,8 @@ SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=5 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 # A form kept from an ended session waits this long for its author to sign in again.
 EXPIRED_FORM_KEEP_HOURS = env.int("EXPIRED_FORM_KEEP_HOURS", default=24)
+# Django's database sessions, read with a statement of our own (ADR 0064).
+SESSION_ENGINE = "safehub.core.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
