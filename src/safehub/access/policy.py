@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from safehub.access.models import BreakGlass, Involvement, InvolvementKind, RestrictedAccess
 from safehub.access.roles import Role
+from safehub.core.statements import fixed_read
 
 if TYPE_CHECKING:
     from safehub.core.users import User
@@ -314,6 +315,11 @@ def _reached_and_opened(
     """Which of the people `ids` the actor's scope reaches through an open involvement, and
     which of the `restricted` ones are open to them (their allow-list, or a break-glass they
     opened earlier that still runs): one query, whatever the people are."""
+    if not restricted and len(ids) == 1:
+        (person_id,) = ids
+        involved = _involved_with_one(actor, person_id, scope)
+        if involved is not None:
+            return involved, set()
     tag = {"output_field": CharField()}
     parts: list[QuerySet[Any, tuple[int, str]]] = []
     if scope is not Scope.ALL and (condition := _involvement_filter(actor, scope)) is not None:
@@ -341,6 +347,46 @@ def _reached_and_opened(
         found[source].add(person_id)
     reached = set(ids) if scope is Scope.ALL else found["involved"]
     return reached, found["opened"]
+
+
+def _involved_with_one(actor: User, person_id: int, scope: Scope) -> set[int] | None:
+    """`{person_id}` if an open involvement reaches that one unrestricted person for
+    `scope`, else an empty set; None where the general query must answer. Every page about
+    one person asks this, so its statement is compiled once per scope (ADR 0064): the same
+    conditions as `_involvement_filter`'s."""
+    if scope is Scope.ALL:
+        return {person_id}
+    if scope is Scope.OWN or (scope is Scope.TEAM and not actor.team_id):
+        found = fixed_read("access.involved.own", _own_involvement, actor.pk, person_id)
+    elif scope is Scope.TEAM:
+        found = fixed_read(
+            "access.involved.team", _team_involvement, actor.pk, actor.team_id, person_id
+        )
+    elif scope is Scope.AGENCY and actor.agency_id:
+        found = fixed_read(
+            "access.involved.agency", _agency_involvement, actor.agency_id, person_id
+        )
+    else:
+        return None
+    return {person_id} if found else set()
+
+
+def _own_involvement(user_id: int, person_id: int) -> QuerySet[Involvement]:
+    return Involvement.objects.filter(
+        user_id=user_id, person_id=person_id, end_date__isnull=True
+    ).only("pk")[:1]
+
+
+def _team_involvement(user_id: int, team_id: int, person_id: int) -> QuerySet[Involvement]:
+    return Involvement.objects.filter(
+        Q(user_id=user_id) | Q(team_id=team_id), person_id=person_id, end_date__isnull=True
+    ).only("pk")[:1]
+
+
+def _agency_involvement(agency_id: int, person_id: int) -> QuerySet[Involvement]:
+    return Involvement.objects.filter(
+        agency_id=agency_id, person_id=person_id, end_date__isnull=True
+    ).only("pk")[:1]
 
 
 def decide_many(actor: User, persons: Iterable[Any], action: Action) -> dict[int, Decision]:

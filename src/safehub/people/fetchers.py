@@ -6,11 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
+
 from safehub.access.policy import Action, Decision, decide
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import BreakGlassRequired, NotFound
-from safehub.core.queries import unique_or_none
+from safehub.core.statements import fixed_read
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -26,8 +28,14 @@ def _person_or_none(person_id: Any) -> Person | None:
         return None
     if not 0 < pk < 2**63:
         return None
+    # Every page about a person reads it: compiled once (ADR 0063).
+    found = fixed_read("people.person", _person_with_school, pk)
+    return found[0] if found else None
+
+
+def _person_with_school(pk: int) -> QuerySet[Person]:
     # The school's agency comes with the record: the person page shows its URN.
-    return unique_or_none(Person.objects.filter(pk=pk).select_related("school_agency"))
+    return Person.objects.filter(pk=pk).select_related("school_agency")
 
 
 def access_person(
