@@ -356,16 +356,13 @@ def _involved_with_one(actor: User, person_id: int, scope: Scope) -> set[int] | 
     conditions as `_involvement_filter`'s."""
     if scope is Scope.ALL:
         return {person_id}
-    if scope is Scope.OWN or (scope is Scope.TEAM and not actor.team_id):
+    team, agency = actor.team_id, actor.agency_id
+    if scope is Scope.OWN or (scope is Scope.TEAM and not team):
         found = fixed_read("access.involved.own", _own_involvement, actor.pk, person_id)
-    elif scope is Scope.TEAM:
-        found = fixed_read(
-            "access.involved.team", _team_involvement, actor.pk, actor.team_id, person_id
-        )
-    elif scope is Scope.AGENCY and actor.agency_id:
-        found = fixed_read(
-            "access.involved.agency", _agency_involvement, actor.agency_id, person_id
-        )
+    elif scope is Scope.TEAM and team:
+        found = fixed_read("access.involved.team", _team_involvement, actor.pk, team, person_id)
+    elif scope is Scope.AGENCY and agency:
+        found = fixed_read("access.involved.agency", _agency_involvement, agency, person_id)
     else:
         return None
     return {person_id} if found else set()

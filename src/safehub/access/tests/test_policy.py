@@ -2,12 +2,16 @@
 
 from typing import Any
 
+from conftest import TEST_TODAY
+
+from safehub.access.models import Involvement
 from safehub.access.policy import (
     Action,
     Decision,
     SignOff,
     can_edit_viewable_person,
     decide,
+    decide_many,
     may_sign_off,
     neglect_profile_decisions,
 )
@@ -102,3 +106,20 @@ def test_the_restricted_entry_scope_weighs_involvements_already_read_as_it_reads
             )
             opened += read.sees_all_of(person.pk)
     assert opened  # some reader does see some person's restricted entries whole
+
+
+def test_one_person_is_decided_as_they_would_be_among_many(users, people):
+    """`decide` for one unrestricted person reads their involvement with a statement of its
+    own (compiled once per scope, ADR 0064); it must agree with the query that decides many,
+    for every role and relation, and after an involvement ends."""
+    persons = list(people.values())
+    for action in (Action.VIEW, Action.EDIT):
+        for role, user in users.items():
+            together = decide_many(user, persons, action)
+            for person in persons:
+                assert decide(user, person, action) is together[person.pk], (role, person, action)
+    reached = people["involved"]
+    assert decide(users["social_worker"], reached, Action.VIEW) is Decision.ALLOW
+    Involvement.objects.filter(person=reached).update(end_date=TEST_TODAY)
+    for role in ("social_worker", "team_manager", "partner_practitioner", "cp_chair_iro"):
+        assert decide(users[role], reached, Action.VIEW) is Decision.DENY, role
