@@ -50,10 +50,11 @@ else:
     # seconds (ADR 0033: the registers, measured at the county scale).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-    # Parameters sent apart from the SQL, so a statement a connection runs again and again
-    # (every page's) is parsed and planned once per connection, not on every request
-    # (ADR 0064). Off (PREPARE_THRESHOLD=-1) behind a pooler that cannot keep them.
-    prepare_threshold = env.int("PREPARE_THRESHOLD", default=2)
+    # Prepared statements (parameters sent apart from the SQL, each statement planned once
+    # per connection) are off: PostgreSQL's protocol takes at most 65,535 parameters, and
+    # the reports at `large` send longer lists than that (ADR 0064). PREPARE_THRESHOLD=N
+    # turns them on for a deployment that has checked its reads.
+    prepare_threshold = env.int("PREPARE_THRESHOLD", default=-1)
     if prepare_threshold >= 0:
         options["server_side_binding"] = True
         options["prepare_threshold"] = prepare_threshold
