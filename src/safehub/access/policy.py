@@ -300,12 +300,19 @@ def can_decide_access_grant(actor: User, grant: Any) -> bool:
 
 def _involvement_filter(actor: User, scope: Scope) -> Q | None:
     """Which open involvements give `actor` a need to know, for their scope."""
+    return _involvement_condition(scope, actor.pk, actor.team_id, actor.agency_id)
+
+
+def _involvement_condition(
+    scope: Scope, user_id: int, team_id: int | None, agency_id: int | None
+) -> Q | None:
+    """`_involvement_filter` by the actor's keys, so a read compiled once can state it."""
     if scope is Scope.OWN:
-        return Q(user=actor)
+        return Q(user_id=user_id)
     if scope is Scope.TEAM:
-        return Q(user=actor) | Q(team_id=actor.team_id) if actor.team_id else Q(user=actor)
+        return Q(user_id=user_id) | Q(team_id=team_id) if team_id else Q(user_id=user_id)
     if scope is Scope.AGENCY:
-        return Q(agency_id=actor.agency_id)
+        return Q(agency_id=agency_id)
     return None
 
 
@@ -352,38 +359,50 @@ def _reached_and_opened(
 def _involved_with_one(actor: User, person_id: int, scope: Scope) -> set[int] | None:
     """`{person_id}` if an open involvement reaches that one unrestricted person for
     `scope`, else an empty set; None where the general query must answer. Every page about
-    one person asks this, so its statement is compiled once per scope (ADR 0064): the same
-    conditions as `_involvement_filter`'s."""
+    one person asks this, so its statement is compiled once per scope (ADR 0064), stated by
+    the same `_involvement_condition` as the query that decides many."""
     if scope is Scope.ALL:
         return {person_id}
     team, agency = actor.team_id, actor.agency_id
     if scope is Scope.OWN or (scope is Scope.TEAM and not team):
-        found = fixed_read("access.involved.own", _own_involvement, actor.pk, person_id)
+        found = fixed_read(
+            "access.involved.own",
+            lambda user, person: _open_involvement(
+                _involvement_condition(Scope.OWN, user, None, None), person
+            ),
+            actor.pk,
+            person_id,
+        )
     elif scope is Scope.TEAM and team:
-        found = fixed_read("access.involved.team", _team_involvement, actor.pk, team, person_id)
+        found = fixed_read(
+            "access.involved.team",
+            lambda user, team, person: _open_involvement(
+                _involvement_condition(Scope.TEAM, user, team, None), person
+            ),
+            actor.pk,
+            team,
+            person_id,
+        )
     elif scope is Scope.AGENCY and agency:
-        found = fixed_read("access.involved.agency", _agency_involvement, agency, person_id)
+        found = fixed_read(
+            "access.involved.agency",
+            lambda agency, person: _open_involvement(
+                _involvement_condition(Scope.AGENCY, 0, None, agency), person
+            ),
+            agency,
+            person_id,
+        )
     else:
         return None
     return {person_id} if found else set()
 
 
-def _own_involvement(user_id: int, person_id: int) -> QuerySet[Involvement]:
-    return Involvement.objects.filter(
-        user_id=user_id, person_id=person_id, end_date__isnull=True
-    ).only("pk")[:1]
-
-
-def _team_involvement(user_id: int, team_id: int, person_id: int) -> QuerySet[Involvement]:
-    return Involvement.objects.filter(
-        Q(user_id=user_id) | Q(team_id=team_id), person_id=person_id, end_date__isnull=True
-    ).only("pk")[:1]
-
-
-def _agency_involvement(agency_id: int, person_id: int) -> QuerySet[Involvement]:
-    return Involvement.objects.filter(
-        agency_id=agency_id, person_id=person_id, end_date__isnull=True
-    ).only("pk")[:1]
+def _open_involvement(condition: Q | None, person_id: int) -> QuerySet[Involvement]:
+    if condition is None:  # no condition would reach everyone: never read that way
+        raise ValueError("an involvement read needs its scope's condition")
+    return Involvement.objects.filter(condition, person_id=person_id, end_date__isnull=True).only(
+        "pk"
+    )[:1]
 
 
 def decide_many(actor: User, persons: Iterable[Any], action: Action) -> dict[int, Decision]:
