@@ -1,13 +1,15 @@
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from django.db.models import Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Func, IntegerField, Q, QuerySet, Subquery, Value
 
 from safehub.access.policy import RestrictedEntryScope, restricted_entry_scope
 from safehub.chronology import registry
 from safehub.chronology.models import ChronologyEntry, ChronologyLink, Significance
 from safehub.core.paging import page_number, requested_page
+from safehub.core.statements import fixed_rows
 from safehub.organisations.models import staff_name
 
 PAGE_SIZE = 25
@@ -68,9 +70,14 @@ def restricted_visible(scope: RestrictedEntryScope, person_id: int, prefix: str 
     (`prefix` "entry__" for links); None when they see them all."""
     if scope.sees_all_of(person_id):
         return None
+    return _visible_entries(prefix, scope.agency_id)
+
+
+def _visible_entries(prefix: str, agency_id: int | None) -> Q:
+    """Unrestricted entries, and the restricted ones the reader's own agency sent."""
     visible = Q(**{f"{prefix}restricted": False})
-    if scope.agency_id is not None:
-        visible |= Q(**{f"{prefix}source_agency_id": scope.agency_id})
+    if agency_id is not None:
+        visible |= Q(**{f"{prefix}source_agency_id": agency_id})
     return visible
 
 
@@ -175,14 +182,70 @@ def chronology_page_for_person(
     timeline's length (the scope, the hidden count, the count and the page; the first page
     carries its count); a caller that has the policy's scope for `person` already (the
     person page) passes it."""
+    scope = restricted_entry_scope(actor, [person]) if scope is None else scope
+    if requested_page(page) == 1:
+        return _first_page_for_person(scope, person.pk, size)
     links, hidden = links_without_hidden(
-        ChronologyLink.objects.filter(person=person),
-        scope=restricted_entry_scope(actor, [person]) if scope is None else scope,
-        person_id=person.pk,
+        ChronologyLink.objects.filter(person=person), scope=scope, person_id=person.pk
     )
     found = timeline_page_of_links(links, page=page, size=size)
     return ChronologyPage(
         entries=found.entries, page=found.page, pages=found.pages, total=found.total, hidden=hidden
+    )
+
+
+def _first_page_for_person(
+    scope: RestrictedEntryScope, person_id: int, size: int
+) -> ChronologyPage:
+    """The first page of one person's timeline (the person page, the casework page's latest
+    entries, a contact's family) with how many entries there are and how many are hidden, in
+    one statement compiled once per shape of the reader's scope (core.statements, ADR 0065):
+    they see every entry; unrestricted ones only; or those and their own agency's."""
+    keys: tuple[int, ...]
+    if scope.sees_all_of(person_id):
+        shape, keys = "all", (person_id,)
+    elif scope.agency_id is None:
+        shape, keys = "unrestricted", (person_id,)
+    else:
+        shape, keys = "own_agency", (person_id, scope.agency_id)
+    rows = fixed_rows(
+        f"chronology.first_page.{shape}.{size}", partial(_first_page_read, shape, size), *keys
+    )
+    if rows:
+        total, hidden = rows[0][-2], rows[0][-1]
+    else:  # nothing to show: what may be hidden is counted on its own
+        total = 0
+        hidden = links_without_hidden(
+            ChronologyLink.objects.filter(person_id=person_id), scope=scope, person_id=person_id
+        )[1]
+    return ChronologyPage(
+        entries=[_timeline_entry(row[:-2]) for row in rows],
+        page=1,
+        pages=max(1, -(-total // size)),
+        total=total,
+        hidden=hidden,
+    )
+
+
+def _first_page_read(
+    shape: str, size: int, person_id: int, agency_id: int | None = None
+) -> QuerySet[ChronologyLink]:
+    """`_first_page_for_person`'s read: the counts are subqueries that refer to nothing of
+    the outer row, so the database works each out once (ADR 0058)."""
+    links = ChronologyLink.objects.filter(person_id=person_id)
+    count = Func(template="COUNT(*)", output_field=IntegerField())
+    if shape == "all":
+        hidden: Any = Value(0, output_field=IntegerField())
+    else:
+        visible = _visible_entries("entry__", agency_id)
+        kept = links.filter(entry__restricted=True).exclude(visible)
+        hidden = Subquery(kept.order_by().annotate(n=count).values("n"))
+        links = links.filter(visible)
+    total = Subquery(links.order_by().annotate(n=count).values("n"))
+    return (
+        links.order_by(*_NEWEST_FIRST)
+        .annotate(_total=total, _hidden=hidden)
+        .values_list(*_TIMELINE_COLUMNS, "_total", "_hidden")[:size]
     )
 
 

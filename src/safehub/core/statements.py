@@ -11,10 +11,12 @@ The rules that make this hold, checked when the read is first compiled:
 - the read depends on its keys alone: each stand-in key must appear among the SQL's
   parameters, and no parameter may be a date (a day frozen into a statement kept for the life
   of the process would go stale at midnight);
-- the queryset is evaluated as model instances (no `values`, no prefetches: a prefetch would
-  be compiled on every call, so a read states its related rows as reads of their own).
+- `fixed_read`'s queryset is evaluated as model instances and `fixed_rows`'s as a
+  `values_list` of tuples; neither prefetches (a prefetch would be compiled on every call, so
+  a read states its related rows as reads of their own).
 
     visits = fixed_read("casework.visits", lambda child: Visit.objects.filter(child=child), 7)
+    days = fixed_rows("casework.days", lambda c: Visit.objects.filter(child=c).values_list("pk"), 7)
 """
 
 import copy
@@ -27,7 +29,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -52,14 +54,18 @@ _compiled: dict[tuple[str, str, str], _Compiled] = {}  # by alias, vendor and na
 _models: dict[str, type[Model]] = {}  # the model each named read returns
 
 
-def _compile(build: Callable[..., QuerySet[Any]], keys: int, alias: str | None) -> _Compiled:
+def _compile(
+    build: Callable[..., QuerySet[Any]], keys: int, alias: str | None, iterable: type
+) -> _Compiled:
     queryset = build(*_STAND_INS[:keys])
     queryset = queryset.using(alias) if alias else queryset
     if (
         getattr(queryset, "_prefetch_related_lookups", ())
-        or queryset._iterable_class is not ModelIterable
+        or queryset._iterable_class is not iterable
     ):
-        raise ImproperlyConfigured("a fixed read returns model instances and prefetches nothing")
+        raise ImproperlyConfigured(
+            "a fixed read returns model instances (fixed_rows: tuples) and prefetches nothing"
+        )
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     slots = tuple(
@@ -95,16 +101,18 @@ class _Evaluation:
         self.query = _Query(compiler)
 
 
-def fixed_read(name: str, build: Callable[..., QuerySet[M]], *keys: int) -> list[M]:
-    """The rows of `build(*keys)`, compiled once per database alias and vendor under `name`
-    (the app's label first). `build` must be the same function of its keys on every call."""
+def _statement(
+    name: str, build: Callable[..., QuerySet[Any]], keys: tuple[int, ...], iterable: type
+) -> tuple[_Compiled, SQLCompiler]:
+    """The read compiled once under `name`, and a compiler for this call that runs it with
+    `keys`."""
     model = _models.get(name)
     # Where the read goes is the routers' decision on each call (a report's reads may go to
     # the replica, core.replica), as it would be for the queryset.
     alias = router.db_for_read(model) if model is not None else None
     found = _compiled.get((alias, connections[alias].vendor, name)) if alias else None
     if found is None:
-        found = _compile(build, len(keys), alias)
+        found = _compile(build, len(keys), alias, iterable)
         alias = found.queryset.db
         _models[name] = found.queryset.model
         _compiled[(alias, connections[alias].vendor, name)] = found
@@ -118,7 +126,22 @@ def fixed_read(name: str, build: Callable[..., QuerySet[M]], *keys: int) -> list
     compiler.connection = connections[alias]
     statement = (found.sql, tuple(params))
     compiler.as_sql = lambda *args, **kwargs: statement  # type: ignore[method-assign]
-    return list(ModelIterable(_Evaluation(alias, found.queryset.model, compiler)))  # type: ignore[arg-type]
+    return found, compiler
+
+
+def fixed_read(name: str, build: Callable[..., QuerySet[M]], *keys: int) -> list[M]:
+    """The rows of `build(*keys)`, compiled once per database alias and vendor under `name`
+    (the app's label first). `build` must be the same function of its keys on every call."""
+    found, compiler = _statement(name, build, keys, ModelIterable)
+    evaluation = _Evaluation(found.queryset.db, found.queryset.model, compiler)
+    return list(ModelIterable(evaluation))  # type: ignore[arg-type]
+
+
+def fixed_rows(name: str, build: Callable[..., QuerySet[Any]], *keys: int) -> list[tuple[Any, ...]]:
+    """The tuples of `build(*keys)`, a `values_list` read, compiled once as `fixed_read`'s
+    reads are (the same rules), each value converted as the queryset would have."""
+    _, compiler = _statement(name, build, keys, ValuesListIterable)
+    return [tuple(row) for row in compiler.results_iter(tuple_expected=True)]
 
 
 def group_by(rows: Sequence[T], attribute: str) -> dict[Any, list[T]]:

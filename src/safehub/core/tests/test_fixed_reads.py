@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from safehub.casework.models import DueItem
 from safehub.core import statements
-from safehub.core.statements import fixed_read, group_by
+from safehub.core.statements import fixed_read, fixed_rows, group_by
 from safehub.organisations.models import User
 from safehub.people.models import Person
 
@@ -125,3 +125,30 @@ def test_group_by_keeps_each_group_in_the_rows_order() -> None:
     rows = [Row(1, 1), Row(2, 2), Row(1, 3), Row(2, 4), Row(1, 5)]
     grouped = group_by(rows, "parent_id")
     assert {k: [r.n for r in v] for k, v in grouped.items()} == {1: [1, 3, 5], 2: [2, 4]}
+
+
+def test_rows_are_the_queryset_s_tuples_for_each_call_s_own_keys() -> None:
+    ann, ben = make_person("Ann", "Rows"), make_person("Ben", "Rows")
+    for days in (1, 5, 9):
+        _due(ann, days)
+    _due(ben, 2)
+
+    def labels(key: int) -> Any:
+        return _open(key).values_list("label", "due_date", "_total")
+
+    for child in (ann, ben, ann):
+        assert fixed_rows("test.open_due_rows", labels, child.pk) == list(labels(child.pk))
+    assert fixed_rows("test.open_due_rows", labels, 0) == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda k: DueItem.objects.filter(child=k),  # model instances: fixed_read's
+        lambda k: DueItem.objects.filter(child=k).values_list("pk", flat=True),  # not tuples
+        lambda k: DueItem.objects.filter(child=k, due_date__gte=TEST_TODAY).values_list("pk"),
+    ],
+)
+def test_rows_that_cannot_be_compiled_once_are_refused(build: Any) -> None:
+    with pytest.raises(ImproperlyConfigured):
+        fixed_rows("test.refused_rows", build, 1)
