@@ -1,6 +1,7 @@
 """The single template engine: Jinja2 with the GOV.UK Frontend macros, SafeHub's own
 templates (each app's ``jinja2/`` folder) and a few helpers for dates and links."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,11 +10,19 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Template
+from jinja2 import (
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    PackageLoader,
+    PrefixLoader,
+    Template,
+    pass_environment,
+)
 from jinja2.environment import TemplateModule
 from jinja2.filters import do_indent
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from safehub.core.reversing import reverse_keys, reverse_plain
 from safehub.ui.forms_util import form_restored
@@ -40,6 +49,7 @@ def environment(**options: Any) -> Environment:
     # "govuk_frontend_jinja/components/…", which is how the package expects to be mounted.
     options["loader"] = ChoiceLoader(
         [
+            DictLoader({GOVUK_ATTRIBUTES: _ATTRIBUTES_MACRO}),
             options["loader"],
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
@@ -49,7 +59,11 @@ def environment(**options: Any) -> Environment:
     # Case records hold text typed by the public and by partners: never render it unescaped.
     assert env.autoescape is True, "Jinja2 autoescape must be on"
     env.globals.update(
-        static=static, url=url, settings_demo_mode=DemoMode(), form_restored=form_restored
+        static=static,
+        url=url,
+        settings_demo_mode=DemoMode(),
+        form_restored=form_restored,
+        _govuk_attributes=govuk_attributes,
     )
     env.filters.update(govuk_date=govuk_date, govuk_datetime=govuk_datetime, age=age)
     env.filters["indent"] = indent
@@ -94,6 +108,57 @@ class FasterImportTemplate(Template):
         if ctx is not None and ctx.globals_keys <= self.environment.globals.keys():
             ctx = None
         return super()._get_default_module(ctx)
+
+
+# The GOV.UK macros' attribute writer, which every component calls for each of its elements
+# (a few dozen times a form), done in Python (ADR 0066). The file the components import is
+# answered by this one-line macro; `govuk_attributes` gives what the package's macro gives,
+# down to the whitespace its template lines leave (tests/test_jinja_speed.py compares them).
+GOVUK_ATTRIBUTES = "govuk_frontend_jinja/macros/attributes.html"
+_ATTRIBUTES_MACRO = (
+    "{% macro govukAttributes(attributes) %}{{ _govuk_attributes(attributes) }}{% endmacro %}"
+)
+# What the package's template writes around each attribute: the lines between its tags.
+_OPENS, _CLOSES, _EACH = "\n    ", "\n  ", "\n    "
+_SAFE_VALUE, _NAME_ONLY, _NAME_AND_VALUE = "\n        \n      ", "\n        ", "\n        \n      "
+
+
+@pass_environment
+def govuk_attributes(env: Environment, attributes: Any) -> Markup:
+    """`govukAttributes(attributes)` of GOV.UK Frontend's macros: ` name="value"` for each
+    attribute of a mapping (a `{'value', 'optional'}` mapping leaves out an empty optional
+    one, and gives a bare ` name` for an optional true), or a string as it is."""
+    html = attributes if isinstance(attributes, str) else ""
+    if not isinstance(attributes, Mapping):
+        return Markup(html)  # noqa: S704 - as the package's macro, a string passes as it is
+    # The template compares with two names it never defines (Nunjucks' `undefined` and
+    # `null`): in Jinja, two Undefined values.
+    unset = [env.undefined(name="undefined"), env.undefined(name="null")]
+    out = [_OPENS]
+    for name, value in attributes.items() if attributes else {}.items():
+        if isinstance(value, Mapping) and env.getattr(value, "val") not in unset and len(value):
+            out.append(_SAFE_VALUE)
+            value = env.getattr(value, "val")
+        options = (
+            value
+            if isinstance(value, Mapping)
+            else {
+                "value": str(value).lower() if value is True or value is False else value,
+                "optional": False,
+            }
+        )
+        optional, given = env.getattr(options, "optional"), env.getattr(options, "value")
+        if optional is True and given is True:
+            out.append(_NAME_ONLY)
+            html = f"{html} {escape(name)}"
+        elif (
+            optional is True and given not in [*unset, None] and given is not False
+        ) or optional is not True:
+            out.append(_NAME_AND_VALUE)
+            html = f'{html} {escape(name)}="{escape(given)}"'
+        out.append(_EACH)
+    out.append(_CLOSES)
+    return Markup("".join(out) + html)  # noqa: S704 - each name and value escaped above
 
 
 def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> Any:

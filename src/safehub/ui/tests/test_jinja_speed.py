@@ -133,3 +133,48 @@ def test_getattr_gives_what_jinjas_gives(obj, name):
         assert (ours._undefined_obj, ours._undefined_name) == (obj, name)
     else:
         assert ours == theirs
+
+
+def _package_attributes_macro() -> object:
+    """GOV.UK Frontend's own `govukAttributes`, from the package's file (which the
+    environment now answers with `govuk_attributes`)."""
+    from importlib.resources import files
+
+    source = (files("govuk_frontend_jinja") / "templates/macros/attributes.html").read_text()
+    return jinja_env().from_string(source).module.govukAttributes  # type: ignore[attr-defined]
+
+
+SCALAR = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from(["", "x", "true", "false", "a<b>&\"'", "None"]),
+    st.sampled_from(["<b>safe</b>", ""]).map(Markup),
+)
+OPTIONS = st.fixed_dictionaries(
+    {}, optional={"value": SCALAR, "optional": st.one_of(st.booleans(), SCALAR)}
+)
+VALUE = st.one_of(
+    SCALAR, OPTIONS, st.fixed_dictionaries({"val": st.one_of(SCALAR, OPTIONS)}), st.just({})
+)
+ATTRIBUTES = st.one_of(
+    st.dictionaries(st.sampled_from(["class", "id", "aria-x", "<n>", "data-&"]), VALUE),
+    st.sampled_from(["", ' data-x="1"', "<i>raw</i>"]),
+    st.sampled_from(["", ' data-x="1"']).map(Markup),
+    st.none(),
+)
+
+
+@given(attributes=ATTRIBUTES)
+def test_attributes_are_written_as_the_govuk_macro_writes_them(attributes):
+    theirs = _package_attributes_macro()(attributes)  # type: ignore[operator]
+    ours = jinja_env().get_template("govuk_frontend_jinja/macros/attributes.html")
+    mine = ours.module.govukAttributes(attributes)
+    assert str(mine) == str(theirs)
+    assert type(mine) is type(theirs)
+
+
+def test_an_absent_attributes_argument_writes_nothing_as_the_macro_does():
+    theirs = _package_attributes_macro()()  # type: ignore[operator]
+    mine = jinja_env().get_template("govuk_frontend_jinja/macros/attributes.html").module
+    assert str(mine.govukAttributes()) == str(theirs) == ""
