@@ -259,6 +259,7 @@ def describe(args: argparse.Namespace, started: datetime, outcome: dict) -> dict
         "gunicorn_workers": args.workers or 2 * (psutil.cpu_count() or 1) + 1,
         "think_seconds": args.think,
         "step_seconds": args.step_seconds,
+        "settle_seconds": args.settle_seconds,
         "knee_rule": f"first step whose p95 over the pages passes {KNEE_MS} ms",
         "target": "1,000 users at large with p95 < 1 s and errors < 0.1%",
         **outcome,
