@@ -179,9 +179,9 @@ def chronology_page_for_person(
     address bar gave it, past the end the last page, nonsense the first. Restricted partner
     entries the policy keeps from `actor` are left out and counted (`hidden`). The caller
     has already passed the access check for `person`. At most four queries whatever the
-    timeline's length (the scope, the hidden count, the count and the page; the first page
-    carries its count); a caller that has the policy's scope for `person` already (the
-    person page) passes it."""
+    timeline's length (the scope, the hidden count, the count and the page); the first page
+    is one statement with both counts (ADR 0065). A caller that has the policy's scope for
+    `person` already (the person page) passes it."""
     scope = restricted_entry_scope(actor, [person]) if scope is None else scope
     if requested_page(page) == 1:
         return _first_page_for_person(scope, person.pk, size)
@@ -200,7 +200,9 @@ def _first_page_for_person(
     """The first page of one person's timeline (the person page, the casework page's latest
     entries, a contact's family) with how many entries there are and how many are hidden, in
     one statement compiled once per shape of the reader's scope (core.statements, ADR 0065):
-    they see every entry; unrestricted ones only; or those and their own agency's."""
+    they see every entry; unrestricted ones only; or those and their own agency's. The page
+    size is part of the statement (its LIMIT): the API's sizes are bounded (MAX_PAGE_SIZE),
+    so a process keeps at most a few hundred of these."""
     keys: tuple[int, ...]
     if scope.sees_all_of(person_id):
         shape, keys = "all", (person_id,)
