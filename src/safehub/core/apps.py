@@ -6,4 +6,13 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.conf import settings
+        from django.db.backends.signals import connection_created
+
         from safehub.core import checks  # noqa: F401 - registers the deployment checks
+
+        engines = {database["ENGINE"] for database in settings.DATABASES.values()}
+        if "django.db.backends.postgresql" in engines:
+            from safehub.core.prepared import configure
+
+            connection_created.connect(configure, dispatch_uid="safehub-prepared-statements")

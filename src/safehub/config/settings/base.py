@@ -50,14 +50,17 @@ else:
     # seconds (ADR 0033: the registers, measured at the county scale).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-    # Prepared statements (parameters sent apart from the SQL, each statement planned once
-    # per connection) are off: PostgreSQL's protocol takes at most 65,535 parameters, and
-    # the reports at `large` send longer lists than that (ADR 0064). PREPARE_THRESHOLD=N
-    # turns them on for a deployment that has checked its reads.
-    prepare_threshold = env.int("PREPARE_THRESHOLD", default=-1)
+    # Prepared statements (ADR 0067): parameters sent apart from the SQL, and a statement
+    # prepared once a connection has run it PREPARE_THRESHOLD times, so PostgreSQL parses
+    # and plans it once rather than on every page (about a third of its CPU under load).
+    # safehub.core.prepared binds on the client the rare statement longer than the protocol
+    # carries, and keeps PREPARED_MAX statements a connection. -1 turns them off, for a
+    # connection pooler that cannot carry them (PgBouncer in transaction mode before 1.21).
+    prepare_threshold = env.int("PREPARE_THRESHOLD", default=2)
     if prepare_threshold >= 0:
         options["server_side_binding"] = True
         options["prepare_threshold"] = prepare_threshold
+PREPARED_MAX = env.int("PREPARED_MAX", default=500)
 
 # A PostgreSQL streaming replica the reports and returns read from (ADR 0049,
 # safehub.core.replica). Unset, there is one database and nothing is routed.

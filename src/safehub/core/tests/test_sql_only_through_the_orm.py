@@ -21,6 +21,7 @@ ALLOWED = {
     "concerns/sql.py": "the live evaluation's facts and spans: one statement, written once",
     "casework/sections.py": "the child probes: the ORM's statement compiled once, run per child",
     "core/sessions.py": "the session read every signed-in request makes: one statement",
+    "core/prepared.py": "the PostgreSQL cursor itself: binds an over-long statement's values",
     # The 903 validator's own throwaway SQLite file of an uploaded return (ADR 0059), never
     # the application's database: file values are bound as parameters, names come from spec.
     "returns/ssda903/store.py": "903 files streamed into the validator's scratch database",
