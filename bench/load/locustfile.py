@@ -179,6 +179,20 @@ class StaffUser(FastSafeHubUser):
                 self.signed_in = False
         return response
 
+    def round_of_pages(self, steps: list[Any]) -> None:
+        """One round of a person's work, with think time between pages. The first round
+        after signing in starts at a random page of it: people at their desks are at
+        different points of their work. Starting everyone at the first page kept the load
+        test's users in step: sign-ins queued behind each other during a ramp ended together,
+        and from then on hundreds of users asked for the same kind of page at once, the
+        cheap ones and then the costly ones, in a wave as long as the round."""
+        start = random.randrange(len(steps)) if not getattr(self, "begun", False) else 0
+        self.begun = True
+        for number, step in enumerate(steps[start:]):
+            if number:
+                self.think()
+            step()
+
     def search(self) -> Any:
         page = self.page("/people/", "search")
         name = random.choice(PLAN["names"])
@@ -197,18 +211,17 @@ class SocialWorker(StaffUser):
         if not self.signed_in:  # a sign-in that failed under load is tried again
             self.sign_in_again()
             return
-        self.page("/my-work/", "my work")
-        self.think()
-        self.search()
-        self.think()
         child = random.choice(self.account["children"])
-        self.page(f"/people/{child}/", "person page")
-        self.think()
-        self.page(f"/children/{child}/casework/", "casework page")
-        self.think()
-        self.record("visit", child)
-        self.think()
-        self.record("note", child)
+        self.round_of_pages(
+            [
+                lambda: self.page("/my-work/", "my work"),
+                self.search,
+                lambda: self.page(f"/people/{child}/", "person page"),
+                lambda: self.page(f"/children/{child}/casework/", "casework page"),
+                lambda: self.record("visit", child),
+                lambda: self.record("note", child),
+            ]
+        )
 
     def record(self, kind: str, child: int) -> None:
         base = f"/children/{child}/casework/"
@@ -254,11 +267,16 @@ class MashWorker(StaffUser):
         if not self.signed_in:
             self.sign_in_again()
             return
-        self.page("/mash/", "MASH queue")
-        self.think()
         reference = random.choice(PLAN["contacts"])
-        self.page(f"/mash/contacts/{reference}/", "contact page")
-        self.think()
+        self.round_of_pages(
+            [
+                lambda: self.page("/mash/", "MASH queue"),
+                lambda: self.page(f"/mash/contacts/{reference}/", "contact page"),
+                self.search_and_open,
+            ]
+        )
+
+    def search_and_open(self) -> None:
         page = self.search()
         self.think()
         person = re.search(r'href="/people/(\d+)/"', page.text or "")
