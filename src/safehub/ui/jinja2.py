@@ -25,6 +25,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from safehub.core.reversing import reverse_keys, reverse_plain
+from safehub.ui.components import COMPONENTS, UNMEMOISED, MemoisedComponentLoader
 from safehub.ui.forms_util import form_restored
 
 LONDON = ZoneInfo("Europe/London")
@@ -50,8 +51,14 @@ def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
             DictLoader({GOVUK_ATTRIBUTES: _ATTRIBUTES_MACRO}),
+            MemoisedComponentLoader(),
             options["loader"],
-            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    UNMEMOISED: PackageLoader("govuk_frontend_jinja"),
+                }
+            ),
         ]
     )
     env = SafeHubEnvironment(**options)  # Django's backend turns autoescape on (checked below)
@@ -64,6 +71,7 @@ def environment(**options: Any) -> Environment:
         settings_demo_mode=DemoMode(),
         form_restored=form_restored,
         _govuk_attributes=govuk_attributes,
+        _component=COMPONENTS.render,
     )
     env.filters.update(govuk_date=govuk_date, govuk_datetime=govuk_datetime, age=age)
     env.filters["indent"] = indent
