@@ -10,16 +10,17 @@ package's own macro (imported from `govuk_frontend_jinja_unmemoised/…`) only f
 it has not seen.
 
 Parameters are remembered by value, and only when every value in them is a plain dict,
-list, tuple, text, number, true, false or none; text and markup are told apart, so text
-that would have been escaped never comes back unescaped. Anything else (a lazy translation,
-a form field, an undefined value) and any call with a `caller` block render as before. The
+list, tuple, text, number, true, false, none or a value the template left undefined; text
+and markup are told apart, so text that would have been escaped never comes back
+unescaped. Anything else (a lazy translation, a form field) and any call with a `caller`
+block render as before. The
 store is bounded by the characters it holds and is emptied when full."""
 
 import re
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, PackageLoader, TemplateNotFound
+from jinja2 import BaseLoader, Environment, PackageLoader, TemplateNotFound, Undefined
 from markupsafe import Markup
 
 PACKAGE = "govuk_frontend_jinja"
@@ -62,6 +63,11 @@ def _frozen(value: Any) -> Any:
         return (Markup, str(value))
     if kind in _NUMBERS:
         return (kind, value)
+    if issubclass(kind, Undefined):
+        # A parameter the template left out. It renders (or fails) the same way for the same
+        # name and hint; debug mode writes the name into the page, so that is kept too.
+        missing = value._undefined_obj
+        return (kind, value._undefined_name, value._undefined_hint, type(missing))
     return _UNSUITABLE
 
 

@@ -10,7 +10,7 @@ from django.template.backends.jinja2 import Jinja2
 from django.utils.translation import gettext_lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import Environment
+from jinja2 import DebugUndefined, Environment, Undefined
 from markupsafe import Markup
 
 from safehub.ui.components import COMPONENTS, UNMEMOISED, ComponentMemo, _frozen
@@ -172,3 +172,18 @@ def test_the_memo_is_bounded_by_the_text_it_holds():
 @pytest.mark.parametrize("params", [None, {"rows": []}, {"text": ""}])
 def test_empty_and_missing_parameters_render_as_the_package_does(params):
     assert render("tag", "govukTag", params) == render("tag", "govukTag", params, memoised=False)
+
+
+def test_a_parameter_left_undefined_renders_as_the_package_does():
+    env = jinja_env()
+    source = (
+        '{% from "WHERE/components/tag/macro.html" import govukTag %}'
+        '{{ govukTag({"text": "Amber", "classes": missing}) }}'
+    )
+    ours = env.from_string(source.replace("WHERE", "govuk_frontend_jinja")).render()
+    theirs = env.from_string(source.replace("WHERE", UNMEMOISED)).render()
+    assert ours == theirs
+    assert env.from_string(source.replace("WHERE", "govuk_frontend_jinja")).render() == theirs
+    # Debug mode writes an undefined value's name into the page: each name is its own key.
+    assert _frozen(DebugUndefined(name="a")) != _frozen(DebugUndefined(name="b"))
+    assert _frozen(Undefined(name="a")) != _frozen(DebugUndefined(name="a"))
