@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
 
         engines = {database["ENGINE"] for database in settings.DATABASES.values()}
         if "django.db.backends.postgresql" in engines:
+            from safehub.core import pgtime
             from safehub.core.prepared import configure
 
             connection_created.connect(configure, dispatch_uid="safehub-prepared-statements")
+            connection_created.connect(pgtime.install, dispatch_uid="safehub-compiled-timestamptz")
