@@ -9,7 +9,7 @@ from django.contrib import auth
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,7 +19,7 @@ from safehub.access.policy import Action, Decision, can_manage_users, can_review
 from safehub.audit.models import AuditAction
 from safehub.audit.services import ServerOperator, audit_record
 from safehub.core.exceptions import NotFound, PermissionDeniedError
-from safehub.core.queries import unique_or_none
+from safehub.core.statements import fixed_read
 
 if TYPE_CHECKING:
     from safehub.core.users import User
@@ -156,16 +156,20 @@ def api_token_create(*, actor: User, user: User, name: str, days: int = 90) -> s
 LAST_USED_EVERY = timedelta(minutes=1)
 
 
+def _live_token(token_hash: str) -> QuerySet[ApiToken]:
+    return ApiToken.objects.select_related("user__agency").filter(
+        token_hash=token_hash, revoked_at__isnull=True
+    )
+
+
 def api_token_user(raw: str) -> Any | None:
     """The active user a bearer token belongs to, or None. Looked up on every call, so a
     revoked token is refused at once. Records when the token was last used, at most once a
     minute (a conditional UPDATE, so simultaneous calls write it once)."""
     # The user's agency with them: the partner feeds (most API calls) are answered by it.
-    token = unique_or_none(
-        ApiToken.objects.select_related("user__agency").filter(
-            token_hash=hash_token(raw or ""), revoked_at__isnull=True
-        )
-    )
+    # Compiled once (ADR 0063): every API call makes this read.
+    found = fixed_read("access.api_token", _live_token, hash_token(raw or ""))
+    token = found[0] if found else None
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

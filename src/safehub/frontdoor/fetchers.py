@@ -5,7 +5,7 @@ audited too."""
 import logging
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 
 from safehub.access.policy import (
     Action,
@@ -16,7 +16,7 @@ from safehub.access.policy import (
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_record, audit_refusal
 from safehub.core.exceptions import NotFound
-from safehub.core.queries import unique_or_none
+from safehub.core.statements import as_prefetched, fixed_read
 from safehub.frontdoor.models import Contact, ContactSubject, InformationRequest
 from safehub.organisations.models import User
 
@@ -40,26 +40,33 @@ def _refused(actor: User, object_type: str, object_id: Any, action: Action) -> N
     return NotFound()
 
 
+def _contact(reference: str) -> QuerySet[Contact]:
+    return Contact.objects.filter(reference=reference).select_related(
+        "referrer_agency",
+        "referrer_user",
+        "assigned_to",
+        "recorded_by",
+        "decided_by",
+        "signed_off_by",
+    )
+
+
+def _subjects(contact_pk: int) -> QuerySet[ContactSubject]:
+    return ContactSubject.objects.filter(contact_id=contact_pk).select_related("person")
+
+
 def access_contact(*, actor: User, reference: Any, action: Action = Action.VIEW) -> Contact:
     """Return the front-door contact with this reference if `actor` may do `action` to it.
     A VIEW is audited here, naming every linked person; changes are audited by the service
     that makes them."""
     contact = None
     if isinstance(reference, str) and reference.isalnum() and len(reference) <= 12:
-        contact = unique_or_none(
-            Contact.objects.filter(reference=reference.upper())
-            .select_related(
-                "referrer_agency",
-                "referrer_user",
-                "assigned_to",
-                "recorded_by",
-                "decided_by",
-                "signed_off_by",
-            )
-            .prefetch_related(
-                Prefetch("subjects", queryset=ContactSubject.objects.select_related("person"))
-            )
-        )
+        # Compiled once (ADR 0063): the MASH opens contacts all day.
+        found = fixed_read("frontdoor.contact", _contact, str(reference.upper()))
+        contact = found[0] if found else None
+    if contact is not None:
+        subjects = fixed_read("frontdoor.contact_subjects", _subjects, contact.pk)
+        as_prefetched(contact, "subjects", subjects)
     if contact is None:
         raise _refused(actor, "frontdoor.Contact", reference, action)
     if decide_contact(actor, contact, action) is not Decision.ALLOW:

@@ -152,3 +152,41 @@ def test_rows_are_the_queryset_s_tuples_for_each_call_s_own_keys() -> None:
 def test_rows_that_cannot_be_compiled_once_are_refused(build: Any) -> None:
     with pytest.raises(ImproperlyConfigured):
         fixed_rows("test.refused_rows", build, 1)
+
+
+def test_a_text_key_reads_each_call_s_own_rows() -> None:
+    ann, ben = make_person("Ann", "Texted"), make_person("Ben", "Texted")
+    ann.upn, ben.upn = "A123456789012", "B123456789012"
+    ann.save(update_fields=["upn"])
+    ben.save(update_fields=["upn"])
+
+    def by_upn(upn: str) -> Any:
+        return Person.objects.filter(upn=upn)
+
+    for person in (ann, ben, ann):
+        assert fixed_read("test.by_upn", by_upn, str(person.upn)) == [person]
+    assert fixed_read("test.by_upn", by_upn, "no such upn") == []
+    # An injection-looking key is a parameter like any other.
+    assert fixed_read("test.by_upn", by_upn, "x' OR '1'='1") == []
+
+    def by_upn_and_pk(upn: str, pk: int) -> Any:
+        return Person.objects.filter(upn=upn, pk=pk)
+
+    assert fixed_read("test.by_upn_pk", by_upn_and_pk, str(ann.upn), ann.pk) == [ann]
+    assert fixed_read("test.by_upn_pk", by_upn_and_pk, str(ann.upn), ben.pk) == []
+
+
+def test_a_read_is_called_with_the_kinds_of_key_it_was_compiled_for() -> None:
+    def by_pk(pk: Any) -> Any:
+        return Person.objects.filter(pk=pk)
+
+    fixed_read("test.kinds", by_pk, 1)
+    with pytest.raises(TypeError):
+        fixed_read("test.kinds", by_pk, "1")
+    with pytest.raises(TypeError):
+        fixed_read("test.kinds_bool", by_pk, True)
+
+
+def test_a_text_key_the_lookup_changes_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured):  # `contains` wraps the key in wildcards
+        fixed_read("test.contains", lambda t: Person.objects.filter(family_name__contains=t), "x")
