@@ -140,3 +140,9 @@ class MemoisedComponentLoader(BaseLoader):
             "{% endmacro %}"
         )
         return wrapper, None, uptodate
+
+    def list_templates(self) -> list[str]:
+        """The component files this loader answers (the production server compiles every
+        template before forking its workers: deploy/gunicorn.conf.py)."""
+        named = (f"{PACKAGE}/{name}" for name in self.package.list_templates())
+        return [name for name in named if COMPONENT_FILE.fullmatch(name)]
