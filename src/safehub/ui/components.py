@@ -13,8 +13,8 @@ Parameters are remembered by value, and only when every value in them is a plain
 list, tuple, text, number, true, false, none or a value the template left undefined; text
 and markup are told apart, so text that would have been escaped never comes back
 unescaped. Anything else (a lazy translation, a form field) and any call with a `caller`
-block render as before. The
-store is bounded by the characters it holds and is emptied when full."""
+block render as before. The store is bounded by the characters it holds and is emptied when
+full."""
 
 import re
 from collections.abc import Callable

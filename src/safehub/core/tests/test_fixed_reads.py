@@ -190,3 +190,15 @@ def test_a_read_is_called_with_the_kinds_of_key_it_was_compiled_for() -> None:
 def test_a_text_key_the_lookup_changes_is_refused() -> None:
     with pytest.raises(ImproperlyConfigured):  # `contains` wraps the key in wildcards
         fixed_read("test.contains", lambda t: Person.objects.filter(family_name__contains=t), "x")
+
+
+def test_rows_left_as_a_prefetch_are_read_without_a_query() -> None:
+    ann = make_person("Ann", "Prefetched")
+    person = Person.objects.get(pk=ann.pk)
+    names = list(ann.names.all())
+    assert names
+    statements.as_prefetched(person, "names", names)
+    with CaptureQueriesContext(connection) as captured:
+        assert list(person.names.all()) == names
+        assert all(name.person is person for name in person.names.all())
+    assert len(captured) == 0

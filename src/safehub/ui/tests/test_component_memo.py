@@ -187,3 +187,13 @@ def test_a_parameter_left_undefined_renders_as_the_package_does():
     # Debug mode writes an undefined value's name into the page: each name is its own key.
     assert _frozen(DebugUndefined(name="a")) != _frozen(DebugUndefined(name="b"))
     assert _frozen(Undefined(name="a")) != _frozen(DebugUndefined(name="a"))
+
+
+def test_parameters_seen_before_are_answered_without_rendering_again():
+    params = {"text": "Seen before", "classes": "govuk-tag--grey"}
+    render("tag", "govukTag", params)  # now in the store, if it was not already
+    hits, misses = COMPONENTS.hits, COMPONENTS.misses
+    again = render("tag", "govukTag", dict(params))  # an equal dict, not the same object
+    assert COMPONENTS.hits == hits + 1
+    assert COMPONENTS.misses == misses
+    assert again == render("tag", "govukTag", params, memoised=False)
