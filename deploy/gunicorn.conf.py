@@ -30,10 +30,15 @@ preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
-# A worker is replaced after this many requests (with jitter, so not all at once), which
-# bounds any slow growth in memory.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# A worker is replaced after this many requests, which bounds any slow growth in memory
+# (about 1 MB a thousand requests, measured). The jitter is half as many again: workers that
+# start together serve about as many requests each, and with a jitter of a tenth all five
+# were replaced within ten seconds of each other every minute and a half under load, each
+# starting cold (about 0.3 s of CPU before its caches and its database connection's are
+# warm), which at 1,000 users was enough to tip a saturated machine (bench/README.md,
+# "6 December, night").
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = max_requests // 2
 # The proxy in front ends TLS and sets X-Forwarded-Proto; only it may connect.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The app logs one JSON line per request itself (core.middleware, without query strings,

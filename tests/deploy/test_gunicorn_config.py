@@ -39,6 +39,18 @@ def test_a_request_ends_well_before_its_audit_rows_are_sealed(monkeypatch):
     assert callable(config["pre_fork"])
 
 
+def test_workers_are_replaced_at_spread_out_counts(monkeypatch):
+    """Workers that start together serve about as many requests each: a jitter of half the
+    limit keeps their replacements (each starting cold) from coming in one wave."""
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    config = runpy.run_path(str(CONFIG))
+    assert config["max_requests"] == 10_000
+    assert config["max_requests_jitter"] == 5_000
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "4000")
+    config = runpy.run_path(str(CONFIG))
+    assert (config["max_requests"], config["max_requests_jitter"]) == (4000, 2000)
+
+
 def test_the_master_compiles_every_template_before_forking(monkeypatch):
     """Compiled once in the master and shared with every worker, instead of compiled by each
     worker on first use and again by each replacement (max_requests)."""
