@@ -13,21 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 DISTRIBUTION_PYTHON = Path("/usr/bin/python3.11")
 
 
-def _make_python(*overrides: str) -> str:
+def _make(*arguments: str) -> str:
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
     done = subprocess.run(
-        [
-            make,
-            "--no-print-directory",
-            "-f",
-            str(ROOT / "Makefile"),
-            "--eval",
-            "print-python: ; @echo $(PYTHON)",
-            "print-python",
-            *overrides,
-        ],
+        [make, "--no-print-directory", "-f", str(ROOT / "Makefile"), *arguments],
         cwd=ROOT,
         # As a fresh shell would run it: no PYTHON, and no flags from a make running the suite.
         env={k: v for k, v in os.environ.items() if k not in ("PYTHON", "MAKEFLAGS", "MAKELEVEL")},
@@ -38,6 +29,10 @@ def _make_python(*overrides: str) -> str:
     return done.stdout.strip()
 
 
+def _make_python(*overrides: str) -> str:
+    return _make("--eval", "print-python: ; @echo $(PYTHON)", "print-python", *overrides)
+
+
 def test_the_distributions_python_is_chosen_where_there_is_one():
     expected = str(DISTRIBUTION_PYTHON) if DISTRIBUTION_PYTHON.exists() else "python3"
     assert _make_python() == expected
@@ -45,3 +40,21 @@ def test_the_distributions_python_is_chosen_where_there_is_one():
 
 def test_an_explicit_python_wins():
     assert _make_python("PYTHON=/opt/elsewhere/python3") == "/opt/elsewhere/python3"
+
+
+def test_an_environment_built_by_another_python_is_built_again(tmp_path):
+    """Only the step that decides is run, on an environment of the test's own."""
+    venv = tmp_path / "venv"
+    mark = venv / "installed-here"
+
+    def decide(python: str) -> None:
+        _make(f"VENV={venv}", f"PYTHON={python}", f"{venv}/.interpreter")
+
+    decide("/usr/bin/python-one")
+    assert (venv / ".interpreter").read_text().strip() == "/usr/bin/python-one"
+    mark.write_text("packages")
+    decide("/usr/bin/python-one")
+    assert mark.exists()  # the same interpreter: kept as it is
+    decide("/usr/bin/python-two")
+    assert not mark.exists()  # another interpreter: removed, to be built again
+    assert (venv / ".interpreter").read_text().strip() == "/usr/bin/python-two"
