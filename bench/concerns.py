@@ -261,8 +261,8 @@ def _evaluation_latency(rng: random.Random, as_of: date, samples: int) -> dict:
 
 
 def _ingest_latency(rng: random.Random, as_of: date, samples: int) -> dict:
-    """One partner event received through the real service, the starter rules off and then
-    on (the hook evaluates them in the event's own transaction)."""
+    """One partner event received through the real service, the starter rules off and on in
+    turn (the hook evaluates them in the event's own transaction)."""
     from safehub.access.roles import Role
     from safehub.concerns.models import ConcernRule
     from safehub.organisations.models import AgencyKind, User
@@ -281,27 +281,31 @@ def _ingest_latency(rng: random.Random, as_of: date, samples: int) -> dict:
     )
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     was_on = set(ConcernRule.objects.filter(active=True).values_list("pk", flat=True))
-    results = {}
+    timings: dict[str, list[float]] = {"rules_off": [], "rules_on": []}
+    # Off and on alternate, event by event, so both see the same machine and the same
+    # warmth of caches (one run after the other let a busy minute decide the difference).
+    # The first event warms the process (its URLs, its statements) and is not counted.
+    chosen = rng.sample(nhs, min(2 * samples + 1, len(nhs)))
     try:
-        for label, on in (("rules_off", False), ("rules_on", True)):
-            ConcernRule.objects.update(active=on)
-            timings = []
-            for number, value in enumerate(rng.sample(nhs, min(samples, len(nhs)))):
-                event = {
-                    "event_id": f"bench-{stamp}-{label}-{number}",
-                    "type": "domestic_abuse_child_in_household",
-                    "occurred_at": (as_of - timedelta(days=1)).isoformat(),
-                    "nhs_number": value,
-                    "summary": "Domestic incident at the address overnight.",
-                    "significance": "medium",
-                }
-                started = time.perf_counter()
-                partner_events_receive(actor=sender, events=[event])
-                timings.append((time.perf_counter() - started) * 1000)
-            results[label] = _latency(timings)
+        for number, value in enumerate(chosen):
+            label = "rules_on" if number % 2 else "rules_off"
+            ConcernRule.objects.update(active=label == "rules_on")
+            event = {
+                "event_id": f"bench-{stamp}-{label}-{number}",
+                "type": "domestic_abuse_child_in_household",
+                "occurred_at": (as_of - timedelta(days=1)).isoformat(),
+                "nhs_number": value,
+                "summary": "Domestic incident at the address overnight.",
+                "significance": "medium",
+            }
+            started = time.perf_counter()
+            partner_events_receive(actor=sender, events=[event])
+            if number:
+                timings[label].append((time.perf_counter() - started) * 1000)
     finally:
         ConcernRule.objects.update(active=False)
         ConcernRule.objects.filter(pk__in=was_on).update(active=True)
+    results = {label: _latency(found) for label, found in timings.items() if found}
     if results.get("rules_on") and results.get("rules_off"):
         results["p95_added_ms"] = round(
             results["rules_on"]["p95_ms"] - results["rules_off"]["p95_ms"], 2

@@ -1,6 +1,7 @@
 """Enqueue in the business transaction; deliver afterwards, at least once, idempotently."""
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -26,11 +27,14 @@ def outbox_enqueue(
     user: Any = None,
     agency: Any = None,
     email: str = "",
+    deliver_now: bool = True,
 ) -> OutboxMessage:
     """Write a message to the outbox. Call inside the transaction of the change it reports.
 
     After commit the message is offered to the relay at once (best effort, in this
     process); if that fails or the process dies, the relay picks it up on its next pass.
+    With `deliver_now=False` it waits for the relay's next pass (seconds): for messages to
+    many people, so the request that raised them does not deliver each one itself.
     """
     message, _ = OutboxMessage.objects.get_or_create(
         dedupe_key=dedupe_key,
@@ -44,11 +48,14 @@ def outbox_enqueue(
             "recipient_email": email,
         },
     )
-    transaction.on_commit(lambda: _deliver_soon(message.pk))
+    if deliver_now:
+        transaction.on_commit(lambda: _deliver_soon(message.pk))
     return message
 
 
-def notify_staff(*, user: Any, key: str, subject: str, body: str, link: str) -> None:
+def notify_staff(
+    *, user: Any, key: str, subject: str, body: str, link: str, deliver_now: bool = True
+) -> None:
     """Tell a member of staff something: a message in their SafeHub inbox linking to the
     page it is about, and an e-mail saying where to find it (if they have an address).
     Call inside the transaction of the change it reports; `key` names the event."""
@@ -59,6 +66,7 @@ def notify_staff(*, user: Any, key: str, subject: str, body: str, link: str) -> 
         body=body,
         link=link,
         user=user,
+        deliver_now=deliver_now,
     )
     if user.email:
         outbox_enqueue(
@@ -67,6 +75,23 @@ def notify_staff(*, user: Any, key: str, subject: str, body: str, link: str) -> 
             subject=subject,
             body=f"{body}\n\n{_where_to_look(link)}",
             user=user,
+            deliver_now=deliver_now,
+        )
+
+
+def notify_team(*, users: Iterable[Any], key: str, subject: str, body: str, link: str) -> None:
+    """Tell each of a team (the MASH on duty, everyone watching the feeds) the same thing,
+    under `key` and their id. Left to the relay's next pass: delivering one inbox message
+    and one e-mail per member in the request would keep a partner's call to the API
+    waiting on the size of the council's team."""
+    for user in users:
+        notify_staff(
+            user=user,
+            key=f"{key}:{user.pk}",
+            subject=subject,
+            body=body,
+            link=link,
+            deliver_now=False,
         )
 
 

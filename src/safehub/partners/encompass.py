@@ -34,7 +34,7 @@ from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.models import versioned_update
 from safehub.core.workdays import LONDON, is_working_day, next_working_day
-from safehub.notifications.services import notify_staff
+from safehub.notifications.services import notify_staff, notify_team
 from safehub.organisations.models import Agency, AgencyKind, User
 from safehub.partners.models import EncompassNotice, NoticeState, PartnerEvent
 from safehub.people.models import Person
@@ -185,14 +185,13 @@ def _tell_mash(notice: EncompassNotice, step: str, why: str) -> None:
             f"{notice.child_id} could not go to a school: {why}. Find the school, record "
             "it on the child's record and send the notice from its page."
         )
-    for worker in _mash():
-        notify_staff(
-            user=worker,
-            key=f"encompass:{notice.pk}:{step}:{worker.pk}",
-            subject=f"Operation Encompass notice needs the MASH (notice {notice.pk})",
-            body=body,
-            link=reverse("partners:notice-detail", args=[notice.pk]),
-        )
+    notify_team(
+        users=_mash(),
+        key=f"encompass:{notice.pk}:{step}",
+        subject=f"Operation Encompass notice needs the MASH (notice {notice.pk})",
+        body=body,
+        link=reverse("partners:notice-detail", args=[notice.pk]),
+    )
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_list, audit_record
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.workdays import LONDON, is_working_day
-from safehub.notifications.services import notify_staff
+from safehub.notifications.services import notify_team
 from safehub.organisations.models import Agency, User
 from safehub.partners.codes import BY_CODE, type_label
 from safehub.partners.models import DEFAULT_QUIET_AFTER, FeedWatch, PartnerEvent, QuietSpell
@@ -197,10 +197,8 @@ def _alert(feed: Feed, spell: QuietSpell) -> None:
         "and stop once more."
     )
     link = reverse("partners:feeds")
-    for user in User.objects.filter(role__in=feed_watcher_roles(), is_active=True).order_by("pk"):
-        notify_staff(
-            user=user, key=f"feed-quiet:{spell.pk}:{user.pk}", subject=subject, body=body, link=link
-        )
+    watchers = User.objects.filter(role__in=feed_watcher_roles(), is_active=True).order_by("pk")
+    notify_team(users=watchers, key=f"feed-quiet:{spell.pk}", subject=subject, body=body, link=link)
 
 
 @transaction.atomic

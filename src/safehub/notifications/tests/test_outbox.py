@@ -92,6 +92,21 @@ def test_after_commit_the_message_is_offered_at_once(
     assert Notification.objects.count() == 1
 
 
+def test_a_message_to_a_team_waits_for_the_relay(
+    users: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    team = [users["mash_worker"], users["mash_manager"]]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.notify_team(users=team, key="notice:9", subject="S", body="B", link="/x")
+    # Nothing is delivered in the request that raised it, however large the team.
+    assert callbacks == []
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 4  # inbox + e-mail
+    assert services.outbox_relay() == 4
+    assert sorted(n.user.username for n in Notification.objects.all()) == ["mash", "mashlead"]
+    keys = set(OutboxMessage.objects.values_list("dedupe_key", flat=True))
+    assert f"notice:9:{users['mash_worker'].pk}:inbox" in keys
+
+
 def test_the_inbox_page_shows_own_and_agency_messages_only(
     users: Any, council: Any, client_for: Any
 ) -> None:
