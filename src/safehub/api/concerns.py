@@ -27,6 +27,9 @@ class RuleReplayOut(Schema):
     alerts: int
     children: int
     first_alert: date | None
+    updates: int
+    later_on_a_plan: int
+    median_days_ahead_of_plan: int | None
 
 
 def _end_of(day: date) -> datetime:
@@ -39,8 +42,11 @@ def _end_of(day: date) -> datetime:
     summary="Replay the live concern rules as of a day",
     description="Every live rule replayed over all chronology up to the end of `as_of` "
     "(alerts counted from `since` if given): how many alerts it would have raised, for how "
-    "many children, and the day of the first. A full replay can take minutes on a large "
-    "council.",
+    "many children, the day of the first, how many times an alert took in new facts "
+    "instead of a second being raised (`updates`), and its lead time: how many of those "
+    "children then started a child protection or child in need plan, at any time up to "
+    "today, and the median days from a child's first alert to that plan. A full replay can "
+    "take minutes on a large council.",
 )
 def concerns_replay_api(request: SignedInRequest, query: Query[ReplayIn]) -> Any:
     if not can_see_concern_rules(request.user):

@@ -201,14 +201,23 @@ def backtest(
     since = until - timedelta(days=365 * years)
     result = rule_replay(code=code, definition=definition, until=until, since=since)
     first = result.first_alert()
-    plans = _first_plan_after(first)
-    leads = sorted((plans[pid] - day).days for pid, day in first.items() if pid in plans)
     return {
         "since": since.astimezone(LONDON).date().isoformat(),
         "until": until.astimezone(LONDON).date().isoformat(),
         "children_flagged": len(first),
         "alerts": result.alerts,
         "updates": result.updates,
+        **plans_ahead(first),
+    }
+
+
+def plans_ahead(first_alert: dict[int, date]) -> dict[str, Any]:
+    """A rule's lead time: of the children it alerted, how many then started a child
+    protection or child in need plan (at any time since, so a replay as of a past day
+    counts the plans that came after it), and the median days from first alert to plan."""
+    plans = _first_plan_after(first_alert)
+    leads = sorted((plans[pid] - day).days for pid, day in first_alert.items() if pid in plans)
+    return {
         "later_on_a_plan": len(leads),
         "median_days_ahead_of_plan": leads[len(leads) // 2] if leads else None,
     }

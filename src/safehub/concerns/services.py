@@ -485,8 +485,10 @@ def concerns_replay(
     *, actor: Any, until: datetime, since: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Every live rule replayed over all people and all chronology up to `until`: how many
-    alerts it would have raised and for how many children, and when it first fired. No
-    names: the counts an analyst or manager needs to measure a rule's lead time."""
+    alerts it would have raised and for how many children, when it first fired, and how
+    many of those children then started a plan, how many days after their first alert (the
+    median). No names: the counts an analyst or manager needs to measure a rule's lead
+    time."""
     for moment in (until, since):
         if moment is not None and not REPLAY_YEARS[0] <= moment.year <= REPLAY_YEARS[1]:
             raise ValidationError(
@@ -507,6 +509,8 @@ def concerns_replay(
                 "alerts": result.alerts,
                 "children": len(first),
                 "first_alert": min(first.values()).isoformat() if first else None,
+                "updates": result.updates,
+                **selectors.plans_ahead(first),
             }
         )
     audit_record(

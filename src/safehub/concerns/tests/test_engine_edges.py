@@ -133,6 +133,13 @@ def test_the_replay_command_and_the_api_count_what_would_have_fired(
     [after] = json.loads(out.getvalue())
     assert (after["rule"], after["alerts"], after["children"]) == ("missing-or-exploitation", 1, 1)
     assert after["first_alert"] == D.isoformat()
+    assert (after["later_on_a_plan"], after["median_days_ahead_of_plan"]) == (0, None)
+    # Replayed as of a past day, a plan that came after it measures the rule's lead time.
+    _plan(people["unrelated"], D + timedelta(days=45), users["team_manager"])
+    out = StringIO()
+    call_command("concerns_replay", as_of=D.isoformat(), stdout=out)
+    [after] = json.loads(out.getvalue())
+    assert (after["later_on_a_plan"], after["median_days_ahead_of_plan"]) == (1, 45)
     secret = ApiToken.new_secret()
     ApiToken.objects.create(user=users["team_manager"], name="t", token_hash=hash_token(secret))
     response = Client().get(
@@ -142,12 +149,22 @@ def test_the_replay_command_and_the_api_count_what_would_have_fired(
     )
     assert response.status_code == 200
     assert response.json()[0]["alerts"] == 1
+    assert response.json()[0]["median_days_ahead_of_plan"] == 45
     bad = Client().get(
         reverse("api-v1:concerns_replay_api"),
         {"as_of": "31/12/2026"},
         HTTP_AUTHORIZATION=f"Bearer {secret}",
     )
     assert bad.status_code == 422
+
+
+def _plan(child: Any, start: date, manager: Any) -> None:
+    from safehub.casework.models import CPPlan, Episode
+
+    episode = Episode.objects.create(
+        kind="cin", child=child, referral_date=start, opened_by=manager
+    )
+    CPPlan.objects.create(episode=episode, child=child, start_date=start)
 
 
 def test_the_daily_sweep_raises_what_time_alone_made_true(reporters: dict[str, Any]) -> None:
