@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from safehub.access.policy import Action, Decision, decide_many
 from safehub.audit.services import audit_list
@@ -99,20 +99,27 @@ def _overlaps(start: date, end: date, begin: str, finish: str) -> Q:
     )
 
 
-def _neglect_plans(start: date, end: date) -> dict[int, list[CPPlan]]:
+def _neglect_plan_rows(start: date, end: date) -> QuerySet[CPPlan]:
     neglect = Q(initial_category=CategoryOfAbuse.NEG) | Q(latest_category=CategoryOfAbuse.NEG)
-    plans: dict[int, list[CPPlan]] = defaultdict(list)
-    for plan in CPPlan.objects.filter(
-        neglect, _overlaps(start, end, "start_date", "end_date")
-    ).only("child_id", "start_date", "end_date"):
-        plans[plan.child_id].append(plan)
+    return CPPlan.objects.filter(neglect, _overlaps(start, end, "start_date", "end_date"))
+
+
+def _neglect_plans(start: date, end: date) -> dict[int, list[date | None]]:
+    """Each child on a plan for neglect during the period, with the end of each such plan
+    (None while it runs). Rows, not model instances: a large council has thousands."""
+    plans: dict[int, list[date | None]] = defaultdict(list)
+    for child_id, ended in _neglect_plan_rows(start, end).values_list("child_id", "end_date"):
+        plans[child_id].append(ended)
     return plans
 
 
-def _allocated_teams(child_ids: set[int], start: date, end: date) -> dict[int, set[int]]:
+def _allocated_teams(start: date, end: date) -> dict[int, set[int]]:
+    """The teams the children on a neglect plan were allocated to during the period; the
+    children chosen by the database, not sent to it as a list of thousands of ids."""
     teams: dict[int, set[int]] = defaultdict(set)
     rows = Allocation.objects.filter(
-        _overlaps(start, end, "start_date", "end_date"), child_id__in=child_ids
+        _overlaps(start, end, "start_date", "end_date"),
+        child_id__in=_neglect_plan_rows(start, end).values("child_id"),
     ).values_list("child_id", "team_id")
     for child_id, team_id in rows:
         teams[child_id].add(team_id)
@@ -147,7 +154,7 @@ def use_and_effect(*, start: date, end: date) -> UseReport:
             by_child[child_id].append((by, on, score))
 
     plans = _neglect_plans(start, end)
-    for child_id, team_ids in _allocated_teams(set(plans), start, end).items():
+    for child_id, team_ids in _allocated_teams(start, end).items():
         for team_id in team_ids:
             rows[team_id].children["neglect_plans"].add(child_id)
 
@@ -177,7 +184,7 @@ def _child_figures(
     end: date,
     rows: dict[int, UseRow],
     user_team: dict[int, int],
-    plans: list[CPPlan],
+    plan_ends: list[date | None],
 ) -> None:
     """One child's profiles (oldest first, up to the period's end) counted on the team of
     the practitioner who completed each."""
@@ -202,8 +209,7 @@ def _child_figures(
     latest_row.movements.append(latest_score - first_score)
     if latest_score < first_score:
         latest_row.children["improved"].add(child_id)
-        ended = [p for p in plans if p.end_date and latest_on <= p.end_date <= end]
-        if ended:
+        if any(ended and latest_on <= ended <= end for ended in plan_ends):
             latest_row.children["stepped_down"].add(child_id)
 
 
@@ -216,9 +222,16 @@ class FigureChildren:
 def figure_children(*, actor: Any, child_ids: set[int], listed: str) -> FigureChildren:
     """The children behind a figure: by name those the policy lets `actor` see (one audit
     row naming them all), the rest only counted."""
-    people = list(Person.objects.filter(pk__in=child_ids).order_by("family_name", "given_name"))
-    decisions = decide_many(actor, people, Action.VIEW)
-    named = [p for p in people if decisions.get(p.pk) is Decision.ALLOW]
+    # Decided on the two fields the policy reads; only those named are read whole (an
+    # analyst is shown none of thousands, a team manager their own few).
+    candidates = Person.objects.filter(pk__in=child_ids).only("pk", "is_restricted")
+    decisions = decide_many(actor, candidates, Action.VIEW)
+    allowed = [pk for pk, decision in decisions.items() if decision is Decision.ALLOW]
+    named = (
+        list(Person.objects.filter(pk__in=allowed).order_by("family_name", "given_name"))
+        if allowed
+        else []
+    )
     audit_list(
         actor=actor,
         listed=listed,
