@@ -242,6 +242,7 @@ def test_telling_the_mash_does_not_keep_the_police_waiting_on_each_of_its_member
     """A partner's call sends nothing itself to the MASH, however many work there: the relay
     delivers on its next pass (receiving one event took 1.5 s at p95 at `large`)."""
     from conftest import make_user
+
     from safehub.access.roles import Role
 
     for n in range(5):
