@@ -13,7 +13,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -140,11 +140,14 @@ def use_and_effect(*, start: date, end: date) -> UseReport:
         if team_id in rows:
             rows[team_id].trained.add(practitioner_id)
 
+    completed = NeglectProfile.objects.filter(
+        status__in=[ProfileStatus.COMPLETED, ProfileStatus.SIGNED_OFF], completed_on__lte=end
+    )
+    # A child adds to the period's figures only through a profile completed in it (a first,
+    # a repeat or a latest); their earlier profiles come too, for the movement since.
+    in_period = completed.filter(completed_on__gte=start).values("child_id")
     done = (
-        NeglectProfile.objects.filter(
-            status__in=[ProfileStatus.COMPLETED, ProfileStatus.SIGNED_OFF],
-            completed_on__lte=end,
-        )
+        completed.filter(child_id__in=in_period)
         .order_by("child_id", "completed_on", "pk")
         .values_list("child_id", "completed_by_id", "completed_on", "overall_score")
     )
@@ -213,6 +216,13 @@ def _child_figures(
             latest_row.children["stepped_down"].add(child_id)
 
 
+class _Candidate(NamedTuple):
+    """What the policy reads of a person to decide whether they may be named."""
+
+    pk: int
+    is_restricted: bool
+
+
 @dataclass
 class FigureChildren:
     named: list[Person]
@@ -224,7 +234,12 @@ def figure_children(*, actor: Any, child_ids: set[int], listed: str) -> FigureCh
     row naming them all), the rest only counted."""
     # Decided on the two fields the policy reads; only those named are read whole (an
     # analyst is shown none of thousands, a team manager their own few).
-    candidates = Person.objects.filter(pk__in=child_ids).only("pk", "is_restricted")
+    candidates = [
+        _Candidate(pk, restricted)
+        for pk, restricted in Person.objects.filter(pk__in=child_ids).values_list(
+            "pk", "is_restricted"
+        )
+    ]
     decisions = decide_many(actor, candidates, Action.VIEW)
     allowed = [pk for pk, decision in decisions.items() if decision is Decision.ALLOW]
     named = (
