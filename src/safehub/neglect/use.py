@@ -13,11 +13,11 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from safehub.access.policy import Action, Decision, decide_many
+from safehub.access.policy import visible_persons
 from safehub.audit.services import audit_list
 from safehub.casework.codes import CategoryOfAbuse
 from safehub.casework.models import Allocation, CPPlan
@@ -216,13 +216,6 @@ def _child_figures(
             latest_row.children["stepped_down"].add(child_id)
 
 
-class _Candidate(NamedTuple):
-    """What the policy reads of a person to decide whether they may be named."""
-
-    pk: int
-    is_restricted: bool
-
-
 @dataclass
 class FigureChildren:
     named: list[Person]
@@ -232,21 +225,11 @@ class FigureChildren:
 def figure_children(*, actor: Any, child_ids: set[int], listed: str) -> FigureChildren:
     """The children behind a figure: by name those the policy lets `actor` see (one audit
     row naming them all), the rest only counted."""
-    # Decided on the two fields the policy reads; only those named are read whole (an
-    # analyst is shown none of thousands, a team manager their own few).
-    candidates = [
-        _Candidate(pk, restricted)
-        for pk, restricted in Person.objects.filter(pk__in=child_ids).values_list(
-            "pk", "is_restricted"
-        )
-    ]
-    decisions = decide_many(actor, candidates, Action.VIEW)
-    allowed = [pk for pk, decision in decisions.items() if decision is Decision.ALLOW]
-    named = (
-        list(Person.objects.filter(pk__in=allowed).order_by("family_name", "given_name"))
-        if allowed
-        else []
-    )
+    # The policy's decision as a filter (`visible_persons`: `decide` in the database), so
+    # only those the reader may see are read: an analyst is named none of thousands, a team
+    # manager their own few.
+    children = Person.objects.filter(pk__in=child_ids)
+    named = list(visible_persons(actor, children).order_by("family_name", "given_name"))
     audit_list(
         actor=actor,
         listed=listed,
