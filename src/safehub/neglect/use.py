@@ -128,9 +128,9 @@ def _allocated_teams(start: date, end: date) -> dict[int, set[int]]:
 
 def use_and_effect(*, start: date, end: date) -> UseReport:
     """The figures for profiles completed from `start` to `end` inclusive."""
-    teams = {t.pk: t for t in Team.objects.select_related("agency")}
     rows: dict[int, UseRow] = {
-        pk: UseRow(label=t.name, agency=t.agency.name, team_id=pk) for pk, t in teams.items()
+        pk: UseRow(label=name, agency=agency, team_id=pk)
+        for pk, name, agency in Team.objects.values_list("pk", "name", "agency__name")
     }
     user_team = dict(User.objects.filter(team__isnull=False).values_list("pk", "team_id"))
 
