@@ -34,7 +34,7 @@ from safehub.audit.services import audit_record
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.models import versioned_update
 from safehub.core.workdays import LONDON, is_working_day, next_working_day
-from safehub.notifications.services import notify_staff, notify_team
+from safehub.notifications.services import notify_team
 from safehub.organisations.models import Agency, AgencyKind, User
 from safehub.partners.models import EncompassNotice, NoticeState, PartnerEvent
 from safehub.people.models import Person
@@ -137,8 +137,7 @@ def _send(notice: EncompassNotice, school: Agency, *, actor: User, now: datetime
         school=school, state=NoticeState.SENT, sent_at=now, due_at=due
     )
     notice.school, notice.state, notice.sent_at, notice.due_at = school, NoticeState.SENT, now, due
-    for lead in _leads(school):
-        _tell_lead(notice, lead, "sent")
+    _tell_leads(notice, _leads(school), "sent")
     sharing_log_write(
         actor=actor,
         person=notice.child,
@@ -157,12 +156,14 @@ def _send(notice: EncompassNotice, school: Agency, *, actor: User, now: datetime
     )
 
 
-def _tell_lead(notice: EncompassNotice, lead: User, step: str) -> None:
+def _tell_leads(notice: EncompassNotice, leads: list[User], step: str) -> None:
+    """The school's safeguarding leads, each told; by the relay, as a team (a large school
+    or trust can have dozens, ADR 0008 amended)."""
     due = notice.due_at.astimezone(LONDON) if notice.due_at else None
     again = "Reminder: not yet acknowledged. " if step == "chase" else ""
-    notify_staff(
-        user=lead,
-        key=f"encompass:{notice.pk}:{step}:{lead.pk}",
+    notify_team(
+        users=leads,
+        key=f"encompass:{notice.pk}:{step}",
         subject=f"{again}Operation Encompass notice for a pupil (notice {notice.pk})",
         body=(
             f"{again}The police have told SafeHub of a domestic abuse incident affecting a "
@@ -272,8 +273,7 @@ def encompass_chase(*, as_of: datetime) -> int:
             if not claimed:
                 continue  # another run chased it
             assert notice.school is not None
-            for lead in _leads(notice.school):
-                _tell_lead(notice, lead, "chase")
+            _tell_leads(notice, _leads(notice.school), "chase")
             _tell_mash(notice, "chase", f"{notice.school.name} has not acknowledged it")
             chased += 1
     return chased
