@@ -106,6 +106,22 @@ def test_a_message_to_a_team_waits_for_the_relay(
     assert sorted(told) == ["mash", "mashlead"]
     keys = set(OutboxMessage.objects.values_list("dedupe_key", flat=True))
     assert f"notice:9:{users['mash_worker'].pk}:inbox" in keys
+    # Told again of the same event: nothing new, as for one person.
+    services.notify_team(users=team, key="notice:9", subject="S", body="B", link="/x")
+    assert OutboxMessage.objects.count() == 4
+
+
+def test_a_team_is_told_in_one_statement_whatever_its_size(
+    users: Any, council: Any, django_assert_max_num_queries: Any
+) -> None:
+    from conftest import make_user
+
+    from safehub.access.roles import Role
+
+    team = [make_user(f"m{n}", Role.MASH_WORKER, council["teams"]["MASH"]) for n in range(20)]
+    with django_assert_max_num_queries(2):  # the insert, in a savepoint on some databases
+        services.notify_team(users=team, key="notice:10", subject="S", body="B", link="/x")
+    assert OutboxMessage.objects.filter(dedupe_key__startswith="notice:10:").count() == 40
 
 
 def test_the_inbox_page_shows_own_and_agency_messages_only(
