@@ -27,14 +27,11 @@ def outbox_enqueue(
     user: Any = None,
     agency: Any = None,
     email: str = "",
-    deliver_now: bool = True,
 ) -> OutboxMessage:
     """Write a message to the outbox. Call inside the transaction of the change it reports.
 
     After commit the message is offered to the relay at once (best effort, in this
     process); if that fails or the process dies, the relay picks it up on its next pass.
-    With `deliver_now=False` it waits for the relay's next pass (seconds): for messages to
-    many people, so the request that raised them does not deliver each one itself.
     """
     message, _ = OutboxMessage.objects.get_or_create(
         dedupe_key=dedupe_key,
@@ -48,35 +45,16 @@ def outbox_enqueue(
             "recipient_email": email,
         },
     )
-    if deliver_now:
-        transaction.on_commit(lambda: _deliver_soon(message.pk))
+    transaction.on_commit(lambda: _deliver_soon(message.pk))
     return message
 
 
-def notify_staff(
-    *, user: Any, key: str, subject: str, body: str, link: str, deliver_now: bool = True
-) -> None:
+def notify_staff(*, user: Any, key: str, subject: str, body: str, link: str) -> None:
     """Tell a member of staff something: a message in their SafeHub inbox linking to the
     page it is about, and an e-mail saying where to find it (if they have an address).
     Call inside the transaction of the change it reports; `key` names the event."""
-    outbox_enqueue(
-        channel=Channel.INBOX,
-        dedupe_key=f"{key}:inbox",
-        subject=subject,
-        body=body,
-        link=link,
-        user=user,
-        deliver_now=deliver_now,
-    )
-    if user.email:
-        outbox_enqueue(
-            channel=Channel.EMAIL,
-            dedupe_key=f"{key}:email",
-            subject=subject,
-            body=f"{body}\n\n{_where_to_look(link)}",
-            user=user,
-            deliver_now=deliver_now,
-        )
+    for message in _staff_messages(user, key, subject, body, link):
+        outbox_enqueue(**message)
 
 
 def notify_team(*, users: Iterable[Any], key: str, subject: str, body: str, link: str) -> None:
@@ -85,30 +63,48 @@ def notify_team(*, users: Iterable[Any], key: str, subject: str, body: str, link
     and their id, written in one statement and left to the relay's next pass. One by one,
     and delivered in the request, a team of 127 kept a police force's call to the
     partner-events API waiting more than a second (ADR 0008, amended 6 December)."""
-    messages = []
-    for user in users:
-        messages.append(
-            OutboxMessage(
-                channel=Channel.INBOX,
-                dedupe_key=f"{key}:{user.pk}:inbox",
-                subject=subject[:200],
-                body=body,
-                link=link,
-                recipient_user=user,
-            )
+    rows = [
+        OutboxMessage(
+            channel=message["channel"],
+            dedupe_key=message["dedupe_key"],
+            subject=message["subject"][:200],
+            body=message["body"],
+            link=message.get("link", ""),
+            recipient_user=user,
         )
-        if user.email:
-            messages.append(
-                OutboxMessage(
-                    channel=Channel.EMAIL,
-                    dedupe_key=f"{key}:{user.pk}:email",
-                    subject=subject[:200],
-                    body=f"{body}\n\n{_where_to_look(link)}",
-                    recipient_user=user,
-                )
-            )
+        for user in users
+        for message in _staff_messages(user, f"{key}:{user.pk}", subject, body, link)
+    ]
     # The same event told twice is one message each, as `outbox_enqueue` keeps it.
-    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _staff_messages(
+    user: Any, key: str, subject: str, body: str, link: str
+) -> list[dict[str, Any]]:
+    """What telling one member of staff writes: the inbox message, and the e-mail if they
+    have an address."""
+    found: list[dict[str, Any]] = [
+        {
+            "channel": Channel.INBOX,
+            "dedupe_key": f"{key}:inbox",
+            "subject": subject,
+            "body": body,
+            "link": link,
+            "user": user,
+        }
+    ]
+    if user.email:
+        found.append(
+            {
+                "channel": Channel.EMAIL,
+                "dedupe_key": f"{key}:email",
+                "subject": subject,
+                "body": f"{body}\n\n{_where_to_look(link)}",
+                "user": user,
+            }
+        )
+    return found
 
 
 def _where_to_look(link: str) -> str:
