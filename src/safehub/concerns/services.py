@@ -32,7 +32,7 @@ from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_defi
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.models import versioned_update
 from safehub.core.workdays import LONDON, due_by_end_of_working_day
-from safehub.notifications.services import notify_staff
+from safehub.notifications.services import notify_team
 from safehub.organisations.models import User
 
 log = logging.getLogger("safehub.concerns")
@@ -350,13 +350,15 @@ def _raise(rule: ConcernRule, child: Child, firing: Firing) -> Alert | None:
 
 
 def _tell_lead(rule: ConcernRule, alert: Alert, person_id: int, *, reopened: bool) -> None:
-    """Notify the lead professional (the MASH reads its queue instead)."""
-    if alert.lead_professional_id is None:
+    """Notify the lead professional (the MASH reads its queue instead). The relay's next pass
+    delivers it: an alert is due in working days, and a partner's call that fires a rule
+    must not wait on an e-mail being sent (ADR 0008, amended 7 December)."""
+    if alert.lead_professional is None:
         return
     again = f":reopened:{alert.updates}" if reopened else ""
     what = "fired again on new facts" if reopened else "fired"
-    notify_staff(
-        user=alert.lead_professional,
+    notify_team(
+        users=[alert.lead_professional],
         key=f"concern-alert:{alert.pk}{again}",
         subject=f"Concern alert for a child you hold (SafeHub ID {person_id})",
         body=(

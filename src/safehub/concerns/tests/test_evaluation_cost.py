@@ -30,9 +30,9 @@ ON_ARRIVAL = (
     "baby-injury-or-attendances",
 )
 # Writing one alert for a child with a lead professional: the alert in a savepoint (3), its
-# audit row (1), the lead professional (1), an inbox message and an e-mail, each looked up
-# by its key and written in a savepoint (8). The same for every alert, however many rules.
-PER_ALERT = 13
+# audit row (1), the lead professional (1), their inbox message and e-mail in one insert left
+# to the relay (1). The same for every alert, however many rules.
+PER_ALERT = 6
 
 
 def _rules() -> list[Any]:
