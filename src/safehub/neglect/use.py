@@ -22,7 +22,7 @@ from safehub.audit.services import audit_list
 from safehub.casework.codes import CategoryOfAbuse
 from safehub.casework.models import Allocation, CPPlan
 from safehub.neglect.models import NeglectProfile, ProfileStatus, TrainingRecord
-from safehub.organisations.models import Team, User
+from safehub.organisations.models import AgencyKind, Team, User
 from safehub.people.models import Person
 
 # The figures a reader can drill into, each a set of children.
@@ -42,6 +42,7 @@ class UseRow:
     label: str
     agency: str
     team_id: int | None = None
+    agency_id: int | None = None
     trained: set[int] = field(default_factory=set)
     profiling: set[int] = field(default_factory=set)  # trained practitioners who completed one
     profiles: int = 0
@@ -91,6 +92,12 @@ class UseReport:
     end: date
     agencies: list[tuple[UseRow, list[UseRow]]]  # each agency's total, then its teams
     total: UseRow
+    # Each kind of agency's total (schools, GP practices, the council...): what a committee
+    # compares first, and a chart it can read when a county has hundreds of teams.
+    sectors: list[UseRow] = field(default_factory=list)
+
+    def agency(self, agency_id: int) -> tuple[UseRow, list[UseRow]] | None:
+        return next((a for a in self.agencies if a[0].agency_id == agency_id), None)
 
 
 def _overlaps(start: date, end: date, begin: str, finish: str) -> Q:
@@ -128,10 +135,14 @@ def _allocated_teams(start: date, end: date) -> dict[int, set[int]]:
 
 def use_and_effect(*, start: date, end: date) -> UseReport:
     """The figures for profiles completed from `start` to `end` inclusive."""
+    teams = list(
+        Team.objects.values_list("pk", "name", "agency__name", "agency_id", "agency__kind")
+    )
     rows: dict[int, UseRow] = {
-        pk: UseRow(label=name, agency=agency, team_id=pk)
-        for pk, name, agency in Team.objects.values_list("pk", "name", "agency__name")
+        pk: UseRow(label=name, agency=agency, team_id=pk, agency_id=agency_id)
+        for pk, name, agency, agency_id, _ in teams
     }
+    kinds = {agency_id: kind for _, _, _, agency_id, kind in teams}
     user_team = dict(User.objects.filter(team__isnull=False).values_list("pk", "team_id"))
 
     trained = TrainingRecord.objects.filter(completed_on__lte=end, expires_on__gte=start)
@@ -166,18 +177,34 @@ def use_and_effect(*, start: date, end: date) -> UseReport:
 
     total = UseRow(label="All agencies", agency="")
     total.children["neglect_plans"] |= set(plans)
-    agencies: dict[str, tuple[UseRow, list[UseRow]]] = {}
+    agencies: dict[int | None, tuple[UseRow, list[UseRow]]] = {}
     for row in sorted(rows.values(), key=lambda r: (r.agency, r.label)):
         if not (row.trained or row.profiles or any(row.children.values())):
             continue
         agency_row, team_rows = agencies.setdefault(
-            row.agency, (UseRow(label=row.agency, agency=row.agency), [])
+            row.agency_id,
+            (UseRow(label=row.agency, agency=row.agency, agency_id=row.agency_id), []),
         )
         agency_row.add(row)
         team_rows.append(row)
         total.add(row)
     total.children["neglect_plans"] = set(plans)
-    return UseReport(start=start, end=end, agencies=list(agencies.values()), total=total)
+    return UseReport(
+        start=start,
+        end=end,
+        agencies=list(agencies.values()),
+        total=total,
+        sectors=_sectors([a for a, _ in agencies.values()], kinds),
+    )
+
+
+def _sectors(agency_rows: list[UseRow], kinds: dict[int, str]) -> list[UseRow]:
+    found: dict[str, UseRow] = {}
+    for row in agency_rows:
+        kind = AgencyKind(kinds[row.agency_id]) if row.agency_id in kinds else AgencyKind.OTHER
+        sector = found.setdefault(kind, UseRow(label=kind.label, agency=kind.label))
+        sector.add(row)
+    return sorted(found.values(), key=lambda r: r.label)
 
 
 def _child_figures(
@@ -239,8 +266,13 @@ def figure_children(*, actor: Any, child_ids: set[int], listed: str) -> FigureCh
     return FigureChildren(named=named, hidden=len(child_ids) - len(named))
 
 
-def report_row(report: UseReport, team_id: int | None) -> UseRow | None:
-    """The team's row, or everyone's when `team_id` is None."""
+def report_row(
+    report: UseReport, team_id: int | None, agency_id: int | None = None
+) -> UseRow | None:
+    """The team's row, else the agency's, or everyone's when neither is given."""
+    if team_id is None and agency_id is not None:
+        found = report.agency(agency_id)
+        return found[0] if found else None
     if team_id is None:
         return report.total
     for _, team_rows in report.agencies:

@@ -533,10 +533,19 @@ def _must_see_use(request: SignedInRequest) -> None:
         raise Http404
 
 
+def _chosen(request: SignedInRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def use_view(request: SignedInRequest) -> HttpResponse:
+    """The partnership's figures by kind of agency and by agency; with `agency`, that
+    agency's teams (a county has hundreds of teams: one page of them all was 1.5 MB)."""
     _must_see_use(request)
     form, start, end = _period(request)
     report = use.use_and_effect(start=start, end=end)
+    agency_id = _chosen(request, "agency")
+    agency = report.agency(agency_id) if agency_id is not None else None
     query = urlencode(
         {
             f"{k}-{p}": getattr(v, p)
@@ -547,7 +556,19 @@ def use_view(request: SignedInRequest) -> HttpResponse:
     return _render(
         request,
         "neglect/use.html",
-        {"form": form, "report": report, "query": query, "figures": use.FIGURES},
+        {
+            "form": form,
+            "report": report,
+            "agency": agency,
+            "agency_id": agency_id,
+            "query": query,
+            # Each figure's link worked out once: a page can have hundreds of rows.
+            "children_url": {
+                key: reverse("neglect:use-children", args=[key]) + "?" + query
+                for key in use.FIGURES
+            },
+            "figures": use.FIGURES,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -575,8 +596,7 @@ def use_children_view(request: SignedInRequest, figure: str) -> HttpResponse:
         raise Http404
     _, start, end = _period(request)
     report = use.use_and_effect(start=start, end=end)
-    team_id = request.GET.get("team")
-    row = use.report_row(report, int(team_id) if team_id and team_id.isdigit() else None)
+    row = use.report_row(report, _chosen(request, "team"), _chosen(request, "agency"))
     if row is None:
         raise Http404
     children = use.figure_children(

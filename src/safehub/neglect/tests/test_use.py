@@ -136,3 +136,23 @@ def test_the_children_behind_a_figure_are_named_only_where_the_policy_allows(
 def test_only_managers_and_analysts_see_the_figures(users, client_for) -> None:
     for role in ("social_worker", "partner_practitioner", "system_administrator"):
         assert client_for(role).get(reverse("neglect:use")).status_code == 404
+
+
+def test_the_page_lists_agencies_and_an_agency_its_teams(history, council, client_for) -> None:
+    """A county has hundreds of teams: the page shows each agency (charts by kind of
+    agency), and an agency's own page its teams; the children behind an agency's figure
+    are a drill-down like a team's."""
+    agency = council["teams"]["North"].agency
+    client = client_for("performance_analyst")
+    page = client.get(reverse("neglect:use")).content.decode()
+    assert f"agency={agency.pk}" in page
+    assert "by kind of agency" in page
+    assert ">North</th>" not in page
+    teams = client.get(reverse("neglect:use") + f"?agency={agency.pk}").content.decode()
+    assert ">North</th>" in teams
+    assert ">South</th>" in teams
+    assert "by team" in teams
+    figure = reverse("neglect:use-children", args=["neglect_plans"]) + f"?agency={agency.pk}"
+    named = client_for("team_manager").get(figure).content.decode()
+    assert "Amelia Hart" in named
+    assert client.get(reverse("neglect:use") + "?agency=999999").status_code == 200
