@@ -534,8 +534,9 @@ def _must_see_use(request: SignedInRequest) -> None:
 
 
 def _chosen(request: SignedInRequest, name: str) -> int | None:
+    """An id from the query string, or None: "²" is a digit to `isdigit`, not to `int`."""
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def use_view(request: SignedInRequest) -> HttpResponse:

@@ -156,3 +156,5 @@ def test_the_page_lists_agencies_and_an_agency_its_teams(history, council, clien
     named = client_for("team_manager").get(figure).content.decode()
     assert "Amelia Hart" in named
     assert client.get(reverse("neglect:use") + "?agency=999999").status_code == 200
+    assert client.get(reverse("neglect:use") + "?agency=%C2%B2").status_code == 200
+    assert client.get(figure.replace(f"agency={agency.pk}", "team=%C2%B2")).status_code == 200
