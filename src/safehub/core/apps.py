@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from django.db.backends.signals import connection_created
 
-        from safehub.core import checks  # noqa: F401 - registers the deployment checks
+        from safehub.core import (
+            checks,  # noqa: F401 - registers the deployment checks
+            queries,  # noqa: F401 - registers the in_ids lookup
+        )
 
         engines = {database["ENGINE"] for database in settings.DATABASES.values()}
         if "django.db.backends.postgresql" in engines:

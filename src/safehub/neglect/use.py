@@ -255,7 +255,7 @@ def figure_children(*, actor: Any, child_ids: set[int], listed: str) -> FigureCh
     # The policy's decision as a filter (`visible_persons`: `decide` in the database), so
     # only those the reader may see are read: an analyst is named none of thousands, a team
     # manager their own few.
-    children = Person.objects.filter(pk__in=child_ids)
+    children = Person.objects.filter(pk__in_ids=child_ids)
     named = list(visible_persons(actor, children).order_by("family_name", "given_name"))
     audit_list(
         actor=actor,
