@@ -39,11 +39,11 @@ def second_admin(council: dict[str, Any]) -> User:
 
 
 def _what(user: User) -> list[str]:
-    return list(
-        AuditEvent.objects.filter(
-            action=AuditAction.USER_ADMIN, object_id=str(user.pk)
-        ).values_list("detail__what", flat=True)
-    )
+    """What was done to `user`, in the order it was done: by id, since rows written in one
+    frozen instant share their time, and an unordered read comes back in whatever order
+    PostgreSQL finds the rows (space left by earlier tests' rolled-back rows is reused)."""
+    rows = AuditEvent.objects.filter(action=AuditAction.USER_ADMIN, object_id=str(user.pk))
+    return list(rows.order_by("pk").values_list("detail__what", flat=True))
 
 
 def test_an_administrator_cannot_give_themselves_case_access(
