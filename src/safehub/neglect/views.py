@@ -533,10 +533,17 @@ def _must_see_use(request: SignedInRequest) -> None:
         raise Http404
 
 
+# More digits than any id has; Python refuses to read a number of over 4,300 digits.
+_ID_DIGITS = 18
+
+
 def _chosen(request: SignedInRequest, name: str) -> int | None:
-    """An id from the query string, or None: "²" is a digit to `isdigit`, not to `int`."""
+    """An id from the query string, or None: "²" is a digit to `isdigit`, not to `int`, and
+    a number longer than any id is no id."""
     value = request.GET.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    if value.isascii() and value.isdigit() and len(value) <= _ID_DIGITS:
+        return int(value)
+    return None
 
 
 def use_view(request: SignedInRequest) -> HttpResponse:

@@ -158,3 +158,6 @@ def test_the_page_lists_agencies_and_an_agency_its_teams(history, council, clien
     assert client.get(reverse("neglect:use") + "?agency=999999").status_code == 200
     assert client.get(reverse("neglect:use") + "?agency=%C2%B2").status_code == 200
     assert client.get(figure.replace(f"agency={agency.pk}", "team=%C2%B2")).status_code == 200
+    too_long = "9" * 5000  # no id; more digits than Python reads as a number
+    assert client.get(reverse("neglect:use") + f"?agency={too_long}").status_code == 200
+    assert client.get(figure.replace(f"agency={agency.pk}", f"team={too_long}")).status_code == 200
