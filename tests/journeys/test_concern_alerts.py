@@ -56,6 +56,14 @@ def test_an_alert_arrives_is_opened_with_its_explanation_and_acted_on(
     assert axe_violations(page) == []
     screenshot(page, "concern-alert")
 
+    # Each fact opens the child's chronology at its day.
+    findings.get_by_role("link", name="18 November 2026 on the chronology").first.click()
+    expect(page.locator("#entries")).to_contain_text("1 entry matches the filter")
+    expect(page.get_by_text("Called to the home at night.")).to_be_visible()
+    expect(page.get_by_text("Hungry again.")).to_have_count(0)
+    assert axe_violations(page) == []
+    page.go_back()
+
     page.get_by_role("button", name="Record what you did").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select what you did")
     assert axe_violations(page) == []

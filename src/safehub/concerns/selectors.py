@@ -206,6 +206,8 @@ def backtest(
         "until": until.astimezone(LONDON).date().isoformat(),
         "children_flagged": len(first),
         "alerts": result.alerts,
+        # What switching it on would ask of the people the alerts go to.
+        "alerts_a_month": round(result.alerts / (12 * years), 1),
         "updates": result.updates,
         **plans_ahead(first),
     }

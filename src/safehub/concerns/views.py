@@ -3,11 +3,13 @@ one service, and redirects or re-renders with the GOV.UK error summary."""
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,8 +22,10 @@ from safehub.access.policy import (
     can_work_concern_alerts,
 )
 from safehub.concerns import forms, selectors, services
+from safehub.concerns.describe import describe
 from safehub.concerns.fetchers import access_alert, access_rule
 from safehub.concerns.models import AlertState
+from safehub.concerns.parsing import parse_definition
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.users import SignedInRequest
 from safehub.ui.forms_util import add_service_errors
@@ -68,12 +72,16 @@ def _alert_page(
     request: SignedInRequest, alert: Any, status: int = 200, **bound: Any
 ) -> HttpResponse:
     version = {"version": alert.version}
+    facts = selectors.alert_facts(alert, actor=request.user)
     return _render(
         request,
         "concerns/alert.html",
         {
             "alert": alert,
-            "facts": selectors.alert_facts(alert, actor=request.user),
+            "facts": facts,
+            "fact_links": {
+                pk: _on_the_chronology(alert.person_id, e) for pk, e in facts.entries.items()
+            },
             "act": bound.get("act") or forms.ActForm(initial=version),
             "dismiss": bound.get("dismiss") or forms.DismissForm(initial=version),
             "conflict": bound.get("conflict", False),
@@ -81,6 +89,18 @@ def _alert_page(
         },
         status=status,
     )
+
+
+def _on_the_chronology(person_id: int, entry: Any) -> str:
+    """The child's multi-agency chronology filtered to the day of `entry`: the fact among
+    that day's entries, however far back it is."""
+    day = timezone.localtime(entry.occurred_at).date()
+    bounds = {
+        f"{name}-{part}": value
+        for name in ("date_from", "date_to")
+        for part, value in (("day", day.day), ("month", day.month), ("year", day.year))
+    }
+    return f"{reverse('multiagency:chronology', args=[person_id])}?{urlencode(bounds)}#entries"
 
 
 def alert_detail_view(request: SignedInRequest, alert_id: int) -> HttpResponse:
@@ -175,6 +195,7 @@ def rule_detail_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
         {
             "rule": rule,
             "definition": json.dumps(rule.definition, indent=2),
+            "described": describe(parse_definition(rule.definition)),
             "versions": selectors.rule_versions(rule),
             "can_manage": can_manage_concern_rules(request.user),
         },
@@ -199,11 +220,12 @@ def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
         return _render(request, "concerns/rule_edit.html", {"rule": rule, "form": form})
     form = forms.RuleForm(request.POST)
     backtest = None
+    described = None
     if form.is_valid():
         data = form.cleaned_data
         try:
             if request.POST.get("confirm") == "yes":
-                services.concern_rule_save(
+                saved = services.concern_rule_save(
                     actor=request.user,
                     rule=rule,
                     expected_version=data["version"],
@@ -214,12 +236,13 @@ def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
                     active=data["active"],
                     now=timezone.now(),
                 )
-                messages.success(request, f"Version {rule.version + 1} of the rule is saved.")
+                messages.success(request, f"Version {saved.version} of the rule is saved.")
                 return redirect("concerns:rule-detail", rule.pk)
             parsed = services.concern_rule_check(
                 name=data["name"], rationale=data["rationale"], definition=data["definition"]
             )
             backtest = selectors.backtest(code=rule.code, definition=parsed, until=timezone.now())
+            described = describe(parsed)
         except ConcurrentEditError:
             form.add_error(
                 None, "Someone else changed this rule meanwhile. Reload it and try again"
@@ -229,5 +252,5 @@ def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
     return _render(
         request,
         "concerns/rule_edit.html",
-        {"rule": rule, "form": form, "backtest": backtest},
+        {"rule": rule, "form": form, "backtest": backtest, "described": described},
     )

@@ -45,6 +45,23 @@ def test_the_alert_page_explains_the_rule_and_its_facts(mash_alert, client_for) 
     ).exists()
 
 
+def test_each_fact_links_to_its_day_on_the_childs_chronology(mash_alert, client_for) -> None:
+    client = client_for("mash_worker")
+    page = client.get(reverse("concerns:alert-detail", args=[mash_alert.pk])).content.decode()
+    chronology = reverse("multiagency:chronology", args=[mash_alert.person_id])
+    day = D + timedelta(days=10)  # the health visitor's "was not brought"
+    link = (
+        f"{chronology}?date_from-day={day.day}&amp;date_from-month={day.month}&amp;"
+        f"date_from-year={day.year}&amp;date_to-day={day.day}&amp;date_to-month={day.month}"
+        f"&amp;date_to-year={day.year}#entries"
+    )
+    assert f'href="{link}"' in page
+    opened = client.get(link.replace("&amp;", "&").split("#")[0]).content.decode()
+    assert "1 entry matches the filter" in opened
+    assert "Missed." in opened
+    assert "Hungry at school." not in opened
+
+
 def test_acting_on_an_alert_records_what_was_done(mash_alert, client_for) -> None:
     client = client_for("mash_worker")
     url = reverse("concerns:alert-act", args=[mash_alert.pk])
@@ -183,10 +200,16 @@ def test_a_change_is_back_tested_then_saved_as_a_new_version(
     url = reverse("concerns:rule-edit", args=[rule.pk])
     client = client_for("team_manager")
     preview = client.post(url, _form(rule, rule.definition)).content.decode()
-    assert "would have flagged 1 children" in preview
+    assert "would have flagged 1 child (1 alert, fewer than one a month)" in preview
+    assert "1 of them (100.0%) later needed a plan" not in preview  # nobody later on a plan
+    assert "0 of them (0.0%) later needed a plan" in preview
+    # What the changed rule looks for, read out before it is saved.
+    assert "What the changed rule looks for" in preview
+    assert "Entries of these kinds on at least 3 separate days in the last 90 days." in preview
     rule.refresh_from_db()
     assert rule.version == 1  # nothing saved before the manager confirms
-    assert client.post(url, _form(rule, rule.definition, confirm="yes")).status_code == 302
+    saved = client.post(url, _form(rule, rule.definition, confirm="yes"), follow=True)
+    assert "Version 2 of the rule is saved." in saved.content.decode()
     rule.refresh_from_db()
     assert rule.version == 2
     assert rule.active
@@ -196,6 +219,20 @@ def test_a_change_is_back_tested_then_saved_as_a_new_version(
     assert AuditEvent.objects.filter(
         object_type="concerns.ConcernRule", object_id=str(rule.pk), action="change"
     ).exists()
+
+
+def test_the_rule_page_reads_the_rule_out_with_its_json_behind_a_summary(client_for) -> None:
+    rule = ConcernRule.objects.get(code="many-agencies-no-plan")
+    page = client_for("mash_worker").get(reverse("concerns:rule-detail", args=[rule.pk]))
+    text = page.content.decode()
+    described = text.index('id="rule-described"')
+    assert "The rule raises an alert when all of these hold." in text
+    assert "from at least 3 different agencies in the last 365 days." in text
+    assert "On the day, there is no lead professional allocated." in text
+    assert "Kinds of entry: Contact received at the front door;" in text
+    # The JSON is still there for whoever maintains rules, folded away after the reading.
+    folded = text.index("The definition as SafeHub stores it (JSON)")
+    assert described < folded < text.index("&#34;any_of&#34;")
 
 
 def test_only_a_manager_changes_a_rule(users: dict[str, Any]) -> None:
