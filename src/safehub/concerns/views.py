@@ -40,6 +40,7 @@ def _render(
     context.setdefault("has_errors", any(f.errors for f in forms_in))
     context.setdefault("nav_items", nav_for(request))
     context.setdefault("notices", list(messages.get_messages(request)))
+    context.setdefault("now", timezone.now())  # an open alert past its due time is overdue
     return render(request, template, context, status=status)
 
 

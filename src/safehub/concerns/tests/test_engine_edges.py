@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -196,3 +197,27 @@ def test_the_daily_sweep_raises_what_time_alone_made_true(reporters: dict[str, A
     )
     assert Alert.objects.filter(person=child).count() == 1
     assert "Raised 0 new alert(s)" in out.getvalue().splitlines()[-1]
+
+
+def test_the_sweep_is_scheduled_nightly_and_raises_what_time_made_true(
+    reporters: dict[str, Any],
+) -> None:
+    from conftest import make_person
+    from django_q.models import Schedule
+
+    from safehub.concerns.tasks import nightly_sweep
+
+    schedule = Schedule.objects.get(func="safehub.concerns.tasks.nightly_sweep")
+    assert schedule.schedule_type == Schedule.DAILY
+    assert schedule.repeats == -1
+    install("home-educated-unseen")
+    child = make_person("Eli", "Park", date(2014, 1, 1))
+    # Registered for home education seven months before the suite's day, and not seen since:
+    # no event arrives to trigger the rule, the sweep does.
+    today = timezone.localdate()
+    put(child, "PARTNER_DSL_WELFARE_CONCERN", today - timedelta(days=500), reporters["school"])
+    put(child, "PARTNER_EHE_REGISTERED", today - timedelta(days=210), reporters["school"])
+    assert Alert.objects.filter(person=child).count() == 0
+    assert nightly_sweep() == 1
+    assert Alert.objects.filter(person=child).count() == 1
+    assert nightly_sweep() == 0  # never twice on the same facts

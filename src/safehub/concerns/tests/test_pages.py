@@ -121,6 +121,22 @@ def test_the_mash_queue_lists_alerts_without_a_lead_professional(mash_alert, cli
     assert AuditEvent.objects.filter(object_type="concerns.mash_alerts").exists()
 
 
+def test_an_open_alert_past_its_due_time_is_marked_overdue(mash_alert, client_for) -> None:
+    from django.utils import timezone
+
+    client = client_for("mash_worker")
+    queue, alert = (
+        reverse("concerns:mash-alert-list"),
+        reverse("concerns:alert-detail", args=[mash_alert.pk]),
+    )
+    assert mash_alert.due_at < timezone.now()  # raised in June, due the next working day
+    assert "Overdue" in client.get(queue).content.decode()
+    assert "(overdue)" in client.get(alert).content.decode()
+    Alert.objects.filter(pk=mash_alert.pk).update(due_at=timezone.now() + timedelta(hours=3))
+    assert "Overdue" not in client.get(queue).content.decode()
+    assert "(overdue)" not in client.get(alert).content.decode()
+
+
 def test_the_lead_is_told_by_the_relay_not_in_the_partners_request(
     reporters: dict[str, Any],
     users: dict[str, Any],

@@ -31,6 +31,7 @@ from safehub.demo.generator.careplanning import seed_care_planning
 from safehub.demo.generator.casework import FamilyPlanner
 from safehub.demo.generator.casework_records import CaseworkPlanner
 from safehub.demo.generator.census_plants import seed_census_plants
+from safehub.demo.generator.concern_alerts import seed_concern_alerts
 from safehub.demo.generator.frontdoor import ContactPlanner
 from safehub.demo.generator.hardtosee import schools_left_behind, seed_hardtosee
 from safehub.demo.generator.loader import Loader
@@ -274,6 +275,16 @@ def generate(
     )
     registered = seed_swe_registrations()
     say(f"Social Work England registration numbers: {registered} social workers and managers")
+    # Last: the rules meet every partner event, profile and contact written above.
+    alerts = seed_concern_alerts(
+        seed=seed, today=reference_date or timezone.localdate(), persons=target
+    )
+    counts.update(alerts)
+    if alerts["rules_switched_on"]:
+        say(
+            f"Concern rules: {alerts['rules_switched_on']} switched on four weeks ago, "
+            f"{alerts['alerts']:,} alerts raised since"
+        )
     return GenerationResult(
         scale=scale,
         counts=counts,
