@@ -107,8 +107,8 @@ def furnish() -> dict[str, Any]:
 
 
 def _concern_alerts() -> int:
-    """The starter rules switched on by a team manager (the demo ships them off), then the
-    daily sweep over the council as of now."""
+    """The starter rules switched on by a team manager where the council has them off (the
+    demo switches them on only at its own size, ADR 0072), then the nightly sweep as of now."""
     manager = _user("team.manager")
     now = timezone.now()
     for rule in ConcernRule.objects.filter(active=False).order_by("pk"):
