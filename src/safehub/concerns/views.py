@@ -80,6 +80,7 @@ def _alert_page(
         {
             "alert": alert,
             "facts": facts,
+            "new_facts": _listed_once(alert.explanation, facts.entries),
             "fact_links": {
                 pk: _on_the_chronology(alert.person_id, e) for pk, e in facts.entries.items()
             },
@@ -90,6 +91,19 @@ def _alert_page(
         },
         status=status,
     )
+
+
+def _listed_once(explanation: list[dict[str, Any]], entries: dict[int, Any]) -> list[list[int]]:
+    """For each finding, the facts (those the reader may see) no earlier finding listed:
+    findings often rest on the same entries (a weight of concerns and the agencies behind
+    them), and the page lists each entry once."""
+    shown: set[int] = set()
+    listed = []
+    for finding in explanation:
+        new = [fid for fid in finding.get("facts", []) if fid in entries and fid not in shown]
+        shown.update(new)
+        listed.append(new)
+    return listed
 
 
 def _on_the_chronology(person_id: int, entry: Any) -> str:

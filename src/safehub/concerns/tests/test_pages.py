@@ -40,6 +40,9 @@ def test_the_alert_page_explains_the_rule_and_its_facts(mash_alert, client_for) 
     assert "3 different agencies" in page
     assert "Hungry at school." in page
     assert "Elm Primary School" in page
+    # The 365-day and 90-day findings rest on the same three entries: each is listed once.
+    assert page.count("Hungry at school.") == 1
+    assert "The entries are those listed above." in page
     assert AuditEvent.objects.filter(
         action="view", object_type="concerns.Alert", person_id=mash_alert.person_id
     ).exists()
