@@ -103,6 +103,9 @@ def test_the_page_shows_charts_with_their_tables(history, client_for) -> None:
     assert 'id="chart-share-table"' in page
     assert 'id="chart-per-100-table"' in page
     assert "183 days" in page
+    # The tables say what the bars are: kinds of agency here, teams on an agency's page.
+    assert page.count('<th scope="col" class="govuk-table__header">Kind of agency</th>') == 2
+    assert page.count('class="sh-chart ') == 2  # drawn in the service's font
 
 
 def test_the_csv_has_every_row_and_no_formula(history, council, client_for) -> None:
@@ -152,6 +155,7 @@ def test_the_page_lists_agencies_and_an_agency_its_teams(history, council, clien
     assert ">North</th>" in teams
     assert ">South</th>" in teams
     assert "by team" in teams
+    assert teams.count('<th scope="col" class="govuk-table__header">Team</th>') == 2
     figure = reverse("neglect:use-children", args=["neglect_plans"]) + f"?agency={agency.pk}"
     named = client_for("team_manager").get(figure).content.decode()
     assert "Amelia Hart" in named
