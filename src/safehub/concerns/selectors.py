@@ -32,6 +32,7 @@ from safehub.concerns import sql
 from safehub.concerns.engine import Child, Fact, Firing, replay
 from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
 from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
+from safehub.core.paging import page_number
 from safehub.core.workdays import LONDON
 from safehub.neglect.models import NeglectProfile
 from safehub.organisations.models import User
@@ -330,9 +331,28 @@ def active_rules() -> list[tuple[ConcernRule, Definition]]:
 # --- Alerts ------------------------------------------------------------------------------
 
 
-def alerts_for(*, actor: User, mash: bool, states: Sequence[str]) -> list[Alert]:
-    """The alerts for `actor`'s own children (as lead professional) or, with `mash`, the
-    MASH's queue, each only where the policy lets `actor` see the child; soonest due first."""
+ALERTS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AlertPage:
+    alerts: list[Alert]
+    page: int
+    pages: int
+    total: int
+
+
+def alerts_for(
+    *,
+    actor: User,
+    mash: bool,
+    states: Sequence[str],
+    page: Any = 1,
+    size: int = ALERTS_PAGE,
+) -> AlertPage:
+    """One page of the alerts for `actor`'s own children (as lead professional) or, with
+    `mash`, of the MASH's queue, each only where the policy lets `actor` see the child;
+    soonest due first. Past the end, the last page."""
     alerts: QuerySet[Alert] = Alert.objects.select_related("rule", "person").filter(
         state__in=states
     )
@@ -342,7 +362,10 @@ def alerts_for(*, actor: User, mash: bool, states: Sequence[str]) -> list[Alert]
         alerts = alerts.filter(lead_professional=actor)
     visible = visible_persons(actor, Person.objects.all())
     alerts = alerts.filter(person__in=visible).order_by("due_at", "pk")
-    rows = list(alerts[:200])
+    total = alerts.count()
+    pages = max(1, -(-total // size))
+    number = page_number(page, pages=pages)
+    rows = list(alerts[(number - 1) * size : number * size])
     decisions = decide_many(actor, [a.person for a in rows], Action.VIEW)
     shown = [a for a in rows if decisions.get(a.person_id) is Decision.ALLOW]
     audit_list(
@@ -350,7 +373,7 @@ def alerts_for(*, actor: User, mash: bool, states: Sequence[str]) -> list[Alert]
         listed="concerns.mash_alerts" if mash else "concerns.my_alerts",
         person_ids=[a.person_id for a in shown],
     )
-    return shown
+    return AlertPage(alerts=shown, page=number, pages=pages, total=total)
 
 
 @dataclass(frozen=True)

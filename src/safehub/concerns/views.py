@@ -28,6 +28,7 @@ from safehub.concerns.models import AlertState
 from safehub.concerns.parsing import parse_definition
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.users import SignedInRequest
+from safehub.multiagency.presenters import pagination
 from safehub.ui.forms_util import add_service_errors
 
 OPEN = [AlertState.NEW, AlertState.ACKNOWLEDGED]
@@ -51,21 +52,33 @@ def alert_list_view(request: SignedInRequest) -> HttpResponse:
     """The open alerts about children the user leads on."""
     if not can_work_concern_alerts(request.user):
         raise Http404
-    alerts = selectors.alerts_for(actor=request.user, mash=False, states=OPEN)
-    return _render(
-        request,
-        "concerns/alerts.html",
-        {"alerts": alerts, "mash": False, "can_triage": can_triage(request.user)},
-    )
+    return _alert_list(request, mash=False, can_see_mash=can_triage(request.user))
 
 
 def mash_alert_list_view(request: SignedInRequest) -> HttpResponse:
     """The MASH's queue: open alerts about children with no lead professional."""
     if not (can_work_concern_alerts(request.user) and can_triage(request.user)):
         raise Http404
-    alerts = selectors.alerts_for(actor=request.user, mash=True, states=OPEN)
+    return _alert_list(request, mash=True, can_see_mash=True)
+
+
+def _alert_list(request: SignedInRequest, *, mash: bool, can_see_mash: bool) -> HttpResponse:
+    found = selectors.alerts_for(
+        actor=request.user, mash=mash, states=OPEN, page=request.GET.get("page")
+    )
+    here = reverse("concerns:mash-alert-list" if mash else "concerns:alert-list")
     return _render(
-        request, "concerns/alerts.html", {"alerts": alerts, "mash": True, "can_triage": True}
+        request,
+        "concerns/alerts.html",
+        {
+            "alerts": found.alerts,
+            "found": found,
+            "pagination": pagination(
+                here, {}, page=found.page, pages=found.pages, label="Pages of alerts"
+            ),
+            "mash": mash,
+            "can_triage": can_see_mash,
+        },
     )
 
 

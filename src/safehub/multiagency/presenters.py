@@ -80,8 +80,10 @@ def _description(line: Line, person_id: int, with_notes: bool, return_to: str) -
     return format_html_join("", "{}", ((p,) for p in parts))
 
 
-def pagination(base: str, query: dict[str, Any], *, page: int, pages: int) -> dict[str, Any]:
-    """GOV.UK pagination whose links keep the reader's filter."""
+def pagination(
+    base: str, query: dict[str, Any], *, page: int, pages: int, label: str = "Chronology pages"
+) -> dict[str, Any]:
+    """GOV.UK pagination whose links keep the reader's filter; `label` names the landmark."""
 
     def href(number: int) -> str:
         return f"{base}?{urlencode({**query, 'page': number}, doseq=True)}"
@@ -94,7 +96,7 @@ def pagination(base: str, query: dict[str, Any], *, page: int, pages: int) -> di
             items.append({"ellipsis": True})
         items.append({"number": number, "href": href(number), "current": number == page})
         previous = number
-    context: dict[str, Any] = {"items": items, "landmarkLabel": "Chronology pages"}
+    context: dict[str, Any] = {"items": items, "landmarkLabel": label}
     if page > 1:
         context["previous"] = {"href": href(page - 1)}
     if page < pages:

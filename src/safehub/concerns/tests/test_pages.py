@@ -3,6 +3,7 @@ acted on or dismissed with a reason; a rule is back-tested before a change is sa
 definition that cannot be evaluated is refused when saved, with nothing changed."""
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from safehub.audit.models import AuditEvent
 from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
+from safehub.concerns.selectors import ALERTS_PAGE
 from safehub.concerns.services import concern_rule_save
 from safehub.concerns.tests.conftest import at, put, switch_on
 from safehub.core.exceptions import PermissionDeniedError
@@ -122,6 +124,36 @@ def test_the_mash_queue_lists_alerts_without_a_lead_professional(mash_alert, cli
     mine = client_for("social_worker").get(reverse("concerns:alert-list")).content.decode()
     assert "Amelia Hart" not in mine
     assert AuditEvent.objects.filter(object_type="concerns.mash_alerts").exists()
+
+
+def test_a_long_queue_is_paged_soonest_due_first(mash_alert, client_for) -> None:
+    Alert.objects.bulk_create(
+        [
+            Alert(
+                rule=mash_alert.rule,
+                rule_version=1,
+                person=mash_alert.person,
+                raised_at=mash_alert.raised_at,
+                fact_ids=[],
+                explanation=[],
+                fingerprint=f"queue-{n}",
+                due_at=mash_alert.due_at + timedelta(days=n + 1),
+            )
+            for n in range(ALERTS_PAGE)
+        ]
+    )
+    client = client_for("mash_worker")
+    queue = reverse("concerns:mash-alert-list")
+    first = client.get(queue).content.decode()
+    assert f"{ALERTS_PAGE + 1} open alerts: page 1 of 2" in first
+    assert len(re.findall(r'href="/concerns/alerts/\d+/"', first)) == ALERTS_PAGE
+    assert f'href="{queue}?page=2"' in first
+    last = client.get(queue + "?page=2").content.decode()
+    assert len(re.findall(r'href="/concerns/alerts/\d+/"', last)) == 1
+    latest = Alert.objects.order_by("-due_at").first()
+    assert latest is not None
+    assert f'href="/concerns/alerts/{latest.pk}/"' in last  # the latest due comes last
+    assert client.get(queue + "?page=abc").status_code == 200
 
 
 def test_an_open_alert_past_its_due_time_is_marked_overdue(mash_alert, client_for) -> None:
