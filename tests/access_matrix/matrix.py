@@ -109,6 +109,7 @@ ROLE_ENDPOINTS = {
     "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
     "concerns:alert-list": {"mash_worker", "mash_manager", "social_worker", "team_manager"},
     "concerns:mash-alert-list": {"mash_worker", "mash_manager", "team_manager"},
+    "api-v1:concern_alerts_api": {"mash_worker", "mash_manager", "social_worker", "team_manager"},
     "concerns:rule-list": {"mash_worker", "mash_manager", "social_worker", "team_manager",
                            "performance_analyst", "partnership_officer"},
     "neglect:templates": {"system_administrator"},
@@ -334,6 +335,11 @@ ALERT_ENDPOINTS = {
     "concerns:alert-acknowledge": "post",
     "concerns:alert-act": "post",
     "concerns:alert-dismiss": "post",
+    # The API works alerts as the pages do: the same fetcher, so the same answers.
+    "api-v1:concern_alert_api": "get",
+    "api-v1:concern_alert_acknowledge_api": "post",
+    "api-v1:concern_alert_act_api": "post",
+    "api-v1:concern_alert_dismiss_api": "post",
 }
 # One rule: read by those who work alerts and the analysts (counts, no names); changed by
 # managers. The replay API answers the same readers.

@@ -85,6 +85,13 @@ RECORD_MISSING = "POST /api/v1/children/{child_id}/missing-episodes"
 PARTNER_EVENTS = "POST /api/v1/partner-events"
 SENT_BACK = "GET /api/v1/partner-events/sent-back"
 CONCERN_REPLAY = "GET /api/v1/concerns/replay"
+CONCERN_ALERTS = {
+    "GET /api/v1/concerns/alerts",
+    "GET /api/v1/concerns/alerts/{alert_id}",
+    "POST /api/v1/concerns/alerts/{alert_id}/acknowledge",
+    "POST /api/v1/concerns/alerts/{alert_id}/act",
+    "POST /api/v1/concerns/alerts/{alert_id}/dismiss",
+}
 # Referrals and partner events come from partner agencies, so those operations are fuzzed
 # with a partner's token.
 AS_PARTNER = {REFER, REFERRAL_STATUS, PARTNER_EVENTS, SENT_BACK}
@@ -120,6 +127,7 @@ def test_the_openapi_document_lists_every_operation_the_partner_api_offers(api_s
         ADD_NOTE,
         RECORD_MISSING,
         CONCERN_REPLAY,
+        *CONCERN_ALERTS,
     }
 
 

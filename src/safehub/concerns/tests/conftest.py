@@ -2,7 +2,7 @@
 chronology on a given day (through `chronology_append`, so the live hook runs), and the
 starter rules switched on."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ from conftest import make_user
 from safehub.access.roles import Role
 from safehub.chronology.models import ChronologyEntry
 from safehub.chronology.services import chronology_append
-from safehub.concerns.models import ConcernRule
+from safehub.concerns.models import Alert, ConcernRule
 from safehub.core.workdays import LONDON
 from safehub.organisations.models import Agency, AgencyKind, Team, User
 
@@ -69,3 +69,29 @@ def install(code: str) -> ConcernRule:
     spec = next(s for s in STARTER_RULES if s["code"] == code)
     rule, _ = ConcernRule.objects.update_or_create(code=code, defaults={**spec, "active": True})
     return rule
+
+
+ALERT_DAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def mash_alert(reporters: dict[str, Any], people: dict[str, Any]) -> Alert:
+    """Three agencies' concerns about the involved child (no casework allocation: the
+    alert goes to the MASH)."""
+    switch_on("many-agencies-no-plan")
+    child = people["involved"]
+    put(child, "PARTNER_DSL_WELFARE_CONCERN", ALERT_DAY, reporters["school"], "Hungry at school.")
+    put(
+        child,
+        "PARTNER_WAS_NOT_BROUGHT",
+        ALERT_DAY + timedelta(days=10),
+        reporters["health"],
+        "Missed.",
+    )
+    put(
+        child,
+        "PARTNER_DOMESTIC_ABUSE_CHILD_PRESENT",
+        ALERT_DAY + timedelta(days=20),
+        reporters["police"],
+    )
+    return Alert.objects.get()

@@ -22,18 +22,6 @@ pytestmark = pytest.mark.django_db
 D = date(2026, 6, 1)
 
 
-@pytest.fixture
-def mash_alert(reporters: dict[str, Any], people: dict[str, Any]) -> Alert:
-    """Three agencies' concerns about the involved child (no casework allocation: the
-    alert goes to the MASH)."""
-    switch_on("many-agencies-no-plan")
-    child = people["involved"]
-    put(child, "PARTNER_DSL_WELFARE_CONCERN", D, reporters["school"], "Hungry at school.")
-    put(child, "PARTNER_WAS_NOT_BROUGHT", D + timedelta(days=10), reporters["health"], "Missed.")
-    put(child, "PARTNER_DOMESTIC_ABUSE_CHILD_PRESENT", D + timedelta(days=20), reporters["police"])
-    return Alert.objects.get()
-
-
 def test_the_alert_page_explains_the_rule_and_its_facts(mash_alert, client_for) -> None:
     response = client_for("mash_worker").get(reverse("concerns:alert-detail", args=[mash_alert.pk]))
     page = response.content.decode()
