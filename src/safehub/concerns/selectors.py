@@ -11,7 +11,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,7 +29,7 @@ from safehub.casework.models import CINPlan, CPPlan
 from safehub.chronology.models import ChronologyLink
 from safehub.chronology.selectors import links_without_hidden
 from safehub.concerns import sql
-from safehub.concerns.engine import Child, Fact, Firing, replay
+from safehub.concerns.engine import Child, Fact, Firing, evaluate, is_new, replay
 from safehub.concerns.models import Alert, AlertState, ConcernRule, RuleVersion
 from safehub.concerns.parsing import Definition, RuleDefinitionError, parse_definition
 from safehub.core.paging import page_number
@@ -123,6 +123,9 @@ class ReplayResult:
     since: datetime | None
     until: datetime
     firings: dict[int, list[Firing]]
+    # With `holding=True`: the rule evaluated as of `until` for each child it holds for,
+    # what the nightly sweep after switching it on would act on.
+    holding: dict[int, Firing] = field(default_factory=dict)
 
     @property
     def alerts(self) -> int:
@@ -140,14 +143,23 @@ class ReplayResult:
 
 
 def rule_replay(
-    *, code: str, definition: Definition, until: datetime, since: datetime | None = None
+    *,
+    code: str,
+    definition: Definition,
+    until: datetime,
+    since: datetime | None = None,
+    holding: bool = False,
 ) -> ReplayResult:
     """Replay one rule over every child's chronology up to `until`."""
-    return rules_replay(rules=[(code, definition)], until=until, since=since)[code]
+    return rules_replay(rules=[(code, definition)], until=until, since=since, holding=holding)[code]
 
 
 def rules_replay(
-    *, rules: Sequence[tuple[str, Definition]], until: datetime, since: datetime | None = None
+    *,
+    rules: Sequence[tuple[str, Definition]],
+    until: datetime,
+    since: datetime | None = None,
+    holding: bool = False,
 ) -> dict[str, ReplayResult]:
     """Replay several rules (code, definition) over every child's chronology up to `until`,
     reading the chronology once for all of them: most rules read the same partner events,
@@ -163,7 +175,7 @@ def rules_replay(
     children = load_children(event_types=types, until=until, since=earliest)
     results = {}
     for code, definition in rules:
-        firings = {}
+        firings, now = {}, {}
         for pid, child in children.items():
             own = _facts_for(child, definition.event_types, load_since[code])
             if own is None:
@@ -171,7 +183,13 @@ def rules_replay(
             found = replay(definition, own, until=until, since=since)
             if found:
                 firings[pid] = found
-        results[code] = ReplayResult(rule_code=code, since=since, until=until, firings=firings)
+            # Not only the last firing: a rule can come to hold with no fact arriving (an
+            # episode closing, a lead professional leaving).
+            if holding and (firing := evaluate(definition, own, until)) is not None:
+                now[pid] = firing
+        results[code] = ReplayResult(
+            rule_code=code, since=since, until=until, firings=firings, holding=now
+        )
     return results
 
 
@@ -200,9 +218,12 @@ def backtest(
     how many children it would have flagged, how many later started a child protection or
     child in need plan, and how many days ahead of the plan the first alert came."""
     since = until - timedelta(days=365 * years)
-    result = rule_replay(code=code, definition=definition, until=until, since=since)
+    result = rule_replay(code=code, definition=definition, until=until, since=since, holding=True)
     first = result.first_alert()
     return {
+        # Switched on, the next nightly sweep raises (or updates) an alert for each child the
+        # rule holds for now on a fact no alert of the rule has had: the first night's load.
+        "alert_tonight": _new_to_the_rule(code, result.holding),
         "since": since.astimezone(LONDON).date().isoformat(),
         "until": until.astimezone(LONDON).date().isoformat(),
         "children_flagged": len(first),
@@ -212,6 +233,15 @@ def backtest(
         "updates": result.updates,
         **plans_ahead(first),
     }
+
+
+def _new_to_the_rule(code: str, holding: dict[int, Firing]) -> int:
+    """How many of the children `holding` have a fact no alert of the rule has had."""
+    earlier: dict[int, list[list[int]]] = defaultdict(list)
+    alerts = Alert.objects.filter(rule__code=code, person__pk__in_ids=list(holding))
+    for person_id, fact_ids in alerts.values_list("person_id", "fact_ids"):
+        earlier[person_id].append(fact_ids)
+    return sum(1 for pid, firing in holding.items() if is_new(firing, earlier[pid]))
 
 
 def plans_ahead(first_alert: dict[int, date]) -> dict[str, Any]:

@@ -221,3 +221,38 @@ def test_the_sweep_is_scheduled_nightly_and_raises_what_time_made_true(
     assert nightly_sweep() == 1
     assert Alert.objects.filter(person=child).count() == 1
     assert nightly_sweep() == 0  # never twice on the same facts
+
+
+def test_the_back_test_says_how_many_children_tonights_sweep_would_alert(
+    reporters: dict[str, Any], people: dict[str, Any], users: dict[str, Any]
+) -> None:
+    """Switched on, a rule alerts that night on every child it holds for now with facts no
+    alert of it has had, including a child it came to hold for with no fact arriving."""
+    from safehub.casework.models import Episode
+    from safehub.concerns.selectors import backtest
+    from safehub.concerns.services import concerns_sweep
+
+    rule = install("many-agencies-no-plan")
+    definition = parse_definition(rule.definition)
+    child = people["involved"]
+    today = timezone.localdate()
+    episode = Episode.objects.create(
+        kind="cin",
+        child=child,
+        referral_date=today - timedelta(days=60),
+        opened_by=users["social_worker"],
+    )
+    for days, sender in ((40, "school"), (30, "health"), (20, "police")):
+        put(child, "PARTNER_DSL_WELFARE_CONCERN", today - timedelta(days=days), reporters[sender])
+    now = timezone.now()
+    assert Alert.objects.count() == 0  # an episode was open as each concern arrived
+    assert backtest(code=rule.code, definition=definition, until=now)["alert_tonight"] == 0
+    # The episode closes: no fact arrives, but the rule now holds.
+    Episode.objects.filter(pk=episode.pk).update(
+        closure_date=today - timedelta(days=1), closure_reason="RC8"
+    )
+    tested = backtest(code=rule.code, definition=definition, until=now)
+    assert tested["children_flagged"] == 0  # the replay, evaluated as facts arrived, saw none
+    assert tested["alert_tonight"] == 1
+    assert len(concerns_sweep(as_of=now)) == 1
+    assert backtest(code=rule.code, definition=definition, until=now)["alert_tonight"] == 0

@@ -242,6 +242,7 @@ def test_a_change_is_back_tested_then_saved_as_a_new_version(
     assert "would have flagged 1 child (1 alert, fewer than one a month)" in preview
     assert "1 of them (100.0%) later needed a plan" not in preview  # nobody later on a plan
     assert "0 of them (0.0%) later needed a plan" in preview
+    assert "it would raise or update alerts for 1 child tonight" in preview
     # What the changed rule looks for, read out before it is saved.
     assert "What the changed rule looks for" in preview
     assert "Entries of these kinds on at least 3 separate days in the last 90 days." in preview
