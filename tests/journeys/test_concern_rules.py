@@ -34,6 +34,9 @@ def test_a_rule_is_read_back_tested_and_changed(transactional_db, live_server, p
     screenshot(page, "concern-rule")
 
     page.get_by_role("link", name="Change the rule").click()
+    page.get_by_text("How to write the definition").click()
+    expect(page.locator("#guide-events")).to_contain_text("PARTNER_MISSING_EPISODE")
+    assert axe_violations(page) == []
     definition = page.get_by_label("Definition (JSON)")
     definition.fill(definition.input_value().replace('"within_days": 90', '"within_days": 120'))
     page.get_by_role("button", name="Back-test the changes").click()

@@ -45,8 +45,8 @@ class DismissForm(VersionForm):
 
 
 class RuleForm(GovukForm):
-    """A rule as a manager writes it. The definition is JSON (see the rules page's guide);
-    whether it can be evaluated is the service's check, shown here place by place."""
+    """A rule as a manager writes it. The definition is JSON (the edit page guides writing
+    it); whether it can be evaluated is the service's check, shown here place by place."""
 
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter the rule's name"}

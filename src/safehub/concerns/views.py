@@ -21,11 +21,13 @@ from safehub.access.policy import (
     can_triage,
     can_work_concern_alerts,
 )
+from safehub.chronology import registry
+from safehub.chronology.models import Category
 from safehub.concerns import forms, selectors, services
 from safehub.concerns.describe import describe
 from safehub.concerns.fetchers import access_alert, access_rule
 from safehub.concerns.models import AlertState
-from safehub.concerns.parsing import parse_definition
+from safehub.concerns.parsing import MAX_COUNT, MAX_DAYS, MEASURES, STATES, parse_definition
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.users import SignedInRequest
 from safehub.multiagency.presenters import pagination
@@ -117,6 +119,21 @@ def _listed_once(explanation: list[dict[str, Any]], entries: dict[int, Any]) -> 
         shown.update(new)
         listed.append(new)
     return listed
+
+
+def _guide() -> dict[str, Any]:
+    """What the definition guide names, from the code the check uses."""
+    areas = dict(Category.choices)
+    return {
+        "states": sorted(STATES.items()),
+        "measures": sorted(MEASURES.items()),
+        "max_days": MAX_DAYS,
+        "max_count": MAX_COUNT,
+        "event_types": [
+            {"code": e.code, "label": e.label, "area": areas.get(e.category, e.category)}
+            for e in registry.all_types()
+        ],
+    }
 
 
 def _on_the_chronology(person_id: int, entry: Any) -> str:
@@ -245,7 +262,9 @@ def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
                 "version": rule.version,
             }
         )
-        return _render(request, "concerns/rule_edit.html", {"rule": rule, "form": form})
+        return _render(
+            request, "concerns/rule_edit.html", {"rule": rule, "form": form, "guide": _guide()}
+        )
     form = forms.RuleForm(request.POST)
     backtest = None
     described = None
@@ -280,5 +299,11 @@ def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
     return _render(
         request,
         "concerns/rule_edit.html",
-        {"rule": rule, "form": form, "backtest": backtest, "described": described},
+        {
+            "rule": rule,
+            "form": form,
+            "backtest": backtest,
+            "described": described,
+            "guide": _guide(),
+        },
     )

@@ -275,6 +275,24 @@ def test_the_rule_page_reads_the_rule_out_with_its_json_behind_a_summary(client_
     assert described < folded < text.index("&#34;any_of&#34;")
 
 
+def test_the_edit_page_guides_writing_a_definition_from_the_codes_the_check_accepts(
+    client_for,
+) -> None:
+    from safehub.chronology import registry
+    from safehub.concerns.parsing import KINDS, STATES
+
+    rule = ConcernRule.objects.get(code="missing-or-exploitation")
+    page = client_for("team_manager").get(reverse("concerns:rule-edit", args=[rule.pk]))
+    text = page.content.decode()
+    guide = text[text.index('id="definition-guide"') :]
+    for kind in KINDS:
+        assert f"<code>{kind}</code>" in guide
+    for state in STATES:
+        assert f"<code>{state}</code>" in guide
+    for event_type in registry.all_types():
+        assert f"<code>{event_type.code}</code>" in guide
+
+
 def test_only_a_manager_changes_a_rule(users: dict[str, Any]) -> None:
     rule = ConcernRule.objects.get(code="missing-or-exploitation")
     with pytest.raises(PermissionDeniedError):
