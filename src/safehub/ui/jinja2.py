@@ -212,10 +212,13 @@ class DemoMode:
         return repr(bool(self))
 
 
-def govuk_date(value: date | datetime | None) -> str:
-    """3 March 2024 (GOV.UK style: no leading zero, month in full). Empty for no date."""
+def govuk_date(value: date | datetime | str | None) -> str:
+    """3 March 2024 (GOV.UK style: no leading zero, month in full). Empty for no date. A
+    date kept as text in JSON (2024-03-03) reads the same."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     if isinstance(value, datetime):
         value = _london(value).date()
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"

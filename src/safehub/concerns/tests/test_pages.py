@@ -240,6 +240,7 @@ def test_a_change_is_back_tested_then_saved_as_a_new_version(
     client = client_for("team_manager")
     preview = client.post(url, _form(rule, rule.definition)).content.decode()
     assert "would have flagged 1 child (1 alert, fewer than one a month)" in preview
+    assert "history from 24 November 2023 to 23 November 2026," in preview  # not ISO dates
     assert "1 of them (100.0%) later needed a plan" not in preview  # nobody later on a plan
     assert "0 of them (0.0%) later needed a plan" in preview
     assert "it would raise or update alerts for 1 child tonight" in preview

@@ -71,6 +71,7 @@ def test_url_global_reverses_named_routes():
         (date(2025, 12, 25), "25 December 2025"),
         # 23:30 UTC on 31 March is already 1 April in British Summer Time.
         (datetime(2024, 3, 31, 23, 30, tzinfo=UTC), "1 April 2024"),
+        ("2026-11-09", "9 November 2026"),  # a date kept as text in JSON
         (None, ""),
     ],
 )
