@@ -26,6 +26,7 @@ from safehub.access.policy import (
 )
 from safehub.audit.services import audit_list
 from safehub.casework.models import CINPlan, CPPlan
+from safehub.casework.sections import MyWorkRead
 from safehub.chronology.models import ChronologyLink
 from safehub.chronology.selectors import links_without_hidden
 from safehub.concerns import sql
@@ -362,6 +363,28 @@ def active_rules() -> list[tuple[ConcernRule, Definition]]:
 
 
 ALERTS_PAGE = 50
+MY_WORK_ALERTS = 20
+
+
+def open_alerts_of(actor: User) -> QuerySet[Alert]:
+    """The open alerts about children `actor` leads on ("my work"'s probe asks this)."""
+    return Alert.objects.filter(
+        lead_professional=actor, state__in=[AlertState.NEW, AlertState.ACKNOWLEDGED]
+    )
+
+
+def my_work_alerts(*, actor: User, read: MyWorkRead) -> tuple[list[Alert], int]:
+    """The soonest due of `actor`'s open alerts for "my work", about children they may see
+    (the page has asked the policy of the children allocated to them), and how many open
+    alerts they have in all. "My work" names the children shown in its one audit row."""
+    rows = list(
+        open_alerts_of(actor)
+        .select_related("rule", "person")
+        .order_by("due_at", "pk")[:MY_WORK_ALERTS]
+    )
+    visible = read.visible(actor, {a.person_id for a in rows})
+    total = len(rows) if len(rows) < MY_WORK_ALERTS else open_alerts_of(actor).count()
+    return [a for a in rows if a.person_id in visible], total
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 one service, and redirects or re-renders with the GOV.UK error summary."""
 
 import json
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from safehub.access.policy import (
     can_triage,
     can_work_concern_alerts,
 )
+from safehub.casework.sections import MyWorkRead, Section
 from safehub.chronology import registry
 from safehub.chronology.models import Category
 from safehub.concerns import forms, selectors, services
@@ -31,6 +33,7 @@ from safehub.concerns.parsing import MAX_COUNT, MAX_DAYS, MEASURES, STATES, pars
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.users import SignedInRequest
 from safehub.multiagency.presenters import pagination
+from safehub.organisations.models import User
 from safehub.ui.forms_util import add_service_errors
 
 OPEN = [AlertState.NEW, AlertState.ACKNOWLEDGED]
@@ -306,4 +309,19 @@ def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
             "described": described,
             "guide": _guide(),
         },
+    )
+
+
+def my_work_section(actor: User, today: date, read: MyWorkRead) -> Section | None:
+    """The open concern alerts about children the worker leads on, in "my work"
+    (casework.sections): soonest due first; the children named are in the page's audit
+    row."""
+    alerts, total = selectors.my_work_alerts(actor=actor, read=read)
+    if not alerts:
+        return None
+    return Section(
+        template="concerns/_my_work.html",
+        context={"alerts": alerts, "total": total, "now": timezone.now()},
+        listed="concerns.my_alerts",
+        shown=tuple(a.person_id for a in alerts),
     )

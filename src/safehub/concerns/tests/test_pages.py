@@ -351,3 +351,24 @@ def test_the_alert_page_says_when_new_facts_were_added(mash_alert, reporters, cl
     assert "New facts have been added to this alert 1 time since it was raised" in page
     assert "Notice to quit served on the family." in page
     assert eviction.pk in Alert.objects.get().fact_ids
+
+
+def test_a_lead_professional_finds_their_open_alerts_in_my_work(
+    mash_alert, users: dict[str, Any], client_for
+) -> None:
+    my_work = reverse("casework:my-work")
+    before = client_for("social_worker").get(my_work).content.decode()
+    assert "Concern alerts about children you lead on" not in before  # the MASH's, not theirs
+    Alert.objects.filter(pk=mash_alert.pk).update(lead_professional=users["social_worker"])
+    page = client_for("social_worker").get(my_work).content.decode()
+    assert "Concern alerts about children you lead on" in page
+    link = reverse("concerns:alert-detail", args=[mash_alert.pk])
+    assert f'href="{link}">Amelia Hart' in page
+    assert "Overdue" in page
+    row = AuditEvent.objects.filter(object_type="casework.my_work").order_by("pk").last()
+    assert row is not None
+    assert f",{mash_alert.person_id}," in row.subject_ids
+    # Worked, it leaves "my work".
+    Alert.objects.filter(pk=mash_alert.pk).update(state=AlertState.DISMISSED, note="Known")
+    after = client_for("social_worker").get(my_work).content.decode()
+    assert "Concern alerts about children you lead on" not in after
