@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from safehub.chronology import registry
+from safehub.concerns.engine import in_sentence
 from safehub.concerns.parsing import MEASURES, STATES, Condition, Definition
 
 SIGNIFICANCE_WEIGHTS = "low 1, medium 2, high 3, critical 4"
@@ -78,7 +79,9 @@ def _weight(condition: Condition) -> str:
         f"Entries of these kinds {_window(condition)} weighing at least {condition.at_least} "
         f"together. Each weighs the significance its sender gave it ({SIGNIFICANCE_WEIGHTS})"
     )
-    heavier = [f"{label(code).lower()} {times} times" for code, times in condition.kind_weights]
+    heavier = [
+        f"{in_sentence(label(code))} {times} times" for code, times in condition.kind_weights
+    ]
     if heavier:
         text += f", and some kinds count more: {', '.join(heavier)}"
     text += "."

@@ -224,7 +224,17 @@ def _holds(
 
 
 def _labels(codes: Iterable[str]) -> str:
-    return ", ".join(registry.get(c).label.lower() for c in codes)
+    """The kinds' names in a sentence: each once (both vocabularies can name the same kind),
+    lower case but for initialisms ("GP concern")."""
+    return ", ".join(dict.fromkeys(in_sentence(registry.get(c).label) for c in codes))
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads mid-sentence: "Persistent absence" → "persistent absence", but
+    "GP concern" and "MASH decision" keep their capitals."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _window(condition: Condition) -> str:
@@ -257,10 +267,22 @@ def _count(condition: Condition, known: list[Fact], as_of: datetime) -> Finding 
     )
     # Name the kinds that were found, in the rule's order, not every kind the rule counts.
     found = sorted({f.event_type for f in matching}, key=list(condition.events).index)
-    text = (
-        f"{len(keys)} {unit} ({_labels(found)}{mentions}) {_window(condition)} "
-        f"{_day(as_of)}; the rule needs at least {condition.at_least}."
-    )
+    if condition.distinct in ("agency", "referrer"):
+        # Who reported is what is counted: say so, and what they reported.
+        when = (
+            f"In the {condition.within_days} days before {_day(as_of)}"
+            if condition.within_days
+            else "On the chronology"
+        )
+        text = (
+            f"{when}, {len(keys)} {unit} reported {_labels(found)}{mentions}. The rule "
+            f"needs at least {condition.at_least}."
+        )
+    else:
+        text = (
+            f"{len(keys)} {unit} ({_labels(found)}{mentions}) {_window(condition)} "
+            f"{_day(as_of)}; the rule needs at least {condition.at_least}."
+        )
     return Finding(text, tuple(f.entry_id for f in matching))
 
 

@@ -111,16 +111,23 @@ def _alert_page(
     )
 
 
-def _listed_once(explanation: list[dict[str, Any]], entries: dict[int, Any]) -> list[list[int]]:
-    """For each finding, the facts (those the reader may see) no earlier finding listed:
+FACTS_LISTED = 10  # a finding lists its latest entries; the chronology holds the rest
+
+
+def _listed_once(
+    explanation: list[dict[str, Any]], entries: dict[int, Any]
+) -> list[dict[str, Any]]:
+    """For each finding, the facts (those the reader may see) no earlier finding listed,
+    the latest FACTS_LISTED of them, and how many earlier ones are left to the chronology:
     findings often rest on the same entries (a weight of concerns and the agencies behind
-    them), and the page lists each entry once."""
+    them), and "at least one concern, ever" can rest on hundreds."""
     shown: set[int] = set()
     listed = []
     for finding in explanation:
         new = [fid for fid in finding.get("facts", []) if fid in entries and fid not in shown]
         shown.update(new)
-        listed.append(new)
+        new.sort(key=lambda fid: (entries[fid].occurred_at, fid))
+        listed.append({"ids": new[-FACTS_LISTED:], "earlier": max(0, len(new) - FACTS_LISTED)})
     return listed
 
 

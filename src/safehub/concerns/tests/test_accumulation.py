@@ -65,7 +65,7 @@ def test_fires_on_the_concern_that_tips_the_weight(reporters: dict[str, Any]) ->
     texts = [finding["text"] for finding in alert.explanation]
     assert "weighing 6" in texts[0]
     assert "4 of it in the last 91 days against 2 in the 91 days before" in texts[0]
-    assert texts[1].startswith("3 different agencies")
+    assert ", 3 different agencies reported " in texts[1]
 
 
 def test_an_open_case_goes_to_its_lead_professional(

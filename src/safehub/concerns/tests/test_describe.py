@@ -109,3 +109,52 @@ def test_every_starter_rule_reads_out_every_condition(rule: dict[str, Any]) -> N
         for clause in alternative:
             assert clause.text.endswith(".")
             assert "_" not in clause.text  # no codes, only names
+
+
+def test_labels_read_mid_sentence_keep_initialisms() -> None:
+    from safehub.concerns.engine import in_sentence
+
+    assert in_sentence("Persistent absence") == "persistent absence"
+    assert in_sentence("GP concern") == "GP concern"
+    assert in_sentence("MASH decision") == "MASH decision"
+    assert in_sentence("") == ""
+
+
+def test_a_finding_names_each_kind_once() -> None:
+    from datetime import datetime
+
+    from safehub.concerns.engine import Child, evaluate
+    from safehub.core.workdays import LONDON
+
+    seen = ["PARTNER_HEALTH_VISITOR_CONTACT", "HEALTH_VISITOR_CONTACT", "GP_CONCERN"]
+    definition = parse_definition(
+        {
+            "any_of": [
+                {
+                    "all_of": [
+                        {
+                            "kind": "ongoing",
+                            "started_by": ["PARTNER_EHE_REGISTERED"],
+                            "ended_by": ["PARTNER_EHE_ENDED"],
+                        },
+                        {"kind": "none", "events": seen, "within_days": 30},
+                    ]
+                }
+            ]
+        }
+    )
+    from safehub.concerns.engine import Fact
+
+    registered = Fact(
+        entry_id=1,
+        event_type="PARTNER_EHE_REGISTERED",
+        occurred_at=datetime(2026, 1, 5, tzinfo=LONDON),
+        known_at=datetime(2026, 1, 5, tzinfo=LONDON),
+        summary="",
+    )
+    firing = evaluate(
+        definition, Child(person_id=1, facts=[registered]), datetime(2026, 6, 1, tzinfo=LONDON)
+    )
+    assert firing is not None
+    quiet = firing.explanation[1].text
+    assert "(health visitor contact, GP concern)" in quiet

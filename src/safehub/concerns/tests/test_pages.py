@@ -32,7 +32,7 @@ def test_the_alert_page_explains_the_rule_and_its_facts(mash_alert, client_for) 
     assert "Elm Primary School" in page
     # The 365-day and 90-day findings rest on the same three entries: each is listed once.
     assert page.count("Hungry at school.") == 1
-    assert "The entries are those listed above." in page
+    assert "The entries are among those listed above." in page
     assert AuditEvent.objects.filter(
         action="view", object_type="concerns.Alert", person_id=mash_alert.person_id
     ).exists()
@@ -348,7 +348,7 @@ def test_the_alert_page_says_when_new_facts_were_added(mash_alert, reporters, cl
     assert Alert.objects.count() == 1
     response = client_for("mash_worker").get(reverse("concerns:alert-detail", args=[mash_alert.pk]))
     page = response.content.decode()
-    assert "New facts have been added to this alert 1 time since it was raised" in page
+    assert "New facts have been added to this alert once since it was raised" in page
     assert "Notice to quit served on the family." in page
     assert eviction.pk in Alert.objects.get().fact_ids
 
@@ -372,3 +372,39 @@ def test_a_lead_professional_finds_their_open_alerts_in_my_work(
     Alert.objects.filter(pk=mash_alert.pk).update(state=AlertState.DISMISSED, note="Known")
     after = client_for("social_worker").get(my_work).content.decode()
     assert "Concern alerts about children you lead on" not in after
+
+
+def test_a_finding_resting_on_many_entries_lists_the_latest_and_points_to_the_rest(
+    reporters: dict[str, Any], people: dict[str, Any], client_for
+) -> None:
+    from safehub.concerns.views import FACTS_LISTED
+
+    child = people["involved"]
+    entries = [
+        put(
+            child,
+            "PARTNER_DSL_WELFARE_CONCERN",
+            D + timedelta(days=n),
+            reporters["school"],
+            f"Worry {n}.",
+        )
+        for n in range(FACTS_LISTED + 3)
+    ]
+    alert = Alert.objects.create(
+        rule=ConcernRule.objects.get(code="home-educated-unseen"),
+        rule_version=1,
+        person=child,
+        raised_at=at(D + timedelta(days=30)),
+        fact_ids=[e.pk for e in entries],
+        explanation=[{"text": "Concerns on the chronology.", "facts": [e.pk for e in entries]}],
+        fingerprint="many",
+        due_at=at(D + timedelta(days=31)),
+    )
+    page = client_for("mash_worker").get(reverse("concerns:alert-detail", args=[alert.pk]))
+    text = page.content.decode()
+    assert f"The latest {FACTS_LISTED}; " in text
+    assert "the chronology</a> has the 3 before them." in text
+    assert "Worry 12." in text
+    assert "Worry 2." not in text
+    # The sender is named once: Elm Primary School is not in the summary, so it is added.
+    assert text.count("(Elm Primary School)") == FACTS_LISTED

@@ -66,11 +66,12 @@ def test_many_agencies_fires_on_the_third_agency(reporters: dict[str, Any]) -> N
     texts = [finding["text"] for finding in alert.explanation]
     # The kinds found, not every kind the rule counts.
     assert texts[0].startswith(
-        "3 different agencies (welfare concern from the designated safeguarding lead, "
-        "domestic abuse incident: child present, was not brought to a health appointment) "
+        "In the 365 days before 30 August 2026, 3 different agencies reported welfare concern "
+        "from the designated safeguarding lead, domestic abuse incident: child present, was "
+        "not brought to a health appointment. The rule needs at least 3."
     )
     assert "eviction" not in texts[0]
-    assert texts[1].startswith("2 different agencies")  # closer together: two in 90 days
+    assert ", 2 different agencies reported" in texts[1]  # closer together: two in 90 days
     assert "no open episode" in texts[2]
     assert "no lead professional" in texts[3]
     # Re-evaluated later on the same facts: nothing new.
@@ -395,4 +396,6 @@ def test_a_second_alternative_coming_true_is_new(users: dict[str, Any], reporter
     second = updated(child, code)
     texts = [f["text"] for f in second.explanation]
     assert texts[0].startswith("3 entries")
-    assert texts[1].startswith("2 different referrers")
+    assert texts[1].endswith(
+        "2 different referrers reported contact received at the front door. The rule needs at least 2."
+    )
