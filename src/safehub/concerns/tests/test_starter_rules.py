@@ -397,5 +397,6 @@ def test_a_second_alternative_coming_true_is_new(users: dict[str, Any], reporter
     texts = [f["text"] for f in second.explanation]
     assert texts[0].startswith("3 entries")
     assert texts[1].endswith(
-        "2 different referrers reported contact received at the front door. The rule needs at least 2."
+        "2 different referrers reported contact received at the front door. The rule needs "
+        "at least 2."
     )
