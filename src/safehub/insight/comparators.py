@@ -31,6 +31,15 @@ def comparators_for(code: str) -> list[Comparator]:
     return [Comparator(**row) for row in _data()["figures"].get(code, [])]
 
 
+def charted(code: str, kind: str) -> Comparator | None:
+    """The published figure a chart draws beside the council's: the newest, and only for a
+    rate or a share. A count is drawn alone: England's total (83,630 children looked after)
+    on the same axis as one council's would flatten the council's line to nothing; the
+    tables still give it."""
+    found = comparators_for(code)
+    return found[0] if found and kind != "count" else None
+
+
 def missing_areas() -> list[str]:
     """What the shipped file does not hold, in words for the page."""
     return [

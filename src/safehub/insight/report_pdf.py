@@ -12,7 +12,7 @@ from datetime import date
 from fpdf import FPDF
 
 from safehub.insight import figures as f
-from safehub.insight.comparators import comparators_for
+from safehub.insight.comparators import charted, comparators_for
 from safehub.ui.jinja2 import govuk_date
 
 _PLAIN = str.maketrans(
@@ -140,7 +140,8 @@ def _chart(pdf: _Report, figure: f.Figure, months: dict[date, f.Month]) -> None:
     """One figure's line over the months, with its England line and its values in words."""
     points = [(m, _value(figure, months[m])) for m in sorted(months)]
     values = [v for _, v in points if v is not None]
-    england = comparators_for(figure.code)
+    drawn = charted(figure.code, figure.kind)
+    england = [drawn] if drawn else []
     if pdf.get_y() + _CHART_H + 22 > 280:
         pdf.add_page()
     pdf.set_font("Helvetica", style="B", size=10)

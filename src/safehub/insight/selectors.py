@@ -17,7 +17,7 @@ from safehub.audit.services import audit_list
 from safehub.core.paging import page_number
 from safehub.core.replica import report_reads
 from safehub.insight import figures as f
-from safehub.insight.comparators import Comparator, comparators_for, missing_areas
+from safehub.insight.comparators import Comparator, charted, comparators_for, missing_areas
 from safehub.insight.gate import must_see_performance
 from safehub.insight.models import Commentary, FigureItem, Job, JobKind, MonthlyFigure
 from safehub.organisations.models import User
@@ -39,6 +39,11 @@ class Series:
     figure: f.Figure
     points: list[Point]
     comparators: list[Comparator]
+
+    @property
+    def charted(self) -> Comparator | None:
+        """The published figure the chart draws beside the council's line, if any."""
+        return charted(self.figure.code, self.figure.kind)
 
     @property
     def latest(self) -> Point | None:

@@ -168,3 +168,15 @@ def test_months_run_to_the_given_month():
     assert len(months) == 24
     assert (months[0], months[-1]) == (date(2024, 11, 1), OCT)
     assert f.month_end(date(2026, 2, 1)) == date(2026, 2, 1) + timedelta(days=27)
+
+
+def test_a_chart_draws_englands_rate_or_share_but_not_its_count() -> None:
+    from safehub.insight.comparators import charted, comparators_for
+    from safehub.insight.figures import FIGURES
+
+    assert FIGURES["looked_after"].kind == "count"
+    assert comparators_for("looked_after")[0].value == 83630  # in the tables
+    assert charted("looked_after", FIGURES["looked_after"].kind) is None
+    rate = charted("looked_after_rate", FIGURES["looked_after_rate"].kind)
+    assert rate is not None
+    assert rate.value == 70.0

@@ -39,6 +39,12 @@ def test_dashboard_shows_each_figure_its_chart_table_and_england(plans, client_f
     assert 'id="chart-cp_plans-title"' in html
     assert "October 2026: <a" in html
     assert "England 70.0 (31 March 2024)" in html  # looked-after rate beside England's
+    # A count is charted alone: England's total would flatten the council's line.
+    chart = html[html.index('id="chart-looked_after-title"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert "England" not in chart
+    assert "83,630" in html  # the table still gives it
+    assert "Regional figures are not shown" in html
 
 
 def test_drill_down_names_only_whom_the_reader_may_see(plans, client_for, users):
