@@ -32,9 +32,9 @@ from safehub.concerns.models import AlertState
 from safehub.concerns.parsing import MAX_COUNT, MAX_DAYS, MEASURES, STATES, parse_definition
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.users import SignedInRequest
-from safehub.multiagency.presenters import pagination
 from safehub.organisations.models import User
 from safehub.ui.forms_util import add_service_errors
+from safehub.ui.pagination import pagination
 
 OPEN = [AlertState.NEW, AlertState.ACKNOWLEDGED]
 

@@ -35,6 +35,7 @@ from safehub.people.fetchers import access_person
 from safehub.people.forms import AddressForm, PersonForm
 from safehub.people.presenters import timeline_items
 from safehub.ui.forms_util import add_service_errors
+from safehub.ui.pagination import pagination
 
 CONFLICT = (
     "Someone else changed this contact after you opened it, so your change was not "
@@ -79,6 +80,13 @@ def queue_view(request: SignedInRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "pagination": pagination(
+                reverse("frontdoor:contact-queue"),
+                dict(query.lists()),
+                page=page.number,
+                pages=page.paginator.num_pages,
+                label="Pages of contacts",
+            ),
             "rows": rows,
             "query": query.urlencode(),
             "filtered": any(form.cleaned_data.values()) if form.is_valid() else False,

@@ -1,5 +1,5 @@
 """Turns the multi-agency chronology's selectors into what its pages show: timeline items
-with their key-event tag, analysis and notes link, and pagination that keeps the filter.
+with their key-event tag, analysis and notes link, (pagination is `ui.pagination`).
 Display only; no queries."""
 
 from typing import Any
@@ -78,30 +78,6 @@ def _description(line: Line, person_id: int, with_notes: bool, return_to: str) -
             )
         )
     return format_html_join("", "{}", ((p,) for p in parts))
-
-
-def pagination(
-    base: str, query: dict[str, Any], *, page: int, pages: int, label: str = "Chronology pages"
-) -> dict[str, Any]:
-    """GOV.UK pagination whose links keep the reader's filter; `label` names the landmark."""
-
-    def href(number: int) -> str:
-        return f"{base}?{urlencode({**query, 'page': number}, doseq=True)}"
-
-    shown = sorted({1, pages, page - 1, page, page + 1})
-    items: list[dict[str, Any]] = []
-    previous = 0
-    for number in (n for n in shown if 1 <= n <= pages):
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == page})
-        previous = number
-    context: dict[str, Any] = {"items": items, "landmarkLabel": label}
-    if page > 1:
-        context["previous"] = {"href": href(page - 1)}
-    if page < pages:
-        context["next"] = {"href": href(page + 1)}
-    return context
 
 
 def hidden_text(count: int, what: str) -> str:

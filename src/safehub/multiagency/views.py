@@ -22,8 +22,9 @@ from safehub.multiagency.fetchers import (
     access_entry,
     access_household,
 )
-from safehub.multiagency.presenters import hidden_text, pagination, timeline_items
+from safehub.multiagency.presenters import hidden_text, timeline_items
 from safehub.ui.forms_util import add_service_errors
+from safehub.ui.pagination import pagination
 
 # The filter's fields as they appear in the address (the date boxes are three each).
 _FILTER_KEYS = ("agency", "category", "significance", "event_type", "key_events")
@@ -82,6 +83,7 @@ def chronology_view(request: SignedInRequest, person_id: int) -> HttpResponse:
                 query,
                 page=chronology.page,
                 pages=chronology.pages,
+                label="Chronology pages",
             ),
             "hidden": hidden_text(
                 chronology.hidden_restricted,
@@ -136,6 +138,7 @@ def household_view(request: SignedInRequest, person_id: int) -> HttpResponse:
                 {},
                 page=page.page,
                 pages=page.pages,
+                label="Household chronology pages",
             ),
             "hidden": hidden,
         },

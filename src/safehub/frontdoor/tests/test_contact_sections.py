@@ -119,3 +119,18 @@ def test_the_banner_and_the_sections_cost_the_contact_page_no_query(
     without, html = count()
     assert "is linked to their record" not in html
     assert with_banner == without
+
+
+def test_a_long_queue_links_to_every_nearby_page_keeping_the_filter(
+    users: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    from safehub.frontdoor import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 2)
+    for _ in range(7):  # four pages
+        services.contact_submit(actor=None, channel="public", data=public_submission())
+    queue = reverse("frontdoor:contact-queue")
+    html = client_for("mash_worker").get(queue, {"page": 2, "channel": "public"}).content.decode()
+    assert 'aria-label="Pages of contacts"' in html
+    for number in (1, 2, 3, 4):
+        assert f'href="{queue}?channel=public&amp;page={number}"' in html
