@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from safehub.access.policy import (
@@ -272,7 +272,12 @@ def requests_for(
                 to_attr="children",
             )
         )
-        .order_by("status", "due_at")[:limit]
+        .annotate(
+            waiting=Case(When(status=RequestStatus.OPEN, then=0), default=1),
+            waiting_due=Case(When(status=RequestStatus.OPEN, then=F("due_at"))),
+        )
+        # Those waiting for an answer first, soonest due first; then the answered, newest.
+        .order_by("waiting", "waiting_due", "-due_at", "-pk")[:limit]
     )
     audit_list(
         actor=actor,

@@ -34,6 +34,7 @@ from safehub.hardtosee.selectors import Register
 from safehub.people.fetchers import access_person
 from safehub.people.presenters import occurred_text, recorded_text
 from safehub.ui.forms_util import add_service_errors
+from safehub.ui.pagination import pagination
 
 
 def _require_registers(request: SignedInRequest) -> None:
@@ -98,6 +99,13 @@ def register_view(request: SignedInRequest, register: str) -> HttpResponse:
             "shown": shown,
             "as_of": as_of,
             "query": query.urlencode(),
+            "pagination": pagination(
+                reverse("hardtosee:register", args=[chosen.value]),
+                dict(query.lists()),
+                page=shown.page.number,
+                pages=shown.page.paginator.num_pages,
+                label="Pages of the register",
+            ),
             "default_days": selectors.DEFAULT_DAYS_WITHOUT_CONTACT,
         },
     )

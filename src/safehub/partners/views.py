@@ -39,6 +39,7 @@ from safehub.people.fetchers import access_person
 from safehub.people.forms import AddressForm, PersonForm
 from safehub.people.matching import Described
 from safehub.ui.forms_util import add_service_errors
+from safehub.ui.pagination import pagination
 
 
 def _render(
@@ -60,7 +61,16 @@ def queue_view(request: SignedInRequest) -> HttpResponse:
     if not can_match_partner_events(request.user):
         raise Http404
     page, rows = selectors.partner_queue(actor=request.user, page=request.GET.get("page"))
-    return _render(request, "partners/queue.html", {"page": page, "rows": rows})
+    links = pagination(
+        reverse("partners:queue"),
+        {},
+        page=page.number,
+        pages=page.paginator.num_pages,
+        label="Pages of partner information",
+    )
+    return _render(
+        request, "partners/queue.html", {"page": page, "rows": rows, "pagination": links}
+    )
 
 
 def _event_page(request: SignedInRequest, event: Any, **bound: Any) -> HttpResponse:

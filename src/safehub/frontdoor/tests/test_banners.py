@@ -167,3 +167,39 @@ def test_a_partner_answering_a_request_is_told_it_was_sent(
     assert response.redirect_chain[-1][0] == reverse("frontdoor:request-list")
     assert _banners(response) == ["Your answer was sent to the MASH. Thank you."]
     assert InformationRequest.objects.get().answer == "Known: two missed checks."
+
+
+def test_a_partners_requests_list_those_waiting_first(
+    users: Any, council: Any, contact: Contact
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safehub.frontdoor.models import RequestStatus
+    from safehub.frontdoor.selectors import requests_for
+
+    now = timezone.now()
+    made = [
+        services.information_request_send(
+            actor=users["mash_worker"],
+            contact=contact,
+            agency=council["trust"],
+            question=f"Question {n}",
+            due="next",
+        )
+        for n in range(4)
+    ]
+    # Two answered long ago, two waiting (the later one due sooner).
+    for n, request in enumerate(made):
+        fields: dict[str, Any] = {"due_at": now - timedelta(days=300 - n)}
+        if n < 2:
+            fields.update(status=RequestStatus.ANSWERED, answer="Known.", answered_at=now)
+        else:
+            fields["due_at"] = now + timedelta(hours=10 - n)
+        InformationRequest.objects.filter(pk=request.pk).update(**fields)
+    from conftest import make_user
+
+    hv = make_user("hv", "partner_practitioner", council["teams"]["trust"])
+    listed = [r.question for r in requests_for(actor=hv)]
+    assert listed == ["Question 3", "Question 2", "Question 1", "Question 0"]

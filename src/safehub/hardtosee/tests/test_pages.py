@@ -38,6 +38,7 @@ def test_a_register_lists_and_filters(client_for, home_educated):
     url = reverse("hardtosee:register", args=["elective-home-education"])
     response = client.get(url)
     assert "Harriet Register" in response.content.decode()
+    assert "Not assigned<br>" in response.content.decode()  # no EHE officer yet, not "None"
     filtered = client.get(url, {"filtered": "1", "age_band": "0-4"})
     assert "Harriet Register" not in filtered.content.decode()
     assert "No children you may see are on this register with these filters" in (
@@ -72,6 +73,11 @@ def test_pages_of_the_register(client_for, users):
     assert first.count("Page") >= PAGE_SIZE
     assert "Page27" in first + second
     assert second.count(" Register</a>") == 3
+    # Every nearby page is linked, keeping the filter; the table scrolls rather than clips.
+    filtered = client.get(url, {"filtered": "1", "page": "2"}).content.decode()
+    assert f'href="{url}?filtered=1&amp;page=1"' in filtered
+    assert 'aria-label="Pages of the register"' in filtered
+    assert 'class="sh-table-scroll"' in filtered
 
 
 def test_the_export_is_csv_with_formulas_made_text(client_for, users):
