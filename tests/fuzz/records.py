@@ -26,8 +26,8 @@ from safehub.access.roles import Role
 from safehub.casework import services as casework
 from safehub.casework.codes import Section47Outcome, StrategyOutcome
 from safehub.casework.models import Episode, EpisodeKind, Section47
-from safehub.concerns.models import ConcernRule
-from safehub.concerns.services import concern_rule_save, concerns_sweep
+from safehub.concerns.services import concerns_sweep
+from safehub.demo.generator.concern_alerts import switch_rules_on
 from safehub.frontdoor import selectors
 from safehub.frontdoor import services as frontdoor
 from safehub.frontdoor.carry_over import contact_suggestions
@@ -109,20 +109,8 @@ def furnish() -> dict[str, Any]:
 def _concern_alerts() -> int:
     """The starter rules switched on by a team manager where the council has them off (the
     demo switches them on only at its own size, ADR 0072), then the nightly sweep as of now."""
-    manager = _user("team.manager")
     now = timezone.now()
-    for rule in ConcernRule.objects.filter(active=False).order_by("pk"):
-        concern_rule_save(
-            actor=manager,
-            rule=rule,
-            expected_version=rule.version,
-            code=rule.code,
-            name=rule.name,
-            rationale=rule.rationale,
-            definition=rule.definition,
-            active=True,
-            now=now,
-        )
+    switch_rules_on(manager=_user("team.manager"), at=now)
     return len(concerns_sweep(as_of=now))
 
 

@@ -58,6 +58,15 @@ def seed_concern_alerts(*, seed: int, today: date, persons: int) -> dict[str, in
     if persons > MAX_PERSONS or manager is None:
         return {"rules_switched_on": 0, "alerts": 0}
     switched_on = datetime.combine(today - timedelta(days=LIVE_FOR_DAYS), time(9), tzinfo=LONDON)
+    switched = switch_rules_on(manager=manager, at=switched_on)
+    _run_live(since=switched_on, today=today)
+    _work(random.Random(f"demoshire-alerts-{seed}"), today)
+    return {"rules_switched_on": switched, "alerts": Alert.objects.count()}
+
+
+def switch_rules_on(*, manager: User, at: datetime) -> int:
+    """Every rule that is off, back-tested and saved switched on by `manager` at `at`, as a
+    council's manager does on the rule's page (`concern_rule_save`). Returns how many."""
     rules = list(ConcernRule.objects.filter(active=False).order_by("pk"))
     for rule in rules:
         concern_rule_save(
@@ -69,11 +78,9 @@ def seed_concern_alerts(*, seed: int, today: date, persons: int) -> dict[str, in
             rationale=rule.rationale,
             definition=rule.definition,
             active=True,
-            now=switched_on,
+            now=at,
         )
-    _run_live(since=switched_on, today=today)
-    _work(random.Random(f"demoshire-alerts-{seed}"), today)
-    return {"rules_switched_on": len(rules), "alerts": Alert.objects.count()}
+    return len(rules)
 
 
 def _run_live(*, since: datetime, today: date) -> None:
