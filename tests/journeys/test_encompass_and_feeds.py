@@ -3,10 +3,9 @@ abuse incident with a child present; the school's safeguarding lead finds the no
 SafeHub and acknowledges it; the MASH manager sees a police feed gone quiet and the message
 telling them so. Each page checked with axe-core."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
-import time_machine
 from conftest import make_user
 from playwright.sync_api import expect
 
@@ -17,7 +16,7 @@ from safehub.organisations.models import Agency, AgencyKind, Team
 from safehub.partners.feeds import feeds_watch
 from safehub.partners.models import EncompassNotice, NoticeState
 from safehub.partners.services import partner_events_receive
-from safehub.partners.tests.conftest import event
+from safehub.partners.tests.conftest import event, history
 from tests.journeys.conftest import axe_violations, new_page, screenshot, sign_in_as
 
 pytestmark = pytest.mark.browser
@@ -33,13 +32,9 @@ def test_the_lead_acknowledges_a_notice_and_the_manager_sees_a_quiet_feed(
     child.school = "Elm Primary School"
     child.school_agency = Agency.objects.get(urn="123456")
     child.save(update_fields=["school", "school_agency"])
-    # Missing-person reports last came on Wednesday 18 November: by Monday two whole
-    # working days have passed without one.
-    with time_machine.travel(datetime(2026, 11, 18, 15, tzinfo=LONDON), tick=False):
-        partner_events_receive(
-            actor=police,
-            events=[event(event_id="M-1", type="missing_episode", occurred_at="2026-11-17")],
-        )
+    # Missing-person reports came several a working day until Wednesday 18 November: by
+    # Monday two whole working days have passed without one, which at that rate is news.
+    history(police, date(2026, 10, 12), date(2026, 11, 18), "missing_episode")
     partner_events_receive(
         actor=police,
         events=[

@@ -4,18 +4,24 @@ last working day against the same weekday over the previous four weeks; when a f
 gone without an event for more whole working days than it is allowed, they are told, once
 for that quiet spell, and the spell ends when events resume.
 
+How long a feed is allowed follows its usual rate (ADR 0073), unless a watcher sets a
+limit: a police force's domestic-abuse notifications, several a day, are quiet after two
+working days; a school's exclusions, a few a term, are too rare for silence to mean
+anything, so they are shown but not watched until someone sets a limit.
+
 Everything here takes `as_of`: the scheduler's command and the tests say what "now" is.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +29,7 @@ from safehub.access.policy import can_watch_partner_feeds, feed_watcher_roles
 from safehub.audit.models import AuditAction
 from safehub.audit.services import audit_list, audit_record
 from safehub.core.exceptions import PermissionDeniedError
-from safehub.core.workdays import LONDON, is_working_day
+from safehub.core.workdays import LONDON, is_working_day, working_days_between
 from safehub.notifications.services import notify_team
 from safehub.organisations.models import Agency, User
 from safehub.partners.codes import BY_CODE, type_label
@@ -31,6 +37,48 @@ from safehub.partners.models import DEFAULT_QUIET_AFTER, FeedWatch, PartnerEvent
 
 BASELINE_WEEKS = 4
 LOW_SHARE = 0.5  # below half its usual volume, a feed is flagged
+USUAL_WEEKS = 12  # a feed's usual rate is its events per working day over this long
+HISTORY_NEEDED = 20  # working days of history before a feed has a usual rate
+CHANCE = 0.01  # a limit the feed would pass by chance less often than this
+MAX_QUIET_AFTER = 20
+
+
+def usual_quiet_after(events: int, working_days: int) -> int | None:
+    """The limit a feed's usual rate gives it: the fewest whole working days without an
+    event that a feed sending `events` in `working_days` would go by chance less than one
+    time in a hundred (events arriving independently at that rate, a working day passes
+    with none with chance e^-rate). Never less than DEFAULT_QUIET_AFTER. None when the
+    history is too short to know the rate, or the rate so low that even MAX_QUIET_AFTER
+    days of silence would be unremarkable."""
+    if events <= 0 or working_days < HISTORY_NEEDED:
+        return None
+    rate = events / working_days
+    days = max(DEFAULT_QUIET_AFTER, math.ceil(math.log(1 / CHANCE) / rate))
+    return days if days <= MAX_QUIET_AFTER else None
+
+
+def usual_rate(row: dict[str, Any], as_of: datetime) -> tuple[float | None, int | None]:
+    """A feed's usual rate (events a working day) and the limit it gives, from the grouped
+    row `feeds` reads: its events over the last USUAL_WEEKS up to its last event, or over
+    its whole history if that is too short a stretch (a feed that stopped weeks ago keeps
+    the rate it had). (None, None) for a feed with under HISTORY_NEEDED working days of
+    history."""
+    first, last = row.get("first"), row.get("last")
+    if first is None or last is None:
+        return None, None
+    since = max(first, as_of - timedelta(weeks=USUAL_WEEKS))
+    events, span = row["recent"], _working_days_from(since, last)
+    if span < HISTORY_NEEDED:
+        events, span = row["total"], _working_days_from(first, last)
+    if span < HISTORY_NEEDED:
+        return None, None
+    return events / span, usual_quiet_after(events, span)
+
+
+def _working_days_from(start: datetime, end: datetime) -> int:
+    """Working days from the day of `start` to the day of `end`, both counted."""
+    day = start.astimezone(LONDON).date() - timedelta(days=1)
+    return working_days_between(day, end.astimezone(LONDON).date())
 
 
 def quiet_working_days(last_event_at: datetime, as_of: datetime) -> int:
@@ -70,7 +118,10 @@ class Feed:
     type: str
     label: str
     last_event_at: datetime | None
-    quiet_after: int
+    quiet_after: int | None  # None: not watched (too rare to tell, and no limit set)
+    limit_set: bool  # a watcher set quiet_after; otherwise it is usual_after
+    usual_rate: float | None  # events a working day, as read for the limit
+    usual_after: int | None  # the limit the usual rate gives
     quiet_days: int
     quiet_since: datetime | None  # when the open quiet spell was noticed, if one is open
     day: date  # the last whole working day
@@ -79,7 +130,11 @@ class Feed:
 
     @property
     def quiet(self) -> bool:
-        return self.last_event_at is not None and self.quiet_days >= self.quiet_after
+        return (
+            self.last_event_at is not None
+            and self.quiet_after is not None
+            and self.quiet_days >= self.quiet_after
+        )
 
     @property
     def below_usual(self) -> bool:
@@ -96,11 +151,12 @@ def feeds(*, as_of: datetime) -> list[Feed]:
         key: Count("pk", filter=Q(received_at__gte=start, received_at__lt=end))
         for key, (start, end) in windows.items()
     }
+    counts["recent"] = Count("pk", filter=Q(received_at__gte=as_of - timedelta(weeks=USUAL_WEEKS)))
     rows: dict[tuple[int, str], dict[str, Any]] = {
         (r["agency_id"], r["type"]): dict(r)
         for r in PartnerEvent.objects.filter(received_at__lt=as_of)
         .values("agency_id", "type")
-        .annotate(last=Max("received_at"), **counts)
+        .annotate(last=Max("received_at"), first=Min("received_at"), total=Count("pk"), **counts)
         .order_by()
     }
     thresholds = {(w.agency_id, w.type): w.quiet_after for w in FeedWatch.objects.all()}
@@ -115,6 +171,8 @@ def feeds(*, as_of: datetime) -> list[Feed]:
         last = row.get("last")
         seen = [row.get(f"b{i}", 0) for i in range(len(before))]
         usual = sum(seen) / len(seen) if seen else None
+        rate, usual_after = usual_rate(row, as_of)
+        set_limit = thresholds.get((agency_id, type_))
         found.append(
             Feed(
                 agency_id=agency_id,
@@ -122,7 +180,10 @@ def feeds(*, as_of: datetime) -> list[Feed]:
                 type=type_,
                 label=type_label(type_),
                 last_event_at=last,
-                quiet_after=thresholds.get((agency_id, type_), DEFAULT_QUIET_AFTER),
+                quiet_after=set_limit or usual_after,
+                limit_set=set_limit is not None,
+                usual_rate=rate,
+                usual_after=usual_after,
                 quiet_days=quiet_working_days(last, as_of) if last else 0,
                 quiet_since=open_spells.get((agency_id, type_)),
                 day=day,
@@ -223,3 +284,21 @@ def feed_threshold_set(*, actor: User, agency_id: int, type: str, quiet_after: i
         detail={"quiet_after": quiet_after},
     )
     return watch
+
+
+@transaction.atomic
+def feed_threshold_clear(*, actor: User, agency_id: int, type: str) -> None:
+    """Take away a limit a watcher set: the feed goes back to the one its usual rate gives."""
+    if not can_watch_partner_feeds(actor):
+        raise PermissionDeniedError()
+    watch = FeedWatch.objects.filter(agency_id=agency_id, type=type).first()
+    if watch is None:
+        return
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        object_type="partners.FeedWatch",
+        object_id=watch.pk,
+        detail={"quiet_after": None, "was": watch.quiet_after},
+    )
+    watch.delete()

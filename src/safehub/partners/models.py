@@ -105,13 +105,14 @@ class PartnerUpload(models.Model):
 
 # --- Watching the feeds (ADR 0024) -------------------------------------------------------
 
-DEFAULT_QUIET_AFTER = 2  # working days without an event before a feed counts as quiet
+DEFAULT_QUIET_AFTER = 2  # the shortest limit a feed's usual rate gives it, in working days
 
 
 class FeedWatch(models.Model):
     """How long one feed (an agency's events of one type) may go without an event, in whole
-    working days, before the MASH's managers and the partnership are told it is quiet. A
-    feed with no row here uses DEFAULT_QUIET_AFTER."""
+    working days, before the MASH's managers and the partnership are told it is quiet, as a
+    watcher set it. A feed with no row here has the limit its usual rate gives it
+    (`feeds.usual_quiet_after`, ADR 0073)."""
 
     agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
     type = models.CharField(max_length=40)

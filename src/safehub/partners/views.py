@@ -286,6 +286,13 @@ def feed_threshold_view(request: SignedInRequest, agency_id: int, type: str) -> 
     if feed is None:
         raise Http404
     posted = request.POST if request.method == "POST" else None
+    if posted is not None and "usual" in posted:
+        feeds.feed_threshold_clear(actor=request.user, agency_id=agency_id, type=type)
+        messages.success(
+            request,
+            f"{feed.label} from {feed.agency_name}: the quiet limit now follows its usual rate.",
+        )
+        return redirect("partners:feeds")
     form = forms.QuietAfterForm(posted, initial={"quiet_after": feed.quiet_after})
     if posted is not None and form.is_valid():
         try:

@@ -2,16 +2,20 @@
 helpers to send them."""
 
 import json
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from conftest import make_user
 from django.test import Client
 from django.urls import reverse
 
 from safehub.access.models import ApiToken, hash_token
 from safehub.access.roles import Role
+from safehub.core.workdays import LONDON, is_working_day
 from safehub.organisations.models import Agency, AgencyKind, Team, User
+from safehub.partners.services import partner_events_receive
 
 
 @pytest.fixture
@@ -59,3 +63,29 @@ def event(**fields: Any) -> dict[str, Any]:
     }
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def history(
+    sender: User, first: date, last: date, type_: str, a_day: int = 3, every: int = 1
+) -> None:
+    """A feed's usual pattern: `a_day` events on every `every`th working day from `first`
+    to `last`, each sent on its day."""
+    day, n = first, 0
+    while day <= last:
+        if is_working_day(day):
+            if n % every == 0:
+                send_day(sender, day, type_, a_day)
+            n += 1
+        day += timedelta(days=1)
+
+
+def send_day(sender: User, day: date, type_: str, count: int) -> None:
+    with time_machine.travel(datetime(day.year, day.month, day.day, 11, tzinfo=LONDON), tick=False):
+        outcomes = partner_events_receive(
+            actor=sender,
+            events=[
+                event(event_id=f"H{type_}{day}-{n}", type=type_, occurred_at=day.isoformat())
+                for n in range(count)
+            ],
+        )
+    assert {o.outcome for o in outcomes} == {"accepted"}, [o.reasons for o in outcomes]

@@ -1,6 +1,7 @@
 """Watching the partner feeds: a feed that stops sending for more whole working days than
 its limit tells the watchers once, clears when events resume, and tells them again the next
-time it goes quiet. Every date here is pinned; weekends and bank holidays do not count."""
+time it goes quiet. A feed's limit follows its usual rate unless a watcher sets one. Every
+date here is pinned; weekends and bank holidays do not count."""
 
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from safehub.audit.models import AuditEvent
 from safehub.core.workdays import LONDON
 from safehub.notifications.models import Channel, OutboxMessage
 from safehub.partners.feeds import (
@@ -18,10 +20,11 @@ from safehub.partners.feeds import (
     feeds,
     feeds_watch,
     quiet_working_days,
+    usual_quiet_after,
 )
 from safehub.partners.models import QuietSpell
 from safehub.partners.services import partner_events_receive
-from safehub.partners.tests.conftest import event
+from safehub.partners.tests.conftest import event, history
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +65,8 @@ def test_whole_working_days_skip_weekends_and_bank_holidays():
 
 def test_a_quiet_feed_alerts_the_watchers_once_clears_and_alerts_again(senders, users, people):
     police = senders["police"]
+    # Several a working day since mid-October: a limit of two working days.
+    history(police, date(2026, 10, 12), date(2026, 11, 18), DA)
     send_at(police, at(2026, 11, 19), "P1")  # Thursday
     # Monday morning: only Friday has passed without an event. Not quiet.
     assert feeds_watch(as_of=at(2026, 11, 23, 9)).opened == []
@@ -106,6 +111,7 @@ def test_a_quiet_feed_alerts_the_watchers_once_clears_and_alerts_again(senders, 
 
 def test_each_feed_has_its_own_limit(senders, users, people):
     police = senders["police"]
+    history(police, date(2026, 10, 12), date(2026, 11, 18), DA)
     send_at(police, at(2026, 11, 19), "P1")
     send_at(police, at(2026, 11, 19), "M1", type_="missing_episode")
     feed_threshold_set(
@@ -156,7 +162,7 @@ def test_volume_is_compared_with_the_same_weekday_in_working_weeks(senders, peop
 
 
 def test_the_command_takes_the_moment_to_count_from(senders, users, people, capsys):
-    send_at(senders["police"], at(2026, 11, 19), "P1")
+    history(senders["police"], date(2026, 10, 12), date(2026, 11, 19), DA)
     call_command("watch_feeds", "--as-of", "2026-11-24T09:00")
     out = capsys.readouterr().out
     assert "1 newly quiet" in out
@@ -164,7 +170,7 @@ def test_the_command_takes_the_moment_to_count_from(senders, users, people, caps
 
 
 def test_the_feeds_page_shows_each_feed_and_its_limit(senders, users, people, client_for):
-    send_at(senders["police"], at(2026, 11, 19), "P1")
+    history(senders["police"], date(2026, 10, 12), date(2026, 11, 19), DA)
     url = reverse("partners:feed-threshold", args=[senders["police"].agency_id, DA])
     with time_machine.travel(at(2026, 11, 24, 9), tick=False):
         client = client_for("team_manager")
@@ -176,5 +182,66 @@ def test_the_feeds_page_shows_each_feed_and_its_limit(senders, users, people, cl
         response = client.post(url, {"quiet_after": "4"})
         assert response.status_code == 302
         page = client.get(reverse("partners:feeds")).content.decode()
-    assert "4 working days" in page
+    assert "4 working days (set)" in page
     assert "Quiet for" not in page
+    # Back to the limit its usual rate gives: quiet again.
+    with time_machine.travel(at(2026, 11, 24, 9), tick=False):
+        threshold = client.get(url).content.decode()
+        assert "usually sends about 3.0 events a working day" in threshold
+        assert "A limit of 4 working days is set." in threshold
+        assert client.post(url, {"usual": "1"}).status_code == 302
+        page = client.get(reverse("partners:feeds")).content.decode()
+    assert "2 working days (usual rate)" in page
+    assert "Quiet for 2 working days" in page
+    audit = AuditEvent.objects.filter(object_type="partners.FeedWatch").order_by("pk")
+    assert [e.detail for e in audit] == [{"quiet_after": 4}, {"quiet_after": None, "was": 4}]
+
+
+# --- The limit a feed's usual rate gives it ----------------------------------------------
+
+
+def test_the_usual_limit_is_the_silence_the_rate_would_have_by_chance_once_in_a_hundred():
+    # Three a working day: a day passes empty with chance 1 in 20, two in a row 1 in 400.
+    assert usual_quiet_after(180, 60) == 2
+    # One a day: five empty days in a row is about 1 in 150, four about 1 in 55.
+    assert usual_quiet_after(60, 60) == 5
+    # One a week: silence of 20 working days is 1 in 55, so the feed is not watched.
+    assert usual_quiet_after(12, 60) is None
+    assert usual_quiet_after(15, 60) == 19
+    # Under four weeks of history says nothing about a rate.
+    assert usual_quiet_after(60, 19) is None
+    assert usual_quiet_after(0, 60) is None
+
+
+def test_a_rare_feed_is_shown_but_not_watched_until_a_limit_is_set(senders, users, people):
+    school = senders["school"]
+    # A school's suspensions: one every 20 working days from 7 September, the last on
+    # 2 November; 27 working days without one is nothing unusual for it.
+    history(school, date(2026, 9, 7), date(2026, 11, 5), type_="suspension", a_day=1, every=20)
+    [feed] = feeds(as_of=at(2026, 12, 10, 9))
+    assert feed.last_event_at == at(2026, 11, 2, 11)
+    assert feed.quiet_days == 27
+    assert (feed.usual_after, feed.quiet_after) == (None, None)
+    assert not feed.quiet
+    assert feeds_watch(as_of=at(2026, 12, 10, 9)).opened == []
+    feed_threshold_set(
+        actor=users["team_manager"], agency_id=school.agency_id, type="suspension", quiet_after=20
+    )
+    assert [f.type for f in feeds_watch(as_of=at(2026, 12, 10, 9)).opened] == ["suspension"]
+
+
+def test_a_new_feed_has_no_usual_rate_yet(senders, people):
+    send_at(senders["police"], at(2026, 11, 2), "P1")
+    [feed] = feeds(as_of=at(2026, 11, 24, 9))
+    assert feed.quiet_days == 15
+    assert (feed.usual_rate, feed.quiet_after, feed.quiet) == (None, None, False)
+
+
+def test_a_feed_that_stopped_long_ago_keeps_the_rate_it_had(senders, people):
+    # Daily through the summer, nothing since the end of July: still quiet in November,
+    # though nothing arrived in the last 12 weeks to read a rate from.
+    history(senders["police"], date(2026, 6, 1), date(2026, 7, 31), DA, a_day=1)
+    [feed] = feeds(as_of=at(2026, 11, 24, 9))
+    assert feed.usual_rate == pytest.approx(1.0)
+    assert feed.quiet_after == 5
+    assert feed.quiet
