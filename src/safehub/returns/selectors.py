@@ -34,6 +34,7 @@ from safehub.returns.cin.export import census_children, census_header
 from safehub.returns.cin.rules import CIN_RULES
 from safehub.returns.cin.spec import YEARS, CensusYear, year_named
 from safehub.returns.cin.validate import validate_cin
+from safehub.returns.cin.words import plain_detail
 from safehub.returns.cin.writer import write_census
 from safehub.returns.models import RunStatus, ValidationIssue, ValidationRun
 from safehub.returns.report import Report
@@ -435,6 +436,11 @@ class Task:
     visible: bool
     text: str
     fix_route: str
+
+    @property
+    def detail(self) -> str:
+        """What the check found, in plain English; shown only with the child's name."""
+        return plain_detail(self.issue.detail) if self.visible else ""
 
 
 # What "my work" draws of each issue, its child and its owner.

@@ -222,6 +222,9 @@ def test_the_task_is_in_the_owners_and_their_managers_my_work(planted, users):
         assert rule in page, role
         assert fix in page, role
         assert planted.full_name in page, role
+        # What the check found, in words: the element's name, not the census's.
+        assert f"Unique pupil number: {planted.upn}" in page, role
+        assert "Census rule 1510" in page, role
     for role in ("colleague", "south_worker"):
         assert 'id="census-issues"' not in _my_work(users, role), role
     # Each page's one audit row names the child, and says the census section named them
@@ -250,6 +253,7 @@ def test_a_census_task_about_a_child_the_reader_may_not_open_is_not_named(plante
     assert 'id="census-issues"' in manager_page
     assert planted.full_name not in manager_page
     assert f"Restricted record (SafeHub ID {planted.pk})" in manager_page
+    assert planted.upn not in manager_page  # nor what the check found on the record
     (row,) = AuditEvent.objects.filter(object_type="casework.my_work", actor_username="tm")
     assert f",{planted.pk}," not in row.subject_ids
     assert "sections" not in row.detail
