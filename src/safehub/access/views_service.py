@@ -17,6 +17,7 @@ from safehub.access.policy import (
     can_see_front_door_figures,
     can_work_mash_queue,
     holds_cases,
+    reviews_children_in_care,
     rules_for,
 )
 from safehub.access.roles import Role
@@ -32,6 +33,8 @@ def home_view(request: SignedInRequest) -> HttpResponse:
         return redirect("frontdoor:referral-list")
     if holds_cases(user):
         return redirect("casework:my-work")
+    if reviews_children_in_care(user):
+        return redirect("careplanning:iro-work")
     if can_search_people(user):
         return redirect("people:person-search")
     if can_review_audit(user):
