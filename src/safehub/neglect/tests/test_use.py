@@ -103,6 +103,8 @@ def test_the_page_shows_charts_with_their_tables(history, client_for) -> None:
     assert 'id="chart-share-table"' in page
     assert 'id="chart-per-100-table"' in page
     assert "183 days" in page
+    # Amelia's overall grade went from 5 to 4: said as better, not as "-1".
+    assert "1 grade better on average, over 1 child with a later profile" in page
     # The tables say what the bars are: kinds of agency here, teams on an agency's page.
     assert page.count('<th scope="col" class="govuk-table__header">Kind of agency</th>') == 2
     assert page.count('class="sh-chart ') == 2  # drawn in the service's font
