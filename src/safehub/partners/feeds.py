@@ -41,6 +41,10 @@ USUAL_WEEKS = 12  # a feed's usual rate is its events per working day over this 
 HISTORY_NEEDED = 20  # working days of history before a feed has a usual rate
 CHANCE = 0.01  # a limit the feed would pass by chance less often than this
 MAX_QUIET_AFTER = 20
+# An agency's events of every type, watched as one more feed: a partner's system that stops
+# altogether is seen at the rate of everything it sends, sooner than its rarest type shows.
+ANY_TYPE = "any"
+ANY_TYPE_LABEL = "Every type of event"
 
 
 def usual_quiet_after(events: int, working_days: int) -> int | None:
@@ -117,6 +121,7 @@ class Feed:
     agency_name: str
     type: str
     label: str
+    first_event_at: datetime | None
     last_event_at: datetime | None
     quiet_after: int | None  # None: not watched (too rare to tell, and no limit set)
     limit_set: bool  # a watcher set quiet_after; otherwise it is usual_after
@@ -135,6 +140,14 @@ class Feed:
             and self.quiet_after is not None
             and self.quiet_days >= self.quiet_after
         )
+
+    @property
+    def not_watched_because(self) -> str:
+        """Why a feed with no limit set is not watched, in the page's words."""
+        first = self.first_event_at
+        if first is not None and first.astimezone(LONDON).date() > self.day - timedelta(weeks=4):
+            return "Too new: under four weeks of events"
+        return "Too rare: 20 working days without one would be nothing unusual"
 
     @property
     def below_usual(self) -> bool:
@@ -159,6 +172,7 @@ def feeds(*, as_of: datetime) -> list[Feed]:
         .annotate(last=Max("received_at"), first=Min("received_at"), total=Count("pk"), **counts)
         .order_by()
     }
+    rows |= _every_type(rows, [*counts, "total"])
     thresholds = {(w.agency_id, w.type): w.quiet_after for w in FeedWatch.objects.all()}
     open_spells = {
         (s.agency_id, s.type): s.noticed_at for s in QuietSpell.objects.filter(ended_at=None)
@@ -178,7 +192,8 @@ def feeds(*, as_of: datetime) -> list[Feed]:
                 agency_id=agency_id,
                 agency_name=names.get(agency_id, ""),
                 type=type_,
-                label=type_label(type_),
+                label=ANY_TYPE_LABEL if type_ == ANY_TYPE else type_label(type_),
+                first_event_at=row.get("first"),
                 last_event_at=last,
                 quiet_after=set_limit or usual_after,
                 limit_set=set_limit is not None,
@@ -191,7 +206,29 @@ def feeds(*, as_of: datetime) -> list[Feed]:
                 usual=usual,
             )
         )
-    return sorted(found, key=lambda f: (not f.quiet, not f.below_usual, f.agency_name, f.label))
+    return sorted(
+        found,
+        key=lambda f: (not f.quiet, not f.below_usual, f.agency_name, f.type != ANY_TYPE, f.label),
+    )
+
+
+def _every_type(
+    rows: dict[tuple[int, str], dict[str, Any]], counted: list[str]
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Each agency's feeds added up into one of every type (ANY_TYPE), for an agency that
+    sends more than one type (for one, it would be the same feed twice)."""
+    by_agency: dict[int, list[dict[str, Any]]] = {}
+    for (agency_id, _), row in rows.items():
+        by_agency.setdefault(agency_id, []).append(row)
+    return {
+        (agency_id, ANY_TYPE): {
+            "first": min(r["first"] for r in feeds),
+            "last": max(r["last"] for r in feeds),
+        }
+        | {key: sum(r[key] for r in feeds) for key in counted}
+        for agency_id, feeds in by_agency.items()
+        if len(feeds) > 1
+    }
 
 
 def feeds_for_page(*, actor: User, as_of: datetime) -> list[Feed]:
@@ -222,11 +259,12 @@ def feeds_watch(*, as_of: datetime) -> WatchResult:
     for spell in QuietSpell.objects.filter(ended_at=None):
         resumed = PartnerEvent.objects.filter(
             agency_id=spell.agency_id,
-            type=spell.type,
             received_at__gt=spell.last_event_at,
             received_at__lt=as_of,
-        ).exists()
-        if resumed:
+        )
+        if spell.type != ANY_TYPE:
+            resumed = resumed.filter(type=spell.type)
+        if resumed.exists():
             closed += QuietSpell.objects.filter(pk=spell.pk, ended_at=None).update(ended_at=as_of)
     return WatchResult(opened, closed)
 
@@ -250,8 +288,9 @@ def _open_spell(feed: Feed, as_of: datetime) -> bool:
 def _alert(feed: Feed, spell: QuietSpell) -> None:
     last = feed.last_event_at.astimezone(LONDON) if feed.last_event_at else None
     subject = f"Partner feed quiet: {feed.label} from {feed.agency_name}"
+    what = "events of any type" if feed.type == ANY_TYPE else f"“{feed.label}” events"
     body = (
-        f"SafeHub has received no “{feed.label}” events from {feed.agency_name} since "
+        f"SafeHub has received no {what} from {feed.agency_name} since "
         f"{last:%-d %B %Y at %H:%M}: {feed.quiet_days} whole working days, more than the "
         f"{feed.quiet_after} this feed may go quiet for. Check with {feed.agency_name} that "
         "their system is still sending. You will not be told again until events resume "
@@ -267,7 +306,9 @@ def feed_threshold_set(*, actor: User, agency_id: int, type: str, quiet_after: i
     """How many whole working days this feed may go without an event."""
     if not can_watch_partner_feeds(actor):
         raise PermissionDeniedError()
-    if type not in BY_CODE or not Agency.objects.filter(pk=agency_id).exists():
+    if (type not in BY_CODE and type != ANY_TYPE) or not Agency.objects.filter(
+        pk=agency_id
+    ).exists():
         raise ValidationError("There is no such partner feed")
     if not 1 <= quiet_after <= 20:
         raise ValidationError({"quiet_after": "Enter a number of working days from 1 to 20"})

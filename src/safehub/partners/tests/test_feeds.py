@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ from safehub.audit.models import AuditEvent
 from safehub.core.workdays import LONDON
 from safehub.notifications.models import Channel, OutboxMessage
 from safehub.partners.feeds import (
+    ANY_TYPE,
     baseline_days,
     feed_threshold_set,
     feeds,
@@ -120,15 +122,16 @@ def test_each_feed_has_its_own_limit(senders, users, people):
         type="missing_episode",
         quiet_after=3,
     )
+    # Tuesday: domestic abuse at its usual rate's two days (and so the police's every
+    # type, which is mostly domestic abuse); missing episodes, with their limit of three,
+    # on Wednesday.
     opened = feeds_watch(as_of=at(2026, 11, 24, 9)).opened
-    assert [f.type for f in opened] == [DA]
+    assert [f.type for f in opened] == [ANY_TYPE, DA]
     opened = feeds_watch(as_of=at(2026, 11, 25, 9)).opened
     assert [f.type for f in opened] == ["missing_episode"]
 
 
 def test_a_limit_out_of_range_or_set_by_someone_else_is_refused(senders, users, people):
-    from django.core.exceptions import ValidationError
-
     from safehub.core.exceptions import PermissionDeniedError
 
     police = senders["police"]
@@ -177,6 +180,7 @@ def test_the_feeds_page_shows_each_feed_and_its_limit(senders, users, people, cl
         page = client.get(reverse("partners:feeds")).content.decode()
         assert "Testshire Police" in page
         assert "Quiet for 2 working days" in page
+        assert 'id="not-watched"' not in page
         response = client.post(url, {"quiet_after": "25"})
         assert "Enter a number of working days from 1 to 20" in response.content.decode()
         response = client.post(url, {"quiet_after": "4"})
@@ -222,6 +226,7 @@ def test_a_rare_feed_is_shown_but_not_watched_until_a_limit_is_set(senders, user
     assert feed.last_event_at == at(2026, 11, 2, 11)
     assert feed.quiet_days == 27
     assert (feed.usual_after, feed.quiet_after) == (None, None)
+    assert feed.not_watched_because.startswith("Too rare")
     assert not feed.quiet
     assert feeds_watch(as_of=at(2026, 12, 10, 9)).opened == []
     feed_threshold_set(
@@ -235,6 +240,10 @@ def test_a_new_feed_has_no_usual_rate_yet(senders, people):
     [feed] = feeds(as_of=at(2026, 11, 24, 9))
     assert feed.quiet_days == 15
     assert (feed.usual_rate, feed.quiet_after, feed.quiet) == (None, None, False)
+    assert feed.not_watched_because == "Too new: under four weeks of events"
+    # Weeks later, one event is still no rate: too rare, not too new.
+    [feed] = feeds(as_of=at(2027, 1, 25, 9))
+    assert feed.not_watched_because.startswith("Too rare")
 
 
 def test_a_feed_that_stopped_long_ago_keeps_the_rate_it_had(senders, people):
@@ -245,3 +254,39 @@ def test_a_feed_that_stopped_long_ago_keeps_the_rate_it_had(senders, people):
     assert feed.usual_rate == pytest.approx(1.0)
     assert feed.quiet_after == 5
     assert feed.quiet
+
+
+def test_an_agency_that_stops_altogether_is_seen_at_the_rate_of_everything_it_sends(
+    senders, users, people
+):
+    police = senders["police"]
+    # One a working day of each of two types: five working days' silence for either
+    # alone, but two a day together, so three working days for the agency's every type.
+    for type_ in (DA, "missing_episode"):
+        history(police, date(2026, 10, 12), date(2026, 11, 19), type_, a_day=1)
+    by_type = {f.type: f for f in feeds(as_of=at(2026, 11, 20, 9))}
+    assert set(by_type) == {DA, "missing_episode", ANY_TYPE}
+    assert by_type[ANY_TYPE].label == "Every type of event"
+    assert by_type[ANY_TYPE].usual_rate == pytest.approx(2.0)
+    assert [by_type[t].quiet_after for t in (DA, "missing_episode", ANY_TYPE)] == [5, 5, 3]
+    # Thursday's events were the last: by Wednesday morning three working days have passed.
+    assert feeds_watch(as_of=at(2026, 11, 24, 9)).opened == []
+    opened = feeds_watch(as_of=at(2026, 11, 25, 9)).opened
+    assert [f.type for f in opened] == [ANY_TYPE]
+    assert "no events of any type from Testshire Police" in quiet_alerts()[0].body
+    # Either type arriving ends the agency's quiet spell.
+    send_at(police, at(2026, 11, 25, 10), "M-late", type_="missing_episode")
+    assert feeds_watch(as_of=at(2026, 11, 25, 11)).closed == 1
+    # A watcher may set the agency's limit too; an unknown type is refused.
+    feed_threshold_set(
+        actor=users["team_manager"], agency_id=police.agency_id, type=ANY_TYPE, quiet_after=4
+    )
+    with pytest.raises(ValidationError):
+        feed_threshold_set(
+            actor=users["team_manager"], agency_id=police.agency_id, type="nothing", quiet_after=4
+        )
+
+
+def test_an_agency_sending_one_type_has_no_second_feed_of_it(senders, people):
+    history(senders["police"], date(2026, 10, 12), date(2026, 11, 19), DA)
+    assert [f.type for f in feeds(as_of=at(2026, 11, 20, 9))] == [DA]
