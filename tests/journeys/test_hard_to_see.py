@@ -139,6 +139,7 @@ def test_a_context_and_a_mace_panel_are_recorded_with_actions(
     expect(page.get_by_role("link", name="Riverside skate park")).to_be_visible()
 
     page.get_by_label("Action").fill("Disruption visit with the police")
+    page.get_by_label("About", exact=True).select_option(label="Riverside skate park (a place)")
     page.get_by_label("Owner").select_option(label="Sw Tester (Testshire County Council)")
     page.locator("#id_due_on-day").fill("30")
     page.locator("#id_due_on-month").fill("11")
@@ -160,6 +161,7 @@ def test_a_context_and_a_mace_panel_are_recorded_with_actions(
     expect(
         worker.get_by_role("cell", name="Disruption visit with the police", exact=True)
     ).to_be_visible()
+    expect(worker.get_by_role("cell", name="Riverside skate park (a place)")).to_be_visible()
     assert axe_violations(worker) == []
     worker.get_by_role("button", name="Mark done").click()
     expect(worker.get_by_text("You have no open MACE actions.")).to_be_visible()

@@ -268,8 +268,18 @@ class DiscussContextForm(GovukForm):
 
 
 class MaceActionForm(GovukForm):
-    error_names: ClassVar[dict[str, str]] = {"description": "the action", "owner": "the owner"}
+    error_names: ClassVar[dict[str, str]] = {
+        "description": "the action",
+        "owner": "the owner",
+        "about": "what the action is about",
+    }
     description = forms.CharField(label="Action", max_length=500)
+    about = forms.ChoiceField(
+        label="About",
+        required=False,
+        help_text="A child or context the panel discussed, or the panel's work as a whole.",
+        error_messages={"invalid_choice": "Select what the action is about from the list"},
+    )
     owner = forms.ChoiceField(
         label="Owner",
         error_messages={
@@ -279,11 +289,21 @@ class MaceActionForm(GovukForm):
     )
     due_on = GovukDateField(label="Due date", subject="The due date")
 
-    def __init__(self, *args: Any, owners: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        owners: list[Any] | None = None,
+        about: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [  # type: ignore[attr-defined]
             ("", "Choose the owner"),
             *[(str(u.pk), f"{u.get_full_name()} ({u.agency.name})") for u in owners or []],
+        ]
+        self.fields["about"].choices = [  # type: ignore[attr-defined]
+            ("", "The panel's work as a whole"),
+            *(about or []),
         ]
 
 

@@ -152,6 +152,11 @@ class MaceAction(VersionedModel):
     """What the panel asked someone to do, by when; tracked until it is done."""
 
     panel = models.ForeignKey(MacePanel, on_delete=models.CASCADE, related_name="actions")
+    # The child or context the action is about, of those the panel discussed; none for
+    # an action about the panel's work as a whole.
+    about = models.ForeignKey(
+        MaceDiscussion, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
     description = models.CharField(max_length=500)
     owner = models.ForeignKey("organisations.User", on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField()

@@ -698,10 +698,42 @@ class Discussed:
 class ActionRow:
     action: MaceAction
     overdue: bool
+    # The child or context it is about, as the reader may see them; None for the panel's
+    # work as a whole, or a child the policy does not let the reader know of.
+    about: Discussed | None = None
+
+    @property
+    def about_label(self) -> str:
+        if self.about is not None:
+            return discussed_label(self.about)
+        if self.action.about_id is not None:  # a child the policy keeps from the reader
+            return "A child the panel discussed: ask its chair"
+        return "The panel's work"
 
 
-def _action_rows(actions: Any, as_of: date) -> list[ActionRow]:
-    return [ActionRow(a, a.done_on is None and a.due_on < as_of) for a in actions]
+def _action_rows(
+    actions: Any, as_of: date, discussed: dict[int, Discussed] | None = None
+) -> list[ActionRow]:
+    known = discussed or {}
+    return [
+        ActionRow(a, a.done_on is None and a.due_on < as_of, known.get(a.about_id or 0))
+        for a in actions
+    ]
+
+
+def discussion_choices(discussed: list[Discussed]) -> list[tuple[str, str]]:
+    """What a panel discussed, as the choices for what an action is about: each context by
+    its name and kind, each child as the reader may see them."""
+    return [(str(d.discussion.pk), discussed_label(d)) for d in discussed]
+
+
+def discussed_label(d: Discussed) -> str:
+    context = d.discussion.context
+    if context is not None:
+        return f"{context.name} ({context.get_kind_display().lower()})"
+    if d.shown and d.shown.name:
+        return d.shown.name
+    return "A child you cannot see"
 
 
 def mace_panel_detail(
@@ -724,17 +756,30 @@ def mace_panel_detail(
         detail={"panel": panel.pk},
     )
     actions = panel.actions.select_related("owner", "done_by").order_by("due_on", "pk")
-    return attendees, discussed, _action_rows(actions, as_of)
+    by_pk = {d.discussion.pk: d for d in discussed}
+    return attendees, discussed, _action_rows(actions, as_of, by_pk)
 
 
 def my_mace_actions(*, actor: User, as_of: date) -> list[ActionRow]:
-    """The actor's open MACE actions, soonest due first, overdue as of the day."""
-    actions = (
+    """The actor's open MACE actions, soonest due first, overdue as of the day, each with
+    the child or context it is about: a child as the policy lets the owner see them (one
+    audit row naming those shown; one the policy keeps from them is not mentioned)."""
+    actions = list(
         MaceAction.objects.filter(owner=actor, done_on__isnull=True)
-        .select_related("panel")
+        .select_related("panel", "about__person", "about__context")
         .order_by("due_on", "pk")
     )
-    return _action_rows(actions, as_of)
+    abouts = [a.about for a in actions if a.about is not None]
+    shown = _shown_people(actor, [d.person for d in abouts if d.person is not None])
+    discussed = {
+        d.pk: Discussed(d, shown[d.person_id] if d.person_id else None)
+        for d in abouts
+        if d.person_id is None or d.person_id in shown
+    }
+    named = {d.shown.person_id for d in discussed.values() if d.shown and d.shown.person_id}
+    if abouts:
+        audit_list(actor=actor, listed="hardtosee.my_mace_actions", person_ids=sorted(named))
+    return _action_rows(actions, as_of, discussed)
 
 
 def agencies() -> list[Agency]:

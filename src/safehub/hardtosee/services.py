@@ -387,8 +387,16 @@ def mace_discuss(
 
 
 def mace_action_add(
-    *, actor: User, panel: MacePanel, description: Any, owner_id: Any, due_on: date
+    *,
+    actor: User,
+    panel: MacePanel,
+    description: Any,
+    owner_id: Any,
+    due_on: date,
+    about_id: Any = None,
 ) -> MaceAction:
+    """An action the panel sets: what, who, by when, and (optionally) which of the children
+    or contexts it discussed the action is about."""
     _require_contexts(actor)
     text = clean_text(description, label="the action", max_length=500)
     owner = {str(u.pk): u for u in mace_owner_choices()}.get(str(owner_id))
@@ -396,18 +404,33 @@ def mace_action_add(
         raise ValidationError({"owner": "Select who owns the action from the list"})
     if due_on < panel.held_on:
         raise ValidationError({"due_on": "The due date must be on or after the panel"})
+    about = _discussed_at(panel, about_id)
     with transaction.atomic():
         action = MaceAction.objects.create(
-            panel=panel, description=text, owner=owner, due_on=due_on
+            panel=panel, description=text, owner=owner, due_on=due_on, about=about
         )
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
+            person_id=about.person_id if about else None,
             object_type="hardtosee.MaceAction",
             object_id=action.pk,
-            detail={"panel": panel.pk, "owner": owner.pk},
+            detail={"panel": panel.pk, "owner": owner.pk, "about": about.pk if about else None},
         )
     return action
+
+
+def _discussed_at(panel: MacePanel, discussion_id: Any) -> MaceDiscussion | None:
+    """The panel's discussion `discussion_id` names; None for none; refused for another
+    panel's or a made-up one."""
+    if discussion_id in (None, ""):
+        return None
+    found = (
+        panel.discussions.filter(pk=discussion_id).first() if str(discussion_id).isdigit() else None
+    )
+    if found is None:
+        raise ValidationError({"about": "Select what the action is about from the list"})
+    return found
 
 
 def mace_action_done(

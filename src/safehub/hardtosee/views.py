@@ -375,8 +375,11 @@ def _panel_page(
             "child_form": bound.get("child_form") or forms.DiscussChildForm(),
             "context_form": bound.get("context_form")
             or forms.DiscussContextForm(contexts=contexts),
-            "action_form": bound.get("action_form")
-            or forms.MaceActionForm(owners=selectors.mace_owner_choices()),
+            "action_form": _with_subjects(
+                bound.get("action_form")
+                or forms.MaceActionForm(owners=selectors.mace_owner_choices()),
+                discussed,
+            ),
             "notes_form": bound.get("notes_form")
             or forms.PanelNotesForm(initial={"notes": panel.notes, "version": panel.version}),
             "conflict": bound.get("conflict", False),
@@ -384,6 +387,16 @@ def _panel_page(
     )
     response.status_code = status
     return response
+
+
+def _with_subjects(form: forms.MaceActionForm, discussed: list[Any]) -> forms.MaceActionForm:
+    """The action form offering what the panel discussed, each child named as the page
+    names them (the policy decided that when the page read them)."""
+    form.fields["about"].choices = [  # type: ignore[attr-defined]
+        ("", "The panel's work as a whole"),
+        *selectors.discussion_choices(discussed),
+    ]
+    return form
 
 
 def panel_view(request: SignedInRequest, panel_id: int) -> HttpResponse:
@@ -429,7 +442,11 @@ def panel_context_view(request: SignedInRequest, panel_id: int) -> HttpResponse:
 @require_POST
 def panel_action_view(request: SignedInRequest, panel_id: int) -> HttpResponse:
     panel = access_panel(actor=request.user, panel_id=panel_id, audit_view=False)
-    form = forms.MaceActionForm(request.POST, owners=selectors.mace_owner_choices())
+    form = forms.MaceActionForm(
+        request.POST,
+        owners=selectors.mace_owner_choices(),
+        about=[(str(pk), "") for pk in panel.discussions.values_list("pk", flat=True)],
+    )
     if form.is_valid():
         try:
             services.mace_action_add(
@@ -438,6 +455,7 @@ def panel_action_view(request: SignedInRequest, panel_id: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 owner_id=form.cleaned_data["owner"],
                 due_on=form.cleaned_data["due_on"],
+                about_id=form.cleaned_data["about"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

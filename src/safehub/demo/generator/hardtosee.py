@@ -79,6 +79,7 @@ ACTIONS = (
     "Refer to the child exploitation service",
     "Check for links to other children at the same school",
 )
+ABOUT_A_PLACE = ACTIONS[0]  # the others are about a child the panel discussed
 
 
 def seed_hardtosee(*, seed: int, today: date, persons: int) -> dict[str, int]:
@@ -405,9 +406,12 @@ def _panels(
                 rng.choice(staff["health"]),
             )
         )
+        about: dict[bool, list[MaceDiscussion]] = {True: [], False: []}  # a place?
         for context, members in rng.sample(contexts, min(len(contexts), 3)):
             risk = rng.choice(RiskLevel.values)
-            MaceDiscussion.objects.create(panel=panel, context=context, risk=risk)
+            about[True].append(
+                MaceDiscussion.objects.create(panel=panel, context=context, risk=risk)
+            )
             label = RiskLevel(risk).label.lower()
             entry = _entry(
                 chair,
@@ -419,7 +423,9 @@ def _panels(
             on_contexts.append((entry, context))
             for pk in members[:2]:
                 risk = rng.choice(RiskLevel.values)
-                MaceDiscussion.objects.create(panel=panel, person_id=pk, risk=risk)
+                about[False].append(
+                    MaceDiscussion.objects.create(panel=panel, person_id=pk, risk=risk)
+                )
                 label = RiskLevel(risk).label.lower()
                 high = risk in (RiskLevel.HIGH, RiskLevel.VERY_HIGH)
                 entry = _entry(
@@ -430,13 +436,16 @@ def _panels(
                     Significance.HIGH if high else Significance.MEDIUM,
                 )
                 on_people.append((entry, pk))
-        for _ in range(rng.randint(2, 4)):
+        for n in range(rng.randint(2, 4)):
             due = held + timedelta(days=rng.randint(14, 35))
             owner = rng.choice(staff["workers"] + staff["mash"])
             done = due < today and rng.random() < 0.8
+            description = rng.choice(ACTIONS)
+            of_kind = about[description == ABOUT_A_PLACE]
             MaceAction.objects.create(
                 panel=panel,
-                description=rng.choice(ACTIONS),
+                about=of_kind[n % len(of_kind)] if of_kind else None,
+                description=description,
                 owner=owner,
                 due_on=due,
                 done_on=due - timedelta(days=rng.randint(0, 7)) if done else None,

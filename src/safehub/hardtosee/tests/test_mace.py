@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from safehub.audit.models import AuditEvent
 from safehub.chronology.models import ChronologyLink
 from safehub.core.exceptions import ConcurrentEditError, NotFound, PermissionDeniedError
 from safehub.hardtosee.models import MaceAction, MaceDiscussion, MacePanel
@@ -126,6 +127,85 @@ def test_actions_are_tracked_to_done_and_overdue_shows(users, panel):
     assert MaceAction.objects.get(pk=late.pk).done_by == sw
 
 
+def test_an_action_says_which_child_or_context_it_is_about(users, people, panel):
+    child = people["involved"]
+    about_child = mace_discuss(actor=users["mash_worker"], panel=panel, person=child, risk="high")
+    park = context_create(
+        actor=users["mash_worker"], data={"kind": "place", "name": "Riverside skate park"}
+    )
+    about_park = mace_discuss(actor=users["mash_worker"], panel=panel, context=park, risk="low")
+    for owner, about in (("social_worker", about_child), ("south_worker", about_child)):
+        mace_action_add(
+            actor=users["mash_worker"],
+            panel=panel,
+            description="Speak to the child's school about who collects them",
+            owner_id=users[owner].pk,
+            due_on=date(2026, 11, 30),
+            about_id=about.pk,
+        )
+    mace_action_add(
+        actor=users["mash_worker"],
+        panel=panel,
+        description="Ask the park's owners about lighting",
+        owner_id=users["social_worker"].pk,
+        due_on=date(2026, 12, 1),
+        about_id=str(about_park.pk),
+    )
+    created = AuditEvent.objects.filter(object_type="hardtosee.MaceAction", action="create")
+    assert [e.person_id for e in created.order_by("pk")] == [child.pk, child.pk, None]
+    # Only what this panel discussed.
+    other = mace_panel_create(
+        actor=users["mash_worker"],
+        held_on=date(2026, 11, 9),
+        chair_id=users["team_manager"].pk,
+        attendees=[(panel.attendees.first().agency_id, "Priya Shah")],
+        notes="",
+        today=TODAY,
+    )
+    for wrong in (about_child.pk, "999999", "x"):
+        with pytest.raises(ValidationError) as error:
+            mace_action_add(
+                actor=users["mash_worker"],
+                panel=other,
+                description="Wrong panel",
+                owner_id=users["social_worker"].pk,
+                due_on=date(2026, 11, 30),
+                about_id=wrong,
+            )
+        assert error.value.message_dict == {
+            "about": ["Select what the action is about from the list"]
+        }
+    # The owner sees the child by name if the policy lets them, with one audit row naming
+    # them; the context by its name.
+    mine = my_mace_actions(actor=users["social_worker"], as_of=TODAY)
+    assert [r.about_label for r in mine] == [child.full_name, "Riverside skate park (a place)"]
+    (listed,) = AuditEvent.objects.filter(object_type="hardtosee.my_mace_actions")
+    assert listed.subject_ids == f",{child.pk},"
+    # A worker in another area is not told who the child is (the policy's words for a
+    # child it does not let them see).
+    [theirs] = my_mace_actions(actor=users["south_worker"], as_of=TODAY)
+    assert theirs.about_label == "A child you cannot see"
+    # A restricted record, whose existence the policy keeps from the reader: the action
+    # still says it is about a child, and nothing more.
+    other_child = mace_discuss(
+        actor=users["mash_worker"], panel=panel, person=people["unrelated"], risk="low"
+    )
+    people["unrelated"].is_restricted = True
+    people["unrelated"].save(update_fields=["is_restricted"])
+    mace_action_add(
+        actor=users["mash_worker"],
+        panel=panel,
+        description="Check the school roll",
+        owner_id=users["partner_practitioner"].pk,
+        due_on=date(2026, 11, 30),
+        about_id=other_child.pk,
+    )
+    [partners] = my_mace_actions(actor=users["partner_practitioner"], as_of=TODAY)
+    assert partners.about_label == "A child the panel discussed: ask its chair"
+    south = AuditEvent.objects.get(object_type="hardtosee.my_mace_actions", actor_username="sw3")
+    assert south.subject_ids == ""
+
+
 def test_panel_notes_are_never_silently_overwritten(users, panel):
     mace_panel_update_notes(
         actor=users["mash_worker"], panel=panel, expected_version=1, notes="Agreed a plan."
@@ -168,6 +248,7 @@ def test_recording_a_panel_through_the_pages(client_for, users, council, people)
         reverse("hardtosee:panel-action", args=[panel.pk]),
         {
             "description": "Refer to the exploitation team",
+            "about": MaceDiscussion.objects.get(panel=panel).pk,
             "owner": users["social_worker"].pk,
             "due_on-day": "20",
             "due_on-month": "11",
@@ -181,6 +262,8 @@ def test_recording_a_panel_through_the_pages(client_for, users, council, people)
     assert "Overdue" in page
     mine = client_for("social_worker").get(reverse("hardtosee:my-actions")).content.decode()
     assert "Refer to the exploitation team" in mine
+    person_page = reverse("people:person-detail", args=[people["involved"].pk])
+    assert f'<a class="govuk-link" href="{person_page}">{people["involved"].full_name}</a>' in mine
     assert "1 overdue" in mine
     action = MaceAction.objects.get()
     done = client_for("social_worker").post(
