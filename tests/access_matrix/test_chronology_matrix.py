@@ -13,6 +13,7 @@
 """
 
 import pytest
+from conftest import shows
 from django.test import Client
 from django.urls import reverse
 
@@ -61,7 +62,7 @@ def test_court_export_and_notes_follow_casework_view(
         assert response["Location"] == reverse("people:person-break-glass", args=[person.pk])
     else:
         assert response.status_code == 404, (role, relation, name)
-        assert person.family_name.encode() not in response.content
+        assert not shows(person.family_name, response.content)
         assert not AuditEvent.objects.filter(action="view", person_id=person.pk).exists()
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from conftest import shows
 from django.urls import reverse
 
 from safehub.access.models import ApiToken, hash_token
@@ -82,7 +83,7 @@ def test_alert_matrix(role, relation, name, users, people, client_for):
     else:
         assert response.status_code == 404, (role, relation, name, response.status_code)
         assert alert.state == AlertState.NEW
-        assert alert.person.family_name.encode() not in response.content
+        assert not shows(alert.person.family_name, response.content)
 
 
 @pytest.mark.parametrize("role", sorted(EVERY_SIGNED_IN_ROLE))

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from conftest import without_random_tokens
 from django.urls import reverse
 
 from safehub.neglect.models import (
@@ -20,8 +21,11 @@ from safehub.neglect.models import (
 )
 from safehub.neglect.services import template_load
 from safehub.neglect.tests.conftest import template_data, train
-from tests.access_matrix.matrix import EVERY_SIGNED_IN_ROLE, NEGLECT_VIEW, RELATIONS
-from tests.access_matrix.test_matrix import _without_random_tokens
+from tests.access_matrix.matrix import (
+    EVERY_SIGNED_IN_ROLE,
+    NEGLECT_VIEW,
+    RELATIONS,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +111,7 @@ def test_neglect_profile_matrix(role, relation, name, users, people, profiles, c
         assert response["Location"] == reverse("people:person-break-glass", args=[person.pk])
     else:
         assert response.status_code == 404, (role, relation, name, response.status_code)
-        shown = _without_random_tokens(response.content)
+        shown = without_random_tokens(response.content)
         assert person.family_name.encode() not in shown
     assert not ProfileDraft.objects.exists()
     assert done.status == ProfileStatus.COMPLETED

@@ -20,6 +20,7 @@ from safehub.insight.fetchers import access_job
 from safehub.insight.models import JobKind
 from safehub.insight.report_pdf import quarter_name
 from safehub.ui.forms_util import add_service_errors
+from safehub.ui.pagination import pagination
 
 
 def _render(
@@ -84,7 +85,15 @@ def figure_view(request: SignedInRequest, code: str, month: str) -> HttpResponse
     drill = selectors.figure_drill(
         actor=request.user, code=code, month=first, met=met, page=request.GET.get("page")
     )
-    return _render(request, "insight/figure.html", {"drill": drill, "month_key": month})
+    kept = {} if met is None else {"met": "yes" if met else "no"}
+    pages = pagination(
+        request.path, kept, page=drill.page, pages=drill.pages, label="Pages of this list"
+    )
+    return _render(
+        request,
+        "insight/figure.html",
+        {"drill": drill, "month_key": month, "pagination": pages},
+    )
 
 
 def figure_csv_view(request: SignedInRequest, code: str, month: str) -> HttpResponse:

@@ -30,6 +30,7 @@ from safehub.returns.cin.spec import YEARS
 from safehub.returns.report import Report
 from safehub.returns.ssda903.rules import S903_RULES
 from safehub.returns.ssda903.spec import YEARS as YEARS_903
+from safehub.ui.pagination import pagination
 
 
 def _render(
@@ -326,7 +327,10 @@ def validation_drill_view(request: SignedInRequest, by: str, key: str) -> HttpRe
     drill = selectors.validation_drill(
         actor=request.user, by=by, key=key, page=request.GET.get("page")
     )
-    return _render(request, "returns/validation_drill.html", {"drill": drill})
+    pages = pagination(
+        request.path, {}, page=drill.page, pages=drill.pages, label="Pages of this list"
+    )
+    return _render(request, "returns/validation_drill.html", {"drill": drill, "pagination": pages})
 
 
 def my_work_section(actor: User, today: date, read: MyWorkRead) -> Section | None:

@@ -164,3 +164,17 @@ def test_a_page_of_a_stored_list_costs_the_same_queries_however_long_the_list(
     # Read from the stored items: nothing is worked out from the casework records.
     for sql in long_first + long_last + long_filtered:
         assert not re.search(r'"casework_', sql), sql
+
+
+def test_the_pages_of_a_long_list_link_each_other(users, by, settings, client_for):
+    settings.CHILD_POPULATION = 10_000
+    start = date(2026, 1, 5)
+    for n in range(2 * PAGE_SIZE + 10):
+        plan(make_person("Child", f"Number{n}"), by, start + timedelta(days=n))
+    figures_refresh(as_of=TEST_TODAY)
+    url = reverse("insight:figure", args=["cp_plans", "2026-10"])
+    page = client_for("performance_analyst").get(url + "?page=2").content.decode()
+    assert 'aria-label="Pages of this list"' in page
+    for number in (1, 3):
+        assert f'href="{url}?page={number}"' in page
+    assert 'aria-current="page"' in page
