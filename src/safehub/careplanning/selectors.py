@@ -24,7 +24,7 @@ from safehub.careplanning.services import (
     placement_among,
     placement_began,
 )
-from safehub.casework.models import DueItem, PeriodOfCare
+from safehub.casework.models import Conference, CPPlan, DueItem, PeriodOfCare
 from safehub.casework.sections import ChildRead
 from safehub.casework.selectors import Due
 from safehub.casework.services.care import IRO_CONTACT_DUE, IRO_DUE, PLACEMENT_PLAN_DUE
@@ -181,6 +181,58 @@ def iro_work(*, actor: User, today: date) -> list[IroRow]:
         actor=actor,
         listed="careplanning.iro_work",
         person_ids=[r.child.pk for r in rows if r.visible],
+    )
+    return rows
+
+
+# --- The chair's child protection plans ----------------------------------------------------
+
+CP_PLAN = CPPlan._meta.label
+
+
+@dataclass
+class ChairedRow:
+    plan: CPPlan
+    last: Conference  # the latest conference of the plan, which `actor` chaired
+    visible: bool  # false: restricted, and the chair must break the glass to open it
+    due: list[Due]  # the next review conference
+
+
+def chaired_plans(*, actor: User, today: date) -> list[ChairedRow]:
+    """The open child protection plans whose latest conference `actor` chaired, with the
+    next review conference due, soonest first: the chair who held the last conference
+    holds the next. Three queries and one audit row."""
+    conferences = (
+        Conference.objects.filter(plan__end_date__isnull=True, plan__isnull=False)
+        .filter(plan__in=Conference.objects.filter(chair=actor).values("plan_id"))
+        .select_related("plan", "plan__child")
+        .order_by("plan_id", "held_on", "pk")
+    )
+    latest: dict[CPPlan, Conference] = {}
+    for conference in conferences:
+        if conference.plan is not None:
+            latest[conference.plan] = conference  # the last, in the order read
+    mine = {plan: c for plan, c in latest.items() if c.chair_id == actor.pk}
+    if not mine:
+        return []
+    items: dict[str, list[DueItem]] = {str(plan.pk): [] for plan in mine}
+    for item in DueItem.objects.filter(
+        source_type=CP_PLAN, source_id__in=list(items), kind="cp_review", done_on=None
+    ).order_by("due_date", "pk"):
+        items[item.source_id].append(item)
+    ids = {plan.child_id for plan in mine}
+    visible = set(
+        visible_persons(actor, Person.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
+    rows = [
+        ChairedRow(plan, c, plan.child_id in visible, _due(items[str(plan.pk)], today))
+        for plan, c in mine.items()
+    ]
+    rows.sort(key=lambda r: (r.due[0].item.due_date if r.due else date.max, r.plan.pk))
+    audit_list(
+        actor=actor,
+        listed="careplanning.chaired_plans",
+        person_ids=[r.plan.child_id for r in rows if r.visible],
     )
     return rows
 

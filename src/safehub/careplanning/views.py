@@ -64,14 +64,19 @@ def child_section(actor: User, child: Person, today: date, read: ChildRead) -> S
 
 
 def iro_work_view(request: SignedInRequest) -> HttpResponse:
-    """The IRO's own list: their children in care and the reviews and contacts due."""
+    """The chair's own list: the children in care they review, with the reviews and
+    contacts due, and the child protection plans whose conferences they chair."""
     if not reviews_children_in_care(request.user):
         raise Http404
     today = timezone.localdate()
     return _render(
         request,
         "careplanning/iro_work.html",
-        {"rows": selectors.iro_work(actor=request.user, today=today), "today": today},
+        {
+            "rows": selectors.iro_work(actor=request.user, today=today),
+            "chaired": selectors.chaired_plans(actor=request.user, today=today),
+            "today": today,
+        },
     )
 
 
