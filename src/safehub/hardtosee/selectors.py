@@ -707,7 +707,7 @@ class ActionRow:
         if self.about is not None:
             return discussed_label(self.about)
         if self.action.about_id is not None:  # a child the policy keeps from the reader
-            return "A child the panel discussed: ask its chair"
+            return "A child you cannot see"
         return "The panel's work"
 
 
@@ -766,7 +766,7 @@ def my_mace_actions(*, actor: User, as_of: date) -> list[ActionRow]:
     audit row naming those shown; one the policy keeps from them is not mentioned)."""
     actions = list(
         MaceAction.objects.filter(owner=actor, done_on__isnull=True)
-        .select_related("panel", "about__person", "about__context")
+        .select_related("panel__chair", "about__person", "about__context")
         .order_by("due_on", "pk")
     )
     abouts = [a.about for a in actions if a.about is not None]

@@ -127,7 +127,7 @@ def test_actions_are_tracked_to_done_and_overdue_shows(users, panel):
     assert MaceAction.objects.get(pk=late.pk).done_by == sw
 
 
-def test_an_action_says_which_child_or_context_it_is_about(users, people, panel):
+def test_an_action_says_which_child_or_context_it_is_about(users, people, panel, client_for):
     child = people["involved"]
     about_child = mace_discuss(actor=users["mash_worker"], panel=panel, person=child, risk="high")
     park = context_create(
@@ -201,7 +201,11 @@ def test_an_action_says_which_child_or_context_it_is_about(users, people, panel)
         about_id=other_child.pk,
     )
     [partners] = my_mace_actions(actor=users["partner_practitioner"], as_of=TODAY)
-    assert partners.about_label == "A child the panel discussed: ask its chair"
+    assert partners.about is None
+    assert partners.about_label == "A child you cannot see"
+    page = client_for("partner_practitioner").get(reverse("hardtosee:my-actions"))
+    chair = users["team_manager"].get_full_name()
+    assert f"A child you cannot see: ask the panel's chair, {chair}" in page.content.decode()
     south = AuditEvent.objects.get(object_type="hardtosee.my_mace_actions", actor_username="sw3")
     assert south.subject_ids == ""
 
