@@ -76,6 +76,15 @@ def job_request(
     return job
 
 
+def figures_nightly() -> str:
+    """What the schedule runs each night on the worker (ADR 0074): a figures job row, shown
+    beside those asked for with its progress, run at once in this process, as of today."""
+    job = Job.objects.create(
+        kind=JobKind.FIGURES, params={"as_of": timezone.localdate().isoformat()}
+    )
+    return job_run(job_id=job.pk)
+
+
 def _claim(job_id: int) -> Job | None:
     """Take the job if nobody is running it: queued, or running but silent for longer than
     the lease (its worker died). One conditional UPDATE, so of two deliveries at once

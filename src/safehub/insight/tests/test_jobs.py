@@ -183,3 +183,19 @@ def test_a_failing_job_says_so(users, monkeypatch):
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "disk is full" in job.error
+
+
+def test_the_figures_are_worked_out_nightly_on_the_job_queue(users):
+    from django_q.models import Schedule
+
+    from safehub.insight.models import MonthlyFigure
+    from safehub.insight.tasks import nightly_figures
+
+    schedule = Schedule.objects.get(func="safehub.insight.tasks.nightly_figures")
+    assert schedule.schedule_type == Schedule.DAILY
+    assert (schedule.next_run.hour, schedule.next_run.minute) == (0, 30)
+    assert nightly_figures() == "done"
+    job = Job.objects.get(kind=JobKind.FIGURES)
+    assert job.requested_by is None
+    assert job.status == JobStatus.DONE
+    assert MonthlyFigure.objects.exists()

@@ -192,6 +192,21 @@ def test_an_unacknowledged_notice_is_chased_once_after_its_due_time(
     assert notice.chased_at == at(2026, 11, 23, 8, 31)
 
 
+def test_the_chase_runs_every_quarter_hour_on_the_job_queue(senders, users, child_at_school):
+    from django_q.models import Schedule
+
+    from safehub.partners.tasks import chase_encompass
+
+    schedule = Schedule.objects.get(func="safehub.partners.tasks.chase_encompass")
+    assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 15)
+    police_notification(senders)
+    with time_machine.travel(at(2026, 11, 23, 8, 20), tick=False):
+        assert chase_encompass() == 0  # not due until 08:30
+    with time_machine.travel(at(2026, 11, 23, 8, 35), tick=False):
+        assert chase_encompass() == 1
+        assert chase_encompass() == 0
+
+
 def test_an_acknowledged_notice_is_not_chased(senders, users, child_at_school, capsys):
     notice = police_notification(senders)
     encompass_notice_acknowledge(

@@ -290,3 +290,21 @@ def test_an_agency_that_stops_altogether_is_seen_at_the_rate_of_everything_it_se
 def test_an_agency_sending_one_type_has_no_second_feed_of_it(senders, people):
     history(senders["police"], date(2026, 10, 12), date(2026, 11, 19), DA)
     assert [f.type for f in feeds(as_of=at(2026, 11, 20, 9))] == [DA]
+
+
+def test_the_watcher_runs_every_quarter_hour_on_the_job_queue(senders, users, people):
+    from django_q.models import Schedule
+
+    from safehub.partners.tasks import watch_feeds
+
+    schedule = Schedule.objects.get(func="safehub.partners.tasks.watch_feeds")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (
+        Schedule.MINUTES,
+        15,
+        -1,
+    )
+    history(senders["police"], date(2026, 10, 12), date(2026, 11, 19), DA)
+    with time_machine.travel(at(2026, 11, 24, 9), tick=False):
+        assert watch_feeds() == 1  # as of now: Friday and Monday have passed
+        assert watch_feeds() == 0  # told once
+    assert len(quiet_alerts()) == 2

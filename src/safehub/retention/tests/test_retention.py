@@ -3,7 +3,7 @@ that anonymises and keeps the audit, and legal holds."""
 
 import io
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from conftest import make_person
@@ -16,6 +16,7 @@ from safehub.access.services import OPERATOR
 from safehub.audit.models import AuditEvent
 from safehub.casework.models import CaseNote, CPPlan, Episode, PeriodOfCare
 from safehub.core.exceptions import PermissionDeniedError
+from safehub.core.workdays import LONDON
 from safehub.hardtosee.models import RegisterFacts
 from safehub.organisations.models import User
 from safehub.people.models import Person, PersonName, Relationship
@@ -115,6 +116,20 @@ def test_the_monthly_job_lists_what_is_due_once(children):
         row.subject_ids
         == f",{min(r.person_id for r in listed)},{max(r.person_id for r in listed)},"
     )
+
+
+def test_the_monthly_job_runs_on_the_first_of_each_month_on_the_job_queue(children):
+    import time_machine
+    from django_q.models import Schedule
+
+    from safehub.retention.tasks import monthly_review
+
+    schedule = Schedule.objects.get(func="safehub.retention.tasks.monthly_review")
+    assert schedule.schedule_type == Schedule.MONTHLY
+    assert (schedule.next_run.day, schedule.next_run.hour) == (1, 3)
+    with time_machine.travel(datetime(2026, 12, 1, 3, tzinfo=LONDON), tick=False):
+        assert monthly_review() == 2
+        assert monthly_review() == 0
 
 
 def test_the_command_takes_as_of(children):
