@@ -208,11 +208,13 @@ def api_token_list(*, actor: User | ServerOperator, user: User | None = None) ->
     elif not isinstance(actor, ServerOperator) and not can_manage_users(actor):
         tokens = tokens.filter(user=actor)  # their own: what _may_manage_tokens_of allows
     listed = list(tokens)
+    # A look at the tokens, not a change to an account: audited as a list, so it is not on
+    # the user administration log among the changes.
     audit_record(
         actor=actor,
-        action=AuditAction.USER_ADMIN,
+        action=AuditAction.LIST,
         object_type="access.ApiToken",
-        detail={"did": "listed API tokens", "count": len(listed)},
+        detail={"what": "api_tokens_listed", "count": len(listed)},
     )
     return listed
 
@@ -232,7 +234,7 @@ def api_token_revoke(*, actor: User | ServerOperator, token_id: int) -> ApiToken
         action=AuditAction.USER_ADMIN,
         object_type="access.ApiToken",
         object_id=token.pk,
-        detail={"did": "revoked an API token", "user": token.user.username, "name": token.name},
+        detail={"what": "api_token_revoked", "username": token.user.username, "name": token.name},
     )
     return token
 

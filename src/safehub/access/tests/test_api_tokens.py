@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safehub.access.models import ApiToken, hash_token
-from safehub.access.services import api_token_list, api_token_revoke
+from safehub.access.services import api_token_create, api_token_list, api_token_revoke
 from safehub.audit.models import AuditAction, AuditEvent
 from safehub.core.exceptions import NotFound, PermissionDeniedError
 
@@ -113,7 +113,9 @@ def test_revoking_is_audited_and_revoking_twice_keeps_the_first_time(users: Any)
     assert latest is not None
     assert latest.object_type == "access.ApiToken"
     assert latest.object_id == str(token.pk)
-    assert latest.detail["did"] == "revoked an API token"
+    # Said as the user administration log says every change: what, and whose account.
+    assert latest.detail["what"] == "api_token_revoked"
+    assert latest.detail["username"] == token.user.username
 
 
 # --- Listing -----------------------------------------------------------------------------
@@ -129,8 +131,10 @@ def test_administrators_list_every_token_and_users_their_own(users: Any) -> None
     assert [t.pk for t in api_token_list(actor=users["mash_worker"])] == [mine.pk]
     with pytest.raises(PermissionDeniedError):
         api_token_list(actor=users["mash_worker"], user=users["social_worker"])
-    listed = AuditEvent.objects.filter(action=AuditAction.USER_ADMIN)
-    assert [e.detail["did"] for e in listed] == ["listed API tokens"] * 2
+    # A look, not a change: audited as a list, off the user administration log.
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_ADMIN).exists()
+    listed = AuditEvent.objects.filter(action=AuditAction.LIST, object_type="access.ApiToken")
+    assert [e.detail["what"] for e in listed] == ["api_tokens_listed"] * 2
 
 
 # --- The page ----------------------------------------------------------------------------
@@ -189,7 +193,7 @@ def test_list_api_tokens_command(users: Any) -> None:
     assert "mash" in text
     assert str(token.pk) in text
     assert "never" not in text.split("School MIS feed")[1].splitlines()[0]  # expires, used
-    row = AuditEvent.objects.get(action=AuditAction.USER_ADMIN)
+    row = AuditEvent.objects.get(action=AuditAction.LIST, object_type="access.ApiToken")
     assert (row.actor_username, row.channel) == ("manage.py", "system")
 
 
@@ -201,3 +205,22 @@ def test_revoke_api_token_command(users: Any) -> None:
     assert _search(secret).status_code == 401
     with pytest.raises(CommandError):
         call_command("revoke_api_token", "999999", stdout=StringIO())
+
+
+def test_the_user_administration_log_says_whose_token_and_what_was_done(
+    users: Any, client_for: Any
+) -> None:
+    api_token_create(actor=users["mash_worker"], user=users["mash_worker"], name="Case feed")
+    token = ApiToken.objects.get(name="Case feed")
+    api_token_list(actor=users["system_administrator"])
+    api_token_revoke(actor=users["system_administrator"], token_id=token.pk)
+    page = client_for("data_protection_officer").get(reverse("audit:user-admin-log"))
+    rows = [
+        " ".join(cell.split())
+        for cell in page.content.decode().split('<tr class="govuk-table__row">')[2:]
+    ]
+    # Issued and revoked, each with the account; the look at the list is not a change.
+    assert len(rows) == 2
+    assert all(users["mash_worker"].username in row for row in rows)
+    assert "Api token revoked" in rows[0]
+    assert "Api token issued" in rows[1]
