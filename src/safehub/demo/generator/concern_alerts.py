@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from safehub.access.policy import Action, Decision, decide_concern_alert
 from safehub.chronology.models import ChronologyEntry, ChronologyLink
-from safehub.concerns.models import ActionTaken, Alert, AlertState, ConcernRule
+from safehub.concerns.models import ActionTaken, Alert, AlertState, ConcernRule, RuleVersion
 from safehub.concerns.parsing import parse_definition
 from safehub.concerns.services import (
     alert_acknowledge,
@@ -35,6 +35,7 @@ from safehub.core.workdays import LONDON
 from safehub.organisations.models import User
 
 LIVE_FOR_DAYS = 28
+INSTALLED_DAYS_BEFORE = 14  # SafeHub installed a fortnight before the rules went on
 MAX_PERSONS = 20_000  # the demo's own councils; the bench's larger ones keep the rules off
 MANAGER = "team.manager"
 MASH_WORKER = "mash.worker"
@@ -58,6 +59,11 @@ def seed_concern_alerts(*, seed: int, today: date, persons: int) -> dict[str, in
     if persons > MAX_PERSONS or manager is None:
         return {"rules_switched_on": 0, "alerts": 0}
     switched_on = datetime.combine(today - timedelta(days=LIVE_FOR_DAYS), time(9), tzinfo=LONDON)
+    # The rules came with SafeHub, which the demo council installed before it switched them
+    # on; the migration stamped them with the moment the demo was loaded.
+    RuleVersion.objects.filter(number=1, changed_by=None, changed_at__gt=switched_on).update(
+        changed_at=switched_on - timedelta(days=INSTALLED_DAYS_BEFORE)
+    )
     switched = switch_rules_on(manager=manager, at=switched_on)
     _run_live(since=switched_on, today=today)
     _work(random.Random(f"demoshire-alerts-{seed}"), today)

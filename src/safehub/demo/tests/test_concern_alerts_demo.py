@@ -48,6 +48,9 @@ def test_every_starter_rule_was_back_tested_and_switched_on_by_the_manager(seede
         assert version.changed_by.username == "team.manager"
         assert version.changed_at == SWITCHED_ON
         assert version.backtest["until"] == SWITCHED_ON.date().isoformat()
+        # Installed with SafeHub before the manager switched it on, not after.
+        installed = RuleVersion.objects.get(rule=rule, number=1)
+        assert installed.changed_at < SWITCHED_ON
 
 
 @pytest.mark.django_db

@@ -82,7 +82,7 @@ class VisitNoteRecords(CaseBase):
                 else "Child not seen: nobody in."
             )
         by = self.worker(day)
-        self.add(
+        visit = self.add(
             VISIT,
             child_id=self.child,
             episode_id=episode,
@@ -95,6 +95,16 @@ class VisitNoteRecords(CaseBase):
             recorded_by_id=by,
             created_at=_stamp(day, 16),
             updated_at=_stamp(day, 16),
+        )
+        # On the chronology as `visit_record` puts it there: the registers read a child's
+        # last professional contact from these entries.
+        was = ("seen alone" if alone else "seen") if seen else "not seen"
+        self.event(
+            events.VISIT,
+            day,
+            f"{VisitKind(kind).label}: child {was}" + ("; bedroom seen" if bedroom else ""),
+            visit,
+            by,
         )
         if source is not None and seen and next_due is not None:
             due_kind = VISIT_DUE_KIND[kind]
