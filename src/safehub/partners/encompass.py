@@ -84,11 +84,14 @@ def _mash() -> list[User]:
     return list(User.objects.filter(role__in=mash_duty_roles(), is_active=True).order_by("pk"))
 
 
-def encompass_from_event(event: PartnerEvent, child: Person, *, filed_by: User) -> None:
-    """Called as a police event is filed on a child's record, in its transaction."""
+def encompass_from_event(
+    event: PartnerEvent, child: Person, *, filed_by: User, now: datetime | None = None
+) -> None:
+    """Called as a police event is filed on a child's record, in its transaction (`now`:
+    when it was filed, for the demo's history; otherwise now)."""
     if event.type not in ENCOMPASS_TYPES or child.kind != "child":
         return
-    now = timezone.now()
+    now = now or timezone.now()
     school = school_of(child)
     notice = EncompassNotice.objects.create(
         event=event,
@@ -197,9 +200,10 @@ def _tell_mash(notice: EncompassNotice, step: str, why: str) -> None:
 
 @transaction.atomic
 def encompass_notice_acknowledge(
-    *, actor: User, notice: EncompassNotice, expected_version: int
+    *, actor: User, notice: EncompassNotice, expected_version: int, now: datetime | None = None
 ) -> EncompassNotice:
-    """The school's safeguarding lead has read the notice and will act on it."""
+    """The school's safeguarding lead has read the notice and will act on it (`now`: when,
+    for the demo's history; otherwise now)."""
     if decide_encompass_notice(actor, notice, Action.EDIT) is not Decision.ALLOW:
         raise PermissionDeniedError()
     if notice.state != NoticeState.SENT:
@@ -210,7 +214,7 @@ def encompass_notice_acknowledge(
         data={
             "state": NoticeState.ACKNOWLEDGED,
             "acknowledged_by": actor,
-            "acknowledged_at": timezone.now(),
+            "acknowledged_at": now or timezone.now(),
         },
     )
     audit_record(

@@ -32,6 +32,7 @@ from safehub.demo.generator.casework import FamilyPlanner
 from safehub.demo.generator.casework_records import CaseworkPlanner
 from safehub.demo.generator.census_plants import seed_census_plants
 from safehub.demo.generator.concern_alerts import seed_concern_alerts
+from safehub.demo.generator.encompass import seed_encompass
 from safehub.demo.generator.frontdoor import ContactPlanner
 from safehub.demo.generator.hardtosee import schools_left_behind, seed_hardtosee
 from safehub.demo.generator.loader import Loader
@@ -273,6 +274,9 @@ def generate(
         f"{permanence.get('liberty_orders', 0):,} deprivation of liberty orders, "
         f"{permanence.get('adoption_orders', 0):,} adoption orders"
     )
+    encompass = seed_encompass(today=reference_date or timezone.localdate(), persons=target)
+    counts.update(encompass)
+    say(f"Operation Encompass: {encompass['encompass_notices']:,} notices in the last fortnight")
     registered = seed_swe_registrations()
     say(f"Social Work England registration numbers: {registered} social workers and managers")
     # Last: the rules meet every partner event, profile and contact written above.

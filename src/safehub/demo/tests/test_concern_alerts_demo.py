@@ -1,8 +1,9 @@
-"""Demoshire's concern rules: switched on four weeks before the demo's day by the team
-manager, each with its back-test stored, as a council would; the alerts since raised by the
-live path (the chronology's listener and the nightly sweep), so every child the rules'
-replay finds over those weeks has an alert; the older alerts worked by someone the policy
-lets work them."""
+"""Demoshire's last weeks, as the live paths made them. The concern rules: switched on four
+weeks before the demo's day by the team manager, each with its back-test stored, as a
+council would; the alerts since raised by the live path (the chronology's listener and the
+nightly sweep), so every child the rules' replay finds over those weeks has an alert; the
+older alerts worked by someone the policy lets work them. And the last fortnight's
+Operation Encompass notices."""
 
 import io
 from datetime import datetime, time, timedelta
@@ -92,3 +93,30 @@ def test_the_older_alerts_were_worked_by_those_allowed_to(seeded: str) -> None:
         assert decide_concern_alert(worker, alert, Action.EDIT) is Decision.ALLOW
         if alert.state == AlertState.DISMISSED:
             assert alert.note in DISMISSED_BECAUSE
+
+
+@pytest.mark.django_db
+def test_the_police_notifications_of_the_last_fortnight_made_encompass_notices(
+    seeded: str,
+) -> None:
+    """As filing makes them, at the moment each arrived; the schools have read those due
+    more than two days ago."""
+    from safehub.partners.models import EncompassNotice, NoticeState, PartnerEvent
+
+    since = datetime.combine(TEST_TODAY - timedelta(days=14), time.min, tzinfo=LONDON)
+    filed = PartnerEvent.objects.filter(
+        type__in=["domestic_abuse_child_present", "domestic_abuse_child_in_household"],
+        person__isnull=False,
+        received_at__gte=since,
+    )
+    notices = EncompassNotice.objects.filter(event__in=filed)
+    assert notices.count() == filed.count() > 0
+    assert f"Operation Encompass: {EncompassNotice.objects.count()} notices" in seeded
+    read_by = datetime.combine(TEST_TODAY - timedelta(days=2), time.min, tzinfo=LONDON)
+    for notice in notices.exclude(state=NoticeState.NO_SCHOOL):
+        assert notice.sent_at is not None
+        assert notice.due_at is not None
+        if notice.due_at < read_by:
+            assert notice.state == NoticeState.ACKNOWLEDGED
+            assert notice.acknowledged_at is not None
+            assert notice.sent_at < notice.acknowledged_at <= notice.due_at

@@ -649,6 +649,6 @@ def test_an_encompass_notice_about_a_demo_child_goes_to_their_school(seeded: str
         ],
     )
     assert outcome.outcome == "accepted", outcome.reasons
-    notice = EncompassNotice.objects.get(child=child)
+    notice = EncompassNotice.objects.get(event__partner_event_id="DEMO-SCHOOL-DA-1")
     assert notice.state == NoticeState.SENT
     assert notice.school_id == child.school_agency_id
