@@ -43,6 +43,7 @@ class UserForm(GovukForm):
     team = TeamChoiceField(
         label="Team",
         queryset=Team.objects.select_related("agency").order_by("agency__name", "name"),
+        empty_label="Choose a team",
         error_messages={
             "required": "Select a team",
             "invalid_choice": "Select a team from the list",

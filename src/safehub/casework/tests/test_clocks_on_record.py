@@ -324,3 +324,20 @@ def test_the_next_looked_after_review_is_dated_from_the_latest_held(
     # January 2026, so it is held by Friday 23 January.
     assert item.due_date == date(2026, 1, 23)
     assert item.due_date == hand.on_or_before(hand.months_after(date(2025, 7, 25), 6))
+
+
+def test_the_casework_page_says_how_the_child_took_part_in_words(
+    sw: Any, child: Any, episode: Episode, client_for: Any
+) -> None:
+    period = services.care_start(
+        actor=sw, episode=episode, start_date=date(2025, 4, 1), placement=PLACEMENT
+    )
+    services.care_review_record(
+        actor=sw, period=period, held_on=date(2025, 4, 25), participation="PN6"
+    )
+    page = client_for("social_worker").get(f"/children/{child.pk}/casework/").content.decode()
+    assert (
+        "(the child's participation: child did not attend but conveyed their views another way)"
+        in page
+    )
+    assert "PN6" not in page

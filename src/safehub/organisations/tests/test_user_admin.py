@@ -156,6 +156,8 @@ def test_the_team_picker_names_each_team_with_its_agency(users, council, client_
     assert "Safeguarding (Oak Academy)</option>" in html
     assert ">Safeguarding</option>" not in html
     assert "North (Testshire County Council)</option>" in html
+    assert ">Choose a team</option>" in html
+    assert "---------" not in html
 
 
 def test_a_team_is_named_with_its_agency_in_the_audit_and_on_the_person_page(
