@@ -703,6 +703,13 @@ class ActionRow:
     about: Discussed | None = None
 
     @property
+    def about_hidden_child(self) -> bool:
+        """About a child the reader may not see (shown without a name, or not at all)."""
+        if self.action.about_id is None:
+            return False
+        return self.about is None or (self.about.shown is not None and not self.about.shown.name)
+
+    @property
     def about_label(self) -> str:
         if self.about is not None:
             return discussed_label(self.about)
