@@ -3,6 +3,8 @@ CINdetails) holds assessments, section 47 enquiries, conferences, child protecti
 child-in-need plans; a period of care holds SSDA903 episodes. Every record points at the
 child (`people.Person`). Rules between records live in the services (`services/`), not here."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
 
@@ -220,6 +222,19 @@ class PeriodOfCare(VersionedModel):
                 name="care_one_open_period_per_child",
             ),
         ]
+
+    def placement_began(self) -> date | None:
+        """When the child's current placement began: a change of legal status alone (903
+        RNE L) starts a new episode but not a new placement, so it does not restart the
+        visiting clock."""
+        began = None
+        for start, reason in self.episodes.order_by("-start_date", "-pk").values_list(
+            "start_date", "reason_new_episode"
+        ):
+            began = start
+            if reason != ReasonNewEpisode.L:
+                break
+        return began
 
 
 class CareEpisode(TimeStampedModel):

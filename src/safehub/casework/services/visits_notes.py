@@ -148,8 +148,9 @@ def visit_record(
         if kind == VisitKind.CP:
             next_due = due.cp_visit_due(visited_on)
         elif kind == VisitKind.CLA:
-            placement = source.episodes.get(end_date__isnull=True)
-            next_due = due.care_visit_due(visited_on, placement.start_date)
+            began = source.placement_began()
+            assert began is not None  # a period of care starts with its first episode
+            next_due = due.care_visit_due(visited_on, began)
         else:
             next_due = due.cin_visit_due(visited_on)
         _register(

@@ -371,6 +371,14 @@ def test_care_start_change_review_and_end(users: Any, episode: Any) -> None:
     )
     assert legal.reason_new_episode == "L"
     assert [e.reason_ceased for e in period.episodes.order_by("start_date")] == ["X1", "X1", ""]
+    # The care order changed the legal status, not the placement: a visit written up after
+    # it counts from the move to Ms Birch (six weeks in a placement's first year), not as a
+    # visit before a new placement that began on 1 September (due within a week of it).
+    assert period.placement_began() == date(2025, 7, 1)
+    services.visit_record(
+        actor=sw, child=episode.child, visited_on=date(2025, 8, 28), child_seen=True
+    )
+    assert _due(episode.child, "cla_visit") == date(2025, 10, 9)  # six weeks on
     services.care_plan_record(actor=sw, period=period, plan_date=date(2025, 6, 10))
     assert not DueItem.objects.filter(kind="care_plan", done_on__isnull=True).exists()
     services.care_review_record(

@@ -33,6 +33,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.db.models import F
@@ -122,6 +123,13 @@ class Chronicle:
                 source,
             )
         )
+
+    def resummarise(self, source_pk: int, event: str, summary: str) -> None:
+        """A later step changed what an entry already added says (the final order was also a
+        placement order)."""
+        for entry, _, source in self.entries:
+            if source.pk == source_pk and entry.event_type == event:
+                entry.summary = summary
 
     def write(self) -> int:
         for entry, _, source in self.entries:
@@ -475,7 +483,8 @@ def _court(
     oldest = min(plans, key=lambda row: (row[1], row[0]), default=None)
     rest = [row for row in plans if row != oldest]
     chosen = ([oldest] if oldest else []) + rng.sample(rest, min(len(rest), share - 1))
-    for child_id, plan_start in sorted(chosen, key=lambda row: (row[1], row[0])):
+    chosen.sort(key=lambda row: (row[1], row[0]))
+    for child_id, plan_start in chosen:
         latest = (today - timedelta(days=20) - plan_start).days
         longest = 40 if child_id == oldest[0] else 200  # type: ignore[index]
         started = plan_start + timedelta(days=rng.randint(min(20, latest), min(longest, latest)))
@@ -501,9 +510,11 @@ def _court(
             Significance.HIGH,
         )
         # About a third step down once the family has made the changes asked of it (an
-        # estimate); the first chosen always does, so every scale shows an ended one.
+        # estimate); the first chosen always does and the last never, so every scale shows
+        # one ended and one running.
         stepped = meeting + timedelta(days=rng.randint(42, 120))
-        if stepped < today and (not made.get("pre_proceedings_ended") or rng.random() < 0.33):
+        first, last = not made.get("pre_proceedings_ended"), child_id == chosen[-1][0]
+        if stepped < today and not last and (first or rng.random() < 0.33):
             outcome = "stepped_down" if rng.random() < 0.85 else "other"
             p.pre_ended, p.pre_outcome = stepped, outcome
             p.save(update_fields=["pre_ended", "pre_outcome", "updated_at"])
@@ -699,6 +710,7 @@ def _adoption(
         wanted = STAGES[index] if index < len(STAGES) else _weighted(rng)
         steps = _steps(rng, wanted, final_on, today)
         _after_current_placement(steps, placed_since.get(child_id, final_on), today)
+        _placed_before_a_visit(child_id, steps, today)
         by = rng.choice(workers)
         adopters = None
         if steps.matched is not None:
@@ -719,6 +731,12 @@ def _adoption(
         )
         if steps.placement_order is not None:
             Proceedings.objects.filter(pk=pk).update(final_order="care_placement")
+            chronicle.resummarise(
+                pk,
+                events.FINAL_ORDER,
+                "Final order: Care order and placement order (903 legal status E1)",
+            )
+            _under_placement_order(child_id, steps.placement_order, steps.reversed)
         made["adoptions"] += 1
         made["matches"] += steps.matched is not None
         made["adoption_orders"] += steps.order is not None
@@ -795,7 +813,7 @@ def _adopted(
     ):
         if done >= wanted:
             break
-        steps = _adopted_steps(rng, began, placed_from, ended)
+        steps = _adopted_steps(rng, began, placed_from, ended, _legal_since(period_pk))
         if steps is None:
             continue
         by = rng.choice(workers)
@@ -813,22 +831,31 @@ def _adopted(
         )
         _adoption_events(child_id, steps, adoption, by, chronicle)
         _left_care_adopted(adoption, episode_pk, period_pk, steps)
+        assert steps.placement_order is not None  # an adoption order follows a placement order
+        _under_placement_order(child_id, steps.placement_order)
         done += 1
     return done
 
 
 def _adopted_steps(
-    rng: random.Random, began: date, placed_from: date, ended: date
+    rng: random.Random, began: date, placed_from: date, ended: date, legal_since: date
 ) -> _Steps | None:
+    """The steps of an adoption that ended the period on `ended`; the placement order is the
+    period's last change of legal status, so it comes after `legal_since` (the final care
+    order, say)."""
     placed = max(placed_from + timedelta(days=1), ended - timedelta(days=rng.randint(70, 300)))
     matched = placed - timedelta(days=rng.randint(7, 35))
-    placement_order = matched - timedelta(days=rng.randint(60, 200))
+    placement_order = max(
+        matched - timedelta(days=rng.randint(60, 200)), legal_since + timedelta(days=1)
+    )
     decided = placement_order - timedelta(days=rng.randint(20, 60))
     if decided <= began:  # a short period: the steps closer together
         decided = began + timedelta(days=1)
         placement_order = decided + (placed - decided) // 3
         matched = decided + 2 * (placed - decided) // 3
-    if not decided < placement_order < matched < placed < ended - timedelta(days=69):
+    if not legal_since < placement_order < matched < placed < ended - timedelta(days=69):
+        return None
+    if not decided < placement_order:
         return None
     return _Steps(
         decided=decided,
@@ -853,7 +880,8 @@ def _left_care_adopted(adoption: Adoption, episode_pk: int, period_pk: int, step
     CareEpisode.objects.create(
         period_id=period_pk,
         start_date=steps.placed,
-        # The placement order: legal status E1 from the move (903), so RNE U or B.
+        # Under the placement order (E1), which `_under_placement_order` dates from its
+        # making; the reason for this episode follows then.
         reason_new_episode="U" if by_carer else "B",
         legal_status="E1",
         placement_type="A5" if by_carer else "A6",
@@ -872,6 +900,84 @@ def _left_care_adopted(adoption: Adoption, episode_pk: int, period_pk: int, step
     ChronologyEntry.objects.filter(
         source_type=PeriodOfCare._meta.label, source_id=str(period_pk), event_type="CARE_ENDED"
     ).update(summary="Ceased to be looked after: Adopted: consent dispensed with")
+
+
+def _under_placement_order(child_id: int, made_on: date, revoked_on: date | None = None) -> None:
+    """903 legal status E1 from the day the placement order was made until the day it was
+    revoked (the care order revives: the status before it again). The child's episodes in
+    that period of care are split on those days and relabelled; each episode's reason for
+    starting then follows from what changed, as the 903 guidance reads it."""
+    period = (
+        PeriodOfCare.objects.filter(child_id=child_id, start_date__lte=made_on)
+        .order_by("-start_date")
+        .first()
+    )
+    if period is None or (period.end_date is not None and period.end_date <= made_on):
+        return
+    for day in (made_on, revoked_on):
+        if day is not None:
+            _split_episode(period, day)
+    for episode in period.episodes.filter(start_date__gte=made_on):
+        if revoked_on is None or episode.start_date < revoked_on:
+            episode.legal_status = "E1"
+            episode.save(update_fields=["legal_status"])
+    _reasons_for_new_episodes(period)
+
+
+def _split_episode(period: PeriodOfCare, day: date) -> None:
+    """The episode running on `day` (begun before it) ends then and goes on as a new one."""
+    running = (
+        period.episodes.filter(start_date__lt=day)
+        .exclude(end_date__lte=day)
+        .order_by("-start_date")
+        .first()
+    )
+    if running is None:
+        return
+    rest = {
+        "end_date": running.end_date,
+        "reason_ceased": running.reason_ceased,
+        "reason_place_change": running.reason_place_change,
+    }
+    running.end_date, running.reason_ceased, running.reason_place_change = day, "X1", ""
+    running.save(update_fields=["end_date", "reason_ceased", "reason_place_change"])
+    running.pk, running.start_date, running.reason_new_episode = None, day, "L"
+    for field, value in rest.items():
+        setattr(running, field, value)
+    running.save()
+
+
+def _reasons_for_new_episodes(period: PeriodOfCare) -> None:
+    """Each episode after the first starts for what changed from the one before: legal
+    status, placement (type or postcode), carer. A change of legal status alone gives the
+    episode before it no reason for a change of placement."""
+    rows = list(period.episodes.order_by("start_date", "pk"))
+    for old, new in pairwise(rows):
+        legal = old.legal_status != new.legal_status
+        moved = (old.placement_type, old.placement_postcode) != (
+            new.placement_type,
+            new.placement_postcode,
+        )
+        carer = old.carer_name != new.carer_name
+        reason = (
+            ("B" if carer else "U") if legal and moved else "L" if legal else "P" if carer else "T"
+        )
+        if reason != new.reason_new_episode:
+            new.reason_new_episode = reason
+            new.save(update_fields=["reason_new_episode"])
+        if reason == "L" and old.reason_place_change:
+            old.reason_place_change = ""
+            old.save(update_fields=["reason_place_change"])
+
+
+def _legal_since(period_pk: int) -> date:
+    """When the period's legal status last changed (its start if it never has)."""
+    return (
+        CareEpisode.objects.filter(period_id=period_pk, reason_new_episode__in=("S", "L", "U", "B"))
+        .order_by("-start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    ) or date.min
 
 
 def _weighted(rng: random.Random) -> str:
@@ -921,6 +1027,36 @@ def _after_current_placement(steps: _Steps, floor: date, today: date) -> None:
             steps.order = None
     if steps.placed >= today:
         steps.placed = None
+
+
+def _placed_before_a_visit(child_id: int, steps: _Steps, today: date) -> None:
+    """The child's visits were written before the adoption: the move to the adopters is put
+    a few days before a visit in which the child was seen, from which every later visit
+    keeps the new placement's clock (regulation 28), so the demo's record of visits holds.
+    Where no visit allows it, the child is matched but not yet placed."""
+    if steps.placed is None:
+        return
+    seen = list(
+        Visit.objects.filter(
+            child_id=child_id, kind="cla", child_seen=True, visited_on__gt=steps.placed
+        )
+        .order_by("visited_on")
+        .values_list("visited_on", flat=True)
+    )
+    if not seen:
+        return  # placed since the last visit: the next one is due within the week
+    for visit in seen:
+        placed = max(visit - timedelta(days=5), steps.placed)
+        later = [v for v in seen if v > placed]
+        if all(b <= care_visit_due(a, placed) for a, b in pairwise(later)):
+            shift = placed - steps.placed
+            steps.placed = placed
+            if steps.order is not None:
+                steps.order += shift
+                if steps.order >= today:
+                    steps.order = None
+            return
+    steps.placed = steps.order = None
 
 
 def _reversal_reason(rng: random.Random, steps: _Steps) -> str:
@@ -976,8 +1112,9 @@ def _placed_for_adoption(adoption: Adoption, steps: _Steps) -> None:
     CareEpisode.objects.create(
         period=period,
         start_date=steps.placed,
-        # The placement order: legal status E1 from the move (903), so RNE U or B.
-        reason_new_episode="U" if by_carer else "B",
+        # Already under the placement order (E1): only the placement changes, with the
+        # carers who adopt (T) or to the adopters (P).
+        reason_new_episode="T" if by_carer else "P",
         legal_status="E1",
         placement_type="A5" if by_carer else "A6",
         provider="PR1",

@@ -713,8 +713,12 @@ def _due_violations(
         if visit is None:
             expected[(*key, "cla_visit")] = due.care_visit_due(date.min, moved)
         else:
-            current = max(r.start_date for r in rows if r.start_date <= visit)
-            expected[(*key, "cla_visit")] = due.care_visit_due(visit, current)
+            placed = max(
+                r.start_date
+                for r in rows
+                if r.start_date <= visit and r.reason_new_episode != ReasonNewEpisode.L
+            )
+            expected[(*key, "cla_visit")] = due.care_visit_due(visit, placed)
     expected.update(_care_health_due(periods))
     expected.update(_care_planning_due(periods, care_reviews, placements))
     # Casework's own clocks; leaving care's and court work's are checked in their own demo
@@ -993,7 +997,7 @@ def _care_visits_late(what: str, period: PeriodOfCare, visits: list[date]) -> li
         if last is None or last <= moved:
             deadline = due.care_visit_due(date.min, moved)
         else:
-            placed = max(e.start_date for e in episodes if e.start_date <= last)
+            placed = max(m for m in moves if m <= last)  # a legal status alone is no move
             deadline = due.care_visit_due(last, placed)
         if day > deadline:
             bad.append(f"{what} a visit on {day} was late (due {deadline})")

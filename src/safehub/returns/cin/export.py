@@ -107,11 +107,19 @@ def census_children(children: QuerySet[Person], start: date, end: date) -> Itera
         (c for c in conferences if c["kind"] == ConferenceKind.REVIEW and c["plan_id"]),
         "plan_id",
     )
+    # An enquiry is in the year's return while it runs in the year, or when the initial
+    # conference it led to is held in the year (ended on 19 March, conference on 1 April):
+    # else the plan made at that conference has no conference in the file (rules 2883, 2885).
     enquiries = _by(
-        Section47.objects.filter(episode__in=in_scope, start_date__lte=end)
-        .exclude(end_date__lt=start)
-        .order_by("start_date", "pk")
-        .values("pk", "episode_id", "start_date", "icpc_target", "outcome", "end_date"),
+        (
+            s
+            for s in Section47.objects.filter(episode__in=in_scope, start_date__lte=end)
+            .order_by("start_date", "pk")
+            .values("pk", "episode_id", "start_date", "icpc_target", "outcome", "end_date")
+            if s["end_date"] is None
+            or s["end_date"] >= start
+            or icpc_of_s47.get(s["pk"], date.min) >= start
+        ),
         "episode_id",
     )
     cp_plans = _by(

@@ -12,10 +12,12 @@ import pytest
 from conftest import TEST_NOW, TEST_TODAY
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from lxml import etree
 
 from safehub.audit.models import AuditAction, AuditEvent
-from safehub.casework.models import Episode
+from safehub.casework.codes import ConferenceKind
+from safehub.casework.models import Conference, Episode
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.demo.generator.census_plants import census_plant_targets
 from safehub.organisations.models import User
@@ -97,6 +99,35 @@ def test_a_period_is_as_it_stood_on_its_last_day(demo, django_db_blocker):
     details = elements(child, f"CINdetails[CINreferralDate='{episode.referral_date}']")
     assert details[0].find("CINclosureDate") is None
     assert made.filename == "cin-census-2025-26-20250401-20250930.xml"
+
+
+def test_an_enquiry_ended_before_the_period_is_in_it_with_its_conference(demo, django_db_blocker):
+    """An enquiry concluded on a Friday whose initial conference is held the next week: a
+    period starting between the two still carries the conference and the plan made at it,
+    on the enquiry (rules 2883 and 2885)."""
+    with django_db_blocker.unblock():
+        conference = (
+            Conference.objects.filter(
+                kind=ConferenceKind.INITIAL,
+                section47__end_date__lt=F("held_on"),
+                held_on__gt=date(2025, 4, 1),
+                held_on__lt=date(2026, 3, 1),
+                plan__start_date=F("held_on"),
+            )
+            .select_related("section47__episode")
+            .order_by("pk")
+            .first()
+        )
+        assert conference is not None
+        enquiry = conference.section47
+        assert enquiry is not None
+        content, _ = _census(demo, "2025-26", start=conference.held_on, end=date(2026, 3, 31))
+    root = etree.fromstring(content)
+    child = f"//Child[ChildIdentifiers/LAchildID='{enquiry.episode.child_id}']"
+    assert texts(root, f"{child}//Section47/DateOfInitialCPC/text()") == [str(conference.held_on)]
+    assert str(conference.held_on) in texts(root, f"{child}//CPPstartDate/text()")
+    report = validate_cin(content, filename="demo.xml")
+    assert not [f for f in report.findings if f.code in ("2883", "2885")]
 
 
 def test_the_census_is_audited_naming_every_child_restricted_too(demo, django_db_blocker):

@@ -294,6 +294,7 @@ class PlannerBase:
         self.showcase_families = 0
         self.stall = STALL
         self.slow = False
+        self.uasc_children = 0  # so even the smallest council has one (casework.UASCStatus)
 
     def manager_of(self, username: str) -> str:
         team = self.staff[username].team

@@ -510,9 +510,10 @@ class CarePlanning(ChildProtectionPlanning):
                 )
                 else (_pick(rng, PLACE_CHANGE))
             )
-            case.care_change(period, day, placement, reason)
-            # The services count the next visit from the start of the current 903 episode.
-            placed = day
+            # The services count the next visit from the start of the current placement,
+            # which a change of legal status alone does not restart.
+            if case.care_change(period, day, placement, reason) != ReasonNewEpisode.L:
+                placed = day
         self._missing(case, start, stop)
         if end is not None:
             case.care_end(period, end, self._care_leaving(case, end, legal_now))
@@ -632,8 +633,10 @@ class CarePlanning(ChildProtectionPlanning):
         born = case.person.date_of_birth
         at_start = _age_on(case.person, start) or 0
         # England: about 7,400 of 84,000 looked after are UASC, nearly all aged 14 to 17.
-        if born and 14 <= at_start < 18 and rng.random() < 0.3 and not case.has_uasc:
+        unaccompanied = not self.uasc_children or rng.random() < 0.3
+        if born and 14 <= at_start < 18 and unaccompanied and not case.has_uasc:
             case.has_uasc = True
+            self.uasc_children += 1
             eighteen = due.add_months(born, 12 * 18)
             case.uasc(start, eighteen if eighteen < self.today else None, case.worker(start))
 
