@@ -164,8 +164,10 @@ def _chart(pdf: _Report, figure: f.Figure, months: dict[date, f.Month]) -> None:
         pdf.set_dash_pattern(dash=1.5, gap=1.5)
         pdf.line(_LEFT + 20, y(england[0].value), _LEFT + _WIDTH - 10, y(england[0].value))
         pdf.set_dash_pattern()
-        pdf.text(_LEFT + _WIDTH - 60, y(england[0].value) - 1,
-                 plain(f"England {shown(figure, england[0].value)}"))  # fmt: skip
+        # With its period: the newest England figure held may be years older than ours.
+        label = f"England {shown(figure, england[0].value)} ({england[0].period})"
+        pdf.text(_LEFT + _WIDTH - 10 - pdf.get_string_width(plain(label)),
+                 y(england[0].value) - 1, plain(label))  # fmt: skip
     pdf.set_draw_color(0, 0, 0)
     previous = None
     for i, (_, v) in enumerate(points):

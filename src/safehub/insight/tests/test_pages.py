@@ -4,15 +4,19 @@ with pypdf."""
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
 from conftest import TEST_TODAY
+from django.template import engines
 from django.urls import reverse
 from pypdf import PdfReader
 
 from safehub.audit.models import AuditEvent
+from safehub.insight.figures import FIGURES
 from safehub.insight.models import Commentary, Job, JobKind, JobStatus
+from safehub.insight.selectors import Point, Series
 from safehub.insight.services import figures_refresh, job_run
 from safehub.insight.tests.conftest import plan
 
@@ -118,6 +122,8 @@ def test_committee_report_pdf_has_the_figures_and_the_commentary(plans, client_f
     assert words in text
     assert "Children on a child protection plan" in text
     assert "England" in text
+    # The chart's England line names its period (the one held may be years old).
+    assert "England 70.0 (31 March 2024)" in text
     assert "Director's commentary" in text
     assert AuditEvent.objects.filter(
         actor=users["performance_analyst"], action="export", object_type="insight.job"
@@ -164,3 +170,24 @@ def test_the_same_build_sent_twice_queues_one_job(plans, client_for):
     client.post(reverse("insight:report"), data)
     client.post(reverse("insight:report"), data)
     assert Job.objects.count() == 1
+
+
+def test_a_chart_line_breaks_at_a_month_without_a_figure():
+    """Nothing to divide by in May (no child on a plan): the line stops at April and starts
+    again at June, rather than joining the two across a month with no figure."""
+    months = [date(2026, m, 1) for m in (3, 4, 5, 6, 7)]
+    values = [40.0, 50.0, None, 30.0, 20.0]
+    series = Series(
+        FIGURES["cp_two_years"],
+        [Point(m, 1 if v else 0, 2 if v else 0, v) for m, v in zip(months, values, strict=True)],
+        [],
+    )
+    svg = (
+        engines["jinja2"]
+        .from_string('{% from "insight/_line.html" import line_chart %}{{ line_chart("c", s) }}')
+        .render({"s": series})
+    )
+    (path,) = re.findall(r'<path d="([^"]*)"', svg)
+    stretches = [part.strip() for part in path.split("M") if part.strip()]
+    assert [len(s.split(" L")) for s in stretches] == [2, 2]
+    assert svg.count("<circle") == 4
