@@ -583,9 +583,12 @@ def _described(filters: RegisterFilters) -> dict[str, Any]:
 
 
 def council_teams() -> list[Team]:
-    """The teams a register can be filtered by: the council's own."""
+    """The teams a register can be filtered by: the council's own that work with children
+    (they hold an involvement), not its performance or systems teams, which never will.
+    One probe of the involvements' team index a team."""
     return list(
         Team.objects.filter(agency__kind=AgencyKind.COUNCIL)
+        .filter(Exists(Involvement.objects.filter(team=OuterRef("pk"))))
         .select_related("agency")
         .order_by("name")
     )

@@ -3,6 +3,7 @@ export with its formula protection, and naming a child's EHE officer."""
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -44,6 +45,16 @@ def test_a_register_lists_and_filters(client_for, home_educated):
     assert "No children you may see are on this register with these filters" in (
         filtered.content.decode()
     )
+
+
+def test_the_team_filter_offers_the_teams_that_work_with_children(client_for, home_educated):
+    """North holds Harriet's case; the council's insight, governance and IT teams never hold
+    one, and a school's team is not the council's."""
+    url = reverse("hardtosee:register", args=["elective-home-education"])
+    text = client_for("mash_worker").get(url).content.decode()
+    offered = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', text)
+    assert "North" in offered
+    assert not {"Insight", "Governance", "IT", "Safeguarding"} & set(offered)
 
 
 def test_a_filter_it_cannot_read_says_so_and_filters_nothing(client_for, home_educated):
