@@ -829,6 +829,20 @@ def case_holding_roles() -> list[str]:
     return [role for role, rules in RULES.items() if rules.holds_cases]
 
 
+def leads_a_casework_team(actor: User) -> bool:
+    """A manager of a team whose staff hold cases: their work starts with the team's
+    caseloads. (A manager of the MASH's own team, whose staff hold none, starts at the
+    queue.)"""
+    if not can_manage_cases(actor) or actor.team_id is None:
+        return False
+    return (
+        type(actor)
+        .objects.filter(team_id=actor.team_id, role__in=case_holding_roles(), is_active=True)
+        .exclude(pk=actor.pk)
+        .exists()
+    )
+
+
 # --- Neglect profiles ----------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from safehub.access.policy import (
     can_see_front_door_figures,
     can_work_mash_queue,
     holds_cases,
+    leads_a_casework_team,
     reviews_children_in_care,
     rules_for,
 )
@@ -27,6 +28,8 @@ from safehub.core.users import SignedInRequest
 def home_view(request: SignedInRequest) -> HttpResponse:
     """Send each role to where its work starts."""
     user = request.user
+    if leads_a_casework_team(user):
+        return redirect("casework:team-work")
     if can_work_mash_queue(user):
         return redirect("frontdoor:contact-queue")
     if can_refer(user):
