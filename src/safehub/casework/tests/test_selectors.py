@@ -6,9 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import TEST_TODAY
+from conftest import TEST_TODAY, sign_in
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from safehub.access.models import RestrictedAccess
 from safehub.access.policy import Decision, decide_allocation
@@ -239,3 +240,23 @@ def test_a_child_probe_that_reads_a_day_is_refused() -> None:
         from safehub.casework import sections
 
         del sections._child_probes[name]
+
+
+def test_the_team_page_names_a_restricted_record_by_id_and_its_worker(
+    users: Any, client: Any
+) -> None:
+    """Overdue work on a restricted record the manager is not on the list for: shown by its
+    SafeHub ID with who holds it, not as a link that would ask the manager to break the
+    glass."""
+    sw = users["social_worker"]
+    hidden = _allocated("Rae Hidden", users, sw)
+    RestrictedAccess.objects.create(person=hidden, user=sw)
+    hidden.is_restricted = True
+    hidden.save()
+    _due(hidden, -3, "Visit")
+    page = sign_in(client, users["team_manager"]).get(reverse("casework:team-work"))
+    html = page.content.decode()
+    assert f"Restricted record (SafeHub ID {hidden.pk})" in html
+    assert f"Ask {sw}, who holds it" in html
+    assert reverse("casework:child-casework", args=[hidden.pk]) not in html
+    assert "Rae" not in html
