@@ -680,7 +680,9 @@ class ContactPlanner:
         rng = self.rng
         public = contact.channel == Channel.PUBLIC
         words = source.words
-        concern, factors, urgency = self._concern(fam, words, children, not_on_record)
+        concern, factors, urgency = self._concern(
+            fam, words, children, not_on_record, contact.received_at.date(), contact.decision
+        )
         tried = (
             ""
             if public
@@ -727,11 +729,23 @@ class ContactPlanner:
         }
 
     def _concern(
-        self, fam: PlannedFamily, words: str, children: list[int], not_on_record: bool
+        self,
+        fam: PlannedFamily,
+        words: str,
+        children: list[int],
+        not_on_record: bool,
+        on: date,
+        decision: str,
     ) -> tuple[str, list[str], str]:
+        """What the referrer says: one of their kind of worries that fits the child's age on
+        the day (a toddler is not quoted; a baby is not drunk in town), about a mother where
+        it says "she"."""
         parent = self._parent(fam)
+        born = fam.persons[children[0]].date_of_birth  # None: not born yet
+        age = max(0, (on - born).days // YEAR) if born else 0
+        fitting = text.concerns_for(words, age, decision)
         for _ in range(5):
-            template, factors, urgency = self.rng.choice(text.CONCERNS[words])
+            template, factors, urgency, _ = self.rng.choice(fitting)
             about_her = " she " in template or " her " in template
             if parent is None or parent.sex == Sex.FEMALE or not about_her:
                 break

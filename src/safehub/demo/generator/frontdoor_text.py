@@ -3,7 +3,8 @@ partners and hears back, and how it explains its decisions.
 
 Placeholders: {child} {parent} {partner} {he} {his} (the child's pronouns) {days} {pct}
 {time} {town} {months} {amount}. Each concern is (text, the CIN assessment factor codes the
-MASH would record, urgency); the public form records no factors.
+MASH would record, urgency, the child's ages in years it can be said of: a toddler is not
+quoted, nor has cuts on her forearms); the public form records no factors.
 """
 
 POLICE, SCHOOL, HEALTH_VISITING, HOSPITAL, GP, HOUSING = (
@@ -16,49 +17,56 @@ POLICE, SCHOOL, HEALTH_VISITING, HOSPITAL, GP, HOUSING = (
 )
 PUBLIC, SELF, COUNCIL, OTHER = "public", "self", "council", "other"
 
-CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
+CONCERNS: dict[str, list[tuple[str, list[str], str, tuple[int, int]]]] = {
     POLICE: [
         (
             "Officers attended the home at {time} after a 999 call about a domestic argument. "
             "{parent} had a cut lip and {child} was in the house throughout.",
             ["3A", "3B"],
             "urgent",
+            (0, 17),
         ),
         (
             "{child} was found by officers in {town} at {time}, alone and drunk, and was taken "
             "home to {parent}.",
             ["1A", "10A"],
             "urgent",
+            (12, 17),
         ),
         (
             "A neighbour called police: {parent} was very drunk and caring for {child} alone. "
             "Officers stayed until a relative arrived.",
             ["1B"],
             "urgent",
+            (0, 12),
         ),
         (
             "{child} was reported missing overnight and came back the next afternoon; {he} "
             "would not say where {he} had been.",
             ["10A"],
             "routine",
+            (11, 17),
         ),
         (
             "A drugs warrant at the address found cannabis and scales in a room the children "
             "can reach.",
             ["2B"],
             "urgent",
+            (0, 17),
         ),
         (
             "{child} was stopped with older teenagers, one carrying a knife. Officers think "
             "{he} is being used to carry drugs.",
             ["24A", "13A"],
             "urgent",
+            (12, 17),
         ),
         (
             "{partner} breached bail conditions by going to the home; {parent} let him in and "
             "the children were present.",
             ["3A", "3B"],
             "immediate",
+            (0, 17),
         ),
     ],
     SCHOOL: [
@@ -67,42 +75,49 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "gone unanswered and a home visit got no reply.",
             ["16A"],
             "routine",
+            (5, 16),
         ),
         (
             "{child} told a teaching assistant there is often no food at home and that {he} "
             "looks after the younger ones in the evenings.",
             ["16A", "7A"],
             "routine",
+            (7, 16),
         ),
         (
             "{child} said {parent}'s partner shouts and throws things and that {he} is scared "
             "to go home tonight.",
             ["3A", "17A"],
             "urgent",
+            (5, 17),
         ),
         (
             "{child} has cuts on {his} forearms and told the pastoral lead things at home are "
             "really bad.",
             ["15A", "4A"],
             "urgent",
+            (11, 17),
         ),
         (
             "{child} came in with a bruise on {his} cheek; the explanation changed twice during "
             "the day.",
             ["18C"],
             "urgent",
+            (4, 17),
         ),
         (
             "{child} is often collected late, and {parent} smelt strongly of alcohol at pick-up "
             "twice this week.",
             ["1B"],
             "routine",
+            (4, 11),
         ),
         (
             "{child} has new phones and expensive trainers, and has been seen getting into cars "
             "with older men after school.",
             ["11A"],
             "urgent",
+            (12, 17),
         ),
     ],
     HEALTH_VISITING: [
@@ -111,24 +126,28 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "nappy rash and {parent} seemed very low.",
             ["16A", "4B"],
             "routine",
+            (0, 2),
         ),
         (
             "{child} has dropped two centile lines and {parent} has missed the last three clinic "
             "appointments.",
             ["16A"],
             "routine",
+            (0, 4),
         ),
         (
             "{parent} disclosed that {partner} pushed her during an argument while she was "
             "holding {child}.",
             ["3A", "3B"],
             "urgent",
+            (0, 2),
         ),
         (
             "{child} was asleep on the sofa with {parent}, who admitted drinking; safe sleep "
             "advice given again.",
             ["1B", "16A"],
             "routine",
+            (0, 1),
         ),
     ],
     HOSPITAL: [
@@ -137,22 +156,26 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "from the sofa does not fit the injury.",
             ["18C"],
             "immediate",
+            (0, 5),
         ),
         (
             "{parent} attended the emergency department with facial injuries and said "
             "{partner} caused them; the children were at home with him.",
             ["3B"],
             "urgent",
+            (0, 17),
         ),
         (
             "{child} attended after taking an overdose of paracetamol and said {he} wanted to die.",
             ["15A", "4A"],
             "urgent",
+            (11, 17),
         ),
         (
             "{child}'s paediatric appointments were missed three times and {he} is losing weight.",
             ["16A"],
             "routine",
+            (0, 17),
         ),
     ],
     GP: [
@@ -161,17 +184,20 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "caring for the children.",
             ["4B", "1B"],
             "routine",
+            (0, 17),
         ),
         (
             "The GP saw a bruise on {child}'s upper arm shaped like a grip mark; {parent} could "
             "not explain it.",
             ["18C"],
             "urgent",
+            (0, 17),
         ),
         (
             "{parent} has asked for early repeat prescriptions of opioids four times this year.",
             ["2B"],
             "routine",
+            (0, 17),
         ),
     ],
     HOUSING: [
@@ -180,18 +206,21 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "and the children sleeping on a mattress on the floor.",
             ["16A"],
             "routine",
+            (0, 17),
         ),
         (
             "Neighbours report visitors through the night and shouting; {parent} is £{amount} "
             "in arrears and possession proceedings have started.",
             ["2B"],
             "routine",
+            (0, 17),
         ),
         (
             "Repeated reports of damage to the front door and threats made to {parent} by a "
             "former partner.",
             ["3B"],
             "routine",
+            (0, 17),
         ),
     ],
     PUBLIC: [
@@ -200,35 +229,41 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "night a man was screaming at {parent}.",
             ["3A"],
             "routine",
+            (0, 17),
         ),
         (
             "The children next door are left on their own in the evenings. I have seen {child} "
             "at the window late at night.",
             ["16A"],
             "routine",
+            (3, 12),
         ),
         (
             "I am worried about {child}. {parent} is drinking heavily again and the house is in "
             "a terrible state.",
             ["1B", "16A"],
             "routine",
+            (0, 17),
         ),
         (
             "{child} told me {parent}'s boyfriend hits the children when {parent} is out.",
             ["18C"],
             "routine",
+            (4, 17),
         ),
         (
             "The kids at this address are always outside late and look hungry. There are people "
             "coming and going all night.",
             ["16A", "2B"],
             "routine",
+            (4, 15),
         ),
         (
             "{child} turned up at our door crying and would not go home. {parent} came and "
             "dragged {child} back by the arm.",
             ["18C"],
             "routine",
+            (4, 12),
         ),
     ],
     SELF: [
@@ -237,12 +272,14 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "want to go back tonight.",
             ["3A", "17A"],
             "routine",
+            (11, 17),
         ),
         (
             "My mum drinks every night and I have to look after my little brother. I'm tired "
             "all the time and I can't tell anyone at school.",
             ["1B", "7A"],
             "routine",
+            (10, 17),
         ),
     ],
     COUNCIL: [
@@ -251,18 +288,21 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "the only carer for {child}.",
             ["4B"],
             "urgent",
+            (0, 17),
         ),
         (
             "The early help plan has closed without progress: {child}'s attendance is still "
             "{pct}% and {parent} has stopped engaging.",
             ["16A"],
             "routine",
+            (5, 16),
         ),
         (
             "The family have moved here from another area, where {child} was on a child in need "
             "plan for neglect.",
             ["16A"],
             "routine",
+            (0, 17),
         ),
     ],
     OTHER: [
@@ -271,21 +311,41 @@ CONCERNS: dict[str, list[tuple[str, list[str], str]]] = {
             "into the family home.",
             ["3B"],
             "urgent",
+            (0, 17),
         ),
         (
             "A youth worker is worried that {child} spends time with much older men and has "
             "unexplained money.",
             ["11A"],
             "urgent",
+            (12, 17),
         ),
         (
             "A court welfare officer reports that {child} described being hit with a belt at "
             "{parent}'s home.",
             ["18C"],
             "urgent",
+            (4, 17),
         ),
     ],
 }
+
+
+def concerns_for(
+    words: str, age: int, decision: str = ""
+) -> list[tuple[str, list[str], str, tuple[int, int]]]:
+    """The worries a referrer of this kind may voice about a child of `age` years; all of
+    them if none fits (a source asked about a child it would rarely speak of). The MASH's
+    `decision` follows what it heard: early help, advice or no further action on a routine
+    worry where there is one, a strategy discussion on an urgent one."""
+    said = CONCERNS[words]
+    fitting = [c for c in said if c[3][0] <= age <= c[3][1]] or said
+    if decision in ("nfa", "advice", "early_help"):
+        return [c for c in fitting if c[2] == "routine"] or fitting
+    if decision == "strategy":
+        return [c for c in fitting if c[2] != "routine"] or fitting
+    return fitting
+
 
 WHAT_TRIED = {
     POLICE: [

@@ -840,22 +840,25 @@ def _adopted(
 def _adopted_steps(
     rng: random.Random, began: date, placed_from: date, ended: date, legal_since: date
 ) -> _Steps | None:
-    """The steps of an adoption that ended the period on `ended`; the placement order is the
-    period's last change of legal status, so it comes after `legal_since` (the final care
-    order, say)."""
-    placed = max(placed_from + timedelta(days=1), ended - timedelta(days=rng.randint(70, 300)))
-    matched = placed - timedelta(days=rng.randint(7, 35))
-    placement_order = max(
-        matched - timedelta(days=rng.randint(60, 200)), legal_since + timedelta(days=1)
-    )
-    decided = placement_order - timedelta(days=rng.randint(20, 60))
-    if decided <= began:  # a short period: the steps closer together
-        decided = began + timedelta(days=1)
-        placement_order = decided + (placed - decided) // 3
-        matched = decided + 2 * (placed - decided) // 3
-    if not legal_since < placement_order < matched < placed < ended - timedelta(days=69):
+    """The steps of an adoption that ended the period on `ended`, placed with the adopters
+    in its last placement's time. The placement order is the period's last change of legal
+    status, so it comes after `legal_since` (the final care order, say): the steps are drawn
+    closer together where they must be, and there is no adoption where they cannot fit."""
+    floor = max(began, legal_since) + timedelta(days=1)
+    # With the adopters ten weeks to ten months before the order, within the last placement
+    # and leaving a day each for the placement order and the match after `floor`.
+    latest = ended - timedelta(days=70)
+    earliest = max(placed_from + timedelta(days=1), floor + timedelta(days=2))
+    if earliest > latest:
         return None
-    if not decided < placement_order:
+    placed = latest - timedelta(days=rng.randint(0, min(230, (latest - earliest).days)))
+    matched = placed - timedelta(days=rng.randint(7, 35))
+    placement_order = matched - timedelta(days=rng.randint(60, 200))
+    if placement_order < floor:
+        placement_order = floor
+        matched = max(matched, placement_order + (placed - placement_order) // 2)
+    decided = max(placement_order - timedelta(days=rng.randint(20, 60)), began + timedelta(days=1))
+    if not decided < placement_order < matched < placed < ended - timedelta(days=69):
         return None
     return _Steps(
         decided=decided,
