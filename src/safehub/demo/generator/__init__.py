@@ -205,6 +205,14 @@ def generate(
         progress=say,
     )
     say(f"Partner events: {counts['partner_events']:,}")
+    planted = seed_trajectories(seed=seed, today=reference_date or timezone.localdate())
+    counts.update(planted)
+    say(
+        f"Cumulative concern: {planted['trajectories']:,} trajectories before a child "
+        f"protection plan, {planted['decoys']:,} decoys"
+    )
+    # After every school's events: a child joins an education register only after the last
+    # thing their school sent.
     hard_to_see = seed_hardtosee(
         seed=seed, today=reference_date or timezone.localdate(), persons=target
     )
@@ -215,12 +223,6 @@ def generate(
         f"{hard_to_see.get('cme_children', 0)} missing education, "
         f"{hard_to_see.get('contexts', 0)} contexts, "
         f"{hard_to_see.get('mace_panels', 0)} MACE panels"
-    )
-    planted = seed_trajectories(seed=seed, today=reference_date or timezone.localdate())
-    counts.update(planted)
-    say(
-        f"Cumulative concern: {planted['trajectories']:,} trajectories before a child "
-        f"protection plan, {planted['decoys']:,} decoys"
     )
     # The partner feeds, registers and trajectories above multiplied the chronology: without
     # fresh statistics the next two statements are planned for the first batch's tables (at

@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from safehub.access.models import Involvement
 from safehub.access.roles import Role
@@ -94,7 +94,15 @@ def seed_hardtosee(*, seed: int, today: date, persons: int) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     scale = max(1, persons // 2_000)
     picked = rng.sample(children, min(len(children), 10 * scale + 24 * scale))
-    ehe, cme = picked[: 6 * scale], picked[6 * scale : 10 * scale]
+    # On a register only after the last thing a school sent about the child, a fortnight
+    # before at least (a school does not report the absence of a child it no longer teaches).
+    last = _last_heard_from_a_school([row[0] for row in picked])
+    quiet = [
+        (*r[:3], last.get(r[0]))
+        for r in picked
+        if r[0] not in last or last[r[0]] < today - timedelta(days=61)
+    ]
+    ehe, cme = quiet[: 6 * scale], quiet[6 * scale : 10 * scale]
     counts["partner_events"] += _education(rng, staff, ehe, cme, today, counts)
     counts["partner_events"] += _babies(rng, staff, today, 8 * scale)
     contexts = _contexts(rng, staff, children, today, max(4, persons // 500), counts)
@@ -145,6 +153,24 @@ def _children(today: date) -> list[tuple[Any, ...]]:
         .order_by("pk")
         .values_list("pk", "upn", "nhs_number", "date_of_birth")
     )
+
+
+def _last_heard_from_a_school(person_ids: list[int]) -> dict[int, date]:
+    """The day of each child's latest chronology entry a school sent (a partner event, a
+    referral), in London; one query."""
+    rows = (
+        ChronologyLink.objects.filter(
+            person_id__in=person_ids, entry__source_agency__kind=AgencyKind.SCHOOL
+        )
+        .values("person_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("person_id", "last")
+    )
+    return {pk: last.astimezone(LONDON).date() for pk, last in rows}
+
+
+def _after(day: date | None) -> date:
+    return day + timedelta(days=1) if day else date.min
 
 
 def _midday(day: date) -> datetime:
@@ -206,9 +232,9 @@ def _education(
     made: list[Any] = []
     officers: list[EheOfficer] = []
     entries: list[tuple[ChronologyEntry, int]] = []
-    for number, (pk, upn, _, _) in enumerate(ehe):
+    for number, (pk, upn, _, heard) in enumerate(ehe):
         school = rng.choice(staff["school"])
-        registered = today - timedelta(days=rng.randint(60, 600))
+        registered = max(today - timedelta(days=rng.randint(60, 600)), _after(heard))
         made.append(_file(school, "ehe_registered", {"upn": upn}, pk, registered, number))
         if number % 4 == 3:  # a quarter have since gone back to school
             ended = registered + timedelta(days=rng.randint(20, (today - registered).days - 5))
@@ -232,9 +258,9 @@ def _education(
                     pk,
                 )
             )
-    for number, (pk, upn, _, _) in enumerate(cme, start=len(ehe)):
+    for number, (pk, upn, _, heard) in enumerate(cme, start=len(ehe)):
         school = rng.choice(staff["school"])
-        missing = today - timedelta(days=rng.randint(14, 300))
+        missing = max(today - timedelta(days=rng.randint(14, 300)), _after(heard))
         made.append(_file(school, "child_missing_education", {"upn": upn}, pk, missing, number))
         if number % 3 == 0 and (today - missing).days > 60:  # found a school place since
             back = missing + timedelta(days=rng.randint(45, (today - missing).days - 2))

@@ -1,7 +1,8 @@
-"""Demoshire's partner events: every type in the vocabulary, each from an agency of the kind
-that sends it, about people already loaded. Most were filed by their NHS number or UPN and
-are on the person's chronology, a few a MASH worker matched, some wait in the MASH's queue
-(described by name, date of birth and postcode only) and a couple were sent back.
+"""Demoshire's partner events: every type in the vocabulary but the education registers'
+(`hardtosee` writes those), each from an agency of the kind that sends it, about people
+already loaded. Most were filed by their NHS number or UPN and are on the person's
+chronology, a few a MASH worker matched, some wait in the MASH's queue (described by name,
+date of birth and postcode only) and a couple were sent back.
 
 Deterministic: the same council, seed and day give the same events. Every event is built as
 a partner would send it and passed through the real parser, so the demo holds only events the
@@ -80,6 +81,14 @@ SENT_BACK_REASONS = (
 )
 
 
+# What puts a child on (or takes them off) the education registers is written only by
+# `hardtosee`, after every school's other events, so a child a school no longer teaches
+# hears nothing more from it; drawn at random here, a child could be registered home
+# educated and still have termly absence returns after.
+REGISTER_TYPES = frozenset({"ehe_registered", "ehe_ended", "child_missing_education"})
+FEED_TYPES = [t for t in EVENT_TYPES if t.code not in REGISTER_TYPES]
+
+
 def seed_partner_events(*, seed: int, today: date, persons: int) -> int:
     """Write the events and their chronology entries; returns how many events."""
     rng = random.Random(f"demoshire-partner-events-{seed}")
@@ -90,11 +99,11 @@ def seed_partner_events(*, seed: int, today: date, persons: int) -> int:
     children, adults = _people(today)
     if not children or not adults:
         return 0
-    total = max(len(EVENT_TYPES) * 2, persons // 40)
+    total = max(len(FEED_TYPES) * 2, persons // 40)
     now = datetime.combine(today, time(9), tzinfo=LONDON)
     events: list[PartnerEvent] = []
     for number in range(total):
-        event_type = EVENT_TYPES[number % len(EVENT_TYPES)]
+        event_type = FEED_TYPES[number % len(FEED_TYPES)]
         agency, sender = rng.choice(senders[event_type.sector])
         adult = event_type.sector == Sector.ADULT_SERVICES
         person = rng.choice(adults if adult else children)
@@ -389,7 +398,7 @@ def seed_partner_volume(
     children, adults = _people(today)
     if not senders or not children or not adults:
         return 0
-    types = [t for t in EVENT_TYPES if t.sector in SECTOR_SHARE]
+    types = [t for t in FEED_TYPES if t.sector in SECTOR_SHARE]
     weights = [
         SECTOR_SHARE[t.sector]
         * TYPE_WEIGHT.get(t.code, 1)

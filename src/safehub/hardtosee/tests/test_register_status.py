@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from safehub.chronology.models import ChronologyEntry
+from safehub.chronology.models import ChronologyEntry, ChronologyLink
 from safehub.chronology.services import new_entry
 from safehub.core.workdays import LONDON
 from safehub.hardtosee.models import EducationRegister, RegisterStatus
@@ -27,6 +27,7 @@ from safehub.hardtosee.selectors import (
 )
 from safehub.hardtosee.services import register_facts_refresh, register_status_on_append
 from safehub.hardtosee.tests.conftest import AS_OF, child, happened
+from safehub.partners.models import PartnerEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +256,26 @@ def test_the_migrations_backfill_gives_the_registers_the_chronology_gives(demo):
         )
         _same_as_the_chronology(demo)
         transaction.set_rollback(True)
+
+
+def test_no_school_writes_about_a_demo_child_it_no_longer_teaches(demo):
+    """A child registered home educated, or missing education, hears nothing more from a
+    school (no absence return, no welfare concern, no referral) until they are back at one."""
+    joined: dict[int, date] = {}
+    left: dict[int, date] = {}
+    for person_id, kind, at in PartnerEvent.objects.filter(
+        type__in=("ehe_registered", "child_missing_education", "ehe_ended", "attendance")
+    ).values_list("person_id", "type", "occurred_at"):
+        on = at.astimezone(LONDON).date()
+        if kind in ("ehe_registered", "child_missing_education"):
+            joined[person_id] = on
+        else:
+            left[person_id] = min(on, left.get(person_id, date.max))
+    assert len(joined) >= 10
+    heard = ChronologyLink.objects.filter(
+        person_id__in=joined, entry__source_agency__kind="school"
+    ).exclude(entry__event_type__startswith="PARTNER_EHE_")
+    for person_id, at, kind in heard.values_list("person_id", "occurred_at", "entry__event_type"):
+        on = at.astimezone(LONDON).date()
+        off_roll = joined[person_id] < on < left.get(person_id, date.max)
+        assert not (off_roll and kind != "PARTNER_CHILD_MISSING_EDUCATION"), (person_id, on, kind)
