@@ -34,6 +34,7 @@ from safehub.demo.generator.census_plants import seed_census_plants
 from safehub.demo.generator.concern_alerts import seed_concern_alerts
 from safehub.demo.generator.encompass import seed_encompass
 from safehub.demo.generator.frontdoor import ContactPlanner
+from safehub.demo.generator.governance import seed_governance
 from safehub.demo.generator.hardtosee import schools_left_behind, seed_hardtosee
 from safehub.demo.generator.loader import Loader
 from safehub.demo.generator.neglect import seed_neglect
@@ -281,6 +282,13 @@ def generate(
     say(f"Operation Encompass: {encompass['encompass_notices']:,} notices in the last fortnight")
     registered = seed_swe_registrations()
     say(f"Social Work England registration numbers: {registered} social workers and managers")
+    governance = seed_governance(today=reference_date or timezone.localdate())
+    counts.update(governance)
+    say(
+        f"Governance: {governance.get('break_glass', 0)} records opened by breaking the glass, "
+        f"{governance.get('subject_access_requests', 0)} subject access requests, "
+        f"{governance.get('api_tokens', 0)} API tokens"
+    )
     # Last: the rules meet every partner event, profile and contact written above.
     alerts = seed_concern_alerts(
         seed=seed, today=reference_date or timezone.localdate(), persons=target
