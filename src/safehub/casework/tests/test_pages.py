@@ -850,7 +850,7 @@ def test_my_work_is_the_social_workers_start_page(
     page = sw.get(reverse("casework:my-work")).content.decode()
     assert "Amelia Hart" in page
     assert ">My work<" in page
-    assert tm.get("/")["Location"] == reverse("frontdoor:contact-queue")
+    assert tm.get("/")["Location"] == reverse("casework:team-work")  # North: its caseloads
     team = tm.get(reverse("casework:team-work")).content.decode()
     assert ">Team<" in team
     assert "Caseloads" in team
