@@ -48,6 +48,7 @@ from safehub.casework.models import (
     PeriodOfCare,
     Visit,
 )
+from safehub.casework.services.care import _reason_new_episode
 from safehub.casework.timescales import care_visit_due
 from safehub.chronology.models import Category, ChronologyEntry, ChronologyLink, Significance
 from safehub.core.workdays import LONDON
@@ -951,26 +952,21 @@ def _split_episode(period: PeriodOfCare, day: date) -> None:
 
 
 def _reasons_for_new_episodes(period: PeriodOfCare) -> None:
-    """Each episode after the first starts for what changed from the one before: legal
-    status, placement (type or postcode), carer. A change of legal status alone gives the
-    episode before it no reason for a change of placement."""
+    """Each episode after the first starts for what changed from the one before, as
+    `care_change` decides it. A change of legal status alone gives the episode before it no
+    reason for a change of placement."""
     rows = list(period.episodes.order_by("start_date", "pk"))
     for old, new in pairwise(rows):
-        legal = old.legal_status != new.legal_status
-        moved = (old.placement_type, old.placement_postcode) != (
-            new.placement_type,
-            new.placement_postcode,
-        )
-        carer = old.carer_name != new.carer_name
-        reason = (
-            ("B" if carer else "U") if legal and moved else "L" if legal else "P" if carer else "T"
-        )
+        reason = _reason_new_episode(old, {f: getattr(new, f) for f in PLACEMENT_FIELDS})
         if reason != new.reason_new_episode:
             new.reason_new_episode = reason
             new.save(update_fields=["reason_new_episode"])
         if reason == "L" and old.reason_place_change:
             old.reason_place_change = ""
             old.save(update_fields=["reason_place_change"])
+
+
+PLACEMENT_FIELDS = ("legal_status", "placement_type", "placement_postcode", "carer_name")
 
 
 def _legal_since(period_pk: int) -> date:
