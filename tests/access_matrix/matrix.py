@@ -117,6 +117,8 @@ ROLE_ENDPOINTS = {
     "neglect:training-add": {"team_manager", "system_administrator"},
     "neglect:training-import": {"team_manager", "system_administrator"},
     "neglect:training-csv": {"team_manager", "system_administrator"},
+    # The reader's own profiles: those who profile, and those who sign profiles off.
+    "neglect:work": {"partner_practitioner", "mash_manager", "social_worker", "team_manager"},
     "neglect:use": {"team_manager", "performance_analyst"},
     "neglect:use-csv": {"team_manager", "performance_analyst"},
     "partners:feeds": {"mash_manager", "team_manager", "performance_analyst",
@@ -351,13 +353,14 @@ CONCERN_RULE_ENDPOINTS = {
                                    "team_manager", "performance_analyst",
                                    "partnership_officer"},
 }
-# Neglect profiles (test_neglect_matrix.py): reading a child's profiles, starting one and
-# working on one need a role that profiles (or supervises) and sight of every child the
-# profile covers; restricted children need the glass broken first.
+# Neglect profiles (test_neglect_matrix.py): reading a child's profiles (and signing one
+# off) needs a role that profiles or supervises, starting and working on one a role that
+# profiles; either way sight of every child the profile covers, and restricted children
+# need the glass broken first. The MASH manager supervises, and profiles none (ADR 0075).
 NEGLECT_VIEW = {
     "partner_practitioner":    "A D D D D",
     "mash_worker":             "D D D D D",
-    "mash_manager":            "D D D D D",
+    "mash_manager":            "A A A B B",
     "social_worker":           "A A D B A",
     "team_manager":            "A A D B B",
     "cp_chair_iro":            "D D D D D",
@@ -366,6 +369,7 @@ NEGLECT_VIEW = {
     "data_protection_officer": "D D D D D",
     "system_administrator":    "D D D D D",
 }
+NEGLECT_EDIT = {**NEGLECT_VIEW, "mash_manager": "D D D D D"}
 # Operation Encompass notices (test_encompass_matrix.py), by their relation to the school's
 # partner practitioner (conftest's DSL): sent to their school, sent to another school, and
 # waiting for the MASH with no school. A = allowed, D = not found.

@@ -153,7 +153,12 @@ def test_untrained_refused_trained_completes_and_a_supervisor_signs_off(
 
     manager = new_page(browser)
     sign_in_as(manager, base, users["team_manager"])
-    manager.goto(f"{base}/neglect-profiles/{profile.pk}/")
+    # The manager finds it on their list of profiles waiting for sign-off.
+    manager.get_by_role("link", name="Neglect profiles").click()
+    waiting = manager.get_by_role("table", name="Completed profiles waiting for your sign-off")
+    assert axe_violations(manager) == []
+    waiting.get_by_role("link", name="Amelia Hart").click()
+    expect(manager).to_have_url(f"{base}/neglect-profiles/{profile.pk}/")
     assert axe_violations(manager) == []
     manager.get_by_role("button", name="Sign off the profile").click()
     expect(manager.get_by_text("Profile signed off.")).to_be_visible()

@@ -28,6 +28,7 @@ from safehub.access.policy import (
     can_work_concern_alerts,
     can_work_mash_queue,
     holds_cases,
+    may_read_neglect_profiles,
     reviews_children_in_care,
 )
 from safehub.core.reversing import plain_reverser
@@ -86,6 +87,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Retention", link("retention:review")))
     if can_manage_users(user):
         items.append(("Users", link("organisations:user-list")))
+    if may_read_neglect_profiles(user):
+        items.append(("Neglect profiles", link("neglect:work")))
     if can_record_neglect_training(user):
         items.append(("Neglect training", link("neglect:training-list")))
     if can_see_neglect_use(user):

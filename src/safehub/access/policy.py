@@ -135,12 +135,16 @@ RULES: dict[str, RoleRules] = {
     # The MASH manager reads and works as the MASH does, signs off its decisions and
     # oversees its queue and feeds (the front door's figures). They hold no caseload and
     # manage no team's cases: their person scope is the MASH's, for the front door.
+    # They also supervise neglect profiles (ADR 0075): a partner's profile of a child no
+    # social work team knows has no team manager who may see the child, and the front door
+    # is where a partner's worry about such a child goes.
     Role.MASH_MANAGER: RoleRules(
         scope=Scope.ALL,
         contacts=ContactScope.ALL,
         can_open_registers=True,
         can_triage=True,
         can_sign_off=True,
+        can_supervise_neglect_profiles=True,
         can_see_front_door_figures=True,
         can_edit=True,
         can_create=True,

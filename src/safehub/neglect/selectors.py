@@ -6,7 +6,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from safehub.access.policy import Action, Decision, neglect_profile_decisions
+from safehub.access.policy import (
+    Action,
+    Decision,
+    SignOff,
+    may_sign_off,
+    neglect_profile_decisions,
+)
+from safehub.audit.services import audit_list
 from safehub.neglect.models import (
     Area,
     ItemGrade,
@@ -183,3 +190,56 @@ def sibling_choices(*, actor: Any, child: Any) -> list[Any]:
     siblings = list(Person.objects.filter(pk__in=sibling_ids(child)).order_by("date_of_birth"))
     decisions = neglect_profile_decisions(actor, siblings, Action.EDIT)
     return [s for s in siblings if decisions.get(s.pk) is Decision.ALLOW]
+
+
+@dataclass(frozen=True)
+class ProfileWork:
+    """A practitioner's neglect profiles still to do something with: those waiting for
+    their sign-off (a supervisor's), and their own not yet signed off."""
+
+    to_sign_off: list[NeglectProfile]
+    in_progress: list[NeglectProfile]
+    awaiting_sign_off: list[NeglectProfile]
+
+    @property
+    def shown(self) -> set[int]:
+        """Everyone the lists name: each profile's child and the siblings it covers."""
+        profiles = [*self.to_sign_off, *self.in_progress, *self.awaiting_sign_off]
+        return {p.pk for profile in profiles for p in _covered(profile)}
+
+
+def _covered(profile: NeglectProfile) -> list[Person]:
+    return [profile.child, *profile.siblings.all()]
+
+
+def profile_work(*, actor: Any) -> ProfileWork:
+    """The lists of the "Neglect profiles" page, audited as one list naming everyone shown.
+    A profile is listed only when the policy lets `actor` read a profile about every child
+    it covers: a restricted child's profile is not listed to someone who would need to
+    break the glass to open it."""
+    own = Q(started_by=actor, status=ProfileStatus.IN_PROGRESS) | Q(
+        completed_by=actor, status=ProfileStatus.COMPLETED
+    )
+    supervise = may_sign_off(actor, SignOff.NEGLECT_PROFILE, done_by_id=None)
+    waiting = Q(status=ProfileStatus.COMPLETED) & ~Q(completed_by=actor)
+    candidates = list(
+        NeglectProfile.objects.filter(own | waiting if supervise else own)
+        .select_related("child", "template", "completed_by__agency", "completed_by__team__agency")
+        .prefetch_related("siblings")
+        .order_by("completed_on", "pk")
+    )
+    people = {p.pk: p for profile in candidates for p in _covered(profile)}
+    decisions = neglect_profile_decisions(actor, people.values(), Action.VIEW)
+    readable = [
+        profile
+        for profile in candidates
+        if all(decisions.get(p.pk) is Decision.ALLOW for p in _covered(profile))
+    ]
+    completed = [p for p in readable if p.status == ProfileStatus.COMPLETED]
+    work = ProfileWork(
+        to_sign_off=[p for p in completed if p.completed_by_id != actor.pk],
+        in_progress=[p for p in reversed(readable) if p.status == ProfileStatus.IN_PROGRESS],
+        awaiting_sign_off=[p for p in completed if p.completed_by_id == actor.pk],
+    )
+    audit_list(actor=actor, listed="neglect.profile_work", person_ids=work.shown)
+    return work

@@ -7,6 +7,7 @@ app_name = "neglect"
 _PROFILE = "neglect-profiles/<int:profile_id>/"
 
 urlpatterns = [
+    path("neglect/profiles/", views.work_view, name="work"),
     path("neglect/templates/", views.templates_view, name="templates"),
     path("neglect/training/", views.training_list_view, name="training-list"),
     path("neglect/training/new/", views.training_add_view, name="training-add"),

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safehub.access.navigation import nav_for
 from safehub.access.policy import (
@@ -24,6 +24,7 @@ from safehub.access.policy import (
     can_load_neglect_templates,
     can_record_neglect_training,
     can_see_neglect_use,
+    may_read_neglect_profiles,
     may_sign_off,
     may_start_neglect_profiles,
 )
@@ -192,7 +193,26 @@ def training_confirm_view(request: SignedInRequest) -> HttpResponse:
     return redirect("neglect:training-list")
 
 
-# --- A child's profiles ----------------------------------------------------------------------
+# --- A reader's profiles and a child's --------------------------------------------------------
+
+
+@require_GET
+def work_view(request: SignedInRequest) -> HttpResponse:
+    """The profiles waiting for the reader: theirs to sign off, theirs to finish, theirs
+    completed and waiting for a supervisor."""
+    if not may_read_neglect_profiles(request.user):
+        raise Http404
+    work = selectors.profile_work(actor=request.user)
+    return _render(
+        request,
+        "neglect/work.html",
+        {
+            "work": work,
+            "today": timezone.localdate(),
+            "can_start": may_start_neglect_profiles(request.user),
+            "can_supervise": may_sign_off(request.user, SignOff.NEGLECT_PROFILE, done_by_id=None),
+        },
+    )
 
 
 def child_profiles_view(request: SignedInRequest, person_id: int) -> HttpResponse:

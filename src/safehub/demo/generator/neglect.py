@@ -4,6 +4,10 @@ the profiles practitioners have completed with it.
 - Training: every printed sign-in whose role completes or signs off profiles (trained 200
   days before `as_of`, for three years), and about three in five of the other staff who
   could, trained at some point in the last four years (so some training has lapsed).
+- Partners' profiles: about one trained school or health practitioner in four has completed
+  a profile of a child their agency works with, signed off by the child's team manager or
+  the MASH manager; each printed partner sign-in has one signed off, one completed and
+  waiting for sign-off, and one in progress (its first area graded).
 - Profiles: about three in four children on a child protection plan for neglect have a first
   profile, completed within six weeks of the plan starting by a trained practitioner of the
   team the child is allocated to; about three in five of those have a repeat three to seven
@@ -25,7 +29,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from safehub.access.models import InvolvementKind
 from safehub.access.policy import Action, Decision, neglect_profile_decisions, rules_for
+from safehub.access.roles import Role
 from safehub.casework.codes import CategoryOfAbuse
 from safehub.casework.models import Allocation, CPPlan
 from safehub.demo.generator.organisations import PRINTED_SIGNINS
@@ -41,6 +47,7 @@ from safehub.neglect.models import (
 from safehub.neglect.services import template_load_file
 from safehub.neglect.services.profiles import profile_complete, profile_sign_off
 from safehub.organisations.models import User
+from safehub.people.models import Person
 
 DEMO_TEMPLATE = (
     Path(__file__).resolve().parents[2] / "neglect" / "profiles" / "demoshire-neglect-profile.json"
@@ -77,7 +84,9 @@ def seed_neglect(as_of: date, seed: int = 0) -> tuple[int, int]:
     rng = random.Random(f"demoshire-neglect-{seed}")
     trained = _train(template, as_of, rng)
     current = sum(1 for _, _, until in trained if until >= as_of)
-    return current, _profile(template, trained, as_of, rng)
+    completed = _profile(template, trained, as_of, rng)
+    partners = random.Random(f"demoshire-neglect-partners-{seed}")
+    return current, completed + _partner_profiles(template, trained, as_of, partners)
 
 
 Trained = tuple[User, date, date]  # who, from, until
@@ -211,12 +220,162 @@ def _profile(
 
 
 def _allowed(users: list[User], plan: CPPlan, action: Action) -> list[User]:
-    child = plan.child
+    return _may(users, plan.child, action)
+
+
+def _may(users: list[User], child: Person, action: Action) -> list[User]:
     return [
         u
         for u in users
         if neglect_profile_decisions(u, [child], action)[child.pk] is Decision.ALLOW
     ]
+
+
+PARTNER_PROFILED_SHARE = 0.25
+
+
+def _partner_profiles(
+    template: ProfileTemplate, trained: list[Trained], as_of: date, rng: random.Random
+) -> int:
+    """Profiles by trained partner practitioners of children their agency works with, with
+    the printed partner sign-ins' three (signed off, waiting, in progress). Returns how many
+    were completed."""
+    printed = {s.username for s in PRINTED_SIGNINS}
+    items = list(
+        Item.objects.filter(area__template=template).order_by("area__position", "position")
+    )
+    managers = list(
+        User.objects.filter(role=Role.MASH_MANAGER, is_active=True).order_by("-is_demo", "pk")
+    )
+    managers.sort(key=lambda u: u.username not in printed)
+    _, supervisors = _teams(trained)
+    planned: list[Planned] = []
+    drafts: list[NeglectProfile] = []
+    for user, since, until in trained:
+        if user.role != Role.PARTNER_PRACTITIONER:
+            continue
+        mine = user.username in printed
+        if not mine and rng.random() >= PARTNER_PROFILED_SHARE:
+            continue
+        children = _agency_children(user)
+        if not children:
+            continue
+        rng.shuffle(children)
+        days = [rng.randint(60, 700)] if not mine else [95, rng.randint(3, 8)]
+        for child, ago in zip(children, days, strict=False):
+            on = as_of - timedelta(days=ago)
+            if not since <= on <= until:
+                continue
+            team = _allocated_team([child.pk]).get(child.pk)
+            signers = _may(managers + supervisors.get(team, []), child, Action.VIEW)
+            if not signers:
+                continue
+            grades = [rng.choices([1, 2, 3, 4, 5], weights=[1, 3, 4, 3, 1])[0] for _ in items]
+            waiting = mine and ago < 10  # the printed sign-in's one waiting for sign-off
+            planned.append(
+                _partner_one(template, child, items, grades, on, user, signers, waiting, rng)
+            )
+        if mine and len(children) > len(days):
+            drafts.append(_draft(template, children[len(days)], user, as_of))
+    profiles = NeglectProfile.objects.bulk_create([p.profile for p in planned] + drafts)
+    first_area = [i for i in items if i.area_id == items[0].area_id]
+    ItemGrade.objects.bulk_create(
+        [
+            ItemGrade(profile=profile, item=item, grade=grade, evidence=rng.choice(EVIDENCE))
+            for profile, plan in zip(profiles, planned, strict=False)
+            for item, grade in zip(items, plan.grades, strict=True)
+        ]
+        + [
+            ItemGrade(profile=draft, item=item, grade=3, evidence="Seen at the last contact.")
+            for draft in drafts
+            for item in first_area
+        ]
+    )
+    PlannedAction.objects.bulk_create(
+        PlannedAction(
+            profile=profile,
+            position=1,
+            action=action,
+            owner_name=owner,
+            due_date=(profile.completed_on or as_of) + timedelta(days=28),
+        )
+        for profile in profiles[: len(planned)]
+        for action, owner in [rng.choice(ACTIONS[2:])]
+    )
+    for written in planned:
+        _complete_and_sign(written)
+    return len(planned)
+
+
+def _agency_children(user: User) -> list[Person]:
+    """The children `user`'s agency works with that they may profile, those on no child
+    protection plan first (a partner's profile is most often before any plan)."""
+    children = list(
+        Person.objects.filter(
+            kind="child",
+            involvements__agency_id=user.agency_id,
+            involvements__kind=InvolvementKind.CONTRIBUTING_AGENCY,
+            date_of_death__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    on_plans = set(CPPlan.objects.filter(child__in=children).values_list("child_id", flat=True))
+    children.sort(key=lambda c: c.pk in on_plans)
+    return _may_profile(user, children)
+
+
+def _may_profile(user: User, children: list[Person]) -> list[Person]:
+    decisions = neglect_profile_decisions(user, children, Action.EDIT)
+    return [c for c in children if decisions[c.pk] is Decision.ALLOW]
+
+
+def _partner_one(
+    template: ProfileTemplate,
+    child: Person,
+    items: Sequence[Item],
+    grades: list[int],
+    on: date,
+    worker: User,
+    signers: list[User],
+    waiting: bool,
+    rng: random.Random,
+) -> "Planned":
+    others = [s for s in signers if s.pk != worker.pk]
+    signer = None if waiting or not others else rng.choice(others)
+    signed_on = on + timedelta(days=rng.randint(2, 14))
+    started = datetime.combine(on - timedelta(days=rng.randint(0, 6)), time(10), tzinfo=LONDON)
+    profile = NeglectProfile(
+        child_id=child.pk,
+        template=template,
+        status=ProfileStatus.IN_PROGRESS,
+        started_by=worker,
+        family_views=rng.choice(FAMILY_VIEWS),
+        review_date=on + timedelta(days=91),
+        created_at=started,
+        updated_at=started,
+    )
+    return Planned(
+        profile=profile,
+        grades=grades,
+        worker=worker,
+        completed_at=datetime.combine(on, time(15), tzinfo=LONDON),
+        signer=signer,
+        signed_at=datetime.combine(signed_on, time(11), tzinfo=LONDON) if signer else None,
+    )
+
+
+def _draft(template: ProfileTemplate, child: Person, worker: User, as_of: date) -> NeglectProfile:
+    """A profile started two days ago with its first area graded: saved, not completed."""
+    started = datetime.combine(as_of - timedelta(days=2), time(14), tzinfo=LONDON)
+    return NeglectProfile(
+        child_id=child.pk,
+        template=template,
+        status=ProfileStatus.IN_PROGRESS,
+        started_by=worker,
+        created_at=started,
+        updated_at=started + timedelta(minutes=40),
+    )
 
 
 def _complete_and_sign(plan: "Planned") -> None:

@@ -1,7 +1,9 @@
 """Demoshire's neglect profiles: the template loaded, training for most who could profile
 (some lapsed), first and repeat profiles for children on a neglect plan completed by trained
-practitioners of the child's team, signed off by someone else, with scores by the template's
-rule; the same every time for the same seed and day."""
+practitioners of the child's team, and partners' profiles of children their agency works
+with; each signed off by someone else who supervises, with scores by the template's rule;
+the printed partner sign-ins each have one to finish, one waiting and one signed off; the
+same every time for the same seed and day."""
 
 import io
 from typing import Any
@@ -12,7 +14,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
 
+from safehub.access.models import Involvement, InvolvementKind
 from safehub.access.policy import rules_for
+from safehub.access.roles import Role
 from safehub.casework.models import Allocation, CPPlan
 from safehub.neglect.models import ItemGrade, NeglectProfile, ProfileStatus, TrainingRecord
 from safehub.neglect.scores import profile_scores
@@ -75,16 +79,22 @@ def test_training_covers_most_who_could_profile_and_some_has_lapsed(seeded: Any)
     assert records.filter(expires_on__lt=TEST_TODAY).exists()
 
 
+def _completed() -> list[NeglectProfile]:
+    return list(
+        NeglectProfile.objects.exclude(status=ProfileStatus.IN_PROGRESS).select_related(
+            "template", "completed_by", "signed_off_by"
+        )
+    )
+
+
 @pytest.mark.django_db
 def test_profiles_follow_the_rules(seeded: Any) -> None:
-    profiles = list(NeglectProfile.objects.select_related("template"))
     neglect = set(
         CPPlan.objects.filter(Q(initial_category="NEG") | Q(latest_category="NEG")).values_list(
             "child_id", flat=True
         )
     )
-    for p in profiles:
-        assert p.child_id in neglect
+    for p in _completed():
         assert p.completed_on is not None
         assert p.completed_on < TEST_TODAY
         assert TrainingRecord.objects.filter(
@@ -92,16 +102,27 @@ def test_profiles_follow_the_rules(seeded: Any) -> None:
             completed_on__lte=p.completed_on,
             expires_on__gte=p.completed_on,
         ).exists(), "completed by someone trained on the day"
-        team = (
-            Allocation.objects.filter(child_id=p.child_id)
-            .order_by("start_date", "pk")
-            .values_list("team_id", flat=True)
-            .last()
-        )
         assert p.completed_by is not None
-        assert p.completed_by.team_id == team
+        if p.completed_by.role == Role.PARTNER_PRACTITIONER:
+            # A child the partner's agency works with.
+            assert Involvement.objects.filter(
+                person_id=p.child_id,
+                agency_id=p.completed_by.agency_id,
+                kind=InvolvementKind.CONTRIBUTING_AGENCY,
+            ).exists()
+        else:
+            assert p.child_id in neglect
+            team = (
+                Allocation.objects.filter(child_id=p.child_id)
+                .order_by("start_date", "pk")
+                .values_list("team_id", flat=True)
+                .last()
+            )
+            assert p.completed_by.team_id == team
         if p.status == ProfileStatus.SIGNED_OFF:
+            assert p.signed_off_by is not None
             assert p.signed_off_by_id != p.completed_by_id
+            assert rules_for(p.signed_off_by).can_supervise_neglect_profiles
         by_area: dict[int, list[int]] = {}
         for g in ItemGrade.objects.filter(profile=p).select_related("item"):
             assert g.grade
@@ -111,6 +132,22 @@ def test_profiles_follow_the_rules(seeded: Any) -> None:
             by_area, area_rule=p.template.area_roll_up, overall_rule=p.template.overall_roll_up
         )
         assert (p.area_scores, p.overall_score) == ({str(k): v for k, v in areas.items()}, overall)
+
+
+@pytest.mark.django_db
+def test_each_printed_partner_has_a_profile_to_finish_one_waiting_and_one_signed_off(
+    seeded: Any,
+) -> None:
+    for username in ("teacher.dsl", "health.visitor"):
+        mine = NeglectProfile.objects.filter(started_by__username=username)
+        assert sorted(mine.values_list("status", flat=True)) == [
+            ProfileStatus.COMPLETED,
+            ProfileStatus.IN_PROGRESS,
+            ProfileStatus.SIGNED_OFF,
+        ], username
+        draft = mine.get(status=ProfileStatus.IN_PROGRESS)
+        assert draft.grades.exists()
+        assert draft.completed_on is None
 
 
 @pytest.mark.django_db
@@ -135,7 +172,7 @@ def test_each_profile_is_on_the_childs_chronology_on_its_days(seeded: Any) -> No
     found = {
         (link.person_id, link.entry.source_id, link.entry.event_type): link.entry for link in links
     }
-    profiles = list(NeglectProfile.objects.all())
+    profiles = _completed()
     assert profiles
     for p in profiles:
         completed = found[(p.child_id, str(p.pk), "NEGLECT_PROFILE_COMPLETED")]
