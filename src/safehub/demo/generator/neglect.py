@@ -12,7 +12,8 @@ the profiles practitioners have completed with it.
   profile, completed within six weeks of the plan starting by a trained practitioner of the
   team the child is allocated to; about three in five of those have a repeat three to seven
   months later, where time allows, with grades more often better than worse. A team manager
-  of the same team signs most of them off within ten days.
+  of the same team (or, where none may, the MASH manager) signs most of them off within ten
+  days.
 
 Deterministic from the seed. The profiles, their grades and plans are written in bulk as
 profiles in progress; each is then completed and signed off through the services
@@ -169,6 +170,7 @@ def _profile(
     )
     teams = _allocated_team([p.child_id for p in plans])
     practitioners, supervisors = _teams(trained)
+    mash_managers = _mash_managers()
     items = list(
         Item.objects.filter(area__template=template).order_by("area__position", "position")
     )
@@ -185,7 +187,8 @@ def _profile(
         if not workers:
             continue
         grades = [rng.choices([2, 3, 4, 5], weights=[1, 3, 4, 2])[0] for _ in items]
-        signers = _allowed(supervisors.get(team, []), plan, Action.VIEW)
+        # The team's supervisors first; the MASH manager when none of them may (ADR 0075).
+        signers = _allowed(supervisors.get(team, []) + mash_managers, plan, Action.VIEW)
         planned.append(_one(template, plan, items, grades, first_on, workers, signers, as_of, rng))
         repeat_on = first_on + timedelta(days=rng.randint(90, 210))
         workers = _allowed(_trained_on(practitioners.get(team, []), repeat_on), plan, Action.EDIT)
@@ -244,10 +247,7 @@ def _partner_profiles(
     items = list(
         Item.objects.filter(area__template=template).order_by("area__position", "position")
     )
-    managers = list(
-        User.objects.filter(role=Role.MASH_MANAGER, is_active=True).order_by("-is_demo", "pk")
-    )
-    managers.sort(key=lambda u: u.username not in printed)
+    managers = _mash_managers()
     _, supervisors = _teams(trained)
     planned: list[Planned] = []
     drafts: list[NeglectProfile] = []
@@ -305,6 +305,13 @@ def _partner_profiles(
     for written in planned:
         _complete_and_sign(written)
     return len(planned)
+
+
+def _mash_managers() -> list[User]:
+    """The MASH managers, the printed sign-in first."""
+    printed = {s.username for s in PRINTED_SIGNINS}
+    managers = list(User.objects.filter(role=Role.MASH_MANAGER, is_active=True).order_by("pk"))
+    return sorted(managers, key=lambda u: u.username not in printed)
 
 
 def _agency_children(user: User) -> list[Person]:
