@@ -257,10 +257,9 @@ def _partner_profiles(
         mine = user.username in printed
         if not mine and rng.random() >= PARTNER_PROFILED_SHARE:
             continue
-        children = _agency_children(user)
+        children = _agency_children(user, rng)
         if not children:
             continue
-        rng.shuffle(children)
         days = [rng.randint(60, 700)] if not mine else [95, rng.randint(3, 8)]
         for child, ago in zip(children, days, strict=False):
             on = as_of - timedelta(days=ago)
@@ -314,10 +313,15 @@ def _mash_managers() -> list[User]:
     return sorted(managers, key=lambda u: u.username not in printed)
 
 
-def _agency_children(user: User) -> list[Person]:
-    """The children `user`'s agency works with that they may profile, those on no child
-    protection plan first (a partner's profile is most often before any plan)."""
-    children = list(
+AGENCY_CHILDREN_DRAWN = 20
+
+
+def _agency_children(user: User, rng: random.Random) -> list[Person]:
+    """Some of the children `user`'s agency works with that they may profile, in random
+    order but those on no child protection plan first (a partner's profile is most often
+    before any plan). A run of them from a random place: a hospital trust works with tens
+    of thousands of children at `large`."""
+    agency_children = (
         Person.objects.filter(
             kind="child",
             involvements__agency_id=user.agency_id,
@@ -327,6 +331,9 @@ def _agency_children(user: User) -> list[Person]:
         .distinct()
         .order_by("pk")
     )
+    start = rng.randrange(max(1, agency_children.count() - AGENCY_CHILDREN_DRAWN))
+    children = list(agency_children[start : start + AGENCY_CHILDREN_DRAWN])
+    rng.shuffle(children)
     on_plans = set(CPPlan.objects.filter(child__in=children).values_list("child_id", flat=True))
     children.sort(key=lambda c: c.pk in on_plans)
     return _may_profile(user, children)
