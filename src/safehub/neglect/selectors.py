@@ -12,6 +12,7 @@ from safehub.access.policy import (
     SignOff,
     may_sign_off,
     neglect_profile_decisions,
+    visible_persons,
 )
 from safehub.audit.services import audit_list
 from safehub.neglect.models import (
@@ -200,6 +201,9 @@ class ProfileWork:
     to_sign_off: list[NeglectProfile]
     in_progress: list[NeglectProfile]
     awaiting_sign_off: list[NeglectProfile]
+    # Profiles waiting for the reader's sign-off about children they may see, named or not:
+    # past SIGN_OFF_SHOWN, or covering a sibling they may not see (counted, not named).
+    waiting_total: int = 0
 
     @property
     def shown(self) -> set[int]:
@@ -212,34 +216,59 @@ def _covered(profile: NeglectProfile) -> list[Person]:
     return [profile.child, *profile.siblings.all()]
 
 
+# The longest-waiting profiles a supervisor's list names; the rest are counted.
+SIGN_OFF_SHOWN = 50
+
+
 def profile_work(*, actor: Any) -> ProfileWork:
     """The lists of the "Neglect profiles" page, audited as one list naming everyone shown.
     A profile is listed only when the policy lets `actor` read a profile about every child
     it covers: a restricted child's profile is not listed to someone who would need to
-    break the glass to open it."""
-    own = Q(started_by=actor, status=ProfileStatus.IN_PROGRESS) | Q(
-        completed_by=actor, status=ProfileStatus.COMPLETED
+    break the glass to open it. Profiles to sign off are narrowed to children the reader
+    may see in the database (a MASH manager may have thousands, a team manager their
+    team's few), the longest waiting named and the rest counted."""
+    profiles = NeglectProfile.objects.select_related(
+        "child", "template", "completed_by__agency", "completed_by__team__agency"
+    ).prefetch_related("siblings")
+    own = list(
+        profiles.filter(
+            Q(started_by=actor, status=ProfileStatus.IN_PROGRESS)
+            | Q(completed_by=actor, status=ProfileStatus.COMPLETED)
+        ).order_by("completed_on", "pk")
     )
-    supervise = may_sign_off(actor, SignOff.NEGLECT_PROFILE, done_by_id=None)
-    waiting = Q(status=ProfileStatus.COMPLETED) & ~Q(completed_by=actor)
-    candidates = list(
-        NeglectProfile.objects.filter(own | waiting if supervise else own)
-        .select_related("child", "template", "completed_by__agency", "completed_by__team__agency")
-        .prefetch_related("siblings")
-        .order_by("completed_on", "pk")
-    )
-    people = {p.pk: p for profile in candidates for p in _covered(profile)}
-    decisions = neglect_profile_decisions(actor, people.values(), Action.VIEW)
-    readable = [
-        profile
-        for profile in candidates
-        if all(decisions.get(p.pk) is Decision.ALLOW for p in _covered(profile))
-    ]
-    completed = [p for p in readable if p.status == ProfileStatus.COMPLETED]
+    waiting: list[NeglectProfile] = []
+    waiting_total = 0
+    if may_sign_off(actor, SignOff.NEGLECT_PROFILE, done_by_id=None):
+        queue = visible_persons(
+            actor,
+            profiles.filter(status=ProfileStatus.COMPLETED).exclude(completed_by=actor),
+            person="child_id",
+            restricted="child__is_restricted",
+        )
+        waiting_total = queue.count()
+        waiting = list(queue.order_by("completed_on", "pk")[:SIGN_OFF_SHOWN])
+    readable = _readable(actor, own + waiting)
     work = ProfileWork(
-        to_sign_off=[p for p in completed if p.completed_by_id != actor.pk],
-        in_progress=[p for p in reversed(readable) if p.status == ProfileStatus.IN_PROGRESS],
-        awaiting_sign_off=[p for p in completed if p.completed_by_id == actor.pk],
+        to_sign_off=[p for p in waiting if p.pk in readable],
+        in_progress=[
+            p for p in reversed(own) if p.pk in readable and p.status == ProfileStatus.IN_PROGRESS
+        ],
+        awaiting_sign_off=[
+            p for p in own if p.pk in readable and p.status == ProfileStatus.COMPLETED
+        ],
+        waiting_total=waiting_total,
     )
     audit_list(actor=actor, listed="neglect.profile_work", person_ids=work.shown)
     return work
+
+
+def _readable(actor: Any, profiles: list[NeglectProfile]) -> set[int]:
+    """Of `profiles`, those `actor` may read: the policy asked once for every child they
+    cover."""
+    people = {p.pk: p for profile in profiles for p in _covered(profile)}
+    decisions = neglect_profile_decisions(actor, people.values(), Action.VIEW)
+    return {
+        profile.pk
+        for profile in profiles
+        if all(decisions.get(p.pk) is Decision.ALLOW for p in _covered(profile))
+    }

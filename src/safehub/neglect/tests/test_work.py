@@ -11,6 +11,7 @@ from django.urls import reverse
 from safehub.access.models import Involvement, InvolvementKind
 from safehub.audit.models import AuditEvent
 from safehub.core.exceptions import NotFound
+from safehub.neglect import selectors
 from safehub.neglect.models import NeglectProfile, ProfileStatus
 from safehub.neglect.selectors import profile_work
 from safehub.neglect.services import profile_complete, profile_sign_off, profile_start
@@ -104,3 +105,17 @@ def test_the_page_shows_the_lists_to_those_who_profile_or_supervise(
     assert "Completed by you, waiting for a supervisor" in page.content.decode()
     assert "Waiting for your sign-off" not in page.content.decode()
     assert client_for("performance_analyst").get(reverse("neglect:work")).status_code == 404
+
+
+def test_a_long_sign_off_list_names_the_longest_waiting_and_counts_the_rest(
+    trained, people, template, client_for, monkeypatch
+) -> None:
+    sw, colleague = trained["social_worker"], trained["colleague"]
+    first = completed(sw, people["involved"], template)
+    completed(colleague, people["same_team"], template)
+    monkeypatch.setattr(selectors, "SIGN_OFF_SHOWN", 1)
+    work = profile_work(actor=trained["team_manager"])
+    assert (work.to_sign_off, work.waiting_total) == ([first], 2)
+    page = client_for("team_manager").get(reverse("neglect:work")).content.decode()
+    assert "1 of the 2 profiles waiting are shown: those waiting longest." in page
+    assert "Oliver Hart" not in page  # the second is counted, not named
