@@ -271,9 +271,7 @@ def _partner_profiles(
                 continue
             grades = [rng.choices([1, 2, 3, 4, 5], weights=[1, 3, 4, 3, 1])[0] for _ in items]
             waiting = mine and ago < 10  # the printed sign-in's one waiting for sign-off
-            planned.append(
-                _partner_one(template, child, items, grades, on, user, signers, waiting, rng)
-            )
+            planned.append(_partner_one(template, child, grades, on, user, signers, waiting, rng))
         if mine and len(children) > len(days):
             drafts.append(_draft(template, children[len(days)], user, as_of))
     profiles = NeglectProfile.objects.bulk_create([p.profile for p in planned] + drafts)
@@ -347,7 +345,6 @@ def _may_profile(user: User, children: list[Person]) -> list[Person]:
 def _partner_one(
     template: ProfileTemplate,
     child: Person,
-    items: Sequence[Item],
     grades: list[int],
     on: date,
     worker: User,
@@ -358,25 +355,7 @@ def _partner_one(
     others = [s for s in signers if s.pk != worker.pk]
     signer = None if waiting or not others else rng.choice(others)
     signed_on = on + timedelta(days=rng.randint(2, 14))
-    started = datetime.combine(on - timedelta(days=rng.randint(0, 6)), time(10), tzinfo=LONDON)
-    profile = NeglectProfile(
-        child_id=child.pk,
-        template=template,
-        status=ProfileStatus.IN_PROGRESS,
-        started_by=worker,
-        family_views=rng.choice(FAMILY_VIEWS),
-        review_date=on + timedelta(days=91),
-        created_at=started,
-        updated_at=started,
-    )
-    return Planned(
-        profile=profile,
-        grades=grades,
-        worker=worker,
-        completed_at=datetime.combine(on, time(15), tzinfo=LONDON),
-        signer=signer,
-        signed_at=datetime.combine(signed_on, time(11), tzinfo=LONDON) if signer else None,
-    )
+    return _planned(template, child.pk, grades, on, worker, signer, signed_on, rng)
 
 
 def _draft(template: ProfileTemplate, child: Person, worker: User, as_of: date) -> NeglectProfile:
@@ -433,10 +412,26 @@ def _one(
     worker = rng.choice(workers)
     signer = next((s for s in supervisors if s.pk != worker.pk), None)
     signed_on = on + timedelta(days=rng.randint(1, 10))
-    signed = signer is not None and signed_on <= as_of
+    if signed_on > as_of:
+        signer = None
+    return _planned(template, plan.child_id, grades, on, worker, signer, signed_on, rng)
+
+
+def _planned(
+    template: ProfileTemplate,
+    child_id: int,
+    grades: list[int],
+    on: date,
+    worker: User,
+    signer: User | None,
+    signed_on: date,
+    rng: random.Random,
+) -> Planned:
+    """A profile started up to six days before `on`, completed on `on` by `worker` and, if
+    there is a `signer`, signed off on `signed_on`."""
     started = datetime.combine(on - timedelta(days=rng.randint(0, 6)), time(10), tzinfo=LONDON)
     profile = NeglectProfile(
-        child_id=plan.child_id,
+        child_id=child_id,
         template=template,
         status=ProfileStatus.IN_PROGRESS,
         started_by=worker,
@@ -450,6 +445,6 @@ def _one(
         grades=grades,
         worker=worker,
         completed_at=datetime.combine(on, time(15), tzinfo=LONDON),
-        signer=signer if signed else None,
-        signed_at=datetime.combine(signed_on, time(11), tzinfo=LONDON) if signed else None,
+        signer=signer,
+        signed_at=datetime.combine(signed_on, time(11), tzinfo=LONDON) if signer else None,
     )
