@@ -35,7 +35,8 @@ from safehub.core.reversing import plain_reverser
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
-    """Service navigation: only the places this user's role can use."""
+    """Service navigation: only the places this user's role works in. What every signed-in
+    person has (messages, their account, signing out) is in the header instead."""
     user = request.user
     if not user.is_authenticated:
         return []
@@ -101,8 +102,6 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Ofsted Annex A", link("returns:annex-a")))
     if can_load_neglect_templates(user):
         items.append(("Neglect templates", link("neglect:templates")))
-    items.append(("Messages", link("notifications:inbox")))
-    items.append(("Your account", link("ui:account")))
     # The page's place is the longest address it falls under: the partner information
     # queue (/mash/partner-information/) is not also "MASH contacts" (/mash/).
     current = max((h for _, h in items if request.path.startswith(h)), key=len, default=None)

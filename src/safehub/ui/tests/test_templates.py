@@ -20,7 +20,10 @@ from safehub.ui import views
 DASH = "\N{EN DASH}"  # GOV.UK titles: "Page – Service"
 
 # Only the service pages, so these tests need nothing from the case-data apps.
-urlpatterns = [path("", include("safehub.access.urls_service"))]
+urlpatterns = [
+    path("", include("safehub.access.urls_service")),
+    path("inbox/", include("safehub.notifications.urls")),
+]
 
 
 def render(source: str, **context: object) -> str:
@@ -148,7 +151,7 @@ def test_layout_is_safehub_not_govuk(anonymous_request):
     assert 'class="govuk-skip-link"' in html
     assert 'href="#main-content"' in html
     assert '<main class="govuk-main-wrapper" id="main-content">' in html
-    assert 'class="govuk-generic-header__homepage-link">\n        SafeHub' in html
+    assert 'class="govuk-generic-header__homepage-link">SafeHub</a>' in html
     assert 'href="/" class="govuk-generic-header__homepage-link"' in html
     assert "GOV.UK" not in html
     assert "<svg" not in html  # the crown and the licence logo are both SVGs
@@ -214,6 +217,22 @@ def test_signed_in_user_sees_name_and_sign_out_form():
     assert form.group(1) == reverse("ui:sign-out")
     assert 'name="csrfmiddlewaretoken"' in form.group(2)
     assert ">Sign out</button>" in form.group(2)
+    # Messages and the account page are in the header's account links, for every role.
+    header = re.search(
+        r'<nav class="sh-account-nav" aria-label="Your account">(.*?)</nav>', html, re.S
+    )
+    assert header is not None
+    assert re.search(r'href="/inbox/"\s*>Messages<', header.group(1))
+    assert re.search(r'href="/account/"\s*>Your account<', header.group(1))
+
+
+@pytest.mark.urls(__name__)
+def test_the_account_link_of_the_page_shown_is_marked_current():
+    request = RequestFactory().get("/inbox/")
+    request.user = User(username="jbloggs", first_name="Jo", last_name="Bloggs")
+    html = render_to_string("errors/404.html", request=request)
+    assert re.search(r'href="/inbox/" aria-current="page">Messages<', html)
+    assert re.search(r'href="/account/"\s*>Your account<', html)
 
 
 def test_signed_out_user_sees_no_sign_out(anonymous_request):
