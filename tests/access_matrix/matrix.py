@@ -109,6 +109,7 @@ ROLE_ENDPOINTS = {
     "api-v1:partner_events_sent_back_api": {"partner_practitioner"},
     "concerns:alert-list": {"mash_worker", "mash_manager", "social_worker", "team_manager"},
     "concerns:mash-alert-list": {"mash_worker", "mash_manager", "team_manager"},
+    "concerns:team-alert-list": {"team_manager"},
     "api-v1:concern_alerts_api": {"mash_worker", "mash_manager", "social_worker", "team_manager"},
     "concerns:rule-list": {"mash_worker", "mash_manager", "social_worker", "team_manager",
                            "performance_analyst", "partnership_officer"},

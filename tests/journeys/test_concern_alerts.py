@@ -75,3 +75,44 @@ def test_an_alert_arrives_is_opened_with_its_explanation_and_acted_on(
     alert.refresh_from_db()
     assert alert.state == AlertState.ACTED
     assert alert.action_taken == "contact"
+
+
+def test_a_manager_finds_an_alert_a_worker_of_theirs_leads_on(
+    transactional_db, live_server, page, users, people, council
+):
+    from safehub.casework.services import allocate
+
+    install("missing-or-exploitation")
+    child = people["involved"]
+    allocate(actor=users["team_manager"], child=child, worker=users["colleague"])
+    police = Agency.objects.create(name="Testshire Police", kind=AgencyKind.POLICE)
+    officer = make_user("pc", Role.PARTNER_PRACTITIONER, Team.objects.create(agency=police))
+    partner_events_receive(
+        actor=officer,
+        events=[
+            event(
+                event_id="intel-1",
+                type="exploitation_intelligence",
+                occurred_at="2026-11-20",
+                summary="Seen getting into cars with older men.",
+            )
+        ],
+    )
+    alert = Alert.objects.get()
+    assert alert.lead_professional == users["colleague"]
+
+    sign_in_as(page, live_server.url, users["team_manager"])
+    page.get_by_role("link", name="Concern alerts").click()
+    page.get_by_role("link", name="Alerts for your team").click()
+    expect(page.get_by_role("heading", name="Concern alerts for your team")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="Amelia Hart")
+    expect(row).to_contain_text("Sw2 Tester")  # the worker who leads on the child
+    assert axe_violations(page) == []
+
+    row.get_by_role("link", name="Amelia Hart").click()
+    expect(page.locator("#findings")).to_contain_text("Seen getting into cars")
+    page.get_by_role("button", name="Acknowledge").click()
+    expect(page.get_by_text("You have acknowledged the alert.")).to_be_visible()
+    alert.refresh_from_db()
+    assert alert.state == AlertState.ACKNOWLEDGED
+    assert alert.acknowledged_by == users["team_manager"]

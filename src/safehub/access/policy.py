@@ -931,6 +931,13 @@ def can_manage_concern_rules(actor: User) -> bool:
     return rules_for(actor).can_manage_concern_rules
 
 
+def can_oversee_team_alerts(actor: User) -> bool:
+    """A manager of caseworkers sees the open alerts their team's workers lead on, as they
+    see the team's overdue work: each alert still only where they may see the child."""
+    rules = rules_for(actor)
+    return rules.can_work_concern_alerts and rules.can_manage_cases
+
+
 def decide_concern_alert(actor: User, alert: Any, action: Action) -> Decision:
     """An alert is its recipient's: the child's lead professional, or the MASH (those who
     triage) for a child with none; a manager may also work one for a child their team may

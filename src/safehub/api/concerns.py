@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from safehub.access.policy import Action, can_see_concern_rules, can_triage, can_work_concern_alerts
+from safehub.access.policy import Action, can_see_concern_rules
 from safehub.api.common import Page, Problem, Text, responses
 from safehub.concerns import selectors, services
 from safehub.concerns.fetchers import access_alert
@@ -68,10 +68,11 @@ ALERT = {**responses(s200=None), 404: Problem, 409: Problem}
 
 
 class AlertsIn(Schema):
-    queue: Literal["mine", "mash"] = Field(
+    queue: Literal["mine", "mash", "team"] = Field(
         "mine",
         description="`mine`: alerts about children you lead on; `mash`: the MASH's queue, "
-        "alerts about children with no lead professional (for those who triage)",
+        "alerts about children with no lead professional (for those who triage); `team`: "
+        "alerts about children your team's workers lead on (for their managers)",
     )
     page: int = Field(1, ge=1, le=2**31, description="From 1; past the end, the last page")
 
@@ -87,6 +88,9 @@ class AlertSummaryOut(Schema):
     overdue: bool = Field(..., description="Open and past its due time")
     state: Literal["new", "acknowledged", "acted", "dismissed"]
     for_mash: bool = Field(..., description="No lead professional: the MASH's to work")
+    lead_professional_id: int | None = Field(
+        ..., description="The user who leads on the child and was told; none for the MASH's"
+    )
     updates: int = Field(..., description="Times it took in new facts after it was raised")
 
 
@@ -140,6 +144,7 @@ def _summary(alert: Alert, now: datetime) -> dict[str, Any]:
         "overdue": alert.open and alert.due_at < now,
         "state": alert.state,
         "for_mash": alert.to_mash,
+        "lead_professional_id": alert.lead_professional_id,
         "updates": alert.updates,
     }
 
@@ -171,16 +176,16 @@ def _alert_out(alert: Alert, request: SignedInRequest) -> dict[str, Any]:
 @router.get(
     "/concerns/alerts",
     response=responses(s200=Page[AlertSummaryOut], s403=Problem),
-    summary="Open concern alerts: yours, or the MASH's queue, soonest due first",
+    summary="Open concern alerts: yours, your team's or the MASH's queue, soonest due first",
     description="The open (new or acknowledged) alerts about children you lead on, or with "
     "`queue=mash` those about children with no lead professional, 50 a page, each only "
     "where you may see the child. Listing is audited, naming each child.",
 )
 def concern_alerts_api(request: SignedInRequest, query: Query[AlertsIn]) -> Any:
-    mash = query.queue == "mash"
-    if not can_work_concern_alerts(request.user) or (mash and not can_triage(request.user)):
+    queue = selectors.AlertQueue(query.queue)
+    if queue not in selectors.alert_queues(request.user):
         raise PermissionDeniedError()
-    found = selectors.alerts_for(actor=request.user, mash=mash, states=OPEN, page=query.page)
+    found = selectors.alerts_for(actor=request.user, queue=queue, states=OPEN, page=query.page)
     now = timezone.now()
     return {
         "items": [_summary(a, now) for a in found.alerts],

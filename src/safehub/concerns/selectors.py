@@ -7,6 +7,7 @@ replay is set-based, the live hook the same code with one id.
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 from collections import defaultdict
@@ -20,6 +21,9 @@ from django.db.models import Count, Min, Q, QuerySet
 from safehub.access.policy import (
     Action,
     Decision,
+    can_oversee_team_alerts,
+    can_triage,
+    can_work_concern_alerts,
     decide_many,
     restricted_entry_scope,
     visible_persons,
@@ -387,6 +391,33 @@ def my_work_alerts(*, actor: User, read: MyWorkRead) -> tuple[list[Alert], int]:
     return [a for a in rows if a.person_id in visible], total
 
 
+class AlertQueue(enum.StrEnum):
+    """Whose open alerts a list shows."""
+
+    MINE = "mine"  # about children the reader leads on
+    MASH = "mash"  # about children with no lead professional (the MASH's queue)
+    TEAM = "team"  # about children the reader's team's workers lead on (their manager's)
+
+
+def alert_queues(user: User) -> list[AlertQueue]:
+    """The alert lists `user` may open (pages and API alike), in the order offered."""
+    if not can_work_concern_alerts(user):
+        return []
+    found = [AlertQueue.MINE]
+    if can_oversee_team_alerts(user):
+        found.append(AlertQueue.TEAM)
+    if can_triage(user):
+        found.append(AlertQueue.MASH)
+    return found
+
+
+LISTED_AS = {
+    AlertQueue.MINE: "concerns.my_alerts",
+    AlertQueue.MASH: "concerns.mash_alerts",
+    AlertQueue.TEAM: "concerns.team_alerts",
+}
+
+
 @dataclass(frozen=True)
 class AlertPage:
     alerts: list[Alert]
@@ -398,19 +429,25 @@ class AlertPage:
 def alerts_for(
     *,
     actor: User,
-    mash: bool,
+    queue: AlertQueue,
     states: Sequence[str],
     page: Any = 1,
     size: int = ALERTS_PAGE,
 ) -> AlertPage:
-    """One page of the alerts for `actor`'s own children (as lead professional) or, with
-    `mash`, of the MASH's queue, each only where the policy lets `actor` see the child;
-    soonest due first. Past the end, the last page."""
-    alerts: QuerySet[Alert] = Alert.objects.select_related("rule", "person").filter(
-        state__in=states
-    )
-    if mash:
+    """One page of the alerts in `queue` (`actor`'s own, the MASH's or their team's), each
+    only where the policy lets `actor` see the child; soonest due first. Past the end, the
+    last page. Who may open which queue is the caller's check."""
+    alerts: QuerySet[Alert] = Alert.objects.select_related(
+        "rule", "person", "lead_professional"
+    ).filter(state__in=states)
+    if queue is AlertQueue.MASH:
         alerts = alerts.filter(lead_professional__isnull=True)
+    elif queue is AlertQueue.TEAM:
+        # A manager with no team has no team's alerts.
+        team_id = actor.team_id
+        alerts = (
+            alerts.none() if team_id is None else alerts.filter(lead_professional__team_id=team_id)
+        )
     else:
         alerts = alerts.filter(lead_professional=actor)
     visible = visible_persons(actor, Person.objects.all())
@@ -423,7 +460,7 @@ def alerts_for(
     shown = [a for a in rows if decisions.get(a.person_id) is Decision.ALLOW]
     audit_list(
         actor=actor,
-        listed="concerns.mash_alerts" if mash else "concerns.my_alerts",
+        listed=LISTED_AS[queue],
         person_ids=[a.person_id for a in shown],
     )
     return AlertPage(alerts=shown, page=number, pages=pages, total=total)

@@ -7,6 +7,7 @@ app_name = "concerns"
 urlpatterns = [
     path("concerns/alerts/", views.alert_list_view, name="alert-list"),
     path("concerns/alerts/mash/", views.mash_alert_list_view, name="mash-alert-list"),
+    path("concerns/alerts/team/", views.team_alert_list_view, name="team-alert-list"),
     path("concerns/alerts/<int:alert_id>/", views.alert_detail_view, name="alert-detail"),
     path(
         "concerns/alerts/<int:alert_id>/acknowledge/",

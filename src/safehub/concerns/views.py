@@ -19,8 +19,6 @@ from safehub.access.policy import (
     Action,
     can_manage_concern_rules,
     can_see_concern_rules,
-    can_triage,
-    can_work_concern_alerts,
 )
 from safehub.casework.sections import MyWorkRead, Section
 from safehub.chronology import registry
@@ -30,6 +28,7 @@ from safehub.concerns.describe import describe
 from safehub.concerns.fetchers import access_alert, access_rule
 from safehub.concerns.models import AlertState
 from safehub.concerns.parsing import MAX_COUNT, MAX_DAYS, MEASURES, STATES, parse_definition
+from safehub.concerns.selectors import AlertQueue
 from safehub.core.exceptions import ConcurrentEditError
 from safehub.core.users import SignedInRequest
 from safehub.organisations.models import User
@@ -53,25 +52,36 @@ def _render(
 # --- Alerts ------------------------------------------------------------------------------
 
 
+QUEUE_PAGES = {
+    AlertQueue.MINE: "concerns:alert-list",
+    AlertQueue.MASH: "concerns:mash-alert-list",
+    AlertQueue.TEAM: "concerns:team-alert-list",
+}
+
+
 def alert_list_view(request: SignedInRequest) -> HttpResponse:
     """The open alerts about children the user leads on."""
-    if not can_work_concern_alerts(request.user):
-        raise Http404
-    return _alert_list(request, mash=False, can_see_mash=can_triage(request.user))
+    return _alert_list(request, AlertQueue.MINE)
 
 
 def mash_alert_list_view(request: SignedInRequest) -> HttpResponse:
     """The MASH's queue: open alerts about children with no lead professional."""
-    if not (can_work_concern_alerts(request.user) and can_triage(request.user)):
+    return _alert_list(request, AlertQueue.MASH)
+
+
+def team_alert_list_view(request: SignedInRequest) -> HttpResponse:
+    """A manager's oversight: open alerts about children their team's workers lead on."""
+    return _alert_list(request, AlertQueue.TEAM)
+
+
+def _alert_list(request: SignedInRequest, queue: AlertQueue) -> HttpResponse:
+    queues = selectors.alert_queues(request.user)
+    if queue not in queues:
         raise Http404
-    return _alert_list(request, mash=True, can_see_mash=True)
-
-
-def _alert_list(request: SignedInRequest, *, mash: bool, can_see_mash: bool) -> HttpResponse:
     found = selectors.alerts_for(
-        actor=request.user, mash=mash, states=OPEN, page=request.GET.get("page")
+        actor=request.user, queue=queue, states=OPEN, page=request.GET.get("page")
     )
-    here = reverse("concerns:mash-alert-list" if mash else "concerns:alert-list")
+    here = reverse(QUEUE_PAGES[queue])
     return _render(
         request,
         "concerns/alerts.html",
@@ -81,8 +91,8 @@ def _alert_list(request: SignedInRequest, *, mash: bool, can_see_mash: bool) -> 
             "pagination": pagination(
                 here, {}, page=found.page, pages=found.pages, label="Pages of alerts"
             ),
-            "mash": mash,
-            "can_triage": can_see_mash,
+            "queue": queue.value,
+            "other_queues": [(q.value, reverse(QUEUE_PAGES[q])) for q in queues if q != queue],
         },
     )
 

@@ -102,3 +102,29 @@ def test_acknowledging_then_dismissing_needs_a_reason(mash_alert, users, client)
     # Closed alerts leave the open queue.
     listed = client.get(reverse("api-v1:concern_alerts_api"), {"queue": "mash"}, **headers)
     assert listed.json()["total"] == 0
+
+
+def test_a_manager_lists_their_teams_alerts_as_the_page_does(
+    mash_alert, users, people, client
+) -> None:
+    Alert.objects.create(
+        rule=mash_alert.rule,
+        rule_version=1,
+        person=people["same_team"],
+        raised_at=mash_alert.raised_at,
+        fact_ids=[],
+        explanation=[],
+        fingerprint="team",
+        lead_professional=users["colleague"],
+        due_at=mash_alert.due_at,
+    )
+    url = reverse("api-v1:concern_alerts_api")
+    listed = client.get(url, {"queue": "team"}, **_headers(users["team_manager"])).json()
+    [item] = listed["items"]
+    assert (item["person_id"], item["lead_professional_id"]) == (
+        people["same_team"].pk,
+        users["colleague"].pk,
+    )
+    assert AuditEvent.objects.filter(action="list", object_type="concerns.team_alerts").exists()
+    worker = _headers(users["colleague"])
+    assert client.get(url, {"queue": "team"}, **worker).status_code == 403

@@ -408,3 +408,56 @@ def test_a_finding_resting_on_many_entries_lists_the_latest_and_points_to_the_re
     assert "Worry 2." not in text
     # The sender is named once: Elm Primary School is not in the summary, so it is added.
     assert text.count("(Elm Primary School)") == FACTS_LISTED
+
+
+def _held_alert(like: Alert, person: Any, lead: Any, n: int) -> Alert:
+    """An open alert about `person` that `lead` leads on (as the live path would raise for
+    a child allocated to them), due a day after `like` for each `n`."""
+    return Alert.objects.create(
+        rule=like.rule,
+        rule_version=1,
+        person=person,
+        raised_at=like.raised_at,
+        fact_ids=[],
+        explanation=[],
+        fingerprint=f"team-{n}",
+        lead_professional=lead,
+        due_at=like.due_at + timedelta(days=n),
+    )
+
+
+def test_a_manager_sees_the_alerts_their_teams_workers_lead_on(
+    mash_alert, users, people, client_for
+) -> None:
+    _held_alert(mash_alert, people["same_team"], users["colleague"], 1)
+    _held_alert(mash_alert, people["involved"], users["social_worker"], 2)
+    _held_alert(mash_alert, people["unrelated"], users["south_worker"], 3)  # South's
+    _held_alert(mash_alert, people["restricted"], users["colleague"], 4)  # nobody allowed
+    closed = _held_alert(mash_alert, people["same_team"], users["colleague"], 5)
+    Alert.objects.filter(pk=closed.pk).update(state=AlertState.DISMISSED, note="Known to us.")
+
+    page = client_for("team_manager").get(reverse("concerns:team-alert-list")).content.decode()
+    assert "Concern alerts for your team" in page
+    assert "2 open alerts" in page
+    # Soonest due first, each with the worker who leads on the child.
+    assert page.index("Oliver Hart") < page.index("Amelia Hart")
+    assert "Sw2 Tester" in page
+    assert "Sw Tester" in page
+    for hidden in ("Isla Brown", "Noah Quinn", "Sw3 Tester"):
+        assert hidden not in page
+    listed = AuditEvent.objects.get(object_type="concerns.team_alerts")
+    assert listed.subject_ids == f",{people['involved'].pk},{people['same_team'].pk},"
+    # The manager's own list links to the team's, and the team's back to theirs.
+    assert (
+        reverse("concerns:team-alert-list")
+        in client_for("team_manager").get(reverse("concerns:alert-list")).content.decode()
+    )
+    assert reverse("concerns:alert-list") in page
+
+
+def test_only_a_manager_of_caseworkers_has_a_teams_alert_list(mash_alert, client_for) -> None:
+    for role in ("social_worker", "mash_worker", "mash_manager", "partner_practitioner"):
+        response = client_for(role).get(reverse("concerns:team-alert-list"))
+        assert response.status_code == 404, role
+    mine = client_for("social_worker").get(reverse("concerns:alert-list")).content.decode()
+    assert reverse("concerns:team-alert-list") not in mine
