@@ -156,6 +156,7 @@ def _scores(
     months: float,
     plans: list[tuple[int, date, date | None]],
     cin_plans: dict[int, list[date]],
+    as_of: date | None = None,
 ) -> dict:
     caught, leads = 0, []
     for pid, start in crises.items():
@@ -186,6 +187,13 @@ def _scores(
     confirmed = sum(1 for pid in alerted if later(pid, cp_starts))
     # Secondary: a child in need plan counts as well (the rules page's back-test does so).
     confirmed_cin = sum(1 for pid in alerted if later(pid, cp_starts) or later(pid, cin_plans))
+    # Precision is censored: a child first alerted last month has not had two years in which
+    # to come onto a plan. Given the day replayed to, the children first alerted at least
+    # HORIZON days before it are scored apart, the only ones whose outcome is known.
+    followed_up = (
+        [p for p in alerted if min(alerts[p]) <= as_of - timedelta(HORIZON)] if as_of else []
+    )
+    confirmed_followed_up = sum(1 for pid in followed_up if later(pid, cp_starts))
     total_alerts = sum(len(d) for d in alerts.values())
     return {
         "crises": len(crises),
@@ -198,6 +206,10 @@ def _scores(
         "precision": round(confirmed / len(alerted), 3) if alerted else None,
         "precision_counting_child_in_need_plans": round(confirmed_cin / len(alerted), 3)
         if alerted
+        else None,
+        "children_alerted_with_two_years_after": len(followed_up),
+        "precision_with_two_years_after": round(confirmed_followed_up / len(followed_up), 3)
+        if followed_up
         else None,
         "alerts": total_alerts,
         "alerts_per_1000_children_per_month": round(total_alerts / (children / 1000) / months, 2)
@@ -806,7 +818,10 @@ def main() -> None:
     plans = _on_a_plan()
     cin = _cin_plans()
     per_rule = {
-        code: {**_scores(alerts, crises, children, months, plans, cin), "updates": UPDATES[code]}
+        code: {
+            **_scores(alerts, crises, children, months, plans, cin, as_of),
+            "updates": UPDATES[code],
+        }
         for code, alerts in firings.items()
     }
     combined = _combined(firings)
@@ -837,9 +852,10 @@ def main() -> None:
             months,
             plans,
             cin,
+            as_of,
         ),
         # Every child protection plan, including those the demo reached by one incident.
-        "all_rules_every_plan": _scores(combined, crises, children, months, plans, cin),
+        "all_rules_every_plan": _scores(combined, crises, children, months, plans, cin, as_of),
         # The main cohort scored as the held-out one is: planted crises against decoys.
         "all_rules_trajectories_against_decoys": _main_trajectories_against_decoys(
             combined, crises, planted

@@ -42,6 +42,7 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         return []
     link = plain_reverser()
     items = []
+    sections: dict[str, str] = {}  # an item's address -> the wider address it stands for
     if holds_cases(user):
         items.append(("My work", link("casework:my-work")))
     if can_manage_cases(user):
@@ -66,6 +67,8 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
     if can_work_concern_alerts(user):
         alerts = "concerns:mash-alert-list" if can_triage(user) else "concerns:alert-list"
         items.append(("Concern alerts", link(alerts)))
+        # Every alert list and alert is under the one item, whichever list it opens.
+        sections[link(alerts)] = link("concerns:alert-list")
     if can_see_concern_rules(user):
         items.append(("Concern rules", link("concerns:rule-list")))
     if can_work_adopters(user):
@@ -104,5 +107,10 @@ def nav_for(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Neglect templates", link("neglect:templates")))
     # The page's place is the longest address it falls under: the partner information
     # queue (/mash/partner-information/) is not also "MASH contacts" (/mash/).
-    current = max((h for _, h in items if request.path.startswith(h)), key=len, default=None)
+    under = {href: sections.get(href, href) for _, href in items}
+    current = max(
+        (h for h, within in under.items() if request.path.startswith(within)),
+        key=lambda h: len(under[h]),
+        default=None,
+    )
     return [{"text": text, "href": href, "active": href == current} for text, href in items]

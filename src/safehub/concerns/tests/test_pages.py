@@ -461,3 +461,20 @@ def test_only_a_manager_of_caseworkers_has_a_teams_alert_list(mash_alert, client
         assert response.status_code == 404, role
     mine = client_for("social_worker").get(reverse("concerns:alert-list")).content.decode()
     assert reverse("concerns:team-alert-list") not in mine
+
+
+def test_every_alert_list_and_alert_is_under_the_navigations_concern_alerts(
+    mash_alert, client_for
+) -> None:
+    client = client_for("team_manager")
+    for page in (
+        reverse("concerns:team-alert-list"),
+        reverse("concerns:alert-list"),
+        reverse("concerns:mash-alert-list"),
+        reverse("concerns:alert-detail", args=[mash_alert.pk]),
+    ):
+        html = client.get(page).content.decode()
+        active = re.findall(
+            r'service-navigation__item--active">\s*<a[^>]*>\s*(?:<strong[^>]*>)?([^<]+)<', html
+        )
+        assert [a.strip() for a in active] == ["Concern alerts"], page
