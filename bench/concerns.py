@@ -583,8 +583,13 @@ def _held_out(args: argparse.Namespace, as_of: date, exclude: set[int]) -> dict:
 
     rng = random.Random(args.held_out_seed)
     shape = Shape()
+    quiet = getattr(args, "held_out_quiet", False)
     with transaction.atomic():
         pool = _held_out_children(rng, as_of, exclude)
+        if quiet:
+            # Only children with nothing a rule reads: the cohort is all the rules see, as
+            # it would be for a cohort sent to a council with no history of its own.
+            pool = _quiet_children(pool)
         crises, events, decoys = _plan_cohort(rng, shape, pool, args.held_out, as_of)
         written = _insert_cohort(rng, shape, pool, events, as_of)
         started = time.perf_counter()
@@ -593,6 +598,7 @@ def _held_out(args: argparse.Namespace, as_of: date, exclude: set[int]) -> dict:
         transaction.set_rollback(True)
     return {
         "seed": args.held_out_seed,
+        "quiet_children_only": quiet,
         "shape": asdict(shape),
         "events_written": written,
         "replay_seconds": round(seconds, 2),
