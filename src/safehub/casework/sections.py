@@ -108,6 +108,9 @@ class MyWorkRead:
 
 ChildSection = Callable[[User, Person, date, ChildRead], Section | None]
 MyWorkSection = Callable[[User, date, MyWorkRead], Section | None]
+# A section of a team manager's team page: counts and links, naming nobody (the page's lists
+# of children are casework's own).
+TeamSection = Callable[[User, datetime], Section | None]
 # A child's rows of one kind, given a reference to the child's key (an OuterRef).
 ChildProbe = Callable[[Any], QuerySet[Any]]
 # The rows a "my work" section would show the signed-in user, or at least all of them.
@@ -115,6 +118,7 @@ MyWorkProbe = Callable[[User], QuerySet[Any]]
 _child_sections: list[ChildSection] = []
 _child_probes: dict[str, ChildProbe] = {}
 _my_work_sections: list[tuple[MyWorkSection, MyWorkProbe | None]] = []
+_team_sections: list[TeamSection] = []
 
 
 def register_child_section(hook: ChildSection) -> None:
@@ -125,6 +129,15 @@ def register_child_section(hook: ChildSection) -> None:
 def register_child_probe(name: str, rows: ChildProbe) -> None:
     """`name` (the app's label first) is what `ChildRead.has` is asked."""
     _child_probes.setdefault(name, rows)
+
+
+def register_team_section(hook: TeamSection) -> None:
+    if hook not in _team_sections:
+        _team_sections.append(hook)
+
+
+def team_sections(actor: User, now: datetime) -> list[Section]:
+    return [s for hook in _team_sections if (s := hook(actor, now)) is not None]
 
 
 def register_my_work_section(hook: MyWorkSection, probe: MyWorkProbe | None = None) -> None:

@@ -34,7 +34,7 @@ from safehub.casework.codes import (
     VisitKind,
 )
 from safehub.casework.fetchers import access_child, access_child_to_allocate, read_child
-from safehub.casework.sections import child_sections
+from safehub.casework.sections import child_sections, team_sections
 from safehub.chronology.selectors import chronology_page_for_person
 from safehub.core.exceptions import ConcurrentEditError, NotFound
 from safehub.core.once import submit_once
@@ -1037,7 +1037,8 @@ def my_work_view(request: SignedInRequest) -> HttpResponse:
 def team_work_view(request: SignedInRequest) -> HttpResponse:
     if not can_manage_cases(request.user):
         raise Http404
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     return _render(
         request,
         "casework/team.html",
@@ -1045,5 +1046,6 @@ def team_work_view(request: SignedInRequest) -> HttpResponse:
             "team": request.user.team,
             "today": today,
             "work": selectors.team_work(actor=request.user, today=today),
+            "sections": team_sections(request.user, now),
         },
     )

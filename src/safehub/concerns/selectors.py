@@ -367,14 +367,13 @@ def active_rules() -> list[tuple[ConcernRule, Definition]]:
 
 
 ALERTS_PAGE = 50
+OPEN_STATES = (AlertState.NEW, AlertState.ACKNOWLEDGED)
 MY_WORK_ALERTS = 20
 
 
 def open_alerts_of(actor: User) -> QuerySet[Alert]:
     """The open alerts about children `actor` leads on ("my work"'s probe asks this)."""
-    return Alert.objects.filter(
-        lead_professional=actor, state__in=[AlertState.NEW, AlertState.ACKNOWLEDGED]
-    )
+    return Alert.objects.filter(lead_professional=actor, state__in=OPEN_STATES)
 
 
 def my_work_alerts(*, actor: User, read: MyWorkRead) -> tuple[list[Alert], int]:
@@ -426,6 +425,22 @@ class AlertPage:
     total: int
 
 
+def _in_queue(actor: User, queue: AlertQueue, states: Sequence[str]) -> QuerySet[Alert]:
+    """The alerts in `queue` in `states` about children the policy lets `actor` see."""
+    alerts: QuerySet[Alert] = Alert.objects.filter(state__in=states)
+    if queue is AlertQueue.MASH:
+        alerts = alerts.filter(lead_professional__isnull=True)
+    elif queue is AlertQueue.TEAM:
+        # A manager with no team has no team's alerts.
+        team_id = actor.team_id
+        alerts = (
+            alerts.none() if team_id is None else alerts.filter(lead_professional__team_id=team_id)
+        )
+    else:
+        alerts = alerts.filter(lead_professional=actor)
+    return alerts.filter(person__in=visible_persons(actor, Person.objects.all()))
+
+
 def alerts_for(
     *,
     actor: User,
@@ -437,21 +452,11 @@ def alerts_for(
     """One page of the alerts in `queue` (`actor`'s own, the MASH's or their team's), each
     only where the policy lets `actor` see the child; soonest due first. Past the end, the
     last page. Who may open which queue is the caller's check."""
-    alerts: QuerySet[Alert] = Alert.objects.select_related(
-        "rule", "person", "lead_professional"
-    ).filter(state__in=states)
-    if queue is AlertQueue.MASH:
-        alerts = alerts.filter(lead_professional__isnull=True)
-    elif queue is AlertQueue.TEAM:
-        # A manager with no team has no team's alerts.
-        team_id = actor.team_id
-        alerts = (
-            alerts.none() if team_id is None else alerts.filter(lead_professional__team_id=team_id)
-        )
-    else:
-        alerts = alerts.filter(lead_professional=actor)
-    visible = visible_persons(actor, Person.objects.all())
-    alerts = alerts.filter(person__in=visible).order_by("due_at", "pk")
+    alerts = (
+        _in_queue(actor, queue, states)
+        .select_related("rule", "person", "lead_professional")
+        .order_by("due_at", "pk")
+    )
     total = alerts.count()
     pages = max(1, -(-total // size))
     number = page_number(page, pages=pages)
@@ -464,6 +469,21 @@ def alerts_for(
         person_ids=[a.person_id for a in shown],
     )
     return AlertPage(alerts=shown, page=number, pages=pages, total=total)
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    open: int
+    overdue: int
+
+
+def team_alert_counts(*, actor: User, now: datetime) -> AlertCounts:
+    """How many open alerts the team's list would show `actor`, and how many are overdue:
+    counts for the team page, which names nobody."""
+    counts = _in_queue(actor, AlertQueue.TEAM, OPEN_STATES).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
+    )
+    return AlertCounts(open=counts["open"], overdue=counts["overdue"])
 
 
 @dataclass(frozen=True)

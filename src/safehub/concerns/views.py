@@ -2,7 +2,7 @@
 one service, and redirects or re-renders with the GOV.UK error summary."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -326,6 +326,19 @@ def rule_edit_view(request: SignedInRequest, rule_id: int) -> HttpResponse:
             "described": described,
             "guide": _guide(),
         },
+    )
+
+
+def team_section(actor: User, now: datetime) -> Section | None:
+    """On a team manager's team page: how many open concern alerts their team's workers
+    lead on, how many overdue, and the way to the list (which names the children)."""
+    if AlertQueue.TEAM not in selectors.alert_queues(actor):
+        return None
+    return Section(
+        template="concerns/_team.html",
+        context={"counts": selectors.team_alert_counts(actor=actor, now=now)},
+        title="Concern alerts",
+        anchor="concern-alerts",
     )
 
 

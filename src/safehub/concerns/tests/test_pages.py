@@ -478,3 +478,26 @@ def test_every_alert_list_and_alert_is_under_the_navigations_concern_alerts(
             r'service-navigation__item--active">\s*<a[^>]*>\s*(?:<strong[^>]*>)?([^<]+)<', html
         )
         assert [a.strip() for a in active] == ["Concern alerts"], page
+
+
+def test_the_team_page_counts_the_teams_open_alerts_and_links_to_them(
+    mash_alert, users, people, client_for
+) -> None:
+    from django.utils import timezone
+
+    team_page = reverse("casework:team-work")
+    client = client_for("team_manager")
+    assert (
+        "Your team's workers have no open concern alerts." in client.get(team_page).content.decode()
+    )
+
+    overdue = _held_alert(mash_alert, people["same_team"], users["colleague"], 1)
+    assert overdue.due_at < timezone.now()
+    later = _held_alert(mash_alert, people["involved"], users["social_worker"], 2)
+    Alert.objects.filter(pk=later.pk).update(due_at=timezone.now() + timedelta(days=1))
+    _held_alert(mash_alert, people["unrelated"], users["south_worker"], 3)  # South's
+    _held_alert(mash_alert, people["restricted"], users["colleague"], 4)  # not theirs to see
+    page = client.get(team_page).content.decode()
+    assert "2 open concern alerts, <strong>1 overdue</strong>" in page
+    assert f'href="{reverse("concerns:team-alert-list")}"' in page
+    assert "Amelia Hart" not in page.split('id="concern-alerts"')[1].split("</p>")[0]
