@@ -101,8 +101,13 @@ def test_a_manager_finds_an_alert_a_worker_of_theirs_leads_on(
     alert = Alert.objects.get()
     assert alert.lead_professional == users["colleague"]
 
+    # The manager starts on their team page, which counts the team's open alerts.
     sign_in_as(page, live_server.url, users["team_manager"])
-    page.get_by_role("link", name="Concern alerts").click()
+    expect(page.locator("#concern-alerts + p")).to_contain_text("1 open concern alert")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="See your team's concern alerts").click()
+    expect(page.get_by_role("heading", name="Concern alerts for your team")).to_be_visible()
+    page.get_by_role("link", name="Concern alerts", exact=True).click()
     page.get_by_role("link", name="Alerts for your team").click()
     expect(page.get_by_role("heading", name="Concern alerts for your team")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Amelia Hart")
