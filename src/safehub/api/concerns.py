@@ -13,7 +13,7 @@ from safehub.access.policy import Action, can_see_concern_rules
 from safehub.api.common import Page, Problem, Text, responses
 from safehub.concerns import selectors, services
 from safehub.concerns.fetchers import access_alert
-from safehub.concerns.models import ActionTaken, Alert, AlertState
+from safehub.concerns.models import ActionTaken, Alert
 from safehub.concerns.services import concerns_replay
 from safehub.core.exceptions import PermissionDeniedError
 from safehub.core.users import SignedInRequest
@@ -63,7 +63,6 @@ def concerns_replay_api(request: SignedInRequest, query: Query[ReplayIn]) -> Any
 
 # --- Alerts --------------------------------------------------------------------------------
 
-OPEN = [AlertState.NEW, AlertState.ACKNOWLEDGED]
 ALERT = {**responses(s200=None), 404: Problem, 409: Problem}
 
 
@@ -185,7 +184,9 @@ def concern_alerts_api(request: SignedInRequest, query: Query[AlertsIn]) -> Any:
     queue = selectors.AlertQueue(query.queue)
     if queue not in selectors.alert_queues(request.user):
         raise PermissionDeniedError()
-    found = selectors.alerts_for(actor=request.user, queue=queue, states=OPEN, page=query.page)
+    found = selectors.alerts_for(
+        actor=request.user, queue=queue, states=selectors.OPEN_STATES, page=query.page
+    )
     now = timezone.now()
     return {
         "items": [_summary(a, now) for a in found.alerts],

@@ -26,7 +26,6 @@ from safehub.chronology.models import Category
 from safehub.concerns import forms, selectors, services
 from safehub.concerns.describe import describe
 from safehub.concerns.fetchers import access_alert, access_rule
-from safehub.concerns.models import AlertState
 from safehub.concerns.parsing import MAX_COUNT, MAX_DAYS, MEASURES, STATES, parse_definition
 from safehub.concerns.selectors import AlertQueue
 from safehub.core.exceptions import ConcurrentEditError
@@ -34,8 +33,6 @@ from safehub.core.users import SignedInRequest
 from safehub.organisations.models import User
 from safehub.ui.forms_util import add_service_errors
 from safehub.ui.pagination import pagination
-
-OPEN = [AlertState.NEW, AlertState.ACKNOWLEDGED]
 
 
 def _render(
@@ -79,7 +76,7 @@ def _alert_list(request: SignedInRequest, queue: AlertQueue) -> HttpResponse:
     if queue not in queues:
         raise Http404
     found = selectors.alerts_for(
-        actor=request.user, queue=queue, states=OPEN, page=request.GET.get("page")
+        actor=request.user, queue=queue, states=selectors.OPEN_STATES, page=request.GET.get("page")
     )
     here = reverse(QUEUE_PAGES[queue])
     return _render(
